@@ -1,0 +1,288 @@
+//! The intermediate representation between the metamodel and the emitter.
+//!
+//! Building the IR decides everything: every type reference is resolved, every
+//! REST route is computed and every Rust name is chosen (see `names`). The
+//! emitter only prints what it finds here. All collections are ordered
+//! (`BTreeMap`, or `Vec` in metamodel declaration order) so output is
+//! deterministic.
+
+use std::collections::BTreeMap;
+
+/// The whole API: every component of a snapshot merged.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Model {
+    /// Keyed by package id (`com.vmware.vcenter.vm`).
+    pub packages: BTreeMap<String, Package>,
+    /// Keyed by service id (`com.vmware.vcenter.vm.tools`).
+    pub services: BTreeMap<String, Service>,
+    /// Every structure and error structure, package-level or nested, keyed by id
+    /// (`com.vmware.vcenter.vm.tools.info`).
+    pub structures: BTreeMap<String, Structure>,
+    /// Every enumeration, package-level or nested, keyed by id.
+    pub enumerations: BTreeMap<String, Enumeration>,
+    /// Cargo features of the generated crate, keyed by feature name.
+    pub features: BTreeMap<String, Feature>,
+}
+
+/// A Cargo feature of the generated crate: a group of top-level packages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Feature {
+    pub name: String,
+    /// Package ids whose modules this feature enables.
+    pub packages: Vec<String>,
+    /// Other features whose types this feature's types refer to.
+    pub depends_on: Vec<String>,
+}
+
+/// Where a definition lives in the generated crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct RustPath {
+    /// Module path below the crate root: `["vcenter", "vm", "tools"]`.
+    pub module: Vec<String>,
+    /// Item name: `Info`.
+    pub name: String,
+}
+
+/// Documentation of an element, already cleaned for rustdoc.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Doc {
+    /// Markdown text (may be empty).
+    pub text: String,
+    /// Whether the metamodel marks the element deprecated (lifecycle).
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Package {
+    pub id: String,
+    pub doc: Doc,
+    /// The Cargo feature that enables this package.
+    pub feature: String,
+    /// Module this package maps to (`["vcenter", "vm"]`).
+    pub module: Vec<String>,
+    pub services: Vec<String>,
+    pub structures: Vec<String>,
+    pub enumerations: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Service {
+    pub id: String,
+    pub package: String,
+    pub doc: Doc,
+    /// The client handle's path: `vcenter::vm::Tools`.
+    pub path: RustPath,
+    /// Module holding the service's nested structures and enumerations:
+    /// `["vcenter", "vm", "tools"]`.
+    pub nested_module: Vec<String>,
+    pub operations: Vec<Operation>,
+    pub structures: Vec<String>,
+    pub enumerations: Vec<String>,
+    pub constants: Vec<Constant>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Operation {
+    /// Wire id: `upgrade`, `clone$task`.
+    pub id: String,
+    /// Rust method name: `upgrade`, `clone_task`.
+    pub rust_name: String,
+    pub doc: Doc,
+    pub params: Vec<Field>,
+    pub output: TypeRef,
+    pub output_doc: String,
+    pub errors: Vec<ErrorRef>,
+    pub task: TaskKind,
+    pub api: Option<Route>,
+    pub rest: Option<Route>,
+    /// Why a protocol has no route, for the route table.
+    pub api_missing_reason: Option<String>,
+    pub rest_missing_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum TaskKind {
+    /// A plain synchronous operation.
+    None,
+    /// `op$task`, the task variant of the operation `op` that also exists.
+    TaskVariantOf(String),
+    /// `op$task` whose synchronous form does not exist.
+    TaskOnly,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ErrorRef {
+    /// `com.vmware.vapi.std.errors.not_found`
+    pub structure_id: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+/// Where the route came from, for the route table and the docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum RouteSource {
+    /// `@GET/@POST/...(path=…)` verb annotation.
+    Verb,
+    /// Legacy `@RequestMapping` annotation.
+    RequestMapping,
+    /// The vAPI REST handler's default `/rest/<service>` convention.
+    DefaultConvention,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum ParamLocation {
+    Path(String),
+    Query(String),
+    Body,
+    BodyField(String),
+    Header(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParamBinding {
+    pub param: String,
+    pub location: ParamLocation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Route {
+    pub method: HttpMethod,
+    /// From the host root, prefix included: `/api/vcenter/vm/{vm}/tools`.
+    pub path: String,
+    /// Fixed dispatch query pairs: `[("action", "upgrade")]`.
+    pub query: Vec<(String, String)>,
+    pub params: Vec<ParamBinding>,
+    pub source: RouteSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum StructureKind {
+    Structure,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Owner {
+    Package(String),
+    Service(String),
+    Structure(String),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Structure {
+    pub id: String,
+    pub kind: StructureKind,
+    pub owner: Owner,
+    pub doc: Doc,
+    pub path: RustPath,
+    pub fields: Vec<Field>,
+    /// Union tags: field name of the tag → the cases it selects.
+    pub unions: Vec<Union>,
+    pub constants: Vec<Constant>,
+    /// Nested enumerations' ids.
+    pub enumerations: Vec<String>,
+    /// Feature that enables this structure's module.
+    pub feature: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Union {
+    /// The tag field (an enumeration).
+    pub tag_field: String,
+    /// Case: tag value → field names that are set for it.
+    pub cases: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Field {
+    /// Wire name: `command_line_options`.
+    pub name: String,
+    /// Rust identifier (raw identifiers written `r#type`).
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub doc: Doc,
+    /// Resource types of an ID (or list of IDs), from `Resource` metadata.
+    pub resource_types: Vec<String>,
+    /// Set when the field is only meaningful for some values of a union tag:
+    /// (tag field name, tag values).
+    pub union_case: Option<(String, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Constant {
+    pub name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub value: ConstantValue,
+    pub doc: Doc,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub enum ConstantValue {
+    Boolean(bool),
+    Long(i64),
+    Double(f64),
+    String(String),
+    List(Vec<ConstantValue>),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Enumeration {
+    pub id: String,
+    pub owner: Owner,
+    pub doc: Doc,
+    pub path: RustPath,
+    pub values: Vec<EnumValue>,
+    /// Name of the catch-all variant holding values this crate does not know,
+    /// chosen not to collide with a real value (`Unknown`, or another name).
+    pub unknown_variant: String,
+    pub feature: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EnumValue {
+    /// Wire value: `POWERED_OFF`.
+    pub wire: String,
+    /// Variant: `PoweredOff`.
+    pub rust_name: String,
+    pub doc: Doc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Builtin {
+    Void,
+    Boolean,
+    Long,
+    Double,
+    String,
+    Binary,
+    Secret,
+    DateTime,
+    Id,
+    Uri,
+    AnyError,
+    DynamicStructure,
+    Opaque,
+}
+
+/// A resolved type reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum TypeRef {
+    Builtin(Builtin),
+    /// Id of a structure present in [`Model::structures`].
+    Structure(String),
+    /// Id of an enumeration present in [`Model::enumerations`].
+    Enumeration(String),
+    Optional(Box<TypeRef>),
+    List(Box<TypeRef>),
+    Set(Box<TypeRef>),
+    Map(Box<TypeRef>, Box<TypeRef>),
+}

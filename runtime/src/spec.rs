@@ -1,0 +1,95 @@
+//! Static description of an operation's wire mapping.
+//!
+//! The code generator emits one [`OperationSpec`] per operation as a `static`;
+//! the runtime reads it to build requests. Keeping the mapping as data (rather
+//! than generated request-building code) keeps the generated crate small and
+//! puts every protocol rule in one tested place.
+
+/// HTTP method of a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where one operation parameter travels in an HTTP request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamLocation {
+    /// Substituted (percent-encoded) into the path template variable `{name}`.
+    Path(&'static str),
+    /// Query parameter under this name. Lists repeat the name; structures are
+    /// flattened into one query parameter per field, as the vAPI REST handler
+    /// reads them.
+    Query(&'static str),
+    /// The whole request body.
+    Body,
+    /// One field of the request body object, under this name. Several
+    /// `BodyField` parameters compose one JSON object. On `/rest` every
+    /// non-path, non-query parameter is a `BodyField` named after itself
+    /// (`{"create_spec": {...}}`).
+    BodyField(&'static str),
+    /// HTTP header with this name.
+    Header(&'static str),
+}
+
+/// How one operation parameter (by its wire name) is bound to the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ParamBinding {
+    /// The parameter's wire name, as in the metamodel (`command_line_options`).
+    pub param: &'static str,
+    pub location: ParamLocation,
+}
+
+/// A fully resolved HTTP route for one protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HttpRoute {
+    pub method: HttpMethod,
+    /// Path template from the host root, protocol prefix included:
+    /// `/api/vcenter/vm/{vm}/tools` or
+    /// `/rest/com/vmware/cis/tagging/category/id:{category_id}`.
+    pub path: &'static str,
+    /// Fixed query pairs that select the operation (dispatch parameters),
+    /// e.g. `[("action", "upgrade")]`, `[("~action", "add-to-used-by")]`,
+    /// `[("action", "clone"), ("vmw-task", "true")]`.
+    pub query: &'static [(&'static str, &'static str)],
+    /// Every parameter of the operation, in declaration order.
+    pub params: &'static [ParamBinding],
+}
+
+/// The wire description of one vAPI operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OperationSpec {
+    /// `com.vmware.vcenter.vm.tools`
+    pub service_id: &'static str,
+    /// `upgrade`, or `clone$task` for a task variant.
+    pub operation_id: &'static str,
+    /// True for `$task` variants: the server answers with a task identifier.
+    pub task: bool,
+    /// The `/api` route (vSphere 7.0U2+), when the operation has one.
+    /// Responses are not wrapped.
+    pub api: Option<HttpRoute>,
+    /// The legacy `/rest` route, when the operation has one.
+    /// Responses are wrapped in `{"value": ...}`.
+    pub rest: Option<HttpRoute>,
+}

@@ -1,0 +1,8 @@
+//! `cargo xtask import_bindings` (not yet implemented).
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<std::process::ExitCode> {
+    anyhow::bail!("not implemented yet")
+}
