@@ -8,14 +8,20 @@
 /// HTTP method of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HttpMethod {
+    /// `GET`
     Get,
+    /// `POST`
     Post,
+    /// `PUT`
     Put,
+    /// `PATCH`
     Patch,
+    /// `DELETE`
     Delete,
 }
 
 impl HttpMethod {
+    /// The method name as sent on the wire.
     pub const fn as_str(self) -> &'static str {
         match self {
             HttpMethod::Get => "GET",
@@ -58,12 +64,14 @@ pub enum ParamLocation {
 pub struct ParamBinding {
     /// The parameter's wire name, as in the metamodel (`command_line_options`).
     pub param: &'static str,
+    /// Where the parameter goes in the request.
     pub location: ParamLocation,
 }
 
 /// A fully resolved HTTP route for one protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HttpRoute {
+    /// HTTP method.
     pub method: HttpMethod,
     /// Path template from the host root, protocol prefix included:
     /// `/api/vcenter/vm/{vm}/tools` or

@@ -1,0 +1,316 @@
+//! Module files and the crate root (`src/lib.rs`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::ir::Owner;
+
+use super::docs::DocBuilder;
+use super::layout::Module;
+use super::tokens::{cfg_attr_text, inner_doc_lines};
+use super::types::Scope;
+use super::{Ctx, EmitError, enumeration, format, service, structure};
+
+/// Writes one file per module of the layout (the root is `src/lib.rs`).
+pub fn emit_modules(ctx: &Ctx<'_>, files: &mut BTreeMap<PathBuf, String>) -> Result<(), EmitError> {
+    for module in ctx.layout.modules.values() {
+        let mut file = format::SourceFile {
+            header: format::rust_header(ctx),
+            ..Default::default()
+        };
+        if module.is_root() {
+            file.inner_doc = inner_doc_lines(&crate_docs(ctx)?);
+            file.inner_attributes = ROOT_ATTRIBUTES.to_owned();
+            file.push(ROOT_ITEMS.to_owned());
+        } else {
+            file.inner_doc = inner_doc_lines(&module_docs(module));
+        }
+        file.push(child_declarations(ctx, module));
+        for chunk in module_items(ctx, module, |_| true)? {
+            file.push(chunk);
+        }
+        files.insert(module.file(), file.render());
+    }
+    Ok(())
+}
+
+/// Lints relaxed crate-wide, each for a reason that holds for every
+/// generated item.
+const ROOT_ATTRIBUTES: &str = "\
+// Operation methods take one argument per API parameter; bundling them into
+// structs would hide the API's shape.
+#![allow(clippy::too_many_arguments)]
+";
+
+const ROOT_ITEMS: &str = "\
+pub use vsphere_vapi_runtime::{Client, ClientBuilder, Error, ErrorKind, Result};
+
+/// The runtime this crate is built on (HTTP client, sessions, wire types).
+pub use vsphere_vapi_runtime as runtime;
+
+mod route_table;
+
+pub use route_table::operations;
+";
+
+/// `pub mod child;` lines, each gated on the features found below it unless
+/// the module's own gate already implies that.
+fn child_declarations(ctx: &Ctx<'_>, module: &Module<'_>) -> String {
+    let mut out = String::new();
+    for child in &module.children {
+        let mut path = module.path.clone();
+        path.push(child.clone());
+        let Some(child_module) = ctx.layout.module(&path) else {
+            continue;
+        };
+        let implied = !module.is_root() && module.features == child_module.features;
+        if !implied {
+            out.push_str(&cfg_attr_text(child_module.features.iter().map(String::as_str)));
+        }
+        out.push_str(&format!("pub mod {child};\n"));
+    }
+    out
+}
+
+/// The formatted items of `module` that `keep` accepts, in file order:
+/// service handles, then types by name, then the `ops` modules.
+fn module_items(
+    ctx: &Ctx<'_>,
+    module: &Module<'_>,
+    keep: impl Fn(&Owner) -> bool,
+) -> Result<Vec<String>, EmitError> {
+    let scope = Scope::new(module);
+    let mut chunks = Vec::new();
+    for service in &module.services {
+        if keep(&Owner::Service(service.id.clone())) {
+            chunks.push(service::emit_handle(ctx, module, &scope, service)?);
+        }
+    }
+    // Types sorted by Rust name so a module file reads like an index.
+    let mut types: Vec<(&str, String)> = Vec::new();
+    for structure in &module.structures {
+        if keep(&structure.owner) {
+            types.push((
+                &structure.path.name,
+                structure::emit(ctx, module, &scope, structure)?,
+            ));
+        }
+    }
+    for enumeration in &module.enumerations {
+        if keep(&enumeration.owner) {
+            types.push((&enumeration.path.name, enumeration::emit(module, enumeration)?));
+        }
+    }
+    types.sort_by(|a, b| a.0.cmp(b.0));
+    chunks.extend(types.into_iter().map(|(_, chunk)| chunk));
+    for service in &module.nested_of {
+        if keep(&Owner::Service(service.id.clone())) && !service.operations.is_empty() {
+            chunks.push(service::emit_ops_module(ctx, module, service)?);
+        }
+    }
+    Ok(chunks)
+}
+
+/// Module docs: the package's documentation and/or the service whose types
+/// the module holds, and the features that compile it.
+fn module_docs(module: &Module<'_>) -> String {
+    let mut doc = DocBuilder::new();
+    for package in &module.packages {
+        doc.ir_doc(&package.doc);
+        doc.paragraph(format!("Package `{}`.", package.id));
+    }
+    for service in &module.nested_of {
+        let mut link = "crate".to_owned();
+        for component in &service.path.module {
+            link.push_str("::");
+            link.push_str(component);
+        }
+        let ops = if service.operations.is_empty() {
+            String::new()
+        } else {
+            " and the wire descriptions of its operations ([`ops`](self::ops))".to_owned()
+        };
+        doc.paragraph(format!(
+            "Types of the [`{name}`]({link}::{name}) service (`{id}`){ops}.",
+            name = service.path.name,
+            id = service.id,
+        ));
+    }
+    if module.packages.is_empty() && module.nested_of.is_empty() {
+        doc.paragraph("Namespace of the modules below.");
+    }
+    let features: Vec<String> = module.features.iter().map(|f| format!("`{f}`")).collect();
+    doc.paragraph(match features.as_slice() {
+        [single] => format!("Compiled with the {single} feature."),
+        many => format!("Compiled with any of the features {}.", many.join(", ")),
+    });
+    doc.build()
+}
+
+/// The crate documentation (`src/lib.rs`).
+fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
+    let model = ctx.model;
+    let operations: usize = model.services.values().map(|s| s.operations.len()).sum();
+    let mut doc = DocBuilder::new();
+    doc.paragraph("Async Rust client for the vSphere Automation APIs.");
+    doc.paragraph(format!(
+        "Generated from the vAPI metamodel snapshot `{}`: {} packages, {} services, \
+         {} operations, {} structures, {} enumerations. The HTTP runtime \
+         (sessions, both wire protocols, errors, tasks) is the \
+         [`vsphere-vapi-runtime`](runtime) crate, re-exported as [`runtime`].",
+        ctx.options.snapshot,
+        model.packages.len(),
+        model.services.len(),
+        operations,
+        model.structures.len(),
+        model.enumerations.len(),
+    ));
+
+    let mut rows = vec![
+        "| feature | packages | services | operations | also enables |".to_owned(),
+        "|---------|----------|----------|------------|--------------|".to_owned(),
+    ];
+    for feature in model.features.values() {
+        let (services, operations) = feature_counts(ctx, &feature.name);
+        let packages: Vec<String> = feature.packages.iter().map(|p| format!("`{p}`")).collect();
+        let packages = if packages.len() > 3 {
+            format!("{}, … ({} packages)", packages[..2].join(", "), packages.len())
+        } else {
+            packages.join(", ")
+        };
+        let deps: Vec<String> = feature.depends_on.iter().map(|d| format!("`{d}`")).collect();
+        rows.push(format!(
+            "| `{}` | {} | {} | {} | {} |",
+            feature.name,
+            packages,
+            services,
+            operations,
+            deps.join(", ")
+        ));
+    }
+    doc.paragraph(format!(
+        "# Features\n\n\
+         Every package group is a Cargo feature and none is enabled by default: \
+         each one is a lot of code to compile, so enable only what you call \
+         (`full` enables everything). A feature also enables the features whose \
+         types its own types use. Without features the crate still provides the \
+         runtime re-exports and an empty [`operations`] table.\n\n{}",
+        rows.join("\n")
+    ));
+
+    doc.paragraph(
+        "# Quick start\n\n\
+         ```ignore\n\
+         use vsphere_vapi::vcenter::vm::Power;\n\
+         \n\
+         # async fn run() -> vsphere_vapi::Result<()> {\n\
+         let client = vsphere_vapi::Client::builder(\"https://vcenter.example.com\")\n\
+         \x20   .credentials(\"administrator@vsphere.local\", \"secret\")\n\
+         \x20   .build()?;\n\
+         let power = Power::new(&client);\n\
+         power.start(\"vm-42\").await?;\n\
+         # Ok(())\n\
+         # }\n\
+         ```\n\n\
+         Each service is a handle created from a [`Client`]; its methods are the \
+         service's operations with typed parameters and results. Optional \
+         parameters are `Option`s, structures are plain structs (those whose \
+         fields are all optional implement `Default`).",
+    );
+    doc.paragraph(
+        "# Protocols\n\n\
+         vCenter serves the same operations over two HTTP mappings: `/api` \
+         (vSphere 7.0 Update 2 and later) and the older `/rest`. Every \
+         operation method documents both routes, and [`operations`] lists them \
+         for the whole crate. The [`Client`] decides which protocol to use; see \
+         [`ClientBuilder`].",
+    );
+    doc.paragraph(
+        "# Enumerations\n\n\
+         vAPI enumerations are open: a newer server may send values this crate \
+         does not know. Generated enums are `#[non_exhaustive]` and have a \
+         catch-all variant (usually `Unknown(String)`) holding such values, so \
+         `match` them with a wildcard arm.",
+    );
+    doc.paragraph(
+        "# Errors\n\n\
+         Every method returns [`Result`]; a failed call is an [`Error`] whose \
+         [`ErrorKind`] is the vAPI standard error type (`NotFound`, \
+         `Unauthenticated`, …). Each method documents the error types the API \
+         declares for it.",
+    );
+    Ok(doc.build())
+}
+
+/// Services and operations a feature enables.
+pub fn feature_counts(ctx: &Ctx<'_>, feature: &str) -> (usize, usize) {
+    let mut services = 0;
+    let mut operations = 0;
+    for service in ctx.model.services.values() {
+        if ctx.service_feature(service).ok() == Some(feature) {
+            services += 1;
+            operations += service.operations.len();
+        }
+    }
+    (services, operations)
+}
+
+/// One service's code as it appears in the crate: the handle, then the
+/// service's nested module (docs, the types owned by the service, `ops`).
+pub fn render_service(ctx: &Ctx<'_>, service_id: &str) -> Result<String, EmitError> {
+    let service = ctx
+        .model
+        .services
+        .get(service_id)
+        .ok_or_else(|| EmitError::UnknownReference {
+            context: "render_service".to_owned(),
+            kind: "service",
+            id: service_id.to_owned(),
+        })?;
+    let missing = |path: &[String]| EmitError::UnknownReference {
+        context: format!("service `{service_id}`"),
+        kind: "module",
+        id: path.join("::"),
+    };
+    let handle_module = ctx
+        .layout
+        .module(&service.path.module)
+        .ok_or_else(|| missing(&service.path.module))?;
+    let nested = ctx
+        .layout
+        .module(&service.nested_module)
+        .ok_or_else(|| missing(&service.nested_module))?;
+    let handle = service::emit_handle(ctx, handle_module, &Scope::new(handle_module), service)?;
+    let belongs = |owner: &Owner| owned_by_service(ctx, owner, service_id);
+    let mut out = format!(
+        "// {} ({})\n\n{handle}\n// {} ({})\n\n",
+        handle_module.display_path(),
+        handle_module.file().display(),
+        nested.display_path(),
+        nested.file().display()
+    );
+    out.push_str(&inner_doc_lines(&module_docs(nested)));
+    for chunk in module_items(ctx, nested, belongs)? {
+        out.push('\n');
+        out.push_str(&chunk);
+    }
+    Ok(out)
+}
+
+/// Whether an item owned by `owner` belongs to the service (directly, or
+/// nested in a structure of the service).
+fn owned_by_service(ctx: &Ctx<'_>, owner: &Owner, service_id: &str) -> bool {
+    let mut owner = owner.clone();
+    // Bounded by the number of structures, in case ownership loops.
+    for _ in 0..=ctx.model.structures.len() {
+        match owner {
+            Owner::Service(id) => return id == service_id,
+            Owner::Package(_) => return false,
+            Owner::Structure(id) => match ctx.model.structures.get(&id) {
+                Some(structure) => owner = structure.owner.clone(),
+                None => return false,
+            },
+        }
+    }
+    false
+}

@@ -1,0 +1,142 @@
+//! Composing rustdoc text from IR documentation and facts the emitter adds.
+
+use crate::ir::{Doc, Field, HttpMethod, ParamLocation, Route};
+
+/// Builds a doc comment paragraph by paragraph.
+#[derive(Debug, Default)]
+pub struct DocBuilder {
+    paragraphs: Vec<String>,
+}
+
+impl DocBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a paragraph (or several, separated by blank lines); empty text is skipped.
+    pub fn paragraph(&mut self, text: impl AsRef<str>) -> &mut Self {
+        let text = text.as_ref().trim_matches('\n');
+        if !text.trim().is_empty() {
+            self.paragraphs.push(text.to_owned());
+        }
+        self
+    }
+
+    /// The element's own documentation plus the deprecation note. The note is
+    /// text rather than `#[deprecated]`: generated code names deprecated items
+    /// itself (route table, parameters), and users building requests from
+    /// deprecated-but-working fields should not drown in warnings.
+    pub fn ir_doc(&mut self, doc: &Doc) -> &mut Self {
+        self.paragraph(&doc.text);
+        if doc.deprecated {
+            self.paragraph("**Deprecated** in the vSphere API.");
+        }
+        self
+    }
+
+    pub fn build(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+}
+
+/// Documentation of a structure field or operation parameter: its own docs,
+/// the resource types an identifier refers to, and the union case it belongs to.
+pub fn field_doc(field: &Field) -> String {
+    let mut doc = DocBuilder::new();
+    doc.ir_doc(&field.doc);
+    doc.paragraph(field_notes(field));
+    doc.build()
+}
+
+/// The emitter's own notes on a field, one sentence each.
+pub fn field_notes(field: &Field) -> String {
+    let mut notes = Vec::new();
+    match field.resource_types.as_slice() {
+        [] => {}
+        [single] => notes.push(format!("Identifier of a `{single}` resource.")),
+        many => notes.push(format!(
+            "Identifier of a resource of one of the types {}.",
+            code_list(many, "or")
+        )),
+    }
+    if let Some((tag, values)) = &field.union_case {
+        notes.push(match values.as_slice() {
+            [single] => format!("Only relevant when `{tag}` is `{single}`."),
+            many => format!(
+                "Only relevant when `{tag}` is {}.",
+                code_list(many, "or")
+            ),
+        });
+    }
+    notes.join(" ")
+}
+
+/// `` `a`, `b` or `c` ``.
+pub fn code_list(items: &[String], conjunction: &str) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
+    }
+}
+
+pub fn method_str(method: HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+        HttpMethod::Put => "PUT",
+        HttpMethod::Patch => "PATCH",
+        HttpMethod::Delete => "DELETE",
+    }
+}
+
+/// `POST /api/vcenter/vm/{vm}/tools?action=upgrade`
+pub fn route_line(route: &Route) -> String {
+    let mut line = format!("{} {}", method_str(route.method), route.path);
+    for (index, (key, value)) in route.query.iter().enumerate() {
+        line.push(if index == 0 { '?' } else { '&' });
+        line.push_str(key);
+        line.push('=');
+        line.push_str(value);
+    }
+    line
+}
+
+/// Where the non-path parameters travel: ``query `a`, body `spec` ``.
+pub fn route_bindings(route: &Route) -> String {
+    let mut parts = Vec::new();
+    for binding in &route.params {
+        let part = match &binding.location {
+            // Path variables are visible in the template already.
+            ParamLocation::Path(_) => continue,
+            ParamLocation::Query(name) if *name == binding.param => format!("`{name}` in the query"),
+            ParamLocation::Query(name) => format!("`{}` as query `{name}`", binding.param),
+            ParamLocation::Body => format!("`{}` as the body", binding.param),
+            ParamLocation::BodyField(name) if *name == binding.param => {
+                format!("`{name}` in the body")
+            }
+            ParamLocation::BodyField(name) => format!("`{}` as body field `{name}`", binding.param),
+            ParamLocation::Header(name) => format!("`{}` as header `{name}`", binding.param),
+        };
+        parts.push(part);
+    }
+    parts.join(", ")
+}
+
+/// Indents every line after the first by `width` spaces, so multi-paragraph
+/// text stays inside a Markdown list item.
+pub fn indent_continuation(text: &str, width: usize) -> String {
+    let pad = " ".repeat(width);
+    let mut out = String::new();
+    for (index, line) in text.trim_matches('\n').lines().enumerate() {
+        if index > 0 {
+            out.push('\n');
+            if !line.trim().is_empty() {
+                out.push_str(&pad);
+            }
+        }
+        out.push_str(line.trim_end());
+    }
+    out
+}

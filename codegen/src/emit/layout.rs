@@ -1,0 +1,242 @@
+//! The module tree of the generated crate: which items live in which module
+//! (and file), and which Cargo features compile each module.
+//!
+//! Items are placed by the module of their `RustPath`, whatever owns them, so
+//! a package module that is also a service's nested-type module
+//! (`com.vmware.vcenter.vm.tools` the package, `…vm.Tools` the service) holds
+//! both. Every module is one file: `vcenter::vm` is `src/vcenter/vm.rs`, its
+//! children live in `src/vcenter/vm/` (the non-`mod.rs` layout, so editor
+//! tabs show real names).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use crate::ir::{Enumeration, Model, Package, Service, Structure};
+
+use super::EmitError;
+use super::tokens::{ident, unraw};
+
+/// Name of the inline module holding a service's `OperationSpec` statics,
+/// inside the service's nested-type module.
+pub const OPS_MODULE: &str = "ops";
+
+/// Names the crate root defines itself (re-exports and private modules), and
+/// file stems that would collide with `src/lib.rs`/`src/route_table.rs`.
+const ROOT_RESERVED: &[&str] = &[
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "ErrorKind",
+    "Result",
+    "runtime",
+    "route_table",
+    "lib",
+];
+
+/// Crates the generated code names by bare path (`serde::Serialize`,
+/// `vsphere_vapi_runtime::Client`): a child module with one of these names
+/// would shadow the crate inside its parent.
+const SHADOWING_MODULE_NAMES: &[&str] = &["serde", "serde_json", "vsphere_vapi_runtime", "std"];
+
+#[derive(Debug, Default)]
+pub struct Module<'a> {
+    /// Path below the crate root; empty for the root.
+    pub path: Vec<String>,
+    pub children: BTreeSet<String>,
+    /// Features of everything in this module and below: the module is
+    /// compiled when any of them is enabled.
+    pub features: BTreeSet<String>,
+    /// Packages mapped to this module (their docs become the module docs).
+    pub packages: Vec<&'a Package>,
+    /// Services whose nested types (and operation specs) live here.
+    pub nested_of: Vec<&'a Service>,
+    /// Service client handles defined here.
+    pub services: Vec<&'a Service>,
+    pub structures: Vec<&'a Structure>,
+    pub enumerations: Vec<&'a Enumeration>,
+}
+
+impl Module<'_> {
+    pub fn is_root(&self) -> bool {
+        self.path.is_empty()
+    }
+
+    /// `vcenter::vm`, or `crate` for the root.
+    pub fn display_path(&self) -> String {
+        display_path(&self.path)
+    }
+
+    /// Features an item of this module must be gated on, given the item's
+    /// feature: nothing when the module's own gate already implies it.
+    pub fn item_gate<'f>(&self, feature: &'f str) -> Option<&'f str> {
+        let implied = !self.is_root() && self.features.len() == 1 && self.features.contains(feature);
+        (!implied).then_some(feature)
+    }
+
+    /// Source file of the module, relative to the crate directory.
+    pub fn file(&self) -> PathBuf {
+        if self.is_root() {
+            return PathBuf::from("src/lib.rs");
+        }
+        let mut file = PathBuf::from("src");
+        for component in &self.path {
+            file.push(unraw(component));
+        }
+        file.set_extension("rs");
+        file
+    }
+}
+
+pub fn display_path(path: &[String]) -> String {
+    if path.is_empty() {
+        "crate".to_owned()
+    } else {
+        path.join("::")
+    }
+}
+
+#[derive(Debug)]
+pub struct Layout<'a> {
+    /// Every module, keyed by path; the root has the empty path.
+    pub modules: BTreeMap<Vec<String>, Module<'a>>,
+}
+
+impl<'a> Layout<'a> {
+    pub fn build(model: &'a Model) -> Result<Self, EmitError> {
+        let mut layout = Layout {
+            modules: BTreeMap::new(),
+        };
+        layout.ensure(&[], "the crate root")?;
+        for package in model.packages.values() {
+            let context = format!("package `{}`", package.id);
+            layout.ensure(&package.module, &context)?;
+            layout.add_feature(&package.module, &package.feature);
+            layout.get_mut(&package.module).packages.push(package);
+        }
+        for service in model.services.values() {
+            let context = format!("service `{}`", service.id);
+            let feature = &model
+                .packages
+                .get(&service.package)
+                .ok_or_else(|| EmitError::UnknownReference {
+                    context: context.clone(),
+                    kind: "package",
+                    id: service.package.clone(),
+                })?
+                .feature;
+            layout.ensure(&service.path.module, &context)?;
+            layout.add_feature(&service.path.module, feature);
+            layout.get_mut(&service.path.module).services.push(service);
+            layout.ensure(&service.nested_module, &context)?;
+            layout.add_feature(&service.nested_module, feature);
+            layout.get_mut(&service.nested_module).nested_of.push(service);
+        }
+        for structure in model.structures.values() {
+            let context = format!("structure `{}`", structure.id);
+            layout.ensure(&structure.path.module, &context)?;
+            layout.add_feature(&structure.path.module, &structure.feature);
+            layout
+                .get_mut(&structure.path.module)
+                .structures
+                .push(structure);
+        }
+        for enumeration in model.enumerations.values() {
+            let context = format!("enumeration `{}`", enumeration.id);
+            layout.ensure(&enumeration.path.module, &context)?;
+            layout.add_feature(&enumeration.path.module, &enumeration.feature);
+            layout
+                .get_mut(&enumeration.path.module)
+                .enumerations
+                .push(enumeration);
+        }
+        for module in layout.modules.values() {
+            module_names(module)?;
+        }
+        Ok(layout)
+    }
+
+    /// The module at `path`; it exists for every path an item was placed at.
+    pub fn module(&self, path: &[String]) -> Option<&Module<'a>> {
+        self.modules.get(path)
+    }
+
+    fn get_mut(&mut self, path: &[String]) -> &mut Module<'a> {
+        self.modules
+            .entry(path.to_vec())
+            .or_insert_with(|| Module {
+                path: path.to_vec(),
+                ..Module::default()
+            })
+    }
+
+    /// Creates the module at `path` and its ancestors, linking each to its parent.
+    fn ensure(&mut self, path: &[String], context: &str) -> Result<(), EmitError> {
+        for component in path {
+            ident(component, &format!("{context}: module path `{}`", path.join("::")))?;
+        }
+        for depth in 0..=path.len() {
+            let prefix = &path[..depth];
+            self.get_mut(prefix);
+            if let Some((last, parent)) = prefix.split_last() {
+                self.get_mut(parent).children.insert(last.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn add_feature(&mut self, path: &[String], feature: &str) {
+        for depth in 1..=path.len() {
+            self.get_mut(&path[..depth])
+                .features
+                .insert(feature.to_owned());
+        }
+    }
+}
+
+/// Checks that the names a module defines in the type namespace are unique
+/// and do not shadow what generated code relies on.
+fn module_names(module: &Module<'_>) -> Result<BTreeMap<String, String>, EmitError> {
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut define = |name: &str, what: String| -> Result<(), EmitError> {
+        let key = unraw(name).to_owned();
+        if let Some(first) = names.get(&key) {
+            return Err(EmitError::NameCollision {
+                module: module.display_path(),
+                name: key,
+                first: first.clone(),
+                second: what,
+            });
+        }
+        names.insert(key, what);
+        Ok(())
+    };
+    if module.is_root() {
+        for reserved in ROOT_RESERVED {
+            define(reserved, "the crate root's own items".to_owned())?;
+        }
+    }
+    for child in &module.children {
+        if SHADOWING_MODULE_NAMES.contains(&unraw(child)) {
+            return Err(EmitError::NameCollision {
+                module: module.display_path(),
+                name: child.clone(),
+                first: format!("the module `{child}`"),
+                second: format!("the `{child}` crate used by generated code"),
+            });
+        }
+        define(child, format!("the module `{child}`"))?;
+    }
+    for service in &module.nested_of {
+        define(OPS_MODULE, format!("the operation specs of service `{}`", service.id))?;
+    }
+    for service in &module.services {
+        define(&service.path.name, format!("service `{}`", service.id))?;
+    }
+    for structure in &module.structures {
+        define(&structure.path.name, format!("structure `{}`", structure.id))?;
+    }
+    for enumeration in &module.enumerations {
+        define(&enumeration.path.name, format!("enumeration `{}`", enumeration.id))?;
+    }
+    Ok(names)
+}

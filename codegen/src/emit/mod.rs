@@ -1,0 +1,319 @@
+//! Prints the [`ir::Model`](crate::ir::Model) as the source of the `vsphere-vapi` crate.
+//!
+//! The IR has already decided every name, route and type; this module only
+//! decides how Rust spells them. Each concept has its own emitter:
+//!
+//! | module          | prints                                                              |
+//! |-----------------|---------------------------------------------------------------------|
+//! | `structure`     | vAPI structures and error structures as `pub struct`s               |
+//! | `enumeration`   | vAPI enumerations as `vsphere_vapi_runtime::vapi_enum!` invocations |
+//! | `service`       | client handles, one `async fn` per operation, `ops::*` statics      |
+//! | `route_table`   | `operations()`: every [`OperationSpec`] of the enabled features     |
+//! | `crate_root`    | module files, `lib.rs` (crate docs, re-exports, feature gates)      |
+//! | `manifest`      | `Cargo.toml` (one feature per [`ir::Feature`]) and `README.md`      |
+//!
+//! Code is built with `quote!`, parsed into `syn` items (so a syntax error in
+//! an emitter is an [`EmitError`], not a broken file) and formatted with
+//! `prettyplease`, one item at a time so items are separated by blank lines.
+//! Output depends only on the model: every collection is iterated in sorted
+//! or declaration order, so regenerating gives byte-identical files.
+//!
+//! [`OperationSpec`]: https://docs.rs/vsphere-vapi-runtime/latest/vsphere_vapi_runtime/spec/struct.OperationSpec.html
+//!
+//! # Type mapping
+//!
+//! | vAPI type            | field / result type                        | why |
+//! |----------------------|--------------------------------------------|-----|
+//! | `BOOLEAN`            | `bool`                                     | direct |
+//! | `LONG`               | `i64`                                      | vAPI longs are signed 64-bit |
+//! | `DOUBLE`             | `f64`                                      | direct |
+//! | `STRING`             | `String`                                   | owned so responses can be kept and structures built freely |
+//! | `ID`                 | `String`                                   | identifiers are opaque server strings; a newtype per resource type would make every cross-service call a conversion, so the resource type is documented on the field instead |
+//! | `URI`                | `String`                                   | the server does not always send absolute URIs; parsing would reject real responses |
+//! | `BINARY`             | `vsphere_vapi_runtime::types::Binary`      | base64 on the wire, bytes in Rust |
+//! | `SECRET`             | `vsphere_vapi_runtime::types::Secret`      | keeps passwords out of `Debug` output |
+//! | `DATE_TIME`          | `vsphere_vapi_runtime::types::DateTime`    | the runtime owns the wire format (ISO 8601 with milliseconds) |
+//! | `ANY_ERROR`, `DYNAMIC_STRUCTURE`, `OPAQUE` | `serde_json::Value`  | their shape is only known at run time |
+//! | `VOID`               | `()`                                       | operations without a result |
+//! | `OPTIONAL<T>`        | `Option<T>`, `#[serde(default, skip_serializing_if = "Option::is_none")]` | only metamodel-optional fields are `Option`; unset is omitted on the wire as the server expects |
+//! | `LIST<T>`, `SET<T>`  | `Vec<T>`                                   | sets are lists on the wire; a `Vec` keeps the server's order and needs no `Hash`/`Ord` on `T`. Required lists get `#[serde(default)]` because servers omit empty lists |
+//! | `MAP<K, V>`          | `vsphere_vapi_runtime::types::VapiMap<K, V>` | accepts both wire forms (`/api` object, `/rest` key/value list) |
+//! | structure            | the generated `struct`, boxed (`Box<T>`) where a field would make the structure contain itself without indirection | a recursive `Option<T>` has infinite size; `Vec` and maps already add indirection |
+//! | enumeration          | the generated `vapi_enum!` enum            | non-exhaustive with a catch-all variant holding unknown wire values, so newer servers do not break deserialization |
+//!
+//! Operation parameters borrow instead of taking ownership: `&str` for
+//! `STRING`/`ID`/`URI`, `bool`/`i64`/`f64` by value, `&[T]` for lists and sets,
+//! `&T` for everything else, and `Option<…>` of the same for optional
+//! parameters. Callers keep their values and the runtime only serializes them.
+//!
+//! # Naming guards
+//!
+//! Names come from the IR. The emitter only guards against clashes with the
+//! names it introduces itself: a module that defines a type called `Option`,
+//! `Vec`, `String` or `Box` gets fully qualified `::std::…` paths for those,
+//! and clashes it cannot avoid (two items with one name in a module, an
+//! operation method called `new`, a module shadowing `serde`, …) are reported
+//! as [`EmitError`]s naming the offending definitions.
+
+mod crate_root;
+mod docs;
+mod enumeration;
+mod format;
+mod layout;
+mod manifest;
+mod route_table;
+mod service;
+mod structure;
+mod tokens;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use crate::ir::{Model, TypeRef};
+
+/// The snapshot directory name written into file headers when none is given.
+pub const DEFAULT_SNAPSHOT: &str = "vsphere-9.1.1.0";
+
+/// Inputs of the emitter besides the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Name of the snapshot directory below `metamodel-snapshots/`, named in
+    /// every file header (`vsphere-9.1.1.0`).
+    pub snapshot: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            snapshot: DEFAULT_SNAPSHOT.to_owned(),
+        }
+    }
+}
+
+/// The generated crate: file contents keyed by path relative to `generated/`
+/// (`Cargo.toml`, `src/lib.rs`, `src/vcenter/vm.rs`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GeneratedCrate {
+    pub files: BTreeMap<PathBuf, String>,
+}
+
+impl GeneratedCrate {
+    /// Total number of lines over all files.
+    pub fn line_count(&self) -> usize {
+        self.files.values().map(|text| text.lines().count()).sum()
+    }
+}
+
+/// Why the model could not be printed. Each variant names the definition at
+/// fault so the front end (or the metamodel) can be fixed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmitError {
+    #[error("{context}: `{name}` is not a valid Rust identifier")]
+    InvalidIdentifier { context: String, name: String },
+    #[error("{context}: refers to unknown {kind} `{id}`")]
+    UnknownReference {
+        context: String,
+        kind: &'static str,
+        id: String,
+    },
+    #[error("module `{module}`: the name `{name}` is used by both {first} and {second}")]
+    NameCollision {
+        module: String,
+        name: String,
+        first: String,
+        second: String,
+    },
+    #[error(
+        "{context}: uses `{target}` from feature `{target_feature}`, which feature `{feature}` does not depend on"
+    )]
+    MissingFeatureDependency {
+        context: String,
+        target: String,
+        feature: String,
+        target_feature: String,
+    },
+    #[error("{context}: {message}")]
+    Unsupported { context: String, message: String },
+    #[error("{context}: emitted code does not parse ({message}); this is a bug in the emitter")]
+    Syntax { context: String, message: String },
+}
+
+/// Prints `model` with default [`Options`].
+pub fn generate(model: &Model) -> Result<GeneratedCrate, EmitError> {
+    generate_with(model, &Options::default())
+}
+
+/// Prints `model` as the files of the `vsphere-vapi` crate.
+pub fn generate_with(model: &Model, options: &Options) -> Result<GeneratedCrate, EmitError> {
+    let ctx = Ctx::new(model, options)?;
+    let mut files = BTreeMap::new();
+    crate_root::emit_modules(&ctx, &mut files)?;
+    files.insert(
+        PathBuf::from("src/route_table.rs"),
+        route_table::emit(&ctx)?,
+    );
+    files.insert(PathBuf::from("Cargo.toml"), manifest::cargo_toml(&ctx)?);
+    files.insert(PathBuf::from("README.md"), manifest::readme(&ctx));
+    Ok(GeneratedCrate { files })
+}
+
+/// The code of one service as a reviewable unit: its client handle and the
+/// module holding its nested types and operation specs, in the form they take
+/// in the generated crate (used for golden tests of representative services).
+pub fn render_service(model: &Model, service_id: &str) -> Result<String, EmitError> {
+    let options = Options::default();
+    let ctx = Ctx::new(model, &options)?;
+    crate_root::render_service(&ctx, service_id)
+}
+
+/// Everything the emitters share: the model plus facts derived from it once.
+pub(crate) struct Ctx<'a> {
+    pub model: &'a Model,
+    pub options: &'a Options,
+    pub layout: layout::Layout<'a>,
+    /// `(structure id, field name)` of fields that need a `Box`.
+    pub boxed_fields: BTreeSet<(String, String)>,
+    /// Feature name → itself plus every feature it (transitively) depends on.
+    pub feature_closure: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(model: &'a Model, options: &'a Options) -> Result<Self, EmitError> {
+        let feature_closure = feature_closures(model)?;
+        let layout = layout::Layout::build(model)?;
+        let boxed_fields = types::boxed_fields(model);
+        let ctx = Ctx {
+            model,
+            options,
+            layout,
+            boxed_fields,
+            feature_closure,
+        };
+        ctx.check_feature_dependencies()?;
+        Ok(ctx)
+    }
+
+    /// The feature enabling a service (its package's).
+    pub fn service_feature(&self, service: &crate::ir::Service) -> Result<&'a str, EmitError> {
+        self.model
+            .packages
+            .get(&service.package)
+            .map(|package| package.feature.as_str())
+            .ok_or_else(|| EmitError::UnknownReference {
+                context: format!("service `{}`", service.id),
+                kind: "package",
+                id: service.package.clone(),
+            })
+    }
+
+    /// Whether code enabled by `from` may name items enabled by `to`.
+    pub fn feature_reaches(&self, from: &str, to: &str) -> bool {
+        self.feature_closure
+            .get(from)
+            .is_some_and(|closure| closure.contains(to))
+    }
+
+    /// Every type a structure field or operation signature names must be
+    /// compiled whenever the code naming it is: otherwise enabling a single
+    /// feature fails to build. Checked up front so the error names the field.
+    fn check_feature_dependencies(&self) -> Result<(), EmitError> {
+        for structure in self.model.structures.values() {
+            for field in &structure.fields {
+                self.check_type_features(
+                    &structure.feature,
+                    &field.ty,
+                    &format!("field `{}` of structure `{}`", field.name, structure.id),
+                )?;
+            }
+        }
+        for service in self.model.services.values() {
+            let feature = self.service_feature(service)?;
+            for operation in &service.operations {
+                let context = format!("operation `{}` of service `{}`", operation.id, service.id);
+                for param in &operation.params {
+                    self.check_type_features(feature, &param.ty, &context)?;
+                }
+                self.check_type_features(feature, &operation.output, &context)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_type_features(&self, feature: &str, ty: &TypeRef, context: &str) -> Result<(), EmitError> {
+        let (target, target_feature) = match ty {
+            TypeRef::Builtin(_) => return Ok(()),
+            TypeRef::Optional(inner) | TypeRef::List(inner) | TypeRef::Set(inner) => {
+                return self.check_type_features(feature, inner, context);
+            }
+            TypeRef::Map(key, value) => {
+                self.check_type_features(feature, key, context)?;
+                return self.check_type_features(feature, value, context);
+            }
+            TypeRef::Structure(id) => (id, &self.structure(id, context)?.feature),
+            TypeRef::Enumeration(id) => (id, &self.enumeration(id, context)?.feature),
+        };
+        if self.feature_reaches(feature, target_feature) {
+            Ok(())
+        } else {
+            Err(EmitError::MissingFeatureDependency {
+                context: context.to_owned(),
+                target: target.clone(),
+                feature: feature.to_owned(),
+                target_feature: target_feature.clone(),
+            })
+        }
+    }
+
+    pub fn structure(&self, id: &str, context: &str) -> Result<&'a crate::ir::Structure, EmitError> {
+        self.model
+            .structures
+            .get(id)
+            .ok_or_else(|| EmitError::UnknownReference {
+                context: context.to_owned(),
+                kind: "structure",
+                id: id.to_owned(),
+            })
+    }
+
+    pub fn enumeration(
+        &self,
+        id: &str,
+        context: &str,
+    ) -> Result<&'a crate::ir::Enumeration, EmitError> {
+        self.model
+            .enumerations
+            .get(id)
+            .ok_or_else(|| EmitError::UnknownReference {
+                context: context.to_owned(),
+                kind: "enumeration",
+                id: id.to_owned(),
+            })
+    }
+}
+
+/// Transitive closure of `depends_on` for every feature (a feature reaches
+/// itself). Unknown feature names are errors: Cargo would reject them too.
+fn feature_closures(model: &Model) -> Result<BTreeMap<String, BTreeSet<String>>, EmitError> {
+    let mut closures = BTreeMap::new();
+    for name in model.features.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![name.clone()];
+        while let Some(current) = stack.pop() {
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            let feature = model
+                .features
+                .get(&current)
+                .ok_or_else(|| EmitError::UnknownReference {
+                    context: format!("feature `{name}`"),
+                    kind: "feature",
+                    id: current.clone(),
+                })?;
+            stack.extend(feature.depends_on.iter().cloned());
+        }
+        closures.insert(name.clone(), seen);
+    }
+    Ok(closures)
+}

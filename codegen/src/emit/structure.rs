@@ -1,0 +1,184 @@
+//! vAPI structures (and error structures) as plain serde structs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Builtin, Constant, ConstantValue, Structure, StructureKind, TypeRef};
+
+use super::docs::{DocBuilder, code_list, field_doc};
+use super::layout::Module;
+use super::tokens::{cfg_attr, doc_attrs, float_literal, ident, int_literal, unraw};
+use super::types::{Scope, TypeMapper};
+use super::{Ctx, EmitError, format};
+
+pub fn emit(
+    ctx: &Ctx<'_>,
+    module: &Module<'_>,
+    scope: &Scope<'_>,
+    structure: &Structure,
+) -> Result<String, EmitError> {
+    let context = format!("structure `{}`", structure.id);
+    let name = ident(&structure.path.name, &context)?;
+    let types = TypeMapper { ctx, scope };
+    let gate = cfg_attr(module.item_gate(&structure.feature));
+
+    let mut doc = DocBuilder::new();
+    doc.ir_doc(&structure.doc);
+    for union in &structure.unions {
+        let cases: Vec<String> = union
+            .cases
+            .iter()
+            .map(|(value, fields)| {
+                if fields.is_empty() {
+                    format!("`{value}` (no other field)")
+                } else {
+                    format!("`{value}` ({})", code_list(fields, "and"))
+                }
+            })
+            .collect();
+        doc.paragraph(format!(
+            "`{}` selects which fields are set: {}.",
+            union.tag_field,
+            cases.join(", ")
+        ));
+    }
+    if structure.kind == StructureKind::Error {
+        doc.paragraph(
+            "This is an error structure: operations that report it fail with a \
+             [`Error`](crate::Error) whose data deserializes into this type.",
+        );
+    }
+    let doc = doc_attrs(&doc.build());
+
+    let all_optional = structure
+        .fields
+        .iter()
+        .all(|field| matches!(field.ty, TypeRef::Optional(_)));
+    let default = all_optional.then(|| quote! { Default, });
+
+    let fields = structure
+        .fields
+        .iter()
+        .map(|field| {
+            let field_context = format!("{context}, field `{}`", field.name);
+            let field_name = ident(&field.rust_name, &field_context)?;
+            let boxed = ctx
+                .boxed_fields
+                .contains(&(structure.id.clone(), field.name.clone()));
+            let ty = types.owned_boxed(&field.ty, boxed, &field_context)?;
+            let serde = serde_field_attr(scope, &field.name, &field.rust_name, &field.ty);
+            let doc = doc_attrs(&field_doc(field));
+            Ok(quote! {
+                #doc
+                #serde
+                pub #field_name: #ty,
+            })
+        })
+        .collect::<Result<Vec<_>, EmitError>>()?;
+
+    let mut tokens = quote! {
+        #doc
+        #gate
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #( #fields )*
+        }
+    };
+    if !structure.constants.is_empty() {
+        let constants = structure
+            .constants
+            .iter()
+            .map(|constant| constant_item(constant, &context))
+            .collect::<Result<Vec<_>, _>>()?;
+        tokens.extend(quote! {
+            #gate
+            impl #name {
+                #( #constants )*
+            }
+        });
+    }
+    format::items(tokens, &context)
+}
+
+/// `#[serde(...)]` for a field: a rename only where the wire name differs
+/// from the Rust name (serde strips `r#` itself), `default` +
+/// `skip_serializing_if` for optional fields, and `default` for required
+/// lists and maps, which servers leave out when empty.
+fn serde_field_attr(scope: &Scope<'_>, wire: &str, rust_name: &str, ty: &TypeRef) -> TokenStream {
+    let mut parts = Vec::new();
+    if unraw(rust_name) != wire {
+        parts.push(quote! { rename = #wire });
+    }
+    match ty {
+        TypeRef::Optional(_) => {
+            let is_none = scope.option_is_none();
+            parts.push(quote! { default, skip_serializing_if = #is_none });
+        }
+        TypeRef::List(_) | TypeRef::Set(_) | TypeRef::Map(..) => parts.push(quote! { default }),
+        _ => {}
+    }
+    if parts.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { #[serde( #( #parts ),* )] }
+    }
+}
+
+/// An associated `pub const` for a structure or service constant.
+pub fn constant_item(constant: &Constant, owner: &str) -> Result<TokenStream, EmitError> {
+    let context = format!("{owner}, constant `{}`", constant.name);
+    let name = ident(&constant.rust_name, &context)?;
+    let (ty, value) = constant_type_and_value(&constant.ty, &constant.value, &context)?;
+    let doc = doc_attrs(&DocBuilder::new().ir_doc(&constant.doc).build());
+    Ok(quote! {
+        #doc
+        pub const #name: #ty = #value;
+    })
+}
+
+fn constant_type_and_value(
+    ty: &TypeRef,
+    value: &ConstantValue,
+    context: &str,
+) -> Result<(TokenStream, TokenStream), EmitError> {
+    let mismatch = || EmitError::Unsupported {
+        context: context.to_owned(),
+        message: format!("constant value {value:?} does not match its type {ty:?}"),
+    };
+    Ok(match (ty, value) {
+        (TypeRef::Builtin(Builtin::Boolean), ConstantValue::Boolean(b)) => (quote! { bool }, quote! { #b }),
+        (TypeRef::Builtin(Builtin::Long), ConstantValue::Long(n)) => (quote! { i64 }, int_literal(*n)),
+        (TypeRef::Builtin(Builtin::Double), ConstantValue::Double(x)) => {
+            (quote! { f64 }, float_literal(*x, context)?)
+        }
+        (TypeRef::Builtin(Builtin::String | Builtin::Id | Builtin::Uri), ConstantValue::String(s)) => {
+            (quote! { &'static str }, quote! { #s })
+        }
+        (TypeRef::List(element) | TypeRef::Set(element), ConstantValue::List(values)) => {
+            let mut element_ty = None;
+            let mut items = Vec::new();
+            for value in values {
+                let (ty, item) = constant_type_and_value(element, value, context)?;
+                element_ty.get_or_insert(ty);
+                items.push(item);
+            }
+            // An empty list still needs its element type.
+            let element_ty = match element_ty {
+                Some(ty) => ty,
+                None => constant_scalar_type(element).ok_or_else(mismatch)?,
+            };
+            (quote! { &'static [#element_ty] }, quote! { &[ #( #items ),* ] })
+        }
+        _ => return Err(mismatch()),
+    })
+}
+
+fn constant_scalar_type(ty: &TypeRef) -> Option<TokenStream> {
+    match ty {
+        TypeRef::Builtin(Builtin::Boolean) => Some(quote! { bool }),
+        TypeRef::Builtin(Builtin::Long) => Some(quote! { i64 }),
+        TypeRef::Builtin(Builtin::Double) => Some(quote! { f64 }),
+        TypeRef::Builtin(Builtin::String | Builtin::Id | Builtin::Uri) => Some(quote! { &'static str }),
+        _ => None,
+    }
+}

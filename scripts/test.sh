@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The project's test command: bash scripts/test.sh
+#
+# Installs what the tests need on a fresh machine (Go and govmomi from Debian,
+# for the vCenter simulator), then checks, in order:
+#   1. the vCenter simulator launcher builds           scripts/build-vcsim.sh
+#   2. metamodel snapshots match the Python bindings  cargo xtask import-bindings --check
+#   3. generated/ matches the snapshot and generator  cargo xtask regen --check
+#   4. the hand-written crates are lint-clean          cargo clippy ... -D warnings
+#   5. the generated crate compiles with all features, and with each one alone
+#   6. the examples build
+#   7. the test suites pass                            cargo test --workspace
+# Stops at the first failing step.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# One RUSTFLAGS for every cargo invocation: a change in RUSTFLAGS invalidates
+# every artefact, so differing flags would rebuild the (large) generated crate.
+export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-D warnings"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+total_start=$SECONDS
+step_no=0
+step_count=7
+
+# run_step NAME COMMAND... : runs COMMAND, prints its duration, exits on failure.
+run_step() {
+    local name=$1
+    shift
+    step_no=$((step_no + 1))
+    local start=$SECONDS rc=0
+    echo "==> [$step_no/$step_count] $name"
+    "$@" || rc=$?
+    local took=$((SECONDS - start))
+    if ((rc != 0)); then
+        echo "==> FAILED: [$step_no/$step_count] $name (exit $rc) after ${took}s" >&2
+        exit "$rc"
+    fi
+    echo "==> time: [$step_no/$step_count] $name: ${took}s"
+}
+
+require() {
+    if ! command -v "$1" >/dev/null; then
+        echo "==> FAILED: '$1' is not installed ($2)" >&2
+        exit 1
+    fi
+}
+
+# The features of the generated crate, one per line, without the umbrella ones.
+generated_features() {
+    python3 - generated/Cargo.toml <<'PY'
+import sys, tomllib
+with open(sys.argv[1], "rb") as f:
+    manifest = tomllib.load(f)
+for name in manifest.get("features", {}):
+    if name not in ("default", "full"):
+        print(name)
+PY
+}
+
+# Every feature on (the union), then each feature alone, so that no feature
+# relies on another one without declaring it. `cargo check` only: the full
+# build happens once, in the test step.
+check_generated() {
+    cargo check -p vsphere-vapi --all-features || return
+    local features feature start
+    features="$(generated_features)" || return
+    if [[ -z "$features" ]]; then
+        echo "generated/Cargo.toml declares no features besides default/full"
+        return 0
+    fi
+    for feature in $features; do
+        start=$SECONDS
+        cargo check -p vsphere-vapi --no-default-features --features "$feature" || return
+        echo "    feature $feature alone: $((SECONDS - start))s"
+    done
+}
+
+require cargo "install Rust with rustup"
+require python3 "needed by import-bindings and to read generated/Cargo.toml"
+
+run_step "build the vCenter simulator launcher" bash scripts/build-vcsim.sh
+run_step "snapshots match the Python bindings" cargo xtask import-bindings --check
+run_step "generated crate is up to date" cargo xtask regen --check
+run_step "clippy" cargo clippy -p vsphere-vapi-codegen -p vsphere-vapi-runtime -p xtask --all-targets -- -D warnings
+run_step "generated crate compiles per feature" check_generated
+# --workspace (rather than -p vsphere-vapi-examples) resolves the generated
+# crate's features exactly as the test step does, so both share one build.
+run_step "examples build" cargo build --workspace --examples
+run_step "tests" cargo test --workspace
+
+echo "==> all $step_count steps passed in $((SECONDS - total_start))s"

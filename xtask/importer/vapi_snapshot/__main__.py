@@ -1,0 +1,100 @@
+"""Command line: ``python -m vapi_snapshot --out DIR [--rest-overlay DIR]``.
+
+Normally run by ``cargo xtask import-bindings``, which prepares the virtual
+environment with the pinned binding wheels. Writes one
+``<component>.json`` per component and ``manifest.json`` into ``--out`` and
+the snapshot README into ``--readme``.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+from . import bindings, census, overlay, provenance, report, snapshot, wire
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="vapi_snapshot", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", required=True, help="snapshot directory to (re)write")
+    parser.add_argument("--readme", help="where to write the snapshot README")
+    parser.add_argument("--rest-overlay", help="directory of VMware's OpenAPI documents")
+    parser.add_argument("--requirements", required=True,
+                        help="pinned requirements file (wheel hashes, for provenance)")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+
+    walker = bindings.Walker()
+    walker.load()
+    packages = walker.packages()
+
+    mappings = {}
+    for key, mapping in sorted(walker.rest_mappings.items()):
+        mappings.setdefault(key, []).append(mapping)
+    overlay_result = None
+    if args.rest_overlay:
+        overlay_result = overlay.apply(args.rest_overlay, packages, walker.rest_mappings)
+        for key, extra in sorted(overlay_result.mappings.items()):
+            mappings.setdefault(key, []).extend(extra)
+    conflicts = snapshot.attach_rest(packages, mappings)
+    for element, detail in conflicts:
+        walker.findings.lose("rest-conflict", element, detail)
+
+    components = snapshot.components(packages)
+    manifest_components = []
+    totals = {}
+    os.makedirs(args.out, exist_ok=True)
+    expected_files = {"manifest.json"}
+    for cid, info in sorted(components.items()):
+        info_json = wire.encode(info)
+        data = {"value": {"fingerprint": wire.fingerprint(info_json), "info": info_json}}
+        filename = cid + ".json"
+        expected_files.add(filename)
+        _write(os.path.join(args.out, filename), wire.dumps(data))
+        figures = snapshot.counts(info)
+        manifest_components.append(dict({"id": cid, "file": filename}, **figures))
+        for key, value in figures.items():
+            totals[key] = totals.get(key, 0) + value
+
+    source = provenance.describe(args.requirements, args.rest_overlay)
+    manifest = {"source": source, "totals": totals, "components": manifest_components}
+    _write(os.path.join(args.out, "manifest.json"), wire.dumps(manifest))
+    stale = sorted(set(os.listdir(args.out)) - expected_files)
+    for name in stale:
+        if name.endswith(".json"):
+            os.remove(os.path.join(args.out, name))
+
+    expected = census.count_installed()
+    rest_stats = report.rest_statistics(packages, walker, overlay_result)
+    if args.readme:
+        _write(args.readme, report.readme(source, totals, manifest_components, rest_stats,
+                                          walker.findings, overlay_result))
+
+    print("components: %d" % len(components))
+    for key in ("packages", "services", "operations", "structures", "enumerations", "errors"):
+        print("%-13s %6d (census %d)" % (key + ":", totals[key], expected[key]))
+    for line in report.rest_summary(rest_stats):
+        print(line)
+    print("time: %.1f s" % (time.monotonic() - started))
+    mismatched = [key for key in expected if expected[key] != totals.get(key)]
+    if mismatched:
+        print("error: snapshot counts differ from the census of the bindings: %s"
+              % ", ".join(mismatched), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _write(path, text):
+    """Write ``text`` only when it changed (keeps timestamps of equal files)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() == text:
+                return
+    except FileNotFoundError:
+        pass
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
