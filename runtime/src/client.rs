@@ -28,7 +28,9 @@ const SESSION_SERVICE: &str = "com.vmware.cis.session";
 pub enum Protocol {
     /// `/api` for operations that have an `/api` route (vSphere 7.0U2 and
     /// later), `/rest` for the others. Logging in tries `/api/session` first
-    /// and falls back to the `/rest` session service when it does not exist.
+    /// and falls back to the `/rest` session service when it does not exist;
+    /// after such a fallback the server is taken to predate `/api`, and
+    /// operations prefer their `/rest` route.
     #[default]
     Auto,
     /// Only `/api`; operations without an `/api` route fail.
@@ -197,7 +199,7 @@ impl ClientBuilder {
 
     /// Uses this `reqwest` client instead of building one, e.g. to share a
     /// connection pool or set a proxy. This is the only place where `reqwest`
-    /// appears in this crate's API. The injected client's own TLS and connect
+    /// (version 0.12) appears in this crate's API. The injected client's own TLS and connect
     /// settings apply, so combining it with the TLS options of this builder
     /// is rejected by [`ClientBuilder::build`]; the user agent and the
     /// per-request timeout are still applied to each request.
@@ -423,7 +425,16 @@ impl Client {
     /// Starts a call of `spec`; add parameters with [`Call::param`] and run it
     /// with [`Call::send`].
     pub fn operation(&self, spec: &'static OperationSpec) -> Call {
+        let legacy_server = self.inner.protocol == Protocol::Auto
+            && self
+                .inner
+                .session
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .endpoint
+                == Some(SessionEndpoint::Rest);
         let route = match (self.inner.protocol, spec.api, spec.rest) {
+            (Protocol::Auto, _, Some(rest)) if legacy_server => Ok((Wire::Rest, rest)),
             (Protocol::Auto | Protocol::Api, Some(api), _) => Ok((Wire::Api, api)),
             (Protocol::Auto | Protocol::Rest, _, Some(rest)) => Ok((Wire::Rest, rest)),
             (protocol, _, _) => Err(Error::InvalidRequest {
@@ -620,23 +631,11 @@ fn transport_error(context: &str, err: reqwest::Error) -> Error {
             context: context.to_owned(),
         };
     }
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
-    while let Some(current) = source {
-        // rustls errors surface wrapped in io::Error, whose `source` skips
-        // the wrapped error itself, so look inside explicitly.
-        let tls = current.downcast_ref::<rustls::Error>().or_else(|| {
-            current
-                .downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        });
-        if let Some(tls) = tls {
-            return Error::Tls {
-                context: context.to_owned(),
-                message: tls.to_string(),
-            };
-        }
-        source = current.source();
+    if let Some(tls) = find_tls_error(&err) {
+        return Error::Tls {
+            context: context.to_owned(),
+            message: tls.to_string(),
+        };
     }
     // reqwest's messages include the URL, which never contains secrets here
     // (tokens travel in headers, credentials in the Authorization header).
@@ -644,6 +643,24 @@ fn transport_error(context: &str, err: reqwest::Error) -> Error {
         context: context.to_owned(),
         source: Box::new(err),
     }
+}
+
+/// Finds a rustls error anywhere in an error chain. rustls errors surface
+/// wrapped in (possibly nested) `io::Error`s, whose `source` skips the wrapped
+/// error itself, so those are looked into explicitly.
+fn find_tls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+        return Some(tls);
+    }
+    if let Some(inner) = err
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        if let Some(tls) = find_tls_error(inner) {
+            return Some(tls);
+        }
+    }
+    err.source().and_then(find_tls_error)
 }
 
 /// One operation call being assembled; created by [`Client::operation`].
@@ -885,6 +902,8 @@ mod tests {
     fn client_is_send_sync_clone() {
         fn assert_traits<T: Send + Sync + Clone + 'static>() {}
         assert_traits::<Client>();
+        fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
+        assert_error::<Error>();
         fn assert_send<T: Send>(_: &T) {}
         let client = Client::new("https://vc.example.com").unwrap();
         static SPEC: OperationSpec = OperationSpec {

@@ -170,9 +170,10 @@ impl Binary {
         BASE64.encode(&self.0)
     }
 
-    /// Decodes base64 text (standard alphabet, padding optional).
-    pub fn from_base64(text: &str) -> Result<Self, base64::DecodeError> {
-        BASE64.decode(text.trim()).map(Binary)
+    /// Decodes base64 text (standard alphabet, padding optional); `None`
+    /// when the text is not base64.
+    pub fn from_base64(text: &str) -> Option<Self> {
+        BASE64.decode(text.trim()).ok().map(Binary)
     }
 }
 
@@ -212,7 +213,7 @@ impl<'de> Deserialize<'de> for Binary {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         Binary::from_base64(&text)
-            .map_err(|err| de::Error::custom(format_args!("invalid base64 in binary value: {err}")))
+            .ok_or_else(|| de::Error::custom("invalid base64 in binary value"))
     }
 }
 

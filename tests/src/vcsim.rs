@@ -77,11 +77,18 @@ pub struct Options {
     /// Only [`USERNAME`]/[`PASSWORD`] may log in. Without this the simulator accepts any
     /// non-empty user name and password.
     pub enforce_credentials: bool,
+    /// Sessions unused for this long are dropped (the next request with them gets 401).
+    /// `None`: sessions never expire, the simulator's default.
+    pub session_idle_timeout: Option<Duration>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { tls: true, enforce_credentials: true }
+        Self {
+            tls: true,
+            enforce_credentials: true,
+            session_idle_timeout: None,
+        }
     }
 }
 
@@ -173,15 +180,28 @@ impl Vcsim {
         command
             .arg("-port=0")
             .arg(format!("-tls={}", options.tls))
+            // Go's duration syntax; whole milliseconds are precise enough here.
+            .arg(format!(
+                "-session-idle-timeout={}ms",
+                options
+                    .session_idle_timeout
+                    .map_or(0, |t| t.as_millis().max(1))
+            ))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if options.enforce_credentials {
-            command.env("VCSIM_USERNAME", USERNAME).env("VCSIM_PASSWORD", PASSWORD);
+            command
+                .env("VCSIM_USERNAME", USERNAME)
+                .env("VCSIM_PASSWORD", PASSWORD);
         } else {
-            command.env_remove("VCSIM_USERNAME").env_remove("VCSIM_PASSWORD");
+            command
+                .env_remove("VCSIM_USERNAME")
+                .env_remove("VCSIM_PASSWORD");
         }
-        let mut child = command.spawn().map_err(|source| Error::Spawn { path, source })?;
+        let mut child = command
+            .spawn()
+            .map_err(|source| Error::Spawn { path, source })?;
 
         let stdin = child.stdin.take();
         let stderr = Arc::new(Mutex::new(Vec::new()));
@@ -213,12 +233,19 @@ impl Vcsim {
         }
 
         // From here on, dropping `process` stops the launcher on every error path.
-        let mut process = Process { child, stdin, stderr };
+        let mut process = Process {
+            child,
+            stdin,
+            stderr,
+        };
 
         let line = match rx.recv_timeout(START_TIMEOUT) {
             Ok(line) => line?,
             Err(RecvTimeoutError::Timeout) => {
-                return Err(Error::Timeout { timeout: START_TIMEOUT, stderr: process.stderr() });
+                return Err(Error::Timeout {
+                    timeout: START_TIMEOUT,
+                    stderr: process.stderr(),
+                });
             }
             // The reader thread is gone without sending: stdout was not captured.
             Err(RecvTimeoutError::Disconnected) => String::new(),
@@ -230,8 +257,10 @@ impl Vcsim {
                 stderr: process.stderr(),
             });
         }
-        let ready = serde_json::from_str(line.trim())
-            .map_err(|source| Error::ReadyLine { line: line.trim().to_owned(), source })?;
+        let ready = serde_json::from_str(line.trim()).map_err(|source| Error::ReadyLine {
+            line: line.trim().to_owned(),
+            source,
+        })?;
         Ok(Self { process, ready })
     }
 

@@ -91,6 +91,7 @@ func run() error {
 	port := flag.Int("port", 0, "TCP port to listen on (0 picks a free port)")
 	useTLS := flag.Bool("tls", true, "serve https with a freshly generated self-signed certificate")
 	watchStdin := flag.Bool("watch-stdin", true, "exit when standard input is closed")
+	idleTimeout := flag.Duration("session-idle-timeout", 0, "expire SOAP and vAPI sessions idle for this long (0 = never)")
 	flag.Parse()
 
 	if *port < 0 || *port > 65535 {
@@ -99,6 +100,12 @@ func run() error {
 	if net.ParseIP(*host) == nil {
 		return fmt.Errorf("invalid -host %q: expected an IP address", *host)
 	}
+
+	if *idleTimeout < 0 {
+		return fmt.Errorf("invalid -session-idle-timeout %s", *idleTimeout)
+	}
+	// Read by the SOAP and vAPI session handlers when a session is created.
+	simulator.SessionIdleTimeout = *idleTimeout
 
 	username, password := os.Getenv("VCSIM_USERNAME"), os.Getenv("VCSIM_PASSWORD")
 	enforce := username != "" || password != ""

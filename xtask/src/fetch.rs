@@ -1,24 +1,26 @@
 //! `cargo xtask fetch`: download the metamodel of a live vCenter into a snapshot directory.
 //!
-//! The files written are byte-for-byte what `import-bindings` writes for the same data (see
+//! Component files are byte-for-byte what `import-bindings` writes for the same data (see
 //! [`canonical`]), so a snapshot fetched from a server can be diffed against, or replace, a
 //! committed one. Re-fetching asks the server for each component's fingerprint first and only
 //! downloads components whose fingerprint differs from the stored one.
 
 pub(crate) mod canonical;
 mod client;
+mod manifest;
 mod store;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use client::{Client, Secret, Trust};
 use indicatif::{ProgressBar, ProgressStyle};
+use manifest::{Counts, MANIFEST_FILE};
 use reqwest::Url;
 use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
-use store::{PROVENANCE_FILE, Staging, Stored};
+use store::{Staging, Stored};
 
 #[derive(clap::Args)]
 #[command(after_long_help = AFTER_HELP)]
@@ -67,9 +69,12 @@ Example:
   read -rs VSPHERE_PASSWORD && export VSPHERE_PASSWORD
   cargo xtask fetch --server https://vcenter.example.com --ca-cert vcenter-root-ca.pem
 
+A vCenter's certificate is usually issued by its own CA (VMCA). Its root certificate is in
+https://<vcenter>/certs/download.zip (the files under certs/lin/ are PEM); pass it as --ca-cert.
+
 The directory gets one <component id>.json per metamodel component (the response of
 GET /rest/com/vmware/vapi/metadata/metamodel/component/id:<id>, in canonical form) and
-fetch-provenance.json (server, fingerprints, time of the last change). Components whose
+manifest.json (server, time of the last change, counts per component). Components whose
 fingerprint is unchanged are not downloaded again; components the server no longer lists are
 removed. The directory is only changed once everything has been downloaded and checked.";
 
@@ -139,7 +144,7 @@ async fn fetch(args: Args) -> Result<()> {
 /// What the download phase produced, ready to be committed.
 struct Downloaded {
     staging: Staging,
-    fingerprints: BTreeMap<String, String>,
+    counts: BTreeMap<String, Counts>,
     new: usize,
     updated: usize,
     unchanged: usize,
@@ -160,7 +165,7 @@ async fn download(
     }
     let mut result = Downloaded {
         staging: Staging::new(out)?,
-        fingerprints: BTreeMap::new(),
+        counts: BTreeMap::new(),
         new: 0,
         updated: 0,
         unchanged: 0,
@@ -175,18 +180,17 @@ async fn download(
     let mut progress = Progress::new(ids.len());
     for id in &ids {
         progress.start(id);
-        let stored_fingerprint = stored.components.get(id).cloned().flatten();
-        if let Some(stored_fingerprint) = stored_fingerprint {
+        if let Some(Some(known)) = stored.components.get(id) {
             let fingerprint = session.fingerprint(id).await?;
-            if fingerprint == stored_fingerprint {
-                result.fingerprints.insert(id.clone(), fingerprint);
+            if fingerprint == known.fingerprint {
+                result.counts.insert(id.clone(), known.counts);
                 result.unchanged += 1;
                 progress.done(id, "unchanged");
                 continue;
             }
         }
-        let component = session.component(id).await?;
-        let text = canonical::to_canonical_string(&component.document);
+        let document = session.component(id).await?;
+        let text = canonical::to_canonical_string(&document);
         let changed = result.staging.stage(&format!("{id}.json"), &text)?;
         let size = format_size(text.len());
         let outcome = if !stored.components.contains_key(id) {
@@ -200,8 +204,8 @@ async fn download(
             "downloaded, identical to the stored file".to_owned()
         };
         result
-            .fingerprints
-            .insert(id.clone(), component.fingerprint);
+            .counts
+            .insert(id.clone(), Counts::of_component(&document));
         progress.done(id, &outcome);
     }
     progress.finish();
@@ -214,13 +218,15 @@ fn finish(
     stored: &Stored,
     out: &Path,
 ) -> Result<()> {
-    let provenance = store::provenance_text(
+    let changed = downloaded.new + downloaded.updated + downloaded.removed.len() > 0;
+    let manifest = manifest::manifest_text(
         server_name,
-        &downloaded.fingerprints,
-        stored.provenance.as_ref(),
+        &downloaded.counts,
+        stored.manifest.as_ref(),
+        changed,
         SystemTime::now(),
     );
-    downloaded.staging.stage(PROVENANCE_FILE, &provenance)?;
+    downloaded.staging.stage(MANIFEST_FILE, &manifest)?;
     let committed = downloaded
         .staging
         .commit(&downloaded.removed)
@@ -230,7 +236,7 @@ fn finish(
     }
     println!(
         "{} components from {server_name}: {} new, {} updated, {} unchanged, {} removed; {} file(s) written in {}",
-        downloaded.fingerprints.len(),
+        downloaded.counts.len(),
         downloaded.new,
         downloaded.updated,
         downloaded.unchanged,

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use quote::quote;
+
 use crate::ir::Owner;
 
 use super::docs::DocBuilder;
@@ -21,7 +23,7 @@ pub fn emit_modules(ctx: &Ctx<'_>, files: &mut BTreeMap<PathBuf, String>) -> Res
         if module.is_root() {
             file.inner_doc = inner_doc_lines(&crate_docs(ctx)?);
             file.inner_attributes = ROOT_ATTRIBUTES.to_owned();
-            file.push(ROOT_ITEMS.to_owned());
+            file.push(root_items()?);
         } else {
             file.inner_doc = inner_doc_lines(&module_docs(module));
         }
@@ -42,16 +44,24 @@ const ROOT_ATTRIBUTES: &str = "\
 #![allow(clippy::too_many_arguments)]
 ";
 
-const ROOT_ITEMS: &str = "\
-pub use vsphere_vapi_runtime::{Client, ClientBuilder, Error, ErrorKind, Result};
+/// Re-exports and the route table module.
+fn root_items() -> Result<String, EmitError> {
+    format::items(
+        quote! {
+            pub use vsphere_vapi_runtime::{
+                Client, ClientBuilder, Error, ErrorKind, Protocol, Result, TaskWaitOptions,
+            };
 
-/// The runtime this crate is built on (HTTP client, sessions, wire types).
-pub use vsphere_vapi_runtime as runtime;
+            #[doc = " The runtime this crate is built on (HTTP client, sessions, wire types)."]
+            pub use vsphere_vapi_runtime as runtime;
 
-mod route_table;
+            mod route_table;
 
-pub use route_table::operations;
-";
+            pub use route_table::operations;
+        },
+        "the crate root",
+    )
+}
 
 /// `pub mod child;` lines, each gated on the features found below it unless
 /// the module's own gate already implies that.
@@ -128,9 +138,9 @@ fn module_docs(module: &Module<'_>) -> String {
         let ops = if service.operations.is_empty() {
             String::new()
         } else {
-            " and the wire descriptions of its operations ([`ops`](self::ops))".to_owned()
+            " and the wire descriptions of its operations ([`ops`])".to_owned()
         };
-        doc.paragraph(format!(
+        doc.prose(format!(
             "Types of the [`{name}`]({link}::{name}) service (`{id}`){ops}.",
             name = service.path.name,
             id = service.id,
@@ -153,7 +163,7 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
     let operations: usize = model.services.values().map(|s| s.operations.len()).sum();
     let mut doc = DocBuilder::new();
     doc.paragraph("Async Rust client for the vSphere Automation APIs.");
-    doc.paragraph(format!(
+    doc.prose(format!(
         "Generated from the vAPI metamodel snapshot `{}`: {} packages, {} services, \
          {} operations, {} structures, {} enumerations. The HTTP runtime \
          (sessions, both wire protocols, errors, tasks) is the \
@@ -188,51 +198,41 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
             deps.join(", ")
         ));
     }
-    doc.paragraph(format!(
+    doc.prose(
         "# Features\n\n\
          Every package group is a Cargo feature and none is enabled by default: \
          each one is a lot of code to compile, so enable only what you call \
          (`full` enables everything). A feature also enables the features whose \
          types its own types use. Without features the crate still provides the \
-         runtime re-exports and an empty [`operations`] table.\n\n{}",
-        rows.join("\n")
-    ));
-
-    doc.paragraph(
-        "# Quick start\n\n\
-         ```ignore\n\
-         use vsphere_vapi::vcenter::vm::Power;\n\
-         \n\
-         # async fn run() -> vsphere_vapi::Result<()> {\n\
-         let client = vsphere_vapi::Client::builder(\"https://vcenter.example.com\")\n\
-         \x20   .credentials(\"administrator@vsphere.local\", \"secret\")\n\
-         \x20   .build()?;\n\
-         let power = Power::new(&client);\n\
-         power.start(\"vm-42\").await?;\n\
-         # Ok(())\n\
-         # }\n\
-         ```\n\n\
-         Each service is a handle created from a [`Client`]; its methods are the \
-         service's operations with typed parameters and results. Optional \
-         parameters are `Option`s, structures are plain structs (those whose \
-         fields are all optional implement `Default`).",
+         runtime re-exports and an empty [`operations`] table.",
     );
-    doc.paragraph(
+    doc.paragraph(rows.join("\n"));
+    doc.paragraph(quick_start(ctx));
+    doc.prose(
+        "Each service is a handle created from a [`Client`]; its methods are the \
+         service's operations with typed parameters and results. Optional \
+         parameters are `Option`s; structures are plain structs (those whose \
+         fields are all optional implement `Default`). Task operations come \
+         as `op_task` (returns the task id) and, where the result type is \
+         known, `op_and_wait` (waits for the result, see [`TaskWaitOptions`]).",
+    );
+    doc.prose(
         "# Protocols\n\n\
          vCenter serves the same operations over two HTTP mappings: `/api` \
-         (vSphere 7.0 Update 2 and later) and the older `/rest`. Every \
-         operation method documents both routes, and [`operations`] lists them \
-         for the whole crate. The [`Client`] decides which protocol to use; see \
-         [`ClientBuilder`].",
+         (vSphere 7.0 Update 2 and later) and the older `/rest`. The client \
+         chooses per operation ([`Protocol::Auto`], the default, uses `/api` \
+         where the operation has an `/api` route); [`ClientBuilder::protocol`] \
+         forces one for older servers. Every operation method documents both \
+         routes, and [`operations`] lists them for the whole crate.",
     );
-    doc.paragraph(
+    doc.prose(
         "# Enumerations\n\n\
          vAPI enumerations are open: a newer server may send values this crate \
          does not know. Generated enums are `#[non_exhaustive]` and have a \
          catch-all variant (usually `Unknown(String)`) holding such values, so \
          `match` them with a wildcard arm.",
     );
-    doc.paragraph(
+    doc.prose(
         "# Errors\n\n\
          Every method returns [`Result`]; a failed call is an [`Error`] whose \
          [`ErrorKind`] is the vAPI standard error type (`NotFound`, \
@@ -241,6 +241,59 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
     );
     Ok(doc.build())
 }
+
+/// The quick start section. It calls a real operation when the model has
+/// `vcenter.vm.power.start`; the example is compiled as a doc test only when
+/// that operation's feature is enabled.
+fn quick_start(ctx: &Ctx<'_>) -> String {
+    let power = ctx
+        .model
+        .services
+        .get("com.vmware.vcenter.vm.power")
+        .and_then(|service| {
+            let start = service.operations.iter().find(|op| op.id == "start")?;
+            let feature = ctx.service_feature(service).ok()?;
+            (start.params.len() == 1).then_some((service, start, feature))
+        });
+    let mut code = Vec::new();
+    match power {
+        Some((service, start, feature)) => {
+            code.push(format!("# #[cfg(feature = \"{feature}\")]"));
+            code.push("# async fn example() -> vsphere_vapi::Result<()> {".to_owned());
+            code.push("use vsphere_vapi::Client;".to_owned());
+            code.push(format!(
+                "use vsphere_vapi::{}::{};",
+                service.path.module.join("::"),
+                service.path.name
+            ));
+            code.push(String::new());
+            code.push(CONNECT.to_owned());
+            code.push(format!(
+                "{}::new(&client).{}(\"vm-42\").await?;",
+                service.path.name, start.rust_name
+            ));
+        }
+        None => {
+            code.push("# async fn example() -> vsphere_vapi::Result<()> {".to_owned());
+            code.push("use vsphere_vapi::Client;".to_owned());
+            code.push(String::new());
+            code.push(CONNECT.to_owned());
+            code.push("// Create service handles with `Service::new(&client)`.".to_owned());
+        }
+    }
+    code.push("client.logout().await?;".to_owned());
+    code.push("# Ok(())".to_owned());
+    code.push("# }".to_owned());
+    format!(
+        "# Quick start\n\n\
+         ```no_run\n{}\n```",
+        code.join("\n")
+    )
+}
+
+const CONNECT: &str = "\
+let client = Client::builder(\"https://vcenter.example.com\").build()?;
+client.login(\"administrator@vsphere.local\", \"password\").await?;";
 
 /// Services and operations a feature enables.
 pub fn feature_counts(ctx: &Ctx<'_>, feature: &str) -> (usize, usize) {

@@ -22,6 +22,12 @@ impl DocBuilder {
         self
     }
 
+    /// Adds a paragraph of the emitter's own prose, wrapped at
+    /// [`WRAP_WIDTH`] columns (IR docs keep the front end's line breaks).
+    pub fn prose(&mut self, text: impl AsRef<str>) -> &mut Self {
+        self.paragraph(wrap(text.as_ref()))
+    }
+
     /// The element's own documentation plus the deprecation note. The note is
     /// text rather than `#[deprecated]`: generated code names deprecated items
     /// itself (route table, parameters), and users building requests from
@@ -139,4 +145,33 @@ pub fn indent_continuation(text: &str, width: usize) -> String {
         out.push_str(line.trim_end());
     }
     out
+}
+
+/// Line width of the emitter's own doc prose.
+pub const WRAP_WIDTH: usize = 80;
+
+/// Re-flows each paragraph of `text` to at most [`WRAP_WIDTH`] columns
+/// (longer words stay whole). Markdown is safe to wrap at spaces: a line
+/// break inside a code span or link text renders as a space.
+pub fn wrap(text: &str) -> String {
+    text.split("\n\n")
+        .map(|paragraph| {
+            let mut lines: Vec<String> = Vec::new();
+            let mut current = String::new();
+            for word in paragraph.split_whitespace() {
+                if !current.is_empty() && current.len() + 1 + word.len() > WRAP_WIDTH {
+                    lines.push(std::mem::take(&mut current));
+                }
+                if !current.is_empty() {
+                    current.push(' ');
+                }
+                current.push_str(word);
+            }
+            if !current.is_empty() {
+                lines.push(current);
+            }
+            lines.join("\n")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }

@@ -34,7 +34,7 @@ pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, Em
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&enumeration.doc);
-    doc.paragraph(format!(
+    doc.prose(format!(
         "Servers newer than this crate may send values it does not know; they \
          deserialize into `{name}::{unknown}` holding the wire string, and \
          serialize back unchanged. The enum is `#[non_exhaustive]`: match it \

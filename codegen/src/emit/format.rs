@@ -7,12 +7,85 @@ use super::{Ctx, EmitError};
 /// Parses `tokens` as a sequence of items and formats them with prettyplease.
 /// Parsing catches emitter bugs (unbalanced or misplaced tokens) where they
 /// happen instead of in a later `cargo check` of the generated crate.
+///
+/// prettyplease separates neither items nor the methods of an `impl` with
+/// blank lines; both get one here, which is what rustfmt'd code looks like.
 pub fn items(tokens: TokenStream, context: &str) -> Result<String, EmitError> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| EmitError::Syntax {
         context: context.to_owned(),
         message: err.to_string(),
     })?;
-    Ok(prettyplease::unparse(&file))
+    let mut out = String::new();
+    let mut previous_was_plain_use = false;
+    for item in file.items {
+        // Undocumented `use`/`mod` lines stay together, as rustfmt'd code has them.
+        let plain_use = match &item {
+            syn::Item::Use(item) => item.attrs.is_empty(),
+            syn::Item::Mod(item) => item.attrs.is_empty() && item.content.is_none(),
+            _ => false,
+        };
+        if !out.is_empty() && !(plain_use && previous_was_plain_use) {
+            out.push('\n');
+        }
+        previous_was_plain_use = plain_use;
+        let single = syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        };
+        out.push_str(&space_impl_items(&prettyplease::unparse(&single)));
+    }
+    Ok(out)
+}
+
+/// Inserts a blank line between the members of an `impl` (lines indented
+/// exactly four spaces), except between consecutive constants.
+fn space_impl_items(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + 64);
+    // Kind of the member whose last line was the previous line, if any.
+    let mut ended: Option<bool> = None;
+    for (index, line) in lines.iter().enumerate() {
+        let at_member_level = line.starts_with("    ") && !line.starts_with("     ");
+        if at_member_level && *line != "    }" && !line.ends_with(';') {
+            if let Some(previous_was_const) = ended {
+                let starts_const = member_line(&lines[index..]).starts_with("    pub const ");
+                if !(previous_was_const && starts_const) {
+                    out.push('\n');
+                }
+            }
+        }
+        ended = None;
+        if at_member_level && (*line == "    }" || line.ends_with(';')) {
+            ended = Some(member_start_is_const(&lines[..=index]));
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The first line of a member that is not a doc comment or attribute.
+fn member_line<'a>(lines: &[&'a str]) -> &'a str {
+    lines
+        .iter()
+        .copied()
+        .find(|line| !line.starts_with("    ///") && !line.starts_with("    #["))
+        .unwrap_or("")
+}
+
+/// Whether the member ending at the last of `lines` is a constant: walks
+/// back to the member's first line at member level.
+fn member_start_is_const(lines: &[&str]) -> bool {
+    lines
+        .iter()
+        .rev()
+        .find(|line| {
+            line.starts_with("    ") && !line.starts_with("     ") && **line != "    }"
+                && !line.ends_with(';')
+                || line.starts_with("    pub const ")
+        })
+        .is_some_and(|line| line.starts_with("    pub const "))
 }
 
 /// Prefixes every non-empty line with `width` spaces.

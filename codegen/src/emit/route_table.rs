@@ -3,6 +3,7 @@
 use quote::quote;
 
 use super::service::{static_names, static_path};
+use super::docs::wrap;
 use super::tokens::{cfg_attr, doc_attrs, inner_doc_lines};
 use super::{Ctx, EmitError, format};
 
@@ -24,12 +25,12 @@ pub fn emit(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         quote! { #gate &#path }
     });
 
-    let doc = doc_attrs(
+    let doc = doc_attrs(&wrap(
         "Every operation compiled into this build (those of the enabled features), \
          sorted by service id, then operation id.\n\n\
          Each [`OperationSpec`] is the wire description a service method hands to the \
          runtime: its `/api` and `/rest` routes and where each parameter travels.",
-    );
+    ));
     let tokens = quote! {
         use vsphere_vapi_runtime::OperationSpec;
 

@@ -11,16 +11,17 @@ use crate::ir::{
     HttpMethod, Operation, ParamLocation, Route, Service, TaskKind, TypeRef,
 };
 
-use super::docs::{DocBuilder, field_notes, indent_continuation, route_bindings, route_line};
+use super::docs::{
+    DocBuilder, field_notes, indent_continuation, route_bindings, route_line, wrap,
+};
 use super::layout::{Module, OPS_MODULE};
 use super::structure::constant_item;
 use super::tokens::{cfg_attr, cfg_attr_text, doc_attrs, ident, inner_doc_lines, unraw};
 use super::types::{PassBy, Scope, TypeMapper};
 use super::{Ctx, EmitError, format};
 
-/// The `Client` method that polls a task until it ends, and the options type
-/// it takes (both from `vsphere_vapi_runtime`).
-const WAIT_OPTIONS_TYPE: &str = "WaitOptions";
+/// The options type of `vsphere_vapi_runtime::Client::wait_for_task`.
+const WAIT_OPTIONS_TYPE: &str = "TaskWaitOptions";
 
 /// The client handle of `service`: struct, constructor, constants and methods.
 pub fn emit_handle(
@@ -37,12 +38,14 @@ pub fn emit_handle(
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&service.doc);
-    let nested_link = module_link(&service.nested_module);
-    doc.paragraph(format!(
+    // A child module resolves by name; any other needs its full path.
+    let nested_link = match service.nested_module.strip_prefix(service.path.module.as_slice()) {
+        Some([child]) => format!("[`{child}`]"),
+        _ => format!("[`{}`]", module_link(&service.nested_module)),
+    };
+    doc.prose(format!(
         "A cheap handle over a [`Client`](crate::Client) (clone it freely). \
-         The service's own types are in [`{}`]({nested_link}); service id \
-         `{}`.",
-        service.nested_module.last().map(|m| unraw(m)).unwrap_or("crate"),
+         The service's own types are in {nested_link}; service id `{}`.",
         service.id
     ));
     let doc = doc_attrs(&doc.build());
@@ -89,10 +92,10 @@ pub fn emit_handle(
         }
     }
 
-    let new_doc = doc_attrs(&format!(
+    let new_doc = doc_attrs(&wrap(&format!(
         "A handle for the `{}` service sending its requests through `client`.",
         service.id
-    ));
+    )));
     let tokens = quote! {
         #doc
         #gate
@@ -282,20 +285,20 @@ fn wait_method(
     let options = ident(&options_name, context)?;
     let options_type = ident(WAIT_OPTIONS_TYPE, context)?;
     let output = types.owned(result, context)?;
-    let doc = doc_attrs(&format!(
+    let doc = doc_attrs(&wrap(&format!(
         "Runs [`{task}`](Self::{task}) and waits for the task to finish, \
          polling as `{options_name}` says.\n\n\
          # Errors\n\n\
          Fails like [`{task}`](Self::{task}), when the task fails (with the \
          task's error), and when waiting times out.",
         task = unraw(&operation.rust_name)
-    ));
+    )));
     Ok(quote! {
         #doc
         pub async fn #name(
             &self,
             #( #params, )*
-            #options: &vsphere_vapi_runtime::#options_type,
+            #options: vsphere_vapi_runtime::#options_type,
         ) -> vsphere_vapi_runtime::Result<#output> {
             let task = self.#task_method(#( #forwarded ),*).await?;
             self.client.wait_for_task::<#output>(&task, #options).await
@@ -316,13 +319,13 @@ fn operation_doc(
     match &operation.task {
         TaskKind::None => {}
         TaskKind::TaskVariantOf(base) => {
-            doc.paragraph(format!(
+            doc.prose(format!(
                 "Starts `{base}` as a vCenter task and returns the task identifier; \
                  the `_and_wait` method waits for its result."
             ));
         }
         TaskKind::TaskOnly => {
-            doc.paragraph(
+            doc.prose(
                 "Starts the operation as a vCenter task and returns the task identifier \
                  (see the `com.vmware.cis.tasks` service).",
             );
@@ -431,11 +434,13 @@ pub fn emit_ops_module(
     let any_param = service.operations.iter().any(|op| {
         op.api.iter().chain(op.rest.iter()).any(|route| !route.params.is_empty())
     });
-    let mut imports = vec![quote! { OperationSpec }];
+    // Only what the statics use: an unused import would be a warning.
+    let mut imports = Vec::new();
     if any_route {
         imports.push(quote! { HttpMethod });
         imports.push(quote! { HttpRoute });
     }
+    imports.push(quote! { OperationSpec });
     if any_param {
         imports.push(quote! { ParamBinding });
         imports.push(quote! { ParamLocation });
@@ -479,13 +484,13 @@ pub fn emit_ops_module(
     let mut out = String::new();
     out.push_str(&cfg_attr_text(module.item_gate(feature)));
     out.push_str(&format!("pub mod {OPS_MODULE} {{\n"));
-    let mut body = inner_doc_lines(&format!(
+    let mut body = inner_doc_lines(&wrap(&format!(
         "Wire descriptions of the [`{}`]({}::{}) operations, one static per operation; \
          [`operations`](crate::operations) lists them all.",
         service.path.name,
         module_link(&service.path.module),
         service.path.name,
-    ));
+    )));
     for chunk in chunks {
         body.push('\n');
         body.push_str(&chunk);

@@ -36,14 +36,14 @@ pub fn emit(
                 }
             })
             .collect();
-        doc.paragraph(format!(
+        doc.prose(format!(
             "`{}` selects which fields are set: {}.",
             union.tag_field,
             cases.join(", ")
         ));
     }
     if structure.kind == StructureKind::Error {
-        doc.paragraph(
+        doc.prose(
             "This is an error structure: operations that report it fail with a \
              [`Error`](crate::Error) whose data deserializes into this type.",
         );

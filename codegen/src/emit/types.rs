@@ -73,11 +73,18 @@ impl<'m> Scope<'m> {
     }
 
     /// Path to a generated item: its bare name inside its own module,
-    /// `crate::…` elsewhere.
+    /// relative below it, `crate::…` elsewhere.
     pub fn item_path(&self, path: &RustPath, context: &str) -> Result<TokenStream, EmitError> {
         let name = ident(&path.name, context)?;
-        if path.module == self.module {
-            return Ok(quote! { #name });
+        // Items below the current module are named relative to it
+        // (`tools::Info` from `vcenter::vm`): child modules are snake case and
+        // types camel case, so the first segment cannot be shadowed.
+        if let Some(below) = path.module.strip_prefix(self.module) {
+            let modules = below
+                .iter()
+                .map(|component| ident(component, context))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(quote! { #( #modules :: )* #name });
         }
         let modules = path
             .module

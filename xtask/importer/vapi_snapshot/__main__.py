@@ -34,11 +34,12 @@ def main(argv=None):
     overlay_result = None
     if args.rest_overlay:
         overlay_result = overlay.apply(args.rest_overlay, packages, walker.rest_mappings)
+        for key, params in sorted(overlay_result.filled_params.items()):
+            walker.rest_mappings[key].params = list(params)
         for key, extra in sorted(overlay_result.mappings.items()):
             mappings.setdefault(key, []).extend(extra)
-    conflicts = snapshot.attach_rest(packages, mappings)
-    for element, detail in conflicts:
-        walker.findings.lose("rest-conflict", element, detail)
+    for category, element, detail in snapshot.attach_rest(packages, mappings):
+        walker.findings.lose(category, element, detail)
 
     components = snapshot.components(packages)
     manifest_components = []

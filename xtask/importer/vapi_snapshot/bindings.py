@@ -51,7 +51,6 @@ class Findings:
 
     def __init__(self):
         self.lost = []  # (category, element, detail)
-        self.rest_sources = {}  # "service#operation" -> {"api": src, "rest": src}
 
     def lose(self, category, element, detail):
         """Record information the snapshot cannot carry."""
@@ -337,8 +336,8 @@ class Walker:
         rest_metadata = stub._rest_metadata.get(base_name)  # pylint: disable=protected-access
         if rest_metadata is not None:
             mapping, notes = rest.from_bindings(rest_metadata, input_type.get_field_names())
-            for note in notes:
-                self.findings.lose("rest-metadata", where, note)
+            for category, note in notes:
+                self.findings.lose(category, where, note)
             self.rest_mappings[(service_id, operation_id)] = mapping
         return info
 
@@ -409,9 +408,12 @@ class Walker:
                 continue
             tag = validator._discriminant_name  # pylint: disable=protected-access
             cases = {}
+            required_for = {}
             for value, fields in validator._case_map.items():  # pylint: disable=protected-access
-                for field_name, _required in fields:
+                for field_name, required in fields:
                     cases.setdefault(field_name, []).append(value)
+                    if required:
+                        required_for.setdefault(field_name, []).append(value)
             if "UnionTag" in result.get(tag, {}):
                 self.findings.lose("union", "%s.%s" % (where, tag), "field is the tag of two unions")
             result.setdefault(tag, {})["UnionTag"] = wire.element_map()
@@ -423,6 +425,9 @@ class Walker:
                     continue
                 entry["UnionCase"] = wire.element_map(
                     tag=wire.string_value(tag), value=wire.string_list_value(values))
+            for field_name, values in sorted(required_for.items()):
+                self.findings.lose("union-required", "%s.%s" % (where, field_name),
+                                   "required when %s is %s" % (tag, ", ".join(values)))
         return result
 
     # --- structures, enumerations, constants -----------------------------------

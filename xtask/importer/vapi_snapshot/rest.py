@@ -96,7 +96,8 @@ def dispatch_item(name, value):
 def from_bindings(rest_metadata, param_names):
     """:class:`RestMapping` for an ``OperationRestMetadata``.
 
-    Returns ``(mapping, notes)``; ``notes`` lists inconsistencies found (for
+    Returns ``(mapping, notes)``; ``notes`` are ``(category, detail)`` pairs
+    for what the metamodel cannot carry or the bindings contradict (for
     example dispatch parameters in the URL template that disagree with the
     ``dispatch_parameters`` argument).
     """
@@ -114,13 +115,16 @@ def from_bindings(rest_metadata, param_names):
         bindings[rest_metadata.request_body_parameter] = ("Body", None)
     unknown = sorted(set(bindings) - set(param_names))
     if unknown:
-        notes.append("REST metadata names unknown parameters %s" % ", ".join(unknown))
+        notes.append(("rest-metadata", "REST metadata names unknown parameters %s" % ", ".join(unknown)))
 
+    styles = getattr(rest_metadata.query_parameters, "_serialization_style_dict", None) or {}
+    for query_name, style in sorted(styles.items()):
+        notes.append(("query-style", "query parameter %s: serialization style %r" % (query_name, style)))
     if is_verb_form(rest_metadata):
         params = [dispatch_item(k, v) for k, v in rest_metadata._dispatch_parameters.items()]
         if url_query and sorted(url_query) != sorted(params):
-            notes.append("URL template query %r disagrees with dispatch parameters %r"
-                         % (url_query, params))
+            notes.append(("rest-metadata", "URL template query %r disagrees with dispatch parameters %r"
+                          % (url_query, params)))
         headers = ["%s:%s" % (k, v) for k, v in rest_metadata._dispatch_header_parameters.items()]
         return RestMapping(VERB, rest_metadata.http_method, path, params, headers, bindings), notes
     return RestMapping(REQUEST_MAPPING, rest_metadata.http_method, path, url_query, (), bindings), notes

@@ -50,12 +50,17 @@ def attach_rest(packages, mappings):
 
     ``mappings`` is ``{(service id, operation id): [RestMapping, ...]}``; an
     operation may carry one verb and one ``RequestMapping`` form. Returns a
-    list of ``(operation, detail)`` conflicts (a parameter bound differently
-    by the two forms), which are resolved in favour of the first mapping.
+    ``(category, operation, detail)`` notes: path variables renamed to agree
+    between the two forms, and conflicts (a parameter bound differently by the
+    two forms) resolved in favour of the first mapping.
     """
     conflicts = []
     for service_id, operation_id, info in operations(packages):
-        for mapping in mappings.get((service_id, operation_id), []):
+        current = mappings.get((service_id, operation_id), [])
+        for later in current[1:]:
+            for note in _align_path_variables(current[0], later):
+                conflicts.append(("path-variable-renamed", "%s#%s" % (service_id, operation_id), note))
+        for mapping in current:
             key, value = mapping.operation_metadata()
             info["metadata"][key] = value
             for param in info["params"]:
@@ -65,13 +70,38 @@ def attach_rest(packages, mappings):
                 annotation, element_map = entry
                 existing = param["metadata"].get(annotation)
                 if existing is not None and existing != element_map:
-                    conflicts.append(("%s#%s" % (service_id, operation_id),
+                    conflicts.append(("rest-conflict", "%s#%s" % (service_id, operation_id),
                                       "parameter %s: %s %s vs %s" % (
                                           param["name"], annotation,
                                           wire.encode(existing), wire.encode(element_map))))
                     continue
                 param["metadata"][annotation] = element_map
     return conflicts
+
+
+def _align_path_variables(first, later):
+    """Rename ``later``'s path variables to ``first``'s names where they differ.
+
+    A parameter has one ``PathVariable`` annotation, shared by both REST
+    forms. When the ``/api`` and ``/rest`` templates name the variable for the
+    same parameter differently (``{service}`` vs ``{id}``), the variable of the
+    later mapping is renamed in its template; the URLs it matches are the same.
+    """
+    notes = []
+    first_vars = {param: value for param, (annotation, value) in first.bindings.items()
+                  if annotation == "PathVariable"}
+    for param, (annotation, value) in sorted(later.bindings.items()):
+        wanted = first_vars.get(param)
+        if annotation != "PathVariable" or wanted is None or wanted == value:
+            continue
+        if "{%s}" % wanted in later.path:
+            notes.append("parameter %s: cannot rename {%s} to {%s} in %s" % (param, value, wanted, later.path))
+            continue
+        later.path = later.path.replace("{%s}" % value, "{%s}" % wanted)
+        later.bindings[param] = ("PathVariable", wanted)
+        notes.append("parameter %s: path variable {%s} of %s %s renamed to {%s}"
+                     % (param, value, later.method, later.path, wanted))
+    return notes
 
 
 def counts(component):

@@ -61,13 +61,6 @@ pub(crate) struct Session<'a> {
     token: Secret,
 }
 
-/// One component's metamodel as the server returned it.
-pub(crate) struct Component {
-    /// The whole `{"value": ComponentData}` response, as stored in a snapshot file.
-    pub(crate) document: Value,
-    pub(crate) fingerprint: String,
-}
-
 impl fmt::Debug for Session<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
@@ -230,8 +223,9 @@ impl Session<'_> {
         }
     }
 
-    /// `GET .../component/id:{id}`, checked to have the shape of `{"value": ComponentData}`.
-    pub(crate) async fn component(&self, id: &str) -> Result<Component> {
+    /// `GET .../component/id:{id}`: the whole `{"value": ComponentData}` response, as stored
+    /// in a snapshot file, after checking its shape.
+    pub(crate) async fn component(&self, id: &str) -> Result<Value> {
         let what = format!("downloading component {id}");
         let path = component_path(id);
         let document = self.call(&what, Method::GET, path.clone(), None).await?;
@@ -240,12 +234,9 @@ impl Session<'_> {
             path: &path,
             query: None,
         };
-        let fingerprint = check_component_shape(&document)
+        check_component_shape(&document)
             .map_err(|problem| anyhow!("{what}: {request}: unexpected response: {problem}"))?;
-        Ok(Component {
-            document,
-            fingerprint,
-        })
+        Ok(document)
     }
 
     /// `DELETE /rest/com/vmware/cis/session`.

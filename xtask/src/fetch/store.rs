@@ -6,19 +6,13 @@
 //! snapshot directory changes until every component has been downloaded and validated; a failed
 //! or interrupted fetch only removes its staging directory.
 
-use super::canonical::to_canonical_string;
+use super::manifest::{Counts, MANIFEST_FILE};
 use anyhow::{Context as _, Result, bail};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
-
-/// Written by `fetch` next to the component files: where and when they came from.
-pub(crate) const PROVENANCE_FILE: &str = "fetch-provenance.json";
-/// Written by `import-bindings`; not a component.
-const MANIFEST_FILE: &str = "manifest.json";
 /// Prefix of staging directories, next to the snapshot directory.
 const STAGING_PREFIX: &str = ".fetch-staging-";
 
@@ -39,7 +33,7 @@ pub(crate) fn check_component_id(id: &str) -> Result<()> {
              (letters, digits, '.', '_', '-'); refusing to use it as a file name"
         );
     }
-    if [PROVENANCE_FILE, MANIFEST_FILE].contains(&format!("{id}.json").as_str()) {
+    if format!("{id}.json") == MANIFEST_FILE {
         bail!(
             "the server listed a component id {id:?} that clashes with the file {id}.json of the snapshot directory"
         );
@@ -47,14 +41,21 @@ pub(crate) fn check_component_id(id: &str) -> Result<()> {
     Ok(())
 }
 
-/// The component files currently in a snapshot directory.
+/// A component file already in the snapshot directory.
+#[derive(Debug)]
+pub(crate) struct StoredComponent {
+    pub(crate) fingerprint: String,
+    pub(crate) counts: Counts,
+}
+
+/// The files currently in a snapshot directory.
 #[derive(Debug, Default)]
 pub(crate) struct Stored {
-    /// Component id to the fingerprint stored in its file; `None` if the file cannot be read as
-    /// a component snapshot (it is then downloaded again).
-    pub(crate) components: BTreeMap<String, Option<String>>,
-    /// The parsed provenance file, if there is a readable one.
-    pub(crate) provenance: Option<Value>,
+    /// Component id to its stored file; `None` if the file cannot be read as a component
+    /// snapshot (it is then downloaded again).
+    pub(crate) components: BTreeMap<String, Option<StoredComponent>>,
+    /// The parsed manifest, if there is a readable one.
+    pub(crate) manifest: Option<Value>,
 }
 
 impl Stored {
@@ -80,13 +81,19 @@ impl Stored {
             if name.starts_with('.') || !entry.path().is_file() {
                 continue;
             }
-            if name == PROVENANCE_FILE {
-                stored.provenance = read_json(&entry.path()).ok();
-            } else if name != MANIFEST_FILE {
-                let fingerprint = read_json(&entry.path())
-                    .ok()
-                    .and_then(|document| super::client::check_component_shape(&document).ok());
-                stored.components.insert(id.to_owned(), fingerprint);
+            let document = read_json(&entry.path()).ok();
+            if name == MANIFEST_FILE {
+                stored.manifest = document;
+            } else {
+                let component = document.and_then(|document| {
+                    let fingerprint = super::client::check_component_shape(&document).ok()?;
+                    let counts = Counts::of_component(&document);
+                    Some(StoredComponent {
+                        fingerprint,
+                        counts,
+                    })
+                });
+                stored.components.insert(id.to_owned(), component);
             }
         }
         Ok(stored)
@@ -96,39 +103,6 @@ impl Stored {
 fn read_json(path: &Path) -> Result<Value> {
     let bytes = fs::read(path)?;
     Ok(serde_json::from_slice(&bytes)?)
-}
-
-/// The provenance file's text.
-///
-/// `updated_at` records the last fetch that changed the snapshot: when the server and every
-/// fingerprint are the same as in `previous`, its timestamp is kept, so that re-fetching an
-/// unchanged server leaves every file byte-identical.
-pub(crate) fn provenance_text(
-    server: &str,
-    fingerprints: &BTreeMap<String, String>,
-    previous: Option<&Value>,
-    now: SystemTime,
-) -> String {
-    let components: Vec<Value> = fingerprints
-        .iter()
-        .map(|(id, fingerprint)| json!({"id": id, "fingerprint": fingerprint}))
-        .collect();
-    let same_content = previous.is_some_and(|previous| {
-        previous.get("server").and_then(Value::as_str) == Some(server)
-            && previous.get("components").and_then(Value::as_array) == Some(&components)
-    });
-    let updated_at = match previous
-        .and_then(|p| p.get("updated_at"))
-        .and_then(Value::as_str)
-    {
-        Some(previous_time) if same_content => previous_time.to_owned(),
-        _ => humantime::format_rfc3339_seconds(now).to_string(),
-    };
-    to_canonical_string(&json!({
-        "server": server,
-        "updated_at": updated_at,
-        "components": components,
-    }))
 }
 
 /// Files waiting to replace those of the snapshot directory.
@@ -211,7 +185,6 @@ impl Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn component_ids_must_be_plain_file_names() {
@@ -219,45 +192,10 @@ mod tests {
             assert!(check_component_id(good).is_ok(), "{good}");
         }
         for bad in [
-            "",
-            "../etc",
-            "a/b",
-            "a\\b",
-            ".hidden",
-            "a b",
-            "manifest",
-            "fetch-provenance",
-            "é",
+            "", "../etc", "a/b", "a\\b", ".hidden", "a b", "manifest", "é",
         ] {
             let err = check_component_id(bad).expect_err(bad).to_string();
             assert!(err.contains(&format!("{bad:?}")), "{err}");
         }
-    }
-
-    #[test]
-    fn provenance_keeps_its_time_while_nothing_changes() {
-        let mut fingerprints = BTreeMap::new();
-        fingerprints.insert("com.vmware.cis".to_owned(), "fp1".to_owned());
-        let first_time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let first = provenance_text("https://vc", &fingerprints, None, first_time);
-        assert_eq!(
-            first,
-            "{\n  \"components\": [\n    {\n      \"fingerprint\": \"fp1\",\n      \"id\": \"com.vmware.cis\"\n    }\n  ],\n  \"server\": \"https://vc\",\n  \"updated_at\": \"2023-11-14T22:13:20Z\"\n}\n"
-        );
-        let previous: Value = serde_json::from_str(&first).expect("provenance is JSON");
-        let later = first_time + Duration::from_secs(3600);
-        assert_eq!(
-            provenance_text("https://vc", &fingerprints, Some(&previous), later),
-            first
-        );
-
-        fingerprints.insert("com.vmware.cis".to_owned(), "fp2".to_owned());
-        let changed = provenance_text("https://vc", &fingerprints, Some(&previous), later);
-        assert!(
-            changed.contains("\"updated_at\": \"2023-11-14T23:13:20Z\""),
-            "{changed}"
-        );
-        let other_server = provenance_text("https://vc2", &fingerprints, Some(&previous), later);
-        assert!(other_server.contains("23:13:20Z"), "{other_server}");
     }
 }

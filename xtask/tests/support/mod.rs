@@ -68,7 +68,9 @@ struct Shared {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panicking handler must not hide the original failure behind a poisoned lock.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A running stub server; stops when dropped.
@@ -79,8 +81,20 @@ pub struct Stub {
 }
 
 impl Stub {
-    /// Serves `components` (component id to the `{"value": ComponentData}` document).
+    /// Serves `components` (component id to the `{"value": ComponentData}` document) over HTTP.
     pub fn serve(components: BTreeMap<String, Value>) -> Self {
+        Self::start(components, None)
+    }
+
+    /// Serves `components` over HTTPS with a certificate for 127.0.0.1 issued by a fresh CA;
+    /// returns the stub and the CA certificate (PEM) a client must trust.
+    pub fn serve_tls(components: BTreeMap<String, Value>) -> (Self, String) {
+        let (acceptor, ca_pem) = tls_acceptor();
+        (Self::start(components, Some(acceptor)), ca_pem)
+    }
+
+    fn start(components: BTreeMap<String, Value>, tls: Option<tokio_rustls::TlsAcceptor>) -> Self {
+        let https = tls.is_some();
         let (kill_tx, mut kill_rx) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             components: Mutex::new(components),
@@ -109,8 +123,26 @@ impl Stub {
                     .send(listener.local_addr().expect("bound address"))
                     .expect("test waits for the address");
                 let app = Router::new().fallback(handle).with_state(state);
+                let serve = async move {
+                    match tls {
+                        Some(acceptor) => {
+                            let _ = axum::serve(
+                                TlsListener {
+                                    tcp: listener,
+                                    acceptor,
+                                },
+                                app,
+                            )
+                            .into_future()
+                            .await;
+                        }
+                        None => {
+                            let _ = axum::serve(listener, app).into_future().await;
+                        }
+                    }
+                };
                 tokio::select! {
-                    _ = axum::serve(listener, app).into_future() => {}
+                    () = serve => {}
                     _ = stop_rx => {}
                     _ = kill_rx.recv() => {}
                 }
@@ -120,10 +152,17 @@ impl Stub {
             runtime.shutdown_background();
         });
         let addr = addr_rx.recv().expect("stub reports its address");
-        Self { url: format!("http://{addr}"), shared, stop: Some(stop_tx) }
+        let scheme = if https { "https" } else { "http" };
+        Self {
+            url: format!("{scheme}://{addr}"),
+            shared,
+            stop: Some(stop_tx),
+        }
     }
 
+    /// Replaces the faults; `die_after_components` counts downloads from now on.
     pub fn set_faults(&self, faults: Faults) {
+        self.shared.component_downloads.store(0, Ordering::SeqCst);
         *lock(&self.shared.faults) = faults;
     }
 
@@ -159,6 +198,63 @@ impl Drop for Stub {
     }
 }
 
+/// Accepts TCP connections and completes the TLS handshake before handing them to axum.
+struct TlsListener {
+    tcp: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((stream, addr)) = self.tcp.accept().await else {
+                continue;
+            };
+            // A client that refuses the certificate fails the handshake: an expected outcome.
+            if let Ok(tls) = self.acceptor.accept(stream).await {
+                return (tls, addr);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
+}
+
+/// A TLS acceptor with a leaf certificate for 127.0.0.1 and localhost, issued by a new CA
+/// (like a vCenter's certificate issued by its VMCA), and that CA's certificate as PEM.
+fn tls_acceptor() -> (tokio_rustls::TlsAcceptor, String) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "fetch test CA");
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("CA key"))
+        .expect("CA certificate");
+    let leaf_key = KeyPair::generate().expect("leaf key");
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .expect("leaf parameters")
+        .signed_by(&leaf_key, &ca)
+        .expect("leaf certificate");
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("TLS versions")
+    .with_no_client_auth()
+    .with_single_cert(vec![leaf.der().clone()], key)
+    .expect("server TLS config");
+    (tokio_rustls::TlsAcceptor::from(Arc::new(config)), ca.pem())
+}
+
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
@@ -176,7 +272,11 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     }
     if !has_session(&shared, headers) {
         shared.rejected.fetch_add(1, Ordering::SeqCst);
-        return vapi_error(StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required.");
+        return vapi_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Authentication required.",
+        );
     }
     if path == SESSION && method == Method::DELETE {
         let token = session_id(headers).unwrap_or_default();
@@ -190,13 +290,20 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         let ids: Vec<String> = lock(&shared.components).keys().cloned().collect();
         return raw_json(StatusCode::OK, json!({"value": ids}).to_string());
     }
-    let Some(id) = path.strip_prefix(COMPONENTS).and_then(|rest| rest.strip_prefix("/id:")) else {
+    let Some(id) = path
+        .strip_prefix(COMPONENTS)
+        .and_then(|rest| rest.strip_prefix("/id:"))
+    else {
         return vapi_error(StatusCode::NOT_FOUND, "not_found", "No such resource.");
     };
     let id = id.to_owned();
     let document = lock(&shared.components).get(&id).cloned();
     let Some(document) = document else {
-        return vapi_error(StatusCode::NOT_FOUND, "not_found", &format!("No component {id}."));
+        return vapi_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("No component {id}."),
+        );
     };
     match (method, query.as_deref()) {
         (Method::POST, Some("~action=fingerprint")) => {
@@ -205,11 +312,18 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             {
                 return raw_json(StatusCode::OK, body);
             }
-            let fingerprint = document.pointer("/value/fingerprint").cloned().unwrap_or(Value::Null);
+            let fingerprint = document
+                .pointer("/value/fingerprint")
+                .cloned()
+                .unwrap_or(Value::Null);
             raw_json(StatusCode::OK, json!({"value": fingerprint}).to_string())
         }
         (Method::GET, None) => component(&shared, &id, &document, faults).await,
-        _ => vapi_error(StatusCode::BAD_REQUEST, "invalid_argument", "Unsupported request."),
+        _ => vapi_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_argument",
+            "Unsupported request.",
+        ),
     }
 }
 
@@ -223,18 +337,32 @@ fn login(shared: &Shared, headers: &HeaderMap, faults: &Faults) -> Response {
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Basic "))
-        .and_then(|encoded| base64::engine::general_purpose::STANDARD.decode(encoded).ok());
+        .and_then(|encoded| {
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .ok()
+        });
     if credentials.as_deref() != Some(expected.as_bytes()) {
-        return vapi_error(StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required.");
+        return vapi_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Authentication required.",
+        );
     }
-    let token = format!("{TOKEN_PREFIX}{}", shared.issued.fetch_add(1, Ordering::SeqCst));
+    let token = format!(
+        "{TOKEN_PREFIX}{}",
+        shared.issued.fetch_add(1, Ordering::SeqCst)
+    );
     lock(&shared.sessions).insert(token.clone());
     raw_json(StatusCode::OK, json!({"value": token}).to_string())
 }
 
 async fn component(shared: &Shared, id: &str, document: &Value, faults: Faults) -> Response {
     let served_before = shared.component_downloads.fetch_add(1, Ordering::SeqCst);
-    if faults.die_after_components.is_some_and(|limit| served_before >= limit) {
+    if faults
+        .die_after_components
+        .is_some_and(|limit| served_before >= limit)
+    {
         let _ = shared.kill.send(());
         // Never answer: the runtime is about to be dropped with this request in flight.
         std::future::pending::<()>().await;
@@ -257,12 +385,18 @@ async fn component(shared: &Shared, id: &str, document: &Value, faults: Faults) 
     }
     let body = compact_scrambled(document);
     if faults.truncate_component.as_deref() == Some(id) {
+        use futures_util::StreamExt as _;
         let half = Bytes::from(body.as_bytes()[..body.len() / 2].to_vec());
-        let chunks: Vec<Result<Bytes, std::io::Error>> =
-            vec![Ok(half), Err(std::io::Error::other("stub aborts the response"))];
+        // The pause lets the status line, headers and first half reach the client before the
+        // connection is cut, as when a server dies while streaming.
+        let chunks = futures_util::stream::once(async move { Ok::<_, std::io::Error>(half) })
+            .chain(futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                Err(std::io::Error::other("stub aborts the response"))
+            }));
         return Response::builder()
             .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from_stream(futures_util::stream::iter(chunks)))
+            .body(Body::from_stream(chunks))
             .expect("valid response");
     }
     raw_json(StatusCode::OK, body)
@@ -366,7 +500,7 @@ pub fn fixture_dir() -> PathBuf {
 
 /// Whether a file of a snapshot directory holds a component (rather than a manifest).
 pub fn is_component_file(name: &str) -> bool {
-    name.ends_with(".json") && name != "manifest.json" && name != "fetch-provenance.json"
+    name.ends_with(".json") && name != "manifest.json"
 }
 
 /// The component documents of a snapshot directory, by component id.
@@ -385,7 +519,8 @@ pub fn load_components(dir: &Path) -> BTreeMap<String, Value> {
 
 /// Every regular file of `dir` (not recursive), by name.
 pub fn read_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|err| panic!("reading {}: {err}", dir.display()));
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|err| panic!("reading {}: {err}", dir.display()));
     entries
         .map(|entry| entry.expect("directory entry"))
         .filter(|entry| entry.path().is_file())
@@ -425,22 +560,40 @@ impl Run {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         };
         for text in [&run.stdout, &run.stderr] {
-            assert!(!text.contains(PASSWORD), "the password was printed:\n{text}");
-            assert!(!text.contains(TOKEN_PREFIX), "a session id was printed:\n{text}");
+            assert!(
+                !text.contains(PASSWORD),
+                "the password was printed:\n{text}"
+            );
+            assert!(
+                !text.contains(TOKEN_PREFIX),
+                "a session id was printed:\n{text}"
+            );
         }
-        assert!(!run.stderr.contains("panicked"), "fetch panicked:\n{}", run.stderr);
+        assert!(
+            !run.stderr.contains("panicked"),
+            "fetch panicked:\n{}",
+            run.stderr
+        );
         run
     }
 
     /// Asserts the run succeeded and returns it.
     pub fn ok(self) -> Self {
-        assert!(self.success, "fetch failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert!(
+            self.success,
+            "fetch failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Asserts the run failed and returns its error output.
     pub fn failed(self) -> String {
-        assert!(!self.success, "fetch should have failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert!(
+            !self.success,
+            "fetch should have failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self.stderr
     }
 }
@@ -449,7 +602,16 @@ impl Run {
 pub fn fetch_command(url: &str, out: &Path, extra: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
     command
-        .args(["fetch", "--server", url, "--user", USER, "--password-env", PASSWORD_ENV, "--out"])
+        .args([
+            "fetch",
+            "--server",
+            url,
+            "--user",
+            USER,
+            "--password-env",
+            PASSWORD_ENV,
+            "--out",
+        ])
         .arg(out)
         .args(extra)
         .env(PASSWORD_ENV, PASSWORD)

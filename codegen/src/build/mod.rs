@@ -1,0 +1,754 @@
+//! Wire model → IR: merge components, resolve every reference, choose every
+//! name, compute every route, and report everything inconsistent.
+//!
+//! Building does not stop at the first problem: every problem found is
+//! collected (with the element it concerns) and returned together, so one
+//! run shows everything wrong with a snapshot.
+
+mod layout;
+pub(crate) mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::{Error, Problem, Problems};
+use crate::ir::{
+    Constant, Doc, Enumeration, EnumValue, ErrorRef, Field, Model, Operation, Owner, Package, RustPath, Service,
+    Structure, StructureKind, TaskKind, Union,
+};
+use crate::wire::{self, ComponentData, StructureType};
+use crate::{docs, features, names, rest};
+
+use layout::{ItemKind, Placed};
+use types::Known;
+
+pub use layout::{VMWARE_PREFIX, last_segment, package_module};
+
+/// Builds and validates the model of the given components.
+pub fn build_model(components: &[ComponentData]) -> Result<Model, Error> {
+    let mut problems = Vec::new();
+    let index = Index::collect(components, &mut problems);
+    let mut model = Builder::new(&index, &mut problems).build();
+    features::assign(&mut model);
+    if problems.is_empty() {
+        Ok(model)
+    } else {
+        problems.sort();
+        problems.dedup();
+        Err(Error::Model(Problems(problems)))
+    }
+}
+
+/// Where an element was declared, for duplicate reports.
+fn origin(component: &str, owner: &str) -> String {
+    format!("component {component}, {owner}")
+}
+
+struct PackageEntry<'a> {
+    infos: Vec<&'a wire::PackageInfo>,
+}
+
+struct ServiceEntry<'a> {
+    package: String,
+    info: &'a wire::ServiceInfo,
+}
+
+struct StructureEntry<'a> {
+    owner: Owner,
+    info: &'a wire::StructureInfo,
+}
+
+struct EnumerationEntry<'a> {
+    owner: Owner,
+    info: &'a wire::EnumerationInfo,
+}
+
+/// Every element of every component, by identifier, in declaration order
+/// within each owner.
+#[derive(Default)]
+struct Index<'a> {
+    packages: BTreeMap<String, PackageEntry<'a>>,
+    services: BTreeMap<String, ServiceEntry<'a>>,
+    structures: BTreeMap<String, StructureEntry<'a>>,
+    enumerations: BTreeMap<String, EnumerationEntry<'a>>,
+    /// Declaration order of the children of each package, service and
+    /// structure: (owner id, kind) → child ids.
+    children: BTreeMap<(String, ItemKind), Vec<String>>,
+    /// Every declaration of each identifier: (namespace, wire id) →
+    /// (IR key, owner, where). Structures and errors share a namespace.
+    seen: BTreeMap<(Namespace, String), Vec<(String, Option<Owner>, String)>>,
+}
+
+/// Identifier namespaces: a type reference names a structure (or error)
+/// or an enumeration; services are never referenced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Namespace {
+    Service,
+    Structure,
+    Enumeration,
+}
+
+fn namespace(kind: ItemKind) -> Namespace {
+    match kind {
+        ItemKind::Service => Namespace::Service,
+        ItemKind::Structure | ItemKind::Error => Namespace::Structure,
+        ItemKind::Enumeration => Namespace::Enumeration,
+    }
+}
+
+impl<'a> Index<'a> {
+    fn collect(components: &'a [ComponentData], problems: &mut Vec<Problem>) -> Self {
+        let mut index = Index::default();
+        for component in components {
+            let component_name = component.info.name.as_str();
+            for (package_id, package) in component.info.packages.iter() {
+                // A package may span components; its elements may not.
+                index
+                    .packages
+                    .entry(package_id.to_owned())
+                    .or_insert_with(|| PackageEntry { infos: Vec::new() })
+                    .infos
+                    .push(package);
+                let in_package = origin(component_name, &format!("package {package_id}"));
+                let owner = Owner::Package(package_id.to_owned());
+                for (id, info) in package.structures.iter() {
+                    index.add_structure(id, &owner, info, &in_package, problems);
+                }
+                for (id, info) in package.enumerations.iter() {
+                    index.add_enumeration(id, &owner, info, &in_package, problems);
+                }
+                for (service_id, service) in package.services.iter() {
+                    if index.claim(ItemKind::Service, service_id, None, &in_package, problems).is_none() {
+                        continue;
+                    }
+                    index.child(package_id, ItemKind::Service, service_id);
+                    index.services.insert(
+                        service_id.to_owned(),
+                        ServiceEntry {
+                            package: package_id.to_owned(),
+                            info: service,
+                        },
+                    );
+                    let in_service = origin(component_name, &format!("service {service_id}"));
+                    let owner = Owner::Service(service_id.to_owned());
+                    for (id, info) in service.structures.iter() {
+                        index.add_structure(id, &owner, info, &in_service, problems);
+                    }
+                    for (id, info) in service.enumerations.iter() {
+                        index.add_enumeration(id, &owner, info, &in_service, problems);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// Records a declaration of `id` and returns the key it gets in the
+    /// model, or `None` (and a problem) for a true duplicate.
+    ///
+    /// VMware's metamodel declares a few identifiers twice under different
+    /// owners (`com.vmware.vcenter.deployment.info` is both a structure of
+    /// the service `com.vmware.vcenter.deployment` and one of the package
+    /// `com.vmware.vcenter.deployment`, with different fields). Such a later
+    /// declaration is kept under the key `<id>#2` (`#3`, ...; `#` never
+    /// occurs in vAPI identifiers), and references resolve to the
+    /// declaration in the referencing element's scope (see
+    /// [`types::Known`]). A second declaration by the same owner (a package
+    /// split over components declaring it again), or a service declared
+    /// twice, is an error.
+    fn claim(&mut self, kind: ItemKind, id: &str, owner: Option<&Owner>, at: &str, problems: &mut Vec<Problem>) -> Option<String> {
+        let declarations = self.seen.entry((namespace(kind), id.to_owned())).or_default();
+        let same_owner = declarations.iter().find(|(_, o, _)| owner.is_none() || o.as_ref() == owner);
+        if let Some((_, _, first)) = same_owner {
+            problems.push(Problem::new(
+                format!("{} {id}", kind.describe()),
+                format!("duplicate identifier: declared in {first} and in {at}"),
+            ));
+            return None;
+        }
+        let key = if declarations.is_empty() { id.to_owned() } else { format!("{id}#{}", declarations.len() + 1) };
+        declarations.push((key.clone(), owner.cloned(), at.to_owned()));
+        Some(key)
+    }
+
+    /// Identifiers declared more than once: wire id → (key, owner) of each
+    /// declaration.
+    fn ambiguous(&self, ns: Namespace) -> BTreeMap<String, Vec<(String, Owner)>> {
+        self.seen
+            .iter()
+            .filter(|((n, _), declarations)| *n == ns && declarations.len() > 1)
+            .map(|((_, id), declarations)| {
+                let keyed = declarations
+                    .iter()
+                    .filter_map(|(key, owner, _)| Some((key.clone(), owner.clone()?)))
+                    .collect();
+                (id.clone(), keyed)
+            })
+            .collect()
+    }
+
+    fn child(&mut self, owner: &str, kind: ItemKind, id: &str) {
+        self.children
+            .entry((owner.to_owned(), kind))
+            .or_default()
+            .push(id.to_owned());
+    }
+
+    fn children(&self, owner: &str, kind: ItemKind) -> Vec<String> {
+        self.children.get(&(owner.to_owned(), kind)).cloned().unwrap_or_default()
+    }
+
+    fn add_structure(
+        &mut self,
+        id: &str,
+        owner: &Owner,
+        info: &'a wire::StructureInfo,
+        at: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let kind = structure_kind(info);
+        let Some(key) = self.claim(kind, id, Some(owner), at, problems) else {
+            return;
+        };
+        let id = key.as_str();
+        self.child(owner_id(owner), kind, id);
+        self.structures.insert(
+            id.to_owned(),
+            StructureEntry {
+                owner: owner.clone(),
+                info,
+            },
+        );
+        let in_structure = format!("{at}, structure {id}");
+        let nested_owner = Owner::Structure(id.to_owned());
+        for (enum_id, enumeration) in info.enumerations.iter() {
+            self.add_enumeration(enum_id, &nested_owner, enumeration, &in_structure, problems);
+        }
+    }
+
+    fn add_enumeration(
+        &mut self,
+        id: &str,
+        owner: &Owner,
+        info: &'a wire::EnumerationInfo,
+        at: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let Some(key) = self.claim(ItemKind::Enumeration, id, Some(owner), at, problems) else {
+            return;
+        };
+        let id = key.as_str();
+        self.child(owner_id(owner), ItemKind::Enumeration, id);
+        self.enumerations.insert(
+            id.to_owned(),
+            EnumerationEntry {
+                owner: owner.clone(),
+                info,
+            },
+        );
+    }
+}
+
+/// The metamodel identifier of a model key (`x.info#2` → `x.info`).
+pub fn wire_id(key: &str) -> &str {
+    key.split('#').next().unwrap_or(key)
+}
+
+fn structure_kind(info: &wire::StructureInfo) -> ItemKind {
+    match info.kind {
+        StructureType::Error => ItemKind::Error,
+        _ => ItemKind::Structure,
+    }
+}
+
+fn owner_id(owner: &Owner) -> &str {
+    match owner {
+        Owner::Package(id) | Owner::Service(id) | Owner::Structure(id) => id,
+    }
+}
+
+fn doc(documentation: &str, lifecycle: Option<&wire::LifecycleInfo>) -> Doc {
+    Doc {
+        text: docs::clean(documentation),
+        deprecated: lifecycle.is_some_and(|l| l.deprecated),
+    }
+}
+
+/// `Resource` metadata: the resource types an identifier refers to.
+fn resource_types(metadata: &wire::Metadata) -> Vec<String> {
+    metadata
+        .get("Resource")
+        .map(|resource| resource.strings("value").into_iter().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+struct Builder<'i, 'a, 'p> {
+    index: &'i Index<'a>,
+    problems: &'p mut Vec<Problem>,
+    structure_ids: BTreeSet<String>,
+    enumeration_ids: BTreeSet<String>,
+    ambiguous_structures: BTreeMap<String, Vec<(String, Owner)>>,
+    ambiguous_enumerations: BTreeMap<String, Vec<(String, Owner)>>,
+    /// Final paths of services, structures and enumerations.
+    paths: BTreeMap<(ItemKind, String), RustPath>,
+    nested_modules: BTreeMap<String, Vec<String>>,
+}
+
+impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
+    fn new(index: &'i Index<'a>, problems: &'p mut Vec<Problem>) -> Self {
+        Builder {
+            index,
+            problems,
+            structure_ids: index.structures.keys().cloned().collect(),
+            enumeration_ids: index.enumerations.keys().cloned().collect(),
+            ambiguous_structures: index.ambiguous(Namespace::Structure),
+            ambiguous_enumerations: index.ambiguous(Namespace::Enumeration),
+            paths: BTreeMap::new(),
+            nested_modules: BTreeMap::new(),
+        }
+    }
+
+    fn build(mut self) -> Model {
+        self.place_items();
+        let mut model = Model::default();
+        for (id, entry) in &self.index.packages {
+            let package = self.package(id, entry);
+            model.packages.insert(id.clone(), package);
+        }
+        for (id, entry) in &self.index.services {
+            let service = self.service(id, entry);
+            model.services.insert(id.clone(), service);
+        }
+        for (id, entry) in &self.index.structures {
+            let structure = self.structure(id, entry);
+            model.structures.insert(id.clone(), structure);
+        }
+        for (id, entry) in &self.index.enumerations {
+            let enumeration = self.enumeration(id, entry);
+            model.enumerations.insert(id.clone(), enumeration);
+        }
+        model
+    }
+
+    /// Resolves a type referenced from within `scope` (innermost first),
+    /// recording a problem at `location` if it cannot be.
+    fn resolve(&mut self, ty: &wire::Type, scope: &[Owner], location: impl FnOnce() -> String) -> crate::ir::TypeRef {
+        let known = Known {
+            structures: &self.structure_ids,
+            enumerations: &self.enumeration_ids,
+            ambiguous_structures: &self.ambiguous_structures,
+            ambiguous_enumerations: &self.ambiguous_enumerations,
+            scope,
+        };
+        types::resolve_or_record(ty, &known, location, self.problems)
+    }
+
+    /// `owner` and the scopes enclosing it, innermost first.
+    fn scope(&self, owner: Owner) -> Vec<Owner> {
+        let mut scope = vec![owner];
+        while scope.len() < 16 {
+            let next = match scope.last() {
+                Some(Owner::Structure(id)) => self.index.structures.get(id).map(|e| e.owner.clone()),
+                Some(Owner::Service(id)) => self.index.services.get(id).map(|e| Owner::Package(e.package.clone())),
+                _ => None,
+            };
+            match next {
+                Some(next) => scope.push(next),
+                None => break,
+            }
+        }
+        scope
+    }
+
+    /// Module of the items owned by `owner`.
+    fn owner_module(&mut self, owner: &Owner) -> Vec<String> {
+        match owner {
+            Owner::Package(id) => package_module(id),
+            Owner::Service(id) => self.service_nested_module(id),
+            Owner::Structure(id) => {
+                if let Some(module) = self.nested_modules.get(id) {
+                    return module.clone();
+                }
+                let parent = match self.index.structures.get(id) {
+                    Some(entry) => {
+                        let owner = entry.owner.clone();
+                        self.owner_module(&owner)
+                    }
+                    None => Vec::new(),
+                };
+                let module = layout::child_module(&parent, id);
+                self.nested_modules.insert(id.clone(), module.clone());
+                module
+            }
+        }
+    }
+
+    fn service_nested_module(&self, service_id: &str) -> Vec<String> {
+        let package = self
+            .index
+            .services
+            .get(service_id)
+            .map(|s| s.package.as_str())
+            .unwrap_or_default();
+        layout::child_module(&package_module(package), service_id)
+    }
+
+    /// Chooses module and name of every type-namespace item.
+    fn place_items(&mut self) {
+        let mut placed = Vec::new();
+        for (id, entry) in &self.index.services {
+            placed.push(Placed {
+                kind: ItemKind::Service,
+                id: id.clone(),
+                path: RustPath {
+                    module: package_module(&entry.package),
+                    name: names::type_name(last_segment(wire_id(id))),
+                },
+            });
+        }
+        let structures: Vec<(String, Owner, ItemKind)> = self
+            .index
+            .structures
+            .iter()
+            .map(|(id, e)| (id.clone(), e.owner.clone(), structure_kind(e.info)))
+            .collect();
+        for (id, owner, kind) in structures {
+            let module = self.owner_module(&owner);
+            placed.push(Placed {
+                kind,
+                id: id.clone(),
+                path: RustPath {
+                    module,
+                    name: names::type_name(last_segment(wire_id(&id))),
+                },
+            });
+        }
+        let enumerations: Vec<(String, Owner)> =
+            self.index.enumerations.iter().map(|(id, e)| (id.clone(), e.owner.clone())).collect();
+        for (id, owner) in enumerations {
+            let module = self.owner_module(&owner);
+            placed.push(Placed {
+                kind: ItemKind::Enumeration,
+                id: id.clone(),
+                path: RustPath {
+                    module,
+                    name: names::type_name(last_segment(wire_id(&id))),
+                },
+            });
+        }
+        layout::resolve_collisions(&mut placed, self.problems);
+        for item in placed {
+            let kind = if item.kind == ItemKind::Error { ItemKind::Structure } else { item.kind };
+            self.paths.insert((kind, item.id), item.path);
+        }
+    }
+
+    fn path(&self, kind: ItemKind, id: &str) -> RustPath {
+        self.paths.get(&(kind, id.to_owned())).cloned().unwrap_or_default()
+    }
+
+    fn package(&self, id: &str, entry: &PackageEntry<'_>) -> Package {
+        let documentation = entry
+            .infos
+            .iter()
+            .map(|info| info.documentation.as_str())
+            .find(|d| !d.trim().is_empty())
+            .unwrap_or_default();
+        let direct = |kind| -> Vec<String> { self.index.children(id, kind) };
+        let mut structures = direct(ItemKind::Structure);
+        structures.extend(direct(ItemKind::Error));
+        structures.retain(|s| matches!(self.index.structures.get(s).map(|e| &e.owner), Some(Owner::Package(_))));
+        Package {
+            id: id.to_owned(),
+            doc: doc(documentation, None),
+            feature: String::new(),
+            module: package_module(id),
+            services: direct(ItemKind::Service),
+            structures,
+            enumerations: direct(ItemKind::Enumeration),
+        }
+    }
+
+    fn service(&mut self, id: &str, entry: &ServiceEntry<'_>) -> Service {
+        let info = entry.info;
+        let scope = self.scope(Owner::Service(id.to_owned()));
+        let operation_ids: BTreeSet<&str> = info.operations.keys().collect();
+        // Synchronous operations choose method names first, so `get_task`
+        // declared by the API keeps its name over `get$task`'s.
+        let mut order: Vec<usize> = (0..info.operations.len()).collect();
+        order.sort_by_key(|&i| info.operations.0[i].0.ends_with(names::TASK_SUFFIX));
+        let candidates: Vec<String> = order.iter().map(|&i| names::method_name(&info.operations.0[i].0)).collect();
+        let chosen = names::dedupe(&candidates, &mut BTreeSet::new(), true);
+        let mut method_names = vec![String::new(); info.operations.len()];
+        for (slot, name) in order.into_iter().zip(chosen) {
+            method_names[slot] = name;
+        }
+        let mut operations = Vec::with_capacity(info.operations.len());
+        for ((op_id, op), rust_name) in info.operations.iter().zip(method_names) {
+            let location = format!("{id}.{op_id}");
+            let sync_id = op_id.strip_suffix(names::TASK_SUFFIX);
+            let task = match sync_id {
+                Some(sync) if operation_ids.contains(sync) => TaskKind::TaskVariantOf(sync.to_owned()),
+                Some(_) => TaskKind::TaskOnly,
+                None => TaskKind::None,
+            };
+            let sync_metadata = sync_id.and_then(|sync| info.operations.get(sync)).map(|sync| &sync.metadata);
+            let routes = rest::routes(&rest::OperationRef {
+                service_id: id,
+                operation_id: op_id,
+                metadata: &op.metadata,
+                params: &op.params,
+                sync_metadata,
+            });
+            let params = self.fields(&location, "param", &op.params, &scope, None);
+            let output = self.resolve(&op.output.ty, &scope, || format!("{location} output"));
+            let errors = op
+                .errors
+                .iter()
+                .map(|error| {
+                    self.check_error_ref(&location, &error.structure_id);
+                    ErrorRef {
+                        structure_id: error.structure_id.clone(),
+                        doc: docs::clean(&error.documentation),
+                    }
+                })
+                .collect();
+            let (api, api_missing_reason) = split(routes.api);
+            let (rest, rest_missing_reason) = split(routes.rest);
+            operations.push(Operation {
+                id: op_id.to_owned(),
+                rust_name,
+                doc: doc(&op.documentation, op.lifecycle.as_ref()),
+                params,
+                output,
+                output_doc: docs::clean(&op.output.documentation),
+                errors,
+                task,
+                api,
+                rest,
+                api_missing_reason,
+                rest_missing_reason,
+            });
+        }
+        let constants = self.constants(id, &info.constants, &scope);
+        Service {
+            id: id.to_owned(),
+            package: entry.package.clone(),
+            doc: doc(&info.documentation, info.lifecycle.as_ref()),
+            path: self.path(ItemKind::Service, id),
+            nested_module: self.service_nested_module(id),
+            operations,
+            structures: self.index.children(id, ItemKind::Structure),
+            enumerations: self.index.children(id, ItemKind::Enumeration),
+            constants,
+        }
+    }
+
+    fn check_error_ref(&mut self, location: &str, structure_id: &str) {
+        match self.index.structures.get(structure_id) {
+            None => self.problems.push(Problem::new(
+                format!("{location} error {structure_id}"),
+                format!("unknown error {structure_id}"),
+            )),
+            Some(entry) if entry.info.kind != StructureType::Error => self.problems.push(Problem::new(
+                format!("{location} error {structure_id}"),
+                format!("{structure_id} is a {} structure, not an error", entry.info.kind),
+            )),
+            Some(_) => {}
+        }
+    }
+
+    /// Fields or parameters: resolved types, unique Rust names.
+    fn fields(
+        &mut self,
+        owner: &str,
+        what: &str,
+        infos: &[wire::FieldInfo],
+        scope: &[Owner],
+        unions: Option<&mut Vec<Union>>,
+    ) -> Vec<Field> {
+        let mut seen = BTreeSet::new();
+        for info in infos {
+            if !seen.insert(info.name.as_str()) {
+                self.problems.push(Problem::new(
+                    format!("{owner} {what} {}", info.name),
+                    format!("duplicate {what} name"),
+                ));
+            }
+        }
+        let candidates: Vec<String> = infos.iter().map(|f| names::field_name(&f.name)).collect();
+        let rust_names = names::dedupe(&candidates, &mut BTreeSet::new(), true);
+        let mut fields = Vec::with_capacity(infos.len());
+        for (info, rust_name) in infos.iter().zip(rust_names) {
+            let ty = self.resolve(&info.ty, scope, || format!("{owner} {what} {}", info.name));
+            let union_case = info.metadata.get("UnionCase").map(|case| {
+                let tag = case.string("tag").unwrap_or_default().to_owned();
+                let values: Vec<String> = case.strings("value").into_iter().map(str::to_owned).collect();
+                (tag, values)
+            });
+            fields.push(Field {
+                name: info.name.clone(),
+                rust_name,
+                ty,
+                doc: doc(&info.documentation, info.lifecycle.as_ref()),
+                resource_types: resource_types(&info.metadata),
+                union_case,
+            });
+        }
+        if let Some(unions) = unions {
+            for info in infos.iter().filter(|f| f.metadata.contains_key("UnionTag")) {
+                unions.push(Union {
+                    tag_field: info.name.clone(),
+                    cases: BTreeMap::new(),
+                });
+            }
+            for field in &fields {
+                let Some((tag, values)) = &field.union_case else { continue };
+                if !infos.iter().any(|f| f.name == *tag) {
+                    self.problems.push(Problem::new(
+                        format!("{owner} {what} {}", field.name),
+                        format!("union case of tag `{tag}`, which is not a field of the structure"),
+                    ));
+                    continue;
+                }
+                let index = match unions.iter().position(|u| u.tag_field == *tag) {
+                    Some(index) => index,
+                    None => {
+                        unions.push(Union {
+                            tag_field: tag.clone(),
+                            cases: BTreeMap::new(),
+                        });
+                        unions.len() - 1
+                    }
+                };
+                for value in values {
+                    unions[index].cases.entry(value.clone()).or_default().push(field.name.clone());
+                }
+            }
+        }
+        fields
+    }
+
+    fn constants(&mut self, owner: &str, infos: &wire::WireMap<wire::ConstantInfo>, scope: &[Owner]) -> Vec<Constant> {
+        let candidates: Vec<String> = infos.keys().map(names::constant_name).collect();
+        let rust_names = names::dedupe(&candidates, &mut BTreeSet::new(), true);
+        let mut constants = Vec::with_capacity(infos.len());
+        for ((name, info), rust_name) in infos.iter().zip(rust_names) {
+            let location = format!("{owner} constant {name}");
+            let ty = self.resolve(&info.ty, scope, || location.clone());
+            let value = match types::constant_value(&info.value) {
+                Ok(value) => value,
+                Err(message) => {
+                    self.problems.push(Problem::new(location, message));
+                    continue;
+                }
+            };
+            constants.push(Constant {
+                name: name.to_owned(),
+                rust_name,
+                ty,
+                value,
+                doc: doc(&info.documentation, info.lifecycle.as_ref()),
+            });
+        }
+        constants
+    }
+
+    fn structure(&mut self, id: &str, entry: &StructureEntry<'_>) -> Structure {
+        let info = entry.info;
+        let mut unions = Vec::new();
+        let scope = self.scope(Owner::Structure(id.to_owned()));
+        let fields = self.fields(id, "field", &info.fields, &scope, Some(&mut unions));
+        let constants = self.constants(id, &info.constants, &scope);
+        Structure {
+            id: id.to_owned(),
+            kind: match info.kind {
+                StructureType::Error => StructureKind::Error,
+                StructureType::Structure => StructureKind::Structure,
+                StructureType::Unknown(ref other) => {
+                    self.problems.push(Problem::new(
+                        format!("structure {id}"),
+                        format!("unknown structure type `{other}`"),
+                    ));
+                    StructureKind::Structure
+                }
+            },
+            owner: entry.owner.clone(),
+            doc: doc(&info.documentation, info.lifecycle.as_ref()),
+            path: self.path(ItemKind::Structure, id),
+            fields,
+            unions,
+            constants,
+            enumerations: self.index.children(id, ItemKind::Enumeration),
+            feature: String::new(),
+        }
+    }
+
+    fn enumeration(&mut self, id: &str, entry: &EnumerationEntry<'_>) -> Enumeration {
+        let info = entry.info;
+        let mut seen = BTreeSet::new();
+        for value in &info.values {
+            if !seen.insert(value.value.as_str()) {
+                self.problems.push(Problem::new(
+                    format!("enumeration {id} value {}", value.value),
+                    "duplicate enumeration value",
+                ));
+            }
+        }
+        let candidates: Vec<String> = info.values.iter().map(|v| names::variant_name(&v.value)).collect();
+        let variants = names::dedupe(&candidates, &mut BTreeSet::new(), false);
+        let unknown_variant = names::unknown_variant(variants.iter().map(String::as_str));
+        let values = info
+            .values
+            .iter()
+            .zip(variants)
+            .map(|(value, rust_name)| EnumValue {
+                wire: value.value.clone(),
+                rust_name,
+                doc: doc(&value.documentation, value.lifecycle.as_ref()),
+            })
+            .collect();
+        Enumeration {
+            id: id.to_owned(),
+            owner: entry.owner.clone(),
+            doc: doc(&info.documentation, info.lifecycle.as_ref()),
+            path: self.path(ItemKind::Enumeration, id),
+            values,
+            unknown_variant,
+            feature: String::new(),
+        }
+    }
+}
+
+fn split<T>(result: Result<T, String>) -> (Option<T>, Option<String>) {
+    match result {
+        Ok(value) => (Some(value), None),
+        Err(reason) => (None, Some(reason)),
+    }
+}
+
+/// The package each structure and enumeration belongs to.
+pub(crate) fn item_packages(model: &Model) -> BTreeMap<String, String> {
+    fn package_of(model: &Model, owner: &Owner, depth: usize) -> Option<String> {
+        match owner {
+            Owner::Package(id) => Some(id.clone()),
+            Owner::Service(id) => model.services.get(id).map(|s| s.package.clone()),
+            Owner::Structure(id) if depth < 16 => {
+                let owner = &model.structures.get(id)?.owner;
+                package_of(model, owner, depth + 1)
+            }
+            Owner::Structure(_) => None,
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (id, structure) in &model.structures {
+        if let Some(package) = package_of(model, &structure.owner, 0) {
+            out.insert(id.clone(), package);
+        }
+    }
+    for (id, enumeration) in &model.enumerations {
+        if let Some(package) = package_of(model, &enumeration.owner, 0) {
+            out.insert(id.clone(), package);
+        }
+    }
+    out
+}

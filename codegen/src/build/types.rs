@@ -1,0 +1,175 @@
+//! Type references and constant values: wire form → IR, checked against the
+//! model.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::Problem;
+use crate::ir::{Builtin, ConstantValue, Owner, TypeRef};
+use crate::wire::{self, BuiltinType, ConstantCategory, GenericType, PrimitiveType, TypeCategory};
+
+pub const STRUCTURE_RESOURCE: &str = "com.vmware.vapi.structure";
+pub const ENUMERATION_RESOURCE: &str = "com.vmware.vapi.enumeration";
+
+/// The identifiers type references may point at, from one element's view.
+pub struct Known<'a> {
+    pub structures: &'a BTreeSet<String>,
+    pub enumerations: &'a BTreeSet<String>,
+    /// Identifiers declared more than once: id → (model key, owner).
+    pub ambiguous_structures: &'a BTreeMap<String, Vec<(String, Owner)>>,
+    pub ambiguous_enumerations: &'a BTreeMap<String, Vec<(String, Owner)>>,
+    /// The referencing element's enclosing scopes, innermost first: a
+    /// reference to an identifier declared more than once means the
+    /// declaration owned by the innermost of them (else the first one).
+    pub scope: &'a [Owner],
+}
+
+fn pick(id: &str, ambiguous: &BTreeMap<String, Vec<(String, Owner)>>, scope: &[Owner]) -> String {
+    let Some(declarations) = ambiguous.get(id) else {
+        return id.to_owned();
+    };
+    scope
+        .iter()
+        .find_map(|s| declarations.iter().find(|(_, owner)| owner == s))
+        .map_or_else(|| id.to_owned(), |(key, _)| key.clone())
+}
+
+/// Resolves a wire type; `Err` says what is wrong (the caller adds where).
+pub fn resolve(ty: &wire::Type, known: &Known<'_>) -> Result<TypeRef, String> {
+    match &ty.category {
+        TypeCategory::Builtin => {
+            let builtin = ty
+                .builtin_type
+                .as_ref()
+                .ok_or_else(|| "BUILTIN type without `builtin_type`".to_owned())?;
+            Ok(TypeRef::Builtin(builtin_of(builtin)?))
+        }
+        TypeCategory::UserDefined => {
+            let user = ty
+                .user_defined_type
+                .as_ref()
+                .ok_or_else(|| "USER_DEFINED type without `user_defined_type`".to_owned())?;
+            let id = &user.resource_id;
+            match user.resource_type.as_str() {
+                STRUCTURE_RESOURCE if known.structures.contains(id) => {
+                    Ok(TypeRef::Structure(pick(id, known.ambiguous_structures, known.scope)))
+                }
+                ENUMERATION_RESOURCE if known.enumerations.contains(id) => {
+                    Ok(TypeRef::Enumeration(pick(id, known.ambiguous_enumerations, known.scope)))
+                }
+                STRUCTURE_RESOURCE => Err(format!("unknown type {id} (no such structure)")),
+                ENUMERATION_RESOURCE => Err(format!("unknown type {id} (no such enumeration)")),
+                other => Err(format!("type {id} has unsupported resource type `{other}`")),
+            }
+        }
+        TypeCategory::Generic => {
+            let generic = ty
+                .generic_instantiation
+                .as_deref()
+                .ok_or_else(|| "GENERIC type without `generic_instantiation`".to_owned())?;
+            let element = || -> Result<Box<TypeRef>, String> {
+                let element = generic
+                    .element_type
+                    .as_ref()
+                    .ok_or_else(|| format!("{} without `element_type`", generic.generic_type))?;
+                Ok(Box::new(resolve(element, known)?))
+            };
+            match &generic.generic_type {
+                GenericType::Optional => Ok(TypeRef::Optional(element()?)),
+                GenericType::List => Ok(TypeRef::List(element()?)),
+                GenericType::Set => Ok(TypeRef::Set(element()?)),
+                GenericType::Map => {
+                    let key = generic
+                        .map_key_type
+                        .as_ref()
+                        .ok_or_else(|| "MAP without `map_key_type`".to_owned())?;
+                    let value = generic
+                        .map_value_type
+                        .as_ref()
+                        .ok_or_else(|| "MAP without `map_value_type`".to_owned())?;
+                    Ok(TypeRef::Map(Box::new(resolve(key, known)?), Box::new(resolve(value, known)?)))
+                }
+                GenericType::Unknown(other) => Err(format!("unknown generic type `{other}`")),
+            }
+        }
+        TypeCategory::Unknown(other) => Err(format!("unknown type category `{other}`")),
+    }
+}
+
+fn builtin_of(builtin: &BuiltinType) -> Result<Builtin, String> {
+    Ok(match builtin {
+        BuiltinType::Void => Builtin::Void,
+        BuiltinType::Boolean => Builtin::Boolean,
+        BuiltinType::Long => Builtin::Long,
+        BuiltinType::Double => Builtin::Double,
+        BuiltinType::String => Builtin::String,
+        BuiltinType::Binary => Builtin::Binary,
+        BuiltinType::Secret => Builtin::Secret,
+        BuiltinType::DateTime => Builtin::DateTime,
+        BuiltinType::Id => Builtin::Id,
+        BuiltinType::Uri => Builtin::Uri,
+        BuiltinType::AnyError => Builtin::AnyError,
+        BuiltinType::DynamicStructure => Builtin::DynamicStructure,
+        BuiltinType::Opaque => Builtin::Opaque,
+        BuiltinType::Unknown(other) => return Err(format!("unknown builtin type `{other}`")),
+    })
+}
+
+/// Every structure and enumeration a type mentions.
+pub fn referenced_ids<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+    match ty {
+        TypeRef::Builtin(_) => {}
+        TypeRef::Structure(id) | TypeRef::Enumeration(id) => out.push(id),
+        TypeRef::Optional(inner) | TypeRef::List(inner) | TypeRef::Set(inner) => referenced_ids(inner, out),
+        TypeRef::Map(key, value) => {
+            referenced_ids(key, out);
+            referenced_ids(value, out);
+        }
+    }
+}
+
+/// A constant's value, checked against its primitive types.
+pub fn constant_value(value: &wire::ConstantValue) -> Result<ConstantValue, String> {
+    match &value.category {
+        ConstantCategory::Primitive => {
+            let primitive = value
+                .primitive_value
+                .as_ref()
+                .ok_or_else(|| "PRIMITIVE constant without `primitive_value`".to_owned())?;
+            primitive_value(primitive)
+        }
+        ConstantCategory::List => {
+            let list = value
+                .list_value
+                .as_ref()
+                .ok_or_else(|| "LIST constant without `list_value`".to_owned())?;
+            Ok(ConstantValue::List(list.iter().map(primitive_value).collect::<Result<_, _>>()?))
+        }
+        ConstantCategory::Unknown(other) => Err(format!("unknown constant category `{other}`")),
+    }
+}
+
+fn primitive_value(value: &wire::PrimitiveValue) -> Result<ConstantValue, String> {
+    let missing = |field: &str| format!("{} constant without `{field}`", value.kind);
+    Ok(match &value.kind {
+        PrimitiveType::Boolean => ConstantValue::Boolean(value.boolean_value.ok_or_else(|| missing("boolean_value"))?),
+        PrimitiveType::Long => ConstantValue::Long(value.long_value.ok_or_else(|| missing("long_value"))?),
+        PrimitiveType::Double => ConstantValue::Double(value.double_value.ok_or_else(|| missing("double_value"))?),
+        PrimitiveType::String => {
+            ConstantValue::String(value.string_value.clone().ok_or_else(|| missing("string_value"))?)
+        }
+        PrimitiveType::Unknown(other) => return Err(format!("unknown primitive type `{other}`")),
+    })
+}
+
+/// Records a failed resolution as a problem at `location`.
+pub fn resolve_or_record(
+    ty: &wire::Type,
+    known: &Known<'_>,
+    location: impl FnOnce() -> String,
+    problems: &mut Vec<Problem>,
+) -> TypeRef {
+    resolve(ty, known).unwrap_or_else(|message| {
+        problems.push(Problem::new(location(), message));
+        TypeRef::Builtin(Builtin::Opaque)
+    })
+}

@@ -1,0 +1,113 @@
+//! Reading snapshot directories: one `<component>.json` per component.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::ir::Model;
+use crate::wire::{ComponentData, ComponentEnvelope};
+
+/// Files in a snapshot directory that are not components.
+const NOT_COMPONENTS: &[&str] = &["manifest.json"];
+
+/// Reads every component file of `dir` (every `*.json` except
+/// `manifest.json`, in file name order), then builds and validates the
+/// model.
+pub fn load_snapshot(dir: &Path) -> Result<Model, Error> {
+    let files = component_files(dir)?;
+    let components = files.iter().map(|file| read_component(file)).collect::<Result<Vec<_>, _>>()?;
+    crate::build_model(&components)
+}
+
+/// The component files of a snapshot directory, sorted by name.
+pub fn component_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if path.is_file() && name.ends_with(".json") && !NOT_COMPONENTS.contains(&name) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::EmptySnapshot { dir: dir.to_path_buf() });
+    }
+    Ok(files)
+}
+
+/// Reads one component file (`{"value": ComponentData}`).
+pub fn read_component(path: &Path) -> Result<ComponentData, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_component(&text, path)
+}
+
+/// Parses component JSON; `path` only names the source in errors.
+pub fn parse_component(text: &str, path: &Path) -> Result<ComponentData, Error> {
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, ComponentEnvelope>(deserializer) {
+        Ok(envelope) => Ok(envelope.value),
+        Err(err) => {
+            let json_path = keyed_path(text, err.path());
+            Err(Error::Parse {
+                path: path.to_path_buf(),
+                json_path,
+                message: err.into_inner().to_string(),
+            })
+        }
+    }
+}
+
+/// The error's JSON path, with list indices into vAPI maps (lists of
+/// `{"key", "value"}`) replaced by the entry's key:
+/// `value.info.packages["com.vmware.vcenter.vm"].services["…power"].operations["start"].params[0].type`.
+/// Done on the error path only, by re-reading the document as plain JSON.
+fn keyed_path(text: &str, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let document: Option<serde_json::Value> = serde_json::from_str(text).ok();
+    let mut node = document.as_ref();
+    let mut out = String::new();
+    let segments: Vec<&Segment> = path.iter().collect();
+    let mut i = 0;
+    while i < segments.len() {
+        match segments[i] {
+            Segment::Seq { index } => {
+                let entry = node.and_then(|n| n.get(*index));
+                let key = entry.and_then(|e| e.get("key")).and_then(|k| k.as_str());
+                let is_value_next = matches!(segments.get(i + 1), Some(Segment::Map { key }) if key == "value");
+                match key {
+                    Some(key) if is_value_next && entry.is_some_and(|e| e.get("value").is_some()) => {
+                        out.push_str(&format!("[{key:?}]"));
+                        node = entry.and_then(|e| e.get("value"));
+                        i += 2;
+                        continue;
+                    }
+                    _ => {
+                        out.push_str(&format!("[{index}]"));
+                        node = entry;
+                    }
+                }
+            }
+            Segment::Map { key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+                node = node.and_then(|n| n.get(key.as_str()));
+            }
+            Segment::Enum { variant } => {
+                out.push('.');
+                out.push_str(variant);
+            }
+            Segment::Unknown => out.push_str(".?"),
+        }
+        i += 1;
+    }
+    if out.is_empty() { "the top level".to_owned() } else { out }
+}

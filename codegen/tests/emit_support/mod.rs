@@ -1,0 +1,604 @@
+//! A small hand-made IR model exercising every emitter path, shared by the
+//! emitter golden tests and the compile check.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use vsphere_vapi_codegen::ir::{
+    Builtin, Constant, ConstantValue, Doc, Enumeration, EnumValue, ErrorRef, Feature, Field,
+    HttpMethod, Model, Operation, Owner, Package, ParamBinding, ParamLocation, Route, RouteSource,
+    RustPath, Service, Structure, StructureKind, TaskKind, TypeRef, Union,
+};
+
+pub fn doc(text: &str) -> Doc {
+    Doc {
+        text: text.to_owned(),
+        deprecated: false,
+    }
+}
+
+pub fn path(module: &[&str], name: &str) -> RustPath {
+    RustPath {
+        module: module.iter().map(|m| (*m).to_owned()).collect(),
+        name: name.to_owned(),
+    }
+}
+
+pub fn builtin(b: Builtin) -> TypeRef {
+    TypeRef::Builtin(b)
+}
+
+pub fn optional(t: TypeRef) -> TypeRef {
+    TypeRef::Optional(Box::new(t))
+}
+
+pub fn list(t: TypeRef) -> TypeRef {
+    TypeRef::List(Box::new(t))
+}
+
+pub fn set(t: TypeRef) -> TypeRef {
+    TypeRef::Set(Box::new(t))
+}
+
+pub fn map(k: TypeRef, v: TypeRef) -> TypeRef {
+    TypeRef::Map(Box::new(k), Box::new(v))
+}
+
+pub fn structure_ref(id: &str) -> TypeRef {
+    TypeRef::Structure(id.to_owned())
+}
+
+pub fn enum_ref(id: &str) -> TypeRef {
+    TypeRef::Enumeration(id.to_owned())
+}
+
+pub fn field(name: &str, rust_name: &str, ty: TypeRef, text: &str) -> Field {
+    Field {
+        name: name.to_owned(),
+        rust_name: rust_name.to_owned(),
+        ty,
+        doc: doc(text),
+        resource_types: Vec::new(),
+        union_case: None,
+    }
+}
+
+pub fn id_field(name: &str, resource: &str, text: &str) -> Field {
+    Field {
+        resource_types: vec![resource.to_owned()],
+        ..field(name, name, builtin(Builtin::Id), text)
+    }
+}
+
+pub fn structure(id: &str, owner: Owner, p: RustPath, feature: &str, fields: Vec<Field>) -> Structure {
+    Structure {
+        id: id.to_owned(),
+        kind: StructureKind::Structure,
+        owner,
+        doc: doc(&format!("The `{}` structure.", p.name)),
+        path: p,
+        fields,
+        unions: Vec::new(),
+        constants: Vec::new(),
+        enumerations: Vec::new(),
+        feature: feature.to_owned(),
+    }
+}
+
+pub fn route(method: HttpMethod, path: &str, query: &[(&str, &str)], params: &[(&str, ParamLocation)]) -> Route {
+    Route {
+        method,
+        path: path.to_owned(),
+        query: query
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        params: params
+            .iter()
+            .map(|(param, location)| ParamBinding {
+                param: (*param).to_owned(),
+                location: location.clone(),
+            })
+            .collect(),
+        source: RouteSource::Verb,
+    }
+}
+
+pub fn operation(id: &str, rust_name: &str, params: Vec<Field>, output: TypeRef) -> Operation {
+    Operation {
+        id: id.to_owned(),
+        rust_name: rust_name.to_owned(),
+        doc: doc(&format!("Runs `{id}`.")),
+        params,
+        output,
+        output_doc: String::new(),
+        errors: Vec::new(),
+        task: TaskKind::None,
+        api: None,
+        rest: None,
+        api_missing_reason: None,
+        rest_missing_reason: None,
+    }
+}
+
+pub const ERRORS: &str = "com.vmware.vapi.std.errors";
+pub const NOT_FOUND: &str = "com.vmware.vapi.std.errors.not_found";
+pub const DEMO: &str = "com.vmware.demo";
+pub const VM: &str = "com.vmware.demo.vm";
+pub const TOOLS: &str = "com.vmware.demo.vm.tools";
+pub const INFO: &str = "com.vmware.demo.vm.tools.info";
+pub const UPDATE_SPEC: &str = "com.vmware.demo.vm.tools.update_spec";
+pub const NODE: &str = "com.vmware.demo.vm.tools.node";
+pub const BACKING: &str = "com.vmware.demo.vm.tools.backing";
+pub const RUN_STATE: &str = "com.vmware.demo.vm.tools.run_state";
+pub const BACKING_TYPE: &str = "com.vmware.demo.vm.tools.backing.type";
+pub const CLASH: &str = "com.vmware.demo.vm.tools.clash";
+pub const OPTION: &str = "com.vmware.demo.option";
+pub const HOLDER: &str = "com.vmware.demo.holder";
+
+/// The demo model: two features (`demo` depends on `vapi`), a package with a
+/// service whose nested types cover every type kind, a recursive structure,
+/// a union, constants, keyword names, a type named `Option` and operations
+/// with path/query/body/body-field/header parameters and task variants.
+pub fn demo_model() -> Model {
+    let mut model = Model::default();
+    model.features.insert(
+        "vapi".to_owned(),
+        Feature {
+            name: "vapi".to_owned(),
+            packages: vec![ERRORS.to_owned()],
+            depends_on: Vec::new(),
+        },
+    );
+    model.features.insert(
+        "demo".to_owned(),
+        Feature {
+            name: "demo".to_owned(),
+            packages: vec![DEMO.to_owned(), VM.to_owned()],
+            depends_on: vec!["vapi".to_owned()],
+        },
+    );
+
+    let errors_module = ["vapi", "std_", "errors"];
+    model.packages.insert(
+        ERRORS.to_owned(),
+        Package {
+            id: ERRORS.to_owned(),
+            doc: doc("Standard errors."),
+            feature: "vapi".to_owned(),
+            module: errors_module.iter().map(|m| (*m).to_owned()).collect(),
+            services: Vec::new(),
+            structures: vec![NOT_FOUND.to_owned()],
+            enumerations: Vec::new(),
+        },
+    );
+    let mut not_found = structure(
+        NOT_FOUND,
+        Owner::Package(ERRORS.to_owned()),
+        path(&errors_module, "NotFound"),
+        "vapi",
+        vec![
+            field("messages", "messages", list(builtin(Builtin::String)), "Messages."),
+            field("data", "data", optional(builtin(Builtin::DynamicStructure)), "Extra data."),
+        ],
+    );
+    not_found.kind = StructureKind::Error;
+    model.structures.insert(NOT_FOUND.to_owned(), not_found);
+
+    model.packages.insert(
+        DEMO.to_owned(),
+        Package {
+            id: DEMO.to_owned(),
+            doc: doc("The demo package.\n\nSecond paragraph."),
+            feature: "demo".to_owned(),
+            module: vec!["demo".to_owned()],
+            services: Vec::new(),
+            structures: vec![OPTION.to_owned(), HOLDER.to_owned()],
+            enumerations: Vec::new(),
+        },
+    );
+    // A structure called `Option` forces `::std::option::Option` in its module.
+    model.structures.insert(
+        OPTION.to_owned(),
+        structure(
+            OPTION,
+            Owner::Package(DEMO.to_owned()),
+            path(&["demo"], "Option"),
+            "demo",
+            vec![
+                field("key", "key", builtin(Builtin::String), "Option key."),
+                field("value", "value", optional(builtin(Builtin::String)), "Option value."),
+            ],
+        ),
+    );
+    model.structures.insert(
+        HOLDER.to_owned(),
+        structure(
+            HOLDER,
+            Owner::Package(DEMO.to_owned()),
+            path(&["demo"], "Holder"),
+            "demo",
+            vec![
+                field("options", "options", list(structure_ref(OPTION)), "Options."),
+                field("default", "default", optional(structure_ref(OPTION)), "The default option."),
+            ],
+        ),
+    );
+
+    model.packages.insert(
+        VM.to_owned(),
+        Package {
+            id: VM.to_owned(),
+            doc: doc("Virtual machines."),
+            feature: "demo".to_owned(),
+            module: vec!["demo".to_owned(), "vm".to_owned()],
+            services: vec![TOOLS.to_owned()],
+            structures: Vec::new(),
+            enumerations: Vec::new(),
+        },
+    );
+
+    let nested = ["demo", "vm", "tools"];
+    let service_owner = Owner::Service(TOOLS.to_owned());
+    let mut info = structure(
+        INFO,
+        service_owner.clone(),
+        path(&nested, "Info"),
+        "demo",
+        vec![
+            field("flag", "flag", builtin(Builtin::Boolean), "A boolean."),
+            field("count", "count", builtin(Builtin::Long), "A long."),
+            field("ratio", "ratio", builtin(Builtin::Double), "A double."),
+            field("name", "name", builtin(Builtin::String), "A string."),
+            field("blob", "blob", builtin(Builtin::Binary), "Binary data."),
+            field("password", "password", builtin(Builtin::Secret), "A secret."),
+            field("changed", "changed", builtin(Builtin::DateTime), "A date-time."),
+            id_field("vm", "VirtualMachine", "An identifier."),
+            field("url", "url", builtin(Builtin::Uri), "A URI."),
+            field("error", "error", optional(builtin(Builtin::AnyError)), "Any error."),
+            field("dynamic", "dynamic", builtin(Builtin::DynamicStructure), "A dynamic structure."),
+            field("opaque", "opaque", builtin(Builtin::Opaque), "Opaque data."),
+            field("state", "state", enum_ref(RUN_STATE), "An enumeration."),
+            field("tags", "tags", set(builtin(Builtin::String)), "A set."),
+            field("nodes", "nodes", list(structure_ref(NODE)), "A list of structures."),
+            field(
+                "labels",
+                "labels",
+                map(builtin(Builtin::String), builtin(Builtin::String)),
+                "A map.",
+            ),
+            field(
+                "by_state",
+                "by_state",
+                optional(map(enum_ref(RUN_STATE), list(builtin(Builtin::Long)))),
+                "An optional map keyed by an enumeration.",
+            ),
+            field("type", "r#type", builtin(Builtin::String), "A keyword field name."),
+            field("guest_OS", "guest_os", optional(builtin(Builtin::String)), "A renamed field."),
+        ],
+    );
+    info.doc.deprecated = true;
+    info.constants = vec![
+        Constant {
+            name: "max_count".to_owned(),
+            rust_name: "MAX_COUNT".to_owned(),
+            ty: builtin(Builtin::Long),
+            value: ConstantValue::Long(-5),
+            doc: doc("Lowest count."),
+        },
+        Constant {
+            name: "kinds".to_owned(),
+            rust_name: "KINDS".to_owned(),
+            ty: list(builtin(Builtin::String)),
+            value: ConstantValue::List(vec![
+                ConstantValue::String("a".to_owned()),
+                ConstantValue::String("b".to_owned()),
+            ]),
+            doc: doc("Known kinds."),
+        },
+    ];
+    model.structures.insert(INFO.to_owned(), info);
+
+    let mut guest_os = field("guest_OS", "guest_os", optional(builtin(Builtin::String)), "Guest OS.");
+    guest_os.doc.deprecated = true;
+    model.structures.insert(
+        UPDATE_SPEC.to_owned(),
+        structure(
+            UPDATE_SPEC,
+            service_owner.clone(),
+            path(&nested, "UpdateSpec"),
+            "demo",
+            vec![
+                field("type", "r#type", optional(builtin(Builtin::String)), "Keyword name."),
+                guest_os,
+                field("state", "state", optional(enum_ref(RUN_STATE)), "New state."),
+            ],
+        ),
+    );
+    // `Node` contains itself through an optional field: it must be boxed.
+    model.structures.insert(
+        NODE.to_owned(),
+        structure(
+            NODE,
+            service_owner.clone(),
+            path(&nested, "Node"),
+            "demo",
+            vec![
+                field("name", "name", builtin(Builtin::String), "Node name."),
+                field("parent", "parent", optional(structure_ref(NODE)), "Parent node."),
+                field("children", "children", list(structure_ref(NODE)), "Child nodes."),
+            ],
+        ),
+    );
+    // A union: `type` selects `file` or `host`.
+    let mut file_field = field("file", "file", optional(builtin(Builtin::String)), "Backing file.");
+    file_field.union_case = Some(("type".to_owned(), vec!["FILE".to_owned()]));
+    let mut host_field = id_field("host", "HostSystem", "Backing host.");
+    host_field.ty = optional(builtin(Builtin::Id));
+    host_field.union_case = Some(("type".to_owned(), vec!["HOST".to_owned(), "CLUSTER".to_owned()]));
+    let mut backing = structure(
+        BACKING,
+        service_owner.clone(),
+        path(&nested, "Backing"),
+        "demo",
+        vec![
+            field("type", "r#type", enum_ref(BACKING_TYPE), "Backing type."),
+            file_field,
+            host_field,
+        ],
+    );
+    backing.unions = vec![Union {
+        tag_field: "type".to_owned(),
+        cases: BTreeMap::from([
+            ("FILE".to_owned(), vec!["file".to_owned()]),
+            ("HOST".to_owned(), vec!["host".to_owned()]),
+            ("CLUSTER".to_owned(), vec!["host".to_owned()]),
+            ("NONE".to_owned(), Vec::new()),
+        ]),
+    }];
+    backing.enumerations = vec![BACKING_TYPE.to_owned()];
+    model.structures.insert(BACKING.to_owned(), backing);
+
+    model.enumerations.insert(
+        RUN_STATE.to_owned(),
+        Enumeration {
+            id: RUN_STATE.to_owned(),
+            owner: service_owner.clone(),
+            doc: doc("Run state of the tools."),
+            path: path(&nested, "RunState"),
+            values: vec![
+                EnumValue {
+                    wire: "NOT_RUNNING".to_owned(),
+                    rust_name: "NotRunning".to_owned(),
+                    doc: doc("Not running."),
+                },
+                EnumValue {
+                    wire: "RUNNING".to_owned(),
+                    rust_name: "Running".to_owned(),
+                    doc: Doc {
+                        text: "Running.".to_owned(),
+                        deprecated: true,
+                    },
+                },
+                EnumValue {
+                    wire: "3D".to_owned(),
+                    rust_name: "_3d".to_owned(),
+                    doc: doc(""),
+                },
+            ],
+            unknown_variant: "Unknown".to_owned(),
+            feature: "demo".to_owned(),
+        },
+    );
+    // A real value named `UNKNOWN` moves the catch-all to another name.
+    model.enumerations.insert(
+        BACKING_TYPE.to_owned(),
+        Enumeration {
+            id: BACKING_TYPE.to_owned(),
+            owner: Owner::Structure(BACKING.to_owned()),
+            doc: doc("Kind of backing."),
+            path: path(&nested, "BackingType"),
+            values: ["FILE", "HOST", "CLUSTER", "NONE", "UNKNOWN"]
+                .iter()
+                .map(|wire| EnumValue {
+                    wire: (*wire).to_owned(),
+                    rust_name: heck_camel(wire),
+                    doc: doc(""),
+                })
+                .collect(),
+            unknown_variant: "UnknownValue".to_owned(),
+            feature: "demo".to_owned(),
+        },
+    );
+    model.enumerations.insert(
+        CLASH.to_owned(),
+        Enumeration {
+            id: CLASH.to_owned(),
+            owner: service_owner.clone(),
+            doc: doc(""),
+            path: path(&nested, "Clash"),
+            values: Vec::new(),
+            unknown_variant: "Unknown".to_owned(),
+            feature: "demo".to_owned(),
+        },
+    );
+
+    model.services.insert(TOOLS.to_owned(), tools_service());
+    model
+}
+
+fn heck_camel(wire: &str) -> String {
+    let lower = wire.to_lowercase();
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn tools_service() -> Service {
+    let vm = || id_field("vm", "VirtualMachine", "Identifier of the virtual machine.");
+    let not_found = || ErrorRef {
+        structure_id: NOT_FOUND.to_owned(),
+        doc: "If the virtual machine is not found.".to_owned(),
+    };
+
+    let mut get = operation("get", "get", vec![vm()], structure_ref(INFO));
+    get.output_doc = "Information about the tools.".to_owned();
+    get.errors = vec![not_found()];
+    get.api = Some(route(
+        HttpMethod::Get,
+        "/api/demo/vm/{vm}/tools",
+        &[],
+        &[("vm", ParamLocation::Path("vm".to_owned()))],
+    ));
+    get.rest = Some(route(
+        HttpMethod::Get,
+        "/rest/demo/vm/{vm}/tools",
+        &[],
+        &[("vm", ParamLocation::Path("vm".to_owned()))],
+    ));
+
+    let mut update = operation(
+        "update",
+        "update",
+        vec![vm(), field("spec", "spec", structure_ref(UPDATE_SPEC), "The changes.")],
+        builtin(Builtin::Void),
+    );
+    update.api = Some(route(
+        HttpMethod::Patch,
+        "/api/demo/vm/{vm}/tools",
+        &[],
+        &[("vm", ParamLocation::Path("vm".to_owned())), ("spec", ParamLocation::Body)],
+    ));
+    update.rest_missing_reason = Some("the operation is newer than the /rest protocol".to_owned());
+
+    let mut upgrade = operation(
+        "upgrade",
+        "upgrade",
+        vec![
+            vm(),
+            field(
+                "command_line_options",
+                "command_line_options",
+                optional(builtin(Builtin::String)),
+                "Extra options.\n\nSecond paragraph.",
+            ),
+        ],
+        builtin(Builtin::Void),
+    );
+    upgrade.errors = vec![not_found()];
+    upgrade.api = Some(route(
+        HttpMethod::Post,
+        "/api/demo/vm/{vm}/tools",
+        &[("action", "upgrade")],
+        &[
+            ("vm", ParamLocation::Path("vm".to_owned())),
+            (
+                "command_line_options",
+                ParamLocation::BodyField("command_line_options".to_owned()),
+            ),
+        ],
+    ));
+    upgrade.rest = Some(route(
+        HttpMethod::Post,
+        "/rest/demo/vm/{vm}/tools",
+        &[("~action", "upgrade")],
+        &[
+            ("vm", ParamLocation::Path("vm".to_owned())),
+            (
+                "command_line_options",
+                ParamLocation::BodyField("command_line_options".to_owned()),
+            ),
+        ],
+    ));
+
+    let list_params = vec![
+        field("names", "names", optional(set(builtin(Builtin::String))), "Filter by names."),
+        field("limit", "limit", optional(builtin(Builtin::Long)), "At most this many."),
+        field("verbose", "verbose", builtin(Builtin::Boolean), "Include details."),
+        field("states", "states", list(enum_ref(RUN_STATE)), "Filter by states."),
+        field("backing", "backing", optional(structure_ref(BACKING)), "Filter by backing."),
+        field("client_token", "client_token", builtin(Builtin::String), "Idempotency token."),
+        field("type", "r#type", optional(enum_ref(RUN_STATE)), "A keyword parameter."),
+        field(
+            "labels",
+            "labels",
+            map(builtin(Builtin::String), builtin(Builtin::String)),
+            "Labels.",
+        ),
+    ];
+    let mut list_op = operation("list", "list", list_params, list(structure_ref(INFO)));
+    list_op.api = Some(route(
+        HttpMethod::Get,
+        "/api/demo/vm/tools",
+        &[],
+        &[
+            ("names", ParamLocation::Query("names".to_owned())),
+            ("limit", ParamLocation::Query("max".to_owned())),
+            ("verbose", ParamLocation::Query("verbose".to_owned())),
+            ("states", ParamLocation::Query("states".to_owned())),
+            ("backing", ParamLocation::Query("backing".to_owned())),
+            ("client_token", ParamLocation::Header("vmw-client-token".to_owned())),
+            ("type", ParamLocation::Query("type".to_owned())),
+            ("labels", ParamLocation::Query("labels".to_owned())),
+        ],
+    ));
+
+    let clone_params = || {
+        vec![
+            field("spec", "spec", structure_ref(UPDATE_SPEC), "The clone spec."),
+            field("options", "options", optional(builtin(Builtin::String)), "Clashes with the wait options."),
+        ]
+    };
+    let mut clone = operation("clone", "clone", clone_params(), builtin(Builtin::Id));
+    clone.api = Some(route(
+        HttpMethod::Post,
+        "/api/demo/vm/tools",
+        &[("action", "clone")],
+        &[("spec", ParamLocation::Body), ("options", ParamLocation::Query("options".to_owned()))],
+    ));
+    let mut clone_task = operation("clone$task", "clone_task", clone_params(), builtin(Builtin::Id));
+    clone_task.task = TaskKind::TaskVariantOf("clone".to_owned());
+    clone_task.api = Some(route(
+        HttpMethod::Post,
+        "/api/demo/vm/tools",
+        &[("action", "clone"), ("vmw-task", "true")],
+        &[("spec", ParamLocation::Body), ("options", ParamLocation::Query("options".to_owned()))],
+    ));
+
+    let mut reset_task = operation("reset$task", "reset_task", vec![vm()], builtin(Builtin::Id));
+    reset_task.task = TaskKind::TaskOnly;
+    reset_task.rest = Some(route(
+        HttpMethod::Post,
+        "/rest/demo/vm/{vm}/tools/reset",
+        &[],
+        &[("vm", ParamLocation::Path("vm".to_owned()))],
+    ));
+    reset_task.api_missing_reason = Some("no /api mapping".to_owned());
+
+    let mut ping = operation("ping", "ping", Vec::new(), builtin(Builtin::Void));
+    ping.doc = Doc {
+        text: "Checks the service.".to_owned(),
+        deprecated: true,
+    };
+
+    Service {
+        id: TOOLS.to_owned(),
+        package: VM.to_owned(),
+        doc: doc("Manages the guest tools of a virtual machine."),
+        path: path(&["demo", "vm"], "Tools"),
+        nested_module: vec!["demo".to_owned(), "vm".to_owned(), "tools".to_owned()],
+        operations: vec![get, update, upgrade, list_op, clone, clone_task, reset_task, ping],
+        structures: vec![INFO.to_owned(), UPDATE_SPEC.to_owned(), NODE.to_owned(), BACKING.to_owned()],
+        enumerations: vec![RUN_STATE.to_owned(), CLASH.to_owned()],
+        constants: vec![Constant {
+            name: "resource_type".to_owned(),
+            rust_name: "RESOURCE_TYPE".to_owned(),
+            ty: builtin(Builtin::String),
+            value: ConstantValue::String("com.vmware.demo.Tools".to_owned()),
+            doc: doc("Resource type of tools."),
+        }],
+    }
+}
