@@ -38,7 +38,17 @@ pub fn clean(text: &str) -> String {
                     i = next;
                     continue;
                 }
-                out.text("{");
+                // An unclosed tag (`{@term error)` occurs in VMware's docs):
+                // drop the tag's opening and keep its text.
+                let mut next = i + 2;
+                while chars.get(next).is_some_and(|c| !c.is_whitespace()) {
+                    next += 1;
+                }
+                while chars.get(next).is_some_and(|c| c.is_whitespace()) {
+                    next += 1;
+                }
+                i = next;
+                continue;
             }
             '<' => {
                 if let Some((tag, next)) = html_tag(&chars, i) {
@@ -153,14 +163,7 @@ impl Writer {
 }
 
 fn starts_with(chars: &[char], at: usize, prefix: &str) -> bool {
-    let mut i = at;
-    for p in prefix.chars() {
-        if chars.get(i) != Some(&p) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    prefix.chars().enumerate().all(|(offset, p)| chars.get(at + offset) == Some(&p))
 }
 
 fn find_seq(chars: &[char], from: usize, seq: &[char]) -> Option<usize> {
@@ -429,6 +432,7 @@ mod tests {
         assert_eq!(clean("If {@term unset}, nothing."), "If unset, nothing.");
         assert_eq!(clean("The {@param.name vm} param."), "The `vm` param.");
         assert_eq!(clean("Nested {@code Map<String, {x}>}."), "Nested `Map<String, {x}>`.");
+        assert_eq!(clean("this {@term error) is"), "this error) is");
     }
 
     #[test]

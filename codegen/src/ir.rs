@@ -17,8 +17,16 @@ pub struct Model {
     pub services: BTreeMap<String, Service>,
     /// Every structure and error structure, package-level or nested, keyed by id
     /// (`com.vmware.vcenter.vm.tools.info`).
+    ///
+    /// VMware's metamodel declares a few ids twice under different owners
+    /// (`com.vmware.vcenter.deployment.info`: a structure of the service
+    /// `com.vmware.vcenter.deployment` and another of the package of that
+    /// name). The later declaration is keyed `<id>#2` (`#` never occurs in
+    /// vAPI ids), its `id` is that key, and every [`TypeRef`] already names
+    /// the declaration its scope means.
     pub structures: BTreeMap<String, Structure>,
-    /// Every enumeration, package-level or nested, keyed by id.
+    /// Every enumeration, package-level or nested, keyed by id (duplicates
+    /// keyed as for `structures`).
     pub enumerations: BTreeMap<String, Enumeration>,
     /// Cargo features of the generated crate, keyed by feature name.
     pub features: BTreeMap<String, Feature>,
@@ -131,7 +139,8 @@ pub enum HttpMethod {
 pub enum RouteSource {
     /// `@GET/@POST/...(path=…)` verb annotation.
     Verb,
-    /// Legacy `@RequestMapping` annotation.
+    /// Legacy `@RequestMapping` annotation. On an `/api` route: derived from
+    /// it because the operation has no verb annotation (see `rest`).
     RequestMapping,
     /// The vAPI REST handler's default `/rest/<service>` convention.
     DefaultConvention,
@@ -157,7 +166,9 @@ pub struct Route {
     pub method: HttpMethod,
     /// From the host root, prefix included: `/api/vcenter/vm/{vm}/tools`.
     pub path: String,
-    /// Fixed dispatch query pairs: `[("action", "upgrade")]`.
+    /// Fixed dispatch query pairs: `[("action", "upgrade")]`. An empty value
+    /// means the key must be present without a value
+    /// (`?with-removed-components`).
     pub query: Vec<(String, String)>,
     pub params: Vec<ParamBinding>,
     pub source: RouteSource,

@@ -6,11 +6,15 @@
 //! description of vCenter 7.0.3). Each rule has a unit test below.
 //!
 //! # `/api` (vSphere 7.0 U2 and later)
-//! Only operations with a verb annotation are served: `GET`, `POST`, `PUT`,
-//! `PATCH` or `DELETE` operation metadata (the first present, in that
-//! order, as the handler reads them) with elements
+//! From the verb annotation: `GET`, `POST`, `PUT`, `PATCH` or `DELETE`
+//! operation metadata (the first present, in that order, as the handler
+//! reads them) with elements
 //! - `path`: the template below `/api` (`/vcenter/vm/{vm}/tools`);
-//! - `params`: dispatch query parameters (`action=upgrade`), sent verbatim;
+//! - `params`: dispatch query parameters. `k=v` is sent as is; `!k` (must
+//!   be absent) sends nothing; a bare `k` (must be present) sends nothing
+//!   when an operation parameter travels as query parameter `k` (`name` of
+//!   `content.library.item.file.get`), else `k` with an empty value
+//!   (`with-removed-components`);
 //! - `headers`: dispatch headers. No vSphere operation uses them and the
 //!   runtime cannot send fixed headers, so such an operation gets no `/api`
 //!   route (with the reason) rather than a route that reaches another
@@ -19,14 +23,24 @@
 //! Parameters bind by their metadata: `PathVariable(value)` (or a parameter
 //! named like a `{placeholder}`) → path; `Query(name)` → query;
 //! `Header(name)` → header; `Body` → the whole body; `BodyField(name)` → a
-//! body field. An unannotated parameter is a query parameter of a `GET` or
-//! `DELETE` and a body field under its own name otherwise, as the handler
-//! merges the JSON body's fields into the operation input.
+//! body field. A `PathVariable` naming a variable the path lacks belongs to
+//! the operation's `/rest` route and is ignored. An unannotated parameter
+//! is a query parameter of a `GET` or `DELETE` and a body field under its
+//! own name otherwise, as the handler merges the JSON body's fields into
+//! the operation input.
 //!
-//! Operations without a verb annotation have no `/api` route: VMware's
-//! handler and OpenAPI generator derive `/api` routes from verb annotations
-//! only (`/rest`-only services such as `com.vmware.appliance.vmon.service`
-//! are absent from vCenter's `/api`).
+//! An operation with only a `RequestMapping` (older services, whose
+//! metamodel predates verb annotations) gets the `/api` route vCenter
+//! serves for it: the `RequestMapping` route below `/api`, except that a
+//! `POST` whose path ends in the operation's own name and has no `action`
+//! dispatch is addressed as an action of the parent path
+//! (`/vcenter/vm/{vm}/power/start` → `POST /api/vcenter/vm/{vm}/power?action=start`).
+//! Against VMware's OpenAPI description of vCenter 7.0.3 this reproduces
+//! every `/api` route of such operations but 13 (of 357) that VMware moved
+//! irregularly (`/vcenter/vm/{vm}/hardware/action/upgrade` →
+//! `/vcenter/vm/{vm}/hardware?action=upgrade`); those need a verb
+//! annotation in the snapshot. Without any annotation there is no `/api`
+//! route.
 //!
 //! # `/rest` (the legacy protocol)
 //! A `RequestMapping` annotation (elements `value`, `method`, `params`)
@@ -230,17 +244,18 @@ fn default_route(op: &OperationRef<'_>) -> Result<Route, String> {
         None => base.to_owned(),
     };
     let action = |name: &str| vec![("~action".to_owned(), name.replace('_', "-"))];
-    let (method, path, query, rest_location): (HttpMethod, String, Vec<(String, String)>, fn(&str) -> ParamLocation) =
-        match op.sync_name() {
-            "list" => (HttpMethod::Get, base, Vec::new(), |n| ParamLocation::Query(n.to_owned())),
-            "create" => (HttpMethod::Post, with_id(&base), Vec::new(), body_field),
-            "get" if only_id => (HttpMethod::Get, with_id(&base), Vec::new(), body_field),
-            "delete" if only_id => (HttpMethod::Delete, with_id(&base), Vec::new(), body_field),
-            "delete" if op.params.is_empty() => (HttpMethod::Delete, base, Vec::new(), body_field),
-            "update" => (HttpMethod::Patch, with_id(&base), Vec::new(), body_field),
-            "set" => (HttpMethod::Put, with_id(&base), Vec::new(), body_field),
-            other => (HttpMethod::Post, with_id(&base), action(other), body_field),
-        };
+    let (method, path, query) = match op.sync_name() {
+        "list" => (HttpMethod::Get, base, Vec::new()),
+        "create" => (HttpMethod::Post, with_id(&base), Vec::new()),
+        "get" if only_id => (HttpMethod::Get, with_id(&base), Vec::new()),
+        "delete" if only_id => (HttpMethod::Delete, with_id(&base), Vec::new()),
+        "delete" if op.params.is_empty() => (HttpMethod::Delete, base, Vec::new()),
+        "update" => (HttpMethod::Patch, with_id(&base), Vec::new()),
+        "set" => (HttpMethod::Put, with_id(&base), Vec::new()),
+        other => (HttpMethod::Post, with_id(&base), action(other)),
+    };
+    // Parameters outside the path: the query of a `list`, the body otherwise.
+    let in_query = op.sync_name() == "list";
     let in_path = if path.contains("/id:{") { id } else { None };
     let params = op
         .params
@@ -249,16 +264,14 @@ fn default_route(op: &OperationRef<'_>) -> Result<Route, String> {
             param: p.name.clone(),
             location: if Some(p.name.as_str()) == in_path {
                 ParamLocation::Path(p.name.clone())
+            } else if in_query {
+                ParamLocation::Query(p.name.clone())
             } else {
-                rest_location(&p.name)
+                ParamLocation::BodyField(p.name.clone())
             },
         })
         .collect();
     finish(op, method, path, query, params, RouteSource::DefaultConvention)
-}
-
-fn body_field(name: &str) -> ParamLocation {
-    ParamLocation::BodyField(name.to_owned())
 }
 
 fn is_id(param: &FieldInfo) -> bool {
@@ -362,13 +375,11 @@ fn bind_annotated(params: &[FieldInfo], path: &str, default: Default, verb: bool
         let named = |key: &str, element: &str| {
             annotated(key).map(|a| a.string(element).unwrap_or(&param.name).to_owned())
         };
-        let location = if let Some(var) = named("PathVariable", "value") {
-            if !holes.contains(&var) {
-                return Err(format!(
-                    "parameter `{}` is bound to path variable `{var}`, which `{path}` does not have",
-                    param.name
-                ));
-            }
+        // A `PathVariable` whose variable this path lacks belongs to the
+        // operation's other route (`appliance.local_accounts.create` has
+        // `{username}` in its `/rest` path only); the parameter then binds
+        // like an unannotated one.
+        let location = if let Some(var) = named("PathVariable", "value").filter(|var| holes.contains(var)) {
             ParamLocation::Path(var)
         } else if holes.contains(&param.name) {
             ParamLocation::Path(param.name.clone())
@@ -566,7 +577,7 @@ mod tests {
     fn verb_route_errors_are_reasons() {
         let none = Metadata::default();
         let reason = api_route(&op("s", "o", &none, &[])).unwrap_err();
-        assert!(reason.contains("no verb annotation"), "{reason}");
+        assert!(reason.contains("no verb or RequestMapping annotation"), "{reason}");
 
         let headers = meta(vec![(
             "GET",
@@ -581,6 +592,56 @@ mod tests {
 
         let no_path = meta(vec![("GET", annotation(vec![]))]);
         assert_eq!(api_route(&op("s", "o", &no_path, &[])).unwrap_err(), "the GET annotation has no `path` element");
+    }
+
+    #[test]
+    fn api_route_derived_from_request_mapping() {
+        let mapping = |value: &str, method: &str, params: &[&str]| {
+            meta(vec![(
+                "RequestMapping",
+                annotation(vec![("value", string(value)), ("method", string(method)), ("params", list(params))]),
+            )])
+        };
+        let vm = [param("vm", "ID", path_var("vm"))];
+        // An action named like the last path segment becomes `?action=`.
+        let start = mapping("/vcenter/vm/{vm}/power/start", "POST", &[]);
+        let route = api_route(&op("com.vmware.vcenter.vm.power", "start", &start, &vm)).unwrap();
+        assert_eq!(show(&route), "POST /api/vcenter/vm/{vm}/power?action=start [vm=path:vm]");
+        assert_eq!(route.source, RouteSource::RequestMapping);
+        // Dashes, as in `/api` action values.
+        let params = [plain("spec")];
+        let route = api_route(&op(
+            "com.vmware.vcenter.vm_template.library_items",
+            "check_out",
+            &mapping("/vcenter/vm-template/library-items/check-out", "POST", &[]),
+            &params,
+        ))
+        .unwrap();
+        assert_eq!(show(&route), "POST /api/vcenter/vm-template/library-items?action=check-out [spec=field:spec]");
+        // An explicit action, a GET, or a last segment that is not the
+        // operation keep the path.
+        let get = mapping("/vcenter/vm/{vm}/power", "GET", &[]);
+        let route = api_route(&op("com.vmware.vcenter.vm.power", "get", &get, &vm)).unwrap();
+        assert_eq!(show(&route), "GET /api/vcenter/vm/{vm}/power [vm=path:vm]");
+        let upgrade = mapping("/vcenter/vm/{vm}/tools", "POST", &["action=upgrade"]);
+        let route = api_route(&op("com.vmware.vcenter.vm.tools", "upgrade", &upgrade, &vm)).unwrap();
+        assert_eq!(show(&route), "POST /api/vcenter/vm/{vm}/tools?action=upgrade [vm=path:vm]");
+        let messages = mapping("/appliance/health/{item}/messages", "GET", &[]);
+        let item = [param("item", "ID", path_var("item"))];
+        let route = api_route(&op("com.vmware.appliance.health", "messages", &messages, &item)).unwrap();
+        assert_eq!(show(&route), "GET /api/appliance/health/{item}/messages [item=path:item]");
+    }
+
+    #[test]
+    fn path_variable_of_the_other_route_is_ignored() {
+        // `username` is a path variable of the /rest route only.
+        let metadata = meta(vec![("POST", annotation(vec![("path", string("/appliance/local-accounts"))]))]);
+        let params = [param("username", "STRING", path_var("username")), plain("config")];
+        let route = api_route(&op("com.vmware.appliance.local_accounts", "create", &metadata, &params)).unwrap();
+        assert_eq!(
+            show(&route),
+            "POST /api/appliance/local-accounts [username=field:username, config=field:config]"
+        );
     }
 
     #[test]

@@ -41,6 +41,7 @@ fn golden_files() {
         [
             "Cargo.toml",
             "README.md",
+            "src/demo/vm/file.rs",
             "src/demo/vm/tools.rs",
             "src/demo/vm.rs",
             "src/demo.rs",
@@ -169,6 +170,9 @@ fn services_get_typed_methods_and_specs() {
     assert!(vm.contains("/// - `/rest`: not available (the operation is newer than the /rest protocol)"));
     assert!(vm.contains("/// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the virtual machine is not found."));
     assert!(vm.contains("`client_token` as header `vmw-client-token`"));
+    // Links that would be redundant or ambiguous for rustdoc.
+    assert!(vm.contains("/// - [`Busy`]: If the file is in use."));
+    assert!(vm.contains("own types are in [`mod@file`]"));
 
     let tools = file(&generated, "src/demo/vm/tools.rs");
     assert!(tools.contains("pub mod ops {"));
@@ -189,6 +193,7 @@ fn route_table_is_sorted_and_gated() {
     assert_eq!(
         entries,
         [
+            "&crate::demo::vm::file::ops::DELETE,",
             "&crate::demo::vm::tools::ops::CLONE,",
             "&crate::demo::vm::tools::ops::CLONE_TASK,",
             "&crate::demo::vm::tools::ops::GET,",
@@ -199,7 +204,7 @@ fn route_table_is_sorted_and_gated() {
             "&crate::demo::vm::tools::ops::UPGRADE,",
         ]
     );
-    assert_eq!(table.matches("#[cfg(feature = \"demo\")]").count(), 8);
+    assert_eq!(table.matches("#[cfg(feature = \"demo\")]").count(), 9);
 }
 
 #[test]
@@ -210,7 +215,7 @@ fn manifest_has_one_feature_per_group() {
     assert!(manifest.contains("full = [\"demo\", \"vapi\"]\n"));
     assert!(manifest.contains("demo = [\"vapi\"]\n"));
     assert!(manifest.contains("vapi = []\n"));
-    assert!(manifest.contains("# com.vmware.demo and 1 more packages: 1 services, 8 operations.\n"));
+    assert!(manifest.contains("# com.vmware.demo and 1 more packages: 2 services, 9 operations.\n"));
     let lib = file(&generated, "src/lib.rs");
     assert!(lib.contains("#[cfg(feature = \"demo\")]\npub mod demo;\n"));
     assert!(lib.contains("#[cfg(feature = \"vapi\")]\npub mod vapi;\n"));

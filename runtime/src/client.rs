@@ -866,7 +866,17 @@ fn decode_response<T: DeserializeOwned>(
         (Wire::Rest, Value::Object(mut object)) => object.remove("value").unwrap_or(Value::Null),
         (_, value) => value,
     };
-    serde_json::from_value(value).map_err(decode_error)
+    let was_null = value.is_null();
+    match serde_json::from_value(value) {
+        Ok(decoded) => Ok(decoded),
+        // Some servers (govmomi's simulator among them) answer an empty list
+        // as `{"value": null}`; read null as the empty collection before
+        // calling the response malformed.
+        Err(err) if was_null => {
+            serde_json::from_value(Value::Array(Vec::new())).map_err(|_| decode_error(err))
+        }
+        Err(err) => Err(decode_error(err)),
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 mod client;
+pub mod de;
 mod encode;
 mod enum_macro;
 mod error;

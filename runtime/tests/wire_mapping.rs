@@ -842,3 +842,32 @@ async fn serialization_errors_name_the_parameter() {
     );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn null_list_result_reads_as_empty_list() {
+    let (client, _server) = serve(
+        ResponseTemplate::new(200).set_body_json(json!({"value": null})),
+        Protocol::Rest,
+    )
+    .await;
+    let ids: Vec<String> = client
+        .operation(&TOOLS_UPGRADE)
+        .param("vm", "vm-1")
+        .send()
+        .await
+        .unwrap();
+    assert!(ids.is_empty());
+    // A null where a structure is expected is still a decode error.
+    let (client, _server) = serve(
+        ResponseTemplate::new(200).set_body_json(json!({"value": null})),
+        Protocol::Rest,
+    )
+    .await;
+    let error = client
+        .operation(&TOOLS_UPGRADE)
+        .param("vm", "vm-1")
+        .send::<std::collections::BTreeMap<String, String>>()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, vsphere_vapi_runtime::Error::Decode { .. }), "{error:?}");
+}

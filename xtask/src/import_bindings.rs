@@ -35,8 +35,8 @@ pub struct Args {
     /// Work from the bindings alone (the committed snapshot uses the overlay).
     #[arg(long)]
     no_rest_overlay: bool,
-    /// Import into a temporary directory and fail, listing the differences,
-    /// if the committed snapshot differs.
+    /// Run the importer's unit tests, import into a temporary directory and
+    /// fail, listing the differences, if the committed snapshot differs.
     #[arg(long)]
     check: bool,
     /// Python interpreter used to create the virtual environment.
@@ -46,39 +46,39 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let root = crate::repo_root();
-    let importer = root.join("xtask").join("importer");
-    let requirements = importer.join("requirements.txt");
+    let dir = root.join("xtask").join("importer");
+    let requirements = dir.join("requirements.txt");
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| root.join("metamodel-snapshots").join(SNAPSHOT_NAME));
-    let overlay = overlay_dir(&args, &root)?;
-
     let venv = root.join("target").join("import-bindings-venv");
-    let python = ensure_venv(&venv, &args.python, &requirements)?;
+    let importer = Importer {
+        python: ensure_venv(&venv, &args.python, &requirements)?,
+        overlay: overlay_dir(&args, &root)?,
+        dir,
+        requirements,
+    };
 
     if !args.check {
-        let readme = readme_path(&out)?;
-        run_importer(&python, &importer, &requirements, &out, &readme, overlay.as_deref())?;
+        importer.import(&out, &readme_path(&out)?)?;
         return Ok(ExitCode::SUCCESS);
     }
 
-    let scratch = std::env::temp_dir().join(format!("import-bindings-check-{}", std::process::id()));
+    // The importer's unit tests run first: a wrong conversion rule would
+    // otherwise only show up as an unexplained snapshot difference.
+    importer.unit_tests()?;
+
+    let scratch =
+        std::env::temp_dir().join(format!("import-bindings-check-{}", std::process::id()));
     // A leftover from an interrupted run with the same pid would be compared too.
     remove_dir_if_exists(&scratch)?;
     let fresh = scratch.join(SNAPSHOT_NAME);
-    let result = run_importer(
-        &python,
-        &importer,
-        &requirements,
-        &fresh,
-        &scratch.join("README.md"),
-        overlay.as_deref(),
-    )
-    .and_then(|()| {
+    let fresh_readme = scratch.join("README.md");
+    let result = importer.import(&fresh, &fresh_readme).and_then(|()| {
         let mut differences = compare_dirs(&out, &fresh)?;
         let committed_readme = readme_path(&out)?;
-        if let Some(diff) = compare_files(&committed_readme, &scratch.join("README.md"))? {
+        if let Some(diff) = compare_files(&committed_readme, &fresh_readme)? {
             differences.push(format!("{}: {diff}", committed_readme.display()));
         }
         Ok(differences)
@@ -149,7 +149,13 @@ fn ensure_venv(venv: &Path, python: &OsString, requirements: &Path) -> Result<Pa
 
     let mut install = Command::new(&venv_python);
     install
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         // The importer only imports binding modules: no HTTP/TLS dependencies,
         // and every installed file is covered by a pinned hash.
         .args(["--no-deps", "--require-hashes", "--only-binary", ":all:"])
@@ -169,32 +175,52 @@ fn venv_python(venv: &Path) -> PathBuf {
     }
 }
 
-fn run_importer(
-    python: &Path,
-    importer: &Path,
-    requirements: &Path,
-    out: &Path,
-    readme: &Path,
-    overlay: Option<&Path>,
-) -> Result<()> {
-    let mut command = Command::new(python);
-    command
-        .current_dir(importer)
-        // No bytecode in the source tree; hash randomisation off so that any
-        // accidental dependence on set/dict hash order shows up identically.
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("PYTHONHASHSEED", "0")
-        .env_remove("PYTHONPATH")
-        .args(["-m", "vapi_snapshot", "--out"])
-        .arg(out)
-        .arg("--readme")
-        .arg(readme)
-        .arg("--requirements")
-        .arg(requirements);
-    if let Some(dir) = overlay {
-        command.arg("--rest-overlay").arg(dir);
+/// The Python importer in its virtual environment.
+struct Importer {
+    python: PathBuf,
+    /// `xtask/importer`, the working directory (the package is imported from it).
+    dir: PathBuf,
+    requirements: PathBuf,
+    overlay: Option<PathBuf>,
+}
+
+impl Importer {
+    fn command(&self) -> Command {
+        let mut command = Command::new(&self.python);
+        command
+            .current_dir(&self.dir)
+            // No bytecode in the source tree; hash randomisation off so that
+            // any accidental dependence on set or dict hash order shows up
+            // identically on every run.
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .env("PYTHONHASHSEED", "0")
+            .env_remove("PYTHONPATH");
+        command
     }
-    run_command(&mut command, "running the importer")
+
+    /// Write the snapshot into `out` and the README to `readme`.
+    fn import(&self, out: &Path, readme: &Path) -> Result<()> {
+        let mut command = self.command();
+        command
+            .args(["-m", "vapi_snapshot", "--out"])
+            .arg(out)
+            .arg("--readme")
+            .arg(readme)
+            .arg("--requirements")
+            .arg(&self.requirements);
+        if let Some(dir) = &self.overlay {
+            command.arg("--rest-overlay").arg(dir);
+        }
+        run_command(&mut command, "running the importer")
+    }
+
+    fn unit_tests(&self) -> Result<()> {
+        let mut command = self.command();
+        command.args([
+            "-m", "unittest", "discover", "--quiet", "-s", "tests", "-t", ".",
+        ]);
+        run_command(&mut command, "running the importer's unit tests")
+    }
 }
 
 fn run_command(command: &mut Command, what: &str) -> Result<()> {
@@ -223,7 +249,9 @@ fn compare_dirs(committed: &Path, fresh: &Path) -> Result<Vec<String>> {
     for name in committed_files.union(&fresh_files) {
         let path = committed.join(name);
         match (committed_files.contains(name), fresh_files.contains(name)) {
-            (true, false) => differences.push(format!("{}: not produced by the import", path.display())),
+            (true, false) => {
+                differences.push(format!("{}: not produced by the import", path.display()))
+            }
             (false, true) => differences.push(format!("{}: missing", path.display())),
             _ => {
                 if let Some(diff) = compare_files(&path, &fresh.join(name))? {
@@ -257,7 +285,9 @@ fn compare_files(committed: &Path, fresh: &Path) -> Result<Option<String>> {
     let new = fs::read(fresh).with_context(|| format!("reading {}", fresh.display()))?;
     let old = match fs::read(committed) {
         Ok(old) => old,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Some("missing".into())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Some("missing".into()));
+        }
         Err(err) => return Err(err).with_context(|| format!("reading {}", committed.display())),
     };
     Ok(first_difference(&old, &new))
@@ -303,7 +333,8 @@ mod tests {
 
     #[test]
     fn compare_dirs_lists_missing_extra_and_changed_files() {
-        let base = std::env::temp_dir().join(format!("import-bindings-test-{}", std::process::id()));
+        let base =
+            std::env::temp_dir().join(format!("import-bindings-test-{}", std::process::id()));
         let committed = base.join("committed");
         let fresh = base.join("fresh");
         fs::create_dir_all(&committed).unwrap();

@@ -75,8 +75,12 @@ struct Index<'a> {
     children: BTreeMap<(String, ItemKind), Vec<String>>,
     /// Every declaration of each identifier: (namespace, wire id) →
     /// (IR key, owner, where). Structures and errors share a namespace.
-    seen: BTreeMap<(Namespace, String), Vec<(String, Option<Owner>, String)>>,
+    seen: BTreeMap<(Namespace, String), Vec<Declaration>>,
 }
+
+/// One declaration of an identifier: its model key, its owner (none for
+/// services) and where it was declared.
+type Declaration = (String, Option<Owner>, String);
 
 /// Identifier namespaces: a type reference names a structure (or error)
 /// or an enumeration; services are never referenced.

@@ -138,7 +138,7 @@ fn module_docs(module: &Module<'_>) -> String {
         let ops = if service.operations.is_empty() {
             String::new()
         } else {
-            " and the wire descriptions of its operations ([`ops`])".to_owned()
+            " and the wire descriptions of its operations ([`mod@ops`])".to_owned()
         };
         doc.prose(format!(
             "Types of the [`{name}`]({link}::{name}) service (`{id}`){ops}.",

@@ -50,7 +50,8 @@ pub struct Module<'a> {
     pub features: BTreeSet<String>,
     /// Packages mapped to this module (their docs become the module docs).
     pub packages: Vec<&'a Package>,
-    /// Services whose nested types (and operation specs) live here.
+    /// Services whose nested types (and, if they have operations, operation
+    /// specs) live here.
     pub nested_of: Vec<&'a Service>,
     /// Service client handles defined here.
     pub services: Vec<&'a Service>,
@@ -129,9 +130,13 @@ impl<'a> Layout<'a> {
             layout.ensure(&service.path.module, &context)?;
             layout.add_feature(&service.path.module, feature);
             layout.get_mut(&service.path.module).services.push(service);
-            layout.ensure(&service.nested_module, &context)?;
-            layout.add_feature(&service.nested_module, feature);
-            layout.get_mut(&service.nested_module).nested_of.push(service);
+            // The nested module holds the `ops` statics; without operations
+            // it exists only if types are placed in it.
+            if !service.operations.is_empty() {
+                layout.ensure(&service.nested_module, &context)?;
+                layout.add_feature(&service.nested_module, feature);
+                layout.get_mut(&service.nested_module).nested_of.push(service);
+            }
         }
         for structure in model.structures.values() {
             let context = format!("structure `{}`", structure.id);
@@ -150,6 +155,15 @@ impl<'a> Layout<'a> {
                 .get_mut(&enumeration.path.module)
                 .enumerations
                 .push(enumeration);
+        }
+        // A service without operations whose types landed in its nested
+        // module still documents that module.
+        for service in model.services.values() {
+            if service.operations.is_empty()
+                && let Some(module) = layout.modules.get_mut(&service.nested_module)
+            {
+                module.nested_of.push(service);
+            }
         }
         for module in layout.modules.values() {
             module_names(module)?;
@@ -228,7 +242,7 @@ fn module_names(module: &Module<'_>) -> Result<BTreeMap<String, String>, EmitErr
         }
         define(child, format!("the module `{child}`"))?;
     }
-    for service in &module.nested_of {
+    for service in module.nested_of.iter().filter(|s| !s.operations.is_empty()) {
         define(OPS_MODULE, format!("the operation specs of service `{}`", service.id))?;
     }
     for service in &module.services {

@@ -39,15 +39,25 @@ pub fn emit_handle(
     let mut doc = DocBuilder::new();
     doc.ir_doc(&service.doc);
     // A child module resolves by name; any other needs its full path.
+    // `mod@`: a module may share its name with a prelude macro (`file`).
     let nested_link = match service.nested_module.strip_prefix(service.path.module.as_slice()) {
-        Some([child]) => format!("[`{child}`]"),
-        _ => format!("[`{}`]", module_link(&service.nested_module)),
+        Some([child]) => format!("[`mod@{child}`]"),
+        _ => format!("[`mod@{}`]", module_link(&service.nested_module)),
     };
-    doc.prose(format!(
-        "A cheap handle over a [`Client`](crate::Client) (clone it freely). \
-         The service's own types are in {nested_link}; service id `{}`.",
-        service.id
-    ));
+    let nested_exists = ctx.layout.module(&service.nested_module).is_some();
+    doc.prose(if nested_exists {
+        format!(
+            "A cheap handle over a [`Client`](crate::Client) (clone it freely). \
+             The service's own types are in {nested_link}; service id `{}`.",
+            service.id
+        )
+    } else {
+        format!(
+            "A cheap handle over a [`Client`](crate::Client) (clone it freely); \
+             service id `{}`.",
+            service.id
+        )
+    });
     let doc = doc_attrs(&doc.build());
 
     let mut method_names: BTreeMap<String, String> = BTreeMap::new();
@@ -63,7 +73,7 @@ pub fn emit_handle(
         Ok(())
     };
     claim("new", "the constructor".to_owned())?;
-    claim("client", "the client field".to_owned())?;
+    claim("client", "the client accessor".to_owned())?;
 
     let constants = service
         .constants
@@ -111,6 +121,11 @@ pub fn emit_handle(
             #new_doc
             pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {
                 Self { client: client.clone() }
+            }
+
+            #[doc = " The client this handle sends its requests through."]
+            pub fn client(&self) -> &vsphere_vapi_runtime::Client {
+                &self.client
             }
 
             #( #methods )*
@@ -396,7 +411,10 @@ fn operation_doc(
         for error in &operation.errors {
             let structure = ctx.structure(&error.structure_id, context)?;
             let name = &structure.path.name;
-            let target = if ctx.feature_reaches(feature, &structure.feature) {
+            let target = if structure.path.module == service.path.module {
+                // In scope by name; an explicit target would be redundant.
+                format!("[`{name}`]")
+            } else if ctx.feature_reaches(feature, &structure.feature) {
                 format!(
                     "[`{name}`](crate::{}::{name})",
                     structure.path.module.join("::")

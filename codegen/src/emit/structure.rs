@@ -25,22 +25,21 @@ pub fn emit(
     let mut doc = DocBuilder::new();
     doc.ir_doc(&structure.doc);
     for union in &structure.unions {
+        // Tag values without fields of their own go unmentioned: for them
+        // only the always-present fields are set.
         let cases: Vec<String> = union
             .cases
             .iter()
-            .map(|(value, fields)| {
-                if fields.is_empty() {
-                    format!("`{value}` (no other field)")
-                } else {
-                    format!("`{value}` ({})", code_list(fields, "and"))
-                }
-            })
+            .filter(|(_, fields)| !fields.is_empty())
+            .map(|(value, fields)| format!("`{value}` ({})", code_list(fields, "and")))
             .collect();
-        doc.prose(format!(
-            "`{}` selects which fields are set: {}.",
-            union.tag_field,
-            cases.join(", ")
-        ));
+        if !cases.is_empty() {
+            doc.prose(format!(
+                "`{}` selects which optional fields are set: {}.",
+                union.tag_field,
+                cases.join(", ")
+            ));
+        }
     }
     if structure.kind == StructureKind::Error {
         doc.prose(

@@ -135,6 +135,8 @@ pub const RUN_STATE: &str = "com.vmware.demo.vm.tools.run_state";
 pub const BACKING_TYPE: &str = "com.vmware.demo.vm.tools.backing.type";
 pub const CLASH: &str = "com.vmware.demo.vm.tools.clash";
 pub const OPTION: &str = "com.vmware.demo.option";
+pub const FILE: &str = "com.vmware.demo.vm.file";
+pub const BUSY: &str = "com.vmware.demo.vm.busy";
 pub const HOLDER: &str = "com.vmware.demo.holder";
 
 /// The demo model: two features (`demo` depends on `vapi`), a package with a
@@ -233,11 +235,21 @@ pub fn demo_model() -> Model {
             doc: doc("Virtual machines."),
             feature: "demo".to_owned(),
             module: vec!["demo".to_owned(), "vm".to_owned()],
-            services: vec![TOOLS.to_owned()],
-            structures: Vec::new(),
+            services: vec![TOOLS.to_owned(), FILE.to_owned()],
+            structures: vec![BUSY.to_owned()],
             enumerations: Vec::new(),
         },
     );
+    // An error structure in the same module as the service handles.
+    let mut busy = structure(
+        BUSY,
+        Owner::Package(VM.to_owned()),
+        path(&["demo", "vm"], "Busy"),
+        "demo",
+        vec![field("retry_after", "retry_after", optional(builtin(Builtin::Long)), "Seconds.")],
+    );
+    busy.kind = StructureKind::Error;
+    model.structures.insert(BUSY.to_owned(), busy);
 
     let nested = ["demo", "vm", "tools"];
     let service_owner = Owner::Service(TOOLS.to_owned());
@@ -425,7 +437,40 @@ pub fn demo_model() -> Model {
     );
 
     model.services.insert(TOOLS.to_owned(), tools_service());
+    model.services.insert(FILE.to_owned(), file_service());
     model
+}
+
+/// A service whose nested module, `file`, shares its name with the prelude
+/// macro `file!`, and that reports an error defined beside its handle.
+fn file_service() -> Service {
+    let mut delete = operation(
+        "delete",
+        "delete",
+        vec![field("path", "path", builtin(Builtin::String), "File to delete.")],
+        builtin(Builtin::Void),
+    );
+    delete.errors = vec![ErrorRef {
+        structure_id: BUSY.to_owned(),
+        doc: "If the file is in use.".to_owned(),
+    }];
+    delete.api = Some(route(
+        HttpMethod::Delete,
+        "/api/demo/files",
+        &[],
+        &[("path", ParamLocation::Query("path".to_owned()))],
+    ));
+    Service {
+        id: FILE.to_owned(),
+        package: VM.to_owned(),
+        doc: doc("Files of a virtual machine."),
+        path: path(&["demo", "vm"], "File"),
+        nested_module: vec!["demo".to_owned(), "vm".to_owned(), "file".to_owned()],
+        operations: vec![delete],
+        structures: Vec::new(),
+        enumerations: Vec::new(),
+        constants: Vec::new(),
+    }
 }
 
 fn heck_camel(wire: &str) -> String {

@@ -31,6 +31,7 @@ def main(argv=None):
     mappings = {}
     for key, mapping in sorted(walker.rest_mappings.items()):
         mappings.setdefault(key, []).append(mapping)
+    collisions_bindings = report.route_collisions(packages, mappings)
     overlay_result = None
     if args.rest_overlay:
         overlay_result = overlay.apply(args.rest_overlay, packages, walker.rest_mappings)
@@ -40,6 +41,7 @@ def main(argv=None):
             mappings.setdefault(key, []).extend(extra)
     for category, element, detail in snapshot.attach_rest(packages, mappings):
         walker.findings.lose(category, element, detail)
+    collisions_final = report.route_collisions(packages, mappings)
 
     components = snapshot.components(packages)
     manifest_components = []
@@ -68,8 +70,17 @@ def main(argv=None):
     expected = census.count_installed()
     rest_stats = report.rest_statistics(packages, walker, overlay_result)
     if args.readme:
-        _write(args.readme, report.readme(source, totals, manifest_components, rest_stats,
-                                          walker.findings, overlay_result))
+        _write(args.readme, report.readme({
+            "source": source,
+            "totals": totals,
+            "components": manifest_components,
+            "rest_stats": rest_stats,
+            "overlay": overlay_result,
+            "findings": walker.findings,
+            "collisions_bindings": collisions_bindings,
+            "collisions_final": collisions_final,
+            "filled_params": overlay_result.filled_params if overlay_result else {},
+        }))
 
     print("components: %d" % len(components))
     for key in ("packages", "services", "operations", "structures", "enumerations", "errors"):

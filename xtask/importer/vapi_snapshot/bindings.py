@@ -15,6 +15,7 @@ module:
   enumeration values and constants, from the source (:mod:`vapi_snapshot.source`).
 """
 
+import ast
 import importlib
 import os
 
@@ -187,6 +188,11 @@ class Walker:
         for name in instance._api_interface._operations:  # pylint: disable=protected-access
             for alias in _python_names(name.replace("$task", "_task")):
                 ids.setdefault(alias, name)
+        # Docs of task-only operations refer to them by their base name.
+        for name in list(ids.values()):
+            if name.endswith("$task"):
+                for alias in _python_names(name[: -len("$task")]):
+                    ids.setdefault(alias, name)
         for method, operation in getattr(instance, "_VAPI_OPERATION_IDS", {}).items():
             ids[method] = operation
         return ids
@@ -348,8 +354,12 @@ class Walker:
         if expression is None:
             self.findings.lose("task-result", where, "task result type not found in the method body")
             return
-        import ast  # pylint: disable=import-outside-toplevel
-        self.findings.lose("task-result", where, "task result type %s" % ast.unparse(expression))
+        # The expression only builds a binding type (``type.VoidType()``,
+        # ``type.ReferenceType(__name__, 'X')``): evaluate it in its module.
+        code = compile(ast.Expression(expression), "<%s task result>" % where, "eval")
+        binding_type = eval(code, vars(self.modules[module_name]))  # pylint: disable=eval-used
+        metamodel_type = types.to_metamodel(binding_type, where + " task result")
+        self.findings.lose("task-result", where, "result type %s" % types.describe(metamodel_type))
 
     def _error_id(self, target, module_name, scope):
         link = self._resolve_reference(target, module_name, scope)
@@ -459,9 +469,10 @@ class Walker:
             "documentation": self._description(parsed, module_name, scope),
         }
         if getattr(binding, "is_model", False):
-            keys = binding.model_keys or []
-            info["metadata"]["Model"] = wire.element_map(
-                keys=wire.string_list_value(keys) if keys else None)
+            info["metadata"]["Model"] = wire.element_map()
+            if binding.model_keys:
+                self.findings.lose("model-keys", structure_id, "model key fields %s"
+                                   % ", ".join(binding.model_keys))
         wire.put_optional(info, "lifecycle", wire.lifecycle(parsed.deprecated))
         for nested in _defined_classes(vars(cls), module_name):
             if _is_enumeration(nested):

@@ -42,23 +42,26 @@ _LIST_ITEM_RE = re.compile(r"^(?:[*+-]|#\.|\d+\.)\s")
 
 # Sentences the generator adds from Resource / UnionCase annotations. They are
 # recoverable from the field metadata, so a live metamodel does not have them.
-_GENERATED_SENTENCE_RES = [
-    re.compile(r"When clients pass a value of this (?:class|structure) as a parameter, the "
-               r"(?:attribute|key in the attribute :class:`dict`|value in the attribute "
-               r":class:`dict`|key|value)[^.]*?resource type:\s*(?:``[^`]*``(?:,\s*|\s+or\s+|\s*and\s*)?)+\.\s*"
-               r"When methods return a value of this (?:class|structure) as a return value, the "
-               r"[^.]*?resource type:\s*(?:``[^`]*``(?:,\s*|\s+or\s+|\s*and\s*)?)+\.", re.S),
-    re.compile(r"The (?:parameter|return value|key in the parameter :class:`dict`|value in the "
-               r"parameter :class:`dict`|key in the return value :class:`dict`|value in the return "
-               r"value :class:`dict`|attribute)[^.]*?(?:must|will) (?:be an identifier|contain "
-               r"identifiers) for the resource type:\s*(?:``[^`]*``(?:,\s*|\s+or\s+|\s*and\s*)?)+\.", re.S),
-    re.compile(r"This attribute is optional and it is only relevant when the value of\s+"
-               r"``[^`]*``\s+is\s+(?:(?:one of\s+)?(?::attr:`[^`]*`(?:,\s*|\s*,?\s*or\s+)?)+)\.", re.S),
-    re.compile(r"This attribute is optional and it is only relevant when the value of\s+"
-               r"``[^`]*``\s+is\s+(?:one of\s+)?(?:``[^`]*``(?:,\s*|\s*,?\s*or\s+)?)+\.", re.S),
-    re.compile(r"This attribute is optional and it is only relevant when the value of\s+"
-               r"``[^`]*``\s+is\s+(?:one of\s+)?(?::class:`[^`]*`(?:,\s*|\s*,?\s*or\s+)?)+\.", re.S),
+# Written with single spaces; each space matches any run of white space, since
+# the sentences are wrapped across docstring lines.
+_IDS = r"(?:``[^`]*``(?:, | or | and |, or )?)+"
+_VALUES = r"(?:(?::attr:`[^`]*`|``[^`]*``|:class:`[^`]*`)(?:, | or |, or )?)+"
+_GENERATED_SENTENCES = [
+    r"When clients pass a value of this (?:class|structure) as a parameter, the [^.]*?"
+    r"(?:must be an identifier|must contain identifiers) for (?:the resource type|one of these resource types): " + _IDS + r"\. "
+    r"When methods return a value of this (?:class|structure) as a return value, the [^.]*?"
+    r"(?:will be an identifier|will contain identifiers) for (?:the resource type|one of these resource types): " + _IDS + r"\.",
+    r"When clients pass a value of this (?:class|structure) as a parameter, the [^.]*?"
+    r"(?:must be an identifier|must contain identifiers) for (?:the resource type|one of these resource types): " + _IDS + r"\.",
+    r"When methods return a value of this (?:class|structure) as a return value, the [^.]*?"
+    r"(?:will be an identifier|will contain identifiers) for (?:the resource type|one of these resource types): " + _IDS + r"\.",
+    r"The (?:parameter|return value|key in the [^.]*?|value in the [^.]*?|attribute|"
+    r"elements? of the [^.]*?) (?:must|will) (?:be an identifier|contain identifiers) for the "
+    r"(?:resource type|one of these resource types): " + _IDS + r"\.",
+    r"This attribute is optional and it is only relevant when the value of ``[^`]*`` is "
+    r"(?:one of )?" + _VALUES + r"\.",
 ]
+_GENERATED_SENTENCE_RES = [re.compile(pattern.replace(" ", r"\s+"), re.S) for pattern in _GENERATED_SENTENCES]
 
 
 class Parsed:
@@ -204,9 +207,18 @@ class Converter:
         text = _BACKSLASH_AT_RE.sub("@", text)
         text = _LINK_RE.sub(lambda m: '<a href="%s">%s</a>' % (m.group(2).strip(), " ".join(m.group(1).split())), text)
         text = _ROLE_RE.sub(lambda m: self._role(m.group(1), m.group(2), module, scope), text)
-        text = _LITERAL_RE.sub(lambda m: "{@code %s}" % " ".join(m.group(1).split()), text)
+        text = _LITERAL_RE.sub(lambda m: self._literal(" ".join(m.group(1).split()), module, scope), text)
         text = _BOLD_RE.sub(lambda m: m.group(1), text)
         return reflow(text)
+
+    def _literal(self, literal, module, scope):
+        # Package docs name their module (``com.vmware.vcenter_client``);
+        # some texts spell a class path as a literal.
+        if re.match(r"^[\w.]+_client(?:\.[\w.]+)?$", literal):
+            resolved = self._resolve(literal, module, scope)
+            if resolved is not None:
+                return resolved
+        return "{@code %s}" % literal
 
     def _role(self, role, target, module, scope):
         if role == "class" and target in _TERMS:

@@ -9,14 +9,17 @@ operation's tag (``vm/tools`` in ``vcenter.json`` is
 
 What the overlay adds, matched by service and operation name only:
 
-* for operations the bindings describe with ``@RequestMapping`` (which lost
-  the ``action=`` dispatch parameter, see the README), the ``params`` of that
-  mapping from the ``/rest`` route, and a verb annotation from the ``/api``
-  route -- but only when the route's method and path have the same shape as the
-  bindings' mapping (a different shape means the API changed since 7.0.3);
-* for verb-annotated operations, a ``RequestMapping`` from the ``/rest`` route
-  when that route is not the REST handler's default convention
-  (``/rest/com/vmware/...``), which needs no annotation.
+* for operations the bindings describe with ``@RequestMapping`` (their
+  ``/rest`` route; the bindings lost the ``action=`` dispatch parameter, see
+  the README): the ``params`` of that mapping from the spec's ``/rest`` route,
+  and a verb annotation from the ``/api`` route -- provided the ``/rest`` route
+  has the bindings' method and path shape, which shows the operation did not
+  change since 7.0.3 (without a ``/rest`` route the ``/api`` route itself must
+  have that shape);
+* for verb-annotated operations whose ``/api`` route agrees with the
+  bindings: a ``RequestMapping`` from the ``/rest`` route when that route is
+  not the REST handler's default convention (``/rest/com/vmware/...``), which
+  needs no annotation.
 
 Anything unclear is skipped and counted: a service or operation name that
 matches nothing or several elements, a route whose shape disagrees with the
@@ -138,7 +141,7 @@ class Catalog:
         folded = self._lower.get(exact.lower(), [])
         if len(folded) == 1:
             return folded[0], None
-        return None, "unknown service"
+        return None, "ambiguous service" if folded else "unknown service"
 
     def operation(self, service_id, operation_id):
         """``(operation id, None)`` or ``(None, reason)``."""

@@ -18,6 +18,7 @@ _CATEGORY_TITLES = {
     "validator": "Validators without a metamodel representation",
     "nesting": "Nested definitions the metamodel cannot hold",
     "enum-order": "Enumerations whose value order comes from run time",
+    "model-keys": "Key fields of model structures",
 }
 
 
@@ -276,12 +277,13 @@ def _rest_section(add, stats, overlay_result, context):
             reasons.setdefault(reason, []).append((element, detail))
         for reason in sorted(reasons):
             if reason == "unknown service":
-                tags = sorted({detail for _, detail in reasons[reason]})
+                tags = sorted({"%s %s" % (element.split(" ")[0], detail)
+                               for element, detail in reasons[reason]})
                 add("<details><summary>Skipped, unknown service: %d operations (%d tags absent from the"
                     " 9.1.1.0 bindings)</summary>" % (len(reasons[reason]), len(tags)))
                 add("")
                 for tag in tags:
-                    add("- %s" % tag)
+                    add("- `%s`" % tag)
                 add("")
                 add("</details>")
                 add("")
@@ -305,18 +307,30 @@ def _lost_section(add, findings, context):
     remaining = context["collisions_final"]
     add("### Operations sharing a route in the bindings")
     add("")
-    add("Several operations of one service mapped to the same method and URL with no dispatch parameter")
-    add("to tell them apart (the bindings dropped `action=`). Resolved: the snapshot now distinguishes them")
-    add("(overlay).")
+    add("Groups of operations of one service that the bindings map to the same method and URL with no")
+    add("dispatch parameter to tell them apart (the bindings dropped `action=`). \"resolved\" means the")
+    add("snapshot distinguishes them after the overlay restored the dispatch parameters.")
     add("")
     rows = []
     for (service_id, kind, method, path, params, headers), ops in collisions.items():
-        still = any(service_id == r[0] and set(ops) & set(o) for r, o in remaining.items())
+        still = any(service_id == r[0] and kind == r[1] and len(set(ops) & set(o)) > 1
+                    for r, o in remaining.items())
         rows.append(["`%s`" % service_id, kind, "%s %s%s" % (method, path, "?" + "&".join(params) if params else ""),
                      ", ".join(ops), "no" if still else "yes"])
     for line in _table(["service", "form", "route", "operations", "resolved"], rows):
         add(line)
     add("")
+    filled = context["filled_params"]
+    if filled:
+        add("### `@RequestMapping` dispatch parameters restored from the overlay (%d)" % len(filled))
+        add("")
+        add("The bindings keep a `@RequestMapping` operation's path and method but drop its `action=`")
+        add("parameter (e.g. `com.vmware.vcenter.vm.tools#upgrade` became a bare `POST")
+        add("/vcenter/vm/{vm}/tools`); these operations got it back from the `/rest` route:")
+        add("")
+        for (service_id, operation_id), params in sorted(filled.items()):
+            add("- `%s#%s`: `%s`" % (service_id, operation_id, "&".join(params)))
+        add("")
     by_category = {}
     for category, element, detail in findings.lost:
         by_category.setdefault(category, []).append((element, detail))
@@ -347,4 +361,6 @@ _CATEGORY_NOTES = {
     "path-variable-renamed": "The URLs matched are unchanged.",
     "rest-conflict": "The first (bindings) annotation is kept.",
     "missing-method": "",
+    "model-keys": "The structure carries `Model` metadata (no elements); the bindings' list of key fields "
+                  "has no documented metadata element and is listed here instead.",
 }

@@ -125,13 +125,3 @@ def counts(component):
             for info in service["structures"].values():
                 structure(info)
     return result
-
-
-def rest_kinds(info):
-    """Which REST annotation forms an ``OperationInfo`` carries."""
-    keys = set(info["metadata"])
-    return {
-        "verb": bool(keys & {"GET", "POST", "PUT", "PATCH", "DELETE"}),
-        "request_mapping": "RequestMapping" in keys,
-    }
-

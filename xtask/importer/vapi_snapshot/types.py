@@ -22,7 +22,7 @@ _BUILTINS = (
 )
 
 
-class TypeError_(Exception):
+class UnsupportedType(Exception):
     """A binding type the metamodel cannot express (should never happen)."""
 
 
@@ -55,7 +55,7 @@ def to_metamodel(binding_type, where):
         return wire.user_defined_type(wire.STRUCTURE_RESOURCE, binding_type.name)
     if isinstance(binding_type, bt.EnumType):
         return wire.user_defined_type(wire.ENUMERATION_RESOURCE, binding_type.name)
-    raise TypeError_("%s: unsupported binding type %r" % (where, binding_type))
+    raise UnsupportedType("%s: unsupported binding type %r" % (where, binding_type))
 
 
 def id_types(binding_type):
@@ -90,3 +90,16 @@ def resource_types_of(id_type):
     if isinstance(types, str):
         return [types]
     return list(types)
+
+
+def describe(metamodel_type):
+    """Compact text of a metamodel ``Type``: ``LIST<com.vmware.x.info>``."""
+    category = metamodel_type["category"]
+    if category == "BUILTIN":
+        return metamodel_type["builtin_type"]
+    if category == "USER_DEFINED":
+        return metamodel_type["user_defined_type"]["resource_id"]
+    inst = metamodel_type["generic_instantiation"]
+    if inst["generic_type"] == "MAP":
+        return "MAP<%s, %s>" % (describe(inst["map_key_type"]), describe(inst["map_value_type"]))
+    return "%s<%s>" % (inst["generic_type"], describe(inst["element_type"]))
