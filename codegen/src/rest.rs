@@ -64,7 +64,11 @@
 //! | `set`     | `PUT <svc>[/id:{id}]` |
 //! | other `op`| `POST <svc>[/id:{id}]?~action=op` (`_` → `-`) |
 //!
-//! Parameters not in the path are body fields under their own names. (The
+//! Parameters not in the path are body fields under their own names.
+//! vCenter does not serve every service on `/rest`: services that came with
+//! `/api` (verb annotations only, such as `com.vmware.esx.*`) are absent
+//! from its 7.0.3 `/rest` description although the convention gives them a
+//! route, so `/api` is the route to prefer. (The
 //! Python handler answers `POST` for a `delete`/`update`/`set` without an
 //! id and ignores a `create`'s id; vCenter answers as in the table.)
 //!

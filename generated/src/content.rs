@@ -21,7 +21,7 @@ pub mod type_;
 /// The configuration settings are used by the Content Library Service to control the behavior of various operations.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`configuration`]; service id
+/// own types are in [`mod@configuration`]; service id
 /// `com.vmware.content.configuration`.
 #[derive(Debug, Clone)]
 pub struct Configuration {
@@ -87,7 +87,7 @@ impl Configuration {
 /// The `Library` class provides support for generic functionality which can be applied equally to all types of libraries. The functionality provided by this class will not affect the properties specific to the type of library. See also `com.vmware.content.local_library` and `com.vmware.content.subscribed_library`.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`library`]; service id `com.vmware.content.library`.
+/// own types are in [`mod@library`]; service id `com.vmware.content.library`.
 #[derive(Debug, Clone)]
 pub struct Library {
     client: vsphere_vapi_runtime::Client,
@@ -473,7 +473,7 @@ impl Library {
 /// The `LocalLibrary` class provides support for creating and maintaining local library instances. A local library may also use the `com.vmware.content.library` class to manage general library functionality.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`local_library`]; service id
+/// own types are in [`mod@local_library`]; service id
 /// `com.vmware.content.local_library`.
 #[derive(Debug, Clone)]
 pub struct LocalLibrary {
@@ -719,7 +719,7 @@ impl LocalLibrary {
 /// The `SecurityPolicies` class provides methods to manage security policies. A policy can be applied to a content library. This class was added in vSphere API 7.0.3.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`security_policies`]; service id
+/// own types are in [`mod@security_policies`]; service id
 /// `com.vmware.content.security_policies`.
 #[derive(Debug, Clone)]
 pub struct SecurityPolicies {
@@ -772,7 +772,7 @@ impl SecurityPolicies {
 /// Some subscription functionality can be applied to a library item which exists within a subscribed library. Functionality unique to those items can be utilized through the SubscribedItem class.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`subscribed_library`]; service id
+/// own types are in [`mod@subscribed_library`]; service id
 /// `com.vmware.content.subscribed_library`.
 #[derive(Debug, Clone)]
 pub struct SubscribedLibrary {
@@ -882,7 +882,7 @@ impl SubscribedLibrary {
     /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library specified by `library_id` is not a subscribed library.
     /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the library specified by `library_id` does not synchronize on-demand, or if the content of the library specified by `library_id` has been deleted from the storage backings (see `com.vmware.content.library_model.storage_backings`) associated with it.
     ///
-    ///   For instance, this {@term error) is reported on evicting an on-demand subscribed library that was restored from backup, and the library was deleted after the backup was taken, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library is present on a restore, while its content has been deleted.
+    ///   For instance, this error) is reported on evicting an on-demand subscribed library that was restored from backup, and the library was deleted after the backup was taken, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library is present on a restore, while its content has been deleted.
     pub async fn evict(&self, library_id: &str) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&subscribed_library::ops::EVICT)
@@ -1013,7 +1013,7 @@ impl SubscribedLibrary {
     /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library specified by `library_id` is not a subscribed library.
     /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the content of the library specified by `library_id` has been deleted from the storage backings (see `com.vmware.content.library_model.storage_backings`) associated with it.
     ///
-    ///   For instance, this {@term error) is reported on synchronizing a subscribed library that was restored from backup, and the library was deleted after the backup was taken, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library is present on a restore, while its content has been deleted.
+    ///   For instance, this error) is reported on synchronizing a subscribed library that was restored from backup, and the library was deleted after the backup was taken, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library is present on a restore, while its content has been deleted.
     /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if some parameter in the subscribed library subscription info is invalid.
     /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the published library cannot be contacted or found.
     pub async fn sync(&self, library_id: &str) -> vsphere_vapi_runtime::Result<()> {
@@ -1066,7 +1066,7 @@ impl SubscribedLibrary {
 /// The `TrustedCertificates` class provides methods to create, modify, delete and read trusted certificates. This class was added in vSphere API 7.0.3.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`trusted_certificates`]; service id
+/// own types are in [`mod@trusted_certificates`]; service id
 /// `com.vmware.content.trusted_certificates`.
 #[derive(Debug, Clone)]
 pub struct TrustedCertificates {
@@ -1214,7 +1214,7 @@ impl TrustedCertificates {
 /// When a type is not supported by a plugin, or the type is not specified, the Content Library Service can handle a library item in a default way, without adding metadata to the item or guiding the upload process.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`type_`]; service id `com.vmware.content.type`.
+/// own types are in [`mod@type_`]; service id `com.vmware.content.type`.
 #[derive(Debug, Clone)]
 pub struct Type {
     client: vsphere_vapi_runtime::Client,
@@ -1362,7 +1362,9 @@ pub struct ConfigurationSetting {
 /// A subscribed library is a library which gets its source of truth from another library that may be across a network in another Content Library Service. A subscribed library may have a different name and metadata from the library to which it subscribes, but the set of library items is always the same as those in the source library. Library items cannot be manually added to a subscribed library -- they can only be added by adding new items to the source library.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LibraryModel {
-    /// An identifier which uniquely identifies this `LibraryModel`. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. This attribute is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// An identifier which uniquely identifies this `LibraryModel`.
+    ///
+    /// This attribute is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The date and time when this library was created. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
@@ -1410,10 +1412,14 @@ pub struct LibraryModel {
     /// Defines the subscription behavior for this Library. The `com.vmware.content.library.subscription_info` defines how this subscribed library synchronizes to a remote source. Setting the value will determine the remote source to which the library synchronizes, and how. Changing the subscription will result in synchronizing to a new source. If the new source differs from the old one, the old library items and data will be lost. Setting `com.vmware.content.library.subscription_info.automatic_sync_enabled` to false will halt subscription but will not remove existing cached data. This attribute is optional for the `create` and `update` methods. If not specified during creation, a default will be created without an active subscription. If not specified during update, the attribute is left unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_info: Option<library::SubscriptionInfo>,
-    /// The unique identifier of the vCenter server where the library exists. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.VCenter`. This attribute is optional for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// The unique identifier of the vCenter server where the library exists.
+    ///
+    /// This attribute is optional for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_guid: Option<String>,
-    /// Represents the security policy applied to this library. Setting the attribute will make the library secure. This field is ignored in `update` method if `com.vmware.content.library_model.unset_security_policy_id` is set to `true`. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. This attribute is optional for the `create` and `update` methods. If not set in `create` method, the library will be insecure. If not specified in `update` method, the attribute is left unchanged.
+    /// Represents the security policy applied to this library. Setting the attribute will make the library secure. This field is ignored in `update` method if `com.vmware.content.library_model.unset_security_policy_id` is set to `true`. This attribute was added in vSphere API 7.0.3.0.
+    ///
+    /// This attribute is optional for the `create` and `update` methods. If not set in `create` method, the library will be insecure. If not specified in `update` method, the attribute is left unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_policy_id: Option<String>,
     /// This represents the intent of the change to `com.vmware.content.library_model.security_policy_id` in `update` method.

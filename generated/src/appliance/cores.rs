@@ -2,14 +2,14 @@
 
 //! Types of the [`Cores`](crate::appliance::Cores) service
 //! (`com.vmware.appliance.cores`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
 /// This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the core file. This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.supportbundle.cores`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.supportbundle.cores`.
+    /// Identifier of the core file. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.appliance.supportbundle.cores` resource.
     pub name: String,

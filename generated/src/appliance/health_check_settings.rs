@@ -2,7 +2,7 @@
 
 //! Types of the [`HealthCheckSettings`](crate::appliance::HealthCheckSettings)
 //! service (`com.vmware.appliance.health_check_settings`) and the wire descriptions
-//! of its operations ([`ops`]).
+//! of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

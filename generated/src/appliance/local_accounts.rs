@@ -6,7 +6,7 @@
 //!
 //! Types of the [`LocalAccounts`](crate::appliance::LocalAccounts) service
 //! (`com.vmware.appliance.local_accounts`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -15,7 +15,7 @@ pub mod policy;
 /// The `Policy` class provides methods to manage local user accounts This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`policy`]; service id
+/// own types are in [`mod@policy`]; service id
 /// `com.vmware.appliance.local_accounts.policy`.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -90,7 +90,7 @@ pub struct Config {
     /// Email address of the local account This attribute was added in vSphere API 6.7. If None, user will have no email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// User roles This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.appliance.roles`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.appliance.roles`.
+    /// User roles This attribute was added in vSphere API 6.7.
     #[serde(default)]
     pub roles: Vec<String>,
     /// Flag indicating if the account is enabled This attribute was added in vSphere API 6.7. If None, defaults to True
@@ -128,7 +128,7 @@ pub struct Info {
     /// Email address of the local account This attribute was added in vSphere API 6.7. If None, the value was never set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// User roles This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.appliance.roles`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.appliance.roles`.
+    /// User roles This attribute was added in vSphere API 6.7.
     #[serde(default)]
     pub roles: Vec<String>,
     /// Flag indicating if the account is enabled This attribute was added in vSphere API 6.7.
@@ -170,7 +170,9 @@ pub struct UpdateConfig {
     /// Email address of the local account This attribute was added in vSphere API 6.7. If None, value will not be changed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// User roles This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.appliance.roles`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.appliance.roles`. If None, value will not be changed
+    /// User roles This attribute was added in vSphere API 6.7.
+    ///
+    /// If None, value will not be changed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Flag indicating if the account is enabled This attribute was added in vSphere API 6.7. If None, value will not be changed

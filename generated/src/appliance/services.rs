@@ -2,7 +2,7 @@
 
 //! Types of the [`Services`](crate::appliance::Services) service
 //! (`com.vmware.appliance.services`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

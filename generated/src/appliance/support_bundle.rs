@@ -6,7 +6,7 @@
 //!
 //! Types of the [`SupportBundle`](crate::appliance::SupportBundle) service
 //! (`com.vmware.appliance.support_bundle`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -15,7 +15,7 @@ pub mod components;
 /// The `SupportBundleComponents` class provides methods to get the supported support bundle components. This class was added in vSphere API 7.0.1.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`components`]; service id
+/// own types are in [`mod@components`]; service id
 /// `com.vmware.appliance.support_bundle.components`.
 #[derive(Debug, Clone)]
 pub struct Components {
@@ -135,45 +135,47 @@ pub struct Info {
     pub description: String,
     /// Status of the task This attribute was added in vSphere API 7.0.1.0.
     pub status: CreationStatus,
-    /// Support bundle generation time. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.appliance.support_bundle.creation_status.SUCCEEDED`.
+    /// Support bundle generation time. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `status` is `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Support bundle downlooad URL. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.appliance.support_bundle.creation_status.SUCCEEDED`.
+    /// Support bundle downlooad URL. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `status` is `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Download expiration time. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.appliance.support_bundle.creation_status.SUCCEEDED`.
+    /// Download expiration time. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `status` is `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Support bundle availability for download. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.appliance.support_bundle.creation_status.SUCCEEDED`.
+    /// Support bundle availability for download. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `status` is `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downloadable: Option<bool>,
-    /// Support bundle file size in KBs. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.appliance.support_bundle.creation_status.SUCCEEDED`.
+    /// Support bundle file size in KBs. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `status` is `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// Reason for failure This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.appliance.support_bundle.creation_status.FAILED`.
+    /// Reason for failure This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `status` is `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<crate::vapi::std_::LocalizableMessage>,
-    /// Support bundle SHA256 checksum value. This attribute was added in vSphere API 8.0.2.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.appliance.support_bundle.creation_status.SUCCEEDED`.
+    /// Support bundle SHA256 checksum value. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Only relevant when `status` is `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_value: Option<String>,
-    /// Identifier of the support bundle. This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.supportbundle`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.supportbundle`. This attribute is optional because it was added in a newer version than its parent node.
+    /// Identifier of the support bundle. This attribute was added in vSphere API 8.0.2.0.
+    ///
+    /// This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Describes the content type (LOGS, CORES, ALL) collected in support bundle. This attribute was added in vSphere API 8.0.2.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.appliance.support_bundle.creation_status.SUCCEEDED`.
+    /// Describes the content type (LOGS, CORES, ALL) collected in support bundle. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Only relevant when `status` is `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

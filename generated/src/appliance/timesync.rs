@@ -2,7 +2,7 @@
 
 //! Types of the [`Timesync`](crate::appliance::Timesync) service
 //! (`com.vmware.appliance.timesync`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Configuration`](crate::content::Configuration) service
 //! (`com.vmware.content.configuration`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 

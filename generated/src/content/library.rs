@@ -6,7 +6,7 @@
 //!
 //! Types of the [`Library`](crate::content::Library) service
 //! (`com.vmware.content.library`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 
@@ -23,7 +23,7 @@ pub mod usages;
 /// The `Item` class provides methods for managing library items.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`item`]; service id `com.vmware.content.library.item`.
+/// own types are in [`mod@item`]; service id `com.vmware.content.library.item`.
 #[derive(Debug, Clone)]
 pub struct Item {
     client: vsphere_vapi_runtime::Client,
@@ -357,7 +357,7 @@ impl Item {
 /// The `SubscribedItem` class manages the unique features of library items that are members of a subscribed library.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`subscribed_item`]; service id
+/// own types are in [`mod@subscribed_item`]; service id
 /// `com.vmware.content.library.subscribed_item`.
 #[derive(Debug, Clone)]
 pub struct SubscribedItem {
@@ -398,7 +398,7 @@ impl SubscribedItem {
     /// - [`InvalidElementConfiguration`](crate::vapi::std_::errors::InvalidElementConfiguration): if the library item specified by `library_item_id` is a member of a subscribed library that does not synchronize on-demand.
     /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the content of the library item specified by `library_item_id` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
     ///
-    ///   For instance, this {@term error) is reported on evicting a library item in an on-demand subscribed library that was restored from backup, and the library item was deleted after backup, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library item is present on a restore, while its content has been deleted.
+    ///   For instance, this error) is reported on evicting a library item in an on-demand subscribed library that was restored from backup, and the library item was deleted after backup, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library item is present on a restore, while its content has been deleted.
     pub async fn evict(
         &self,
         library_item_id: &str,
@@ -442,7 +442,7 @@ impl SubscribedItem {
     /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library item specified by `library_item_id` is not a member of a subscribed library.
     /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the content of the library item specified by `library_item_id` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
     ///
-    ///   For instance, this {@term error) is reported on synchronizing a library item in a subscribed library that was restored from backup, and the library item was deleted after backup, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library item is present on a restore, while its content has been deleted.
+    ///   For instance, this error) is reported on synchronizing a library item in a subscribed library that was restored from backup, and the library item was deleted after backup, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library item is present on a restore, while its content has been deleted.
     pub async fn sync(
         &self,
         library_item_id: &str,
@@ -462,7 +462,7 @@ impl SubscribedItem {
 /// The `Subscriptions` class provides methods for managing the subscription information of the subscribers of a published library. This class was added in vSphere API 6.7.2.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`subscriptions`]; service id
+/// own types are in [`mod@subscriptions`]; service id
 /// `com.vmware.content.library.subscriptions`.
 #[derive(Debug, Clone)]
 pub struct Subscriptions {
@@ -714,7 +714,7 @@ impl Subscriptions {
 /// This class tracks which resource(s) are consuming content from a content library or in other words are associated with a content library (for example, when a content library is associated with a Supervisor or Supervisor namespace). Adding usage on a content library enables a safe library deletion mechanism by checking library usages, and prevents accidental deletion of libraries that are in use. The library usage is tracked per library, and the library usage data will not be synchronized to the target library during sync operation. This class was added in vSphere API 9.1.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`usages`]; service id `com.vmware.content.library.usages`.
+/// own types are in [`mod@usages`]; service id `com.vmware.content.library.usages`.
 #[derive(Debug, Clone)]
 pub struct Usages {
     client: vsphere_vapi_runtime::Client,
@@ -936,13 +936,19 @@ pub struct FindSpec {
 /// Items can be managed using the `com.vmware.content.library.item` class and, for items in subscribed libraries, the `com.vmware.content.library.subscribed_item` class.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ItemModel {
-    /// A unique identifier for this library item. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Item`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Item`. This attribute is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// A unique identifier for this library item.
+    ///
+    /// This attribute is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The identifier of the `com.vmware.content.library_model` to which this item belongs. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// The identifier of the `com.vmware.content.library_model` to which this item belongs.
+    ///
+    /// This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_id: Option<String>,
-    /// The latest version of the file content list of this library item. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.item.Version`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.item.Version`. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// The latest version of the file content list of this library item.
+    ///
+    /// This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_version: Option<String>,
     /// The date and time when this library item was created. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
@@ -991,7 +997,9 @@ pub struct ItemModel {
     ///
     /// When copying an item within or from a local or published library, this field is set to the `com.vmware.content.library.item_model.source_id` of the source item if it is not blank. Otherwise, it is set to the identifier of the `com.vmware.content.library.item_model` from which the item was copied.
     ///
-    /// For a subscribed library item, this field can be either the identifier of the published library item, or the `com.vmware.content.library.item_model.source_id` of the published library item if it is not blank. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Item`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Item`. This attribute is optional for the `create` method. It is optional in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// For a subscribed library item, this field can be either the identifier of the published library item, or the `com.vmware.content.library.item_model.source_id` of the published library item if it is not blank.
+    ///
+    /// This attribute is optional for the `create` method. It is optional in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// Shows the security compliance of `com.vmware.content.library.item_model`. This attribute was added in vSphere API 7.0.3.0. This attribute is not used for the `create` and `update` methods. It will be present in the result of a `get` or `list` method.
@@ -1067,10 +1075,14 @@ pub struct PublishInfo {
 /// The `SourceInfo` class contains information about the source published library of a subscribed library. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SourceInfo {
-    /// Identifier of the published library. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
+    /// Identifier of the published library. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_library: Option<String>,
-    /// Identifier of the subscription associated with the subscribed library. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Subscriptions`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Subscriptions`. This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
+    /// Identifier of the subscription associated with the subscribed library. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
 }
@@ -1095,7 +1107,7 @@ pub struct StorageBacking {
     /// Type (DATASTORE, OTHER) of `com.vmware.content.library.storage_backing`. This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<storage_backing::Type>,
-    /// Identifier of the datastore used to store the content in the library. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Datastore`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Datastore`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.content.library.storage_backing.type.DATASTORE`.
+    /// Identifier of the datastore used to store the content in the library.
     ///
     /// Only relevant when `type` is `DATASTORE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1121,8 +1133,6 @@ pub struct StorageBacking {
     /// * nfs://server:/path (for vCenter Server Appliance only)
     /// * file://unc-server/path (for vCenter Server for Windows only)
     /// * file:///path - Local file URIs are supported but strongly discouraged because it may interfere with the performance of vCenter Server.
-    ///
-    /// This attribute is optional and it is only relevant when the value of `type` is `com.vmware.content.library.storage_backing.type.OTHER`.
     ///
     /// Only relevant when `type` is `OTHER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

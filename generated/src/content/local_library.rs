@@ -2,14 +2,14 @@
 
 //! Types of the [`LocalLibrary`](crate::content::LocalLibrary) service
 //! (`com.vmware.content.local_library`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 
 /// The `LocalLibrary.DestinationSpec` class contains information required to publish the library to a specific subscription. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DestinationSpec {
-    /// Identifier of the subscription associated with the subscribed library. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Subscriptions`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Subscriptions`.
+    /// Identifier of the subscription associated with the subscribed library. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.content.library.Subscriptions` resource.
     pub subscription: String,

@@ -2,14 +2,14 @@
 
 //! Types of the [`SecurityPolicies`](crate::content::SecurityPolicies) service
 //! (`com.vmware.content.security_policies`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 
 /// Representation of a security policy This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the security policy This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.SecurityPolicy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.SecurityPolicy`.
+    /// Identifier of the security policy This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.content.SecurityPolicy` resource.
     pub policy: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`SubscribedLibrary`](crate::content::SubscribedLibrary) service
 //! (`com.vmware.content.subscribed_library`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`TrustedCertificates`](crate::content::TrustedCertificates)
 //! service (`com.vmware.content.trusted_certificates`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 
@@ -31,7 +31,7 @@ pub struct ListResult {
 /// The `TrustedCertificates.Summary` class contains a trusted certificate summary. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Unique identifier for the certificate. It is the TrustStore alias of the certificate. The alias is the SHA256 hash of the raw certificate data. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.TrustedCertificate`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.TrustedCertificate`.
+    /// Unique identifier for the certificate. It is the TrustStore alias of the certificate. The alias is the SHA256 hash of the raw certificate data. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.content.TrustedCertificate` resource.
     pub certificate: String,

@@ -35,14 +35,14 @@ pub struct SourceCreateSpec {
     pub description: String,
     /// Type of the metadata source.
     pub r#type: SourceType,
-    /// Absolute file path of the metamodel metadata file that has the metamodel information about one component element. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.FILE`.
+    /// Absolute file path of the metamodel metadata file that has the metamodel information about one component element.
     ///
     /// Only relevant when `type` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filepath: Option<String>,
     /// Connection information of the remote server. This should be of the format http(s)://IP:port/namespace.
     ///
-    /// The remote server should contain the classes in `com.vmware.vapi.metadata.metamodel` module. It could expose metamodel information of one or more components. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.REMOTE`.
+    /// The remote server should contain the classes in `com.vmware.vapi.metadata.metamodel` module. It could expose metamodel information of one or more components.
     ///
     /// Only relevant when `type` is `REMOTE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,17 +59,17 @@ pub struct SourceCreateSpec {
 pub struct SourceInfo {
     /// Type of the metadata source
     pub r#type: SourceType,
-    /// Name of the metadata source file This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.FILE`.
+    /// Name of the metadata source file
     ///
     /// Only relevant when `type` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// Address of the remote metadata source This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.REMOTE`.
+    /// Address of the remote metadata source
     ///
     /// Only relevant when `type` is `REMOTE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_addr: Option<String>,
-    /// Message protocol to be used This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.REMOTE`.
+    /// Message protocol to be used
     ///
     /// Only relevant when `type` is `REMOTE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

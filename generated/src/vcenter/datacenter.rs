@@ -2,7 +2,7 @@
 
 //! Types of the [`Datacenter`](crate::vcenter::Datacenter) service
 //! (`com.vmware.vcenter.datacenter`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -11,7 +11,9 @@
 pub struct CreateSpec {
     /// The name of the datacenter to be created.
     pub name: String,
-    /// Datacenter folder in which the new datacenter should be created. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder`. This attribute is currently required. In the future, if this attribute is None, the system will attempt to choose a suitable folder for the datacenter; if a folder cannot be chosen, the datacenter creation operation will fail.
+    /// Datacenter folder in which the new datacenter should be created.
+    ///
+    /// This attribute is currently required. In the future, if this attribute is None, the system will attempt to choose a suitable folder for the datacenter; if a folder cannot be chosen, the datacenter creation operation will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
 }
@@ -19,13 +21,17 @@ pub struct CreateSpec {
 /// The `Datacenter.FilterSpec` class contains attributes used to filter the results when listing datacenters (see `com.vmware.vcenter.datacenter.list`). If multiple attributes are specified, only datacenters matching all of the attributes match the filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers of datacenters that can match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datacenter`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datacenter`. If None or empty, datacenters with any identifier match the filter.
+    /// Identifiers of datacenters that can match the filter.
+    ///
+    /// If None or empty, datacenters with any identifier match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
     /// Names that datacenters must have to match the filter (see `com.vmware.vcenter.datacenter.info.name`). If None or empty, datacenters with any name match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// Folders that must contain the datacenters for the datacenter to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Folder`. If None or empty, datacenters in any folder match the filter.
+    /// Folders that must contain the datacenters for the datacenter to match the filter.
+    ///
+    /// If None or empty, datacenters in any folder match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
 }
@@ -35,19 +41,19 @@ pub struct FilterSpec {
 pub struct Info {
     /// The name of the datacenter.
     pub name: String,
-    /// The root datastore folder associated with the datacenter. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder`.
+    /// The root datastore folder associated with the datacenter.
     ///
     /// Identifier of a `Folder` resource.
     pub datastore_folder: String,
-    /// The root host and cluster folder associated with the datacenter. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder`.
+    /// The root host and cluster folder associated with the datacenter.
     ///
     /// Identifier of a `Folder` resource.
     pub host_folder: String,
-    /// The root network folder associated with the datacenter. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder`.
+    /// The root network folder associated with the datacenter.
     ///
     /// Identifier of a `Folder` resource.
     pub network_folder: String,
-    /// The root virtual machine folder associated with the datacenter. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder`.
+    /// The root virtual machine folder associated with the datacenter.
     ///
     /// Identifier of a `Folder` resource.
     pub vm_folder: String,
@@ -56,7 +62,7 @@ pub struct Info {
 /// The `Datacenter.Summary` class contains commonly used information about a datacenter in vCenter Server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the datacenter. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Datacenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Datacenter`.
+    /// Identifier of the datacenter.
     ///
     /// Identifier of a `Datacenter` resource.
     pub datacenter: String,

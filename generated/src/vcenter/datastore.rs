@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Datastore`](crate::vcenter::Datastore) service
 //! (`com.vmware.vcenter.datastore`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -13,7 +13,7 @@ pub mod default_policy;
 /// The `DefaultPolicy` class provides methods related to storage policies associated with datastore object. The `com.vmware.vcenter.datastore.default_policy.get` method provides information about the default storage policy associated with the specific datastore. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`default_policy`]; service id
+/// own types are in [`mod@default_policy`]; service id
 /// `com.vmware.vcenter.datastore.default_policy`.
 #[derive(Debug, Clone)]
 pub struct DefaultPolicy {
@@ -73,7 +73,9 @@ impl DefaultPolicy {
 /// The `Datastore.FilterSpec` class contains attributes used to filter the results when listing datastores (see `com.vmware.vcenter.datastore.list`). If multiple attributes are specified, only datastores matching all of the attributes match the filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers of datastores that can match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datastore`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datastore`. If None or empty, datastores with any identifier match the filter.
+    /// Identifiers of datastores that can match the filter.
+    ///
+    /// If None or empty, datastores with any identifier match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastores: Option<Vec<String>>,
     /// Names that datastores must have to match the filter (see `com.vmware.vcenter.datastore.info.name`). If None or empty, datastores with any name match the filter.
@@ -82,10 +84,14 @@ pub struct FilterSpec {
     /// Types that datastores must have to match the filter (see `com.vmware.vcenter.datastore.summary.type`). If None or empty, datastores with any type match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<Type>>,
-    /// Folders that must contain the datastore for the datastore to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Folder`. If None or empty, datastores in any folder match the filter.
+    /// Folders that must contain the datastore for the datastore to match the filter.
+    ///
+    /// If None or empty, datastores in any folder match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
-    /// Datacenters that must contain the datastore for the datastore to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datacenter`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datacenter`. If None or empty, datastores in any datacenter match the filter.
+    /// Datacenters that must contain the datastore for the datastore to match the filter.
+    ///
+    /// If None or empty, datastores in any datacenter match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
 }
@@ -111,7 +117,7 @@ pub struct Info {
 /// The `Datastore.Summary` class contains commonly used information about a datastore.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the datastore. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Datastore`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Datastore`.
+    /// Identifier of the datastore.
     ///
     /// Identifier of a `Datastore` resource.
     pub datastore: String,

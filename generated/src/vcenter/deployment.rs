@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Deployment`](crate::vcenter::Deployment) service
 //! (`com.vmware.vcenter.deployment`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -18,7 +18,7 @@ pub mod upgrade;
 /// The `ImportHistory` class provides methods for managing the import of vCenter historical data, e.g. Tasks, Events and Statistics, when is is imported separately from the upgrade. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`import_history`]; service id
+/// own types are in [`mod@import_history`]; service id
 /// `com.vmware.vcenter.deployment.import_history`.
 #[derive(Debug, Clone)]
 pub struct ImportHistory {
@@ -164,7 +164,7 @@ impl ImportHistory {
 /// The `Install` class provides methods to configure the installation of the appliance This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`install`]; service id
+/// own types are in [`mod@install`]; service id
 /// `com.vmware.vcenter.deployment.install`.
 #[derive(Debug, Clone)]
 pub struct Install {
@@ -291,7 +291,7 @@ impl Install {
 /// **Deprecated** in the vSphere API.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`migrate`]; service id
+/// own types are in [`mod@migrate`]; service id
 /// `com.vmware.vcenter.deployment.migrate`.
 #[derive(Debug, Clone)]
 pub struct Migrate {
@@ -426,7 +426,7 @@ impl Migrate {
 /// The `Question` class provides methods to get the question raised during deployment and to answer them. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`question`]; service id
+/// own types are in [`mod@question`]; service id
 /// `com.vmware.vcenter.deployment.question`.
 #[derive(Debug, Clone)]
 pub struct Question {
@@ -497,7 +497,7 @@ impl Question {
 /// The `Size` class provides methods and classes needed for managing the size of vCenter deployment. This class was added in vSphere API 9.1.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`size`]; service id `com.vmware.vcenter.deployment.size`.
+/// own types are in [`mod@size`]; service id `com.vmware.vcenter.deployment.size`.
 #[derive(Debug, Clone)]
 pub struct Size {
     client: vsphere_vapi_runtime::Client,
@@ -569,7 +569,7 @@ impl Size {
 /// **Deprecated** in the vSphere API.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`upgrade`]; service id
+/// own types are in [`mod@upgrade`]; service id
 /// `com.vmware.vcenter.deployment.upgrade`.
 #[derive(Debug, Clone)]
 pub struct Upgrade {
@@ -968,7 +968,7 @@ pub struct HistoryMigrationSpec {
 pub struct Info {
     /// State of the vCenter Server Appliance. This attribute was added in vSphere API 6.7.
     pub state: ApplianceState,
-    /// The progress info of the current appliance status. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `CommonInfo#status` is one of `com.vmware.cis.task.status.RUNNING`, `com.vmware.cis.task.status.BLOCKED`, `com.vmware.cis.task.status.SUCCEEDED`, or `com.vmware.cis.task.status.FAILED`.
+    /// The progress info of the current appliance status. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED` or `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -981,15 +981,17 @@ pub struct Info {
     pub subtasks: Option<vsphere_vapi_runtime::types::VapiMap<String, Task>>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::std_::LocalizableMessage,
-    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.service`.
+    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
     pub service: String,
-    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.operation`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.operation`.
+    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
     pub operation: String,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`. This attribute will be None if the task has no parent.
+    /// Parent of the current task. This attribute was added in vSphere API 6.7.
+    ///
+    /// This attribute will be None if the task has no parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
@@ -1004,12 +1006,12 @@ pub struct Info {
     /// Only relevant when `status` is `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.RUNNING`, `com.vmware.cis.task.status.BLOCKED`, `com.vmware.cis.task.status.SUCCEEDED`, or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED` or `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.SUCCEEDED` or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `SUCCEEDED` or `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1251,7 +1253,7 @@ pub struct StandaloneSpec {
 /// (`progress`, `result`, `start_time` and `end_time`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
-    /// The progress info of this deployment task. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `CommonInfo#status` is one of `com.vmware.cis.task.status.RUNNING`, `com.vmware.cis.task.status.BLOCKED`, `com.vmware.cis.task.status.SUCCEEDED`, or `com.vmware.cis.task.status.FAILED`.
+    /// The progress info of this deployment task. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED` or `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1263,15 +1265,17 @@ pub struct Task {
     pub result: Option<Notifications>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::std_::LocalizableMessage,
-    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.service`.
+    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
     pub service: String,
-    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.operation`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.operation`.
+    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
     pub operation: String,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`. This attribute will be None if the task has no parent.
+    /// Parent of the current task. This attribute was added in vSphere API 6.7.
+    ///
+    /// This attribute will be None if the task has no parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
@@ -1286,12 +1290,12 @@ pub struct Task {
     /// Only relevant when `status` is `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.RUNNING`, `com.vmware.cis.task.status.BLOCKED`, `com.vmware.cis.task.status.SUCCEEDED`, or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED` or `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.SUCCEEDED` or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `SUCCEEDED` or `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

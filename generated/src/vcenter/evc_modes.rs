@@ -2,11 +2,11 @@
 
 //! Types of the [`EvcModes`](crate::vcenter::EvcModes) service
 //! (`com.vmware.vcenter.evc_modes`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
-/// The `EvcModes.CreateSpec` contains information for creating a custom `com.vmware.vcenter.evc_mode_client.EvcMode`. This class was added in vSphere API 9.0.0.0.
+/// The `EvcModes.CreateSpec` contains information for creating a custom `com.vmware.vcenter.evc_mode.evc_mode`. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// List of all sources to be used for creating a custom EVC mode. This attribute was added in vSphere API 9.0.0.0.
@@ -14,27 +14,31 @@ pub struct CreateSpec {
     pub sources: Vec<Source>,
 }
 
-/// This class provides information about the CPU `com.vmware.vcenter.evc_mode_client.EvcMode` and graphics `com.vmware.vcenter.evc_mode_client.EvcMode` associated with a custom `com.vmware.vcenter.evc_mode_client.EvcMode`. This class was added in vSphere API 9.0.0.0.
+/// This class provides information about the CPU `com.vmware.vcenter.evc_mode.evc_mode` and graphics `com.vmware.vcenter.evc_mode.evc_mode` associated with a custom `com.vmware.vcenter.evc_mode.evc_mode`. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PartitionResult {
-    /// CPU specific EVC mode created from an EVC mode partitioning operation. This attribute was added in vSphere API 9.0.0.0. if None, then no CPU EVC mode details were found in `com.vmware.vcenter.evc_mode_client.EvcMode` object being partitioned.
+    /// CPU specific EVC mode created from an EVC mode partitioning operation. This attribute was added in vSphere API 9.0.0.0. if None, then no CPU EVC mode details were found in `com.vmware.vcenter.evc_mode.evc_mode` object being partitioned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
-    /// Graphics specific EVC mode created from an EVC mode partitioning operation. This attribute was added in vSphere API 9.0.0.0. if None, then no Graphics EVC mode details were found in `com.vmware.vcenter.evc_mode_client.EvcMode` object being partitioned.
+    /// Graphics specific EVC mode created from an EVC mode partitioning operation. This attribute was added in vSphere API 9.0.0.0. if None, then no Graphics EVC mode details were found in `com.vmware.vcenter.evc_mode.evc_mode` object being partitioned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphics_evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
 }
 
-/// `EvcModes.Source` are the objects used as input in the creation of custom `com.vmware.vcenter.evc_mode_client.EvcMode` objects. This class was added in vSphere API 9.0.0.0.
+/// `EvcModes.Source` are the objects used as input in the creation of custom `com.vmware.vcenter.evc_mode.evc_mode` objects. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// The vCenter Server location from which the objects are referenced. This attribute was added in vSphere API 9.0.0.0. If None, the current vCenter server will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_locator: Option<crate::vcenter::ServiceLocator>,
-    /// The clusters to be used as reference objects. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. If None, then no clusters are used for computing the custom EVC mode. At least ne of `clusters` or `hosts` must be specified.
+    /// The clusters to be used as reference objects. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, then no clusters are used for computing the custom EVC mode. At least ne of `clusters` or `hosts` must be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
-    /// The hosts to be used as reference objects. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. If None, then no hosts are used for computing the the custom EVC mode. At least one of `clusters` or `hosts` must be specified.
+    /// The hosts to be used as reference objects. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, then no hosts are used for computing the the custom EVC mode. At least one of `clusters` or `hosts` must be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
 }

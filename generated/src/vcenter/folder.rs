@@ -2,14 +2,16 @@
 
 //! Types of the [`Folder`](crate::vcenter::Folder) service
 //! (`com.vmware.vcenter.folder`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Folder.FilterSpec` class contains attributes used to filter the results when listing folders (see `com.vmware.vcenter.folder.list`). If multiple attributes are specified, only folders matching all of the attributes match the filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers of folders that can match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Folder`. If None or empty, folders with any identifier match the filter.
+    /// Identifiers of folders that can match the filter.
+    ///
+    /// If None or empty, folders with any identifier match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
     /// Names that folders must have to match the filter (see `com.vmware.vcenter.folder.summary.name`). If None or empty, folders with any name match the filter.
@@ -18,10 +20,14 @@ pub struct FilterSpec {
     /// Type that folders must have to match the filter (see `com.vmware.vcenter.folder.summary.type`). If None, folders with any type match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
-    /// Folders that must contain the folder for the folder to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Folder`. If None or empty, folder in any folder match the filter.
+    /// Folders that must contain the folder for the folder to match the filter.
+    ///
+    /// If None or empty, folder in any folder match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_folders: Option<Vec<String>>,
-    /// Datacenters that must contain the folder for the folder to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datacenter`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datacenter`. If None or empty, folder in any datacenter match the filter.
+    /// Datacenters that must contain the folder for the folder to match the filter.
+    ///
+    /// If None or empty, folder in any datacenter match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
 }
@@ -29,7 +35,7 @@ pub struct FilterSpec {
 /// The `Folder.Summary` class contains commonly used information about a folder.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the folder. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder`.
+    /// Identifier of the folder.
     ///
     /// Identifier of a `Folder` resource.
     pub folder: String,

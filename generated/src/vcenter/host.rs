@@ -3,7 +3,7 @@
 //! Package `com.vmware.vcenter.host`.
 //!
 //! Types of the [`Host`](crate::vcenter::Host) service (`com.vmware.vcenter.host`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -46,17 +46,19 @@ pub struct CreateSpec {
     pub user_name: String,
     /// The password for the administrator account on the host.
     pub password: vsphere_vapi_runtime::types::Secret,
-    /// Host and cluster folder in which the new standalone host should be created. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder`. This attribute is currently required. In the future, if this attribute is None, the system will attempt to choose a suitable folder for the host; if a folder cannot be chosen, the host creation operation will fail.
+    /// Host and cluster folder in which the new standalone host should be created.
+    ///
+    /// This attribute is currently required. In the future, if this attribute is None, the system will attempt to choose a suitable folder for the host; if a folder cannot be chosen, the host creation operation will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Type of host's SSL certificate verification to be done.
     pub thumbprint_verification: create_spec::ThumbprintVerification,
-    /// The thumbprint of the SSL certificate, which the host is expected to have. The thumbprint is always computed using the SHA1 hash and is the string representation of that hash in the format: xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx where, 'x' represents a hexadecimal digit. This attribute is optional and it is only relevant when the value of `thumbprintVerification` is `com.vmware.vcenter.host.create_spec.thumbprint_verification.THUMBPRINT`.
+    /// The thumbprint of the SSL certificate, which the host is expected to have. The thumbprint is always computed using the SHA1 hash and is the string representation of that hash in the format: xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx where, 'x' represents a hexadecimal digit.
     ///
     /// Only relevant when `thumbprint_verification` is `THUMBPRINT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbprint: Option<String>,
-    /// The SSL certificate in PEM format, which the host is expected to have. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `thumbprintVerification` is `com.vmware.vcenter.host.create_spec.thumbprint_verification.CERTIFICATE`.
+    /// The SSL certificate in PEM format, which the host is expected to have. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `thumbprint_verification` is `CERTIFICATE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,22 +71,30 @@ pub struct CreateSpec {
 /// The `Host.FilterSpec` class contains attributes used to filter the results when listing hosts (see `com.vmware.vcenter.host.list`). If multiple attributes are specified, only hosts matching all of the attributes match the filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers of hosts that can match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. If None or empty, hosts with any identifier match the filter.
+    /// Identifiers of hosts that can match the filter.
+    ///
+    /// If None or empty, hosts with any identifier match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Names that hosts must have to match the filter (see `com.vmware.vcenter.host.summary.name`). If None or empty, hosts with any name match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// Folders that must contain the hosts for the hosts to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Folder`. If None or empty, hosts in any folder match the filter.
+    /// Folders that must contain the hosts for the hosts to match the filter.
+    ///
+    /// If None or empty, hosts in any folder match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
-    /// Datacenters that must contain the hosts for the hosts to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datacenter`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datacenter`. If None or empty, hosts in any datacenter match the filter.
+    /// Datacenters that must contain the hosts for the hosts to match the filter.
+    ///
+    /// If None or empty, hosts in any datacenter match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
     /// If true, only hosts that are not part of a cluster can match the filter, and if false, only hosts that are are part of a cluster can match the filter. If None Hosts can match filter independent of whether they are part of a cluster or not. If this field is true and `com.vmware.vcenter.host.filter_spec.clusters` is not empty, no hosts will match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standalone: Option<bool>,
-    /// Clusters that must contain the hosts for the hosts to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. If None or empty, hosts in any cluster and hosts that are not in a cluster match the filter. If this attribute is not empty and `com.vmware.vcenter.host.filter_spec.standalone` is true, no hosts will match the filter.
+    /// Clusters that must contain the hosts for the hosts to match the filter.
+    ///
+    /// If None or empty, hosts in any cluster and hosts that are not in a cluster match the filter. If this attribute is not empty and `com.vmware.vcenter.host.filter_spec.standalone` is true, no hosts will match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// Connection states that a host must be in to match the filter (see `com.vmware.vcenter.host.summary.connection_state`. If None or empty, hosts in any connection state match the filter.
@@ -120,7 +130,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// (`power_state`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the host. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`.
+    /// Identifier of the host.
     ///
     /// Identifier of a `HostSystem` resource.
     pub host: String,
@@ -128,7 +138,7 @@ pub struct Summary {
     pub name: String,
     /// Connection status of the host
     pub connection_state: ConnectionState,
-    /// Power state of the host This attribute is optional and it is only relevant when the value of `connectionState` is `com.vmware.vcenter.host.connection_state.CONNECTED`.
+    /// Power state of the host
     ///
     /// Only relevant when `connection_state` is `CONNECTED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

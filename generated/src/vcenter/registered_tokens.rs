@@ -2,7 +2,7 @@
 
 //! Types of the [`RegisteredTokens`](crate::vcenter::RegisteredTokens) service
 //! (`com.vmware.vcenter.registered_tokens`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`ResourcePool`](crate::vcenter::ResourcePool) service
 //! (`com.vmware.vcenter.resource_pool`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -13,7 +13,7 @@ pub mod shares_info;
 pub struct CreateSpec {
     /// Name of the resource pool. This attribute was added in vSphere API 7.0.0.0.
     pub name: String,
-    /// Parent of the created resource pool. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ResourcePool`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ResourcePool`.
+    /// Parent of the created resource pool. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ResourcePool` resource.
     pub parent: String,
@@ -28,22 +28,32 @@ pub struct CreateSpec {
 /// The `ResourcePool.FilterSpec` class contains attributes used to filter the results when listing resource pools (see `com.vmware.vcenter.resource_pool.list`). If multiple attributes are specified, only resource pools matching all of the attributes match the filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers of resource pools that can match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ResourcePool`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ResourcePool`. If None or empty, resource pools with any identifier match the filter.
+    /// Identifiers of resource pools that can match the filter.
+    ///
+    /// If None or empty, resource pools with any identifier match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pools: Option<Vec<String>>,
     /// Names that resource pools must have to match the filter (see `com.vmware.vcenter.resource_pool.info.name`). If None or empty, resource pools with any name match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// Resource pools that must contain the resource pool for the resource pool to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ResourcePool`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ResourcePool`. If None or empty, resource pools in any resource pool match the filter.
+    /// Resource pools that must contain the resource pool for the resource pool to match the filter.
+    ///
+    /// If None or empty, resource pools in any resource pool match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_resource_pools: Option<Vec<String>>,
-    /// Datacenters that must contain the resource pool for the resource pool to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datacenter`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datacenter`. If None or empty, resource pools in any datacenter match the filter.
+    /// Datacenters that must contain the resource pool for the resource pool to match the filter.
+    ///
+    /// If None or empty, resource pools in any datacenter match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datacenters: Option<Vec<String>>,
-    /// Hosts that must contain the resource pool for the resource pool to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. If None or empty, resource pools in any host match the filter.
+    /// Hosts that must contain the resource pool for the resource pool to match the filter.
+    ///
+    /// If None or empty, resource pools in any host match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
-    /// Clusters that must contain the resource pool for the resource pool to match the filter. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. If None or empty, resource pools in any cluster match the filter.
+    /// Clusters that must contain the resource pool for the resource pool to match the filter.
+    ///
+    /// If None or empty, resource pools in any cluster match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
 }
@@ -53,7 +63,7 @@ pub struct FilterSpec {
 pub struct Info {
     /// Name of the vCenter Server resource pool.
     pub name: String,
-    /// Identifiers of the child resource pools contained in this resource pool. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ResourcePool`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ResourcePool`.
+    /// Identifiers of the child resource pools contained in this resource pool.
     #[serde(default)]
     pub resource_pools: Vec<String>,
     /// Resource allocation information for CPU. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
@@ -122,7 +132,7 @@ pub struct SharesInfo {
     pub level: shares_info::Level,
     /// When `com.vmware.vcenter.resource_pool.shares_info.level` is set to CUSTOM, it is the number of shares allocated. Otherwise, this value is ignored.
     ///
-    /// There is no unit for this value. It is a relative measure based on the settings for other resource pools. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `level` is `com.vmware.vcenter.resource_pool.shares_info.level.CUSTOM`.
+    /// There is no unit for this value. It is a relative measure based on the settings for other resource pools. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `level` is `CUSTOM`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,7 +142,7 @@ pub struct SharesInfo {
 /// The `ResourcePool.Summary` class contains commonly used information about a resource pool in vCenter Server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the resource pool. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ResourcePool`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ResourcePool`.
+    /// Identifier of the resource pool.
     ///
     /// Identifier of a `ResourcePool` resource.
     pub resource_pool: String,

@@ -9,7 +9,8 @@ pub mod service;
 /// The `Service` class provides methods to manage a single/set of vCenter Server services. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`service`]; service id `com.vmware.vcenter.services.service`.
+/// own types are in [`mod@service`]; service id
+/// `com.vmware.vcenter.services.service`.
 #[derive(Debug, Clone)]
 pub struct Service {
     client: vsphere_vapi_runtime::Client,
@@ -59,7 +60,7 @@ impl Service {
     ///
     /// # Returns
     ///
-    /// Map of service identifiers to service Info structures. The key in the return value map will be an identifier for the resource type: `com.vmware.vcenter.services.Service`.
+    /// Map of service identifiers to service Info structures.
     ///
     /// # HTTP
     ///

@@ -9,7 +9,8 @@ pub mod policies;
 /// The `Policies` class provides methods for managing the storage policies. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`policies`]; service id `com.vmware.vcenter.storage.policies`.
+/// own types are in [`mod@policies`]; service id
+/// `com.vmware.vcenter.storage.policies`.
 #[derive(Debug, Clone)]
 pub struct Policies {
     client: vsphere_vapi_runtime::Client,

@@ -2,7 +2,7 @@
 
 //! Types of the [`System`](crate::vcenter::System) service
 //! (`com.vmware.vcenter.system`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -11,7 +11,7 @@ pub mod psc_registration;
 /// The `DeploymentType` class provides methods to get/set the type of the appliance. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`deployment_type`]; service id
+/// own types are in [`mod@deployment_type`]; service id
 /// `com.vmware.vcenter.system_config.deployment_type`.
 #[derive(Debug, Clone)]
 pub struct DeploymentType {
@@ -87,7 +87,7 @@ impl DeploymentType {
 /// The `PscRegistration` class provides methods to get and set the PSC_EXTERNAL appliance a VCSA_EXTERNAL appliance is registered with. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`psc_registration`]; service id
+/// own types are in [`mod@psc_registration`]; service id
 /// `com.vmware.vcenter.system_config.psc_registration`.
 #[derive(Debug, Clone)]
 pub struct PscRegistration {

@@ -2,7 +2,7 @@
 
 //! Types of the [`Consolecli`](crate::appliance::access::Consolecli) service
 //! (`com.vmware.appliance.access.consolecli`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Dcui`](crate::appliance::access::Dcui) service
 //! (`com.vmware.appliance.access.dcui`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Shell`](crate::appliance::access::Shell) service
 //! (`com.vmware.appliance.access.shell`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

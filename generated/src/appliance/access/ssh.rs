@@ -2,7 +2,7 @@
 
 //! Types of the [`Ssh`](crate::appliance::access::Ssh) service
 //! (`com.vmware.appliance.access.ssh`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Applmgmt`](crate::appliance::health::Applmgmt) service
 //! (`com.vmware.appliance.health.applmgmt`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

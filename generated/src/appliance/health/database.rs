@@ -2,7 +2,7 @@
 
 //! Types of the [`Database`](crate::appliance::health::Database) service
 //! (`com.vmware.appliance.health.database`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

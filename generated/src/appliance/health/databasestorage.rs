@@ -2,7 +2,7 @@
 
 //! Types of the [`Databasestorage`](crate::appliance::health::Databasestorage)
 //! service (`com.vmware.appliance.health.databasestorage`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

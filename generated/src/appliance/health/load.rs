@@ -2,7 +2,7 @@
 
 //! Types of the [`Load`](crate::appliance::health::Load) service
 //! (`com.vmware.appliance.health.load`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

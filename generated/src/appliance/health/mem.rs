@@ -2,7 +2,7 @@
 
 //! Types of the [`Mem`](crate::appliance::health::Mem) service
 //! (`com.vmware.appliance.health.mem`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Softwarepackages`](crate::appliance::health::Softwarepackages)
 //! service (`com.vmware.appliance.health.softwarepackages`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

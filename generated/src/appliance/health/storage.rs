@@ -2,7 +2,7 @@
 
 //! Types of the [`Storage`](crate::appliance::health::Storage) service
 //! (`com.vmware.appliance.health.storage`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

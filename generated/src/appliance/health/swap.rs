@@ -2,7 +2,7 @@
 
 //! Types of the [`Swap`](crate::appliance::health::Swap) service
 //! (`com.vmware.appliance.health.swap`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

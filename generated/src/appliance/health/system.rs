@@ -2,7 +2,7 @@
 
 //! Types of the [`System`](crate::appliance::health::System) service
 //! (`com.vmware.appliance.health.system`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Configs`](crate::appliance::infraprofile::Configs) service
 //! (`com.vmware.appliance.infraprofile.configs`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -27,7 +27,7 @@ pub struct ImportProfileSpec {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileInfo {
-    /// Name of the profile which is also a profile identifier. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.infraprofile.profile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.infraprofile.profile`.
+    /// Name of the profile which is also a profile identifier. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.infraprofile.profile` resource.
     pub name: String,
@@ -48,7 +48,9 @@ pub struct ProfilesSpec {
     /// Custom description provided by the user. This attribute was added in vSphere API 7.0.0.0. If None description will be empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Profiles to be exported/imported. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.infraprofile.profile`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.infraprofile.profile`. If None or empty, all profiles will be returned.
+    /// Profiles to be exported/imported. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None or empty, all profiles will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<String>>,
 }

@@ -2,7 +2,7 @@
 
 //! Types of the [`Policy`](crate::appliance::local_accounts::Policy) service
 //! (`com.vmware.appliance.local_accounts.policy`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

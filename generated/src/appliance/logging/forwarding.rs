@@ -2,7 +2,7 @@
 
 //! Types of the [`Forwarding`](crate::appliance::logging::Forwarding) service
 //! (`com.vmware.appliance.logging.forwarding`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -11,7 +11,7 @@ pub mod servers;
 /// `Domains` class provides methods DNS search domains.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`domains`]; service id
+/// own types are in [`mod@domains`]; service id
 /// `com.vmware.appliance.networking.dns.domains`.
 #[derive(Debug, Clone)]
 pub struct Domains {
@@ -94,7 +94,7 @@ impl Domains {
 /// `Hostname` class provides methods Performs operations on Fully Qualified Doman Name.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`hostname`]; service id
+/// own types are in [`mod@hostname`]; service id
 /// `com.vmware.appliance.networking.dns.hostname`.
 #[derive(Debug, Clone)]
 pub struct Hostname {
@@ -184,7 +184,7 @@ impl Hostname {
 /// `Servers` class provides methods DNS server configuration.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`servers`]; service id
+/// own types are in [`mod@servers`]; service id
 /// `com.vmware.appliance.networking.dns.servers`.
 #[derive(Debug, Clone)]
 pub struct Servers {

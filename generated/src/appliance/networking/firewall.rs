@@ -9,7 +9,7 @@ pub mod inbound;
 /// The `Inbound` class provides methods to manage inbound firewall rules. This class was added in vSphere API 6.7.1.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`inbound`]; service id
+/// own types are in [`mod@inbound`]; service id
 /// `com.vmware.appliance.networking.firewall.inbound`.
 #[derive(Debug, Clone)]
 pub struct Inbound {

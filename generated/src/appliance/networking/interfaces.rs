@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Interfaces`](crate::appliance::networking::Interfaces) service
 //! (`com.vmware.appliance.networking.interfaces`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -14,7 +14,7 @@ pub mod ipv6;
 /// The `Ipv4` class provides methods to perform IPv4 network configuration for interfaces. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`ipv4`]; service id
+/// own types are in [`mod@ipv4`]; service id
 /// `com.vmware.appliance.networking.interfaces.ipv4`.
 #[derive(Debug, Clone)]
 pub struct Ipv4 {
@@ -102,7 +102,7 @@ impl Ipv4 {
 /// The `Ipv6` class provides methods to perform IPv6 network configuration for interfaces. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`ipv6`]; service id
+/// own types are in [`mod@ipv6`]; service id
 /// `com.vmware.appliance.networking.interfaces.ipv6`.
 #[derive(Debug, Clone)]
 pub struct Ipv6 {

@@ -2,7 +2,7 @@
 
 //! Types of the [`NoProxy`](crate::appliance::networking::NoProxy) service
 //! (`com.vmware.appliance.networking.no_proxy`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Proxy`](crate::appliance::networking::Proxy) service
 //! (`com.vmware.appliance.networking.proxy`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Backup`](crate::appliance::recovery::Backup) service
 //! (`com.vmware.appliance.recovery.backup`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -16,7 +16,8 @@ pub mod system_name;
 /// The `Job` class provides methods to be performed on a backup job.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`job`]; service id `com.vmware.appliance.recovery.backup.job`.
+/// own types are in [`mod@job`]; service id
+/// `com.vmware.appliance.recovery.backup.job`.
 #[derive(Debug, Clone)]
 pub struct Job {
     client: vsphere_vapi_runtime::Client,
@@ -142,7 +143,7 @@ impl Job {
 /// `Parts` class provides methods Provides list of parts optional for the backup
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`parts`]; service id
+/// own types are in [`mod@parts`]; service id
 /// `com.vmware.appliance.recovery.backup.parts`.
 #[derive(Debug, Clone)]
 pub struct Parts {
@@ -209,7 +210,7 @@ impl Parts {
 /// The `Schedules` class provides methods to be performed to manage backup schedules. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`schedules`]; service id
+/// own types are in [`mod@schedules`]; service id
 /// `com.vmware.appliance.recovery.backup.schedules`.
 #[derive(Debug, Clone)]
 pub struct Schedules {
@@ -321,7 +322,7 @@ impl Schedules {
     ///
     /// # Returns
     ///
-    /// Map of schedule id to Info Structure The key in the return value map will be an identifier for the resource type: `com.vmware.appliance.recovery.backup.schedule`.
+    /// Map of schedule id to Info Structure
     ///
     /// # HTTP
     ///
@@ -413,7 +414,7 @@ impl Schedules {
 /// The `SystemName` class provides methods to enumerate system names of appliance backups. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`system_name`]; service id
+/// own types are in [`mod@system_name`]; service id
 /// `com.vmware.appliance.recovery.backup.system_name`.
 #[derive(Debug, Clone)]
 pub struct SystemName {

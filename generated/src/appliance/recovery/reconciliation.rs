@@ -9,7 +9,7 @@ pub mod job;
 /// The `Job` class provides methods to create and get the status of reconciliation job. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`job`]; service id
+/// own types are in [`mod@job`]; service id
 /// `com.vmware.appliance.recovery.reconciliation.job`.
 #[derive(Debug, Clone)]
 pub struct Job {

@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Restore`](crate::appliance::recovery::Restore) service
 //! (`com.vmware.appliance.recovery.restore`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -13,7 +13,7 @@ pub mod job;
 /// `Job` class provides methods Performs restore operations
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`job`]; service id
+/// own types are in [`mod@job`]; service id
 /// `com.vmware.appliance.recovery.restore.job`.
 #[derive(Debug, Clone)]
 pub struct Job {

@@ -2,7 +2,7 @@
 
 //! Types of the [`Components`](crate::appliance::support_bundle::Components)
 //! service (`com.vmware.appliance.support_bundle.components`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

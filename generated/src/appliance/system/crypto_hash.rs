@@ -4,7 +4,7 @@
 //!
 //! Types of the [`CryptoHash`](crate::appliance::system::CryptoHash) service
 //! (`com.vmware.appliance.system.crypto_hash`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -13,7 +13,7 @@ pub mod options;
 /// The `Options` class provides methods to retrieve available crypto hash modes This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`options`]; service id
+/// own types are in [`mod@options`]; service id
 /// `com.vmware.appliance.system.crypto_hash.options`.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -88,7 +88,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// `CryptoHash.Info` class Structure representing the current crypto hash state This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Hash type representing state of global hash switch Possible values: STRONG, COMPATIBLE This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.system.crypto_hash`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.system.crypto_hash`.
+    /// Hash type representing state of global hash switch Possible values: STRONG, COMPATIBLE This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.appliance.system.crypto_hash` resource.
     pub hash_mode: String,

@@ -13,7 +13,7 @@ pub mod global_fips;
 /// **Deprecated** in the vSphere API.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`global_fips`]; service id
+/// own types are in [`mod@global_fips`]; service id
 /// `com.vmware.appliance.system.security.global_fips`.
 #[derive(Debug, Clone)]
 pub struct GlobalFips {

@@ -2,7 +2,7 @@
 
 //! Types of the [`Storage`](crate::appliance::system::Storage) service
 //! (`com.vmware.appliance.system.storage`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -18,7 +18,7 @@ pub struct StorageChange {
 /// The `Storage.StorageMapping` class describes the mapping between VCSA partitions and the Hard disk numbers visible in the vSphere Web Client.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StorageMapping {
-    /// The disk number in the vSphere Web Client. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.system.storage`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.system.storage`.
+    /// The disk number in the vSphere Web Client.
     ///
     /// Identifier of a `com.vmware.appliance.system.storage` resource.
     pub disk: String,

@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Time`](crate::appliance::system::Time) service
 //! (`com.vmware.appliance.system.time`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -13,7 +13,7 @@ pub mod timezone;
 /// The `Timezone` class provides methods to get and set the appliance timezone. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`timezone`]; service id
+/// own types are in [`mod@timezone`]; service id
 /// `com.vmware.appliance.system.time.timezone`.
 #[derive(Debug, Clone)]
 pub struct Timezone {

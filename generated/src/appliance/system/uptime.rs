@@ -2,7 +2,7 @@
 
 //! Types of the [`Uptime`](crate::appliance::system::Uptime) service
 //! (`com.vmware.appliance.system.uptime`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

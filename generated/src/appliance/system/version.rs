@@ -2,7 +2,7 @@
 
 //! Types of the [`Version`](crate::appliance::system::Version) service
 //! (`com.vmware.appliance.system.version`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Profiles`](crate::appliance::tls::Profiles) service
 //! (`com.vmware.appliance.tls.profiles`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -15,7 +15,7 @@ pub mod global;
 /// This is a profile based management for TLS usage on vCenter and the interface is for managing standard/built-in profiles globally in the appliance. This class was added in vSphere API 8.0.3.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`global`]; service id
+/// own types are in [`mod@global`]; service id
 /// `com.vmware.appliance.tls.profiles.global`.
 #[derive(Debug, Clone)]
 pub struct Global {
@@ -105,7 +105,7 @@ pub struct Info {
 /// The `Profiles.ListItem` class contains the information about the standard profile name and their TLS configuration. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.tls.profiles`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.tls.profiles`.
+    /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.appliance.tls.profiles` resource.
     pub profile: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Pending`](crate::appliance::update::Pending) service
 //! (`com.vmware.appliance.update.pending`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -78,7 +78,7 @@ pub struct PrecheckResult {
 /// `regexp` and `default_answer`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Question {
-    /// ID of the data item This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.applicance.update.pending.dataitem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.applicance.update.pending.dataitem`.
+    /// ID of the data item This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.applicance.update.pending.dataitem` resource.
     pub data_item: String,
@@ -132,7 +132,7 @@ pub struct UpgradeableComponent {
     /// List of services affected as part of the update. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
     pub affected_services: Vec<String>,
-    /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.update.pending`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.update.pending`.
+    /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
     pub version: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Policy`](crate::appliance::update::Policy) service
 //! (`com.vmware.appliance.update.policy`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Staged`](crate::appliance::update::Staged) service
 //! (`com.vmware.appliance.update.staged`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -14,7 +14,7 @@ pub struct Info {
     /// Staged Component name. This attribute was added in vSphere API 8.0.0.1. if None the staged update is for full patch if set staged update is an upgradeable component which can be updated individually without vc update
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component: Option<String>,
-    /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.update.pending`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.update.pending`.
+    /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
     pub version: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`TagAssociation`](crate::cis::tagging::TagAssociation) service
 //! (`com.vmware.cis.tagging.tag_association`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `cis` feature.
 
@@ -21,7 +21,7 @@ pub struct BatchResult {
 pub struct ObjectToTags {
     /// The identifier of the object. This attribute was added in vSphere API 6.5.
     pub object_id: crate::vapi::std_::DynamicId,
-    /// The identifiers of the related tags. This attribute was added in vSphere API 6.5. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.cis.tagging.Tag`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.cis.tagging.Tag`.
+    /// The identifiers of the related tags. This attribute was added in vSphere API 6.5.
     #[serde(default)]
     pub tag_ids: Vec<String>,
 }
@@ -29,7 +29,7 @@ pub struct ObjectToTags {
 /// The `TagAssociation.TagToObjects` class describes a tag and its related objects. Use the `com.vmware.cis.tagging.tag_association.list_attached_objects_on_tags` method to retrieve a list with each element containing a tag and the objects to which it is attached. This class was added in vSphere API 6.5.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagToObjects {
-    /// The identifier of the tag. This attribute was added in vSphere API 6.5. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.tagging.Tag`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.tagging.Tag`.
+    /// The identifier of the tag. This attribute was added in vSphere API 6.5.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
     pub tag_id: String,

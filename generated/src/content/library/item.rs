@@ -6,7 +6,7 @@
 //!
 //! Types of the [`Item`](crate::content::library::Item) service
 //! (`com.vmware.content.library.item`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 
@@ -23,7 +23,7 @@ pub mod updatesession;
 /// The `Changes` class provides methods to get a history of the content changes made to a library item. This class was added in vSphere API 6.9.1.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`changes`]; service id
+/// own types are in [`mod@changes`]; service id
 /// `com.vmware.content.library.item.changes`.
 #[derive(Debug, Clone)]
 pub struct Changes {
@@ -132,7 +132,7 @@ impl Changes {
 /// The `com.vmware.content.library.item.downloadsession.file` class provides access to the download links.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`download_session`]; service id
+/// own types are in [`mod@download_session`]; service id
 /// `com.vmware.content.library.item.download_session`.
 #[derive(Debug, Clone)]
 pub struct DownloadSession {
@@ -384,7 +384,8 @@ impl DownloadSession {
 /// The `File` class can be used to query for information on the files within a library item. Files are objects which are added to a library item through the `com.vmware.content.library.item.update_session` and `com.vmware.content.library.item.updatesession.file` classes.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`file`]; service id `com.vmware.content.library.item.file`.
+/// own types are in [`mod@file`]; service id
+/// `com.vmware.content.library.item.file`.
 #[derive(Debug, Clone)]
 pub struct File {
     client: vsphere_vapi_runtime::Client,
@@ -475,7 +476,7 @@ impl File {
 /// `Storage` is a resource that represents a specific instance of a file stored on a storage backing. Unlike `com.vmware.content.library.item.file`, which is abstract, storage represents concrete files on the various storage backings. A file is only represented once in `com.vmware.content.library.item.file`, but will be represented multiple times (once for each storage backing) in `Storage`. The `Storage` class provides information on the storage backing and the specific location of the file in that backing to privileged users who want direct access to the file on the storage medium.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`storage`]; service id
+/// own types are in [`mod@storage`]; service id
 /// `com.vmware.content.library.item.storage`.
 #[derive(Debug, Clone)]
 pub struct Storage {
@@ -571,7 +572,7 @@ impl Storage {
 /// The management of the files within the session is done through the `com.vmware.content.library.item.updatesession.file` class.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`update_session`]; service id
+/// own types are in [`mod@update_session`]; service id
 /// `com.vmware.content.library.item.update_session`.
 #[derive(Debug, Clone)]
 pub struct UpdateSession {
@@ -939,7 +940,7 @@ pub struct CertificateVerificationInfo {
 /// The `Item.DestinationSpec` class contains information required to publish the library item to a specific subscription. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DestinationSpec {
-    /// Identifier of the subscription associated with the subscribed library. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Subscriptions`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Subscriptions`.
+    /// Identifier of the subscription associated with the subscribed library. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.content.library.Subscriptions` resource.
     pub subscription: String,
@@ -948,10 +949,14 @@ pub struct DestinationSpec {
 /// The `DownloadSessionModel` class provides information on an active `com.vmware.content.library.item.download_session` resource.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DownloadSessionModel {
-    /// The identifier of this download session. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.item.DownloadSession`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.item.DownloadSession`. This attribute is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// The identifier of this download session.
+    ///
+    /// This attribute is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The identifier of the library item whose content is being downloaded. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Item`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Item`. This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// The identifier of the library item whose content is being downloaded.
+    ///
+    /// This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_id: Option<String>,
     /// The content version of the library item whose content is being downloaded. This value is the `com.vmware.content.library.item_model.content_version` at the time when the session is created for the library item. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
@@ -977,10 +982,14 @@ pub struct FindSpec {
     /// The name of the library item. The name is case-insensitive. See `com.vmware.content.library.item_model.name`. If not specified all library item names are searched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The identifier of the library containing the item. See `com.vmware.content.library.item_model.library_id`. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. If not specified all libraries are searched.
+    /// The identifier of the library containing the item. See `com.vmware.content.library.item_model.library_id`.
+    ///
+    /// If not specified all libraries are searched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_id: Option<String>,
-    /// The identifier of the library item as reported by the publisher. See `com.vmware.content.library.item_model.source_id`. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Item`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Item`. If not specified all library items are searched.
+    /// The identifier of the library item as reported by the publisher. See `com.vmware.content.library.item_model.source_id`.
+    ///
+    /// If not specified all library items are searched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// The type of the library item. The type is case-insensitive. See `com.vmware.content.library.item_model.type`. If not specified all types are searched.
@@ -1038,10 +1047,14 @@ vsphere_vapi_runtime::vapi_enum! {
 /// `state` selects which optional fields are set: `ACTIVE` (`preview_info`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSessionModel {
-    /// The identifier of this update session. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.item.UpdateSession`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.item.UpdateSession`. This attribute is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// The identifier of this update session.
+    ///
+    /// This attribute is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The identifier of the library item to which content will be uploaded or removed. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Item`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Item`. This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    /// The identifier of the library item to which content will be uploaded or removed.
+    ///
+    /// This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_id: Option<String>,
     /// The content version of the library item whose content is being modified. This value is the `com.vmware.content.library.item_model.content_version` at the time when the session is created for the library item. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
@@ -1059,7 +1072,7 @@ pub struct UpdateSessionModel {
     /// Indicates the time after which the session will expire. The session is guaranteed not to expire earlier than this time. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// A preview of the files currently being uploaded in the session. This property will be set only when the session is in the `com.vmware.content.library.item.update_session_model.state.ACTIVE`. This attribute was added in vSphere API 6.8. This attribute is optional and it is only relevant when the value of `state` is `com.vmware.content.library.item.update_session_model.state.ACTIVE`.
+    /// A preview of the files currently being uploaded in the session. This property will be set only when the session is in the `com.vmware.content.library.item.update_session_model.state.ACTIVE`. This attribute was added in vSphere API 6.8.
     ///
     /// Only relevant when `state` is `ACTIVE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,7 @@
 
 //! Types of the [`SubscribedItem`](crate::content::library::SubscribedItem) service
 //! (`com.vmware.content.library.subscribed_item`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 

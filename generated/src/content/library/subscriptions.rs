@@ -2,7 +2,7 @@
 
 //! Types of the [`Subscriptions`](crate::content::library::Subscriptions) service
 //! (`com.vmware.content.library.subscriptions`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 
@@ -35,19 +35,29 @@ pub struct CreateSpecNewSubscribedLibrary {
 /// The `Subscriptions.CreateSpecPlacement` class defines the placement information for the subscribed library's virtual machine template library items. Storage location of the virtual machine template items is defined by the subscribed library's storage backing. This placement information needs to be compatible with the subscribed library's storage backing. The `Subscriptions.CreateSpecPlacement` class is only applicable for the virtual machine template library items of the subscribed library. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpecPlacement {
-    /// Virtual machine folder into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder:VCenter`. This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable folder for the virtual machine template; if a folder cannot be chosen, publishing a virtual machine template item will fail.
+    /// Virtual machine folder into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable folder for the virtual machine template; if a folder cannot be chosen, publishing a virtual machine template item will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
-    /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource:VCenter`. If `resourcePool` or `host` is specified, it is recommended that this attribute be None.
+    /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// If `resourcePool` or `host` is specified, it is recommended that this attribute be None.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// Resource pool into which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ResourcePool:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ResourcePool:VCenter`. This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, publish of virtual machine template item will fail.
+    /// Resource pool into which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, publish of virtual machine template item will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
-    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem:VCenter`. If this is None, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, publishing the virtual machine template item will fail.
+    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// If this is None, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, publishing the virtual machine template item will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Network that backs the virtual Ethernet adapters in the virtual machine template. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Network:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Network:VCenter`. If None, the virtual Ethernet adapters will not be backed by a network.
+    /// Network that backs the virtual Ethernet adapters in the virtual machine template. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// If None, the virtual Ethernet adapters will not be backed by a network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 }
@@ -62,19 +72,19 @@ pub struct CreateSpecPlacement {
 pub struct CreateSpecSubscribedLibrary {
     /// Specifies whether the target subscribed library should be newly created or an existing subscribed library should be used. This attribute was added in vSphere API 6.7.2.
     pub target: create_spec_subscribed_library::Target,
-    /// Specification for creating a new subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2. This attribute is optional and it is only relevant when the value of `target` is `com.vmware.content.library.subscriptions.create_spec_subscribed_library.target.CREATE_NEW`.
+    /// Specification for creating a new subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
     ///
     /// Only relevant when `target` is `CREATE_NEW`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_subscribed_library: Option<CreateSpecNewSubscribedLibrary>,
-    /// Identifier of the existing subscribed library to associate with the subscription. Only the subscribed libraries for which `com.vmware.content.library.subscription_info.subscription_url` property is set to the `com.vmware.content.library.publish_info.publish_url` of the published library can be associated with the subscription. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. This attribute is optional and it is only relevant when the value of `target` is `com.vmware.content.library.subscriptions.create_spec_subscribed_library.target.USE_EXISTING`.
+    /// Identifier of the existing subscribed library to associate with the subscription. Only the subscribed libraries for which `com.vmware.content.library.subscription_info.subscription_url` property is set to the `com.vmware.content.library.publish_info.publish_url` of the published library can be associated with the subscription. This attribute was added in vSphere API 6.7.2.
     ///
     /// Only relevant when `target` is `USE_EXISTING`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscribed_library: Option<String>,
     /// Location of the subscribed library relative to the published library. This attribute was added in vSphere API 6.7.2.
     pub location: Location,
-    /// Specification for the subscribed library's vCenter Server instance. This attribute was added in vSphere API 6.7.2. This attribute is optional and it is only relevant when the value of `location` is `com.vmware.content.library.subscriptions.location.REMOTE`.
+    /// Specification for the subscribed library's vCenter Server instance. This attribute was added in vSphere API 6.7.2.
     ///
     /// Only relevant when `location` is `REMOTE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,7 +110,7 @@ pub struct CreateSpecVcenter {
 /// (`subscribed_library_vcenter`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`.
+    /// Identifier of the subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
     pub subscribed_library: String,
@@ -108,7 +118,7 @@ pub struct Info {
     pub subscribed_library_name: String,
     /// Location of the subscribed library relative to the published library. This attribute was added in vSphere API 6.7.2.
     pub subscribed_library_location: Location,
-    /// Information about the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2. This attribute is optional and it is only relevant when the value of `subscribedLibraryLocation` is `com.vmware.content.library.subscriptions.location.REMOTE`.
+    /// Information about the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2.
     ///
     /// Only relevant when `subscribed_library_location` is `REMOTE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,19 +147,29 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Subscriptions.PlacementInfo` class contains the placement information for the subscribed library's virtual machine template library items. The `Subscriptions.PlacementInfo` class is only applicable for the virtual machine template library items of the subscribed library. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PlacementInfo {
-    /// Virtual machine folder into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder:VCenter`. The attribute will be None if the subscribed library associated with the subscription does not have a virtual machine folder.
+    /// Virtual machine folder into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// The attribute will be None if the subscribed library associated with the subscription does not have a virtual machine folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
-    /// Cluster onto which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource:VCenter`. The attribute will be None if the subscribed library associated with the subscription does not have a cluster.
+    /// Cluster onto which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// The attribute will be None if the subscribed library associated with the subscription does not have a cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// Resource pool into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ResourcePool:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ResourcePool:VCenter`. The attribute will be None if the subscribed library associated with the subscription does not have a resource pool.
+    /// Resource pool into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// The attribute will be None if the subscribed library associated with the subscription does not have a resource pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
-    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem:VCenter`. The attribute will be None if the subscribed library associated with the subscription does not have a host.
+    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// The attribute will be None if the subscribed library associated with the subscription does not have a host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Network that backs the virtual Ethernet adapters in the virtual machine template. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Network:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Network:VCenter`. The attribute will be None if the subscribed library associated with the subscription does not have a network.
+    /// Network that backs the virtual Ethernet adapters in the virtual machine template. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// The attribute will be None if the subscribed library associated with the subscription does not have a network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 }
@@ -157,11 +177,11 @@ pub struct PlacementInfo {
 /// The `Subscriptions.Summary` class contains commonly used information about the subscription. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the subscription. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Subscriptions`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Subscriptions`.
+    /// Identifier of the subscription. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.content.library.Subscriptions` resource.
     pub subscription: String,
-    /// Identifier of the subscribed library. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`.
+    /// Identifier of the subscribed library. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
     pub subscribed_library: String,
@@ -186,19 +206,29 @@ pub struct UpdateSpec {
 /// The `Subscriptions.UpdateSpecPlacement` class defines the placement information for the subscribed library's virtual machine template library items. Storage location of the virtual machine template items is defined by the subscribed library's storage backing. This placement information needs to be compatible with the subscribed library's storage backing. The `Subscriptions.UpdateSpecPlacement` class is only applicable for the newly published virtual machine template library items of the subscribed library. Existing items will not be moved. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpecPlacement {
-    /// Virtual machine folder into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder:VCenter`. This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable folder for the virtual machine template; if a folder cannot be chosen, publishing a virtual machine template item will fail.
+    /// Virtual machine folder into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable folder for the virtual machine template; if a folder cannot be chosen, publishing a virtual machine template item will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
-    /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. If `resourcePool` or `host` is specified, it is recommended that this attribute be None. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource:VCenter`. If `resourcePool` or `host` is specified, it is recommended that this attribute be None.
+    /// Cluster onto which the virtual machine template should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. If `resourcePool` or `host` is specified, it is recommended that this attribute be None. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// If `resourcePool` or `host` is specified, it is recommended that this attribute be None.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// Resource pool into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ResourcePool:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ResourcePool:VCenter`. This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, publish of virtual machine template item will fail.
+    /// Resource pool into which the virtual machine template should be placed. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable resource pool for the virtual machine template; if a resource pool cannot be chosen, publish of virtual machine template item will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
-    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem:VCenter`. If this is None, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, publishing the virtual machine template item will fail.
+    /// Host onto which the virtual machine template should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// If this is None, the system will attempt to choose a suitable host for the virtual machine template; if a host cannot be chosen, publishing the virtual machine template item will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Network that backs the virtual Ethernet adapters in the virtual machine template. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Network:VCenter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Network:VCenter`. If None, newly published virtual machine template library items will not be backed by a network.
+    /// Network that backs the virtual Ethernet adapters in the virtual machine template. This attribute was added in vSphere API 6.7.2.
+    ///
+    /// If None, newly published virtual machine template library items will not be backed by a network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
 }

@@ -2,7 +2,7 @@
 
 //! Types of the [`Usages`](crate::content::library::Usages) service
 //! (`com.vmware.content.library.usages`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 
@@ -33,7 +33,7 @@ pub struct AddSpec {
 /// The `Usages.Info` class contains information about the usage on a content library. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The identifier of the usage on a content library. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Usages`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Usages`.
+    /// The identifier of the usage on a content library. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.content.library.Usages` resource.
     pub usage: String,
@@ -54,7 +54,7 @@ pub struct ListResult {
 /// The `Usages.Summary` class contains commonly used information about the usage of a content library. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of the usage on a content library. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Usages`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Usages`.
+    /// The identifier of the usage on a content library. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.content.library.Usages` resource.
     pub usage: String,

@@ -120,7 +120,7 @@ pub struct Nic {
 /// An OVF library item is the basic building block for instantiating virtual machines from content library. It may contain one or multiple virtual machine templates. This structure provides a rich view of the virtual machines within the ovf container as well as information about to the ovf descriptor associated with the library item
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OvfTemplate {
-    /// Library item id. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Item`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Item`.
+    /// Library item id.
     ///
     /// Identifier of a `com.vmware.content.library.Item` resource.
     pub id: String,
@@ -128,7 +128,7 @@ pub struct OvfTemplate {
     pub vm_count: i64,
     /// A version number indicating the generation of the `OvfTemplate` This value is incremented every time `OvfTemplate` changes.
     pub version: String,
-    /// The identifier of the `com.vmware.content.library_model` to which this item belongs. This is used to set the parent of the ovf template for permission propagation. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`.
+    /// The identifier of the `com.vmware.content.library_model` to which this item belongs. This is used to set the parent of the ovf template for permission propagation.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
     pub library_id_parent: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`CompatibilityData`](crate::esx::hcl::CompatibilityData) service
 //! (`com.vmware.esx.hcl.compatibility_data`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

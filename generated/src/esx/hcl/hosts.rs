@@ -10,7 +10,7 @@ pub mod compatibility_report;
 /// This class provides methods to list available releases for generating compatibility report for a specific ESXi host.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`compatibility_releases`]; service id
+/// own types are in [`mod@compatibility_releases`]; service id
 /// `com.vmware.esx.hcl.hosts.compatibility_releases`.
 #[derive(Debug, Clone)]
 pub struct CompatibilityReleases {
@@ -72,7 +72,7 @@ impl CompatibilityReleases {
 /// This class provides methods to generate hardware compatibility report for a given ESXi host against a specific ESXi release.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`compatibility_report`]; service id
+/// own types are in [`mod@compatibility_report`]; service id
 /// `com.vmware.esx.hcl.hosts.compatibility_report`.
 #[derive(Debug, Clone)]
 pub struct CompatibilityReport {

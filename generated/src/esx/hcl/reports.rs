@@ -2,7 +2,7 @@
 
 //! Types of the [`Reports`](crate::esx::hcl::Reports) service
 //! (`com.vmware.esx.hcl.reports`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

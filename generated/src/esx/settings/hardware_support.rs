@@ -9,7 +9,7 @@ pub mod managers;
 /// The `Managers` class provides methods to list Hardware Support Manager (HSM) for a given vCenter. This class was added in vSphere API 7.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`managers`]; service id
+/// own types are in [`mod@managers`]; service id
 /// `com.vmware.esx.settings.hardware_support.managers`.
 #[derive(Debug, Clone)]
 pub struct Managers {

@@ -15,7 +15,7 @@ pub mod service;
 /// Note: this class is restricted for VMware internal use only.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`operation`]; service id
+/// own types are in [`mod@operation`]; service id
 /// `com.vmware.vapi.std.introspection.operation`.
 #[derive(Debug, Clone)]
 pub struct Operation {
@@ -107,7 +107,7 @@ impl Operation {
 /// Note: this class is restricted for VMware internal use only.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`provider`]; service id
+/// own types are in [`mod@provider`]; service id
 /// `com.vmware.vapi.std.introspection.provider`.
 #[derive(Debug, Clone)]
 pub struct Provider {
@@ -146,7 +146,7 @@ impl Provider {
 /// Note: this class is restricted for VMware internal use only.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`service`]; service id
+/// own types are in [`mod@service`]; service id
 /// `com.vmware.vapi.std.introspection.service`.
 #[derive(Debug, Clone)]
 pub struct Service {

@@ -2,7 +2,7 @@
 
 //! Types of the [`Token`](crate::vcenter::authentication::Token) service
 //! (`com.vmware.vcenter.authentication.token`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Permissions`](crate::vcenter::authorization::Permissions) service
 //! (`com.vmware.vcenter.authorization.permissions`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -15,7 +15,7 @@ pub struct CreateSpec {
     pub object: crate::vapi::std_::DynamicId,
     /// The principal that this permission is assigned for. This attribute was added in vSphere API 9.0.0.0.
     pub principal: Principal,
-    /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.authorization.Role`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.authorization.Role`.
+    /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
     pub role: String,
@@ -32,7 +32,9 @@ pub struct FilterSpec {
     /// Principals who permissions are assigned for. This attribute was added in vSphere API 9.0.0.0. If None all permissions match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principals: Option<Vec<Principal>>,
-    /// The roles granted by the permissions. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.authorization.Role`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.authorization.Role`. If None all permissions match.
+    /// The roles granted by the permissions. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None all permissions match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Whether the permission is propagating. This attribute was added in vSphere API 9.0.0.0. If None all permissions match.
@@ -47,7 +49,7 @@ pub struct Info {
     pub object: crate::vapi::std_::DynamicId,
     /// The principal that this permission is assigned for. This attribute was added in vSphere API 9.0.0.0.
     pub principal: Principal,
-    /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.authorization.Role`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.authorization.Role`.
+    /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
     pub role: String,
@@ -73,7 +75,7 @@ pub struct IterationSpec {
 /// The `Permissions.ListItem` class contains information about an authorization permission in the vCenter Server. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The ID of the permission. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.authorization.Permission`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.authorization.Permission`.
+    /// The ID of the permission. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Permission` resource.
     pub permission: String,
@@ -107,7 +109,9 @@ pub struct Principal {
 /// The `Permissions.UpdateSpec` class contains detailed information about the update of a specific authorization permission. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.authorization.Role`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.authorization.Role`. If None the role won't be updated.
+    /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None the role won't be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities. This attribute was added in vSphere API 9.0.0.0. If None propagation flag won't be updated.

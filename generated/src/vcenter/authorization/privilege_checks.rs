@@ -4,7 +4,7 @@
 //!
 //! Types of the [`PrivilegeChecks`](crate::vcenter::authorization::PrivilegeChecks)
 //! service (`com.vmware.vcenter.authorization.privilege_checks`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -13,7 +13,7 @@ pub mod latest;
 /// The `LatestPrivilegeChecks` class provides methods for getting the latest recorded privilege check. This class was added in vSphere API 8.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`latest`]; service id
+/// own types are in [`mod@latest`]; service id
 /// `com.vmware.vcenter.authorization.privilege_checks.latest`.
 #[derive(Debug, Clone)]
 pub struct Latest {
@@ -66,7 +66,9 @@ pub struct FilterSpec {
     /// Principles for which the privilege check was performed. The None `PrivilegeChecks.Principal` value matches privilege checks for anonymous sessions. This attribute was added in vSphere API 8.0.0.0. If None all principles match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principals: Option<Vec<Option<Principal>>>,
-    /// Privileges that were checked. This attribute was added in vSphere API 8.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.cis.authz.Privilege`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.cis.authz.Privilege`. If None all privileges match.
+    /// Privileges that were checked. This attribute was added in vSphere API 8.0.0.0.
+    ///
+    /// If None all privileges match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<String>>,
     /// OpIDs of the requests for which the check was performed. This attribute was added in vSphere API 8.0.0.0. If None all opIDs match.
@@ -82,7 +84,7 @@ pub struct Info {
     /// Principal for which the privilege was checked. Note that the username and domain specified are case-insensitive. This attribute was added in vSphere API 8.0.0.0. If None the privilege was checked for an unauthenticated session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principal: Option<Principal>,
-    /// Privilege that was checked. This attribute was added in vSphere API 8.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.authz.Privilege`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.authz.Privilege`.
+    /// Privilege that was checked. This attribute was added in vSphere API 8.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.authz.Privilege` resource.
     pub privilege: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Privileges`](crate::vcenter::authorization::Privileges) service
 //! (`com.vmware.vcenter.authorization.privileges`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -51,7 +51,7 @@ pub struct IterationSpec {
 /// The `Privileges.ListItem` class contains information about an authorization privilege in the vCenter Server. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The ID of the privilege. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.authorization.Privilege`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.authorization.Privilege`.
+    /// The ID of the privilege. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Privilege` resource.
     pub privilege: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Roles`](crate::vcenter::authorization::Roles) service
 //! (`com.vmware.vcenter.authorization.roles`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -13,7 +13,7 @@ pub struct CreateSpec {
     pub name: String,
     /// A brief summary what this role is dedicated for. This attribute was added in vSphere API 9.0.0.0.
     pub description: String,
-    /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.authorization.Privilege`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.authorization.Privilege`.
+    /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub privileges: Vec<String>,
 }
@@ -24,7 +24,9 @@ pub struct FilterSpec {
     /// Names of the roles. This attribute was added in vSphere API 9.0.0.0. If None all roles match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// The `com.vmware.vcenter.authorization.privileges` part of the role. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.authorization.Privilege`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.authorization.Privilege`. If None all roles match.
+    /// The `com.vmware.vcenter.authorization.privileges` part of the role. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None all roles match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<String>>,
     /// Whether the role is a system built-in role. This attribute was added in vSphere API 9.0.0.0. If None all roles match.
@@ -39,7 +41,7 @@ pub struct Info {
     pub name: String,
     /// A brief summary what this role is dedicated for. This attribute was added in vSphere API 9.0.0.0.
     pub description: String,
-    /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.authorization.Privilege`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.authorization.Privilege`.
+    /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub privileges: Vec<String>,
     /// Indicator if role is created as system built-in role. This attribute was added in vSphere API 9.0.0.0.
@@ -64,7 +66,7 @@ pub struct IterationSpec {
 /// The `Roles.ListItem` class contains information about an authorization role in the vCenter Server. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The ID of the role. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.authorization.Role`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.authorization.Role`.
+    /// The ID of the role. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
     pub role: String,
@@ -92,7 +94,9 @@ pub struct UpdateSpec {
     /// A brief summary what this role is dedicated for. This attribute was added in vSphere API 9.0.0.0. If None, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.authorization.Privilege`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.authorization.Privilege`. If None, the value is unchanged.
+    /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, the value is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<String>>,
 }

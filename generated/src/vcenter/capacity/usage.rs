@@ -2,14 +2,14 @@
 
 //! Types of the [`Usage`](crate::vcenter::capacity::Usage) service
 //! (`com.vmware.vcenter.capacity.usage`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Usage.Config` class contains the validation results for a specific configuration including the current usage, Broadcom's recommendation, and information if the current usage is compliant with the set thresholds. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
-    /// Unique identifier of the configuration. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.capacity.usage`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.capacity.usage`.
+    /// Unique identifier of the configuration. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.capacity.usage` resource.
     pub id: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`EvcMode`](crate::vcenter::cluster::EvcMode) service
 //! (`com.vmware.vcenter.cluster.evc_mode`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -11,7 +11,9 @@
 pub struct CheckResult {
     /// The error associated with the check. This attribute was added in vSphere API 9.0.0.0.
     pub error: crate::vapi::std_::errors::Error,
-    /// The host associated with the error. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`. If None, then the error is not associated with any host.
+    /// The host associated with the error. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, then the error is not associated with any host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_system: Option<String>,
 }

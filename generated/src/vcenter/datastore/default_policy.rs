@@ -2,7 +2,7 @@
 
 //! Types of the [`DefaultPolicy`](crate::vcenter::datastore::DefaultPolicy) service
 //! (`com.vmware.vcenter.datastore.default_policy`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`ImportHistory`](crate::vcenter::deployment::ImportHistory)
 //! service (`com.vmware.vcenter.deployment.import_history`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -23,7 +23,7 @@ pub struct CreateSpec {
 /// (`progress`, `result`, `start_time` and `end_time`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The progress info of this task. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `CommonInfo#status` is one of `com.vmware.cis.task.status.RUNNING`, `com.vmware.cis.task.status.FAILED`, `com.vmware.cis.task.status.BLOCKED`, or `com.vmware.cis.task.status.SUCCEEDED`.
+    /// The progress info of this task. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `RUNNING`, `FAILED`, `BLOCKED` or `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,15 +35,17 @@ pub struct Info {
     pub result: Option<crate::vcenter::deployment::Notifications>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::std_::LocalizableMessage,
-    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.service`.
+    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
     pub service: String,
-    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.operation`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.operation`.
+    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
     pub operation: String,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`. This attribute will be None if the task has no parent.
+    /// Parent of the current task. This attribute was added in vSphere API 6.7.
+    ///
+    /// This attribute will be None if the task has no parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
@@ -58,12 +60,12 @@ pub struct Info {
     /// Only relevant when `status` is `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.RUNNING`, `com.vmware.cis.task.status.BLOCKED`, `com.vmware.cis.task.status.SUCCEEDED`, or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `RUNNING`, `FAILED`, `BLOCKED` or `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.SUCCEEDED` or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `FAILED` or `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Install`](crate::vcenter::deployment::Install) service
 //! (`com.vmware.vcenter.deployment.install`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -15,7 +15,7 @@ pub mod remote_psc;
 /// The `RemotePsc` class provides methods to check if the deployed vCenter Server can register with the remote PSC. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`remote_psc`]; service id
+/// own types are in [`mod@remote_psc`]; service id
 /// `com.vmware.vcenter.deployment.install.remote_psc`.
 #[derive(Debug, Clone)]
 pub struct RemotePsc {

@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Migrate`](crate::vcenter::deployment::Migrate) service
 //! (`com.vmware.vcenter.deployment.migrate`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -17,7 +17,7 @@ pub mod active_directory;
 /// **Deprecated** in the vSphere API.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`active_directory`]; service id
+/// own types are in [`mod@active_directory`]; service id
 /// `com.vmware.vcenter.deployment.migrate.active_directory`.
 #[derive(Debug, Clone)]
 pub struct ActiveDirectory {

@@ -2,7 +2,7 @@
 
 //! Types of the [`Question`](crate::vcenter::deployment::Question) service
 //! (`com.vmware.vcenter.deployment.question`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Size`](crate::vcenter::deployment::Size) service
 //! (`com.vmware.vcenter.deployment.size`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -13,7 +13,7 @@ pub mod status;
 /// The `Status` class provides the methods to query the status of resize operations performed on size. This class was added in vSphere API 9.1.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`status`]; service id
+/// own types are in [`mod@status`]; service id
 /// `com.vmware.vcenter.deployment.size.status`.
 #[derive(Debug, Clone)]
 pub struct Status {
@@ -145,15 +145,17 @@ pub struct Task {
     pub notifications: Option<crate::vcenter::deployment::Notifications>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::std_::LocalizableMessage,
-    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.service`.
+    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
     pub service: String,
-    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.operation`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.operation`.
+    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
     pub operation: String,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`. This attribute will be None if the task has no parent.
+    /// Parent of the current task. This attribute was added in vSphere API 6.7.
+    ///
+    /// This attribute will be None if the task has no parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
@@ -168,12 +170,12 @@ pub struct Task {
     /// Only relevant when `status` is `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.RUNNING`, `com.vmware.cis.task.status.BLOCKED`, `com.vmware.cis.task.status.SUCCEEDED`, or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `FAILED`, `RUNNING`, `BLOCKED` or `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.SUCCEEDED` or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `FAILED` or `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,7 @@
 
 //! Types of the [`Upgrade`](crate::vcenter::deployment::Upgrade) service
 //! (`com.vmware.vcenter.deployment.upgrade`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

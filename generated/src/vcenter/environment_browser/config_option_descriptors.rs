@@ -3,14 +3,16 @@
 //! Types of the
 //! [`ConfigOptionDescriptors`](crate::vcenter::environment_browser::ConfigOptionDescriptors)
 //! service (`com.vmware.vcenter.environment_browser.config_option_descriptors`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `ConfigOptionDescriptors.ListParams` class specifies the parameters for the `com.vmware.vcenter.environment_browser.config_option_descriptors.list` method, such as which clusters to query. This class was added in vSphere API 8.0.2.00300.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListParams {
-    /// A set of Cluster IDs that specify for which Clusters the configuration option descriptors are requested. This attribute was added in vSphere API 8.0.2.00300. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. if None or empty an error will be returned. Ability to pass unset value is left for future expansion.
+    /// A set of Cluster IDs that specify for which Clusters the configuration option descriptors are requested. This attribute was added in vSphere API 8.0.2.00300.
+    ///
+    /// if None or empty an error will be returned. Ability to pass unset value is left for future expansion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
 }
@@ -26,14 +28,16 @@ pub struct ListResult {
 /// Contains the definition of a unique key that can be used to retrieve a `ConfigOption` (`vim.vm.ConfigOption`) object. This class was added in vSphere API 8.0.2.00300.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// A unique key used to identify a ConfigOption object. This attribute was added in vSphere API 8.0.2.00300. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.config_option`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.config_option`.
+    /// A unique key used to identify a ConfigOption object. This attribute was added in vSphere API 8.0.2.00300.
     ///
     /// Identifier of a `com.vmware.vcenter.config_option` resource.
     pub config_option: String,
     /// A description of the configOption object. This attribute was added in vSphere API 8.0.2.00300. when None
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<crate::vapi::std_::LocalizableMessage>,
-    /// List of hosts to which this descriptor applies. List of hosts is not set when descriptor is returned for a Datacenter. This attribute was added in vSphere API 8.0.2.00300. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. when None
+    /// List of hosts to which this descriptor applies. List of hosts is not set when descriptor is returned for a Datacenter. This attribute was added in vSphere API 8.0.2.00300.
+    ///
+    /// when None
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Indicates whether the associated set of configuration options can be used for virtual machine creation on a given host or cluster. This attribute was added in vSphere API 8.0.2.00300.

@@ -3,17 +3,21 @@
 //! Types of the
 //! [`ConfigOptions`](crate::vcenter::environment_browser::ConfigOptions) service
 //! (`com.vmware.vcenter.environment_browser.config_options`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `ConfigOptions.GetParams` class specifies the parameters for the `com.vmware.vcenter.environment_browser.config_options.get` method, such as which clusters to query. This class was added in vSphere API 8.0.2.00300.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetParams {
-    /// The clusters whose config option are requested. This attribute was added in vSphere API 8.0.2.00300. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. if None or empty an InvalidArgument error is returned. None is allowed for future extensibility e.g. generating options for hosts, VM etc.
+    /// The clusters whose config option are requested. This attribute was added in vSphere API 8.0.2.00300.
+    ///
+    /// if None or empty an InvalidArgument error is returned. None is allowed for future extensibility e.g. generating options for hosts, VM etc.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
-    /// Query for a specific config option with the key obtained from `com.vmware.vcenter.environment_browser.config_option_descriptors.list`. This attribute was added in vSphere API 8.0.2.00300. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.config_option`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.config_option`. if None then the default config option will be returned.
+    /// Query for a specific config option with the key obtained from `com.vmware.vcenter.environment_browser.config_option_descriptors.list`. This attribute was added in vSphere API 8.0.2.00300.
+    ///
+    /// if None then the default config option will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_option: Option<String>,
     /// Filter the set of Guest OSs for which descriptors will be returned. This attribute was added in vSphere API 8.0.2.00300. if None all guest OS descriptors are returned.

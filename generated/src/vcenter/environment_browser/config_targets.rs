@@ -3,7 +3,7 @@
 //! Types of the
 //! [`ConfigTargets`](crate::vcenter::environment_browser::ConfigTargets) service
 //! (`com.vmware.vcenter.environment_browser.config_targets`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -41,7 +41,9 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `ConfigTargets.GetParams` class specifies the parameters for the `com.vmware.vcenter.environment_browser.config_targets.get` method, such as which clusters to query. This class was added in vSphere API 8.0.2.00300.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetParams {
-    /// A set of Cluster IDs that specify for which Clusters the configuration target is requested. This attribute was added in vSphere API 8.0.2.00300. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. if None or empty an error will be returned. Ability to pass unset value is left for future expansion.
+    /// A set of Cluster IDs that specify for which Clusters the configuration target is requested. This attribute was added in vSphere API 8.0.2.00300.
+    ///
+    /// if None or empty an error will be returned. Ability to pass unset value is left for future expansion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// Specify a filter to narrow the results. This attribute was added in vSphere API 8.0.2.00300. if None or empty, all information for a given config target is returned.

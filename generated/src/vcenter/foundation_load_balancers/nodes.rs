@@ -2,7 +2,7 @@
 
 //! Types of the [`Nodes`](crate::vcenter::foundation_load_balancers::Nodes) service
 //! (`com.vmware.vcenter.foundation_load_balancers.nodes`) and the wire descriptions
-//! of its operations ([`ops`]).
+//! of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -16,7 +16,7 @@ pub struct Info {
 /// The `Nodes.ListResult` class provides a list of identifiers describing load balancer node(s). This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Identifiers of load balancer node(s). This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.FoundationLoadBalancerNode`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.FoundationLoadBalancerNode`.
+    /// Identifiers of load balancer node(s). This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub load_balancer_nodes: Vec<String>,
 }

@@ -2,7 +2,7 @@
 
 //! Types of the [`CustomizationSpecs`](crate::vcenter::guest::CustomizationSpecs)
 //! service (`com.vmware.vcenter.guest.customization_specs`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -20,7 +20,9 @@ pub struct CreateSpec {
 /// The `CustomizationSpecs.FilterSpec` class contains attributes used to filter the results when listing guest customization specifications (see `com.vmware.vcenter.guest.customization_specs.list`). If multiple attributes are specified, only guest customization specifications matching all of the attributes match the filter. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Names that guest customization specifications must have to match the filter (see `com.vmware.vcenter.guest.customization_specs.summary.name`). This attribute was added in vSphere API 6.7.1. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.guest.CustomizationSpec`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.guest.CustomizationSpec`. If None or empty, guest customization specifications with any name match the filter.
+    /// Names that guest customization specifications must have to match the filter (see `com.vmware.vcenter.guest.customization_specs.summary.name`). This attribute was added in vSphere API 6.7.1.
+    ///
+    /// If None or empty, guest customization specifications with any name match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
     /// Guest operating system type that guest customization specifications must have to match the filter (see `com.vmware.vcenter.guest.customization_specs.summary.OS_type`). This attribute was added in vSphere API 6.7.1. If None, guest customization specifications with any guest operating system type match the filter.
@@ -96,7 +98,7 @@ pub struct Spec {
 /// The `CustomizationSpecs.Summary` class contains commonly used information about a guest customization specification. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Name of the guest customization specification. This attribute was added in vSphere API 6.7.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.guest.CustomizationSpec`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.guest.CustomizationSpec`.
+    /// Name of the guest customization specification. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `com.vmware.vcenter.guest.CustomizationSpec` resource.
     pub name: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Providers`](crate::vcenter::identity::Providers) service
 //! (`com.vmware.vcenter.identity.providers`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -54,12 +54,12 @@ vsphere_vapi_runtime::vapi_enum! {
 pub struct CreateSpec {
     /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
     pub config_tag: ConfigType,
-    /// OAuth2 CreateSpec This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configTag` is `com.vmware.vcenter.identity.providers.config_type.Oauth2`.
+    /// OAuth2 CreateSpec This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_tag` is `Oauth2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<Oauth2CreateSpec>,
-    /// OIDC CreateSpec This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configTag` is `com.vmware.vcenter.identity.providers.config_type.Oidc`.
+    /// OIDC CreateSpec This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_tag` is `Oidc`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,12 +92,12 @@ pub struct CreateSpec {
     /// Communication protocol to the identity management endpoints. This attribute was added in vSphere API 7.0.0.0. If None, no communication protocol will be configured for the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idm_protocol: Option<IdmProtocol>,
-    /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `idmProtocol` is one of `com.vmware.vcenter.identity.providers.idm_protocol.REST`, `com.vmware.vcenter.identity.providers.idm_protocol.SCIM`, or `com.vmware.vcenter.identity.providers.idm_protocol.SCIM2_0`.
+    /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `idm_protocol` is `REST`, `SCIM` or `SCIM2_0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idm_endpoints: Option<Vec<String>>,
-    /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `idmProtocol` is `com.vmware.vcenter.identity.providers.idm_protocol.LDAP`.
+    /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `idm_protocol` is `LDAP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,12 +152,12 @@ pub struct Info {
     pub org_ids: Vec<String>,
     /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
     pub config_tag: ConfigType,
-    /// OAuth2 Info This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configTag` is `com.vmware.vcenter.identity.providers.config_type.Oauth2`.
+    /// OAuth2 Info This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_tag` is `Oauth2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<Oauth2Info>,
-    /// OIDC Info This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configTag` is `com.vmware.vcenter.identity.providers.config_type.Oidc`.
+    /// OIDC Info This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_tag` is `Oidc`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,12 +183,12 @@ pub struct Info {
     /// Communication protocol to the identity management endpoints. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idm_protocol: Option<IdmProtocol>,
-    /// Identity management endpoints. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `idmProtocol` is one of `com.vmware.vcenter.identity.providers.idm_protocol.REST`, `com.vmware.vcenter.identity.providers.idm_protocol.SCIM`, or `com.vmware.vcenter.identity.providers.idm_protocol.SCIM2_0`.
+    /// Identity management endpoints. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `idm_protocol` is `REST`, `SCIM` or `SCIM2_0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idm_endpoints: Option<Vec<String>>,
-    /// Identity management configuration. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `idmProtocol` is `com.vmware.vcenter.identity.providers.idm_protocol.LDAP`.
+    /// Identity management configuration. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `idm_protocol` is `LDAP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -478,7 +478,7 @@ pub struct OidcUpdateSpec {
 /// (`oidc`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of the provider This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.identity.Providers`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.identity.Providers`.
+    /// The identifier of the provider This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.identity.Providers` resource.
     pub provider: String,
@@ -487,12 +487,12 @@ pub struct Summary {
     pub name: Option<String>,
     /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
     pub config_tag: ConfigType,
-    /// OAuth2 Summary This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configTag` is `com.vmware.vcenter.identity.providers.config_type.Oauth2`.
+    /// OAuth2 Summary This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_tag` is `Oauth2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<Oauth2Summary>,
-    /// OIDC Summary This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configTag` is `com.vmware.vcenter.identity.providers.config_type.Oidc`.
+    /// OIDC Summary This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_tag` is `Oidc`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -532,12 +532,12 @@ pub struct Summary {
 pub struct UpdateSpec {
     /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
     pub config_tag: ConfigType,
-    /// OAuth2 UpdateSpec This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configTag` is `com.vmware.vcenter.identity.providers.config_type.Oauth2`.
+    /// OAuth2 UpdateSpec This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_tag` is `Oauth2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<Oauth2UpdateSpec>,
-    /// OIDC UpdateSpec This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configTag` is `com.vmware.vcenter.identity.providers.config_type.Oidc`.
+    /// OIDC UpdateSpec This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_tag` is `Oidc`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -562,12 +562,12 @@ pub struct UpdateSpec {
     /// The protocol to communicate to the identity management endpoints This attribute was added in vSphere API 7.0.0.0. If None, leave value unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idm_protocol: Option<IdmProtocol>,
-    /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `idmProtocol` is one of `com.vmware.vcenter.identity.providers.idm_protocol.REST`, `com.vmware.vcenter.identity.providers.idm_protocol.SCIM`, or `com.vmware.vcenter.identity.providers.idm_protocol.SCIM2_0`.
+    /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `idm_protocol` is `REST`, `SCIM` or `SCIM2_0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idm_endpoints: Option<Vec<String>>,
-    /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `idmProtocol` is `com.vmware.vcenter.identity.providers.idm_protocol.LDAP`.
+    /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `idm_protocol` is `LDAP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

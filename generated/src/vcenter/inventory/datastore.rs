@@ -2,7 +2,7 @@
 
 //! Types of the [`Datastore`](crate::vcenter::inventory::Datastore) service
 //! (`com.vmware.vcenter.inventory.datastore`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

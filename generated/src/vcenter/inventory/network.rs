@@ -2,7 +2,7 @@
 
 //! Types of the [`Network`](crate::vcenter::inventory::Network) service
 //! (`com.vmware.vcenter.inventory.network`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Image`](crate::vcenter::iso::Image) service
 //! (`com.vmware.vcenter.iso.image`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

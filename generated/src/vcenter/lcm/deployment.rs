@@ -15,7 +15,7 @@ pub mod repository;
 /// The vCenter upgrade should be run directly via the endpoints of the upgrade service - "/lcm/api" and "/lcm/rest". It is not recommended to use the "/api" endpoint exposed by the vCenter's vAPI endpoint service. The "/lcm/api" and "/lcm/rest" endpoints work correctly on any supported source version allowing monitoring and controlling the upgrade even during the upgrade's switchover. In contrast, the "/api" endpoint does not work during the upgrade's switchover and on some of the older supported source vCenter versions. This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`migration_upgrade`]; service id
+/// own types are in [`mod@migration_upgrade`]; service id
 /// `com.vmware.vcenter.lcm.deployment.migration_upgrade`.
 #[derive(Debug, Clone)]
 pub struct MigrationUpgrade {
@@ -74,7 +74,7 @@ impl MigrationUpgrade {
     ///
     /// time and there is no disruption to the operations.
     ///
-    /// The  allows the upgrade execution to be configured to stop before the switchover operation or to start the switchover phase of the upgrade at a specific time. The apply will verify the  provided and if it is unset or incorrect the operation will fail. The  can be validated before that using the `MigrationUpgrade.check`.
+    /// The  allows the upgrade execution to be configured to stop before the switchover operation or to start the switchover phase of the upgrade at a specific time. The apply will verify the  provided and if it is unset or incorrect the operation will fail. The  can be validated before that using the `com.vmware.vcenter.lcm.deployment.migration_upgrade.check$task`.
     ///
     /// The upgrade progress can be monitored via `com.vmware.vcenter.lcm.deployment.migration_upgrade.status.get`. More information about the progress of the upgrade can be found in `com.vmware.vcenter.lcm.deployment.migration_upgrade.status.info.upgrade_info` and `com.vmware.vcenter.lcm.deployment.migration_upgrade.status.info.subtasks`.
     ///
@@ -252,7 +252,7 @@ impl MigrationUpgrade {
 /// The `Repository` class provides methods to configure repository for the upgrade of the vCenter. This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`repository`]; service id
+/// own types are in [`mod@repository`]; service id
 /// `com.vmware.vcenter.lcm.deployment.repository`.
 #[derive(Debug, Clone)]
 pub struct Repository {

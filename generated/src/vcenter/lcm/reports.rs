@@ -2,7 +2,7 @@
 
 //! Types of the [`Reports`](crate::vcenter::lcm::Reports) service
 //! (`com.vmware.vcenter.lcm.reports`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`ClusterAvailableVersions`](crate::vcenter::namespace_management::ClusterAvailableVersions)
 //! service (`com.vmware.vcenter.namespace_management.cluster_available_versions`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

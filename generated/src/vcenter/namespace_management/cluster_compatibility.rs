@@ -3,7 +3,7 @@
 //! Types of the
 //! [`ClusterCompatibility`](crate::vcenter::namespace_management::ClusterCompatibility)
 //! service (`com.vmware.vcenter.namespace_management.cluster_compatibility`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -36,7 +36,7 @@ pub struct FilterSpecV2 {
 /// The `ClusterCompatibility.Summary` class contains the information about the compatibility of a vSphere cluster. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the vSphere cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier of the vSphere cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
@@ -71,7 +71,7 @@ pub struct ZoneFilterSpec {
 /// The `ClusterCompatibility.ZoneSummary` class contains the information about the compatibility of a vSphere Zone and the vSphere clusters associated with it. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ZoneSummary {
-    /// Identifier of this vSphere Zone. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`.
+    /// Identifier of this vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: String,

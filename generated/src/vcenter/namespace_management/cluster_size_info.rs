@@ -3,7 +3,7 @@
 //! Types of the
 //! [`ClusterSizeInfo`](crate::vcenter::namespace_management::ClusterSizeInfo)
 //! service (`com.vmware.vcenter.namespace_management.cluster_size_info`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

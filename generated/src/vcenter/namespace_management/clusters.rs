@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Clusters`](crate::vcenter::namespace_management::Clusters)
 //! service (`com.vmware.vcenter.namespace_management.clusters`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -16,7 +16,7 @@ pub mod topology;
 /// The `Topology` class provides methods to query the topological layout of the infrastructure a Supervisor is running on. This class was added in vSphere API 8.0.0.1.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`topology`]; service id
+/// own types are in [`mod@topology`]; service id
 /// `com.vmware.vcenter.namespace_management.clusters.topology`.
 #[derive(Debug, Clone)]
 pub struct Topology {
@@ -136,7 +136,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Clusters.ContentLibrarySpec` class contains the specification required to configure Content Libraries with a Supervisor. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContentLibrarySpec {
-    /// Content Library ID associated with a Supervisor. The Content Library specified should exist in the vSphere inventory. This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`.
+    /// Content Library ID associated with a Supervisor. The Content Library specified should exist in the vSphere inventory. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
     pub content_library: String,
@@ -152,7 +152,9 @@ pub struct ContentLibrarySpec {
     /// * clustercontentlibraryitem(cclitem) resource managed by Image Registry Operator
     /// * clustervirtualmachineimage(cvmi) resource managed by VM Operator
     ///
-    /// If None, no labels as described above will be added to the Content Library resources on the supervisor. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`. This attribute is optional because it was added in a newer version than its parent node.
+    /// If None, no labels as described above will be added to the Content Library resources on the supervisor. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services: Option<Vec<String>>,
     /// The resource naming strategy that is used to generate the Kubernetes resource names for images from this Content Library.
@@ -175,12 +177,12 @@ pub struct EnableSpec {
     pub service_cidr: crate::vcenter::namespace_management::Ipv4Cidr,
     /// The provider of cluster networking for this vSphere Namespaces cluster. This attribute was added in vSphere API 7.0.0.0.
     pub network_provider: NetworkProvider,
-    /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN`.
+    /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ncp_cluster_network_spec: Option<NcpClusterNetworkEnableSpec>,
-    /// Specification for the workload networks to be associated with the cluster. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK`.
+    /// Specification for the workload networks to be associated with the cluster. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,7 +192,7 @@ pub struct EnableSpec {
     pub workload_ntp_servers: Option<Vec<String>>,
     /// The load balancer configuration is derived from the user-provisioned load balancer that will be used to operate a load balancer that fronts vSphere Namespaces cluster servers, Kubernetes Cluster API servers, and other servers upon request.
     ///
-    /// This configuration is required for network providers that do not have a default load balancer included. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK`.
+    /// This configuration is required for network providers that do not have a default load balancer included. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,11 +221,11 @@ pub struct EnableSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub master_ntp_servers: Option<Vec<String>>,
-    /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`.
+    /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub master_storage_policy: String,
-    /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`.
+    /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub ephemeral_storage_policy: String,
@@ -250,7 +252,9 @@ pub struct EnableSpec {
     pub default_image_repository: Option<String>,
     /// Identifier of the Content Library which holds the VM Images for vSphere Kubernetes Service.
     ///
-    /// This Content Library should be subscribed to VMware's hosted vSphere Kubernetes Service Repository. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. If None, the Content Library will be automatically generated and configured to the Supervisor.
+    /// This Content Library should be subscribed to VMware's hosted vSphere Kubernetes Service Repository. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, the Content Library will be automatically generated and configured to the Supervisor.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.clusters.enable_spec.content_libraries` instead.
     ///
@@ -286,7 +290,7 @@ pub struct ImageRegistry {
 /// The `Clusters.ImageStorageSpec` class contains the specification required to configure storage used for container images. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageStorageSpec {
-    /// Identifier of the storage policy. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`.
+    /// Identifier of the storage policy. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub storage_policy: String,
@@ -360,28 +364,30 @@ pub struct Info {
     pub tls_endpoint_certificate: Option<String>,
     /// The provider of cluster networking for this vSphere Namespaces cluster. This attribute was added in vSphere API 7.0.0.0.
     pub network_provider: NetworkProvider,
-    /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN`.
+    /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ncp_cluster_network_info: Option<NcpClusterNetworkInfo>,
-    /// Specification for the NSX VPC network. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.NSX_VPC`.
+    /// Specification for the NSX VPC network. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `network_provider` is `NSX_VPC`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_network: Option<VpcNetworkSummary>,
-    /// Information about workload networks associated with the cluster. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK`.
+    /// Information about workload networks associated with the cluster. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_networks: Option<WorkloadNetworksInfo>,
-    /// Identifier of the Supervisor Primary workload network configuration. The Supervisor Primary workload network configuration refers to a network configuration used by Supervisor Kubernetes control plane VMs to expose Kubernetes API server to users and other workloads. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.Network`. This attribute will always be set. It is marked optional for API backward compatibility.
+    /// Identifier of the Supervisor Primary workload network configuration. The Supervisor Primary workload network configuration refers to a network configuration used by Supervisor Kubernetes control plane VMs to expose Kubernetes API server to users and other workloads. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// This attribute will always be set. It is marked optional for API backward compatibility.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_primary_workload_network: Option<String>,
     /// Information about NTP server DNS names or IP addresses to use for workloads such as Kubernetes Cluster VMs, specified in order of preference. This attribute was added in vSphere API 7.0.1.0. None when NTP server for Kubernetes API servers is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_ntp_servers: Option<Vec<String>>,
-    /// Information related to the Load balancer used for provisioning virtual servers in the namespace. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK`.
+    /// Information related to the Load balancer used for provisioning virtual servers in the namespace. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -403,14 +409,18 @@ pub struct Info {
     /// List of DNS server IP addresses to use for pods that execute on the worker nodes (which are native pods on ESXi hosts in the vSphere Namespaces Supervisor). This attribute was added in vSphere API 7.0.0.0. If None, no default DNS servers are set.
     #[serde(rename = "worker_DNS", default, skip_serializing_if = "Option::is_none")]
     pub worker_dns: Option<Vec<String>>,
-    /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`. This attribute is optional because it was added in a newer version than its parent node.
+    /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.1.0.
+    ///
+    /// This attribute is optional because it was added in a newer version than its parent node.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.Policies.Info#controlPlaneStoragePolicy instead.
     ///
     /// **Deprecated** in the vSphere API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_storage_policy: Option<String>,
-    /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`. This attribute is optional because it was added in a newer version than its parent node.
+    /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.1.0.
+    ///
+    /// This attribute is optional because it was added in a newer version than its parent node.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies.info.ephemeral_storage_policy` instead.
     ///
@@ -487,7 +497,9 @@ pub struct Info {
     pub master_ntp_servers: Option<Vec<String>>,
     /// Identifier of the Content Library which holds the VM Images for vSphere Kubernetes Service.
     ///
-    /// This Content Library should be subscribed to VMware's hosted vSphere Kubernetes Service Repository. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. If None, no Content Library set for vSphere Kubernetes Service.
+    /// This Content Library should be subscribed to VMware's hosted vSphere Kubernetes Service Repository. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, no Content Library set for vSphere Kubernetes Service.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.clusters.info.content_libraries` instead.
     ///
@@ -617,13 +629,19 @@ pub struct NcpClusterNetworkEnableSpec {
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.pod_cidrs`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.ingress_cidrs`, or other services running in the datacenter. All Egress CIDR blocks must be of at least subnet size /30. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
-    /// vSphere Distributed Switch used to connect this cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `vSphereDistributedSwitch`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `vSphereDistributedSwitch`. This field is required when configuring a cluster that uses NSX. If None and using NSXe, the system will choose a suitable vSphere Distributed Switch.
+    /// vSphere Distributed Switch used to connect this cluster. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// This field is required when configuring a cluster that uses NSX. If None and using NSXe, the system will choose a suitable vSphere Distributed Switch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_distributed_switch: Option<String>,
-    /// NSX Edge cluster to be used for Kubernetes Services of type LoadBalancer, Kubernetes Ingresses, and NSX SNAT. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXEdgeCluster`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXEdgeCluster`. This field is required when configuring a cluster that uses NSX. If None and using NSXe, the system will choose a suitable NSX Edge cluster.
+    /// NSX Edge cluster to be used for Kubernetes Services of type LoadBalancer, Kubernetes Ingresses, and NSX SNAT. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// This field is required when configuring a cluster that uses NSX. If None and using NSXe, the system will choose a suitable NSX Edge cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_edge_cluster: Option<String>,
-    /// NSX Tier0 Gateway used for this Supervisor. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXTier0Gateway`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXTier0Gateway`. This field is required when configuring a cluster that uses NSX.
+    /// NSX Tier0 Gateway used for this Supervisor. This attribute was added in vSphere API 7.0.2.0.
+    ///
+    /// This field is required when configuring a cluster that uses NSX.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_tier0_gateway: Option<String>,
     /// Size of the subnet reserved for namespaces segments. This attribute was added in vSphere API 7.0.2.0. If None, defaults to 28.
@@ -646,17 +664,19 @@ pub struct NcpClusterNetworkInfo {
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
-    /// vSphere Distributed Switch used to connect this cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `vSphereDistributedSwitch`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `vSphereDistributedSwitch`.
+    /// vSphere Distributed Switch used to connect this cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `vSphereDistributedSwitch` resource.
     pub cluster_distributed_switch: String,
-    /// NSX Edge cluster to be used for Kubernetes Services of type LoadBalancer, Kubernetes Ingresses, and NSX SNAT. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXEdgeCluster`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXEdgeCluster`.
+    /// NSX Edge cluster to be used for Kubernetes Services of type LoadBalancer, Kubernetes Ingresses, and NSX SNAT. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `NSXEdgeCluster` resource.
     pub nsx_edge_cluster: String,
     /// PEM-encoded X.509 leaf certificate used by NSX as a default fallback certificate  for Kubernetes Ingress services. This attribute was added in vSphere API 7.0.0.0.
     pub default_ingress_tls_certificate: String,
-    /// NSX Tier0 Gateway used for this Supervisor. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXTier0Gateway`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXTier0Gateway`. This is set when the cluster uses NSX.
+    /// NSX Tier0 Gateway used for this Supervisor. This attribute was added in vSphere API 7.0.2.0.
+    ///
+    /// This is set when the cluster uses NSX.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_tier0_gateway: Option<String>,
     /// Size of the subnet reserved for namespaces segments. This attribute was added in vSphere API 7.0.2.0. If None, defaults to 28.
@@ -747,7 +767,7 @@ pub struct NetworkSpec {
     /// Only relevant when `mode` is `DHCP`.
     #[serde(rename = "floating_IP", default, skip_serializing_if = "Option::is_none")]
     pub floating_ip: Option<String>,
-    /// Identifier for the network. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Network`.
+    /// Identifier for the network. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// .. deprecated:: vSphere API 8.0.3.0 This attribute is deprecated as of vSphere API 8.0.3.0. Use `com.vmware.vcenter.namespace_management.clusters.network_spec.network_segment` instead.
     ///
@@ -762,7 +782,7 @@ pub struct NetworkSpec {
     >,
     /// The address assignment mode. This attribute was added in vSphere API 7.0.0.0.
     pub mode: network_spec::Ipv4Mode,
-    /// Settings for the interfaces on the network. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `mode` is `com.vmware.vcenter.namespace_management.clusters.network_spec.ipv4_mode.STATICRANGE`.
+    /// Settings for the interfaces on the network. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `mode` is `STATICRANGE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -772,7 +792,7 @@ pub struct NetworkSpec {
 /// The `Clusters.ProjectInfo` class contains information about an NSX Project. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectInfo {
-    /// Identifier of the NSX Project. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXProject`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXProject`.
+    /// Identifier of the NSX Project. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `NSXProject` resource.
     pub project: String,
@@ -817,19 +837,21 @@ pub struct SetSpec {
     pub floating_ip: Option<String>,
     /// The provider of cluster networking for this vSphere Namespaces cluster. This attribute was added in vSphere API 7.0.0.0.
     pub network_provider: NetworkProvider,
-    /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN`.
+    /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ncp_cluster_network_spec: Option<NcpClusterNetworkSetSpec>,
-    /// Specification for the NSX VPC network. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.NSX_VPC`.
+    /// Specification for the NSX VPC network. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `network_provider` is `NSX_VPC`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_cluster_network_spec: Option<VpcClusterNetworkSetSpec>,
     /// Identifier of the Supervisor Primary workload network configuration. The Supervisor Primary workload network configuration refers to a network configuration used by Supervisor Kubernetes control plane VMs to expose Kubernetes API server to users and other workloads.
     ///
-    /// The network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` cannot be `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.Network`. If None, the current value remains unchanged.
+    /// The network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` cannot be `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, the current value remains unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_primary_workload_network: Option<String>,
     /// List of DNS server IP addresses to use on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, DNS servers set on Kubernetes API server will be cleared.
@@ -852,11 +874,11 @@ pub struct SetSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub master_ntp_servers: Option<Vec<String>>,
-    /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`.
+    /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub master_storage_policy: String,
-    /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`.
+    /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub ephemeral_storage_policy: String,
@@ -885,7 +907,9 @@ pub struct SetSpec {
     ///
     /// This Content Library should be subscribed to VMware's hosted vSphere Kubernetes Service Repository.
     ///
-    /// Modifying or clearing the Content Library identifier will not affect existing vSphere Kubernetes Service clusters. However, upgrades or scale-out of existing clusters may be affected if the new Content Library doesn't have the necessary VM Images. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. If None, the Content Library identifier will be cleared.
+    /// Modifying or clearing the Content Library identifier will not affect existing vSphere Kubernetes Service clusters. However, upgrades or scale-out of existing clusters may be affected if the new Content Library doesn't have the necessary VM Images. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, the Content Library identifier will be cleared.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.clusters.set_spec.content_libraries` instead.
     ///
@@ -952,11 +976,11 @@ pub struct Stats {
 /// The `Clusters.Summary` class contains the basic information about the cluster statistics and status related to vSphere Namespaces. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier for the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
-    /// Name of the cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource.name`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource.name`.
+    /// Name of the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource.name` resource.
     pub cluster_name: String,
@@ -1026,7 +1050,9 @@ pub struct UpdateSpec {
     pub vpc_cluster_network_spec: Option<VpcClusterNetworkUpdateSpec>,
     /// Identifier of the Supervisor Primary workload network configuration. The Supervisor Primary workload network configuration refers to a network configuration used by Supervisor Kubernetes control plane VMs to expose Kubernetes API server to users and other workloads.
     ///
-    /// The network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` cannot be `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.Network`. If None, the current value remains unchanged.
+    /// The network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` cannot be `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, the current value remains unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_primary_workload_network: Option<String>,
     /// List of DNS server IP addresses to use on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If set, DNS servers set on Kubernetes API server will be replaced. Otherwise, they will not be modified.
@@ -1061,14 +1087,18 @@ pub struct UpdateSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub master_ntp_servers: Option<Vec<String>>,
-    /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`. If None, storage policy associated with Kubernetes API server will not be modified.
+    /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, storage policy associated with Kubernetes API server will not be modified.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.UpdateSpec.defaultPolicy instead.
     ///
     /// **Deprecated** in the vSphere API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_storage_policy: Option<String>,
-    /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`. If None, storage policy associated with ephemeral disks of all the Kubernetes Pods will not be modified.
+    /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, storage policy associated with ephemeral disks of all the Kubernetes Pods will not be modified.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use com.vmware.vcenter.namespace_management.supervisors.workloads.storage.UpdateSpec.ephemeralStoragePolicy instead.
     ///
@@ -1149,7 +1179,9 @@ pub struct UpdateSpec {
     ///
     /// This Content Library should be subscribed to VMware's hosted vSphere Kubernetes Service Repository.
     ///
-    /// Modifying or clearing the Content Library identifier will not affect existing vSphere Kubernetes Service clusters. However, upgrades or scale-out of existing clusters may be affected if the new Content Library doesn't have the necessary VM Images. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. If None, the Content Library will not be modified.
+    /// Modifying or clearing the Content Library identifier will not affect existing vSphere Kubernetes Service clusters. However, upgrades or scale-out of existing clusters may be affected if the new Content Library doesn't have the necessary VM Images. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, the Content Library will not be modified.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.clusters.update_spec.content_libraries` instead.
     ///
@@ -1201,7 +1233,7 @@ pub struct UpdateSpec {
 /// The `Clusters.VpcClusterNetworkSetSpec` class encapsulates the NSX VPC cluster networking configuration parameters for the vSphere Namespaces Cluster Set operation. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VpcClusterNetworkSetSpec {
-    /// Default CIDR blocks from which private subnets are allocated for new VPCs. Setting does not affect existing VPCs, but rather establishes the default for all new namespaces. This range should not overlap with those in `com.vmware.vcenter.namespace_management.supervisors.networks.workload.vpc_network.vpc_connectivity_profile`, `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.ip_management`, or other services running in the datacenter. Changing to use invalid CIDR e.g. overlapping or broadcast or reserved CIDR will result in the operation failing with a `com.vmware.vapi.std.errors_client.InvalidArgument` exception. This attribute was added in vSphere API 9.0.0.0. If None, the current value will be retained.
+    /// Default CIDR blocks from which private subnets are allocated for new VPCs. Setting does not affect existing VPCs, but rather establishes the default for all new namespaces. This range should not overlap with those in `com.vmware.vcenter.namespace_management.supervisors.networks.workload.vpc_network.vpc_connectivity_profile`, `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.ip_management`, or other services running in the datacenter. Changing to use invalid CIDR e.g. overlapping or broadcast or reserved CIDR will result in the operation failing with a `com.vmware.vapi.std.errors.invalid_argument` exception. This attribute was added in vSphere API 9.0.0.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_private_cidrs: Option<
         Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
@@ -1213,7 +1245,7 @@ pub struct VpcClusterNetworkSetSpec {
 pub struct VpcClusterNetworkUpdateSpec {
     /// Default CIDR blocks from which private subnets are allocated for new VPCs. Updating does not affect existing VPCs, but rather establishes the default for all new namespaces. This range should not overlap with the IP blocks defined in `com.vmware.vcenter.namespace_management.supervisors.networks.workload.vpc_network.vpc_connectivity_profile`, `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.ip_management`, or other services running in the datacenter.
     ///
-    /// Changing to use invalid CIDR e.g. overlapping or broadcast or reserved CIDR will result in the operation failing with a `com.vmware.vapi.std.errors_client.InvalidArgument` exception. This attribute was added in vSphere API 9.0.0.0. If None, the current value will be retained.
+    /// Changing to use invalid CIDR e.g. overlapping or broadcast or reserved CIDR will result in the operation failing with a `com.vmware.vapi.std.errors.invalid_argument` exception. This attribute was added in vSphere API 9.0.0.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_private_cidrs: Option<
         Vec<crate::vcenter::namespace_management::Ipv4Cidr>,

@@ -4,7 +4,7 @@
 //! [`DistributedSwitchCompatibility`](crate::vcenter::namespace_management::DistributedSwitchCompatibility)
 //! service
 //! (`com.vmware.vcenter.namespace_management.distributed_switch_compatibility`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -32,7 +32,7 @@ pub struct FilterSpec {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the switch. If `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.summary.network_provider` is either None or is set to NSXT_CONTAINER_PLUGIN, the value of this field will refer to the UUID of a vim.DistributedVirtualSwitch. Otherwise, the value of the field will refer to the ID of a vim.DistributedVirtualSwitch. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `vSphereDistributedSwitch`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `vSphereDistributedSwitch`.
+    /// Identifier of the switch. If `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.summary.network_provider` is either None or is set to NSXT_CONTAINER_PLUGIN, the value of this field will refer to the UUID of a vim.DistributedVirtualSwitch. Otherwise, the value of the field will refer to the ID of a vim.DistributedVirtualSwitch. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `vSphereDistributedSwitch` resource.
     pub distributed_switch: String,
@@ -46,7 +46,9 @@ pub struct Summary {
     pub network_provider: Option<
         crate::vcenter::namespace_management::clusters::NetworkProvider,
     >,
-    /// List of compatible (PortGroup) Networks under the distributed switch. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Network`. This attribute is optional because it was added in a newer version than its parent node.
+    /// List of compatible (PortGroup) Networks under the distributed switch. This attribute was added in vSphere API 7.0.1.0.
+    ///
+    /// This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible_networks: Option<Vec<String>>,
 }

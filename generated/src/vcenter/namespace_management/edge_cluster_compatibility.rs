@@ -3,7 +3,7 @@
 //! Types of the
 //! [`EdgeClusterCompatibility`](crate::vcenter::namespace_management::EdgeClusterCompatibility)
 //! service (`com.vmware.vcenter.namespace_management.edge_cluster_compatibility`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -26,7 +26,7 @@ pub struct FilterSpec {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Edge Cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXEdgeCluster`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXEdgeCluster`.
+    /// Identifier of the Edge Cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `NSXEdgeCluster` resource.
     pub edge_cluster: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`HostsConfig`](crate::vcenter::namespace_management::HostsConfig)
 //! service (`com.vmware.vcenter.namespace_management.hosts_config`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

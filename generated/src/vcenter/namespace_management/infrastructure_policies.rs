@@ -3,7 +3,7 @@
 //! Types of the
 //! [`InfrastructurePolicies`](crate::vcenter::namespace_management::InfrastructurePolicies)
 //! service (`com.vmware.vcenter.namespace_management.infrastructure_policies`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -46,14 +46,16 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `InfrastructurePolicies.CreateSpec` class defines the specification for creating policies. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the policy. This has DNS label restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server and cannot be changed after creation. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY`.
+    /// Identifier of the policy. This has DNS label restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server and cannot be changed after creation. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY` resource.
     pub policy: String,
     /// Specifies the desired description of the policy. This attribute was added in vSphere API 9.1.0.0. If None, no description is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Specifies the UUID of the underlying vSphere com.vmware.vcenter.compute.Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.compute.Policy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.compute.Policy`. If None, no policy ID is specified.
+    /// Specifies the UUID of the underlying vSphere com.vmware.vcenter.compute.Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no policy ID is specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
     /// Specifies how the policy is enforced. This attribute was added in vSphere API 9.1.0.0. If None, defaults to `com.vmware.vcenter.namespace_management.infrastructure_policies.enforcement_mode.MANDATORY`.
@@ -136,7 +138,9 @@ pub struct Info {
     /// Specifies the desired description of the policy. This attribute was added in vSphere API 9.1.0.0. If None, no description is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.compute.Policy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.compute.Policy`. If None, no policy ID is specified.
+    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no policy ID is specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
     /// Specifies how the policy is enforced. This attribute was added in vSphere API 9.1.0.0.
@@ -210,7 +214,9 @@ pub struct SetSpec {
     /// Specifies the desired description of the policy. This attribute was added in vSphere API 9.1.0.0. If None, no description is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.compute.Policy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.compute.Policy`. If None, no policy ID is specified.
+    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no policy ID is specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
     /// Specifies how the policy is enforced. This attribute was added in vSphere API 9.1.0.0. If None, defaults to `com.vmware.vcenter.namespace_management.infrastructure_policies.enforcement_mode.MANDATORY`.
@@ -235,7 +241,7 @@ pub struct StringMatchSpec {
 /// The `InfrastructurePolicies.Summary` class contains information about a policy used when listing all the policies. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Specifies the identifier for the policy. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY`.
+    /// Specifies the identifier for the policy. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY` resource.
     pub policy: String,
@@ -244,7 +250,9 @@ pub struct Summary {
     /// Specifies the desired description of the policy. This attribute was added in vSphere API 9.1.0.0. If None, no description is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.compute.Policy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.compute.Policy`. If None, no policy ID is specified.
+    /// Specifies the ID of the underlying vSphere Compute Policy, if one is associated with this object. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no policy ID is specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute_policy_id: Option<String>,
     /// Specifies how the policy is enforced. This attribute was added in vSphere API 9.1.0.0.

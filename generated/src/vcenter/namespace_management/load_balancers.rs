@@ -3,7 +3,7 @@
 //! Types of the
 //! [`LoadBalancers`](crate::vcenter::namespace_management::LoadBalancers) service
 //! (`com.vmware.vcenter.namespace_management.load_balancers`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -70,7 +70,7 @@ pub struct AviInfo {
 /// (`avi_config_create_spec`), `HA_PROXY` (`ha_proxy_config_create_spec`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigSpec {
-    /// An identifier that identifies a load balancer and can be used to query or configure load balancer properties via these resources. The identifier has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique across all Namespaces in this vCenter server. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.LoadBalancerConfig`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.LoadBalancerConfig`.
+    /// An identifier that identifies a load balancer and can be used to query or configure load balancer properties via these resources. The identifier has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique across all Namespaces in this vCenter server. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
     pub id: String,
@@ -79,7 +79,7 @@ pub struct ConfigSpec {
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// The `com.vmware.vcenter.namespace_management.load_balancers.config_spec.provider` selects a provider from the list of available providers to be used with vSphere Namespaces. This attribute was added in vSphere API 7.0.1.0.
     pub provider: Provider,
-    /// The `LoadBalancers.HAProxyConfigCreateSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `provider` is `com.vmware.vcenter.namespace_management.load_balancers.provider.HA_PROXY`.
+    /// The `LoadBalancers.HAProxyConfigCreateSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_create_spec` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
     ///
@@ -88,7 +88,7 @@ pub struct ConfigSpec {
     /// Only relevant when `provider` is `HA_PROXY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_proxy_config_create_spec: Option<HaProxyConfigCreateSpec>,
-    /// The `LoadBalancers.AviConfigCreateSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `provider` is `com.vmware.vcenter.namespace_management.load_balancers.provider.AVI`.
+    /// The `LoadBalancers.AviConfigCreateSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `provider` is `AVI`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,7 +171,7 @@ pub struct HaProxyInfo {
 /// (`ha_proxy_info`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.LoadBalancerConfig`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.LoadBalancerConfig`.
+    /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
     pub id: String,
@@ -180,7 +180,7 @@ pub struct Info {
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Load balancer provider for the namespace. This attribute was added in vSphere API 7.0.1.0.
     pub provider: Provider,
-    /// The `LoadBalancers.HAProxyInfo` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `provider` is `com.vmware.vcenter.namespace_management.load_balancers.provider.HA_PROXY`.
+    /// The `LoadBalancers.HAProxyInfo` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_info` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
     ///
@@ -189,7 +189,7 @@ pub struct Info {
     /// Only relevant when `provider` is `HA_PROXY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_proxy_info: Option<HaProxyInfo>,
-    /// The `LoadBalancers.AviInfo` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `provider` is `com.vmware.vcenter.namespace_management.load_balancers.provider.AVI`.
+    /// The `LoadBalancers.AviInfo` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `provider` is `AVI`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -237,7 +237,7 @@ pub struct SetSpec {
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// The `com.vmware.vcenter.namespace_management.load_balancers.set_spec.provider` selects a provider from the list of available providers to be used with vSphere Namespaces. This attribute was added in vSphere API 7.0.3.0.
     pub provider: Provider,
-    /// The `LoadBalancers.HAProxyConfigSetSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0. This attribute is optional and it is only relevant when the value of `provider` is `com.vmware.vcenter.namespace_management.load_balancers.provider.HA_PROXY`.
+    /// The `LoadBalancers.HAProxyConfigSetSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0.
     ///
@@ -246,7 +246,7 @@ pub struct SetSpec {
     /// Only relevant when `provider` is `HA_PROXY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha_proxy_config_set_spec: Option<HaProxyConfigSetSpec>,
-    /// The `LoadBalancers.AviConfigSetSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0. This attribute is optional and it is only relevant when the value of `provider` is `com.vmware.vcenter.namespace_management.load_balancers.provider.AVI`.
+    /// The `LoadBalancers.AviConfigSetSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Only relevant when `provider` is `AVI`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,7 +256,7 @@ pub struct SetSpec {
 /// The `LoadBalancers.Summary` contains contains basic information related to the load balancer for provisioning virtual servers in the namespace. This class was added in vSphere API 7.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.LoadBalancerConfig`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.LoadBalancerConfig`.
+    /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
     pub id: String,

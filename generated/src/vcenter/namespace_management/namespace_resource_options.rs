@@ -3,18 +3,18 @@
 //! Types of the
 //! [`NamespaceResourceOptions`](crate::vcenter::namespace_management::NamespaceResourceOptions)
 //! service (`com.vmware.vcenter.namespace_management.namespace_resource_options`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `NamespaceResourceOptions.Info` class contains the information about the objects used to set and update resource quota keys on a namespace. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the class used to set resource quotas on the namespace. See com.vmware.vcenter.namespaces.Instances#create and com.vmware.vcenter.namespaces.Instances#set. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.structure`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.structure`.
+    /// Identifier of the class used to set resource quotas on the namespace. See com.vmware.vcenter.namespaces.Instances#create and com.vmware.vcenter.namespaces.Instances#set. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
     pub create_resource_quota_type: String,
-    /// Identifier of the class used to update resource quotas on the namespace. See com.vmware.vcenter.namespaces.Instances#update. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.structure`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.structure`.
+    /// Identifier of the class used to update resource quotas on the namespace. See com.vmware.vcenter.namespaces.Instances#update. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
     pub update_resource_quota_type: String,

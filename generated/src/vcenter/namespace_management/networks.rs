@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Networks`](crate::vcenter::namespace_management::Networks)
 //! service (`com.vmware.vcenter.namespace_management.networks`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -19,18 +19,18 @@ pub mod service;
 /// `NSXT_CONTAINER_PLUGIN` (`nsx_network`), `VSPHERE_NETWORK` (`vsphere_network`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the network. This must be a valid DNS subdomain name as defined in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). It must: - have a maximum length of 253 characters - contain only lowercase alphanumeric characters, '-', or '.' - start and end with an alphanumeric character This name must also be unique within a Supervisor. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.Network`.
+    /// Identifier of the network. This must be a valid DNS subdomain name as defined in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). It must: - have a maximum length of 253 characters - contain only lowercase alphanumeric characters, '-', or '.' - start and end with an alphanumeric character This name must also be unique within a Supervisor. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
     pub network: String,
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.1.0.
     pub network_provider: crate::vcenter::namespace_management::clusters::NetworkProvider,
-    /// The create spec for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK`.
+    /// The create spec for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_network: Option<VsphereDvpgNetworkCreateSpec>,
-    /// The create spec for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN`.
+    /// The create spec for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,23 +43,25 @@ pub struct CreateSpec {
 /// `NSXT_CONTAINER_PLUGIN` (`nsx_network`), `VSPHERE_NETWORK` (`vsphere_network`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the network. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.Network`.
+    /// Identifier of the network. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
     pub network: String,
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.1.0.
     pub network_provider: crate::vcenter::namespace_management::clusters::NetworkProvider,
-    /// Updated configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.1.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK`.
+    /// Updated configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_network: Option<VsphereDvpgNetworkInfo>,
-    /// Configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN`.
+    /// Configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_network: Option<NsxNetworkInfo>,
-    /// A list of Supervisor Namespaces associated with this network. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.namespaces.Instance`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.namespaces.Instance`. This attribute is optional because it was added in a newer version than its parent node.
+    /// A list of Supervisor Namespaces associated with this network. This attribute was added in vSphere API 7.0.2.0.
+    ///
+    /// This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
 }
@@ -186,7 +188,9 @@ pub struct NsxNetworkCreateSpec {
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in `com.vmware.vcenter.namespace_management.networks.nsx_network_create_spec.namespace_network_cidrs`, `com.vmware.vcenter.namespace_management.networks.nsx_network_create_spec.ingress_cidrs`, or other services running in the datacenter. This attribute was added in vSphere API 7.0.2.0. This field is required when `com.vmware.vcenter.namespace_management.networks.nsx_network_create_spec.routed_mode` is set to False and `com.vmware.vcenter.namespace_management.networks.nsx_network_create_spec.nsx_tier0_gateway` or any of `com.vmware.vcenter.namespace_management.networks.nsx_network_create_spec.namespace_network_cidrs`, `com.vmware.vcenter.namespace_management.networks.nsx_network_create_spec.ingress_cidrs` is specified. When `com.vmware.vcenter.namespace_management.networks.nsx_network_create_spec.routed_mode` is set to True, this field is not allowed. An update operation only allows for addition of new CIDR blocks to the existing list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
-    /// NSX Tier0 Gateway used for the namespace. This field does not allow update once applied. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXTier0Gateway`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXTier0Gateway`. This field is required when configuring a cluster that uses NSX-T.
+    /// NSX Tier0 Gateway used for the namespace. This field does not allow update once applied. This attribute was added in vSphere API 7.0.2.0.
+    ///
+    /// This field is required when configuring a cluster that uses NSX-T.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_tier0_gateway: Option<String>,
     /// Size of the subnet reserved for namespace segments. This attribute was added in vSphere API 7.0.2.0. If None, defaults to 28. This field does not allow update once applied.
@@ -214,7 +218,9 @@ pub struct NsxNetworkInfo {
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. This attribute was added in vSphere API 7.0.2.0. If None, cluster level settings specified in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_info.egress_cidrs` will be applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
-    /// NSX Tier0 Gateway used for this namespace. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXTier0Gateway`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXTier0Gateway`. If None, cluster level settings specified in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_info.nsx_tier0_gateway` will be applied.
+    /// NSX Tier0 Gateway used for this namespace. This attribute was added in vSphere API 7.0.2.0.
+    ///
+    /// If None, cluster level settings specified in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_info.nsx_tier0_gateway` will be applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsx_tier0_gateway: Option<String>,
     /// Size of the subnet reserved for namespace segments This attribute was added in vSphere API 7.0.2.0. If None, cluster level settings specified in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_info.namespace_subnet_prefix` will be applied.
@@ -231,15 +237,15 @@ pub struct NsxNetworkInfo {
 /// The `Networks.NsxNetworkSetSpec` class contains new configuration to set on an existing NSXT-backed Namespaces Network configuration. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NsxNetworkSetSpec {
-    /// CIDR blocks from which Kubernetes allocates IP addresses for all workloads that attach to the namespace, including PodVMs, TKGS and VM Service VMs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors_client.InvalidArgument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
+    /// CIDR blocks from which Kubernetes allocates IP addresses for all workloads that attach to the namespace, including PodVMs, TKGS and VM Service VMs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors.invalid_argument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_network_cidrs: Option<
         Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     >,
-    /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors_client.InvalidArgument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
+    /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors.invalid_argument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
-    /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors_client.InvalidArgument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
+    /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors.invalid_argument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
 }
@@ -247,15 +253,15 @@ pub struct NsxNetworkSetSpec {
 /// The `Networks.NsxNetworkUpdateSpec` class contains new configuration to update on an existing a NSXT-backed Namespaces Network configuration. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NsxNetworkUpdateSpec {
-    /// CIDR blocks from which Kubernetes allocates IP addresses for all workloads that attach to the namespace, including PodVMs, TKGS and VM Service VMs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors_client.InvalidArgument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
+    /// CIDR blocks from which Kubernetes allocates IP addresses for all workloads that attach to the namespace, including PodVMs, TKGS and VM Service VMs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors.invalid_argument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_network_cidrs: Option<
         Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     >,
-    /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors_client.InvalidArgument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
+    /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors.invalid_argument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
-    /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors_client.InvalidArgument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
+    /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. Only appending additional Cidr is allowed. Modification to existing Cidr ranges will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. Appending invalid Cidr e.g. overlapping or broadcast or reserved Cidr will result in the operation failing with a `com.vmware.vapi.std.errors.invalid_argument` exception. This attribute was added in vSphere API 7.0.2.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_cidrs: Option<Vec<crate::vcenter::namespace_management::Ipv4Cidr>>,
 }
@@ -279,12 +285,12 @@ pub struct Services {
 pub struct SetSpec {
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.3.0.
     pub network_provider: crate::vcenter::namespace_management::clusters::NetworkProvider,
-    /// Modified configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.3.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK`.
+    /// Modified configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_network: Option<VsphereDvpgNetworkSetSpec>,
-    /// Modified configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN`.
+    /// Modified configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -299,12 +305,12 @@ pub struct SetSpec {
 pub struct UpdateSpec {
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.3.0.
     pub network_provider: crate::vcenter::namespace_management::clusters::NetworkProvider,
-    /// Updated configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.3.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK`.
+    /// Updated configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_network: Option<VsphereDvpgNetworkUpdateSpec>,
-    /// Updated configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `networkProvider` is `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN`.
+    /// Updated configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -314,7 +320,7 @@ pub struct UpdateSpec {
 /// The `Networks.VsphereDVPGNetworkCreateSpec` class describes the configuration specification of a vSphere DVPG-backed Namespaces Network object. This class was added in vSphere API 7.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VsphereDvpgNetworkCreateSpec {
-    /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Network`.
+    /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `Network` resource.
     pub portgroup: String,
@@ -336,7 +342,7 @@ pub struct VsphereDvpgNetworkCreateSpec {
 /// The `Networks.VsphereDVPGNetworkInfo` class describes the configuration specification of a vSphere DVPG-backed Namespaces Network object. This class was added in vSphere API 7.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VsphereDvpgNetworkInfo {
-    /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Network`.
+    /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `Network` resource.
     pub portgroup: String,
@@ -358,20 +364,20 @@ pub struct VsphereDvpgNetworkInfo {
 /// The `Networks.VsphereDVPGNetworkSetSpec` class contains new configuration to set on an existing a vSphere DVPG-backed Namespaces Network object. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VsphereDvpgNetworkSetSpec {
-    /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, modification to existing portgroup will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Network`.
+    /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, modification to existing portgroup will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `Network` resource.
     pub portgroup: String,
-    /// Usable IP pools on this network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then replacement of or modification to any existing range in this list will result in operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception. To add new address ranges to the list, existing address ranges have to be passed in without modifications.
+    /// Usable IP pools on this network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then replacement of or modification to any existing range in this list will result in operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. To add new address ranges to the list, existing address ranges have to be passed in without modifications.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require empty address ranges. This attribute was added in vSphere API 7.0.3.0.
     #[serde(default)]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
-    /// Gateway for the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing gateway will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception.
+    /// Gateway for the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing gateway will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require an empty gateway. This attribute was added in vSphere API 7.0.3.0.
     pub gateway: String,
-    /// Subnet mask of the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing subnet mask will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception.
+    /// Subnet mask of the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing subnet mask will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require an empty subnet mask. This attribute was added in vSphere API 7.0.3.0.
     pub subnet_mask: String,
@@ -380,20 +386,22 @@ pub struct VsphereDvpgNetworkSetSpec {
 /// The `Networks.VsphereDVPGNetworkUpdateSpec` class contains new configuration to update on an existing a vSphere DVPG-backed Namespaces Network object. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VsphereDvpgNetworkUpdateSpec {
-    /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing portgroup will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Network`. If None, the current value will be retained.
+    /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing portgroup will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. This attribute was added in vSphere API 7.0.3.0.
+    ///
+    /// If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portgroup: Option<String>,
-    /// Usable IP pools on this network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then replacement of or modification to any existing range in this list will result in operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception. To add new address ranges to the list, existing address ranges have to be passed in without modifications.
+    /// Usable IP pools on this network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then replacement of or modification to any existing range in this list will result in operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. To add new address ranges to the list, existing address ranges have to be passed in without modifications.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require empty address ranges. This attribute was added in vSphere API 7.0.3.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_ranges: Option<Vec<crate::vcenter::namespace_management::IpRange>>,
-    /// Gateway for the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing gateway will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception.
+    /// Gateway for the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing gateway will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require an empty gateway. This attribute was added in vSphere API 7.0.3.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
-    /// Subnet mask of the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing subnet mask will result in the operation failing with a `com.vmware.vapi.std.errors_client.ResourceInUse` exception.
+    /// Subnet mask of the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing subnet mask will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require an empty subnet mask. This attribute was added in vSphere API 7.0.3.0. If None, the current value will be retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`NsxTier0Gateway`](crate::vcenter::namespace_management::NsxTier0Gateway)
 //! service (`com.vmware.vcenter.namespace_management.NSX_tier0_gateway`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -18,7 +18,7 @@ pub struct FilterSpec {
 /// The `NSXTier0Gateway.Summary` class contains information about an NSX Tier0 Gateway. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the NSX Tier0 or Tier0-VRF Gateway. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXTier0Gateway`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXTier0Gateway`.
+    /// Identifier of the NSX Tier0 or Tier0-VRF Gateway. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `NSXTier0Gateway` resource.
     pub tier0_gateway: String,
@@ -29,7 +29,9 @@ pub struct Summary {
     pub description: Option<String>,
     /// NSX Policy path of the NSX Gateway. This attribute was added in vSphere API 7.0.2.0.
     pub path: String,
-    /// Parent Tier0 of the NSX Tier0-VRF Gateway. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXTier0Gateway`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXTier0Gateway`. If None, the gateway is not Tier0-VRF.
+    /// Parent Tier0 of the NSX Tier0-VRF Gateway. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, the gateway is not Tier0-VRF.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_tier0_gateway: Option<String>,
 }

@@ -9,7 +9,7 @@ pub mod profiles;
 /// The `Profiles` class provides methods to get storage profiles compatible with control plane VMDKs which can be used to enable a Supervisor. A storage profile is compatible if it results in at least one datastore in each of the specified zones. This class was added in vSphere API 8.0.0.1.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`profiles`]; service id
+/// own types are in [`mod@profiles`]; service id
 /// `com.vmware.vcenter.namespace_management.storage.profiles`.
 #[derive(Debug, Clone)]
 pub struct Profiles {

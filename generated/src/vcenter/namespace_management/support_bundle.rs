@@ -3,7 +3,7 @@
 //! Types of the
 //! [`SupportBundle`](crate::vcenter::namespace_management::SupportBundle) service
 //! (`com.vmware.vcenter.namespace_management.support_bundle`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`VirtualMachineClasses`](crate::vcenter::namespace_management::VirtualMachineClasses)
 //! service (`com.vmware.vcenter.namespace_management.virtual_machine_classes`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -29,7 +29,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `VirtualMachineClasses.CreateSpec` class contains the specification required to create a VM class object. This class was added in vSphere API 7.0.2.00100.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the virtual machine class. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.VirtualMachineClass`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.VirtualMachineClass`.
+    /// Identifier of the virtual machine class. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
     pub id: String,
@@ -89,7 +89,7 @@ pub struct DynamicDirectPathIoDevice {
 /// The `VirtualMachineClasses.Info` class contains detailed information about the virtual machine class. This class was added in vSphere API 7.0.2.00100.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier for the VM class. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.VirtualMachineClass`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.VirtualMachineClass`.
+    /// Identifier for the VM class. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
     pub id: String,
@@ -114,10 +114,10 @@ pub struct Info {
     pub memory_reservation: Option<i64>,
     /// Description of the VM class. This attribute was added in vSphere API 7.0.2.00100.
     pub description: String,
-    /// Set of Namespaces associated with this VM class. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.namespaces.Instance`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.namespaces.Instance`.
+    /// Set of Namespaces associated with this VM class. This attribute was added in vSphere API 7.0.2.00100.
     #[serde(default)]
     pub namespaces: Vec<String>,
-    /// Set of virtual machines deployed for VM class. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `VirtualMachine`.
+    /// Set of virtual machines deployed for VM class. This attribute was added in vSphere API 7.0.2.00100.
     #[serde(default)]
     pub vms: Vec<String>,
     /// Configstatus of VM class This attribute was added in vSphere API 7.0.2.00100.
@@ -143,7 +143,7 @@ pub struct Info {
 /// The `VirtualMachineClasses.InstanceStorage` class encapsulates information about storage policy and instance storage volumes. This class was added in vSphere API 8.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStorage {
-    /// Policy corresponding to the instance storage. To use VM class with instance storage, this policy should also be associated with Supervisor namespace. See com.vmware.vcenter.namespaces.Instances.StorageSpec. This attribute was added in vSphere API 8.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`.
+    /// Policy corresponding to the instance storage. To use VM class with instance storage, this policy should also be associated with Supervisor namespace. See com.vmware.vcenter.namespaces.Instances.StorageSpec. This attribute was added in vSphere API 8.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub policy: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Access`](crate::vcenter::namespaces::Access) service
 //! (`com.vmware.vcenter.namespaces.access`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -11,7 +11,9 @@
 pub struct CreateSpec {
     /// Role to be assigned. This attribute was added in vSphere API 7.0.0.0.
     pub role: Role,
-    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.identity.Provider`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.identity.Provider`. If unset, vCenter Single Sign-On will be used as the identity provider.
+    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service. This attribute was added in vSphere API 8.0.0.1.
+    ///
+    /// If unset, vCenter Single Sign-On will be used as the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
 }
@@ -21,7 +23,9 @@ pub struct CreateSpec {
 pub struct Info {
     /// Role of the subject on the namespace. This attribute was added in vSphere API 7.0.0.0.
     pub role: Role,
-    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.identity.Provider`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.identity.Provider`. If unset, vCenter Single Sign-On will be used as the identity provider.
+    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service. This attribute was added in vSphere API 8.0.0.1.
+    ///
+    /// If unset, vCenter Single Sign-On will be used as the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
     /// Flag to indicate if the `com.vmware.vcenter.namespaces.access.info.role` is direct or inherited. The value is set to `true` if the `com.vmware.vcenter.namespaces.access.info.role` is inherited from group membership This attribute was added in vSphere API 7.0.2.00100. This attribute is optional because it was added in a newer version than its parent node.
@@ -53,7 +57,9 @@ vsphere_vapi_runtime::vapi_enum! {
 pub struct SetSpec {
     /// Role to be assigned. This attribute was added in vSphere API 7.0.0.0.
     pub role: Role,
-    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.identity.Provider`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.identity.Provider`. If unset, vCenter Single Sign-On will be used as the identity provider.
+    /// UUID of an external identity provider for the user, if any. Use this field if the user is coming from an external identity provider configured via the com.vmware.vcenter.namespace_management.supervisors.identity.Providers service. This attribute was added in vSphere API 8.0.0.1.
+    ///
+    /// If unset, vCenter Single Sign-On will be used as the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
 }

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`NamespaceSelfService`](crate::vcenter::namespaces::NamespaceSelfService)
 //! service (`com.vmware.vcenter.namespaces.namespace_self_service`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -14,7 +14,7 @@
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActivateTemplateSpec {
-    /// Identifier of the namespace template that is being activated. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.NamespaceTemplate`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.NamespaceTemplate`.
+    /// Identifier of the namespace template that is being activated. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
     pub template: String,
@@ -26,7 +26,9 @@ pub struct ActivateTemplateSpec {
     /// Storage associated with the self service namespace. This attribute was added in vSphere API 7.0.2.00100.
     #[serde(default)]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
-    /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. The field must be left None if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is None when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
+    /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100.
+    ///
+    /// The field must be left None if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is None when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// VM Service specification to be associated with the namespace template. Namespaces created using this template will have access to the virtual machine classes and Content Libraries specified in this {ActivateTemplateSpec#vmServiceSpec} by default. This attribute was added in vSphere API 7.0.3.2. If None, the namespaces created using this template will not have access to any virtual machine classes, and to any Content Libraries by default unless Content Libraries are specified in the {ActivateTemplateSpec#contentLibraries}.
@@ -81,7 +83,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier for the cluster to which namespace service is associated. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier for the cluster to which namespace service is associated. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
@@ -148,7 +150,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the cluster to which namespace service is associated. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier for the cluster to which namespace service is associated. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`NamespaceTemplates`](crate::vcenter::namespaces::NamespaceTemplates) service
 //! (`com.vmware.vcenter.namespaces.namespace_templates`) and the wire descriptions
-//! of its operations ([`ops`]).
+//! of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -14,7 +14,7 @@
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the namespace template. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This name is unique across all namespaces templates in this vCenter server. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier of the namespace template. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This name is unique across all namespaces templates in this vCenter server. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub template: String,
@@ -23,7 +23,9 @@ pub struct CreateSpec {
     /// Storage that this template defines and will be associated with a namespace after namespace realization. This field should not be empty and at least one policy should be supplied. The {link create} throws {term InvalidArgument} exception if this field is set empty. This attribute was added in vSphere API 7.0.2.00100.
     #[serde(default)]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
-    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.Network`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.Network`. The field must be left None if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is None when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
+    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100.
+    ///
+    /// The field must be left None if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is None when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// Permissions associated with namespace template. This attribute was added in vSphere API 7.0.2.00100. If None, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
@@ -46,11 +48,11 @@ pub struct CreateSpec {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier for the vSphere cluster associated with namespace template. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier for the vSphere cluster associated with namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
-    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.NamespaceTemplate`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.NamespaceTemplate`.
+    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
     pub template: String,
@@ -60,7 +62,9 @@ pub struct Info {
     /// Storage that this template defines and will be associated with a namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
     #[serde(default)]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
-    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.Network`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.Network`. This field is None if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
+    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
+    ///
+    /// This field is None if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// Permissions associated with namespace template. This attribute was added in vSphere API 7.0.2.00100. If None, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
@@ -83,11 +87,11 @@ pub struct Info {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InfoV2 {
-    /// Identifier for the Supervisor associated with namespace template. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`.
+    /// Identifier for the Supervisor associated with namespace template. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
     pub supervisor: String,
-    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.NamespaceTemplate`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.NamespaceTemplate`.
+    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
     pub template: String,
@@ -97,7 +101,9 @@ pub struct InfoV2 {
     /// Storage that this template defines and will be associated with a namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
     #[serde(default)]
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
-    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.Network`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.Network`. This field is None if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
+    /// vSphere Networks that this template captures and are associated with the namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100.
+    ///
+    /// This field is None if the cluster hosting this namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// Permissions associated with namespace template. This attribute was added in vSphere API 7.0.2.00100. If None, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.
@@ -135,11 +141,11 @@ pub struct Subject {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the vSphere cluster associated with namespace template. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier for the vSphere cluster associated with namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
-    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.NamespaceTemplate`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.NamespaceTemplate`.
+    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
     pub template: String,
@@ -152,11 +158,11 @@ pub struct Summary {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SummaryV2 {
-    /// Identifier for the Supervisor associated with namespace template. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`.
+    /// Identifier for the Supervisor associated with namespace template. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
     pub supervisor: String,
-    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.NamespaceTemplate`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.NamespaceTemplate`.
+    /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
     pub template: String,
@@ -175,7 +181,9 @@ pub struct UpdateSpec {
     /// Storage that this template defines and will be associated with a namespace after namespace realization. This attribute was added in vSphere API 7.0.2.00100. If None then no update will be made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_specs: Option<Vec<crate::vcenter::namespaces::instances::StorageSpec>>,
-    /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.Network`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.Network`. The field must be left None if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is None when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
+    /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing `com.vmware.vcenter.namespace_management.Networks.Info` classs. This attribute was added in vSphere API 7.0.2.00100.
+    ///
+    /// The field must be left None if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is None when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<String>>,
     /// Permissions associated with namespace template. This attribute was added in vSphere API 7.0.2.00100. If None, only users with the Administrator role can use this template; for example, this template is applied to the namespace created by self-service-users with the Administrator role.

@@ -2,7 +2,7 @@
 
 //! Types of the [`ExportFlag`](crate::vcenter::ovf::ExportFlag) service
 //! (`com.vmware.vcenter.ovf.export_flag`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`ImportFlag`](crate::vcenter::ovf::ImportFlag) service
 //! (`com.vmware.vcenter.ovf.import_flag`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`LibraryItem`](crate::vcenter::ovf::LibraryItem) service
 //! (`com.vmware.vcenter.ovf.library_item`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -13,7 +13,9 @@ pub mod storage_group_mapping;
 pub struct CreateResult {
     /// Whether the `create` method completed successfully.
     pub succeeded: bool,
-    /// Identifier of the created or updated library item. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Item`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Item`. If None, the `create` method failed and `com.vmware.vcenter.ovf.library_item.create_result.error` will describe the error(s) that caused the failure.
+    /// Identifier of the created or updated library item.
+    ///
+    /// If None, the `create` method failed and `com.vmware.vcenter.ovf.library_item.create_result.error` will describe the error(s) that caused the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ovf_library_item_id: Option<String>,
     /// Errors, warnings, and informational messages produced by the `create` method. If None, no errors, warnings, or informational messages were reported by the `create` method.
@@ -33,7 +35,9 @@ pub struct CreateSpec {
     /// Flags to use for OVF package creation. The supported flags can be obtained using `com.vmware.vcenter.ovf.export_flag.list`. If None, no flags will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<String>>,
-    /// Source identifier of the library item for image identification. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Item`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Item`. If None, no source identifier will be used.
+    /// Source identifier of the library item for image identification. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no source identifier will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_source_id: Option<String>,
 }
@@ -41,12 +45,16 @@ pub struct CreateSpec {
 /// The `LibraryItem.CreateTarget` class specifies the target library item when capturing a virtual machine or virtual appliance as an OVF package in a library item in a content library. The target can be an existing library item, which will be updated, creating a new version, or it can be a newly created library item in a specified library. See `com.vmware.vcenter.ovf.library_item.create`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateTarget {
-    /// Identifier of the library in which a new library item should be created. This attribute is not used if the `libraryItemId` attribute is specified. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`. This attribute is currently required.
+    /// Identifier of the library in which a new library item should be created. This attribute is not used if the `libraryItemId` attribute is specified.
+    ///
+    /// This attribute is currently required.
     ///
     /// In the future, if None, the `libraryItemId` attribute must be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_id: Option<String>,
-    /// Identifier of the library item that should be updated. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Item`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Item`. If None, a new library item will be created. The `libraryId` attribute must be specified if this attribute is set.
+    /// Identifier of the library item that should be updated.
+    ///
+    /// If None, a new library item will be created. The `libraryId` attribute must be specified if this attribute is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_id: Option<String>,
 }
@@ -56,7 +64,7 @@ pub struct CreateTarget {
 pub struct DeployableIdentity {
     /// Type of the deployable resource. When clients pass a value of this class as a parameter, the attribute must be one of `VirtualMachine` or `VirtualApp`. When methods return a value of this class as a return value, the attribute will be one of `VirtualMachine` or `VirtualApp`.
     pub r#type: String,
-    /// Identifier of the deployable resource. When clients pass a value of this class as a parameter, the attribute must be an identifier for one of these resource types: `VirtualMachine` or `VirtualApp`. When methods return a value of this class as a return value, the attribute will be an identifier for one of these resource types: `VirtualMachine` or `VirtualApp`.
+    /// Identifier of the deployable resource.
     ///
     /// Identifier of a resource of one of the types `VirtualMachine` or `VirtualApp`.
     pub id: String,
@@ -78,14 +86,18 @@ pub struct DeploymentResult {
 /// The `LibraryItem.DeploymentTarget` class describes the location (target) where a virtual machine or virtual appliance should be deployed. It is used in the `deploy` and `filter` methods. See `com.vmware.vcenter.ovf.library_item.deploy` and `com.vmware.vcenter.ovf.library_item.filter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentTarget {
-    /// Identifier of the resource pool to which the virtual machine or virtual appliance should be attached. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ResourcePool`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ResourcePool`.
+    /// Identifier of the resource pool to which the virtual machine or virtual appliance should be attached.
     ///
     /// Identifier of a `ResourcePool` resource.
     pub resource_pool_id: String,
-    /// Identifier of the target host on which the virtual machine or virtual appliance will run. The target host must be a member of the cluster that contains the resource pool identified by `com.vmware.vcenter.ovf.library_item.deployment_target.resource_pool_id`. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`. If None, the server will automatically select a target host from the resource pool if `com.vmware.vcenter.ovf.library_item.deployment_target.resource_pool_id` is a stand-alone host or a cluster with Distributed Resource Scheduling (DRS) enabled.
+    /// Identifier of the target host on which the virtual machine or virtual appliance will run. The target host must be a member of the cluster that contains the resource pool identified by `com.vmware.vcenter.ovf.library_item.deployment_target.resource_pool_id`.
+    ///
+    /// If None, the server will automatically select a target host from the resource pool if `com.vmware.vcenter.ovf.library_item.deployment_target.resource_pool_id` is a stand-alone host or a cluster with Distributed Resource Scheduling (DRS) enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// Identifier of the vCenter folder that should contain the virtual machine or virtual appliance. The folder must be virtual machine folder. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder`. If None, the server will choose the deployment folder.
+    /// Identifier of the vCenter folder that should contain the virtual machine or virtual appliance. The folder must be virtual machine folder.
+    ///
+    /// If None, the server will choose the deployment folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
 }
@@ -125,10 +137,14 @@ pub struct ResourcePoolDeploymentSpec {
     /// Whether to accept all End User License Agreements. See `com.vmware.vcenter.ovf.library_item.ovf_summary.EULAs`.
     #[serde(rename = "accept_all_EULA")]
     pub accept_all_eula: bool,
-    /// Specification of the target network to use for sections of type ovf:NetworkSection in the OVF descriptor. The key in the map is the section identifier of the ovf:NetworkSection section in the OVF descriptor and the value is the target network to be used for deployment. When clients pass a value of this class as a parameter, the value in the attribute map must be an identifier for the resource type: `Network`. When methods return a value of this class as a return value, the value in the attribute map will be an identifier for the resource type: `Network`. If None, the server will choose a network mapping.
+    /// Specification of the target network to use for sections of type ovf:NetworkSection in the OVF descriptor. The key in the map is the section identifier of the ovf:NetworkSection section in the OVF descriptor and the value is the target network to be used for deployment.
+    ///
+    /// If None, the server will choose a network mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_mappings: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
-    /// Specification of the target subnet to use for sections of type ovf:NetworkSection in the OVF descriptor. The key in the map is the section identifier of the ovf:NetworkSection section in the OVF descriptor and the value is the target subnet to be used for deployment, i.e. the identifier of subnet folder in vCenter. If set, this will take precedence over the attribute `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.network_mappings`. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the value in the attribute map must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the value in the attribute map will be an identifier for the resource type: `Folder`. If None, attribute networkMappings will be used.
+    /// Specification of the target subnet to use for sections of type ovf:NetworkSection in the OVF descriptor. The key in the map is the section identifier of the ovf:NetworkSection section in the OVF descriptor and the value is the target subnet to be used for deployment, i.e. the identifier of subnet folder in vCenter. If set, this will take precedence over the attribute `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.network_mappings`. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, attribute networkMappings will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_mappings: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
     /// Specification of the target storage to use for sections of type vmw:StorageGroupSection in the OVF descriptor. The key in the map is the section identifier of the ovf:StorageGroupSection section in the OVF descriptor and the value is the target storage specification to be used for deployment. See `com.vmware.vcenter.ovf.library_item.storage_group_mapping`. If None, the server will choose a storage mapping.
@@ -139,7 +155,9 @@ pub struct ResourcePoolDeploymentSpec {
     /// Default storage provisioning type to use for all sections of type vmw:StorageSection in the OVF descriptor. If None, the server will choose the provisioning type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_provisioning: Option<crate::vcenter::ovf::DiskProvisioningType>,
-    /// Default storage profile to use for all sections of type vmw:StorageSection in the OVF descriptor. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `StorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `StorageProfile`. If None, the server will choose the default profile.
+    /// Default storage profile to use for all sections of type vmw:StorageSection in the OVF descriptor.
+    ///
+    /// If None, the server will choose the default profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_profile_id: Option<String>,
     /// The locale to use for parsing the OVF descriptor. If None, the server locale will be used.
@@ -160,7 +178,9 @@ pub struct ResourcePoolDeploymentSpec {
     /// When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vcenter.ovf.ovf_params`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vcenter.ovf.ovf_params`. If None, the server will choose default settings for all parameters necessary for the `deploy` method. See `com.vmware.vcenter.ovf.library_item.deploy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_parameters: Option<Vec<serde_json::Value>>,
-    /// Default datastore to use for all sections of type vmw:StorageSection in the OVF descriptor. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Datastore`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Datastore`. If None, the server will choose the default datastore.
+    /// Default datastore to use for all sections of type vmw:StorageSection in the OVF descriptor.
+    ///
+    /// If None, the server will choose the default datastore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_datastore_id: Option<String>,
     /// The `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.vm_config_spec` is used for virtual machine configuration settings including hardware specifications to use in place of the OVF descriptor. If set, the OVF descriptor acts as a disk descriptor.
@@ -195,12 +215,12 @@ pub struct ResultInfo {
 pub struct StorageGroupMapping {
     /// Type of storage deployment target to use for the vmw:StorageGroupSection section. The specified value must be `com.vmware.vcenter.ovf.library_item.storage_group_mapping.type.DATASTORE` or `com.vmware.vcenter.ovf.library_item.storage_group_mapping.type.STORAGE_PROFILE`.
     pub r#type: storage_group_mapping::Type,
-    /// Target datastore to be used for the storage group. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Datastore`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Datastore`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.ovf.library_item.storage_group_mapping.type.DATASTORE`.
+    /// Target datastore to be used for the storage group.
     ///
     /// Only relevant when `type` is `DATASTORE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datastore_id: Option<String>,
-    /// Target storage profile to be used for the storage group. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `StorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `StorageProfile`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.ovf.library_item.storage_group_mapping.type.STORAGE_PROFILE`.
+    /// Target storage profile to be used for the storage group.
     ///
     /// Only relevant when `type` is `STORAGE_PROFILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -217,7 +237,7 @@ pub struct StorageGroupMapping {
 pub struct VmConfigSpec {
     /// The `com.vmware.vcenter.ovf.library_item.vm_config_spec.provider` selects a provider from the list of available providers. This attribute was added in vSphere API 8.0.2.0.
     pub provider: VmConfigSpecProvider,
-    /// The `com.vmware.vcenter.ovf.library_item.vm_config_spec.xml` is a conditional configuration made available upon selecting the `com.vmware.vcenter.ovf.library_item.vm_config_spec_provider.XML`. It is used to pass in a vim.vm.ConfigSpec for a virtual machine that has been serialized to XML and base64 encoded. This attribute was added in vSphere API 8.0.2.0. This attribute is optional and it is only relevant when the value of `provider` is `com.vmware.vcenter.ovf.library_item.vm_config_spec_provider.XML`.
+    /// The `com.vmware.vcenter.ovf.library_item.vm_config_spec.xml` is a conditional configuration made available upon selecting the `com.vmware.vcenter.ovf.library_item.vm_config_spec_provider.XML`. It is used to pass in a vim.vm.ConfigSpec for a virtual machine that has been serialized to XML and base64 encoded. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Only relevant when `provider` is `XML`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,7 @@
 
 //! Types of the [`About`](crate::vcenter::phm::About) service
 //! (`com.vmware.vcenter.phm.about`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

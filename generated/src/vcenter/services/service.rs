@@ -2,7 +2,7 @@
 
 //! Types of the [`Service`](crate::vcenter::services::Service) service
 //! (`com.vmware.vcenter.services.service`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -39,12 +39,12 @@ pub struct Info {
     pub startup_type: StartupType,
     /// Running State. This attribute was added in vSphere API 6.7.
     pub state: State,
-    /// Health of service. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `state` is `com.vmware.vcenter.services.service.state.STARTED`.
+    /// Health of service. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `state` is `STARTED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<Health>,
-    /// Localizable messages associated with the health of the service This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `state` is `com.vmware.vcenter.services.service.state.STARTED`.
+    /// Localizable messages associated with the health of the service This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `state` is `STARTED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Policies`](crate::vcenter::storage::Policies) service
 //! (`com.vmware.vcenter.storage.policies`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -14,7 +14,8 @@ pub mod vm;
 /// The `VM` class provides methods managing the storage policy association for a virtual machine and its virtual disks. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`vm`]; service id `com.vmware.vcenter.storage.policies.VM`.
+/// own types are in [`mod@vm`]; service id
+/// `com.vmware.vcenter.storage.policies.VM`.
 #[derive(Debug, Clone)]
 pub struct Vm {
     client: vsphere_vapi_runtime::Client,
@@ -40,7 +41,7 @@ impl Vm {
     ///
     /// # Returns
     ///
-    /// Information about the virtual machines and/or their virtual disks that are associated with the given storage policy. The key in the return value map will be an identifier for the resource type: `VirtualMachine`.
+    /// Information about the virtual machines and/or their virtual disks that are associated with the given storage policy.
     ///
     /// # HTTP
     ///
@@ -70,7 +71,7 @@ impl Vm {
 /// The Compliance class provides methods related to all the associated entities of given compliance statuses. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`compliance`]; service id
+/// own types are in [`mod@compliance`]; service id
 /// `com.vmware.vcenter.storage.policies.compliance`.
 #[derive(Debug, Clone)]
 pub struct Compliance {
@@ -136,7 +137,7 @@ pub struct CompatibilityInfo {
 /// The `Policies.CompatibleDatastoreInfo` class contains compatible datastore's information. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompatibleDatastoreInfo {
-    /// Identifier of the datastore. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Datastore`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Datastore`.
+    /// Identifier of the datastore. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `Datastore` resource.
     pub datastore: String,
@@ -145,7 +146,9 @@ pub struct CompatibleDatastoreInfo {
 /// The `Policies.FilterSpec` class contains attributes used to filter the results when listing the storage policies (see `com.vmware.vcenter.storage.policies.list`) This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers of storage policies that can match the filter. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.StoragePolicy`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.StoragePolicy`. If None or empty, storage policies with any identifiers match the filter.
+    /// Identifiers of storage policies that can match the filter. This attribute was added in vSphere API 6.7.
+    ///
+    /// If None or empty, storage policies with any identifiers match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<String>>,
 }
@@ -153,7 +156,7 @@ pub struct FilterSpec {
 /// The `Policies.Summary` class contains commonly used information about a storage policy. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the storage policy. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`.
+    /// Identifier of the storage policy. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vcenter.StoragePolicy` resource.
     pub policy: String,

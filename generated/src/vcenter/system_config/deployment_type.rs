@@ -2,7 +2,7 @@
 
 //! Types of the [`DeploymentType`](crate::vcenter::system_config::DeploymentType)
 //! service (`com.vmware.vcenter.system_config.deployment_type`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

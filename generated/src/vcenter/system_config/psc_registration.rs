@@ -2,7 +2,7 @@
 
 //! Types of the [`PscRegistration`](crate::vcenter::system_config::PscRegistration)
 //! service (`com.vmware.vcenter.system_config.psc_registration`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

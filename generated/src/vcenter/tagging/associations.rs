@@ -2,14 +2,16 @@
 
 //! Types of the [`Associations`](crate::vcenter::tagging::Associations) service
 //! (`com.vmware.vcenter.tagging.associations`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Associations.IterationSpec` class contains attributes used to break results into pages when listing tags associated to objects see `com.vmware.vcenter.tagging.associations.list`). This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
-    /// Marker is an opaque token that allows the caller to request the next page of tag associations. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.tagging.associations.Marker`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.tagging.associations.Marker`. If None or empty, first page of tag associations will be returned.
+    /// Marker is an opaque token that allows the caller to request the next page of tag associations. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None or empty, first page of tag associations will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
 }
@@ -43,7 +45,9 @@ pub struct ListResult {
     /// List of tag associations. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub associations: Vec<Summary>,
-    /// Marker is an opaque data structure that allows the caller to request the next page of tag associations. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.tagging.associations.Marker`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.tagging.associations.Marker`. If None or empty, there are no more tag associations to request.
+    /// Marker is an opaque data structure that allows the caller to request the next page of tag associations. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None or empty, there are no more tag associations to request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// The last status for the iterator that indicates whether any more results can be expected if the caller continues to make requests for more data using the iterator. This attribute was added in vSphere API 7.0.0.0.
@@ -72,7 +76,7 @@ vsphere_vapi_runtime::vapi_enum! {
 pub struct ResultItem {
     /// The type of operation that is performed on the tag. This attribute was added in vSphere API 9.1.0.0.
     pub operation: Operation,
-    /// The identifier of the tag involved in the operation. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.tagging.Tag`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.tagging.Tag`.
+    /// The identifier of the tag involved in the operation. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
     pub tag: String,
@@ -83,7 +87,7 @@ pub struct ResultItem {
 /// The `Associations.Summary` describes a tag association. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of a tag. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.tagging.Tag`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.tagging.Tag`.
+    /// The identifier of a tag. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
     pub tag: String,
@@ -107,7 +111,9 @@ pub struct TagCategoryNameInfo {
 pub struct TagSpec {
     /// The desired operation that will be applied to the resource. This attribute was added in vSphere API 9.1.0.0.
     pub operation: Operation,
-    /// This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.tagging.Tag`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.tagging.Tag`. Tag identifier involved.
+    /// This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// Tag identifier involved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
     /// This attribute was added in vSphere API 9.1.0.0. Tag by name and category involved.

@@ -2,7 +2,7 @@
 
 //! Types of the [`Categories`](crate::vcenter::tagging::Categories) service
 //! (`com.vmware.vcenter.tagging.categories`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -47,7 +47,7 @@ pub struct IterationSpec {
 /// The `Categories.ListItem` class contains the category identifier and further information about the category. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The identifier of the category. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.tagging.Category`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.tagging.Category`.
+    /// The identifier of the category. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
     pub category_id: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Tags`](crate::vcenter::tagging::Tags) service
 //! (`com.vmware.vcenter.tagging.tags`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -19,7 +19,7 @@ pub struct FilterSpec {
 pub struct Info {
     /// The name of the tag. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
-    /// Category Id This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.tagging.Category`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.tagging.Category`.
+    /// Category Id This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
     pub category: String,
@@ -44,7 +44,7 @@ pub struct IterationSpec {
 /// The `Tags.ListItem` class contains the tag identifier and further information about the tag. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The identifier of the tag. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.tagging.Tag`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.tagging.Tag`.
+    /// The identifier of the tag. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
     pub tag: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`TokenExchange`](crate::vcenter::tokenservice::TokenExchange)
 //! service (`com.vmware.vcenter.tokenservice.token_exchange`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

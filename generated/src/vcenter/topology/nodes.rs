@@ -2,7 +2,7 @@
 
 //! Types of the [`Nodes`](crate::vcenter::topology::Nodes) service
 //! (`com.vmware.vcenter.topology.nodes`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -44,12 +44,12 @@ pub struct Info {
     pub domain: String,
     /// Appliance type of the node. This attribute was added in vSphere API 6.7.2.
     pub r#type: ApplianceType,
-    /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.VCenter.name`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.VCenter.name`. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vcenter.topology.nodes.appliance_type.VCSA_EMBEDDED` or `com.vmware.vcenter.topology.nodes.appliance_type.PSC_EXTERNAL`.
+    /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
     ///
     /// Only relevant when `type` is `VCSA_EMBEDDED` or `PSC_EXTERNAL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_partners: Option<Vec<String>>,
-    /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.VCenter.name`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.VCenter.name`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.topology.nodes.appliance_type.VCSA_EXTERNAL`.
+    /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node. This attribute was added in vSphere API 6.7.2.
     ///
     /// Only relevant when `type` is `VCSA_EXTERNAL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,18 +63,18 @@ pub struct Info {
 /// `VCSA_EXTERNAL` (`client_affinity`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.VCenter.name`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.VCenter.name`.
+    /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
     pub node: String,
     /// Appliance type of the node. This attribute was added in vSphere API 6.7.2.
     pub r#type: ApplianceType,
-    /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.VCenter.name`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.VCenter.name`. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vcenter.topology.nodes.appliance_type.VCSA_EMBEDDED` or `com.vmware.vcenter.topology.nodes.appliance_type.PSC_EXTERNAL`.
+    /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
     ///
     /// Only relevant when `type` is `VCSA_EMBEDDED` or `PSC_EXTERNAL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_partners: Option<Vec<String>>,
-    /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.VCenter.name`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.VCenter.name`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.topology.nodes.appliance_type.VCSA_EXTERNAL`.
+    /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node. This attribute was added in vSphere API 6.7.2.
     ///
     /// Only relevant when `type` is `VCSA_EXTERNAL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

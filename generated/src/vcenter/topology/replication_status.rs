@@ -2,14 +2,16 @@
 
 //! Types of the [`ReplicationStatus`](crate::vcenter::topology::ReplicationStatus)
 //! service (`com.vmware.vcenter.topology.replication_status`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `ReplicationStatus.FilterSpec` class contains attribute used to filter the results when listing replication status for the vCenter and Platform Services Controller nodes (see `com.vmware.vcenter.topology.replication_status.list`) of type VCSA_EMBEDDED/PSC_EXTERNAL (see `com.vmware.vcenter.topology.nodes.info.type`). This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifier that a vCenter and Platform Services Controller node must have to match the filter. (see `com.vmware.vcenter.topology.replication_status.summary.node`). This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.VCenter.name`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.VCenter.name`. If None or empty, all vCenter and Platform Services Controller nodes of type VCSA_EMBEDDED/PSC_EXTERNAL match the filter.
+    /// Identifier that a vCenter and Platform Services Controller node must have to match the filter. (see `com.vmware.vcenter.topology.replication_status.summary.node`). This attribute was added in vSphere API 6.7.2.
+    ///
+    /// If None or empty, all vCenter and Platform Services Controller nodes of type VCSA_EMBEDDED/PSC_EXTERNAL match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<String>>,
 }
@@ -17,11 +19,11 @@ pub struct FilterSpec {
 /// The `ReplicationStatus.Summary` class contains replication information of partner vCenter or Platform Services Controller node of type VCSA_EMBEDDED/PSC_EXTERNAL (see `com.vmware.vcenter.topology.nodes.info.type`). This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.VCenter.name`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.VCenter.name`.
+    /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
     pub node: String,
-    /// Identifier for the vCenter or Platform Services Controller replication partner. Identifier can be either IP address or DNS resolvable name of the replication partner. This attribute was added in vSphere API 6.7.2. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.VCenter.name`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.VCenter.name`.
+    /// Identifier for the vCenter or Platform Services Controller replication partner. Identifier can be either IP address or DNS resolvable name of the replication partner. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
     pub replication_partner: String,

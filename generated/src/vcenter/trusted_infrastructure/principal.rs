@@ -2,7 +2,7 @@
 
 //! Types of the [`Principal`](crate::vcenter::trusted_infrastructure::Principal)
 //! service (`com.vmware.vcenter.trusted_infrastructure.principal`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

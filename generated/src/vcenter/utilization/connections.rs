@@ -2,14 +2,16 @@
 
 //! Types of the [`Connections`](crate::vcenter::utilization::Connections) service
 //! (`com.vmware.vcenter.utilization.connections`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Connections.FilterSpec` class defines a filter for listing server connections information. The result will contain elements which meet all criteria at the same time. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// List of services to be included in the result. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.services.Service`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.services.Service`. if None or empty, the result will not be filtered by service.
+    /// List of services to be included in the result. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// if None or empty, the result will not be filtered by service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
     /// List of port numbers to be included in the result. This attribute was added in vSphere API 9.1.0.0. if None or empty, the result will not be filtered by port.
@@ -60,7 +62,7 @@ pub struct PortInfo {
 /// The `Connections.ServerInfo` class defines the utilization of listening ports for a server process. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerInfo {
-    /// The name of the service which hosts the server. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.services.Service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.services.Service`.
+    /// The name of the service which hosts the server. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
     pub service: String,

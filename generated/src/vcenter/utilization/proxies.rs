@@ -2,7 +2,7 @@
 
 //! Types of the [`Proxies`](crate::vcenter::utilization::Proxies) service
 //! (`com.vmware.vcenter.utilization.proxies`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -18,7 +18,9 @@ pub struct BackpressureInfo {
 /// The `Proxies.FilterSpec` class defines a filter for listing proxy information. The result will contain elements which meet all criteria at the same time. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// List of services to be included in the final result. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.services.Service`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.services.Service`. if None or empty, the result will not be filtered by service.
+    /// List of services to be included in the final result. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// if None or empty, the result will not be filtered by service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
 }
@@ -46,7 +48,7 @@ pub struct PeerInfo {
 /// The `Proxies.ProxyInfo` class describes an HTTP proxy which handles traffic in vCenter. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProxyInfo {
-    /// The vCenter service which proxies HTTP requests. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.services.Service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.services.Service`.
+    /// The vCenter service which proxies HTTP requests. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
     pub service: String,

@@ -2,17 +2,17 @@
 
 //! Types of the [`Operations`](crate::vcenter::vcha::Operations) service
 //! (`com.vmware.vcenter.vcha.operations`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Operations.Info` class contains information about which the VCHA operations cannot be invoked in the current state of the system and the list of currently active VCHA operations. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifiers of the operations that are current disabled. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, `Operations.CLUSTER_UNDEPLOY_OP` and `Operations.CLUSTER_GET_OP`. This attribute was added in vSphere API 6.7.1. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vapi.operation`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vapi.operation`.
+    /// Identifiers of the operations that are current disabled. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, `Operations.CLUSTER_UNDEPLOY_OP` and `Operations.CLUSTER_GET_OP`. This attribute was added in vSphere API 6.7.1.
     #[serde(default)]
     pub disabled: Vec<String>,
-    /// Identifiers of the operations that are currently running. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, and `Operations.CLUSTER_UNDEPLOY_OP`. This attribute was added in vSphere API 6.7.1. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vapi.operation`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vapi.operation`.
+    /// Identifiers of the operations that are currently running. These operation strings are one of `Operations.CLUSTER_DEPLOY_OP`, `Operations.CLUSTER_FAILOVER_OP`, `Operations.PASSIVE_REDEPLOY_OP`, `Operations.WITNESS_REDEPLOY_OP`, `Operations.MODE_SET_OP`, and `Operations.CLUSTER_UNDEPLOY_OP`. This attribute was added in vSphere API 6.7.1.
     #[serde(default)]
     pub active: Vec<String>,
 }

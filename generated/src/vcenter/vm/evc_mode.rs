@@ -2,7 +2,7 @@
 
 //! Types of the [`EvcMode`](crate::vcenter::vm::EvcMode) service
 //! (`com.vmware.vcenter.vm.evc_mode`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

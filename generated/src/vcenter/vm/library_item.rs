@@ -2,14 +2,14 @@
 
 //! Types of the [`LibraryItem`](crate::vcenter::vm::LibraryItem) service
 //! (`com.vmware.vcenter.vm.library_item`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `LibraryItem.CheckOutInfo` class contains information about a virtual machine checked out of a content library item. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckOutInfo {
-    /// Identifier of the library item that the virtual machine is checked out from. This attribute was added in vSphere API 6.9.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.Item`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.Item`.
+    /// Identifier of the library item that the virtual machine is checked out from. This attribute was added in vSphere API 6.9.1.
     ///
     /// Identifier of a `com.vmware.content.library.Item` resource.
     pub library_item: String,

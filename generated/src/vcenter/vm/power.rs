@@ -2,7 +2,7 @@
 
 //! Types of the [`Power`](crate::vcenter::vm::Power) service
 //! (`com.vmware.vcenter.vm.power`) and the wire descriptions of its operations
-//! ([`ops`]).
+//! ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -14,7 +14,7 @@
 pub struct Info {
     /// Power state of the virtual machine.
     pub state: State,
-    /// Flag indicating whether the virtual machine was powered off cleanly. This attribute may be used to detect that the virtual machine crashed unexpectedly and should be restarted. This attribute is optional and it is only relevant when the value of `state` is `com.vmware.vcenter.vm.power.state.POWERED_OFF`.
+    /// Flag indicating whether the virtual machine was powered off cleanly. This attribute may be used to detect that the virtual machine crashed unexpectedly and should be restarted.
     ///
     /// Only relevant when `state` is `POWERED_OFF`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

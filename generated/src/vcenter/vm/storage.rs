@@ -9,7 +9,8 @@ pub mod policy;
 /// The `Policy` class provides methods to configure the storage policies associated with the virtual machine home and/or its virtual disks. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`policy`]; service id `com.vmware.vcenter.vm.storage.policy`.
+/// own types are in [`mod@policy`]; service id
+/// `com.vmware.vcenter.vm.storage.policy`.
 #[derive(Debug, Clone)]
 pub struct Policy {
     client: vsphere_vapi_runtime::Client,

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`LogCollection`](crate::appliance::logging::liagent::LogCollection) service
 //! (`com.vmware.appliance.logging.liagent.log_collection`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

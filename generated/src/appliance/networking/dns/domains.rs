@@ -2,7 +2,7 @@
 
 //! Types of the [`Domains`](crate::appliance::networking::dns::Domains) service
 //! (`com.vmware.appliance.networking.dns.domains`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

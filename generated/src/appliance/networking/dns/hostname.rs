@@ -2,7 +2,7 @@
 
 //! Types of the [`Hostname`](crate::appliance::networking::dns::Hostname) service
 //! (`com.vmware.appliance.networking.dns.hostname`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Servers`](crate::appliance::networking::dns::Servers) service
 //! (`com.vmware.appliance.networking.dns.servers`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Inbound`](crate::appliance::networking::firewall::Inbound)
 //! service (`com.vmware.appliance.networking.firewall.inbound`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Ipv4`](crate::appliance::networking::interfaces::Ipv4) service
 //! (`com.vmware.appliance.networking.interfaces.ipv4`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -13,12 +13,12 @@
 pub struct Config {
     /// The Address assignment mode. This attribute was added in vSphere API 6.7.
     pub mode: Mode,
-    /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `mode` is `com.vmware.appliance.networking.interfaces.ipv4.mode.STATIC`.
+    /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `mode` is `STATIC`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `mode` is `com.vmware.appliance.networking.interfaces.ipv4.mode.STATIC`.
+    /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `mode` is `STATIC`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,17 +38,17 @@ pub struct Info {
     pub configurable: bool,
     /// The Address assignment mode. This attribute was added in vSphere API 6.7.
     pub mode: Mode,
-    /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `mode` is one of `com.vmware.appliance.networking.interfaces.ipv4.mode.STATIC` or `com.vmware.appliance.networking.interfaces.ipv4.mode.DHCP`.
+    /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `mode` is `STATIC` or `DHCP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `mode` is one of `com.vmware.appliance.networking.interfaces.ipv4.mode.STATIC` or `com.vmware.appliance.networking.interfaces.ipv4.mode.DHCP`.
+    /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `mode` is `STATIC` or `DHCP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<i64>,
-    /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `mode` is one of `com.vmware.appliance.networking.interfaces.ipv4.mode.STATIC` or `com.vmware.appliance.networking.interfaces.ipv4.mode.DHCP`.
+    /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `mode` is `STATIC` or `DHCP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,7 @@
 
 //! Types of the [`Ipv6`](crate::appliance::networking::interfaces::Ipv6) service
 //! (`com.vmware.appliance.networking.interfaces.ipv6`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Job`](crate::appliance::recovery::backup::Job) service
 //! (`com.vmware.appliance.recovery.backup.job`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -13,7 +13,7 @@ pub mod details;
 /// The `Details` class provides methods to get the details about backup jobs. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`details`]; service id
+/// own types are in [`mod@details`]; service id
 /// `com.vmware.appliance.recovery.backup.job.details`.
 #[derive(Debug, Clone)]
 pub struct Details {
@@ -40,7 +40,7 @@ impl Details {
     ///
     /// # Returns
     ///
-    /// Map of backup job identifier to Info Structure. The key in the return value map will be an identifier for the resource type: `com.vmware.appliance.recovery.backup.job`.
+    /// Map of backup job identifier to Info Structure.
     ///
     /// # HTTP
     ///

@@ -2,7 +2,7 @@
 
 //! Types of the [`Parts`](crate::appliance::recovery::backup::Parts) service
 //! (`com.vmware.appliance.recovery.backup.parts`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -21,7 +21,7 @@ pub struct LocalizableMessage {
 /// `Parts.Part` class Structure representing backup restore part
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Part {
-    /// part ID When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.recovery.backup.parts`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.recovery.backup.parts`.
+    /// part ID
     ///
     /// Identifier of a `com.vmware.appliance.recovery.backup.parts` resource.
     pub id: String,

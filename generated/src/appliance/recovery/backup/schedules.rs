@@ -2,7 +2,7 @@
 
 //! Types of the [`Schedules`](crate::appliance::recovery::backup::Schedules)
 //! service (`com.vmware.appliance.recovery.backup.schedules`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

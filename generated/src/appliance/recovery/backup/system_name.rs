@@ -4,7 +4,7 @@
 //!
 //! Types of the [`SystemName`](crate::appliance::recovery::backup::SystemName)
 //! service (`com.vmware.appliance.recovery.backup.system_name`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -13,7 +13,7 @@ pub mod archive;
 /// The `Archive` class provides methods to get the backup information. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`archive`]; service id
+/// own types are in [`mod@archive`]; service id
 /// `com.vmware.appliance.recovery.backup.system_name.archive`.
 #[derive(Debug, Clone)]
 pub struct Archive {

@@ -2,7 +2,7 @@
 
 //! Types of the [`Job`](crate::appliance::recovery::reconciliation::Job) service
 //! (`com.vmware.appliance.recovery.reconciliation.job`) and the wire descriptions
-//! of its operations ([`ops`]).
+//! of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -29,13 +29,15 @@ pub struct CreateSpec {
 pub struct Info {
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::std_::LocalizableMessage,
-    /// Name of the service containing the operation. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.recovery.reconciliation.job`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.recovery.reconciliation.job`.
+    /// Name of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.recovery.reconciliation.job` resource.
     pub service: String,
     /// Name of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub operation: String,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.recovery.reconciliation.job`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.recovery.reconciliation.job`. This attribute will be None if the task has no parent.
+    /// Parent of the current task. This attribute was added in vSphere API 6.7.
+    ///
+    /// This attribute will be None if the task has no parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target resource the operation modifies. This attribute was added in vSphere API 6.7. This attribute will be None if the task has multiple targets or no target.
@@ -51,12 +53,12 @@ pub struct Info {
     /// Only relevant when `status` is `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.appliance.recovery.reconciliation.job.status.RUNNING`, `com.vmware.appliance.recovery.reconciliation.job.status.SUCCEEDED`, or `com.vmware.appliance.recovery.reconciliation.job.status.FAILED`.
+    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `FAILED`, `RUNNING` or `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.appliance.recovery.reconciliation.job.status.SUCCEEDED` or `com.vmware.appliance.recovery.reconciliation.job.status.FAILED`.
+    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `FAILED` or `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

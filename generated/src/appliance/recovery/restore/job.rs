@@ -2,7 +2,7 @@
 
 //! Types of the [`Job`](crate::appliance::recovery::restore::Job) service
 //! (`com.vmware.appliance.recovery.restore.job`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

@@ -2,14 +2,14 @@
 
 //! Types of the [`Options`](crate::appliance::system::crypto_hash::Options) service
 //! (`com.vmware.appliance.system.crypto_hash.options`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
 /// `Options.Info` class Structure representing hash mode and supported hash algorithms This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Hash mode representing state of global hash switch This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.system.crypto_hash`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.system.crypto_hash`.
+    /// Hash mode representing state of global hash switch This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.appliance.system.crypto_hash` resource.
     pub hash_mode: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`GlobalFips`](crate::appliance::system::security::GlobalFips)
 //! service (`com.vmware.appliance.system.security.global_fips`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

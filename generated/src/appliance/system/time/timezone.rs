@@ -2,7 +2,7 @@
 
 //! Types of the [`Timezone`](crate::appliance::system::time::Timezone) service
 //! (`com.vmware.appliance.system.time.timezone`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

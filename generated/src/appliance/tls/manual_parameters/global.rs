@@ -2,7 +2,7 @@
 
 //! Types of the [`Global`](crate::appliance::tls::manual_parameters::Global)
 //! service (`com.vmware.appliance.tls.manual_parameters.global`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 

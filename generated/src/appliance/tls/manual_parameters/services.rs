@@ -2,7 +2,7 @@
 
 //! Types of the [`Services`](crate::appliance::tls::manual_parameters::Services)
 //! service (`com.vmware.appliance.tls.manual_parameters.services`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -26,7 +26,7 @@ pub struct Info {
 /// The `Services.ListItem` class contains the information about the service. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// Defines the TLS integrated service. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.tls.manual_parameters.services`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.tls.manual_parameters.services`.
+    /// Defines the TLS integrated service. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.appliance.tls.manual_parameters.services` resource.
     pub service: String,

@@ -2,14 +2,14 @@
 
 //! Types of the [`Global`](crate::appliance::tls::profiles::Global) service
 //! (`com.vmware.appliance.tls.profiles.global`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
 /// The `Global.Info` class contains the information about the profile name. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.tls.profiles`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.tls.profiles`.
+    /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.appliance.tls.profiles` resource.
     pub profile: String,
@@ -18,7 +18,7 @@ pub struct Info {
 /// The `Global.SetSpec` class contains the information about the profile name. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.tls.profiles`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.tls.profiles`.
+    /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.appliance.tls.profiles` resource.
     pub profile: String,

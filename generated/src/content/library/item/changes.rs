@@ -2,7 +2,7 @@
 
 //! Types of the [`Changes`](crate::content::library::item::Changes) service
 //! (`com.vmware.content.library.item.changes`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 
@@ -22,7 +22,7 @@ pub struct Info {
 /// The `Changes.Summary` class contains commonly used information about a library item change. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The version of the library item. This attribute was added in vSphere API 6.9.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.item.Version`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.item.Version`.
+    /// The version of the library item. This attribute was added in vSphere API 6.9.1.
     ///
     /// Identifier of a `com.vmware.content.library.item.Version` resource.
     pub version: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`DownloadSession`](crate::content::library::item::DownloadSession)
 //! service (`com.vmware.content.library.item.download_session`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 

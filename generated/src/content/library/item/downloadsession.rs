@@ -15,7 +15,7 @@ pub mod file;
 /// See `com.vmware.content.library.item.download_session`.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`file`]; service id
+/// own types are in [`mod@file`]; service id
 /// `com.vmware.content.library.item.downloadsession.file`.
 #[derive(Debug, Clone)]
 pub struct File {

@@ -2,7 +2,7 @@
 
 //! Types of the [`File`](crate::content::library::item::File) service
 //! (`com.vmware.content.library.item.file`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Storage`](crate::content::library::item::Storage) service
 //! (`com.vmware.content.library.item.storage`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`UpdateSession`](crate::content::library::item::UpdateSession)
 //! service (`com.vmware.content.library.item.update_session`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 

@@ -20,7 +20,7 @@ pub mod preview_info;
 /// The above changes are not applied or visible until the session is completed. See `com.vmware.content.library.item.update_session`.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`file`]; service id
+/// own types are in [`mod@file`]; service id
 /// `com.vmware.content.library.item.updatesession.file`.
 #[derive(Debug, Clone)]
 pub struct File {
@@ -246,7 +246,7 @@ pub struct PreviewInfo {
     /// Only relevant when `state` is `AVAILABLE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_info: Option<CertificateInfo>,
-    /// The list of warnings raised for this update session. Any warning which is not ignored by the client will, by default, fail the update session during session complete operation. This attribute was added in vSphere API 6.8. This attribute is optional and it is only relevant when the value of `state` is `com.vmware.content.library.item.updatesession.preview_info.state.AVAILABLE`.
+    /// The list of warnings raised for this update session. Any warning which is not ignored by the client will, by default, fail the update session during session complete operation. This attribute was added in vSphere API 6.8.
     ///
     /// Only relevant when `state` is `AVAILABLE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

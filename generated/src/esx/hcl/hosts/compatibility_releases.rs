@@ -3,7 +3,7 @@
 //! Types of the
 //! [`CompatibilityReleases`](crate::esx::hcl::hosts::CompatibilityReleases) service
 //! (`com.vmware.esx.hcl.hosts.compatibility_releases`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`CompatibilityReport`](crate::esx::hcl::hosts::CompatibilityReport) service
 //! (`com.vmware.esx.hcl.hosts.compatibility_report`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -76,7 +76,9 @@ pub struct HclReport {
 pub struct Result {
     /// The hardware compatibility report.
     pub report: HclReport,
-    /// The identifier of the compatibility report. `com.vmware.esx.hcl.reports.get` provides location where a file based report based on the `CompatibilityReport.HclReport` can be downloaded using this identifier. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.hcl.resources.CompatibilityReport`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.hcl.resources.CompatibilityReport`. None in case of error reported in `com.vmware.esx.hcl.hosts.compatibility_report.hcl_report.notifications`.
+    /// The identifier of the compatibility report. `com.vmware.esx.hcl.reports.get` provides location where a file based report based on the `CompatibilityReport.HclReport` can be downloaded using this identifier.
+    ///
+    /// None in case of error reported in `com.vmware.esx.hcl.hosts.compatibility_report.hcl_report.notifications`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`InstalledComponents`](crate::esx::hosts::software::InstalledComponents)
 //! service (`com.vmware.esx.hosts.software.installed_components`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

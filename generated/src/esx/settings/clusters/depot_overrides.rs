@@ -2,7 +2,7 @@
 
 //! Types of the [`DepotOverrides`](crate::esx::settings::clusters::DepotOverrides)
 //! service (`com.vmware.esx.settings.clusters.depot_overrides`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`SyncSchedule`](crate::esx::settings::depots::SyncSchedule)
 //! service (`com.vmware.esx.settings.depots.sync_schedule`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -69,22 +69,22 @@ pub struct Schedule {
     /// Only relevant when `type` is `HOURLY`, `DAILY`, `WEEKLY` or `MONTHLY_BY_DAY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip: Option<i64>,
-    /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.esx.settings.depots.sync_schedule.recurrence.HOURLY`, `com.vmware.esx.settings.depots.sync_schedule.recurrence.DAILY`, `com.vmware.esx.settings.depots.sync_schedule.recurrence.WEEKLY`, or `com.vmware.esx.settings.depots.sync_schedule.recurrence.MONTHLY_BY_DAY`.
+    /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `type` is `HOURLY`, `DAILY`, `WEEKLY` or `MONTHLY_BY_DAY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minute: Option<i64>,
-    /// Hour at which schedule should be run. The value must be within the range 0 to 23. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.esx.settings.depots.sync_schedule.recurrence.DAILY`, `com.vmware.esx.settings.depots.sync_schedule.recurrence.WEEKLY`, or `com.vmware.esx.settings.depots.sync_schedule.recurrence.MONTHLY_BY_DAY`.
+    /// Hour at which schedule should be run. The value must be within the range 0 to 23. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `type` is `DAILY`, `WEEKLY` or `MONTHLY_BY_DAY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hour: Option<i64>,
-    /// Day at which schedule should be run. The value must be within the range 1 to 31. If the value exceeds the total number of days in the month, the schedule will run on the last day of the month. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.depots.sync_schedule.recurrence.MONTHLY_BY_DAY`.
+    /// Day at which schedule should be run. The value must be within the range 1 to 31. If the value exceeds the total number of days in the month, the schedule will run on the last day of the month. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `type` is `MONTHLY_BY_DAY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_month: Option<i64>,
-    /// Day of the week when schedule should be run This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.depots.sync_schedule.recurrence.WEEKLY`.
+    /// Day of the week when schedule should be run This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `type` is `WEEKLY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

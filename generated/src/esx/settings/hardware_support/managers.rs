@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Managers`](crate::esx::settings::hardware_support::Managers)
 //! service (`com.vmware.esx.settings.hardware_support.managers`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -13,7 +13,7 @@ pub mod packages;
 /// The `Packages` class provides methods to manage a host's Hardware Support Package (HSP) configuration. This class was added in vSphere API 7.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`packages`]; service id
+/// own types are in [`mod@packages`]; service id
 /// `com.vmware.esx.settings.hardware_support.managers.packages`.
 #[derive(Debug, Clone)]
 pub struct Packages {
@@ -73,7 +73,7 @@ impl Packages {
 /// The `Managers.HardwareSupportManagerInfo` class contains attributes that describe a particular 3rd party Hardware Support Manager (HSM) This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportManagerInfo {
-    /// Name of the Hardware Support Manager (HSM) (e.g. "Frobozz Hardware Support Manager") This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.setting.hardware_support.manager`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.setting.hardware_support.manager`.
+    /// Name of the Hardware Support Manager (HSM) (e.g. "Frobozz Hardware Support Manager") This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.setting.hardware_support.manager` resource.
     pub manager: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Configuration`](crate::esx::settings::hosts::Configuration)
 //! service (`com.vmware.esx.settings.hosts.configuration`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

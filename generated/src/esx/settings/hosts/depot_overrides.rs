@@ -2,7 +2,7 @@
 
 //! Types of the [`DepotOverrides`](crate::esx::settings::hosts::DepotOverrides)
 //! service (`com.vmware.esx.settings.hosts.depot_overrides`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

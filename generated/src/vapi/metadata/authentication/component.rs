@@ -2,7 +2,7 @@
 
 //! Types of the [`Component`](crate::vapi::metadata::authentication::Component)
 //! service (`com.vmware.vapi.metadata.authentication.component`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Package`](crate::vapi::metadata::authentication::Package) service
 //! (`com.vmware.vapi.metadata.authentication.package`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

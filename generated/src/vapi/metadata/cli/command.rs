@@ -2,7 +2,7 @@
 
 //! Types of the [`Command`](crate::vapi::metadata::cli::Command) service
 //! (`com.vmware.vapi.metadata.cli.command`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 
@@ -70,11 +70,11 @@ pub struct Info {
     pub identity: Identity,
     /// The text description displayed to the user in help output.
     pub description: String,
-    /// The service identifier that contains the operations for this CLI command. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.service`.
+    /// The service identifier that contains the operations for this CLI command.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
     pub service_id: String,
-    /// The operation identifier corresponding to this CLI command. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.operation`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.operation`.
+    /// The operation identifier corresponding to this CLI command.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
     pub operation_id: String,
@@ -119,7 +119,7 @@ pub struct OutputFieldInfo {
 /// The `Command.OutputInfo` class describes the names used by the CLI to display the attributes of a class element in the interface definition language as well as the order in which the attributes will be displayed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OutputInfo {
-    /// Name of the class. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.structure`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.structure`.
+    /// Name of the class.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
     pub structure_id: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Namespace`](crate::vapi::metadata::cli::Namespace) service
 //! (`com.vmware.vapi.metadata.cli.namespace`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Source`](crate::vapi::metadata::cli::Source) service
 //! (`com.vmware.vapi.metadata.cli.source`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 
@@ -18,14 +18,14 @@ pub struct CreateSpec {
     pub description: String,
     /// Type of the metadata source.
     pub r#type: crate::vapi::metadata::SourceType,
-    /// Absolute file path of the metamodel metadata file that has the metamodel information about one component element. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.FILE`.
+    /// Absolute file path of the metamodel metadata file that has the metamodel information about one component element.
     ///
     /// Only relevant when `type` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filepath: Option<String>,
     /// Connection information of the remote server. This should be of the format http(s)://IP:port/namespace.
     ///
-    /// The remote server should contain the classes in `com.vmware.vapi.metadata.metamodel` module. It could expose metamodel information of one or more components. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.REMOTE`.
+    /// The remote server should contain the classes in `com.vmware.vapi.metadata.metamodel` module. It could expose metamodel information of one or more components.
     ///
     /// Only relevant when `type` is `REMOTE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,14 +44,14 @@ pub struct Info {
     pub description: String,
     /// The type (FILE, REMOTE) of the metadata source.
     pub r#type: crate::vapi::metadata::SourceType,
-    /// Absolute file path of the CLI metadata file that has the CLI information about one component. The `filepath` is the path to the file in the server's filesystem. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.FILE`.
+    /// Absolute file path of the CLI metadata file that has the CLI information about one component. The `filepath` is the path to the file in the server's filesystem.
     ///
     /// Only relevant when `type` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filepath: Option<String>,
     /// Connection information for the remote server. This should be in the format http(s)://IP:port/namespace.
     ///
-    /// The remote server must contain the classes in the `com.vmware.vapi.metadata.cli` module. It must expose CLI information of one or more components. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.REMOTE`.
+    /// The remote server must contain the classes in the `com.vmware.vapi.metadata.cli` module. It must expose CLI information of one or more components.
     ///
     /// Only relevant when `type` is `REMOTE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

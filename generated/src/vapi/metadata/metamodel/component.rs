@@ -2,7 +2,7 @@
 
 //! Types of the [`Component`](crate::vapi::metadata::metamodel::Component) service
 //! (`com.vmware.vapi.metadata.metamodel.component`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Enumeration`](crate::vapi::metadata::metamodel::Enumeration)
 //! service (`com.vmware.vapi.metadata.metamodel.enumeration`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

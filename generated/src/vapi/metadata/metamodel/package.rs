@@ -2,7 +2,7 @@
 
 //! Types of the [`Package`](crate::vapi::metadata::metamodel::Package) service
 //! (`com.vmware.vapi.metadata.metamodel.package`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

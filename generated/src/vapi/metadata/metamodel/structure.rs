@@ -2,7 +2,7 @@
 
 //! Types of the [`Structure`](crate::vapi::metadata::metamodel::Structure) service
 //! (`com.vmware.vapi.metadata.metamodel.structure`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Component`](crate::vapi::metadata::routing::Component) service
 //! (`com.vmware.vapi.metadata.routing.component`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

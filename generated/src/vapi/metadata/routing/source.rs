@@ -2,7 +2,7 @@
 
 //! Types of the [`Source`](crate::vapi::metadata::routing::Source) service
 //! (`com.vmware.vapi.metadata.routing.source`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 
@@ -18,14 +18,14 @@ pub struct CreateSpec {
     pub description: String,
     /// Type of the metadata source.
     pub r#type: crate::vapi::metadata::SourceType,
-    /// Absolute file path of the metamodel metadata file that has the metamodel information about one component element. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.FILE`.
+    /// Absolute file path of the metamodel metadata file that has the metamodel information about one component element.
     ///
     /// Only relevant when `type` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filepath: Option<String>,
     /// Connection information of the remote server. This should be of the format http(s)://IP:port/namespace.
     ///
-    /// The remote server should contain the classes in `com.vmware.vapi.metadata.metamodel` module. It could expose metamodel information of one or more components. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.REMOTE`.
+    /// The remote server should contain the classes in `com.vmware.vapi.metadata.metamodel` module. It could expose metamodel information of one or more components.
     ///
     /// Only relevant when `type` is `REMOTE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,12 +44,12 @@ pub struct Info {
     pub description: String,
     /// Type of the metadata source.
     pub r#type: crate::vapi::metadata::SourceType,
-    /// Absolute file path of the file that has the metadata information. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.FILE`.
+    /// Absolute file path of the file that has the metadata information.
     ///
     /// Only relevant when `type` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filepath: Option<String>,
-    /// URI of the remote vAPI endpoint. This should be of the format http(s):IP:port/namespace. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vapi.metadata.source_type.REMOTE`.
+    /// URI of the remote vAPI endpoint. This should be of the format http(s):IP:port/namespace.
     ///
     /// Only relevant when `type` is `REMOTE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`ActivationManager`](crate::vapi::std_::activation::ActivationManager) service
 //! (`com.vmware.vapi.std.activation.activation_manager`) and the wire descriptions
-//! of its operations ([`ops`]).
+//! of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

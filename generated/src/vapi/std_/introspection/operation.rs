@@ -2,7 +2,7 @@
 
 //! Types of the [`Operation`](crate::vapi::std_::introspection::Operation) service
 //! (`com.vmware.vapi.std.introspection.operation`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 
@@ -19,17 +19,17 @@ pub mod data_definition;
 pub struct DataDefinition {
     /// Data type of the value.
     pub r#type: data_definition::DataType,
-    /// Contains the element definition for generic data types like List and Optional. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vapi.std.introspection.operation.data_definition.data_type.OPTIONAL` or `com.vmware.vapi.std.introspection.operation.data_definition.data_type.LIST`.
+    /// Contains the element definition for generic data types like List and Optional.
     ///
     /// Only relevant when `type` is `OPTIONAL` or `LIST`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element_definition: Option<Box<DataDefinition>>,
-    /// Fully qualified name of the structure. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vapi.std.introspection.operation.data_definition.data_type.STRUCTURE`, `com.vmware.vapi.std.introspection.operation.data_definition.data_type.STRUCTURE_REF`, or `com.vmware.vapi.std.introspection.operation.data_definition.data_type.ERROR`.
+    /// Fully qualified name of the structure.
     ///
     /// Only relevant when `type` is `STRUCTURE`, `STRUCTURE_REF` or `ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Fields of the structure type. The key of the map is the canonical name of the field and the value is the `com.vmware.vapi.std.introspection.operation.data_definition` for the field. The order of the structure fields defined in IDL is not maintained by the `com.vmware.vapi.std.introspection.operation` service. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vapi.std.introspection.operation.data_definition.data_type.STRUCTURE` or `com.vmware.vapi.std.introspection.operation.data_definition.data_type.ERROR`.
+    /// Fields of the structure type. The key of the map is the canonical name of the field and the value is the `com.vmware.vapi.std.introspection.operation.data_definition` for the field. The order of the structure fields defined in IDL is not maintained by the `com.vmware.vapi.std.introspection.operation` service.
     ///
     /// Only relevant when `type` is `STRUCTURE` or `ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

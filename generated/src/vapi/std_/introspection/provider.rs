@@ -2,7 +2,7 @@
 
 //! Types of the [`Provider`](crate::vapi::std_::introspection::Provider) service
 //! (`com.vmware.vapi.std.introspection.provider`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 
@@ -11,7 +11,7 @@
 /// Note: this class is restricted for VMware internal use only.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the provider When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.provider`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.provider`.
+    /// Identifier of the provider
     ///
     /// Identifier of a `com.vmware.vapi.provider` resource.
     pub id: String,

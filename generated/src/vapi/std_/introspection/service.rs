@@ -2,7 +2,7 @@
 
 //! Types of the [`Service`](crate::vapi::std_::introspection::Service) service
 //! (`com.vmware.vapi.std.introspection.service`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 
@@ -11,7 +11,7 @@
 /// Note: this class is restricted for VMware internal use only.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Set of identifiers of operations present in the service When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vapi.operation`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vapi.operation`.
+    /// Set of identifiers of operations present in the service
     #[serde(default)]
     pub operations: Vec<String>,
 }

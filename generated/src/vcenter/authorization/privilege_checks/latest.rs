@@ -2,7 +2,7 @@
 
 //! Types of the [`Latest`](crate::vcenter::authorization::privilege_checks::Latest)
 //! service (`com.vmware.vcenter.authorization.privilege_checks.latest`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

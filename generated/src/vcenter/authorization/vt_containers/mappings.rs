@@ -3,14 +3,14 @@
 //! Types of the
 //! [`Mappings`](crate::vcenter::authorization::vt_containers::Mappings) service
 //! (`com.vmware.vcenter.authorization.vt_containers.mappings`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Mappings.CreateSpec` class contains the information necessary for associating an object with a vTContainer instance. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the vTContainer instance. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.authorization.VtContainer`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.authorization.VtContainer`.
+    /// Identifier of the vTContainer instance. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.VtContainer` resource.
     pub vtcontainer: String,
@@ -21,7 +21,9 @@ pub struct CreateSpec {
 /// The `Mappings.FilterSpec` class contains attributes used to filter the items returned from a `com.vmware.vcenter.authorization.vt_containers.mappings.list` method. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// A set of vTContainers. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.authorization.VtContainer`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.authorization.VtContainer`. If None or empty, the result will not be filtered by vTContainer instance.
+    /// A set of vTContainers. This attribute was added in vSphere API 8.0.3.0.
+    ///
+    /// If None or empty, the result will not be filtered by vTContainer instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vtcontainers: Option<Vec<String>>,
     /// A set of object resource types. This attribute was added in vSphere API 8.0.3.0. If None or empty, the result will not be filtered by object resource type.
@@ -32,7 +34,7 @@ pub struct FilterSpec {
 /// The `Mappings.Info` class contains all of the information about a containerized object mapping. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the vTContainer instance. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.authorization.VtContainer`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.authorization.VtContainer`.
+    /// Identifier of the vTContainer instance. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.VtContainer` resource.
     pub vtcontainer: String,
@@ -54,7 +56,7 @@ pub struct IterationSpec {
 /// The `Mappings.ListItem` class contains all of the information about a containerized object mapping returned by the `com.vmware.vcenter.authorization.vt_containers.mappings.list` method. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// Identifier of the vTContainer mapping. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.authorization.vt_containers.Mapping`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.authorization.vt_containers.Mapping`.
+    /// Identifier of the vTContainer mapping. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.vt_containers.Mapping` resource.
     pub mapping: String,

@@ -4,7 +4,7 @@
 //! [`SigningCertificate`](crate::vcenter::certificate_management::vcenter::SigningCertificate)
 //! service
 //! (`com.vmware.vcenter.certificate_management.vcenter.signing_certificate`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Tls`](crate::vcenter::certificate_management::vcenter::Tls)
 //! service (`com.vmware.vcenter.certificate_management.vcenter.tls`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

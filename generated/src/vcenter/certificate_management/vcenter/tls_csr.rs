@@ -2,7 +2,7 @@
 
 //! Types of the [`TlsCsr`](crate::vcenter::certificate_management::vcenter::TlsCsr)
 //! service (`com.vmware.vcenter.certificate_management.vcenter.tls_csr`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -4,7 +4,7 @@
 //! [`TrustedRootChains`](crate::vcenter::certificate_management::vcenter::TrustedRootChains)
 //! service
 //! (`com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`VmcaRoot`](crate::vcenter::certificate_management::vcenter::VmcaRoot) service
 //! (`com.vmware.vcenter.certificate_management.vcenter.vmca_root`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

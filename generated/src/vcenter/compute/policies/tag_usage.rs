@@ -2,20 +2,26 @@
 
 //! Types of the [`TagUsage`](crate::vcenter::compute::policies::TagUsage) service
 //! (`com.vmware.vcenter.compute.policies.tag_usage`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `TagUsage.FilterSpec` class contains attributes used to filter the results when listing the tags used by policies as available in this vCenter server (see `com.vmware.vcenter.compute.policies.tag_usage.list`). If multiple attributes are specified, only the tags used by policies that match an element of each attribute match the filter. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers that compute policies must have to match the filter. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.compute.Policy`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.compute.Policy`. If None or empty, then tags used by any policy match this filter.
+    /// Identifiers that compute policies must have to match the filter. This attribute was added in vSphere API 7.0.3.0.
+    ///
+    /// If None or empty, then tags used by any policy match this filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<String>>,
-    /// Identifiers that tags must have to match the filter. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.cis.tagging.Tag`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.cis.tagging.Tag`. If None or empty, then tags with any tag identifier match this filter.
+    /// Identifiers that tags must have to match the filter. This attribute was added in vSphere API 7.0.3.0.
+    ///
+    /// If None or empty, then tags with any tag identifier match this filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// Identifiers that tag types must have to match the filter. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vapi.resource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vapi.resource`. If None or empty, then tags of any type match this filter.
+    /// Identifiers that tag types must have to match the filter. This attribute was added in vSphere API 7.0.3.0.
+    ///
+    /// If None or empty, then tags of any type match this filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_types: Option<Vec<String>>,
     /// Names that the policies must have to match the filter. This attribute was added in vSphere API 9.1.0.0. If None or empty, then policies of any name match this filter.
@@ -29,7 +35,7 @@ pub struct FilterSpec {
 /// The `TagUsage.Summary` class contains common information about a tag used by a policy. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the policy that uses the tag indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.tag`. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.compute.Policy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.compute.Policy`.
+    /// Identifier of the policy that uses the tag indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.tag`. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.Policy` resource.
     pub policy: String,
@@ -42,7 +48,7 @@ pub struct Summary {
     /// Capability of the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
-    /// Identifier of the tag type used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.resource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.resource`.
+    /// Identifier of the tag type used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vapi.resource` resource.
     pub tag_type: String,

@@ -2,14 +2,14 @@
 
 //! Types of the [`Hosts`](crate::vcenter::confidential_computing::sgx::Hosts)
 //! service (`com.vmware.vcenter.confidential_computing.sgx.hosts`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Hosts.RegisterSpec` class contains the data necessary to identify the host. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegisterSpec {
-    /// The host's identifier. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`.
+    /// The host's identifier. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `HostSystem` resource.
     pub host_id: String,

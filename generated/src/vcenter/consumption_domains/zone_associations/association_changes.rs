@@ -4,7 +4,7 @@
 //! [`AssociationChanges`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges)
 //! service
 //! (`com.vmware.vcenter.consumption_domains.zone_associations.association_changes`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -13,11 +13,11 @@
 pub struct Change {
     /// The type of the change. This attribute was added in vSphere API 9.1.0.0.
     pub r#type: Type,
-    /// The identifier of the cluster. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// The identifier of the cluster. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
-    /// The identifier of the zone. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`.
+    /// The identifier of the zone. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: String,
@@ -26,7 +26,9 @@ pub struct Change {
 /// The `AssociationChanges.FilterSpec` class contains attributes used to filter the results when querying changes of zone-cluster association, see `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list`. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// The zone-cluster association changes will be filtered such that each change that is returned will have a zone identifier from this set of specified zone identifiers. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. If None or empty, zone-cluster association changes will not be filtered based on zone identifiers. Changes with any zone identifier will match this filter.
+    /// The zone-cluster association changes will be filtered such that each change that is returned will have a zone identifier from this set of specified zone identifiers. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None or empty, zone-cluster association changes will not be filtered based on zone identifiers. Changes with any zone identifier will match this filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
 }

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Cluster`](crate::vcenter::consumption_domains::zone_associations::Cluster)
 //! service (`com.vmware.vcenter.consumption_domains.zone_associations.cluster`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -27,10 +27,14 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Cluster.FilterSpec` class contains attributes used to filter the results when listing associations between clusters and zones, see `com.vmware.vcenter.consumption_domains.zone_associations.cluster.list`. If multiple filtering criteria are provided in a `Cluster.FilterSpec`, then the filtering is done based on all of them, i.e., every returned zone-cluster association must satisfy all the filtering criteria. This `Cluster.FilterSpec` class can be used to list zones associated with a given cluster as well as to list the clusters associated with a given zone. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Zone-cluster associations will be filtered such that each association that is returned will have a cluster identifier from this set of specified cluster identifiers. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. If None or empty, zone-cluster associations will not be filtered based on cluster identifiers. Associations with any cluster identifier will match this filter.
+    /// Zone-cluster associations will be filtered such that each association that is returned will have a cluster identifier from this set of specified cluster identifiers. This attribute was added in vSphere API 8.0.0.1.
+    ///
+    /// If None or empty, zone-cluster associations will not be filtered based on cluster identifiers. Associations with any cluster identifier will match this filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
-    /// Zone-cluster associations will be filtered such that each association that is returned will have a zone identifier from this set of specified zone identifiers. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. If None or empty, zone-cluster associations will not be filtered based on zone identifiers. Associations with any zone identifier will match this filter.
+    /// Zone-cluster associations will be filtered such that each association that is returned will have a zone identifier from this set of specified zone identifiers. This attribute was added in vSphere API 8.0.0.1.
+    ///
+    /// If None or empty, zone-cluster associations will not be filtered based on zone identifiers. Associations with any zone identifier will match this filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
 }
@@ -40,18 +44,18 @@ pub struct FilterSpec {
 /// `state` selects which optional fields are set: `REMOVING` (`remove_task`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// Identifier of the zone. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`.
+    /// Identifier of the zone. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: String,
-    /// Identifier of the cluster. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier of the cluster. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
     /// Association state of the cluster to the vSphere Zone. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<AssociationState>,
-    /// The identifier of the cluster removal task. At the completion of this task, the cluster will be removed from the vSphere Zone. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`. This attribute is optional and it is only relevant when the value of `state` is `com.vmware.vcenter.consumption_domains.zone_associations.cluster.association_state.REMOVING`.
+    /// The identifier of the cluster removal task. At the completion of this task, the cluster will be removed from the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Only relevant when `state` is `REMOVING`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,7 @@
 
 //! Types of the [`Health`](crate::vcenter::content::registries::Health) service
 //! (`com.vmware.vcenter.content.registries.health`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Modules`](crate::vcenter::crypto::fips::Modules) service
 //! (`com.vmware.vcenter.crypto.fips.modules`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Providers`](crate::vcenter::crypto_manager::kms::Providers)
 //! service (`com.vmware.vcenter.crypto_manager.kms.providers`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -24,7 +24,7 @@ pub struct ConstraintsSpec {
 /// The `Providers.CreateSpec` class contains attributes that describe the desired configuration for a new provider. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Provider identifier. A unique string provided by the client. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`.
+    /// Provider identifier. A unique string provided by the client. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
     pub provider: String,
@@ -43,7 +43,7 @@ pub struct CreateSpec {
 pub struct ExportResult {
     /// Type of provider export result This attribute was added in vSphere API 7.0.2.0.
     pub r#type: ExportType,
-    /// Location of the exported configuration This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.crypto_manager.kms.providers.export_type.LOCATION`.
+    /// Location of the exported configuration This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `type` is `LOCATION`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,7 +53,7 @@ pub struct ExportResult {
 /// The `Providers.ExportSpec` class contains attributes that are needed to export a provider. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportSpec {
-    /// Provider identifier This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`.
+    /// Provider identifier This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
     pub provider: String,
@@ -80,7 +80,9 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Providers.FilterSpec` class contains attributes used to filter the results when listing providers. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Provider identifiers. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`. If None or empty, the result will not be filtered by provider identifier.
+    /// Provider identifiers. This attribute was added in vSphere API 7.0.2.0.
+    ///
+    /// If None or empty, the result will not be filtered by provider identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<String>>,
     /// Provider health status. This attribute was added in vSphere API 7.0.2.0. If None or empty, the result will not be filtered by provider health status.
@@ -114,13 +116,13 @@ vsphere_vapi_runtime::vapi_enum! {
 /// `type` selects which optional fields are set: `NATIVE` (`native_info`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportResult {
-    /// Provider identifier This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`.
+    /// Provider identifier This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
     pub provider: String,
     /// Provider type This attribute was added in vSphere API 7.0.2.0.
     pub r#type: Type,
-    /// Native provider information This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.crypto_manager.kms.providers.type.NATIVE`.
+    /// Native provider information This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `type` is `NATIVE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,7 +166,7 @@ pub struct Info {
     pub constraints: Option<Constraints>,
     /// Provider type This attribute was added in vSphere API 7.0.2.0.
     pub r#type: Type,
-    /// Native provider information This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.crypto_manager.kms.providers.type.NATIVE`.
+    /// Native provider information This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `type` is `NATIVE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,7 +211,7 @@ pub struct NativeProviderUpdateSpec {
 /// The `Providers.Summary` class contains attributes that describe a provider. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Provider identifier This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`.
+    /// Provider identifier This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
     pub provider: String,

@@ -10,7 +10,7 @@ pub mod standalone;
 /// The `Replicated` class provides methods to check if the configuring vCenter Server can be replicated to the remote PSC. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`replicated`]; service id
+/// own types are in [`mod@replicated`]; service id
 /// `com.vmware.vcenter.deployment.install.psc.replicated`.
 #[derive(Debug, Clone)]
 pub struct Replicated {
@@ -64,7 +64,7 @@ impl Replicated {
 /// The `Standalone` class provides methods to check if the values provided for the standalone PSC satisfies the requirements. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`standalone`]; service id
+/// own types are in [`mod@standalone`]; service id
 /// `com.vmware.vcenter.deployment.install.psc.standalone`.
 #[derive(Debug, Clone)]
 pub struct Standalone {

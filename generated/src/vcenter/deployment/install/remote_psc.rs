@@ -2,7 +2,7 @@
 
 //! Types of the [`RemotePsc`](crate::vcenter::deployment::install::RemotePsc)
 //! service (`com.vmware.vcenter.deployment.install.remote_psc`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`ActiveDirectory`](crate::vcenter::deployment::migrate::ActiveDirectory)
 //! service (`com.vmware.vcenter.deployment.migrate.active_directory`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

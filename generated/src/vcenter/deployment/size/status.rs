@@ -2,7 +2,7 @@
 
 //! Types of the [`Status`](crate::vcenter::deployment::size::Status) service
 //! (`com.vmware.vcenter.deployment.size.status`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

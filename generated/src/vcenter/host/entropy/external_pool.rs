@@ -2,7 +2,7 @@
 
 //! Types of the [`ExternalPool`](crate::vcenter::host::entropy::ExternalPool)
 //! service (`com.vmware.vcenter.host.entropy.external_pool`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -38,24 +38,24 @@ pub struct AddSpec {
 pub struct Info {
     /// This flag indicates entropy service is enabled or not in a ESX host. This attribute was added in vSphere API 8.0.1.0.
     pub status: Status,
-    /// Capacity of external entropy pool in bytes. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.vcenter.host.entropy.external_pool.status.ENABLED`.
+    /// Capacity of external entropy pool in bytes. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `status` is `ENABLED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
-    /// Currently available amount of entropy in bytes in the external entropy pool. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.vcenter.host.entropy.external_pool.status.ENABLED`.
+    /// Currently available amount of entropy in bytes in the external entropy pool. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `status` is `ENABLED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currently_available: Option<i64>,
-    /// A threshold value in bytes. An audit record will be logged when `com.vmware.vcenter.host.entropy.external_pool.info.currently_available` drops below this value. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.vcenter.host.entropy.external_pool.status.ENABLED`.
+    /// A threshold value in bytes. An audit record will be logged when `com.vmware.vcenter.host.entropy.external_pool.info.currently_available` drops below this value. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `status` is `ENABLED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub low_watermark: Option<i64>,
     /// A timeout period in seconds within which the client must call `com.vmware.vcenter.host.entropy.external_pool.get` method or `com.vmware.vcenter.host.entropy.external_pool.add` method. If no call is received before the timeout lapses an audit record will be created.
     ///
-    /// This timeout is used to detect that connection with the client is lost. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.vcenter.host.entropy.external_pool.status.ENABLED`.
+    /// This timeout is used to detect that connection with the client is lost. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `status` is `ENABLED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

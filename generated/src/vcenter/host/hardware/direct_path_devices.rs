@@ -3,7 +3,7 @@
 //! Types of the
 //! [`DirectPathDevices`](crate::vcenter::host::hardware::DirectPathDevices) service
 //! (`com.vmware.vcenter.host.hardware.direct_path_devices`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -101,7 +101,9 @@ pub struct Info {
     /// Information about device memory, if supported. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_info: Option<MemoryInfo>,
-    /// Information about virtual machines using resources from this device. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `VirtualMachine`. if None, then this information is not available.
+    /// Information about virtual machines using resources from this device. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// if None, then this information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
     /// Information about VirtualMachineClasses using resources from this device. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
@@ -168,13 +170,15 @@ pub struct MemoryInfo {
 /// The `DirectPathDevices.VmClassInfo` class provides information about VmClass using resources provided by a given DirectPath device. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VmClassInfo {
-    /// The zone associated with the VMClasses using resources from the device. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. if None, then this information is not available.
+    /// The zone associated with the VMClasses using resources from the device. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// if None, then this information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// Zone name. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_name: Option<String>,
-    /// VirtualMachineClass name. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.VirtualMachineClass`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.VirtualMachineClass`.
+    /// VirtualMachineClass name. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
     pub vm_class: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Repository`](crate::vcenter::lcm::deployment::Repository) service
 //! (`com.vmware.vcenter.lcm.deployment.repository`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Services`](crate::vcenter::lcm::depot::Services) service
 //! (`com.vmware.vcenter.lcm.depot.services`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -66,7 +66,7 @@ pub struct Node {
 pub struct Service {
     /// External service name This attribute was added in vSphere API 9.1.0.0.
     pub name: String,
-    /// Type of external service Supported type is VCF_DEPOT This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SERVICEID`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SERVICEID`.
+    /// Type of external service Supported type is VCF_DEPOT This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SERVICEID` resource.
     pub r#type: String,

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`AssociatedProducts`](crate::vcenter::lcm::discovery::AssociatedProducts)
 //! service (`com.vmware.vcenter.lcm.discovery.associated_products`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

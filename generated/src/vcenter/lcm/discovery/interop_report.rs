@@ -2,7 +2,7 @@
 
 //! Types of the [`InteropReport`](crate::vcenter::lcm::discovery::InteropReport)
 //! service (`com.vmware.vcenter.lcm.discovery.interop_report`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -59,7 +59,9 @@ pub struct ReportSummary {
 pub struct Result {
     /// The interoperability report.
     pub report: Report,
-    /// The identifier of CSV formatted interopability report. com.vmware.vcenter.lcm.report.Report#get provides location where the CSV report can be downloaded from based on the `csvReport`. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.lcm.report`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.lcm.report`. None in case of `errors` reported in `com.vmware.vcenter.lcm.discovery.interop_report.report.issues`.
+    /// The identifier of CSV formatted interopability report. com.vmware.vcenter.lcm.report.Report#get provides location where the CSV report can be downloaded from based on the `csvReport`.
+    ///
+    /// None in case of `errors` reported in `com.vmware.vcenter.lcm.discovery.interop_report.report.issues`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv_report: Option<String>,
 }

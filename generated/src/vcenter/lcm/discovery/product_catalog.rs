@@ -2,7 +2,7 @@
 
 //! Types of the [`ProductCatalog`](crate::vcenter::lcm::discovery::ProductCatalog)
 //! service (`com.vmware.vcenter.lcm.discovery.product_catalog`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

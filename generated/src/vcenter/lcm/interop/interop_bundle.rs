@@ -2,7 +2,7 @@
 
 //! Types of the [`InteropBundle`](crate::vcenter::lcm::interop::InteropBundle)
 //! service (`com.vmware.vcenter.lcm.interop.interop_bundle`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Pending`](crate::vcenter::lcm::update::Pending) service
 //! (`com.vmware.vcenter.lcm.update.pending`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -32,7 +32,7 @@ vsphere_vapi_runtime::vapi_enum! {
 pub struct Info {
     /// Description of the vSphere update
     pub description: String,
-    /// Identifier of the given vSphere update When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.lcm.update.pending`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.lcm.update.pending`.
+    /// Identifier of the given vSphere update
     ///
     /// Identifier of a `com.vmware.vcenter.lcm.update.pending` resource.
     pub pending_update: String,
@@ -107,7 +107,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Pending.Summary` class contains basic information about the vCenter patch/update/upgrade
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the given vSphere update When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.lcm.update.pending`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.lcm.update.pending`.
+    /// Identifier of the given vSphere update
     ///
     /// Identifier of a `com.vmware.vcenter.lcm.update.pending` resource.
     pub pending_update: String,

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Topology`](crate::vcenter::namespace_management::clusters::Topology) service
 //! (`com.vmware.vcenter.namespace_management.clusters.topology`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Clusters`](crate::vcenter::namespace_management::software::Clusters) service
 //! (`com.vmware.vcenter.namespace_management.software.clusters`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -64,7 +64,7 @@ pub struct Message {
 pub struct Result {
     /// The result of batch upgrade method. This attribute was added in vSphere API 7.0.0.0.
     pub res: result::Res,
-    /// Exception when cluster pre-check failed during upgrade invocation. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `res` is `com.vmware.vcenter.namespace_management.software.clusters.result.res.REJECTED`.
+    /// Exception when cluster pre-check failed during upgrade invocation. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `res` is `REJECTED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,11 +113,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier for the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
-    /// Name of the cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource.name`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource.name`.
+    /// Name of the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource.name` resource.
     pub cluster_name: String,

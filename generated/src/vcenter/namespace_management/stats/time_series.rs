@@ -3,7 +3,7 @@
 //! Types of the
 //! [`TimeSeries`](crate::vcenter::namespace_management::stats::TimeSeries) service
 //! (`com.vmware.vcenter.namespace_management.stats.time_series`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -12,7 +12,7 @@ pub mod spec;
 /// Pod identifier. These are the fields required to uniquely identify a pod. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PodIdentifier {
-    /// The namespace that the pod is running in. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.Instance`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.Instance`.
+    /// The namespace that the pod is running in. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
     pub namespace: String,
@@ -28,17 +28,17 @@ pub struct PodIdentifier {
 pub struct Spec {
     /// Type of statistics object that the request is operating on. This attribute was added in vSphere API 7.0.0.0.
     pub obj_type: spec::ObjType,
-    /// Pod Identifier for queries on an individual pod. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `objType` is `com.vmware.vcenter.namespace_management.stats.time_series.spec.obj_type.POD`.
+    /// Pod Identifier for queries on an individual pod. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `obj_type` is `POD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod: Option<PodIdentifier>,
-    /// Namespace name for queries for a namespace. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.Instance`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.Instance`. This attribute is optional and it is only relevant when the value of `objType` is `com.vmware.vcenter.namespace_management.stats.time_series.spec.obj_type.NAMESPACE`.
+    /// Namespace name for queries for a namespace. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `obj_type` is `NAMESPACE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// Cluster identifier for queries for a cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`. This attribute is optional and it is only relevant when the value of `objType` is `com.vmware.vcenter.namespace_management.stats.time_series.spec.obj_type.CLUSTER`.
+    /// Cluster identifier for queries for a cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `obj_type` is `CLUSTER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

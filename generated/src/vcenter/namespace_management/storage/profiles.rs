@@ -3,14 +3,14 @@
 //! Types of the
 //! [`Profiles`](crate::vcenter::namespace_management::storage::Profiles) service
 //! (`com.vmware.vcenter.namespace_management.storage.profiles`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Profiles.FilterSpec` class contains zones used to find compatible storage profiles. A storage profile is compatible if it results in at least one datastore in each of the specified zones. (see `com.vmware.vcenter.namespace_management.storage.profiles.check`). This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Zone compatibility criteria. The common storage profiles across the given zones will be returned. A storage profile is considered compatible if it results in at least one datastore in each of the given zones. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`.
+    /// Zone compatibility criteria. The common storage profiles across the given zones will be returned. A storage profile is considered compatible if it results in at least one datastore in each of the given zones. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
     pub zones: Vec<String>,
 }
@@ -18,11 +18,11 @@ pub struct FilterSpec {
 /// The `Profiles.Item` class contains the datastores and vSphere Zone which they are in. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
-    /// The vSphere Zones the datastore are in. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`.
+    /// The vSphere Zones the datastore are in. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: String,
-    /// The datastores in the zone. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datastore`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datastore`.
+    /// The datastores in the zone. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
     pub datastores: Vec<String>,
 }
@@ -30,7 +30,7 @@ pub struct Item {
 /// The `Profiles.Summary` class contains the information about compatible storage profiles and represents the result of `com.vmware.vcenter.namespace_management.storage.profiles.check` method. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the compatible storage profile. A storage profile is compatible if it results in at least one datastore in each of the specified zones. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`.
+    /// Identifier of the compatible storage profile. A storage profile is compatible if it results in at least one datastore in each of the specified zones. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub profile: String,

@@ -4,7 +4,7 @@
 //! [`ClusterSupervisorServices`](crate::vcenter::namespace_management::supervisor_services::ClusterSupervisorServices)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -58,11 +58,11 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the Supervisor Service. This Supervisor Service must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`.
+    /// Identifier of the Supervisor Service. This Supervisor Service must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
     pub supervisor_service: String,
-    /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`.
+    /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
     pub version: String,
@@ -85,7 +85,9 @@ pub struct CreateSpec {
 pub struct Info {
     /// The desired version of this Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
     pub desired_version: String,
-    /// Identifier of the namespace to allocate the Supervisor Service's operators. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.Instance`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.Instance`. If None, there is an error when creating the service namespace or the namespace has not been created yet.
+    /// Identifier of the namespace to allocate the Supervisor Service's operators. This attribute was added in vSphere API 7.0.3.0.
+    ///
+    /// If None, there is an error when creating the service namespace or the namespace has not been created yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_namespace: Option<String>,
     /// Current setting for `ClusterSupervisorServices.ConfigStatus`. This attribute was added in vSphere API 7.0.3.0.
@@ -130,7 +132,7 @@ pub struct Message {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`.
+    /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
     pub version: String,
@@ -151,7 +153,7 @@ pub struct SetSpec {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`.
+    /// The identifier of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
     pub supervisor_service: String,

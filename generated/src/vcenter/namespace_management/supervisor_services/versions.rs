@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Versions`](crate::vcenter::namespace_management::supervisor_services::Versions)
 //! service (`com.vmware.vcenter.namespace_management.supervisor_services.versions`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -52,7 +52,7 @@ pub struct CreateSpec {
 /// The `Versions.CustomCreateSpec` class provides a specification required to create a Supervisor Service version from a plain Kubernetes YAML format. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomCreateSpec {
-    /// The identifier of the Supervisor Service version. This must be a semantic version. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`.
+    /// The identifier of the Supervisor Service version. This must be a semantic version. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
     pub version: String,
@@ -113,7 +113,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Versions.Summary` class contains the basic information about a Supervisor Service version. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`.
+    /// The identifier of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
     pub version: String,

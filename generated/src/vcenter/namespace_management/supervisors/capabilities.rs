@@ -3,14 +3,14 @@
 //! Types of the
 //! [`Capabilities`](crate::vcenter::namespace_management::supervisors::Capabilities)
 //! service (`com.vmware.vcenter.namespace_management.supervisors.capabilities`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Capabilities.Capability` class represents a Supervisor feature and its specification. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Capability {
-    /// Name of the Supervisor feature. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Capability`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Capability`.
+    /// Name of the Supervisor feature. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Capability` resource.
     pub name: String,
@@ -29,7 +29,9 @@ pub struct FilterSpec {
     /// Capability status for which the Supervisor capabilities should be queried. This attribute was added in vSphere API 9.1.0.0. status If set, return the Supervisor capabilities results for the specified status. If None, the status filter will be ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    /// Capability name for which the Supervisor capabilities should be queried. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Capability`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Capability`. If None, the name filter will be ignored.
+    /// Capability name for which the Supervisor capabilities should be queried. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, the name filter will be ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -37,11 +39,11 @@ pub struct FilterSpec {
 /// The `Capabilities.ListResult` class contains information about the capabilities of the Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Identifier for the Supervisor. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`.
+    /// Identifier for the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
     pub supervisor: String,
-    /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SupervisorVersion`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SupervisorVersion`.
+    /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
     pub version: String,

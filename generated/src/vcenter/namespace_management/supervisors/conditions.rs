@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Conditions`](crate::vcenter::namespace_management::supervisors::Conditions)
 //! service (`com.vmware.vcenter.namespace_management.supervisors.conditions`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

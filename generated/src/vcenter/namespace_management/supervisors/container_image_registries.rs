@@ -4,7 +4,7 @@
 //! [`ContainerImageRegistries`](crate::vcenter::namespace_management::supervisors::ContainerImageRegistries)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.container_image_registries`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -23,7 +23,7 @@ pub struct CreateSpec {
 /// The `ContainerImageRegistries.Info` class contains the detailed information about the container image registry. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the container image registry. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.ContainerImageRegistry`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.ContainerImageRegistry`.
+    /// Identifier of the container image registry. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ContainerImageRegistry` resource.
     pub id: String,

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Summary`](crate::vcenter::namespace_management::supervisors::Summary) service
 //! (`com.vmware.vcenter.namespace_management.supervisors.summary`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -82,7 +82,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Summary.ListItem` class contains information about a Supervisor returned by `com.vmware.vcenter.namespace_management.supervisors.summary.list` method This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The immutable identifier of the Supervisor generated during enablement. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`.
+    /// The immutable identifier of the Supervisor generated during enablement. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
     pub supervisor: String,

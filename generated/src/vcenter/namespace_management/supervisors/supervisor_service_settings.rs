@@ -4,7 +4,7 @@
 //! [`SupervisorServiceSettings`](crate::vcenter::namespace_management::supervisors::SupervisorServiceSettings)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.supervisor_service_settings`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`SupportBundles`](crate::vcenter::namespace_management::supervisors::SupportBundles)
 //! service (`com.vmware.vcenter.namespace_management.supervisors.support_bundles`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -3,18 +3,18 @@
 //! Types of the
 //! [`Topology`](crate::vcenter::namespace_management::supervisors::Topology)
 //! service (`com.vmware.vcenter.namespace_management.supervisors.topology`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Topology.Info` class contains the basic information about the association between vSphere Zones and vSphere Clusters. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of this vSphere Zone. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`.
+    /// Identifier of this vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: String,
-    /// A list of vSphere Cluster identifiers that are associated with the vSphere Zone. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`.
+    /// A list of vSphere Cluster identifiers that are associated with the vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
     pub clusters: Vec<String>,
 }

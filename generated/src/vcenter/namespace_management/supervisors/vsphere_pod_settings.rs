@@ -4,7 +4,7 @@
 //! [`VspherePodSettings`](crate::vcenter::namespace_management::supervisors::VspherePodSettings)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.vsphere_pod_settings`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -4,7 +4,7 @@
 //! [`ClusterCompatibilities`](crate::vcenter::namespace_management::zones::ClusterCompatibilities)
 //! service
 //! (`com.vmware.vcenter.namespace_management.zones.cluster_compatibilities`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -13,7 +13,7 @@ pub mod compatibility_message;
 /// The `ClusterCompatibilities.ClusterCompatibilityResult` class contains the result of the compatibility check. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterCompatibilityResult {
-    /// The identifier for the vSphere Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// The identifier for the vSphere Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
@@ -44,7 +44,7 @@ pub struct CreateResult {
 /// The `ClusterCompatibilities.CreateSpec` class contains the input parameters for creating a compatibility check for a vSphere Cluster Compute Resource to a vSphere Zone This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The identifiers for the vSphere Cluster Resources to check the compatibility for. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`.
+    /// The identifiers for the vSphere Cluster Resources to check the compatibility for. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub clusters: Vec<String>,
 }

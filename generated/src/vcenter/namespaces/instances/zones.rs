@@ -2,7 +2,7 @@
 
 //! Types of the [`Zones`](crate::vcenter::namespaces::instances::Zones) service
 //! (`com.vmware.vcenter.namespaces.instances.zones`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

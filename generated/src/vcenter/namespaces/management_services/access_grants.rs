@@ -3,14 +3,14 @@
 //! Types of the
 //! [`AccessGrants`](crate::vcenter::namespaces::management_services::AccessGrants)
 //! service (`com.vmware.vcenter.namespaces.management_services.access_grants`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `AccessGrants.CreateSpec` class specifies how to create an Access Grant. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// Identifier of the Access Grant. The name has DNS Label restrictions as specified in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. The name of an Access Grant has to be unique within the namespace. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.management_services.AccessGrant`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.management_services.AccessGrant`.
+    /// Identifier of the Access Grant. The name has DNS Label restrictions as specified in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. The name of an Access Grant has to be unique within the namespace. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.management_services.AccessGrant` resource.
     pub access_grant: String,
@@ -22,7 +22,7 @@ pub struct CreateSpec {
     /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. This attribute was added in vSphere API 9.1.0.0. If None, it implies the Access Grant is not created by automation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
-    /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.ManagementService`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.ManagementService`.
+    /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
     pub management_service: String,
@@ -36,7 +36,7 @@ pub struct CreateSpec {
 /// The `AccessGrants.FilterSpec` class contains attributes used to filter the result when listing the summaries of Access Grants. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers of Management Services. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.supervisor.ManagementService`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.supervisor.ManagementService`.
+    /// Identifiers of Management Services. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub management_services: Vec<String>,
 }
@@ -52,7 +52,7 @@ pub struct Info {
     /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. This attribute was added in vSphere API 9.1.0.0. If None, it implies the Access Grant is not managed by automation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
-    /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.ManagementService`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.ManagementService`.
+    /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
     pub management_service: String,
@@ -73,11 +73,11 @@ pub struct ListResult {
 /// The `AccessGrants.Summary` class provides the summary for an existing Access Grant. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Access Grant. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.management_services.AccessGrant`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.management_services.AccessGrant`.
+    /// Identifier of the Access Grant. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.management_services.AccessGrant` resource.
     pub access_grant: String,
-    /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.ManagementService`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.ManagementService`.
+    /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
     pub management_service: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Instances`](crate::vcenter::namespaces::user::Instances) service
 //! (`com.vmware.vcenter.namespaces.user.instances`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -20,7 +20,7 @@ pub struct FilterSpec {
 /// The `Instances.Summary` class contains information about a namespace that user is authorized to access. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the namespace. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.Instance`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.Instance`.
+    /// Identifier of the namespace. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
     pub namespace: String,

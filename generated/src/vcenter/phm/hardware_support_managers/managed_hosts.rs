@@ -3,14 +3,14 @@
 //! Types of the
 //! [`ManagedHosts`](crate::vcenter::phm::hardware_support_managers::ManagedHosts)
 //! service (`com.vmware.vcenter.phm.hardware_support_managers.managed_hosts`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `ManagedHosts.ListResult` class contains a list of managed hosts stored by proactive hardware management, see `com.vmware.vcenter.phm.hardware_support_managers.managed_hosts.list`. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// All managed hosts stored at PHM side. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`.
+    /// All managed hosts stored at PHM side. This attribute was added in vSphere API 8.0.3.0.
     #[serde(default)]
     pub managed_hosts: Vec<String>,
 }
@@ -18,10 +18,14 @@ pub struct ListResult {
 /// The `ManagedHosts.UpdateSpec` class specifies a list of managed hosts added or removed by a proactive hardware management, see `com.vmware.vcenter.phm.hardware_support_managers.managed_hosts.update`. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// A list of managed hosts added by an HSM. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. This attribute may be None meaning this update does not contain any newly added managed hosts.
+    /// A list of managed hosts added by an HSM. This attribute was added in vSphere API 8.0.3.0.
+    ///
+    /// This attribute may be None meaning this update does not contain any newly added managed hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts_to_add: Option<Vec<String>>,
-    /// A list of managed hosts removed by an HSM. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. This attribute may be None meaning this update does not contain any removed managed hosts.
+    /// A list of managed hosts removed by an HSM. This attribute was added in vSphere API 8.0.3.0.
+    ///
+    /// This attribute may be None meaning this update does not contain any removed managed hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts_to_remove: Option<Vec<String>>,
 }

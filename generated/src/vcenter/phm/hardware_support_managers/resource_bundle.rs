@@ -3,7 +3,7 @@
 //! Types of the
 //! [`ResourceBundle`](crate::vcenter::phm::hardware_support_managers::ResourceBundle)
 //! service (`com.vmware.vcenter.phm.hardware_support_managers.resource_bundle`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

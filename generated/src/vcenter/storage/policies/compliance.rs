@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Compliance`](crate::vcenter::storage::policies::Compliance)
 //! service (`com.vmware.vcenter.storage.policies.compliance`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -13,7 +13,7 @@ pub mod vm;
 /// The `VM` class provides methods related to query virtual machines of given compliance statuses. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`vm`]; service id
+/// own types are in [`mod@vm`]; service id
 /// `com.vmware.vcenter.storage.policies.compliance.VM`.
 #[derive(Debug, Clone)]
 pub struct Vm {
@@ -40,7 +40,7 @@ impl Vm {
     ///
     /// # Returns
     ///
-    /// compliance information about virtual machines matching the filter `com.vmware.vcenter.storage.policies.compliance.VM.filter_spec`. The key in the return value map will be an identifier for the resource type: `VirtualMachine`.
+    /// compliance information about virtual machines matching the filter `com.vmware.vcenter.storage.policies.compliance.VM.filter_spec`.
     ///
     /// # HTTP
     ///
@@ -102,14 +102,16 @@ vsphere_vapi_runtime::vapi_enum! {
 /// Provides the details of a virtual machine and its associated entities which match the given compliance statuses. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of virtual machine This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `VirtualMachine`.
+    /// Identifier of virtual machine This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `VirtualMachine` resource.
     pub vm: String,
     /// Compliance status of the virtual machine home. This attribute was added in vSphere API 6.7. If None or empty, vmHome is not associated with a storage policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<Status>,
-    /// List of the virtual hard disk. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. If None or empty, virtual machine entity does not have any disks or its disks are not associated with a storage policy.
+    /// List of the virtual hard disk. This attribute was added in vSphere API 6.7.
+    ///
+    /// If None or empty, virtual machine entity does not have any disks or its disks are not associated with a storage policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks: Option<vsphere_vapi_runtime::types::VapiMap<String, Status>>,
 }

@@ -2,7 +2,7 @@
 
 //! Types of the [`Vm`](crate::vcenter::storage::policies::Vm) service
 //! (`com.vmware.vcenter.storage.policies.VM`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -11,7 +11,7 @@
 pub struct Info {
     /// Flag to indicate whether or not the virtual machine home is associated with the given storage policy. This attribute was added in vSphere API 6.7.
     pub vm_home: bool,
-    /// List of the virtual disks that are associated with the given storage policy. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.vm.hardware.Disk`.
+    /// List of the virtual disks that are associated with the given storage policy. This attribute was added in vSphere API 6.7.
     #[serde(default)]
     pub disks: Vec<String>,
 }

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Services`](crate::vcenter::trusted_infrastructure::attestation::Services)
 //! service (`com.vmware.vcenter.trusted_infrastructure.attestation.services`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -32,7 +32,9 @@ pub struct CreateSpec {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// A set of IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.trusted_infrastructure.attestation.Service`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.trusted_infrastructure.attestation.Service`. If None, the services will not be filtered by ID.
+    /// A set of IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, the services will not be filtered by ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
     /// A set of address by which to filter. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by address.
@@ -71,7 +73,7 @@ pub struct Info {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The service's unique identifier. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.attestation.Service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.attestation.Service`.
+    /// The service's unique identifier. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.attestation.Service` resource.
     pub service: String,

@@ -4,7 +4,7 @@
 //! [`ConsumerPrincipals`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ConsumerPrincipals)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -18,7 +18,7 @@ pub struct CreateSpec {
     /// The certificates used by the vCenter STS to sign tokens. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
-    /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.authentication.trust.security-token-issuer`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.authentication.trust.security-token-issuer`.
+    /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
     pub issuer_alias: String,
@@ -35,13 +35,17 @@ pub struct CreateSpec {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.esx.authentication.clientprofile`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.esx.authentication.clientprofile`. If None, no filtration will be performed by ID.
+    /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, no filtration will be performed by ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<String>>,
     /// The principal used by the vCenter to retrieve tokens. This attribute was added in vSphere API 7.0.0.0. If None, no filtration will be performed by principals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principals: Option<Vec<crate::vcenter::trusted_infrastructure::StsPrincipal>>,
-    /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.esx.authentication.trust.security-token-issuer`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.esx.authentication.trust.security-token-issuer`. If None, no filtration will be performed by issuer.
+    /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, no filtration will be performed by issuer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<Vec<String>>,
 }
@@ -94,13 +98,13 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.authentication.clientprofile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.authentication.clientprofile`.
+    /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.clientprofile` resource.
     pub id: String,
     /// The principal used by the vCenter to retrieve tokens. Currently this is the vCenter solution user. This attribute was added in vSphere API 7.0.0.0.
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
-    /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.authentication.trust.security-token-issuer`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.authentication.trust.security-token-issuer`.
+    /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
     pub issuer_alias: String,
@@ -123,13 +127,13 @@ pub struct Info {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.authentication.clientprofile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.authentication.clientprofile`.
+    /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.clientprofile` resource.
     pub id: String,
     /// The principal used by the vCenter to retrieve tokens. Currently this is the vCenter solution user. This attribute was added in vSphere API 7.0.0.0.
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
-    /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.authentication.trust.security-token-issuer`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.authentication.trust.security-token-issuer`.
+    /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
     pub issuer_alias: String,

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Kms`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::Kms)
 //! service (`com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -14,10 +14,14 @@
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// A set of host IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. If None, the services will not be filtered by the hosts on which they run.
+    /// A set of host IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, the services will not be filtered by the hosts on which they run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
-    /// A set of cluster IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. If None, the services will not be filtered by the clusters on which they run.
+    /// A set of cluster IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, the services will not be filtered by the clusters on which they run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
     /// The service's address. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by address.
@@ -35,7 +39,7 @@ pub struct FilterSpec {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`.
+    /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `HostSystem` resource.
     pub host: String,
@@ -63,27 +67,27 @@ pub struct Info {
 pub struct Summary {
     /// Defines the verbosity of the summary. This attribute was added in vSphere API 7.0.0.0.
     pub summary_type: SummaryType,
-    /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`. This attribute is optional and it is only relevant when the value of `summaryType` is one of `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.BRIEF`, `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.NORMAL`, or `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.FULL`.
+    /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `summary_type` is `BRIEF`, `NORMAL` or `FULL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The service's address. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `summaryType` is one of `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.BRIEF`, `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.NORMAL`, or `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.FULL`.
+    /// The service's address. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `summary_type` is `BRIEF`, `NORMAL` or `FULL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
-    /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `summaryType` is one of `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.NORMAL` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.FULL`.
+    /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `summary_type` is `NORMAL` or `FULL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// The opaque string identifier of the cluster in which the Key Provider Service is part of. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `summaryType` is one of `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.NORMAL` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.FULL`.
+    /// The opaque string identifier of the cluster in which the Key Provider Service is part of. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `summary_type` is `NORMAL` or `FULL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `summaryType` is `com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms.summary_type.FULL`.
+    /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `summary_type` is `FULL`.
     #[serde(rename = "trusted_CA", default, skip_serializing_if = "Option::is_none")]

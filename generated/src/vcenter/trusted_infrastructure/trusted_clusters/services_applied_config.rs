@@ -4,7 +4,7 @@
 //! [`ServicesAppliedConfig`](crate::vcenter::trusted_infrastructure::trusted_clusters::ServicesAppliedConfig)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trusted_clusters.services_applied_config`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Active`](crate::vcenter::vcha::cluster::Active) service
 //! (`com.vmware.vcenter.vcha.cluster.active`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`DeploymentType`](crate::vcenter::vcha::cluster::DeploymentType)
 //! service (`com.vmware.vcenter.vcha.cluster.deployment_type`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

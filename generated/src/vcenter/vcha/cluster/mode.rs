@@ -2,7 +2,7 @@
 
 //! Types of the [`Mode`](crate::vcenter::vcha::cluster::Mode) service
 //! (`com.vmware.vcenter.vcha.cluster.mode`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

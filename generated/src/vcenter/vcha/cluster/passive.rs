@@ -2,7 +2,7 @@
 
 //! Types of the [`Passive`](crate::vcenter::vcha::cluster::Passive) service
 //! (`com.vmware.vcenter.vcha.cluster.passive`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Witness`](crate::vcenter::vcha::cluster::Witness) service
 //! (`com.vmware.vcenter.vcha.cluster.witness`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Policies`](crate::vcenter::vm::compute::Policies) service
 //! (`com.vmware.vcenter.vm.compute.policies`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Tickets`](crate::vcenter::vm::console::Tickets) service
 //! (`com.vmware.vcenter.vm.console.tickets`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Entries`](crate::vcenter::vm::data_sets::Entries) service
 //! (`com.vmware.vcenter.vm.data_sets.entries`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Customization`](crate::vcenter::vm::guest::Customization) service
 //! (`com.vmware.vcenter.vm.guest.customization`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

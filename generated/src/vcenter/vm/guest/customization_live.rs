@@ -2,7 +2,7 @@
 
 //! Types of the [`CustomizationLive`](crate::vcenter::vm::guest::CustomizationLive)
 //! service (`com.vmware.vcenter.vm.guest.customization_live`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -43,15 +43,17 @@ pub struct Info {
     pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
-/// The `CustomizationLive.RunSpec` class contains specification information and authentication that have to be applied to a running virtual machine in the `CustomizationLive.run` method
+/// The `CustomizationLive.RunSpec` class contains specification information and authentication that have to be applied to a running virtual machine in the `com.vmware.vcenter.vm.guest.customization_live.run$task` method
 ///
 /// `name` or `spec` only supports to be configured as `com.vmware.vcenter.guest.configuration_spec.linux_config`, also the `com.vmware.vcenter.guest.linux_configuration.script_text` is not supported yet. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunSpec {
-    /// The name of the customization specification that has been retrieved from the virtual center inventory and applied for the virtual machine. Either `name` or `spec` should be specified, `name` and `spec` can not be None at the same time. If both `name` and `spec` are specified, `name` will be used by default. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.guest.CustomizationSpec`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.guest.CustomizationSpec`. if `spec` is None when executing `CustomizationLive.run` method, then `name` should be specified.
+    /// The name of the customization specification that has been retrieved from the virtual center inventory and applied for the virtual machine. Either `name` or `spec` should be specified, `name` and `spec` can not be None at the same time. If both `name` and `spec` are specified, `name` will be used by default. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// if `spec` is None when executing `com.vmware.vcenter.vm.guest.customization_live.run$task` method, then `name` should be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The customization specification that has to be applied for the virtual machine. Either `name` or `spec` should be specified. `name` and `spec` can not be None at the same time. If `name` and `spec` are specified, `name` will be used by default. This attribute was added in vSphere API 9.0.0.0. if `name` is None when executing `CustomizationLive.run` method, then `spec` should be specified.
+    /// The customization specification that has to be applied for the virtual machine. Either `name` or `spec` should be specified. `name` and `spec` can not be None at the same time. If `name` and `spec` are specified, `name` will be used by default. This attribute was added in vSphere API 9.0.0.0. if `name` is None when executing `com.vmware.vcenter.vm.guest.customization_live.run$task` method, then `spec` should be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<crate::vcenter::guest::CustomizationSpec>,
     /// The guest authentication data. This attribute was added in vSphere API 9.0.0.0.

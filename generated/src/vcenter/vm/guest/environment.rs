@@ -2,7 +2,7 @@
 
 //! Types of the [`Environment`](crate::vcenter::vm::guest::Environment) service
 //! (`com.vmware.vcenter.vm.guest.environment`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

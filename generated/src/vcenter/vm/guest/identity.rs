@@ -2,7 +2,7 @@
 
 //! Types of the [`Identity`](crate::vcenter::vm::guest::Identity) service
 //! (`com.vmware.vcenter.vm.guest.identity`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`LocalFilesystem`](crate::vcenter::vm::guest::LocalFilesystem)
 //! service (`com.vmware.vcenter.vm.guest.local_filesystem`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -24,7 +24,7 @@ pub struct Info {
 /// Describes the virtual disk backing a local guest disk. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VirtualDiskMapping {
-    /// The virtual disk. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`.
+    /// The virtual disk. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Disk` resource.
     pub disk: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Operations`](crate::vcenter::vm::guest::Operations) service
 //! (`com.vmware.vcenter.vm.guest.operations`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

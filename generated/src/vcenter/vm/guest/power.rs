@@ -2,7 +2,7 @@
 
 //! Types of the [`Power`](crate::vcenter::vm::guest::Power) service
 //! (`com.vmware.vcenter.vm.guest.power`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Processes`](crate::vcenter::vm::guest::Processes) service
 //! (`com.vmware.vcenter.vm.guest.processes`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

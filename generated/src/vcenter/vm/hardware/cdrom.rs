@@ -2,7 +2,7 @@
 
 //! Types of the [`Cdrom`](crate::vcenter::vm::hardware::Cdrom) service
 //! (`com.vmware.vcenter.vm.hardware.cdrom`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -15,7 +15,7 @@
 pub struct BackingInfo {
     /// Backing type for the virtual CD-ROM device.
     pub r#type: BackingType,
-    /// Path of the image file backing the virtual CD-ROM device. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.cdrom.backing_type.ISO_FILE`.
+    /// Path of the image file backing the virtual CD-ROM device.
     ///
     /// Only relevant when `type` is `ISO_FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,12 +25,12 @@ pub struct BackingInfo {
     /// Only relevant when `type` is `HOST_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_device: Option<String>,
-    /// Flag indicating whether the virtual CD-ROM device is configured to automatically detect a suitable host device. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.cdrom.backing_type.HOST_DEVICE`.
+    /// Flag indicating whether the virtual CD-ROM device is configured to automatically detect a suitable host device.
     ///
     /// Only relevant when `type` is `HOST_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_detect: Option<bool>,
-    /// Access type for the device backing. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vcenter.vm.hardware.cdrom.backing_type.HOST_DEVICE` or `com.vmware.vcenter.vm.hardware.cdrom.backing_type.CLIENT_DEVICE`.
+    /// Access type for the device backing.
     ///
     /// Only relevant when `type` is `HOST_DEVICE` or `CLIENT_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,7 +46,7 @@ pub struct BackingInfo {
 pub struct BackingSpec {
     /// Backing type for the virtual CD-ROM device.
     pub r#type: BackingType,
-    /// Path of the image file that should be used as the virtual CD-ROM device backing. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.cdrom.backing_type.ISO_FILE`.
+    /// Path of the image file that should be used as the virtual CD-ROM device backing.
     ///
     /// Only relevant when `type` is `ISO_FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -156,12 +156,12 @@ pub struct Info {
     pub r#type: HostBusAdapterType,
     /// Device label.
     pub label: String,
-    /// Address of device attached to a virtual IDE adapter. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.cdrom.host_bus_adapter_type.IDE`.
+    /// Address of device attached to a virtual IDE adapter.
     ///
     /// Only relevant when `type` is `IDE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ide: Option<crate::vcenter::vm::hardware::IdeAddressInfo>,
-    /// Address of device attached to a virtual SATA adapter. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.cdrom.host_bus_adapter_type.SATA`.
+    /// Address of device attached to a virtual SATA adapter.
     ///
     /// Only relevant when `type` is `SATA`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,7 +179,7 @@ pub struct Info {
 /// The `Cdrom.Summary` class contains commonly used information about a virtual CD-ROM device.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the virtual CD-ROM device. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Cdrom`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Cdrom`.
+    /// Identifier of the virtual CD-ROM device.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Cdrom` resource.
     pub cdrom: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Cpu`](crate::vcenter::vm::hardware::Cpu) service
 //! (`com.vmware.vcenter.vm.hardware.cpu`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

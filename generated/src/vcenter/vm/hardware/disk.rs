@@ -2,7 +2,7 @@
 
 //! Types of the [`Disk`](crate::vcenter::vm::hardware::Disk) service
 //! (`com.vmware.vcenter.vm.hardware.disk`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -13,7 +13,7 @@
 pub struct BackingInfo {
     /// Backing type for the virtual disk.
     pub r#type: BackingType,
-    /// Path of the VMDK file backing the virtual disk. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.disk.backing_type.VMDK_FILE`.
+    /// Path of the VMDK file backing the virtual disk.
     ///
     /// Only relevant when `type` is `VMDK_FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,7 +27,7 @@ pub struct BackingInfo {
 pub struct BackingSpec {
     /// Backing type for the virtual disk.
     pub r#type: BackingType,
-    /// Path of the VMDK file backing the virtual disk. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.disk.backing_type.VMDK_FILE`.
+    /// Path of the VMDK file backing the virtual disk.
     ///
     /// Only relevant when `type` is `VMDK_FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,7 +132,7 @@ pub struct Info {
     /// Only relevant when `type` is `SATA`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sata: Option<crate::vcenter::vm::hardware::SataAddressInfo>,
-    /// Address of device attached to a virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.disk.host_bus_adapter_type.NVME`.
+    /// Address of device attached to a virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1.
     ///
     /// Only relevant when `type` is `NVME`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,7 +147,7 @@ pub struct Info {
 /// The `Disk.StoragePolicySpec` class contains information about the storage policy be associated with a VMDK file. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoragePolicySpec {
-    /// Identifier of the storage policy which should be associated with the VMDK file. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`.
+    /// Identifier of the storage policy which should be associated with the VMDK file. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vcenter.StoragePolicy` resource.
     pub policy: String,
@@ -156,7 +156,7 @@ pub struct StoragePolicySpec {
 /// The `Disk.Summary` class contains commonly used information about a virtual disk.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the virtual Disk. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`.
+    /// Identifier of the virtual Disk.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Disk` resource.
     pub disk: String,

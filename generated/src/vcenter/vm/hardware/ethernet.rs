@@ -2,7 +2,7 @@
 
 //! Types of the [`Ethernet`](crate::vcenter::vm::hardware::Ethernet) service
 //! (`com.vmware.vcenter.vm.hardware.ethernet`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -17,22 +17,24 @@
 pub struct BackingInfo {
     /// Backing type for the virtual Ethernet adapter.
     pub r#type: BackingType,
-    /// Identifier of the network backing the virtual Ethernet adapter. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Network`. If None, the identifier of the network backing could not be determined.
+    /// Identifier of the network backing the virtual Ethernet adapter.
+    ///
+    /// If None, the identifier of the network backing could not be determined.
     ///
     /// Only relevant when `type` is `STANDARD_PORTGROUP`, `DISTRIBUTED_PORTGROUP` or `OPAQUE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
-    /// Name of the standard portgroup backing the virtual Ethernet adapter. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.ethernet.backing_type.STANDARD_PORTGROUP`.
+    /// Name of the standard portgroup backing the virtual Ethernet adapter.
     ///
     /// Only relevant when `type` is `STANDARD_PORTGROUP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_name: Option<String>,
-    /// Name of the device backing the virtual Ethernet adapter. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.ethernet.backing_type.HOST_DEVICE`.
+    /// Name of the device backing the virtual Ethernet adapter.
     ///
     /// Only relevant when `type` is `HOST_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_device: Option<String>,
-    /// UUID of the distributed virtual switch that backs the virtual Ethernet adapter. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.ethernet.backing_type.DISTRIBUTED_PORTGROUP`.
+    /// UUID of the distributed virtual switch that backs the virtual Ethernet adapter.
     ///
     /// Only relevant when `type` is `DISTRIBUTED_PORTGROUP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,12 +49,12 @@ pub struct BackingInfo {
     /// Only relevant when `type` is `DISTRIBUTED_PORTGROUP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_cookie: Option<i64>,
-    /// Type of the opaque network that backs the virtual Ethernet adapter. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.ethernet.backing_type.OPAQUE_NETWORK`.
+    /// Type of the opaque network that backs the virtual Ethernet adapter.
     ///
     /// Only relevant when `type` is `OPAQUE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opaque_network_type: Option<String>,
-    /// Identifier of the opaque network that backs the virtual Ethernet adapter. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.ethernet.backing_type.OPAQUE_NETWORK`.
+    /// Identifier of the opaque network that backs the virtual Ethernet adapter.
     ///
     /// Only relevant when `type` is `OPAQUE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,7 +70,7 @@ pub struct BackingInfo {
 pub struct BackingSpec {
     /// Backing type for the virtual Ethernet adapter.
     pub r#type: BackingType,
-    /// Identifier of the network that backs the virtual Ethernet adapter. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Network`. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vcenter.vm.hardware.ethernet.backing_type.STANDARD_PORTGROUP`, `com.vmware.vcenter.vm.hardware.ethernet.backing_type.DISTRIBUTED_PORTGROUP`, or `com.vmware.vcenter.vm.hardware.ethernet.backing_type.OPAQUE_NETWORK`.
+    /// Identifier of the network that backs the virtual Ethernet adapter.
     ///
     /// Only relevant when `type` is `STANDARD_PORTGROUP`, `DISTRIBUTED_PORTGROUP` or `OPAQUE_NETWORK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,12 +184,12 @@ pub struct Info {
     pub label: String,
     /// Ethernet adapter emulation type.
     pub r#type: EmulationType,
-    /// Flag indicating whether Universal Pass-Through (UPT) compatibility is enabled on this virtual Ethernet adapter. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.ethernet.emulation_type.VMXNET3`.
+    /// Flag indicating whether Universal Pass-Through (UPT) compatibility is enabled on this virtual Ethernet adapter.
     ///
     /// Only relevant when `type` is `VMXNET3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upt_compatibility_enabled: Option<bool>,
-    /// Flag indicates whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. This attribute was added in vSphere API 8.0.0.1. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.ethernet.emulation_type.VMXNET3`.
+    /// Flag indicates whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Only relevant when `type` is `VMXNET3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -234,7 +236,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Ethernet.Summary` class contains commonly used information about a virtual Ethernet adapter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the virtual Ethernet adapter. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Ethernet`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Ethernet`.
+    /// Identifier of the virtual Ethernet adapter.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Ethernet` resource.
     pub nic: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Floppy`](crate::vcenter::vm::hardware::Floppy) service
 //! (`com.vmware.vcenter.vm.hardware.floppy`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -14,7 +14,7 @@
 pub struct BackingInfo {
     /// Backing type for the virtual floppy drive.
     pub r#type: BackingType,
-    /// Path of the image file backing the virtual floppy drive. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.floppy.backing_type.IMAGE_FILE`.
+    /// Path of the image file backing the virtual floppy drive.
     ///
     /// Only relevant when `type` is `IMAGE_FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,7 +24,7 @@ pub struct BackingInfo {
     /// Only relevant when `type` is `HOST_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_device: Option<String>,
-    /// Flag indicating whether the virtual floppy drive is configured to automatically detect a suitable host device. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.floppy.backing_type.HOST_DEVICE`.
+    /// Flag indicating whether the virtual floppy drive is configured to automatically detect a suitable host device.
     ///
     /// Only relevant when `type` is `HOST_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,7 +39,7 @@ pub struct BackingInfo {
 pub struct BackingSpec {
     /// Backing type for the virtual floppy drive.
     pub r#type: BackingType,
-    /// Path of the image file that should be used as the virtual floppy drive backing. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.floppy.backing_type.IMAGE_FILE`.
+    /// Path of the image file that should be used as the virtual floppy drive backing.
     ///
     /// Only relevant when `type` is `IMAGE_FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,7 +102,7 @@ pub struct Info {
 /// The `Floppy.Summary` class contains commonly used information about a virtual floppy drive.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the virtual floppy drive. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Floppy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Floppy`.
+    /// Identifier of the virtual floppy drive.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Floppy` resource.
     pub floppy: String,

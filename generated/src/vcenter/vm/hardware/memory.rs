@@ -2,7 +2,7 @@
 
 //! Types of the [`Memory`](crate::vcenter::vm::hardware::Memory) service
 //! (`com.vmware.vcenter.vm.hardware.memory`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Parallel`](crate::vcenter::vm::hardware::Parallel) service
 //! (`com.vmware.vcenter.vm.hardware.parallel`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -14,7 +14,7 @@
 pub struct BackingInfo {
     /// Backing type for the virtual parallel port.
     pub r#type: BackingType,
-    /// Path of the file backing the virtual parallel port. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.parallel.backing_type.FILE`.
+    /// Path of the file backing the virtual parallel port.
     ///
     /// Only relevant when `type` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,7 +24,7 @@ pub struct BackingInfo {
     /// Only relevant when `type` is `HOST_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_device: Option<String>,
-    /// Flag indicating whether the virtual parallel port is configured to automatically detect a suitable host device. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.parallel.backing_type.HOST_DEVICE`.
+    /// Flag indicating whether the virtual parallel port is configured to automatically detect a suitable host device.
     ///
     /// Only relevant when `type` is `HOST_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,7 +39,7 @@ pub struct BackingInfo {
 pub struct BackingSpec {
     /// Backing type for the virtual parallel port.
     pub r#type: BackingType,
-    /// Path of the file that should be used as the virtual parallel port backing. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.parallel.backing_type.FILE`.
+    /// Path of the file that should be used as the virtual parallel port backing.
     ///
     /// Only relevant when `type` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,7 +100,7 @@ pub struct Info {
 /// The `Parallel.Summary` class contains commonly used information about a virtual parallel port.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the virtual parallel port. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.ParallelPort`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.ParallelPort`.
+    /// Identifier of the virtual parallel port.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.ParallelPort` resource.
     pub port: String,

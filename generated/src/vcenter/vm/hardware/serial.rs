@@ -2,7 +2,7 @@
 
 //! Types of the [`Serial`](crate::vcenter::vm::hardware::Serial) service
 //! (`com.vmware.vcenter.vm.hardware.serial`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -16,7 +16,7 @@
 pub struct BackingInfo {
     /// Backing type for the virtual serial port.
     pub r#type: BackingType,
-    /// Path of the file backing the virtual serial port. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.FILE`.
+    /// Path of the file backing the virtual serial port.
     ///
     /// Only relevant when `type` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,17 +26,17 @@ pub struct BackingInfo {
     /// Only relevant when `type` is `HOST_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_device: Option<String>,
-    /// Flag indicating whether the virtual serial port is configured to automatically detect a suitable host device. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.HOST_DEVICE`.
+    /// Flag indicating whether the virtual serial port is configured to automatically detect a suitable host device.
     ///
     /// Only relevant when `type` is `HOST_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_detect: Option<bool>,
-    /// Name of the pipe backing the virtual serial port. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vcenter.vm.hardware.serial.backing_type.PIPE_SERVER` or `com.vmware.vcenter.vm.hardware.serial.backing_type.PIPE_CLIENT`.
+    /// Name of the pipe backing the virtual serial port.
     ///
     /// Only relevant when `type` is `PIPE_SERVER` or `PIPE_CLIENT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipe: Option<String>,
-    /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vcenter.vm.hardware.serial.backing_type.PIPE_SERVER` or `com.vmware.vcenter.vm.hardware.serial.backing_type.PIPE_CLIENT`.
+    /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss.
     ///
     /// Only relevant when `type` is `PIPE_SERVER` or `PIPE_CLIENT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,8 +45,6 @@ pub struct BackingInfo {
     ///
     /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
     /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
-    ///
-    /// This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER` or `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`.
     ///
     /// Only relevant when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,7 +66,7 @@ pub struct BackingInfo {
 pub struct BackingSpec {
     /// Backing type for the virtual serial port.
     pub r#type: BackingType,
-    /// Path of the file backing the virtual serial port. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.FILE`.
+    /// Path of the file backing the virtual serial port.
     ///
     /// Only relevant when `type` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,7 +76,7 @@ pub struct BackingSpec {
     /// Only relevant when `type` is `HOST_DEVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_device: Option<String>,
-    /// Name of the pipe backing the virtual serial port. This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vcenter.vm.hardware.serial.backing_type.PIPE_SERVER` or `com.vmware.vcenter.vm.hardware.serial.backing_type.PIPE_CLIENT`.
+    /// Name of the pipe backing the virtual serial port.
     ///
     /// Only relevant when `type` is `PIPE_SERVER` or `PIPE_CLIENT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,8 +90,6 @@ pub struct BackingSpec {
     ///
     /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
     /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
-    ///
-    /// This attribute is optional and it is only relevant when the value of `type` is one of `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER` or `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`.
     ///
     /// Only relevant when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,7 +163,7 @@ pub struct Info {
 /// The `Serial.Summary` class contains commonly used information about a virtual serial port.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the virtual serial port. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.SerialPort`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.SerialPort`.
+    /// Identifier of the virtual serial port.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.SerialPort` resource.
     pub port: String,

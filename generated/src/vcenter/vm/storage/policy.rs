@@ -4,7 +4,7 @@
 //!
 //! Types of the [`Policy`](crate::vcenter::vm::storage::Policy) service
 //! (`com.vmware.vcenter.vm.storage.policy`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -15,7 +15,7 @@ pub mod vm_home_policy_spec;
 /// The Compliance class provides methods that return the compliance status of virtual machine entities(virtual machine home directory and virtual disks) that specify storage policy requirements. This class was added in vSphere API 6.7.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`compliance`]; service id
+/// own types are in [`mod@compliance`]; service id
 /// `com.vmware.vcenter.vm.storage.policy.compliance`.
 #[derive(Debug, Clone)]
 pub struct Compliance {
@@ -109,7 +109,7 @@ impl Compliance {
 pub struct DiskPolicySpec {
     /// Policy type to be used while performing update operation on the virtual disks. This attribute was added in vSphere API 6.7.
     pub r#type: disk_policy_spec::PolicyType,
-    /// Storage Policy identification. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.storage.policy.disk_policy_spec.policy_type.USE_SPECIFIED_POLICY`.
+    /// Storage Policy identification. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `type` is `USE_SPECIFIED_POLICY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,10 +119,12 @@ pub struct DiskPolicySpec {
 /// The `Policy.Info` class contains information about the storage policies associated with virtual machine's home directory and virtual hard disks. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Storage Policy associated with virtual machine home. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`. IfNone, the virtual machine's home directory doesn't have any storage policy.
+    /// Storage Policy associated with virtual machine home. This attribute was added in vSphere API 6.7.
+    ///
+    /// IfNone, the virtual machine's home directory doesn't have any storage policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<String>,
-    /// Storage policies associated with virtual disks. The values in this map are storage policy identifiers. They will be identifiers for the resource type:com.vmware.vcenter.StoragePolicy If the map is empty, the virtual machine does not have any disks or its disks are not associated with a storage policy. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`.
+    /// Storage policies associated with virtual disks. The values in this map are storage policy identifiers. They will be identifiers for the resource type:com.vmware.vcenter.StoragePolicy If the map is empty, the virtual machine does not have any disks or its disks are not associated with a storage policy. This attribute was added in vSphere API 6.7.
     #[serde(default)]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, String>,
 }
@@ -133,7 +135,9 @@ pub struct UpdateSpec {
     /// Storage policy to be used when reconfiguring the virtual machine home. This attribute was added in vSphere API 6.7. if None the current storage policy is retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<VmHomePolicySpec>,
-    /// Storage policy or policies to be used when reconfiguring virtual machine disk. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. if None the current storage policy is retained.
+    /// Storage policy or policies to be used when reconfiguring virtual machine disk. This attribute was added in vSphere API 6.7.
+    ///
+    /// if None the current storage policy is retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks: Option<vsphere_vapi_runtime::types::VapiMap<String, DiskPolicySpec>>,
 }
@@ -145,7 +149,7 @@ pub struct UpdateSpec {
 pub struct VmHomePolicySpec {
     /// Policy type to be used while performing update operation on the virtual machine home's directory. This attribute was added in vSphere API 6.7.
     pub r#type: vm_home_policy_spec::PolicyType,
-    /// Storage Policy identification. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.storage.policy.vm_home_policy_spec.policy_type.USE_SPECIFIED_POLICY`.
+    /// Storage Policy identification. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `type` is `USE_SPECIFIED_POLICY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,7 @@
 
 //! Types of the [`Installer`](crate::vcenter::vm::tools::Installer) service
 //! (`com.vmware.vcenter.vm.tools.installer`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`CheckOuts`](crate::vcenter::vm_template::library_items::CheckOuts) service
 //! (`com.vmware.vcenter.vm_template.library_items.check_outs`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -42,16 +42,24 @@ pub struct Info {
 /// The `CheckOuts.PlacementSpec` class contains information used to place a checked out virtual machine onto resources within the vCenter inventory. The specified compute resource should have access to the storage associated with the checked out virtual machine. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PlacementSpec {
-    /// Virtual machine folder into which the virtual machine should be placed. This attribute was added in vSphere API 6.9.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder`. If None, the virtual machine will be placed in the same folder as the source virtual machine template.
+    /// Virtual machine folder into which the virtual machine should be placed. This attribute was added in vSphere API 6.9.1.
+    ///
+    /// If None, the virtual machine will be placed in the same folder as the source virtual machine template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
-    /// Resource pool into which the virtual machine should be placed. This attribute was added in vSphere API 6.9.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ResourcePool`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ResourcePool`. If None, the system will attempt to choose a suitable resource pool for the virtual machine; if a resource pool cannot be chosen, the operation will fail.
+    /// Resource pool into which the virtual machine should be placed. This attribute was added in vSphere API 6.9.1.
+    ///
+    /// If None, the system will attempt to choose a suitable resource pool for the virtual machine; if a resource pool cannot be chosen, the operation will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool: Option<String>,
-    /// Host onto which the virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.9.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`. This attribute may be None if `resourcePool` or `cluster` is specified. If None, the system will attempt to choose a suitable host for the virtual machine; if a host cannot be chosen, the operation will fail.
+    /// Host onto which the virtual machine should be placed. If `host` and `resourcePool` are both specified, `resourcePool` must belong to `host`. If `host` and `cluster` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.9.1.
+    ///
+    /// This attribute may be None if `resourcePool` or `cluster` is specified. If None, the system will attempt to choose a suitable host for the virtual machine; if a host cannot be chosen, the operation will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Cluster onto which the virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.9.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`. If `resourcePool` or `host` is specified, it is recommended that this attribute be None.
+    /// Cluster onto which the virtual machine should be placed. If `cluster` and `resourcePool` are both specified, `resourcePool` must belong to `cluster`. If `cluster` and `host` are both specified, `host` must be a member of `cluster`. This attribute was added in vSphere API 6.9.1.
+    ///
+    /// If `resourcePool` or `host` is specified, it is recommended that this attribute be None.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
 }
@@ -59,7 +67,7 @@ pub struct PlacementSpec {
 /// The `CheckOuts.Summary` class contains commonly used information about a checked out virtual machine. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the checked out virtual machine. This attribute was added in vSphere API 6.9.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `VirtualMachine`.
+    /// Identifier of the checked out virtual machine. This attribute was added in vSphere API 6.9.1.
     ///
     /// Identifier of a `VirtualMachine` resource.
     pub vm: String,

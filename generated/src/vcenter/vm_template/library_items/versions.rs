@@ -2,7 +2,7 @@
 
 //! Types of the [`Versions`](crate::vcenter::vm_template::library_items::Versions)
 //! service (`com.vmware.vcenter.vm_template.library_items.versions`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -23,7 +23,7 @@ pub struct RollbackSpec {
 /// The `Versions.Summary` class contains commonly used information about a version of a library item containing a virtual machine template. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The version of the library item. This attribute was added in vSphere API 6.9.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.library.item.Version`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.library.item.Version`.
+    /// The version of the library item. This attribute was added in vSphere API 6.9.1.
     ///
     /// Identifier of a `com.vmware.content.library.item.Version` resource.
     pub version: String,

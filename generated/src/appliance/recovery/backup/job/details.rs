@@ -2,7 +2,7 @@
 
 //! Types of the [`Details`](crate::appliance::recovery::backup::job::Details)
 //! service (`com.vmware.appliance.recovery.backup.job.details`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -20,7 +20,9 @@ pub struct BuildInfo {
 /// The `Details.FilterSpec` class contains attributes used to filter the results when listing backup jobs details (see `com.vmware.appliance.recovery.backup.job.details.list`). This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers of backup jobs that can match the filter. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.appliance.recovery.backup.job`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.appliance.recovery.backup.job`. If None the filter will match all the backup jobs.
+    /// Identifiers of backup jobs that can match the filter. This attribute was added in vSphere API 6.7.
+    ///
+    /// If None the filter will match all the backup jobs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<String>>,
 }
@@ -35,17 +37,17 @@ pub struct FilterSpec {
 pub struct Info {
     /// URL of the backup location. This attribute was added in vSphere API 6.7.
     pub location: String,
-    /// Time in seconds since the backup job was started or the time it took to complete the backup job. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `CommonInfo#status` is one of `com.vmware.cis.task.status.SUCCEEDED`, `com.vmware.cis.task.status.FAILED`, or `com.vmware.cis.task.status.RUNNING`.
+    /// Time in seconds since the backup job was started or the time it took to complete the backup job. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `SUCCEEDED`, `FAILED` or `RUNNING`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    /// Size of the backup data transferred to remote location. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `CommonInfo#status` is one of `com.vmware.cis.task.status.SUCCEEDED`, `com.vmware.cis.task.status.FAILED`, or `com.vmware.cis.task.status.RUNNING`.
+    /// Size of the backup data transferred to remote location. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `SUCCEEDED`, `FAILED` or `RUNNING`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// Progress of the job. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `CommonInfo#status` is one of `com.vmware.cis.task.status.SUCCEEDED`, `com.vmware.cis.task.status.FAILED`, or `com.vmware.cis.task.status.RUNNING`.
+    /// Progress of the job. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `SUCCEEDED`, `FAILED` or `RUNNING`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,15 +67,17 @@ pub struct Info {
     pub fast_backup: Option<bool>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::std_::LocalizableMessage,
-    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.service`.
+    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
     pub service: String,
-    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.operation`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.operation`.
+    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
     pub operation: String,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`. This attribute will be None if the task has no parent.
+    /// Parent of the current task. This attribute was added in vSphere API 6.7.
+    ///
+    /// This attribute will be None if the task has no parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
@@ -88,12 +92,12 @@ pub struct Info {
     /// Only relevant when `status` is `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.RUNNING`, `com.vmware.cis.task.status.BLOCKED`, `com.vmware.cis.task.status.SUCCEEDED`, or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `SUCCEEDED`, `FAILED`, `RUNNING` or `BLOCKED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.SUCCEEDED` or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `SUCCEEDED` or `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

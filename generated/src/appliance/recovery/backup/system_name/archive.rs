@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Archive`](crate::appliance::recovery::backup::system_name::Archive) service
 //! (`com.vmware.appliance.recovery.backup.system_name.archive`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `appliance` feature.
 
@@ -36,7 +36,7 @@ pub struct Info {
     pub parts: Vec<String>,
     /// The version of the appliance represented by the backup. This attribute was added in vSphere API 6.7.
     pub version: String,
-    /// The system name identifier of the appliance represented by the backup. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.recovery.backup.system_name`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.recovery.backup.system_name`.
+    /// The system name identifier of the appliance represented by the backup. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.recovery.backup.system_name` resource.
     pub system_name: String,
@@ -47,7 +47,7 @@ pub struct Info {
 /// The `Archive.Summary` class contains commonly used information about a backup archive. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Backup archive identifier. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.appliance.recovery.backup.system_name.archive`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.appliance.recovery.backup.system_name.archive`.
+    /// Backup archive identifier. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.recovery.backup.system_name.archive` resource.
     pub archive: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`File`](crate::content::library::item::downloadsession::File)
 //! service (`com.vmware.content.library.item.downloadsession.file`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 

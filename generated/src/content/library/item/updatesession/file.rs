@@ -2,7 +2,7 @@
 
 //! Types of the [`File`](crate::content::library::item::updatesession::File)
 //! service (`com.vmware.content.library.item.updatesession.file`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `content` feature.
 
@@ -15,7 +15,7 @@ pub struct AddSpec {
     pub name: String,
     /// The source type (NONE, PUSH, PULL) from which the file content will be retrieved.
     pub source_type: SourceType,
-    /// Location from which the Content Library Service will fetch the file, rather than requiring a client to upload the file. This attribute is optional and it is only relevant when the value of `sourceType` is `com.vmware.content.library.item.updatesession.file.source_type.PULL`.
+    /// Location from which the Content Library Service will fetch the file, rather than requiring a client to upload the file.
     ///
     /// Only relevant when `source_type` is `PULL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,12 +44,12 @@ pub struct Info {
     /// The checksum information of the file received by the server. If None, the server does not verify the checksum.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
-    /// A source endpoint from which to retrieve the file. This attribute is optional and it is only relevant when the value of `sourceType` is `com.vmware.content.library.item.updatesession.file.source_type.PULL`.
+    /// A source endpoint from which to retrieve the file.
     ///
     /// Only relevant when `source_type` is `PULL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_endpoint: Option<crate::content::library::item::TransferEndpoint>,
-    /// An upload endpoint to which the client can push the content. This attribute is optional and it is only relevant when the value of `sourceType` is `com.vmware.content.library.item.updatesession.file.source_type.PUSH`.
+    /// An upload endpoint to which the client can push the content.
     ///
     /// Only relevant when `source_type` is `PUSH`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`AuditRecords`](crate::esx::settings::clusters::configuration::AuditRecords)
 //! service (`com.vmware.esx.settings.clusters.configuration.audit_records`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -44,7 +44,7 @@ pub struct FilterSpec {
     /// List of audit records that match `AuditRecords.FilterSpec.Timeframe`, valid values are THREE_MONTHS, SIX_MONTHS, YEAR, CUSTOM. i.e. For ex: records within last 3 months. This attribute was added in vSphere API 8.0.2.0. If None or empty, last one year audit records match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_duration: Option<filter_spec::Timeframe>,
-    /// List of audit records that match the given start time i.e. occurred after the `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.start` and the given end time i.e. before the `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.end` This attribute was added in vSphere API 8.0.2.0. This attribute is optional and it is only relevant when the value of `timeDuration` is `com.vmware.esx.settings.clusters.configuration.audit_records.filter_spec.timeframe.CUSTOM`.
+    /// List of audit records that match the given start time i.e. occurred after the `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.start` and the given end time i.e. before the `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.end` This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Only relevant when `time_duration` is `CUSTOM`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,7 +54,7 @@ pub struct FilterSpec {
 /// The `AuditRecords.Info` class contains Audit Info of an operation for a cluster in vCenter Server. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the cluster. This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier of the cluster. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster_id: String,
@@ -102,10 +102,14 @@ pub struct OperationDetails {
     /// Error occurred during the operation This attribute was added in vSphere API 8.0.2.0. error shall only be set if configmanager operation is a task
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// TaskId of the operation This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`. taskId shall only be set if configmanager operation is a task
+    /// TaskId of the operation This attribute was added in vSphere API 8.0.2.0.
+    ///
+    /// taskId shall only be set if configmanager operation is a task
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// Draft ID of the draft operation This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.draft`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.draft`. draftId shall only be set if this is an operation on draft
+    /// Draft ID of the draft operation This attribute was added in vSphere API 8.0.2.0.
+    ///
+    /// draftId shall only be set if this is an operation on draft
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft_id: Option<String>,
     /// Indicates if the operation was cancelled This attribute was added in vSphere API 8.0.2.0. cancelled shall only be set if configmanager operation is a task
@@ -146,7 +150,7 @@ impl OperationType {
     pub const DRAFT_UPDATE: &'static str = "Draft-Update";
     /// Represents Export config manager operation `com.vmware.esx.settings.clusters.configuration.export_config`
     pub const EXPORT: &'static str = "Export";
-    /// Represents Import config manager operation `com.vmware.esx.settings.clusters_client.Configuration.import_config`
+    /// Represents Import config manager operation `com.vmware.esx.settings.clusters.configuration.import_config$task`
     pub const IMPORT: &'static str = "Import";
     /// Represents all audit enabled config manager operations
     pub const OPERATIONS: &'static [&'static str] = &[
@@ -169,9 +173,9 @@ impl OperationType {
         "Draft-Apply",
         "Draft-GetSchema",
     ];
-    /// Represents Pre-check config manager operation `com.vmware.esx.settings.clusters_client.Configuration.precheck`
+    /// Represents Pre-check config manager operation `com.vmware.esx.settings.clusters.configuration.precheck$task`
     pub const PRE_CHECK: &'static str = "Precheck";
-    /// Represents Remediate config manager operation `com.vmware.esx.settings.clusters_client.Configuration.apply`
+    /// Represents Remediate config manager operation `com.vmware.esx.settings.clusters.configuration.apply$task`
     pub const REMEDIATE: &'static str = "Remediate";
     /// Represents Transition enable config manager operation com.vmware.esx.settings.clusters.enablement.
     pub const TRANSITION_ENABLE: &'static str = "Transition-Enable";

@@ -2,7 +2,7 @@
 
 //! Types of the [`Drafts`](crate::esx::settings::clusters::configuration::Drafts)
 //! service (`com.vmware.esx.settings.clusters.configuration.drafts`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -11,11 +11,11 @@ pub mod changed_property;
 /// The `Drafts.ApplyResult` class contains the result of committing a draft. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyResult {
-    /// The ID of the commit created for this operation. This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.commit`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.commit`.
+    /// The ID of the commit created for this operation. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: String,
-    /// If the cluster is not empty, this will be set to the ID of the Apply task. This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`.
+    /// If the cluster is not empty, this will be set to the ID of the Apply task. This attribute was added in vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_task: Option<String>,
 }
@@ -106,7 +106,9 @@ pub struct CreateSpec {
     /// The initial configuration for the draft. This attribute was added in vSphere API 8.0.2.0. If not specified, the current desired configuration for the cluster will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
-    /// The host to use as the desired image for the cluster when VLCM is not in use. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`. If not specified, the previously used reference host will be carried over.
+    /// The host to use as the desired image for the cluster when VLCM is not in use. This attribute was added in vSphere API 8.0.3.0.
+    ///
+    /// If not specified, the previously used reference host will be carried over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_reference_host: Option<String>,
 }
@@ -122,7 +124,7 @@ pub struct DeletionInfo {
 /// The `Drafts.ImportSpec` class contains attributes that are used to create/update a draft by importing cluster configuration. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportSpec {
-    /// Identifier of the reference host to import ESX configuration from. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`.
+    /// Identifier of the reference host to import ESX configuration from. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `HostSystem` resource.
     pub host: String,
@@ -148,7 +150,7 @@ pub struct Info {
         String,
         crate::esx::settings::HostInfo,
     >,
-    /// Map of host IDs to BIOS UUIDs. This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `HostSystem`.
+    /// Map of host IDs to BIOS UUIDs. This attribute was added in vSphere API 8.0.2.0.
     #[serde(rename = "host_id_to_UUID", default)]
     pub host_id_to_uuid: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Configuration specification associated with the draft, encoded as JSON. This attribute was added in vSphere API 8.0.2.0.
@@ -158,11 +160,11 @@ pub struct Info {
 /// The `Drafts.Metadata` class defines the metadata information about configuration draft. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metadata {
-    /// The draft identifier This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.draft`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.draft`.
+    /// The draft identifier This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.draft` resource.
     pub id: String,
-    /// The identifier of the parent commit. This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.commit`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.commit`.
+    /// The identifier of the parent commit. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub parent_id: String,
@@ -176,10 +178,14 @@ pub struct Metadata {
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
     /// Last modified time of the configuration draft. This attribute was added in vSphere API 8.0.2.0.
     pub modified_time: vsphere_vapi_runtime::types::DateTime,
-    /// The ID of the precheck task that was last run for this draft. This attribute was added in vSphere API 8.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`. This field is None if precheck has not been done since the last modification.
+    /// The ID of the precheck task that was last run for this draft. This attribute was added in vSphere API 8.0.2.0.
+    ///
+    /// This field is None if precheck has not been done since the last modification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_task: Option<String>,
-    /// The ID of the host that is used as a reference for the cluster image. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`. This field is None if the cluster is managed by VLCM.
+    /// The ID of the host that is used as a reference for the cluster image. This attribute was added in vSphere API 8.0.3.0.
+    ///
+    /// This field is None if the cluster is managed by VLCM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_reference_host: Option<String>,
 }

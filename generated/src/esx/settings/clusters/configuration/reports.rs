@@ -12,7 +12,7 @@ pub mod recent_tasks;
 /// The `LastApplyResult` class provides methods to get the most recent available result of applying the configuration to all hosts within a cluster. This class was added in vSphere API 8.0.1.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`last_apply_result`]; service id
+/// own types are in [`mod@last_apply_result`]; service id
 /// `com.vmware.esx.settings.clusters.configuration.reports.last_apply_result`.
 #[derive(Debug, Clone)]
 pub struct LastApplyResult {
@@ -78,7 +78,7 @@ impl LastApplyResult {
 /// The `LastComplianceResult` class provides methods to get the last available check compliance result for the cluster. This class was added in vSphere API 8.0.1.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`last_compliance_result`]; service id
+/// own types are in [`mod@last_compliance_result`]; service id
 /// `com.vmware.esx.settings.clusters.configuration.reports.last_compliance_result`.
 #[derive(Debug, Clone)]
 pub struct LastComplianceResult {
@@ -134,7 +134,7 @@ impl LastComplianceResult {
 /// The `LastPrecheckResult` class provides methods to get the most recent available result of Precheck. This class was added in vSphere API 8.0.1.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`last_precheck_result`]; service id
+/// own types are in [`mod@last_precheck_result`]; service id
 /// `com.vmware.esx.settings.clusters.configuration.reports.last_precheck_result`.
 #[derive(Debug, Clone)]
 pub struct LastPrecheckResult {
@@ -200,7 +200,7 @@ impl LastPrecheckResult {
 /// The `RecentTasks` class provides methods to get the most recent configuration-related tasks. This class was added in vSphere API 8.0.1.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`recent_tasks`]; service id
+/// own types are in [`mod@recent_tasks`]; service id
 /// `com.vmware.esx.settings.clusters.configuration.reports.recent_tasks`.
 #[derive(Debug, Clone)]
 pub struct RecentTasks {

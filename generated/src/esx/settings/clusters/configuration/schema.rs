@@ -2,7 +2,7 @@
 
 //! Types of the [`Schema`](crate::esx::settings::clusters::configuration::Schema)
 //! service (`com.vmware.esx.settings.clusters.configuration.schema`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

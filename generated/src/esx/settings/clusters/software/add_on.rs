@@ -2,7 +2,7 @@
 
 //! Types of the [`AddOn`](crate::esx::settings::clusters::software::AddOn) service
 //! (`com.vmware.esx.settings.clusters.software.add_on`) and the wire descriptions
-//! of its operations ([`ops`]).
+//! of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

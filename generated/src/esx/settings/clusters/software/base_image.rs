@@ -2,7 +2,7 @@
 
 //! Types of the [`BaseImage`](crate::esx::settings::clusters::software::BaseImage)
 //! service (`com.vmware.esx.settings.clusters.software.base_image`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

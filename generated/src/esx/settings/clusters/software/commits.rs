@@ -2,7 +2,7 @@
 
 //! Types of the [`Commits`](crate::esx::settings::clusters::software::Commits)
 //! service (`com.vmware.esx.settings.clusters.software.commits`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Compliance`](crate::esx::settings::clusters::software::Compliance) service
 //! (`com.vmware.esx.settings.clusters.software.compliance`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

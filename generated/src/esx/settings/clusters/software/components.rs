@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Components`](crate::esx::settings::clusters::software::Components) service
 //! (`com.vmware.esx.settings.clusters.software.components`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

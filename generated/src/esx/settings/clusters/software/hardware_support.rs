@@ -3,7 +3,7 @@
 //! Types of the
 //! [`HardwareSupport`](crate::esx::settings::clusters::software::HardwareSupport)
 //! service (`com.vmware.esx.settings.clusters.software.hardware_support`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Recommendations`](crate::esx::settings::clusters::software::Recommendations)
 //! service (`com.vmware.esx.settings.clusters.software.recommendations`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -19,7 +19,7 @@ pub struct ExplanationDetails {
     pub explanation: Vec<crate::vapi::std_::LocalizableMessage>,
 }
 
-/// The `Recommendations.FilterSpec` class contains attributes used to filter the generated recommendations (see `Recommendations.generate`) based on a specified base image version. This class was added in vSphere API 7.0.2.0.
+/// The `Recommendations.FilterSpec` class contains attributes used to filter the generated recommendations (see `com.vmware.esx.settings.clusters.software.recommendations.generate$task`) based on a specified base image version. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Base image version string is used in generating the specified base image recommendations. Default recommendations are generated when the value is empty. This attribute was added in vSphere API 7.0.2.0.

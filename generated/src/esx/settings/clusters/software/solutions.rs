@@ -2,14 +2,14 @@
 
 //! Types of the [`Solutions`](crate::esx::settings::clusters::software::Solutions)
 //! service (`com.vmware.esx.settings.clusters.software.solutions`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
 /// The `Solutions.UpdateSolutionsSpec` class contains attributes that describe solutions registered in the software specification. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSolutionsSpec {
-    /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.solution`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.solution`.
+    /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<
         String,

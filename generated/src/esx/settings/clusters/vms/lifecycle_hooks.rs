@@ -3,7 +3,7 @@
 //! Types of the
 //! [`LifecycleHooks`](crate::esx::settings::clusters::vms::LifecycleHooks) service
 //! (`com.vmware.esx.settings.clusters.vms.lifecycle_hooks`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -12,11 +12,11 @@
 /// Can be used only with Solutions that has `com.vmware.esx.settings.clusters.vms.cluster_solution_spec`. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DynamicUpdateSpec {
-    /// Identifier of the VM whose `LifecycleState` hook needs a dynamic update to be processed. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `VirtualMachine`.
+    /// Identifier of the VM whose `LifecycleState` hook needs a dynamic update to be processed. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `VirtualMachine` resource.
     pub vm: String,
-    /// Identifier of the Solution whose `LifecycleState` hook needs a dynamic update to be processed. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`.
+    /// Identifier of the Solution whose `LifecycleState` hook needs a dynamic update to be processed. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.vms.SystemVmSolution` resource.
     pub solution: String,
@@ -44,7 +44,7 @@ pub struct ListResult {
 /// The `LifecycleHooks.ProcessedHookSpec` class contains attributes that describe a specification for marking a hook as processed. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProcessedHookSpec {
-    /// Identifier of the VM whose hook needs to be marked as processed. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `VirtualMachine`.
+    /// Identifier of the VM whose hook needs to be marked as processed. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VirtualMachine` resource.
     pub vm: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Solutions`](crate::esx::settings::clusters::vms::Solutions)
 //! service (`com.vmware.esx.settings.clusters.vms.solutions`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -10,7 +10,7 @@ pub mod apply_status;
 pub mod deployment_info;
 pub mod issue_info;
 
-/// The `Solutions.ApplyResult` class contains attributes that describe the result of an `Solutions.apply` method. This class was added in vSphere API 9.0.0.0.
+/// The `Solutions.ApplyResult` class contains attributes that describe the result of an `com.vmware.esx.settings.clusters.vms.solutions.apply$task` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyResult {
     /// Aggregated status of an apply method. This attribute was added in vSphere API 9.0.0.0. None if the apply method is in progress.
@@ -33,7 +33,7 @@ pub struct ApplySpec {
     pub cluster_solutions: Option<ClusterSolutionsApplyFilterSpec>,
 }
 
-/// The `Solutions.ApplyStatus` class contains attributes that describe the status of an `Solutions.apply` method. This class was added in vSphere API 9.0.0.0.
+/// The `Solutions.ApplyStatus` class contains attributes that describe the status of an `com.vmware.esx.settings.clusters.vms.solutions.apply$task` method. This class was added in vSphere API 9.0.0.0.
 ///
 /// `status` selects which optional fields are set: `ERROR` (`end_time`), `SUCCESS`
 /// (`end_time`).
@@ -44,7 +44,7 @@ pub struct ApplyStatus {
     pub status: Option<apply_status::Status>,
     /// The vLCM system time when the method started. This attribute was added in vSphere API 9.0.0.0.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
-    /// The vLCM system time when the method completed. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.esx.settings.clusters.vms.solutions.apply_status.status.SUCCESS` or `com.vmware.esx.settings.clusters.vms.solutions.apply_status.status.ERROR`.
+    /// The vLCM system time when the method completed. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `status` is `SUCCESS` or `ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,27 +54,33 @@ pub struct ApplyStatus {
 /// The `Solutions.CheckComplianceFilterSpec` class contains attributes that describe a filter for compliance check in a given cluster. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckComplianceFilterSpec {
-    /// Identifiers of the solutions that to be checked for compliance. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. If None, the compliance is checked for all solutions in the cluster.
+    /// Identifiers of the solutions that to be checked for compliance. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, the compliance is checked for all solutions in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
-    /// Identifiers of the hosts that to be checked for compliance of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. If None or empty and {#member deploymentUnits} is None or empty, the compliance is checked for all hosts in the cluster.
+    /// Identifiers of the hosts that to be checked for compliance of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None or empty and {#member deploymentUnits} is None or empty, the compliance is checked for all hosts in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Identifiers of the deployment units that to be checked for compliance of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`.
     ///
-    /// The deployment unit represents a single VM instance deployment. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmDeploymentUnit`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmDeploymentUnit`. If None or empty and {#member hosts} is None or empty, the compliance is checked for all deployment units in the cluster.
+    /// The deployment unit represents a single VM instance deployment. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None or empty and {#member hosts} is None or empty, the compliance is checked for all deployment units in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_units: Option<Vec<String>>,
 }
 
-/// The `Solutions.ClusterCompliance` class contains attributes that describe the result of the compliance `Solutions.check_compliance` method. This class was added in vSphere API 9.0.0.0.
+/// The `Solutions.ClusterCompliance` class contains attributes that describe the result of the compliance `com.vmware.esx.settings.clusters.vms.solutions.check_compliance$task` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterCompliance {
     /// Aggregated status of the compliance check method. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Compliance status of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` that were part of the `Solutions.check_compliance` method. This attribute was added in vSphere API 9.0.0.0.
+    /// Compliance status of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` that were part of the `com.vmware.esx.settings.clusters.vms.solutions.check_compliance$task` method. This attribute was added in vSphere API 9.0.0.0.
     pub host_solutions_status: HostSolutionsCompliance,
-    /// Compliance status of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` that were part of the `Solutions.check_compliance` method. This attribute was added in vSphere API 9.0.0.0.
+    /// Compliance status of all solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` that were part of the `com.vmware.esx.settings.clusters.vms.solutions.check_compliance$task` method. This attribute was added in vSphere API 9.0.0.0.
     pub cluster_solutions_status: ClusterSolutionsCompliance,
 }
 
@@ -84,7 +90,7 @@ pub struct ClusterSolutionApplyStatus {
     /// Aggregated apply status for the deployment units of the solution. This attribute was added in vSphere API 9.0.0.0. None if the apply method is not completed for the specified deployment unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The apply status for the different deployment units of the solution. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmDeploymentUnit`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmDeploymentUnit`.
+    /// The apply status for the different deployment units of the solution. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub deployment_unit_statuses: vsphere_vapi_runtime::types::VapiMap<
         String,
@@ -97,7 +103,7 @@ pub struct ClusterSolutionApplyStatus {
 pub struct ClusterSolutionCompliance {
     /// Aggregated compliance status for all deployment units for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Compliance status for the deployment units for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmDeploymentUnit`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmDeploymentUnit`.
+    /// Compliance status for the deployment units for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, DeploymentCompliance>,
 }
@@ -112,10 +118,10 @@ pub struct ClusterSolutionInfo {
     pub vm_placement_policies: Vec<
         crate::esx::settings::clusters::vms::VmPlacementPolicy,
     >,
-    /// Networks to be configured on the VMs. The map keys represent the logical network names defined in the OVF descriptor while the map values represent the VM network identifiers. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the value in the attribute map must be an identifier for the resource type: `Network`. When methods return a value of this class as a return value, the value in the attribute map will be an identifier for the resource type: `Network`.
+    /// Networks to be configured on the VMs. The map keys represent the logical network names defined in the OVF descriptor while the map values represent the VM network identifiers. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub vm_networks: vsphere_vapi_runtime::types::VapiMap<String, String>,
-    /// Datastores to be configured as a storage of the VMs. The first datastore from the list available in the cluster is used. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datastore`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datastore`.
+    /// Datastores to be configured as a storage of the VMs. The first datastore from the list available in the cluster is used. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub vm_datastores: Vec<String>,
     /// Devices of the VMs not defined in the OVF descriptor. This attribute was added in vSphere API 9.0.0.0. If None no additional devices will be added to the VMs.
@@ -136,14 +142,18 @@ pub struct ClusterSolutionInfo {
 /// The `Solutions.ClusterSolutionsApplyFilterSpec` class contains attributes that describe a filter that to be used for applying the desired specification of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` to a given cluster. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSolutionsApplyFilterSpec {
-    /// Specific solutions within the cluster to be considered during the execution of the apply method. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. if None or empty, all solutions are applied.
+    /// Specific solutions within the cluster to be considered during the execution of the apply method. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// if None or empty, all solutions are applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
     /// Deployment units on which solutions that are specified by this structure need to be applied.
     ///
     /// The deployment unit represents a single VM instance deployment. It is returned by the #checkCompliance method.
     ///
-    /// This filtering is not supported in case of subsequent LifecycleHook#processDynamicUpdate is invoked. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmDeploymentUnit`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmDeploymentUnit`. if None or empty, the configured solutions by `solutions` are applied on all of the deployment units in the cluster.
+    /// This filtering is not supported in case of subsequent LifecycleHook#processDynamicUpdate is invoked. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// if None or empty, the configured solutions by `solutions` are applied on all of the deployment units in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_units: Option<Vec<String>>,
 }
@@ -154,7 +164,7 @@ pub struct ClusterSolutionsApplyStatus {
     /// Aggregated apply status of the solutions. This attribute was added in vSphere API 9.0.0.0. None if the apply method is not completed for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The apply status of the solutions that were part of the apply method. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`.
+    /// The apply status of the solutions that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub solution_statuses: vsphere_vapi_runtime::types::VapiMap<
         String,
@@ -167,7 +177,7 @@ pub struct ClusterSolutionsApplyStatus {
 pub struct ClusterSolutionsCompliance {
     /// Aggregated compliance status for all solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Compliance for the solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`.
+    /// Compliance for the solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<
         String,
@@ -215,22 +225,26 @@ pub struct DeploymentCompliance {
 pub struct DeploymentInfo {
     /// Compliance status of the deployment. This attribute was added in vSphere API 9.0.0.0.
     pub status: deployment_info::Status,
-    /// Identifier of the currently deployed VM. More information about the runtime state of the VM can be observed through the VIM API. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `VirtualMachine`. This field is None if:
+    /// Identifier of the currently deployed VM. More information about the runtime state of the VM can be observed through the VIM API. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// This field is None if:
     ///
     /// * The VM deployment is not started yet.
     /// * There are issues specified by the `issues` that prevents the VM to be deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm: Option<String>,
-    /// Identifier of the VM that is going to replace the current deployed VM. More information about the runtime state of the VM can be observed through the VIM API. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `VirtualMachine`. This field is None if there is no ongoing VM upgrade for the current VM deployment.
+    /// Identifier of the VM that is going to replace the current deployed VM. More information about the runtime state of the VM can be observed through the VIM API. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// This field is None if there is no ongoing VM upgrade for the current VM deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replacement_vm: Option<String>,
-    /// List of `com.vmware.esx.settings.clusters.vms.solutions.issue_info` which do not allow the deployment to reach the desired specification specified by the `solutionInfo`. In order to remediate these issues an apply operation `Solutions.apply` need to be initiated. This attribute was added in vSphere API 9.0.0.0.
+    /// List of `com.vmware.esx.settings.clusters.vms.solutions.issue_info` which do not allow the deployment to reach the desired specification specified by the `solutionInfo`. In order to remediate these issues an apply operation `com.vmware.esx.settings.clusters.vms.solutions.apply$task` need to be initiated. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub issues: Vec<IssueInfo>,
     /// The activated VM lifecycle hook for the VM specified by the `vm` that the system is waiting to be processed by the solution in order to continue attempting to reach the desired specification. This attribute was added in vSphere API 9.0.0.0. This field is None if there is no activated hook for the VM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle_hook: Option<crate::esx::settings::clusters::vms::LifecycleHookInfo>,
-    /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.status.BLOCKED`, `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.status.IN_PROGRESS`, `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.status.COMPLIANT`, `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.status.ISSUE`, `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.status.IN_LIFECYCLE_HOOK`, or `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.status.OBSOLETE_SPEC`.
+    /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `status` is `BLOCKED`, `IN_PROGRESS`, `COMPLIANT`, `ISSUE`, `IN_LIFECYCLE_HOOK` or `OBSOLETE_SPEC`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,7 +254,9 @@ pub struct DeploymentInfo {
 /// The `Solutions.FilterSpec` class contains attributes that are used to filter the desired specification that to be returned. See `com.vmware.esx.settings.clusters.vms.solutions.list`. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Solutions to return desired specification for. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. if None or empty the desired specification of all solutions in the cluster to be returned.
+    /// Solutions to return desired specification for. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// if None or empty the desired specification of all solutions in the cluster to be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
 }
@@ -251,7 +267,7 @@ pub struct HostApplyStatus {
     /// Aggregated apply status of the solutions on the host. This attribute was added in vSphere API 9.0.0.0. None if the apply method is not completed for the specified host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The apply status of the different solutions on the host. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`.
+    /// The apply status of the different solutions on the host. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub solution_statuses: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
 }
@@ -261,7 +277,7 @@ pub struct HostApplyStatus {
 pub struct HostCompliance {
     /// Aggregated compliance status for all solutions for which compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Compliance for the solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`.
+    /// Compliance for the solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, DeploymentCompliance>,
 }
@@ -275,12 +291,12 @@ pub struct HostSolutionInfo {
     pub prefer_host_configuration: bool,
     /// Networks to be configured on the VMs. The first available network on the host is used.
     ///
-    /// If the `preferHostConfiguration` is set to `true`, the default network configured through vim.host.EsxAgentHostManager will take precedence over the specified by the `vmNetworks`. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Network`.
+    /// If the `preferHostConfiguration` is set to `true`, the default network configured through vim.host.EsxAgentHostManager will take precedence over the specified by the `vmNetworks`. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub vm_networks: Vec<String>,
     /// Datastores to be configured as a storage of the VMs. The first available datastore on the host is used.
     ///
-    /// If the `preferHostConfiguration` is set to `true`, the default datastore configured through vim.host.EsxAgentHostManager will take precedence over the specified by `vmDatastores`. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datastore`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datastore`.
+    /// If the `preferHostConfiguration` is set to `true`, the default datastore configured through vim.host.EsxAgentHostManager will take precedence over the specified by `vmDatastores`. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub vm_datastores: Vec<String>,
 }
@@ -288,10 +304,14 @@ pub struct HostSolutionInfo {
 /// The `Solutions.HostSolutionsApplyFilterSpec` class contains attributes that describe a filter that to be used for applying the desired specification of solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` to a given cluster. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HostSolutionsApplyFilterSpec {
-    /// Specific solutions within the cluster to be considered during the execution of the apply method. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. if None or empty, all solutions are applied.
+    /// Specific solutions within the cluster to be considered during the execution of the apply method. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// if None or empty, all solutions are applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<Vec<String>>,
-    /// Hosts on which solutions that are specified by this structure need to be applied. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. if None or empty, the solutions are applied on all of the hosts in the cluster.
+    /// Hosts on which solutions that are specified by this structure need to be applied. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// if None or empty, the solutions are applied on all of the hosts in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
 }
@@ -302,7 +322,7 @@ pub struct HostSolutionsApplyStatus {
     /// Aggregated apply status of the solutions. This attribute was added in vSphere API 9.0.0.0. None if the apply method is not completed for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The apply status of the hosts that were part of the apply method. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `HostSystem`.
+    /// The apply status of the hosts that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub host_statuses: vsphere_vapi_runtime::types::VapiMap<String, HostApplyStatus>,
 }
@@ -312,7 +332,7 @@ pub struct HostSolutionsApplyStatus {
 pub struct HostSolutionsCompliance {
     /// Aggregated compliance status for all solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
-    /// Compliance status of the hosts that were part of the check compliance method. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `HostSystem`.
+    /// Compliance status of the hosts that were part of the check compliance method. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, HostCompliance>,
 }
@@ -329,7 +349,7 @@ pub struct IssueInfo {
 /// The `Solutions.ListResult` class contains attributes that describe the desired specification of the solutions in a given cluster specified by the `com.vmware.esx.settings.clusters.vms.solutions.filter_spec` of the corresponding `com.vmware.esx.settings.clusters.vms.solutions.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
-    /// Map of solution identifiers to their desired specification. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.vms.SystemVmSolution`.
+    /// Map of solution identifiers to their desired specification. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
 }
@@ -351,12 +371,12 @@ pub struct SolutionInfo {
     pub display_version: String,
     /// VM name template. This attribute was added in vSphere API 9.0.0.0.
     pub vm_name_template: crate::esx::settings::clusters::vms::VmNameTemplate,
-    /// Information about a configuration that is only applicable to solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `deploymentType` is `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`.
+    /// Information about a configuration that is only applicable to solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `deployment_type` is `EVERY_HOST_PINNED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_solution_info: Option<HostSolutionInfo>,
-    /// Information about a configuration that is only applicable to solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `deploymentType` is `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`.
+    /// Information about a configuration that is only applicable to solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `deployment_type` is `CLUSTER_VM_SET`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -376,17 +396,21 @@ pub struct SolutionInfo {
     pub vm_clone_config: crate::esx::settings::clusters::vms::VmCloneConfig,
     /// Storage policies that are configured on the VMs. This attribute was added in vSphere API 9.0.0.0.
     pub vm_storage_policy: crate::esx::settings::clusters::vms::StoragePolicy,
-    /// Storage policy profiles that are configured on the VMs. The profiles are passed to vim.vm.ConfigSpec#vmProfile without any interpretation. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.spbm.StorageProfile`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.spbm.StorageProfile`. This attribute is optional and it is only relevant when the value of `vmStoragePolicy` is `com.vmware.esx.settings.clusters.vms.storage_policy.PROFILE`.
+    /// Storage policy profiles that are configured on the VMs. The profiles are passed to vim.vm.ConfigSpec#vmProfile without any interpretation. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `vm_storage_policy` is `PROFILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_storage_profiles: Option<Vec<String>>,
     /// Disk provisioning type of the VMs. This attribute was added in vSphere API 9.0.0.0.
     pub vm_disk_type: crate::esx::settings::clusters::vms::DiskType,
-    /// Identifier of the resource pool where the VMs are deployed. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ResourcePool`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ResourcePool`. if None the VMs for each compute resource will be deployed under top level nested resource pool created for the solutions. If unable to create a nested resource pool, the root resource pool of the compute resource will be used.
+    /// Identifier of the resource pool where the VMs are deployed. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// if None the VMs for each compute resource will be deployed under top level nested resource pool created for the solutions. If unable to create a nested resource pool, the root resource pool of the compute resource will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_resource_pool: Option<String>,
-    /// Identifier of the folder inventory object where VMs are deployed. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `Folder`. if None the VMs are deployed inside the top level folder created in each datacenter for solutions.
+    /// Identifier of the folder inventory object where VMs are deployed. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// if None the VMs are deployed inside the top level folder created in each datacenter for solutions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_folder: Option<String>,
     /// VMs resource configuration. This attribute was added in vSphere API 9.0.0.0. If None the default resource configuration specified in the OVF descriptor is used.
@@ -399,7 +423,7 @@ pub struct SolutionInfo {
     >,
 }
 
-/// The `Solutions.ValidateResult` class contains attributes that describe the validation result during the execution of a `Solutions.set` or `Solutions.delete` method. This class was added in vSphere API 9.0.0.0.
+/// The `Solutions.ValidateResult` class contains attributes that describe the validation result during the execution of a `com.vmware.esx.settings.clusters.vms.solutions.set$task` or `com.vmware.esx.settings.clusters.vms.solutions.delete$task` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidateResult {
     /// Notifications associated with the validation. This attribute was added in vSphere API 9.0.0.0.

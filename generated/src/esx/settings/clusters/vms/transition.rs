@@ -2,7 +2,7 @@
 
 //! Types of the [`Transition`](crate::esx::settings::clusters::vms::Transition)
 //! service (`com.vmware.esx.settings.clusters.vms.transition`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -31,7 +31,9 @@ pub struct MultiSourceEnableSpec {
     ///
     /// Provided VM IDs must be part of the solution being tarnsitioned and must exist in the cluster where the solution is installed.
     ///
-    /// Provided `com.vmware.esx.settings.clusters.vms.vm_selection_spec`s must be present in the applied desired state as part of the `com.vmware.esx.settings.clusters.vms.cluster_solution_spec.alternative_vm_specs`. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `VirtualMachine`. If None, no `com.vmware.esx.settings.clusters.vms.vm_selection_spec`s are applied on the source agencies' System VMs during the enablement.
+    /// Provided `com.vmware.esx.settings.clusters.vms.vm_selection_spec`s must be present in the applied desired state as part of the `com.vmware.esx.settings.clusters.vms.cluster_solution_spec.alternative_vm_specs`. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no `com.vmware.esx.settings.clusters.vms.vm_selection_spec`s are applied on the source agencies' System VMs during the enablement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_vm_selection_specs: Option<
         vsphere_vapi_runtime::types::VapiMap<
@@ -41,7 +43,9 @@ pub struct MultiSourceEnableSpec {
     >,
     /// Cluster module to be reused for transitioned System VMs. Used to express VM-VM anti affinity relation between System VMs in the vSphere Cluster.
     ///
-    /// The module must exist for the cluster where the solution is installed. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.cluster.modules`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.cluster.modules`. If None, no cluster module is reused. vLCM creates a new module if needed.
+    /// The module must exist for the cluster where the solution is installed. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no cluster module is reused. vLCM creates a new module if needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_module: Option<String>,
 }
@@ -51,7 +55,7 @@ pub struct MultiSourceEnableSpec {
 /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransitionSpec {
-    /// Cluster to transition from. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Cluster to transition from. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub source_cluster: String,

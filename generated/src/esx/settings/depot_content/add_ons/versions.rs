@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Versions`](crate::esx::settings::depot_content::add_ons::Versions) service
 //! (`com.vmware.esx.settings.depot_content.add_ons.versions`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -29,7 +29,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Versions.ComponentInfo` class defines the information regarding a component present in OEM add-on. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
-    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.component`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.component`.
+    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: String,
@@ -71,7 +71,7 @@ pub struct Info {
 /// The `Versions.RemovedComponentInfo` class defines the information regarding a component removed by the OEM add-on. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemovedComponentInfo {
-    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.component`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.component`.
+    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: String,

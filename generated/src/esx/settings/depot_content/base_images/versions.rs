@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Versions`](crate::esx::settings::depot_content::base_images::Versions) service
 //! (`com.vmware.esx.settings.depot_content.base_images.versions`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -29,7 +29,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Versions.ComponentVersionInfo` class defines the information regarding a component present in base image. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentVersionInfo {
-    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.component`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.component`.
+    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: String,
@@ -46,7 +46,7 @@ pub struct ComponentVersionInfo {
 pub struct Info {
     /// Display name of the base image. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
-    /// Version of the base image. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.base_image`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.base_image`.
+    /// Version of the base image. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.base_image` resource.
     pub version: String,
@@ -65,7 +65,9 @@ pub struct Info {
     /// List of components in this base image. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub components: Vec<ComponentVersionInfo>,
-    /// For base images this base image can quick patch from, map their full versions to display versions. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.base_image`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.base_image`. If None this base image does not support quick patch.
+    /// For base images this base image can quick patch from, map their full versions to display versions. This attribute was added in vSphere API 8.0.3.0.
+    ///
+    /// If None this base image does not support quick patch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quick_patch_compatible_versions: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,

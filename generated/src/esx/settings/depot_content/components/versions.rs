@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Versions`](crate::esx::settings::depot_content::components::Versions) service
 //! (`com.vmware.esx.settings.depot_content.components.versions`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -2,14 +2,14 @@
 
 //! Types of the [`Content`](crate::esx::settings::depots::umds::Content) service
 //! (`com.vmware.esx.settings.depots.umds.content`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
 /// The `Content.Info` class contains fields that describe the information of metadata bundles of the UMDS depot. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// A list of metadata bundles contained in the depot. The key is vendor of metadata bundle. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.depots.vendor`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.depots.vendor`.
+    /// A list of metadata bundles contained in the depot. The key is vendor of metadata bundle. This attribute was added in vSphere API 7.0.3.0.
     #[serde(default)]
     pub metadata_bundles: vsphere_vapi_runtime::types::VapiMap<
         String,

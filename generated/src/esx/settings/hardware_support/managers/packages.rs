@@ -5,7 +5,7 @@
 //! Types of the
 //! [`Packages`](crate::esx::settings::hardware_support::managers::Packages) service
 //! (`com.vmware.esx.settings.hardware_support.managers.packages`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -14,7 +14,7 @@ pub mod versions;
 /// The `Versions` class provides methods to inspect a Hardware Support Package (HSP)'s detailed information. This class was added in vSphere API 7.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`versions`]; service id
+/// own types are in [`mod@versions`]; service id
 /// `com.vmware.esx.settings.hardware_support.managers.packages.versions`.
 #[derive(Debug, Clone)]
 pub struct Versions {
@@ -95,7 +95,7 @@ pub struct FilterSpec {
 /// The `Packages.HardwareSupportPackageInfo` class contains attributes that describe a particular 3rd party Hardware Support Package (HSP) This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportPackageInfo {
-    /// Name of the Hardware Support Package (e.g. "Jan. 2018 Release" or "Latest Hardware Support Package for Frobozz GenX hardware") selected This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.setting.hardware_support.package`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.setting.hardware_support.package`.
+    /// Name of the Hardware Support Package (e.g. "Jan. 2018 Release" or "Latest Hardware Support Package for Frobozz GenX hardware") selected This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
     pub pkg: String,

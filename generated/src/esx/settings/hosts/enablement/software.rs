@@ -2,7 +2,7 @@
 
 //! Types of the [`Software`](crate::esx::settings::hosts::enablement::Software)
 //! service (`com.vmware.esx.settings.hosts.enablement.software`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

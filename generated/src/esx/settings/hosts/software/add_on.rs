@@ -2,7 +2,7 @@
 
 //! Types of the [`AddOn`](crate::esx::settings::hosts::software::AddOn) service
 //! (`com.vmware.esx.settings.hosts.software.add_on`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

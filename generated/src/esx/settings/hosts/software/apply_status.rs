@@ -5,7 +5,7 @@
 //! Compiled with the `esx` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Software.ApplyStatus.Status` class contains the possible different status codes that can be returned while trying to `Software.apply` the desired software specification to host. This enumeration was added in vSphere API 8.0.0.1.
+    /// The `Software.ApplyStatus.Status` class contains the possible different status codes that can be returned while trying to `com.vmware.esx.settings.hosts.software.apply$task` the desired software specification to host. This enumeration was added in vSphere API 8.0.0.1.
     ///
     /// Servers newer than this crate may send values it does not know; they deserialize
     /// into `Status::Unknown` holding the wire string, and serialize back unchanged.

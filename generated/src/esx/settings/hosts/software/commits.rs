@@ -2,7 +2,7 @@
 
 //! Types of the [`Commits`](crate::esx::settings::hosts::software::Commits) service
 //! (`com.vmware.esx.settings.hosts.software.commits`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Compliance`](crate::esx::settings::hosts::software::Compliance)
 //! service (`com.vmware.esx.settings.hosts.software.compliance`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

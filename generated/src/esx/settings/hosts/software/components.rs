@@ -2,7 +2,7 @@
 
 //! Types of the [`Components`](crate::esx::settings::hosts::software::Components)
 //! service (`com.vmware.esx.settings.hosts.software.components`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`EffectiveComponents`](crate::esx::settings::hosts::software::EffectiveComponents)
 //! service (`com.vmware.esx.settings.hosts.software.effective_components`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Recommendations`](crate::esx::settings::hosts::software::Recommendations)
 //! service (`com.vmware.esx.settings.hosts.software.recommendations`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

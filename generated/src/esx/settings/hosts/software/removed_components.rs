@@ -3,7 +3,7 @@
 //! Types of the
 //! [`RemovedComponents`](crate::esx::settings::hosts::software::RemovedComponents)
 //! service (`com.vmware.esx.settings.hosts.software.removed_components`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`SoftwareSpecMetadata`](crate::esx::settings::hosts::software::SoftwareSpecMetadata)
 //! service (`com.vmware.esx.settings.hosts.software.software_spec_metadata`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

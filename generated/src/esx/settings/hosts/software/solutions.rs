@@ -2,7 +2,7 @@
 
 //! Types of the [`Solutions`](crate::esx::settings::hosts::software::Solutions)
 //! service (`com.vmware.esx.settings.hosts.software.solutions`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -6,7 +6,7 @@
 //!
 //! Types of the [`Drafts`](crate::esx::settings::repository::software::Drafts)
 //! service (`com.vmware.esx.settings.repository.software.drafts`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -22,7 +22,7 @@ pub mod removed_components;
 /// The `AddOn` class provides methods to manage the OEM add-on specification in a software draft. This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`add_on`]; service id
+/// own types are in [`mod@add_on`]; service id
 /// `com.vmware.esx.settings.repository.software.drafts.add_on`.
 #[derive(Debug, Clone)]
 pub struct AddOn {
@@ -149,7 +149,7 @@ impl AddOn {
 /// The `AlternativeImages` class provides methods to manage the alternative images of the draft. This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`alternative_images`]; service id
+/// own types are in [`mod@alternative_images`]; service id
 /// `com.vmware.esx.settings.repository.software.drafts.alternative_images`.
 #[derive(Debug, Clone)]
 pub struct AlternativeImages {
@@ -337,7 +337,7 @@ impl AlternativeImages {
 /// The `BaseImage` class provides methods to manage the base-image specification in a software draft. This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`base_image`]; service id
+/// own types are in [`mod@base_image`]; service id
 /// `com.vmware.esx.settings.repository.software.drafts.base_image`.
 #[derive(Debug, Clone)]
 pub struct BaseImage {
@@ -436,7 +436,7 @@ impl BaseImage {
 /// The `Components` class provides methods to manage component specification in a software draft. This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`components`]; service id
+/// own types are in [`mod@components`]; service id
 /// `com.vmware.esx.settings.repository.software.drafts.components`.
 #[derive(Debug, Clone)]
 pub struct Components {
@@ -546,7 +546,7 @@ impl Components {
     ///
     /// # Returns
     ///
-    /// Map of component version information keyed by the component identifier. The key in the return value map will be an identifier for the resource type: `com.vmware.esx.settings.component`.
+    /// Map of component version information keyed by the component identifier.
     ///
     /// # HTTP
     ///
@@ -658,7 +658,7 @@ impl Components {
 /// The `DisplayName` class provides methods to manage the display name in a software specification draft. This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`display_name`]; service id
+/// own types are in [`mod@display_name`]; service id
 /// `com.vmware.esx.settings.repository.software.drafts.display_name`.
 #[derive(Debug, Clone)]
 pub struct DisplayName {
@@ -755,7 +755,7 @@ impl DisplayName {
 /// The `EffectiveComponents` class provides methods to manage effective list of components. This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`effective_components`]; service id
+/// own types are in [`mod@effective_components`]; service id
 /// `com.vmware.esx.settings.repository.software.drafts.effective_components`.
 #[derive(Debug, Clone)]
 pub struct EffectiveComponents {
@@ -784,7 +784,7 @@ impl EffectiveComponents {
     ///
     /// # Returns
     ///
-    /// Map of effective components keyed by their identifier. The key in the return value map will be an identifier for the resource type: `com.vmware.esx.settings.component`.
+    /// Map of effective components keyed by their identifier.
     ///
     /// # HTTP
     ///
@@ -826,7 +826,7 @@ impl EffectiveComponents {
 /// The `HardwareSupport` class provides methods to manage a software specification's Hardware Support Package (HSP) configuration in working copy documents. This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`hardware_support`]; service id
+/// own types are in [`mod@hardware_support`]; service id
 /// `com.vmware.esx.settings.repository.software.drafts.hardware_support`.
 #[derive(Debug, Clone)]
 pub struct HardwareSupport {
@@ -960,7 +960,7 @@ impl HardwareSupport {
 /// The `RemovedComponents` class provides methods to manage removal of components in a software draft. This class was added in vSphere API 9.0.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`removed_components`]; service id
+/// own types are in [`mod@removed_components`]; service id
 /// `com.vmware.esx.settings.repository.software.drafts.removed_components`.
 #[derive(Debug, Clone)]
 pub struct RemovedComponents {
@@ -1071,7 +1071,7 @@ impl RemovedComponents {
     ///
     /// # Returns
     ///
-    /// Map of component information keyed by the component identifier. The key in the return value map will be an identifier for the resource type: `com.vmware.esx.settings.component`.
+    /// Map of component information keyed by the component identifier.
     ///
     /// # HTTP
     ///
@@ -1175,7 +1175,9 @@ pub struct CreateSpec {
 /// The `Drafts.FilterSpec` class contains attributes used to filter the results when listing software drafts. See `com.vmware.esx.settings.repository.software.drafts.list`. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Software specification identifier for which the draft is created. If the software specification identifier is set to -1, global software drafts are returned. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.esx.settings.repository.software_spec`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.esx.settings.repository.software_spec`. If None or empty, drafts from all software specification identifiers are returned.
+    /// Software specification identifier for which the draft is created. If the software specification identifier is set to -1, global software drafts are returned. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None or empty, drafts from all software specification identifiers are returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_spec_ids: Option<Vec<String>>,
     /// Owners of the drafts. This attribute was added in vSphere API 9.0.0.0. If None or empty, drafts from all owners will be returned.
@@ -1193,17 +1195,17 @@ pub struct ImportSpec {
     pub display_name: String,
     /// Type of the source to import the desired software specification This attribute was added in vSphere API 9.0.0.0.
     pub source_type: SourceType,
-    /// Location of the software specification file to be imported. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `sourceType` is `com.vmware.esx.settings.repository.software.drafts.source_type.PULL`.
+    /// Location of the software specification file to be imported. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `source_type` is `PULL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    /// File identifier returned by the file upload endpoint after file is uploaded. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `sourceType` is `com.vmware.esx.settings.repository.software.drafts.source_type.PUSH`.
+    /// File identifier returned by the file upload endpoint after file is uploaded. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `source_type` is `PUSH`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    /// The JSON string representing the desired software specification. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `sourceType` is `com.vmware.esx.settings.repository.software.drafts.source_type.JSON_STRING`.
+    /// The JSON string representing the desired software specification. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `source_type` is `JSON_STRING`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1220,7 +1222,7 @@ pub struct Info {
     pub metadata: Metadata,
     /// Display name of the software draft. This attribute was added in vSphere API 9.0.0.0.
     pub display_name: String,
-    /// Identifier of the software in the repository for which this draft is created. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.repository.software_spec`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.repository.software_spec`.
+    /// Identifier of the software in the repository for which this draft is created. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
     pub software_spec: String,

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`EffectiveComponents`](crate::esx::settings::repository::software::EffectiveComponents)
 //! service (`com.vmware.esx.settings.repository.software.effective_components`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Operation`](crate::vapi::metadata::authentication::service::Operation) service
 //! (`com.vmware.vapi.metadata.authentication.service.operation`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Model`](crate::vapi::metadata::metamodel::resource::Model)
 //! service (`com.vmware.vapi.metadata.metamodel.resource.model`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

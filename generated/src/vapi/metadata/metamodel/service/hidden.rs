@@ -2,7 +2,7 @@
 
 //! Types of the [`Hidden`](crate::vapi::metadata::metamodel::service::Hidden)
 //! service (`com.vmware.vapi.metadata.metamodel.service.hidden`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Operation`](crate::vapi::metadata::routing::service::Operation)
 //! service (`com.vmware.vapi.metadata.routing.service.operation`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vapi` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Summary`](crate::vcenter::consumption_domains::zones::capacity::Summary)
 //! service (`com.vmware.vcenter.consumption_domains.zones.capacity.summary`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -21,7 +21,7 @@ pub struct CapacityInfo {
 /// The `Summary.ClusterInfo` class contains information about resource capacity in a vSphere Zone for each cluster which is in associated state with the vSphere Zone. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterInfo {
-    /// Capacity info for each cluster This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Capacity info for each cluster This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub cluster_infos: vsphere_vapi_runtime::types::VapiMap<String, Info>,
 }
@@ -33,7 +33,7 @@ pub struct Info {
     pub cpu: CapacityInfo,
     /// Memory capacity information of the vSphere Zone, units are MiB. This attribute was added in vSphere API 9.1.0.0.
     pub memory: CapacityInfo,
-    /// VmResourceProfile capacity information of the vSphere Zone, units are in number of instances. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.vcenter.VmResourceProfile`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.vcenter.VmResourceProfile`.
+    /// VmResourceProfile capacity information of the vSphere Zone, units are in number of instances. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub vm_resource_profiles: vsphere_vapi_runtime::types::VapiMap<String, CapacityInfo>,
 }

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Associations`](crate::vcenter::consumption_domains::zones::cluster::Associations)
 //! service (`com.vmware.vcenter.consumption_domains.zones.cluster.associations`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -12,7 +12,7 @@
 pub struct Status {
     /// This is true if the complete method succeeded without any errors. Otherwise, it is false if all or some methods have failed. This attribute was added in vSphere API 8.0.0.1.
     pub success: bool,
-    /// Associations between the identifiers of the clusters for which the operation failed and the reason of the failure. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Associations between the identifiers of the clusters for which the operation failed and the reason of the failure. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
     pub failed_clusters: vsphere_vapi_runtime::types::VapiMap<String, serde_json::Value>,
 }

@@ -2,7 +2,7 @@
 
 //! Types of the [`Projects`](crate::vcenter::content::registries::harbor::Projects)
 //! service (`com.vmware.vcenter.content.registries.harbor.projects`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -78,17 +78,17 @@ pub struct Info {
     pub scope: Scope,
     /// The date and time when the harbor project creation API was triggered and project identifier generated. This attribute was added in vSphere API 7.0.0.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
-    /// The date and time when the harbor project purge API was triggered. In case no purge was triggered, `updateTime` is same as `creationTime`. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configStatus` is `com.vmware.vcenter.content.registries.harbor.projects.config_status.READY`.
+    /// The date and time when the harbor project purge API was triggered. In case no purge was triggered, `updateTime` is same as `creationTime`. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_status` is `READY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// URL to access the harbor project through docker client. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configStatus` is `com.vmware.vcenter.content.registries.harbor.projects.config_status.READY`.
+    /// URL to access the harbor project through docker client. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_status` is `READY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_url: Option<String>,
-    /// Details about the ERROR project status. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `configStatus` is `com.vmware.vcenter.content.registries.harbor.projects.config_status.ERROR`.
+    /// Details about the ERROR project status. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `config_status` is `ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,7 +131,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the harbor project. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.content.Registry.Harbor.Project`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.content.Registry.Harbor.Project`.
+    /// Identifier of the harbor project. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.content.Registry.Harbor.Project` resource.
     pub project: String,

@@ -3,14 +3,16 @@
 //! Types of the
 //! [`Providers`](crate::vcenter::crypto_manager::hosts::kms::Providers) service
 //! (`com.vmware.vcenter.crypto_manager.hosts.kms.providers`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Providers.FilterSpec` class contains attributes used to filter the results when listing providers. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Provider identifiers. This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`. If None or empty, the result will not be filtered by provider identifier.
+    /// Provider identifiers. This attribute was added in vSphere API 7.0.2.0.
+    ///
+    /// If None or empty, the result will not be filtered by provider identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<String>>,
     /// Provider health status. This attribute was added in vSphere API 7.0.2.0. If None or empty, the result will not be filtered by provider health status.
@@ -54,7 +56,7 @@ pub struct Info {
     pub details: Vec<crate::vapi::std_::LocalizableMessage>,
     /// Provider type This attribute was added in vSphere API 7.0.2.0.
     pub r#type: Type,
-    /// Native provider information This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.crypto_manager.hosts.kms.providers.type.NATIVE`.
+    /// Native provider information This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `type` is `NATIVE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,7 +73,7 @@ pub struct NativeProviderInfo {
 /// The `Providers.Summary` class contains attributes that describe a provider. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the provider This attribute was added in vSphere API 7.0.2.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.crypto_manager.kms.provider`.
+    /// Identifier of the provider This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
     pub provider: String,

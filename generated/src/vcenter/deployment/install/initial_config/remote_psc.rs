@@ -13,7 +13,7 @@ pub mod thumbprint;
 /// **Deprecated** in the vSphere API.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`thumbprint`]; service id
+/// own types are in [`mod@thumbprint`]; service id
 /// `com.vmware.vcenter.deployment.install.initial_config.remote_psc.thumbprint`.
 #[derive(Debug, Clone)]
 pub struct Thumbprint {

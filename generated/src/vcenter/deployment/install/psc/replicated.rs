@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Replicated`](crate::vcenter::deployment::install::psc::Replicated) service
 //! (`com.vmware.vcenter.deployment.install.psc.replicated`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

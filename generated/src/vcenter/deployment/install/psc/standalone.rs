@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Standalone`](crate::vcenter::deployment::install::psc::Standalone) service
 //! (`com.vmware.vcenter.deployment.install.psc.standalone`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,14 +2,16 @@
 
 //! Types of the [`Modules`](crate::vcenter::host::crypto::fips::Modules) service
 //! (`com.vmware.vcenter.host.crypto.fips.modules`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Modules.FilterSpec` class defines a filter for narrowing the returned crypto modules. The result will contain elements which meet all criteria. If none of the modules on some host meet the criteria this host will not be included in the result. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// MoId of the hosts whose modules shall be included in the result; Up to 100 hosts can be specified. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. If None or empty, all hosts shall be included in the result.
+    /// MoId of the hosts whose modules shall be included in the result; Up to 100 hosts can be specified. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None or empty, all hosts shall be included in the result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// Name of modules which shall be included in the result. Up to 10 names can be specified. This attribute was added in vSphere API 9.1.0.0. If None or empty, modules won't be filtered by name.
@@ -51,7 +53,7 @@ pub struct IterationSpec {
 /// The `Modules.ListItem` class contains details of a FIPS module. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListItem {
-    /// The host on which the modules is installed. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`.
+    /// The host on which the modules is installed. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `HostSystem` resource.
     pub host: String,

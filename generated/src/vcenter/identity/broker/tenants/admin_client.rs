@@ -3,7 +3,7 @@
 //! Types of the
 //! [`AdminClient`](crate::vcenter::identity::broker::tenants::AdminClient) service
 //! (`com.vmware.vcenter.identity.broker.tenants.admin_client`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`OperatorClient`](crate::vcenter::identity::broker::tenants::OperatorClient)
 //! service (`com.vmware.vcenter.identity.broker.tenants.operator_client`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

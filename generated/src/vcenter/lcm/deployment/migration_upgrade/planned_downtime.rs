@@ -3,7 +3,7 @@
 //! Types of the
 //! [`PlannedDowntime`](crate::vcenter::lcm::deployment::migration_upgrade::PlannedDowntime)
 //! service (`com.vmware.vcenter.lcm.deployment.migration_upgrade.planned_downtime`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

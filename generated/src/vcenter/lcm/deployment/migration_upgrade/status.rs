@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Status`](crate::vcenter::lcm::deployment::migration_upgrade::Status) service
 //! (`com.vmware.vcenter.lcm.deployment.migration_upgrade.status`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -28,7 +28,7 @@ pub struct Info {
     /// Desired state of the migration upgrade process. This attribute was added in vSphere API 9.0.0.0. If None there is no configured upgrade in the environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_state: Option<State>,
-    /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `CommonInfo#status` is one of `com.vmware.vcenter.lcm.deployment.common.status.RUNNING`, `com.vmware.vcenter.lcm.deployment.common.status.BLOCKED`, `com.vmware.vcenter.lcm.deployment.common.status.SUCCEEDED`, `com.vmware.vcenter.lcm.deployment.common.status.FAILED`, or `com.vmware.vcenter.lcm.deployment.common.status.CANCELED`.
+    /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED`, `FAILED` or `CANCELED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,12 +51,12 @@ pub struct Info {
     /// Only relevant when `status` is `FAILED` or `CANCELED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.vcenter.lcm.deployment.common.status.RUNNING`, `com.vmware.vcenter.lcm.deployment.common.status.BLOCKED`, `com.vmware.vcenter.lcm.deployment.common.status.SUCCEEDED`, `com.vmware.vcenter.lcm.deployment.common.status.FAILED`, or `com.vmware.vcenter.lcm.deployment.common.status.CANCELED`.
+    /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED`, `FAILED` or `CANCELED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.vcenter.lcm.deployment.common.status.SUCCEEDED`, `com.vmware.vcenter.lcm.deployment.common.status.FAILED`, or `com.vmware.vcenter.lcm.deployment.common.status.CANCELED`.
+    /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `status` is `SUCCEEDED`, `FAILED` or `CANCELED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,7 +105,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// `end_time`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
-    /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `CommonInfo#status` is one of `com.vmware.vcenter.lcm.deployment.common.status.RUNNING`, `com.vmware.vcenter.lcm.deployment.common.status.BLOCKED`, `com.vmware.vcenter.lcm.deployment.common.status.SUCCEEDED`, `com.vmware.vcenter.lcm.deployment.common.status.FAILED`, or `com.vmware.vcenter.lcm.deployment.common.status.CANCELED`.
+    /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED`, `FAILED` or `CANCELED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,12 +124,12 @@ pub struct Task {
     /// Only relevant when `status` is `FAILED` or `CANCELED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.vcenter.lcm.deployment.common.status.RUNNING`, `com.vmware.vcenter.lcm.deployment.common.status.BLOCKED`, `com.vmware.vcenter.lcm.deployment.common.status.SUCCEEDED`, `com.vmware.vcenter.lcm.deployment.common.status.FAILED`, or `com.vmware.vcenter.lcm.deployment.common.status.CANCELED`.
+    /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED`, `FAILED` or `CANCELED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.vcenter.lcm.deployment.common.status.SUCCEEDED`, `com.vmware.vcenter.lcm.deployment.common.status.FAILED`, or `com.vmware.vcenter.lcm.deployment.common.status.CANCELED`.
+    /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `status` is `SUCCEEDED`, `FAILED` or `CANCELED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Libraries`](crate::vcenter::namespace_management::lifecycle::content::Libraries)
 //! service (`com.vmware.vcenter.namespace_management.lifecycle.content.libraries`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -12,7 +12,7 @@ pub mod message;
 /// The `Libraries.ContentLibrarySpec` class contains the specification required to configure the vSphere Namespaces with Content Library of Supervisor images. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContentLibrarySpec {
-    /// Identifier of the Content Library. The Content Library must exist in the vSphere inventory. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`.
+    /// Identifier of the Content Library. The Content Library must exist in the vSphere inventory. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
     pub id: String,
@@ -50,7 +50,7 @@ pub struct Message {
 /// The `Libraries.SetSpec` class contains the specification required to configure vSphere Namespaces with an existing Content Library of Supervisor images. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
-    /// The vSphere Namespaces will be configured with the `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.set_spec.library`. `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.set_spec.library` must refer to a Content Library in the vSphere inventory. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`.
+    /// The vSphere Namespaces will be configured with the `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.set_spec.library`. `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.set_spec.library` must refer to a Content Library in the vSphere inventory. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
     pub library: String,

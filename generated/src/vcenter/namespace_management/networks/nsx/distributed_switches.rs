@@ -6,7 +6,7 @@
 //! [`DistributedSwitches`](crate::vcenter::namespace_management::networks::nsx::DistributedSwitches)
 //! service
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -19,7 +19,7 @@ pub mod compatibility;
 /// **Deprecated** in the vSphere API.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`compatibility`]; service id
+/// own types are in [`mod@compatibility`]; service id
 /// `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.compatibility`.
 #[derive(Debug, Clone)]
 pub struct Compatibility {
@@ -89,10 +89,12 @@ pub struct FilterSpec {
     /// Compatibility criteria. If true, only Distributed Switches compatible with the vSphere Namespaces will be returned. If false, only Distributed Switches incompatible with the vSphere Namespaces will be returned. This attribute was added in vSphere API 8.0.0.1. If None, both compatible and incompatible Distributed Switches will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
-    /// If specified, distributed switches across the hosts in the cluster will be returned. This must not be specified if `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec.zones` is specified. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`. If None, filtering on a particular cluster will not occur.
+    /// If specified, distributed switches across the hosts in the cluster will be returned. This must not be specified if `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec.zones` is specified. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, filtering on a particular cluster will not occur.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// Zone compatibility criteria. If zones are specified, the common distributed switches across the given zones will returned. A distributed switch is considered common if it is present in all of the vSphere clusters in a given zone. This must not be specified if `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec.cluster` is specified. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`.
+    /// Zone compatibility criteria. If zones are specified, the common distributed switches across the given zones will returned. A distributed switch is considered common if it is present in all of the vSphere clusters in a given zone. This must not be specified if `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec.cluster` is specified. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
     pub zones: Vec<String>,
 }
@@ -100,7 +102,7 @@ pub struct FilterSpec {
 /// The `DistributedSwitches.Summary` class contains the basic information about a Distributed Switch. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the switch. The value of this field refers to the UUID of a vim.DistributedVirtualSwitch. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `vSphereDistributedSwitch`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `vSphereDistributedSwitch`.
+    /// Identifier of the switch. The value of this field refers to the UUID of a vim.DistributedVirtualSwitch. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `vSphereDistributedSwitch` resource.
     pub distributed_switch: String,

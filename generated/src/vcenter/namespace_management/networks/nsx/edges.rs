@@ -5,7 +5,7 @@
 //! Types of the
 //! [`Edges`](crate::vcenter::namespace_management::networks::nsx::Edges) service
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.edges`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -18,7 +18,7 @@ pub mod compatibility;
 /// **Deprecated** in the vSphere API.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`compatibility`]; service id
+/// own types are in [`mod@compatibility`]; service id
 /// `com.vmware.vcenter.namespace_management.networks.nsx.edges.compatibility`.
 #[derive(Debug, Clone)]
 pub struct Compatibility {
@@ -87,7 +87,7 @@ pub struct FilterSpec {
     /// Compatibility criteria. If true, only Edges which are compatible with vSphere Namespaces will be returned. If false, only Edges incompatible with vSphere Namespaces will be returned. This attribute was added in vSphere API 8.0.0.1. If None, both compatible and incompatible Edges will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
-    /// Distributed switch UUID criteria. If distributed switches identifiers are specified, they will be used to filter the Edges. To obtain the available distributed switch UUIDs, use: `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.list`. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `vSphereDistributedSwitch`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `vSphereDistributedSwitch`.
+    /// Distributed switch UUID criteria. If distributed switches identifiers are specified, they will be used to filter the Edges. To obtain the available distributed switch UUIDs, use: `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.list`. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
     pub distributed_switch: Vec<String>,
 }
@@ -95,7 +95,7 @@ pub struct FilterSpec {
 /// The `Edges.Summary` class contains the basic information about an Edge. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Edge. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXEdgeCluster`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXEdgeCluster`.
+    /// Identifier of the Edge. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `NSXEdgeCluster` resource.
     pub edge_cluster: String,

@@ -4,7 +4,7 @@
 //! [`Prechecks`](crate::vcenter::namespace_management::software::supervisors::Prechecks)
 //! service
 //! (`com.vmware.vcenter.namespace_management.software.supervisors.prechecks`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -4,7 +4,7 @@
 //! [`Versions`](crate::vcenter::namespace_management::software::supervisors::Versions)
 //! service
 //! (`com.vmware.vcenter.namespace_management.software.supervisors.versions`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -22,10 +22,14 @@ pub struct Capability {
 /// The `Versions.CheckCompatibilitySpec` class includes attributes used to assess the compatibility of Supervisor version with a particular Cluster, Supervisor or list of Zones. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckCompatibilitySpec {
-    /// The cluster ID for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`. If None, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.zones` or `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.supervisor` should be specified.
+    /// The cluster ID for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.zones` or `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.supervisor` should be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// The Supervisor ID for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. If None, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.cluster` or `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.zones` should be specified.
+    /// The Supervisor ID for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.cluster` or `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.zones` should be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
     /// List of Zones for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.0.0.0. If None, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.cluster` or `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility_spec.supervisor` should be specified.
@@ -59,7 +63,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// (`incompatibility_reasons`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompatibilityInfo {
-    /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SupervisorVersion`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SupervisorVersion`.
+    /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
     pub version: String,
@@ -93,10 +97,14 @@ pub struct CompatibilityInfo {
 /// A FilterSpec allows listing the compatible versions of a Supervisor for enablement given the set of constraints. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// The vSphere cluster for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`. If None, zone based lookup is performed.
+    /// The vSphere cluster for which the compatibility of Supervisor version is being checked. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, zone based lookup is performed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_compute_resource: Option<String>,
-    /// The vSphere Zones for which the compatibility of a Supervisor version is being checked. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. If None, cluster based lookup is performed.
+    /// The vSphere Zones for which the compatibility of a Supervisor version is being checked. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, cluster based lookup is performed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
     /// The cluster networking mode for the Supervisor. This attribute was added in vSphere API 9.1.0.0. If not provided, network provider will not be considered in the compatibility check.
@@ -107,7 +115,7 @@ pub struct FilterSpec {
 /// The `Versions.Info` class contains the detailed information about a Supervisor version. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SupervisorVersion`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SupervisorVersion`.
+    /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
     pub version: String,
@@ -175,7 +183,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Versions.Summary` class contains basic information about a Supervisor version. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier for the Supervisor versions. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SupervisorVersion`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SupervisorVersion`.
+    /// Identifier for the Supervisor versions. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
     pub version: String,

@@ -4,7 +4,7 @@
 //! [`KeySizes`](crate::vcenter::namespace_management::supervisors::certificates::KeySizes)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

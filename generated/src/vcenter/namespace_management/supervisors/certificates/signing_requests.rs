@@ -4,7 +4,7 @@
 //! [`SigningRequests`](crate::vcenter::namespace_management::supervisors::certificates::SigningRequests)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.certificates.signing_requests`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

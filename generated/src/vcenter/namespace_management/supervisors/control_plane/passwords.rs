@@ -4,7 +4,7 @@
 //! [`Passwords`](crate::vcenter::namespace_management::supervisors::control_plane::Passwords)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.control_plane.passwords`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

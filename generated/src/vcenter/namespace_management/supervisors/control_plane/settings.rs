@@ -4,7 +4,7 @@
 //! [`Settings`](crate::vcenter::namespace_management::supervisors::control_plane::Settings)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.control_plane.settings`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -24,7 +24,7 @@ pub struct Info {
 /// The `Settings.SizeInfo` class contains information about the current control plane VM size configuration. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SizeInfo {
-    /// The current size of the control plane VMs. Use `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.list` to determine the available sizes for a given Supervisor version. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size`.
+    /// The current size of the control plane VMs. Use `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.list` to determine the available sizes for a given Supervisor version. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
     pub identifier: String,
@@ -33,7 +33,9 @@ pub struct SizeInfo {
 /// The `Settings.SizeUpdateSpec` class contains updates for the control plane VM size for the given Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SizeUpdateSpec {
-    /// Update the control plane VM size for this Supervisor. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size`. If None, the control plane VM size is unchanged.
+    /// Update the control plane VM size for this Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, the control plane VM size is unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }

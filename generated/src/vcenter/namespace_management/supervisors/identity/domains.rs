@@ -3,14 +3,14 @@
 //! Types of the
 //! [`Domains`](crate::vcenter::namespace_management::supervisors::identity::Domains)
 //! service (`com.vmware.vcenter.namespace_management.supervisors.identity.domains`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Domains.Info` class provides details about an OIDC domain configured with a Supervisor. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The immutable identifier of an identity domain generated when an federation domain is registered for a Supervisor. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.identity.domain`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.identity.domain`.
+    /// The immutable identifier of an identity domain generated when an federation domain is registered for a Supervisor. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.domain` resource.
     pub domain: String,
@@ -31,7 +31,7 @@ pub struct ListResult {
 /// The `Domains.Summary` class provides an overview of an identity domain registered for a Supervisor. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The immutable identifier of an identity domain generated when an identity domain is configured for a Supervisor. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.identity.domain`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.identity.domain`.
+    /// The immutable identifier of an identity domain generated when an identity domain is configured for a Supervisor. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.domain` resource.
     pub domain: String,

@@ -4,7 +4,7 @@
 //! [`AgentConfiguration`](crate::vcenter::namespace_management::supervisors::logs::AgentConfiguration)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.logs.agent_configuration`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -4,7 +4,7 @@
 //! [`RemoteEndpoints`](crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpoints)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -21,7 +21,7 @@ pub struct CreateSpec {
     pub interval: Option<i64>,
     /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
     pub remote_endpoint_type: crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType,
-    /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `remoteEndpointType` is `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoint_type.HTTP`.
+    /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `remote_endpoint_type` is `HTTP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,7 +42,7 @@ pub struct Info {
     pub interval: i64,
     /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
     pub remote_endpoint_type: crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType,
-    /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `remoteEndpointType` is `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoint_type.HTTP`.
+    /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `remote_endpoint_type` is `HTTP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,7 +72,7 @@ pub struct SetSpec {
     pub interval: Option<i64>,
     /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
     pub remote_endpoint_type: crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType,
-    /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0. This attribute is optional and it is only relevant when the value of `remoteEndpointType` is `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoint_type.HTTP`.
+    /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `remote_endpoint_type` is `HTTP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,7 +84,7 @@ pub struct SetSpec {
 /// The `RemoteEndpoints.Summary` class provides an overview of the remote endpoint configured for a Supervisor. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The immutable identifier of a remote endpoint generated when a remote endpoint is registered with a Supervisor. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.metrics.RemoteEndpoint`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.metrics.RemoteEndpoint`.
+    /// The immutable identifier of a remote endpoint generated when a remote endpoint is registered with a Supervisor. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.metrics.RemoteEndpoint` resource.
     pub remote_endpoint: String,

@@ -4,7 +4,7 @@
 //! [`Signatures`](crate::vcenter::namespace_management::supervisors::supervisor_services::Signatures)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -14,13 +14,19 @@ pub mod message;
 /// The `Signatures.FilterSpec` class contains attributes used to filter the results when listing Signatures (see `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.list`). This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifier of the Supervisor. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. If None, no filtering will be performed by Supervisor.
+    /// Identifier of the Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no filtering will be performed by Supervisor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
-    /// Identifier for the Supervisor Service. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`. If None, no filtering will be performed by Supervisor Service.
+    /// Identifier for the Supervisor Service. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no filtering will be performed by Supervisor Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// Identifier for the Supervisor Service version. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`. If None, no filtering will be performed by Supervisor Service version.
+    /// Identifier for the Supervisor Service version. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no filtering will be performed by Supervisor Service version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
@@ -106,15 +112,15 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Signatures.Summary` class provides signature verification summary for a Supervisor Service version. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The identifier of the Supervisor Service. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`.
+    /// The identifier of the Supervisor Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
     pub service: String,
-    /// The version of the Supervisor Service. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor_services.Version`.
+    /// The version of the Supervisor Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
     pub version: String,
-    /// The identifier of the Supervisor managing the Service version. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`.
+    /// The identifier of the Supervisor managing the Service version. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
     pub supervisor: String,

@@ -4,7 +4,7 @@
 //! [`KubeApiServerSettings`](crate::vcenter::namespace_management::supervisors::workloads::KubeApiServerSettings)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Bindings`](crate::vcenter::namespace_management::supervisors::zones::Bindings)
 //! service (`com.vmware.vcenter.namespace_management.supervisors.zones.bindings`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -39,7 +39,7 @@ pub struct CreateSpec {
 /// The `Bindings.Info` class contains the information for a vSphere Zone related to a Supervisor. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the vSphere Zone. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`.
+    /// Identifier of the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: String,
@@ -123,7 +123,9 @@ pub struct UpdateSpec {
 /// The `Bindings.VirtualMachineClassAllocationInfo` class contains information describing desired allocation. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VirtualMachineClassAllocationInfo {
-    /// A list of vSphere Cluster identifiers in a vSphere Zone and capacities of the Virtual Machine class in each vSphere Cluster This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `ClusterComputeResource`. If unset the Virtual Machine Class is not allocated to a vSphere Cluster in a vSphere Zone.
+    /// A list of vSphere Cluster identifiers in a vSphere Zone and capacities of the Virtual Machine class in each vSphere Cluster This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If unset the Virtual Machine Class is not allocated to a vSphere Cluster in a vSphere Zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_allocation: Option<
         vsphere_vapi_runtime::types::VapiMap<String, VirtualMachineClassCapacityInfo>,
@@ -155,7 +157,7 @@ pub struct VirtualMachineClassCapacityInfo {
 /// The `Bindings.ZoneSpec` class contains the input parameters for creating the bindings between the vSphere Zone and a Supervisor. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ZoneSpec {
-    /// Identifiers of the vSphere Zone to bind with the Supervisor. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.consumption_domains.Zone`.
+    /// Identifiers of the vSphere Zone to bind with the Supervisor. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: String,

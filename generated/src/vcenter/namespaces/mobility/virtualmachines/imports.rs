@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Imports`](crate::vcenter::namespaces::mobility::virtualmachines::Imports)
 //! service (`com.vmware.vcenter.namespaces.mobility.virtualmachines.imports`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -61,16 +61,20 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Imports.CreateSpec` class contains the specifications required to create an Import. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The VM to be imported. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `VirtualMachine`.
+    /// The VM to be imported. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VirtualMachine` resource.
     pub vm: String,
-    /// Storage policy to be used for the importing VM. A storage policy different from the VM's current storage policy might result in the associated storage resources being relocated to a datastore that conforms with the selected storage policy. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`. If None, and the target namespace has only a single storage policy, that storage policy will be used.
+    /// Storage policy to be used for the importing VM. A storage policy different from the VM's current storage policy might result in the associated storage resources being relocated to a datastore that conforms with the selected storage policy. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, and the target namespace has only a single storage policy, that storage policy will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<String>,
     /// Map of network device keys to Subnet information specifying the Subnets to which the VM's network devices should be connected.
     ///
-    /// The key of the map is the device key of the network device on the VM, and the value is the Subnet information. Each device key must be unique within the map; overlapping or duplicate device keys are not allowed. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Ethernet`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Ethernet`. If None, or any ethernet card is not specified, the default network configuration for the VM's target namespace will be used.
+    /// The key of the map is the device key of the network device on the VM, and the value is the Subnet information. Each device key must be unique within the map; overlapping or duplicate device keys are not allowed. This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None, or any ethernet card is not specified, the default network configuration for the VM's target namespace will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_mappings: Option<
         vsphere_vapi_runtime::types::VapiMap<String, SubnetInfo>,
@@ -106,15 +110,17 @@ pub struct Info {
     pub state: State,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::std_::LocalizableMessage,
-    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.service`.
+    /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
     pub service: String,
-    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vapi.operation`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vapi.operation`.
+    /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
     pub operation: String,
-    /// Parent of the current task. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`. This attribute will be None if the task has no parent.
+    /// Parent of the current task. This attribute was added in vSphere API 6.7.
+    ///
+    /// This attribute will be None if the task has no parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
@@ -129,12 +135,12 @@ pub struct Info {
     /// Only relevant when `status` is `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.RUNNING`, `com.vmware.cis.task.status.BLOCKED`, `com.vmware.cis.task.status.SUCCEEDED`, or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `FAILED`, `RUNNING`, `BLOCKED` or `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.cis.task.status.SUCCEEDED` or `com.vmware.cis.task.status.FAILED`.
+    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
     ///
     /// Only relevant when `status` is `FAILED` or `SUCCEEDED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`SharedSubnets`](crate::vcenter::namespaces::networks::nsx::SharedSubnets)
 //! service (`com.vmware.vcenter.namespaces.networks.nsx.shared_subnets`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -65,24 +65,32 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `SharedSubnets.FilterSpec` class contains attributes used to filter the results when listing Subnets (see `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.list`). This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifier of NSX Project for a vSphere Namespace. This parameter is used to list subnets. This attribute was added in vSphere API 9.1.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXProject`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXProject`.
+    /// Identifier of NSX Project for a vSphere Namespace. This parameter is used to list subnets. This attribute was added in vSphere API 9.1.1.0.
     ///
     /// Identifier of a `NSXProject` resource.
     pub project: String,
-    /// Identifier of VPC for a vSphere Namespace. This parameter is used to list subnets. This attribute was added in vSphere API 9.1.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.networks.nsx.Vpc`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.networks.nsx.Vpc`.
+    /// Identifier of VPC for a vSphere Namespace. This parameter is used to list subnets. This attribute was added in vSphere API 9.1.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
     pub vpc: String,
-    /// Identifier of the NSX Project for a vSphere Namespace. This parameter is used to check shared subnet compatibility. This attribute was added in vSphere API 9.1.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXProject`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXProject`. If None, the system will not check if the listed subnet is shared with `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.namespace_project`
+    /// Identifier of the NSX Project for a vSphere Namespace. This parameter is used to check shared subnet compatibility. This attribute was added in vSphere API 9.1.1.0.
+    ///
+    /// If None, the system will not check if the listed subnet is shared with `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.namespace_project`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_project: Option<String>,
-    /// Identifier of VPC for a vSphere Namespace. This parameter is used to check shared subnet compatibility. This attribute was added in vSphere API 9.1.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.networks.nsx.Vpc`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.networks.nsx.Vpc`. If None, the system will not check if the listed subnet is shared with `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.namespace_project`
+    /// Identifier of VPC for a vSphere Namespace. This parameter is used to check shared subnet compatibility. This attribute was added in vSphere API 9.1.1.0.
+    ///
+    /// If None, the system will not check if the listed subnet is shared with `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.namespace_project`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_vpc: Option<String>,
-    /// Identifies the set of vSphere Zones for the vSphere Namespace. This attribute was added in vSphere API 9.1.1.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. If None, the vSphere Namespace will use the same zones for Supervisor, `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.supervisor` needs to be set.
+    /// Identifies the set of vSphere Zones for the vSphere Namespace. This attribute was added in vSphere API 9.1.1.0.
+    ///
+    /// If None, the vSphere Namespace will use the same zones for Supervisor, `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.supervisor` needs to be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
-    /// Identifier for the Supervisor. This attribute was added in vSphere API 9.1.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. If None, `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.zones` needs to be set.
+    /// Identifier for the Supervisor. This attribute was added in vSphere API 9.1.1.0.
+    ///
+    /// If None, `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.zones` needs to be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor: Option<String>,
     /// Compatibility criteria. If true, either `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.zones` or `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.supervisor` need to be set. Only Subnets which are compatible with that vSphere Namespace will be returned. If false only incompatible Subnets matching the other specified criteria will be returned. This attribute was added in vSphere API 9.1.1.0. If None, both compatible and incompatible Subnets will be returned.
@@ -96,7 +104,7 @@ pub struct FilterSpec {
 /// The `SharedSubnets.Info` contains selected fields from the corresponding Subnet. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet`.
+    /// Identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet` resource.
     pub subnet: String,
@@ -198,7 +206,7 @@ pub struct SubnetStaticConfig {
 /// The `SharedSubnets.Summary` class contains the basic information about a Subnet. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet`.
+    /// Identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet` resource.
     pub subnet: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Subnets`](crate::vcenter::namespaces::networks::nsx::Subnets)
 //! service (`com.vmware.vcenter.namespaces.networks.nsx.subnets`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

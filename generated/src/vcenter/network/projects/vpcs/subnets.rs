@@ -2,14 +2,16 @@
 
 //! Types of the [`Subnets`](crate::vcenter::network::projects::vpcs::Subnets)
 //! service (`com.vmware.vcenter.network.projects.vpcs.subnets`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Subnets.FilterSpec` class contains attributes used to filter the results when listing subnets. If multiple attributes are specified, only subnets matching all of the attributes match the filter. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifiers that subnet must have to match the filter (see `com.vmware.vcenter.network.projects.vpcs.subnets.subnet_info.id`). This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.network.subnet`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.network.subnet`. If None or empty, subnets with any ID match the filter.
+    /// Identifiers that subnet must have to match the filter (see `com.vmware.vcenter.network.projects.vpcs.subnets.subnet_info.id`). This attribute was added in vSphere API 9.0.0.0.
+    ///
+    /// If None or empty, subnets with any ID match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
     /// Names that subnet must have to match the filter (see `com.vmware.vcenter.network.projects.vpcs.subnets.subnet_info.name`). This attribute was added in vSphere API 9.0.0.0. If None or empty, subnets with any name match the filter.
@@ -42,7 +44,7 @@ pub struct ListResult {
 /// The `Subnets.SubnetInfo` class contains details of a subnet on vCenter. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubnetInfo {
-    /// Identifier of the subnet. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.network.subnet`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.network.subnet`.
+    /// Identifier of the subnet. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.network.subnet` resource.
     pub id: String,

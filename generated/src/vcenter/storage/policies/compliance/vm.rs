@@ -2,7 +2,7 @@
 
 //! Types of the [`Vm`](crate::vcenter::storage::policies::compliance::Vm) service
 //! (`com.vmware.vcenter.storage.policies.compliance.VM`) and the wire descriptions
-//! of its operations ([`ops`]).
+//! of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -12,7 +12,9 @@ pub struct FilterSpec {
     /// Compliance Status that a virtual machine must have to match the filter. Atleast one status must be specified. This attribute was added in vSphere API 6.7.
     #[serde(default)]
     pub status: Vec<Status>,
-    /// Identifiers of virtual machines that can match the filter This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `VirtualMachine`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `VirtualMachine`. If None or empty, virtual machines with any identifier matches the filter
+    /// Identifiers of virtual machines that can match the filter This attribute was added in vSphere API 6.7.
+    ///
+    /// If None or empty, virtual machines with any identifier matches the filter
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vms: Option<Vec<String>>,
 }
@@ -23,7 +25,7 @@ pub struct Info {
     /// Compliance status of the virtual machine home. This attribute was added in vSphere API 6.7. If None or empty, virtual machine home is not associated with a storage policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<Status>,
-    /// A Map of virtual disks and their compliance status If empty, the virtual machine does not have any disks or its disks are not associated with a storage policy. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`.
+    /// A Map of virtual disks and their compliance status If empty, the virtual machine does not have any disks or its disks are not associated with a storage policy. This attribute was added in vSphere API 6.7.
     #[serde(default)]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, Status>,
 }

@@ -4,7 +4,7 @@
 //! [`ServiceStatus`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::ServiceStatus)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.service_status`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -4,7 +4,7 @@
 //! [`Services`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::Services)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -22,12 +22,12 @@ pub mod create_spec;
 pub struct CreateSpec {
     /// Source of truth for the configuration of the Attestation Service. This attribute was added in vSphere API 7.0.0.0.
     pub r#type: create_spec::SourceType,
-    /// The service's unique ID. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.attestation.Service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.attestation.Service`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services.create_spec.source_type.SERVICE`.
+    /// The service's unique ID. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `type` is `SERVICE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// The attestation cluster's unique ID. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services.create_spec.source_type.CLUSTER`.
+    /// The attestation cluster's unique ID. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `type` is `CLUSTER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,7 +41,9 @@ pub struct CreateSpec {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// A set of IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.trusted_infrastructure.attestation.Service`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.trusted_infrastructure.attestation.Service`. If None, the services will not be filtered by ID.
+    /// A set of IDs by which to filter the services. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, the services will not be filtered by ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
     /// The service's address. This attribute was added in vSphere API 7.0.0.0. If None, the services will not be filtered by address.
@@ -80,7 +82,7 @@ pub struct Info {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// The service's unique identifier. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.attestation.Service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.attestation.Service`.
+    /// The service's unique identifier. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.attestation.Service` resource.
     pub service: String,

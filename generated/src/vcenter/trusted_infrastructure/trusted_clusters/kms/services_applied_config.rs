@@ -4,7 +4,7 @@
 //! [`ServicesAppliedConfig`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::ServicesAppliedConfig)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -69,7 +69,9 @@ pub struct Info {
     pub health: Health,
     /// The network address of the Key Provider Service configured for use in the Trusted Cluster. This attribute was added in vSphere API 7.0.1.0.
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
-    /// The unique identifier of a Key Provider Service configuration from the desired state. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.kms.Service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.kms.Service`. If None, this Key Provider Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
+    /// The unique identifier of a Key Provider Service configuration from the desired state. This attribute was added in vSphere API 7.0.1.0.
+    ///
+    /// If None, this Key Provider Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// The set of distinct groups found on the hosts in the cluster which differ from the desired state. This attribute was added in vSphere API 7.0.1.0.
@@ -94,7 +96,9 @@ pub struct Summary {
     pub health: Health,
     /// The network address of the Key Provider Service configured for use in the Trusted Cluster. This attribute was added in vSphere API 7.0.1.0.
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
-    /// The unique identifier of a Key Provider Service configuration from the desired state. This attribute was added in vSphere API 7.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.kms.Service`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.kms.Service`. If None, this Key Provider Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
+    /// The unique identifier of a Key Provider Service configuration from the desired state. This attribute was added in vSphere API 7.0.1.0.
+    ///
+    /// If None, this Key Provider Service is not registered within this vCenter and thus the applied configuration is not present in the desired state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }

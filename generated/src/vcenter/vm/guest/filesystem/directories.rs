@@ -2,7 +2,7 @@
 
 //! Types of the [`Directories`](crate::vcenter::vm::guest::filesystem::Directories)
 //! service (`com.vmware.vcenter.vm.guest.filesystem.directories`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

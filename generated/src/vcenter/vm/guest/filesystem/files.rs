@@ -2,7 +2,7 @@
 
 //! Types of the [`Files`](crate::vcenter::vm::guest::filesystem::Files) service
 //! (`com.vmware.vcenter.vm.guest.filesystem.files`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -21,12 +21,12 @@ pub struct FileAttributesInfo {
     pub symlink_target: Option<String>,
     /// The type of guest filesystem. This attribute was added in vSphere API 7.0.2.0.
     pub filesystem_family: FilesystemFamily,
-    /// Windows-specific file information. This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `filesystemFamily` is `com.vmware.vcenter.vm.guest.filesystem.files.filesystem_family.WINDOWS`.
+    /// Windows-specific file information. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `filesystem_family` is `WINDOWS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub win_attributes: Option<WindowsFileAttributesInfo>,
-    /// Posix-specific file information. This attribute was added in vSphere API 7.0.2.0. This attribute is optional and it is only relevant when the value of `filesystemFamily` is `com.vmware.vcenter.vm.guest.filesystem.files.filesystem_family.POSIX`.
+    /// Posix-specific file information. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Only relevant when `filesystem_family` is `POSIX`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,7 +187,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-/// The {@name WindowsFileAttributesInfo) structure describes file attributes specific to Windows Guest operating systems. This class was added in vSphere API 7.0.2.0.
+/// The WindowsFileAttributesInfo) structure describes file attributes specific to Windows Guest operating systems. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WindowsFileAttributesInfo {
     /// The file is hidden. This attribute was added in vSphere API 7.0.2.0.

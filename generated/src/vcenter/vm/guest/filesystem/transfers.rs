@@ -2,7 +2,7 @@
 
 //! Types of the [`Transfers`](crate::vcenter::vm::guest::filesystem::Transfers)
 //! service (`com.vmware.vcenter.vm.guest.filesystem.transfers`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Interfaces`](crate::vcenter::vm::guest::networking::Interfaces)
 //! service (`com.vmware.vcenter.vm.guest.networking.interfaces`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -24,7 +24,9 @@ pub struct Info {
     /// The IP addresses of any WINS name servers for the adapter. This attribute was added in vSphere API 7.0.0.0. If None then not supported by the Guest OS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wins_servers: Option<Vec<String>>,
-    /// Link to the corresponding virtual device. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Ethernet`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Ethernet`. If None then the interface is not backed by a virtual device.
+    /// Link to the corresponding virtual device. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None then the interface is not backed by a virtual device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nic: Option<String>,
 }

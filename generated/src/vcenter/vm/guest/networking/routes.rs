@@ -2,7 +2,7 @@
 
 //! Types of the [`Routes`](crate::vcenter::vm::guest::networking::Routes) service
 //! (`com.vmware.vcenter.vm.guest.networking.routes`) and the wire descriptions of
-//! its operations ([`ops`]).
+//! its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -2,7 +2,7 @@
 
 //! Types of the [`Nvme`](crate::vcenter::vm::hardware::adapter::Nvme) service
 //! (`com.vmware.vcenter.vm.hardware.adapter.nvme`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -32,7 +32,7 @@ pub struct Info {
 /// The `Nvme.Summary` class contains commonly used information about a Virtual NVMe adapter. This class was added in vSphere API 7.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.NvmeAdapter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.NvmeAdapter`.
+    /// Identifier of the virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.NvmeAdapter` resource.
     pub adapter: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Sata`](crate::vcenter::vm::hardware::adapter::Sata) service
 //! (`com.vmware.vcenter.vm.hardware.adapter.sata`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -37,7 +37,7 @@ pub struct Info {
 /// The `Sata.Summary` class contains commonly used information about a Virtual SATA adapter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the virtual SATA adapter. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.SataAdapter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.SataAdapter`.
+    /// Identifier of the virtual SATA adapter.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.SataAdapter` resource.
     pub adapter: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Scsi`](crate::vcenter::vm::hardware::adapter::Scsi) service
 //! (`com.vmware.vcenter.vm.hardware.adapter.scsi`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -61,7 +61,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Scsi.Summary` class contains commonly used information about a Virtual SCSI adapter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the virtual SCSI adapter. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.ScsiAdapter`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.ScsiAdapter`.
+    /// Identifier of the virtual SCSI adapter.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.ScsiAdapter` resource.
     pub adapter: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Device`](crate::vcenter::vm::hardware::boot::Device) service
 //! (`com.vmware.vcenter.vm.hardware.boot.device`) and the wire descriptions of its
-//! operations ([`ops`]).
+//! operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -14,12 +14,12 @@
 pub struct Entry {
     /// Virtual device type.
     pub r#type: Type,
-    /// Virtual Ethernet device. Ethernet device to use as boot device for this entry. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Ethernet`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Ethernet`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.boot.device.type.ETHERNET`.
+    /// Virtual Ethernet device. Ethernet device to use as boot device for this entry.
     ///
     /// Only relevant when `type` is `ETHERNET`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nic: Option<String>,
-    /// Virtual disk device. List of virtual disks in boot order. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.vcenter.vm.hardware.boot.device.type.DISK`.
+    /// Virtual disk device. List of virtual disks in boot order.
     ///
     /// Only relevant when `type` is `DISK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

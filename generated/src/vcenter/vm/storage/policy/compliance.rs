@@ -2,7 +2,7 @@
 
 //! Types of the [`Compliance`](crate::vcenter::vm::storage::policy::Compliance)
 //! service (`com.vmware.vcenter.vm.storage.policy.compliance`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -11,7 +11,9 @@
 pub struct CheckSpec {
     /// Invoke compliance check on the virtual machine home directory if set to true. This attribute was added in vSphere API 6.7.
     pub vm_home: bool,
-    /// Identifiers of the virtual machine's virtual disks for which compliance should be checked. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. If None or empty, compliance check is invoked on all the associated disks.
+    /// Identifiers of the virtual machine's virtual disks for which compliance should be checked. This attribute was added in vSphere API 6.7.
+    ///
+    /// If None or empty, compliance check is invoked on all the associated disks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<String>>,
 }
@@ -24,7 +26,7 @@ pub struct Info {
     /// The storage policy compliance information `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info` for the virtual machine's home directory. This attribute was added in vSphere API 6.7. If None the virtual machine home directory has no storage policy association.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<VmComplianceInfo>,
-    /// The compliance information `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info` for the virtual machine's virtual disks that are currently associated with a storage policy. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.vcenter.vm.hardware.Disk`.
+    /// The compliance information `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info` for the virtual machine's virtual disks that are currently associated with a storage policy. This attribute was added in vSphere API 6.7.
     #[serde(default)]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, VmComplianceInfo>,
 }
@@ -59,7 +61,9 @@ pub struct VmComplianceInfo {
     pub status: Status,
     /// Date and time of the most recent compliance check. This attribute was added in vSphere API 6.7.
     pub check_time: vsphere_vapi_runtime::types::DateTime,
-    /// Identifier of the storage policy associated with the virtual machine. This attribute was added in vSphere API 6.7. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.StoragePolicy`. If None SPBM is unable to retrieve or determine the associated policy, `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info.failure_cause` is set in such cases.
+    /// Identifier of the storage policy associated with the virtual machine. This attribute was added in vSphere API 6.7.
+    ///
+    /// If None SPBM is unable to retrieve or determine the associated policy, `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info.failure_cause` is set in such cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// The exception that caused the compliance check to fail. There can be more than one cause, since a policy can contain capabilities from multiple providers. If empty, it implies no failures while retrieving compliance. This attribute was added in vSphere API 6.7.

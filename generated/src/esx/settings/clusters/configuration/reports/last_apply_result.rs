@@ -4,7 +4,7 @@
 //! [`LastApplyResult`](crate::esx::settings::clusters::configuration::reports::LastApplyResult)
 //! service
 //! (`com.vmware.esx.settings.clusters.configuration.reports.last_apply_result`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

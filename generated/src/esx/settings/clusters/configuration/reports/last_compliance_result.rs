@@ -4,7 +4,7 @@
 //! [`LastComplianceResult`](crate::esx::settings::clusters::configuration::reports::LastComplianceResult)
 //! service
 //! (`com.vmware.esx.settings.clusters.configuration.reports.last_compliance_result`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

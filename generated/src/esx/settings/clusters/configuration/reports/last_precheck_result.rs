@@ -4,7 +4,7 @@
 //! [`LastPrecheckResult`](crate::esx::settings::clusters::configuration::reports::LastPrecheckResult)
 //! service
 //! (`com.vmware.esx.settings.clusters.configuration.reports.last_precheck_result`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,14 +3,14 @@
 //! Types of the
 //! [`RecentTasks`](crate::esx::settings::clusters::configuration::reports::RecentTasks)
 //! service (`com.vmware.esx.settings.clusters.configuration.reports.recent_tasks`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
 /// The `RecentTasks.DraftTasks` class contains attributes that specify the ID of the latest task to be executed for various operations on a draft. This class was added in vSphere API 8.0.1.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DraftTasks {
-    /// The ID of the last precheck task to be executed for this draft. This attribute was added in vSphere API 8.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`.
+    /// The ID of the last precheck task to be executed for this draft. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck: Option<String>,
 }
@@ -18,16 +18,16 @@ pub struct DraftTasks {
 /// The `RecentTasks.Info` class contains attributes that specify the ID of the latest task to be executed for various operations. If a task is currently running, that ID will be returned, otherwise the most recently finished task will be returned. This class was added in vSphere API 8.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// The ID of the last check-compliance task to be executed. This attribute was added in vSphere API 8.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`.
+    /// The ID of the last check-compliance task to be executed. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_compliance: Option<String>,
-    /// The ID of the last precheck task to be executed. This attribute was added in vSphere API 8.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`.
+    /// The ID of the last precheck task to be executed. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck: Option<String>,
-    /// Map of draft IDs to the latest tasks executed for that draft. This attribute was added in vSphere API 8.0.1.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.draft`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.draft`.
+    /// Map of draft IDs to the latest tasks executed for that draft. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default)]
     pub draft_tasks: vsphere_vapi_runtime::types::VapiMap<String, DraftTasks>,
-    /// The ID of the last apply task to be executed. This attribute was added in vSphere API 8.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`.
+    /// The ID of the last apply task to be executed. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply: Option<String>,
 }

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Transition`](crate::esx::settings::clusters::enablement::configuration::Transition)
 //! service (`com.vmware.esx.settings.clusters.enablement.configuration.transition`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -30,12 +30,12 @@ pub struct EligibilityResult {
 pub struct EnableResult {
     /// Status of enabling configmanager on a cluster. This attribute was added in vSphere API 8.0.1.0.
     pub status: enable_result::Status,
-    /// List of errors if any. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.esx.settings.clusters.enablement.configuration.transition.enable_result.status.ERROR`.
+    /// List of errors if any. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `status` is `ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<crate::esx::settings::Notification>>,
-    /// ID of the Apply task invoked once ConfigManager is enabled on the cluster. This attribute was added in vSphere API 8.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.cis.task`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.cis.task`. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.esx.settings.clusters.enablement.configuration.transition.enable_result.status.SUCCESS_APPLY_INITIATED`.
+    /// ID of the Apply task invoked once ConfigManager is enabled on the cluster. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `status` is `SUCCESS_APPLY_INITIATED`.
     #[serde(rename = "apply_task_ID", default, skip_serializing_if = "Option::is_none")]
@@ -77,12 +77,12 @@ pub struct Hints {
 pub struct Info {
     /// Status of transition on a cluster. This attribute was added in vSphere API 8.0.1.0.
     pub status: info::Status,
-    /// State of the transition. This field is set if the cluster is currently being transitioned to desired configuration management platform. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `status` is one of `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.STARTED` or `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.NOT_ALLOWED_IN_CURRENT_STATE`.
+    /// State of the transition. This field is set if the cluster is currently being transitioned to desired configuration management platform. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `status` is `STARTED` or `NOT_ALLOWED_IN_CURRENT_STATE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
-    /// Flag describing if fast transition workflow is eligible on the cluster. Fast transition allows user to enable desired configuration platform on the cluster with default configuration. The cluster is eligible if transition workflow is not started and the cluster is empty. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.NOT_STARTED`.
+    /// Flag describing if fast transition workflow is eligible on the cluster. Fast transition allows user to enable desired configuration platform on the cluster with default configuration. The cluster is eligible if transition workflow is not started and the cluster is empty. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `status` is `NOT_STARTED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,7 +95,7 @@ pub struct Info {
 /// The `Transition.ReferenceHost` contains attributes that specify the reference host information used by the transition process. This class was added in vSphere API 8.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReferenceHost {
-    /// Reference host ID. This attribute was added in vSphere API 8.0.1.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`.
+    /// Reference host ID. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Identifier of a `HostSystem` resource.
     pub host: String,
@@ -134,12 +134,12 @@ pub struct State {
     pub modified_time: vsphere_vapi_runtime::types::DateTime,
     /// Source of reference configuration. This attribute was added in vSphere API 8.0.1.0.
     pub source: Source,
-    /// Reference host. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `source` is `com.vmware.esx.settings.clusters.enablement.configuration.transition.source.HOST`.
+    /// Reference host. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `source` is `HOST`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<ReferenceHost>,
-    /// Filename of the imported configuration. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `source` is `com.vmware.esx.settings.clusters.enablement.configuration.transition.source.FILE`.
+    /// Filename of the imported configuration. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `source` is `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,14 +154,14 @@ pub struct State {
 pub struct ValidateResult {
     /// Status indicating whether the configuration draft validated successfully. This attribute was added in vSphere API 8.0.1.0.
     pub status: validate_result::Status,
-    /// Lists all validation errors identified in the configuration draft. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.esx.settings.clusters.enablement.configuration.transition.validate_result.status.INVALID`.
+    /// Lists all validation errors identified in the configuration draft. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `status` is `INVALID`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<
         Vec<crate::esx::settings::clusters::configuration::ValidationError>,
     >,
-    /// Cluster Compliance result. This attribute was added in vSphere API 8.0.1.0. This attribute is optional and it is only relevant when the value of `status` is `com.vmware.esx.settings.clusters.enablement.configuration.transition.validate_result.status.VALID`.
+    /// Cluster Compliance result. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Only relevant when `status` is `VALID`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Effective`](crate::esx::settings::clusters::policies::apply::Effective)
 //! service (`com.vmware.esx.settings.clusters.policies.apply.effective`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -34,10 +34,10 @@ pub struct EffectivePolicySpec {
     /// Enforce quick patch on the cluster for images that support it. This field will be deprecated in the future. When its value is false, it does not necessarily mean Live Patch is disabled. Refer to Effective.EffectivePolicySpec.softwarePolicySpec#livePatchAction, which can be set to use one of several Live Patch modes in addition to enforce Live Patch, for the actual mode that is effective. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce_quick_patch: Option<bool>,
-    /// Software-specific policy settings applicable to the `com.vmware.esx.settings.clusters_client.Software.apply` API. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Software-specific policy settings applicable to the `com.vmware.esx.settings.clusters.software.apply$task` API. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_policy_spec: Option<crate::esx::settings::ClusterSoftwarePolicySpec>,
-    /// Configure settings applicable to the `com.vmware.esx.settings.clusters_client.Configuration.apply` API. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Configure settings applicable to the `com.vmware.esx.settings.clusters.configuration.apply$task` API. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_manager_policy_spec: Option<
         crate::esx::settings::clusters::policies::ConfigManagerPolicySpec,
@@ -52,12 +52,12 @@ pub struct EffectivePolicySpec {
 pub struct FailureAction {
     /// What action (FAIL, RETRY) is to be taken if entering maintenance mode fails on a single host within the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub action: failure_action::Action,
-    /// Time to wait to retry the failed operation in seconds. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `action` is `com.vmware.esx.settings.clusters.policies.apply.effective.failure_action.action.RETRY`.
+    /// Time to wait to retry the failed operation in seconds. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `action` is `RETRY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_delay: Option<i64>,
-    /// Number of times to retry the failed operation. This attribute was added in vSphere API 7.0.0.0. This attribute is optional and it is only relevant when the value of `action` is `com.vmware.esx.settings.clusters.policies.apply.effective.failure_action.action.RETRY`.
+    /// Number of times to retry the failed operation. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `action` is `RETRY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,14 +3,16 @@
 //! Types of the
 //! [`ApplyImpact`](crate::esx::settings::clusters::software::reports::ApplyImpact)
 //! service (`com.vmware.esx.settings.clusters.software.reports.apply_impact`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
 /// The `ApplyImpact.ApplyImpactSpec` class contains attributes that describe the specification to be used for getting the impact of an apply method on an ESXi cluster. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApplyImpactSpec {
-    /// The specific hosts for which an impact is to be generated. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. if None or empty impact is generated for all hosts within the cluster.
+    /// The specific hosts for which an impact is to be generated. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// if None or empty impact is generated for all hosts within the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
 }
@@ -21,14 +23,14 @@ pub struct ClusterImpact {
     /// Impact of steps performed during the setup and cleanup phase of the apply method. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub impact: Vec<Impact>,
-    /// Impact summary for each host within the clsuter. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `HostSystem`.
+    /// Impact summary for each host within the clsuter. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub host_impact: vsphere_vapi_runtime::types::VapiMap<String, Vec<Impact>>,
-    /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.commit`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.commit`.
+    /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: String,
-    /// Information of hosts within the cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `HostSystem`.
+    /// Information of hosts within the cluster. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,

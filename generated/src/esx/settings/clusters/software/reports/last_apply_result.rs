@@ -3,7 +3,7 @@
 //! Types of the
 //! [`LastApplyResult`](crate::esx::settings::clusters::software::reports::LastApplyResult)
 //! service (`com.vmware.esx.settings.clusters.software.reports.last_apply_result`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -14,29 +14,29 @@ pub mod apply_status;
 pub struct ApplyResult {
     /// Specifies the aggregated status of the apply method. This attribute was added in vSphere API 7.0.0.0.
     pub status: ApplyStatus,
-    /// The identifier of the commit used to fetch the desired software document to be applied to all hosts within the cluster. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.commit`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.commit`.
+    /// The identifier of the commit used to fetch the desired software document to be applied to all hosts within the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: String,
-    /// Information of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` should be applied to. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `HostSystem`.
+    /// Information of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` should be applied to. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
-    /// Status of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` was applied to. Hosts on which the apply method was successful are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.successful_hosts`. Hosts on which the apply method failed are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.failed_hosts`. Hosts which were skipped by the apply method are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.skipped_hosts`. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `HostSystem`.
+    /// Status of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` was applied to. Hosts on which the apply method was successful are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.successful_hosts`. Hosts on which the apply method failed are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.failed_hosts`. Hosts which were skipped by the apply method are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.skipped_hosts`. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
-    /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` has been successfully applied to. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`.
+    /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` has been successfully applied to. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub successful_hosts: Vec<String>,
-    /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` failed to be applied to. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`.
+    /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` failed to be applied to. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub failed_hosts: Vec<String>,
-    /// Hosts in this cluster that were skipped by the apply method. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`.
+    /// Hosts in this cluster that were skipped by the apply method. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub skipped_hosts: Vec<String>,
-    /// Notifications providing additional information for `com.vmware.esx.settings.clusters_client.Software.apply` method. These notifications are mutually exclusive with the notifications in `LastApplyResult.ApplyStatus`. This attribute was added in vSphere API 7.0.2.1. This attribute is optional because it was added in a newer version than its parent node.
+    /// Notifications providing additional information for `com.vmware.esx.settings.clusters.software.apply$task` method. These notifications are mutually exclusive with the notifications in `LastApplyResult.ApplyStatus`. This attribute was added in vSphere API 7.0.2.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }

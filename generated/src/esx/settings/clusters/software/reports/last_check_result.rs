@@ -3,7 +3,7 @@
 //! Types of the
 //! [`LastCheckResult`](crate::esx::settings::clusters::software::reports::LastCheckResult)
 //! service (`com.vmware.esx.settings.clusters.software.reports.last_check_result`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -39,11 +39,11 @@ pub struct CheckResult {
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the operation completed. This attribute was added in vSphere API 7.0.0.0.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
-    /// The identifier of the commit on which checks have been run. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.commit`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.commit`.
+    /// The identifier of the commit on which checks have been run. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: String,
-    /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `HostSystem`.
+    /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
@@ -77,12 +77,12 @@ pub struct CheckStatus {
 pub struct EntityCheckResult {
     /// The entity type for which these checks are being run. This attribute was added in vSphere API 7.0.0.0.
     pub r#type: entity_check_result::EntityType,
-    /// If the entity type is CLUSTER then the cluster identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.clusters.software.reports.last_check_result.entity_check_result.entity_type.CLUSTER`.
+    /// If the entity type is CLUSTER then the cluster identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `type` is `CLUSTER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.clusters.software.reports.last_check_result.entity_check_result.entity_type.HOST`.
+    /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Only relevant when `type` is `HOST`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 //! Compiled with the `esx` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
-    /// The `Solutions.ApplyStatus.Status` class contains the status codes of an `Solutions.apply` method. This enumeration was added in vSphere API 9.0.0.0.
+    /// The `Solutions.ApplyStatus.Status` class contains the status codes of an `com.vmware.esx.settings.clusters.vms.solutions.apply$task` method. This enumeration was added in vSphere API 9.0.0.0.
     ///
     /// Servers newer than this crate may send values it does not know; they deserialize
     /// into `Status::Unknown` holding the wire string, and serialize back unchanged.

@@ -3,14 +3,14 @@
 //! Types of the
 //! [`Versions`](crate::esx::settings::hardware_support::managers::packages::Versions)
 //! service (`com.vmware.esx.settings.hardware_support.managers.packages.versions`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
 /// The `Versions.ComponentInfo` class defines the information regarding a component present in HSP manifest. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
-    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.component`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.component`.
+    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: String,
@@ -33,7 +33,7 @@ pub struct FilterSpec {
 /// The `Versions.PackageInfo` class contains attributes that describe a particular 3rd party Hardware Support Package (HSP) This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackageInfo {
-    /// Name of the Hardware Support Package (e.g. "Jan. 2018 Release" or "Latest Hardware Support Package for Frobozz GenX hardware") selected This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.setting.hardware_support.package`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.setting.hardware_support.package`.
+    /// Name of the Hardware Support Package (e.g. "Jan. 2018 Release" or "Latest Hardware Support Package for Frobozz GenX hardware") selected This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
     pub pkg: String,
@@ -55,7 +55,7 @@ pub struct PackageInfo {
 /// The `Versions.RemovedComponentInfo` class defines the information regarding a component removed by the HSP manifest. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemovedComponentInfo {
-    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.component`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.component`.
+    /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
     pub name: String,

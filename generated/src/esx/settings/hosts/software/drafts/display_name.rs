@@ -3,7 +3,7 @@
 //! Types of the
 //! [`DisplayName`](crate::esx::settings::hosts::software::drafts::DisplayName)
 //! service (`com.vmware.esx.settings.hosts.software.drafts.display_name`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`ApplyImpact`](crate::esx::settings::hosts::software::reports::ApplyImpact)
 //! service (`com.vmware.esx.settings.hosts.software.reports.apply_impact`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -13,7 +13,7 @@ pub struct HostImpact {
     /// Impact of steps performed during the apply method. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
     pub impact: Vec<Impact>,
-    /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.commit`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.commit`.
+    /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: String,

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`LastApplyResult`](crate::esx::settings::hosts::software::reports::LastApplyResult)
 //! service (`com.vmware.esx.settings.hosts.software.reports.last_apply_result`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -15,13 +15,13 @@ pub struct ApplyResult {
     /// Specifies the status of the apply method. This attribute was added in vSphere API 8.0.0.1. None if the apply method is in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
-    /// The identifier of the commit used to fetch the desired software document to be applied to the standalone host. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.commit`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.commit`.
+    /// The identifier of the commit used to fetch the desired software document to be applied to the standalone host. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: String,
     /// Information of the host to which the desired software document specified by the `com.vmware.esx.settings.hosts.software.reports.last_apply_result.apply_result.commit` needs to be applied to. This attribute was added in vSphere API 8.0.0.1.
     pub host_info: crate::esx::settings::HostInfo,
-    /// Notifications providing additional information for `com.vmware.esx.settings.hosts_client.Software.apply` method. These notifications are mutually exclusive with the notifications in `LastApplyResult.ApplyStatus`. This attribute was added in vSphere API 8.0.0.1.
+    /// Notifications providing additional information for `com.vmware.esx.settings.hosts.software.apply$task` method. These notifications are mutually exclusive with the notifications in `LastApplyResult.ApplyStatus`. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
 }

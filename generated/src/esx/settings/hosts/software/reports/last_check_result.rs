@@ -3,7 +3,7 @@
 //! Types of the
 //! [`LastCheckResult`](crate::esx::settings::hosts::software::reports::LastCheckResult)
 //! service (`com.vmware.esx.settings.hosts.software.reports.last_check_result`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -42,7 +42,7 @@ pub struct CheckResult {
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the operation completed. This attribute was added in vSphere API 8.0.0.1.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
-    /// The identifier of the commit on which checks have been run. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.commit`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.commit`.
+    /// The identifier of the commit on which checks have been run. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: String,
@@ -71,7 +71,7 @@ pub struct CheckStatus {
 pub struct EntityCheckResult {
     /// The entity type for which these checks are being run. This attribute was added in vSphere API 8.0.0.1.
     pub r#type: entity_check_result::EntityType,
-    /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.hosts.software.reports.last_check_result.entity_check_result.entity_type.HOST`.
+    /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Only relevant when `type` is `HOST`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

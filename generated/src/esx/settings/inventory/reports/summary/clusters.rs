@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Clusters`](crate::esx::settings::inventory::reports::summary::Clusters)
 //! service (`com.vmware.esx.settings.inventory.reports.summary.clusters`) and the
-//! wire descriptions of its operations ([`ops`]).
+//! wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -53,7 +53,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Clusters.ClusterSummary` class contains information to summarize the operations performed on a cluster. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSummary {
-    /// Identifier of the cluster This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier of the cluster This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
@@ -99,17 +99,17 @@ pub struct FilterSpec {}
 pub struct GetParams {
     /// The attribute specifies what type of entity within the vCenter's inventory on which the operations summary report will be generated. This attribute was added in vSphere API 9.0.0.0.
     pub r#type: get_params::InventoryType,
-    /// List of clusters on which the operations summary needs to be generated. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.inventory.reports.summary.clusters.get_params.inventory_type.CLUSTER`.
+    /// List of clusters on which the operations summary needs to be generated. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `type` is `CLUSTER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
-    /// List of folders on which the operations summary needs to be generated. Internally the folder entities will be expanded to individual clusters which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all clusters in the vCenter. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Folder`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.inventory.reports.summary.clusters.get_params.inventory_type.FOLDER`.
+    /// List of folders on which the operations summary needs to be generated. Internally the folder entities will be expanded to individual clusters which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all clusters in the vCenter. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `type` is `FOLDER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
-    /// List of data-centers on which the operations summary needs to be generated. Internally the data-center entities will be expanded to individual clusters which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datacenter`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datacenter`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.inventory.reports.summary.clusters.get_params.inventory_type.DATACENTER`.
+    /// List of data-centers on which the operations summary needs to be generated. Internally the data-center entities will be expanded to individual clusters which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `type` is `DATACENTER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,7 +170,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Clusters.SoftwareSpecInfo` class contains attributes to describe the details regarding the software specification from repository assigned to the cluster. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareSpecInfo {
-    /// Identifier of the software specification from repository assigned to the cluster. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.repository.software_spec`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.repository.software_spec`.
+    /// Identifier of the software specification from repository assigned to the cluster. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
     pub id: String,

@@ -2,7 +2,7 @@
 
 //! Types of the [`Hosts`](crate::esx::settings::inventory::reports::summary::Hosts)
 //! service (`com.vmware.esx.settings.inventory.reports.summary.hosts`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -75,17 +75,17 @@ pub struct FilterSpec {}
 pub struct GetParams {
     /// The attribute specifies what type of entity within the vCenter's inventory on which the operations summary report will be generated. This attribute was added in vSphere API 9.0.0.0.
     pub r#type: get_params::InventoryType,
-    /// List of standalone hosts on which the operations summary needs to be generated. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `HostSystem`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.inventory.reports.summary.hosts.get_params.inventory_type.HOST`.
+    /// List of standalone hosts on which the operations summary needs to be generated. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `type` is `HOST`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
-    /// List of folders on which the operations summary needs to be generated. Internally the folder entities will be expanded to individual standalone hosts which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all standalone hosts in the vCenter. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Folder`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.inventory.reports.summary.hosts.get_params.inventory_type.FOLDER`.
+    /// List of folders on which the operations summary needs to be generated. Internally the folder entities will be expanded to individual standalone hosts which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all standalone hosts in the vCenter. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `type` is `FOLDER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
-    /// List of data-centers on which the operations summary needs to be generated. Internally the data-center entities will be expanded to individual standalone hosts which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datacenter`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datacenter`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.inventory.reports.summary.hosts.get_params.inventory_type.DATACENTER`.
+    /// List of data-centers on which the operations summary needs to be generated. Internally the data-center entities will be expanded to individual standalone hosts which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `type` is `DATACENTER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,7 +95,7 @@ pub struct GetParams {
 /// The `Hosts.HostSummary` class contains information to summarize the operations performed on a standalone host. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostSummary {
-    /// Identifier of the standalone host. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`.
+    /// Identifier of the standalone host. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `HostSystem` resource.
     pub host: String,
@@ -169,7 +169,7 @@ vsphere_vapi_runtime::vapi_enum! {
 /// The `Hosts.SoftwareSpecInfo` class contains attributes to describe the details regarding the software specification from repository assigned to the standalone host. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareSpecInfo {
-    /// Identifier of the software specification from repository assigned to the standalone host. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.repository.software_spec`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.repository.software_spec`.
+    /// Identifier of the software specification from repository assigned to the standalone host. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
     pub id: String,

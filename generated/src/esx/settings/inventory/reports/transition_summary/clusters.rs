@@ -4,7 +4,7 @@
 //! [`Clusters`](crate::esx::settings::inventory::reports::transition_summary::Clusters)
 //! service
 //! (`com.vmware.esx.settings.inventory.reports.transition_summary.clusters`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -13,7 +13,7 @@ pub mod get_params;
 /// The `Clusters.ClusterSummary` class contains attributes that describes the cluster and what software it is currently running. It fetches the software details from all the hosts within the cluster. Along with the software details, it also provides the status of a given cluster with respect to its transition from baseline managed to image managed. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSummary {
-    /// Identifier of the cluster This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`.
+    /// Identifier of the cluster This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: String,
@@ -44,17 +44,17 @@ pub struct FilterSpec {}
 pub struct GetParams {
     /// The attribute specifies what type of entity within the vCenter's inventory on which the operation will be executed. This attribute was added in vSphere API 9.0.0.0.
     pub r#type: get_params::InventoryType,
-    /// List of clusters on which the specified operation needs to be executed. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `ClusterComputeResource`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.get_params.inventory_type.CLUSTER`.
+    /// List of clusters on which the specified operation needs to be executed. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `type` is `CLUSTER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<String>>,
-    /// List of folders on which the specified operation will be executed. Internally each folder entity will be expanded to individual baseline managed clusters which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all baseline managed clusters. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Folder`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Folder`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.get_params.inventory_type.FOLDER`.
+    /// List of folders on which the specified operation will be executed. Internally each folder entity will be expanded to individual baseline managed clusters which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all baseline managed clusters. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `type` is `FOLDER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<String>>,
-    /// List of the data-centers on which the specified operation will be executed. Internally each data-center entity will be expanded to individual baseline managed clusters which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Datacenter`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Datacenter`. This attribute is optional and it is only relevant when the value of `type` is `com.vmware.esx.settings.inventory.reports.transition_summary.clusters.get_params.inventory_type.DATACENTER`.
+    /// List of the data-centers on which the specified operation will be executed. Internally each data-center entity will be expanded to individual baseline managed clusters which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Only relevant when `type` is `DATACENTER`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,7 +4,7 @@
 //! [`EffectiveComponents`](crate::esx::settings::repository::software::alternative_images::EffectiveComponents)
 //! service
 //! (`com.vmware.esx.settings.repository.software.alternative_images.effective_components`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

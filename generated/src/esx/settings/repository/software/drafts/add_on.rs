@@ -3,7 +3,7 @@
 //! Types of the
 //! [`AddOn`](crate::esx::settings::repository::software::drafts::AddOn) service
 //! (`com.vmware.esx.settings.repository.software.drafts.add_on`) and the wire
-//! descriptions of its operations ([`ops`]).
+//! descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`BaseImage`](crate::esx::settings::repository::software::drafts::BaseImage)
 //! service (`com.vmware.esx.settings.repository.software.drafts.base_image`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

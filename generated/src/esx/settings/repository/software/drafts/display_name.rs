@@ -3,7 +3,7 @@
 //! Types of the
 //! [`DisplayName`](crate::esx::settings::repository::software::drafts::DisplayName)
 //! service (`com.vmware.esx.settings.repository.software.drafts.display_name`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

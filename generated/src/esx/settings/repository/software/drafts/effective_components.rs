@@ -4,7 +4,7 @@
 //! [`EffectiveComponents`](crate::esx::settings::repository::software::drafts::EffectiveComponents)
 //! service
 //! (`com.vmware.esx.settings.repository.software.drafts.effective_components`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`HardwareSupport`](crate::esx::settings::repository::software::drafts::HardwareSupport)
 //! service (`com.vmware.esx.settings.repository.software.drafts.hardware_support`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -4,7 +4,7 @@
 //! [`RemovedComponents`](crate::esx::settings::repository::software::drafts::RemovedComponents)
 //! service
 //! (`com.vmware.esx.settings.repository.software.drafts.removed_components`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

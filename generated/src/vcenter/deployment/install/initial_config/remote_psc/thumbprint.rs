@@ -4,7 +4,7 @@
 //! [`Thumbprint`](crate::vcenter::deployment::install::initial_config::remote_psc::Thumbprint)
 //! service
 //! (`com.vmware.vcenter.deployment.install.initial_config.remote_psc.thumbprint`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -4,7 +4,7 @@
 //! [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::Compatibility)
 //! service
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.compatibility`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -15,7 +15,7 @@
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the switch. The value of this field refers to the UUID of a vim.DistributedVirtualSwitch. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `vSphereDistributedSwitch`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `vSphereDistributedSwitch`.
+    /// Identifier of the switch. The value of this field refers to the UUID of a vim.DistributedVirtualSwitch. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `vSphereDistributedSwitch` resource.
     pub distributed_switch: String,

@@ -4,7 +4,7 @@
 //! [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::edges::Compatibility)
 //! service
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.edges.compatibility`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -15,7 +15,7 @@
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Edge. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXEdgeCluster`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXEdgeCluster`.
+    /// Identifier of the Edge. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `NSXEdgeCluster` resource.
     pub edge_cluster: String,

@@ -4,14 +4,14 @@
 //! [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::projects::Compatibility)
 //! service
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.projects.compatibility`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Compatibility.Summary` class contains information about a Project, including whether it is compatible with the Supervisor enablement feature and incompatibility reasons. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the Project. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `NSXProject`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `NSXProject`.
+    /// Identifier of the Project. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `NSXProject` resource.
     pub project: String,

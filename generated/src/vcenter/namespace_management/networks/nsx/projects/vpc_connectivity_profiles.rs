@@ -4,7 +4,7 @@
 //! [`VpcConnectivityProfiles`](crate::vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfiles)
 //! service
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -19,7 +19,7 @@ pub struct FilterSpec {
 /// The `VpcConnectivityProfiles.Info` class contains information about a VPC Connectivity Profile. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `VpcConnectivityProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `VpcConnectivityProfile`.
+    /// Identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VpcConnectivityProfile` resource.
     pub profile: String,

@@ -4,14 +4,14 @@
 //! [`Jobs`](crate::vcenter::namespace_management::software::supervisors::upgrades::Jobs)
 //! service
 //! (`com.vmware.vcenter.namespace_management.software.supervisors.upgrades.jobs`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Jobs.CreateSpec` class contains the specification required to upgrade a Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
-    /// The target version to which the selected Supervisor will be upgraded. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SupervisorVersion`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SupervisorVersion`.
+    /// The target version to which the selected Supervisor will be upgraded. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
     pub desired_version: String,

@@ -4,7 +4,7 @@
 //! [`Settings`](crate::vcenter::namespace_management::supervisors::control_plane::networks::Settings)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -59,7 +59,7 @@ pub struct DnsUpdateSpec {
 pub struct Info {
     /// Backing determines the type of network deployed. This attribute was added in vSphere API 9.1.0.0.
     pub backing: Backing,
-    /// Network segments configuration information. This attribute was added in vSphere API 9.1.0.0. This attribute is optional and it is only relevant when the value of `backing` is `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.backing.NETWORK_SEGMENTS`.
+    /// Network segments configuration information. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Only relevant when `backing` is `NETWORK_SEGMENTS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,7 +76,7 @@ pub struct Info {
 /// The `Settings.NetworkSegmentsInfo` class contains network segments configuration information. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkSegmentsInfo {
-    /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Network`.
+    /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub port_groups: Vec<String>,
     /// DNS configuration information. This attribute was added in vSphere API 9.1.0.0.
@@ -88,10 +88,14 @@ pub struct NetworkSegmentsInfo {
 /// The `Settings.NetworkSegmentsUpdateSpec` class contains updates to network segments configuration. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NetworkSegmentsUpdateSpec {
-    /// List of Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Network`. If None, no port groups will be added.
+    /// List of Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no port groups will be added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_groups_to_add: Option<Vec<String>>,
-    /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `Network`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `Network`. If None, no port groups will be removed.
+    /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, no port groups will be removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_groups_to_remove: Option<Vec<String>>,
     /// DNS configuration updates. This attribute was added in vSphere API 9.1.0.0. If None, no DNS configuration changes will be made.
@@ -130,7 +134,7 @@ pub struct UpdateSpec {
     /// Backing determines the type of network deployed. This attribute was added in vSphere API 9.1.0.0. If None, no change will able to be made to network settings requiring a specific backing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<Backing>,
-    /// Network segments configuration updates. This attribute was added in vSphere API 9.1.0.0. This attribute is optional and it is only relevant when the value of `backing` is `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.backing.NETWORK_SEGMENTS`.
+    /// Network segments configuration updates. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Only relevant when `backing` is `NETWORK_SEGMENTS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

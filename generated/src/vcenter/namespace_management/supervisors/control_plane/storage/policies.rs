@@ -4,14 +4,14 @@
 //! [`Policies`](crate::vcenter::namespace_management::supervisors::control_plane::storage::Policies)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.policies`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Policies.Info` class contains information about storage policies for the given Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the storage policy associated with the Supervisor. Hosts content library items by default, and governs VMDK placement for control plane VMs. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`.
+    /// Identifier of the storage policy associated with the Supervisor. Hosts content library items by default, and governs VMDK placement for control plane VMs. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub default_policy: String,
@@ -20,7 +20,9 @@ pub struct Info {
 /// The `Policies.UpdateSpec` class contains the specification required to update storage policies for the given Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Identifier of the storage policy associated with the Supervisor. Default storage policy to use when ephemeral storage policy is not set. Hosts content library items by default, and governs VMDK placement for Supervisor control plane VMs. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`. If None, storage policy associated with the Supervisor will not be modified.
+    /// Identifier of the storage policy associated with the Supervisor. Default storage policy to use when ephemeral storage policy is not set. Hosts content library items by default, and governs VMDK placement for Supervisor control plane VMs. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, storage policy associated with the Supervisor will not be modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_policy: Option<String>,
 }

@@ -4,7 +4,7 @@
 //! [`Modules`](crate::vcenter::namespace_management::supervisors::crypto::fips::Modules)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.crypto.fips.modules`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

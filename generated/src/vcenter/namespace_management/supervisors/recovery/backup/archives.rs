@@ -4,14 +4,16 @@
 //! [`Archives`](crate::vcenter::namespace_management::supervisors::recovery::backup::Archives)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Archives.FilterSpec` class contains attributes used to filter the result when listing Backup archives (see `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.list`). This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Matches Backup archives with `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.info.archive` equal to the specified value. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.backup.Archive`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.backup.Archive`. if None this filter is not applied.
+    /// Matches Backup archives with `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.info.archive` equal to the specified value. This attribute was added in vSphere API 8.0.3.0.
+    ///
+    /// if None this filter is not applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive: Option<String>,
     /// Matches Backup archives with `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.info.usable` equal to the specified value. This attribute was added in vSphere API 8.0.3.0. if None this filter is not applied.
@@ -22,11 +24,11 @@ pub struct FilterSpec {
 /// The `Archives.Info` contains information about a Supervisor Backup archive. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Backup archive identifier. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.backup.Archive`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.backup.Archive`.
+    /// Backup archive identifier. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.backup.Archive` resource.
     pub archive: String,
-    /// Identifier of the Supervisor captured in the backup. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`.
+    /// Identifier of the Supervisor captured in the backup. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
     pub supervisor: String,
@@ -36,7 +38,7 @@ pub struct Info {
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
     /// Version of the Supervisor captured in the backup. This is a semantic version string in the form v1.26.1+vmware.2-vsc0.1.1-20805373, where the prefix is the Kubernetes version (v1.26.1) and the suffix is the Supervisor build version (vsc0.1.1-20805373). This attribute was added in vSphere API 8.0.3.0.
     pub supervisor_version: String,
-    /// A list of Supervisor Namespaces captured in the backup. This attribute was added in vSphere API 8.0.3.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.namespaces.Instance`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.namespaces.Instance`.
+    /// A list of Supervisor Namespaces captured in the backup. This attribute was added in vSphere API 8.0.3.0.
     #[serde(default)]
     pub namespaces: Vec<String>,
     /// Comment provided when invoking `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs.create` method. This attribute was added in vSphere API 8.0.3.0.

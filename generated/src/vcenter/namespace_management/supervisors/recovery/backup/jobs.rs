@@ -4,7 +4,7 @@
 //! [`Jobs`](crate::vcenter::namespace_management::supervisors::recovery::backup::Jobs)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -4,7 +4,7 @@
 //! [`Jobs`](crate::vcenter::namespace_management::supervisors::recovery::restore::Jobs)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.recovery.restore.jobs`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -4,7 +4,7 @@
 //! [`ResourceChecks`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::ResourceChecks)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -16,7 +16,7 @@
 pub struct CreateSpec {
     /// The operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0.
     pub operation: OperationType,
-    /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`. This attribute is optional and it is only relevant when the value of `operation` is `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks.operation_type.ENTER_MAINTENANCE_MODE`.
+    /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Only relevant when `operation` is `ENTER_MAINTENANCE_MODE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,7 +38,7 @@ pub struct CreateSpec {
 pub struct GetParams {
     /// The operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0.
     pub operation: OperationType,
-    /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `HostSystem`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `HostSystem`. This attribute is optional and it is only relevant when the value of `operation` is `com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks.operation_type.ENTER_MAINTENANCE_MODE`.
+    /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Only relevant when `operation` is `ENTER_MAINTENANCE_MODE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

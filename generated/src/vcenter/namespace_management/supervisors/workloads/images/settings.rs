@@ -4,18 +4,20 @@
 //! [`Settings`](crate::vcenter::namespace_management::supervisors::workloads::images::Settings)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Settings.ContentLibrarySpec` class contains the specification required to associate a Content Library with the Supervisor workload components. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContentLibrarySpec {
-    /// Identifier of the Content Library. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.content.Library`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.content.Library`.
+    /// Identifier of the Content Library. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
     pub content_library: String,
-    /// Identifiers of Supervisor Services that will have access to the Content Library. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.namespace_management.SupervisorService`. If None, all Supervisor Services will have access to the Content Library.
+    /// Identifiers of Supervisor Services that will have access to the Content Library. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, all Supervisor Services will have access to the Content Library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services: Option<Vec<String>>,
     /// The `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.content_library_spec.resource_naming_strategy` determines how Virtual Machine and Kubernetes node resources are named when created from Content Library items. This attribute was added in vSphere API 9.1.0.0. If None, defaults to ResourceNamingStrategyEnum#FROM_ITEM_NAME.

@@ -4,7 +4,7 @@
 //! [`Settings`](crate::vcenter::namespace_management::supervisors::workloads::networks::Settings)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.workloads.networks.settings`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

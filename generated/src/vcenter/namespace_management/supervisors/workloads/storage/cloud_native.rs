@@ -11,7 +11,7 @@ pub mod file_volumes;
 /// The `FileVolumes` class provides methods about FileVolumes on the Supervisor, as well as retrieve the current FileVolumes configuration. This class was added in vSphere API 9.1.0.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`file_volumes`]; service id
+/// own types are in [`mod@file_volumes`]; service id
 /// `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.cloud_native.file_volumes`.
 #[derive(Debug, Clone)]
 pub struct FileVolumes {

@@ -4,18 +4,18 @@
 //! [`Policies`](crate::vcenter::namespace_management::supervisors::workloads::storage::Policies)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Policies.Info` class contains information about storage policies for the given Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
-    /// Identifier of the storage policy associated with ephemeral disks of all the Kubernetes Pods in the Supervisor. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`.
+    /// Identifier of the storage policy associated with ephemeral disks of all the Kubernetes Pods in the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub ephemeral_storage_policy: String,
-    /// Identifier of the storage policy associated with vSphere Pod container images. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`.
+    /// Identifier of the storage policy associated with vSphere Pod container images. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub image_storage_policy: String,
@@ -24,10 +24,14 @@ pub struct Info {
 /// The `Policies.UpdateSpec` class contains the specification required to update workload storage policies for the given Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// Identifier of the storage policy associated with ephemeral disks of all the vSphere Pods in the Supervisor. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`. If None, storage policy associated with ephemeral disks of all the Kubernetes Pods will not be modified.
+    /// Identifier of the storage policy associated with ephemeral disks of all the vSphere Pods in the Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, storage policy associated with ephemeral disks of all the Kubernetes Pods will not be modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage_policy: Option<String>,
-    /// Identifier of the storage policy associated with vSphere Pod container images. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `SpsStorageProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `SpsStorageProfile`. If None, the image storage policy associated with the Supervisor will not be modified.
+    /// Identifier of the storage policy associated with vSphere Pod container images. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, the image storage policy associated with the Supervisor will not be modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_storage_policy: Option<String>,
 }

@@ -4,7 +4,7 @@
 //! [`EndorsementKeys`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EndorsementKeys)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -68,7 +68,7 @@ pub struct PolicyPcrSpec {
 /// The `EndorsementKeys.Summary` class contains information that describes a TPM endorsement key. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// A unique identifier for the TPM endorsement key. This attribute was added in vSphere API 8.0.0.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.EndorsementKey`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.EndorsementKey`.
+    /// A unique identifier for the TPM endorsement key. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.EndorsementKey` resource.
     pub key: String,

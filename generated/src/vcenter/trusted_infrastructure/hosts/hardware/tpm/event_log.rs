@@ -4,7 +4,7 @@
 //! [`EventLog`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EventLog)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.event_log`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

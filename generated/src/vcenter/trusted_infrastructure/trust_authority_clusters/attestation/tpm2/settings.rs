@@ -4,7 +4,7 @@
 //! [`Settings`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::Settings)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.settings`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

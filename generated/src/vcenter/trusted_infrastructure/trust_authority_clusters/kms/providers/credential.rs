@@ -4,7 +4,7 @@
 //! [`Credential`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Credential)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.credential`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -4,7 +4,7 @@
 //! [`CurrentPeerCertificates`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::CurrentPeerCertificates)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

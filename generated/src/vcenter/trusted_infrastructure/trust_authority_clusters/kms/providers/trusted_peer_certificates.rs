@@ -4,7 +4,7 @@
 //! [`TrustedPeerCertificates`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::TrustedPeerCertificates)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.trusted_peer_certificates`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

@@ -15,7 +15,7 @@ vsphere_vapi_runtime::vapi_enum! {
     pub enum Status {
         /// Transition has completed successfully and the cluster is managed through the desired configuration management platform.
         Enabled = "ENABLED",
-        /// Transition has started and `Transition.enable` task is running on the cluster.
+        /// Transition has started and `com.vmware.esx.settings.clusters.enablement.configuration.transition.enable$task` task is running on the cluster.
         EnableInProgress = "ENABLE_IN_PROGRESS",
         /// Cluster is not in a state to transition to desired configuration management platform. The cluster ends up in this state if another user identified by `com.vmware.esx.settings.clusters.enablement.configuration.transition.state.author` has already started transition.
         NotAllowedInCurrentState = "NOT_ALLOWED_IN_CURRENT_STATE",

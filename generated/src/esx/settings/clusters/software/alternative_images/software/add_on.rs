@@ -4,7 +4,7 @@
 //! [`AddOn`](crate::esx::settings::clusters::software::alternative_images::software::AddOn)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.alternative_images.software.add_on`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

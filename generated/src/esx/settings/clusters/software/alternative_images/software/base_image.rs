@@ -4,7 +4,7 @@
 //! [`BaseImage`](crate::esx::settings::clusters::software::alternative_images::software::BaseImage)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.alternative_images.software.base_image`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -4,7 +4,7 @@
 //! [`Components`](crate::esx::settings::clusters::software::alternative_images::software::Components)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.alternative_images.software.components`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -4,7 +4,7 @@
 //! [`EffectiveComponents`](crate::esx::settings::clusters::software::alternative_images::software::EffectiveComponents)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.alternative_images.software.effective_components`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

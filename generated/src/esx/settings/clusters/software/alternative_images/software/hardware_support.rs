@@ -4,7 +4,7 @@
 //! [`HardwareSupport`](crate::esx::settings::clusters::software::alternative_images::software::HardwareSupport)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.alternative_images.software.hardware_support`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

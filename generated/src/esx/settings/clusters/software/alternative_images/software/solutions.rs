@@ -4,7 +4,7 @@
 //! [`Solutions`](crate::esx::settings::clusters::software::alternative_images::software::Solutions)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.alternative_images.software.solutions`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

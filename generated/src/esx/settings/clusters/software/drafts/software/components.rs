@@ -3,19 +3,23 @@
 //! Types of the
 //! [`Components`](crate::esx::settings::clusters::software::drafts::software::Components)
 //! service (`com.vmware.esx.settings.clusters.software.drafts.software.components`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
 /// The `Components.UpdateSpec` class contains attributes that are specified to update list of components in the draft. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
-    /// List of components to be updated. If the component already exists in the draft, the version is updated, else it is added. If a component is provided without version, then its version will be chosen based on constraints in the system. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the key in the attribute map must be an identifier for the resource type: `com.vmware.esx.settings.component`. When methods return a value of this class as a return value, the key in the attribute map will be an identifier for the resource type: `com.vmware.esx.settings.component`. If None, no components will be added or updated.
+    /// List of components to be updated. If the component already exists in the draft, the version is updated, else it is added. If a component is provided without version, then its version will be chosen based on constraints in the system. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, no components will be added or updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components_to_set: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Option<String>>,
     >,
-    /// List of components to be removed. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.esx.settings.component`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.esx.settings.component`. If None, no components will be removed.
+    /// List of components to be removed. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// If None, no components will be removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components_to_delete: Option<Vec<String>>,
 }

@@ -4,7 +4,7 @@
 //! [`Details`](crate::esx::settings::clusters::software::reports::hardware_compatibility::Details)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.details`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -10,7 +10,7 @@ pub mod vcg_entries;
 /// This class provides methods to manage hardware hardware compatibility overrides for storage devices. This class was added in vSphere API 7.0.2.1.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`compliance_status`]; service id
+/// own types are in [`mod@compliance_status`]; service id
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status`.
 #[derive(Debug, Clone)]
 pub struct ComplianceStatus {
@@ -30,7 +30,7 @@ impl ComplianceStatus {
         &self.client
     }
 
-    /// Updates the Compliance status overrides for storage devices in a cluster. This method also updates the existing `com.vmware.esx.settings.clusters.software.reports.check_result` if any, based on the device reclassification specified in `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.update_spec` The storage device categorization based on the compliance status from the last check result will remain the same until a `com.vmware.esx.settings.clusters.software.reports_client.HardwareCompatibility.check` method is invoked. This method was added in vSphere API 7.0.2.1.
+    /// Updates the Compliance status overrides for storage devices in a cluster. This method also updates the existing `com.vmware.esx.settings.clusters.software.reports.check_result` if any, based on the device reclassification specified in `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.update_spec` The storage device categorization based on the compliance status from the last check result will remain the same until a `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.check$task` method is invoked. This method was added in vSphere API 7.0.2.1.
     ///
     /// Starts the operation as a vCenter task and returns the task identifier (see the
     /// `com.vmware.cis.tasks` service).
@@ -76,7 +76,7 @@ impl ComplianceStatus {
 /// This class provides methods to manage Broadcom Compatibility Guide (BCG) product overrides for storage devices in a cluster. This class was added in vSphere API 7.0.2.1.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`vcg_entries`]; service id
+/// own types are in [`mod@vcg_entries`]; service id
 /// `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries`.
 #[derive(Debug, Clone)]
 pub struct VcgEntries {
@@ -96,7 +96,7 @@ impl VcgEntries {
         &self.client
     }
 
-    /// Updates the storage device Broadcom Compatibility Guide (BCG) product overrides for a cluster. This method also updates the existing `com.vmware.esx.settings.clusters.software.reports.check_result` if any, based on the additional information provided by the vcg product overrides for the devices. The storage device categorization based on the compliance status from the last check result will remain the same until a `com.vmware.esx.settings.clusters.software.reports_client.HardwareCompatibility.check` method is invoked. This method was added in vSphere API 7.0.2.1.
+    /// Updates the storage device Broadcom Compatibility Guide (BCG) product overrides for a cluster. This method also updates the existing `com.vmware.esx.settings.clusters.software.reports.check_result` if any, based on the additional information provided by the vcg product overrides for the devices. The storage device categorization based on the compliance status from the last check result will remain the same until a `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.check$task` method is invoked. This method was added in vSphere API 7.0.2.1.
     ///
     /// Starts the operation as a vCenter task and returns the task identifier (see the
     /// `com.vmware.cis.tasks` service).

@@ -3,7 +3,7 @@
 //! Types of the
 //! [`Effective`](crate::esx::settings::defaults::hosts::policies::apply::Effective)
 //! service (`com.vmware.esx.settings.defaults.hosts.policies.apply.effective`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -19,7 +19,7 @@ pub struct EffectivePolicySpec {
     pub pre_remediation_power_action: effective_policy_spec::PreRemediationPowerAction,
     /// Enable Quick Boot during remediation of an ESXi host. This attribute was added in vSphere API 8.0.0.1.
     pub enable_quick_boot: bool,
-    /// Software-specific policy settings applicable to the `com.vmware.esx.settings.hosts_client.Software.apply` API. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
+    /// Software-specific policy settings applicable to the `com.vmware.esx.settings.hosts.software.apply$task` API. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_policy_spec: Option<crate::esx::settings::HostSoftwarePolicySpec>,
 }
@@ -32,12 +32,12 @@ pub struct EffectivePolicySpec {
 pub struct FailureAction {
     /// What action (FAIL, RETRY) is to be taken if entering maintenance mode fails on an ESXi host. This attribute was added in vSphere API 8.0.0.1.
     pub action: failure_action::Action,
-    /// Time to wait to retry the failed operation in seconds. This attribute was added in vSphere API 8.0.0.1. This attribute is optional and it is only relevant when the value of `action` is `com.vmware.esx.settings.defaults.hosts.policies.apply.effective.failure_action.action.RETRY`.
+    /// Time to wait to retry the failed operation in seconds. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Only relevant when `action` is `RETRY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_delay: Option<i64>,
-    /// Number of times to retry the failed operation. This attribute was added in vSphere API 8.0.0.1. This attribute is optional and it is only relevant when the value of `action` is `com.vmware.esx.settings.defaults.hosts.policies.apply.effective.failure_action.action.RETRY`.
+    /// Number of times to retry the failed operation. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Only relevant when `action` is `RETRY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

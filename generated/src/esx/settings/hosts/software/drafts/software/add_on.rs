@@ -3,7 +3,7 @@
 //! Types of the
 //! [`AddOn`](crate::esx::settings::hosts::software::drafts::software::AddOn)
 //! service (`com.vmware.esx.settings.hosts.software.drafts.software.add_on`) and
-//! the wire descriptions of its operations ([`ops`]).
+//! the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

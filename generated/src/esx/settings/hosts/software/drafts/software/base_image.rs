@@ -3,7 +3,7 @@
 //! Types of the
 //! [`BaseImage`](crate::esx::settings::hosts::software::drafts::software::BaseImage)
 //! service (`com.vmware.esx.settings.hosts.software.drafts.software.base_image`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

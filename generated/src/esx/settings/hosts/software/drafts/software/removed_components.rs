@@ -4,7 +4,7 @@
 //! [`RemovedComponents`](crate::esx::settings::hosts::software::drafts::software::RemovedComponents)
 //! service
 //! (`com.vmware.esx.settings.hosts.software.drafts.software.removed_components`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

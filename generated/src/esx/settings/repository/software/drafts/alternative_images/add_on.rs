@@ -4,7 +4,7 @@
 //! [`AddOn`](crate::esx::settings::repository::software::drafts::alternative_images::AddOn)
 //! service
 //! (`com.vmware.esx.settings.repository.software.drafts.alternative_images.add_on`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

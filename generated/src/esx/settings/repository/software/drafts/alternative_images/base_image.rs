@@ -4,7 +4,7 @@
 //! [`BaseImage`](crate::esx::settings::repository::software::drafts::alternative_images::BaseImage)
 //! service
 //! (`com.vmware.esx.settings.repository.software.drafts.alternative_images.base_image`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

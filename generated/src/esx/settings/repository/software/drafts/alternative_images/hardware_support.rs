@@ -4,7 +4,7 @@
 //! [`HardwareSupport`](crate::esx::settings::repository::software::drafts::alternative_images::HardwareSupport)
 //! service
 //! (`com.vmware.esx.settings.repository.software.drafts.alternative_images.hardware_support`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -4,7 +4,7 @@
 //! [`RemovedComponents`](crate::esx::settings::repository::software::drafts::alternative_images::RemovedComponents)
 //! service
 //! (`com.vmware.esx.settings.repository.software.drafts.alternative_images.removed_components`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -4,7 +4,7 @@
 //! [`SelectionCriteria`](crate::esx::settings::repository::software::drafts::alternative_images::SelectionCriteria)
 //! service
 //! (`com.vmware.esx.settings.repository.software.drafts.alternative_images.selection_criteria`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

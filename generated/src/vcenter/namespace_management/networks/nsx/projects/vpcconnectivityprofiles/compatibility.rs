@@ -4,17 +4,21 @@
 //! [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::Compatibility)
 //! service
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcconnectivityprofiles.compatibility`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Compatibility.FilterSpec` class contains attributes used to validate the Span of Transit Gateway when checking VPC Connectivity Profile compatibility (see `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcconnectivityprofiles.compatibility.check`). Either #zones or #cluster should be set, but not both. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifies the set of vSphere Zones the Supervisor is enabled on. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.consumption_domains.Zone`. If None, the Transit Gateway in the VPC Connectivity Profile does not need to span any zones.
+    /// Identifies the set of vSphere Zones the Supervisor is enabled on. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, the Transit Gateway in the VPC Connectivity Profile does not need to span any zones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
-    /// Identifier of the cluster backing a Supervisor. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `ClusterComputeResource`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `ClusterComputeResource`. If None, the Transit Gateway in the VPC Connectivity Profile does not need to span the cluster.
+    /// Identifier of the cluster backing a Supervisor. This attribute was added in vSphere API 9.1.0.0.
+    ///
+    /// If None, the Transit Gateway in the VPC Connectivity Profile does not need to span the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
 }
@@ -22,7 +26,7 @@ pub struct FilterSpec {
 /// The `Compatibility.Summary` class contains information about a VPC Connectivity Profile, including whether it is compatible with the Supervisor enablement feature and incompatibility reasons. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `VpcConnectivityProfile`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `VpcConnectivityProfile`.
+    /// Identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VpcConnectivityProfile` resource.
     pub profile: String,

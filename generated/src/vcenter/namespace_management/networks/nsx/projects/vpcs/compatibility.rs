@@ -4,14 +4,14 @@
 //! [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::Compatibility)
 //! service
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
 /// The `Compatibility.FilterSpec` class contains attributes used to filter the results when checking VPCs compatibility (see `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.check`). This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Identifier for the Supervisor. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.supervisor.Supervisor`.
+    /// Identifier for the Supervisor. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
     pub supervisor: String,
@@ -20,7 +20,7 @@ pub struct FilterSpec {
 /// The `Compatibility.Summary` class contains information about a Project, including whether it is compatible with the vCenter Namespaces feature and incompatibility reasons. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// Identifier of the VPC. This attribute was added in vSphere API 9.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.networks.nsx.Vpc`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.networks.nsx.Vpc`.
+    /// Identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
     pub vpc: String,

@@ -4,7 +4,7 @@
 //! [`Sizes`](crate::vcenter::namespace_management::software::supervisors::versions::control_plane::Sizes)
 //! service
 //! (`com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -23,7 +23,7 @@ pub struct ListResult {
     /// Information for each size. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub sizes: Vec<Summary>,
-    /// The default size that will be used for enablement if none is provided. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size`.
+    /// The default size that will be used for enablement if none is provided. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
     pub default_size_identifier: String,
@@ -52,7 +52,7 @@ pub struct NsxVpcDefaults {
 pub struct Summary {
     /// Localized sizing hint label of the control plane VM. This attribute was added in vSphere API 9.1.0.0.
     pub label: crate::vapi::std_::LocalizableMessage,
-    /// Sizing hint identifier. This attribute was added in vSphere API 9.1.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size`.
+    /// Sizing hint identifier. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
     pub identifier: String,

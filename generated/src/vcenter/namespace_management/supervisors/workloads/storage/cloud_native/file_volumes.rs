@@ -4,7 +4,7 @@
 //! [`FileVolumes`](crate::vcenter::namespace_management::supervisors::workloads::storage::cloud_native::FileVolumes)
 //! service
 //! (`com.vmware.vcenter.namespace_management.supervisors.workloads.storage.cloud_native.file_volumes`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

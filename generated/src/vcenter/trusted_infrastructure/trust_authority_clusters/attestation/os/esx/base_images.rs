@@ -4,7 +4,7 @@
 //! [`BaseImages`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::BaseImages)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 
@@ -15,7 +15,9 @@
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
-    /// Search criteria by ESX base image version numbers. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must contain identifiers for the resource type: `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage`. When methods return a value of this class as a return value, the attribute will contain identifiers for the resource type: `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage`. version if None return all ESX version numbers.
+    /// Search criteria by ESX base image version numbers. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// version if None return all ESX version numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<Vec<String>>,
     /// Search criteria by ESX base image version version numbers. This attribute was added in vSphere API 7.0.0.0. displayName if None return all ESX display version numbers.
@@ -93,7 +95,7 @@ pub struct Info {
 /// **Deprecated** in the vSphere API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
-    /// A unique ESX version number. This attribute was added in vSphere API 7.0.0.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage`.
+    /// A unique ESX version number. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage` resource.
     pub version: String,

@@ -4,7 +4,7 @@
 //! [`Csr`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::Csr)
 //! service
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.client_certificate.csr`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `vcenter` feature.
 

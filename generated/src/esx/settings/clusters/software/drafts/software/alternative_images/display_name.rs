@@ -4,7 +4,7 @@
 //! [`DisplayName`](crate::esx::settings::clusters::software::drafts::software::alternative_images::DisplayName)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.display_name`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -4,7 +4,7 @@
 //! [`VcgEntries`](crate::esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::VcgEntries)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -55,7 +55,9 @@ pub struct PciDeviceIdentifier {
 pub struct ProductSelectionSpec {
     /// The PCI device this update should apply to. This attribute was added in vSphere API 7.0.3.0.
     pub target: Key,
-    /// The BCG Product ID to be used. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.vcg_product`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.vcg_product`. if None, the override is removed and the system reverts to matching the device to a BCG/HCL entry by PCI ID, device FW, driver, and driver version.
+    /// The BCG Product ID to be used. This attribute was added in vSphere API 7.0.3.0.
+    ///
+    /// if None, the override is removed and the system reverts to matching the device to a BCG/HCL entry by PCI ID, device FW, driver, and driver version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcg_product: Option<String>,
 }

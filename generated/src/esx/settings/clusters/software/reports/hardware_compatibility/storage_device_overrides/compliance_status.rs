@@ -4,7 +4,7 @@
 //! [`ComplianceStatus`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::ComplianceStatus)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 

@@ -4,7 +4,7 @@
 //! [`VcgEntries`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::VcgEntries)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
@@ -30,7 +30,9 @@ pub struct Key {
 pub struct ProductSelectionSpec {
     /// Information about the storage device for which this override must be applied to. This attribute was added in vSphere API 7.0.2.1.
     pub key: Key,
-    /// Broadcom Compatibility Guide (BCG) product selection that must be applied to the specified storage device. This attribute was added in vSphere API 7.0.2.1. When clients pass a value of this class as a parameter, the attribute must be an identifier for the resource type: `com.vmware.esx.settings.vcg_product`. When methods return a value of this class as a return value, the attribute will be an identifier for the resource type: `com.vmware.esx.settings.vcg_product`. if None any existing vcg selection for the storage device will be removed
+    /// Broadcom Compatibility Guide (BCG) product selection that must be applied to the specified storage device. This attribute was added in vSphere API 7.0.2.1.
+    ///
+    /// if None any existing vcg selection for the storage device will be removed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcg_product: Option<String>,
 }

@@ -4,7 +4,7 @@
 //! [`RemovedComponents`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::RemovedComponents)
 //! service
 //! (`com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.removed_components`)
-//! and the wire descriptions of its operations ([`ops`]).
+//! and the wire descriptions of its operations ([`mod@ops`]).
 //!
 //! Compiled with the `esx` feature.
 
