@@ -119,14 +119,22 @@ impl Writer {
     /// A code span; entities are decoded because code spans show text
     /// literally, and the fence is longer than any backtick run inside.
     fn code(&mut self, code: &str) {
-        let code = decode_entities(code).split_whitespace().collect::<Vec<_>>().join(" ");
+        let code = decode_entities(code)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if code.is_empty() {
             return;
         }
         let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
         let fence = "`".repeat(longest + 1);
-        let pad = if code.starts_with('`') || code.ends_with('`') { " " } else { "" };
-        self.buf.push_str(&format!("{fence}{pad}{code}{pad}{fence}"));
+        let pad = if code.starts_with('`') || code.ends_with('`') {
+            " "
+        } else {
+            ""
+        };
+        self.buf
+            .push_str(&format!("{fence}{pad}{code}{pad}{fence}"));
     }
 
     fn paragraph(&mut self) {
@@ -163,7 +171,10 @@ impl Writer {
 }
 
 fn starts_with(chars: &[char], at: usize, prefix: &str) -> bool {
-    prefix.chars().enumerate().all(|(offset, p)| chars.get(at + offset) == Some(&p))
+    prefix
+        .chars()
+        .enumerate()
+        .all(|(offset, p)| chars.get(at + offset) == Some(&p))
 }
 
 fn find_seq(chars: &[char], from: usize, seq: &[char]) -> Option<usize> {
@@ -172,7 +183,10 @@ fn find_seq(chars: &[char], from: usize, seq: &[char]) -> Option<usize> {
 
 fn url_end(chars: &[char], from: usize) -> usize {
     let mut end = from;
-    while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], '<' | '>' | '"' | '\'' | '{' | '}') {
+    while end < chars.len()
+        && !chars[end].is_whitespace()
+        && !matches!(chars[end], '<' | '>' | '"' | '\'' | '{' | '}')
+    {
         end += 1;
     }
     // Sentence punctuation after a URL is not part of it.
@@ -220,7 +234,11 @@ fn inline_tag(out: &mut Writer, tag: &str, body: &str) {
         "link" | "linkplain" => {
             let mut parts = body.splitn(2, char::is_whitespace);
             let target = parts.next().unwrap_or_default();
-            match parts.next().map(str::trim).filter(|label| !label.is_empty()) {
+            match parts
+                .next()
+                .map(str::trim)
+                .filter(|label| !label.is_empty())
+            {
                 Some(label) => out.text(label),
                 None => out.code(target.trim_start_matches('#').replace('#', ".").as_str()),
             }
@@ -281,11 +299,47 @@ fn html_tag(chars: &[char], at: usize) -> Option<(HtmlTag, usize)> {
         .collect::<String>()
         .to_ascii_lowercase();
     const KNOWN: &[&str] = &[
-        "p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "code", "tt", "pre", "a", "dl", "dt",
-        "dd", "div", "span", "table", "tr", "td", "th", "tbody", "thead", "h1", "h2", "h3", "h4", "hr",
-        "u", "sup", "sub", "blockquote", "var", "kbd", "samp", "cite",
+        "p",
+        "br",
+        "ul",
+        "ol",
+        "li",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "code",
+        "tt",
+        "pre",
+        "a",
+        "dl",
+        "dt",
+        "dd",
+        "div",
+        "span",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "thead",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "hr",
+        "u",
+        "sup",
+        "sub",
+        "blockquote",
+        "var",
+        "kbd",
+        "samp",
+        "cite",
     ];
-    if !KNOWN.contains(&name.as_str()) || rest.len() > name.len() && !rest[name.len()..].starts_with(char::is_whitespace) {
+    if !KNOWN.contains(&name.as_str())
+        || rest.len() > name.len() && !rest[name.len()..].starts_with(char::is_whitespace)
+    {
         return None;
     }
     Some((
@@ -332,7 +386,9 @@ fn html(out: &mut Writer, tag: &HtmlTag, chars: &[char], next: usize) -> usize {
                     let label: String = chars[next..end].iter().collect();
                     let label = strip_tags(&label);
                     out.text(label.trim());
-                    if let Some(href) = href.filter(|h| h.starts_with("http://") || h.starts_with("https://")) {
+                    if let Some(href) =
+                        href.filter(|h| h.starts_with("http://") || h.starts_with("https://"))
+                    {
                         out.raw(&format!(" (<{href}>)"));
                     }
                     end + closing.len()
@@ -340,9 +396,9 @@ fn html(out: &mut Writer, tag: &HtmlTag, chars: &[char], next: usize) -> usize {
                 None => next,
             }
         }
-        "p" | "/p" | "br" | "ul" | "/ul" | "ol" | "/ol" | "dl" | "/dl" | "table" | "/table" | "tr"
-        | "div" | "/div" | "hr" | "blockquote" | "/blockquote" | "h1" | "h2" | "h3" | "h4" | "/h1"
-        | "/h2" | "/h3" | "/h4" => {
+        "p" | "/p" | "br" | "ul" | "/ul" | "ol" | "/ol" | "dl" | "/dl" | "table" | "/table"
+        | "tr" | "div" | "/div" | "hr" | "blockquote" | "/blockquote" | "h1" | "h2" | "h3"
+        | "h4" | "/h1" | "/h2" | "/h3" | "/h4" => {
             out.paragraph();
             next
         }
@@ -431,17 +487,26 @@ mod tests {
         assert_eq!(clean("See {@link Info the info}."), "See the info.");
         assert_eq!(clean("If {@term unset}, nothing."), "If unset, nothing.");
         assert_eq!(clean("The {@param.name vm} param."), "The `vm` param.");
-        assert_eq!(clean("Nested {@code Map<String, {x}>}."), "Nested `Map<String, {x}>`.");
+        assert_eq!(
+            clean("Nested {@code Map<String, {x}>}."),
+            "Nested `Map<String, {x}>`."
+        );
         assert_eq!(clean("this {@term error) is"), "this error) is");
     }
 
     #[test]
     fn html_becomes_markdown() {
         assert_eq!(clean("One.<p>Two."), "One.\n\nTwo.");
-        assert_eq!(clean("<ul><li>a</li><li>b</li></ul>After"), "- a\n- b\n\nAfter");
+        assert_eq!(
+            clean("<ul><li>a</li><li>b</li></ul>After"),
+            "- a\n- b\n\nAfter"
+        );
         assert_eq!(clean("<b>bold</b> <i>it</i>"), "**bold** *it*");
         assert_eq!(clean("x <code>a &lt; b</code>"), "x `a < b`");
-        assert_eq!(clean("<pre>\n  fn main() {}\n</pre>"), "```text\n  fn main() {}\n```");
+        assert_eq!(
+            clean("<pre>\n  fn main() {}\n</pre>"),
+            "```text\n  fn main() {}\n```"
+        );
         assert_eq!(
             clean(r#"see <a href="https://example.com/x">the docs</a>"#),
             "see the docs (<https://example.com/x>)"
@@ -464,12 +529,18 @@ mod tests {
 
     #[test]
     fn bare_urls_are_autolinked() {
-        assert_eq!(clean("Go to https://vmware.com/x."), "Go to <https://vmware.com/x>.");
+        assert_eq!(
+            clean("Go to https://vmware.com/x."),
+            "Go to <https://vmware.com/x>."
+        );
     }
 
     #[test]
     fn indentation_and_blank_lines_are_normalized() {
-        assert_eq!(clean("  first\n        second\n\n\n\n  third  \n"), "first\nsecond\n\nthird");
+        assert_eq!(
+            clean("  first\n        second\n\n\n\n  third  \n"),
+            "first\nsecond\n\nthird"
+        );
         assert_eq!(clean(""), "");
     }
 

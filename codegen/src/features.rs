@@ -9,8 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::build::{VMWARE_PREFIX, item_packages};
 use crate::build::types::referenced_ids;
+use crate::build::{VMWARE_PREFIX, item_packages};
 use crate::ir::{Feature, Model, TypeRef};
 use crate::names;
 
@@ -19,7 +19,11 @@ pub fn feature_of_package(package_id: &str) -> String {
     let rest = package_id.strip_prefix(VMWARE_PREFIX).unwrap_or(package_id);
     let group = rest.split('.').next().unwrap_or(rest);
     let name = names::snake_case(group);
-    if name.is_empty() { "misc".to_owned() } else { name }
+    if name.is_empty() {
+        "misc".to_owned()
+    } else {
+        name
+    }
 }
 
 /// Sets `feature` on packages, structures and enumerations and fills
@@ -28,10 +32,12 @@ pub fn assign(model: &mut Model) {
     let mut features: BTreeMap<String, Feature> = BTreeMap::new();
     for (id, package) in &mut model.packages {
         package.feature = feature_of_package(id);
-        let feature = features.entry(package.feature.clone()).or_insert_with(|| Feature {
-            name: package.feature.clone(),
-            ..Feature::default()
-        });
+        let feature = features
+            .entry(package.feature.clone())
+            .or_insert_with(|| Feature {
+                name: package.feature.clone(),
+                ..Feature::default()
+            });
         feature.packages.push(id.clone());
     }
     let packages = item_packages(model);
@@ -97,7 +103,10 @@ mod tests {
 
     #[test]
     fn features_are_top_level_groups() {
-        assert_eq!(feature_of_package("com.vmware.vcenter.vm.hardware"), "vcenter");
+        assert_eq!(
+            feature_of_package("com.vmware.vcenter.vm.hardware"),
+            "vcenter"
+        );
         assert_eq!(feature_of_package("com.vmware.vapi.std.errors"), "vapi");
         assert_eq!(feature_of_package("com.vmware.oauth2"), "oauth2");
         assert_eq!(feature_of_package("org.example.x"), "org");

@@ -73,7 +73,14 @@ const NON_RAW_KEYWORDS: &[&str] = &["crate", "self", "super", "Self"];
 const HANDLE_METHODS: &[&str] = &["new", "client"];
 
 /// Module names that would shadow a crate or an emitter-defined module.
-const RESERVED_MODULES: &[&str] = &["core", "ops", "serde", "serde_json", "std", "vsphere_vapi_runtime"];
+const RESERVED_MODULES: &[&str] = &[
+    "core",
+    "ops",
+    "serde",
+    "serde_json",
+    "std",
+    "vsphere_vapi_runtime",
+];
 
 /// Additional names reserved for top-level modules (files beside `lib.rs`).
 const RESERVED_ROOT_MODULES: &[&str] = &["lib", "route_table", "runtime"];
@@ -83,7 +90,8 @@ pub const TASK_SUFFIX: &str = "$task";
 
 /// The words of a metamodel name: runs of ASCII letters and digits.
 pub fn words(name: &str) -> impl Iterator<Item = &str> {
-    name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty())
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 fn joined(name: &str, sep: &str, word: impl Fn(&str) -> String) -> String {
@@ -93,7 +101,9 @@ fn joined(name: &str, sep: &str, word: impl Fn(&str) -> String) -> String {
 fn capitalized(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
-        Some(first) => first.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase(),
+        Some(first) => {
+            first.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()
+        }
         None => String::new(),
     }
 }
@@ -206,8 +216,16 @@ pub fn dedupe(candidates: &[String], taken: &mut BTreeSet<String>, snake: bool) 
             let name = if taken.contains(candidate) {
                 let bare = candidate.strip_prefix("r#").unwrap_or(candidate);
                 (2..)
-                    .map(|n| if snake { format!("{bare}_{n}") } else { format!("{bare}{n}") })
-                    .find(|numbered| !taken.contains(numbered) && !wanted.contains(numbered.as_str()))
+                    .map(|n| {
+                        if snake {
+                            format!("{bare}_{n}")
+                        } else {
+                            format!("{bare}{n}")
+                        }
+                    })
+                    .find(|numbered| {
+                        !taken.contains(numbered) && !wanted.contains(numbered.as_str())
+                    })
                     .unwrap_or_default()
             } else {
                 candidate.clone()
@@ -290,7 +308,10 @@ mod tests {
     #[test]
     fn module_names_avoid_keywords_crates_and_emitter_modules() {
         assert_eq!(module_name("vm", false), "vm");
-        assert_eq!(module_name("namespace_management", false), "namespace_management");
+        assert_eq!(
+            module_name("namespace_management", false),
+            "namespace_management"
+        );
         assert_eq!(module_name("type", false), "type_");
         assert_eq!(module_name("self", false), "self_");
         assert_eq!(module_name("ops", false), "ops_");
@@ -316,7 +337,12 @@ mod tests {
     fn dedupe_numbers_later_duplicates_deterministically() {
         let mut taken = BTreeSet::new();
         let names = dedupe(
-            &["FooBar".into(), "FooBar".into(), "FooBar2".into(), "FooBar".into()],
+            &[
+                "FooBar".into(),
+                "FooBar".into(),
+                "FooBar2".into(),
+                "FooBar".into(),
+            ],
             &mut taken,
             false,
         );

@@ -110,13 +110,17 @@ impl OperationRef<'_> {
     }
 
     fn sync_name(&self) -> &str {
-        self.operation_id.strip_suffix(TASK_SUFFIX).unwrap_or(self.operation_id)
+        self.operation_id
+            .strip_suffix(TASK_SUFFIX)
+            .unwrap_or(self.operation_id)
     }
 
     /// The metadata REST rules read: the operation's own if it has any REST
     /// annotation, else the synchronous operation's.
     fn rest_metadata(&self) -> &Metadata {
-        let has_rest = |m: &Metadata| m.contains_key(REQUEST_MAPPING) || VERBS.iter().any(|(v, _)| m.contains_key(v));
+        let has_rest = |m: &Metadata| {
+            m.contains_key(REQUEST_MAPPING) || VERBS.iter().any(|(v, _)| m.contains_key(v))
+        };
         match self.sync_metadata {
             Some(sync) if !has_rest(self.metadata) && has_rest(sync) => sync,
             _ => self.metadata,
@@ -147,7 +151,10 @@ pub fn api_route(op: &OperationRef<'_>) -> Result<Route, String> {
     else {
         return match metadata.get(REQUEST_MAPPING) {
             Some(mapping) => api_route_from_request_mapping(op, mapping),
-            None => Err("no verb or RequestMapping annotation: /api serves annotated operations only".to_owned()),
+            None => Err(
+                "no verb or RequestMapping annotation: /api serves annotated operations only"
+                    .to_owned(),
+            ),
         };
     };
     let template = annotation
@@ -163,7 +170,14 @@ pub fn api_route(op: &OperationRef<'_>) -> Result<Route, String> {
     let (path, query) = split_template(template, verb)?;
     let params = bind_annotated(op.params, &path, default_location(method), true)?;
     let query = dispatch_query(query, annotation.strings("params"), &params);
-    finish(op, method, format!("/api{path}"), query, params, RouteSource::Verb)
+    finish(
+        op,
+        method,
+        format!("/api{path}"),
+        query,
+        params,
+        RouteSource::Verb,
+    )
 }
 
 /// The `/api` route of an operation that only has a `RequestMapping`: its
@@ -172,12 +186,18 @@ pub fn api_route(op: &OperationRef<'_>) -> Result<Route, String> {
 /// `action` dispatch becomes `POST <parent>?action=<name>`
 /// (`/api/vcenter/vm/{vm}/power?action=start`), the form `/api` gives
 /// actions. All annotations count, as for verb routes.
-fn api_route_from_request_mapping(op: &OperationRef<'_>, mapping: &ElementMap) -> Result<Route, String> {
+fn api_route_from_request_mapping(
+    op: &OperationRef<'_>,
+    mapping: &ElementMap,
+) -> Result<Route, String> {
     let (method, template) = request_mapping(mapping)?;
     let (mut path, query) = split_template(template, "RequestMapping")?;
     let from_params = mapping.strings("params");
     let action = op.sync_name().replace('_', "-");
-    let has_action = query.iter().chain(&from_params).any(|p| p.split('=').next() == Some("action"));
+    let has_action = query
+        .iter()
+        .chain(&from_params)
+        .any(|p| p.split('=').next() == Some("action"));
     let mut action_from_path = false;
     if method == HttpMethod::Post && !has_action {
         if let Some((parent, last)) = path.rsplit_once('/') {
@@ -192,7 +212,14 @@ fn api_route_from_request_mapping(op: &OperationRef<'_>, mapping: &ElementMap) -
     if action_from_path {
         query.insert(0, ("action".to_owned(), action));
     }
-    finish(op, method, format!("/api{path}"), query, params, RouteSource::RequestMapping)
+    finish(
+        op,
+        method,
+        format!("/api{path}"),
+        query,
+        params,
+        RouteSource::RequestMapping,
+    )
 }
 
 /// The method and `value` of a `RequestMapping` annotation.
@@ -209,7 +236,11 @@ fn request_mapping(mapping: &ElementMap) -> Result<(HttpMethod, &str), String> {
         .iter()
         .find(|(verb, _)| verb.eq_ignore_ascii_case(bare))
         .map(|(_, method)| *method)
-        .ok_or_else(|| format!("the RequestMapping method `{method_name}` is not an HTTP method the runtime sends"))?;
+        .ok_or_else(|| {
+            format!(
+                "the RequestMapping method `{method_name}` is not an HTTP method the runtime sends"
+            )
+        })?;
     Ok((method, value))
 }
 
@@ -236,11 +267,24 @@ fn request_mapping_route(op: &OperationRef<'_>, mapping: &ElementMap) -> Result<
     let (path, query) = split_template(value, "RequestMapping")?;
     let params = bind_annotated(op.params, &path, default_location(method), false)?;
     let query = dispatch_query(query, mapping.strings("params"), &params);
-    finish(op, method, format!("/rest{path}"), query, params, RouteSource::RequestMapping)
+    finish(
+        op,
+        method,
+        format!("/rest{path}"),
+        query,
+        params,
+        RouteSource::RequestMapping,
+    )
 }
 
 fn default_route(op: &OperationRef<'_>) -> Result<Route, String> {
-    let base = format!("/rest/{}", op.service_id.replace('.', "/").replace('_', "-").to_ascii_lowercase());
+    let base = format!(
+        "/rest/{}",
+        op.service_id
+            .replace('.', "/")
+            .replace('_', "-")
+            .to_ascii_lowercase()
+    );
     let id = op.params.iter().find(|p| is_id(p)).map(|p| p.name.as_str());
     let only_id = id.is_some() && op.params.len() == 1;
     let with_id = |base: &str| match id {
@@ -275,7 +319,14 @@ fn default_route(op: &OperationRef<'_>) -> Result<Route, String> {
             },
         })
         .collect();
-    finish(op, method, path, query, params, RouteSource::DefaultConvention)
+    finish(
+        op,
+        method,
+        path,
+        query,
+        params,
+        RouteSource::DefaultConvention,
+    )
 }
 
 fn is_id(param: &FieldInfo) -> bool {
@@ -304,12 +355,20 @@ fn finish(
 
 /// Splits `/a/{b}?action=c` into the path and the raw dispatch parameters
 /// of its query string.
-fn split_template<'t>(template: &'t str, annotation: &str) -> Result<(String, Vec<&'t str>), String> {
+fn split_template<'t>(
+    template: &'t str,
+    annotation: &str,
+) -> Result<(String, Vec<&'t str>), String> {
     if !template.starts_with('/') {
-        return Err(format!("the {annotation} path `{template}` does not start with `/`"));
+        return Err(format!(
+            "the {annotation} path `{template}` does not start with `/`"
+        ));
     }
     let (path, query) = template.split_once('?').unwrap_or((template, ""));
-    Ok((path.to_owned(), query.split('&').filter(|p| !p.is_empty()).collect()))
+    Ok((
+        path.to_owned(),
+        query.split('&').filter(|p| !p.is_empty()).collect(),
+    ))
 }
 
 /// The fixed query pairs of a route from its dispatch parameters (from the
@@ -335,7 +394,9 @@ fn dispatch_query<'t>(
         let (key, value) = match param.split_once('=') {
             Some((key, value)) => (key.trim(), value.trim()),
             None => {
-                let supplied = bindings.iter().any(|b| b.location == ParamLocation::Query(param.to_owned()));
+                let supplied = bindings
+                    .iter()
+                    .any(|b| b.location == ParamLocation::Query(param.to_owned()));
                 if supplied {
                     continue;
                 }
@@ -354,7 +415,9 @@ fn placeholders(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + len].to_owned());
         rest = &rest[start + len + 1..];
     }
@@ -370,7 +433,12 @@ enum Default {
 /// Binds parameters by their REST annotations. `verb` enables the
 /// annotations only verb routes honour (`Query`, `Header`, `Body`,
 /// `BodyField`).
-fn bind_annotated(params: &[FieldInfo], path: &str, default: Default, verb: bool) -> Result<Vec<ParamBinding>, String> {
+fn bind_annotated(
+    params: &[FieldInfo],
+    path: &str,
+    default: Default,
+    verb: bool,
+) -> Result<Vec<ParamBinding>, String> {
     let holes = placeholders(path);
     let mut bindings = Vec::with_capacity(params.len());
     for param in params {
@@ -383,38 +451,53 @@ fn bind_annotated(params: &[FieldInfo], path: &str, default: Default, verb: bool
         // operation's other route (`appliance.local_accounts.create` has
         // `{username}` in its `/rest` path only); the parameter then binds
         // like an unannotated one.
-        let location = if let Some(var) = named("PathVariable", "value").filter(|var| holes.contains(var)) {
-            ParamLocation::Path(var)
-        } else if holes.contains(&param.name) {
-            ParamLocation::Path(param.name.clone())
-        } else if let (true, Some(name)) = (verb, named("Query", "name")) {
-            ParamLocation::Query(name)
-        } else if let (true, Some(name)) = (verb, named("Header", "name")) {
-            ParamLocation::Header(name)
-        } else if verb && annotated("Body").is_some() {
-            ParamLocation::Body
-        } else if let (true, Some(name)) = (verb, named("BodyField", "name")) {
-            ParamLocation::BodyField(name)
-        } else {
-            match default {
-                Default::Query => ParamLocation::Query(param.name.clone()),
-                Default::BodyField => ParamLocation::BodyField(param.name.clone()),
-            }
-        };
+        let location =
+            if let Some(var) = named("PathVariable", "value").filter(|var| holes.contains(var)) {
+                ParamLocation::Path(var)
+            } else if holes.contains(&param.name) {
+                ParamLocation::Path(param.name.clone())
+            } else if let (true, Some(name)) = (verb, named("Query", "name")) {
+                ParamLocation::Query(name)
+            } else if let (true, Some(name)) = (verb, named("Header", "name")) {
+                ParamLocation::Header(name)
+            } else if verb && annotated("Body").is_some() {
+                ParamLocation::Body
+            } else if let (true, Some(name)) = (verb, named("BodyField", "name")) {
+                ParamLocation::BodyField(name)
+            } else {
+                match default {
+                    Default::Query => ParamLocation::Query(param.name.clone()),
+                    Default::BodyField => ParamLocation::BodyField(param.name.clone()),
+                }
+            };
         bindings.push(ParamBinding {
             param: param.name.clone(),
             location,
         });
     }
     for hole in &holes {
-        if !bindings.iter().any(|b| b.location == ParamLocation::Path(hole.clone())) {
-            return Err(format!("path variable `{hole}` of `{path}` matches no parameter"));
+        if !bindings
+            .iter()
+            .any(|b| b.location == ParamLocation::Path(hole.clone()))
+        {
+            return Err(format!(
+                "path variable `{hole}` of `{path}` matches no parameter"
+            ));
         }
     }
-    let whole_body = bindings.iter().filter(|b| b.location == ParamLocation::Body).count();
-    let body_fields = bindings.iter().filter(|b| matches!(b.location, ParamLocation::BodyField(_))).count();
+    let whole_body = bindings
+        .iter()
+        .filter(|b| b.location == ParamLocation::Body)
+        .count();
+    let body_fields = bindings
+        .iter()
+        .filter(|b| matches!(b.location, ParamLocation::BodyField(_)))
+        .count();
     if whole_body > 1 || (whole_body == 1 && body_fields > 0) {
-        return Err("parameters claim both the whole body (Body) and body fields or another Body".to_owned());
+        return Err(
+            "parameters claim both the whole body (Body) and body fields or another Body"
+                .to_owned(),
+        );
     }
     Ok(bindings)
 }
@@ -448,12 +531,18 @@ mod tests {
 
     fn annotation(elements: Vec<(&str, ElementValue)>) -> ElementMap {
         ElementMap {
-            elements: elements.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            elements: elements
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
         }
     }
 
     fn meta(entries: Vec<(&str, ElementMap)>) -> Metadata {
-        entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect()
     }
 
     fn builtin(name: &str) -> Type {
@@ -483,7 +572,12 @@ mod tests {
         param(name, "STRING", WireMap::default())
     }
 
-    fn op<'a>(service: &'a str, operation: &'a str, metadata: &'a Metadata, params: &'a [FieldInfo]) -> OperationRef<'a> {
+    fn op<'a>(
+        service: &'a str,
+        operation: &'a str,
+        metadata: &'a Metadata,
+        params: &'a [FieldInfo],
+    ) -> OperationRef<'a> {
         OperationRef {
             service_id: service,
             operation_id: operation,
@@ -496,7 +590,11 @@ mod tests {
     /// `METHOD path?query` plus `param=location` for a compact assertion.
     fn show(route: &Route) -> String {
         let method = format!("{:?}", route.method).to_ascii_uppercase();
-        let query: Vec<String> = route.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let query: Vec<String> = route
+            .query
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         let params: Vec<String> = route
             .params
             .iter()
@@ -511,7 +609,11 @@ mod tests {
                 format!("{}={loc}", b.param)
             })
             .collect();
-        let q = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+        let q = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", query.join("&"))
+        };
         format!("{method} {}{q} [{}]", route.path, params.join(", "))
     }
 
@@ -521,17 +623,32 @@ mod tests {
     }
 
     fn path_var(name: &str) -> Metadata {
-        meta(vec![("PathVariable", annotation(vec![("value", string(name))]))])
+        meta(vec![(
+            "PathVariable",
+            annotation(vec![("value", string(name))]),
+        )])
     }
 
     #[test]
     fn verb_route_with_dispatch_param_and_body_field() {
         let metadata = meta(vec![(
             "POST",
-            annotation(vec![("path", string("/vcenter/vm/{vm}/tools")), ("params", list(&["action=upgrade"]))]),
+            annotation(vec![
+                ("path", string("/vcenter/vm/{vm}/tools")),
+                ("params", list(&["action=upgrade"])),
+            ]),
         )]);
-        let params = [param("vm", "ID", path_var("vm")), plain("command_line_options")];
-        let route = api_route(&op("com.vmware.vcenter.vm.tools", "upgrade", &metadata, &params)).unwrap();
+        let params = [
+            param("vm", "ID", path_var("vm")),
+            plain("command_line_options"),
+        ];
+        let route = api_route(&op(
+            "com.vmware.vcenter.vm.tools",
+            "upgrade",
+            &metadata,
+            &params,
+        ))
+        .unwrap();
         assert_eq!(
             show(&route),
             "POST /api/vcenter/vm/{vm}/tools?action=upgrade [vm=path:vm, command_line_options=field:command_line_options]"
@@ -543,15 +660,42 @@ mod tests {
     fn verb_route_honours_every_annotation() {
         let metadata = meta(vec![(
             "POST",
-            annotation(vec![("path", string("/cis/tagging/category/{categoryId}?action=add-to-used-by"))]),
+            annotation(vec![(
+                "path",
+                string("/cis/tagging/category/{categoryId}?action=add-to-used-by"),
+            )]),
         )]);
         let params = [
             param("category_id", "ID", path_var("categoryId")),
-            param("client_token", "STRING", meta(vec![("Header", annotation(vec![("name", string("Client-Token"))]))])),
-            param("filter", "STRING", meta(vec![("Query", annotation(vec![("name", string("f"))]))])),
-            param("used_by_entity", "STRING", meta(vec![("BodyField", annotation(vec![("name", string("entity"))]))])),
+            param(
+                "client_token",
+                "STRING",
+                meta(vec![(
+                    "Header",
+                    annotation(vec![("name", string("Client-Token"))]),
+                )]),
+            ),
+            param(
+                "filter",
+                "STRING",
+                meta(vec![("Query", annotation(vec![("name", string("f"))]))]),
+            ),
+            param(
+                "used_by_entity",
+                "STRING",
+                meta(vec![(
+                    "BodyField",
+                    annotation(vec![("name", string("entity"))]),
+                )]),
+            ),
         ];
-        let route = api_route(&op("com.vmware.cis.tagging.category", "add_to_used_by", &metadata, &params)).unwrap();
+        let route = api_route(&op(
+            "com.vmware.cis.tagging.category",
+            "add_to_used_by",
+            &metadata,
+            &params,
+        ))
+        .unwrap();
         assert_eq!(
             show(&route),
             "POST /api/cis/tagging/category/{categoryId}?action=add-to-used-by \
@@ -561,31 +705,71 @@ mod tests {
 
     #[test]
     fn verb_route_whole_body_and_get_query_defaults() {
-        let post = meta(vec![("POST", annotation(vec![("path", string("/vcenter/vm"))]))]);
-        let params = [param("spec", "STRING", meta(vec![("Body", annotation(vec![]))]))];
+        let post = meta(vec![(
+            "POST",
+            annotation(vec![("path", string("/vcenter/vm"))]),
+        )]);
+        let params = [param(
+            "spec",
+            "STRING",
+            meta(vec![("Body", annotation(vec![]))]),
+        )];
         let route = api_route(&op("com.vmware.vcenter.vm", "create", &post, &params)).unwrap();
         assert_eq!(show(&route), "POST /api/vcenter/vm [spec=body]");
 
-        let get = meta(vec![("GET", annotation(vec![("path", string("/appliance/update/pending"))]))]);
+        let get = meta(vec![(
+            "GET",
+            annotation(vec![("path", string("/appliance/update/pending"))]),
+        )]);
         let params = [plain("source_type"), plain("url")];
-        let route = api_route(&op("com.vmware.appliance.update.pending", "list", &get, &params)).unwrap();
-        assert_eq!(show(&route), "GET /api/appliance/update/pending [source_type=query:source_type, url=query:url]");
+        let route = api_route(&op(
+            "com.vmware.appliance.update.pending",
+            "list",
+            &get,
+            &params,
+        ))
+        .unwrap();
+        assert_eq!(
+            show(&route),
+            "GET /api/appliance/update/pending [source_type=query:source_type, url=query:url]"
+        );
 
-        let delete = meta(vec![("DELETE", annotation(vec![("path", string("/vcenter/datacenter/{datacenter}"))]))]);
-        let params = [id("datacenter"), param("force", "BOOLEAN", WireMap::default())];
-        let route = api_route(&op("com.vmware.vcenter.datacenter", "delete", &delete, &params)).unwrap();
-        assert_eq!(show(&route), "DELETE /api/vcenter/datacenter/{datacenter} [datacenter=path:datacenter, force=query:force]");
+        let delete = meta(vec![(
+            "DELETE",
+            annotation(vec![("path", string("/vcenter/datacenter/{datacenter}"))]),
+        )]);
+        let params = [
+            id("datacenter"),
+            param("force", "BOOLEAN", WireMap::default()),
+        ];
+        let route = api_route(&op(
+            "com.vmware.vcenter.datacenter",
+            "delete",
+            &delete,
+            &params,
+        ))
+        .unwrap();
+        assert_eq!(
+            show(&route),
+            "DELETE /api/vcenter/datacenter/{datacenter} [datacenter=path:datacenter, force=query:force]"
+        );
     }
 
     #[test]
     fn verb_route_errors_are_reasons() {
         let none = Metadata::default();
         let reason = api_route(&op("s", "o", &none, &[])).unwrap_err();
-        assert!(reason.contains("no verb or RequestMapping annotation"), "{reason}");
+        assert!(
+            reason.contains("no verb or RequestMapping annotation"),
+            "{reason}"
+        );
 
         let headers = meta(vec![(
             "GET",
-            annotation(vec![("path", string("/x")), ("headers", list(&["accept:application/octet-stream"]))]),
+            annotation(vec![
+                ("path", string("/x")),
+                ("headers", list(&["accept:application/octet-stream"])),
+            ]),
         )]);
         let reason = api_route(&op("s", "o", &headers, &[])).unwrap_err();
         assert!(reason.contains("request headers"), "{reason}");
@@ -595,7 +779,10 @@ mod tests {
         assert_eq!(reason, "path variable `y` of `/x/{y}` matches no parameter");
 
         let no_path = meta(vec![("GET", annotation(vec![]))]);
-        assert_eq!(api_route(&op("s", "o", &no_path, &[])).unwrap_err(), "the GET annotation has no `path` element");
+        assert_eq!(
+            api_route(&op("s", "o", &no_path, &[])).unwrap_err(),
+            "the GET annotation has no `path` element"
+        );
     }
 
     #[test]
@@ -603,14 +790,21 @@ mod tests {
         let mapping = |value: &str, method: &str, params: &[&str]| {
             meta(vec![(
                 "RequestMapping",
-                annotation(vec![("value", string(value)), ("method", string(method)), ("params", list(params))]),
+                annotation(vec![
+                    ("value", string(value)),
+                    ("method", string(method)),
+                    ("params", list(params)),
+                ]),
             )])
         };
         let vm = [param("vm", "ID", path_var("vm"))];
         // An action named like the last path segment becomes `?action=`.
         let start = mapping("/vcenter/vm/{vm}/power/start", "POST", &[]);
         let route = api_route(&op("com.vmware.vcenter.vm.power", "start", &start, &vm)).unwrap();
-        assert_eq!(show(&route), "POST /api/vcenter/vm/{vm}/power?action=start [vm=path:vm]");
+        assert_eq!(
+            show(&route),
+            "POST /api/vcenter/vm/{vm}/power?action=start [vm=path:vm]"
+        );
         assert_eq!(route.source, RouteSource::RequestMapping);
         // Dashes, as in `/api` action values.
         let params = [plain("spec")];
@@ -621,27 +815,55 @@ mod tests {
             &params,
         ))
         .unwrap();
-        assert_eq!(show(&route), "POST /api/vcenter/vm-template/library-items?action=check-out [spec=field:spec]");
+        assert_eq!(
+            show(&route),
+            "POST /api/vcenter/vm-template/library-items?action=check-out [spec=field:spec]"
+        );
         // An explicit action, a GET, or a last segment that is not the
         // operation keep the path.
         let get = mapping("/vcenter/vm/{vm}/power", "GET", &[]);
         let route = api_route(&op("com.vmware.vcenter.vm.power", "get", &get, &vm)).unwrap();
         assert_eq!(show(&route), "GET /api/vcenter/vm/{vm}/power [vm=path:vm]");
         let upgrade = mapping("/vcenter/vm/{vm}/tools", "POST", &["action=upgrade"]);
-        let route = api_route(&op("com.vmware.vcenter.vm.tools", "upgrade", &upgrade, &vm)).unwrap();
-        assert_eq!(show(&route), "POST /api/vcenter/vm/{vm}/tools?action=upgrade [vm=path:vm]");
+        let route =
+            api_route(&op("com.vmware.vcenter.vm.tools", "upgrade", &upgrade, &vm)).unwrap();
+        assert_eq!(
+            show(&route),
+            "POST /api/vcenter/vm/{vm}/tools?action=upgrade [vm=path:vm]"
+        );
         let messages = mapping("/appliance/health/{item}/messages", "GET", &[]);
         let item = [param("item", "ID", path_var("item"))];
-        let route = api_route(&op("com.vmware.appliance.health", "messages", &messages, &item)).unwrap();
-        assert_eq!(show(&route), "GET /api/appliance/health/{item}/messages [item=path:item]");
+        let route = api_route(&op(
+            "com.vmware.appliance.health",
+            "messages",
+            &messages,
+            &item,
+        ))
+        .unwrap();
+        assert_eq!(
+            show(&route),
+            "GET /api/appliance/health/{item}/messages [item=path:item]"
+        );
     }
 
     #[test]
     fn path_variable_of_the_other_route_is_ignored() {
         // `username` is a path variable of the /rest route only.
-        let metadata = meta(vec![("POST", annotation(vec![("path", string("/appliance/local-accounts"))]))]);
-        let params = [param("username", "STRING", path_var("username")), plain("config")];
-        let route = api_route(&op("com.vmware.appliance.local_accounts", "create", &metadata, &params)).unwrap();
+        let metadata = meta(vec![(
+            "POST",
+            annotation(vec![("path", string("/appliance/local-accounts"))]),
+        )]);
+        let params = [
+            param("username", "STRING", path_var("username")),
+            plain("config"),
+        ];
+        let route = api_route(&op(
+            "com.vmware.appliance.local_accounts",
+            "create",
+            &metadata,
+            &params,
+        ))
+        .unwrap();
         assert_eq!(
             show(&route),
             "POST /api/appliance/local-accounts [username=field:username, config=field:config]"
@@ -658,8 +880,17 @@ mod tests {
                 ("params", list(&["action=validate"])),
             ]),
         )]);
-        let params = [param("version", "STRING", path_var("version")), plain("user_data")];
-        let route = rest_route(&op("com.vmware.appliance.update.pending", "validate", &metadata, &params)).unwrap();
+        let params = [
+            param("version", "STRING", path_var("version")),
+            plain("user_data"),
+        ];
+        let route = rest_route(&op(
+            "com.vmware.appliance.update.pending",
+            "validate",
+            &metadata,
+            &params,
+        ))
+        .unwrap();
         assert_eq!(
             show(&route),
             "POST /rest/appliance/update/pending/{version}?action=validate [version=path:version, user_data=field:user_data]"
@@ -675,15 +906,33 @@ mod tests {
             ]),
         )]);
         let params = [id("vm")];
-        let route = rest_route(&op("com.vmware.vcenter.vm.power", "start", &metadata, &params)).unwrap();
-        assert_eq!(show(&route), "POST /rest/vcenter/vm/{vm}/power/start [vm=path:vm]");
+        let route = rest_route(&op(
+            "com.vmware.vcenter.vm.power",
+            "start",
+            &metadata,
+            &params,
+        ))
+        .unwrap();
+        assert_eq!(
+            show(&route),
+            "POST /rest/vcenter/vm/{vm}/power/start [vm=path:vm]"
+        );
 
         let metadata = meta(vec![(
             "RequestMapping",
-            annotation(vec![("value", string("/vcenter/vm/{vm}/tools?action=upgrade")), ("method", string("POST"))]),
+            annotation(vec![
+                ("value", string("/vcenter/vm/{vm}/tools?action=upgrade")),
+                ("method", string("POST")),
+            ]),
         )]);
         let params = [id("vm"), plain("command_line_options")];
-        let route = rest_route(&op("com.vmware.vcenter.vm.tools", "upgrade", &metadata, &params)).unwrap();
+        let route = rest_route(&op(
+            "com.vmware.vcenter.vm.tools",
+            "upgrade",
+            &metadata,
+            &params,
+        ))
+        .unwrap();
         assert_eq!(
             show(&route),
             "POST /rest/vcenter/vm/{vm}/tools?action=upgrade [vm=path:vm, command_line_options=field:command_line_options]"
@@ -692,7 +941,10 @@ mod tests {
         // GET: the other parameters travel in the query.
         let metadata = meta(vec![(
             "RequestMapping",
-            annotation(vec![("value", string("/vcenter/vm")), ("method", string("GET"))]),
+            annotation(vec![
+                ("value", string("/vcenter/vm")),
+                ("method", string("GET")),
+            ]),
         )]);
         let params = [plain("filter")];
         let route = rest_route(&op("com.vmware.vcenter.vm", "list", &metadata, &params)).unwrap();
@@ -701,18 +953,33 @@ mod tests {
 
     #[test]
     fn default_convention_list_and_create() {
-        assert_eq!(rest("com.vmware.cis.tagging.category", "list", &[]), "GET /rest/com/vmware/cis/tagging/category []");
         assert_eq!(
-            rest("com.vmware.content.library.item", "list", &[id("library_id")]),
+            rest("com.vmware.cis.tagging.category", "list", &[]),
+            "GET /rest/com/vmware/cis/tagging/category []"
+        );
+        assert_eq!(
+            rest(
+                "com.vmware.content.library.item",
+                "list",
+                &[id("library_id")]
+            ),
             "GET /rest/com/vmware/content/library/item [library_id=query:library_id]"
         );
         assert_eq!(
-            rest("com.vmware.content.subscribed_library", "create", &[plain("client_token"), plain("create_spec")]),
+            rest(
+                "com.vmware.content.subscribed_library",
+                "create",
+                &[plain("client_token"), plain("create_spec")]
+            ),
             "POST /rest/com/vmware/content/subscribed-library \
              [client_token=field:client_token, create_spec=field:create_spec]"
         );
         assert_eq!(
-            rest("com.vmware.content.library.subscriptions", "create", &[id("library"), plain("spec")]),
+            rest(
+                "com.vmware.content.library.subscriptions",
+                "create",
+                &[id("library"), plain("spec")]
+            ),
             "POST /rest/com/vmware/content/library/subscriptions/id:{library} [library=path:library, spec=field:spec]"
         );
     }
@@ -720,22 +987,44 @@ mod tests {
     #[test]
     fn default_convention_get_and_delete() {
         assert_eq!(
-            rest("com.vmware.cis.tagging.category", "get", &[id("category_id")]),
+            rest(
+                "com.vmware.cis.tagging.category",
+                "get",
+                &[id("category_id")]
+            ),
             "GET /rest/com/vmware/cis/tagging/category/id:{category_id} [category_id=path:category_id]"
         );
         assert_eq!(
-            rest("com.vmware.content.library.item.file", "get", &[id("library_item_id"), plain("name")]),
+            rest(
+                "com.vmware.content.library.item.file",
+                "get",
+                &[id("library_item_id"), plain("name")]
+            ),
             "POST /rest/com/vmware/content/library/item/file/id:{library_item_id}?~action=get \
              [library_item_id=path:library_item_id, name=field:name]"
         );
-        assert_eq!(rest("com.vmware.cis.session", "get", &[]), "POST /rest/com/vmware/cis/session?~action=get []");
         assert_eq!(
-            rest("com.vmware.cis.tagging.category", "delete", &[id("category_id")]),
+            rest("com.vmware.cis.session", "get", &[]),
+            "POST /rest/com/vmware/cis/session?~action=get []"
+        );
+        assert_eq!(
+            rest(
+                "com.vmware.cis.tagging.category",
+                "delete",
+                &[id("category_id")]
+            ),
             "DELETE /rest/com/vmware/cis/tagging/category/id:{category_id} [category_id=path:category_id]"
         );
-        assert_eq!(rest("com.vmware.cis.session", "delete", &[]), "DELETE /rest/com/vmware/cis/session []");
         assert_eq!(
-            rest("com.vmware.content.library.subscriptions", "delete", &[id("library"), id("subscription")]),
+            rest("com.vmware.cis.session", "delete", &[]),
+            "DELETE /rest/com/vmware/cis/session []"
+        );
+        assert_eq!(
+            rest(
+                "com.vmware.content.library.subscriptions",
+                "delete",
+                &[id("library"), id("subscription")]
+            ),
             "POST /rest/com/vmware/content/library/subscriptions/id:{library}?~action=delete \
              [library=path:library, subscription=field:subscription]"
         );
@@ -744,25 +1033,45 @@ mod tests {
     #[test]
     fn default_convention_update_set_and_actions() {
         assert_eq!(
-            rest("com.vmware.content.subscribed_library", "update", &[id("library_id"), plain("update_spec")]),
+            rest(
+                "com.vmware.content.subscribed_library",
+                "update",
+                &[id("library_id"), plain("update_spec")]
+            ),
             "PATCH /rest/com/vmware/content/subscribed-library/id:{library_id} \
              [library_id=path:library_id, update_spec=field:update_spec]"
         );
         assert_eq!(
-            rest("com.vmware.content.configuration", "update", &[plain("model")]),
+            rest(
+                "com.vmware.content.configuration",
+                "update",
+                &[plain("model")]
+            ),
             "PATCH /rest/com/vmware/content/configuration [model=field:model]"
         );
         assert_eq!(
-            rest("com.vmware.contentinternal.cls_configuration_service", "set", &[plain("spec")]),
+            rest(
+                "com.vmware.contentinternal.cls_configuration_service",
+                "set",
+                &[plain("spec")]
+            ),
             "PUT /rest/com/vmware/contentinternal/cls-configuration-service [spec=field:spec]"
         );
         assert_eq!(
-            rest("com.vmware.cis.tagging.category", "add_to_used_by", &[id("category_id"), plain("used_by_entity")]),
+            rest(
+                "com.vmware.cis.tagging.category",
+                "add_to_used_by",
+                &[id("category_id"), plain("used_by_entity")]
+            ),
             "POST /rest/com/vmware/cis/tagging/category/id:{category_id}?~action=add-to-used-by \
              [category_id=path:category_id, used_by_entity=field:used_by_entity]"
         );
         assert_eq!(
-            rest("com.vmware.cis.tagging.category", "list_used_categories", &[plain("used_by_entity")]),
+            rest(
+                "com.vmware.cis.tagging.category",
+                "list_used_categories",
+                &[plain("used_by_entity")]
+            ),
             "POST /rest/com/vmware/cis/tagging/category?~action=list-used-categories \
              [used_by_entity=field:used_by_entity]"
         );
@@ -780,7 +1089,11 @@ mod tests {
             ..plain("maybe")
         };
         assert_eq!(
-            rest("com.vmware.a.b", "act", &[optional_id, plain("s"), id("first"), id("second")]),
+            rest(
+                "com.vmware.a.b",
+                "act",
+                &[optional_id, plain("s"), id("first"), id("second")]
+            ),
             "POST /rest/com/vmware/a/b/id:{first}?~action=act [maybe=field:maybe, s=field:s, first=path:first, second=field:second]"
         );
     }
@@ -789,19 +1102,33 @@ mod tests {
     fn task_variants_add_vmw_task_and_inherit_sync_metadata() {
         let metadata = Metadata::default();
         assert_eq!(
-            show(&rest_route(&op("com.vmware.esx.x", "create$task", &metadata, &[plain("spec")])).unwrap()),
+            show(
+                &rest_route(&op(
+                    "com.vmware.esx.x",
+                    "create$task",
+                    &metadata,
+                    &[plain("spec")]
+                ))
+                .unwrap()
+            ),
             "POST /rest/com/vmware/esx/x?vmw-task=true [spec=field:spec]"
         );
         let sync = meta(vec![(
             "POST",
-            annotation(vec![("path", string("/vcenter/vm")), ("params", list(&["action=clone"]))]),
+            annotation(vec![
+                ("path", string("/vcenter/vm")),
+                ("params", list(&["action=clone"])),
+            ]),
         )]);
         let own = Metadata::default();
         let operation = OperationRef {
             sync_metadata: Some(&sync),
             ..op("com.vmware.vcenter.vm", "clone$task", &own, &[])
         };
-        assert_eq!(show(&api_route(&operation).unwrap()), "POST /api/vcenter/vm?action=clone&vmw-task=true []");
+        assert_eq!(
+            show(&api_route(&operation).unwrap()),
+            "POST /api/vcenter/vm?action=clone&vmw-task=true []"
+        );
     }
 
     #[test]
@@ -812,7 +1139,13 @@ mod tests {
         }];
         let pairs = dispatch_query(
             vec!["action=a"],
-            vec!["flag", "!absent", "action=duplicate", " k = v ", "library_id"],
+            vec![
+                "flag",
+                "!absent",
+                "action=duplicate",
+                " k = v ",
+                "library_id",
+            ],
             &bindings,
         );
         let expected: Vec<(String, String)> = [("action", "a"), ("flag", ""), ("k", "v")]

@@ -14,7 +14,10 @@ const NOT_COMPONENTS: &[&str] = &["manifest.json"];
 /// model.
 pub fn load_snapshot(dir: &Path) -> Result<Model, Error> {
     let files = component_files(dir)?;
-    let components = files.iter().map(|file| read_component(file)).collect::<Result<Vec<_>, _>>()?;
+    let components = files
+        .iter()
+        .map(|file| read_component(file))
+        .collect::<Result<Vec<_>, _>>()?;
     crate::build_model(&components)
 }
 
@@ -27,14 +30,19 @@ pub fn component_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if path.is_file() && name.ends_with(".json") && !NOT_COMPONENTS.contains(&name) {
             files.push(path);
         }
     }
     files.sort();
     if files.is_empty() {
-        return Err(Error::EmptySnapshot { dir: dir.to_path_buf() });
+        return Err(Error::EmptySnapshot {
+            dir: dir.to_path_buf(),
+        });
     }
     Ok(files)
 }
@@ -80,9 +88,12 @@ fn keyed_path(text: &str, path: &serde_path_to_error::Path) -> String {
             Segment::Seq { index } => {
                 let entry = node.and_then(|n| n.get(*index));
                 let key = entry.and_then(|e| e.get("key")).and_then(|k| k.as_str());
-                let is_value_next = matches!(segments.get(i + 1), Some(Segment::Map { key }) if key == "value");
+                let is_value_next =
+                    matches!(segments.get(i + 1), Some(Segment::Map { key }) if key == "value");
                 match key {
-                    Some(key) if is_value_next && entry.is_some_and(|e| e.get("value").is_some()) => {
+                    Some(key)
+                        if is_value_next && entry.is_some_and(|e| e.get("value").is_some()) =>
+                    {
                         out.push_str(&format!("[{key:?}]"));
                         node = entry.and_then(|e| e.get("value"));
                         i += 2;
@@ -109,5 +120,9 @@ fn keyed_path(text: &str, path: &serde_path_to_error::Path) -> String {
         }
         i += 1;
     }
-    if out.is_empty() { "the top level".to_owned() } else { out }
+    if out.is_empty() {
+        "the top level".to_owned()
+    } else {
+        out
+    }
 }

@@ -526,8 +526,10 @@ mod tests {
 
     #[test]
     fn wire_map_rejects_duplicate_keys() {
-        let err = serde_json::from_str::<WireMap<i64>>(r#"[{"key":"a","value":1},{"key":"a","value":2}]"#)
-            .unwrap_err();
+        let err = serde_json::from_str::<WireMap<i64>>(
+            r#"[{"key":"a","value":1},{"key":"a","value":2}]"#,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("duplicate map key `a`"), "{err}");
     }
 

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use vsphere_vapi_codegen::ir::{
-    Builtin, ConstantValue, HttpMethod, Model, Owner, ParamLocation, RouteSource, StructureKind, TaskKind, TypeRef,
+    Builtin, ConstantValue, HttpMethod, Model, Owner, ParamLocation, RouteSource, StructureKind,
+    TaskKind, TypeRef,
 };
 
 fn model() -> Model {
@@ -20,7 +21,10 @@ fn modules_and_type_names() {
     assert_eq!(widget.path.name, "Widget");
     assert_eq!(widget.nested_module, ["demo", "widget"]);
     let info = &model.structures["com.vmware.demo.widget.info"];
-    assert_eq!((info.path.module.as_slice(), info.path.name.as_str()), (&["demo".to_owned(), "widget".to_owned()][..], "Info"));
+    assert_eq!(
+        (info.path.module.as_slice(), info.path.name.as_str()),
+        (&["demo".to_owned(), "widget".to_owned()][..], "Info")
+    );
     assert_eq!(info.owner, Owner::Service("com.vmware.demo.widget".into()));
     let summary = &model.structures["com.vmware.demo.widget_summary"];
     assert_eq!(summary.path.name, "WidgetSummary");
@@ -35,7 +39,11 @@ fn modules_and_type_names() {
 fn field_names_keep_wire_names() {
     let model = model();
     let info = &model.structures["com.vmware.demo.widget.info"];
-    let names: Vec<(&str, &str)> = info.fields.iter().map(|f| (f.name.as_str(), f.rust_name.as_str())).collect();
+    let names: Vec<(&str, &str)> = info
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.rust_name.as_str()))
+        .collect();
     assert_eq!(
         names,
         [
@@ -47,10 +55,16 @@ fn field_names_keep_wire_names() {
             ("self", "self_"),
         ]
     );
-    assert_eq!(info.fields[2].ty, TypeRef::Optional(Box::new(TypeRef::Builtin(Builtin::Long))));
+    assert_eq!(
+        info.fields[2].ty,
+        TypeRef::Optional(Box::new(TypeRef::Builtin(Builtin::Long)))
+    );
     assert_eq!(
         info.fields[4].ty,
-        TypeRef::Map(Box::new(TypeRef::Builtin(Builtin::String)), Box::new(TypeRef::Builtin(Builtin::String)))
+        TypeRef::Map(
+            Box::new(TypeRef::Builtin(Builtin::String)),
+            Box::new(TypeRef::Builtin(Builtin::String))
+        )
     );
 }
 
@@ -61,7 +75,10 @@ fn unions_from_union_metadata() {
     assert_eq!(info.unions.len(), 1);
     assert_eq!(info.unions[0].tag_field, "type");
     assert_eq!(info.unions[0].cases["MECHANICAL"], ["gear_count"]);
-    assert_eq!(info.fields[2].union_case, Some(("type".to_owned(), vec!["MECHANICAL".to_owned()])));
+    assert_eq!(
+        info.fields[2].union_case,
+        Some(("type".to_owned(), vec!["MECHANICAL".to_owned()]))
+    );
 }
 
 #[test]
@@ -69,7 +86,16 @@ fn enumeration_variants_and_catch_all() {
     let model = model();
     let kind = &model.enumerations["com.vmware.demo.widget.kind"];
     let variants: Vec<&str> = kind.values.iter().map(|v| v.rust_name.as_str()).collect();
-    assert_eq!(variants, ["Mechanical", "Digital", "Vmx03", "Other3xLinux64", "Unknown"]);
+    assert_eq!(
+        variants,
+        [
+            "Mechanical",
+            "Digital",
+            "Vmx03",
+            "Other3xLinux64",
+            "Unknown"
+        ]
+    );
     assert_eq!(kind.unknown_variant, "UnknownValue");
 }
 
@@ -79,27 +105,49 @@ fn operations_methods_tasks_and_routes() {
     let widget = &model.services["com.vmware.demo.widget"];
     let op = |id: &str| widget.operations.iter().find(|o| o.id == id).unwrap();
     assert_eq!(op("create$task").rust_name, "create_task");
-    assert_eq!(op("create$task").task, TaskKind::TaskVariantOf("create".into()));
+    assert_eq!(
+        op("create$task").task,
+        TaskKind::TaskVariantOf("create".into())
+    );
     assert_eq!(op("new").rust_name, "new_");
 
     let get = op("get");
     let api = get.api.as_ref().unwrap();
-    assert_eq!((api.method, api.path.as_str(), api.source), (HttpMethod::Get, "/api/demo/widget/{widget}", RouteSource::Verb));
+    assert_eq!(
+        (api.method, api.path.as_str(), api.source),
+        (
+            HttpMethod::Get,
+            "/api/demo/widget/{widget}",
+            RouteSource::Verb
+        )
+    );
     let rest = get.rest.as_ref().unwrap();
     assert_eq!(rest.path, "/rest/com/vmware/demo/widget/id:{widget}");
     assert_eq!(rest.source, RouteSource::DefaultConvention);
-    assert_eq!(get.output, TypeRef::Structure("com.vmware.demo.widget.info".into()));
-    assert_eq!(get.errors[0].structure_id, "com.vmware.vapi.std.errors.not_found");
+    assert_eq!(
+        get.output,
+        TypeRef::Structure("com.vmware.demo.widget.info".into())
+    );
+    assert_eq!(
+        get.errors[0].structure_id,
+        "com.vmware.vapi.std.errors.not_found"
+    );
 
     let task = op("create$task").api.as_ref().unwrap();
     assert_eq!(task.query, [("vmw-task".to_owned(), "true".to_owned())]);
     assert_eq!(task.params[0].location, ParamLocation::Body);
     let rest_task = op("create$task").rest.as_ref().unwrap();
-    assert_eq!(rest_task.params[0].location, ParamLocation::BodyField("spec".into()));
+    assert_eq!(
+        rest_task.params[0].location,
+        ParamLocation::BodyField("spec".into())
+    );
 
     // RequestMapping only: /rest from the mapping, /api derived from it.
     let spin = op("spin");
-    assert_eq!(spin.rest.as_ref().unwrap().path, "/rest/demo/widget/{widget}/spin");
+    assert_eq!(
+        spin.rest.as_ref().unwrap().path,
+        "/rest/demo/widget/{widget}/spin"
+    );
     let api = spin.api.as_ref().unwrap();
     assert_eq!(api.path, "/api/demo/widget/{widget}");
     assert_eq!(api.query, [("action".to_owned(), "spin".to_owned())]);
@@ -107,9 +155,20 @@ fn operations_methods_tasks_and_routes() {
     // No annotation at all: no /api route, and the reason why.
     let new = op("new");
     assert!(new.api.is_none());
-    assert!(new.api_missing_reason.as_deref().unwrap().contains("no verb or RequestMapping"));
-    assert_eq!(new.rest.as_ref().unwrap().path, "/rest/com/vmware/demo/widget");
-    assert_eq!(new.rest.as_ref().unwrap().query, [("~action".to_owned(), "new".to_owned())]);
+    assert!(
+        new.api_missing_reason
+            .as_deref()
+            .unwrap()
+            .contains("no verb or RequestMapping")
+    );
+    assert_eq!(
+        new.rest.as_ref().unwrap().path,
+        "/rest/com/vmware/demo/widget"
+    );
+    assert_eq!(
+        new.rest.as_ref().unwrap().query,
+        [("~action".to_owned(), "new".to_owned())]
+    );
 }
 
 #[test]
@@ -120,15 +179,28 @@ fn constants_docs_and_features() {
     assert_eq!(widget.constants[0].value, ConstantValue::Long(10));
     assert_eq!(widget.doc.text, "The `Widget` service manages widgets.");
     let info = &model.structures["com.vmware.demo.widget.info"];
-    assert_eq!(info.doc.text, "The `Info` structure. This structure was added in vSphere API 9.1.0.0.");
-    assert_eq!(info.fields[0].doc.text, "Name of the **widget**. See `get`.");
-    assert_eq!(model.packages["com.vmware.demo"].doc.text, "Demo\n\npackage\n\n.");
+    assert_eq!(
+        info.doc.text,
+        "The `Info` structure. This structure was added in vSphere API 9.1.0.0."
+    );
+    assert_eq!(
+        info.fields[0].doc.text,
+        "Name of the **widget**. See `get`."
+    );
+    assert_eq!(
+        model.packages["com.vmware.demo"].doc.text,
+        "Demo\n\npackage\n\n."
+    );
 
     assert_eq!(model.packages["com.vmware.demo"].feature, "demo");
     assert_eq!(info.feature, "demo");
     let demo = &model.features["demo"];
     assert_eq!(demo.packages, ["com.vmware.demo"]);
-    assert_eq!(demo.depends_on, ["vapi"], "errors of com.vmware.vapi.std.errors");
+    assert_eq!(
+        demo.depends_on,
+        ["vapi"],
+        "errors of com.vmware.vapi.std.errors"
+    );
     assert!(model.features["vapi"].depends_on.is_empty());
 }
 

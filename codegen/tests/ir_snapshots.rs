@@ -9,7 +9,8 @@ use vsphere_vapi_codegen::ir::Model;
 fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../metamodel-snapshots/vsphere-9.1.1.0");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../metamodel-snapshots/vsphere-9.1.1.0");
         vsphere_vapi_codegen::load_snapshot(&dir).unwrap_or_else(|err| panic!("{err}"))
     })
 }
@@ -17,18 +18,27 @@ fn model() -> &'static Model {
 /// The service and everything nested in it, as one JSON value.
 fn service_ir(id: &str) -> serde_json::Value {
     let model = model();
-    let service = model.services.get(id).unwrap_or_else(|| panic!("no service {id}"));
+    let service = model
+        .services
+        .get(id)
+        .unwrap_or_else(|| panic!("no service {id}"));
     let mut structures = serde_json::Map::new();
     let mut enumerations = serde_json::Map::new();
     let mut nested_enums: Vec<&String> = service.enumerations.iter().collect();
     for structure_id in &service.structures {
         let structure = &model.structures[structure_id];
         nested_enums.extend(&structure.enumerations);
-        structures.insert(structure_id.clone(), serde_json::to_value(structure).unwrap());
+        structures.insert(
+            structure_id.clone(),
+            serde_json::to_value(structure).unwrap(),
+        );
     }
     for enumeration_id in nested_enums {
         let enumeration = &model.enumerations[enumeration_id];
-        enumerations.insert(enumeration_id.clone(), serde_json::to_value(enumeration).unwrap());
+        enumerations.insert(
+            enumeration_id.clone(),
+            serde_json::to_value(enumeration).unwrap(),
+        );
     }
     serde_json::json!({
         "service": service,
@@ -48,11 +58,20 @@ macro_rules! service_snapshot {
 
 service_snapshot!(vcenter_vm_power, "com.vmware.vcenter.vm.power");
 service_snapshot!(vcenter_vm_tools, "com.vmware.vcenter.vm.tools");
-service_snapshot!(vcenter_vm_guest_filesystem_transfers, "com.vmware.vcenter.vm.guest.filesystem.transfers");
-service_snapshot!(appliance_update_pending, "com.vmware.appliance.update.pending");
+service_snapshot!(
+    vcenter_vm_guest_filesystem_transfers,
+    "com.vmware.vcenter.vm.guest.filesystem.transfers"
+);
+service_snapshot!(
+    appliance_update_pending,
+    "com.vmware.appliance.update.pending"
+);
 service_snapshot!(cis_tagging_category, "com.vmware.cis.tagging.category");
 service_snapshot!(content_library, "com.vmware.content.library");
-service_snapshot!(vapi_metadata_metamodel_component, "com.vmware.vapi.metadata.metamodel.component");
+service_snapshot!(
+    vapi_metadata_metamodel_component,
+    "com.vmware.vapi.metadata.metamodel.component"
+);
 
 #[test]
 fn features_and_their_dependencies() {
@@ -81,10 +100,22 @@ fn the_duplicated_deployment_info_resolves_by_scope() {
             .unwrap()
     };
     use vsphere_vapi_codegen::ir::{Owner, TypeRef};
-    assert_eq!(first.owner, Owner::Service("com.vmware.vcenter.deployment".into()));
-    assert_eq!(second.owner, Owner::Package("com.vmware.vcenter.deployment".into()));
-    assert_eq!(output("com.vmware.vcenter.deployment"), TypeRef::Structure(first.id.clone()));
-    assert_eq!(output("com.vmware.vcenter.deployment.size"), TypeRef::Structure(second.id.clone()));
+    assert_eq!(
+        first.owner,
+        Owner::Service("com.vmware.vcenter.deployment".into())
+    );
+    assert_eq!(
+        second.owner,
+        Owner::Package("com.vmware.vcenter.deployment".into())
+    );
+    assert_eq!(
+        output("com.vmware.vcenter.deployment"),
+        TypeRef::Structure(first.id.clone())
+    );
+    assert_eq!(
+        output("com.vmware.vcenter.deployment.size"),
+        TypeRef::Structure(second.id.clone())
+    );
     assert_ne!(first.path, second.path);
 }
 
@@ -92,8 +123,18 @@ fn the_duplicated_deployment_info_resolves_by_scope() {
 fn every_operation_has_both_routes_or_a_reason() {
     for service in model().services.values() {
         for op in &service.operations {
-            assert!(op.api.is_some() != op.api_missing_reason.is_some(), "{}.{}", service.id, op.id);
-            assert!(op.rest.is_some() != op.rest_missing_reason.is_some(), "{}.{}", service.id, op.id);
+            assert!(
+                op.api.is_some() != op.api_missing_reason.is_some(),
+                "{}.{}",
+                service.id,
+                op.id
+            );
+            assert!(
+                op.rest.is_some() != op.rest_missing_reason.is_some(),
+                "{}.{}",
+                service.id,
+                op.id
+            );
         }
     }
 }
@@ -119,7 +160,10 @@ fn no_two_operations_share_a_route() {
                     })
                     .collect();
                 query_params.sort_unstable();
-                let key = format!("{:?} {} {:?} {query_params:?}", route.method, route.path, route.query);
+                let key = format!(
+                    "{:?} {} {:?} {query_params:?}",
+                    route.method, route.path, route.query
+                );
                 let this = format!("{}.{}", service.id, op.id);
                 if let Some(other) = seen.insert(key.clone(), this.clone()) {
                     panic!("{protocol}: {other} and {this} share {key}");
@@ -133,21 +177,45 @@ fn no_two_operations_share_a_route() {
 fn types_renamed_to_resolve_collisions() {
     use vsphere_vapi_codegen::names::type_name;
     let model = model();
-    let natural = |id: &str| type_name(id.split('#').next().unwrap_or(id).rsplit('.').next().unwrap_or(id));
+    let natural = |id: &str| {
+        type_name(
+            id.split('#')
+                .next()
+                .unwrap_or(id)
+                .rsplit('.')
+                .next()
+                .unwrap_or(id),
+        )
+    };
     let mut renamed: Vec<String> = Vec::new();
     for s in model.services.values() {
         if s.path.name != natural(&s.id) {
-            renamed.push(format!("service {} -> {}::{}", s.id, s.path.module.join("::"), s.path.name));
+            renamed.push(format!(
+                "service {} -> {}::{}",
+                s.id,
+                s.path.module.join("::"),
+                s.path.name
+            ));
         }
     }
     for s in model.structures.values() {
         if s.path.name != natural(&s.id) {
-            renamed.push(format!("structure {} -> {}::{}", s.id, s.path.module.join("::"), s.path.name));
+            renamed.push(format!(
+                "structure {} -> {}::{}",
+                s.id,
+                s.path.module.join("::"),
+                s.path.name
+            ));
         }
     }
     for e in model.enumerations.values() {
         if e.path.name != natural(&e.id) {
-            renamed.push(format!("enumeration {} -> {}::{}", e.id, e.path.module.join("::"), e.path.name));
+            renamed.push(format!(
+                "enumeration {} -> {}::{}",
+                e.id,
+                e.path.module.join("::"),
+                e.path.name
+            ));
         }
     }
     insta::assert_debug_snapshot!("renamed_types", renamed);
@@ -164,17 +232,34 @@ fn all_docs(model: &Model) -> Vec<(String, &str)> {
         for o in &s.operations {
             docs.push((format!("{}.{}", s.id, o.id), &o.doc.text));
             docs.push((format!("{}.{} output", s.id, o.id), &o.output_doc));
-            docs.extend(o.params.iter().map(|p| (format!("{}.{} param {}", s.id, o.id, p.name), p.doc.text.as_str())));
-            docs.extend(o.errors.iter().map(|e| (format!("{}.{} error", s.id, o.id), e.doc.as_str())));
+            docs.extend(o.params.iter().map(|p| {
+                (
+                    format!("{}.{} param {}", s.id, o.id, p.name),
+                    p.doc.text.as_str(),
+                )
+            }));
+            docs.extend(
+                o.errors
+                    .iter()
+                    .map(|e| (format!("{}.{} error", s.id, o.id), e.doc.as_str())),
+            );
         }
     }
     for s in model.structures.values() {
         docs.push((s.id.clone(), &s.doc.text));
-        docs.extend(s.fields.iter().map(|f| (format!("{} field {}", s.id, f.name), f.doc.text.as_str())));
+        docs.extend(
+            s.fields
+                .iter()
+                .map(|f| (format!("{} field {}", s.id, f.name), f.doc.text.as_str())),
+        );
     }
     for e in model.enumerations.values() {
         docs.push((e.id.clone(), &e.doc.text));
-        docs.extend(e.values.iter().map(|v| (format!("{} value {}", e.id, v.wire), v.doc.text.as_str())));
+        docs.extend(
+            e.values
+                .iter()
+                .map(|v| (format!("{} value {}", e.id, v.wire), v.doc.text.as_str())),
+        );
     }
     docs
 }
@@ -184,15 +269,24 @@ fn documentation_is_rustdoc_safe() {
     for (at, text) in all_docs(model()) {
         assert!(!text.contains("{@"), "{at}: Javadoc tag left in {text:?}");
         for line in text.lines() {
-            assert!(!line.starts_with(' '), "{at}: indented line would be a code block: {line:?}");
-            assert!(!line.starts_with("```") || line == "```text" || line == "```", "{at}: {line:?}");
+            assert!(
+                !line.starts_with(' '),
+                "{at}: indented line would be a code block: {line:?}"
+            );
+            assert!(
+                !line.starts_with("```") || line == "```text" || line == "```",
+                "{at}: {line:?}"
+            );
         }
         // Outside code spans: no raw `<` but autolinks, no unescaped brackets.
         let outside_code: String = text.split('`').step_by(2).collect::<Vec<_>>().join(" ");
         let mut rest = outside_code.as_str();
         while let Some(i) = rest.find('<') {
             let tail = &rest[i..];
-            assert!(tail.starts_with("<http://") || tail.starts_with("<https://"), "{at}: raw `<` in {text:?}");
+            assert!(
+                tail.starts_with("<http://") || tail.starts_with("<https://"),
+                "{at}: raw `<` in {text:?}"
+            );
             rest = &tail[1..];
         }
         let unescaped = outside_code

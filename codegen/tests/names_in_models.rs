@@ -9,7 +9,12 @@ use vsphere_vapi_codegen::ir::Model;
 use vsphere_vapi_codegen::snapshot::parse_component;
 
 fn map(entries: Vec<(&str, Value)>) -> Value {
-    Value::Array(entries.into_iter().map(|(k, v)| json!({"key": k, "value": v})).collect())
+    Value::Array(
+        entries
+            .into_iter()
+            .map(|(k, v)| json!({"key": k, "value": v}))
+            .collect(),
+    )
 }
 
 fn string_field(name: &str) -> Value {
@@ -45,9 +50,20 @@ fn a_package_structure_named_like_a_service_gets_a_suffix() {
             "services": map(vec![("com.vmware.demo.hardware", json!({"name": "hardware"}))]),
         }),
     )]);
-    assert_eq!(model.services["com.vmware.demo.hardware"].path.name, "Hardware");
-    assert_eq!(model.structures["com.vmware.demo.hardware"].path.name, "HardwareStruct");
-    assert_eq!(model.enumerations["com.vmware.demo.hardware_kind"].path.name, "HardwareKind");
+    assert_eq!(
+        model.services["com.vmware.demo.hardware"].path.name,
+        "Hardware"
+    );
+    assert_eq!(
+        model.structures["com.vmware.demo.hardware"].path.name,
+        "HardwareStruct"
+    );
+    assert_eq!(
+        model.enumerations["com.vmware.demo.hardware_kind"]
+            .path
+            .name,
+        "HardwareKind"
+    );
 }
 
 #[test]
@@ -83,7 +99,10 @@ fn a_service_type_named_like_a_sibling_service_in_the_shared_module() {
     assert_eq!(handle.module, ["demo", "vm", "tools"]);
     assert_eq!(handle.name, "Installer");
     assert_eq!(structure.name, "InstallerStruct");
-    assert_eq!(model.services["com.vmware.demo.vm.tools"].nested_module, handle.module);
+    assert_eq!(
+        model.services["com.vmware.demo.vm.tools"].nested_module,
+        handle.module
+    );
 }
 
 #[test]
@@ -111,12 +130,19 @@ fn names_colliding_after_casing_are_numbered_in_declaration_order() {
             )]),
         }),
     )]);
-    let fields: Vec<&str> = model.structures["com.vmware.demo.spec"].fields.iter().map(|f| f.rust_name.as_str()).collect();
+    let fields: Vec<&str> = model.structures["com.vmware.demo.spec"]
+        .fields
+        .iter()
+        .map(|f| f.rust_name.as_str())
+        .collect();
     assert_eq!(fields, ["memory_size_mib", "memory_size_mib_2", "r#type"]);
 
     let mode = &model.enumerations["com.vmware.demo.mode"];
     let variants: Vec<&str> = mode.values.iter().map(|v| v.rust_name.as_str()).collect();
-    assert_eq!(variants, ["FooBar", "FooBar2", "AB", "Ab", "Unknown", "UnknownValue"]);
+    assert_eq!(
+        variants,
+        ["FooBar", "FooBar2", "AB", "Ab", "Unknown", "UnknownValue"]
+    );
     assert_eq!(mode.unknown_variant, "Unrecognized");
 
     let methods: Vec<(&str, &str)> = model.services["com.vmware.demo.svc"]
@@ -128,6 +154,11 @@ fn names_colliding_after_casing_are_numbered_in_declaration_order() {
     // the task variant of a `get` that does not exist is numbered.
     assert_eq!(
         methods,
-        [("get$task", "get_task_2"), ("get_task", "get_task"), ("client", "client_"), ("match", "r#match")]
+        [
+            ("get$task", "get_task_2"),
+            ("get_task", "get_task"),
+            ("client", "client_"),
+            ("match", "r#match")
+        ]
     );
 }

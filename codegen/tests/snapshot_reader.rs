@@ -59,12 +59,18 @@ fn count(component: &ComponentData) -> Counts {
     let mut counts = Counts::default();
     for package in component.info.packages.values() {
         counts.packages += 1;
-        package.structures.values().for_each(|s| count_structure(s, &mut counts));
+        package
+            .structures
+            .values()
+            .for_each(|s| count_structure(s, &mut counts));
         counts.enumerations += package.enumerations.len() as u64;
         for service in package.services.values() {
             counts.services += 1;
             counts.operations += service.operations.len() as u64;
-            service.structures.values().for_each(|s| count_structure(s, &mut counts));
+            service
+                .structures
+                .values()
+                .for_each(|s| count_structure(s, &mut counts));
             counts.enumerations += service.enumerations.len() as u64;
         }
     }
@@ -74,9 +80,10 @@ fn count(component: &ComponentData) -> Counts {
 #[test]
 fn every_snapshot_file_parses_and_matches_the_manifest() {
     let dir = snapshot_dir();
-    let manifest: Manifest =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("manifest.json"))
-            .expect("manifest.json parses");
+    let manifest: Manifest = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("manifest.json")).expect("manifest.json"),
+    )
+    .expect("manifest.json parses");
     let files = component_files(&dir).expect("component files");
     assert_eq!(
         files.len(),
@@ -87,13 +94,20 @@ fn every_snapshot_file_parses_and_matches_the_manifest() {
     let mut by_file = BTreeMap::new();
     for file in &files {
         let component = read_component(file).unwrap_or_else(|err| panic!("{err}"));
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         by_file.insert(name, component);
     }
     for entry in &manifest.components {
-        let component = by_file
-            .get(&entry.file)
-            .unwrap_or_else(|| panic!("manifest names {}, which is not in the snapshot", entry.file));
+        let component = by_file.get(&entry.file).unwrap_or_else(|| {
+            panic!(
+                "manifest names {}, which is not in the snapshot",
+                entry.file
+            )
+        });
         assert_eq!(component.info.name, entry.id, "{}", entry.file);
         let counts = count(component);
         assert_eq!(counts, entry.counts, "counts of {}", entry.id);
@@ -105,7 +119,8 @@ fn every_snapshot_file_parses_and_matches_the_manifest() {
 #[test]
 fn the_whole_snapshot_builds() {
     let started = Instant::now();
-    let model = vsphere_vapi_codegen::load_snapshot(&snapshot_dir()).unwrap_or_else(|err| panic!("{err}"));
+    let model =
+        vsphere_vapi_codegen::load_snapshot(&snapshot_dir()).unwrap_or_else(|err| panic!("{err}"));
     eprintln!(
         "loaded {} packages, {} services, {} structures, {} enumerations in {:?}",
         model.packages.len(),
@@ -114,13 +129,20 @@ fn the_whole_snapshot_builds() {
         model.enumerations.len(),
         started.elapsed()
     );
-    let manifest: Manifest =
-        serde_json::from_str(&std::fs::read_to_string(snapshot_dir().join("manifest.json")).expect("manifest.json"))
-            .expect("manifest.json parses");
+    let manifest: Manifest = serde_json::from_str(
+        &std::fs::read_to_string(snapshot_dir().join("manifest.json")).expect("manifest.json"),
+    )
+    .expect("manifest.json parses");
     let operations: usize = model.services.values().map(|s| s.operations.len()).sum();
     assert_eq!(model.packages.len() as u64, manifest.totals.packages);
     assert_eq!(model.services.len() as u64, manifest.totals.services);
     assert_eq!(operations as u64, manifest.totals.operations);
-    assert_eq!(model.structures.len() as u64, manifest.totals.structures + manifest.totals.errors);
-    assert_eq!(model.enumerations.len() as u64, manifest.totals.enumerations);
+    assert_eq!(
+        model.structures.len() as u64,
+        manifest.totals.structures + manifest.totals.errors
+    );
+    assert_eq!(
+        model.enumerations.len() as u64,
+        manifest.totals.enumerations
+    );
 }

@@ -57,12 +57,18 @@ fn wrong_shape_names_the_json_path() {
     let mut doc = fixture();
     doc["value"]["info"]["packages"] = json!("not a map");
     let message = parse(&doc).unwrap_err().to_string();
-    assert!(message.starts_with("demo.json: at value.info.packages: invalid type: string"), "{message}");
+    assert!(
+        message.starts_with("demo.json: at value.info.packages: invalid type: string"),
+        "{message}"
+    );
 
     let mut doc = fixture();
     doc["value"] = json!([]);
     let message = parse(&doc).unwrap_err().to_string();
-    assert!(message.starts_with("demo.json: at value: invalid length 0, expected struct ComponentData"), "{message}");
+    assert!(
+        message.starts_with("demo.json: at value: invalid length 0, expected struct ComponentData"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -71,7 +77,10 @@ fn a_missing_required_field_names_the_map_keys_on_its_path() {
     let get = entry(&mut widget(&mut doc)["operations"], "get");
     get["params"][0].as_object_mut().unwrap().remove("type");
     let err = parse(&doc).unwrap_err();
-    let Error::Parse { json_path, message, .. } = &err else {
+    let Error::Parse {
+        json_path, message, ..
+    } = &err
+    else {
         panic!("{err}")
     };
     assert_eq!(
@@ -89,7 +98,10 @@ fn a_duplicate_map_key_is_a_parse_error() {
     operations.push(first);
     let message = parse(&doc).unwrap_err().to_string();
     assert!(message.contains("duplicate map key `create`"), "{message}");
-    assert!(message.contains(r#"services["com.vmware.demo.widget"].operations"#), "{message}");
+    assert!(
+        message.contains(r#"services["com.vmware.demo.widget"].operations"#),
+        "{message}"
+    );
 }
 
 #[test]
@@ -110,7 +122,10 @@ fn an_unknown_type_reference_is_located() {
 #[test]
 fn unknown_wire_enumeration_values_fail_at_build_time_not_parse_time() {
     let mut doc = fixture();
-    let info = entry(&mut widget(&mut doc)["structures"], "com.vmware.demo.widget.info");
+    let info = entry(
+        &mut widget(&mut doc)["structures"],
+        "com.vmware.demo.widget.info",
+    );
     info["fields"][0]["type"]["builtin_type"] = json!("QUBIT");
     let err = build(&[doc]);
     assert_eq!(
@@ -133,7 +148,9 @@ fn duplicate_identifiers_across_components_are_reported() {
         "{err}"
     );
     assert!(
-        problems.iter().any(|p| p.location == "error com.vmware.vapi.std.errors.not_found"),
+        problems
+            .iter()
+            .any(|p| p.location == "error com.vmware.vapi.std.errors.not_found"),
         "{err}"
     );
 }
@@ -143,12 +160,16 @@ fn a_union_case_of_a_missing_tag_and_a_bad_error_ref_are_reported_together() {
     let mut doc = fixture();
     let service = widget(&mut doc);
     let info = entry(&mut service["structures"], "com.vmware.demo.widget.info");
-    info["fields"][2]["metadata"][0]["value"]["elements"][0]["value"]["string_value"] = json!("kind");
+    info["fields"][2]["metadata"][0]["value"]["elements"][0]["value"]["string_value"] =
+        json!("kind");
     let spin = entry(&mut service["operations"], "spin");
     spin["errors"][0]["structure_id"] = json!("com.vmware.demo.widget.info");
     let err = build(&[doc]);
     let message = err.to_string();
-    assert!(message.starts_with("2 problems in the metamodel:"), "{message}");
+    assert!(
+        message.starts_with("2 problems in the metamodel:"),
+        "{message}"
+    );
     assert!(
         message.contains(
             "com.vmware.demo.widget.info field gear_count: union case of tag `kind`, which is not a field of the structure"
@@ -167,7 +188,10 @@ fn a_union_case_of_a_missing_tag_and_a_bad_error_ref_are_reported_together() {
 #[test]
 fn a_generic_without_its_element_type_is_reported() {
     let mut doc = fixture();
-    let info = entry(&mut widget(&mut doc)["structures"], "com.vmware.demo.widget.info");
+    let info = entry(
+        &mut widget(&mut doc)["structures"],
+        "com.vmware.demo.widget.info",
+    );
     info["fields"][2]["type"]["generic_instantiation"]
         .as_object_mut()
         .unwrap()
@@ -197,7 +221,10 @@ fn odd_but_well_formed_inputs_do_not_panic() {
 
 #[test]
 fn an_empty_directory_is_not_a_snapshot() {
-    let dir = std::env::temp_dir().join(format!("vsphere-vapi-empty-snapshot-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "vsphere-vapi-empty-snapshot-{}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("manifest.json"), "{}").unwrap();
     let err = load_snapshot(&dir).unwrap_err();

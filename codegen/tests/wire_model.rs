@@ -7,23 +7,43 @@ use vsphere_vapi_codegen::wire::{BuiltinType, GenericType, StructureType, TypeCa
 
 #[test]
 fn the_fixture_parses_into_typed_elements() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini/com.vmware.demo.json");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini/com.vmware.demo.json");
     let component = read_component(&path).unwrap();
     assert_eq!(component.fingerprint, "fixture");
     assert_eq!(component.info.name, "com.vmware.demo");
     let package = component.info.packages.get("com.vmware.demo").unwrap();
     let service = package.services.get("com.vmware.demo.widget").unwrap();
     let keys: Vec<&str> = service.operations.keys().collect();
-    assert_eq!(keys, ["create", "create$task", "get", "list", "new", "spin"]);
+    assert_eq!(
+        keys,
+        ["create", "create$task", "get", "list", "new", "spin"]
+    );
     let get = service.operations.get("get").unwrap();
     assert_eq!(get.params[0].ty.builtin_type, Some(BuiltinType::Id));
-    assert_eq!(get.metadata.get("GET").unwrap().string("path"), Some("/demo/widget/{widget}"));
-    assert_eq!(get.params[0].metadata.get("Resource").unwrap().strings("value"), ["com.vmware.demo.Widget"]);
-    let info = service.structures.get("com.vmware.demo.widget.info").unwrap();
+    assert_eq!(
+        get.metadata.get("GET").unwrap().string("path"),
+        Some("/demo/widget/{widget}")
+    );
+    assert_eq!(
+        get.params[0]
+            .metadata
+            .get("Resource")
+            .unwrap()
+            .strings("value"),
+        ["com.vmware.demo.Widget"]
+    );
+    let info = service
+        .structures
+        .get("com.vmware.demo.widget.info")
+        .unwrap();
     assert_eq!(info.kind, StructureType::Structure);
     let gears = &info.fields[2].ty;
     assert_eq!(gears.category, TypeCategory::Generic);
-    assert_eq!(gears.generic_instantiation.as_ref().unwrap().generic_type, GenericType::Optional);
+    assert_eq!(
+        gears.generic_instantiation.as_ref().unwrap().generic_type,
+        GenericType::Optional
+    );
 }
 
 #[test]
@@ -34,9 +54,19 @@ fn maps_may_be_json_objects_and_unknown_fields_are_ignored() {
         }}}}}}}}"#;
     let component = parse_component(text, Path::new("object-maps.json")).unwrap();
     let package = component.info.packages.get("p").unwrap();
-    let operation = package.services.get("p.s").unwrap().operations.get("o").unwrap();
+    let operation = package
+        .services
+        .get("p.s")
+        .unwrap()
+        .operations
+        .get("o")
+        .unwrap();
     assert_eq!(operation.output.ty.builtin_type, Some(BuiltinType::Void));
-    assert!(operation.params.is_empty() && operation.metadata.is_empty() && operation.documentation.is_empty());
+    assert!(
+        operation.params.is_empty()
+            && operation.metadata.is_empty()
+            && operation.documentation.is_empty()
+    );
 }
 
 #[test]
@@ -45,7 +75,17 @@ fn unknown_enumeration_strings_are_kept() {
         "structures": [{"key": "p.x", "value": {"name": "x", "type": "EXCEPTION",
             "fields": [{"name": "f", "type": {"category": "TENSOR"}}]}}]}}]}}}"#;
     let component = parse_component(text, Path::new("future.json")).unwrap();
-    let structure = component.info.packages.get("p").unwrap().structures.get("p.x").unwrap();
+    let structure = component
+        .info
+        .packages
+        .get("p")
+        .unwrap()
+        .structures
+        .get("p.x")
+        .unwrap();
     assert_eq!(structure.kind, StructureType::Unknown("EXCEPTION".into()));
-    assert_eq!(structure.fields[0].ty.category, TypeCategory::Unknown("TENSOR".into()));
+    assert_eq!(
+        structure.fields[0].ty.category,
+        TypeCategory::Unknown("TENSOR".into())
+    );
 }

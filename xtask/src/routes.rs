@@ -37,7 +37,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dir = args
         .snapshot
         .unwrap_or_else(|| crate::repo_root().join("metamodel-snapshots/vsphere-9.1.1.0"));
-    let model = vsphere_vapi_codegen::load_snapshot(&dir).with_context(|| format!("loading {}", dir.display()))?;
+    let model = vsphere_vapi_codegen::load_snapshot(&dir)
+        .with_context(|| format!("loading {}", dir.display()))?;
     let rows = rows(&model);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -47,12 +48,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         writeln!(out, "service\toperation\ttask\tapi\trest")?;
         for row in &rows {
-            let api = row.api.clone().unwrap_or_else(|| format!("(none: {})", row.api_missing_reason.unwrap_or("?")));
+            let api = row
+                .api
+                .clone()
+                .unwrap_or_else(|| format!("(none: {})", row.api_missing_reason.unwrap_or("?")));
             let rest = row
                 .rest
                 .clone()
                 .unwrap_or_else(|| format!("(none: {})", row.rest_missing_reason.unwrap_or("?")));
-            writeln!(out, "{}\t{}\t{}\t{api}\t{rest}", row.service, row.operation, row.task)?;
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{api}\t{rest}",
+                row.service, row.operation, row.task
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -62,7 +70,12 @@ fn rows(model: &Model) -> Vec<Row<'_>> {
     model
         .services
         .values()
-        .flat_map(|service| service.operations.iter().map(move |op| row(&service.id, op)))
+        .flat_map(|service| {
+            service
+                .operations
+                .iter()
+                .map(move |op| row(&service.id, op))
+        })
         .collect()
 }
 
@@ -94,7 +107,13 @@ pub fn display(route: &Route) -> String {
     let query: Vec<String> = route
         .query
         .iter()
-        .map(|(k, v)| if v.is_empty() { k.clone() } else { format!("{k}={v}") })
+        .map(|(k, v)| {
+            if v.is_empty() {
+                k.clone()
+            } else {
+                format!("{k}={v}")
+            }
+        })
         .collect();
     if query.is_empty() {
         format!("{method} {}", route.path)

@@ -59,7 +59,10 @@ pub fn package_module(package_id: &str) -> Vec<String> {
 /// The module of the items nested in the element `id` placed in `module`.
 pub fn child_module(module: &[String], id: &str) -> Vec<String> {
     let mut child = module.to_vec();
-    child.push(names::module_name(last_segment(super::wire_id(id)), module.is_empty()));
+    child.push(names::module_name(
+        last_segment(super::wire_id(id)),
+        module.is_empty(),
+    ));
     child
 }
 
@@ -113,7 +116,10 @@ pub struct Placed {
 pub fn resolve_collisions(placed: &mut [Placed], problems: &mut Vec<Problem>) {
     let mut by_module: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
     for (i, item) in placed.iter().enumerate() {
-        by_module.entry(item.path.module.clone()).or_default().push(i);
+        by_module
+            .entry(item.path.module.clone())
+            .or_default()
+            .push(i);
     }
     for (module, mut members) in by_module {
         members.sort_by(|&a, &b| {
@@ -121,11 +127,20 @@ pub fn resolve_collisions(placed: &mut [Placed], problems: &mut Vec<Problem>) {
             (a.kind.rank(), &a.id, a.kind).cmp(&(b.kind.rank(), &b.id, b.kind))
         });
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
-        let reserved: BTreeSet<&str> = if module.is_empty() { ROOT_RESERVED.iter().copied().collect() } else { BTreeSet::new() };
-        let candidates: BTreeSet<String> = members.iter().map(|&i| placed[i].path.name.clone()).collect();
+        let reserved: BTreeSet<&str> = if module.is_empty() {
+            ROOT_RESERVED.iter().copied().collect()
+        } else {
+            BTreeSet::new()
+        };
+        let candidates: BTreeSet<String> = members
+            .iter()
+            .map(|&i| placed[i].path.name.clone())
+            .collect();
         for &i in &members {
             let name = placed[i].path.name.clone();
-            let free = |n: &str, taken: &BTreeMap<String, usize>| !taken.contains_key(n) && !reserved.contains(n);
+            let free = |n: &str, taken: &BTreeMap<String, usize>| {
+                !taken.contains_key(n) && !reserved.contains(n)
+            };
             let chosen = if free(&name, &taken) {
                 name
             } else {
@@ -154,7 +169,11 @@ pub fn resolve_collisions(placed: &mut [Placed], problems: &mut Vec<Problem>) {
 }
 
 fn display(module: &[String]) -> String {
-    if module.is_empty() { "crate".to_owned() } else { module.join("::") }
+    if module.is_empty() {
+        "crate".to_owned()
+    } else {
+        module.join("::")
+    }
 }
 
 #[cfg(test)]
@@ -175,30 +194,70 @@ mod tests {
     #[test]
     fn package_modules_drop_the_vmware_prefix() {
         assert_eq!(package_module("com.vmware.vcenter.vm"), ["vcenter", "vm"]);
-        assert_eq!(package_module("com.vmware.vcenter.guest_OS"), ["vcenter", "guest_os"]);
-        assert_eq!(package_module("com.vmware.vcenter.type"), ["vcenter", "type_"]);
+        assert_eq!(
+            package_module("com.vmware.vcenter.guest_OS"),
+            ["vcenter", "guest_os"]
+        );
+        assert_eq!(
+            package_module("com.vmware.vcenter.type"),
+            ["vcenter", "type_"]
+        );
         assert_eq!(package_module("com.vmware.runtime"), ["runtime_"]);
         assert_eq!(package_module("org.example.x"), ["org", "example", "x"]);
-        assert_eq!(child_module(&package_module("com.vmware.vcenter.vm"), "com.vmware.vcenter.vm.tools"), [
-            "vcenter", "vm", "tools"
-        ]);
+        assert_eq!(
+            child_module(
+                &package_module("com.vmware.vcenter.vm"),
+                "com.vmware.vcenter.vm.tools"
+            ),
+            ["vcenter", "vm", "tools"]
+        );
     }
 
     #[test]
     fn handles_keep_their_names_and_types_get_suffixes() {
         let mut placed = vec![
-            item(ItemKind::Structure, "com.vmware.a.hardware", &["a"], "Hardware"),
-            item(ItemKind::Service, "com.vmware.a.hardware", &["a"], "Hardware"),
-            item(ItemKind::Enumeration, "com.vmware.a.x.hardware", &["a"], "Hardware"),
+            item(
+                ItemKind::Structure,
+                "com.vmware.a.hardware",
+                &["a"],
+                "Hardware",
+            ),
+            item(
+                ItemKind::Service,
+                "com.vmware.a.hardware",
+                &["a"],
+                "Hardware",
+            ),
+            item(
+                ItemKind::Enumeration,
+                "com.vmware.a.x.hardware",
+                &["a"],
+                "Hardware",
+            ),
             item(ItemKind::Error, "com.vmware.a.failed", &["a"], "Failed"),
             item(ItemKind::Structure, "com.vmware.a.failed", &["a"], "Failed"),
-            item(ItemKind::Structure, "com.vmware.b.hardware", &["b"], "Hardware"),
+            item(
+                ItemKind::Structure,
+                "com.vmware.b.hardware",
+                &["b"],
+                "Hardware",
+            ),
         ];
         let mut problems = Vec::new();
         resolve_collisions(&mut placed, &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<&str> = placed.iter().map(|p| p.path.name.as_str()).collect();
-        assert_eq!(names, ["HardwareStruct", "Hardware", "HardwareEnum", "FailedError", "Failed", "Hardware"]);
+        assert_eq!(
+            names,
+            [
+                "HardwareStruct",
+                "Hardware",
+                "HardwareEnum",
+                "FailedError",
+                "Failed",
+                "Hardware"
+            ]
+        );
     }
 
     #[test]
@@ -212,7 +271,11 @@ mod tests {
         resolve_collisions(&mut placed, &mut problems);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].location, "structure com.vmware.a.d");
-        assert!(problems[0].message.contains("`BStruct` is taken too"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("`BStruct` is taken too"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
@@ -220,7 +283,12 @@ mod tests {
         let mut placed = vec![
             item(ItemKind::Service, "com.vmware.a.foo", &["a"], "Foo"),
             item(ItemKind::Structure, "com.vmware.a.foo", &["a"], "Foo"),
-            item(ItemKind::Structure, "com.vmware.a.foo_struct", &["a"], "FooStruct"),
+            item(
+                ItemKind::Structure,
+                "com.vmware.a.foo_struct",
+                &["a"],
+                "FooStruct",
+            ),
         ];
         let mut problems = Vec::new();
         resolve_collisions(&mut placed, &mut problems);

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Problem, Problems};
 use crate::ir::{
-    Constant, Doc, Enumeration, EnumValue, ErrorRef, Field, Model, Operation, Owner, Package, RustPath, Service,
-    Structure, StructureKind, TaskKind, Union,
+    Constant, Doc, EnumValue, Enumeration, ErrorRef, Field, Model, Operation, Owner, Package,
+    RustPath, Service, Structure, StructureKind, TaskKind, Union,
 };
 use crate::wire::{self, ComponentData, StructureType};
 use crate::{docs, features, names, rest};
@@ -121,7 +121,10 @@ impl<'a> Index<'a> {
                     index.add_enumeration(id, &owner, info, &in_package, problems);
                 }
                 for (service_id, service) in package.services.iter() {
-                    if index.claim(ItemKind::Service, service_id, None, &in_package, problems).is_none() {
+                    if index
+                        .claim(ItemKind::Service, service_id, None, &in_package, problems)
+                        .is_none()
+                    {
                         continue;
                     }
                     index.child(package_id, ItemKind::Service, service_id);
@@ -159,9 +162,21 @@ impl<'a> Index<'a> {
     /// [`types::Known`]). A second declaration by the same owner (a package
     /// split over components declaring it again), or a service declared
     /// twice, is an error.
-    fn claim(&mut self, kind: ItemKind, id: &str, owner: Option<&Owner>, at: &str, problems: &mut Vec<Problem>) -> Option<String> {
-        let declarations = self.seen.entry((namespace(kind), id.to_owned())).or_default();
-        let same_owner = declarations.iter().find(|(_, o, _)| owner.is_none() || o.as_ref() == owner);
+    fn claim(
+        &mut self,
+        kind: ItemKind,
+        id: &str,
+        owner: Option<&Owner>,
+        at: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<String> {
+        let declarations = self
+            .seen
+            .entry((namespace(kind), id.to_owned()))
+            .or_default();
+        let same_owner = declarations
+            .iter()
+            .find(|(_, o, _)| owner.is_none() || o.as_ref() == owner);
         if let Some((_, _, first)) = same_owner {
             problems.push(Problem::new(
                 format!("{} {id}", kind.describe()),
@@ -169,7 +184,11 @@ impl<'a> Index<'a> {
             ));
             return None;
         }
-        let key = if declarations.is_empty() { id.to_owned() } else { format!("{id}#{}", declarations.len() + 1) };
+        let key = if declarations.is_empty() {
+            id.to_owned()
+        } else {
+            format!("{id}#{}", declarations.len() + 1)
+        };
         declarations.push((key.clone(), owner.cloned(), at.to_owned()));
         Some(key)
     }
@@ -198,7 +217,10 @@ impl<'a> Index<'a> {
     }
 
     fn children(&self, owner: &str, kind: ItemKind) -> Vec<String> {
-        self.children.get(&(owner.to_owned(), kind)).cloned().unwrap_or_default()
+        self.children
+            .get(&(owner.to_owned(), kind))
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn add_structure(
@@ -281,7 +303,13 @@ fn doc(documentation: &str, lifecycle: Option<&wire::LifecycleInfo>) -> Doc {
 fn resource_types(metadata: &wire::Metadata) -> Vec<String> {
     metadata
         .get("Resource")
-        .map(|resource| resource.strings("value").into_iter().map(str::to_owned).collect())
+        .map(|resource| {
+            resource
+                .strings("value")
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -335,7 +363,12 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
 
     /// Resolves a type referenced from within `scope` (innermost first),
     /// recording a problem at `location` if it cannot be.
-    fn resolve(&mut self, ty: &wire::Type, scope: &[Owner], location: impl FnOnce() -> String) -> crate::ir::TypeRef {
+    fn resolve(
+        &mut self,
+        ty: &wire::Type,
+        scope: &[Owner],
+        location: impl FnOnce() -> String,
+    ) -> crate::ir::TypeRef {
         let known = Known {
             structures: &self.structure_ids,
             enumerations: &self.enumeration_ids,
@@ -351,8 +384,14 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
         let mut scope = vec![owner];
         while scope.len() < 16 {
             let next = match scope.last() {
-                Some(Owner::Structure(id)) => self.index.structures.get(id).map(|e| e.owner.clone()),
-                Some(Owner::Service(id)) => self.index.services.get(id).map(|e| Owner::Package(e.package.clone())),
+                Some(Owner::Structure(id)) => {
+                    self.index.structures.get(id).map(|e| e.owner.clone())
+                }
+                Some(Owner::Service(id)) => self
+                    .index
+                    .services
+                    .get(id)
+                    .map(|e| Owner::Package(e.package.clone())),
                 _ => None,
             };
             match next {
@@ -426,8 +465,12 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 },
             });
         }
-        let enumerations: Vec<(String, Owner)> =
-            self.index.enumerations.iter().map(|(id, e)| (id.clone(), e.owner.clone())).collect();
+        let enumerations: Vec<(String, Owner)> = self
+            .index
+            .enumerations
+            .iter()
+            .map(|(id, e)| (id.clone(), e.owner.clone()))
+            .collect();
         for (id, owner) in enumerations {
             let module = self.owner_module(&owner);
             placed.push(Placed {
@@ -441,13 +484,20 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
         }
         layout::resolve_collisions(&mut placed, self.problems);
         for item in placed {
-            let kind = if item.kind == ItemKind::Error { ItemKind::Structure } else { item.kind };
+            let kind = if item.kind == ItemKind::Error {
+                ItemKind::Structure
+            } else {
+                item.kind
+            };
             self.paths.insert((kind, item.id), item.path);
         }
     }
 
     fn path(&self, kind: ItemKind, id: &str) -> RustPath {
-        self.paths.get(&(kind, id.to_owned())).cloned().unwrap_or_default()
+        self.paths
+            .get(&(kind, id.to_owned()))
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn package(&self, id: &str, entry: &PackageEntry<'_>) -> Package {
@@ -460,7 +510,12 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
         let direct = |kind| -> Vec<String> { self.index.children(id, kind) };
         let mut structures = direct(ItemKind::Structure);
         structures.extend(direct(ItemKind::Error));
-        structures.retain(|s| matches!(self.index.structures.get(s).map(|e| &e.owner), Some(Owner::Package(_))));
+        structures.retain(|s| {
+            matches!(
+                self.index.structures.get(s).map(|e| &e.owner),
+                Some(Owner::Package(_))
+            )
+        });
         Package {
             id: id.to_owned(),
             doc: doc(documentation, None),
@@ -480,7 +535,10 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
         // declared by the API keeps its name over `get$task`'s.
         let mut order: Vec<usize> = (0..info.operations.len()).collect();
         order.sort_by_key(|&i| info.operations.0[i].0.ends_with(names::TASK_SUFFIX));
-        let candidates: Vec<String> = order.iter().map(|&i| names::method_name(&info.operations.0[i].0)).collect();
+        let candidates: Vec<String> = order
+            .iter()
+            .map(|&i| names::method_name(&info.operations.0[i].0))
+            .collect();
         let chosen = names::dedupe(&candidates, &mut BTreeSet::new(), true);
         let mut method_names = vec![String::new(); info.operations.len()];
         for (slot, name) in order.into_iter().zip(chosen) {
@@ -491,11 +549,15 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             let location = format!("{id}.{op_id}");
             let sync_id = op_id.strip_suffix(names::TASK_SUFFIX);
             let task = match sync_id {
-                Some(sync) if operation_ids.contains(sync) => TaskKind::TaskVariantOf(sync.to_owned()),
+                Some(sync) if operation_ids.contains(sync) => {
+                    TaskKind::TaskVariantOf(sync.to_owned())
+                }
                 Some(_) => TaskKind::TaskOnly,
                 None => TaskKind::None,
             };
-            let sync_metadata = sync_id.and_then(|sync| info.operations.get(sync)).map(|sync| &sync.metadata);
+            let sync_metadata = sync_id
+                .and_then(|sync| info.operations.get(sync))
+                .map(|sync| &sync.metadata);
             let routes = rest::routes(&rest::OperationRef {
                 service_id: id,
                 operation_id: op_id,
@@ -553,10 +615,15 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 format!("{location} error {structure_id}"),
                 format!("unknown error {structure_id}"),
             )),
-            Some(entry) if entry.info.kind != StructureType::Error => self.problems.push(Problem::new(
-                format!("{location} error {structure_id}"),
-                format!("{structure_id} is a {} structure, not an error", entry.info.kind),
-            )),
+            Some(entry) if entry.info.kind != StructureType::Error => {
+                self.problems.push(Problem::new(
+                    format!("{location} error {structure_id}"),
+                    format!(
+                        "{structure_id} is a {} structure, not an error",
+                        entry.info.kind
+                    ),
+                ))
+            }
             Some(_) => {}
         }
     }
@@ -586,7 +653,11 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             let ty = self.resolve(&info.ty, scope, || format!("{owner} {what} {}", info.name));
             let union_case = info.metadata.get("UnionCase").map(|case| {
                 let tag = case.string("tag").unwrap_or_default().to_owned();
-                let values: Vec<String> = case.strings("value").into_iter().map(str::to_owned).collect();
+                let values: Vec<String> = case
+                    .strings("value")
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
                 (tag, values)
             });
             fields.push(Field {
@@ -606,7 +677,9 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 });
             }
             for field in &fields {
-                let Some((tag, values)) = &field.union_case else { continue };
+                let Some((tag, values)) = &field.union_case else {
+                    continue;
+                };
                 if !infos.iter().any(|f| f.name == *tag) {
                     self.problems.push(Problem::new(
                         format!("{owner} {what} {}", field.name),
@@ -625,14 +698,23 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                     }
                 };
                 for value in values {
-                    unions[index].cases.entry(value.clone()).or_default().push(field.name.clone());
+                    unions[index]
+                        .cases
+                        .entry(value.clone())
+                        .or_default()
+                        .push(field.name.clone());
                 }
             }
         }
         fields
     }
 
-    fn constants(&mut self, owner: &str, infos: &wire::WireMap<wire::ConstantInfo>, scope: &[Owner]) -> Vec<Constant> {
+    fn constants(
+        &mut self,
+        owner: &str,
+        infos: &wire::WireMap<wire::ConstantInfo>,
+        scope: &[Owner],
+    ) -> Vec<Constant> {
         let candidates: Vec<String> = infos.keys().map(names::constant_name).collect();
         let rust_names = names::dedupe(&candidates, &mut BTreeSet::new(), true);
         let mut constants = Vec::with_capacity(infos.len());
@@ -698,7 +780,11 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 ));
             }
         }
-        let candidates: Vec<String> = info.values.iter().map(|v| names::variant_name(&v.value)).collect();
+        let candidates: Vec<String> = info
+            .values
+            .iter()
+            .map(|v| names::variant_name(&v.value))
+            .collect();
         let variants = names::dedupe(&candidates, &mut BTreeSet::new(), false);
         let unknown_variant = names::unknown_variant(variants.iter().map(String::as_str));
         let values = info

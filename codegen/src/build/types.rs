@@ -50,12 +50,12 @@ pub fn resolve(ty: &wire::Type, known: &Known<'_>) -> Result<TypeRef, String> {
                 .ok_or_else(|| "USER_DEFINED type without `user_defined_type`".to_owned())?;
             let id = &user.resource_id;
             match user.resource_type.as_str() {
-                STRUCTURE_RESOURCE if known.structures.contains(id) => {
-                    Ok(TypeRef::Structure(pick(id, known.ambiguous_structures, known.scope)))
-                }
-                ENUMERATION_RESOURCE if known.enumerations.contains(id) => {
-                    Ok(TypeRef::Enumeration(pick(id, known.ambiguous_enumerations, known.scope)))
-                }
+                STRUCTURE_RESOURCE if known.structures.contains(id) => Ok(TypeRef::Structure(
+                    pick(id, known.ambiguous_structures, known.scope),
+                )),
+                ENUMERATION_RESOURCE if known.enumerations.contains(id) => Ok(
+                    TypeRef::Enumeration(pick(id, known.ambiguous_enumerations, known.scope)),
+                ),
                 STRUCTURE_RESOURCE => Err(format!("unknown type {id} (no such structure)")),
                 ENUMERATION_RESOURCE => Err(format!("unknown type {id} (no such enumeration)")),
                 other => Err(format!("type {id} has unsupported resource type `{other}`")),
@@ -86,7 +86,10 @@ pub fn resolve(ty: &wire::Type, known: &Known<'_>) -> Result<TypeRef, String> {
                         .map_value_type
                         .as_ref()
                         .ok_or_else(|| "MAP without `map_value_type`".to_owned())?;
-                    Ok(TypeRef::Map(Box::new(resolve(key, known)?), Box::new(resolve(value, known)?)))
+                    Ok(TypeRef::Map(
+                        Box::new(resolve(key, known)?),
+                        Box::new(resolve(value, known)?),
+                    ))
                 }
                 GenericType::Unknown(other) => Err(format!("unknown generic type `{other}`")),
             }
@@ -119,7 +122,9 @@ pub fn referenced_ids<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
     match ty {
         TypeRef::Builtin(_) => {}
         TypeRef::Structure(id) | TypeRef::Enumeration(id) => out.push(id),
-        TypeRef::Optional(inner) | TypeRef::List(inner) | TypeRef::Set(inner) => referenced_ids(inner, out),
+        TypeRef::Optional(inner) | TypeRef::List(inner) | TypeRef::Set(inner) => {
+            referenced_ids(inner, out)
+        }
         TypeRef::Map(key, value) => {
             referenced_ids(key, out);
             referenced_ids(value, out);
@@ -142,7 +147,9 @@ pub fn constant_value(value: &wire::ConstantValue) -> Result<ConstantValue, Stri
                 .list_value
                 .as_ref()
                 .ok_or_else(|| "LIST constant without `list_value`".to_owned())?;
-            Ok(ConstantValue::List(list.iter().map(primitive_value).collect::<Result<_, _>>()?))
+            Ok(ConstantValue::List(
+                list.iter().map(primitive_value).collect::<Result<_, _>>()?,
+            ))
         }
         ConstantCategory::Unknown(other) => Err(format!("unknown constant category `{other}`")),
     }
@@ -151,12 +158,23 @@ pub fn constant_value(value: &wire::ConstantValue) -> Result<ConstantValue, Stri
 fn primitive_value(value: &wire::PrimitiveValue) -> Result<ConstantValue, String> {
     let missing = |field: &str| format!("{} constant without `{field}`", value.kind);
     Ok(match &value.kind {
-        PrimitiveType::Boolean => ConstantValue::Boolean(value.boolean_value.ok_or_else(|| missing("boolean_value"))?),
-        PrimitiveType::Long => ConstantValue::Long(value.long_value.ok_or_else(|| missing("long_value"))?),
-        PrimitiveType::Double => ConstantValue::Double(value.double_value.ok_or_else(|| missing("double_value"))?),
-        PrimitiveType::String => {
-            ConstantValue::String(value.string_value.clone().ok_or_else(|| missing("string_value"))?)
+        PrimitiveType::Boolean => ConstantValue::Boolean(
+            value
+                .boolean_value
+                .ok_or_else(|| missing("boolean_value"))?,
+        ),
+        PrimitiveType::Long => {
+            ConstantValue::Long(value.long_value.ok_or_else(|| missing("long_value"))?)
         }
+        PrimitiveType::Double => {
+            ConstantValue::Double(value.double_value.ok_or_else(|| missing("double_value"))?)
+        }
+        PrimitiveType::String => ConstantValue::String(
+            value
+                .string_value
+                .clone()
+                .ok_or_else(|| missing("string_value"))?,
+        ),
         PrimitiveType::Unknown(other) => return Err(format!("unknown primitive type `{other}`")),
     })
 }
