@@ -34,8 +34,7 @@ mod tests {
         assert!(missing.used_by.is_empty());
         let null: Category = serde_json::from_str(r#"{"name": "a", "used_by": null}"#).unwrap();
         assert!(null.used_by.is_empty());
-        let present: Category =
-            serde_json::from_str(r#"{"name": "a", "used_by": ["x"]}"#).unwrap();
+        let present: Category = serde_json::from_str(r#"{"name": "a", "used_by": ["x"]}"#).unwrap();
         assert_eq!(present.used_by, vec!["x".to_owned()]);
         let wrong = serde_json::from_str::<Category>(r#"{"name": "a", "used_by": 3}"#);
         assert!(wrong.is_err());

@@ -158,6 +158,11 @@ pub(crate) fn prepare(
     for (index, (key, value)) in query.iter().enumerate() {
         path_and_query.push(if index == 0 { '?' } else { '&' });
         path_and_query.extend(utf8_percent_encode(key, COMPONENT));
+        // A dispatch parameter without a value (`?with-removed-components`)
+        // is a bare key on the wire; the fixed pairs come first in `query`.
+        if index < route.query.len() && value.is_empty() {
+            continue;
+        }
         path_and_query.push('=');
         path_and_query.extend(utf8_percent_encode(value, COMPONENT));
     }
@@ -317,6 +322,20 @@ mod tests {
                 ),
             ],
         };
+        let bare = HttpRoute {
+            query: &[("with-removed-components", ""), ("action", "upgrade")],
+            ..route
+        };
+        let prepared = prepare(
+            &bare,
+            Wire::Api,
+            &[("vm", json!("vm-1")), ("command_line_options", json!(""))],
+        )
+        .unwrap();
+        assert_eq!(
+            prepared.path_and_query,
+            "/api/vcenter/vm/vm-1/tools?with-removed-components&action=upgrade"
+        );
         let empty = prepare(&route, Wire::Api, &[("vm", json!("vm-1"))]).unwrap();
         assert_eq!(
             empty.path_and_query,

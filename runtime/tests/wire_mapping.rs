@@ -869,5 +869,8 @@ async fn null_list_result_reads_as_empty_list() {
         .send::<std::collections::BTreeMap<String, String>>()
         .await
         .unwrap_err();
-    assert!(matches!(error, vsphere_vapi_runtime::Error::Decode { .. }), "{error:?}");
+    assert!(
+        matches!(error, vsphere_vapi_runtime::Error::Decode { .. }),
+        "{error:?}"
+    );
 }

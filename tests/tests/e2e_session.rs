@@ -1,0 +1,189 @@
+//! Sessions end to end: logging in, out and back in through the runtime, against a
+//! simulator that only serves the `/rest` session service.
+
+mod e2e_support;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use e2e_support::{client, client_with, expect_kind, logged_in, start, start_with};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+use vsphere_vapi::cis::Session;
+use vsphere_vapi::cis::tagging::Category;
+use vsphere_vapi::{ErrorKind, Protocol};
+use vsphere_vapi_tests::vcsim::Options;
+
+const REST_SESSION: &str = "/rest/com/vmware/cis/session";
+
+#[tokio::test]
+async fn login_falls_back_to_the_rest_session_and_logout_ends_it() {
+    let sim = start();
+    let client = client(&sim);
+    assert!(client.session_token().is_none());
+
+    // POST /api/session answers 404 here, so the login must use POST /rest/com/vmware/cis/session.
+    let logins = LoginLog::default();
+    {
+        let _observe = tracing::subscriber::set_default(logins.clone());
+        client
+            .login(sim.username(), sim.password())
+            .await
+            .unwrap_or_else(|err| panic!("login: {err}\n{}", sim.stderr()));
+    }
+    assert_eq!(logins.take(), ["/api/session", REST_SESSION]);
+    let token = client.session_token().expect("a token after login");
+    assert!(!token.expose().is_empty());
+
+    // POST /rest/com/vmware/cis/session?~action=get
+    let info = Session::new(&client).get().await.expect("session get");
+    assert_eq!(info.user, sim.username());
+
+    // DELETE /rest/com/vmware/cis/session
+    client.logout().await.expect("logout");
+    assert!(client.session_token().is_none());
+    expect_kind(
+        Session::new(&client).get().await,
+        ErrorKind::Unauthenticated,
+    );
+
+    // The server ended the session too: the old token is refused.
+    let reused = client_with(&sim, Protocol::Rest).with_session_token(&token);
+    expect_kind(
+        Session::new(&reused).get().await,
+        ErrorKind::Unauthenticated,
+    );
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_unauthenticated() {
+    let sim = start();
+    assert!(sim.credentials_enforced());
+    let client = client(&sim);
+
+    let wrong_password = "not-the-E2e-password";
+    let err = expect_kind(
+        client.login(sim.username(), wrong_password).await,
+        ErrorKind::Unauthenticated,
+    );
+    assert_eq!(err.status(), Some(401));
+    // Neither the message nor the debug form may leak what was typed.
+    assert!(!err.to_string().contains(wrong_password), "{err}");
+    assert!(!format!("{err:?}").contains(wrong_password), "{err:?}");
+
+    expect_kind(
+        client.login("someone-else", sim.password()).await,
+        ErrorKind::Unauthenticated,
+    );
+    assert!(client.session_token().is_none());
+
+    // A failed login leaves no session behind: calls are refused.
+    let rest = client_with(&sim, Protocol::Rest);
+    expect_kind(Category::new(&rest).list().await, ErrorKind::Unauthenticated);
+}
+
+#[tokio::test]
+async fn an_expired_session_is_renewed_with_one_login() {
+    let sim = start_with(&Options {
+        session_idle_timeout: Some(Duration::from_millis(300)),
+        ..Options::default()
+    });
+    let client = logged_in(&sim).await;
+    let categories = Category::new(&client);
+    categories.list().await.expect("list with the new session");
+    let first = client.session_token().expect("token after login");
+
+    // The simulator drops idle sessions in a periodic sweep, so how long one survives
+    // varies; a second of idleness is normally enough. Every call must succeed, and
+    // the first one that meets an expired session logs in again on its own.
+    let logins = LoginLog::default();
+    let _observe = tracing::subscriber::set_default(logins.clone());
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        categories
+            .list()
+            .await
+            .unwrap_or_else(|err| panic!("list after idling: {err}\n{}", sim.stderr()));
+        let current = client.session_token().expect("token after the call");
+        if current == first {
+            assert_eq!(logins.take(), Vec::<String>::new(), "login without a new token");
+            continue;
+        }
+
+        // Exactly one login, at the session service that issued the first token.
+        assert_eq!(logins.take(), [REST_SESSION]);
+        // The renewed session serves the next call without logging in again.
+        let info = Session::new(&client).get().await.expect("session get");
+        assert_eq!(info.user, sim.username());
+        assert_eq!(client.session_token().as_ref(), Some(&current));
+        assert_eq!(logins.take(), Vec::<String>::new());
+        // And the expired token stays refused.
+        let stale = client_with(&sim, Protocol::Rest).with_session_token(&first);
+        expect_kind(Session::new(&stale).get().await, ErrorKind::Unauthenticated);
+        return;
+    }
+    panic!("the session never expired within 5 s of idling");
+}
+
+/// Records the session endpoint of every login attempt, from the runtime's
+/// `vapi_login` spans. Installed per test thread with `set_default`; `#[tokio::test]`
+/// polls the test on that thread.
+#[derive(Clone, Default)]
+struct LoginLog {
+    endpoints: Arc<Mutex<Vec<String>>>,
+    next_span: Arc<AtomicU64>,
+}
+
+impl LoginLog {
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.endpoints.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// Reads the `endpoint` field of a span.
+struct EndpointField(Option<String>);
+
+impl Visit for EndpointField {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "endpoint" {
+            self.0 = Some(value.to_owned());
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "endpoint" {
+            self.0 = Some(format!("{value:?}"));
+        }
+    }
+}
+
+impl Subscriber for LoginLog {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        if span.metadata().name() == "vapi_login" {
+            let mut endpoint = EndpointField(None);
+            span.record(&mut endpoint);
+            self.endpoints
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(endpoint.0.unwrap_or_default());
+        }
+        // Span ids must be non-zero.
+        Id::from_u64(self.next_span.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, _: &Event<'_>) {}
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+}
