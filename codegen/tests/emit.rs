@@ -41,6 +41,7 @@ fn golden_files() {
         [
             "Cargo.toml",
             "README.md",
+            "src/demo/extra.rs",
             "src/demo/vm/file.rs",
             "src/demo/vm/tools.rs",
             "src/demo/vm.rs",
@@ -217,8 +218,23 @@ fn manifest_has_one_feature_per_group() {
     assert!(manifest.contains("vapi = []\n"));
     assert!(manifest.contains("# com.vmware.demo and 1 more packages: 2 services, 9 operations.\n"));
     let lib = file(&generated, "src/lib.rs");
-    assert!(lib.contains("#[cfg(feature = \"demo\")]\npub mod demo;\n"));
+    assert!(lib.contains("#[cfg(any(feature = \"demo\", feature = \"vapi\"))]\npub mod demo;\n"));
     assert!(lib.contains("#[cfg(feature = \"vapi\")]\npub mod vapi;\n"));
+}
+
+#[test]
+fn modules_shared_by_features_gate_each_item() {
+    let generated = generate(&demo_model());
+    let demo = file(&generated, "src/demo.rs");
+    assert!(demo.contains("#[cfg(feature = \"vapi\")]\npub mod extra;\n"));
+    assert!(demo.contains("#[cfg(feature = \"demo\")]\npub mod vm;\n"));
+    assert!(demo.contains("#[cfg(feature = \"demo\")]\n#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\npub struct Holder {"));
+    assert!(demo.contains("#[cfg(feature = \"vapi\")]\n#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\npub struct ExtraNote {"));
+    assert!(demo.contains("#[cfg(feature = \"vapi\")]\nvsphere_vapi_runtime::vapi_enum! {"));
+    assert!(demo.contains("//! Compiled with any of the features `demo`, `vapi`."));
+    // A module whose whole subtree has one feature does not repeat it.
+    let tools = file(&generated, "src/demo/vm/tools.rs");
+    assert!(!tools.contains("#[cfg("));
 }
 
 #[test]

@@ -122,8 +122,8 @@ impl Vm {
 
     /// Creates a virtual machine from an existing virtual machine. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts `clone` as a vCenter task and returns the task identifier; the
-    /// `_and_wait` method waits for its result.
+    /// Starts `clone` as a vCenter task and returns the task identifier;
+    /// [`clone_and_wait`](Self::clone_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -444,8 +444,8 @@ impl Vm {
 
     /// Relocates a virtual machine based on the specification. The parts of the virtual machine that can move are: FOLDER, RESOURCE_POOL, HOST, CLUSTER and DATASTORE of home of the virtual machine and disks. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts `relocate` as a vCenter task and returns the task identifier; the
-    /// `_and_wait` method waits for its result.
+    /// Starts `relocate` as a vCenter task and returns the task identifier;
+    /// [`relocate_and_wait`](Self::relocate_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -965,8 +965,8 @@ impl EvcModes {
 
     /// Creates a custom `com.vmware.vcenter.evc_mode.evc_mode` object that is returned to the client. The client can then set this EVC mode on VMs/Clusters. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -1514,8 +1514,8 @@ impl Ovfs {
     ///
     /// By default Pull mode is leveraged unless user specifies otherwise. On vCenter server the privilege VApp.PullFromUrls is required if default behaviour is performed. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///

@@ -389,6 +389,11 @@ impl Client {
 
     /// Ends the session on the server and forgets token and credentials.
     /// A session the server already considers gone is not an error.
+    ///
+    /// Which session service the server has is kept: after a fallback to
+    /// `/rest`, later calls and logins keep using `/rest` (a call without a
+    /// session then fails with `Unauthenticated`, not with the `NotFound` of
+    /// an `/api` route the server does not have).
     pub async fn logout(&self) -> Result<()> {
         let (token, endpoint) = {
             let mut session = self
@@ -397,7 +402,7 @@ impl Client {
                 .write()
                 .unwrap_or_else(PoisonError::into_inner);
             let token = session.token.take();
-            let endpoint = session.endpoint.take();
+            let endpoint = session.endpoint;
             session.credentials = None;
             session.generation += 1;
             (token, endpoint)

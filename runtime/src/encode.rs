@@ -153,6 +153,17 @@ pub(crate) fn prepare(
             return Err("a non-object body cannot be combined with body fields".to_owned());
         }
     };
+    // On /rest every parameter outside path and query is a field of one JSON
+    // object, so a POST, PUT or PATCH without such parameters (`~action=...`
+    // on an `id:` path) sends that object empty. vCenter reads an empty body
+    // the same way, but servers that always decode the body as JSON (govmomi's
+    // vCenter simulator) reject one with 400.
+    let body = match (body, wire, route.method) {
+        (None, Wire::Rest, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch) => {
+            Some(Value::Object(Map::new()))
+        }
+        (body, _, _) => body,
+    };
 
     let mut path_and_query = path;
     for (index, (key, value)) in query.iter().enumerate() {
@@ -381,5 +392,27 @@ mod tests {
         let absent = prepare(&route, Wire::Api, &[]).unwrap();
         assert_eq!(absent.body, None);
         assert!(absent.headers.is_empty());
+    }
+
+    #[test]
+    fn rest_actions_without_body_parameters_send_an_empty_object() {
+        let route = |method| HttpRoute {
+            method,
+            path: "/rest/com/vmware/cis/tagging/tag-association/id:{tag_id}",
+            query: &[("~action", "list-attached-objects")],
+            params: &[binding!("tag_id", ParamLocation::Path("tag_id"))],
+        };
+        let tag = [("tag_id", json!("t-1"))];
+        for method in [HttpMethod::Post, HttpMethod::Put, HttpMethod::Patch] {
+            let prepared = prepare(&route(method), Wire::Rest, &tag).unwrap();
+            assert_eq!(prepared.body, Some(json!({})), "{method}");
+        }
+        // Bodiless methods stay bodiless, and /api keeps an absent body absent.
+        for method in [HttpMethod::Get, HttpMethod::Delete] {
+            let prepared = prepare(&route(method), Wire::Rest, &tag).unwrap();
+            assert_eq!(prepared.body, None, "{method}");
+        }
+        let api = prepare(&route(HttpMethod::Post), Wire::Api, &tag).unwrap();
+        assert_eq!(api.body, None);
     }
 }

@@ -247,6 +247,78 @@ async fn falls_back_to_rest_session_when_api_session_is_missing() {
 }
 
 #[tokio::test]
+async fn logout_keeps_a_legacy_server_on_rest() {
+    let server = MockServer::start().await;
+    let state = Arc::new(SessionServer::default());
+    Mock::given(path("/api/session"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("404 page not found\n"))
+        .mount(&server)
+        .await;
+    let login_state = state.clone();
+    Mock::given(method("POST"))
+        .and(path("/rest/com/vmware/cis/session"))
+        .respond_with(move |request: &Request| login_state.login(request, true))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/rest/com/vmware/cis/session"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let call_state = state.clone();
+    Mock::given(method("GET"))
+        .and(path("/rest/vcenter/vm"))
+        .respond_with(move |request: &Request| call_state.call(request))
+        .mount(&server)
+        .await;
+    // Like such servers, answer every /api route with a plain-text 404.
+    Mock::given(path("/api/vcenter/vm"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("404 page not found\n"))
+        .mount(&server)
+        .await;
+
+    let client = Client::new(server.uri()).unwrap();
+    client
+        .login("administrator@vsphere.local", PASSWORD)
+        .await
+        .unwrap();
+    client.logout().await.unwrap();
+    // Without a session the /rest route refuses the call; the /api route
+    // would have said NotFound.
+    let error = list(&client).await.unwrap_err();
+    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated), "{error}");
+    // Logging in again goes straight to the session service that worked.
+    client
+        .login("administrator@vsphere.local", PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(list(&client).await.unwrap().len(), 1);
+
+    let trail: Vec<(String, String)> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.method.to_string(), r.url.path().to_owned()))
+        .collect();
+    let expected = [
+        ("POST", "/api/session"),
+        ("POST", "/rest/com/vmware/cis/session"),
+        ("DELETE", "/rest/com/vmware/cis/session"),
+        ("GET", "/rest/vcenter/vm"),
+        ("POST", "/rest/com/vmware/cis/session"),
+        ("GET", "/rest/vcenter/vm"),
+    ];
+    assert_eq!(
+        trail,
+        expected
+            .iter()
+            .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
 async fn rest_protocol_logs_in_with_rest_session_only() {
     let server = MockServer::start().await;
     let state = Arc::new(SessionServer::default());
@@ -385,6 +457,12 @@ impl std::io::Write for LogBuffer {
 
 #[tokio::test]
 async fn secrets_stay_out_of_debug_errors_and_logs() {
+    // tracing caches each callsite's interest globally. While a single
+    // dispatcher is registered, a callsite first reached on another test's
+    // thread takes that thread's (absent) subscriber's interest, and its spans
+    // would never reach the one installed below. With a second registered
+    // dispatcher, tracing combines the interests of all of them instead.
+    let _second_dispatcher = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::new());
     let logs = LogBuffer::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()

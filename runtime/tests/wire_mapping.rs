@@ -196,6 +196,26 @@ static TRANSFERS_CREATE: OperationSpec = OperationSpec {
     rest: None,
 };
 
+/// `com.vmware.cis.tagging.tag_association.list_attached_objects`: a POST
+/// whose only parameter is in the path.
+static TAG_LIST_ATTACHED_OBJECTS: OperationSpec = OperationSpec {
+    service_id: "com.vmware.cis.tagging.tag_association",
+    operation_id: "list_attached_objects",
+    task: false,
+    api: Some(HttpRoute {
+        method: HttpMethod::Post,
+        path: "/api/cis/tagging/tag-association/{tag_id}",
+        query: &[("action", "list-attached-objects")],
+        params: &[bind("tag_id", ParamLocation::Path("tag_id"))],
+    }),
+    rest: Some(HttpRoute {
+        method: HttpMethod::Post,
+        path: "/rest/com/vmware/cis/tagging/tag-association/id:{tag_id}",
+        query: &[("~action", "list-attached-objects")],
+        params: &[bind("tag_id", ParamLocation::Path("tag_id"))],
+    }),
+};
+
 /// Serves `response` for any request and returns the client and server.
 async fn serve(response: ResponseTemplate, protocol: Protocol) -> (Client, MockServer) {
     let server = MockServer::start().await;
@@ -873,4 +893,40 @@ async fn null_list_result_reads_as_empty_list() {
         matches!(error, vsphere_vapi_runtime::Error::Decode { .. }),
         "{error:?}"
     );
+}
+
+#[tokio::test]
+async fn rest_post_without_body_parameters_sends_an_empty_object() {
+    let (client, server) = serve(
+        ResponseTemplate::new(200).set_body_json(json!({"value": null})),
+        Protocol::Rest,
+    )
+    .await;
+    let objects: Vec<Value> = client
+        .operation(&TAG_LIST_ATTACHED_OBJECTS)
+        .param("tag_id", "urn:tag:1")
+        .send()
+        .await
+        .unwrap();
+    assert!(objects.is_empty());
+    let request = only_request(&server).await;
+    assert_eq!(
+        path_and_query(&request),
+        "/rest/com/vmware/cis/tagging/tag-association/id:urn%3Atag%3A1?~action=list-attached-objects"
+    );
+    assert_eq!(header(&request, "content-type"), Some("application/json"));
+    assert_eq!(body(&request), json!({}));
+
+    // /api has no such convention: no parameters, no body.
+    let (client, server) =
+        serve(ResponseTemplate::new(200).set_body_json(json!([])), Protocol::Api).await;
+    let _: Vec<Value> = client
+        .operation(&TAG_LIST_ATTACHED_OBJECTS)
+        .param("tag_id", "urn:tag:1")
+        .send()
+        .await
+        .unwrap();
+    let request = only_request(&server).await;
+    assert!(request.body.is_empty());
+    assert!(header(&request, "content-type").is_none());
 }

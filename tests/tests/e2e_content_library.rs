@@ -66,7 +66,7 @@ async fn local_library_and_item_lifecycle() {
         })
         .await
         .expect("library find");
-    assert_eq!(found, [library_id.clone()]);
+    assert_eq!(found, [library_id.as_str()]);
 
     // GET library/item?library_id={id} on an empty library ({"value": null}).
     let before = items.list(&library_id).await.expect("items of a new library");
@@ -91,7 +91,7 @@ async fn local_library_and_item_lifecycle() {
 
     // GET library/item?library_id={id}
     let listed = items.list(&library_id).await.expect("item list");
-    assert_eq!(listed, [item_id.clone()]);
+    assert_eq!(listed, [item_id.as_str()]);
     // GET library/item/id:{id}
     let item = items.get(&item_id).await.expect("item get");
     assert_eq!(item.id.as_deref(), Some(item_id.as_str()));
@@ -107,7 +107,7 @@ async fn local_library_and_item_lifecycle() {
         })
         .await
         .expect("item find");
-    assert_eq!(found, [item_id.clone()]);
+    assert_eq!(found, [item_id.as_str()]);
 
     // DELETE library/item/id:{id}
     items.delete(&item_id).await.expect("item delete");

@@ -4,7 +4,8 @@
 mod e2e_support;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 use e2e_support::{client, client_with, expect_kind, logged_in, start, start_with};
@@ -17,6 +18,8 @@ use vsphere_vapi::{ErrorKind, Protocol};
 use vsphere_vapi_tests::vcsim::Options;
 
 const REST_SESSION: &str = "/rest/com/vmware/cis/session";
+/// The span the runtime opens around each login request.
+const LOGIN_SPAN: &str = "vapi_login";
 
 #[tokio::test]
 async fn login_falls_back_to_the_rest_session_and_logout_ends_it() {
@@ -25,15 +28,12 @@ async fn login_falls_back_to_the_rest_session_and_logout_ends_it() {
     assert!(client.session_token().is_none());
 
     // POST /api/session answers 404 here, so the login must use POST /rest/com/vmware/cis/session.
-    let logins = LoginLog::default();
-    {
-        let _observe = tracing::subscriber::set_default(logins.clone());
-        client
-            .login(sim.username(), sim.password())
-            .await
-            .unwrap_or_else(|err| panic!("login: {err}\n{}", sim.stderr()));
-    }
-    assert_eq!(logins.take(), ["/api/session", REST_SESSION]);
+    login_log();
+    client
+        .login(sim.username(), sim.password())
+        .await
+        .unwrap_or_else(|err| panic!("login: {err}\n{}", sim.stderr()));
+    assert_eq!(take_logins(), ["/api/session", REST_SESSION]);
     let token = client.session_token().expect("a token after login");
     assert!(!token.expose().is_empty());
 
@@ -90,16 +90,16 @@ async fn an_expired_session_is_renewed_with_one_login() {
         session_idle_timeout: Some(Duration::from_millis(300)),
         ..Options::default()
     });
+    login_log();
     let client = logged_in(&sim).await;
     let categories = Category::new(&client);
     categories.list().await.expect("list with the new session");
     let first = client.session_token().expect("token after login");
+    assert_eq!(take_logins(), ["/api/session", REST_SESSION]);
 
     // The simulator drops idle sessions in a periodic sweep, so how long one survives
     // varies; a second of idleness is normally enough. Every call must succeed, and
     // the first one that meets an expired session logs in again on its own.
-    let logins = LoginLog::default();
-    let _observe = tracing::subscriber::set_default(logins.clone());
     for _ in 0..5 {
         tokio::time::sleep(Duration::from_secs(1)).await;
         categories
@@ -108,17 +108,17 @@ async fn an_expired_session_is_renewed_with_one_login() {
             .unwrap_or_else(|err| panic!("list after idling: {err}\n{}", sim.stderr()));
         let current = client.session_token().expect("token after the call");
         if current == first {
-            assert_eq!(logins.take(), Vec::<String>::new(), "login without a new token");
+            assert_eq!(take_logins(), Vec::<String>::new(), "login without a new token");
             continue;
         }
 
         // Exactly one login, at the session service that issued the first token.
-        assert_eq!(logins.take(), [REST_SESSION]);
+        assert_eq!(take_logins(), [REST_SESSION]);
         // The renewed session serves the next call without logging in again.
         let info = Session::new(&client).get().await.expect("session get");
         assert_eq!(info.user, sim.username());
         assert_eq!(client.session_token().as_ref(), Some(&current));
-        assert_eq!(logins.take(), Vec::<String>::new());
+        assert_eq!(take_logins(), Vec::<String>::new());
         // And the expired token stays refused.
         let stale = client_with(&sim, Protocol::Rest).with_session_token(&first);
         expect_kind(Session::new(&stale).get().await, ErrorKind::Unauthenticated);
@@ -127,19 +127,41 @@ async fn an_expired_session_is_renewed_with_one_login() {
     panic!("the session never expired within 5 s of idling");
 }
 
-/// Records the session endpoint of every login attempt, from the runtime's
-/// `vapi_login` spans. Installed per test thread with `set_default`; `#[tokio::test]`
-/// polls the test on that thread.
-#[derive(Clone, Default)]
-struct LoginLog {
-    endpoints: Arc<Mutex<Vec<String>>>,
-    next_span: Arc<AtomicU64>,
+/// The session endpoint of every login attempt made on the current thread, taken
+/// from the runtime's `vapi_login` spans since the last call. `#[tokio::test]` polls
+/// each test on its own thread, so tests running in parallel do not see each other's
+/// logins.
+fn take_logins() -> Vec<String> {
+    let this_thread = std::thread::current().id();
+    let mut logins = login_log()
+        .logins
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(&mut *logins)
+        .into_iter()
+        .partition(|(thread, _)| *thread == this_thread);
+    *logins = others;
+    mine.into_iter().map(|(_, endpoint)| endpoint).collect()
 }
 
-impl LoginLog {
-    fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.endpoints.lock().unwrap_or_else(PoisonError::into_inner))
-    }
+/// The process-wide subscriber collecting `vapi_login` spans. It is global rather
+/// than scoped per test because tracing caches whether a callsite is enabled
+/// globally: with a single scoped subscriber, a callsite first reached on another
+/// thread would stay disabled for it.
+fn login_log() -> &'static LoginLog {
+    static LOG: OnceLock<LoginLog> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = LoginLog::default();
+        tracing::subscriber::set_global_default(log.clone())
+            .expect("nothing else in this test binary installs a global subscriber");
+        log
+    })
+}
+
+#[derive(Clone, Default)]
+struct LoginLog {
+    logins: Arc<Mutex<Vec<(ThreadId, String)>>>,
+    next_span: Arc<AtomicU64>,
 }
 
 /// Reads the `endpoint` field of a span.
@@ -160,18 +182,21 @@ impl Visit for EndpointField {
 }
 
 impl Subscriber for LoginLog {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        metadata.name() == LOGIN_SPAN
     }
 
     fn new_span(&self, span: &Attributes<'_>) -> Id {
-        if span.metadata().name() == "vapi_login" {
+        if span.metadata().name() == LOGIN_SPAN {
             let mut endpoint = EndpointField(None);
             span.record(&mut endpoint);
-            self.endpoints
+            self.logins
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push(endpoint.0.unwrap_or_default());
+                .push((
+                    std::thread::current().id(),
+                    endpoint.0.unwrap_or_default(),
+                ));
         }
         // Span ids must be non-zero.
         Id::from_u64(self.next_span.fetch_add(1, Ordering::Relaxed) + 1)

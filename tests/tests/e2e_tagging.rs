@@ -87,7 +87,7 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
         tags.list_tags_for_category(&category_id)
             .await
             .expect("tags of the category"),
-        [tag_id.clone()]
+        [tag_id.as_str()]
     );
 
     let vm = DynamicId {
@@ -108,7 +108,7 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
         .list_attached_objects(&tag_id)
         .await
         .expect("objects of the tag");
-    assert_eq!(attached, [vm.clone()]);
+    assert_eq!(attached, std::slice::from_ref(&vm));
     // POST tag-association?~action=list-attached-tags {"object_id": {...}}
     let on_vm = associations
         .list_attached_tags(&vm)

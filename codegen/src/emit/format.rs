@@ -24,7 +24,8 @@ pub fn items(tokens: TokenStream, context: &str) -> Result<String, EmitError> {
             syn::Item::Mod(item) => item.attrs.is_empty() && item.content.is_none(),
             _ => false,
         };
-        if !out.is_empty() && !(plain_use && previous_was_plain_use) {
+        let continues_use_group = plain_use && previous_was_plain_use;
+        if !out.is_empty() && !continues_use_group {
             out.push('\n');
         }
         previous_was_plain_use = plain_use;
@@ -47,7 +48,9 @@ fn space_impl_items(text: &str) -> String {
     let mut ended: Option<bool> = None;
     for (index, line) in lines.iter().enumerate() {
         let at_member_level = line.starts_with("    ") && !line.starts_with("     ");
-        if at_member_level && *line != "    }" && !line.ends_with(';') {
+        // Right after a member's last line, any line at member level starts
+        // the next member (its docs, attributes or code).
+        if at_member_level && *line != "    }" {
             if let Some(previous_was_const) = ended {
                 let starts_const = member_line(&lines[index..]).starts_with("    pub const ");
                 if !(previous_was_const && starts_const) {
@@ -56,7 +59,8 @@ fn space_impl_items(text: &str) -> String {
             }
         }
         ended = None;
-        if at_member_level && (*line == "    }" || line.ends_with(';')) {
+        let is_comment = line.trim_start().starts_with("//");
+        if at_member_level && !is_comment && (*line == "    }" || line.ends_with(';')) {
             ended = Some(member_start_is_const(&lines[..=index]));
         }
         out.push_str(line);
@@ -81,8 +85,9 @@ fn member_start_is_const(lines: &[&str]) -> bool {
         .iter()
         .rev()
         .find(|line| {
-            line.starts_with("    ") && !line.starts_with("     ") && **line != "    }"
-                && !line.ends_with(';')
+            let member_level = line.starts_with("    ") && !line.starts_with("     ");
+            let code = !line.trim_start().starts_with("//");
+            member_level && code && **line != "    }" && !line.ends_with(';')
                 || line.starts_with("    pub const ")
         })
         .is_some_and(|line| line.starts_with("    pub const "))

@@ -10,7 +10,7 @@
 //! | `service`       | client handles, one `async fn` per operation, `ops::*` statics      |
 //! | `route_table`   | `operations()`: every [`OperationSpec`] of the enabled features     |
 //! | `crate_root`    | module files, `lib.rs` (crate docs, re-exports, feature gates)      |
-//! | `manifest`      | `Cargo.toml` (one feature per [`ir::Feature`]) and `README.md`      |
+//! | `manifest`      | `Cargo.toml` (one feature per [`Feature`](crate::ir::Feature)) and `README.md` |
 //!
 //! Code is built with `quote!`, parsed into `syn` items (so a syntax error in
 //! an emitter is an [`EmitError`], not a broken file) and formatted with
@@ -32,12 +32,12 @@
 //! | `URI`                | `String`                                   | the server does not always send absolute URIs; parsing would reject real responses |
 //! | `BINARY`             | `vsphere_vapi_runtime::types::Binary`      | base64 on the wire, bytes in Rust |
 //! | `SECRET`             | `vsphere_vapi_runtime::types::Secret`      | keeps passwords out of `Debug` output |
-//! | `DATE_TIME`          | `vsphere_vapi_runtime::types::DateTime`    | the runtime owns the wire format (ISO 8601 with milliseconds) |
+//! | `DATE_TIME`          | `vsphere_vapi_runtime::types::DateTime`    | keeps the server's text so values round-trip unchanged; the runtime interprets it and writes the canonical form (UTC, milliseconds, `Z`) |
 //! | `ANY_ERROR`, `DYNAMIC_STRUCTURE`, `OPAQUE` | `serde_json::Value`  | their shape is only known at run time |
 //! | `VOID`               | `()`                                       | operations without a result |
 //! | `OPTIONAL<T>`        | `Option<T>`, `#[serde(default, skip_serializing_if = "Option::is_none")]` | only metamodel-optional fields are `Option`; unset is omitted on the wire as the server expects |
-//! | `LIST<T>`, `SET<T>`  | `Vec<T>`                                   | sets are lists on the wire; a `Vec` keeps the server's order and needs no `Hash`/`Ord` on `T`. Required lists get `#[serde(default)]` because servers omit empty lists |
-//! | `MAP<K, V>`          | `vsphere_vapi_runtime::types::VapiMap<K, V>` | accepts both wire forms (`/api` object, `/rest` key/value list) |
+//! | `LIST<T>`, `SET<T>`  | `Vec<T>`                                   | sets are lists on the wire; a `Vec` keeps the server's order and needs no `Hash`/`Ord` on `T`. Required lists get `#[serde(default)]`: a response that leaves out an empty list still decodes, and an empty list is the only sensible reading |
+//! | `MAP<K, V>`          | `vsphere_vapi_runtime::types::VapiMap<K, V>` | accepts both wire forms (`/api` object, `/rest` key/value list); required maps get `#[serde(default)]` like lists |
 //! | structure            | the generated `struct`, boxed (`Box<T>`) where a field would make the structure contain itself without indirection | a recursive `Option<T>` has infinite size; `Vec` and maps already add indirection |
 //! | enumeration          | the generated `vapi_enum!` enum            | non-exhaustive with a catch-all variant holding unknown wire values, so newer servers do not break deserialization |
 //!
@@ -45,6 +45,31 @@
 //! `STRING`/`ID`/`URI`, `bool`/`i64`/`f64` by value, `&[T]` for lists and sets,
 //! `&T` for everything else, and `Option<…>` of the same for optional
 //! parameters. Callers keep their values and the runtime only serializes them.
+//!
+//! Structures derive `Debug, Clone, PartialEq, Serialize, Deserialize`, and
+//! `Default` when every field is optional. They are not `#[non_exhaustive]`:
+//! users build request specs with struct literals (`..Default::default()`
+//! where available). Deprecation is a doc note, not `#[deprecated]`, which
+//! would warn on every use of fields the API still requires.
+//!
+//! # Services
+//!
+//! Each service is a handle (`pub struct Tools { client }`, `new(&Client)`)
+//! with one `async fn` per operation whose body is a single
+//! `client.operation(&SPEC).param(..)….send()` chain; all protocol logic is in
+//! the runtime. The `OperationSpec` statics live in an inline `ops` module
+//! inside the service's nested-type module (`vcenter::vm::tools::ops::UPGRADE`).
+//! Task variants (`clone$task`) return the task identifier; when the
+//! synchronous twin gives the result type, a `clone_and_wait` helper polls the
+//! task with `Client::wait_for_task`. Method docs list parameters, result,
+//! both HTTP routes (or why one is missing) and the declared errors.
+//!
+//! # Features and files
+//!
+//! One module per package, one file per module (`src/vcenter/vm.rs`, children
+//! in `src/vcenter/vm/`). A module is compiled when any feature of an item in
+//! it or below is enabled; items whose feature differs from their module's
+//! only gate carry their own `#[cfg]`. The route table gates each entry.
 //!
 //! # Naming guards
 //!

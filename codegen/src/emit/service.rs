@@ -334,15 +334,23 @@ fn operation_doc(
     match &operation.task {
         TaskKind::None => {}
         TaskKind::TaskVariantOf(base) => {
+            let helper = match wait_helper(service, operation)? {
+                Some((name, _)) => format!("[`{name}`](Self::{name}) waits for its result"),
+                None => "wait for it with \
+                         [`Client::wait_for_task`](crate::Client::wait_for_task)"
+                    .to_owned(),
+            };
             doc.prose(format!(
-                "Starts `{base}` as a vCenter task and returns the task identifier; \
-                 the `_and_wait` method waits for its result."
+                "Starts `{base}` as a vCenter task and returns the task identifier; {helper}."
             ));
         }
         TaskKind::TaskOnly => {
+            // The metamodel does not say what the task's result is, so there is
+            // no typed `_and_wait` helper.
             doc.prose(
-                "Starts the operation as a vCenter task and returns the task identifier \
-                 (see the `com.vmware.cis.tasks` service).",
+                "Starts the operation as a vCenter task and returns the task identifier; \
+                 wait for its result with \
+                 [`Client::wait_for_task`](crate::Client::wait_for_task).",
             );
         }
     }

@@ -136,6 +136,9 @@ pub const BACKING_TYPE: &str = "com.vmware.demo.vm.tools.backing.type";
 pub const CLASH: &str = "com.vmware.demo.vm.tools.clash";
 pub const OPTION: &str = "com.vmware.demo.option";
 pub const FILE: &str = "com.vmware.demo.vm.file";
+pub const EXTRA: &str = "com.vmware.demo.extra";
+pub const EXTRA_LEVEL: &str = "com.vmware.demo.extra_level";
+pub const EXTRA_NOTE: &str = "com.vmware.demo.extra_note";
 pub const BUSY: &str = "com.vmware.demo.vm.busy";
 pub const HOLDER: &str = "com.vmware.demo.holder";
 
@@ -149,7 +152,7 @@ pub fn demo_model() -> Model {
         "vapi".to_owned(),
         Feature {
             name: "vapi".to_owned(),
-            packages: vec![ERRORS.to_owned()],
+            packages: vec![ERRORS.to_owned(), EXTRA.to_owned()],
             depends_on: Vec::new(),
         },
     );
@@ -228,6 +231,49 @@ pub fn demo_model() -> Model {
         ),
     );
 
+    // Items of feature `vapi` inside the `demo` module tree: `demo` is then
+    // compiled for either feature and its own items gate themselves.
+    model.packages.insert(
+        EXTRA.to_owned(),
+        Package {
+            id: EXTRA.to_owned(),
+            doc: doc("Extra types owned by another feature."),
+            feature: "vapi".to_owned(),
+            module: vec!["demo".to_owned(), "extra".to_owned()],
+            services: Vec::new(),
+            structures: vec![EXTRA_NOTE.to_owned()],
+            enumerations: vec![EXTRA_LEVEL.to_owned()],
+        },
+    );
+    model.structures.insert(
+        EXTRA_NOTE.to_owned(),
+        structure(
+            EXTRA_NOTE,
+            Owner::Package(EXTRA.to_owned()),
+            path(&["demo"], "ExtraNote"),
+            "vapi",
+            vec![
+                field("text", "text", builtin(Builtin::String), "Note text."),
+                field("level", "level", enum_ref(EXTRA_LEVEL), "Note level."),
+            ],
+        ),
+    );
+    model.enumerations.insert(
+        EXTRA_LEVEL.to_owned(),
+        Enumeration {
+            id: EXTRA_LEVEL.to_owned(),
+            owner: Owner::Package(EXTRA.to_owned()),
+            doc: doc("Level of a note."),
+            path: path(&["demo"], "ExtraLevel"),
+            values: vec![EnumValue {
+                wire: "LOW".to_owned(),
+                rust_name: "Low".to_owned(),
+                doc: doc(""),
+            }],
+            unknown_variant: "Unknown".to_owned(),
+            feature: "vapi".to_owned(),
+        },
+    );
     model.packages.insert(
         VM.to_owned(),
         Package {

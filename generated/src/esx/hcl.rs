@@ -57,8 +57,8 @@ impl CompatibilityData {
 
     /// Replaces the local compatibility data with the latest version found from VMware official source.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # HTTP
     ///

@@ -42,8 +42,8 @@ impl Depots {
 
     /// Syncs the metadata from the currently configured online or umds depots. If any umds depot is set, then metadata is downloaded from that depot else metadata is downloaded from the online depots. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -96,8 +96,8 @@ impl Inventory {
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -139,8 +139,8 @@ impl Inventory {
 
     /// Assign a software specification from the repository to the entities. If the input for this API is vcenter, datacenter or folder, the software specification will be assigned to all the clusters and SAH under those entities. If the input of this API is list of entities(cluster or SAH), the software specification will be assigned to only those entities. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -185,8 +185,8 @@ impl Inventory {
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -228,8 +228,8 @@ impl Inventory {
 
     /// Extract installed image from all the entities specified in the input spec. This API works for all the clusters and SAH managed by Baselines. If the input for this API is vCenter, datacenter or folder it will fetch all the clusters and SAH managed by Baseline and extract currently installed image from these entities. If the input of this API is list of entities(cluster and SAH), it will fetch the currently installed image of defined entries only. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -273,8 +273,8 @@ impl Inventory {
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -317,8 +317,8 @@ impl Inventory {
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -360,8 +360,8 @@ impl Inventory {
 
     /// Transition the cluster or SAH managed by baseline to single image. This API works for all the clusters and SAH managed by Baselines. If the input for this API is vCenter, datacenter or folder it will fetch all the clusters and SAH managed by Baselines and transition them to single image. If the input of this API is list of entities(cluster or SAH), it will transition only them to single image. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -403,8 +403,8 @@ impl Inventory {
 
     /// Update the VUM capability at vCenter level. This API examines all the clusters managed by Baselines (VUM) and if it finds that a cluster needs VUM operations then it will set (enable) the VUM capability at vCenter. If none of the clusters need VUM operations then it will reset (disable) VUM capability at vCenter. Example: If the workflow identifies that a given cluster has hosts belonging to different vendors then the API will determine that the cluster needs VUM operations and enable the same on vCenter. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # HTTP
     ///

@@ -32,8 +32,8 @@ impl Cluster {
 
     /// Prepares, clones, and configures a VCHA cluster. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -76,8 +76,8 @@ impl Cluster {
     ///
     /// This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -149,8 +149,8 @@ impl Cluster {
     ///
     /// If the VCHA cluster is in a transition state and not configured, then the VCHA cluster specific information is removed. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///

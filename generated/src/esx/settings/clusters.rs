@@ -38,8 +38,8 @@ impl Configuration {
 
     /// Applies the cluster configuration associated with the cluster on the hosts associated with the cluster. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -77,8 +77,8 @@ impl Configuration {
 
     /// Check all the hosts in the cluster for compliance with the desired document. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -187,8 +187,8 @@ impl Configuration {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -223,8 +223,8 @@ impl Configuration {
 
     /// This API will perform precheck of the desired cluster configuration on each of the hosts in the cluster. The API will check against the desired image schema whether the desired configuration has added any requirements for the host to be put in maintenance mode or to be rebooted. The API will also invoke plugins provided by the configuration owner to detect if the host needs to be put in maintenance mode or to be rebooted. If any host needs to be put in maintenance mode or rebooted, prechecks will be performed at the cluster and host level. The result will specify the validation errors if the desired configuration is not valid on the host. If valid, the result will specify host impact of the desired configuration, and list the configurations that will change on applying the desired configuration. If host impact is maintenance mode or reboot, precheck results will also be specified in the result. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -262,8 +262,8 @@ impl Configuration {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -447,8 +447,8 @@ impl InstalledImages {
 
     /// Extract installed images on all the hosts in the cluster. The API will work irrespective of whether a cluster is managed by single software image or not. If the cluster is not managed by single software image, it will first check the possibility to manage with single software image and if this check is successful then only it will extract the installed images on all the hosts. If the cluster is managed by single software image, it will skip eligibility check and directly extract the installed images on all the hosts. This method was added in vSphere API 8.0.3.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -552,8 +552,8 @@ impl Software {
     ///
     /// If `commit` attribute is set, it implies the minimum commit that the `com.vmware.esx.settings.clusters.software.apply$task` method should use, however if subsequent commits have been made to the desired state document the apply method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -594,8 +594,8 @@ impl Software {
     ///
     /// Checks if all hosts in the cluster are in a good state to be updated with the desired software document. If `commit` attribute is set it implies the minimum commit that the check method should use, however if subsequent commits have been made to the desired state document the check method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -779,8 +779,8 @@ impl Software {
 
     /// Scans all the hosts in the cluster against the cluster's desired state. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -814,8 +814,8 @@ impl Software {
     ///
     /// If `commit` attribute is set, it implies the minimum commit that the `com.vmware.esx.settings.clusters.software.stage$task` method should use, however if subsequent commits have been made to the desired state document the stage method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///

@@ -44,8 +44,8 @@ impl Offline {
     ///
     /// Warning: Using HTTP is not secure. Please use HTTPS URLs instead. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -80,8 +80,8 @@ impl Offline {
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.2.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -154,8 +154,8 @@ impl Offline {
     ///
     /// Note: The non task-based `delete` method has been deprecated. It deletes only the record of depot from the list of imported offline software depots, instead of removing the depot's content from vLCM. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts `delete` as a vCenter task and returns the task identifier; the
-    /// `_and_wait` method waits for its result.
+    /// Starts `delete` as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -384,8 +384,8 @@ impl Online {
     ///
     /// deletes the record of depot from the list of imported online software depots, instead of removing the depot's content from the system. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts `delete` as a vCenter task and returns the task identifier; the
-    /// `_and_wait` method waits for its result.
+    /// Starts `delete` as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -449,8 +449,8 @@ impl Online {
     ///
     /// Note: To remove content of user-imported online depots, use the task-based `delete` method. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -687,8 +687,8 @@ impl Umds {
 
     /// The task-based `delete` method removes content of the UMDS depot from vLCM completely. Note: The non task-based `delete` method has been deprecated. It deletes only the record of UMDS depot from database, instead of removing the content of UMDS depot from vLCM. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts `delete` as a vCenter task and returns the task identifier; the
-    /// `_and_wait` method waits for its result.
+    /// Starts `delete` as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # HTTP
     ///

@@ -206,8 +206,8 @@ impl InteropReport {
     ///
     /// The result of this operation can be queried by calling the com.vmware.cis.Tasks#get method where `task` is the response of this operation.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///

@@ -34,8 +34,8 @@ impl InteropBundle {
     ///
     /// The status of this operation can be queried by calling the com.vmware.cis.Tasks#get method where task is the response of this operation. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///

@@ -214,8 +214,8 @@ impl CustomizationLive {
     ///
     /// If there is a pending customization for the virtual machine and `spec` has valid content, then the existing customization setting will be overwritten with the new settings. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///

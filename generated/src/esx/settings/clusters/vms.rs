@@ -231,8 +231,8 @@ impl Solutions {
     ///
     /// If a deployment unit that is specified within the `spec` is uninstalled/not present (not present for any of the solutions specified within the `spec`) it is omitted from the result. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -279,8 +279,8 @@ impl Solutions {
     ///
     /// If a deployment unit that is specified within the `filter_spec` is uninstalled/not present (not present for any of the solutions specified within the `filter_spec`) it is omitted from the result. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -329,8 +329,8 @@ impl Solutions {
     ///
     /// This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -458,8 +458,8 @@ impl Solutions {
 
     /// Sets and overrides the current desired specification for a given solution and cluster. The provided desired specification is validated before that. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -538,8 +538,8 @@ impl Transition {
     ///
     /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -602,8 +602,8 @@ impl Transition {
     ///
     /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -664,8 +664,8 @@ impl Transition {
     ///
     /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///

@@ -32,8 +32,8 @@ impl Software {
 
     /// Checks the possibility to manage the host with a single software specification. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -70,8 +70,8 @@ impl Software {
 
     /// Enables the feature which manages the host with a single software specification. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///

@@ -97,8 +97,8 @@ impl HardwareCompatibility {
 
     /// Initiates a Cluster HCL Validation check for a given cluster. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///

@@ -33,8 +33,8 @@ impl VcgEntries {
 
     /// Updates a PCI Device's HCL treatment, either driving a particular BCG Proudct ID or overriding compliance status based on user specification This method was added in vSphere API 7.0.3.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///

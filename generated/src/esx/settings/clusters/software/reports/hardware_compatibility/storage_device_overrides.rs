@@ -32,8 +32,8 @@ impl ComplianceStatus {
 
     /// Updates the Compliance status overrides for storage devices in a cluster. This method also updates the existing `com.vmware.esx.settings.clusters.software.reports.check_result` if any, based on the device reclassification specified in `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.update_spec` The storage device categorization based on the compliance status from the last check result will remain the same until a `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.check$task` method is invoked. This method was added in vSphere API 7.0.2.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
@@ -98,8 +98,8 @@ impl VcgEntries {
 
     /// Updates the storage device Broadcom Compatibility Guide (BCG) product overrides for a cluster. This method also updates the existing `com.vmware.esx.settings.clusters.software.reports.check_result` if any, based on the additional information provided by the vcg product overrides for the devices. The storage device categorization based on the compliance status from the last check result will remain the same until a `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.check$task` method is invoked. This method was added in vSphere API 7.0.2.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier (see the
-    /// `com.vmware.cis.tasks` service).
+    /// Starts the operation as a vCenter task and returns the task identifier; wait for
+    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
     ///
     /// # Parameters
     ///
