@@ -30,7 +30,8 @@ fn write_crate(dir: &Path) {
     let generated = emit::generate_with(&emit_support::demo_model(), &options)
         .unwrap_or_else(|err| panic!("emitting the demo model failed: {err}"));
     if dir.exists() {
-        std::fs::remove_dir_all(dir).unwrap_or_else(|err| panic!("clearing {}: {err}", dir.display()));
+        std::fs::remove_dir_all(dir)
+            .unwrap_or_else(|err| panic!("clearing {}: {err}", dir.display()));
     }
     // Canonical, so cargo finds the runtime's own workspace (it inherits
     // package fields from it) even when reached through a symlink.
@@ -41,14 +42,21 @@ fn write_crate(dir: &Path) {
     for (path, text) in &generated.files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).unwrap_or_else(|err| panic!("{}: {err}", parent.display()));
+            std::fs::create_dir_all(parent)
+                .unwrap_or_else(|err| panic!("{}: {err}", parent.display()));
         }
         let text = if path == Path::new("Cargo.toml") {
             let relative = "path = \"../runtime\"";
-            assert!(text.contains(relative), "the manifest depends on ../runtime");
+            assert!(
+                text.contains(relative),
+                "the manifest depends on ../runtime"
+            );
             format!(
                 "{}\n[workspace]\n",
-                text.replace(relative, &format!("path = {:?}", runtime.display().to_string()))
+                text.replace(
+                    relative,
+                    &format!("path = {:?}", runtime.display().to_string())
+                )
             )
         } else {
             text.clone()
@@ -56,7 +64,8 @@ fn write_crate(dir: &Path) {
         std::fs::write(&target, text).unwrap_or_else(|err| panic!("{}: {err}", target.display()));
     }
     let lock = workspace_root().join("Cargo.lock");
-    std::fs::copy(&lock, dir.join("Cargo.lock")).unwrap_or_else(|err| panic!("{}: {err}", lock.display()));
+    std::fs::copy(&lock, dir.join("Cargo.lock"))
+        .unwrap_or_else(|err| panic!("{}: {err}", lock.display()));
 }
 
 fn cargo(dir: &Path, target: &Path, args: &[&str]) {
@@ -86,14 +95,32 @@ fn emitted_demo_crate_compiles_without_warnings_slow() {
     let dir = base.join("vsphere-vapi");
     let target = base.join("target");
     write_crate(&dir);
-    cargo(&dir, &target, &["clippy", "--quiet", "--all-features", "--all-targets"]);
+    cargo(
+        &dir,
+        &target,
+        &["clippy", "--quiet", "--all-features", "--all-targets"],
+    );
     for features in ["demo", "vapi"] {
         cargo(
             &dir,
             &target,
-            &["clippy", "--quiet", "--no-default-features", "--features", features],
+            &[
+                "clippy",
+                "--quiet",
+                "--no-default-features",
+                "--features",
+                features,
+            ],
         );
     }
-    cargo(&dir, &target, &["clippy", "--quiet", "--no-default-features"]);
-    cargo(&dir, &target, &["doc", "--quiet", "--no-deps", "--all-features"]);
+    cargo(
+        &dir,
+        &target,
+        &["clippy", "--quiet", "--no-default-features"],
+    );
+    cargo(
+        &dir,
+        &target,
+        &["doc", "--quiet", "--no-deps", "--all-features"],
+    );
 }

@@ -74,6 +74,10 @@ fn whole_snapshot_emits() {
         .map(|(path, text)| (text.lines().count(), path))
         .max();
     if let Some((lines, path)) = largest {
-        assert!(lines < 5_000, "{} has {lines} lines; files must stay reviewable", path.display());
+        assert!(
+            lines < 5_000,
+            "{} has {lines} lines; files must stay reviewable",
+            path.display()
+        );
     }
 }

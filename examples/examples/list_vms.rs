@@ -99,9 +99,9 @@ fn hint(error: &Error) -> Option<&'static str> {
             Some("check that VSPHERE_SERVER is right and reachable from here")
         }
         _ => match error.kind() {
-            Some(ErrorKind::Unauthenticated) => {
-                Some("check VSPHERE_USER and VSPHERE_PASSWORD (the user name usually includes the domain, e.g. administrator@vsphere.local)")
-            }
+            Some(ErrorKind::Unauthenticated) => Some(
+                "check VSPHERE_USER and VSPHERE_PASSWORD (the user name usually includes the domain, e.g. administrator@vsphere.local)",
+            ),
             Some(ErrorKind::Unauthorized) => {
                 Some("the user lacks the privilege for this operation")
             }
@@ -211,7 +211,9 @@ fn connect(settings: &Settings) -> Result<Client, Failure> {
     if let Some(thumbprint) = &settings.thumbprint {
         builder = builder.pin_certificate_sha256(thumbprint.as_str());
     }
-    builder.build().map_err(|err| Failure::Setup(err.to_string()))
+    builder
+        .build()
+        .map_err(|err| Failure::Setup(err.to_string()))
 }
 
 fn print_table(vms: &[Summary]) {
@@ -261,7 +263,11 @@ async fn run(client: &Client, args: &Args) -> Result<(), Failure> {
         .map_err(api(format!("looking up virtual machine `{name}`")))?;
     let vm = match matches.as_slice() {
         [vm] => vm,
-        [] => return Err(Failure::Refused(format!("no virtual machine is named `{name}`"))),
+        [] => {
+            return Err(Failure::Refused(format!(
+                "no virtual machine is named `{name}`"
+            )));
+        }
         several => {
             let ids: Vec<&str> = several.iter().map(|vm| vm.vm.as_str()).collect();
             return Err(Failure::Refused(format!(

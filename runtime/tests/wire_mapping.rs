@@ -918,8 +918,11 @@ async fn rest_post_without_body_parameters_sends_an_empty_object() {
     assert_eq!(body(&request), json!({}));
 
     // /api has no such convention: no parameters, no body.
-    let (client, server) =
-        serve(ResponseTemplate::new(200).set_body_json(json!([])), Protocol::Api).await;
+    let (client, server) = serve(
+        ResponseTemplate::new(200).set_body_json(json!([])),
+        Protocol::Api,
+    )
+    .await;
     let _: Vec<Value> = client
         .operation(&TAG_LIST_ATTACHED_OBJECTS)
         .param("tag_id", "urn:tag:1")

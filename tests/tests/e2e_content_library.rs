@@ -40,10 +40,7 @@ async fn local_library_and_item_lifecycle() {
     assert!(!library_id.is_empty());
 
     // GET local-library/id:{id}; the simulator adds keys of its own, which are ignored.
-    let created = local_libraries
-        .get(&library_id)
-        .await
-        .expect("library get");
+    let created = local_libraries.get(&library_id).await.expect("library get");
     assert_eq!(created.id.as_deref(), Some(library_id.as_str()));
     assert_eq!(created.name.as_deref(), Some(library_name.as_str()));
     assert_eq!(created.r#type, Some(LibraryType::Local));
@@ -57,7 +54,10 @@ async fn local_library_and_item_lifecycle() {
 
     // GET local-library
     let listed = local_libraries.list().await.expect("library list");
-    assert!(listed.contains(&library_id), "{library_id} not in {listed:?}");
+    assert!(
+        listed.contains(&library_id),
+        "{library_id} not in {listed:?}"
+    );
     // POST library?~action=find {"spec": {...}}
     let found = libraries
         .find(&library::FindSpec {
@@ -69,7 +69,10 @@ async fn local_library_and_item_lifecycle() {
     assert_eq!(found, [library_id.as_str()]);
 
     // GET library/item?library_id={id} on an empty library ({"value": null}).
-    let before = items.list(&library_id).await.expect("items of a new library");
+    let before = items
+        .list(&library_id)
+        .await
+        .expect("items of a new library");
     assert!(before.is_empty(), "new library holds {before:?}");
 
     // POST library/item {"create_spec": {...}}
@@ -121,6 +124,9 @@ async fn local_library_and_item_lifecycle() {
         .await
         .expect("library delete");
     let remaining = local_libraries.list().await.expect("library list");
-    assert!(!remaining.contains(&library_id), "{library_id} still listed");
+    assert!(
+        !remaining.contains(&library_id),
+        "{library_id} still listed"
+    );
     expect_kind(local_libraries.get(&library_id).await, ErrorKind::NotFound);
 }

@@ -35,7 +35,10 @@ async fn unknown_ids_are_not_found() {
         Some("404 page not found")
     );
     let message = err.to_string();
-    assert!(message.contains("com.vmware.cis.tagging.category"), "{message}");
+    assert!(
+        message.contains("com.vmware.cis.tagging.category"),
+        "{message}"
+    );
     assert!(message.contains("get"), "{message}");
 
     // Other methods and services map the same way.
@@ -43,7 +46,10 @@ async fn unknown_ids_are_not_found() {
         Category::new(&client).delete(UNKNOWN_CATEGORY).await,
         ErrorKind::NotFound,
     );
-    expect_kind(Tag::new(&client).get(UNKNOWN_TAG).await, ErrorKind::NotFound);
+    expect_kind(
+        Tag::new(&client).get(UNKNOWN_TAG).await,
+        ErrorKind::NotFound,
+    );
     let vm = DynamicId {
         r#type: sim.vm().kind.clone(),
         id: sim.vm().id.clone(),

@@ -81,7 +81,10 @@ async fn wrong_credentials_are_unauthenticated() {
 
     // A failed login leaves no session behind: calls are refused.
     let rest = client_with(&sim, Protocol::Rest);
-    expect_kind(Category::new(&rest).list().await, ErrorKind::Unauthenticated);
+    expect_kind(
+        Category::new(&rest).list().await,
+        ErrorKind::Unauthenticated,
+    );
 }
 
 #[tokio::test]
@@ -108,7 +111,11 @@ async fn an_expired_session_is_renewed_with_one_login() {
             .unwrap_or_else(|err| panic!("list after idling: {err}\n{}", sim.stderr()));
         let current = client.session_token().expect("token after the call");
         if current == first {
-            assert_eq!(take_logins(), Vec::<String>::new(), "login without a new token");
+            assert_eq!(
+                take_logins(),
+                Vec::<String>::new(),
+                "login without a new token"
+            );
             continue;
         }
 
@@ -193,10 +200,7 @@ impl Subscriber for LoginLog {
             self.logins
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push((
-                    std::thread::current().id(),
-                    endpoint.0.unwrap_or_default(),
-                ));
+                .push((std::thread::current().id(), endpoint.0.unwrap_or_default()));
         }
         // Span ids must be non-zero.
         Id::from_u64(self.next_span.fetch_add(1, Ordering::Relaxed) + 1)

@@ -43,7 +43,10 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
     assert_eq!(created.associable_types, ["VirtualMachine"]);
     // GET category
     let listed = categories.list().await.expect("category list");
-    assert!(listed.contains(&category_id), "{category_id} not in {listed:?}");
+    assert!(
+        listed.contains(&category_id),
+        "{category_id} not in {listed:?}"
+    );
 
     // PATCH category/id:{id} {"update_spec": {...}}: only the given field changes.
     categories
@@ -141,7 +144,10 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
         .await
         .expect("category delete");
     let remaining = categories.list().await.expect("category list");
-    assert!(!remaining.contains(&category_id), "{category_id} still listed");
+    assert!(
+        !remaining.contains(&category_id),
+        "{category_id} still listed"
+    );
     expect_kind(categories.get(&category_id).await, ErrorKind::NotFound);
 }
 

@@ -151,19 +151,23 @@ fn every_route_is_well_formed() {
                 }
                 match binding.location {
                     ParamLocation::Query(name) => query_names.push(name),
-                    ParamLocation::Body => whole_bodies += 1,
-                    ParamLocation::BodyField(field) if prefix == "/rest/" && field != binding.param => {
-                        problems.push(format!(
-                            "{at}: /rest body field {field} is not named after parameter {}",
-                            binding.param
-                        ));
-                    }
+                    // On /rest every parameter outside path and query is a
+                    // field of one body object named after the parameter.
                     ParamLocation::Header(_) | ParamLocation::Body if prefix == "/rest/" => {
                         problems.push(format!(
                             "{at}: /rest carries parameter {} outside path, query and body object",
                             binding.param
                         ));
                     }
+                    ParamLocation::BodyField(field)
+                        if prefix == "/rest/" && field != binding.param =>
+                    {
+                        problems.push(format!(
+                            "{at}: /rest body field {field} is not named after parameter {}",
+                            binding.param
+                        ));
+                    }
+                    ParamLocation::Body => whole_bodies += 1,
                     _ => {}
                 }
             }

@@ -50,7 +50,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let diff = compare(&out_dir, &generated)?;
 
     if args.check {
-        print_summary(&model, &generated, &snapshot_name, None, started, loaded, emitted);
+        print_summary(
+            &model,
+            &generated,
+            &snapshot_name,
+            None,
+            started,
+            loaded,
+            emitted,
+        );
         if diff.is_clean() {
             println!("generated/ is up to date");
             return Ok(ExitCode::SUCCESS);
@@ -95,7 +103,12 @@ fn snapshot_name(snapshot: &Path) -> anyhow::Result<String> {
         .file_name()
         .and_then(|name| name.to_str())
         .map(str::to_owned)
-        .with_context(|| format!("snapshot directory {} has no UTF-8 name", snapshot.display()))
+        .with_context(|| {
+            format!(
+                "snapshot directory {} has no UTF-8 name",
+                snapshot.display()
+            )
+        })
 }
 
 /// How `generated/` differs from the emitted crate.
@@ -124,7 +137,9 @@ fn compare(out_dir: &Path, generated: &GeneratedCrate) -> anyhow::Result<Diff> {
         match std::fs::read(&target) {
             Ok(existing) if existing == text.as_bytes() => diff.unchanged += 1,
             Ok(_) => diff.stale.push(path.clone()),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => diff.missing.push(path.clone()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                diff.missing.push(path.clone())
+            }
             Err(err) => return Err(err).with_context(|| format!("reading {}", target.display())),
         }
     }
@@ -142,7 +157,10 @@ fn check_relative(path: &Path) -> anyhow::Result<()> {
     if path.components().all(|c| matches!(c, Component::Normal(_))) {
         Ok(())
     } else {
-        bail!("the emitter produced the path {}, which leaves generated/", path.display())
+        bail!(
+            "the emitter produced the path {}, which leaves generated/",
+            path.display()
+        )
     }
 }
 
@@ -156,8 +174,8 @@ fn files_below(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut pending = vec![PathBuf::new()];
     while let Some(relative) = pending.pop() {
         let absolute = dir.join(&relative);
-        let entries =
-            std::fs::read_dir(&absolute).with_context(|| format!("listing {}", absolute.display()))?;
+        let entries = std::fs::read_dir(&absolute)
+            .with_context(|| format!("listing {}", absolute.display()))?;
         for entry in entries {
             let entry = entry.with_context(|| format!("listing {}", absolute.display()))?;
             let file_type = entry
@@ -179,7 +197,8 @@ fn apply(out_dir: &Path, generated: &GeneratedCrate, diff: &Diff) -> anyhow::Res
     for path in diff.stale.iter().chain(&diff.missing) {
         let target = out_dir.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
         let text = &generated.files[path];
         std::fs::write(&target, text).with_context(|| format!("writing {}", target.display()))?;
@@ -320,9 +339,18 @@ mod tests {
             }
         );
         apply(&out, &generated, &diff).expect("apply");
-        assert_eq!(std::fs::read_to_string(out.join("src/lib.rs")).expect("read"), "after");
-        assert_eq!(std::fs::read_to_string(out.join("src/new/mod_a.rs")).expect("read"), "new");
-        assert!(!out.join("src/old").exists(), "emptied directories are removed");
+        assert_eq!(
+            std::fs::read_to_string(out.join("src/lib.rs")).expect("read"),
+            "after"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("src/new/mod_a.rs")).expect("read"),
+            "new"
+        );
+        assert!(
+            !out.join("src/old").exists(),
+            "emptied directories are removed"
+        );
         assert!(out.join("src").exists());
         assert_eq!(std::fs::read_to_string(&outside).expect("read"), "outside");
 
@@ -336,7 +364,12 @@ mod tests {
         let temp = tempfile::tempdir().expect("temporary directory");
         let out = temp.path().join("generated");
         let generated = crate_with(&[("src/lib.rs", "text")]);
-        apply(&out, &generated, &compare(&out, &generated).expect("compare")).expect("apply");
+        apply(
+            &out,
+            &generated,
+            &compare(&out, &generated).expect("compare"),
+        )
+        .expect("apply");
         let before = std::fs::metadata(out.join("src/lib.rs"))
             .and_then(|m| m.modified())
             .expect("mtime");

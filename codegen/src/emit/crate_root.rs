@@ -75,7 +75,9 @@ fn child_declarations(ctx: &Ctx<'_>, module: &Module<'_>) -> String {
         };
         let implied = !module.is_root() && module.features == child_module.features;
         if !implied {
-            out.push_str(&cfg_attr_text(child_module.features.iter().map(String::as_str)));
+            out.push_str(&cfg_attr_text(
+                child_module.features.iter().map(String::as_str),
+            ));
         }
         out.push_str(&format!("pub mod {child};\n"));
     }
@@ -108,7 +110,10 @@ fn module_items(
     }
     for enumeration in &module.enumerations {
         if keep(&enumeration.owner) {
-            types.push((&enumeration.path.name, enumeration::emit(module, enumeration)?));
+            types.push((
+                &enumeration.path.name,
+                enumeration::emit(module, enumeration)?,
+            ));
         }
     }
     types.sort_by(|a, b| a.0.cmp(b.0));
@@ -184,11 +189,19 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         let (services, operations) = feature_counts(ctx, &feature.name);
         let packages: Vec<String> = feature.packages.iter().map(|p| format!("`{p}`")).collect();
         let packages = if packages.len() > 3 {
-            format!("{}, … ({} packages)", packages[..2].join(", "), packages.len())
+            format!(
+                "{}, … ({} packages)",
+                packages[..2].join(", "),
+                packages.len()
+            )
         } else {
             packages.join(", ")
         };
-        let deps: Vec<String> = feature.depends_on.iter().map(|d| format!("`{d}`")).collect();
+        let deps: Vec<String> = feature
+            .depends_on
+            .iter()
+            .map(|d| format!("`{d}`"))
+            .collect();
         rows.push(format!(
             "| `{}` | {} | {} | {} | {} |",
             feature.name,
@@ -311,15 +324,15 @@ pub fn feature_counts(ctx: &Ctx<'_>, feature: &str) -> (usize, usize) {
 /// One service's code as it appears in the crate: the handle, then the
 /// service's nested module (docs, the types owned by the service, `ops`).
 pub fn render_service(ctx: &Ctx<'_>, service_id: &str) -> Result<String, EmitError> {
-    let service = ctx
-        .model
-        .services
-        .get(service_id)
-        .ok_or_else(|| EmitError::UnknownReference {
-            context: "render_service".to_owned(),
-            kind: "service",
-            id: service_id.to_owned(),
-        })?;
+    let service =
+        ctx.model
+            .services
+            .get(service_id)
+            .ok_or_else(|| EmitError::UnknownReference {
+                context: "render_service".to_owned(),
+                kind: "service",
+                id: service_id.to_owned(),
+            })?;
     let missing = |path: &[String]| EmitError::UnknownReference {
         context: format!("service `{service_id}`"),
         kind: "module",

@@ -68,10 +68,7 @@ pub fn field_notes(field: &Field) -> String {
     if let Some((tag, values)) = &field.union_case {
         notes.push(match values.as_slice() {
             [single] => format!("Only relevant when `{tag}` is `{single}`."),
-            many => format!(
-                "Only relevant when `{tag}` is {}.",
-                code_list(many, "or")
-            ),
+            many => format!("Only relevant when `{tag}` is {}.", code_list(many, "or")),
         });
     }
     notes.join(" ")
@@ -116,7 +113,9 @@ pub fn route_bindings(route: &Route) -> String {
         let part = match &binding.location {
             // Path variables are visible in the template already.
             ParamLocation::Path(_) => continue,
-            ParamLocation::Query(name) if *name == binding.param => format!("`{name}` in the query"),
+            ParamLocation::Query(name) if *name == binding.param => {
+                format!("`{name}` in the query")
+            }
             ParamLocation::Query(name) => format!("`{}` as query `{name}`", binding.param),
             ParamLocation::Body => format!("`{}` as the body", binding.param),
             ParamLocation::BodyField(name) if *name == binding.param => {

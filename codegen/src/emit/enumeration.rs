@@ -47,7 +47,10 @@ pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, Em
         .values
         .iter()
         .map(|value| {
-            let variant = ident(&value.rust_name, &format!("{context}, value `{}`", value.wire))?;
+            let variant = ident(
+                &value.rust_name,
+                &format!("{context}, value `{}`", value.wire),
+            )?;
             let doc = doc_attrs(&DocBuilder::new().ir_doc(&value.doc).build());
             let wire = &value.wire;
             Ok(quote! {
@@ -65,10 +68,11 @@ pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, Em
         },
         &context,
     )?;
-    let body = add_unknown_line(&body, &enumeration.unknown_variant).ok_or_else(|| EmitError::Syntax {
-        context: context.clone(),
-        message: "formatted enum does not end with `}`".to_owned(),
-    })?;
+    let body =
+        add_unknown_line(&body, &enumeration.unknown_variant).ok_or_else(|| EmitError::Syntax {
+            context: context.clone(),
+            message: "formatted enum does not end with `}`".to_owned(),
+        })?;
 
     let mut out = String::new();
     // `#[cfg]` on a macro invocation removes the whole expansion.

@@ -72,7 +72,8 @@ impl Module<'_> {
     /// Features an item of this module must be gated on, given the item's
     /// feature: nothing when the module's own gate already implies it.
     pub fn item_gate<'f>(&self, feature: &'f str) -> Option<&'f str> {
-        let implied = !self.is_root() && self.features.len() == 1 && self.features.contains(feature);
+        let implied =
+            !self.is_root() && self.features.len() == 1 && self.features.contains(feature);
         (!implied).then_some(feature)
     }
 
@@ -135,7 +136,10 @@ impl<'a> Layout<'a> {
             if !service.operations.is_empty() {
                 layout.ensure(&service.nested_module, &context)?;
                 layout.add_feature(&service.nested_module, feature);
-                layout.get_mut(&service.nested_module).nested_of.push(service);
+                layout
+                    .get_mut(&service.nested_module)
+                    .nested_of
+                    .push(service);
             }
         }
         for structure in model.structures.values() {
@@ -177,18 +181,19 @@ impl<'a> Layout<'a> {
     }
 
     fn get_mut(&mut self, path: &[String]) -> &mut Module<'a> {
-        self.modules
-            .entry(path.to_vec())
-            .or_insert_with(|| Module {
-                path: path.to_vec(),
-                ..Module::default()
-            })
+        self.modules.entry(path.to_vec()).or_insert_with(|| Module {
+            path: path.to_vec(),
+            ..Module::default()
+        })
     }
 
     /// Creates the module at `path` and its ancestors, linking each to its parent.
     fn ensure(&mut self, path: &[String], context: &str) -> Result<(), EmitError> {
         for component in path {
-            ident(component, &format!("{context}: module path `{}`", path.join("::")))?;
+            ident(
+                component,
+                &format!("{context}: module path `{}`", path.join("::")),
+            )?;
         }
         for depth in 0..=path.len() {
             let prefix = &path[..depth];
@@ -243,16 +248,25 @@ fn module_names(module: &Module<'_>) -> Result<BTreeMap<String, String>, EmitErr
         define(child, format!("the module `{child}`"))?;
     }
     for service in module.nested_of.iter().filter(|s| !s.operations.is_empty()) {
-        define(OPS_MODULE, format!("the operation specs of service `{}`", service.id))?;
+        define(
+            OPS_MODULE,
+            format!("the operation specs of service `{}`", service.id),
+        )?;
     }
     for service in &module.services {
         define(&service.path.name, format!("service `{}`", service.id))?;
     }
     for structure in &module.structures {
-        define(&structure.path.name, format!("structure `{}`", structure.id))?;
+        define(
+            &structure.path.name,
+            format!("structure `{}`", structure.id),
+        )?;
     }
     for enumeration in &module.enumerations {
-        define(&enumeration.path.name, format!("enumeration `{}`", enumeration.id))?;
+        define(
+            &enumeration.path.name,
+            format!("enumeration `{}`", enumeration.id),
+        )?;
     }
     Ok(names)
 }

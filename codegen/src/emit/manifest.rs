@@ -60,7 +60,11 @@ serde_json = "1"
 default = []
 "#,
     );
-    let all: Vec<String> = model.features.keys().map(|name| format!("\"{name}\"")).collect();
+    let all: Vec<String> = model
+        .features
+        .keys()
+        .map(|name| format!("\"{name}\""))
+        .collect();
     out.push_str("# Every package group.\n");
     let _ = writeln!(out, "full = [{}]", all.join(", "));
     for feature in model.features.values() {

@@ -265,7 +265,12 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    fn check_type_features(&self, feature: &str, ty: &TypeRef, context: &str) -> Result<(), EmitError> {
+    fn check_type_features(
+        &self,
+        feature: &str,
+        ty: &TypeRef,
+        context: &str,
+    ) -> Result<(), EmitError> {
         let (target, target_feature) = match ty {
             TypeRef::Builtin(_) => return Ok(()),
             TypeRef::Optional(inner) | TypeRef::List(inner) | TypeRef::Set(inner) => {
@@ -290,7 +295,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn structure(&self, id: &str, context: &str) -> Result<&'a crate::ir::Structure, EmitError> {
+    pub fn structure(
+        &self,
+        id: &str,
+        context: &str,
+    ) -> Result<&'a crate::ir::Structure, EmitError> {
         self.model
             .structures
             .get(id)
@@ -328,14 +337,15 @@ fn feature_closures(model: &Model) -> Result<BTreeMap<String, BTreeSet<String>>,
             if !seen.insert(current.clone()) {
                 continue;
             }
-            let feature = model
-                .features
-                .get(&current)
-                .ok_or_else(|| EmitError::UnknownReference {
-                    context: format!("feature `{name}`"),
-                    kind: "feature",
-                    id: current.clone(),
-                })?;
+            let feature =
+                model
+                    .features
+                    .get(&current)
+                    .ok_or_else(|| EmitError::UnknownReference {
+                        context: format!("feature `{name}`"),
+                        kind: "feature",
+                        id: current.clone(),
+                    })?;
             stack.extend(feature.depends_on.iter().cloned());
         }
         closures.insert(name.clone(), seen);

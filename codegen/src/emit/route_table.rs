@@ -2,8 +2,8 @@
 
 use quote::quote;
 
-use super::service::{static_names, static_path};
 use super::docs::wrap;
+use super::service::{static_names, static_path};
 use super::tokens::{cfg_attr, doc_attrs, inner_doc_lines};
 use super::{Ctx, EmitError, format};
 

@@ -7,13 +7,9 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::ir::{
-    HttpMethod, Operation, ParamLocation, Route, Service, TaskKind, TypeRef,
-};
+use crate::ir::{HttpMethod, Operation, ParamLocation, Route, Service, TaskKind, TypeRef};
 
-use super::docs::{
-    DocBuilder, field_notes, indent_continuation, route_bindings, route_line, wrap,
-};
+use super::docs::{DocBuilder, field_notes, indent_continuation, route_bindings, route_line, wrap};
 use super::layout::{Module, OPS_MODULE};
 use super::structure::constant_item;
 use super::tokens::{cfg_attr, cfg_attr_text, doc_attrs, ident, inner_doc_lines, unraw};
@@ -40,7 +36,10 @@ pub fn emit_handle(
     doc.ir_doc(&service.doc);
     // A child module resolves by name; any other needs its full path.
     // `mod@`: a module may share its name with a prelude macro (`file`).
-    let nested_link = match service.nested_module.strip_prefix(service.path.module.as_slice()) {
+    let nested_link = match service
+        .nested_module
+        .strip_prefix(service.path.module.as_slice())
+    {
         Some([child]) => format!("[`mod@{child}`]"),
         _ => format!("[`mod@{}`]", module_link(&service.nested_module)),
     };
@@ -86,7 +85,10 @@ pub fn emit_handle(
     let mut methods = Vec::new();
     for operation in &service.operations {
         let op_context = format!("{context}, operation `{}`", operation.id);
-        claim(&operation.rust_name, format!("operation `{}`", operation.id))?;
+        claim(
+            &operation.rust_name,
+            format!("operation `{}`", operation.id),
+        )?;
         let static_name = &statics[&operation.id];
         methods.push(operation_method(
             ctx,
@@ -98,7 +100,13 @@ pub fn emit_handle(
         )?);
         if let Some((wait_name, result)) = wait_helper(service, operation)? {
             claim(&wait_name, format!("the wait helper of `{}`", operation.id))?;
-            methods.push(wait_method(&types, operation, &wait_name, result, &op_context)?);
+            methods.push(wait_method(
+                &types,
+                operation,
+                &wait_name,
+                result,
+                &op_context,
+            )?);
         }
     }
 
@@ -173,7 +181,9 @@ pub fn static_path(
 }
 
 fn module_idents(path: &[String], context: &str) -> Result<Vec<Ident>, EmitError> {
-    path.iter().map(|component| ident(component, context)).collect()
+    path.iter()
+        .map(|component| ident(component, context))
+        .collect()
 }
 
 /// `UPGRADE`, `CLONE_TASK`: the static of each operation, by operation id.
@@ -458,7 +468,10 @@ pub fn emit_ops_module(
         .iter()
         .any(|op| op.api.is_some() || op.rest.is_some());
     let any_param = service.operations.iter().any(|op| {
-        op.api.iter().chain(op.rest.iter()).any(|route| !route.params.is_empty())
+        op.api
+            .iter()
+            .chain(op.rest.iter())
+            .any(|route| !route.params.is_empty())
     });
     // Only what the statics use: an unused import would be a warning.
     let mut imports = Vec::new();
@@ -545,7 +558,10 @@ fn route_tokens(route: &Route) -> TokenStream {
         HttpMethod::Delete => quote! { HttpMethod::Delete },
     };
     let path = &route.path;
-    let query = route.query.iter().map(|(key, value)| quote! { (#key, #value) });
+    let query = route
+        .query
+        .iter()
+        .map(|(key, value)| quote! { (#key, #value) });
     let params = route.params.iter().map(|binding| {
         let param = &binding.param;
         let location = match &binding.location {

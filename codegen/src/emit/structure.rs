@@ -145,14 +145,19 @@ fn constant_type_and_value(
         message: format!("constant value {value:?} does not match its type {ty:?}"),
     };
     Ok(match (ty, value) {
-        (TypeRef::Builtin(Builtin::Boolean), ConstantValue::Boolean(b)) => (quote! { bool }, quote! { #b }),
-        (TypeRef::Builtin(Builtin::Long), ConstantValue::Long(n)) => (quote! { i64 }, int_literal(*n)),
+        (TypeRef::Builtin(Builtin::Boolean), ConstantValue::Boolean(b)) => {
+            (quote! { bool }, quote! { #b })
+        }
+        (TypeRef::Builtin(Builtin::Long), ConstantValue::Long(n)) => {
+            (quote! { i64 }, int_literal(*n))
+        }
         (TypeRef::Builtin(Builtin::Double), ConstantValue::Double(x)) => {
             (quote! { f64 }, float_literal(*x, context)?)
         }
-        (TypeRef::Builtin(Builtin::String | Builtin::Id | Builtin::Uri), ConstantValue::String(s)) => {
-            (quote! { &'static str }, quote! { #s })
-        }
+        (
+            TypeRef::Builtin(Builtin::String | Builtin::Id | Builtin::Uri),
+            ConstantValue::String(s),
+        ) => (quote! { &'static str }, quote! { #s }),
         (TypeRef::List(element) | TypeRef::Set(element), ConstantValue::List(values)) => {
             let mut element_ty = None;
             let mut items = Vec::new();
@@ -166,7 +171,10 @@ fn constant_type_and_value(
                 Some(ty) => ty,
                 None => constant_scalar_type(element).ok_or_else(mismatch)?,
             };
-            (quote! { &'static [#element_ty] }, quote! { &[ #( #items ),* ] })
+            (
+                quote! { &'static [#element_ty] },
+                quote! { &[ #( #items ),* ] },
+            )
         }
         _ => return Err(mismatch()),
     })
@@ -177,7 +185,9 @@ fn constant_scalar_type(ty: &TypeRef) -> Option<TokenStream> {
         TypeRef::Builtin(Builtin::Boolean) => Some(quote! { bool }),
         TypeRef::Builtin(Builtin::Long) => Some(quote! { i64 }),
         TypeRef::Builtin(Builtin::Double) => Some(quote! { f64 }),
-        TypeRef::Builtin(Builtin::String | Builtin::Id | Builtin::Uri) => Some(quote! { &'static str }),
+        TypeRef::Builtin(Builtin::String | Builtin::Id | Builtin::Uri) => {
+            Some(quote! { &'static str })
+        }
         _ => None,
     }
 }

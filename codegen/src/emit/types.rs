@@ -125,11 +125,18 @@ impl TypeMapper<'_, '_, '_> {
 
     /// The owned type, with `Box` around the structure when `boxed` (a field
     /// that would otherwise make its structure infinitely large).
-    pub fn owned_boxed(&self, ty: &TypeRef, boxed: bool, context: &str) -> Result<TokenStream, EmitError> {
+    pub fn owned_boxed(
+        &self,
+        ty: &TypeRef,
+        boxed: bool,
+        context: &str,
+    ) -> Result<TokenStream, EmitError> {
         Ok(match ty {
             TypeRef::Builtin(builtin) => self.builtin(*builtin),
             TypeRef::Structure(id) => {
-                let path = self.scope.item_path(&self.ctx.structure(id, context)?.path, context)?;
+                let path = self
+                    .scope
+                    .item_path(&self.ctx.structure(id, context)?.path, context)?;
                 if boxed {
                     let boxed = self.scope.prelude("Box");
                     quote! { #boxed<#path> }
@@ -137,9 +144,9 @@ impl TypeMapper<'_, '_, '_> {
                     path
                 }
             }
-            TypeRef::Enumeration(id) => {
-                self.scope.item_path(&self.ctx.enumeration(id, context)?.path, context)?
-            }
+            TypeRef::Enumeration(id) => self
+                .scope
+                .item_path(&self.ctx.enumeration(id, context)?.path, context)?,
             TypeRef::Optional(inner) => {
                 let option = self.scope.option();
                 let inner = self.owned_boxed(inner, boxed, context)?;
@@ -250,7 +257,9 @@ fn inline_structure(ty: &TypeRef) -> Option<&str> {
 /// the stack). Returns the component number of every node. A node alone in
 /// its component without a self edge still gets a number, so callers compare
 /// numbers of an edge's ends: equal means the edge is on a cycle.
-fn strongly_connected<'a>(edges: &BTreeMap<&'a str, Vec<(&'a str, &'a str)>>) -> BTreeMap<&'a str, usize> {
+fn strongly_connected<'a>(
+    edges: &BTreeMap<&'a str, Vec<(&'a str, &'a str)>>,
+) -> BTreeMap<&'a str, usize> {
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut low: BTreeMap<&str, usize> = BTreeMap::new();
     let mut on_stack: BTreeSet<&str> = BTreeSet::new();

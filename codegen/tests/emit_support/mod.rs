@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use vsphere_vapi_codegen::ir::{
-    Builtin, Constant, ConstantValue, Doc, Enumeration, EnumValue, ErrorRef, Feature, Field,
+    Builtin, Constant, ConstantValue, Doc, EnumValue, Enumeration, ErrorRef, Feature, Field,
     HttpMethod, Model, Operation, Owner, Package, ParamBinding, ParamLocation, Route, RouteSource,
     RustPath, Service, Structure, StructureKind, TaskKind, TypeRef, Union,
 };
@@ -71,7 +71,13 @@ pub fn id_field(name: &str, resource: &str, text: &str) -> Field {
     }
 }
 
-pub fn structure(id: &str, owner: Owner, p: RustPath, feature: &str, fields: Vec<Field>) -> Structure {
+pub fn structure(
+    id: &str,
+    owner: Owner,
+    p: RustPath,
+    feature: &str,
+    fields: Vec<Field>,
+) -> Structure {
     Structure {
         id: id.to_owned(),
         kind: StructureKind::Structure,
@@ -86,7 +92,12 @@ pub fn structure(id: &str, owner: Owner, p: RustPath, feature: &str, fields: Vec
     }
 }
 
-pub fn route(method: HttpMethod, path: &str, query: &[(&str, &str)], params: &[(&str, ParamLocation)]) -> Route {
+pub fn route(
+    method: HttpMethod,
+    path: &str,
+    query: &[(&str, &str)],
+    params: &[(&str, ParamLocation)],
+) -> Route {
     Route {
         method,
         path: path.to_owned(),
@@ -184,8 +195,18 @@ pub fn demo_model() -> Model {
         path(&errors_module, "NotFound"),
         "vapi",
         vec![
-            field("messages", "messages", list(builtin(Builtin::String)), "Messages."),
-            field("data", "data", optional(builtin(Builtin::DynamicStructure)), "Extra data."),
+            field(
+                "messages",
+                "messages",
+                list(builtin(Builtin::String)),
+                "Messages.",
+            ),
+            field(
+                "data",
+                "data",
+                optional(builtin(Builtin::DynamicStructure)),
+                "Extra data.",
+            ),
         ],
     );
     not_found.kind = StructureKind::Error;
@@ -213,7 +234,12 @@ pub fn demo_model() -> Model {
             "demo",
             vec![
                 field("key", "key", builtin(Builtin::String), "Option key."),
-                field("value", "value", optional(builtin(Builtin::String)), "Option value."),
+                field(
+                    "value",
+                    "value",
+                    optional(builtin(Builtin::String)),
+                    "Option value.",
+                ),
             ],
         ),
     );
@@ -225,8 +251,18 @@ pub fn demo_model() -> Model {
             path(&["demo"], "Holder"),
             "demo",
             vec![
-                field("options", "options", list(structure_ref(OPTION)), "Options."),
-                field("default", "default", optional(structure_ref(OPTION)), "The default option."),
+                field(
+                    "options",
+                    "options",
+                    list(structure_ref(OPTION)),
+                    "Options.",
+                ),
+                field(
+                    "default",
+                    "default",
+                    optional(structure_ref(OPTION)),
+                    "The default option.",
+                ),
             ],
         ),
     );
@@ -292,7 +328,12 @@ pub fn demo_model() -> Model {
         Owner::Package(VM.to_owned()),
         path(&["demo", "vm"], "Busy"),
         "demo",
-        vec![field("retry_after", "retry_after", optional(builtin(Builtin::Long)), "Seconds.")],
+        vec![field(
+            "retry_after",
+            "retry_after",
+            optional(builtin(Builtin::Long)),
+            "Seconds.",
+        )],
     );
     busy.kind = StructureKind::Error;
     model.structures.insert(BUSY.to_owned(), busy);
@@ -310,16 +351,41 @@ pub fn demo_model() -> Model {
             field("ratio", "ratio", builtin(Builtin::Double), "A double."),
             field("name", "name", builtin(Builtin::String), "A string."),
             field("blob", "blob", builtin(Builtin::Binary), "Binary data."),
-            field("password", "password", builtin(Builtin::Secret), "A secret."),
-            field("changed", "changed", builtin(Builtin::DateTime), "A date-time."),
+            field(
+                "password",
+                "password",
+                builtin(Builtin::Secret),
+                "A secret.",
+            ),
+            field(
+                "changed",
+                "changed",
+                builtin(Builtin::DateTime),
+                "A date-time.",
+            ),
             id_field("vm", "VirtualMachine", "An identifier."),
             field("url", "url", builtin(Builtin::Uri), "A URI."),
-            field("error", "error", optional(builtin(Builtin::AnyError)), "Any error."),
-            field("dynamic", "dynamic", builtin(Builtin::DynamicStructure), "A dynamic structure."),
+            field(
+                "error",
+                "error",
+                optional(builtin(Builtin::AnyError)),
+                "Any error.",
+            ),
+            field(
+                "dynamic",
+                "dynamic",
+                builtin(Builtin::DynamicStructure),
+                "A dynamic structure.",
+            ),
             field("opaque", "opaque", builtin(Builtin::Opaque), "Opaque data."),
             field("state", "state", enum_ref(RUN_STATE), "An enumeration."),
             field("tags", "tags", set(builtin(Builtin::String)), "A set."),
-            field("nodes", "nodes", list(structure_ref(NODE)), "A list of structures."),
+            field(
+                "nodes",
+                "nodes",
+                list(structure_ref(NODE)),
+                "A list of structures.",
+            ),
             field(
                 "labels",
                 "labels",
@@ -332,8 +398,18 @@ pub fn demo_model() -> Model {
                 optional(map(enum_ref(RUN_STATE), list(builtin(Builtin::Long)))),
                 "An optional map keyed by an enumeration.",
             ),
-            field("type", "r#type", builtin(Builtin::String), "A keyword field name."),
-            field("guest_OS", "guest_os", optional(builtin(Builtin::String)), "A renamed field."),
+            field(
+                "type",
+                "r#type",
+                builtin(Builtin::String),
+                "A keyword field name.",
+            ),
+            field(
+                "guest_OS",
+                "guest_os",
+                optional(builtin(Builtin::String)),
+                "A renamed field.",
+            ),
         ],
     );
     info.doc.deprecated = true;
@@ -358,7 +434,12 @@ pub fn demo_model() -> Model {
     ];
     model.structures.insert(INFO.to_owned(), info);
 
-    let mut guest_os = field("guest_OS", "guest_os", optional(builtin(Builtin::String)), "Guest OS.");
+    let mut guest_os = field(
+        "guest_OS",
+        "guest_os",
+        optional(builtin(Builtin::String)),
+        "Guest OS.",
+    );
     guest_os.doc.deprecated = true;
     model.structures.insert(
         UPDATE_SPEC.to_owned(),
@@ -368,9 +449,19 @@ pub fn demo_model() -> Model {
             path(&nested, "UpdateSpec"),
             "demo",
             vec![
-                field("type", "r#type", optional(builtin(Builtin::String)), "Keyword name."),
+                field(
+                    "type",
+                    "r#type",
+                    optional(builtin(Builtin::String)),
+                    "Keyword name.",
+                ),
                 guest_os,
-                field("state", "state", optional(enum_ref(RUN_STATE)), "New state."),
+                field(
+                    "state",
+                    "state",
+                    optional(enum_ref(RUN_STATE)),
+                    "New state.",
+                ),
             ],
         ),
     );
@@ -384,17 +475,35 @@ pub fn demo_model() -> Model {
             "demo",
             vec![
                 field("name", "name", builtin(Builtin::String), "Node name."),
-                field("parent", "parent", optional(structure_ref(NODE)), "Parent node."),
-                field("children", "children", list(structure_ref(NODE)), "Child nodes."),
+                field(
+                    "parent",
+                    "parent",
+                    optional(structure_ref(NODE)),
+                    "Parent node.",
+                ),
+                field(
+                    "children",
+                    "children",
+                    list(structure_ref(NODE)),
+                    "Child nodes.",
+                ),
             ],
         ),
     );
     // A union: `type` selects `file` or `host`.
-    let mut file_field = field("file", "file", optional(builtin(Builtin::String)), "Backing file.");
+    let mut file_field = field(
+        "file",
+        "file",
+        optional(builtin(Builtin::String)),
+        "Backing file.",
+    );
     file_field.union_case = Some(("type".to_owned(), vec!["FILE".to_owned()]));
     let mut host_field = id_field("host", "HostSystem", "Backing host.");
     host_field.ty = optional(builtin(Builtin::Id));
-    host_field.union_case = Some(("type".to_owned(), vec!["HOST".to_owned(), "CLUSTER".to_owned()]));
+    host_field.union_case = Some((
+        "type".to_owned(),
+        vec!["HOST".to_owned(), "CLUSTER".to_owned()],
+    ));
     let mut backing = structure(
         BACKING,
         service_owner.clone(),
@@ -493,7 +602,12 @@ fn file_service() -> Service {
     let mut delete = operation(
         "delete",
         "delete",
-        vec![field("path", "path", builtin(Builtin::String), "File to delete.")],
+        vec![field(
+            "path",
+            "path",
+            builtin(Builtin::String),
+            "File to delete.",
+        )],
         builtin(Builtin::Void),
     );
     delete.errors = vec![ErrorRef {
@@ -554,14 +668,20 @@ fn tools_service() -> Service {
     let mut update = operation(
         "update",
         "update",
-        vec![vm(), field("spec", "spec", structure_ref(UPDATE_SPEC), "The changes.")],
+        vec![
+            vm(),
+            field("spec", "spec", structure_ref(UPDATE_SPEC), "The changes."),
+        ],
         builtin(Builtin::Void),
     );
     update.api = Some(route(
         HttpMethod::Patch,
         "/api/demo/vm/{vm}/tools",
         &[],
-        &[("vm", ParamLocation::Path("vm".to_owned())), ("spec", ParamLocation::Body)],
+        &[
+            ("vm", ParamLocation::Path("vm".to_owned())),
+            ("spec", ParamLocation::Body),
+        ],
     ));
     update.rest_missing_reason = Some("the operation is newer than the /rest protocol".to_owned());
 
@@ -606,13 +726,48 @@ fn tools_service() -> Service {
     ));
 
     let list_params = vec![
-        field("names", "names", optional(set(builtin(Builtin::String))), "Filter by names."),
-        field("limit", "limit", optional(builtin(Builtin::Long)), "At most this many."),
-        field("verbose", "verbose", builtin(Builtin::Boolean), "Include details."),
-        field("states", "states", list(enum_ref(RUN_STATE)), "Filter by states."),
-        field("backing", "backing", optional(structure_ref(BACKING)), "Filter by backing."),
-        field("client_token", "client_token", builtin(Builtin::String), "Idempotency token."),
-        field("type", "r#type", optional(enum_ref(RUN_STATE)), "A keyword parameter."),
+        field(
+            "names",
+            "names",
+            optional(set(builtin(Builtin::String))),
+            "Filter by names.",
+        ),
+        field(
+            "limit",
+            "limit",
+            optional(builtin(Builtin::Long)),
+            "At most this many.",
+        ),
+        field(
+            "verbose",
+            "verbose",
+            builtin(Builtin::Boolean),
+            "Include details.",
+        ),
+        field(
+            "states",
+            "states",
+            list(enum_ref(RUN_STATE)),
+            "Filter by states.",
+        ),
+        field(
+            "backing",
+            "backing",
+            optional(structure_ref(BACKING)),
+            "Filter by backing.",
+        ),
+        field(
+            "client_token",
+            "client_token",
+            builtin(Builtin::String),
+            "Idempotency token.",
+        ),
+        field(
+            "type",
+            "r#type",
+            optional(enum_ref(RUN_STATE)),
+            "A keyword parameter.",
+        ),
         field(
             "labels",
             "labels",
@@ -631,7 +786,10 @@ fn tools_service() -> Service {
             ("verbose", ParamLocation::Query("verbose".to_owned())),
             ("states", ParamLocation::Query("states".to_owned())),
             ("backing", ParamLocation::Query("backing".to_owned())),
-            ("client_token", ParamLocation::Header("vmw-client-token".to_owned())),
+            (
+                "client_token",
+                ParamLocation::Header("vmw-client-token".to_owned()),
+            ),
             ("type", ParamLocation::Query("type".to_owned())),
             ("labels", ParamLocation::Query("labels".to_owned())),
         ],
@@ -639,8 +797,18 @@ fn tools_service() -> Service {
 
     let clone_params = || {
         vec![
-            field("spec", "spec", structure_ref(UPDATE_SPEC), "The clone spec."),
-            field("options", "options", optional(builtin(Builtin::String)), "Clashes with the wait options."),
+            field(
+                "spec",
+                "spec",
+                structure_ref(UPDATE_SPEC),
+                "The clone spec.",
+            ),
+            field(
+                "options",
+                "options",
+                optional(builtin(Builtin::String)),
+                "Clashes with the wait options.",
+            ),
         ]
     };
     let mut clone = operation("clone", "clone", clone_params(), builtin(Builtin::Id));
@@ -648,15 +816,26 @@ fn tools_service() -> Service {
         HttpMethod::Post,
         "/api/demo/vm/tools",
         &[("action", "clone")],
-        &[("spec", ParamLocation::Body), ("options", ParamLocation::Query("options".to_owned()))],
+        &[
+            ("spec", ParamLocation::Body),
+            ("options", ParamLocation::Query("options".to_owned())),
+        ],
     ));
-    let mut clone_task = operation("clone$task", "clone_task", clone_params(), builtin(Builtin::Id));
+    let mut clone_task = operation(
+        "clone$task",
+        "clone_task",
+        clone_params(),
+        builtin(Builtin::Id),
+    );
     clone_task.task = TaskKind::TaskVariantOf("clone".to_owned());
     clone_task.api = Some(route(
         HttpMethod::Post,
         "/api/demo/vm/tools",
         &[("action", "clone"), ("vmw-task", "true")],
-        &[("spec", ParamLocation::Body), ("options", ParamLocation::Query("options".to_owned()))],
+        &[
+            ("spec", ParamLocation::Body),
+            ("options", ParamLocation::Query("options".to_owned())),
+        ],
     ));
 
     let mut reset_task = operation("reset$task", "reset_task", vec![vm()], builtin(Builtin::Id));
@@ -681,8 +860,15 @@ fn tools_service() -> Service {
         doc: doc("Manages the guest tools of a virtual machine."),
         path: path(&["demo", "vm"], "Tools"),
         nested_module: vec!["demo".to_owned(), "vm".to_owned(), "tools".to_owned()],
-        operations: vec![get, update, upgrade, list_op, clone, clone_task, reset_task, ping],
-        structures: vec![INFO.to_owned(), UPDATE_SPEC.to_owned(), NODE.to_owned(), BACKING.to_owned()],
+        operations: vec![
+            get, update, upgrade, list_op, clone, clone_task, reset_task, ping,
+        ],
+        structures: vec![
+            INFO.to_owned(),
+            UPDATE_SPEC.to_owned(),
+            NODE.to_owned(),
+            BACKING.to_owned(),
+        ],
         enumerations: vec![RUN_STATE.to_owned(), CLASH.to_owned()],
         constants: vec![Constant {
             name: "resource_type".to_owned(),
