@@ -101,6 +101,11 @@ pub struct Operation {
     pub output_doc: String,
     pub errors: Vec<ErrorRef>,
     pub task: TaskKind,
+    /// What waiting for an `op$task` yields: the snapshot's `TaskResult`
+    /// output metadata (an extension of reconstructed snapshots), else the
+    /// synchronous twin's output. `None` for plain operations and for
+    /// task-only operations of live dumps, whose result type is unknown.
+    pub task_result: Option<TypeRef>,
     pub api: Option<Route>,
     pub rest: Option<Route>,
     /// Why a protocol has no route, for the route table.

@@ -79,7 +79,7 @@ async fn wrong_credentials_are_unauthenticated() {
     );
     assert!(client.session_token().is_none());
 
-    // A failed login leaves no session behind: calls are refused.
+    // Calls without a session are refused by the server, not by the client.
     let rest = client_with(&sim, Protocol::Rest);
     expect_kind(
         Category::new(&rest).list().await,

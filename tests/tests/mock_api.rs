@@ -24,7 +24,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use vsphere_vapi::appliance::access::Ssh;
 use vsphere_vapi::appliance::update::Pending;
-use vsphere_vapi::appliance::update::common_info::{Category as UpdateCategory, Priority, Severity};
+use vsphere_vapi::appliance::update::common_info::{
+    Category as UpdateCategory, Priority, Severity,
+};
 use vsphere_vapi::appliance::update::pending::SourceType;
 use vsphere_vapi::cis::Tasks;
 use vsphere_vapi::cis::tagging::category_model::Cardinality;
@@ -171,7 +173,10 @@ async fn vm_tools_get_keeps_unknown_enum_values_and_round_trips() {
         "run_state": "PAUSED_BY_HOST"
     });
     let (server, client) = api_server(200, answer.clone()).await;
-    let info = Tools::new(&client).get("vm-42").await.expect("info decodes");
+    let info = Tools::new(&client)
+        .get("vm-42")
+        .await
+        .expect("info decodes");
     assert_request(
         &single_request(&server).await,
         "GET",
@@ -319,7 +324,11 @@ async fn vm_list_flattens_the_filter_and_repeats_list_values() {
         &request,
         "GET",
         "/api/vcenter/vm",
-        &[("names", "a"), ("names", "b"), ("power_states", "POWERED_ON")],
+        &[
+            ("names", "a"),
+            ("names", "b"),
+            ("power_states", "POWERED_ON"),
+        ],
         None,
     );
     assert_eq!(listed.len(), 2);
@@ -477,8 +486,14 @@ async fn vm_guest_filesystem_transfers_create_composes_body_fields() {
         })),
     );
     let debug = format!("{credentials:?} {:?}", Transfers::new(&client));
-    assert!(!debug.contains(password), "secret leaked into Debug: {debug}");
-    assert!(debug.contains("root"), "non-secret fields stay visible: {debug}");
+    assert!(
+        !debug.contains(password),
+        "secret leaked into Debug: {debug}"
+    );
+    assert!(
+        debug.contains("root"),
+        "non-secret fields stay visible: {debug}"
+    );
 }
 
 /// `cis.json: POST /api/cis/tagging/tag-association/{tag_id}?action=attach`,
@@ -542,10 +557,7 @@ async fn tagging_category_create_sends_the_spec_as_the_whole_body() {
         associable_types: vec!["VirtualMachine".to_owned()],
         category_id: None,
     };
-    let id = Category::new(&client)
-        .create(&spec)
-        .await
-        .expect("created");
+    let id = Category::new(&client).create(&spec).await.expect("created");
     assert_eq!(id, created);
     assert_request(
         &single_request(&server).await,
@@ -610,7 +622,13 @@ async fn local_library_create_without_token_sends_no_header() {
         .await
         .expect("created");
     let request = single_request(&server).await;
-    assert_request(&request, "POST", "/api/content/local-library", &[], Some(json!({})));
+    assert_request(
+        &request,
+        "POST",
+        "/api/content/local-library",
+        &[],
+        Some(json!({})),
+    );
     assert_eq!(header(&request, "client-token"), None);
 }
 
@@ -920,8 +938,7 @@ async fn vm_clone_and_wait_starts_a_task_and_polls_it() {
             "power_on": false
         })),
     );
-    let task_path =
-        "/api/cis/tasks/52b5a4f0-8a4f-4e0c-b6a7-5f3d7e9b1c2a%3Acom.vmware.vcenter.VM";
+    let task_path = "/api/cis/tasks/52b5a4f0-8a4f-4e0c-b6a7-5f3d7e9b1c2a%3Acom.vmware.vcenter.VM";
     assert_request(&sent[1], "GET", task_path, &[], None);
     assert_request(&sent[2], "GET", task_path, &[], None);
 }
@@ -951,7 +968,8 @@ async fn vm_clone_and_wait_reports_the_task_error() {
     let error = Vm::new(&client)
         .clone_and_wait(
             &clone_spec(),
-            TaskWaitOptions::default().intervals(Duration::from_millis(5), Duration::from_millis(5)),
+            TaskWaitOptions::default()
+                .intervals(Duration::from_millis(5), Duration::from_millis(5)),
         )
         .await
         .expect_err("the task failed");

@@ -34,7 +34,10 @@ fn table_has_every_operation_of_the_snapshot() {
     let total = manifest["totals"]["operations"]
         .as_u64()
         .expect("manifest totals.operations is a number");
-    assert_eq!(total, 1401, "snapshot changed: update this figure knowingly");
+    assert_eq!(
+        total, 1401,
+        "snapshot changed: update this figure knowingly"
+    );
     assert_eq!(operations().len() as u64, total);
 
     // Per service, the table holds exactly the operations the snapshot
@@ -78,9 +81,7 @@ fn every_operation_has_a_route_unless_the_importer_documents_why_not() {
     let unexplained: Vec<String> = operations()
         .iter()
         .filter(|spec| spec.api.is_none() && spec.rest.is_none())
-        .filter(|spec| {
-            !readme.contains(&format!("`{}#{}`", spec.service_id, spec.operation_id))
-        })
+        .filter(|spec| !readme.contains(&format!("`{}#{}`", spec.service_id, spec.operation_id)))
         .map(|spec| name(spec))
         .collect();
     assert!(
@@ -112,7 +113,10 @@ fn every_route_is_well_formed() {
         let op = name(spec);
         let is_task = spec.operation_id.ends_with("$task");
         if spec.task != is_task {
-            problems.push(format!("{op}: task flag {} disagrees with its id", spec.task));
+            problems.push(format!(
+                "{op}: task flag {} disagrees with its id",
+                spec.task
+            ));
         }
         let mut parameter_lists = Vec::new();
         for (prefix, route) in routes(spec) {
@@ -218,7 +222,9 @@ fn table_lists_the_specs_the_service_methods_use() {
     ];
     for spec in used {
         assert!(
-            operations().iter().any(|listed| std::ptr::eq(*listed, spec)),
+            operations()
+                .iter()
+                .any(|listed| std::ptr::eq(*listed, spec)),
             "{} is not in the route table",
             name(spec)
         );

@@ -140,7 +140,9 @@ async fn expired_api_session_is_renewed_by_exactly_one_login() {
     assert_request(last, "GET", "/api/vcenter/vm/vm-42/power", &[], None);
     assert_eq!(header(last, "vmware-api-session-id"), Some("token-2"));
     assert_eq!(
-        client.session_token().map(|token| token.expose().to_owned()),
+        client
+            .session_token()
+            .map(|token| token.expose().to_owned()),
         Some("token-2".to_owned())
     );
 }
@@ -216,9 +218,64 @@ async fn expired_rest_session_is_renewed_by_exactly_one_login() {
     assert_eq!(calls_to(&seen, "/rest/com/vmware/cis/session"), 2);
     assert_eq!(calls_to(&seen, "/rest/com/vmware/cis/tagging/category"), 3);
     assert!(
-        seen.iter().all(|request| request.url.path().starts_with("/rest/")),
+        seen.iter()
+            .all(|request| request.url.path().starts_with("/rest/")),
         "a client forced onto /rest never touches /api"
     );
+}
+
+/// A server without `/api` (vCenter before 7.0U2): `POST /api/session` is
+/// unknown, login falls back to `POST /rest/com/vmware/cis/session`, and with
+/// [`Protocol::Auto`] the generated calls then take their `/rest` routes
+/// (`vcenter.json: POST /rest/vcenter/vm/{vm}/power/start`).
+#[tokio::test]
+async fn legacy_server_login_switches_auto_protocol_to_rest_routes() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/session"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("Not Found"))
+        .mount(&server)
+        .await;
+    let sessions = Arc::new(Sessions::default());
+    let login_state = sessions.clone();
+    Mock::given(method("POST"))
+        .and(path("/rest/com/vmware/cis/session"))
+        .respond_with(move |request: &Request| login_state.login(request, true))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rest/vcenter/vm/vm-42/power/start"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let client = client_for(&server, Protocol::Auto);
+    client
+        .login(USER, PASSWORD)
+        .await
+        .expect("login falls back");
+    Power::new(&client)
+        .start("vm-42")
+        .await
+        .expect("started over /rest");
+
+    let seen = requests(&server).await;
+    let paths: Vec<&str> = seen.iter().map(|request| request.url.path()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/session",
+            "/rest/com/vmware/cis/session",
+            "/rest/vcenter/vm/vm-42/power/start"
+        ]
+    );
+    assert_request(
+        &seen[2],
+        "POST",
+        "/rest/vcenter/vm/vm-42/power/start",
+        &[],
+        Some(json!({})),
+    );
+    assert_eq!(header(&seen[2], "vmware-api-session-id"), Some("token-1"));
 }
 
 /// Concurrent requests failing with the same expired token share one login.
@@ -234,12 +291,13 @@ async fn concurrent_expired_requests_share_one_login() {
     client.login(USER, PASSWORD).await.expect("login");
     sessions.expire();
     let handle = Power::new(&client);
-    let (a, b, c) = tokio::join!(handle.get("vm-42"), handle.get("vm-42"), handle.get("vm-42"));
+    let (a, b, c) = tokio::join!(
+        handle.get("vm-42"),
+        handle.get("vm-42"),
+        handle.get("vm-42")
+    );
     for result in [a, b, c] {
-        assert_eq!(
-            result.expect("renewed").state,
-            power::State::PoweredOff
-        );
+        assert_eq!(result.expect("renewed").state, power::State::PoweredOff);
     }
     assert_eq!(sessions.logins.load(Ordering::SeqCst), 2);
 }
@@ -257,8 +315,17 @@ async fn html_503_page_becomes_an_error_with_status_and_short_excerpt() {
     let server = answering(ResponseTemplate::new(503).set_body_raw(page, "text/html")).await;
     let client = client_for(&server, Protocol::Auto);
 
-    let error = Vm::new(&client).list(None).await.expect_err("503 is an error");
-    assert_request(&single_request(&server).await, "GET", "/api/vcenter/vm", &[], None);
+    let error = Vm::new(&client)
+        .list(None)
+        .await
+        .expect_err("503 is an error");
+    assert_request(
+        &single_request(&server).await,
+        "GET",
+        "/api/vcenter/vm",
+        &[],
+        None,
+    );
     assert_eq!(error.status(), Some(503));
     assert_eq!(error.kind(), Some(&ErrorKind::ServiceUnavailable));
     assert!(error.messages().is_empty());
@@ -269,12 +336,23 @@ async fn html_503_page_becomes_an_error_with_status_and_short_excerpt() {
         excerpt.starts_with("<!DOCTYPE html> <html><head><title>503 Service Unavailable</title>"),
         "excerpt: {excerpt}"
     );
-    assert!(excerpt.contains("Service Unavailable</h1>"), "whitespace runs collapse: {excerpt}");
-    assert!(excerpt.chars().count() <= 600, "excerpt is short: {} chars", excerpt.chars().count());
+    assert!(
+        excerpt.contains("Service Unavailable</h1>"),
+        "whitespace runs collapse: {excerpt}"
+    );
+    assert!(
+        excerpt.chars().count() <= 600,
+        "excerpt is short: {} chars",
+        excerpt.chars().count()
+    );
     let text = error.to_string();
     assert!(text.contains("com.vmware.vcenter.VM.list"), "{text}");
     assert!(text.contains("503"), "{text}");
-    assert!(text.len() < 1000, "the message stays short: {} bytes", text.len());
+    assert!(
+        text.len() < 1000,
+        "the message stays short: {} bytes",
+        text.len()
+    );
 }
 
 /// A 503 on a `/rest` call is read the same way.
@@ -282,10 +360,10 @@ async fn html_503_page_becomes_an_error_with_status_and_short_excerpt() {
 async fn html_503_over_rest_is_read_the_same_way() {
     let server = MockServer::start().await;
     Mock::given(path_regex("^/rest/"))
-        .respond_with(
-            ResponseTemplate::new(503)
-                .set_body_raw("<html><body>upstream connect error</body></html>", "text/html"),
-        )
+        .respond_with(ResponseTemplate::new(503).set_body_raw(
+            "<html><body>upstream connect error</body></html>",
+            "text/html",
+        ))
         .mount(&server)
         .await;
     let client: Client = client_for(&server, Protocol::Rest);

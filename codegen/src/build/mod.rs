@@ -567,6 +567,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             });
             let params = self.fields(&location, "param", &op.params, &scope, None);
             let output = self.resolve(&op.output.ty, &scope, || format!("{location} output"));
+            let task_result = self.recorded_task_result(&location, op, &task, &scope);
             let errors = op
                 .errors
                 .iter()
@@ -589,12 +590,14 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 output_doc: docs::clean(&op.output.documentation),
                 errors,
                 task,
+                task_result,
                 api,
                 rest,
                 api_missing_reason,
                 rest_missing_reason,
             });
         }
+        self.twin_task_results(id, &mut operations);
         let constants = self.constants(id, &info.constants, &scope);
         Service {
             id: id.to_owned(),
@@ -606,6 +609,78 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             structures: self.index.children(id, ItemKind::Structure),
             enumerations: self.index.children(id, ItemKind::Enumeration),
             constants,
+        }
+    }
+
+    /// The result type an operation's `TaskResult` output metadata records,
+    /// resolved like any type reference; `None` when absent or invalid (the
+    /// problem is recorded).
+    fn recorded_task_result(
+        &mut self,
+        location: &str,
+        op: &wire::OperationInfo,
+        task: &TaskKind,
+        scope: &[Owner],
+    ) -> Option<crate::ir::TypeRef> {
+        let map = op.output.metadata.get(types::TASK_RESULT)?;
+        let where_ = || format!("{location} output metadata {}", types::TASK_RESULT);
+        if *task == TaskKind::None {
+            self.problems.push(Problem::new(
+                where_(),
+                format!(
+                    "only `{}` operations have a task result",
+                    names::TASK_SUFFIX
+                ),
+            ));
+            return None;
+        }
+        let known = Known {
+            structures: &self.structure_ids,
+            enumerations: &self.enumeration_ids,
+            ambiguous_structures: &self.ambiguous_structures,
+            ambiguous_enumerations: &self.ambiguous_enumerations,
+            scope,
+        };
+        match types::task_result_type(map).and_then(|ty| types::resolve(&ty, &known)) {
+            Ok(resolved) => Some(resolved),
+            Err(message) => {
+                self.problems.push(Problem::new(where_(), message));
+                None
+            }
+        }
+    }
+
+    /// Task variants whose snapshot records no result type (live dumps) get
+    /// their synchronous twin's output; a recorded one must agree with it.
+    fn twin_task_results(&mut self, service_id: &str, operations: &mut [Operation]) {
+        let outputs: BTreeMap<String, crate::ir::TypeRef> = operations
+            .iter()
+            .filter(|op| op.task == TaskKind::None)
+            .map(|op| (op.id.clone(), op.output.clone()))
+            .collect();
+        for op in operations.iter_mut() {
+            let TaskKind::TaskVariantOf(sync) = &op.task else {
+                continue;
+            };
+            let Some(twin_output) = outputs.get(sync) else {
+                continue;
+            };
+            match &op.task_result {
+                None => op.task_result = Some(twin_output.clone()),
+                Some(recorded) if recorded != twin_output => self.problems.push(Problem::new(
+                    format!(
+                        "{service_id}.{} output metadata {}",
+                        op.id,
+                        types::TASK_RESULT
+                    ),
+                    format!(
+                        "task result {} differs from the output {} of `{sync}`",
+                        types::describe(recorded),
+                        types::describe(twin_output)
+                    ),
+                )),
+                Some(_) => {}
+            }
         }
     }
 

@@ -5,10 +5,116 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Problem;
 use crate::ir::{Builtin, ConstantValue, Owner, TypeRef};
-use crate::wire::{self, BuiltinType, ConstantCategory, GenericType, PrimitiveType, TypeCategory};
+use crate::wire::{
+    self, BuiltinType, ConstantCategory, ElementValue, ElementValueType, GenericType,
+    PrimitiveType, TypeCategory,
+};
 
 pub const STRUCTURE_RESOURCE: &str = "com.vmware.vapi.structure";
 pub const ENUMERATION_RESOURCE: &str = "com.vmware.vapi.enumeration";
+
+/// Output metadata of an `op$task` operation naming the type of the task's
+/// result. The metamodel has no place for it; snapshots reconstructed from
+/// the Python bindings carry it as an extension (`metamodel-snapshots/README.md`,
+/// "Task results"), live dumps do not.
+pub const TASK_RESULT: &str = "TaskResult";
+
+/// The type a `TaskResult` element map stands for, in wire form: exactly one
+/// of `builtin` (STRING), `structure` (STRUCTURE_REFERENCE) or `enumeration`
+/// (STRING), wrapped in the generic types of `generic` (STRING_LIST,
+/// outermost first; `OPTIONAL`, `LIST` or `SET`). `Err` says what is wrong.
+pub fn task_result_type(map: &wire::ElementMap) -> Result<wire::Type, String> {
+    let mut leaf: Option<(&str, wire::Type)> = None;
+    let mut generics: &[String] = &[];
+    for (name, value) in map.elements.iter() {
+        let ty = match name {
+            "generic" => {
+                generics = element_payload(name, value, ElementValueType::StringList)?
+                    .list_value
+                    .as_deref()
+                    .ok_or_else(|| format!("element `{name}` without `list_value`"))?;
+                continue;
+            }
+            "builtin" => wire::Type {
+                category: TypeCategory::Builtin,
+                builtin_type: Some(BuiltinType::from(string_payload(name, value)?.to_owned())),
+                user_defined_type: None,
+                generic_instantiation: None,
+            },
+            "structure" => {
+                let id = element_payload(name, value, ElementValueType::StructureReference)?
+                    .structure_id
+                    .as_deref()
+                    .ok_or_else(|| format!("element `{name}` without `structure_id`"))?;
+                user_defined(STRUCTURE_RESOURCE, id)
+            }
+            "enumeration" => user_defined(ENUMERATION_RESOURCE, string_payload(name, value)?),
+            other => return Err(format!("unknown element `{other}`")),
+        };
+        if let Some((first, _)) = leaf {
+            return Err(format!("both `{first}` and `{name}`; a result has one type"));
+        }
+        leaf = Some((name, ty));
+    }
+    let (_, mut ty) =
+        leaf.ok_or_else(|| "none of the elements `builtin`, `structure`, `enumeration`".to_owned())?;
+    for generic in generics.iter().rev() {
+        let generic_type = match GenericType::from(generic.clone()) {
+            GenericType::Map | GenericType::Unknown(_) => {
+                return Err(format!(
+                    "generic type `{generic}` in `generic` (expected OPTIONAL, LIST or SET)"
+                ));
+            }
+            known => known,
+        };
+        ty = wire::Type {
+            category: TypeCategory::Generic,
+            builtin_type: None,
+            user_defined_type: None,
+            generic_instantiation: Some(Box::new(wire::GenericInstantiation {
+                generic_type,
+                element_type: Some(ty),
+                map_key_type: None,
+                map_value_type: None,
+            })),
+        };
+    }
+    Ok(ty)
+}
+
+fn element_payload<'v>(
+    name: &str,
+    value: &'v ElementValue,
+    expected: ElementValueType,
+) -> Result<&'v ElementValue, String> {
+    if value.kind == expected {
+        Ok(value)
+    } else {
+        Err(format!(
+            "element `{name}` is a {}, expected {expected}",
+            value.kind
+        ))
+    }
+}
+
+fn string_payload<'v>(name: &str, value: &'v ElementValue) -> Result<&'v str, String> {
+    element_payload(name, value, ElementValueType::String)?
+        .string_value
+        .as_deref()
+        .ok_or_else(|| format!("element `{name}` without `string_value`"))
+}
+
+fn user_defined(resource_type: &str, id: &str) -> wire::Type {
+    wire::Type {
+        category: TypeCategory::UserDefined,
+        builtin_type: None,
+        user_defined_type: Some(wire::UserDefinedType {
+            resource_type: resource_type.to_owned(),
+            resource_id: id.to_owned(),
+        }),
+        generic_instantiation: None,
+    }
+}
 
 /// The identifiers type references may point at, from one element's view.
 pub struct Known<'a> {
@@ -115,6 +221,18 @@ fn builtin_of(builtin: &BuiltinType) -> Result<Builtin, String> {
         BuiltinType::Opaque => Builtin::Opaque,
         BuiltinType::Unknown(other) => return Err(format!("unknown builtin type `{other}`")),
     })
+}
+
+/// Compact text of a type for messages: `OPTIONAL<LIST<com.vmware.x.info>>`.
+pub fn describe(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Builtin(builtin) => format!("{builtin:?}").to_uppercase(),
+        TypeRef::Structure(id) | TypeRef::Enumeration(id) => id.clone(),
+        TypeRef::Optional(inner) => format!("OPTIONAL<{}>", describe(inner)),
+        TypeRef::List(inner) => format!("LIST<{}>", describe(inner)),
+        TypeRef::Set(inner) => format!("SET<{}>", describe(inner)),
+        TypeRef::Map(key, value) => format!("MAP<{}, {}>", describe(key), describe(value)),
+    }
 }
 
 /// Every structure and enumeration a type mentions.

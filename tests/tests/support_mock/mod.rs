@@ -23,7 +23,10 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 /// A server answering every request with `response`.
 pub async fn answering(response: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(response).mount(&server).await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
     server
 }
 
@@ -82,14 +85,17 @@ pub fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
 }
 
 /// The request body as JSON (fails the test when it is not JSON).
+#[track_caller]
 pub fn json_body(request: &Request) -> Value {
-    serde_json::from_slice(&request.body).unwrap_or_else(|err| {
-        panic!(
+    // A `match` rather than a closure keeps the panic location at the caller.
+    match serde_json::from_slice(&request.body) {
+        Ok(value) => value,
+        Err(err) => panic!(
             "body of {} is not JSON ({err}): {:?}",
             describe(request),
             String::from_utf8_lossy(&request.body)
-        )
-    })
+        ),
+    }
 }
 
 /// Decoded query parameters grouped by name, each name's values in the order
@@ -121,6 +127,7 @@ fn expected_query(pairs: &[(&str, &str)]) -> BTreeMap<String, Vec<String>> {
 /// Asserts method, raw path, query and JSON body of a request. `path` is the
 /// path as it must appear on the wire (percent-encoded where needed);
 /// `query` lists the decoded pairs; `body: None` means no body at all.
+#[track_caller]
 pub fn assert_request(
     request: &Request,
     method: &str,
@@ -131,7 +138,11 @@ pub fn assert_request(
     let seen = describe(request);
     assert_eq!(request.method.as_str(), method, "method of {seen}");
     assert_eq!(request.url.path(), path, "path of {seen}");
-    assert_eq!(query_params(request), expected_query(query), "query of {seen}");
+    assert_eq!(
+        query_params(request),
+        expected_query(query),
+        "query of {seen}"
+    );
     assert_eq!(
         header(request, "accept"),
         Some("application/json"),
@@ -152,7 +163,11 @@ pub fn assert_request(
                 "{seen} must have no body, got {:?}",
                 String::from_utf8_lossy(&request.body)
             );
-            assert_eq!(header(request, "content-type"), None, "Content-Type of {seen}");
+            assert_eq!(
+                header(request, "content-type"),
+                None,
+                "Content-Type of {seen}"
+            );
         }
     }
 }

@@ -17,6 +17,7 @@ Modules:
   the field metadata they imply (``Resource``).
 * :mod:`vapi_snapshot.docs` -- docstring parsing and reST to metamodel text.
 * :mod:`vapi_snapshot.rest` -- ``OperationRestMetadata`` to REST annotations.
+* :mod:`vapi_snapshot.tasks` -- result types of task operations (``TaskResult``).
 * :mod:`vapi_snapshot.overlay` -- REST facts from VMware's OpenAPI documents.
 * :mod:`vapi_snapshot.wire` -- metamodel wire encoding and output files.
 * :mod:`vapi_snapshot.census` -- independent counts for the self-check.

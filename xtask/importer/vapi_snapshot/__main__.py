@@ -69,12 +69,14 @@ def main(argv=None):
 
     expected = census.count_installed()
     rest_stats = report.rest_statistics(packages, walker, overlay_result)
+    task_stats = report.task_statistics(packages)
     if args.readme:
         _write(args.readme, report.readme({
             "source": source,
             "totals": totals,
             "components": manifest_components,
             "rest_stats": rest_stats,
+            "task_stats": task_stats,
             "overlay": overlay_result,
             "findings": walker.findings,
             "collisions_bindings": collisions_bindings,
@@ -87,6 +89,7 @@ def main(argv=None):
         print("%-13s %6d (census %d)" % (key + ":", totals[key], expected[key]))
     for line in report.rest_summary(rest_stats):
         print(line)
+    print(report.task_summary(task_stats))
     print("time: %.1f s" % (time.monotonic() - started))
     mismatched = [key for key in expected if expected[key] != totals.get(key)]
     if mismatched:

@@ -15,7 +15,6 @@ module:
   enumeration values and constants, from the source (:mod:`vapi_snapshot.source`).
 """
 
-import ast
 import importlib
 import os
 
@@ -27,7 +26,7 @@ from vmware.vapi.bindings.stub import StubConfiguration, VapiInterface
 from vmware.vapi.data.validator import HasFieldsOfValidator, UnionValidator
 from vmware.vapi.lib.constants import TaskType
 
-from . import docs, rest, source, types, wire
+from . import docs, rest, source, tasks, types, wire
 from .wire import WireMap
 
 
@@ -269,6 +268,7 @@ class Walker:
             method = _method(cls, methods.get(operation_id, operation_id.replace("$task", "_task")))
             info["operations"][operation_id] = self._operation(
                 module_name, cls, service_id, operation_id, operation, method, stub)
+        self._check_task_results(service_id, info["operations"])
         rest_only = sorted(
             set(stub._rest_metadata)  # pylint: disable=protected-access
             - {name[: -len("$task")] if name.endswith("$task") else name for name in stub._operations})  # pylint: disable=protected-access
@@ -333,10 +333,10 @@ class Walker:
         wire.put_optional(info, "lifecycle", wire.lifecycle(parsed.deprecated))
 
         task_type = operation.get("task_type", TaskType.NONE)
-        if operation_id.endswith("$task") and task_type == TaskType.NONE:
-            raise Problem("%s: task operation without task type" % where)
-        if task_type == TaskType.TASK_ONLY:
-            self._note_task_result(module_name, service_cls, methods_name(method), where)
+        if operation_id.endswith("$task"):
+            if task_type == TaskType.NONE:
+                raise Problem("%s: task operation without task type" % where)
+            self._task_result(module_name, service_cls, service_id, operation_id, method, output)
 
         base_name = operation_id[: -len("$task")] if operation_id.endswith("$task") else operation_id
         rest_metadata = stub._rest_metadata.get(base_name)  # pylint: disable=protected-access
@@ -347,19 +347,49 @@ class Walker:
             self.rest_mappings[(service_id, operation_id)] = mapping
         return info
 
-    def _note_task_result(self, module_name, service_cls, method_name, where):
-        """Record the result type of a task-only operation (no metamodel place)."""
-        facts = self.sources[module_name].get(service_cls.__qualname__)
-        expression = facts.task_result_types.get(method_name)
-        if expression is None:
-            self.findings.lose("task-result", where, "task result type not found in the method body")
+    def _task_result(self, module_name, service_cls, service_id, operation_id, method, output):
+        """Record ``op$task``'s result type as ``TaskResult`` output metadata.
+
+        The type comes from the method body's ``Task(task_id, task_svc,
+        <type>)`` (see :mod:`vapi_snapshot.tasks`); when the body does not
+        say it unambiguously, nothing is recorded and the README lists why.
+        """
+        where = "%s#%s" % (service_id, operation_id)
+        try:
+            if method is None:
+                raise tasks.NotRecorded("no Python method")
+            facts = self.sources[module_name].get(service_cls.__qualname__)
+            call = facts.task_calls.get(methods_name(method))
+            if call is None:
+                raise tasks.NotRecorded("no Task(...) call in the body of %s" % methods_name(method))
+            if call.operation != operation_id:
+                raise tasks.NotRecorded("the body of %s invokes %s, not %s"
+                                        % (methods_name(method), call.operation, operation_id))
+            if len(call.result_types) != 1 or call.result_types[0] is None:
+                raise tasks.NotRecorded("the body of %s has %d Task(...) calls, not one of shape "
+                                        "Task(task_id, task_svc, <type>)"
+                                        % (methods_name(method), len(call.result_types)))
+            binding_type = tasks.evaluate(call.result_types[0], vars(self.modules[module_name]), where)
+            element_map = tasks.encode(types.to_metamodel(binding_type, where + " task result"))
+        except tasks.NotRecorded as reason:
+            self.findings.lose("task-result", where, str(reason))
             return
-        # The expression only builds a binding type (``type.VoidType()``,
-        # ``type.ReferenceType(__name__, 'X')``): evaluate it in its module.
-        code = compile(ast.Expression(expression), "<%s task result>" % where, "eval")
-        binding_type = eval(code, vars(self.modules[module_name]))  # pylint: disable=eval-used
-        metamodel_type = types.to_metamodel(binding_type, where + " task result")
-        self.findings.lose("task-result", where, "result type %s" % types.describe(metamodel_type))
+        output["metadata"][tasks.METADATA_KEY] = element_map
+
+    @staticmethod
+    def _check_task_results(service_id, operations):
+        """A recorded task result must be the synchronous twin's output type."""
+        for operation_id, info in operations.items():
+            recorded = info["output"]["metadata"].get(tasks.METADATA_KEY)
+            twin = operations.get(operation_id[: -len("$task")]) \
+                if operation_id.endswith("$task") else None
+            if recorded is None or twin is None:
+                continue
+            result = tasks.decode(recorded)
+            if result != twin["output"]["type"]:
+                raise Problem("%s#%s: task result %s differs from the output %s of %s"
+                              % (service_id, operation_id, types.describe(result),
+                                 types.describe(twin["output"]["type"]), twin["name"]))
 
     def _error_id(self, target, module_name, scope):
         link = self._resolve_reference(target, module_name, scope)

@@ -1,10 +1,10 @@
 """Statistics and the snapshot README (generated, so ``--check`` covers it)."""
 
-from . import rest, snapshot
+from . import rest, snapshot, tasks
 
 _CATEGORY_TITLES = {
     "route-collision": "Operations the bindings map to the same route with nothing to tell them apart",
-    "task-result": "Result types of task-only operations",
+    "task-result": "Task operations without a recorded result type",
     "union-required": "Union case fields required for some tag values",
     "query-style": "Query parameter serialization styles",
     "path-variable-renamed": "Path variables renamed so both REST forms share one PathVariable",
@@ -84,6 +84,33 @@ def route_collisions(packages, mappings, kinds=(rest.VERB, rest.REQUEST_MAPPING)
     return {route: ops for route, ops in sorted(groups.items()) if len(ops) > 1}
 
 
+def task_statistics(packages):
+    """``$task`` operations by recorded result kind and by twin (``op`` exists)."""
+    stats = {"operations": 0, "recorded": 0, "kinds": {}}
+    services = {}
+    for service_id, operation_id, info in snapshot.operations(packages):
+        services.setdefault(service_id, set()).add(operation_id)
+    for service_id, operation_id, info in snapshot.operations(packages):
+        if not operation_id.endswith("$task"):
+            continue
+        stats["operations"] += 1
+        recorded = info["output"]["metadata"].get(tasks.METADATA_KEY)
+        if recorded is None:
+            continue
+        stats["recorded"] += 1
+        twin = operation_id[: -len("$task")] in services[service_id]
+        counts = stats["kinds"].setdefault(tasks.kind(recorded), [0, 0])
+        counts[1 if twin else 0] += 1
+    return stats
+
+
+def task_summary(stats):
+    """Console line summarising :func:`task_statistics`."""
+    kinds = ", ".join("%s %d" % (kind, sum(counts)) for kind, counts in sorted(stats["kinds"].items()))
+    return "task results recorded: %d of %d $task operations (%s)" % (
+        stats["recorded"], stats["operations"], kinds)
+
+
 def _table(headers, rows):
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     for row in rows:
@@ -156,6 +183,7 @@ def readme(context):
     add("")
     _differences(add)
     _conventions(add)
+    _task_section(add, context["task_stats"])
     _rest_section(add, stats, overlay_result, context)
     _lost_section(add, findings, context)
     return "\n".join(out).rstrip() + "\n"
@@ -183,6 +211,9 @@ def _differences(add):
         "- The REST mappings of operations the bindings describe with `@RequestMapping` lost their `action=`",
         "  dispatch parameter and their verb annotation; both come from the OpenAPI overlay where it",
         "  covers the operation (see REST mappings).",
+        "- `TaskResult` metadata on the output of `op$task` operations is an **extension** of this",
+        "  reconstruction (see Task results): a live dump does not carry it, and the code generator treats",
+        "  it as optional (without it, a task variant's result is its synchronous twin's output).",
     ):
         add(line)
     add("")
@@ -205,7 +236,8 @@ def _conventions(add):
         "- Task operations appear as the bindings have them: `op` and `op$task`, or only `op$task`",
         "  (output `ID` of resource type `com.vmware.cis.TASK`). A `$task` operation carries the REST",
         "  mapping of its base operation; the task dispatch parameter `vmw-task=true` is added by the",
-        "  runtime, never stored in `params`.",
+        "  runtime, never stored in `params`. Its output's `TaskResult` metadata is described under",
+        "  Task results.",
         "- Verb form: `GET`/`POST`/`PUT`/`PATCH`/`DELETE` with `path` (no `/api` prefix, no query),",
         "  `params` (dispatch query items `name=value`, or a bare `name` that must be present) and",
         "  `headers` (`Name:value`); only non-empty elements are present.",
@@ -230,6 +262,53 @@ def _conventions(add):
         "  `:param:`/`:return:`/`:raise:`, enumeration value and constant docs from the source.",
     ):
         add(line)
+    add("")
+
+
+def _task_section(add, stats):
+    add("## Task results")
+    add("")
+    for line in (
+        "The metamodel gives an `op$task` operation the output `ID` (the task) and says nothing about",
+        "the result the finished task yields; a live vCenter's metamodel service does not report it.",
+        "The bindings know it: every task method ends with `Task(task_id, task_svc, <binding type>)`.",
+        "The importer reads that third argument from the method's syntax tree (evaluating it only when",
+        "it is made of `type.<Name>(...)` calls, string literals and `__name__`, and only when the body",
+        "invokes exactly this `op$task`), converts the binding type like every other binding type, and",
+        "records it on the operation's `output` (`OperationResultInfo`) `metadata` under `TaskResult`.",
+        "This is an extension of this reconstruction in the metamodel's own vocabulary; a live dump does",
+        "not carry it and the code generator treats it as optional.",
+        "",
+        "`TaskResult` elements:",
+        "",
+        "- `generic` (STRING_LIST, absent when the result is not generic): the `GenericInstantiation`",
+        "  generic types wrapping the result, outermost first, each `OPTIONAL`, `LIST` or `SET`;",
+        "- exactly one of `builtin` (STRING, a `Type` builtin type such as `VOID`, `STRING`, `ID`),",
+        "  `structure` (STRUCTURE_REFERENCE, a structure or error id) or `enumeration` (STRING, an",
+        "  enumeration id): the innermost type.",
+        "",
+        "So `OPTIONAL<LIST<com.vmware.x.info>>` is `generic` = `[\"OPTIONAL\", \"LIST\"]`, `structure` =",
+        "`com.vmware.x.info`, and a task without result is `builtin` = `VOID`. A `MAP` result would have",
+        "no encoding and be left out (none occurs). Resource types of an `ID` result are not recorded.",
+        "An `op$task` whose synchronous twin `op` exists gets `TaskResult` as well; the importer fails",
+        "unless it equals the twin's output type.",
+        "",
+    ):
+        add(line)
+    rows = []
+    for kind, (task_only, with_twin) in sorted(stats["kinds"].items()):
+        rows.append(["`%s`" % kind, task_only, with_twin, task_only + with_twin])
+    totals = [sum(counts[i] for counts in stats["kinds"].values()) for i in (0, 1)]
+    rows.append(["**total**", totals[0], totals[1], sum(totals)])
+    for line in _table(["result", "task-only", "with twin", "total"], rows):
+        add(line)
+    add("")
+    missing = stats["operations"] - stats["recorded"]
+    if missing:
+        add("%d of %d `$task` operations have a recorded result; %d without one are listed below with"
+            " the reason." % (stats["recorded"], stats["operations"], missing))
+    else:
+        add("All %d `$task` operations have a recorded result." % stats["operations"])
     add("")
 
 
@@ -351,9 +430,8 @@ def _lost_section(add, findings, context):
 
 
 _CATEGORY_NOTES = {
-    "task-result": "The bindings know the result type of a task-only operation only from the method body "
-                   "(`Task(task_id, task_svc, <type>)`); the metamodel's `op$task` returns the task ID and "
-                   "has no place for the eventual result type.",
+    "task-result": "The method body does not state the result type in the one form the importer reads "
+                   "(see Task results), so no `TaskResult` is recorded.",
     "union-required": "`UnionValidator` marks, per tag value, which case fields must then be set; "
                       "`UnionCase` only says for which values a field is relevant.",
     "query-style": "`QueryRestMetadata` serialization styles have no metamodel place (all are `form`, "

@@ -4,7 +4,7 @@ Python keeps no docstring for a class attribute, so the documentation of
 enumeration values and constants (the string literal that follows the
 assignment) is read from the module's syntax tree, as are the declaration order
 of enumeration values and the literal values of constants. The result type of
-a task-only operation appears only in the method body
+a task operation appears only in the method body
 (``Task(task_id, task_svc, <binding type>)``).
 """
 
@@ -18,7 +18,7 @@ class ClassSource:
         self.attributes = []  # names in declaration order
         self.attribute_docs = {}
         self.literals = {}  # name -> literal value (None for ``X = None``)
-        self.task_result_types = {}  # method name -> ast expression
+        self.task_calls = {}  # method name -> TaskCall
 
 
 class ModuleSource:
@@ -59,16 +59,40 @@ class ModuleSource:
                         and isinstance(following.value.value, str):
                     info.attribute_docs[name] = following.value.value
             elif isinstance(statement, ast.FunctionDef):
-                result = _task_result_expression(statement)
-                if result is not None:
-                    info.task_result_types[statement.name] = result
+                call = task_call(statement)
+                if call is not None:
+                    info.task_calls[statement.name] = call
         return info
 
 
-def _task_result_expression(function):
-    """The third argument of ``Task(...)`` in a method body, if any."""
+class TaskCall:
+    """What a task method body says: the operation it invokes and the result type."""
+
+    def __init__(self, operation, result_types):
+        # First argument of ``self._invoke(...)`` when it is a string literal.
+        self.operation = operation
+        # Third arguments of every ``Task(task_id, task_svc, <type>)`` call.
+        self.result_types = result_types
+
+
+def task_call(function):
+    """The :class:`TaskCall` of a method body, or ``None`` without ``Task(...)``."""
+    invoked = []
+    results = []
     for node in ast.walk(function):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id == "Task" and len(node.args) == 3:
-            return node.args[2]
-    return None
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "Task":
+            if len(node.args) == 3 and not node.keywords:
+                results.append(node.args[2])
+            else:
+                # A differently shaped call still marks a task method; with
+                # no usable argument its result stays unknown.
+                results.append(None)
+        elif isinstance(func, ast.Attribute) and func.attr == "_invoke" and node.args \
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            invoked.append(node.args[0].value)
+    if not results:
+        return None
+    return TaskCall(invoked[0] if len(invoked) == 1 else None, results)
