@@ -75,6 +75,9 @@ pub fn assign(model: &mut Model) {
                 uses(&from, &param.ty);
             }
             uses(&from, &operation.output);
+            if let Some(result) = &operation.task_result {
+                uses(&from, result);
+            }
             for error in &operation.errors {
                 uses(&from, &TypeRef::Structure(error.structure_id.clone()));
             }

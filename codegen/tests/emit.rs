@@ -171,9 +171,19 @@ fn services_get_typed_methods_and_specs() {
     assert!(vm.contains("pub async fn clone_and_wait("));
     assert!(vm.contains("wait_options: vsphere_vapi_runtime::TaskWaitOptions,"));
     assert!(vm.contains(".wait_for_task::<String>(&task, wait_options)"));
-    // Task-only operation: no result type known, so no wait helper.
+    assert!(vm.contains("/// The finished task's result: an identifier (`String`)."));
+    // Task-only operation without a known result type: no wait helper.
     assert!(vm.contains("pub async fn reset_task("));
     assert!(!vm.contains("reset_and_wait"));
+    // Task-only operation with a recorded result type: a helper named after
+    // the operation, typed by the recorded result.
+    assert!(vm.contains("pub async fn scan_and_wait("));
+    assert!(vm.contains(") -> vsphere_vapi_runtime::Result<Option<Vec<tools::Info>>> {"));
+    assert!(vm.contains(".wait_for_task::<Option<Vec<tools::Info>>>(&task, options)"));
+    assert!(vm.contains("[`scan_and_wait`](Self::scan_and_wait) waits for its result"));
+    assert!(vm.contains(
+        "/// The finished task's result: a list of [`Info`](crate::demo::vm::tools::Info), or\n    /// nothing (`None`)."
+    ));
     // Docs: both routes, missing routes with the reason, errors linked.
     assert!(vm.contains("/// - `/api`: `POST /api/demo/vm/{vm}/tools?action=upgrade` (`command_line_options` in the body)"));
     assert!(
@@ -215,11 +225,12 @@ fn route_table_is_sorted_and_gated() {
             "&crate::demo::vm::tools::ops::LIST,",
             "&crate::demo::vm::tools::ops::PING,",
             "&crate::demo::vm::tools::ops::RESET_TASK,",
+            "&crate::demo::vm::tools::ops::SCAN_TASK,",
             "&crate::demo::vm::tools::ops::UPDATE,",
             "&crate::demo::vm::tools::ops::UPGRADE,",
         ]
     );
-    assert_eq!(table.matches("#[cfg(feature = \"demo\")]").count(), 9);
+    assert_eq!(table.matches("#[cfg(feature = \"demo\")]").count(), 10);
 }
 
 #[test]
@@ -231,7 +242,7 @@ fn manifest_has_one_feature_per_group() {
     assert!(manifest.contains("demo = [\"vapi\"]\n"));
     assert!(manifest.contains("vapi = []\n"));
     assert!(
-        manifest.contains("# com.vmware.demo and 1 more packages: 2 services, 9 operations.\n")
+        manifest.contains("# com.vmware.demo and 1 more packages: 2 services, 10 operations.\n")
     );
     let lib = file(&generated, "src/lib.rs");
     assert!(lib.contains("#[cfg(any(feature = \"demo\", feature = \"vapi\"))]\npub mod demo;\n"));

@@ -109,6 +109,13 @@ fn operations_methods_tasks_and_routes() {
         op("create$task").task,
         TaskKind::TaskVariantOf("create".into())
     );
+    // The fixture records no `TaskResult` (like a live dump): a task
+    // variant's result is its synchronous twin's output.
+    assert_eq!(
+        op("create$task").task_result,
+        Some(TypeRef::Builtin(Builtin::Id))
+    );
+    assert_eq!(op("create").task_result, None);
     assert_eq!(op("new").rust_name, "new_");
 
     let get = op("get");

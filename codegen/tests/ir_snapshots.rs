@@ -295,3 +295,75 @@ fn documentation_is_rustdoc_safe() {
         assert!(!unescaped, "{at}: unescaped bracket in {text:?}");
     }
 }
+
+#[test]
+fn every_task_operation_knows_its_result_type() {
+    use std::collections::BTreeMap;
+    use vsphere_vapi_codegen::ir::{Builtin, TaskKind, TypeRef};
+    fn shape(ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Builtin(builtin) => format!("{builtin:?}"),
+            TypeRef::Structure(_) => "structure".to_owned(),
+            TypeRef::Enumeration(_) => "enumeration".to_owned(),
+            TypeRef::Optional(inner) => format!("Optional<{}>", shape(inner)),
+            TypeRef::List(inner) => format!("List<{}>", shape(inner)),
+            TypeRef::Set(inner) => format!("Set<{}>", shape(inner)),
+            TypeRef::Map(key, value) => format!("Map<{}, {}>", shape(key), shape(value)),
+        }
+    }
+    let mut shapes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut with_twin = 0;
+    for service in model().services.values() {
+        for op in &service.operations {
+            if op.task == TaskKind::None {
+                assert_eq!(op.task_result, None, "{}.{}", service.id, op.id);
+                continue;
+            }
+            let result = op
+                .task_result
+                .as_ref()
+                .unwrap_or_else(|| panic!("{}.{}: no task result", service.id, op.id));
+            if let TaskKind::TaskVariantOf(sync) = &op.task {
+                let twin = service.operations.iter().find(|o| &o.id == sync).unwrap();
+                assert_eq!(result, &twin.output, "{}.{}", service.id, op.id);
+                with_twin += 1;
+            }
+            *shapes.entry(shape(result)).or_default() += 1;
+        }
+    }
+    // The figures of metamodel-snapshots/README.md, "Task results".
+    let expected: BTreeMap<String, usize> = [
+        ("Id", 13),
+        ("List<structure>", 8),
+        ("Optional<List<structure>>", 2),
+        ("String", 1),
+        ("Void", 60),
+        ("structure", 67),
+    ]
+    .into_iter()
+    .map(|(shape, count)| (shape.to_owned(), count))
+    .collect();
+    assert_eq!(shapes, expected);
+    assert_eq!(with_twin, 5);
+
+    let result = |service: &str, op: &str| {
+        model().services[service]
+            .operations
+            .iter()
+            .find(|o| o.id == op)
+            .and_then(|o| o.task_result.clone())
+    };
+    assert_eq!(
+        result(
+            "com.vmware.esx.settings.clusters.configuration",
+            "check_compliance$task"
+        ),
+        Some(TypeRef::Structure(
+            "com.vmware.esx.settings.clusters.configuration.cluster_compliance".to_owned()
+        ))
+    );
+    assert_eq!(
+        result("com.vmware.vcenter.VM", "clone$task"),
+        Some(TypeRef::Builtin(Builtin::Id))
+    );
+}

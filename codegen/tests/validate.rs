@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
+use vsphere_vapi_codegen::ir::{Builtin, TaskKind, TypeRef};
 use vsphere_vapi_codegen::snapshot::parse_component;
 use vsphere_vapi_codegen::{Error, build_model, load_snapshot};
 
@@ -232,4 +233,112 @@ fn an_empty_directory_is_not_a_snapshot() {
     std::fs::remove_dir_all(&dir).unwrap();
     let err = load_snapshot(&dir).unwrap_err();
     assert!(err.to_string().starts_with("cannot read "), "{err}");
+}
+
+/// `TaskResult` output metadata with the given elements.
+fn task_result(elements: Value) -> Value {
+    json!([{"key": "TaskResult", "value": {"elements": elements}}])
+}
+
+fn builtin_element(name: &str) -> Value {
+    json!([{"key": "builtin", "value": {"type": "STRING", "string_value": name}}])
+}
+
+#[test]
+fn a_recorded_task_result_is_resolved_for_task_only_operations() {
+    let mut doc = fixture();
+    let operations = &mut widget(&mut doc)["operations"];
+    // `spin$task` without `spin`: a task-only operation.
+    let mut spin_task = entry(operations, "spin").clone();
+    spin_task["name"] = json!("spin$task");
+    spin_task["output"]["type"] = json!({"category": "BUILTIN", "builtin_type": "ID"});
+    spin_task["output"]["metadata"] = task_result(json!([
+        {"key": "generic", "value": {"type": "STRING_LIST", "list_value": ["OPTIONAL", "LIST"]}},
+        {"key": "structure", "value": {"type": "STRUCTURE_REFERENCE",
+                                       "structure_id": "com.vmware.demo.widget.info"}}
+    ]));
+    operations
+        .as_array_mut()
+        .unwrap()
+        .retain(|e| e["key"] != "spin");
+    operations
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"key": "spin$task", "value": spin_task}));
+    let model = build_model(&[parse(&doc).unwrap()]).unwrap_or_else(|err| panic!("{err}"));
+    let widget = &model.services["com.vmware.demo.widget"];
+    let op = |id: &str| widget.operations.iter().find(|o| o.id == id).unwrap();
+    assert_eq!(op("spin$task").task, TaskKind::TaskOnly);
+    assert_eq!(
+        op("spin$task").task_result,
+        Some(TypeRef::Optional(Box::new(TypeRef::List(Box::new(
+            TypeRef::Structure("com.vmware.demo.widget.info".into())
+        )))))
+    );
+    // Without metadata, a task variant's result is its twin's output.
+    assert_eq!(
+        op("create$task").task_result,
+        Some(TypeRef::Builtin(Builtin::Id))
+    );
+    assert_eq!(op("create").task_result, None);
+}
+
+#[test]
+fn a_task_result_equal_to_the_twin_output_is_accepted() {
+    let mut doc = fixture();
+    let create_task = entry(&mut widget(&mut doc)["operations"], "create$task");
+    create_task["output"]["metadata"] = task_result(builtin_element("ID"));
+    let model = build_model(&[parse(&doc).unwrap()]).unwrap_or_else(|err| panic!("{err}"));
+    let widget = &model.services["com.vmware.demo.widget"];
+    let create_task = widget
+        .operations
+        .iter()
+        .find(|o| o.id == "create$task")
+        .unwrap();
+    assert_eq!(create_task.task_result, Some(TypeRef::Builtin(Builtin::Id)));
+}
+
+#[test]
+fn task_result_problems_are_located() {
+    let at = "com.vmware.demo.widget.create$task output metadata TaskResult";
+    let cases = [
+        (
+            json!([{"key": "structure", "value": {"type": "STRUCTURE_REFERENCE",
+                                                  "structure_id": "com.vmware.x.y"}}]),
+            format!("{at}: unknown type com.vmware.x.y (no such structure)"),
+        ),
+        (
+            builtin_element("VOID"),
+            format!("{at}: task result VOID differs from the output ID of `create`"),
+        ),
+        (
+            builtin_element("QUBIT"),
+            format!("{at}: unknown builtin type `QUBIT`"),
+        ),
+        (
+            json!([{"key": "structure", "value": {"type": "STRING", "string_value": "x"}}]),
+            format!("{at}: element `structure` is a STRING, expected STRUCTURE_REFERENCE"),
+        ),
+        (
+            json!([]),
+            format!("{at}: none of the elements `builtin`, `structure`, `enumeration`"),
+        ),
+    ];
+    for (elements, expected) in cases {
+        let mut doc = fixture();
+        let create_task = entry(&mut widget(&mut doc)["operations"], "create$task");
+        create_task["output"]["metadata"] = task_result(elements);
+        assert_eq!(build(&[doc]).to_string(), expected);
+    }
+}
+
+#[test]
+fn a_task_result_on_a_plain_operation_is_reported() {
+    let mut doc = fixture();
+    let get = entry(&mut widget(&mut doc)["operations"], "get");
+    get["output"]["metadata"] = task_result(builtin_element("VOID"));
+    assert_eq!(
+        build(&[doc]).to_string(),
+        "com.vmware.demo.widget.get output metadata TaskResult: only `$task` operations have a task result"
+    );
 }

@@ -523,8 +523,8 @@ impl Networking {
 
     /// Changes the Hostname/IP of the management network of vCenter appliance. The Hostname/IP change invokes the PNID change process which involves LDAP entry modification, updating registry entries, configuration files modification and network configuration changes. vCenter server is expected to be down for few minutes during these changes This method was added in vSphere API 6.7.3.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`change_and_wait`](Self::change_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -552,6 +552,26 @@ impl Networking {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`change_task`](Self::change_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`change_task`](Self::change_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn change_and_wait(
+        &self,
+        spec: &networking::ChangeSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.change_task(spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 
     /// Get Networking information for all configured interfaces. This method was added in vSphere API 6.7.
@@ -1045,8 +1065,8 @@ impl SupportBundle {
 
     /// Create a support bundle. This method was added in vSphere API 7.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -1073,6 +1093,26 @@ impl SupportBundle {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn create_and_wait(
+        &self,
+        spec: &support_bundle::CreateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.create_task(spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 
     /// Deletes the support bundle. This method was added in vSphere API 8.0.2.0.

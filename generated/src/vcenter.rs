@@ -165,6 +165,12 @@ impl Vm {
     /// Runs [`clone_task`](Self::clone_task) and waits for the task to finish, polling
     /// as `options` says.
     ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// ID of newly-created virtual machine.
+    ///
     /// # Errors
     ///
     /// Fails like [`clone_task`](Self::clone_task), when the task fails (with the
@@ -488,6 +494,10 @@ impl Vm {
 
     /// Runs [`relocate_task`](Self::relocate_task) and waits for the task to finish,
     /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
     ///
     /// # Errors
     ///
@@ -965,8 +975,8 @@ impl EvcModes {
 
     /// Creates a custom `com.vmware.vcenter.evc_mode.evc_mode` object that is returned to the client. The client can then set this EVC mode on VMs/Clusters. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -1000,6 +1010,26 @@ impl EvcModes {
             .param("create_spec", create_spec)
             .send()
             .await
+    }
+
+    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: [`EvcMode`](crate::vcenter::evc_mode::EvcMode).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn create_and_wait(
+        &self,
+        create_spec: &evc_modes::CreateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<evc_mode::EvcMode> {
+        let task = self.create_task(create_spec).await?;
+        self.client.wait_for_task::<evc_mode::EvcMode>(&task, options).await
     }
 
     /// Partition the EvcMode object into its constituent CPU and graphics EvcMode objects. This method was added in vSphere API 9.0.0.0.
@@ -1514,8 +1544,8 @@ impl Ovfs {
     ///
     /// By default Pull mode is leveraged unless user specifies otherwise. On vCenter server the privilege VApp.PullFromUrls is required if default behaviour is performed. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`deploy_and_wait`](Self::deploy_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -1540,6 +1570,27 @@ impl Ovfs {
         spec: &ovfs::DeploySpec,
     ) -> vsphere_vapi_runtime::Result<String> {
         self.client.operation(&ovfs::ops::DEPLOY_TASK).param("spec", spec).send().await
+    }
+
+    /// Runs [`deploy_task`](Self::deploy_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`DeployResult`](crate::vcenter::ovfs::DeployResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`deploy_task`](Self::deploy_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn deploy_and_wait(
+        &self,
+        spec: &ovfs::DeploySpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<ovfs::DeployResult> {
+        let task = self.deploy_task(spec).await?;
+        self.client.wait_for_task::<ovfs::DeployResult>(&task, options).await
     }
 }
 

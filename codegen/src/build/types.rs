@@ -52,12 +52,14 @@ pub fn task_result_type(map: &wire::ElementMap) -> Result<wire::Type, String> {
             other => return Err(format!("unknown element `{other}`")),
         };
         if let Some((first, _)) = leaf {
-            return Err(format!("both `{first}` and `{name}`; a result has one type"));
+            return Err(format!(
+                "both `{first}` and `{name}`; a result has one type"
+            ));
         }
         leaf = Some((name, ty));
     }
-    let (_, mut ty) =
-        leaf.ok_or_else(|| "none of the elements `builtin`, `structure`, `enumeration`".to_owned())?;
+    let (_, mut ty) = leaf
+        .ok_or_else(|| "none of the elements `builtin`, `structure`, `enumeration`".to_owned())?;
     for generic in generics.iter().rev() {
         let generic_type = match GenericType::from(generic.clone()) {
             GenericType::Map | GenericType::Unknown(_) => {
@@ -226,12 +228,31 @@ fn builtin_of(builtin: &BuiltinType) -> Result<Builtin, String> {
 /// Compact text of a type for messages: `OPTIONAL<LIST<com.vmware.x.info>>`.
 pub fn describe(ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Builtin(builtin) => format!("{builtin:?}").to_uppercase(),
+        TypeRef::Builtin(builtin) => builtin_name(*builtin).to_owned(),
         TypeRef::Structure(id) | TypeRef::Enumeration(id) => id.clone(),
         TypeRef::Optional(inner) => format!("OPTIONAL<{}>", describe(inner)),
         TypeRef::List(inner) => format!("LIST<{}>", describe(inner)),
         TypeRef::Set(inner) => format!("SET<{}>", describe(inner)),
         TypeRef::Map(key, value) => format!("MAP<{}, {}>", describe(key), describe(value)),
+    }
+}
+
+/// The metamodel's name of a builtin type (`DATE_TIME`).
+fn builtin_name(builtin: Builtin) -> &'static str {
+    match builtin {
+        Builtin::Void => "VOID",
+        Builtin::Boolean => "BOOLEAN",
+        Builtin::Long => "LONG",
+        Builtin::Double => "DOUBLE",
+        Builtin::String => "STRING",
+        Builtin::Binary => "BINARY",
+        Builtin::Secret => "SECRET",
+        Builtin::DateTime => "DATE_TIME",
+        Builtin::Id => "ID",
+        Builtin::Uri => "URI",
+        Builtin::AnyError => "ANY_ERROR",
+        Builtin::DynamicStructure => "DYNAMIC_STRUCTURE",
+        Builtin::Opaque => "OPAQUE",
     }
 }
 
@@ -308,4 +329,90 @@ pub fn resolve_or_record(
         problems.push(Problem::new(location(), message));
         TypeRef::Builtin(Builtin::Opaque)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn element_map(json: serde_json::Value) -> wire::ElementMap {
+        serde_json::from_value(serde_json::json!({ "elements": json })).unwrap()
+    }
+
+    fn string(value: &str) -> serde_json::Value {
+        serde_json::json!({"type": "STRING", "string_value": value})
+    }
+
+    #[test]
+    fn task_result_builds_the_wrapped_wire_type() {
+        let map = element_map(serde_json::json!([
+            {"key": "generic", "value": {"type": "STRING_LIST", "list_value": ["SET", "OPTIONAL"]}},
+            {"key": "enumeration", "value": string("com.vmware.x.kind")}
+        ]));
+        let ty = task_result_type(&map).unwrap();
+        let outer = ty.generic_instantiation.as_deref().unwrap();
+        assert_eq!(outer.generic_type, GenericType::Set);
+        let inner = outer.element_type.as_ref().unwrap();
+        let inner = inner.generic_instantiation.as_deref().unwrap();
+        assert_eq!(inner.generic_type, GenericType::Optional);
+        let leaf = inner.element_type.as_ref().unwrap();
+        assert_eq!(leaf.category, TypeCategory::UserDefined);
+        let user = leaf.user_defined_type.as_ref().unwrap();
+        assert_eq!(
+            (user.resource_type.as_str(), user.resource_id.as_str()),
+            (ENUMERATION_RESOURCE, "com.vmware.x.kind")
+        );
+    }
+
+    #[test]
+    fn malformed_task_results_say_what_is_wrong() {
+        let cases = [
+            (
+                serde_json::json!([
+                    {"key": "builtin", "value": string("VOID")},
+                    {"key": "enumeration", "value": string("com.vmware.x.kind")}
+                ]),
+                "both `builtin` and `enumeration`; a result has one type",
+            ),
+            (
+                serde_json::json!([
+                    {"key": "builtin", "value": string("STRING")},
+                    {"key": "generic", "value": {"type": "STRING_LIST", "list_value": ["MAP"]}}
+                ]),
+                "generic type `MAP` in `generic` (expected OPTIONAL, LIST or SET)",
+            ),
+            (
+                serde_json::json!([{"key": "type", "value": string("VOID")}]),
+                "unknown element `type`",
+            ),
+            (
+                serde_json::json!([
+                    {"key": "builtin", "value": string("VOID")},
+                    {"key": "generic", "value": string("LIST")}
+                ]),
+                "element `generic` is a STRING, expected STRING_LIST",
+            ),
+            (
+                serde_json::json!([{"key": "builtin", "value": {"type": "STRING"}}]),
+                "element `builtin` without `string_value`",
+            ),
+        ];
+        for (json, expected) in cases {
+            assert_eq!(task_result_type(&element_map(json)).unwrap_err(), expected);
+        }
+    }
+
+    #[test]
+    fn describe_uses_metamodel_names() {
+        let ty = TypeRef::Optional(Box::new(TypeRef::Map(
+            Box::new(TypeRef::Builtin(Builtin::DateTime)),
+            Box::new(TypeRef::List(Box::new(TypeRef::Structure(
+                "com.vmware.x.info".to_owned(),
+            )))),
+        )));
+        assert_eq!(
+            describe(&ty),
+            "OPTIONAL<MAP<DATE_TIME, LIST<com.vmware.x.info>>>"
+        );
+    }
 }

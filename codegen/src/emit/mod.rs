@@ -59,9 +59,10 @@
 //! `client.operation(&SPEC).param(..)….send()` chain; all protocol logic is in
 //! the runtime. The `OperationSpec` statics live in an inline `ops` module
 //! inside the service's nested-type module (`vcenter::vm::tools::ops::UPGRADE`).
-//! Task variants (`clone$task`) return the task identifier; when the
-//! synchronous twin gives the result type, a `clone_and_wait` helper polls the
-//! task with `Client::wait_for_task`. Method docs list parameters, result,
+//! Task operations (`clone$task`) return the task identifier; when the IR
+//! knows the task's result type (`Operation::task_result`: recorded in the
+//! snapshot, or the synchronous twin's output), a `clone_and_wait` helper
+//! polls the task with `Client::wait_for_task`. Method docs list parameters, result,
 //! both HTTP routes (or why one is missing) and the declared errors.
 //!
 //! # Features and files
@@ -260,6 +261,9 @@ impl<'a> Ctx<'a> {
                     self.check_type_features(feature, &param.ty, &context)?;
                 }
                 self.check_type_features(feature, &operation.output, &context)?;
+                if let Some(result) = &operation.task_result {
+                    self.check_type_features(feature, result, &context)?;
+                }
             }
         }
         Ok(())

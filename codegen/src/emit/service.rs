@@ -7,7 +7,8 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::ir::{HttpMethod, Operation, ParamLocation, Route, Service, TaskKind, TypeRef};
+use crate::ir::{Builtin, HttpMethod, Operation, ParamLocation, Route, Service, TaskKind, TypeRef};
+use crate::names;
 
 use super::docs::{DocBuilder, field_notes, indent_continuation, route_bindings, route_line, wrap};
 use super::layout::{Module, OPS_MODULE};
@@ -101,7 +102,9 @@ pub fn emit_handle(
         if let Some((wait_name, result)) = wait_helper(service, operation)? {
             claim(&wait_name, format!("the wait helper of `{}`", operation.id))?;
             methods.push(wait_method(
+                ctx,
                 &types,
+                service,
                 operation,
                 &wait_name,
                 result,
@@ -255,36 +258,46 @@ fn parameters(
     Ok((params, args))
 }
 
-/// The name and result type of the `_and_wait` helper of a task operation,
-/// when the result type is known: the synchronous twin's output for
-/// `op$task`.
+/// The name and result type of the `_and_wait` helper of a task operation
+/// whose result type is known ([`Operation::task_result`]): named after the
+/// synchronous twin's method (`clone_and_wait`), or for a task-only
+/// operation after the method the operation would have without `$task`.
 fn wait_helper<'s>(
     service: &'s Service,
     operation: &'s Operation,
 ) -> Result<Option<(String, &'s TypeRef)>, EmitError> {
-    match &operation.task {
-        TaskKind::None | TaskKind::TaskOnly => Ok(None),
-        TaskKind::TaskVariantOf(base) => {
-            let twin = service
-                .operations
-                .iter()
-                .find(|candidate| &candidate.id == base)
-                .ok_or_else(|| EmitError::UnknownReference {
-                    context: format!("service `{}`, operation `{}`", service.id, operation.id),
-                    kind: "operation",
-                    id: base.clone(),
-                })?;
-            Ok(Some((
-                format!("{}_and_wait", unraw(&twin.rust_name)),
-                &twin.output,
-            )))
+    let Some(result) = &operation.task_result else {
+        return Ok(None);
+    };
+    let base_method = match &operation.task {
+        TaskKind::None => return Ok(None),
+        TaskKind::TaskVariantOf(base) => service
+            .operations
+            .iter()
+            .find(|candidate| &candidate.id == base)
+            .ok_or_else(|| EmitError::UnknownReference {
+                context: format!("service `{}`, operation `{}`", service.id, operation.id),
+                kind: "operation",
+                id: base.clone(),
+            })?
+            .rust_name
+            .clone(),
+        TaskKind::TaskOnly => {
+            let base = operation
+                .id
+                .strip_suffix(names::TASK_SUFFIX)
+                .unwrap_or(&operation.id);
+            names::method_name(base)
         }
-    }
+    };
+    Ok(Some((format!("{}_and_wait", unraw(&base_method)), result)))
 }
 
 /// `clone_and_wait`: starts the task, then waits for its result.
 fn wait_method(
+    ctx: &Ctx<'_>,
     types: &TypeMapper<'_, '_, '_>,
+    service: &Service,
     operation: &Operation,
     wait_name: &str,
     result: &TypeRef,
@@ -310,9 +323,34 @@ fn wait_method(
     let options = ident(&options_name, context)?;
     let options_type = ident(WAIT_OPTIONS_TYPE, context)?;
     let output = types.owned(result, context)?;
+    let returns = if *result == TypeRef::Builtin(Builtin::Void) {
+        "Nothing (`()`) once the task has succeeded: the operation has no result.".to_owned()
+    } else {
+        let mut text = format!(
+            "The finished task's result: {}.",
+            result_phrase(ctx, service, result, context)?
+        );
+        // The twin documents the same result; a task-only operation's own
+        // result documentation describes the task identifier instead.
+        if let TaskKind::TaskVariantOf(base) = &operation.task {
+            let twin_doc = service
+                .operations
+                .iter()
+                .find(|candidate| &candidate.id == base)
+                .map(|twin| twin.output_doc.trim())
+                .unwrap_or_default();
+            if !twin_doc.is_empty() {
+                text.push_str("\n\n");
+                text.push_str(twin_doc);
+            }
+        }
+        text
+    };
     let doc = doc_attrs(&wrap(&format!(
         "Runs [`{task}`](Self::{task}) and waits for the task to finish, \
          polling as `{options_name}` says.\n\n\
+         # Returns\n\n\
+         {returns}\n\n\
          # Errors\n\n\
          Fails like [`{task}`](Self::{task}), when the task fails (with the \
          task's error), and when waiting times out.",
@@ -328,6 +366,58 @@ fn wait_method(
             let task = self.#task_method(#( #forwarded ),*).await?;
             self.client.wait_for_task::<#output>(&task, #options).await
         }
+    })
+}
+
+/// Words for a result type in rustdoc, linking generated types:
+/// "a list of [`Info`](crate::vcenter::vm::Info)".
+fn result_phrase(
+    ctx: &Ctx<'_>,
+    service: &Service,
+    ty: &TypeRef,
+    context: &str,
+) -> Result<String, EmitError> {
+    let item = |path: &crate::ir::RustPath| {
+        let name = &path.name;
+        if path.module == service.path.module {
+            // In scope by name; an explicit target would be redundant.
+            format!("[`{name}`]")
+        } else {
+            format!("[`{name}`](crate::{}::{name})", path.module.join("::"))
+        }
+    };
+    Ok(match ty {
+        TypeRef::Builtin(builtin) => match builtin {
+            Builtin::Void => "nothing (`()`)",
+            Builtin::Boolean => "a `bool`",
+            Builtin::Long => "an `i64`",
+            Builtin::Double => "an `f64`",
+            Builtin::String => "a `String`",
+            Builtin::Id => "an identifier (`String`)",
+            Builtin::Uri => "a URI (`String`)",
+            Builtin::Binary => "binary data (`Binary`)",
+            Builtin::Secret => "a secret (`Secret`)",
+            Builtin::DateTime => "a date and time (`DateTime`)",
+            Builtin::AnyError | Builtin::DynamicStructure | Builtin::Opaque => {
+                "a JSON value (`serde_json::Value`)"
+            }
+        }
+        .to_owned(),
+        TypeRef::Structure(id) => item(&ctx.structure(id, context)?.path),
+        TypeRef::Enumeration(id) => item(&ctx.enumeration(id, context)?.path),
+        TypeRef::Optional(inner) => format!(
+            "{}, or nothing (`None`)",
+            result_phrase(ctx, service, inner, context)?
+        ),
+        TypeRef::List(inner) => {
+            format!("a list of {}", result_phrase(ctx, service, inner, context)?)
+        }
+        TypeRef::Set(inner) => format!("a set of {}", result_phrase(ctx, service, inner, context)?),
+        TypeRef::Map(key, value) => format!(
+            "a map from {} to {}",
+            result_phrase(ctx, service, key, context)?,
+            result_phrase(ctx, service, value, context)?
+        ),
     })
 }
 
@@ -355,13 +445,17 @@ fn operation_doc(
             ));
         }
         TaskKind::TaskOnly => {
-            // The metamodel does not say what the task's result is, so there is
-            // no typed `_and_wait` helper.
-            doc.prose(
-                "Starts the operation as a vCenter task and returns the task identifier; \
-                 wait for its result with \
-                 [`Client::wait_for_task`](crate::Client::wait_for_task).",
-            );
+            // Without a recorded result type (live dumps: the metamodel does
+            // not say what the task yields) there is no typed helper.
+            let helper = match wait_helper(service, operation)? {
+                Some((name, _)) => format!("[`{name}`](Self::{name}) waits for its result"),
+                None => "wait for its result with \
+                         [`Client::wait_for_task`](crate::Client::wait_for_task)"
+                    .to_owned(),
+            };
+            doc.prose(format!(
+                "Starts the operation as a vCenter task and returns the task identifier; {helper}."
+            ));
         }
     }
 
@@ -391,7 +485,7 @@ fn operation_doc(
         doc.paragraph(format!("# Parameters\n\n{}", param_lines.join("\n")));
     }
     if operation.task == TaskKind::None
-        && operation.output != TypeRef::Builtin(crate::ir::Builtin::Void)
+        && operation.output != TypeRef::Builtin(Builtin::Void)
         && !operation.output_doc.trim().is_empty()
     {
         doc.paragraph(format!("# Returns\n\n{}", operation.output_doc.trim()));

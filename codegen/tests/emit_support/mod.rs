@@ -126,6 +126,7 @@ pub fn operation(id: &str, rust_name: &str, params: Vec<Field>, output: TypeRef)
         output_doc: String::new(),
         errors: Vec::new(),
         task: TaskKind::None,
+        task_result: None,
         api: None,
         rest: None,
         api_missing_reason: None,
@@ -828,6 +829,7 @@ fn tools_service() -> Service {
         builtin(Builtin::Id),
     );
     clone_task.task = TaskKind::TaskVariantOf("clone".to_owned());
+    clone_task.task_result = Some(builtin(Builtin::Id));
     clone_task.api = Some(route(
         HttpMethod::Post,
         "/api/demo/vm/tools",
@@ -848,6 +850,18 @@ fn tools_service() -> Service {
     ));
     reset_task.api_missing_reason = Some("no /api mapping".to_owned());
 
+    // Task-only, with the result type a snapshot's `TaskResult` records.
+    let mut scan_task = operation("scan$task", "scan_task", vec![vm()], builtin(Builtin::Id));
+    scan_task.task = TaskKind::TaskOnly;
+    scan_task.task_result = Some(optional(TypeRef::List(Box::new(structure_ref(INFO)))));
+    scan_task.api = Some(route(
+        HttpMethod::Post,
+        "/api/demo/vm/{vm}/tools",
+        &[("action", "scan"), ("vmw-task", "true")],
+        &[("vm", ParamLocation::Path("vm".to_owned()))],
+    ));
+    scan_task.rest_missing_reason = Some("no /rest mapping".to_owned());
+
     let mut ping = operation("ping", "ping", Vec::new(), builtin(Builtin::Void));
     ping.doc = Doc {
         text: "Checks the service.".to_owned(),
@@ -861,7 +875,7 @@ fn tools_service() -> Service {
         path: path(&["demo", "vm"], "Tools"),
         nested_module: vec!["demo".to_owned(), "vm".to_owned(), "tools".to_owned()],
         operations: vec![
-            get, update, upgrade, list_op, clone, clone_task, reset_task, ping,
+            get, update, upgrade, list_op, clone, clone_task, reset_task, scan_task, ping,
         ],
         structures: vec![
             INFO.to_owned(),

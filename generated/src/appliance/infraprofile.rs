@@ -74,8 +74,8 @@ impl Configs {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`import_profile_and_wait`](Self::import_profile_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -104,6 +104,26 @@ impl Configs {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`import_profile_task`](Self::import_profile_task) and waits for the task
+    /// to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: a `String`.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`import_profile_task`](Self::import_profile_task), when the task
+    /// fails (with the task's error), and when waiting times out.
+    pub async fn import_profile_and_wait(
+        &self,
+        spec: &configs::ImportProfileSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.import_profile_task(spec).await?;
+        self.client.wait_for_task::<String>(&task, options).await
     }
 
     /// List all the profiles which are registered. This method was added in vSphere API 7.0.0.0.
@@ -138,8 +158,8 @@ impl Configs {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`validate_and_wait`](Self::validate_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -167,6 +187,27 @@ impl Configs {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`validate_task`](Self::validate_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ValidationResult`](crate::appliance::infraprofile::configs::ValidationResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`validate_task`](Self::validate_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn validate_and_wait(
+        &self,
+        spec: &configs::ImportProfileSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<configs::ValidationResult> {
+        let task = self.validate_task(spec).await?;
+        self.client.wait_for_task::<configs::ValidationResult>(&task, options).await
     }
 }
 

@@ -57,8 +57,8 @@ impl CompatibilityData {
 
     /// Replaces the local compatibility data with the latest version found from VMware official source.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
     ///
     /// # HTTP
     ///
@@ -75,6 +75,25 @@ impl CompatibilityData {
     /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
     pub async fn update_task(&self) -> vsphere_vapi_runtime::Result<String> {
         self.client.operation(&compatibility_data::ops::UPDATE_TASK).send().await
+    }
+
+    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn update_and_wait(
+        &self,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.update_task().await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 

@@ -42,8 +42,8 @@ impl Depots {
 
     /// Syncs the metadata from the currently configured online or umds depots. If any umds depot is set, then metadata is downloaded from that depot else metadata is downloaded from the online depots. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`sync_and_wait`](Self::sync_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -67,6 +67,26 @@ impl Depots {
         spec: Option<&depots::SyncSpec>,
     ) -> vsphere_vapi_runtime::Result<String> {
         self.client.operation(&depots::ops::SYNC_TASK).param("spec", &spec).send().await
+    }
+
+    /// Runs [`sync_task`](Self::sync_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`sync_task`](Self::sync_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn sync_and_wait(
+        &self,
+        spec: Option<&depots::SyncSpec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.sync_task(spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 
@@ -96,8 +116,8 @@ impl Inventory {
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`apply_and_wait`](Self::apply_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -137,10 +157,32 @@ impl Inventory {
             .await
     }
 
+    /// Runs [`apply_task`](Self::apply_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ApplyEntitiesResult`](crate::esx::settings::inventory::ApplyEntitiesResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`apply_task`](Self::apply_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn apply_and_wait(
+        &self,
+        spec: &inventory::ApplySpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<inventory::ApplyEntitiesResult> {
+        let task = self.apply_task(spec).await?;
+        self.client.wait_for_task::<inventory::ApplyEntitiesResult>(&task, options).await
+    }
+
     /// Assign a software specification from the repository to the entities. If the input for this API is vcenter, datacenter or folder, the software specification will be assigned to all the clusters and SAH under those entities. If the input of this API is list of entities(cluster or SAH), the software specification will be assigned to only those entities. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`assign_entities_and_wait`](Self::assign_entities_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -179,14 +221,37 @@ impl Inventory {
             .await
     }
 
+    /// Runs [`assign_entities_task`](Self::assign_entities_task) and waits for the task
+    /// to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`AssignEntitiesResult`](crate::esx::settings::inventory::AssignEntitiesResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`assign_entities_task`](Self::assign_entities_task), when the task
+    /// fails (with the task's error), and when waiting times out.
+    pub async fn assign_entities_and_wait(
+        &self,
+        input_spec: &inventory::AssignEntitiesSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<inventory::AssignEntitiesResult> {
+        let task = self.assign_entities_task(input_spec).await?;
+        self.client
+            .wait_for_task::<inventory::AssignEntitiesResult>(&task, options)
+            .await
+    }
+
     /// Runs checks on the inventories against the provided software specification or the assigned software specification before applying the desired software specification across all hosts in the inventories.
     ///
     /// Checks if all hosts in the inventories are in a good state to be updated with the provided software specification by identifier or the assigned desired software specifications.
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -226,10 +291,32 @@ impl Inventory {
             .await
     }
 
+    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`CheckEntitiesResult`](crate::esx::settings::inventory::CheckEntitiesResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn check_and_wait(
+        &self,
+        spec: &inventory::CheckSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<inventory::CheckEntitiesResult> {
+        let task = self.check_task(spec).await?;
+        self.client.wait_for_task::<inventory::CheckEntitiesResult>(&task, options).await
+    }
+
     /// Extract installed image from all the entities specified in the input spec. This API works for all the clusters and SAH managed by Baselines. If the input for this API is vCenter, datacenter or folder it will fetch all the clusters and SAH managed by Baseline and extract currently installed image from these entities. If the input of this API is list of entities(cluster and SAH), it will fetch the currently installed image of defined entries only. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`extract_installed_image_and_wait`](Self::extract_installed_image_and_wait)
+    /// waits for its result.
     ///
     /// # Parameters
     ///
@@ -269,12 +356,33 @@ impl Inventory {
             .await
     }
 
+    /// Runs [`extract_installed_image_task`](Self::extract_installed_image_task) and
+    /// waits for the task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ExtractResult`](crate::esx::settings::inventory::ExtractResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`extract_installed_image_task`](Self::extract_installed_image_task),
+    /// when the task fails (with the task's error), and when waiting times out.
+    pub async fn extract_installed_image_and_wait(
+        &self,
+        input_spec: &inventory::ExtractInstalledImageSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<inventory::ExtractResult> {
+        let task = self.extract_installed_image_task(input_spec).await?;
+        self.client.wait_for_task::<inventory::ExtractResult>(&task, options).await
+    }
+
     /// Scans all the hosts in provided inventories against the provided software specification by identifier or the software specifications assigned to hosts or their parents/accestors in the inventory.
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`scan_and_wait`](Self::scan_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -313,12 +421,33 @@ impl Inventory {
             .await
     }
 
+    /// Runs [`scan_task`](Self::scan_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ScanEntitiesResult`](crate::esx::settings::inventory::ScanEntitiesResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`scan_task`](Self::scan_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn scan_and_wait(
+        &self,
+        spec: &inventory::ScanSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<inventory::ScanEntitiesResult> {
+        let task = self.scan_task(spec).await?;
+        self.client.wait_for_task::<inventory::ScanEntitiesResult>(&task, options).await
+    }
+
     /// Stages the assigned desired software specification to the hosts contained in the provided inventories.
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`stage_and_wait`](Self::stage_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -358,10 +487,31 @@ impl Inventory {
             .await
     }
 
+    /// Runs [`stage_task`](Self::stage_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`StageEntitiesResult`](crate::esx::settings::inventory::StageEntitiesResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`stage_task`](Self::stage_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn stage_and_wait(
+        &self,
+        spec: &inventory::StageSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<inventory::StageEntitiesResult> {
+        let task = self.stage_task(spec).await?;
+        self.client.wait_for_task::<inventory::StageEntitiesResult>(&task, options).await
+    }
+
     /// Transition the cluster or SAH managed by baseline to single image. This API works for all the clusters and SAH managed by Baselines. If the input for this API is vCenter, datacenter or folder it will fetch all the clusters and SAH managed by Baselines and transition them to single image. If the input of this API is list of entities(cluster or SAH), it will transition only them to single image. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`transition_and_wait`](Self::transition_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -401,10 +551,32 @@ impl Inventory {
             .await
     }
 
+    /// Runs [`transition_task`](Self::transition_task) and waits for the task to
+    /// finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`TransitionResult`](crate::esx::settings::inventory::TransitionResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`transition_task`](Self::transition_task), when the task fails (with
+    /// the task's error), and when waiting times out.
+    pub async fn transition_and_wait(
+        &self,
+        input_spec: &inventory::TransitionSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<inventory::TransitionResult> {
+        let task = self.transition_task(input_spec).await?;
+        self.client.wait_for_task::<inventory::TransitionResult>(&task, options).await
+    }
+
     /// Update the VUM capability at vCenter level. This API examines all the clusters managed by Baselines (VUM) and if it finds that a cluster needs VUM operations then it will set (enable) the VUM capability at vCenter. If none of the clusters need VUM operations then it will reset (disable) VUM capability at vCenter. Example: If the workflow identifies that a given cluster has hosts belonging to different vendors then the API will determine that the cluster needs VUM operations and enable the same on vCenter. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_vum_capability_and_wait`](Self::update_vum_capability_and_wait) waits
+    /// for its result.
     ///
     /// # HTTP
     ///
@@ -427,6 +599,28 @@ impl Inventory {
         &self,
     ) -> vsphere_vapi_runtime::Result<String> {
         self.client.operation(&inventory::ops::UPDATE_VUM_CAPABILITY_TASK).send().await
+    }
+
+    /// Runs [`update_vum_capability_task`](Self::update_vum_capability_task) and waits
+    /// for the task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`UpdateVumCapabilityResult`](crate::esx::settings::inventory::UpdateVumCapabilityResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_vum_capability_task`](Self::update_vum_capability_task),
+    /// when the task fails (with the task's error), and when waiting times out.
+    pub async fn update_vum_capability_and_wait(
+        &self,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<inventory::UpdateVumCapabilityResult> {
+        let task = self.update_vum_capability_task().await?;
+        self.client
+            .wait_for_task::<inventory::UpdateVumCapabilityResult>(&task, options)
+            .await
     }
 }
 

@@ -36,8 +36,9 @@ impl EvcMode {
 
     /// Check if a host can be added to a cluster based on the cluster's EvcMode. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_add_host_evc_and_wait`](Self::check_add_host_evc_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -75,10 +76,35 @@ impl EvcMode {
             .await
     }
 
+    /// Runs [`check_add_host_evc_task`](Self::check_add_host_evc_task) and waits for
+    /// the task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: a list of
+    /// [`CheckResult`](crate::vcenter::cluster::evc_mode::CheckResult), or nothing
+    /// (`None`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_add_host_evc_task`](Self::check_add_host_evc_task), when the
+    /// task fails (with the task's error), and when waiting times out.
+    pub async fn check_add_host_evc_and_wait(
+        &self,
+        cluster: &str,
+        create_spec: &crate::vcenter::host::CreateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<Option<Vec<evc_mode::CheckResult>>> {
+        let task = self.check_add_host_evc_task(cluster, create_spec).await?;
+        self.client
+            .wait_for_task::<Option<Vec<evc_mode::CheckResult>>>(&task, options)
+            .await
+    }
+
     /// Check if an EvcMode can be configured for a cluster. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_set_and_wait`](Self::check_set_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -113,6 +139,31 @@ impl EvcMode {
             .param("cluster", cluster)
             .param("set_spec", set_spec)
             .send()
+            .await
+    }
+
+    /// Runs [`check_set_task`](Self::check_set_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: a list of
+    /// [`CheckResult`](crate::vcenter::cluster::evc_mode::CheckResult), or nothing
+    /// (`None`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_set_task`](Self::check_set_task), when the task fails (with
+    /// the task's error), and when waiting times out.
+    pub async fn check_set_and_wait(
+        &self,
+        cluster: &str,
+        set_spec: &evc_mode::SetSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<Option<Vec<evc_mode::CheckResult>>> {
+        let task = self.check_set_task(cluster, set_spec).await?;
+        self.client
+            .wait_for_task::<Option<Vec<evc_mode::CheckResult>>>(&task, options)
             .await
     }
 
@@ -152,8 +203,8 @@ impl EvcMode {
 
     /// Set or clear EvcMode for a cluster. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -189,6 +240,27 @@ impl EvcMode {
             .param("set_spec", set_spec)
             .send()
             .await
+    }
+
+    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn set_and_wait(
+        &self,
+        cluster: &str,
+        set_spec: &evc_mode::SetSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.set_task(cluster, set_spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 

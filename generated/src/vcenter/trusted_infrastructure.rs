@@ -172,8 +172,8 @@ impl TrustAuthorityClusters {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -203,6 +203,27 @@ impl TrustAuthorityClusters {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn update_and_wait(
+        &self,
+        cluster: &str,
+        spec: &trust_authority_clusters::UpdateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.update_task(cluster, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 

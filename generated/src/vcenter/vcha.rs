@@ -32,8 +32,8 @@ impl Cluster {
 
     /// Prepares, clones, and configures a VCHA cluster. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`deploy_and_wait`](Self::deploy_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -63,6 +63,26 @@ impl Cluster {
             .await
     }
 
+    /// Runs [`deploy_task`](Self::deploy_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`deploy_task`](Self::deploy_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn deploy_and_wait(
+        &self,
+        spec: &cluster::DeploySpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.deploy_task(spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Initiates failover from the active vCenter node to the passive node.
     ///
     /// For forced failover, Active node immediately initiates a failover. This may result into a data loss after failover.
@@ -76,8 +96,8 @@ impl Cluster {
     ///
     /// This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`failover_and_wait`](Self::failover_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -103,6 +123,26 @@ impl Cluster {
             .param("planned", &planned)
             .send()
             .await
+    }
+
+    /// Runs [`failover_task`](Self::failover_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`failover_task`](Self::failover_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn failover_and_wait(
+        &self,
+        planned: bool,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.failover_task(planned).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 
     /// Retrieves the status of a VCHA cluster. This method was added in vSphere API 6.7.1.
@@ -149,8 +189,8 @@ impl Cluster {
     ///
     /// If the VCHA cluster is in a transition state and not configured, then the VCHA cluster specific information is removed. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`undeploy_and_wait`](Self::undeploy_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -181,6 +221,26 @@ impl Cluster {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`undeploy_task`](Self::undeploy_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`undeploy_task`](Self::undeploy_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn undeploy_and_wait(
+        &self,
+        spec: &cluster::UndeploySpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.undeploy_task(spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 

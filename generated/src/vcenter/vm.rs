@@ -334,8 +334,8 @@ impl EvcMode {
 
     /// Set the EvcMode for a VM. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -371,6 +371,27 @@ impl EvcMode {
             .param("set_spec", set_spec)
             .send()
             .await
+    }
+
+    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn set_and_wait(
+        &self,
+        vm: &str,
+        set_spec: &evc_mode::SetSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.set_task(vm, set_spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 

@@ -58,8 +58,8 @@ impl Global {
 
     /// Sets any one of the standard profiles globally in the appliance. The result of this operation can be queried by calling the cis/tasks/{task-id} with the task-id in the response of this call. In case of a VCHA enabled cluster, setting a profile expects the VCHA cluster to be healthy and in maintenance or disabled mode before proceeding with the operation. This method was added in vSphere API 8.0.3.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -82,6 +82,26 @@ impl Global {
         spec: &global::SetSpec,
     ) -> vsphere_vapi_runtime::Result<String> {
         self.client.operation(&global::ops::SET_TASK).param("spec", spec).send().await
+    }
+
+    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn set_and_wait(
+        &self,
+        spec: &global::SetSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.set_task(spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 

@@ -95,8 +95,8 @@ impl CompatibilityReport {
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -129,6 +129,28 @@ impl CompatibilityReport {
             .param("spec", &spec)
             .send()
             .await
+    }
+
+    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Result`](crate::esx::hcl::hosts::compatibility_report::Result).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn create_and_wait(
+        &self,
+        host: &str,
+        spec: Option<&compatibility_report::Spec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<compatibility_report::Result> {
+        let task = self.create_task(host, spec).await?;
+        self.client.wait_for_task::<compatibility_report::Result>(&task, options).await
     }
 
     /// Returns the last generated hardware compatibility report for the given host.

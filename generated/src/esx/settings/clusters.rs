@@ -38,8 +38,8 @@ impl Configuration {
 
     /// Applies the cluster configuration associated with the cluster on the hosts associated with the cluster. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`apply_and_wait`](Self::apply_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -75,10 +75,33 @@ impl Configuration {
             .await
     }
 
+    /// Runs [`apply_task`](Self::apply_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ApplyResult`](crate::esx::settings::clusters::configuration::ApplyResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`apply_task`](Self::apply_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn apply_and_wait(
+        &self,
+        cluster: &str,
+        spec: &configuration::ApplySpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<configuration::ApplyResult> {
+        let task = self.apply_task(cluster, spec).await?;
+        self.client.wait_for_task::<configuration::ApplyResult>(&task, options).await
+    }
+
     /// Check all the hosts in the cluster for compliance with the desired document. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_compliance_and_wait`](Self::check_compliance_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -107,6 +130,29 @@ impl Configuration {
             .operation(&configuration::ops::CHECK_COMPLIANCE_TASK)
             .param("cluster", cluster)
             .send()
+            .await
+    }
+
+    /// Runs [`check_compliance_task`](Self::check_compliance_task) and waits for the
+    /// task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ClusterCompliance`](crate::esx::settings::clusters::configuration::ClusterCompliance).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_compliance_task`](Self::check_compliance_task), when the task
+    /// fails (with the task's error), and when waiting times out.
+    pub async fn check_compliance_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<configuration::ClusterCompliance> {
+        let task = self.check_compliance_task(cluster).await?;
+        self.client
+            .wait_for_task::<configuration::ClusterCompliance>(&task, options)
             .await
     }
 
@@ -187,8 +233,8 @@ impl Configuration {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`import_config_and_wait`](Self::import_config_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -221,10 +267,32 @@ impl Configuration {
             .await
     }
 
+    /// Runs [`import_config_task`](Self::import_config_task) and waits for the task to
+    /// finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ImportResult`](crate::esx::settings::clusters::configuration::ImportResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`import_config_task`](Self::import_config_task), when the task fails
+    /// (with the task's error), and when waiting times out.
+    pub async fn import_config_and_wait(
+        &self,
+        cluster: &str,
+        spec: &configuration::ImportSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<configuration::ImportResult> {
+        let task = self.import_config_task(cluster, spec).await?;
+        self.client.wait_for_task::<configuration::ImportResult>(&task, options).await
+    }
+
     /// This API will perform precheck of the desired cluster configuration on each of the hosts in the cluster. The API will check against the desired image schema whether the desired configuration has added any requirements for the host to be put in maintenance mode or to be rebooted. The API will also invoke plugins provided by the configuration owner to detect if the host needs to be put in maintenance mode or to be rebooted. If any host needs to be put in maintenance mode or rebooted, prechecks will be performed at the cluster and host level. The result will specify the validation errors if the desired configuration is not valid on the host. If valid, the result will specify host impact of the desired configuration, and list the configurations that will change on applying the desired configuration. If host impact is maintenance mode or reboot, precheck results will also be specified in the result. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`precheck_and_wait`](Self::precheck_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -256,14 +324,37 @@ impl Configuration {
             .await
     }
 
+    /// Runs [`precheck_task`](Self::precheck_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ClusterPrecheckResult`](crate::esx::settings::clusters::configuration::ClusterPrecheckResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`precheck_task`](Self::precheck_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn precheck_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<configuration::ClusterPrecheckResult> {
+        let task = self.precheck_task(cluster).await?;
+        self.client
+            .wait_for_task::<configuration::ClusterPrecheckResult>(&task, options)
+            .await
+    }
+
     /// Check whether the desired cluster configuration is valid. This method was added in vSphere API 8.0.1.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.2.0.  The desired cluster configuration is validated as part of `com.vmware.esx.settings.clusters.configuration.check_compliance$task` `com.vmware.esx.settings.clusters.configuration.precheck$task` APIs.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`validate_and_wait`](Self::validate_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -292,6 +383,29 @@ impl Configuration {
             .operation(&configuration::ops::VALIDATE_TASK)
             .param("cluster", cluster)
             .send()
+            .await
+    }
+
+    /// Runs [`validate_task`](Self::validate_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ValidationResult`](crate::esx::settings::clusters::configuration::ValidationResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`validate_task`](Self::validate_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn validate_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<configuration::ValidationResult> {
+        let task = self.validate_task(cluster).await?;
+        self.client
+            .wait_for_task::<configuration::ValidationResult>(&task, options)
             .await
     }
 }
@@ -447,8 +561,8 @@ impl InstalledImages {
 
     /// Extract installed images on all the hosts in the cluster. The API will work irrespective of whether a cluster is managed by single software image or not. If the cluster is not managed by single software image, it will first check the possibility to manage with single software image and if this check is successful then only it will extract the installed images on all the hosts. If the cluster is managed by single software image, it will skip eligibility check and directly extract the installed images on all the hosts. This method was added in vSphere API 8.0.3.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`extract_and_wait`](Self::extract_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -482,6 +596,29 @@ impl InstalledImages {
             .operation(&installed_images::ops::EXTRACT_TASK)
             .param("cluster", cluster)
             .send()
+            .await
+    }
+
+    /// Runs [`extract_task`](Self::extract_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`InstalledImageInfo`](crate::esx::settings::clusters::installed_images::InstalledImageInfo).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`extract_task`](Self::extract_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn extract_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<installed_images::InstalledImageInfo> {
+        let task = self.extract_task(cluster).await?;
+        self.client
+            .wait_for_task::<installed_images::InstalledImageInfo>(&task, options)
             .await
     }
 
@@ -552,8 +689,8 @@ impl Software {
     ///
     /// If `commit` attribute is set, it implies the minimum commit that the `com.vmware.esx.settings.clusters.software.apply$task` method should use, however if subsequent commits have been made to the desired state document the apply method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`apply_and_wait`](Self::apply_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -590,12 +727,34 @@ impl Software {
             .await
     }
 
+    /// Runs [`apply_task`](Self::apply_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ApplyResult`](crate::esx::settings::clusters::software::ApplyResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`apply_task`](Self::apply_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn apply_and_wait(
+        &self,
+        cluster: &str,
+        spec: &software::ApplySpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<software::ApplyResult> {
+        let task = self.apply_task(cluster, spec).await?;
+        self.client.wait_for_task::<software::ApplyResult>(&task, options).await
+    }
+
     /// Runs checks on the cluster before applying the desired software document across all hosts in the cluster.
     ///
     /// Checks if all hosts in the cluster are in a good state to be updated with the desired software document. If `commit` attribute is set it implies the minimum commit that the check method should use, however if subsequent commits have been made to the desired state document the check method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -629,6 +788,28 @@ impl Software {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`CheckResult`](crate::esx::settings::clusters::software::CheckResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn check_and_wait(
+        &self,
+        cluster: &str,
+        spec: &software::CheckSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<software::CheckResult> {
+        let task = self.check_task(cluster, spec).await?;
+        self.client.wait_for_task::<software::CheckResult>(&task, options).await
     }
 
     /// Exports the desired software specification document and/or image.
@@ -779,8 +960,8 @@ impl Software {
 
     /// Scans all the hosts in the cluster against the cluster's desired state. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`scan_and_wait`](Self::scan_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -810,12 +991,35 @@ impl Software {
             .await
     }
 
+    /// Runs [`scan_task`](Self::scan_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ClusterCompliance`](crate::esx::settings::ClusterCompliance).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`scan_task`](Self::scan_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn scan_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ClusterCompliance> {
+        let task = self.scan_task(cluster).await?;
+        self.client
+            .wait_for_task::<crate::esx::settings::ClusterCompliance>(&task, options)
+            .await
+    }
+
     /// Stages the desired software document associated with the given cluster to hosts within the cluster.
     ///
     /// If `commit` attribute is set, it implies the minimum commit that the `com.vmware.esx.settings.clusters.software.stage$task` method should use, however if subsequent commits have been made to the desired state document the stage method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`stage_and_wait`](Self::stage_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -849,5 +1053,27 @@ impl Software {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`stage_task`](Self::stage_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`StageResult`](crate::esx::settings::clusters::software::StageResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`stage_task`](Self::stage_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn stage_and_wait(
+        &self,
+        cluster: &str,
+        spec: &software::StageSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<software::StageResult> {
+        let task = self.stage_task(cluster, spec).await?;
+        self.client.wait_for_task::<software::StageResult>(&task, options).await
     }
 }

@@ -44,8 +44,8 @@ impl Offline {
     ///
     /// Warning: Using HTTP is not secure. Please use HTTPS URLs instead. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -76,12 +76,34 @@ impl Offline {
             .await
     }
 
+    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`CreateResult`](crate::esx::settings::depots::offline::CreateResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn create_and_wait(
+        &self,
+        spec: &offline::CreateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<offline::CreateResult> {
+        let task = self.create_task(spec).await?;
+        self.client.wait_for_task::<offline::CreateResult>(&task, options).await
+    }
+
     /// Extract the current software specification applied to the host and import it into the depot. Returns details about the current software specification applied to the host.
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.2.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_from_host_and_wait`](Self::create_from_host_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -111,6 +133,27 @@ impl Offline {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`create_from_host_task`](Self::create_from_host_task) and waits for the
+    /// task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`DepotExtractInfo`](crate::esx::settings::depots::offline::DepotExtractInfo).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_from_host_task`](Self::create_from_host_task), when the task
+    /// fails (with the task's error), and when waiting times out.
+    pub async fn create_from_host_and_wait(
+        &self,
+        spec: &offline::ConnectionSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<offline::DepotExtractInfo> {
+        let task = self.create_from_host_task(spec).await?;
+        self.client.wait_for_task::<offline::DepotExtractInfo>(&task, options).await
     }
 
     /// The task-based `delete` method removes content of an imported offline depot from vLCM completely.
@@ -192,6 +235,10 @@ impl Offline {
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
     /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
     ///
     /// # Errors
     ///
@@ -431,6 +478,10 @@ impl Online {
     /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
     /// polling as `options` says.
     ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
     /// # Errors
     ///
     /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
@@ -449,8 +500,8 @@ impl Online {
     ///
     /// Note: To remove content of user-imported online depots, use the task-based `delete` method. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`flush_and_wait`](Self::flush_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -483,6 +534,27 @@ impl Online {
             .param("spec", &spec)
             .send()
             .await
+    }
+
+    /// Runs [`flush_task`](Self::flush_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`flush_task`](Self::flush_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn flush_and_wait(
+        &self,
+        depot: &str,
+        spec: Option<&online::DeleteSpec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.flush_task(depot, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 
     /// Gets the information about a currently configured online software depot. This method was added in vSphere API 7.0.0.0.
@@ -710,6 +782,10 @@ impl Umds {
 
     /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
     /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
     ///
     /// # Errors
     ///

@@ -225,8 +225,8 @@ impl Software {
     ///
     /// If `commit` attribute is set, it implies the minimum commit that the `com.vmware.esx.settings.hosts.software.apply$task` method should use, however if subsequent commits have been made to the desired state document the apply method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`apply_and_wait`](Self::apply_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -264,12 +264,34 @@ impl Software {
             .await
     }
 
+    /// Runs [`apply_task`](Self::apply_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ApplyResult`](crate::esx::settings::hosts::software::ApplyResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`apply_task`](Self::apply_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn apply_and_wait(
+        &self,
+        host: &str,
+        spec: &software::ApplySpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<software::ApplyResult> {
+        let task = self.apply_task(host, spec).await?;
+        self.client.wait_for_task::<software::ApplyResult>(&task, options).await
+    }
+
     /// Runs checks on the host before applying the desired software document.
     ///
     /// Checks if host is in a good state to be updated with the desired software document. If `commit` attribute is set it implies the minimum commit that the check method should use, however if subsequent commits have been made to the desired state document the check method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -304,6 +326,28 @@ impl Software {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`CheckResult`](crate::esx::settings::hosts::software::CheckResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn check_and_wait(
+        &self,
+        host: &str,
+        spec: &software::CheckSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<software::CheckResult> {
+        let task = self.check_task(host, spec).await?;
+        self.client.wait_for_task::<software::CheckResult>(&task, options).await
     }
 
     /// Exports the desired software specification document and/or image.
@@ -421,8 +465,8 @@ impl Software {
 
     /// Scans the host against the host's desired state.. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`scan_and_wait`](Self::scan_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -446,12 +490,35 @@ impl Software {
         self.client.operation(&software::ops::SCAN_TASK).param("host", host).send().await
     }
 
+    /// Runs [`scan_task`](Self::scan_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`HostCompliance`](crate::esx::settings::HostCompliance).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`scan_task`](Self::scan_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn scan_and_wait(
+        &self,
+        host: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HostCompliance> {
+        let task = self.scan_task(host).await?;
+        self.client
+            .wait_for_task::<crate::esx::settings::HostCompliance>(&task, options)
+            .await
+    }
+
     /// Stages the desired software document associated with the given host.
     ///
     /// If `commit` attribute is set, it implies the minimum commit that the `com.vmware.esx.settings.hosts.software.stage$task` method should use, however if subsequent commits have been made to the desired state document the stage method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`stage_and_wait`](Self::stage_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -486,5 +553,27 @@ impl Software {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`stage_task`](Self::stage_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`StageResult`](crate::esx::settings::hosts::software::StageResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`stage_task`](Self::stage_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn stage_and_wait(
+        &self,
+        host: &str,
+        spec: &software::StageSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<software::StageResult> {
+        let task = self.stage_task(host, spec).await?;
+        self.client.wait_for_task::<software::StageResult>(&task, options).await
     }
 }

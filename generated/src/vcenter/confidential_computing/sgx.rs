@@ -34,8 +34,8 @@ impl Hosts {
 
     /// Register host by stored SGX configuration. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`register_and_wait`](Self::register_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -64,5 +64,25 @@ impl Hosts {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`register_task`](Self::register_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`register_task`](Self::register_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn register_and_wait(
+        &self,
+        spec: &hosts::RegisterSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.register_task(spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }

@@ -32,8 +32,8 @@ impl DirectPathDevices {
 
     /// Configures a DirectPath device on the given host. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`configure_and_wait`](Self::configure_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -68,6 +68,30 @@ impl DirectPathDevices {
             .param("host", host)
             .param("configure_spec", configure_spec)
             .send()
+            .await
+    }
+
+    /// Runs [`configure_task`](Self::configure_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ConfigureResult`](crate::vcenter::host::hardware::direct_path_devices::ConfigureResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`configure_task`](Self::configure_task), when the task fails (with
+    /// the task's error), and when waiting times out.
+    pub async fn configure_and_wait(
+        &self,
+        host: &str,
+        configure_spec: &direct_path_devices::ConfigureSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<direct_path_devices::ConfigureResult> {
+        let task = self.configure_task(host, configure_spec).await?;
+        self.client
+            .wait_for_task::<direct_path_devices::ConfigureResult>(&task, options)
             .await
     }
 

@@ -148,8 +148,8 @@ impl MigrationUpgrade {
 
     /// Runs sanity checks using the provided InitSpec or against running upgrade. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -181,6 +181,29 @@ impl MigrationUpgrade {
             .operation(&migration_upgrade::ops::CHECK_TASK)
             .param("spec", &spec)
             .send()
+            .await
+    }
+
+    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ValidationResult`](crate::vcenter::lcm::deployment::migration_upgrade::ValidationResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn check_and_wait(
+        &self,
+        spec: Option<&migration_upgrade::InitSpec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<migration_upgrade::ValidationResult> {
+        let task = self.check_task(spec).await?;
+        self.client
+            .wait_for_task::<migration_upgrade::ValidationResult>(&task, options)
             .await
     }
 

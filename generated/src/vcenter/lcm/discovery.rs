@@ -206,8 +206,8 @@ impl InteropReport {
     ///
     /// The result of this operation can be queried by calling the com.vmware.cis.Tasks#get method where `task` is the response of this operation.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -233,6 +233,27 @@ impl InteropReport {
             .param("spec", &spec)
             .send()
             .await
+    }
+
+    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Result`](crate::vcenter::lcm::discovery::interop_report::Result).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn create_and_wait(
+        &self,
+        spec: Option<&interop_report::Spec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<interop_report::Result> {
+        let task = self.create_task(spec).await?;
+        self.client.wait_for_task::<interop_report::Result>(&task, options).await
     }
 }
 

@@ -34,8 +34,8 @@ impl InteropBundle {
     ///
     /// The status of this operation can be queried by calling the com.vmware.cis.Tasks#get method where task is the response of this operation. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -67,5 +67,25 @@ impl InteropBundle {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn set_and_wait(
+        &self,
+        spec: &interop_bundle::SetSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.set_task(spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }

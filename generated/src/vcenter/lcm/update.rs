@@ -114,8 +114,8 @@ impl PrecheckReport {
     ///
     /// The result of this operation can be queried by calling the com.vmware.cis.Tasks#get method where `task` is the response of this operation.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -143,5 +143,26 @@ impl PrecheckReport {
             .param("version", version)
             .send()
             .await
+    }
+
+    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Result`](crate::vcenter::lcm::update::precheck_report::Result).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn create_and_wait(
+        &self,
+        version: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<precheck_report::Result> {
+        let task = self.create_task(version).await?;
+        self.client.wait_for_task::<precheck_report::Result>(&task, options).await
     }
 }

@@ -43,8 +43,8 @@ impl ServicesAppliedConfig {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -75,14 +75,34 @@ impl ServicesAppliedConfig {
             .await
     }
 
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn delete_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.delete_task(cluster).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Returns detailed information about the health of the applied Trust Authority Component configurations in the given cluster. This method was added in vSphere API 7.0.1.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -110,14 +130,35 @@ impl ServicesAppliedConfig {
             .await
     }
 
+    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Info`](crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Info).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn get_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<services_applied_config::Info> {
+        let task = self.get_task(cluster).await?;
+        self.client.wait_for_task::<services_applied_config::Info>(&task, options).await
+    }
+
     /// Update all applied Trust Authority Component configuration on the given cluster to be consistent with the desired state. This method has no affect on the desired state, apart from it being used as a reference point for the remediation. If the cluster is not a Trusted Cluster, the method will remove all Trust Authority Component configuration from the Trusted Hosts in the cluster, if such hosts are found. This method was added in vSphere API 7.0.1.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -146,5 +187,25 @@ impl ServicesAppliedConfig {
             .param("cluster", cluster)
             .send()
             .await
+    }
+
+    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn update_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.update_task(cluster).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }

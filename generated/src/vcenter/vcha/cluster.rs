@@ -175,8 +175,8 @@ impl Mode {
     ///
     /// VCHA Cluster configuration remains intact in any of the cluster modes. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -198,6 +198,26 @@ impl Mode {
         mode: &mode::ClusterMode,
     ) -> vsphere_vapi_runtime::Result<String> {
         self.client.operation(&mode::ops::SET_TASK).param("mode", mode).send().await
+    }
+
+    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn set_and_wait(
+        &self,
+        mode: &mode::ClusterMode,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.set_task(mode).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 
@@ -260,8 +280,8 @@ impl Passive {
 
     /// Creates the passive node in a degraded cluster with node location information and pre-existing VCHA cluster configuration from the active node. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`redeploy_and_wait`](Self::redeploy_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -289,6 +309,26 @@ impl Passive {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`redeploy_task`](Self::redeploy_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`redeploy_task`](Self::redeploy_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn redeploy_and_wait(
+        &self,
+        spec: &passive::RedeploySpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.redeploy_task(spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 
@@ -351,8 +391,8 @@ impl Witness {
 
     /// Creates the witness node in a degraded cluster with node location information and pre-existing VCHA cluster configuration from the active node. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`redeploy_and_wait`](Self::redeploy_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -380,6 +420,26 @@ impl Witness {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`redeploy_task`](Self::redeploy_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`redeploy_task`](Self::redeploy_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn redeploy_and_wait(
+        &self,
+        spec: &witness::RedeploySpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.redeploy_task(spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 

@@ -214,8 +214,8 @@ impl CustomizationLive {
     ///
     /// If there is a pending customization for the virtual machine and `spec` has valid content, then the existing customization setting will be overwritten with the new settings. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`run_and_wait`](Self::run_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -252,6 +252,27 @@ impl CustomizationLive {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`run_task`](Self::run_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`run_task`](Self::run_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn run_and_wait(
+        &self,
+        vm: &str,
+        spec: &customization_live::RunSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.run_task(vm, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 

@@ -161,8 +161,9 @@ impl Drafts {
 
     /// Check all the hosts in the cluster for compliance with the configuration specified in the draft. This method was added in vSphere API 8.0.2.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_compliance_and_wait`](Self::check_compliance_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -196,6 +197,27 @@ impl Drafts {
             .param("draft", draft)
             .send()
             .await
+    }
+
+    /// Runs [`check_compliance_task`](Self::check_compliance_task) and waits for the
+    /// task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: [`ClusterCompliance`].
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_compliance_task`](Self::check_compliance_task), when the task
+    /// fails (with the task's error), and when waiting times out.
+    pub async fn check_compliance_and_wait(
+        &self,
+        cluster: &str,
+        draft: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<ClusterCompliance> {
+        let task = self.check_compliance_task(cluster, draft).await?;
+        self.client.wait_for_task::<ClusterCompliance>(&task, options).await
     }
 
     /// Create a new draft with the given values. If a configuration is supplied in the spec, it will be used as the initial value. Otherwise, the current desired configuration will be used as the initial value. The `com.vmware.esx.settings.clusters.configuration.drafts.metadata.owner` field will be set to the caller's user ID and the `com.vmware.esx.settings.clusters.configuration.drafts.metadata.parent_id` will be set to the current commit ID for the cluster. This method was added in vSphere API 8.0.2.0.
@@ -338,8 +360,9 @@ impl Drafts {
 
     /// The API computes the Available values for a given configuration identified by input path in given request. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`get_available_values_and_wait`](Self::get_available_values_and_wait) waits for
+    /// its result.
     ///
     /// # Parameters
     ///
@@ -374,6 +397,29 @@ impl Drafts {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`get_available_values_task`](Self::get_available_values_task) and waits
+    /// for the task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Info`](crate::esx::settings::clusters::configuration::available_values::Info).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`get_available_values_task`](Self::get_available_values_task), when
+    /// the task fails (with the task's error), and when waiting times out.
+    pub async fn get_available_values_and_wait(
+        &self,
+        cluster: &str,
+        draft: &str,
+        spec: &available_values::RequestSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<available_values::Info> {
+        let task = self.get_available_values_task(cluster, draft, spec).await?;
+        self.client.wait_for_task::<available_values::Info>(&task, options).await
     }
 
     /// Returns the configuration schema associated with this draft. This method was added in vSphere API 8.0.3.0.
@@ -423,8 +469,8 @@ impl Drafts {
     ///
     /// The draft generated will be validated against the cluster schema and validation state is saved. The API does not perform dynamic validation of the draft on the host or solutions. The API result will not contain validation state of the draft. If the task fails, a new draft is not created or an existing draft is not updated. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`import_config_and_wait`](Self::import_config_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -460,10 +506,33 @@ impl Drafts {
             .await
     }
 
+    /// Runs [`import_config_task`](Self::import_config_task) and waits for the task to
+    /// finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: [`DraftImportResult`].
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`import_config_task`](Self::import_config_task), when the task fails
+    /// (with the task's error), and when waiting times out.
+    pub async fn import_config_and_wait(
+        &self,
+        cluster: &str,
+        draft: &str,
+        spec: &drafts::ImportSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<DraftImportResult> {
+        let task = self.import_config_task(cluster, draft, spec).await?;
+        self.client.wait_for_task::<DraftImportResult>(&task, options).await
+    }
+
     /// The API imports the desired configuration from a reference host in the cluster. The API also adds host-specific and host-overrides from the other hosts in the cluster. Import API does not validate the configuration against the schema. The result will specify if the configuration was imported successfully. The result will provide localized error message if the import operation failed. This method was added in vSphere API 8.0.2.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`import_from_host_and_wait`](Self::import_from_host_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -497,6 +566,28 @@ impl Drafts {
             .param("host", host)
             .send()
             .await
+    }
+
+    /// Runs [`import_from_host_task`](Self::import_from_host_task) and waits for the
+    /// task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: [`DraftImportResult`].
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`import_from_host_task`](Self::import_from_host_task), when the task
+    /// fails (with the task's error), and when waiting times out.
+    pub async fn import_from_host_and_wait(
+        &self,
+        cluster: &str,
+        draft: &str,
+        host: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<DraftImportResult> {
+        let task = self.import_from_host_task(cluster, draft, host).await?;
+        self.client.wait_for_task::<DraftImportResult>(&task, options).await
     }
 
     /// Get the active drafts for this cluster. This method was added in vSphere API 8.0.2.0.
@@ -533,8 +624,8 @@ impl Drafts {
 
     /// This API will perform impact analysis of the configuration specified in the draft on each of the hosts in the cluster. The API will check against the desired image schema whether the desired configuration has added any requirements for the host to be put in maintenance mode or to be rebooted. The API will also invoke plugins which will validate the configuration on each hosts in the cluster. If the configuration is valid the API will also detect if the host needs to be maintenance mode or to be rebooted. If the hosts requires maintenance mode or reboot, then the API will run health checks to see the hosts can be put into the maintenance mode based on their current state. If any host cannot be put into maintenance mode due to health errors, then those errors will be reported in the result. The result will also list the configurations that will change on applying the configuration in the draft. This method was added in vSphere API 8.0.2.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`precheck_and_wait`](Self::precheck_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -568,6 +659,27 @@ impl Drafts {
             .param("draft", draft)
             .send()
             .await
+    }
+
+    /// Runs [`precheck_task`](Self::precheck_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: [`ClusterPrecheckResult`].
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`precheck_task`](Self::precheck_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn precheck_and_wait(
+        &self,
+        cluster: &str,
+        draft: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<ClusterPrecheckResult> {
+        let task = self.precheck_task(cluster, draft).await?;
+        self.client.wait_for_task::<ClusterPrecheckResult>(&task, options).await
     }
 
     /// Get the differences between this draft and the current desired state for the cluster. This method was added in vSphere API 8.0.2.0.

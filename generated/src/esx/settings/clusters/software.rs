@@ -503,8 +503,8 @@ impl Drafts {
 
     /// Commits the specified draft as the desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`commit_and_wait`](Self::commit_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -540,6 +540,28 @@ impl Drafts {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`commit_task`](Self::commit_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`commit_task`](Self::commit_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn commit_and_wait(
+        &self,
+        cluster: &str,
+        draft: &str,
+        spec: &drafts::CommitSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.commit_task(cluster, draft, spec).await?;
+        self.client.wait_for_task::<String>(&task, options).await
     }
 
     /// Creates a new software draft from the desired document. It will be deleted, when the draft is committed successfully. If a desired document is missing, then this method will create an empty draft. This method was added in vSphere API 7.0.0.0.
@@ -723,8 +745,8 @@ impl Drafts {
 
     /// Scans all the hosts in the cluster against the software draft. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`scan_and_wait`](Self::scan_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -757,10 +779,34 @@ impl Drafts {
             .await
     }
 
+    /// Runs [`scan_task`](Self::scan_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ClusterCompliance`](crate::esx::settings::ClusterCompliance).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`scan_task`](Self::scan_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn scan_and_wait(
+        &self,
+        cluster: &str,
+        draft: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ClusterCompliance> {
+        let task = self.scan_task(cluster, draft).await?;
+        self.client
+            .wait_for_task::<crate::esx::settings::ClusterCompliance>(&task, options)
+            .await
+    }
+
     /// Validates the software draft. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`validate_and_wait`](Self::validate_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -791,6 +837,28 @@ impl Drafts {
             .param("draft", draft)
             .send()
             .await
+    }
+
+    /// Runs [`validate_task`](Self::validate_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ValidateResult`](crate::esx::settings::clusters::software::drafts::ValidateResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`validate_task`](Self::validate_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn validate_and_wait(
+        &self,
+        cluster: &str,
+        draft: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<drafts::ValidateResult> {
+        let task = self.validate_task(cluster, draft).await?;
+        self.client.wait_for_task::<drafts::ValidateResult>(&task, options).await
     }
 }
 
@@ -984,8 +1052,8 @@ impl Recommendations {
 
     /// Generates recommended software image spec(s) based on current desired software spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`generate_and_wait`](Self::generate_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -1017,6 +1085,27 @@ impl Recommendations {
             .param("filter", &filter)
             .send()
             .await
+    }
+
+    /// Runs [`generate_task`](Self::generate_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`generate_task`](Self::generate_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn generate_and_wait(
+        &self,
+        cluster: &str,
+        filter: Option<&recommendations::FilterSpec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.generate_task(cluster, filter).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 
     /// Returns Information about the most recent recommendation generation result. This method was added in vSphere API 7.0.0.0.
@@ -1257,8 +1346,8 @@ impl Solutions {
 
     /// Deletes the given solution from the desired software specification. The deletion will be validated along with the entire software specification before it is committed as new desired spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -1290,6 +1379,27 @@ impl Solutions {
             .param("solution", solution)
             .send()
             .await
+    }
+
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn delete_and_wait(
+        &self,
+        cluster: &str,
+        solution: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.delete_task(cluster, solution).await?;
+        self.client.wait_for_task::<String>(&task, options).await
     }
 
     /// Returns components registered for the given solution in the desired software specification. This method was added in vSphere API 7.0.0.0.
@@ -1368,8 +1478,8 @@ impl Solutions {
 
     /// Sets the components registered for the given solution in the desired software specification. The task will set only one solution specification at a time. Solution constraints would be validated with the current desired software specification before it is committed as new desired spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -1406,10 +1516,32 @@ impl Solutions {
             .await
     }
 
+    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn set_and_wait(
+        &self,
+        cluster: &str,
+        solution: &str,
+        spec: &crate::esx::settings::SolutionSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.set_task(cluster, solution, spec).await?;
+        self.client.wait_for_task::<String>(&task, options).await
+    }
+
     /// Updates the components registered for the specified solutions in the desired software specification. The task will update all the solutions specified here in a single operation. It updates specified solutions while leaving other existing solutions intact; without removing them. Solutions constraints would be validated with the current desired software specification before it is committed as new desired spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -1442,6 +1574,27 @@ impl Solutions {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn update_and_wait(
+        &self,
+        cluster: &str,
+        spec: &solutions::UpdateSolutionsSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.update_task(cluster, spec).await?;
+        self.client.wait_for_task::<String>(&task, options).await
     }
 }
 

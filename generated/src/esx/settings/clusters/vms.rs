@@ -231,8 +231,8 @@ impl Solutions {
     ///
     /// If a deployment unit that is specified within the `spec` is uninstalled/not present (not present for any of the solutions specified within the `spec`) it is omitted from the result. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`apply_and_wait`](Self::apply_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -273,14 +273,37 @@ impl Solutions {
             .await
     }
 
+    /// Runs [`apply_task`](Self::apply_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ApplyResult`](crate::esx::settings::clusters::vms::solutions::ApplyResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`apply_task`](Self::apply_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn apply_and_wait(
+        &self,
+        cluster: &str,
+        spec: &solutions::ApplySpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<solutions::ApplyResult> {
+        let task = self.apply_task(cluster, spec).await?;
+        self.client.wait_for_task::<solutions::ApplyResult>(&task, options).await
+    }
+
     /// Checks compliance of solutions in the cluster against the current desired state.
     ///
     /// If a solution that is specified within the `filter_spec` is uninstalled/not present (not present in the cluster's desired state and runtime state) it is omitted from the result.
     ///
     /// If a deployment unit that is specified within the `filter_spec` is uninstalled/not present (not present for any of the solutions specified within the `filter_spec`) it is omitted from the result. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_compliance_and_wait`](Self::check_compliance_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -320,6 +343,28 @@ impl Solutions {
             .await
     }
 
+    /// Runs [`check_compliance_task`](Self::check_compliance_task) and waits for the
+    /// task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ClusterCompliance`](crate::esx::settings::clusters::vms::solutions::ClusterCompliance).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_compliance_task`](Self::check_compliance_task), when the task
+    /// fails (with the task's error), and when waiting times out.
+    pub async fn check_compliance_and_wait(
+        &self,
+        cluster: &str,
+        filter_spec: &solutions::CheckComplianceFilterSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<solutions::ClusterCompliance> {
+        let task = self.check_compliance_task(cluster, filter_spec).await?;
+        self.client.wait_for_task::<solutions::ClusterCompliance>(&task, options).await
+    }
+
     /// Deletes the current desired specification of a solution for a given cluster.
     ///
     /// The actual uninstallation of the solution is executed after an apply operation that implicitly or explicitly contains the identifier of the deleted solution. Examples:
@@ -329,8 +374,8 @@ impl Solutions {
     ///
     /// This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -368,6 +413,27 @@ impl Solutions {
             .param("solution", solution)
             .send()
             .await
+    }
+
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn delete_and_wait(
+        &self,
+        cluster: &str,
+        solution: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.delete_task(cluster, solution).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 
     /// Returns the desired specification of a solution in a given cluster. This method was added in vSphere API 9.0.0.0.
@@ -458,8 +524,8 @@ impl Solutions {
 
     /// Sets and overrides the current desired specification for a given solution and cluster. The provided desired specification is validated before that. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -501,6 +567,28 @@ impl Solutions {
             .send()
             .await
     }
+
+    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn set_and_wait(
+        &self,
+        cluster: &str,
+        solution: &str,
+        spec: &SolutionSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.set_task(cluster, solution, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
 }
 
 /// The `Transition` class provides methods to manage the transition of a System VM solution desired solution specification. This class was added in vSphere API 9.0.0.0.
@@ -538,8 +626,8 @@ impl Transition {
     ///
     /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`enable_and_wait`](Self::enable_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -589,6 +677,28 @@ impl Transition {
             .await
     }
 
+    /// Runs [`enable_task`](Self::enable_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`enable_task`](Self::enable_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn enable_and_wait(
+        &self,
+        cluster: &str,
+        solution: &str,
+        spec: &transition::EnableSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.enable_task(cluster, solution, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Enables multiple EAM managed solutions in vLCM as a single solution. The solution specification is validated before the enablement is started.
     ///
     /// The enablement only transfers ownership of the solutions from EAM to LCCM and sets the desired state in LCCM. The new desired state is not applied, the solution system VMs are untouched.  The following happens once the method is started:
@@ -602,8 +712,9 @@ impl Transition {
     ///
     /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`multi_source_enable_and_wait`](Self::multi_source_enable_and_wait) waits for
+    /// its result.
     ///
     /// # Parameters
     ///
@@ -653,6 +764,28 @@ impl Transition {
             .await
     }
 
+    /// Runs [`multi_source_enable_task`](Self::multi_source_enable_task) and waits for
+    /// the task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`multi_source_enable_task`](Self::multi_source_enable_task), when
+    /// the task fails (with the task's error), and when waiting times out.
+    pub async fn multi_source_enable_and_wait(
+        &self,
+        cluster: &str,
+        solution: &str,
+        spec: &transition::MultiSourceEnableSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.multi_source_enable_task(cluster, solution, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Transition a System VM Solution desired state to a target cluster. The solution specification is validated before the transition is started.
     ///
     /// The operation only initiates the transition. The target desired state is not applied and the solution system VMs remain untouched. A consecutive `com.vmware.esx.settings.clusters.vms.solutions.apply$task` method is needed to complete the transition.
@@ -664,8 +797,8 @@ impl Transition {
     ///
     /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`transition_and_wait`](Self::transition_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -714,6 +847,28 @@ impl Transition {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`transition_task`](Self::transition_task) and waits for the task to
+    /// finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`transition_task`](Self::transition_task), when the task fails (with
+    /// the task's error), and when waiting times out.
+    pub async fn transition_and_wait(
+        &self,
+        cluster: &str,
+        solution: &str,
+        spec: &transition::TransitionSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.transition_task(cluster, solution, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 

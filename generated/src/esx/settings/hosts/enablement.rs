@@ -32,8 +32,8 @@ impl Software {
 
     /// Checks the possibility to manage the host with a single software specification. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -68,10 +68,32 @@ impl Software {
             .await
     }
 
+    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`CheckResult`](crate::esx::settings::hosts::enablement::software::CheckResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn check_and_wait(
+        &self,
+        host: &str,
+        spec: Option<&software::CheckSpec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<software::CheckResult> {
+        let task = self.check_task(host, spec).await?;
+        self.client.wait_for_task::<software::CheckResult>(&task, options).await
+    }
+
     /// Enables the feature which manages the host with a single software specification. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`enable_and_wait`](Self::enable_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -104,6 +126,27 @@ impl Software {
             .param("spec", &spec)
             .send()
             .await
+    }
+
+    /// Runs [`enable_task`](Self::enable_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`enable_task`](Self::enable_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn enable_and_wait(
+        &self,
+        host: &str,
+        spec: Option<&software::EnableSpec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.enable_task(host, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 
     /// Returns whether the given standalone host is managed with a single software specification. This method was added in vSphere API 8.0.0.1.

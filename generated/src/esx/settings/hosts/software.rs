@@ -384,8 +384,8 @@ impl Drafts {
     ///
     /// It will also validate the document before committing it. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`commit_and_wait`](Self::commit_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -422,6 +422,28 @@ impl Drafts {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`commit_task`](Self::commit_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`commit_task`](Self::commit_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn commit_and_wait(
+        &self,
+        host: &str,
+        draft: &str,
+        spec: &drafts::CommitSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.commit_task(host, draft, spec).await?;
+        self.client.wait_for_task::<String>(&task, options).await
     }
 
     /// Creates a new software draft from the desired document. It will be deleted, when the draft is committed successfully. This method was added in vSphere API 8.0.0.1.
@@ -607,8 +629,8 @@ impl Drafts {
 
     /// Scans the host against the software draft. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`scan_and_wait`](Self::scan_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -642,10 +664,34 @@ impl Drafts {
             .await
     }
 
+    /// Runs [`scan_task`](Self::scan_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`HostCompliance`](crate::esx::settings::HostCompliance).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`scan_task`](Self::scan_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn scan_and_wait(
+        &self,
+        host: &str,
+        draft: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HostCompliance> {
+        let task = self.scan_task(host, draft).await?;
+        self.client
+            .wait_for_task::<crate::esx::settings::HostCompliance>(&task, options)
+            .await
+    }
+
     /// Validates the software draft. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`validate_and_wait`](Self::validate_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -677,6 +723,28 @@ impl Drafts {
             .param("draft", draft)
             .send()
             .await
+    }
+
+    /// Runs [`validate_task`](Self::validate_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ValidateResult`](crate::esx::settings::hosts::software::drafts::ValidateResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`validate_task`](Self::validate_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn validate_and_wait(
+        &self,
+        host: &str,
+        draft: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<drafts::ValidateResult> {
+        let task = self.validate_task(host, draft).await?;
+        self.client.wait_for_task::<drafts::ValidateResult>(&task, options).await
     }
 }
 
@@ -813,8 +881,8 @@ impl Recommendations {
 
     /// Generates recommended software image spec(s) based on current desired software spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`generate_and_wait`](Self::generate_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -844,6 +912,26 @@ impl Recommendations {
             .param("host", host)
             .send()
             .await
+    }
+
+    /// Runs [`generate_task`](Self::generate_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`generate_task`](Self::generate_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn generate_and_wait(
+        &self,
+        host: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.generate_task(host).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 
     /// Returns Information about the most recent recommendation generation result. This method was added in vSphere API 8.0.0.1.
@@ -1081,8 +1169,8 @@ impl Solutions {
 
     /// Deletes the given solution from the desired software specification. The deletion will be validated along with the entire software specification before it is committed as new desired spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -1115,6 +1203,27 @@ impl Solutions {
             .param("solution", solution)
             .send()
             .await
+    }
+
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn delete_and_wait(
+        &self,
+        host: &str,
+        solution: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.delete_task(host, solution).await?;
+        self.client.wait_for_task::<String>(&task, options).await
     }
 
     /// Returns components registered for the given solution in the desired software specification. This method was added in vSphere API 8.0.0.1.
@@ -1190,8 +1299,8 @@ impl Solutions {
 
     /// Sets the components registered for the given solution in the desired software specification. The task will set only one solution specification at a time. Solution constraints would be validated with the current desired software specification before it is committed as new desired spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -1227,6 +1336,28 @@ impl Solutions {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn set_and_wait(
+        &self,
+        host: &str,
+        solution: &str,
+        spec: &crate::esx::settings::SolutionSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.set_task(host, solution, spec).await?;
+        self.client.wait_for_task::<String>(&task, options).await
     }
 }
 

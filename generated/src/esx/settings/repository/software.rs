@@ -42,8 +42,8 @@ impl Drafts {
 
     /// Commits the specified draft as the software specification in the repository. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`commit_and_wait`](Self::commit_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -80,6 +80,27 @@ impl Drafts {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`commit_task`](Self::commit_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`commit_task`](Self::commit_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn commit_and_wait(
+        &self,
+        draft: &str,
+        spec: &drafts::CommitSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.commit_task(draft, spec).await?;
+        self.client.wait_for_task::<String>(&task, options).await
     }
 
     /// Creates a draft of a new software spec in the repository. It will be deleted, when the draft is committed successfully. This method will create an empty draft. This method was added in vSphere API 9.0.0.0.
@@ -253,8 +274,8 @@ impl Drafts {
 
     /// Validate the software draft. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`validate_and_wait`](Self::validate_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -287,6 +308,27 @@ impl Drafts {
             .param("draft", draft)
             .send()
             .await
+    }
+
+    /// Runs [`validate_task`](Self::validate_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ValidateResult`](crate::esx::settings::repository::software::drafts::ValidateResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`validate_task`](Self::validate_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn validate_and_wait(
+        &self,
+        draft: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<drafts::ValidateResult> {
+        let task = self.validate_task(draft).await?;
+        self.client.wait_for_task::<drafts::ValidateResult>(&task, options).await
     }
 }
 

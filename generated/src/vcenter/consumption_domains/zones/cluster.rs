@@ -91,8 +91,9 @@ impl Associations {
     ///
     /// This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`evacuate_and_remove_and_wait`](Self::evacuate_and_remove_and_wait) waits for
+    /// its result.
     ///
     /// # Parameters
     ///
@@ -123,6 +124,27 @@ impl Associations {
             .param("cluster", cluster)
             .send()
             .await
+    }
+
+    /// Runs [`evacuate_and_remove_task`](Self::evacuate_and_remove_task) and waits for
+    /// the task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`evacuate_and_remove_task`](Self::evacuate_and_remove_task), when
+    /// the task fails (with the task's error), and when waiting times out.
+    pub async fn evacuate_and_remove_and_wait(
+        &self,
+        zone: &str,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.evacuate_and_remove_task(zone, cluster).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 
     /// Returns identifiers of the clusters that are mapped to the specified consumption-domain zone. This method was added in vSphere API 8.0.0.1.

@@ -42,8 +42,8 @@ impl Services {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -78,14 +78,35 @@ impl Services {
             .await
     }
 
+    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn create_and_wait(
+        &self,
+        cluster: &str,
+        spec: &services::CreateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.create_task(cluster, spec).await?;
+        self.client.wait_for_task::<String>(&task, options).await
+    }
+
     /// Removes the Attestation Service instance from the configuration of the given cluster. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -115,6 +136,27 @@ impl Services {
             .param("service", service)
             .send()
             .await
+    }
+
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn delete_and_wait(
+        &self,
+        cluster: &str,
+        service: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.delete_task(cluster, service).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 
     /// Returns detailed information about the given registered Attestation Service instance that is configured for the given cluster. This method was added in vSphere API 7.0.0.0.
@@ -231,8 +273,8 @@ impl ServicesAppliedConfig {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -263,14 +305,34 @@ impl ServicesAppliedConfig {
             .await
     }
 
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn delete_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.delete_task(cluster).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Returns detailed information about the health of the specified Attestation Service configuration applied to the cluster with respect to the desired state. This method was added in vSphere API 7.0.1.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -303,14 +365,36 @@ impl ServicesAppliedConfig {
             .await
     }
 
+    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Info`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Info).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn get_and_wait(
+        &self,
+        cluster: &str,
+        address: &crate::vcenter::trusted_infrastructure::NetworkAddress,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<services_applied_config::Info> {
+        let task = self.get_task(cluster, address).await?;
+        self.client.wait_for_task::<services_applied_config::Info>(&task, options).await
+    }
+
     /// Returns basic information about the health of all Attestation Service configurations applied to the cluster with respect to the desired state. This method was added in vSphere API 7.0.1.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`list_and_wait`](Self::list_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -344,14 +428,38 @@ impl ServicesAppliedConfig {
             .await
     }
 
+    /// Runs [`list_task`](Self::list_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: a list of
+    /// [`Summary`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Summary).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`list_task`](Self::list_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn list_and_wait(
+        &self,
+        cluster: &str,
+        spec: Option<&services_applied_config::FilterSpec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<Vec<services_applied_config::Summary>> {
+        let task = self.list_task(cluster, spec).await?;
+        self.client
+            .wait_for_task::<Vec<services_applied_config::Summary>>(&task, options)
+            .await
+    }
+
     /// Update the applied Attestation Service configuration on the given Trusted Cluster to be consistent with the desired state. This method has no affect on the desired state, apart from it being used as a reference point for the remediation. This method was added in vSphere API 7.0.1.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -380,5 +488,25 @@ impl ServicesAppliedConfig {
             .param("cluster", cluster)
             .send()
             .await
+    }
+
+    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn update_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.update_task(cluster).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }

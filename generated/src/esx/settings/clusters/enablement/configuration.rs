@@ -66,8 +66,9 @@ impl Transition {
 
     /// The API performs eligibility checks on the cluster to see if it can be transitioned to desired configuration management platform. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_eligibility_and_wait`](Self::check_eligibility_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -97,10 +98,31 @@ impl Transition {
             .await
     }
 
+    /// Runs [`check_eligibility_task`](Self::check_eligibility_task) and waits for the
+    /// task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`EligibilityResult`](crate::esx::settings::clusters::enablement::configuration::transition::EligibilityResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_eligibility_task`](Self::check_eligibility_task), when the
+    /// task fails (with the task's error), and when waiting times out.
+    pub async fn check_eligibility_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<transition::EligibilityResult> {
+        let task = self.check_eligibility_task(cluster).await?;
+        self.client.wait_for_task::<transition::EligibilityResult>(&task, options).await
+    }
+
     /// The API enables ConfigManager on the cluster. Before setting the desired configuration state, the API verifies the eligibility of the cluster to transition to desired configuration platform. The API then validates and sets the configuration draft as the desired configuration of the cluster, thus enabling ConfigManager. The API finally initiates remediation by invoking Apply. Apply is not invoked if the cluster is empty. The API does not wait for remediation to complete before returning. If any of the above step fails, the API will fail and result will contain descriptive error messages. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`enable_and_wait`](Self::enable_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -131,6 +153,28 @@ impl Transition {
             .param("spec", &spec)
             .send()
             .await
+    }
+
+    /// Runs [`enable_task`](Self::enable_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`EnableResult`](crate::esx::settings::clusters::enablement::configuration::transition::EnableResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`enable_task`](Self::enable_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn enable_and_wait(
+        &self,
+        cluster: &str,
+        spec: Option<&transition::EnableSpec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<transition::EnableResult> {
+        let task = self.enable_task(cluster, spec).await?;
+        self.client.wait_for_task::<transition::EnableResult>(&task, options).await
     }
 
     /// This API will export configuration associated with the cluster generated as part of the transition workflow. The API will throw an error if the transition state is not `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.STARTED`. This method was added in vSphere API 8.0.1.0.
@@ -282,8 +326,9 @@ impl Transition {
 
     /// The API imports the desired configuration from a reference host in the cluster. The API also adds host-specific and host-overrides from the other hosts in the cluster. Import API does not validate the configuration against the schema. The result will specify if the configuration was imported successfully. The result will provide localized error message if the import operation failed. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`import_from_host_and_wait`](Self::import_from_host_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -316,10 +361,38 @@ impl Transition {
             .await
     }
 
+    /// Runs [`import_from_host_task`](Self::import_from_host_task) and waits for the
+    /// task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`DraftImportResult`](crate::esx::settings::clusters::configuration::DraftImportResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`import_from_host_task`](Self::import_from_host_task), when the task
+    /// fails (with the task's error), and when waiting times out.
+    pub async fn import_from_host_and_wait(
+        &self,
+        cluster: &str,
+        host: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<
+        crate::esx::settings::clusters::configuration::DraftImportResult,
+    > {
+        let task = self.import_from_host_task(cluster, host).await?;
+        self.client
+            .wait_for_task::<
+                crate::esx::settings::clusters::configuration::DraftImportResult,
+            >(&task, options)
+            .await
+    }
+
     /// The API computes impact of transitioning the cluster to be managed by desired configuration platform. It also runs health checks to verify the cluster's health before transitioning. The API returns the impact on the hosts in the cluster and the result of health checks from the cluster and hosts. Health checks are run only if the host needs be rebooted or put in maintenanceMode. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`precheck_and_wait`](Self::precheck_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -349,10 +422,38 @@ impl Transition {
             .await
     }
 
+    /// Runs [`precheck_task`](Self::precheck_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ClusterPrecheckResult`](crate::esx::settings::clusters::configuration::ClusterPrecheckResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`precheck_task`](Self::precheck_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn precheck_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<
+        crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
+    > {
+        let task = self.precheck_task(cluster).await?;
+        self.client
+            .wait_for_task::<
+                crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
+            >(&task, options)
+            .await
+    }
+
     /// The API validates the imported desired configuration against the schema and on the hosts with validation plugins. If the document is valid, the API will check all the hosts for compliance with the desired configuration. The API returns validation errors if the configuration is not valid on any of the host. If the configuration is valid, the API returns compliance information. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`validate_config_and_wait`](Self::validate_config_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -380,6 +481,27 @@ impl Transition {
             .param("cluster", cluster)
             .send()
             .await
+    }
+
+    /// Runs [`validate_config_task`](Self::validate_config_task) and waits for the task
+    /// to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`ValidateResult`](crate::esx::settings::clusters::enablement::configuration::transition::ValidateResult).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`validate_config_task`](Self::validate_config_task), when the task
+    /// fails (with the task's error), and when waiting times out.
+    pub async fn validate_config_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<transition::ValidateResult> {
+        let task = self.validate_config_task(cluster).await?;
+        self.client.wait_for_task::<transition::ValidateResult>(&task, options).await
     }
 }
 

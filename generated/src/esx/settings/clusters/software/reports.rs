@@ -97,8 +97,8 @@ impl HardwareCompatibility {
 
     /// Initiates a Cluster HCL Validation check for a given cluster. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -126,6 +126,26 @@ impl HardwareCompatibility {
             .param("cluster", cluster)
             .send()
             .await
+    }
+
+    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
+    /// as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: [`CheckResult`].
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn check_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<CheckResult> {
+        let task = self.check_task(cluster).await?;
+        self.client.wait_for_task::<CheckResult>(&task, options).await
     }
 
     /// Returns the HCL validation check summary. This method was added in vSphere API 7.0.0.0.

@@ -52,8 +52,8 @@ impl CaCertificates {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -87,14 +87,35 @@ impl CaCertificates {
             .await
     }
 
+    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn create_and_wait(
+        &self,
+        cluster: &str,
+        spec: &ca_certificates::CreateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.create_task(cluster, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Remove a TPM CA certificate on a cluster. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -127,14 +148,35 @@ impl CaCertificates {
             .await
     }
 
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn delete_and_wait(
+        &self,
+        cluster: &str,
+        name: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.delete_task(cluster, name).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Get the TPM CA certificate details on a cluster. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -167,14 +209,36 @@ impl CaCertificates {
             .await
     }
 
+    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Info).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn get_and_wait(
+        &self,
+        cluster: &str,
+        name: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<ca_certificates::Info> {
+        let task = self.get_task(cluster, name).await?;
+        self.client.wait_for_task::<ca_certificates::Info>(&task, options).await
+    }
+
     /// Return a list of configured TPM CA certificates on a cluster. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`list_and_wait`](Self::list_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -202,6 +266,27 @@ impl CaCertificates {
             .param("cluster", cluster)
             .send()
             .await
+    }
+
+    /// Runs [`list_task`](Self::list_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: a list of
+    /// [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::Summary).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`list_task`](Self::list_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn list_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<Vec<ca_certificates::Summary>> {
+        let task = self.list_task(cluster).await?;
+        self.client.wait_for_task::<Vec<ca_certificates::Summary>>(&task, options).await
     }
 }
 
@@ -245,8 +330,8 @@ impl EndorsementKeys {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -280,14 +365,35 @@ impl EndorsementKeys {
             .await
     }
 
+    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn create_and_wait(
+        &self,
+        cluster: &str,
+        spec: &endorsement_keys::CreateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.create_task(cluster, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Remove a TPM endorsement key on a cluster. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -320,14 +426,35 @@ impl EndorsementKeys {
             .await
     }
 
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn delete_and_wait(
+        &self,
+        cluster: &str,
+        name: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.delete_task(cluster, name).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Get the TPM endorsement key details on a cluster. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -360,14 +487,36 @@ impl EndorsementKeys {
             .await
     }
 
+    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Info).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn get_and_wait(
+        &self,
+        cluster: &str,
+        name: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<endorsement_keys::Info> {
+        let task = self.get_task(cluster, name).await?;
+        self.client.wait_for_task::<endorsement_keys::Info>(&task, options).await
+    }
+
     /// Return a list of configured TPM endorsement keys in a cluster. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`list_and_wait`](Self::list_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -395,6 +544,27 @@ impl EndorsementKeys {
             .param("cluster", cluster)
             .send()
             .await
+    }
+
+    /// Runs [`list_task`](Self::list_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: a list of
+    /// [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::Summary).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`list_task`](Self::list_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn list_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<Vec<endorsement_keys::Summary>> {
+        let task = self.list_task(cluster).await?;
+        self.client.wait_for_task::<Vec<endorsement_keys::Summary>>(&task, options).await
     }
 }
 
@@ -431,8 +601,8 @@ impl Settings {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -459,14 +629,35 @@ impl Settings {
             .await
     }
 
+    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::Info).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn get_and_wait(
+        &self,
+        cluster: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<settings::Info> {
+        let task = self.get_task(cluster).await?;
+        self.client.wait_for_task::<settings::Info>(&task, options).await
+    }
+
     /// Set the TPM 2.0 protocol settings. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -497,5 +688,26 @@ impl Settings {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn update_and_wait(
+        &self,
+        cluster: &str,
+        spec: &settings::UpdateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.update_task(cluster, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }

@@ -53,8 +53,8 @@ impl ClientCertificate {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -87,14 +87,35 @@ impl ClientCertificate {
             .await
     }
 
+    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn create_and_wait(
+        &self,
+        cluster: &str,
+        provider: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.create_task(cluster, provider).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Return the existing client certificate. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -127,6 +148,28 @@ impl ClientCertificate {
             .await
     }
 
+    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::Info).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn get_and_wait(
+        &self,
+        cluster: &str,
+        provider: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<client_certificate::Info> {
+        let task = self.get_task(cluster, provider).await?;
+        self.client.wait_for_task::<client_certificate::Info>(&task, options).await
+    }
+
     /// Update the client certificate.
     ///
     /// The key server will use this certificate to validate the client connection. If a client certificate already exists, it will be replaced.
@@ -137,8 +180,8 @@ impl ClientCertificate {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -172,6 +215,28 @@ impl ClientCertificate {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn update_and_wait(
+        &self,
+        cluster: &str,
+        provider: &str,
+        spec: &client_certificate::UpdateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.update_task(cluster, provider, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 
@@ -208,8 +273,8 @@ impl Credential {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -243,6 +308,28 @@ impl Credential {
             .param("credential", credential)
             .send()
             .await
+    }
+
+    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn set_and_wait(
+        &self,
+        cluster: &str,
+        provider: &str,
+        credential: &vsphere_vapi_runtime::types::Secret,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.set_task(cluster, provider, credential).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 
@@ -283,8 +370,8 @@ impl CurrentPeerCertificates {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`list_and_wait`](Self::list_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -317,6 +404,31 @@ impl CurrentPeerCertificates {
             .param("provider", provider)
             .param("spec", &spec)
             .send()
+            .await
+    }
+
+    /// Runs [`list_task`](Self::list_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: a list of
+    /// [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`list_task`](Self::list_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn list_and_wait(
+        &self,
+        cluster: &str,
+        provider: &str,
+        spec: Option<&current_peer_certificates::FilterSpec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<Vec<current_peer_certificates::Summary>> {
+        let task = self.list_task(cluster, provider, spec).await?;
+        self.client
+            .wait_for_task::<Vec<current_peer_certificates::Summary>>(&task, options)
             .await
     }
 }
@@ -356,8 +468,8 @@ impl TrustedPeerCertificates {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -390,6 +502,30 @@ impl TrustedPeerCertificates {
             .await
     }
 
+    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::trusted_peer_certificates::Info).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn get_and_wait(
+        &self,
+        cluster: &str,
+        provider: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<trusted_peer_certificates::Info> {
+        let task = self.get_task(cluster, provider).await?;
+        self.client
+            .wait_for_task::<trusted_peer_certificates::Info>(&task, options)
+            .await
+    }
+
     /// Update trusted server certificate(s).
     ///
     /// The client will use these certificates to validate the server connection. The existing list of trusted certificates will be overwritten.
@@ -400,8 +536,8 @@ impl TrustedPeerCertificates {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -435,6 +571,28 @@ impl TrustedPeerCertificates {
             .param("spec", spec)
             .send()
             .await
+    }
+
+    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn update_and_wait(
+        &self,
+        cluster: &str,
+        provider: &str,
+        spec: &trusted_peer_certificates::UpdateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.update_task(cluster, provider, spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
 

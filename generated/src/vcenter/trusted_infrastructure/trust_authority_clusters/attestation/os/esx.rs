@@ -48,8 +48,8 @@ impl BaseImages {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -82,14 +82,35 @@ impl BaseImages {
             .await
     }
 
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn delete_and_wait(
+        &self,
+        cluster: &str,
+        version: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.delete_task(cluster, version).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
+
     /// Get the trusted ESX base version details. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -122,6 +143,28 @@ impl BaseImages {
             .await
     }
 
+    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result:
+    /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Info).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn get_and_wait(
+        &self,
+        cluster: &str,
+        version: &str,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<base_images::Info> {
+        let task = self.get_task(cluster, version).await?;
+        self.client.wait_for_task::<base_images::Info>(&task, options).await
+    }
+
     /// Import ESX metadata as a new trusted base image to each host in the cluster.
     ///
     /// Import a boot_imgdb.tgz file which contains metadata that describes a trusted ESX base image. A boot_imgdb.tgz file can be downloaded from a representative host. This method was added in vSphere API 7.0.0.0.
@@ -130,8 +173,9 @@ impl BaseImages {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`import_from_imgdb_and_wait`](Self::import_from_imgdb_and_wait) waits for its
+    /// result.
     ///
     /// # Parameters
     ///
@@ -165,14 +209,35 @@ impl BaseImages {
             .await
     }
 
+    /// Runs [`import_from_imgdb_task`](Self::import_from_imgdb_task) and waits for the
+    /// task to finish, polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: an identifier (`String`).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`import_from_imgdb_task`](Self::import_from_imgdb_task), when the
+    /// task fails (with the task's error), and when waiting times out.
+    pub async fn import_from_imgdb_and_wait(
+        &self,
+        cluster: &str,
+        imgdb: &vsphere_vapi_runtime::types::Binary,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<String> {
+        let task = self.import_from_imgdb_task(cluster, imgdb).await?;
+        self.client.wait_for_task::<String>(&task, options).await
+    }
+
     /// Return a list of trusted ESX base images. This method was added in vSphere API 7.0.0.0.
     ///
     /// This method is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`list_and_wait`](Self::list_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -203,5 +268,27 @@ impl BaseImages {
             .param("spec", &spec)
             .send()
             .await
+    }
+
+    /// Runs [`list_task`](Self::list_task) and waits for the task to finish, polling as
+    /// `options` says.
+    ///
+    /// # Returns
+    ///
+    /// The finished task's result: a list of
+    /// [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Summary).
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`list_task`](Self::list_task), when the task fails (with the task's
+    /// error), and when waiting times out.
+    pub async fn list_and_wait(
+        &self,
+        cluster: &str,
+        spec: Option<&base_images::FilterSpec>,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<Vec<base_images::Summary>> {
+        let task = self.list_task(cluster, spec).await?;
+        self.client.wait_for_task::<Vec<base_images::Summary>>(&task, options).await
     }
 }

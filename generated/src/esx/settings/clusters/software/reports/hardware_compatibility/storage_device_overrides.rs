@@ -32,8 +32,8 @@ impl ComplianceStatus {
 
     /// Updates the Compliance status overrides for storage devices in a cluster. This method also updates the existing `com.vmware.esx.settings.clusters.software.reports.check_result` if any, based on the device reclassification specified in `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.update_spec` The storage device categorization based on the compliance status from the last check result will remain the same until a `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.check$task` method is invoked. This method was added in vSphere API 7.0.2.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -71,6 +71,27 @@ impl ComplianceStatus {
             .send()
             .await
     }
+
+    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn update_and_wait(
+        &self,
+        cluster: &str,
+        update_spec: &compliance_status::UpdateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.update_task(cluster, update_spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
+    }
 }
 
 /// This class provides methods to manage Broadcom Compatibility Guide (BCG) product overrides for storage devices in a cluster. This class was added in vSphere API 7.0.2.1.
@@ -98,8 +119,8 @@ impl VcgEntries {
 
     /// Updates the storage device Broadcom Compatibility Guide (BCG) product overrides for a cluster. This method also updates the existing `com.vmware.esx.settings.clusters.software.reports.check_result` if any, based on the additional information provided by the vcg product overrides for the devices. The storage device categorization based on the compliance status from the last check result will remain the same until a `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.check$task` method is invoked. This method was added in vSphere API 7.0.2.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier; wait for
-    /// its result with [`Client::wait_for_task`](crate::Client::wait_for_task).
+    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
     ///
     /// # Parameters
     ///
@@ -136,5 +157,26 @@ impl VcgEntries {
             .param("update_spec", update_spec)
             .send()
             .await
+    }
+
+    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
+    /// polling as `options` says.
+    ///
+    /// # Returns
+    ///
+    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    ///
+    /// # Errors
+    ///
+    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
+    /// task's error), and when waiting times out.
+    pub async fn update_and_wait(
+        &self,
+        cluster: &str,
+        update_spec: &vcg_entries::UpdateSpec,
+        options: vsphere_vapi_runtime::TaskWaitOptions,
+    ) -> vsphere_vapi_runtime::Result<()> {
+        let task = self.update_task(cluster, update_spec).await?;
+        self.client.wait_for_task::<()>(&task, options).await
     }
 }
