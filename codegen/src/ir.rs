@@ -32,7 +32,9 @@ pub struct Model {
     pub features: BTreeMap<String, Feature>,
 }
 
-/// A Cargo feature of the generated crate: a group of top-level packages.
+/// A Cargo feature of the generated crate: either a set of packages (every
+/// package belongs to exactly one such feature) or an umbrella over a package
+/// group's features (`packages` empty, `includes` set).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Feature {
     pub name: String,
@@ -40,6 +42,8 @@ pub struct Feature {
     pub packages: Vec<String>,
     /// Other features whose types this feature's types refer to.
     pub depends_on: Vec<String>,
+    /// For an umbrella feature: the features it turns on as a whole.
+    pub includes: Vec<String>,
 }
 
 /// Where a definition lives in the generated crate.

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use emit_support::*;
 use vsphere_vapi_codegen::emit::{self, EmitError, GeneratedCrate, Options};
-use vsphere_vapi_codegen::ir::TypeRef;
+use vsphere_vapi_codegen::ir::{Feature, TypeRef};
 
 fn generate(model: &vsphere_vapi_codegen::ir::Model) -> GeneratedCrate {
     let options = Options {
@@ -247,6 +247,32 @@ fn manifest_has_one_feature_per_group() {
     let lib = file(&generated, "src/lib.rs");
     assert!(lib.contains("#[cfg(any(feature = \"demo\", feature = \"vapi\"))]\npub mod demo;\n"));
     assert!(lib.contains("#[cfg(feature = \"vapi\")]\npub mod vapi;\n"));
+}
+
+#[test]
+fn umbrella_features_enable_their_members() {
+    let mut model = demo_model();
+    model.features.insert(
+        "suite".to_owned(),
+        Feature {
+            name: "suite".to_owned(),
+            includes: vec!["demo".to_owned(), "vapi".to_owned()],
+            ..Feature::default()
+        },
+    );
+    let generated = generate(&model);
+    let manifest = file(&generated, "Cargo.toml");
+    // `full` lists only what no umbrella covers; the umbrella lists its
+    // members and counts their services and operations.
+    assert!(manifest.contains("full = [\"suite\"]\n"), "{manifest}");
+    assert!(manifest.contains(
+        "# the whole group (2 features): 2 services, 10 operations.\nsuite = [\"demo\", \"vapi\"]\n"
+    ));
+    assert!(manifest.contains("demo = [\"vapi\"]\n"));
+    let lib = file(&generated, "src/lib.rs");
+    assert!(lib.contains("| `suite` | all of `suite` | 2 | 10 | `demo`, `vapi` |"));
+    // Items stay gated on their own feature, never on the umbrella.
+    assert!(!lib.contains("feature = \"suite\""));
 }
 
 #[test]

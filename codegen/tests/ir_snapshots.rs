@@ -75,10 +75,18 @@ service_snapshot!(
 
 #[test]
 fn features_and_their_dependencies() {
-    let features: Vec<(&str, &[String], usize)> = model()
+    // (name, dependencies, umbrella members, number of packages)
+    let features: Vec<(&str, &[String], &[String], usize)> = model()
         .features
         .values()
-        .map(|f| (f.name.as_str(), f.depends_on.as_slice(), f.packages.len()))
+        .map(|f| {
+            (
+                f.name.as_str(),
+                f.depends_on.as_slice(),
+                f.includes.as_slice(),
+                f.packages.len(),
+            )
+        })
         .collect();
     insta::assert_debug_snapshot!("features", features);
 }

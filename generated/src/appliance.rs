@@ -4,36 +4,56 @@
 //!
 //! Package `com.vmware.appliance`.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with any of the features `appliance-core`, `appliance-networking`, `appliance-recovery`.
 
+#[cfg(feature = "appliance-core")]
 pub mod access;
+#[cfg(feature = "appliance-core")]
 pub mod cores;
+#[cfg(feature = "appliance-core")]
 pub mod health;
+#[cfg(feature = "appliance-core")]
 pub mod health_check_settings;
+#[cfg(feature = "appliance-core")]
 pub mod infraprofile;
+#[cfg(feature = "appliance-core")]
 pub mod local_accounts;
+#[cfg(feature = "appliance-core")]
 pub mod logging;
+#[cfg(feature = "appliance-core")]
 pub mod monitoring;
+#[cfg(any(feature = "appliance-core", feature = "appliance-networking"))]
 pub mod networking;
+#[cfg(feature = "appliance-core")]
 pub mod ntp;
+#[cfg(any(feature = "appliance-core", feature = "appliance-recovery"))]
 pub mod recovery;
+#[cfg(feature = "appliance-core")]
 pub mod services;
+#[cfg(feature = "appliance-core")]
 pub mod shutdown;
+#[cfg(feature = "appliance-core")]
 pub mod support_bundle;
+#[cfg(feature = "appliance-core")]
 pub mod system;
+#[cfg(feature = "appliance-core")]
 pub mod timesync;
+#[cfg(feature = "appliance-core")]
 pub mod tls;
+#[cfg(feature = "appliance-core")]
 pub mod update;
 
 /// This class was added in vSphere API 8.0.2.0.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@cores`]; service id `com.vmware.appliance.cores`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct Cores {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl Cores {
     /// A handle for the `com.vmware.appliance.cores` service sending its requests
     /// through `client`.
@@ -71,11 +91,13 @@ impl Cores {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@health`]; service id `com.vmware.appliance.health`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct Health {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl Health {
     /// A handle for the `com.vmware.appliance.health` service sending its requests
     /// through `client`.
@@ -126,11 +148,13 @@ impl Health {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@health_check_settings`]; service id
 /// `com.vmware.appliance.health_check_settings`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct HealthCheckSettings {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl HealthCheckSettings {
     /// A handle for the `com.vmware.appliance.health_check_settings` service sending
     /// its requests through `client`.
@@ -207,11 +231,13 @@ impl HealthCheckSettings {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@local_accounts`]; service id
 /// `com.vmware.appliance.local_accounts`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct LocalAccounts {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl LocalAccounts {
     /// A handle for the `com.vmware.appliance.local_accounts` service sending its
     /// requests through `client`.
@@ -401,11 +427,13 @@ impl LocalAccounts {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@monitoring`]; service id
 /// `com.vmware.appliance.monitoring`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct Monitoring {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl Monitoring {
     /// A handle for the `com.vmware.appliance.monitoring` service sending its requests
     /// through `client`.
@@ -504,11 +532,13 @@ impl Monitoring {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@networking`]; service id
 /// `com.vmware.appliance.networking`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct Networking {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl Networking {
     /// A handle for the `com.vmware.appliance.networking` service sending its requests
     /// through `client`.
@@ -638,11 +668,13 @@ impl Networking {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@ntp`]; service id `com.vmware.appliance.ntp`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct Ntp {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl Ntp {
     /// A handle for the `com.vmware.appliance.ntp` service sending its requests through
     /// `client`.
@@ -727,11 +759,13 @@ impl Ntp {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@recovery`]; service id `com.vmware.appliance.recovery`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct Recovery {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl Recovery {
     /// A handle for the `com.vmware.appliance.recovery` service sending its requests
     /// through `client`.
@@ -769,11 +803,13 @@ impl Recovery {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@services`]; service id `com.vmware.appliance.services`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct Services {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl Services {
     /// A handle for the `com.vmware.appliance.services` service sending its requests
     /// through `client`.
@@ -927,11 +963,13 @@ impl Services {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@shutdown`]; service id `com.vmware.appliance.shutdown`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct Shutdown {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl Shutdown {
     /// A handle for the `com.vmware.appliance.shutdown` service sending its requests
     /// through `client`.
@@ -1046,11 +1084,13 @@ impl Shutdown {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@support_bundle`]; service id
 /// `com.vmware.appliance.support_bundle`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct SupportBundle {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl SupportBundle {
     /// A handle for the `com.vmware.appliance.support_bundle` service sending its
     /// requests through `client`.
@@ -1175,11 +1215,13 @@ impl SupportBundle {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@timesync`]; service id `com.vmware.appliance.timesync`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct Timesync {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl Timesync {
     /// A handle for the `com.vmware.appliance.timesync` service sending its requests
     /// through `client`.
@@ -1240,11 +1282,13 @@ impl Timesync {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@update`]; service id `com.vmware.appliance.update`.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone)]
 pub struct Update {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-core")]
 impl Update {
     /// A handle for the `com.vmware.appliance.update` service sending its requests
     /// through `client`.
@@ -1299,6 +1343,7 @@ impl Update {
     }
 }
 
+#[cfg(feature = "appliance-core")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `AutoRollbackState` class defines the sub status that can be reported for the auto rollback state during failed operation. This enumeration was added in vSphere API 9.0.0.0.
     ///
@@ -1321,6 +1366,7 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Notification` class describes a notification that can be reported by the appliance task This class was added in vSphere API 6.7.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     /// The notification id. This attribute was added in vSphere API 6.7.
@@ -1336,6 +1382,7 @@ pub struct Notification {
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the appliance task. This class was added in vSphere API 6.7.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Notifications {
     /// Info notification messages reported. This attribute was added in vSphere API 6.7. Only set if an info was reported by the appliance task.
@@ -1355,6 +1402,7 @@ pub struct Notifications {
 /// and `start_time`), `FAILED` (`progress`, `result`, `auto_rollback_state`,
 /// `error`, `start_time` and `end_time`), `RUNNING` (`progress`, `result` and
 /// `start_time`), `SUCCEEDED` (`progress`, `result`, `start_time` and `end_time`).
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubtaskInfo {
     /// Progress of the operation. This attribute was added in vSphere API 6.7.
@@ -1420,6 +1468,7 @@ pub struct SubtaskInfo {
 /// `start_time`), `FAILED` (`progress`, `auto_rollback_state`, `error`,
 /// `start_time` and `end_time`), `RUNNING` (`progress` and `start_time`),
 /// `SUCCEEDED` (`progress`, `start_time` and `end_time`).
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskInfo {
     /// Progress of the task. This attribute was added in vSphere API 6.7.

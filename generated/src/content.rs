@@ -4,16 +4,24 @@
 //!
 //! Package `com.vmware.content`.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with any of the features `content-core`, `content-library`.
 
+#[cfg(feature = "content-core")]
 pub mod configuration;
+#[cfg(feature = "content-core")]
 pub mod configuration_setting;
 pub mod library;
+#[cfg(feature = "content-core")]
 pub mod library_model;
+#[cfg(feature = "content-core")]
 pub mod local_library;
+#[cfg(feature = "content-core")]
 pub mod security_policies;
+#[cfg(feature = "content-core")]
 pub mod subscribed_library;
+#[cfg(feature = "content-core")]
 pub mod trusted_certificates;
+#[cfg(feature = "content-core")]
 pub mod type_;
 
 /// The `Configuration` class provides methods to configure the global settings of the Content Library Service.
@@ -23,11 +31,13 @@ pub mod type_;
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@configuration`]; service id
 /// `com.vmware.content.configuration`.
+#[cfg(feature = "content-core")]
 #[derive(Debug, Clone)]
 pub struct Configuration {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "content-core")]
 impl Configuration {
     /// A handle for the `com.vmware.content.configuration` service sending its requests
     /// through `client`.
@@ -88,11 +98,13 @@ impl Configuration {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@library`]; service id `com.vmware.content.library`.
+#[cfg(feature = "content-core")]
 #[derive(Debug, Clone)]
 pub struct Library {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "content-core")]
 impl Library {
     /// Resource type for library.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.Library";
@@ -475,11 +487,13 @@ impl Library {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@local_library`]; service id
 /// `com.vmware.content.local_library`.
+#[cfg(feature = "content-core")]
 #[derive(Debug, Clone)]
 pub struct LocalLibrary {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "content-core")]
 impl LocalLibrary {
     /// A handle for the `com.vmware.content.local_library` service sending its requests
     /// through `client`.
@@ -721,11 +735,13 @@ impl LocalLibrary {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@security_policies`]; service id
 /// `com.vmware.content.security_policies`.
+#[cfg(feature = "content-core")]
 #[derive(Debug, Clone)]
 pub struct SecurityPolicies {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "content-core")]
 impl SecurityPolicies {
     /// Resource type for security policies
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.SecurityPolicy";
@@ -774,11 +790,13 @@ impl SecurityPolicies {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@subscribed_library`]; service id
 /// `com.vmware.content.subscribed_library`.
+#[cfg(feature = "content-core")]
 #[derive(Debug, Clone)]
 pub struct SubscribedLibrary {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "content-core")]
 impl SubscribedLibrary {
     /// A handle for the `com.vmware.content.subscribed_library` service sending its
     /// requests through `client`.
@@ -1068,11 +1086,13 @@ impl SubscribedLibrary {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@trusted_certificates`]; service id
 /// `com.vmware.content.trusted_certificates`.
+#[cfg(feature = "content-core")]
 #[derive(Debug, Clone)]
 pub struct TrustedCertificates {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "content-core")]
 impl TrustedCertificates {
     /// Resource type for trusted certificates
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.TrustedCertificate";
@@ -1215,11 +1235,13 @@ impl TrustedCertificates {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@type_`]; service id `com.vmware.content.type`.
+#[cfg(feature = "content-core")]
 #[derive(Debug, Clone)]
 pub struct Type {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "content-core")]
 impl Type {
     /// A handle for the `com.vmware.content.type` service sending its requests through
     /// `client`.
@@ -1248,6 +1270,7 @@ impl Type {
 }
 
 /// The `ConfigurationModel` class defines the global settings of the Content Library Service.
+#[cfg(feature = "content-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConfigurationModel {
     /// Whether automatic synchronization is enabled. When automatic synchronization is enabled, the Content Library Service will automatically synchronize all subscribed libraries on a daily basis. Subscribed libraries with the `com.vmware.content.configuration_model.automatic_sync_enabled` flag turned on will be synchronized every hour between `com.vmware.content.configuration_model.automatic_sync_start_hour` and `com.vmware.content.configuration_model.automatic_sync_stop_hour`.
@@ -1335,6 +1358,7 @@ pub struct ConfigurationModel {
 }
 
 /// The `ConfigurationSetting` class defines the settings of a global configuration on the Content Library Service. This class was added in vSphere API 9.1.0.0.
+#[cfg(feature = "content-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigurationSetting {
     /// The name of the configuration. This attribute was added in vSphere API 9.1.0.0.
@@ -1360,6 +1384,7 @@ pub struct ConfigurationSetting {
 /// A `LibraryModel` may be local or subscribed. A local library has its source of truth about items within this Content Library Service. Items may be added to or removed from the library. A local library may also be private or published. When published, the library is exposed by a network endpoint and can be used by another Content Library Service for synchronization. A private local library cannot be used for synchronization.
 ///
 /// A subscribed library is a library which gets its source of truth from another library that may be across a network in another Content Library Service. A subscribed library may have a different name and metadata from the library to which it subscribes, but the set of library items is always the same as those in the source library. Library items cannot be manually added to a subscribed library -- they can only be added by adding new items to the source library.
+#[cfg(feature = "content-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LibraryModel {
     /// An identifier which uniquely identifies this `LibraryModel`.
@@ -1437,6 +1462,7 @@ pub struct LibraryModel {
     pub configuration_info: Option<library::ConfigurationInfo>,
 }
 
+#[cfg(feature = "content-core")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SecurityRuleType` class defines the security rules which can be applied to different item types. This enumeration was added in vSphere API 7.0.3.0.
     ///

@@ -2,8 +2,11 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with any of the features `esx-core`, `esx-settings`.
 
+#[cfg(feature = "esx-core")]
 pub mod hcl;
+#[cfg(feature = "esx-core")]
 pub mod hosts;
+#[cfg(feature = "esx-settings")]
 pub mod settings;

@@ -9,26 +9,52 @@
 //!
 //! # Features
 //!
-//! Every package group is a Cargo feature and none is enabled by default: each one
-//! is a lot of code to compile, so enable only what you call (`full` enables
-//! everything). A feature also enables the features whose types its own types use.
-//! Without features the crate still provides the runtime re-exports and an empty
-//! [`operations`] table.
+//! Every package belongs to exactly one Cargo feature and none is enabled by
+//! default: each one is a lot of code to compile, so enable only what you call
+//! (`full` enables everything). Small package groups are one feature named after
+//! the group. Large groups are split by second-level package (`<group>-<package>`,
+//! with the group's own and smaller packages in `<group>-core`), and the group's
+//! name is a feature enabling all of its parts. A feature also enables the features
+//! whose types its own types use. Without features the crate still provides the
+//! runtime re-exports and an empty [`operations`] table.
 //!
-//! | feature | packages | services | operations | also enables |
-//! |---------|----------|----------|------------|--------------|
-//! | `appliance` | `com.vmware.appliance`, `com.vmware.appliance.access`, … (29 packages) | 65 | 150 | `cis`, `vapi` |
-//! | `cis` | `com.vmware.cis`, `com.vmware.cis.tagging`, `com.vmware.cis.task` | 5 | 36 | `vapi` |
-//! | `content` | `com.vmware.content`, `com.vmware.content.library`, … (7 packages) | 18 | 83 | `vapi` |
-//! | `esx` | `com.vmware.esx.hcl`, `com.vmware.esx.hcl.hosts`, … (61 packages) | 144 | 352 | `cis`, `vapi` |
+//! | feature | covers | services | operations | also enables |
+//! |---------|--------|----------|------------|--------------|
+//! | `appliance` | all of `appliance` | 65 | 150 | `appliance-core`, `appliance-networking`, `appliance-recovery` |
+//! | `appliance-core` | `com.vmware.appliance`, `com.vmware.appliance.access`, … (19 packages) | 46 | 102 | `appliance-networking`, `cis`, `vapi-std` |
+//! | `appliance-networking` | `com.vmware.appliance.networking`, `com.vmware.appliance.networking.dns`, … (4 packages) | 9 | 25 | `vapi-std` |
+//! | `appliance-recovery` | `com.vmware.appliance.recovery`, `com.vmware.appliance.recovery.backup`, … (6 packages) | 10 | 23 | `cis`, `vapi-std` |
+//! | `cis` | `com.vmware.cis`, `com.vmware.cis.tagging`, `com.vmware.cis.task` | 5 | 36 | `vapi-std` |
+//! | `content` | all of `content` | 18 | 83 | `content-core`, `content-library` |
+//! | `content-core` | `com.vmware.content`, `com.vmware.content.type.ovf`, `com.vmware.content.type.ovf.policy` | 7 | 34 | `content-library`, `vapi-std` |
+//! | `content-library` | `com.vmware.content.library`, `com.vmware.content.library.item`, … (4 packages) | 11 | 49 | `vapi-std` |
+//! | `esx` | all of `esx` | 144 | 352 | `esx-core`, `esx-settings` |
+//! | `esx-core` | `com.vmware.esx.hcl`, `com.vmware.esx.hcl.hosts`, … (4 packages) | 6 | 8 | `vapi-std` |
+//! | `esx-settings` | `com.vmware.esx.settings`, `com.vmware.esx.settings.clusters`, … (57 packages) | 138 | 344 | `cis`, `vapi-std` |
 //! | `oauth2` | `com.vmware.oauth2`, `com.vmware.oauth2.errors` | 0 | 0 |  |
-//! | `vapi` | `com.vmware.vapi`, `com.vmware.vapi.metadata`, … (17 packages) | 33 | 85 |  |
-//! | `vcenter` | `com.vmware.vcenter`, `com.vmware.vcenter.authentication`, … (168 packages) | 268 | 695 | `cis`, `oauth2`, `vapi` |
+//! | `vapi` | all of `vapi` | 33 | 85 | `vapi-core`, `vapi-metadata`, `vapi-std` |
+//! | `vapi-core` | `com.vmware.vapi` | 0 | 0 | `vapi-metadata`, `vapi-std` |
+//! | `vapi-metadata` | `com.vmware.vapi.metadata`, `com.vmware.vapi.metadata.authentication`, … (11 packages) | 29 | 79 | `vapi-std` |
+//! | `vapi-std` | `com.vmware.vapi.std`, `com.vmware.vapi.std.activation`, … (5 packages) | 4 | 6 |  |
+//! | `vcenter` | all of `vcenter` | 268 | 695 | `vcenter-authorization`, `vcenter-compute`, `vcenter-core`, `vcenter-deployment`, `vcenter-guest`, `vcenter-lcm`, `vcenter-namespace-management`, `vcenter-namespaces`, `vcenter-ovf`, `vcenter-trusted-infrastructure`, `vcenter-vcha`, `vcenter-vm`, `vcenter-vm-template` |
+//! | `vcenter-authorization` | `com.vmware.vcenter.authorization`, `com.vmware.vcenter.authorization.privilege_checks`, `com.vmware.vcenter.authorization.vt_containers` | 6 | 18 | `vapi-std` |
+//! | `vcenter-compute` | `com.vmware.vcenter.compute`, `com.vmware.vcenter.compute.policies`, … (15 packages) | 3 | 10 | `vapi-std` |
+//! | `vcenter-core` | `com.vmware.vcenter`, `com.vmware.vcenter.authentication`, … (47 packages) | 70 | 161 | `cis`, `oauth2`, `vapi-std`, `vcenter-compute`, `vcenter-deployment`, `vcenter-guest`, `vcenter-trusted-infrastructure`, `vcenter-vm` |
+//! | `vcenter-deployment` | `com.vmware.vcenter.deployment`, `com.vmware.vcenter.deployment.install`, … (6 packages) | 12 | 27 | `cis`, `vapi-std` |
+//! | `vcenter-guest` | `com.vmware.vcenter.guest` | 1 | 7 | `vapi-std` |
+//! | `vcenter-lcm` | `com.vmware.vcenter.lcm`, `com.vmware.vcenter.lcm.deployment`, … (8 packages) | 12 | 24 | `cis`, `vapi-std` |
+//! | `vcenter-namespace-management` | `com.vmware.vcenter.namespace_management`, `com.vmware.vcenter.namespace_management.clusters`, … (47 packages) | 74 | 179 | `vapi-std` |
+//! | `vcenter-namespaces` | `com.vmware.vcenter.namespaces`, `com.vmware.vcenter.namespaces.instances`, … (6 packages) | 10 | 39 | `cis`, `vapi-std` |
+//! | `vcenter-ovf` | `com.vmware.vcenter.ovf` | 3 | 5 | `vapi-std` |
+//! | `vcenter-trusted-infrastructure` | `com.vmware.vcenter.trusted_infrastructure`, `com.vmware.vcenter.trusted_infrastructure.attestation`, … (17 packages) | 27 | 75 | `vapi-std` |
+//! | `vcenter-vcha` | `com.vmware.vcenter.vcha`, `com.vmware.vcenter.vcha.cluster` | 7 | 13 | `vapi-std` |
+//! | `vcenter-vm` | `com.vmware.vcenter.vm`, `com.vmware.vcenter.vm.compute`, … (13 packages) | 40 | 125 | `cis`, `oauth2`, `vapi-std`, `vcenter-compute`, `vcenter-core`, `vcenter-deployment`, `vcenter-guest`, `vcenter-trusted-infrastructure` |
+//! | `vcenter-vm-template` | `com.vmware.vcenter.vm_template`, `com.vmware.vcenter.vm_template.library_items` | 3 | 12 | `cis`, `oauth2`, `vapi-std`, `vcenter-compute`, `vcenter-core`, `vcenter-deployment`, `vcenter-guest`, `vcenter-trusted-infrastructure`, `vcenter-vm` |
 //!
 //! # Quick start
 //!
 //! ```no_run
-//! # #[cfg(feature = "vcenter")]
+//! # #[cfg(feature = "vcenter-vm")]
 //! # async fn example() -> vsphere_vapi::Result<()> {
 //! use vsphere_vapi::Client;
 //! use vsphere_vapi::vcenter::vm::Power;
@@ -84,17 +110,17 @@ pub use vsphere_vapi_runtime as runtime;
 mod route_table;
 pub use route_table::operations;
 
-#[cfg(feature = "appliance")]
+#[cfg(any(feature = "appliance-core", feature = "appliance-networking", feature = "appliance-recovery"))]
 pub mod appliance;
 #[cfg(feature = "cis")]
 pub mod cis;
-#[cfg(feature = "content")]
+#[cfg(any(feature = "content-core", feature = "content-library"))]
 pub mod content;
-#[cfg(feature = "esx")]
+#[cfg(any(feature = "esx-core", feature = "esx-settings"))]
 pub mod esx;
 #[cfg(feature = "oauth2")]
 pub mod oauth2;
-#[cfg(feature = "vapi")]
+#[cfg(any(feature = "vapi-core", feature = "vapi-metadata", feature = "vapi-std"))]
 pub mod vapi;
-#[cfg(feature = "vcenter")]
+#[cfg(any(feature = "vcenter-authorization", feature = "vcenter-compute", feature = "vcenter-core", feature = "vcenter-deployment", feature = "vcenter-guest", feature = "vcenter-lcm", feature = "vcenter-namespace-management", feature = "vcenter-namespaces", feature = "vcenter-ovf", feature = "vcenter-trusted-infrastructure", feature = "vcenter-vcha", feature = "vcenter-vm", feature = "vcenter-vm-template"))]
 pub mod vcenter;

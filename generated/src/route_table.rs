@@ -14,305 +14,305 @@ pub fn operations() -> &'static [&'static OperationSpec] {
 }
 
 static OPERATIONS: &[&OperationSpec] = &[
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::access::consolecli::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::access::consolecli::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::access::dcui::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::access::dcui::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::access::shell::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::access::shell::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::access::ssh::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::access::ssh::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::cores::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::ops::MESSAGES,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::applmgmt::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::database::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::databasestorage::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::load::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::mem::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::softwarepackages::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::storage::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::swap::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::system::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health::system::ops::LASTCHECK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health_check_settings::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::health_check_settings::ops::UPDATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::infraprofile::configs::ops::EXPORT,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::infraprofile::configs::ops::IMPORT_PROFILE_TASK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::infraprofile::configs::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::infraprofile::configs::ops::VALIDATE_TASK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::local_accounts::ops::CREATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::local_accounts::ops::DELETE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::local_accounts::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::local_accounts::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::local_accounts::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::local_accounts::ops::UPDATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::local_accounts::policy::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::local_accounts::policy::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::logging::forwarding::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::logging::forwarding::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::logging::forwarding::ops::TEST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::logging::liagent::log_collection::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::logging::liagent::log_collection::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::monitoring::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::monitoring::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::monitoring::ops::QUERY,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::networking::ops::CHANGE_TASK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::networking::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::networking::ops::RESET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::networking::ops::UPDATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::domains::ops::ADD,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::domains::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::domains::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::hostname::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::hostname::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::hostname::ops::TEST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::servers::ops::ADD,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::servers::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::servers::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::servers::ops::TEST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::firewall::inbound::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::firewall::inbound::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::interfaces::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::interfaces::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::interfaces::ipv4::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::interfaces::ipv4::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::interfaces::ipv6::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::interfaces::ipv6::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::no_proxy::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::no_proxy::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::proxy::ops::DELETE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::proxy::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::proxy::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::proxy::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::proxy::ops::TEST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::ntp::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::ntp::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::ntp::ops::TEST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::recovery::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::ops::VALIDATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::job::ops::CANCEL,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::job::ops::CREATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::job::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::job::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::job::details::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::parts::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::parts::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::schedules::ops::CREATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::schedules::ops::DELETE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::schedules::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::schedules::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::schedules::ops::RUN,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::schedules::ops::UPDATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::system_name::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::system_name::archive::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::system_name::archive::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::reconciliation::job::ops::CREATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::reconciliation::job::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::restore::ops::VALIDATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::restore::job::ops::CANCEL,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::restore::job::ops::CREATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::restore::job::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::services::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::services::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::services::ops::RESTART,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::services::ops::START,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::services::ops::STOP,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::shutdown::ops::CANCEL,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::shutdown::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::shutdown::ops::POWEROFF,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::shutdown::ops::REBOOT,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::support_bundle::ops::CREATE_TASK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::support_bundle::ops::DELETE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::support_bundle::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::support_bundle::components::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::crypto_hash::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::crypto_hash::options::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::security::global_fips::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::security::global_fips::ops::UPDATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::storage::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::storage::ops::RESIZE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::storage::ops::RESIZE_EX,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::time::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::time::timezone::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::time::timezone::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::uptime::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::system::version::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::timesync::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::timesync::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::tls::manual_parameters::global::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::tls::manual_parameters::global::ops::SET_TASK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::tls::manual_parameters::services::ops::DELETE_TASK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::tls::manual_parameters::services::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::tls::manual_parameters::services::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::tls::manual_parameters::services::ops::SET_TASK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::tls::profiles::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::tls::profiles::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::tls::profiles::global::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::tls::profiles::global::ops::SET_TASK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::ops::CANCEL,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::pending::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::pending::ops::INSTALL,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::pending::ops::LIST,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::pending::ops::LIST_UPGRADEABLE_COMPONENTS,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::pending::ops::PRECHECK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::pending::ops::ROLLBACK,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::pending::ops::STAGE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::pending::ops::STAGE_AND_INSTALL,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::pending::ops::VALIDATE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::policy::ops::GET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::policy::ops::SET,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::staged::ops::DELETE,
-    #[cfg(feature = "appliance")]
+    #[cfg(feature = "appliance-core")]
     &crate::appliance::update::staged::ops::GET,
     #[cfg(feature = "cis")]
     &crate::cis::session::ops::CREATE,
@@ -386,2434 +386,2434 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::cis::tasks::ops::GET,
     #[cfg(feature = "cis")]
     &crate::cis::tasks::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::configuration::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::configuration::ops::UPDATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::library::ops::CONVERT,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::library::ops::DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::library::ops::ENTER_MAINTENANCE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::library::ops::EXIT_MAINTENANCE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::library::ops::FIND,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::library::ops::FORCE_DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::library::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::library::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::library::ops::MIGRATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::library::ops::UPDATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::ops::COPY,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::ops::CREATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::ops::DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::ops::FIND,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::ops::PUBLISH,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::ops::UPDATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::changes::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::changes::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::download_session::ops::CANCEL,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::download_session::ops::CREATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::download_session::ops::DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::download_session::ops::FAIL,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::download_session::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::download_session::ops::KEEP_ALIVE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::download_session::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::downloadsession::file::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::downloadsession::file::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::downloadsession::file::ops::PREPARE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::file::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::file::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::storage::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::storage::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::update_session::ops::CANCEL,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::update_session::ops::COMPLETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::update_session::ops::CREATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::update_session::ops::DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::update_session::ops::FAIL,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::update_session::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::update_session::ops::KEEP_ALIVE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::update_session::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::update_session::ops::UPDATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::updatesession::file::ops::ADD,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::updatesession::file::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::updatesession::file::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::updatesession::file::ops::REMOVE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::item::updatesession::file::ops::VALIDATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::subscribed_item::ops::EVICT,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::subscribed_item::ops::SYNC,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::subscriptions::ops::CREATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::subscriptions::ops::DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::subscriptions::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::subscriptions::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::subscriptions::ops::UPDATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::usages::ops::ADD,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::usages::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::usages::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::usages::ops::REMOVE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::local_library::ops::CREATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::local_library::ops::DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::local_library::ops::FORCE_DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::local_library::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::local_library::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::local_library::ops::PUBLISH,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::local_library::ops::UPDATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::security_policies::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::subscribed_library::ops::CREATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::subscribed_library::ops::DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::subscribed_library::ops::EVICT,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::subscribed_library::ops::FORCE_DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::subscribed_library::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::subscribed_library::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::subscribed_library::ops::PROBE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::subscribed_library::ops::SYNC,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::subscribed_library::ops::UPDATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::trusted_certificates::ops::CREATE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::trusted_certificates::ops::DELETE,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::trusted_certificates::ops::GET,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::trusted_certificates::ops::LIST,
-    #[cfg(feature = "content")]
+    #[cfg(feature = "content-core")]
     &crate::content::type_::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-core")]
     &crate::esx::hcl::compatibility_data::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-core")]
     &crate::esx::hcl::compatibility_data::ops::UPDATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-core")]
     &crate::esx::hcl::hosts::compatibility_releases::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-core")]
     &crate::esx::hcl::hosts::compatibility_report::ops::CREATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-core")]
     &crate::esx::hcl::hosts::compatibility_report::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-core")]
     &crate::esx::hcl::reports::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-core")]
     &crate::esx::hosts::software::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-core")]
     &crate::esx::hosts::software::installed_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::ops::APPLY_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::ops::CHECK_COMPLIANCE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::ops::EXPORT_CONFIG,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::ops::IMPORT_CONFIG_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::ops::PRECHECK_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::ops::VALIDATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::audit_records::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::APPLY,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::CHECK_COMPLIANCE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::CREATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::EXPORT_CONFIG,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::GET_AVAILABLE_VALUES_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::GET_SCHEMA,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::IMPORT_CONFIG_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::IMPORT_FROM_HOST_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::PRECHECK_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::SHOW_CHANGES,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::drafts::ops::UPDATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::reports::last_apply_result::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::reports::last_compliance_result::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::reports::last_precheck_result::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::reports::recent_tasks::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::configuration::schema::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::depot_overrides::ops::ADD,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::depot_overrides::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::depot_overrides::ops::REMOVE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::transition::ops::CANCEL,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::transition::ops::CHECK_ELIGIBILITY_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::transition::ops::ENABLE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::transition::ops::EXPORT_CONFIG,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::transition::ops::EXPORT_SCHEMA,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::transition::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::transition::ops::IMPORT_FROM_FILE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::transition::ops::IMPORT_FROM_HOST_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::transition::ops::PRECHECK_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::configuration::transition::ops::VALIDATE_CONFIG_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::software::ops::CHECK_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::software::ops::ENABLE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::enablement::software::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::installed_images::ops::EXTRACT_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::installed_images::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::policies::apply::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::policies::apply::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::policies::apply::effective::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::ops::APPLY_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::ops::CHECK_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::ops::EXPORT,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::ops::GET_DEFAULT_IMAGE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::ops::GET_DISPLAY_NAME,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::ops::SCAN_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::ops::STAGE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::add_on::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::display_name::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::selection_criteria::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::ops::EXPORT,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::add_on::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::base_image::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::effective_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::effective_components::ops::LIST_WITH_REMOVED_COMPONENTS,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::hardware_support::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::removed_components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::removed_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::solutions::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::alternative_images::software::solutions::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::base_image::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::commits::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::compliance::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::ops::COMMIT_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::ops::CREATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::ops::IMPORT_SOFTWARE_SPEC,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::ops::SCAN_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::ops::VALIDATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::display_name::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::display_name::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::add_on::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::add_on::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::add_on::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::ops::CREATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::display_name::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::display_name::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::selection_criteria::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::selection_criteria::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::add_on::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::add_on::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::add_on::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::base_image::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::ops::UPDATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::effective_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::effective_components::ops::LIST_WITH_REMOVED_COMPONENTS,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::hardware_support::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::hardware_support::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::hardware_support::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::removed_components::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::removed_components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::removed_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::alternative_images::software::removed_components::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::base_image::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::base_image::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::components::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::components::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::components::ops::UPDATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::effective_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::effective_components::ops::LIST_WITH_REMOVED_COMPONENTS,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::hardware_support::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::hardware_support::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::hardware_support::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::removed_components::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::removed_components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::removed_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::drafts::software::removed_components::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::effective_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::effective_components::ops::LIST_WITH_REMOVED_COMPONENTS,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::hardware_support::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::recommendations::ops::GENERATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::recommendations::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::removed_components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::removed_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::reports::apply_impact::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::reports::hardware_compatibility::ops::CHECK_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::reports::hardware_compatibility::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::reports::hardware_compatibility::details::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::reports::hardware_compatibility::pci_device_overrides::vcg_entries::ops::UPDATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::compliance_status::ops::UPDATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::vcg_entries::ops::UPDATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::reports::last_apply_result::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::reports::last_check_result::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::software_spec_metadata::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::solutions::ops::DELETE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::solutions::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::solutions::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::solutions::ops::SET_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::software::solutions::ops::UPDATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::lifecycle_hooks::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::lifecycle_hooks::ops::MARK_AS_PROCESSED,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::lifecycle_hooks::ops::PROCESS_DYNAMIC_UPDATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::solutions::ops::APPLY_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::solutions::ops::CHECK_COMPLIANCE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::solutions::ops::DELETE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::solutions::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::solutions::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::solutions::ops::SET_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::transition::ops::ENABLE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::transition::ops::MULTI_SOURCE_ENABLE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::clusters::vms::transition::ops::TRANSITION_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::defaults::clusters::policies::apply::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::defaults::clusters::policies::apply::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::defaults::clusters::policies::apply::effective::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::defaults::hosts::policies::apply::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::defaults::hosts::policies::apply::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::defaults::hosts::policies::apply::effective::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depot_content::add_ons::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depot_content::add_ons::versions::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depot_content::base_images::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depot_content::base_images::versions::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depot_content::components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depot_content::components::versions::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::ops::SYNC_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::offline::ops::CREATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::offline::ops::CREATE_FROM_HOST_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::offline::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::offline::ops::DELETE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::offline::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::offline::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::offline::content::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::online::ops::CREATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::online::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::online::ops::DELETE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::online::ops::FLUSH_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::online::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::online::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::online::ops::UPDATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::online::content::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::sync_schedule::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::sync_schedule::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::umds::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::umds::ops::DELETE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::umds::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::umds::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::umds::ops::UPDATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::depots::umds::content::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hardware_support::managers::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hardware_support::managers::packages::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hardware_support::managers::packages::versions::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::configuration::ops::EXTRACT,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::depot_overrides::ops::ADD,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::depot_overrides::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::depot_overrides::ops::REMOVE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::enablement::software::ops::CHECK_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::enablement::software::ops::ENABLE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::enablement::software::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::policies::apply::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::policies::apply::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::policies::apply::effective::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::ops::APPLY_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::ops::CHECK_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::ops::EXPORT,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::ops::GET_DISPLAY_NAME,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::ops::SCAN_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::ops::STAGE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::add_on::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::base_image::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::commits::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::compliance::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::ops::COMMIT_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::ops::CREATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::ops::IMPORT_SOFTWARE_SPEC,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::ops::SCAN_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::ops::VALIDATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::display_name::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::display_name::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::add_on::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::add_on::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::add_on::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::base_image::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::base_image::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::components::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::components::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::components::ops::UPDATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::effective_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::effective_components::ops::LIST_WITH_REMOVED_COMPONENTS,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::removed_components::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::removed_components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::removed_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::drafts::software::removed_components::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::effective_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::effective_components::ops::LIST_WITH_REMOVED_COMPONENTS,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::recommendations::ops::GENERATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::recommendations::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::removed_components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::removed_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::reports::apply_impact::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::reports::last_apply_result::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::reports::last_check_result::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::software_spec_metadata::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::solutions::ops::DELETE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::solutions::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::solutions::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::hosts::software::solutions::ops::SET_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::ops::APPLY_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::ops::ASSIGN_ENTITIES_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::ops::CHECK_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::ops::EXTRACT_INSTALLED_IMAGE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::ops::SCAN_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::ops::STAGE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::ops::TRANSITION_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::ops::UPDATE_VUM_CAPABILITY_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::reports::summary::clusters::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::reports::summary::hosts::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::reports::transition_summary::clusters::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::inventory::reports::transition_summary::hosts::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::ops::CHECK_REPOSITORY,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::ops::COPY,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::ops::EDIT,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::ops::EXPORT,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::ops::UPDATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::alternative_images::effective_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::ops::COMMIT_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::ops::CREATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::ops::IMPORT_SOFTWARE_SPEC,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::ops::VALIDATE_TASK,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::add_on::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::add_on::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::add_on::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::ops::CREATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::add_on::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::add_on::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::add_on::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::base_image::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::components::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::components::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::components::ops::UPDATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::display_name::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::display_name::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::effective_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::hardware_support::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::hardware_support::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::hardware_support::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::removed_components::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::removed_components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::removed_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::removed_components::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::selection_criteria::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::alternative_images::selection_criteria::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::base_image::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::base_image::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::components::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::components::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::components::ops::UPDATE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::display_name::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::display_name::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::effective_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::hardware_support::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::hardware_support::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::hardware_support::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::removed_components::ops::DELETE,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::removed_components::ops::GET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::removed_components::ops::LIST,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::drafts::removed_components::ops::SET,
-    #[cfg(feature = "esx")]
+    #[cfg(feature = "esx-settings")]
     &crate::esx::settings::repository::software::effective_components::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::component::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::component::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::component::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::package::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::package::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::service::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::service::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::service::operation::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::service::operation::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::source::ops::CREATE,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::source::ops::DELETE,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::source::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::source::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::source::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::authentication::source::ops::RELOAD,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::command::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::command::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::command::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::namespace::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::namespace::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::namespace::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::source::ops::CREATE,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::source::ops::DELETE,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::source::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::source::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::source::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::cli::source::ops::RELOAD,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::component::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::component::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::component::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::enumeration::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::enumeration::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::package::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::package::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::resource::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::resource::model::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::service::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::service::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::service::hidden::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::service::operation::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::service::operation::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::source::ops::CREATE,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::source::ops::DELETE,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::source::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::source::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::source::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::source::ops::RELOAD,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::structure::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::metamodel::structure::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::component::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::component::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::component::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::package::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::package::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::service::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::service::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::service::operation::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::service::operation::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::source::ops::CREATE,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::source::ops::DELETE,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::source::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::source::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::source::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::privilege::source::ops::RELOAD,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::component::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::component::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::component::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::package::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::package::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::service::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::service::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::service::operation::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::service::operation::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::source::ops::CREATE,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::source::ops::DELETE,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::source::ops::FINGERPRINT,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::source::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::source::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::source::ops::RELOAD,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-std")]
     &crate::vapi::std_::activation::activation_manager::ops::CANCEL,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-std")]
     &crate::vapi::std_::introspection::operation::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-std")]
     &crate::vapi::std_::introspection::operation::ops::LIST,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-std")]
     &crate::vapi::std_::introspection::provider::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-std")]
     &crate::vapi::std_::introspection::service::ops::GET,
-    #[cfg(feature = "vapi")]
+    #[cfg(feature = "vapi-std")]
     &crate::vapi::std_::introspection::service::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::CLONE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::CLONE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::INSTANT_CLONE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::REGISTER,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::RELOCATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::RELOCATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::UNREGISTER,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::authentication::token::ops::ISSUE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::permissions::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::permissions::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::permissions::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::permissions::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::permissions::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::privilege_checks::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::privilege_checks::latest::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::privileges::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::privileges::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::roles::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::roles::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::roles::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::roles::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::roles::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::vt_containers::mappings::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::vt_containers::mappings::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::vt_containers::mappings::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-authorization")]
     &crate::vcenter::authorization::vt_containers::mappings::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::capacity::usage::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::signing_certificate::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::signing_certificate::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::signing_certificate::ops::REFRESH,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::signing_certificate::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::signing_certificate::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::tls::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::tls::ops::RENEW,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::tls::ops::REPLACE_VMCA_SIGNED,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::tls::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::tls_csr::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::trusted_root_chains::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::trusted_root_chains::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::trusted_root_chains::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::trusted_root_chains::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::vmca_root::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::cluster::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::cluster::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::cluster::evc_mode::ops::CHECK_ADD_HOST_EVC_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::cluster::evc_mode::ops::CHECK_SET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::cluster::evc_mode::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::cluster::evc_mode::ops::SET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::ops::CREATE_TAGS_AND_POLICIES,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::ops::DELETE_TAGS_AND_POLICIES,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::capabilities::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::capabilities::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::tag_usage::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::confidential_computing::sgx::hosts::ops::REGISTER_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zone_associations::association_changes::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zone_associations::cluster::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zones::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zones::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zones::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zones::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zones::capacity::summary::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zones::capacity::summary::ops::GET_PER_CLUSTER,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zones::cluster::associations::ops::ADD,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zones::cluster::associations::ops::EVACUATE_AND_REMOVE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zones::cluster::associations::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::consumption_domains::zones::cluster::associations::ops::REMOVE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::content::registries::harbor::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::content::registries::harbor::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::content::registries::harbor::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::content::registries::harbor::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::content::registries::harbor::projects::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::content::registries::harbor::projects::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::content::registries::harbor::projects::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::content::registries::harbor::projects::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::content::registries::harbor::projects::ops::PURGE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::content::registries::health::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto::fips::modules::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto_manager::hosts::kms::providers::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto_manager::hosts::kms::providers::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto_manager::kms::providers::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto_manager::kms::providers::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto_manager::kms::providers::ops::EXPORT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto_manager::kms::providers::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto_manager::kms::providers::ops::IMPORT_PROVIDER,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto_manager::kms::providers::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto_manager::kms::providers::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::datacenter::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::datacenter::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::datacenter::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::datacenter::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::datastore::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::datastore::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::datastore::default_policy::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::deployment::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::deployment::ops::ROLLBACK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::import_history::ops::CANCEL,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::import_history::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::import_history::ops::PAUSE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::import_history::ops::RESUME,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::import_history::ops::START,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::install::ops::CANCEL,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::install::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::install::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::install::ops::START,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::install::initial_config::remote_psc::thumbprint::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::install::psc::replicated::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::install::psc::standalone::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::install::remote_psc::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::migrate::ops::CANCEL,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::migrate::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::migrate::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::migrate::ops::START,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::migrate::active_directory::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::question::ops::ANSWER,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::question::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::size::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::size::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::size::status::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::upgrade::ops::CANCEL,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::upgrade::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::upgrade::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::upgrade::ops::START,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::environment_browser::config_option_descriptors::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::environment_browser::config_options::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::environment_browser::config_targets::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::evc_modes::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::evc_modes::ops::PARTITION,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::folder::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::foundation_load_balancers::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::foundation_load_balancers::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::foundation_load_balancers::ops::RESET_PASSWORD,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::foundation_load_balancers::nodes::ops::ENTER_MAINTENANCE_MODE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::foundation_load_balancers::nodes::ops::EXIT_MAINTENANCE_MODE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::foundation_load_balancers::nodes::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::foundation_load_balancers::nodes::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::foundation_load_balancers::nodes::ops::REDEPLOY,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-guest")]
     &crate::vcenter::guest::customization_specs::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-guest")]
     &crate::vcenter::guest::customization_specs::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-guest")]
     &crate::vcenter::guest::customization_specs::ops::EXPORT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-guest")]
     &crate::vcenter::guest::customization_specs::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-guest")]
     &crate::vcenter::guest::customization_specs::ops::IMPORT_SPECIFICATION,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-guest")]
     &crate::vcenter::guest::customization_specs::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-guest")]
     &crate::vcenter::guest::customization_specs::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::host::ops::CONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::host::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::host::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::host::ops::DISCONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::host::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::host::crypto::fips::modules::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::host::entropy::external_pool::ops::ADD,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::host::entropy::external_pool::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::host::hardware::direct_path_devices::ops::CONFIGURE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::host::hardware::direct_path_devices::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::identity::broker::tenants::admin_client::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::identity::broker::tenants::operator_client::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::identity::providers::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::identity::providers::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::identity::providers::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::identity::providers::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::identity::providers::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::inventory::datastore::ops::FIND,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::inventory::network::ops::FIND,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::iso::image::ops::MOUNT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::iso::image::ops::UNMOUNT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::deployment::migration_upgrade::ops::APPLY,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::deployment::migration_upgrade::ops::CANCEL,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::deployment::migration_upgrade::ops::CHECK_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::deployment::migration_upgrade::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::deployment::migration_upgrade::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::deployment::migration_upgrade::planned_downtime::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::deployment::migration_upgrade::status::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::deployment::repository::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::deployment::repository::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::depot::services::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::depot::services::ops::GET_SERVICE_SPEC,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::depot::services::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::discovery::associated_products::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::discovery::associated_products::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::discovery::associated_products::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::discovery::associated_products::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::discovery::associated_products::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::discovery::interop_report::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::discovery::product_catalog::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::interop::interop_bundle::ops::SET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::reports::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::update::pending::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::update::pending::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-lcm")]
     &crate::vcenter::lcm::update::precheck_report::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::nsx_tier0_gateway::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::cluster_available_versions::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::cluster_compatibility::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::cluster_compatibility::ops::LIST_V2,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::cluster_size_info::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::clusters::ops::DISABLE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::clusters::ops::ENABLE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::clusters::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::clusters::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::clusters::ops::ROTATE_PASSWORD,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::clusters::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::clusters::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::clusters::topology::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::distributed_switch_compatibility::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::edge_cluster_compatibility::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::hosts_config::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::infrastructure_policies::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::infrastructure_policies::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::infrastructure_policies::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::infrastructure_policies::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::infrastructure_policies::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::lifecycle::content::libraries::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::lifecycle::content::libraries::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::lifecycle::content::libraries::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::lifecycle::content::libraries::ops::UNASSIGN,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::load_balancers::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::load_balancers::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::load_balancers::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::load_balancers::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::namespace_resource_options::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::distributed_switches::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::distributed_switches::compatibility::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::edges::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::edges::compatibility::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::projects::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::projects::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::projects::compatibility::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::projects::vpcs::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::projects::vpcs::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::networks::nsx::projects::vpcs::compatibility::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::clusters::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::clusters::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::clusters::ops::UPGRADE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::clusters::ops::UPGRADE_MULTIPLE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::supervisors::prechecks::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::supervisors::prechecks::ops::RUN,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::supervisors::upgrades::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::supervisors::upgrades::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::supervisors::upgrades::jobs::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::supervisors::versions::ops::CHECK_COMPATIBILITY,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::supervisors::versions::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::supervisors::versions::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::software::supervisors::versions::control_plane::sizes::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::stats::time_series::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::storage::profiles::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::ops::ACTIVATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::ops::CHECK_CONTENT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::ops::DEACTIVATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::cluster_supervisor_services::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::versions::ops::ACTIVATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::versions::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::versions::ops::DEACTIVATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::versions::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::versions::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisor_services::versions::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::ops::ENABLE_ON_COMPUTE_CLUSTER,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::ops::ENABLE_ON_ZONES,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::capabilities::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::certificates::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::certificates::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::certificates::key_sizes::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::certificates::key_sizes::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::certificates::signing_requests::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::conditions::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::container_image_registries::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::container_image_registries::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::container_image_registries::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::container_image_registries::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::container_image_registries::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::control_plane::networks::settings::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::control_plane::passwords::ops::RESET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::control_plane::settings::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::control_plane::settings::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::control_plane::storage::policies::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::control_plane::storage::policies::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::crypto::fips::modules::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::identity::domains::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::identity::domains::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::identity::providers::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::identity::providers::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::identity::providers::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::identity::providers::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::identity::providers::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::identity::providers::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::logs::agent_configuration::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::logs::agent_configuration::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::management_services::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::management_services::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::management_services::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::management_services::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::management_services::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::metrics::remote_endpoints::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::networks::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::networks::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::networks::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::networks::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::networks::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::networks::edges::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::networks::edges::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::networks::edges::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::recovery::backup::archives::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::recovery::backup::jobs::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::recovery::restore::jobs::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::storage::cloud_native::resource_checks::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::summary::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::summary::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_service_settings::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_service_settings::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_services::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_services::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_services::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_services::ops::GET_PRECHECK_RESULT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_services::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_services::ops::PRECHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_services::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::support_bundles::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::topology::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::vsphere_pod_settings::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::vsphere_pod_settings::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::workloads::images::settings::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::workloads::images::settings::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::workloads::kube_api_server_settings::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::workloads::networks::settings::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::workloads::networks::settings::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::workloads::storage::cloud_native::file_volumes::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::workloads::storage::cloud_native::file_volumes::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::workloads::storage::policies::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::workloads::storage::policies::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::zones::bindings::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::zones::bindings::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::zones::bindings::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::zones::bindings::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::supervisors::zones::bindings::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::support_bundle::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::virtual_machine_classes::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::virtual_machine_classes::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::virtual_machine_classes::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::virtual_machine_classes::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::virtual_machine_classes::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespace-management")]
     &crate::vcenter::namespace_management::zones::cluster_compatibilities::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::access::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::access::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::access::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::access::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::ops::CREATE_V2,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::ops::GET_V2,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::ops::LIST_V2,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::ops::REGISTER_VM,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::instances::zones::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::management_services::access_grants::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::management_services::access_grants::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::management_services::access_grants::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::management_services::access_grants::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::management_services::access_grants::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::mobility::virtualmachines::imports::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::mobility::virtualmachines::imports::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_self_service::ops::ACTIVATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_self_service::ops::ACTIVATE_WITH_TEMPLATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_self_service::ops::DEACTIVATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_self_service::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_self_service::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_templates::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_templates::ops::CREATE_V2,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_templates::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_templates::ops::GET_V2,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_templates::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_templates::ops::LIST_V2,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_templates::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::namespace_templates::ops::UPDATE_V2,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::networks::nsx::shared_subnets::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::networks::nsx::shared_subnets::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::networks::nsx::subnets::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::user::instances::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::network::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::network::projects::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::network::projects::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::network::projects::vpcs::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::network::projects::vpcs::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::network::projects::vpcs::subnets::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::network::projects::vpcs::subnets::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-ovf")]
     &crate::vcenter::ovf::export_flag::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-ovf")]
     &crate::vcenter::ovf::import_flag::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-ovf")]
     &crate::vcenter::ovf::library_item::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-ovf")]
     &crate::vcenter::ovf::library_item::ops::DEPLOY,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-ovf")]
     &crate::vcenter::ovf::library_item::ops::FILTER,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::ovfs::ops::DEPLOY_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::about::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::hardware_support_managers::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::hardware_support_managers::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::hardware_support_managers::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::hardware_support_managers::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::hardware_support_managers::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::hardware_support_managers::managed_hosts::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::hardware_support_managers::managed_hosts::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::hardware_support_managers::resource_bundle::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::hardware_support_managers::resource_bundle::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::registered_tokens::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::resource_pool::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::resource_pool::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::resource_pool::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::resource_pool::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::resource_pool::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::services::service::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::services::service::ops::LIST_DETAILS,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::services::service::ops::RESTART,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::services::service::ops::START,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::services::service::ops::STOP,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::services::service::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::storage::policies::ops::CHECK_COMPATIBILITY,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::storage::policies::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::storage::policies::vm::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::storage::policies::compliance::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::storage::policies::compliance::vm::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::system::ops::HELLO,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::system_config::deployment_type::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::system_config::deployment_type::ops::RECONFIGURE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::system_config::psc_registration::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::system_config::psc_registration::ops::REPOINT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::tagging::associations::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::tagging::associations::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::tagging::categories::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::tagging::tags::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::tokenservice::token_exchange::ops::EXCHANGE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::topology::nodes::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::topology::nodes::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::topology::replication_status::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::attestation::services::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::attestation::services::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::attestation::services::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::attestation::services::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::ops::UNSEAL,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::event_log::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::kms::services::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::kms::services::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::kms::services::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::kms::services::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::principal::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::ops::UPDATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::ops::DELETE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::ops::IMPORT_FROM_IMGDB_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::ops::LIST_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::service_status::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::ops::DELETE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::ca_certificates::ops::LIST_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::ops::DELETE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::endorsement_keys::ops::LIST_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::settings::ops::UPDATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::ops::DELETE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::ops::LIST_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ops::DELETE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ops::LIST_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ops::UPDATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::ops::UPDATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::csr::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::csr::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::credential::ops::SET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::ops::LIST_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::trusted_peer_certificates::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::trusted_peer_certificates::ops::UPDATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::service_status::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_hosts::attestation::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_hosts::attestation::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services::ops::DELETE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::ops::DELETE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::ops::LIST_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::ops::UPDATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services::ops::CREATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services::ops::DELETE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::ops::DELETE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::ops::LIST_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::ops::UPDATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::ops::DELETE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::ops::GET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-trusted-infrastructure")]
     &crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::ops::UPDATE_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::utilization::connections::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-core")]
     &crate::vcenter::utilization::proxies::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::ops::DEPLOY_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::ops::FAILOVER_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::ops::UNDEPLOY_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::active::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::deployment_type::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::mode::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::mode::ops::SET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::passive::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::passive::ops::REDEPLOY_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::witness::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::cluster::witness::ops::REDEPLOY_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vcha")]
     &crate::vcenter::vcha::operations::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::compute::policies::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::console::tickets::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::data_sets::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::data_sets::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::data_sets::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::data_sets::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::data_sets::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::data_sets::entries::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::data_sets::entries::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::data_sets::entries::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::data_sets::entries::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::evc_mode::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::evc_mode::ops::SET_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::customization::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::customization::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::customization::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::customization_live::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::customization_live::ops::RUN_TASK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::environment::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::environment::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::directories::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::directories::ops::CREATE_TEMPORARY,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::directories::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::directories::ops::MOVE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::files::ops::CREATE_TEMPORARY,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::files::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::files::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::files::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::files::ops::MOVE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::files::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::filesystem::transfers::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::identity::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::local_filesystem::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::networking::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::networking::interfaces::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::networking::routes::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::operations::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::power::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::power::ops::REBOOT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::power::ops::SHUTDOWN,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::power::ops::STANDBY,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::processes::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::processes::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::processes::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::guest::processes::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::ops::UPGRADE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::nvme::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::nvme::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::nvme::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::nvme::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::sata::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::sata::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::sata::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::sata::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::scsi::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::scsi::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::scsi::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::scsi::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::adapter::scsi::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::boot::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::boot::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::boot::device::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::boot::device::ops::SET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::cdrom::ops::CONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::cdrom::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::cdrom::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::cdrom::ops::DISCONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::cdrom::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::cdrom::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::cdrom::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::cpu::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::cpu::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::disk::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::disk::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::disk::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::disk::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::disk::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::ethernet::ops::CONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::ethernet::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::ethernet::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::ethernet::ops::DISCONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::ethernet::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::ethernet::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::ethernet::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::floppy::ops::CONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::floppy::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::floppy::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::floppy::ops::DISCONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::floppy::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::floppy::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::floppy::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::memory::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::memory::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::parallel::ops::CONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::parallel::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::parallel::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::parallel::ops::DISCONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::parallel::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::parallel::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::parallel::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::serial::ops::CONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::serial::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::serial::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::serial::ops::DISCONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::serial::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::serial::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::hardware::serial::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::library_item::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::power::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::power::ops::RESET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::power::ops::START,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::power::ops::STOP,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::power::ops::SUSPEND,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::storage::policy::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::storage::policy::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::storage::policy::compliance::ops::CHECK,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::storage::policy::compliance::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::tools::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::tools::ops::UPDATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::tools::ops::UPGRADE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::tools::installer::ops::CONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::tools::installer::ops::DISCONNECT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::tools::installer::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::ops::CREATE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::ops::DEPLOY,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::check_outs::ops::CHECK_IN,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::check_outs::ops::CHECK_OUT,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::check_outs::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::check_outs::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::check_outs::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::versions::ops::DELETE,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::versions::ops::GET,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::versions::ops::LIST,
-    #[cfg(feature = "vcenter")]
+    #[cfg(feature = "vcenter-vm-template")]
     &crate::vcenter::vm_template::library_items::versions::ops::ROLLBACK,
 ];

@@ -4,14 +4,17 @@
 //!
 //! Package `com.vmware.vapi`.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with any of the features `vapi-core`, `vapi-metadata`, `vapi-std`.
 
+#[cfg(feature = "vapi-metadata")]
 pub mod metadata;
+#[cfg(feature = "vapi-std")]
 pub mod std_;
 
 /// The `ComponentInfo` class holds component metadata of the different metadata types for an API component. The class allows any combination of metadata types to be aggregated into one instance.
 ///
 /// Note: this class is restricted for VMware internal use only.
+#[cfg(feature = "vapi-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
     /// The metamodel component data
@@ -33,6 +36,7 @@ pub struct ComponentInfo {
 /// The `MetadataInfo` is a class which holds a map of the available metadata aggregated in a `com.vmware.vapi.component_info` class.
 ///
 /// Note: this class is restricted for VMware internal use only.
+#[cfg(feature = "vapi-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetadataInfo {
     /// Version of the current `MetadataInfo` class. Property value changes when the content of the `MetadataInfo` or referenced classes changes. This enables class processing adjustments.

@@ -4,64 +4,112 @@
 //!
 //! Package `com.vmware.vcenter`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with any of the features `vcenter-authorization`, `vcenter-compute`, `vcenter-core`, `vcenter-deployment`, `vcenter-guest`, `vcenter-lcm`, `vcenter-namespace-management`, `vcenter-namespaces`, `vcenter-ovf`, `vcenter-trusted-infrastructure`, `vcenter-vcha`, `vcenter-vm`, `vcenter-vm-template`.
 
+#[cfg(feature = "vcenter-core")]
 pub mod authentication;
+#[cfg(feature = "vcenter-authorization")]
 pub mod authorization;
+#[cfg(feature = "vcenter-core")]
 pub mod capacity;
+#[cfg(feature = "vcenter-core")]
 pub mod certificate_management;
+#[cfg(feature = "vcenter-core")]
 pub mod cluster;
+#[cfg(feature = "vcenter-compute")]
 pub mod compute;
+#[cfg(feature = "vcenter-core")]
 pub mod confidential_computing;
+#[cfg(feature = "vcenter-core")]
 pub mod consumption_domains;
+#[cfg(feature = "vcenter-core")]
 pub mod content;
+#[cfg(feature = "vcenter-core")]
 pub mod credential;
+#[cfg(feature = "vcenter-core")]
 pub mod crypto;
+#[cfg(feature = "vcenter-core")]
 pub mod crypto_manager;
+#[cfg(feature = "vcenter-core")]
 pub mod datacenter;
+#[cfg(feature = "vcenter-core")]
 pub mod datastore;
+#[cfg(any(feature = "vcenter-core", feature = "vcenter-deployment"))]
 pub mod deployment;
+#[cfg(feature = "vcenter-core")]
 pub mod environment_browser;
+#[cfg(feature = "vcenter-core")]
 pub mod evc_mode;
+#[cfg(feature = "vcenter-core")]
 pub mod evc_modes;
+#[cfg(feature = "vcenter-core")]
 pub mod folder;
+#[cfg(feature = "vcenter-core")]
 pub mod foundation_load_balancers;
+#[cfg(feature = "vcenter-guest")]
 pub mod guest;
+#[cfg(feature = "vcenter-core")]
 pub mod host;
+#[cfg(feature = "vcenter-core")]
 pub mod identity;
+#[cfg(feature = "vcenter-core")]
 pub mod inventory;
+#[cfg(feature = "vcenter-core")]
 pub mod iso;
+#[cfg(feature = "vcenter-lcm")]
 pub mod lcm;
+#[cfg(feature = "vcenter-namespace-management")]
 pub mod namespace_management;
+#[cfg(feature = "vcenter-namespaces")]
 pub mod namespaces;
+#[cfg(feature = "vcenter-core")]
 pub mod network;
+#[cfg(feature = "vcenter-ovf")]
 pub mod ovf;
+#[cfg(feature = "vcenter-core")]
 pub mod ovfs;
+#[cfg(feature = "vcenter-core")]
 pub mod phm;
+#[cfg(feature = "vcenter-core")]
 pub mod registered_tokens;
+#[cfg(feature = "vcenter-core")]
 pub mod resource_pool;
+#[cfg(feature = "vcenter-core")]
 pub mod services;
+#[cfg(feature = "vcenter-core")]
 pub mod storage;
+#[cfg(feature = "vcenter-core")]
 pub mod system;
+#[cfg(feature = "vcenter-core")]
 pub mod system_config;
+#[cfg(feature = "vcenter-core")]
 pub mod tagging;
+#[cfg(feature = "vcenter-core")]
 pub mod tokenservice;
+#[cfg(feature = "vcenter-core")]
 pub mod topology;
+#[cfg(feature = "vcenter-trusted-infrastructure")]
 pub mod trusted_infrastructure;
+#[cfg(feature = "vcenter-core")]
 pub mod utilization;
+#[cfg(feature = "vcenter-vcha")]
 pub mod vcha;
+#[cfg(any(feature = "vcenter-core", feature = "vcenter-vm"))]
 pub mod vm;
+#[cfg(feature = "vcenter-vm-template")]
 pub mod vm_template;
 
 /// The `VM` class provides methods for managing the lifecycle of a virtual machine.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@vm`]; service id `com.vmware.vcenter.VM`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct Vm {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl Vm {
     /// Resource type for virtual machines.
     pub const RESOURCE_TYPE: &'static str = "VirtualMachine";
@@ -547,11 +595,13 @@ impl Vm {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@cluster`]; service id `com.vmware.vcenter.cluster`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct Cluster {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl Cluster {
     /// The resource type for the vCenter Cluster
     pub const RESOURCE_TYPE: &'static str = "ClusterComputeResource";
@@ -636,11 +686,13 @@ impl Cluster {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@datacenter`]; service id `com.vmware.vcenter.datacenter`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct Datacenter {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl Datacenter {
     /// The resource type for the vCenter Datacenter
     pub const RESOURCE_TYPE: &'static str = "Datacenter";
@@ -800,11 +852,13 @@ impl Datacenter {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@datastore`]; service id `com.vmware.vcenter.datastore`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct Datastore {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl Datastore {
     /// The resource type for the vCenter datastore
     pub const RESOURCE_TYPE: &'static str = "Datastore";
@@ -896,11 +950,13 @@ impl Datastore {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@deployment`]; service id `com.vmware.vcenter.deployment`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct Deployment {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl Deployment {
     /// A handle for the `com.vmware.vcenter.deployment` service sending its requests
     /// through `client`.
@@ -956,11 +1012,13 @@ impl Deployment {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@evc_modes`]; service id `com.vmware.vcenter.evc_modes`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct EvcModes {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl EvcModes {
     /// A handle for the `com.vmware.vcenter.evc_modes` service sending its requests
     /// through `client`.
@@ -1068,11 +1126,13 @@ impl EvcModes {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@folder`]; service id `com.vmware.vcenter.folder`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct Folder {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl Folder {
     /// The resource type for the vCenter folder
     pub const RESOURCE_TYPE: &'static str = "Folder";
@@ -1125,11 +1185,13 @@ impl Folder {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@foundation_load_balancers`]; service id
 /// `com.vmware.vcenter.foundation_load_balancers`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct FoundationLoadBalancers {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl FoundationLoadBalancers {
     /// Resource type for load balancers.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.FoundationLoadBalancer";
@@ -1266,11 +1328,13 @@ impl FoundationLoadBalancers {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@host`]; service id `com.vmware.vcenter.host`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct Host {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl Host {
     /// The resource type for the vCenter Host.
     pub const RESOURCE_TYPE: &'static str = "HostSystem";
@@ -1448,11 +1512,13 @@ impl Host {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@network`]; service id `com.vmware.vcenter.network`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct Network {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl Network {
     /// The resource type for the vCenter network
     pub const RESOURCE_TYPE: &'static str = "Network";
@@ -1504,11 +1570,13 @@ impl Network {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@ovfs`]; service id `com.vmware.vcenter.ovfs`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct Ovfs {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl Ovfs {
     /// A handle for the `com.vmware.vcenter.ovfs` service sending its requests through
     /// `client`.
@@ -1599,11 +1667,13 @@ impl Ovfs {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@registered_tokens`]; service id
 /// `com.vmware.vcenter.registered_tokens`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct RegisteredTokens {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl RegisteredTokens {
     /// A handle for the `com.vmware.vcenter.registered_tokens` service sending its
     /// requests through `client`.
@@ -1659,11 +1729,13 @@ impl RegisteredTokens {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@resource_pool`]; service id
 /// `com.vmware.vcenter.resource_pool`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct ResourcePool {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl ResourcePool {
     /// The resource type for the vCenter resource pool
     pub const RESOURCE_TYPE: &'static str = "ResourcePool";
@@ -1871,11 +1943,13 @@ impl ResourcePool {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@system`]; service id `com.vmware.vcenter.system`.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone)]
 pub struct System {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "vcenter-core")]
 impl System {
     /// A handle for the `com.vmware.vcenter.system` service sending its requests
     /// through `client`.
@@ -1922,6 +1996,7 @@ impl System {
 ///
 /// `type` selects which optional fields are set: `SAML_TOKEN` (`saml_token`),
 /// `USERNAME_PASSWORD` (`username_password`).
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Credential {
     /// The type of credential to use for connecting to a VC. This attribute was added in vSphere API 9.0.0.0.
@@ -1939,6 +2014,7 @@ pub struct Credential {
 }
 
 /// This data object type specifies the information of a service endpoint as well as the parameters needed to locate and login to to the service endpoint. This class was added in vSphere API 9.0.0.0.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceLocator {
     /// Unique ID of the instance to which the service belongs. For instances that support the vSphere API, this is the same as the value found in vim.AboutInfo#instanceUuid. This attribute was added in vSphere API 9.0.0.0.
@@ -1956,6 +2032,7 @@ pub struct ServiceLocator {
 }
 
 /// The `UsernamePassword` specifies the credentials when username-password based authentication is to be used for a service end-point. This class was added in vSphere API 9.0.0.0.
+#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsernamePassword {
     /// The username for username-password based authentication. This attribute was added in vSphere API 9.0.0.0.

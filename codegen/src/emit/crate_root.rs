@@ -182,42 +182,52 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
     ));
 
     let mut rows = vec![
-        "| feature | packages | services | operations | also enables |".to_owned(),
-        "|---------|----------|----------|------------|--------------|".to_owned(),
+        "| feature | covers | services | operations | also enables |".to_owned(),
+        "|---------|--------|----------|------------|--------------|".to_owned(),
     ];
     for feature in model.features.values() {
         let (services, operations) = feature_counts(ctx, &feature.name);
-        let packages: Vec<String> = feature.packages.iter().map(|p| format!("`{p}`")).collect();
-        let packages = if packages.len() > 3 {
-            format!(
-                "{}, … ({} packages)",
-                packages[..2].join(", "),
-                packages.len()
-            )
+        let covers = if feature.includes.is_empty() {
+            let packages: Vec<String> = feature.packages.iter().map(|p| format!("`{p}`")).collect();
+            if packages.len() > 3 {
+                format!(
+                    "{}, … ({} packages)",
+                    packages[..2].join(", "),
+                    packages.len()
+                )
+            } else {
+                packages.join(", ")
+            }
         } else {
-            packages.join(", ")
+            format!("all of `{}`", feature.name)
         };
-        let deps: Vec<String> = feature
-            .depends_on
+        let enables: Vec<String> = feature
+            .includes
             .iter()
+            .chain(&feature.depends_on)
             .map(|d| format!("`{d}`"))
             .collect();
         rows.push(format!(
             "| `{}` | {} | {} | {} | {} |",
             feature.name,
-            packages,
+            covers,
             services,
             operations,
-            deps.join(", ")
+            enables.join(", ")
         ));
     }
     doc.prose(
         "# Features\n\n\
-         Every package group is a Cargo feature and none is enabled by default: \
-         each one is a lot of code to compile, so enable only what you call \
-         (`full` enables everything). A feature also enables the features whose \
-         types its own types use. Without features the crate still provides the \
-         runtime re-exports and an empty [`operations`] table.",
+         Every package belongs to exactly one Cargo feature and none is \
+         enabled by default: each one is a lot of code to compile, so enable \
+         only what you call (`full` enables everything). Small package groups \
+         are one feature named after the group. Large groups are split by \
+         second-level package (`<group>-<package>`, with the group's own and \
+         smaller packages in `<group>-core`), and the group's name is a \
+         feature enabling all of its parts. A feature also enables the \
+         features whose types its own types use. Without features the crate \
+         still provides the runtime re-exports and an empty [`operations`] \
+         table.",
     );
     doc.paragraph(rows.join("\n"));
     doc.paragraph(quick_start(ctx));
@@ -308,17 +318,41 @@ const CONNECT: &str = "\
 let client = Client::builder(\"https://vcenter.example.com\").build()?;
 client.login(\"administrator@vsphere.local\", \"password\").await?;";
 
-/// Services and operations a feature enables.
+/// Services and operations of a feature's own packages (for an umbrella,
+/// of its members').
 pub fn feature_counts(ctx: &Ctx<'_>, feature: &str) -> (usize, usize) {
+    let mut covered: Vec<&str> = vec![feature];
+    if let Some(umbrella) = ctx.model.features.get(feature) {
+        covered.extend(umbrella.includes.iter().map(String::as_str));
+    }
     let mut services = 0;
     let mut operations = 0;
     for service in ctx.model.services.values() {
-        if ctx.service_feature(service).ok() == Some(feature) {
+        if ctx
+            .service_feature(service)
+            .is_ok_and(|own| covered.contains(&own))
+        {
             services += 1;
             operations += service.operations.len();
         }
     }
     (services, operations)
+}
+
+/// Features no umbrella includes: what `full` lists.
+pub fn top_level_features<'a>(ctx: &Ctx<'a>) -> Vec<&'a str> {
+    let included: std::collections::BTreeSet<&str> = ctx
+        .model
+        .features
+        .values()
+        .flat_map(|feature| feature.includes.iter().map(String::as_str))
+        .collect();
+    ctx.model
+        .features
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !included.contains(name))
+        .collect()
 }
 
 /// One service's code as it appears in the crate: the handle, then the

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::crate_root::feature_counts;
+use super::crate_root::{feature_counts, top_level_features};
 use super::{Ctx, EmitError};
 
 /// Feature names the manifest defines itself.
@@ -53,37 +53,44 @@ vsphere-vapi-runtime = { path = "../runtime", version = "0.1.0" }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 
-# One feature per package group. None is on by default: each one is a lot of
-# code to compile, so users enable the services they call. A feature lists the
-# features its types refer to.
+# Features: every package belongs to exactly one feature; large package
+# groups are split by second-level package (`<group>-<package>`, the rest in
+# `<group>-core`) and the group name turns on all of them. None is on by default: each one is a
+# lot of code to compile, so users enable the services they call. A feature
+# lists the features its types refer to.
 [features]
 default = []
 "#,
     );
-    let all: Vec<String> = model
-        .features
-        .keys()
+    let all: Vec<String> = top_level_features(ctx)
+        .into_iter()
         .map(|name| format!("\"{name}\""))
         .collect();
     out.push_str("# Every package group.\n");
     let _ = writeln!(out, "full = [{}]", all.join(", "));
     for feature in model.features.values() {
         let (services, operations) = feature_counts(ctx, &feature.name);
-        let packages = match feature.packages.as_slice() {
-            [] => "no packages".to_owned(),
-            [one] => one.clone(),
-            [first, rest @ ..] => format!("{first} and {} more packages", rest.len()),
+        let covers = if feature.includes.is_empty() {
+            match feature.packages.as_slice() {
+                [] => "no packages".to_owned(),
+                [one] => one.clone(),
+                [first, rest @ ..] => format!("{first} and {} more packages", rest.len()),
+            }
+        } else {
+            format!("the whole group ({} features)", feature.includes.len())
         };
         let _ = writeln!(
             out,
-            "# {packages}: {services} services, {operations} operations."
+            "# {covers}: {services} services, {operations} operations."
         );
-        let deps: Vec<String> = feature
-            .depends_on
+        // An umbrella lists its members; their own dependencies follow.
+        let enables: Vec<String> = feature
+            .includes
             .iter()
+            .chain(&feature.depends_on)
             .map(|dep| format!("\"{dep}\""))
             .collect();
-        let _ = writeln!(out, "{} = [{}]", feature.name, deps.join(", "));
+        let _ = writeln!(out, "{} = [{}]", feature.name, enables.join(", "));
     }
     Ok(out)
 }
@@ -103,9 +110,10 @@ pub fn readme(ctx: &Ctx<'_>) -> String {
          {operations} operations), generated from the vAPI metamodel snapshot \
          `{snapshot}`.\n\
          \n\
-         Enable the Cargo features of the API areas you use (`vcenter`, `cis`, …, \
-         or `full`); none is enabled by default. The crate documentation lists \
-         them and shows how to connect.\n\
+         Enable the Cargo features of the API areas you use (a package group \
+         such as `vcenter`, one part of a large group, or `full`); none is \
+         enabled by default. The crate documentation lists them with their \
+         sizes and shows how to connect.\n\
          \n\
          This directory is written by `cargo xtask regen`: change the generator \
          in `codegen/` or the snapshot, not these files.\n",

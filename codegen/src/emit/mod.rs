@@ -71,6 +71,9 @@
 //! in `src/vcenter/vm/`). A module is compiled when any feature of an item in
 //! it or below is enabled; items whose feature differs from their module's
 //! only gate carry their own `#[cfg]`. The route table gates each entry.
+//! Gates always name the item's own (package) feature; umbrella features
+//! (`Feature::includes`) only appear in `Cargo.toml`, where they enable their
+//! members.
 //!
 //! # Naming guards
 //!
@@ -330,8 +333,8 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Transitive closure of `depends_on` for every feature (a feature reaches
-/// itself). Unknown feature names are errors: Cargo would reject them too.
+/// Transitive closure of `depends_on` and `includes` for every feature (a
+/// feature reaches itself). Unknown feature names are errors: Cargo would reject them too.
 fn feature_closures(model: &Model) -> Result<BTreeMap<String, BTreeSet<String>>, EmitError> {
     let mut closures = BTreeMap::new();
     for name in model.features.keys() {
@@ -351,6 +354,7 @@ fn feature_closures(model: &Model) -> Result<BTreeMap<String, BTreeSet<String>>,
                         id: current.clone(),
                     })?;
             stack.extend(feature.depends_on.iter().cloned());
+            stack.extend(feature.includes.iter().cloned());
         }
         closures.insert(name.clone(), seen);
     }

@@ -166,6 +166,7 @@ pub fn demo_model() -> Model {
             name: "vapi".to_owned(),
             packages: vec![ERRORS.to_owned(), EXTRA.to_owned()],
             depends_on: Vec::new(),
+            includes: Vec::new(),
         },
     );
     model.features.insert(
@@ -174,6 +175,7 @@ pub fn demo_model() -> Model {
             name: "demo".to_owned(),
             packages: vec![DEMO.to_owned(), VM.to_owned()],
             depends_on: vec!["vapi".to_owned()],
+            includes: Vec::new(),
         },
     );
 

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.appliance.access`.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod consolecli;
 pub mod dcui;

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.cores`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 /// This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

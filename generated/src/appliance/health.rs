@@ -8,7 +8,7 @@
 //! (`com.vmware.appliance.health`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod applmgmt;
 pub mod database;

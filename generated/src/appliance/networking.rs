@@ -8,13 +8,19 @@
 //! (`com.vmware.appliance.networking`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with any of the features `appliance-core`, `appliance-networking`.
 
+#[cfg(feature = "appliance-networking")]
 pub mod dns;
+#[cfg(feature = "appliance-core")]
 pub mod dns_info;
+#[cfg(feature = "appliance-networking")]
 pub mod firewall;
+#[cfg(feature = "appliance-networking")]
 pub mod interfaces;
+#[cfg(feature = "appliance-networking")]
 pub mod no_proxy;
+#[cfg(feature = "appliance-networking")]
 pub mod proxy;
 
 /// `Interfaces` class provides methods Provides information about network interface.
@@ -22,11 +28,13 @@ pub mod proxy;
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@interfaces`]; service id
 /// `com.vmware.appliance.networking.interfaces`.
+#[cfg(feature = "appliance-networking")]
 #[derive(Debug, Clone)]
 pub struct Interfaces {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-networking")]
 impl Interfaces {
     /// A handle for the `com.vmware.appliance.networking.interfaces` service sending
     /// its requests through `client`.
@@ -99,11 +107,13 @@ impl Interfaces {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@no_proxy`]; service id
 /// `com.vmware.appliance.networking.no_proxy`.
+#[cfg(feature = "appliance-networking")]
 #[derive(Debug, Clone)]
 pub struct NoProxy {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-networking")]
 impl NoProxy {
     /// A handle for the `com.vmware.appliance.networking.no_proxy` service sending its
     /// requests through `client`.
@@ -162,11 +172,13 @@ impl NoProxy {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@proxy`]; service id
 /// `com.vmware.appliance.networking.proxy`.
+#[cfg(feature = "appliance-networking")]
 #[derive(Debug, Clone)]
 pub struct Proxy {
     client: vsphere_vapi_runtime::Client,
 }
 
+#[cfg(feature = "appliance-networking")]
 impl Proxy {
     /// A handle for the `com.vmware.appliance.networking.proxy` service sending its
     /// requests through `client`.
@@ -323,6 +335,7 @@ impl Proxy {
 }
 
 /// This class was added in vSphere API 6.7.3.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeSpec {
     /// New hostname to assign to the management network of vCenter appliance This attribute was added in vSphere API 6.7.3.
@@ -345,6 +358,7 @@ pub struct ChangeSpec {
 }
 
 /// The `Networking.DNSInfo` class contains information about the DNS configuration of a virtual appliance. This class was added in vSphere API 6.7.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsInfo {
     /// DNS mode. This attribute was added in vSphere API 6.7.
@@ -357,6 +371,7 @@ pub struct DnsInfo {
 }
 
 /// The `Networking.Info` class contains information about the network configuration of a virtual appliance. This class was added in vSphere API 6.7.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// DNS configuration. This attribute was added in vSphere API 6.7.
@@ -370,6 +385,7 @@ pub struct Info {
 }
 
 /// The `Networking.UpdateSpec` class describes whether to enable or disable ipv6 on interfaces This class was added in vSphere API 6.7.
+#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// IPv6 Enabled or not This attribute was added in vSphere API 6.7. If unspecified, leaves the current state of Ipv6.
@@ -377,6 +393,7 @@ pub struct UpdateSpec {
     pub ipv6_enabled: Option<bool>,
 }
 
+#[cfg(feature = "appliance-core")]
 pub mod ops {
     //! Wire descriptions of the [`Networking`](crate::appliance::Networking)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.appliance.system`.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod crypto_hash;
 pub mod security;

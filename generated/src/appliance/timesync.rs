@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.timesync`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Timesync.TimeSyncMode` class defines time synchronization modes This enumeration was added in vSphere API 6.7.

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.appliance.tls`.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod manual_parameters;
 pub mod profiles;

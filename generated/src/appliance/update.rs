@@ -8,7 +8,7 @@
 //! (`com.vmware.appliance.update`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod common_info;
 pub mod pending;

@@ -4,7 +4,7 @@
 //! (`com.vmware.content.configuration`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-core` feature.
 
 pub mod ops {
     //! Wire descriptions of the [`Configuration`](crate::content::Configuration)

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ConfigurationSetting.ConstraintType` class defines the type of a contraints. This enumeration was added in vSphere API 9.1.0.0.

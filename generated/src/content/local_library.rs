@@ -4,7 +4,7 @@
 //! (`com.vmware.content.local_library`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-core` feature.
 
 /// The `LocalLibrary.DestinationSpec` class contains information required to publish the library to a specific subscription. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.content.security_policies`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-core` feature.
 
 /// Representation of a security policy This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.content.subscribed_library`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-core` feature.
 
 pub mod probe_result;
 

@@ -4,7 +4,7 @@
 //! service (`com.vmware.content.trusted_certificates`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-core` feature.
 
 /// The `TrustedCertificates.CreateSpec` class is the specification used to create a trusted certificate, see `com.vmware.content.trusted_certificates.create`. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

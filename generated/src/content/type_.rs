@@ -3,7 +3,7 @@
 //! Types of the [`Type`](crate::content::Type) service (`com.vmware.content.type`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-core` feature.
 
 pub mod ovf;
 

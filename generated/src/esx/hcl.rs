@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.hcl`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-core` feature.
 
 pub mod compatibility_data;
 pub mod hosts;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.hosts`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-core` feature.
 
 pub mod image_selection_info;
 pub mod image_selection_spec;

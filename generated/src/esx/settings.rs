@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod cluster_live_patch_action;
 pub mod clusters;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.authorization`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-authorization` feature.
 
 pub mod permissions;
 pub mod privilege_checks;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.certificate_management`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod vcenter;
 

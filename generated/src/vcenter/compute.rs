@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.compute`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 pub mod policies;
 

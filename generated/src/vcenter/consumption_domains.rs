@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.consumption_domains`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod zone_associations;
 pub mod zones;

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The credential type to use for authentication. This enumeration was added in vSphere API 9.0.0.0.

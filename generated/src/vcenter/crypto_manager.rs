@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.crypto_manager`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod hosts;
 pub mod kms;

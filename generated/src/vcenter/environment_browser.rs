@@ -10,7 +10,7 @@
 //!
 //! Package `com.vmware.vcenter.environment_browser`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod config_option_descriptors;
 pub mod config_options;

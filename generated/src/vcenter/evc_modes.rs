@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.evc_modes`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `EvcModes.CreateSpec` contains information for creating a custom `com.vmware.vcenter.evc_mode.evc_mode`. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

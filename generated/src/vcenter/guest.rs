@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.guest`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-guest` feature.
 
 pub mod cloud_configuration;
 pub mod customization_specs;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.identity`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod broker;
 pub mod providers;

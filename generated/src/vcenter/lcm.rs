@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.lcm`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 pub mod deployment;
 pub mod depot;

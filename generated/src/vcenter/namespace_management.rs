@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespace_management`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod cluster_available_versions;
 pub mod cluster_compatibility;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespaces`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 pub mod access;
 pub mod instances;

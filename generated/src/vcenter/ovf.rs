@@ -6,7 +6,7 @@
 //!
 //! Package `com.vmware.vcenter.ovf`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-ovf` feature.
 
 pub mod export_flag;
 pub mod import_flag;

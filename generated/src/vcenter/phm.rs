@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.phm`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod about;
 pub mod hardware_support_managers;

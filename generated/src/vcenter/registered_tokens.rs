@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.registered_tokens`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `RegisteredTokens.CreateSpec` class contains information about the specific tokens that require registration. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

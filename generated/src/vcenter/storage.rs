@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.vcenter.storage`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod policies;
 

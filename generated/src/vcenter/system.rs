@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.system`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `System.HelloResult` class contains common API communication parameters. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.vcenter.system_config`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod deployment_type;
 pub mod features;

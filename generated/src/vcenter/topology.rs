@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.topology`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod nodes;
 pub mod replication_status;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.utilization`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod connections;
 pub mod proxies;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.vcha`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vcha` feature.
 
 pub mod cluster;
 pub mod operations;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.vm_template`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm-template` feature.
 
 pub mod library_items;
 

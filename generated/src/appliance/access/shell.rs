@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.access.shell`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 /// `Shell.ShellConfig` class Structure that defines shell configuration.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! service (`com.vmware.appliance.health.softwarepackages`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Softwarepackages.HealthLevel` class Defines health levels.

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.health.system`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `System.HealthLevel` class Defines health levels.

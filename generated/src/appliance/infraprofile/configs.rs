@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.infraprofile.configs`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 /// The `Configs.ImportProfileSpec` class represents a spec information for import and validate. This class was added in vSphere API 7.0.0.0.
 ///

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.logging.forwarding`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod connection_status;
 

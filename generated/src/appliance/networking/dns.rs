@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.appliance.networking.dns`.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-networking` feature.
 
 pub mod domains;
 pub mod hostname;

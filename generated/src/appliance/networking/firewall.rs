@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.appliance.networking.firewall`.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-networking` feature.
 
 pub mod inbound;
 

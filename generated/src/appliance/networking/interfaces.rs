@@ -6,7 +6,7 @@
 //! (`com.vmware.appliance.networking.interfaces`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-networking` feature.
 
 pub mod ipv4;
 pub mod ipv6;

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.networking.proxy`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-networking` feature.
 
 /// The `Proxy.Config` class defines proxy configuration. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

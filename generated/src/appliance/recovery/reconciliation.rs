@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.appliance.recovery.reconciliation`.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-recovery` feature.
 
 pub mod job;
 

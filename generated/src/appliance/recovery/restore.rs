@@ -6,7 +6,7 @@
 //! (`com.vmware.appliance.recovery.restore`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-recovery` feature.
 
 pub mod job;
 

@@ -6,7 +6,7 @@
 //! (`com.vmware.appliance.system.crypto_hash`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod options;
 

@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.appliance.system.security`.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod global_fips;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.system.storage`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 /// The `Storage.StorageChange` class describes the changes in capasity of a storage partition. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

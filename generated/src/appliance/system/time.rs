@@ -6,7 +6,7 @@
 //! (`com.vmware.appliance.system.time`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod timezone;
 

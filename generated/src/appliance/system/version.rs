@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.system.version`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 /// `Version.VersionStruct` class Structure representing appliance version information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.appliance.tls.manual_parameters`.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod global;
 pub mod services;

@@ -6,7 +6,7 @@
 //! (`com.vmware.appliance.tls.profiles`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod global;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.update.pending`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod question;
 

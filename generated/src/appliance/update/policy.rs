@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.update.policy`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 /// The `Policy.Config` class defines automatic update checking and staging policy. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -8,7 +8,7 @@
 //! (`com.vmware.content.library.item`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 pub mod changes;
 pub mod download_session;

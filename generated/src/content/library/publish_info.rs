@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `PublishInfo.AuthenticationMethod` class indicates how a subscribed library should authenticate to the published library endpoint.

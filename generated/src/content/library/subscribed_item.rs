@@ -4,7 +4,7 @@
 //! (`com.vmware.content.library.subscribed_item`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 pub mod ops {
     //! Wire descriptions of the

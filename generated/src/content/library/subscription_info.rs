@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Indicate how the subscribed library should authenticate with the published library endpoint.

@@ -4,7 +4,7 @@
 //! (`com.vmware.content.library.subscriptions`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 pub mod create_spec_subscribed_library;
 

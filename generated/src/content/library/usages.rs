@@ -4,7 +4,7 @@
 //! (`com.vmware.content.library.usages`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 /// The `Usages.AddSpec` class defines the information required to add a resource usage on a content library. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

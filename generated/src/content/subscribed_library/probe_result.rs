@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SubscribedLibrary.ProbeResult.Status` class defines the error status constants for the probe result.

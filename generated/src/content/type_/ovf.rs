@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.content.type.ovf`.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-core` feature.
 
 pub mod policy;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.esx.hcl.compatibility_data`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-core` feature.
 
 /// The `CompatibilityData.Status` class contains attributes to describe the information available for the compatibility data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.esx.hcl.hosts`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-core` feature.
 
 pub mod compatibility_releases;
 pub mod compatibility_report;

@@ -4,7 +4,7 @@
 //! (`com.vmware.esx.hcl.reports`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-core` feature.
 
 /// The `Reports.Location` class contains the URI location to download generated compatibility report, as well as a token required (as a header on the HTTP GET request) to get the report. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with said token will fail.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -8,7 +8,7 @@
 //! (`com.vmware.esx.hosts.software`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-core` feature.
 
 pub mod connection_spec;
 pub mod installed_components;

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ClusterLivePatchAction.LivePatchMode` class contains the possible Live Patch modes for remediating hosts. This enumeration was added in vSphere API 9.1.0.0.

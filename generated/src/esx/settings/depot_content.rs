@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.depot_content`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod add_ons;
 pub mod base_images;

@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.esx.settings.hardware_support`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod managers;
 

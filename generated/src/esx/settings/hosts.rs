@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.hosts`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod configuration;
 pub mod depot_overrides;

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ImageSelectionSpec.SelectionType` class contains attributes that describe the selection type to be used for selecting an image for a host. This enumeration was added in vSphere API 9.0.0.0.

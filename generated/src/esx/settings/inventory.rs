@@ -8,7 +8,7 @@
 //! (`com.vmware.esx.settings.inventory`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod check_spec;
 pub mod entity_spec;

@@ -6,7 +6,7 @@
 //!
 //! Package `com.vmware.vapi.metadata.authentication`.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 pub mod authentication_info;
 pub mod component;

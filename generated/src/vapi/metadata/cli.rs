@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vapi.metadata.cli`.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 pub mod command;
 pub mod namespace;

@@ -19,7 +19,7 @@
 //!
 //! Package `com.vmware.vapi.metadata.metamodel`.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 pub mod component;
 pub mod constant_value;

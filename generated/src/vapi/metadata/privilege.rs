@@ -8,7 +8,7 @@
 //!
 //! Package `com.vmware.vapi.metadata.privilege`.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 pub mod component;
 pub mod package;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vapi.metadata.routing`.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 pub mod component;
 pub mod package;

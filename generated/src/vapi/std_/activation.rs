@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vapi.std.activation`.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-std` feature.
 
 pub mod activation_manager;
 

@@ -6,7 +6,7 @@
 //!
 //! Package `com.vmware.vapi.std.errors`.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-std` feature.
 
 pub mod error;
 

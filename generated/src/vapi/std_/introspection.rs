@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vapi.std.introspection`.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-std` feature.
 
 pub mod operation;
 pub mod provider;

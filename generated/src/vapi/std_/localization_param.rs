@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-std` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LocalizationParam.DateTimeFormat` class lists possible date and time formatting options. It combines the Unicode CLDR format types - full, long, medium and short with 3 different presentations - date only, time only and combined date and time presentation.

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.authorization.permissions`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-authorization` feature.
 
 pub mod principal;
 

@@ -6,7 +6,7 @@
 //! service (`com.vmware.vcenter.authorization.privilege_checks`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-authorization` feature.
 
 pub mod latest;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.authorization.privileges`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-authorization` feature.
 
 /// The `Privileges.FilterSpec` class contains attributes based on which privileges can be filtered. Any privilege matching all of the conditions is returned. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

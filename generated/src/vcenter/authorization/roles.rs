@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.authorization.roles`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-authorization` feature.
 
 /// The `Roles.CreateSpec` class contains detailed information about the creation of a specific role. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

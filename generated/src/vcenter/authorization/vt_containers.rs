@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.authorization.vt_containers`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-authorization` feature.
 
 pub mod mappings;
 

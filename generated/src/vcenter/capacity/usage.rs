@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.capacity.usage`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Usage.Config` class contains the validation results for a specific configuration including the current usage, Broadcom's recommendation, and information if the current usage is compliant with the set thresholds. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

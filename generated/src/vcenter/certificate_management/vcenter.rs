@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.certificate_management.vcenter`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod signing_certificate;
 pub mod tls;

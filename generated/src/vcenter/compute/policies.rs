@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.compute.policies`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 pub mod capabilities;
 pub mod managed_by;

@@ -6,7 +6,7 @@
 //!
 //! Package `com.vmware.vcenter.confidential_computing.sgx`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod hosts;
 

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.consumption_domains.zone_associations`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod association_changes;
 pub mod cluster;

@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.consumption_domains.zones`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod capacity;
 pub mod cluster;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.crypto.fips`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod modules;
 

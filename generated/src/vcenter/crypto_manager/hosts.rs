@@ -4,6 +4,6 @@
 //!
 //! Package `com.vmware.vcenter.crypto_manager.hosts`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod kms;

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.deployment.import_history`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 /// The `ImportHistory.CreateSpec` class contains information to create and start vCenter historical data deferred import This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.deployment.install`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 pub mod initial_config;
 pub mod psc;

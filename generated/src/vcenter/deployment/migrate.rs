@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.deployment.migrate`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 pub mod active_directory;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.deployment.question`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 /// The `Question.AnswerSpec` class contains attributes to describe the answer to a raised question. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.deployment.upgrade`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 /// The `Upgrade.PscSpec` class contains information used to upgrade a Platform Service Controller appliance. This class was added in vSphere API 6.7.
 ///

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.environment_browser.config_option_descriptors`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `ConfigOptionDescriptors.ListParams` class specifies the parameters for the `com.vmware.vcenter.environment_browser.config_option_descriptors.list` method, such as which clusters to query. This class was added in vSphere API 8.0.2.00300.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.environment_browser.config_options`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `ConfigOptions.GetParams` class specifies the parameters for the `com.vmware.vcenter.environment_browser.config_options.get` method, such as which clusters to query. This class was added in vSphere API 8.0.2.00300.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

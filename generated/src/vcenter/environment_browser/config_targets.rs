@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.environment_browser.config_targets`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// ConfigTargetSpec represents the search criteria and filters on a vim.vm.ConfigTarget.

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `FoundationLoadBalancers.LogConfigSpec.LogLevel` class defines log level. This enumeration was added in vSphere API 9.0.0.0.

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.guest.customization_specs`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-guest` feature.
 
 /// The `CustomizationSpecs.CreateSpec` class contains specification information and specification object that can be passed to the `com.vmware.vcenter.guest.customization_specs.create` method. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

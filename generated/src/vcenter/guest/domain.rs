@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-guest` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Domain.Type` class defines the types of network the virtual machine should join to after the customization is completed. This enumeration was added in vSphere API 7.0.0.0.

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-guest` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Ipv4.Type` class specifies different types of the IPv4 configuration. This enumeration was added in vSphere API 7.0.0.0.

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-guest` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `WindowsConfiguration.RebootOption` class specifies what should be done to the guest after the customization. This enumeration was added in vSphere API 7.0.0.0.

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.inventory.datastore`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Datastore.Info` class contains information about a datastore.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.inventory.network`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Network.Info` class contains information about a vCenter Server network.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.iso.image`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod ops {
     //! Wire descriptions of the [`Image`](crate::vcenter::iso::Image) operations, one

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.lcm.deployment`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 pub mod common;
 pub mod migration_upgrade;

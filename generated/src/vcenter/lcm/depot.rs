@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.lcm.depot`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 pub mod services;
 

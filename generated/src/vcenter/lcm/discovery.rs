@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.lcm.discovery`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 pub mod associated_products;
 pub mod interop_report;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.lcm.interop`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 pub mod interop_bundle;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.lcm.reports`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 /// The `Reports.Location` class contains the URI location to download the report from, as well as a token required (as a header on the HTTP request) to get the bundle. The validity of the token is 5 minutes as best attempt. After the token expires, any attempt to call the URI with said token will fail.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

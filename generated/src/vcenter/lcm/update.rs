@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.lcm.update`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 pub mod pending;
 pub mod precheck_report;

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.cluster_available_versions`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `ClusterAvailableVersions.Summary` class contains the information about each available upgrade version. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.cluster_size_info`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `ClusterSizeInfo.Info` class contains the information about limits associated with a `SizingHint`. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //! service (`com.vmware.vcenter.namespace_management.clusters`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod condition;
 pub mod message;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespace_management.cns`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `MaintenanceActionType` class contains actions to be taken when an entity enters maintenance mode.

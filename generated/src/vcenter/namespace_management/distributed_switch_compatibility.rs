@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.distributed_switch_compatibility`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `DistributedSwitchCompatibility.FilterSpec` class contains attributes used to filter the results when listing Distributed Switches (see `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.list`) and their compatibility information. This class was added in vSphere API 7.0.0.0.
 ///

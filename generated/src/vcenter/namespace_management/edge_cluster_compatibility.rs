@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.edge_cluster_compatibility`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `EdgeClusterCompatibility.FilterSpec` class contains attributes used to filter the results when listing Edge Clusters (see `com.vmware.vcenter.namespace_management.edge_cluster_compatibility.list`) and their compatibility information. This class was added in vSphere API 7.0.0.0.
 ///

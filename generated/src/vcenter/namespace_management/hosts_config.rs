@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.namespace_management.hosts_config`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `HostsConfig.Info` class contains information about vSphere Namespaces support and licensing. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

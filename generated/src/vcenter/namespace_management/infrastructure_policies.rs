@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.infrastructure_policies`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `InfrastructurePolicies.BooleanOperation` class defines boolean operations for combining match conditions. This enumeration was added in vSphere API 9.1.0.0.

@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.namespace_management.load_balancers`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// `LoadBalancers.AviConfigCreateSpec` captures the configuration data required for integration with the Avi Software Load Balancer. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

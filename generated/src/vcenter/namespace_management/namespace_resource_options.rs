@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.namespace_resource_options`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `NamespaceResourceOptions.Info` class contains the information about the objects used to set and update resource quota keys on a namespace. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

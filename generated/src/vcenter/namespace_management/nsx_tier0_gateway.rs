@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.NSX_tier0_gateway`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `NSXTier0Gateway.FilterSpec` class contains additional attributes used to filter the results when listing NSXTier0Gateway (see `com.vmware.vcenter.namespace_management.NSX_tier0_gateway.list`). This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.vcenter.namespace_management.storage`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod profiles;
 

@@ -9,7 +9,7 @@
 //! service (`com.vmware.vcenter.namespace_management.supervisor_services`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod cluster_supervisor_services;
 pub mod versions;

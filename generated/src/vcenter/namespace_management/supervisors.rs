@@ -8,7 +8,7 @@
 //! service (`com.vmware.vcenter.namespace_management.supervisors`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod capabilities;
 pub mod certificates;

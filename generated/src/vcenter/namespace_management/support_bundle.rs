@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.namespace_management.support_bundle`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `SupportBundle.Location` class contains the URI to download the per-cluster support bundle from, as well as a token required (as the body on the HTTP request) to generate the bundle. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with the token will fail. This class was added in vSphere API 7.0.0.0.
 ///

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.namespaces.access`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 /// The `Access.CreateSpec` class contains the specification required to create access control on the namespace. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.namespaces.instances`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 pub mod message;
 pub mod zones;

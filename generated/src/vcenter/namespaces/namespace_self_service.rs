@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespaces.namespace_self_service`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 /// The `NamespaceSelfService.ActivateTemplateSpec` class contains the specification required to create or update namespace template. The create or update template operations are combined with service activation in a single operation. This class was added in vSphere API 7.0.2.00100.
 ///

@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.namespaces.namespace_templates`) and the wire descriptions
 //! of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 /// The `NamespaceTemplates.CreateSpec` class contains the specification required to create namespace template. This class was added in vSphere API 7.0.2.00100.
 ///

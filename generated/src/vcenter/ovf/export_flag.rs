@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.ovf.export_flag`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-ovf` feature.
 
 /// The `ExportFlag.Info` class describes an export flag supported by the server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.ovf.import_flag`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-ovf` feature.
 
 /// The `ImportFlag.Info` class describes an import flag supported by the deployment platform.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

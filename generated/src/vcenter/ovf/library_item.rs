@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.ovf.library_item`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-ovf` feature.
 
 pub mod storage_group_mapping;
 

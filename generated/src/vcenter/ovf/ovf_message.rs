@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-ovf` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `OvfMessage.Category` class defines the categories of messages (see `com.vmware.vcenter.ovf.ovf_message`).

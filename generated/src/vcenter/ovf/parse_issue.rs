@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-ovf` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ParseIssue.Category` class defines the categories of issues that can be found when parsing files inside an OVF package (see `com.vmware.vcenter.ovf.parse_issue`) including OVF descriptor (which is an XML document), manifest and certificate files, or exporting an OVF package.

@@ -9,7 +9,7 @@
 //! service (`com.vmware.vcenter.phm.hardware_support_managers`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod managed_hosts;
 pub mod resource_bundle;

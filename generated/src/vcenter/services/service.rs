@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.services.service`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Service.Health` class defines the possible values for health of a service. This enumeration was added in vSphere API 6.7.

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.storage.policies`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod compliance;
 pub mod vm;

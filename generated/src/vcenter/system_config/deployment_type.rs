@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.system_config.deployment_type`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `DeploymentType.Info` class contains the fields used to get the appliance type. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.system_config.psc_registration`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `PscRegistration.Info` class has fields to specify information about the PSC node. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.tagging.associations`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Associations.IterationSpec` class contains attributes used to break results into pages when listing tags associated to objects see `com.vmware.vcenter.tagging.associations.list`). This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.tagging.categories`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod info;
 

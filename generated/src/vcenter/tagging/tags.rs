@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.tagging.tags`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Tags.FilterSpec` class contains attributes used to filter the results when listing tags, see `com.vmware.vcenter.tagging.tags.list`). This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.tokenservice.token_exchange`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `TokenExchange.ExchangeSpec` class contains arguments required for token exchange. This class was added in vSphere API 7.0.0.0.
 ///

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.topology.nodes`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Nodes.ApplianceType` class defines values for valid appliance types for the vCenter and Platform Services Controller node. See `com.vmware.vcenter.topology.nodes.info`. This enumeration was added in vSphere API 6.7.2.

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.topology.replication_status`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `ReplicationStatus.FilterSpec` class contains attribute used to filter the results when listing replication status for the vCenter and Platform Services Controller nodes (see `com.vmware.vcenter.topology.replication_status.list`) of type VCSA_EMBEDDED/PSC_EXTERNAL (see `com.vmware.vcenter.topology.nodes.info.type`). This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

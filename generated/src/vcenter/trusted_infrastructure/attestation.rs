@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.trusted_infrastructure.attestation`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 pub mod services;
 

@@ -4,6 +4,6 @@
 //!
 //! Package `com.vmware.vcenter.trusted_infrastructure.hosts`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 pub mod hardware;

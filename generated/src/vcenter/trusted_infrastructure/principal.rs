@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.trusted_infrastructure.principal`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `Principal.Info` class contains the information about the principal and certificates used by this vCenter to retrieve tokens. This class was added in vSphere API 7.0.0.0.
 ///

@@ -9,7 +9,7 @@
 //! service (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 pub mod attestation;
 pub mod consumer_principals;

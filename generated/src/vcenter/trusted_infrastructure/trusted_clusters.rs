@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.trusted_infrastructure.trusted_clusters`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 pub mod attestation;
 pub mod kms;

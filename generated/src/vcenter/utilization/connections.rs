@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.utilization.connections`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Connections.FilterSpec` class defines a filter for listing server connections information. The result will contain elements which meet all criteria at the same time. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.utilization.proxies`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Proxies.BackpressureInfo` class defines the backpressure status of a proxy upstream. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.vcha.cluster`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vcha` feature.
 
 pub mod active;
 pub mod deployment_type;

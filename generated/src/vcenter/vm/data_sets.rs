@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.vm.data_sets`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 pub mod entries;
 

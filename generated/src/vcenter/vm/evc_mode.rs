@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.evc_mode`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `EvcMode.Info` {term structure} contains information about the EvcMode configured for the VM. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

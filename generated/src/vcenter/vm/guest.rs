@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.vm.guest`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 pub mod credentials;
 pub mod customization;

@@ -3,7 +3,7 @@
 //! Types of the [`Identity`](crate::vcenter::vm::Identity) service
 //! (`com.vmware.vcenter.vm.identity`).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Identity.Info` class contains information about the identity of a virtual machine. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

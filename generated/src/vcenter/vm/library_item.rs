@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.library_item`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `LibraryItem.CheckOutInfo` class contains information about a virtual machine checked out of a content library item. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.power`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Power.Info` class contains information about the power state of a virtual machine.
 ///

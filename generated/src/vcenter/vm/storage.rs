@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.vcenter.vm.storage`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 pub mod policy;
 

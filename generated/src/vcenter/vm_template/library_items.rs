@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.vm_template.library_items`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm-template` feature.
 
 pub mod check_outs;
 pub mod create_spec_disk_storage_policy;

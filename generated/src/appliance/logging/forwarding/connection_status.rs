@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Forwarding.ConnectionStatus.State` class defines the state values that a remote logging server can be in. This enumeration was added in vSphere API 6.7.

@@ -5,7 +5,7 @@
 //! (`com.vmware.appliance.logging.liagent.log_collection`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod response_spec;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.networking.dns.domains`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-networking` feature.
 
 pub mod ops {
     //! Wire descriptions of the [`Domains`](crate::appliance::networking::dns::Domains)

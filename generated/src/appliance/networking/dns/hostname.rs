@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.networking.dns.hostname`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-networking` feature.
 
 /// `Hostname.Message` class Test result and message
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

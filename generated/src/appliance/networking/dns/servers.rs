@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.networking.dns.servers`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-networking` feature.
 
 /// `Servers.DNSServerConfig` class This structure represents the configuration state used to determine DNS servers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

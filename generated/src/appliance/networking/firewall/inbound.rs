@@ -4,7 +4,7 @@
 //! service (`com.vmware.appliance.networking.firewall.inbound`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-networking` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Inbound.Policy` class Defines firewall rule policies. This enumeration was added in vSphere API 6.7.1.

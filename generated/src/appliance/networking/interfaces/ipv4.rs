@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.networking.interfaces.ipv4`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-networking` feature.
 
 /// The `Ipv4.Config` class provides defines the IPv4 configuration of a network interface. This class was added in vSphere API 6.7.
 ///

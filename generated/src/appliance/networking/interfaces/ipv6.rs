@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.networking.interfaces.ipv6`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-networking` feature.
 
 /// The `Ipv6.Address` class provides the structure used to name an IPv6 address. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

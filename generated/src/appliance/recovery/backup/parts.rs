@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.recovery.backup.parts`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-recovery` feature.
 
 /// `Parts.LocalizableMessage` class Structure representing message
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

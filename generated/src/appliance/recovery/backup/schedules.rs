@@ -4,7 +4,7 @@
 //! service (`com.vmware.appliance.recovery.backup.schedules`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-recovery` feature.
 
 /// The `Schedules.CreateSpec` class contains fields to be specified for creating a new schedule. The structure includes parts, location information, encryption password and enable flag. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

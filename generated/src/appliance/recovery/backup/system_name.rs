@@ -6,7 +6,7 @@
 //! service (`com.vmware.appliance.recovery.backup.system_name`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-recovery` feature.
 
 pub mod archive;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.recovery.reconciliation.job`) and the wire descriptions
 //! of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-recovery` feature.
 
 /// The `Job.CreateSpec` class has the fields to request the start of reconciliation job. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.recovery.restore.job`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-recovery` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Job.BackupRestoreProcessState` class Defines state of backup/restore process

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.system.crypto_hash.options`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 /// `Options.Info` class Structure representing hash mode and supported hash algorithms This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

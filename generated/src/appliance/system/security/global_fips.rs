@@ -4,7 +4,7 @@
 //! service (`com.vmware.appliance.system.security.global_fips`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 /// This class was added in vSphere API 7.0.1.0.
 ///

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.system.time.timezone`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 pub mod ops {
     //! Wire descriptions of the [`Timezone`](crate::appliance::system::time::Timezone)

@@ -4,7 +4,7 @@
 //! service (`com.vmware.appliance.tls.manual_parameters.global`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 /// The `Global.Info` class contains the information about a profile and its TLS configuration. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! service (`com.vmware.appliance.tls.manual_parameters.services`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 /// The `Services.Info` class contains the information about TLS configuration of a specific service. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Pending.Question.InputType` class defines representation of field fields in GUI or CLI This enumeration was added in vSphere API 6.7.

@@ -4,7 +4,7 @@
 //! (`com.vmware.content.library.item.changes`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 /// The `Changes.Info` class contains information about a library item change. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.content.library.item.downloadsession`.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 pub mod file;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.content.library.item.file`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `File.ChecksumAlgorithm` class defines the valid checksum algorithms.

@@ -4,7 +4,7 @@
 //! (`com.vmware.content.library.item.storage`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 /// The `Storage.Info` class is the expanded form of `com.vmware.content.library.item.file.info` that includes details about the storage backing for a file in a library item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! service (`com.vmware.content.library.item.update_session`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 pub mod ops {
     //! Wire descriptions of the

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The state of an update session.

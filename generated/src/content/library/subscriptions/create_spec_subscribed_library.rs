@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Subscriptions.CreateSpecSubscribedLibrary.Target` class defines the options related to the target subscribed library which will be associated with the subscription. This enumeration was added in vSphere API 6.7.2.

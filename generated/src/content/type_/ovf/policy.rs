@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.content.type.ovf.policy`.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-core` feature.
 
 /// Provide information of the membership of a particular storage policy group.
 ///

@@ -5,7 +5,7 @@
 //! (`com.vmware.esx.hcl.hosts.compatibility_releases`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-core` feature.
 
 /// This `CompatibilityReleases.EsxiCompatibilityReleases` class contains attributes that describe available releases for generating compatibility report for a specific ESXi host.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! (`com.vmware.esx.hcl.hosts.compatibility_report`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-core` feature.
 
 /// This `CompatibilityReport.BiosConstraint` class contains attributes that describe the BIOS that is supported for the given server and ESXi release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.ConnectionSpec.AuthenticationType` class defines the possible types of authentication supported when connecting to the host. This enumeration was added in vSphere API 7.0.2.0.

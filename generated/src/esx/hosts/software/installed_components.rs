@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.hosts.software.installed_components`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-core` feature.
 
 /// The `InstalledComponents.InstalledComponentInfo` class contains attributes that describe the installed component on the host. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

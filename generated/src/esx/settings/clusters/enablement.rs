@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.clusters.enablement`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod configuration;
 pub mod software;

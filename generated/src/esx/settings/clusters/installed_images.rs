@@ -5,7 +5,7 @@
 //! (`com.vmware.esx.settings.clusters.installed_images`) and the wire descriptions
 //! of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod installed_image_info;
 

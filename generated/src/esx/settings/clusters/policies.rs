@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.clusters.policies`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod apply;
 

@@ -8,7 +8,7 @@
 //! (`com.vmware.esx.settings.clusters.software`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod add_on;
 pub mod alternative_images;

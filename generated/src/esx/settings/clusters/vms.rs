@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.clusters.vms`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod lifecycle_hooks;
 pub mod ovf_resource;

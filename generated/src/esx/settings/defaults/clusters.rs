@@ -4,6 +4,6 @@
 //!
 //! Package `com.vmware.esx.settings.defaults.clusters`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod policies;

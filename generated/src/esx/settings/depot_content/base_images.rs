@@ -8,7 +8,7 @@
 //! service (`com.vmware.esx.settings.depot_content.base_images`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod versions;
 

@@ -8,7 +8,7 @@
 //! (`com.vmware.esx.settings.depots.offline`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod authentication_spec;
 pub mod connection_spec;

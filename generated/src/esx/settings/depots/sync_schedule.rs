@@ -4,7 +4,7 @@
 //! service (`com.vmware.esx.settings.depots.sync_schedule`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SyncSchedule.DayOfWeek` class contains the supported days of the week. This enumeration was added in vSphere API 7.0.0.0.

@@ -6,7 +6,7 @@
 //! service (`com.vmware.esx.settings.hardware_support.managers`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod packages;
 

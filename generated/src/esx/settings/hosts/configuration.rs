@@ -4,7 +4,7 @@
 //! service (`com.vmware.esx.settings.hosts.configuration`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Configuration.ExtractResult` class defines the information about current configuration extracted from a ESXi host. This class was added in vSphere API 8.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

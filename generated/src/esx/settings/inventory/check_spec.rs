@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Inventory.CheckSpec.Perspective` class defines the different stages or phases within the VCF (VMware Cloud Foundation) upgrade workflow.

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.inventory.reports`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod summary;
 pub mod transition_summary;

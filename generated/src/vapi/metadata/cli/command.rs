@@ -4,7 +4,7 @@
 //! (`com.vmware.vapi.metadata.cli.command`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Command.FormatterType` class defines supported CLI output formatter types. See `com.vmware.vapi.metadata.cli.command.info.formatter`.

@@ -4,7 +4,7 @@
 //! (`com.vmware.vapi.metadata.cli.namespace`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 /// The `Namespace.Identity` class uniquely identifies a namespace in the CLI namespace tree.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vapi.metadata.cli.source`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 /// The `Source.CreateSpec` class contains the registration information of a CLI source.
 ///

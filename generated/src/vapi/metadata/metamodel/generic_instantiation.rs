@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `GenericInstantiation.GenericType` class provides class attributes for each of the generic types provided by the infrastructure.

@@ -8,7 +8,7 @@
 //! (`com.vmware.vapi.metadata.metamodel.service`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 pub mod hidden;
 pub mod operation;

@@ -5,7 +5,7 @@
 //! (`com.vmware.vapi.std.activation.activation_manager`) and the wire descriptions
 //! of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-std` feature.
 
 pub mod ops {
     //! Wire descriptions of the

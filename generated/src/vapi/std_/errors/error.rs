@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-std` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Enumeration of all standard errors. Used as discriminator in protocols that have no standard means for transporting the error type, e.g. REST.

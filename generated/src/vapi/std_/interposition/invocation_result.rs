@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-std` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Type of the invocation result.

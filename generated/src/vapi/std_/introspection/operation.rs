@@ -4,7 +4,7 @@
 //! (`com.vmware.vapi.std.introspection.operation`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-std` feature.
 
 pub mod data_definition;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.vapi.std.introspection.provider`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-std` feature.
 
 /// Information about a vAPI provider
 ///

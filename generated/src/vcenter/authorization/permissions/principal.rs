@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-authorization` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Permissions.Principal.Type` class lists all possible types of principals. This enumeration was added in vSphere API 9.0.0.0.

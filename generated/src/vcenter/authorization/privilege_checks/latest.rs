@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.authorization.privilege_checks.latest`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-authorization` feature.
 
 pub mod ops {
     //! Wire descriptions of the

@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.authorization.vt_containers.mappings`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-authorization` feature.
 
 /// The `Mappings.CreateSpec` class contains the information necessary for associating an object with a vTContainer instance. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

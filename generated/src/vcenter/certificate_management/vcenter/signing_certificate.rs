@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.certificate_management.vcenter.signing_certificate`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `SigningCertificate.CreateResult` class is returned from CSR generation and contains the CSR in PEM format. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

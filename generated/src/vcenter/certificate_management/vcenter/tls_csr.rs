@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.certificate_management.vcenter.tls_csr`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `TlsCsr.Info` class contains information for a Certificate signing request. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.certificate_management.vcenter.trusted_root_chains`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `TrustedRootChains.CreateSpec` class contains information to create a trusted root certificate chain. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

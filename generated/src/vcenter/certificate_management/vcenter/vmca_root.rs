@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.certificate_management.vcenter.vmca_root`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `VmcaRoot.CreateSpec` contains information. to generate a Private Key and CSR. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -8,7 +8,7 @@
 //! service (`com.vmware.vcenter.compute.policies.capabilities`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 pub mod cluster_scale_in_ignore_vm_capabilities;
 pub mod disable_drs_vmotion;

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ManagedBy.Entity` enumeration defines the entities that can manage compute policies. This enumeration was added in vSphere API 9.1.0.0.

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.compute.policies.tag_usage`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 /// The `TagUsage.FilterSpec` class contains attributes used to filter the results when listing the tags used by policies as available in this vCenter server (see `com.vmware.vcenter.compute.policies.tag_usage.list`). If multiple attributes are specified, only the tags used by policies that match an element of each attribute match the filter. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

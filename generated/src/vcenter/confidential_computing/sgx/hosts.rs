@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.confidential_computing.sgx.hosts`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Hosts.RegisterSpec` class contains the data necessary to identify the host. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.consumption_domains.zone_associations.association_changes`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `AssociationChanges.Change` class contains the details of a zone-cluster association change. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.consumption_domains.zone_associations.cluster`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.AssociationState` class describes the valid association states of a given cluster to a vSphere Zone. This enumeration was added in vSphere API 9.1.0.0.

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.content.registries.health`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Health.Info` class contains health information about a container registry. This class was added in vSphere API 7.0.0.0.
 ///

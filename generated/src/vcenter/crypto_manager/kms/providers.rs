@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.crypto_manager.kms.providers`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Providers.Constraints` class contains constraints on a provider. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

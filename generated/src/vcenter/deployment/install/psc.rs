@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.vcenter.deployment.install.psc`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 pub mod replicated;
 pub mod standalone;

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.deployment.install.remote_psc`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 pub mod ops {
     //! Wire descriptions of the

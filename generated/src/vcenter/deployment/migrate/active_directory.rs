@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.deployment.migrate.active_directory`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 /// The `ActiveDirectory.CheckSpec` class contains information used to join the migrated vCenter Server appliance to the Active Directory. This class was added in vSphere API 7.0.0.0.
 ///

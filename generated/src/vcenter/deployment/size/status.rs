@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.deployment.size.status`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 /// The `Status.Info` class represents information about deployment resize operation This class was added in vSphere API 9.1.0.0.
 ///

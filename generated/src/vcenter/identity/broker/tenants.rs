@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.identity.broker.tenants`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod admin_client;
 pub mod operator_client;

@@ -9,7 +9,7 @@
 //! (`com.vmware.vcenter.lcm.deployment.migration_upgrade`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 pub mod planned_downtime;
 pub mod status;

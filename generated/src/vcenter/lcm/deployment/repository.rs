@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.lcm.deployment.repository`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 /// The `Repository.Info` class contains the repository configuration information. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.lcm.discovery.associated_products`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 /// The `AssociatedProducts.CreateSpec` class is the specification used for the product creation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.lcm.discovery.interop_report`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 /// The `InteropReport.ReleaseInfo` class contains a product release information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.lcm.discovery.product_catalog`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 /// The `ProductCatalog.Summary` class contains information about each VMware product and its corresponding versions that can be associated with vCenter Server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

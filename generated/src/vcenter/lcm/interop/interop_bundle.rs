@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.lcm.interop.interop_bundle`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 /// The `InteropBundle.SetSpec` class contains attributes that are needed to upload the VVS interop bundle. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

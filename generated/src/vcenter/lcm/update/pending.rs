@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.lcm.update.pending`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Pending.Category` class defines the type of payload this release has on top of previous release

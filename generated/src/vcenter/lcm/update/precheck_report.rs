@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.lcm.update.precheck_report`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 /// The `PrecheckReport.Report` class contains estimates of how long it will take an update as well as a list of possible warnings and errors with applying the update.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Clusters.Message.Severity` class represents the severity of the message. This enumeration was added in vSphere API 7.0.0.0.

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `IPAssignment.Assignment` lists the different entities that require IP ranges. These assignments fulfill different needs in the Kubernetes environment. This enumeration was added in vSphere API 8.0.0.1.

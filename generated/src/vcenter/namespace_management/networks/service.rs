@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.vcenter.namespace_management.networks.service`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// `DNS` describes DNS servers and search domains for a given network. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.namespace_management.stats.time_series`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod spec;
 

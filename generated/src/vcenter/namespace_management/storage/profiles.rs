@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.namespace_management.storage.profiles`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Profiles.FilterSpec` class contains zones used to find compatible storage profiles. A storage profile is compatible if it results in at least one datastore in each of the specified zones. (see `com.vmware.vcenter.namespace_management.storage.profiles.check`). This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

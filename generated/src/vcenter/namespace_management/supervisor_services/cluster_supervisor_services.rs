@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisor_services.cluster_supervisor_services`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod message;
 

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.supervisor_services.versions`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Versions.CarvelCreateSpec` class provides a specification required to create a Supervisor Service version from Carvel application package format (Package and PackageMetadata resources should be declared). This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

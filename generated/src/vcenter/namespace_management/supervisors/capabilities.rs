@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.supervisors.capabilities`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Capabilities.Capability` class represents a Supervisor feature and its specification. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

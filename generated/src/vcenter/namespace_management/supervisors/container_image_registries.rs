@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.container_image_registries`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `ContainerImageRegistries.CreateSpec` class provides a specification required to create a container image registry. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

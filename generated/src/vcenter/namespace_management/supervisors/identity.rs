@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespace_management.supervisors.identity`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod domains;
 pub mod providers;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespace_management.supervisors.logs`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod agent_configuration;
 pub mod configuration_core;

@@ -12,7 +12,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.management_services`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `ManagementServices.CreateSpec` class provides a specification required to register a Management Service with a Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

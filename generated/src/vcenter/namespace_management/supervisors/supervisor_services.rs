@@ -10,7 +10,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.supervisor_services`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod message;
 pub mod precheck_result;

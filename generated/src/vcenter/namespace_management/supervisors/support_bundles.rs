@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.supervisors.support_bundles`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `SupportBundles.CreateResult` class contains the URI to download the Supervisor support bundle from, as well as a token required (as the body on the HTTP POST request) to generate the bundle. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with the token will fail. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.supervisors.topology`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Topology.Info` class contains the basic information about the association between vSphere Zones and vSphere Clusters. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.vsphere_pod_settings`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `VspherePodSettings.Info` class contains information about vSphere Pod settings for the Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespace_management.supervisors.workloads`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod images;
 pub mod kube_api_server_settings;

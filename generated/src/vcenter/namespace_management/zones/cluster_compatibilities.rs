@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.zones.cluster_compatibilities`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod compatibility_message;
 

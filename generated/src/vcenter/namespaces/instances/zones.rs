@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.namespaces.instances.zones`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 pub mod ops {
     //! Wire descriptions of the [`Zones`](crate::vcenter::namespaces::instances::Zones)

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespaces.management_services.access_grants`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 /// The `AccessGrants.CreateSpec` class specifies how to create an Access Grant. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespaces.networks.nsx`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 pub mod shared_subnets;
 pub mod subnets;

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.namespaces.user.instances`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 /// The `Instances.FilterSpec` class contains attributes used to filter the results when listing user namespaces (see `com.vmware.vcenter.namespaces.user.instances.list`). This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-ovf` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LibraryItem.StorageGroupMapping.Type` class defines the supported types of storage targets for sections of type vmw:StorageGroupSection in the OVF descriptor.

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.phm.hardware_support_managers.resource_bundle`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `ResourceBundle.Info` class contains a vendor's resource bundle stored by proactive hardware management, see `com.vmware.vcenter.phm.hardware_support_managers.resource_bundle.get`. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //! service (`com.vmware.vcenter.storage.policies.compliance`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod vm;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.storage.policies.VM`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `VM.Info` class contains information about a virtual machine and its virtual disks that are associated with the given storage policy. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,4 +4,4 @@
 //!
 //! Package `com.vmware.vcenter.system_config.features.tech_preview`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.

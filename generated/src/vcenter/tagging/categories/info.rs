@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Categories.Info.Cardinality` class defines the number of tags in a category that can be assigned to an object. This enumeration was added in vSphere API 9.0.0.0.

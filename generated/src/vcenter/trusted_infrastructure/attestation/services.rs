@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.trusted_infrastructure.attestation.services`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `Services.CreateSpec` class contains the data necessary for registering an Attestation Service instance to the environment This class was added in vSphere API 7.0.0.0.
 ///

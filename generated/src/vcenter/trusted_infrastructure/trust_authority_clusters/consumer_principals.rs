@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.consumer_principals`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `ConsumerPrincipals.CreateSpec` class contains the information necessary to establish trust between a workload vCenter and a Trust Authority Host. This class was added in vSphere API 7.0.0.0.
 ///

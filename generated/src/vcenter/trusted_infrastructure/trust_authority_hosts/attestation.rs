@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.attestation`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `Attestation.FilterSpec` class contains the data necessary for identifying a Attestation Service This class was added in vSphere API 7.0.0.0.
 ///

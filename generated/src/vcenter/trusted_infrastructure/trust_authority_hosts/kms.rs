@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.trusted_infrastructure.trust_authority_hosts.kms`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `Kms.FilterSpec` class contains the data necessary for identifying a Key Provider Service This class was added in vSphere API 7.0.0.0.
 ///

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trusted_clusters.services_applied_config`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ServicesAppliedConfig.Health` class is an indicator for the consistency of all applied Trust Authority Component configurations in a cluster with respect to the desired state. This enumeration was added in vSphere API 7.0.1.0.

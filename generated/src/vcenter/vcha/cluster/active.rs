@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vcha.cluster.active`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vcha` feature.
 
 /// The `Active.Info` class contains the network and placement information of the active node of a VCHA Cluster. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.vcha.cluster.deployment_type`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vcha` feature.
 
 /// The `DeploymentType.Info` class contains the deployment type of the VCHA Cluster. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

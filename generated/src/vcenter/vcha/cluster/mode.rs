@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vcha.cluster.mode`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vcha` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Mode.ClusterMode` class defines the possible modes for a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.

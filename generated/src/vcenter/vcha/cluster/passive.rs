@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vcha.cluster.passive`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vcha` feature.
 
 /// The `Passive.CheckResult` class contains the warnings and errors that will occur during the clone operation. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.compute.policies`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Policies.Info` class contains information about the compliance of a virtual machine with a compute policy. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.console.tickets`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Tickets.CreateSpec` class defines the information used to create the virtual machine console ticket. This class was added in vSphere API 7.0.0.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.data_sets.entries`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 pub mod ops {
     //! Wire descriptions of the [`Entries`](crate::vcenter::vm::data_sets::Entries)

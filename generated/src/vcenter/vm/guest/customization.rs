@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.guest.customization`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 pub mod check_info;
 pub mod info;

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.vm.guest.customization_live`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 pub mod info;
 

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.guest.environment`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 pub mod ops {
     //! Wire descriptions of the [`Environment`](crate::vcenter::vm::guest::Environment)

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.guest.identity`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Identity.Info` class contains information describing the guest operating system identification. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

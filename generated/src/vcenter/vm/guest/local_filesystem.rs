@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.vm.guest.local_filesystem`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `LocalFilesystem.Info` class contains information about a local file system configured in the guest operating system. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

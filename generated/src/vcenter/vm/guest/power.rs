@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.guest.power`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// Information about the guest operating system power state. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

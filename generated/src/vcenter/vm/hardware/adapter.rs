@@ -6,7 +6,7 @@
 //!
 //! Package `com.vmware.vcenter.vm.hardware.adapter`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 pub mod nvme;
 pub mod sata;

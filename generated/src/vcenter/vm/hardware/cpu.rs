@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.hardware.cpu`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Cpu.Info` class contains CPU-related information about a virtual machine.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

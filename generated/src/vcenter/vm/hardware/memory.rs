@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.hardware.memory`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Memory.Info` class contains memory-related information about a virtual machine.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

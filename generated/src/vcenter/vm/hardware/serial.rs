@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.hardware.serial`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Serial.BackingInfo` class contains information about the physical resource backing a virtual serial port.
 ///

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.vm.storage.policy`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 pub mod compliance;
 pub mod disk_policy_spec;

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.tools.installer`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Installer.Info` class contains information about the VMWare Tools installer. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

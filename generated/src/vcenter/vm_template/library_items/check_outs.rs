@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.vm_template.library_items.check_outs`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm-template` feature.
 
 /// The `CheckOuts.CheckInSpec` class defines the information required to check in a virtual machine into a library item. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

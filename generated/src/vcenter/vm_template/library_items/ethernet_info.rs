@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm-template` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LibraryItems.EthernetInfo.MacAddressType` class defines the valid MAC address origins for a virtual Ethernet adapter. This enumeration was added in vSphere API 6.8.

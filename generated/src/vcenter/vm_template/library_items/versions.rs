@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.vm_template.library_items.versions`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm-template` feature.
 
 /// The `Versions.Info` class contains information about a version of a library item containing a virtual machine template. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LogCollection.ResponseSpec.Status` class defines the possible status for log insight agent configuration. This enumeration was added in vSphere API 9.1.0.0.

@@ -4,7 +4,7 @@
 //! service (`com.vmware.appliance.recovery.backup.job.details`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-recovery` feature.
 
 /// The `Details.BuildInfo` class contains information about the build of the appliance. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! (`com.vmware.appliance.recovery.backup.system_name.archive`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance` feature.
+//! Compiled with the `appliance-recovery` feature.
 
 /// The `Archive.FilterSpec` class contains attributes used to filter the results when listing backup archives (see `com.vmware.appliance.recovery.backup.system_name.archive.list`). If multiple attributes are specified, only backup archives matching all of the attributes match the filter. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! service (`com.vmware.content.library.item.downloadsession.file`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `File.EndpointType` class defines the types of endpoints used to download the file.

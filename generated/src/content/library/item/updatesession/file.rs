@@ -4,7 +4,7 @@
 //! service (`com.vmware.content.library.item.updatesession.file`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 /// The `File.AddSpec` class describes the properties of the file to be uploaded.
 ///

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `content` feature.
+//! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `PreviewInfo.State` class defines the state of the update session's preview. This enumeration was added in vSphere API 6.8.

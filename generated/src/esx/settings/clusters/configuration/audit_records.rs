@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.clusters.configuration.audit_records`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod filter_spec;
 

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.clusters.configuration.available_values`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod path_info;
 pub mod path_spec;

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DetailedValidationError.ErrorType` enum contains the possible types of errors related to property validation. This enumeration was added in vSphere API 8.0.2.0.

@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.esx.settings.clusters.configuration.plugins`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// This `ClusterSolutionPrecheck` class contains attributes that describes the impact result for a cluster solution. This class was added in vSphere API 9.1.0.0.
 ///

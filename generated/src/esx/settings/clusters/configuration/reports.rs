@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.esx.settings.clusters.configuration.reports`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod last_apply_result;
 pub mod last_compliance_result;

@@ -9,7 +9,7 @@
 //! service (`com.vmware.esx.settings.clusters.enablement.configuration`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod transition;
 

@@ -4,7 +4,7 @@
 //! service (`com.vmware.esx.settings.clusters.enablement.software`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Software.CheckResult` class contains information that describes the results of the checks. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

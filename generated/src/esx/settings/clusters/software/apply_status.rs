@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.ApplyStatus.Status` class contains the possible different status codes that can be returned while trying to `com.vmware.esx.settings.clusters.software.apply$task` the desired software specification to hosts within the cluster. This enumeration was added in vSphere API 7.0.0.0.

@@ -4,7 +4,7 @@
 //! service (`com.vmware.esx.settings.clusters.software.base_image`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod ops {
     //! Wire descriptions of the

@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.clusters.software.recommendations`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Recommendations.ExplanationDetails` class contains attributes to describe the result of validation of desired software specification. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.clusters.software.reports`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod apply_impact;
 pub mod hardware_compatibility;

@@ -4,7 +4,7 @@
 //! service (`com.vmware.esx.settings.clusters.software.solutions`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Solutions.UpdateSolutionsSpec` class contains attributes that describe solutions registered in the software specification. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! (`com.vmware.esx.settings.clusters.vms.lifecycle_hooks`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `LifecycleHooks.DynamicUpdateSpec` class contains attributes to describe a System VM desired state to be applied dynamically by vLCM.
 ///

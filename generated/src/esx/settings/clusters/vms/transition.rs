@@ -4,7 +4,7 @@
 //! service (`com.vmware.esx.settings.clusters.vms.transition`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Transition.EnableSpec` class contains attributes that describe specification for enablement of EAM managed solution in vLCM.
 ///

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `VmSelectionSpec.VmSelectionType` class defines the different System VM selection criteria types. This enumeration was added in vSphere API 9.1.0.0.

@@ -5,7 +5,7 @@
 //! (`com.vmware.esx.settings.depot_content.add_ons.versions`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Versions.CategoryType` class defines possible values of categories for a OEM add-on. This enumeration was added in vSphere API 7.0.0.0.

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Offline.AuthenticationSpec.AuthenticationMethod` class defines the possible methods of authentication supported when connecting to the remote depot. This enumeration was added in vSphere API 9.0.0.0.

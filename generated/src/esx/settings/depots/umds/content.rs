@@ -4,7 +4,7 @@
 //! (`com.vmware.esx.settings.depots.umds.content`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Content.Info` class contains fields that describe the information of metadata bundles of the UMDS depot. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -7,7 +7,7 @@
 //! (`com.vmware.esx.settings.hardware_support.managers.packages`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod versions;
 

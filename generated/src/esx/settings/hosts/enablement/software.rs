@@ -4,7 +4,7 @@
 //! service (`com.vmware.esx.settings.hosts.enablement.software`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Software.CheckResult` class contains information that describes the results of the checks. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

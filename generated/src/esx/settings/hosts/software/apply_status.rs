@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.ApplyStatus.Status` class contains the possible different status codes that can be returned while trying to `com.vmware.esx.settings.hosts.software.apply$task` the desired software specification to host. This enumeration was added in vSphere API 8.0.0.1.

@@ -4,7 +4,7 @@
 //! (`com.vmware.esx.settings.hosts.software.commits`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Commits.ApplyStatusType` class defines possible values regarding the application of this commit. This enumeration was added in vSphere API 8.0.0.1.

@@ -8,7 +8,7 @@
 //! (`com.vmware.esx.settings.hosts.software.drafts`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod display_name;
 pub mod software;

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.EntityCheckResult.EntityType` class contains the entities on which checks can be performed. This enumeration was added in vSphere API 8.0.0.1.

@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.hosts.software.recommendations`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Recommendations.ExplanationDetails` class contains attributes to describe the result of validation of desired software specification. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

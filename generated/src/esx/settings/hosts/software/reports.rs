@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.hosts.software.reports`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod apply_impact;
 pub mod last_apply_result;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.repository.software.alternative_images`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod effective_components;
 

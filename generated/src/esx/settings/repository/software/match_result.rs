@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.MatchResult.MatchType` class defines the types of matches that are possible for a software specification. This enumeration was added in vSphere API 9.0.0.0.

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vapi.metadata.metamodel.service.operation`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-metadata` feature.
 
 pub mod ops {
     //! Wire descriptions of the

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vapi` feature.
+//! Compiled with the `vapi-std` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `com.vmware.vapi.std.introspection.operation.data_definition.data_type` enumeration provides values representing the data types supported by the vAPI infrastructure.

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 /// The `CreateSpec` class contains information used to create a new policy to ignore virtual machine capabilities when scaling-in a cluster, see `com.vmware.vcenter.compute.policies.create`. When considering scaling-in a cluster, policies that have been created with one of the listed `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.create_spec.vm_capabilities` are ignored for virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.create_spec.vm_tag` in VMware Cloud on AWS. Usage beyond VMware Cloud on AWS is not supported. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

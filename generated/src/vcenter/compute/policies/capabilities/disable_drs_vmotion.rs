@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.compute.policies.capabilities.disable_drs_vmotion`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 /// The `CreateSpec` class contains information used to create a new DisableDrsVmotion policy, see `com.vmware.vcenter.compute.policies.create`, in VMware Cloud on AWS. Usage beyond VMware Cloud on AWS is not supported. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 /// The `CreateSpec` class contains information used to create a new virtual machine to host affinity policy, see `com.vmware.vcenter.compute.policies.create`. Virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.create_spec.vm_tag` will be affined to hosts that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.create_spec.host_tag`. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.consumption_domains.zones.capacity.summary`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Summary.CapacityInfo` class contains information that describes the capacity of a resource. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

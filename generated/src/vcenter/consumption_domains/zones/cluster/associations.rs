@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.consumption_domains.zones.cluster.associations`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Associations.Status` class contains information about the outcome of the method to add a set of vSphere clusters to a zone or the method to remove a set of vSphere clusters from a zone. It also contains information about the partial failures, in case the addition/removal failed for a subset of clusters. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

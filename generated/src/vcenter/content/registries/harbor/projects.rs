@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.content.registries.harbor.projects`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Projects.ConfigStatus` class describes the status of reaching the desired configuration state for the Harbor project. This enumeration was added in vSphere API 7.0.0.0.

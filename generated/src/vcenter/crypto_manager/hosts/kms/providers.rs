@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.crypto_manager.hosts.kms.providers`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `Providers.FilterSpec` class contains attributes used to filter the results when listing providers. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.vcenter.deployment.install.initial_config.remote_psc`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 pub mod thumbprint;
 

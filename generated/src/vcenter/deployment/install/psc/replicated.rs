@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.deployment.install.psc.replicated`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 pub mod ops {
     //! Wire descriptions of the

@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.identity.broker.tenants.admin_client`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod ops {
     //! Wire descriptions of the

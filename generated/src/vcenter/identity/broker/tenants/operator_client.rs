@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.identity.broker.tenants.operator_client`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 pub mod ops {
     //! Wire descriptions of the

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.lcm.deployment.migration_upgrade.planned_downtime`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `PlannedDowntime.Expected` class defines the vCenter RDU planned downtime. This enumeration was added in vSphere API 9.1.0.0.

@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.lcm.deployment.migration_upgrade.status`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-lcm` feature.
 
 /// The `Status.Info` class contains attributes to describe the state of the appliance. This class was added in vSphere API 9.0.0.0.
 ///

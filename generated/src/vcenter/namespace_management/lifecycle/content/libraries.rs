@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.lifecycle.content.libraries`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod message;
 

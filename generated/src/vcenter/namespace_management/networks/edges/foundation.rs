@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespace_management.networks.edges.foundation`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod distributed_port_group_network;
 pub mod network;

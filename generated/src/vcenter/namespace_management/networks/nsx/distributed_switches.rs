@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod compatibility;
 

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.software.supervisors.prechecks`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Prechecks.FilterSpec` class contains request filter(s) for fetching the Supervisor upgrade pre-checks. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

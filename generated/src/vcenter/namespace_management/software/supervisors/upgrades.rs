@@ -10,7 +10,7 @@
 //! (`com.vmware.vcenter.namespace_management.software.supervisors.upgrades`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod jobs;
 pub mod message;

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.certificates.key_sizes`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `KeySizes.Info` class contains information on the current signing key size for Supervisor internal certificates and The list of supported key sizes that you can use to update Supervisor internal certificates key size using the #internalCertsKeySize API. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Conditions.ConditionGroup.Status` class represents the overall status of the condition group. This enumeration was added in vSphere API 9.0.0.0.

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.control_plane.passwords`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod ops {
     //! Wire descriptions of the

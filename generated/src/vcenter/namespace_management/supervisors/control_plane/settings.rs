@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.control_plane.settings`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Settings.Info` class contains information about the control plane settings for the given Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.supervisors.identity.domains`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Domains.Info` class provides details about an OIDC domain configured with a Supervisor. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

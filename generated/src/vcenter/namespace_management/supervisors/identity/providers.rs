@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.identity.providers`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Providers.CreateSpec` class is used to register a new upstream identity provider for use with a Supervisor. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

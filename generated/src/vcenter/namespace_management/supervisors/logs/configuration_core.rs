@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ConfigurationCore.UnitType` class defines the possible unit types for the Supervisor. A unit in the Supervisor represents the Supervisor itself or its different types of workloads deployments, for e.g. a vSphere Pod. This enumeration was added in vSphere API 9.1.0.0.

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ConfigurationSummary.Status` class defines the possible status of configuration applied to the logging agent in the Supervisor. This enumeration was added in vSphere API 9.1.0.0.

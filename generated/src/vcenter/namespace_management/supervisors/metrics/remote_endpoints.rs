@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `RemoteEndpoints.CreateSpec` class is used to configure a new remote endpoint with the Supervisor. This class was added in vSphere API 9.0.0.0.
 ///

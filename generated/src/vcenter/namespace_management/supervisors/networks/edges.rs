@@ -9,7 +9,7 @@
 //! service (`com.vmware.vcenter.namespace_management.supervisors.networks.edges`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod condition;
 

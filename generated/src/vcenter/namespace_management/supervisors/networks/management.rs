@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespace_management.supervisors.networks.management`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// `Network` class represents configuration for a network used to manage the Supervisor control plane. vCenter and, if used, NSX Manager and/or external Load Balancers, etc. should be reachable on this network. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

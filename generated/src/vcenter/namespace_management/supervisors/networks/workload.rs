@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespace_management.supervisors.networks.workload`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// `Network` class represents configuration for a network running workloads on a Supervisor. This class was added in vSphere API 8.0.0.1.
 ///

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Summary.Message.Severity` class represents the type of the message. This enumeration was added in vSphere API 9.1.0.0.

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod image;
 pub mod message;

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `KubeApiServerSettings.Info` class contains information about the declared settings of the Kubernetes API Server. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

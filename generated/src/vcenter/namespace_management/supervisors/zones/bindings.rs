@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespace_management.supervisors.zones.bindings`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Bindings.ConfigStatus` class describes the status of configuration for the vSphere Zone binding. When status is different than READY, desired configuration for vSphere Zone has not been realized. This enumeration was added in vSphere API 9.0.0.0.

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespaces.mobility.virtualmachines.imports`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 pub mod subnet_info;
 

@@ -5,7 +5,7 @@
 //! service (`com.vmware.vcenter.namespaces.networks.nsx.shared_subnets`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SharedSubnets.AccessMode` enumerates the default access modes of Subnets hosting resources created in vSphere Namespaces. This enumeration was added in vSphere API 9.1.1.0.

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.namespaces.networks.nsx.subnets`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 /// Condition defines condition of the `com.vmware.vcenter.namespaces.networks.nsx.subnets.entity`. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.storage.policies.compliance.VM`) and the wire descriptions
 //! of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-core` feature.
 
 /// The `VM.FilterSpec` class contains Status used to filter the results when listing virtual machines (see `com.vmware.vcenter.storage.policies.compliance.VM.list`). This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

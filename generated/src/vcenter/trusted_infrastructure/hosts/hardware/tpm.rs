@@ -9,7 +9,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 pub mod endorsement_keys;
 pub mod event_log;

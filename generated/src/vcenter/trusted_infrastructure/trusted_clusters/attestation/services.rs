@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 pub mod create_spec;
 

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trusted_clusters.kms.services_applied_config`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `ServicesAppliedConfig.FilterSpec` class specifies the matching criteria to be applied when filtering out `ServicesAppliedConfig.Summary` structures from the collection returned by the list method. Only `ServicesAppliedConfig.Summary` structures containing the values specified in this structure will be returned from the list method. If multiple members of the filter spec are set, all of them must match for a result to be filtered out and returned. This class was added in vSphere API 7.0.1.0.
 ///

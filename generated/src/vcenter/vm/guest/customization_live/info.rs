@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `CustomizationLive.Info.Status` class defines the status values that can be reported for the customization operation. This enumeration was added in vSphere API 9.0.0.0.

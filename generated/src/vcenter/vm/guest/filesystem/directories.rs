@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.vm.guest.filesystem.directories`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 pub mod ops {
     //! Wire descriptions of the

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.guest.filesystem.files`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Files.FileAttributesInfo` class describes the attributes of a file in a guest operating system. This class was added in vSphere API 7.0.2.0.
 ///

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.vm.guest.filesystem.transfers`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Transfers.CreateSpec` class describes the details of a file transfer operation. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.vm.guest.networking.interfaces`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Interfaces.Info` class describes a virtual network adapter configured in the guest operating system. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

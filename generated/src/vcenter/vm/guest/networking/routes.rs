@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.guest.networking.routes`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Routes.Info` class describes an individual host, network or default destination network reachable through a gateway. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

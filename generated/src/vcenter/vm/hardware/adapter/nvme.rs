@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.hardware.adapter.nvme`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Nvme.CreateSpec` class provides a specification for the configuration of a newly-created virtual NVMe adapter. This class was added in vSphere API 7.0.0.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

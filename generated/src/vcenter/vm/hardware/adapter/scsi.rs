@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.hardware.adapter.scsi`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Scsi.CreateSpec` class provides a specification for the configuration of a newly-created virtual SCSI adapter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.vm.hardware.boot.device`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-vm` feature.
 
 /// The `Device.Entry` class specifies a bootable virtual device class or specific bootable virtual device(s).
 ///

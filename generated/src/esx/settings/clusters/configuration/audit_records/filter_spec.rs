@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// List of audit records that match the given time frame i.e. For ex: occurred within last 30 days. This enumeration was added in vSphere API 8.0.2.0.

@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.clusters.configuration.reports.recent_tasks`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `RecentTasks.DraftTasks` class contains attributes that specify the ID of the latest task to be executed for various operations on a draft. This class was added in vSphere API 8.0.1.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

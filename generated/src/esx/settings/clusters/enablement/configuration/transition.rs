@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.clusters.enablement.configuration.transition`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod eligibility_result;
 pub mod enable_result;

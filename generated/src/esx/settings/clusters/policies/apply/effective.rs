@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.clusters.policies.apply.effective`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod effective_policy_spec;
 pub mod failure_action;

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Apply.FailureAction.Action` class defines the actions to be taken when entering maintenance mode fails on a single host within the cluster. This enumeration was added in vSphere API 7.0.0.0.

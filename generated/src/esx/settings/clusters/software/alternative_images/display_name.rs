@@ -6,7 +6,7 @@
 //! (`com.vmware.esx.settings.clusters.software.alternative_images.display_name`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `DisplayName.Info` class contains information about the display name of an alternative image. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //! (`com.vmware.esx.settings.clusters.software.alternative_images.selection_criteria`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod ops {
     //! Wire descriptions of the

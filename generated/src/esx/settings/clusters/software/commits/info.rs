@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Commits.Info.ApplyStatusType` class defines possible values regarding the application of this commit. This enumeration was added in vSphere API 7.0.0.0.

@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.clusters.software.drafts.display_name`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `DisplayName.Info` class contains information about the display name of a software specification. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.clusters.software.reports.apply_impact`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `ApplyImpact.ApplyImpactSpec` class contains attributes that describe the specification to be used for getting the impact of an apply method on an ESXi cluster. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

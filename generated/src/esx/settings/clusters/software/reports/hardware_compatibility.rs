@@ -10,7 +10,7 @@
 //! (`com.vmware.esx.settings.clusters.software.reports.hardware_compatibility`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod details;
 pub mod pci_device_overrides;

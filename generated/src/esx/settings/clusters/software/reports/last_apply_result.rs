@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.clusters.software.reports.last_apply_result`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod apply_status;
 

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Solutions.DeploymentInfo.Status` class defines how well a deployment conforms to the desired specification that is specified by the `solutionInfo`. This enumeration was added in vSphere API 9.0.0.0.

@@ -9,7 +9,7 @@
 //! (`com.vmware.esx.settings.defaults.clusters.policies.apply`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod configured_policy_spec;
 pub mod effective;

@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.hardware_support.managers.packages.versions`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Versions.ComponentInfo` class defines the information regarding a component present in HSP manifest. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.hosts.software.drafts.software`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod add_on;
 pub mod base_image;

@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.hosts.software.reports.apply_impact`) and the
 //! wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `ApplyImpact.HostImpact` class contains attributes that describe the summary of how the standalone ESXi host will be impacted during an apply method. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

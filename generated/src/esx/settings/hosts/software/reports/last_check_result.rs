@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.hosts.software.reports.last_check_result`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod entity_check_result;
 

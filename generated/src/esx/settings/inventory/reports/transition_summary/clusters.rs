@@ -6,7 +6,7 @@
 //! (`com.vmware.esx.settings.inventory.reports.transition_summary.clusters`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod get_params;
 

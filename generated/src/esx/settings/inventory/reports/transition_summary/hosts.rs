@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.inventory.reports.transition_summary.hosts`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod get_params;
 

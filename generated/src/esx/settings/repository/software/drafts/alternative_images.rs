@@ -10,7 +10,7 @@
 //! (`com.vmware.esx.settings.repository.software.drafts.alternative_images`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod add_on;
 pub mod base_image;

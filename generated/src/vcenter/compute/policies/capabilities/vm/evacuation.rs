@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.compute.policies.capabilities.vm.evacuation`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 pub mod best_effort_restart;
 pub mod vmotion;

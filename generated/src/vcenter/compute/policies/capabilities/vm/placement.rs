@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.compute.policies.capabilities.vm.placement`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 pub mod anti_affinity_with_vcls;
 pub mod span;

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.deployment.install.initial_config.remote_psc.thumbprint`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-deployment` feature.
 
 /// The `Thumbprint.RemoteSpec` class contains the information used to connect to the remote PSC. This class was added in vSphere API 6.7.
 ///

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// A `Network.NetworkType` determines which type of network this NIC is attached to. This enumeration was added in vSphere API 9.0.0.0.

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.compatibility`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Compatibility.Summary` class contains basic and compatibility information of a Distributed Switch. This class was added in vSphere API 8.0.0.1.
 ///

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.edges.compatibility`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Compatibility.Summary` class contains information about an Edge, including whether it is compatible with the vCenter Namespaces feature and incompatibility reasons. This class was added in vSphere API 8.0.0.1.
 ///

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.projects.compatibility`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Compatibility.Summary` class contains information about a Project, including whether it is compatible with the Supervisor enablement feature and incompatibility reasons. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `VpcConnectivityProfiles.FilterSpec` class contains attributes used to filter the results when listing VPC Connectivity Profiles. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.software.supervisors.upgrades.jobs`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Jobs.CreateSpec` class contains the specification required to upgrade a Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 pub mod sizes;
 

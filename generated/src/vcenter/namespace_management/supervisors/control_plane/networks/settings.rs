@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Settings.Backing` enumeration defines the backing types for management network configuration. This enumeration was added in vSphere API 9.1.0.0.

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.crypto.fips.modules`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Modules.Info` class contains information about a FIPS validated crypto module. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Status of the condition, which can be one of TRUE, FALSE or UNKNOWN. This enumeration was added in vSphere API 9.0.0.0.

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Archives.FilterSpec` class contains attributes used to filter the result when listing Backup archives (see `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.list`). This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

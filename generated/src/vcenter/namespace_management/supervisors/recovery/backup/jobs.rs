@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Jobs.CreateSpec` class contains inputs to be specified for `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs.create`. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

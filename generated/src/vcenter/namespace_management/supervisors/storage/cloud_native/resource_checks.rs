@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.storage.cloud_native.resource_checks`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `ResourceChecks.CreateSpec` class contains the specification required to perform the resource check. This class was added in vSphere API 9.1.0.0.
 ///

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.workloads.networks.settings`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Settings.Info` class contains information about workload network settings. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

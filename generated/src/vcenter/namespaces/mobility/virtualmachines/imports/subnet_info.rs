@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespaces` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Imports.SubnetInfo.Entity` enumerates the type of the entity listed supported by `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports`. This enumeration was added in vSphere API 9.0.0.0.

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `EndorsementKeys.FilterSpec` class contains attributes used to filter the results when listing the endorsement key. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

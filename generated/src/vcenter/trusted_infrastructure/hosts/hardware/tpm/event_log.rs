@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.event_log`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `EventLog.Info` class contains information that describes an event log. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 pub mod base_images;
 

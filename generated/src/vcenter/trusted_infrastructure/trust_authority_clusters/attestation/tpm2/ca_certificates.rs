@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `CaCertificates.CreateSpec` class contains information that describes a TPM CA certificate. This class was added in vSphere API 7.0.0.0.
 ///

@@ -10,7 +10,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.client_certificate`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 pub mod csr;
 

@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `CurrentPeerCertificates.FilterSpec` class contains attributes used to filter the results when listing remote server certificates. This class was added in vSphere API 7.0.0.0.
 ///

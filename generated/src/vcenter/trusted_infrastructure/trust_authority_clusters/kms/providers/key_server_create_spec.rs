@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Providers.KeyServerCreateSpec.Type` class lists the key server types. This enumeration was added in vSphere API 7.0.0.0.

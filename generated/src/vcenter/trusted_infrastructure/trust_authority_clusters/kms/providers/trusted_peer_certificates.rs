@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.trusted_peer_certificates`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `TrustedPeerCertificates.Info` class contains x509 certificate list. This class was added in vSphere API 7.0.0.0.
 ///

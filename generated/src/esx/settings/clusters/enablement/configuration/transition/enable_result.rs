@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Transition.EnableResult.Status` class contains the status of Enable API. This enumeration was added in vSphere API 8.0.1.0.

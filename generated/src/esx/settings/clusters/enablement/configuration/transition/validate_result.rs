@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Transition.ValidateResult.Status` class contains the possible status codes describing the result of validating configuration draft. This enumeration was added in vSphere API 8.0.1.0.

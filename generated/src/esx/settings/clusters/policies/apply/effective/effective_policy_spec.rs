@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Effective.EffectivePolicySpec.PreRemediationPowerAction` class defines the possible actions to be taken, before entering maintenance mode. This enumeration was added in vSphere API 7.0.0.0.

@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.clusters.software.drafts.software.add_on`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod ops {
     //! Wire descriptions of the

@@ -10,7 +10,7 @@
 //! (`com.vmware.esx.settings.clusters.software.drafts.software.alternative_images`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod display_name;
 pub mod selection_criteria;

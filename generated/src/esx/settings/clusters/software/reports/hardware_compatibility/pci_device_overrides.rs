@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod vcg_entries;
 

@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod compliance_status;
 pub mod vcg_entries;

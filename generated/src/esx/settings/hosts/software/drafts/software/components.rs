@@ -5,7 +5,7 @@
 //! service (`com.vmware.esx.settings.hosts.software.drafts.software.components`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Components.UpdateSpec` class contains attributes that are specified to update list of components in the draft. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Hosts.GetParams.InventoryType` class contains the possible type of entities belonging to vCenter's inventory on which the operations summary report will be generated. This enumeration was added in vSphere API 9.0.0.0.

@@ -6,7 +6,7 @@
 //! (`com.vmware.esx.settings.repository.software.drafts.alternative_images.add_on`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod ops {
     //! Wire descriptions of the

@@ -6,7 +6,7 @@
 //! (`com.vmware.esx.settings.repository.software.drafts.alternative_images.components`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `Components.UpdateSpec` class contains attributes that are specified to update list of components of the alternative image. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

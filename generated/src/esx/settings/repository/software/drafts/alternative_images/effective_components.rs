@@ -6,7 +6,7 @@
 //! (`com.vmware.esx.settings.repository.software.drafts.alternative_images.effective_components`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `EffectiveComponents.FilterSpec` class contains the filtering specification for `com.vmware.esx.settings.repository.software.drafts.alternative_images.effective_components.list` operation. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.vcenter.compute.policies.capabilities.vm.evacuation.best_effort_restart`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 /// The `CreateSpec` class contains information used to create a new policy that applies to virtual machines when their host is entering maintenance mode and that will cause these virtual machines to enter a powered-off state; after which these virtual machines will be powered-on as soon as possible, see `com.vmware.vcenter.compute.policies.create`. All virtual machines that are running on a host that is entering maintenance-mode and that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.evacuation.best_effort_restart.create_spec.vm_tag` will go through a guest shut-down. If guest shut-down is unavailable or doesn't complete in time, then the VM is powered-off. Virtual machines that are in a powered-off state because of this policy will be attempted to be powered-on every few minutes. The host on which the VM will be powered-on can be different than the host where the VM was initially running. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

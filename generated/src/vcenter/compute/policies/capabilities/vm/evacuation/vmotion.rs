@@ -2,7 +2,7 @@
 
 //! Package `com.vmware.vcenter.compute.policies.capabilities.vm.evacuation.vmotion`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 /// The `CreateSpec` class contains information used to create a new vMotion policy that applies when a host is evacuated, see `com.vmware.vcenter.compute.policies.create`, in VMware Cloud on AWS. Usage beyond VMware Cloud on AWS is not supported. All virtual machines that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.evacuation.vmotion.create_spec.vm_tag` will be vMotioned from a host whenever the host is evacuated by vCenter. If vCenter cannot migrate a virtual machine, then it will remain running on its current host. Warning: this class is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.compute.policies.capabilities.vm.placement.anti_affinity_with_vcls`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 /// The `CreateSpec` class contains information used to create a new anti-affinity with vSphere Cluster Services (vCLS) VMs policy, see `com.vmware.vcenter.compute.policies.create`. vSphere Cluster Services (vCLS) VMs are anti-affine with virtual machines that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.placement.anti_affinity_with_vcls.create_spec.vm_tag`. This class was added in vSphere API 7.0.3.0.
 ///

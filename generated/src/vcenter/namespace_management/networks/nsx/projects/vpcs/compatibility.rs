@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `Compatibility.FilterSpec` class contains attributes used to filter the results when checking VPCs compatibility (see `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.check`). This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

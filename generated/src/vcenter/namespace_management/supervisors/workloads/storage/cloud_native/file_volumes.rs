@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.namespace_management.supervisors.workloads.storage.cloud_native.file_volumes`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `FileVolumes.Info` class contains information about file volumes for the given Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

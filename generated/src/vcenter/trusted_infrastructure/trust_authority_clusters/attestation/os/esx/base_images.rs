@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `BaseImages.FilterSpec` class contains the data necessary for identifying a Trust Authority Host in a cluster. This class was added in vSphere API 7.0.0.0.
 ///

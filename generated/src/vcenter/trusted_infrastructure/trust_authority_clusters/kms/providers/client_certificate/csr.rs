@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.client_certificate.csr`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-trusted-infrastructure` feature.
 
 /// The `Csr.Info` class contains the certificate signing request. This class was added in vSphere API 7.0.0.0.
 ///

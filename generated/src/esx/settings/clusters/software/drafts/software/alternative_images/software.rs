@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software`.
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod add_on;
 pub mod base_image;

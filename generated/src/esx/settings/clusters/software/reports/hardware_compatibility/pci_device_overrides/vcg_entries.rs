@@ -6,7 +6,7 @@
 //! (`com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.pci_device_overrides.vcg_entries`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `VcgEntries.Key` class specifies a particular combination of PCI ID, specific FW version if known, Driver name, Driver version, and vSphere release for which a given override applies. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -6,7 +6,7 @@
 //! (`com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ComplianceStatus.ComplianceAction` class enumerates the possible compliance status overrides for a storage device. This enumeration was added in vSphere API 7.0.2.1.

@@ -6,7 +6,7 @@
 //! (`com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.vcg_entries`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 /// The `VcgEntries.Key` class specifies information about the storage device for which this override must be applied to. This class was added in vSphere API 7.0.2.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

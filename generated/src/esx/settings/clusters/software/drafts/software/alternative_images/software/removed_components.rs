@@ -6,7 +6,7 @@
 //! (`com.vmware.esx.settings.clusters.software.drafts.software.alternative_images.software.removed_components`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `esx` feature.
+//! Compiled with the `esx-settings` feature.
 
 pub mod ops {
     //! Wire descriptions of the

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance`.
 //!
-//! Compiled with the `vcenter` feature.
+//! Compiled with the `vcenter-compute` feature.
 
 /// The `CreateSpec` class contains information to create a NumberOfHostsPlusOneForMaintenance policy, used to define a VM placement constraint, see `com.vmware.vcenter.compute.policies.create`.
 ///
