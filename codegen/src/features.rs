@@ -14,6 +14,14 @@
 //!   own package and the lighter second-level ones share `vcenter-core`. The
 //!   group name (`vcenter`) becomes the umbrella over those features, so
 //!   `features = ["vcenter"]` still means the whole group.
+//! - A light second-level package (with its sub-packages) whose types are
+//!   used by exactly one feature other than `<group>-core`, that feature
+//!   being of the same group, and which itself uses nothing of its group
+//!   outside that feature, joins that feature instead of `<group>-core`
+//!   (see [`attach_light_units`]). Without this,
+//!   one small shared package (`com.vmware.vcenter.evc_mode`, used by
+//!   `vcenter.vm`) makes a heavy feature enable all of `<group>-core` and
+//!   everything the catch-all core depends on.
 //!
 //! A fine feature depends on the fine features of every type its packages'
 //! structures, constants and operations mention, transitively, so enabling
@@ -71,9 +79,22 @@ fn fine_name(group: &str, second: &str) -> String {
     format!("{group}-{}", second.replace('_', "-"))
 }
 
+/// Whether `feature` carries the name of `package`'s own unit:
+/// `vcenter-vm` for `com.vmware.vcenter.vm.hardware`, `vcenter-core` or
+/// `vcenter` for `com.vmware.vcenter`.
+fn names_feature(package: &str, feature: &str) -> bool {
+    let (group, second) = segments(package);
+    feature == group || feature == fine_name(&group, second.as_deref().unwrap_or(CORE_SUFFIX))
+}
+
 /// Decides the fine feature of every package from the code weight of each
-/// package (operations + structures + enumerations it defines).
-pub fn fine_features(weights: &BTreeMap<String, usize>) -> BTreeMap<String, String> {
+/// package (operations + structures + enumerations it defines) and the
+/// packages whose types each package uses (`uses[a]` holds `b` when a type,
+/// constant or operation of `a` mentions a type of `b`).
+pub fn fine_features(
+    weights: &BTreeMap<String, usize>,
+    uses: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeMap<String, String> {
     let mut group_weight: BTreeMap<String, usize> = BTreeMap::new();
     let mut unit_weight: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (package, weight) in weights {
@@ -102,6 +123,7 @@ pub fn fine_features(weights: &BTreeMap<String, usize>) -> BTreeMap<String, Stri
         };
         assigned.insert(package.clone(), feature);
     }
+    attach_light_units(&mut assigned, uses);
     // A split group that ended up with one feature keeps the group's name.
     let mut per_group: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (package, feature) in &assigned {
@@ -117,6 +139,74 @@ pub fn fine_features(weights: &BTreeMap<String, usize>) -> BTreeMap<String, Stri
         }
     }
     assigned
+}
+
+/// Moves light second-level units out of `<group>-core` into the one feature
+/// that uses them.
+///
+/// A unit (`com.vmware.vcenter.evc_mode` and its sub-packages) still in its
+/// group's core moves to feature `F` of the same group when
+/// - every package outside the unit that uses one of its packages belongs to
+///   `F` or to the group's core (users in the core do not count: the core is
+///   the catch-all and may depend on `F`), and at least one belongs to `F`;
+/// - the unit's own packages use no package of their group outside the unit
+///   and `F`, so `F` gains no dependency on the core through it.
+///
+/// This never enlarges what `F` turns on (it already enabled the core, and so
+/// the unit and its dependencies); the core may now enable `F` instead of
+/// holding the unit. Decisions are taken against the assignment before any
+/// move, in package order, so the result does not depend on iteration order
+/// of the moves themselves.
+fn attach_light_units(
+    assigned: &mut BTreeMap<String, String>,
+    uses: &BTreeMap<String, BTreeSet<String>>,
+) {
+    let mut units: BTreeMap<(String, String), BTreeSet<&String>> = BTreeMap::new();
+    for (package, feature) in assigned.iter() {
+        let (group, second) = segments(package);
+        if let Some(second) = second
+            && *feature == fine_name(&group, CORE_SUFFIX)
+        {
+            units.entry((group, second)).or_default().insert(package);
+        }
+    }
+    let mut moves: Vec<(String, String)> = Vec::new();
+    for ((group, _), members) in &units {
+        let core = fine_name(group, CORE_SUFFIX);
+        let users: BTreeSet<&String> = uses
+            .iter()
+            .filter(|(user, used)| {
+                !members.contains(user) && used.iter().any(|id| members.contains(id))
+            })
+            .filter_map(|(user, _)| assigned.get(user))
+            .filter(|feature| **feature != core)
+            .collect();
+        // Only a feature of the same group: the group's umbrella must still
+        // cover the unit (group names have no `-`, so the prefix is exact).
+        let [target] = users.into_iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        if !target.starts_with(&format!("{group}-")) {
+            continue;
+        }
+        let stays_inside = members.iter().all(|member| {
+            uses.get(*member).into_iter().flatten().all(|used| {
+                members.contains(used)
+                    || group_of_package(used) != *group
+                    || assigned.get(used) == Some(target)
+            })
+        });
+        if stays_inside {
+            moves.extend(
+                members
+                    .iter()
+                    .map(|member| ((*member).clone(), target.clone())),
+            );
+        }
+    }
+    for (package, feature) in moves {
+        assigned.insert(package, feature);
+    }
 }
 
 /// Sets `feature` on packages, structures and enumerations and fills
@@ -136,7 +226,48 @@ pub fn assign(model: &mut Model) {
             *weight += 1;
         }
     }
-    let package_feature = fine_features(&weights);
+    // Which packages' types each package uses.
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut record = |from: &str, ty: &TypeRef| {
+        let mut ids = Vec::new();
+        referenced_ids(ty, &mut ids);
+        for id in ids {
+            if let Some(to) = packages.get(id).filter(|to| *to != from) {
+                uses.entry(from.to_owned()).or_default().insert(to.clone());
+            }
+        }
+    };
+    for (id, structure) in &model.structures {
+        let Some(from) = packages.get(id) else {
+            continue;
+        };
+        for field in &structure.fields {
+            record(from, &field.ty);
+        }
+        for constant in &structure.constants {
+            record(from, &constant.ty);
+        }
+    }
+    for service in model.services.values() {
+        let from = service.package.as_str();
+        for operation in &service.operations {
+            for param in &operation.params {
+                record(from, &param.ty);
+            }
+            record(from, &operation.output);
+            if let Some(result) = &operation.task_result {
+                record(from, result);
+            }
+            for error in &operation.errors {
+                record(from, &TypeRef::Structure(error.structure_id.clone()));
+            }
+        }
+        for constant in &service.constants {
+            record(from, &constant.ty);
+        }
+    }
+
+    let package_feature = fine_features(&weights, &uses);
 
     let mut features: BTreeMap<String, Feature> = BTreeMap::new();
     for (id, package) in &mut model.packages {
@@ -148,6 +279,14 @@ pub fn assign(model: &mut Model) {
                 ..Feature::default()
             });
         feature.packages.push(id.clone());
+    }
+    // The packages a feature is named after come first (its descriptions
+    // name the first package), then those attached to it, each in id order.
+    for feature in features.values_mut() {
+        let name = feature.name.clone();
+        feature
+            .packages
+            .sort_by_cached_key(|id| (!names_feature(id, &name), id.clone()));
     }
     let feature_of = |item: &str| {
         packages
@@ -162,43 +301,17 @@ pub fn assign(model: &mut Model) {
         enumeration.feature = feature_of(id).unwrap_or_default();
     }
 
-    // Direct dependencies: the features of the types each feature's items use.
+    // Direct dependencies: the features of the packages each feature's
+    // packages use.
     let mut direct: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut uses = |from: &str, ty: &TypeRef| {
-        let mut ids = Vec::new();
-        referenced_ids(ty, &mut ids);
-        for id in ids {
-            if let Some(to) = feature_of(id).filter(|to| to != from) {
-                direct.entry(from.to_owned()).or_default().insert(to);
-            }
-        }
-    };
-    for structure in model.structures.values() {
-        for field in &structure.fields {
-            uses(&structure.feature, &field.ty);
-        }
-        for constant in &structure.constants {
-            uses(&structure.feature, &constant.ty);
-        }
-    }
-    for service in model.services.values() {
-        let Some(from) = package_feature.get(&service.package) else {
+    for (from, used) in &uses {
+        let Some(from) = package_feature.get(from) else {
             continue;
         };
-        for operation in &service.operations {
-            for param in &operation.params {
-                uses(from, &param.ty);
+        for to in used.iter().filter_map(|to| package_feature.get(to)) {
+            if to != from {
+                direct.entry(from.clone()).or_default().insert(to.clone());
             }
-            uses(from, &operation.output);
-            if let Some(result) = &operation.task_result {
-                uses(from, result);
-            }
-            for error in &operation.errors {
-                uses(from, &TypeRef::Structure(error.structure_id.clone()));
-            }
-        }
-        for constant in &service.constants {
-            uses(from, &constant.ty);
         }
     }
 
@@ -241,9 +354,25 @@ pub fn assign(model: &mut Model) {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
 
-    use super::{fine_features, group_of_package};
+    use super::{fine_features, group_of_package, names_feature};
+
+    fn weights(list: &[(&str, usize)]) -> BTreeMap<String, usize> {
+        list.iter()
+            .map(|(id, weight)| ((*id).to_owned(), *weight))
+            .collect()
+    }
+
+    fn uses(list: &[(&str, &str)]) -> BTreeMap<String, BTreeSet<String>> {
+        let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (from, to) in list {
+            uses.entry((*from).to_owned())
+                .or_default()
+                .insert((*to).to_owned());
+        }
+        uses
+    }
 
     #[test]
     fn groups_are_the_segment_after_com_vmware() {
@@ -258,7 +387,7 @@ mod tests {
 
     #[test]
     fn heavy_groups_split_by_second_level_package() {
-        let weights: BTreeMap<String, usize> = [
+        let weights = weights(&[
             ("com.vmware.big", 10),
             ("com.vmware.big.vm", 30),
             ("com.vmware.big.vm.hardware", 40),
@@ -267,11 +396,8 @@ mod tests {
             ("com.vmware.big.other.deep", 20),
             ("com.vmware.small", 20),
             ("com.vmware.small.heavy_but_alone", 60),
-        ]
-        .into_iter()
-        .map(|(id, weight)| (id.to_owned(), weight))
-        .collect();
-        let features = fine_features(&weights);
+        ]);
+        let features = fine_features(&weights, &BTreeMap::new());
         let of = |id: &str| features[id].as_str();
         // Sub-packages follow their second-level package.
         assert_eq!(of("com.vmware.big.vm"), "big-vm");
@@ -284,5 +410,71 @@ mod tests {
         // A light group stays whole, whatever its parts weigh.
         assert_eq!(of("com.vmware.small"), "small");
         assert_eq!(of("com.vmware.small.heavy_but_alone"), "small");
+    }
+
+    #[test]
+    fn light_units_join_their_only_user_outside_the_core() {
+        let weights = weights(&[
+            ("com.vmware.big", 10),
+            ("com.vmware.big.vm", 60),
+            ("com.vmware.big.vm.hardware", 40),
+            ("com.vmware.big.host", 60),
+            ("com.vmware.big.evc", 3),
+            ("com.vmware.big.evc.detail", 2),
+            ("com.vmware.big.cluster", 5),
+            ("com.vmware.big.shared", 5),
+            ("com.vmware.big.leaning", 5),
+            ("com.vmware.big.unused", 5),
+            ("com.vmware.big.outside", 5),
+            ("com.vmware.big.foreign", 5),
+            ("com.vmware.other", 5),
+        ]);
+        let uses = uses(&[
+            // The root (core) and the heavy `vm` both use `evc`; a core
+            // user does not count, so `evc` (whole unit) joins `big-vm`.
+            ("com.vmware.big", "com.vmware.big.vm.hardware"),
+            ("com.vmware.big", "com.vmware.big.evc"),
+            ("com.vmware.big.cluster", "com.vmware.big.evc.detail"),
+            ("com.vmware.big.vm", "com.vmware.big.evc"),
+            ("com.vmware.big.evc", "com.vmware.big.evc.detail"),
+            // Packages of other groups may be used freely.
+            ("com.vmware.big.evc.detail", "com.vmware.other"),
+            // Used by two features: stays in the core.
+            ("com.vmware.big.vm", "com.vmware.big.shared"),
+            ("com.vmware.big.host", "com.vmware.big.shared"),
+            // Only `host` uses it, but it uses a core package itself:
+            // moving it would keep `host` depending on the core.
+            ("com.vmware.big.host", "com.vmware.big.leaning"),
+            ("com.vmware.big.leaning", "com.vmware.big.cluster"),
+            // A user in another group counts like any other feature.
+            ("com.vmware.big.host", "com.vmware.big.outside"),
+            ("com.vmware.other", "com.vmware.big.outside"),
+            // Used only by another group: stays under its own umbrella.
+            ("com.vmware.other", "com.vmware.big.foreign"),
+        ]);
+        let features = fine_features(&weights, &uses);
+        let of = |id: &str| features[id].as_str();
+        assert_eq!(of("com.vmware.big.evc"), "big-vm");
+        assert_eq!(of("com.vmware.big.evc.detail"), "big-vm");
+        assert_eq!(of("com.vmware.big.vm.hardware"), "big-vm");
+        assert_eq!(of("com.vmware.big.host"), "big-host");
+        assert_eq!(of("com.vmware.big"), "big-core");
+        assert_eq!(of("com.vmware.big.cluster"), "big-core");
+        assert_eq!(of("com.vmware.big.shared"), "big-core");
+        assert_eq!(of("com.vmware.big.leaning"), "big-core");
+        assert_eq!(of("com.vmware.big.unused"), "big-core");
+        assert_eq!(of("com.vmware.big.outside"), "big-core");
+        assert_eq!(of("com.vmware.big.foreign"), "big-core");
+        assert_eq!(of("com.vmware.other"), "other");
+    }
+
+    #[test]
+    fn features_are_named_after_their_own_units() {
+        assert!(names_feature("com.vmware.big.vm.hardware", "big-vm"));
+        assert!(names_feature("com.vmware.big", "big-core"));
+        assert!(names_feature("com.vmware.small.x", "small"));
+        // An attached unit does not name the feature it joined.
+        assert!(!names_feature("com.vmware.big.evc", "big-vm"));
+        assert!(!names_feature("com.vmware.big.evc", "big-core"));
     }
 }

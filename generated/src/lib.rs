@@ -39,7 +39,7 @@
 //! | `vcenter` | all of `vcenter` | 268 | 695 | `vcenter-authorization`, `vcenter-compute`, `vcenter-core`, `vcenter-deployment`, `vcenter-guest`, `vcenter-lcm`, `vcenter-namespace-management`, `vcenter-namespaces`, `vcenter-ovf`, `vcenter-trusted-infrastructure`, `vcenter-vcha`, `vcenter-vm`, `vcenter-vm-template` |
 //! | `vcenter-authorization` | `com.vmware.vcenter.authorization`, `com.vmware.vcenter.authorization.privilege_checks`, `com.vmware.vcenter.authorization.vt_containers` | 6 | 18 | `vapi-std` |
 //! | `vcenter-compute` | `com.vmware.vcenter.compute`, `com.vmware.vcenter.compute.policies`, … (15 packages) | 3 | 10 | `vapi-std` |
-//! | `vcenter-core` | `com.vmware.vcenter`, `com.vmware.vcenter.authentication`, … (47 packages) | 70 | 161 | `cis`, `oauth2`, `vapi-std`, `vcenter-compute`, `vcenter-deployment`, `vcenter-guest`, `vcenter-trusted-infrastructure`, `vcenter-vm` |
+//! | `vcenter-core` | `com.vmware.vcenter`, `com.vmware.vcenter.authentication`, … (46 packages) | 70 | 161 | `cis`, `oauth2`, `vapi-std`, `vcenter-compute`, `vcenter-deployment`, `vcenter-guest`, `vcenter-trusted-infrastructure`, `vcenter-vm` |
 //! | `vcenter-deployment` | `com.vmware.vcenter.deployment`, `com.vmware.vcenter.deployment.install`, … (6 packages) | 12 | 27 | `cis`, `vapi-std` |
 //! | `vcenter-guest` | `com.vmware.vcenter.guest` | 1 | 7 | `vapi-std` |
 //! | `vcenter-lcm` | `com.vmware.vcenter.lcm`, `com.vmware.vcenter.lcm.deployment`, … (8 packages) | 12 | 24 | `cis`, `vapi-std` |
@@ -48,8 +48,8 @@
 //! | `vcenter-ovf` | `com.vmware.vcenter.ovf` | 3 | 5 | `vapi-std` |
 //! | `vcenter-trusted-infrastructure` | `com.vmware.vcenter.trusted_infrastructure`, `com.vmware.vcenter.trusted_infrastructure.attestation`, … (17 packages) | 27 | 75 | `vapi-std` |
 //! | `vcenter-vcha` | `com.vmware.vcenter.vcha`, `com.vmware.vcenter.vcha.cluster` | 7 | 13 | `vapi-std` |
-//! | `vcenter-vm` | `com.vmware.vcenter.vm`, `com.vmware.vcenter.vm.compute`, … (13 packages) | 40 | 125 | `cis`, `oauth2`, `vapi-std`, `vcenter-compute`, `vcenter-core`, `vcenter-deployment`, `vcenter-guest`, `vcenter-trusted-infrastructure` |
-//! | `vcenter-vm-template` | `com.vmware.vcenter.vm_template`, `com.vmware.vcenter.vm_template.library_items` | 3 | 12 | `cis`, `oauth2`, `vapi-std`, `vcenter-compute`, `vcenter-core`, `vcenter-deployment`, `vcenter-guest`, `vcenter-trusted-infrastructure`, `vcenter-vm` |
+//! | `vcenter-vm` | `com.vmware.vcenter.vm`, `com.vmware.vcenter.vm.compute`, … (14 packages) | 40 | 125 | `vapi-std`, `vcenter-compute`, `vcenter-guest` |
+//! | `vcenter-vm-template` | `com.vmware.vcenter.vm_template`, `com.vmware.vcenter.vm_template.library_items` | 3 | 12 | `vapi-std`, `vcenter-compute`, `vcenter-guest`, `vcenter-vm` |
 //!
 //! # Quick start
 //!

@@ -38,7 +38,7 @@ pub mod datastore;
 pub mod deployment;
 #[cfg(feature = "vcenter-core")]
 pub mod environment_browser;
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-vm")]
 pub mod evc_mode;
 #[cfg(feature = "vcenter-core")]
 pub mod evc_modes;
