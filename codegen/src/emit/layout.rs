@@ -113,9 +113,10 @@ impl<'a> Layout<'a> {
         layout.ensure(&[], "the crate root")?;
         for package in model.packages.values() {
             let context = format!("package `{}`", package.id);
-            layout.ensure(&package.module, &context)?;
-            layout.add_feature(&package.module, &package.feature);
-            layout.get_mut(&package.module).packages.push(package);
+            layout
+                .place(&package.module, &package.feature, &context)?
+                .packages
+                .push(package);
         }
         for service in model.services.values() {
             let context = format!("service `{}`", service.id);
@@ -128,35 +129,30 @@ impl<'a> Layout<'a> {
                     id: service.package.clone(),
                 })?
                 .feature;
-            layout.ensure(&service.path.module, &context)?;
-            layout.add_feature(&service.path.module, feature);
-            layout.get_mut(&service.path.module).services.push(service);
+            layout
+                .place(&service.path.module, feature, &context)?
+                .services
+                .push(service);
             // The nested module holds the `ops` statics; without operations
             // it exists only if types are placed in it.
             if !service.operations.is_empty() {
-                layout.ensure(&service.nested_module, &context)?;
-                layout.add_feature(&service.nested_module, feature);
                 layout
-                    .get_mut(&service.nested_module)
+                    .place(&service.nested_module, feature, &context)?
                     .nested_of
                     .push(service);
             }
         }
         for structure in model.structures.values() {
             let context = format!("structure `{}`", structure.id);
-            layout.ensure(&structure.path.module, &context)?;
-            layout.add_feature(&structure.path.module, &structure.feature);
             layout
-                .get_mut(&structure.path.module)
+                .place(&structure.path.module, &structure.feature, &context)?
                 .structures
                 .push(structure);
         }
         for enumeration in model.enumerations.values() {
             let context = format!("enumeration `{}`", enumeration.id);
-            layout.ensure(&enumeration.path.module, &context)?;
-            layout.add_feature(&enumeration.path.module, &enumeration.feature);
             layout
-                .get_mut(&enumeration.path.module)
+                .place(&enumeration.path.module, &enumeration.feature, &context)?
                 .enumerations
                 .push(enumeration);
         }
@@ -203,6 +199,19 @@ impl<'a> Layout<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Creates the module at `path` (see [`Self::ensure`]), gates it and its
+    /// ancestors on `feature`, and returns it for an item to be placed in.
+    fn place(
+        &mut self,
+        path: &[String],
+        feature: &str,
+        context: &str,
+    ) -> Result<&mut Module<'a>, EmitError> {
+        self.ensure(path, context)?;
+        self.add_feature(path, feature);
+        Ok(self.get_mut(path))
     }
 
     fn add_feature(&mut self, path: &[String], feature: &str) {
