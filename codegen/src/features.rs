@@ -30,8 +30,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::build::types::referenced_ids;
-use crate::build::{VMWARE_PREFIX, item_packages};
+use crate::lower::types::referenced_ids;
+use crate::lower::{VMWARE_PREFIX, item_packages};
 use crate::ir::{Feature, Model, TypeRef};
 use crate::names;
 

@@ -10,7 +10,7 @@
 //!
 //! [`load_snapshot`] reads a snapshot directory and runs stages 1 and 2.
 
-pub mod build;
+pub mod lower;
 pub mod docs;
 pub mod emit;
 pub mod error;
@@ -21,6 +21,6 @@ pub mod rest;
 pub mod snapshot;
 pub mod wire;
 
-pub use build::build_model;
+pub use lower::build_model;
 pub use error::{Error, Problem};
 pub use snapshot::{load_snapshot, read_component};

@@ -38,7 +38,7 @@
 //!   `Client`, ...) are left alone: generated code spells std and runtime
 //!   items with full paths, so only item-vs-item collisions inside one
 //!   module matter. Those are resolved where the module's items are known
-//!   (see `build::layout`).
+//!   (see `lower::layout`).
 //!
 //! # Task operations
 //! `clone$task` is the method `clone_task`.

@@ -1,5 +1,5 @@
-//! Wire model → IR: merge components, resolve every reference, choose every
-//! name, compute every route, and report everything inconsistent.
+//! Lowering: wire model → IR. Merges components, resolves every reference,
+//! chooses every name, computes every route, and reports everything inconsistent.
 //!
 //! Building does not stop at the first problem: every problem found is
 //! collected (with the element it concerns) and returned together, so one
