@@ -30,6 +30,28 @@ pub struct Model {
     pub enumerations: BTreeMap<String, Enumeration>,
     /// Cargo features of the generated crate, keyed by feature name.
     pub features: BTreeMap<String, Feature>,
+    /// Typed identifiers, one per resource type named by `Resource`
+    /// metadata, keyed by [`ResourceIdType::key`].
+    pub resource_ids: BTreeMap<String, ResourceIdType>,
+}
+
+/// A newtype for the identifiers of one resource type (`VirtualMachine` →
+/// `ids::VirtualMachineId`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ResourceIdType {
+    /// The resource type without a `:qualifier`, lower-cased: metadata
+    /// spells one type in several ways (`com.vmware.cis.TASK`,
+    /// `com.vmware.cis.task`).
+    pub key: String,
+    /// The spellings found in the metadata, sorted.
+    pub resource_types: Vec<String>,
+    /// `ids::VirtualMachineId`.
+    pub path: RustPath,
+    /// Defined by the runtime and re-exported (the task identifier, which
+    /// the runtime's task handle needs).
+    pub runtime: bool,
+    /// How many fields, parameters and results use it.
+    pub uses: usize,
 }
 
 /// A Cargo feature of the generated crate: either a set of packages (every
@@ -105,6 +127,15 @@ pub struct Operation {
     pub output_doc: String,
     pub errors: Vec<ErrorRef>,
     pub task: TaskKind,
+    /// `SCREAMING` name of the operation's wire-description static
+    /// (`CLONE_TASK`).
+    pub static_name: String,
+    /// How the method takes its parameters.
+    pub call: CallShape,
+    /// The waiting helper of a task operation whose result type is known
+    /// and which has no request builder (`clone_vm_and_wait`); builders
+    /// offer `send_and_wait` instead.
+    pub wait_name: Option<String>,
     /// What waiting for an `op$task` yields: the snapshot's `TaskResult`
     /// output metadata (an extension of reconstructed snapshots), else the
     /// synchronous twin's output. `None` for plain operations and for
@@ -115,6 +146,31 @@ pub struct Operation {
     /// Why a protocol has no route, for the route table.
     pub api_missing_reason: Option<String>,
     pub rest_missing_reason: Option<String>,
+}
+
+/// How an operation's method takes its parameters: required ones
+/// positionally (at most three) or bundled in an argument structure (more
+/// than three), optional ones through a request builder ending in `send()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CallShape {
+    /// Indices (into `Operation::params`) of the required parameters, in
+    /// declaration order.
+    pub required: Vec<usize>,
+    /// When more than three parameters are required: the structure holding
+    /// them, taken by reference as the only argument.
+    pub args: Option<RustPath>,
+    /// When the operation has optional parameters: its request builder.
+    pub builder: Option<RequestBuilder>,
+}
+
+/// A request builder: the method returns it, setters add optional
+/// parameters, `send()` runs the call.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RequestBuilder {
+    pub path: RustPath,
+    /// (index into `Operation::params`, setter name) of each optional
+    /// parameter.
+    pub setters: Vec<(usize, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -261,8 +317,9 @@ pub struct Enumeration {
     pub doc: Doc,
     pub path: RustPath,
     pub values: Vec<EnumValue>,
-    /// Name of the catch-all variant holding values this crate does not know,
-    /// chosen not to collide with a real value (`Unknown`, or another name).
+    /// Name of the catch-all variant holding values this crate does not
+    /// know: always [`crate::names::UNKNOWN_VARIANT`]; real values never
+    /// take it.
     pub unknown_variant: String,
     pub feature: String,
 }
@@ -301,6 +358,12 @@ pub enum TypeRef {
     Structure(String),
     /// Id of an enumeration present in [`Model::enumerations`].
     Enumeration(String),
+    /// An identifier of one resource type: key of
+    /// [`Model::resource_ids`].
+    Resource(String),
+    /// An identifier of one of several resource types, or of a type named
+    /// by a sibling field (`vsphere_vapi_runtime::ResourceId`).
+    AnyResource,
     Optional(Box<TypeRef>),
     List(Box<TypeRef>),
     Set(Box<TypeRef>),

@@ -27,26 +27,35 @@
 //!   module's file name is the identifier.
 //! - A name with no letters or digits at all becomes `empty` / `Empty`.
 //!
-//! # Names the generated code uses itself
-//! - Service handles have `new` and `client`: an operation with that name
-//!   gets a trailing `_` (`new_`).
+//! # Names the generated code uses itself (one table: [`RESERVED`])
+//! - Service handles have `new` and `client`, and derive `Clone` and
+//!   `Debug`; callers reach for the methods of common traits on any value
+//!   (`clone`, `eq`, `hash`, `fmt`, `into`, `to_owned`, `default`, …). An
+//!   operation whose method name is one of those gets the service's name
+//!   appended (`VM.clone` → `clone_vm`, its task twin `clone_vm_task`), so
+//!   `handle.clone()` always means `Clone::clone`.
+//! - Request builders have `send` and `send_and_wait`: a parameter setter
+//!   with that name gets `_value` appended.
 //! - Modules named like crates the generated code refers to by bare path
 //!   (`std`, `core`, `serde`, `serde_json`, `vsphere_vapi_runtime`) or like
-//!   the emitter's own modules (`ops` in every service module; `runtime`,
-//!   `route_table`, `lib` at the root) get a trailing `_`.
-//! - Prelude and runtime type names (`Option`, `Result`, `Error`,
-//!   `Client`, ...) are left alone: generated code spells std and runtime
-//!   items with full paths, so only item-vs-item collisions inside one
-//!   module matter. Those are resolved where the module's items are known
-//!   (see `lower::layout`).
+//!   the emitter's own modules (`ops` in every service module; `ids`,
+//!   `runtime`, `route_table`, `lib` at the root) get a word instead
+//!   (`com.vmware.vapi.std` → `vapi::standard`); no public module name ends
+//!   in `_`. Keyword modules are raw identifiers (`content::r#type`), whose
+//!   file is the bare word (`type.rs`).
+//! - Types named like prelude or crate-root items (`Error`, `Result`,
+//!   `Option`, …) would shadow them under a glob import: they get the name of
+//!   the element that owns them in front (`tokenservice::Error` →
+//!   `TokenserviceError`), skipping the generic owner name `errors`
+//!   (`com.vmware.vapi.std.errors.error` → `StandardError`).
 //!
 //! # Task operations
-//! `clone$task` is the method `clone_task`.
+//! `clone$task` is the method `<sync method>_task` (`clone_vm_task`), and its
+//! waiting helper `<sync method>_and_wait`.
 //!
 //! # Enumeration catch-all
-//! The variant holding unknown values is `Unknown`, or the first of
-//! `UnknownValue`, `Unrecognized`, `Other`, `UnknownValue2`, ... that no
-//! real value uses.
+//! The variant holding unknown values is always `Unknown`; a real value that
+//! would take that name becomes `UnknownValue` (then `UnknownValue2`, …).
 //!
 //! # Collisions after casing
 //! Two wire names can map to one Rust name (`A_B`/`a_b`, `memory_size_MiB`/
@@ -69,21 +78,66 @@ const RAW_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NON_RAW_KEYWORDS: &[&str] = &["crate", "self", "super", "Self"];
 
-/// Methods every generated service handle defines.
-const HANDLE_METHODS: &[&str] = &["new", "client"];
+/// What a generated name must not be, by where it is defined: the single
+/// table of names the generated code, the runtime and the traits generated
+/// types implement already use.
+pub struct Reserved {
+    /// Methods of every service handle: its own (`new`, `client`) and those
+    /// of the traits it implements or callers reach for.
+    pub handle_methods: &'static [&'static str],
+    /// Methods of every request builder.
+    pub builder_methods: &'static [&'static str],
+    /// Module names that would shadow a crate or an emitter-defined module,
+    /// with the word used instead.
+    pub modules: &'static [(&'static str, &'static str)],
+    /// Further module names taken at the crate root (files beside `lib.rs`).
+    pub root_modules: &'static [(&'static str, &'static str)],
+    /// Type names the crate root defines or re-exports.
+    pub root_types: &'static [&'static str],
+    /// Type names that shadow prelude or crate-root items under a glob
+    /// import, in any module.
+    pub shadowing_types: &'static [&'static str],
+    /// Owner names too generic to qualify a shadowing type name with.
+    pub generic_owners: &'static [&'static str],
+}
 
-/// Module names that would shadow a crate or an emitter-defined module.
-const RESERVED_MODULES: &[&str] = &[
-    "core",
-    "ops",
-    "serde",
-    "serde_json",
-    "std",
-    "vsphere_vapi_runtime",
-];
-
-/// Additional names reserved for top-level modules (files beside `lib.rs`).
-const RESERVED_ROOT_MODULES: &[&str] = &["lib", "route_table", "runtime"];
+/// The reserved names of the generated crate.
+pub const RESERVED: Reserved = Reserved {
+    handle_methods: &[
+        "as_ref", "borrow", "borrow_mut", "client", "clone", "clone_from", "clone_into", "cmp",
+        "default", "deref", "drop", "eq", "fmt", "from", "hash", "into", "ne", "new",
+        "partial_cmp", "to_owned", "to_string", "try_from", "try_into", "type_id",
+    ],
+    builder_methods: &["send", "send_and_wait"],
+    modules: &[
+        ("core", "core_api"),
+        ("ops", "operations"),
+        ("serde", "serde_api"),
+        ("serde_json", "serde_json_api"),
+        ("std", "standard"),
+        ("vsphere_vapi_runtime", "runtime_api"),
+    ],
+    root_modules: &[
+        ("ids", "identifiers"),
+        ("lib", "library"),
+        ("route_table", "route_table_api"),
+        ("runtime", "runtime_api"),
+    ],
+    root_types: &[
+        "Client",
+        "ClientBuilder",
+        "Error",
+        "ErrorExt",
+        "ErrorKind",
+        "Protocol",
+        "Result",
+        "StandardError",
+        "Task",
+        "TaskWaitOptions",
+    ],
+    shadowing_types: &["Box", "Error", "Option", "Result", "String", "Vec"],
+    generic_owners: &["errors"],
+};
 
 /// Suffix of task variants of operations.
 pub const TASK_SUFFIX: &str = "$task";
@@ -150,29 +204,58 @@ pub fn field_name(name: &str) -> String {
     escape_keyword(fix_start(snake_case(name), "empty"))
 }
 
-/// Method identifier of an operation: `upgrade`, `clone_task` (for
-/// `clone$task`), `r#match`, `new_`.
-pub fn method_name(operation_id: &str) -> String {
-    let base = match operation_id.strip_suffix(TASK_SUFFIX) {
-        Some(sync) => format!("{sync}_task"),
-        None => operation_id.to_owned(),
+/// Method identifier of an operation: `upgrade`, `r#match`, `clone_vm` (for
+/// `VM.clone`: a reserved handle method gets the service name appended),
+/// `clone_vm_task` (for `clone$task`, after its synchronous twin).
+pub fn method_name(operation_id: &str, service_name: &str) -> String {
+    let (sync, task) = match operation_id.strip_suffix(TASK_SUFFIX) {
+        Some(sync) => (sync, true),
+        None => (operation_id, false),
     };
-    let ident = fix_start(snake_case(&base), "empty");
-    if HANDLE_METHODS.contains(&ident.as_str()) {
-        return ident + "_";
+    let mut ident = fix_start(snake_case(sync), "empty");
+    if RESERVED.handle_methods.contains(&ident.as_str()) {
+        ident = format!("{ident}_{}", snake_case(service_name));
+    }
+    if task {
+        ident.push_str("_task");
     }
     escape_keyword(ident)
 }
 
-/// Module identifier for one id segment: `vm`, `guest_os`, `type_`, `ops_`.
-/// `top_level` adds the names reserved beside `lib.rs`.
+/// The waiting helper of a task operation whose method is `task_method`
+/// (`clone_vm_task` → `clone_vm_and_wait`).
+pub fn wait_method_name(task_method: &str) -> String {
+    let bare = task_method.strip_prefix("r#").unwrap_or(task_method);
+    let base = bare.strip_suffix("_task").unwrap_or(bare);
+    format!("{base}_and_wait")
+}
+
+/// A request builder's setter for a parameter whose identifier is `field`.
+pub fn setter_name(field: &str) -> String {
+    if RESERVED.builder_methods.contains(&field) {
+        format!("{field}_value")
+    } else {
+        field.to_owned()
+    }
+}
+
+/// Module identifier for one id segment: `vm`, `guest_os`, `r#type`,
+/// `standard` (for `std`). `top_level` adds the names reserved beside
+/// `lib.rs`.
 pub fn module_name(segment: &str, top_level: bool) -> String {
     let ident = fix_start(snake_case(segment), "empty");
-    let reserved = RESERVED_MODULES.contains(&ident.as_str())
-        || (top_level && RESERVED_ROOT_MODULES.contains(&ident.as_str()))
-        || NON_RAW_KEYWORDS.contains(&ident.as_str())
-        || RAW_KEYWORDS.contains(&ident.as_str());
-    if reserved { ident + "_" } else { ident }
+    let replacement = RESERVED
+        .modules
+        .iter()
+        .chain(if top_level { RESERVED.root_modules } else { &[] })
+        .find(|(reserved, _)| *reserved == ident);
+    if let Some((_, word)) = replacement {
+        return (*word).to_owned();
+    }
+    if NON_RAW_KEYWORDS.contains(&ident.as_str()) {
+        return format!("{ident}_module");
+    }
+    escape_keyword(ident)
 }
 
 /// Type identifier (structure, enumeration, service handle): `Info`,
@@ -180,6 +263,32 @@ pub fn module_name(segment: &str, top_level: bool) -> String {
 pub fn type_name(name: &str) -> String {
     let ident = fix_start(pascal_case(name), "Empty");
     if ident == "Self" { ident + "_" } else { ident }
+}
+
+/// A type name that would shadow a prelude or crate-root item gets its
+/// owner's name in front: `Error` owned by `tokenservice` → `TokenserviceError`.
+/// `owners` lists the owner segments from the nearest outwards; generic ones
+/// (`errors`) are skipped, and module replacements apply (`std` →
+/// `Standard`).
+pub fn unshadowed_type_name(name: String, owners: &[&str]) -> String {
+    if !RESERVED.shadowing_types.contains(&name.as_str()) {
+        return name;
+    }
+    let owner = owners
+        .iter()
+        .map(|owner| snake_case(owner))
+        .find(|owner| !owner.is_empty() && !RESERVED.generic_owners.contains(&owner.as_str()));
+    match owner {
+        Some(owner) => {
+            let word = RESERVED
+                .modules
+                .iter()
+                .find(|(reserved, _)| *reserved == owner)
+                .map_or(owner.as_str(), |(_, word)| word);
+            format!("{}{name}", pascal_case(word))
+        }
+        None => format!("Api{name}"),
+    }
 }
 
 /// Enumeration variant for a wire value: `POWERED_OFF` → `PoweredOff`.
@@ -192,15 +301,25 @@ pub fn constant_name(name: &str) -> String {
     fix_start(screaming_case(name), "EMPTY")
 }
 
-/// The catch-all variant name: `Unknown` unless a real variant uses it.
-pub fn unknown_variant<'a>(variants: impl IntoIterator<Item = &'a str>) -> String {
-    let taken: BTreeSet<&str> = variants.into_iter().collect();
-    ["Unknown", "UnknownValue", "Unrecognized", "Other"]
+/// The catch-all variant of every enumeration.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// Variant names for the wire values of one enumeration: unique, and never
+/// the catch-all's name (a real `UNKNOWN` becomes `UnknownValue`).
+pub fn variant_names<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let candidates: Vec<String> = values
         .into_iter()
-        .map(str::to_owned)
-        .chain((2..).map(|n| format!("UnknownValue{n}")))
-        .find(|candidate| !taken.contains(candidate.as_str()))
-        .unwrap_or_default()
+        .map(|value| {
+            let name = variant_name(value);
+            if name == UNKNOWN_VARIANT {
+                format!("{UNKNOWN_VARIANT}Value")
+            } else {
+                name
+            }
+        })
+        .collect();
+    let mut taken = BTreeSet::from([UNKNOWN_VARIANT.to_owned()]);
+    dedupe(&candidates, &mut taken, false)
 }
 
 /// Makes candidate names unique, in order: the first keeps its name, later
@@ -296,13 +415,20 @@ mod tests {
 
     #[test]
     fn method_names() {
-        assert_eq!(method_name("upgrade"), "upgrade");
-        assert_eq!(method_name("clone$task"), "clone_task");
-        assert_eq!(method_name("list_used_categories"), "list_used_categories");
-        assert_eq!(method_name("new"), "new_");
-        assert_eq!(method_name("client"), "client_");
-        assert_eq!(method_name("match"), "r#match");
-        assert_eq!(method_name("self"), "self_");
+        assert_eq!(method_name("upgrade", "tools"), "upgrade");
+        assert_eq!(method_name("clone$task", "VM"), "clone_vm_task");
+        assert_eq!(method_name("clone", "VM"), "clone_vm");
+        assert_eq!(method_name("list_used_categories", "tag"), "list_used_categories");
+        assert_eq!(method_name("new", "tag"), "new_tag");
+        assert_eq!(method_name("client", "oidc"), "client_oidc");
+        assert_eq!(method_name("default", "Policy"), "default_policy");
+        assert_eq!(method_name("to_string", "x"), "to_string_x");
+        assert_eq!(method_name("match", "x"), "r#match");
+        assert_eq!(method_name("self", "x"), "self_");
+        assert_eq!(wait_method_name("clone_vm_task"), "clone_vm_and_wait");
+        assert_eq!(wait_method_name("r#type_task"), "type_and_wait");
+        assert_eq!(setter_name("send"), "send_value");
+        assert_eq!(setter_name("filter"), "filter");
     }
 
     #[test]
@@ -312,25 +438,47 @@ mod tests {
             module_name("namespace_management", false),
             "namespace_management"
         );
-        assert_eq!(module_name("type", false), "type_");
-        assert_eq!(module_name("self", false), "self_");
-        assert_eq!(module_name("ops", false), "ops_");
-        assert_eq!(module_name("std", false), "std_");
-        assert_eq!(module_name("serde", false), "serde_");
+        assert_eq!(module_name("type", false), "r#type");
+        assert_eq!(module_name("self", false), "self_module");
+        assert_eq!(module_name("ops", false), "operations");
+        assert_eq!(module_name("std", false), "standard");
+        assert_eq!(module_name("serde", false), "serde_api");
         assert_eq!(module_name("runtime", false), "runtime");
-        assert_eq!(module_name("runtime", true), "runtime_");
-        assert_eq!(module_name("lib", true), "lib_");
+        assert_eq!(module_name("runtime", true), "runtime_api");
+        assert_eq!(module_name("lib", true), "library");
+        assert_eq!(module_name("ids", true), "identifiers");
+        for (reserved, word) in RESERVED.modules.iter().chain(RESERVED.root_modules) {
+            assert!(!word.ends_with('_'), "{reserved} -> {word}");
+        }
     }
 
     #[test]
-    fn unknown_variant_avoids_real_values() {
-        assert_eq!(unknown_variant(["PoweredOn", "PoweredOff"]), "Unknown");
-        assert_eq!(unknown_variant(["Unknown", "Ok"]), "UnknownValue");
-        assert_eq!(unknown_variant(["Unknown", "UnknownValue"]), "Unrecognized");
+    fn shadowing_type_names_take_their_owner() {
+        assert_eq!(unshadowed_type_name("Info".into(), &["vm"]), "Info");
         assert_eq!(
-            unknown_variant(["Unknown", "UnknownValue", "Unrecognized", "Other"]),
-            "UnknownValue2"
+            unshadowed_type_name("Error".into(), &["tokenservice", "vcenter"]),
+            "TokenserviceError"
         );
+        assert_eq!(
+            unshadowed_type_name("Error".into(), &["errors", "std", "vapi"]),
+            "StandardError"
+        );
+        assert_eq!(
+            unshadowed_type_name("Result".into(), &["resource_checks"]),
+            "ResourceChecksResult"
+        );
+        assert_eq!(unshadowed_type_name("Result".into(), &[]), "ApiResult");
+    }
+
+    #[test]
+    fn catch_all_is_always_unknown() {
+        assert_eq!(variant_names(["POWERED_ON", "POWERED_OFF"]), ["PoweredOn", "PoweredOff"]);
+        assert_eq!(variant_names(["UNKNOWN", "OK"]), ["UnknownValue", "Ok"]);
+        assert_eq!(
+            variant_names(["UNKNOWN", "UNKNOWN_VALUE"]),
+            ["UnknownValue", "UnknownValue2"]
+        );
+        assert!(!variant_names(["unknown", "Unknown"]).contains(&UNKNOWN_VARIANT.to_owned()));
     }
 
     #[test]

@@ -79,9 +79,9 @@ impl Cores {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<cores::Info>> {
         self.client.operation(&cores::ops::LIST).send().await
     }
@@ -127,13 +127,13 @@ impl Health {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): Unknown health item
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`NotFound`](crate::ErrorKind::NotFound): Unknown health item
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn messages(
         &self,
-        item: &str,
+        item: &crate::ids::HealthId,
     ) -> vsphere_vapi_runtime::Result<Vec<Notification>> {
         self.client.operation(&health::ops::MESSAGES).param("item", item).send().await
     }
@@ -184,9 +184,9 @@ impl HealthCheckSettings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(
         &self,
     ) -> vsphere_vapi_runtime::Result<health_check_settings::SettingSpec> {
@@ -210,10 +210,10 @@ impl HealthCheckSettings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument)
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument)
     pub async fn update(
         &self,
         health_settings: &health_check_settings::UpdateSpec,
@@ -264,14 +264,14 @@ impl LocalAccounts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If an account already exists
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If a username is invalid (username is validated against \[a-zA-Z0-9\]\[a-zA-Z0-9\-\.@\]\\*\[a-zA-Z0-9\] pattern)
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If an account already exists
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If a username is invalid (username is validated against \[a-zA-Z0-9\]\[a-zA-Z0-9\-\.@\]\\*\[a-zA-Z0-9\] pattern)
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn create(
         &self,
-        username: &str,
+        username: &crate::ids::LocalAccountsId,
         config: &local_accounts::Config,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -295,11 +295,14 @@ impl LocalAccounts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the account is not found
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    pub async fn delete(&self, username: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the account is not found
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    pub async fn delete(
+        &self,
+        username: &crate::ids::LocalAccountsId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&local_accounts::ops::DELETE)
             .param("username", username)
@@ -324,10 +327,10 @@ impl LocalAccounts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the account is not found
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the account is not found
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(
         &self,
         username: &str,
@@ -352,9 +355,9 @@ impl LocalAccounts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client.operation(&local_accounts::ops::LIST).send().await
     }
@@ -373,13 +376,13 @@ impl LocalAccounts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the account is not found
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the account is not found
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(
         &self,
-        username: &str,
+        username: &crate::ids::LocalAccountsId,
         config: &local_accounts::Config,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -404,13 +407,13 @@ impl LocalAccounts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the account is not found
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the account is not found
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn update(
         &self,
-        username: &str,
+        username: &crate::ids::LocalAccountsId,
         config: &local_accounts::UpdateConfig,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -463,12 +466,12 @@ impl Monitoring {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(
         &self,
-        stat_id: &str,
+        stat_id: &crate::ids::MonitoringId,
     ) -> vsphere_vapi_runtime::Result<monitoring::MonitoredItem> {
         self.client
             .operation(&monitoring::ops::GET)
@@ -490,9 +493,9 @@ impl Monitoring {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<Vec<monitoring::MonitoredItem>> {
@@ -516,9 +519,9 @@ impl Monitoring {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn query(
         &self,
         item: &monitoring::MonitoredItemDataRequest,
@@ -553,8 +556,8 @@ impl Networking {
 
     /// Changes the Hostname/IP of the management network of vCenter appliance. The Hostname/IP change invokes the PNID change process which involves LDAP entry modification, updating registry entries, configuration files modification and network configuration changes. vCenter server is expected to be down for few minutes during these changes This method was added in vSphere API 6.7.3.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`change_and_wait`](Self::change_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`change_and_wait`](Self::change_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -567,41 +570,37 @@ impl Networking {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if it's not embedded node
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if another change task is in progress
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if it's not embedded node
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if another change task is in progress
     pub async fn change_task(
         &self,
         spec: &networking::ChangeSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&networking::ops::CHANGE_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`change_task`](Self::change_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`change_task`](Self::change_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`change_task`](Self::change_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`change_task`](Self::change_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`change_task`](Self::change_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn change_and_wait(
         &self,
         spec: &networking::ChangeSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.change_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.change_task(spec).await?.wait().await
     }
 
     /// Get Networking information for all configured interfaces. This method was added in vSphere API 6.7.
@@ -617,9 +616,9 @@ impl Networking {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<networking::Info> {
         self.client.operation(&networking::ops::GET).send().await
     }
@@ -633,9 +632,9 @@ impl Networking {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn reset(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&networking::ops::RESET).send().await
     }
@@ -653,9 +652,9 @@ impl Networking {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn update(
         &self,
         spec: &networking::UpdateSpec,
@@ -700,9 +699,9 @@ impl Ntp {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client.operation(&ntp::ops::GET).send().await
     }
@@ -720,9 +719,9 @@ impl Ntp {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(&self, servers: &[String]) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&ntp::ops::SET).param("servers", servers).send().await
     }
@@ -744,9 +743,9 @@ impl Ntp {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn test(
         &self,
         servers: &[String],
@@ -791,9 +790,9 @@ impl Recovery {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<recovery::Info> {
         self.client.operation(&recovery::ops::GET).send().await
     }
@@ -839,13 +838,13 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service associated with `service` does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs during the execution of the operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
     pub async fn get(
         &self,
-        service: &str,
+        service: &crate::ids::ApplianceServicesId,
     ) -> vsphere_vapi_runtime::Result<services::Info> {
         self.client.operation(&services::ops::GET).param("service", service).send().await
     }
@@ -863,9 +862,9 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<
@@ -887,15 +886,18 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service associated with `service` does not exist.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): if any timeout occurs during the execution of the restart operation.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop or start operation is in progress, issuing a restart operation will lead to this error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): if any timeout occurs during the execution of the restart operation.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop or start operation is in progress, issuing a restart operation will lead to this error.
     ///
     ///   if a restart operation is issued on a service which has startup type StartupType#DISABLED
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs during the execution of the operation.
-    pub async fn restart(&self, service: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
+    pub async fn restart(
+        &self,
+        service: &crate::ids::ApplianceServicesId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&services::ops::RESTART)
             .param("service", service)
@@ -916,15 +918,18 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service associated with `service` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop or restart operation is in progress, the start operation will not be allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop or restart operation is in progress, the start operation will not be allowed.
     ///
     ///   if start operation is issued on a service which has startup type StartupType#DISABLED.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): if any timeout occurs during the execution of the start operation. Timeout occurs when the service takes longer than StartTimeout to start.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs during the execution of the operation.
-    pub async fn start(&self, service: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): if any timeout occurs during the execution of the start operation. Timeout occurs when the service takes longer than StartTimeout to start.
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
+    pub async fn start(
+        &self,
+        service: &crate::ids::ApplianceServicesId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&services::ops::START)
             .param("service", service)
@@ -945,12 +950,15 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service associated with `service` does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs during the execution of the operation.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop operation is in progress, issuing another stop operation will lead to this error.
-    pub async fn stop(&self, service: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop operation is in progress, issuing another stop operation will lead to this error.
+    pub async fn stop(
+        &self,
+        service: &crate::ids::ApplianceServicesId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&services::ops::STOP)
             .param("service", service)
@@ -991,9 +999,9 @@ impl Shutdown {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&shutdown::ops::CANCEL).send().await
     }
@@ -1011,9 +1019,9 @@ impl Shutdown {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<shutdown::ShutdownConfig> {
         self.client.operation(&shutdown::ops::GET).send().await
     }
@@ -1032,9 +1040,9 @@ impl Shutdown {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn poweroff(
         &self,
         delay: i64,
@@ -1062,9 +1070,9 @@ impl Shutdown {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn reboot(
         &self,
         delay: i64,
@@ -1105,8 +1113,8 @@ impl SupportBundle {
 
     /// Create a support bundle. This method was added in vSphere API 7.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`create_and_wait`](Self::create_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -1119,40 +1127,36 @@ impl SupportBundle {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If already a support bundle task is in progress.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument)
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If already a support bundle task is in progress.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument)
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn create_task(
         &self,
         spec: &support_bundle::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&support_bundle::ops::CREATE_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`create_task`](Self::create_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`create_task`](Self::create_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`create_task`](Self::create_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn create_and_wait(
         &self,
         spec: &support_bundle::CreateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.create_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.create_task(spec).await?.wait().await
     }
 
     /// Deletes the support bundle. This method was added in vSphere API 8.0.2.0.
@@ -1168,20 +1172,22 @@ impl SupportBundle {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If support bundle Not Found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
-    pub async fn delete(&self, id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If support bundle Not Found.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
+    pub async fn delete(
+        &self,
+        id: &crate::ids::SupportbundleId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&support_bundle::ops::DELETE).param("id", id).send().await
     }
 
     /// Get list of support-bundles generated. This method was added in vSphere API 7.0.1.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `iteration`:
-    /// - `filter`:
+    /// Set on the returned [`ListRequest`](crate::appliance::support_bundle::ListRequest) before `send()`: [`iteration`](crate::appliance::support_bundle::ListRequest::iteration), [`filter`](crate::appliance::support_bundle::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -1194,20 +1200,13 @@ impl SupportBundle {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
-    pub async fn list(
-        &self,
-        iteration: Option<&support_bundle::IterationSpec>,
-        filter: Option<&support_bundle::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<support_bundle::ListResult> {
-        self.client
-            .operation(&support_bundle::ops::LIST)
-            .param("iteration", &iteration)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
+    pub fn list(&self) -> support_bundle::ListRequest {
+        support_bundle::ListRequest::new(
+            self.client.operation(&support_bundle::ops::LIST),
+        )
     }
 }
 
@@ -1247,9 +1246,9 @@ impl Timesync {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<timesync::TimeSyncMode> {
         self.client.operation(&timesync::ops::GET).send().await
     }
@@ -1267,9 +1266,9 @@ impl Timesync {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(
         &self,
         mode: &timesync::TimeSyncMode,
@@ -1310,12 +1309,12 @@ impl Update {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): Current task is not cancellable
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): Current task is not cancellable
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
     pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&update::ops::CANCEL).send().await
     }
@@ -1333,11 +1332,11 @@ impl Update {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<update::Info> {
         self.client.operation(&update::ops::GET).send().await
     }
@@ -1346,12 +1345,6 @@ impl Update {
 #[cfg(feature = "appliance-core")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `AutoRollbackState` class defines the sub status that can be reported for the auto rollback state during failed operation. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AutoRollbackState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AutoRollbackState {
         /// The auto rollback is not started yet.
         RollbackNotStarted = "ROLLBACK_NOT_STARTED",
@@ -1375,10 +1368,10 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message. This attribute was added in vSphere API 6.7.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. This attribute was added in vSphere API 6.7. Only set for warnings and errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the appliance task. This class was added in vSphere API 6.7.
@@ -1421,15 +1414,15 @@ pub struct SubtaskInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_rollback_state: Option<AutoRollbackState>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
-    pub service: String,
+    pub service: crate::ids::VapiServiceId,
     /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: String,
+    pub operation: crate::ids::OperationId,
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
@@ -1437,7 +1430,7 @@ pub struct SubtaskInfo {
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::vapi::std_::DynamicId>,
+    pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub status: crate::cis::task::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
@@ -1488,15 +1481,15 @@ pub struct TaskInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_rollback_state: Option<AutoRollbackState>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
-    pub service: String,
+    pub service: crate::ids::VapiServiceId,
     /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: String,
+    pub operation: crate::ids::OperationId,
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
@@ -1504,7 +1497,7 @@ pub struct TaskInfo {
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::vapi::std_::DynamicId>,
+    pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub status: crate::cis::task::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.

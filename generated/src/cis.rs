@@ -84,9 +84,9 @@ impl Session {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session creation fails due to request specific issues. Due to the security nature of the API the details of the error are not disclosed.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session creation fails due to request specific issues. Due to the security nature of the API the details of the error are not disclosed.
     ///
     ///   Please check the following preconditions if using a SAML token to authenticate:
     ///
@@ -94,7 +94,7 @@ impl Session {
     ///   * the time of client and server system are synchronized.
     ///   * the token supplied is valid.
     ///   * if bearer tokens are used check that system configuration allows the API endpoint to accept such tokens.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if session creation fails due to server specific issues, for example connection to a back end component is failing. Due to the security nature of this API further details will not be disclosed in the exception. Please refer to component health information, administrative logs and product specific documentation for possible causes.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if session creation fails due to server specific issues, for example connection to a back end component is failing. Due to the security nature of this API further details will not be disclosed in the exception. Please refer to component health information, administrative logs and product specific documentation for possible causes.
     pub async fn create(
         &self,
     ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::Secret> {
@@ -112,10 +112,10 @@ impl Session {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session id is missing from the request or the corresponding session object cannot be found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if session deletion fails due to server specific issues, for example connection to a back end component is failing. Due to the security nature of this API further details will not be disclosed in the exception. Please refer to component health information, administrative logs and product specific documentation for possible causes.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session id is missing from the request or the corresponding session object cannot be found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if session deletion fails due to server specific issues, for example connection to a back end component is failing. Due to the security nature of this API further details will not be disclosed in the exception. Please refer to component health information, administrative logs and product specific documentation for possible causes.
     pub async fn delete(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&session::ops::DELETE).send().await
     }
@@ -137,10 +137,10 @@ impl Session {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session id is missing from the request or the corresponding session object cannot be found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if session retrieval fails due to server specific issues e.g. connection to back end component is failing. Due to the security nature of this API further details will not be disclosed in the error. Please refer to component health information, administrative logs and product specific documentation for possible causes.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session id is missing from the request or the corresponding session object cannot be found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if session retrieval fails due to server specific issues e.g. connection to back end component is failing. Due to the security nature of this API further details will not be disclosed in the error. Please refer to component health information, administrative logs and product specific documentation for possible causes.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<session::Info> {
         self.client.operation(&session::ops::GET).send().await
     }
@@ -183,17 +183,20 @@ impl Tasks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the task is already canceled or completed.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the task is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the task's state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the task is not cancelable.
-    pub async fn cancel(&self, task: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the task is already canceled or completed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the task is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the task's state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the task is not cancelable.
+    pub async fn cancel(
+        &self,
+        task: &crate::ids::TaskId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&tasks::ops::CANCEL).param("task", task).send().await
     }
 
@@ -202,7 +205,10 @@ impl Tasks {
     /// # Parameters
     ///
     /// - `task`: Task identifier. Identifier of a `com.vmware.cis.task` resource.
-    /// - `spec`: Specification on what to get for a task. If None, the behavior is equivalent to a `com.vmware.cis.tasks.get_spec` with all attributes None which means only the data described in `com.vmware.cis.task.info` will be returned and the result of the operation will be return.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`GetRequest`](crate::cis::tasks::GetRequest) before `send()`: [`spec`](crate::cis::tasks::GetRequest::spec).
     ///
     /// # Returns
     ///
@@ -215,33 +221,25 @@ impl Tasks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the task is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the task's state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(
-        &self,
-        task: &str,
-        spec: Option<&tasks::GetSpec>,
-    ) -> vsphere_vapi_runtime::Result<task::Info> {
-        self.client
-            .operation(&tasks::ops::GET)
-            .param("task", task)
-            .param("spec", &spec)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the task is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the task's state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn get(&self, task: &crate::ids::TaskId) -> tasks::GetRequest {
+        tasks::GetRequest::new(
+            self.client.operation(&tasks::ops::GET).param("task", task),
+        )
     }
 
     /// Returns information about at most 1000 visible (subject to permission checks) tasks matching the `com.vmware.cis.tasks.filter_spec`. All tasks must be in the same provider.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter_spec`: Specification of matching tasks. This is currently required. In the future, if it is None, the behavior is equivalent to a `com.vmware.cis.tasks.filter_spec` with all attributes None which means all tasks match the filter.
-    /// - `result_spec`: Specification of what to return for a task. If None, the behavior is equivalent to a `com.vmware.cis.tasks.get_spec` with all attributes None which means only the data describe in `com.vmware.cis.task.info` will be returned and the result of the operation will be return.
+    /// Set on the returned [`ListRequest`](crate::cis::tasks::ListRequest) before `send()`: [`filter_spec`](crate::cis::tasks::ListRequest::filter_spec), [`result_spec`](crate::cis::tasks::ListRequest::result_spec).
     ///
     /// # Returns
     ///
@@ -254,25 +252,14 @@ impl Tasks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the specified parameters are invalid.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if a task's state cannot be accessed or over 1000 tasks matching the `com.vmware.cis.tasks.filter_spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter_spec: Option<&tasks::FilterSpec>,
-        result_spec: Option<&tasks::GetSpec>,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, task::Info>,
-    > {
-        self.client
-            .operation(&tasks::ops::LIST)
-            .param("filter_spec", &filter_spec)
-            .param("result_spec", &result_spec)
-            .send()
-            .await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the specified parameters are invalid.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if a task's state cannot be accessed or over 1000 tasks matching the `com.vmware.cis.tasks.filter_spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self) -> tasks::ListRequest {
+        tasks::ListRequest::new(self.client.operation(&tasks::ops::LIST))
     }
 }

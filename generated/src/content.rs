@@ -16,13 +16,13 @@ pub mod library_model;
 #[cfg(feature = "content-core")]
 pub mod local_library;
 #[cfg(feature = "content-core")]
+pub mod r#type;
+#[cfg(feature = "content-core")]
 pub mod security_policies;
 #[cfg(feature = "content-core")]
 pub mod subscribed_library;
 #[cfg(feature = "content-core")]
 pub mod trusted_certificates;
-#[cfg(feature = "content-core")]
-pub mod type_;
 
 /// The `Configuration` class provides methods to configure the global settings of the Content Library Service.
 ///
@@ -77,9 +77,9 @@ impl Configuration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one of the configuration properties is not within the proper range.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one of the configuration properties is not within the proper range.
     pub async fn update(
         &self,
         model: &ConfigurationModel,
@@ -148,22 +148,22 @@ impl Library {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library_id` does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the library specified by `library_id` is not valid for the conversion.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): If the library specified by `library_id` is not a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library specified by `library_id` has conditions that do not allow the conversion.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the library specified by `library_id` is not valid for the conversion.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library_id` is not a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library specified by `library_id` has conditions that do not allow the conversion.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.Library` referenced by the parameter `library_id` requires `ContentLibrary.ConvertLibrary`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs during the execution of the method.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs during the execution of the method.
     pub async fn convert(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
         conversion_spec: &library::ConversionSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -191,11 +191,14 @@ impl Library {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library specified by `library_id` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.  If the library is currently used by other resource(s).
-    pub async fn delete(&self, library_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library specified by `library_id` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.  If the library is currently used by other resource(s).
+    pub async fn delete(
+        &self,
+        library_id: &crate::ids::LibraryId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&library::ops::DELETE)
             .param("library_id", library_id)
@@ -218,20 +221,20 @@ impl Library {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library_id` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library specified by `library_id` has conditions that do not allow the library to enter maintenance state.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library specified by `library_id` has conditions that do not allow the library to enter maintenance state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.Library` referenced by the parameter `library_id` requires `ContentLibrary.LibraryMaintenance`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
     pub async fn enter_maintenance(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&library::ops::ENTER_MAINTENANCE)
@@ -255,20 +258,20 @@ impl Library {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library_id` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library specified by `library_id` has conditions that do not allow the library to enter maintenance state.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library specified by `library_id` has conditions that do not allow the library to enter maintenance state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.Library` referenced by the parameter `library_id` requires `ContentLibrary.LibraryMaintenance`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
     pub async fn exit_maintenance(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&library::ops::EXIT_MAINTENANCE)
@@ -294,9 +297,9 @@ impl Library {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if no properties are specified in the `spec`.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if no properties are specified in the `spec`.
     pub async fn find(
         &self,
         spec: &library::FindSpec,
@@ -319,13 +322,13 @@ impl Library {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library_id` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.
     pub async fn force_delete(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&library::ops::FORCE_DELETE)
@@ -351,12 +354,12 @@ impl Library {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified library does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified library does not exist.
     pub async fn get(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<LibraryModel> {
         self.client
             .operation(&library::ops::GET)
@@ -415,23 +418,23 @@ impl Library {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library_id` does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If one or more `com.vmware.content.library.migrate_spec.storage_backings` specified in `migrate_spec` is not valid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library specified by `library_id` already being migrated or blocked by condition that do not allow start of migration.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): If the storage backing of library specified by `library_id` is same as specified in `migrate_spec` target storage backing.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If one or more `com.vmware.content.library.migrate_spec.storage_backings` specified in `migrate_spec` is not valid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library specified by `library_id` already being migrated or blocked by condition that do not allow start of migration.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): If the storage backing of library specified by `library_id` is same as specified in `migrate_spec` target storage backing.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.Library` referenced by the parameter `library_id` requires `ContentLibrary.MigrateLibrary`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the storage backing type of library specified by `library_id` or storage backing type of `com.vmware.content.library.migrate_spec.storage_backings` specified in `migrate_spec` are not supported for migration.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the storage backing type of library specified by `library_id` or storage backing type of `com.vmware.content.library.migrate_spec.storage_backings` specified in `migrate_spec` are not supported for migration.
     pub async fn migrate(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
         migrate_spec: &library::MigrateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -460,15 +463,15 @@ impl Library {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library associated with `library_id` does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `update_spec` is not valid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library associated with `library_id` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `update_spec` is not valid.
     ///
     ///   if the `com.vmware.content.library_model.version` of `update_spec` is not equal to the current version of the library.
     pub async fn update(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
         update_spec: &LibraryModel,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -510,8 +513,11 @@ impl LocalLibrary {
     ///
     /// # Parameters
     ///
-    /// - `client_token`: A unique token generated on the client for each creation request. The token should be a universally unique identifier (UUID), for example: `b8a2a2e3-2314-43cd-a871-6ede0f429751`. This token can be used to guarantee idempotent creation. If not specified creation is not idempotent.
     /// - `create_spec`: Specification for the new local library.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateRequest`](crate::content::local_library::CreateRequest) before `send()`: [`client_token`](crate::content::local_library::CreateRequest::client_token).
     ///
     /// # Returns
     ///
@@ -524,23 +530,19 @@ impl LocalLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `create_spec` is not valid.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `create_spec` is not valid.
     ///
     ///   if the `client_token` does not conform to the UUID format.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if using multiple storage backings.
-    pub async fn create(
-        &self,
-        client_token: Option<&str>,
-        create_spec: &LibraryModel,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&local_library::ops::CREATE)
-            .param("client_token", &client_token)
-            .param("create_spec", create_spec)
-            .send()
-            .await
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if using multiple storage backings.
+    pub fn create(&self, create_spec: &LibraryModel) -> local_library::CreateRequest {
+        local_library::CreateRequest::new(
+            self
+                .client
+                .operation(&local_library::ops::CREATE)
+                .param("create_spec", create_spec),
+        )
     }
 
     /// Deletes the specified local library.
@@ -560,12 +562,15 @@ impl LocalLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library specified by `library_id` is not a local library.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library specified by `library_id` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.  If library deletion is blocked due to library usage by other resource(s).
-    pub async fn delete(&self, library_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library specified by `library_id` is not a local library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library specified by `library_id` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.  If library deletion is blocked due to library usage by other resource(s).
+    pub async fn delete(
+        &self,
+        library_id: &crate::ids::LibraryId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&local_library::ops::DELETE)
             .param("library_id", library_id)
@@ -588,14 +593,14 @@ impl LocalLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): If the library specified by `library_id` is not a local library.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library_id` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library_id` is not a local library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library contains a library item that cannot be deleted in its current state. For example, the library item contains a virtual machine template and a virtual machine is checked out of the library item.
     pub async fn force_delete(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&local_library::ops::FORCE_DELETE)
@@ -621,13 +626,13 @@ impl LocalLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library specified by `library_id` does not exist.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library specified by `library_id` is not a local library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library specified by `library_id` does not exist.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library specified by `library_id` is not a local library.
     pub async fn get(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<LibraryModel> {
         self.client
             .operation(&local_library::ops::GET)
@@ -655,7 +660,10 @@ impl LocalLibrary {
     /// # Parameters
     ///
     /// - `library_id`: Identifier of the published library. Identifier of a `com.vmware.content.Library` resource.
-    /// - `subscriptions`: The list of subscriptions to publish this library to. If not specified, the library is published to all its subscriptions.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`PublishRequest`](crate::content::local_library::PublishRequest) before `send()`: [`subscriptions`](crate::content::local_library::PublishRequest::subscriptions).
     ///
     /// # HTTP
     ///
@@ -664,30 +672,29 @@ impl LocalLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library_id` does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If one or more `subscriptions` is not valid.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): If the library specified by `library_id` is a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library specified by `library_id` is not a published library.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If one or more `subscriptions` is not valid.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library_id` is a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library specified by `library_id` is not a published library.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.Library` referenced by the parameter `library_id` requires `ContentLibrary.PublishLibrary`.
-    pub async fn publish(
+    pub fn publish(
         &self,
-        library_id: &str,
-        subscriptions: Option<&[local_library::DestinationSpec]>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&local_library::ops::PUBLISH)
-            .param("library_id", library_id)
-            .param("subscriptions", &subscriptions)
-            .send()
-            .await
+        library_id: &crate::ids::LibraryId,
+    ) -> local_library::PublishRequest {
+        local_library::PublishRequest::new(
+            self
+                .client
+                .operation(&local_library::ops::PUBLISH)
+                .param("library_id", library_id),
+        )
     }
 
     /// Updates the properties of a local library.
@@ -706,19 +713,19 @@ impl LocalLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library specified by `library_id` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the library specified by `library_id` is a published library with JSON persistence enabled (see `com.vmware.content.library.publish_info.persist_json_enabled`) and the content of the library has been deleted from the storage backings (see `com.vmware.content.library_model.storage_backings`) associated with it.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library specified by `library_id` is not a local library.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `update_spec` is not valid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library specified by `library_id` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library specified by `library_id` is a published library with JSON persistence enabled (see `com.vmware.content.library.publish_info.persist_json_enabled`) and the content of the library has been deleted from the storage backings (see `com.vmware.content.library_model.storage_backings`) associated with it.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library specified by `library_id` is not a local library.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `update_spec` is not valid.
     ///
     ///   if the `com.vmware.content.library.publish_info.current_password` in the `update_spec` does not match the existing password of the published library.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the `com.vmware.content.library_model.version` of `update_spec` is None and the library is being concurrently updated by another user.
-    /// - [`ConcurrentChange`](crate::vapi::std_::errors::ConcurrentChange): if the `com.vmware.content.library_model.version` of `update_spec` is not equal to the current version of the library.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the `com.vmware.content.library_model.version` of `update_spec` is None and the library is being concurrently updated by another user.
+    /// - [`ConcurrentChange`](crate::ErrorKind::ConcurrentChange): if the `com.vmware.content.library_model.version` of `update_spec` is not equal to the current version of the library.
     pub async fn update(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
         update_spec: &LibraryModel,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -770,10 +777,10 @@ impl SecurityPolicies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<Vec<security_policies::Info>> {
@@ -815,8 +822,11 @@ impl SubscribedLibrary {
     ///
     /// # Parameters
     ///
-    /// - `client_token`: Unique token generated on the client for each creation request. The token should be a universally unique identifier (UUID), for example: `b8a2a2e3-2314-43cd-a871-6ede0f429751`. This token can be used to guarantee idempotent creation. If not specified creation is not idempotent.
     /// - `create_spec`: Specification for the new subscribed library.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateRequest`](crate::content::subscribed_library::CreateRequest) before `send()`: [`client_token`](crate::content::subscribed_library::CreateRequest::client_token).
     ///
     /// # Returns
     ///
@@ -829,24 +839,23 @@ impl SubscribedLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `create_spec` is not valid.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `create_spec` is not valid.
     ///
     ///   if the `client_token` does not conform to the UUID format.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if using multiple storage backings.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if subscribing to a published library which cannot be accessed.
-    pub async fn create(
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if using multiple storage backings.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if subscribing to a published library which cannot be accessed.
+    pub fn create(
         &self,
-        client_token: Option<&str>,
         create_spec: &LibraryModel,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&subscribed_library::ops::CREATE)
-            .param("client_token", &client_token)
-            .param("create_spec", create_spec)
-            .send()
-            .await
+    ) -> subscribed_library::CreateRequest {
+        subscribed_library::CreateRequest::new(
+            self
+                .client
+                .operation(&subscribed_library::ops::CREATE)
+                .param("create_spec", create_spec),
+        )
     }
 
     /// Deletes the specified subscribed library.
@@ -866,12 +875,15 @@ impl SubscribedLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library referenced by `library_id` is not a subscribed library.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library referenced by `library_id` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If library deletion is blocked due to library usage by other resource(s). This exception was added in vSphere API 9.1.0.0.
-    pub async fn delete(&self, library_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library referenced by `library_id` is not a subscribed library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library referenced by `library_id` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If library deletion is blocked due to library usage by other resource(s). This exception was added in vSphere API 9.1.0.0.
+    pub async fn delete(
+        &self,
+        library_id: &crate::ids::LibraryId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&subscribed_library::ops::DELETE)
             .param("library_id", library_id)
@@ -894,14 +906,17 @@ impl SubscribedLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library specified by `library_id` does not exist.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library specified by `library_id` is not a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the library specified by `library_id` does not synchronize on-demand, or if the content of the library specified by `library_id` has been deleted from the storage backings (see `com.vmware.content.library_model.storage_backings`) associated with it.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library specified by `library_id` does not exist.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library specified by `library_id` is not a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library specified by `library_id` does not synchronize on-demand, or if the content of the library specified by `library_id` has been deleted from the storage backings (see `com.vmware.content.library_model.storage_backings`) associated with it.
     ///
     ///   For instance, this error) is reported on evicting an on-demand subscribed library that was restored from backup, and the library was deleted after the backup was taken, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library is present on a restore, while its content has been deleted.
-    pub async fn evict(&self, library_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn evict(
+        &self,
+        library_id: &crate::ids::LibraryId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&subscribed_library::ops::EVICT)
             .param("library_id", library_id)
@@ -924,13 +939,13 @@ impl SubscribedLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): If the library specified by `library_id` is not a local library.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library_id` does not exist.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library_id` is not a local library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library_id` does not exist.
     pub async fn force_delete(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&subscribed_library::ops::FORCE_DELETE)
@@ -956,13 +971,13 @@ impl SubscribedLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library associated with `library_id` does not exist.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library associated with `library_id` is not a subscribed library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library associated with `library_id` does not exist.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library associated with `library_id` is not a subscribed library.
     pub async fn get(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<LibraryModel> {
         self.client
             .operation(&subscribed_library::ops::GET)
@@ -1025,16 +1040,19 @@ impl SubscribedLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library specified by `library_id` does not exist.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library specified by `library_id` is not a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the content of the library specified by `library_id` has been deleted from the storage backings (see `com.vmware.content.library_model.storage_backings`) associated with it.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library specified by `library_id` does not exist.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library specified by `library_id` is not a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the content of the library specified by `library_id` has been deleted from the storage backings (see `com.vmware.content.library_model.storage_backings`) associated with it.
     ///
     ///   For instance, this error) is reported on synchronizing a subscribed library that was restored from backup, and the library was deleted after the backup was taken, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library is present on a restore, while its content has been deleted.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if some parameter in the subscribed library subscription info is invalid.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the published library cannot be contacted or found.
-    pub async fn sync(&self, library_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if some parameter in the subscribed library subscription info is invalid.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the published library cannot be contacted or found.
+    pub async fn sync(
+        &self,
+        library_id: &crate::ids::LibraryId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&subscribed_library::ops::SYNC)
             .param("library_id", library_id)
@@ -1058,18 +1076,18 @@ impl SubscribedLibrary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library specified by `library_id` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the `update_spec` updates the subscription URL (see `com.vmware.content.library.subscription_info.subscription_url`) and the content of the library specified by `library_id` has been deleted from the storage backings (see `com.vmware.content.library_model.storage_backings`) associated with it.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library specified by `library_id` is not a subscribed library.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `update_spec` is not valid.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the subscription info is being updated but the published library cannot be contacted or found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the `com.vmware.content.library_model.version` of `update_spec` is None and the library is being concurrently updated by another user.
-    /// - [`ConcurrentChange`](crate::vapi::std_::errors::ConcurrentChange): if the `com.vmware.content.library_model.version` of `update_spec` is not equal to the current version of the library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library specified by `library_id` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the `update_spec` updates the subscription URL (see `com.vmware.content.library.subscription_info.subscription_url`) and the content of the library specified by `library_id` has been deleted from the storage backings (see `com.vmware.content.library_model.storage_backings`) associated with it.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library specified by `library_id` is not a subscribed library.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `update_spec` is not valid.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the subscription info is being updated but the published library cannot be contacted or found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the `com.vmware.content.library_model.version` of `update_spec` is None and the library is being concurrently updated by another user.
+    /// - [`ConcurrentChange`](crate::ErrorKind::ConcurrentChange): if the `com.vmware.content.library_model.version` of `update_spec` is not equal to the current version of the library.
     pub async fn update(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
         update_spec: &LibraryModel,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1127,14 +1145,14 @@ impl TrustedCertificates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn create(
         &self,
         spec: &trusted_certificates::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::TrustedCertificateId> {
         self.client
             .operation(&trusted_certificates::ops::CREATE)
             .param("spec", spec)
@@ -1155,12 +1173,15 @@ impl TrustedCertificates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the trusted certificate specified by `certificate` could not be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn delete(&self, certificate: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the trusted certificate specified by `certificate` could not be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub async fn delete(
+        &self,
+        certificate: &crate::ids::TrustedCertificateId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&trusted_certificates::ops::DELETE)
             .param("certificate", certificate)
@@ -1185,14 +1206,14 @@ impl TrustedCertificates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a trusted certificate does not exist for given id.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a trusted certificate does not exist for given id.
     pub async fn get(
         &self,
-        certificate: &str,
+        certificate: &crate::ids::TrustedCertificateId,
     ) -> vsphere_vapi_runtime::Result<trusted_certificates::Info> {
         self.client
             .operation(&trusted_certificates::ops::GET)
@@ -1214,10 +1235,10 @@ impl TrustedCertificates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<trusted_certificates::ListResult> {
@@ -1234,7 +1255,7 @@ impl TrustedCertificates {
 /// When a type is not supported by a plugin, or the type is not specified, the Content Library Service can handle a library item in a default way, without adding metadata to the item or guiding the upload process.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
-/// own types are in [`mod@type_`]; service id `com.vmware.content.type`.
+/// own types are in [`mod@r#type`]; service id `com.vmware.content.type`.
 #[cfg(feature = "content-core")]
 #[derive(Debug, Clone)]
 pub struct Type {
@@ -1264,8 +1285,8 @@ impl Type {
     ///
     /// - `/api`: `GET /api/content/type`
     /// - `/rest`: `GET /rest/com/vmware/content/type`
-    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<type_::Info>> {
-        self.client.operation(&type_::ops::LIST).send().await
+    pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<r#type::Info>> {
+        self.client.operation(&r#type::ops::LIST).send().await
     }
 }
 
@@ -1465,12 +1486,6 @@ pub struct LibraryModel {
 #[cfg(feature = "content-core")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SecurityRuleType` class defines the security rules which can be applied to different item types. This enumeration was added in vSphere API 7.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SecurityRuleType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SecurityRuleType {
         /// This rule indicates that an OVF/OVA item can only be imported or synced to a content library if its certificate is valid and signed by a trusted CA.
         OvfStrictVerification = "OVF_STRICT_VERIFICATION",

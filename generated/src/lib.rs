@@ -96,19 +96,58 @@
 //! [`ErrorKind`] is the vAPI standard error type (`NotFound`, `Unauthenticated`,
 //! …). Each method documents the error types the API declares for it.
 
-// Operation methods take one argument per API parameter; bundling them into
-// structs would hide the API's shape.
-#![allow(clippy::too_many_arguments)]
-
 pub use vsphere_vapi_runtime::{
-    Client, ClientBuilder, Error, ErrorKind, Protocol, Result, TaskWaitOptions,
+    Client, ClientBuilder, Error, Protocol, Result, Task, TaskWaitOptions,
 };
 
 /// The runtime this crate is built on (HTTP client, sessions, wire types).
 pub use vsphere_vapi_runtime as runtime;
 
+pub mod ids;
 mod route_table;
 pub use route_table::operations;
+
+#[cfg(feature = "vapi-std")]
+pub use vapi::standard::errors::error::Type as ErrorKind;
+
+#[cfg(feature = "vapi-std")]
+pub use vapi::standard::errors::StandardError;
+
+/// Typed access to the standard error a server reported.
+///
+/// Implemented for [`Error`]; bring it into scope with
+/// `use vsphere_vapi::ErrorExt;`.
+#[cfg(feature = "vapi-std")]
+pub trait ErrorExt {
+    /// The standard error type the server reported (`NotFound`,
+    /// `Unauthenticated`, …); `None` when the server was not reached
+    /// or did not answer with an error (transport, timeout, decoding).
+    fn kind(&self) -> Option<ErrorKind>;
+
+    /// The server's error as the standard error structure: its
+    /// localizable messages and any data it carries.
+    fn standard_error(&self) -> Option<StandardError>;
+
+    /// Whether the server reported `kind`.
+    fn is_kind(&self, kind: ErrorKind) -> bool {
+        self.kind() == Some(kind)
+    }
+}
+
+#[cfg(feature = "vapi-std")]
+impl ErrorExt for Error {
+    fn kind(&self) -> Option<ErrorKind> {
+        let error_type = self.error_type()?;
+        match error_type.parse::<ErrorKind>() {
+            Ok(kind) => Some(kind),
+            Err(never) => match never {}
+        }
+    }
+
+    fn standard_error(&self) -> Option<StandardError> {
+        self.server_error()?.decode()
+    }
+}
 
 #[cfg(any(feature = "appliance-core", feature = "appliance-networking", feature = "appliance-recovery"))]
 pub mod appliance;

@@ -551,7 +551,7 @@ static OPERATIONS: &[&OperationSpec] = &[
     #[cfg(feature = "content-core")]
     &crate::content::trusted_certificates::ops::LIST,
     #[cfg(feature = "content-core")]
-    &crate::content::type_::ops::LIST,
+    &crate::content::r#type::ops::LIST,
     #[cfg(feature = "esx-core")]
     &crate::esx::hcl::compatibility_data::ops::GET,
     #[cfg(feature = "esx-core")]
@@ -1415,21 +1415,21 @@ static OPERATIONS: &[&OperationSpec] = &[
     #[cfg(feature = "vapi-metadata")]
     &crate::vapi::metadata::routing::source::ops::RELOAD,
     #[cfg(feature = "vapi-std")]
-    &crate::vapi::std_::activation::activation_manager::ops::CANCEL,
+    &crate::vapi::standard::activation::activation_manager::ops::CANCEL,
     #[cfg(feature = "vapi-std")]
-    &crate::vapi::std_::introspection::operation::ops::GET,
+    &crate::vapi::standard::introspection::operation::ops::GET,
     #[cfg(feature = "vapi-std")]
-    &crate::vapi::std_::introspection::operation::ops::LIST,
+    &crate::vapi::standard::introspection::operation::ops::LIST,
     #[cfg(feature = "vapi-std")]
-    &crate::vapi::std_::introspection::provider::ops::GET,
+    &crate::vapi::standard::introspection::provider::ops::GET,
     #[cfg(feature = "vapi-std")]
-    &crate::vapi::std_::introspection::service::ops::GET,
+    &crate::vapi::standard::introspection::service::ops::GET,
     #[cfg(feature = "vapi-std")]
-    &crate::vapi::std_::introspection::service::ops::LIST,
+    &crate::vapi::standard::introspection::service::ops::LIST,
     #[cfg(feature = "vcenter-core")]
-    &crate::vcenter::vm::ops::CLONE,
+    &crate::vcenter::vm::ops::CLONE_VM,
     #[cfg(feature = "vcenter-core")]
-    &crate::vcenter::vm::ops::CLONE_TASK,
+    &crate::vcenter::vm::ops::CLONE_VM_TASK,
     #[cfg(feature = "vcenter-core")]
     &crate::vcenter::vm::ops::CREATE,
     #[cfg(feature = "vcenter-core")]

@@ -9,7 +9,7 @@
 #[cfg(feature = "vapi-metadata")]
 pub mod metadata;
 #[cfg(feature = "vapi-std")]
-pub mod std_;
+pub mod standard;
 
 /// The `ComponentInfo` class holds component metadata of the different metadata types for an API component. The class allows any combination of metadata types to be aggregated into one instance.
 ///

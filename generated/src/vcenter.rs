@@ -142,17 +142,17 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a virtual machine with the specified name already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the specified parameters are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if any of the resources specified in spec could not be found
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if any of the resources needed to clone the virtual machine could not be allocated.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a virtual machine with the specified name already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the specified parameters are invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if any of the resources specified in spec could not be found
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if any of the resources needed to clone the virtual machine could not be allocated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -161,75 +161,49 @@ impl Vm {
     ///   * The resource `Folder` referenced by the attribute `com.vmware.vcenter.VM.clone_placement_spec.folder` requires `VirtualMachine.Inventory.CreateFromExisting`.
     ///   * The resource `ResourcePool` referenced by the attribute `com.vmware.vcenter.VM.clone_placement_spec.resource_pool` requires `Resource.AssignVMToPool`.
     ///   * The resource `VirtualMachine` referenced by the attribute `com.vmware.vcenter.VM.clone_spec.source` requires `VirtualMachine.Provisioning.Clone`.
-    pub async fn clone(
+    pub async fn clone_vm(
         &self,
         spec: &vm::CloneSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&vm::ops::CLONE).param("spec", spec).send().await
+    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
+        self.client.operation(&vm::ops::CLONE_VM).param("spec", spec).send().await
     }
 
-    /// Creates a virtual machine from an existing virtual machine. This method was added in vSphere API 7.0.0.0.
-    ///
-    /// Starts `clone` as a vCenter task and returns the task identifier;
-    /// [`clone_and_wait`](Self::clone_and_wait) waits for its result.
-    ///
-    /// # Parameters
-    ///
-    /// - `spec`: Virtual machine clone specification.
+    /// Starts [`clone_vm`](Self::clone_vm) as a vCenter task, with the same parameters
+    /// and errors, and returns its [`Task`](crate::Task) handle;
+    /// [`clone_vm_and_wait`](Self::clone_vm_and_wait) starts it and waits.
     ///
     /// # HTTP
     ///
     /// - `/api`: `POST /api/vcenter/vm?action=clone&vmw-task=true` (`spec` as the body)
     /// - `/rest`: `POST /rest/vcenter/vm?action=clone&vmw-task=true` (`spec` in the body)
-    ///
-    /// # Errors
-    ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
-    ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a virtual machine with the specified name already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the specified parameters are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if any of the resources specified in spec could not be found
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if any of the resources needed to clone the virtual machine could not be allocated.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    ///
-    ///   if you do not have all of the privileges described as follows:
-    ///
-    ///   * The resource `Datastore` referenced by the attribute `com.vmware.vcenter.VM.disk_clone_spec.datastore` requires `Datastore.AllocateSpace`.
-    ///   * The resource `Datastore` referenced by the attribute `com.vmware.vcenter.VM.clone_placement_spec.datastore` requires `Datastore.AllocateSpace`.
-    ///   * The resource `Folder` referenced by the attribute `com.vmware.vcenter.VM.clone_placement_spec.folder` requires `VirtualMachine.Inventory.CreateFromExisting`.
-    ///   * The resource `ResourcePool` referenced by the attribute `com.vmware.vcenter.VM.clone_placement_spec.resource_pool` requires `Resource.AssignVMToPool`.
-    ///   * The resource `VirtualMachine` referenced by the attribute `com.vmware.vcenter.VM.clone_spec.source` requires `VirtualMachine.Provisioning.Clone`.
-    pub async fn clone_task(
+    pub async fn clone_vm_task(
         &self,
         spec: &vm::CloneSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&vm::ops::CLONE_TASK).param("spec", spec).send().await
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<crate::ids::VirtualMachineId>,
+    > {
+        self.client
+            .operation(&vm::ops::CLONE_VM_TASK)
+            .param("spec", spec)
+            .send_task()
+            .await
     }
 
-    /// Runs [`clone_task`](Self::clone_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: an identifier (`String`).
-    ///
-    /// ID of newly-created virtual machine.
+    /// Runs [`clone_vm_task`](Self::clone_vm_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns an identifier
+    /// ([`VirtualMachineId`](crate::ids::VirtualMachineId)). For other polling options,
+    /// call [`clone_vm_task`](Self::clone_vm_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`clone_task`](Self::clone_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn clone_and_wait(
+    /// Fails like [`clone_vm_task`](Self::clone_vm_task), with the task's error when
+    /// the task fails, and when waiting times out.
+    pub async fn clone_vm_and_wait(
         &self,
         spec: &vm::CloneSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        let task = self.clone_task(spec).await?;
-        self.client.wait_for_task::<String>(&task, options).await
+    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
+        self.clone_vm_task(spec).await?.wait().await
     }
 
     /// Creates a virtual machine.
@@ -249,18 +223,18 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a virtual machine with the specified name already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the specified parameters are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if any of the resources specified in spec could not be found
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if any of the specified storage addresses (eg. IDE, SATA, SCSI, NVMe) result in a storage address conflict.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if any of the resources needed to create the virtual machine could not be allocated.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a virtual machine with the specified name already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the specified parameters are invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if any of the resources specified in spec could not be found
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if any of the specified storage addresses (eg. IDE, SATA, SCSI, NVMe) result in a storage address conflict.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if any of the resources needed to create the virtual machine could not be allocated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -268,11 +242,11 @@ impl Vm {
     ///   * The resource `ResourcePool` referenced by the attribute `com.vmware.vcenter.VM.compute_placement_spec.resource_pool` requires `Resource.AssignVMToPool`.
     ///   * The resource `Datastore` referenced by the attribute `com.vmware.vcenter.VM.storage_placement_spec.datastore` requires `Datastore.AllocateSpace`.
     ///   * The resource `Network` referenced by the attribute `com.vmware.vcenter.vm.hardware.ethernet.backing_spec.network` requires `Network.Assign`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if `guestOS` is not supported for the requested virtual hardware version and spec includes None attributes that default to guest-specific values.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if `guestOS` is not supported for the requested virtual hardware version and spec includes None attributes that default to guest-specific values.
     pub async fn create(
         &self,
         spec: &vm::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
         self.client.operation(&vm::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -289,21 +263,24 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is running (powered on).
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is running (powered on).
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Inventory.Delete`.
-    pub async fn delete(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn delete(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&vm::ops::DELETE).param("vm", vm).send().await
     }
 
@@ -324,19 +301,22 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<vm::Info> {
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<vm::Info> {
         self.client.operation(&vm::ops::GET).param("vm", vm).send().await
     }
 
@@ -357,17 +337,17 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a virtual machine with the specified name already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the specified parameters are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if any of the resources specified in spec could not be found
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if any of the resources needed to create an instant clone could not be allocated.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a virtual machine with the specified name already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the specified parameters are invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if any of the resources specified in spec could not be found
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if any of the resources needed to create an instant clone could not be allocated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -379,15 +359,15 @@ impl Vm {
     pub async fn instant_clone(
         &self,
         spec: &vm::InstantCloneSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
         self.client.operation(&vm::ops::INSTANT_CLONE).param("spec", spec).send().await
     }
 
     /// Returns information about at most 4000 visible (subject to permission checks) virtual machines in vCenter matching the `com.vmware.vcenter.VM.filter_spec`.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching virtual machines for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.VM.filter_spec` with all attributes None which means all virtual machines match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::vm::ListRequest) before `send()`: [`filter`](crate::vcenter::vm::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -400,18 +380,15 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.VM.filter_spec.power_states` attribute contains a value that is not supported by the server.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 4000 virtual machines match the `com.vmware.vcenter.VM.filter_spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&vm::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<vm::Summary>> {
-        self.client.operation(&vm::ops::LIST).param("filter", &filter).send().await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.VM.filter_spec.power_states` attribute contains a value that is not supported by the server.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 4000 virtual machines match the `com.vmware.vcenter.VM.filter_spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self) -> vm::ListRequest {
+        vm::ListRequest::new(self.client.operation(&vm::ops::LIST))
     }
 
     /// Creates a virtual machine from existing virtual machine files on storage. This method was added in vSphere API 6.8.7.
@@ -431,17 +408,17 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a virtual machine with the specified name already exists or if a virtual machine using the specified virtual machine files already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the specified parameters are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if any of the resources specified in spec could not be found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if any of the resources needed to register the virtual machine could not be allocated.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a virtual machine with the specified name already exists or if a virtual machine using the specified virtual machine files already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the specified parameters are invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if any of the resources specified in spec could not be found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if any of the resources needed to register the virtual machine could not be allocated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -451,7 +428,7 @@ impl Vm {
     pub async fn register(
         &self,
         spec: &vm::RegisterSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
         self.client.operation(&vm::ops::REGISTER).param("spec", spec).send().await
     }
 
@@ -469,15 +446,15 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the specified parameters are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if any of the resources specified in spec or the given "vm" could not be found
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the specified parameters are invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if any of the resources specified in spec or the given "vm" could not be found
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -485,7 +462,7 @@ impl Vm {
     ///   * The resource `ResourcePool` referenced by the attribute `com.vmware.vcenter.VM.relocate_placement_spec.resource_pool` requires `Resource.AssignVMToPool`.
     pub async fn relocate(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &vm::RelocateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -496,69 +473,42 @@ impl Vm {
             .await
     }
 
-    /// Relocates a virtual machine based on the specification. The parts of the virtual machine that can move are: FOLDER, RESOURCE_POOL, HOST, CLUSTER and DATASTORE of home of the virtual machine and disks. This method was added in vSphere API 7.0.0.0.
-    ///
-    /// Starts `relocate` as a vCenter task and returns the task identifier;
-    /// [`relocate_and_wait`](Self::relocate_and_wait) waits for its result.
-    ///
-    /// # Parameters
-    ///
-    /// - `vm`: Existing Virtual machine to relocate. Identifier of a `VirtualMachine` resource.
-    /// - `spec`: Relocate specification.
+    /// Starts [`relocate`](Self::relocate) as a vCenter task, with the same parameters
+    /// and errors, and returns its [`Task`](crate::Task) handle;
+    /// [`relocate_and_wait`](Self::relocate_and_wait) starts it and waits.
     ///
     /// # HTTP
     ///
     /// - `/api`: `POST /api/vcenter/vm/{vm}?action=relocate&vmw-task=true` (`spec` as the body)
     /// - `/rest`: `POST /rest/vcenter/vm/{vm}?action=relocate&vmw-task=true` (`spec` in the body)
-    ///
-    /// # Errors
-    ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
-    ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the specified parameters are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if any of the resources specified in spec or the given "vm" could not be found
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if a specified resource (eg. host) is not accessible.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    ///
-    ///   if you do not have all of the privileges described as follows:
-    ///
-    ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `Resource.ColdMigrate`.
-    ///   * The resource `ResourcePool` referenced by the attribute `com.vmware.vcenter.VM.relocate_placement_spec.resource_pool` requires `Resource.AssignVMToPool`.
     pub async fn relocate_task(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &vm::RelocateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&vm::ops::RELOCATE_TASK)
             .param("vm", vm)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`relocate_task`](Self::relocate_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`relocate_task`](Self::relocate_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For
+    /// other polling options, call [`relocate_task`](Self::relocate_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`relocate_task`](Self::relocate_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`relocate_task`](Self::relocate_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn relocate_and_wait(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &vm::RelocateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.relocate_task(vm, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.relocate_task(vm, spec).await?.wait().await
     }
 
     /// Removes the virtual machine corresponding to `vm` from the vCenter inventory without removing any of the virtual machine's files from storage. All high-level information stored with the management server (ESXi or vCenter) is removed, including information such as statistics, resource pool association, permissions, and alarms. This method was added in vSphere API 6.8.7.
@@ -574,19 +524,22 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is running (powered on).
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no virtual machine associated with `vm` in the system.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is running (powered on).
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no virtual machine associated with `vm` in the system.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Inventory.Unregister`.
-    pub async fn unregister(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn unregister(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&vm::ops::UNREGISTER).param("vm", vm).send().await
     }
 }
@@ -634,28 +587,28 @@ impl Cluster {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session id is missing from the request or the corresponding session object cannot be found.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't not have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session id is missing from the request or the corresponding session object cannot be found.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't not have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<cluster::Info> {
         self.client.operation(&cluster::ops::GET).param("cluster", cluster).send().await
     }
 
     /// Returns information about at most 1000 visible (subject to permission checks) clusters in vCenter matching the `com.vmware.vcenter.cluster.filter_spec`.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching clusters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.cluster.filter_spec` with all attributes None which means all clusters match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::cluster::ListRequest) before `send()`: [`filter`](crate::vcenter::cluster::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -668,17 +621,14 @@ impl Cluster {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 1000 clusters match the `com.vmware.vcenter.cluster.filter_spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&cluster::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<cluster::Summary>> {
-        self.client.operation(&cluster::ops::LIST).param("filter", &filter).send().await
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 1000 clusters match the `com.vmware.vcenter.cluster.filter_spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self) -> cluster::ListRequest {
+        cluster::ListRequest::new(self.client.operation(&cluster::ops::LIST))
     }
 }
 
@@ -725,21 +675,21 @@ impl Datacenter {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a datacenter with the same name is already present.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the datacenter name is empty or invalid as per the underlying implementation.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a datacenter with the same name is already present.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the datacenter name is empty or invalid as per the underlying implementation.
     ///
     ///   if the folder is not specified and the system cannot choose a suitable one.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the datacenter folder cannot be found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the datacenter folder cannot be found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn create(
         &self,
         spec: &datacenter::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::DatacenterId> {
         self.client.operation(&datacenter::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -748,7 +698,10 @@ impl Datacenter {
     /// # Parameters
     ///
     /// - `datacenter`: Identifier of the datacenter to be deleted. Identifier of a `Datacenter` resource.
-    /// - `force`: If true, delete the datacenter even if it is not empty. If None a `com.vmware.vapi.std.errors.resource_in_use` exception will be reported if the datacenter is not empty. This is the equivalent of passing the value false.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`DeleteRequest`](crate::vcenter::datacenter::DeleteRequest) before `send()`: [`force`](crate::vcenter::datacenter::DeleteRequest::force).
     ///
     /// # HTTP
     ///
@@ -757,25 +710,24 @@ impl Datacenter {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no datacenter associated with `datacenter` in the system.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the datacenter associated with `datacenter` is not empty.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no datacenter associated with `datacenter` in the system.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the datacenter associated with `datacenter` is not empty.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn delete(
         &self,
-        datacenter: &str,
-        force: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&datacenter::ops::DELETE)
-            .param("datacenter", datacenter)
-            .param("force", &force)
-            .send()
-            .await
+        datacenter: &crate::ids::DatacenterId,
+    ) -> datacenter::DeleteRequest {
+        datacenter::DeleteRequest::new(
+            self
+                .client
+                .operation(&datacenter::ops::DELETE)
+                .param("datacenter", datacenter),
+        )
     }
 
     /// Retrieves information about the datacenter corresponding to `datacenter`.
@@ -795,16 +747,16 @@ impl Datacenter {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no datacenter associated with `datacenter` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no datacenter associated with `datacenter` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        datacenter: &str,
+        datacenter: &crate::ids::DatacenterId,
     ) -> vsphere_vapi_runtime::Result<datacenter::Info> {
         self.client
             .operation(&datacenter::ops::GET)
@@ -815,9 +767,9 @@ impl Datacenter {
 
     /// Returns information about at most 1000 visible (subject to permission checks) datacenters in vCenter matching the `com.vmware.vcenter.datacenter.filter_spec`.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching datacenters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.datacenter.filter_spec` with all attributes None which means all datacenters match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::datacenter::ListRequest) before `send()`: [`filter`](crate::vcenter::datacenter::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -830,21 +782,14 @@ impl Datacenter {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 1000 datacenters match the `com.vmware.vcenter.datacenter.filter_spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&datacenter::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<datacenter::Summary>> {
-        self.client
-            .operation(&datacenter::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 1000 datacenters match the `com.vmware.vcenter.datacenter.filter_spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self) -> datacenter::ListRequest {
+        datacenter::ListRequest::new(self.client.operation(&datacenter::ops::LIST))
     }
 }
 
@@ -891,15 +836,15 @@ impl Datastore {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the datastore indicated by `datastore` does not exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the datastore indicated by `datastore` does not exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        datastore: &str,
+        datastore: &crate::ids::DatastoreId,
     ) -> vsphere_vapi_runtime::Result<datastore::Info> {
         self.client
             .operation(&datastore::ops::GET)
@@ -910,9 +855,9 @@ impl Datastore {
 
     /// Returns information about at most 2500 visible (subject to permission checks) datastores in vCenter matching the `com.vmware.vcenter.datastore.filter_spec`.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching datastores for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.datastore.filter_spec` with all attributes None which means all datastores match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::datastore::ListRequest) before `send()`: [`filter`](crate::vcenter::datastore::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -925,24 +870,17 @@ impl Datastore {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.datastore.filter_spec.types` attribute contains a value that is not supported by the server.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.datastore.filter_spec.types` attribute contains a value that is not supported by the server.
     ///
     ///   if the `com.vmware.vcenter.datastore.filter_spec.types` attribute contains a value that is not supported by the server.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 2500 datastores match the `com.vmware.vcenter.datastore.filter_spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&datastore::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<datastore::Summary>> {
-        self.client
-            .operation(&datastore::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 2500 datastores match the `com.vmware.vcenter.datastore.filter_spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self) -> datastore::ListRequest {
+        datastore::ListRequest::new(self.client.operation(&datastore::ops::LIST))
     }
 }
 
@@ -982,10 +920,10 @@ impl Deployment {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if appliance state cannot be determined.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if appliance state cannot be determined.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<deployment::Info> {
         self.client.operation(&deployment::ops::GET).send().await
     }
@@ -999,10 +937,10 @@ impl Deployment {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the appliance is not in FAILED state.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the appliance is not in FAILED state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn rollback(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&deployment::ops::ROLLBACK).send().await
     }
@@ -1033,8 +971,8 @@ impl EvcModes {
 
     /// Creates a custom `com.vmware.vcenter.evc_mode.evc_mode` object that is returned to the client. The client can then set this EVC mode on VMs/Clusters. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`create_and_wait`](Self::create_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -1047,47 +985,44 @@ impl EvcModes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the createSpec is not valid.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if any vCenter Server is not accessible.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the createSpec is not valid.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if any vCenter Server is not accessible.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.View`.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): if the SSL certificate or thumbprint of the remote connection can't be validated.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): if the SSL certificate or thumbprint of the remote connection can't be validated.
     pub async fn create_task(
         &self,
         create_spec: &evc_modes::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<evc_mode::EvcMode>> {
         self.client
             .operation(&evc_modes::ops::CREATE_TASK)
             .param("create_spec", create_spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: [`EvcMode`](crate::vcenter::evc_mode::EvcMode).
+    /// Runs [`create_task`](Self::create_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`EvcMode`](crate::vcenter::evc_mode::EvcMode). For other polling options, call
+    /// [`create_task`](Self::create_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`create_task`](Self::create_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn create_and_wait(
         &self,
         create_spec: &evc_modes::CreateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<evc_mode::EvcMode> {
-        let task = self.create_task(create_spec).await?;
-        self.client.wait_for_task::<evc_mode::EvcMode>(&task, options).await
+        self.create_task(create_spec).await?.wait().await
     }
 
     /// Partition the EvcMode object into its constituent CPU and graphics EvcMode objects. This method was added in vSphere API 9.0.0.0.
@@ -1107,9 +1042,9 @@ impl EvcModes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is any error in partitioning the EvcMode.
+    /// - [`Error`](crate::ErrorKind::Error): if there is any error in partitioning the EvcMode.
     pub async fn partition(
         &self,
         evc_mode: &evc_mode::EvcMode,
@@ -1150,9 +1085,9 @@ impl Folder {
 
     /// Returns information about at most 1000 visible (subject to permission checks) folders in vCenter matching the `com.vmware.vcenter.folder.filter_spec`.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching folders for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.folder.filter_spec` with all attributes None which means all folders match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::folder::ListRequest) before `send()`: [`filter`](crate::vcenter::folder::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -1165,18 +1100,15 @@ impl Folder {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.folder.filter_spec.type` attribute contains a value that is not supported by the server.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 1000 folders match the `com.vmware.vcenter.folder.filter_spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&folder::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<folder::Summary>> {
-        self.client.operation(&folder::ops::LIST).param("filter", &filter).send().await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.folder.filter_spec.type` attribute contains a value that is not supported by the server.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 1000 folders match the `com.vmware.vcenter.folder.filter_spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self) -> folder::ListRequest {
+        folder::ListRequest::new(self.client.operation(&folder::ops::LIST))
     }
 }
 
@@ -1224,19 +1156,19 @@ impl FoundationLoadBalancers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the load balancer is not found.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the "System.Read" privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the load balancer is not found.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the "System.Read" privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
     pub async fn get(
         &self,
-        foundation_load_balancer: &str,
+        foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
     ) -> vsphere_vapi_runtime::Result<foundation_load_balancers::Info> {
         self.client
             .operation(&foundation_load_balancers::ops::GET)
@@ -1247,9 +1179,9 @@ impl FoundationLoadBalancers {
 
     /// Returns information about load balancers matching the `com.vmware.vcenter.foundation_load_balancers.filter_spec`. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: specification of matching load balancers for which information should be returned. if None, all load balancers match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::foundation_load_balancers::ListRequest) before `send()`: [`filter`](crate::vcenter::foundation_load_balancers::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -1262,25 +1194,20 @@ impl FoundationLoadBalancers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `filter` is invalid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the "System.Read" privilege.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `filter` is invalid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the "System.Read" privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    pub async fn list(
-        &self,
-        filter: Option<&foundation_load_balancers::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<foundation_load_balancers::ListResult> {
-        self.client
-            .operation(&foundation_load_balancers::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    pub fn list(&self) -> foundation_load_balancers::ListRequest {
+        foundation_load_balancers::ListRequest::new(
+            self.client.operation(&foundation_load_balancers::ops::LIST),
+        )
     }
 
     /// Resets password of user "vmware-system-user" (used for debugging purposes only) in the load balancer virtual machine(s). This method was added in vSphere API 9.0.0.0.
@@ -1297,22 +1224,22 @@ impl FoundationLoadBalancers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the load balancer is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `password` is invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the reset password is not allowed in the current state.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the service is not available.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have "FoundationLoadBalancers.Manage" privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the load balancer is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `password` is invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the reset password is not allowed in the current state.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the service is not available.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have "FoundationLoadBalancers.Manage" privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `FoundationLoadBalancers.Manage`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
     pub async fn reset_password(
         &self,
-        foundation_load_balancer: &str,
+        foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
         password: &foundation_load_balancers::PasswordSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1363,15 +1290,18 @@ impl Host {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the host associated with `host` is already connected.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn connect(&self, host: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the host associated with `host` is already connected.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub async fn connect(
+        &self,
+        host: &crate::ids::HostSystemId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&host::ops::CONNECT).param("host", host).send().await
     }
 
@@ -1392,13 +1322,13 @@ impl Host {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the host with the same name is already present.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if installation of VirtualCenter agent on a host fails.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the host with the same name is already present.
+    /// - [`Error`](crate::ErrorKind::Error): if installation of VirtualCenter agent on a host fails.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the host name is invalid.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the host name is invalid.
     ///
     ///   if the host folder is invalid.
     ///
@@ -1409,20 +1339,20 @@ impl Host {
     ///   if both CreateSpec.thumbprint and CreateSpec.sslCertificate are set.
     ///
     ///   if the CreateSpec.sslCertificate argument is not set, and the CreateSpec.thumbprint argument is set, but the SHA-1 hashing algorithm is currently disabled for computing certificate thumbprints.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the host folder id does not support vSphere compute resource as its children type.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no folder associated with the `folder` attribute in the system.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the host is already being managed by another vCenter Server
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if there are not enough licenses to add the host.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user name or password for the administration account on the host are invalid.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the host folder id does not support vSphere compute resource as its children type.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no folder associated with the `folder` attribute in the system.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the host is already being managed by another vCenter Server
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if there are not enough licenses to add the host.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user name or password for the administration account on the host are invalid.
     ///
     ///   if the user can not be authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the software version on the host is not supported.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the software version on the host is not supported.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn create(
         &self,
         spec: &host::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::HostSystemId> {
         self.client.operation(&host::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -1439,15 +1369,18 @@ impl Host {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no host associated with `host` in the system.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the host associated with `host` is in a vCenter cluster
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(&self, host: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no host associated with `host` in the system.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the host associated with `host` is in a vCenter cluster
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub async fn delete(
+        &self,
+        host: &crate::ids::HostSystemId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&host::ops::DELETE).param("host", host).send().await
     }
 
@@ -1464,23 +1397,26 @@ impl Host {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the host associated with `host` is already disconnected.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn disconnect(&self, host: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the host associated with `host` is already disconnected.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub async fn disconnect(
+        &self,
+        host: &crate::ids::HostSystemId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&host::ops::DISCONNECT).param("host", host).send().await
     }
 
     /// Returns information about at most 2500 visible (subject to permission checks) hosts in vCenter matching the `com.vmware.vcenter.host.filter_spec`.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching hosts for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.host.filter_spec` with all attributes None which means all hosts match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::host::ListRequest) before `send()`: [`filter`](crate::vcenter::host::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -1493,18 +1429,15 @@ impl Host {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.host.filter_spec.connection_states` attribute contains a value that is not supported by the server.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 2500 hosts match the `com.vmware.vcenter.host.filter_spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&host::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<host::Summary>> {
-        self.client.operation(&host::ops::LIST).param("filter", &filter).send().await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.host.filter_spec.connection_states` attribute contains a value that is not supported by the server.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 2500 hosts match the `com.vmware.vcenter.host.filter_spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self) -> host::ListRequest {
+        host::ListRequest::new(self.client.operation(&host::ops::LIST))
     }
 }
 
@@ -1536,9 +1469,9 @@ impl Network {
 
     /// Returns information about at most 1000 visible (subject to permission checks) networks in vCenter matching the `com.vmware.vcenter.network.filter_spec`.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching networks for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.network.filter_spec` with all attributes None which means all networks match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::network::ListRequest) before `send()`: [`filter`](crate::vcenter::network::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -1551,18 +1484,15 @@ impl Network {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.network.filter_spec.types` attribute contains a value that is not supported by the server.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 1000 networks match the `com.vmware.vcenter.network.filter_spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&network::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<network::Summary>> {
-        self.client.operation(&network::ops::LIST).param("filter", &filter).send().await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.network.filter_spec.types` attribute contains a value that is not supported by the server.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 1000 networks match the `com.vmware.vcenter.network.filter_spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self) -> network::ListRequest {
+        network::ListRequest::new(self.client.operation(&network::ops::LIST))
     }
 }
 
@@ -1612,8 +1542,8 @@ impl Ovfs {
     ///
     /// By default Pull mode is leveraged unless user specifies otherwise. On vCenter server the privilege VApp.PullFromUrls is required if default behaviour is performed. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`deploy_and_wait`](Self::deploy_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`deploy_and_wait`](Self::deploy_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -1626,39 +1556,39 @@ impl Ovfs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If any of the specified parameters is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the resource pool is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If vCenter Server cannot validate the certificate of the server that supplies the OVF file. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in CertificateInfo.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If any of the specified parameters is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the resource pool is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If vCenter Server cannot validate the certificate of the server that supplies the OVF file. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in CertificateInfo.
     pub async fn deploy_task(
         &self,
         spec: &ovfs::DeploySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&ovfs::ops::DEPLOY_TASK).param("spec", spec).send().await
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ovfs::DeployResult>> {
+        self.client
+            .operation(&ovfs::ops::DEPLOY_TASK)
+            .param("spec", spec)
+            .send_task()
+            .await
     }
 
-    /// Runs [`deploy_task`](Self::deploy_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`DeployResult`](crate::vcenter::ovfs::DeployResult).
+    /// Runs [`deploy_task`](Self::deploy_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`DeployResult`](crate::vcenter::ovfs::DeployResult). For other polling options,
+    /// call [`deploy_task`](Self::deploy_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`deploy_task`](Self::deploy_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`deploy_task`](Self::deploy_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn deploy_and_wait(
         &self,
         spec: &ovfs::DeploySpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<ovfs::DeployResult> {
-        let task = self.deploy_task(spec).await?;
-        self.client.wait_for_task::<ovfs::DeployResult>(&task, options).await
+        self.deploy_task(spec).await?.wait().await
     }
 }
 
@@ -1705,11 +1635,11 @@ impl RegisteredTokens {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the CreateSpec contains invalid data.
-    /// - [`Error`](crate::vapi::std_::errors::Error): for generic errors in the service implementation
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the CreateSpec contains invalid data.
+    /// - [`Error`](crate::ErrorKind::Error): for generic errors in the service implementation
     pub async fn create(
         &self,
         spec: &registered_tokens::CreateSpec,
@@ -1768,16 +1698,16 @@ impl ResourcePool {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If a parameter passed in the spec is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the resource specified in parent could not be found
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): If the specified resource in parent is not accessible.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the system is unable to communicate with a service to complete the request.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if any of the resources needed to create the resource pool could not be allocated.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If a parameter passed in the spec is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the resource specified in parent could not be found
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): If the specified resource in parent is not accessible.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the system is unable to communicate with a service to complete the request.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if any of the resources needed to create the resource pool could not be allocated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -1785,7 +1715,7 @@ impl ResourcePool {
     pub async fn create(
         &self,
         spec: &resource_pool::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::ResourcePoolId> {
         self.client
             .operation(&resource_pool::ops::CREATE)
             .param("spec", spec)
@@ -1806,15 +1736,18 @@ impl ResourcePool {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the resource pool is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the resource pool is a root resource pool.
-    pub async fn delete(&self, resource_pool: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the resource pool is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the resource pool is a root resource pool.
+    pub async fn delete(
+        &self,
+        resource_pool: &crate::ids::ResourcePoolId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&resource_pool::ops::DELETE)
             .param("resource_pool", resource_pool)
@@ -1839,19 +1772,19 @@ impl ResourcePool {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the resource pool indicated by `resource_pool` does not exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the resource pool indicated by `resource_pool` does not exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ResourcePool` referenced by the parameter `resource_pool` requires `System.Read`.
     pub async fn get(
         &self,
-        resource_pool: &str,
+        resource_pool: &crate::ids::ResourcePoolId,
     ) -> vsphere_vapi_runtime::Result<resource_pool::Info> {
         self.client
             .operation(&resource_pool::ops::GET)
@@ -1862,9 +1795,9 @@ impl ResourcePool {
 
     /// Returns information about at most 1000 visible (subject to permission checks) resource pools in vCenter matching the `com.vmware.vcenter.resource_pool.filter_spec`.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching resource pools for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.resource_pool.filter_spec` with all attributes None which means all resource pools match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::resource_pool::ListRequest) before `send()`: [`filter`](crate::vcenter::resource_pool::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -1877,21 +1810,14 @@ impl ResourcePool {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): If more than 1000 resource pools match the `com.vmware.vcenter.resource_pool.filter_spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&resource_pool::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<resource_pool::Summary>> {
-        self.client
-            .operation(&resource_pool::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): If more than 1000 resource pools match the `com.vmware.vcenter.resource_pool.filter_spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
+    pub fn list(&self) -> resource_pool::ListRequest {
+        resource_pool::ListRequest::new(self.client.operation(&resource_pool::ops::LIST))
     }
 
     /// Updates the configuration of a resource pool. This method was added in vSphere API 7.0.0.0.
@@ -1908,22 +1834,22 @@ impl ResourcePool {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If any of the specified parameters is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the resource pool is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the system is unable to communicate with a service to complete the request.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): If any of the resources needed to reconfigure the resource pool could not be allocated.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If any of the specified parameters is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the resource pool is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the system is unable to communicate with a service to complete the request.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): If any of the resources needed to reconfigure the resource pool could not be allocated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ResourcePool` referenced by the parameter `resource_pool` requires `Resource.EditPool`.
     pub async fn update(
         &self,
-        resource_pool: &str,
+        resource_pool: &crate::ids::ResourcePoolId,
         spec: &resource_pool::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1981,9 +1907,9 @@ impl System {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the list of client provided release IDs (`com.vmware.vcenter.system.hello_spec.api_releases`) is empty or the list is longer then 128 releases or given release ID is longer then 64 characters.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the list of client provided release IDs (`com.vmware.vcenter.system.hello_spec.api_releases`) is empty or the list is longer then 128 releases or given release ID is longer then 64 characters.
     pub async fn hello(
         &self,
         spec: &system::HelloSpec,

@@ -22,8 +22,7 @@ pub fn emit_modules(ctx: &Ctx<'_>, files: &mut BTreeMap<PathBuf, String>) -> Res
         };
         if module.is_root() {
             file.inner_doc = inner_doc_lines(&crate_docs(ctx)?);
-            file.inner_attributes = ROOT_ATTRIBUTES.to_owned();
-            file.push(root_items()?);
+            file.push(root_items(ctx)?);
         } else {
             file.inner_doc = inner_doc_lines(&module_docs(module));
         }
@@ -36,31 +35,141 @@ pub fn emit_modules(ctx: &Ctx<'_>, files: &mut BTreeMap<PathBuf, String>) -> Res
     Ok(())
 }
 
-/// Lints relaxed crate-wide, each for a reason that holds for every
-/// generated item.
-const ROOT_ATTRIBUTES: &str = "\
-// Operation methods take one argument per API parameter; bundling them into
-// structs would hide the API's shape.
-#![allow(clippy::too_many_arguments)]
-";
-
-/// Re-exports and the route table module.
-fn root_items() -> Result<String, EmitError> {
-    format::items(
+/// Re-exports, the identifier and route table modules, and the typed view
+/// of standard errors.
+fn root_items(ctx: &Ctx<'_>) -> Result<String, EmitError> {
+    let mut out = format::items(
         quote! {
             pub use vsphere_vapi_runtime::{
-                Client, ClientBuilder, Error, ErrorKind, Protocol, Result, TaskWaitOptions,
+                Client, ClientBuilder, Error, Protocol, Result, Task, TaskWaitOptions,
             };
 
             #[doc = " The runtime this crate is built on (HTTP client, sessions, wire types)."]
             pub use vsphere_vapi_runtime as runtime;
+
+            pub mod ids;
 
             mod route_table;
 
             pub use route_table::operations;
         },
         "the crate root",
+    )?;
+    if let Some(errors) = error_items(ctx)? {
+        out.push('\n');
+        out.push_str(&errors);
+    }
+    Ok(out)
+}
+
+/// `ErrorKind`, `StandardError` and the `ErrorExt` trait, from the standard
+/// errors package of the metamodel (absent from models without it).
+fn error_items(ctx: &Ctx<'_>) -> Result<Option<String>, EmitError> {
+    let context = "the standard errors";
+    let (Some(kind), Some(base)) = (
+        ctx.model.enumerations.get(super::ERROR_KIND_ENUMERATION),
+        ctx.model.structures.get(super::STANDARD_ERROR_STRUCTURE),
+    ) else {
+        return Ok(None);
+    };
+    let scope_module = Module::default();
+    let scope = Scope::new(&scope_module);
+    let kind_path = scope.item_path(&kind.path, context)?;
+    let base_path = scope.item_path(&base.path, context)?;
+    let gate = super::tokens::cfg_attr(Some(kind.feature.as_str()));
+    let kind_alias = (kind.path.name != "ErrorKind").then(|| quote! { as ErrorKind });
+    let base_alias = (base.path.name != "StandardError").then(|| quote! { as StandardError });
+    format::items(
+        quote! {
+            #gate
+            pub use #kind_path #kind_alias;
+
+            #gate
+            pub use #base_path #base_alias;
+
+            #[doc = " Typed access to the standard error a server reported."]
+            #[doc = ""]
+            #[doc = " Implemented for [`Error`]; bring it into scope with"]
+            #[doc = " `use vsphere_vapi::ErrorExt;`."]
+            #gate
+            pub trait ErrorExt {
+                #[doc = " The standard error type the server reported (`NotFound`,"]
+                #[doc = " `Unauthenticated`, …); `None` when the server was not reached"]
+                #[doc = " or did not answer with an error (transport, timeout, decoding)."]
+                fn kind(&self) -> Option<ErrorKind>;
+
+                #[doc = " The server's error as the standard error structure: its"]
+                #[doc = " localizable messages and any data it carries."]
+                fn standard_error(&self) -> Option<StandardError>;
+
+                #[doc = " Whether the server reported `kind`."]
+                fn is_kind(&self, kind: ErrorKind) -> bool {
+                    self.kind() == Some(kind)
+                }
+            }
+
+            #gate
+            impl ErrorExt for Error {
+                fn kind(&self) -> Option<ErrorKind> {
+                    let error_type = self.error_type()?;
+                    match error_type.parse::<ErrorKind>() {
+                        Ok(kind) => Some(kind),
+                        Err(never) => match never {},
+                    }
+                }
+
+                fn standard_error(&self) -> Option<StandardError> {
+                    self.server_error()?.decode()
+                }
+            }
+        },
+        context,
     )
+    .map(Some)
+}
+
+/// `src/ids.rs`: one newtype per resource type.
+pub fn emit_ids(ctx: &Ctx<'_>) -> Result<String, EmitError> {
+    let mut file = format::SourceFile {
+        header: format::rust_header(ctx),
+        ..Default::default()
+    };
+    file.inner_doc = inner_doc_lines(&super::docs::wrap(
+        "Typed identifiers: one type per resource type the API names, so an \
+         identifier of one kind cannot be passed where another is expected.\n\n\
+         Each converts from and into `String` (`VirtualMachineId::from(\"vm-42\")`, \
+         [`as_str`](VirtualMachineId::as_str)), serializes as the bare string, and \
+         converts into [`ResourceId`], which positions that accept several \
+         resource types take. Identifiers the metamodel does not type stay \
+         `String`.",
+    ));
+    file.push(format::items(
+        quote! { pub use vsphere_vapi_runtime::ResourceId; },
+        "the ids module",
+    )?);
+    for id in ctx.model.resource_ids.values() {
+        let spellings: Vec<String> = id.resource_types.iter().map(|t| format!("`{t}`")).collect();
+        let name = &id.path.name;
+        let resource_type = id.resource_types.first().cloned().unwrap_or_default();
+        let doc = format!(
+            "Identifier of a {} resource.",
+            spellings.join(" / ")
+        );
+        if id.runtime {
+            file.push(format!(
+                "{}pub use vsphere_vapi_runtime::{name};\n",
+                super::tokens::outer_doc_lines(&doc)
+            ));
+            continue;
+        }
+        // Parsed as a struct to validate the name, printed as the macro call.
+        super::tokens::ident(name, &format!("resource type `{resource_type}`"))?;
+        file.push(format!(
+            "vsphere_vapi_runtime::vapi_id! {{\n{}    pub struct {name} = {resource_type:?};\n}}\n",
+            format::indent(&super::tokens::outer_doc_lines(&doc), 4)
+        ));
+    }
+    Ok(file.render())
 }
 
 /// `pub mod child;` lines, each gated on the features found below it unless
@@ -116,6 +225,13 @@ fn module_items(
             ));
         }
     }
+    let mut call_items = Vec::new();
+    for service in &module.nested_of {
+        if keep(&Owner::Service(service.id.clone())) {
+            call_items.extend(service::emit_call_items(ctx, module, &scope, service)?);
+        }
+    }
+    types.extend(call_items.iter().map(|(name, chunk)| (name.as_str(), chunk.clone())));
     types.sort_by(|a, b| a.0.cmp(b.0));
     chunks.extend(types.into_iter().map(|(_, chunk)| chunk));
     for service in &module.nested_of {

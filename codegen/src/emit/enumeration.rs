@@ -18,7 +18,7 @@ use super::{EmitError, format};
 pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, EmitError> {
     let context = format!("enumeration `{}`", enumeration.id);
     let name = ident(&enumeration.path.name, &context)?;
-    let unknown = ident(&enumeration.unknown_variant, &context)?;
+    ident(&enumeration.unknown_variant, &context)?;
     if let Some(clash) = enumeration
         .values
         .iter()
@@ -34,13 +34,6 @@ pub fn emit(module: &Module<'_>, enumeration: &Enumeration) -> Result<String, Em
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&enumeration.doc);
-    doc.prose(format!(
-        "Servers newer than this crate may send values it does not know; they \
-         deserialize into `{name}::{unknown}` holding the wire string, and \
-         serialize back unchanged. The enum is `#[non_exhaustive]`: match it \
-         with a wildcard arm (`_ => …`) so new values do not break your code, \
-         and use `as_str()` to log or compare the wire value."
-    ));
     let doc = doc_attrs(&doc.build());
 
     let variants = enumeration

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::ir::{Enumeration, Model, Package, Service, Structure};
+use crate::names;
 
 use super::EmitError;
 use super::tokens::{ident, unraw};
@@ -20,25 +21,26 @@ use super::tokens::{ident, unraw};
 /// inside the service's nested-type module.
 pub const OPS_MODULE: &str = "ops";
 
-/// Names the crate root defines itself (re-exports and private modules), and
-/// file stems that would collide with `src/lib.rs`/`src/route_table.rs`.
-const ROOT_RESERVED: &[&str] = &[
-    "Client",
-    "ClientBuilder",
-    "Error",
-    "ErrorKind",
-    "Protocol",
-    "Result",
-    "TaskWaitOptions",
-    "runtime",
-    "route_table",
-    "lib",
-];
+/// Names the crate root defines itself: its types and re-exports, and its
+/// own modules and files (`ids`, `runtime`, `route_table`, `lib`). The IR
+/// keeps generated items off them ([`names::RESERVED`]); this re-checks.
+fn root_reserved() -> impl Iterator<Item = &'static str> {
+    names::RESERVED
+        .root_types
+        .iter()
+        .copied()
+        .chain(names::RESERVED.root_modules.iter().map(|(name, _)| *name))
+}
 
 /// Crates the generated code names by bare path (`serde::Serialize`,
 /// `vsphere_vapi_runtime::Client`): a child module with one of these names
 /// would shadow the crate inside its parent.
-const SHADOWING_MODULE_NAMES: &[&str] = &["serde", "serde_json", "vsphere_vapi_runtime", "std"];
+fn shadows_crate(module: &str) -> bool {
+    names::RESERVED
+        .modules
+        .iter()
+        .any(|(name, _)| *name == module && *name != OPS_MODULE)
+}
 
 #[derive(Debug, Default)]
 pub struct Module<'a> {
@@ -241,12 +243,12 @@ fn module_names(module: &Module<'_>) -> Result<BTreeMap<String, String>, EmitErr
         Ok(())
     };
     if module.is_root() {
-        for reserved in ROOT_RESERVED {
+        for reserved in root_reserved() {
             define(reserved, "the crate root's own items".to_owned())?;
         }
     }
     for child in &module.children {
-        if SHADOWING_MODULE_NAMES.contains(&unraw(child)) {
+        if shadows_crate(unraw(child)) {
             return Err(EmitError::NameCollision {
                 module: module.display_path(),
                 name: child.clone(),
@@ -264,6 +266,18 @@ fn module_names(module: &Module<'_>) -> Result<BTreeMap<String, String>, EmitErr
     }
     for service in &module.services {
         define(&service.path.name, format!("service `{}`", service.id))?;
+    }
+    for service in &module.nested_of {
+        for operation in &service.operations {
+            let call = &operation.call;
+            let paths = call.args.iter().chain(call.builder.iter().map(|b| &b.path));
+            for path in paths.filter(|path| path.module == module.path) {
+                define(
+                    &path.name,
+                    format!("a call type of `{}.{}`", service.id, operation.id),
+                )?;
+            }
+        }
     }
     for structure in &module.structures {
         define(

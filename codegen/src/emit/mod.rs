@@ -28,7 +28,8 @@
 //! | `LONG`               | `i64`                                      | vAPI longs are signed 64-bit |
 //! | `DOUBLE`             | `f64`                                      | direct |
 //! | `STRING`             | `String`                                   | owned so responses can be kept and structures built freely |
-//! | `ID`                 | `String`                                   | identifiers are opaque server strings; a newtype per resource type would make every cross-service call a conversion, so the resource type is documented on the field instead |
+//! | `ID` with `Resource` metadata | `ids::<Type>Id` (one resource type), `vsphere_vapi_runtime::ResourceId` (several) | an identifier of one kind cannot be passed where another is expected; every typed identifier converts into `ResourceId` (see `lower::ids`) |
+//! | `ID` without it      | `String`                                   | nothing says what it identifies |
 //! | `URI`                | `String`                                   | the server does not always send absolute URIs; parsing would reject real responses |
 //! | `BINARY`             | `vsphere_vapi_runtime::types::Binary`      | base64 on the wire, bytes in Rust |
 //! | `SECRET`             | `vsphere_vapi_runtime::types::Secret`      | keeps passwords out of `Debug` output |
@@ -43,8 +44,9 @@
 //!
 //! Operation parameters borrow instead of taking ownership: `&str` for
 //! `STRING`/`ID`/`URI`, `bool`/`i64`/`f64` by value, `&[T]` for lists and sets,
-//! `&T` for everything else, and `Option<…>` of the same for optional
-//! parameters. Callers keep their values and the runtime only serializes them.
+//! `&T` for everything else. Callers keep their values and the runtime only
+//! serializes them. Optional parameters are set on a request builder the
+//! method returns (see `lower::calls`), with the same borrowing rules.
 //!
 //! Structures derive `Debug, Clone, PartialEq, Serialize, Deserialize`, and
 //! `Default` when every field is optional. They are not `#[non_exhaustive]`:
@@ -178,6 +180,7 @@ pub fn generate_with(model: &Model, options: &Options) -> Result<GeneratedCrate,
     let ctx = Ctx::new(model, options)?;
     let mut files = BTreeMap::new();
     crate_root::emit_modules(&ctx, &mut files)?;
+    files.insert(PathBuf::from("src/ids.rs"), crate_root::emit_ids(&ctx)?);
     files.insert(
         PathBuf::from("src/route_table.rs"),
         route_table::emit(&ctx)?,
@@ -195,6 +198,14 @@ pub fn render_service(model: &Model, service_id: &str) -> Result<String, EmitErr
     let ctx = Ctx::new(model, &options)?;
     crate_root::render_service(&ctx, service_id)
 }
+
+/// The package of the standard errors, whose structures share one shape.
+pub(crate) const STD_ERRORS_PREFIX: &str = "com.vmware.vapi.std.errors.";
+/// The enumeration of standard error types (`error_type` on the wire),
+/// re-exported as `ErrorKind`.
+pub(crate) const ERROR_KIND_ENUMERATION: &str = "com.vmware.vapi.std.errors.error.type";
+/// The base standard error structure, re-exported as `StandardError`.
+pub(crate) const STANDARD_ERROR_STRUCTURE: &str = "com.vmware.vapi.std.errors.error";
 
 /// Everything the emitters share: the model plus facts derived from it once.
 pub(crate) struct Ctx<'a> {
@@ -221,6 +232,32 @@ impl<'a> Ctx<'a> {
         };
         ctx.check_feature_dependencies()?;
         Ok(ctx)
+    }
+
+    /// The `ErrorKind` variant of a standard error structure
+    /// (`com.vmware.vapi.std.errors.not_found` → `NotFound`), if it is one.
+    pub fn error_kind_variant(&self, structure_id: &str) -> Option<&'a str> {
+        let name = structure_id.strip_prefix(STD_ERRORS_PREFIX)?;
+        if name.contains('.') {
+            return None;
+        }
+        let wire = crate::names::screaming_case(name);
+        self.model
+            .enumerations
+            .get(ERROR_KIND_ENUMERATION)?
+            .values
+            .iter()
+            .find(|value| value.wire == wire)
+            .map(|value| value.rust_name.as_str())
+    }
+
+    /// The feature compiling the standard error types (`ErrorKind`,
+    /// `ErrorExt`); empty when the model has none.
+    pub fn error_kind_feature(&self) -> &'a str {
+        self.model
+            .enumerations
+            .get(ERROR_KIND_ENUMERATION)
+            .map_or("", |enumeration| enumeration.feature.as_str())
     }
 
     /// The feature enabling a service (its package's).
@@ -279,7 +316,8 @@ impl<'a> Ctx<'a> {
         context: &str,
     ) -> Result<(), EmitError> {
         let (target, target_feature) = match ty {
-            TypeRef::Builtin(_) => return Ok(()),
+            // Identifier types are compiled with every feature.
+            TypeRef::Builtin(_) | TypeRef::Resource(_) | TypeRef::AnyResource => return Ok(()),
             TypeRef::Optional(inner) | TypeRef::List(inner) | TypeRef::Set(inner) => {
                 return self.check_type_features(feature, inner, context);
             }
@@ -329,6 +367,21 @@ impl<'a> Ctx<'a> {
                 context: context.to_owned(),
                 kind: "enumeration",
                 id: id.to_owned(),
+            })
+    }
+
+    pub fn resource_id(
+        &self,
+        key: &str,
+        context: &str,
+    ) -> Result<&'a crate::ir::ResourceIdType, EmitError> {
+        self.model
+            .resource_ids
+            .get(key)
+            .ok_or_else(|| EmitError::UnknownReference {
+                context: context.to_owned(),
+                kind: "resource identifier type",
+                id: key.to_owned(),
             })
     }
 }

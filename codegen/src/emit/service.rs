@@ -1,24 +1,26 @@
-//! Services: a client handle with one `async fn` per operation, and the
-//! `ops` module with one `OperationSpec` static per operation.
+//! Services: a client handle with one method per operation (in the call
+//! shape `lower::calls` decided), the request builders and argument
+//! structures of its operations, and the hidden `ops` module with one
+//! `OperationSpec` static per operation.
 
 use std::collections::BTreeMap;
 
-use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::ir::{Builtin, HttpMethod, Operation, ParamLocation, Route, Service, TaskKind, TypeRef};
-use crate::names;
+use crate::ir::{
+    Builtin, HttpMethod, Operation, ParamLocation, RequestBuilder, Route, Service, TaskKind,
+    TypeRef,
+};
 
-use super::docs::{DocBuilder, field_notes, indent_continuation, route_bindings, route_line, wrap};
+use super::docs::{
+    DocBuilder, field_doc, field_notes, indent_continuation, route_bindings, route_line, wrap,
+};
 use super::layout::{Module, OPS_MODULE};
 use super::structure::constant_item;
 use super::tokens::{cfg_attr, cfg_attr_text, doc_attrs, ident, inner_doc_lines, unraw};
 use super::types::{PassBy, Scope, TypeMapper};
 use super::{Ctx, EmitError, format};
-
-/// The options type of `vsphere_vapi_runtime::Client::wait_for_task`.
-const WAIT_OPTIONS_TYPE: &str = "TaskWaitOptions";
 
 /// The client handle of `service`: struct, constructor, constants and methods.
 pub fn emit_handle(
@@ -81,7 +83,6 @@ pub fn emit_handle(
         .map(|constant| constant_item(constant, &context))
         .collect::<Result<Vec<_>, _>>()?;
 
-    let statics = static_names(service)?;
     let ops_path = ops_module_path(service, &context)?;
     let mut methods = Vec::new();
     for operation in &service.operations {
@@ -90,7 +91,7 @@ pub fn emit_handle(
             &operation.rust_name,
             format!("operation `{}`", operation.id),
         )?;
-        let static_name = &statics[&operation.id];
+        let static_name = ident(&operation.static_name, &op_context)?;
         methods.push(operation_method(
             ctx,
             &types,
@@ -99,17 +100,9 @@ pub fn emit_handle(
             quote! { #ops_path::#static_name },
             &op_context,
         )?);
-        if let Some((wait_name, result)) = wait_helper(service, operation)? {
-            claim(&wait_name, format!("the wait helper of `{}`", operation.id))?;
-            methods.push(wait_method(
-                ctx,
-                &types,
-                service,
-                operation,
-                &wait_name,
-                result,
-                &op_context,
-            )?);
+        if let Some(wait_name) = &operation.wait_name {
+            claim(wait_name, format!("the wait helper of `{}`", operation.id))?;
+            methods.push(wait_method(ctx, &types, service, operation, wait_name, &op_context)?);
         }
     }
 
@@ -189,28 +182,24 @@ fn module_idents(path: &[String], context: &str) -> Result<Vec<Ident>, EmitError
         .collect()
 }
 
-/// `UPGRADE`, `CLONE_TASK`: the static of each operation, by operation id.
+/// `UPGRADE`, `CLONE_VM_TASK`: the static of each operation, by operation id.
 pub fn static_names(service: &Service) -> Result<BTreeMap<String, Ident>, EmitError> {
-    let mut names: BTreeMap<String, Ident> = BTreeMap::new();
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for operation in &service.operations {
-        let context = format!("service `{}`, operation `{}`", service.id, operation.id);
-        let shouty = unraw(&operation.rust_name).to_shouty_snake_case();
-        if let Some(first) = seen.insert(shouty.clone(), operation.id.clone()) {
-            return Err(EmitError::NameCollision {
-                module: format!("{}::{OPS_MODULE}", service.nested_module.join("::")),
-                name: shouty,
-                first: format!("operation `{first}`"),
-                second: format!("operation `{}`", operation.id),
-            });
-        }
-        names.insert(operation.id.clone(), ident(&shouty, &context)?);
-    }
-    Ok(names)
+    service
+        .operations
+        .iter()
+        .map(|operation| {
+            let context = format!("service `{}`, operation `{}`", service.id, operation.id);
+            Ok((
+                operation.id.clone(),
+                ident(&operation.static_name, &context)?,
+            ))
+        })
+        .collect()
 }
 
-/// The method of one operation: typed parameters in, typed result out, and
-/// a single call chain into the runtime.
+/// The method of one operation: typed required parameters in (positional,
+/// or one argument structure), and either the typed result, a task handle,
+/// or the request builder that takes the optional parameters.
 fn operation_method(
     ctx: &Ctx<'_>,
     types: &TypeMapper<'_, '_, '_>,
@@ -220,31 +209,74 @@ fn operation_method(
     context: &str,
 ) -> Result<TokenStream, EmitError> {
     let name = ident(&operation.rust_name, context)?;
-    let (params, args) = parameters(types, operation, context)?;
-    let is_task = operation.task != TaskKind::None;
-    let output = if is_task {
-        types.scope.string()
-    } else {
-        types.owned(&operation.output, context)?
-    };
+    let (params, args) = required_parameters(types, operation, context)?;
     let doc = doc_attrs(&operation_doc(ctx, service, operation, context)?);
+    let call = quote! { self.client.operation(&#spec) #( #args )* };
+    if let Some(builder) = &operation.call.builder {
+        let path = types.scope.item_path(&builder.path, context)?;
+        return Ok(quote! {
+            #doc
+            pub fn #name(&self, #( #params ),*) -> #path {
+                #path::new(#call)
+            }
+        });
+    }
+    if operation.task != TaskKind::None {
+        let result = task_result_type(types, operation, context)?;
+        return Ok(quote! {
+            #doc
+            pub async fn #name(&self, #( #params ),*)
+                -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<#result>>
+            {
+                #call.send_task().await
+            }
+        });
+    }
+    let output = types.owned(&operation.output, context)?;
     Ok(quote! {
         #doc
         pub async fn #name(&self, #( #params ),*) -> vsphere_vapi_runtime::Result<#output> {
-            self.client.operation(&#spec) #( #args )* .send().await
+            #call.send().await
         }
     })
 }
 
-/// Signature parameters and `.param(...)` calls of an operation.
-fn parameters(
+/// What waiting for a task operation yields: its recorded result type, or
+/// JSON when the metamodel does not say (task-only operations of live
+/// dumps).
+fn task_result_type(
+    types: &TypeMapper<'_, '_, '_>,
+    operation: &Operation,
+    context: &str,
+) -> Result<TokenStream, EmitError> {
+    match &operation.task_result {
+        Some(result) => types.owned(result, context),
+        None => Ok(quote! { serde_json::Value }),
+    }
+}
+
+/// Signature parameters and `.param(...)` calls of an operation's required
+/// parameters: one per parameter, or one `args` structure holding them all.
+fn required_parameters(
     types: &TypeMapper<'_, '_, '_>,
     operation: &Operation,
     context: &str,
 ) -> Result<(Vec<TokenStream>, Vec<TokenStream>), EmitError> {
     let mut params = Vec::new();
     let mut args = Vec::new();
-    for param in &operation.params {
+    if let Some(args_path) = &operation.call.args {
+        let path = types.scope.item_path(args_path, context)?;
+        params.push(quote! { args: &#path });
+        for &index in &operation.call.required {
+            let param = &operation.params[index];
+            let field = ident(&param.rust_name, context)?;
+            let wire = &param.name;
+            args.push(quote! { .param(#wire, &args.#field) });
+        }
+        return Ok((params, args));
+    }
+    for &index in &operation.call.required {
+        let param = &operation.params[index];
         let param_context = format!("{context}, parameter `{}`", param.name);
         let name = ident(&param.rust_name, &param_context)?;
         let (ty, pass) = types.param(&param.ty, &param_context)?;
@@ -258,113 +290,217 @@ fn parameters(
     Ok((params, args))
 }
 
-/// The name and result type of the `_and_wait` helper of a task operation
-/// whose result type is known ([`Operation::task_result`]): named after the
-/// synchronous twin's method (`clone_and_wait`), or for a task-only
-/// operation after the method the operation would have without `$task`.
-fn wait_helper<'s>(
-    service: &'s Service,
-    operation: &'s Operation,
-) -> Result<Option<(String, &'s TypeRef)>, EmitError> {
-    let Some(result) = &operation.task_result else {
-        return Ok(None);
-    };
-    let base_method = match &operation.task {
-        TaskKind::None => return Ok(None),
-        TaskKind::TaskVariantOf(base) => service
-            .operations
-            .iter()
-            .find(|candidate| &candidate.id == base)
-            .ok_or_else(|| EmitError::UnknownReference {
-                context: format!("service `{}`, operation `{}`", service.id, operation.id),
-                kind: "operation",
-                id: base.clone(),
-            })?
-            .rust_name
-            .clone(),
-        TaskKind::TaskOnly => {
-            let base = operation
-                .id
-                .strip_suffix(names::TASK_SUFFIX)
-                .unwrap_or(&operation.id);
-            names::method_name(base)
-        }
-    };
-    Ok(Some((format!("{}_and_wait", unraw(&base_method)), result)))
-}
-
-/// `clone_and_wait`: starts the task, then waits for its result.
+/// `clone_vm_and_wait`: starts the task, then waits for its result.
 fn wait_method(
     ctx: &Ctx<'_>,
     types: &TypeMapper<'_, '_, '_>,
     service: &Service,
     operation: &Operation,
     wait_name: &str,
-    result: &TypeRef,
     context: &str,
 ) -> Result<TokenStream, EmitError> {
     let name = ident(wait_name, context)?;
     let task_method = ident(&operation.rust_name, context)?;
-    let (params, _) = parameters(types, operation, context)?;
-    let forwarded = operation
-        .params
-        .iter()
-        .map(|param| ident(&param.rust_name, context))
-        .collect::<Result<Vec<_>, _>>()?;
-    // The options parameter must not shadow an operation parameter.
-    let mut options_name = "options".to_owned();
-    while operation
-        .params
-        .iter()
-        .any(|param| unraw(&param.rust_name) == options_name)
-    {
-        options_name.insert_str(0, "wait_");
-    }
-    let options = ident(&options_name, context)?;
-    let options_type = ident(WAIT_OPTIONS_TYPE, context)?;
-    let output = types.owned(result, context)?;
-    let returns = if *result == TypeRef::Builtin(Builtin::Void) {
-        "Nothing (`()`) once the task has succeeded: the operation has no result.".to_owned()
+    let (params, _) = required_parameters(types, operation, context)?;
+    let forwarded = if operation.call.args.is_some() {
+        vec![quote! { args }]
     } else {
-        let mut text = format!(
-            "The finished task's result: {}.",
-            result_phrase(ctx, service, result, context)?
-        );
-        // The twin documents the same result; a task-only operation's own
-        // result documentation describes the task identifier instead.
-        if let TaskKind::TaskVariantOf(base) = &operation.task {
-            let twin_doc = service
-                .operations
-                .iter()
-                .find(|candidate| &candidate.id == base)
-                .map(|twin| twin.output_doc.trim())
-                .unwrap_or_default();
-            if !twin_doc.is_empty() {
-                text.push_str("\n\n");
-                text.push_str(twin_doc);
-            }
-        }
-        text
+        operation
+            .call
+            .required
+            .iter()
+            .map(|&index| {
+                let name = ident(&operation.params[index].rust_name, context)?;
+                Ok(quote! { #name })
+            })
+            .collect::<Result<Vec<_>, EmitError>>()?
     };
+    let result = task_result_type(types, operation, context)?;
+    let phrase = match &operation.task_result {
+        Some(TypeRef::Builtin(Builtin::Void)) | None => "nothing (`()`)".to_owned(),
+        Some(ty) => result_phrase(ctx, service, ty, context)?,
+    };
+    let task = unraw(&operation.rust_name);
     let doc = doc_attrs(&wrap(&format!(
-        "Runs [`{task}`](Self::{task}) and waits for the task to finish, \
-         polling as `{options_name}` says.\n\n\
-         # Returns\n\n\
-         {returns}\n\n\
+        "Runs [`{task}`](Self::{task}) and waits for the task with the default \
+         [`TaskWaitOptions`](crate::TaskWaitOptions); returns {phrase}. For other \
+         polling options, call [`{task}`](Self::{task}) and \
+         [`Task::wait_with`](crate::Task::wait_with).\n\n\
          # Errors\n\n\
-         Fails like [`{task}`](Self::{task}), when the task fails (with the \
-         task's error), and when waiting times out.",
-        task = unraw(&operation.rust_name)
+         Fails like [`{task}`](Self::{task}), with the task's error when the task \
+         fails, and when waiting times out."
     )));
     Ok(quote! {
         #doc
-        pub async fn #name(
-            &self,
-            #( #params, )*
-            #options: vsphere_vapi_runtime::#options_type,
-        ) -> vsphere_vapi_runtime::Result<#output> {
-            let task = self.#task_method(#( #forwarded ),*).await?;
-            self.client.wait_for_task::<#output>(&task, #options).await
+        pub async fn #name(&self, #( #params ),*) -> vsphere_vapi_runtime::Result<#result> {
+            self.#task_method(#( #forwarded ),*).await?.wait().await
+        }
+    })
+}
+
+/// The request builders and argument structures of a service's operations,
+/// placed in the service's module.
+pub fn emit_call_items(
+    ctx: &Ctx<'_>,
+    module: &Module<'_>,
+    scope: &Scope<'_>,
+    service: &Service,
+) -> Result<Vec<(String, String)>, EmitError> {
+    let feature = ctx.service_feature(service)?;
+    let gate = cfg_attr(module.item_gate(feature));
+    let types = TypeMapper { ctx, scope };
+    let mut items = Vec::new();
+    for operation in &service.operations {
+        let context = format!("service `{}`, operation `{}`", service.id, operation.id);
+        if let Some(args) = &operation.call.args {
+            items.push((
+                args.name.clone(),
+                format::items(args_struct(&types, service, operation, &gate, &context)?, &context)?,
+            ));
+        }
+        if let Some(builder) = &operation.call.builder {
+            items.push((
+                builder.path.name.clone(),
+                format::items(
+                    builder_items(ctx, &types, service, operation, builder, &gate, &context)?,
+                    &context,
+                )?,
+            ));
+        }
+    }
+    Ok(items)
+}
+
+fn method_link(service: &Service, operation: &Operation) -> String {
+    format!(
+        "[`{name}::{method}`]({link}::{name}::{method})",
+        name = service.path.name,
+        method = unraw(&operation.rust_name),
+        link = module_link(&service.path.module),
+    )
+}
+
+fn args_struct(
+    types: &TypeMapper<'_, '_, '_>,
+    service: &Service,
+    operation: &Operation,
+    gate: &TokenStream,
+    context: &str,
+) -> Result<TokenStream, EmitError> {
+    let Some(args) = &operation.call.args else {
+        return Ok(TokenStream::new());
+    };
+    let name = ident(&args.name, context)?;
+    let doc = doc_attrs(&wrap(&format!(
+        "The required parameters of {}, which takes more than three.",
+        method_link(service, operation)
+    )));
+    let fields = operation
+        .call
+        .required
+        .iter()
+        .map(|&index| {
+            let param = &operation.params[index];
+            let field_context = format!("{context}, parameter `{}`", param.name);
+            let field = ident(&param.rust_name, &field_context)?;
+            let ty = types.owned(&param.ty, &field_context)?;
+            let doc = doc_attrs(&field_doc(param));
+            Ok(quote! { #doc pub #field: #ty, })
+        })
+        .collect::<Result<Vec<_>, EmitError>>()?;
+    Ok(quote! {
+        #doc
+        #gate
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name {
+            #( #fields )*
+        }
+    })
+}
+
+fn builder_items(
+    ctx: &Ctx<'_>,
+    types: &TypeMapper<'_, '_, '_>,
+    service: &Service,
+    operation: &Operation,
+    builder: &RequestBuilder,
+    gate: &TokenStream,
+    context: &str,
+) -> Result<TokenStream, EmitError> {
+    let name = ident(&builder.path.name, context)?;
+    let doc = doc_attrs(&wrap(&format!(
+        "A call of {} being assembled: set optional parameters, then `send()` it.",
+        method_link(service, operation)
+    )));
+    let setters = builder
+        .setters
+        .iter()
+        .map(|(index, setter)| {
+            let param = &operation.params[*index];
+            let param_context = format!("{context}, parameter `{}`", param.name);
+            let setter = ident(setter, &param_context)?;
+            let inner = match &param.ty {
+                TypeRef::Optional(inner) => inner.as_ref(),
+                other => other,
+            };
+            let (ty, pass) = types.param(inner, &param_context)?;
+            let value = ident(&param.rust_name, &param_context)?;
+            let wire = &param.name;
+            let arg = match pass {
+                PassBy::Reference => quote! { #value },
+                PassBy::Borrow => quote! { &#value },
+            };
+            let doc = doc_attrs(&field_doc(param));
+            Ok(quote! {
+                #doc
+                pub fn #setter(self, #value: #ty) -> Self {
+                    Self { call: self.call.param(#wire, #arg) }
+                }
+            })
+        })
+        .collect::<Result<Vec<_>, EmitError>>()?;
+    let send = if operation.task != TaskKind::None {
+        let result = task_result_type(types, operation, context)?;
+        quote! {
+            #[doc = " Starts the task; the handle waits for it or reports its progress."]
+            pub async fn send(self) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<#result>> {
+                self.call.send_task().await
+            }
+
+            #[doc = " Starts the task and waits for its result with the default"]
+            #[doc = " [`TaskWaitOptions`](crate::TaskWaitOptions)."]
+            pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<#result> {
+                self.send().await?.wait().await
+            }
+        }
+    } else {
+        let output = types.owned(&operation.output, context)?;
+        let _ = ctx;
+        quote! {
+            #[doc = " Sends the request and decodes the result."]
+            pub async fn send(self) -> vsphere_vapi_runtime::Result<#output> {
+                self.call.send().await
+            }
+        }
+    };
+    Ok(quote! {
+        #doc
+        #gate
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until `send` is awaited"]
+        pub struct #name {
+            call: vsphere_vapi_runtime::Call,
+        }
+
+        #gate
+        impl #name {
+            pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+                Self { call }
+            }
+
+            #( #setters )*
+
+            #send
         }
     })
 }
@@ -405,6 +541,10 @@ fn result_phrase(
         .to_owned(),
         TypeRef::Structure(id) => item(&ctx.structure(id, context)?.path),
         TypeRef::Enumeration(id) => item(&ctx.enumeration(id, context)?.path),
+        TypeRef::Resource(key) => format!("an identifier ({})", item(&ctx.resource_id(key, context)?.path)),
+        TypeRef::AnyResource => {
+            "an identifier ([`ResourceId`](crate::runtime::ResourceId))".to_owned()
+        }
         TypeRef::Optional(inner) => format!(
             "{}, or nothing (`None`)",
             result_phrase(ctx, service, inner, context)?
@@ -430,39 +570,38 @@ fn operation_doc(
     context: &str,
 ) -> Result<String, EmitError> {
     let mut doc = DocBuilder::new();
-    doc.ir_doc(&operation.doc);
-    match &operation.task {
-        TaskKind::None => {}
-        TaskKind::TaskVariantOf(base) => {
-            let helper = match wait_helper(service, operation)? {
-                Some((name, _)) => format!("[`{name}`](Self::{name}) waits for its result"),
-                None => "wait for it with \
-                         [`Client::wait_for_task`](crate::Client::wait_for_task)"
-                    .to_owned(),
+    let twin = match &operation.task {
+        TaskKind::TaskVariantOf(base) => service.operations.iter().find(|op| &op.id == base),
+        _ => None,
+    };
+    if let Some(twin) = twin {
+        // The twin documents the operation; repeating it would double the
+        // crate's docs for nothing.
+        let method = unraw(&twin.rust_name);
+        let waits = match (&operation.wait_name, &operation.call.builder) {
+            (Some(wait), _) => format!("; [`{wait}`](Self::{wait}) starts it and waits"),
+            (None, Some(_)) => "; the builder's `send_and_wait` starts it and waits".to_owned(),
+            (None, None) => String::new(),
+        };
+        doc.prose(format!(
+            "Starts [`{method}`](Self::{method}) as a vCenter task, with the same \
+             parameters and errors, and returns its [`Task`](crate::Task) handle{waits}."
+        ));
+    } else {
+        doc.ir_doc(&operation.doc);
+        if operation.task == TaskKind::TaskOnly {
+            let waits = match (&operation.wait_name, &operation.call.builder) {
+                (Some(wait), _) => format!("; [`{wait}`](Self::{wait}) starts it and waits"),
+                (None, Some(_)) => {
+                    "; the builder's `send_and_wait` starts it and waits".to_owned()
+                }
+                (None, None) => String::new(),
             };
             doc.prose(format!(
-                "Starts `{base}` as a vCenter task and returns the task identifier; {helper}."
+                "Runs as a vCenter task and returns its [`Task`](crate::Task) handle{waits}."
             ));
         }
-        TaskKind::TaskOnly => {
-            // Without a recorded result type (live dumps: the metamodel does
-            // not say what the task yields) there is no typed helper.
-            let helper = match wait_helper(service, operation)? {
-                Some((name, _)) => format!("[`{name}`](Self::{name}) waits for its result"),
-                None => "wait for its result with \
-                         [`Client::wait_for_task`](crate::Client::wait_for_task)"
-                    .to_owned(),
-            };
-            doc.prose(format!(
-                "Starts the operation as a vCenter task and returns the task identifier; {helper}."
-            ));
-        }
-    }
-
-    let param_lines: Vec<String> = operation
-        .params
-        .iter()
-        .map(|param| {
+        let line = |param: &crate::ir::Field| {
             let mut text = param.doc.text.trim().to_owned();
             let notes = field_notes(param);
             if !notes.is_empty() {
@@ -479,16 +618,46 @@ fn operation_doc(
                 unraw(&param.rust_name),
                 indent_continuation(text.trim(), 2)
             )
-        })
-        .collect();
-    if !param_lines.is_empty() {
-        doc.paragraph(format!("# Parameters\n\n{}", param_lines.join("\n")));
-    }
-    if operation.task == TaskKind::None
-        && operation.output != TypeRef::Builtin(Builtin::Void)
-        && !operation.output_doc.trim().is_empty()
-    {
-        doc.paragraph(format!("# Returns\n\n{}", operation.output_doc.trim()));
+        };
+        let required: Vec<String> = operation
+            .call
+            .required
+            .iter()
+            .map(|&index| line(&operation.params[index]))
+            .collect();
+        if !required.is_empty() {
+            let intro = match &operation.call.args {
+                Some(args) => format!(
+                    "In [`{name}`]({link}::{name}):\n\n",
+                    name = args.name,
+                    link = module_link(&args.module)
+                ),
+                None => String::new(),
+            };
+            doc.paragraph(format!("# Parameters\n\n{intro}{}", required.join("\n")));
+        }
+        if let Some(builder) = &operation.call.builder {
+            let setters: Vec<String> = builder
+                .setters
+                .iter()
+                .map(|(_, setter)| format!("[`{setter}`]({link}::{name}::{setter})",
+                    name = builder.path.name,
+                    link = module_link(&builder.path.module)))
+                .collect();
+            doc.paragraph(format!(
+                "# Optional parameters\n\nSet on the returned [`{name}`]({link}::{name}) \
+                 before `send()`: {}.",
+                setters.join(", "),
+                name = builder.path.name,
+                link = module_link(&builder.path.module),
+            ));
+        }
+        if operation.task == TaskKind::None
+            && operation.output != TypeRef::Builtin(Builtin::Void)
+            && !operation.output_doc.trim().is_empty()
+        {
+            doc.paragraph(format!("# Returns\n\n{}", operation.output_doc.trim()));
+        }
     }
 
     let mut http = Vec::new();
@@ -513,27 +682,28 @@ fn operation_doc(
     }
     doc.paragraph(format!("# HTTP\n\n{}", http.join("\n")));
 
-    if !operation.errors.is_empty() {
+    if twin.is_none() && !operation.errors.is_empty() {
         let feature = ctx.service_feature(service)?;
         let mut lines = vec![
-            "Fails with an [`Error`](crate::Error); the server reports these error types:"
+            "Fails with an [`Error`](crate::Error); for errors the server reports, \
+             [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:"
                 .to_owned(),
             String::new(),
         ];
         for error in &operation.errors {
             let structure = ctx.structure(&error.structure_id, context)?;
             let name = &structure.path.name;
-            let target = if structure.path.module == service.path.module {
-                // In scope by name; an explicit target would be redundant.
-                format!("[`{name}`]")
-            } else if ctx.feature_reaches(feature, &structure.feature) {
-                format!(
-                    "[`{name}`](crate::{}::{name})",
+            let target = match ctx.error_kind_variant(&error.structure_id) {
+                Some(variant) if ctx.feature_reaches(feature, ctx.error_kind_feature()) => {
+                    format!("[`{variant}`](crate::ErrorKind::{variant})")
+                }
+                Some(variant) => format!("`{variant}`"),
+                None if ctx.feature_reaches(feature, &structure.feature) => format!(
+                    "[`{name}`](crate::{}::{name}) (decode it with \
+                     [`ServerError::decode`](crate::runtime::ServerError::decode))",
                     structure.path.module.join("::")
-                )
-            } else {
-                // Linking would break when the error's feature is off.
-                format!("`{name}`")
+                ),
+                None => format!("`{name}`"),
             };
             let text = error.doc.trim();
             lines.push(if text.is_empty() {
@@ -616,6 +786,9 @@ pub fn emit_ops_module(
 
     let mut out = String::new();
     out.push_str(&cfg_attr_text(module.item_gate(feature)));
+    // Wire internals: public so the route table and tests can reach them,
+    // hidden from the rendered docs, which document the methods instead.
+    out.push_str("#[doc(hidden)]\n");
     out.push_str(&format!("pub mod {OPS_MODULE} {{\n"));
     let mut body = inner_doc_lines(&wrap(&format!(
         "Wire descriptions of the [`{}`]({}::{}) operations, one static per operation; \

@@ -39,6 +39,22 @@ pub fn doc_attrs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// Outer doc lines (`/// …`) as text, for items printed as text (macro calls).
+pub fn outer_doc_lines(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.trim_matches('\n').lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            out.push_str("///\n");
+        } else {
+            out.push_str("/// ");
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Inner doc lines (`//! …`) as text, for module files and inline modules.
 pub fn inner_doc_lines(text: &str) -> String {
     let mut out = String::new();

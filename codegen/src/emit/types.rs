@@ -147,6 +147,10 @@ impl TypeMapper<'_, '_, '_> {
             TypeRef::Enumeration(id) => self
                 .scope
                 .item_path(&self.ctx.enumeration(id, context)?.path, context)?,
+            TypeRef::Resource(key) => self
+                .scope
+                .item_path(&self.ctx.resource_id(key, context)?.path, context)?,
+            TypeRef::AnyResource => quote! { vsphere_vapi_runtime::ResourceId },
             TypeRef::Optional(inner) => {
                 let option = self.scope.option();
                 let inner = self.owned_boxed(inner, boxed, context)?;

@@ -35,9 +35,6 @@ use crate::error::Problem;
 use crate::ir::RustPath;
 use crate::names;
 
-/// Names the emitter defines at the crate root.
-const ROOT_RESERVED: &[&str] = &["Client", "ClientBuilder", "Error", "ErrorKind", "Result"];
-
 /// The prefix every VMware identifier starts with, dropped from module paths.
 pub const VMWARE_PREFIX: &str = "com.vmware.";
 
@@ -128,7 +125,7 @@ pub fn resolve_collisions(placed: &mut [Placed], problems: &mut Vec<Problem>) {
         });
         let mut taken: BTreeMap<String, usize> = BTreeMap::new();
         let reserved: BTreeSet<&str> = if module.is_empty() {
-            ROOT_RESERVED.iter().copied().collect()
+            names::RESERVED.root_types.iter().copied().collect()
         } else {
             BTreeSet::new()
         };

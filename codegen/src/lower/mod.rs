@@ -5,6 +5,8 @@
 //! collected (with the element it concerns) and returned together, so one
 //! run shows everything wrong with a snapshot.
 
+mod calls;
+pub(crate) mod ids;
 mod layout;
 pub(crate) mod types;
 
@@ -279,6 +281,17 @@ pub fn wire_id(key: &str) -> &str {
     key.split('#').next().unwrap_or(key)
 }
 
+/// The Rust type name of a service, structure or enumeration id: its last
+/// segment, qualified by its owners when it would shadow a prelude or
+/// crate-root name (see `names`).
+fn type_name_of(id: &str) -> String {
+    let id = wire_id(id);
+    let mut segments: Vec<&str> = id.split('.').collect();
+    let last = segments.pop().unwrap_or(id);
+    segments.reverse();
+    names::unshadowed_type_name(names::type_name(last), &segments)
+}
+
 fn structure_kind(info: &wire::StructureInfo) -> ItemKind {
     match info.kind {
         StructureType::Error => ItemKind::Error,
@@ -297,6 +310,14 @@ fn doc(documentation: &str, lifecycle: Option<&wire::LifecycleInfo>) -> Doc {
         text: docs::clean(documentation),
         deprecated: lifecycle.is_some_and(|l| l.deprecated),
     }
+}
+
+/// Whether `Resource` metadata names the resource type through a sibling
+/// field (`resource_type_field_name`) instead of listing it.
+fn has_type_holder(metadata: &wire::Metadata) -> bool {
+    metadata
+        .get("Resource")
+        .is_some_and(|resource| resource.string("typeHolder").is_some())
 }
 
 /// `Resource` metadata: the resource types an identifier refers to.
@@ -323,6 +344,12 @@ struct Builder<'i, 'a, 'p> {
     /// Final paths of services, structures and enumerations.
     paths: BTreeMap<(ItemKind, String), RustPath>,
     nested_modules: BTreeMap<String, Vec<String>>,
+    /// Type names taken in each module, for names chosen after placement
+    /// (request builders, argument structures).
+    module_types: BTreeMap<Vec<String>, BTreeSet<String>>,
+    /// Resource type spellings by identifier key, and use counts.
+    resource_spellings: BTreeMap<String, BTreeSet<String>>,
+    resource_uses: BTreeMap<String, usize>,
 }
 
 impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
@@ -336,6 +363,9 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             ambiguous_enumerations: index.ambiguous(Namespace::Enumeration),
             paths: BTreeMap::new(),
             nested_modules: BTreeMap::new(),
+            module_types: BTreeMap::new(),
+            resource_spellings: BTreeMap::new(),
+            resource_uses: BTreeMap::new(),
         }
     }
 
@@ -358,7 +388,26 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             let enumeration = self.enumeration(id, entry);
             model.enumerations.insert(id.clone(), enumeration);
         }
+        model.resource_ids = ids::plan(&self.resource_spellings, &self.resource_uses);
         model
+    }
+
+    /// Types the identifier positions of `ty` after the position's
+    /// `Resource` metadata (see [`ids`]), counting each typed position.
+    fn typed_ids(&mut self, ty: crate::ir::TypeRef, metadata: &wire::Metadata) -> crate::ir::TypeRef {
+        let spelled = resource_types(metadata);
+        let resources = ids::Resources::of(&spelled, has_type_holder(metadata));
+        let Some(typed) = ids::apply(&ty, &resources) else {
+            return ty;
+        };
+        if let ids::Resources::One(key) = &resources {
+            self.resource_spellings
+                .entry(key.clone())
+                .or_default()
+                .extend(spelled);
+            *self.resource_uses.entry(key.clone()).or_default() += 1;
+        }
+        typed
     }
 
     /// Resolves a type referenced from within `scope` (innermost first),
@@ -444,7 +493,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 id: id.clone(),
                 path: RustPath {
                     module: package_module(&entry.package),
-                    name: names::type_name(last_segment(wire_id(id))),
+                    name: type_name_of(id),
                 },
             });
         }
@@ -461,7 +510,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 id: id.clone(),
                 path: RustPath {
                     module,
-                    name: names::type_name(last_segment(wire_id(&id))),
+                    name: type_name_of(&id),
                 },
             });
         }
@@ -478,11 +527,17 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 id: id.clone(),
                 path: RustPath {
                     module,
-                    name: names::type_name(last_segment(wire_id(&id))),
+                    name: type_name_of(&id),
                 },
             });
         }
         layout::resolve_collisions(&mut placed, self.problems);
+        for item in &placed {
+            self.module_types
+                .entry(item.path.module.clone())
+                .or_default()
+                .insert(item.path.name.clone());
+        }
         for item in placed {
             let kind = if item.kind == ItemKind::Error {
                 ItemKind::Structure
@@ -535,9 +590,10 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
         // declared by the API keeps its name over `get$task`'s.
         let mut order: Vec<usize> = (0..info.operations.len()).collect();
         order.sort_by_key(|&i| info.operations.0[i].0.ends_with(names::TASK_SUFFIX));
+        let service_name = last_segment(wire_id(id));
         let candidates: Vec<String> = order
             .iter()
-            .map(|&i| names::method_name(&info.operations.0[i].0))
+            .map(|&i| names::method_name(&info.operations.0[i].0, service_name))
             .collect();
         let chosen = names::dedupe(&candidates, &mut BTreeSet::new(), true);
         let mut method_names = vec![String::new(); info.operations.len()];
@@ -567,6 +623,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             });
             let params = self.fields(&location, "param", &op.params, &scope, None);
             let output = self.resolve(&op.output.ty, &scope, || format!("{location} output"));
+            let output = self.typed_ids(output, &op.output.metadata);
             let task_result = self.recorded_task_result(&location, op, &task, &scope);
             let errors = op
                 .errors
@@ -583,6 +640,9 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             let (rest, rest_missing_reason) = split(routes.rest);
             operations.push(Operation {
                 id: op_id.to_owned(),
+                static_name: String::new(),
+                call: Default::default(),
+                wait_name: None,
                 rust_name,
                 doc: doc(&op.documentation, op.lifecycle.as_ref()),
                 params,
@@ -598,6 +658,9 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             });
         }
         self.twin_task_results(id, &mut operations);
+        let nested_module = self.service_nested_module(id);
+        let taken = self.module_types.entry(nested_module.clone()).or_default();
+        calls::shape(id, &nested_module, &mut operations, taken, self.problems);
         let constants = self.constants(id, &info.constants, &scope);
         Service {
             id: id.to_owned(),
@@ -667,6 +730,11 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             };
             match &op.task_result {
                 None => op.task_result = Some(twin_output.clone()),
+                // The recorded result carries no `Resource` metadata; the
+                // twin's output says what the identifier is.
+                Some(recorded) if ids::erase(recorded) == ids::erase(twin_output) => {
+                    op.task_result = Some(twin_output.clone())
+                }
                 Some(recorded) if recorded != twin_output => self.problems.push(Problem::new(
                     format!(
                         "{service_id}.{} output metadata {}",
@@ -726,6 +794,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
         let mut fields = Vec::with_capacity(infos.len());
         for (info, rust_name) in infos.iter().zip(rust_names) {
             let ty = self.resolve(&info.ty, scope, || format!("{owner} {what} {}", info.name));
+            let ty = self.typed_ids(ty, &info.metadata);
             let union_case = info.metadata.get("UnionCase").map(|case| {
                 let tag = case.string("tag").unwrap_or_default().to_owned();
                 let values: Vec<String> = case
@@ -855,13 +924,8 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 ));
             }
         }
-        let candidates: Vec<String> = info
-            .values
-            .iter()
-            .map(|v| names::variant_name(&v.value))
-            .collect();
-        let variants = names::dedupe(&candidates, &mut BTreeSet::new(), false);
-        let unknown_variant = names::unknown_variant(variants.iter().map(String::as_str));
+        let variants = names::variant_names(info.values.iter().map(|v| v.value.as_str()));
+        let unknown_variant = names::UNKNOWN_VARIANT.to_owned();
         let values = info
             .values
             .iter()

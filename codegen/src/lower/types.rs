@@ -230,6 +230,8 @@ pub fn describe(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Builtin(builtin) => builtin_name(*builtin).to_owned(),
         TypeRef::Structure(id) | TypeRef::Enumeration(id) => id.clone(),
+        TypeRef::Resource(key) => format!("ID<{key}>"),
+        TypeRef::AnyResource => "ID<*>".to_owned(),
         TypeRef::Optional(inner) => format!("OPTIONAL<{}>", describe(inner)),
         TypeRef::List(inner) => format!("LIST<{}>", describe(inner)),
         TypeRef::Set(inner) => format!("SET<{}>", describe(inner)),
@@ -259,7 +261,7 @@ fn builtin_name(builtin: Builtin) -> &'static str {
 /// Every structure and enumeration a type mentions.
 pub fn referenced_ids<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
     match ty {
-        TypeRef::Builtin(_) => {}
+        TypeRef::Builtin(_) | TypeRef::Resource(_) | TypeRef::AnyResource => {}
         TypeRef::Structure(id) | TypeRef::Enumeration(id) => out.push(id),
         TypeRef::Optional(inner) | TypeRef::List(inner) | TypeRef::Set(inner) => {
             referenced_ids(inner, out)

@@ -46,9 +46,9 @@ impl Consolecli {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<bool> {
         self.client.operation(&consolecli::ops::GET).send().await
     }
@@ -66,9 +66,9 @@ impl Consolecli {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(&self, enabled: bool) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&consolecli::ops::SET)
@@ -112,9 +112,9 @@ impl Dcui {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<bool> {
         self.client.operation(&dcui::ops::GET).send().await
     }
@@ -132,9 +132,9 @@ impl Dcui {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(&self, enabled: bool) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&dcui::ops::SET).param("enabled", &enabled).send().await
     }
@@ -174,9 +174,9 @@ impl Shell {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<shell::ShellConfig> {
         self.client.operation(&shell::ops::GET).send().await
     }
@@ -194,9 +194,9 @@ impl Shell {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(
         &self,
         config: &shell::ShellConfig,
@@ -239,9 +239,9 @@ impl Ssh {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<bool> {
         self.client.operation(&ssh::ops::GET).send().await
     }
@@ -259,9 +259,9 @@ impl Ssh {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(&self, enabled: bool) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&ssh::ops::SET).param("enabled", &enabled).send().await
     }

@@ -12,13 +12,14 @@ pub struct Info {
     /// Identifier of the core file. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.appliance.supportbundle.cores` resource.
-    pub name: String,
+    pub name: crate::ids::CoresId,
     /// Size of core file. This attribute was added in vSphere API 8.0.2.0.
     pub size: i64,
     /// Creation time of core file. This attribute was added in vSphere API 8.0.2.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Cores`](crate::appliance::Cores) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

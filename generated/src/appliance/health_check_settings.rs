@@ -34,6 +34,7 @@ pub struct UpdateSpec {
     pub db_health_check_state_scheduled_backup: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`HealthCheckSettings`](crate::appliance::HealthCheckSettings) operations, one

@@ -40,9 +40,9 @@ impl Configs {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: information to export the profile.
+    /// Set on the returned [`ExportRequest`](crate::appliance::infraprofile::configs::ExportRequest) before `send()`: [`spec`](crate::appliance::infraprofile::configs::ExportRequest::spec).
     ///
     /// # Returns
     ///
@@ -55,17 +55,14 @@ impl Configs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no profile associated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    pub async fn export(
-        &self,
-        spec: Option<&configs::ProfilesSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&configs::ops::EXPORT).param("spec", &spec).send().await
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no profile associated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    pub fn export(&self) -> configs::ExportRequest {
+        configs::ExportRequest::new(self.client.operation(&configs::ops::EXPORT))
     }
 
     /// Imports the desired profile specification. This method was added in vSphere API 7.0.0.0.
@@ -74,8 +71,8 @@ impl Configs {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`import_profile_and_wait`](Self::import_profile_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`import_profile_and_wait`](Self::import_profile_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -88,42 +85,39 @@ impl Configs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no profile associated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If there is another operation in progress.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no profile associated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If there is another operation in progress.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn import_profile_task(
         &self,
         spec: &configs::ImportProfileSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
         self.client
             .operation(&configs::ops::IMPORT_PROFILE_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`import_profile_task`](Self::import_profile_task) and waits for the task
-    /// to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: a `String`.
+    /// with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns a
+    /// `String`. For other polling options, call
+    /// [`import_profile_task`](Self::import_profile_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`import_profile_task`](Self::import_profile_task), when the task
-    /// fails (with the task's error), and when waiting times out.
+    /// Fails like [`import_profile_task`](Self::import_profile_task), with the task's
+    /// error when the task fails, and when waiting times out.
     pub async fn import_profile_and_wait(
         &self,
         spec: &configs::ImportProfileSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<String> {
-        let task = self.import_profile_task(spec).await?;
-        self.client.wait_for_task::<String>(&task, options).await
+        self.import_profile_task(spec).await?.wait().await
     }
 
     /// List all the profiles which are registered. This method was added in vSphere API 7.0.0.0.
@@ -143,11 +137,11 @@ impl Configs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<configs::ProfileInfo>> {
         self.client.operation(&configs::ops::LIST).send().await
     }
@@ -158,8 +152,8 @@ impl Configs {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`validate_and_wait`](Self::validate_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`validate_and_wait`](Self::validate_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -172,42 +166,40 @@ impl Configs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no profile associated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no profile associated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn validate_task(
         &self,
         spec: &configs::ImportProfileSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<configs::ValidationResult>,
+    > {
         self.client
             .operation(&configs::ops::VALIDATE_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`validate_task`](Self::validate_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`validate_task`](Self::validate_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ValidationResult`](crate::appliance::infraprofile::configs::ValidationResult).
+    /// For other polling options, call [`validate_task`](Self::validate_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`validate_task`](Self::validate_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`validate_task`](Self::validate_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn validate_and_wait(
         &self,
         spec: &configs::ImportProfileSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<configs::ValidationResult> {
-        let task = self.validate_task(spec).await?;
-        self.client.wait_for_task::<configs::ValidationResult>(&task, options).await
+        self.validate_task(spec).await?.wait().await
     }
 }
 
@@ -217,15 +209,15 @@ pub struct Notification {
     /// The notification id. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.infraprofile.notification` resource.
-    pub notification: String,
+    pub notification: crate::ids::NotificationId,
     /// The time the notification was raised/found. This attribute was added in vSphere API 7.0.0.0. Only set if the time information is available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message. This attribute was added in vSphere API 7.0.0.0.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. This attribute was added in vSphere API 7.0.0.0. Only set for warnings and errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the task. This class was added in vSphere API 7.0.0.0.
@@ -264,15 +256,15 @@ pub struct TaskInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
-    pub service: String,
+    pub service: crate::ids::VapiServiceId,
     /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: String,
+    pub operation: crate::ids::OperationId,
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
@@ -280,7 +272,7 @@ pub struct TaskInfo {
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::vapi::std_::DynamicId>,
+    pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub status: crate::cis::task::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.

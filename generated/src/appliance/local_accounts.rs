@@ -47,9 +47,9 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<policy::Info> {
         self.client.operation(&policy::ops::GET).send().await
     }
@@ -67,10 +67,10 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed policy values are &lt; -1 or &gt; 99999
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed policy values are &lt; -1 or &gt; 99999
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(&self, policy: &policy::Info) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&policy::ops::SET).param("policy", policy).send().await
     }
@@ -201,6 +201,7 @@ pub struct UpdateConfig {
     pub warn_days_before_password_expiration: Option<i64>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`LocalAccounts`](crate::appliance::LocalAccounts)
     //! operations, one static per operation; [`operations`](crate::operations) lists

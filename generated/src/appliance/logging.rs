@@ -58,11 +58,11 @@ impl Forwarding {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if an invalid configuration is provided.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the number of configurations exceeds the maximum number of supported configurations.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is any internal error during the execution of the operation.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if an invalid configuration is provided.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the number of configurations exceeds the maximum number of supported configurations.
+    /// - [`Error`](crate::ErrorKind::Error): if there is any internal error during the execution of the operation.
     pub async fn set(
         &self,
         cfg_list: &[forwarding::Config],
@@ -76,9 +76,9 @@ impl Forwarding {
 
     /// Validates the current log forwarding configuration by checking the liveness of the remote machine and optionally sending a test diagnostic log message from the appliance to all configured logging servers to allow manual end-to-end validation. The message that is sent is: "This is a diagnostic log test message from vCenter Server." This method was added in vSphere API 6.7.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `send_test_message`: Flag specifying whether a default test message should be sent to the configured logging servers. If None, no test message will be sent to the configured remote logging servers.
+    /// Set on the returned [`TestRequest`](crate::appliance::logging::forwarding::TestRequest) before `send()`: [`send_test_message`](crate::appliance::logging::forwarding::TestRequest::send_test_message).
     ///
     /// # Returns
     ///
@@ -88,14 +88,7 @@ impl Forwarding {
     ///
     /// - `/api`: `POST /api/appliance/logging/forwarding?action=test` (`send_test_message` in the body)
     /// - `/rest`: `POST /rest/appliance/logging/forwarding?action=test` (`send_test_message` in the body)
-    pub async fn test(
-        &self,
-        send_test_message: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<Vec<forwarding::ConnectionStatus>> {
-        self.client
-            .operation(&forwarding::ops::TEST)
-            .param("send_test_message", &send_test_message)
-            .send()
-            .await
+    pub fn test(&self) -> forwarding::TestRequest {
+        forwarding::TestRequest::new(self.client.operation(&forwarding::ops::TEST))
     }
 }

@@ -12,12 +12,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Monitoring.FunctionType` class Defines aggregation function
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `FunctionType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum FunctionType {
         /// Aggregation takes count per period (sum)
         Count = "COUNT",
@@ -33,12 +27,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Monitoring.IntervalType` class Defines interval between the values in hours and mins, for which aggregation will apply
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IntervalType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum IntervalType {
         /// Thirty minutes interval between values. One week is 336 values.
         Minutes30 = "MINUTES30",
@@ -60,7 +48,7 @@ pub struct MonitoredItem {
     /// monitored item ID Ex: CPU, MEMORY
     ///
     /// Identifier of a `com.vmware.appliance.monitoring` resource.
-    pub id: String,
+    pub id: crate::ids::MonitoringId,
     /// monitored item name Ex: "Network write speed"
     pub name: String,
     /// Y-axis label EX: "Mbps", "%"
@@ -79,7 +67,7 @@ pub struct MonitoredItemData {
     /// Monitored item IDs Ex: CPU, MEMORY, STORAGE_TOTAL
     ///
     /// Identifier of a `com.vmware.appliance.monitoring` resource.
-    pub name: String,
+    pub name: crate::ids::MonitoringId,
     /// interval between values in hours, minutes
     pub interval: IntervalType,
     /// aggregation function
@@ -109,6 +97,7 @@ pub struct MonitoredItemDataRequest {
     pub end_time: vsphere_vapi_runtime::types::DateTime,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Monitoring`](crate::appliance::Monitoring)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -64,13 +64,13 @@ impl Interfaces {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified interface is not found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified interface is not found.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(
         &self,
-        interface_name: &str,
+        interface_name: &crate::ids::InterfacesId,
     ) -> vsphere_vapi_runtime::Result<interfaces::InterfaceInfo> {
         self.client
             .operation(&interfaces::ops::GET)
@@ -92,9 +92,9 @@ impl Interfaces {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<Vec<interfaces::InterfaceInfo>> {
@@ -139,9 +139,9 @@ impl NoProxy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client.operation(&no_proxy::ops::GET).send().await
     }
@@ -159,9 +159,9 @@ impl NoProxy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn set(&self, servers: &[String]) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&no_proxy::ops::SET).param("servers", servers).send().await
     }
@@ -204,9 +204,9 @@ impl Proxy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn delete(&self, protocol: &str) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&proxy::ops::DELETE)
@@ -232,9 +232,9 @@ impl Proxy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn get(
         &self,
         protocol: &str,
@@ -255,9 +255,9 @@ impl Proxy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<
@@ -280,9 +280,9 @@ impl Proxy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn set(
         &self,
         protocol: &str,
@@ -315,9 +315,9 @@ impl Proxy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn test(
         &self,
         host: &str,
@@ -394,6 +394,7 @@ pub struct UpdateSpec {
 }
 
 #[cfg(feature = "appliance-core")]
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Networking`](crate::appliance::Networking)
     //! operations, one static per operation; [`operations`](crate::operations) lists

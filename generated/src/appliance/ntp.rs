@@ -23,12 +23,6 @@ pub struct LocalizableMessage {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Ntp.ServerStatus` class Status of server during test This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ServerStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ServerStatus {
         /// Server is reachable.
         ServerReachable = "SERVER_REACHABLE",
@@ -49,6 +43,7 @@ pub struct TestRunStatus {
     pub message: LocalizableMessage,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Ntp`](crate::appliance::Ntp) operations, one static
     //! per operation; [`operations`](crate::operations) lists them all.

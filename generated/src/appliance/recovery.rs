@@ -58,10 +58,10 @@ impl Backup {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`FeatureInUse`](crate::vapi::std_::errors::FeatureInUse): A backup or restore is already in progress
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`FeatureInUse`](crate::ErrorKind::FeatureInUse): A backup or restore is already in progress
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn validate(
         &self,
         piece: &backup::BackupRequest,
@@ -111,11 +111,11 @@ impl Restore {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if RestoreRequest includes a part that isn't marked as standalone
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if RestoreRequest includes a part that isn't in the backup
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if RestoreRequest includes a part that isn't marked as standalone
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if RestoreRequest includes a part that isn't in the backup
     pub async fn validate(
         &self,
         piece: &restore::RestoreRequest,
@@ -133,6 +133,7 @@ pub struct Info {
 }
 
 #[cfg(feature = "appliance-core")]
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Recovery`](crate::appliance::Recovery) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

@@ -17,12 +17,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Services.State` class defines valid Run State for services. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// Service Run State is Starting, it is still not functional
         Starting = "STARTING",
@@ -36,6 +30,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Services`](crate::appliance::Services) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

@@ -22,6 +22,7 @@ pub struct ShutdownConfig {
     pub reason: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Shutdown`](crate::appliance::Shutdown) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

@@ -47,9 +47,9 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(
         &self,
     ) -> vsphere_vapi_runtime::Result<
@@ -61,12 +61,6 @@ impl Components {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SupportBundle.ContentType` class defines the content in the support bundle generated. This enumeration was added in vSphere API 8.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ContentType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ContentType {
         /// Support bundle will contain only logs.
         Logs = "LOGS",
@@ -96,12 +90,6 @@ pub struct CreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration was added in vSphere API 7.0.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CreationStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum CreationStatus {
         /// Support bundle creation task succeeded.
         Succeeded = "SUCCEEDED",
@@ -164,7 +152,7 @@ pub struct Info {
     ///
     /// Only relevant when `status` is `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_reason: Option<crate::vapi::std_::LocalizableMessage>,
+    pub failure_reason: Option<crate::vapi::standard::LocalizableMessage>,
     /// Support bundle SHA256 checksum value. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Only relevant when `status` is `SUCCEEDED`.
@@ -190,6 +178,37 @@ pub struct IterationSpec {
     pub size: Option<i64>,
 }
 
+/// A call of [`SupportBundle::list`](crate::appliance::SupportBundle::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    pub fn iteration(self, iteration: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iteration", iteration),
+        }
+    }
+
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// This class was added in vSphere API 7.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -198,6 +217,7 @@ pub struct ListResult {
     pub supportbundle_operations: Vec<Info>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`SupportBundle`](crate::appliance::SupportBundle)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Timesync.TimeSyncMode` class defines time synchronization modes This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `TimeSyncMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum TimeSyncMode {
         /// Time synchronization is disabled.
         Disabled = "DISABLED",
@@ -25,6 +19,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Timesync`](crate::appliance::Timesync) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

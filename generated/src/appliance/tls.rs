@@ -48,14 +48,14 @@ impl Profiles {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized. User needs to have operator privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
     pub async fn get(
         &self,
-        profile: &str,
+        profile: &crate::ids::ProfilesId,
     ) -> vsphere_vapi_runtime::Result<profiles::Info> {
         self.client.operation(&profiles::ops::GET).param("profile", profile).send().await
     }
@@ -73,11 +73,11 @@ impl Profiles {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized. User needs to have operator privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<profiles::ListResult> {
         self.client.operation(&profiles::ops::LIST).send().await
     }

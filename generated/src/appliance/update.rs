@@ -42,7 +42,10 @@ impl Pending {
     /// # Parameters
     ///
     /// - `version`: Update version Identifier of a `com.vmware.appliance.update.pending` resource.
-    /// - `component`: Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`GetRequest`](crate::appliance::update::pending::GetRequest) before `send()`: [`component`](crate::appliance::update::pending::GetRequest::component).
     ///
     /// # Returns
     ///
@@ -55,24 +58,20 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): the update is not found
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the update of this version is already installed
-    pub async fn get(
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
+    /// - [`NotFound`](crate::ErrorKind::NotFound): the update is not found
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the update of this version is already installed
+    pub fn get(
         &self,
-        version: &str,
-        component: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<pending::Info> {
-        self.client
-            .operation(&pending::ops::GET)
-            .param("version", version)
-            .param("component", &component)
-            .send()
-            .await
+        version: &crate::ids::ApplianceUpdatePendingId,
+    ) -> pending::GetRequest {
+        pending::GetRequest::new(
+            self.client.operation(&pending::ops::GET).param("version", version),
+        )
     }
 
     /// Starts operation of installing the appliance update. Will fail is the update is not staged This method was added in vSphere API 6.7.
@@ -81,7 +80,10 @@ impl Pending {
     ///
     /// - `version`: Update version Identifier of a `com.vmware.appliance.update.pending` resource.
     /// - `user_data`: map of user provided data with IDs
-    /// - `component`: Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`InstallRequest`](crate::appliance::update::pending::InstallRequest) before `send()`: [`component`](crate::appliance::update::pending::InstallRequest::component).
     ///
     /// # HTTP
     ///
@@ -90,29 +92,28 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     ///
     ///   Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the update is not found
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the update of this version is already installed
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if appliance update state prevents running an update or not staged
-    pub async fn install(
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the update is not found
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the update of this version is already installed
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance update state prevents running an update or not staged
+    pub fn install(
         &self,
-        version: &str,
+        version: &crate::ids::ApplianceUpdatePendingId,
         user_data: &vsphere_vapi_runtime::types::VapiMap<String, String>,
-        component: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&pending::ops::INSTALL)
-            .param("version", version)
-            .param("user_data", user_data)
-            .param("component", &component)
-            .send()
-            .await
+    ) -> pending::InstallRequest {
+        pending::InstallRequest::new(
+            self
+                .client
+                .operation(&pending::ops::INSTALL)
+                .param("version", version)
+                .param("user_data", user_data),
+        )
     }
 
     /// Checks if there are any eligible updates. This method was added in vSphere API 6.7.
@@ -120,8 +121,10 @@ impl Pending {
     /// # Parameters
     ///
     /// - `source_type`: type of the source
-    /// - `url`: specific URL to check at If None then URL is taken from the policy settings
-    /// - `enable_list_major_upgrade_versions`: checks and lists if there are eligible major version upgrades available. Possible values are true and false when set to true it allows listing of across version upgrade When not specified lists only minor updates available
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::appliance::update::pending::ListRequest) before `send()`: [`url`](crate::appliance::update::pending::ListRequest::url), [`enable_list_major_upgrade_versions`](crate::appliance::update::pending::ListRequest::enable_list_major_upgrade_versions).
     ///
     /// # Returns
     ///
@@ -134,28 +137,16 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): source is not found
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
-    pub async fn list(
-        &self,
-        source_type: &pending::SourceType,
-        url: Option<&str>,
-        enable_list_major_upgrade_versions: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
-        self.client
-            .operation(&pending::ops::LIST)
-            .param("source_type", source_type)
-            .param("url", &url)
-            .param(
-                "enable_list_major_upgrade_versions",
-                &enable_list_major_upgrade_versions,
-            )
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`NotFound`](crate::ErrorKind::NotFound): source is not found
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
+    pub fn list(&self, source_type: &pending::SourceType) -> pending::ListRequest {
+        pending::ListRequest::new(
+            self.client.operation(&pending::ops::LIST).param("source_type", source_type),
+        )
     }
 
     /// List of all upgradeable components eligible for update within specified version. An upgradeable component can be upgraded to new version individually without upgrading the whole vCenter to it. This method was added in vSphere API 8.0.0.1.
@@ -175,15 +166,15 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): source is not found
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`NotFound`](crate::ErrorKind::NotFound): source is not found
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
     pub async fn list_upgradeable_components(
         &self,
-        version: &str,
+        version: &crate::ids::ApplianceUpdatePendingId,
     ) -> vsphere_vapi_runtime::Result<Vec<pending::UpgradeableComponent>> {
         self.client
             .operation(&pending::ops::LIST_UPGRADEABLE_COMPONENTS)
@@ -197,7 +188,10 @@ impl Pending {
     /// # Parameters
     ///
     /// - `version`: Update version Identifier of a `com.vmware.appliance.update.pending` resource.
-    /// - `component`: Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`PrecheckRequest`](crate::appliance::update::pending::PrecheckRequest) before `send()`: [`component`](crate::appliance::update::pending::PrecheckRequest::component).
     ///
     /// # Returns
     ///
@@ -210,25 +204,21 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): the update is not found
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if this version is already installed
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if another operation is in progress
-    pub async fn precheck(
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
+    /// - [`NotFound`](crate::ErrorKind::NotFound): the update is not found
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if this version is already installed
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if another operation is in progress
+    pub fn precheck(
         &self,
-        version: &str,
-        component: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<pending::PrecheckResult> {
-        self.client
-            .operation(&pending::ops::PRECHECK)
-            .param("version", version)
-            .param("component", &component)
-            .send()
-            .await
+        version: &crate::ids::ApplianceUpdatePendingId,
+    ) -> pending::PrecheckRequest {
+        pending::PrecheckRequest::new(
+            self.client.operation(&pending::ops::PRECHECK).param("version", version),
+        )
     }
 
     /// Starts the update rollback operation such that the vCenter is reverted to a state before update installation. It will remove any changes done by update-install operation on the vCenter.
@@ -242,13 +232,13 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no valid snapshot present on the vCenter
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if appliance update state prevents running a rollback operation
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no valid snapshot present on the vCenter
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance update state prevents running a rollback operation
     pub async fn rollback(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&pending::ops::ROLLBACK).send().await
     }
@@ -258,7 +248,10 @@ impl Pending {
     /// # Parameters
     ///
     /// - `version`: Update version Identifier of a `com.vmware.appliance.update.pending` resource.
-    /// - `component`: Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`StageRequest`](crate::appliance::update::pending::StageRequest) before `send()`: [`component`](crate::appliance::update::pending::StageRequest::component).
     ///
     /// # HTTP
     ///
@@ -267,26 +260,22 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): the update is not found
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the update of this version is already installed
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): the update is already staged
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if appliance update state prevents staging
-    pub async fn stage(
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
+    /// - [`NotFound`](crate::ErrorKind::NotFound): the update is not found
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the update of this version is already installed
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): the update is already staged
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance update state prevents staging
+    pub fn stage(
         &self,
-        version: &str,
-        component: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&pending::ops::STAGE)
-            .param("version", version)
-            .param("component", &component)
-            .send()
-            .await
+        version: &crate::ids::ApplianceUpdatePendingId,
+    ) -> pending::StageRequest {
+        pending::StageRequest::new(
+            self.client.operation(&pending::ops::STAGE).param("version", version),
+        )
     }
 
     /// Starts operation of installing the appliance update. Will stage update if not already staged The updates are searched for in the following order: staged, CDROM, URL This method was added in vSphere API 6.7.
@@ -295,7 +284,10 @@ impl Pending {
     ///
     /// - `version`: Update version Identifier of a `com.vmware.appliance.update.pending` resource.
     /// - `user_data`: map of user provided data with IDs
-    /// - `component`: upgradeable component to be staged and installed This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`StageAndInstallRequest`](crate::appliance::update::pending::StageAndInstallRequest) before `send()`: [`component`](crate::appliance::update::pending::StageAndInstallRequest::component).
     ///
     /// # HTTP
     ///
@@ -304,29 +296,28 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     ///
     ///   Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the update is not found
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the update of this version is already installed
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if appliance update state prevents running an update
-    pub async fn stage_and_install(
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the update is not found
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the update of this version is already installed
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance update state prevents running an update
+    pub fn stage_and_install(
         &self,
-        version: &str,
+        version: &crate::ids::ApplianceUpdatePendingId,
         user_data: &vsphere_vapi_runtime::types::VapiMap<String, String>,
-        component: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&pending::ops::STAGE_AND_INSTALL)
-            .param("version", version)
-            .param("user_data", user_data)
-            .param("component", &component)
-            .send()
-            .await
+    ) -> pending::StageAndInstallRequest {
+        pending::StageAndInstallRequest::new(
+            self
+                .client
+                .operation(&pending::ops::STAGE_AND_INSTALL)
+                .param("version", version)
+                .param("user_data", user_data),
+        )
     }
 
     /// Validates the user provided data before the update installation. This method was added in vSphere API 6.7.
@@ -335,7 +326,10 @@ impl Pending {
     ///
     /// - `version`: Update version Identifier of a `com.vmware.appliance.update.pending` resource.
     /// - `user_data`: map of user provided data with IDs
-    /// - `component`: Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ValidateRequest`](crate::appliance::update::pending::ValidateRequest) before `send()`: [`component`](crate::appliance::update::pending::ValidateRequest::component).
     ///
     /// # Returns
     ///
@@ -348,27 +342,26 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the update is not found
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the update of this version is already installed
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if appliance update state prevents running an check
-    pub async fn validate(
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the update is not found
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the update of this version is already installed
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance update state prevents running an check
+    pub fn validate(
         &self,
-        version: &str,
+        version: &crate::ids::ApplianceUpdatePendingId,
         user_data: &vsphere_vapi_runtime::types::VapiMap<String, String>,
-        component: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<crate::appliance::Notifications> {
-        self.client
-            .operation(&pending::ops::VALIDATE)
-            .param("version", version)
-            .param("user_data", user_data)
-            .param("component", &component)
-            .send()
-            .await
+    ) -> pending::ValidateRequest {
+        pending::ValidateRequest::new(
+            self
+                .client
+                .operation(&pending::ops::VALIDATE)
+                .param("version", version)
+                .param("user_data", user_data),
+        )
     }
 }
 
@@ -407,11 +400,11 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<policy::Info> {
         self.client.operation(&policy::ops::GET).send().await
     }
@@ -429,11 +422,11 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
     pub async fn set(
         &self,
         policy: &policy::Config,
@@ -473,11 +466,11 @@ impl Staged {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
     pub async fn delete(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&staged::ops::DELETE).send().await
     }
@@ -495,12 +488,12 @@ impl Staged {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if nothing is staged
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if nothing is staged
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<staged::Info> {
         self.client.operation(&staged::ops::GET).send().await
     }
@@ -510,7 +503,7 @@ impl Staged {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommonInfo {
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority This attribute was added in vSphere API 6.7.
     pub priority: common_info::Priority,
     /// Update severity This attribute was added in vSphere API 6.7.
@@ -549,19 +542,13 @@ pub struct ServiceInfo {
     /// Service ID This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.service` resource.
-    pub service: String,
+    pub service: crate::ids::ApplianceServiceId,
     /// Service description This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Update.State` class defines the various states the appliance update can be in. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// The appliance is up to date.
         UpToDate = "UP_TO_DATE",
@@ -585,11 +572,11 @@ pub struct Summary {
     /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
-    pub version: String,
+    pub version: crate::ids::ApplianceUpdatePendingId,
     /// Name of the update. This attribute was added in vSphere API 6.7.
     pub name: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority This attribute was added in vSphere API 6.7.
     pub priority: common_info::Priority,
     /// Update severity This attribute was added in vSphere API 6.7.
@@ -607,6 +594,7 @@ pub struct Summary {
     pub size: i64,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Update`](crate::appliance::Update) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

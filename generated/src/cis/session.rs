@@ -16,6 +16,7 @@ pub struct Info {
     pub last_accessed_time: vsphere_vapi_runtime::types::DateTime,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Session`](crate::cis::Session) operations, one static
     //! per operation; [`operations`](crate::operations) lists them all.

@@ -46,13 +46,13 @@ impl Category {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the category for the given `category_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to add an entity to the `com.vmware.cis.tagging.category_model.used_by` field.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to add an entity to the `com.vmware.cis.tagging.category_model.used_by` field.
     pub async fn add_to_used_by(
         &self,
-        category_id: &str,
+        category_id: &crate::ids::CategoryId,
         used_by_entity: &str,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -80,15 +80,15 @@ impl Category {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the `com.vmware.cis.tagging.category.create_spec.name` provided in the `create_spec` is the name of an already existing category.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the information in the `create_spec` is invalid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to create a category.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the `com.vmware.cis.tagging.category.create_spec.name` provided in the `create_spec` is the name of an already existing category.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the information in the `create_spec` is invalid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to create a category.
     pub async fn create(
         &self,
         create_spec: &category::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::CategoryId> {
         self.client
             .operation(&category::ops::CREATE)
             .param("create_spec", create_spec)
@@ -109,12 +109,15 @@ impl Category {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the category for the given `category_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to delete the category.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn delete(&self, category_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to delete the category.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub async fn delete(
+        &self,
+        category_id: &crate::ids::CategoryId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&category::ops::DELETE)
             .param("category_id", category_id)
@@ -139,13 +142,13 @@ impl Category {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the category for the given `category_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to read the category.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the category.
     pub async fn get(
         &self,
-        category_id: &str,
+        category_id: &crate::ids::CategoryId,
     ) -> vsphere_vapi_runtime::Result<CategoryModel> {
         self.client
             .operation(&category::ops::GET)
@@ -207,13 +210,13 @@ impl Category {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the category for the given `category_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to remove an entity from the `com.vmware.cis.tagging.category_model.used_by` field.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to remove an entity from the `com.vmware.cis.tagging.category_model.used_by` field.
     pub async fn remove_from_used_by(
         &self,
-        category_id: &str,
+        category_id: &crate::ids::CategoryId,
         used_by_entity: &str,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -237,13 +240,13 @@ impl Category {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the category for the given `category_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to revoke propagating permissions on the category.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to revoke propagating permissions on the category.
     pub async fn revoke_propagating_permissions(
         &self,
-        category_id: &str,
+        category_id: &crate::ids::CategoryId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&category::ops::REVOKE_PROPAGATING_PERMISSIONS)
@@ -266,15 +269,15 @@ impl Category {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the `com.vmware.cis.tagging.category.update_spec.name` provided in the `update_spec` is the name of an already existing category.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the information in the `update_spec` is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the category for the given `category_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to update the category.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the `com.vmware.cis.tagging.category.update_spec.name` provided in the `update_spec` is the name of an already existing category.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the information in the `update_spec` is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to update the category.
     pub async fn update(
         &self,
-        category_id: &str,
+        category_id: &crate::ids::CategoryId,
         update_spec: &category::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -321,13 +324,13 @@ impl Tag {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given `tag_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to add an entity to the `com.vmware.cis.tagging.tag_model.used_by` field.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to add an entity to the `com.vmware.cis.tagging.tag_model.used_by` field.
     pub async fn add_to_used_by(
         &self,
-        tag_id: &str,
+        tag_id: &crate::ids::TagId,
         used_by_entity: &str,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -355,16 +358,16 @@ impl Tag {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the `com.vmware.cis.tagging.tag.create_spec.name` provided in the `create_spec` is the name of an already existing tag in the input category.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the input information in the `create_spec` is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the category for in the given `create_spec` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to create tag.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the `com.vmware.cis.tagging.tag.create_spec.name` provided in the `create_spec` is the name of an already existing tag in the input category.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the input information in the `create_spec` is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for in the given `create_spec` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to create tag.
     pub async fn create(
         &self,
         create_spec: &tag::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::TagId> {
         self.client
             .operation(&tag::ops::CREATE)
             .param("create_spec", create_spec)
@@ -385,12 +388,15 @@ impl Tag {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given `tag_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to delete the tag.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn delete(&self, tag_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to delete the tag.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub async fn delete(
+        &self,
+        tag_id: &crate::ids::TagId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&tag::ops::DELETE).param("tag_id", tag_id).send().await
     }
 
@@ -411,11 +417,14 @@ impl Tag {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given `tag_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the privilege to read the tag.
-    pub async fn get(&self, tag_id: &str) -> vsphere_vapi_runtime::Result<TagModel> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the privilege to read the tag.
+    pub async fn get(
+        &self,
+        tag_id: &crate::ids::TagId,
+    ) -> vsphere_vapi_runtime::Result<TagModel> {
         self.client.operation(&tag::ops::GET).param("tag_id", tag_id).send().await
     }
 
@@ -450,13 +459,13 @@ impl Tag {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the category for the given `category_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to read the category.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the category for the given `category_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the category.
     pub async fn list_tags_for_category(
         &self,
-        category_id: &str,
+        category_id: &crate::ids::CategoryId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&tag::ops::LIST_TAGS_FOR_CATEGORY)
@@ -504,13 +513,13 @@ impl Tag {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given `tag_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to remove an entity from the `com.vmware.cis.tagging.tag_model.used_by` field.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to remove an entity from the `com.vmware.cis.tagging.tag_model.used_by` field.
     pub async fn remove_from_used_by(
         &self,
-        tag_id: &str,
+        tag_id: &crate::ids::TagId,
         used_by_entity: &str,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -534,13 +543,13 @@ impl Tag {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given `tag_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to revoke propagating permissions on the tag.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to revoke propagating permissions on the tag.
     pub async fn revoke_propagating_permissions(
         &self,
-        tag_id: &str,
+        tag_id: &crate::ids::TagId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&tag::ops::REVOKE_PROPAGATING_PERMISSIONS)
@@ -563,15 +572,15 @@ impl Tag {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the `com.vmware.cis.tagging.tag.update_spec.name` provided in the `update_spec` is the name of an already existing tag in the same category.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the input information in the `update_spec` is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given `tag_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to update the tag.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the `com.vmware.cis.tagging.tag.update_spec.name` provided in the `update_spec` is the name of an already existing tag in the same category.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the input information in the `update_spec` is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to update the tag.
     pub async fn update(
         &self,
-        tag_id: &str,
+        tag_id: &crate::ids::TagId,
         update_spec: &tag::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -619,16 +628,16 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given `tag_id` does not exist in the system.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the input tag is not eligible to be attached to this object or if the `object_id` is not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to attach the tag or do not have the privilege to read the object.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the input tag is not eligible to be attached to this object or if the `object_id` is not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to attach the tag or do not have the privilege to read the object.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn attach(
         &self,
-        tag_id: &str,
-        object_id: &crate::vapi::std_::DynamicId,
+        tag_id: &crate::ids::TagId,
+        object_id: &crate::vapi::standard::DynamicId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&tag_association::ops::ATTACH)
@@ -656,13 +665,13 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to read the object.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the object.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn attach_multiple_tags_to_object(
         &self,
-        object_id: &crate::vapi::std_::DynamicId,
+        object_id: &crate::vapi::standard::DynamicId,
         tag_ids: &[String],
     ) -> vsphere_vapi_runtime::Result<tag_association::BatchResult> {
         self.client
@@ -691,15 +700,15 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given `tag_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the attach tag privilege on the tag.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the attach tag privilege on the tag.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn attach_tag_to_multiple_objects(
         &self,
-        tag_id: &str,
-        object_ids: &[crate::vapi::std_::DynamicId],
+        tag_id: &crate::ids::TagId,
+        object_ids: &[crate::vapi::standard::DynamicId],
     ) -> vsphere_vapi_runtime::Result<tag_association::BatchResult> {
         self.client
             .operation(&tag_association::ops::ATTACH_TAG_TO_MULTIPLE_OBJECTS)
@@ -723,15 +732,15 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given `tag_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to detach the tag or do not have the privilege to read the given object.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to detach the tag or do not have the privilege to read the given object.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn detach(
         &self,
-        tag_id: &str,
-        object_id: &crate::vapi::std_::DynamicId,
+        tag_id: &crate::ids::TagId,
+        object_id: &crate::vapi::standard::DynamicId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&tag_association::ops::DETACH)
@@ -759,13 +768,13 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to read the object.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the object.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn detach_multiple_tags_from_object(
         &self,
-        object_id: &crate::vapi::std_::DynamicId,
+        object_id: &crate::vapi::standard::DynamicId,
         tag_ids: &[String],
     ) -> vsphere_vapi_runtime::Result<tag_association::BatchResult> {
         self.client
@@ -794,15 +803,15 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given tag does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the attach tag privilege on the tag.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given tag does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the attach tag privilege on the tag.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn detach_tag_from_multiple_objects(
         &self,
-        tag_id: &str,
-        object_ids: &[crate::vapi::std_::DynamicId],
+        tag_id: &crate::ids::TagId,
+        object_ids: &[crate::vapi::standard::DynamicId],
     ) -> vsphere_vapi_runtime::Result<tag_association::BatchResult> {
         self.client
             .operation(&tag_association::ops::DETACH_TAG_FROM_MULTIPLE_OBJECTS)
@@ -829,13 +838,13 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to read the object.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the object.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn list_attachable_tags(
         &self,
-        object_id: &crate::vapi::std_::DynamicId,
+        object_id: &crate::vapi::standard::DynamicId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHABLE_TAGS)
@@ -861,15 +870,15 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the tag for the given `tag_id` does not exist in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to read the tag.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the tag for the given `tag_id` does not exist in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the tag.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn list_attached_objects(
         &self,
-        tag_id: &str,
-    ) -> vsphere_vapi_runtime::Result<Vec<crate::vapi::std_::DynamicId>> {
+        tag_id: &crate::ids::TagId,
+    ) -> vsphere_vapi_runtime::Result<Vec<crate::vapi::standard::DynamicId>> {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_OBJECTS)
             .param("tag_id", tag_id)
@@ -894,9 +903,9 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn list_attached_objects_on_tags(
         &self,
         tag_ids: &[String],
@@ -925,13 +934,13 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have the privilege to read the object.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have the privilege to read the object.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn list_attached_tags(
         &self,
-        object_id: &crate::vapi::std_::DynamicId,
+        object_id: &crate::vapi::standard::DynamicId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_TAGS)
@@ -957,12 +966,12 @@ impl TagAssociation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn list_attached_tags_on_objects(
         &self,
-        object_ids: &[crate::vapi::std_::DynamicId],
+        object_ids: &[crate::vapi::standard::DynamicId],
     ) -> vsphere_vapi_runtime::Result<Vec<tag_association::ObjectToTags>> {
         self.client
             .operation(&tag_association::ops::LIST_ATTACHED_TAGS_ON_OBJECTS)
@@ -978,7 +987,7 @@ pub struct CategoryModel {
     /// The unique identifier of the category.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
-    pub id: String,
+    pub id: crate::ids::CategoryId,
     /// The display name of the category.
     pub name: String,
     /// The description of the category.
@@ -999,11 +1008,11 @@ pub struct TagModel {
     /// The unique identifier of the tag.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
-    pub id: String,
+    pub id: crate::ids::TagId,
     /// The identifier of the parent category in which this tag will be created.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
-    pub category_id: String,
+    pub category_id: crate::ids::CategoryId,
     /// The display name of the tag.
     pub name: String,
     /// The description of the tag.

@@ -32,10 +32,36 @@ pub struct FilterSpec {
     pub status: Option<Vec<crate::cis::task::Status>>,
     /// Identifiers of the targets the operation for the associated task created or was performed on (see `com.vmware.cis.task.common_info.target`). If None or empty, tasks associated with operations on any target match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub targets: Option<Vec<crate::vapi::std_::DynamicId>>,
+    pub targets: Option<Vec<crate::vapi::standard::DynamicId>>,
     /// Users who must have initiated the operation for the associated task to match the filter (see `com.vmware.cis.task.common_info.user`). If None or empty, tasks associated with operations initiated by any user match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<String>>,
+}
+
+/// A call of [`Tasks::get`](crate::cis::Tasks::get) being assembled: set optional
+/// parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification on what to get for a task. If None, the behavior is equivalent to a `com.vmware.cis.tasks.get_spec` with all attributes None which means only the data described in `com.vmware.cis.task.info` will be returned and the result of the operation will be return.
+    pub fn spec(self, spec: &GetSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::cis::task::Info> {
+        self.call.send().await
+    }
 }
 
 /// The `Tasks.GetSpec` class describes what data should be included when retrieving information about a task.
@@ -49,6 +75,44 @@ pub struct GetSpec {
     pub exclude_result: Option<bool>,
 }
 
+/// A call of [`Tasks::list`](crate::cis::Tasks::list) being assembled: set optional
+/// parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching tasks. This is currently required. In the future, if it is None, the behavior is equivalent to a `com.vmware.cis.tasks.filter_spec` with all attributes None which means all tasks match the filter.
+    pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter_spec", filter_spec),
+        }
+    }
+
+    /// Specification of what to return for a task. If None, the behavior is equivalent to a `com.vmware.cis.tasks.get_spec` with all attributes None which means only the data describe in `com.vmware.cis.task.info` will be returned and the result of the operation will be return.
+    pub fn result_spec(self, result_spec: &GetSpec) -> Self {
+        Self {
+            call: self.call.param("result_spec", result_spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::types::VapiMap<String, crate::cis::task::Info>,
+    > {
+        self.call.send().await
+    }
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Tasks`](crate::cis::Tasks) operations, one static per
     //! operation; [`operations`](crate::operations) lists them all.

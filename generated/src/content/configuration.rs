@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `content-core` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Configuration`](crate::content::Configuration)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -65,9 +65,12 @@ impl Item {
     ///
     /// # Parameters
     ///
-    /// - `client_token`: A unique token generated on the client for each copy request. The token should be a universally unique identifier (UUID), for example: `b8a2a2e3-2314-43cd-a871-6ede0f429751`. This token can be used to guarantee idempotent copy. If not specified copy is not idempotent.
     /// - `source_library_item_id`: Identifier of the existing library item from which the content will be copied. Identifier of a `com.vmware.content.library.Item` resource.
     /// - `destination_create_spec`: Specification for the new library item to be created.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CopyRequest`](crate::content::library::item::CopyRequest) before `send()`: [`client_token`](crate::content::library::item::CopyRequest::client_token).
     ///
     /// # Returns
     ///
@@ -80,32 +83,31 @@ impl Item {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item with `source_library_item_id` does not exist, or if the library referenced by the `com.vmware.content.library.item_model.library_id` property of `destination_create_spec` does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one of the following is true for the new library item:
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item with `source_library_item_id` does not exist, or if the library referenced by the `com.vmware.content.library.item_model.library_id` property of `destination_create_spec` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one of the following is true for the new library item:
     ///
     ///   * name is empty
     ///   * name exceeds 80 characters
     ///   * description exceeds 2000 characters
     ///
     ///   if the `client_token` does not conform to the UUID format.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the `com.vmware.content.library.item_model.library_id` property of `destination_create_spec` refers to a subscribed library.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the copy operation failed because the source or destination library item is not accessible.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the content of the source library item specified by `source_library_item_id`, or the content of the target library specified by the library ID (see `com.vmware.content.library.item_model.library_id`) property of `destination_create_spec` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
-    pub async fn copy(
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the `com.vmware.content.library.item_model.library_id` property of `destination_create_spec` refers to a subscribed library.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the copy operation failed because the source or destination library item is not accessible.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the content of the source library item specified by `source_library_item_id`, or the content of the target library specified by the library ID (see `com.vmware.content.library.item_model.library_id`) property of `destination_create_spec` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
+    pub fn copy(
         &self,
-        client_token: Option<&str>,
-        source_library_item_id: &str,
+        source_library_item_id: &crate::ids::ItemId,
         destination_create_spec: &ItemModel,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&item::ops::COPY)
-            .param("client_token", &client_token)
-            .param("source_library_item_id", source_library_item_id)
-            .param("destination_create_spec", destination_create_spec)
-            .send()
-            .await
+    ) -> item::CopyRequest {
+        item::CopyRequest::new(
+            self
+                .client
+                .operation(&item::ops::COPY)
+                .param("source_library_item_id", source_library_item_id)
+                .param("destination_create_spec", destination_create_spec),
+        )
     }
 
     /// Creates a new library item.
@@ -116,8 +118,11 @@ impl Item {
     ///
     /// # Parameters
     ///
-    /// - `client_token`: A unique token generated on the client for each creation request. The token should be a universally unique identifier (UUID), for example: `b8a2a2e3-2314-43cd-a871-6ede0f429751`. This token can be used to guarantee idempotent creation. If not specified creation is not idempotent.
     /// - `create_spec`: Specification that defines the properties of the new library item.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateRequest`](crate::content::library::item::CreateRequest) before `send()`: [`client_token`](crate::content::library::item::CreateRequest::client_token).
     ///
     /// # Returns
     ///
@@ -130,30 +135,23 @@ impl Item {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the `com.vmware.content.library.item_model.library_id` property of `create_spec` refers to a library that does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one of the following is true for the new library item:
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the `com.vmware.content.library.item_model.library_id` property of `create_spec` refers to a library that does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one of the following is true for the new library item:
     ///
     ///   * name is empty
     ///   * name exceeds 80 characters
     ///   * description exceeds 2000 characters
     ///
     ///   if the `client_token` does not conform to the UUID format.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the `com.vmware.content.library.item_model.library_id` property of `create_spec` refers to a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the content of the library specified by the library ID (see `com.vmware.content.library.item_model.library_id`) property of `create_spec` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if there is already a library item with same name in the library.
-    pub async fn create(
-        &self,
-        client_token: Option<&str>,
-        create_spec: &ItemModel,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&item::ops::CREATE)
-            .param("client_token", &client_token)
-            .param("create_spec", create_spec)
-            .send()
-            .await
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the `com.vmware.content.library.item_model.library_id` property of `create_spec` refers to a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the content of the library specified by the library ID (see `com.vmware.content.library.item_model.library_id`) property of `create_spec` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if there is already a library item with same name in the library.
+    pub fn create(&self, create_spec: &ItemModel) -> item::CreateRequest {
+        item::CreateRequest::new(
+            self.client.operation(&item::ops::CREATE).param("create_spec", create_spec),
+        )
     }
 
     /// Deletes a library item.
@@ -173,14 +171,14 @@ impl Item {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library item with the given `library_item_id` is a member of a subscribed library.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item with the specified `library_item_id` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the library item contains a virtual machine template and a virtual machine is checked out of the library item.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library item with the given `library_item_id` is a member of a subscribed library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item with the specified `library_item_id` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library item contains a virtual machine template and a virtual machine is checked out of the library item.
     pub async fn delete(
         &self,
-        library_item_id: &str,
+        library_item_id: &crate::ids::ItemId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&item::ops::DELETE)
@@ -206,9 +204,9 @@ impl Item {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if no properties are specified in the `spec`.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if no properties are specified in the `spec`.
     pub async fn find(
         &self,
         spec: &item::FindSpec,
@@ -233,12 +231,12 @@ impl Item {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no item with the given `library_item_id` exists.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no item with the given `library_item_id` exists.
     pub async fn get(
         &self,
-        library_item_id: &str,
+        library_item_id: &crate::ids::ItemId,
     ) -> vsphere_vapi_runtime::Result<ItemModel> {
         self.client
             .operation(&item::ops::GET)
@@ -264,12 +262,12 @@ impl Item {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library associated with `library_id` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library associated with `library_id` does not exist.
     pub async fn list(
         &self,
-        library_id: &str,
+        library_id: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&item::ops::LIST)
@@ -284,7 +282,10 @@ impl Item {
     ///
     /// - `library_item_id`: Library item identifier. Identifier of a `com.vmware.content.library.Item` resource.
     /// - `force_sync_content`: Whether to synchronize file content as well as metadata. This parameter applies only if the subscription is on-demand.
-    /// - `subscriptions`: The list of subscriptions to publish this library item to.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`PublishRequest`](crate::content::library::item::PublishRequest) before `send()`: [`subscriptions`](crate::content::library::item::PublishRequest::subscriptions).
     ///
     /// # HTTP
     ///
@@ -293,32 +294,31 @@ impl Item {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library item specified by `library_item_id` does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If one or more arguments in `subscriptions` is not valid.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): If the library item specified by `library_item_id` is a member of a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library item specified by `library_item_id` does not belong to a published library.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library item specified by `library_item_id` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If one or more arguments in `subscriptions` is not valid.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library item specified by `library_item_id` is a member of a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library item specified by `library_item_id` does not belong to a published library.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `library_item_id` requires `ContentLibrary.PublishLibraryItem`.
-    pub async fn publish(
+    pub fn publish(
         &self,
-        library_item_id: &str,
+        library_item_id: &crate::ids::ItemId,
         force_sync_content: bool,
-        subscriptions: Option<&[item::DestinationSpec]>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&item::ops::PUBLISH)
-            .param("library_item_id", library_item_id)
-            .param("force_sync_content", &force_sync_content)
-            .param("subscriptions", &subscriptions)
-            .send()
-            .await
+    ) -> item::PublishRequest {
+        item::PublishRequest::new(
+            self
+                .client
+                .operation(&item::ops::PUBLISH)
+                .param("library_item_id", library_item_id)
+                .param("force_sync_content", &force_sync_content),
+        )
     }
 
     /// Updates the specified properties of a library item.
@@ -339,21 +339,21 @@ impl Item {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item specified by `library_item_id` does not exist.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library item corresponding to `library_item_id` is a member of a subscribed library.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one of the following is true for the `update_spec`:
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item specified by `library_item_id` does not exist.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library item corresponding to `library_item_id` is a member of a subscribed library.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one of the following is true for the `update_spec`:
     ///
     ///   * name is empty
     ///   * name exceeds 80 characters
     ///   * description exceeds 2000 characters
     ///   * version is not equal to the current version of the library item
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the library item belongs to a published library with JSON persistence enabled (see `com.vmware.content.library.publish_info.persist_json_enabled`) and the content of the library item specified by `library_item_id` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if there is already a library item with same name in the library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the library item belongs to a published library with JSON persistence enabled (see `com.vmware.content.library.publish_info.persist_json_enabled`) and the content of the library item specified by `library_item_id` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if there is already a library item with same name in the library.
     pub async fn update(
         &self,
-        library_item_id: &str,
+        library_item_id: &crate::ids::ItemId,
         update_spec: &ItemModel,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -404,17 +404,17 @@ impl SubscribedItem {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item specified by `library_item_id` does not exist.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library item specified by `library_item_id` is not a member of a subscribed library.
-    /// - [`InvalidElementConfiguration`](crate::vapi::std_::errors::InvalidElementConfiguration): if the library item specified by `library_item_id` is a member of a subscribed library that does not synchronize on-demand.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the content of the library item specified by `library_item_id` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item specified by `library_item_id` does not exist.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library item specified by `library_item_id` is not a member of a subscribed library.
+    /// - [`InvalidElementConfiguration`](crate::ErrorKind::InvalidElementConfiguration): if the library item specified by `library_item_id` is a member of a subscribed library that does not synchronize on-demand.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the content of the library item specified by `library_item_id` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
     ///
     ///   For instance, this error) is reported on evicting a library item in an on-demand subscribed library that was restored from backup, and the library item was deleted after backup, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library item is present on a restore, while its content has been deleted.
     pub async fn evict(
         &self,
-        library_item_id: &str,
+        library_item_id: &crate::ids::ItemId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&subscribed_item::ops::EVICT)
@@ -440,7 +440,10 @@ impl SubscribedItem {
     ///
     /// - `library_item_id`: Identifier of the library item to synchronize. Identifier of a `com.vmware.content.library.Item` resource.
     /// - `force_sync_content`: Whether to synchronize file content as well as metadata. This parameter applies only if the subscription is on-demand.
-    /// - `sync_optional_files`: Whether to synchronize optional files. This parameter applies to both types of subscriptions on-demand as well as sync-immediately. This parameter was added in vSphere API 7.0.3.0. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`SyncRequest`](crate::content::library::subscribed_item::SyncRequest) before `send()`: [`sync_optional_files`](crate::content::library::subscribed_item::SyncRequest::sync_optional_files).
     ///
     /// # HTTP
     ///
@@ -449,26 +452,25 @@ impl SubscribedItem {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item specified by `library_item_id` could not be found.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): if the library item specified by `library_item_id` is not a member of a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the content of the library item specified by `library_item_id` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item specified by `library_item_id` could not be found.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): if the library item specified by `library_item_id` is not a member of a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the content of the library item specified by `library_item_id` has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
     ///
     ///   For instance, this error) is reported on synchronizing a library item in a subscribed library that was restored from backup, and the library item was deleted after backup, thus resulting in its content being deleted from the associated storage backings. In this scenario, the metadata of the library item is present on a restore, while its content has been deleted.
-    pub async fn sync(
+    pub fn sync(
         &self,
-        library_item_id: &str,
+        library_item_id: &crate::ids::ItemId,
         force_sync_content: bool,
-        sync_optional_files: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&subscribed_item::ops::SYNC)
-            .param("library_item_id", library_item_id)
-            .param("force_sync_content", &force_sync_content)
-            .param("sync_optional_files", &sync_optional_files)
-            .send()
-            .await
+    ) -> subscribed_item::SyncRequest {
+        subscribed_item::SyncRequest::new(
+            self
+                .client
+                .operation(&subscribed_item::ops::SYNC)
+                .param("library_item_id", library_item_id)
+                .param("force_sync_content", &force_sync_content),
+        )
     }
 }
 
@@ -503,9 +505,12 @@ impl Subscriptions {
     ///
     /// # Parameters
     ///
-    /// - `client_token`: A unique token generated on the client for each creation request. The token should be a universally unique identifier (UUID), for example: `b8a2a2e3-2314-43cd-a871-6ede0f429751`. This token can be used to guarantee idempotent creation. If not specified, creation is not idempotent.
     /// - `library`: Identifier of the published library. Identifier of a `com.vmware.content.Library` resource.
     /// - `spec`: Specification for the subscription.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateRequest`](crate::content::library::subscriptions::CreateRequest) before `send()`: [`client_token`](crate::content::library::subscriptions::CreateRequest::client_token).
     ///
     /// # Returns
     ///
@@ -518,36 +523,35 @@ impl Subscriptions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If a subscription of the published library to the specified subscribed library already exists. This is only applicable when `subscribedLibrary#subscribedLibrary` is specified.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library` does not exist.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If a subscription of the published library to the specified subscribed library already exists. This is only applicable when `subscribedLibrary#subscribedLibrary` is specified.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library` does not exist.
     ///
     ///   If the subscribed library specified by `subscribedLibrary#subscribedLibrary` does not exist at the vCenter instance specified by `subscribedLibrary#vcenter`.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): If the vCenter instance specified by `subscribedLibrary#vcenter` cannot be contacted or found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If `com.vmware.content.library.subscriptions.create_spec` contains invalid arguments.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): If the library specified by `library` is a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library specified by `library` is not a published library.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): If the vCenter instance specified by `subscribedLibrary#vcenter` cannot be contacted or found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If `com.vmware.content.library.subscriptions.create_spec` contains invalid arguments.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library` is a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library specified by `library` is not a published library.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.Library` referenced by the parameter `library` requires `ContentLibrary.AddSubscription`.
-    pub async fn create(
+    pub fn create(
         &self,
-        client_token: Option<&str>,
-        library: &str,
+        library: &crate::ids::LibraryId,
         spec: &subscriptions::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&subscriptions::ops::CREATE)
-            .param("client_token", &client_token)
-            .param("library", library)
-            .param("spec", spec)
-            .send()
-            .await
+    ) -> subscriptions::CreateRequest {
+        subscriptions::CreateRequest::new(
+            self
+                .client
+                .operation(&subscriptions::ops::CREATE)
+                .param("library", library)
+                .param("spec", spec),
+        )
     }
 
     /// Deletes the specified subscription of the published library. The subscribed library associated with the subscription will not be deleted. This method was added in vSphere API 6.7.2.
@@ -564,24 +568,24 @@ impl Subscriptions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): If the library specified by `library` is a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library specified by `library` is not a published library.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library` does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library` is a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library specified by `library` is not a published library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library` does not exist.
     ///
     ///   If the subscription specified by `subscription` does not exist for the library specified by `library`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.Library` referenced by the parameter `library` requires `ContentLibrary.DeleteSubscription`.
     pub async fn delete(
         &self,
-        library: &str,
-        subscription: &str,
+        library: &crate::ids::LibraryId,
+        subscription: &crate::ids::SubscriptionsId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&subscriptions::ops::DELETE)
@@ -609,23 +613,23 @@ impl Subscriptions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library` does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `subscription` is not valid.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): If the library specified by `library` is a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library specified by `library` is not a published library.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `subscription` is not valid.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library` is a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library specified by `library` is not a published library.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.Library` referenced by the parameter `library` requires `System.Read`.
     pub async fn get(
         &self,
-        library: &str,
-        subscription: &str,
+        library: &crate::ids::LibraryId,
+        subscription: &crate::ids::SubscriptionsId,
     ) -> vsphere_vapi_runtime::Result<subscriptions::Info> {
         self.client
             .operation(&subscriptions::ops::GET)
@@ -652,21 +656,21 @@ impl Subscriptions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): If the library specified by `library` is a subscribed library.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library specified by `library` is not a published library.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library` is a subscribed library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library specified by `library` is not a published library.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.Library` referenced by the parameter `library` requires `System.Read`.
     pub async fn list(
         &self,
-        library: &str,
+        library: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<Vec<subscriptions::Summary>> {
         self.client
             .operation(&subscriptions::ops::LIST)
@@ -692,26 +696,26 @@ impl Subscriptions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the library specified by `library` does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): If the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the library specified by `library` does not exist.
     ///
     ///   If the subscription specified by `subscription` does not exist for the library specified by `library`.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): If the subscribed library cannot be contacted or found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If `com.vmware.content.library.subscriptions.update_spec` contains invalid arguments.
-    /// - [`InvalidElementType`](crate::vapi::std_::errors::InvalidElementType): If the library specified by `library` is a subscribed library.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the library specified by `library` is not a published library.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): If the subscribed library cannot be contacted or found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If `com.vmware.content.library.subscriptions.update_spec` contains invalid arguments.
+    /// - [`InvalidElementType`](crate::ErrorKind::InvalidElementType): If the library specified by `library` is a subscribed library.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the library specified by `library` is not a published library.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.content.Library` referenced by the parameter `library` requires `ContentLibrary.UpdateSubscription`.
     pub async fn update(
         &self,
-        library: &str,
-        subscription: &str,
+        library: &crate::ids::LibraryId,
+        subscription: &crate::ids::SubscriptionsId,
         spec: &subscriptions::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -771,22 +775,22 @@ impl Usages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If the usage specified by `AddSpec#resourceUrn` already exists on the given content library.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the resource URN specified by `AddSpec#resourceUrn` is not in a valid format.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the content library specified by `library` does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If the usage specified by `AddSpec#resourceUrn` already exists on the given content library.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the resource URN specified by `AddSpec#resourceUrn` is not in a valid format.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the content library specified by `library` does not exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `ContentLibrary.AddLibraryUsage`.
     pub async fn add(
         &self,
-        library: &str,
+        library: &crate::ids::LibraryId,
         spec: &usages::AddSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::UsagesId> {
         self.client
             .operation(&usages::ops::ADD)
             .param("library", library)
@@ -813,20 +817,20 @@ impl Usages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): * If the content library specified by `library` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): * If the content library specified by `library` does not exist.
     ///   * If content library usage specified by `usage` does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        library: &str,
-        usage: &str,
+        library: &crate::ids::LibraryId,
+        usage: &crate::ids::UsagesId,
     ) -> vsphere_vapi_runtime::Result<usages::Info> {
         self.client
             .operation(&usages::ops::GET)
@@ -853,18 +857,18 @@ impl Usages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the content library associated with `library` does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the content library associated with `library` does not exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn list(
         &self,
-        library: &str,
+        library: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<usages::ListResult> {
         self.client.operation(&usages::ops::LIST).param("library", library).send().await
     }
@@ -885,20 +889,20 @@ impl Usages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): * If the content library specified by `library` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): * If the content library specified by `library` does not exist.
     ///   * If content library usage specified by `usage` does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user that requested the method is not authorized to perform the method.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `ContentLibrary.RemoveLibraryUsage`.
     pub async fn remove(
         &self,
-        library: &str,
-        usage: &str,
+        library: &crate::ids::LibraryId,
+        usage: &crate::ids::UsagesId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&usages::ops::REMOVE)
@@ -1226,6 +1230,7 @@ pub struct SubscriptionInfo {
 }
 
 #[cfg(feature = "content-core")]
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Library`](crate::content::Library) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

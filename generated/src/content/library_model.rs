@@ -8,12 +8,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// The `LibraryModel.LibraryType` class defines the type of a `com.vmware.content.library_model`.
     ///
     /// The type of a library can be used to determine which additional services can be performed with a library.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LibraryType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LibraryType {
         /// The library contents are defined and stored by the local Content Library Service installation.
         ///

@@ -6,15 +6,68 @@
 //!
 //! Compiled with the `content-core` feature.
 
+/// A call of [`LocalLibrary::create`](crate::content::LocalLibrary::create) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// A unique token generated on the client for each creation request. The token should be a universally unique identifier (UUID), for example: `b8a2a2e3-2314-43cd-a871-6ede0f429751`. This token can be used to guarantee idempotent creation. If not specified creation is not idempotent.
+    pub fn client_token(self, client_token: &str) -> Self {
+        Self {
+            call: self.call.param("client_token", client_token),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::LibraryId> {
+        self.call.send().await
+    }
+}
+
 /// The `LocalLibrary.DestinationSpec` class contains information required to publish the library to a specific subscription. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DestinationSpec {
     /// Identifier of the subscription associated with the subscribed library. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.content.library.Subscriptions` resource.
-    pub subscription: String,
+    pub subscription: crate::ids::SubscriptionsId,
 }
 
+/// A call of [`LocalLibrary::publish`](crate::content::LocalLibrary::publish) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct PublishRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl PublishRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The list of subscriptions to publish this library to. If not specified, the library is published to all its subscriptions.
+    pub fn subscriptions(self, subscriptions: &[DestinationSpec]) -> Self {
+        Self {
+            call: self.call.param("subscriptions", subscriptions),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`LocalLibrary`](crate::content::LocalLibrary)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -12,7 +12,7 @@ pub struct Info {
     /// Identifier of the security policy This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.content.SecurityPolicy` resource.
-    pub policy: String,
+    pub policy: crate::ids::SecurityPolicyId,
     /// Name of the security policy This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Map of content library item type and rule types The rules can be associated with a security policy. When the security policy is applied to a content library, these rules will be used to validate specific item type. This attribute was added in vSphere API 7.0.3.0.
@@ -23,6 +23,7 @@ pub struct Info {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`SecurityPolicies`](crate::content::SecurityPolicies)
     //! operations, one static per operation; [`operations`](crate::operations) lists

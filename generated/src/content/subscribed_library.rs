@@ -8,6 +8,33 @@
 
 pub mod probe_result;
 
+/// A call of
+/// [`SubscribedLibrary::create`](crate::content::SubscribedLibrary::create) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Unique token generated on the client for each creation request. The token should be a universally unique identifier (UUID), for example: `b8a2a2e3-2314-43cd-a871-6ede0f429751`. This token can be used to guarantee idempotent creation. If not specified creation is not idempotent.
+    pub fn client_token(self, client_token: &str) -> Self {
+        Self {
+            call: self.call.param("client_token", client_token),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::LibraryId> {
+        self.call.send().await
+    }
+}
+
 /// The `SubscribedLibrary.ProbeResult` class defines the subscription information probe result. This describes whether using a given subscription URL is successful or if there are access problems, such as SSL errors.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProbeResult {
@@ -21,9 +48,10 @@ pub struct ProbeResult {
     pub ssl_certificate: Option<String>,
     /// If the probe result is in an error status, this attribute will contain the detailed error messages.
     #[serde(default)]
-    pub error_messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SubscribedLibrary`](crate::content::SubscribedLibrary) operations, one static

@@ -34,11 +34,12 @@ pub struct Summary {
     /// Unique identifier for the certificate. It is the TrustStore alias of the certificate. The alias is the SHA256 hash of the raw certificate data. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.content.TrustedCertificate` resource.
-    pub certificate: String,
+    pub certificate: crate::ids::TrustedCertificateId,
     /// Certificate in Base64 encoded PEM format.. This attribute was added in vSphere API 7.0.3.0.
     pub cert_text: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`TrustedCertificates`](crate::content::TrustedCertificates) operations, one

@@ -45,20 +45,20 @@ impl CompatibilityData {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if there is no compatibility data on the vCenter executing the operation.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is no compatibility data on the vCenter executing the operation.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<compatibility_data::Status> {
         self.client.operation(&compatibility_data::ops::GET).send().await
     }
 
     /// Replaces the local compatibility data with the latest version found from VMware official source.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_and_wait`](Self::update_and_wait) starts it and waits.
     ///
     /// # HTTP
     ///
@@ -67,33 +67,29 @@ impl CompatibilityData {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if there is compatibility data update in progress.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
-    pub async fn update_task(&self) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&compatibility_data::ops::UPDATE_TASK).send().await
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is compatibility data update in progress.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
+    pub async fn update_task(
+        &self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.client.operation(&compatibility_data::ops::UPDATE_TASK).send_task().await
     }
 
-    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`update_task`](Self::update_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`update_task`](Self::update_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn update_and_wait(
-        &self,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.update_task().await?;
-        self.client.wait_for_task::<()>(&task, options).await
+    /// Fails like [`update_task`](Self::update_task), with the task's error when the
+    /// task fails, and when waiting times out.
+    pub async fn update_and_wait(&self) -> vsphere_vapi_runtime::Result<()> {
+        self.update_task().await?.wait().await
     }
 }
 
@@ -135,15 +131,15 @@ impl Reports {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no report for the given id.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no report for the given id.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
     pub async fn get(
         &self,
-        report: &str,
+        report: &crate::ids::CompatibilityReportId,
     ) -> vsphere_vapi_runtime::Result<reports::Location> {
         self.client.operation(&reports::ops::GET).param("report", report).send().await
     }
@@ -151,12 +147,6 @@ impl Reports {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `CompatibilityStatus` class defines compatibility status of a given server or PCI device against a specific release of ESXi.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CompatibilityStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum CompatibilityStatus {
         /// When given hardware is certified for the specified ESXi release but no validation of the software of this hardware is performed.
         Compatible = "COMPATIBLE",
@@ -202,10 +192,10 @@ pub struct Notification {
     /// The time the notification was raised/found.
     pub time: vsphere_vapi_runtime::types::DateTime,
     /// The notification message.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Only set if there is a resolution available for this notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the task.

@@ -48,14 +48,14 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `ConnectionSpec.HostCredentials` attribute of `spec` is invalid or the hash algorithm used to generate ConnectionSpec.HostCredentials#sslThumbPrint is not SHA-1 or SHA-256.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no `ConnectionSpec.HostCredentials#hostName` attribute associated with host id in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If the SSL certificate of the target node cannot be validated by comparing with the thumbprint provided in ConnectionSpec.HostCredentials#sslThumbPrint or the full certificate provided in ConnectionSpec.HostCredentials#sslCertificate. The value of the UnverifiedPeer#data) field will be a structure that contains the fields defined in `com.vmware.esx.hosts.CertificateInfo`.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `ConnectionSpec.HostCredentials` attribute of `spec` is invalid or the hash algorithm used to generate ConnectionSpec.HostCredentials#sslThumbPrint is not SHA-1 or SHA-256.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no `ConnectionSpec.HostCredentials#hostName` attribute associated with host id in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the target node cannot be validated by comparing with the thumbprint provided in ConnectionSpec.HostCredentials#sslThumbPrint or the full certificate provided in ConnectionSpec.HostCredentials#sslCertificate. The value of the UnverifiedPeer#data) field will be a structure that contains the fields defined in `com.vmware.esx.hosts.CertificateInfo`.
     pub async fn get(
         &self,
         spec: &software::ConnectionSpec,
@@ -70,7 +70,7 @@ pub struct AddOnInfo {
     /// Name of the add-on This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.hosts.add_on` resource.
-    pub name: String,
+    pub name: crate::ids::HostsAddOnId,
     /// Version of the add-on This attribute was added in vSphere API 7.0.0.0.
     pub version: String,
     /// Display name of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
@@ -158,7 +158,7 @@ pub struct BaseImageInfo {
     /// Version of the base-image. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.hosts.base_image` resource.
-    pub version: String,
+    pub version: crate::ids::HostsBaseImageId,
     /// Display name of the base-image. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
     /// Human readable version of the base-image. This attribute was added in vSphere API 7.0.0.0.
@@ -214,7 +214,7 @@ pub struct HardwareSupportPackageInfo {
     /// Identifier of Hardware Support Package (HSP) selected This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.esx.hosts.hardware_support.package` resource.
-    pub pkg: String,
+    pub pkg: crate::ids::HostsHardwareSupportPackageId,
     /// Version of the Hardware Support Package (HSP) selected (e.g. "20180128.1" or "v42") This attribute was added in vSphere API 7.0.2.0.
     pub version: String,
 }
@@ -333,10 +333,10 @@ pub struct Notification {
     /// The time the notification was raised/found. This attribute was added in vSphere API 7.0.2.0.
     pub time: vsphere_vapi_runtime::types::DateTime,
     /// The notification message. This attribute was added in vSphere API 7.0.2.0.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. This attribute was added in vSphere API 7.0.2.0. Only set if there is a resolution available for this notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the task. This class was added in vSphere API 7.0.2.0.
@@ -427,7 +427,7 @@ pub struct SolutionComponentSpec {
     /// Identifier of the component. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.esx.hosts.component` resource.
-    pub component: String,
+    pub component: crate::ids::HostsComponentId,
 }
 
 /// The `SolutionInfo` class contains attributes that describe solution registered in the software solution. This class was added in vSphere API 7.0.0.0.

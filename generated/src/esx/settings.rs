@@ -42,12 +42,12 @@ impl Depots {
 
     /// Syncs the metadata from the currently configured online or umds depots. If any umds depot is set, then metadata is downloaded from that depot else metadata is downloaded from the online depots. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`sync_and_wait`](Self::sync_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: Depot sync operation spec. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    /// Set on the returned [`SyncTaskRequest`](crate::esx::settings::depots::SyncTaskRequest) before `send()`: [`spec`](crate::esx::settings::depots::SyncTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -56,37 +56,14 @@ impl Depots {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): if the service is timed out.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn sync_task(
-        &self,
-        spec: Option<&depots::SyncSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&depots::ops::SYNC_TASK).param("spec", &spec).send().await
-    }
-
-    /// Runs [`sync_task`](Self::sync_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`sync_task`](Self::sync_task), when the task fails (with the task's
-    /// error), and when waiting times out.
-    pub async fn sync_and_wait(
-        &self,
-        spec: Option<&depots::SyncSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.sync_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): if the service is timed out.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
+    pub fn sync_task(&self) -> depots::SyncTaskRequest {
+        depots::SyncTaskRequest::new(self.client.operation(&depots::ops::SYNC_TASK))
     }
 }
 
@@ -116,8 +93,8 @@ impl Inventory {
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`apply_and_wait`](Self::apply_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`apply_and_wait`](Self::apply_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -130,14 +107,14 @@ impl Inventory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error or if the EULA has not been accepted. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If some of the provided inventories doesn't exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the operation times out.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error or if the EULA has not been accepted. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If some of the provided inventories doesn't exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -149,40 +126,38 @@ impl Inventory {
     pub async fn apply_task(
         &self,
         spec: &inventory::ApplySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<inventory::ApplyEntitiesResult>,
+    > {
         self.client
             .operation(&inventory::ops::APPLY_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`apply_task`](Self::apply_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`apply_task`](Self::apply_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ApplyEntitiesResult`](crate::esx::settings::inventory::ApplyEntitiesResult).
+    /// For other polling options, call [`apply_task`](Self::apply_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`apply_task`](Self::apply_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`apply_task`](Self::apply_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn apply_and_wait(
         &self,
         spec: &inventory::ApplySpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<inventory::ApplyEntitiesResult> {
-        let task = self.apply_task(spec).await?;
-        self.client.wait_for_task::<inventory::ApplyEntitiesResult>(&task, options).await
+        self.apply_task(spec).await?.wait().await
     }
 
     /// Assign a software specification from the repository to the entities. If the input for this API is vcenter, datacenter or folder, the software specification will be assigned to all the clusters and SAH under those entities. If the input of this API is list of entities(cluster or SAH), the software specification will be assigned to only those entities. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`assign_entities_and_wait`](Self::assign_entities_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`assign_entities_and_wait`](Self::assign_entities_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -195,13 +170,13 @@ impl Inventory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no software specification associated with `softwareSpecId` in the repository.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no software specification associated with `softwareSpecId` in the repository.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -213,35 +188,32 @@ impl Inventory {
     pub async fn assign_entities_task(
         &self,
         input_spec: &inventory::AssignEntitiesSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<inventory::AssignEntitiesResult>,
+    > {
         self.client
             .operation(&inventory::ops::ASSIGN_ENTITIES_TASK)
             .param("input_spec", input_spec)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`assign_entities_task`](Self::assign_entities_task) and waits for the task
-    /// to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`AssignEntitiesResult`](crate::esx::settings::inventory::AssignEntitiesResult).
+    /// For other polling options, call
+    /// [`assign_entities_task`](Self::assign_entities_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`assign_entities_task`](Self::assign_entities_task), when the task
-    /// fails (with the task's error), and when waiting times out.
+    /// Fails like [`assign_entities_task`](Self::assign_entities_task), with the task's
+    /// error when the task fails, and when waiting times out.
     pub async fn assign_entities_and_wait(
         &self,
         input_spec: &inventory::AssignEntitiesSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<inventory::AssignEntitiesResult> {
-        let task = self.assign_entities_task(input_spec).await?;
-        self.client
-            .wait_for_task::<inventory::AssignEntitiesResult>(&task, options)
-            .await
+        self.assign_entities_task(input_spec).await?.wait().await
     }
 
     /// Runs checks on the inventories against the provided software specification or the assigned software specification before applying the desired software specification across all hosts in the inventories.
@@ -250,8 +222,8 @@ impl Inventory {
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`check_and_wait`](Self::check_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -264,14 +236,14 @@ impl Inventory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If some of the provided inventories doesn't exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the operation times out.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If some of the provided inventories doesn't exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -283,40 +255,38 @@ impl Inventory {
     pub async fn check_task(
         &self,
         spec: &inventory::CheckSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<inventory::CheckEntitiesResult>,
+    > {
         self.client
             .operation(&inventory::ops::CHECK_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`check_task`](Self::check_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`CheckEntitiesResult`](crate::esx::settings::inventory::CheckEntitiesResult).
+    /// For other polling options, call [`check_task`](Self::check_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`check_task`](Self::check_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn check_and_wait(
         &self,
         spec: &inventory::CheckSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<inventory::CheckEntitiesResult> {
-        let task = self.check_task(spec).await?;
-        self.client.wait_for_task::<inventory::CheckEntitiesResult>(&task, options).await
+        self.check_task(spec).await?.wait().await
     }
 
     /// Extract installed image from all the entities specified in the input spec. This API works for all the clusters and SAH managed by Baselines. If the input for this API is vCenter, datacenter or folder it will fetch all the clusters and SAH managed by Baseline and extract currently installed image from these entities. If the input of this API is list of entities(cluster and SAH), it will fetch the currently installed image of defined entries only. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
     /// [`extract_installed_image_and_wait`](Self::extract_installed_image_and_wait)
-    /// waits for its result.
+    /// starts it and waits.
     ///
     /// # Parameters
     ///
@@ -329,14 +299,14 @@ impl Inventory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If invalid  is passed as an input.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no entity associated in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If invalid  is passed as an input.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no entity associated in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -348,41 +318,40 @@ impl Inventory {
     pub async fn extract_installed_image_task(
         &self,
         input_spec: &inventory::ExtractInstalledImageSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<inventory::ExtractResult>,
+    > {
         self.client
             .operation(&inventory::ops::EXTRACT_INSTALLED_IMAGE_TASK)
             .param("input_spec", input_spec)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`extract_installed_image_task`](Self::extract_installed_image_task) and
-    /// waits for the task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`ExtractResult`](crate::esx::settings::inventory::ExtractResult).
+    /// waits for the task with the default [`TaskWaitOptions`](crate::TaskWaitOptions);
+    /// returns [`ExtractResult`](crate::esx::settings::inventory::ExtractResult). For
+    /// other polling options, call
+    /// [`extract_installed_image_task`](Self::extract_installed_image_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
     /// Fails like [`extract_installed_image_task`](Self::extract_installed_image_task),
-    /// when the task fails (with the task's error), and when waiting times out.
+    /// with the task's error when the task fails, and when waiting times out.
     pub async fn extract_installed_image_and_wait(
         &self,
         input_spec: &inventory::ExtractInstalledImageSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<inventory::ExtractResult> {
-        let task = self.extract_installed_image_task(input_spec).await?;
-        self.client.wait_for_task::<inventory::ExtractResult>(&task, options).await
+        self.extract_installed_image_task(input_spec).await?.wait().await
     }
 
     /// Scans all the hosts in provided inventories against the provided software specification by identifier or the software specifications assigned to hosts or their parents/accestors in the inventory.
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`scan_and_wait`](Self::scan_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`scan_and_wait`](Self::scan_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -395,13 +364,13 @@ impl Inventory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If some of the provided inventories doesn't exist and/or if the provided software specification doesn't exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If some of the provided inventories doesn't exist and/or if the provided software specification doesn't exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -413,41 +382,39 @@ impl Inventory {
     pub async fn scan_task(
         &self,
         spec: &inventory::ScanSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<inventory::ScanEntitiesResult>,
+    > {
         self.client
             .operation(&inventory::ops::SCAN_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`scan_task`](Self::scan_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`ScanEntitiesResult`](crate::esx::settings::inventory::ScanEntitiesResult).
+    /// Runs [`scan_task`](Self::scan_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`ScanEntitiesResult`](crate::esx::settings::inventory::ScanEntitiesResult). For
+    /// other polling options, call [`scan_task`](Self::scan_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`scan_task`](Self::scan_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`scan_task`](Self::scan_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn scan_and_wait(
         &self,
         spec: &inventory::ScanSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<inventory::ScanEntitiesResult> {
-        let task = self.scan_task(spec).await?;
-        self.client.wait_for_task::<inventory::ScanEntitiesResult>(&task, options).await
+        self.scan_task(spec).await?.wait().await
     }
 
     /// Stages the assigned desired software specification to the hosts contained in the provided inventories.
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`stage_and_wait`](Self::stage_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`stage_and_wait`](Self::stage_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -460,14 +427,14 @@ impl Inventory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If some of the provided inventories doesn't exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the operation times out.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If some of the provided inventories doesn't exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -479,39 +446,37 @@ impl Inventory {
     pub async fn stage_task(
         &self,
         spec: &inventory::StageSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<inventory::StageEntitiesResult>,
+    > {
         self.client
             .operation(&inventory::ops::STAGE_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`stage_task`](Self::stage_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`stage_task`](Self::stage_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`StageEntitiesResult`](crate::esx::settings::inventory::StageEntitiesResult).
+    /// For other polling options, call [`stage_task`](Self::stage_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`stage_task`](Self::stage_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`stage_task`](Self::stage_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn stage_and_wait(
         &self,
         spec: &inventory::StageSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<inventory::StageEntitiesResult> {
-        let task = self.stage_task(spec).await?;
-        self.client.wait_for_task::<inventory::StageEntitiesResult>(&task, options).await
+        self.stage_task(spec).await?.wait().await
     }
 
     /// Transition the cluster or SAH managed by baseline to single image. This API works for all the clusters and SAH managed by Baselines. If the input for this API is vCenter, datacenter or folder it will fetch all the clusters and SAH managed by Baselines and transition them to single image. If the input of this API is list of entities(cluster or SAH), it will transition only them to single image. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`transition_and_wait`](Self::transition_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`transition_and_wait`](Self::transition_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -524,14 +489,14 @@ impl Inventory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If invalid  is passed as an input
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no entity associated in the system
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If invalid  is passed as an input
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no entity associated in the system
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -543,40 +508,38 @@ impl Inventory {
     pub async fn transition_task(
         &self,
         input_spec: &inventory::TransitionSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<inventory::TransitionResult>,
+    > {
         self.client
             .operation(&inventory::ops::TRANSITION_TASK)
             .param("input_spec", input_spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`transition_task`](Self::transition_task) and waits for the task to
-    /// finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`TransitionResult`](crate::esx::settings::inventory::TransitionResult).
+    /// Runs [`transition_task`](Self::transition_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`TransitionResult`](crate::esx::settings::inventory::TransitionResult). For
+    /// other polling options, call [`transition_task`](Self::transition_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`transition_task`](Self::transition_task), when the task fails (with
-    /// the task's error), and when waiting times out.
+    /// Fails like [`transition_task`](Self::transition_task), with the task's error
+    /// when the task fails, and when waiting times out.
     pub async fn transition_and_wait(
         &self,
         input_spec: &inventory::TransitionSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<inventory::TransitionResult> {
-        let task = self.transition_task(input_spec).await?;
-        self.client.wait_for_task::<inventory::TransitionResult>(&task, options).await
+        self.transition_task(input_spec).await?.wait().await
     }
 
     /// Update the VUM capability at vCenter level. This API examines all the clusters managed by Baselines (VUM) and if it finds that a cluster needs VUM operations then it will set (enable) the VUM capability at vCenter. If none of the clusters need VUM operations then it will reset (disable) VUM capability at vCenter. Example: If the workflow identifies that a given cluster has hosts belonging to different vendors then the API will determine that the cluster needs VUM operations and enable the same on vCenter. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_vum_capability_and_wait`](Self::update_vum_capability_and_wait) waits
-    /// for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_vum_capability_and_wait`](Self::update_vum_capability_and_wait) starts
+    /// it and waits.
     ///
     /// # HTTP
     ///
@@ -585,42 +548,43 @@ impl Inventory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSettings.Write`.
     pub async fn update_vum_capability_task(
         &self,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&inventory::ops::UPDATE_VUM_CAPABILITY_TASK).send().await
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<inventory::UpdateVumCapabilityResult>,
+    > {
+        self.client
+            .operation(&inventory::ops::UPDATE_VUM_CAPABILITY_TASK)
+            .send_task()
+            .await
     }
 
     /// Runs [`update_vum_capability_task`](Self::update_vum_capability_task) and waits
-    /// for the task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// for the task with the default [`TaskWaitOptions`](crate::TaskWaitOptions);
+    /// returns
     /// [`UpdateVumCapabilityResult`](crate::esx::settings::inventory::UpdateVumCapabilityResult).
+    /// For other polling options, call
+    /// [`update_vum_capability_task`](Self::update_vum_capability_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
     /// Fails like [`update_vum_capability_task`](Self::update_vum_capability_task),
-    /// when the task fails (with the task's error), and when waiting times out.
+    /// with the task's error when the task fails, and when waiting times out.
     pub async fn update_vum_capability_and_wait(
         &self,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<inventory::UpdateVumCapabilityResult> {
-        let task = self.update_vum_capability_task().await?;
-        self.client
-            .wait_for_task::<inventory::UpdateVumCapabilityResult>(&task, options)
-            .await
+        self.update_vum_capability_task().await?.wait().await
     }
 }
 
@@ -793,19 +757,19 @@ pub struct CheckDescription {
     /// The check identifier.
     pub check: String,
     /// The check name.
-    pub name: crate::vapi::std_::LocalizableMessage,
+    pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
 }
 
 /// The `CheckError` class contains attributes that describe an error reported by `com.vmware.esx.settings.check_status`
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckError {
     /// Description of what was the issue containing as much user-relevant context as possible. The user should be able to understand which sub-system failed and why.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This should contain actionable information that the user can use to resolve the issue. Can be left None if no meaningful resolution exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `CheckStatus` class contains attributes that describe a check result.
@@ -909,12 +873,6 @@ pub struct ClusterSoftwarePolicySpecResetInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ComplianceImpact` class contains information about the impact of applying the target state in case of non compliance. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ComplianceImpact::UnknownValue` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum ComplianceImpact {
         /// Host has no impact.
         NoImpact = "NO_IMPACT",
@@ -925,19 +883,13 @@ vsphere_vapi_runtime::vapi_enum! {
         /// Host requires reboot to reach this target state.
         RebootRequired = "REBOOT_REQUIRED",
         /// Impact is unknown.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ComplianceStatus` class contains the possible different status of compliance with respect to target version. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ComplianceStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ComplianceStatus {
         /// Target version is same as current version.
         Compliant = "COMPLIANT",
@@ -1008,17 +960,11 @@ pub struct ComponentOverrideInfo {
     /// Source of the component override. This attribute was added in vSphere API 7.0.0.0.
     pub source: ComponentSource,
     /// Note explaining the override. This attribute was added in vSphere API 7.0.0.0.
-    pub note: crate::vapi::std_::LocalizableMessage,
+    pub note: crate::vapi::standard::LocalizableMessage,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ComponentSource` class contains the component's source information. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ComponentSource::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ComponentSource {
         /// Base image is the source for this component
         BaseImage = "BASE_IMAGE",
@@ -1128,7 +1074,7 @@ pub struct EffectiveComponentDetails {
     pub source: ComponentSource,
     /// Note assosicated with this component. This attribute was added in vSphere API 7.0.0.0. If None, note is present for this component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<crate::vapi::std_::LocalizableMessage>,
+    pub note: Option<crate::vapi::standard::LocalizableMessage>,
     /// List of other component versions present in base image, add-ons or solutions that this component is overriding. For example, if a component version-1 was implicitly present in the base image, but user wants it to be changed to version-2. In that case, `com.vmware.esx.settings.effective_component_details.source` would be USER and there will be one entry in this list indicating base image component version-1 is being overridden. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub overridden_components: Vec<ComponentOverrideInfo>,
@@ -1140,7 +1086,9 @@ pub struct EffectiveComponentDetails {
     pub image_customization_action: Option<ImageCustomizationAction>,
     /// Localized text describing the imageCustomizationAction. This attribute was added in vSphere API 8.0.3.0. if None the component is not customized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_customization_description: Option<crate::vapi::std_::LocalizableMessage>,
+    pub image_customization_description: Option<
+        crate::vapi::standard::LocalizableMessage,
+    >,
 }
 
 /// The `EffectiveComponentInfo` class contains information that describe a component and how that component appeared in the software specification. This class was added in vSphere API 7.0.0.0.
@@ -1155,12 +1103,6 @@ pub struct EffectiveComponentInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `HardwareModuleClass` class contains the module's source information. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HardwareModuleClass::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum HardwareModuleClass {
         /// System BIOS
         SystemBios = "SYSTEM_BIOS",
@@ -1251,7 +1193,7 @@ pub struct HardwareSupportPackageInfo {
     /// Identifier of Hardware Support Package (HSP) selected This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
-    pub pkg: String,
+    pub pkg: crate::ids::SettingHardwareSupportPackageId,
     /// Version of the Hardware Support Package (HSP) selected (e.g. "20180128.1" or "v42") This attribute was added in vSphere API 7.0.0.0.
     pub version: String,
 }
@@ -1420,12 +1362,6 @@ pub struct HostSoftwarePolicySpecResetInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ImageCustomizationAction` class contains the different possible types of image customization status. It will be set only when the desired image is customized by the user. This enumeration was added in vSphere API 8.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ImageCustomizationAction::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum ImageCustomizationAction {
         /// The component is retained at an older version in the desired software specification.
         Retained = "RETAINED",
@@ -1441,7 +1377,7 @@ pub struct ImageDetails {
     /// Identifier of the Image. Valid identifier will be set only when the host is mapped to an alternative image. Identifier will be empty when the host is mapped to the default image. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.image` resource.
-    pub id: String,
+    pub id: crate::ids::ImageId,
     /// Image information for the host. This attribute was added in vSphere API 9.0.0.0.
     pub info: ImageInfo,
 }
@@ -1547,10 +1483,10 @@ pub struct Notification {
     /// The time the notification was raised/found. This attribute was added in vSphere API 7.0.0.0.
     pub time: vsphere_vapi_runtime::types::DateTime,
     /// The notification message. This attribute was added in vSphere API 7.0.0.0.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. This attribute was added in vSphere API 7.0.0.0. Only set if there is a resolution available for this notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
     /// The originator of the notification. This attribute was added in vSphere API 7.0.2.0. Only set if there is an originator available for this notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
@@ -1611,7 +1547,7 @@ pub struct OrchestratorSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemediationAction {
     /// This attribute was added in vSphere API 8.0.3.0.
-    pub action: crate::vapi::std_::LocalizableMessage,
+    pub action: crate::vapi::standard::LocalizableMessage,
 }
 
 /// The `RemediationDetails` class contains details about remediation of the image. This class was added in vSphere API 8.0.3.0.
@@ -1698,7 +1634,7 @@ pub struct SoftwareSpecMetadata {
     /// ID of a software specification from the repository. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
-    pub software_spec_id: String,
+    pub software_spec_id: crate::ids::SoftwareSpecId,
     /// Orchestrator information for the desired state of host or cluster. This attribute was added in vSphere API 9.0.0.0.
     pub orchestrator_info: OrchestratorInfo,
     /// Notifications for the software specification in the repository that is associated with the cluster or host. The owner and owner data are fetched from the desired state of the cluster or host. This attribute was added in vSphere API 9.0.0.0.
@@ -1729,7 +1665,7 @@ pub struct SolutionComponentDetails {
     /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
-    pub component: String,
+    pub component: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
     /// Human readable version of the component. This attribute was added in vSphere API 7.0.0.0. None if no version is provided for the component.
@@ -1745,7 +1681,7 @@ pub struct SolutionComponentSpec {
     /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
-    pub component: String,
+    pub component: crate::ids::SettingsComponentId,
 }
 
 /// The `SolutionDetails` class contains information that provide more details about the solution from the depot. This class was added in vSphere API 7.0.0.0.
@@ -1785,31 +1721,19 @@ pub struct SolutionSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `StageStatus` class contains the possible different staged statuses with respect to target version. This is only relevant when the value of ComplianceStatus is `com.vmware.esx.settings.compliance_status.NON_COMPLIANT`. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `StageStatus::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum StageStatus {
         /// Required components/payloads are already staged.
         Staged = "STAGED",
         /// Required components/payloads are not staged.
         NotStaged = "NOT_STAGED",
         /// Required components/payloads staged status is unknown. This class attribute was added in vSphere API 9.1.0.0.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Status` class defines the status result for a particular check.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The check indicates a success.
         Ok = "OK",
@@ -1872,15 +1796,15 @@ pub struct TaskInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
-    pub service: String,
+    pub service: crate::ids::VapiServiceId,
     /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: String,
+    pub operation: crate::ids::OperationId,
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
@@ -1888,7 +1812,7 @@ pub struct TaskInfo {
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::vapi::std_::DynamicId>,
+    pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub status: crate::cis::task::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
@@ -1919,5 +1843,5 @@ pub struct TaskSummary {
     /// The ID of the task. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.task` resource.
-    pub id: String,
+    pub id: crate::ids::TaskId,
 }

@@ -8,22 +8,6 @@
 
 pub mod error;
 
-/// The OAuth2 `Error` describes the attributes common to standard OAuth 2.0 exceptions. This class was added in vSphere API 7.0.2.0.
-///
-/// This is an error structure: operations that report it fail with a
-/// [`Error`](crate::Error) whose data deserializes into this type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Error {
-    /// Discriminator field to help API consumers identify the structure type. This attribute was added in vSphere API 7.0.2.0.
-    pub error: error::Type,
-    /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. This attribute was added in vSphere API 7.0.2.0. if no additional information is available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_description: Option<String>,
-    /// A URI identifying a human-readable web page with information about the error, used to provide the client developer with additional information about the error. This attribute was added in vSphere API 7.0.2.0. if no such web-page is available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_uri: Option<String>,
-}
-
 /// Indicates that the client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). This class was added in vSphere API 8.0.3.0.
 ///
 /// This is an error structure: operations that report it fail with a
@@ -96,6 +80,22 @@ pub struct InvalidScope {
 /// [`Error`](crate::Error) whose data deserializes into this type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvalidTarget {
+    /// Discriminator field to help API consumers identify the structure type. This attribute was added in vSphere API 7.0.2.0.
+    pub error: error::Type,
+    /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. This attribute was added in vSphere API 7.0.2.0. if no additional information is available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
+    /// A URI identifying a human-readable web page with information about the error, used to provide the client developer with additional information about the error. This attribute was added in vSphere API 7.0.2.0. if no such web-page is available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_uri: Option<String>,
+}
+
+/// The OAuth2 `Error` describes the attributes common to standard OAuth 2.0 exceptions. This class was added in vSphere API 7.0.2.0.
+///
+/// This is an error structure: operations that report it fail with a
+/// [`Error`](crate::Error) whose data deserializes into this type.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Oauth2Error {
     /// Discriminator field to help API consumers identify the structure type. This attribute was added in vSphere API 7.0.2.0.
     pub error: error::Type,
     /// Human-readable ASCII text providing additional information, used to assist the client developer in understanding the error that occurred. Values for the "error_description" parameter MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E. This attribute was added in vSphere API 7.0.2.0. if no additional information is available.

@@ -78,12 +78,6 @@ pub struct SourceInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SourceType` class defines the types of sources for API metadata. You specify the type of source when adding a metadata source to a metadata service.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SourceType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SourceType {
         /// Indicates the metadata source is a JSON file.
         File = "FILE",

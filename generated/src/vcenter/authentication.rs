@@ -53,11 +53,11 @@ impl Token {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidRequest`](crate::oauth2::errors::InvalidRequest): if `com.vmware.vcenter.authentication.token.issue_spec` is missing a required attribute, includes an unsupported attribute value (other than `com.vmware.vcenter.authentication.token.issue_spec.grant_type`).
-    /// - [`InvalidGrant`](crate::oauth2::errors::InvalidGrant): provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.
-    /// - [`InvalidScope`](crate::oauth2::errors::InvalidScope): If the server is unwilling or unable to issue a token for all the target services indicated by the `com.vmware.vcenter.authentication.token.issue_spec.resource` or `com.vmware.vcenter.authentication.token.issue_spec.audience` attributes.
+    /// - [`InvalidRequest`](crate::oauth2::errors::InvalidRequest) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): if `com.vmware.vcenter.authentication.token.issue_spec` is missing a required attribute, includes an unsupported attribute value (other than `com.vmware.vcenter.authentication.token.issue_spec.grant_type`).
+    /// - [`InvalidGrant`](crate::oauth2::errors::InvalidGrant) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.
+    /// - [`InvalidScope`](crate::oauth2::errors::InvalidScope) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): If the server is unwilling or unable to issue a token for all the target services indicated by the `com.vmware.vcenter.authentication.token.issue_spec.resource` or `com.vmware.vcenter.authentication.token.issue_spec.audience` attributes.
     pub async fn issue(
         &self,
         spec: &token::IssueSpec,

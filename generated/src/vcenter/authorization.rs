@@ -62,17 +62,17 @@ impl Permissions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if there is already such permission created. No duplicates are allowed.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the CreateSpec contains invalid data.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have sufficient privileges on the current object to create the new permission.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if there is already such permission created. No duplicates are allowed.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the CreateSpec contains invalid data.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have sufficient privileges on the current object to create the new permission.
     pub async fn create(
         &self,
         spec: &permissions::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::PermissionId> {
         self.client.operation(&permissions::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -89,14 +89,17 @@ impl Permissions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the permission is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the system will be left without Administrator permission on the root resource.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have sufficient privileges on the current object to delete the new permission.
-    pub async fn delete(&self, permission: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the permission is not found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the system will be left without Administrator permission on the root resource.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have sufficient privileges on the current object to delete the new permission.
+    pub async fn delete(
+        &self,
+        permission: &crate::ids::PermissionId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&permissions::ops::DELETE)
             .param("permission", permission)
@@ -121,15 +124,15 @@ impl Permissions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an error occurred while getting the data.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no permission found with the specified ID.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege granted on the current object.
+    /// - [`Error`](crate::ErrorKind::Error): if an error occurred while getting the data.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no permission found with the specified ID.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege granted on the current object.
     pub async fn get(
         &self,
-        permission: &str,
+        permission: &crate::ids::PermissionId,
     ) -> vsphere_vapi_runtime::Result<permissions::Info> {
         self.client
             .operation(&permissions::ops::GET)
@@ -140,10 +143,9 @@ impl Permissions {
 
     /// Queries the authorization permissions in the vCenter Server matching given criteria. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Return only permissions matching the specified filters. If None return all permissions.
-    /// - `iterate`: allows to iterate over the set of permissions. if None, only the first permissions that fit in a size defined by the service will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::permissions::ListRequest) before `send()`: [`filter`](crate::vcenter::authorization::permissions::ListRequest::filter), [`iterate`](crate::vcenter::authorization::permissions::ListRequest::iterate).
     ///
     /// # Returns
     ///
@@ -156,22 +158,13 @@ impl Permissions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an error occurred while getting the data.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if both filter and marker are passed
-    pub async fn list(
-        &self,
-        filter: Option<&permissions::FilterSpec>,
-        iterate: Option<&permissions::IterationSpec>,
-    ) -> vsphere_vapi_runtime::Result<permissions::ListResult> {
-        self.client
-            .operation(&permissions::ops::LIST)
-            .param("filter", &filter)
-            .param("iterate", &iterate)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if an error occurred while getting the data.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if both filter and marker are passed
+    pub fn list(&self) -> permissions::ListRequest {
+        permissions::ListRequest::new(self.client.operation(&permissions::ops::LIST))
     }
 
     /// Updates an existing authorization permission in the vCenter Server. This method was added in vSphere API 9.0.0.0.
@@ -188,17 +181,17 @@ impl Permissions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the UpdateSpec contains invalid data.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the the permission is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the system will be left without Administrator permission on the root resource.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have sufficient privileges on the current object to update the new permission.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the UpdateSpec contains invalid data.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the the permission is not found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the system will be left without Administrator permission on the root resource.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have sufficient privileges on the current object to update the new permission.
     pub async fn update(
         &self,
-        permission: &str,
+        permission: &crate::ids::PermissionId,
         spec: &permissions::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -236,12 +229,9 @@ impl PrivilegeChecks {
 
     /// Queries the privilege checks matching given criteria. This method was added in vSphere API 8.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `iteration`: Contains optional settings for pagination of the result. if unset, the oldest privilege checks recorded are returned, paged by the default page size.
-    ///
-    ///   The default page size can be changed from config.vpxd.privilegeChecks.pageSize advanced option.
-    /// - `filter`: Contains optional settings by which the privilege checks should be filtered. if unset, recorded privilege checks matching the iteration spec are returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::privilege_checks::ListRequest) before `send()`: [`iteration`](crate::vcenter::authorization::privilege_checks::ListRequest::iteration), [`filter`](crate::vcenter::authorization::privilege_checks::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -254,23 +244,16 @@ impl PrivilegeChecks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if filter or iteration spec contain invalid values.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the iteration spec contains a marker that could not be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
-        &self,
-        iteration: Option<&privilege_checks::IterationSpec>,
-        filter: Option<&privilege_checks::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<privilege_checks::ListResult> {
-        self.client
-            .operation(&privilege_checks::ops::LIST)
-            .param("iteration", &iteration)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if filter or iteration spec contain invalid values.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the iteration spec contains a marker that could not be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub fn list(&self) -> privilege_checks::ListRequest {
+        privilege_checks::ListRequest::new(
+            self.client.operation(&privilege_checks::ops::LIST),
+        )
     }
 }
 
@@ -318,14 +301,14 @@ impl Privileges {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an error occurred while getting the data.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no privilege found with the specified ID.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if an error occurred while getting the data.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no privilege found with the specified ID.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(
         &self,
-        privilege: &str,
+        privilege: &crate::ids::AuthorizationPrivilegeId,
     ) -> vsphere_vapi_runtime::Result<privileges::Info> {
         self.client
             .operation(&privileges::ops::GET)
@@ -336,10 +319,9 @@ impl Privileges {
 
     /// Queries the authorization privileges in the vCenter Server matching given criteria. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Return only privileges matching the specified filters. If None return all privileges.
-    /// - `iterate`: allows to iterate over the set of privileges. if None, only the first privileges that fit in a size defined by the service will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::privileges::ListRequest) before `send()`: [`filter`](crate::vcenter::authorization::privileges::ListRequest::filter), [`iterate`](crate::vcenter::authorization::privileges::ListRequest::iterate).
     ///
     /// # Returns
     ///
@@ -352,22 +334,13 @@ impl Privileges {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an error occurred while getting the data.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if filterSpec or iterationSpec contain invalid data
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
-        &self,
-        filter: Option<&privileges::FilterSpec>,
-        iterate: Option<&privileges::IterationSpec>,
-    ) -> vsphere_vapi_runtime::Result<privileges::ListResult> {
-        self.client
-            .operation(&privileges::ops::LIST)
-            .param("filter", &filter)
-            .param("iterate", &iterate)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if an error occurred while getting the data.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if filterSpec or iterationSpec contain invalid data
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub fn list(&self) -> privileges::ListRequest {
+        privileges::ListRequest::new(self.client.operation(&privileges::ops::LIST))
     }
 }
 
@@ -417,16 +390,16 @@ impl Roles {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if there is already a role with the same name.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the CreateSpec contains invalid data.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if there is already a role with the same name.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the CreateSpec contains invalid data.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn create(
         &self,
         spec: &roles::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::RoleId> {
         self.client.operation(&roles::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -443,14 +416,17 @@ impl Roles {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the role used by `com.vmware.vcenter.authorization.permissions`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the updated role is a system build-in role.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the role is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn delete(&self, role: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the role used by `com.vmware.vcenter.authorization.permissions`.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the updated role is a system build-in role.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the role is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub async fn delete(
+        &self,
+        role: &crate::ids::RoleId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&roles::ops::DELETE).param("role", role).send().await
     }
 
@@ -471,21 +447,23 @@ impl Roles {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an error occurred while getting the data.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no role found with the specified ID.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(&self, role: &str) -> vsphere_vapi_runtime::Result<roles::Info> {
+    /// - [`Error`](crate::ErrorKind::Error): if an error occurred while getting the data.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no role found with the specified ID.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub async fn get(
+        &self,
+        role: &crate::ids::RoleId,
+    ) -> vsphere_vapi_runtime::Result<roles::Info> {
         self.client.operation(&roles::ops::GET).param("role", role).send().await
     }
 
     /// Queries the authorization roles in the vCenter Server matching given criteria. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Return only roles matching the specified filters. If None return all roles.
-    /// - `iterate`: allows to iterate over the set of roles. if None, only the first roles that fit in a size defined by the service will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::roles::ListRequest) before `send()`: [`filter`](crate::vcenter::authorization::roles::ListRequest::filter), [`iterate`](crate::vcenter::authorization::roles::ListRequest::iterate).
     ///
     /// # Returns
     ///
@@ -498,22 +476,13 @@ impl Roles {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an error occurred while getting the data.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if filterSpec or iterationSpec contain invalid data
-    pub async fn list(
-        &self,
-        filter: Option<&roles::FilterSpec>,
-        iterate: Option<&roles::IterationSpec>,
-    ) -> vsphere_vapi_runtime::Result<roles::ListResult> {
-        self.client
-            .operation(&roles::ops::LIST)
-            .param("filter", &filter)
-            .param("iterate", &iterate)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if an error occurred while getting the data.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if filterSpec or iterationSpec contain invalid data
+    pub fn list(&self) -> roles::ListRequest {
+        roles::ListRequest::new(self.client.operation(&roles::ops::LIST))
     }
 
     /// Updates an existing authorization role in the vCenter Server. This method was added in vSphere API 9.0.0.0.
@@ -530,17 +499,17 @@ impl Roles {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the UpdateSpec contains invalid data.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the updated role name matches with an already existing role name but with other ID.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the updated role is a system build-in role.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the the role is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the UpdateSpec contains invalid data.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the updated role name matches with an already existing role name but with other ID.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the updated role is a system build-in role.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the the role is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn update(
         &self,
-        role: &str,
+        role: &crate::ids::RoleId,
         spec: &roles::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

@@ -36,9 +36,9 @@ impl EvcMode {
 
     /// Check if a host can be added to a cluster based on the cluster's EvcMode. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_add_host_evc_and_wait`](Self::check_add_host_evc_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`check_add_host_evc_and_wait`](Self::check_add_host_evc_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -52,59 +52,55 @@ impl EvcMode {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified cluster is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the host connection is not successful.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified cluster is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the host connection is not successful.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.View`.
     pub async fn check_add_host_evc_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         create_spec: &crate::vcenter::host::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<Option<Vec<evc_mode::CheckResult>>>,
+    > {
         self.client
             .operation(&evc_mode::ops::CHECK_ADD_HOST_EVC_TASK)
             .param("cluster", cluster)
             .param("create_spec", create_spec)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`check_add_host_evc_task`](Self::check_add_host_evc_task) and waits for
-    /// the task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: a list of
-    /// [`CheckResult`](crate::vcenter::cluster::evc_mode::CheckResult), or nothing
-    /// (`None`).
+    /// the task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns a
+    /// list of [`CheckResult`](crate::vcenter::cluster::evc_mode::CheckResult), or
+    /// nothing (`None`). For other polling options, call
+    /// [`check_add_host_evc_task`](Self::check_add_host_evc_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`check_add_host_evc_task`](Self::check_add_host_evc_task), when the
-    /// task fails (with the task's error), and when waiting times out.
+    /// Fails like [`check_add_host_evc_task`](Self::check_add_host_evc_task), with the
+    /// task's error when the task fails, and when waiting times out.
     pub async fn check_add_host_evc_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         create_spec: &crate::vcenter::host::CreateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<Option<Vec<evc_mode::CheckResult>>> {
-        let task = self.check_add_host_evc_task(cluster, create_spec).await?;
-        self.client
-            .wait_for_task::<Option<Vec<evc_mode::CheckResult>>>(&task, options)
-            .await
+        self.check_add_host_evc_task(cluster, create_spec).await?.wait().await
     }
 
     /// Check if an EvcMode can be configured for a cluster. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_set_and_wait`](Self::check_set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`check_set_and_wait`](Self::check_set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -118,53 +114,49 @@ impl EvcMode {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the setSpec is not valid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the setSpec is not valid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.View`.
     pub async fn check_set_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         set_spec: &evc_mode::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<Option<Vec<evc_mode::CheckResult>>>,
+    > {
         self.client
             .operation(&evc_mode::ops::CHECK_SET_TASK)
             .param("cluster", cluster)
             .param("set_spec", set_spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`check_set_task`](Self::check_set_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: a list of
+    /// Runs [`check_set_task`](Self::check_set_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns a list of
     /// [`CheckResult`](crate::vcenter::cluster::evc_mode::CheckResult), or nothing
-    /// (`None`).
+    /// (`None`). For other polling options, call
+    /// [`check_set_task`](Self::check_set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`check_set_task`](Self::check_set_task), when the task fails (with
-    /// the task's error), and when waiting times out.
+    /// Fails like [`check_set_task`](Self::check_set_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn check_set_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         set_spec: &evc_mode::SetSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<Option<Vec<evc_mode::CheckResult>>> {
-        let task = self.check_set_task(cluster, set_spec).await?;
-        self.client
-            .wait_for_task::<Option<Vec<evc_mode::CheckResult>>>(&task, options)
-            .await
+        self.check_set_task(cluster, set_spec).await?.wait().await
     }
 
     /// Gets the EvcMode associated with a cluster. This method was added in vSphere API 9.0.0.0.
@@ -184,27 +176,27 @@ impl EvcMode {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.View`.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<evc_mode::Info> {
         self.client.operation(&evc_mode::ops::GET).param("cluster", cluster).send().await
     }
 
     /// Set or clear EvcMode for a cluster. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`set_and_wait`](Self::set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -218,49 +210,45 @@ impl EvcMode {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the input parameters are not valid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the specified cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the input parameters are not valid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the specified cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Host.Inventory.EditCluster`.
     pub async fn set_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         set_spec: &evc_mode::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&evc_mode::ops::SET_TASK)
             .param("cluster", cluster)
             .param("set_spec", set_spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`set_task`](Self::set_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`set_task`](Self::set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`set_task`](Self::set_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn set_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         set_spec: &evc_mode::SetSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.set_task(cluster, set_spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.set_task(cluster, set_spec).await?.wait().await
     }
 }
 
@@ -295,7 +283,33 @@ pub struct Info {
     /// Identifier of the root resource pool of the cluster
     ///
     /// Identifier of a `ResourcePool` resource.
-    pub resource_pool: String,
+    pub resource_pool: crate::ids::ResourcePoolId,
+}
+
+/// A call of [`Cluster::list`](crate::vcenter::Cluster::list) being assembled: set
+/// optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching clusters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.cluster.filter_spec` with all attributes None which means all clusters match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
 }
 
 /// The `Cluster.Summary` class contains commonly used information about a cluster in vCenter Server.
@@ -304,7 +318,7 @@ pub struct Summary {
     /// Identifier of the cluster.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Name of the cluster.
     pub name: String,
     /// Flag indicating whether the vSphere HA feature is enabled for the cluster.
@@ -313,6 +327,7 @@ pub struct Summary {
     pub drs_enabled: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Cluster`](crate::vcenter::Cluster) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

@@ -52,12 +52,12 @@ impl Policies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a policy with the same name is already present on this vCenter server.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if a parameter passed in the spec is invalid.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 100 policies are created.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a policy with the same name is already present on this vCenter server.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if a parameter passed in the spec is invalid.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 100 policies are created.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -65,7 +65,7 @@ impl Policies {
     pub async fn create(
         &self,
         spec: &serde_json::Value,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::PolicyId> {
         self.client.operation(&policies::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -90,9 +90,9 @@ impl Policies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn create_tags_and_policies(
         &self,
         spec: &policies::CreateTagsAndPoliciesSpec,
@@ -117,15 +117,18 @@ impl Policies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a policy with this identifier does not exist.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a policy with this identifier does not exist.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `ComputePolicy.Manage`.
-    pub async fn delete(&self, policy: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn delete(
+        &self,
+        policy: &crate::ids::PolicyId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&policies::ops::DELETE)
             .param("policy", policy)
@@ -152,9 +155,9 @@ impl Policies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn delete_tags_and_policies(
         &self,
         spec: &policies::DeleteTagsAndPoliciesSpec,
@@ -183,17 +186,17 @@ impl Policies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a policy with this identifier does not exist.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a policy with this identifier does not exist.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        policy: &str,
+        policy: &crate::ids::PolicyId,
     ) -> vsphere_vapi_runtime::Result<serde_json::Value> {
         self.client.operation(&policies::ops::GET).param("policy", policy).send().await
     }
@@ -211,9 +214,9 @@ impl Policies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -238,20 +241,20 @@ impl Policies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a policy with this identifier does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if a parameter passed in the spec is invalid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have ComputePolicy.Manage privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a policy with this identifier does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if a parameter passed in the spec is invalid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have ComputePolicy.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `ComputePolicy.Manage`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system encounters an unexpected error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system encounters an unexpected error.
     pub async fn update(
         &self,
-        policy: &str,
+        policy: &crate::ids::PolicyId,
         spec: &policies::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

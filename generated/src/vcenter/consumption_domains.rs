@@ -51,21 +51,21 @@ impl Zones {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a zone with the same identifier already exists in this vCenter server.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the input information in the `createSpec` is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have Zones.Manage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a zone with the same identifier already exists in this vCenter server.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the input information in the `createSpec` is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have Zones.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Zone.Manage`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): when unexpected error is encountered.
+    /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
     pub async fn create(
         &self,
         spec: &zones::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::ZoneId> {
         self.client.operation(&zones::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -82,18 +82,21 @@ impl Zones {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no zone with the specified identifier is found in this vCenter server.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if there is a workload running in the specified zone and depends on this zone to be present.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zone requires Zones.Manage privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no zone with the specified identifier is found in this vCenter server.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is a workload running in the specified zone and depends on this zone to be present.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zone requires Zones.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Zone.Manage`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): when unexpected error is encountered.
-    pub async fn delete(&self, zone: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
+    pub async fn delete(
+        &self,
+        zone: &crate::ids::ZoneId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&zones::ops::DELETE).param("zone", zone).send().await
     }
 
@@ -114,25 +117,28 @@ impl Zones {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a zone with this identifier does not exist.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zone requires System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a zone with this identifier does not exist.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zone requires System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): when unexpected error is encountered.
-    pub async fn get(&self, zone: &str) -> vsphere_vapi_runtime::Result<zones::Info> {
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
+    pub async fn get(
+        &self,
+        zone: &crate::ids::ZoneId,
+    ) -> vsphere_vapi_runtime::Result<zones::Info> {
         self.client.operation(&zones::ops::GET).param("zone", zone).send().await
     }
 
     /// Returns information about the zones available on this vCenter server, where the zones need to match `com.vmware.vcenter.consumption_domains.zones.filter_spec`. This method was added in vSphere API 8.0.0.1.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: Return only the zones matching the specified filters. If None, the behavior is equivalent to a `com.vmware.vcenter.consumption_domains.zones.filter_spec` with all attributes None, which means all zones are returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::consumption_domains::zones::ListRequest) before `send()`: [`spec`](crate::vcenter::consumption_domains::zones::ListRequest::spec).
     ///
     /// # Returns
     ///
@@ -145,19 +151,16 @@ impl Zones {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zones in `Zones.FilterSpec` requires System.Read privilege.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zones in `Zones.FilterSpec` requires System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): when unexpected error is encountered.
-    pub async fn list(
-        &self,
-        spec: Option<&zones::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<zones::ListResult> {
-        self.client.operation(&zones::ops::LIST).param("spec", &spec).send().await
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
+    pub fn list(&self) -> zones::ListRequest {
+        zones::ListRequest::new(self.client.operation(&zones::ops::LIST))
     }
 }

@@ -18,6 +18,32 @@ pub struct CreateSpec {
     pub folder: Option<String>,
 }
 
+/// A call of [`Datacenter::delete`](crate::vcenter::Datacenter::delete) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl DeleteRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// If true, delete the datacenter even if it is not empty. If None a `com.vmware.vapi.std.errors.resource_in_use` exception will be reported if the datacenter is not empty. This is the equivalent of passing the value false.
+    pub fn force(self, force: bool) -> Self {
+        Self {
+            call: self.call.param("force", &force),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
 /// The `Datacenter.FilterSpec` class contains attributes used to filter the results when listing datacenters (see `com.vmware.vcenter.datacenter.list`). If multiple attributes are specified, only datacenters matching all of the attributes match the filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
@@ -44,19 +70,45 @@ pub struct Info {
     /// The root datastore folder associated with the datacenter.
     ///
     /// Identifier of a `Folder` resource.
-    pub datastore_folder: String,
+    pub datastore_folder: crate::ids::FolderId,
     /// The root host and cluster folder associated with the datacenter.
     ///
     /// Identifier of a `Folder` resource.
-    pub host_folder: String,
+    pub host_folder: crate::ids::FolderId,
     /// The root network folder associated with the datacenter.
     ///
     /// Identifier of a `Folder` resource.
-    pub network_folder: String,
+    pub network_folder: crate::ids::FolderId,
     /// The root virtual machine folder associated with the datacenter.
     ///
     /// Identifier of a `Folder` resource.
-    pub vm_folder: String,
+    pub vm_folder: crate::ids::FolderId,
+}
+
+/// A call of [`Datacenter::list`](crate::vcenter::Datacenter::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching datacenters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.datacenter.filter_spec` with all attributes None which means all datacenters match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
 }
 
 /// The `Datacenter.Summary` class contains commonly used information about a datacenter in vCenter Server.
@@ -65,11 +117,12 @@ pub struct Summary {
     /// Identifier of the datacenter.
     ///
     /// Identifier of a `Datacenter` resource.
-    pub datacenter: String,
+    pub datacenter: crate::ids::DatacenterId,
     /// Name of the datacenter.
     pub name: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Datacenter`](crate::vcenter::Datacenter) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

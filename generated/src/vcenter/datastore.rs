@@ -51,16 +51,16 @@ impl DefaultPolicy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified datastore does not exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified datastore does not exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
     pub async fn get(
         &self,
-        datastore: &str,
+        datastore: &crate::ids::DatastoreId,
     ) -> vsphere_vapi_runtime::Result<Option<String>> {
         self.client
             .operation(&default_policy::ops::GET)
@@ -114,13 +114,39 @@ pub struct Info {
     pub thin_provisioning_supported: bool,
 }
 
+/// A call of [`Datastore::list`](crate::vcenter::Datastore::list) being assembled:
+/// set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching datastores for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.datastore.filter_spec` with all attributes None which means all datastores match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Datastore.Summary` class contains commonly used information about a datastore.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the datastore.
     ///
     /// Identifier of a `Datastore` resource.
-    pub datastore: String,
+    pub datastore: crate::ids::DatastoreId,
     /// Name of the datastore.
     pub name: String,
     /// Type (VMFS, NFS, NFS41, CIFS, VSAN, VFFS, VVOL) of the datastore.
@@ -135,12 +161,6 @@ pub struct Summary {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Datastore.Type` class defines the supported types of vCenter datastores.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// VMware File System (ESX Server only).
         Vmfs = "VMFS",
@@ -160,6 +180,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Datastore`](crate::vcenter::Datastore) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

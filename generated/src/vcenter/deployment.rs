@@ -54,16 +54,16 @@ impl ImportHistory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized to perform the method.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if vCenter historical data import task cannot be canceled at this state. This can happen in the following cases:
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized to perform the method.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if vCenter historical data import task cannot be canceled at this state. This can happen in the following cases:
     ///
     ///   * If historical data import has not been started yet because a not running task cannot be canceled
     ///   * If historical data import has already been completed because a completed task cannot be canceled
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if vCenter historical data import task is already canceled.
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if vCenter historical data import task is already canceled.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&import_history::ops::CANCEL).send().await
     }
@@ -81,11 +81,11 @@ impl ImportHistory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized to perform the method.
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized to perform the method.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<import_history::Info> {
         self.client.operation(&import_history::ops::GET).send().await
     }
@@ -99,13 +99,13 @@ impl ImportHistory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized to perform the method.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if vCenter historical data import task cannot be paused at this time. Pause can be accepted only in `com.vmware.cis.task.status.RUNNING` state.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if vCenter historical data import task is already paused
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized to perform the method.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if vCenter historical data import task cannot be paused at this time. Pause can be accepted only in `com.vmware.cis.task.status.RUNNING` state.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if vCenter historical data import task is already paused
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn pause(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&import_history::ops::PAUSE).send().await
     }
@@ -119,25 +119,22 @@ impl ImportHistory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized to perform the method.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if vCenter historical data import task cannot be resumed at this state. Resume can be accepted only in `com.vmware.cis.task.status.BLOCKED` state
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if vCenter historical data import task is already resumed.
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized to perform the method.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if vCenter historical data import task cannot be resumed at this state. Resume can be accepted only in `com.vmware.cis.task.status.BLOCKED` state
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if vCenter historical data import task is already resumed.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn resume(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&import_history::ops::RESUME).send().await
     }
 
     /// Creates and starts task for importing vCenter historical data. This method was added in vSphere API 6.7.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: An optional `ImportHistory.CreateSpec` info that can be passed for creating a new historical data import task and starts it. If None, default value will be:
-    ///
-    ///   * name : vcenter.deployment.history.import
-    ///   * description : vCenter Server history import
+    /// Set on the returned [`StartRequest`](crate::vcenter::deployment::import_history::StartRequest) before `send()`: [`spec`](crate::vcenter::deployment::import_history::StartRequest::spec).
     ///
     /// # HTTP
     ///
@@ -146,26 +143,21 @@ impl ImportHistory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized to perform the method.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if vCenter historical data import task cannot be started at this time. This can happen in the following cases:
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized to perform the method.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if vCenter historical data import task cannot be started at this time. This can happen in the following cases:
     ///
     ///   * If historical data import has already been canceled because a canceled task cannot be re-started
     ///   * If historical data import has already been completed because a completed task cannot be re-started
     ///   * If historical data import has already been paused because a paused task can only be resumed or canceled
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if vCenter historical data import task has already being started.
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    pub async fn start(
-        &self,
-        spec: Option<&import_history::CreateSpec>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&import_history::ops::START)
-            .param("spec", &spec)
-            .send()
-            .await
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if vCenter historical data import task has already being started.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    pub fn start(&self) -> import_history::StartRequest {
+        import_history::StartRequest::new(
+            self.client.operation(&import_history::ops::START),
+        )
     }
 }
 
@@ -202,10 +194,10 @@ impl Install {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in CONFIG_IN_PROGRESS state and if the operation is not INSTALL.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in CONFIG_IN_PROGRESS state and if the operation is not INSTALL.
     pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&install::ops::CANCEL).send().await
     }
@@ -227,15 +219,15 @@ impl Install {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     ///
     ///   if external PSC credentials are not valid when configuring PSC to replicate with an external existing PSC.
     ///
     ///   if external PSC credentials are not valid when configuring a VCSA_EXTERNAL appliance.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     pub async fn check(
         &self,
         spec: &install::InstallSpec,
@@ -256,10 +248,10 @@ impl Install {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if appliance is not in INSTALL_PROGRESS state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance is not in INSTALL_PROGRESS state.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<install::InstallSpec> {
         self.client.operation(&install::ops::GET).send().await
     }
@@ -277,15 +269,15 @@ impl Install {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     ///
     ///   if the partner PSC credentials are not valid when configuring PSC to replicate with partner PSC.
     ///
     ///   if external PSC credentials are not valid when configuring a VCSA_EXTERNAL appliance.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     pub async fn start(
         &self,
         spec: &install::InstallSpec,
@@ -335,10 +327,10 @@ impl Migrate {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in CONFIG_IN_PROGRESS state and if the operation is not INSTALL.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in CONFIG_IN_PROGRESS state and if the operation is not INSTALL.
     pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&migrate::ops::CANCEL).send().await
     }
@@ -364,13 +356,13 @@ impl Migrate {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     ///
     ///   if migration assistant credentials are not valid.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     pub async fn check(
         &self,
         spec: &migrate::MigrateSpec,
@@ -395,10 +387,10 @@ impl Migrate {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if appliance is not in MIGRATE_PROGRESS state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance is not in MIGRATE_PROGRESS state.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<migrate::MigrateSpec> {
         self.client.operation(&migrate::ops::GET).send().await
     }
@@ -420,13 +412,13 @@ impl Migrate {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     ///
     ///   if migration assistant credentials are not valid.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     pub async fn start(
         &self,
         spec: &migrate::MigrateSpec,
@@ -472,12 +464,12 @@ impl Question {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is NOT in QUESTION_RAISED state.
-    /// - [`InternalServerError`](crate::vapi::std_::errors::InternalServerError): if answer file could not be created.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is NOT in QUESTION_RAISED state.
+    /// - [`InternalServerError`](crate::ErrorKind::InternalServerError): if answer file could not be created.
     pub async fn answer(
         &self,
         spec: &question::AnswerSpec,
@@ -498,11 +490,11 @@ impl Question {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in QUESTION_RAISED state.
-    /// - [`InternalServerError`](crate::vapi::std_::errors::InternalServerError): if questions could not be retrieved although the appliance is in QUESTION_RAISED state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in QUESTION_RAISED state.
+    /// - [`InternalServerError`](crate::ErrorKind::InternalServerError): if questions could not be retrieved although the appliance is in QUESTION_RAISED state.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<question::Info> {
         self.client.operation(&question::ops::GET).send().await
     }
@@ -544,11 +536,11 @@ impl Size {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised as part of this call.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of this call.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<InfoStruct> {
         self.client.operation(&size::ops::GET).send().await
     }
@@ -566,13 +558,13 @@ impl Size {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the input to this method is invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if there is an already running patch operation.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised as part of the patch call.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the input to this method is invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is an already running patch operation.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the patch call.
     pub async fn update(&self, spec: &size::Spec) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&size::ops::UPDATE).param("spec", spec).send().await
     }
@@ -619,10 +611,10 @@ impl Upgrade {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in CONFIG_IN_PROGRESS state and if the operation is not INSTALL.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in CONFIG_IN_PROGRESS state and if the operation is not INSTALL.
     pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&upgrade::ops::CANCEL).send().await
     }
@@ -648,15 +640,15 @@ impl Upgrade {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     ///
     ///   if source credentials are not valid.
     ///
     ///   if source container credentials are not valid.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     pub async fn check(
         &self,
         spec: &upgrade::UpgradeSpec,
@@ -681,10 +673,10 @@ impl Upgrade {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if appliance is not in UPGRADE_PROGRESS state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance is not in UPGRADE_PROGRESS state.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<upgrade::UpgradeSpec> {
         self.client.operation(&upgrade::ops::GET).send().await
     }
@@ -706,15 +698,15 @@ impl Upgrade {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     ///
     ///   if source credentials are not valid.
     ///
     ///   if source container credentials are not valid.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     pub async fn start(
         &self,
         spec: &upgrade::UpgradeSpec,
@@ -726,12 +718,6 @@ impl Upgrade {
 #[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ApplianceSize` class defines the vCenter Server Appliance sizes. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ApplianceSize::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ApplianceSize {
         /// Appliance size of 'tiny'.
         Tiny = "TINY",
@@ -750,12 +736,6 @@ vsphere_vapi_runtime::vapi_enum! {
 #[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ApplianceState` class defines the various states the vCenter Appliance can be in. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ApplianceState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ApplianceState {
         /// The appliance is in the process of being initialized and not ready for configuration.
         NotInitialized = "NOT_INITIALIZED",
@@ -776,12 +756,6 @@ vsphere_vapi_runtime::vapi_enum! {
 #[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ApplianceType` class defines the vCenter appliance types. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ApplianceType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ApplianceType {
         /// The vCenter Server Appliance with an embedded Platform Services Controller.
         VcsaEmbedded = "VCSA_EMBEDDED",
@@ -796,12 +770,6 @@ vsphere_vapi_runtime::vapi_enum! {
 #[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `MemoryDimension` class defines the units for measuring binary data This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BinaryDataDimensionUnit::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum BinaryDataDimensionUnit {
         /// Kilobyte
         Kb = "KB",
@@ -832,12 +800,6 @@ pub struct CheckInfo {
 #[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `CheckStatus` class defines the status of the checks. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CheckStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum CheckStatus {
         /// All checks have completed successfully.
         Success = "SUCCESS",
@@ -880,12 +842,6 @@ pub struct DataMigrationInfo {
 #[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DeploymentSize` class defines the possible values of vcenter deployment SKUs. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DeploymentSize::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum DeploymentSize {
         /// Tiny appliance with standard storage
         Tiny = "TINY",
@@ -958,12 +914,6 @@ pub struct DiskInfo {
 #[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `HistoryMigrationOption` class defines the vCenter history migration option choices. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HistoryMigrationOption::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum HistoryMigrationOption {
         /// Only event data and task data will be migrated along with the core data.
         EventsTasks = "EVENTS_TASKS",
@@ -1013,15 +963,15 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtasks: Option<vsphere_vapi_runtime::types::VapiMap<String, Task>>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
-    pub service: String,
+    pub service: crate::ids::VapiServiceId,
     /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: String,
+    pub operation: crate::ids::OperationId,
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
@@ -1029,7 +979,7 @@ pub struct Info {
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::vapi::std_::DynamicId>,
+    pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub status: crate::cis::task::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
@@ -1121,10 +1071,10 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message. This attribute was added in vSphere API 6.7.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. This attribute was added in vSphere API 6.7. Only set for warnings and errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the task. This class was added in vSphere API 6.7.
@@ -1145,12 +1095,6 @@ pub struct Notifications {
 #[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Operation` class defines the supported vCenter appliance deployment operations. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Operation::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Operation {
         /// The appliance installation is in progress.
         Install = "INSTALL",
@@ -1310,15 +1254,15 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Notifications>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
-    pub service: String,
+    pub service: crate::ids::VapiServiceId,
     /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: String,
+    pub operation: crate::ids::OperationId,
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
@@ -1326,7 +1270,7 @@ pub struct Task {
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::vapi::std_::DynamicId>,
+    pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub status: crate::cis::task::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
@@ -1354,12 +1298,6 @@ pub struct Task {
 #[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `VerificationMode` class defines the verification modes for SSL certificates or SSH connections. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `VerificationMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum VerificationMode {
         /// No verification will be performed.
         None = "NONE",
@@ -1370,6 +1308,7 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 #[cfg(feature = "vcenter-core")]
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Deployment`](crate::vcenter::Deployment) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

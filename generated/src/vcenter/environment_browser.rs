@@ -56,13 +56,13 @@ impl ConfigOptionDescriptors {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system encounters an unexpected error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if an invalid filter is supplied.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if object identifiers in the spec cannot be matched.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges for all the specified clusters.
+    /// - [`Error`](crate::ErrorKind::Error): if the system encounters an unexpected error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if an invalid filter is supplied.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if object identifiers in the spec cannot be matched.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges for all the specified clusters.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -120,13 +120,13 @@ impl ConfigOptions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error)
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if invalid input is passed like invalid key, OS or cluster.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if at least one of the specified clusters cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges for all the specified clusters.
+    /// - [`Error`](crate::ErrorKind::Error)
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if invalid input is passed like invalid key, OS or cluster.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if at least one of the specified clusters cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges for all the specified clusters.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -186,13 +186,13 @@ impl ConfigTargets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if invalid search criteria or filter is provided
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if one or more of the specified clusters cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges for all the specified clusters.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if invalid search criteria or filter is provided
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if one or more of the specified clusters cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges for all the specified clusters.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///

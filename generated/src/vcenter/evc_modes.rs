@@ -43,6 +43,7 @@ pub struct Source {
     pub hosts: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`EvcModes`](crate::vcenter::EvcModes) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

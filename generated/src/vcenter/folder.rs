@@ -32,13 +32,39 @@ pub struct FilterSpec {
     pub datacenters: Option<Vec<String>>,
 }
 
+/// A call of [`Folder::list`](crate::vcenter::Folder::list) being assembled: set
+/// optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching folders for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.folder.filter_spec` with all attributes None which means all folders match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Folder.Summary` class contains commonly used information about a folder.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the folder.
     ///
     /// Identifier of a `Folder` resource.
-    pub folder: String,
+    pub folder: crate::ids::FolderId,
     /// Name of the vCenter Server folder.
     pub name: String,
     /// Type (DATACENTER, DATASTORE, HOST, NETWORK, VIRTUAL_MACHINE) of the vCenter Server folder.
@@ -47,12 +73,6 @@ pub struct Summary {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Folder.Type` class defines the type of a vCenter Server folder. The type of a folder determines what what kinds of children can be contained in the folder.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// A folder that can contain datacenters.
         Datacenter = "DATACENTER",
@@ -68,6 +88,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Folder`](crate::vcenter::Folder) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

@@ -55,21 +55,21 @@ impl Nodes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the load balancer or load balancer node is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the service is not available.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have "FoundationLoadBalancers.Manage" privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the load balancer or load balancer node is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the service is not available.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have "FoundationLoadBalancers.Manage" privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `FoundationLoadBalancers.Manage`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
     pub async fn enter_maintenance_mode(
         &self,
-        foundation_load_balancer: &str,
-        node_id: &str,
+        foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
+        node_id: &crate::ids::FoundationLoadBalancerNodeId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&nodes::ops::ENTER_MAINTENANCE_MODE)
@@ -93,21 +93,21 @@ impl Nodes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the load balancer or load balancer node is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the service is not available.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have "FoundationLoadBalancers.Manage" privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the load balancer or load balancer node is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the service is not available.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have "FoundationLoadBalancers.Manage" privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `FoundationLoadBalancers.Manage`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
     pub async fn exit_maintenance_mode(
         &self,
-        foundation_load_balancer: &str,
-        node_id: &str,
+        foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
+        node_id: &crate::ids::FoundationLoadBalancerNodeId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&nodes::ops::EXIT_MAINTENANCE_MODE)
@@ -135,20 +135,20 @@ impl Nodes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the load balancer or load balancer node is not found.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the "System.Read" privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the load balancer or load balancer node is not found.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the "System.Read" privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
     pub async fn get(
         &self,
-        foundation_load_balancer: &str,
-        node_id: &str,
+        foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
+        node_id: &crate::ids::FoundationLoadBalancerNodeId,
     ) -> vsphere_vapi_runtime::Result<nodes::Info> {
         self.client
             .operation(&nodes::ops::GET)
@@ -175,19 +175,19 @@ impl Nodes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the load balancer is not found.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the "System.Read" privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the load balancer is not found.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the "System.Read" privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
     pub async fn list(
         &self,
-        foundation_load_balancer: &str,
+        foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
     ) -> vsphere_vapi_runtime::Result<nodes::ListResult> {
         self.client
             .operation(&nodes::ops::LIST)
@@ -210,21 +210,21 @@ impl Nodes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the load balancer or load balancer node is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation is not allowed in the current state.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have "FoundationLoadBalancers.Manage" privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the load balancer or load balancer node is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is not allowed in the current state.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have "FoundationLoadBalancers.Manage" privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `FoundationLoadBalancers.Manage`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
     pub async fn redeploy(
         &self,
-        foundation_load_balancer: &str,
-        node_id: &str,
+        foundation_load_balancer: &crate::ids::FoundationLoadBalancerId,
+        node_id: &crate::ids::FoundationLoadBalancerNodeId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&nodes::ops::REDEPLOY)
@@ -248,12 +248,6 @@ pub struct ControllerSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `FoundationLoadBalancers.DeploymentStatus` class describes the deployment status of the backend load balancer node(s). This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DeploymentStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum DeploymentStatus {
         /// The status means can't get deployment status of backend load balancer node(s).
         Invalid = "INVALID",
@@ -297,12 +291,6 @@ pub struct FilterSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `FoundationLoadBalancers.HaStatus` class defines high availability status of load balancer node(s). This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HaStatus::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum HaStatus {
         /// The status means can't get high availability status.
         Invalid = "INVALID",
@@ -316,12 +304,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `FoundationLoadBalancers.HealthStatus` class defines the load balancer workload runtime health status. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HealthStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum HealthStatus {
         /// The status means can't get workload health status.
         Invalid = "INVALID",
@@ -341,7 +323,7 @@ pub struct Info {
     /// The identifier of the load balancer. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.FoundationLoadBalancer` resource.
-    pub id: String,
+    pub id: crate::ids::FoundationLoadBalancerId,
     /// The name of the load balancer. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// The owner of the load balancer. This attribute was added in vSphere API 9.0.0.0.
@@ -402,6 +384,33 @@ pub struct IpAddressSpec {
     pub gateway: Option<String>,
 }
 
+/// A call of
+/// [`FoundationLoadBalancers::list`](crate::vcenter::FoundationLoadBalancers::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// specification of matching load balancers for which information should be returned. if None, all load balancers match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `FoundationLoadBalancers.ListResult` class contains commonly used information about a load balancer. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -446,20 +455,14 @@ pub struct LoginConfigSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `FoundationLoadBalancers.MaintenanceMode` class defines maintenance status. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `MaintenanceMode::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum MaintenanceMode {
         /// Maintenance mode enabled.
         Enable = "ENABLE",
         /// Maintenance mode disabled.
         Disable = "DISABLE",
         /// The status means can't get maintenance status successfully.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }
 
@@ -499,7 +502,7 @@ pub struct NodeInfo {
     /// The load balancer node id generated by service or passed by the caller. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.FoundationLoadBalancerNode` resource.
-    pub id: String,
+    pub id: crate::ids::FoundationLoadBalancerNodeId,
     /// The version of load balancer image running on current node. This attribute was added in vSphere API 9.0.0.0.
     pub version: Version,
     /// Network interface configuration of load balancer node. This attribute was added in vSphere API 9.0.0.0.
@@ -543,12 +546,6 @@ pub struct NodeRuntimeInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `FoundationLoadBalancers.NodeSize` class defines the cpu/memory/storage resource size to deploy the load balancer node(s). This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NodeSize::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum NodeSize {
         /// `com.vmware.vcenter.foundation_load_balancers.node_size.SMALL` allocates 2 CPUs, 4 GB memory, and 8 GB storage for deployment.
         Small = "SMALL",
@@ -578,12 +575,6 @@ pub struct Notification {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `FoundationLoadBalancers.OperationStatus` class defines the consolidated operation status in making changes to associated load balancer. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `OperationStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum OperationStatus {
         /// The create/update/redeploy/resize/upgrade operation is successful.
         Success = "SUCCESS",
@@ -684,12 +675,6 @@ pub struct UtilizationInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `FoundationLoadBalancers.UtilizationStatus` class defines the utilization status of a specific indicator. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `UtilizationStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum UtilizationStatus {
         /// The status means can't get the utilization status.
         Invalid = "INVALID",
@@ -716,6 +701,7 @@ pub struct Version {
     pub revision: i64,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`FoundationLoadBalancers`](crate::vcenter::FoundationLoadBalancers) operations,

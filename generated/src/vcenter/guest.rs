@@ -57,13 +57,13 @@ impl CustomizationSpecs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a customization specification is already present with the same name.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified specification is not a valid one.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a customization specification is already present with the same name.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified specification is not a valid one.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -71,7 +71,7 @@ impl CustomizationSpecs {
     pub async fn create(
         &self,
         spec: &customization_specs::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::CustomizationSpecId> {
         self.client
             .operation(&customization_specs::ops::CREATE)
             .param("spec", spec)
@@ -92,17 +92,20 @@ impl CustomizationSpecs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a customization specification is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a customization specification is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ModifyCustSpecs`.
-    pub async fn delete(&self, name: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn delete(
+        &self,
+        name: &crate::ids::CustomizationSpecId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&customization_specs::ops::DELETE)
             .param("name", name)
@@ -128,20 +131,20 @@ impl CustomizationSpecs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If value of `format` is not valid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the customization specification is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If value of `format` is not valid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the customization specification is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ReadCustSpecs`.
     pub async fn export(
         &self,
-        name: &str,
+        name: &crate::ids::CustomizationSpecId,
         format: &customization_specs::Format,
     ) -> vsphere_vapi_runtime::Result<String> {
         self.client
@@ -169,19 +172,19 @@ impl CustomizationSpecs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a customization specification is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a customization specification is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ReadCustSpecs`.
     pub async fn get(
         &self,
-        name: &str,
+        name: &crate::ids::CustomizationSpecId,
     ) -> vsphere_vapi_runtime::Result<customization_specs::Info> {
         self.client
             .operation(&customization_specs::ops::GET)
@@ -207,12 +210,12 @@ impl CustomizationSpecs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified content cannot be properly converted into a proper valid `com.vmware.vcenter.guest.customization_specs.create_spec` object.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified content cannot be properly converted into a proper valid `com.vmware.vcenter.guest.customization_specs.create_spec` object.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -230,9 +233,9 @@ impl CustomizationSpecs {
 
     /// Returns information about at most 1000 visible (subject to permission checks) guest customization specifications in vCenter matching the `com.vmware.vcenter.guest.customization_specs.filter_spec`. This method was added in vSphere API 6.7.1.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching guest customization specifications for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.guest.customization_specs.filter_spec` with all attributes None which means all guest customization specifications match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::guest::customization_specs::ListRequest) before `send()`: [`filter`](crate::vcenter::guest::customization_specs::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -245,26 +248,21 @@ impl CustomizationSpecs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.guest.customization_specs.filter_spec.OS_type` attribute contains a value that is not supported by the server.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 1000 guest customization specifications match the `com.vmware.vcenter.guest.customization_specs.filter_spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.guest.customization_specs.filter_spec.OS_type` attribute contains a value that is not supported by the server.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 1000 guest customization specifications match the `com.vmware.vcenter.guest.customization_specs.filter_spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ReadCustSpecs`.
-    pub async fn list(
-        &self,
-        filter: Option<&customization_specs::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<customization_specs::Summary>> {
-        self.client
-            .operation(&customization_specs::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    pub fn list(&self) -> customization_specs::ListRequest {
+        customization_specs::ListRequest::new(
+            self.client.operation(&customization_specs::ops::LIST),
+        )
     }
 
     /// Sets an existing specification, possibly after retrieving (by using `com.vmware.vcenter.guest.customization_specs.get`) and editing it. This method was added in vSphere API 7.0.0.0.
@@ -281,22 +279,22 @@ impl CustomizationSpecs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If, based on the item's fingerprint value, the set process detects that the specification has changed since its retrieval, then the method throws InvalidArgument exception to warn the client that he might overwrite another client's change.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If, based on the item's fingerprint value, the set process detects that the specification has changed since its retrieval, then the method throws InvalidArgument exception to warn the client that he might overwrite another client's change.
     ///
     ///   If the settings in `spec` are not valid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a customization specification is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a customization specification is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachine.Provisioning.ModifyCustSpecs`.
     pub async fn set(
         &self,
-        name: &str,
+        name: &crate::ids::CustomizationSpecId,
         spec: &customization_specs::Spec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

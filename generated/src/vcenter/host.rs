@@ -14,12 +14,6 @@ pub mod hardware;
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Host.ConnectionState` class defines the connection status of a host.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConnectionState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConnectionState {
         /// Host is connected to the vCenter Server
         Connected = "CONNECTED",
@@ -105,14 +99,34 @@ pub struct FilterSpec {
     pub host_uuids: Option<Vec<String>>,
 }
 
+/// A call of [`Host::list`](crate::vcenter::Host::list) being assembled: set
+/// optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching hosts for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.host.filter_spec` with all attributes None which means all hosts match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Host.PowerState` class defines the power states of a host.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `PowerState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum PowerState {
         /// The host is powered on. A host that is entering standby mode is also in this state.
         PoweredOn = "POWERED_ON",
@@ -133,7 +147,7 @@ pub struct Summary {
     /// Identifier of the host.
     ///
     /// Identifier of a `HostSystem` resource.
-    pub host: String,
+    pub host: crate::ids::HostSystemId,
     /// Name of the host.
     pub name: String,
     /// Connection status of the host
@@ -148,6 +162,7 @@ pub struct Summary {
     pub host_uuid: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Host`](crate::vcenter::Host) operations, one static
     //! per operation; [`operations`](crate::operations) lists them all.

@@ -48,19 +48,19 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization is not given to caller.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to caller.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIdentityProviders.Create` and `VcIdentityProviders.Manage`.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if invalid arguments are provided in createSpec.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if provider exists for provider ID in given spec.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if invalid arguments are provided in createSpec.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if provider exists for provider ID in given spec.
     pub async fn create(
         &self,
         spec: &providers::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::ProvidersId> {
         self.client.operation(&providers::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -77,15 +77,18 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization is not given to caller.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to caller.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIdentityProviders.Manage`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no provider found with the given provider identifier.
-    pub async fn delete(&self, provider: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no provider found with the given provider identifier.
+    pub async fn delete(
+        &self,
+        provider: &crate::ids::ProvidersId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&providers::ops::DELETE)
             .param("provider", provider)
@@ -110,17 +113,17 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization is not given to caller.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to caller.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIdentityProviders.Read` and `VcIdentityProviders.Manage`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no provider found with the given provider identifier.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no provider found with the given provider identifier.
     pub async fn get(
         &self,
-        provider: &str,
+        provider: &crate::ids::ProvidersId,
     ) -> vsphere_vapi_runtime::Result<providers::Info> {
         self.client
             .operation(&providers::ops::GET)
@@ -142,9 +145,9 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization is not given to caller.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to caller.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -167,18 +170,18 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization is not given to caller.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to caller.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIdentityProviders.Manage`.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if invalid arguments are provided in updateSpec.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no provider found with the given provider identifier.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if invalid arguments are provided in updateSpec.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no provider found with the given provider identifier.
     pub async fn update(
         &self,
-        provider: &str,
+        provider: &crate::ids::ProvidersId,
         spec: &providers::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -192,12 +195,6 @@ impl Providers {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `FederationType` class contains the possible types of federation paths for, vCenter Server identity providers configuration. This enumeration was added in vSphere API 8.0.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `FederationType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum FederationType {
         /// vCenter Server federated directly to the external identity provider.
         DirectFederation = "DIRECT_FEDERATION",

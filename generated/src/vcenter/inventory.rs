@@ -48,9 +48,9 @@ impl Datastore {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no datastore can be found for one or more of the datastore identifiers in `datastores`
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no datastore can be found for one or more of the datastore identifiers in `datastores`
     pub async fn find(
         &self,
         datastores: &[String],
@@ -104,9 +104,9 @@ impl Network {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no datastore can be found for one or more of the vCenter Server network identifiers in `networks`
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no datastore can be found for one or more of the vCenter Server network identifiers in `networks`
     pub async fn find(
         &self,
         networks: &[String],

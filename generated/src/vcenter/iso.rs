@@ -49,17 +49,17 @@ impl Image {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If either `vm` or the `library_item` is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If no .iso file is present on the library item.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): When the operation is not allowed on the virtual machine in its current state.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible)
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If either `vm` or the `library_item` is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If no .iso file is present on the library item.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): When the operation is not allowed on the virtual machine in its current state.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible)
     pub async fn mount(
         &self,
-        library_item: &str,
-        vm: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        library_item: &crate::ids::ItemId,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<crate::ids::CdromId> {
         self.client
             .operation(&image::ops::MOUNT)
             .param("library_item", library_item)
@@ -82,14 +82,14 @@ impl Image {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the virtual machine identified by `vm` is not found or the `cdrom` does not identify a virtual CD-ROM in the virtual machine.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): When the operation is not allowed on the virtual machine in its current state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the virtual machine identified by `vm` is not found or the `cdrom` does not identify a virtual CD-ROM in the virtual machine.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): When the operation is not allowed on the virtual machine in its current state.
     pub async fn unmount(
         &self,
-        vm: &str,
-        cdrom: &str,
+        vm: &crate::ids::VirtualMachineId,
+        cdrom: &crate::ids::CdromId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&image::ops::UNMOUNT)

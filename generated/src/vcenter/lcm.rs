@@ -61,14 +61,14 @@ impl Reports {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated)
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no file associated with `report` in the system.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated)
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no file associated with `report` in the system.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn get(
         &self,
-        report: &str,
+        report: &crate::ids::ReportId,
     ) -> vsphere_vapi_runtime::Result<reports::Location> {
         self.client.operation(&reports::ops::GET).param("report", report).send().await
     }
@@ -83,10 +83,10 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// The notification message.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. Only set for warnings and errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the appliance task.

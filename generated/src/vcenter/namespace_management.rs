@@ -56,7 +56,10 @@ impl NsxTier0Gateway {
     /// # Parameters
     ///
     /// - `distributed_switch`: Identifier of a Distributed Switch. Only CVDS type of distributed switches is supported. Only Tier0 Gateways that are associated with the particular Distributed Switch will be listed. Identifier of a `vSphereDistributedSwitch` resource.
-    /// - `filter`: Additional specification of matching NSXTier0Gateway for which information should be returned. This parameter was added in vSphere API 9.0.0.0. If None, the behavior is equivalent to a  with all attributes None which means Tier0-VRF gateways won't be returned.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::nsx_tier0_gateway::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::nsx_tier0_gateway::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -69,28 +72,27 @@ impl NsxTier0Gateway {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InternalServerError`](crate::vapi::std_::errors::InternalServerError): if the server reports an unknown internal error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no existing Tier0 Gateways associated with the given Distributed Switch can be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InternalServerError`](crate::ErrorKind::InternalServerError): if the server reports an unknown internal error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no existing Tier0 Gateways associated with the given Distributed Switch can be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        distributed_switch: &str,
-        filter: Option<&nsx_tier0_gateway::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<nsx_tier0_gateway::Summary>> {
-        self.client
-            .operation(&nsx_tier0_gateway::ops::LIST)
-            .param("distributed_switch", distributed_switch)
-            .param("filter", &filter)
-            .send()
-            .await
+        distributed_switch: &crate::ids::VSphereDistributedSwitchId,
+    ) -> nsx_tier0_gateway::ListRequest {
+        nsx_tier0_gateway::ListRequest::new(
+            self
+                .client
+                .operation(&nsx_tier0_gateway::ops::LIST)
+                .param("distributed_switch", distributed_switch),
+        )
     }
 }
 
@@ -130,11 +132,11 @@ impl ClusterAvailableVersions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -170,9 +172,9 @@ impl ClusterCompatibility {
 
     /// Returns Namespaces compatibility information for all vSphere clusters in the vCenter Server matching the `com.vmware.vcenter.namespace_management.cluster_compatibility.filter_spec`. The result contains only visible (subject to permission checks) clusters. This method was added in vSphere API 7.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching clusters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.cluster_compatibility.filter_spec` with all attributes None which means all NSX clusters the user is authorized to view will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::cluster_compatibility::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::cluster_compatibility::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -185,33 +187,27 @@ impl ClusterCompatibility {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `filter` contains any error.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege on the vSphere clusters.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `filter` contains any error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege on the vSphere clusters.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Anonymous`.
-    pub async fn list(
-        &self,
-        filter: Option<&cluster_compatibility::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<cluster_compatibility::Summary>> {
-        self.client
-            .operation(&cluster_compatibility::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    pub fn list(&self) -> cluster_compatibility::ListRequest {
+        cluster_compatibility::ListRequest::new(
+            self.client.operation(&cluster_compatibility::ops::LIST),
+        )
     }
 
     /// Returns Namespaces compatibility information for all vSphere clusters that match the  and are associated with the vSphere Zones in the vCenter Server that match the . The result contains only visible (subject to permission checks) clusters. This method was added in vSphere API 8.0.0.1.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `zone_filter`: Specification used to filter the results when listing vSphere Zones. If None, the behavior is equivalent to a  with all attributes None which means all available vSphere Zones will be returned.
-    /// - `cluster_filter`: Specification of matching vSphere clusters for which information should be returned. If None, the behavior is equivalent to a  with all attributes None which means all NSX clusters the user is authorized to view will be returned.
+    /// Set on the returned [`ListV2Request`](crate::vcenter::namespace_management::cluster_compatibility::ListV2Request) before `send()`: [`zone_filter`](crate::vcenter::namespace_management::cluster_compatibility::ListV2Request::zone_filter), [`cluster_filter`](crate::vcenter::namespace_management::cluster_compatibility::ListV2Request::cluster_filter).
     ///
     /// # Returns
     ///
@@ -224,23 +220,16 @@ impl ClusterCompatibility {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `zone_filter` or `cluster_filter` contain any errors.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege on the vSphere clusters associated with the vSphere Zones.
-    pub async fn list_v2(
-        &self,
-        zone_filter: Option<&cluster_compatibility::ZoneFilterSpec>,
-        cluster_filter: Option<&cluster_compatibility::FilterSpecV2>,
-    ) -> vsphere_vapi_runtime::Result<cluster_compatibility::ZoneCompatibilityInfo> {
-        self.client
-            .operation(&cluster_compatibility::ops::LIST_V2)
-            .param("zone_filter", &zone_filter)
-            .param("cluster_filter", &cluster_filter)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `zone_filter` or `cluster_filter` contain any errors.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege on the vSphere clusters associated with the vSphere Zones.
+    pub fn list_v2(&self) -> cluster_compatibility::ListV2Request {
+        cluster_compatibility::ListV2Request::new(
+            self.client.operation(&cluster_compatibility::ops::LIST_V2),
+        )
     }
 }
 
@@ -279,10 +268,10 @@ impl ClusterSizeInfo {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(
         &self,
     ) -> vsphere_vapi_runtime::Result<
@@ -331,18 +320,21 @@ impl Clusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, Supervisor cluster's disablement is not allowed.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor cluster could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, Supervisor cluster's disablement is not allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor cluster could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    pub async fn disable(&self, cluster: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn disable(
+        &self,
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&clusters::ops::DISABLE)
             .param("cluster", cluster)
@@ -368,23 +360,23 @@ impl Clusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the cluster already has vSphere Namespaces enabled.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if resources/objects could not be located.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the specified cluster is not licensed or resource pool reservation for control plane VMs fails.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the cluster already has vSphere Namespaces enabled.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if resources/objects could not be located.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the specified cluster is not licensed or resource pool reservation for control plane VMs fails.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified cluster is not supported for vSphere Namespaces, the cluster's hosts do not have the required ESX version, or for any other incompatibilities.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster is not supported for vSphere Namespaces, the cluster's hosts do not have the required ESX version, or for any other incompatibilities.
     pub async fn enable(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::EnableSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -412,20 +404,20 @@ impl Clusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if cluster could not be located.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if cluster could not be located.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<clusters::Info> {
         self.client.operation(&clusters::ops::GET).param("cluster", cluster).send().await
     }
@@ -447,11 +439,11 @@ impl Clusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -477,20 +469,20 @@ impl Clusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if cluster could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if cluster could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the cluster is in the process of password rotation.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the cluster is in the process of password rotation.
     pub async fn rotate_password(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&clusters::ops::ROTATE_PASSWORD)
@@ -513,22 +505,22 @@ impl Clusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if vSphere Namespaces is being disabled on this Supervisor cluster or if the Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, Supervisor cluster's configuration modifications are not allowed.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor cluster could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if vSphere Namespaces is being disabled on this Supervisor cluster or if the Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, Supervisor cluster's configuration modifications are not allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor cluster could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor cluster's hosts are not configured with sufficient resources for the new Kubernetes API Server size.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor cluster's hosts are not configured with sufficient resources for the new Kubernetes API Server size.
     pub async fn set(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -553,22 +545,22 @@ impl Clusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if vSphere Namespaces is being disabled on this Supervisor cluster or if the Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, Supervisor cluster's configuration modifications are not allowed.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor cluster could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if vSphere Namespaces is being disabled on this Supervisor cluster or if the Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, Supervisor cluster's configuration modifications are not allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor cluster could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor cluster's hosts are not configured with sufficient resources for the new Kubernetes API Server size.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor cluster's hosts are not configured with sufficient resources for the new Kubernetes API Server size.
     pub async fn update(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &clusters::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -616,7 +608,10 @@ impl DistributedSwitchCompatibility {
     /// # Parameters
     ///
     /// - `cluster`: Identifier of a vCenter Cluster. Only Distributed Switches associated with the vCenter Cluster will be considered by the filter. Identifier of a `ClusterComputeResource` resource.
-    /// - `filter`: Specification of matching Distributed Switches for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.filter_spec` with all attributes None which means all Distributed Switches match the filter.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::distributed_switch_compatibility::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::distributed_switch_compatibility::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -629,28 +624,27 @@ impl DistributedSwitchCompatibility {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InternalServerError`](crate::vapi::std_::errors::InternalServerError): if the server reports an unknown internal error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no cluster with the given `cluster` ID can be found
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InternalServerError`](crate::ErrorKind::InternalServerError): if the server reports an unknown internal error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no cluster with the given `cluster` ID can be found
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        cluster: &str,
-        filter: Option<&distributed_switch_compatibility::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<distributed_switch_compatibility::Summary>> {
-        self.client
-            .operation(&distributed_switch_compatibility::ops::LIST)
-            .param("cluster", cluster)
-            .param("filter", &filter)
-            .send()
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> distributed_switch_compatibility::ListRequest {
+        distributed_switch_compatibility::ListRequest::new(
+            self
+                .client
+                .operation(&distributed_switch_compatibility::ops::LIST)
+                .param("cluster", cluster),
+        )
     }
 }
 
@@ -691,7 +685,10 @@ impl EdgeClusterCompatibility {
     ///
     /// - `cluster`: Identifier of a vCenter Cluster. Only Edge Clusters that are associated with the particular vCenter Cluster will be considered by the filter. Identifier of a `ClusterComputeResource` resource.
     /// - `distributed_switch`: Identifier of a Distributed Switch. Only Edge Clusters that are associated with the particular Distributed Switch will be considered by the filter. Identifier of a `vSphereDistributedSwitch` resource.
-    /// - `filter`: Specification of matching Edge Clusters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.edge_cluster_compatibility.filter_spec` with all attributes None which means all Edge Clusters match the filter.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::edge_cluster_compatibility::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::edge_cluster_compatibility::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -704,30 +701,29 @@ impl EdgeClusterCompatibility {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InternalServerError`](crate::vapi::std_::errors::InternalServerError): if the server reports an unknown internal error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no cluster with the given `cluster` ID can be found
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InternalServerError`](crate::ErrorKind::InternalServerError): if the server reports an unknown internal error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no cluster with the given `cluster` ID can be found
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        cluster: &str,
-        distributed_switch: &str,
-        filter: Option<&edge_cluster_compatibility::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<edge_cluster_compatibility::Summary>> {
-        self.client
-            .operation(&edge_cluster_compatibility::ops::LIST)
-            .param("cluster", cluster)
-            .param("distributed_switch", distributed_switch)
-            .param("filter", &filter)
-            .send()
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+        distributed_switch: &crate::ids::VSphereDistributedSwitchId,
+    ) -> edge_cluster_compatibility::ListRequest {
+        edge_cluster_compatibility::ListRequest::new(
+            self
+                .client
+                .operation(&edge_cluster_compatibility::ops::LIST)
+                .param("cluster", cluster)
+                .param("distributed_switch", distributed_switch),
+        )
     }
 }
 
@@ -766,11 +762,11 @@ impl HostsConfig {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -816,13 +812,13 @@ impl InfrastructurePolicies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a policy with the same identifier already exists.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specification contains invalid values.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Policies.Manage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a policy with the same identifier already exists.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specification contains invalid values.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Policies.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -851,17 +847,20 @@ impl InfrastructurePolicies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the policy does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Policies.Manage privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the policy does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Policies.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Policies.Manage`.
-    pub async fn delete(&self, policy: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn delete(
+        &self,
+        policy: &crate::ids::InfrastructurePolicyId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&infrastructure_policies::ops::DELETE)
             .param("policy", policy)
@@ -886,14 +885,14 @@ impl InfrastructurePolicies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the policy does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the policy does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     pub async fn get(
         &self,
-        policy: &str,
+        policy: &crate::ids::InfrastructurePolicyId,
     ) -> vsphere_vapi_runtime::Result<infrastructure_policies::Info> {
         self.client
             .operation(&infrastructure_policies::ops::GET)
@@ -915,10 +914,10 @@ impl InfrastructurePolicies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<infrastructure_policies::ListResult> {
@@ -939,21 +938,21 @@ impl InfrastructurePolicies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the policy is being deleted.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the policy does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specification contains invalid values.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Policies.Manage privilege.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the policy is being deleted.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the policy does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specification contains invalid values.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Policies.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Policies.Manage`.
     pub async fn set(
         &self,
-        policy: &str,
+        policy: &crate::ids::InfrastructurePolicyId,
         spec: &infrastructure_policies::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1005,21 +1004,21 @@ impl LoadBalancers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` or `id` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` or `id` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
     pub async fn get(
         &self,
-        cluster: &str,
-        id: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        id: &crate::ids::LoadBalancerConfigId,
     ) -> vsphere_vapi_runtime::Result<load_balancers::Info> {
         self.client
             .operation(&load_balancers::ops::GET)
@@ -1046,20 +1045,20 @@ impl LoadBalancers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
     pub async fn list(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<Vec<load_balancers::Summary>> {
         self.client
             .operation(&load_balancers::ops::LIST)
@@ -1083,23 +1082,23 @@ impl LoadBalancers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if if `spec` contain any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated cluster is being disabled or if the load balancer config is already marked for delete.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` or `id` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if if `spec` contain any errors.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated cluster is being disabled or if the load balancer config is already marked for delete.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` or `id` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
     pub async fn set(
         &self,
-        cluster: &str,
-        id: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        id: &crate::ids::LoadBalancerConfigId,
         spec: &load_balancers::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1126,25 +1125,25 @@ impl LoadBalancers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
     ///
     ///   if if `spec` contain any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated cluster is being disabled or if the load balancer config is already marked for delete.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` or `id` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated cluster is being disabled or if the load balancer config is already marked for delete.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` or `id` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster does not have vSphere Namespaces enabled.
     pub async fn update(
         &self,
-        cluster: &str,
-        id: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        id: &crate::ids::LoadBalancerConfigId,
         spec: &load_balancers::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1197,20 +1196,20 @@ impl NamespaceResourceOptions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if cluster could not be located.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified cluster is not enabled for Namespaces.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if cluster could not be located.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster is not enabled for Namespaces.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<namespace_resource_options::Info> {
         self.client
             .operation(&namespace_resource_options::ops::GET)
@@ -1259,23 +1258,23 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a network by the name as specified in the `Networks.CreateSpec` already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated cluster is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` cannot be located.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if `spec` contains NsxNetworkCreateSpec which is unsupported via create API.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a network by the name as specified in the `Networks.CreateSpec` already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated cluster is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` cannot be located.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if `spec` contains NsxNetworkCreateSpec which is unsupported via create API.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
     pub async fn create(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &networks::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1300,21 +1299,21 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if cluster or network could not be located.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the network is associated with a Namespace.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if cluster or network could not be located.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the network is associated with a Namespace.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
     pub async fn delete(
         &self,
-        cluster: &str,
-        network: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        network: &crate::ids::NamespaceManagementNetworkId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&networks::ops::DELETE)
@@ -1342,20 +1341,20 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if cluster or network could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if cluster or network could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        network: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        network: &crate::ids::NamespaceManagementNetworkId,
     ) -> vsphere_vapi_runtime::Result<networks::Info> {
         self.client
             .operation(&networks::ops::GET)
@@ -1382,19 +1381,19 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if cluster or network could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if cluster or network could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     pub async fn list(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<Vec<networks::Info>> {
         self.client
             .operation(&networks::ops::LIST)
@@ -1418,23 +1417,23 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated cluster is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` or the `network` cannot be located.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the network is in use and the `spec` contains field values that are un-settable in such a case.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated cluster is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` or the `network` cannot be located.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the network is in use and the `spec` contains field values that are un-settable in such a case.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
     pub async fn set(
         &self,
-        cluster: &str,
-        network: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        network: &crate::ids::NamespaceManagementNetworkId,
         spec: &networks::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1461,23 +1460,23 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated cluster is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` or the `network` cannot be located.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the network is in use and the `spec` contains field values that are un-updatable in such a case.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated cluster is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` or the `network` cannot be located.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the network is in use and the `spec` contains field values that are un-updatable in such a case.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.Manage`.
     pub async fn update(
         &self,
-        cluster: &str,
-        network: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        network: &crate::ids::NamespaceManagementNetworkId,
         spec: &networks::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1525,20 +1524,20 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor Service is already in `ACTIVATED` state.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor Service is already in `ACTIVATED` state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
     pub async fn activate(
         &self,
-        supervisor_service: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&supervisor_services::ops::ACTIVATE)
@@ -1564,12 +1563,12 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the provided `spec` is invalid. For example, the provided `com.vmware.vcenter.namespace_management.supervisor_services.content_check_spec.content` is empty or not base64 encoded.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the provided `spec` is invalid. For example, the provided `com.vmware.vcenter.namespace_management.supervisor_services.content_check_spec.content` is empty or not base64 encoded.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -1598,13 +1597,13 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a Supervisor Service with the same identifier already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors or if an invalid name is specified. For example, when the service is from a trusted provider, but no signature is provided or it is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the SupervisorServices.Manage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a Supervisor Service with the same identifier already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors or if an invalid name is specified. For example, when the service is from a trusted provider, but no signature is provided or it is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the SupervisorServices.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -1633,20 +1632,20 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor Service is already in `DEACTIVATED` state.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor Service is already in `DEACTIVATED` state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
     pub async fn deactivate(
         &self,
-        supervisor_service: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&supervisor_services::ops::DEACTIVATE)
@@ -1668,20 +1667,20 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor Service cannot be deleted in the current state, e.g. a version of the Supervisor Service is not in `DEACTIVATED` state.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the SupervisorServices.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor Service cannot be deleted in the current state, e.g. a version of the Supervisor Service is not in `DEACTIVATED` state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the SupervisorServices.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
     pub async fn delete(
         &self,
-        supervisor_service: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&supervisor_services::ops::DELETE)
@@ -1707,19 +1706,19 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        supervisor_service: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> vsphere_vapi_runtime::Result<supervisor_services::Info> {
         self.client
             .operation(&supervisor_services::ops::GET)
@@ -1741,11 +1740,11 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -1770,20 +1769,20 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors or if an invalid name is specified.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the SupervisorServices.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors or if an invalid name is specified.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the SupervisorServices.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
     pub async fn update(
         &self,
-        supervisor_service: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &supervisor_services::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1830,18 +1829,21 @@ impl Supervisors {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor is being restored from a backup. When a Supervisor is restored, there's a window of time during which the restored Supervisor's state is being synchronized back to vCenter. During that time, Supervisor deletion is not allowed.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor is being restored from a backup. When a Supervisor is restored, there's a window of time during which the restored Supervisor's state is being synchronized back to vCenter. During that time, Supervisor deletion is not allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    pub async fn delete(&self, supervisor: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn delete(
+        &self,
+        supervisor: &crate::ids::SupervisorId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&supervisors::ops::DELETE)
             .param("supervisor", supervisor)
@@ -1873,21 +1875,21 @@ impl Supervisors {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the cluster already has the Supervisor enabled.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if resources/objects could not be located.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the specified cluster is not licensed.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified cluster is not supported for the Supervisor, the cluster's hosts do not have the required ESX version, or for any other incompatibilities.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the cluster already has the Supervisor enabled.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if resources/objects could not be located.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the specified cluster is not licensed.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster is not supported for the Supervisor, the cluster's hosts do not have the required ESX version, or for any other incompatibilities.
     pub async fn enable_on_compute_cluster(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &supervisors::EnableOnComputeClusterSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::SupervisorId> {
         self.client
             .operation(&supervisors::ops::ENABLE_ON_COMPUTE_CLUSTER)
             .param("cluster", cluster)
@@ -1915,20 +1917,20 @@ impl Supervisors {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if one or more zones already host a another Supervisor.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the provided zones could not be located.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the one or more zones are not licensed.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the zones are not supported for the Supervisor, the zones' hosts do not have the required ESX version, or for any other incompatibilities.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if one or more zones already host a another Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the provided zones could not be located.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the one or more zones are not licensed.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the zones are not supported for the Supervisor, the zones' hosts do not have the required ESX version, or for any other incompatibilities.
     pub async fn enable_on_zones(
         &self,
         spec: &supervisors::EnableOnZonesSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::SupervisorId> {
         self.client
             .operation(&supervisors::ops::ENABLE_ON_ZONES)
             .param("spec", spec)
@@ -1998,19 +2000,19 @@ impl SupportBundle {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified cluster is not registered on this vCenter server.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Global.Diagnostics privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified cluster is not registered on this vCenter server.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Global.Diagnostics privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Global.Diagnostics`.
     pub async fn create(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<support_bundle::Location> {
         self.client
             .operation(&support_bundle::ops::CREATE)
@@ -2059,13 +2061,13 @@ impl VirtualMachineClasses {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a VM class by the name as specified in the `spec` already exists in the vCenter inventory.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the input `spec.instanceStorage.policy` refers to an invalid storage policy or if the input `spec` includes settings that are out of acceptable bounds or a combination of settings that are not internally consistent with the input `spec`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have VirtualMachineClasses.Manage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a VM class by the name as specified in the `spec` already exists in the vCenter inventory.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the input `spec.instanceStorage.policy` refers to an invalid storage policy or if the input `spec` includes settings that are out of acceptable bounds or a combination of settings that are not internally consistent with the input `spec`.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have VirtualMachineClasses.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -2094,19 +2096,22 @@ impl VirtualMachineClasses {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): - TBD
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): VM class could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have VirtualMachineClasses.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): - TBD
+    /// - [`NotFound`](crate::ErrorKind::NotFound): VM class could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have VirtualMachineClasses.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachineClasses.Manage`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if `vm_class` is used for defining cluster capacity.
-    pub async fn delete(&self, vm_class: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if `vm_class` is used for defining cluster capacity.
+    pub async fn delete(
+        &self,
+        vm_class: &crate::ids::VirtualMachineClassId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&virtual_machine_classes::ops::DELETE)
             .param("vm_class", vm_class)
@@ -2131,19 +2136,19 @@ impl VirtualMachineClasses {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if VM class can not be found in the vCenter inventory.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if VM class can not be found in the vCenter inventory.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.VirtualMachineClass` referenced by the parameter `vm_class` requires `System.Read`.
     pub async fn get(
         &self,
-        vm_class: &str,
+        vm_class: &crate::ids::VirtualMachineClassId,
     ) -> vsphere_vapi_runtime::Result<virtual_machine_classes::Info> {
         self.client
             .operation(&virtual_machine_classes::ops::GET)
@@ -2165,11 +2170,11 @@ impl VirtualMachineClasses {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -2194,22 +2199,22 @@ impl VirtualMachineClasses {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a VM class by the name as specified in the `spec` already exists in the vCenter inventory.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the input `spec.instanceStorage.policy` refers to an invalid storage policy or if the input `spec` includes settings that are out of acceptable bounds or a combination of settings that are not internally consistent with the input `spec`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if `vm_class` is marked for deletion or is used for defining cluster capacity.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if or the `vm_class` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have VirtualMachineClasses.Manage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a VM class by the name as specified in the `spec` already exists in the vCenter inventory.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the input `spec.instanceStorage.policy` refers to an invalid storage policy or if the input `spec` includes settings that are out of acceptable bounds or a combination of settings that are not internally consistent with the input `spec`.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if `vm_class` is marked for deletion or is used for defining cluster capacity.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if or the `vm_class` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have VirtualMachineClasses.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VirtualMachineClasses.Manage`.
     pub async fn update(
         &self,
-        vm_class: &str,
+        vm_class: &crate::ids::VirtualMachineClassId,
         spec: &virtual_machine_classes::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -2298,12 +2303,6 @@ pub struct ProxyConfiguration {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The settings can be inherited from the vCenter settings, so the cluster settings will be synced. The settings can be applied directly on the cluster level, or the cluster can be configured not to use a proxy. This enumeration was added in vSphere API 7.0.3.00100.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ProxySettingsSource::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ProxySettingsSource {
         /// Proxy settings will be inherited from the vCenter settings. vCenter and cluster settings will be kept in sync.
         VcInherited = "VC_INHERITED",
@@ -2317,12 +2316,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SizingHint` class determines the configuration of Kubernetes API server and the worker nodes. It also determines the default values associated with the maximum number of pods and services. Use `com.vmware.vcenter.namespace_management.cluster_size_info.get` to get information associated with a `SizingHint`. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SizingHint::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SizingHint {
         /// Cluster size of 'tiny'.
         Tiny = "TINY",

@@ -41,6 +41,8 @@ impl Access {
     ///
     /// # Parameters
     ///
+    /// In [`CreateArgs`](crate::vcenter::namespaces::access::CreateArgs):
+    ///
     /// - `namespace`: Identifier for the namespace. Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
     /// - `domain`: The domain of the subject.
     /// - `subject`: The principal for this operation.
@@ -54,35 +56,31 @@ impl Access {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the specified principal on given domain is already associated with a role on the namespace.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the namespace is marked for deletion or the associated cluster is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `namespace` cannot be located.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors or if an invalid `type` is specified.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the specified principal on given domain is already associated with a role on the namespace.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the namespace is marked for deletion or the associated cluster is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `namespace` cannot be located.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors or if an invalid `type` is specified.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified principal on given domain is not associated with the namespace, or when the user or group does not come from vSphere SSO and the OWNER role is being granted.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified principal on given domain is not associated with the namespace, or when the user or group does not come from vSphere SSO and the OWNER role is being granted.
     pub async fn create(
         &self,
-        namespace: &str,
-        domain: &str,
-        subject: &str,
-        r#type: &access::SubjectType,
-        spec: &access::CreateSpec,
+        args: &access::CreateArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&access::ops::CREATE)
-            .param("namespace", namespace)
-            .param("domain", domain)
-            .param("subject", subject)
-            .param("type", r#type)
-            .param("spec", spec)
+            .param("namespace", &args.namespace)
+            .param("domain", &args.domain)
+            .param("subject", &args.subject)
+            .param("type", &args.r#type)
+            .param("spec", &args.spec)
             .send()
             .await
     }
@@ -90,6 +88,8 @@ impl Access {
     /// Remove access control of the subject on given domain from the namespace. This method was added in vSphere API 7.0.0.0.
     ///
     /// # Parameters
+    ///
+    /// In [`DeleteArgs`](crate::vcenter::namespaces::access::DeleteArgs):
     ///
     /// - `namespace`: Identifier for the namespace. Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
     /// - `domain`: The domain of the subject.
@@ -103,31 +103,28 @@ impl Access {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the namespace is marked for deletion or the associated cluster is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `namespace` cannot be located.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified principal on given domain is not associated with the namespace.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the namespace is marked for deletion or the associated cluster is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `namespace` cannot be located.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified principal on given domain is not associated with the namespace.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
     pub async fn delete(
         &self,
-        namespace: &str,
-        domain: &str,
-        subject: &str,
-        r#type: &access::SubjectType,
+        args: &access::DeleteArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&access::ops::DELETE)
-            .param("namespace", namespace)
-            .param("domain", domain)
-            .param("subject", subject)
-            .param("type", r#type)
+            .param("namespace", &args.namespace)
+            .param("domain", &args.domain)
+            .param("subject", &args.subject)
+            .param("type", &args.r#type)
             .send()
             .await
     }
@@ -135,6 +132,8 @@ impl Access {
     /// Get the information about the access control of the subject on given domain on the namespace. This method was added in vSphere API 7.0.0.0.
     ///
     /// # Parameters
+    ///
+    /// In [`GetArgs`](crate::vcenter::namespaces::access::GetArgs):
     ///
     /// - `namespace`: Identifier for the namespace. Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
     /// - `domain`: The domain of the subject.
@@ -152,30 +151,27 @@ impl Access {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `namespace` cannot be located.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified principal on given domain is not associated with the namespace.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `namespace` cannot be located.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified principal on given domain is not associated with the namespace.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
     pub async fn get(
         &self,
-        namespace: &str,
-        domain: &str,
-        subject: &str,
-        r#type: &access::SubjectType,
+        args: &access::GetArgs,
     ) -> vsphere_vapi_runtime::Result<access::Info> {
         self.client
             .operation(&access::ops::GET)
-            .param("namespace", namespace)
-            .param("domain", domain)
-            .param("subject", subject)
-            .param("type", r#type)
+            .param("namespace", &args.namespace)
+            .param("domain", &args.domain)
+            .param("subject", &args.subject)
+            .param("type", &args.r#type)
             .send()
             .await
     }
@@ -183,6 +179,8 @@ impl Access {
     /// Set new access control on the namespace for the subject on given domain. This method was added in vSphere API 7.0.0.0.
     ///
     /// # Parameters
+    ///
+    /// In [`SetArgs`](crate::vcenter::namespaces::access::SetArgs):
     ///
     /// - `namespace`: Identifier for the namespace. Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
     /// - `domain`: The domain of the subject.
@@ -197,34 +195,27 @@ impl Access {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the namespace is marked for deletion or the associated cluster is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `namespace` cannot be located.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified principal on given domain is not associated with the namespace, or when changing to OWNER permission for a user or group coming from an external identity provider.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors or if an invalid `type` is specified.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the namespace is marked for deletion or the associated cluster is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `namespace` cannot be located.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified principal on given domain is not associated with the namespace, or when changing to OWNER permission for a user or group coming from an external identity provider.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors or if an invalid `type` is specified.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
-    pub async fn set(
-        &self,
-        namespace: &str,
-        domain: &str,
-        subject: &str,
-        r#type: &access::SubjectType,
-        spec: &access::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn set(&self, args: &access::SetArgs) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&access::ops::SET)
-            .param("namespace", namespace)
-            .param("domain", domain)
-            .param("subject", subject)
-            .param("type", r#type)
-            .param("spec", spec)
+            .param("namespace", &args.namespace)
+            .param("domain", &args.domain)
+            .param("subject", &args.subject)
+            .param("type", &args.r#type)
+            .param("spec", &args.spec)
             .send()
             .await
     }
@@ -268,16 +259,16 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a namespace with the same name exists in vCenter server.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors or if an invalid name is specified.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor cluster is being disabled or if the associated Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, namespace creation is not allowed.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `com.vmware.vcenter.namespaces.instances.create_spec.cluster` is not registered on this vCenter server.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if`com.vmware.vcenter.namespaces.instances.create_spec.cluster` is not enabled for Namespaces, or if the networks field is set when the `com.vmware.vcenter.namespaces.instances.create_spec.cluster` hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider, or if the Supervisor cluster does not support customizable VM classes.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a namespace with the same name exists in vCenter server.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors or if an invalid name is specified.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor cluster is being disabled or if the associated Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, namespace creation is not allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `com.vmware.vcenter.namespaces.instances.create_spec.cluster` is not registered on this vCenter server.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if`com.vmware.vcenter.namespaces.instances.create_spec.cluster` is not enabled for Namespaces, or if the networks field is set when the `com.vmware.vcenter.namespaces.instances.create_spec.cluster` hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider, or if the Supervisor cluster does not support customizable VM classes.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -302,16 +293,16 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a namespace with the same name exists in vCenter server.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors or if an invalid name is specified.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor is being disabled or if the associated Supervisor is being restored from a backup. When a Supervisor is restored, there's a window of time during which the restored Supervisor's state is being synchronized back to vCenter. During that time, namespace creation is not allowed.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor is not registered on this vCenter server.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor is not enabled for Namespaces, or if the networks field is set when the Supervisor hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider, or if the Supervisor does not support customizable VM classes.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a namespace with the same name exists in vCenter server.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors or if an invalid name is specified.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor is being disabled or if the associated Supervisor is being restored from a backup. When a Supervisor is restored, there's a window of time during which the restored Supervisor's state is being synchronized back to vCenter. During that time, namespace creation is not allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor is not registered on this vCenter server.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor is not enabled for Namespaces, or if the networks field is set when the Supervisor hosting the namespace uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider, or if the Supervisor does not support customizable VM classes.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -340,18 +331,21 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, namespace deletion is not allowed.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified namespace could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, namespace deletion is not allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified namespace could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
-    pub async fn delete(&self, namespace: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn delete(
+        &self,
+        namespace: &crate::ids::InstanceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&instances::ops::DELETE)
             .param("namespace", namespace)
@@ -376,19 +370,19 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if namespace could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if namespace could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
     pub async fn get(
         &self,
-        namespace: &str,
+        namespace: &crate::ids::InstanceId,
     ) -> vsphere_vapi_runtime::Result<instances::Info> {
         self.client
             .operation(&instances::ops::GET)
@@ -414,19 +408,19 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if namespace could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if namespace could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
     pub async fn get_v2(
         &self,
-        namespace: &str,
+        namespace: &crate::ids::InstanceId,
     ) -> vsphere_vapi_runtime::Result<instances::InfoV2> {
         self.client
             .operation(&instances::ops::GET_V2)
@@ -448,11 +442,11 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -474,11 +468,11 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -519,24 +513,24 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if namespace with the name `namespace` or virtual machine with the `spec` could not be located.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the virtual machine or the network configuration override in the `spec` is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Configure privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if namespace with the name `namespace` or virtual machine with the `spec` could not be located.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the virtual machine or the network configuration override in the `spec` is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Configure privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support registering a virtual machine as VM Service managed VM.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the Supervisor only supports registering new virtual machines and the requested virtual machine already exists on Supervisor.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support registering a virtual machine as VM Service managed VM.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the Supervisor only supports registering new virtual machines and the requested virtual machine already exists on Supervisor.
     pub async fn register_vm(
         &self,
-        namespace: &str,
+        namespace: &crate::ids::InstanceId,
         spec: &instances::RegisterVmSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
         self.client
             .operation(&instances::ops::REGISTER_VM)
             .param("namespace", namespace)
@@ -559,22 +553,22 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the namespace is marked for deletion or if the associated Supervisor cluster is being disabled or if the associated Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, namespace configuration modifications are not allowed.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if namespace with the name `namespace` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the namespace is marked for deletion or if the associated Supervisor cluster is being disabled or if the associated Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, namespace configuration modifications are not allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if namespace with the name `namespace` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if customizable VM classes are not supported for this Supervisor cluster.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if customizable VM classes are not supported for this Supervisor cluster.
     pub async fn set(
         &self,
-        namespace: &str,
+        namespace: &crate::ids::InstanceId,
         spec: &instances::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -599,22 +593,22 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the namespace is marked for deletion or if the associated Supervisor cluster is being disabled or if the associated Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, namespace configuration modifications are not allowed.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if namespace with the name `namespace` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the namespace is marked for deletion or if the associated Supervisor cluster is being disabled or if the associated Supervisor cluster is being restored from a backup. When a Supervisor cluster is restored, there's a window of time during which the restored Supervisor cluster's state is being synchronized back to vCenter. During that time, namespace configuration modifications are not allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if namespace with the name `namespace` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Configure privilege or the namespace identifier begins with "vmware-system" prefix.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if customizable VM classes are not supported for this Supervisor cluster.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if customizable VM classes are not supported for this Supervisor cluster.
     pub async fn update(
         &self,
-        namespace: &str,
+        namespace: &crate::ids::InstanceId,
         spec: &instances::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -669,20 +663,23 @@ impl NamespaceSelfService {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the cluster already has Namespace Self Service activated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if cluster with vSphere Namespaces enabled could not be located or no namespace templates exists.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the specified cluster is not licensed.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the cluster already has Namespace Self Service activated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if cluster with vSphere Namespaces enabled could not be located or no namespace templates exists.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the specified cluster is not licensed.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.SelfServiceManage`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the service is marked for deactivation or the associated cluster is being disabled or no namespace template exists in the system.
-    pub async fn activate(&self, cluster: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the service is marked for deactivation or the associated cluster is being disabled or no namespace template exists in the system.
+    pub async fn activate(
+        &self,
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&namespace_self_service::ops::ACTIVATE)
             .param("cluster", cluster)
@@ -708,19 +705,19 @@ impl NamespaceSelfService {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the cluster already has Namespace Self Service activated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if cluster with vSphere Namespaces enabled could not be located.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the specified cluster is not licensed.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the service is marked for deactivation or the associated cluster is being disabled.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the cluster already has Namespace Self Service activated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if cluster with vSphere Namespaces enabled could not be located.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the specified cluster is not licensed.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the service is marked for deactivation or the associated cluster is being disabled.
     pub async fn activate_with_template(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &namespace_self_service::ActivateTemplateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -748,18 +745,21 @@ impl NamespaceSelfService {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if cluster with vSphere Namespaced enabled is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if cluster with vSphere Namespaced enabled is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `Namespaces.SelfServiceManage`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the service is not activated.
-    pub async fn deactivate(&self, cluster: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the service is not activated.
+    pub async fn deactivate(
+        &self,
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&namespace_self_service::ops::DEACTIVATE)
             .param("cluster", cluster)
@@ -788,19 +788,19 @@ impl NamespaceSelfService {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if cluster with vSphere Namespaced enabled could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if cluster with vSphere Namespaced enabled could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<namespace_self_service::Info> {
         self.client
             .operation(&namespace_self_service::ops::GET)
@@ -826,11 +826,11 @@ impl NamespaceSelfService {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -893,22 +893,22 @@ impl NamespaceTemplates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` doesn't exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors, or if {link CreateSpec#storageSpecs} is empty, or if {link CreateSpec#resourceSpec} is not set with {term memory_limit}, {term cpu_limit}, {term storage_request_limit}, or if {link CreateSpec#networks} is not set with networks if the {term cluster} hosting the namespaces uses VSPHERE_NETWORK as its network provider, or if {link CreateSpec#networks} is not empty if the {term cluster} hosting the namespaces uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if a request arrives to create a second template or to grant access to a user or group from an external identity provider.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` doesn't exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors, or if {link CreateSpec#storageSpecs} is empty, or if {link CreateSpec#resourceSpec} is not set with {term memory_limit}, {term cpu_limit}, {term storage_request_limit}, or if {link CreateSpec#networks} is not set with networks if the {term cluster} hosting the namespaces uses VSPHERE_NETWORK as its network provider, or if {link CreateSpec#networks} is not empty if the {term cluster} hosting the namespaces uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if a request arrives to create a second template or to grant access to a user or group from an external identity provider.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.SelfServiceManage`.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the namespace template with given name already exists.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the namespace template with given name already exists.
     pub async fn create(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &namespace_templates::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -937,18 +937,18 @@ impl NamespaceTemplates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor doesn't exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors, or if {link CreateSpec#storageSpecs} is empty, or if {link CreateSpec#resourceSpec} is not set with {term memory_limit}, {term cpu_limit}, {term storage_request_limit}, or if {link CreateSpec#networks} is not set with networks if the Supervisor hosting the namespaces uses VSPHERE_NETWORK as its network provider, or if {link CreateSpec#networks} is not empty if the Supervisor hosting the namespaces uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if a request arrives to create a second template or to grant access to a user or group from an external identity provider.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the namespace template with given name already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor doesn't exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors, or if {link CreateSpec#storageSpecs} is empty, or if {link CreateSpec#resourceSpec} is not set with {term memory_limit}, {term cpu_limit}, {term storage_request_limit}, or if {link CreateSpec#networks} is not set with networks if the Supervisor hosting the namespaces uses VSPHERE_NETWORK as its network provider, or if {link CreateSpec#networks} is not empty if the Supervisor hosting the namespaces uses NSXT_CONTAINER_PLUGIN or NSX_VPC as its network provider.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if a request arrives to create a second template or to grant access to a user or group from an external identity provider.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the namespace template with given name already exists.
     pub async fn create_v2(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &namespace_templates::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -981,20 +981,20 @@ impl NamespaceTemplates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` doesn't exist or if `template` doesn't exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` doesn't exist or if `template` doesn't exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.NamespaceTemplate` referenced by the parameter `template` requires `System.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        template: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        template: &crate::ids::NamespaceTemplateId,
     ) -> vsphere_vapi_runtime::Result<namespace_templates::Info> {
         self.client
             .operation(&namespace_templates::ops::GET)
@@ -1026,20 +1026,20 @@ impl NamespaceTemplates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor doesn't exist or if `template` doesn't exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor doesn't exist or if `template` doesn't exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.NamespaceTemplate` referenced by the parameter `template` requires `System.Read`.
     pub async fn get_v2(
         &self,
-        supervisor: &str,
-        template: &str,
+        supervisor: &crate::ids::SupervisorId,
+        template: &crate::ids::NamespaceTemplateId,
     ) -> vsphere_vapi_runtime::Result<namespace_templates::InfoV2> {
         self.client
             .operation(&namespace_templates::ops::GET_V2)
@@ -1070,19 +1070,19 @@ impl NamespaceTemplates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` doesn't exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` doesn't exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Anonymous`.
     pub async fn list(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<Vec<namespace_templates::Summary>> {
         self.client
             .operation(&namespace_templates::ops::LIST)
@@ -1112,19 +1112,19 @@ impl NamespaceTemplates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor doesn't exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor doesn't exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Anonymous`.
     pub async fn list_v2(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<Vec<namespace_templates::SummaryV2>> {
         self.client
             .operation(&namespace_templates::ops::LIST_V2)
@@ -1152,22 +1152,22 @@ impl NamespaceTemplates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` doesn't exist or if `template` doesn't exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` doesn't exist or if `template` doesn't exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.NamespaceTemplate` referenced by the parameter `template` requires `Namespaces.SelfServiceManage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if trying to grant access to a user or group from an external identity provider.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if trying to grant access to a user or group from an external identity provider.
     pub async fn update(
         &self,
-        cluster: &str,
-        template: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        template: &crate::ids::NamespaceTemplateId,
         spec: &namespace_templates::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1198,22 +1198,22 @@ impl NamespaceTemplates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor doesn't exist or if `template` doesn't exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor doesn't exist or if `template` doesn't exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.SelfServiceManage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.NamespaceTemplate` referenced by the parameter `template` requires `Namespaces.SelfServiceManage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if trying to grant access to a user or group from an external identity provider.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if trying to grant access to a user or group from an external identity provider.
     pub async fn update_v2(
         &self,
-        supervisor: &str,
-        template: &str,
+        supervisor: &crate::ids::SupervisorId,
+        template: &crate::ids::NamespaceTemplateId,
         spec: &namespace_templates::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

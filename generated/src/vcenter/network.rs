@@ -51,24 +51,24 @@ impl Projects {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no project associated with `project`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no project associated with `project`.
     pub async fn get(
         &self,
-        project: &str,
+        project: &crate::ids::NetworkProjectId,
     ) -> vsphere_vapi_runtime::Result<projects::Info> {
         self.client.operation(&projects::ops::GET).param("project", project).send().await
     }
 
     /// Returns information about projects in vCenter matching the `com.vmware.vcenter.network.projects.filter_spec`. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching projects for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.network.projects.filter_spec` with all attributes None which means all projects match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::network::projects::ListRequest) before `send()`: [`filter`](crate::vcenter::network::projects::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -81,16 +81,13 @@ impl Projects {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&projects::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<projects::ListResult> {
-        self.client.operation(&projects::ops::LIST).param("filter", &filter).send().await
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self) -> projects::ListRequest {
+        projects::ListRequest::new(self.client.operation(&projects::ops::LIST))
     }
 }
 
@@ -120,13 +117,39 @@ pub struct FilterSpec {
     pub datacenters: Option<Vec<String>>,
 }
 
+/// A call of [`Network::list`](crate::vcenter::Network::list) being assembled: set
+/// optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching networks for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.network.filter_spec` with all attributes None which means all networks match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Network.Summary` class contains commonly used information about a network.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the network.
     ///
     /// Identifier of a `Network` resource.
-    pub network: String,
+    pub network: crate::ids::NetworkId,
     /// Name of the network.
     pub name: String,
     /// Type (STANDARD_PORTGROUP, DISTRIBUTED_PORTGROUP, OPAQUE_NETWORK) of the vCenter Server network.
@@ -135,12 +158,6 @@ pub struct Summary {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Network.Type` class defines the type of a vCenter Server network. The type of a network can be used to determine what features it supports and which APIs can be used to find more information about the network or change its configuration.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// vSphere standard portgroup (created and managed on ESX)
         StandardPortgroup = "STANDARD_PORTGROUP",
@@ -152,6 +169,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Network`](crate::vcenter::Network) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

@@ -103,12 +103,12 @@ impl ImportFlag {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the resource pool associated with `rp` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the resource pool associated with `rp` does not exist.
     pub async fn list(
         &self,
-        rp: &str,
+        rp: &crate::ids::ResourcePoolId,
     ) -> vsphere_vapi_runtime::Result<Vec<import_flag::Info>> {
         self.client.operation(&import_flag::ops::LIST).param("rp", rp).send().await
     }
@@ -181,10 +181,13 @@ impl LibraryItem {
     ///
     /// # Parameters
     ///
-    /// - `client_token`: Client-generated token used to retry a request if the client fails to get a response from the server. If the original request succeeded, the result of that request will be returned, otherwise the operation will be retried. If None, the server will create a token.
     /// - `source`: Identifier of the virtual machine or virtual appliance to use as the source.
     /// - `target`: Specification of the target content library and library item.
     /// - `create_spec`: Information used to create the OVF package from the source virtual machine or virtual appliance.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateRequest`](crate::vcenter::ovf::library_item::CreateRequest) before `send()`: [`client_token`](crate::vcenter::ovf::library_item::CreateRequest::client_token).
     ///
     /// # Returns
     ///
@@ -197,32 +200,31 @@ impl LibraryItem {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `create_spec` contains invalid arguments.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `create_spec` contains invalid arguments.
     ///
     ///   if `source` describes an unexpected resource type.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual appliance specified by `source` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual appliance specified by `source` does not exist.
     ///
     ///   if the library or library item specified by `target` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation cannot be performed because of the specified virtual machine or virtual appliance's current state. For example, if the virtual machine configuration information is not available, or if the virtual appliance is running.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if there was an error accessing a file from the source virtual machine or virtual appliance.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the specified virtual machine or virtual appliance is busy.
-    pub async fn create(
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation cannot be performed because of the specified virtual machine or virtual appliance's current state. For example, if the virtual machine configuration information is not available, or if the virtual appliance is running.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if there was an error accessing a file from the source virtual machine or virtual appliance.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the specified virtual machine or virtual appliance is busy.
+    pub fn create(
         &self,
-        client_token: Option<&str>,
         source: &library_item::DeployableIdentity,
         target: &library_item::CreateTarget,
         create_spec: &library_item::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<library_item::CreateResult> {
-        self.client
-            .operation(&library_item::ops::CREATE)
-            .param("client_token", &client_token)
-            .param("source", source)
-            .param("target", target)
-            .param("create_spec", create_spec)
-            .send()
-            .await
+    ) -> library_item::CreateRequest {
+        library_item::CreateRequest::new(
+            self
+                .client
+                .operation(&library_item::ops::CREATE)
+                .param("source", source)
+                .param("target", target)
+                .param("create_spec", create_spec),
+        )
     }
 
     /// Deploys an OVF package stored in content library to a newly created virtual machine or virtual appliance.
@@ -231,10 +233,13 @@ impl LibraryItem {
     ///
     /// # Parameters
     ///
-    /// - `client_token`: Client-generated token used to retry a request if the client fails to get a response from the server. If the original request succeeded, the result of that request will be returned, otherwise the operation will be retried. If None, the server will create a token.
     /// - `ovf_library_item_id`: Identifier of the content library item containing the OVF package to be deployed. Identifier of a `com.vmware.content.library.Item` resource.
     /// - `target`: Specification of the deployment target.
     /// - `deployment_spec`: Specification of how the OVF package should be deployed to the target.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`DeployRequest`](crate::vcenter::ovf::library_item::DeployRequest) before `send()`: [`client_token`](crate::vcenter::ovf::library_item::DeployRequest::client_token).
     ///
     /// # Returns
     ///
@@ -247,16 +252,16 @@ impl LibraryItem {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `target` contains invalid arguments.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `target` contains invalid arguments.
     ///
     ///   if `deployment_spec` contains invalid arguments or has attributes that are inconsistent with `target`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item specified by `ovf_library_item_id` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item specified by `ovf_library_item_id` does not exist.
     ///
     ///   if any resource specified by a attribute of the `com.vmware.vcenter.ovf.library_item.deployment_target` class, specified by `target`, does not exist.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if there was an error accessing the OVF package stored in the library item specified by `ovf_library_item_id`.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if you do not have all of the privileges described as follows :
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if there was an error accessing the OVF package stored in the library item specified by `ovf_library_item_id`.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if you do not have all of the privileges described as follows :
     ///
     ///   * Method execution requires VirtualMachine.Config.AddNewDisk if the OVF descriptor has a disk drive (type 17) section.
     ///   * Method execution requires VirtualMachine.Config.AdvancedConfig if the OVF descriptor has an ExtraConfig section.
@@ -275,21 +280,20 @@ impl LibraryItem {
     ///   * The resource `Datastore` referenced by the attribute `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.default_datastore_id` requires `System.Read`.
     ///   * The resource `ResourcePool` referenced by the attribute `com.vmware.vcenter.ovf.library_item.deployment_target.resource_pool_id` requires `VApp.Import`.
     ///   * The resource `Folder` referenced by the attribute `com.vmware.vcenter.ovf.library_item.deployment_target.folder_id` requires `VApp.Import`.
-    pub async fn deploy(
+    pub fn deploy(
         &self,
-        client_token: Option<&str>,
-        ovf_library_item_id: &str,
+        ovf_library_item_id: &crate::ids::ItemId,
         target: &library_item::DeploymentTarget,
         deployment_spec: &library_item::ResourcePoolDeploymentSpec,
-    ) -> vsphere_vapi_runtime::Result<library_item::DeploymentResult> {
-        self.client
-            .operation(&library_item::ops::DEPLOY)
-            .param("client_token", &client_token)
-            .param("ovf_library_item_id", ovf_library_item_id)
-            .param("target", target)
-            .param("deployment_spec", deployment_spec)
-            .send()
-            .await
+    ) -> library_item::DeployRequest {
+        library_item::DeployRequest::new(
+            self
+                .client
+                .operation(&library_item::ops::DEPLOY)
+                .param("ovf_library_item_id", ovf_library_item_id)
+                .param("target", target)
+                .param("deployment_spec", deployment_spec),
+        )
     }
 
     /// Queries an OVF package stored in content library to retrieve information to use when deploying the package. See `com.vmware.vcenter.ovf.library_item.deploy`.
@@ -312,16 +316,16 @@ impl LibraryItem {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `target` contains invalid arguments.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item specified by `ovf_library_item_id` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `target` contains invalid arguments.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item specified by `ovf_library_item_id` does not exist.
     ///
     ///   if any resource specified by a attribute of the `com.vmware.vcenter.ovf.library_item.deployment_target` class, specified by `target`, does not exist.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if there was an error accessing the OVF package at the specified `ovf_library_item_id`.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if there was an error accessing the OVF package at the specified `ovf_library_item_id`.
     pub async fn filter(
         &self,
-        ovf_library_item_id: &str,
+        ovf_library_item_id: &crate::ids::ItemId,
         target: &library_item::DeploymentTarget,
     ) -> vsphere_vapi_runtime::Result<library_item::OvfSummary> {
         self.client
@@ -402,12 +406,6 @@ pub struct DeploymentOptionParams {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DiskProvisioningType` class defines the virtual disk provisioning types that can be set for a disk on the target platform.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DiskProvisioningType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum DiskProvisioningType {
         /// A thin provisioned virtual disk has space allocated and zeroed on demand as the space is used.
         Thin = "thin",
@@ -528,7 +526,7 @@ pub struct OvfError {
     ///
     /// Only relevant when `category` is `INPUT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::std_::LocalizableMessage>,
+    pub message: Option<crate::vapi::standard::LocalizableMessage>,
     /// Represents a server `com.vmware.vapi.std.errors.error`. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vapi.std.errors.error`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vapi.std.errors.error`.
     ///
     /// Only relevant when `category` is `SERVER`.
@@ -541,7 +539,7 @@ pub struct OvfError {
 pub struct OvfInfo {
     /// A list of localizable messages (see `com.vmware.vapi.std.localizable_message`).
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `OvfMessage` class describes a base OVF handling error message related to accessing, validating, deploying, or exporting an OVF package.
@@ -573,7 +571,7 @@ pub struct OvfMessage {
     ///
     /// Only relevant when `category` is `INPUT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::std_::LocalizableMessage>,
+    pub message: Option<crate::vapi::standard::LocalizableMessage>,
     /// Represents a server `com.vmware.vapi.std.errors.error`. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vapi.std.errors.error`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vapi.std.errors.error`.
     ///
     /// Only relevant when `category` is `SERVER`.
@@ -627,7 +625,7 @@ pub struct OvfWarning {
     ///
     /// Only relevant when `category` is `INPUT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::std_::LocalizableMessage>,
+    pub message: Option<crate::vapi::standard::LocalizableMessage>,
     /// Represents a server `com.vmware.vapi.std.errors.error`. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vapi.std.errors.error`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vapi.std.errors.error`.
     ///
     /// Only relevant when `category` is `SERVER`.
@@ -651,7 +649,7 @@ pub struct ParseIssue {
     /// The position in the line (see `com.vmware.vcenter.ovf.parse_issue.line_number`) (or -1 if not applicable).
     pub column_number: i64,
     /// A localizable message describing the parse issue.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
 }
 
 /// The `Property` class contains the information about a property in an OVF package.
@@ -853,7 +851,7 @@ pub struct WarningInfo {
     /// The warning type raised during the OVF package deployment. This attribute was added in vSphere API 7.0.2.0.
     pub r#type: WarningType,
     /// The message specifying more details about the warning. This attribute was added in vSphere API 7.0.2.0.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
     /// Indicates if this warning will be ignored when deploying the OVF package.
     ///
     /// The value is set to be `false` when it is returned from `com.vmware.vcenter.ovf.library_item.filter`, it should be updated to be `true` when calling `com.vmware.vcenter.ovf.library_item.deploy` if the warning can be ignored, otherwise the OVF package deployment will fail. This attribute was added in vSphere API 7.0.2.0.
@@ -862,12 +860,6 @@ pub struct WarningInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `WarningType` class defines the warnings which can be raised during the OVF package deployment. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `WarningType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum WarningType {
         /// The certificate used for signing the OVF package content is self-signed.
         SelfSignedCertificate = "SELF_SIGNED_CERTIFICATE",

@@ -11,7 +11,7 @@ pub struct DatastoreInfo {
     /// The identifier of the datastore in the inventory that is the target of the OVF datastore mapping. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `Datastore` resource.
-    pub datastore: String,
+    pub datastore: crate::ids::DatastoreId,
 }
 
 /// The `Ovfs.DeployResult` class defines the result of a successful API call which will include the ID of the entity created. This class was added in vSphere API 9.0.0.0.
@@ -22,7 +22,7 @@ pub struct DeployResult {
     /// Identifier of the deployed Virtual Machine or Virtual Appliance if deployment succeeded. In case of a deployment failure an exception is thrown instead of returning DeployResult. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a resource of one of the types `VirtualApp` or `VirtualMachine`.
-    pub created_entity: String,
+    pub created_entity: vsphere_vapi_runtime::ResourceId,
 }
 
 impl DeployResult {
@@ -92,12 +92,6 @@ pub struct DeploySpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Ovfs.DiskProvisioningType` class specifies types of disk provisioning that can be set for the disk in the deployed OVF package. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DiskProvisioningType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum DiskProvisioningType {
         /// A sparse (allocate on demand) monolithic disk. Disks in this format can be used with other VMware products.
         MonolithicSparse = "MONOLITHIC_SPARSE",
@@ -131,7 +125,7 @@ pub struct NetworkInfo {
     /// The identifier of the network in the inventory that is the target of the OVF network. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a resource of one of the types `DistributedVirtualPortgroup`, `Network` or `OpaqueNetwork`.
-    pub network: String,
+    pub network: vsphere_vapi_runtime::ResourceId,
 }
 
 impl NetworkInfo {
@@ -143,6 +137,7 @@ impl NetworkInfo {
     ];
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Ovfs`](crate::vcenter::Ovfs) operations, one static
     //! per operation; [`operations`](crate::operations) lists them all.

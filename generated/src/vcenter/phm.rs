@@ -43,10 +43,10 @@ impl About {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if user has not provided adequate credentials.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if PHM service hits an internal error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
+    /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<about::Info> {
         self.client.operation(&about::ops::GET).send().await
     }
@@ -87,13 +87,13 @@ impl HardwareSupportManagers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if PHM fails to process input `spec`.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the HSM is already registered.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if user has not provided adequate credentials.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if PHM service hits an internal error.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if PHM service is not able to handle request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if PHM fails to process input `spec`.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the HSM is already registered.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
+    /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if PHM service is not able to handle request.
     pub async fn create(
         &self,
         spec: &hardware_support_managers::CreateSpec,
@@ -118,13 +118,16 @@ impl HardwareSupportManagers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if specified HSM `key` cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if user has not provided adequate credentials.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if PHM service hits an internal error.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if PHM service is not able to handle request.
-    pub async fn delete(&self, key: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if specified HSM `key` cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
+    /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if PHM service is not able to handle request.
+    pub async fn delete(
+        &self,
+        key: &crate::ids::HardwareSupportManagerId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&hardware_support_managers::ops::DELETE)
             .param("key", key)
@@ -149,14 +152,14 @@ impl HardwareSupportManagers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if specified `key` cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if user has not provided adequate credentials.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if PHM service hits an internal error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if specified `key` cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
+    /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
     pub async fn get(
         &self,
-        key: &str,
+        key: &crate::ids::HardwareSupportManagerId,
     ) -> vsphere_vapi_runtime::Result<hardware_support_managers::Info> {
         self.client
             .operation(&hardware_support_managers::ops::GET)
@@ -178,10 +181,10 @@ impl HardwareSupportManagers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if user has not provided adequate credentials.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if PHM service hits an internal error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
+    /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<hardware_support_managers::ListResult> {
@@ -202,16 +205,16 @@ impl HardwareSupportManagers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if PHM fails to process input `spec`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if specified HSM `key` cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if user has not provided adequate credentials.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if PHM service hits an internal error.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if PHM service is not able to handle request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if PHM fails to process input `spec`.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if specified HSM `key` cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
+    /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if PHM service is not able to handle request.
     pub async fn set(
         &self,
-        key: &str,
+        key: &crate::ids::HardwareSupportManagerId,
         spec: &hardware_support_managers::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

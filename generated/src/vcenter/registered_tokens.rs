@@ -14,6 +14,7 @@ pub struct CreateSpec {
     pub expanded_access_token: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`RegisteredTokens`](crate::vcenter::RegisteredTokens)
     //! operations, one static per operation; [`operations`](crate::operations) lists

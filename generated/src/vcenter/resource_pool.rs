@@ -16,7 +16,7 @@ pub struct CreateSpec {
     /// Parent of the created resource pool. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ResourcePool` resource.
-    pub parent: String,
+    pub parent: crate::ids::ResourcePoolId,
     /// Resource allocation for CPU. This attribute was added in vSphere API 7.0.0.0. if None or empty, use the default CPU allocation specification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_allocation: Option<ResourceAllocationCreateSpec>,
@@ -72,6 +72,32 @@ pub struct Info {
     /// Resource allocation information for memory. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationInfo>,
+}
+
+/// A call of [`ResourcePool::list`](crate::vcenter::ResourcePool::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching resource pools for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.resource_pool.filter_spec` with all attributes None which means all resource pools match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
 }
 
 /// The `ResourcePool.ResourceAllocationCreateSpec` class contains resource allocation information used to create a resource pool, see `com.vmware.vcenter.resource_pool.create`. This class was added in vSphere API 7.0.0.0.
@@ -145,7 +171,7 @@ pub struct Summary {
     /// Identifier of the resource pool.
     ///
     /// Identifier of a `ResourcePool` resource.
-    pub resource_pool: String,
+    pub resource_pool: crate::ids::ResourcePoolId,
     /// Name of the resource pool.
     pub name: String,
 }
@@ -164,6 +190,7 @@ pub struct UpdateSpec {
     pub memory_allocation: Option<ResourceAllocationUpdateSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`ResourcePool`](crate::vcenter::ResourcePool)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -45,13 +45,13 @@ impl Service {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service associated with `service` does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs during the execution of the operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
     pub async fn get(
         &self,
-        service: &str,
+        service: &crate::ids::ServicesServiceId,
     ) -> vsphere_vapi_runtime::Result<service::Info> {
         self.client.operation(&service::ops::GET).param("service", service).send().await
     }
@@ -69,9 +69,9 @@ impl Service {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn list_details(
         &self,
     ) -> vsphere_vapi_runtime::Result<
@@ -93,15 +93,18 @@ impl Service {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service associated with `service` does not exist.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): if any timeout occurs during the execution of the restart operation.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop or start operation is in progress, issuing a restart operation will lead to this error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): if any timeout occurs during the execution of the restart operation.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop or start operation is in progress, issuing a restart operation will lead to this error.
     ///
     ///   if a restart operation is issued on a service which has startup type `com.vmware.vcenter.services.service.startup_type.DISABLED`
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs during the execution of the operation.
-    pub async fn restart(&self, service: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
+    pub async fn restart(
+        &self,
+        service: &crate::ids::ServicesServiceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&service::ops::RESTART)
             .param("service", service)
@@ -122,15 +125,18 @@ impl Service {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service associated with `service` does not exist.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop or restart operation is in progress, the start operation will not be allowed.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop or restart operation is in progress, the start operation will not be allowed.
     ///
     ///   if start operation is issued on a service which has startup type `com.vmware.vcenter.services.service.startup_type.DISABLED`.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): if any timeout occurs during the execution of the start operation. Timeout occurs when the service takes longer than StartTimeout to start.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs during the execution of the operation.
-    pub async fn start(&self, service: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): if any timeout occurs during the execution of the start operation. Timeout occurs when the service takes longer than StartTimeout to start.
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
+    pub async fn start(
+        &self,
+        service: &crate::ids::ServicesServiceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&service::ops::START)
             .param("service", service)
@@ -151,12 +157,15 @@ impl Service {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service associated with `service` does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs during the execution of the operation.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop operation is in progress, issuing another stop operation will lead to this error.
-    pub async fn stop(&self, service: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a stop operation is in progress, issuing another stop operation will lead to this error.
+    pub async fn stop(
+        &self,
+        service: &crate::ids::ServicesServiceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&service::ops::STOP).param("service", service).send().await
     }
 
@@ -174,16 +183,16 @@ impl Service {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service associated with `service` does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs during the execution of the operation.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a start, stop or restart operation is in progress, update operation will fail with this error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service associated with `service` does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs during the execution of the operation.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation is denied in the current state of the service. If a start, stop or restart operation is in progress, update operation will fail with this error.
     ///
     ///   if a request to set the `com.vmware.vcenter.services.service.update_spec.startup_type` attribute of `spec` to `com.vmware.vcenter.services.service.startup_type.DISABLED` comes in for a service that is not in `com.vmware.vcenter.services.service.state.STOPPED` state.
     pub async fn update(
         &self,
-        service: &str,
+        service: &crate::ids::ServicesServiceId,
         spec: &service::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

@@ -49,17 +49,17 @@ impl Policies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the storage policy specified does not exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if input more than 1024 datastores.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the storage policy specified does not exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if input more than 1024 datastores.
     pub async fn check_compatibility(
         &self,
-        policy: &str,
+        policy: &crate::ids::StoragePolicyId,
         datastores: &[String],
     ) -> vsphere_vapi_runtime::Result<policies::CompatibilityInfo> {
         self.client
@@ -72,9 +72,9 @@ impl Policies {
 
     /// Returns information about at most 1024 visible (subject to permission checks) storage policies available in vCenter. These storage policies can be used for provisioning virtual machines or disks. This method was added in vSphere API 6.7.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching storage policies for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.storage.policies.filter_spec` with all attributes None which means all storage policies match the filter
+    /// Set on the returned [`ListRequest`](crate::vcenter::storage::policies::ListRequest) before `send()`: [`filter`](crate::vcenter::storage::policies::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -87,17 +87,14 @@ impl Policies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.storage.policies.filter_spec` contains a value that is not supported by the server.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 1024 storage policies exist.
-    pub async fn list(
-        &self,
-        filter: Option<&policies::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<policies::Summary>> {
-        self.client.operation(&policies::ops::LIST).param("filter", &filter).send().await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.storage.policies.filter_spec` contains a value that is not supported by the server.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 1024 storage policies exist.
+    pub fn list(&self) -> policies::ListRequest {
+        policies::ListRequest::new(self.client.operation(&policies::ops::LIST))
     }
 }

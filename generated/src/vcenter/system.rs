@@ -23,6 +23,7 @@ pub struct HelloSpec {
     pub api_releases: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`System`](crate::vcenter::System) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

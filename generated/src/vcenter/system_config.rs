@@ -43,10 +43,10 @@ impl DeploymentType {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if appliance is not in CONFIGURED state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if appliance is not in CONFIGURED state.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<deployment_type::Info> {
         self.client.operation(&deployment_type::ops::GET).send().await
     }
@@ -64,14 +64,14 @@ impl DeploymentType {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the appliance is in CONFIGURED state and if not changing the type from VCSA_EMBEDDED to VCSA_EXTERNAL.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the appliance is in CONFIGURED state and if not changing the type from VCSA_EMBEDDED to VCSA_EXTERNAL.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     ///
     ///   if external PSC credentials are not valid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED or CONFIGURED state.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED or CONFIGURED state.
     pub async fn reconfigure(
         &self,
         spec: &deployment_type::ReconfigureSpec,
@@ -119,10 +119,10 @@ impl PscRegistration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is in NOT_INITIALIZED state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is in NOT_INITIALIZED state.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<psc_registration::Info> {
         self.client.operation(&psc_registration::ops::GET).send().await
     }
@@ -140,16 +140,16 @@ impl PscRegistration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     ///
     ///   if the passed external PSC credentials is invalid.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the passed external PSC is not a replicating with the current PSC this appliance is registered with.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the passed external PSC is not a replicating with the current PSC this appliance is registered with.
     ///
     ///   if passed arguments are invalid.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the current appliance is not of the type VCSA_EXTERNAL.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is NOT in CONFIGURED state.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the current appliance is not of the type VCSA_EXTERNAL.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is NOT in CONFIGURED state.
     pub async fn repoint(
         &self,
         spec: &crate::vcenter::deployment::RemotePscSpec,

@@ -34,9 +34,9 @@ impl Associations {
 
     /// Returns tag associations that match the specified iteration spec. This method was added in vSphere API 7.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `iterate`: The specification of a page to be retrieved. If None, the first page will be retrieved.
+    /// Set on the returned [`ListRequest`](crate::vcenter::tagging::associations::ListRequest) before `send()`: [`iterate`](crate::vcenter::tagging::associations::ListRequest::iterate).
     ///
     /// # Returns
     ///
@@ -49,19 +49,12 @@ impl Associations {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `com.vmware.vcenter.tagging.associations.iteration_spec.marker` is not a marker returned from an earlier invocation of this operation).
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        iterate: Option<&associations::IterationSpec>,
-    ) -> vsphere_vapi_runtime::Result<associations::ListResult> {
-        self.client
-            .operation(&associations::ops::LIST)
-            .param("iterate", &iterate)
-            .send()
-            .await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `com.vmware.vcenter.tagging.associations.iteration_spec.marker` is not a marker returned from an earlier invocation of this operation).
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self) -> associations::ListRequest {
+        associations::ListRequest::new(self.client.operation(&associations::ops::LIST))
     }
 
     /// Updates the association of an object to multiple vSphere tags based on the `com.vmware.vcenter.tagging.associations.tag_spec.operation` specified. The `com.vmware.vcenter.tagging.associations.tag_spec.operation` on tags will be atomic. Partial completion is not allowed; in case of failure, the partially applied operation will be rolled back. If there exist any com.vmware.cis.tagging.Tag or `com.vmware.vcenter.tagging.associations.tag_category_name_info` in `com.vmware.vcenter.tagging.associations.tag_spec` which are not valid, the partially applied operation will be rolled back. If one or more `com.vmware.vcenter.tagging.associations.tag_spec` in `com.vmware.vcenter.tagging.associations.update_spec.tag_spec_list` is invalid, the partially applied operation will be rolled back and invalid entries will be returned in `com.vmware.vcenter.tagging.associations.update_result.errors` with `com.vmware.vcenter.tagging.associations.update_result.success` set to `false`. This method was added in vSphere API 9.1.0.0.
@@ -81,13 +74,13 @@ impl Associations {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.tagging.associations.update_spec` has empty list of `com.vmware.vcenter.tagging.associations.tag_spec` or invalid/empty `com.vmware.vcenter.tagging.associations.tag_spec.operation`, `com.vmware.vcenter.tagging.associations.tag_spec.tag_id` and `com.vmware.vcenter.tagging.associations.tag_spec.tag_category_name_info`
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the resource object is not registered on the vCenter Server
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is generic error.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have \\\\`InventoryService.Tagging.ObjectAttachable\\\\` on the `com.vmware.vcenter.tagging.associations.update_spec.object` and \\\\`InventoryService.Tagging.AttachTag\\\\` on the tags specified in the `com.vmware.vcenter.tagging.associations.tag_spec`.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.tagging.associations.update_spec` has empty list of `com.vmware.vcenter.tagging.associations.tag_spec` or invalid/empty `com.vmware.vcenter.tagging.associations.tag_spec.operation`, `com.vmware.vcenter.tagging.associations.tag_spec.tag_id` and `com.vmware.vcenter.tagging.associations.tag_spec.tag_category_name_info`
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the resource object is not registered on the vCenter Server
+    /// - [`Error`](crate::ErrorKind::Error): if there is generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have \\\\`InventoryService.Tagging.ObjectAttachable\\\\` on the `com.vmware.vcenter.tagging.associations.update_spec.object` and \\\\`InventoryService.Tagging.AttachTag\\\\` on the tags specified in the `com.vmware.vcenter.tagging.associations.tag_spec`.
     pub async fn update(
         &self,
         spec: &associations::UpdateSpec,
@@ -124,10 +117,9 @@ impl Categories {
 
     /// Returns categories that match the specified filter and iteration. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: The specification of matching categories. If None, all categories will be returned.
-    /// - `iterate`: The specification of a page to be retrieved. If None, the first page will be retrieved.
+    /// Set on the returned [`ListRequest`](crate::vcenter::tagging::categories::ListRequest) before `send()`: [`filter`](crate::vcenter::tagging::categories::ListRequest::filter), [`iterate`](crate::vcenter::tagging::categories::ListRequest::iterate).
     ///
     /// # Returns
     ///
@@ -140,24 +132,15 @@ impl Categories {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If marker and filter are supplied together.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the supplied marker value is not valid. For example the marker value is too old or not returned from prior call to the API.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the request cannot be completed. The message in the error will provide more details.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&categories::FilterSpec>,
-        iterate: Option<&categories::IterationSpec>,
-    ) -> vsphere_vapi_runtime::Result<categories::ListResult> {
-        self.client
-            .operation(&categories::ops::LIST)
-            .param("filter", &filter)
-            .param("iterate", &iterate)
-            .send()
-            .await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If marker and filter are supplied together.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the supplied marker value is not valid. For example the marker value is too old or not returned from prior call to the API.
+    /// - [`Error`](crate::ErrorKind::Error): If the request cannot be completed. The message in the error will provide more details.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
+    pub fn list(&self) -> categories::ListRequest {
+        categories::ListRequest::new(self.client.operation(&categories::ops::LIST))
     }
 }
 
@@ -184,10 +167,9 @@ impl Tags {
 
     /// Returns tags that match the specified filter and iteration. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: The specification of matching tags. If None, all tags will be returned.
-    /// - `iterate`: The specification of a page to be retrieved. If None, the first page will be retrieved.
+    /// Set on the returned [`ListRequest`](crate::vcenter::tagging::tags::ListRequest) before `send()`: [`filter`](crate::vcenter::tagging::tags::ListRequest::filter), [`iterate`](crate::vcenter::tagging::tags::ListRequest::iterate).
     ///
     /// # Returns
     ///
@@ -200,23 +182,14 @@ impl Tags {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If marker and filter are supplied together.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the supplied marker value is not valid. For example the marker value is too old or not returned from prior call to the API.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the request cannot be completed. The message in the error will provide more details.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        filter: Option<&tags::FilterSpec>,
-        iterate: Option<&tags::IterationSpec>,
-    ) -> vsphere_vapi_runtime::Result<tags::ListResult> {
-        self.client
-            .operation(&tags::ops::LIST)
-            .param("filter", &filter)
-            .param("iterate", &iterate)
-            .send()
-            .await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If marker and filter are supplied together.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the supplied marker value is not valid. For example the marker value is too old or not returned from prior call to the API.
+    /// - [`Error`](crate::ErrorKind::Error): If the request cannot be completed. The message in the error will provide more details.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
+    pub fn list(&self) -> tags::ListRequest {
+        tags::ListRequest::new(self.client.operation(&tags::ops::LIST))
     }
 }

@@ -108,13 +108,13 @@ impl TokenExchange {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidRequest`](crate::vapi::std_::errors::InvalidRequest)
-    /// - [`InvalidRequest`]
-    /// - [`InvalidGrant`]: provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.
-    /// - [`InvalidScope`]: If the server is unwilling or unable to issue a token for all the target services indicated by the `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.resource` or `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.audience` parameters.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization is not given to a caller.
+    /// - [`InvalidRequest`](crate::ErrorKind::InvalidRequest)
+    /// - [`InvalidRequest`](crate::vcenter::tokenservice::InvalidRequest) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode))
+    /// - [`InvalidGrant`](crate::vcenter::tokenservice::InvalidGrant) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.
+    /// - [`InvalidScope`](crate::vcenter::tokenservice::InvalidScope) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): If the server is unwilling or unable to issue a token for all the target services indicated by the `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.resource` or `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.audience` parameters.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to a caller.
     pub async fn exchange(
         &self,
         spec: &token_exchange::ExchangeSpec,
@@ -125,6 +125,60 @@ impl TokenExchange {
             .send()
             .await
     }
+}
+
+/// The `InvalidGrant` exception indicates that provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client. This class was added in vSphere API 7.0.0.0.
+///
+/// This is an error structure: operations that report it fail with a
+/// [`Error`](crate::Error) whose data deserializes into this type.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InvalidGrant {
+    /// Stack of one or more localizable messages for human exception consumers.
+    ///
+    /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
+    #[serde(default)]
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
+    /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
+    ///
+    /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// The `InvalidRequest` exception indicates that `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec` is missing a required parameter, includes an unsupported parameter value (other than `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.grant_type`) This class was added in vSphere API 7.0.0.0.
+///
+/// This is an error structure: operations that report it fail with a
+/// [`Error`](crate::Error) whose data deserializes into this type.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InvalidRequest {
+    /// Stack of one or more localizable messages for human exception consumers.
+    ///
+    /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
+    #[serde(default)]
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
+    /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
+    ///
+    /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// The `InvalidScope` exception indicates requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner. This class was added in vSphere API 7.0.0.0.
+///
+/// This is an error structure: operations that report it fail with a
+/// [`Error`](crate::Error) whose data deserializes into this type.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InvalidScope {
+    /// Stack of one or more localizable messages for human exception consumers.
+    ///
+    /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
+    #[serde(default)]
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
+    /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
+    ///
+    /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
 }
 
 /// The `Error` exception describes theattributes common to all standard exceptions.
@@ -148,66 +202,12 @@ impl TokenExchange {
 /// This is an error structure: operations that report it fail with a
 /// [`Error`](crate::Error) whose data deserializes into this type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Error {
+pub struct TokenserviceError {
     /// Stack of one or more localizable messages for human exception consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
-    /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
-    ///
-    /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-}
-
-/// The `InvalidGrant` exception indicates that provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client. This class was added in vSphere API 7.0.0.0.
-///
-/// This is an error structure: operations that report it fail with a
-/// [`Error`](crate::Error) whose data deserializes into this type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InvalidGrant {
-    /// Stack of one or more localizable messages for human exception consumers.
-    ///
-    /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
-    /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
-    ///
-    /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-}
-
-/// The `InvalidRequest` exception indicates that `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec` is missing a required parameter, includes an unsupported parameter value (other than `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.grant_type`) This class was added in vSphere API 7.0.0.0.
-///
-/// This is an error structure: operations that report it fail with a
-/// [`Error`](crate::Error) whose data deserializes into this type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InvalidRequest {
-    /// Stack of one or more localizable messages for human exception consumers.
-    ///
-    /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
-    /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
-    ///
-    /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-}
-
-/// The `InvalidScope` exception indicates requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner. This class was added in vSphere API 7.0.0.0.
-///
-/// This is an error structure: operations that report it fail with a
-/// [`Error`](crate::Error) whose data deserializes into this type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct InvalidScope {
-    /// Stack of one or more localizable messages for human exception consumers.
-    ///
-    /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports. The ArgumentLocations, FileLocations, and TransientIndication classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.

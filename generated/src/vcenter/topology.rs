@@ -47,24 +47,27 @@ impl Nodes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a node doesn't exist for given node identifier.
-    pub async fn get(&self, node: &str) -> vsphere_vapi_runtime::Result<nodes::Info> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a node doesn't exist for given node identifier.
+    pub async fn get(
+        &self,
+        node: &crate::ids::VCenterNameId,
+    ) -> vsphere_vapi_runtime::Result<nodes::Info> {
         self.client.operation(&nodes::ops::GET).param("node", node).send().await
     }
 
     /// Returns information about all vCenter and Platform Services Controller nodes matching the `com.vmware.vcenter.topology.nodes.filter_spec`. This method was added in vSphere API 6.7.2.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching vCenter and Platform Services Controller nodes for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.topology.nodes.filter_spec` with all attributes None which means all nodes match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::topology::nodes::ListRequest) before `send()`: [`filter`](crate::vcenter::topology::nodes::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -77,20 +80,17 @@ impl Nodes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.topology.nodes.filter_spec.types` attribute contains a value that is not supported.
-    pub async fn list(
-        &self,
-        filter: Option<&nodes::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<nodes::Summary>> {
-        self.client.operation(&nodes::ops::LIST).param("filter", &filter).send().await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.topology.nodes.filter_spec.types` attribute contains a value that is not supported.
+    pub fn list(&self) -> nodes::ListRequest {
+        nodes::ListRequest::new(self.client.operation(&nodes::ops::LIST))
     }
 }
 
@@ -118,9 +118,9 @@ impl ReplicationStatus {
 
     /// Returns the replication information of vCenter and Platform Services Controller nodes of type VCSA_EMBEDDED/PSC_EXTERNAL (see `com.vmware.vcenter.topology.nodes.info.type`) matching the `com.vmware.vcenter.topology.replication_status.filter_spec`. This method was added in vSphere API 6.7.2.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching vCenter and Platform Services Controller nodes for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.topology.replication_status.filter_spec` with all attributes None which means all vCenter and Platform Services Controller nodes of type VCSA_EMBEDDED/PSC_EXTERNAL match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::topology::replication_status::ListRequest) before `send()`: [`filter`](crate::vcenter::topology::replication_status::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -133,23 +133,18 @@ impl ReplicationStatus {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.topology.replication_status.filter_spec.nodes` attribute contains a invalid value.
-    pub async fn list(
-        &self,
-        filter: Option<&replication_status::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<replication_status::Summary>> {
-        self.client
-            .operation(&replication_status::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.topology.replication_status.filter_spec.nodes` attribute contains a invalid value.
+    pub fn list(&self) -> replication_status::ListRequest {
+        replication_status::ListRequest::new(
+            self.client.operation(&replication_status::ops::LIST),
+        )
     }
 }

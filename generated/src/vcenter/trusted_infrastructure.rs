@@ -57,10 +57,10 @@ impl Principal {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<principal::Info> {
         self.client.operation(&principal::ops::GET).send().await
     }
@@ -114,14 +114,14 @@ impl TrustAuthorityClusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `cluster` doesn't match to any ClusterComputeResource.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `cluster` doesn't match to any ClusterComputeResource.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<trust_authority_clusters::Info> {
         self.client
             .operation(&trust_authority_clusters::ops::GET)
@@ -136,9 +136,9 @@ impl TrustAuthorityClusters {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: Return only clusters matching the specified filters. If None return all clusters.
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ListRequest::spec).
     ///
     /// # Returns
     ///
@@ -151,19 +151,14 @@ impl TrustAuthorityClusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
-        &self,
-        spec: Option<&trust_authority_clusters::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<trust_authority_clusters::Summary>> {
-        self.client
-            .operation(&trust_authority_clusters::ops::LIST)
-            .param("spec", &spec)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub fn list(&self) -> trust_authority_clusters::ListRequest {
+        trust_authority_clusters::ListRequest::new(
+            self.client.operation(&trust_authority_clusters::ops::LIST),
+        )
     }
 
     /// Updates the state of a cluster. This method was added in vSphere API 7.0.0.0.
@@ -172,8 +167,8 @@ impl TrustAuthorityClusters {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_and_wait`](Self::update_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -187,43 +182,39 @@ impl TrustAuthorityClusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `spec` doesn't match to any cluster compute resource.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `spec` doesn't match to any cluster compute resource.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn update_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &trust_authority_clusters::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&trust_authority_clusters::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`update_task`](Self::update_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`update_task`](Self::update_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`update_task`](Self::update_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn update_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &trust_authority_clusters::UpdateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.update_task(cluster, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.update_task(cluster, spec).await?.wait().await
     }
 }
 
@@ -257,12 +248,6 @@ pub struct StsPrincipalId {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `StsPrincipalType` enum can be either users or groups. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `StsPrincipalType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum StsPrincipalType {
         /// The principal is a user.
         StsUser = "STS_USER",

@@ -35,9 +35,9 @@ impl Connections {
 
     /// Lists the connection utilization of vCenter server processes. This method was added in vSphere API 9.1.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter_spec`: Filter for the server processes. if None the result will not be filtered.
+    /// Set on the returned [`ListRequest`](crate::vcenter::utilization::connections::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::utilization::connections::ListRequest::filter_spec).
     ///
     /// # Returns
     ///
@@ -47,15 +47,8 @@ impl Connections {
     ///
     /// - `/api`: `GET /api/vcenter/utilization/connections` (`filter_spec` in the query)
     /// - `/rest`: `GET /rest/com/vmware/vcenter/utilization/connections` (`filter_spec` in the query)
-    pub async fn list(
-        &self,
-        filter_spec: Option<&connections::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<connections::ListResult> {
-        self.client
-            .operation(&connections::ops::LIST)
-            .param("filter_spec", &filter_spec)
-            .send()
-            .await
+    pub fn list(&self) -> connections::ListRequest {
+        connections::ListRequest::new(self.client.operation(&connections::ops::LIST))
     }
 }
 
@@ -83,9 +76,9 @@ impl Proxies {
 
     /// Get vCenter proxies utilization. This method was added in vSphere API 9.1.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter_spec`: Filter for the proxies. if None the result will not be filtered.
+    /// Set on the returned [`ListRequest`](crate::vcenter::utilization::proxies::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::utilization::proxies::ListRequest::filter_spec).
     ///
     /// # Returns
     ///
@@ -95,14 +88,7 @@ impl Proxies {
     ///
     /// - `/api`: `GET /api/vcenter/utilization/proxies` (`filter_spec` in the query)
     /// - `/rest`: `GET /rest/com/vmware/vcenter/utilization/proxies` (`filter_spec` in the query)
-    pub async fn list(
-        &self,
-        filter_spec: Option<&proxies::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<proxies::ListResult> {
-        self.client
-            .operation(&proxies::ops::LIST)
-            .param("filter_spec", &filter_spec)
-            .send()
-            .await
+    pub fn list(&self) -> proxies::ListRequest {
+        proxies::ListRequest::new(self.client.operation(&proxies::ops::LIST))
     }
 }

@@ -32,8 +32,8 @@ impl Cluster {
 
     /// Prepares, clones, and configures a VCHA cluster. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`deploy_and_wait`](Self::deploy_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`deploy_and_wait`](Self::deploy_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -46,41 +46,37 @@ impl Cluster {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the credentials provided for authenticating with the active node's management vCenter server are invalid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the credentials provided for authenticating with the active node's management vCenter server are invalid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn deploy_task(
         &self,
         spec: &cluster::DeploySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&cluster::ops::DEPLOY_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`deploy_task`](Self::deploy_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`deploy_task`](Self::deploy_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`deploy_task`](Self::deploy_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`deploy_task`](Self::deploy_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`deploy_task`](Self::deploy_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn deploy_and_wait(
         &self,
         spec: &cluster::DeploySpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.deploy_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.deploy_task(spec).await?.wait().await
     }
 
     /// Initiates failover from the active vCenter node to the passive node.
@@ -96,8 +92,8 @@ impl Cluster {
     ///
     /// This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`failover_and_wait`](Self::failover_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`failover_and_wait`](Self::failover_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -110,47 +106,42 @@ impl Cluster {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn failover_task(
         &self,
         planned: bool,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&cluster::ops::FAILOVER_TASK)
             .param("planned", &planned)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`failover_task`](Self::failover_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`failover_task`](Self::failover_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For
+    /// other polling options, call [`failover_task`](Self::failover_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`failover_task`](Self::failover_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`failover_task`](Self::failover_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn failover_and_wait(
         &self,
         planned: bool,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.failover_task(planned).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.failover_task(planned).await?.wait().await
     }
 
     /// Retrieves the status of a VCHA cluster. This method was added in vSphere API 6.7.1.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `vc_spec`: Contains active node's management vCenter server credentials. If None, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
-    /// - `partial`: If true, then return only the information that does not require connecting to the Active vCenter Server. If false or unset, then return all the information. If None, then return all the information.
+    /// Set on the returned [`GetRequest`](crate::vcenter::vcha::cluster::GetRequest) before `send()`: [`vc_spec`](crate::vcenter::vcha::cluster::GetRequest::vc_spec), [`partial`](crate::vcenter::vcha::cluster::GetRequest::partial).
     ///
     /// # Returns
     ///
@@ -163,34 +154,25 @@ impl Cluster {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the credentials provided for authenticating with the active node's management vCenter server are invalid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the credentials provided for authenticating with the active node's management vCenter server are invalid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation.
     ///
     ///   * If `partial` is false or unset, then the operation execution requires the Global.VCServer privilege.
     ///   * If `partial` is true, then the operation execution requires the System.Read privilege.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
-    pub async fn get(
-        &self,
-        vc_spec: Option<&CredentialsSpec>,
-        partial: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<cluster::Info> {
-        self.client
-            .operation(&cluster::ops::GET)
-            .param("vc_spec", &vc_spec)
-            .param("partial", &partial)
-            .send()
-            .await
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
+    pub fn get(&self) -> cluster::GetRequest {
+        cluster::GetRequest::new(self.client.operation(&cluster::ops::GET))
     }
 
     /// Destroys the VCHA cluster and removes all VCHA specific information from the VCVA appliance. Optionally, the passive and witness node virtual machines will be deleted only if VCHA was deployed using automatic deployment. The active node in the cluster continues to run as a standalone VCVA appliance after the destroy operation has been performed.
     ///
     /// If the VCHA cluster is in a transition state and not configured, then the VCHA cluster specific information is removed. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`undeploy_and_wait`](Self::undeploy_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`undeploy_and_wait`](Self::undeploy_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -203,44 +185,40 @@ impl Cluster {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the credentials provided for authenticating with the active node's management vCenter server are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the passive virtual machine is not managed by the specified vCenter server.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the credentials provided for authenticating with the active node's management vCenter server are invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the passive virtual machine is not managed by the specified vCenter server.
     ///
     ///   If the witness virtual machine is not managed by the specified vCenter server.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn undeploy_task(
         &self,
         spec: &cluster::UndeploySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&cluster::ops::UNDEPLOY_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`undeploy_task`](Self::undeploy_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`undeploy_task`](Self::undeploy_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For
+    /// other polling options, call [`undeploy_task`](Self::undeploy_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`undeploy_task`](Self::undeploy_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`undeploy_task`](Self::undeploy_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn undeploy_and_wait(
         &self,
         spec: &cluster::UndeploySpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.undeploy_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.undeploy_task(spec).await?.wait().await
     }
 }
 
@@ -296,10 +274,10 @@ impl Operations {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the System.Read privilege.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<operations::Info> {
         self.client.operation(&operations::ops::GET).send().await
     }
@@ -354,7 +332,7 @@ pub struct DiskInfo {
     /// The identifier of the datastore to put all the virtual disks on. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `Datastore:VCenter` resource.
-    pub datastore: String,
+    pub datastore: crate::ids::DatastoreId,
     /// The name of the datastore. This attribute was added in vSphere API 6.7.1.
     pub datastore_name: String,
 }
@@ -371,12 +349,6 @@ pub struct DiskSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `IpFamily` class defines the Ip address family. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IpFamily::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum IpFamily {
         /// IPV4 address family
         Ipv4 = "IPV4",
@@ -436,12 +408,6 @@ pub struct Ipv6Spec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `NetworkType` class defines the type of a vCenter Server network. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkType {
         /// vSphere standard portgroup network.
         StandardPortgroup = "STANDARD_PORTGROUP",
@@ -464,13 +430,13 @@ pub struct PlacementInfo {
     /// The identifier of the datacenter of the VCHA node. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `Datacenter:VCenter` resource.
-    pub datacenter: String,
+    pub datacenter: crate::ids::DatacenterId,
     /// The name of the datacenter of the VCHA node. This attribute was added in vSphere API 6.7.1.
     pub datacenter_name: String,
     /// The identifier of the host of the VCHA node. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `HostSystem:VCenter` resource.
-    pub host: String,
+    pub host: crate::ids::HostSystemId,
     /// The name of the host of the VCHA node. This attribute was added in vSphere API 6.7.1.
     pub host_name: String,
     /// The identifier of the cluster of which `host` is member. This attribute was added in vSphere API 6.7.1.
@@ -495,7 +461,7 @@ pub struct PlacementInfo {
     /// The identifier of the Network object used for the Management network. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `Network:VCenter` resource.
-    pub management_network: String,
+    pub management_network: crate::ids::NetworkId,
     /// The name of the Network object used for the Management network. This attribute was added in vSphere API 6.7.1.
     pub management_network_name: String,
     /// The type of the Network object used for the Management network. This attribute was added in vSphere API 6.7.1.
@@ -515,7 +481,7 @@ pub struct PlacementSpec {
     /// The identifier of the folder to deploy the VCHA node to. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `Folder:VCenter` resource.
-    pub folder: String,
+    pub folder: crate::ids::FolderId,
     /// The identifier of the host to deploy the VCHA node to. This attribute was added in vSphere API 6.7.1.
     ///
     /// If None, see vim.vm.RelocateSpec.host.

@@ -84,28 +84,28 @@ impl DataSets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the data set with the same name already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specification is incorrect.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is in a state that doesn't allow modifications, for example suspended.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the new data set requires more resources than are available.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the data set with the same name already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specification is incorrect.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is in a state that doesn't allow modifications, for example suspended.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the new data set requires more resources than are available.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.DataSets.DataSetCreate`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &data_sets::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::DataSetId> {
         self.client
             .operation(&data_sets::ops::CREATE)
             .param("vm", vm)
@@ -120,7 +120,10 @@ impl DataSets {
     ///
     /// - `vm`: Identifier of the virtual machine. Identifier of a `VirtualMachine` resource.
     /// - `data_set`: Identifier of the data set to be deleted. Identifier of a `com.vmware.vcenter.vm.DataSet` resource.
-    /// - `force`: If true, delete the data set even if it is not empty. If None a `com.vmware.vapi.std.errors.resource_in_use` exception will be reported if the data set is not empty. This is the equivalent of passing the value false.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`DeleteRequest`](crate::vcenter::vm::data_sets::DeleteRequest) before `send()`: [`force`](crate::vcenter::vm::data_sets::DeleteRequest::force).
     ///
     /// # HTTP
     ///
@@ -129,36 +132,35 @@ impl DataSets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is in a state that doesn't allow modifications, for example suspended.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is in a state that doesn't allow modifications, for example suspended.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if the data set is not found.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the data set is not empty and `force` is not set.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the data set is not empty and `force` is not set.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.DataSets.DataSetDelete`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
-    pub async fn delete(
+    pub fn delete(
         &self,
-        vm: &str,
-        data_set: &str,
-        force: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&data_sets::ops::DELETE)
-            .param("vm", vm)
-            .param("data_set", data_set)
-            .param("force", &force)
-            .send()
-            .await
+        vm: &crate::ids::VirtualMachineId,
+        data_set: &crate::ids::DataSetId,
+    ) -> data_sets::DeleteRequest {
+        data_sets::DeleteRequest::new(
+            self
+                .client
+                .operation(&data_sets::ops::DELETE)
+                .param("vm", vm)
+                .param("data_set", data_set),
+        )
     }
 
     /// Returns information describing a data set. This method was added in vSphere API 8.0.0.0.
@@ -179,25 +181,25 @@ impl DataSets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if the data set is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.DataSets.DataSetGet`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
     pub async fn get(
         &self,
-        vm: &str,
-        data_set: &str,
+        vm: &crate::ids::VirtualMachineId,
+        data_set: &crate::ids::DataSetId,
     ) -> vsphere_vapi_runtime::Result<data_sets::Info> {
         self.client
             .operation(&data_sets::ops::GET)
@@ -224,22 +226,22 @@ impl DataSets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.DataSets.DataSetList`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<data_sets::Summary>> {
         self.client.operation(&data_sets::ops::LIST).param("vm", vm).send().await
     }
@@ -259,28 +261,28 @@ impl DataSets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the new attributes are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is in a state that doesn't allow modification, for example suspended.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the new attributes are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is in a state that doesn't allow modification, for example suspended.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if the data set is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the new data set attributes requires more resources than are available.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the new data set attributes requires more resources than are available.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.DataSets.DataSetUpdate`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
     pub async fn update(
         &self,
-        vm: &str,
-        data_set: &str,
+        vm: &crate::ids::VirtualMachineId,
+        data_set: &crate::ids::DataSetId,
         spec: &data_sets::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -333,24 +335,27 @@ impl EvcMode {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified VM is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the correct privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified VM is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the correct privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<evc_mode::Info> {
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<evc_mode::Info> {
         self.client.operation(&evc_mode::ops::GET).param("vm", vm).send().await
     }
 
     /// Set the EvcMode for a VM. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`set_and_wait`](Self::set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -364,49 +369,45 @@ impl EvcMode {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if there are any errors in the input.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified VM is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the correct privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if there are any errors in the input.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified VM is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the correct privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Config.Settings`.
     pub async fn set_task(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         set_spec: &evc_mode::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&evc_mode::ops::SET_TASK)
             .param("vm", vm)
             .param("set_spec", set_spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`set_task`](Self::set_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`set_task`](Self::set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`set_task`](Self::set_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn set_and_wait(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         set_spec: &evc_mode::SetSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.set_task(vm, set_spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.set_task(vm, set_spec).await?.wait().await
     }
 }
 
@@ -450,15 +451,18 @@ impl Hardware {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<hardware::Info> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<hardware::Info> {
         self.client.operation(&hardware::ops::GET).param("vm", vm).send().await
     }
 
@@ -476,21 +480,21 @@ impl Hardware {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual machine is already configured for the desired hardware version.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the requested virtual hardware version is not newer than the current version.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the requested virtual hardware version is not supported by the server.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual machine is already configured for the desired hardware version.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the requested virtual hardware version is not newer than the current version.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the requested virtual hardware version is not supported by the server.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &hardware::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -506,7 +510,10 @@ impl Hardware {
     /// # Parameters
     ///
     /// - `vm`: Virtual machine identifier. Identifier of a `VirtualMachine` resource.
-    /// - `version`: New virtual machine version. If None, defaults to the most recent virtual hardware version supported by the server.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`UpgradeRequest`](crate::vcenter::vm::hardware::UpgradeRequest) before `send()`: [`version`](crate::vcenter::vm::hardware::UpgradeRequest::version).
     ///
     /// # HTTP
     ///
@@ -515,30 +522,26 @@ impl Hardware {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered off.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual machine is already configured for the desired hardware version.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `version` is older than the current virtual hardware version.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if `version` is not supported by the server.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn upgrade(
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered off.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual machine is already configured for the desired hardware version.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `version` is older than the current virtual hardware version.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if `version` is not supported by the server.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn upgrade(
         &self,
-        vm: &str,
-        version: Option<&hardware::Version>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&hardware::ops::UPGRADE)
-            .param("vm", vm)
-            .param("version", &version)
-            .send()
-            .await
+        vm: &crate::ids::VirtualMachineId,
+    ) -> hardware::UpgradeRequest {
+        hardware::UpgradeRequest::new(
+            self.client.operation(&hardware::ops::UPGRADE).param("vm", vm),
+        )
     }
 }
 
@@ -607,14 +610,14 @@ impl LibraryItem {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     pub async fn get(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<library_item::Info> {
         self.client.operation(&library_item::ops::GET).param("vm", vm).send().await
     }
@@ -660,19 +663,22 @@ impl Power {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration or execution state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration or execution state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<power::Info> {
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<power::Info> {
         self.client.operation(&power::ops::GET).param("vm", vm).send().await
     }
 
@@ -689,20 +695,23 @@ impl Power {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is powered off or suspended.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is performing another operation
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is powered off or suspended.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is performing another operation
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Interact.Reset`.
-    pub async fn reset(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn reset(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&power::ops::RESET).param("vm", vm).send().await
     }
 
@@ -719,24 +728,27 @@ impl Power {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual machine is already powered on.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if resources cannot be allocated for the virtual machine (e.g. physical resource allocation policy cannot be satisfied, insufficient licenses are available to run the virtual machine).
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if resources required by the virtual machine are not accessible (e.g. virtual machine configuration files or virtual disks are on inaccessible storage, no hosts are available to run the virtual machine).
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if resources required by the virtual machine are in use (e.g. virtual machine configuration files or virtual disks are locked, host containing the virtual machine is an HA failover host).
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is performing another operation.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual machine is already powered on.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if resources cannot be allocated for the virtual machine (e.g. physical resource allocation policy cannot be satisfied, insufficient licenses are available to run the virtual machine).
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if resources required by the virtual machine are not accessible (e.g. virtual machine configuration files or virtual disks are on inaccessible storage, no hosts are available to run the virtual machine).
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if resources required by the virtual machine are in use (e.g. virtual machine configuration files or virtual disks are locked, host containing the virtual machine is an HA failover host).
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is performing another operation.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Interact.PowerOn`.
-    pub async fn start(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn start(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&power::ops::START).param("vm", vm).send().await
     }
 
@@ -753,20 +765,23 @@ impl Power {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual machine is already powered off.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is performing another operation.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual machine is already powered off.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is performing another operation.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Interact.PowerOff`.
-    pub async fn stop(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn stop(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&power::ops::STOP).param("vm", vm).send().await
     }
 
@@ -783,21 +798,24 @@ impl Power {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual machine is already suspended.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is powered off.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is performing another operation.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual machine is already suspended.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is powered off.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is performing another operation.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Interact.Suspend`.
-    pub async fn suspend(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn suspend(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&power::ops::SUSPEND).param("vm", vm).send().await
     }
 }
@@ -842,12 +860,15 @@ impl Tools {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<tools::Info> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<tools::Info> {
         self.client.operation(&tools::ops::GET).param("vm", vm).send().await
     }
 
@@ -865,15 +886,15 @@ impl Tools {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.vm.tools.update_spec.upgrade_policy` attribute contains a value that is not supported by the server.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.vm.tools.update_spec.upgrade_policy` attribute contains a value that is not supported by the server.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     pub async fn update(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &tools::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -889,7 +910,10 @@ impl Tools {
     /// # Parameters
     ///
     /// - `vm`: Identifier of the virtual machine. Identifier of a `VirtualMachine` resource.
-    /// - `command_line_options`: Command line options passed to the installer to modify the installation procedure for Tools. Set if any additional options are desired.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`UpgradeRequest`](crate::vcenter::vm::tools::UpgradeRequest) before `send()`: [`command_line_options`](crate::vcenter::vm::tools::UpgradeRequest::command_line_options).
     ///
     /// # HTTP
     ///
@@ -898,25 +922,18 @@ impl Tools {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools are not running.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): is an upgrade is already in progress.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the upgrade process fails inside the guest operating system.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    pub async fn upgrade(
-        &self,
-        vm: &str,
-        command_line_options: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&tools::ops::UPGRADE)
-            .param("vm", vm)
-            .param("command_line_options", &command_line_options)
-            .send()
-            .await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools are not running.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): is an upgrade is already in progress.
+    /// - [`Error`](crate::ErrorKind::Error): if the upgrade process fails inside the guest operating system.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    pub fn upgrade(&self, vm: &crate::ids::VirtualMachineId) -> tools::UpgradeRequest {
+        tools::UpgradeRequest::new(
+            self.client.operation(&tools::ops::UPGRADE).param("vm", vm),
+        )
     }
 }
 
@@ -962,7 +979,7 @@ pub struct CloneSpec {
     /// Virtual machine to clone from. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub source: String,
+    pub source: crate::ids::VirtualMachineId,
     /// Virtual machine name. This attribute was added in vSphere API 7.0.0.0.
     pub name: String,
     /// Virtual machine placement information. This attribute was added in vSphere API 7.0.0.0. If this attribute is None, the system will use the values from the source virtual machine. If specified, each field will be used for placement. If the fields result in disjoint placement the operation will fail. If the fields along with the placement values of the source virtual machine result in disjoint placement the operation will fail.
@@ -1149,12 +1166,6 @@ pub struct GuestCustomizationSpec {
 #[cfg(feature = "vcenter-vm")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `GuestOS` class defines the valid guest operating system types used for configuring a virtual machine.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `GuestOs::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum GuestOs {
         /// MS-DOS.
         Dos = "DOS",
@@ -1583,12 +1594,6 @@ vsphere_vapi_runtime::vapi_enum! {
 #[cfg(feature = "vcenter-vm")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `GuestOSFamily` class defines the valid guest operating system family types reported by a virtual machine. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `GuestOsFamily::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum GuestOsFamily {
         /// Windows operating system
         Windows = "WINDOWS",
@@ -1707,7 +1712,7 @@ pub struct InstantCloneSpec {
     /// Virtual machine to InstantClone from. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub source: String,
+    pub source: crate::ids::VirtualMachineId,
     /// Name of the new virtual machine. This attribute was added in vSphere API 6.7.1.
     pub name: String,
     /// Virtual machine placement information. This attribute was added in vSphere API 6.7.1. If this attribute is None, the system will use the values from the source virtual machine. If specified, each field will be used for placement. If the fields result in disjoint placement the operation will fail. If the fields along with the placement values of the source virtual machine result in disjoint placement the operation will fail.
@@ -1751,6 +1756,34 @@ pub struct InventoryPlacementSpec {
     /// This attribute is currently required. In the future, if this attribute is None, the system will attempt to choose a suitable folder for the virtual machine; if a folder cannot be chosen, the virtual machine creation operation will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
+}
+
+/// A call of [`Vm::list`](crate::vcenter::Vm::list) being assembled: set optional
+/// parameters, then `send()` it.
+#[cfg(feature = "vcenter-core")]
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+#[cfg(feature = "vcenter-core")]
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching virtual machines for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.VM.filter_spec` with all attributes None which means all virtual machines match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
 }
 
 /// The `VM.PlacementSpec` class contains information used to place a virtual machine onto resources within the vCenter inventory.
@@ -1910,7 +1943,7 @@ pub struct StoragePolicySpec {
     /// Identifier of the storage policy which should be associated with the virtual machine. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vcenter.StoragePolicy` resource.
-    pub policy: String,
+    pub policy: crate::ids::StoragePolicyId,
 }
 
 /// The `VM.Summary` class contains commonly used information about a virtual machine.
@@ -1920,7 +1953,7 @@ pub struct Summary {
     /// Identifier of the virtual machine.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub vm: String,
+    pub vm: crate::ids::VirtualMachineId,
     /// Name of the Virtual machine.
     pub name: String,
     /// Power state of the virtual machine.
@@ -1938,6 +1971,7 @@ pub struct Summary {
 }
 
 #[cfg(feature = "vcenter-core")]
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Vm`](crate::vcenter::Vm) operations, one static per
     //! operation; [`operations`](crate::operations) lists them all.
@@ -1946,8 +1980,8 @@ pub mod ops {
         HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
     };
 
-    /// `clone`: the wire description of [`Vm::clone`](crate::vcenter::Vm::clone).
-    pub static CLONE: OperationSpec = OperationSpec {
+    /// `clone`: the wire description of [`Vm::clone_vm`](crate::vcenter::Vm::clone_vm).
+    pub static CLONE_VM: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "clone",
         task: false,
@@ -1975,8 +2009,8 @@ pub mod ops {
         }),
     };
 
-    /// `clone$task`: the wire description of [`Vm::clone_task`](crate::vcenter::Vm::clone_task).
-    pub static CLONE_TASK: OperationSpec = OperationSpec {
+    /// `clone$task`: the wire description of [`Vm::clone_vm_task`](crate::vcenter::Vm::clone_vm_task).
+    pub static CLONE_VM_TASK: OperationSpec = OperationSpec {
         service_id: "com.vmware.vcenter.VM",
         operation_id: "clone$task",
         task: true,

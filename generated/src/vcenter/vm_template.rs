@@ -51,21 +51,21 @@ impl LibraryItems {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if an entity with the name specified by `com.vmware.vcenter.vm_template.library_items.create_spec.name` already exists in the folder specified by `com.vmware.vcenter.vm_template.library_items.create_placement_spec.folder`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `com.vmware.vcenter.vm_template.library_items.create_spec` contains invalid arguments.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation cannot be performed because of the source virtual machine's current state.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the source virtual machine specified by `com.vmware.vcenter.vm_template.library_items.create_spec.source_vm` does not exist.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if an entity with the name specified by `com.vmware.vcenter.vm_template.library_items.create_spec.name` already exists in the folder specified by `com.vmware.vcenter.vm_template.library_items.create_placement_spec.folder`.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `com.vmware.vcenter.vm_template.library_items.create_spec` contains invalid arguments.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation cannot be performed because of the source virtual machine's current state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the source virtual machine specified by `com.vmware.vcenter.vm_template.library_items.create_spec.source_vm` does not exist.
     ///
     ///   if the library specified by `com.vmware.vcenter.vm_template.library_items.create_spec.library` does not exist.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if there was an error accessing a file from the source virtual machine.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the source virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if any of the services involved in the method are unavailable.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if any of the resources needed to create the virtual machine template could not be allocated.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if there was an error accessing a file from the source virtual machine.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the source virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if any of the services involved in the method are unavailable.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if any of the resources needed to create the virtual machine template could not be allocated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -84,7 +84,7 @@ impl LibraryItems {
     pub async fn create(
         &self,
         spec: &library_items::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::ItemId> {
         self.client
             .operation(&library_items::ops::CREATE)
             .param("spec", spec)
@@ -112,22 +112,22 @@ impl LibraryItems {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a virtual machine with the name specified by `com.vmware.vcenter.vm_template.library_items.deploy_spec.name` already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains invalid arguments.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if either a specified host or a specified datastore is in an invalid state for the deployment, such as maintenance mode.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item specified by `template_library_item` cannot be found.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a virtual machine with the name specified by `com.vmware.vcenter.vm_template.library_items.deploy_spec.name` already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains invalid arguments.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if either a specified host or a specified datastore is in an invalid state for the deployment, such as maintenance mode.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item specified by `template_library_item` cannot be found.
     ///
     ///   if any resource specified by a attribute of the `com.vmware.vcenter.vm_template.library_items.deploy_spec` class, specified by `spec` cannot be found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if there was an error accessing the source virtual machine template contained in the library item specified by `template_library_item`.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if there was an error accessing the source virtual machine template contained in the library item specified by `template_library_item`.
     ///
     ///   if there an error accessing any of the resources specified in the `spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if any of the services involved in the method are unavailable.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if there was an error in allocating any of the resources required by the method.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if any of the services involved in the method are unavailable.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if there was an error in allocating any of the resources required by the method.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -149,9 +149,9 @@ impl LibraryItems {
     ///   * The resource `com.vmware.vcenter.vm.hardware.Disk` referenced by the map key of attribute `com.vmware.vcenter.vm_template.library_items.hardware_customization_spec.disks_to_update` requires `System.Read`.
     pub async fn deploy(
         &self,
-        template_library_item: &str,
+        template_library_item: &crate::ids::ItemId,
         spec: &library_items::DeploySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
         self.client
             .operation(&library_items::ops::DEPLOY)
             .param("template_library_item", template_library_item)
@@ -177,14 +177,14 @@ impl LibraryItems {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item could not be found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine template's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if any of the services involved in the method are unavailable.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item could not be found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine template's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if any of the services involved in the method are unavailable.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -192,7 +192,7 @@ impl LibraryItems {
     ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
     pub async fn get(
         &self,
-        template_library_item: &str,
+        template_library_item: &crate::ids::ItemId,
     ) -> vsphere_vapi_runtime::Result<Option<library_items::Info>> {
         self.client
             .operation(&library_items::ops::GET)

@@ -15,6 +15,7 @@ pub struct ShellConfig {
     pub timeout: i64,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Shell`](crate::appliance::access::Shell) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Applmgmt`](crate::appliance::health::Applmgmt)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -33,9 +33,10 @@ pub struct Message {
     /// Severity of the message. This attribute was added in vSphere API 7.0.0.1.
     pub severity: message::Severity,
     /// Message describing the issue with the database. This attribute was added in vSphere API 7.0.0.1.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Database`](crate::appliance::health::Database)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `System.HealthLevel` class Defines health levels.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HealthLevel::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum HealthLevel {
         /// The service health is degraded. The service might have serious problems.
         Orange = "orange",
@@ -29,6 +23,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`System`](crate::appliance::health::System)
     //! operations, one static per operation; [`operations`](crate::operations) lists

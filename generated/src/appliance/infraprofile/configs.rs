@@ -6,6 +6,32 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
+/// A call of [`Configs::export`](crate::appliance::infraprofile::Configs::export)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ExportRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ExportRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// information to export the profile.
+    pub fn spec(self, spec: &ProfilesSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<String> {
+        self.call.send().await
+    }
+}
+
 /// The `Configs.ImportProfileSpec` class represents a spec information for import and validate. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 9.0.0.0.
@@ -30,7 +56,7 @@ pub struct ProfileInfo {
     /// Name of the profile which is also a profile identifier. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.infraprofile.profile` resource.
-    pub name: String,
+    pub name: crate::ids::ProfileId,
     /// Description of the profile. This attribute was added in vSphere API 7.0.0.0.
     pub info: String,
 }
@@ -75,12 +101,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ValidationStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ValidationStatus {
         /// Profile spec is valid.
         ///
@@ -98,6 +118,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Configs`](crate::appliance::infraprofile::Configs)
     //! operations, one static per operation; [`operations`](crate::operations) lists

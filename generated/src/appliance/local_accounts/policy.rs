@@ -50,6 +50,7 @@ pub struct Info {
     pub managed_at_fleet: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Policy`](crate::appliance::local_accounts::Policy)
     //! operations, one static per operation; [`operations`](crate::operations) lists

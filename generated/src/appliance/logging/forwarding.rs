@@ -32,17 +32,11 @@ pub struct ConnectionStatus {
     ///
     /// Only relevant when `state` is `DOWN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::std_::LocalizableMessage>,
+    pub message: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Forwarding.Protocol` class defines transport protocols for outbound log messages. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Protocol::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Protocol {
         /// Log messages will be forwarded to the remote host by using the TLS protocol.
         Tls = "TLS",
@@ -54,6 +48,33 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+/// A call of [`Forwarding::test`](crate::appliance::logging::Forwarding::test)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct TestRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl TestRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Flag specifying whether a default test message should be sent to the configured logging servers. If None, no test message will be sent to the configured remote logging servers.
+    pub fn send_test_message(self, send_test_message: bool) -> Self {
+        Self {
+            call: self.call.param("send_test_message", &send_test_message),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<ConnectionStatus>> {
+        self.call.send().await
+    }
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Forwarding`](crate::appliance::logging::Forwarding)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -43,11 +43,11 @@ impl LogCollection {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`ServerError`](crate::appliance::logging::liagent::log_collection::ServerError): if there is any internal error during the execution of the operation.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized.
+    /// - [`ServerError`](crate::appliance::logging::liagent::log_collection::ServerError) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): if there is any internal error during the execution of the operation.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<log_collection::Info> {
         self.client.operation(&log_collection::ops::GET).send().await
     }
@@ -69,12 +69,12 @@ impl LogCollection {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`ClientError`](crate::appliance::logging::liagent::log_collection::ClientError): if an invalid configuration is provided.
-    /// - [`ServerError`](crate::appliance::logging::liagent::log_collection::ServerError): if there is any internal error during the execution of the operation.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized.
+    /// - [`ClientError`](crate::appliance::logging::liagent::log_collection::ClientError) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): if an invalid configuration is provided.
+    /// - [`ServerError`](crate::appliance::logging::liagent::log_collection::ServerError) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): if there is any internal error during the execution of the operation.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized.
     pub async fn set(
         &self,
         configurations: &log_collection::SetSpec,

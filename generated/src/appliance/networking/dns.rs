@@ -43,9 +43,9 @@ impl Domains {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn add(&self, domain: &str) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&domains::ops::ADD).param("domain", domain).send().await
     }
@@ -63,9 +63,9 @@ impl Domains {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client.operation(&domains::ops::LIST).send().await
     }
@@ -83,9 +83,9 @@ impl Domains {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(&self, domains: &[String]) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&domains::ops::SET).param("domains", domains).send().await
     }
@@ -126,9 +126,9 @@ impl Hostname {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<String> {
         self.client.operation(&hostname::ops::GET).send().await
     }
@@ -146,9 +146,9 @@ impl Hostname {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(&self, name: &str) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&hostname::ops::SET).param("name", name).send().await
     }
@@ -170,9 +170,9 @@ impl Hostname {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn test(
         &self,
         name: &str,
@@ -216,9 +216,9 @@ impl Servers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn add(&self, server: &str) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&servers::ops::ADD).param("server", server).send().await
     }
@@ -236,9 +236,9 @@ impl Servers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<servers::DnsServerConfig> {
         self.client.operation(&servers::ops::GET).send().await
     }
@@ -256,9 +256,9 @@ impl Servers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn set(
         &self,
         config: &servers::DnsServerConfig,
@@ -283,9 +283,9 @@ impl Servers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn test(
         &self,
         servers: &[String],

@@ -50,13 +50,13 @@ impl Ipv4 {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified NIC is not found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified NIC is not found.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn get(
         &self,
-        interface_name: &str,
+        interface_name: &crate::ids::InterfacesId,
     ) -> vsphere_vapi_runtime::Result<ipv4::Info> {
         self.client
             .operation(&ipv4::ops::GET)
@@ -79,15 +79,15 @@ impl Ipv4 {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified NIC is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the IP is used as PNID
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the specified NIC is busy.
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified NIC is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the IP is used as PNID
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the specified NIC is busy.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn set(
         &self,
-        interface_name: &str,
+        interface_name: &crate::ids::InterfacesId,
         config: &ipv4::Config,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -138,13 +138,13 @@ impl Ipv6 {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified NIC is not found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified NIC is not found.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn get(
         &self,
-        interface_name: &str,
+        interface_name: &crate::ids::InterfacesId,
     ) -> vsphere_vapi_runtime::Result<ipv6::Info> {
         self.client
             .operation(&ipv6::ops::GET)
@@ -167,14 +167,14 @@ impl Ipv6 {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): The specified NIC is busy.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): The specified NIC is not found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): The specified NIC is busy.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): The specified NIC is not found.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error.
     pub async fn set(
         &self,
-        interface_name: &str,
+        interface_name: &crate::ids::InterfacesId,
         config: &ipv6::Config,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -205,12 +205,6 @@ pub struct InterfaceInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Interfaces.InterfaceStatus` class Defines interface status
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `InterfaceStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum InterfaceStatus {
         /// The interface is down.
         Down = "down",
@@ -220,6 +214,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Interfaces`](crate::appliance::networking::Interfaces) operations, one static

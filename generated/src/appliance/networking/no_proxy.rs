@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `appliance-networking` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`NoProxy`](crate::appliance::networking::NoProxy)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -25,12 +25,6 @@ pub struct Config {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Proxy.Protocol` class defines the protocols for which proxying is supported. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Protocol::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Protocol {
         /// Proxy configuration for http.
         Http = "HTTP",
@@ -44,12 +38,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Proxy.ServerStatus` class defines the status of the server associated with the test run. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ServerStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ServerStatus {
         /// Server is reachable.
         ServerReachable = "SERVER_REACHABLE",
@@ -65,9 +53,10 @@ pub struct TestResult {
     /// Status of the proxy server indicating whether the proxy server is reachable. This attribute was added in vSphere API 6.7.
     pub status: ServerStatus,
     /// Message associated with status. This attribute was added in vSphere API 6.7.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Proxy`](crate::appliance::networking::Proxy)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -52,13 +52,13 @@ impl Job {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if backup associated with id does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if backup associated with id does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn cancel(
         &self,
-        id: &str,
+        id: &crate::ids::BackupJobId,
     ) -> vsphere_vapi_runtime::Result<job::ReturnResult> {
         self.client.operation(&job::ops::CANCEL).param("id", id).send().await
     }
@@ -80,10 +80,10 @@ impl Job {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`FeatureInUse`](crate::vapi::std_::errors::FeatureInUse): A backup or restore is already in progress.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`FeatureInUse`](crate::ErrorKind::FeatureInUse): A backup or restore is already in progress.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn create(
         &self,
         piece: &job::BackupRequest,
@@ -108,13 +108,13 @@ impl Job {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if backup associated with id does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if backup associated with id does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn get(
         &self,
-        id: &str,
+        id: &crate::ids::BackupJobId,
     ) -> vsphere_vapi_runtime::Result<job::BackupJobStatus> {
         self.client.operation(&job::ops::GET).param("id", id).send().await
     }
@@ -132,9 +132,9 @@ impl Job {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client.operation(&job::ops::LIST).send().await
     }
@@ -179,10 +179,13 @@ impl Parts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
-    pub async fn get(&self, id: &str) -> vsphere_vapi_runtime::Result<i64> {
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
+    pub async fn get(
+        &self,
+        id: &crate::ids::PartsId,
+    ) -> vsphere_vapi_runtime::Result<i64> {
         self.client.operation(&parts::ops::GET).param("id", id).send().await
     }
 
@@ -199,9 +202,9 @@ impl Parts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<parts::Part>> {
         self.client.operation(&parts::ops::LIST).send().await
     }
@@ -243,14 +246,14 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if provided with invalid schedule specification.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the schedule with the given id already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if provided with invalid schedule specification.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the schedule with the given id already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn create(
         &self,
-        schedule: &str,
+        schedule: &crate::ids::ScheduleId,
         spec: &schedules::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -274,11 +277,14 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if schedule associated with id does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
-    pub async fn delete(&self, schedule: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if schedule associated with id does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
+    pub async fn delete(
+        &self,
+        schedule: &crate::ids::ScheduleId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&schedules::ops::DELETE)
             .param("schedule", schedule)
@@ -303,13 +309,13 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if schedule associated with id does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if schedule associated with id does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn get(
         &self,
-        schedule: &str,
+        schedule: &crate::ids::ScheduleId,
     ) -> vsphere_vapi_runtime::Result<schedules::Info> {
         self.client
             .operation(&schedules::ops::GET)
@@ -331,9 +337,9 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<
@@ -347,7 +353,10 @@ impl Schedules {
     /// # Parameters
     ///
     /// - `schedule`: Identifier of the schedule Identifier of a `com.vmware.appliance.recovery.backup.schedule` resource.
-    /// - `comment`: field that specifies the description for the backup. If None the backup will have an empty comment.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`RunRequest`](crate::appliance::recovery::backup::schedules::RunRequest) before `send()`: [`comment`](crate::appliance::recovery::backup::schedules::RunRequest::comment).
     ///
     /// # Returns
     ///
@@ -360,22 +369,15 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`FeatureInUse`](crate::vapi::std_::errors::FeatureInUse): if a backup or restore is already in progress.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if schedule associated with id does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
-    pub async fn run(
-        &self,
-        schedule: &str,
-        comment: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<job::BackupJobStatus> {
-        self.client
-            .operation(&schedules::ops::RUN)
-            .param("schedule", schedule)
-            .param("comment", &comment)
-            .send()
-            .await
+    /// - [`FeatureInUse`](crate::ErrorKind::FeatureInUse): if a backup or restore is already in progress.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if schedule associated with id does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
+    pub fn run(&self, schedule: &crate::ids::ScheduleId) -> schedules::RunRequest {
+        schedules::RunRequest::new(
+            self.client.operation(&schedules::ops::RUN).param("schedule", schedule),
+        )
     }
 
     /// Updates a schedule This method was added in vSphere API 6.7.
@@ -392,14 +394,14 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if provided with invalid schedule specification.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if schedule associated with id does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if provided with invalid schedule specification.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if schedule associated with id does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn update(
         &self,
-        schedule: &str,
+        schedule: &crate::ids::ScheduleId,
         spec: &schedules::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -450,10 +452,10 @@ impl SystemName {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `loc_spec` doesn't refer to an existing location on the backup server.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `loc_spec` doesn't refer to an existing location on the backup server.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn list(
         &self,
         loc_spec: &LocationSpec,
@@ -520,12 +522,6 @@ pub struct LocationSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Backup.LocationType` class Defines type of all locations for backup/restore
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LocationType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LocationType {
         /// Destination is FTP server
         Ftp = "FTP",
@@ -559,12 +555,6 @@ pub struct ReturnResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Backup.ReturnStatus` class Defines the state of precheck
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ReturnStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ReturnStatus {
         /// Check failed
         Fail = "FAIL",
@@ -576,6 +566,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Backup`](crate::appliance::recovery::Backup)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -45,12 +45,12 @@ impl Job {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`FeatureInUse`](crate::vapi::std_::errors::FeatureInUse): A backup or restore is already in progress.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): Reconciliation is allowed only after restore has finished successfully.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument)
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`FeatureInUse`](crate::ErrorKind::FeatureInUse): A backup or restore is already in progress.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): Reconciliation is allowed only after restore has finished successfully.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument)
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn create(
         &self,
         spec: &job::CreateSpec,
@@ -71,10 +71,10 @@ impl Job {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no running reconciliation job.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no running reconciliation job.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<job::Info> {
         self.client.operation(&job::ops::GET).send().await
     }

@@ -45,9 +45,9 @@ impl Job {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<job::ReturnResult> {
         self.client.operation(&job::ops::CANCEL).send().await
     }
@@ -69,13 +69,13 @@ impl Job {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if RestoreRequest includes a part that isn't marked as standalone
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if RestoreRequest includes a part that isn't in the backup
-    /// - [`FeatureInUse`](crate::vapi::std_::errors::FeatureInUse): A backup or restore is already in progress
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): Restore is allowed only after deployment and before firstboot
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if RestoreRequest includes a part that isn't marked as standalone
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if RestoreRequest includes a part that isn't in the backup
+    /// - [`FeatureInUse`](crate::ErrorKind::FeatureInUse): A backup or restore is already in progress
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): Restore is allowed only after deployment and before firstboot
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn create(
         &self,
         piece: &job::RestoreRequest,
@@ -96,9 +96,9 @@ impl Job {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<job::RestoreJobStatus> {
         self.client.operation(&job::ops::GET).send().await
     }
@@ -118,12 +118,6 @@ pub struct LocalizableMessage {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Restore.LocationType` class Defines type of all locations for backup/restore
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LocationType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LocationType {
         /// Destination is FTP server
         Ftp = "FTP",
@@ -196,6 +190,7 @@ pub struct RestoreRequest {
     pub sso_admin_user_password: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Restore`](crate::appliance::recovery::Restore)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `appliance-core` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Components`](crate::appliance::support_bundle::Components) operations, one

@@ -45,11 +45,11 @@ impl Options {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized.
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<options::ListResult> {
         self.client.operation(&options::ops::LIST).send().await
     }
@@ -57,12 +57,6 @@ impl Options {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `CryptoHash.AlgorithmStatus` class Defines status indicating whether all algorithms are strong. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AlgorithmStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AlgorithmStatus {
         Strong = "STRONG",
         NotStrong = "NOT_STRONG",
@@ -72,12 +66,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `CryptoHash.HashModeStatus` class Defines status indicating any pending activities for using current hash mode This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HashModeStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum HashModeStatus {
         UpToDate = "UP_TO_DATE",
         RestartPending = "RESTART_PENDING",
@@ -91,7 +79,7 @@ pub struct Info {
     /// Hash type representing state of global hash switch Possible values: STRONG, COMPATIBLE This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.appliance.system.crypto_hash` resource.
-    pub hash_mode: String,
+    pub hash_mode: crate::ids::CryptoHashId,
     /// Status indicating whether all algorithms are strong This attribute was added in vSphere API 9.0.0.0.
     pub algorithm_status: AlgorithmStatus,
     /// List of algorithms supported by hashMode This attribute was added in vSphere API 9.0.0.0.
@@ -103,6 +91,7 @@ pub struct Info {
     pub common_hash: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`CryptoHash`](crate::appliance::system::CryptoHash)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -21,14 +21,15 @@ pub struct StorageMapping {
     /// The disk number in the vSphere Web Client.
     ///
     /// Identifier of a `com.vmware.appliance.system.storage` resource.
-    pub disk: String,
+    pub disk: crate::ids::StorageId,
     /// Storage partition name.
     pub partition: String,
     /// Description of partition This attribute was added in vSphere API 6.7. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<crate::vapi::std_::LocalizableMessage>,
+    pub description: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Storage`](crate::appliance::system::Storage)
     //! operations, one static per operation; [`operations`](crate::operations) lists

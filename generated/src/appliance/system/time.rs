@@ -45,9 +45,9 @@ impl Timezone {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if timezone cannot be read.
+    /// - [`Error`](crate::ErrorKind::Error): if timezone cannot be read.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<String> {
         self.client.operation(&timezone::ops::GET).send().await
     }
@@ -65,10 +65,10 @@ impl Timezone {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn set(&self, name: &str) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&timezone::ops::SET).param("name", name).send().await
     }
@@ -87,6 +87,7 @@ pub struct SystemTimeStruct {
     pub timezone: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Time`](crate::appliance::system::Time) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

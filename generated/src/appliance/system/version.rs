@@ -28,6 +28,7 @@ pub struct VersionStruct {
     pub name: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Version`](crate::appliance::system::Version)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -44,19 +44,19 @@ impl Global {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized. User needs to have operator privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<global::Info> {
         self.client.operation(&global::ops::GET).send().await
     }
 
     /// Sets manual/custom TLS parameters globally in the appliance. The result of this operation can be queried by calling the cis/tasks/{task-id} with the task-id in the response of this call. In case of a VCHA enabled cluster, setting a profile expects the VCHA cluster to be healthy and in maintenance or disabled mode before proceeding with the operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`set_and_wait`](Self::set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -69,37 +69,37 @@ impl Global {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the passed ciphers, curves and protocol version is either empty or not valid.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the passed ciphers, curves and protocol version is either empty or not valid.
     pub async fn set_task(
         &self,
         spec: &global::SetSpecEx,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&global::ops::SET_TASK).param("spec", spec).send().await
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.client
+            .operation(&global::ops::SET_TASK)
+            .param("spec", spec)
+            .send_task()
+            .await
     }
 
-    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`set_task`](Self::set_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`set_task`](Self::set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`set_task`](Self::set_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn set_and_wait(
         &self,
         spec: &global::SetSpecEx,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.set_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.set_task(spec).await?.wait().await
     }
 }
 
@@ -127,8 +127,8 @@ impl Services {
 
     /// Deletes manual/custom TLS parameters for a specific service. In case of a VCHA enabled cluster, deleting a profile expects the VCHA cluster to be healthy and in maintenance or disabled mode before proceeding with the operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`delete_and_wait`](Self::delete_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -141,41 +141,37 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the service is not found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the service is not found.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
     pub async fn delete_task(
         &self,
-        service: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        service: &crate::ids::ManualParametersServicesId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&services::ops::DELETE_TASK)
             .param("service", service)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`delete_task`](Self::delete_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`delete_task`](Self::delete_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn delete_and_wait(
         &self,
-        service: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        service: &crate::ids::ManualParametersServicesId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task(service).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.delete_task(service).await?.wait().await
     }
 
     /// Gets the current TLS parameters configured for a specific service. This method was added in vSphere API 9.0.0.0.
@@ -195,15 +191,15 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the service is not found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized. User needs to have operator privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the service is not found.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
     pub async fn get(
         &self,
-        service: &str,
+        service: &crate::ids::ManualParametersServicesId,
     ) -> vsphere_vapi_runtime::Result<services::Info> {
         self.client.operation(&services::ops::GET).param("service", service).send().await
     }
@@ -221,19 +217,19 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized. User needs to have operator privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<services::ListResult> {
         self.client.operation(&services::ops::LIST).send().await
     }
 
     /// Sets manual/custom TLS parameters for a specific service. In case of a VCHA enabled cluster, setting a profile expects the VCHA cluster to be healthy and in maintenance or disabled mode before proceeding with the operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`set_and_wait`](Self::set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -247,44 +243,40 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the service is not found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the passed ciphers, curves and protocol version is either empty or not valid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the service is not found.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the passed ciphers, curves and protocol version is either empty or not valid.
     pub async fn set_task(
         &self,
-        service: &str,
+        service: &crate::ids::ManualParametersServicesId,
         spec: &services::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&services::ops::SET_TASK)
             .param("service", service)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`set_task`](Self::set_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`set_task`](Self::set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`set_task`](Self::set_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn set_and_wait(
         &self,
-        service: &str,
+        service: &crate::ids::ManualParametersServicesId,
         spec: &services::SetSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.set_task(service, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.set_task(service, spec).await?.wait().await
     }
 }

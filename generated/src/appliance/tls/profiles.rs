@@ -47,19 +47,19 @@ impl Global {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized. User needs to have operator privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have operator privileges.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<global::Info> {
         self.client.operation(&global::ops::GET).send().await
     }
 
     /// Sets any one of the standard profiles globally in the appliance. The result of this operation can be queried by calling the cis/tasks/{task-id} with the task-id in the response of this call. In case of a VCHA enabled cluster, setting a profile expects the VCHA cluster to be healthy and in maintenance or disabled mode before proceeding with the operation. This method was added in vSphere API 8.0.3.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`set_and_wait`](Self::set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -72,36 +72,36 @@ impl Global {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. appropriate error in case of VCHA enabled cluster if VCHA is not healthy or if it is in enabled state. The accompanying error message will give more details about the failure.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. appropriate error in case of VCHA enabled cluster if VCHA is not healthy or if it is in enabled state. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not authorized. User needs to have superAdministrator privileges to perform this operation.
     pub async fn set_task(
         &self,
         spec: &global::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&global::ops::SET_TASK).param("spec", spec).send().await
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.client
+            .operation(&global::ops::SET_TASK)
+            .param("spec", spec)
+            .send_task()
+            .await
     }
 
-    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`set_task`](Self::set_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`set_task`](Self::set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`set_task`](Self::set_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn set_and_wait(
         &self,
         spec: &global::SetSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.set_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.set_task(spec).await?.wait().await
     }
 }
 
@@ -128,7 +128,7 @@ pub struct ListItem {
     /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.appliance.tls.profiles` resource.
-    pub profile: String,
+    pub profile: crate::ids::ProfilesId,
     /// Contains information about the TLS Profile configuration. This attribute was added in vSphere API 8.0.3.0.
     pub info: Info,
 }
@@ -151,6 +151,7 @@ pub struct ProtocolVersionInfo {
     pub ciphers: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Profiles`](crate::appliance::tls::Profiles)
     //! operations, one static per operation; [`operations`](crate::operations) lists

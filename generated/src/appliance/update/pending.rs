@@ -8,6 +8,32 @@
 
 pub mod question;
 
+/// A call of [`Pending::get`](crate::appliance::update::Pending::get) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn component(self, component: &str) -> Self {
+        Self {
+            call: self.call.param("component", component),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
+        self.call.send().await
+    }
+}
+
 /// The `Pending.Info` class contains the extended information about the update This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
@@ -15,7 +41,7 @@ pub struct Info {
     pub name: String,
     /// List of the 1. issues addressed since previous/current version 2. new features/improvements This attribute was added in vSphere API 6.7.
     #[serde(default)]
-    pub contents: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub contents: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of the services that will be stopped and restarted during the update installation. This attribute was added in vSphere API 6.7.
     #[serde(default)]
     pub services_will_be_stopped: Vec<crate::appliance::update::ServiceInfo>,
@@ -27,13 +53,13 @@ pub struct Info {
     pub workload_management_impact: Option<bool>,
     /// List of EULAs. This list has multiple entries and can be dynamic based on what we are actually installing. This attribute was added in vSphere API 6.7.
     #[serde(default)]
-    pub eulas: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub eulas: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Is the update staged This attribute was added in vSphere API 6.7.
     pub staged: bool,
     /// URL for the knowledge base article describing this update. This attribute was added in vSphere API 6.7.
     pub knowledge_base: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority This attribute was added in vSphere API 6.7.
     pub priority: crate::appliance::update::common_info::Priority,
     /// Update severity This attribute was added in vSphere API 6.7.
@@ -49,6 +75,101 @@ pub struct Info {
     pub reboot_required: bool,
     /// Download Size of update in Megabytes. This attribute was added in vSphere API 6.7.
     pub size: i64,
+}
+
+/// A call of [`Pending::install`](crate::appliance::update::Pending::install) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct InstallRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl InstallRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn component(self, component: &str) -> Self {
+        Self {
+            call: self.call.param("component", component),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
+/// A call of [`Pending::list`](crate::appliance::update::Pending::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// specific URL to check at If None then URL is taken from the policy settings
+    pub fn url(self, url: &str) -> Self {
+        Self {
+            call: self.call.param("url", url),
+        }
+    }
+
+    /// checks and lists if there are eligible major version upgrades available. Possible values are true and false when set to true it allows listing of across version upgrade When not specified lists only minor updates available
+    pub fn enable_list_major_upgrade_versions(
+        self,
+        enable_list_major_upgrade_versions: bool,
+    ) -> Self {
+        Self {
+            call: self
+                .call
+                .param(
+                    "enable_list_major_upgrade_versions",
+                    &enable_list_major_upgrade_versions,
+                ),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<Vec<crate::appliance::update::Summary>> {
+        self.call.send().await
+    }
+}
+
+/// A call of [`Pending::precheck`](crate::appliance::update::Pending::precheck)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct PrecheckRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl PrecheckRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn component(self, component: &str) -> Self {
+        Self {
+            call: self.call.param("component", component),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<PrecheckResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Pending.PrecheckResult` class contains estimates of how long it will take install and rollback an update as well as a list of possible warnings and problems with installing the update. This class was added in vSphere API 6.7.
@@ -81,11 +202,11 @@ pub struct Question {
     /// ID of the data item This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.applicance.update.pending.dataitem` resource.
-    pub data_item: String,
+    pub data_item: crate::ids::DataitemId,
     /// Label for the item to be used in GUI/CLI This attribute was added in vSphere API 6.7.
-    pub text: crate::vapi::std_::LocalizableMessage,
+    pub text: crate::vapi::standard::LocalizableMessage,
     /// Description of the item This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// How this field shoudl be represented in GUI or CLI This attribute was added in vSphere API 6.7.
     pub r#type: question::InputType,
     /// List of allowed values This attribute was added in vSphere API 6.7. allowedValues If None any value is valid.
@@ -107,12 +228,6 @@ pub struct Question {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Pending.SourceType` class defines the supported types of sources of updates. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SourceType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SourceType {
         /// Do not perform a new check, return the previous result
         LastCheck = "LAST_CHECK",
@@ -121,6 +236,59 @@ vsphere_vapi_runtime::vapi_enum! {
         /// Check the local sources, ISO devices, staged area, then online repository as stated in update policy
         LocalAndOnline = "LOCAL_AND_ONLINE",
         @unknown Unknown
+    }
+}
+
+/// A call of
+/// [`Pending::stage_and_install`](crate::appliance::update::Pending::stage_and_install)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct StageAndInstallRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl StageAndInstallRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// upgradeable component to be staged and installed This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn component(self, component: &str) -> Self {
+        Self {
+            call: self.call.param("component", component),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
+/// A call of [`Pending::stage`](crate::appliance::update::Pending::stage) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct StageRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl StageRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn component(self, component: &str) -> Self {
+        Self {
+            call: self.call.param("component", component),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
     }
 }
 
@@ -135,11 +303,11 @@ pub struct UpgradeableComponent {
     /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
-    pub version: String,
+    pub version: crate::ids::ApplianceUpdatePendingId,
     /// Name of the update. This attribute was added in vSphere API 6.7.
     pub name: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority This attribute was added in vSphere API 6.7.
     pub priority: crate::appliance::update::common_info::Priority,
     /// Update severity This attribute was added in vSphere API 6.7.
@@ -157,6 +325,35 @@ pub struct UpgradeableComponent {
     pub size: i64,
 }
 
+/// A call of [`Pending::validate`](crate::appliance::update::Pending::validate)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ValidateRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ValidateRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Name of the upgradeable component This parameter was added in vSphere API 8.0.0.1. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn component(self, component: &str) -> Self {
+        Self {
+            call: self.call.param("component", component),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<crate::appliance::Notifications> {
+        self.call.send().await
+    }
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Pending`](crate::appliance::update::Pending)
     //! operations, one static per operation; [`operations`](crate::operations) lists

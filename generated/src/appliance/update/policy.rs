@@ -30,12 +30,6 @@ pub struct Config {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Policy.DayOfWeek` class defines the set of days This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DayOfWeek::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum DayOfWeek {
         /// Monday
         Monday = "MONDAY",
@@ -91,6 +85,7 @@ pub struct Time {
     pub minute: i64,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Policy`](crate::appliance::update::Policy)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -17,11 +17,11 @@ pub struct Info {
     /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.update.pending` resource.
-    pub version: String,
+    pub version: crate::ids::ApplianceUpdatePendingId,
     /// Name of the update. This attribute was added in vSphere API 6.7.
     pub name: String,
     /// Description of the update. The short information what this update is. E.g. "Update2 for vCenter Server Appliance 6.5" This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Update priority This attribute was added in vSphere API 6.7.
     pub priority: crate::appliance::update::common_info::Priority,
     /// Update severity This attribute was added in vSphere API 6.7.
@@ -39,6 +39,7 @@ pub struct Info {
     pub size: i64,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Staged`](crate::appliance::update::Staged)
     //! operations, one static per operation; [`operations`](crate::operations) lists

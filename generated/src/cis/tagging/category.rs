@@ -46,6 +46,7 @@ pub struct UpdateSpec {
     pub associable_types: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Category`](crate::cis::tagging::Category) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

@@ -13,14 +13,14 @@ pub struct BatchResult {
     pub success: bool,
     /// The list of error messages. This attribute was added in vSphere API 6.5.
     #[serde(default)]
-    pub error_messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `TagAssociation.ObjectToTags` class describes an object and its related tags. Use the `com.vmware.cis.tagging.tag_association.list_attached_tags_on_objects` method to retrieve a list with each element containing an object and the tags attached to it. This class was added in vSphere API 6.5.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ObjectToTags {
     /// The identifier of the object. This attribute was added in vSphere API 6.5.
-    pub object_id: crate::vapi::std_::DynamicId,
+    pub object_id: crate::vapi::standard::DynamicId,
     /// The identifiers of the related tags. This attribute was added in vSphere API 6.5.
     #[serde(default)]
     pub tag_ids: Vec<String>,
@@ -32,12 +32,13 @@ pub struct TagToObjects {
     /// The identifier of the tag. This attribute was added in vSphere API 6.5.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
-    pub tag_id: String,
+    pub tag_id: crate::ids::TagId,
     /// The identifiers of the related objects. This attribute was added in vSphere API 6.5.
     #[serde(default)]
-    pub object_ids: Vec<crate::vapi::std_::DynamicId>,
+    pub object_ids: Vec<crate::vapi::standard::DynamicId>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`TagAssociation`](crate::cis::tagging::TagAssociation)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Library.ConversionSpec.ConversionType` class defines the conversion type that can be applied to a library during conversion operation. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConversionType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConversionType {
         /// Indicates that the `com.vmware.content.subscribed_library` should be converted to `com.vmware.content.local_library`) with PublishInfo#published set to `true`
         ToPublishedLibrary = "TO_PUBLISHED_LIBRARY",

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `PublishInfo.AuthenticationMethod` class indicates how a subscribed library should authenticate to the published library endpoint.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AuthenticationMethod::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AuthenticationMethod {
         /// Require HTTP Basic authentication matching a specified username and password.
         Basic = "BASIC",

@@ -13,12 +13,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// * enterMaintenance in `com.vmware.content.library`
     ///
     /// This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// This is default library state when library is created. The library is fully functional when in this state.
         Active = "ACTIVE",

@@ -6,6 +6,34 @@
 //!
 //! Compiled with the `content-library` feature.
 
+/// A call of
+/// [`SubscribedItem::sync`](crate::content::library::SubscribedItem::sync) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct SyncRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl SyncRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Whether to synchronize optional files. This parameter applies to both types of subscriptions on-demand as well as sync-immediately. This parameter was added in vSphere API 7.0.3.0. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn sync_optional_files(self, sync_optional_files: bool) -> Self {
+        Self {
+            call: self.call.param("sync_optional_files", &sync_optional_files),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SubscribedItem`](crate::content::library::SubscribedItem) operations, one

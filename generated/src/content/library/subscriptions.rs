@@ -8,6 +8,35 @@
 
 pub mod create_spec_subscribed_library;
 
+/// A call of
+/// [`Subscriptions::create`](crate::content::library::Subscriptions::create) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// A unique token generated on the client for each creation request. The token should be a universally unique identifier (UUID), for example: `b8a2a2e3-2314-43cd-a871-6ede0f429751`. This token can be used to guarantee idempotent creation. If not specified, creation is not idempotent.
+    pub fn client_token(self, client_token: &str) -> Self {
+        Self {
+            call: self.call.param("client_token", client_token),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<crate::ids::SubscriptionsId> {
+        self.call.send().await
+    }
+}
+
 /// The `Subscriptions.CreateSpec` class defines the information required to create a new subscription of the published library. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
@@ -113,7 +142,7 @@ pub struct Info {
     /// Identifier of the subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub subscribed_library: String,
+    pub subscribed_library: crate::ids::LibraryId,
     /// Name of the subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
     pub subscribed_library_name: String,
     /// Location of the subscribed library relative to the published library. This attribute was added in vSphere API 6.7.2.
@@ -129,12 +158,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Subscriptions.Location` class defines the location of subscribed library relative to the published library. This enumeration was added in vSphere API 6.7.2.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Location::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Location {
         /// The subscribed library belongs to the same vCenter instance as the published library.
         Local = "LOCAL",
@@ -180,11 +203,11 @@ pub struct Summary {
     /// Identifier of the subscription. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.content.library.Subscriptions` resource.
-    pub subscription: String,
+    pub subscription: crate::ids::SubscriptionsId,
     /// Identifier of the subscribed library. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub subscribed_library: String,
+    pub subscribed_library: crate::ids::LibraryId,
     /// Name of the subscribed library. This attribute was added in vSphere API 6.7.2.
     pub subscribed_library_name: String,
     /// Hostname of the vCenter instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2. This attribute is unset if the subscribed library is on the same vCenter Server instance as the published library.
@@ -256,6 +279,7 @@ pub struct VcenterInfo {
     pub server_guid: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Subscriptions`](crate::content::library::Subscriptions) operations, one static

@@ -36,7 +36,7 @@ pub struct Info {
     /// The identifier of the usage on a content library. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.content.library.Usages` resource.
-    pub usage: String,
+    pub usage: crate::ids::UsagesId,
     /// The Uniform Resource Name (URN) of the resource that is using the content library. This attribute was added in vSphere API 9.1.0.0.
     pub resource_urn: String,
     /// The date and time when the usage got added on the content library. This attribute was added in vSphere API 9.1.0.0.
@@ -57,11 +57,12 @@ pub struct Summary {
     /// The identifier of the usage on a content library. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.content.library.Usages` resource.
-    pub usage: String,
+    pub usage: crate::ids::UsagesId,
     /// The Uniform Resource Name (URN) of the resource that is using the content library. This attribute was added in vSphere API 9.1.0.0.
     pub resource_urn: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Usages`](crate::content::library::Usages) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

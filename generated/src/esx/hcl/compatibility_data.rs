@@ -15,6 +15,7 @@ pub struct Status {
     pub notifications: crate::esx::hcl::Notifications,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`CompatibilityData`](crate::esx::hcl::CompatibilityData) operations, one static

@@ -46,18 +46,18 @@ impl CompatibilityReleases {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InternalServerError`](crate::vapi::std_::errors::InternalServerError): If there is some internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if there is no compatibility data on the vCenter executing the operation.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no host with the given MoID can be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the provided host is not supported.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
+    /// - [`InternalServerError`](crate::ErrorKind::InternalServerError): If there is some internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is no compatibility data on the vCenter executing the operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no host with the given MoID can be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provided host is not supported.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
     pub async fn list(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<
         compatibility_releases::EsxiCompatibilityReleases,
     > {
@@ -95,13 +95,16 @@ impl CompatibilityReport {
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
     /// # Parameters
     ///
     /// - `host`: Contains the MoID identifying the ESXi host. Identifier of a `HostSystem` resource.
-    /// - `spec`: Specifies the input parameters for generating compatibility report. If None host compatibility will be checked against the current release of the ESXi.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateTaskRequest`](crate::esx::hcl::hosts::compatibility_report::CreateTaskRequest) before `send()`: [`spec`](crate::esx::hcl::hosts::compatibility_report::CreateTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -110,47 +113,24 @@ impl CompatibilityReport {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no host with the given MoID can be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the provided host is not supported.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if there is no compatibility data on the vCenter executing the operation.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
-    pub async fn create_task(
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no host with the given MoID can be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provided host is not supported.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is no compatibility data on the vCenter executing the operation.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
+    pub fn create_task(
         &self,
-        host: &str,
-        spec: Option<&compatibility_report::Spec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&compatibility_report::ops::CREATE_TASK)
-            .param("host", host)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`Result`](crate::esx::hcl::hosts::compatibility_report::Result).
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn create_and_wait(
-        &self,
-        host: &str,
-        spec: Option<&compatibility_report::Spec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<compatibility_report::Result> {
-        let task = self.create_task(host, spec).await?;
-        self.client.wait_for_task::<compatibility_report::Result>(&task, options).await
+        host: &crate::ids::HostSystemId,
+    ) -> compatibility_report::CreateTaskRequest {
+        compatibility_report::CreateTaskRequest::new(
+            self
+                .client
+                .operation(&compatibility_report::ops::CREATE_TASK)
+                .param("host", host),
+        )
     }
 
     /// Returns the last generated hardware compatibility report for the given host.
@@ -166,16 +146,16 @@ impl CompatibilityReport {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no report generated for the given host. This operation does not check if the host id is valid or it exists.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no report generated for the given host. This operation does not check if the host id is valid or it exists.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
     pub async fn get(
         &self,
-        host: &str,
-    ) -> vsphere_vapi_runtime::Result<compatibility_report::Result> {
+        host: &crate::ids::HostSystemId,
+    ) -> vsphere_vapi_runtime::Result<compatibility_report::CompatibilityReportResult> {
         self.client
             .operation(&compatibility_report::ops::GET)
             .param("host", host)

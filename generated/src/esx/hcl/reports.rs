@@ -24,6 +24,7 @@ pub struct Token {
     pub expiry: vsphere_vapi_runtime::types::DateTime,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Reports`](crate::esx::hcl::Reports) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

@@ -38,8 +38,8 @@ impl Configuration {
 
     /// Applies the cluster configuration associated with the cluster on the hosts associated with the cluster. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`apply_and_wait`](Self::apply_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`apply_and_wait`](Self::apply_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -53,55 +53,53 @@ impl Configuration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): If the cluster is already at the specified commit as described in the apply specification.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `com.vmware.esx.settings.clusters.configuration.apply_spec.commit` attribute of `spec` specifies an invalid commit, or the `com.vmware.esx.settings.clusters.configuration.apply_spec.hosts` attribute of `spec` specifies an invalid host or a host that is not part of the cluster, or the `cluster` is not managed with a configuration specification. Also thrown if the specified `cluster` is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no `cluster` found in the inventory or no `com.vmware.esx.settings.clusters.configuration.apply_spec.commit` associated with `cluster`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the API timed out before completion.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): If the cluster is already at the specified commit as described in the apply specification.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `com.vmware.esx.settings.clusters.configuration.apply_spec.commit` attribute of `spec` specifies an invalid commit, or the `com.vmware.esx.settings.clusters.configuration.apply_spec.hosts` attribute of `spec` specifies an invalid host or a host that is not part of the cluster, or the `cluster` is not managed with a configuration specification. Also thrown if the specified `cluster` is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no `cluster` found in the inventory or no `com.vmware.esx.settings.clusters.configuration.apply_spec.commit` associated with `cluster`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the API timed out before completion.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn apply_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &configuration::ApplySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<configuration::ApplyResult>,
+    > {
         self.client
             .operation(&configuration::ops::APPLY_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`apply_task`](Self::apply_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`ApplyResult`](crate::esx::settings::clusters::configuration::ApplyResult).
+    /// Runs [`apply_task`](Self::apply_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`ApplyResult`](crate::esx::settings::clusters::configuration::ApplyResult). For
+    /// other polling options, call [`apply_task`](Self::apply_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`apply_task`](Self::apply_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`apply_task`](Self::apply_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn apply_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &configuration::ApplySpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<configuration::ApplyResult> {
-        let task = self.apply_task(cluster, spec).await?;
-        self.client.wait_for_task::<configuration::ApplyResult>(&task, options).await
+        self.apply_task(cluster, spec).await?.wait().await
     }
 
     /// Check all the hosts in the cluster for compliance with the desired document. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_compliance_and_wait`](Self::check_compliance_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`check_compliance_and_wait`](Self::check_compliance_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -114,46 +112,43 @@ impl Configuration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If an internal error occurred. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster`
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the API timed out before completion.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If an internal error occurred. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster`
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the API timed out before completion.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn check_compliance_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<configuration::ClusterCompliance>,
+    > {
         self.client
             .operation(&configuration::ops::CHECK_COMPLIANCE_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`check_compliance_task`](Self::check_compliance_task) and waits for the
-    /// task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ClusterCompliance`](crate::esx::settings::clusters::configuration::ClusterCompliance).
+    /// For other polling options, call
+    /// [`check_compliance_task`](Self::check_compliance_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`check_compliance_task`](Self::check_compliance_task), when the task
-    /// fails (with the task's error), and when waiting times out.
+    /// Fails like [`check_compliance_task`](Self::check_compliance_task), with the
+    /// task's error when the task fails, and when waiting times out.
     pub async fn check_compliance_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<configuration::ClusterCompliance> {
-        let task = self.check_compliance_task(cluster).await?;
-        self.client
-            .wait_for_task::<configuration::ClusterCompliance>(&task, options)
-            .await
+        self.check_compliance_task(cluster).await?.wait().await
     }
 
     /// This API will export the configuration associated with the cluster. This method was added in vSphere API 8.0.1.0.
@@ -173,16 +168,16 @@ impl Configuration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster is not found in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut)
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut)
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn export_config(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<configuration::ExportResult> {
         self.client
             .operation(&configuration::ops::EXPORT_CONFIG)
@@ -196,8 +191,10 @@ impl Configuration {
     /// # Parameters
     ///
     /// - `cluster`: Identifier of the cluster Identifier of a `ClusterComputeResource` resource.
-    /// - `commit`: Identifier of the commit to get.
-    /// - `doc_structure`:
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`GetRequest`](crate::esx::settings::clusters::configuration::GetRequest) before `send()`: [`commit`](crate::esx::settings::clusters::configuration::GetRequest::commit), [`doc_structure`](crate::esx::settings::clusters::configuration::GetRequest::doc_structure).
     ///
     /// # HTTP
     ///
@@ -206,25 +203,19 @@ impl Configuration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no commit associated with `commit` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    pub async fn get(
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no commit associated with `commit` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    pub fn get(
         &self,
-        cluster: &str,
-        commit: Option<&str>,
-        doc_structure: Option<&configuration::DocumentStructure>,
-    ) -> vsphere_vapi_runtime::Result<configuration::Info> {
-        self.client
-            .operation(&configuration::ops::GET)
-            .param("cluster", cluster)
-            .param("commit", &commit)
-            .param("doc_structure", &doc_structure)
-            .send()
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> configuration::GetRequest {
+        configuration::GetRequest::new(
+            self.client.operation(&configuration::ops::GET).param("cluster", cluster),
+        )
     }
 
     /// This API replaces the existing desired configuration of the cluster with the configuration provided in the input parameter document. The API will internally validate the input configuration against the configuration schema derived from the cluster software specification associated with the cluster. If the input configuration document passes validation, then it will be the desired configuration of the cluster. The result will specify whether the input document was import successfully. The result will also list the validation errors in case the import operation failed. This method was added in vSphere API 8.0.1.0.
@@ -233,8 +224,8 @@ impl Configuration {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`import_config_and_wait`](Self::import_config_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`import_config_and_wait`](Self::import_config_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -248,51 +239,49 @@ impl Configuration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster is not found in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn import_config_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &configuration::ImportSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<configuration::ImportResult>,
+    > {
         self.client
             .operation(&configuration::ops::IMPORT_CONFIG_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`import_config_task`](Self::import_config_task) and waits for the task to
-    /// finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`import_config_task`](Self::import_config_task) and waits for the task
+    /// with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ImportResult`](crate::esx::settings::clusters::configuration::ImportResult).
+    /// For other polling options, call [`import_config_task`](Self::import_config_task)
+    /// and [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`import_config_task`](Self::import_config_task), when the task fails
-    /// (with the task's error), and when waiting times out.
+    /// Fails like [`import_config_task`](Self::import_config_task), with the task's
+    /// error when the task fails, and when waiting times out.
     pub async fn import_config_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &configuration::ImportSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<configuration::ImportResult> {
-        let task = self.import_config_task(cluster, spec).await?;
-        self.client.wait_for_task::<configuration::ImportResult>(&task, options).await
+        self.import_config_task(cluster, spec).await?.wait().await
     }
 
     /// This API will perform precheck of the desired cluster configuration on each of the hosts in the cluster. The API will check against the desired image schema whether the desired configuration has added any requirements for the host to be put in maintenance mode or to be rebooted. The API will also invoke plugins provided by the configuration owner to detect if the host needs to be put in maintenance mode or to be rebooted. If any host needs to be put in maintenance mode or rebooted, prechecks will be performed at the cluster and host level. The result will specify the validation errors if the desired configuration is not valid on the host. If valid, the result will specify host impact of the desired configuration, and list the configurations that will change on applying the desired configuration. If host impact is maintenance mode or reboot, precheck results will also be specified in the result. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`precheck_and_wait`](Self::precheck_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`precheck_and_wait`](Self::precheck_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -305,46 +294,42 @@ impl Configuration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error)
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster is not found in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the API timed out before completion.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error)
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the API timed out before completion.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn precheck_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<configuration::ClusterPrecheckResult>,
+    > {
         self.client
             .operation(&configuration::ops::PRECHECK_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`precheck_task`](Self::precheck_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`precheck_task`](Self::precheck_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ClusterPrecheckResult`](crate::esx::settings::clusters::configuration::ClusterPrecheckResult).
+    /// For other polling options, call [`precheck_task`](Self::precheck_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`precheck_task`](Self::precheck_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`precheck_task`](Self::precheck_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn precheck_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<configuration::ClusterPrecheckResult> {
-        let task = self.precheck_task(cluster).await?;
-        self.client
-            .wait_for_task::<configuration::ClusterPrecheckResult>(&task, options)
-            .await
+        self.precheck_task(cluster).await?.wait().await
     }
 
     /// Check whether the desired cluster configuration is valid. This method was added in vSphere API 8.0.1.0.
@@ -353,8 +338,8 @@ impl Configuration {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`validate_and_wait`](Self::validate_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`validate_and_wait`](Self::validate_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -367,46 +352,42 @@ impl Configuration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If an internal error occurred. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster`
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the API timed out before completion.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If an internal error occurred. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster`
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the API timed out before completion.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn validate_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<configuration::ValidationResult>,
+    > {
         self.client
             .operation(&configuration::ops::VALIDATE_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`validate_task`](Self::validate_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`validate_task`](Self::validate_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ValidationResult`](crate::esx::settings::clusters::configuration::ValidationResult).
+    /// For other polling options, call [`validate_task`](Self::validate_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`validate_task`](Self::validate_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`validate_task`](Self::validate_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn validate_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<configuration::ValidationResult> {
-        let task = self.validate_task(cluster).await?;
-        self.client
-            .wait_for_task::<configuration::ValidationResult>(&task, options)
-            .await
+        self.validate_task(cluster).await?.wait().await
     }
 }
 
@@ -448,17 +429,17 @@ impl DepotOverrides {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If an invalid location is provided.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if depot override with given information already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If an invalid location is provided.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if depot override with given information already exists.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     pub async fn add(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         depot: &depot_overrides::Depot,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -486,15 +467,15 @@ impl DepotOverrides {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<depot_overrides::Info> {
         self.client
             .operation(&depot_overrides::ops::GET)
@@ -517,15 +498,15 @@ impl DepotOverrides {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot override with given information or no cluster associated with identifier {param.name cluster} in the system.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot override with given information or no cluster associated with identifier {param.name cluster} in the system.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     pub async fn remove(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         depot: &depot_overrides::Depot,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -561,8 +542,8 @@ impl InstalledImages {
 
     /// Extract installed images on all the hosts in the cluster. The API will work irrespective of whether a cluster is managed by single software image or not. If the cluster is not managed by single software image, it will first check the possibility to manage with single software image and if this check is successful then only it will extract the installed images on all the hosts. If the cluster is managed by single software image, it will skip eligibility check and directly extract the installed images on all the hosts. This method was added in vSphere API 8.0.3.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`extract_and_wait`](Self::extract_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`extract_and_wait`](Self::extract_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -575,51 +556,47 @@ impl InstalledImages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSettings.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSettings.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the host does not meet the vLCM transition eligibility criteria
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the host does not meet the vLCM transition eligibility criteria
     pub async fn extract_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<installed_images::InstalledImageInfo>,
+    > {
         self.client
             .operation(&installed_images::ops::EXTRACT_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`extract_task`](Self::extract_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`extract_task`](Self::extract_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`InstalledImageInfo`](crate::esx::settings::clusters::installed_images::InstalledImageInfo).
+    /// For other polling options, call [`extract_task`](Self::extract_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`extract_task`](Self::extract_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`extract_task`](Self::extract_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn extract_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<installed_images::InstalledImageInfo> {
-        let task = self.extract_task(cluster).await?;
-        self.client
-            .wait_for_task::<installed_images::InstalledImageInfo>(&task, options)
-            .await
+        self.extract_task(cluster).await?.wait().await
     }
 
     /// Returns the last extracted installed Image info. This method was added in vSphere API 8.0.3.0.
@@ -639,13 +616,13 @@ impl InstalledImages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -653,7 +630,7 @@ impl InstalledImages {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSettings.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<installed_images::InstalledImageInfo> {
         self.client
             .operation(&installed_images::ops::GET)
@@ -689,8 +666,8 @@ impl Software {
     ///
     /// If `commit` attribute is set, it implies the minimum commit that the `com.vmware.esx.settings.clusters.software.apply$task` method should use, however if subsequent commits have been made to the desired state document the apply method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`apply_and_wait`](Self::apply_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`apply_and_wait`](Self::apply_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -704,57 +681,55 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): If the cluster is already at specified commit as described in the apply specification.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error or if the EULA has not been accepted. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit, or the `hosts` attribute of `spec` specifies an invalid host or a host not part of the cluster, or the `cluster` is not managed with a single software specification.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If there is another operation in progress.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the operation times out.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): If the cluster is already at specified commit as described in the apply specification.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error or if the EULA has not been accepted. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit, or the `hosts` attribute of `spec` specifies an invalid host or a host not part of the cluster, or the `cluster` is not managed with a single software specification.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If there is another operation in progress.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn apply_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::ApplySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<software::ApplyResult>,
+    > {
         self.client
             .operation(&software::ops::APPLY_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`apply_task`](Self::apply_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`ApplyResult`](crate::esx::settings::clusters::software::ApplyResult).
+    /// Runs [`apply_task`](Self::apply_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`ApplyResult`](crate::esx::settings::clusters::software::ApplyResult). For
+    /// other polling options, call [`apply_task`](Self::apply_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`apply_task`](Self::apply_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`apply_task`](Self::apply_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn apply_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::ApplySpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<software::ApplyResult> {
-        let task = self.apply_task(cluster, spec).await?;
-        self.client.wait_for_task::<software::ApplyResult>(&task, options).await
+        self.apply_task(cluster, spec).await?.wait().await
     }
 
     /// Runs checks on the cluster before applying the desired software document across all hosts in the cluster.
     ///
     /// Checks if all hosts in the cluster are in a good state to be updated with the desired software document. If `commit` attribute is set it implies the minimum commit that the check method should use, however if subsequent commits have been made to the desired state document the check method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`check_and_wait`](Self::check_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -768,48 +743,46 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit, or the `hosts` attribute of `spec` specifies an invalid host or a host not part of the cluster.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If there is another operation in progress or if the `commit` attribute of `spec` specifies a commit that has already been applied.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the operation times out.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit, or the `hosts` attribute of `spec` specifies an invalid host or a host not part of the cluster.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If there is another operation in progress or if the `commit` attribute of `spec` specifies a commit that has already been applied.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn check_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::CheckSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<software::CheckResult>,
+    > {
         self.client
             .operation(&software::ops::CHECK_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`CheckResult`](crate::esx::settings::clusters::software::CheckResult).
+    /// Runs [`check_task`](Self::check_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`CheckResult`](crate::esx::settings::clusters::software::CheckResult). For
+    /// other polling options, call [`check_task`](Self::check_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`check_task`](Self::check_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn check_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::CheckSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<software::CheckResult> {
-        let task = self.check_task(cluster, spec).await?;
-        self.client.wait_for_task::<software::CheckResult>(&task, options).await
+        self.check_task(cluster, spec).await?.wait().await
     }
 
     /// Exports the desired software specification document and/or image.
@@ -832,15 +805,15 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is am unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is am unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn export(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::ExportSpec,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
@@ -870,15 +843,15 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo> {
         self.client.operation(&software::ops::GET).param("cluster", cluster).send().await
     }
@@ -900,16 +873,16 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     pub async fn get_default_image(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo> {
         self.client
             .operation(&software::ops::GET_DEFAULT_IMAGE)
@@ -935,13 +908,13 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -949,7 +922,7 @@ impl Software {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get_display_name(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<software::Info> {
         self.client
             .operation(&software::ops::GET_DISPLAY_NAME)
@@ -960,8 +933,8 @@ impl Software {
 
     /// Scans all the hosts in the cluster against the cluster's desired state. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`scan_and_wait`](Self::scan_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`scan_and_wait`](Self::scan_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -974,52 +947,48 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn scan_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<crate::esx::settings::ClusterCompliance>,
+    > {
         self.client
             .operation(&software::ops::SCAN_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`scan_task`](Self::scan_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`ClusterCompliance`](crate::esx::settings::ClusterCompliance).
+    /// Runs [`scan_task`](Self::scan_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`ClusterCompliance`](crate::esx::settings::ClusterCompliance). For other
+    /// polling options, call [`scan_task`](Self::scan_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`scan_task`](Self::scan_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`scan_task`](Self::scan_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn scan_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ClusterCompliance> {
-        let task = self.scan_task(cluster).await?;
-        self.client
-            .wait_for_task::<crate::esx::settings::ClusterCompliance>(&task, options)
-            .await
+        self.scan_task(cluster).await?.wait().await
     }
 
     /// Stages the desired software document associated with the given cluster to hosts within the cluster.
     ///
     /// If `commit` attribute is set, it implies the minimum commit that the `com.vmware.esx.settings.clusters.software.stage$task` method should use, however if subsequent commits have been made to the desired state document the stage method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`stage_and_wait`](Self::stage_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`stage_and_wait`](Self::stage_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -1033,47 +1002,45 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit, or the `hosts` attribute of `spec` specifies an invalid host or a host not part of the cluster, or the `cluster` is not managed with a single software specification.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If there is another operation in progress.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the operation times out.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit, or the `hosts` attribute of `spec` specifies an invalid host or a host not part of the cluster, or the `cluster` is not managed with a single software specification.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If there is another operation in progress.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn stage_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::StageSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<software::StageResult>,
+    > {
         self.client
             .operation(&software::ops::STAGE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`stage_task`](Self::stage_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`StageResult`](crate::esx::settings::clusters::software::StageResult).
+    /// Runs [`stage_task`](Self::stage_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`StageResult`](crate::esx::settings::clusters::software::StageResult). For
+    /// other polling options, call [`stage_task`](Self::stage_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`stage_task`](Self::stage_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`stage_task`](Self::stage_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn stage_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &software::StageSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<software::StageResult> {
-        let task = self.stage_task(cluster, spec).await?;
-        self.client.wait_for_task::<software::StageResult>(&task, options).await
+        self.stage_task(cluster, spec).await?.wait().await
     }
 }

@@ -37,9 +37,9 @@ impl AddOns {
 
     /// Returns a list of currently available OEM add-ons in the depot. This method was added in vSphere API 7.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: The specification of matching OEM add-ons. If None, the behavior is equivalent to a `com.vmware.esx.settings.depot_content.add_ons.filter_spec` with all attributes None, which means all OEM add-ons match the filter.
+    /// Set on the returned [`ListRequest`](crate::esx::settings::depot_content::add_ons::ListRequest) before `send()`: [`filter`](crate::esx::settings::depot_content::add_ons::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -52,16 +52,13 @@ impl AddOns {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    pub async fn list(
-        &self,
-        filter: Option<&add_ons::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<add_ons::Summary>> {
-        self.client.operation(&add_ons::ops::LIST).param("filter", &filter).send().await
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    pub fn list(&self) -> add_ons::ListRequest {
+        add_ons::ListRequest::new(self.client.operation(&add_ons::ops::LIST))
     }
 }
 
@@ -92,9 +89,9 @@ impl BaseImages {
 
     /// Returns a list of currently available base images in the depot. This method was added in vSphere API 7.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: The specification of matching base images. If None, the behavior is equivalent to a `com.vmware.esx.settings.depot_content.base_images.filter_spec` with all attributes None, which means all base images match the filter.
+    /// Set on the returned [`ListRequest`](crate::esx::settings::depot_content::base_images::ListRequest) before `send()`: [`filter`](crate::esx::settings::depot_content::base_images::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -107,20 +104,13 @@ impl BaseImages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    pub async fn list(
-        &self,
-        filter: Option<&base_images::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<base_images::Summary>> {
-        self.client
-            .operation(&base_images::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    pub fn list(&self) -> base_images::ListRequest {
+        base_images::ListRequest::new(self.client.operation(&base_images::ops::LIST))
     }
 }
 
@@ -151,9 +141,9 @@ impl Components {
 
     /// Returns a list of currently available components in the depot. This method was added in vSphere API 7.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: The specification of matching components. If None, the behavior is equivalent to a `com.vmware.esx.settings.depot_content.components.filter_spec` with all attributes None, which means ALL components match the filter.
+    /// Set on the returned [`ListRequest`](crate::esx::settings::depot_content::components::ListRequest) before `send()`: [`filter`](crate::esx::settings::depot_content::components::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -166,19 +156,12 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    pub async fn list(
-        &self,
-        filter: Option<&components::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<components::Summary>> {
-        self.client
-            .operation(&components::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    pub fn list(&self) -> components::ListRequest {
+        components::ListRequest::new(self.client.operation(&components::ops::LIST))
     }
 }

@@ -44,8 +44,8 @@ impl Offline {
     ///
     /// Warning: Using HTTP is not secure. Please use HTTPS URLs instead. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`create_and_wait`](Self::create_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -58,52 +58,50 @@ impl Offline {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If an invalid `com.vmware.esx.settings.depots.offline.create_spec.location` is provided.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If the depot content already exists. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains existing depot identifier as part of depot attribute defined in `com.vmware.esx.settings.depots.offline.create_result`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If an invalid `com.vmware.esx.settings.depots.offline.create_spec.location` is provided.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If the depot content already exists. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains existing depot identifier as part of depot attribute defined in `com.vmware.esx.settings.depots.offline.create_result`.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn create_task(
         &self,
         spec: &offline::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<offline::CreateResult>,
+    > {
         self.client
             .operation(&offline::ops::CREATE_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`CreateResult`](crate::esx::settings::depots::offline::CreateResult).
+    /// Runs [`create_task`](Self::create_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`CreateResult`](crate::esx::settings::depots::offline::CreateResult). For other
+    /// polling options, call [`create_task`](Self::create_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`create_task`](Self::create_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn create_and_wait(
         &self,
         spec: &offline::CreateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<offline::CreateResult> {
-        let task = self.create_task(spec).await?;
-        self.client.wait_for_task::<offline::CreateResult>(&task, options).await
+        self.create_task(spec).await?.wait().await
     }
 
     /// Extract the current software specification applied to the host and import it into the depot. Returns details about the current software specification applied to the host.
     ///
     /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.2.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_from_host_and_wait`](Self::create_from_host_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`create_from_host_and_wait`](Self::create_from_host_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -116,44 +114,43 @@ impl Offline {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `com.vmware.esx.settings.depots.offline.host_credentials` attribute of `spec` is invalid or the hash algorithm used to generate ConnectionSpec.HostCredentials#sslThumbPrint is not SHA-1 or SHA-256.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no `com.vmware.esx.settings.depots.offline.host_credentials.host_name` attribute associated with host id in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If the SSL certificate of the target node cannot be validated by comparing with the thumbprint provided in ConnectionSpec.HostCredentials#sslThumbPrint or the full certificate provided in ConnectionSpec.HostCredentials#sslCertificate. The value of the UnverifiedPeer#data) field will be a structure that contains one of the fields defined in `com.vmware.esx.hosts.CertificateInfo`.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `com.vmware.esx.settings.depots.offline.host_credentials` attribute of `spec` is invalid or the hash algorithm used to generate ConnectionSpec.HostCredentials#sslThumbPrint is not SHA-1 or SHA-256.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no `com.vmware.esx.settings.depots.offline.host_credentials.host_name` attribute associated with host id in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the target node cannot be validated by comparing with the thumbprint provided in ConnectionSpec.HostCredentials#sslThumbPrint or the full certificate provided in ConnectionSpec.HostCredentials#sslCertificate. The value of the UnverifiedPeer#data) field will be a structure that contains one of the fields defined in `com.vmware.esx.hosts.CertificateInfo`.
     pub async fn create_from_host_task(
         &self,
         spec: &offline::ConnectionSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<offline::DepotExtractInfo>,
+    > {
         self.client
             .operation(&offline::ops::CREATE_FROM_HOST_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`create_from_host_task`](Self::create_from_host_task) and waits for the
-    /// task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`DepotExtractInfo`](crate::esx::settings::depots::offline::DepotExtractInfo).
+    /// For other polling options, call
+    /// [`create_from_host_task`](Self::create_from_host_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`create_from_host_task`](Self::create_from_host_task), when the task
-    /// fails (with the task's error), and when waiting times out.
+    /// Fails like [`create_from_host_task`](Self::create_from_host_task), with the
+    /// task's error when the task fails, and when waiting times out.
     pub async fn create_from_host_and_wait(
         &self,
         spec: &offline::ConnectionSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<offline::DepotExtractInfo> {
-        let task = self.create_from_host_task(spec).await?;
-        self.client.wait_for_task::<offline::DepotExtractInfo>(&task, options).await
+        self.create_from_host_task(spec).await?.wait().await
     }
 
     /// The task-based `delete` method removes content of an imported offline depot from vLCM completely.
@@ -163,7 +160,10 @@ impl Offline {
     /// # Parameters
     ///
     /// - `depot`: Identifier of the depot to be removed. Identifier of a `com.vmware.esx.settings.depots.offline` resource.
-    /// - `spec`: The delete spec. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`DeleteRequest`](crate::esx::settings::depots::offline::DeleteRequest) before `send()`: [`spec`](crate::esx::settings::depots::offline::DeleteRequest::spec).
     ///
     /// # HTTP
     ///
@@ -172,86 +172,35 @@ impl Offline {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the given depot is system-defined. This error is applicable to the task-based `delete` method only.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot associated with parameter `depot` in the system.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): If the content of depot to be deleted is used in some baseline or desired state. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be the PrecheckResult class that lists the information of affected baselines and desired states. This error is applicable to the task-based `delete` method only.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there some unknown internal error. The accompanying error message will give more details about the failure. For task-based `delete` method, once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data attribute of `com.vmware.vapi.std.errors.error` will be the DeleteResult class that lists all the errors encountered.
-    pub async fn delete(
-        &self,
-        depot: &str,
-        spec: Option<&offline::DeleteSpec>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&offline::ops::DELETE)
-            .param("depot", depot)
-            .param("spec", &spec)
-            .send()
-            .await
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the given depot is system-defined. This error is applicable to the task-based `delete` method only.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot associated with parameter `depot` in the system.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): If the content of depot to be deleted is used in some baseline or desired state. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be the PrecheckResult class that lists the information of affected baselines and desired states. This error is applicable to the task-based `delete` method only.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there some unknown internal error. The accompanying error message will give more details about the failure. For task-based `delete` method, once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data attribute of `com.vmware.vapi.std.errors.error` will be the DeleteResult class that lists all the errors encountered.
+    pub fn delete(&self, depot: &crate::ids::OfflineId) -> offline::DeleteRequest {
+        offline::DeleteRequest::new(
+            self.client.operation(&offline::ops::DELETE).param("depot", depot),
+        )
     }
 
-    /// The task-based `delete` method removes content of an imported offline depot from vLCM completely.
-    ///
-    /// Note: The non task-based `delete` method has been deprecated. It deletes only the record of depot from the list of imported offline software depots, instead of removing the depot's content from vLCM. This method was added in vSphere API 7.0.0.0.
-    ///
-    /// Starts `delete` as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
-    ///
-    /// # Parameters
-    ///
-    /// - `depot`: Identifier of the depot to be removed. Identifier of a `com.vmware.esx.settings.depots.offline` resource.
-    /// - `spec`: The delete spec. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    /// Starts [`delete`](Self::delete) as a vCenter task, with the same parameters and
+    /// errors, and returns its [`Task`](crate::Task) handle; the builder's
+    /// `send_and_wait` starts it and waits.
     ///
     /// # HTTP
     ///
     /// - `/api`: `DELETE /api/esx/settings/depots/offline/{depot}?vmw-task=true` (`spec` as the body)
     /// - `/rest`: `POST /rest/com/vmware/esx/settings/depots/offline/id:{depot}?~action=delete&vmw-task=true` (`spec` in the body)
-    ///
-    /// # Errors
-    ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
-    ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the given depot is system-defined. This error is applicable to the task-based `delete` method only.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot associated with parameter `depot` in the system.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): If the content of depot to be deleted is used in some baseline or desired state. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be the PrecheckResult class that lists the information of affected baselines and desired states. This error is applicable to the task-based `delete` method only.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there some unknown internal error. The accompanying error message will give more details about the failure. For task-based `delete` method, once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data attribute of `com.vmware.vapi.std.errors.error` will be the DeleteResult class that lists all the errors encountered.
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
-        depot: &str,
-        spec: Option<&offline::DeleteSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&offline::ops::DELETE_TASK)
-            .param("depot", depot)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn delete_and_wait(
-        &self,
-        depot: &str,
-        spec: Option<&offline::DeleteSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task(depot, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        depot: &crate::ids::OfflineId,
+    ) -> offline::DeleteTaskRequest {
+        offline::DeleteTaskRequest::new(
+            self.client.operation(&offline::ops::DELETE_TASK).param("depot", depot),
+        )
     }
 
     /// Gets the information about an imported offline software depot. This method was added in vSphere API 7.0.0.0.
@@ -271,13 +220,16 @@ impl Offline {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot with given identifier `depot` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(&self, depot: &str) -> vsphere_vapi_runtime::Result<offline::Info> {
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot with given identifier `depot` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    pub async fn get(
+        &self,
+        depot: &crate::ids::OfflineId,
+    ) -> vsphere_vapi_runtime::Result<offline::Info> {
         self.client.operation(&offline::ops::GET).param("depot", depot).send().await
     }
 
@@ -294,11 +246,11 @@ impl Offline {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<
@@ -352,17 +304,17 @@ impl Online {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If an invalid location is provided.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If depot with given location already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If an invalid location is provided.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If depot with given location already exists.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     pub async fn create(
         &self,
         spec: &online::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::OnlineId> {
         self.client.operation(&online::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -381,7 +333,10 @@ impl Online {
     /// # Parameters
     ///
     /// - `depot`: Identifier of the depot to be removed. Identifier of a `com.vmware.esx.settings.depots.online` resource.
-    /// - `spec`: Spec for depot deletion operation. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`DeleteRequest`](crate::esx::settings::depots::online::DeleteRequest) before `send()`: [`spec`](crate::esx::settings::depots::online::DeleteRequest::spec).
     ///
     /// # HTTP
     ///
@@ -390,123 +345,59 @@ impl Online {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the given depot is system-defined. This error is applicable to the task-based `delete` method only.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot associated with parameter `depot` in the system.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): If the content of depot to be deleted is used in some baseline or desired state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the given depot is system-defined. This error is applicable to the task-based `delete` method only.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot associated with parameter `depot` in the system.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): If the content of depot to be deleted is used in some baseline or desired state.
     ///
     ///   The value of the data attribute of `com.vmware.vapi.std.errors.error` will be the PrecheckResult class that lists the information of affected baselines and desired states.
     ///
     ///   This error is applicable to the task-based `delete` method only.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there some unknown internal error.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there some unknown internal error.
     ///
     ///   The accompanying error message will give more details about the failure.
     ///
     ///   For task-based `delete` method, once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data attribute of `com.vmware.vapi.std.errors.error` will be the DeleteResult class that lists all the errors encountered.
-    pub async fn delete(
-        &self,
-        depot: &str,
-        spec: Option<&online::DeleteSpec>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&online::ops::DELETE)
-            .param("depot", depot)
-            .param("spec", &spec)
-            .send()
-            .await
+    pub fn delete(&self, depot: &crate::ids::OnlineId) -> online::DeleteRequest {
+        online::DeleteRequest::new(
+            self.client.operation(&online::ops::DELETE).param("depot", depot),
+        )
     }
 
-    /// The task-based `delete` method removes content of a user-imported online depot from vLCM completely. As a result, the URL of the user-imported online depot will also be removed.
-    ///
-    /// Note:
-    ///
-    /// 1. To remove content of system-defined online depots, use `flush`
-    ///
-    /// method.
-    ///
-    /// 2. The non task-based `delete` method has been deprecated. It only
-    ///
-    /// deletes the record of depot from the list of imported online software depots, instead of removing the depot's content from the system. This method was added in vSphere API 7.0.0.0.
-    ///
-    /// Starts `delete` as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
-    ///
-    /// # Parameters
-    ///
-    /// - `depot`: Identifier of the depot to be removed. Identifier of a `com.vmware.esx.settings.depots.online` resource.
-    /// - `spec`: Spec for depot deletion operation. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    /// Starts [`delete`](Self::delete) as a vCenter task, with the same parameters and
+    /// errors, and returns its [`Task`](crate::Task) handle; the builder's
+    /// `send_and_wait` starts it and waits.
     ///
     /// # HTTP
     ///
     /// - `/api`: `DELETE /api/esx/settings/depots/online/{depot}?vmw-task=true` (`spec` as the body)
     /// - `/rest`: `POST /rest/com/vmware/esx/settings/depots/online/id:{depot}?~action=delete&vmw-task=true` (`spec` in the body)
-    ///
-    /// # Errors
-    ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
-    ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the given depot is system-defined. This error is applicable to the task-based `delete` method only.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot associated with parameter `depot` in the system.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): If the content of depot to be deleted is used in some baseline or desired state.
-    ///
-    ///   The value of the data attribute of `com.vmware.vapi.std.errors.error` will be the PrecheckResult class that lists the information of affected baselines and desired states.
-    ///
-    ///   This error is applicable to the task-based `delete` method only.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there some unknown internal error.
-    ///
-    ///   The accompanying error message will give more details about the failure.
-    ///
-    ///   For task-based `delete` method, once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data attribute of `com.vmware.vapi.std.errors.error` will be the DeleteResult class that lists all the errors encountered.
-    pub async fn delete_task(
+    pub fn delete_task(
         &self,
-        depot: &str,
-        spec: Option<&online::DeleteSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&online::ops::DELETE_TASK)
-            .param("depot", depot)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn delete_and_wait(
-        &self,
-        depot: &str,
-        spec: Option<&online::DeleteSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task(depot, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        depot: &crate::ids::OnlineId,
+    ) -> online::DeleteTaskRequest {
+        online::DeleteTaskRequest::new(
+            self.client.operation(&online::ops::DELETE_TASK).param("depot", depot),
+        )
     }
 
     /// The task-based `flush` method removes content of a system-defined online depot from vLCM completely. As a result, the system-defined online depot will be disabled.
     ///
     /// Note: To remove content of user-imported online depots, use the task-based `delete` method. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`flush_and_wait`](Self::flush_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
     /// # Parameters
     ///
     /// - `depot`: Identifier of the depot to be removed. Identifier of a `com.vmware.esx.settings.depots.online` resource.
-    /// - `spec`: Spec for depot flushing operation. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`FlushTaskRequest`](crate::esx::settings::depots::online::FlushTaskRequest) before `send()`: [`spec`](crate::esx::settings::depots::online::FlushTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -515,46 +406,18 @@ impl Online {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the given depot is NOT system-defined.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot associated with parameter `depot` in the system.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): If the content of depot to be deleted is used in some baseline or desired state. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be the PrecheckResult class that lists the information of affected baselines and desired states.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there some unknown internal error. The accompanying error message will give more details about the failure. `flush` is a task-based method. Once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data attribute of `com.vmware.vapi.std.errors.error` will be the FlushResult class that lists all the errors encountered.
-    pub async fn flush_task(
-        &self,
-        depot: &str,
-        spec: Option<&online::DeleteSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&online::ops::FLUSH_TASK)
-            .param("depot", depot)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`flush_task`](Self::flush_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`flush_task`](Self::flush_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn flush_and_wait(
-        &self,
-        depot: &str,
-        spec: Option<&online::DeleteSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.flush_task(depot, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the given depot is NOT system-defined.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot associated with parameter `depot` in the system.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): If the content of depot to be deleted is used in some baseline or desired state. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be the PrecheckResult class that lists the information of affected baselines and desired states.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there some unknown internal error. The accompanying error message will give more details about the failure. `flush` is a task-based method. Once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data attribute of `com.vmware.vapi.std.errors.error` will be the FlushResult class that lists all the errors encountered.
+    pub fn flush_task(&self, depot: &crate::ids::OnlineId) -> online::FlushTaskRequest {
+        online::FlushTaskRequest::new(
+            self.client.operation(&online::ops::FLUSH_TASK).param("depot", depot),
+        )
     }
 
     /// Gets the information about a currently configured online software depot. This method was added in vSphere API 7.0.0.0.
@@ -574,13 +437,16 @@ impl Online {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot with given identifier `depot` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(&self, depot: &str) -> vsphere_vapi_runtime::Result<online::Info> {
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot with given identifier `depot` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    pub async fn get(
+        &self,
+        depot: &crate::ids::OnlineId,
+    ) -> vsphere_vapi_runtime::Result<online::Info> {
         self.client.operation(&online::ops::GET).param("depot", depot).send().await
     }
 
@@ -597,11 +463,11 @@ impl Online {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<
@@ -624,16 +490,16 @@ impl Online {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If given depot is system defined.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot associated with parameter `depot` in the system.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If given depot is system defined.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot associated with parameter `depot` in the system.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     pub async fn update(
         &self,
-        depot: &str,
+        depot: &crate::ids::OnlineId,
         spec: &online::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -680,20 +546,20 @@ impl SyncSchedule {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<sync_schedule::Spec> {
         self.client.operation(&sync_schedule::ops::GET).send().await
     }
 
     /// Sets the software depot sync schedule. This method was added in vSphere API 7.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: Information of the software depot sync schedule. If None, it will be reset to the default schedule, which is daily at a random hour chosen when this API is called.
+    /// Set on the returned [`SetRequest`](crate::esx::settings::depots::sync_schedule::SetRequest) before `send()`: [`spec`](crate::esx::settings::depots::sync_schedule::SetRequest::spec).
     ///
     /// # HTTP
     ///
@@ -702,17 +568,14 @@ impl SyncSchedule {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If `com.vmware.esx.settings.depots.sync_schedule.spec.schedule` is unset while `com.vmware.esx.settings.depots.sync_schedule.spec.enabled` is set to true or if any of the values is not within valid range.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
-    pub async fn set(
-        &self,
-        spec: Option<&sync_schedule::Spec>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&sync_schedule::ops::SET).param("spec", &spec).send().await
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If `com.vmware.esx.settings.depots.sync_schedule.spec.schedule` is unset while `com.vmware.esx.settings.depots.sync_schedule.spec.enabled` is set to true or if any of the values is not within valid range.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
+    pub fn set(&self) -> sync_schedule::SetRequest {
+        sync_schedule::SetRequest::new(self.client.operation(&sync_schedule::ops::SET))
     }
 }
 
@@ -746,57 +609,42 @@ impl Umds {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no UMDS depot configured in the system.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): If the content of UMDS depot to be deleted is used in some baseline or desired state. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be the PrecheckResult class that lists the information of affected baselines and desired states. This error is applicable to the task-based `delete` method only.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there some unknown internal error. The accompanying error message will give more details about the failure. For task-based `delete` method, once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data attribute of `com.vmware.vapi.std.errors.error` will be the DeleteResult class that lists all the errors encountered.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no UMDS depot configured in the system.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): If the content of UMDS depot to be deleted is used in some baseline or desired state. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be the PrecheckResult class that lists the information of affected baselines and desired states. This error is applicable to the task-based `delete` method only.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there some unknown internal error. The accompanying error message will give more details about the failure. For task-based `delete` method, once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data attribute of `com.vmware.vapi.std.errors.error` will be the DeleteResult class that lists all the errors encountered.
     pub async fn delete(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&umds::ops::DELETE).send().await
     }
 
-    /// The task-based `delete` method removes content of the UMDS depot from vLCM completely. Note: The non task-based `delete` method has been deprecated. It deletes only the record of UMDS depot from database, instead of removing the content of UMDS depot from vLCM. This method was added in vSphere API 7.0.0.0.
-    ///
-    /// Starts `delete` as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
+    /// Starts [`delete`](Self::delete) as a vCenter task, with the same parameters and
+    /// errors, and returns its [`Task`](crate::Task) handle;
+    /// [`delete_and_wait`](Self::delete_and_wait) starts it and waits.
     ///
     /// # HTTP
     ///
     /// - `/api`: `DELETE /api/esx/settings/depots/umds?vmw-task=true`
     /// - `/rest`: `DELETE /rest/com/vmware/esx/settings/depots/umds?vmw-task=true`
-    ///
-    /// # Errors
-    ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
-    ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no UMDS depot configured in the system.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): If the content of UMDS depot to be deleted is used in some baseline or desired state. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be the PrecheckResult class that lists the information of affected baselines and desired states. This error is applicable to the task-based `delete` method only.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there some unknown internal error. The accompanying error message will give more details about the failure. For task-based `delete` method, once the task is started, it does NOT stop if encountering an error. Instead, it will continuously run to completion. In this case, the value of the data attribute of `com.vmware.vapi.std.errors.error` will be the DeleteResult class that lists all the errors encountered.
-    pub async fn delete_task(&self) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&umds::ops::DELETE_TASK).send().await
+    pub async fn delete_task(
+        &self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.client.operation(&umds::ops::DELETE_TASK).send_task().await
     }
 
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`delete_task`](Self::delete_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn delete_and_wait(
-        &self,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task().await?;
-        self.client.wait_for_task::<()>(&task, options).await
+    /// Fails like [`delete_task`](Self::delete_task), with the task's error when the
+    /// task fails, and when waiting times out.
+    pub async fn delete_and_wait(&self) -> vsphere_vapi_runtime::Result<()> {
+        self.delete_task().await?.wait().await
     }
 
     /// Gets the information about a currently configured UMDS software depot. This method was added in vSphere API 7.0.0.0.
@@ -812,12 +660,12 @@ impl Umds {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no UMDS software depot set.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no UMDS software depot set.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<umds::Info> {
         self.client.operation(&umds::ops::GET).send().await
     }
@@ -835,12 +683,12 @@ impl Umds {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If an invalid location is provided.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If an invalid location is provided.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     pub async fn set(&self, spec: &umds::SetSpec) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&umds::ops::SET).param("spec", spec).send().await
     }
@@ -858,12 +706,12 @@ impl Umds {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no UMDS depot configured.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no UMDS depot configured.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     pub async fn update(
         &self,
         spec: &umds::UpdateSpec,
@@ -880,7 +728,7 @@ pub struct AddonSummary {
     /// Vendor of the addon. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.depots.vendor` resource.
-    pub vendor: String,
+    pub vendor: crate::ids::VendorId,
     /// Different versions of the addon. This attribute was added in vSphere API 7.0.3.0.
     #[serde(default)]
     pub versions: Vec<AddonVersion>,
@@ -927,7 +775,7 @@ pub struct AffectedDesiredStateInfo {
     /// **Deprecated** in the vSphere API.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster_id: String,
+    pub cluster_id: crate::ids::ClusterComputeResourceId,
     /// Name of the entity the affected desired state belongs to. This attribute was added in vSphere API 8.0.0.1. This attribute is optional because it was added in a newer version than its parent node.
     ///
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0.
@@ -1142,6 +990,40 @@ pub struct SyncSpec {
     pub cleanup: Option<bool>,
 }
 
+/// A call of [`Depots::sync_task`](crate::esx::settings::Depots::sync_task) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct SyncTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl SyncTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Depot sync operation spec. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn spec(self, spec: &SyncSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<()> {
+        self.send().await?.wait().await
+    }
+}
+
 /// The `UpdateSummary` class contains a fieldsthat describes the summary of an update (bulletin). This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSummary {
@@ -1157,6 +1039,7 @@ pub struct VibInfo {
     pub software_tags: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Depots`](crate::esx::settings::Depots) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

@@ -51,15 +51,15 @@ impl Configuration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn extract(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<configuration::ExtractResult> {
         self.client
             .operation(&configuration::ops::EXTRACT)
@@ -107,18 +107,18 @@ impl DepotOverrides {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If an invalid location is provided.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if depot override with given information already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If an invalid location is provided.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if depot override with given information already exists.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn add(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         depot: &depot_overrides::Depot,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -146,16 +146,16 @@ impl DepotOverrides {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<depot_overrides::Info> {
         self.client
             .operation(&depot_overrides::ops::GET)
@@ -178,16 +178,16 @@ impl DepotOverrides {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot override with given information or no host associated with identifier {param.name host} in the system.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot override with given information or no host associated with identifier {param.name host} in the system.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn remove(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         depot: &depot_overrides::Depot,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -225,8 +225,8 @@ impl Software {
     ///
     /// If `commit` attribute is set, it implies the minimum commit that the `com.vmware.esx.settings.hosts.software.apply$task` method should use, however if subsequent commits have been made to the desired state document the apply method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`apply_and_wait`](Self::apply_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`apply_and_wait`](Self::apply_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -240,58 +240,56 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): If the host is already at specified commit as described in the apply specification.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error or if the EULA has not been accepted. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If there is another operation in progress.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system or if desired software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the operation times out.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): If the host is already at specified commit as described in the apply specification.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error or if the EULA has not been accepted. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If there is another operation in progress.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system or if desired software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn apply_task(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         spec: &software::ApplySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<software::ApplyResult>,
+    > {
         self.client
             .operation(&software::ops::APPLY_TASK)
             .param("host", host)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`apply_task`](Self::apply_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`ApplyResult`](crate::esx::settings::hosts::software::ApplyResult).
+    /// Runs [`apply_task`](Self::apply_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`ApplyResult`](crate::esx::settings::hosts::software::ApplyResult). For other
+    /// polling options, call [`apply_task`](Self::apply_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`apply_task`](Self::apply_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`apply_task`](Self::apply_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn apply_and_wait(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         spec: &software::ApplySpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<software::ApplyResult> {
-        let task = self.apply_task(host, spec).await?;
-        self.client.wait_for_task::<software::ApplyResult>(&task, options).await
+        self.apply_task(host, spec).await?.wait().await
     }
 
     /// Runs checks on the host before applying the desired software document.
     ///
     /// Checks if host is in a good state to be updated with the desired software document. If `commit` attribute is set it implies the minimum commit that the check method should use, however if subsequent commits have been made to the desired state document the check method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`check_and_wait`](Self::check_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -305,49 +303,47 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If there is another operation in progress or if the `commit` attribute of `spec` specifies a commit that has already been applied.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the operation times out.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If there is another operation in progress or if the `commit` attribute of `spec` specifies a commit that has already been applied.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn check_task(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         spec: &software::CheckSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<software::CheckResult>,
+    > {
         self.client
             .operation(&software::ops::CHECK_TASK)
             .param("host", host)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`CheckResult`](crate::esx::settings::hosts::software::CheckResult).
+    /// Runs [`check_task`](Self::check_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`CheckResult`](crate::esx::settings::hosts::software::CheckResult). For other
+    /// polling options, call [`check_task`](Self::check_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`check_task`](Self::check_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn check_and_wait(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         spec: &software::CheckSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<software::CheckResult> {
-        let task = self.check_task(host, spec).await?;
-        self.client.wait_for_task::<software::CheckResult>(&task, options).await
+        self.check_task(host, spec).await?.wait().await
     }
 
     /// Exports the desired software specification document and/or image.
@@ -370,16 +366,16 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is am unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system or if desired software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is am unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system or if desired software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn export(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         spec: &software::ExportSpec,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
@@ -409,16 +405,16 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareInfo> {
         self.client.operation(&software::ops::GET).param("host", host).send().await
     }
@@ -440,13 +436,13 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -454,7 +450,7 @@ impl Software {
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get_display_name(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<software::Info> {
         self.client
             .operation(&software::ops::GET_DISPLAY_NAME)
@@ -465,8 +461,8 @@ impl Software {
 
     /// Scans the host against the host's desired state.. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`scan_and_wait`](Self::scan_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`scan_and_wait`](Self::scan_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -479,46 +475,49 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system or if desired software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn scan_task(&self, host: &str) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&software::ops::SCAN_TASK).param("host", host).send().await
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system or if desired software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
+    pub async fn scan_task(
+        &self,
+        host: &crate::ids::HostSystemId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<crate::esx::settings::HostCompliance>,
+    > {
+        self.client
+            .operation(&software::ops::SCAN_TASK)
+            .param("host", host)
+            .send_task()
+            .await
     }
 
-    /// Runs [`scan_task`](Self::scan_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`HostCompliance`](crate::esx::settings::HostCompliance).
+    /// Runs [`scan_task`](Self::scan_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`HostCompliance`](crate::esx::settings::HostCompliance). For other polling
+    /// options, call [`scan_task`](Self::scan_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`scan_task`](Self::scan_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`scan_task`](Self::scan_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn scan_and_wait(
         &self,
-        host: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HostCompliance> {
-        let task = self.scan_task(host).await?;
-        self.client
-            .wait_for_task::<crate::esx::settings::HostCompliance>(&task, options)
-            .await
+        self.scan_task(host).await?.wait().await
     }
 
     /// Stages the desired software document associated with the given host.
     ///
     /// If `commit` attribute is set, it implies the minimum commit that the `com.vmware.esx.settings.hosts.software.stage$task` method should use, however if subsequent commits have been made to the desired state document the stage method will use the most recent desired state document. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`stage_and_wait`](Self::stage_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`stage_and_wait`](Self::stage_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -532,48 +531,46 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit, or the `StageSpec#hosts` attribute of `spec` specifies an invalid host or the `host` is not managed with a single software specification.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If there is another operation in progress.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system or if desired software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the operation times out.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `commit` attribute of `spec` specifies an invalid commit, or the `StageSpec#hosts` attribute of `spec` specifies an invalid host or the `host` is not managed with a single software specification.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If there is another operation in progress.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system or if desired software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the operation times out.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host
     pub async fn stage_task(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         spec: &software::StageSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<software::StageResult>,
+    > {
         self.client
             .operation(&software::ops::STAGE_TASK)
             .param("host", host)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`stage_task`](Self::stage_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`StageResult`](crate::esx::settings::hosts::software::StageResult).
+    /// Runs [`stage_task`](Self::stage_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`StageResult`](crate::esx::settings::hosts::software::StageResult). For other
+    /// polling options, call [`stage_task`](Self::stage_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`stage_task`](Self::stage_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`stage_task`](Self::stage_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn stage_and_wait(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         spec: &software::StageSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<software::StageResult> {
-        let task = self.stage_task(host, spec).await?;
-        self.client.wait_for_task::<software::StageResult>(&task, options).await
+        self.stage_task(host, spec).await?.wait().await
     }
 }

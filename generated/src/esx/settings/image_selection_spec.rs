@@ -6,19 +6,13 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ImageSelectionSpec.SelectionType` class contains attributes that describe the selection type to be used for selecting an image for a host. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SelectionType::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SelectionType {
         /// Select image using host's uuid.
         HostUuid = "HOST_UUID",
         /// Select image using host's hardware specification. `HostHardwareSpec` class
         HostHardwareSpec = "HOST_HARDWARE_SPEC",
         /// SelectionType is unknown. This class attribute was added in vSphere API 9.1.0.0.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }

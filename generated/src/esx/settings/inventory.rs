@@ -58,12 +58,6 @@ pub struct ApplySpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Inventory.ApplyStatus` class contains the possible different status codes that can be returned while remediating the assign software specification on a cluster or a standalone host. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ApplyStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ApplyStatus {
         /// The method is in progress.
         InProgress = "IN_PROGRESS",
@@ -104,7 +98,7 @@ pub struct AssignEntitiesSpec {
     /// The software spec in the repository that will be assigned to the list of entities. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
-    pub software_spec_id: String,
+    pub software_spec_id: crate::ids::SoftwareSpecId,
     /// Specification of entities on which the specified operation should be invoked. This attribute was added in vSphere API 9.0.0.0.
     pub entities: EntitySpec,
     /// Orchestrator specification of the desired state created during assign operation on the entities. It is used to ensure the authorized owner can make modification of desired state. This attribute was added in vSphere API 9.0.0.0. If None, no orchestrator detail is provided during the assign operation.
@@ -124,12 +118,6 @@ pub struct AssignEntitiesSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Inventory.AssignEntitiesStatus` class describes possible states the assignment operation can be, when invoked on a particular entity. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AssignEntitiesStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AssignEntitiesStatus {
         /// Describes the specified operation is completed successfully.
         Completed = "COMPLETED",
@@ -197,12 +185,6 @@ pub struct CheckSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Inventory.CheckStatus` class contains the possible different status codes that can be returned while checking a provided or the assign software specification on a cluster or a standalone host. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CheckStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum CheckStatus {
         /// The method is in progress.
         InProgress = "IN_PROGRESS",
@@ -291,12 +273,6 @@ pub struct ExtractResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Inventory.ExtractStatus` class describes possible states the extract operation can be, when invoked on a particular entity. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ExtractStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ExtractStatus {
         /// Describes the specified operation is completed successfully.
         Completed = "COMPLETED",
@@ -363,12 +339,6 @@ pub struct ScanSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Inventory.ScanStatus` class contains the possible different status codes that can be returned while scanning a cluster or a standalone host with a provided or the assign software specification. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ScanStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ScanStatus {
         /// The method is in progress.
         InProgress = "IN_PROGRESS",
@@ -419,12 +389,6 @@ pub struct StageSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Inventory.StageStatus` class contains the possible different status codes that can be returned while staging the assign software specification on a cluster or a standalone host. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `StageStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum StageStatus {
         /// The method is in progress.
         InProgress = "IN_PROGRESS",
@@ -474,12 +438,6 @@ pub struct TransitionSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Inventory.TransitionStatus` class describes possible states the transition operation can be, when invoked on a particular entity. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `TransitionStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum TransitionStatus {
         /// Describes the specified operation is completed successfully.
         Completed = "COMPLETED",
@@ -504,6 +462,7 @@ pub struct UpdateVumCapabilityResult {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateVumCapabilitySpec {}
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Inventory`](crate::esx::settings::Inventory)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -60,12 +60,12 @@ impl Component {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the component element associated with `component_id` does not have any authentication information.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the component element associated with `component_id` does not have any authentication information.
     pub async fn fingerprint(
         &self,
-        component_id: &str,
+        component_id: &crate::ids::VapiComponentId,
     ) -> vsphere_vapi_runtime::Result<String> {
         self.client
             .operation(&component::ops::FINGERPRINT)
@@ -93,12 +93,12 @@ impl Component {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the component element associated with `component_id` does not have any authentication information.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the component element associated with `component_id` does not have any authentication information.
     pub async fn get(
         &self,
-        component_id: &str,
+        component_id: &crate::ids::VapiComponentId,
     ) -> vsphere_vapi_runtime::Result<ComponentData> {
         self.client
             .operation(&component::ops::GET)
@@ -166,12 +166,12 @@ impl Package {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the package element associated with `package_id` does not have any authentication information.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the package element associated with `package_id` does not have any authentication information.
     pub async fn get(
         &self,
-        package_id: &str,
+        package_id: &crate::ids::VapiPackageId,
     ) -> vsphere_vapi_runtime::Result<PackageInfo> {
         self.client
             .operation(&package::ops::GET)
@@ -239,12 +239,12 @@ impl Service {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service element associated with `service_id` does not have any authentication information.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` does not have any authentication information.
     pub async fn get(
         &self,
-        service_id: &str,
+        service_id: &crate::ids::VapiServiceId,
     ) -> vsphere_vapi_runtime::Result<ServiceInfo> {
         self.client
             .operation(&service::ops::GET)
@@ -315,18 +315,18 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the metadata source identifier is already registered with the infrastructure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the type of the source specified in `com.vmware.vapi.metadata.source_create_spec.type` is invalid.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the metadata source identifier is already registered with the infrastructure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the type of the source specified in `com.vmware.vapi.metadata.source_create_spec.type` is invalid.
     ///
     ///   if the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` is not a valid JSON file or if the format of the authentication metadata in the JSON file is invalid.
     ///
     ///   if the URI specified in `com.vmware.vapi.metadata.source_create_spec.address` is unreachable or if there is a transport protocol or message protocol mismatch between the client and the server or if the remote server do not have classes present in `com.vmware.vapi.metadata.authentication` module.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` does not exist.
     pub async fn create(
         &self,
-        source_id: &str,
+        source_id: &crate::ids::AuthenticationSourceId,
         spec: &source::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -350,10 +350,13 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the metadata source identifier is not found.
-    pub async fn delete(&self, source_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source identifier is not found.
+    pub async fn delete(
+        &self,
+        source_id: &crate::ids::AuthenticationSourceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&source::ops::DELETE)
             .param("source_id", source_id)
@@ -363,11 +366,9 @@ impl Source {
 
     /// Returns the aggregate fingerprint of metadata from all the metadata sources or from a particular metadata source if `source_id` is specified.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `source_id`: Identifier of the metadata source.
-    ///
-    ///   If unspecified, the fingerprint of all the metadata sources is returned.
+    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::authentication::source::FingerprintRequest) before `send()`: [`source_id`](crate::vapi::metadata::authentication::source::FingerprintRequest::source_id).
     ///
     /// # Returns
     ///
@@ -380,18 +381,11 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the metadata source associated with `source_id` is not found.
-    pub async fn fingerprint(
-        &self,
-        source_id: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&source::ops::FINGERPRINT)
-            .param("source_id", &source_id)
-            .send()
-            .await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
+    pub fn fingerprint(&self) -> source::FingerprintRequest {
+        source::FingerprintRequest::new(self.client.operation(&source::ops::FINGERPRINT))
     }
 
     /// Retrieves information about the metadata source corresponding to `source_id`.
@@ -411,12 +405,12 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the metadata source associated with `source_id` is not found.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
     pub async fn get(
         &self,
-        source_id: &str,
+        source_id: &crate::ids::AuthenticationSourceId,
     ) -> vsphere_vapi_runtime::Result<source::Info> {
         self.client
             .operation(&source::ops::GET)
@@ -441,11 +435,9 @@ impl Source {
 
     /// Reloads the authentication metadata from all the metadata sources or of a particular metadata source if `source_id` is specified.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `source_id`: Identifier of the metadata source.
-    ///
-    ///   If unspecified, all the metadata sources are reloaded.
+    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::authentication::source::ReloadRequest) before `send()`: [`source_id`](crate::vapi::metadata::authentication::source::ReloadRequest::source_id).
     ///
     /// # HTTP
     ///
@@ -454,18 +446,11 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the metadata source associated with `source_id` is not found.
-    pub async fn reload(
-        &self,
-        source_id: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&source::ops::RELOAD)
-            .param("source_id", &source_id)
-            .send()
-            .await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
+    pub fn reload(&self) -> source::ReloadRequest {
+        source::ReloadRequest::new(self.client.operation(&source::ops::RELOAD))
     }
 }
 

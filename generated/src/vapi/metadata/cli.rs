@@ -65,9 +65,9 @@ impl Command {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a command corresponding to `identity` doesn't exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a command corresponding to `identity` doesn't exist.
     pub async fn get(
         &self,
         identity: &command::Identity,
@@ -81,9 +81,9 @@ impl Command {
 
     /// Returns the identifiers of all commands, or commands in a specific namespace.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `path`: The dot-separated path of the namespace for which command identifiers should be returned. If None identifiers of all commands registered with the infrastructure will be returned.
+    /// Set on the returned [`ListRequest`](crate::vapi::metadata::cli::command::ListRequest) before `send()`: [`path`](crate::vapi::metadata::cli::command::ListRequest::path).
     ///
     /// # Returns
     ///
@@ -96,14 +96,11 @@ impl Command {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a namespace corresponding to `path` doesn't exist.
-    pub async fn list(
-        &self,
-        path: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<Vec<command::Identity>> {
-        self.client.operation(&command::ops::LIST).param("path", &path).send().await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a namespace corresponding to `path` doesn't exist.
+    pub fn list(&self) -> command::ListRequest {
+        command::ListRequest::new(self.client.operation(&command::ops::LIST))
     }
 }
 
@@ -162,9 +159,9 @@ impl Namespace {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a namespace corresponding to `identity` doesn't exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a namespace corresponding to `identity` doesn't exist.
     pub async fn get(
         &self,
         identity: &namespace::Identity,
@@ -235,18 +232,18 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If the metadata source identifier is already registered with the infrastructure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If type of the source specified in `com.vmware.vapi.metadata.source_create_spec.type` is invalid.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If the metadata source identifier is already registered with the infrastructure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If type of the source specified in `com.vmware.vapi.metadata.source_create_spec.type` is invalid.
     ///
     ///   If the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` is not a valid JSON file or if the format of the CLI metadata in the JSON file is invalid.
     ///
     ///   If the URI specified in `com.vmware.vapi.metadata.source_create_spec.address` is unreachable or if there is a transport protocol or message protocol mismatch between the client and the server or if the remote server do not have classes present in `com.vmware.vapi.metadata.cli` module.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` does not exist.
     pub async fn create(
         &self,
-        source_id: &str,
+        source_id: &crate::ids::MetadataSourceId,
         spec: &source::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -270,10 +267,13 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the metadata source identifier is not found.
-    pub async fn delete(&self, source_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
+    pub async fn delete(
+        &self,
+        source_id: &crate::ids::MetadataSourceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&source::ops::DELETE)
             .param("source_id", source_id)
@@ -283,11 +283,9 @@ impl Source {
 
     /// Returns the aggregate fingerprint of metadata from all the metadata sources or from a particular metadata source if `source_id` is specified.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `source_id`: Identifier of the metadata source.
-    ///
-    ///   If unspecified, the fingerprint of all the metadata sources is returned.
+    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::cli::source::FingerprintRequest) before `send()`: [`source_id`](crate::vapi::metadata::cli::source::FingerprintRequest::source_id).
     ///
     /// # Returns
     ///
@@ -300,18 +298,11 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the metadata source identifier is not found.
-    pub async fn fingerprint(
-        &self,
-        source_id: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&source::ops::FINGERPRINT)
-            .param("source_id", &source_id)
-            .send()
-            .await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
+    pub fn fingerprint(&self) -> source::FingerprintRequest {
+        source::FingerprintRequest::new(self.client.operation(&source::ops::FINGERPRINT))
     }
 
     /// Retrieves information about the metadata source corresponding to `source_id`.
@@ -331,12 +322,12 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the metadata source identifier is not found.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
     pub async fn get(
         &self,
-        source_id: &str,
+        source_id: &crate::ids::MetadataSourceId,
     ) -> vsphere_vapi_runtime::Result<source::Info> {
         self.client
             .operation(&source::ops::GET)
@@ -361,11 +352,9 @@ impl Source {
 
     /// Reloads the CLI metadata from all the metadata sources or of a particular metadata source if `source_id` is specified.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `source_id`: Identifier of the metadata source.
-    ///
-    ///   If unspecified, all the metadata sources are reloaded.
+    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::cli::source::ReloadRequest) before `send()`: [`source_id`](crate::vapi::metadata::cli::source::ReloadRequest::source_id).
     ///
     /// # HTTP
     ///
@@ -374,18 +363,11 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the metadata source identifier is not found.
-    pub async fn reload(
-        &self,
-        source_id: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&source::ops::RELOAD)
-            .param("source_id", &source_id)
-            .send()
-            .await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
+    pub fn reload(&self) -> source::ReloadRequest {
+        source::ReloadRequest::new(self.client.operation(&source::ops::RELOAD))
     }
 }
 

@@ -28,12 +28,12 @@ pub mod enumeration;
 pub mod generic_instantiation;
 pub mod package;
 pub mod primitive_value;
+pub mod r#type;
 pub mod resource;
 pub mod service;
 pub mod source;
 pub mod structure;
 pub mod structure_info;
-pub mod type_;
 
 /// The `Component` class providers methods to retrieve metamodel information of a component element.
 ///
@@ -83,12 +83,12 @@ impl Component {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the component element associated with `component_id` is not registered with the infrastructure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the component element associated with `component_id` is not registered with the infrastructure.
     pub async fn fingerprint(
         &self,
-        component_id: &str,
+        component_id: &crate::ids::VapiComponentId,
     ) -> vsphere_vapi_runtime::Result<String> {
         self.client
             .operation(&component::ops::FINGERPRINT)
@@ -116,12 +116,12 @@ impl Component {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the component element associated with `component_id` is not registered with the infrastructure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the component element associated with `component_id` is not registered with the infrastructure.
     pub async fn get(
         &self,
-        component_id: &str,
+        component_id: &crate::ids::VapiComponentId,
     ) -> vsphere_vapi_runtime::Result<ComponentData> {
         self.client
             .operation(&component::ops::GET)
@@ -191,12 +191,12 @@ impl Enumeration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the enumeration element associated with `enumeration_id` is not contained in any of the package elements, service elements and structure elements.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the enumeration element associated with `enumeration_id` is not contained in any of the package elements, service elements and structure elements.
     pub async fn get(
         &self,
-        enumeration_id: &str,
+        enumeration_id: &crate::ids::EnumerationId,
     ) -> vsphere_vapi_runtime::Result<EnumerationInfo> {
         self.client
             .operation(&enumeration::ops::GET)
@@ -317,12 +317,12 @@ impl Package {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the package element associated with `package_id` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the package element associated with `package_id` does not exist.
     pub async fn get(
         &self,
-        package_id: &str,
+        package_id: &crate::ids::VapiPackageId,
     ) -> vsphere_vapi_runtime::Result<PackageInfo> {
         self.client
             .operation(&package::ops::GET)
@@ -434,12 +434,12 @@ impl Service {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service element associated with `service_id` is not registered with the infrastructure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` is not registered with the infrastructure.
     pub async fn get(
         &self,
-        service_id: &str,
+        service_id: &crate::ids::VapiServiceId,
     ) -> vsphere_vapi_runtime::Result<ServiceInfo> {
         self.client
             .operation(&service::ops::GET)
@@ -512,18 +512,18 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the metadata source identifier is already registered with the infrastructure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the type of the source specified in `com.vmware.vapi.metadata.source_create_spec.type` is invalid.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the metadata source identifier is already registered with the infrastructure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the type of the source specified in `com.vmware.vapi.metadata.source_create_spec.type` is invalid.
     ///
     ///   if the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` is not a valid JSON file or if the format of the metamodel metadata in the JSON file is invalid.
     ///
     ///   if the URI specified in `com.vmware.vapi.metadata.source_create_spec.address` is unreachable or if there is a transport protocol or message protocol mismatch between the client and the server or if the remote server do not have classes present in `com.vmware.vapi.metadata.metamodel` module.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` does not exist.
     pub async fn create(
         &self,
-        source_id: &str,
+        source_id: &crate::ids::MetamodelSourceId,
         spec: &source::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -547,10 +547,13 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the metadata source associated with `source_id` is not found.
-    pub async fn delete(&self, source_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
+    pub async fn delete(
+        &self,
+        source_id: &crate::ids::MetamodelSourceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&source::ops::DELETE)
             .param("source_id", source_id)
@@ -560,11 +563,9 @@ impl Source {
 
     /// Returns the aggregate fingerprint of metadata from all the metadata sources or from a particular metadata source if `source_id` is specified.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `source_id`: Identifier of the metadata source.
-    ///
-    ///   If unspecified, the fingerprint of all the metadata sources is returned.
+    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::metamodel::source::FingerprintRequest) before `send()`: [`source_id`](crate::vapi::metadata::metamodel::source::FingerprintRequest::source_id).
     ///
     /// # Returns
     ///
@@ -577,18 +578,11 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the metadata source associated with `source_id` is not found.
-    pub async fn fingerprint(
-        &self,
-        source_id: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&source::ops::FINGERPRINT)
-            .param("source_id", &source_id)
-            .send()
-            .await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
+    pub fn fingerprint(&self) -> source::FingerprintRequest {
+        source::FingerprintRequest::new(self.client.operation(&source::ops::FINGERPRINT))
     }
 
     /// Retrieves information about the metadata source corresponding to `source_id`.
@@ -608,12 +602,12 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the metadata source associated with `source_id` is not found.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
     pub async fn get(
         &self,
-        source_id: &str,
+        source_id: &crate::ids::MetamodelSourceId,
     ) -> vsphere_vapi_runtime::Result<source::Info> {
         self.client
             .operation(&source::ops::GET)
@@ -638,11 +632,9 @@ impl Source {
 
     /// Reloads the metamodel metadata from all the metadata sources or of a particular metadata source if `source_id` is specified.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `source_id`: Identifier of the metadata source.
-    ///
-    ///   If unspecified, all the metadata sources are reloaded.
+    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::metamodel::source::ReloadRequest) before `send()`: [`source_id`](crate::vapi::metadata::metamodel::source::ReloadRequest::source_id).
     ///
     /// # HTTP
     ///
@@ -651,18 +643,11 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the metadata source associated with `source_id` is not found.
-    pub async fn reload(
-        &self,
-        source_id: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&source::ops::RELOAD)
-            .param("source_id", &source_id)
-            .send()
-            .await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the metadata source associated with `source_id` is not found.
+    pub fn reload(&self) -> source::ReloadRequest {
+        source::ReloadRequest::new(self.client.operation(&source::ops::RELOAD))
     }
 }
 
@@ -710,12 +695,12 @@ impl Structure {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the structure element associated with `structure_id` is not contained in any of the package elements or service elements.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the structure element associated with `structure_id` is not contained in any of the package elements or service elements.
     pub async fn get(
         &self,
-        structure_id: &str,
+        structure_id: &crate::ids::StructureId,
     ) -> vsphere_vapi_runtime::Result<StructureInfo> {
         self.client
             .operation(&structure::ops::GET)
@@ -898,7 +883,7 @@ pub struct ErrorInfo {
     /// Identifier for the structure element corresponding to the error that is being reported by the operation.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
-    pub structure_id: String,
+    pub structure_id: crate::ids::StructureId,
     /// The English language documentation for the error element. It can contain HTML markup and Javadoc tags.
     pub documentation: String,
     /// Lifecycle information for the error element contained in an operation element. Warning: this attribute is part of a new feature in development. It may be changed at any time and may not have all supported functionality implemented. This attribute is optional because it was added in a newer version than its parent node.
@@ -1127,12 +1112,12 @@ pub struct StructureInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Type {
     /// Category of this type.
-    pub category: type_::Category,
+    pub category: r#type::Category,
     /// Category of the built-in type.
     ///
     /// Only relevant when `category` is `BUILTIN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub builtin_type: Option<type_::BuiltinType>,
+    pub builtin_type: Option<r#type::BuiltinType>,
     /// Identifier and type of the user defined type.
     ///
     /// Only relevant when `category` is `USER_DEFINED`.
@@ -1153,5 +1138,5 @@ pub struct UserDefinedType {
     /// Identifier of the user defined named type.
     ///
     /// Identifier of a resource of one of the types `com.vmware.vapi.structure` or `com.vmware.vapi.enumeration`.
-    pub resource_id: String,
+    pub resource_id: vsphere_vapi_runtime::ResourceId,
 }

@@ -57,12 +57,12 @@ impl Component {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the component name does not exist
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the component name does not exist
     pub async fn fingerprint(
         &self,
-        component_id: &str,
+        component_id: &crate::ids::VapiComponentId,
     ) -> vsphere_vapi_runtime::Result<String> {
         self.client
             .operation(&component::ops::FINGERPRINT)
@@ -88,12 +88,12 @@ impl Component {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the component name does not exist
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the component name does not exist
     pub async fn get(
         &self,
-        component_id: &str,
+        component_id: &crate::ids::VapiComponentId,
     ) -> vsphere_vapi_runtime::Result<ComponentData> {
         self.client
             .operation(&component::ops::GET)
@@ -161,12 +161,12 @@ impl Package {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the package name does not exist
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the package name does not exist
     pub async fn get(
         &self,
-        package_id: &str,
+        package_id: &crate::ids::VapiPackageId,
     ) -> vsphere_vapi_runtime::Result<PackageInfo> {
         self.client
             .operation(&package::ops::GET)
@@ -234,12 +234,12 @@ impl Service {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the service name does not exist
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the service name does not exist
     pub async fn get(
         &self,
-        service_id: &str,
+        service_id: &crate::ids::VapiServiceId,
     ) -> vsphere_vapi_runtime::Result<ServiceInfo> {
         self.client
             .operation(&service::ops::GET)
@@ -304,18 +304,18 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If the metadata source identifier is already present.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If type of the source specified in `com.vmware.vapi.metadata.source_create_spec.type` is invalid.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If the metadata source identifier is already present.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If type of the source specified in `com.vmware.vapi.metadata.source_create_spec.type` is invalid.
     ///
     ///   If the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` is not a valid json file.
     ///
     ///   If the URI specified in `com.vmware.vapi.metadata.source_create_spec.address` is unreachable or not a vAPI compatible server.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the file specified in `com.vmware.vapi.metadata.source_create_spec.filepath` does not exist.
     pub async fn create(
         &self,
-        source_id: &str,
+        source_id: &crate::ids::MetadataSourceId,
         spec: &source::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -339,10 +339,13 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the metadata source identifier is not found.
-    pub async fn delete(&self, source_id: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
+    pub async fn delete(
+        &self,
+        source_id: &crate::ids::MetadataSourceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&source::ops::DELETE)
             .param("source_id", source_id)
@@ -352,11 +355,9 @@ impl Source {
 
     /// Returns the fingerprint of all the sources or of a particular source.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `source_id`: Metadata source identifier.
-    ///
-    ///   If unspecified, fingerprint of all the sources is returned
+    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::routing::source::FingerprintRequest) before `send()`: [`source_id`](crate::vapi::metadata::routing::source::FingerprintRequest::source_id).
     ///
     /// # Returns
     ///
@@ -369,18 +370,11 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the metadata source identifier is not found.
-    pub async fn fingerprint(
-        &self,
-        source_id: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&source::ops::FINGERPRINT)
-            .param("source_id", &source_id)
-            .send()
-            .await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
+    pub fn fingerprint(&self) -> source::FingerprintRequest {
+        source::FingerprintRequest::new(self.client.operation(&source::ops::FINGERPRINT))
     }
 
     /// Get the details about a metadata source.
@@ -400,12 +394,12 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the metadata source identifier is not found.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
     pub async fn get(
         &self,
-        source_id: &str,
+        source_id: &crate::ids::MetadataSourceId,
     ) -> vsphere_vapi_runtime::Result<source::Info> {
         self.client
             .operation(&source::ops::GET)
@@ -430,11 +424,9 @@ impl Source {
 
     /// Reload metadata from all the sources or of a particular source.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `source_id`: Metadata source identifier.
-    ///
-    ///   If unspecified, all the sources are reloaded
+    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::routing::source::ReloadRequest) before `send()`: [`source_id`](crate::vapi::metadata::routing::source::ReloadRequest::source_id).
     ///
     /// # HTTP
     ///
@@ -443,18 +435,11 @@ impl Source {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the metadata source identifier is not found.
-    pub async fn reload(
-        &self,
-        source_id: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&source::ops::RELOAD)
-            .param("source_id", &source_id)
-            .send()
-            .await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the metadata source identifier is not found.
+    pub fn reload(&self) -> source::ReloadRequest {
+        source::ReloadRequest::new(self.client.operation(&source::ops::RELOAD))
     }
 }
 

@@ -41,6 +41,7 @@ pub struct IssueSpec {
     pub actor_token_type: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Token`](crate::vcenter::authentication::Token)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -12,13 +12,13 @@ pub mod principal;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The object that this permission is assigned on. This attribute was added in vSphere API 9.0.0.0.
-    pub object: crate::vapi::std_::DynamicId,
+    pub object: crate::vapi::standard::DynamicId,
     /// The principal that this permission is assigned for. This attribute was added in vSphere API 9.0.0.0.
     pub principal: Principal,
     /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
-    pub role: String,
+    pub role: crate::ids::RoleId,
     /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities. This attribute was added in vSphere API 9.0.0.0.
     pub propagating: bool,
 }
@@ -28,7 +28,7 @@ pub struct CreateSpec {
 pub struct FilterSpec {
     /// Objects which permissions are assigned on. This attribute was added in vSphere API 9.0.0.0. If None all permissions match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<crate::vapi::std_::DynamicId>>,
+    pub objects: Option<Vec<crate::vapi::standard::DynamicId>>,
     /// Principals who permissions are assigned for. This attribute was added in vSphere API 9.0.0.0. If None all permissions match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principals: Option<Vec<Principal>>,
@@ -46,13 +46,13 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The object that this permission is assigned on. This attribute was added in vSphere API 9.0.0.0.
-    pub object: crate::vapi::std_::DynamicId,
+    pub object: crate::vapi::standard::DynamicId,
     /// The principal that this permission is assigned for. This attribute was added in vSphere API 9.0.0.0.
     pub principal: Principal,
     /// The role which this permission grants. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
-    pub role: String,
+    pub role: crate::ids::RoleId,
     /// Indicator whether the permission apply only on the object which it is assigned on or it propagates through the hierarchy of sub-entities. This attribute was added in vSphere API 9.0.0.0.
     pub propagating: bool,
 }
@@ -78,9 +78,43 @@ pub struct ListItem {
     /// The ID of the permission. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Permission` resource.
-    pub permission: String,
+    pub permission: crate::ids::PermissionId,
     /// Information about the permission. This attribute was added in vSphere API 9.0.0.0.
     pub info: Info,
+}
+
+/// A call of
+/// [`Permissions::list`](crate::vcenter::authorization::Permissions::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Return only permissions matching the specified filters. If None return all permissions.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// allows to iterate over the set of permissions. if None, only the first permissions that fit in a size defined by the service will be returned.
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Permissions.ListResult` class contains information about the authorization permissions defined in the vCenter Server. This class was added in vSphere API 9.0.0.0.
@@ -119,6 +153,7 @@ pub struct UpdateSpec {
     pub is_propagating: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Permissions`](crate::vcenter::authorization::Permissions) operations, one

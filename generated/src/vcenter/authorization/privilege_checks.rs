@@ -45,10 +45,10 @@ impl Latest {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<String> {
         self.client.operation(&latest::ops::GET).send().await
     }
@@ -59,7 +59,7 @@ impl Latest {
 pub struct FilterSpec {
     /// IDs of the objects on which the privilege check was performed. This attribute was added in vSphere API 8.0.0.0. If None all objects match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<crate::vapi::std_::DynamicId>>,
+    pub objects: Option<Vec<crate::vapi::standard::DynamicId>>,
     /// Sessions for which the check was performed. This attribute was added in vSphere API 8.0.0.0. If None all sessions match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<Vec<String>>,
@@ -80,14 +80,14 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Object for which the privilege was checked. This attribute was added in vSphere API 8.0.0.0.
-    pub object: crate::vapi::std_::DynamicId,
+    pub object: crate::vapi::standard::DynamicId,
     /// Principal for which the privilege was checked. Note that the username and domain specified are case-insensitive. This attribute was added in vSphere API 8.0.0.0. If None the privilege was checked for an unauthenticated session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principal: Option<Principal>,
     /// Privilege that was checked. This attribute was added in vSphere API 8.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.authz.Privilege` resource.
-    pub privilege: String,
+    pub privilege: crate::ids::AuthzPrivilegeId,
 }
 
 /// The `PrivilegeChecks.IterationSpec` class contains attributes used to break results into pages when listing privilege checks, see `com.vmware.vcenter.authorization.privilege_checks.list`). This class was added in vSphere API 8.0.0.0.
@@ -105,6 +105,42 @@ pub struct IterationSpec {
     /// Indicates how long the request should wait in ms for a matching check if `com.vmware.vcenter.authorization.privilege_checks.iteration_spec.marker` is set, and there no matching checks to be added to the result. This attribute was added in vSphere API 8.0.0.0. If None or empty, the request will not wait for additional privilege checks and will return immediately.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<i64>,
+}
+
+/// A call of
+/// [`PrivilegeChecks::list`](crate::vcenter::authorization::PrivilegeChecks::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Contains optional settings for pagination of the result. if unset, the oldest privilege checks recorded are returned, paged by the default page size.
+    ///
+    /// The default page size can be changed from config.vpxd.privilegeChecks.pageSize advanced option.
+    pub fn iteration(self, iteration: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iteration", iteration),
+        }
+    }
+
+    /// Contains optional settings by which the privilege checks should be filtered. if unset, recorded privilege checks matching the iteration spec are returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `PrivilegeChecks.ListResult` class contains information about the performed privilege checks, if there are any further privilege checks available for reading, and if there are privilege checks potentially missing. This class was added in vSphere API 8.0.0.0.
@@ -130,6 +166,7 @@ pub struct Principal {
     pub domain: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`PrivilegeChecks`](crate::vcenter::authorization::PrivilegeChecks) operations,

@@ -54,9 +54,42 @@ pub struct ListItem {
     /// The ID of the privilege. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Privilege` resource.
-    pub privilege: String,
+    pub privilege: crate::ids::AuthorizationPrivilegeId,
     /// Information about the privilege. This attribute was added in vSphere API 9.0.0.0.
     pub info: Info,
+}
+
+/// A call of [`Privileges::list`](crate::vcenter::authorization::Privileges::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Return only privileges matching the specified filters. If None return all privileges.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// allows to iterate over the set of privileges. if None, only the first privileges that fit in a size defined by the service will be returned.
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Privileges.ListResult` class contains information about the performed privilege checks, if there are any further privilege checks available for reading, and if there are privilege checks potentially missing. This class was added in vSphere API 9.0.0.0.
@@ -70,6 +103,7 @@ pub struct ListResult {
     pub marker: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Privileges`](crate::vcenter::authorization::Privileges) operations, one static

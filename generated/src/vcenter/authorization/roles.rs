@@ -69,9 +69,42 @@ pub struct ListItem {
     /// The ID of the role. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.Role` resource.
-    pub role: String,
+    pub role: crate::ids::RoleId,
     /// Information about the role. This attribute was added in vSphere API 9.0.0.0.
     pub info: Info,
+}
+
+/// A call of [`Roles::list`](crate::vcenter::authorization::Roles::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Return only roles matching the specified filters. If None return all roles.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// allows to iterate over the set of roles. if None, only the first roles that fit in a size defined by the service will be returned.
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Roles.ListResult` class contains information about the authorization roles defined in the vCenter Server. This class was added in vSphere API 9.0.0.0.
@@ -101,6 +134,7 @@ pub struct UpdateSpec {
     pub privileges: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Roles`](crate::vcenter::authorization::Roles)
     //! operations, one static per operation; [`operations`](crate::operations) lists

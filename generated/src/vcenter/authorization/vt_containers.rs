@@ -54,16 +54,16 @@ impl Mappings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the configuration already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the inputs are not valid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the limit of mappings for the specified object has been reached.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the vTContainer or the object does not exist.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the object type does not support containerization.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller does not have the Authorization.ModifyPermissions privilege on the specified object.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the configuration already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the inputs are not valid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the limit of mappings for the specified object has been reached.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the vTContainer or the object does not exist.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the object type does not support containerization.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller does not have the Authorization.ModifyPermissions privilege on the specified object.
     ///
     ///   if the caller does not have privilege to access objects in the specified vTContainer.
     ///
@@ -73,7 +73,7 @@ impl Mappings {
     pub async fn create(
         &self,
         spec: &mappings::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::MappingId> {
         self.client.operation(&mappings::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -90,19 +90,22 @@ impl Mappings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the mapping is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller does not have the Authorization.ModifyPermissions privilege on the object that is associated with the mapping.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the mapping is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller does not have the Authorization.ModifyPermissions privilege on the object that is associated with the mapping.
     ///
     ///   if the caller does not have privilege to access objects in the vTContainer that is associated with the mapping.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Authorization.ModifyVTContainerMappings`.
-    pub async fn delete(&self, mapping: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn delete(
+        &self,
+        mapping: &crate::ids::MappingId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&mappings::ops::DELETE)
             .param("mapping", mapping)
@@ -127,29 +130,28 @@ impl Mappings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the mapping is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller does not have privilege to access objects in the vTContainer that is associated with the mapping.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the mapping is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller does not have privilege to access objects in the vTContainer that is associated with the mapping.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        mapping: &str,
+        mapping: &crate::ids::MappingId,
     ) -> vsphere_vapi_runtime::Result<mappings::Info> {
         self.client.operation(&mappings::ops::GET).param("mapping", mapping).send().await
     }
 
     /// Returns the list of mappings indicating the containerized objects and their associated vTContainer instances. This method was added in vSphere API 8.0.3.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: The specification of matching mappings to be retrieved. If None all mappings will be returned.
-    /// - `iterate`: The specification of a page to be retrieved. if None the first set of items will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::vt_containers::mappings::ListRequest) before `send()`: [`filter`](crate::vcenter::authorization::vt_containers::mappings::ListRequest::filter), [`iterate`](crate::vcenter::authorization::vt_containers::mappings::ListRequest::iterate).
     ///
     /// # Returns
     ///
@@ -162,21 +164,12 @@ impl Mappings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the inputs are not valid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller cannot be authenticated.
-    pub async fn list(
-        &self,
-        filter: Option<&mappings::FilterSpec>,
-        iterate: Option<&mappings::IterationSpec>,
-    ) -> vsphere_vapi_runtime::Result<mappings::ListResult> {
-        self.client
-            .operation(&mappings::ops::LIST)
-            .param("filter", &filter)
-            .param("iterate", &iterate)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the inputs are not valid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller cannot be authenticated.
+    pub fn list(&self) -> mappings::ListRequest {
+        mappings::ListRequest::new(self.client.operation(&mappings::ops::LIST))
     }
 }

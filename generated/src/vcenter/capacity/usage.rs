@@ -12,9 +12,9 @@ pub struct Config {
     /// Unique identifier of the configuration. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.capacity.usage` resource.
-    pub id: String,
+    pub id: crate::ids::UsageId,
     /// Name of the configuration. This attribute was added in vSphere API 9.1.0.0.
-    pub name: crate::vapi::std_::LocalizableMessage,
+    pub name: crate::vapi::standard::LocalizableMessage,
     /// Threshold percentage set for the configuration, ranging from 1 to 100 (inclusive). This attribute was added in vSphere API 9.1.0.0.
     pub threshold_percentage: f64,
     /// Maximum recommended value of the configuration. This attribute was added in vSphere API 9.1.0.0.
@@ -33,7 +33,7 @@ pub struct Config {
     pub severity: Option<Severity>,
     /// Contains the error message if an error occurs while fetching the configuration's data. This attribute was added in vSphere API 9.1.0.0. set if any issues encountered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::vapi::std_::errors::Error>,
+    pub error: Option<crate::vapi::standard::errors::StandardError>,
 }
 
 /// The `Usage.CsvReportLocation` class contains the URI location to download the report from, as well as a token required (as a header on the HTTP request) to get the bundle. The validity of the token is 30 minutes as best attempt. After the token expires, any attempt to call the URI with said token will fail. This class was added in vSphere API 9.1.0.0.
@@ -64,17 +64,11 @@ pub struct Info {
     pub csv_report_location: Option<CsvReportLocation>,
     /// Contains error message generated during the validation. This attribute was added in vSphere API 9.1.0.0. set if any errors encountered before calling the downstream APIs or when `com.vmware.vcenter.capacity.usage.config.error` is set or any errors reported during CSV generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::vapi::std_::errors::Error>,
+    pub error: Option<crate::vapi::standard::errors::StandardError>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Usage.Severity` class represents the severity of a configuration's usage, indicating whether it's within limits, exceeds a threshold, or exceeds the maximum. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Severity::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Severity {
         /// The configuration's current usage is within the defined threshold.
         Normal = "NORMAL",
@@ -95,6 +89,7 @@ pub struct Token {
     pub expiry: vsphere_vapi_runtime::types::DateTime,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Usage`](crate::vcenter::capacity::Usage) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

@@ -56,11 +56,11 @@ impl SigningCertificate {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If a CSR could not be created.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the specification is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If a CSR could not be created.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the specification is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn create(
         &self,
         spec: &signing_certificate::CreateSpec,
@@ -88,9 +88,9 @@ impl SigningCertificate {
 
     /// Refresh the vCenter signing certificate chain. The new signing certificate will be issued in accordance with vCenter CA policy and set as the active signing certificate for the vCenter token service. The certificate will immediately be used to sign tokens issued by vCenter token service. If a third-party/custom certificate has been configured as the signing certificate for compliance reasons, refresh may take vCenter out of compliance. This method was added in vSphere API 7.0.3.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `force`: Will force refresh in environments that would otherwise prevent refresh from occurring, such as a mixed-version environment. Force refresh may leave systems in the local vCenter domain in a non-functional state until they are restarted. If None, then refresh will not be forced.
+    /// Set on the returned [`RefreshRequest`](crate::vcenter::certificate_management::vcenter::signing_certificate::RefreshRequest) before `send()`: [`force`](crate::vcenter::certificate_management::vcenter::signing_certificate::RefreshRequest::force).
     ///
     /// # Returns
     ///
@@ -100,17 +100,10 @@ impl SigningCertificate {
     ///
     /// - `/api`: `POST /api/vcenter/certificate-management/vcenter/signing-certificate?action=refresh` (`force` in the body)
     /// - `/rest`: `POST /rest/com/vmware/vcenter/certificate-management/vcenter/signing-certificate?~action=refresh` (`force` in the body)
-    pub async fn refresh(
-        &self,
-        force: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<
-        crate::vcenter::certificate_management::X509CertChain,
-    > {
-        self.client
-            .operation(&signing_certificate::ops::REFRESH)
-            .param("force", &force)
-            .send()
-            .await
+    pub fn refresh(&self) -> signing_certificate::RefreshRequest {
+        signing_certificate::RefreshRequest::new(
+            self.client.operation(&signing_certificate::ops::REFRESH),
+        )
     }
 
     /// Set the active signing certificate for vCenter. The certificate will immediately be used to sign tokens issued by vCenter token service. This method was added in vSphere API 7.0.3.0.
@@ -147,12 +140,12 @@ impl SigningCertificate {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If no private key is staged from a previous CSR generation, or the staged key is missing in the key store.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the certificate chain is invalid.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If replacement fails.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If no private key is staged from a previous CSR generation, or the staged key is missing in the key store.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the certificate chain is invalid.
+    /// - [`Error`](crate::ErrorKind::Error): If replacement fails.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn update(
         &self,
         spec: &signing_certificate::UpdateSpec,
@@ -200,10 +193,10 @@ impl Tls {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the rhttpproxy certificate is not present in VECS store.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if failed due to generic exception.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the rhttpproxy certificate is not present in VECS store.
+    /// - [`Error`](crate::ErrorKind::Error): if failed due to generic exception.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<tls::Info> {
         self.client.operation(&tls::ops::GET).send().await
     }
@@ -212,9 +205,9 @@ impl Tls {
     ///
     /// After this method completes, the services using the certificate will be restarted for the new certificate to take effect. This method was added in vSphere API 6.7.2.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `duration`: The duration (in days) of the new TLS certificate. The duration should be less than or equal to 730 days. If None, the duration will be 730 days (two years).
+    /// Set on the returned [`RenewRequest`](crate::vcenter::certificate_management::vcenter::tls::RenewRequest) before `send()`: [`duration`](crate::vcenter::certificate_management::vcenter::tls::RenewRequest::duration).
     ///
     /// # HTTP
     ///
@@ -223,16 +216,13 @@ impl Tls {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the TLS certificate is not VMCA generated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the duration period specified is invalid.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system failed to renew the TLS certificate.
-    pub async fn renew(
-        &self,
-        duration: Option<i64>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&tls::ops::RENEW).param("duration", &duration).send().await
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the TLS certificate is not VMCA generated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the duration period specified is invalid.
+    /// - [`Error`](crate::ErrorKind::Error): If the system failed to renew the TLS certificate.
+    pub fn renew(&self) -> tls::RenewRequest {
+        tls::RenewRequest::new(self.client.operation(&tls::ops::RENEW))
     }
 
     /// Replace MACHINE SSL with VMCA signed one with the given Spec.The system will go for restart.
@@ -250,10 +240,10 @@ impl Tls {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the Spec given is not complete or invalid
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system failed to replace the machine ssl certificate
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the Spec given is not complete or invalid
+    /// - [`Error`](crate::ErrorKind::Error): If the system failed to replace the machine ssl certificate
     pub async fn replace_vmca_signed(
         &self,
         spec: &tls::ReplaceSpec,
@@ -314,11 +304,11 @@ impl Tls {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the private key is not present in the VECS store.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If the specified certificate thumbprint is the same as the existing TLS certificate thumbprint.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system failed to replace the TLS certificate.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the private key is not present in the VECS store.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If the specified certificate thumbprint is the same as the existing TLS certificate thumbprint.
+    /// - [`Error`](crate::ErrorKind::Error): If the system failed to replace the TLS certificate.
     pub async fn set(&self, spec: &tls::Spec) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&tls::ops::SET).param("spec", spec).send().await
     }
@@ -363,9 +353,9 @@ impl TlsCsr {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If CSR could not be created for given spec for a generic error.
+    /// - [`Error`](crate::ErrorKind::Error): If CSR could not be created for given spec for a generic error.
     pub async fn create(
         &self,
         spec: &tls_csr::Spec,
@@ -414,14 +404,14 @@ impl TrustedRootChains {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization is not given to caller.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to caller.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `CertificateManagement.Manage` and `CertificateManagement.Administer`.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a trusted root certificate chain exists with id in given spec.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a trusted root certificate chain exists with id in given spec.
     pub async fn create(
         &self,
         spec: &trusted_root_chains::CreateSpec,
@@ -446,14 +436,14 @@ impl TrustedRootChains {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization is not given to caller.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to caller.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `CertificateManagement.Manage` and `CertificateManagement.Administer`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a trusted root certificate chain does not exist for given id.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a trusted root certificate chain does not exist for given id.
     pub async fn delete(&self, chain: &str) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&trusted_root_chains::ops::DELETE)
@@ -479,14 +469,14 @@ impl TrustedRootChains {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization is not given to caller.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to caller.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a trusted root certificate chain does not exist for given id.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a trusted root certificate chain does not exist for given id.
     pub async fn get(
         &self,
         chain: &str,
@@ -511,9 +501,9 @@ impl TrustedRootChains {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization is not given to caller.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to caller.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -551,9 +541,9 @@ impl VmcaRoot {
     ///
     /// After this method completes, the services using the certificate will be restarted for the new certificate to take effect. This method was added in vSphere API 6.9.1.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: The information needed to generate VMCA signed Root Certificate. Default values will be set for all null parameters.
+    /// Set on the returned [`CreateRequest`](crate::vcenter::certificate_management::vcenter::vmca_root::CreateRequest) before `send()`: [`spec`](crate::vcenter::certificate_management::vcenter::vmca_root::CreateRequest::spec).
     ///
     /// # HTTP
     ///
@@ -562,14 +552,11 @@ impl VmcaRoot {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the system failed to renew the TLS certificate.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the operation is executed on a platform where it is not supported. This exception was added in vSphere API 8.0.2.0.
-    pub async fn create(
-        &self,
-        spec: Option<&vmca_root::CreateSpec>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client.operation(&vmca_root::ops::CREATE).param("spec", &spec).send().await
+    /// - [`Error`](crate::ErrorKind::Error): If the system failed to renew the TLS certificate.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the operation is executed on a platform where it is not supported. This exception was added in vSphere API 8.0.2.0.
+    pub fn create(&self) -> vmca_root::CreateRequest {
+        vmca_root::CreateRequest::new(self.client.operation(&vmca_root::ops::CREATE))
     }
 }

@@ -10,7 +10,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
     /// The error associated with the check. This attribute was added in vSphere API 9.0.0.0.
-    pub error: crate::vapi::std_::errors::Error,
+    pub error: crate::vapi::standard::errors::StandardError,
     /// The host associated with the error. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// If None, then the error is not associated with any host.
@@ -34,6 +34,7 @@ pub struct SetSpec {
     pub evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`EvcMode`](crate::vcenter::cluster::EvcMode)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -56,17 +56,17 @@ impl Capabilities {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a capability with this identifier does not exist.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a capability with this identifier does not exist.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        capability: &str,
+        capability: &crate::ids::PoliciesCapabilityId,
     ) -> vsphere_vapi_runtime::Result<capabilities::Info> {
         self.client
             .operation(&capabilities::ops::GET)
@@ -88,9 +88,9 @@ impl Capabilities {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -126,9 +126,9 @@ impl TagUsage {
 
     /// Returns information about the tags used by policies available in this vCenter server matching the `com.vmware.vcenter.compute.policies.tag_usage.filter_spec`. This method was added in vSphere API 7.0.3.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification for matching tags used by policies. If None, the behavior is equivalent to a `com.vmware.vcenter.compute.policies.tag_usage.filter_spec` with all attributes None, which means all tags used by policies match the filter.
+    /// Set on the returned [`ListRequest`](crate::vcenter::compute::policies::tag_usage::ListRequest) before `send()`: [`filter`](crate::vcenter::compute::policies::tag_usage::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -141,22 +141,15 @@ impl TagUsage {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
-        &self,
-        filter: Option<&tag_usage::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<tag_usage::Summary>> {
-        self.client
-            .operation(&tag_usage::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    pub fn list(&self) -> tag_usage::ListRequest {
+        tag_usage::ListRequest::new(self.client.operation(&tag_usage::ops::LIST))
     }
 }
 
@@ -176,7 +169,10 @@ pub struct CreateResult {
     /// Map from policy name to the error encountered during creation of the compute policy. This attribute was added in vSphere API 9.1.1.0. if None, all policies were successfully created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::vapi::std_::errors::Error>,
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::vapi::standard::errors::StandardError,
+        >,
     >,
 }
 
@@ -186,7 +182,7 @@ pub struct CreateResultInfo {
     /// Identifier of the created compute policy. This attribute was added in vSphere API 9.1.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.Policy` resource.
-    pub policy: String,
+    pub policy: crate::ids::PolicyId,
     /// Information about the created compute policy. See `com.vmware.vcenter.compute.policies.capabilities.info.info_type`. This attribute was added in vSphere API 9.1.1.0. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vcenter.compute.policies.info`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vcenter.compute.policies.info`.
     pub info: serde_json::Value,
 }
@@ -197,7 +193,7 @@ pub struct CreateSpec {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -223,7 +219,10 @@ pub struct DeleteResult {
     /// if None, all policies were successfully deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<
-        vsphere_vapi_runtime::types::VapiMap<String, crate::vapi::std_::errors::Error>,
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::vapi::standard::errors::StandardError,
+        >,
     >,
 }
 
@@ -245,7 +244,7 @@ pub struct Info {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<ManagedBy>,
@@ -260,22 +259,16 @@ pub struct ManagedBy {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ObjectCompliance` class defines the compliance states a policy can be in on a particular object. This enumeration was added in vSphere API 7.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ObjectCompliance::UnknownValue` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum ObjectCompliance {
         /// The object has an unknown compliance state.
-        Unknown = "UNKNOWN",
+        UnknownValue = "UNKNOWN",
         /// The object is in a state for which the policy does not apply.
         NotApplicable = "NOT_APPLICABLE",
         /// The policy is in compliance on the object.
         Compliant = "COMPLIANT",
         /// The policy is not in compliance on the object.
         NotCompliant = "NOT_COMPLIANT",
-        @unknown UnknownValue
+        @unknown Unknown
     }
 }
 
@@ -301,12 +294,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// Enum values with PREFERRED_DURING_EXECUTION determine the behavior when a virtual machine cannot be successfully evacuated for maintenance or failed over for High Availability while honoring the policy's constraints. In such scenarios, for these workflows, the policy will be applied on a best-effort basis and the policy can be violated to enable successful evacuation or failover.
     ///
     /// An exception to this enforcement of a policy for virtual machines in execution is the behavior of the DRS load balancer. The DRS load balancer always treats the policy strictness as REQUIRED, meaning it will not make placement decisions that violate a policy. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `PolicyStrictness::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum PolicyStrictness {
         /// If a virtual machine is associated with a compute policy configured with this strictness and a client is either powering on this VM or explicitly requesting placement for this VM, the policy will be enforced on a best-effort basis. The policy can be violated to generate a successful placement or power-on recommendation. If a virtual machine associated with a compute policy configured with this strictness is being evacuated or failed over, the policy will be enforced on a best-effort basis. The policy can be violated to enable successful evacuation or failover.
         PreferredDuringPlacementPreferredDuringExecution = "PREFERRED_DURING_PLACEMENT_PREFERRED_DURING_EXECUTION",
@@ -329,7 +316,7 @@ pub struct Summary {
     /// Identifier of the policy. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.Policy` resource.
-    pub policy: String,
+    pub policy: crate::ids::PolicyId,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -337,7 +324,7 @@ pub struct Summary {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
 }
 
 /// The `TagNameSpec` class specifies a tag by name and the name of category the tag belongs to. This class was added in vSphere API 9.1.1.0.
@@ -373,6 +360,7 @@ pub struct UpdateSpec {
     pub description: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Policies`](crate::vcenter::compute::Policies)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -34,8 +34,8 @@ impl Hosts {
 
     /// Register host by stored SGX configuration. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`register_and_wait`](Self::register_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`register_and_wait`](Self::register_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -48,41 +48,37 @@ impl Hosts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the host ID is not valid.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if register for same host is already in progress.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the system does not support SGX Registration.
+    /// - [`Error`](crate::ErrorKind::Error): for any other error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the host ID is not valid.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if register for same host is already in progress.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the system does not support SGX Registration.
     pub async fn register_task(
         &self,
         spec: &hosts::RegisterSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&hosts::ops::REGISTER_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`register_task`](Self::register_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`register_task`](Self::register_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For
+    /// other polling options, call [`register_task`](Self::register_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`register_task`](Self::register_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`register_task`](Self::register_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn register_and_wait(
         &self,
         spec: &hosts::RegisterSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.register_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.register_task(spec).await?.wait().await
     }
 }

@@ -34,9 +34,9 @@ impl AssociationChanges {
 
     /// Returns zone-cluster association changes. This method was added in vSphere API 9.1.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `query`: The specification for the query, see `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec` If None, the behavior is equivalent to a `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec` with all attributes None.
+    /// Set on the returned [`ListRequest`](crate::vcenter::consumption_domains::zone_associations::association_changes::ListRequest) before `send()`: [`query`](crate::vcenter::consumption_domains::zone_associations::association_changes::ListRequest::query).
     ///
     /// # Returns
     ///
@@ -49,21 +49,16 @@ impl AssociationChanges {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list` throws InvalidArgument if a negative value is specified for `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec.timeout`, or any zone identifier specified in `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.filter_spec.zones` cannot be found.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the token specified in the filter spec is no longer available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): when unexpected error is encountered.
-    pub async fn list(
-        &self,
-        query: Option<&association_changes::QuerySpec>,
-    ) -> vsphere_vapi_runtime::Result<association_changes::ListResult> {
-        self.client
-            .operation(&association_changes::ops::LIST)
-            .param("query", &query)
-            .send()
-            .await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list` throws InvalidArgument if a negative value is specified for `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec.timeout`, or any zone identifier specified in `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.filter_spec.zones` cannot be found.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the token specified in the filter spec is no longer available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
+    pub fn list(&self) -> association_changes::ListRequest {
+        association_changes::ListRequest::new(
+            self.client.operation(&association_changes::ops::LIST),
+        )
     }
 }
 
@@ -92,9 +87,9 @@ impl Cluster {
 
     /// Returns zone-cluster associations that match the specified filter. This method was added in vSphere API 8.0.0.1.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: The specification of matching zone-cluster associations. If None, the behavior is equivalent to a `com.vmware.vcenter.consumption_domains.zone_associations.cluster.filter_spec` with all attributes None, which means all the zone-cluster associations will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::consumption_domains::zone_associations::cluster::ListRequest) before `send()`: [`filter`](crate::vcenter::consumption_domains::zone_associations::cluster::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -107,19 +102,16 @@ impl Cluster {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zones in `Cluster.FilterSpec` requires System.Read privilege.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zones in `Cluster.FilterSpec` requires System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): when unexpected error is encountered.
-    pub async fn list(
-        &self,
-        filter: Option<&cluster::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<cluster::ListResult> {
-        self.client.operation(&cluster::ops::LIST).param("filter", &filter).send().await
+    /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
+    pub fn list(&self) -> cluster::ListRequest {
+        cluster::ListRequest::new(self.client.operation(&cluster::ops::LIST))
     }
 }

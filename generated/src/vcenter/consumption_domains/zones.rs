@@ -23,7 +23,7 @@ pub struct CreateSpec {
     /// in between, 4. The ID must be unique within the vCenter in which it is created. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub zone: String,
+    pub zone: crate::ids::ZoneId,
     /// Description of the zone. This attribute was added in vSphere API 8.0.0.1. If None or empty, an empty description is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -52,9 +52,35 @@ pub struct ListItem {
     /// Identifier of the zone. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub zone: String,
+    pub zone: crate::ids::ZoneId,
     /// Information about the zone. This attribute was added in vSphere API 8.0.0.1.
     pub info: Info,
+}
+
+/// A call of [`Zones::list`](crate::vcenter::consumption_domains::Zones::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Return only the zones matching the specified filters. If None, the behavior is equivalent to a `com.vmware.vcenter.consumption_domains.zones.filter_spec` with all attributes None, which means all zones are returned.
+    pub fn spec(self, spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Zones.ListResult` class contains the returned zones, see `com.vmware.vcenter.consumption_domains.zones.list`. This class was added in vSphere API 8.0.0.1.
@@ -65,6 +91,7 @@ pub struct ListResult {
     pub items: Vec<ListItem>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Zones`](crate::vcenter::consumption_domains::Zones)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -43,8 +43,11 @@ impl Harbor {
     ///
     /// # Parameters
     ///
-    /// - `client_token`: A unique token generated on the client for each creation request. The token should be a universally unique identifier (UUID), for example: `b8a2a2e3-2314-43cd-a871-6ede0f429751`. This token can be used to guarantee idempotent creation. If not specified, creation is not idempotent.
     /// - `spec`: Specification for creating the Harbor registry.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateRequest`](crate::vcenter::content::registries::harbor::CreateRequest) before `send()`: [`client_token`](crate::vcenter::content::registries::harbor::CreateRequest::client_token).
     ///
     /// # Returns
     ///
@@ -57,32 +60,25 @@ impl Harbor {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a Harbor already exists in the associated cluster.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if resources/objects could not be located.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if `com.vmware.vcenter.content.registries.harbor.create_spec.cluster` does not have vSphere namespace enabled.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have ContentLibrary.ManageRegistry and/or CertificateAuthority.Manage privilege, or user does not have ContentLibrary.ManageClusterRegistryResource privilege on `com.vmware.vcenter.content.registries.harbor.create_spec.cluster`.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a Harbor already exists in the associated cluster.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if resources/objects could not be located.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if `com.vmware.vcenter.content.registries.harbor.create_spec.cluster` does not have vSphere namespace enabled.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have ContentLibrary.ManageRegistry and/or CertificateAuthority.Manage privilege, or user does not have ContentLibrary.ManageClusterRegistryResource privilege on `com.vmware.vcenter.content.registries.harbor.create_spec.cluster`.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the attribute `com.vmware.vcenter.content.registries.harbor.create_spec.cluster` requires `System.Read`.
     ///   * The resource `SpsStorageProfile` referenced by the attribute `com.vmware.vcenter.content.registries.harbor.storage_spec.policy` requires `System.Read`.
-    pub async fn create(
-        &self,
-        client_token: Option<&str>,
-        spec: &harbor::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&harbor::ops::CREATE)
-            .param("client_token", &client_token)
-            .param("spec", spec)
-            .send()
-            .await
+    pub fn create(&self, spec: &harbor::CreateSpec) -> harbor::CreateRequest {
+        harbor::CreateRequest::new(
+            self.client.operation(&harbor::ops::CREATE).param("spec", spec),
+        )
     }
 
     /// Delete the Harbor registry in the cluster. All Harbor projects, repositories and images will be deleted upon Harbor registry deletion. This method was added in vSphere API 7.0.0.0.
@@ -102,18 +98,21 @@ impl Harbor {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a registry specified by `registry` could not be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have ContentLibrary.ManageRegistry privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a registry specified by `registry` could not be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have ContentLibrary.ManageRegistry privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
-    pub async fn delete(&self, registry: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn delete(
+        &self,
+        registry: &crate::ids::RegistryId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&harbor::ops::DELETE)
             .param("registry", registry)
@@ -142,12 +141,12 @@ impl Harbor {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a Harbor registry specified by `registry` could not be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a Harbor registry specified by `registry` could not be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -155,7 +154,7 @@ impl Harbor {
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     pub async fn get(
         &self,
-        registry: &str,
+        registry: &crate::ids::RegistryId,
     ) -> vsphere_vapi_runtime::Result<harbor::Info> {
         self.client.operation(&harbor::ops::GET).param("registry", registry).send().await
     }
@@ -177,11 +176,11 @@ impl Harbor {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -230,12 +229,12 @@ impl Health {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the registry does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is not a member of the Administrators
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the registry does not exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is not a member of the Administrators
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -243,7 +242,7 @@ impl Health {
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     pub async fn get(
         &self,
-        registry: &str,
+        registry: &crate::ids::RegistryId,
     ) -> vsphere_vapi_runtime::Result<health::Info> {
         self.client.operation(&health::ops::GET).param("registry", registry).send().await
     }
@@ -251,12 +250,6 @@ impl Health {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DayOfWeek` class describes the supported days of the week to run a specific operation for a container registry. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DayOfWeek::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum DayOfWeek {
         /// Sunday.
         Sunday = "SUNDAY",
@@ -278,12 +271,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Recurrence` class defines the supported values for how often to run a specific operation for a container registry. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Recurrence::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Recurrence {
         /// No operation is scheduled.
         None = "NONE",

@@ -43,9 +43,9 @@ impl Modules {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the crypto modules info is not available.
+    /// - [`Error`](crate::ErrorKind::Error): if the crypto modules info is not available.
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<modules::Info>> {
         self.client.operation(&modules::ops::LIST).send().await
     }

@@ -46,18 +46,18 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a provider with the same identifier already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the spec is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a provider with the same identifier already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the spec is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Cryptographer.ManageKeyServers`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if creating a provider of the type is not supported.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if creating a provider of the type is not supported.
     pub async fn create(
         &self,
         spec: &providers::CreateSpec,
@@ -78,19 +78,22 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the provider identifier is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the provider identifier is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Cryptographer.ManageKeyServers`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the provider's type does not allow deletion.
-    pub async fn delete(&self, provider: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provider's type does not allow deletion.
+    pub async fn delete(
+        &self,
+        provider: &crate::ids::CryptoManagerKmsProviderId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&providers::ops::DELETE)
             .param("provider", provider)
@@ -115,18 +118,18 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the provider identifier is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the provider with the identifier is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the provider identifier is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the provider with the identifier is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Cryptographer.ManageKeyServers`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the provider's type does not allow export.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provider's type does not allow export.
     pub async fn export(
         &self,
         spec: &providers::ExportSpec,
@@ -151,20 +154,20 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the provider identifier is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the provider identifier is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Cryptographer.ReadKeyServersInfo`.
     pub async fn get(
         &self,
-        provider: &str,
+        provider: &crate::ids::CryptoManagerKmsProviderId,
     ) -> vsphere_vapi_runtime::Result<providers::Info> {
         self.client
             .operation(&providers::ops::GET)
@@ -190,13 +193,13 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a provider with the same identifier already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the config or the password is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a provider with the same identifier already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the config or the password is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -214,9 +217,9 @@ impl Providers {
 
     /// Return a list of providers. This method was added in vSphere API 7.0.2.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter_spec`: Filter for the providers list. If None, the behavior is equivalent to a `com.vmware.vcenter.crypto_manager.kms.providers.filter_spec` with all attributes None.
+    /// Set on the returned [`ListRequest`](crate::vcenter::crypto_manager::kms::providers::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::crypto_manager::kms::providers::ListRequest::filter_spec).
     ///
     /// # Returns
     ///
@@ -229,25 +232,18 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the spec is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the spec is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Cryptographer.ReadKeyServersInfo`.
-    pub async fn list(
-        &self,
-        filter_spec: Option<&providers::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<providers::Summary>> {
-        self.client
-            .operation(&providers::ops::LIST)
-            .param("filter_spec", &filter_spec)
-            .send()
-            .await
+    pub fn list(&self) -> providers::ListRequest {
+        providers::ListRequest::new(self.client.operation(&providers::ops::LIST))
     }
 
     /// Update an existing provider. This method was added in vSphere API 7.0.2.0.
@@ -264,21 +260,21 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the spec is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the spec is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Cryptographer.ManageKeyServers`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the provider's type does not allow updates.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provider's type does not allow updates.
     pub async fn update(
         &self,
-        provider: &str,
+        provider: &crate::ids::CryptoManagerKmsProviderId,
         spec: &providers::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

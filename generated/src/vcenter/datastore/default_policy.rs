@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`DefaultPolicy`](crate::vcenter::datastore::DefaultPolicy) operations, one

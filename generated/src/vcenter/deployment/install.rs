@@ -51,13 +51,13 @@ impl RemotePsc {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     ///
     ///   if external PSC credentials are not valid when configuring a VCSA_EXTERNAL appliance.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     pub async fn check(
         &self,
         spec: &crate::vcenter::deployment::RemotePscSpec,
@@ -89,6 +89,7 @@ pub struct VcsaEmbeddedSpec {
     pub ceip_enabled: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Install`](crate::vcenter::deployment::Install)
     //! operations, one static per operation; [`operations`](crate::operations) lists

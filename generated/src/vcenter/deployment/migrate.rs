@@ -57,11 +57,11 @@ impl ActiveDirectory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     pub async fn check(
         &self,
         spec: &active_directory::CheckSpec,
@@ -183,6 +183,7 @@ pub struct VcsaEmbeddedSpec {
     pub ceip_enabled: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Migrate`](crate::vcenter::deployment::Migrate)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -29,7 +29,7 @@ pub struct Question {
     /// Id of the question raised. This attribute was added in vSphere API 6.7.
     pub id: String,
     /// Message describing the question. This attribute was added in vSphere API 6.7.
-    pub question: crate::vapi::std_::LocalizableMessage,
+    pub question: crate::vapi::standard::LocalizableMessage,
     /// Type of the question raised. This attribute was added in vSphere API 6.7.
     pub r#type: QuestionType,
     /// Default answer value. This attribute was added in vSphere API 6.7.
@@ -41,12 +41,6 @@ pub struct Question {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Question.QuestionType` class defines the type of the question raised. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `QuestionType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum QuestionType {
         /// Question with answer values Yes/No.
         YesNo = "YES_NO",
@@ -58,6 +52,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Question`](crate::vcenter::deployment::Question)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -45,11 +45,11 @@ impl Status {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is any other error raised as part of this call.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is any other error raised as part of this call.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<status::Info> {
         self.client.operation(&status::ops::GET).send().await
     }
@@ -98,12 +98,6 @@ pub struct ResizeInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ResizeState` class defines the possible values of Resizing state This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ResizeState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ResizeState {
         /// The resizing operation has not yet started
         ResizingNotStarted = "RESIZING_NOT_STARTED",
@@ -144,15 +138,15 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::vcenter::deployment::Notifications>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
-    pub service: String,
+    pub service: crate::ids::VapiServiceId,
     /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: String,
+    pub operation: crate::ids::OperationId,
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
@@ -160,7 +154,7 @@ pub struct Task {
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::vapi::std_::DynamicId>,
+    pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub status: crate::cis::task::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
@@ -185,6 +179,7 @@ pub struct Task {
     pub user: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Size`](crate::vcenter::deployment::Size) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

@@ -105,6 +105,7 @@ pub struct VcsaEmbeddedSpec {
     pub ceip_enabled: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Upgrade`](crate::vcenter::deployment::Upgrade)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -31,10 +31,10 @@ pub struct Summary {
     /// A unique key used to identify a ConfigOption object. This attribute was added in vSphere API 8.0.2.00300.
     ///
     /// Identifier of a `com.vmware.vcenter.config_option` resource.
-    pub config_option: String,
+    pub config_option: crate::ids::ConfigOptionId,
     /// A description of the configOption object. This attribute was added in vSphere API 8.0.2.00300. when None
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<crate::vapi::std_::LocalizableMessage>,
+    pub description: Option<crate::vapi::standard::LocalizableMessage>,
     /// List of hosts to which this descriptor applies. List of hosts is not set when descriptor is returned for a Datacenter. This attribute was added in vSphere API 8.0.2.00300.
     ///
     /// when None
@@ -52,6 +52,7 @@ pub struct Summary {
     pub upgrade_supported: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ConfigOptionDescriptors`](crate::vcenter::environment_browser::ConfigOptionDescriptors)

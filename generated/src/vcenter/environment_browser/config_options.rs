@@ -33,6 +33,7 @@ pub struct Info {
     pub config_option: Option<serde_json::Value>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ConfigOptions`](crate::vcenter::environment_browser::ConfigOptions)

@@ -19,12 +19,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// * Disks: scsiDisk, ideDisk
     ///
     /// `com.vmware.vcenter.environment_browser.config_targets.get` will always return the basic category within a vim.vm.ConfigTarget. For other categories, data is only returned if it is requested via the projection parameter. This enumeration was added in vSphere API 8.0.2.00300.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigTargetSpec::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigTargetSpec {
         /// Datastores category includes datastore list within a vim.vm.ConfigTarget.
         Datastores = "DATASTORES",
@@ -58,6 +52,7 @@ pub struct Info {
     pub config_target: serde_json::Value,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ConfigTargets`](crate::vcenter::environment_browser::ConfigTargets)

@@ -21,6 +21,7 @@ pub struct ListResult {
     pub load_balancer_nodes: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Nodes`](crate::vcenter::foundation_load_balancers::Nodes) operations, one

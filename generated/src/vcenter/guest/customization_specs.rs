@@ -32,12 +32,6 @@ pub struct FilterSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `CustomizationSpecs.Format` class specifies the formats the customization specification can be exported to. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Format::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Format {
         /// JSON format.
         Json = "JSON",
@@ -56,6 +50,33 @@ pub struct Info {
     pub spec: Spec,
 }
 
+/// A call of
+/// [`CustomizationSpecs::list`](crate::vcenter::guest::CustomizationSpecs::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching guest customization specifications for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.guest.customization_specs.filter_spec` with all attributes None which means all guest customization specifications match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `CustomizationSpecs.Metadata` class contains metadata i.e. name and description related to a customization specification. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metadata {
@@ -67,12 +88,6 @@ pub struct Metadata {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `CustomizationSpecs.OsType` class defines the types of guest operating systems for which guest customization is supported. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `OsType::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum OsType {
         /// A customization specification for a Windows guest operating system
         Windows = "WINDOWS",
@@ -101,7 +116,7 @@ pub struct Summary {
     /// Name of the guest customization specification. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `com.vmware.vcenter.guest.CustomizationSpec` resource.
-    pub name: String,
+    pub name: crate::ids::CustomizationSpecId,
     /// Description of the guest customization specification. This attribute was added in vSphere API 6.7.1.
     pub description: String,
     /// Guest operating system type for which that this guest customization specification applies. This attribute was added in vSphere API 6.7.1.
@@ -111,6 +126,7 @@ pub struct Summary {
     pub last_modified: vsphere_vapi_runtime::types::DateTime,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`CustomizationSpecs`](crate::vcenter::guest::CustomizationSpecs) operations,

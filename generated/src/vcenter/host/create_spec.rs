@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Host.CreateSpec.ThumbprintVerification` class defines the thumbprint verification schemes for a host's SSL certificate.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ThumbprintVerification::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum ThumbprintVerification {
         /// Accept the host's thumbprint without verifying it.
         None = "NONE",

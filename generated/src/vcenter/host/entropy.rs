@@ -48,15 +48,15 @@ impl ExternalPool {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the host is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the host is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the host is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the host is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn add(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         spec: &external_pool::AddSpec,
     ) -> vsphere_vapi_runtime::Result<external_pool::AddResult> {
         self.client
@@ -84,15 +84,15 @@ impl ExternalPool {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the host is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the host is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the host is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the host is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn get(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<external_pool::Info> {
         self.client.operation(&external_pool::ops::GET).param("host", host).send().await
     }

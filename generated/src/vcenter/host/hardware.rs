@@ -32,8 +32,8 @@ impl DirectPathDevices {
 
     /// Configures a DirectPath device on the given host. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`configure_and_wait`](Self::configure_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`configure_and_wait`](Self::configure_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -47,52 +47,48 @@ impl DirectPathDevices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there are any runtime errors during device configuration.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the input arguments are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified host or the device could not be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have enough privileges to perform this operation.
+    /// - [`Error`](crate::ErrorKind::Error): if there are any runtime errors during device configuration.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the input arguments are invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified host or the device could not be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have enough privileges to perform this operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Host.Config.PciPassthru`.
     pub async fn configure_task(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         configure_spec: &direct_path_devices::ConfigureSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<direct_path_devices::ConfigureResult>,
+    > {
         self.client
             .operation(&direct_path_devices::ops::CONFIGURE_TASK)
             .param("host", host)
             .param("configure_spec", configure_spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`configure_task`](Self::configure_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`configure_task`](Self::configure_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ConfigureResult`](crate::vcenter::host::hardware::direct_path_devices::ConfigureResult).
+    /// For other polling options, call [`configure_task`](Self::configure_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`configure_task`](Self::configure_task), when the task fails (with
-    /// the task's error), and when waiting times out.
+    /// Fails like [`configure_task`](Self::configure_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn configure_and_wait(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         configure_spec: &direct_path_devices::ConfigureSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<direct_path_devices::ConfigureResult> {
-        let task = self.configure_task(host, configure_spec).await?;
-        self.client
-            .wait_for_task::<direct_path_devices::ConfigureResult>(&task, options)
-            .await
+        self.configure_task(host, configure_spec).await?.wait().await
     }
 
     /// Returns all the DirectPathDevices on the host. This method was added in vSphere API 9.1.0.0.
@@ -100,9 +96,10 @@ impl DirectPathDevices {
     /// # Parameters
     ///
     /// - `host`: Identifier of the host to be queried for its DirectPath devices. Identifier of a `HostSystem` resource.
-    /// - `filter_spec`: Specifications for which devices to retrieve information for. If None, then all devices are returned, subject to iterationSpec constraints.
-    /// - `iteration_spec`: Allows clients to iterate over the results. If None, then see  for default behavior details.
-    /// - `list_details`: Allows clients to request additional data to be included in the `com.vmware.vcenter.host.hardware.direct_path_devices.list` method output. If None, then see  for default behavior details.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::host::hardware::direct_path_devices::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::host::hardware::direct_path_devices::ListRequest::filter_spec), [`iteration_spec`](crate::vcenter::host::hardware::direct_path_devices::ListRequest::iteration_spec), [`list_details`](crate::vcenter::host::hardware::direct_path_devices::ListRequest::list_details).
     ///
     /// # Returns
     ///
@@ -115,30 +112,22 @@ impl DirectPathDevices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there was an error retrieving the DirectPath devices.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a host with the given identifier cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have authorization to view host.
+    /// - [`Error`](crate::ErrorKind::Error): if there was an error retrieving the DirectPath devices.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a host with the given identifier cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have authorization to view host.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        host: &str,
-        filter_spec: Option<&direct_path_devices::FilterSpec>,
-        iteration_spec: Option<&direct_path_devices::IterationSpec>,
-        list_details: Option<&direct_path_devices::ListDetails>,
-    ) -> vsphere_vapi_runtime::Result<direct_path_devices::ListResult> {
-        self.client
-            .operation(&direct_path_devices::ops::LIST)
-            .param("host", host)
-            .param("filter_spec", &filter_spec)
-            .param("iteration_spec", &iteration_spec)
-            .param("list_details", &list_details)
-            .send()
-            .await
+        host: &crate::ids::HostSystemId,
+    ) -> direct_path_devices::ListRequest {
+        direct_path_devices::ListRequest::new(
+            self.client.operation(&direct_path_devices::ops::LIST).param("host", host),
+        )
     }
 }

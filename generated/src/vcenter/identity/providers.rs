@@ -27,12 +27,6 @@ pub struct ActiveDirectoryOverLdap {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Providers.ConfigType` class contains the possible types of vCenter Server identity providers. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigType {
         /// Config for OAuth2
         Oauth2 = "Oauth2",
@@ -115,12 +109,6 @@ pub struct CreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Providers.IdmProtocol` class contains the possible types of communication protocols to the identity management endpoints. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IdmProtocol::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum IdmProtocol {
         /// REST protocol based identity management endpoints
         Rest = "REST",
@@ -206,12 +194,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Providers.Oauth2AuthenticationMethod` class contains the possible types of OAuth2 authentication methods. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Oauth2AuthenticationMethod::Unknown` holding the wire string, and
-    /// serialize back unchanged. The enum is `#[non_exhaustive]`: match it with a
-    /// wildcard arm (`_ => …`) so new values do not break your code, and use
-    /// `as_str()` to log or compare the wire value.
     pub enum Oauth2AuthenticationMethod {
         /// Clients that have received a client_secret value from the Authorization Server, authenticate with the Authorization Server in accordance with Section 3.2.1 of OAuth 2.0 \[RFC6749\] using the HTTP Basic authentication scheme.
         ClientSecretBasic = "CLIENT_SECRET_BASIC",
@@ -481,7 +463,7 @@ pub struct Summary {
     /// The identifier of the provider This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.identity.Providers` resource.
-    pub provider: String,
+    pub provider: crate::ids::ProvidersId,
     /// The user friendly name for the provider This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -589,6 +571,7 @@ pub struct UpdateSpec {
     pub federation_type: Option<crate::vcenter::identity::FederationType>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Providers`](crate::vcenter::identity::Providers)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -13,6 +13,7 @@ pub struct Info {
     pub r#type: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Datastore`](crate::vcenter::inventory::Datastore)
     //! operations, one static per operation; [`operations`](crate::operations) lists

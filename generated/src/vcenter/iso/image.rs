@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Image`](crate::vcenter::iso::Image) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

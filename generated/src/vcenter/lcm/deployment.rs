@@ -82,9 +82,9 @@ impl MigrationUpgrade {
     ///
     /// If the upgrade process fails and the upgrade does not use `com.vmware.vcenter.lcm.deployment.migration_upgrade.cancellation_policy.automatic` it can be resumed again after fixing the problem and calling the same `com.vmware.vcenter.lcm.deployment.migration_upgrade.apply`. If the process cannot be fixed use `com.vmware.vcenter.lcm.deployment.migration_upgrade.cancel` to cancel the upgrade and start from the beginning. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: allows the upgrade execution to be configured to stop before the switchover operation or to configure a switchover for a specific time window. The upgrade will be started and executed immediately.
+    /// Set on the returned [`ApplyRequest`](crate::vcenter::lcm::deployment::migration_upgrade::ApplyRequest) before `send()`: [`spec`](crate::vcenter::lcm::deployment::migration_upgrade::ApplyRequest::spec).
     ///
     /// # HTTP
     ///
@@ -93,26 +93,21 @@ impl MigrationUpgrade {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.Upgrade`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if there is no upgrade set on the system or the upgrade process is running cancellation.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
-    pub async fn apply(
-        &self,
-        spec: Option<&migration_upgrade::ApplySpec>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&migration_upgrade::ops::APPLY)
-            .param("spec", &spec)
-            .send()
-            .await
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is no upgrade set on the system or the upgrade process is running cancellation.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
+    pub fn apply(&self) -> migration_upgrade::ApplyRequest {
+        migration_upgrade::ApplyRequest::new(
+            self.client.operation(&migration_upgrade::ops::APPLY),
+        )
     }
 
     /// Cancels running vCenter upgrade. The cancellation cleans any actions done by the upgrade on the source vCenter without removing any production data generated during the upgrade. A new upgrade can be started after successful cancellation. The upgrade can be canceled explicitly at all points except in post-upgrade actions using this API.
@@ -132,28 +127,28 @@ impl MigrationUpgrade {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.Upgrade`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if there is no upgrade process running or the upgrade is in post-upgrade actions.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is no upgrade process running or the upgrade is in post-upgrade actions.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
     pub async fn cancel(&self) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&migration_upgrade::ops::CANCEL).send().await
     }
 
     /// Runs sanity checks using the provided InitSpec or against running upgrade. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: InitSpec parameters to run sanity check on. If not provided will run sanity checks against the initialized upgrade process parameters. In that situation if there is no upgrade precheck will fail.
+    /// Set on the returned [`CheckTaskRequest`](crate::vcenter::lcm::deployment::migration_upgrade::CheckTaskRequest) before `send()`: [`spec`](crate::vcenter::lcm::deployment::migration_upgrade::CheckTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -162,49 +157,21 @@ impl MigrationUpgrade {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.Upgrade`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if there is no upgrade process initialized and there is no InitSpec passed as input or if the upgrade process is in switchover or cancellation phase.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
-    pub async fn check_task(
-        &self,
-        spec: Option<&migration_upgrade::InitSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&migration_upgrade::ops::CHECK_TASK)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`ValidationResult`](crate::vcenter::lcm::deployment::migration_upgrade::ValidationResult).
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn check_and_wait(
-        &self,
-        spec: Option<&migration_upgrade::InitSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<migration_upgrade::ValidationResult> {
-        let task = self.check_task(spec).await?;
-        self.client
-            .wait_for_task::<migration_upgrade::ValidationResult>(&task, options)
-            .await
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is no upgrade process initialized and there is no InitSpec passed as input or if the upgrade process is in switchover or cancellation phase.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
+    pub fn check_task(&self) -> migration_upgrade::CheckTaskRequest {
+        migration_upgrade::CheckTaskRequest::new(
+            self.client.operation(&migration_upgrade::ops::CHECK_TASK),
+        )
     }
 
     /// Gets the  parameters used to configure the ongoing appliance upgrade. The  will have its password masked. Returns the  if there is an upgrade process initialized, otherwise returns NotFound error. This method was added in vSphere API 9.0.0.0.
@@ -220,16 +187,16 @@ impl MigrationUpgrade {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.Upgrade`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no configured upgrade.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no configured upgrade.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised. The accompanying error message will give more details about the failure.
     pub async fn get(
         &self,
     ) -> vsphere_vapi_runtime::Result<migration_upgrade::InitSpec> {
@@ -249,17 +216,17 @@ impl MigrationUpgrade {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.Upgrade`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance upgrade has started i.e it is in different state than INITIALIZED, CANCELED or UPGRADED
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance upgrade has started i.e it is in different state than INITIALIZED, CANCELED or UPGRADED
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
     pub async fn set(
         &self,
         spec: &migration_upgrade::InitSpec,
@@ -307,15 +274,15 @@ impl Repository {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.Upgrade`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised as part of the getting of the repository. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the getting of the repository. The accompanying error message will give more details about the failure.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<repository::Info> {
         self.client.operation(&repository::ops::GET).send().await
     }
@@ -333,16 +300,16 @@ impl Repository {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.Upgrade`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised as part of the setting of the repository. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the setting of the repository. The accompanying error message will give more details about the failure.
     pub async fn set(
         &self,
         spec: &repository::Spec,

@@ -43,15 +43,15 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.View`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised. The accompanying error message will give more details about the failure.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<services::Info> {
         self.client.operation(&services::ops::GET).send().await
     }
@@ -73,19 +73,19 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): Generic error
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): source is not found
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): session is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): session is not authorized to perform this operation
+    /// - [`Error`](crate::ErrorKind::Error): Generic error
+    /// - [`NotFound`](crate::ErrorKind::NotFound): source is not found
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): session is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): session is not authorized to perform this operation
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.View`.
     pub async fn get_service_spec(
         &self,
-        service_type: &str,
+        service_type: &crate::ids::ServiceidId,
     ) -> vsphere_vapi_runtime::Result<services::Service> {
         self.client
             .operation(&services::ops::GET_SERVICE_SPEC)
@@ -107,16 +107,16 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.Upgrade`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn set(
         &self,
         config: &services::SetSpec,

@@ -52,16 +52,16 @@ impl AssociatedProducts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if this version is already added
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the spec argument is not allowed
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if this version is already added
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the spec argument is not allowed
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn create(
         &self,
         spec: &associated_products::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::LcmProductId> {
         self.client
             .operation(&associated_products::ops::CREATE)
             .param("spec", spec)
@@ -82,12 +82,15 @@ impl AssociatedProducts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no record associated with `product` in the system database.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn delete(&self, product: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no record associated with `product` in the system database.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    pub async fn delete(
+        &self,
+        product: &crate::ids::LcmProductId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&associated_products::ops::DELETE)
             .param("product", product)
@@ -112,12 +115,15 @@ impl AssociatedProducts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no record associated with `product` in the system.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(&self, product: &str) -> vsphere_vapi_runtime::Result<Product> {
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no record associated with `product` in the system.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    pub async fn get(
+        &self,
+        product: &crate::ids::LcmProductId,
+    ) -> vsphere_vapi_runtime::Result<Product> {
         self.client
             .operation(&associated_products::ops::GET)
             .param("product", product)
@@ -138,10 +144,10 @@ impl AssociatedProducts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<Vec<Product>> {
         self.client.operation(&associated_products::ops::LIST).send().await
     }
@@ -160,15 +166,15 @@ impl AssociatedProducts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the spec argument is not allowed
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no record associated with `product` in the system.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the spec argument is not allowed
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no record associated with `product` in the system.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn update(
         &self,
-        product: &str,
+        product: &crate::ids::LcmProductId,
         spec: &associated_products::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -206,12 +212,12 @@ impl InteropReport {
     ///
     /// The result of this operation can be queried by calling the com.vmware.cis.Tasks#get method where `task` is the response of this operation.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: Specifies the target version against this interoperability check report will be generated. If None the report will be generated for the currently installed version of the vCenter server.
+    /// Set on the returned [`CreateTaskRequest`](crate::vcenter::lcm::discovery::interop_report::CreateTaskRequest) before `send()`: [`spec`](crate::vcenter::lcm::discovery::interop_report::CreateTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -220,40 +226,14 @@ impl InteropReport {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn create_task(
-        &self,
-        spec: Option<&interop_report::Spec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&interop_report::ops::CREATE_TASK)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`Result`](crate::vcenter::lcm::discovery::interop_report::Result).
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn create_and_wait(
-        &self,
-        spec: Option<&interop_report::Spec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<interop_report::Result> {
-        let task = self.create_task(spec).await?;
-        self.client.wait_for_task::<interop_report::Result>(&task, options).await
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    pub fn create_task(&self) -> interop_report::CreateTaskRequest {
+        interop_report::CreateTaskRequest::new(
+            self.client.operation(&interop_report::ops::CREATE_TASK),
+        )
     }
 }
 
@@ -292,10 +272,10 @@ impl ProductCatalog {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn list(
         &self,
     ) -> vsphere_vapi_runtime::Result<Vec<product_catalog::Summary>> {
@@ -314,7 +294,7 @@ pub struct Product {
     /// Identifies a product and a version uniquely. The identifier consists of product internal name and version.
     ///
     /// Identifier of a `PRODUCT` resource.
-    pub installed_product: String,
+    pub installed_product: crate::ids::ProductId,
     /// A public official product name.
     pub name: String,
     /// Current product version.

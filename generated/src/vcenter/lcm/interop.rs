@@ -34,8 +34,8 @@ impl InteropBundle {
     ///
     /// The status of this operation can be queried by calling the com.vmware.cis.Tasks#get method where task is the response of this operation. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`set_and_wait`](Self::set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -48,12 +48,12 @@ impl InteropBundle {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the spec data is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the spec data is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -61,31 +61,27 @@ impl InteropBundle {
     pub async fn set_task(
         &self,
         spec: &interop_bundle::SetSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&interop_bundle::ops::SET_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`set_task`](Self::set_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`set_task`](Self::set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`set_task`](Self::set_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn set_and_wait(
         &self,
         spec: &interop_bundle::SetSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.set_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.set_task(spec).await?.wait().await
     }
 }

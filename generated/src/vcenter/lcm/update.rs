@@ -51,14 +51,14 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no pending update assosiated with the `version` in the system.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no pending update assosiated with the `version` in the system.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the error.
     pub async fn get(
         &self,
-        version: &str,
+        version: &crate::ids::LcmUpdatePendingId,
     ) -> vsphere_vapi_runtime::Result<pending::Info> {
         self.client.operation(&pending::ops::GET).param("version", version).send().await
     }
@@ -76,10 +76,10 @@ impl Pending {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the error.
     pub async fn list(&self) -> vsphere_vapi_runtime::Result<pending::ListResult> {
         self.client.operation(&pending::ops::LIST).send().await
     }
@@ -114,8 +114,8 @@ impl PrecheckReport {
     ///
     /// The result of this operation can be queried by calling the com.vmware.cis.Tasks#get method where `task` is the response of this operation.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`create_and_wait`](Self::create_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -128,41 +128,39 @@ impl PrecheckReport {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no pending update assosiated with the `version` in the system.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if a precheck is already in progress.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is some unknown internal error. The accompanying error message will give more details about the error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no pending update assosiated with the `version` in the system.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if a precheck is already in progress.
+    /// - [`Error`](crate::ErrorKind::Error): if there is some unknown internal error. The accompanying error message will give more details about the error.
     pub async fn create_task(
         &self,
-        version: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        version: &crate::ids::LcmUpdatePendingId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<precheck_report::PrecheckReportResult>,
+    > {
         self.client
             .operation(&precheck_report::ops::CREATE_TASK)
             .param("version", version)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`Result`](crate::vcenter::lcm::update::precheck_report::Result).
+    /// Runs [`create_task`](Self::create_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`PrecheckReportResult`](crate::vcenter::lcm::update::precheck_report::PrecheckReportResult).
+    /// For other polling options, call [`create_task`](Self::create_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`create_task`](Self::create_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn create_and_wait(
         &self,
-        version: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<precheck_report::Result> {
-        let task = self.create_task(version).await?;
-        self.client.wait_for_task::<precheck_report::Result>(&task, options).await
+        version: &crate::ids::LcmUpdatePendingId,
+    ) -> vsphere_vapi_runtime::Result<precheck_report::PrecheckReportResult> {
+        self.create_task(version).await?.wait().await
     }
 }

@@ -22,6 +22,7 @@ pub struct Summary {
     pub release_notes: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ClusterAvailableVersions`](crate::vcenter::namespace_management::ClusterAvailableVersions)

@@ -33,18 +33,79 @@ pub struct FilterSpecV2 {
     >,
 }
 
+/// A call of
+/// [`ClusterCompatibility::list`](crate::vcenter::namespace_management::ClusterCompatibility::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching clusters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.cluster_compatibility.filter_spec` with all attributes None which means all NSX clusters the user is authorized to view will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
+/// A call of
+/// [`ClusterCompatibility::list_v2`](crate::vcenter::namespace_management::ClusterCompatibility::list_v2)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListV2Request {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListV2Request {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification used to filter the results when listing vSphere Zones. If None, the behavior is equivalent to a  with all attributes None which means all available vSphere Zones will be returned.
+    pub fn zone_filter(self, zone_filter: &ZoneFilterSpec) -> Self {
+        Self {
+            call: self.call.param("zone_filter", zone_filter),
+        }
+    }
+
+    /// Specification of matching vSphere clusters for which information should be returned. If None, the behavior is equivalent to a  with all attributes None which means all NSX clusters the user is authorized to view will be returned.
+    pub fn cluster_filter(self, cluster_filter: &FilterSpecV2) -> Self {
+        Self {
+            call: self.call.param("cluster_filter", cluster_filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ZoneCompatibilityInfo> {
+        self.call.send().await
+    }
+}
+
 /// The `ClusterCompatibility.Summary` class contains the information about the compatibility of a vSphere cluster. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the vSphere cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Compatibility of this vSphere cluster. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field. This attribute was added in vSphere API 7.0.0.0.
     pub compatible: bool,
     /// Reasons for incompatibility. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
-    pub incompatibility_reasons: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `ClusterCompatibility.ZoneCompatibilityInfo` class contains the information about the compatibility between a list of vSphere Zones. This class was added in vSphere API 8.0.0.1.
@@ -57,7 +118,7 @@ pub struct ZoneCompatibilityInfo {
     pub zone_summaries: Vec<ZoneSummary>,
     /// Reasons for incompatibility between the vSphere Zones. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
-    pub incompatibility_reasons: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `ClusterCompatibility.ZoneFilterSpec` class contains attributes used to filter the results when listing vSphere Zones (see `com.vmware.vcenter.namespace_management.cluster_compatibility.list_v2`) and their compatibility information. This class was added in vSphere API 8.0.0.1.
@@ -74,7 +135,7 @@ pub struct ZoneSummary {
     /// Identifier of this vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub zone: String,
+    pub zone: crate::ids::ZoneId,
     /// Flag to indicate whether the current Zone can be used to enable a Supervisor cluster. If false, the list of incompatibility issues will be given in the `clusterSummaries` field. This attribute was added in vSphere API 8.0.0.1.
     pub compatible: bool,
     /// A list of information about the compatibility of vSphere clusters associated with this vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
@@ -82,6 +143,7 @@ pub struct ZoneSummary {
     pub cluster_summaries: Vec<Summary>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ClusterCompatibility`](crate::vcenter::namespace_management::ClusterCompatibility)

@@ -38,6 +38,7 @@ pub struct VmInfo {
     pub capacity: i64,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ClusterSizeInfo`](crate::vcenter::namespace_management::ClusterSizeInfo)

@@ -52,17 +52,20 @@ impl Topology {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given vSphere Cluster does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given vSphere Cluster does not exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     ///
     ///   if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
-    pub async fn get(&self, cluster: &str) -> vsphere_vapi_runtime::Result<String> {
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
+    pub async fn get(
+        &self,
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<crate::ids::ZoneId> {
         self.client.operation(&topology::ops::GET).param("cluster", cluster).send().await
     }
 }
@@ -75,7 +78,7 @@ pub struct Condition {
     /// InfrastructureInitialized, ControlPlaneVMsDeployed and ControlPlaneVMsConfigured are examples of such identifiers. This attribute was added in vSphere API 8.0.0.1.
     pub r#type: String,
     /// Description of the condition type in a human readable format. This attribute was added in vSphere API 8.0.0.1.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// The status of the condition. This attribute was added in vSphere API 8.0.0.1.
     pub status: condition::Status,
     /// Last time the condition transitioned from one state to another. A transition happens when the value of status or severity field changes. This attribute was added in vSphere API 8.0.0.1. if None, there are no ongoing operations related to bringing the condition to the desired state.
@@ -98,12 +101,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 9.1.0.0.  Use `com.vmware.vcenter.namespace_management.supervisors.summary.config_status` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigStatus {
         /// The Namespace configuration is being applied to the cluster.
         ///
@@ -139,7 +136,7 @@ pub struct ContentLibrarySpec {
     /// Content Library ID associated with a Supervisor. The Content Library specified should exist in the vSphere inventory. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub content_library: String,
+    pub content_library: crate::ids::LibraryId,
     /// List of Supervisor Service IDs that are currently making use of the Content Library. A Content Library can be used by one or more Supervisor Services. `com.vmware.vcenter.namespace_management.clusters.content_library_spec.supervisor_services` holds a list of `com.vmware.vcenter.namespace_management.supervisor_services.summary.supervisor_service` which is used to identify the Supervisor Services that are making use of this Content Library.
     ///
     /// If a Supervisor Service is specified, the Supervisor Service ID will be added as a label with key services.supervisor.vmware.com/Service-ID to the Content Library resources on the supervisor. For example, the label for vSphere Kubernetes Service with ID as kubernetes.vmware.com will be services.supervisor.vmware.com/kubernetes.vmware.com: "" . Supervisor Services can use this label to identify the images in the Content Library.
@@ -224,11 +221,11 @@ pub struct EnableSpec {
     /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub master_storage_policy: String,
+    pub master_storage_policy: crate::ids::SpsStorageProfileId,
     /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub ephemeral_storage_policy: String,
+    pub ephemeral_storage_policy: crate::ids::SpsStorageProfileId,
     /// Specification for configuring Cloud Native Storage file volume support on Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this cluster and/or external clusters. This attribute was added in vSphere API 7.0.3.0. If None, file volume support will not be enabled on this Supervisor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cns_file_config: Option<crate::vcenter::namespace_management::CnsFileConfig>,
@@ -293,7 +290,7 @@ pub struct ImageStorageSpec {
     /// Identifier of the storage policy. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub storage_policy: String,
+    pub storage_policy: crate::ids::SpsStorageProfileId,
 }
 
 /// The `Clusters.Info` class contains detailed information about the cluster statistics and status related to vSphere Namespaces. This class was added in vSphere API 7.0.0.0.
@@ -572,12 +569,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 9.1.0.0.  Use `com.vmware.vcenter.namespace_management.supervisors.summary.kubernetes_status` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `KubernetesStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum KubernetesStatus {
         /// The cluster is able to accept pods.
         ///
@@ -608,7 +599,7 @@ pub struct Message {
     pub severity: message::Severity,
     /// Details about the message. This attribute was added in vSphere API 7.0.0.0. If None, message details are not required for taking actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<crate::vapi::std_::LocalizableMessage>,
+    pub details: Option<crate::vapi::standard::LocalizableMessage>,
     /// Optional link to a KB article providing more details about the message. This attribute was added in vSphere API 8.0.2.0. if None there is not KB article associated with the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kb_article_link: Option<String>,
@@ -667,11 +658,11 @@ pub struct NcpClusterNetworkInfo {
     /// vSphere Distributed Switch used to connect this cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `vSphereDistributedSwitch` resource.
-    pub cluster_distributed_switch: String,
+    pub cluster_distributed_switch: crate::ids::VSphereDistributedSwitchId,
     /// NSX Edge cluster to be used for Kubernetes Services of type LoadBalancer, Kubernetes Ingresses, and NSX SNAT. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `NSXEdgeCluster` resource.
-    pub nsx_edge_cluster: String,
+    pub nsx_edge_cluster: crate::ids::NSXEdgeClusterId,
     /// PEM-encoded X.509 leaf certificate used by NSX as a default fallback certificate  for Kubernetes Ingress services. This attribute was added in vSphere API 7.0.0.0.
     pub default_ingress_tls_certificate: String,
     /// NSX Tier0 Gateway used for this Supervisor. This attribute was added in vSphere API 7.0.2.0.
@@ -739,12 +730,6 @@ pub struct NcpClusterNetworkUpdateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Identifies the network plugin that cluster networking functionalities for this vSphere Namespaces Cluster. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkProvider::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkProvider {
         /// NSX Container Plugin.
         NsxtContainerPlugin = "NSXT_CONTAINER_PLUGIN",
@@ -774,7 +759,7 @@ pub struct NetworkSpec {
     /// **Deprecated** in the vSphere API.
     ///
     /// Identifier of a `Network` resource.
-    pub network: String,
+    pub network: crate::ids::NetworkId,
     /// Backing Network segment. This attribute was added in vSphere API 8.0.3.0. If None, `com.vmware.vcenter.namespace_management.clusters.network_spec.network` is used as the backing network. Otherwise, this value takes precedence over `com.vmware.vcenter.namespace_management.clusters.network_spec.network`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_segment: Option<
@@ -795,7 +780,7 @@ pub struct ProjectInfo {
     /// Identifier of the NSX Project. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `NSXProject` resource.
-    pub project: String,
+    pub project: crate::ids::NSXProjectId,
     /// NSX Project name. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// NSX path of the Project. This attribute was added in vSphere API 9.0.0.0.
@@ -804,12 +789,6 @@ pub struct ProjectInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Clusters.ResourceNamingStrategy` class represents the strategy to generate the Kubernetes resource names in a Supervisor for items in a Content Library associated with the Supervisor. The relevant Kubernetes resources include cluster scoped ClusterContentLibraryItem, and ClusterVirtualMachineImage resources in the Supervisor. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ResourceNamingStrategy::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum ResourceNamingStrategy {
         /// The naming strategy to generate the Kubernetes resource name based on the corresponding Content Library item identifier.
         FromItemId = "FROM_ITEM_ID",
@@ -877,11 +856,11 @@ pub struct SetSpec {
     /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub master_storage_policy: String,
+    pub master_storage_policy: crate::ids::SpsStorageProfileId,
     /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub ephemeral_storage_policy: String,
+    pub ephemeral_storage_policy: crate::ids::SpsStorageProfileId,
     /// Specification for configuring Cloud Native Storage file volume support on Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this cluster and/or external clusters. This attribute was added in vSphere API 7.0.3.0. If None, file volume support will not be enabled on this Supervisor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cns_file_config: Option<crate::vcenter::namespace_management::CnsFileConfig>,
@@ -979,11 +958,11 @@ pub struct Summary {
     /// Identifier for the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Name of the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource.name` resource.
-    pub cluster_name: String,
+    pub cluster_name: crate::ids::ClusterComputeResourceNameId,
     /// Basic runtime statistics for the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.summary.info.stats` instead.
@@ -1309,6 +1288,7 @@ pub struct WorkloadNetworksInfo {
     pub network_list: Option<Vec<crate::vcenter::namespace_management::networks::Info>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Clusters`](crate::vcenter::namespace_management::Clusters) operations, one

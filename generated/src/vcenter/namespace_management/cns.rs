@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `MaintenanceActionType` class contains actions to be taken when an entity enters maintenance mode.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `MaintenanceActionType::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum MaintenanceActionType {
         /// The entity is getting permanently removed. Move applications, rebuild storage on other entities before allowing to proceed.
         Permanentremoval = "PermanentRemoval",

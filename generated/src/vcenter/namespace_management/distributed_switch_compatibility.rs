@@ -25,6 +25,33 @@ pub struct FilterSpec {
     >,
 }
 
+/// A call of
+/// [`DistributedSwitchCompatibility::list`](crate::vcenter::namespace_management::DistributedSwitchCompatibility::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching Distributed Switches for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.filter_spec` with all attributes None which means all Distributed Switches match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `DistributedSwitchCompatibility.Summary` class contains information about the compatibility of a vSphere Distributed Switch with the Namespaces feature. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 9.1.0.0.
@@ -35,12 +62,12 @@ pub struct Summary {
     /// Identifier of the switch. If `com.vmware.vcenter.namespace_management.distributed_switch_compatibility.summary.network_provider` is either None or is set to NSXT_CONTAINER_PLUGIN, the value of this field will refer to the UUID of a vim.DistributedVirtualSwitch. Otherwise, the value of the field will refer to the ID of a vim.DistributedVirtualSwitch. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `vSphereDistributedSwitch` resource.
-    pub distributed_switch: String,
+    pub distributed_switch: crate::ids::VSphereDistributedSwitchId,
     /// Compatibility of this switch with vSphere Namespaces. This attribute was added in vSphere API 7.0.0.0.
     pub compatible: bool,
     /// List of reasons for incompatibility. This attribute was added in vSphere API 7.0.0.0. If None, this Distributed Switch is compatible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incompatibility_reasons: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
     /// The network provider whose networks were considered. This attribute was added in vSphere API 7.0.1.0. If None, clients clients should assume the value to be NSXT_CONTAINER_PLUGIN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_provider: Option<
@@ -53,6 +80,7 @@ pub struct Summary {
     pub compatible_networks: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`DistributedSwitchCompatibility`](crate::vcenter::namespace_management::DistributedSwitchCompatibility)

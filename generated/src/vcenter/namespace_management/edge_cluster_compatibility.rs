@@ -19,6 +19,33 @@ pub struct FilterSpec {
     pub compatible: Option<bool>,
 }
 
+/// A call of
+/// [`EdgeClusterCompatibility::list`](crate::vcenter::namespace_management::EdgeClusterCompatibility::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching Edge Clusters for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.edge_cluster_compatibility.filter_spec` with all attributes None which means all Edge Clusters match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `EdgeClusterCompatibility.Summary` class contains information about an NSX Edge Cluster, including its compatibility with the vCenter Namespaces feature. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 9.1.0.0.
@@ -29,16 +56,17 @@ pub struct Summary {
     /// Identifier of the Edge Cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `NSXEdgeCluster` resource.
-    pub edge_cluster: String,
+    pub edge_cluster: crate::ids::NSXEdgeClusterId,
     /// Display name of the Edge Cluster. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
     /// Compatibility of this Edge Cluster with Namespaces feature. This attribute was added in vSphere API 7.0.0.0.
     pub compatible: bool,
     /// List of reasons for incompatibility. This attribute was added in vSphere API 7.0.0.0. If None, this Edge Cluster is compatible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incompatibility_reasons: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`EdgeClusterCompatibility`](crate::vcenter::namespace_management::EdgeClusterCompatibility)

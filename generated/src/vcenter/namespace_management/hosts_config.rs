@@ -15,6 +15,7 @@ pub struct Info {
     pub namespaces_licensed: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`HostsConfig`](crate::vcenter::namespace_management::HostsConfig) operations,

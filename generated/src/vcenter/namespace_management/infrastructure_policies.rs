@@ -9,12 +9,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `InfrastructurePolicies.BooleanOperation` class defines boolean operations for combining match conditions. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BooleanOperation::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum BooleanOperation {
         /// All conditions must match (logical AND).
         And = "AND",
@@ -26,12 +20,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `InfrastructurePolicies.ConfigStatus` class defines the states in which infrastructure policy may be. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigStatus {
         /// Infrastructure policy can be attached to vSphere Namespaces.
         Ready = "READY",
@@ -49,7 +37,7 @@ pub struct CreateSpec {
     /// Identifier of the policy. This has DNS label restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server and cannot be changed after creation. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY` resource.
-    pub policy: String,
+    pub policy: crate::ids::InfrastructurePolicyId,
     /// Specifies the desired description of the policy. This attribute was added in vSphere API 9.1.0.0. If None, no description is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -68,12 +56,6 @@ pub struct CreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `InfrastructurePolicies.EnforcementMode` class defines whether a policy will be automatically applied to workloads by default. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `EnforcementMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum EnforcementMode {
         /// Policy will be automatically evaluated against all workloads in the vSphere Namespace this policy is applied to.
         Mandatory = "MANDATORY",
@@ -96,12 +78,6 @@ pub struct GuestFamilyMatchSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `InfrastructurePolicies.GuestFamilyType` class represents guest operating system families. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `GuestFamilyType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum GuestFamilyType {
         /// Darwin (macOS) guest family.
         Darwin = "DARWIN",
@@ -150,17 +126,11 @@ pub struct Info {
     pub r#match: Option<MatchSpec>,
     /// Description of the state of the policy. When `InfrastructurePolicy` is in `com.vmware.vcenter.namespace_management.infrastructure_policies.config_status.DELETING` state, this message will list namespaces that use this `InfrastructurePolicy` preventing it from being deleted. This attribute was added in vSphere API 9.1.0.0. If None, the are no messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messages: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `InfrastructurePolicies.LabelSelectorOperator` class defines the operators that can be used for label selector requirements. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LabelSelectorOperator::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum LabelSelectorOperator {
         /// Label key must exist with value in the specified list.
         IsIn = "IS_IN",
@@ -244,7 +214,7 @@ pub struct Summary {
     /// Specifies the identifier for the policy. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.INFRASTRUCTURE_POLICY` resource.
-    pub policy: String,
+    pub policy: crate::ids::InfrastructurePolicyId,
     /// Specifies the status of the policy, indicating if it can or cannot be associated with new vSphere Namespaces. This attribute was added in vSphere API 9.1.0.0.
     pub config_status: ConfigStatus,
     /// Specifies the desired description of the policy. This attribute was added in vSphere API 9.1.0.0. If None, no description is provided.
@@ -261,12 +231,6 @@ pub struct Summary {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `InfrastructurePolicies.ValueSelectorOperator` class defines the operators that can be used for value matching. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ValueSelectorOperator::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum ValueSelectorOperator {
         /// Operands must match exactly.
         IsEqual = "IS_EQUAL",
@@ -294,12 +258,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `InfrastructurePolicies.WorkloadKind` class defines the kind of workload to restrict matching to. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `WorkloadKind::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum WorkloadKind {
         /// Virtual Machine workload.
         VirtualMachine = "VIRTUAL_MACHINE",
@@ -321,6 +279,7 @@ pub struct WorkloadMatchSpec {
     pub kind: Option<WorkloadKind>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`InfrastructurePolicies`](crate::vcenter::namespace_management::InfrastructurePolicies)

@@ -73,7 +73,7 @@ pub struct ConfigSpec {
     /// An identifier that identifies a load balancer and can be used to query or configure load balancer properties via these resources. The identifier has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique across all Namespaces in this vCenter server. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
-    pub id: String,
+    pub id: crate::ids::LoadBalancerConfigId,
     /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. This field is ignored in case of Avi load balancer provider. In case of HA_PROXY load balancer provider, at least one range must be provided. This attribute was added in vSphere API 7.0.1.0.
     #[serde(default)]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
@@ -174,7 +174,7 @@ pub struct Info {
     /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
-    pub id: String,
+    pub id: crate::ids::LoadBalancerConfigId,
     /// IP address range from which virtual servers are assigned their IPs. This attribute was added in vSphere API 7.0.1.0.
     #[serde(default)]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
@@ -198,12 +198,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LoadBalancers.Provider` enumerates the kinds of load balancers supported by vSphere Namespaces. This enumeration was added in vSphere API 7.0.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Provider::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Provider {
         /// HAProxy load balancer
         ///
@@ -259,7 +253,7 @@ pub struct Summary {
     /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
-    pub id: String,
+    pub id: crate::ids::LoadBalancerConfigId,
     /// Load balancer provider for the namespace. This attribute was added in vSphere API 7.0.1.0.
     pub provider: Provider,
 }
@@ -292,6 +286,7 @@ pub struct UpdateSpec {
     pub avi_config_update_spec: Option<AviConfigUpdateSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`LoadBalancers`](crate::vcenter::namespace_management::LoadBalancers)

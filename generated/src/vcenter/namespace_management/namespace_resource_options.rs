@@ -13,13 +13,14 @@ pub struct Info {
     /// Identifier of the class used to set resource quotas on the namespace. See com.vmware.vcenter.namespaces.Instances#create and com.vmware.vcenter.namespaces.Instances#set. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
-    pub create_resource_quota_type: String,
+    pub create_resource_quota_type: crate::ids::StructureId,
     /// Identifier of the class used to update resource quotas on the namespace. See com.vmware.vcenter.namespaces.Instances#update. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
-    pub update_resource_quota_type: String,
+    pub update_resource_quota_type: crate::ids::StructureId,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`NamespaceResourceOptions`](crate::vcenter::namespace_management::NamespaceResourceOptions)

@@ -22,7 +22,7 @@ pub struct CreateSpec {
     /// Identifier of the network. This must be a valid DNS subdomain name as defined in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). It must: - have a maximum length of 253 characters - contain only lowercase alphanumeric characters, '-', or '.' - start and end with an alphanumeric character This name must also be unique within a Supervisor. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
-    pub network: String,
+    pub network: crate::ids::NamespaceManagementNetworkId,
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.1.0.
     pub network_provider: crate::vcenter::namespace_management::clusters::NetworkProvider,
     /// The create spec for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.1.0.
@@ -46,7 +46,7 @@ pub struct Info {
     /// Identifier of the network. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
-    pub network: String,
+    pub network: crate::ids::NamespaceManagementNetworkId,
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.1.0.
     pub network_provider: crate::vcenter::namespace_management::clusters::NetworkProvider,
     /// Updated configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.1.0.
@@ -79,12 +79,6 @@ pub struct IpAssignment {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Networks.IPAssignmentMode` class defines various IP address assignment modes. This enumeration was added in vSphere API 7.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IpAssignmentMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum IpAssignmentMode {
         /// The address is automatically assigned by a DHCP server.
         Dhcp = "DHCP",
@@ -138,12 +132,6 @@ pub struct Ipv4Cidr {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Networks.LoadBalancerSize` enumerates the kinds of load balancer sizes supported by NSX. Small load balancer can host 10 to 20 virtual servers depending on NSX-T version. Medium load balancer can host 100 virtual servers. Large load balancer can host 1000 virtual servers. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LoadBalancerSize::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LoadBalancerSize {
         /// Load balancer size of 'small'.
         Small = "SMALL",
@@ -157,12 +145,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Networks.Mode` class describes the intended use of a network. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Mode::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Mode {
         /// Indicates the infrastructure supports connectivity between this network and the Supervisor management network. Entities on this network are capable of communicating with management entities like the Supervisor and vCenter Server.
         ///
@@ -323,7 +305,7 @@ pub struct VsphereDvpgNetworkCreateSpec {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `Network` resource.
-    pub portgroup: String,
+    pub portgroup: crate::ids::NetworkId,
     /// IP address assignment mode. If set to `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, then field `com.vmware.vcenter.namespace_management.networks.vsphere_DVPG_network_create_spec.address_ranges` must be set to an empty list and fields `com.vmware.vcenter.namespace_management.networks.vsphere_DVPG_network_create_spec.gateway` and `com.vmware.vcenter.namespace_management.networks.vsphere_DVPG_network_create_spec.subnet_mask` must be set to empty strings. This attribute was added in vSphere API 7.0.3.0. If None, defaults to STATICRANGE.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
@@ -345,7 +327,7 @@ pub struct VsphereDvpgNetworkInfo {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `Network` resource.
-    pub portgroup: String,
+    pub portgroup: crate::ids::NetworkId,
     /// IP address assignment mode. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
@@ -367,7 +349,7 @@ pub struct VsphereDvpgNetworkSetSpec {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, modification to existing portgroup will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `Network` resource.
-    pub portgroup: String,
+    pub portgroup: crate::ids::NetworkId,
     /// Usable IP pools on this network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then replacement of or modification to any existing range in this list will result in operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. To add new address ranges to the list, existing address ranges have to be passed in without modifications.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require empty address ranges. This attribute was added in vSphere API 7.0.3.0.
@@ -413,6 +395,7 @@ pub struct VsphereDvpgNetworkUpdateSpec {
     pub mode: Option<Mode>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Networks`](crate::vcenter::namespace_management::Networks) operations, one

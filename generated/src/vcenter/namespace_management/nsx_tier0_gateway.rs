@@ -15,13 +15,40 @@ pub struct FilterSpec {
     pub include_vrf: Option<bool>,
 }
 
+/// A call of
+/// [`NsxTier0Gateway::list`](crate::vcenter::namespace_management::NsxTier0Gateway::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Additional specification of matching NSXTier0Gateway for which information should be returned. This parameter was added in vSphere API 9.0.0.0. If None, the behavior is equivalent to a  with all attributes None which means Tier0-VRF gateways won't be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `NSXTier0Gateway.Summary` class contains information about an NSX Tier0 Gateway. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the NSX Tier0 or Tier0-VRF Gateway. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `NSXTier0Gateway` resource.
-    pub tier0_gateway: String,
+    pub tier0_gateway: crate::ids::NSXTier0GatewayId,
     /// Display name of the NSX Gateway. This attribute was added in vSphere API 7.0.2.0.
     pub display_name: String,
     /// Description of the NSX Gateway. This attribute was added in vSphere API 9.0.0.0. If None, the gateway has no description set.
@@ -36,6 +63,7 @@ pub struct Summary {
     pub parent_tier0_gateway: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`NsxTier0Gateway`](crate::vcenter::namespace_management::NsxTier0Gateway)

@@ -47,14 +47,14 @@ impl TimeSeries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the start time in `com.vmware.vcenter.namespace_management.stats.time_series.spec.start` is invalid, or the end time in `com.vmware.vcenter.namespace_management.stats.time_series.spec.end` is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified cluster in `com.vmware.vcenter.namespace_management.stats.time_series.spec.cluster` or the namespace in `com.vmware.vcenter.namespace_management.stats.time_series.spec.namespace` or `com.vmware.vcenter.namespace_management.stats.time_series.spec.pod` does not exist.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified cluster in `com.vmware.vcenter.namespace_management.stats.time_series.spec.cluster` is not enabled for Namespaces.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the start time in `com.vmware.vcenter.namespace_management.stats.time_series.spec.start` is invalid, or the end time in `com.vmware.vcenter.namespace_management.stats.time_series.spec.end` is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified cluster in `com.vmware.vcenter.namespace_management.stats.time_series.spec.cluster` or the namespace in `com.vmware.vcenter.namespace_management.stats.time_series.spec.namespace` or `com.vmware.vcenter.namespace_management.stats.time_series.spec.pod` does not exist.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified cluster in `com.vmware.vcenter.namespace_management.stats.time_series.spec.cluster` is not enabled for Namespaces.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///

@@ -63,22 +63,22 @@ impl ClusterSupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a Supervisor Service ID defined in `spec` exists on the Supervisor
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified cluster with ID `cluster` or Supervisor Service with the Supervisor Service ID defined in `spec` or version with the ID {param.name version} could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services, or if the Supervisor Service cannot be created in the current state, e.g. the supervisor service version is in the `DEACTIVATED` state.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified cluster.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a Supervisor Service ID defined in `spec` exists on the Supervisor
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified cluster with ID `cluster` or Supervisor Service with the Supervisor Service ID defined in `spec` or version with the ID {param.name version} could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services, or if the Supervisor Service cannot be created in the current state, e.g. the supervisor service version is in the `DEACTIVATED` state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified cluster.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `SupervisorServices.Install`.
     pub async fn create(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &cluster_supervisor_services::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -111,21 +111,21 @@ impl ClusterSupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `cluster` or the Supervisor Service does not exist on the Supervisor.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified cluster.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `cluster` or the Supervisor Service does not exist on the Supervisor.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified cluster.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `SupervisorServices.Install`.
     pub async fn delete(
         &self,
-        cluster: &str,
-        supervisor_service: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&cluster_supervisor_services::ops::DELETE)
@@ -161,21 +161,21 @@ impl ClusterSupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `cluster` or the Supervisor Service does not exist on the Supervisor.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified cluster.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `cluster` or the Supervisor Service does not exist on the Supervisor.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified cluster.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `SupervisorServices.Install`.
     pub async fn get(
         &self,
-        cluster: &str,
-        supervisor_service: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> vsphere_vapi_runtime::Result<cluster_supervisor_services::Info> {
         self.client
             .operation(&cluster_supervisor_services::ops::GET)
@@ -210,20 +210,20 @@ impl ClusterSupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `cluster` could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the System.Read privilege on the specified cluster.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `cluster` could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the System.Read privilege on the specified cluster.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `System.Read`.
     pub async fn list(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<Vec<cluster_supervisor_services::Summary>> {
         self.client
             .operation(&cluster_supervisor_services::ops::LIST)
@@ -255,22 +255,22 @@ impl ClusterSupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `cluster` or Supervisor Service with the ID `supervisor_service` or version with the ID {param.name version} could not be located, or the Supervisor Service does not exist on the Supervisor.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services or the specified version is not in the `ACTIVATED` state.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified cluster.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `cluster` or Supervisor Service with the ID `supervisor_service` or version with the ID {param.name version} could not be located, or the Supervisor Service does not exist on the Supervisor.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services or the specified version is not in the `ACTIVATED` state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified cluster.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `SupervisorServices.Install`.
     pub async fn set(
         &self,
-        cluster: &str,
-        supervisor_service: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &cluster_supervisor_services::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -320,21 +320,21 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor Service version cannot be activated in the current state, for example, the Supervisor Service is in `DEACTIVATED` state.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor Service with the ID `supervisor_service` or version with the ID {param.name version} could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor Service version cannot be activated in the current state, for example, the Supervisor Service is in `DEACTIVATED` state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor Service with the ID `supervisor_service` or version with the ID {param.name version} could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
     pub async fn activate(
         &self,
-        supervisor_service: &str,
-        version: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
+        version: &crate::ids::SupervisorServicesVersionId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&versions::ops::ACTIVATE)
@@ -358,22 +358,22 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a Supervisor Service version with the same identifier already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if an invalid field in `spec` is specified or if it contains any errors. For example, when the field trusted is set to be true, but no signature is provided or it is invalid or when a EULA is specified but not accepted.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor Service version cannot be created in the current state, for example, the Supervisor Service is in `DEACTIVATED` state.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the SupervisorServices.Manage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a Supervisor Service version with the same identifier already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if an invalid field in `spec` is specified or if it contains any errors. For example, when the field trusted is set to be true, but no signature is provided or it is invalid or when a EULA is specified but not accepted.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor Service version cannot be created in the current state, for example, the Supervisor Service is in `DEACTIVATED` state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor Service with the ID `supervisor_service` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the SupervisorServices.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
     pub async fn create(
         &self,
-        supervisor_service: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &versions::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -398,21 +398,21 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor Service version cannot be deactivated in the current state, for example, the Supervisor Service is in `ACTIVATED` state and this version is the last version of the Supervisor Service in `ACTIVATED` state.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor Service with the ID `supervisor_service` or version with the ID `version` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor Service version cannot be deactivated in the current state, for example, the Supervisor Service is in `ACTIVATED` state and this version is the last version of the Supervisor Service in `ACTIVATED` state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor Service with the ID `supervisor_service` or version with the ID `version` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
     pub async fn deactivate(
         &self,
-        supervisor_service: &str,
-        version: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
+        version: &crate::ids::SupervisorServicesVersionId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&versions::ops::DEACTIVATE)
@@ -438,21 +438,21 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request, e.g. if it is unable to reach a vSphere Supervisor that has the version enabled.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor Service version cannot be deleted in the current state, e.g. the version is not in `DEACTIVATED` state.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor Service with the ID `supervisor_service` or version with the ID {param.name version} could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the SupervisorServices.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request, e.g. if it is unable to reach a vSphere Supervisor that has the version enabled.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor Service version cannot be deleted in the current state, e.g. the version is not in `DEACTIVATED` state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor Service with the ID `supervisor_service` or version with the ID {param.name version} could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the SupervisorServices.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `SupervisorServices.Manage`.
     pub async fn delete(
         &self,
-        supervisor_service: &str,
-        version: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
+        version: &crate::ids::SupervisorServicesVersionId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&versions::ops::DELETE)
@@ -480,20 +480,20 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor Service with the ID `supervisor_service` or version with the ID {param.name version} could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor Service with the ID `supervisor_service` or version with the ID {param.name version} could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        supervisor_service: &str,
-        version: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
+        version: &crate::ids::SupervisorServicesVersionId,
     ) -> vsphere_vapi_runtime::Result<versions::Info> {
         self.client
             .operation(&versions::ops::GET)
@@ -520,19 +520,19 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if service with the ID `supervisor_service` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if service with the ID `supervisor_service` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn list(
         &self,
-        supervisor_service: &str,
+        supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> vsphere_vapi_runtime::Result<Vec<versions::Summary>> {
         self.client
             .operation(&versions::ops::LIST)
@@ -548,11 +548,11 @@ pub struct CarvelAppsCheckResult {
     /// The identifier of the Supervisor Service. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
-    pub supervisor_service: String,
+    pub supervisor_service: crate::ids::SupervisorServiceId,
     /// The identifier of the Supervisor Service version. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorServicesVersionId,
     /// A human readable name of the Supervisor Service version. This attribute was added in vSphere API 8.0.0.1.
     pub display_name: String,
     /// A human readable description of the Supervisor Service version. This attribute was added in vSphere API 8.0.0.1. If None, no description is available for the Supervisor Service version.
@@ -595,12 +595,12 @@ pub struct CheckResult {
     ///
     /// Only relevant when `status` is `VALID_WITH_WARNINGS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warning_messages: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub warning_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
     /// A list of messages indicating why the content was considered invalid. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Only relevant when `status` is `INVALID`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_messages: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub error_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
 /// The `SupervisorServices.ContentCheckSpec` class provides a specification required for validation checks on the content of a Supervisor Service version. This class was added in vSphere API 7.0.3.0.
@@ -631,7 +631,7 @@ pub struct CustomCreateSpec {
     /// The identifier of the Supervisor Service. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This identifier must be unique across all Namespaces in this vCenter server. Additionally, the ID 'namespaces' is reserved and must not be used. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
-    pub supervisor_service: String,
+    pub supervisor_service: crate::ids::SupervisorServiceId,
     /// A human readable name of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
     pub display_name: String,
     /// A human readable description of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0. If None, the Supervisor Service description will be empty.
@@ -661,12 +661,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SupervisorServices.State` class defines the state of a Supervisor Service. This enumeration was added in vSphere API 7.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// The is the default state of a Supervisor Service upon creation. In this state, at least one version of the Supervisor Service is activated.
         Activated = "ACTIVATED",
@@ -682,7 +676,7 @@ pub struct Summary {
     /// The identifier of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
-    pub supervisor_service: String,
+    pub supervisor_service: crate::ids::SupervisorServiceId,
     /// The human readable name of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
     pub display_name: String,
     /// The current `SupervisorServices.State` of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
@@ -702,12 +696,6 @@ pub struct UpdateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SupervisorServices.ValidationStatus` class defines the type of status for validating content of a Supervisor Service version. This enumeration was added in vSphere API 7.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ValidationStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ValidationStatus {
         /// Indicates the content is valid for a Supervisor Service version.
         Valid = "VALID",
@@ -725,11 +713,11 @@ pub struct VsphereAppsCheckResult {
     /// The identifier of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
-    pub supervisor_service: String,
+    pub supervisor_service: crate::ids::SupervisorServiceId,
     /// The identifier of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorServicesVersionId,
     /// A human readable name of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
     pub display_name: String,
     /// A human readable description of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, no description is available for the Supervisor Service version.
@@ -747,6 +735,7 @@ pub struct VsphereCreateSpec {
     pub version_spec: versions::VsphereCreateSpec,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SupervisorServices`](crate::vcenter::namespace_management::SupervisorServices)

@@ -60,7 +60,10 @@ impl Capabilities {
     /// # Parameters
     ///
     /// - `supervisor`: Identifier for the Supervisor. Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    /// - `filter`: includes specification for filtering Supervisor capabilities. If set returns the Supervisor capabilities results only for the specified filter values. If None returns all the Supervisor capabilities.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::capabilities::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::capabilities::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -73,28 +76,27 @@ impl Capabilities {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `filter` contain any errors.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `filter` contain any errors.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        supervisor: &str,
-        filter: Option<&capabilities::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<capabilities::ListResult> {
-        self.client
-            .operation(&capabilities::ops::LIST)
-            .param("supervisor", supervisor)
-            .param("filter", &filter)
-            .send()
-            .await
+        supervisor: &crate::ids::SupervisorId,
+    ) -> capabilities::ListRequest {
+        capabilities::ListRequest::new(
+            self
+                .client
+                .operation(&capabilities::ops::LIST)
+                .param("supervisor", supervisor),
+        )
     }
 }
 
@@ -128,7 +130,10 @@ impl Certificates {
     /// # Parameters
     ///
     /// - `supervisor`: identifier for the Supervisor for which the certificates are being retrieved. Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    /// - `filter`: parameters on which to filter response contents. If None,   leaf certificates and certificate chains of all Supervisor endpoints will be returned.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::certificates::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::certificates::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -141,27 +146,26 @@ impl Certificates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given `supervisor` cannot be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given `supervisor` cannot be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        supervisor: &str,
-        filter: Option<&certificates::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<certificates::ListResult> {
-        self.client
-            .operation(&certificates::ops::LIST)
-            .param("supervisor", supervisor)
-            .param("filter", &filter)
-            .send()
-            .await
+        supervisor: &crate::ids::SupervisorId,
+    ) -> certificates::ListRequest {
+        certificates::ListRequest::new(
+            self
+                .client
+                .operation(&certificates::ops::LIST)
+                .param("supervisor", supervisor),
+        )
     }
 
     /// Update TLS endpoint certificate/privatekey for the given Supervisor. This method was added in vSphere API 9.1.0.0.
@@ -178,22 +182,22 @@ impl Certificates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor with the ID `supervisor` cannot be located.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor with the ID `supervisor` cannot be located.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not allow the update the certificate for the endpoint.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow the update the certificate for the endpoint.
     pub async fn update(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &certificates::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -245,15 +249,15 @@ impl Conditions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if authorization information cannot be retrieved.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor cannot be found, or if the user does not have read privilege on it.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization information cannot be retrieved.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor cannot be found, or if the user does not have read privilege on it.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<Vec<conditions::Condition>> {
         self.client
             .operation(&conditions::ops::GET)
@@ -304,22 +308,22 @@ impl ContainerImageRegistries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the name of the container image registry specified in `spec` already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other errors.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `supervisor` doesn't exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the Namespaces.Manage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the name of the container image registry specified in `spec` already exists.
+    /// - [`Error`](crate::ErrorKind::Error): for any other errors.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `supervisor` doesn't exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if this Supervisor cluster does not support configuring container image registries.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if this Supervisor cluster does not support configuring container image registries.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &container_image_registries::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<container_image_registries::Info> {
         self.client
@@ -344,20 +348,20 @@ impl ContainerImageRegistries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `supervisor` or `container_image_registry` doesn't exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): for any other errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `supervisor` or `container_image_registry` doesn't exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     pub async fn delete(
         &self,
-        supervisor: &str,
-        container_image_registry: &str,
+        supervisor: &crate::ids::SupervisorId,
+        container_image_registry: &crate::ids::ContainerImageRegistryId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&container_image_registries::ops::DELETE)
@@ -385,20 +389,20 @@ impl ContainerImageRegistries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `supervisor` or `container_image_registry` doesn't exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): for any other errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `supervisor` or `container_image_registry` doesn't exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     pub async fn get(
         &self,
-        supervisor: &str,
-        container_image_registry: &str,
+        supervisor: &crate::ids::SupervisorId,
+        container_image_registry: &crate::ids::ContainerImageRegistryId,
     ) -> vsphere_vapi_runtime::Result<container_image_registries::Info> {
         self.client
             .operation(&container_image_registries::ops::GET)
@@ -425,19 +429,19 @@ impl ContainerImageRegistries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `supervisor` doesn't exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): for any other errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `supervisor` doesn't exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     pub async fn list(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<Vec<container_image_registries::Info>> {
         self.client
             .operation(&container_image_registries::ops::LIST)
@@ -461,23 +465,23 @@ impl ContainerImageRegistries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the name of the container image registry specified in `spec` already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `supervisor` or `container_image_registry` doesn't exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the Namespaces.Manage privilege.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the name of the container image registry specified in `spec` already exists.
+    /// - [`Error`](crate::ErrorKind::Error): for any other errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `supervisor` or `container_image_registry` doesn't exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if this Supervisor cluster does not support configuring container image registries.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if this Supervisor cluster does not support configuring container image registries.
     pub async fn update(
         &self,
-        supervisor: &str,
-        container_image_registry: &str,
+        supervisor: &crate::ids::SupervisorId,
+        container_image_registry: &crate::ids::ContainerImageRegistryId,
         spec: &container_image_registries::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -527,23 +531,23 @@ impl ManagementServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a Management Service with ID defined in `spec` is already installed on the Supervisor.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor with the ID `supervisor` could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor is being disabled.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support Management Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the ManagementServices.Configure privilege on the specified Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a Management Service with ID defined in `spec` is already installed on the Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor with the ID `supervisor` could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor is being disabled.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support Management Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the ManagementServices.Configure privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `ManagementServices.Configure`.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &management_services::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -568,22 +572,22 @@ impl ManagementServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor or Management Service could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor is being disabled.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support Management Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the ManagementServices.Configure privilege on the specified Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor or Management Service could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor is being disabled.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support Management Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the ManagementServices.Configure privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `ManagementServices.Configure`.
     pub async fn delete(
         &self,
-        supervisor: &str,
-        management_service: &str,
+        supervisor: &crate::ids::SupervisorId,
+        management_service: &crate::ids::ManagementServiceId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&management_services::ops::DELETE)
@@ -611,22 +615,22 @@ impl ManagementServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor or Management Service could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor is being disabled.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support Management Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the System.Read privilege on the specified Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor or Management Service could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor is being disabled.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support Management Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the System.Read privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     pub async fn get(
         &self,
-        supervisor: &str,
-        management_service: &str,
+        supervisor: &crate::ids::SupervisorId,
+        management_service: &crate::ids::ManagementServiceId,
     ) -> vsphere_vapi_runtime::Result<management_services::Info> {
         self.client
             .operation(&management_services::ops::GET)
@@ -641,7 +645,10 @@ impl ManagementServices {
     /// # Parameters
     ///
     /// - `supervisor`: Identifier of the Supervisor. Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    /// - `filter`: Specification of matching Management Services for which summaries should be returned. if None all Management Services for this Supervisor will be returned.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::management_services::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::management_services::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -654,29 +661,28 @@ impl ManagementServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor is being disabled.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support Management Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the System.Read privilege on the specified Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor is being disabled.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support Management Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the System.Read privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        supervisor: &str,
-        filter: Option<&management_services::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<management_services::ListResult> {
-        self.client
-            .operation(&management_services::ops::LIST)
-            .param("supervisor", supervisor)
-            .param("filter", &filter)
-            .send()
-            .await
+        supervisor: &crate::ids::SupervisorId,
+    ) -> management_services::ListRequest {
+        management_services::ListRequest::new(
+            self
+                .client
+                .operation(&management_services::ops::LIST)
+                .param("supervisor", supervisor),
+        )
     }
 
     /// Update a Management Service registered with the specified Supervisor. This method was added in vSphere API 9.1.0.0.
@@ -694,23 +700,23 @@ impl ManagementServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor or Management Service could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor is being disabled.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support Management Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the ManagementServices.Configure privilege on the specified Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor or Management Service could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor is being disabled.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support Management Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the ManagementServices.Configure privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `ManagementServices.Configure`.
     pub async fn update(
         &self,
-        supervisor: &str,
-        management_service: &str,
+        supervisor: &crate::ids::SupervisorId,
+        management_service: &crate::ids::ManagementServiceId,
         spec: &management_services::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -759,22 +765,22 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a network with the same name already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `supervisor` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege on the given Supervisor.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a network with the same name already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `supervisor` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege on the given Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &networks::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -799,21 +805,21 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor or network could not be located.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the network is associated with a Namespace.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege on the given Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor or network could not be located.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the network is associated with a Namespace.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege on the given Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     pub async fn delete(
         &self,
-        supervisor: &str,
-        network: &str,
+        supervisor: &crate::ids::SupervisorId,
+        network: &crate::ids::NamespaceManagementNetworkId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&networks::ops::DELETE)
@@ -841,15 +847,15 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor or network could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor or network could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(
         &self,
-        supervisor: &str,
-        network: &str,
+        supervisor: &crate::ids::SupervisorId,
+        network: &crate::ids::NamespaceManagementNetworkId,
     ) -> vsphere_vapi_runtime::Result<networks::Info> {
         self.client
             .operation(&networks::ops::GET)
@@ -876,14 +882,14 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn list(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<networks::ListResult> {
         self.client
             .operation(&networks::ops::LIST)
@@ -907,23 +913,23 @@ impl Networks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `Supervisor` or the `network` cannot be located.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the network is in use and the `spec` contains field values that are un-updatable in such a case.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege on the given Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `Supervisor` or the `network` cannot be located.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the network is in use and the `spec` contains field values that are un-updatable in such a case.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege on the given Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     pub async fn update(
         &self,
-        supervisor: &str,
-        network: &str,
+        supervisor: &crate::ids::SupervisorId,
+        network: &crate::ids::NamespaceManagementNetworkId,
         spec: &networks::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -977,19 +983,19 @@ impl Summary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor matching the ID does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor matching the ID does not exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     ///
     ///   if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<summary::Info> {
         self.client
             .operation(&summary::ops::GET)
@@ -1000,9 +1006,9 @@ impl Summary {
 
     /// Queries the current state of all Supervisors. Optionally, apply the filter to Supervisors that match the criteria in the `com.vmware.vcenter.namespace_management.supervisors.summary.filter_spec`. This method was added in vSphere API 8.0.0.1.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Set of parameters that can be used to constrain the results of the method. if None all records will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::summary::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::summary::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -1015,16 +1021,13 @@ impl Summary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
-    pub async fn list(
-        &self,
-        filter: Option<&summary::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<summary::ListResult> {
-        self.client.operation(&summary::ops::LIST).param("filter", &filter).send().await
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
+    pub fn list(&self) -> summary::ListRequest {
+        summary::ListRequest::new(self.client.operation(&summary::ops::LIST))
     }
 }
 
@@ -1068,14 +1071,14 @@ impl SupervisorServiceSettings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<supervisor_service_settings::Info> {
         self.client
             .operation(&supervisor_service_settings::ops::GET)
@@ -1098,21 +1101,21 @@ impl SupervisorServiceSettings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor cannot process the request in the current state, for example if being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` cannot be located.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support updating the Supervisor Service settings.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor cannot process the request in the current state, for example if being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` cannot be located.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support updating the Supervisor Service settings.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn update(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &supervisor_service_settings::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1161,22 +1164,22 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a Supervisor Service ID defined in `spec` is already installed on the Supervisor
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services, or if the Supervisor Service cannot be created in the current state, e.g. the Supervisor Service version is in the `Versions.State#DEACTIVATED` state.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a Supervisor Service ID defined in `spec` is already installed on the Supervisor
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services, or if the Supervisor Service cannot be created in the current state, e.g. the Supervisor Service version is in the `Versions.State#DEACTIVATED` state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &supervisor_services::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1201,21 +1204,21 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` could not be located or the Supervisor Service is not installed on the Supervisor.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` could not be located or the Supervisor Service is not installed on the Supervisor.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
     pub async fn delete(
         &self,
-        supervisor: &str,
-        supervisor_service: &str,
+        supervisor: &crate::ids::SupervisorId,
+        supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&supervisor_services::ops::DELETE)
@@ -1243,21 +1246,21 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` could not be located or the Supervisor Service is not installed on the Supervisor.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` could not be located or the Supervisor Service is not installed on the Supervisor.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
     pub async fn get(
         &self,
-        supervisor: &str,
-        supervisor_service: &str,
+        supervisor: &crate::ids::SupervisorId,
+        supervisor_service: &crate::ids::SupervisorServiceId,
     ) -> vsphere_vapi_runtime::Result<supervisor_services::Info> {
         self.client
             .operation(&supervisor_services::ops::GET)
@@ -1288,22 +1291,22 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` or Supervisor Service with the ID `supervisor_service` or version with the ID `target_version` could not be located or there is no valid pre-check result available.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor doesn't support Supervisor Service or Supervisor Service precheck.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` or Supervisor Service with the ID `supervisor_service` or version with the ID `target_version` could not be located or there is no valid pre-check result available.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor doesn't support Supervisor Service or Supervisor Service precheck.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other error.
+    /// - [`Error`](crate::ErrorKind::Error): for any other error.
     pub async fn get_precheck_result(
         &self,
-        supervisor: &str,
-        supervisor_service: &str,
-        target_version: &str,
+        supervisor: &crate::ids::SupervisorId,
+        supervisor_service: &crate::ids::SupervisorServiceId,
+        target_version: &crate::ids::SupervisorServicesVersionId,
     ) -> vsphere_vapi_runtime::Result<supervisor_services::PrecheckResult> {
         self.client
             .operation(&supervisor_services::ops::GET_PRECHECK_RESULT)
@@ -1331,20 +1334,20 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the System.Read privilege on the specified Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the System.Read privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     pub async fn list(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<supervisor_services::ListResult> {
         self.client
             .operation(&supervisor_services::ops::LIST)
@@ -1372,25 +1375,25 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` or Supervisor Service with the ID `supervisor_service` or the version defined in `spec` could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor is configuring or being removed.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor doesn't support Supervisor Service or Supervisor Service precheck.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` or Supervisor Service with the ID `supervisor_service` or the version defined in `spec` could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor is configuring or being removed.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor doesn't support Supervisor Service or Supervisor Service precheck.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other error.
+    /// - [`Error`](crate::ErrorKind::Error): for any other error.
     pub async fn precheck(
         &self,
-        supervisor: &str,
-        supervisor_service: &str,
+        supervisor: &crate::ids::SupervisorId,
+        supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &supervisor_services::PrecheckSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
         self.client
             .operation(&supervisor_services::ops::PRECHECK)
             .param("supervisor", supervisor)
@@ -1415,22 +1418,22 @@ impl SupervisorServices {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` could not be located or the Supervisor Service is not installed on the Supervisor.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services or the specified version is not in the `Versions.State#ACTIVATED` state.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` could not be located or the Supervisor Service is not installed on the Supervisor.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the Supervisor doesn't support Supervisor Services or the specified version is not in the `Versions.State#ACTIVATED` state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the SupervisorServices.Install privilege on the specified Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `SupervisorServices.Install`.
     pub async fn set(
         &self,
-        supervisor: &str,
-        supervisor_service: &str,
+        supervisor: &crate::ids::SupervisorId,
+        supervisor_service: &crate::ids::SupervisorServiceId,
         spec: &supervisor_services::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1497,19 +1500,19 @@ impl SupportBundles {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified Supervisor is not registered on this vCenter Server.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Global.Diagnostics privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified Supervisor is not registered on this vCenter Server.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Global.Diagnostics privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Global.Diagnostics`.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<support_bundles::CreateResult> {
         self.client
             .operation(&support_bundles::ops::CREATE)
@@ -1558,19 +1561,19 @@ impl Topology {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if given Supervisor does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if given Supervisor does not exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     ///
     ///   if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `Namespaces.Manage` privilege and the `System.Read` privilege on all vSphere Clusters hosting the Supervisor.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<Vec<topology::Info>> {
         self.client
             .operation(&topology::ops::GET)
@@ -1620,14 +1623,14 @@ impl VspherePodSettings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<vsphere_pod_settings::Info> {
         self.client
             .operation(&vsphere_pod_settings::ops::GET)
@@ -1650,21 +1653,21 @@ impl VspherePodSettings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor cannot process the request in the current state, for example if being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` cannot be located.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support updating the vSphere Pod settings.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor cannot process the request in the current state, for example if being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` cannot be located.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support updating the vSphere Pod settings.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn update(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &vsphere_pod_settings::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1698,7 +1701,7 @@ pub struct ContentLibrarySpec {
     /// `com.vmware.vcenter.namespace_management.supervisors.content_library_spec.content_library` is the Content Library ID associated with a Supervisor. The Content Library specified should exist in the vSphere inventory. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub content_library: String,
+    pub content_library: crate::ids::LibraryId,
     /// List of Supervisor Service IDs that are currently making use of the Content Library. A Content Library can be used by one or more Supervisor Services. `com.vmware.vcenter.namespace_management.supervisors.content_library_spec.supervisor_services` holds a list of `com.vmware.vcenter.namespace_management.supervisor_services.summary.supervisor_service` which is used to identify the Supervisor Services that are making use of this Content Library.
     ///
     /// If a Supervisor Service is specified, the Supervisor Service ID will be added as a label with key services.supervisor.vmware.com/Service-ID to the Content Library resources on the supervisor. For example, the label for vSphere Kubernetes Service with ID as kubernetes.vmware.com will be services.supervisor.vmware.com/kubernetes.vmware.com: "" . Supervisor Services can use this label to identify the images in the Content Library.
@@ -1837,12 +1840,6 @@ pub struct ImageSourceSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ImageSourceType` class represents the entity hosting the Supervisor images. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ImageSourceType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ImageSourceType {
         /// The Supervisor image is packaged with vCenter Server.
         Embedded = "EMBEDDED",
@@ -1907,12 +1904,6 @@ pub struct KubeApiServerSecurity {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ResourceNamingStrategy` class represents the strategy to generate the Kubernetes resource names in a Supervisor for items in a Content Library associated with the Supervisor. The relevant Kubernetes resources include cluster scoped ClusterContentLibraryItem, and ClusterVirtualMachineImage resources in the Supervisor. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ResourceNamingStrategy::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum ResourceNamingStrategy {
         /// The naming strategy to generate the Kubernetes resource name based on the corresponding Content Library item identifier.
         FromItemId = "FROM_ITEM_ID",
@@ -1926,12 +1917,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SizingHint` class determines the configuration of Kubernetes API server and the worker nodes. It also determines the default values associated with the maximum number of pods and services. Use `com.vmware.vcenter.namespace_management.cluster_size_info.get` to get information associated with a `SizingHint`. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SizingHint::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SizingHint {
         /// Cluster size of 'tiny'.
         Tiny = "TINY",
@@ -1991,6 +1976,7 @@ pub struct WorkloadsStorageConfig {
     pub image_storage_policy: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Supervisors`](crate::vcenter::namespace_management::Supervisors) operations,

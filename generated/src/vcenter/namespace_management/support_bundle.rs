@@ -33,6 +33,7 @@ pub struct Token {
     pub expiry: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SupportBundle`](crate::vcenter::namespace_management::SupportBundle)

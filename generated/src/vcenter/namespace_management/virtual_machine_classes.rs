@@ -11,12 +11,6 @@ pub mod message;
 
 vsphere_vapi_runtime::vapi_enum! {
     /// ConfigStatus represents the config status of the VM class. This enumeration was added in vSphere API 7.0.2.00100.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigStatus {
         /// Indicates that the instance of the `VirtualMachineClasses` is ready to be used.
         Ready = "READY",
@@ -32,7 +26,7 @@ pub struct CreateSpec {
     /// Identifier of the virtual machine class. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique in this vCenter server. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
-    pub id: String,
+    pub id: crate::ids::VirtualMachineClassId,
     /// The number of CPUs configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100.
     pub cpu_count: i64,
     /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. This attribute was added in vSphere API 7.0.2.00100. If None, no CPU reservation is requested for the virtual machine.
@@ -92,7 +86,7 @@ pub struct Info {
     /// Identifier for the VM class. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
-    pub id: String,
+    pub id: crate::ids::VirtualMachineClassId,
     /// The number of CPUs configured for virtual machine of this class. This attribute was added in vSphere API 7.0.2.00100.
     pub cpu_count: i64,
     /// The percentage of total available CPUs reserved for a virtual machine. We multiply this percentage by the minimum frequency amongst all the cluster nodes to get the CPU reservation that is specified to vSphere in MHz. This attribute was added in vSphere API 7.0.2.00100. If None, no CPU reservation is requested for the virtual machine.
@@ -146,7 +140,7 @@ pub struct InstanceStorage {
     /// Policy corresponding to the instance storage. To use VM class with instance storage, this policy should also be associated with Supervisor namespace. See com.vmware.vcenter.namespaces.Instances.StorageSpec. This attribute was added in vSphere API 8.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub policy: String,
+    pub policy: crate::ids::SpsStorageProfileId,
     /// List of instance storage volumes. At least one volume is required when configuring a VM class with instance storage. This attribute was added in vSphere API 8.0.0.0.
     #[serde(default)]
     pub volumes: Vec<InstanceStorageVolume>,
@@ -166,7 +160,7 @@ pub struct Message {
     pub severity: message::MessageSeverity,
     /// Details about the message. This attribute was added in vSphere API 7.0.2.00100. If None, message details are not required for taking actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<crate::vapi::std_::LocalizableMessage>,
+    pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `VirtualMachineClasses.UpdateSpec` class contains the specification required to update a VM class object. This class was added in vSphere API 7.0.2.00100.
@@ -240,6 +234,7 @@ pub struct VirtualDevices {
     pub dynamic_direct_path_io_devices: Option<Vec<DynamicDirectPathIoDevice>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`VirtualMachineClasses`](crate::vcenter::namespace_management::VirtualMachineClasses)

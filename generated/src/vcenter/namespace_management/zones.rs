@@ -51,19 +51,19 @@ impl ClusterCompatibilities {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other error.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege on the cluster.
+    /// - [`Error`](crate::ErrorKind::Error): for any other error.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege on the cluster.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `ClusterComputeResource` referenced by the attribute `com.vmware.vcenter.namespace_management.zones.cluster_compatibilities.create_spec.clusters` requires `System.Read`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if either the vSphere Cluster Compute Resource or the vSphere Zone does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if either the vSphere Cluster Compute Resource or the vSphere Zone does not exist.
     pub async fn create(
         &self,
-        zone: &str,
+        zone: &crate::ids::ZoneId,
         spec: &cluster_compatibilities::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<cluster_compatibilities::CreateResult> {
         self.client

@@ -6,6 +6,25 @@
 //!
 //! Compiled with the `vcenter-namespaces` feature.
 
+/// The required parameters of
+/// [`Access::create`](crate::vcenter::namespaces::Access::create), which takes more
+/// than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateArgs {
+    /// Identifier for the namespace.
+    ///
+    /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
+    pub namespace: crate::ids::InstanceId,
+    /// The domain of the subject.
+    pub domain: String,
+    /// The principal for this operation.
+    pub subject: String,
+    /// The type of subject (USER or GROUP).
+    pub r#type: SubjectType,
+    /// Information about the access control to be created.
+    pub spec: CreateSpec,
+}
+
 /// The `Access.CreateSpec` class contains the specification required to create access control on the namespace. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
@@ -16,6 +35,40 @@ pub struct CreateSpec {
     /// If unset, vCenter Single Sign-On will be used as the identity provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_provider: Option<String>,
+}
+
+/// The required parameters of
+/// [`Access::delete`](crate::vcenter::namespaces::Access::delete), which takes more
+/// than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteArgs {
+    /// Identifier for the namespace.
+    ///
+    /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
+    pub namespace: crate::ids::InstanceId,
+    /// The domain of the subject.
+    pub domain: String,
+    /// The principal for this operation.
+    pub subject: String,
+    /// The type of subject (USER or GROUP).
+    pub r#type: SubjectType,
+}
+
+/// The required parameters of
+/// [`Access::get`](crate::vcenter::namespaces::Access::get), which takes more than
+/// three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetArgs {
+    /// Identifier for the namespace.
+    ///
+    /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
+    pub namespace: crate::ids::InstanceId,
+    /// The domain of the subject.
+    pub domain: String,
+    /// The principal for this operation.
+    pub subject: String,
+    /// The type of subject (USER or GROUP).
+    pub r#type: SubjectType,
 }
 
 /// The `Access.Info` class contains the information about the access control of the subject on given domain on the namespace. This class was added in vSphere API 7.0.0.0.
@@ -35,12 +88,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Access.Role` class lists the default roles which can be associated with a subject on a domain on the namespace. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Role::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Role {
         /// This role allows modification and deletion of the namespace. This class attribute was added in vSphere API 7.0.2.00100.
         Owner = "OWNER",
@@ -50,6 +97,25 @@ vsphere_vapi_runtime::vapi_enum! {
         View = "VIEW",
         @unknown Unknown
     }
+}
+
+/// The required parameters of
+/// [`Access::set`](crate::vcenter::namespaces::Access::set), which takes more than
+/// three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetArgs {
+    /// Identifier for the namespace.
+    ///
+    /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
+    pub namespace: crate::ids::InstanceId,
+    /// The domain of the subject.
+    pub domain: String,
+    /// The principal for this operation.
+    pub subject: String,
+    /// The type of subject (USER or GROUP).
+    pub r#type: SubjectType,
+    /// Information about the new access control to be assigned.
+    pub spec: SetSpec,
 }
 
 /// The `Access.SetSpec` class contains the specification required to set new access control on the namespace. This class was added in vSphere API 7.0.0.0.
@@ -66,12 +132,6 @@ pub struct SetSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Access.SubjectType` class lists the types of subjects who can be associated with a `Access.Role` on the namespace. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SubjectType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SubjectType {
         /// Single user.
         User = "USER",
@@ -81,6 +141,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Access`](crate::vcenter::namespaces::Access)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -51,20 +51,20 @@ impl Zones {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the ID `namespace` or `zone` could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Configure privilege.
+    /// - [`Error`](crate::ErrorKind::Error): for any other error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the ID `namespace` or `zone` could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Configure privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Configure`.
     pub async fn delete(
         &self,
-        namespace: &str,
-        zone: &str,
+        namespace: &crate::ids::InstanceId,
+        zone: &crate::ids::ZoneId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&zones::ops::DELETE)
@@ -127,12 +127,6 @@ pub struct AviUpdateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Instances.ConfigStatus` class describes the status of reaching the desired state configuration for the namespace. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigStatus {
         /// The configuration is being applied to the namespace.
         Configuring = "CONFIGURING",
@@ -152,7 +146,7 @@ pub struct ContentLibrarySpec {
     /// Content Library ID used by the VM Image Service. The Content Library specified should exist in vSphere inventory. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub content_library: String,
+    pub content_library: crate::ids::LibraryId,
     /// Flag to indicate if the Content Library is writable. When set to `true`, users with `com.vmware.vcenter.namespaces.access.info.role` of type OWNER or EDIT on a Supervisor namespace can add or delete Content Library items in vSphere from this Supervisor namespace. A subscribed Content Library is not allowed to be marked as writable.
     ///
     /// An InvalidArgument error will be thrown from `com.vmware.vcenter.namespaces.instances.create` method, `com.vmware.vcenter.namespaces.instances.update` method and `com.vmware.vcenter.namespaces.instances.set` method if a subscribed Content Library has the `writable` flag set to `true`. This attribute was added in vSphere API 8.0.2.0. If None, the value defaults to `false` and the Content Library is read-only to users.
@@ -176,11 +170,11 @@ pub struct CreateSpec {
     /// Identifier of the cluster on which the namespace is being created. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Identifier of the namespace. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique across all Namespaces in this vCenter server. In this version, this maps to the name of a Kubernetes namespace. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
-    pub namespace: String,
+    pub namespace: crate::ids::InstanceId,
     /// Description for the namespace. This attribute was added in vSphere API 7.0.0.0. If None, no description is added to the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -243,7 +237,7 @@ pub struct CreateSpecV2 {
     /// Identifier for the Supervisor hosting the namespace. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
     /// List of `Instances.ZoneSpec` to configure vSphere Zones for this namespace. This attribute was added in vSphere API 9.0.0.0. If None, workloads created in this namespace will be placed on the same vSphere Zone(s) as the Supervisor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<ZoneSpec>>,
@@ -253,7 +247,7 @@ pub struct CreateSpecV2 {
     /// Identifier of the namespace. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique across all Namespaces in this vCenter server. In this version, this maps to the name of a Kubernetes namespace. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
-    pub namespace: String,
+    pub namespace: crate::ids::InstanceId,
     /// Description for the namespace. This attribute was added in vSphere API 7.0.0.0. If None, no description is added to the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -319,7 +313,7 @@ pub struct EdgeCreateSpec {
     /// ID of the Edge configured with the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.network.edge.Edge` resource.
-    pub id: String,
+    pub id: crate::ids::EdgeId,
     /// The Edge provider to be associated with a vSphere Namespace. This attribute was added in vSphere API 9.1.0.0.
     pub edge_provider: EdgeProvider,
     /// The create spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
@@ -338,7 +332,7 @@ pub struct EdgeInfo {
     /// ID of the Edge configured with the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.network.edge.Edge` resource.
-    pub id: String,
+    pub id: crate::ids::EdgeId,
     /// The Edge provider associated with a vSphere Namespace. This attribute was added in vSphere API 9.1.0.0.
     pub edge_provider: EdgeProvider,
     /// The info spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
@@ -350,12 +344,6 @@ pub struct EdgeInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Instances.EdgeProvider` describes the available Edge providers. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `EdgeProvider::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum EdgeProvider {
         /// `com.vmware.vcenter.namespaces.instances.edge_provider.NSX_REGISTERED_AVI` specifies the Avi Load Balancer (NSX Advanced Load Balancer) configured on the NSX manager, specific to Supervisors configured with network provider `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC`, or `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN`.
         NsxRegisteredAvi = "NSX_REGISTERED_AVI",
@@ -372,7 +360,7 @@ pub struct EdgeSetSpec {
     /// ID of the Edge configured with the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.network.edge.Edge` resource.
-    pub id: String,
+    pub id: crate::ids::EdgeId,
     /// The Edge provider to be set with a vSphere Namespace. This attribute was added in vSphere API 9.1.0.0.
     pub edge_provider: EdgeProvider,
     /// The set spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
@@ -391,7 +379,7 @@ pub struct EdgeUpdateSpec {
     /// ID of the Edge configured with the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.network.edge.Edge` resource.
-    pub id: String,
+    pub id: crate::ids::EdgeId,
     /// The Edge provider to be updated with a vSphere Namespace. This attribute was added in vSphere API 9.1.0.0.
     pub edge_provider: EdgeProvider,
     /// The update spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
@@ -407,7 +395,7 @@ pub struct Info {
     /// Identifier for the vSphere cluster hosting the namespace. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Current setting for `Instances.ConfigStatus`. This attribute was added in vSphere API 7.0.0.0.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.0.0.
@@ -468,7 +456,7 @@ pub struct InfoV2 {
     /// Identifier for the Supervisor hosting the namespace. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
     /// Configuration of vSphere Zones associated with this namespace on which workloads are created. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<ZoneInfo>>,
@@ -540,12 +528,6 @@ pub struct Ipv4Cidr {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Instances.LoadBalancerSize` enumerates the kinds of load balancer sizes supported by NSX. Small load balancer can host 10 to 20 virtual servers depending on NSX version. Medium load balancer can host 100 virtual servers. Large load balancer can host 1000 virtual servers. This enumeration was added in vSphere API 7.0.2.00100.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LoadBalancerSize::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LoadBalancerSize {
         /// Load balancer size of 'small'.
         Small = "SMALL",
@@ -564,7 +546,7 @@ pub struct Message {
     pub severity: message::MessageSeverity,
     /// Details about the message. This attribute was added in vSphere API 7.0.0.0. If None, message details are not required for taking actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<crate::vapi::std_::LocalizableMessage>,
+    pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Instances.NetworkConfigCreateSpec` class contains network specification when creating a vSphere Namespaces object. This class was added in vSphere API 9.0.0.0.
@@ -629,12 +611,6 @@ pub struct NetworkConfigSetSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Instances.NetworkConfigStatus` class describes the status of a network in a vSphere Namespace. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkConfigStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkConfigStatus {
         /// The network is active and can be used for workload consumption.
         Active = "ACTIVE",
@@ -685,19 +661,13 @@ pub struct NetworkInfo {
     /// The network identifier. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
-    pub network: String,
+    pub network: crate::ids::NamespaceManagementNetworkId,
     /// The current configuration status of the network. This attribute was added in vSphere API 9.1.0.0.
     pub config_status: NetworkConfigStatus,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Identifies the network plugin that networking functionalities for this vSphere Namespace. This enumeration was added in vSphere API 7.0.2.00100.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkProvider::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkProvider {
         /// Network provider is NSX Container Plugin.
         NsxtContainerPlugin = "NSXT_CONTAINER_PLUGIN",
@@ -752,17 +722,11 @@ pub struct RegisterVmSpec {
     /// Identifier for the virtual machine being registered with Supervisor. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub vm: String,
+    pub vm: crate::ids::VirtualMachineId,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Instances.ResourceNamingStrategy` class represents the strategy to generate the Kubernetes resource names in a Supervisor namespace for items in a Content Library associated with the namespace. The relevant Kubernetes resources include namespace scoped ContentLibraryItem, and VirtualMachineImage resources in the namespace. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ResourceNamingStrategy::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum ResourceNamingStrategy {
         /// The naming strategy to generate the Kubernetes resource name based on the corresponding Content Library item identifier.
         FromItemId = "FROM_ITEM_ID",
@@ -864,7 +828,7 @@ pub struct StorageSpec {
     /// ID of the storage policy. A Kubernetes storage class is created for this storage policy if it does not exist already. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub policy: String,
+    pub policy: crate::ids::SpsStorageProfileId,
     /// The maximum amount of storage (in mebibytes) which can be utilized by the namespace for this specification. This attribute was added in vSphere API 7.0.0.0. If None, no limits are placed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -876,11 +840,11 @@ pub struct Summary {
     /// Identifier for the vSphere cluster hosting the namespace. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Identifier of the namespace. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
-    pub namespace: String,
+    pub namespace: crate::ids::InstanceId,
     /// Description of the namespace. This attribute was added in vSphere API 7.0.0.0.
     pub description: String,
     /// Current setting for `Instances.ConfigStatus`. This attribute was added in vSphere API 7.0.0.0.
@@ -898,11 +862,11 @@ pub struct SummaryV2 {
     /// Identifier for the Supervisor hosting the namespace. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
     /// Identifier of the namespace. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
-    pub namespace: String,
+    pub namespace: crate::ids::InstanceId,
     /// Description of the namespace. This attribute was added in vSphere API 7.0.0.0.
     pub description: String,
     /// Current setting for `Instances.ConfigStatus`. This attribute was added in vSphere API 7.0.0.0.
@@ -1078,12 +1042,6 @@ pub struct VpcNetworkUpdateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Instances.VpcSubnetAccessMode` enumerates the default access modes of NSX VPC Subnets hosting resources created in namespaces. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `VpcSubnetAccessMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum VpcSubnetAccessMode {
         /// `com.vmware.vcenter.namespaces.instances.vpc_subnet_access_mode.PUBLIC` indicates new Subnets are allocated from com.vmware.vcenter.namespace_management.supervisors.networks.workload.VpcNetwork#vpcConnectivityProfile external IP blocks and are routable from external networks.
         Public = "PUBLIC",
@@ -1122,7 +1080,7 @@ pub struct VsphereNetworkConfigInfo {
     /// The default workload network used for workloads when they do not explicitly specify a network placement. References one of the networks in `com.vmware.vcenter.namespaces.instances.vsphere_network_config_info.networks`. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
-    pub default_workload_network: String,
+    pub default_workload_network: crate::ids::NamespaceManagementNetworkId,
     /// List of networks available in this namespace and their status. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub networks: Vec<NetworkInfo>,
@@ -1175,11 +1133,11 @@ pub struct ZoneInfo {
     /// Identifier of the vSphere Zone This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub zone: String,
+    pub zone: crate::ids::ZoneId,
     /// Identifier of the Type of the vSphere Zone This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisors.zones.Bindings.Type` resource.
-    pub r#type: String,
+    pub r#type: crate::ids::TypeId,
     /// `True` if the vSphere Zone has been marked for removal This attribute was added in vSphere API 9.0.0.0.
     pub marked_for_removal: bool,
 }
@@ -1190,7 +1148,7 @@ pub struct ZoneSpec {
     /// Identifier for the vSphere Zone associated with the Supervisor namespace. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub name: String,
+    pub name: crate::ids::ZoneId,
     /// Desired number of reserved Virtual Machine class instances that are available for the namespace in this zone. This attribute was added in vSphere API 9.0.0.0. If unset, then no reserved Virtual Machine class instances will be requested for the namespace in this zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_reservations: Option<Vec<VirtualMachineClassAllocationSpec>>,
@@ -1223,6 +1181,7 @@ pub struct ZoneSpec {
     pub disallow_unreserved_direct_path_usage: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Instances`](crate::vcenter::namespaces::Instances)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -45,23 +45,23 @@ impl AccessGrants {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if an Access Grant ID defined in `spec` already exists in the namespace.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the `namespace` with the given ID could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the namespace or its Supervisor is being disabled.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the ManagementServiceAccesses.Configure privilege on the specified namespace.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if an Access Grant ID defined in `spec` already exists in the namespace.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the `namespace` with the given ID could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the namespace or its Supervisor is being disabled.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the ManagementServiceAccesses.Configure privilege on the specified namespace.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `ManagementServiceAccessGrants.Configure`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
     pub async fn create(
         &self,
-        namespace: &str,
+        namespace: &crate::ids::InstanceId,
         spec: &access_grants::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -86,22 +86,22 @@ impl AccessGrants {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the namespace or Access Grant could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the namespace or its Supervisor is being disabled.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the ManagementServiceAccesses.Configure privilege on the specified namespace.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the namespace or Access Grant could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the namespace or its Supervisor is being disabled.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the ManagementServiceAccesses.Configure privilege on the specified namespace.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `ManagementServiceAccessGrants.Configure`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
     pub async fn delete(
         &self,
-        namespace: &str,
-        access_grant: &str,
+        namespace: &crate::ids::InstanceId,
+        access_grant: &crate::ids::AccessGrantId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&access_grants::ops::DELETE)
@@ -129,22 +129,22 @@ impl AccessGrants {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the namespace or Access Grant could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the namespace or its Supervisor is being disabled.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the namespace or Access Grant could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the namespace or its Supervisor is being disabled.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
     pub async fn get(
         &self,
-        namespace: &str,
-        access_grant: &str,
+        namespace: &crate::ids::InstanceId,
+        access_grant: &crate::ids::AccessGrantId,
     ) -> vsphere_vapi_runtime::Result<access_grants::Info> {
         self.client
             .operation(&access_grants::ops::GET)
@@ -159,7 +159,10 @@ impl AccessGrants {
     /// # Parameters
     ///
     /// - `namespace`: Identifier of the Namespace. Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
-    /// - `filter`: Specification of matching Access Grants for which summaries should be returned. if None, all Access Grants in this namespace will be returned.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespaces::management_services::access_grants::ListRequest) before `send()`: [`filter`](crate::vcenter::namespaces::management_services::access_grants::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -172,29 +175,28 @@ impl AccessGrants {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Namespace could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the namespace or its Supervisor is being disabled.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Namespace could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the namespace or its Supervisor is being disabled.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
-    pub async fn list(
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
+    pub fn list(
         &self,
-        namespace: &str,
-        filter: Option<&access_grants::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<access_grants::ListResult> {
-        self.client
-            .operation(&access_grants::ops::LIST)
-            .param("namespace", namespace)
-            .param("filter", &filter)
-            .send()
-            .await
+        namespace: &crate::ids::InstanceId,
+    ) -> access_grants::ListRequest {
+        access_grants::ListRequest::new(
+            self
+                .client
+                .operation(&access_grants::ops::LIST)
+                .param("namespace", namespace),
+        )
     }
 
     /// Updates an Access Grant in the given namespace. This method was added in vSphere API 9.1.0.0.
@@ -212,23 +214,23 @@ impl AccessGrants {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the `supervisor` with the given ID could not be located.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the namespace or its Supervisor is being disabled.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the ManagementServiceAccesses.Configure privilege on the specified namespace.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the `supervisor` with the given ID could not be located.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the namespace or its Supervisor is being disabled.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the ManagementServiceAccesses.Configure privilege on the specified namespace.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `ManagementServiceAccessGrants.Configure`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor associated with the namespace doesn't support Management Services.
     pub async fn update(
         &self,
-        namespace: &str,
-        access_grant: &str,
+        namespace: &crate::ids::InstanceId,
+        access_grant: &crate::ids::AccessGrantId,
         spec: &access_grants::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

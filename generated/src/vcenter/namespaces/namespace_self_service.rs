@@ -17,7 +17,7 @@ pub struct ActivateTemplateSpec {
     /// Identifier of the namespace template that is being activated. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
-    pub template: String,
+    pub template: crate::ids::NamespaceTemplateId,
     /// Namespace Self Service permission to subjects. This attribute was added in vSphere API 7.0.2.00100.
     #[serde(default)]
     pub permissions: Vec<crate::vcenter::namespaces::namespace_templates::Subject>,
@@ -47,19 +47,13 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 9.1.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Capability::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Capability {
         /// The initial value that represents the in-progress activity of determining the cluster's self-service namespace capability.
         ///
         /// Deprecated as of vSphere API 9.1.0.0.
         ///
         /// **Deprecated** in the vSphere API.
-        Unknown = "UNKNOWN",
+        UnknownValue = "UNKNOWN",
         /// The value that indicates the cluster supports self-service namespace capability. The expected transition UNKNOWN --&gt; SUPPORTED
         ///
         /// Deprecated as of vSphere API 9.1.0.0.
@@ -72,7 +66,7 @@ vsphere_vapi_runtime::vapi_enum! {
         ///
         /// **Deprecated** in the vSphere API.
         Notsupported = "NOTSUPPORTED",
-        @unknown UnknownValue
+        @unknown Unknown
     }
 }
 
@@ -86,7 +80,7 @@ pub struct Info {
     /// Identifier for the cluster to which namespace service is associated. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// The self-service namespace capability of the cluster with vSphere Namespaces enabled. This attribute was added in vSphere API 7.0.2.00100.
     pub capability: Capability,
     /// The current status of the namespace-self-service. This attribute was added in vSphere API 7.0.2.00100.
@@ -102,12 +96,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 9.1.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The configuration is being applied to the service.
         ///
@@ -153,13 +141,14 @@ pub struct Summary {
     /// Identifier for the cluster to which namespace service is associated. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// The self-service namespace capability of the cluster with vSphere Namespaces enabled. This attribute was added in vSphere API 7.0.2.00100.
     pub capability: Capability,
     /// The current status of the namespace-self-service. This attribute was added in vSphere API 7.0.2.00100.
     pub status: Status,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`NamespaceSelfService`](crate::vcenter::namespaces::NamespaceSelfService)

@@ -17,7 +17,7 @@ pub struct CreateSpec {
     /// Identifier of the namespace template. This has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This name is unique across all namespaces templates in this vCenter server. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub template: String,
+    pub template: crate::ids::ClusterComputeResourceId,
     /// Resource quotas that this template defines. Resource quota on the namespace. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions.Info#createResourceQuotaType and use com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for retrieving the type for the value for this field. For an example of this, see `com.vmware.vcenter.namespaces.resource_quota_options_v1`. This attribute was added in vSphere API 7.0.2.00100.
     pub resource_spec: serde_json::Value,
     /// Storage that this template defines and will be associated with a namespace after namespace realization. This field should not be empty and at least one policy should be supplied. The {link create} throws {term InvalidArgument} exception if this field is set empty. This attribute was added in vSphere API 7.0.2.00100.
@@ -51,11 +51,11 @@ pub struct Info {
     /// Identifier for the vSphere cluster associated with namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
-    pub template: String,
+    pub template: crate::ids::NamespaceTemplateId,
     /// Resource quotas that this template defines. Quotas on the namespace resources. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for the type of the value for this field. This attribute was added in vSphere API 7.0.2.00100. If None, no resource constraints are defined in the namespace template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
@@ -90,11 +90,11 @@ pub struct InfoV2 {
     /// Identifier for the Supervisor associated with namespace template. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
     /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
-    pub template: String,
+    pub template: crate::ids::NamespaceTemplateId,
     /// Resource quotas that this template defines. Quotas on the namespace resources. Refer to com.vmware.vcenter.namespace_management.NamespaceResourceOptions#get for the type of the value for this field. This attribute was added in vSphere API 7.0.2.00100. If None, no resource constraints are defined in the namespace template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
@@ -144,11 +144,11 @@ pub struct Summary {
     /// Identifier for the vSphere cluster associated with namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
-    pub template: String,
+    pub template: crate::ids::NamespaceTemplateId,
 }
 
 /// The `NamespaceTemplates.SummaryV2` class contains the basic information about the namespace template on a Supervisor. This class was added in vSphere API 8.0.0.1.
@@ -161,11 +161,11 @@ pub struct SummaryV2 {
     /// Identifier for the Supervisor associated with namespace template. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
     /// Name of the namespace template. This attribute was added in vSphere API 7.0.2.00100.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.NamespaceTemplate` resource.
-    pub template: String,
+    pub template: crate::ids::NamespaceTemplateId,
 }
 
 /// The `NamespaceTemplates.UpdateSpec` class contains the specification required to update a namespace namespace template. This class was added in vSphere API 7.0.2.00100.
@@ -199,6 +199,7 @@ pub struct UpdateSpec {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`NamespaceTemplates`](crate::vcenter::namespaces::NamespaceTemplates)

@@ -32,9 +32,9 @@ impl Instances {
 
     /// Returns namespaces matching the `com.vmware.vcenter.namespaces.user.instances.filter_spec`. This method was added in vSphere API 7.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching principals for which namespaces should be returned. This parameter was added in vSphere API 8.0.0.1. If None, the behavior is equivalent to a FilterSpec with all attributes None, and this method will return the namespaces that user making the call is authorized to access.
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespaces::user::instances::ListRequest) before `send()`: [`filter`](crate::vcenter::namespaces::user::instances::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -47,23 +47,16 @@ impl Instances {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user does not have Namespaces.ListAccess privilege to perform this operation.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user does not have Namespaces.ListAccess privilege to perform this operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Anonymous`.
-    pub async fn list(
-        &self,
-        filter: Option<&instances::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<instances::Summary>> {
-        self.client
-            .operation(&instances::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    pub fn list(&self) -> instances::ListRequest {
+        instances::ListRequest::new(self.client.operation(&instances::ops::LIST))
     }
 }

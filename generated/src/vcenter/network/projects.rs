@@ -52,16 +52,16 @@ impl Vpcs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no matching VPC found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no matching VPC found.
     pub async fn get(
         &self,
-        project: &str,
-        vpc: &str,
+        project: &crate::ids::NetworkVpcId,
+        vpc: &crate::ids::NetworkVpcId,
     ) -> vsphere_vapi_runtime::Result<vpcs::Info> {
         self.client
             .operation(&vpcs::ops::GET)
@@ -76,7 +76,10 @@ impl Vpcs {
     /// # Parameters
     ///
     /// - `project`: Identifier of the project to which the VPC belongs. Identifier of a `com.vmware.vcenter.network.vpc` resource.
-    /// - `filter`: Specification of matching VPCs for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.network.projects.vpcs.filter_spec` with all attributes None which means all VPC match the filter.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::network::projects::vpcs::ListRequest) before `send()`: [`filter`](crate::vcenter::network::projects::vpcs::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -89,22 +92,15 @@ impl Vpcs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
-        &self,
-        project: &str,
-        filter: Option<&vpcs::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<vpcs::ListResult> {
-        self.client
-            .operation(&vpcs::ops::LIST)
-            .param("project", project)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(&self, project: &crate::ids::NetworkVpcId) -> vpcs::ListRequest {
+        vpcs::ListRequest::new(
+            self.client.operation(&vpcs::ops::LIST).param("project", project),
+        )
     }
 }
 
@@ -131,6 +127,32 @@ pub struct Info {
     pub project: ProjectInfo,
 }
 
+/// A call of [`Projects::list`](crate::vcenter::network::Projects::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching projects for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.network.projects.filter_spec` with all attributes None which means all projects match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Projects.ListResult` class represents the result of `com.vmware.vcenter.network.projects.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -145,13 +167,14 @@ pub struct ProjectInfo {
     /// Identifier of the project. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.network.project` resource.
-    pub id: String,
+    pub id: crate::ids::NetworkProjectId,
     /// Name of the project. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// External identifier of the project. This attribute was added in vSphere API 9.0.0.0.
     pub external_id: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Projects`](crate::vcenter::network::Projects)
     //! operations, one static per operation; [`operations`](crate::operations) lists

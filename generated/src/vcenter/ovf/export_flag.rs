@@ -12,9 +12,10 @@ pub struct Info {
     /// The name of the export flag that is supported by the server.
     pub option: String,
     /// Localizable description of the export flag.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`ExportFlag`](crate::vcenter::ovf::ExportFlag)
     //! operations, one static per operation; [`operations`](crate::operations) lists

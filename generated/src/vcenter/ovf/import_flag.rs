@@ -12,9 +12,10 @@ pub struct Info {
     /// The name of the import flag that is supported by the deployment platform.
     pub option: String,
     /// Localizable description of the import flag.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`ImportFlag`](crate::vcenter::ovf::ImportFlag)
     //! operations, one static per operation; [`operations`](crate::operations) lists

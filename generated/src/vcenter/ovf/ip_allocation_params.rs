@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `IpAllocationParams.IpAllocationPolicy` class defines the possible IP allocation policy for a deployment.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IpAllocationPolicy::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum IpAllocationPolicy {
         /// Specifies that DHCP will be used to allocate IP addresses.
         Dhcp = "DHCP",
@@ -27,12 +21,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `IpAllocationParams.IpAllocationScheme` class defines the possible IP allocation schemes that can be supported by the guest software.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IpAllocationScheme::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum IpAllocationScheme {
         /// It supports DHCP to acquire IP configuration.
         Dhcp = "DHCP",
@@ -44,12 +32,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `IpAllocationParams.IpProtocol` class defines the IP protocols supported by the guest software.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IpProtocol::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum IpProtocol {
         /// It supports the IPv4 protocol.
         Ipv4 = "IPV4",

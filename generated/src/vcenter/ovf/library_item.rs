@@ -8,6 +8,32 @@
 
 pub mod storage_group_mapping;
 
+/// A call of [`LibraryItem::create`](crate::vcenter::ovf::LibraryItem::create)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Client-generated token used to retry a request if the client fails to get a response from the server. If the original request succeeded, the result of that request will be returned, otherwise the operation will be retried. If None, the server will create a token.
+    pub fn client_token(self, client_token: &str) -> Self {
+        Self {
+            call: self.call.param("client_token", client_token),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<CreateResult> {
+        self.call.send().await
+    }
+}
+
 /// The `LibraryItem.CreateResult` class defines the result of the `create` method. See `com.vmware.vcenter.ovf.library_item.create`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
@@ -59,6 +85,32 @@ pub struct CreateTarget {
     pub library_item_id: Option<String>,
 }
 
+/// A call of [`LibraryItem::deploy`](crate::vcenter::ovf::LibraryItem::deploy)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeployRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl DeployRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Client-generated token used to retry a request if the client fails to get a response from the server. If the original request succeeded, the result of that request will be returned, otherwise the operation will be retried. If None, the server will create a token.
+    pub fn client_token(self, client_token: &str) -> Self {
+        Self {
+            call: self.call.param("client_token", client_token),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<DeploymentResult> {
+        self.call.send().await
+    }
+}
+
 /// The `LibraryItem.DeployableIdentity` class describes the resource created by a deployment, or the source resource from which library item can be created, by specifying its resource type and resource identifier.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeployableIdentity {
@@ -67,7 +119,7 @@ pub struct DeployableIdentity {
     /// Identifier of the deployable resource.
     ///
     /// Identifier of a resource of one of the types `VirtualMachine` or `VirtualApp`.
-    pub id: String,
+    pub id: vsphere_vapi_runtime::ResourceId,
 }
 
 /// The `LibraryItem.DeploymentResult` class defines the result of the `deploy` method. See `com.vmware.vcenter.ovf.library_item.deploy`.
@@ -89,7 +141,7 @@ pub struct DeploymentTarget {
     /// Identifier of the resource pool to which the virtual machine or virtual appliance should be attached.
     ///
     /// Identifier of a `ResourcePool` resource.
-    pub resource_pool_id: String,
+    pub resource_pool_id: crate::ids::ResourcePoolId,
     /// Identifier of the target host on which the virtual machine or virtual appliance will run. The target host must be a member of the cluster that contains the resource pool identified by `com.vmware.vcenter.ovf.library_item.deployment_target.resource_pool_id`.
     ///
     /// If None, the server will automatically select a target host from the resource pool if `com.vmware.vcenter.ovf.library_item.deployment_target.resource_pool_id` is a stand-alone host or a cluster with Distributed Resource Scheduling (DRS) enabled.
@@ -246,12 +298,6 @@ pub struct VmConfigSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LibraryItem.VmConfigSpecProvider` is used to provide the optional `LibraryItem.VmConfigSpec` used when deploying an OVF template. This enumeration was added in vSphere API 8.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `VmConfigSpecProvider::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum VmConfigSpecProvider {
         /// A vim.vm.ConfigSpec that has been serialized to XML and base64 encoded.
         Xml = "XML",
@@ -259,6 +305,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`LibraryItem`](crate::vcenter::ovf::LibraryItem)
     //! operations, one static per operation; [`operations`](crate::operations) lists

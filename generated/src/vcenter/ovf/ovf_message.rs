@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `OvfMessage.Category` class defines the categories of messages (see `com.vmware.vcenter.ovf.ovf_message`).
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Category::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Category {
         /// The OVF descriptor is invalid, for example, syntax errors or schema errors.
         Validation = "VALIDATION",

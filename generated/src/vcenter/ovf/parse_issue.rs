@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ParseIssue.Category` class defines the categories of issues that can be found when parsing files inside an OVF package (see `com.vmware.vcenter.ovf.parse_issue`) including OVF descriptor (which is an XML document), manifest and certificate files, or exporting an OVF package.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Category::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Category {
         /// Illegal value error. For example, the value is malformed, not a number, or outside of the given range, and so on.
         ValueIllegal = "VALUE_ILLEGAL",

@@ -15,6 +15,7 @@ pub struct Info {
     pub api_version: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`About`](crate::vcenter::phm::About) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

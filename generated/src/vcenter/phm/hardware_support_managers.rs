@@ -54,14 +54,14 @@ impl ManagedHosts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if specified `key` does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if user has not provided adequate credentials.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if PHM service hits an internal error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if specified `key` does not exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
+    /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
     pub async fn list(
         &self,
-        key: &str,
+        key: &crate::ids::HardwareSupportManagerId,
     ) -> vsphere_vapi_runtime::Result<managed_hosts::ListResult> {
         self.client.operation(&managed_hosts::ops::LIST).param("key", key).send().await
     }
@@ -80,16 +80,16 @@ impl ManagedHosts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified `key` does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified `spec` is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if user has not provided adequate credentials.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if PHM service hits an internal error.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if PHM service is not able to handle request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified `key` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified `spec` is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
+    /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if PHM service is not able to handle request.
     pub async fn update(
         &self,
-        key: &str,
+        key: &crate::ids::HardwareSupportManagerId,
         spec: &managed_hosts::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -141,14 +141,14 @@ impl ResourceBundle {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if specified `key` does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if user has not provided adequate credentials.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if PHM service hits an internal error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if specified `key` does not exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
+    /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
     pub async fn get(
         &self,
-        key: &str,
+        key: &crate::ids::HardwareSupportManagerId,
     ) -> vsphere_vapi_runtime::Result<resource_bundle::Info> {
         self.client.operation(&resource_bundle::ops::GET).param("key", key).send().await
     }
@@ -167,15 +167,15 @@ impl ResourceBundle {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified `key` does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified `spec` is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if user has not provided adequate credentials.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if PHM service hits an internal error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified `key` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified `spec` is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if user has not provided adequate credentials.
+    /// - [`Error`](crate::ErrorKind::Error): if PHM service hits an internal error.
     pub async fn update(
         &self,
-        key: &str,
+        key: &crate::ids::HardwareSupportManagerId,
         spec: &resource_bundle::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -193,7 +193,7 @@ pub struct CreateSpec {
     /// Globally unique key identifier of the HSM registered with PHM This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.phm.HardwareSupportManager` resource.
-    pub key: String,
+    pub key: crate::ids::HardwareSupportManagerId,
     /// The full URL path for all HSM endpoints. (e.g. <https://>{hsm_api_host}/vsphere-proactive-hw-mgmt) This attribute was added in vSphere API 8.0.3.0.
     pub base_url: String,
     /// The full unabbreviated certificate used by HSM API host in PEM format. The PEM string must contain only the end-entity (leaf) certificate of the certificate chain of trust. It must NOT contain any private keys or anything else except a single x509 certificate. This attribute was added in vSphere API 8.0.3.0.
@@ -220,12 +220,6 @@ pub struct HealthUpdateInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `HardwareSupportManagers.HealthUpdateInfoComponentCategory` class defines target component categories for all `HardwareSupportManagers.HealthUpdateInfo`. This enumeration was added in vSphere API 8.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HealthUpdateInfoComponentCategory::Unknown` holding the wire string, and
-    /// serialize back unchanged. The enum is `#[non_exhaustive]`: match it with a
-    /// wildcard arm (`_ => …`) so new values do not break your code, and use
-    /// `as_str()` to log or compare the wire value.
     pub enum HealthUpdateInfoComponentCategory {
         /// Target component is part of compute resources.
         Compute = "COMPUTE",
@@ -254,12 +248,6 @@ pub struct HealthUpdateInfoConfig {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `HardwareSupportManagers.HealthUpdateInfoPurpose` class defines purpose categories for all `HardwareSupportManagers.HealthUpdateInfo`. This enumeration was added in vSphere API 8.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HealthUpdateInfoPurpose::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum HealthUpdateInfoPurpose {
         /// Indicates failure of a hardware component.
         Failure = "FAILURE",
@@ -279,12 +267,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `HardwareSupportManagers.HealthUpdateInfoSeverity` class defines severity levels for all `HardwareSupportManagers.HealthUpdateInfo`. This enumeration was added in vSphere API 8.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HealthUpdateInfoSeverity::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum HealthUpdateInfoSeverity {
         /// Critical severity
         Critical = "CRITICAL",
@@ -328,6 +310,7 @@ pub struct SetSpec {
     pub health_update_info_default_configs: Vec<HealthUpdateInfoConfig>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`HardwareSupportManagers`](crate::vcenter::phm::HardwareSupportManagers)

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ResourcePool.SharesInfo.Level` class defines the possible values for the allocation level. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Level::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Level {
         /// For CPU: Shares = 500 \\* number of virtual CPUs. For Memory: Shares = 5 \\* virtual machine memory size in MB.
         Low = "LOW",

@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Service.Health` class defines the possible values for health of a service. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Health::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Health {
         /// Service is in degraded state, it is not functional.
         Degraded = "DEGRADED",
@@ -48,17 +42,11 @@ pub struct Info {
     ///
     /// Only relevant when `state` is `STARTED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_messages: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub health_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Service.StartupType` class defines valid Startup Type for vCenter Server services. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `StartupType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum StartupType {
         /// Service Startup type is Manual, thus issuing an explicit start on the service will start it.
         Manual = "MANUAL",
@@ -72,12 +60,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Service.State` class defines valid Run State for services. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// Service Run State is Starting, it is still not functional
         Starting = "STARTING",
@@ -99,6 +81,7 @@ pub struct UpdateSpec {
     pub startup_type: Option<StartupType>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Service`](crate::vcenter::services::Service)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -50,17 +50,17 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no policy associated with `policy` in the system.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if more than 1000 virtual machines are associated with the specified policy.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service necessary to complete the request.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the backend server encounters some an error while processing the request.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no policy associated with `policy` in the system.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if more than 1000 virtual machines are associated with the specified policy.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service necessary to complete the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the backend server encounters some an error while processing the request.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
     pub async fn list(
         &self,
-        policy: &str,
+        policy: &crate::ids::StoragePolicyId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<String, vm::Info>,
     > {
@@ -107,13 +107,13 @@ impl Compliance {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.storage.policies.compliance.filter_spec.status` attribute contains a value that is not supported by the server.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.storage.policies.compliance.filter_spec.status` attribute contains a value that is not supported by the server.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn list(
         &self,
         filter: &compliance::FilterSpec,
@@ -140,7 +140,7 @@ pub struct CompatibleDatastoreInfo {
     /// Identifier of the datastore. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `Datastore` resource.
-    pub datastore: String,
+    pub datastore: crate::ids::DatastoreId,
 }
 
 /// The `Policies.FilterSpec` class contains attributes used to filter the results when listing the storage policies (see `com.vmware.vcenter.storage.policies.list`) This class was added in vSphere API 6.7.
@@ -153,19 +153,46 @@ pub struct FilterSpec {
     pub policies: Option<Vec<String>>,
 }
 
+/// A call of [`Policies::list`](crate::vcenter::storage::Policies::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching storage policies for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.storage.policies.filter_spec` with all attributes None which means all storage policies match the filter
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Policies.Summary` class contains commonly used information about a storage policy. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the storage policy. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vcenter.StoragePolicy` resource.
-    pub policy: String,
+    pub policy: crate::ids::StoragePolicyId,
     /// Name of the storage policy. This attribute was added in vSphere API 6.7.
     pub name: String,
     /// Description of the storage policy. This attribute was added in vSphere API 6.7.
     pub description: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Policies`](crate::vcenter::storage::Policies)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -23,6 +23,7 @@ pub struct ReconfigureSpec {
     pub remote_psc: Option<crate::vcenter::deployment::RemotePscSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`DeploymentType`](crate::vcenter::system_config::DeploymentType) operations,

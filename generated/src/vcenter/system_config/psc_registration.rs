@@ -17,6 +17,7 @@ pub struct Info {
     pub sso_domain: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`PscRegistration`](crate::vcenter::system_config::PscRegistration) operations,

@@ -22,12 +22,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// The last status only reports on the state of the iteration at the time data was last returned. As a result, it not does guarantee if the next call will succeed in getting more data or not.
     ///
     /// Failures to retrieve results will be returned as Error responses. These last statuses are only returned when the iterator is operating as expected. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LastIterationStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LastIterationStatus {
         /// Iterator has more data pending and is ready to provide it. The caller can request the next page of data at any time.
         ///
@@ -36,6 +30,32 @@ vsphere_vapi_runtime::vapi_enum! {
         /// Iterator has finished iterating through its inventory. There are currently no more entities to return and the caller can terminate iteration. If the iterator returned some data, the marker may be set to allow the iterator to continue from where it left off when additional data does become available. This value is used to indicate that all available data has been returned by the iterator.
         EndOfData = "END_OF_DATA",
         @unknown Unknown
+    }
+}
+
+/// A call of [`Associations::list`](crate::vcenter::tagging::Associations::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The specification of a page to be retrieved. If None, the first page will be retrieved.
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
     }
 }
 
@@ -56,12 +76,6 @@ pub struct ListResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Associations.Operation` class defines the operation type to update the tag association of an object. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Operation::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Operation {
         /// Attach the specified tag to the resource object. If a tag is already attached, the operation is idempotent and has no effect on that tag association.
         Attach = "ATTACH",
@@ -79,7 +93,7 @@ pub struct ResultItem {
     /// The identifier of the tag involved in the operation. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
-    pub tag: String,
+    pub tag: crate::ids::TagId,
     /// The name of the tag and the category it belongs to. This attribute was added in vSphere API 9.1.0.0.
     pub tag_category_name_info: TagCategoryNameInfo,
 }
@@ -90,9 +104,9 @@ pub struct Summary {
     /// The identifier of a tag. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
-    pub tag: String,
+    pub tag: crate::ids::TagId,
     /// The identifier of an associated object. This attribute was added in vSphere API 7.0.0.0.
-    pub object: crate::vapi::std_::DynamicId,
+    pub object: crate::vapi::standard::DynamicId,
 }
 
 /// Represents a vSphere tag by its name and its respective category's name. This class was added in vSphere API 9.1.0.0.
@@ -139,19 +153,20 @@ pub struct UpdateResult {
     pub results: Option<Vec<ResultItem>>,
     /// List of error messages specifying the tags for which the operation failed, if any errors occurred during update processing. This attribute is populated only when `com.vmware.vcenter.tagging.associations.update_result.success` is set to `false`. This attribute was added in vSphere API 9.1.0.0. If None, the `com.vmware.vcenter.tagging.associations.update` operation completes successfully and no errors occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub errors: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
 /// Represents a specification for an object including its identifier and list of tag specifications. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// Identifier of an object to attach or detach tags to. It must contain valid resource type and id. This attribute was added in vSphere API 9.1.0.0.
-    pub object: crate::vapi::std_::DynamicId,
+    pub object: crate::vapi::standard::DynamicId,
     /// List of tag specifications to be applied with the object. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub tag_spec_list: Vec<TagSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Associations`](crate::vcenter::tagging::Associations)
     //! operations, one static per operation; [`operations`](crate::operations) lists

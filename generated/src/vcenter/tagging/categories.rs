@@ -50,9 +50,42 @@ pub struct ListItem {
     /// The identifier of the category. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
-    pub category_id: String,
+    pub category_id: crate::ids::CategoryId,
     /// The information about the category. This attribute was added in vSphere API 9.0.0.0.
     pub info: Info,
+}
+
+/// A call of [`Categories::list`](crate::vcenter::tagging::Categories::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The specification of matching categories. If None, all categories will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// The specification of a page to be retrieved. If None, the first page will be retrieved.
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Categories.ListResult` class contains a set of categories and the metadata about them. This class was added in vSphere API 9.0.0.0.
@@ -66,6 +99,7 @@ pub struct ListResult {
     pub items: Vec<ListItem>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Categories`](crate::vcenter::tagging::Categories)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -22,7 +22,7 @@ pub struct Info {
     /// Category Id This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Category` resource.
-    pub category: String,
+    pub category: crate::ids::CategoryId,
     /// The description of the Tag. This attribute was added in vSphere API 9.0.0.0.
     pub description: String,
     /// The set of users that can use this Tag. This attribute was added in vSphere API 9.0.0.0.
@@ -47,9 +47,42 @@ pub struct ListItem {
     /// The identifier of the tag. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
-    pub tag: String,
+    pub tag: crate::ids::TagId,
     /// The information about the tag. This attribute was added in vSphere API 9.0.0.0.
     pub info: Info,
+}
+
+/// A call of [`Tags::list`](crate::vcenter::tagging::Tags::list) being assembled:
+/// set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The specification of matching tags. If None, all tags will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// The specification of a page to be retrieved. If None, the first page will be retrieved.
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Tags.ListResult` class contains a set of tags and the metadata about them. This class was added in vSphere API 9.0.0.0.
@@ -63,6 +96,7 @@ pub struct ListResult {
     pub items: Vec<ListItem>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Tags`](crate::vcenter::tagging::Tags) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

@@ -63,6 +63,7 @@ pub struct Info {
     pub refresh_token: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`TokenExchange`](crate::vcenter::tokenservice::TokenExchange) operations, one

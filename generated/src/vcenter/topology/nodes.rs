@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Nodes.ApplianceType` class defines values for valid appliance types for the vCenter and Platform Services Controller node. See `com.vmware.vcenter.topology.nodes.info`. This enumeration was added in vSphere API 6.7.2.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ApplianceType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ApplianceType {
         /// vCenter Server Appliance with an embedded Platform Services Controller.
         VcsaEmbedded = "VCSA_EMBEDDED",
@@ -56,6 +50,32 @@ pub struct Info {
     pub client_affinity: Option<String>,
 }
 
+/// A call of [`Nodes::list`](crate::vcenter::topology::Nodes::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching vCenter and Platform Services Controller nodes for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.topology.nodes.filter_spec` with all attributes None which means all nodes match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Nodes.Summary` class contains commonly used information of vCenter or Platform Services Controller node. This class was added in vSphere API 6.7.2.
 ///
 /// `type` selects which optional fields are set: `PSC_EXTERNAL`
@@ -66,7 +86,7 @@ pub struct Summary {
     /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
-    pub node: String,
+    pub node: crate::ids::VCenterNameId,
     /// Appliance type of the node. This attribute was added in vSphere API 6.7.2.
     pub r#type: ApplianceType,
     /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
@@ -81,6 +101,7 @@ pub struct Summary {
     pub client_affinity: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Nodes`](crate::vcenter::topology::Nodes) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

@@ -16,17 +16,44 @@ pub struct FilterSpec {
     pub nodes: Option<Vec<String>>,
 }
 
+/// A call of
+/// [`ReplicationStatus::list`](crate::vcenter::topology::ReplicationStatus::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching vCenter and Platform Services Controller nodes for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.topology.replication_status.filter_spec` with all attributes None which means all vCenter and Platform Services Controller nodes of type VCSA_EMBEDDED/PSC_EXTERNAL match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `ReplicationStatus.Summary` class contains replication information of partner vCenter or Platform Services Controller node of type VCSA_EMBEDDED/PSC_EXTERNAL (see `com.vmware.vcenter.topology.nodes.info.type`). This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
-    pub node: String,
+    pub node: crate::ids::VCenterNameId,
     /// Identifier for the vCenter or Platform Services Controller replication partner. Identifier can be either IP address or DNS resolvable name of the replication partner. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
-    pub replication_partner: String,
+    pub replication_partner: crate::ids::VCenterNameId,
     /// Indicates if the VMware Directory Service on partner is reachable or not. This attribute was added in vSphere API 6.7.2.
     pub partner_available: bool,
     /// Indicates if the replication status for the node with respect to replication partner can be retrieved or not. This attribute was added in vSphere API 6.7.2.
@@ -39,6 +66,7 @@ pub struct Summary {
     pub change_lag: Option<i64>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ReplicationStatus`](crate::vcenter::topology::ReplicationStatus) operations,

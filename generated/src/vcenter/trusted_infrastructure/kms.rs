@@ -62,16 +62,16 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if there is already a Key Provider Service instance with the same Address.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the CreateSpec contains invalid data.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if there is already a Key Provider Service instance with the same Address.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the CreateSpec contains invalid data.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn create(
         &self,
         spec: &services::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::KmsServiceId> {
         self.client.operation(&services::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -92,13 +92,16 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an error occurred while deleting the service.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Key Provider Service instance is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the Key Provider Service instance is used by a configuration on a cluster level.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn delete(&self, service: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if an error occurred while deleting the service.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Key Provider Service instance is not found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the Key Provider Service instance is used by a configuration on a cluster level.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub async fn delete(
+        &self,
+        service: &crate::ids::KmsServiceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&services::ops::DELETE)
             .param("service", service)
@@ -127,14 +130,14 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an error occurred while getting the data.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no Key Provider Service instance with the specified ID.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if an error occurred while getting the data.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no Key Provider Service instance with the specified ID.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(
         &self,
-        service: &str,
+        service: &crate::ids::KmsServiceId,
     ) -> vsphere_vapi_runtime::Result<services::Info> {
         self.client.operation(&services::ops::GET).param("service", service).send().await
     }
@@ -145,9 +148,9 @@ impl Services {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: Return only services matching the specified filters. If None return all services.
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::kms::services::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::kms::services::ListRequest::spec).
     ///
     /// # Returns
     ///
@@ -160,14 +163,11 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an error occurred while getting the data.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
-        &self,
-        spec: Option<&services::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<services::Summary>> {
-        self.client.operation(&services::ops::LIST).param("spec", &spec).send().await
+    /// - [`Error`](crate::ErrorKind::Error): if an error occurred while getting the data.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub fn list(&self) -> services::ListRequest {
+        services::ListRequest::new(self.client.operation(&services::ops::LIST))
     }
 }

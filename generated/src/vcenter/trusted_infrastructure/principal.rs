@@ -24,6 +24,7 @@ pub struct Info {
     pub name: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Principal`](crate::vcenter::trusted_infrastructure::Principal) operations, one

@@ -48,8 +48,8 @@ impl ConsumerPrincipals {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`create_and_wait`](Self::create_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -63,44 +63,40 @@ impl ConsumerPrincipals {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a profile for the issuer already exists.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no such cluster.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a profile for the issuer already exists.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no such cluster.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn create_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &consumer_principals::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
         self.client
             .operation(&consumer_principals::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: an identifier (`String`).
+    /// Runs [`create_task`](Self::create_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns an identifier (`String`).
+    /// For other polling options, call [`create_task`](Self::create_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`create_task`](Self::create_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn create_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &consumer_principals::CreateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<String> {
-        let task = self.create_task(cluster, spec).await?;
-        self.client.wait_for_task::<String>(&task, options).await
+        self.create_task(cluster, spec).await?.wait().await
     }
 
     /// Removes the read-only policy configured on ESX for a specific principal. This method was added in vSphere API 7.0.0.0.
@@ -109,8 +105,8 @@ impl ConsumerPrincipals {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`delete_and_wait`](Self::delete_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -124,43 +120,39 @@ impl ConsumerPrincipals {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no profile configured with that ID.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no profile configured with that ID.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn delete_task(
         &self,
-        cluster: &str,
-        profile: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        profile: &crate::ids::ClientprofileId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&consumer_principals::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("profile", profile)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`delete_task`](Self::delete_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`delete_task`](Self::delete_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn delete_and_wait(
         &self,
-        cluster: &str,
-        profile: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        profile: &crate::ids::ClientprofileId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task(cluster, profile).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.delete_task(cluster, profile).await?.wait().await
     }
 
     /// Retrieve information for a specific profile. This method was added in vSphere API 7.0.0.0.
@@ -169,8 +161,8 @@ impl ConsumerPrincipals {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_and_wait`](Self::get_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -184,44 +176,42 @@ impl ConsumerPrincipals {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no profile configured with that ID.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no profile configured with that ID.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get_task(
         &self,
-        cluster: &str,
-        profile: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        profile: &crate::ids::ClientprofileId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<consumer_principals::Info>,
+    > {
         self.client
             .operation(&consumer_principals::ops::GET_TASK)
             .param("cluster", cluster)
             .param("profile", profile)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`get_task`](Self::get_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Info).
+    /// For other polling options, call [`get_task`](Self::get_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`get_task`](Self::get_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn get_and_wait(
         &self,
-        cluster: &str,
-        profile: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        profile: &crate::ids::ClientprofileId,
     ) -> vsphere_vapi_runtime::Result<consumer_principals::Info> {
-        let task = self.get_task(cluster, profile).await?;
-        self.client.wait_for_task::<consumer_principals::Info>(&task, options).await
+        self.get_task(cluster, profile).await?.wait().await
     }
 
     /// Lists all policies configured on a specific cluster. This method was added in vSphere API 7.0.0.0.
@@ -230,13 +220,16 @@ impl ConsumerPrincipals {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`list_and_wait`](Self::list_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
     /// # Parameters
     ///
     /// - `cluster`: The ID of the Trust Authority Cluster on which the profile is configured. Identifier of a `ClusterComputeResource` resource.
-    /// - `spec`: A FilterSpec specifying the profiles to be listed. If None return all policies.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::ListTaskRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::ListTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -245,46 +238,21 @@ impl ConsumerPrincipals {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no profile configured with that ID.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn list_task(
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no profile configured with that ID.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub fn list_task(
         &self,
-        cluster: &str,
-        spec: Option<&consumer_principals::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&consumer_principals::ops::LIST_TASK)
-            .param("cluster", cluster)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`list_task`](Self::list_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: a list of
-    /// [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::Summary).
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`list_task`](Self::list_task), when the task fails (with the task's
-    /// error), and when waiting times out.
-    pub async fn list_and_wait(
-        &self,
-        cluster: &str,
-        spec: Option<&consumer_principals::FilterSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<Vec<consumer_principals::Summary>> {
-        let task = self.list_task(cluster, spec).await?;
-        self.client
-            .wait_for_task::<Vec<consumer_principals::Summary>>(&task, options)
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> consumer_principals::ListTaskRequest {
+        consumer_principals::ListTaskRequest::new(
+            self
+                .client
+                .operation(&consumer_principals::ops::LIST_TASK)
+                .param("cluster", cluster),
+        )
     }
 }
 
@@ -315,9 +283,36 @@ pub struct Info {
     /// Identifies the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// The state of the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub state: State,
+}
+
+/// A call of
+/// [`TrustAuthorityClusters::list`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Return only clusters matching the specified filters. If None return all clusters.
+    pub fn spec(self, spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -326,12 +321,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// The `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters` is enabled.
         ///
@@ -359,7 +348,7 @@ pub struct Summary {
     /// Identifies the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// The state of the `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters`. This attribute was added in vSphere API 7.0.0.0.
     pub state: State,
 }
@@ -376,6 +365,7 @@ pub struct UpdateSpec {
     pub state: Option<State>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`TrustAuthorityClusters`](crate::vcenter::trusted_infrastructure::TrustAuthorityClusters)

@@ -57,15 +57,15 @@ impl Attestation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if service's TLS certificate chain is not valid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `host` doesn't match to any Host.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if connection to `host` failed.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if service's TLS certificate chain is not valid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `host` doesn't match to any Host.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if connection to `host` failed.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<attestation::Info> {
         self.client.operation(&attestation::ops::GET).param("host", host).send().await
     }
@@ -76,10 +76,9 @@ impl Attestation {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: Return details about Attestation Services matching the filter. If None return all registered Attestation Services.
-    /// - `projection`: The type of the returned summary - brief, normal, or full. If None a normal projection will be used.
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::attestation::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::attestation::ListRequest::spec), [`projection`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::attestation::ListRequest::projection).
     ///
     /// # Returns
     ///
@@ -92,22 +91,13 @@ impl Attestation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the response data will exceed the message limit.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
-        &self,
-        spec: Option<&attestation::FilterSpec>,
-        projection: Option<&attestation::SummaryType>,
-    ) -> vsphere_vapi_runtime::Result<Vec<attestation::Summary>> {
-        self.client
-            .operation(&attestation::ops::LIST)
-            .param("spec", &spec)
-            .param("projection", &projection)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the response data will exceed the message limit.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub fn list(&self) -> attestation::ListRequest {
+        attestation::ListRequest::new(self.client.operation(&attestation::ops::LIST))
     }
 }
 
@@ -159,13 +149,16 @@ impl Kms {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if service's TLS certificate chain is not valid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `host` doesn't match to any Host.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if connection to `host` failed.
-    pub async fn get(&self, host: &str) -> vsphere_vapi_runtime::Result<kms::Info> {
+    /// - [`Error`](crate::ErrorKind::Error): if service's TLS certificate chain is not valid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `host` doesn't match to any Host.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if connection to `host` failed.
+    pub async fn get(
+        &self,
+        host: &crate::ids::HostSystemId,
+    ) -> vsphere_vapi_runtime::Result<kms::Info> {
         self.client.operation(&kms::ops::GET).param("host", host).send().await
     }
 
@@ -175,10 +168,9 @@ impl Kms {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `spec`: Return details about Key Provider Services matching the filter. If None return all registered Key Provider Services.
-    /// - `projection`: The type of the returned summary - brief, normal, or full. If None a normal projection will be used.
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::ListRequest::spec), [`projection`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::ListRequest::projection).
     ///
     /// # Returns
     ///
@@ -191,21 +183,12 @@ impl Kms {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the response data will exceed the message limit.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
-        &self,
-        spec: Option<&kms::FilterSpec>,
-        projection: Option<&kms::SummaryType>,
-    ) -> vsphere_vapi_runtime::Result<Vec<kms::Summary>> {
-        self.client
-            .operation(&kms::ops::LIST)
-            .param("spec", &spec)
-            .param("projection", &projection)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the response data will exceed the message limit.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub fn list(&self) -> kms::ListRequest {
+        kms::ListRequest::new(self.client.operation(&kms::ops::LIST))
     }
 }

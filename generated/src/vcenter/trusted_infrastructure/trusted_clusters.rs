@@ -43,8 +43,8 @@ impl ServicesAppliedConfig {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`delete_and_wait`](Self::delete_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -57,42 +57,38 @@ impl ServicesAppliedConfig {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the cluster ID is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if there are ongoing mutating operations.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the cluster ID is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn delete_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&services_applied_config::ops::DELETE_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`delete_task`](Self::delete_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`delete_task`](Self::delete_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn delete_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task(cluster).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.delete_task(cluster).await?.wait().await
     }
 
     /// Returns detailed information about the health of the applied Trust Authority Component configurations in the given cluster. This method was added in vSphere API 7.0.1.0.
@@ -101,8 +97,8 @@ impl ServicesAppliedConfig {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_and_wait`](Self::get_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -115,40 +111,41 @@ impl ServicesAppliedConfig {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the cluster ID is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if there are ongoing mutating operations.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    pub async fn get_task(&self, cluster: &str) -> vsphere_vapi_runtime::Result<String> {
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the cluster ID is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    pub async fn get_task(
+        &self,
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<services_applied_config::Info>,
+    > {
         self.client
             .operation(&services_applied_config::ops::GET_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`get_task`](Self::get_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trusted_clusters::services_applied_config::Info).
+    /// For other polling options, call [`get_task`](Self::get_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`get_task`](Self::get_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn get_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<services_applied_config::Info> {
-        let task = self.get_task(cluster).await?;
-        self.client.wait_for_task::<services_applied_config::Info>(&task, options).await
+        self.get_task(cluster).await?.wait().await
     }
 
     /// Update all applied Trust Authority Component configuration on the given cluster to be consistent with the desired state. This method has no affect on the desired state, apart from it being used as a reference point for the remediation. If the cluster is not a Trusted Cluster, the method will remove all Trust Authority Component configuration from the Trusted Hosts in the cluster, if such hosts are found. This method was added in vSphere API 7.0.1.0.
@@ -157,8 +154,8 @@ impl ServicesAppliedConfig {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_and_wait`](Self::update_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -171,41 +168,37 @@ impl ServicesAppliedConfig {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the cluster ID is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if there are ongoing mutating operations.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the cluster ID is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn update_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&services_applied_config::ops::UPDATE_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`update_task`](Self::update_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`update_task`](Self::update_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`update_task`](Self::update_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn update_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.update_task(cluster).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.update_task(cluster).await?.wait().await
     }
 }

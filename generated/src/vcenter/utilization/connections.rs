@@ -19,6 +19,32 @@ pub struct FilterSpec {
     pub ports: Option<Vec<i64>>,
 }
 
+/// A call of [`Connections::list`](crate::vcenter::utilization::Connections::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Filter for the server processes. if None the result will not be filtered.
+    pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter_spec", filter_spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Connections.ListResult` class defines networking information about servers in the vCenter. This contains a list of connections made to each of the server's ports as well as connection limits. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -65,7 +91,7 @@ pub struct ServerInfo {
     /// The name of the service which hosts the server. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
-    pub service: String,
+    pub service: crate::ids::ServicesServiceId,
     /// List of listening ports of this server and their open TCP connections. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub ports: Vec<PortInfo>,
@@ -78,12 +104,6 @@ pub struct ServerInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Connections.TcpState` class represents the possible states of a TCP connection as defined by Section 3.3.2 of Transmission Control Protocol \[RFC 9293\]. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `TcpState::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum TcpState {
         /// The connection is fully established and data can be exchanged.
         Established = "ESTABLISHED",
@@ -111,6 +131,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Connections`](crate::vcenter::utilization::Connections) operations, one static

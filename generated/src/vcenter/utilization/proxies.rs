@@ -25,6 +25,32 @@ pub struct FilterSpec {
     pub services: Option<Vec<String>>,
 }
 
+/// A call of [`Proxies::list`](crate::vcenter::utilization::Proxies::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Filter for the proxies. if None the result will not be filtered.
+    pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter_spec", filter_spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Proxies.ListResult` class defines usage statistics for routes served by vCenter proxies. This includes backpressure status to determine the load for each upstream and usage breakdown by remote peer. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -51,7 +77,7 @@ pub struct ProxyInfo {
     /// The vCenter service which proxies HTTP requests. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
-    pub service: String,
+    pub service: crate::ids::ServicesServiceId,
     /// The list of upstreams that are handled by this proxy. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub upstreams: Vec<UpstreamInfo>,
@@ -79,6 +105,7 @@ pub struct UpstreamInfo {
     pub requests_back_pressure: BackpressureInfo,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Proxies`](crate::vcenter::utilization::Proxies)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -40,10 +40,9 @@ impl Active {
 
     /// Retrieves information about the active node of a VCHA cluster. This method was added in vSphere API 6.7.1.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `vc_spec`: Contains active node's management vCenter server credentials. If None, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
-    /// - `partial`: If true, then return only the information that does not require connecting to the Active vCenter Server. If false or unset, then return all the information. If None, then return all the information.
+    /// Set on the returned [`GetRequest`](crate::vcenter::vcha::cluster::active::GetRequest) before `send()`: [`vc_spec`](crate::vcenter::vcha::cluster::active::GetRequest::vc_spec), [`partial`](crate::vcenter::vcha::cluster::active::GetRequest::partial).
     ///
     /// # Returns
     ///
@@ -56,30 +55,21 @@ impl Active {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the credentials provided for authentincating with the active node's management vCenter server are invalid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the credentials provided for authentincating with the active node's management vCenter server are invalid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation.
     ///
     ///   * If `partial` is false or unset, then the operation execution requires the Global.VCServer privilege.
     ///   * If `partial` is true, then the operation execution requires the System.Read privilege.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
-    /// - [`InvalidElementConfiguration`](crate::vapi::std_::errors::InvalidElementConfiguration): If the active node is on more than one datastore.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the active virtual machine is not managed by the specified vCenter server for the active node.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If the management interface IP address assignment is not static.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
+    /// - [`InvalidElementConfiguration`](crate::ErrorKind::InvalidElementConfiguration): If the active node is on more than one datastore.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the active virtual machine is not managed by the specified vCenter server for the active node.
+    /// - [`Error`](crate::ErrorKind::Error): If the management interface IP address assignment is not static.
     ///
     ///   If any other error occurs.
-    pub async fn get(
-        &self,
-        vc_spec: Option<&crate::vcenter::vcha::CredentialsSpec>,
-        partial: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<active::Info> {
-        self.client
-            .operation(&active::ops::GET)
-            .param("vc_spec", &vc_spec)
-            .param("partial", &partial)
-            .send()
-            .await
+    pub fn get(&self) -> active::GetRequest {
+        active::GetRequest::new(self.client.operation(&active::ops::GET))
     }
 }
 
@@ -118,10 +108,10 @@ impl DeploymentType {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the System.Read privilege.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<deployment_type::Info> {
         self.client.operation(&deployment_type::ops::GET).send().await
     }
@@ -162,11 +152,11 @@ impl Mode {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the VCHA cluster is not configured.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the System.Read privilege.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the VCHA cluster is not configured.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<mode::Info> {
         self.client.operation(&mode::ops::GET).send().await
     }
@@ -175,8 +165,8 @@ impl Mode {
     ///
     /// VCHA Cluster configuration remains intact in any of the cluster modes. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`set_and_wait`](Self::set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -189,35 +179,31 @@ impl Mode {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn set_task(
         &self,
         mode: &mode::ClusterMode,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client.operation(&mode::ops::SET_TASK).param("mode", mode).send().await
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.client.operation(&mode::ops::SET_TASK).param("mode", mode).send_task().await
     }
 
-    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`set_task`](Self::set_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`set_task`](Self::set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`set_task`](Self::set_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn set_and_wait(
         &self,
         mode: &mode::ClusterMode,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.set_task(mode).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.set_task(mode).await?.wait().await
     }
 }
 
@@ -260,17 +246,17 @@ impl Passive {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the credentials provided for authentincating with the active node's management vCenter server are invalid.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the credentials provided for authentincating with the active node's management vCenter server are invalid.
     ///
     ///   If the specified resource spec is deemed invalid for the clone operation.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the active virtual machine is not managed by the specified vCenter server for the active node.
-    /// - [`InvalidElementConfiguration`](crate::vapi::std_::errors::InvalidElementConfiguration): If the active node is on more than one datastore.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the clone operation is not allowed in the current state of the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the active virtual machine is not managed by the specified vCenter server for the active node.
+    /// - [`InvalidElementConfiguration`](crate::ErrorKind::InvalidElementConfiguration): If the active node is on more than one datastore.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the clone operation is not allowed in the current state of the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn check(
         &self,
         spec: &passive::CheckSpec,
@@ -280,8 +266,8 @@ impl Passive {
 
     /// Creates the passive node in a degraded cluster with node location information and pre-existing VCHA cluster configuration from the active node. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`redeploy_and_wait`](Self::redeploy_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`redeploy_and_wait`](Self::redeploy_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -294,41 +280,37 @@ impl Passive {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the credentials provided for authentincating with the active node's management vCenter server are invalid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the credentials provided for authentincating with the active node's management vCenter server are invalid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn redeploy_task(
         &self,
         spec: &passive::RedeploySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&passive::ops::REDEPLOY_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`redeploy_task`](Self::redeploy_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`redeploy_task`](Self::redeploy_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For
+    /// other polling options, call [`redeploy_task`](Self::redeploy_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`redeploy_task`](Self::redeploy_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`redeploy_task`](Self::redeploy_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn redeploy_and_wait(
         &self,
         spec: &passive::RedeploySpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.redeploy_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.redeploy_task(spec).await?.wait().await
     }
 }
 
@@ -371,17 +353,17 @@ impl Witness {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the credentials provided for authentincating with the active node's management vCenter server are invalid.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the credentials provided for authentincating with the active node's management vCenter server are invalid.
     ///
     ///   If the specified resource spec is deemed invalid for the clone operation.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the active virtual machine is not managed by the specified vCenter server for the active node.
-    /// - [`InvalidElementConfiguration`](crate::vapi::std_::errors::InvalidElementConfiguration): If the active node is on more than one datastore.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the clone operation is not allowed in the current state of the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the active virtual machine is not managed by the specified vCenter server for the active node.
+    /// - [`InvalidElementConfiguration`](crate::ErrorKind::InvalidElementConfiguration): If the active node is on more than one datastore.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the clone operation is not allowed in the current state of the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn check(
         &self,
         spec: &witness::CheckSpec,
@@ -391,8 +373,8 @@ impl Witness {
 
     /// Creates the witness node in a degraded cluster with node location information and pre-existing VCHA cluster configuration from the active node. This method was added in vSphere API 6.7.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`redeploy_and_wait`](Self::redeploy_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`redeploy_and_wait`](Self::redeploy_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -405,41 +387,37 @@ impl Witness {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the credentials provided for authentincating with the active node's management vCenter server are invalid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
-    /// - [`UnverifiedPeer`](crate::vapi::std_::errors::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the credentials provided for authentincating with the active node's management vCenter server are invalid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user has insufficient privilege to perform the operation. Operation execution requires the Global.VCServer privilege.
+    /// - [`UnverifiedPeer`](crate::ErrorKind::UnverifiedPeer): If the SSL certificate of the management vCenter server cannot be validated. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.vcenter.vcha.certificate_info`.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn redeploy_task(
         &self,
         spec: &witness::RedeploySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&witness::ops::REDEPLOY_TASK)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`redeploy_task`](Self::redeploy_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`redeploy_task`](Self::redeploy_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For
+    /// other polling options, call [`redeploy_task`](Self::redeploy_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`redeploy_task`](Self::redeploy_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`redeploy_task`](Self::redeploy_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn redeploy_and_wait(
         &self,
         spec: &witness::RedeploySpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.redeploy_task(spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.redeploy_task(spec).await?.wait().await
     }
 }
 
@@ -460,12 +438,6 @@ pub struct ActiveSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.ClusterMode` class defines the possible modes for a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ClusterMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ClusterMode {
         /// VCHA Cluster is enabled. State replication between the Active and Passive node is enabled and automatic failover is allowed.
         Enabled = "ENABLED",
@@ -479,12 +451,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.ClusterState` class defines the possible for a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ClusterState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ClusterState {
         /// All three nodes in a VCHA Cluster are healthy and connected. State replication between Active and Passive node is working and both nodes are in sync.
         Healthy = "HEALTHY",
@@ -501,12 +467,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.ConfigState` class defines the VCHA configuration state. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigState {
         /// VCHA cluster is configured.
         Configured = "CONFIGURED",
@@ -540,10 +500,43 @@ pub struct DeploySpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorCondition {
     /// Contains an error condition. This attribute was added in vSphere API 6.7.1.
-    pub error: crate::vapi::std_::LocalizableMessage,
+    pub error: crate::vapi::standard::LocalizableMessage,
     /// Contains a recommendation on handling the error condition. This attribute was added in vSphere API 6.7.1. If None, there is no tip for the error condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recommendation: Option<crate::vapi::std_::LocalizableMessage>,
+    pub recommendation: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+/// A call of [`Cluster::get`](crate::vcenter::vcha::Cluster::get) being assembled:
+/// set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Contains active node's management vCenter server credentials. If None, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
+    pub fn vc_spec(self, vc_spec: &crate::vcenter::vcha::CredentialsSpec) -> Self {
+        Self {
+            call: self.call.param("vc_spec", vc_spec),
+        }
+    }
+
+    /// If true, then return only the information that does not require connecting to the Active vCenter Server. If false or unset, then return all the information. If None, then return all the information.
+    pub fn partial(self, partial: bool) -> Self {
+        Self {
+            call: self.call.param("partial", &partial),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
+        self.call.send().await
+    }
 }
 
 /// The `Cluster.Info` class contains the configuration and health information of the three nodes in a VCHA Cluster. This class was added in vSphere API 6.7.1.
@@ -569,7 +562,7 @@ pub struct Info {
     pub health_state: Option<ClusterState>,
     /// Health warning messages if the health information is unavailable. This attribute was added in vSphere API 6.7.1. If None, then the cluster is in a healthy state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_exception: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub health_exception: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
     /// A collection of messages describing the reason for a non-healthy Cluster. This attribute was added in vSphere API 6.7.1. If None, then the cluster is in a healthy state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_warnings: Option<Vec<ErrorCondition>>,
@@ -583,12 +576,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.IpFamily` class defines the IP address family. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IpFamily::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum IpFamily {
         /// IPV4 address family.
         Ipv4 = "IPV4",
@@ -657,12 +644,6 @@ pub struct NodeInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.NodeRole` class defines the role node can be in a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NodeRole::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum NodeRole {
         /// Node is having a role of Active. In this role, node runs a vCenter Server that serves client requests.
         Active = "ACTIVE",
@@ -690,12 +671,6 @@ pub struct NodeRuntimeInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.NodeState` class defines possible state a node can be in a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NodeState::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum NodeState {
         /// Node is up and has joined the VCHA Cluster.
         Up = "UP",
@@ -711,7 +686,7 @@ pub struct NodeVmInfo {
     /// The identifier of the virtual machine of the VCHA node. This attribute was added in vSphere API 6.7.1.
     ///
     /// Identifier of a `VirtualMachine:VCenter` resource.
-    pub vm: String,
+    pub vm: crate::ids::VirtualMachineId,
     /// BIOS UUID for the node. This attribute was added in vSphere API 6.7.1.
     pub bios_uuid: String,
 }
@@ -731,12 +706,6 @@ pub struct PassiveSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.Type` class defines the possible deployment types for a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// Passive and witness nodes are cloned automatically.
         Auto = "AUTO",
@@ -809,6 +778,7 @@ pub struct WitnessSpec {
     pub ha_ip: crate::vcenter::vcha::IpSpec,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Cluster`](crate::vcenter::vcha::Cluster) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

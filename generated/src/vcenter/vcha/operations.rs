@@ -17,6 +17,7 @@ pub struct Info {
     pub active: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Operations`](crate::vcenter::vcha::Operations)
     //! operations, one static per operation; [`operations`](crate::operations) lists

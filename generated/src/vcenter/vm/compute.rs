@@ -48,14 +48,14 @@ impl Policies {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a virtual machine with the given identifier does not exist, or if a policy with the given identifier does not exist.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a virtual machine with the given identifier does not exist, or if a policy with the given identifier does not exist.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
-        policy: &str,
+        vm: &crate::ids::VirtualMachineId,
+        policy: &crate::ids::ComputePolicyId,
     ) -> vsphere_vapi_runtime::Result<policies::Info> {
         self.client
             .operation(&policies::ops::GET)

@@ -52,19 +52,19 @@ impl Tickets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the CreateSpec#type) field contains a value that is not supported by the server.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is powered off and requested ticket type is `com.vmware.vcenter.vm.console.tickets.type.WEBMKS`
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration or execution state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the CreateSpec#type) field contains a value that is not supported by the server.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is powered off and requested ticket type is `com.vmware.vcenter.vm.console.tickets.type.WEBMKS`
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration or execution state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &tickets::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<tickets::Summary> {
         self.client

@@ -49,29 +49,29 @@ impl Entries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is in a state that doesn't allow modifications, for example suspended.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is in a state that doesn't allow modifications, for example suspended.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if the data set is not found.
     ///
     ///   if there is no entry associated with `key` in the `data_set`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the data set access mode prevents the operation.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the data set access mode prevents the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.DataSets.DataSetEntryDelete`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
     pub async fn delete(
         &self,
-        vm: &str,
-        data_set: &str,
-        key: &str,
+        vm: &crate::ids::VirtualMachineId,
+        data_set: &crate::ids::DataSetId,
+        key: &crate::ids::EntryId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&entries::ops::DELETE)
@@ -101,28 +101,28 @@ impl Entries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if the data set is not found.
     ///
     ///   if there is no entry associated with `key` in the `data_set`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the data set access mode prevents the operation.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the data set access mode prevents the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.DataSets.DataSetEntryGet`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
     pub async fn get(
         &self,
-        vm: &str,
-        data_set: &str,
-        key: &str,
+        vm: &crate::ids::VirtualMachineId,
+        data_set: &crate::ids::DataSetId,
+        key: &crate::ids::EntryId,
     ) -> vsphere_vapi_runtime::Result<String> {
         self.client
             .operation(&entries::ops::GET)
@@ -151,25 +151,25 @@ impl Entries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if the data set is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the data set access mode prevents the operation.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the data set access mode prevents the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.DataSets.DataSetEntryList`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
     pub async fn list(
         &self,
-        vm: &str,
-        data_set: &str,
+        vm: &crate::ids::VirtualMachineId,
+        data_set: &crate::ids::DataSetId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&entries::ops::LIST)
@@ -183,6 +183,8 @@ impl Entries {
     ///
     /// # Parameters
     ///
+    /// In [`SetArgs`](crate::vcenter::vm::data_sets::entries::SetArgs):
+    ///
     /// - `vm`: Identifier of the virtual machine. Identifier of a `VirtualMachine` resource.
     /// - `data_set`: Identifier of the data set. Identifier of a `com.vmware.vcenter.vm.DataSet` resource.
     /// - `key`: The key of the entry to set. A key can be at most 4096 bytes. Identifier of a `com.vmware.vcenter.vm.data_sets.Entry` resource.
@@ -195,39 +197,36 @@ impl Entries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the key is too large.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the key is too large.
     ///
     ///   if the value is too large.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is in a state that doesn't allow modifications, for example suspended.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is in a state that doesn't allow modifications, for example suspended.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if the data set is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the new data set requires more resources than are available.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the data set access mode prevents the operation.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the new data set requires more resources than are available.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the data set access mode prevents the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.DataSets.DataSetEntrySet`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual hardware version of the virtual machine does not support DataSets
     ///
     ///   if the ESXi host version does not support DataSets
     pub async fn set(
         &self,
-        vm: &str,
-        data_set: &str,
-        key: &str,
-        value: &str,
+        args: &entries::SetArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&entries::ops::SET)
-            .param("vm", vm)
-            .param("data_set", data_set)
-            .param("key", key)
-            .param("value", value)
+            .param("vm", &args.vm)
+            .param("data_set", &args.data_set)
+            .param("key", &args.key)
+            .param("value", &args.value)
             .send()
             .await
     }
@@ -235,12 +234,6 @@ impl Entries {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Possible Entry access modes. This enumeration was added in vSphere API 8.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Access::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Access {
         /// No access is allowed for data set Entries.
         None = "NONE",
@@ -268,6 +261,32 @@ pub struct CreateSpec {
     pub omit_from_snapshot_and_clone: Option<bool>,
 }
 
+/// A call of [`DataSets::delete`](crate::vcenter::vm::DataSets::delete) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl DeleteRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// If true, delete the data set even if it is not empty. If None a `com.vmware.vapi.std.errors.resource_in_use` exception will be reported if the data set is not empty. This is the equivalent of passing the value false.
+    pub fn force(self, force: bool) -> Self {
+        Self {
+            call: self.call.param("force", &force),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
 /// The `DataSets.Info` class describes a data set. This class was added in vSphere API 8.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
@@ -291,7 +310,7 @@ pub struct Summary {
     /// The identifier of the data set. This attribute was added in vSphere API 8.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.DataSet` resource.
-    pub data_set: String,
+    pub data_set: crate::ids::DataSetId,
     /// The name of the data set. This attribute was added in vSphere API 8.0.0.0.
     pub name: String,
     /// The description of the data set. This attribute was added in vSphere API 8.0.0.0.
@@ -315,6 +334,7 @@ pub struct UpdateSpec {
     pub omit_from_snapshot_and_clone: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`DataSets`](crate::vcenter::vm::DataSets) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

@@ -22,6 +22,7 @@ pub struct SetSpec {
     pub evc_mode: Option<crate::vcenter::evc_mode::EvcMode>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`EvcMode`](crate::vcenter::vm::EvcMode) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

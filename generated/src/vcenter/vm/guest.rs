@@ -57,19 +57,19 @@ impl Customization {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the virtual machine `vm` is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the virtual machine `vm` is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.View`.
     pub async fn check(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<customization::CheckInfo> {
         self.client.operation(&customization::ops::CHECK).param("vm", vm).send().await
     }
@@ -91,19 +91,19 @@ impl Customization {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the virtual machine `vm` is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the virtual machine `vm` is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.View`.
     pub async fn get(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<customization::Info> {
         self.client.operation(&customization::ops::GET).param("vm", vm).send().await
     }
@@ -122,23 +122,23 @@ impl Customization {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the customization settings in `spec` are not valid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine `vm` is not in a powered off state.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a customization specification is not found with the unique name in `spec`.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the customization settings in `spec` are not valid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine `vm` is not in a powered off state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a customization specification is not found with the unique name in `spec`.
     ///
     ///   If the virtual machine `vm` is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Provisioning.Customize`.
     pub async fn set(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &customization::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -193,19 +193,19 @@ impl CustomizationLive {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the virtual machine `vm` is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the virtual machine `vm` is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.View`.
     pub async fn get(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<customization_live::Info> {
         self.client.operation(&customization_live::ops::GET).param("vm", vm).send().await
     }
@@ -214,8 +214,8 @@ impl CustomizationLive {
     ///
     /// If there is a pending customization for the virtual machine and `spec` has valid content, then the existing customization setting will be overwritten with the new settings. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`run_and_wait`](Self::run_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`run_and_wait`](Self::run_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -229,50 +229,46 @@ impl CustomizationLive {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the customization settings in `spec` are not valid or `spec` and `name` do not exist at the same time.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the operation cannot be performed because of the virtual machine's current state. For example, if the virtual machine `vm` is not in a powered-on state.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the virtual machine `vm` is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the customization settings in `spec` are not valid or `spec` and `name` do not exist at the same time.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the operation cannot be performed because of the virtual machine's current state. For example, if the virtual machine `vm` is not in a powered-on state.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the virtual machine `vm` is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Provisioning.Customize`.
     pub async fn run_task(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &customization_live::RunSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&customization_live::ops::RUN_TASK)
             .param("vm", vm)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`run_task`](Self::run_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`run_task`](Self::run_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`run_task`](Self::run_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`run_task`](Self::run_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`run_task`](Self::run_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn run_and_wait(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &customization_live::RunSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.run_task(vm, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.run_task(vm, spec).await?.wait().await
     }
 }
 
@@ -319,21 +315,21 @@ impl Environment {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine `vm` is not found.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine `vm` is not found.
     ///
     ///   if the environment variable `name` is not not set in the guest operating system.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware tools in the guest OS.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` are not valid.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware tools are not running.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` are not valid.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware tools are not running.
     pub async fn get(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         name: &str,
     ) -> vsphere_vapi_runtime::Result<String> {
@@ -367,19 +363,19 @@ impl Environment {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine `vm` is not found.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine `vm` is not found.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware tools in the guest OS.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` are not valid.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware tools are not running.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` are not valid.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware tools are not running.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         names: &[String],
     ) -> vsphere_vapi_runtime::Result<
@@ -434,15 +430,18 @@ impl Identity {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if VMware Tools is not running.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
     ///
     ///   if VMware Tools has not provided any data.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<identity::Info> {
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<identity::Info> {
         self.client.operation(&identity::ops::GET).param("vm", vm).send().await
     }
 }
@@ -486,17 +485,17 @@ impl LocalFilesystem {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if VMware Tools is not running.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
     ///
     ///   if VMware Tools has not provided any data.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<String, local_filesystem::Info>,
     > {
@@ -543,13 +542,16 @@ impl Networking {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if VMware Tools is not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<networking::Info> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<networking::Info> {
         self.client.operation(&networking::ops::GET).param("vm", vm).send().await
     }
 }
@@ -593,11 +595,14 @@ impl Operations {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the state of VMware Tools is unknown.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<operations::Info> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the state of VMware Tools is unknown.
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<operations::Info> {
         self.client.operation(&operations::ops::GET).param("vm", vm).send().await
     }
 }
@@ -640,12 +645,15 @@ impl Power {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<power::Info> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<power::Info> {
         self.client.operation(&power::ops::GET).param("vm", vm).send().await
     }
 
@@ -662,16 +670,19 @@ impl Power {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if VMware Tools is not running.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is performing another operation.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
-    pub async fn reboot(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is performing another operation.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
+    pub async fn reboot(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&power::ops::REBOOT).param("vm", vm).send().await
     }
 
@@ -688,17 +699,20 @@ impl Power {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual machine is not powered on.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if VMware Tools is not running.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is performing another operation.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
-    pub async fn shutdown(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual machine is not powered on.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is performing another operation.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
+    pub async fn shutdown(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&power::ops::SHUTDOWN).param("vm", vm).send().await
     }
 
@@ -715,17 +729,20 @@ impl Power {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual machine is suspended.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if VMware Tools is not running.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is performing another operation.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
-    pub async fn standby(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual machine is suspended.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is performing another operation.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the virtual machine does not support being powered on (e.g. marked as a template, serving as a fault-tolerance secondary virtual machine).
+    pub async fn standby(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&power::ops::STANDBY).param("vm", vm).send().await
     }
 }
@@ -773,34 +790,34 @@ impl Processes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.vm.guest.processes.create_spec.start_minimized` attribute is set and the guest is not a Windows operating system.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.vm.guest.processes.create_spec.start_minimized` attribute is set and the guest is not a Windows operating system.
     ///
     ///   if the program path is not a valid path. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if the working directory is not a valid directory. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine `vm` is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine `vm` is not found.
     ///
     ///   if the program path does not exist. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware tools are not running.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the program fails to start.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the `path` attribute of `spec` cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware tools are not running.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the program fails to start.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the `path` attribute of `spec` cannot be accessed.
     ///
     ///   if the `path` attribute of `spec` cannot be run because `credentials` will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Execute`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware tools in the guest OS.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         spec: &processes::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<i64> {
@@ -830,26 +847,26 @@ impl Processes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine `vm` is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine `vm` is not found.
     ///
     ///   if the `pid` is not found. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.processes.process_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware tools are not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if `credentials` is not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if `credentials` does not have permission to terminate the process.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware tools are not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if `credentials` is not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if `credentials` does not have permission to terminate the process.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Execute`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware tools in the guest OS.
     pub async fn delete(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         pid: i64,
     ) -> vsphere_vapi_runtime::Result<()> {
@@ -881,21 +898,21 @@ impl Processes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine `vm` is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine `vm` is not found.
     ///
     ///   if the process `pid` is not found. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.processes.process_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware tools are not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` is not valid.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware tools are not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` is not valid.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware tools in the guest OS.
     pub async fn get(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
         pid: i64,
     ) -> vsphere_vapi_runtime::Result<processes::Info> {
@@ -926,19 +943,19 @@ impl Processes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine `vm` is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware tools are not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` is not valid.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine `vm` is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine `vm` is not found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware tools are not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` is not valid.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware tools in the guest OS.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &Credentials,
     ) -> vsphere_vapi_runtime::Result<Vec<processes::Summary>> {
         self.client

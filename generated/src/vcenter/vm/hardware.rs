@@ -59,15 +59,18 @@ impl Boot {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<boot::Info> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<boot::Info> {
         self.client.operation(&boot::ops::GET).param("vm", vm).send().await
     }
 
@@ -85,19 +88,19 @@ impl Boot {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one of the provided settings is not permitted; for example, specifying a negative value for `delay`.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one of the provided settings is not permitted; for example, specifying a negative value for `delay`.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &boot::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -150,21 +153,21 @@ impl Cdrom {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual CD-ROM device is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual CD-ROM device is already connected.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual CD-ROM device is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual CD-ROM device is already connected.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn connect(
         &self,
-        vm: &str,
-        cdrom: &str,
+        vm: &crate::ids::VirtualMachineId,
+        cdrom: &crate::ids::CdromId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&cdrom::ops::CONNECT)
@@ -192,27 +195,27 @@ impl Cdrom {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reported that the CD-ROM device was created but was unable to confirm the creation because the identifier of the new device could not be determined.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reported that the CD-ROM device was created but was unable to confirm the creation because the identifier of the new device could not be determined.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended or if the virtual machine is powered on and virtual CD-ROM type is IDE.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the specified storage address is unavailable; for example, if the SCSI adapter requested does not exist.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the specified storage address is in use.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified storage address is out of bounds.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended or if the virtual machine is powered on and virtual CD-ROM type is IDE.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the specified storage address is unavailable; for example, if the SCSI adapter requested does not exist.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the specified storage address is in use.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified storage address is out of bounds.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &cdrom::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::CdromId> {
         self.client
             .operation(&cdrom::ops::CREATE)
             .param("vm", vm)
@@ -235,20 +238,20 @@ impl Cdrom {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual CD-ROM device is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended or if the virtual machine is powered on and virtual CD-ROM type is IDE.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual CD-ROM device is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended or if the virtual machine is powered on and virtual CD-ROM type is IDE.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn delete(
         &self,
-        vm: &str,
-        cdrom: &str,
+        vm: &crate::ids::VirtualMachineId,
+        cdrom: &crate::ids::CdromId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&cdrom::ops::DELETE)
@@ -274,21 +277,21 @@ impl Cdrom {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual CD-ROM device is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual CD-ROM device is already disconnected.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual CD-ROM device is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual CD-ROM device is already disconnected.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn disconnect(
         &self,
-        vm: &str,
-        cdrom: &str,
+        vm: &crate::ids::VirtualMachineId,
+        cdrom: &crate::ids::CdromId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&cdrom::ops::DISCONNECT)
@@ -316,18 +319,18 @@ impl Cdrom {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual CD-ROM device is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual CD-ROM device is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
-        cdrom: &str,
+        vm: &crate::ids::VirtualMachineId,
+        cdrom: &crate::ids::CdromId,
     ) -> vsphere_vapi_runtime::Result<cdrom::Info> {
         self.client
             .operation(&cdrom::ops::GET)
@@ -354,17 +357,17 @@ impl Cdrom {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<cdrom::Summary>> {
         self.client.operation(&cdrom::ops::LIST).param("vm", vm).send().await
     }
@@ -384,20 +387,20 @@ impl Cdrom {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual CD-ROM device is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual CD-ROM device.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual CD-ROM device is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual CD-ROM device.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
-        cdrom: &str,
+        vm: &crate::ids::VirtualMachineId,
+        cdrom: &crate::ids::CdromId,
         spec: &cdrom::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -448,15 +451,18 @@ impl Cpu {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<cpu::Info> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<cpu::Info> {
         self.client.operation(&cpu::ops::GET).param("vm", vm).send().await
     }
 
@@ -474,24 +480,24 @@ impl Cpu {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one of the provided settings is not permitted; for example, specifying a negative value for `count`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if `hotAddEnabled` or `hotRemoveEnabled` is specified and the virtual machine is not powered off.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one of the provided settings is not permitted; for example, specifying a negative value for `count`.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if `hotAddEnabled` or `hotRemoveEnabled` is specified and the virtual machine is not powered off.
     ///
     ///   if `count` is specified and is greater than `count`, `hotAddEnabled` is false, and the virtual machine is not powered off.
     ///
     ///   if `count` is specified and is less than `count`, `hotRemoveEnabled` is false, and the virtual machine is not powered off.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &cpu::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -545,27 +551,27 @@ impl Disk {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if system reported that the disk device was created but was unable to confirm the creation because the identifier of the new device could not be determined.
+    /// - [`Error`](crate::ErrorKind::Error): if system reported that the disk device was created but was unable to confirm the creation because the identifier of the new device could not be determined.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended or if the virtual machine is powered on and virtual disk type is IDE.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the specified storage address is unavailable; for example, if the SCSI adapter requested does not exist.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the specified storage address is in use.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified storage address is out of bounds or if the specified storage policy is invalid.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended or if the virtual machine is powered on and virtual disk type is IDE.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the specified storage address is unavailable; for example, if the SCSI adapter requested does not exist.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the specified storage address is in use.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified storage address is out of bounds or if the specified storage policy is invalid.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &disk::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::DiskId> {
         self.client
             .operation(&disk::ops::CREATE)
             .param("vm", vm)
@@ -588,20 +594,20 @@ impl Disk {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual disk is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended or if the virtual machine is powered on and virtual disk type is IDE.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual disk is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended or if the virtual machine is powered on and virtual disk type is IDE.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn delete(
         &self,
-        vm: &str,
-        disk: &str,
+        vm: &crate::ids::VirtualMachineId,
+        disk: &crate::ids::DiskId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&disk::ops::DELETE)
@@ -629,18 +635,18 @@ impl Disk {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual disk is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual disk is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
-        disk: &str,
+        vm: &crate::ids::VirtualMachineId,
+        disk: &crate::ids::DiskId,
     ) -> vsphere_vapi_runtime::Result<disk::Info> {
         self.client
             .operation(&disk::ops::GET)
@@ -667,17 +673,17 @@ impl Disk {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<disk::Summary>> {
         self.client.operation(&disk::ops::LIST).param("vm", vm).send().await
     }
@@ -697,20 +703,20 @@ impl Disk {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual disk is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual disk.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual disk is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual disk.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
-        disk: &str,
+        vm: &crate::ids::VirtualMachineId,
+        disk: &crate::ids::DiskId,
         spec: &disk::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -764,21 +770,21 @@ impl Ethernet {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual Ethernet adapter is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual Ethernet adapter is already connected.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual Ethernet adapter is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual Ethernet adapter is already connected.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn connect(
         &self,
-        vm: &str,
-        nic: &str,
+        vm: &crate::ids::VirtualMachineId,
+        nic: &crate::ids::EthernetId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&ethernet::ops::CONNECT)
@@ -806,25 +812,25 @@ impl Ethernet {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reported that the Ethernet adapter was created but was unable to confirm the creation because the identifier of the new adapter could not be determined.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reported that the Ethernet adapter was created but was unable to confirm the creation because the identifier of the new adapter could not be determined.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or network backing is not found.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the virtual machine already has the maximum number of supported Ethernet adapters.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified PCI address is out of bounds, HOST_DEVICE is specified as the type, or a backing cannot be found in the case that backing is left None.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or network backing is not found.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the virtual machine already has the maximum number of supported Ethernet adapters.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified PCI address is out of bounds, HOST_DEVICE is specified as the type, or a backing cannot be found in the case that backing is left None.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &ethernet::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::EthernetId> {
         self.client
             .operation(&ethernet::ops::CREATE)
             .param("vm", vm)
@@ -847,16 +853,20 @@ impl Ethernet {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual Ethernet adapter is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn delete(&self, vm: &str, nic: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual Ethernet adapter is not found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub async fn delete(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+        nic: &crate::ids::EthernetId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&ethernet::ops::DELETE)
             .param("vm", vm)
@@ -881,21 +891,21 @@ impl Ethernet {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual Ethernet adapter is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual Ethernet adapter is already disconnected.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual Ethernet adapter is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual Ethernet adapter is already disconnected.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn disconnect(
         &self,
-        vm: &str,
-        nic: &str,
+        vm: &crate::ids::VirtualMachineId,
+        nic: &crate::ids::EthernetId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&ethernet::ops::DISCONNECT)
@@ -923,18 +933,18 @@ impl Ethernet {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual Ethernet adapter is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual Ethernet adapter is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
-        nic: &str,
+        vm: &crate::ids::VirtualMachineId,
+        nic: &crate::ids::EthernetId,
     ) -> vsphere_vapi_runtime::Result<ethernet::Info> {
         self.client
             .operation(&ethernet::ops::GET)
@@ -961,17 +971,17 @@ impl Ethernet {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<ethernet::Summary>> {
         self.client.operation(&ethernet::ops::LIST).param("vm", vm).send().await
     }
@@ -991,20 +1001,20 @@ impl Ethernet {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if HOST_DEVICE is specified as the type.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine, virtual Ethernet adapter, or backing network is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if HOST_DEVICE is specified as the type.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine, virtual Ethernet adapter, or backing network is not found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
-        nic: &str,
+        vm: &crate::ids::VirtualMachineId,
+        nic: &crate::ids::EthernetId,
         spec: &ethernet::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1058,21 +1068,21 @@ impl Floppy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual floppy drive is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual floppy drive is already connected.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual floppy drive is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual floppy drive is already connected.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn connect(
         &self,
-        vm: &str,
-        floppy: &str,
+        vm: &crate::ids::VirtualMachineId,
+        floppy: &crate::ids::FloppyId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&floppy::ops::CONNECT)
@@ -1100,24 +1110,24 @@ impl Floppy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reported that the floppy device was created but was unable to confirm the creation because the identifier of the new device could not be determined.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reported that the floppy device was created but was unable to confirm the creation because the identifier of the new device could not be determined.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered off.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the virtual machine already has the maximum number of supported floppy drives.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered off.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the virtual machine already has the maximum number of supported floppy drives.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &floppy::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::FloppyId> {
         self.client
             .operation(&floppy::ops::CREATE)
             .param("vm", vm)
@@ -1140,20 +1150,20 @@ impl Floppy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual floppy drive is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered off.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual floppy drive is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered off.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn delete(
         &self,
-        vm: &str,
-        floppy: &str,
+        vm: &crate::ids::VirtualMachineId,
+        floppy: &crate::ids::FloppyId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&floppy::ops::DELETE)
@@ -1179,21 +1189,21 @@ impl Floppy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual floppy drive is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual floppy drive is already disconnected.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual floppy drive is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual floppy drive is already disconnected.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn disconnect(
         &self,
-        vm: &str,
-        floppy: &str,
+        vm: &crate::ids::VirtualMachineId,
+        floppy: &crate::ids::FloppyId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&floppy::ops::DISCONNECT)
@@ -1221,18 +1231,18 @@ impl Floppy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual floppy drive is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual floppy drive is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
-        floppy: &str,
+        vm: &crate::ids::VirtualMachineId,
+        floppy: &crate::ids::FloppyId,
     ) -> vsphere_vapi_runtime::Result<floppy::Info> {
         self.client
             .operation(&floppy::ops::GET)
@@ -1259,17 +1269,17 @@ impl Floppy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<floppy::Summary>> {
         self.client.operation(&floppy::ops::LIST).param("vm", vm).send().await
     }
@@ -1289,20 +1299,20 @@ impl Floppy {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual floppy drive is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual floppy drive.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual floppy drive is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual floppy drive.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
-        floppy: &str,
+        vm: &crate::ids::VirtualMachineId,
+        floppy: &crate::ids::FloppyId,
         spec: &floppy::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1354,15 +1364,18 @@ impl Memory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<memory::Info> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<memory::Info> {
         self.client.operation(&memory::ops::GET).param("vm", vm).send().await
     }
 
@@ -1380,22 +1393,22 @@ impl Memory {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one of the provided settings is not permitted; for example, specifying a negative value for `sizeMiB`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if `hotAddEnabled` is specified and the virtual machine is not powered off.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one of the provided settings is not permitted; for example, specifying a negative value for `sizeMiB`.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if `hotAddEnabled` is specified and the virtual machine is not powered off.
     ///
     ///   if `sizeMiB` is specified, `hotAddEnabled` is false, and the virtual machine is not powered off.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &memory::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1448,21 +1461,21 @@ impl Parallel {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual parallel port is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual parallel port is already connected.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual parallel port is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual parallel port is already connected.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn connect(
         &self,
-        vm: &str,
-        port: &str,
+        vm: &crate::ids::VirtualMachineId,
+        port: &crate::ids::ParallelPortId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&parallel::ops::CONNECT)
@@ -1490,24 +1503,24 @@ impl Parallel {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reported that the parallel port device was created but was unable to confirm the creation because the identifier of the new device could not be determined.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reported that the parallel port device was created but was unable to confirm the creation because the identifier of the new device could not be determined.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered off.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the virtual machine already has the maximum number of supported parallel ports.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered off.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the virtual machine already has the maximum number of supported parallel ports.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &parallel::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::ParallelPortId> {
         self.client
             .operation(&parallel::ops::CREATE)
             .param("vm", vm)
@@ -1530,20 +1543,20 @@ impl Parallel {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual parallel port is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered off.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual parallel port is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered off.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn delete(
         &self,
-        vm: &str,
-        port: &str,
+        vm: &crate::ids::VirtualMachineId,
+        port: &crate::ids::ParallelPortId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&parallel::ops::DELETE)
@@ -1569,21 +1582,21 @@ impl Parallel {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual parallel port is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual parallel port is already disconnected.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual parallel port is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual parallel port is already disconnected.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn disconnect(
         &self,
-        vm: &str,
-        port: &str,
+        vm: &crate::ids::VirtualMachineId,
+        port: &crate::ids::ParallelPortId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&parallel::ops::DISCONNECT)
@@ -1611,18 +1624,18 @@ impl Parallel {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual parallel port is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual parallel port is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
-        port: &str,
+        vm: &crate::ids::VirtualMachineId,
+        port: &crate::ids::ParallelPortId,
     ) -> vsphere_vapi_runtime::Result<parallel::Info> {
         self.client
             .operation(&parallel::ops::GET)
@@ -1649,17 +1662,17 @@ impl Parallel {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<parallel::Summary>> {
         self.client.operation(&parallel::ops::LIST).param("vm", vm).send().await
     }
@@ -1679,20 +1692,20 @@ impl Parallel {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual parallel port is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual parallel port.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual parallel port is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual parallel port.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
-        port: &str,
+        vm: &crate::ids::VirtualMachineId,
+        port: &crate::ids::ParallelPortId,
         spec: &parallel::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -1746,21 +1759,21 @@ impl Serial {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual serial port is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual serial port is already connected.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual serial port is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual serial port is already connected.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn connect(
         &self,
-        vm: &str,
-        port: &str,
+        vm: &crate::ids::VirtualMachineId,
+        port: &crate::ids::SerialPortId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&serial::ops::CONNECT)
@@ -1788,24 +1801,24 @@ impl Serial {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reported that the serial port device was created but was unable to confirm the creation because the identifier of the new device could not be determined.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reported that the serial port device was created but was unable to confirm the creation because the identifier of the new device could not be determined.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered off.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the virtual machine already has the maximum number of supported serial ports.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered off.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the virtual machine already has the maximum number of supported serial ports.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &serial::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::SerialPortId> {
         self.client
             .operation(&serial::ops::CREATE)
             .param("vm", vm)
@@ -1828,20 +1841,20 @@ impl Serial {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual serial port is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered off.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual serial port is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered off.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn delete(
         &self,
-        vm: &str,
-        port: &str,
+        vm: &crate::ids::VirtualMachineId,
+        port: &crate::ids::SerialPortId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&serial::ops::DELETE)
@@ -1867,21 +1880,21 @@ impl Serial {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual serial port is not found.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the virtual serial port is already disconnected.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual serial port is not found.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the virtual serial port is already disconnected.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn disconnect(
         &self,
-        vm: &str,
-        port: &str,
+        vm: &crate::ids::VirtualMachineId,
+        port: &crate::ids::SerialPortId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&serial::ops::DISCONNECT)
@@ -1909,18 +1922,18 @@ impl Serial {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual serial port is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual serial port is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
-        port: &str,
+        vm: &crate::ids::VirtualMachineId,
+        port: &crate::ids::SerialPortId,
     ) -> vsphere_vapi_runtime::Result<serial::Info> {
         self.client
             .operation(&serial::ops::GET)
@@ -1947,17 +1960,17 @@ impl Serial {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<serial::Summary>> {
         self.client.operation(&serial::ops::LIST).param("vm", vm).send().await
     }
@@ -1977,20 +1990,20 @@ impl Serial {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual serial port is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual serial port.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual serial port is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual serial port.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
-        port: &str,
+        vm: &crate::ids::VirtualMachineId,
+        port: &crate::ids::SerialPortId,
         spec: &serial::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -2027,12 +2040,6 @@ pub struct ConnectionInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ConnectionState` class defines the valid states for a removable device that is configured to be connected.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConnectionState::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConnectionState {
         /// The device is connected and working correctly.
         Connected = "CONNECTED",
@@ -2043,8 +2050,8 @@ vsphere_vapi_runtime::vapi_enum! {
         /// The device is not connected.
         NotConnected = "NOT_CONNECTED",
         /// The device status is unknown.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }
 
@@ -2183,12 +2190,6 @@ pub struct UpdateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Hardware.UpgradePolicy` class defines the valid virtual hardware upgrade policies for a virtual machine.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `UpgradePolicy::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum UpgradePolicy {
         /// Do not upgrade the virtual machine when it is powered on.
         Never = "NEVER",
@@ -2200,14 +2201,34 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+/// A call of [`Hardware::upgrade`](crate::vcenter::vm::Hardware::upgrade) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct UpgradeRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl UpgradeRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// New virtual machine version. If None, defaults to the most recent virtual hardware version supported by the server.
+    pub fn version(self, version: &Version) -> Self {
+        Self {
+            call: self.call.param("version", version),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Hardware.UpgradeStatus` class defines the valid virtual hardware upgrade statuses for a virtual machine.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `UpgradeStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum UpgradeStatus {
         /// No scheduled upgrade has been attempted.
         None = "NONE",
@@ -2223,12 +2244,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Hardware.Version` class defines the valid virtual hardware versions for a virtual machine. See <https://kb.vmware.com/s/article/1003746> (Virtual machine hardware versions (1003746)).
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Version::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Version {
         /// Hardware version 3, first supported in ESXi 2.5.
         Vmx03 = "VMX_03",
@@ -2272,6 +2287,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Hardware`](crate::vcenter::vm::Hardware) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

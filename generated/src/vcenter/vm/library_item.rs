@@ -12,7 +12,7 @@ pub struct CheckOutInfo {
     /// Identifier of the library item that the virtual machine is checked out from. This attribute was added in vSphere API 6.9.1.
     ///
     /// Identifier of a `com.vmware.content.library.Item` resource.
-    pub library_item: String,
+    pub library_item: crate::ids::ItemId,
 }
 
 /// The `LibraryItem.Info` class contains information about the library item associated with a virtual machine. This class was added in vSphere API 6.9.1.
@@ -23,6 +23,7 @@ pub struct Info {
     pub check_out: Option<CheckOutInfo>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`LibraryItem`](crate::vcenter::vm::LibraryItem)
     //! operations, one static per operation; [`operations`](crate::operations) lists

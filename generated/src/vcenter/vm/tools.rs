@@ -47,14 +47,17 @@ impl Installer {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`AlreadyInDesiredState`](crate::vapi::std_::errors::AlreadyInDesiredState): if the VMware Tools CD is already connected.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the Tools installation fails in the guest operating system.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    pub async fn connect(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`AlreadyInDesiredState`](crate::ErrorKind::AlreadyInDesiredState): if the VMware Tools CD is already connected.
+    /// - [`Error`](crate::ErrorKind::Error): if the Tools installation fails in the guest operating system.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    pub async fn connect(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&installer::ops::CONNECT).param("vm", vm).send().await
     }
 
@@ -71,13 +74,16 @@ impl Installer {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not powered on.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    pub async fn disconnect(&self, vm: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not powered on.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    pub async fn disconnect(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&installer::ops::DISCONNECT).param("vm", vm).send().await
     }
 
@@ -98,12 +104,15 @@ impl Installer {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<installer::Info> {
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    pub async fn get(
+        &self,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> vsphere_vapi_runtime::Result<installer::Info> {
         self.client.operation(&installer::ops::GET).param("vm", vm).send().await
     }
 }
@@ -159,12 +168,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Current run state of VMware Tools in the guest operating system. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `RunState::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum RunState {
         /// VMware Tools is not running.
         NotRunning = "NOT_RUNNING",
@@ -178,15 +181,9 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Tools.ToolsInstallType` class defines the installation type of the Tools in the guest operating system. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ToolsInstallType::UnknownValue` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum ToolsInstallType {
         /// Installation type is not known. Most likely tools have been installed by OSPs or open-vm-tools, but a version that does not report its install type or an install type that we do not recognize.
-        Unknown = "UNKNOWN",
+        UnknownValue = "UNKNOWN",
         /// MSI is the installation type used for VMware Tools on Windows.
         Msi = "MSI",
         /// Tools have been installed by the tar installer.
@@ -195,7 +192,7 @@ vsphere_vapi_runtime::vapi_enum! {
         Osp = "OSP",
         /// open-vm-tools are the open-source version of VMware Tools, may have been packaged by the OS vendor.
         OpenVmTools = "OPEN_VM_TOOLS",
-        @unknown UnknownValue
+        @unknown Unknown
     }
 }
 
@@ -209,12 +206,6 @@ pub struct UpdateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Tools.UpgradePolicy` class defines when Tools are auto-upgraded for a virtual machine. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `UpgradePolicy::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum UpgradePolicy {
         /// No auto-upgrades for Tools will be performed for this virtual machine. Users must manually invoke the `com.vmware.vcenter.vm.tools.upgrade` method to update Tools.
         Manual = "MANUAL",
@@ -224,14 +215,34 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+/// A call of [`Tools::upgrade`](crate::vcenter::vm::Tools::upgrade) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct UpgradeRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl UpgradeRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Command line options passed to the installer to modify the installation procedure for Tools. Set if any additional options are desired.
+    pub fn command_line_options(self, command_line_options: &str) -> Self {
+        Self {
+            call: self.call.param("command_line_options", command_line_options),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Tools.VersionStatus` class defines the version status types of VMware Tools installed in the guest operating system. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `VersionStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum VersionStatus {
         /// VMware Tools has never been installed.
         NotInstalled = "NOT_INSTALLED",
@@ -253,6 +264,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Tools`](crate::vcenter::vm::Tools) operations, one
     //! static per operation; [`operations`](crate::operations) lists them all.

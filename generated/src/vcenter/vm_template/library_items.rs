@@ -46,7 +46,10 @@ impl CheckOuts {
     ///
     /// - `template_library_item`: Identifier of the content library item in which the virtual machine is checked in. Identifier of a `com.vmware.content.library.Item` resource.
     /// - `vm`: Identifier of the virtual machine to check into the library item. Identifier of a `VirtualMachine` resource.
-    /// - `spec`: Specification used to check in the virtual machine into the library item. This parameter is currently required. In the future, if this parameter is None, the system will apply suitable defaults.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CheckInRequest`](crate::vcenter::vm_template::library_items::check_outs::CheckInRequest) before `send()`: [`spec`](crate::vcenter::vm_template::library_items::check_outs::CheckInRequest::spec).
     ///
     /// # Returns
     ///
@@ -59,38 +62,37 @@ impl CheckOuts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any of the specified parameters are invalid.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any of the specified parameters are invalid.
     ///
     ///   if the virtual machine identified by `vm` was not checked out of the item specified by `template_library_item`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the method cannot be performed because of the virtual machine's current state. For example, if the virtual machine is not powered off.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the item specified by `template_library_item` does not exist.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the method cannot be performed because of the virtual machine's current state. For example, if the virtual machine is not powered off.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the item specified by `template_library_item` does not exist.
     ///
     ///   if the virtual machine specified by `vm` does not exist.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if there is an error accessing a file from the virtual machine.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if there is an error accessing a file from the virtual machine.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `ContentLibrary.CheckInTemplate`.
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    pub async fn check_in(
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    pub fn check_in(
         &self,
-        template_library_item: &str,
-        vm: &str,
-        spec: Option<&check_outs::CheckInSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&check_outs::ops::CHECK_IN)
-            .param("template_library_item", template_library_item)
-            .param("vm", vm)
-            .param("spec", &spec)
-            .send()
-            .await
+        template_library_item: &crate::ids::ItemId,
+        vm: &crate::ids::VirtualMachineId,
+    ) -> check_outs::CheckInRequest {
+        check_outs::CheckInRequest::new(
+            self
+                .client
+                .operation(&check_outs::ops::CHECK_IN)
+                .param("template_library_item", template_library_item)
+                .param("vm", vm),
+        )
     }
 
     /// Checks out a library item containing a virtual machine template. This method makes a copy of the source virtual machine template contained in the library item as a virtual machine. The virtual machine is copied with the same storage specification as the source virtual machine template. Changes to the checked out virtual machine do not affect the virtual machine template contained in the library item. To save these changes back into the library item, `com.vmware.vcenter.vm_template.library_items.check_outs.check_in` the virtual machine. To discard the changes, `com.vmware.vcenter.vm_template.library_items.check_outs.delete` the virtual machine. This method was added in vSphere API 6.9.1.
@@ -98,7 +100,10 @@ impl CheckOuts {
     /// # Parameters
     ///
     /// - `template_library_item`: Identifier of the content library item containing the source virtual machine template to be checked out. Identifier of a `com.vmware.content.library.Item` resource.
-    /// - `spec`: Specification used to check out the source virtual machine template as a virtual machine. This parameter is currently required. In the future, if this parameter is None, the system will apply suitable defaults.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CheckOutRequest`](crate::vcenter::vm_template::library_items::check_outs::CheckOutRequest) before `send()`: [`spec`](crate::vcenter::vm_template::library_items::check_outs::CheckOutRequest::spec).
     ///
     /// # Returns
     ///
@@ -111,17 +116,17 @@ impl CheckOuts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a virtual machine with the name specified by `com.vmware.vcenter.vm_template.library_items.check_outs.check_out_spec.name` already exists in the folder specified by `com.vmware.vcenter.vm_template.library_items.check_outs.placement_spec.folder`.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains invalid arguments.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a virtual machine with the name specified by `com.vmware.vcenter.vm_template.library_items.check_outs.check_out_spec.name` already exists in the folder specified by `com.vmware.vcenter.vm_template.library_items.check_outs.placement_spec.folder`.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains invalid arguments.
     ///
     ///   if the library item is a member of a subscribed library.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item specified by `template_library_item` cannot be found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if there is an error accessing the files of the source virtual machine template contained in the library item specified by `template_library_item`.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the limit for the number of virtual machines checked out of a library item (currently 1) has been exceeded.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item specified by `template_library_item` cannot be found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if there is an error accessing the files of the source virtual machine template contained in the library item specified by `template_library_item`.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the limit for the number of virtual machines checked out of a library item (currently 1) has been exceeded.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -131,18 +136,17 @@ impl CheckOuts {
     ///   * The resource `ResourcePool` referenced by the attribute `com.vmware.vcenter.vm_template.library_items.check_outs.placement_spec.resource_pool` requires `System.Read`.
     ///   * The resource `HostSystem` referenced by the attribute `com.vmware.vcenter.vm_template.library_items.check_outs.placement_spec.host` requires `System.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the attribute `com.vmware.vcenter.vm_template.library_items.check_outs.placement_spec.cluster` requires `System.Read`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    pub async fn check_out(
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    pub fn check_out(
         &self,
-        template_library_item: &str,
-        spec: Option<&check_outs::CheckOutSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&check_outs::ops::CHECK_OUT)
-            .param("template_library_item", template_library_item)
-            .param("spec", &spec)
-            .send()
-            .await
+        template_library_item: &crate::ids::ItemId,
+    ) -> check_outs::CheckOutRequest {
+        check_outs::CheckOutRequest::new(
+            self
+                .client
+                .operation(&check_outs::ops::CHECK_OUT)
+                .param("template_library_item", template_library_item),
+        )
     }
 
     /// Deletes the checked out virtual machine. This method was added in vSphere API 6.9.1.
@@ -159,26 +163,26 @@ impl CheckOuts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item or virtual machine is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the virtual machine is not checked out of the library item.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is running (powered on).
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item or virtual machine is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the virtual machine is not checked out of the library item.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is running (powered on).
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.Inventory.Delete`.
     ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn delete(
         &self,
-        template_library_item: &str,
-        vm: &str,
+        template_library_item: &crate::ids::ItemId,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&check_outs::ops::DELETE)
@@ -206,25 +210,25 @@ impl CheckOuts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item or virtual machine is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the virtual machine is not checked out of the library item.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item or virtual machine is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the virtual machine is not checked out of the library item.
     ///
     ///   if the library item does not contain a virtual machine template.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `System.Read`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn get(
         &self,
-        template_library_item: &str,
-        vm: &str,
+        template_library_item: &crate::ids::ItemId,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<check_outs::Info> {
         self.client
             .operation(&check_outs::ops::GET)
@@ -251,21 +255,21 @@ impl CheckOuts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the library item does not contain a virtual machine template.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the library item does not contain a virtual machine template.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn list(
         &self,
-        template_library_item: &str,
+        template_library_item: &crate::ids::ItemId,
     ) -> vsphere_vapi_runtime::Result<Vec<check_outs::Summary>> {
         self.client
             .operation(&check_outs::ops::LIST)
@@ -314,26 +318,26 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item or version is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified version is the latest version of the library item.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item or version is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified version is the latest version of the library item.
     ///
     ///   if the library item does not contain a virtual machine template.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine template's configuration state cannot be accessed.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine template's configuration state cannot be accessed.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `ContentLibrary.DeleteLibraryItem`.
     ///   * The resource `com.vmware.content.library.item.Version` referenced by the parameter `version` requires `System.Read`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn delete(
         &self,
-        template_library_item: &str,
-        version: &str,
+        template_library_item: &crate::ids::ItemId,
+        version: &crate::ids::ItemVersionId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&versions::ops::DELETE)
@@ -361,23 +365,23 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item or version is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the library item does not contain a virtual machine template.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item or version is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the library item does not contain a virtual machine template.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
     ///   * The resource `com.vmware.content.library.item.Version` referenced by the parameter `version` requires `System.Read`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn get(
         &self,
-        template_library_item: &str,
-        version: &str,
+        template_library_item: &crate::ids::ItemId,
+        version: &crate::ids::ItemVersionId,
     ) -> vsphere_vapi_runtime::Result<versions::Info> {
         self.client
             .operation(&versions::ops::GET)
@@ -404,21 +408,21 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the library item does not contain a virtual machine template.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the library item does not contain a virtual machine template.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `System.Read`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn list(
         &self,
-        template_library_item: &str,
+        template_library_item: &crate::ids::ItemId,
     ) -> vsphere_vapi_runtime::Result<Vec<versions::Summary>> {
         self.client
             .operation(&versions::ops::LIST)
@@ -433,7 +437,10 @@ impl Versions {
     ///
     /// - `template_library_item`: Identifier of the VM template library item. Identifier of a `com.vmware.content.library.Item` resource.
     /// - `version`: Version of the library item to rollback. Identifier of a `com.vmware.content.library.item.Version` resource.
-    /// - `spec`: Specification to rollback the library item. This parameter is currently required. In the future, if this parameter is None, the system will apply suitable defaults.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`RollbackRequest`](crate::vcenter::vm_template::library_items::versions::RollbackRequest) before `send()`: [`spec`](crate::vcenter::vm_template::library_items::versions::RollbackRequest::spec).
     ///
     /// # Returns
     ///
@@ -446,35 +453,34 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the library item or version is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified version is the latest version of the library item.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the library item or version is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified version is the latest version of the library item.
     ///
     ///   if the library item does not contain a virtual machine template.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if a virtual machine is checked out of the library item.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user that requested the method cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user that requested the method is not authorized to perform the method.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if a virtual machine is checked out of the library item.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user that requested the method cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user that requested the method is not authorized to perform the method.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.content.library.Item` referenced by the parameter `template_library_item` requires `ContentLibrary.CheckInTemplate`.
     ///   * The resource `com.vmware.content.library.item.Version` referenced by the parameter `version` requires `System.Read`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    pub async fn rollback(
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    pub fn rollback(
         &self,
-        template_library_item: &str,
-        version: &str,
-        spec: Option<&versions::RollbackSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&versions::ops::ROLLBACK)
-            .param("template_library_item", template_library_item)
-            .param("version", version)
-            .param("spec", &spec)
-            .send()
-            .await
+        template_library_item: &crate::ids::ItemId,
+        version: &crate::ids::ItemVersionId,
+    ) -> versions::RollbackRequest {
+        versions::RollbackRequest::new(
+            self
+                .client
+                .operation(&versions::ops::ROLLBACK)
+                .param("template_library_item", template_library_item)
+                .param("version", version),
+        )
     }
 }
 
@@ -533,7 +539,7 @@ pub struct CreateSpec {
     /// Identifier of the source virtual machine to create the library item from. This attribute was added in vSphere API 6.8.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub source_vm: String,
+    pub source_vm: crate::ids::VirtualMachineId,
     /// Name of the library item. This attribute was added in vSphere API 6.8.
     pub name: String,
     /// Description of the library item. This attribute was added in vSphere API 6.8. If None, the newly created library item has the same description as the source virtual machine.
@@ -542,7 +548,7 @@ pub struct CreateSpec {
     /// Identifier of the library in which the new library item should be created. This attribute was added in vSphere API 6.8.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub library: String,
+    pub library: crate::ids::LibraryId,
     /// Storage location for the virtual machine template's configuration and log files. This attribute was added in vSphere API 6.8. If None, the virtual machine template's configuration and log files are placed on the default storage backing associated with the library specified by `library`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home_storage: Option<CreateSpecVmHomeStorage>,
@@ -790,7 +796,7 @@ pub struct DiskStorageInfo {
     /// Identifier of the datastore where the disk is stored. This attribute was added in vSphere API 6.8.
     ///
     /// Identifier of a `Datastore` resource.
-    pub datastore: String,
+    pub datastore: crate::ids::DatastoreId,
     /// Identifier of the storage policy associated with the virtual disk. This attribute was added in vSphere API 6.8.
     ///
     /// If None, the virtual disk does not have a storage policy associated with it.
@@ -938,7 +944,7 @@ pub struct VmHomeStorageInfo {
     /// Identifier of the datastore where the virtual machine template's configuration and log files are stored. This attribute was added in vSphere API 6.8.
     ///
     /// Identifier of a `Datastore` resource.
-    pub datastore: String,
+    pub datastore: crate::ids::DatastoreId,
     /// Identifier of the storage policy associated with the virtual machine template's configuration and log files. This attribute was added in vSphere API 6.8.
     ///
     /// If None, the virtual machine template's configuration and log files do not have a storage policy associated with them.
@@ -946,6 +952,7 @@ pub struct VmHomeStorageInfo {
     pub storage_policy: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`LibraryItems`](crate::vcenter::vm_template::LibraryItems) operations, one

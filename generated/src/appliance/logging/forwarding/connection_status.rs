@@ -6,19 +6,13 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Forwarding.ConnectionStatus.State` class defines the state values that a remote logging server can be in. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum State {
         /// The remote logging server is reachable.
         Up = "UP",
         /// The remote logging server is not reachable.
         Down = "DOWN",
         /// The status of remote logging server is unknown.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }

@@ -103,12 +103,6 @@ pub struct SetSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LogCollection.UnitType` class defines the possible unit types for vCenter server. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `UnitType::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum UnitType {
         /// The vCenter server control unit.
         Vcenter = "VCENTER",
@@ -118,6 +112,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`LogCollection`](crate::appliance::logging::liagent::LogCollection) operations,

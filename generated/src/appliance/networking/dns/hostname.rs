@@ -17,12 +17,6 @@ pub struct Message {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Hostname.MessageStatus` class Individual test result
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `MessageStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum MessageStatus {
         /// message indicates the test failed.
         Failure = "failure",
@@ -34,12 +28,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Hostname.TestStatus` class Health indicator
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `TestStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum TestStatus {
         /// In case data has more than one test, this indicates not all tests were successful
         Orange = "orange",
@@ -61,6 +49,7 @@ pub struct TestStatusInfo {
     pub messages: Vec<Message>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Hostname`](crate::appliance::networking::dns::Hostname) operations, one static

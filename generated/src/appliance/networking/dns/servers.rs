@@ -18,12 +18,6 @@ pub struct DnsServerConfig {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Servers.DNSServerMode` class Describes DNS Server source (DHCP,static)
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DnsServerMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum DnsServerMode {
         /// DNS address is automatically assigned by a DHCP server.
         Dhcp = "dhcp",
@@ -44,12 +38,6 @@ pub struct Message {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Servers.MessageStatus` class Individual test result
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `MessageStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum MessageStatus {
         /// message indicates the test failed.
         Failure = "failure",
@@ -61,12 +49,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Servers.TestStatus` class Health indicator
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `TestStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum TestStatus {
         /// In case data has more than one test, this indicates not all tests were successful
         Orange = "orange",
@@ -88,6 +70,7 @@ pub struct TestStatusInfo {
     pub messages: Vec<Message>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Servers`](crate::appliance::networking::dns::Servers)
     //! operations, one static per operation; [`operations`](crate::operations) lists

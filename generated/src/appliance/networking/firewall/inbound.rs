@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Inbound.Policy` class Defines firewall rule policies. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Policy::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Policy {
         /// Drop packet with correpsonding address.
         Ignore = "IGNORE",
@@ -41,6 +35,7 @@ pub struct Rule {
     pub interface_name: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Inbound`](crate::appliance::networking::firewall::Inbound) operations, one

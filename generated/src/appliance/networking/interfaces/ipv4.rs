@@ -57,12 +57,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Ipv4.Mode` class defines different IPv4 address assignment modes. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Mode::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Mode {
         /// The IPv4 address is automatically assigned by a DHCP server.
         Dhcp = "DHCP",
@@ -74,6 +68,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Ipv4`](crate::appliance::networking::interfaces::Ipv4) operations, one static

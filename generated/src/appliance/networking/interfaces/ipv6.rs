@@ -60,12 +60,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Ipv6.Origin` class defines IPv6 address origin values. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Origin::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Origin {
         /// The IPv6 address is assigned by a DHCP server. See RFC 4293.
         Dhcp = "DHCP",
@@ -83,17 +77,11 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Ipv6.Status` class defines IPv6 address status values. See RFC 4293. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Status {
         /// The IPv6 address is in the process of being verified as unique. An address in this state cannot be used for general communication. It can be used to determine the uniqueness of the address.
         Tentative = "TENTATIVE",
         /// The status of this address cannot be determined.
-        Unknown = "UNKNOWN",
+        UnknownValue = "UNKNOWN",
         /// The IPv6 address is inaccessible because the interface to which this address is assigned is not operational.
         Inaccessible = "INACCESSIBLE",
         /// The IPv6 address is not a valid address. It should not appear as the destination or source address of a packet.
@@ -106,10 +94,11 @@ vsphere_vapi_runtime::vapi_enum! {
         Deprecated = "DEPRECATED",
         /// The IPv6 address is available for use, subject to restrictions, while its uniqueness on a link is being verified.
         Optimistic = "OPTIMISTIC",
-        @unknown UnknownValue
+        @unknown Unknown
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Ipv6`](crate::appliance::networking::interfaces::Ipv6) operations, one static

@@ -34,9 +34,9 @@ impl Details {
 
     /// Returns detailed information about the current and historical backup jobs. This method was added in vSphere API 6.7.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching backup jobs for which information should be returned. If None, the behavior is equivalent to `com.vmware.appliance.recovery.backup.job.details.filter_spec` with all attributes None which means all the backup jobs match the filter.
+    /// Set on the returned [`ListRequest`](crate::appliance::recovery::backup::job::details::ListRequest) before `send()`: [`filter`](crate::appliance::recovery::backup::job::details::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -49,16 +49,11 @@ impl Details {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
-    pub async fn list(
-        &self,
-        filter: Option<&details::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, details::Info>,
-    > {
-        self.client.operation(&details::ops::LIST).param("filter", &filter).send().await
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
+    pub fn list(&self) -> details::ListRequest {
+        details::ListRequest::new(self.client.operation(&details::ops::LIST))
     }
 }
 
@@ -110,12 +105,6 @@ pub struct BackupRequest {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Job.BackupRestoreProcessState` class defines the possible states of a backup/restore process.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BackupRestoreProcessState::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum BackupRestoreProcessState {
         /// Backup/Restore job failed.
         Failed = "FAILED",
@@ -143,12 +132,6 @@ pub struct LocalizableMessage {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Job.LocationType` class defines the type of destination location for backup/restore. You specify the location type when you create a backup job. See `com.vmware.appliance.recovery.backup.job.backup_request`.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LocationType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LocationType {
         /// Destination is FTP server.
         Ftp = "FTP",
@@ -182,12 +165,6 @@ pub struct ReturnResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Job.ReturnStatus` class defines the return type for the cancel operation. You specify the return status when you return the result of cancel job. See `com.vmware.appliance.recovery.backup.job.return_result`.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ReturnStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ReturnStatus {
         /// Cancel operation failed.
         Fail = "FAIL",
@@ -199,6 +176,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Job`](crate::appliance::recovery::backup::Job)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -24,7 +24,7 @@ pub struct Part {
     /// part ID
     ///
     /// Identifier of a `com.vmware.appliance.recovery.backup.parts` resource.
-    pub id: String,
+    pub id: crate::ids::PartsId,
     /// part name id in message bundle
     pub name: LocalizableMessage,
     /// part description id in message bundle
@@ -38,6 +38,7 @@ pub struct Part {
     pub standalone: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Parts`](crate::appliance::recovery::backup::Parts)
     //! operations, one static per operation; [`operations`](crate::operations) lists

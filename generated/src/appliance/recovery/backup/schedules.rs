@@ -39,12 +39,6 @@ pub struct CreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Schedules.DayOfWeek` class defines the set of days when backup can be scheduled. The days can be specified as a list of individual days. You specify the days when you set the recurrence for a schedule. See `com.vmware.appliance.recovery.backup.schedules.recurrence_info.days`. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DayOfWeek::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum DayOfWeek {
         /// Monday
         Monday = "MONDAY",
@@ -107,6 +101,36 @@ pub struct RetentionInfo {
     pub max_count: i64,
 }
 
+/// A call of [`Schedules::run`](crate::appliance::recovery::backup::Schedules::run)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct RunRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl RunRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// field that specifies the description for the backup. If None the backup will have an empty comment.
+    pub fn comment(self, comment: &str) -> Self {
+        Self {
+            call: self.call.param("comment", comment),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<
+        crate::appliance::recovery::backup::job::BackupJobStatus,
+    > {
+        self.call.send().await
+    }
+}
+
 /// The `Schedules.UpdateSpec` class contains the fields of the existing schedule which can be updated. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
@@ -139,6 +163,7 @@ pub struct UpdateSpec {
     pub fast_backup: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Schedules`](crate::appliance::recovery::backup::Schedules) operations, one

@@ -51,15 +51,15 @@ impl Archive {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if backup does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if backup does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn get(
         &self,
         spec: &crate::appliance::recovery::backup::LocationSpec,
-        system_name: &str,
-        archive: &str,
+        system_name: &crate::ids::SystemNameId,
+        archive: &crate::ids::SystemNameArchiveId,
     ) -> vsphere_vapi_runtime::Result<archive::Info> {
         self.client
             .operation(&archive::ops::GET)
@@ -89,14 +89,14 @@ impl Archive {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if combination of `loc_spec` and system name does not refer to an existing location on the backup server.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any error occurs during the execution of the operation.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if combination of `loc_spec` and system name does not refer to an existing location on the backup server.
+    /// - [`Error`](crate::ErrorKind::Error): if any error occurs during the execution of the operation.
     pub async fn list(
         &self,
         loc_spec: &crate::appliance::recovery::backup::LocationSpec,
-        system_name: &str,
+        system_name: &crate::ids::SystemNameId,
         filter_spec: &archive::FilterSpec,
     ) -> vsphere_vapi_runtime::Result<Vec<archive::Summary>> {
         self.client
@@ -109,6 +109,7 @@ impl Archive {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SystemName`](crate::appliance::recovery::backup::SystemName) operations, one

@@ -28,11 +28,11 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Name of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.recovery.reconciliation.job` resource.
-    pub service: String,
+    pub service: crate::ids::ReconciliationJobId,
     /// Name of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub operation: String,
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
@@ -42,7 +42,7 @@ pub struct Info {
     pub parent: Option<String>,
     /// Identifier of the target resource the operation modifies. This attribute was added in vSphere API 6.7. This attribute will be None if the task has multiple targets or no target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::vapi::std_::DynamicId>,
+    pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub status: Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7. If None, the operation cannot be canceled.
@@ -65,19 +65,13 @@ pub struct Info {
     pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// A list of localized messages. This attribute was added in vSphere API 6.7.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// The progress of the job as a percentage. This attribute was added in vSphere API 6.7.
     pub progress: i64,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Job.Status` class defines the status values that can be reported for an operation. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The operation is not running.
         None = "NONE",
@@ -91,6 +85,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Job`](crate::appliance::recovery::reconciliation::Job) operations, one static

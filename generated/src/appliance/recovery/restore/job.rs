@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Job.BackupRestoreProcessState` class Defines state of backup/restore process
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BackupRestoreProcessState::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum BackupRestoreProcessState {
         /// Failed
         Failed = "FAILED",
@@ -41,12 +35,6 @@ pub struct LocalizableMessage {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Job.LocationType` class Defines type of all locations for backup/restore
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LocationType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LocationType {
         /// Destination is FTP server
         Ftp = "FTP",
@@ -125,12 +113,6 @@ pub struct ReturnResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Job.ReturnStatus` class Defines the state of precheck
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ReturnStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ReturnStatus {
         /// Check failed
         Fail = "FAIL",
@@ -142,6 +124,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Job`](crate::appliance::recovery::restore::Job)
     //! operations, one static per operation; [`operations`](crate::operations) lists

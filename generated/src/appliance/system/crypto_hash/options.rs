@@ -12,7 +12,7 @@ pub struct Info {
     /// Hash mode representing state of global hash switch This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.appliance.system.crypto_hash` resource.
-    pub hash_mode: String,
+    pub hash_mode: crate::ids::CryptoHashId,
     /// List of hash algorithms supported for a hash mode This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub hash_algorithms: Vec<String>,
@@ -26,6 +26,7 @@ pub struct ListResult {
     pub modes: Vec<Info>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Options`](crate::appliance::system::crypto_hash::Options) operations, one

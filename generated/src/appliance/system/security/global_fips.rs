@@ -29,6 +29,7 @@ pub struct UpdateSpec {
     pub enabled: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`GlobalFips`](crate::appliance::system::security::GlobalFips) operations, one

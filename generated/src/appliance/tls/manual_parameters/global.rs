@@ -53,6 +53,7 @@ pub struct SetSpecEx {
     pub curves: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Global`](crate::appliance::tls::manual_parameters::Global) operations, one

@@ -29,7 +29,7 @@ pub struct ListItem {
     /// Defines the TLS integrated service. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.appliance.tls.manual_parameters.services` resource.
-    pub service: String,
+    pub service: crate::ids::ManualParametersServicesId,
     /// Contains information about the TLS configurations of a specific service. This attribute was added in vSphere API 9.0.0.0. If None, there is no specific configuration for that service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Info>,
@@ -64,6 +64,7 @@ pub struct SetSpec {
     pub curves: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Services`](crate::appliance::tls::manual_parameters::Services) operations, one

@@ -12,7 +12,7 @@ pub struct Info {
     /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.appliance.tls.profiles` resource.
-    pub profile: String,
+    pub profile: crate::ids::ProfilesId,
 }
 
 /// The `Global.SetSpec` class contains the information about the profile name. This class was added in vSphere API 8.0.3.0.
@@ -21,9 +21,10 @@ pub struct SetSpec {
     /// Defines the standard profile name. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.appliance.tls.profiles` resource.
-    pub profile: String,
+    pub profile: crate::ids::ProfilesId,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Global`](crate::appliance::tls::profiles::Global)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -25,7 +25,7 @@ pub struct Summary {
     /// The version of the library item. This attribute was added in vSphere API 6.9.1.
     ///
     /// Identifier of a `com.vmware.content.library.item.Version` resource.
-    pub version: String,
+    pub version: crate::ids::ItemVersionId,
     /// The date and time when the item content was changed. This attribute was added in vSphere API 6.9.1.
     pub time: vsphere_vapi_runtime::types::DateTime,
     /// The user who made the content change. This attribute was added in vSphere API 6.9.1. This attribute will be None if the user could not be determined.
@@ -36,6 +36,7 @@ pub struct Summary {
     pub short_message: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Changes`](crate::content::library::item::Changes)
     //! operations, one static per operation; [`operations`](crate::operations) lists

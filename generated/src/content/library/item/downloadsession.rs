@@ -52,13 +52,13 @@ impl File {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the download session associated with `download_session_id` does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if there is no file with the specified `file_name`.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the download session associated with `download_session_id` does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if there is no file with the specified `file_name`.
     pub async fn get(
         &self,
-        download_session_id: &str,
+        download_session_id: &crate::ids::DownloadSessionId,
         file_name: &str,
     ) -> vsphere_vapi_runtime::Result<file::Info> {
         self.client
@@ -86,12 +86,12 @@ impl File {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the download session associated with `download_session_id` doesn't exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the download session associated with `download_session_id` doesn't exist.
     pub async fn list(
         &self,
-        download_session_id: &str,
+        download_session_id: &crate::ids::DownloadSessionId,
     ) -> vsphere_vapi_runtime::Result<Vec<file::Info>> {
         self.client
             .operation(&file::ops::LIST)
@@ -106,7 +106,10 @@ impl File {
     ///
     /// - `download_session_id`: Identifier of the download session. Identifier of a `com.vmware.content.library.item.DownloadSession` resource.
     /// - `file_name`: Name of the file requested for download.
-    /// - `endpoint_type`: Endpoint type request, one of HTTPS, DIRECT. This will determine the type of the `com.vmware.content.library.item.downloadsession.file.info.download_endpoint` that is generated when the file is prepared. The `com.vmware.content.library.item.downloadsession.file.endpoint_type.DIRECT` is only available to users who have the ContentLibrary.ReadStorage privilege. If not specified the default is `com.vmware.content.library.item.downloadsession.file.endpoint_type.HTTPS`.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`PrepareRequest`](crate::content::library::item::downloadsession::file::PrepareRequest) before `send()`: [`endpoint_type`](crate::content::library::item::downloadsession::file::PrepareRequest::endpoint_type).
     ///
     /// # Returns
     ///
@@ -119,27 +122,26 @@ impl File {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the download session does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if there is no file with the specified `file_name`.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the the download session wasn't created with the ContentLibrary.ReadStorage privilege and the caller requested a `com.vmware.content.library.item.downloadsession.file.endpoint_type.DIRECT` endpoint type.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the download session does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if there is no file with the specified `file_name`.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the the download session wasn't created with the ContentLibrary.ReadStorage privilege and the caller requested a `com.vmware.content.library.item.downloadsession.file.endpoint_type.DIRECT` endpoint type.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Anonymous`.
-    pub async fn prepare(
+    pub fn prepare(
         &self,
-        download_session_id: &str,
+        download_session_id: &crate::ids::DownloadSessionId,
         file_name: &str,
-        endpoint_type: Option<&file::EndpointType>,
-    ) -> vsphere_vapi_runtime::Result<file::Info> {
-        self.client
-            .operation(&file::ops::PREPARE)
-            .param("download_session_id", download_session_id)
-            .param("file_name", file_name)
-            .param("endpoint_type", &endpoint_type)
-            .send()
-            .await
+    ) -> file::PrepareRequest {
+        file::PrepareRequest::new(
+            self
+                .client
+                .operation(&file::ops::PREPARE)
+                .param("download_session_id", download_session_id)
+                .param("file_name", file_name),
+        )
     }
 }

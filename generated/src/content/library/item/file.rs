@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `File.ChecksumAlgorithm` class defines the valid checksum algorithms.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ChecksumAlgorithm::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ChecksumAlgorithm {
         /// Checksum algorithm: SHA-1
         Sha1 = "SHA1",
@@ -60,6 +54,7 @@ pub struct Info {
     pub file_download_endpoint: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`File`](crate::content::library::item::File)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -32,6 +32,7 @@ pub struct Info {
     pub file_download_endpoint: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Storage`](crate::content::library::item::Storage)
     //! operations, one static per operation; [`operations`](crate::operations) lists

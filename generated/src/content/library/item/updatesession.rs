@@ -61,21 +61,21 @@ impl File {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `file_spec` is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the update session doesn't exist.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller doesn't have ContentLibrary.ReadStorage privilege on the library item of the update session and source type `com.vmware.content.library.item.updatesession.file.source_type.PULL` is requested for a file or datastore source endpoint (that is, not HTTP or HTTPs based endpoint).
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `file_spec` is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the update session doesn't exist.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller doesn't have ContentLibrary.ReadStorage privilege on the library item of the update session and source type `com.vmware.content.library.item.updatesession.file.source_type.PULL` is requested for a file or datastore source endpoint (that is, not HTTP or HTTPs based endpoint).
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Anonymous`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the content of the library item associated with the update session has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the content of the library item associated with the update session has been deleted from the storage backings (see LibraryModel#storageBackings) associated with it.
     ///
     ///   if metadata files such as manifest and certificate file are added after the OVF descriptor file. This is applicable to update sessions with library item type OVF only. This error was added in vSphere 6.8.0.
     pub async fn add(
         &self,
-        update_session_id: &str,
+        update_session_id: &crate::ids::UpdateSessionId,
         file_spec: &file::AddSpec,
     ) -> vsphere_vapi_runtime::Result<file::Info> {
         self.client
@@ -104,13 +104,13 @@ impl File {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the update session doesn't exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the file doesn't exist in the library item associated with the update session.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the update session doesn't exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the file doesn't exist in the library item associated with the update session.
     pub async fn get(
         &self,
-        update_session_id: &str,
+        update_session_id: &crate::ids::UpdateSessionId,
         file_name: &str,
     ) -> vsphere_vapi_runtime::Result<file::Info> {
         self.client
@@ -138,12 +138,12 @@ impl File {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the update session doesn't exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the update session doesn't exist.
     pub async fn list(
         &self,
-        update_session_id: &str,
+        update_session_id: &crate::ids::UpdateSessionId,
     ) -> vsphere_vapi_runtime::Result<Vec<file::Info>> {
         self.client
             .operation(&file::ops::LIST)
@@ -168,13 +168,13 @@ impl File {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the update session doesn't exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the file doesn't exist in the library item associated with the update session.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the update session doesn't exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the file doesn't exist in the library item associated with the update session.
     pub async fn remove(
         &self,
-        update_session_id: &str,
+        update_session_id: &crate::ids::UpdateSessionId,
         file_name: &str,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -204,13 +204,13 @@ impl File {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no update session with the given identifier exists.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the update session is not in the `com.vmware.content.library.item.update_session_model.state.ACTIVE` state, or if some of the files that will be uploaded by the client aren't received correctly.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no update session with the given identifier exists.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the update session is not in the `com.vmware.content.library.item.update_session_model.state.ACTIVE` state, or if some of the files that will be uploaded by the client aren't received correctly.
     pub async fn validate(
         &self,
-        update_session_id: &str,
+        update_session_id: &crate::ids::UpdateSessionId,
     ) -> vsphere_vapi_runtime::Result<file::ValidationResult> {
         self.client
             .operation(&file::ops::VALIDATE)
@@ -262,7 +262,7 @@ pub struct PreviewWarningInfo {
     /// The warning type raised during preview of the update session. This attribute was added in vSphere API 6.8.
     pub r#type: WarningType,
     /// The message specifying more details about the warning. This attribute was added in vSphere API 6.8.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
     /// Indicates if this warning will be ignored during session complete operation. This attribute was added in vSphere API 6.8.
     pub ignored: bool,
 }
@@ -278,12 +278,6 @@ pub struct WarningBehavior {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `WarningType` class defines the warnings which can be raised during the update session. This enumeration was added in vSphere API 6.8.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `WarningType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum WarningType {
         /// The certificate used for signing the content is self-signed.
         SelfSignedCertificate = "SELF_SIGNED_CERTIFICATE",

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Subscriptions.CreateSpecSubscribedLibrary.Target` class defines the options related to the target subscribed library which will be associated with the subscription. This enumeration was added in vSphere API 6.7.2.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Target::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Target {
         /// Create a new subscribed library.
         CreateNew = "CREATE_NEW",

@@ -21,6 +21,7 @@ pub struct EsxiCompatibilityReleases {
     pub notifications: crate::esx::hcl::Notifications,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`CompatibilityReleases`](crate::esx::hcl::hosts::CompatibilityReleases)

@@ -14,7 +14,58 @@ pub struct BiosConstraint {
     pub bios: crate::esx::hcl::Firmware,
     /// Any information that should be taken into account when reviewing the BIOS constraint.
     #[serde(default)]
-    pub notes: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub notes: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+/// The `CompatibilityReport.Result` class contains the result of hardware compatibility report creation operation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompatibilityReportResult {
+    /// The hardware compatibility report.
+    pub report: HclReport,
+    /// The identifier of the compatibility report. `com.vmware.esx.hcl.reports.get` provides location where a file based report based on the `CompatibilityReport.HclReport` can be downloaded using this identifier.
+    ///
+    /// None in case of error reported in `com.vmware.esx.hcl.hosts.compatibility_report.hcl_report.notifications`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+}
+
+/// A call of
+/// [`CompatibilityReport::create_task`](crate::esx::hcl::hosts::CompatibilityReport::create_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specifies the input parameters for generating compatibility report. If None host compatibility will be checked against the current release of the ESXi.
+    pub fn spec(self, spec: &Spec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<CompatibilityReportResult>,
+    > {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(
+        self,
+    ) -> vsphere_vapi_runtime::Result<CompatibilityReportResult> {
+        self.send().await?.wait().await
+    }
 }
 
 /// This `CompatibilityReport.DeviceConstraint` class contains attributes that describe pair of driver and firmware that are supported for a given PCI device and ESXi release.
@@ -27,7 +78,7 @@ pub struct DeviceConstraint {
     pub firmware: Option<crate::esx::hcl::Firmware>,
     /// Any information that should be taken into account when reviewing the device constraint.
     #[serde(default)]
-    pub notes: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub notes: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// This `CompatibilityReport.DeviceHclInfo` class contains attributes that describe a PCI device of a given ESXi host and its compatibility information.
@@ -50,7 +101,7 @@ pub struct DeviceHclInfo {
     pub vcg_link: Option<String>,
     /// Information that needs to be taken into account when considering this device hcl. Only set if there is any information reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub notes: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
 /// This `CompatibilityReport.HclReport` represents the hardware compatibility report generated for a specific host and target ESXi release.
@@ -71,18 +122,6 @@ pub struct HclReport {
     pub notifications: crate::esx::hcl::Notifications,
 }
 
-/// The `CompatibilityReport.Result` class contains the result of hardware compatibility report creation operation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Result {
-    /// The hardware compatibility report.
-    pub report: HclReport,
-    /// The identifier of the compatibility report. `com.vmware.esx.hcl.reports.get` provides location where a file based report based on the `CompatibilityReport.HclReport` can be downloaded using this identifier.
-    ///
-    /// None in case of error reported in `com.vmware.esx.hcl.hosts.compatibility_report.hcl_report.notifications`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-}
-
 /// This `CompatibilityReport.ServerCompatibility` class contains attributes that provide the compatibility information for a server model, cpu and BIOS.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerCompatibility {
@@ -98,7 +137,7 @@ pub struct ServerCompatibility {
     pub vcg_link: String,
     /// Information that needs to be taken into account when considering this server hardware compatibility. Only set if there is any information reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub notes: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
 /// This `CompatibilityReport.ServerHclInfo` class contains attributes that describe the server of a ESXi host and its compatibility information.
@@ -122,6 +161,7 @@ pub struct Spec {
     pub release: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`CompatibilityReport`](crate::esx::hcl::hosts::CompatibilityReport) operations,

@@ -21,6 +21,7 @@ pub struct InstalledComponentInfo {
     pub platforms: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`InstalledComponents`](crate::esx::hosts::software::InstalledComponents)

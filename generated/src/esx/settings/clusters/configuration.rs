@@ -55,7 +55,10 @@ impl AuditRecords {
     /// # Parameters
     ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
-    /// - `filters`: used to filter the audit records. If None returns all available audit records associated with `cluster`
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::esx::settings::clusters::configuration::audit_records::ListRequest) before `send()`: [`filters`](crate::esx::settings::clusters::configuration::audit_records::ListRequest::filters).
     ///
     /// # Returns
     ///
@@ -68,28 +71,24 @@ impl AuditRecords {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the session id is missing from the request or the corresponding session object cannot be found.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't not have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the session id is missing from the request or the corresponding session object cannot be found.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't not have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.ClusterConfiguration.View`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.ClusterConfiguration.View`.
-    pub async fn list(
+    pub fn list(
         &self,
-        cluster: &str,
-        filters: Option<&audit_records::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<audit_records::Info>> {
-        self.client
-            .operation(&audit_records::ops::LIST)
-            .param("cluster", cluster)
-            .param("filters", &filters)
-            .send()
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> audit_records::ListRequest {
+        audit_records::ListRequest::new(
+            self.client.operation(&audit_records::ops::LIST).param("cluster", cluster),
+        )
     }
 }
 
@@ -124,7 +123,10 @@ impl Drafts {
     ///
     /// - `cluster`: Identifier of the cluster Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the working copy of the document. Identifier of a `com.vmware.esx.settings.draft` resource.
-    /// - `spec`: Additional arguments for the operation.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ApplyRequest`](crate::esx::settings::clusters::configuration::drafts::ApplyRequest) before `send()`: [`spec`](crate::esx::settings::clusters::configuration::drafts::ApplyRequest::spec).
     ///
     /// # Returns
     ///
@@ -137,33 +139,32 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the draft is not in the `com.vmware.esx.settings.clusters.configuration.drafts.state.VALID` state.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    pub async fn apply(
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the draft is not in the `com.vmware.esx.settings.clusters.configuration.drafts.state.VALID` state.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    pub fn apply(
         &self,
-        cluster: &str,
-        draft: &str,
-        spec: Option<&drafts::ApplySpec>,
-    ) -> vsphere_vapi_runtime::Result<drafts::ApplyResult> {
-        self.client
-            .operation(&drafts::ops::APPLY)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("spec", &spec)
-            .send()
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+    ) -> drafts::ApplyRequest {
+        drafts::ApplyRequest::new(
+            self
+                .client
+                .operation(&drafts::ops::APPLY)
+                .param("cluster", cluster)
+                .param("draft", draft),
+        )
     }
 
     /// Check all the hosts in the cluster for compliance with the configuration specified in the draft. This method was added in vSphere API 8.0.2.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_compliance_and_wait`](Self::check_compliance_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`check_compliance_and_wait`](Self::check_compliance_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -177,47 +178,44 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If an internal error occurred. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState)
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster`
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut): If the API timed out before completion.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If an internal error occurred. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState)
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster`
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut): If the API timed out before completion.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn check_compliance_task(
         &self,
-        cluster: &str,
-        draft: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ClusterCompliance>> {
         self.client
             .operation(&drafts::ops::CHECK_COMPLIANCE_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`check_compliance_task`](Self::check_compliance_task) and waits for the
-    /// task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: [`ClusterCompliance`].
+    /// task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`ClusterCompliance`]. For other polling options, call
+    /// [`check_compliance_task`](Self::check_compliance_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`check_compliance_task`](Self::check_compliance_task), when the task
-    /// fails (with the task's error), and when waiting times out.
+    /// Fails like [`check_compliance_task`](Self::check_compliance_task), with the
+    /// task's error when the task fails, and when waiting times out.
     pub async fn check_compliance_and_wait(
         &self,
-        cluster: &str,
-        draft: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<ClusterCompliance> {
-        let task = self.check_compliance_task(cluster, draft).await?;
-        self.client.wait_for_task::<ClusterCompliance>(&task, options).await
+        self.check_compliance_task(cluster, draft).await?.wait().await
     }
 
     /// Create a new draft with the given values. If a configuration is supplied in the spec, it will be used as the initial value. Otherwise, the current desired configuration will be used as the initial value. The `com.vmware.esx.settings.clusters.configuration.drafts.metadata.owner` field will be set to the caller's user ID and the `com.vmware.esx.settings.clusters.configuration.drafts.metadata.parent_id` will be set to the current commit ID for the cluster. This method was added in vSphere API 8.0.2.0.
@@ -225,7 +223,10 @@ impl Drafts {
     /// # Parameters
     ///
     /// - `cluster`: Identifier of the cluster Identifier of a `ClusterComputeResource` resource.
-    /// - `spec`: Options used when creating the new draft.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateRequest`](crate::esx::settings::clusters::configuration::drafts::CreateRequest) before `send()`: [`spec`](crate::esx::settings::clusters::configuration::drafts::CreateRequest::spec).
     ///
     /// # HTTP
     ///
@@ -234,25 +235,21 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If there is already a draft by this author for this cluster.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the supplied configuration is not valid JSON.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    pub async fn create(
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If there is already a draft by this author for this cluster.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the supplied configuration is not valid JSON.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    pub fn create(
         &self,
-        cluster: &str,
-        spec: Option<&drafts::CreateSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&drafts::ops::CREATE)
-            .param("cluster", cluster)
-            .param("spec", &spec)
-            .send()
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> drafts::CreateRequest {
+        drafts::CreateRequest::new(
+            self.client.operation(&drafts::ops::CREATE).param("cluster", cluster),
+        )
     }
 
     /// Delete this draft. Any changes will be abandoned. This method was added in vSphere API 8.0.2.0.
@@ -269,16 +266,16 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn delete(
         &self,
-        cluster: &str,
-        draft: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&drafts::ops::DELETE)
@@ -306,16 +303,16 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn export_config(
         &self,
-        cluster: &str,
-        draft: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<ExportResult> {
         self.client
             .operation(&drafts::ops::EXPORT_CONFIG)
@@ -339,16 +336,16 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
-        draft: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<drafts::Info> {
         self.client
             .operation(&drafts::ops::GET)
@@ -360,9 +357,9 @@ impl Drafts {
 
     /// The API computes the Available values for a given configuration identified by input path in given request. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_available_values_and_wait`](Self::get_available_values_and_wait) waits for
-    /// its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_available_values_and_wait`](Self::get_available_values_and_wait) starts it
+    /// and waits.
     ///
     /// # Parameters
     ///
@@ -377,49 +374,49 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure. Task shall fail only in this case.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster`
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform. If request contains invalid host or host that doesn't belong to cluster.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure. Task shall fail only in this case.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster`
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If API is called on a cluster that is not managed by desired configuration management platform. If request contains invalid host or host that doesn't belong to cluster.
     pub async fn get_available_values_task(
         &self,
-        cluster: &str,
-        draft: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
         spec: &available_values::RequestSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<available_values::Info>,
+    > {
         self.client
             .operation(&drafts::ops::GET_AVAILABLE_VALUES_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`get_available_values_task`](Self::get_available_values_task) and waits
-    /// for the task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// for the task with the default [`TaskWaitOptions`](crate::TaskWaitOptions);
+    /// returns
     /// [`Info`](crate::esx::settings::clusters::configuration::available_values::Info).
+    /// For other polling options, call
+    /// [`get_available_values_task`](Self::get_available_values_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_available_values_task`](Self::get_available_values_task), when
-    /// the task fails (with the task's error), and when waiting times out.
+    /// Fails like [`get_available_values_task`](Self::get_available_values_task), with
+    /// the task's error when the task fails, and when waiting times out.
     pub async fn get_available_values_and_wait(
         &self,
-        cluster: &str,
-        draft: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
         spec: &available_values::RequestSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<available_values::Info> {
-        let task = self.get_available_values_task(cluster, draft, spec).await?;
-        self.client.wait_for_task::<available_values::Info>(&task, options).await
+        self.get_available_values_task(cluster, draft, spec).await?.wait().await
     }
 
     /// Returns the configuration schema associated with this draft. This method was added in vSphere API 8.0.3.0.
@@ -440,16 +437,16 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster is not found in the system or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found in the system or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn get_schema(
         &self,
-        cluster: &str,
-        draft: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<SchemaResult> {
         self.client
             .operation(&drafts::ops::GET_SCHEMA)
@@ -469,8 +466,8 @@ impl Drafts {
     ///
     /// The draft generated will be validated against the cluster schema and validation state is saved. The API does not perform dynamic validation of the draft on the host or solutions. The API result will not contain validation state of the draft. If the task fails, a new draft is not created or an existing draft is not updated. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`import_config_and_wait`](Self::import_config_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`import_config_and_wait`](Self::import_config_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -485,54 +482,51 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn import_config_task(
         &self,
-        cluster: &str,
-        draft: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
         spec: &drafts::ImportSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<DraftImportResult>> {
         self.client
             .operation(&drafts::ops::IMPORT_CONFIG_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`import_config_task`](Self::import_config_task) and waits for the task to
-    /// finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: [`DraftImportResult`].
+    /// Runs [`import_config_task`](Self::import_config_task) and waits for the task
+    /// with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`DraftImportResult`]. For other polling options, call
+    /// [`import_config_task`](Self::import_config_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`import_config_task`](Self::import_config_task), when the task fails
-    /// (with the task's error), and when waiting times out.
+    /// Fails like [`import_config_task`](Self::import_config_task), with the task's
+    /// error when the task fails, and when waiting times out.
     pub async fn import_config_and_wait(
         &self,
-        cluster: &str,
-        draft: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
         spec: &drafts::ImportSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<DraftImportResult> {
-        let task = self.import_config_task(cluster, draft, spec).await?;
-        self.client.wait_for_task::<DraftImportResult>(&task, options).await
+        self.import_config_task(cluster, draft, spec).await?.wait().await
     }
 
     /// The API imports the desired configuration from a reference host in the cluster. The API also adds host-specific and host-overrides from the other hosts in the cluster. Import API does not validate the configuration against the schema. The result will specify if the configuration was imported successfully. The result will provide localized error message if the import operation failed. This method was added in vSphere API 8.0.2.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`import_from_host_and_wait`](Self::import_from_host_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`import_from_host_and_wait`](Self::import_from_host_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -547,47 +541,44 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn import_from_host_task(
         &self,
-        cluster: &str,
-        draft: &str,
-        host: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        host: &crate::ids::HostSystemId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<DraftImportResult>> {
         self.client
             .operation(&drafts::ops::IMPORT_FROM_HOST_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
             .param("host", host)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`import_from_host_task`](Self::import_from_host_task) and waits for the
-    /// task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: [`DraftImportResult`].
+    /// task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`DraftImportResult`]. For other polling options, call
+    /// [`import_from_host_task`](Self::import_from_host_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`import_from_host_task`](Self::import_from_host_task), when the task
-    /// fails (with the task's error), and when waiting times out.
+    /// Fails like [`import_from_host_task`](Self::import_from_host_task), with the
+    /// task's error when the task fails, and when waiting times out.
     pub async fn import_from_host_and_wait(
         &self,
-        cluster: &str,
-        draft: &str,
-        host: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<DraftImportResult> {
-        let task = self.import_from_host_task(cluster, draft, host).await?;
-        self.client.wait_for_task::<DraftImportResult>(&task, options).await
+        self.import_from_host_task(cluster, draft, host).await?.wait().await
     }
 
     /// Get the active drafts for this cluster. This method was added in vSphere API 8.0.2.0.
@@ -607,15 +598,15 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error)
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound)
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable)
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated)
+    /// - [`Error`](crate::ErrorKind::Error)
+    /// - [`NotFound`](crate::ErrorKind::NotFound)
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable)
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated)
     pub async fn list(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<String, drafts::Metadata>,
     > {
@@ -624,8 +615,8 @@ impl Drafts {
 
     /// This API will perform impact analysis of the configuration specified in the draft on each of the hosts in the cluster. The API will check against the desired image schema whether the desired configuration has added any requirements for the host to be put in maintenance mode or to be rebooted. The API will also invoke plugins which will validate the configuration on each hosts in the cluster. If the configuration is valid the API will also detect if the host needs to be maintenance mode or to be rebooted. If the hosts requires maintenance mode or reboot, then the API will run health checks to see the hosts can be put into the maintenance mode based on their current state. If any host cannot be put into maintenance mode due to health errors, then those errors will be reported in the result. The result will also list the configurations that will change on applying the configuration in the draft. This method was added in vSphere API 8.0.2.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`precheck_and_wait`](Self::precheck_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`precheck_and_wait`](Self::precheck_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -639,47 +630,46 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error)
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument)
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState)
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound)
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`TimedOut`](crate::vapi::std_::errors::TimedOut)
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error)
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument)
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState)
+    /// - [`NotFound`](crate::ErrorKind::NotFound)
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`TimedOut`](crate::ErrorKind::TimedOut)
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn precheck_task(
         &self,
-        cluster: &str,
-        draft: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<ClusterPrecheckResult>,
+    > {
         self.client
             .operation(&drafts::ops::PRECHECK_TASK)
             .param("cluster", cluster)
             .param("draft", draft)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`precheck_task`](Self::precheck_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: [`ClusterPrecheckResult`].
+    /// Runs [`precheck_task`](Self::precheck_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`ClusterPrecheckResult`]. For other polling options, call
+    /// [`precheck_task`](Self::precheck_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`precheck_task`](Self::precheck_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`precheck_task`](Self::precheck_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn precheck_and_wait(
         &self,
-        cluster: &str,
-        draft: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<ClusterPrecheckResult> {
-        let task = self.precheck_task(cluster, draft).await?;
-        self.client.wait_for_task::<ClusterPrecheckResult>(&task, options).await
+        self.precheck_task(cluster, draft).await?.wait().await
     }
 
     /// Get the differences between this draft and the current desired state for the cluster. This method was added in vSphere API 8.0.2.0.
@@ -696,16 +686,16 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn show_changes(
         &self,
-        cluster: &str,
-        draft: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<drafts::ChangesResult> {
         self.client
             .operation(&drafts::ops::SHOW_CHANGES)
@@ -730,19 +720,19 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the supplied configuration is not valid JSON.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState)
-    /// - [`ConcurrentChange`](crate::vapi::std_::errors::ConcurrentChange): If the expectedRevision in the `spec` differs from the draft's current revision.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the supplied configuration is not valid JSON.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState)
+    /// - [`ConcurrentChange`](crate::ErrorKind::ConcurrentChange): If the expectedRevision in the `spec` differs from the draft's current revision.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn update(
         &self,
-        cluster: &str,
-        draft: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
         spec: &drafts::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -794,16 +784,16 @@ impl Schema {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): In case of an unknown internal error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `cluster` is invalid
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the schema associated with the `cluster` is not found
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is unavailable.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the session is unauthenticated.
+    /// - [`Error`](crate::ErrorKind::Error): In case of an unknown internal error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `cluster` is invalid
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the schema associated with the `cluster` is not found
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is unavailable.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the session is unauthenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<SchemaResult> {
         self.client.operation(&schema::ops::GET).param("cluster", cluster).send().await
     }
@@ -818,11 +808,11 @@ pub struct ApplyResult {
     /// The identifier of the commit used to fetch the desired configuration document to be applied to all hosts within the cluster. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// The current commit ID for the software associated with the cluster. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub software_commit: String,
+    pub software_commit: crate::ids::CommitId,
     /// Information of the hosts in this cluster to which the desired configuration document specified by the `com.vmware.esx.settings.clusters.configuration.apply_result.commit` should be applied to. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default)]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
@@ -877,9 +867,9 @@ pub struct ClusterCompliance {
     /// The current commit ID for the software associated with the cluster. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub software_commit: String,
+    pub software_commit: crate::ids::CommitId,
     /// Summarizing check compliance operation on the hosts in the cluster and the Cluster Solution This attribute was added in vSphere API 8.0.1.0.
-    pub summary: crate::vapi::std_::LocalizableMessage,
+    pub summary: crate::vapi::standard::LocalizableMessage,
     /// This field represents the validation errors if the desired configuration specified is not valid. This attribute was added in vSphere API 8.0.3.0. This field may be set if `com.vmware.esx.settings.clusters.configuration.cluster_compliance.cluster_status` is NOT_COMPLIANT due to validation errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<ValidationError>>,
@@ -928,17 +918,17 @@ pub struct ClusterPrecheckResult {
     /// The current commit ID for the software associated with the cluster. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub software_commit: String,
+    pub software_commit: crate::ids::CommitId,
     /// Precheck completion time. This attribute was added in vSphere API 8.0.1.0.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// Summarizing precheck operation on the host and cluster. This attribute was added in vSphere API 8.0.1.0.
-    pub summary: crate::vapi::std_::LocalizableMessage,
+    pub summary: crate::vapi::standard::LocalizableMessage,
     /// Summarizing remediation stating number of hosts needing reboot and maintenance mode during remediation and number of precheck errors on host and cluster. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default)]
-    pub remediation_summary: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub remediation_summary: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Static notes to the user describing steps that will be taken during remediation. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default)]
-    pub remediation_notes: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub remediation_notes: Vec<crate::vapi::standard::LocalizableMessage>,
     /// This field represents the validation errors if the desired configuration specified is not valid. This attribute was added in vSphere API 8.0.3.0. This field is set if  is ERROR due to validation errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<ValidationError>>,
@@ -988,12 +978,6 @@ pub struct ComplianceInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// This `ComplianceStatus` class represents the compliance status of desired configuration on the ESXi host. This enumeration was added in vSphere API 8.0.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ComplianceStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ComplianceStatus {
         /// ESXi host is in compliance with Desired configuration.
         Compliant = "COMPLIANT",
@@ -1049,7 +1033,7 @@ pub struct DetailedValidationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     /// A user-friendly description of the error. This attribute was added in vSphere API 8.0.2.0.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
     /// The type of error. Additional information may be set for some types of errors. This attribute was added in vSphere API 8.0.2.0.
     pub r#type: detailed_validation_error::ErrorType,
     /// The pattern the property is required to match. This attribute was added in vSphere API 8.0.2.0.
@@ -1126,12 +1110,6 @@ pub struct DetailedValidationError {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DocumentStructure` class contains the possible structures of the configuration document. This enumeration was added in vSphere API 8.0.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DocumentStructure::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum DocumentStructure {
         /// The host-specific portions of the document are stored in the "host-specific" object at the top-level with entries for each host, organized by the host's BIOS UUID.
         HostOriented = "HOST_ORIENTED",
@@ -1158,10 +1136,10 @@ pub struct DraftImportResult {
     ///
     /// Only relevant when `status` is `ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::vapi::std_::LocalizableMessage>,
+    pub error: Option<crate::vapi::standard::LocalizableMessage>,
     /// Any issues found during the import are reported in this list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warnings: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub warnings: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
 /// Represents the drifts that need review. This class was added in vSphere API 9.1.0.0.
@@ -1218,6 +1196,39 @@ pub struct ExportResult {
     pub config: String,
 }
 
+/// A call of
+/// [`Configuration::get`](crate::esx::settings::clusters::Configuration::get) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Identifier of the commit to get.
+    pub fn commit(self, commit: &str) -> Self {
+        Self {
+            call: self.call.param("commit", commit),
+        }
+    }
+
+    pub fn doc_structure(self, doc_structure: &DocumentStructure) -> Self {
+        Self {
+            call: self.call.param("doc_structure", doc_structure),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
+        self.call.send().await
+    }
+}
+
 /// The `HostCompliance` class contains attributes that describe compliance information for the ESXi host on which the Check Compliance operation completed successfully. This class was added in vSphere API 8.0.1.0.
 ///
 /// `status` selects which optional fields are set: `NON_COMPLIANT`
@@ -1239,7 +1250,7 @@ pub struct HostPrecheckResult {
     /// This field represents the status of the precheck request for this host. {link HostStatus#status} is ERROR or SKIPPED, if precheck was not completed on the host due to some error or if health checks failed. If precheck failed due to host validation errors, details are specified in `com.vmware.esx.settings.clusters.configuration.host_precheck_result.validation_errors`. If precheck failed due to generic error, details are specified in the `com.vmware.esx.settings.clusters.configuration.host_precheck_result.summary`. Health check result is specified in `com.vmware.esx.settings.clusters.configuration.host_precheck_result.precheck_result`. This attribute was added in vSphere API 8.0.1.0.
     pub status: HostStatus,
     /// Summarizing precheck operation on the host. This attribute was added in vSphere API 8.0.1.0.
-    pub summary: crate::vapi::std_::LocalizableMessage,
+    pub summary: crate::vapi::standard::LocalizableMessage,
     /// This field represents the validation errors if the desired configuration specified is not valid. This attribute was added in vSphere API 8.0.1.0. This field is set if #HostStatus#status is ERROR due to host returning validation errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<ValidationError>>,
@@ -1257,7 +1268,7 @@ pub struct HostResult {
     /// This field represents the status of the check compliance operation. If status is OK, the result of operation can be retrieved from {#HostCompliance} {#Summary} field will summarize the status of the operation and if applicable, the specific error that occurred. Additionally, {#ValidationError} is populated if the operation fails due to host validation errors in desired document. This attribute was added in vSphere API 8.0.1.0.
     pub host_status: HostStatus,
     /// Summary of check compliance operation on the host. This attribute was added in vSphere API 8.0.1.0.
-    pub summary: crate::vapi::std_::LocalizableMessage,
+    pub summary: crate::vapi::standard::LocalizableMessage,
     /// List of validation errors returned by either the host or the cluster solutions for that host. This is only set for a specific HostStatus ERROR case. This attribute was added in vSphere API 8.0.1.0. This field is set only if the document fails to validate on the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationError>>,
@@ -1292,17 +1303,11 @@ pub struct ImpactInfo {
     pub impact: ImpactType,
     /// This field represents the list of impact information describing the configuration changes needed on the host or for a cluster solution to reach the desired state. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default)]
-    pub info: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub info: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ImpactType` class contains information about the impact of applying desired configuration on the ESXi host. This enumeration was added in vSphere API 8.0.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ImpactType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ImpactType {
         /// Host has no impact.
         NoImpact = "NO_IMPACT",
@@ -1365,7 +1370,7 @@ pub struct Metadata {
     /// The identifier of the commit. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub id: String,
+    pub id: crate::ids::CommitId,
     /// Author of the configuration commit. This attribute was added in vSphere API 8.0.1.0.
     pub author: String,
     /// Creation time of the configuration commit. This attribute was added in vSphere API 8.0.1.0.
@@ -1391,7 +1396,7 @@ pub struct ReferenceHostInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A summary of the reference host status. This attribute was added in vSphere API 8.0.3.0.
-    pub summary: crate::vapi::std_::LocalizableMessage,
+    pub summary: crate::vapi::standard::LocalizableMessage,
 }
 
 /// The `SchemaResult` class contains attributes that describe the configuration schema associated with the cluster. This class was added in vSphere API 8.0.1.0.
@@ -1453,7 +1458,7 @@ pub struct SettingCompliance {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolutionComplianceResult {
     /// Display name of Cluster Solution. This attribute was added in vSphere API 9.1.0.0.
-    pub display_name: crate::vapi::std_::LocalizableMessage,
+    pub display_name: crate::vapi::standard::LocalizableMessage,
     /// This field indicates whether the Cluster Solution is compliant with the desired cluster configuration specified in #com.vmware.esx.settings.clusters.configuration.ConfigurationSpec. If COMPLIANT, no other information is available. If NON_COMPLAINT, drift information can be fetched from {#ComplianceInfo} This attribute was added in vSphere API 9.1.0.0.
     pub status: solution_compliance_result::ComplianceStatus,
     /// Settings compliance information generated by the CheckCompliance operation. This attribute was added in vSphere API 9.1.0.0. This field is set only when the `com.vmware.esx.settings.clusters.configuration.solution_compliance_result.status` is NON_COMPLAINT
@@ -1476,7 +1481,7 @@ pub struct SolutionComplianceResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationError>>,
     /// Summarizing check compliance operation for the cluster solution. This attribute was added in vSphere API 9.1.0.0.
-    pub summary: crate::vapi::std_::LocalizableMessage,
+    pub summary: crate::vapi::standard::LocalizableMessage,
 }
 
 /// This `SolutionPrecheckResult` class contains attributes that describes the Precheck API result for a cluster solution. This class was added in vSphere API 9.1.0.0.
@@ -1485,9 +1490,9 @@ pub struct SolutionPrecheckResult {
     /// Overall solution precheck status for the cluster solution. Operation is successful when precheck is run for cluster solution successfully with no validation or precheck errors. This attribute was added in vSphere API 9.1.0.0.
     pub status: cluster_precheck_result::Status,
     /// Display name of Cluster Solution. This attribute was added in vSphere API 9.1.0.0.
-    pub display_name: crate::vapi::std_::LocalizableMessage,
+    pub display_name: crate::vapi::standard::LocalizableMessage,
     /// Summarizing precheck operation for the cluster solution. This attribute was added in vSphere API 9.1.0.0.
-    pub summary: crate::vapi::std_::LocalizableMessage,
+    pub summary: crate::vapi::standard::LocalizableMessage,
     /// This field contains the impact information for a cluster solution to reach the desired configuration state. It shall also contain the errors set during impact operation. This attribute was added in vSphere API 9.1.0.0. This field is set if there are no validation errors for cluster solution. The `com.vmware.esx.settings.clusters.configuration.solution_precheck_result.status` may be OK or ERROR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
@@ -1506,7 +1511,7 @@ pub struct ValidationError {
     pub display_path: Option<Vec<String>>,
     /// Localized error message describing the validation error. This attribute was added in vSphere API 8.0.1.0.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// This `ValidationResult` class contains attributes that describe the result of validating a configuration document. This class was added in vSphere API 8.0.1.0.
@@ -1519,6 +1524,7 @@ pub struct ValidationResult {
     pub errors: Option<Vec<ValidationError>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Configuration`](crate::esx::settings::clusters::Configuration) operations, one

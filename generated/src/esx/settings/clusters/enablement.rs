@@ -48,15 +48,15 @@ impl Configuration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<configuration::Info> {
         self.client
             .operation(&configuration::ops::GET)
@@ -90,13 +90,16 @@ impl Software {
 
     /// Checks the possibility to manage the cluster with a single software specification. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
     /// # Parameters
     ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
-    /// - `spec`: Check specification. If None, all checks are performed.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CheckTaskRequest`](crate::esx::settings::clusters::enablement::software::CheckTaskRequest) before `send()`: [`spec`](crate::esx::settings::clusters::enablement::software::CheckTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -105,57 +108,34 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the feature is already enabled for the given cluster.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    pub async fn check_task(
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the feature is already enabled for the given cluster.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    pub fn check_task(
         &self,
-        cluster: &str,
-        spec: Option<&software::CheckSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&software::ops::CHECK_TASK)
-            .param("cluster", cluster)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`CheckResult`](crate::esx::settings::clusters::enablement::software::CheckResult).
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn check_and_wait(
-        &self,
-        cluster: &str,
-        spec: Option<&software::CheckSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<software::CheckResult> {
-        let task = self.check_task(cluster, spec).await?;
-        self.client.wait_for_task::<software::CheckResult>(&task, options).await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> software::CheckTaskRequest {
+        software::CheckTaskRequest::new(
+            self.client.operation(&software::ops::CHECK_TASK).param("cluster", cluster),
+        )
     }
 
     /// Enables the feature which manages the cluster with a single software specification. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`enable_and_wait`](Self::enable_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
     /// # Parameters
     ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
-    /// - `spec`: Enablement specification. If None, all checks are performed.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`EnableTaskRequest`](crate::esx::settings::clusters::enablement::software::EnableTaskRequest) before `send()`: [`spec`](crate::esx::settings::clusters::enablement::software::EnableTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -164,45 +144,20 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If feature enablement failed for the given cluster. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.esx.settings.clusters.enablement.software.check_result`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the feature is already enabled for the given cluster.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    pub async fn enable_task(
+    /// - [`Error`](crate::ErrorKind::Error): If feature enablement failed for the given cluster. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.esx.settings.clusters.enablement.software.check_result`.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the feature is already enabled for the given cluster.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    pub fn enable_task(
         &self,
-        cluster: &str,
-        spec: Option<&software::EnableSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&software::ops::ENABLE_TASK)
-            .param("cluster", cluster)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`enable_task`](Self::enable_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`enable_task`](Self::enable_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn enable_and_wait(
-        &self,
-        cluster: &str,
-        spec: Option<&software::EnableSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.enable_task(cluster, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> software::EnableTaskRequest {
+        software::EnableTaskRequest::new(
+            self.client.operation(&software::ops::ENABLE_TASK).param("cluster", cluster),
+        )
     }
 
     /// Returns whether the given cluster is managed with a single software specification. This method was added in vSphere API 7.0.0.0.
@@ -222,15 +177,15 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<software::Info> {
         self.client.operation(&software::ops::GET).param("cluster", cluster).send().await
     }

@@ -78,6 +78,7 @@ pub struct InstalledImageInfo {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`InstalledImages`](crate::esx::settings::clusters::InstalledImages) operations,

@@ -80,22 +80,22 @@ impl LifecycleHooks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or no solution associated with `solution` in the cluster.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or no solution associated with `solution` in the cluster.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Read`.
     pub async fn list(
         &self,
-        cluster: &str,
-        solution: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
     ) -> vsphere_vapi_runtime::Result<lifecycle_hooks::ListResult> {
         self.client
             .operation(&lifecycle_hooks::ops::LIST)
@@ -119,23 +119,23 @@ impl LifecycleHooks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `spec` specifies an invalid argument. For example thrown if a VM that is specified within the `spec` is not present in the system.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If 1) the lifecycleState attribute of the `spec` does not match the current lifecycle state of the VM or 2) System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxtAgentManager#disable).
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `spec` specifies an invalid argument. For example thrown if a VM that is specified within the `spec` is not present in the system.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster`.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If 1) the lifecycleState attribute of the `spec` does not match the current lifecycle state of the VM or 2) System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxtAgentManager#disable).
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
     pub async fn mark_as_processed(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &lifecycle_hooks::ProcessedHookSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -174,19 +174,19 @@ impl LifecycleHooks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `spec` specifies an invalid argument. For example thrown if a VM that is specified within the `spec` is not present in the system.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If there is no ongoing remediation operation for the given cluster and solution.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or no solution associated with `solution` in the cluster.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `spec` specifies an invalid argument. For example thrown if a VM that is specified within the `spec` is not present in the system.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If there is no ongoing remediation operation for the given cluster and solution.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or no solution associated with `solution` in the cluster.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     pub async fn process_dynamic_update(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &lifecycle_hooks::DynamicUpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -231,8 +231,8 @@ impl Solutions {
     ///
     /// If a deployment unit that is specified within the `spec` is uninstalled/not present (not present for any of the solutions specified within the `spec`) it is omitted from the result. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`apply_and_wait`](Self::apply_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`apply_and_wait`](Self::apply_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -246,53 +246,51 @@ impl Solutions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `spec` specifies an invalid argument. For example thrown if a host that is specified within the `spec` is not present in the system , or if an apply call is made for a solution in a cluster transition workflow on the source cluster.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If 1) there is another operation in progress for any of the solutions specified within the `spec` or 2) System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxtAgentManager#disable).
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with the `cluster` parameter.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `spec` specifies an invalid argument. For example thrown if a host that is specified within the `spec` is not present in the system , or if an apply call is made for a solution in a cluster transition workflow on the source cluster.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If 1) there is another operation in progress for any of the solutions specified within the `spec` or 2) System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxtAgentManager#disable).
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with the `cluster` parameter.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
     pub async fn apply_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &solutions::ApplySpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<solutions::ApplyResult>,
+    > {
         self.client
             .operation(&solutions::ops::APPLY_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`apply_task`](Self::apply_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`apply_task`](Self::apply_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ApplyResult`](crate::esx::settings::clusters::vms::solutions::ApplyResult).
+    /// For other polling options, call [`apply_task`](Self::apply_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`apply_task`](Self::apply_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`apply_task`](Self::apply_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn apply_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &solutions::ApplySpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<solutions::ApplyResult> {
-        let task = self.apply_task(cluster, spec).await?;
-        self.client.wait_for_task::<solutions::ApplyResult>(&task, options).await
+        self.apply_task(cluster, spec).await?.wait().await
     }
 
     /// Checks compliance of solutions in the cluster against the current desired state.
@@ -301,9 +299,9 @@ impl Solutions {
     ///
     /// If a deployment unit that is specified within the `filter_spec` is uninstalled/not present (not present for any of the solutions specified within the `filter_spec`) it is omitted from the result. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_compliance_and_wait`](Self::check_compliance_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`check_compliance_and_wait`](Self::check_compliance_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -317,52 +315,51 @@ impl Solutions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If an internal error occurred. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the `filter_spec` specifies an invalid argument. For example thrown if a host that is specified within the `filter_spec` is not present in the system.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with the `cluster` parameter.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If an internal error occurred. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the `filter_spec` specifies an invalid argument. For example thrown if a host that is specified within the `filter_spec` is not present in the system.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with the `cluster` parameter.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
     pub async fn check_compliance_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         filter_spec: &solutions::CheckComplianceFilterSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<solutions::ClusterCompliance>,
+    > {
         self.client
             .operation(&solutions::ops::CHECK_COMPLIANCE_TASK)
             .param("cluster", cluster)
             .param("filter_spec", filter_spec)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`check_compliance_task`](Self::check_compliance_task) and waits for the
-    /// task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ClusterCompliance`](crate::esx::settings::clusters::vms::solutions::ClusterCompliance).
+    /// For other polling options, call
+    /// [`check_compliance_task`](Self::check_compliance_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`check_compliance_task`](Self::check_compliance_task), when the task
-    /// fails (with the task's error), and when waiting times out.
+    /// Fails like [`check_compliance_task`](Self::check_compliance_task), with the
+    /// task's error when the task fails, and when waiting times out.
     pub async fn check_compliance_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         filter_spec: &solutions::CheckComplianceFilterSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<solutions::ClusterCompliance> {
-        let task = self.check_compliance_task(cluster, filter_spec).await?;
-        self.client.wait_for_task::<solutions::ClusterCompliance>(&task, options).await
+        self.check_compliance_task(cluster, filter_spec).await?.wait().await
     }
 
     /// Deletes the current desired specification of a solution for a given cluster.
@@ -374,8 +371,8 @@ impl Solutions {
     ///
     /// This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`delete_and_wait`](Self::delete_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -389,51 +386,47 @@ impl Solutions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the validation of the cluster desired specification fails. The value of the data attribute of `com.vmware.vapi.std.errors.error` contains more information. It is a class that contains all the attributes defined in `com.vmware.esx.settings.clusters.vms.solutions.validate_result`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or no solution associated with `solution` in the cluster.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the validation of the cluster desired specification fails. The value of the data attribute of `com.vmware.vapi.std.errors.error` contains more information. It is a class that contains all the attributes defined in `com.vmware.esx.settings.clusters.vms.solutions.validate_result`.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or no solution associated with `solution` in the cluster.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
     pub async fn delete_task(
         &self,
-        cluster: &str,
-        solution: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&solutions::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`delete_task`](Self::delete_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`delete_task`](Self::delete_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn delete_and_wait(
         &self,
-        cluster: &str,
-        solution: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task(cluster, solution).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.delete_task(cluster, solution).await?.wait().await
     }
 
     /// Returns the desired specification of a solution in a given cluster. This method was added in vSphere API 9.0.0.0.
@@ -454,22 +447,22 @@ impl Solutions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or no solution associated with `solution` in the cluster.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or no solution associated with `solution` in the cluster.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
     pub async fn get(
         &self,
-        cluster: &str,
-        solution: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
     ) -> vsphere_vapi_runtime::Result<solutions::SolutionInfo> {
         self.client
             .operation(&solutions::ops::GET)
@@ -484,7 +477,10 @@ impl Solutions {
     /// # Parameters
     ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
-    /// - `filter_spec`: Spec to filter the desired specification that to be returned. if None or empty the desired specification of all solutions in the cluster is returned.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::esx::settings::clusters::vms::solutions::ListRequest) before `send()`: [`filter_spec`](crate::esx::settings::clusters::vms::solutions::ListRequest::filter_spec).
     ///
     /// # Returns
     ///
@@ -497,35 +493,31 @@ impl Solutions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or the `filter_spec` specifies one or more solutions that are not associated with the cluster.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or the `filter_spec` specifies one or more solutions that are not associated with the cluster.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    pub async fn list(
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    pub fn list(
         &self,
-        cluster: &str,
-        filter_spec: Option<&solutions::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<solutions::ListResult> {
-        self.client
-            .operation(&solutions::ops::LIST)
-            .param("cluster", cluster)
-            .param("filter_spec", &filter_spec)
-            .send()
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> solutions::ListRequest {
+        solutions::ListRequest::new(
+            self.client.operation(&solutions::ops::LIST).param("cluster", cluster),
+        )
     }
 
     /// Sets and overrides the current desired specification for a given solution and cluster. The provided desired specification is validated before that. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`set_and_wait`](Self::set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -540,54 +532,50 @@ impl Solutions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the validation of the solution specification fails. The value of the data attribute of `com.vmware.vapi.std.errors.error` contains more information. It is a class that contains all the attributes defined in `com.vmware.esx.settings.clusters.vms.solutions.validate_result`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the validation of the solution specification fails. The value of the data attribute of `com.vmware.vapi.std.errors.error` contains more information. It is a class that contains all the attributes defined in `com.vmware.esx.settings.clusters.vms.solutions.validate_result`.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
     pub async fn set_task(
         &self,
-        cluster: &str,
-        solution: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
         spec: &SolutionSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&solutions::ops::SET_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`set_task`](Self::set_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`set_task`](Self::set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`set_task`](Self::set_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn set_and_wait(
         &self,
-        cluster: &str,
-        solution: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
         spec: &SolutionSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.set_task(cluster, solution, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.set_task(cluster, solution, spec).await?.wait().await
     }
 }
 
@@ -626,8 +614,8 @@ impl Transition {
     ///
     /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED`. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`enable_and_wait`](Self::enable_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`enable_and_wait`](Self::enable_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -642,61 +630,57 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If:
+    /// - [`Error`](crate::ErrorKind::Error): If there is an internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If:
     ///
     ///   * the validation of the cluster desired specification fails.
     ///   * the solution associated with `solution` already exists in vLCM for the cluster.
     ///   * the agency associated with the eamAgencyID attribute exists, but is not in the scope of the `cluster`.
     ///
     ///   The value of the data attribute of `com.vmware.vapi.std.errors.error` contains more information. It is a class that contains all the attributes defined in `com.vmware.esx.settings.clusters.vms.transition.validation_result`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxtAgentManager#disable).
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with the `cluster` or if there is no EAM agency associated with the eamAgencyID attribute of the `spec` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxtAgentManager#disable).
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with the `cluster` or if there is no EAM agency associated with the eamAgencyID attribute of the `spec` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
     pub async fn enable_task(
         &self,
-        cluster: &str,
-        solution: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
         spec: &transition::EnableSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&transition::ops::ENABLE_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`enable_task`](Self::enable_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`enable_task`](Self::enable_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`enable_task`](Self::enable_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`enable_task`](Self::enable_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`enable_task`](Self::enable_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn enable_and_wait(
         &self,
-        cluster: &str,
-        solution: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
         spec: &transition::EnableSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.enable_task(cluster, solution, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.enable_task(cluster, solution, spec).await?.wait().await
     }
 
     /// Enables multiple EAM managed solutions in vLCM as a single solution. The solution specification is validated before the enablement is started.
@@ -712,9 +696,9 @@ impl Transition {
     ///
     /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`multi_source_enable_and_wait`](Self::multi_source_enable_and_wait) waits for
-    /// its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`multi_source_enable_and_wait`](Self::multi_source_enable_and_wait) starts it
+    /// and waits.
     ///
     /// # Parameters
     ///
@@ -729,61 +713,58 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If:
+    /// - [`Error`](crate::ErrorKind::Error): If there is an internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If:
     ///
     ///   * the validation of the cluster desired specification fails.
     ///   * the solution associated with `solution` already exist in vLCM for the cluster.
     ///   * the agencies associated with the eamAgencyIds attribute exist, but is not in the scope of the `cluster`.
     ///
     ///   The value of the data attribute of `com.vmware.vapi.std.errors.error` contains more information. It is a class that contains all the attributes defined in `com.vmware.esx.settings.clusters.vms.transition.validation_result`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxtAgentManager#disable).
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with the `cluster` or if there is no EAM agency associated with any of the IDs in eamAgencyIDs attribute of the `spec` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxtAgentManager#disable).
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with the `cluster` or if there is no EAM agency associated with any of the IDs in eamAgencyIDs attribute of the `spec` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
     pub async fn multi_source_enable_task(
         &self,
-        cluster: &str,
-        solution: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
         spec: &transition::MultiSourceEnableSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&transition::ops::MULTI_SOURCE_ENABLE_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`multi_source_enable_task`](Self::multi_source_enable_task) and waits for
-    /// the task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// the task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// nothing (`()`). For other polling options, call
+    /// [`multi_source_enable_task`](Self::multi_source_enable_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`multi_source_enable_task`](Self::multi_source_enable_task), when
-    /// the task fails (with the task's error), and when waiting times out.
+    /// Fails like [`multi_source_enable_task`](Self::multi_source_enable_task), with
+    /// the task's error when the task fails, and when waiting times out.
     pub async fn multi_source_enable_and_wait(
         &self,
-        cluster: &str,
-        solution: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
         spec: &transition::MultiSourceEnableSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.multi_source_enable_task(cluster, solution, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.multi_source_enable_task(cluster, solution, spec).await?.wait().await
     }
 
     /// Transition a System VM Solution desired state to a target cluster. The solution specification is validated before the transition is started.
@@ -797,8 +778,8 @@ impl Transition {
     ///
     /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`transition_and_wait`](Self::transition_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`transition_and_wait`](Self::transition_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -813,10 +794,10 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If:
+    /// - [`Error`](crate::ErrorKind::Error): If there is an internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If:
     ///
     ///   * the validation of the cluster desired specification fails.
     ///   * the solution associated with `solution` does not exists in vLCM for sourceCluster attribute.
@@ -824,51 +805,47 @@ impl Transition {
     ///   * the target `cluster` is not DRS enabled.
     ///
     ///   The value of the data attribute of `com.vmware.vapi.std.errors.error` contains more information. It is a class that contains all the attributes defined in `com.vmware.esx.settings.clusters.vms.transition.validation_result`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxAgentManager#disable).
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with the `cluster` or with the `com.vmware.esx.settings.clusters.vms.transition.transition_spec.source_cluster` part of `spec`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the user doesn't have the required privileges.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If System VMs are disabled on the cluster via internal ESX Agent Manager (EAM) API (eam.EsxAgentManager#disable).
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the cluster associated with `cluster` is not managed by vLCM.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with the `cluster` or with the `com.vmware.esx.settings.clusters.vms.transition.transition_spec.source_cluster` part of `spec`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.systemVM.Write`.
     pub async fn transition_task(
         &self,
-        cluster: &str,
-        solution: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
         spec: &transition::TransitionSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&transition::ops::TRANSITION_TASK)
             .param("cluster", cluster)
             .param("solution", solution)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`transition_task`](Self::transition_task) and waits for the task to
-    /// finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`transition_task`](Self::transition_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For
+    /// other polling options, call [`transition_task`](Self::transition_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`transition_task`](Self::transition_task), when the task fails (with
-    /// the task's error), and when waiting times out.
+    /// Fails like [`transition_task`](Self::transition_task), with the task's error
+    /// when the task fails, and when waiting times out.
     pub async fn transition_and_wait(
         &self,
-        cluster: &str,
-        solution: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        solution: &crate::ids::SystemVmSolutionId,
         spec: &transition::TransitionSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.transition_task(cluster, solution, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.transition_task(cluster, solution, spec).await?.wait().await
     }
 }
 
@@ -892,12 +869,6 @@ pub struct AlternativeVmSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Supported authentication schemes used to access a resource (e.g. OVF). This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AuthenticationScheme::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AuthenticationScheme {
         /// Access doesn't require authentication.
         None = "NONE",
@@ -944,12 +915,6 @@ pub struct ClusterSolutionSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DeploymentType` class defines the different solution deployment types. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DeploymentType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum DeploymentType {
         /// The solution requires exactly one VM deployed to any host in the cluster. Every solution VM is pinned (has affinity) to the host and cannot be migrated or restarted on another host inside the cluster.
         EveryHostPinned = "EVERY_HOST_PINNED",
@@ -961,12 +926,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DiskType` class contains the supported disk provisioning types for VMs. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DiskType::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum DiskType {
         /// Denotes no specific type for disk provisioning. Disks are provisioned as defaulted by vCenter.
         Default = "DEFAULT",
@@ -1016,7 +975,7 @@ pub struct LifecycleHookInfo {
     /// Identifier of the VM for which the hook is activated. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub vm: String,
+    pub vm: crate::ids::VirtualMachineId,
     /// VM lifecycle state of the VM specified by `vm` This attribute was added in vSphere API 9.0.0.0.
     pub lifecycle_state: LifecycleState,
     /// Configuration of the hook. This attribute was added in vSphere API 9.0.0.0.
@@ -1034,12 +993,6 @@ pub struct LifecycleHookInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LifecycleState` class contains the different VM lifecycle states a solution can hook into. See `com.vmware.esx.settings.clusters.vms.lifecycle_hooks` and `com.vmware.esx.settings.clusters.vms.solution_spec`. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LifecycleState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LifecycleState {
         /// Post VM provisioning, reached once immediately after a VM is created.
         PostProvisioning = "POST_PROVISIONING",
@@ -1086,12 +1039,6 @@ pub struct OvfResource {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `RedeploymentPolicy` class defines the different remediation policies which require redeployment of the System VMs. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `RedeploymentPolicy::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum RedeploymentPolicy {
         /// The default policy used by vLCM for System VM redeployment. System VMs are redeployed as follows: Once the new replica is provisioned, the old replica is powered off and deleted. Then the new replica is powered on and it's setup is completed to have the System VM fully operational.
         ///
@@ -1107,12 +1054,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `RemediationPolicy` class defines the remediation policies applied to entities. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `RemediationPolicy::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum RemediationPolicy {
         /// Default remediation policy. Entities are remediated in parallel.
         Parallel = "PARALLEL",
@@ -1194,12 +1135,6 @@ pub struct SolutionSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `StoragePolicy` class defines the different storage policies that can be used for VMs. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `StoragePolicy::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum StoragePolicy {
         /// The default storage policy defined by the Storage Policy Based Management.
         Default = "DEFAULT",
@@ -1211,12 +1146,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `VmCloneConfig` class defines the different configurations for VM cloning. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `VmCloneConfig::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum VmCloneConfig {
         /// The system creates a snapshot of the first deployed VM and after that uses one of the available VM clone methods to deploy others.
         AllClones = "ALL_CLONES",
@@ -1239,12 +1168,6 @@ pub struct VmNameTemplate {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `VmPlacementPolicy` class defines the DRS placement policies applied on the VMs. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `VmPlacementPolicy::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum VmPlacementPolicy {
         /// VMs are anti-affined to each other.
         VmVmAntiAffinity = "VM_VM_ANTI_AFFINITY",

@@ -52,15 +52,15 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if OEM add-on with given version is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if OEM add-on with given version is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn get(
         &self,
-        name: &str,
+        name: &crate::ids::SettingsAddOnId,
         version: &str,
     ) -> vsphere_vapi_runtime::Result<versions::Info> {
         self.client
@@ -91,12 +91,6 @@ pub struct AddOnVersionSummary {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `AddOns.CategoryType` class defines possible values of categories for a OEM add-on. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CategoryType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum CategoryType {
         /// Security
         Security = "SECURITY",
@@ -127,13 +121,39 @@ pub struct FilterSpec {
     pub min_version: Option<String>,
 }
 
+/// A call of [`AddOns::list`](crate::esx::settings::depot_content::AddOns::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The specification of matching OEM add-ons. If None, the behavior is equivalent to a `com.vmware.esx.settings.depot_content.add_ons.filter_spec` with all attributes None, which means all OEM add-ons match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `AddOns.Summary` class defines the summary information regarding a OEM add-on. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Name of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.add_on` resource.
-    pub name: String,
+    pub name: crate::ids::SettingsAddOnId,
     /// Display name of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
     /// Vendor of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
@@ -143,6 +163,7 @@ pub struct Summary {
     pub versions: Vec<AddOnVersionSummary>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`AddOns`](crate::esx::settings::depot_content::AddOns)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -52,15 +52,15 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if component with given version is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if component with given version is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     pub async fn get(
         &self,
-        name: &str,
+        name: &crate::ids::SettingsComponentId,
         version: &str,
     ) -> vsphere_vapi_runtime::Result<versions::Info> {
         self.client
@@ -74,12 +74,6 @@ impl Versions {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Components.CategoryType` class defines possible values of categories for a component. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CategoryType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum CategoryType {
         /// Security
         Security = "SECURITY",
@@ -103,12 +97,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Components.ComponentBundleType` class defines possible ways components are bundled. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ComponentBundleType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ComponentBundleType {
         /// Components not bundled in base-images or add-ons
         Independent = "INDEPENDENT",
@@ -161,13 +149,40 @@ pub struct FilterSpec {
     pub bundle_types: Option<Vec<ComponentBundleType>>,
 }
 
+/// A call of
+/// [`Components::list`](crate::esx::settings::depot_content::Components::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The specification of matching components. If None, the behavior is equivalent to a `com.vmware.esx.settings.depot_content.components.filter_spec` with all attributes None, which means ALL components match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Components.Summary` class defines the summary information regarding a component. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Name of the Component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
-    pub name: String,
+    pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
     /// Vendor of the component. This attribute was added in vSphere API 7.0.0.0.
@@ -179,12 +194,6 @@ pub struct Summary {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Components.UrgencyType` class defines possible values of urgencies for a component. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `UrgencyType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum UrgencyType {
         /// Critical
         Critical = "CRITICAL",
@@ -200,6 +209,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Components`](crate::esx::settings::depot_content::Components) operations, one

@@ -53,13 +53,16 @@ impl Content {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot with given identifier `depot` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(&self, depot: &str) -> vsphere_vapi_runtime::Result<content::Info> {
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot with given identifier `depot` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    pub async fn get(
+        &self,
+        depot: &crate::ids::OfflineId,
+    ) -> vsphere_vapi_runtime::Result<content::Info> {
         self.client.operation(&content::ops::GET).param("depot", depot).send().await
     }
 }
@@ -110,7 +113,7 @@ pub struct CreateResult {
     /// Identifier of the offline depot. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.depots.offline` resource.
-    pub depot: String,
+    pub depot: crate::ids::OfflineId,
 }
 
 /// The `Offline.CreateSpec` class defines the information used to create a depot. This class was added in vSphere API 7.0.0.0.
@@ -144,6 +147,32 @@ pub struct CreateSpec {
     pub ownerdata: Option<String>,
 }
 
+/// A call of [`Offline::delete`](crate::esx::settings::depots::Offline::delete)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl DeleteRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The delete spec. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn spec(self, spec: &DeleteSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
 /// The `Offline.DeleteResult` class contains a field that lists all the errors encountered after starting the task of `com.vmware.esx.settings.depots.offline.delete` method. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteResult {
@@ -160,6 +189,41 @@ pub struct DeleteSpec {
     /// The suggested workflow is to try to delete without force. After understanding what will be affected and how to recover the related depot content, delete forcibly. This attribute was added in vSphere API 9.0.0.0. If None, will not perform forcible deletion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
+}
+
+/// A call of
+/// [`Offline::delete_task`](crate::esx::settings::depots::Offline::delete_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl DeleteTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The delete spec. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn spec(self, spec: &DeleteSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<()> {
+        self.send().await?.wait().await
+    }
 }
 
 /// The `Offline.DepotExtractInfo` class contains attributes that describe the extracted depot. This class was added in vSphere API 7.0.2.0.
@@ -244,12 +308,6 @@ pub struct PrecheckResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Offline.SourceType` class defines possible values of sources for the offline depot. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SourceType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SourceType {
         /// Content is pulled from the URL location. The URL scheme of the value in CreateSpec#location) can be http, https or file.
         Pull = "PULL",
@@ -287,6 +345,7 @@ pub struct Summary {
     pub ownerdata: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Offline`](crate::esx::settings::depots::Offline)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -51,13 +51,16 @@ impl Content {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no depot with given identifier `depot` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    pub async fn get(&self, depot: &str) -> vsphere_vapi_runtime::Result<content::Info> {
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no depot with given identifier `depot` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    pub async fn get(
+        &self,
+        depot: &crate::ids::OnlineId,
+    ) -> vsphere_vapi_runtime::Result<content::Info> {
         self.client.operation(&content::ops::GET).param("depot", depot).send().await
     }
 }
@@ -78,6 +81,32 @@ pub struct CreateSpec {
     pub ownerdata: Option<String>,
 }
 
+/// A call of [`Online::delete`](crate::esx::settings::depots::Online::delete) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl DeleteRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Spec for depot deletion operation. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn spec(self, spec: &DeleteSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
 /// The `Online.DeleteResult` class contains a field that lists all the errors encountered after starting the task of `com.vmware.esx.settings.depots.online.delete` method. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteResult {
@@ -96,12 +125,82 @@ pub struct DeleteSpec {
     pub force: Option<bool>,
 }
 
+/// A call of
+/// [`Online::delete_task`](crate::esx::settings::depots::Online::delete_task) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl DeleteTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Spec for depot deletion operation. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn spec(self, spec: &DeleteSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<()> {
+        self.send().await?.wait().await
+    }
+}
+
 /// The `Online.FlushResult` class contains a field that lists all the errors encountered after starting the task of `com.vmware.esx.settings.depots.online.flush$task` method. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FlushResult {
     /// Notifications returned by `com.vmware.esx.settings.depots.online.flush$task` method. This attribute was added in vSphere API 7.0.3.0. If None, no notification is returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+/// A call of
+/// [`Online::flush_task`](crate::esx::settings::depots::Online::flush_task) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct FlushTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl FlushTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Spec for depot flushing operation. This parameter was added in vSphere API 9.0.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn spec(self, spec: &DeleteSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<()> {
+        self.send().await?.wait().await
+    }
 }
 
 /// The `Online.Info` class defines the information regarding a depot. This class was added in vSphere API 7.0.0.0.
@@ -168,6 +267,7 @@ pub struct UpdateSpec {
     pub description: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Online`](crate::esx::settings::depots::Online)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SyncSchedule.DayOfWeek` class contains the supported days of the week. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DayOfWeek::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum DayOfWeek {
         /// Sunday.
         Sunday = "SUNDAY",
@@ -35,12 +29,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SyncSchedule.Recurrence` class contains the supported values for how often to sync from online or UMDS depots. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Recurrence::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Recurrence {
         /// Hourly.
         Hourly = "HOURLY",
@@ -91,6 +79,32 @@ pub struct Schedule {
     pub day_of_week: Option<DayOfWeek>,
 }
 
+/// A call of [`SyncSchedule::set`](crate::esx::settings::depots::SyncSchedule::set)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct SetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl SetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Information of the software depot sync schedule. If None, it will be reset to the default schedule, which is daily at a random hour chosen when this API is called.
+    pub fn spec(self, spec: &Spec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
 /// The `SyncSchedule.Spec` class defines the information regarding the sync schedule. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
@@ -104,6 +118,7 @@ pub struct Spec {
     pub email_addresses: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SyncSchedule`](crate::esx::settings::depots::SyncSchedule) operations, one

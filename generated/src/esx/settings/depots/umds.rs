@@ -47,12 +47,12 @@ impl Content {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no UMDS depot configured in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no UMDS depot configured in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<content::Info> {
         self.client.operation(&content::ops::GET).send().await
     }
@@ -119,6 +119,7 @@ pub struct UpdateSpec {
     pub description: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Umds`](crate::esx::settings::depots::Umds)
     //! operations, one static per operation; [`operations`](crate::operations) lists

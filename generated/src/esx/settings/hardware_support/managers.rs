@@ -37,7 +37,10 @@ impl Packages {
     /// # Parameters
     ///
     /// - `manager`: Identifier for the Hardware Support Manager (HSM). Identifier of a `com.vmware.esx.setting.hardware_support.manager` resource.
-    /// - `filter`: Specification of Hardware Support Packages (HSPs) to be returned If None, the behavior is equivalent to a `com.vmware.esx.settings.hardware_support.managers.packages.filter_spec` with all attributes None, which means all HSPs match the filter.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::esx::settings::hardware_support::managers::packages::ListRequest) before `send()`: [`filter`](crate::esx::settings::hardware_support::managers::packages::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -50,23 +53,16 @@ impl Packages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no Hardware Support Manager (HSM) with the specified name
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated. named `manager` in the system.
-    pub async fn list(
-        &self,
-        manager: &str,
-        filter: Option<&packages::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<packages::HardwareSupportPackageInfo>> {
-        self.client
-            .operation(&packages::ops::LIST)
-            .param("manager", manager)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no Hardware Support Manager (HSM) with the specified name
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated. named `manager` in the system.
+    pub fn list(&self, manager: &crate::ids::ManagerId) -> packages::ListRequest {
+        packages::ListRequest::new(
+            self.client.operation(&packages::ops::LIST).param("manager", manager),
+        )
     }
 }
 
@@ -76,7 +72,7 @@ pub struct HardwareSupportManagerInfo {
     /// Name of the Hardware Support Manager (HSM) (e.g. "Frobozz Hardware Support Manager") This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.setting.hardware_support.manager` resource.
-    pub manager: String,
+    pub manager: crate::ids::ManagerId,
     /// User-intelligible description of the HSM (e.g. "Front end for Frobozz so-and-so management system") This attribute was added in vSphere API 7.0.0.0.
     pub description: String,
     /// UI label for HSM, derived from HSM extension's description's 'label' field. (e.g. "Frobozz Free Management System") This attribute was added in vSphere API 7.0.0.0.
@@ -85,6 +81,7 @@ pub struct HardwareSupportManagerInfo {
     pub vendor: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Managers`](crate::esx::settings::hardware_support::Managers) operations, one

@@ -13,6 +13,7 @@ pub struct ExtractResult {
     pub config: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Configuration`](crate::esx::settings::hosts::Configuration) operations, one

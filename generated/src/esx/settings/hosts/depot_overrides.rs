@@ -21,6 +21,7 @@ pub struct Info {
     pub depots: Vec<Depot>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`DepotOverrides`](crate::esx::settings::hosts::DepotOverrides) operations, one

@@ -68,16 +68,16 @@ impl AddOn {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system or if desired OEM add-on specification is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system or if desired OEM add-on specification is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
         self.client.operation(&add_on::ops::GET).param("host", host).send().await
     }
@@ -125,16 +125,16 @@ impl BaseImage {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
         self.client.operation(&base_image::ops::GET).param("host", host).send().await
     }
@@ -183,17 +183,17 @@ impl Commits {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system or if working copy of the software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system or if working copy of the software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
-        commit: &str,
+        host: &crate::ids::HostSystemId,
+        commit: &crate::ids::CommitId,
     ) -> vsphere_vapi_runtime::Result<commits::Info> {
         self.client
             .operation(&commits::ops::GET)
@@ -243,16 +243,16 @@ impl Compliance {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HostCompliance> {
         self.client.operation(&compliance::ops::GET).param("host", host).send().await
     }
@@ -301,17 +301,17 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system or or no component associated with `component` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system or or no component associated with `component` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
-        component: &str,
+        host: &crate::ids::HostSystemId,
+        component: &crate::ids::SettingsComponentId,
     ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
         self.client
             .operation(&components::ops::GET)
@@ -338,16 +338,16 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn list(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
     > {
@@ -384,8 +384,8 @@ impl Drafts {
     ///
     /// It will also validate the document before committing it. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`commit_and_wait`](Self::commit_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`commit_and_wait`](Self::commit_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -400,50 +400,46 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If there is another operation in progress.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or if there is no draft associated with `draft` in the system.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If validation of the software document fails. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.esx.settings.hosts.software.drafts.validate_result`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If there is another operation in progress.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or if there is no draft associated with `draft` in the system.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If validation of the software document fails. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.esx.settings.hosts.software.drafts.validate_result`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn commit_task(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
         spec: &drafts::CommitSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
         self.client
             .operation(&drafts::ops::COMMIT_TASK)
             .param("host", host)
             .param("draft", draft)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`commit_task`](Self::commit_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: an identifier (`String`).
+    /// Runs [`commit_task`](Self::commit_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns an identifier (`String`).
+    /// For other polling options, call [`commit_task`](Self::commit_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`commit_task`](Self::commit_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`commit_task`](Self::commit_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn commit_and_wait(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
         spec: &drafts::CommitSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<String> {
-        let task = self.commit_task(host, draft, spec).await?;
-        self.client.wait_for_task::<String>(&task, options).await
+        self.commit_task(host, draft, spec).await?.wait().await
     }
 
     /// Creates a new software draft from the desired document. It will be deleted, when the draft is committed successfully. This method was added in vSphere API 8.0.0.1.
@@ -463,15 +459,18 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If there is already a draft created by this user.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn create(&self, host: &str) -> vsphere_vapi_runtime::Result<String> {
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If there is already a draft created by this user.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
+    pub async fn create(
+        &self,
+        host: &crate::ids::HostSystemId,
+    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
         self.client.operation(&drafts::ops::CREATE).param("host", host).send().await
     }
 
@@ -489,17 +488,17 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn delete(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&drafts::ops::DELETE)
@@ -527,17 +526,17 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<drafts::Info> {
         self.client
             .operation(&drafts::ops::GET)
@@ -567,18 +566,18 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system or if the source type of import specification is of either `LATEST_RECOMMENDATION` or `CURRENT_SERIES_RECOMMENDATION`, and a recommendation does not exist for the host. It was either never generated or deleted due to changes in host state such as a new desired image spec being committed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system or if the source type of import specification is of either `LATEST_RECOMMENDATION` or `CURRENT_SERIES_RECOMMENDATION`, and a recommendation does not exist for the host. It was either never generated or deleted due to changes in host state such as a new desired image spec being committed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn import_software_spec(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
         spec: &drafts::ImportSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
         self.client
             .operation(&drafts::ops::IMPORT_SOFTWARE_SPEC)
             .param("host", host)
@@ -592,7 +591,10 @@ impl Drafts {
     /// # Parameters
     ///
     /// - `host`: Identifier of the host. Identifier of a `HostSystem` resource.
-    /// - `filter`: Filter to be applied while returning drafts. If None, all drafts will be returned.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::esx::settings::hosts::software::drafts::ListRequest) before `send()`: [`filter`](crate::esx::settings::hosts::software::drafts::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -605,32 +607,23 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn list(
-        &self,
-        host: &str,
-        filter: Option<&drafts::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, drafts::Summary>,
-    > {
-        self.client
-            .operation(&drafts::ops::LIST)
-            .param("host", host)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
+    pub fn list(&self, host: &crate::ids::HostSystemId) -> drafts::ListRequest {
+        drafts::ListRequest::new(
+            self.client.operation(&drafts::ops::LIST).param("host", host),
+        )
     }
 
     /// Scans the host against the software draft. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`scan_and_wait`](Self::scan_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`scan_and_wait`](Self::scan_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -644,54 +637,50 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn scan_task(
         &self,
-        host: &str,
-        draft: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<crate::esx::settings::HostCompliance>,
+    > {
         self.client
             .operation(&drafts::ops::SCAN_TASK)
             .param("host", host)
             .param("draft", draft)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`scan_task`](Self::scan_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`HostCompliance`](crate::esx::settings::HostCompliance).
+    /// Runs [`scan_task`](Self::scan_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// [`HostCompliance`](crate::esx::settings::HostCompliance). For other polling
+    /// options, call [`scan_task`](Self::scan_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`scan_task`](Self::scan_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`scan_task`](Self::scan_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn scan_and_wait(
         &self,
-        host: &str,
-        draft: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HostCompliance> {
-        let task = self.scan_task(host, draft).await?;
-        self.client
-            .wait_for_task::<crate::esx::settings::HostCompliance>(&task, options)
-            .await
+        self.scan_task(host, draft).await?.wait().await
     }
 
     /// Validates the software draft. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`validate_and_wait`](Self::validate_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`validate_and_wait`](Self::validate_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -705,46 +694,44 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn validate_task(
         &self,
-        host: &str,
-        draft: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<drafts::ValidateResult>,
+    > {
         self.client
             .operation(&drafts::ops::VALIDATE_TASK)
             .param("host", host)
             .param("draft", draft)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`validate_task`](Self::validate_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`validate_task`](Self::validate_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ValidateResult`](crate::esx::settings::hosts::software::drafts::ValidateResult).
+    /// For other polling options, call [`validate_task`](Self::validate_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`validate_task`](Self::validate_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`validate_task`](Self::validate_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn validate_and_wait(
         &self,
-        host: &str,
-        draft: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<drafts::ValidateResult> {
-        let task = self.validate_task(host, draft).await?;
-        self.client.wait_for_task::<drafts::ValidateResult>(&task, options).await
+        self.validate_task(host, draft).await?.wait().await
     }
 }
 
@@ -787,16 +774,16 @@ impl EffectiveComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn list(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<
             String,
@@ -827,22 +814,22 @@ impl EffectiveComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn list_with_removed_components(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<
             String,
@@ -881,8 +868,8 @@ impl Recommendations {
 
     /// Generates recommended software image spec(s) based on current desired software spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`generate_and_wait`](Self::generate_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`generate_and_wait`](Self::generate_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -895,43 +882,39 @@ impl Recommendations {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound)
-    /// - [`ConcurrentChange`](crate::vapi::std_::errors::ConcurrentChange): If a new desired image is committed in parallel via a different client while recommendation is being generated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound)
+    /// - [`ConcurrentChange`](crate::ErrorKind::ConcurrentChange): If a new desired image is committed in parallel via a different client while recommendation is being generated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn generate_task(
         &self,
-        host: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        host: &crate::ids::HostSystemId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&recommendations::ops::GENERATE_TASK)
             .param("host", host)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`generate_task`](Self::generate_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`generate_task`](Self::generate_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For
+    /// other polling options, call [`generate_task`](Self::generate_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`generate_task`](Self::generate_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`generate_task`](Self::generate_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn generate_and_wait(
         &self,
-        host: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.generate_task(host).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.generate_task(host).await?.wait().await
     }
 
     /// Returns Information about the most recent recommendation generation result. This method was added in vSphere API 8.0.0.1.
@@ -951,16 +934,16 @@ impl Recommendations {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound)
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound)
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<recommendations::Info> {
         self.client
             .operation(&recommendations::ops::GET)
@@ -1013,23 +996,23 @@ impl RemovedComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system or or no component associated with `component` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system or or no component associated with `component` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
-        component: &str,
+        host: &crate::ids::HostSystemId,
+        component: &crate::ids::SettingsComponentId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
         self.client
             .operation(&removed_components::ops::GET)
@@ -1056,17 +1039,17 @@ impl RemovedComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn list(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
     > {
@@ -1117,22 +1100,22 @@ impl SoftwareSpecMetadata {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SoftwareSpecMetadata> {
         self.client
             .operation(&software_spec_metadata::ops::GET)
@@ -1169,8 +1152,8 @@ impl Solutions {
 
     /// Deletes the given solution from the desired software specification. The deletion will be validated along with the entire software specification before it is committed as new desired spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`delete_and_wait`](Self::delete_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -1184,46 +1167,42 @@ impl Solutions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if validation of the software document fails. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in ValidateResult.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or solution associated with `solution` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if validation of the software document fails. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in ValidateResult.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or solution associated with `solution` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn delete_task(
         &self,
-        host: &str,
-        solution: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        host: &crate::ids::HostSystemId,
+        solution: &crate::ids::SolutionId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
         self.client
             .operation(&solutions::ops::DELETE_TASK)
             .param("host", host)
             .param("solution", solution)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: an identifier (`String`).
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns an identifier (`String`).
+    /// For other polling options, call [`delete_task`](Self::delete_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`delete_task`](Self::delete_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn delete_and_wait(
         &self,
-        host: &str,
-        solution: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        host: &crate::ids::HostSystemId,
+        solution: &crate::ids::SolutionId,
     ) -> vsphere_vapi_runtime::Result<String> {
-        let task = self.delete_task(host, solution).await?;
-        self.client.wait_for_task::<String>(&task, options).await
+        self.delete_task(host, solution).await?.wait().await
     }
 
     /// Returns components registered for the given solution in the desired software specification. This method was added in vSphere API 8.0.0.1.
@@ -1244,17 +1223,17 @@ impl Solutions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no solution associated with . `solution` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no solution associated with . `solution` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
-        solution: &str,
+        host: &crate::ids::HostSystemId,
+        solution: &crate::ids::SolutionId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::SolutionInfo> {
         self.client
             .operation(&solutions::ops::GET)
@@ -1281,16 +1260,16 @@ impl Solutions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn list(
         &self,
-        host: &str,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::SolutionInfo>,
     > {
@@ -1299,8 +1278,8 @@ impl Solutions {
 
     /// Sets the components registered for the given solution in the desired software specification. The task will set only one solution specification at a time. Solution constraints would be validated with the current desired software specification before it is committed as new desired spec. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 8.0.0.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`set_and_wait`](Self::set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -1315,49 +1294,45 @@ impl Solutions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument)
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or solution associated with `solution` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument)
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or solution associated with `solution` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn set_task(
         &self,
-        host: &str,
-        solution: &str,
+        host: &crate::ids::HostSystemId,
+        solution: &crate::ids::SolutionId,
         spec: &crate::esx::settings::SolutionSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
         self.client
             .operation(&solutions::ops::SET_TASK)
             .param("host", host)
             .param("solution", solution)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: an identifier (`String`).
+    /// Runs [`set_task`](Self::set_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns an identifier (`String`).
+    /// For other polling options, call [`set_task`](Self::set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`set_task`](Self::set_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn set_and_wait(
         &self,
-        host: &str,
-        solution: &str,
+        host: &crate::ids::HostSystemId,
+        solution: &crate::ids::SolutionId,
         spec: &crate::esx::settings::SolutionSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<String> {
-        let task = self.set_task(host, solution, spec).await?;
-        self.client.wait_for_task::<String>(&task, options).await
+        self.set_task(host, solution, spec).await?.wait().await
     }
 }
 
@@ -1370,7 +1345,7 @@ pub struct ApplyResult {
     /// The identifier of the commit used to fetch the desired software document to be applied to host. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// Information of the host to which the desired software document specified by the `com.vmware.esx.settings.hosts.software.apply_result.commit` was applied. This attribute was added in vSphere API 8.0.0.1.
     pub host_info: crate::esx::settings::HostInfo,
     /// Notifications providing additional information for `com.vmware.esx.settings.hosts.software.apply$task` method. These notifications are mutually exclusive with the notifications in `Software.ApplyStatus`. This attribute was added in vSphere API 8.0.0.1. This attribute will be None if there are no notifications
@@ -1420,9 +1395,9 @@ pub struct CheckInfo {
     /// The check identifier. This attribute was added in vSphere API 8.0.0.1.
     pub check: String,
     /// The check name. This attribute was added in vSphere API 8.0.0.1.
-    pub name: crate::vapi::std_::LocalizableMessage,
+    pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description. This attribute was added in vSphere API 8.0.0.1.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// The service that performed the check. This attribute was added in vSphere API 8.0.0.1. Only set if there is an originator available for this check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
@@ -1432,10 +1407,10 @@ pub struct CheckInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckIssue {
     /// Description of what was the issue containing as much user-relevant context as possible. The user should be able to understand which sub-system failed and why. This attribute was added in vSphere API 8.0.0.1.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This should contain actionable information that the user can use to resolve the issue. This attribute was added in vSphere API 8.0.0.1. Can be left None if no meaningful resolution exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Software.CheckResult` class contains attributes that describe aggregated status of all checks performed. This class was added in vSphere API 8.0.0.1.
@@ -1450,7 +1425,7 @@ pub struct CheckResult {
     /// The identifier of the commit on which checks have been run. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// Information about the host for which checks have been requested to be run. This attribute was added in vSphere API 8.0.0.1.
     pub host_info: crate::esx::settings::HostInfo,
     /// List of `Software.EntityCheckResult` for all entities for which checks have been run. This attribute was added in vSphere API 8.0.0.1.
@@ -1516,12 +1491,6 @@ pub struct ExportSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.ExportType` class defines the formats in which software specification document or image can be exported. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ExportType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ExportType {
         /// Export software specification document.
         SoftwareSpec = "SOFTWARE_SPEC",
@@ -1549,7 +1518,7 @@ pub struct StageResult {
     /// The identifier of the commit used to fetch the desired software document to be staged to a host. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// Information of the host to which the desired software document specified by the `com.vmware.esx.settings.hosts.software.stage_result.commit` was staged. This attribute was added in vSphere API 8.0.0.1.
     pub host_info: crate::esx::settings::HostInfo,
     /// Notifications providing additional information for `com.vmware.esx.settings.hosts.software.stage$task` method. These notifications are mutually exclusive with the notifications in `Software.StageStatus`. This attribute was added in vSphere API 8.0.0.1. This attribute will be None if there are no notifications
@@ -1590,12 +1559,6 @@ pub struct StageStatus {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.Status` class defines the status result for a particular check. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The check indicates a success.
         Ok = "OK",
@@ -1611,6 +1574,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Software`](crate::esx::settings::hosts::Software)
     //! operations, one static per operation; [`operations`](crate::operations) lists

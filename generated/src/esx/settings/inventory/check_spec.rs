@@ -8,12 +8,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// The `Inventory.CheckSpec.Perspective` class defines the different stages or phases within the VCF (VMware Cloud Foundation) upgrade workflow.
     ///
     /// Each Perspective value corresponds to a specific stage of the upgrade process. Checks associated with a particular perspective evaluate whether an entity is prepared to advance to that stage. If any check fails, it signifies that the entity is not yet prepared to advance to the corresponding upgrade phase. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Perspective::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Perspective {
         /// Represents the initial readiness evaluation phase. This perspective checks whether the entity meets the required health criteria and passes all relevant eligibility checks to begin the upgrade process.
         GeneralUpgradeReadiness = "GENERAL_UPGRADE_READINESS",

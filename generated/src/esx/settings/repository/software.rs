@@ -42,8 +42,8 @@ impl Drafts {
 
     /// Commits the specified draft as the software specification in the repository. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`commit_and_wait`](Self::commit_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`commit_and_wait`](Self::commit_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -57,50 +57,46 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no draft associated with `draft` in the repository.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If validation of the software document fails. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.esx.settings.repository.software.drafts.validate_result`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no draft associated with `draft` in the repository.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If validation of the software document fails. The value of the data attribute of `com.vmware.vapi.std.errors.error` will be a class that contains all the attributes defined in `com.vmware.esx.settings.repository.software.drafts.validate_result`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn commit_task(
         &self,
-        draft: &str,
+        draft: &crate::ids::DraftId,
         spec: &drafts::CommitSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
         self.client
             .operation(&drafts::ops::COMMIT_TASK)
             .param("draft", draft)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`commit_task`](Self::commit_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: an identifier (`String`).
+    /// Runs [`commit_task`](Self::commit_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns an identifier (`String`).
+    /// For other polling options, call [`commit_task`](Self::commit_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`commit_task`](Self::commit_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`commit_task`](Self::commit_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn commit_and_wait(
         &self,
-        draft: &str,
+        draft: &crate::ids::DraftId,
         spec: &drafts::CommitSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<String> {
-        let task = self.commit_task(draft, spec).await?;
-        self.client.wait_for_task::<String>(&task, options).await
+        self.commit_task(draft, spec).await?.wait().await
     }
 
     /// Creates a draft of a new software spec in the repository. It will be deleted, when the draft is committed successfully. This method will create an empty draft. This method was added in vSphere API 9.0.0.0.
@@ -120,13 +116,13 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If there is already a draft created by this user.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If there is already a draft created by this user.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -134,7 +130,7 @@ impl Drafts {
     pub async fn create(
         &self,
         spec: &drafts::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
         self.client.operation(&drafts::ops::CREATE).param("spec", spec).send().await
     }
 
@@ -151,18 +147,21 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no draft associated with `draft` in the repository.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no draft associated with `draft` in the repository.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn delete(&self, draft: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn delete(
+        &self,
+        draft: &crate::ids::DraftId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client.operation(&drafts::ops::DELETE).param("draft", draft).send().await
     }
 
@@ -183,18 +182,21 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no draft associated with `draft` in the repository.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no draft associated with `draft` in the repository.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn get(&self, draft: &str) -> vsphere_vapi_runtime::Result<drafts::Info> {
+    pub async fn get(
+        &self,
+        draft: &crate::ids::DraftId,
+    ) -> vsphere_vapi_runtime::Result<drafts::Info> {
         self.client.operation(&drafts::ops::GET).param("draft", draft).send().await
     }
 
@@ -215,12 +217,12 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -228,7 +230,7 @@ impl Drafts {
     pub async fn import_software_spec(
         &self,
         spec: &drafts::ImportSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
         self.client
             .operation(&drafts::ops::IMPORT_SOFTWARE_SPEC)
             .param("spec", spec)
@@ -238,9 +240,9 @@ impl Drafts {
 
     /// Returns information about the software drafts for the specified cluster that match the `com.vmware.esx.settings.repository.software.drafts.filter_spec`. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Filter to be applied while returning drafts. If None, all drafts will be returned.
+    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::drafts::ListRequest) before `send()`: [`filter`](crate::esx::settings::repository::software::drafts::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -253,29 +255,24 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
-        &self,
-        filter: Option<&drafts::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<String, drafts::Info>,
-    > {
-        self.client.operation(&drafts::ops::LIST).param("filter", &filter).send().await
+    pub fn list(&self) -> drafts::ListRequest {
+        drafts::ListRequest::new(self.client.operation(&drafts::ops::LIST))
     }
 
     /// Validate the software draft. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 9.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`validate_and_wait`](Self::validate_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`validate_and_wait`](Self::validate_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -288,47 +285,45 @@ impl Drafts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no draft associated with `draft` in the repository.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no draft associated with `draft` in the repository.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn validate_task(
         &self,
-        draft: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        draft: &crate::ids::DraftId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<drafts::ValidateResult>,
+    > {
         self.client
             .operation(&drafts::ops::VALIDATE_TASK)
             .param("draft", draft)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`validate_task`](Self::validate_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`validate_task`](Self::validate_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ValidateResult`](crate::esx::settings::repository::software::drafts::ValidateResult).
+    /// For other polling options, call [`validate_task`](Self::validate_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`validate_task`](Self::validate_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`validate_task`](Self::validate_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn validate_and_wait(
         &self,
-        draft: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<drafts::ValidateResult> {
-        let task = self.validate_task(draft).await?;
-        self.client.wait_for_task::<drafts::ValidateResult>(&task, options).await
+        self.validate_task(draft).await?.wait().await
     }
 }
 
@@ -360,7 +355,10 @@ impl EffectiveComponents {
     /// # Parameters
     ///
     /// - `software_spec`: The identifier of the software specification in the repository. Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
-    /// - `spec`: Filter spec to indicate whether removed components are included. If None, removed components are not included.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::effective_components::ListRequest) before `send()`: [`spec`](crate::esx::settings::repository::software::effective_components::ListRequest::spec).
     ///
     /// # Returns
     ///
@@ -373,33 +371,27 @@ impl EffectiveComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no software specification associated with `software_spec` in the repository.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no software specification associated with `software_spec` in the repository.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        software_spec: &str,
-        spec: Option<&effective_components::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
-        >,
-    > {
-        self.client
-            .operation(&effective_components::ops::LIST)
-            .param("software_spec", software_spec)
-            .param("spec", &spec)
-            .send()
-            .await
+        software_spec: &crate::ids::SoftwareSpecId,
+    ) -> effective_components::ListRequest {
+        effective_components::ListRequest::new(
+            self
+                .client
+                .operation(&effective_components::ops::LIST)
+                .param("software_spec", software_spec),
+        )
     }
 }
 
@@ -439,7 +431,7 @@ pub struct ClusterInfo {
     /// Identifier of the cluster. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub id: String,
+    pub id: crate::ids::ClusterComputeResourceId,
     /// Name of the cluster. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
 }
@@ -480,12 +472,6 @@ pub struct ExportSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.ExportType` class defines the formats in which software specification document or image can be exported. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ExportType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ExportType {
         /// Export software specification document.
         SoftwareSpec = "SOFTWARE_SPEC",
@@ -514,7 +500,7 @@ pub struct HostInfo {
     /// Identifier of the host. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `HostSystem` resource.
-    pub id: String,
+    pub id: crate::ids::HostSystemId,
     /// Name of the host. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
 }
@@ -550,6 +536,46 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {}
 
+/// A call of [`Software::list`](crate::esx::settings::repository::Software::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The filter applied to the list of software specification. If None, the behavior is equivalent to a `com.vmware.esx.settings.repository.software.filter_spec` with all attributes None, which means all records match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// The specification of a page to be retrieved. If None, the behavior is to retrieve all the records.
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// The sort criteria applied to the list response. If None, the results are not sorted.
+    pub fn sort(self, sort: &SortCriteria) -> Self {
+        Self {
+            call: self.call.param("sort", sort),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Software.ListResult` class contains the response when listing software specifications in the repository. (see `com.vmware.esx.settings.repository.software.list`). This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -574,7 +600,7 @@ pub struct Record {
     /// Unique identifier of the software specification. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
-    pub id: String,
+    pub id: crate::ids::SoftwareSpecId,
     /// Display name of the software specification. The returned name is UTF-8 encoded. This attribute was added in vSphere API 9.0.0.0.
     pub display_name: String,
     /// The software specification type (Single or Composite). This attribute was added in vSphere API 9.0.0.0.
@@ -601,12 +627,6 @@ pub struct Record {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.SoftwareType` class describes whether a software specification is Single or Composite. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SoftwareType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SoftwareType {
         /// A software specification of this type contains only one image (default image).
         Single = "SINGLE",
@@ -631,6 +651,7 @@ pub struct UpdateSpec {
     pub orchestrator: Option<crate::esx::settings::OrchestratorSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Software`](crate::esx::settings::repository::Software) operations, one static

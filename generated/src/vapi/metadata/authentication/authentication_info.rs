@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `AuthenticationInfo.SchemeType` class provides class attributes for the set of valid authentication scheme types.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SchemeType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SchemeType {
         /// Indicates that the scheme is a session less authentication scheme, the user is authenticated on every method. There is no explicit session establishment.
         Sessionless = "SESSIONLESS",

@@ -57,17 +57,17 @@ impl Operation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service element associated with `service_id` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` does not exist.
     ///
     ///   if the operation element associated with `operation_id` does not exist.
     ///
     ///   if the operation element associated with `operation_id` does not have any authentication information.
     pub async fn get(
         &self,
-        service_id: &str,
-        operation_id: &str,
+        service_id: &crate::ids::VapiServiceId,
+        operation_id: &crate::ids::OperationId,
     ) -> vsphere_vapi_runtime::Result<
         crate::vapi::metadata::authentication::OperationInfo,
     > {
@@ -96,12 +96,12 @@ impl Operation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service element associated with `service_id` does not have any operation elements that have authentication information.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` does not have any operation elements that have authentication information.
     pub async fn list(
         &self,
-        service_id: &str,
+        service_id: &crate::ids::VapiServiceId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&operation::ops::LIST)
@@ -111,6 +111,7 @@ impl Operation {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Service`](crate::vapi::metadata::authentication::Service) operations, one

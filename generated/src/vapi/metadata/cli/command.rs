@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Command.FormatterType` class defines supported CLI output formatter types. See `com.vmware.vapi.metadata.cli.command.info.formatter`.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `FormatterType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum FormatterType {
         /// Displays command output as it is.
         Simple = "SIMPLE",
@@ -33,12 +27,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Command.GenericType` class defines generic types supported by `Command` class. See `com.vmware.vapi.metadata.cli.command.option_info.generic`.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `GenericType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum GenericType {
         /// Default case.
         None = "NONE",
@@ -73,11 +61,11 @@ pub struct Info {
     /// The service identifier that contains the operations for this CLI command.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
-    pub service_id: String,
+    pub service_id: crate::ids::VapiServiceId,
     /// The operation identifier corresponding to this CLI command.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation_id: String,
+    pub operation_id: crate::ids::OperationId,
     /// The input for this command.
     #[serde(default)]
     pub options: Vec<OptionInfo>,
@@ -87,6 +75,32 @@ pub struct Info {
     /// List of output structure name and output field info.
     #[serde(default)]
     pub output_field_list: Vec<OutputInfo>,
+}
+
+/// A call of [`Command::list`](crate::vapi::metadata::cli::Command::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The dot-separated path of the namespace for which command identifiers should be returned. If None identifiers of all commands registered with the infrastructure will be returned.
+    pub fn path(self, path: &str) -> Self {
+        Self {
+            call: self.call.param("path", path),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Identity>> {
+        self.call.send().await
+    }
 }
 
 /// The `Command.OptionInfo` class describes information about a specific input option of a command.
@@ -122,12 +136,13 @@ pub struct OutputInfo {
     /// Name of the class.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
-    pub structure_id: String,
+    pub structure_id: crate::ids::StructureId,
     /// The order in which the attributes of the class will be displayed by the CLI as well as the names used to display the attributes.
     #[serde(default)]
     pub output_fields: Vec<OutputFieldInfo>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Command`](crate::vapi::metadata::cli::Command)
     //! operations, one static per operation; [`operations`](crate::operations) lists

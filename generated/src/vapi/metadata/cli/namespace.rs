@@ -27,6 +27,7 @@ pub struct Info {
     pub children: Vec<Identity>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Namespace`](crate::vapi::metadata::cli::Namespace)
     //! operations, one static per operation; [`operations`](crate::operations) lists

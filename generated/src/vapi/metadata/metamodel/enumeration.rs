@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `vapi-metadata` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Enumeration`](crate::vapi::metadata::metamodel::Enumeration) operations, one

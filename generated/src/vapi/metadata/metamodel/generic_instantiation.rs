@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `GenericInstantiation.GenericType` class provides class attributes for each of the generic types provided by the infrastructure.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `GenericType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum GenericType {
         /// Indicates the generic type is a list.
         List = "LIST",

@@ -57,12 +57,12 @@ impl Model {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the resource type associated with `resource_id` does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the resource type associated with `resource_id` does not exist.
     pub async fn list(
         &self,
-        resource_id: &str,
+        resource_id: &crate::ids::ResourceId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&model::ops::LIST)
@@ -72,6 +72,7 @@ impl Model {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Resource`](crate::vapi::metadata::metamodel::Resource) operations, one static

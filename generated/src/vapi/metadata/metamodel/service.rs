@@ -95,15 +95,15 @@ impl Operation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service element associated with `service_id` does not exist in any of the package elements.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` does not exist in any of the package elements.
     ///
     ///   if the operation element associated with `operation_id` does not exist in the service element.
     pub async fn get(
         &self,
-        service_id: &str,
-        operation_id: &str,
+        service_id: &crate::ids::VapiServiceId,
+        operation_id: &crate::ids::OperationId,
     ) -> vsphere_vapi_runtime::Result<crate::vapi::metadata::metamodel::OperationInfo> {
         self.client
             .operation(&operation::ops::GET)
@@ -130,12 +130,12 @@ impl Operation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the service element associated with `service_id` does not exist in any of the package elements.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the service element associated with `service_id` does not exist in any of the package elements.
     pub async fn list(
         &self,
-        service_id: &str,
+        service_id: &crate::ids::VapiServiceId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&operation::ops::LIST)
@@ -145,6 +145,7 @@ impl Operation {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Service`](crate::vapi::metadata::metamodel::Service)
     //! operations, one static per operation; [`operations`](crate::operations) lists

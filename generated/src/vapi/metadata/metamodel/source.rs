@@ -32,6 +32,35 @@ pub struct CreateSpec {
     pub address: Option<String>,
 }
 
+/// A call of
+/// [`Source::fingerprint`](crate::vapi::metadata::metamodel::Source::fingerprint)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct FingerprintRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl FingerprintRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Identifier of the metadata source.
+    ///
+    /// If unspecified, the fingerprint of all the metadata sources is returned.
+    pub fn source_id(self, source_id: &str) -> Self {
+        Self {
+            call: self.call.param("source_id", source_id),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<String> {
+        self.call.send().await
+    }
+}
+
 /// The `Source.Info` class contains the metadata source information.
 ///
 /// Note: this class is restricted for VMware internal use only.
@@ -58,6 +87,35 @@ pub struct Info {
     pub address: Option<String>,
 }
 
+/// A call of [`Source::reload`](crate::vapi::metadata::metamodel::Source::reload)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ReloadRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ReloadRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Identifier of the metadata source.
+    ///
+    /// If unspecified, all the metadata sources are reloaded.
+    pub fn source_id(self, source_id: &str) -> Self {
+        Self {
+            call: self.call.param("source_id", source_id),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Source`](crate::vapi::metadata::metamodel::Source)
     //! operations, one static per operation; [`operations`](crate::operations) lists

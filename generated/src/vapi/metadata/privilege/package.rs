@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `vapi-metadata` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Package`](crate::vapi::metadata::privilege::Package)
     //! operations, one static per operation; [`operations`](crate::operations) lists

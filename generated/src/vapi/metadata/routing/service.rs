@@ -57,13 +57,13 @@ impl Operation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the service identifier does not exist or if the specified operation identifier does not exist in the service.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the service identifier does not exist or if the specified operation identifier does not exist in the service.
     pub async fn get(
         &self,
-        service_id: &str,
-        operation_id: &str,
+        service_id: &crate::ids::VapiServiceId,
+        operation_id: &crate::ids::OperationId,
     ) -> vsphere_vapi_runtime::Result<crate::vapi::metadata::routing::OperationInfo> {
         self.client
             .operation(&operation::ops::GET)
@@ -90,12 +90,12 @@ impl Operation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the service identifier does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the service identifier does not exist.
     pub async fn list(
         &self,
-        service_id: &str,
+        service_id: &crate::ids::VapiServiceId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&operation::ops::LIST)
@@ -105,6 +105,7 @@ impl Operation {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Service`](crate::vapi::metadata::routing::Service)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -32,6 +32,35 @@ pub struct CreateSpec {
     pub address: Option<String>,
 }
 
+/// A call of
+/// [`Source::fingerprint`](crate::vapi::metadata::routing::Source::fingerprint)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct FingerprintRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl FingerprintRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Metadata source identifier.
+    ///
+    /// If unspecified, fingerprint of all the sources is returned
+    pub fn source_id(self, source_id: &str) -> Self {
+        Self {
+            call: self.call.param("source_id", source_id),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<String> {
+        self.call.send().await
+    }
+}
+
 /// Metadata source info.
 ///
 /// Note: this class is restricted for VMware internal use only.
@@ -56,6 +85,35 @@ pub struct Info {
     pub address: Option<String>,
 }
 
+/// A call of [`Source::reload`](crate::vapi::metadata::routing::Source::reload)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ReloadRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ReloadRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Metadata source identifier.
+    ///
+    /// If unspecified, all the sources are reloaded
+    pub fn source_id(self, source_id: &str) -> Self {
+        Self {
+            call: self.call.param("source_id", source_id),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Source`](crate::vapi::metadata::routing::Source)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `vcenter-authorization` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Latest`](crate::vcenter::authorization::privilege_checks::Latest) operations,

@@ -13,9 +13,9 @@ pub struct CreateSpec {
     /// Identifier of the vTContainer instance. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.VtContainer` resource.
-    pub vtcontainer: String,
+    pub vtcontainer: crate::ids::VtContainerId,
     /// Identifier of the object that will be containerized. This attribute was added in vSphere API 8.0.3.0.
-    pub object: crate::vapi::std_::DynamicId,
+    pub object: crate::vapi::standard::DynamicId,
 }
 
 /// The `Mappings.FilterSpec` class contains attributes used to filter the items returned from a `com.vmware.vcenter.authorization.vt_containers.mappings.list` method. This class was added in vSphere API 8.0.3.0.
@@ -37,9 +37,9 @@ pub struct Info {
     /// Identifier of the vTContainer instance. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.VtContainer` resource.
-    pub vtcontainer: String,
+    pub vtcontainer: crate::ids::VtContainerId,
     /// Identifier of the containerized object. This attribute was added in vSphere API 8.0.3.0.
-    pub object: crate::vapi::std_::DynamicId,
+    pub object: crate::vapi::standard::DynamicId,
 }
 
 /// The `Mappings.IterationSpec` class contains attributes used to limit the number of items returned from the `com.vmware.vcenter.authorization.vt_containers.mappings.list` method. This class was added in vSphere API 8.0.3.0.
@@ -59,9 +59,43 @@ pub struct ListItem {
     /// Identifier of the vTContainer mapping. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.authorization.vt_containers.Mapping` resource.
-    pub mapping: String,
+    pub mapping: crate::ids::MappingId,
     /// Information about the vTContainer mapping. This attribute was added in vSphere API 8.0.3.0.
     pub info: Info,
+}
+
+/// A call of
+/// [`Mappings::list`](crate::vcenter::authorization::vt_containers::Mappings::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The specification of matching mappings to be retrieved. If None all mappings will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// The specification of a page to be retrieved. if None the first set of items will be returned.
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Mappings.ListResult` class represents the result of the `com.vmware.vcenter.authorization.vt_containers.mappings.list` method. This class was added in vSphere API 8.0.3.0.
@@ -75,6 +109,7 @@ pub struct ListResult {
     pub marker: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Mappings`](crate::vcenter::authorization::vt_containers::Mappings) operations,

@@ -61,6 +61,37 @@ pub struct Info {
     pub signing_cert_chains: Vec<crate::vcenter::certificate_management::X509CertChain>,
 }
 
+/// A call of
+/// [`SigningCertificate::refresh`](crate::vcenter::certificate_management::vcenter::SigningCertificate::refresh)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct RefreshRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl RefreshRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Will force refresh in environments that would otherwise prevent refresh from occurring, such as a mixed-version environment. Force refresh may leave systems in the local vCenter domain in a non-functional state until they are restarted. If None, then refresh will not be forced.
+    pub fn force(self, force: bool) -> Self {
+        Self {
+            call: self.call.param("force", &force),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<
+        crate::vcenter::certificate_management::X509CertChain,
+    > {
+        self.call.send().await
+    }
+}
+
 /// The `SigningCertificate.SetSpec` class contains data to set the active vCenter signing certificate. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
@@ -82,6 +113,7 @@ pub struct UpdateSpec {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SigningCertificate`](crate::vcenter::certificate_management::vcenter::SigningCertificate)

@@ -46,6 +46,33 @@ pub struct Info {
     pub cert: String,
 }
 
+/// A call of
+/// [`Tls::renew`](crate::vcenter::certificate_management::vcenter::Tls::renew)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct RenewRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl RenewRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The duration (in days) of the new TLS certificate. The duration should be less than or equal to 730 days. If None, the duration will be 730 days (two years).
+    pub fn duration(self, duration: i64) -> Self {
+        Self {
+            call: self.call.param("duration", &duration),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
 /// The `Tls.ReplaceSpec` class contains information to generate a Private Key , CSR and hence VMCA signed machine SSL. This class was added in vSphere API 6.7.2.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceSpec {
@@ -85,6 +112,7 @@ pub struct Spec {
     pub root_cert: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Tls`](crate::vcenter::certificate_management::vcenter::Tls) operations, one

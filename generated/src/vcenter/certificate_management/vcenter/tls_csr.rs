@@ -39,6 +39,7 @@ pub struct Spec {
     pub subject_alt_name: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`TlsCsr`](crate::vcenter::certificate_management::vcenter::TlsCsr) operations,

@@ -32,6 +32,7 @@ pub struct Summary {
     pub chain: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`TrustedRootChains`](crate::vcenter::certificate_management::vcenter::TrustedRootChains)

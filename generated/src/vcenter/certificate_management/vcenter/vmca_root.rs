@@ -7,6 +7,33 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
+/// A call of
+/// [`VmcaRoot::create`](crate::vcenter::certificate_management::vcenter::VmcaRoot::create)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The information needed to generate VMCA signed Root Certificate. Default values will be set for all null parameters.
+    pub fn spec(self, spec: &CreateSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
 /// The `VmcaRoot.CreateSpec` contains information. to generate a Private Key and CSR. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
@@ -39,6 +66,7 @@ pub struct CreateSpec {
     pub subject_alt_name: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`VmcaRoot`](crate::vcenter::certificate_management::vcenter::VmcaRoot)

@@ -28,11 +28,11 @@ pub struct Info {
     /// Identifier of the class used to create a policy based on this capability. See `com.vmware.vcenter.compute.policies.create`. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
-    pub create_spec_type: String,
+    pub create_spec_type: crate::ids::StructureId,
     /// Identifier of the class returned when retrieving information about a policy based on this capability. See `com.vmware.vcenter.compute.policies.get`. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vapi.structure` resource.
-    pub info_type: String,
+    pub info_type: crate::ids::StructureId,
 }
 
 /// The `Capabilities.Summary` class contains commonly used information about a compute policy capability. This class was added in vSphere API 7.0.3.0.
@@ -41,13 +41,14 @@ pub struct Summary {
     /// Identifier of the capability. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the capability. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the capability. This attribute was added in vSphere API 7.0.3.0.
     pub description: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Capabilities`](crate::vcenter::compute::policies::Capabilities) operations,

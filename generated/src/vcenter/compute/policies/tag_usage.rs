@@ -32,13 +32,39 @@ pub struct FilterSpec {
     pub capabilities: Option<Vec<String>>,
 }
 
+/// A call of [`TagUsage::list`](crate::vcenter::compute::policies::TagUsage::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification for matching tags used by policies. If None, the behavior is equivalent to a `com.vmware.vcenter.compute.policies.tag_usage.filter_spec` with all attributes None, which means all tags used by policies match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `TagUsage.Summary` class contains common information about a tag used by a policy. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the policy that uses the tag indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.tag`. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.Policy` resource.
-    pub policy: String,
+    pub policy: crate::ids::PolicyId,
     /// Name of the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
@@ -51,15 +77,16 @@ pub struct Summary {
     /// Identifier of the tag type used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vapi.resource` resource.
-    pub tag_type: String,
+    pub tag_type: crate::ids::ResourceId,
     /// Identifier of the tag used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute `tagType` must contain the actual resource type. When methods return a value of this class as a return value, the attribute `tagType` will contain the actual resource type.
-    pub tag: String,
+    pub tag: vsphere_vapi_runtime::ResourceId,
     /// Name of the tag used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0.
     pub tag_name: String,
     /// Name of the category that has `com.vmware.vcenter.compute.policies.tag_usage.summary.tag`. This attribute was added in vSphere API 7.0.3.0.
     pub category_name: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`TagUsage`](crate::vcenter::compute::policies::TagUsage) operations, one static

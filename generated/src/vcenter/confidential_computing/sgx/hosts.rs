@@ -12,9 +12,10 @@ pub struct RegisterSpec {
     /// The host's identifier. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `HostSystem` resource.
-    pub host_id: String,
+    pub host_id: crate::ids::HostSystemId,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Hosts`](crate::vcenter::confidential_computing::sgx::Hosts) operations, one

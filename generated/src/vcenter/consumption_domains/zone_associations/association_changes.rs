@@ -16,11 +16,11 @@ pub struct Change {
     /// The identifier of the cluster. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// The identifier of the zone. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub zone: String,
+    pub zone: crate::ids::ZoneId,
 }
 
 /// The `AssociationChanges.FilterSpec` class contains attributes used to filter the results when querying changes of zone-cluster association, see `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list`. This class was added in vSphere API 9.1.0.0.
@@ -31,6 +31,33 @@ pub struct FilterSpec {
     /// If None or empty, zone-cluster association changes will not be filtered based on zone identifiers. Changes with any zone identifier will match this filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
+}
+
+/// A call of
+/// [`AssociationChanges::list`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The specification for the query, see `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec` If None, the behavior is equivalent to a `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.query_spec` with all attributes None.
+    pub fn query(self, query: &QuerySpec) -> Self {
+        Self {
+            call: self.call.param("query", query),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `AssociationChanges.ListResult` class contains a list of zone-cluster association changes and a token for the next call to `com.vmware.vcenter.consumption_domains.zone_associations.association_changes.list`. This class was added in vSphere API 9.1.0.0.
@@ -59,12 +86,6 @@ pub struct QuerySpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `AssociationChanges.Type` class describes the type of association change. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// A cluster has been added to a zone.
         Added = "ADDED",
@@ -76,6 +97,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`AssociationChanges`](crate::vcenter::consumption_domains::zone_associations::AssociationChanges)

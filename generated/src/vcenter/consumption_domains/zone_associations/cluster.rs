@@ -9,12 +9,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.AssociationState` class describes the valid association states of a given cluster to a vSphere Zone. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AssociationState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AssociationState {
         /// A cluster is associated with the vSphere Zone.
         Associated = "ASSOCIATED",
@@ -47,11 +41,11 @@ pub struct ListItem {
     /// Identifier of the zone. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub zone: String,
+    pub zone: crate::ids::ZoneId,
     /// Identifier of the cluster. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Association state of the cluster to the vSphere Zone. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<AssociationState>,
@@ -62,6 +56,33 @@ pub struct ListItem {
     pub remove_task: Option<String>,
 }
 
+/// A call of
+/// [`Cluster::list`](crate::vcenter::consumption_domains::zone_associations::Cluster::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The specification of matching zone-cluster associations. If None, the behavior is equivalent to a `com.vmware.vcenter.consumption_domains.zone_associations.cluster.filter_spec` with all attributes None, which means all the zone-cluster associations will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Cluster.ListResult` class contains the list of zone-cluster associations. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -70,6 +91,7 @@ pub struct ListResult {
     pub associations: Vec<ListItem>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Cluster`](crate::vcenter::consumption_domains::zone_associations::Cluster)

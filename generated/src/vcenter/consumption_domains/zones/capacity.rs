@@ -47,12 +47,15 @@ impl Summary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the zone is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an unexpected error occurs.
-    pub async fn get(&self, zone: &str) -> vsphere_vapi_runtime::Result<summary::Info> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the zone is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if an unexpected error occurs.
+    pub async fn get(
+        &self,
+        zone: &crate::ids::ZoneId,
+    ) -> vsphere_vapi_runtime::Result<summary::Info> {
         self.client.operation(&summary::ops::GET).param("zone", zone).send().await
     }
 
@@ -73,14 +76,14 @@ impl Summary {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the zone is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if an unexpected error occurs.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the zone is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if an unexpected error occurs.
     pub async fn get_per_cluster(
         &self,
-        zone: &str,
+        zone: &crate::ids::ZoneId,
     ) -> vsphere_vapi_runtime::Result<summary::ClusterInfo> {
         self.client
             .operation(&summary::ops::GET_PER_CLUSTER)

@@ -49,20 +49,20 @@ impl Associations {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if an empty set of clusters is specified.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified zone is not known to this vCenter server.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zone requires Zones.Manage privilege. - Each resource of ClusterComputeResource referenced by the parameter clusters requires Zone.ObjectAttachable privilege.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if an empty set of clusters is specified.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified zone is not known to this vCenter server.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zone requires Zones.Manage privilege. - Each resource of ClusterComputeResource referenced by the parameter clusters requires Zone.ObjectAttachable privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.consumption_domains.Zone` referenced by the parameter `zone` requires `Zone.Manage`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): when unexpected error is encountered.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
     pub async fn add(
         &self,
-        zone: &str,
+        zone: &crate::ids::ZoneId,
         clusters: &[String],
     ) -> vsphere_vapi_runtime::Result<associations::Status> {
         self.client
@@ -91,9 +91,9 @@ impl Associations {
     ///
     /// This method was added in vSphere API 9.1.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`evacuate_and_remove_and_wait`](Self::evacuate_and_remove_and_wait) waits for
-    /// its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`evacuate_and_remove_and_wait`](Self::evacuate_and_remove_and_wait) starts it
+    /// and waits.
     ///
     /// # Parameters
     ///
@@ -107,44 +107,41 @@ impl Associations {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`ConcurrentChange`](crate::vapi::std_::errors::ConcurrentChange): if there is another cluster being evacuated and removed concurrently in the same vSphere Zone.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified vSphere Zone is not known to this vCenter server or the specified vSphere cluster is not known to this vCenter server.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): when unexpected error is encountered.
+    /// - [`ConcurrentChange`](crate::ErrorKind::ConcurrentChange): if there is another cluster being evacuated and removed concurrently in the same vSphere Zone.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified vSphere Zone is not known to this vCenter server or the specified vSphere cluster is not known to this vCenter server.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
     pub async fn evacuate_and_remove_task(
         &self,
-        zone: &str,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        zone: &crate::ids::ZoneId,
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&associations::ops::EVACUATE_AND_REMOVE_TASK)
             .param("zone", zone)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`evacuate_and_remove_task`](Self::evacuate_and_remove_task) and waits for
-    /// the task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// the task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
+    /// nothing (`()`). For other polling options, call
+    /// [`evacuate_and_remove_task`](Self::evacuate_and_remove_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`evacuate_and_remove_task`](Self::evacuate_and_remove_task), when
-    /// the task fails (with the task's error), and when waiting times out.
+    /// Fails like [`evacuate_and_remove_task`](Self::evacuate_and_remove_task), with
+    /// the task's error when the task fails, and when waiting times out.
     pub async fn evacuate_and_remove_and_wait(
         &self,
-        zone: &str,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        zone: &crate::ids::ZoneId,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.evacuate_and_remove_task(zone, cluster).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.evacuate_and_remove_task(zone, cluster).await?.wait().await
     }
 
     /// Returns identifiers of the clusters that are mapped to the specified consumption-domain zone. This method was added in vSphere API 8.0.0.1.
@@ -164,17 +161,20 @@ impl Associations {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified zone is not known to this vCenter server.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zone requires System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified zone is not known to this vCenter server.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zone requires System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.consumption_domains.Zone` referenced by the parameter `zone` requires `System.Read`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): when unexpected error is encountered.
-    pub async fn get(&self, zone: &str) -> vsphere_vapi_runtime::Result<Vec<String>> {
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
+    pub async fn get(
+        &self,
+        zone: &crate::ids::ZoneId,
+    ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client.operation(&associations::ops::GET).param("zone", zone).send().await
     }
 
@@ -196,20 +196,20 @@ impl Associations {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the specified zone is not known to this vCenter server.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if there is a workload running in the specified zone and depends on this zone's cluster associations to be present.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zone requires Zones.Manage privilege. - Each resource of ClusterComputeResource referenced by the parameter clusters requires Zone.ObjectAttachable privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the specified zone is not known to this vCenter server.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if there is a workload running in the specified zone and depends on this zone's cluster associations to be present.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have all of the privileges described as follows: - The resource com.vmware.vcenter.consumption_domains.Zone referenced by the parameter zone requires Zones.Manage privilege. - Each resource of ClusterComputeResource referenced by the parameter clusters requires Zone.ObjectAttachable privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.consumption_domains.Zone` referenced by the parameter `zone` requires `Zone.Manage`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): when unexpected error is encountered.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): when unexpected error is encountered.
     pub async fn remove(
         &self,
-        zone: &str,
+        zone: &crate::ids::ZoneId,
         clusters: &[String],
     ) -> vsphere_vapi_runtime::Result<associations::Status> {
         self.client

@@ -60,15 +60,15 @@ impl Projects {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any error.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if Harbor registry is being deleted.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if a registry specified by `registry` could not be found.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a project with the same name already exists in the registry. In vSphere 7.0, the existing project could have been created automatically when a namespace with the same name is created.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have ContentLibrary.ManageRegistryProject privilege.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any error.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if Harbor registry is being deleted.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if a registry specified by `registry` could not be found.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a project with the same name already exists in the registry. In vSphere 7.0, the existing project could have been created automatically when a namespace with the same name is created.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have ContentLibrary.ManageRegistryProject privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -76,9 +76,9 @@ impl Projects {
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     pub async fn create(
         &self,
-        registry: &str,
+        registry: &crate::ids::RegistryId,
         spec: &projects::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::HarborProjectId> {
         self.client
             .operation(&projects::ops::CREATE)
             .param("registry", registry)
@@ -105,13 +105,13 @@ impl Projects {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if Harbor registry is being deleted.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `registry` or `project` cannot be found. In vSphere 7.0, the existing project could have been deleted automatically when a namespace with the same name is deleted.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have ContentLibrary.ManageRegistryProject privilege.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if Harbor registry is being deleted.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `registry` or `project` cannot be found. In vSphere 7.0, the existing project could have been deleted automatically when a namespace with the same name is deleted.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have ContentLibrary.ManageRegistryProject privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -120,8 +120,8 @@ impl Projects {
     ///   * The resource `com.vmware.vcenter.content.Registry.Harbor.Project` referenced by the parameter `project` requires `System.Read`.
     pub async fn delete(
         &self,
-        registry: &str,
-        project: &str,
+        registry: &crate::ids::RegistryId,
+        project: &crate::ids::HarborProjectId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&projects::ops::DELETE)
@@ -153,12 +153,12 @@ impl Projects {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `registry` or `project` cannot be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `registry` or `project` cannot be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -167,8 +167,8 @@ impl Projects {
     ///   * The resource `com.vmware.vcenter.content.Registry.Harbor.Project` referenced by the parameter `project` requires `System.Read`.
     pub async fn get(
         &self,
-        registry: &str,
-        project: &str,
+        registry: &crate::ids::RegistryId,
+        project: &crate::ids::HarborProjectId,
     ) -> vsphere_vapi_runtime::Result<projects::Info> {
         self.client
             .operation(&projects::ops::GET)
@@ -199,12 +199,12 @@ impl Projects {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `registry` cannot be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `registry` cannot be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -212,7 +212,7 @@ impl Projects {
     ///   * The resource `com.vmware.vcenter.content.Registry` referenced by the parameter `registry` requires `System.Read`.
     pub async fn list(
         &self,
-        registry: &str,
+        registry: &crate::ids::RegistryId,
     ) -> vsphere_vapi_runtime::Result<Vec<projects::Summary>> {
         self.client
             .operation(&projects::ops::LIST)
@@ -239,13 +239,13 @@ impl Projects {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `registry` or `project` cannot be found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if Harbor registry is being deleted or the project is not in `com.vmware.vcenter.content.registries.harbor.projects.config_status.READY` status.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have ContentLibrary.ManageRegistryProject privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `registry` or `project` cannot be found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if Harbor registry is being deleted or the project is not in `com.vmware.vcenter.content.registries.harbor.projects.config_status.READY` status.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have ContentLibrary.ManageRegistryProject privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -254,8 +254,8 @@ impl Projects {
     ///   * The resource `com.vmware.vcenter.content.Registry.Harbor.Project` referenced by the parameter `project` requires `System.Read`.
     pub async fn purge(
         &self,
-        registry: &str,
-        project: &str,
+        registry: &crate::ids::RegistryId,
+        project: &crate::ids::HarborProjectId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&projects::ops::PURGE)
@@ -263,6 +263,33 @@ impl Projects {
             .param("project", project)
             .send()
             .await
+    }
+}
+
+/// A call of
+/// [`Harbor::create`](crate::vcenter::content::registries::Harbor::create) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// A unique token generated on the client for each creation request. The token should be a universally unique identifier (UUID), for example: `b8a2a2e3-2314-43cd-a871-6ede0f429751`. This token can be used to guarantee idempotent creation. If not specified, creation is not idempotent.
+    pub fn client_token(self, client_token: &str) -> Self {
+        Self {
+            call: self.call.param("client_token", client_token),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::RegistryId> {
+        self.call.send().await
     }
 }
 
@@ -360,7 +387,7 @@ pub struct StorageInfo {
     /// Identifier of the storage policy. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub policy: String,
+    pub policy: crate::ids::SpsStorageProfileId,
     /// Total capacity for the registry storage (in mebibytes). This is the storage limit set on the Harbor registry. If a storage limit was not set on the registry, the default registry capacity - 204800 mebibytes is used. This attribute was added in vSphere API 7.0.0.0.
     pub capacity: i64,
     /// Overall storage used by the registry (in mebibytes). This is the sum of used storage associated with storage policies configured for the registry. This attribute was added in vSphere API 7.0.0.0.
@@ -377,7 +404,7 @@ pub struct StorageSpec {
     /// Identifier of the storage policy. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub policy: String,
+    pub policy: crate::ids::SpsStorageProfileId,
     /// The maximum amount of storage (in mebibytes) which can be utilized by the registry for this specification. This attribute was added in vSphere API 7.0.0.0. If None, a default limit of 204800 mebibytes will be set as the registry's storage capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -398,13 +425,14 @@ pub struct Summary {
     /// Identifier of the registry. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.content.Registry` resource.
-    pub registry: String,
+    pub registry: crate::ids::RegistryId,
     /// Version of the registry. This attribute was added in vSphere API 7.0.0.0.
     pub version: String,
     /// URL to access the UI of the registry. This attribute was added in vSphere API 7.0.0.0.
     pub ui_access_url: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Harbor`](crate::vcenter::content::registries::Harbor)
     //! operations, one static per operation; [`operations`](crate::operations) lists

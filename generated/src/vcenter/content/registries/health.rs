@@ -18,17 +18,11 @@ pub struct Info {
     ///
     /// Only relevant when `status` is `WARNING` or `ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<crate::vapi::std_::LocalizableMessage>,
+    pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Health.Status` class describes the status of the container registry. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// Container registry is starting.
         Starting = "STARTING",
@@ -44,6 +38,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Health`](crate::vcenter::content::registries::Health)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -26,6 +26,7 @@ pub struct Info {
     pub component_version: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Modules`](crate::vcenter::crypto::fips::Modules)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -48,21 +48,21 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the host identifier is empty or the provider identifier is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the provider or the host is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the host identifier is empty or the provider identifier is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the provider or the host is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Cryptographer.ReadKeyServersInfo`.
     pub async fn get(
         &self,
-        host: &str,
-        provider: &str,
+        host: &crate::ids::HostSystemId,
+        provider: &crate::ids::CryptoManagerKmsProviderId,
     ) -> vsphere_vapi_runtime::Result<providers::Info> {
         self.client
             .operation(&providers::ops::GET)
@@ -77,7 +77,10 @@ impl Providers {
     /// # Parameters
     ///
     /// - `host`: Host identifier. Identifier of a `HostSystem` resource.
-    /// - `filter_spec`: Filter spec. If None, the behavior is equivalent to a `com.vmware.vcenter.crypto_manager.hosts.kms.providers.filter_spec` with all attributes None.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::crypto_manager::hosts::kms::providers::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::crypto_manager::hosts::kms::providers::ListRequest::filter_spec).
     ///
     /// # Returns
     ///
@@ -90,27 +93,20 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the host identifier is empty or the FilterSpec is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the host is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the host identifier is empty or the FilterSpec is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the host is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Cryptographer.ReadKeyServersInfo`.
-    pub async fn list(
-        &self,
-        host: &str,
-        filter_spec: Option<&providers::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<providers::Summary>> {
-        self.client
-            .operation(&providers::ops::LIST)
-            .param("host", host)
-            .param("filter_spec", &filter_spec)
-            .send()
-            .await
+    pub fn list(&self, host: &crate::ids::HostSystemId) -> providers::ListRequest {
+        providers::ListRequest::new(
+            self.client.operation(&providers::ops::LIST).param("host", host),
+        )
     }
 }

@@ -27,7 +27,7 @@ pub struct CreateSpec {
     /// Provider identifier. A unique string provided by the client. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
-    pub provider: String,
+    pub provider: crate::ids::CryptoManagerKmsProviderId,
     /// The constraints on the provider. This attribute was added in vSphere API 7.0.2.0. If None there are no constraints on the provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<ConstraintsSpec>,
@@ -56,7 +56,7 @@ pub struct ExportSpec {
     /// Provider identifier This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
-    pub provider: String,
+    pub provider: crate::ids::CryptoManagerKmsProviderId,
     /// Password used to encrypt the exported configuration. This attribute was added in vSphere API 7.0.2.0. If None or empty, the configuration will not be encrypted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
@@ -64,12 +64,6 @@ pub struct ExportSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Providers.ExportType` class identifies the type of result that is returned when a provider is exported. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ExportType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ExportType {
         /// Result returned as a URL from which the provider configuration can be downloaded.
         Location = "LOCATION",
@@ -92,12 +86,6 @@ pub struct FilterSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Providers.Health` class describes the health status of a provider. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Health::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Health {
         /// No health status is available.
         None = "NONE",
@@ -119,7 +107,7 @@ pub struct ImportResult {
     /// Provider identifier This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
-    pub provider: String,
+    pub provider: crate::ids::CryptoManagerKmsProviderId,
     /// Provider type This attribute was added in vSphere API 7.0.2.0.
     pub r#type: Type,
     /// Native provider information This attribute was added in vSphere API 7.0.2.0.
@@ -160,7 +148,7 @@ pub struct Info {
     pub health: Health,
     /// Details regarding the health status of the provider. When the provider `Providers.Health` is not `com.vmware.vcenter.crypto_manager.kms.providers.health.NONE` or `com.vmware.vcenter.crypto_manager.kms.providers.health.OK`, this attribute will provide actionable descriptions of the issues. This attribute was added in vSphere API 7.0.2.0.
     #[serde(default)]
-    pub details: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// The constraints on the provider. This attribute was added in vSphere API 7.0.2.0. If None, there are no constraints on the provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Constraints>,
@@ -171,6 +159,33 @@ pub struct Info {
     /// Only relevant when `type` is `NATIVE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub native_info: Option<NativeProviderInfo>,
+}
+
+/// A call of
+/// [`Providers::list`](crate::vcenter::crypto_manager::kms::Providers::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Filter for the providers list. If None, the behavior is equivalent to a `com.vmware.vcenter.crypto_manager.kms.providers.filter_spec` with all attributes None.
+    pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter_spec", filter_spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
 }
 
 /// The `Providers.Location` class contains the location as well as a token required (as a header in the HTTP GET request) to download the configuration. This class was added in vSphere API 7.0.2.0.
@@ -214,7 +229,7 @@ pub struct Summary {
     /// Provider identifier This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
-    pub provider: String,
+    pub provider: crate::ids::CryptoManagerKmsProviderId,
     /// Provider type This attribute was added in vSphere API 7.0.2.0.
     pub r#type: Type,
     /// Health status of the provider This attribute was added in vSphere API 7.0.2.0.
@@ -234,12 +249,6 @@ pub struct Token {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Providers.Type` class contains the types of providers. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// Native provider
         Native = "NATIVE",
@@ -255,6 +264,7 @@ pub struct UpdateSpec {
     pub native_spec: Option<NativeProviderUpdateSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Providers`](crate::vcenter::crypto_manager::kms::Providers) operations, one

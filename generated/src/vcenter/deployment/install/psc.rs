@@ -46,13 +46,13 @@ impl Replicated {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     ///
     ///   if external PSC credentials are not valid when configuring PSC to replicate with an external existing PSC.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     pub async fn check(
         &self,
         spec: &crate::vcenter::deployment::ReplicatedPscSpec,
@@ -100,11 +100,11 @@ impl Standalone {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if passed arguments are invalid.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if passed arguments are invalid.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the appliance is not in INITIALIZED state.
     pub async fn check(
         &self,
         spec: &crate::vcenter::deployment::StandalonePscSpec,

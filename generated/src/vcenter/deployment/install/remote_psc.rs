@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `vcenter-deployment` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`RemotePsc`](crate::vcenter::deployment::install::RemotePsc) operations, one

@@ -25,6 +25,7 @@ pub struct CheckSpec {
     pub password: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ActiveDirectory`](crate::vcenter::deployment::migrate::ActiveDirectory)

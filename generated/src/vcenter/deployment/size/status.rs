@@ -36,6 +36,7 @@ pub struct Info {
     pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Status`](crate::vcenter::deployment::size::Status)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -32,10 +32,9 @@ impl Modules {
 
     /// Return a list of FIPS validated crypto modules installed on the hosts in the inventory. This method was added in vSphere API 9.1.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: optional filter for narrowing results. if None or empty, results won't be filtered.
-    /// - `iterate`: optional specification for pagination of results. if None or empty, the first page will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::host::crypto::fips::modules::ListRequest) before `send()`: [`filter`](crate::vcenter::host::crypto::fips::modules::ListRequest::filter), [`iterate`](crate::vcenter::host::crypto::fips::modules::ListRequest::iterate).
     ///
     /// # Returns
     ///
@@ -48,21 +47,12 @@ impl Modules {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the crypto modules info is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user doesn't have the System.Read privilege.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the filter or iterate specs are not valid or if any MoId is not valid.
-    pub async fn list(
-        &self,
-        filter: Option<&modules::FilterSpec>,
-        iterate: Option<&modules::IterationSpec>,
-    ) -> vsphere_vapi_runtime::Result<modules::ListResult> {
-        self.client
-            .operation(&modules::ops::LIST)
-            .param("filter", &filter)
-            .param("iterate", &iterate)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if the crypto modules info is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user doesn't have the System.Read privilege.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the filter or iterate specs are not valid or if any MoId is not valid.
+    pub fn list(&self) -> modules::ListRequest {
+        modules::ListRequest::new(self.client.operation(&modules::ops::LIST))
     }
 }

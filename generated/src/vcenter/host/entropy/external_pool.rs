@@ -64,12 +64,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ExternalPool.Status` enum represents external entropy status on an ESX host. This enumeration was added in vSphere API 8.0.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// External entropy is enabled for the ESX host.
         Enabled = "ENABLED",
@@ -79,6 +73,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ExternalPool`](crate::vcenter::host::entropy::ExternalPool) operations, one

@@ -9,12 +9,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DirectPathDevices.ConfigureImpact` class provides the different side effects of a DirectPath device reconfiguration. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigureImpact::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigureImpact {
         /// No impact to the host or any virtual machines.
         None = "NONE",
@@ -46,12 +40,6 @@ pub struct ConfigureSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DirectPathDevices.DirectPathDeviceMode` class provides information about the valid modes for a DirectPath device. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DirectPathDeviceMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum DirectPathDeviceMode {
         /// Device is not available for use by virtual machines.
         None = "NONE",
@@ -142,6 +130,47 @@ pub struct ListItem {
     pub info: Info,
 }
 
+/// A call of
+/// [`DirectPathDevices::list`](crate::vcenter::host::hardware::DirectPathDevices::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specifications for which devices to retrieve information for. If None, then all devices are returned, subject to iterationSpec constraints.
+    pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter_spec", filter_spec),
+        }
+    }
+
+    /// Allows clients to iterate over the results. If None, then see  for default behavior details.
+    pub fn iteration_spec(self, iteration_spec: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iteration_spec", iteration_spec),
+        }
+    }
+
+    /// Allows clients to request additional data to be included in the `com.vmware.vcenter.host.hardware.direct_path_devices.list` method output. If None, then see  for default behavior details.
+    pub fn list_details(self, list_details: &ListDetails) -> Self {
+        Self {
+            call: self.call.param("list_details", list_details),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `DirectPathDevices.ListResult` class represents the result of `com.vmware.vcenter.host.hardware.direct_path_devices.list` method. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -181,7 +210,7 @@ pub struct VmClassInfo {
     /// VirtualMachineClass name. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.VirtualMachineClass` resource.
-    pub vm_class: String,
+    pub vm_class: crate::ids::VirtualMachineClassId,
     /// DirectPathProfile Id associated with this usage. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpp_id: Option<String>,
@@ -193,6 +222,7 @@ pub struct VmClassInfo {
     pub vm_class_reserved_total: Option<i64>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`DirectPathDevices`](crate::vcenter::host::hardware::DirectPathDevices)

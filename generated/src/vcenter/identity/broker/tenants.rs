@@ -48,17 +48,20 @@ impl AdminClient {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no tenant owned by vcenter trustmanagment service, with the input parameter found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if not authorized to invoke the operation.
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no tenant owned by vcenter trustmanagment service, with the input parameter found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if not authorized to invoke the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIdentityProviders.Manage`.
-    pub async fn get(&self, tenant: &str) -> vsphere_vapi_runtime::Result<TokenInfo> {
+    pub async fn get(
+        &self,
+        tenant: &crate::ids::TenantId,
+    ) -> vsphere_vapi_runtime::Result<TokenInfo> {
         self.client
             .operation(&admin_client::ops::GET)
             .param("tenant", tenant)
@@ -102,12 +105,12 @@ impl OperatorClient {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if any other error occurs.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no operator client details found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if not authorized to invoke the operation.
+    /// - [`Error`](crate::ErrorKind::Error): if any other error occurs.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no operator client details found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if not authorized to invoke the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///

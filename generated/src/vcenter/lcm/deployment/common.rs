@@ -10,12 +10,6 @@ pub mod network;
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `AllocateResource` class defines when to allocate resource to the target VM. See `com.vmware.vcenter.lcm.deployment.common.resource_allocation_info` This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AllocateResource::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AllocateResource {
         /// On deployment of a new VM allocate the resource.
         OnDeployment = "ON_DEPLOYMENT",
@@ -84,12 +78,6 @@ pub struct ApplianceDeploymentConfig {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ApplianceSize` class defines the size of the appliance (CPU and memory) to be deployed. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ApplianceSize::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ApplianceSize {
         /// Appliance size of 'tiny'.
         Tiny = "TINY",
@@ -114,7 +102,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommonInfo {
     /// Description of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
     pub status: Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 9.0.0.0.
@@ -195,12 +183,6 @@ pub struct EsxPlacementConfig {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `HashAlgorithm` class defines the valid hash algorithms. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HashAlgorithm::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum HashAlgorithm {
         /// Hash algorithm: SHA-256
         Sha256 = "SHA256",
@@ -285,12 +267,6 @@ pub struct OvaInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Perspective` class defines perspectives which are supported/used by SDDC manager to trigger the set of prechecks. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Perspective::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Perspective {
         /// General upgrade readiness perspective defines the general readiness of the appliance any time regardless of upgrade being planned.
         GeneralUpgradeReadiness = "GENERAL_UPGRADE_READINESS",
@@ -308,12 +284,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `PrecheckState` class defines the state values that can be reported by the precheck result for the individual precheck. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `PrecheckState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum PrecheckState {
         /// Precheck is not executed yet
         NotExecuted = "NOT_EXECUTED",
@@ -339,12 +309,6 @@ pub struct ResourceAllocationInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Status` class defines the status values that can be reported by the upgrade process. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The operation is in pending state.
         Pending = "PENDING",
@@ -368,17 +332,11 @@ pub struct StoragePolicySpec {
     /// Identifier of the storage policy which should be associated with the virtual machine. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.StoragePolicy` resource.
-    pub policy: String,
+    pub policy: crate::ids::StoragePolicyId,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `StorageSize` class defines the storage size of the appliance to be deployed. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `StorageSize::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum StorageSize {
         /// Regular storage
         Regular = "REGULAR",

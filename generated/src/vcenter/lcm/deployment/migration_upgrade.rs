@@ -54,11 +54,11 @@ impl PlannedDowntime {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the upgrade process. The accompanying error message will give more details about the failure.
     pub async fn get(
         &self,
         duration: i64,
@@ -108,17 +108,44 @@ impl Status {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcLifecycle.View`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is other error raised as part of the status call. The accompanying error message will give more details about the failure.
+    /// - [`Error`](crate::ErrorKind::Error): If there is other error raised as part of the status call. The accompanying error message will give more details about the failure.
     pub async fn get(&self) -> vsphere_vapi_runtime::Result<status::Info> {
         self.client.operation(&status::ops::GET).send().await
+    }
+}
+
+/// A call of
+/// [`MigrationUpgrade::apply`](crate::vcenter::lcm::deployment::MigrationUpgrade::apply)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ApplyRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ApplyRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// allows the upgrade execution to be configured to stop before the switchover operation or to configure a switchover for a specific time window. The upgrade will be started and executed immediately.
+    pub fn spec(self, spec: &ApplySpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
     }
 }
 
@@ -135,12 +162,6 @@ pub struct ApplySpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `MigrationUpgrade.CancelType` class defines the cancel strategy that can be used on the vCenter in the case of cancellation. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CancelType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum CancelType {
         /// Performs clean up on the old version vCenter. Does not result in data lost. This is the default option for the source cancellation.
         CleanUp = "CLEAN_UP",
@@ -162,14 +183,43 @@ pub struct CancellationPolicy {
     pub source_connection: Option<SourceConnection>,
 }
 
+/// A call of
+/// [`MigrationUpgrade::check_task`](crate::vcenter::lcm::deployment::MigrationUpgrade::check_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CheckTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CheckTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// InitSpec parameters to run sanity check on. If not provided will run sanity checks against the initialized upgrade process parameters. In that situation if there is no upgrade precheck will fail.
+    pub fn spec(self, spec: &InitSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<ValidationResult>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<ValidationResult> {
+        self.send().await?.wait().await
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `MigrationUpgrade.ConnectionType` enum provides available options for how to communicate with a machine. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConnectionType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConnectionType {
         /// Communicates directly with the the desired machine on a network interface.
         Direct = "DIRECT",
@@ -212,12 +262,6 @@ pub struct InitSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `MigrationUpgrade.PausePolicy` enum defines pause point in the upgrade workflow.The `com.vmware.vcenter.lcm.deployment.migration_upgrade.apply` does not accept already passed pause points. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `PausePolicy::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum PausePolicy {
         /// Instructs the upgrade workflow to stop before the switchover operation. The option cannot be set together with `com.vmware.vcenter.lcm.deployment.migration_upgrade.apply_spec.start_switchover`, if such configuration is attempted will result in `com.vmware.vapi.std.errors.invalid_argument`. Once the pause point is reach, `com.vmware.vcenter.lcm.deployment.migration_upgrade.apply` needs to be called without a pause point (or a pause point that is later in the process) to resume the upgrade. The previous pause point is BEFORE_DATA_REPLICATION.
         ///
@@ -274,12 +318,6 @@ pub struct SourceConnection {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `MigrationUpgrade.SourceShutdownPolicy` class defines when the source vCenter to be shutdown during the upgrade, if it is to be shutdown. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SourceShutdownPolicy::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SourceShutdownPolicy {
         /// The source vCenter should not be shutdown by the upgrade process. However, the vCenter services will be disabled and the network interfaces will be brought down to ensure there are no conflicts during the upgrade
         NoShutdown = "NO_SHUTDOWN",
@@ -313,6 +351,7 @@ pub struct VchaSpec {
     pub witness_node_container: crate::vcenter::lcm::deployment::common::Connection,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`MigrationUpgrade`](crate::vcenter::lcm::deployment::MigrationUpgrade)

@@ -51,6 +51,7 @@ pub struct Spec {
     pub certificate: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Repository`](crate::vcenter::lcm::deployment::Repository) operations, one

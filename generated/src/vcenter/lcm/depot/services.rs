@@ -17,12 +17,6 @@ pub struct Address {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Services.AddressType` class defines the various types of address used for service endpoint. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AddressType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AddressType {
         /// Fully Qualified Domain Name.
         Fqdn = "Fqdn",
@@ -69,7 +63,7 @@ pub struct Service {
     /// Type of external service Supported type is VCF_DEPOT This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SERVICEID` resource.
-    pub r#type: String,
+    pub r#type: crate::ids::ServiceidId,
     /// External service key, identifier for the service unique across the fleet This attribute was added in vSphere API 9.1.0.0.
     pub key: String,
     /// External service version This attribute was added in vSphere API 9.1.0.0. as this is not a required configuration field for external connections
@@ -88,6 +82,7 @@ pub struct SetSpec {
     pub services: Vec<Service>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Services`](crate::vcenter::lcm::depot::Services)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -27,6 +27,7 @@ pub struct UpdateSpec {
     pub deployments: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`AssociatedProducts`](crate::vcenter::lcm::discovery::AssociatedProducts)

@@ -6,6 +6,55 @@
 //!
 //! Compiled with the `vcenter-lcm` feature.
 
+/// A call of
+/// [`InteropReport::create_task`](crate::vcenter::lcm::discovery::InteropReport::create_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specifies the target version against this interoperability check report will be generated. If None the report will be generated for the currently installed version of the vCenter server.
+    pub fn spec(self, spec: &Spec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<InteropReportResult>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(
+        self,
+    ) -> vsphere_vapi_runtime::Result<InteropReportResult> {
+        self.send().await?.wait().await
+    }
+}
+
+/// The `InteropReport.Result` class contains the result of interoperability report creation operation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InteropReportResult {
+    /// The interoperability report.
+    pub report: Report,
+    /// The identifier of CSV formatted interopability report. com.vmware.vcenter.lcm.report.Report#get provides location where the CSV report can be downloaded from based on the `csvReport`.
+    ///
+    /// None in case of `errors` reported in `com.vmware.vcenter.lcm.discovery.interop_report.report.issues`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv_report: Option<String>,
+}
+
 /// The `InteropReport.ReleaseInfo` class contains a product release information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReleaseInfo {
@@ -54,18 +103,6 @@ pub struct ReportSummary {
     pub incompatible_count: i64,
 }
 
-/// The `InteropReport.Result` class contains the result of interoperability report creation operation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Result {
-    /// The interoperability report.
-    pub report: Report,
-    /// The identifier of CSV formatted interopability report. com.vmware.vcenter.lcm.report.Report#get provides location where the CSV report can be downloaded from based on the `csvReport`.
-    ///
-    /// None in case of `errors` reported in `com.vmware.vcenter.lcm.discovery.interop_report.report.issues`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub csv_report: Option<String>,
-}
-
 /// Configuration of report generation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
@@ -73,6 +110,7 @@ pub struct Spec {
     pub target_version: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`InteropReport`](crate::vcenter::lcm::discovery::InteropReport) operations, one

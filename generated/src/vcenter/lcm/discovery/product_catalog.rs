@@ -16,6 +16,7 @@ pub struct Summary {
     pub versions: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ProductCatalog`](crate::vcenter::lcm::discovery::ProductCatalog) operations,

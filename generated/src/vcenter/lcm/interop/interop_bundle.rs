@@ -13,6 +13,7 @@ pub struct SetSpec {
     pub data: vsphere_vapi_runtime::types::Binary,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`InteropBundle`](crate::vcenter::lcm::interop::InteropBundle) operations, one

@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Pending.Category` class defines the type of payload this release has on top of previous release
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Category::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Category {
         /// Fixes vulnerabilities, doesn't change functionality
         Security = "SECURITY",
@@ -35,7 +29,7 @@ pub struct Info {
     /// Identifier of the given vSphere update
     ///
     /// Identifier of a `com.vmware.vcenter.lcm.update.pending` resource.
-    pub pending_update: String,
+    pub pending_update: crate::ids::LcmUpdatePendingId,
     /// Version of the vSphere update or patch
     pub version: String,
     /// Release date of the vSphere update or patch
@@ -85,12 +79,6 @@ pub struct ListResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Level of severity for applying a given patch or update.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SeverityType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SeverityType {
         /// Vulnerabilities that can be exploited by an unauthenticated attacker from the Internet or those that break the guest/host Operating System isolation.
         Critical = "CRITICAL",
@@ -110,7 +98,7 @@ pub struct Summary {
     /// Identifier of the given vSphere update
     ///
     /// Identifier of a `com.vmware.vcenter.lcm.update.pending` resource.
-    pub pending_update: String,
+    pub pending_update: crate::ids::LcmUpdatePendingId,
     /// Version of the vSphere update or patch
     pub version: String,
     /// Release date of the vSphere update or patch
@@ -141,12 +129,6 @@ pub struct Summary {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Pending.UpdateType` class defines update type
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `UpdateType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum UpdateType {
         /// Fixes bugs/vulnerabilities, doesn't change functionality
         Patch = "PATCH",
@@ -158,6 +140,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Pending`](crate::vcenter::lcm::update::Pending)
     //! operations, one static per operation; [`operations`](crate::operations) lists

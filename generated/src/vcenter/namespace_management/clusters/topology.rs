@@ -7,6 +7,7 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Topology`](crate::vcenter::namespace_management::clusters::Topology)

@@ -48,19 +48,19 @@ impl Libraries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Content Library identifier specified in `library` is not found or vSphere Namespaces is not configured with it
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Content Library identifier specified in `library` is not found or vSphere Namespaces is not configured with it
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        library: &str,
+        library: &crate::ids::LibraryId,
     ) -> vsphere_vapi_runtime::Result<libraries::Info> {
         self.client
             .operation(&libraries::ops::GET)
@@ -82,11 +82,11 @@ impl Libraries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -108,13 +108,13 @@ impl Libraries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if Supervisor enablement or upgrade is in progress or vSphere Namespaces is configured with the same Content Library.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Content Library identifier specified in `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.content_library_spec.id` does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if Supervisor enablement or upgrade is in progress or vSphere Namespaces is configured with the same Content Library.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Content Library identifier specified in `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.content_library_spec.id` does not exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -139,18 +139,21 @@ impl Libraries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): when Supervisor enablement or upgrade is in progress or another unassign operation is in progress.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if vSphere Namespaces is not configured with `library`
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): when Supervisor enablement or upgrade is in progress or another unassign operation is in progress.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if vSphere Namespaces is not configured with `library`
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
-    pub async fn unassign(&self, library: &str) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn unassign(
+        &self,
+        library: &crate::ids::LibraryId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&libraries::ops::UNASSIGN)
             .param("library", library)

@@ -55,12 +55,6 @@ pub struct Edge {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `EdgeProvider` describes the supported available edge services. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `EdgeProvider::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum EdgeProvider {
         /// `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.HAPROXY` is an HAProxy load balancer fronted by the Data Plane API. This provider is only compatible with Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
         ///
@@ -104,12 +98,6 @@ pub struct HaProxyConfig {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LoadBalancerSize` class enumerates load balancer sizes supported by NSX. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LoadBalancerSize::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LoadBalancerSize {
         /// `com.vmware.vcenter.namespace_management.networks.edges.load_balancer_size.SMALL` is a load balancer that hosts up to 20 virtual servers.
         Small = "SMALL",
@@ -183,12 +171,6 @@ pub struct NsxConfig {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `NSXRoutingMode` enum defines an enumeration of available routing modes. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NsxRoutingMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NsxRoutingMode {
         /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_routing_mode.ROUTED` configures NSX to route directly to Pods cluster IP addresses.
         Routed = "ROUTED",

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `IPAssignment.Assignment` lists the different entities that require IP ranges. These assignments fulfill different needs in the Kubernetes environment. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Assignment::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Assignment {
         /// `com.vmware.vcenter.namespace_management.networks.IP_assignment.assignment.POD` represents the IP address that is allocatable to Kubernetes Pods. This assignment is currently only applicable on NSX networks.
         Pod = "POD",

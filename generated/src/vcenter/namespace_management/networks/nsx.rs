@@ -35,9 +35,9 @@ impl DistributedSwitches {
 
     /// Returns basic information of the Distributed Switches matching the `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec`, and their compatibility information. This method was added in vSphere API 8.0.0.1.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching Distributed Switches for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec` with all attributes None which means all Distributed Switches will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -50,26 +50,21 @@ impl DistributedSwitches {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one or more fields of the `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec` is incorrect.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one or more fields of the `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec` is incorrect.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `ClusterComputeResource` referenced by the attribute `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.filter_spec.cluster` requires `System.Read`.
-    pub async fn list(
-        &self,
-        filter: Option<&distributed_switches::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<distributed_switches::Summary>> {
-        self.client
-            .operation(&distributed_switches::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    pub fn list(&self) -> distributed_switches::ListRequest {
+        distributed_switches::ListRequest::new(
+            self.client.operation(&distributed_switches::ops::LIST),
+        )
     }
 }
 
@@ -97,9 +92,9 @@ impl Edges {
 
     /// Returns a list of Edges matching the given filter and their compatibility information. This method was added in vSphere API 8.0.0.1.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching Edges for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.networks.nsx.edges.filter_spec` with all attributes None which means all Edges will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::edges::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::edges::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -112,21 +107,18 @@ impl Edges {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one or more fields of the `com.vmware.vcenter.namespace_management.networks.nsx.edges.filter_spec` is incorrect.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `System.Read` privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one or more fields of the `com.vmware.vcenter.namespace_management.networks.nsx.edges.filter_spec` is incorrect.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `System.Read` privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
-        &self,
-        filter: Option<&edges::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<edges::Summary>> {
-        self.client.operation(&edges::ops::LIST).param("filter", &filter).send().await
+    pub fn list(&self) -> edges::ListRequest {
+        edges::ListRequest::new(self.client.operation(&edges::ops::LIST))
     }
 }
 
@@ -169,28 +161,28 @@ impl Projects {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `project` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `project` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        project: &str,
+        project: &crate::ids::NSXProjectId,
     ) -> vsphere_vapi_runtime::Result<projects::Info> {
         self.client.operation(&projects::ops::GET).param("project", project).send().await
     }
 
     /// Returns information of NSX Projects. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching Projects for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.networks.nsx.projects.filter_spec` with all attributes None which means all Projects will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::projects::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::projects::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -203,20 +195,17 @@ impl Projects {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
-        &self,
-        filter: Option<&projects::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<projects::ListResult> {
-        self.client.operation(&projects::ops::LIST).param("filter", &filter).send().await
+    pub fn list(&self) -> projects::ListRequest {
+        projects::ListRequest::new(self.client.operation(&projects::ops::LIST))
     }
 }
 

@@ -10,6 +10,24 @@
 pub mod message;
 pub mod result;
 
+/// The `Clusters.Result` class contains the result of batch upgrade method. This class was added in vSphere API 7.0.0.0.
+///
+/// This class is deprecated as of vSphere API 9.1.0.0.
+///
+/// **Deprecated** in the vSphere API.
+///
+/// `res` selects which optional fields are set: `REJECTED` (`exception`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClustersResult {
+    /// The result of batch upgrade method. This attribute was added in vSphere API 7.0.0.0.
+    pub res: result::Res,
+    /// Exception when cluster pre-check failed during upgrade invocation. This attribute was added in vSphere API 7.0.0.0.
+    ///
+    /// Only relevant when `res` is `REJECTED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<serde_json::Value>,
+}
+
 /// The `Clusters.Info` class contains detailed information about the cluster upgrade status and related information. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 9.1.0.0.
@@ -50,25 +68,7 @@ pub struct Message {
     /// Type of the message. This attribute was added in vSphere API 7.0.0.0.
     pub severity: message::Severity,
     /// Details about the message. This attribute was added in vSphere API 7.0.0.0.
-    pub details: crate::vapi::std_::LocalizableMessage,
-}
-
-/// The `Clusters.Result` class contains the result of batch upgrade method. This class was added in vSphere API 7.0.0.0.
-///
-/// This class is deprecated as of vSphere API 9.1.0.0.
-///
-/// **Deprecated** in the vSphere API.
-///
-/// `res` selects which optional fields are set: `REJECTED` (`exception`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Result {
-    /// The result of batch upgrade method. This attribute was added in vSphere API 7.0.0.0.
-    pub res: result::Res,
-    /// Exception when cluster pre-check failed during upgrade invocation. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `res` is `REJECTED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exception: Option<serde_json::Value>,
+    pub details: crate::vapi::standard::LocalizableMessage,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -77,12 +77,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 9.1.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// Upgrade is in progress.
         ///
@@ -116,11 +110,11 @@ pub struct Summary {
     /// Identifier for the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Name of the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource.name` resource.
-    pub cluster_name: String,
+    pub cluster_name: crate::ids::ClusterComputeResourceNameId,
     /// Current version of the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub current_version: String,
     /// Set of versions available for upgrade. This attribute was added in vSphere API 7.0.0.0.
@@ -148,7 +142,7 @@ pub struct UpgradeProgress {
     /// The amount of work completed for the operation. The value can only be incremented. The number or master nodes which upgrade completed. This attribute was added in vSphere API 7.0.0.0.
     pub completed: i64,
     /// Message about the work progress. This attribute was added in vSphere API 7.0.0.0.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
 }
 
 /// The `Clusters.UpgradeSpec` class contains the specification required to upgrade a cluster. This class was added in vSphere API 7.0.0.0.
@@ -188,6 +182,7 @@ pub struct UpgradeStatus {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Clusters`](crate::vcenter::namespace_management::software::Clusters)

@@ -38,7 +38,10 @@ impl Prechecks {
     /// # Parameters
     ///
     /// - `supervisor`: Identifier for the Supervisor. Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    /// - `filter`: Includes specification to fetch pre-check results for specific Supervisor upgrade version. If set returns the pre-check results only for the specified target version. If None returns the pre-check results for all the versions against which pre-checks ran.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`GetRequest`](crate::vcenter::namespace_management::software::supervisors::prechecks::GetRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::software::supervisors::prechecks::GetRequest::filter).
     ///
     /// # Returns
     ///
@@ -51,27 +54,20 @@ impl Prechecks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor could not be located or pre-check results not found for `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.filter_spec.target_version` or pre-check results not found for any available upgrade version(s).
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor could not be located or pre-check results not found for `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.filter_spec.target_version` or pre-check results not found for any available upgrade version(s).
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    pub async fn get(
-        &self,
-        supervisor: &str,
-        filter: Option<&prechecks::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<prechecks::Info> {
-        self.client
-            .operation(&prechecks::ops::GET)
-            .param("supervisor", supervisor)
-            .param("filter", &filter)
-            .send()
-            .await
+    pub fn get(&self, supervisor: &crate::ids::SupervisorId) -> prechecks::GetRequest {
+        prechecks::GetRequest::new(
+            self.client.operation(&prechecks::ops::GET).param("supervisor", supervisor),
+        )
     }
 
     /// Run Supervisor upgrade pre-checks. This operation will initiate Supervisor upgrade pre-checks for a specific target version. This method was added in vSphere API 8.0.3.0.
@@ -88,22 +84,22 @@ impl Prechecks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if upgrade is not available for the Supervisor.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if Supervisor upgrade is in progress.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Upgrade privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if upgrade is not available for the Supervisor.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if Supervisor upgrade is in progress.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Upgrade privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Upgrade`.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the  contains invalid details.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the  contains invalid details.
     pub async fn run(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &prechecks::PrecheckSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -155,20 +151,20 @@ impl Upgrades {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Upgrade`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the cluster is not WCP enabled.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the cluster is not WCP enabled.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<upgrades::Info> {
         self.client
             .operation(&upgrades::ops::GET)
@@ -179,9 +175,9 @@ impl Upgrades {
 
     /// Returns upgrade related information about all Supervisors. If a `FilterSpec` is provided, the results will be limited to Supervisors matching the filter. If no filter is specified, the method returns summaries for all available Supervisors. This method was added in vSphere API 9.1.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter_spec`: Optional specification to filter the Supervisors for which upgrade summaries should be returned. If unset, upgrade summaries for all Supervisors will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::software::supervisors::upgrades::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::namespace_management::software::supervisors::upgrades::ListRequest::filter_spec).
     ///
     /// # Returns
     ///
@@ -194,24 +190,17 @@ impl Upgrades {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Anonymous`.
-    pub async fn list(
-        &self,
-        filter_spec: Option<&upgrades::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<upgrades::ListResult> {
-        self.client
-            .operation(&upgrades::ops::LIST)
-            .param("filter_spec", &filter_spec)
-            .send()
-            .await
+    pub fn list(&self) -> upgrades::ListRequest {
+        upgrades::ListRequest::new(self.client.operation(&upgrades::ops::LIST))
     }
 }
 
@@ -243,7 +232,10 @@ impl Versions {
     /// # Parameters
     ///
     /// - `version`: Identifier of the Supervisor version. Identifier of a `SupervisorVersion` resource.
-    /// - `spec`: Specification to compute the compatibility for the provided Supervisor version. If None, the compatibility check of ESX hosts will be omitted.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CheckCompatibilityRequest`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilityRequest) before `send()`: [`spec`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilityRequest::spec).
     ///
     /// # Returns
     ///
@@ -256,28 +248,27 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `version` does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `version` does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Upgrade`.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` is populated with multiple fields(Cluster ID, Supervisor ID & Zones).
-    pub async fn check_compatibility(
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` is populated with multiple fields(Cluster ID, Supervisor ID & Zones).
+    pub fn check_compatibility(
         &self,
-        version: &str,
-        spec: Option<&versions::CheckCompatibilitySpec>,
-    ) -> vsphere_vapi_runtime::Result<versions::CompatibilityInfo> {
-        self.client
-            .operation(&versions::ops::CHECK_COMPATIBILITY)
-            .param("version", version)
-            .param("spec", &spec)
-            .send()
-            .await
+        version: &crate::ids::SupervisorVersionId,
+    ) -> versions::CheckCompatibilityRequest {
+        versions::CheckCompatibilityRequest::new(
+            self
+                .client
+                .operation(&versions::ops::CHECK_COMPATIBILITY)
+                .param("version", version),
+        )
     }
 
     /// Retrieves detailed information about the requested Supervisor version. This method was added in vSphere API 9.0.0.0.
@@ -297,28 +288,28 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `version` does not exist.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `version` does not exist.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        version: &str,
+        version: &crate::ids::SupervisorVersionId,
     ) -> vsphere_vapi_runtime::Result<versions::Info> {
         self.client.operation(&versions::ops::GET).param("version", version).send().await
     }
 
     /// Retrieves the list of all Supervisor versions. This method was added in vSphere API 9.0.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Optional specification to constrain the candidate versions returned. This parameter was added in vSphere API 9.1.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::software::supervisors::versions::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::software::supervisors::versions::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -331,20 +322,17 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `filter` provided is invalid. This exception was added in vSphere API 9.1.0.0.
-    pub async fn list(
-        &self,
-        filter: Option<&versions::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<versions::ListResult> {
-        self.client.operation(&versions::ops::LIST).param("filter", &filter).send().await
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `filter` provided is invalid. This exception was added in vSphere API 9.1.0.0.
+    pub fn list(&self) -> versions::ListRequest {
+        versions::ListRequest::new(self.client.operation(&versions::ops::LIST))
     }
 }

@@ -15,7 +15,7 @@ pub struct PodIdentifier {
     /// The namespace that the pod is running in. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
-    pub namespace: String,
+    pub namespace: crate::ids::InstanceId,
     /// The name of the pod itself. This attribute was added in vSphere API 7.0.0.0.
     pub pod_name: String,
 }
@@ -62,6 +62,7 @@ pub struct TimeSeries {
     pub values: Vec<i64>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`TimeSeries`](crate::vcenter::namespace_management::stats::TimeSeries)

@@ -21,7 +21,7 @@ pub struct Item {
     /// The vSphere Zones the datastore are in. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub zone: String,
+    pub zone: crate::ids::ZoneId,
     /// The datastores in the zone. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
     pub datastores: Vec<String>,
@@ -33,7 +33,7 @@ pub struct Summary {
     /// Identifier of the compatible storage profile. A storage profile is compatible if it results in at least one datastore in each of the specified zones. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub profile: String,
+    pub profile: crate::ids::SpsStorageProfileId,
     /// Human-readable identifier of the storage profile. This attribute was added in vSphere API 8.0.0.1.
     pub profile_name: String,
     /// Compatibility of this storage profile with the specified vSphere Zones. This attribute was added in vSphere API 8.0.0.1.
@@ -43,9 +43,10 @@ pub struct Summary {
     pub items: Vec<Item>,
     /// The reason for incompatibility. If empty, this profile is compatible with the given vSphere Zones specified in the `com.vmware.vcenter.namespace_management.storage.profiles.filter_spec`. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
-    pub incompatibility_reasons: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Profiles`](crate::vcenter::namespace_management::storage::Profiles)

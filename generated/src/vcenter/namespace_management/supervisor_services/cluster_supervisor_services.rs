@@ -16,12 +16,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigStatus {
         /// The Supervisor Service is being installed.
         ///
@@ -61,11 +55,11 @@ pub struct CreateSpec {
     /// Identifier of the Supervisor Service. This Supervisor Service must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
-    pub supervisor_service: String,
+    pub supervisor_service: crate::ids::SupervisorServiceId,
     /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorServicesVersionId,
     /// A generic key-value map for additional configuration parameters required during service creation. As an example, a third party operator might reference a private registry using parameters such as "registryName" for the registry name, "registryUsername" and "registryPassword" for the registry credentials. This attribute was added in vSphere API 7.0.3.0. If None, no additional configuration parameters will be applied when installing a Supervisor Service in the vSphere Supervisor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_config: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
@@ -122,7 +116,7 @@ pub struct Message {
     pub severity: message::MessageSeverity,
     /// Details about the message. This attribute was added in vSphere API 7.0.3.0. If None, message details are not required for taking actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<crate::vapi::std_::LocalizableMessage>,
+    pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `ClusterSupervisorServices.SetSpec` class provides a specification required to set a new configuration on a Supervisor Service in a vSphere Supervisor. This class is applied in entirety, replacing the current specification fully. This class was added in vSphere API 7.0.3.0.
@@ -135,7 +129,7 @@ pub struct SetSpec {
     /// Identifier of the Supervisor Service version which contains the service definition. This Supervisor Service version must be in the `ACTIVATED` state. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorServicesVersionId,
     /// A generic key-value map for additional configuration parameters required during service upgrade. As an example, a third party operator might reference a private registry using parameters such as "registryName" for the registry name, "registryUsername" and "registryPassword" for the registry credentials. This attribute was added in vSphere API 7.0.3.0. If None, no additional configuration parameters will be applied when upgrading a Supervisor Service in the vSphere Supervisor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_config: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
@@ -156,7 +150,7 @@ pub struct Summary {
     /// The identifier of the Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
-    pub supervisor_service: String,
+    pub supervisor_service: crate::ids::SupervisorServiceId,
     /// The desired version of this Supervisor Service. This attribute was added in vSphere API 7.0.3.0.
     pub desired_version: String,
     /// Current setting for `ClusterSupervisorServices.ConfigStatus`. This attribute was added in vSphere API 7.0.3.0.
@@ -166,6 +160,7 @@ pub struct Summary {
     pub current_version: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ClusterSupervisorServices`](crate::vcenter::namespace_management::supervisor_services::ClusterSupervisorServices)

@@ -16,12 +16,6 @@ pub struct CarvelCreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Versions.ContentType` class defines the type of content that describes the format of Supervisor Service version definition. This enumeration was added in vSphere API 7.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ContentType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ContentType {
         /// The Supervisor Service version definition is provided as inline YAML document that follows the vSphere application service format.
         VsphereAppsYaml = "VSPHERE_APPS_YAML",
@@ -55,7 +49,7 @@ pub struct CustomCreateSpec {
     /// The identifier of the Supervisor Service version. This must be a semantic version. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorServicesVersionId,
     /// A human readable name of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
     pub display_name: String,
     /// A human readable description of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, the description for the service version will be empty.
@@ -95,12 +89,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Versions.State` class defines the state of a Supervisor Service version. This enumeration was added in vSphere API 7.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// The is the default state of a Supervisor Service version upon creation. In this state, all operations on the version should work as normal.
         Activated = "ACTIVATED",
@@ -116,7 +104,7 @@ pub struct Summary {
     /// The identifier of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorServicesVersionId,
     /// A human readable name of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
     pub display_name: String,
     /// The current `Versions.State` of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0.
@@ -139,6 +127,7 @@ pub struct VsphereCreateSpec {
     pub accept_eula: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Versions`](crate::vcenter::namespace_management::supervisor_services::Versions)

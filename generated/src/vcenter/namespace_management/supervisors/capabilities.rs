@@ -13,14 +13,14 @@ pub struct Capability {
     /// Name of the Supervisor feature. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Capability` resource.
-    pub name: String,
+    pub name: crate::ids::SupervisorCapabilityId,
     /// Represents the activation state of the capability. This attribute was added in vSphere API 9.1.0.0.
     pub status: Status,
     /// A description about the Supervisor capability. This attribute was added in vSphere API 9.1.0.0.
     pub description: String,
     /// Messages describes why a capability status is `com.vmware.vcenter.namespace_management.supervisors.capabilities.status.SUPPORTED_NOT_ACTIVATED`. This attribute was added in vSphere API 9.1.0.0. If None, capability is either `com.vmware.vcenter.namespace_management.supervisors.capabilities.status.SUPPORTED` or `com.vmware.vcenter.namespace_management.supervisors.capabilities.status.UNSUPPORTED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messages: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
 /// The `Capabilities.FilterSpec` class contains attributes to filter Supervisor capabilities. This class was added in vSphere API 9.1.0.0.
@@ -36,17 +36,44 @@ pub struct FilterSpec {
     pub name: Option<String>,
 }
 
+/// A call of
+/// [`Capabilities::list`](crate::vcenter::namespace_management::supervisors::Capabilities::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// includes specification for filtering Supervisor capabilities. If set returns the Supervisor capabilities results only for the specified filter values. If None returns all the Supervisor capabilities.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Capabilities.ListResult` class contains information about the capabilities of the Supervisor. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Identifier for the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
     /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorVersionId,
     /// List of Supervisor capabilities. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub capabilities: Vec<Capability>,
@@ -54,12 +81,6 @@ pub struct ListResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Capabilities.Status` class represents the activation state of the Supervisor capability with the current infrastructure. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The capability is supported on the Supervisor.
         Supported = "SUPPORTED",
@@ -71,6 +92,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Capabilities`](crate::vcenter::namespace_management::supervisors::Capabilities)

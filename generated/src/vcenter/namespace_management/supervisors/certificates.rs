@@ -54,20 +54,20 @@ impl KeySizes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege on the given Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege on the given Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not allow retrieving the key sizes.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow retrieving the key sizes.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<key_sizes::Info> {
         self.client
             .operation(&key_sizes::ops::GET)
@@ -90,21 +90,21 @@ impl KeySizes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor with the ID `supervisor` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor with the ID `supervisor` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support configuring the internal certificates signing key size. Updating key sizes is only supported on Supervisors with Kubernetes v1.31 or later.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support configuring the internal certificates signing key size. Updating key sizes is only supported on Supervisors with Kubernetes v1.31 or later.
     pub async fn update(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &key_sizes::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -157,20 +157,20 @@ impl SigningRequests {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contain any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contain any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &signing_requests::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<signing_requests::CreateResult> {
         self.client
@@ -184,12 +184,6 @@ impl SigningRequests {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Certificates.EndpointType` class contains different TLS endpoints. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `EndpointType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum EndpointType {
         /// TLS endpoint on Kubernetes API servers when accessed via the load balancer.
         Vip = "VIP",
@@ -219,6 +213,33 @@ pub struct Info {
     pub tls_endpoint_certificate_chain: Option<String>,
     /// Supervisor TLS endpoint for which certificate is configured. This attribute was added in vSphere API 9.1.0.0.
     pub endpoint: EndpointType,
+}
+
+/// A call of
+/// [`Certificates::list`](crate::vcenter::namespace_management::supervisors::Certificates::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// parameters on which to filter response contents. If None,   leaf certificates and certificate chains of all Supervisor endpoints will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Certificates.ListResult` class lists the PEM-encoded X.509 certificate chains used by Supervisor endpoints. This class was added in vSphere API 9.1.0.0.
@@ -265,6 +286,7 @@ pub struct UpdateSpec {
     pub endpoint: EndpointType,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Certificates`](crate::vcenter::namespace_management::supervisors::Certificates)

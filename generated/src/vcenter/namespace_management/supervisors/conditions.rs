@@ -16,7 +16,7 @@ pub struct Condition {
     /// The type of the condition is a CamelCase, machine readable identifier, indicating the configuration stage. InfrastructureInitialized, ControlPlaneVMsDeployed and ControlPlaneVMsConfigured are examples of such identifiers. This attribute was added in vSphere API 8.0.0.1.
     pub r#type: String,
     /// Description of the condition type in a human readable format. This attribute was added in vSphere API 8.0.0.1.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// The status of the condition. This attribute was added in vSphere API 8.0.0.1.
     pub status: condition::Status,
     /// Last time the condition transitioned from one state to another. A transition happens when the value of status or severity field changes. This attribute was added in vSphere API 8.0.0.1. if None, there are no ongoing operations related to bringing the condition to the desired state.
@@ -37,7 +37,7 @@ pub struct ConditionGroup {
     /// The type of the condition group is a CamelCase, machine readable identifier, indicating the group of related configuration stages. UpgradePrechecks, and Components are examples of such identifiers. This attribute was added in vSphere API 8.0.3.0.
     pub r#type: String,
     /// Description of the condition group type in a human readable format. This attribute was added in vSphere API 8.0.3.0.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Represents the consolidated status of Supervisor upgrade pre-checks. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<condition_group::Status>,
@@ -53,17 +53,11 @@ pub struct Message {
     pub severity: Severity,
     /// Details about the message. This attribute was added in vSphere API 8.0.0.1. If None, message details are not required for taking actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<crate::vapi::std_::LocalizableMessage>,
+    pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Conditions.Severity` class represents the severity of the message. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Severity::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Severity {
         /// Informational message.
         Info = "INFO",
@@ -75,6 +69,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Conditions`](crate::vcenter::namespace_management::supervisors::Conditions)

@@ -26,7 +26,7 @@ pub struct Info {
     /// Identifier of the container image registry. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ContainerImageRegistry` resource.
-    pub id: String,
+    pub id: crate::ids::ContainerImageRegistryId,
     /// Name of the container image registry. This attribute was added in vSphere API 8.0.3.0.
     pub name: String,
     /// The `com.vmware.vcenter.namespace_management.supervisors.container_image_registries.info.image_registry` class contains the specification of the container image registry endpoint. This attribute was added in vSphere API 8.0.3.0.
@@ -61,6 +61,7 @@ pub struct UpdateSpec {
     pub default_registry: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ContainerImageRegistries`](crate::vcenter::namespace_management::supervisors::ContainerImageRegistries)

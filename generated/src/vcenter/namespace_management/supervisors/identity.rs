@@ -50,20 +50,20 @@ impl Domains {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given identity domain or Supervisor cannot be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given identity domain or Supervisor cannot be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     pub async fn get(
         &self,
-        supervisor: &str,
-        domain: &str,
+        supervisor: &crate::ids::SupervisorId,
+        domain: &crate::ids::DomainId,
     ) -> vsphere_vapi_runtime::Result<domains::Info> {
         self.client
             .operation(&domains::ops::GET)
@@ -90,19 +90,19 @@ impl Domains {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given Supervisor cannot be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given Supervisor cannot be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     pub async fn list(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<domains::ListResult> {
         self.client
             .operation(&domains::ops::LIST)
@@ -153,18 +153,18 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `spec` contains any errors.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified Supervisor does not exist, or if an identity provider is already configured.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `spec` contains any errors.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified Supervisor does not exist, or if an identity provider is already configured.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &providers::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::IdentityProviderId> {
         self.client
             .operation(&providers::ops::CREATE)
             .param("supervisor", supervisor)
@@ -187,16 +187,16 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given identity provider or Supervisor cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given identity provider or Supervisor cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
     pub async fn delete(
         &self,
-        supervisor: &str,
-        provider: &str,
+        supervisor: &crate::ids::SupervisorId,
+        provider: &crate::ids::IdentityProviderId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&providers::ops::DELETE)
@@ -224,16 +224,16 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given identity provider or Supervisor cannot be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given identity provider or Supervisor cannot be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
     pub async fn get(
         &self,
-        supervisor: &str,
-        provider: &str,
+        supervisor: &crate::ids::SupervisorId,
+        provider: &crate::ids::IdentityProviderId,
     ) -> vsphere_vapi_runtime::Result<providers::Info> {
         self.client
             .operation(&providers::ops::GET)
@@ -260,15 +260,15 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given Supervisor cannot be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given Supervisor cannot be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
     pub async fn list(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<Vec<providers::Summary>> {
         self.client
             .operation(&providers::ops::LIST)
@@ -292,17 +292,17 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given identity provider or Supervisor cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given identity provider or Supervisor cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
     pub async fn set(
         &self,
-        supervisor: &str,
-        provider: &str,
+        supervisor: &crate::ids::SupervisorId,
+        provider: &crate::ids::IdentityProviderId,
         spec: &providers::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -329,17 +329,17 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given identity provider or Supervisor cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given identity provider or Supervisor cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
     pub async fn update(
         &self,
-        supervisor: &str,
-        provider: &str,
+        supervisor: &crate::ids::SupervisorId,
+        provider: &crate::ids::IdentityProviderId,
         spec: &providers::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

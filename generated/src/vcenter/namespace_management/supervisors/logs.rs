@@ -50,18 +50,21 @@ impl AgentConfiguration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given `supervisor` cannot be found.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the given `supervisor` does not support logging agent configuration.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given `supervisor` cannot be found.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the given `supervisor` does not support logging agent configuration.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn get(&self, supervisor: &str) -> vsphere_vapi_runtime::Result<Info> {
+    pub async fn get(
+        &self,
+        supervisor: &crate::ids::SupervisorId,
+    ) -> vsphere_vapi_runtime::Result<Info> {
         self.client
             .operation(&agent_configuration::ops::GET)
             .param("supervisor", supervisor)
@@ -87,21 +90,21 @@ impl AgentConfiguration {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given `supervisor` cannot be found.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the given `supervisor` does not support logging agent configuration.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given `supervisor` cannot be found.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the given `supervisor` does not support logging agent configuration.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
     pub async fn set(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &SetSpec,
     ) -> vsphere_vapi_runtime::Result<SetResult> {
         self.client

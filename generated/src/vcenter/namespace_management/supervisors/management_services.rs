@@ -20,7 +20,7 @@ pub struct CreateSpec {
     /// Identifier of the Management Service. The identifier has DNS Label restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>): it must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with '-' character allowed anywhere except the first or last character. This identifier must be unique across all Management Services in the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
-    pub management_service: String,
+    pub management_service: crate::ids::ManagementServiceId,
     /// A human-readable description of the Management Service. This attribute was added in vSphere API 9.1.0.0. If None, the Management Service will not have a description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -66,6 +66,33 @@ pub struct Info {
     pub ports: Vec<ServicePortInfo>,
     /// Count of Management Service Access Grants referencing this Management Service. This attribute was added in vSphere API 9.1.0.0.
     pub access_grant_count: i64,
+}
+
+/// A call of
+/// [`ManagementServices::list`](crate::vcenter::namespace_management::supervisors::ManagementServices::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching Management Services for which summaries should be returned. if None all Management Services for this Supervisor will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `ManagementServices.ListResult` class contains a list of specifications for Management Services registered with a Supervisor. This class was added in vSphere API 9.1.0.0.
@@ -130,7 +157,7 @@ pub struct Summary {
     /// Identifier of the Management Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
-    pub management_service: String,
+    pub management_service: crate::ids::ManagementServiceId,
     /// Human-readable information about the entity responsible for the lifecycle of this Management Service record.
     ///
     /// When set, the field implies that any change to update or delete the Management Service by any principal other than the component referenced by the field may be reverted by the automation component managing it. This attribute was added in vSphere API 9.1.0.0. If None, it implies the Management Service is not created by automation.
@@ -175,12 +202,6 @@ pub struct TlsConfigurationUpdateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `TransportProtocol` class defines the transport-layer protocol used by this service. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `TransportProtocol::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum TransportProtocol {
         /// Use if the service port uses TCP protocol.
         Tcp = "TCP",
@@ -207,6 +228,7 @@ pub struct UpdateSpec {
     pub ports: Option<Vec<ServicePortUpdateSpec>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ManagementServices`](crate::vcenter::namespace_management::supervisors::ManagementServices)

@@ -49,22 +49,22 @@ impl RemoteEndpoints {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `spec` contains any errors.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the specified `supervisor` does not exist.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `spec` contains any errors.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the specified `supervisor` does not exist.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &remote_endpoints::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::RemoteEndpointId> {
         self.client
             .operation(&remote_endpoints::ops::CREATE)
             .param("supervisor", supervisor)
@@ -87,20 +87,20 @@ impl RemoteEndpoints {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given `remote_endpoint` or `supervisor` cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given `remote_endpoint` or `supervisor` cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     pub async fn delete(
         &self,
-        supervisor: &str,
-        remote_endpoint: &str,
+        supervisor: &crate::ids::SupervisorId,
+        remote_endpoint: &crate::ids::RemoteEndpointId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&remote_endpoints::ops::DELETE)
@@ -128,20 +128,20 @@ impl RemoteEndpoints {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given `remote_endpoint` or `supervisor` cannot be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given `remote_endpoint` or `supervisor` cannot be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     pub async fn get(
         &self,
-        supervisor: &str,
-        remote_endpoint: &str,
+        supervisor: &crate::ids::SupervisorId,
+        remote_endpoint: &crate::ids::RemoteEndpointId,
     ) -> vsphere_vapi_runtime::Result<remote_endpoints::Info> {
         self.client
             .operation(&remote_endpoints::ops::GET)
@@ -168,19 +168,19 @@ impl RemoteEndpoints {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given `supervisor` cannot be found.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given `supervisor` cannot be found.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     pub async fn list(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<remote_endpoints::ListResult> {
         self.client
             .operation(&remote_endpoints::ops::LIST)
@@ -204,21 +204,21 @@ impl RemoteEndpoints {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given `remote_endpoint` or `supervisor` cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given `remote_endpoint` or `supervisor` cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     pub async fn set(
         &self,
-        supervisor: &str,
-        remote_endpoint: &str,
+        supervisor: &crate::ids::SupervisorId,
+        remote_endpoint: &crate::ids::RemoteEndpointId,
         spec: &remote_endpoints::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -245,21 +245,21 @@ impl RemoteEndpoints {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `spec` contains any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given `remote_endpoint` or `supervisor` cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `spec` contains any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given `remote_endpoint` or `supervisor` cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     pub async fn update(
         &self,
-        supervisor: &str,
-        remote_endpoint: &str,
+        supervisor: &crate::ids::SupervisorId,
+        remote_endpoint: &crate::ids::RemoteEndpointId,
         spec: &remote_endpoints::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -336,12 +336,6 @@ pub struct HttpRemoteEndpointUpdateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `RemoteEndpointType` enumerates types of remote endpoints supported by the Supervisor for sending metrics. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `RemoteEndpointType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum RemoteEndpointType {
         /// Indicates HTTP/HTTPS based remote endpoint.
         Http = "HTTP",

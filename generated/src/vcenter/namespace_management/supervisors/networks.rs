@@ -56,25 +56,25 @@ impl Edges {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor is being disabled or if the edge is already marked for delete.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor ID cannot be located.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege on the associated Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor is being disabled or if the edge is already marked for delete.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor ID cannot be located.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege on the associated Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the provider does not allow or implement create.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if an edge with the same name already exists.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provider does not allow or implement create.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if an edge with the same name already exists.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &edges::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::EdgeId> {
         self.client
             .operation(&edges::ops::CREATE)
             .param("supervisor", supervisor)
@@ -88,7 +88,10 @@ impl Edges {
     /// # Parameters
     ///
     /// - `supervisor`: The unique identifier for the Supervisor. Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    /// - `filter`: parameters on which to filter response contents. If None, all known edges will be returned.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::networks::edges::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::networks::edges::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -101,29 +104,22 @@ impl Edges {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor ID cannot be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege on the Supervisor for each edge.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor ID cannot be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege on the Supervisor for each edge.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the provider does not allow or implement deletion.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one or more provided parameters do not match any edge providers, edges, or Supervisors in the system.
-    pub async fn list(
-        &self,
-        supervisor: &str,
-        filter: Option<&edges::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<edges::ListResult> {
-        self.client
-            .operation(&edges::ops::LIST)
-            .param("supervisor", supervisor)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provider does not allow or implement deletion.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one or more provided parameters do not match any edge providers, edges, or Supervisors in the system.
+    pub fn list(&self, supervisor: &crate::ids::SupervisorId) -> edges::ListRequest {
+        edges::ListRequest::new(
+            self.client.operation(&edges::ops::LIST).param("supervisor", supervisor),
+        )
     }
 
     /// Update the edge configuration. Only the provided parameters will be updated. None parameters will remain in their current state. This method was added in vSphere API 9.0.0.0.
@@ -141,23 +137,23 @@ impl Edges {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege on the associated Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege on the associated Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the provider does not allow or implement update.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor is being disabled or if the edge is already marked for delete.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor or edge ID cannot be located.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `spec` contains any errors.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the provider does not allow or implement update.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor is being disabled or if the edge is already marked for delete.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor or edge ID cannot be located.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `spec` contains any errors.
     pub async fn update(
         &self,
-        supervisor: &str,
-        edge: &str,
+        supervisor: &crate::ids::SupervisorId,
+        edge: &crate::ids::EdgeId,
         spec: &edges::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -179,7 +175,7 @@ pub struct CreateSpec {
     /// Identifier of the network. This must be a valid DNS subdomain name as defined in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). It must: - have a maximum length of 253 characters - contain only lowercase alphanumeric characters, '-', or '.' - start and end with an alphanumeric character This name must also be unique within a Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
-    pub network: String,
+    pub network: crate::ids::NamespaceManagementNetworkId,
     /// The network provider that will manage the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     pub network_provider: NetworkProvider,
     /// The create spec for a DVPG-backed Supervisor network object, supported by `com.vmware.vcenter.namespace_management.supervisors.networks.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 9.1.0.0.
@@ -209,12 +205,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Networks.IPAssignmentMode` class defines various IP address assignment modes. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IpAssignmentMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum IpAssignmentMode {
         /// The address is automatically assigned by a DHCP server.
         Dhcp = "DHCP",
@@ -245,12 +235,6 @@ pub struct ListResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Networks.Mode` class describes the intended use of a network. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Mode::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Mode {
         /// Indicates the infrastructure supports connectivity between this network and the Supervisor management network. Entities on this network are capable of communicating with management entities like the Supervisor and vCenter Server.
         ///
@@ -264,12 +248,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Networks.NetworkProvider` enumerates the network providers supported on a Supervisor. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkProvider::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkProvider {
         /// Provider for vSphere Networking.
         VsphereNetwork = "VSPHERE_NETWORK",
@@ -291,7 +269,7 @@ pub struct Summary {
     /// Identifier of the Network. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
-    pub network: String,
+    pub network: crate::ids::NamespaceManagementNetworkId,
 }
 
 /// The `Networks.UpdateSpec` class contains the specification required to update the configuration of a Supervisor network object. This class is applied partially, and only the specified fields will replace or modify their existing counterparts. This class was added in vSphere API 9.1.0.0.
@@ -315,7 +293,7 @@ pub struct VsphereDvpgNetworkCreateSpec {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `Network` resource.
-    pub portgroup: String,
+    pub portgroup: crate::ids::NetworkId,
     /// IP address assignment mode. If set to `com.vmware.vcenter.namespace_management.supervisors.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.supervisors.networks.IP_assignment_mode.NONE`, then field `com.vmware.vcenter.namespace_management.supervisors.networks.vsphere_DVPG_network_create_spec.address_ranges` must be set to an empty list and fields `com.vmware.vcenter.namespace_management.supervisors.networks.vsphere_DVPG_network_create_spec.gateway` and `com.vmware.vcenter.namespace_management.supervisors.networks.vsphere_DVPG_network_create_spec.subnet_mask` must be set to empty strings. This attribute was added in vSphere API 9.1.0.0. If None, defaults to STATICRANGE.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
@@ -337,7 +315,7 @@ pub struct VsphereDvpgNetworkInfo {
     /// Identifier of the vSphere Distributed Portgroup backing the vSphere network object. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `Network` resource.
-    pub portgroup: String,
+    pub portgroup: crate::ids::NetworkId,
     /// IP address assignment mode. This attribute was added in vSphere API 9.1.0.0. If None, default to STATICRANGE.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
@@ -382,6 +360,7 @@ pub struct VsphereDvpgNetworkUpdateSpec {
     pub mode: Option<Mode>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Networks`](crate::vcenter::namespace_management::supervisors::Networks)

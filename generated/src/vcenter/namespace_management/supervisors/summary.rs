@@ -11,12 +11,6 @@ pub mod message;
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Summary.ConfigStatus` class describes the status of reaching the desired state configuration for the Supervisor. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigStatus {
         /// The Namespace configuration is being applied to the Supervisor.
         Configuring = "CONFIGURING",
@@ -62,12 +56,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Summary.KubernetesStatus` class describes the Supervisor's ability to deploy pods. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `KubernetesStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum KubernetesStatus {
         /// The Supervisor is able to accept pods.
         Ready = "READY",
@@ -85,9 +73,36 @@ pub struct ListItem {
     /// The immutable identifier of the Supervisor generated during enablement. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
     /// The current state of the Supervisor. This attribute was added in vSphere API 8.0.0.1.
     pub info: Info,
+}
+
+/// A call of
+/// [`Summary::list`](crate::vcenter::namespace_management::supervisors::Summary::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Set of parameters that can be used to constrain the results of the method. if None all records will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Summary.ListResult` class represents the result of `com.vmware.vcenter.namespace_management.supervisors.summary.list` method. This class was added in vSphere API 8.0.0.1.
@@ -106,7 +121,7 @@ pub struct Message {
     /// Type of the message. This attribute was added in vSphere API 9.1.0.0.
     pub severity: message::Severity,
     /// Contains details about the message. This attribute was added in vSphere API 9.1.0.0.
-    pub details: crate::vapi::std_::LocalizableMessage,
+    pub details: crate::vapi::standard::LocalizableMessage,
     /// Optional link to a KB article providing more details about the message. This attribute was added in vSphere API 9.1.0.0. if None there is not KB article associated with the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kb_article_link: Option<String>,
@@ -129,6 +144,7 @@ pub struct Stats {
     pub storage_capacity: i64,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Summary`](crate::vcenter::namespace_management::supervisors::Summary)

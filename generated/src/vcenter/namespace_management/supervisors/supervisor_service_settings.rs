@@ -23,6 +23,7 @@ pub struct UpdateSpec {
     pub supervisor_services_enabled: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SupervisorServiceSettings`](crate::vcenter::namespace_management::supervisors::SupervisorServiceSettings)

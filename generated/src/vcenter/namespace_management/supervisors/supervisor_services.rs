@@ -58,17 +58,17 @@ impl Signatures {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` or Supervisor Service with the ID `supervisor_service` or Supervisor Service version with the ID `version` could not be found; Or the user lacks the `System.Read` privilege on the associated Supervisor.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor doesn't support Supervisor Services or signature verification.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` or Supervisor Service with the ID `supervisor_service` or Supervisor Service version with the ID `version` could not be found; Or the user lacks the `System.Read` privilege on the associated Supervisor.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor doesn't support Supervisor Services or signature verification.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): for any other error.
     pub async fn get(
         &self,
-        supervisor: &str,
-        supervisor_service: &str,
-        version: &str,
+        supervisor: &crate::ids::SupervisorId,
+        supervisor_service: &crate::ids::SupervisorServiceId,
+        version: &crate::ids::SupervisorServicesVersionId,
     ) -> vsphere_vapi_runtime::Result<signatures::Info> {
         self.client
             .operation(&signatures::ops::GET)
@@ -81,9 +81,9 @@ impl Signatures {
 
     /// Retrieves the trust status and signature verification details for Supervisor Services that match the optional `filter`. This method was added in vSphere API 9.1.0.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of filtering criteria used to match Supervisor Services for which signature information should be returned. If None, the operation returns Signatures across all Supervisors that the user has the `System.Read` privilege.
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -96,31 +96,18 @@ impl Signatures {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if any identifier explicitly specified in `filter` does not exist (for example: the Supervisor ID, Supervisor Service ID, or Supervisor Service version ID cannot be found), or if `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.filter_spec.supervisor` is specified and the caller lacks the `System.Read` privilege on that Supervisor.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other error.
-    pub async fn list(
-        &self,
-        filter: Option<&signatures::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<signatures::ListResult> {
-        self.client
-            .operation(&signatures::ops::LIST)
-            .param("filter", &filter)
-            .send()
-            .await
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if any identifier explicitly specified in `filter` does not exist (for example: the Supervisor ID, Supervisor Service ID, or Supervisor Service version ID cannot be found), or if `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.signatures.filter_spec.supervisor` is specified and the caller lacks the `System.Read` privilege on that Supervisor.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): for any other error.
+    pub fn list(&self) -> signatures::ListRequest {
+        signatures::ListRequest::new(self.client.operation(&signatures::ops::LIST))
     }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SupervisorServices.ConfigStatus` class describes the progress of a Supervisor Service toward reaching its desired configuration state. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigStatus {
         /// The Supervisor Service is being installed.
         Configuring = "CONFIGURING",
@@ -140,11 +127,11 @@ pub struct CreateSpec {
     /// Identifier of the Supervisor Service. This Supervisor Service must be in the `Versions.State#ACTIVATED` state. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
-    pub supervisor_service: String,
+    pub supervisor_service: crate::ids::SupervisorServiceId,
     /// Identifier of the Supervisor Service version which contains the Service definition. This Supervisor Service version must be in the `Versions.State#ACTIVATED` state. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorServicesVersionId,
     /// A set of additional configuration parameters to be applied during Service creation. These parameters should be formatted as a base64 encoded YAML document. Complex data types with nested properties are supported. This attribute was added in vSphere API 9.0.0.0. If None, no additional configuration parameters will be applied when installing the Supervisor Service in the vSphere Supervisor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<vsphere_vapi_runtime::types::Secret>,
@@ -199,7 +186,7 @@ pub struct Message {
     pub r#type: Option<message::MessageType>,
     /// Details about the message. This attribute was added in vSphere API 8.0.3.0. If None, message details are not required for taking actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<crate::vapi::std_::LocalizableMessage>,
+    pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// This class contains the result of the last valid `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.precheck` method for installing or upgrading to a Supervisor Service version on a specific Supervisor. This class was added in vSphere API 8.0.3.0.
@@ -225,7 +212,7 @@ pub struct PrecheckSpec {
     /// Identifier of the Supervisor Service version that the prechecks are running for. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
-    pub target_version: String,
+    pub target_version: crate::ids::SupervisorServicesVersionId,
 }
 
 /// The `SupervisorServices.SetSpec` class provides a specification required to set a new configuration on a Supervisor Service in a vSphere Supervisor. This class is applied in entirety, replacing the current specification fully. This class was added in vSphere API 9.0.0.0.
@@ -234,7 +221,7 @@ pub struct SetSpec {
     /// Identifier of the Supervisor Service version which contains the Service definition. This Supervisor Service version must be in the `Versions.State#ACTIVATED` state. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorServicesVersionId,
     /// A set of additional configuration parameters to be applied during Service upgrade. These parameters should be formatted as a base64 encoded YAML document. Complex data types with nested properties are supported. This attribute was added in vSphere API 9.0.0.0. If None, no additional configuration parameters will be applied when upgrading the Supervisor Service in the vSphere Supervisor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<vsphere_vapi_runtime::types::Secret>,
@@ -246,7 +233,7 @@ pub struct Summary {
     /// The identifier of the Supervisor Service. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
-    pub supervisor_service: String,
+    pub supervisor_service: crate::ids::SupervisorServiceId,
     /// The desired version of this Supervisor Service. This attribute was added in vSphere API 9.0.0.0.
     pub desired_version: String,
     /// Current setting for `SupervisorServices.ConfigStatus`. This attribute was added in vSphere API 9.0.0.0.
@@ -256,6 +243,7 @@ pub struct Summary {
     pub current_version: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SupervisorServices`](crate::vcenter::namespace_management::supervisors::SupervisorServices)

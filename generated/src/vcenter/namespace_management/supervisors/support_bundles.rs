@@ -25,6 +25,7 @@ pub struct Token {
     pub expiry: vsphere_vapi_runtime::types::DateTime,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SupportBundles`](crate::vcenter::namespace_management::supervisors::SupportBundles)

@@ -13,12 +13,13 @@ pub struct Info {
     /// Identifier of this vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub zone: String,
+    pub zone: crate::ids::ZoneId,
     /// A list of vSphere Cluster identifiers that are associated with the vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
     pub clusters: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Topology`](crate::vcenter::namespace_management::supervisors::Topology)

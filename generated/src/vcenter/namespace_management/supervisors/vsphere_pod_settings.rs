@@ -23,6 +23,7 @@ pub struct UpdateSpec {
     pub vsphere_pods_enabled: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`VspherePodSettings`](crate::vcenter::namespace_management::supervisors::VspherePodSettings)

@@ -53,15 +53,15 @@ impl KubeApiServerSettings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated or user does not have System.Read privilege on the given Supervisor.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not allow retrieving the Kubernetes API Server Options.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated or user does not have System.Read privilege on the given Supervisor.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow retrieving the Kubernetes API Server Options.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<kube_api_server_settings::Info> {
         self.client
             .operation(&kube_api_server_settings::ops::GET)
@@ -84,21 +84,21 @@ impl KubeApiServerSettings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor is being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor with the ID `supervisor` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor is being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor with the ID `supervisor` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not allow updating the Kubernetes API Server Options.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow updating the Kubernetes API Server Options.
     pub async fn update(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &kube_api_server_settings::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

@@ -45,21 +45,21 @@ impl Bindings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the zones feature is not enabled.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if any of the zones was already associated with a different Supervisor since a vSphere Zone can only be associated with one Supervisor.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Zone ID provided in specs or `supervisor` is not found in the system.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the zones feature is not enabled.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if any of the zones was already associated with a different Supervisor since a vSphere Zone can only be associated with one Supervisor.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Zone ID provided in specs or `supervisor` is not found in the system.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &bindings::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -86,23 +86,23 @@ impl Bindings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the zone is a management zone or the last zone in a supervisor.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the ID `zone` or `supervisor` is not found in the system or `zone` is not associated with the `supervisor`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the zones feature is not enabled.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the vSphere Zone being deleted is of type `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.type.MANAGEMENT` or if the Supervisor is in REMOVING state.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the Namespaces.Manage privilege.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the zone is a management zone or the last zone in a supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the ID `zone` or `supervisor` is not found in the system or `zone` is not associated with the `supervisor`.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the zones feature is not enabled.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the vSphere Zone being deleted is of type `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.type.MANAGEMENT` or if the Supervisor is in REMOVING state.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
     pub async fn delete(
         &self,
-        supervisor: &str,
-        zone: &str,
+        supervisor: &crate::ids::SupervisorId,
+        zone: &crate::ids::ZoneId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&bindings::ops::DELETE)
@@ -129,19 +129,19 @@ impl Bindings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the ID `supervisor` is not found in the system.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the ID `supervisor` is not found in the system.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn list(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<bindings::ListResult> {
         self.client
             .operation(&bindings::ops::LIST)
@@ -165,22 +165,22 @@ impl Bindings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the zones feature is not enabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the ID `zone` or `supervisor` is not found in the system or `zone` is not associated with the `supervisor`.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the vSphere Zone is being deleted.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the zones feature is not enabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the ID `zone` or `supervisor` is not found in the system or `zone` is not associated with the `supervisor`.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the vSphere Zone is being deleted.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
     pub async fn set(
         &self,
-        supervisor: &str,
-        zone: &str,
+        supervisor: &crate::ids::SupervisorId,
+        zone: &crate::ids::ZoneId,
         spec: &bindings::SetSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -207,22 +207,22 @@ impl Bindings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the ID `zone` or `supervisor` is not found in the system or `zone` is not associated with the `supervisor`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the zones feature is not enabled.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the vSphere Zone is being deleted.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the ID `zone` or `supervisor` is not found in the system or `zone` is not associated with the `supervisor`.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the zones feature is not enabled.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the vSphere Zone is being deleted.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `Namespaces.Manage`.
     pub async fn update(
         &self,
-        supervisor: &str,
-        zone: &str,
+        supervisor: &crate::ids::SupervisorId,
+        zone: &crate::ids::ZoneId,
         spec: &bindings::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

@@ -16,7 +16,7 @@ pub struct ClusterCompatibilityResult {
     /// The identifier for the vSphere Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Indicates if the vSphere Cluster Compute Resource is compatible with the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
     pub compatible: bool,
     /// The details about the compatibility of the Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0.
@@ -30,7 +30,7 @@ pub struct CompatibilityMessage {
     /// Type of the message. This attribute was added in vSphere API 9.1.0.0.
     pub severity: compatibility_message::MessageSeverity,
     /// Details about the Cluster Compute Resources compatibility with the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
-    pub details: crate::vapi::std_::LocalizableMessage,
+    pub details: crate::vapi::standard::LocalizableMessage,
 }
 
 /// The `ClusterCompatibilities.CreateResult` class contains the result of the compatibility check. This class was added in vSphere API 9.1.0.0.
@@ -49,6 +49,7 @@ pub struct CreateSpec {
     pub clusters: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ClusterCompatibilities`](crate::vcenter::namespace_management::zones::ClusterCompatibilities)

@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `vcenter-namespaces` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Zones`](crate::vcenter::namespaces::instances::Zones)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -13,7 +13,7 @@ pub struct CreateSpec {
     /// Identifier of the Access Grant. The name has DNS Label restrictions as specified in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. The name of an Access Grant has to be unique within the namespace. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.management_services.AccessGrant` resource.
-    pub access_grant: String,
+    pub access_grant: crate::ids::AccessGrantId,
     /// The description of the Access Grant. This attribute was added in vSphere API 9.1.0.0. If None, no description will be available for the Access Grant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -25,7 +25,7 @@ pub struct CreateSpec {
     /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
-    pub management_service: String,
+    pub management_service: crate::ids::ManagementServiceId,
     /// Selection of workloads to be granted access to the given management service. This attribute was added in vSphere API 9.1.0.0.
     pub workload_selector: WorkloadSelectorCreateSpec,
     /// Set to false to create an Access Grant in a disabled state. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. The field defaults to true, which means the Access Grant will be enabled on its creation. This attribute was added in vSphere API 9.1.0.0. If None, will default to true. The Access Grant will be enabled on creation.
@@ -55,11 +55,38 @@ pub struct Info {
     /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
-    pub management_service: String,
+    pub management_service: crate::ids::ManagementServiceId,
     /// Information on selection of workloads that are recipients of this grant. This attribute was added in vSphere API 9.1.0.0.
     pub workload_selector: WorkloadSelectorInfo,
     /// Indicates whether this Access Grant is enabled. The Access Grant is enabled if true, disabled if false. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. This attribute was added in vSphere API 9.1.0.0.
     pub enabled: bool,
+}
+
+/// A call of
+/// [`AccessGrants::list`](crate::vcenter::namespaces::management_services::AccessGrants::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching Access Grants for which summaries should be returned. if None, all Access Grants in this namespace will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `AccessGrants.ListResult` class contains a list of `AccessGrants.Summary` classs belonging to Access Grants. This class was added in vSphere API 9.1.0.0.
@@ -76,11 +103,11 @@ pub struct Summary {
     /// Identifier of the Access Grant. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.management_services.AccessGrant` resource.
-    pub access_grant: String,
+    pub access_grant: crate::ids::AccessGrantId,
     /// A reference to an existing Management Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.ManagementService` resource.
-    pub management_service: String,
+    pub management_service: crate::ids::ManagementServiceId,
     /// Information about the entity responsible for the lifecycle of this Access Grant record.
     ///
     /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it. This attribute was added in vSphere API 9.1.0.0. If None, it implies the Access Grant is not managed by automation.
@@ -142,12 +169,6 @@ pub struct WorkloadSelectorUpdateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `AccessGrants.WorkloadType` class enumerates the types of workloads which could be made the recipient of an Access Grant. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `WorkloadType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum WorkloadType {
         /// Scope grant to Virtual Machines managed by VM Service.
         VirtualMachine = "VIRTUAL_MACHINE",
@@ -159,6 +180,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`AccessGrants`](crate::vcenter::namespaces::management_services::AccessGrants)

@@ -57,29 +57,29 @@ impl Imports {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the arguments are invalid. For example:
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the arguments are invalid. For example:
     ///
     ///   * If `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.customization_sysprep_user_data.computer_name` does not conform to requirements.
     ///   * If `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.create_spec.storage_policy` needs to be specified.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if any of the specified resources (such as importing VM, target namespace, target storage, or target network) cannot be found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with the Supervisor.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if the target namespace does not have sufficient resources for the importing VM.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Edit privilege on the target Namespace and VirtualMachine.Supervisor.Transfer privilege on the VM.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if any of the specified resources (such as importing VM, target namespace, target storage, or target network) cannot be found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with the Supervisor.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if the target namespace does not have sufficient resources for the importing VM.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Edit privilege on the target Namespace and VirtualMachine.Supervisor.Transfer privilege on the VM.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.Edit`.
     ///   * The resource `VirtualMachine` referenced by the attribute `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.create_spec.vm` requires `VirtualMachine.Supervisor.Transfer`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support importing VM.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support importing VM.
     pub async fn create(
         &self,
-        namespace: &str,
+        namespace: &crate::ids::InstanceId,
         spec: &imports::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
         self.client
             .operation(&imports::ops::CREATE)
             .param("namespace", namespace)
@@ -106,22 +106,22 @@ impl Imports {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the operation does not exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with the Supervisor.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege and Namespaces.View privilege on the target Namespace.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the operation does not exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with the Supervisor.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege and Namespaces.View privilege on the target Namespace.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `Namespaces.View`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user is not authenticated.
     pub async fn get(
         &self,
-        namespace: &str,
-        task: &str,
+        namespace: &crate::ids::InstanceId,
+        task: &crate::ids::TaskId,
     ) -> vsphere_vapi_runtime::Result<imports::Info> {
         self.client
             .operation(&imports::ops::GET)

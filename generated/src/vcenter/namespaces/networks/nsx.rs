@@ -50,16 +50,16 @@ impl SharedSubnets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `project`, `vpc` or `subnet` cannot be located or user does not have System.Read privilege.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `project`, `vpc` or `subnet` cannot be located or user does not have System.Read privilege.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
     pub async fn get(
         &self,
-        project: &str,
-        vpc: &str,
-        subnet: &str,
+        project: &crate::ids::NSXProjectId,
+        vpc: &crate::ids::NsxVpcId,
+        subnet: &crate::ids::SharedSubnetId,
     ) -> vsphere_vapi_runtime::Result<shared_subnets::Info> {
         self.client
             .operation(&shared_subnets::ops::GET)
@@ -87,12 +87,12 @@ impl SharedSubnets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `filter` contains errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if resources in `filter` or `vpc` cannot be found or user does not have System.Read privilege.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `filter` contains errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if resources in `filter` or `vpc` cannot be found or user does not have System.Read privilege.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn list(
         &self,
         filter: &shared_subnets::FilterSpec,
@@ -144,19 +144,19 @@ impl Subnets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if namespace could not be located.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if namespace could not be located.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespaces.Instance` referenced by the parameter `namespace` requires `System.Read`.
     pub async fn list(
         &self,
-        namespace: &str,
+        namespace: &crate::ids::InstanceId,
     ) -> vsphere_vapi_runtime::Result<subnets::ListResult> {
         self.client
             .operation(&subnets::ops::LIST)
@@ -236,12 +236,6 @@ pub struct Ipv4Cidr {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `NetworkStack` class indicates the network stack options supported by the connected VPCs. This enumeration was added in vSphere API 9.1.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkStack::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkStack {
         /// VPC in TEP mode that support full overlay network stack.
         FullStackVpc = "FULL_STACK_VPC",
@@ -257,7 +251,7 @@ pub struct ProjectInfo {
     /// Identifier of NSX Project. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `NSXProject` resource.
-    pub project: String,
+    pub project: crate::ids::NSXProjectId,
     /// NSX Project name. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// NSX path of the Project. This attribute was added in vSphere API 9.0.0.0.
@@ -289,7 +283,7 @@ pub struct VpcConnectivityProfileInfo {
     /// Identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.VpcConnectivityProfile` resource.
-    pub profile: String,
+    pub profile: crate::ids::NsxVpcConnectivityProfileId,
     /// Name of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// NSX path of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
@@ -324,7 +318,7 @@ pub struct VpcInfo {
     /// Identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
-    pub vpc: String,
+    pub vpc: crate::ids::NsxVpcId,
     /// Name of the VPC. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// NSX path of the VPC. This attribute was added in vSphere API 9.0.0.0.
@@ -340,12 +334,6 @@ pub struct VpcInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `VpcSubnetAccessMode` enumerates the default access modes of NSX VPC subnets hosting resources created in namespaces. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `VpcSubnetAccessMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum VpcSubnetAccessMode {
         /// `com.vmware.vcenter.namespaces.networks.nsx.vpc_subnet_access_mode.PUBLIC` indicates new subnets are allocated from `com.vmware.vcenter.namespaces.networks.nsx.vpc_connectivity_profile_info.external_IP_blocks` and are routable from external networks.
         Public = "PUBLIC",

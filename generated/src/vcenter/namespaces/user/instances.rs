@@ -17,17 +17,44 @@ pub struct FilterSpec {
     pub groups: Option<Vec<String>>,
 }
 
+/// A call of [`Instances::list`](crate::vcenter::namespaces::user::Instances::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching principals for which namespaces should be returned. This parameter was added in vSphere API 8.0.0.1. If None, the behavior is equivalent to a FilterSpec with all attributes None, and this method will return the namespaces that user making the call is authorized to access.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Instances.Summary` class contains information about a namespace that user is authorized to access. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the namespace. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.Instance` resource.
-    pub namespace: String,
+    pub namespace: crate::ids::InstanceId,
     /// IP address or FQDN of the API endpoint for the given namespace. This attribute was added in vSphere API 7.0.0.0.
     pub master_host: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Instances`](crate::vcenter::namespaces::user::Instances) operations, one

@@ -53,17 +53,17 @@ impl Subnets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no matching subnet found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no matching subnet found.
     pub async fn get(
         &self,
-        project: &str,
-        vpc: &str,
-        subnet: &str,
+        project: &crate::ids::SubnetId,
+        vpc: &crate::ids::SubnetId,
+        subnet: &crate::ids::SubnetId,
     ) -> vsphere_vapi_runtime::Result<subnets::Info> {
         self.client
             .operation(&subnets::ops::GET)
@@ -80,7 +80,10 @@ impl Subnets {
     ///
     /// - `project`: Identifier of the project to which the subnet belongs. Identifier of a `com.vmware.vcenter.network.subnet` resource.
     /// - `vpc`: Identifier of the VPC to which the subnet belongs. Identifier of a `com.vmware.vcenter.network.subnet` resource.
-    /// - `filter`: Specification of matching subnets for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.network.projects.vpcs.subnets.filter_spec` with all attributes None which means all subnets match the filter.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::network::projects::vpcs::subnets::ListRequest) before `send()`: [`filter`](crate::vcenter::network::projects::vpcs::subnets::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -93,24 +96,23 @@ impl Subnets {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    pub async fn list(
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    pub fn list(
         &self,
-        project: &str,
-        vpc: &str,
-        filter: Option<&subnets::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<subnets::ListResult> {
-        self.client
-            .operation(&subnets::ops::LIST)
-            .param("project", project)
-            .param("vpc", vpc)
-            .param("filter", &filter)
-            .send()
-            .await
+        project: &crate::ids::SubnetId,
+        vpc: &crate::ids::SubnetId,
+    ) -> subnets::ListRequest {
+        subnets::ListRequest::new(
+            self
+                .client
+                .operation(&subnets::ops::LIST)
+                .param("project", project)
+                .param("vpc", vpc),
+        )
     }
 }
 
@@ -139,6 +141,32 @@ pub struct Info {
     pub project: crate::vcenter::network::projects::ProjectInfo,
 }
 
+/// A call of [`Vpcs::list`](crate::vcenter::network::projects::Vpcs::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching VPCs for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.network.projects.vpcs.filter_spec` with all attributes None which means all VPC match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Vpcs.ListResult` class represents the result of `com.vmware.vcenter.network.projects.vpcs.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -153,13 +181,14 @@ pub struct VpcInfo {
     /// Identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.network.vpc` resource.
-    pub id: String,
+    pub id: crate::ids::NetworkVpcId,
     /// Name of the VPC. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// External identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
     pub external_id: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Vpcs`](crate::vcenter::network::projects::Vpcs)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -30,6 +30,7 @@ pub struct UpdateSpec {
     pub hosts_to_remove: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ManagedHosts`](crate::vcenter::phm::hardware_support_managers::ManagedHosts)

@@ -33,6 +33,7 @@ pub struct UpdateSpec {
     pub bundle_to_change: Option<Vec<ResourceInfo>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ResourceBundle`](crate::vcenter::phm::hardware_support_managers::ResourceBundle)

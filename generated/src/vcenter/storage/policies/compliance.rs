@@ -49,15 +49,15 @@ impl Vm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `com.vmware.vcenter.storage.policies.compliance.VM.filter_spec.status` attribute contains a value that is not supported by the server.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privileges.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the API is invoked against vCenter Server version is less than 6.5
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): If more than 1000 results match the `com.vmware.vcenter.storage.policies.compliance.VM.filter_spec`
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `com.vmware.vcenter.storage.policies.compliance.VM.filter_spec.status` attribute contains a value that is not supported by the server.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the API is invoked against vCenter Server version is less than 6.5
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): If more than 1000 results match the `com.vmware.vcenter.storage.policies.compliance.VM.filter_spec`
     pub async fn list(
         &self,
         filter: &vm::FilterSpec,
@@ -78,24 +78,18 @@ pub struct FilterSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration defines the set of status values for a compliance operation. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Status {
         /// Entity is in compliance.
         Compliant = "COMPLIANT",
         /// Entity is out of compliance.
         NonCompliant = "NON_COMPLIANT",
         /// Compliance status of the entity is not known.
-        Unknown = "UNKNOWN",
+        UnknownValue = "UNKNOWN",
         /// Compliance computation is not applicable for this entity because it does not have any storage requirement that apply to the object-based datastore on which the entity is placed.
         NotApplicable = "NOT_APPLICABLE",
         /// Compliance status becomes out of date when the profile associated with the entity is edited and not applied. The compliance status will remain out of date until the latest policy is applied to the entity.
         OutOfDate = "OUT_OF_DATE",
-        @unknown UnknownValue
+        @unknown Unknown
     }
 }
 
@@ -105,7 +99,7 @@ pub struct Summary {
     /// Identifier of virtual machine This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub vm: String,
+    pub vm: crate::ids::VirtualMachineId,
     /// Compliance status of the virtual machine home. This attribute was added in vSphere API 6.7. If None or empty, vmHome is not associated with a storage policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<Status>,
@@ -116,6 +110,7 @@ pub struct Summary {
     pub disks: Option<vsphere_vapi_runtime::types::VapiMap<String, Status>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Compliance`](crate::vcenter::storage::policies::Compliance) operations, one

@@ -16,6 +16,7 @@ pub struct Info {
     pub disks: Vec<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Vm`](crate::vcenter::storage::policies::Vm)
     //! operations, one static per operation; [`operations`](crate::operations) lists

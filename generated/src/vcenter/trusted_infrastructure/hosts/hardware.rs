@@ -51,22 +51,22 @@ impl Tpm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any argument is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the TPM is not found or host is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if too many requests are in progress.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any argument is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the TPM is not found or host is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if too many requests are in progress.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Host.Tpm.Read`.
     pub async fn get(
         &self,
-        host: &str,
-        tpm: &str,
+        host: &crate::ids::HostSystemId,
+        tpm: &crate::ids::TpmId,
     ) -> vsphere_vapi_runtime::Result<tpm::Info> {
         self.client
             .operation(&tpm::ops::GET)
@@ -81,7 +81,10 @@ impl Tpm {
     /// # Parameters
     ///
     /// - `host`: Identifier of the host. Identifier of a `HostSystem` resource.
-    /// - `filter`: a filter for the returned list. if None, the behavior is equivalent to a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.filter_spec` with attributes None
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::ListRequest) before `send()`: [`filter`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -94,28 +97,19 @@ impl Tpm {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if any argument is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the host is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if too many requests are in progress.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if any argument is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the host is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if too many requests are in progress.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Host.Tpm.Read`.
-    pub async fn list(
-        &self,
-        host: &str,
-        filter: Option<&tpm::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<tpm::Summary>> {
-        self.client
-            .operation(&tpm::ops::LIST)
-            .param("host", host)
-            .param("filter", &filter)
-            .send()
-            .await
+    pub fn list(&self, host: &crate::ids::HostSystemId) -> tpm::ListRequest {
+        tpm::ListRequest::new(self.client.operation(&tpm::ops::LIST).param("host", host))
     }
 }

@@ -65,6 +65,33 @@ pub struct Info {
     pub trust_authority_cluster: String,
 }
 
+/// A call of
+/// [`Services::list`](crate::vcenter::trusted_infrastructure::kms::Services::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Return only services matching the specified filters. If None return all services.
+    pub fn spec(self, spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Services.Summary` class contains basic information about a registered Key Provider Service instance. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
@@ -75,7 +102,7 @@ pub struct Summary {
     /// The service's unique identifier. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.kms.Service` resource.
-    pub service: String,
+    pub service: crate::ids::KmsServiceId,
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The group determines the Attestation Service instances this Key Provider Service can accept reports from. This attribute was added in vSphere API 7.0.0.0.
@@ -84,6 +111,7 @@ pub struct Summary {
     pub trust_authority_cluster: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Services`](crate::vcenter::trusted_infrastructure::kms::Services) operations,

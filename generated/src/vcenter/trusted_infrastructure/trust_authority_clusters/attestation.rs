@@ -43,8 +43,8 @@ impl ServiceStatus {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_and_wait`](Self::get_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -57,38 +57,37 @@ impl ServiceStatus {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): For any other error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the cluster id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    pub async fn get_task(&self, cluster: &str) -> vsphere_vapi_runtime::Result<String> {
+    /// - [`Error`](crate::ErrorKind::Error): For any other error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the cluster id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    pub async fn get_task(
+        &self,
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<service_status::Info>> {
         self.client
             .operation(&service_status::ops::GET_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`get_task`](Self::get_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::service_status::Info).
+    /// For other polling options, call [`get_task`](Self::get_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`get_task`](Self::get_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn get_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<service_status::Info> {
-        let task = self.get_task(cluster).await?;
-        self.client.wait_for_task::<service_status::Info>(&task, options).await
+        self.get_task(cluster).await?.wait().await
     }
 }

@@ -21,7 +21,7 @@ pub struct CreateSpec {
     /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
-    pub issuer_alias: String,
+    pub issuer_alias: crate::ids::SecurityTokenIssuerId,
     /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     pub issuer: String,
     /// The principal used by the vCenter to retrieve tokens. This attribute was added in vSphere API 7.0.0.0.
@@ -56,12 +56,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Health::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Health {
         /// None. No status available.
         ///
@@ -101,13 +95,13 @@ pub struct Info {
     /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.clientprofile` resource.
-    pub id: String,
+    pub id: crate::ids::ClientprofileId,
     /// The principal used by the vCenter to retrieve tokens. Currently this is the vCenter solution user. This attribute was added in vSphere API 7.0.0.0.
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
     /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
-    pub issuer_alias: String,
+    pub issuer_alias: crate::ids::SecurityTokenIssuerId,
     /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     pub issuer: String,
     /// The certificates used by the vCenter STS to sign tokens. This attribute was added in vSphere API 7.0.0.0.
@@ -117,7 +111,42 @@ pub struct Info {
     pub health: Health,
     /// A localizable message describing the health of the profile. This attribute was added in vSphere API 7.0.0.0. If None, the certificates won't be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::std_::LocalizableMessage>,
+    pub message: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+/// A call of
+/// [`ConsumerPrincipals::list_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ConsumerPrincipals::list_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// A FilterSpec specifying the profiles to be listed. If None return all policies.
+    pub fn spec(self, spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.send().await?.wait().await
+    }
 }
 
 /// The `ConsumerPrincipals.Summary` class contains a summary of the information necessary to establish trust between a workload vCenter and a Trust Authority Host. This class was added in vSphere API 7.0.0.0.
@@ -130,17 +159,18 @@ pub struct Summary {
     /// The unique identifier of a connection profile. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.clientprofile` resource.
-    pub id: String,
+    pub id: crate::ids::ClientprofileId,
     /// The principal used by the vCenter to retrieve tokens. Currently this is the vCenter solution user. This attribute was added in vSphere API 7.0.0.0.
     pub principal: crate::vcenter::trusted_infrastructure::StsPrincipal,
     /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.authentication.trust.security-token-issuer` resource.
-    pub issuer_alias: String,
+    pub issuer_alias: crate::ids::SecurityTokenIssuerId,
     /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     pub issuer: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ConsumerPrincipals`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ConsumerPrincipals)

@@ -49,8 +49,8 @@ impl Providers {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`create_and_wait`](Self::create_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -64,45 +64,41 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): If the provider already exists.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the spec is invalid or cluster id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): For any other error.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): If the provider already exists.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the spec is invalid or cluster id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): For any other error.
     pub async fn create_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &providers::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&providers::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`create_task`](Self::create_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`create_task`](Self::create_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`create_task`](Self::create_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn create_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &providers::CreateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.create_task(cluster, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.create_task(cluster, spec).await?.wait().await
     }
 
     /// Remove a Key Provider. This method was added in vSphere API 7.0.0.0.
@@ -111,8 +107,8 @@ impl Providers {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`delete_and_wait`](Self::delete_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -126,44 +122,40 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the cluster or provider id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster or provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): For any other error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the cluster or provider id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster or provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): For any other error.
     pub async fn delete_task(
         &self,
-        cluster: &str,
-        provider: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&providers::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`delete_task`](Self::delete_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`delete_task`](Self::delete_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn delete_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task(cluster, provider).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.delete_task(cluster, provider).await?.wait().await
     }
 
     /// Return information about a Key Provider. This method was added in vSphere API 7.0.0.0.
@@ -172,8 +164,8 @@ impl Providers {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_and_wait`](Self::get_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -187,45 +179,41 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the cluster or provider id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster or provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): For any other error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the cluster or provider id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster or provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): For any other error.
     pub async fn get_task(
         &self,
-        cluster: &str,
-        provider: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<providers::Info>> {
         self.client
             .operation(&providers::ops::GET_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`get_task`](Self::get_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Info).
+    /// For other polling options, call [`get_task`](Self::get_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`get_task`](Self::get_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn get_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> vsphere_vapi_runtime::Result<providers::Info> {
-        let task = self.get_task(cluster, provider).await?;
-        self.client.wait_for_task::<providers::Info>(&task, options).await
+        self.get_task(cluster, provider).await?.wait().await
     }
 
     /// Return a list of summary of Key Providers. This method was added in vSphere API 7.0.0.0.
@@ -234,8 +222,8 @@ impl Providers {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`list_and_wait`](Self::list_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`list_and_wait`](Self::list_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -248,42 +236,40 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the cluster id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): For any other error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the cluster id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): For any other error.
     pub async fn list_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<Vec<providers::Summary>>,
+    > {
         self.client
             .operation(&providers::ops::LIST_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`list_task`](Self::list_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: a list of
+    /// Runs [`list_task`](Self::list_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns a list of
     /// [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Summary).
+    /// For other polling options, call [`list_task`](Self::list_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`list_task`](Self::list_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`list_task`](Self::list_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn list_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<Vec<providers::Summary>> {
-        let task = self.list_task(cluster).await?;
-        self.client.wait_for_task::<Vec<providers::Summary>>(&task, options).await
+        self.list_task(cluster).await?.wait().await
     }
 
     /// Update an existing Key Provider. This method was added in vSphere API 7.0.0.0.
@@ -292,8 +278,8 @@ impl Providers {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_and_wait`](Self::update_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -308,47 +294,43 @@ impl Providers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the cluster or provider id is empty, or the spec is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster or provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): For any other error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the cluster or provider id is empty, or the spec is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster or provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): For any other error.
     pub async fn update_task(
         &self,
-        cluster: &str,
-        provider: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         spec: &providers::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&providers::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`update_task`](Self::update_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`update_task`](Self::update_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`update_task`](Self::update_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn update_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         spec: &providers::UpdateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.update_task(cluster, provider, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.update_task(cluster, provider, spec).await?.wait().await
     }
 }
 
@@ -385,8 +367,8 @@ impl ServiceStatus {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_and_wait`](Self::get_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -399,38 +381,37 @@ impl ServiceStatus {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): For any other error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the cluster id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    pub async fn get_task(&self, cluster: &str) -> vsphere_vapi_runtime::Result<String> {
+    /// - [`Error`](crate::ErrorKind::Error): For any other error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the cluster id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    pub async fn get_task(
+        &self,
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<service_status::Info>> {
         self.client
             .operation(&service_status::ops::GET_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`get_task`](Self::get_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::service_status::Info).
+    /// For other polling options, call [`get_task`](Self::get_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`get_task`](Self::get_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn get_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<service_status::Info> {
-        let task = self.get_task(cluster).await?;
-        self.client.wait_for_task::<service_status::Info>(&task, options).await
+        self.get_task(cluster).await?.wait().await
     }
 }

@@ -43,7 +43,7 @@ pub struct Info {
     /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `HostSystem` resource.
-    pub host: String,
+    pub host: crate::ids::HostSystemId,
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The group ID determines which Attestation Service instances this Attestation Service can communicate with. This attribute was added in vSphere API 7.0.0.0.
@@ -53,6 +53,40 @@ pub struct Info {
     /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
     #[serde(rename = "trusted_CA")]
     pub trusted_ca: crate::vcenter::trusted_infrastructure::X509CertChain,
+}
+
+/// A call of
+/// [`Attestation::list`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::Attestation::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Return details about Attestation Services matching the filter. If None return all registered Attestation Services.
+    pub fn spec(self, spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// The type of the returned summary - brief, normal, or full. If None a normal projection will be used.
+    pub fn projection(self, projection: &SummaryType) -> Self {
+        Self {
+            call: self.call.param("projection", projection),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
 }
 
 /// The `Attestation.Summary` class contains all the stored information about a Attestation Service. This class was added in vSphere API 7.0.0.0.
@@ -101,12 +135,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SummaryType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SummaryType {
         /// The full connection information, including certificates.
         ///
@@ -130,6 +158,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Attestation`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::Attestation)

@@ -42,8 +42,8 @@ impl Services {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`create_and_wait`](Self::create_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -57,46 +57,42 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the Attestation Service is already configured for this cluster
-    /// - [`Error`](crate::vapi::std_::errors::Error): for any other error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the CreateSpec is not valid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the cluster ID is not valid.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if all the hosts in the cluster do not have VMware vSphere Trust Authority enabled license.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the Attestation Service is already configured for this cluster
+    /// - [`Error`](crate::ErrorKind::Error): for any other error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the CreateSpec is not valid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the cluster ID is not valid.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if all the hosts in the cluster do not have VMware vSphere Trust Authority enabled license.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn create_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &services::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
         self.client
             .operation(&services::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: an identifier (`String`).
+    /// Runs [`create_task`](Self::create_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns an identifier (`String`).
+    /// For other polling options, call [`create_task`](Self::create_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`create_task`](Self::create_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn create_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &services::CreateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<String> {
-        let task = self.create_task(cluster, spec).await?;
-        self.client.wait_for_task::<String>(&task, options).await
+        self.create_task(cluster, spec).await?.wait().await
     }
 
     /// Removes the Attestation Service instance from the configuration of the given cluster. This method was added in vSphere API 7.0.0.0.
@@ -105,8 +101,8 @@ impl Services {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`delete_and_wait`](Self::delete_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -120,43 +116,39 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Attestation Service instance or the cluster are not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Attestation Service instance or the cluster are not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn delete_task(
         &self,
-        cluster: &str,
-        service: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        service: &crate::ids::AttestationServiceId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&services::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("service", service)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`delete_task`](Self::delete_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`delete_task`](Self::delete_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn delete_and_wait(
         &self,
-        cluster: &str,
-        service: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        service: &crate::ids::AttestationServiceId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task(cluster, service).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.delete_task(cluster, service).await?.wait().await
     }
 
     /// Returns detailed information about the given registered Attestation Service instance that is configured for the given cluster. This method was added in vSphere API 7.0.0.0.
@@ -181,15 +173,15 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the cluster or the service ID is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the cluster or the service ID is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
-        service: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        service: &crate::ids::AttestationServiceId,
     ) -> vsphere_vapi_runtime::Result<services::Info> {
         self.client
             .operation(&services::ops::GET)
@@ -208,7 +200,10 @@ impl Services {
     /// # Parameters
     ///
     /// - `cluster`: The ID of the cluster. Identifier of a `ClusterComputeResource` resource.
-    /// - `spec`: Only return services matching the filters. If None return all services.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services::ListRequest::spec).
     ///
     /// # Returns
     ///
@@ -221,22 +216,18 @@ impl Services {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the cluster ID is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    pub async fn list(
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the cluster ID is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    pub fn list(
         &self,
-        cluster: &str,
-        spec: Option<&services::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<services::Summary>> {
-        self.client
-            .operation(&services::ops::LIST)
-            .param("cluster", cluster)
-            .param("spec", &spec)
-            .send()
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> services::ListRequest {
+        services::ListRequest::new(
+            self.client.operation(&services::ops::LIST).param("cluster", cluster),
+        )
     }
 }
 
@@ -273,8 +264,8 @@ impl ServicesAppliedConfig {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`delete_and_wait`](Self::delete_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -287,42 +278,38 @@ impl ServicesAppliedConfig {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the cluster ID is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if there are ongoing mutating operations.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the cluster ID is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn delete_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&services_applied_config::ops::DELETE_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`delete_task`](Self::delete_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`delete_task`](Self::delete_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn delete_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task(cluster).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.delete_task(cluster).await?.wait().await
     }
 
     /// Returns detailed information about the health of the specified Attestation Service configuration applied to the cluster with respect to the desired state. This method was added in vSphere API 7.0.1.0.
@@ -331,8 +318,8 @@ impl ServicesAppliedConfig {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_and_wait`](Self::get_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -346,45 +333,43 @@ impl ServicesAppliedConfig {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the cluster ID is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no cluster corresponding to the given ID is found within this vCenter or if no service corresponding to the given address is found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the cluster ID is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no cluster corresponding to the given ID is found within this vCenter or if no service corresponding to the given address is found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn get_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         address: &crate::vcenter::trusted_infrastructure::NetworkAddress,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<services_applied_config::Info>,
+    > {
         self.client
             .operation(&services_applied_config::ops::GET_TASK)
             .param("cluster", cluster)
             .param("address", address)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`get_task`](Self::get_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Info).
+    /// For other polling options, call [`get_task`](Self::get_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`get_task`](Self::get_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn get_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         address: &crate::vcenter::trusted_infrastructure::NetworkAddress,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<services_applied_config::Info> {
-        let task = self.get_task(cluster, address).await?;
-        self.client.wait_for_task::<services_applied_config::Info>(&task, options).await
+        self.get_task(cluster, address).await?.wait().await
     }
 
     /// Returns basic information about the health of all Attestation Service configurations applied to the cluster with respect to the desired state. This method was added in vSphere API 7.0.1.0.
@@ -393,13 +378,16 @@ impl ServicesAppliedConfig {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`list_and_wait`](Self::list_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
     /// # Parameters
     ///
     /// - `cluster`: The ID of the cluster against which the operation will be executed. Identifier of a `ClusterComputeResource` resource.
-    /// - `spec`: The specification for the subset of results desired to be returned. If None all results are returned.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::ListTaskRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::ListTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -408,48 +396,23 @@ impl ServicesAppliedConfig {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the cluster ID is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if there are ongoing mutating operations.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    pub async fn list_task(
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the cluster ID is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    pub fn list_task(
         &self,
-        cluster: &str,
-        spec: Option<&services_applied_config::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&services_applied_config::ops::LIST_TASK)
-            .param("cluster", cluster)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`list_task`](Self::list_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: a list of
-    /// [`Summary`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::services_applied_config::Summary).
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`list_task`](Self::list_task), when the task fails (with the task's
-    /// error), and when waiting times out.
-    pub async fn list_and_wait(
-        &self,
-        cluster: &str,
-        spec: Option<&services_applied_config::FilterSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<Vec<services_applied_config::Summary>> {
-        let task = self.list_task(cluster, spec).await?;
-        self.client
-            .wait_for_task::<Vec<services_applied_config::Summary>>(&task, options)
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> services_applied_config::ListTaskRequest {
+        services_applied_config::ListTaskRequest::new(
+            self
+                .client
+                .operation(&services_applied_config::ops::LIST_TASK)
+                .param("cluster", cluster),
+        )
     }
 
     /// Update the applied Attestation Service configuration on the given Trusted Cluster to be consistent with the desired state. This method has no affect on the desired state, apart from it being used as a reference point for the remediation. This method was added in vSphere API 7.0.1.0.
@@ -458,8 +421,8 @@ impl ServicesAppliedConfig {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_and_wait`](Self::update_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -472,41 +435,37 @@ impl ServicesAppliedConfig {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the cluster ID is empty
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if there are ongoing mutating operations.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the cluster ID is empty
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if no cluster corresponding to the given ID is found within this vCenter.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if there are ongoing mutating operations.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn update_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&services_applied_config::ops::UPDATE_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`update_task`](Self::update_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`update_task`](Self::update_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`update_task`](Self::update_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn update_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.update_task(cluster).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.update_task(cluster).await?.wait().await
     }
 }

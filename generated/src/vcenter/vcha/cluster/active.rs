@@ -6,6 +6,39 @@
 //!
 //! Compiled with the `vcenter-vcha` feature.
 
+/// A call of [`Active::get`](crate::vcenter::vcha::cluster::Active::get) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Contains active node's management vCenter server credentials. If None, then the active vCenter Server instance is assumed to be either self-managed or else in enhanced linked mode and managed by a linked vCenter Server instance.
+    pub fn vc_spec(self, vc_spec: &crate::vcenter::vcha::CredentialsSpec) -> Self {
+        Self {
+            call: self.call.param("vc_spec", vc_spec),
+        }
+    }
+
+    /// If true, then return only the information that does not require connecting to the Active vCenter Server. If false or unset, then return all the information. If None, then return all the information.
+    pub fn partial(self, partial: bool) -> Self {
+        Self {
+            call: self.call.param("partial", &partial),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
+        self.call.send().await
+    }
+}
+
 /// The `Active.Info` class contains the network and placement information of the active node of a VCHA Cluster. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
@@ -19,6 +52,7 @@ pub struct Info {
     pub placement: Option<crate::vcenter::vcha::PlacementInfo>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Active`](crate::vcenter::vcha::cluster::Active)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -15,12 +15,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DeploymentType.Type` class defines the possible deployment types for a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// VCHA Cluster is not configured.
         None = "NONE",
@@ -32,6 +26,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`DeploymentType`](crate::vcenter::vcha::cluster::DeploymentType) operations,

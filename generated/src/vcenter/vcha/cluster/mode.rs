@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Mode.ClusterMode` class defines the possible modes for a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ClusterMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ClusterMode {
         /// VCHA Cluster is enabled. State replication between the Active and Passive node is enabled and automatic failover is allowed.
         Enabled = "ENABLED",
@@ -32,6 +26,7 @@ pub struct Info {
     pub mode: ClusterMode,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Mode`](crate::vcenter::vcha::cluster::Mode)
     //! operations, one static per operation; [`operations`](crate::operations) lists

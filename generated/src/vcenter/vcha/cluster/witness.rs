@@ -11,10 +11,10 @@
 pub struct CheckResult {
     /// A list of problems which may require attention, but which are not fatal. This attribute was added in vSphere API 6.7.1.
     #[serde(default)]
-    pub warnings: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub warnings: Vec<crate::vapi::standard::LocalizableMessage>,
     /// A list of problems which are fatal to the operation and the operation will fail. This attribute was added in vSphere API 6.7.1.
     #[serde(default)]
-    pub errors: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub errors: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Witness.CheckSpec` class contains placement information for validation. This class was added in vSphere API 6.7.1.
@@ -40,6 +40,7 @@ pub struct RedeploySpec {
     pub ha_ip: Option<crate::vcenter::vcha::IpSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Witness`](crate::vcenter::vcha::cluster::Witness)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -13,6 +13,7 @@ pub struct Info {
     pub status: crate::vcenter::compute::policies::ObjectCompliance,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Policies`](crate::vcenter::vm::compute::Policies)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -22,12 +22,6 @@ pub struct Summary {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Tickets.Type` class defines the types of console tickets. This enumeration was added in vSphere API 7.0.0.2.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// Virtual machine remote console ticket This class attribute was added in vSphere API 7.0.0.2.
         Vmrc = "VMRC",
@@ -37,6 +31,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Tickets`](crate::vcenter::vm::console::Tickets)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -6,6 +6,28 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
+/// The required parameters of
+/// [`Entries::set`](crate::vcenter::vm::data_sets::Entries::set), which takes more
+/// than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetArgs {
+    /// Identifier of the virtual machine.
+    ///
+    /// Identifier of a `VirtualMachine` resource.
+    pub vm: crate::ids::VirtualMachineId,
+    /// Identifier of the data set.
+    ///
+    /// Identifier of a `com.vmware.vcenter.vm.DataSet` resource.
+    pub data_set: crate::ids::DataSetId,
+    /// The key of the entry to set. A key can be at most 4096 bytes.
+    ///
+    /// Identifier of a `com.vmware.vcenter.vm.data_sets.Entry` resource.
+    pub key: crate::ids::EntryId,
+    /// The value of the entry to set. A value can be at most 1MB.
+    pub value: String,
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Entries`](crate::vcenter::vm::data_sets::Entries)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Types of guest credentials This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// USERNAME_PASSWORD credentials contains the information necessary to authenticate within a guest using a username and password. This method of authentication is stateless.
         ///

@@ -59,6 +59,7 @@ pub struct SetSpec {
     pub spec: Option<crate::vcenter::guest::CustomizationSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Customization`](crate::vcenter::vm::guest::Customization) operations, one

@@ -30,7 +30,7 @@ pub struct Info {
     ///
     /// Only relevant when `status` is `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::vapi::std_::LocalizableMessage>,
+    pub error: Option<crate::vapi::standard::LocalizableMessage>,
     /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is NOT_AVAILABLE .
     ///
     /// Only relevant when `status` is `FAILED`, `RUNNING` or `SUCCEEDED`.
@@ -60,6 +60,7 @@ pub struct RunSpec {
     pub auth: GuestAuthentication,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`CustomizationLive`](crate::vcenter::vm::guest::CustomizationLive) operations,

@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Environment`](crate::vcenter::vm::guest::Environment)
     //! operations, one static per operation; [`operations`](crate::operations) lists

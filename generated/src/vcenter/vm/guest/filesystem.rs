@@ -39,7 +39,10 @@ impl Directories {
     /// - `vm`: Virtual Machine to perform the operation on. Identifier of a `VirtualMachine` resource.
     /// - `credentials`: The guest authentication data.
     /// - `path`: The complete path to the directory to be created.
-    /// - `create_parents`: Whether any parent directories should be created. If any failure occurs, some parent directories could be left behind. If None parent directories are not created.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateRequest`](crate::vcenter::vm::guest::filesystem::directories::CreateRequest) before `send()`: [`create_parents`](crate::vcenter::vm::guest::filesystem::directories::CreateRequest::create_parents).
     ///
     /// # HTTP
     ///
@@ -48,40 +51,39 @@ impl Directories {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if `path` already exists.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if `path` already exists.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if `path` does not exist and `create_parents` is not set. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if `path` cannot be created because the guest authentication will not allow the operation.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if `path` cannot be created because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Modify`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
-    pub async fn create(
+    pub fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         path: &str,
-        create_parents: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&directories::ops::CREATE)
-            .param("vm", vm)
-            .param("credentials", credentials)
-            .param("path", path)
-            .param("create_parents", &create_parents)
-            .send()
-            .await
+    ) -> directories::CreateRequest {
+        directories::CreateRequest::new(
+            self
+                .client
+                .operation(&directories::ops::CREATE)
+                .param("vm", vm)
+                .param("credentials", credentials)
+                .param("path", path),
+        )
     }
 
     /// Creates a temporary directory.
@@ -92,11 +94,16 @@ impl Directories {
     ///
     /// # Parameters
     ///
+    /// In [`CreateTemporaryArgs`](crate::vcenter::vm::guest::filesystem::directories::CreateTemporaryArgs):
+    ///
     /// - `vm`: Virtual Machine to perform the operation on. Identifier of a `VirtualMachine` resource.
     /// - `credentials`: The guest authentication data.
     /// - `prefix`: The prefix to be given to the new temporary directory.
     /// - `suffix`: The suffix to be given to the new temporary directory.
-    /// - `parent_path`: The complete path to the directory in which to create the new directory. Directory If None a guest-specific default will be used.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateTemporaryRequest`](crate::vcenter::vm::guest::filesystem::directories::CreateTemporaryRequest) before `send()`: [`parent_path`](crate::vcenter::vm::guest::filesystem::directories::CreateTemporaryRequest::parent_path).
     ///
     /// # Returns
     ///
@@ -109,45 +116,41 @@ impl Directories {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `parent_path` is not a directory. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `parent_path` is not a directory. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if `parent_path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if `parent_path` is set and does not exist. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if `parent_path` cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if `parent_path` cannot be accessed.
     ///
     ///   if a file cannot be created because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Modify`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
-    pub async fn create_temporary(
+    pub fn create_temporary(
         &self,
-        vm: &str,
-        credentials: &crate::vcenter::vm::guest::Credentials,
-        prefix: &str,
-        suffix: &str,
-        parent_path: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&directories::ops::CREATE_TEMPORARY)
-            .param("vm", vm)
-            .param("credentials", credentials)
-            .param("prefix", prefix)
-            .param("suffix", suffix)
-            .param("parent_path", &parent_path)
-            .send()
-            .await
+        args: &directories::CreateTemporaryArgs,
+    ) -> directories::CreateTemporaryRequest {
+        directories::CreateTemporaryRequest::new(
+            self
+                .client
+                .operation(&directories::ops::CREATE_TEMPORARY)
+                .param("vm", &args.vm)
+                .param("credentials", &args.credentials)
+                .param("prefix", &args.prefix)
+                .param("suffix", &args.suffix),
+        )
     }
 
     /// Deletes a directory in the guest operating system. This method was added in vSphere API 7.0.2.0.
@@ -157,7 +160,10 @@ impl Directories {
     /// - `vm`: Virtual Machine to perform the operation on. Identifier of a `VirtualMachine` resource.
     /// - `credentials`: The guest authentication data.
     /// - `path`: The complete path to the directory to be deleted.
-    /// - `recursive`: If true, all files and subdirectories are also deleted. If false, the directory must be empty for the operation to succeed. If None, any directory content is not deleted.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`DeleteRequest`](crate::vcenter::vm::guest::filesystem::directories::DeleteRequest) before `send()`: [`recursive`](crate::vcenter::vm::guest::filesystem::directories::DeleteRequest::recursive).
     ///
     /// # HTTP
     ///
@@ -166,44 +172,43 @@ impl Directories {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `path` is not a directory. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `path` is not a directory. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if `path` is not found. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if `path` has content and `recursive` is None.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if `path` cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if `path` has content and `recursive` is None.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if `path` cannot be accessed.
     ///
     ///   if `path` cannot be deleted because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Modify`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
-    pub async fn delete(
+    pub fn delete(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         path: &str,
-        recursive: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&directories::ops::DELETE)
-            .param("vm", vm)
-            .param("credentials", credentials)
-            .param("path", path)
-            .param("recursive", &recursive)
-            .send()
-            .await
+    ) -> directories::DeleteRequest {
+        directories::DeleteRequest::new(
+            self
+                .client
+                .operation(&directories::ops::DELETE)
+                .param("vm", vm)
+                .param("credentials", credentials)
+                .param("path", path),
+        )
     }
 
     /// Renames a directory in the guest.
@@ -211,6 +216,8 @@ impl Directories {
     /// Renames the directory, or copies and deletes the old contents as required by the underlying filesystem. This method was added in vSphere API 7.0.2.0.
     ///
     /// # Parameters
+    ///
+    /// In [`MoveArgs`](crate::vcenter::vm::guest::filesystem::directories::MoveArgs):
     ///
     /// - `vm`: Virtual Machine to perform the operation on. Identifier of a `VirtualMachine` resource.
     /// - `credentials`: The guest authentication data.
@@ -224,46 +231,43 @@ impl Directories {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if `new_path` already exists.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `path` is not a directory. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if `new_path` already exists.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `path` is not a directory. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if `new_path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if `path` is not found. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if the parent directory of `new_path` does not exist. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if a path cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if a path cannot be accessed.
     ///
     ///   if a path cannot be renamed or moved because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Modify`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
     pub async fn r#move(
         &self,
-        vm: &str,
-        credentials: &crate::vcenter::vm::guest::Credentials,
-        path: &str,
-        new_path: &str,
+        args: &directories::MoveArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&directories::ops::MOVE)
-            .param("vm", vm)
-            .param("credentials", credentials)
-            .param("path", path)
-            .param("new_path", new_path)
+            .param("vm", &args.vm)
+            .param("credentials", &args.credentials)
+            .param("path", &args.path)
+            .param("new_path", &args.new_path)
             .send()
             .await
     }
@@ -299,11 +303,16 @@ impl Files {
     ///
     /// # Parameters
     ///
+    /// In [`CreateTemporaryArgs`](crate::vcenter::vm::guest::filesystem::files::CreateTemporaryArgs):
+    ///
     /// - `vm`: Virtual Machine to perform the operation on. Identifier of a `VirtualMachine` resource.
     /// - `credentials`: The guest authentication data.
     /// - `prefix`: The prefix to be given to the new temporary file.
     /// - `suffix`: The suffix to be given to the new temporary file.
-    /// - `parent_path`: The complete path to the directory in which to create the file. Directory to use if specified, otherwise a guest-specific default will be used.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CreateTemporaryRequest`](crate::vcenter::vm::guest::filesystem::files::CreateTemporaryRequest) before `send()`: [`parent_path`](crate::vcenter::vm::guest::filesystem::files::CreateTemporaryRequest::parent_path).
     ///
     /// # Returns
     ///
@@ -316,45 +325,41 @@ impl Files {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `parent_path` is set and is not a directory. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `parent_path` is set and is not a directory. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if `parent_path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `parent_path` is set and does not exist. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `parent_path` is set and does not exist. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if the virtual machine is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if `parent_path` cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if `parent_path` cannot be accessed.
     ///
     ///   if a file cannot be created because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Modify`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
-    pub async fn create_temporary(
+    pub fn create_temporary(
         &self,
-        vm: &str,
-        credentials: &crate::vcenter::vm::guest::Credentials,
-        prefix: &str,
-        suffix: &str,
-        parent_path: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&files::ops::CREATE_TEMPORARY)
-            .param("vm", vm)
-            .param("credentials", credentials)
-            .param("prefix", prefix)
-            .param("suffix", suffix)
-            .param("parent_path", &parent_path)
-            .send()
-            .await
+        args: &files::CreateTemporaryArgs,
+    ) -> files::CreateTemporaryRequest {
+        files::CreateTemporaryRequest::new(
+            self
+                .client
+                .operation(&files::ops::CREATE_TEMPORARY)
+                .param("vm", &args.vm)
+                .param("credentials", &args.credentials)
+                .param("prefix", &args.prefix)
+                .param("suffix", &args.suffix),
+        )
     }
 
     /// Deletes a file in the guest operating system This method was added in vSphere API 7.0.2.0.
@@ -372,31 +377,31 @@ impl Files {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `path` is not a file. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `path` is not a file. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if `path` is not found. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if `path` cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if `path` cannot be accessed.
     ///
     ///   if `path` cannot be deleted because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Modify`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
     pub async fn delete(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         path: &str,
     ) -> vsphere_vapi_runtime::Result<()> {
@@ -428,29 +433,29 @@ impl Files {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if `path` is not found. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if `path` cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if `path` cannot be accessed.
     ///
     ///   if `path` cannot be listed because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Query`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
     pub async fn get(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         path: &str,
     ) -> vsphere_vapi_runtime::Result<files::Info> {
@@ -472,8 +477,10 @@ impl Files {
     /// - `vm`: Virtual Machine to perform the operation on. Identifier of a `VirtualMachine` resource.
     /// - `credentials`: The guest authentication data.
     /// - `path`: The complete path to the directory or file to query.
-    /// - `iteration`: The specification of a page of results to be retrieved. If None, the first page will be retrieved.
-    /// - `filter`: Specification to match files for which information should be returned. If None, the behavior is the equivalent to a `com.vmware.vcenter.vm.guest.filesystem.files.filter_spec` with all attributes None which means all filenames match the filter.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::vm::guest::filesystem::files::ListRequest) before `send()`: [`iteration`](crate::vcenter::vm::guest::filesystem::files::ListRequest::iteration), [`filter`](crate::vcenter::vm::guest::filesystem::files::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -486,54 +493,56 @@ impl Files {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if `path` is not found. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if `path` cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if `path` cannot be accessed.
     ///
     ///   if `path` cannot be listed because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Query`.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
-    pub async fn list(
+    pub fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         path: &str,
-        iteration: Option<&files::IterationSpec>,
-        filter: Option<&files::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<files::ListResult> {
-        self.client
-            .operation(&files::ops::LIST)
-            .param("vm", vm)
-            .param("credentials", credentials)
-            .param("path", path)
-            .param("iteration", &iteration)
-            .param("filter", &filter)
-            .send()
-            .await
+    ) -> files::ListRequest {
+        files::ListRequest::new(
+            self
+                .client
+                .operation(&files::ops::LIST)
+                .param("vm", vm)
+                .param("credentials", credentials)
+                .param("path", path),
+        )
     }
 
     /// Renames a file in the guest. This method was added in vSphere API 7.0.2.0.
     ///
     /// # Parameters
     ///
+    /// In [`MoveArgs`](crate::vcenter::vm::guest::filesystem::files::MoveArgs):
+    ///
     /// - `vm`: Virtual Machine to perform the operation on. Identifier of a `VirtualMachine` resource.
     /// - `credentials`: The guest authentication data.
     /// - `path`: The complete path to the original file or symbolic link to be moved.
     /// - `new_path`: The complete path to the new file. It cannot be a path to an existing directory.
-    /// - `overwrite`: If true, the destination file is overwritten. If None, the destination file is not overwritten.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`MoveRequest`](crate::vcenter::vm::guest::filesystem::files::MoveRequest) before `send()`: [`overwrite`](crate::vcenter::vm::guest::filesystem::files::MoveRequest::overwrite).
     ///
     /// # HTTP
     ///
@@ -542,55 +551,50 @@ impl Files {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if the `new_path` already exists and `overwrite` is false.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `path` is not a file. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if the `new_path` already exists and `overwrite` is false.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `path` is not a file. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if `new_path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if `path` does not exist. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if the parent directory of `new_path` does not exist. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if a path cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if a path cannot be accessed.
     ///
     ///   if a path cannot be renamed because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Modify`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
-    pub async fn r#move(
-        &self,
-        vm: &str,
-        credentials: &crate::vcenter::vm::guest::Credentials,
-        path: &str,
-        new_path: &str,
-        overwrite: Option<bool>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&files::ops::MOVE)
-            .param("vm", vm)
-            .param("credentials", credentials)
-            .param("path", path)
-            .param("new_path", new_path)
-            .param("overwrite", &overwrite)
-            .send()
-            .await
+    pub fn r#move(&self, args: &files::MoveArgs) -> files::MoveRequest {
+        files::MoveRequest::new(
+            self
+                .client
+                .operation(&files::ops::MOVE)
+                .param("vm", &args.vm)
+                .param("credentials", &args.credentials)
+                .param("path", &args.path)
+                .param("new_path", &args.new_path),
+        )
     }
 
     /// Changes the file attributes of a specified file or directory inside the guest. This method was added in vSphere API 7.0.2.0.
     ///
     /// # Parameters
+    ///
+    /// In [`UpdateArgs`](crate::vcenter::vm::guest::filesystem::files::UpdateArgs):
     ///
     /// - `vm`: Virtual Machine to perform the operation on. Identifier of a `VirtualMachine` resource.
     /// - `credentials`: The guest authentication data.
@@ -604,43 +608,40 @@ impl Files {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `file_attributes` does not apply to the guest operating system.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `file_attributes` does not apply to the guest operating system.
     ///
     ///   if `path` is not a file. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if `path` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if `path` is not found. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if `path` cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if `path` cannot be accessed.
     ///
     ///   if `path` cannot be updated because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Modify`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest operating system.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest operating system.
     pub async fn update(
         &self,
-        vm: &str,
-        credentials: &crate::vcenter::vm::guest::Credentials,
-        path: &str,
-        file_attributes: &files::FileAttributesUpdateSpec,
+        args: &files::UpdateArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&files::ops::UPDATE)
-            .param("vm", vm)
-            .param("credentials", credentials)
-            .param("path", path)
-            .param("file_attributes", file_attributes)
+            .param("vm", &args.vm)
+            .param("credentials", &args.credentials)
+            .param("path", &args.path)
+            .param("file_attributes", &args.file_attributes)
             .send()
             .await
     }
@@ -693,33 +694,33 @@ impl Transfers {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec.path` in `spec` exists and `com.vmware.vcenter.vm.guest.filesystem.transfers.file_creation_attributes.overwrite` is false when transferring a file to the guest.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec.path` in `spec` is not a file. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec.path` in `spec` exists and `com.vmware.vcenter.vm.guest.filesystem.transfers.file_creation_attributes.overwrite` is false when transferring a file to the guest.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec.path` in `spec` is not a file. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
     ///
     ///   if `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec.path` in `spec` is too long. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is not running.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is not running.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
     ///
     ///   if `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec.path` in `spec` is not found. The value of `com.vmware.vapi.std.errors.error.data` will contain all the attributes defined in the `com.vmware.vcenter.vm.guest.filesystem.file_error_details` providing additional information about the failure.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the VMware Tools is not running.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if is insufficient space for the new file when transferring a file to the guest.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the `credentials` object was not valid.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec.path` in `spec` cannot be accessed.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the VMware Tools is not running.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if is insufficient space for the new file when transferring a file to the guest.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the `credentials` object was not valid.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec.path` in `spec` cannot be accessed.
     ///
     ///   if `com.vmware.vcenter.vm.guest.filesystem.transfers.create_spec.path` in `spec` cannot be copied because the guest authentication will not allow the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `VirtualMachine` referenced by the parameter `vm` requires `VirtualMachine.GuestOperations.Modify`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the operation is not supported by the VMware Tools in the guest OS.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the operation is not supported by the VMware Tools in the guest OS.
     ///
     ///   if the operation is disabled by the VMware Tools in the guest OS.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         credentials: &crate::vcenter::vm::guest::Credentials,
         spec: &transfers::CreateSpec,
     ) -> vsphere_vapi_runtime::Result<String> {
@@ -735,12 +736,6 @@ impl Transfers {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ErrorReason` class defines the reasons a file or directory operation failed. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ErrorReason::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ErrorReason {
         /// An argument is not a file.
         NotAFile = "NOT_A_FILE",

@@ -14,7 +14,7 @@ pub struct Info {
     /// Guest operating system family. This attribute was added in vSphere API 6.7.
     pub family: crate::vcenter::vm::GuestOsFamily,
     /// Guest operating system full name. This attribute was added in vSphere API 6.7.
-    pub full_name: crate::vapi::std_::LocalizableMessage,
+    pub full_name: crate::vapi::standard::LocalizableMessage,
     /// Hostname of the guest operating system. This attribute was added in vSphere API 6.7.
     pub host_name: String,
     /// IP address assigned by the guest operating system. This attribute was added in vSphere API 6.7. If None the guest does not have an IP address.
@@ -22,6 +22,7 @@ pub struct Info {
     pub ip_address: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Identity`](crate::vcenter::vm::guest::Identity)
     //! operations, one static per operation; [`operations`](crate::operations) lists

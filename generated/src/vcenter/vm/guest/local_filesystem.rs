@@ -27,9 +27,10 @@ pub struct VirtualDiskMapping {
     /// The virtual disk. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Disk` resource.
-    pub disk: String,
+    pub disk: crate::ids::DiskId,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`LocalFilesystem`](crate::vcenter::vm::guest::LocalFilesystem) operations, one

@@ -52,15 +52,15 @@ impl Interfaces {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if VMware Tools is not running.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<interfaces::Info>> {
         self.client.operation(&interfaces::ops::LIST).param("vm", vm).send().await
     }
@@ -105,15 +105,15 @@ impl Routes {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if VMware Tools is not running.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if VMware Tools is not running.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<routes::Info>> {
         self.client.operation(&routes::ops::LIST).param("vm", vm).send().await
     }
@@ -130,6 +130,7 @@ pub struct Info {
     pub dns: Option<crate::vcenter::vm::guest::DnsConfigInfo>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Networking`](crate::vcenter::vm::guest::Networking)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -15,6 +15,7 @@ pub struct Info {
     pub interactive_guest_operations_ready: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Operations`](crate::vcenter::vm::guest::Operations)
     //! operations, one static per operation; [`operations`](crate::operations) lists

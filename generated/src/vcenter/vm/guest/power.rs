@@ -17,12 +17,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Possible guest power states. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// The guest OS is running.
         Running = "RUNNING",
@@ -40,6 +34,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Power`](crate::vcenter::vm::guest::Power) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

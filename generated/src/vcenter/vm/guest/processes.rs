@@ -76,6 +76,7 @@ pub struct Summary {
     pub started: vsphere_vapi_runtime::types::DateTime,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Processes`](crate::vcenter::vm::guest::Processes)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -55,27 +55,27 @@ impl Nvme {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     ///
     ///   if the system reported that the NVMe adapter was created but was unable to confirm the creation because the identifier of the new adapter could not be determined.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if there are no more available NVMe buses on the virtual machine.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the specified NVMe bus or PCI address is in use.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified NVMe bus or PCI address is out of bounds.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if there are no more available NVMe buses on the virtual machine.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the specified NVMe bus or PCI address is in use.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified NVMe bus or PCI address is out of bounds.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &nvme::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::NvmeAdapterId> {
         self.client
             .operation(&nvme::ops::CREATE)
             .param("vm", vm)
@@ -98,20 +98,20 @@ impl Nvme {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual NVMe adapter is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual NVMe adapter is not found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn delete(
         &self,
-        vm: &str,
-        adapter: &str,
+        vm: &crate::ids::VirtualMachineId,
+        adapter: &crate::ids::NvmeAdapterId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&nvme::ops::DELETE)
@@ -139,18 +139,18 @@ impl Nvme {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual NVMe adapter is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual NVMe adapter is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
-        adapter: &str,
+        vm: &crate::ids::VirtualMachineId,
+        adapter: &crate::ids::NvmeAdapterId,
     ) -> vsphere_vapi_runtime::Result<nvme::Info> {
         self.client
             .operation(&nvme::ops::GET)
@@ -177,17 +177,17 @@ impl Nvme {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<nvme::Summary>> {
         self.client.operation(&nvme::ops::LIST).param("vm", vm).send().await
     }
@@ -236,27 +236,27 @@ impl Sata {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     ///
     ///   if the system reported that the SATA adapter was created but was unable to confirm the creation because the identifier of the new adapter could not be determined.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if there are no more available SATA buses on the virtual machine.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the specified SATA bus or PCI address is in use.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified SATA bus or PCI address is out of bounds.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if there are no more available SATA buses on the virtual machine.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the specified SATA bus or PCI address is in use.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified SATA bus or PCI address is out of bounds.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &sata::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::SataAdapterId> {
         self.client
             .operation(&sata::ops::CREATE)
             .param("vm", vm)
@@ -279,20 +279,20 @@ impl Sata {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual SATA adapter is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual SATA adapter is not found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn delete(
         &self,
-        vm: &str,
-        adapter: &str,
+        vm: &crate::ids::VirtualMachineId,
+        adapter: &crate::ids::SataAdapterId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&sata::ops::DELETE)
@@ -320,18 +320,18 @@ impl Sata {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual SATA adapter is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual SATA adapter is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
-        adapter: &str,
+        vm: &crate::ids::VirtualMachineId,
+        adapter: &crate::ids::SataAdapterId,
     ) -> vsphere_vapi_runtime::Result<sata::Info> {
         self.client
             .operation(&sata::ops::GET)
@@ -358,17 +358,17 @@ impl Sata {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<sata::Summary>> {
         self.client.operation(&sata::ops::LIST).param("vm", vm).send().await
     }
@@ -417,27 +417,27 @@ impl Scsi {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reported that the SCSI adapter was created but was unable to confirm the creation because the identifier of the new adapter could not be determined.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reported that the SCSI adapter was created but was unable to confirm the creation because the identifier of the new adapter could not be determined.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`UnableToAllocateResource`](crate::vapi::std_::errors::UnableToAllocateResource): if there are no more available SCSI buses on the virtual machine.
-    /// - [`ResourceInUse`](crate::vapi::std_::errors::ResourceInUse): if the specified SCSI bus is in use.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the specified SATA bus or PCI address is out of bounds.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`UnableToAllocateResource`](crate::ErrorKind::UnableToAllocateResource): if there are no more available SCSI buses on the virtual machine.
+    /// - [`ResourceInUse`](crate::ErrorKind::ResourceInUse): if the specified SCSI bus is in use.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the specified SATA bus or PCI address is out of bounds.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the guest operating system of the virtual machine is not supported and spec includes None attributes that default to guest-specific values.
     pub async fn create(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         spec: &scsi::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::ScsiAdapterId> {
         self.client
             .operation(&scsi::ops::CREATE)
             .param("vm", vm)
@@ -460,20 +460,20 @@ impl Scsi {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the virtual machine is suspended
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual SCSI adapter is not found.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the virtual machine is suspended
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual SCSI adapter is not found.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn delete(
         &self,
-        vm: &str,
-        adapter: &str,
+        vm: &crate::ids::VirtualMachineId,
+        adapter: &crate::ids::ScsiAdapterId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&scsi::ops::DELETE)
@@ -501,18 +501,18 @@ impl Scsi {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual SCSI adapter is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual SCSI adapter is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
-        adapter: &str,
+        vm: &crate::ids::VirtualMachineId,
+        adapter: &crate::ids::ScsiAdapterId,
     ) -> vsphere_vapi_runtime::Result<scsi::Info> {
         self.client
             .operation(&scsi::ops::GET)
@@ -539,17 +539,17 @@ impl Scsi {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn list(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<scsi::Summary>> {
         self.client.operation(&scsi::ops::LIST).param("vm", vm).send().await
     }
@@ -569,20 +569,20 @@ impl Scsi {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine or virtual SCSI adapter is not found.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual SCSI adapter.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine or virtual SCSI adapter is not found.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if one or more of the attributes specified in the `spec` parameter cannot be modified due to the current power state of the virtual machine or the connection state of the virtual SCSI adapter.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn update(
         &self,
-        vm: &str,
-        adapter: &str,
+        vm: &crate::ids::VirtualMachineId,
+        adapter: &crate::ids::ScsiAdapterId,
         spec: &scsi::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

@@ -58,17 +58,17 @@ impl Device {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Vec<device::Entry>> {
         self.client.operation(&device::ops::GET).param("vm", vm).send().await
     }
@@ -87,19 +87,19 @@ impl Device {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the virtual machine is not found, or if any of the specified virtual devices is not found.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if a any of the CDROM, DISK, ETHERNET, FLOPPY values appears in more than one `Device.Entry` with the exception of `com.vmware.vcenter.vm.hardware.boot.device.type.ETHERNET`, which may appear multiple times if the virtual machine has been configured with multiple Ethernet adapters.
-    /// - [`ResourceBusy`](crate::vapi::std_::errors::ResourceBusy): if the virtual machine is busy performing another operation.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the virtual machine is not found, or if any of the specified virtual devices is not found.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if a any of the CDROM, DISK, ETHERNET, FLOPPY values appears in more than one `Device.Entry` with the exception of `com.vmware.vcenter.vm.hardware.boot.device.type.ETHERNET`, which may appear multiple times if the virtual machine has been configured with multiple Ethernet adapters.
+    /// - [`ResourceBusy`](crate::ErrorKind::ResourceBusy): if the virtual machine is busy performing another operation.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the virtual machine's configuration state cannot be accessed.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     pub async fn set(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
         devices: &[device::Entry],
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -174,12 +174,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Boot.NetworkProtocol` class defines the valid network boot protocols supported when booting a virtual machine with `com.vmware.vcenter.vm.hardware.boot.type.EFI` firmware over the network.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkProtocol::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkProtocol {
         /// PXE or Apple NetBoot over IPv4.
         Ipv4 = "IPV4",
@@ -191,12 +185,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Boot.Type` class defines the valid firmware types for a virtual machine.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// Basic Input/Output System (BIOS) firmware.
         Bios = "BIOS",
@@ -239,6 +227,7 @@ pub struct UpdateSpec {
     pub enter_setup_mode: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Boot`](crate::vcenter::vm::hardware::Boot)
     //! operations, one static per operation; [`operations`](crate::operations) lists

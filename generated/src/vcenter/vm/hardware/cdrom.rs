@@ -65,12 +65,6 @@ pub struct BackingSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cdrom.BackingType` class defines the valid backing types for a virtual CD-ROM device.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BackingType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum BackingType {
         /// Virtual CD-ROM device is backed by an ISO file.
         IsoFile = "ISO_FILE",
@@ -113,12 +107,6 @@ pub struct CreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cdrom.DeviceAccessType` class defines the valid device access types for a physical device packing of a virtual CD-ROM device.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DeviceAccessType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum DeviceAccessType {
         /// ATAPI or SCSI device emulation.
         Emulation = "EMULATION",
@@ -132,12 +120,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cdrom.HostBusAdapterType` class defines the valid types of host bus adapters that may be used for attaching a Cdrom to a virtual machine.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HostBusAdapterType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum HostBusAdapterType {
         /// Cdrom is attached to an IDE adapter.
         Ide = "IDE",
@@ -182,7 +164,7 @@ pub struct Summary {
     /// Identifier of the virtual CD-ROM device.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Cdrom` resource.
-    pub cdrom: String,
+    pub cdrom: crate::ids::CdromId,
 }
 
 /// The `Cdrom.UpdateSpec` class describes the updates to be made to the configuration of a virtual CD-ROM device.
@@ -199,6 +181,7 @@ pub struct UpdateSpec {
     pub allow_guest_control: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Cdrom`](crate::vcenter::vm::hardware::Cdrom)
     //! operations, one static per operation; [`operations`](crate::operations) lists

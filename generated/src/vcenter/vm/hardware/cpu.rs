@@ -44,6 +44,7 @@ pub struct UpdateSpec {
     pub hot_remove_enabled: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Cpu`](crate::vcenter::vm::hardware::Cpu) operations,
     //! one static per operation; [`operations`](crate::operations) lists them all.

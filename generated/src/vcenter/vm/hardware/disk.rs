@@ -36,12 +36,6 @@ pub struct BackingSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Disk.BackingType` class defines the valid backing types for a virtual disk.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BackingType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum BackingType {
         /// Virtual disk is backed by a VMDK file.
         VmdkFile = "VMDK_FILE",
@@ -88,12 +82,6 @@ pub struct CreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Disk.HostBusAdapterType` class defines the valid types of host bus adapters that may be used for attaching a virtual storage device to a virtual machine.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HostBusAdapterType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum HostBusAdapterType {
         /// Disk is attached to an IDE adapter.
         Ide = "IDE",
@@ -150,7 +138,7 @@ pub struct StoragePolicySpec {
     /// Identifier of the storage policy which should be associated with the VMDK file. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vcenter.StoragePolicy` resource.
-    pub policy: String,
+    pub policy: crate::ids::StoragePolicyId,
 }
 
 /// The `Disk.Summary` class contains commonly used information about a virtual disk.
@@ -159,7 +147,7 @@ pub struct Summary {
     /// Identifier of the virtual Disk.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Disk` resource.
-    pub disk: String,
+    pub disk: crate::ids::DiskId,
 }
 
 /// The `Disk.UpdateSpec` class describes the updates to be made to the configuration of a virtual disk.
@@ -184,6 +172,7 @@ pub struct VmdkCreateSpec {
     pub storage_policy: Option<StoragePolicySpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Disk`](crate::vcenter::vm::hardware::Disk)
     //! operations, one static per operation; [`operations`](crate::operations) lists

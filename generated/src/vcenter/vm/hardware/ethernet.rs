@@ -84,12 +84,6 @@ pub struct BackingSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Ethernet.BackingType` class defines the valid backing types for a virtual Ethernet adapter.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BackingType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum BackingType {
         /// vSphere standard portgroup network backing.
         StandardPortgroup = "STANDARD_PORTGROUP",
@@ -151,12 +145,6 @@ pub struct CreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Ethernet.EmulationType` class defines the valid emulation types for a virtual Ethernet adapter.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `EmulationType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum EmulationType {
         /// E1000 ethernet adapter.
         E1000 = "E1000",
@@ -216,12 +204,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Ethernet.MacAddressType` class defines the valid MAC address origins for a virtual Ethernet adapter.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `MacAddressType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum MacAddressType {
         /// MAC address is assigned statically.
         Manual = "MANUAL",
@@ -239,7 +221,7 @@ pub struct Summary {
     /// Identifier of the virtual Ethernet adapter.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Ethernet` resource.
-    pub nic: String,
+    pub nic: crate::ids::EthernetId,
 }
 
 /// The `Ethernet.UpdateSpec` class describes the updates to be made to the configuration of a virtual Ethernet adapter.
@@ -275,6 +257,7 @@ pub struct UpdateSpec {
     pub allow_guest_control: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Ethernet`](crate::vcenter::vm::hardware::Ethernet)
     //! operations, one static per operation; [`operations`](crate::operations) lists

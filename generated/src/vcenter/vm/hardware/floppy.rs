@@ -53,12 +53,6 @@ pub struct BackingSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Floppy.BackingType` class defines the valid backing types for a virtual floppy drive.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BackingType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum BackingType {
         /// Virtual floppy drive is backed by an image file.
         ImageFile = "IMAGE_FILE",
@@ -105,7 +99,7 @@ pub struct Summary {
     /// Identifier of the virtual floppy drive.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.Floppy` resource.
-    pub floppy: String,
+    pub floppy: crate::ids::FloppyId,
 }
 
 /// The `Floppy.UpdateSpec` class describes the updates to be made to the configuration of a virtual floppy drive.
@@ -122,6 +116,7 @@ pub struct UpdateSpec {
     pub allow_guest_control: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Floppy`](crate::vcenter::vm::hardware::Floppy)
     //! operations, one static per operation; [`operations`](crate::operations) lists

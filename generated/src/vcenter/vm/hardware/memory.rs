@@ -49,6 +49,7 @@ pub struct UpdateSpec {
     pub hot_add_enabled: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Memory`](crate::vcenter::vm::hardware::Memory)
     //! operations, one static per operation; [`operations`](crate::operations) lists

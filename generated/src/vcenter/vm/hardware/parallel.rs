@@ -53,12 +53,6 @@ pub struct BackingSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Parallel.BackingType` class defines the valid backing types for a virtual parallel port.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BackingType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum BackingType {
         /// Virtual parallel port is backed by a file.
         File = "FILE",
@@ -103,7 +97,7 @@ pub struct Summary {
     /// Identifier of the virtual parallel port.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.ParallelPort` resource.
-    pub port: String,
+    pub port: crate::ids::ParallelPortId,
 }
 
 /// The `Parallel.UpdateSpec` class describes the updates to be made to the configuration of a virtual parallel port.
@@ -120,6 +114,7 @@ pub struct UpdateSpec {
     pub allow_guest_control: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Parallel`](crate::vcenter::vm::hardware::Parallel)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -103,12 +103,6 @@ pub struct BackingSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Serial.BackingType` class defines the valid backing types for a virtual serial port.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BackingType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum BackingType {
         /// Virtual serial port is backed by a file.
         File = "FILE",
@@ -166,7 +160,7 @@ pub struct Summary {
     /// Identifier of the virtual serial port.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.SerialPort` resource.
-    pub port: String,
+    pub port: crate::ids::SerialPortId,
 }
 
 /// The `Serial.UpdateSpec` class describes the updates to be made to the configuration of a virtual serial port.
@@ -188,6 +182,7 @@ pub struct UpdateSpec {
     pub allow_guest_control: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Serial`](crate::vcenter::vm::hardware::Serial)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -39,7 +39,10 @@ impl Compliance {
     /// # Parameters
     ///
     /// - `vm`: Virtual machine identifier. Identifier of a `VirtualMachine` resource.
-    /// - `check_spec`: Parameter specifies the entities on which storage policy compliance check is to be invoked. The storage compliance Info `com.vmware.vcenter.vm.storage.policy.compliance.info` is returned. If None, the behavior is equivalent to a `com.vmware.vcenter.vm.storage.policy.compliance.check_spec` with CheckSpec#vmHome set to true and CheckSpec#disks populated with all disks attached to the virtual machine.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CheckRequest`](crate::vcenter::vm::storage::policy::compliance::CheckRequest) before `send()`: [`check_spec`](crate::vcenter::vm::storage::policy::compliance::CheckRequest::check_spec).
     ///
     /// # Returns
     ///
@@ -52,23 +55,16 @@ impl Compliance {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service necessary to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privileges.
-    pub async fn check(
-        &self,
-        vm: &str,
-        check_spec: Option<&compliance::CheckSpec>,
-    ) -> vsphere_vapi_runtime::Result<Option<compliance::Info>> {
-        self.client
-            .operation(&compliance::ops::CHECK)
-            .param("vm", vm)
-            .param("check_spec", &check_spec)
-            .send()
-            .await
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service necessary to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
+    pub fn check(&self, vm: &crate::ids::VirtualMachineId) -> compliance::CheckRequest {
+        compliance::CheckRequest::new(
+            self.client.operation(&compliance::ops::CHECK).param("vm", vm),
+        )
     }
 
     /// Returns the cached storage policy compliance information of a virtual machine. This method was added in vSphere API 6.7.
@@ -88,15 +84,15 @@ impl Compliance {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if the system is unable to communicate with a service to complete the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privileges.
     pub async fn get(
         &self,
-        vm: &str,
+        vm: &crate::ids::VirtualMachineId,
     ) -> vsphere_vapi_runtime::Result<Option<compliance::Info>> {
         self.client.operation(&compliance::ops::GET).param("vm", vm).send().await
     }
@@ -156,6 +152,7 @@ pub struct VmHomePolicySpec {
     pub policy: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Policy`](crate::vcenter::vm::storage::Policy)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -13,6 +13,7 @@ pub struct Info {
     pub is_connected: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Installer`](crate::vcenter::vm::tools::Installer)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -7,11 +7,67 @@
 //!
 //! Compiled with the `vcenter-vm-template` feature.
 
+/// A call of
+/// [`CheckOuts::check_in`](crate::vcenter::vm_template::library_items::CheckOuts::check_in)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CheckInRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CheckInRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification used to check in the virtual machine into the library item. This parameter is currently required. In the future, if this parameter is None, the system will apply suitable defaults.
+    pub fn spec(self, spec: &CheckInSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::ItemVersionId> {
+        self.call.send().await
+    }
+}
+
 /// The `CheckOuts.CheckInSpec` class defines the information required to check in a virtual machine into a library item. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInSpec {
     /// Message describing the changes made to the virtual machine. This attribute was added in vSphere API 6.9.1.
     pub message: String,
+}
+
+/// A call of
+/// [`CheckOuts::check_out`](crate::vcenter::vm_template::library_items::CheckOuts::check_out)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CheckOutRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CheckOutRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification used to check out the source virtual machine template as a virtual machine. This parameter is currently required. In the future, if this parameter is None, the system will apply suitable defaults.
+    pub fn spec(self, spec: &CheckOutSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<crate::ids::VirtualMachineId> {
+        self.call.send().await
+    }
 }
 
 /// The `CheckOuts.CheckOutSpec` class defines the information required to check out a library item containing a virtual machine template. This class was added in vSphere API 6.9.1.
@@ -70,9 +126,10 @@ pub struct Summary {
     /// Identifier of the checked out virtual machine. This attribute was added in vSphere API 6.9.1.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub vm: String,
+    pub vm: crate::ids::VirtualMachineId,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`CheckOuts`](crate::vcenter::vm_template::library_items::CheckOuts) operations,

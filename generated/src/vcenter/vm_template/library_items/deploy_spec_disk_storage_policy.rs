@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Policy type for the deployed virtual machine's disk. This enumeration was added in vSphere API 6.8.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// Use the specified policy.
         UseSpecifiedPolicy = "USE_SPECIFIED_POLICY",

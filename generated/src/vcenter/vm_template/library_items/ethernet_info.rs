@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LibraryItems.EthernetInfo.MacAddressType` class defines the valid MAC address origins for a virtual Ethernet adapter. This enumeration was added in vSphere API 6.8.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `MacAddressType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum MacAddressType {
         /// MAC address is assigned statically.
         Manual = "MANUAL",
@@ -25,12 +19,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LibraryItems.EthernetInfo.NetworkBackingType` class defines valid network backing types for a virtual Ethernet adapter. This enumeration was added in vSphere API 6.8.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkBackingType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkBackingType {
         /// vSphere standard portgroup network backing.
         StandardPortgroup = "STANDARD_PORTGROUP",

@@ -13,6 +13,33 @@ pub struct Info {
     pub vm_template: String,
 }
 
+/// A call of
+/// [`Versions::rollback`](crate::vcenter::vm_template::library_items::Versions::rollback)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct RollbackRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl RollbackRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification to rollback the library item. This parameter is currently required. In the future, if this parameter is None, the system will apply suitable defaults.
+    pub fn spec(self, spec: &RollbackSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::ItemVersionId> {
+        self.call.send().await
+    }
+}
+
 /// The `Versions.RollbackSpec` class defines the information required to rollback a virtual machine template library item to a previous version. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RollbackSpec {
@@ -26,11 +53,12 @@ pub struct Summary {
     /// The version of the library item. This attribute was added in vSphere API 6.9.1.
     ///
     /// Identifier of a `com.vmware.content.library.item.Version` resource.
-    pub version: String,
+    pub version: crate::ids::ItemVersionId,
     /// Identifier of the virtual machine template associated with the library item version. This attribute is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API. This attribute was added in vSphere API 6.9.1.
     pub vm_template: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Versions`](crate::vcenter::vm_template::library_items::Versions) operations,

@@ -58,7 +58,7 @@ pub struct Info {
     pub r#type: Type,
     /// List of any info/warning/error messages returned by the backup job. This attribute was added in vSphere API 6.7.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Information about the build of the appliance. This attribute was added in vSphere API 6.7.2. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<BuildInfo>,
@@ -66,15 +66,15 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
-    pub service: String,
+    pub service: crate::ids::VapiServiceId,
     /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: String,
+    pub operation: crate::ids::OperationId,
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
@@ -82,7 +82,7 @@ pub struct Info {
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::vapi::std_::DynamicId>,
+    pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub status: crate::cis::task::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
@@ -107,14 +107,39 @@ pub struct Info {
     pub user: Option<String>,
 }
 
+/// A call of
+/// [`Details::list`](crate::appliance::recovery::backup::job::Details::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching backup jobs for which information should be returned. If None, the behavior is equivalent to `com.vmware.appliance.recovery.backup.job.details.filter_spec` with all attributes None which means all the backup jobs match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::types::VapiMap<String, Info>,
+    > {
+        self.call.send().await
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Details.Type` class defines the type of backup job. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// Job type is Scheduled.
         Scheduled = "SCHEDULED",
@@ -126,6 +151,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Details`](crate::appliance::recovery::backup::job::Details) operations, one

@@ -39,7 +39,7 @@ pub struct Info {
     /// The system name identifier of the appliance represented by the backup. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.recovery.backup.system_name` resource.
-    pub system_name: String,
+    pub system_name: crate::ids::SystemNameId,
     /// Custom comment added by the user for this backup. This attribute was added in vSphere API 6.7.
     pub comment: String,
 }
@@ -50,7 +50,7 @@ pub struct Summary {
     /// Backup archive identifier. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.appliance.recovery.backup.system_name.archive` resource.
-    pub archive: String,
+    pub archive: crate::ids::SystemNameArchiveId,
     /// Time when this backup was started. This attribute was added in vSphere API 6.7.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
     /// The version of the appliance represented by the backup archive. This attribute was added in vSphere API 6.7.
@@ -59,6 +59,7 @@ pub struct Summary {
     pub comment: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Archive`](crate::appliance::recovery::backup::system_name::Archive)

@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `File.EndpointType` class defines the types of endpoints used to download the file.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `EndpointType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum EndpointType {
         /// An https download endpoint.
         Https = "HTTPS",
@@ -43,17 +37,38 @@ pub struct Info {
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
     /// Error message for a failed preparation when the prepare status is `com.vmware.content.library.item.downloadsession.file.prepare_status.ERROR`. This attribute won't be set unless there was an error with the file transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<crate::vapi::std_::LocalizableMessage>,
+    pub error_message: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+/// A call of
+/// [`File::prepare`](crate::content::library::item::downloadsession::File::prepare)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct PrepareRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl PrepareRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Endpoint type request, one of HTTPS, DIRECT. This will determine the type of the `com.vmware.content.library.item.downloadsession.file.info.download_endpoint` that is generated when the file is prepared. The `com.vmware.content.library.item.downloadsession.file.endpoint_type.DIRECT` is only available to users who have the ContentLibrary.ReadStorage privilege. If not specified the default is `com.vmware.content.library.item.downloadsession.file.endpoint_type.HTTPS`.
+    pub fn endpoint_type(self, endpoint_type: &EndpointType) -> Self {
+        Self {
+            call: self.call.param("endpoint_type", endpoint_type),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
+        self.call.send().await
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `File.PrepareStatus` class defines the state of the file in preparation for download.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `PrepareStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum PrepareStatus {
         /// The file hasn't been requested for preparation.
         Unprepared = "UNPREPARED",
@@ -69,6 +84,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`File`](crate::content::library::item::downloadsession::File) operations, one

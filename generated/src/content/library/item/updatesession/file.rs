@@ -60,7 +60,7 @@ pub struct Info {
     pub status: crate::content::library::item::TransferStatus,
     /// Details about the transfer error. An error message is set if the status is `com.vmware.content.library.item.transfer_status.ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<crate::vapi::std_::LocalizableMessage>,
+    pub error_message: Option<crate::vapi::standard::LocalizableMessage>,
     /// Whether or not the file will be kept in storage upon update session completion. The flag is true for most files, and false for metadata files such as manifest and certificate file of update session with library item type OVF. Any file with `com.vmware.content.library.item.updatesession.file.info.keep_in_storage` set to false will not show up in the list of files returned from `com.vmware.content.library.item.file.list` upon update session completion. This attribute was added in vSphere API 6.8. If None, the file will be kept in storage upon update session completion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_in_storage: Option<bool>,
@@ -68,12 +68,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `File.SourceType` class defines how the file content is retrieved.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SourceType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SourceType {
         /// No source type has been requested.
         None = "NONE",
@@ -91,7 +85,7 @@ pub struct ValidationError {
     /// The name of the file.
     pub name: String,
     /// A message indicating why the file was considered invalid.
-    pub error_message: crate::vapi::std_::LocalizableMessage,
+    pub error_message: crate::vapi::standard::LocalizableMessage,
 }
 
 /// The `File.ValidationResult` class defines the result of validating the files in the session.
@@ -107,6 +101,7 @@ pub struct ValidationResult {
     pub invalid_files: Vec<ValidationError>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`File`](crate::content::library::item::updatesession::File) operations, one

@@ -57,7 +57,7 @@ pub struct Info {
     /// Identifier of the cluster. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster_id: String,
+    pub cluster_id: crate::ids::ClusterComputeResourceId,
     /// Name of the operation which can be one of
     ///
     /// * Import
@@ -94,6 +94,33 @@ pub struct Info {
     /// Details of the operation. This attribute was added in vSphere API 8.0.2.0. operationdetails might not be available for an operation which is not a task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_details: Option<OperationDetails>,
+}
+
+/// A call of
+/// [`AuditRecords::list`](crate::esx::settings::clusters::configuration::AuditRecords::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// used to filter the audit records. If None returns all available audit records associated with `cluster`
+    pub fn filters(self, filters: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filters", filters),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Info>> {
+        self.call.send().await
+    }
 }
 
 /// The `AuditRecords.OperationDetails` class contains Operation Details of an operation This class was added in vSphere API 8.0.2.0.
@@ -190,6 +217,7 @@ pub struct TimePeriod {
     pub end: vsphere_vapi_runtime::types::DateTime,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`AuditRecords`](crate::esx::settings::clusters::configuration::AuditRecords)

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DetailedValidationError.ErrorType` enum contains the possible types of errors related to property validation. This enumeration was added in vSphere API 8.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ErrorType::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum ErrorType {
         /// A generic error. Check the `message` property for more information.
         Generic = "GENERIC",

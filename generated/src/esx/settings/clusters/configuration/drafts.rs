@@ -8,13 +8,40 @@
 
 pub mod changed_property;
 
+/// A call of
+/// [`Drafts::apply`](crate::esx::settings::clusters::configuration::Drafts::apply)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ApplyRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ApplyRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Additional arguments for the operation.
+    pub fn spec(self, spec: &ApplySpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ApplyResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Drafts.ApplyResult` class contains the result of committing a draft. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyResult {
     /// The ID of the commit created for this operation. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// If the cluster is not empty, this will be set to the ID of the Apply task. This attribute was added in vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_task: Option<String>,
@@ -100,6 +127,33 @@ pub struct ConflictPropertyInfo {
     pub property_path: String,
 }
 
+/// A call of
+/// [`Drafts::create`](crate::esx::settings::clusters::configuration::Drafts::create)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Options used when creating the new draft.
+    pub fn spec(self, spec: &CreateSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<crate::ids::DraftId> {
+        self.call.send().await
+    }
+}
+
 /// The `Drafts.CreateSpec` class contains information used when creating a draft. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
@@ -127,7 +181,7 @@ pub struct ImportSpec {
     /// Identifier of the reference host to import ESX configuration from. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `HostSystem` resource.
-    pub host: String,
+    pub host: crate::ids::HostSystemId,
 }
 
 /// The `Drafts.Info` class defines the information about configuration draft. This class was added in vSphere API 8.0.2.0.
@@ -163,11 +217,11 @@ pub struct Metadata {
     /// The draft identifier This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.draft` resource.
-    pub id: String,
+    pub id: crate::ids::DraftId,
     /// The identifier of the parent commit. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub parent_id: String,
+    pub parent_id: crate::ids::CommitId,
     /// Owner of the configuration draft. This attribute was added in vSphere API 8.0.2.0.
     pub owner: String,
     /// State of the configuration draft. This attribute was added in vSphere API 8.0.2.0.
@@ -203,12 +257,6 @@ pub struct ModificationInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The states of the draft configuration. This enumeration was added in vSphere API 8.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// Configuration draft is valid.
         Valid = "VALID",
@@ -249,6 +297,7 @@ pub struct ValidationErrors {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Drafts`](crate::esx::settings::clusters::configuration::Drafts) operations,

@@ -49,13 +49,13 @@ impl LastApplyResult {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or if there is no result associated with the cluster `cluster`
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller does not have the necessary privileges to perform the request.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if there is no result associated with the cluster `cluster`
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller does not have the necessary privileges to perform the request.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -63,7 +63,7 @@ impl LastApplyResult {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.ClusterConfiguration.View`.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<
         crate::esx::settings::clusters::configuration::ApplyResult,
     > {
@@ -111,15 +111,15 @@ impl LastComplianceResult {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no last compliance result was found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no last compliance result was found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<
         crate::esx::settings::clusters::configuration::ClusterCompliance,
     > {
@@ -171,13 +171,13 @@ impl LastPrecheckResult {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or if there is no result associated with the cluster `cluster`.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller does not have the necessary privileges to perform the request.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if there is no result associated with the cluster `cluster`.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller does not have the necessary privileges to perform the request.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -185,7 +185,7 @@ impl LastPrecheckResult {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.ClusterConfiguration.View`.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<
         crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
     > {
@@ -237,13 +237,13 @@ impl RecentTasks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller does not have the necessary privileges to perform the request.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller does not have the necessary privileges to perform the request.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -251,7 +251,7 @@ impl RecentTasks {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.ClusterConfiguration.View`.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<recent_tasks::Info> {
         self.client
             .operation(&recent_tasks::ops::GET)

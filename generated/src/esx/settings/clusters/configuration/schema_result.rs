@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The possible sources of the schema. This enumeration was added in vSphere API 8.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Source::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Source {
         /// The schema was derived from a VLCM image profile.
         ImageProfile = "IMAGE_PROFILE",

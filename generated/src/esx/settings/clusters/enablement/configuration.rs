@@ -49,14 +49,17 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the status of transition process is not `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.STARTED`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    pub async fn cancel(&self, cluster: &str) -> vsphere_vapi_runtime::Result<()> {
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the status of transition process is not `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.STARTED`.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    pub async fn cancel(
+        &self,
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&transition::ops::CANCEL)
             .param("cluster", cluster)
@@ -66,9 +69,9 @@ impl Transition {
 
     /// The API performs eligibility checks on the cluster to see if it can be transitioned to desired configuration management platform. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_eligibility_and_wait`](Self::check_eligibility_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`check_eligibility_and_wait`](Self::check_eligibility_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -81,53 +84,55 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn check_eligibility_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<transition::EligibilityResult>,
+    > {
         self.client
             .operation(&transition::ops::CHECK_ELIGIBILITY_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`check_eligibility_task`](Self::check_eligibility_task) and waits for the
-    /// task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`EligibilityResult`](crate::esx::settings::clusters::enablement::configuration::transition::EligibilityResult).
+    /// For other polling options, call
+    /// [`check_eligibility_task`](Self::check_eligibility_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`check_eligibility_task`](Self::check_eligibility_task), when the
-    /// task fails (with the task's error), and when waiting times out.
+    /// Fails like [`check_eligibility_task`](Self::check_eligibility_task), with the
+    /// task's error when the task fails, and when waiting times out.
     pub async fn check_eligibility_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<transition::EligibilityResult> {
-        let task = self.check_eligibility_task(cluster).await?;
-        self.client.wait_for_task::<transition::EligibilityResult>(&task, options).await
+        self.check_eligibility_task(cluster).await?.wait().await
     }
 
     /// The API enables ConfigManager on the cluster. Before setting the desired configuration state, the API verifies the eligibility of the cluster to transition to desired configuration platform. The API then validates and sets the configuration draft as the desired configuration of the cluster, thus enabling ConfigManager. The API finally initiates remediation by invoking Apply. Apply is not invoked if the cluster is empty. The API does not wait for remediation to complete before returning. If any of the above step fails, the API will fail and result will contain descriptive error messages. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`enable_and_wait`](Self::enable_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
     /// # Parameters
     ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
-    /// - `spec`: The Enable specification. This parameter was added in vSphere API 9.1.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`EnableTaskRequest`](crate::esx::settings::clusters::enablement::configuration::transition::EnableTaskRequest) before `send()`: [`spec`](crate::esx::settings::clusters::enablement::configuration::transition::EnableTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -136,45 +141,22 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    pub async fn enable_task(
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    pub fn enable_task(
         &self,
-        cluster: &str,
-        spec: Option<&transition::EnableSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&transition::ops::ENABLE_TASK)
-            .param("cluster", cluster)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`enable_task`](Self::enable_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
-    /// [`EnableResult`](crate::esx::settings::clusters::enablement::configuration::transition::EnableResult).
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`enable_task`](Self::enable_task), when the task fails (with the
-    /// task's error), and when waiting times out.
-    pub async fn enable_and_wait(
-        &self,
-        cluster: &str,
-        spec: Option<&transition::EnableSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<transition::EnableResult> {
-        let task = self.enable_task(cluster, spec).await?;
-        self.client.wait_for_task::<transition::EnableResult>(&task, options).await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> transition::EnableTaskRequest {
+        transition::EnableTaskRequest::new(
+            self
+                .client
+                .operation(&transition::ops::ENABLE_TASK)
+                .param("cluster", cluster),
+        )
     }
 
     /// This API will export configuration associated with the cluster generated as part of the transition workflow. The API will throw an error if the transition state is not `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.STARTED`. This method was added in vSphere API 8.0.1.0.
@@ -194,16 +176,16 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the status of transition process is not `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.STARTED`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster is not found in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the status of transition process is not `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.STARTED`.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn export_config(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<
         crate::esx::settings::clusters::configuration::ExportResult,
     > {
@@ -231,16 +213,16 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): If the status of transition process is not `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.STARTED`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster is not found in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): If the status of transition process is not `com.vmware.esx.settings.clusters.enablement.configuration.transition.info.status.STARTED`.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster is not found in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn export_schema(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<
         crate::esx::settings::clusters::configuration::SchemaResult,
     > {
@@ -268,15 +250,15 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<transition::Info> {
         self.client
             .operation(&transition::ops::GET)
@@ -303,15 +285,15 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn import_from_file(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &transition::FileSpec,
     ) -> vsphere_vapi_runtime::Result<
         crate::esx::settings::clusters::configuration::DraftImportResult,
@@ -326,9 +308,9 @@ impl Transition {
 
     /// The API imports the desired configuration from a reference host in the cluster. The API also adds host-specific and host-overrides from the other hosts in the cluster. Import API does not validate the configuration against the schema. The result will specify if the configuration was imported successfully. The result will provide localized error message if the import operation failed. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`import_from_host_and_wait`](Self::import_from_host_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`import_from_host_and_wait`](Self::import_from_host_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -342,57 +324,54 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn import_from_host_task(
         &self,
-        cluster: &str,
-        host: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        host: &crate::ids::HostSystemId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<
+            crate::esx::settings::clusters::configuration::DraftImportResult,
+        >,
+    > {
         self.client
             .operation(&transition::ops::IMPORT_FROM_HOST_TASK)
             .param("cluster", cluster)
             .param("host", host)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`import_from_host_task`](Self::import_from_host_task) and waits for the
-    /// task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`DraftImportResult`](crate::esx::settings::clusters::configuration::DraftImportResult).
+    /// For other polling options, call
+    /// [`import_from_host_task`](Self::import_from_host_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`import_from_host_task`](Self::import_from_host_task), when the task
-    /// fails (with the task's error), and when waiting times out.
+    /// Fails like [`import_from_host_task`](Self::import_from_host_task), with the
+    /// task's error when the task fails, and when waiting times out.
     pub async fn import_from_host_and_wait(
         &self,
-        cluster: &str,
-        host: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        host: &crate::ids::HostSystemId,
     ) -> vsphere_vapi_runtime::Result<
         crate::esx::settings::clusters::configuration::DraftImportResult,
     > {
-        let task = self.import_from_host_task(cluster, host).await?;
-        self.client
-            .wait_for_task::<
-                crate::esx::settings::clusters::configuration::DraftImportResult,
-            >(&task, options)
-            .await
+        self.import_from_host_task(cluster, host).await?.wait().await
     }
 
     /// The API computes impact of transitioning the cluster to be managed by desired configuration platform. It also runs health checks to verify the cluster's health before transitioning. The API returns the impact on the hosts in the cluster and the result of health checks from the cluster and hosts. Health checks are run only if the host needs be rebooted or put in maintenanceMode. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`precheck_and_wait`](Self::precheck_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`precheck_and_wait`](Self::precheck_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -405,55 +384,51 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn precheck_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<
+            crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
+        >,
+    > {
         self.client
             .operation(&transition::ops::PRECHECK_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`precheck_task`](Self::precheck_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`precheck_task`](Self::precheck_task) and waits for the task with the
+    /// default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ClusterPrecheckResult`](crate::esx::settings::clusters::configuration::ClusterPrecheckResult).
+    /// For other polling options, call [`precheck_task`](Self::precheck_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`precheck_task`](Self::precheck_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`precheck_task`](Self::precheck_task), with the task's error when
+    /// the task fails, and when waiting times out.
     pub async fn precheck_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<
         crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
     > {
-        let task = self.precheck_task(cluster).await?;
-        self.client
-            .wait_for_task::<
-                crate::esx::settings::clusters::configuration::ClusterPrecheckResult,
-            >(&task, options)
-            .await
+        self.precheck_task(cluster).await?.wait().await
     }
 
     /// The API validates the imported desired configuration against the schema and on the hosts with validation plugins. If the document is valid, the API will check all the hosts for compliance with the desired configuration. The API returns validation errors if the configuration is not valid on any of the host. If the configuration is valid, the API returns compliance information. This method was added in vSphere API 8.0.1.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`validate_config_and_wait`](Self::validate_config_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`validate_config_and_wait`](Self::validate_config_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -466,42 +441,41 @@ impl Transition {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn validate_config_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<transition::ValidateResult>,
+    > {
         self.client
             .operation(&transition::ops::VALIDATE_CONFIG_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`validate_config_task`](Self::validate_config_task) and waits for the task
-    /// to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`ValidateResult`](crate::esx::settings::clusters::enablement::configuration::transition::ValidateResult).
+    /// For other polling options, call
+    /// [`validate_config_task`](Self::validate_config_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`validate_config_task`](Self::validate_config_task), when the task
-    /// fails (with the task's error), and when waiting times out.
+    /// Fails like [`validate_config_task`](Self::validate_config_task), with the task's
+    /// error when the task fails, and when waiting times out.
     pub async fn validate_config_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<transition::ValidateResult> {
-        let task = self.validate_config_task(cluster).await?;
-        self.client.wait_for_task::<transition::ValidateResult>(&task, options).await
+        self.validate_config_task(cluster).await?.wait().await
     }
 }
 
@@ -512,6 +486,7 @@ pub struct Info {
     pub enabled: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Configuration`](crate::esx::settings::clusters::enablement::Configuration)

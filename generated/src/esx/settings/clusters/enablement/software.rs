@@ -25,14 +25,43 @@ pub struct CheckSpec {
     pub checks_to_skip: Vec<CheckType>,
 }
 
+/// A call of
+/// [`Software::check_task`](crate::esx::settings::clusters::enablement::Software::check_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CheckTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CheckTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Check specification. If None, all checks are performed.
+    pub fn spec(self, spec: &CheckSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<CheckResult> {
+        self.send().await?.wait().await
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.CheckType` class contains various checks to identify the possibility to enable the feature that manages the cluster with a single software specification. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CheckType::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum CheckType {
         /// Perform host software check. This check is to report standalone VIBs (VIBs which are not part of any component) and the features on the given cluster that cannot coexist with the feature which manages the cluster with a single software specification.
         Software = "SOFTWARE",
@@ -57,6 +86,41 @@ pub struct EnableSpec {
     pub skip_software_check: bool,
 }
 
+/// A call of
+/// [`Software::enable_task`](crate::esx::settings::clusters::enablement::Software::enable_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct EnableTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl EnableTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Enablement specification. If None, all checks are performed.
+    pub fn spec(self, spec: &EnableSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<()> {
+        self.send().await?.wait().await
+    }
+}
+
 /// The `Software.Info` class contains information describing whether the feature is enabled. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
@@ -64,6 +128,7 @@ pub struct Info {
     pub enabled: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Software`](crate::esx::settings::clusters::enablement::Software) operations,

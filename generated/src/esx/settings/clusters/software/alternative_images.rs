@@ -59,13 +59,13 @@ impl DisplayName {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -73,8 +73,8 @@ impl DisplayName {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<display_name::Info> {
         self.client
             .operation(&display_name::ops::GET)
@@ -129,13 +129,13 @@ impl SelectionCriteria {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -143,8 +143,8 @@ impl SelectionCriteria {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo> {
         self.client
             .operation(&selection_criteria::ops::GET)
@@ -202,13 +202,13 @@ impl Software {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is am unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is am unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -216,8 +216,8 @@ impl Software {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn export(
         &self,
-        cluster: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        image: &crate::ids::ImageId,
         spec: &software::ExportSpec,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<software::ExportType, String>,
@@ -243,6 +243,7 @@ pub struct ListResult {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`AlternativeImages`](crate::esx::settings::clusters::software::AlternativeImages)

@@ -21,6 +21,7 @@ pub struct Info {
     pub apply_status: info::ApplyStatusType,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Commits`](crate::esx::settings::clusters::software::Commits) operations, one

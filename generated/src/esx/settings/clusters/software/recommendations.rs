@@ -16,7 +16,7 @@ pub struct ExplanationDetails {
     pub display_version: String,
     /// List of explanations on why the image entity is excluded. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
-    pub explanation: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub explanation: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Recommendations.FilterSpec` class contains attributes used to filter the generated recommendations (see `com.vmware.esx.settings.clusters.software.recommendations.generate$task`) based on a specified base image version. This class was added in vSphere API 7.0.2.0.
@@ -25,6 +25,41 @@ pub struct FilterSpec {
     /// Base image version string is used in generating the specified base image recommendations. Default recommendations are generated when the value is empty. This attribute was added in vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_image_version: Option<String>,
+}
+
+/// A call of
+/// [`Recommendations::generate_task`](crate::esx::settings::clusters::software::Recommendations::generate_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GenerateTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GenerateTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification on how to filter recommendations based on a specified base image version. This parameter was added in vSphere API 7.0.2.0. If None, latest and current series recommendations are generated.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<()> {
+        self.send().await?.wait().await
+    }
 }
 
 /// The `Recommendations.Info` class defines the information about the most recent recommendation generation result. This class was added in vSphere API 7.0.0.0.
@@ -49,6 +84,7 @@ pub struct Info {
     pub check_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Recommendations`](crate::esx::settings::clusters::software::Recommendations)

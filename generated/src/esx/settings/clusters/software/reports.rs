@@ -39,7 +39,10 @@ impl ApplyImpact {
     /// # Parameters
     ///
     /// - `cluster`: The cluster identifier. Identifier of a `ClusterComputeResource` resource.
-    /// - `spec`: Specification for how much information should be returned.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`GetRequest`](crate::esx::settings::clusters::software::reports::apply_impact::GetRequest) before `send()`: [`spec`](crate::esx::settings::clusters::software::reports::apply_impact::GetRequest::spec).
     ///
     /// # Returns
     ///
@@ -52,23 +55,19 @@ impl ApplyImpact {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    pub async fn get(
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    pub fn get(
         &self,
-        cluster: &str,
-        spec: Option<&apply_impact::ApplyImpactSpec>,
-    ) -> vsphere_vapi_runtime::Result<apply_impact::ClusterImpact> {
-        self.client
-            .operation(&apply_impact::ops::GET)
-            .param("cluster", cluster)
-            .param("spec", &spec)
-            .send()
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> apply_impact::GetRequest {
+        apply_impact::GetRequest::new(
+            self.client.operation(&apply_impact::ops::GET).param("cluster", cluster),
+        )
     }
 }
 
@@ -97,8 +96,8 @@ impl HardwareCompatibility {
 
     /// Initiates a Cluster HCL Validation check for a given cluster. The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation. This method was added in vSphere API 7.0.0.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`check_and_wait`](Self::check_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`check_and_wait`](Self::check_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -111,41 +110,37 @@ impl HardwareCompatibility {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure and any possible resolution(s).
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure and any possible resolution(s).
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn check_task(
         &self,
-        cluster: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<CheckResult>> {
         self.client
             .operation(&hardware_compatibility::ops::CHECK_TASK)
             .param("cluster", cluster)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`check_task`](Self::check_task) and waits for the task to finish, polling
-    /// as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: [`CheckResult`].
+    /// Runs [`check_task`](Self::check_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns [`CheckResult`]. For other
+    /// polling options, call [`check_task`](Self::check_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`check_task`](Self::check_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`check_task`](Self::check_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn check_and_wait(
         &self,
-        cluster: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<CheckResult> {
-        let task = self.check_task(cluster).await?;
-        self.client.wait_for_task::<CheckResult>(&task, options).await
+        self.check_task(cluster).await?.wait().await
     }
 
     /// Returns the HCL validation check summary. This method was added in vSphere API 7.0.0.0.
@@ -165,15 +160,15 @@ impl HardwareCompatibility {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure and any possible resolution(s).
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure and any possible resolution(s).
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<hardware_compatibility::CheckSummary> {
         self.client
             .operation(&hardware_compatibility::ops::GET)
@@ -223,15 +218,15 @@ impl LastApplyResult {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or if there is no result associated with the cluster `cluster`
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if there is no result associated with the cluster `cluster`
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<last_apply_result::ApplyResult> {
         self.client
             .operation(&last_apply_result::ops::GET)
@@ -281,15 +276,15 @@ impl LastCheckResult {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or if there is no result associated with the cluster `cluster`
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if there is no result associated with the cluster `cluster`
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<last_check_result::CheckResult> {
         self.client
             .operation(&last_check_result::ops::GET)
@@ -331,17 +326,11 @@ pub struct CheckResult {
     /// Notifications returned by the HCL Validation operation. This attribute was added in vSphere API 7.0.0.0.
     pub notifications: crate::esx::settings::Notifications,
     /// Localizable disclaimer notice to show on the UI detailing the type of checks are done by the HCL Validation. Example : HCL Validation is only done on storage and network controllers. This attribute was added in vSphere API 7.0.0.0.
-    pub note: crate::vapi::std_::LocalizableMessage,
+    pub note: crate::vapi::standard::LocalizableMessage,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ComplianceStatus` class contains the possible different status of compliance with respect to target version. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ComplianceStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ComplianceStatus {
         /// Target hardware is compliant with Broadcom Compatibility Guide (BCG)
         Compatible = "COMPATIBLE",
@@ -359,12 +348,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ComplianceStatusDetail` class contains the essential status values for compliance with respect to target Broadcom Compatibility Guide (BCG) This enumeration was added in vSphere API 7.0.2.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ComplianceStatusDetail::UnknownValue` holding the wire string, and
-    /// serialize back unchanged. The enum is `#[non_exhaustive]`: match it with a
-    /// wildcard arm (`_ => …`) so new values do not break your code, and use
-    /// `as_str()` to log or compare the wire value.
     pub enum ComplianceStatusDetail {
         /// Hardware is specifically certified for target vSphere version according to the BCG/HCL
         Certified = "CERTIFIED",
@@ -377,7 +360,7 @@ vsphere_vapi_runtime::vapi_enum! {
         /// No firmware version information is available (for example no Hardware Support Manager, HSM, configured in the cluster's Software Spec to get Firmware Details `com.vmware.esx.settings.hardware_support_package_info` class or the system failed to retrieve the current firmware version of a device using the specified HSM.
         FirmwareVersionUnknown = "FIRMWARE_VERSION_UNKNOWN",
         /// When given hardware may be certified for a release but its status can't be definitively determined due to ambiguity in server model, CPU series, or BIOS version
-        Unknown = "UNKNOWN",
+        UnknownValue = "UNKNOWN",
         /// When BIOS or firmware has been updated from a certified entry found in the Broadcom Compatibility Guide (BCG)
         VendorUpdate = "VENDOR_UPDATE",
         /// When a server or device's HCL compliance status has been overridden by the user to mark the system as compliant
@@ -386,7 +369,7 @@ vsphere_vapi_runtime::vapi_enum! {
         UserFlagged = "USER_FLAGGED",
         /// When a user requests a non-compliance or HCL compliance unavailable warning to be suppressed
         Muted = "MUTED",
-        @unknown UnknownValue
+        @unknown Unknown
     }
 }
 
@@ -403,12 +386,6 @@ pub struct DriverFirmwareVersion {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `FirmwareVersionMatchingCriteria` class contains the criteria for firmware version comparison This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `FirmwareVersionMatchingCriteria::Unknown` holding the wire string, and
-    /// serialize back unchanged. The enum is `#[non_exhaustive]`: match it with a
-    /// wildcard arm (`_ => …`) so new values do not break your code, and use
-    /// `as_str()` to log or compare the wire value.
     pub enum FirmwareVersionMatchingCriteria {
         /// Firmware version is matched to exact version specified
         Exact = "EXACT",
@@ -546,12 +523,6 @@ pub struct PciDeviceConstraint {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Service` class specifies information about vSphere solutions that have solution specific Broadcom Compatibility Guide certification This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Service::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Service {
         /// VSAN Service for mapping to features.
         Vsan = "VSAN",
@@ -580,7 +551,7 @@ pub struct StorageDeviceCompatibility {
     /// Identifier of the Broadcom Compatibility Guide (BCG) listing for the product. This attribute was added in vSphere API 7.0.2.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.vcg_product` resource.
-    pub vcg_product: String,
+    pub vcg_product: crate::ids::VcgProductId,
     /// Model name of the storage device as listed in the Broadcom Compatibility Guide (BCG) listing. This may not be the same as the `com.vmware.esx.settings.clusters.software.reports.storage_device_info.model` This attribute was added in vSphere API 7.0.2.1.
     pub model: String,
     /// OEM partner name of the storage device as listed in the Broadcom Compatibility Guide (BCG) listing. This attribute was added in vSphere API 7.0.2.1.

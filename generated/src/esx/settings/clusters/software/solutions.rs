@@ -17,6 +17,7 @@ pub struct UpdateSolutionsSpec {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Solutions`](crate::esx::settings::clusters::software::Solutions) operations,

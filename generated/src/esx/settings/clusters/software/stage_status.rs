@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.StageStatus.Status` class contains the possible different status codes that can be returned while trying to `com.vmware.esx.settings.clusters.software.stage$task` the desired software specification to hosts within the cluster. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The method is in progress.
         Running = "RUNNING",

@@ -15,11 +15,11 @@ pub struct DynamicUpdateSpec {
     /// Identifier of the VM whose `LifecycleState` hook needs a dynamic update to be processed. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub vm: String,
+    pub vm: crate::ids::VirtualMachineId,
     /// Identifier of the Solution whose `LifecycleState` hook needs a dynamic update to be processed. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.vms.SystemVmSolution` resource.
-    pub solution: String,
+    pub solution: crate::ids::SystemVmSolutionId,
     /// Expected lifecycle state of the VM specified by the {#member vm} whose hook needs a dynamic update to be processed. This attribute was added in vSphere API 9.1.0.0.
     pub lifecycle_state: crate::esx::settings::clusters::vms::LifecycleState,
     /// Alternative VM spec to be applied to the given {#member vm} while in the given {member# lifecycleState}.
@@ -47,13 +47,14 @@ pub struct ProcessedHookSpec {
     /// Identifier of the VM whose hook needs to be marked as processed. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub vm: String,
+    pub vm: crate::ids::VirtualMachineId,
     /// Expected VM lifecycle state of the VM specified by the `vm` for which the hook is activated. This attribute was added in vSphere API 9.0.0.0.
     pub lifecycle_state: crate::esx::settings::clusters::vms::LifecycleState,
     /// Result of the client hook processing. True if processed successfully, false otherwise. This attribute was added in vSphere API 9.0.0.0.
     pub processed_successfully: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`LifecycleHooks`](crate::esx::settings::clusters::vms::LifecycleHooks)

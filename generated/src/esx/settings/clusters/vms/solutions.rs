@@ -187,12 +187,6 @@ pub struct ClusterSolutionsCompliance {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Solutions.ComplianceStatus` class describes the possible compliance status. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ComplianceStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ComplianceStatus {
         /// The status is compliant with the desired solution specification.
         Compliant = "COMPLIANT",
@@ -346,6 +340,33 @@ pub struct IssueInfo {
     pub notifications: crate::esx::settings::Notifications,
 }
 
+/// A call of
+/// [`Solutions::list`](crate::esx::settings::clusters::vms::Solutions::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Spec to filter the desired specification that to be returned. if None or empty the desired specification of all solutions in the cluster is returned.
+    pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter_spec", filter_spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Solutions.ListResult` class contains attributes that describe the desired specification of the solutions in a given cluster specified by the `com.vmware.esx.settings.clusters.vms.solutions.filter_spec` of the corresponding `com.vmware.esx.settings.clusters.vms.solutions.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -430,6 +451,7 @@ pub struct ValidateResult {
     pub notifications: crate::esx::settings::Notifications,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Solutions`](crate::esx::settings::clusters::vms::Solutions) operations, one

@@ -58,7 +58,7 @@ pub struct TransitionSpec {
     /// Cluster to transition from. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub source_cluster: String,
+    pub source_cluster: crate::ids::ClusterComputeResourceId,
     /// Target desired solution specification in vLCM. This attribute was added in vSphere API 9.1.0.0.
     pub solution: crate::esx::settings::clusters::vms::SolutionSpec,
 }
@@ -70,6 +70,7 @@ pub struct ValidationResult {
     pub notifications: crate::esx::settings::Notifications,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Transition`](crate::esx::settings::clusters::vms::Transition) operations, one

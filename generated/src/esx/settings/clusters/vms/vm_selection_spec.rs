@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `VmSelectionSpec.VmSelectionType` class defines the different System VM selection criteria types. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `VmSelectionType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum VmSelectionType {
         /// Select System VMs that have a specific property configured in the VM extra configuration. The property has a key='com.vmware.vim.eam.selection'. The value represents a unique identifier used for VM selection and is provided by the client.
         VmExtraConfig = "VM_EXTRA_CONFIG",

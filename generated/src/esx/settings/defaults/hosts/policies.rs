@@ -43,11 +43,11 @@ impl Apply {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn get(
         &self,
     ) -> vsphere_vapi_runtime::Result<apply::ConfiguredPolicySpec> {
@@ -67,12 +67,12 @@ impl Apply {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If invalid value is provided.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is an unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If invalid value is provided.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     pub async fn set(
         &self,
         spec: &apply::ConfiguredPolicySpec,

@@ -9,12 +9,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Versions.CategoryType` class defines possible values of categories for a OEM add-on. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CategoryType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum CategoryType {
         /// Security
         Security = "SECURITY",
@@ -32,7 +26,7 @@ pub struct ComponentInfo {
     /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
-    pub name: String,
+    pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
     /// Version of the component. This attribute was added in vSphere API 7.0.0.0.
@@ -74,11 +68,12 @@ pub struct RemovedComponentInfo {
     /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
-    pub name: String,
+    pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Versions`](crate::esx::settings::depot_content::add_ons::Versions) operations,

@@ -9,12 +9,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Versions.CategoryType` class defines possible values of categories for a component. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CategoryType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum CategoryType {
         /// Security
         Security = "SECURITY",
@@ -63,12 +57,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Versions.UrgencyType` class defines possible values of urgencies for a component. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `UrgencyType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum UrgencyType {
         /// Critical
         Critical = "CRITICAL",
@@ -84,6 +72,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Versions`](crate::esx::settings::depot_content::components::Versions)

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Offline.AuthenticationSpec.AuthenticationMethod` class defines the possible methods of authentication supported when connecting to the remote depot. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AuthenticationMethod::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AuthenticationMethod {
         /// HEADER_AUTH is intended to be used when connecting to a remote depot
         HeaderAuth = "HEADER_AUTH",

@@ -17,6 +17,7 @@ pub struct Info {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Content`](crate::esx::settings::depots::online::Content) operations, one

@@ -41,7 +41,10 @@ impl Versions {
     /// - `manager`: Identifier for the Hardware Support Manager (HSM). Identifier of a `com.vmware.esx.setting.hardware_support.manager` resource.
     /// - `pkg`: The name of the Hardware Support Package (HSP) Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
     /// - `version`: The version of the Hardware Support Package (HSP)
-    /// - `filter`: Specification of detailed information to be returned If None, the behavior is equivalent to a `com.vmware.esx.settings.hardware_support.managers.packages.versions.filter_spec` with all attributes None, which means all releases supported are returned but no component information for any particular release is included.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`GetRequest`](crate::esx::settings::hardware_support::managers::packages::versions::GetRequest) before `send()`: [`filter`](crate::esx::settings::hardware_support::managers::packages::versions::GetRequest::filter).
     ///
     /// # Returns
     ///
@@ -54,33 +57,32 @@ impl Versions {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If any of the specified parameters are Invalid (e.g. if the release version specified in the query parameter is not, in fact, among those supported by the Hardware Support Package (HSP).
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no Hardware Support Manager (HSM) with the specified name, or no Hardware Support Package (HSP) with the specified name and version.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated. named `manager` in the system.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have the required privilege to perform the operation.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If any of the specified parameters are Invalid (e.g. if the release version specified in the query parameter is not, in fact, among those supported by the Hardware Support Package (HSP).
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no Hardware Support Manager (HSM) with the specified name, or no Hardware Support Package (HSP) with the specified name and version.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated. named `manager` in the system.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have the required privilege to perform the operation.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSettings.Read`.
-    pub async fn get(
+    pub fn get(
         &self,
-        manager: &str,
-        pkg: &str,
+        manager: &crate::ids::ManagerId,
+        pkg: &crate::ids::SettingHardwareSupportPackageId,
         version: &str,
-        filter: Option<&versions::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<versions::PackageInfo> {
-        self.client
-            .operation(&versions::ops::GET)
-            .param("manager", manager)
-            .param("pkg", pkg)
-            .param("version", version)
-            .param("filter", &filter)
-            .send()
-            .await
+    ) -> versions::GetRequest {
+        versions::GetRequest::new(
+            self
+                .client
+                .operation(&versions::ops::GET)
+                .param("manager", manager)
+                .param("pkg", pkg)
+                .param("version", version),
+        )
     }
 }
 
@@ -98,7 +100,7 @@ pub struct HardwareSupportPackageInfo {
     /// Name of the Hardware Support Package (e.g. "Jan. 2018 Release" or "Latest Hardware Support Package for Frobozz GenX hardware") selected This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
-    pub pkg: String,
+    pub pkg: crate::ids::SettingHardwareSupportPackageId,
     /// Version of the Hardware Support Package (e.g. "20180128.1" or "v42") selected This attribute was added in vSphere API 7.0.0.0.
     pub version: String,
     /// Description of the Hardware Support Package (HSP) (e.g. for use in help bubble) This attribute was added in vSphere API 7.0.0.0.
@@ -108,6 +110,36 @@ pub struct HardwareSupportPackageInfo {
     pub supported_releases: Vec<String>,
 }
 
+/// A call of
+/// [`Packages::list`](crate::esx::settings::hardware_support::managers::Packages::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of Hardware Support Packages (HSPs) to be returned If None, the behavior is equivalent to a `com.vmware.esx.settings.hardware_support.managers.packages.filter_spec` with all attributes None, which means all HSPs match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<Vec<HardwareSupportPackageInfo>> {
+        self.call.send().await
+    }
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Packages`](crate::esx::settings::hardware_support::managers::Packages)

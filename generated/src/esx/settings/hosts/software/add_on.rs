@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`AddOn`](crate::esx::settings::hosts::software::AddOn)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`BaseImage`](crate::esx::settings::hosts::software::BaseImage) operations, one

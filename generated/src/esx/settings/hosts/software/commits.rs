@@ -8,12 +8,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Commits.ApplyStatusType` class defines possible values regarding the application of this commit. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ApplyStatusType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ApplyStatusType {
         /// Commit has been applied to the host.
         Applied = "APPLIED",
@@ -36,6 +30,7 @@ pub struct Info {
     pub apply_status: ApplyStatusType,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Commits`](crate::esx::settings::hosts::software::Commits) operations, one

@@ -6,6 +6,7 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Compliance`](crate::esx::settings::hosts::software::Compliance) operations,

@@ -16,7 +16,7 @@ pub struct ExplanationDetails {
     pub display_version: String,
     /// List of explanations on why the image entity is excluded. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
-    pub explanation: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub explanation: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `Recommendations.Info` class defines the information about the most recent recommendation generation result. This class was added in vSphere API 8.0.0.1.
@@ -36,6 +36,7 @@ pub struct Info {
     pub check_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Recommendations`](crate::esx::settings::hosts::software::Recommendations)

@@ -36,9 +36,10 @@ impl Clusters {
     /// # Parameters
     ///
     /// - `spec`: Describe the inventory objects on which the specified operation will be performed.
-    /// - `filter`: The filter applied to the operations summary. If None, the behavior is equivalent to fetching all the relevant records without having any filter criteria.
-    /// - `iterate`: The specification of a page to be retrieved. If None, the behavior is to retrieve all the records
-    /// - `sort`: The sort criteria applied to the operations summary. If None, the results are not sorted.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`GetRequest`](crate::esx::settings::inventory::reports::summary::clusters::GetRequest) before `send()`: [`filter`](crate::esx::settings::inventory::reports::summary::clusters::GetRequest::filter), [`iterate`](crate::esx::settings::inventory::reports::summary::clusters::GetRequest::iterate), [`sort`](crate::esx::settings::inventory::reports::summary::clusters::GetRequest::sort).
     ///
     /// # Returns
     ///
@@ -51,14 +52,14 @@ impl Clusters {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will contain more details.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If invalid  is passed as an input.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If some of the provided inventories doesn't exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller is not authorized to invoke the interface.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will contain more details.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If invalid  is passed as an input.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If some of the provided inventories doesn't exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to invoke the interface.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -66,21 +67,10 @@ impl Clusters {
     ///   * The resource `ClusterComputeResource` referenced by the attribute `com.vmware.esx.settings.inventory.reports.summary.clusters.get_params.clusters` requires `VcIntegrity.lifecycleSoftwareRemediation.Read`.
     ///   * The resource `Folder` referenced by the attribute `com.vmware.esx.settings.inventory.reports.summary.clusters.get_params.folders` requires `VcIntegrity.lifecycleSoftwareRemediation.Read`.
     ///   * The resource `Datacenter` referenced by the attribute `com.vmware.esx.settings.inventory.reports.summary.clusters.get_params.datacenters` requires `VcIntegrity.lifecycleSoftwareRemediation.Read`.
-    pub async fn get(
-        &self,
-        spec: &clusters::GetParams,
-        filter: Option<&clusters::FilterSpec>,
-        iterate: Option<&clusters::IterationSpec>,
-        sort: Option<&clusters::SortCriteria>,
-    ) -> vsphere_vapi_runtime::Result<clusters::Info> {
-        self.client
-            .operation(&clusters::ops::GET)
-            .param("spec", spec)
-            .param("filter", &filter)
-            .param("iterate", &iterate)
-            .param("sort", &sort)
-            .send()
-            .await
+    pub fn get(&self, spec: &clusters::GetParams) -> clusters::GetRequest {
+        clusters::GetRequest::new(
+            self.client.operation(&clusters::ops::GET).param("spec", spec),
+        )
     }
 }
 
@@ -111,9 +101,10 @@ impl Hosts {
     /// # Parameters
     ///
     /// - `spec`: Describe the inventory objects on which the specified operation will be performed.
-    /// - `filter`: The filter applied to the operations summary. If None, the behavior is equivalent to fetching all the relevant records without having any filter criteria.
-    /// - `iterate`: The specification of a page to be retrieved. If None, the behavior is to retrieve all the records
-    /// - `sort`: The sort criteria applied to the operations summary. If None, the results are not sorted.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`GetRequest`](crate::esx::settings::inventory::reports::summary::hosts::GetRequest) before `send()`: [`filter`](crate::esx::settings::inventory::reports::summary::hosts::GetRequest::filter), [`iterate`](crate::esx::settings::inventory::reports::summary::hosts::GetRequest::iterate), [`sort`](crate::esx::settings::inventory::reports::summary::hosts::GetRequest::sort).
     ///
     /// # Returns
     ///
@@ -126,14 +117,14 @@ impl Hosts {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will contain more details.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If invalid  is passed as an input.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If some of the provided inventories doesn't exist.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller is not authorized to invoke the interface.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will contain more details.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If invalid  is passed as an input.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If some of the provided inventories doesn't exist.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized to invoke the interface.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -141,20 +132,9 @@ impl Hosts {
     ///   * The resource `HostSystem` referenced by the attribute `com.vmware.esx.settings.inventory.reports.summary.hosts.get_params.hosts` requires `VcIntegrity.lifecycleSoftwareRemediation.Read`.
     ///   * The resource `Folder` referenced by the attribute `com.vmware.esx.settings.inventory.reports.summary.hosts.get_params.folders` requires `VcIntegrity.lifecycleSoftwareRemediation.Read`.
     ///   * The resource `Datacenter` referenced by the attribute `com.vmware.esx.settings.inventory.reports.summary.hosts.get_params.datacenters` requires `VcIntegrity.lifecycleSoftwareRemediation.Read`.
-    pub async fn get(
-        &self,
-        spec: &hosts::GetParams,
-        filter: Option<&hosts::FilterSpec>,
-        iterate: Option<&hosts::IterationSpec>,
-        sort: Option<&hosts::SortCriteria>,
-    ) -> vsphere_vapi_runtime::Result<hosts::Info> {
-        self.client
-            .operation(&hosts::ops::GET)
-            .param("spec", spec)
-            .param("filter", &filter)
-            .param("iterate", &iterate)
-            .param("sort", &sort)
-            .send()
-            .await
+    pub fn get(&self, spec: &hosts::GetParams) -> hosts::GetRequest {
+        hosts::GetRequest::new(
+            self.client.operation(&hosts::ops::GET).param("spec", spec),
+        )
     }
 }

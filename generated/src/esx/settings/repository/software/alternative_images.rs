@@ -37,7 +37,10 @@ impl EffectiveComponents {
     ///
     /// - `software_spec`: The identifier of the software specification in the repository. Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
     /// - `image`: Identifier of the alternative image. Identifier of a `com.vmware.esx.settings.image` resource.
-    /// - `spec`: Filter spec to indicate whether removed components are included. If None, removed components are not included.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::alternative_images::effective_components::ListRequest) before `send()`: [`spec`](crate::esx::settings::repository::software::alternative_images::effective_components::ListRequest::spec).
     ///
     /// # Returns
     ///
@@ -50,34 +53,28 @@ impl EffectiveComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no software specification associated with `software_spec` in the repository.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no software specification associated with `software_spec` in the repository.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        software_spec: &str,
-        image: &str,
-        spec: Option<&effective_components::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<
-        vsphere_vapi_runtime::types::VapiMap<
-            String,
-            crate::esx::settings::EffectiveComponentInfo,
-        >,
-    > {
-        self.client
-            .operation(&effective_components::ops::LIST)
-            .param("software_spec", software_spec)
-            .param("image", image)
-            .param("spec", &spec)
-            .send()
-            .await
+        software_spec: &crate::ids::SoftwareSpecId,
+        image: &crate::ids::ImageId,
+    ) -> effective_components::ListRequest {
+        effective_components::ListRequest::new(
+            self
+                .client
+                .operation(&effective_components::ops::LIST)
+                .param("software_spec", software_spec)
+                .param("image", image),
+        )
     }
 }

@@ -7,6 +7,7 @@
 //!
 //! Compiled with the `vapi-metadata` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Operation`](crate::vapi::metadata::authentication::service::Operation)

@@ -12,14 +12,14 @@ pub struct CreateSpec {
     /// When considering scaling-in a cluster, policies that have been created with one of the listed `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.create_spec.vm_capabilities` are ignored for virtual machines that have this tag. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// When considering scaling-in a cluster, policies that have been created with one of these capabilities are ignored for virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.create_spec.vm_tag`. This set must contain at least one item. Currently, the only allowed capability identifier is `com.vmware.vcenter.compute.policies.capabilities.disable_drs_vmotion`. In the future, other capabilities may be specified. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(default)]
     pub vm_capabilities: Vec<String>,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -35,7 +35,7 @@ pub struct Info {
     /// When considering scaling-in a cluster, policies that have been created with one of the listed `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.info.vm_capabilities` are ignored for virtual machines that have this tag. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// When considering scaling-in a cluster, policies that have been created with one of these capabilities are ignored for virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.info.vm_tag`. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     #[serde(default)]
     pub vm_capabilities: Vec<String>,
@@ -46,7 +46,7 @@ pub struct Info {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,

@@ -12,11 +12,11 @@ pub struct CreateSpec {
     /// Identifier of a tag that can be associated with a virtual machine. Virtual machines with this tag will be affined to the hosts indicated by `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.create_spec.host_tag`. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// Identifier of a tag that can be associated with a host. Virtual machines indicated by `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.create_spec.vm_tag` will be affined to hosts with this tag. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:HostSystem` resource.
-    pub host_tag: String,
+    pub host_tag: crate::ids::TagId,
     /// Strictness of enforcement for the placement of virtual machines indicated by `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.create_spec.vm_tag`. The strictness behavior is described by `com.vmware.vcenter.compute.policies.policy_strictness`.
     ///
     /// If the strictness specified is PREFERRED_DURING_PLACEMENT_PREFERRED_DURING_EXECUTION, and if the virtual machine associated with the policy is being powered-on or is being requested for placement, the policy will be enforced on a best-effort basis. The policy can be violated to generate a successful placement or power-on recommendation by placing the virtual machine on hosts not tagged with `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.create_spec.host_tag`. If the virtual machine is being evacuated or failed over, the policy will be enforced on a best-effort basis. The policy can be violated to have a successful evacuation or failover by placing the virtual machine on hosts not tagged with `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.create_spec.host_tag`.
@@ -27,7 +27,7 @@ pub struct CreateSpec {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -43,11 +43,11 @@ pub struct Info {
     /// Identifier of a tag that can be associated with a virtual machine. Virtual machines with this tag will be affined to the hosts indicated by `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.info.host_tag`. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// Identifier of a tag that can be associated with a host. Virtual machines indicated by `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.info.vm_tag` will be affined to hosts with this tag. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:HostSystem` resource.
-    pub host_tag: String,
+    pub host_tag: crate::ids::TagId,
     /// Strictness of enforcement for the placement of virtual machines indicated by `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.info.vm_tag`. The strictness behavior is described by `com.vmware.vcenter.compute.policies.policy_strictness`.
     ///
     /// If the strictness specified is PREFERRED_DURING_PLACEMENT_PREFERRED_DURING_EXECUTION, and if the virtual machine associated with the policy is being powered-on or is being requested for placement, the policy will be enforced on a best-effort basis. The policy can be violated to generate a successful placement or power-on recommendation by placing the virtual machine on hosts not tagged with `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.info.host_tag`. If the virtual machine is being evacuated or failed over, the policy will be enforced on a best-effort basis. The policy can be violated to have a successful evacuation or failover by placing the virtual machine on hosts not tagged with `com.vmware.vcenter.compute.policies.capabilities.vm_host_affinity.info.host_tag`.
@@ -62,7 +62,7 @@ pub struct Info {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,

@@ -12,11 +12,11 @@ pub struct CreateSpec {
     /// Identifier of a tag that can be associated with a virtual machine. Virtual machines with this tag will be anti-affine to each other. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -38,7 +38,7 @@ pub struct CreateSpecV2 {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -54,7 +54,7 @@ pub struct Info {
     /// Identifier of a tag that can be associated with a virtual machine. Virtual machines with this tag are anti-affine to each other. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -62,7 +62,7 @@ pub struct Info {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,
@@ -82,7 +82,7 @@ pub struct InfoV2 {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,

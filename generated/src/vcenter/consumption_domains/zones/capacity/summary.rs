@@ -38,6 +38,7 @@ pub struct Info {
     pub vm_resource_profiles: vsphere_vapi_runtime::types::VapiMap<String, CapacityInfo>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Summary`](crate::vcenter::consumption_domains::zones::capacity::Summary)

@@ -17,6 +17,7 @@ pub struct Status {
     pub failed_clusters: vsphere_vapi_runtime::types::VapiMap<String, serde_json::Value>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Associations`](crate::vcenter::consumption_domains::zones::cluster::Associations)

@@ -25,12 +25,6 @@ pub struct FilterSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Providers.Health` class contains the health status of a provider. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Health::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Health {
         /// No health status is available.
         None = "NONE",
@@ -53,7 +47,7 @@ pub struct Info {
     pub health: Health,
     /// Details regarding the health status of the provider. This attribute was added in vSphere API 7.0.2.0.
     #[serde(default)]
-    pub details: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Provider type This attribute was added in vSphere API 7.0.2.0.
     pub r#type: Type,
     /// Native provider information This attribute was added in vSphere API 7.0.2.0.
@@ -61,6 +55,33 @@ pub struct Info {
     /// Only relevant when `type` is `NATIVE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub native_info: Option<NativeProviderInfo>,
+}
+
+/// A call of
+/// [`Providers::list`](crate::vcenter::crypto_manager::hosts::kms::Providers::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Filter spec. If None, the behavior is equivalent to a `com.vmware.vcenter.crypto_manager.hosts.kms.providers.filter_spec` with all attributes None.
+    pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter_spec", filter_spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
 }
 
 /// The `Providers.NativeProviderInfo` class contains attributes that describe details of a native provider. This class was added in vSphere API 7.0.2.0.
@@ -76,7 +97,7 @@ pub struct Summary {
     /// Identifier of the provider This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
-    pub provider: String,
+    pub provider: crate::ids::CryptoManagerKmsProviderId,
     /// Provider type This attribute was added in vSphere API 7.0.2.0.
     pub r#type: Type,
     /// Health status of the provider This attribute was added in vSphere API 7.0.2.0.
@@ -85,12 +106,6 @@ pub struct Summary {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Providers.Type` class contains the types of providers. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// Native provider
         Native = "NATIVE",
@@ -100,6 +115,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Providers`](crate::vcenter::crypto_manager::hosts::kms::Providers) operations,

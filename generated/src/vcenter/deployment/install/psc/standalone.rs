@@ -7,6 +7,7 @@
 //!
 //! Compiled with the `vcenter-deployment` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Standalone`](crate::vcenter::deployment::install::psc::Standalone) operations,

@@ -56,9 +56,42 @@ pub struct ListItem {
     /// The host on which the modules is installed. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `HostSystem` resource.
-    pub host: String,
+    pub host: crate::ids::HostSystemId,
     /// Details of a FIPS module. This attribute was added in vSphere API 9.1.0.0.
     pub info: Info,
+}
+
+/// A call of [`Modules::list`](crate::vcenter::host::crypto::fips::Modules::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// optional filter for narrowing results. if None or empty, results won't be filtered.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// optional specification for pagination of results. if None or empty, the first page will be returned.
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Modules.ListResult` class contains a list of FIPS validated crypto module installed on a host in the VC's fleet. This class was added in vSphere API 9.1.0.0.
@@ -72,6 +105,7 @@ pub struct ListResult {
     pub marker: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Modules`](crate::vcenter::host::crypto::fips::Modules) operations, one static

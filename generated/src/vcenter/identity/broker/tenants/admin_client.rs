@@ -7,6 +7,7 @@
 //!
 //! Compiled with the `vcenter-core` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`AdminClient`](crate::vcenter::identity::broker::tenants::AdminClient)

@@ -9,20 +9,14 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `PlannedDowntime.Expected` class defines the vCenter RDU planned downtime. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Expected::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Expected {
         /// Downtime is scheduled and expected to start in the given timeframe. Downtime means new operations would not be accepted and ongoing operations would be interrupted.
         Yes = "YES",
         /// No scheduled downtime and no planned downtime expected in the given timeframe.
         No = "NO",
         /// Downtime is not scheduled, but upgrade is in progress. Downtime is expected after the `com.vmware.vcenter.lcm.deployment.migration_upgrade.status.state.PREPARED` state, but exact time can not be estimated. It could happen within minutes, hours, or possibly days. A time critical operation could proceed with execution, but there is no guarantee that downtime will not interrupt it. Operations that should not be interrupted, should better wait unil they receive `com.vmware.vcenter.lcm.deployment.migration_upgrade.planned_downtime.expected.NO`, meaning it is safe to start workload.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }
 
@@ -33,6 +27,7 @@ pub struct Info {
     pub expected: Expected,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`PlannedDowntime`](crate::vcenter::lcm::deployment::migration_upgrade::PlannedDowntime)

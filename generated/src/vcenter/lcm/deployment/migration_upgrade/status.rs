@@ -41,7 +41,7 @@ pub struct Info {
     /// The time when the status has been updated This attribute was added in vSphere API 9.0.0.0.
     pub last_update_time: vsphere_vapi_runtime::types::DateTime,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
     pub status: crate::vcenter::lcm::deployment::common::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 9.0.0.0.
@@ -65,12 +65,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Status.State` class defines the various states of the migration upgrade process. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// The upgrade process is initializing with the defined migration configuration.
         Initializing = "INITIALIZING",
@@ -114,7 +108,7 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::vcenter::lcm::Notifications>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
     pub status: crate::vcenter::lcm::deployment::common::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 9.0.0.0.
@@ -158,6 +152,7 @@ pub struct UpgradeInfo {
     pub identifier: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Status`](crate::vcenter::lcm::deployment::migration_upgrade::Status)

@@ -15,7 +15,7 @@ pub struct ContentLibrarySpec {
     /// Identifier of the Content Library. The Content Library must exist in the vSphere inventory. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub id: String,
+    pub id: crate::ids::LibraryId,
 }
 
 /// The `Libraries.Info` class provides detailed information about a Content Library and configuration status with vSphere Namespaces. This class was added in vSphere API 9.0.0.0.
@@ -44,7 +44,7 @@ pub struct Message {
     /// Type of the message. This attribute was added in vSphere API 9.0.0.0.
     pub severity: message::Severity,
     /// Details about the message. This attribute was added in vSphere API 9.0.0.0.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
 }
 
 /// The `Libraries.SetSpec` class contains the specification required to configure vSphere Namespaces with an existing Content Library of Supervisor images. This class was added in vSphere API 9.0.0.0.
@@ -53,17 +53,11 @@ pub struct SetSpec {
     /// The vSphere Namespaces will be configured with the `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.set_spec.library`. `com.vmware.vcenter.namespace_management.lifecycle.content.libraries.set_spec.library` must refer to a Content Library in the vSphere inventory. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub library: String,
+    pub library: crate::ids::LibraryId,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Libraries.Status` class describes the configuration status of the vSphere Namespaces with a Content Library. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// Indicates vSphere Namespaces is being configured with Content Library.
         Configuring = "CONFIGURING",
@@ -86,6 +80,7 @@ pub struct Summary {
     pub status: Status,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Libraries`](crate::vcenter::namespace_management::lifecycle::content::Libraries)

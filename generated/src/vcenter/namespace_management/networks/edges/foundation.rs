@@ -11,12 +11,6 @@ pub mod network;
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `AvailabilityMode` describes the availability options for the load balancer. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AvailabilityMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AvailabilityMode {
         /// Deploys two nodes with one node responsible for serving traffic and the second node acting in standby. In the event that nodes cannot communicate with each other or are otherwise deemed unhealthy, a fail-over will occur and the passive node will begin serving traffic.
         ///
@@ -63,7 +57,7 @@ pub struct DistributedPortGroupNetwork {
     /// Distributed Virtual Port Group identifier. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `vSphereDistributedPortGroup` resource.
-    pub network: String,
+    pub network: crate::ids::VSphereDistributedPortGroupId,
     /// IP Address management scheme for this network. This attribute was added in vSphere API 9.0.0.0.
     pub ipam: distributed_port_group_network::IpamType,
     /// Configuration used to configure static IP addresses. This attribute was added in vSphere API 9.0.0.0.
@@ -170,12 +164,6 @@ pub struct Ntp {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// A `Persona` determines the type of traffic that passes through a network interface. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Persona::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Persona {
         /// A Management Persona allows management traffic to pass through this interface. Management traffic may include (but is not limited to) node health checks, rsyslog, and control plane capabilities.
         ///
@@ -201,12 +189,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SizeHint` determines the Foundation load balancer form factor. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SizeHint::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum SizeHint {
         /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.size_hint.SMALL` requires 2 CPUs, 4 GB memory and 8 GB storage resources.
         Small = "SMALL",

@@ -44,9 +44,9 @@ impl Compatibility {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Specification of matching Edges for which information should be returned. If None, the behavior is equivalent to a given filter with all attributes None which means all Edges will be returned.
+    /// Set on the returned [`CheckRequest`](crate::vcenter::namespace_management::networks::nsx::edges::compatibility::CheckRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::edges::compatibility::CheckRequest::filter).
     ///
     /// # Returns
     ///
@@ -59,25 +59,20 @@ impl Compatibility {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one or more fields of the given filter is incorrect.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `System.Read` privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one or more fields of the given filter is incorrect.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `System.Read` privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn check(
-        &self,
-        filter: Option<&FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<compatibility::Summary>> {
-        self.client
-            .operation(&compatibility::ops::CHECK)
-            .param("filter", &filter)
-            .send()
-            .await
+    pub fn check(&self) -> compatibility::CheckRequest {
+        compatibility::CheckRequest::new(
+            self.client.operation(&compatibility::ops::CHECK),
+        )
     }
 }
 
@@ -92,13 +87,40 @@ pub struct FilterSpec {
     pub distributed_switch: Vec<String>,
 }
 
+/// A call of
+/// [`Edges::list`](crate::vcenter::namespace_management::networks::nsx::Edges::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching Edges for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.networks.nsx.edges.filter_spec` with all attributes None which means all Edges will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Edges.Summary` class contains the basic information about an Edge. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the Edge. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `NSXEdgeCluster` resource.
-    pub edge_cluster: String,
+    pub edge_cluster: crate::ids::NSXEdgeClusterId,
     /// Human-readable identifier of the Edge. This attribute was added in vSphere API 8.0.0.1.
     pub name: String,
     /// NSX Policy path of the Edge. This attribute was added in vSphere API 8.0.0.1.
@@ -108,9 +130,10 @@ pub struct Summary {
     pub compatible: Option<bool>,
     /// List of reasons for incompatibility. If empty, this Edge is compatible. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incompatibility_reasons: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Edges`](crate::vcenter::namespace_management::networks::nsx::Edges)

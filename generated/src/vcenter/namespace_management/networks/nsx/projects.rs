@@ -56,19 +56,19 @@ impl Compatibility {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `project` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `System.Read` privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `project` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `System.Read` privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn check(
         &self,
-        project: &str,
+        project: &crate::ids::NSXProjectId,
     ) -> vsphere_vapi_runtime::Result<compatibility::Summary> {
         self.client
             .operation(&compatibility::ops::CHECK)
@@ -119,20 +119,20 @@ impl VpcConnectivityProfiles {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `profile` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `profile` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        project: &str,
-        profile: &str,
+        project: &crate::ids::NSXProjectId,
+        profile: &crate::ids::VpcConnectivityProfileId,
     ) -> vsphere_vapi_runtime::Result<vpc_connectivity_profiles::Info> {
         self.client
             .operation(&vpc_connectivity_profiles::ops::GET)
@@ -147,7 +147,10 @@ impl VpcConnectivityProfiles {
     /// # Parameters
     ///
     /// - `project`: Identifier of the Project. Identifier of a `NSXProject` resource.
-    /// - `filter`: Specification of matching Profiles for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.filter_spec` with all attributes None which means all VPC Connectivity Profiles will be returned.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -160,27 +163,26 @@ impl VpcConnectivityProfiles {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `project` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `System.Read` privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `project` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `System.Read` privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        project: &str,
-        filter: Option<&vpc_connectivity_profiles::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<vpc_connectivity_profiles::ListResult> {
-        self.client
-            .operation(&vpc_connectivity_profiles::ops::LIST)
-            .param("project", project)
-            .param("filter", &filter)
-            .send()
-            .await
+        project: &crate::ids::NSXProjectId,
+    ) -> vpc_connectivity_profiles::ListRequest {
+        vpc_connectivity_profiles::ListRequest::new(
+            self
+                .client
+                .operation(&vpc_connectivity_profiles::ops::LIST)
+                .param("project", project),
+        )
     }
 }
 
@@ -225,20 +227,20 @@ impl Vpcs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `project` or `vpc` cannot be found in NSX.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `project` or `vpc` cannot be found in NSX.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn get(
         &self,
-        project: &str,
-        vpc: &str,
+        project: &crate::ids::NSXProjectId,
+        vpc: &crate::ids::NsxVpcId,
     ) -> vsphere_vapi_runtime::Result<vpcs::Info> {
         self.client
             .operation(&vpcs::ops::GET)
@@ -266,20 +268,20 @@ impl Vpcs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one or more fields of the `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.filter_spec` is incorrect.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `project` cannot be found in NSX.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `System.Read` privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one or more fields of the `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.filter_spec` is incorrect.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `project` cannot be found in NSX.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `System.Read` privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
     pub async fn list(
         &self,
-        project: &str,
+        project: &crate::ids::NSXProjectId,
         filter: &vpcs::FilterSpec,
     ) -> vsphere_vapi_runtime::Result<vpcs::ListResult> {
         self.client
@@ -314,7 +316,7 @@ pub struct Info {
     /// Identifier of the Project. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `NSXProject` resource.
-    pub project: String,
+    pub project: crate::ids::NSXProjectId,
     /// Name of the Project. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// Description of the Project. This attribute was added in vSphere API 9.0.0.0.
@@ -337,6 +339,33 @@ pub struct Info {
     /// VPC Connectivity Profile under this project. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub vpc_connectivity_profiles: Vec<VpcConnectivityProfileInfo>,
+}
+
+/// A call of
+/// [`Projects::list`](crate::vcenter::namespace_management::networks::nsx::Projects::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching Projects for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.networks.nsx.projects.filter_spec` with all attributes None which means all Projects will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Projects.ListResult` class represents the result of the `com.vmware.vcenter.namespace_management.networks.nsx.projects.list` method. This class was added in vSphere API 9.0.0.0.
@@ -362,13 +391,14 @@ pub struct VpcConnectivityProfileInfo {
     /// Identifier of the profile. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VpcConnectivityProfile` resource.
-    pub profile: String,
+    pub profile: crate::ids::VpcConnectivityProfileId,
     /// Name used for this profile. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// NSX path of the profile. This attribute was added in vSphere API 9.0.0.0.
     pub nsx_path: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Projects`](crate::vcenter::namespace_management::networks::nsx::Projects)

@@ -16,6 +16,33 @@ pub struct FilterSpec {
     pub target_version: Option<String>,
 }
 
+/// A call of
+/// [`Prechecks::get`](crate::vcenter::namespace_management::software::supervisors::Prechecks::get)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Includes specification to fetch pre-check results for specific Supervisor upgrade version. If set returns the pre-check results only for the specified target version. If None returns the pre-check results for all the versions against which pre-checks ran.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
+        self.call.send().await
+    }
+}
+
 /// The `Prechecks.Info` class contains detailed information about the Supervisor upgrade pre-check results for multiple Supervisor upgrade version(s). This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Info {
@@ -46,6 +73,7 @@ pub struct PrecheckSpec {
     pub target_version: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Prechecks`](crate::vcenter::namespace_management::software::supervisors::Prechecks)

@@ -62,23 +62,23 @@ impl Jobs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.jobs.create_spec.desired_version` is not valid.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if Supervisor upgrade is Unsupported. For example, the upgrade may be disallowed if the Supervisor's capabilities do not permit upgrades.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor could not be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Upgrade privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.jobs.create_spec.desired_version` is not valid.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if Supervisor upgrade is Unsupported. For example, the upgrade may be disallowed if the Supervisor's capabilities do not permit upgrades.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor could not be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Upgrade privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Upgrade`.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &jobs::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
         self.client
             .operation(&jobs::ops::CREATE)
             .param("supervisor", supervisor)
@@ -104,7 +104,7 @@ pub struct Info {
     /// Current version of the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
-    pub current_version: String,
+    pub current_version: crate::ids::SupervisorVersionId,
     /// Set of versions that the Supervisor can be upgraded to. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub available_versions: Vec<String>,
@@ -126,6 +126,33 @@ pub struct Info {
     >,
 }
 
+/// A call of
+/// [`Upgrades::list`](crate::vcenter::namespace_management::software::supervisors::Upgrades::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Optional specification to filter the Supervisors for which upgrade summaries should be returned. If unset, upgrade summaries for all Supervisors will be returned.
+    pub fn filter_spec(self, filter_spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter_spec", filter_spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Upgrades.ListResult` class represents the result of `com.vmware.vcenter.namespace_management.software.supervisors.upgrades.list` method. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -140,7 +167,7 @@ pub struct Message {
     /// Type of the message. This attribute was added in vSphere API 9.1.0.0.
     pub severity: message::Severity,
     /// Details about the message. This attribute was added in vSphere API 9.1.0.0.
-    pub details: crate::vapi::std_::LocalizableMessage,
+    pub details: crate::vapi::standard::LocalizableMessage,
 }
 
 /// The `Upgrades.Progress` class contains detailed information about the Supervisor upgrade progress. This class was added in vSphere API 9.1.0.0.
@@ -151,17 +178,11 @@ pub struct Progress {
     /// Current progress of the upgrade operation, represented as a percentage of completion. This attribute was added in vSphere API 9.1.0.0.
     pub completed: i64,
     /// Message about the work progress. This attribute was added in vSphere API 9.1.0.0.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Upgrades.State` class describes the state of the upgrade. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `State::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum State {
         /// Upgrade is in progress.
         Inprogress = "INPROGRESS",
@@ -184,7 +205,7 @@ pub struct Status {
     /// Desired version the Supervisor will be upgraded to. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
-    pub desired_version: String,
+    pub desired_version: crate::ids::SupervisorVersionId,
     /// Current set of messages associated with the upgrade state. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub messages: Vec<Message>,
@@ -203,11 +224,11 @@ pub struct Summary {
     /// The immutable identifier of the Supervisor generated during enablement. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
     /// Current version of the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
-    pub current_version: String,
+    pub current_version: crate::ids::SupervisorVersionId,
     /// Set of versions available for upgrade. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
     pub available_versions: Vec<String>,
@@ -223,6 +244,7 @@ pub struct Summary {
     pub state: State,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Upgrades`](crate::vcenter::namespace_management::software::supervisors::Upgrades)

@@ -19,6 +19,33 @@ pub struct Capability {
     pub status: Status,
 }
 
+/// A call of
+/// [`Versions::check_compatibility`](crate::vcenter::namespace_management::software::supervisors::Versions::check_compatibility)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CheckCompatibilityRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CheckCompatibilityRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification to compute the compatibility for the provided Supervisor version. If None, the compatibility check of ESX hosts will be omitted.
+    pub fn spec(self, spec: &CheckCompatibilitySpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<CompatibilityInfo> {
+        self.call.send().await
+    }
+}
+
 /// The `Versions.CheckCompatibilitySpec` class includes attributes used to assess the compatibility of Supervisor version with a particular Cluster, Supervisor or list of Zones. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckCompatibilitySpec {
@@ -39,12 +66,6 @@ pub struct CheckCompatibilitySpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Versions.Compatibility` class represents the compatibility of a Supervisor image with the current infrastructure. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Compatibility::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Compatibility {
         /// The Supervisor image is compatible with the current infrastructure (vCenter Server, ESX and NSX versions).
         Compatible = "COMPATIBLE",
@@ -66,7 +87,7 @@ pub struct CompatibilityInfo {
     /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorVersionId,
     /// Name of the Supervisor release. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// Description of the Supervisor release. This attribute was added in vSphere API 9.0.0.0.
@@ -86,7 +107,7 @@ pub struct CompatibilityInfo {
     ///
     /// Only relevant when `compatibility` is `INCOMPATIBLE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incompatibility_reasons: Option<Vec<crate::vapi::std_::LocalizableMessage>>,
+    pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
     /// Represents the list of capabilities offered with the Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version`. This attribute was added in vSphere API 9.0.0.0. If None, the Supervisor image is incompatible with current infrastructure. Hence, we don't compute capabilities.
     ///
     /// Only relevant when `compatibility` is `COMPATIBLE` or `COMPATIBLE_AND_DEGRADED`.
@@ -118,7 +139,7 @@ pub struct Info {
     /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorVersionId,
     /// Name of the Supervisor release. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// Description of the Supervisor release. This attribute was added in vSphere API 9.0.0.0.
@@ -134,6 +155,33 @@ pub struct Info {
     >,
 }
 
+/// A call of
+/// [`Versions::list`](crate::vcenter::namespace_management::software::supervisors::Versions::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Optional specification to constrain the candidate versions returned. This parameter was added in vSphere API 9.1.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Versions.ListResult` class represents the result of the `com.vmware.vcenter.namespace_management.software.supervisors.versions.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -144,12 +192,6 @@ pub struct ListResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Versions.NetworkProvider` class represents the networking mode of the Supervisor. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkProvider::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkProvider {
         /// Provider for NSX Networking.
         NsxtContainerPlugin = "NSXT_CONTAINER_PLUGIN",
@@ -163,12 +205,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Versions.Status` class represents the supportability status of the Supervisor capability with the current infrastructure. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The Supervisor capability is supported with the current infrastructure (vCenter Server and NSX versions).
         Supported = "SUPPORTED",
@@ -186,9 +222,10 @@ pub struct Summary {
     /// Identifier for the Supervisor versions. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorVersionId,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Versions`](crate::vcenter::namespace_management::software::supervisors::Versions)

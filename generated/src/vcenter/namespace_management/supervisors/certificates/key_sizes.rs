@@ -27,6 +27,7 @@ pub struct UpdateSpec {
     pub internal_certs_key_size: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`KeySizes`](crate::vcenter::namespace_management::supervisors::certificates::KeySizes)

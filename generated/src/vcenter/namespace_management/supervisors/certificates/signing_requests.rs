@@ -56,12 +56,6 @@ pub struct CreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SigningRequests.CSRType` class specifies type of the Certificate Signing Request This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `CsrType::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum CsrType {
         /// Certificate Signing Request to be signed and used by NSX as a default fallback certificate for Kubernetes Ingress objects.
         DefaultNsxIngress = "DEFAULT_NSX_INGRESS",
@@ -89,6 +83,7 @@ pub struct SubjectAlternativeNames {
     pub ip_addresses: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SigningRequests`](crate::vcenter::namespace_management::supervisors::certificates::SigningRequests)

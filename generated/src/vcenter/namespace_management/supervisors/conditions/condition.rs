@@ -6,19 +6,13 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Status of the condition, which can be one of TRUE, FALSE or UNKNOWN. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Status {
         /// Indicates that the condition has reached the desired state.
         True = "TRUE",
         /// Indicates that the condition has not reached the desired state.
         False = "FALSE",
         /// Indicates that the status of the condition can not be determined.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }

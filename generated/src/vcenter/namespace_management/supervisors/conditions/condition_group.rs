@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Conditions.ConditionGroup.Status` class represents the overall status of the condition group. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum Status {
         /// All conditions executed successfully.
         Succeeded = "SUCCEEDED",
@@ -22,7 +16,7 @@ vsphere_vapi_runtime::vapi_enum! {
         /// One or more conditions are in the error state.
         Error = "ERROR",
         /// Indicates the status of one or more conditions part of this condition group can not be determined. Condition group status will be set to {#member UNKNOWN}, if all conditions are in unknown state or there is at least one condition in unknown state and all others are in `com.vmware.vcenter.namespace_management.supervisors.conditions.condition_group.status.SUCCEEDED` state.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }

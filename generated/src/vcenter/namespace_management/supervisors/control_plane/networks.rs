@@ -48,14 +48,14 @@ impl Settings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor with the ID `supervisor` could not be located or if the user is missing the `System.Read` permission on the Supervisor.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor with the ID `supervisor` could not be located or if the user is missing the `System.Read` permission on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<settings::Info> {
         self.client
             .operation(&settings::ops::GET)
@@ -78,22 +78,22 @@ impl Settings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the network ID is not found or is malformed.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor cannot process the request in the current state, for example if being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` cannot be located or if the user is missing the `Namespaces.Manage` permission.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if user is missing the `Namespaces.Manage` privilege on the Supervisor.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the network ID is not found or is malformed.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor cannot process the request in the current state, for example if being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` cannot be located or if the user is missing the `Namespaces.Manage` permission.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if user is missing the `Namespaces.Manage` privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not support updating network segment portgroups.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not support updating network segment portgroups.
     pub async fn update(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &settings::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

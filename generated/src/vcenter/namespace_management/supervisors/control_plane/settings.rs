@@ -27,7 +27,7 @@ pub struct SizeInfo {
     /// The current size of the control plane VMs. Use `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.sizes.list` to determine the available sizes for a given Supervisor version. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
-    pub identifier: String,
+    pub identifier: crate::ids::SizeId,
 }
 
 /// The `Settings.SizeUpdateSpec` class contains updates for the control plane VM size for the given Supervisor. This class was added in vSphere API 9.1.0.0.
@@ -54,6 +54,7 @@ pub struct UpdateSpec {
     pub count: Option<i64>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Settings`](crate::vcenter::namespace_management::supervisors::control_plane::Settings)

@@ -13,7 +13,7 @@ pub struct Info {
     /// The immutable identifier of an identity domain generated when an federation domain is registered for a Supervisor. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.domain` resource.
-    pub domain: String,
+    pub domain: crate::ids::DomainId,
     /// A name to be used for the given identity domain. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 9.0.0.0.
     pub display_name: String,
     /// The URL used by the Identity Provider to redirect users back to the Supervisor after authentication. This URL will be used in the registration of the Supervisor with the Identity Provider to act as an OAuth 2.0 client. This attribute was added in vSphere API 9.0.0.0.
@@ -34,11 +34,12 @@ pub struct Summary {
     /// The immutable identifier of an identity domain generated when an identity domain is configured for a Supervisor. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.domain` resource.
-    pub domain: String,
+    pub domain: crate::ids::DomainId,
     /// A name to be used for the given identity domain. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 9.0.0.0.
     pub display_name: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Domains`](crate::vcenter::namespace_management::supervisors::identity::Domains)

@@ -72,7 +72,7 @@ pub struct Info {
     /// The immutable identifier of an identity provider generated when an identity provider is registered for a Supervisor. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.Provider` resource.
-    pub provider: String,
+    pub provider: crate::ids::IdentityProviderId,
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1.
     pub display_name: String,
     /// The URL to the identity provider issuing tokens. The OIDC discovery URL will be derived from the issuer URL, according to RFC8414 (<https://datatracker.ietf.org/doc/html/rfc8414>): <https://issuerURL/.well-known/openid-configuration>. This must use HTTPS as the scheme. This attribute was added in vSphere API 8.0.0.1.
@@ -194,7 +194,7 @@ pub struct Summary {
     /// The immutable identifier of an identity provider generated when an identity provider is registered for a Supervisor. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.identity.Provider` resource.
-    pub provider: String,
+    pub provider: crate::ids::IdentityProviderId,
     /// A name to be used for the given identity provider. This name will be displayed in the vCenter UI. This attribute was added in vSphere API 8.0.0.1.
     pub display_name: String,
 }
@@ -270,6 +270,7 @@ pub struct UpdateSpec {
     pub enable_kubernetes_jwt_authentication: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Providers`](crate::vcenter::namespace_management::supervisors::identity::Providers)

@@ -8,6 +8,7 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`AgentConfiguration`](crate::vcenter::namespace_management::supervisors::logs::AgentConfiguration)

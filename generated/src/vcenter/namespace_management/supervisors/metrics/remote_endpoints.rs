@@ -87,7 +87,7 @@ pub struct Summary {
     /// The immutable identifier of a remote endpoint generated when a remote endpoint is registered with a Supervisor. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.metrics.RemoteEndpoint` resource.
-    pub remote_endpoint: String,
+    pub remote_endpoint: crate::ids::RemoteEndpointId,
     /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
@@ -120,6 +120,7 @@ pub struct UpdateSpec {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`RemoteEndpoints`](crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpoints)

@@ -71,7 +71,7 @@ pub struct Condition {
     pub reason: String,
     /// A human-readable message that provides additional details about the last transition. This attribute was added in vSphere API 9.0.0.0. If None no additional information is available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::std_::LocalizableMessage>,
+    pub message: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// `Edges.CreateSpec` defines parameters for creating an edge. This class was added in vSphere API 9.0.0.0.
@@ -98,12 +98,6 @@ pub struct CreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `EdgeProvider` describes the available edge services. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `EdgeProvider::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum EdgeProvider {
         /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` specifies the Avi Load Balancer. This edge provider is supported on Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
         Avi = "AVI",
@@ -224,7 +218,7 @@ pub struct FoundationLoadBalancerInfo {
     /// Storage Policy containing datastores hosting the Foundation Load Balancer nodes. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub storage_policy: String,
+    pub storage_policy: crate::ids::SpsStorageProfileId,
     /// The current DNS servers configured for the Foundation Load Balancer control plane. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub dns_servers: Vec<String>,
@@ -255,7 +249,7 @@ pub struct FoundationLoadBalancerNetworkInterface {
     /// Identifier of a Supervisor workload network. This network cannot be a DHCP network when `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_network_interface.personas` contains a Workload Persona or Frontend Persona. Additionally, a network with `com.vmware.vcenter.namespace_management.supervisors.networks.IP_assignment_mode.NONE` IP Assignment Mode may not be used. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
-    pub network: String,
+    pub network: crate::ids::NamespaceManagementNetworkId,
 }
 
 /// `Edges.FoundationLoadBalancerRuntime` contains the runtime state of the Foundation Load Balancer. This class was added in vSphere API 9.0.0.0.
@@ -276,12 +270,6 @@ pub struct FoundationLoadBalancerRuntime {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Edges.FoundationLoadBalancerUpdateAvailabilityMode` defines parameters for update. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `FoundationLoadBalancerUpdateAvailabilityMode::Unknown` holding the wire
-    /// string, and serialize back unchanged. The enum is `#[non_exhaustive]`: match it
-    /// with a wildcard arm (`_ => …`) so new values do not break your code, and use
-    /// `as_str()` to log or compare the wire value.
     pub enum FoundationLoadBalancerUpdateAvailabilityMode {
         /// Deploys two nodes with one node responsible for serving traffic and the second node acting in standby. In the event that nodes cannot communicate with each other or are otherwise deemed unhealthy, a fail-over will occur and the passive node will begin serving traffic.
         ///
@@ -379,7 +367,7 @@ pub struct Info {
     /// The identifier of this edge. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.network.edge.Edge` resource.
-    pub edge: String,
+    pub edge: crate::ids::EdgeId,
     /// The human-readable descriptor of this edge. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// The edge provider. This attribute was added in vSphere API 9.0.0.0.
@@ -417,6 +405,33 @@ pub struct IpRange {
     pub address: String,
     /// The number of IP addresses in the range. This attribute was added in vSphere API 9.0.0.0.
     pub count: i64,
+}
+
+/// A call of
+/// [`Edges::list`](crate::vcenter::namespace_management::supervisors::networks::Edges::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// parameters on which to filter response contents. If None, all known edges will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
 }
 
 /// The `Edges.ListResult` contains a set of results constrained by filtered parameters. This class was added in vSphere API 9.0.0.0.
@@ -519,6 +534,7 @@ pub struct UpdateSpec {
     pub nsx: Option<NsxLoadBalancerUpdateSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Edges`](crate::vcenter::namespace_management::supervisors::networks::Edges)

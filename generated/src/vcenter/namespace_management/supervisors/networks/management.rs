@@ -62,12 +62,6 @@ pub struct NetworkBacking {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `NetworkBackingEnum` enumerates types of network backings supported by the Supervisor for the management network. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkBackingEnum::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkBackingEnum {
         /// Indicates a virtual infrastructure management Network. It may include items like opaque networks or Distributed Virtual Port Groups.
         ///
@@ -130,12 +124,6 @@ pub struct ProxyConfiguration {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The settings can be inherited from the vCenter settings, so the Supervisor settings will be synced. The settings can be applied directly on the Supervisor level, or the Supervisor can be configured not to use a proxy. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ProxySettingsSource::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ProxySettingsSource {
         /// Proxy settings will be inherited from the vCenter settings. vCenter and Supervisor settings will be kept in sync.
         VcInherited = "VC_INHERITED",

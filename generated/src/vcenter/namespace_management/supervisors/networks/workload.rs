@@ -46,12 +46,6 @@ pub struct Network {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `NetworkType` enumerates types of networks supported by the Supervisor for workloads. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkType {
         /// Indicates an NSX backed network.
         Nsxt = "NSXT",
@@ -69,7 +63,7 @@ pub struct NsxNetwork {
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.nsx_network.dvs` is the Managed Object ID of a vSphere Distributed Virtual Switch. You can use it to connect to an NSX Network. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `vSphereDistributedSwitch` resource.
-    pub dvs: String,
+    pub dvs: crate::ids::VSphereDistributedSwitchId,
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.nsx_network.namespace_subnet_prefix` indicates the size of the subnet reserved for namespace segments. This attribute was added in vSphere API 8.0.0.1. Defaults to /28.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_subnet_prefix: Option<i64>,
@@ -81,7 +75,7 @@ pub struct VSphereNetwork {
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.V_sphere_network.dvpg` is the Managed Object ID of a vSphere Distributed Virtual Port Group. You can use it to connect to a vSphere Network. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `vSphereDistributedPortGroup` resource.
-    pub dvpg: String,
+    pub dvpg: crate::ids::VSphereDistributedPortGroupId,
 }
 
 /// `VpcNetwork` specifies network backing configuration that is specific to the workload network. It is used for configuring the Supervisor default settings. This class was added in vSphere API 9.0.0.0.

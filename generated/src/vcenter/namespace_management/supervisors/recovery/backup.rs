@@ -34,9 +34,9 @@ impl Archives {
 
     /// List all Backup archives that are stored on vCenter Server Appliance file system. Optionally, apply the filter to Backup archives that match the criteria in the {#link FilterSpec}. This method was added in vSphere API 8.0.3.0.
     ///
-    /// # Parameters
+    /// # Optional parameters
     ///
-    /// - `filter`: Set of parameters that can be used to constrain the results of the method. if None all records will be returned.
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -49,20 +49,17 @@ impl Archives {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the System.Read privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Anonymous`.
-    pub async fn list(
-        &self,
-        filter: Option<&archives::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<archives::Info>> {
-        self.client.operation(&archives::ops::LIST).param("filter", &filter).send().await
+    pub fn list(&self) -> archives::ListRequest {
+        archives::ListRequest::new(self.client.operation(&archives::ops::LIST))
     }
 }
 
@@ -107,24 +104,24 @@ impl Jobs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a backup job is already pending for the Supervisor.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if Supervisor is not healthy and {#member CreateSpec.ignoreHealthCheckFailure} is not set to `true` or if Supervisor is not fully enabled yet.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given Supervisor cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Backup privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a backup job is already pending for the Supervisor.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if Supervisor is not healthy and {#member CreateSpec.ignoreHealthCheckFailure} is not set to `true` or if Supervisor is not fully enabled yet.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given Supervisor cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Backup privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Backup`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if version of the specified Supervisor does not support backup.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if version of the specified Supervisor does not support backup.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &jobs::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
         self.client
             .operation(&jobs::ops::CREATE)
             .param("supervisor", supervisor)

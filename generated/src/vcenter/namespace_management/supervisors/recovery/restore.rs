@@ -49,25 +49,25 @@ impl Jobs {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if specified Backup archive is not a backup of the Supervisor.
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if a restore job is already pending for the Supervisor.
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if specified Backup archive `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.info.usable` value is set to `false`.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the given Supervisor or Backup archive cannot be found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if specified Backup archive is not a backup of the Supervisor.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if a restore job is already pending for the Supervisor.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if specified Backup archive `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.archives.info.usable` value is set to `false`.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the given Supervisor or Backup archive cannot be found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user is missing the Namespaces.Manage privilege on the Supervisor.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if version of the specified Supervisor does not support restore.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if version of the specified Supervisor does not support restore.
     pub async fn create(
         &self,
-        supervisor: &str,
-        archive: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        supervisor: &crate::ids::SupervisorId,
+        archive: &crate::ids::BackupArchiveId,
+    ) -> vsphere_vapi_runtime::Result<crate::ids::TaskId> {
         self.client
             .operation(&jobs::ops::CREATE)
             .param("supervisor", supervisor)

@@ -51,22 +51,22 @@ impl ResourceChecks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor is not found or host defined in `create_spec` is not a member of the Supervisor.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if values provided in `create_spec` are not valid. For example: maintenance action provided is invalid
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor is not found or host defined in `create_spec` is not a member of the Supervisor.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if values provided in `create_spec` are not valid. For example: maintenance action provided is invalid
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `Namespaces.Manage`.
     pub async fn create(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         create_spec: &resource_checks::CreateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<crate::ids::ManagedTaskId> {
         self.client
             .operation(&resource_checks::ops::CREATE)
             .param("supervisor", supervisor)
@@ -95,22 +95,22 @@ impl ResourceChecks {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     ///
     ///   if the system reports an error while responding to the request.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the Supervisor is not found or host defined in `get_params` is not a member of the Supervisor or the resource check report does not exist.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if values provided in `get_params` are not valid. For example: maintenance action provided is invalid
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have System.Read privilege.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the Supervisor is not found or host defined in `get_params` is not a member of the Supervisor or the resource check report does not exist.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if values provided in `get_params` are not valid. For example: maintenance action provided is invalid
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have System.Read privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the parameter `supervisor` requires `System.Read`.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         get_params: &resource_checks::GetParams,
     ) -> vsphere_vapi_runtime::Result<resource_checks::Info> {
         self.client
@@ -124,12 +124,6 @@ impl ResourceChecks {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `MaintenanceActionType` class contains actions to be taken when an entity enters maintenance mode. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `MaintenanceActionType::Unknown` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum MaintenanceActionType {
         /// The entity is getting permanently removed. Move applications, rebuild storage on other entities before allowing to proceed.
         PermanentRemoval = "PERMANENT_REMOVAL",

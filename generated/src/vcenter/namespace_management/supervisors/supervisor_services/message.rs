@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SupervisorServices.Message.MessageSeverity` class represents the severity of the message. This enumeration was added in vSphere API 8.0.3.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `MessageSeverity::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum MessageSeverity {
         /// Informational message. This may be accompanied by vCenter event.
         Info = "INFO",
@@ -25,12 +19,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SupervisorServices.Message.MessageType` class classifies the kind of validation message produced during service installation or upgrade. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `MessageType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum MessageType {
         /// Message contains the results of a compatibility check between the service and the Supervisor.
         Compatibility = "COMPATIBILITY",

@@ -64,6 +64,33 @@ pub struct Info {
     pub messages: Vec<Message>,
 }
 
+/// A call of
+/// [`Signatures::list`](crate::vcenter::namespace_management::supervisors::supervisor_services::Signatures::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of filtering criteria used to match Supervisor Services for which signature information should be returned. If None, the operation returns Signatures across all Supervisors that the user has the `System.Read` privilege.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Signatures.ListResult` contains signature verification details of a Supervisor Service across multiple Supervisors. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -79,17 +106,11 @@ pub struct Message {
     pub severity: message::Severity,
     /// Additional details about the message. This attribute was added in vSphere API 9.1.0.0. If None, no additional details are provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<crate::vapi::std_::LocalizableMessage>,
+    pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Signatures.Status` class indicates the trust status of a Supervisor Service version. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// Service manifest is valid and the signature is trusted:
         ///
@@ -115,15 +136,15 @@ pub struct Summary {
     /// The identifier of the Supervisor Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.SupervisorService` resource.
-    pub service: String,
+    pub service: crate::ids::SupervisorServiceId,
     /// The version of the Supervisor Service. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor_services.Version` resource.
-    pub version: String,
+    pub version: crate::ids::SupervisorServicesVersionId,
     /// The identifier of the Supervisor managing the Service version. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
     /// The name of the Supervisor managing the Service version. This attribute was added in vSphere API 9.1.0.0.
     pub supervisor_name: String,
     /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version. This attribute was added in vSphere API 9.1.0.0.
@@ -133,6 +154,7 @@ pub struct Summary {
     pub images: Vec<Image>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Signatures`](crate::vcenter::namespace_management::supervisors::supervisor_services::Signatures)

@@ -38,6 +38,7 @@ pub struct UpdateSpec {
     pub namespace_api_fairness_enabled: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`KubeApiServerSettings`](crate::vcenter::namespace_management::supervisors::workloads::KubeApiServerSettings)

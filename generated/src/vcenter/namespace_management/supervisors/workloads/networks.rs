@@ -48,15 +48,15 @@ impl Settings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` cannot be located or if the caller doesn't have System.Read privilege on the given Supervisor.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not allow retrieving the workload network settings.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` cannot be located or if the caller doesn't have System.Read privilege on the given Supervisor.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow retrieving the workload network settings.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn get(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
     ) -> vsphere_vapi_runtime::Result<settings::Info> {
         self.client
             .operation(&settings::ops::GET)
@@ -79,17 +79,17 @@ impl Settings {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotAllowedInCurrentState`](crate::vapi::std_::errors::NotAllowedInCurrentState): if the associated Supervisor cannot process the request in the current state, for example if being disabled.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if Supervisor with the ID `supervisor` cannot be located or if the caller doesn't have System.Read privilege on the given Supervisor.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user can not be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have Namespaces.Manage privilege.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): if the Supervisor does not allow updating the workload network settings.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
+    /// - [`NotAllowedInCurrentState`](crate::ErrorKind::NotAllowedInCurrentState): if the associated Supervisor cannot process the request in the current state, for example if being disabled.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if Supervisor with the ID `supervisor` cannot be located or if the caller doesn't have System.Read privilege on the given Supervisor.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user can not be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have Namespaces.Manage privilege.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): if the Supervisor does not allow updating the workload network settings.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
     pub async fn update(
         &self,
-        supervisor: &str,
+        supervisor: &crate::ids::SupervisorId,
         spec: &settings::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client

@@ -9,12 +9,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Bindings.ConfigStatus` class describes the status of configuration for the vSphere Zone binding. When status is different than READY, desired configuration for vSphere Zone has not been realized. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConfigStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConfigStatus {
         /// New configuration has been detected and is being applied to the vSphere Zone.
         Configuring = "CONFIGURING",
@@ -42,7 +36,7 @@ pub struct Info {
     /// Identifier of the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub zone: String,
+    pub zone: crate::ids::ZoneId,
     /// Type of the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
     pub r#type: Type,
     /// List of vSphere Namespaces names associated with the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
@@ -97,12 +91,6 @@ pub struct SetSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Bindings.Type` class represents the type of the vSphere Zone. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// The vSphere Zone is a zone which contains control plane components and workloads.
         Management = "MANAGEMENT",
@@ -160,7 +148,7 @@ pub struct ZoneSpec {
     /// Identifiers of the vSphere Zone to bind with the Supervisor. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
-    pub zone: String,
+    pub zone: crate::ids::ZoneId,
     /// Type of the vSphere Zone. This attribute was added in vSphere API 9.0.0.0. If None, the type of the vSphere Zone is default to `com.vmware.vcenter.namespace_management.supervisors.zones.bindings.type.WORKLOAD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
@@ -169,6 +157,7 @@ pub struct ZoneSpec {
     pub resource_allocation: Option<ResourceAllocationSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Bindings`](crate::vcenter::namespace_management::supervisors::zones::Bindings)

@@ -33,7 +33,7 @@ pub struct Condition {
     pub status: ConditionStatus,
     /// A human-readable message indicating details about the last transition. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the message details are not required for taking actions. Some conditions are user actionable in order for the import operation to reach the desired state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::std_::LocalizableMessage>,
+    pub message: Option<crate::vapi::standard::LocalizableMessage>,
     /// Last time the condition transitioned from one status to another. This should be when the underlying condition changed. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if there are no status transitions for the condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
@@ -41,20 +41,14 @@ pub struct Condition {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Imports.ConditionStatus` class describes the status of a condition. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConditionStatus::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConditionStatus {
         /// The condition is true.
         True = "TRUE",
         /// The condition is false.
         False = "FALSE",
         /// The condition is unknown.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }
 
@@ -64,7 +58,7 @@ pub struct CreateSpec {
     /// The VM to be imported. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VirtualMachine` resource.
-    pub vm: String,
+    pub vm: crate::ids::VirtualMachineId,
     /// Storage policy to be used for the importing VM. A storage policy different from the VM's current storage policy might result in the associated storage resources being relocated to a datastore that conforms with the selected storage policy. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// If None, and the target namespace has only a single storage policy, that storage policy will be used.
@@ -109,15 +103,15 @@ pub struct Info {
     /// Observed state of the operation. This attribute was added in vSphere API 9.0.0.0.
     pub state: State,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Identifier of the service containing the operation. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.service` resource.
-    pub service: String,
+    pub service: crate::ids::VapiServiceId,
     /// Identifier of the operation associated with the task. This attribute was added in vSphere API 6.7.
     ///
     /// Identifier of a `com.vmware.vapi.operation` resource.
-    pub operation: String,
+    pub operation: crate::ids::OperationId,
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
@@ -125,7 +119,7 @@ pub struct Info {
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::vapi::std_::DynamicId>,
+    pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub status: crate::cis::task::Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
@@ -188,6 +182,7 @@ pub struct SubnetInfo {
     pub r#type: Option<subnet_info::Entity>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Imports`](crate::vcenter::namespaces::mobility::virtualmachines::Imports)

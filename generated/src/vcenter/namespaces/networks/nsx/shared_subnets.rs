@@ -9,12 +9,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SharedSubnets.AccessMode` enumerates the default access modes of Subnets hosting resources created in vSphere Namespaces. This enumeration was added in vSphere API 9.1.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `AccessMode::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum AccessMode {
         /// `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.access_mode.PUBLIC` indicates the Subnet is routable from external networks.
         Public = "PUBLIC",
@@ -30,12 +24,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SharedSubnets.ConnectivityState` class represents connectivity status of the Subnet from other Subnets to the VPC. This enumeration was added in vSphere API 9.1.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ConnectivityState::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ConnectivityState {
         /// Routing through the VPC gateway is enabled for the Subnet.
         Connected = "CONNECTED",
@@ -47,12 +35,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SharedSubnets.DHCPMode` class represents DHCP mode of Subnet. This enumeration was added in vSphere API 9.1.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DhcpMode::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum DhcpMode {
         /// DHCP_SERVER mode.
         DhcpServer = "DHCP_SERVER",
@@ -68,11 +50,11 @@ pub struct FilterSpec {
     /// Identifier of NSX Project for a vSphere Namespace. This parameter is used to list subnets. This attribute was added in vSphere API 9.1.1.0.
     ///
     /// Identifier of a `NSXProject` resource.
-    pub project: String,
+    pub project: crate::ids::NSXProjectId,
     /// Identifier of VPC for a vSphere Namespace. This parameter is used to list subnets. This attribute was added in vSphere API 9.1.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
-    pub vpc: String,
+    pub vpc: crate::ids::NsxVpcId,
     /// Identifier of the NSX Project for a vSphere Namespace. This parameter is used to check shared subnet compatibility. This attribute was added in vSphere API 9.1.1.0.
     ///
     /// If None, the system will not check if the listed subnet is shared with `com.vmware.vcenter.namespaces.networks.nsx.shared_subnets.filter_spec.namespace_project`
@@ -107,7 +89,7 @@ pub struct Info {
     /// Identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet` resource.
-    pub subnet: String,
+    pub subnet: crate::ids::SharedSubnetId,
     /// Name of the Subnet. This attribute was added in vSphere API 9.1.1.0.
     pub name: String,
     /// NSX path of the Subnet. This attribute was added in vSphere API 9.1.1.0.
@@ -171,12 +153,6 @@ pub struct SubnetDhcpConfig {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SharedSubnets.SubnetPurpose` class represents how the Subnet is used. This enumeration was added in vSphere API 9.1.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `SubnetPurpose::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum SubnetPurpose {
         /// The Subnet would be shared with vSphere Namespace and used by VMs or VKS Clusters. Compatible Subnets for Namespace:
         ///
@@ -209,7 +185,7 @@ pub struct Summary {
     /// Identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespaces.networks.nsx.SharedSubnet` resource.
-    pub subnet: String,
+    pub subnet: crate::ids::SharedSubnetId,
     /// Human-readable identifier of the Subnet. This attribute was added in vSphere API 9.1.1.0.
     pub name: String,
     /// NSX path of the Subnet. This attribute was added in vSphere API 9.1.1.0.
@@ -218,7 +194,7 @@ pub struct Summary {
     pub compatible: bool,
     /// List of reasons for incompatibility. If empty, this Subnet is compatible. This attribute was added in vSphere API 9.1.1.0.
     #[serde(default)]
-    pub incompatibility_reasons: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `SharedSubnets.Vpc` class contains the basic information about a VPC. This class was added in vSphere API 9.1.1.0.
@@ -232,6 +208,7 @@ pub struct Vpc {
     pub name: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SharedSubnets`](crate::vcenter::namespaces::networks::nsx::SharedSubnets)

@@ -34,12 +34,6 @@ pub struct Condition {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Subnets.Entity` enumerates the type of the entity listed whether Subnet or SubnetSet. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Entity::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Entity {
         /// A `com.vmware.vcenter.namespaces.networks.nsx.subnets.entity.SUBNET` in a VPC represents an independent layer 2 broadcast domain with its associated CIDR and properties like Access mode (network advertisement), DHCP configuration etc.
         Subnet = "SUBNET",
@@ -84,6 +78,7 @@ pub struct ListResult {
     pub subnets: Vec<Info>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Subnets`](crate::vcenter::namespaces::networks::nsx::Subnets) operations, one

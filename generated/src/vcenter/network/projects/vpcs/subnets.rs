@@ -33,6 +33,33 @@ pub struct Info {
     pub project: crate::vcenter::network::projects::ProjectInfo,
 }
 
+/// A call of
+/// [`Subnets::list`](crate::vcenter::network::projects::vpcs::Subnets::list) being
+/// assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching subnets for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.network.projects.vpcs.subnets.filter_spec` with all attributes None which means all subnets match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `Subnets.ListResult` class represents the result of `com.vmware.vcenter.network.projects.vpcs.subnets.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -47,13 +74,14 @@ pub struct SubnetInfo {
     /// Identifier of the subnet. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.network.subnet` resource.
-    pub id: String,
+    pub id: crate::ids::SubnetId,
     /// Name of the subnet. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// External identifier of the subnet. This attribute was added in vSphere API 9.0.0.0.
     pub external_id: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Subnets`](crate::vcenter::network::projects::vpcs::Subnets) operations, one

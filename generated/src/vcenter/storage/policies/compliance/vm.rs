@@ -32,12 +32,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The virtual machine or virtual disk is in compliance.
         Compliant = "COMPLIANT",
@@ -53,6 +47,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Vm`](crate::vcenter::storage::policies::compliance::Vm) operations, one static

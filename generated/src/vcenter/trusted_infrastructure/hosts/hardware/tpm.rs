@@ -63,23 +63,23 @@ impl EndorsementKeys {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the arguments are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the endorsement key, or the TPM device, or the host is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if too many requests are in progress.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the arguments are invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the endorsement key, or the TPM device, or the host is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if too many requests are in progress.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Host.Tpm.Read`.
     pub async fn get(
         &self,
-        host: &str,
-        tpm: &str,
-        key: &str,
+        host: &crate::ids::HostSystemId,
+        tpm: &crate::ids::TpmId,
+        key: &crate::ids::TpmEndorsementKeyId,
     ) -> vsphere_vapi_runtime::Result<endorsement_keys::Info> {
         self.client
             .operation(&endorsement_keys::ops::GET)
@@ -96,7 +96,10 @@ impl EndorsementKeys {
     ///
     /// - `host`: Identifier of the host. Identifier of a `HostSystem` resource.
     /// - `tpm`: the TPM identifier. Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.Tpm` resource.
-    /// - `filter`: a filter for the returned list. if None, the behavior is equivalent to a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.filter_spec` with attributes None.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::ListRequest) before `send()`: [`filter`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::ListRequest::filter).
     ///
     /// # Returns
     ///
@@ -109,31 +112,30 @@ impl EndorsementKeys {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the arguments are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the TPM device, or the host is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if too many requests are in progress.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the arguments are invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the TPM device, or the host is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if too many requests are in progress.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Host.Tpm.Read`.
-    pub async fn list(
+    pub fn list(
         &self,
-        host: &str,
-        tpm: &str,
-        filter: Option<&endorsement_keys::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<Vec<endorsement_keys::Summary>> {
-        self.client
-            .operation(&endorsement_keys::ops::LIST)
-            .param("host", host)
-            .param("tpm", tpm)
-            .param("filter", &filter)
-            .send()
-            .await
+        host: &crate::ids::HostSystemId,
+        tpm: &crate::ids::TpmId,
+    ) -> endorsement_keys::ListRequest {
+        endorsement_keys::ListRequest::new(
+            self
+                .client
+                .operation(&endorsement_keys::ops::LIST)
+                .param("host", host)
+                .param("tpm", tpm),
+        )
     }
 
     /// Unseal a secret that is bound to an endorsement key.
@@ -149,6 +151,8 @@ impl EndorsementKeys {
     /// Trusted Platform Module Library Part 3: Commands, Family "2.0", Level 00 Revision 01.59, November 8, 2019, Section 12.7 TPM2_Unseal This method was added in vSphere API 8.0.0.1.
     ///
     /// # Parameters
+    ///
+    /// In [`UnsealArgs`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::UnsealArgs):
     ///
     /// - `host`: Identifier of the host. Identifier of a `HostSystem` resource.
     /// - `tpm`: the TPM identifier. Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.Tpm` resource.
@@ -166,31 +170,28 @@ impl EndorsementKeys {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the arguments are invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the endorsement key or TPM is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if too many requests are in progress.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the arguments are invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the endorsement key or TPM is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if too many requests are in progress.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Host.Tpm.Unseal`.
     pub async fn unseal(
         &self,
-        host: &str,
-        tpm: &str,
-        key: &str,
-        spec: &endorsement_keys::UnsealSpec,
+        args: &endorsement_keys::UnsealArgs,
     ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::types::Binary> {
         self.client
             .operation(&endorsement_keys::ops::UNSEAL)
-            .param("host", host)
-            .param("tpm", tpm)
-            .param("key", key)
-            .param("spec", spec)
+            .param("host", &args.host)
+            .param("tpm", &args.tpm)
+            .param("key", &args.key)
+            .param("spec", &args.spec)
             .send()
             .await
     }
@@ -237,22 +238,22 @@ impl EventLog {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the argument is invalid.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if event log is not found, or tpm is not found or host is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): if too many requests are in progress.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the caller is not authorized.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the argument is invalid.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if event log is not found, or tpm is not found or host is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): if too many requests are in progress.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the caller is not authorized.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `Host.Tpm.Read`.
     pub async fn get(
         &self,
-        host: &str,
-        tpm: &str,
+        host: &crate::ids::HostSystemId,
+        tpm: &crate::ids::TpmId,
     ) -> vsphere_vapi_runtime::Result<event_log::Info> {
         self.client
             .operation(&event_log::ops::GET)
@@ -276,12 +277,6 @@ pub struct FilterSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `HashAlgorithm` class defines the possible hash algorithms. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `HashAlgorithm::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum HashAlgorithm {
         /// The SHA 256 hash algorithm.
         Sha256 = "SHA256",
@@ -318,6 +313,33 @@ pub struct Info {
     pub banks: Vec<PcrBank>,
 }
 
+/// A call of
+/// [`Tpm::list`](crate::vcenter::trusted_infrastructure::hosts::hardware::Tpm::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// a filter for the returned list. if None, the behavior is equivalent to a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.filter_spec` with attributes None
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `PcrBank` class contains information that describes digest information of a PCR bank. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PcrBank {
@@ -337,7 +359,7 @@ pub struct Summary {
     /// A unique identifier for the TPM instance. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.Tpm` resource.
-    pub tpm: String,
+    pub tpm: crate::ids::TpmId,
     /// The TPM major version number. This attribute was added in vSphere API 8.0.0.1.
     pub major_version: i64,
     /// The TPM minor version number. This attribute was added in vSphere API 8.0.0.1.
@@ -346,6 +368,7 @@ pub struct Summary {
     pub active: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Tpm`](crate::vcenter::trusted_infrastructure::hosts::hardware::Tpm)

@@ -14,12 +14,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Health::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Health {
         /// No status available.
         ///
@@ -60,9 +54,10 @@ pub struct Info {
     pub health: Health,
     /// Details regarding the health of the service. When the service `ServiceStatus.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.service_status.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.service_status.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
-    pub details: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub details: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ServiceStatus`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::ServiceStatus)

@@ -53,8 +53,8 @@ impl ClientCertificate {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`create_and_wait`](Self::create_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -68,44 +68,40 @@ impl ClientCertificate {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If cluster or provider id are empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster or provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If cluster or provider id are empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster or provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn create_task(
         &self,
-        cluster: &str,
-        provider: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&client_certificate::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`create_task`](Self::create_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`create_task`](Self::create_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`create_task`](Self::create_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn create_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.create_task(cluster, provider).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.create_task(cluster, provider).await?.wait().await
     }
 
     /// Return the existing client certificate. This method was added in vSphere API 7.0.0.0.
@@ -114,8 +110,8 @@ impl ClientCertificate {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_and_wait`](Self::get_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -129,45 +125,43 @@ impl ClientCertificate {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If cluster or provider id are empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster or provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If cluster or provider id are empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster or provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn get_task(
         &self,
-        cluster: &str,
-        provider: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<client_certificate::Info>,
+    > {
         self.client
             .operation(&client_certificate::ops::GET_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`get_task`](Self::get_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::Info).
+    /// For other polling options, call [`get_task`](Self::get_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`get_task`](Self::get_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn get_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> vsphere_vapi_runtime::Result<client_certificate::Info> {
-        let task = self.get_task(cluster, provider).await?;
-        self.client.wait_for_task::<client_certificate::Info>(&task, options).await
+        self.get_task(cluster, provider).await?.wait().await
     }
 
     /// Update the client certificate.
@@ -180,8 +174,8 @@ impl ClientCertificate {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_and_wait`](Self::update_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -196,47 +190,43 @@ impl ClientCertificate {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the certificate or private key is invalid or cluster/provider id are empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster or provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the certificate or private key is invalid or cluster/provider id are empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster or provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn update_task(
         &self,
-        cluster: &str,
-        provider: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         spec: &client_certificate::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&client_certificate::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`update_task`](Self::update_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`update_task`](Self::update_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`update_task`](Self::update_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn update_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         spec: &client_certificate::UpdateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.update_task(cluster, provider, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.update_task(cluster, provider, spec).await?.wait().await
     }
 }
 
@@ -273,8 +263,8 @@ impl Credential {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`set_and_wait`](Self::set_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`set_and_wait`](Self::set_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -289,47 +279,43 @@ impl Credential {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If cluster or provider id are empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the provider or cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If cluster or provider id are empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the provider or cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn set_task(
         &self,
-        cluster: &str,
-        provider: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         credential: &vsphere_vapi_runtime::types::Secret,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&credential::ops::SET_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .param("credential", credential)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`set_task`](Self::set_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`set_task`](Self::set_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`set_task`](Self::set_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`set_task`](Self::set_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`set_task`](Self::set_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn set_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         credential: &vsphere_vapi_runtime::types::Secret,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.set_task(cluster, provider, credential).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.set_task(cluster, provider, credential).await?.wait().await
     }
 }
 
@@ -370,14 +356,17 @@ impl CurrentPeerCertificates {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`list_and_wait`](Self::list_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
     /// # Parameters
     ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
     /// - `provider`: Identifier of the provider. Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.Provider` resource.
-    /// - `spec`: Filter spec. If None, the behavior is equivalent to a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.filter_spec` with all attributes None
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::ListTaskRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::ListTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -386,50 +375,24 @@ impl CurrentPeerCertificates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If the cluster or provider id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster or provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): For any other error.
-    pub async fn list_task(
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If the cluster or provider id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster or provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): For any other error.
+    pub fn list_task(
         &self,
-        cluster: &str,
-        provider: &str,
-        spec: Option<&current_peer_certificates::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&current_peer_certificates::ops::LIST_TASK)
-            .param("cluster", cluster)
-            .param("provider", provider)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`list_task`](Self::list_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: a list of
-    /// [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::Summary).
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`list_task`](Self::list_task), when the task fails (with the task's
-    /// error), and when waiting times out.
-    pub async fn list_and_wait(
-        &self,
-        cluster: &str,
-        provider: &str,
-        spec: Option<&current_peer_certificates::FilterSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<Vec<current_peer_certificates::Summary>> {
-        let task = self.list_task(cluster, provider, spec).await?;
-        self.client
-            .wait_for_task::<Vec<current_peer_certificates::Summary>>(&task, options)
-            .await
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
+    ) -> current_peer_certificates::ListTaskRequest {
+        current_peer_certificates::ListTaskRequest::new(
+            self
+                .client
+                .operation(&current_peer_certificates::ops::LIST_TASK)
+                .param("cluster", cluster)
+                .param("provider", provider),
+        )
     }
 }
 
@@ -468,8 +431,8 @@ impl TrustedPeerCertificates {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_and_wait`](Self::get_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -483,47 +446,43 @@ impl TrustedPeerCertificates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If cluster or provider id are empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster or provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If cluster or provider id are empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster or provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn get_task(
         &self,
-        cluster: &str,
-        provider: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::Task<trusted_peer_certificates::Info>,
+    > {
         self.client
             .operation(&trusted_peer_certificates::ops::GET_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`get_task`](Self::get_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::trusted_peer_certificates::Info).
+    /// For other polling options, call [`get_task`](Self::get_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`get_task`](Self::get_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn get_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> vsphere_vapi_runtime::Result<trusted_peer_certificates::Info> {
-        let task = self.get_task(cluster, provider).await?;
-        self.client
-            .wait_for_task::<trusted_peer_certificates::Info>(&task, options)
-            .await
+        self.get_task(cluster, provider).await?.wait().await
     }
 
     /// Update trusted server certificate(s).
@@ -536,8 +495,8 @@ impl TrustedPeerCertificates {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_and_wait`](Self::update_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -552,47 +511,43 @@ impl TrustedPeerCertificates {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If one or more certificates are invalid or the cluster/provider Id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the cluster or provider is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If one or more certificates are invalid or the cluster/provider Id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the cluster or provider is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn update_task(
         &self,
-        cluster: &str,
-        provider: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         spec: &trusted_peer_certificates::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&trusted_peer_certificates::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`update_task`](Self::update_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`update_task`](Self::update_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`update_task`](Self::update_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn update_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
         spec: &trusted_peer_certificates::UpdateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.update_task(cluster, provider, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.update_task(cluster, provider, spec).await?.wait().await
     }
 }
 
@@ -606,7 +561,7 @@ pub struct CreateSpec {
     /// Name of the provider. A unique string chosen by the client. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.Provider` resource.
-    pub provider: String,
+    pub provider: crate::ids::TrustAuthorityClustersKmsProviderId,
     /// Master key ID created for the provider. A unique Key ID. This attribute was added in vSphere API 7.0.0.0.
     pub master_key_id: String,
     /// Key server associated with this Provider. This attribute was added in vSphere API 7.0.0.0.
@@ -619,12 +574,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Health::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Health {
         /// No status available.
         ///
@@ -821,7 +770,7 @@ pub struct ServerInfo {
     pub health: Health,
     /// Details regarding the health of the server connection. When the service `Providers.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.health.OK`, this attribute will provide an actionable description of the issue. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
-    pub details: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Whether this client trusts the server. This attribute was added in vSphere API 7.0.0.0.
     pub client_trust_server: bool,
     /// Whether the server trusts this client. This attribute was added in vSphere API 7.0.0.0.
@@ -841,7 +790,7 @@ pub struct Status {
     pub health: Health,
     /// Details regarding the health of the provider. When the service `Providers.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.health.OK`, this attribute will provide an actionable description of the issue. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
-    pub details: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Health of the key servers. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub servers: Vec<ServerInfo>,
@@ -857,7 +806,7 @@ pub struct Summary {
     /// Name of the provider. A unique string chosen by the client. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.Provider` resource.
-    pub provider: String,
+    pub provider: crate::ids::TrustAuthorityClustersKmsProviderId,
     /// Health of the provider in the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
 }
@@ -877,6 +826,7 @@ pub struct UpdateSpec {
     pub key_server: Option<KeyServerUpdateSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Providers`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::Providers)

@@ -75,6 +75,33 @@ pub struct Info {
     pub trust_authority_cluster: String,
 }
 
+/// A call of
+/// [`Services::list`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::Services::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Only return services matching the filters. If None return all services.
+    pub fn spec(self, spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Services.Summary` class contains basic information about a registered Attestation Service instance that is configured for a cluster. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
@@ -85,7 +112,7 @@ pub struct Summary {
     /// The service's unique identifier. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.attestation.Service` resource.
-    pub service: String,
+    pub service: crate::ids::AttestationServiceId,
     /// The service's address. This attribute was added in vSphere API 7.0.0.0.
     pub address: crate::vcenter::trusted_infrastructure::NetworkAddress,
     /// The group specifies the Key Provider Service instances can accept reports issued by this Attestation Service instance. This attribute was added in vSphere API 7.0.0.0.
@@ -94,6 +121,7 @@ pub struct Summary {
     pub trust_authority_cluster: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Services`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::Services)

@@ -29,12 +29,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Health::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Health {
         /// The consistency of the applied configuration is unknown.
         ///
@@ -82,7 +76,42 @@ pub struct Info {
     pub trustedc_as: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// Details regarding the health. When the `ServicesAppliedConfig.Health` is not `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services_applied_config.health.OK`, this member will provide a detailed description of the issues present. This attribute was added in vSphere API 7.0.1.0.
     #[serde(default)]
-    pub details: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub details: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+/// A call of
+/// [`ServicesAppliedConfig::list_task`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::ServicesAppliedConfig::list_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The specification for the subset of results desired to be returned. If None all results are returned.
+    pub fn spec(self, spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.send().await?.wait().await
+    }
 }
 
 /// The `ServicesAppliedConfig.Summary` class contains basic information about the aggregated health status for a service. This class was added in vSphere API 7.0.1.0.
@@ -103,6 +132,7 @@ pub struct Summary {
     pub service: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ServicesAppliedConfig`](crate::vcenter::trusted_infrastructure::trusted_clusters::attestation::ServicesAppliedConfig)

@@ -6,6 +6,122 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
+/// A call of
+/// [`Directories::create`](crate::vcenter::vm::guest::filesystem::Directories::create)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Whether any parent directories should be created. If any failure occurs, some parent directories could be left behind. If None parent directories are not created.
+    pub fn create_parents(self, create_parents: bool) -> Self {
+        Self {
+            call: self.call.param("create_parents", &create_parents),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
+/// The required parameters of
+/// [`Directories::create_temporary`](crate::vcenter::vm::guest::filesystem::Directories::create_temporary),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTemporaryArgs {
+    /// Virtual Machine to perform the operation on.
+    ///
+    /// Identifier of a `VirtualMachine` resource.
+    pub vm: crate::ids::VirtualMachineId,
+    /// The guest authentication data.
+    pub credentials: crate::vcenter::vm::guest::Credentials,
+    /// The prefix to be given to the new temporary directory.
+    pub prefix: String,
+    /// The suffix to be given to the new temporary directory.
+    pub suffix: String,
+}
+
+/// A call of
+/// [`Directories::create_temporary`](crate::vcenter::vm::guest::filesystem::Directories::create_temporary)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateTemporaryRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateTemporaryRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The complete path to the directory in which to create the new directory. Directory If None a guest-specific default will be used.
+    pub fn parent_path(self, parent_path: &str) -> Self {
+        Self {
+            call: self.call.param("parent_path", parent_path),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<String> {
+        self.call.send().await
+    }
+}
+
+/// A call of
+/// [`Directories::delete`](crate::vcenter::vm::guest::filesystem::Directories::delete)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct DeleteRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl DeleteRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// If true, all files and subdirectories are also deleted. If false, the directory must be empty for the operation to succeed. If None, any directory content is not deleted.
+    pub fn recursive(self, recursive: bool) -> Self {
+        Self {
+            call: self.call.param("recursive", &recursive),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
+/// The required parameters of
+/// [`Directories::move`](crate::vcenter::vm::guest::filesystem::Directories::move),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoveArgs {
+    /// Virtual Machine to perform the operation on.
+    ///
+    /// Identifier of a `VirtualMachine` resource.
+    pub vm: crate::ids::VirtualMachineId,
+    /// The guest authentication data.
+    pub credentials: crate::vcenter::vm::guest::Credentials,
+    /// The complete path to the directory to be moved.
+    pub path: String,
+    /// The complete path to where the directory is moved or its new name. It cannot be a path to an existing directory or an existing file.
+    pub new_path: String,
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Directories`](crate::vcenter::vm::guest::filesystem::Directories) operations,

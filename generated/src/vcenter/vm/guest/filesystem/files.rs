@@ -6,6 +6,50 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
+/// The required parameters of
+/// [`Files::create_temporary`](crate::vcenter::vm::guest::filesystem::Files::create_temporary),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTemporaryArgs {
+    /// Virtual Machine to perform the operation on.
+    ///
+    /// Identifier of a `VirtualMachine` resource.
+    pub vm: crate::ids::VirtualMachineId,
+    /// The guest authentication data.
+    pub credentials: crate::vcenter::vm::guest::Credentials,
+    /// The prefix to be given to the new temporary file.
+    pub prefix: String,
+    /// The suffix to be given to the new temporary file.
+    pub suffix: String,
+}
+
+/// A call of
+/// [`Files::create_temporary`](crate::vcenter::vm::guest::filesystem::Files::create_temporary)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CreateTemporaryRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CreateTemporaryRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The complete path to the directory in which to create the file. Directory to use if specified, otherwise a guest-specific default will be used.
+    pub fn parent_path(self, parent_path: &str) -> Self {
+        Self {
+            call: self.call.param("parent_path", parent_path),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<String> {
+        self.call.send().await
+    }
+}
+
 /// The `Files.FileAttributesInfo` class describes the attributes of a file in a guest operating system. This class was added in vSphere API 7.0.2.0.
 ///
 /// `filesystem_family` selects which optional fields are set: `POSIX`
@@ -52,12 +96,6 @@ pub struct FileAttributesUpdateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Files.FilesystemFamily` class defines the types of guest operating fllesystem. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `FilesystemFamily::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum FilesystemFamily {
         /// The guest OS is a Windows variant.
         Windows = "WINDOWS",
@@ -99,18 +137,45 @@ pub struct IterationSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The last status for the iterator. A field of this type is returned as part of the result and indicates to the caller of the API whether it can continue to make requests for more data. The last status only reports on the state of the iteration at the time data was last returned. As a result, it not does guarantee if the next call will succeed in getting more data or not. Failures to retrieve results will be returned as Error responses. These last statuses are only returned when the iterator is operating as expected. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `LastIterationStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum LastIterationStatus {
         /// Iterator has more data pending and is ready to provide it. The caller can request the next page of data at any time. The number of results returned may be less than the requested size. In other words, the iterator may not fill the page. The iterator has returned at least 1 result.
         Ready = "READY",
         /// Iterator has finished iterating through its inventory. There are currently no more entities to return and the caller can terminate iteration. If the iterator returned some data, the marker may be set to allow the iterator to continue from where it left off when additional data does become available. This value is used to indicate that all available data has been returned by the iterator.
         EndOfData = "END_OF_DATA",
         @unknown Unknown
+    }
+}
+
+/// A call of [`Files::list`](crate::vcenter::vm::guest::filesystem::Files::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The specification of a page of results to be retrieved. If None, the first page will be retrieved.
+    pub fn iteration(self, iteration: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iteration", iteration),
+        }
+    }
+
+    /// Specification to match files for which information should be returned. If None, the behavior is the equivalent to a `com.vmware.vcenter.vm.guest.filesystem.files.filter_spec` with all attributes None which means all filenames match the filter.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
     }
 }
 
@@ -130,6 +195,49 @@ pub struct ListResult {
     pub end_index: Option<i64>,
     /// The last status for the iterator that indicates whether any more results can be expected if the caller continues to make requests for more data using the iterator. This attribute was added in vSphere API 7.0.2.0.
     pub status: LastIterationStatus,
+}
+
+/// The required parameters of
+/// [`Files::move`](crate::vcenter::vm::guest::filesystem::Files::move), which takes
+/// more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoveArgs {
+    /// Virtual Machine to perform the operation on.
+    ///
+    /// Identifier of a `VirtualMachine` resource.
+    pub vm: crate::ids::VirtualMachineId,
+    /// The guest authentication data.
+    pub credentials: crate::vcenter::vm::guest::Credentials,
+    /// The complete path to the original file or symbolic link to be moved.
+    pub path: String,
+    /// The complete path to the new file. It cannot be a path to an existing directory.
+    pub new_path: String,
+}
+
+/// A call of [`Files::move`](crate::vcenter::vm::guest::filesystem::Files::move)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct MoveRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl MoveRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// If true, the destination file is overwritten. If None, the destination file is not overwritten.
+    pub fn overwrite(self, overwrite: bool) -> Self {
+        Self {
+            call: self.call.param("overwrite", &overwrite),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
 }
 
 /// The `Files.PosixFileAttributesInfo` class describes information about file attributes specific to Posix Guest operating systems. This class was added in vSphere API 7.0.2.0.
@@ -170,12 +278,6 @@ pub struct Summary {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Files.Type` class defines the valid types of files. This enumeration was added in vSphere API 7.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// normal file
         File = "FILE",
@@ -185,6 +287,23 @@ vsphere_vapi_runtime::vapi_enum! {
         Symlink = "SYMLINK",
         @unknown Unknown
     }
+}
+
+/// The required parameters of
+/// [`Files::update`](crate::vcenter::vm::guest::filesystem::Files::update), which
+/// takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateArgs {
+    /// Virtual Machine to perform the operation on.
+    ///
+    /// Identifier of a `VirtualMachine` resource.
+    pub vm: crate::ids::VirtualMachineId,
+    /// The guest authentication data.
+    pub credentials: crate::vcenter::vm::guest::Credentials,
+    /// The complete path to the file or directory to be changed in the guest. If the file points to an symbolic link, then the attributes of the target file are changed.
+    pub path: String,
+    /// Specifies the different file attributes of the guest file to be changed. See `com.vmware.vcenter.vm.guest.filesystem.files.file_attributes_update_spec`.
+    pub file_attributes: FileAttributesUpdateSpec,
 }
 
 /// The WindowsFileAttributesInfo) structure describes file attributes specific to Windows Guest operating systems. This class was added in vSphere API 7.0.2.0.
@@ -209,6 +328,7 @@ pub struct WindowsFileAttributesUpdateSpec {
     pub read_only: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Files`](crate::vcenter::vm::guest::filesystem::Files)
     //! operations, one static per operation; [`operations`](crate::operations) lists

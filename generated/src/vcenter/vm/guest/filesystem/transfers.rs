@@ -63,6 +63,7 @@ pub struct WindowsFileAttributesCreateSpec {
     pub read_only: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Transfers`](crate::vcenter::vm::guest::filesystem::Transfers) operations, one

@@ -47,12 +47,6 @@ pub struct IpAddressInfo {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Interfaces.IpAddressOrigin` class specifies how an IP address was obtained for an interface. See RFC 4293 IpAddressOriginTC. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IpAddressOrigin::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum IpAddressOrigin {
         /// Any other type of address configuration other than the below mentioned ones will fall under this category. For e.g., automatic address configuration for the link local address falls under this type.
         Other = "OTHER",
@@ -70,12 +64,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Interfaces.IpAddressStatus` class defines the present status of an address on an interface. See RFC 4293 IpAddressStatusTC. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IpAddressStatus::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum IpAddressStatus {
         /// Indicates that this is a valid address.
         Preferred = "PREFERRED",
@@ -86,12 +74,12 @@ vsphere_vapi_runtime::vapi_enum! {
         /// Indicates that the address is not accessible because interface is not operational.
         Inaccessible = "INACCESSIBLE",
         /// Indicates that the status cannot be determined.
-        Unknown = "UNKNOWN",
+        UnknownValue = "UNKNOWN",
         /// Indicates that the uniqueness of the address on the link is presently being verified.
         Tentative = "TENTATIVE",
         /// Indicates the address has been determined to be non-unique on the link, this address will not be reachable.
         Duplicate = "DUPLICATE",
-        @unknown UnknownValue
+        @unknown Unknown
     }
 }
 
@@ -106,6 +94,7 @@ pub struct IpConfigInfo {
     pub dhcp: Option<crate::vcenter::vm::guest::DhcpConfigInfo>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Interfaces`](crate::vcenter::vm::guest::networking::Interfaces) operations,

@@ -21,6 +21,7 @@ pub struct Info {
     pub interface_index: Option<i64>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Routes`](crate::vcenter::vm::guest::networking::Routes) operations, one static

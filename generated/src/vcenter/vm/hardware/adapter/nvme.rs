@@ -35,9 +35,10 @@ pub struct Summary {
     /// Identifier of the virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.NvmeAdapter` resource.
-    pub adapter: String,
+    pub adapter: crate::ids::NvmeAdapterId,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Nvme`](crate::vcenter::vm::hardware::adapter::Nvme)
     //! operations, one static per operation; [`operations`](crate::operations) lists

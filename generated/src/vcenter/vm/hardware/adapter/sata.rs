@@ -40,17 +40,11 @@ pub struct Summary {
     /// Identifier of the virtual SATA adapter.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.SataAdapter` resource.
-    pub adapter: String,
+    pub adapter: crate::ids::SataAdapterId,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Sata.Type` class defines the valid emulation types for a virtual SATA adapter.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// AHCI host bus adapter.
         Ahci = "AHCI",
@@ -58,6 +52,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Sata`](crate::vcenter::vm::hardware::adapter::Sata)
     //! operations, one static per operation; [`operations`](crate::operations) lists

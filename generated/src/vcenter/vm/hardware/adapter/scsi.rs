@@ -41,12 +41,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Scsi.Sharing` class defines the valid bus sharing modes for a virtual SCSI adapter.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Sharing::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Sharing {
         /// The virtual SCSI bus is not shared.
         None = "NONE",
@@ -64,17 +58,11 @@ pub struct Summary {
     /// Identifier of the virtual SCSI adapter.
     ///
     /// Identifier of a `com.vmware.vcenter.vm.hardware.ScsiAdapter` resource.
-    pub adapter: String,
+    pub adapter: crate::ids::ScsiAdapterId,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Scsi.Type` class defines the valid emulation types for a virtual SCSI adapter.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// BusLogic host bus adapter.
         Buslogic = "BUSLOGIC",
@@ -96,6 +84,7 @@ pub struct UpdateSpec {
     pub sharing: Option<Sharing>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Scsi`](crate::vcenter::vm::hardware::adapter::Scsi)
     //! operations, one static per operation; [`operations`](crate::operations) lists

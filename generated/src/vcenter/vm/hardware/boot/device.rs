@@ -35,12 +35,6 @@ pub struct EntryCreateSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Device.Type` class defines the valid device types that may be used as bootable devices.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// Virtual CD-ROM device.
         Cdrom = "CDROM",
@@ -54,6 +48,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Device`](crate::vcenter::vm::hardware::boot::Device)
     //! operations, one static per operation; [`operations`](crate::operations) lists

@@ -6,6 +6,33 @@
 //!
 //! Compiled with the `vcenter-vm` feature.
 
+/// A call of
+/// [`Compliance::check`](crate::vcenter::vm::storage::policy::Compliance::check)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CheckRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CheckRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Parameter specifies the entities on which storage policy compliance check is to be invoked. The storage compliance Info `com.vmware.vcenter.vm.storage.policy.compliance.info` is returned. If None, the behavior is equivalent to a `com.vmware.vcenter.vm.storage.policy.compliance.check_spec` with CheckSpec#vmHome set to true and CheckSpec#disks populated with all disks attached to the virtual machine.
+    pub fn check_spec(self, check_spec: &CheckSpec) -> Self {
+        Self {
+            call: self.call.param("check_spec", check_spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Option<Info>> {
+        self.call.send().await
+    }
+}
+
 /// The `Compliance.CheckSpec` class contains attributes used to specify the entities on which the storage policy compliance check is to be invoked. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckSpec {
@@ -33,12 +60,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Compliance.Status` class defines the storage compliance status of a virtual machine and its applicable entities. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// Entity is in compliance.
         Compliant = "COMPLIANT",
@@ -68,9 +89,10 @@ pub struct VmComplianceInfo {
     pub policy: Option<String>,
     /// The exception that caused the compliance check to fail. There can be more than one cause, since a policy can contain capabilities from multiple providers. If empty, it implies no failures while retrieving compliance. This attribute was added in vSphere API 6.7.
     #[serde(default)]
-    pub failure_cause: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub failure_cause: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Compliance`](crate::vcenter::vm::storage::policy::Compliance) operations, one

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Policy.DiskPolicySpec` class defines the choices for how to specify the policy to be associated with a virtual disk. This enumeration was added in vSphere API 6.7.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `PolicyType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum PolicyType {
         /// Use the specified policy (see `com.vmware.vcenter.vm.storage.policy.disk_policy_spec.policy`).
         UseSpecifiedPolicy = "USE_SPECIFIED_POLICY",

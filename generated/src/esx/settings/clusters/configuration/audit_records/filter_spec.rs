@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// List of audit records that match the given time frame i.e. For ex: occurred within last 30 days. This enumeration was added in vSphere API 8.0.2.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Timeframe::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Timeframe {
         /// To indicate last 3 months audit records
         ThreeMonths = "THREE_MONTHS",

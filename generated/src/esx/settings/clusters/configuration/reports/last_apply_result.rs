@@ -8,6 +8,7 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`LastApplyResult`](crate::esx::settings::clusters::configuration::reports::LastApplyResult)

@@ -32,6 +32,7 @@ pub struct Info {
     pub apply: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`RecentTasks`](crate::esx::settings::clusters::configuration::reports::RecentTasks)

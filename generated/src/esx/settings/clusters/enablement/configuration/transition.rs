@@ -52,6 +52,41 @@ pub struct EnableSpec {
     >,
 }
 
+/// A call of
+/// [`Transition::enable_task`](crate::esx::settings::clusters::enablement::configuration::Transition::enable_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct EnableTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl EnableTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The Enable specification. This parameter was added in vSphere API 9.1.0.0. This parameter is optional because it was added in a newer version than its parent node.
+    pub fn spec(self, spec: &EnableSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<EnableResult>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<EnableResult> {
+        self.send().await?.wait().await
+    }
+}
+
 /// The `Transition.FileSpec` contain attributes that contains the details of the file being imported during transition process. This class was added in vSphere API 8.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileSpec {
@@ -98,19 +133,13 @@ pub struct ReferenceHost {
     /// Reference host ID. This attribute was added in vSphere API 8.0.1.0.
     ///
     /// Identifier of a `HostSystem` resource.
-    pub host: String,
+    pub host: crate::ids::HostSystemId,
     /// Host Info for Reference host. This attribute was added in vSphere API 8.0.1.0.
     pub host_info: crate::esx::settings::HostInfo,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Transition.Source` class describes the possible sources for specifying the desired configuration of the cluster. This enumeration was added in vSphere API 8.0.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Source::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Source {
         /// This indicates that desired configuration originated from a file.
         File = "FILE",
@@ -170,6 +199,7 @@ pub struct ValidateResult {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Transition`](crate::esx::settings::clusters::enablement::configuration::Transition)

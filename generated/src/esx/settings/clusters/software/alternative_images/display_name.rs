@@ -15,6 +15,7 @@ pub struct Info {
     pub display_name: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`DisplayName`](crate::esx::settings::clusters::software::alternative_images::DisplayName)

@@ -29,7 +29,7 @@ pub struct ClusterImpact {
     /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// Information of hosts within the cluster. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
@@ -38,13 +38,41 @@ pub struct ClusterImpact {
     >,
 }
 
+/// A call of
+/// [`ApplyImpact::get`](crate::esx::settings::clusters::software::reports::ApplyImpact::get)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification for how much information should be returned.
+    pub fn spec(self, spec: &ApplyImpactSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ClusterImpact> {
+        self.call.send().await
+    }
+}
+
 /// The `ApplyImpact.Impact` class contains attributes that describe what the impact is of a particular step during the apply method. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Impact {
     /// Description of the impact. This attribute was added in vSphere API 7.0.0.0.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ApplyImpact`](crate::esx::settings::clusters::software::reports::ApplyImpact)

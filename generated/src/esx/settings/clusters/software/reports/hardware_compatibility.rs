@@ -56,15 +56,15 @@ impl Details {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure and any possible resolution(s).
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some other unknown internal error. The accompanying error message will give more details about the failure and any possible resolution(s).
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` in the system or if desired software document is not found.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn get(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
     ) -> vsphere_vapi_runtime::Result<
         crate::esx::settings::clusters::software::reports::CheckResult,
     > {
@@ -87,19 +87,13 @@ pub struct CheckSummary {
     /// Target base image version E.g., version = BaseImageSpec-&gt;Version `com.vmware.esx.settings.base_image_spec.version` class This attribute was added in vSphere API 7.0.0.0.
     pub base_image_version: String,
     /// Over all Compliance result for cluster for the software specification. This attribute was added in vSphere API 7.0.0.0.
-    pub summary_result: crate::vapi::std_::LocalizableMessage,
+    pub summary_result: crate::vapi::standard::LocalizableMessage,
     /// Notifications returned by the HCL Validation operation. This attribute was added in vSphere API 7.0.0.0.
     pub notifications: crate::esx::settings::Notifications,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `HardwareCompatibility.ComplianceStatus` class contains the possible different status of compliance with respect to target version. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ComplianceStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ComplianceStatus {
         /// Target hardware is compliant with BCG/HCL. This includes (from the `com.vmware.esx.settings.clusters.software.reports.compliance_status_detail`:
         ///
@@ -128,6 +122,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`HardwareCompatibility`](crate::esx::settings::clusters::software::reports::HardwareCompatibility)

@@ -17,7 +17,7 @@ pub struct ApplyResult {
     /// The identifier of the commit used to fetch the desired software document to be applied to all hosts within the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// Information of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` should be applied to. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
@@ -62,6 +62,7 @@ pub struct ApplyStatus {
     pub notifications: crate::esx::settings::Notifications,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`LastApplyResult`](crate::esx::settings::clusters::software::reports::LastApplyResult)

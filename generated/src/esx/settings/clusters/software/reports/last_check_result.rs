@@ -15,19 +15,19 @@ pub struct CheckInfo {
     /// The check identifier. This attribute was added in vSphere API 7.0.0.0.
     pub check: String,
     /// The check name. This attribute was added in vSphere API 7.0.0.0.
-    pub name: crate::vapi::std_::LocalizableMessage,
+    pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description. This attribute was added in vSphere API 7.0.0.0.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
 }
 
 /// The `LastCheckResult.CheckIssue` class contains attributes that describe a particular issue. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckIssue {
     /// Description of the issue encountered. This attribute was added in vSphere API 9.1.0.0.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This attribute was added in vSphere API 9.1.0.0. Can be left None if no meaningful resolution exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `LastCheckResult.CheckResult` class contains attributes that describe aggregated status of all checks performed. This class was added in vSphere API 7.0.0.0.
@@ -42,7 +42,7 @@ pub struct CheckResult {
     /// The identifier of the commit on which checks have been run. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
@@ -63,7 +63,7 @@ pub struct CheckStatus {
     pub status: Status,
     /// The issues encountered while running this check. Note: This attribute will be deprecated in the future release. Clients are recommended to use {#member checkIssues} field. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
-    pub issues: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub issues: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_issue`s that the check reported. This attribute was added in vSphere API 9.1.0.0. If not set, the service is still using the {#member issues}.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_issues: Option<Vec<CheckIssue>>,
@@ -96,12 +96,6 @@ pub struct EntityCheckResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LastCheckResult.Status` class defines the status result for a particular check. This enumeration was added in vSphere API 7.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The check indicates a success.
         Ok = "OK",
@@ -115,6 +109,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`LastCheckResult`](crate::esx::settings::clusters::software::reports::LastCheckResult)

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Solutions.IssueInfo.IssueType` class defines the type of the issues. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `IssueType::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum IssueType {
         /// The System VM is expected to be powered-off, but it is powered-on. To remediate the deployment, re-invoke `com.vmware.esx.settings.clusters.vms.solutions.apply$task` to have vLCM power-off the System VM.
         VmPoweredOn = "VM_POWERED_ON",

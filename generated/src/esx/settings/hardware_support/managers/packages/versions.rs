@@ -13,7 +13,7 @@ pub struct ComponentInfo {
     /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
-    pub name: String,
+    pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
     /// Version of the component. This attribute was added in vSphere API 7.0.0.0.
@@ -30,13 +30,40 @@ pub struct FilterSpec {
     pub base_image_version: Option<String>,
 }
 
+/// A call of
+/// [`Versions::get`](crate::esx::settings::hardware_support::managers::packages::Versions::get)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of detailed information to be returned If None, the behavior is equivalent to a `com.vmware.esx.settings.hardware_support.managers.packages.versions.filter_spec` with all attributes None, which means all releases supported are returned but no component information for any particular release is included.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<PackageInfo> {
+        self.call.send().await
+    }
+}
+
 /// The `Versions.PackageInfo` class contains attributes that describe a particular 3rd party Hardware Support Package (HSP) This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackageInfo {
     /// Name of the Hardware Support Package (e.g. "Jan. 2018 Release" or "Latest Hardware Support Package for Frobozz GenX hardware") selected This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.setting.hardware_support.package` resource.
-    pub pkg: String,
+    pub pkg: crate::ids::SettingHardwareSupportPackageId,
     /// Version of the Hardware Support Package (e.g. "20180128.1" or "v42") selected This attribute was added in vSphere API 7.0.0.0.
     pub version: String,
     /// Description of the Hardware Support Package (HSP) (e.g. for use in help bubble) This attribute was added in vSphere API 7.0.0.0.
@@ -58,11 +85,12 @@ pub struct RemovedComponentInfo {
     /// Identifier of the component. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.component` resource.
-    pub name: String,
+    pub name: crate::ids::SettingsComponentId,
     /// Display name of the component. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Versions`](crate::esx::settings::hardware_support::managers::packages::Versions)

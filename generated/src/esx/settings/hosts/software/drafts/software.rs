@@ -51,17 +51,17 @@ impl AddOn {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn delete(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&add_on::ops::DELETE)
@@ -89,17 +89,17 @@ impl AddOn {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system or no add-on specification is set.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system or no add-on specification is set.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
         self.client
             .operation(&add_on::ops::GET)
@@ -124,17 +124,17 @@ impl AddOn {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn set(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::AddOnSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -191,17 +191,17 @@ impl BaseImage {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
         self.client
             .operation(&base_image::ops::GET)
@@ -226,17 +226,17 @@ impl BaseImage {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn set(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
         spec: &crate::esx::settings::BaseImageSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -290,18 +290,18 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` or no component associated with `component` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` or no component associated with `component` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn delete(
         &self,
-        host: &str,
-        draft: &str,
-        component: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
+        component: &crate::ids::SettingsComponentId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&components::ops::DELETE)
@@ -331,18 +331,18 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` or no component associated with `component` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` or no component associated with `component` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn get(
         &self,
-        host: &str,
-        draft: &str,
-        component: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
+        component: &crate::ids::SettingsComponentId,
     ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
         self.client
             .operation(&components::ops::GET)
@@ -371,17 +371,17 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn list(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
     > {
@@ -400,7 +400,10 @@ impl Components {
     /// - `host`: Identifier of the host. Identifier of a `HostSystem` resource.
     /// - `draft`: Identifier of the working copy document. Identifier of a `com.vmware.esx.settings.draft` resource.
     /// - `component`: Identifier of the component. Identifier of a `com.vmware.esx.settings.component` resource.
-    /// - `version`: Component version. This attribute is currently required. In the future,if this attribute is None then version is chosen based on the constraints in the system.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`SetRequest`](crate::esx::settings::hosts::software::drafts::software::components::SetRequest) before `send()`: [`version`](crate::esx::settings::hosts::software::drafts::software::components::SetRequest::version).
     ///
     /// # HTTP
     ///
@@ -409,28 +412,27 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
-    pub async fn set(
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
+    pub fn set(
         &self,
-        host: &str,
-        draft: &str,
-        component: &str,
-        version: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&components::ops::SET)
-            .param("host", host)
-            .param("draft", draft)
-            .param("component", component)
-            .param("version", &version)
-            .send()
-            .await
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
+        component: &crate::ids::SettingsComponentId,
+    ) -> components::SetRequest {
+        components::SetRequest::new(
+            self
+                .client
+                .operation(&components::ops::SET)
+                .param("host", host)
+                .param("draft", draft)
+                .param("component", component),
+        )
     }
 
     /// Updates the list of components in a given draft. This allows set and/or delete of multiple components in a batch operation. This method was added in vSphere API 8.0.0.1.
@@ -448,17 +450,17 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn update(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
         spec: &components::UpdateSpec,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
@@ -512,17 +514,17 @@ impl EffectiveComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn list(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<
             String,
@@ -555,23 +557,23 @@ impl EffectiveComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host.
     pub async fn list_with_removed_components(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<
             String,
@@ -628,24 +630,24 @@ impl RemovedComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host associated with `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError. This exception was added in vSphere API 9.0.0.0.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError. This exception was added in vSphere API 9.0.0.0.
     pub async fn delete(
         &self,
-        host: &str,
-        draft: &str,
-        component: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
+        component: &crate::ids::SettingsComponentId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&removed_components::ops::DELETE)
@@ -675,24 +677,24 @@ impl RemovedComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no such host `host` or no draft associated with `draft` or no component associated with `component` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no such host `host` or no draft associated with `draft` or no component associated with `component` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError. This exception was added in vSphere API 9.0.0.0.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError. This exception was added in vSphere API 9.0.0.0.
     pub async fn get(
         &self,
-        host: &str,
-        draft: &str,
-        component: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
+        component: &crate::ids::SettingsComponentId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
         self.client
             .operation(&removed_components::ops::GET)
@@ -721,23 +723,23 @@ impl RemovedComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError. This exception was added in vSphere API 9.0.0.0.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError. This exception was added in vSphere API 9.0.0.0.
     pub async fn list(
         &self,
-        host: &str,
-        draft: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
     > {
@@ -764,24 +766,24 @@ impl RemovedComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no host `host` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no host `host` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `HostSystem` referenced by the parameter `host` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    /// - [`Unsupported`](crate::vapi::std_::errors::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError. This exception was added in vSphere API 9.0.0.0.
+    /// - [`Unsupported`](crate::ErrorKind::Unsupported): If the host is not a vLCM managed standalone host. Unsupported type added in 9.0, previous releases may show InternalServerError. This exception was added in vSphere API 9.0.0.0.
     pub async fn set(
         &self,
-        host: &str,
-        draft: &str,
-        component: &str,
+        host: &crate::ids::HostSystemId,
+        draft: &crate::ids::DraftId,
+        component: &crate::ids::SettingsComponentId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&removed_components::ops::SET)

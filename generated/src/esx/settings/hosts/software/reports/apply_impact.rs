@@ -16,7 +16,7 @@ pub struct HostImpact {
     /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// Information of the host. This attribute was added in vSphere API 8.0.0.1.
     pub host_info: crate::esx::settings::HostInfo,
 }
@@ -25,9 +25,10 @@ pub struct HostImpact {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Impact {
     /// Description of the impact. This attribute was added in vSphere API 8.0.0.1.
-    pub message: crate::vapi::std_::LocalizableMessage,
+    pub message: crate::vapi::standard::LocalizableMessage,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ApplyImpact`](crate::esx::settings::hosts::software::reports::ApplyImpact)

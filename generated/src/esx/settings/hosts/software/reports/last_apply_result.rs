@@ -18,7 +18,7 @@ pub struct ApplyResult {
     /// The identifier of the commit used to fetch the desired software document to be applied to the standalone host. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// Information of the host to which the desired software document specified by the `com.vmware.esx.settings.hosts.software.reports.last_apply_result.apply_result.commit` needs to be applied to. This attribute was added in vSphere API 8.0.0.1.
     pub host_info: crate::esx::settings::HostInfo,
     /// Notifications providing additional information for `com.vmware.esx.settings.hosts.software.apply$task` method. These notifications are mutually exclusive with the notifications in `LastApplyResult.ApplyStatus`. This attribute was added in vSphere API 8.0.0.1.
@@ -39,6 +39,7 @@ pub struct ApplyStatus {
     pub notifications: crate::esx::settings::Notifications,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`LastApplyResult`](crate::esx::settings::hosts::software::reports::LastApplyResult)

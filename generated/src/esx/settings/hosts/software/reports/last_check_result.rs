@@ -15,9 +15,9 @@ pub struct CheckInfo {
     /// The check identifier. This attribute was added in vSphere API 8.0.0.1.
     pub check: String,
     /// The check name. This attribute was added in vSphere API 8.0.0.1.
-    pub name: crate::vapi::std_::LocalizableMessage,
+    pub name: crate::vapi::standard::LocalizableMessage,
     /// Human-readable check description. This attribute was added in vSphere API 8.0.0.1.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// The service that performed the check. This attribute was added in vSphere API 8.0.0.1. Only set if there is an originator available for this check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
@@ -27,10 +27,10 @@ pub struct CheckInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckIssue {
     /// Description of the issue encountered. This attribute was added in vSphere API 8.0.0.1.
-    pub description: crate::vapi::std_::LocalizableMessage,
+    pub description: crate::vapi::standard::LocalizableMessage,
     /// Possible resolution for the issue. This attribute was added in vSphere API 8.0.0.1. Can be left None if no meaningful resolution exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std_::LocalizableMessage>,
+    pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `LastCheckResult.CheckResult` class contains attributes that describe aggregated status of all checks performed. This class was added in vSphere API 8.0.0.1.
@@ -45,7 +45,7 @@ pub struct CheckResult {
     /// The identifier of the commit on which checks have been run. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
-    pub commit: String,
+    pub commit: crate::ids::CommitId,
     /// Information about the host for which checks have been requested to be run. This attribute was added in vSphere API 8.0.0.1.
     pub host_info: crate::esx::settings::HostInfo,
     /// List of `LastCheckResult.EntityCheckResult` for all entities for which checks have been run. This attribute was added in vSphere API 8.0.0.1.
@@ -85,12 +85,6 @@ pub struct EntityCheckResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LastCheckResult.Status` class defines the status result for a particular check. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Status::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Status {
         /// The check indicates a success.
         Ok = "OK",
@@ -104,6 +98,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`LastCheckResult`](crate::esx::settings::hosts::software::reports::LastCheckResult)

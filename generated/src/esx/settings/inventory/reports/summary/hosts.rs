@@ -24,12 +24,6 @@ pub struct ApplyResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Hosts.ApplyStatus` class contains attributes that describe the status of an apply operation. Note: This is patterned after values of com.vmware.esx.settings.hosts.ApplyStatus#Status enumeration. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ApplyStatus::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ApplyStatus {
         /// The method is in progress.
         Running = "RUNNING",
@@ -44,8 +38,8 @@ vsphere_vapi_runtime::vapi_enum! {
         /// The method is being scheduled for retry.
         RetryPending = "RETRY_PENDING",
         /// The method is in an unknown state. This class attribute was added in vSphere API 9.1.0.0.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }
 
@@ -92,13 +86,54 @@ pub struct GetParams {
     pub datacenters: Option<Vec<String>>,
 }
 
+/// A call of
+/// [`Hosts::get`](crate::esx::settings::inventory::reports::summary::Hosts::get)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The filter applied to the operations summary. If None, the behavior is equivalent to fetching all the relevant records without having any filter criteria.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// The specification of a page to be retrieved. If None, the behavior is to retrieve all the records
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// The sort criteria applied to the operations summary. If None, the results are not sorted.
+    pub fn sort(self, sort: &SortCriteria) -> Self {
+        Self {
+            call: self.call.param("sort", sort),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
+        self.call.send().await
+    }
+}
+
 /// The `Hosts.HostSummary` class contains information to summarize the operations performed on a standalone host. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostSummary {
     /// Identifier of the standalone host. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `HostSystem` resource.
-    pub host: String,
+    pub host: crate::ids::HostSystemId,
     /// Information of the software specification from repository assigned to the standalone host. This attribute was added in vSphere API 9.0.0.0.
     pub software_spec_info: SoftwareSpecInfo,
     /// Summary of the standalone host compliance operation. This attribute was added in vSphere API 9.0.0.0. None if the standalone host compliance operation is not requested.
@@ -143,12 +178,6 @@ pub struct PrecheckResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Hosts.PrecheckStatus` class defines the status result for a particular precheck. Note: This is patterned after values of com.vmware.esx.settings.hosts#Status enumeration. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `PrecheckStatus::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum PrecheckStatus {
         /// The precheck indicates a success.
         Ok = "OK",
@@ -161,8 +190,8 @@ vsphere_vapi_runtime::vapi_enum! {
         /// The precheck failed because of an intermittent error, for example a service is overloaded. The client can choose to retry the health precheck before considering the precheck as failed.
         Retry = "RETRY",
         /// The precheck is in an unknown state. This class attribute was added in vSphere API 9.1.0.0.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }
 
@@ -172,7 +201,7 @@ pub struct SoftwareSpecInfo {
     /// Identifier of the software specification from repository assigned to the standalone host. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.esx.settings.repository.software_spec` resource.
-    pub id: String,
+    pub id: crate::ids::SoftwareSpecId,
     /// Display name of the software specification from repository assigned to the standalone host. This attribute was added in vSphere API 9.0.0.0.
     pub display_name: String,
 }
@@ -197,12 +226,6 @@ pub struct StageResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Hosts.TaskStatus` class defines the status for an individual task. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `TaskStatus::UnknownValue` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum TaskStatus {
         /// The method is not performed yet.
         Pending = "PENDING",
@@ -217,11 +240,12 @@ vsphere_vapi_runtime::vapi_enum! {
         /// The method was skipped.
         Skipped = "SKIPPED",
         /// The method is in an unknown state. This class attribute was added in vSphere API 9.1.0.0.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Hosts`](crate::esx::settings::inventory::reports::summary::Hosts) operations,

@@ -16,7 +16,7 @@ pub struct ClusterSummary {
     /// Identifier of the cluster This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `ClusterComputeResource` resource.
-    pub cluster: String,
+    pub cluster: crate::ids::ClusterComputeResourceId,
     /// Defines the timestamp when the last com.vmware.esx.settings.inventory.Inventory#extractInstalledImage method was executed on a given entity. This attribute was added in vSphere API 9.0.0.0.
     pub last_check_time: vsphere_vapi_runtime::types::DateTime,
     /// Defines if the given entity is having a single image or not. This attribute was added in vSphere API 9.0.0.0.
@@ -61,6 +61,47 @@ pub struct GetParams {
     pub datacenters: Option<Vec<String>>,
 }
 
+/// A call of
+/// [`Clusters::get`](crate::esx::settings::inventory::reports::transition_summary::Clusters::get)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct GetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl GetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The filter applied to the transition summary. If None, the behavior is equivalent to fetching all the relevant records without having any filter criteria.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// The specification of a page to be retrieved. If None, the behavior is to retrieve all the records
+    pub fn iterate(self, iterate: &IterationSpec) -> Self {
+        Self {
+            call: self.call.param("iterate", iterate),
+        }
+    }
+
+    /// The sort criteria applied to the transition summary. If None, the results are not sorted.
+    pub fn sort(self, sort: &SortCriteria) -> Self {
+        Self {
+            call: self.call.param("sort", sort),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Info> {
+        self.call.send().await
+    }
+}
+
 /// The `Clusters.Info` class contains the summary of clusters and the image they are running. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
@@ -79,12 +120,6 @@ pub struct SortCriteria {}
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Clusters.TransitionStatus` class defines the different type of statuses a given cluster can be during the transition or pre-transition. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `TransitionStatus::UnknownValue` holding the wire string, and serialize
-    /// back unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm
-    /// (`_ => …`) so new values do not break your code, and use `as_str()` to log or
-    /// compare the wire value.
     pub enum TransitionStatus {
         /// Transition workflow first needs the com.vmware.esx.settings.inventory.Inventory#extractInstalledImage method to be executed. This status defines that the com.vmware.esx.settings.inventory.Inventory#extractInstalledImage method is not executed or the result is not available for a given cluster.
         NotDetected = "NOT_DETECTED",
@@ -99,11 +134,12 @@ vsphere_vapi_runtime::vapi_enum! {
         /// Defines the a given cluster is successfully converted from baseline managed to image managed.
         Converted = "CONVERTED",
         /// Defines that the transition status of the cluster is unknown. This class attribute was added in vSphere API 9.1.0.0.
-        Unknown = "UNKNOWN",
-        @unknown UnknownValue
+        UnknownValue = "UNKNOWN",
+        @unknown Unknown
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Clusters`](crate::esx::settings::inventory::reports::transition_summary::Clusters)

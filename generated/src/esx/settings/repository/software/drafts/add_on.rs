@@ -7,6 +7,7 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`AddOn`](crate::esx::settings::repository::software::drafts::AddOn) operations,

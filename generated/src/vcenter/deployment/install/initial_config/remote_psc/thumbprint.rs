@@ -22,6 +22,7 @@ pub struct RemoteSpec {
     pub https_port: Option<i64>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Thumbprint`](crate::vcenter::deployment::install::initial_config::remote_psc::Thumbprint)

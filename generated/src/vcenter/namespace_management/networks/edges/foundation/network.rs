@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// A `Network.NetworkType` determines which type of network this NIC is attached to. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkType {
         /// This network refers to the management network provided as Supervisor enablement `com.vmware.vcenter.namespace_management.supervisors.control_plane.network`.
         SupervisorManagement = "SUPERVISOR_MANAGEMENT",

@@ -8,6 +8,36 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
+/// A call of
+/// [`Compatibility::check`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::Compatibility::check)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CheckRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CheckRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching Distributed Switches for which information should be returned. If None, the behavior is equivalent to a filter with all attributes None which means all Distributed Switches and their compatibility information will be returned.
+    pub fn filter(
+        self,
+        filter: &crate::vcenter::namespace_management::networks::nsx::distributed_switches::FilterSpec,
+    ) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `Compatibility.Summary` class contains basic and compatibility information of a Distributed Switch. This class was added in vSphere API 8.0.0.1.
 ///
 /// This class is deprecated as of vSphere API 9.1.0.0.
@@ -18,16 +48,17 @@ pub struct Summary {
     /// Identifier of the switch. The value of this field refers to the UUID of a vim.DistributedVirtualSwitch. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `vSphereDistributedSwitch` resource.
-    pub distributed_switch: String,
+    pub distributed_switch: crate::ids::VSphereDistributedSwitchId,
     /// Human-readable identifier of the switch. This attribute was added in vSphere API 8.0.0.1.
     pub name: String,
     /// Compatibility of this Distributed Switch with the vSphere Namespaces. This attribute was added in vSphere API 8.0.0.1.
     pub compatible: bool,
     /// List of reasons for incompatibility. If empty, this Distributed Switch is compatible. This attribute was added in vSphere API 8.0.0.1.
     #[serde(default)]
-    pub incompatibility_reasons: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::Compatibility)

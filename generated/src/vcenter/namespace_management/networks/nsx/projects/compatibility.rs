@@ -14,7 +14,7 @@ pub struct Summary {
     /// Identifier of the Project. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `NSXProject` resource.
-    pub project: String,
+    pub project: crate::ids::NSXProjectId,
     /// User-friendly identifier of the Project. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// NSX path of the Project. This attribute was added in vSphere API 9.0.0.0.
@@ -23,9 +23,10 @@ pub struct Summary {
     pub compatible: bool,
     /// List of reasons for incompatibility. If `com.vmware.vcenter.namespace_management.networks.nsx.projects.compatibility.summary.compatible` is true, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
-    pub incompatibility_reasons: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::projects::Compatibility)

@@ -22,7 +22,7 @@ pub struct Info {
     /// Identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VpcConnectivityProfile` resource.
-    pub profile: String,
+    pub profile: crate::ids::VpcConnectivityProfileId,
     /// Name of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// NSX path of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
@@ -55,6 +55,33 @@ pub struct Info {
     >,
 }
 
+/// A call of
+/// [`VpcConnectivityProfiles::list`](crate::vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfiles::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Specification of matching Profiles for which information should be returned. If None, the behavior is equivalent to a `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.filter_spec` with all attributes None which means all VPC Connectivity Profiles will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<ListResult> {
+        self.call.send().await
+    }
+}
+
 /// The `VpcConnectivityProfiles.ListResult` class represents the result of the `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpc_connectivity_profiles.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
@@ -65,12 +92,6 @@ pub struct ListResult {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `VpcConnectivityProfiles.NetworkStack` class indicates the network stack options supported by the connected VPCs. This enumeration was added in vSphere API 9.1.1.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `NetworkStack::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum NetworkStack {
         /// FULL_STACK_VPC provides the complete VPC feature set, including all supported services and topologies, to Tunnel Endpoint (TEP) of the overlay network.
         FullStackVpc = "FULL_STACK_VPC",
@@ -89,6 +110,7 @@ pub struct TransitGatewayInfo {
     pub network_stack: NetworkStack,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`VpcConnectivityProfiles`](crate::vcenter::namespace_management::networks::nsx::projects::VpcConnectivityProfiles)

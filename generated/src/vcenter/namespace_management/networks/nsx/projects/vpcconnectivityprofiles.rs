@@ -37,7 +37,10 @@ impl Compatibility {
     ///
     /// - `project`: Identifier of the Project. Identifier of a `NSXProject` resource.
     /// - `profile`: Identifier of the VPC Connectivity Profile. Identifier of a `VpcConnectivityProfile` resource.
-    /// - `filter`: Identifier of the cluster or zones. This parameter was added in vSphere API 9.1.0.0. If None, the behavior is equivalent to a  with all attributes None which means no validation is performed.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`CheckRequest`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::CheckRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::CheckRequest::filter).
     ///
     /// # Returns
     ///
@@ -50,29 +53,28 @@ impl Compatibility {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the `filter` contains any errors. This exception was added in vSphere API 9.1.0.0.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `project` or `profile` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `System.Read` privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the `filter` contains any errors. This exception was added in vSphere API 9.1.0.0.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `project` or `profile` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `System.Read` privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `System.Read`.
-    pub async fn check(
+    pub fn check(
         &self,
-        project: &str,
-        profile: &str,
-        filter: Option<&compatibility::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<compatibility::Summary> {
-        self.client
-            .operation(&compatibility::ops::CHECK)
-            .param("project", project)
-            .param("profile", profile)
-            .param("filter", &filter)
-            .send()
-            .await
+        project: &crate::ids::NSXProjectId,
+        profile: &crate::ids::VpcConnectivityProfileId,
+    ) -> compatibility::CheckRequest {
+        compatibility::CheckRequest::new(
+            self
+                .client
+                .operation(&compatibility::ops::CHECK)
+                .param("project", project)
+                .param("profile", profile),
+        )
     }
 }

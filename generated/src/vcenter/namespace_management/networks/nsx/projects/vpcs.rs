@@ -59,13 +59,13 @@ impl Compatibility {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if the system reports an error while responding to the request.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if `filter` contain any errors.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if `project` or `vpc` cannot be located.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user does not have `System.Read` privilege.
+    /// - [`Error`](crate::ErrorKind::Error): if the system reports an error while responding to the request.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if `filter` contain any errors.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if `project` or `vpc` cannot be located.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user does not have `System.Read` privilege.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -73,8 +73,8 @@ impl Compatibility {
     ///   * The resource `com.vmware.vcenter.namespace_management.supervisor.Supervisor` referenced by the attribute `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.filter_spec.supervisor` requires `System.Read`.
     pub async fn check(
         &self,
-        project: &str,
-        vpc: &str,
+        project: &crate::ids::NSXProjectId,
+        vpc: &crate::ids::NsxVpcId,
         filter: &compatibility::FilterSpec,
     ) -> vsphere_vapi_runtime::Result<compatibility::Summary> {
         self.client
@@ -106,7 +106,7 @@ pub struct Info {
     /// Identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
-    pub vpc: String,
+    pub vpc: crate::ids::NsxVpcId,
     /// Human-readable identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// NSX path of the VPC. This attribute was added in vSphere API 9.0.0.0.
@@ -114,7 +114,7 @@ pub struct Info {
     /// VPC Connectivity Profile of the VPC. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VpcConnectivityProfile` resource.
-    pub vpc_connectivity_profile: String,
+    pub vpc_connectivity_profile: crate::ids::VpcConnectivityProfileId,
     /// Private IPs of the VPC. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
     pub private_ips: Vec<String>,
@@ -128,6 +128,7 @@ pub struct ListResult {
     pub vpcs: Vec<Info>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Vpcs`](crate::vcenter::namespace_management::networks::nsx::projects::Vpcs)

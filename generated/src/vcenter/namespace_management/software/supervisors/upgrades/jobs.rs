@@ -14,12 +14,13 @@ pub struct CreateSpec {
     /// The target version to which the selected Supervisor will be upgraded. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SupervisorVersion` resource.
-    pub desired_version: String,
+    pub desired_version: crate::ids::SupervisorVersionId,
     /// If true, the upgrade workflow will ignore any pre-check warnings and proceed with the upgrade. This attribute was added in vSphere API 9.1.0.0. If None, the upgrade workflow will not ignore pre-check warnings and fail the upgrade. It is equivalent to setting the value to false. The workflow adopts a conservative approach of failing the upgrade if None to solely let the user decide whether to force the upgrade despite the warnings. For example, if a precheck returns a warning because a TKC is not compatible with the target version, and the you still wants to continue with the upgrade, this flag should be set to true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_precheck_warnings: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Jobs`](crate::vcenter::namespace_management::software::supervisors::upgrades::Jobs)

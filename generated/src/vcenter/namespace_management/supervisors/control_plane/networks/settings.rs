@@ -10,12 +10,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Settings.Backing` enumeration defines the backing types for management network configuration. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Backing::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Backing {
         /// Management network is configured using network segments. A set of network segments provides L2 management network connectivity.
         NetworkSegments = "NETWORK_SEGMENTS",
@@ -148,6 +142,7 @@ pub struct UpdateSpec {
     pub floating_ip_address: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Settings`](crate::vcenter::namespace_management::supervisors::control_plane::networks::Settings)

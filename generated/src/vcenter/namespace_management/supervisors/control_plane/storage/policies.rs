@@ -14,7 +14,7 @@ pub struct Info {
     /// Identifier of the storage policy associated with the Supervisor. Hosts content library items by default, and governs VMDK placement for control plane VMs. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub default_policy: String,
+    pub default_policy: crate::ids::SpsStorageProfileId,
 }
 
 /// The `Policies.UpdateSpec` class contains the specification required to update storage policies for the given Supervisor. This class was added in vSphere API 9.1.0.0.
@@ -27,6 +27,7 @@ pub struct UpdateSpec {
     pub default_policy: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Policies`](crate::vcenter::namespace_management::supervisors::control_plane::storage::Policies)

@@ -35,6 +35,7 @@ pub struct ListResult {
     pub modules: Vec<Info>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Modules`](crate::vcenter::namespace_management::supervisors::crypto::fips::Modules)

@@ -27,11 +27,11 @@ pub struct Info {
     /// Backup archive identifier. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.backup.Archive` resource.
-    pub archive: String,
+    pub archive: crate::ids::BackupArchiveId,
     /// Identifier of the Supervisor captured in the backup. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
     /// Absolute path to Backup archive on vCenter Server Appliance file system. This attribute was added in vSphere API 8.0.3.0.
     pub location: String,
     /// Time when the Supervisor backup method was completed. This attribute was added in vSphere API 8.0.3.0.
@@ -54,9 +54,37 @@ pub struct Info {
     pub usable: bool,
     /// Reasons that make Backup archive unusable. Will be empty if `usable` value is `true`. This attribute was added in vSphere API 8.0.3.0.
     #[serde(default)]
-    pub unusable_reasons: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub unusable_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
+/// A call of
+/// [`Archives::list`](crate::vcenter::namespace_management::supervisors::recovery::backup::Archives::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Set of parameters that can be used to constrain the results of the method. if None all records will be returned.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Info>> {
+        self.call.send().await
+    }
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Archives`](crate::vcenter::namespace_management::supervisors::recovery::backup::Archives)

@@ -19,6 +19,7 @@ pub struct CreateSpec {
     pub ignore_health_check_failure: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Jobs`](crate::vcenter::namespace_management::supervisors::recovery::backup::Jobs)

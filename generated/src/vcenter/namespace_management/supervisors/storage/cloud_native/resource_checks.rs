@@ -58,17 +58,11 @@ pub struct Info {
     /// The resource check query parameters used for generating this report. This attribute was added in vSphere API 9.1.0.0.
     pub query_params: GetParams,
     /// The resource check result for the queried operation. This attribute was added in vSphere API 9.1.0.0.
-    pub result: Result,
+    pub result: ResourceChecksResult,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ResourceChecks.OperationType` class contains types of resource check operations that can be performed. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `OperationType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum OperationType {
         /// The resource check for host enter maintenance mode operation.
         EnterMaintenanceMode = "ENTER_MAINTENANCE_MODE",
@@ -78,7 +72,7 @@ vsphere_vapi_runtime::vapi_enum! {
 
 /// The `ResourceChecks.Result` contains predicted state of the Supervisor based on the parameters defined in `ResourceChecks.GetParams`. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Result {
+pub struct ResourceChecksResult {
     /// The timestamp when the resource check result was generated. This attribute was added in vSphere API 9.1.0.0.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
     /// The overall status of resource check result. This attribute was added in vSphere API 9.1.0.0.
@@ -112,17 +106,11 @@ pub struct Result {
     pub rebuild_instances: Vec<String>,
     /// Populated with warning message that provides information on why the resource check operation results in a failed status If None, the operation is expected to succeed. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ResourceChecks.ResultStatus` contains predicted state of the Supervisor after executing the queried operation. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ResultStatus::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ResultStatus {
         /// Resource check passed for the queried operation. There is sufficient resource in the Supervisor to perform the queried operation.
         Passed = "PASSED",
@@ -134,6 +122,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ResourceChecks`](crate::vcenter::namespace_management::supervisors::storage::cloud_native::ResourceChecks)

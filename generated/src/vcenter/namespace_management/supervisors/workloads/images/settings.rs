@@ -14,7 +14,7 @@ pub struct ContentLibrarySpec {
     /// Identifier of the Content Library. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub content_library: String,
+    pub content_library: crate::ids::LibraryId,
     /// Identifiers of Supervisor Services that will have access to the Content Library. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// If None, all Supervisor Services will have access to the Content Library.
@@ -51,12 +51,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Settings.ResourceNamingStrategyEnum` class represents the strategy to generate resource names for Virtual Machines and Kubernetes nodes created from Content Library items. This enumeration was added in vSphere API 9.1.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ResourceNamingStrategyEnum::Unknown` holding the wire string, and
-    /// serialize back unchanged. The enum is `#[non_exhaustive]`: match it with a
-    /// wildcard arm (`_ => …`) so new values do not break your code, and use
-    /// `as_str()` to log or compare the wire value.
     pub enum ResourceNamingStrategyEnum {
         /// The naming strategy to generate the Kubernetes resource name based on the source identifier of the corresponding Content Library item if the Content Library is a subscribed Content Library, otherwise still based on the corresponding Content Library item identifier. With this naming strategy, the Kubernetes resources for images from different subscribed Content Libraries subscribing to the same published Content Library can have the same names across Supervisors with such subscribed Content Library associated.
         FromItemId = "FROM_ITEM_ID",
@@ -80,6 +74,7 @@ pub struct UpdateSpec {
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Settings`](crate::vcenter::namespace_management::supervisors::workloads::images::Settings)

@@ -32,6 +32,7 @@ pub struct UpdateSpec {
     pub client_ip_preservation_enabled: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Settings`](crate::vcenter::namespace_management::supervisors::workloads::networks::Settings)

@@ -14,11 +14,11 @@ pub struct Info {
     /// Identifier of the storage policy associated with ephemeral disks of all the Kubernetes Pods in the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub ephemeral_storage_policy: String,
+    pub ephemeral_storage_policy: crate::ids::SpsStorageProfileId,
     /// Identifier of the storage policy associated with vSphere Pod container images. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
-    pub image_storage_policy: String,
+    pub image_storage_policy: crate::ids::SpsStorageProfileId,
 }
 
 /// The `Policies.UpdateSpec` class contains the specification required to update workload storage policies for the given Supervisor. This class was added in vSphere API 9.1.0.0.
@@ -36,6 +36,7 @@ pub struct UpdateSpec {
     pub image_storage_policy: Option<String>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Policies`](crate::vcenter::namespace_management::supervisors::workloads::storage::Policies)

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Imports.SubnetInfo.Entity` enumerates the type of the entity listed supported by `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports`. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Entity::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Entity {
         /// A `com.vmware.vcenter.namespaces.mobility.virtualmachines.imports.subnet_info.entity.SUBNET` in a VPC represents an independent layer 2 broadcast domain with its associated CIDR and properties like Access mode (network advertisement), DHCP configuration etc.
         Subnet = "SUBNET",

@@ -49,6 +49,33 @@ pub struct Info {
     >,
 }
 
+/// A call of
+/// [`EndorsementKeys::list`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EndorsementKeys::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// a filter for the returned list. if None, the behavior is equivalent to a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.filter_spec` with attributes None.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.call.send().await
+    }
+}
+
 /// The `EndorsementKeys.PolicyPcrSpec` class contains information that can be used to construct a PCR policy session for unsealing a secret using the `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.endorsement_keys.unseal` operation. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PolicyPcrSpec {
@@ -71,19 +98,13 @@ pub struct Summary {
     /// A unique identifier for the TPM endorsement key. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.EndorsementKey` resource.
-    pub key: String,
+    pub key: crate::ids::TpmEndorsementKeyId,
     /// The TPM endorsement key type. This attribute was added in vSphere API 8.0.0.1.
     pub r#type: Type,
 }
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `EndorsementKeys.Type` class defines the endorsement key type based on key algorithms. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// The RSA 2048 bit key.
         Rsa2048 = "RSA_2048",
@@ -91,6 +112,27 @@ vsphere_vapi_runtime::vapi_enum! {
         EccNistP256 = "ECC_NIST_P_256",
         @unknown Unknown
     }
+}
+
+/// The required parameters of
+/// [`EndorsementKeys::unseal`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EndorsementKeys::unseal),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnsealArgs {
+    /// Identifier of the host.
+    ///
+    /// Identifier of a `HostSystem` resource.
+    pub host: crate::ids::HostSystemId,
+    /// the TPM identifier.
+    ///
+    /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.Tpm` resource.
+    pub tpm: crate::ids::TpmId,
+    /// the endorsement key identifier.
+    ///
+    /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.hosts.hardware.tpm.EndorsementKey` resource.
+    pub key: crate::ids::TpmEndorsementKeyId,
+    /// the unseal spec.
+    pub spec: UnsealSpec,
 }
 
 /// The `EndorsementKeys.UnsealSpec` class contains information that describes the structures required to unseal a secret. This class was added in vSphere API 8.0.0.1.
@@ -133,6 +175,7 @@ pub struct UnsealSpec {
     pub policy_pcr: Option<PolicyPcrSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`EndorsementKeys`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EndorsementKeys)

@@ -27,12 +27,6 @@ pub struct Info {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `EventLog.Type` class lists the event log types. This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// TCG EFI Protocol Specification, Family "2.0", Level 00 Revision 00.13, March 30, 2016, Section 5.2 Crypto Agile Log Entry Format.
         EfiTcg2EventLogFormatTcg2 = "EFI_TCG2_EVENT_LOG_FORMAT_TCG_2",
@@ -40,6 +34,7 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`EventLog`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::EventLog)

@@ -48,8 +48,8 @@ impl BaseImages {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`delete_and_wait`](Self::delete_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`delete_and_wait`](Self::delete_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -63,44 +63,40 @@ impl BaseImages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the version is invalid or the cluster id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the version or cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the version is invalid or the cluster id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the version or cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn delete_task(
         &self,
-        cluster: &str,
-        version: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        version: &crate::ids::EsxBaseImageId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&base_images::ops::DELETE_TASK)
             .param("cluster", cluster)
             .param("version", version)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`delete_task`](Self::delete_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`delete_task`](Self::delete_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`delete_task`](Self::delete_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`delete_task`](Self::delete_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`delete_task`](Self::delete_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn delete_and_wait(
         &self,
-        cluster: &str,
-        version: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        version: &crate::ids::EsxBaseImageId,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.delete_task(cluster, version).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.delete_task(cluster, version).await?.wait().await
     }
 
     /// Get the trusted ESX base version details. This method was added in vSphere API 7.0.0.0.
@@ -109,8 +105,8 @@ impl BaseImages {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_and_wait`](Self::get_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -124,45 +120,41 @@ impl BaseImages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the version is invalid or the cluster id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the version or cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the version is invalid or the cluster id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the version or cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn get_task(
         &self,
-        cluster: &str,
-        version: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        version: &crate::ids::EsxBaseImageId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<base_images::Info>> {
         self.client
             .operation(&base_images::ops::GET_TASK)
             .param("cluster", cluster)
             .param("version", version)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`get_task`](Self::get_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Info).
+    /// For other polling options, call [`get_task`](Self::get_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`get_task`](Self::get_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn get_and_wait(
         &self,
-        cluster: &str,
-        version: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        version: &crate::ids::EsxBaseImageId,
     ) -> vsphere_vapi_runtime::Result<base_images::Info> {
-        let task = self.get_task(cluster, version).await?;
-        self.client.wait_for_task::<base_images::Info>(&task, options).await
+        self.get_task(cluster, version).await?.wait().await
     }
 
     /// Import ESX metadata as a new trusted base image to each host in the cluster.
@@ -173,9 +165,9 @@ impl BaseImages {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`import_from_imgdb_and_wait`](Self::import_from_imgdb_and_wait) waits for its
-    /// result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`import_from_imgdb_and_wait`](Self::import_from_imgdb_and_wait) starts it and
+    /// waits.
     ///
     /// # Parameters
     ///
@@ -189,45 +181,42 @@ impl BaseImages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`AlreadyExists`](crate::vapi::std_::errors::AlreadyExists): if ESX metadata for the same version has already been added.
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the imgdb is invalid or cluster id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
+    /// - [`AlreadyExists`](crate::ErrorKind::AlreadyExists): if ESX metadata for the same version has already been added.
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the imgdb is invalid or cluster id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
     pub async fn import_from_imgdb_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         imgdb: &vsphere_vapi_runtime::types::Binary,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {
         self.client
             .operation(&base_images::ops::IMPORT_FROM_IMGDB_TASK)
             .param("cluster", cluster)
             .param("imgdb", imgdb)
-            .send()
+            .send_task()
             .await
     }
 
     /// Runs [`import_from_imgdb_task`](Self::import_from_imgdb_task) and waits for the
-    /// task to finish, polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: an identifier (`String`).
+    /// task with the default [`TaskWaitOptions`](crate::TaskWaitOptions); returns an
+    /// identifier (`String`). For other polling options, call
+    /// [`import_from_imgdb_task`](Self::import_from_imgdb_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`import_from_imgdb_task`](Self::import_from_imgdb_task), when the
-    /// task fails (with the task's error), and when waiting times out.
+    /// Fails like [`import_from_imgdb_task`](Self::import_from_imgdb_task), with the
+    /// task's error when the task fails, and when waiting times out.
     pub async fn import_from_imgdb_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         imgdb: &vsphere_vapi_runtime::types::Binary,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<String> {
-        let task = self.import_from_imgdb_task(cluster, imgdb).await?;
-        self.client.wait_for_task::<String>(&task, options).await
+        self.import_from_imgdb_task(cluster, imgdb).await?.wait().await
     }
 
     /// Return a list of trusted ESX base images. This method was added in vSphere API 7.0.0.0.
@@ -236,13 +225,16 @@ impl BaseImages {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`list_and_wait`](Self::list_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle; the
+    /// builder's `send_and_wait` starts it and waits.
     ///
     /// # Parameters
     ///
     /// - `cluster`: The id of the cluster on which the operation will be executed. Identifier of a `ClusterComputeResource` resource.
-    /// - `spec`: The search specification. if None return all information.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::ListTaskRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::ListTaskRequest::spec).
     ///
     /// # HTTP
     ///
@@ -251,44 +243,18 @@ impl BaseImages {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is a generic error.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if the cluster id is empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if the cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    pub async fn list_task(
+    /// - [`Error`](crate::ErrorKind::Error): if there is a generic error.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if the cluster id is empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if the cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    pub fn list_task(
         &self,
-        cluster: &str,
-        spec: Option<&base_images::FilterSpec>,
-    ) -> vsphere_vapi_runtime::Result<String> {
-        self.client
-            .operation(&base_images::ops::LIST_TASK)
-            .param("cluster", cluster)
-            .param("spec", &spec)
-            .send()
-            .await
-    }
-
-    /// Runs [`list_task`](Self::list_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result: a list of
-    /// [`Summary`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::Summary).
-    ///
-    /// # Errors
-    ///
-    /// Fails like [`list_task`](Self::list_task), when the task fails (with the task's
-    /// error), and when waiting times out.
-    pub async fn list_and_wait(
-        &self,
-        cluster: &str,
-        spec: Option<&base_images::FilterSpec>,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
-    ) -> vsphere_vapi_runtime::Result<Vec<base_images::Summary>> {
-        let task = self.list_task(cluster, spec).await?;
-        self.client.wait_for_task::<Vec<base_images::Summary>>(&task, options).await
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> base_images::ListTaskRequest {
+        base_images::ListTaskRequest::new(
+            self.client.operation(&base_images::ops::LIST_TASK).param("cluster", cluster),
+        )
     }
 }

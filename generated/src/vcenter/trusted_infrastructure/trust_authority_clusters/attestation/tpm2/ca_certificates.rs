@@ -18,7 +18,7 @@ pub struct CreateSpec {
     /// A unique name for the TPM CA certificate. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.CaCertificate` resource.
-    pub name: String,
+    pub name: crate::ids::CaCertificateId,
     /// The CA certificate chain. Certificates may either be added one at a time, or as a chain. Adding the certificates as a chain allows the group to be managed as a whole. For example, an entire chain can be deleted in one `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.delete$task` operation.
     ///
     /// When certificates are added one at a time, the order must be root first, followed by any intermediates. The intermediates certificates must also be ordered in the direction from root to leaf.
@@ -34,12 +34,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Health::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Health {
         /// No status available.
         ///
@@ -82,7 +76,7 @@ pub struct Info {
     pub health: Health,
     /// Details regarding the health. When the `CaCertificates.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.ca_certificates.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
-    pub details: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub details: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `CaCertificates.Summary` class contains information that summarizes a TPM CA certificate. This class was added in vSphere API 7.0.0.0.
@@ -95,11 +89,12 @@ pub struct Summary {
     /// A unique name for the TPM CA certificate. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.CaCertificate` resource.
-    pub name: String,
+    pub name: crate::ids::CaCertificateId,
     /// A health indicator which indicates whether each host in the cluster has the same CA certs. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`CaCertificates`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::CaCertificates)

@@ -20,7 +20,7 @@ pub struct CreateSpec {
     /// A unique name for the TPM endorsement key. The unique name should be something that an administrator can use to easily identify the remote system. For example, the hostname, or hardware UUID. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.EndorsementKey` resource.
-    pub name: String,
+    pub name: crate::ids::Tpm2EndorsementKeyId,
     /// TPM public endorsement key in PEM format. This attribute was added in vSphere API 7.0.0.0. If None `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.create_spec.certificate` must be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
@@ -37,12 +37,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Health::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Health {
         /// No status available.
         ///
@@ -85,7 +79,7 @@ pub struct Info {
     pub health: Health,
     /// Details regarding the health. When the `EndorsementKeys.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.endorsement_keys.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
-    pub details: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub details: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `EndorsementKeys.Summary` class contains information that summarizes a TPM endorsement key. This class was added in vSphere API 7.0.0.0.
@@ -98,11 +92,12 @@ pub struct Summary {
     /// A unique name for the TPM endorsement key. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.tpm2.EndorsementKey` resource.
-    pub name: String,
+    pub name: crate::ids::Tpm2EndorsementKeyId,
     /// A health indicator which indicates whether each host in the cluster has the same endorsement key. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`EndorsementKeys`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::tpm2::EndorsementKeys)

@@ -51,8 +51,8 @@ impl Csr {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`create_and_wait`](Self::create_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`create_and_wait`](Self::create_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -66,45 +66,41 @@ impl Csr {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If cluster or provider id are empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the provider or cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If cluster or provider id are empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the provider or cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn create_task(
         &self,
-        cluster: &str,
-        provider: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<csr::Info>> {
         self.client
             .operation(&csr::ops::CREATE_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`create_task`](Self::create_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`create_task`](Self::create_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::csr::Info).
+    /// For other polling options, call [`create_task`](Self::create_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`create_task`](Self::create_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`create_task`](Self::create_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn create_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> vsphere_vapi_runtime::Result<csr::Info> {
-        let task = self.create_task(cluster, provider).await?;
-        self.client.wait_for_task::<csr::Info>(&task, options).await
+        self.create_task(cluster, provider).await?.wait().await
     }
 
     /// Get existing certificate signing request (CSR) for the client certificate.
@@ -115,8 +111,8 @@ impl Csr {
     ///
     /// **Deprecated** in the vSphere API.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`get_and_wait`](Self::get_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`get_and_wait`](Self::get_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -130,45 +126,41 @@ impl Csr {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If cluster or provider id are empty.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the provider or cluster is not found.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Error`](crate::vapi::std_::errors::Error): If any other error occurs.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If cluster or provider id are empty.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the provider or cluster is not found.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Error`](crate::ErrorKind::Error): If any other error occurs.
     pub async fn get_task(
         &self,
-        cluster: &str,
-        provider: &str,
-    ) -> vsphere_vapi_runtime::Result<String> {
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<csr::Info>> {
         self.client
             .operation(&csr::ops::GET_TASK)
             .param("cluster", cluster)
             .param("provider", provider)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`get_task`](Self::get_task) and waits for the task to finish, polling as
-    /// `options` says.
-    ///
-    /// # Returns
-    ///
-    /// The finished task's result:
+    /// Runs [`get_task`](Self::get_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns
     /// [`Info`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::csr::Info).
+    /// For other polling options, call [`get_task`](Self::get_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`get_task`](Self::get_task), when the task fails (with the task's
-    /// error), and when waiting times out.
+    /// Fails like [`get_task`](Self::get_task), with the task's error when the task
+    /// fails, and when waiting times out.
     pub async fn get_and_wait(
         &self,
-        cluster: &str,
-        provider: &str,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        provider: &crate::ids::TrustAuthorityClustersKmsProviderId,
     ) -> vsphere_vapi_runtime::Result<csr::Info> {
-        let task = self.get_task(cluster, provider).await?;
-        self.client.wait_for_task::<csr::Info>(&task, options).await
+        self.get_task(cluster, provider).await?.wait().await
     }
 }
 
@@ -197,6 +189,7 @@ pub struct UpdateSpec {
     pub private_key: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ClientCertificate`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::ClientCertificate)

@@ -8,6 +8,7 @@
 //!
 //! Compiled with the `vcenter-trusted-infrastructure` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Credential`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::Credential)

@@ -23,6 +23,41 @@ pub struct FilterSpec {
     pub trusted: Option<bool>,
 }
 
+/// A call of
+/// [`CurrentPeerCertificates::list_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::CurrentPeerCertificates::list_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Filter spec. If None, the behavior is equivalent to a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.filter_spec` with all attributes None
+    pub fn spec(self, spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.send().await?.wait().await
+    }
+}
+
 /// The `CurrentPeerCertificates.Summary` class contains a summary of the current key server certificates. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
@@ -37,11 +72,12 @@ pub struct Summary {
     pub certificate: Option<String>,
     /// Server certificate retrieval errors. Specifies error details when retrieving the remote server certificate fails. This list will be empty when `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary.certificate` is set. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
-    pub error_messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// whether server certificate is already trusted . This attribute was added in vSphere API 7.0.0.0.
     pub trusted: bool,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`CurrentPeerCertificates`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::CurrentPeerCertificates)

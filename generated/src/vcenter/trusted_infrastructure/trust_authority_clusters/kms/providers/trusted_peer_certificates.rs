@@ -32,6 +32,7 @@ pub struct UpdateSpec {
     pub certificates: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`TrustedPeerCertificates`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::TrustedPeerCertificates)

@@ -61,13 +61,13 @@ impl DisplayName {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -75,9 +75,9 @@ impl DisplayName {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<display_name::Info> {
         self.client
             .operation(&display_name::ops::GET)
@@ -92,6 +92,8 @@ impl DisplayName {
     ///
     /// # Parameters
     ///
+    /// In [`SetArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::display_name::SetArgs):
+    ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the draft. Identifier of a `com.vmware.esx.settings.draft` resource.
     /// - `image`: Identifier of the alternative image. Identifier of a `com.vmware.esx.settings.image` resource.
@@ -104,13 +106,13 @@ impl DisplayName {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -118,17 +120,14 @@ impl DisplayName {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn set(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        spec: &display_name::SetSpec,
+        args: &display_name::SetArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&display_name::ops::SET)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("spec", spec)
+            .param("cluster", &args.cluster)
+            .param("draft", &args.draft)
+            .param("image", &args.image)
+            .param("spec", &args.spec)
             .send()
             .await
     }
@@ -179,13 +178,13 @@ impl SelectionCriteria {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no alternative image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no alternative image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -193,9 +192,9 @@ impl SelectionCriteria {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ImageSelectionInfo> {
         self.client
             .operation(&selection_criteria::ops::GET)
@@ -210,6 +209,8 @@ impl SelectionCriteria {
     ///
     /// # Parameters
     ///
+    /// In [`SetArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::selection_criteria::SetArgs):
+    ///
     /// - `cluster`: The cluster identifier. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the draft. Identifier of a `com.vmware.esx.settings.draft` resource.
     /// - `image`: Identifier of the alternative image. Identifier of a `com.vmware.esx.settings.image` resource.
@@ -222,13 +223,13 @@ impl SelectionCriteria {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no alternative image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no alternative image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -236,17 +237,14 @@ impl SelectionCriteria {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn set(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        spec: &crate::esx::settings::ImageSelectionSpec,
+        args: &selection_criteria::SetArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&selection_criteria::ops::SET)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("spec", spec)
+            .param("cluster", &args.cluster)
+            .param("draft", &args.draft)
+            .param("image", &args.image)
+            .param("spec", &args.spec)
             .send()
             .await
     }
@@ -270,6 +268,7 @@ pub struct ListResult {
     >,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`AlternativeImages`](crate::esx::settings::clusters::software::drafts::software::AlternativeImages)

@@ -7,6 +7,33 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+/// A call of
+/// [`Components::set`](crate::esx::settings::clusters::software::drafts::software::Components::set)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct SetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl SetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Component version. This attribute is currently required. In the future,if this attribute is None then version is chosen based on the constraints in the system.
+    pub fn version(self, version: &str) -> Self {
+        Self {
+            call: self.call.param("version", version),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
 /// The `Components.UpdateSpec` class contains attributes that are specified to update list of components in the draft. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
@@ -24,6 +51,7 @@ pub struct UpdateSpec {
     pub components_to_delete: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Components`](crate::esx::settings::clusters::software::drafts::software::Components)

@@ -8,6 +8,7 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Details`](crate::esx::settings::clusters::software::reports::hardware_compatibility::Details)

@@ -33,8 +33,8 @@ impl VcgEntries {
 
     /// Updates a PCI Device's HCL treatment, either driving a particular BCG Proudct ID or overriding compliance status based on user specification This method was added in vSphere API 7.0.3.0.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_and_wait`](Self::update_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -48,14 +48,14 @@ impl VcgEntries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown error. The accompanying error message will give more details about the failure and any possible resolution(s).
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if an invalid override is specified
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no cluster with the given id.
-    /// - [`ResourceInaccessible`](crate::vapi::std_::errors::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown error. The accompanying error message will give more details about the failure and any possible resolution(s).
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if an invalid override is specified
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no cluster with the given id.
+    /// - [`ResourceInaccessible`](crate::ErrorKind::ResourceInaccessible): if the vCenter this API is executed on is not part of the Customer Experience Improvement Program (CEIP).
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -63,35 +63,31 @@ impl VcgEntries {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.HardwareCompatibility.Write`.
     pub async fn update_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &vcg_entries::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&vcg_entries::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("spec", spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`update_task`](Self::update_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`update_task`](Self::update_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`update_task`](Self::update_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn update_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         spec: &vcg_entries::UpdateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.update_task(cluster, spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.update_task(cluster, spec).await?.wait().await
     }
 }

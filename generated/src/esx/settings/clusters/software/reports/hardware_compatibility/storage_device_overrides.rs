@@ -32,8 +32,8 @@ impl ComplianceStatus {
 
     /// Updates the Compliance status overrides for storage devices in a cluster. This method also updates the existing `com.vmware.esx.settings.clusters.software.reports.check_result` if any, based on the device reclassification specified in `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.storage_device_overrides.compliance_status.update_spec` The storage device categorization based on the compliance status from the last check result will remain the same until a `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.check$task` method is invoked. This method was added in vSphere API 7.0.2.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_and_wait`](Self::update_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -47,13 +47,13 @@ impl ComplianceStatus {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is an unknown error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no cluster associated with the `cluster`
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one of the values in the update specification is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is an unknown error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no cluster associated with the `cluster`
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one of the values in the update specification is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -61,36 +61,32 @@ impl ComplianceStatus {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.HardwareCompatibility.Write`.
     pub async fn update_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         update_spec: &compliance_status::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&compliance_status::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("update_spec", update_spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`update_task`](Self::update_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`update_task`](Self::update_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`update_task`](Self::update_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn update_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         update_spec: &compliance_status::UpdateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.update_task(cluster, update_spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.update_task(cluster, update_spec).await?.wait().await
     }
 }
 
@@ -119,8 +115,8 @@ impl VcgEntries {
 
     /// Updates the storage device Broadcom Compatibility Guide (BCG) product overrides for a cluster. This method also updates the existing `com.vmware.esx.settings.clusters.software.reports.check_result` if any, based on the additional information provided by the vcg product overrides for the devices. The storage device categorization based on the compliance status from the last check result will remain the same until a `com.vmware.esx.settings.clusters.software.reports.hardware_compatibility.check$task` method is invoked. This method was added in vSphere API 7.0.2.1.
     ///
-    /// Starts the operation as a vCenter task and returns the task identifier;
-    /// [`update_and_wait`](Self::update_and_wait) waits for its result.
+    /// Runs as a vCenter task and returns its [`Task`](crate::Task) handle;
+    /// [`update_and_wait`](Self::update_and_wait) starts it and waits.
     ///
     /// # Parameters
     ///
@@ -134,13 +130,13 @@ impl VcgEntries {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): if there is an unknown error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): if there is no cluster associated with the `cluster`
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): if one of the values in the update specification is invalid.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the user cannot be authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): if the user doesn't have the required privileges.
+    /// - [`Error`](crate::ErrorKind::Error): if there is an unknown error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): if there is no cluster associated with the `cluster`
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): if one of the values in the update specification is invalid.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the user cannot be authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if the user doesn't have the required privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -148,35 +144,31 @@ impl VcgEntries {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.HardwareCompatibility.Write`.
     pub async fn update_task(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         update_spec: &vcg_entries::UpdateSpec,
-    ) -> vsphere_vapi_runtime::Result<String> {
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<()>> {
         self.client
             .operation(&vcg_entries::ops::UPDATE_TASK)
             .param("cluster", cluster)
             .param("update_spec", update_spec)
-            .send()
+            .send_task()
             .await
     }
 
-    /// Runs [`update_task`](Self::update_task) and waits for the task to finish,
-    /// polling as `options` says.
-    ///
-    /// # Returns
-    ///
-    /// Nothing (`()`) once the task has succeeded: the operation has no result.
+    /// Runs [`update_task`](Self::update_task) and waits for the task with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions); returns nothing (`()`). For other
+    /// polling options, call [`update_task`](Self::update_task) and
+    /// [`Task::wait_with`](crate::Task::wait_with).
     ///
     /// # Errors
     ///
-    /// Fails like [`update_task`](Self::update_task), when the task fails (with the
-    /// task's error), and when waiting times out.
+    /// Fails like [`update_task`](Self::update_task), with the task's error when the
+    /// task fails, and when waiting times out.
     pub async fn update_and_wait(
         &self,
-        cluster: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
         update_spec: &vcg_entries::UpdateSpec,
-        options: vsphere_vapi_runtime::TaskWaitOptions,
     ) -> vsphere_vapi_runtime::Result<()> {
-        let task = self.update_task(cluster, update_spec).await?;
-        self.client.wait_for_task::<()>(&task, options).await
+        self.update_task(cluster, update_spec).await?.wait().await
     }
 }

@@ -74,6 +74,7 @@ pub struct ParallelRemediationAction {
     pub max_hosts: Option<i64>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Effective`](crate::esx::settings::defaults::clusters::policies::apply::Effective)

@@ -44,6 +44,7 @@ pub struct FailureAction {
     pub retry_count: Option<i64>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Effective`](crate::esx::settings::defaults::hosts::policies::apply::Effective)

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Hosts.GetParams.InventoryType` class contains the possible type of entities belonging to vCenter's inventory on which the operations summary report will be generated. This enumeration was added in vSphere API 9.0.0.0.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `InventoryType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum InventoryType {
         /// Type specifying standalone host within the vCenter's inventory.
         Host = "HOST",

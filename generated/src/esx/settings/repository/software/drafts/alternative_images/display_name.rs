@@ -22,6 +22,7 @@ pub struct SetSpec {
     pub display_name: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`DisplayName`](crate::esx::settings::repository::software::drafts::alternative_images::DisplayName)

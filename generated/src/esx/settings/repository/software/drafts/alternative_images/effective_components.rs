@@ -16,6 +16,41 @@ pub struct FilterSpec {
     pub with_removed_components: Option<bool>,
 }
 
+/// A call of
+/// [`EffectiveComponents::list`](crate::esx::settings::repository::software::drafts::alternative_images::EffectiveComponents::list)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Filter spec to indicate whether removed components are included. If None, removed components are not included.
+    pub fn spec(self, spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<
+        vsphere_vapi_runtime::types::VapiMap<
+            String,
+            crate::esx::settings::EffectiveComponentInfo,
+        >,
+    > {
+        self.call.send().await
+    }
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`EffectiveComponents`](crate::esx::settings::repository::software::drafts::alternative_images::EffectiveComponents)

@@ -8,6 +8,7 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`RemovedComponents`](crate::esx::settings::repository::software::drafts::alternative_images::RemovedComponents)

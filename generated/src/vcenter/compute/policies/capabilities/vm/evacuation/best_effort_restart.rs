@@ -10,11 +10,11 @@ pub struct CreateSpec {
     /// Identifier of a tag that can be associated with a virtual machine. All virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.evacuation.best_effort_restart.create_spec.vm_tag` will go through a guest shut-down if their host is entering maintenance-mode. If guest shut-down is unavailable or doesn’t complete in time, then the VM is powered-off. Virtual machines that are in a powered-off state because of this policy will be attempted to be powered-on every few minutes. The host on which the VM will be powered-on can be different than the host where the VM was initially running. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -30,7 +30,7 @@ pub struct Info {
     /// Identifier of a tag that can be associated with a virtual machine. All virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.evacuation.best_effort_restart.info.vm_tag` will go through a guest shut-down if their host is entering maintenance-mode. If guest shut-down is unavailable or doesn't complete in time, then the VM is powered-off. Virtual machines that are in a powered-off state because of this policy will be attempted to be powered-on every few minutes. The host on which the VM will be powered-on can be different than the host where the VM was initially running. This attribute was added in vSphere API 8.0.3.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -38,7 +38,7 @@ pub struct Info {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,

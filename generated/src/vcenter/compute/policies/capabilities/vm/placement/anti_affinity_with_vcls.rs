@@ -16,11 +16,11 @@ pub struct CreateSpec {
     /// Identifier of a tag that can be associated with a virtual machine. vSphere Cluster Services (vCLS) VMs are anti-affine with virtual machines that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.placement.anti_affinity_with_vcls.create_spec.vm_tag`. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -40,7 +40,7 @@ pub struct Info {
     /// Identifier of a tag that can be associated with a virtual machine. vSphere Cluster Services (vCLS) VMs are anti-affine with virtual machines that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.placement.anti_affinity_with_vcls.info.vm_tag`. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -48,7 +48,7 @@ pub struct Info {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,

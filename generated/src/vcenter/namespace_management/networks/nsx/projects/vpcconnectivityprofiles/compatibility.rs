@@ -8,6 +8,33 @@
 //!
 //! Compiled with the `vcenter-namespace-management` feature.
 
+/// A call of
+/// [`Compatibility::check`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::Compatibility::check)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct CheckRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl CheckRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Identifier of the cluster or zones. This parameter was added in vSphere API 9.1.0.0. If None, the behavior is equivalent to a  with all attributes None which means no validation is performed.
+    pub fn filter(self, filter: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("filter", filter),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<Summary> {
+        self.call.send().await
+    }
+}
+
 /// The `Compatibility.FilterSpec` class contains attributes used to validate the Span of Transit Gateway when checking VPC Connectivity Profile compatibility (see `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcconnectivityprofiles.compatibility.check`). Either #zones or #cluster should be set, but not both. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
@@ -29,7 +56,7 @@ pub struct Summary {
     /// Identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `VpcConnectivityProfile` resource.
-    pub profile: String,
+    pub profile: crate::ids::VpcConnectivityProfileId,
     /// User-friendly identifier of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// NSX path of the VPC Connectivity Profile. This attribute was added in vSphere API 9.0.0.0.
@@ -38,9 +65,10 @@ pub struct Summary {
     pub compatible: bool,
     /// List of reasons for incompatibility. If `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcconnectivityprofiles.compatibility.summary.compatible` is true, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
-    pub incompatibility_reasons: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::Compatibility)

@@ -14,7 +14,7 @@ pub struct FilterSpec {
     /// Identifier for the Supervisor. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.supervisor.Supervisor` resource.
-    pub supervisor: String,
+    pub supervisor: crate::ids::SupervisorId,
 }
 
 /// The `Compatibility.Summary` class contains information about a Project, including whether it is compatible with the vCenter Namespaces feature and incompatibility reasons. This class was added in vSphere API 9.0.0.0.
@@ -23,7 +23,7 @@ pub struct Summary {
     /// Identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.networks.nsx.Vpc` resource.
-    pub vpc: String,
+    pub vpc: crate::ids::NsxVpcId,
     /// User-friendly identifier of the VPC. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// NSX path of the VPC. This attribute was added in vSphere API 9.0.0.0.
@@ -32,9 +32,10 @@ pub struct Summary {
     pub compatible: bool,
     /// List of reasons for incompatibility. If `com.vmware.vcenter.namespace_management.networks.nsx.projects.vpcs.compatibility.summary.compatible` is true, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
     #[serde(default)]
-    pub incompatibility_reasons: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Compatibility`](crate::vcenter::namespace_management::networks::nsx::projects::vpcs::Compatibility)

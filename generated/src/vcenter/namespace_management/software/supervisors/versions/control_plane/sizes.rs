@@ -26,7 +26,7 @@ pub struct ListResult {
     /// The default size that will be used for enablement if none is provided. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
-    pub default_size_identifier: String,
+    pub default_size_identifier: crate::ids::SizeId,
 }
 
 /// The `Sizes.NsxT1Defaults` class contains default configuration options when using the com.vmware.vcenter.namespace_management.supervisors.networks.NetworkProvider#NSXT_CONTAINER_PLUGIN network provider. This class was added in vSphere API 9.1.0.0.
@@ -51,11 +51,11 @@ pub struct NsxVpcDefaults {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Localized sizing hint label of the control plane VM. This attribute was added in vSphere API 9.1.0.0.
-    pub label: crate::vapi::std_::LocalizableMessage,
+    pub label: crate::vapi::standard::LocalizableMessage,
     /// Sizing hint identifier. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.software.supervisors.versions.control_plane.Size` resource.
-    pub identifier: String,
+    pub identifier: crate::ids::SizeId,
     /// Amount of memory in mebibytes (MiB) on the control plane VM. This attribute was added in vSphere API 9.1.0.0.
     pub memory_in_mib: i64,
     /// Number of vCPUs on the control plane VM. This attribute was added in vSphere API 9.1.0.0.
@@ -80,6 +80,7 @@ pub struct VsphereNetworkingDefaults {
     pub default_service_cidr: Ipv4Cidr,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Sizes`](crate::vcenter::namespace_management::software::supervisors::versions::control_plane::Sizes)

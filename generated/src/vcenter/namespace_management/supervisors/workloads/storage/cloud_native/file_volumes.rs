@@ -23,6 +23,7 @@ pub struct UpdateSpec {
     pub file_volumes_enabled: Option<bool>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`FileVolumes`](crate::vcenter::namespace_management::supervisors::workloads::storage::cloud_native::FileVolumes)

@@ -34,12 +34,6 @@ vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Health::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Health {
         /// No status available.
         ///
@@ -85,7 +79,42 @@ pub struct Info {
     pub health: Health,
     /// Details regarding the health. When the `BaseImages.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
     #[serde(default)]
-    pub details: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub details: Vec<crate::vapi::standard::LocalizableMessage>,
+}
+
+/// A call of
+/// [`BaseImages::list_task`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::BaseImages::list_task)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct ListTaskRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl ListTaskRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// The search specification. if None return all information.
+    pub fn spec(self, spec: &FilterSpec) -> Self {
+        Self {
+            call: self.call.param("spec", spec),
+        }
+    }
+
+    /// Starts the task; the handle waits for it or reports its progress.
+    pub async fn send(
+        self,
+    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<Vec<Summary>>> {
+        self.call.send_task().await
+    }
+
+    /// Starts the task and waits for its result with the default
+    /// [`TaskWaitOptions`](crate::TaskWaitOptions).
+    pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<Vec<Summary>> {
+        self.send().await?.wait().await
+    }
 }
 
 /// The `BaseImages.Summary` class contains information that summarizes an ESX base image. This class was added in vSphere API 7.0.0.0.
@@ -98,13 +127,14 @@ pub struct Summary {
     /// A unique ESX version number. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.BaseImage` resource.
-    pub version: String,
+    pub version: crate::ids::EsxBaseImageId,
     /// A unique ESX version formatted for display. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
     /// A health indicator which indicates whether each host in the cluster has this version of the ESX base image. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`BaseImages`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::BaseImages)

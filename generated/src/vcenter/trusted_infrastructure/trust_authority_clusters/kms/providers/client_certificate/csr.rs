@@ -19,6 +19,7 @@ pub struct Info {
     pub csr: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Csr`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::client_certificate::Csr)

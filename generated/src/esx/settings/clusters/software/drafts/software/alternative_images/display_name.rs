@@ -15,6 +15,27 @@ pub struct Info {
     pub display_name: String,
 }
 
+/// The required parameters of
+/// [`DisplayName::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::DisplayName::set),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetArgs {
+    /// Identifier of the cluster.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the draft.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// Display name spec of the alternative image.
+    pub spec: SetSpec,
+}
+
 /// The `DisplayName.SetSpec` class contains information about the display name of an alternative image. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
@@ -22,6 +43,7 @@ pub struct SetSpec {
     pub display_name: String,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`DisplayName`](crate::esx::settings::clusters::software::drafts::software::alternative_images::DisplayName)

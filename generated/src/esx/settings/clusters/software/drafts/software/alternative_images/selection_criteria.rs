@@ -8,6 +8,28 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+/// The required parameters of
+/// [`SelectionCriteria::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::SelectionCriteria::set),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetArgs {
+    /// The cluster identifier.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the draft.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// Selection criteria that needs to be configured.
+    pub spec: crate::esx::settings::ImageSelectionSpec,
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`SelectionCriteria`](crate::esx::settings::clusters::software::drafts::software::alternative_images::SelectionCriteria)

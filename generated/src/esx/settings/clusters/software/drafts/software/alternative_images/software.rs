@@ -54,13 +54,13 @@ impl AddOn {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system or no add-on specification is set.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system or no add-on specification is set.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -68,9 +68,9 @@ impl AddOn {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn delete(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&add_on::ops::DELETE)
@@ -100,13 +100,13 @@ impl AddOn {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system or no add-on specification is set.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system or no add-on specification is set.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -114,9 +114,9 @@ impl AddOn {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::AddOnInfo> {
         self.client
             .operation(&add_on::ops::GET)
@@ -131,6 +131,8 @@ impl AddOn {
     ///
     /// # Parameters
     ///
+    /// In [`SetArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::add_on::SetArgs):
+    ///
     /// - `cluster`: The cluster identifier. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the draft. Identifier of a `com.vmware.esx.settings.draft` resource.
     /// - `image`: Identifier of the alternative image. Identifier of a `com.vmware.esx.settings.image` resource.
@@ -143,31 +145,25 @@ impl AddOn {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
-        &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        spec: &crate::esx::settings::AddOnSpec,
-    ) -> vsphere_vapi_runtime::Result<()> {
+    pub async fn set(&self, args: &add_on::SetArgs) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&add_on::ops::SET)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("spec", spec)
+            .param("cluster", &args.cluster)
+            .param("draft", &args.draft)
+            .param("image", &args.image)
+            .param("spec", &args.spec)
             .send()
             .await
     }
@@ -218,13 +214,13 @@ impl BaseImage {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -232,9 +228,9 @@ impl BaseImage {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::BaseImageInfo> {
         self.client
             .operation(&base_image::ops::GET)
@@ -276,6 +272,8 @@ impl Components {
     ///
     /// # Parameters
     ///
+    /// In [`DeleteArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::DeleteArgs):
+    ///
     /// - `cluster`: The cluster identifier. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the draft. Identifier of a `com.vmware.esx.settings.draft` resource.
     /// - `image`: Identifier of the alternative image. Identifier of a `com.vmware.esx.settings.image` resource.
@@ -288,13 +286,13 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` or no component associated with `component` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` or no component associated with `component` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -302,17 +300,14 @@ impl Components {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn delete(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        component: &str,
+        args: &components::DeleteArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&components::ops::DELETE)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("component", component)
+            .param("cluster", &args.cluster)
+            .param("draft", &args.draft)
+            .param("image", &args.image)
+            .param("component", &args.component)
             .send()
             .await
     }
@@ -320,6 +315,8 @@ impl Components {
     /// Returns the component version for the given component of the alternative image. This method was added in vSphere API 9.0.0.0.
     ///
     /// # Parameters
+    ///
+    /// In [`GetArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::GetArgs):
     ///
     /// - `cluster`: The cluster identifier. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the draft. Identifier of a `com.vmware.esx.settings.draft` resource.
@@ -337,13 +334,13 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` or no component associated with `component` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` or no component associated with `component` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -351,17 +348,14 @@ impl Components {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        component: &str,
+        args: &components::GetArgs,
     ) -> vsphere_vapi_runtime::Result<Option<crate::esx::settings::ComponentInfo>> {
         self.client
             .operation(&components::ops::GET)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("component", component)
+            .param("cluster", &args.cluster)
+            .param("draft", &args.draft)
+            .param("image", &args.image)
+            .param("component", &args.component)
             .send()
             .await
     }
@@ -385,13 +379,13 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -399,9 +393,9 @@ impl Components {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn list(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
     > {
@@ -418,11 +412,16 @@ impl Components {
     ///
     /// # Parameters
     ///
+    /// In [`SetArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::SetArgs):
+    ///
     /// - `cluster`: The cluster identifier. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the draft. Identifier of a `com.vmware.esx.settings.draft` resource.
     /// - `image`: Identifier of the alternative image. Identifier of a `com.vmware.esx.settings.image` resource.
     /// - `component`: Identifier of the component. Identifier of a `com.vmware.esx.settings.component` resource.
-    /// - `version`: Component version. This attribute is currently required. In the future,if this attribute is None then version is chosen based on the constraints in the system.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`SetRequest`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::SetRequest) before `send()`: [`version`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::SetRequest::version).
     ///
     /// # HTTP
     ///
@@ -431,40 +430,35 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
     ///   * Method execution requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
-    pub async fn set(
-        &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        component: &str,
-        version: Option<&str>,
-    ) -> vsphere_vapi_runtime::Result<()> {
-        self.client
-            .operation(&components::ops::SET)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("component", component)
-            .param("version", &version)
-            .send()
-            .await
+    pub fn set(&self, args: &components::SetArgs) -> components::SetRequest {
+        components::SetRequest::new(
+            self
+                .client
+                .operation(&components::ops::SET)
+                .param("cluster", &args.cluster)
+                .param("draft", &args.draft)
+                .param("image", &args.image)
+                .param("component", &args.component),
+        )
     }
 
     /// Updates the list of components of the alternative image. This allows set and/or delete of multiple components in a batch operation. This method was added in vSphere API 9.0.0.0.
     ///
     /// # Parameters
+    ///
+    /// In [`UpdateArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::UpdateArgs):
     ///
     /// - `cluster`: The cluster identifier. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the draft. Identifier of a `com.vmware.esx.settings.draft` resource.
@@ -478,13 +472,13 @@ impl Components {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -492,17 +486,14 @@ impl Components {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn update(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        spec: &components::UpdateSpec,
+        args: &components::UpdateArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&components::ops::UPDATE)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("spec", spec)
+            .param("cluster", &args.cluster)
+            .param("draft", &args.draft)
+            .param("image", &args.image)
+            .param("spec", &args.spec)
             .send()
             .await
     }
@@ -550,13 +541,13 @@ impl EffectiveComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -564,9 +555,9 @@ impl EffectiveComponents {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn list(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<
             String,
@@ -601,13 +592,13 @@ impl EffectiveComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no such cluster `cluster` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no such cluster `cluster` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -615,9 +606,9 @@ impl EffectiveComponents {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn list_with_removed_components(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<
             String,
@@ -675,17 +666,17 @@ impl HardwareSupport {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system or no Hardware Support Package (HSP) is set.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system or no Hardware Support Package (HSP) is set.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     ///
     ///   If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     ///
     ///   if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -693,9 +684,9 @@ impl HardwareSupport {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn delete(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&hardware_support::ops::DELETE)
@@ -725,17 +716,17 @@ impl HardwareSupport {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system or no Hardware Support Package (HSP) is set.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system or no Hardware Support Package (HSP) is set.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     ///
     ///   If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     ///
     ///   if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -743,9 +734,9 @@ impl HardwareSupport {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::HardwareSupportInfo> {
         self.client
             .operation(&hardware_support::ops::GET)
@@ -760,6 +751,8 @@ impl HardwareSupport {
     ///
     /// # Parameters
     ///
+    /// In [`SetArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::hardware_support::SetArgs):
+    ///
     /// - `cluster`: The cluster identifier. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the draft. Identifier of a `com.vmware.esx.settings.draft` resource.
     /// - `image`: Identifier of the alternative image. Identifier of a `com.vmware.esx.settings.image` resource.
@@ -772,18 +765,18 @@ impl HardwareSupport {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`InvalidArgument`](crate::vapi::std_::errors::InvalidArgument): If multiple HSP is provided.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`InvalidArgument`](crate::ErrorKind::InvalidArgument): If multiple HSP is provided.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no image associated with `image` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
     ///
     ///   If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
     ///
     ///   if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -791,17 +784,14 @@ impl HardwareSupport {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn set(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        spec: &crate::esx::settings::HardwareSupportSpec,
+        args: &hardware_support::SetArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&hardware_support::ops::SET)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("spec", spec)
+            .param("cluster", &args.cluster)
+            .param("draft", &args.draft)
+            .param("image", &args.image)
+            .param("spec", &args.spec)
             .send()
             .await
     }
@@ -837,6 +827,8 @@ impl RemovedComponents {
     ///
     /// # Parameters
     ///
+    /// In [`DeleteArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::removed_components::DeleteArgs):
+    ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the working copy document. Identifier of a `com.vmware.esx.settings.draft` resource.
     /// - `image`: Identifier of the alternative image. Identifier of a `com.vmware.esx.settings.image` resource.
@@ -849,13 +841,13 @@ impl RemovedComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -863,17 +855,14 @@ impl RemovedComponents {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn delete(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        component: &str,
+        args: &removed_components::DeleteArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&removed_components::ops::DELETE)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("component", component)
+            .param("cluster", &args.cluster)
+            .param("draft", &args.draft)
+            .param("image", &args.image)
+            .param("component", &args.component)
             .send()
             .await
     }
@@ -881,6 +870,8 @@ impl RemovedComponents {
     /// Returns the component information for the given removed component in the software draft. This method was added in vSphere API 9.0.0.0.
     ///
     /// # Parameters
+    ///
+    /// In [`GetArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::removed_components::GetArgs):
     ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the working copy document. Identifier of a `com.vmware.esx.settings.draft` resource.
@@ -898,13 +889,13 @@ impl RemovedComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no component associated with `component` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): if the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` or no component associated with `component` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): if the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -912,17 +903,14 @@ impl RemovedComponents {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn get(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        component: &str,
+        args: &removed_components::GetArgs,
     ) -> vsphere_vapi_runtime::Result<crate::esx::settings::ComponentInfo> {
         self.client
             .operation(&removed_components::ops::GET)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("component", component)
+            .param("cluster", &args.cluster)
+            .param("draft", &args.draft)
+            .param("image", &args.image)
+            .param("component", &args.component)
             .send()
             .await
     }
@@ -946,13 +934,13 @@ impl RemovedComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is some unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -960,9 +948,9 @@ impl RemovedComponents {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Read`.
     pub async fn list(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        draft: &crate::ids::DraftId,
+        image: &crate::ids::ImageId,
     ) -> vsphere_vapi_runtime::Result<
         vsphere_vapi_runtime::types::VapiMap<String, crate::esx::settings::ComponentInfo>,
     > {
@@ -979,6 +967,8 @@ impl RemovedComponents {
     ///
     /// # Parameters
     ///
+    /// In [`SetArgs`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::removed_components::SetArgs):
+    ///
     /// - `cluster`: Identifier of the cluster. Identifier of a `ClusterComputeResource` resource.
     /// - `draft`: Identifier of the working copy document. Identifier of a `com.vmware.esx.settings.draft` resource.
     /// - `image`: Identifier of the alternative image. Identifier of a `com.vmware.esx.settings.image` resource.
@@ -991,13 +981,13 @@ impl RemovedComponents {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`Error`](crate::vapi::std_::errors::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
-    /// - [`ServiceUnavailable`](crate::vapi::std_::errors::ServiceUnavailable): If the service is not available.
-    /// - [`Unauthenticated`](crate::vapi::std_::errors::Unauthenticated): If the caller is not authenticated.
-    /// - [`Unauthorized`](crate::vapi::std_::errors::Unauthorized): If the caller does not have the necessary privileges.
+    /// - [`Error`](crate::ErrorKind::Error): If there is unknown internal error. The accompanying error message will give more details about the failure.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If there is no cluster associated with `cluster` or no draft associated with `draft` in the system.
+    /// - [`ServiceUnavailable`](crate::ErrorKind::ServiceUnavailable): If the service is not available.
+    /// - [`Unauthenticated`](crate::ErrorKind::Unauthenticated): If the caller is not authenticated.
+    /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): If the caller does not have the necessary privileges.
     ///
     ///   if you do not have all of the privileges described as follows:
     ///
@@ -1005,17 +995,14 @@ impl RemovedComponents {
     ///   * The resource `ClusterComputeResource` referenced by the parameter `cluster` requires `VcIntegrity.lifecycleSoftwareSpecification.Write`.
     pub async fn set(
         &self,
-        cluster: &str,
-        draft: &str,
-        image: &str,
-        component: &str,
+        args: &removed_components::SetArgs,
     ) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&removed_components::ops::SET)
-            .param("cluster", cluster)
-            .param("draft", draft)
-            .param("image", image)
-            .param("component", component)
+            .param("cluster", &args.cluster)
+            .param("draft", &args.draft)
+            .param("image", &args.image)
+            .param("component", &args.component)
             .send()
             .await
     }

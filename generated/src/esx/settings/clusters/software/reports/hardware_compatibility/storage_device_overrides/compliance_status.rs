@@ -10,12 +10,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ComplianceStatus.ComplianceAction` class enumerates the possible compliance status overrides for a storage device. This enumeration was added in vSphere API 7.0.2.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `ComplianceAction::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum ComplianceAction {
         /// Specifying this override for a storage device would ignore the compatibility issues if any, and treat the drive as compliant with Broadcom Compatibility Guide (BCG)
         MarkAsVerified = "MARK_AS_VERIFIED",
@@ -70,12 +64,6 @@ pub struct ReclassificationSpec {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ComplianceStatus.Service` class specifies information about vSphere services that have service specific Broadcom Compatibility Guide certification This enumeration was added in vSphere API 8.0.0.1.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Service::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Service {
         Vsan = "VSAN",
         @unknown Unknown
@@ -90,6 +78,7 @@ pub struct UpdateSpec {
     pub device_reclassifications: Vec<ReclassificationSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`ComplianceStatus`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::ComplianceStatus)

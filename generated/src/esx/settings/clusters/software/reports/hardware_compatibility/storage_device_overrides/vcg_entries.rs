@@ -45,6 +45,7 @@ pub struct UpdateSpec {
     pub product_selections: Vec<ProductSelectionSpec>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`VcgEntries`](crate::esx::settings::clusters::software::reports::hardware_compatibility::storage_device_overrides::VcgEntries)

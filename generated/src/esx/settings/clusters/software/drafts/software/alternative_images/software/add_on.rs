@@ -8,6 +8,28 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+/// The required parameters of
+/// [`AddOn::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::AddOn::set),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetArgs {
+    /// The cluster identifier.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the draft.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// AddOn specification.
+    pub spec: crate::esx::settings::AddOnSpec,
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`AddOn`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::AddOn)

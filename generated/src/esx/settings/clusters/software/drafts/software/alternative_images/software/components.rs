@@ -8,6 +8,123 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+/// The required parameters of
+/// [`Components::delete`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components::delete),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteArgs {
+    /// The cluster identifier.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the draft.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// Identifier of the component.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.component` resource.
+    pub component: crate::ids::SettingsComponentId,
+}
+
+/// The required parameters of
+/// [`Components::get`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components::get),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetArgs {
+    /// The cluster identifier.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the draft.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// Identifier of the component.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.component` resource.
+    pub component: crate::ids::SettingsComponentId,
+}
+
+/// The required parameters of
+/// [`Components::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components::set),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetArgs {
+    /// The cluster identifier.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the draft.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// Identifier of the component.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.component` resource.
+    pub component: crate::ids::SettingsComponentId,
+}
+
+/// A call of
+/// [`Components::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components::set)
+/// being assembled: set optional parameters, then `send()` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct SetRequest {
+    call: vsphere_vapi_runtime::Call,
+}
+
+impl SetRequest {
+    pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
+        Self { call }
+    }
+
+    /// Component version. This attribute is currently required. In the future,if this attribute is None then version is chosen based on the constraints in the system.
+    pub fn version(self, version: &str) -> Self {
+        Self {
+            call: self.call.param("version", version),
+        }
+    }
+
+    /// Sends the request and decodes the result.
+    pub async fn send(self) -> vsphere_vapi_runtime::Result<()> {
+        self.call.send().await
+    }
+}
+
+/// The required parameters of
+/// [`Components::update`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components::update),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateArgs {
+    /// The cluster identifier.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the draft.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// Update specification containing list of components to add and/or delete.
+    pub spec: UpdateSpec,
+}
+
 /// The `Components.UpdateSpec` class contains attributes that are specified to update list of components of the alternative image. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
@@ -25,6 +142,7 @@ pub struct UpdateSpec {
     pub components_to_delete: Option<Vec<String>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`Components`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::Components)

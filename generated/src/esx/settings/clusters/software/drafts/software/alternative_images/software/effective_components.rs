@@ -8,6 +8,7 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`EffectiveComponents`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::EffectiveComponents)

@@ -8,6 +8,28 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+/// The required parameters of
+/// [`HardwareSupport::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::HardwareSupport::set),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetArgs {
+    /// The cluster identifier.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the draft.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// new Hardware Support Package (HSP) configuration for the cluster
+    pub spec: crate::esx::settings::HardwareSupportSpec,
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`HardwareSupport`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::HardwareSupport)

@@ -8,6 +8,76 @@
 //!
 //! Compiled with the `esx-settings` feature.
 
+/// The required parameters of
+/// [`RemovedComponents::delete`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::RemovedComponents::delete),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteArgs {
+    /// Identifier of the cluster.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the working copy document.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// Identifier of the component.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.component` resource.
+    pub component: crate::ids::SettingsComponentId,
+}
+
+/// The required parameters of
+/// [`RemovedComponents::get`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::RemovedComponents::get),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetArgs {
+    /// Identifier of the cluster.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the working copy document.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// Identifier of the component.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.component` resource.
+    pub component: crate::ids::SettingsComponentId,
+}
+
+/// The required parameters of
+/// [`RemovedComponents::set`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::RemovedComponents::set),
+/// which takes more than three.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetArgs {
+    /// Identifier of the cluster.
+    ///
+    /// Identifier of a `ClusterComputeResource` resource.
+    pub cluster: crate::ids::ClusterComputeResourceId,
+    /// Identifier of the working copy document.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.draft` resource.
+    pub draft: crate::ids::DraftId,
+    /// Identifier of the alternative image.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.image` resource.
+    pub image: crate::ids::ImageId,
+    /// Identifier of the component.
+    ///
+    /// Identifier of a `com.vmware.esx.settings.component` resource.
+    pub component: crate::ids::SettingsComponentId,
+}
+
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the
     //! [`RemovedComponents`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::RemovedComponents)

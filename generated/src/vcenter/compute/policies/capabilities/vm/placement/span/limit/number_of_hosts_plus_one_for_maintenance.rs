@@ -14,7 +14,7 @@ pub struct CreateSpec {
     /// Identifier of a tag that can be associated with a virtual machine. Powered-on virtual machines in a vCenter cluster that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.vm_tag` will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.number_of_hosts` number of hosts. When one of these hosts is entering maintenance-mode, then until that host has entered maintenance-mode, these virtual machines will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.number_of_hosts` plus one number of hosts. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// Placement of virtual machines will consider at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.number_of_hosts` number of hosts.
     ///
     /// Powered-on virtual machines in a vCenter cluster that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.vm_tag` will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.number_of_hosts` number of hosts. When one of these hosts is entering maintenance-mode, then until that host has entered maintenance-mode, these virtual machines will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.create_spec.number_of_hosts` plus one number of hosts. This attribute was added in vSphere API 9.0.0.0.
@@ -22,7 +22,7 @@ pub struct CreateSpec {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Name of the policy. The name needs to be unique within this vCenter server. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Description of the policy. This attribute was added in vSphere API 7.0.3.0.
@@ -40,7 +40,7 @@ pub struct Info {
     /// Identifier of a tag that can be associated with a virtual machine. Powered-on virtual machines in a vCenter cluster that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.vm_tag` will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.number_of_hosts` number of hosts. When one of these hosts is entering maintenance-mode, then until that host has entered maintenance-mode, these virtual machines will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.number_of_hosts` plus one number of hosts. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
-    pub vm_tag: String,
+    pub vm_tag: crate::ids::TagId,
     /// Placement of virtual machines will consider at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.number_of_hosts` number of hosts.
     ///
     /// Powered-on virtual machines in a vCenter cluster that share the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.vm_tag` will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.number_of_hosts` number of hosts. When one of these hosts is entering maintenance-mode, then until that host has entered maintenance-mode, these virtual machines will be on at most `com.vmware.vcenter.compute.policies.capabilities.vm.placement.span.limit.number_of_hosts_plus_one_for_maintenance.info.number_of_hosts` plus one number of hosts. This attribute was added in vSphere API 9.0.0.0.
@@ -52,7 +52,7 @@ pub struct Info {
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vcenter.compute.policies.Capability` resource.
-    pub capability: String,
+    pub capability: crate::ids::PoliciesCapabilityId,
     /// Information about the entity that manages this policy. This property identifies which entity is responsible for managing the policy and can influence operations such as delete. If None, the policy is not managed by any specific entity. Any user with ComputePolicy.Manage privilege can manage the policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<crate::vcenter::compute::policies::ManagedBy>,

@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Type.BuiltinType` class provides class attribute for each of the built-in types present in the interface definition language type system.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `BuiltinType::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum BuiltinType {
         /// The built-in type is a void. The value is None.
         Void = "VOID",
@@ -45,12 +39,6 @@ vsphere_vapi_runtime::vapi_enum! {
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Type.Category` class provides class attribute for each category of the type.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Category::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Category {
         /// The type is one of the built-in types specified in `com.vmware.vapi.metadata.metamodel.type.builtin_type`
         Builtin = "BUILTIN",

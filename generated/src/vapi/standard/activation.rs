@@ -49,9 +49,9 @@ impl ActivationManager {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): there is no activation with the specified id
+    /// - [`NotFound`](crate::ErrorKind::NotFound): there is no activation with the specified id
     pub async fn cancel(&self, activation_id: &str) -> vsphere_vapi_runtime::Result<()> {
         self.client
             .operation(&activation_manager::ops::CANCEL)

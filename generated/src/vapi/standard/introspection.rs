@@ -52,15 +52,15 @@ impl Operation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the operation identifier does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the operation identifier does not exist.
     ///
     ///   If the service identifier does not exist.
     pub async fn get(
         &self,
-        service_id: &str,
-        operation_id: &str,
+        service_id: &crate::ids::VapiServiceId,
+        operation_id: &crate::ids::OperationId,
     ) -> vsphere_vapi_runtime::Result<operation::Info> {
         self.client
             .operation(&operation::ops::GET)
@@ -87,12 +87,12 @@ impl Operation {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the service identifier does not exist.
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the service identifier does not exist.
     pub async fn list(
         &self,
-        service_id: &str,
+        service_id: &crate::ids::VapiServiceId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&operation::ops::LIST)
@@ -182,10 +182,13 @@ impl Service {
     ///
     /// # Errors
     ///
-    /// Fails with an [`Error`](crate::Error); the server reports these error types:
+    /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
-    /// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the service identifier does not exist
-    pub async fn get(&self, id: &str) -> vsphere_vapi_runtime::Result<service::Info> {
+    /// - [`NotFound`](crate::ErrorKind::NotFound): If the service identifier does not exist
+    pub async fn get(
+        &self,
+        id: &crate::ids::VapiServiceId,
+    ) -> vsphere_vapi_runtime::Result<service::Info> {
         self.client.operation(&service::ops::GET).param("id", id).send().await
     }
 

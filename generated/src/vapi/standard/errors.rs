@@ -29,7 +29,7 @@ pub struct AlreadyExists {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -58,7 +58,7 @@ pub struct AlreadyInDesiredState {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -107,7 +107,7 @@ pub struct Canceled {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -132,48 +132,7 @@ pub struct ConcurrentChange {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
-    /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
-    ///
-    /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
-    ///
-    /// The `com.vmware.vapi.std.errors.argument_locations`, `com.vmware.vapi.std.errors.file_locations`, and `com.vmware.vapi.std.errors.transient_indication` classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-    /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_type: Option<error::Type>,
-}
-
-/// The `Error` exception describes theattributes common to all standard exceptions.
-///
-/// This exception serves two purposes:
-///
-/// #. It is the exception that clients in many programming languages can catch
-///
-/// to handle all standard exceptions. Typically those clients will display one
-///
-/// or more of the localizable messages from `com.vmware.vapi.std.errors.error.messages` to a human.
-///
-/// #. It is the exception that methods can report when they need to report
-///
-/// some exception, but the exception doesn't fit into any other standard
-///
-/// exception, and in fact the only reasonable way for a client to react to the
-///
-/// exception is to display the message(s) to a human.
-///
-/// This is an error structure: operations that report it fail with a
-/// [`Error`](crate::Error) whose data deserializes into this type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Error {
-    /// Stack of one or more localizable messages for human exception consumers.
-    ///
-    /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
-    ///
-    /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -203,7 +162,7 @@ pub struct FeatureInUse {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -247,7 +206,7 @@ pub struct InternalServerError {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -288,7 +247,7 @@ pub struct InvalidArgument {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -320,7 +279,7 @@ pub struct InvalidElementConfiguration {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -356,7 +315,7 @@ pub struct InvalidElementType {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -396,7 +355,7 @@ pub struct InvalidRequest {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -431,7 +390,7 @@ pub struct NotAllowedInCurrentState {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -462,7 +421,7 @@ pub struct NotFound {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -500,7 +459,7 @@ pub struct OperationNotFound {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -533,7 +492,7 @@ pub struct ResourceBusy {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -567,7 +526,7 @@ pub struct ResourceInUse {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -602,7 +561,7 @@ pub struct ResourceInaccessible {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -638,7 +597,48 @@ pub struct ServiceUnavailable {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
+    /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
+    ///
+    /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
+    ///
+    /// The `com.vmware.vapi.std.errors.argument_locations`, `com.vmware.vapi.std.errors.file_locations`, and `com.vmware.vapi.std.errors.transient_indication` classes are intended as possible values for this attribute. `com.vmware.vapi.std.dynamic_ID` may also be useful as a value for this attribute (although that is not its primary purpose). Some classes may provide their own specific classes for use as the value of this attribute when reporting exceptions from their methods. Some methods will not set this attribute when reporting exceptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+    /// Discriminator field to help API consumers identify the structure type. Can be None for compatibility with preceding implementations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<error::Type>,
+}
+
+/// The `Error` exception describes theattributes common to all standard exceptions.
+///
+/// This exception serves two purposes:
+///
+/// #. It is the exception that clients in many programming languages can catch
+///
+/// to handle all standard exceptions. Typically those clients will display one
+///
+/// or more of the localizable messages from `com.vmware.vapi.std.errors.error.messages` to a human.
+///
+/// #. It is the exception that methods can report when they need to report
+///
+/// some exception, but the exception doesn't fit into any other standard
+///
+/// exception, and in fact the only reasonable way for a client to react to the
+///
+/// exception is to display the message(s) to a human.
+///
+/// This is an error structure: operations that report it fail with a
+/// [`Error`](crate::Error) whose data deserializes into this type.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StandardError {
+    /// Stack of one or more localizable messages for human exception consumers.
+    ///
+    /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
+    ///
+    /// Each subsequent message in the stack describes the "cause" of the prior message.
+    #[serde(default)]
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -678,7 +678,7 @@ pub struct TimedOut {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -724,7 +724,7 @@ pub struct UnableToAllocateResource {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -763,7 +763,7 @@ pub struct Unauthenticated {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -808,7 +808,7 @@ pub struct Unauthorized {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -847,7 +847,7 @@ pub struct UnexpectedInput {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -877,7 +877,7 @@ pub struct Unsupported {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.
@@ -909,7 +909,7 @@ pub struct UnverifiedPeer {
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
     #[serde(default)]
-    pub messages: Vec<crate::vapi::std_::LocalizableMessage>,
+    pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
     /// Methods may provide data that clients can use when responding to exceptions. Since the data that clients need may be specific to the context of the method reporting the exception, different methods that report the same exception may provide different data in the exception. The documentation for each each method will describe what, if any, data it provides for each exception it reports.

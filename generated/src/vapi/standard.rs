@@ -78,7 +78,7 @@ pub struct DynamicId {
     /// Classes that contain methods for creating and deleting resources typically contain a class attribute specifying the resource type for the resources being created and deleted. The API metamodel metadata classes include a class that allows retrieving all the known resource types.
     pub r#type: String,
     /// The identifier for a resource whose type is specified by `com.vmware.vapi.std.dynamic_ID.type`. When clients pass a value of this class as a parameter, the attribute `type` must contain the actual resource type. When methods return a value of this class as a return value, the attribute `type` will contain the actual resource type.
-    pub id: String,
+    pub id: vsphere_vapi_runtime::ResourceId,
 }
 
 /// The `LocalizableMessage` class represents localizable string and message template. Classes include one or more localizable message templates in the exceptions they report so that clients can display diagnostic messages in the native language of the user. Classes can include localizable strings in the data returned from methods to allow clients to display localized status information in the native language of the user.

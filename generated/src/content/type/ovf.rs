@@ -123,7 +123,7 @@ pub struct OvfTemplate {
     /// Library item id.
     ///
     /// Identifier of a `com.vmware.content.library.Item` resource.
-    pub id: String,
+    pub id: crate::ids::ItemId,
     /// Number of virtual machines in the the ovf template.
     pub vm_count: i64,
     /// A version number indicating the generation of the `OvfTemplate` This value is incremented every time `OvfTemplate` changes.
@@ -131,7 +131,7 @@ pub struct OvfTemplate {
     /// The identifier of the `com.vmware.content.library_model` to which this item belongs. This is used to set the parent of the ovf template for permission propagation.
     ///
     /// Identifier of a `com.vmware.content.Library` resource.
-    pub library_id_parent: String,
+    pub library_id_parent: crate::ids::LibraryId,
     /// True if this is a vApp template, otherwise this is a VM template.
     pub is_vapp_template: bool,
     /// The Vitrual Machine if this is a VM template An OVF template does not require a VM template.

@@ -25,6 +25,7 @@ pub struct Info {
     pub supported_rules: Option<Vec<crate::content::SecurityRuleType>>,
 }
 
+#[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Type`](crate::content::Type) operations, one static
     //! per operation; [`operations`](crate::operations) lists them all.

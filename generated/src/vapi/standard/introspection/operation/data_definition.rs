@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `com.vmware.vapi.std.introspection.operation.data_definition.data_type` enumeration provides values representing the data types supported by the vAPI infrastructure.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DataType::Unknown` holding the wire string, and serialize back unchanged.
-    /// The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so
-    /// new values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum DataType {
         /// Indicates the value is a binary type.
         Binary = "BINARY",

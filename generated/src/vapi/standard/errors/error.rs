@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// Enumeration of all standard errors. Used as discriminator in protocols that have no standard means for transporting the error type, e.g. REST.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `Type::Unknown` holding the wire string, and serialize back unchanged. The
-    /// enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ => …`) so new
-    /// values do not break your code, and use `as_str()` to log or compare the wire
-    /// value.
     pub enum Type {
         /// Discriminator for the `com.vmware.vapi.std.errors.error` type.
         Error = "ERROR",

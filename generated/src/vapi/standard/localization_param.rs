@@ -6,12 +6,6 @@
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `LocalizationParam.DateTimeFormat` class lists possible date and time formatting options. It combines the Unicode CLDR format types - full, long, medium and short with 3 different presentations - date only, time only and combined date and time presentation.
-    ///
-    /// Servers newer than this crate may send values it does not know; they deserialize
-    /// into `DateTimeFormat::Unknown` holding the wire string, and serialize back
-    /// unchanged. The enum is `#[non_exhaustive]`: match it with a wildcard arm (`_ =>
-    /// …`) so new values do not break your code, and use `as_str()` to log or compare
-    /// the wire value.
     pub enum DateTimeFormat {
         /// The date and time value will be formatted as short date, for example *2019-01-28*
         ShortDate = "SHORT_DATE",
