@@ -26,6 +26,7 @@ pub mod de;
 mod encode;
 mod enum_macro;
 mod error;
+mod ids;
 pub mod spec;
 mod task;
 mod tls;
@@ -36,6 +37,7 @@ pub use error::{
     ApiError, Error, ErrorKind, LocalizableMessage, LocalizationParam, NestedLocalizableMessage,
     Result,
 };
+pub use ids::{ResourceId, TaskId};
 pub use spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
 pub use task::{TASK_GET, TaskWaitOptions};
 
