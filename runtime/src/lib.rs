@@ -37,6 +37,7 @@ pub use error::{
     ApiError, Error, ErrorKind, LocalizableMessage, LocalizationParam, NestedLocalizableMessage,
     Result,
 };
+pub use enum_macro::UnknownVariant;
 pub use ids::{ResourceId, TaskId};
 pub use spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
 pub use task::{TASK_GET, TaskWaitOptions};
