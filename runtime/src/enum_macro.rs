@@ -255,7 +255,10 @@ mod tests {
             let json: PowerState = serde_json::from_value(json!(wire)).unwrap();
             assert_eq!(&json, value);
         }
-        assert_ne!("POWERED_ON".parse::<PowerState>().unwrap(), PowerState::from("powered_on"));
+        assert_ne!(
+            "POWERED_ON".parse::<PowerState>().unwrap(),
+            PowerState::from("powered_on")
+        );
         // Wire strings are case sensitive, as on the server.
         assert!(PowerState::from("powered_on").is_unknown());
     }

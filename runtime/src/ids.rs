@@ -328,7 +328,10 @@ mod tests {
     #[test]
     fn conversions() {
         let owned = String::from("vm-1");
-        assert_eq!(VirtualMachineId::from(&owned), VirtualMachineId::from("vm-1"));
+        assert_eq!(
+            VirtualMachineId::from(&owned),
+            VirtualMachineId::from("vm-1")
+        );
         assert_eq!(VirtualMachineId::from(owned.clone()).into_string(), owned);
         let as_string: String = VirtualMachineId::new("vm-2").into();
         assert_eq!(as_string, "vm-2");

@@ -57,8 +57,7 @@ fn known_values_never_parse_as_unknown() {
     assert_eq!(from_json, PowerState::PoweredOn);
     // An unknown value survives a round trip through JSON unchanged.
     let newer: PowerState = serde_json::from_str("\"PAUSED\"").unwrap();
-    let again: PowerState =
-        serde_json::from_str(&serde_json::to_string(&newer).unwrap()).unwrap();
+    let again: PowerState = serde_json::from_str(&serde_json::to_string(&newer).unwrap()).unwrap();
     assert_eq!(again, newer);
     assert_eq!(again.as_str(), "PAUSED");
 }
@@ -85,7 +84,9 @@ fn ordering_hashing_and_parsing() {
     assert_eq!(parsed.to_string(), "ANY");
     assert_eq!(Collides::from("UNKNOWN"), Collides::Unknown);
     assert!(!Collides::Unknown.is_unknown());
-    assert!(matches!(Collides::from("OTHER"), Collides::Unrecognized(raw) if raw.as_str() == "OTHER"));
+    assert!(
+        matches!(Collides::from("OTHER"), Collides::Unrecognized(raw) if raw.as_str() == "OTHER")
+    );
 }
 
 #[test]
