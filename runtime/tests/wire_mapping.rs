@@ -1000,3 +1000,47 @@ async fn rest_post_without_body_parameters_sends_an_empty_object() {
     assert!(request.body.is_empty());
     assert!(header(&request, "content-type").is_none());
 }
+
+/// `com.vmware.esx.settings.clusters.configuration.drafts.apply`: the whole
+/// body is one optional parameter.
+static DRAFTS_APPLY: OperationSpec = OperationSpec {
+    service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
+    operation_id: "apply",
+    task: false,
+    api: Some(HttpRoute {
+        method: HttpMethod::Post,
+        path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
+        query: &[("action", "apply")],
+        params: &[
+            bind("cluster", ParamLocation::Path("cluster")),
+            bind("draft", ParamLocation::Path("draft")),
+            bind("spec", ParamLocation::Body),
+        ],
+    }),
+    rest: None,
+};
+
+#[tokio::test]
+async fn unset_optional_body_parameter_sends_json_null() {
+    let (client, server) = serve(
+        ResponseTemplate::new(200).set_body_json(json!({"commit": "2"})),
+        Protocol::Auto,
+    )
+    .await;
+    let unset: Option<Value> = None;
+    let _: Value = client
+        .operation(&DRAFTS_APPLY)
+        .param("cluster", "domain-c8")
+        .param("draft", "1")
+        .param("spec", &unset)
+        .send()
+        .await
+        .unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(
+        path_and_query(&request),
+        "/api/esx/settings/clusters/domain-c8/configuration/drafts/1?action=apply"
+    );
+    assert_eq!(request.body, b"null");
+    assert_eq!(header(&request, "content-type"), Some("application/json"));
+}
