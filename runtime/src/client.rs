@@ -12,7 +12,9 @@ use tracing::Instrument as _;
 
 use crate::encode::{self, Wire};
 use crate::error::{self, Error, Result};
+use crate::ids::TaskId;
 use crate::spec::{HttpMethod, HttpRoute, OperationSpec};
+use crate::task::Task;
 use crate::tls::{self, TrustMode};
 use crate::types::{self, Secret};
 
@@ -392,7 +394,7 @@ impl Client {
     ///
     /// Which session service the server has is kept: after a fallback to
     /// `/rest`, later calls and logins keep using `/rest` (a call without a
-    /// session then fails with `Unauthenticated`, not with the `NotFound` of
+    /// session then fails with `UNAUTHENTICATED`, not with the `NOT_FOUND` of
     /// an `/api` route the server does not have).
     pub async fn logout(&self) -> Result<()> {
         let (token, endpoint) = {
@@ -616,8 +618,8 @@ fn parse_token(body: &[u8]) -> Option<Secret> {
 fn session_service_missing(error: &Error) -> bool {
     matches!(error.status(), Some(404 | 405 | 501))
         || matches!(
-            error.kind(),
-            Some(crate::ErrorKind::OperationNotFound | crate::ErrorKind::NotFound)
+            error.error_type(),
+            Some("OPERATION_NOT_FOUND" | "NOT_FOUND")
         )
 }
 
@@ -737,6 +739,15 @@ impl Call {
             return Err(error);
         }
         self.send_value().await
+    }
+
+    /// Sends the `$task` variant of an operation: the server answers with
+    /// the identifier of the task it started, which comes back as a [`Task`]
+    /// to wait for or cancel.
+    pub async fn send_task<T: DeserializeOwned>(self) -> Result<Task<T>> {
+        let client = self.client.clone();
+        let id: TaskId = self.send().await?;
+        Ok(Task::new(&client, id))
     }
 
     async fn send_value<T: DeserializeOwned>(&self) -> Result<T> {
@@ -871,16 +882,18 @@ fn decode_response<T: DeserializeOwned>(
         (Wire::Rest, Value::Object(mut object)) => object.remove("value").unwrap_or(Value::Null),
         (_, value) => value,
     };
+    decode_value(value).map_err(decode_error)
+}
+
+/// Decodes a result value. Some servers (govmomi's simulator among them)
+/// answer an empty list as `null`; null is read as the empty collection
+/// before the result is called malformed.
+pub(crate) fn decode_value<T: DeserializeOwned>(value: Value) -> serde_json::Result<T> {
     let was_null = value.is_null();
     match serde_json::from_value(value) {
         Ok(decoded) => Ok(decoded),
-        // Some servers (govmomi's simulator among them) answer an empty list
-        // as `{"value": null}`; read null as the empty collection before
-        // calling the response malformed.
-        Err(err) if was_null => {
-            serde_json::from_value(Value::Array(Vec::new())).map_err(|_| decode_error(err))
-        }
-        Err(err) => Err(decode_error(err)),
+        Err(err) if was_null => serde_json::from_value(Value::Array(Vec::new())).map_err(|_| err),
+        Err(err) => Err(err),
     }
 }
 

@@ -57,6 +57,7 @@ pub(crate) fn prepare(
         .collect();
     let mut headers = Vec::new();
     let mut body: Option<Value> = None;
+    let mut unset_body = false;
     let mut body_fields: Option<Map<String, Value>> = None;
 
     for binding in route.params {
@@ -104,11 +105,14 @@ pub(crate) fn prepare(
                     }
                 }
             }
-            ParamLocation::Body => {
-                if let Some(value) = value {
-                    body = Some(value.clone());
-                }
-            }
+            ParamLocation::Body => match value {
+                Some(value) => body = Some(value.clone()),
+                // An unset optional body parameter travels as the JSON
+                // `null`, as VMware's own client sends it (the handler
+                // expects a body on these operations).
+                None if wire == Wire::Api => unset_body = true,
+                None => {}
+            },
             ParamLocation::BodyField(name) => {
                 // An operation whose parameters are all body fields still
                 // sends an (empty) object when every one of them is unset.
@@ -143,6 +147,7 @@ pub(crate) fn prepare(
     }
 
     let body = match (body, body_fields) {
+        (None, None) if unset_body => Some(Value::Null),
         (None, fields) => fields.map(Value::Object),
         (Some(whole), None) => Some(whole),
         (Some(Value::Object(mut whole)), Some(fields)) => {
@@ -390,8 +395,48 @@ mod tests {
             vec![("x-token", "t".to_owned()), ("x-ids", "a,b".to_owned())]
         );
         let absent = prepare(&route, Wire::Api, &[]).unwrap();
-        assert_eq!(absent.body, None);
+        assert_eq!(absent.body, Some(Value::Null));
         assert!(absent.headers.is_empty());
+    }
+
+    #[test]
+    fn unset_optional_body_parameter_is_json_null_on_api() {
+        // esx.settings.clusters.configuration.drafts.apply
+        let route = HttpRoute {
+            method: HttpMethod::Post,
+            path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
+            query: &[("action", "apply")],
+            params: &[
+                binding!("cluster", ParamLocation::Path("cluster")),
+                binding!("draft", ParamLocation::Path("draft")),
+                binding!("spec", ParamLocation::Body),
+            ],
+        };
+        let ids = [("cluster", json!("domain-c8")), ("draft", json!("1"))];
+        let unset = prepare(&route, Wire::Api, &ids).unwrap();
+        assert_eq!(unset.body, Some(Value::Null));
+        let mut with_spec = ids.to_vec();
+        with_spec.push(("spec", json!({"commit_message": "x"})));
+        let set = prepare(&route, Wire::Api, &with_spec).unwrap();
+        assert_eq!(set.body, Some(json!({"commit_message": "x"})));
+        // /rest has no whole-body parameters; its POSTs keep sending `{}`.
+        let rest = prepare(&route, Wire::Rest, &ids).unwrap();
+        assert_eq!(rest.body, Some(json!({})));
+        // Body fields present next to an unset whole body still form the
+        // object.
+        let mixed = HttpRoute {
+            params: &[
+                binding!("cluster", ParamLocation::Path("cluster")),
+                binding!("draft", ParamLocation::Path("draft")),
+                binding!("spec", ParamLocation::Body),
+                binding!("note", ParamLocation::BodyField("note")),
+            ],
+            ..route
+        };
+        let mut with_note = ids.to_vec();
+        with_note.push(("note", json!("n")));
+        let fields = prepare(&mixed, Wire::Api, &with_note).unwrap();
+        assert_eq!(fields.body, Some(json!({"note": "n"})));
     }
 
     #[test]

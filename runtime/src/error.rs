@@ -3,10 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
-use crate::types::VapiMap;
+use crate::ids::TaskId;
 
 /// Result type of every fallible runtime and generated-client call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -14,344 +13,124 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Longest body excerpt kept in an error, in bytes.
 const EXCERPT_LIMIT: usize = 512;
 
-/// Kind of a vAPI standard error (`com.vmware.vapi.std.errors.*`).
+/// The discriminator the vAPI REST handler assigns to an error response
+/// without an error body, by HTTP status.
 ///
-/// On `/api` the kind travels as the `error_type` discriminator
-/// (`NOT_FOUND`), on `/rest` as the `type` identifier
-/// (`com.vmware.vapi.std.errors.not_found`). When a response carries neither
-/// (a proxy page, an empty 401), the kind is derived from the HTTP status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// `ALREADY_EXISTS`
-    AlreadyExists,
-    /// `ALREADY_IN_DESIRED_STATE`
-    AlreadyInDesiredState,
-    /// `CANCELED`
-    Canceled,
-    /// `CONCURRENT_CHANGE`
-    ConcurrentChange,
-    /// `ERROR`: the generic error.
-    Error,
-    /// `FEATURE_IN_USE`
-    FeatureInUse,
-    /// `INTERNAL_SERVER_ERROR`
-    InternalServerError,
-    /// `INVALID_ARGUMENT`
-    InvalidArgument,
-    /// `INVALID_ELEMENT_CONFIGURATION`
-    InvalidElementConfiguration,
-    /// `INVALID_ELEMENT_TYPE`
-    InvalidElementType,
-    /// `INVALID_REQUEST`
-    InvalidRequest,
-    /// `NOT_ALLOWED_IN_CURRENT_STATE`
-    NotAllowedInCurrentState,
-    /// `NOT_FOUND`
-    NotFound,
-    /// `OPERATION_NOT_FOUND`
-    OperationNotFound,
-    /// `RESOURCE_BUSY`
-    ResourceBusy,
-    /// `RESOURCE_IN_USE`
-    ResourceInUse,
-    /// `RESOURCE_INACCESSIBLE`
-    ResourceInaccessible,
-    /// `SERVICE_UNAVAILABLE`
-    ServiceUnavailable,
-    /// `TIMED_OUT`
-    TimedOut,
-    /// `UNABLE_TO_ALLOCATE_RESOURCE`
-    UnableToAllocateResource,
-    /// `UNAUTHENTICATED`
-    Unauthenticated,
-    /// `UNAUTHORIZED`
-    Unauthorized,
-    /// `UNEXPECTED_INPUT`
-    UnexpectedInput,
-    /// `UNSUPPORTED`
-    Unsupported,
-    /// `UNVERIFIED_PEER`
-    UnverifiedPeer,
-    /// An error type this client does not know: the discriminator or error
-    /// identifier as sent (service-specific errors, newer servers).
-    Unknown(String),
+/// This is `http_to_vapi_error_map` of VMware's own client runtime
+/// (`vmware/vapi/rest/lib.py` in the `vmware-vapi-runtime` package, checked
+/// against version 9.1.1.0), with each identifier written as the `/api`
+/// discriminator. Statuses it does not list (502, say) get the generic
+/// `ERROR`.
+fn error_type_for_status(status: u16) -> Option<&'static str> {
+    let error_type = match status {
+        400 | 405 | 406 | 411..=415 | 417 | 422 | 424 | 426 | 431 | 505 | 510 => "INVALID_REQUEST",
+        401 | 407 | 511 => "UNAUTHENTICATED",
+        402 | 403 => "UNAUTHORIZED",
+        404 | 410 => "NOT_FOUND",
+        408 | 504 => "TIMED_OUT",
+        409 | 428 => "CONCURRENT_CHANGE",
+        416 => "RESOURCE_INACCESSIBLE",
+        423 => "RESOURCE_BUSY",
+        429 | 503 => "SERVICE_UNAVAILABLE",
+        500 | 506 | 508 => "INTERNAL_SERVER_ERROR",
+        507 | 509 => "UNABLE_TO_ALLOCATE_RESOURCE",
+        400..=599 => "ERROR",
+        _ => return None,
+    };
+    Some(error_type)
 }
 
-/// (kind, `error_type` discriminator, snake-case suffix of the identifier)
-const KINDS: &[(ErrorKind, &str, &str)] = &[
-    (ErrorKind::AlreadyExists, "ALREADY_EXISTS", "already_exists"),
-    (
-        ErrorKind::AlreadyInDesiredState,
-        "ALREADY_IN_DESIRED_STATE",
-        "already_in_desired_state",
-    ),
-    (ErrorKind::Canceled, "CANCELED", "canceled"),
-    (
-        ErrorKind::ConcurrentChange,
-        "CONCURRENT_CHANGE",
-        "concurrent_change",
-    ),
-    (ErrorKind::Error, "ERROR", "error"),
-    (ErrorKind::FeatureInUse, "FEATURE_IN_USE", "feature_in_use"),
-    (
-        ErrorKind::InternalServerError,
-        "INTERNAL_SERVER_ERROR",
-        "internal_server_error",
-    ),
-    (
-        ErrorKind::InvalidArgument,
-        "INVALID_ARGUMENT",
-        "invalid_argument",
-    ),
-    (
-        ErrorKind::InvalidElementConfiguration,
-        "INVALID_ELEMENT_CONFIGURATION",
-        "invalid_element_configuration",
-    ),
-    (
-        ErrorKind::InvalidElementType,
-        "INVALID_ELEMENT_TYPE",
-        "invalid_element_type",
-    ),
-    (
-        ErrorKind::InvalidRequest,
-        "INVALID_REQUEST",
-        "invalid_request",
-    ),
-    (
-        ErrorKind::NotAllowedInCurrentState,
-        "NOT_ALLOWED_IN_CURRENT_STATE",
-        "not_allowed_in_current_state",
-    ),
-    (ErrorKind::NotFound, "NOT_FOUND", "not_found"),
-    (
-        ErrorKind::OperationNotFound,
-        "OPERATION_NOT_FOUND",
-        "operation_not_found",
-    ),
-    (ErrorKind::ResourceBusy, "RESOURCE_BUSY", "resource_busy"),
-    (
-        ErrorKind::ResourceInUse,
-        "RESOURCE_IN_USE",
-        "resource_in_use",
-    ),
-    (
-        ErrorKind::ResourceInaccessible,
-        "RESOURCE_INACCESSIBLE",
-        "resource_inaccessible",
-    ),
-    (
-        ErrorKind::ServiceUnavailable,
-        "SERVICE_UNAVAILABLE",
-        "service_unavailable",
-    ),
-    (ErrorKind::TimedOut, "TIMED_OUT", "timed_out"),
-    (
-        ErrorKind::UnableToAllocateResource,
-        "UNABLE_TO_ALLOCATE_RESOURCE",
-        "unable_to_allocate_resource",
-    ),
-    (
-        ErrorKind::Unauthenticated,
-        "UNAUTHENTICATED",
-        "unauthenticated",
-    ),
-    (ErrorKind::Unauthorized, "UNAUTHORIZED", "unauthorized"),
-    (
-        ErrorKind::UnexpectedInput,
-        "UNEXPECTED_INPUT",
-        "unexpected_input",
-    ),
-    (ErrorKind::Unsupported, "UNSUPPORTED", "unsupported"),
-    (
-        ErrorKind::UnverifiedPeer,
-        "UNVERIFIED_PEER",
-        "unverified_peer",
-    ),
-];
-
-const STD_ERROR_PREFIX: &str = "com.vmware.vapi.std.errors.";
-
-impl ErrorKind {
-    /// From an `/api` `error_type` discriminator (`NOT_FOUND`).
-    pub fn from_error_type(error_type: &str) -> ErrorKind {
-        KINDS
-            .iter()
-            .find(|(_, discriminator, _)| discriminator.eq_ignore_ascii_case(error_type))
-            .map_or_else(
-                || ErrorKind::Unknown(error_type.to_owned()),
-                |(kind, _, _)| kind.clone(),
-            )
-    }
-
-    /// From a `/rest` error identifier
-    /// (`com.vmware.vapi.std.errors.not_found`). Identifiers outside the
-    /// standard errors become [`ErrorKind::Unknown`].
-    pub fn from_error_id(id: &str) -> ErrorKind {
-        id.strip_prefix(STD_ERROR_PREFIX)
-            .and_then(|suffix| KINDS.iter().find(|(_, _, name)| *name == suffix))
-            .map_or_else(
-                || ErrorKind::Unknown(id.to_owned()),
-                |(kind, _, _)| kind.clone(),
-            )
-    }
-
-    /// The standard error an HTTP status stands for when a response carries
-    /// no error type, following the vAPI REST status mapping. `None` for
-    /// statuses that are not errors.
-    pub fn from_status(status: u16) -> Option<ErrorKind> {
-        let kind = match status {
-            400 | 405 | 406 | 411..=415 | 417 | 422 | 424 | 426 | 431 => ErrorKind::InvalidRequest,
-            401 | 407 => ErrorKind::Unauthenticated,
-            402 | 403 => ErrorKind::Unauthorized,
-            404 | 410 => ErrorKind::NotFound,
-            408 | 504 => ErrorKind::TimedOut,
-            409 | 428 => ErrorKind::ConcurrentChange,
-            416 => ErrorKind::ResourceInaccessible,
-            423 => ErrorKind::ResourceBusy,
-            429 | 502 | 503 => ErrorKind::ServiceUnavailable,
-            500 => ErrorKind::InternalServerError,
-            501 => ErrorKind::Unsupported,
-            400..=599 => ErrorKind::Error,
-            _ => return None,
-        };
-        Some(kind)
-    }
-
-    /// The `/api` discriminator (`NOT_FOUND`), or the raw string for
-    /// [`ErrorKind::Unknown`].
-    pub fn as_str(&self) -> &str {
-        if let ErrorKind::Unknown(raw) = self {
-            return raw;
-        }
-        KINDS
-            .iter()
-            .find(|(kind, _, _)| kind == self)
-            .map_or("ERROR", |(_, discriminator, _)| discriminator)
-    }
-
-    /// The full vAPI identifier (`com.vmware.vapi.std.errors.not_found`), or
-    /// the raw string for [`ErrorKind::Unknown`].
-    pub fn error_id(&self) -> String {
-        if let ErrorKind::Unknown(raw) = self {
-            return raw.clone();
-        }
-        KINDS.iter().find(|(kind, _, _)| kind == self).map_or_else(
-            || format!("{STD_ERROR_PREFIX}error"),
-            |(_, _, name)| format!("{STD_ERROR_PREFIX}{name}"),
-        )
-    }
+/// The `/api` discriminator of a `/rest` error identifier: its last segment,
+/// upper-cased (`com.vmware.vapi.std.errors.not_found` → `NOT_FOUND`). The
+/// metamodel names every error structure this way, so no table is needed and
+/// service-specific errors map the same way.
+fn error_type_from_id(id: &str) -> String {
+    id.rsplit('.').next().unwrap_or(id).to_ascii_uppercase()
 }
 
-impl fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A message that can be shown to people, possibly in their language
-/// (`com.vmware.vapi.std.localizable_message`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct LocalizableMessage {
-    /// Identifier of the message template.
-    #[serde(default)]
-    pub id: String,
-    /// The message in English, with arguments substituted.
-    #[serde(default)]
-    pub default_message: String,
-    /// Positional arguments (as strings).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Named, typed arguments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<VapiMap<String, LocalizationParam>>,
-    /// The message localized to the requested language, when the server did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub localized: Option<String>,
-}
-
-impl fmt::Display for LocalizableMessage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.localized, self.default_message.is_empty()) {
-            (Some(localized), _) if !localized.is_empty() => f.write_str(localized),
-            (_, false) => f.write_str(&self.default_message),
-            _ => f.write_str(&self.id),
-        }
-    }
-}
-
-/// One typed argument of a [`LocalizableMessage`]
-/// (`com.vmware.vapi.std.localization_param`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct LocalizationParam {
-    /// String value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub s: Option<String>,
-    /// Date-time value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dt: Option<crate::types::DateTime>,
-    /// Integer value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub i: Option<i64>,
-    /// Floating point value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub d: Option<f64>,
-    /// Nested message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub l: Option<NestedLocalizableMessage>,
-    /// Formatting hint for dates and numbers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Number of fractional digits for `d`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precision: Option<i64>,
-}
-
-/// A message nested in a [`LocalizationParam`]
-/// (`com.vmware.vapi.std.nested_localizable_message`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct NestedLocalizableMessage {
-    /// Identifier of the message template.
-    #[serde(default)]
-    pub id: String,
-    /// Named, typed arguments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<VapiMap<String, LocalizationParam>>,
-}
-
-/// A vAPI standard error reported by the server (or derived from the HTTP
-/// status when the server sent no error body).
+/// An error reported by the server: a vAPI standard error (or a
+/// service-specific one), or an error response without such a body whose
+/// discriminator comes from the HTTP status.
+///
+/// The error structure itself is kept as JSON in the `/api` shape; the
+/// generated crate decodes it into its typed error structures with
+/// [`ServerError::decode`].
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ApiError {
-    /// Which standard error.
-    pub kind: ErrorKind,
-    /// HTTP status of the response, when the error came from a response
-    /// (errors of a failed task have none).
-    pub status: Option<u16>,
-    /// Stack of messages; the first describes the error from the point of view
-    /// of the invoked operation, the following ones its causes.
-    pub messages: Vec<LocalizableMessage>,
-    /// Operation-specific error data (`data`), `Value::Null` when absent.
-    pub data: Value,
-    /// Start of the response body when it was not a standard error (HTML from
-    /// a proxy, plain text); bounded in size.
-    pub body_excerpt: Option<String>,
+pub struct ServerError {
+    status: u16,
+    error_type: Option<String>,
+    value: Option<Value>,
+    excerpt: Option<String>,
+    /// The discriminator was derived from the status, not sent by the server.
+    from_status: bool,
 }
 
-impl fmt::Display for ApiError {
+impl ServerError {
+    /// HTTP status of the response that carried the error. For the error of a
+    /// failed task, that is the (successful) status of the task service's
+    /// answer that reported it.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The upper-snake discriminator of the error (`NOT_FOUND`): the
+    /// `error_type` of an `/api` body, the last segment of a `/rest` body's
+    /// `type`, or, when the body has neither, the one the vAPI REST handler
+    /// assigns to the HTTP status. `None` only for a task error that names no
+    /// type.
+    pub fn error_type(&self) -> Option<&str> {
+        self.error_type.as_deref()
+    }
+
+    /// The `default_message` of each of the error's messages, in order: the
+    /// first describes the error from the point of view of the invoked
+    /// operation, the following ones its causes. A message without a default
+    /// text is shown by its identifier.
+    pub fn messages(&self) -> Vec<String> {
+        let Some(messages) = self.value.as_ref().and_then(|value| value.get("messages")) else {
+            return Vec::new();
+        };
+        messages
+            .as_array()
+            .map(|items| items.iter().filter_map(message_text).collect())
+            .unwrap_or_default()
+    }
+
+    /// The error structure as JSON in the `/api` shape
+    /// (`{"error_type": ..., "messages": [...], "data": ...}`). For `/rest`
+    /// it is the unwrapped `value` object with `error_type` added; messages
+    /// sent as bare strings are turned into message objects. For a response
+    /// without an error body it is the standard error the status stands for,
+    /// with no messages and the body as `data` when the body was JSON.
+    pub fn value(&self) -> Option<&Value> {
+        self.value.as_ref()
+    }
+
+    /// A typed view of the error, e.g. the generated `NotFound` structure;
+    /// `None` when the structure does not have that shape.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        T::deserialize(self.value.as_ref()?).ok()
+    }
+
+    /// The start of a body that was not JSON (an HTML page from a proxy,
+    /// plain text), bounded in size and on one line.
+    pub fn excerpt(&self) -> Option<&str> {
+        self.excerpt.as_deref()
+    }
+}
+
+impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.kind)?;
-        if let Some(status) = self.status {
-            write!(f, " (HTTP {status})")?;
+        f.write_str(self.error_type().unwrap_or("error without a type"))?;
+        // The status is worth showing when it is all the server said.
+        if self.from_status {
+            write!(f, " (HTTP {})", self.status)?;
         }
-        if let Some(first) = self.messages.first() {
-            write!(f, ": {first}")?;
-        } else if let Some(excerpt) = &self.body_excerpt {
-            if !excerpt.is_empty() {
-                write!(f, ": {excerpt}")?;
-            }
+        let messages = self.messages();
+        if !messages.is_empty() {
+            write!(f, ": {}", messages.join("; "))?;
+        } else if let Some(excerpt) = self.excerpt.as_deref().filter(|text| !text.is_empty()) {
+            write!(f, ": {excerpt}")?;
         }
         Ok(())
     }
@@ -365,15 +144,15 @@ impl fmt::Display for ApiError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A vAPI standard error from `service.operation`.
-    #[error("{service}.{operation} failed: {error}")]
+    /// An error reported by the server for `service.operation`.
+    #[error("{service}.{operation}: {error}")]
     Api {
         /// Service identifier (`com.vmware.vcenter.vm.tools`).
         service: String,
         /// Operation identifier (`upgrade`).
         operation: String,
         /// The error itself.
-        error: Box<ApiError>,
+        error: Box<ServerError>,
     },
     /// The server answered with a status that is neither success nor error
     /// (a redirect, say).
@@ -462,7 +241,7 @@ pub enum Error {
     #[error("task {task_id} did not finish within {waited:?} (last status {last_status})")]
     TaskTimeout {
         /// The task identifier.
-        task_id: String,
+        task_id: TaskId,
         /// How long the client waited.
         waited: Duration,
         /// The task status seen last (`RUNNING`, ...).
@@ -472,50 +251,43 @@ pub enum Error {
     #[error("task {task_id} failed: {error}")]
     TaskFailed {
         /// The task identifier.
-        task_id: String,
+        task_id: TaskId,
         /// The task's error.
-        error: Box<ApiError>,
+        error: Box<ServerError>,
     },
 }
 
 impl Error {
-    /// The standard error carried by this error ([`Error::Api`] or
+    /// The server-reported error carried by this error ([`Error::Api`] or
     /// [`Error::TaskFailed`]).
-    pub fn api_error(&self) -> Option<&ApiError> {
+    pub fn server_error(&self) -> Option<&ServerError> {
         match self {
             Error::Api { error, .. } | Error::TaskFailed { error, .. } => Some(error),
             _ => None,
         }
     }
 
-    /// The standard error kind, when this is a server-reported error.
-    pub fn kind(&self) -> Option<&ErrorKind> {
-        self.api_error().map(|error| &error.kind)
+    /// The discriminator of a server-reported error (`NOT_FOUND`); see
+    /// [`ServerError::error_type`].
+    pub fn error_type(&self) -> Option<&str> {
+        self.server_error().and_then(ServerError::error_type)
     }
 
-    /// True when this is a server-reported error of the given kind.
-    pub fn is_kind(&self, kind: &ErrorKind) -> bool {
-        self.kind() == Some(kind)
-    }
-
-    /// The HTTP status of the response this error came from, if any.
+    /// The HTTP status of the error response this error came from, if any
+    /// (not for a failed task: its error arrived in a successful response).
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { error, .. } => error.status,
+            Error::Api { error, .. } => Some(error.status),
             Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
 
-    /// The server's messages (empty when there are none).
-    pub fn messages(&self) -> &[LocalizableMessage] {
-        self.api_error().map_or(&[], |error| &error.messages)
-    }
-
-    /// True for timeouts of the transport or of a task wait.
+    /// True for timeouts of the transport or of a task wait, and for the
+    /// server's `TIMED_OUT` error.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. } | Error::TaskTimeout { .. })
-            || self.is_kind(&ErrorKind::TimedOut)
+            || self.error_type() == Some("TIMED_OUT")
     }
 }
 
@@ -549,212 +321,306 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     out
 }
 
-/// Reads one message leniently: a proper object, or a bare string (some
-/// components and proxies send those).
-fn lenient_message(value: &Value) -> Option<LocalizableMessage> {
-    match value {
-        Value::String(text) => Some(LocalizableMessage {
-            default_message: text.clone(),
-            ..LocalizableMessage::default()
-        }),
-        Value::Object(map) => {
-            if let Ok(message) = serde_json::from_value::<LocalizableMessage>(value.clone()) {
-                return Some(message);
-            }
-            // A message whose optional parts are malformed still has a useful
-            // id and text.
-            let text = |key: &str| {
-                map.get(key)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            let args = map
-                .get("args")
-                .and_then(Value::as_array)
-                .map(|args| {
-                    args.iter()
-                        .map(|arg| arg.as_str().map_or_else(|| arg.to_string(), str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            Some(LocalizableMessage {
-                id: text("id"),
-                default_message: text("default_message"),
-                args,
-                params: None,
-                localized: map
-                    .get("localized")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            })
-        }
+/// The text of one message read generically: its `default_message`, else
+/// its `id`; a bare string is its own text.
+pub(crate) fn message_text(message: &Value) -> Option<String> {
+    match message {
+        Value::String(text) => Some(text.clone()),
+        Value::Object(fields) => ["default_message", "id"]
+            .iter()
+            .filter_map(|key| fields.get(*key).and_then(Value::as_str))
+            .find(|text| !text.is_empty())
+            .map(str::to_owned),
         _ => None,
     }
 }
 
-fn lenient_messages(value: Option<&Value>) -> Vec<LocalizableMessage> {
-    match value {
-        Some(Value::Array(items)) => items.iter().filter_map(lenient_message).collect(),
+/// Brings `messages` into the shape of a list of localizable messages, so a
+/// typed view can decode it: some components and proxies send bare strings,
+/// or one message instead of a list.
+fn normalize_messages(fields: &mut Map<String, Value>) {
+    let as_message = |message: Value| match message {
+        Value::String(text) => json!({"id": "", "default_message": text, "args": []}),
+        other => other,
+    };
+    let normalized = match fields.remove("messages") {
+        None | Some(Value::Null) => return,
+        Some(Value::Array(items)) => Value::Array(items.into_iter().map(as_message).collect()),
         Some(single @ (Value::String(_) | Value::Object(_))) => {
-            lenient_message(single).into_iter().collect()
+            Value::Array(vec![as_message(single)])
         }
-        _ => Vec::new(),
-    }
+        // Anything else cannot be a message; keep it for whoever looks at the
+        // raw value.
+        Some(other) => other,
+    };
+    fields.insert("messages".to_owned(), normalized);
 }
 
-/// Interprets a JSON value as a standard error, in either wire form:
+/// Interprets a JSON value as an error structure, in either wire form:
 /// `/api` `{"error_type": "NOT_FOUND", "messages": [...], "data": ...}` or
 /// `/rest` `{"type": "com.vmware.vapi.std.errors.not_found", "value": {...}}`.
-/// Returns `None` when the value has neither a discriminator nor messages.
-pub(crate) fn parse_std_error(value: &Value, status: Option<u16>) -> Option<ApiError> {
+/// Returns the discriminator (when the value names one) and the structure in
+/// the `/api` shape, or `None` when the value is neither form.
+fn parse_error_structure(value: &Value) -> Option<(Option<String>, Value)> {
     let object = value.as_object()?;
-    // /rest wraps the error fields in "value" next to the identifier.
-    if let Some(type_id) = object.get("type").and_then(Value::as_str) {
-        let inner = object.get("value").unwrap_or(&Value::Null);
-        let mut error = parse_std_error(inner, status).unwrap_or_else(|| ApiError {
-            kind: ErrorKind::Error,
-            status,
-            messages: Vec::new(),
-            data: Value::Null,
-            body_excerpt: None,
-        });
-        error.kind = ErrorKind::from_error_id(type_id);
-        return Some(error);
-    }
-    let kind = object
-        .get("error_type")
-        .and_then(Value::as_str)
-        .map(ErrorKind::from_error_type);
-    let messages = lenient_messages(object.get("messages"));
-    if kind.is_none() && !object.contains_key("messages") {
+    let (error_type, mut fields) = if let Some(error_type) = object.get("error_type") {
+        (error_type.as_str().map(str::to_owned), object.clone())
+    } else if let Some(id) = object.get("type").and_then(Value::as_str) {
+        // /rest wraps the error's fields in "value" next to its identifier.
+        let fields = match object.get("value") {
+            Some(Value::Object(fields)) => fields.clone(),
+            _ => Map::new(),
+        };
+        let error_type = error_type_from_id(id);
+        let mut fields = fields;
+        fields.insert("error_type".to_owned(), Value::String(error_type.clone()));
+        (Some(error_type), fields)
+    } else if object.contains_key("messages") {
+        (None, object.clone())
+    } else {
         return None;
-    }
-    let kind = kind
-        .or_else(|| status.and_then(ErrorKind::from_status))
-        .unwrap_or(ErrorKind::Error);
-    Some(ApiError {
-        kind,
-        status,
-        messages,
-        data: object.get("data").cloned().unwrap_or(Value::Null),
-        body_excerpt: None,
-    })
+    };
+    normalize_messages(&mut fields);
+    Some((error_type, Value::Object(fields)))
 }
 
-/// Builds the error for a non-success response: the standard error when the
-/// body is one, otherwise the status-derived kind with a body excerpt.
-pub(crate) fn error_from_response(status: u16, body: &[u8]) -> ApiError {
-    let parsed: Option<Value> = serde_json::from_slice(body).ok();
-    if let Some(error) = parsed
-        .as_ref()
-        .and_then(|value| parse_std_error(value, Some(status)))
-    {
-        return error;
+/// Builds the error for a non-success response: the error structure when the
+/// body is one, otherwise the standard error the status stands for, with a
+/// body excerpt when the body was not JSON.
+pub(crate) fn error_from_response(status: u16, body: &[u8]) -> ServerError {
+    let parsed: Option<Value> = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice(body).ok()
+    };
+    if let Some((error_type, mut value)) = parsed.as_ref().and_then(parse_error_structure) {
+        let from_status = error_type.is_none();
+        let error_type = error_type.or_else(|| error_type_for_status(status).map(str::to_owned));
+        if let (Some(error_type), Value::Object(fields)) = (&error_type, &mut value) {
+            fields
+                .entry("error_type")
+                .or_insert_with(|| Value::String(error_type.clone()));
+        }
+        return ServerError {
+            status,
+            error_type,
+            value: Some(value),
+            excerpt: None,
+            from_status,
+        };
     }
-    ApiError {
-        kind: ErrorKind::from_status(status).unwrap_or(ErrorKind::Error),
-        status: Some(status),
-        messages: Vec::new(),
-        // A JSON body that is not a standard error may still help the caller.
-        data: parsed.unwrap_or(Value::Null),
-        body_excerpt: Some(excerpt(body)),
+    let error_type = error_type_for_status(status).map(str::to_owned);
+    // Like VMware's own client: the standard error of the status, without
+    // messages, and a JSON body that is not an error structure as its data.
+    let value = error_type.as_ref().map(|error_type| {
+        let mut fields = Map::new();
+        fields.insert("error_type".to_owned(), Value::String(error_type.clone()));
+        fields.insert("messages".to_owned(), Value::Array(Vec::new()));
+        if let Some(data) = &parsed {
+            fields.insert("data".to_owned(), data.clone());
+        }
+        Value::Object(fields)
+    });
+    let excerpt = (parsed.is_none() && !body.is_empty())
+        .then(|| excerpt(body))
+        .filter(|text| !text.is_empty());
+    ServerError {
+        status,
+        error_type,
+        value,
+        excerpt,
+        from_status: true,
+    }
+}
+
+/// Builds the error of a failed task from the `error` of its info, in
+/// whichever form the server used. `status` is that of the task service's
+/// answer.
+pub(crate) fn error_from_task(status: u16, error: Option<&Value>) -> ServerError {
+    let parsed = error.and_then(parse_error_structure);
+    let (error_type, value) = match parsed {
+        Some((error_type, value)) => (error_type, Some(value)),
+        None => (None, error.filter(|value| !value.is_null()).cloned()),
+    };
+    ServerError {
+        status,
+        error_type,
+        value,
+        excerpt: None,
+        from_status: false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
-    fn kinds_round_trip() {
-        for (kind, discriminator, name) in KINDS {
-            assert_eq!(&ErrorKind::from_error_type(discriminator), kind);
-            assert_eq!(
-                &ErrorKind::from_error_id(&format!("{STD_ERROR_PREFIX}{name}")),
-                kind
-            );
-            assert_eq!(kind.as_str(), *discriminator);
-            assert_eq!(kind.error_id(), format!("{STD_ERROR_PREFIX}{name}"));
+    fn rest_identifiers_map_mechanically() {
+        assert_eq!(
+            error_type_from_id("com.vmware.vapi.std.errors.not_found"),
+            "NOT_FOUND"
+        );
+        assert_eq!(
+            error_type_from_id("com.vmware.vapi.std.errors.already_in_desired_state"),
+            "ALREADY_IN_DESIRED_STATE"
+        );
+        assert_eq!(
+            error_type_from_id("com.vmware.vcenter.some_new_error"),
+            "SOME_NEW_ERROR"
+        );
+        assert_eq!(error_type_from_id("bare"), "BARE");
+    }
+
+    #[test]
+    fn status_fallback_follows_the_rest_handler() {
+        let cases = [
+            (400, "INVALID_REQUEST"),
+            (401, "UNAUTHENTICATED"),
+            (403, "UNAUTHORIZED"),
+            (404, "NOT_FOUND"),
+            (408, "TIMED_OUT"),
+            (409, "CONCURRENT_CHANGE"),
+            (423, "RESOURCE_BUSY"),
+            (429, "SERVICE_UNAVAILABLE"),
+            (500, "INTERNAL_SERVER_ERROR"),
+            (503, "SERVICE_UNAVAILABLE"),
+            (504, "TIMED_OUT"),
+            (507, "UNABLE_TO_ALLOCATE_RESOURCE"),
+            (418, "ERROR"),
+            (502, "ERROR"),
+        ];
+        for (status, expected) in cases {
+            assert_eq!(error_type_for_status(status), Some(expected), "{status}");
         }
-        assert_eq!(
-            ErrorKind::from_error_id("com.vmware.vcenter.custom"),
-            ErrorKind::Unknown("com.vmware.vcenter.custom".to_owned())
-        );
-        assert_eq!(
-            ErrorKind::from_error_type("SOMETHING_NEW").as_str(),
-            "SOMETHING_NEW"
-        );
+        assert_eq!(error_type_for_status(302), None);
+        assert_eq!(error_type_for_status(200), None);
     }
 
     #[test]
-    fn status_fallback() {
-        assert_eq!(
-            ErrorKind::from_status(401),
-            Some(ErrorKind::Unauthenticated)
-        );
-        assert_eq!(ErrorKind::from_status(403), Some(ErrorKind::Unauthorized));
-        assert_eq!(ErrorKind::from_status(404), Some(ErrorKind::NotFound));
-        assert_eq!(
-            ErrorKind::from_status(409),
-            Some(ErrorKind::ConcurrentChange)
-        );
-        assert_eq!(
-            ErrorKind::from_status(503),
-            Some(ErrorKind::ServiceUnavailable)
-        );
-        assert_eq!(ErrorKind::from_status(504), Some(ErrorKind::TimedOut));
-        assert_eq!(ErrorKind::from_status(418), Some(ErrorKind::Error));
-        assert_eq!(ErrorKind::from_status(302), None);
-    }
-
-    #[test]
-    fn api_and_rest_forms() {
-        let api = json!({
+    fn api_form() {
+        let body = json!({
             "error_type": "NOT_FOUND",
             "messages": [{"id": "vm.not.found", "default_message": "VM vm-1 not found", "args": ["vm-1"]}],
             "data": {"x": 1}
         });
-        let error = parse_std_error(&api, Some(404)).unwrap();
-        assert_eq!(error.kind, ErrorKind::NotFound);
-        assert_eq!(error.messages[0].args, vec!["vm-1".to_owned()]);
-        assert_eq!(error.data, json!({"x": 1}));
+        let error = error_from_response(404, body.to_string().as_bytes());
+        assert_eq!(error.status(), 404);
+        assert_eq!(error.error_type(), Some("NOT_FOUND"));
+        assert_eq!(error.messages(), ["VM vm-1 not found"]);
+        assert_eq!(error.value(), Some(&body));
+        assert_eq!(error.excerpt(), None);
+        assert_eq!(error.to_string(), "NOT_FOUND: VM vm-1 not found");
+    }
 
-        let rest = json!({
+    #[test]
+    fn rest_form_is_unwrapped_into_the_api_shape() {
+        let body = json!({
             "type": "com.vmware.vapi.std.errors.already_exists",
             "value": {"messages": [{"id": "a", "default_message": "exists", "args": []}]}
         });
-        let error = parse_std_error(&rest, Some(400)).unwrap();
-        assert_eq!(error.kind, ErrorKind::AlreadyExists);
-        assert_eq!(error.messages[0].default_message, "exists");
+        let error = error_from_response(400, body.to_string().as_bytes());
+        assert_eq!(error.error_type(), Some("ALREADY_EXISTS"));
+        assert_eq!(error.messages(), ["exists"]);
+        assert_eq!(
+            error.value(),
+            Some(&json!({
+                "error_type": "ALREADY_EXISTS",
+                "messages": [{"id": "a", "default_message": "exists", "args": []}]
+            }))
+        );
+    }
+
+    #[test]
+    fn typed_view() {
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct Message {
+            id: String,
+            default_message: String,
+        }
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct NotFound {
+            messages: Vec<Message>,
+            data: Option<Value>,
+        }
+        let error = error_from_response(
+            404,
+            br#"{"type": "com.vmware.vapi.std.errors.not_found", "value": {"messages": ["gone"]}}"#,
+        );
+        let typed: NotFound = error.decode().unwrap();
+        assert_eq!(
+            typed,
+            NotFound {
+                messages: vec![Message {
+                    id: String::new(),
+                    default_message: "gone".to_owned()
+                }],
+                data: None,
+            }
+        );
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Other {
+            required: String,
+        }
+        assert!(error.decode::<Other>().is_none());
     }
 
     #[test]
     fn lenient_bodies() {
-        let strings = json!({"error_type": "INVALID_ARGUMENT", "messages": ["bad spec"]});
-        let error = parse_std_error(&strings, Some(400)).unwrap();
-        assert_eq!(error.messages[0].default_message, "bad spec");
+        let strings = error_from_response(
+            400,
+            br#"{"error_type": "INVALID_ARGUMENT", "messages": ["bad spec"]}"#,
+        );
+        assert_eq!(strings.messages(), ["bad spec"]);
 
-        let odd_args =
-            json!({"messages": [{"id": "x", "default_message": "m", "args": [1, true]}]});
-        let error = parse_std_error(&odd_args, Some(400)).unwrap();
-        assert_eq!(error.kind, ErrorKind::InvalidRequest);
+        let single = error_from_response(400, br#"{"error_type": "X", "messages": "only one"}"#);
+        assert_eq!(single.messages(), ["only one"]);
+
+        let no_text = error_from_response(400, br#"{"messages": [{"id": "msg.id", "args": [1]}]}"#);
+        assert_eq!(no_text.messages(), ["msg.id"]);
+        // No discriminator in the body: the status supplies it.
+        assert_eq!(no_text.error_type(), Some("INVALID_REQUEST"));
         assert_eq!(
-            error.messages[0].args,
-            vec!["1".to_owned(), "true".to_owned()]
+            no_text.value().unwrap()["error_type"],
+            json!("INVALID_REQUEST")
         );
 
         let text = error_from_response(404, b"404 page not found\n");
-        assert_eq!(text.kind, ErrorKind::NotFound);
-        assert_eq!(text.body_excerpt.as_deref(), Some("404 page not found"));
+        assert_eq!(text.error_type(), Some("NOT_FOUND"));
+        assert_eq!(text.excerpt(), Some("404 page not found"));
+        assert!(text.messages().is_empty());
+        assert_eq!(text.to_string(), "NOT_FOUND (HTTP 404): 404 page not found");
 
         let empty = error_from_response(401, b"");
-        assert_eq!(empty.kind, ErrorKind::Unauthenticated);
+        assert_eq!(empty.error_type(), Some("UNAUTHENTICATED"));
+        assert_eq!(empty.excerpt(), None);
+        assert_eq!(
+            empty.value(),
+            Some(&json!({"error_type": "UNAUTHENTICATED", "messages": []}))
+        );
 
         let other_json = error_from_response(500, br#"{"oops": true}"#);
-        assert_eq!(other_json.kind, ErrorKind::InternalServerError);
-        assert_eq!(other_json.data, json!({"oops": true}));
+        assert_eq!(other_json.error_type(), Some("INTERNAL_SERVER_ERROR"));
+        assert_eq!(other_json.value().unwrap()["data"], json!({"oops": true}));
+        assert_eq!(other_json.excerpt(), None);
+    }
+
+    #[test]
+    fn task_errors() {
+        let api = json!({"error_type": "RESOURCE_IN_USE", "messages": ["busy"]});
+        let error = error_from_task(200, Some(&api));
+        assert_eq!(error.error_type(), Some("RESOURCE_IN_USE"));
+        assert_eq!(error.messages(), ["busy"]);
+        let rest = json!({"type": "com.vmware.vapi.std.errors.canceled", "value": {}});
+        assert_eq!(
+            error_from_task(200, Some(&rest)).error_type(),
+            Some("CANCELED")
+        );
+        let missing = error_from_task(200, None);
+        assert_eq!(missing.error_type(), None);
+        assert_eq!(missing.value(), None);
+        assert_eq!(missing.to_string(), "error without a type");
     }
 
     #[test]

@@ -26,18 +26,18 @@ pub mod de;
 mod encode;
 mod enum_macro;
 mod error;
+mod ids;
 pub mod spec;
 mod task;
 mod tls;
 pub mod types;
 
 pub use client::{Call, Client, ClientBuilder, Protocol, SESSION_HEADER};
-pub use error::{
-    ApiError, Error, ErrorKind, LocalizableMessage, LocalizationParam, NestedLocalizableMessage,
-    Result,
-};
+pub use enum_macro::UnknownVariant;
+pub use error::{Error, Result, ServerError};
+pub use ids::{ResourceId, TaskId};
 pub use spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
-pub use task::{TASK_GET, TaskWaitOptions};
+pub use task::{TASK_CANCEL, TASK_GET, Task, TaskProgress, TaskState, TaskStatus, TaskWaitOptions};
 
 /// Re-exported so generated code (and the `vapi_enum!` expansion) can name
 /// serde through this crate.

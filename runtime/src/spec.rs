@@ -48,7 +48,8 @@ pub enum ParamLocation {
     /// flattened into one query parameter per field, as the vAPI REST handler
     /// reads them.
     Query(&'static str),
-    /// The whole request body.
+    /// The whole request body. When the (optional) parameter is unset, the
+    /// `/api` body is the JSON `null`, as VMware's own client sends it.
     Body,
     /// One field of the request body object, under this name. Several
     /// `BodyField` parameters compose one JSON object. On `/rest` every

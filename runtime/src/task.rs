@@ -1,13 +1,19 @@
-//! Waiting for vAPI tasks (`com.vmware.cis.tasks`).
+//! vAPI tasks (`com.vmware.cis.tasks`) as values: a [`Task`] names a running
+//! operation and the type of its result.
 
+use std::fmt;
+use std::marker::PhantomData;
 use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::client::Client;
-use crate::error::{self, ApiError, Error, ErrorKind, Result};
+use crate::client::{self, Client};
+use crate::error::{self, Error, Result, ServerError};
+use crate::ids::TaskId;
 use crate::spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
+
+const TASKS_SERVICE: &str = "com.vmware.cis.tasks";
 
 const TASK_PARAMS: &[ParamBinding] = &[ParamBinding {
     param: "task",
@@ -17,7 +23,7 @@ const TASK_PARAMS: &[ParamBinding] = &[ParamBinding {
 /// `com.vmware.cis.tasks.get`, as published for vCenter 7.0:
 /// `GET /api/cis/tasks/{task}` and `GET /rest/cis/tasks/{task}`.
 pub static TASK_GET: OperationSpec = OperationSpec {
-    service_id: "com.vmware.cis.tasks",
+    service_id: TASKS_SERVICE,
     operation_id: "get",
     task: false,
     api: Some(HttpRoute {
@@ -34,11 +40,146 @@ pub static TASK_GET: OperationSpec = OperationSpec {
     }),
 };
 
-/// How [`Client::wait_for_task`] polls.
+/// `com.vmware.cis.tasks.cancel`: `POST /api/cis/tasks/{task}?action=cancel`
+/// and `POST /rest/cis/tasks/{task}?action=cancel`.
+pub static TASK_CANCEL: OperationSpec = OperationSpec {
+    service_id: TASKS_SERVICE,
+    operation_id: "cancel",
+    task: false,
+    api: Some(HttpRoute {
+        method: HttpMethod::Post,
+        path: "/api/cis/tasks/{task}",
+        query: &[("action", "cancel")],
+        params: TASK_PARAMS,
+    }),
+    rest: Some(HttpRoute {
+        method: HttpMethod::Post,
+        path: "/rest/cis/tasks/{task}",
+        query: &[("action", "cancel")],
+        params: TASK_PARAMS,
+    }),
+};
+
+crate::vapi_enum! {
+    /// State of a task (`com.vmware.cis.task.status`).
+    pub enum TaskState {
+        /// Not started yet.
+        Pending = "PENDING",
+        /// Running.
+        Running = "RUNNING",
+        /// Waiting for something (user input, a resource) before it can go on.
+        Blocked = "BLOCKED",
+        /// Finished successfully; the result is available.
+        Succeeded = "SUCCEEDED",
+        /// Finished with an error.
+        Failed = "FAILED",
+        @unknown Unknown
+    }
+}
+
+impl TaskState {
+    /// True for the final states, [`TaskState::Succeeded`] and
+    /// [`TaskState::Failed`].
+    pub fn is_finished(&self) -> bool {
+        matches!(self, TaskState::Succeeded | TaskState::Failed)
+    }
+}
+
+/// How far a task has got (`progress` of the task's info).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TaskProgress {
+    /// Total amount of work, in units the task chooses.
+    pub total: i64,
+    /// Work done so far, in the same units.
+    pub completed: i64,
+    /// The default text of the progress message, when there is one.
+    pub message: Option<String>,
+}
+
+impl TaskProgress {
+    /// `completed / total` clamped to `0.0..=1.0`; `None` while the total is
+    /// not positive (unknown).
+    pub fn fraction(&self) -> Option<f64> {
+        (self.total > 0).then(|| (self.completed as f64 / self.total as f64).clamp(0.0, 1.0))
+    }
+}
+
+/// One observation of a task, from `com.vmware.cis.tasks.get`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TaskStatus {
+    state: TaskState,
+    error: Option<ServerError>,
+    info: Value,
+}
+
+impl TaskStatus {
+    /// Reads the task's info leniently: only `status` matters for waiting, the
+    /// rest is looked at on demand.
+    fn from_info(info: Value) -> TaskStatus {
+        let state = TaskState::from(info.get("status").and_then(Value::as_str).unwrap_or(""));
+        let error_value = info.get("error").filter(|value| !value.is_null());
+        // The info came in a successful response of the task service.
+        let error = (state == TaskState::Failed || error_value.is_some())
+            .then(|| error::error_from_task(200, error_value));
+        TaskStatus { state, error, info }
+    }
+
+    /// The task's state (an unknown state with an empty string when the
+    /// server sent none).
+    pub fn state(&self) -> &TaskState {
+        &self.state
+    }
+
+    /// True once the task succeeded or failed.
+    pub fn is_finished(&self) -> bool {
+        self.state.is_finished()
+    }
+
+    /// Progress, when the task reports it.
+    pub fn progress(&self) -> Option<TaskProgress> {
+        let progress = self.info.get("progress")?.as_object()?;
+        let number = |key: &str| progress.get(key).and_then(Value::as_i64).unwrap_or(0);
+        Some(TaskProgress {
+            total: number("total"),
+            completed: number("completed"),
+            message: progress.get("message").and_then(error::message_text),
+        })
+    }
+
+    /// The error of a failed task. Its [`ServerError::status`] is that of the
+    /// task service's (successful) answer.
+    pub fn error(&self) -> Option<&ServerError> {
+        self.error.as_ref()
+    }
+
+    /// When the task started (`start_time`, as sent), if it has.
+    pub fn start_time(&self) -> Option<&str> {
+        self.info.get("start_time").and_then(Value::as_str)
+    }
+
+    /// When the task finished (`end_time`, as sent), if it has.
+    pub fn end_time(&self) -> Option<&str> {
+        self.info.get("end_time").and_then(Value::as_str)
+    }
+
+    /// The task's whole info (`com.vmware.cis.task.info`) as JSON, unwrapped
+    /// from the `/rest` `value`.
+    pub fn info(&self) -> &Value {
+        &self.info
+    }
+}
+
+/// How [`Task::wait_with`] polls.
+///
+/// The defaults: give up after 1 hour, poll at once, then after 500 ms, with
+/// the delay doubling up to 10 s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TaskWaitOptions {
-    /// Give up after this long (default 1 hour).
+    /// Give up after this long (default 1 hour). A duration too large to add
+    /// to the current time (such as `Duration::MAX`) means no limit.
     pub timeout: Duration,
     /// Delay before the second poll (default 500 ms); the first poll is
     /// immediate.
@@ -65,7 +206,25 @@ impl TaskWaitOptions {
         self
     }
 
-    /// Sets the first and the largest delay between polls.
+    /// Waits as long as the task takes.
+    pub fn no_timeout(self) -> Self {
+        self.timeout(Duration::MAX)
+    }
+
+    /// Sets the delay before the second poll.
+    pub fn initial_interval(mut self, interval: Duration) -> Self {
+        self.initial_interval = interval;
+        self
+    }
+
+    /// Sets the largest delay between polls.
+    pub fn max_interval(mut self, interval: Duration) -> Self {
+        self.max_interval = interval;
+        self
+    }
+
+    /// Sets the first and the largest delay between polls; the largest is
+    /// raised to the first when smaller.
     pub fn intervals(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_interval = initial;
         self.max_interval = max.max(initial);
@@ -73,85 +232,215 @@ impl TaskWaitOptions {
     }
 }
 
-impl Client {
+/// A running vAPI task whose result, once it succeeds, is a `T`.
+///
+/// Returned by the `$task` variants of operations ([`crate::Call::send_task`]);
+/// it can also be made from a stored identifier with [`Task::new`]. Waiting
+/// consumes the handle; clone it (cheap: it shares the client) to wait and
+/// cancel from different places.
+pub struct Task<T> {
+    client: Client,
+    id: TaskId,
+    // `fn() -> T`: the handle produces a `T` but owns none, so it is Send,
+    // Sync and Clone whatever `T` is.
+    result: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Task<T> {
+    fn clone(&self) -> Self {
+        Task {
+            client: self.client.clone(),
+            id: self.id.clone(),
+            result: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Task<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Task")
+            .field("id", &self.id)
+            .field("result", &std::any::type_name::<T>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Task<T> {
+    /// The task `id` on the server `client` talks to.
+    pub fn new(client: &Client, id: TaskId) -> Self {
+        Task {
+            client: client.clone(),
+            id,
+            result: PhantomData,
+        }
+    }
+
+    /// The task identifier.
+    pub fn id(&self) -> &TaskId {
+        &self.id
+    }
+
+    /// Gives up the handle, keeping the identifier (to store it and wait
+    /// later).
+    pub fn into_id(self) -> TaskId {
+        self.id
+    }
+}
+
+impl<T: DeserializeOwned> Task<T> {
+    /// Waits with the default [`TaskWaitOptions`]; see [`Task::wait_with`].
+    pub async fn wait(self) -> Result<T> {
+        self.wait_with(TaskWaitOptions::default()).await
+    }
+
     /// Polls the task until it succeeds (its `result` decoded as `T`), fails
-    /// ([`Error::TaskFailed`] with the task's error) or `options.timeout`
-    /// passes ([`Error::TaskTimeout`]). Polling backs off exponentially from
+    /// ([`Error::TaskFailed`] carrying the task's error, so
+    /// [`Error::error_type`] tells which) or `options.timeout` passes
+    /// ([`Error::TaskTimeout`]). Polling backs off exponentially from
     /// `initial_interval` to `max_interval`.
-    pub async fn wait_for_task<T: DeserializeOwned>(
-        &self,
-        task_id: &str,
-        options: TaskWaitOptions,
-    ) -> Result<T> {
+    pub async fn wait_with(self, options: TaskWaitOptions) -> Result<T> {
         let started = Instant::now();
-        let deadline = started + options.timeout;
-        let mut interval = options.initial_interval;
+        let deadline = started.checked_add(options.timeout);
+        let mut interval = options.initial_interval.min(options.max_interval);
         loop {
-            let info: Value = self
-                .operation(&TASK_GET)
-                .param("task", task_id)
-                .send()
-                .await?;
-            let status = info
-                .get("status")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            match status.as_str() {
-                "SUCCEEDED" => {
-                    let result = info.get("result").cloned().unwrap_or(Value::Null);
-                    return serde_json::from_value(result).map_err(|source| Error::Decode {
-                        service: TASK_GET.service_id.to_owned(),
-                        operation: TASK_GET.operation_id.to_owned(),
-                        status: 200,
-                        excerpt: error::excerpt(
-                            info.get("result")
-                                .map(Value::to_string)
-                                .unwrap_or_default()
-                                .as_bytes(),
-                        ),
-                        source,
-                    });
-                }
-                "FAILED" => {
+            let status = self.status().await?;
+            match status.state {
+                TaskState::Succeeded => return self.result(status.info),
+                TaskState::Failed => {
+                    let error = status
+                        .error
+                        .unwrap_or_else(|| error::error_from_task(200, None));
                     return Err(Error::TaskFailed {
-                        task_id: task_id.to_owned(),
-                        error: Box::new(task_error(info.get("error"))),
+                        task_id: self.id,
+                        error: Box::new(error),
                     });
                 }
                 _ => {}
             }
             let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::TaskTimeout {
-                    task_id: task_id.to_owned(),
-                    waited: now - started,
-                    last_status: if status.is_empty() {
-                        "(none)".to_owned()
-                    } else {
-                        status
-                    },
-                });
+            let mut pause = interval;
+            if let Some(deadline) = deadline {
+                if now >= deadline {
+                    let last_status = match status.state.as_str() {
+                        "" => "(none)".to_owned(),
+                        state => state.to_owned(),
+                    };
+                    return Err(Error::TaskTimeout {
+                        task_id: self.id,
+                        waited: now - started,
+                        last_status,
+                    });
+                }
+                pause = pause.min(deadline - now);
             }
             tracing::trace!(
-                task = task_id,
-                status = status.as_str(),
+                task = self.id.as_str(),
+                status = status.state.as_str(),
                 "task still running"
             );
-            tokio::time::sleep(interval.min(deadline - now)).await;
-            interval = (interval * 2).min(options.max_interval.max(options.initial_interval));
+            tokio::time::sleep(pause).await;
+            interval = interval.saturating_mul(2).min(options.max_interval);
         }
+    }
+
+    /// Looks at the task once (`com.vmware.cis.tasks.get`).
+    pub async fn status(&self) -> Result<TaskStatus> {
+        let info: Value = self
+            .client
+            .operation(&TASK_GET)
+            .param("task", &self.id)
+            .send()
+            .await?;
+        Ok(TaskStatus::from_info(info))
+    }
+
+    /// Asks the server to cancel the task (`com.vmware.cis.tasks.cancel`).
+    /// Cancellation is a request: wait for the task to see how it ended.
+    pub async fn cancel(&self) -> Result<()> {
+        self.client
+            .operation(&TASK_CANCEL)
+            .param("task", &self.id)
+            .send()
+            .await
+    }
+
+    fn result(&self, info: Value) -> Result<T> {
+        let result = match info {
+            Value::Object(mut fields) => fields.remove("result").unwrap_or(Value::Null),
+            _ => Value::Null,
+        };
+        let text = result.to_string();
+        client::decode_value(result).map_err(|source| Error::Decode {
+            service: TASK_GET.service_id.to_owned(),
+            operation: TASK_GET.operation_id.to_owned(),
+            status: 200,
+            excerpt: error::excerpt(text.as_bytes()),
+            source,
+        })
     }
 }
 
-/// The `error` of a failed task, in whichever form the server used.
-fn task_error(error: Option<&Value>) -> ApiError {
-    let raw = error.cloned().unwrap_or(Value::Null);
-    error::parse_std_error(&raw, None).unwrap_or(ApiError {
-        kind: ErrorKind::Error,
-        status: None,
-        messages: Vec::new(),
-        data: raw,
-        body_excerpt: None,
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn status_reads_info_leniently() {
+        let status = TaskStatus::from_info(json!({
+            "status": "RUNNING",
+            "progress": {"total": 200, "completed": 50, "message": {"id": "p", "default_message": "Copying disks", "args": []}},
+            "start_time": "2024-03-01T12:00:00.000Z"
+        }));
+        assert_eq!(status.state(), &TaskState::Running);
+        assert!(!status.is_finished());
+        let progress = status.progress().unwrap();
+        assert_eq!((progress.total, progress.completed), (200, 50));
+        assert_eq!(progress.message.as_deref(), Some("Copying disks"));
+        assert_eq!(progress.fraction(), Some(0.25));
+        assert_eq!(status.start_time(), Some("2024-03-01T12:00:00.000Z"));
+        assert_eq!(status.end_time(), None);
+        assert!(status.error().is_none());
+
+        let bare = TaskStatus::from_info(json!({}));
+        assert!(bare.state().is_unknown());
+        assert_eq!(bare.progress(), None);
+        let odd = TaskStatus::from_info(json!({"status": "QUEUED", "progress": {"total": "x"}}));
+        assert_eq!(odd.state().as_str(), "QUEUED");
+        assert_eq!(odd.progress().unwrap().fraction(), None);
+    }
+
+    #[test]
+    fn failed_status_always_has_an_error() {
+        let status = TaskStatus::from_info(json!({"status": "FAILED"}));
+        assert!(status.is_finished());
+        assert_eq!(status.error().unwrap().error_type(), None);
+        let status = TaskStatus::from_info(json!({
+            "status": "FAILED",
+            "error": {"error_type": "NOT_ALLOWED_IN_CURRENT_STATE", "messages": []}
+        }));
+        assert_eq!(
+            status.error().unwrap().error_type(),
+            Some("NOT_ALLOWED_IN_CURRENT_STATE")
+        );
+    }
+
+    #[test]
+    fn handle_is_clone_and_debug_for_any_result_type() {
+        struct NotClone;
+        let client = Client::new("https://vc.example.com").unwrap();
+        let task: Task<NotClone> = Task::new(&client, TaskId::new("t-1"));
+        let copy = task.clone();
+        assert_eq!(copy.id(), "t-1");
+        let text = format!("{task:?}");
+        assert!(text.contains(r#"TaskId("t-1")"#), "{text}");
+        assert_eq!(task.into_id(), TaskId::new("t-1"));
+        fn assert_send_sync<T: Send + Sync>(_: &T) {}
+        assert_send_sync(&copy);
+        fn assert_send<T: Send>(_: &T) {}
+        let typed: Task<String> = Task::new(&client, TaskId::new("t-2"));
+        assert_send(&typed.clone().wait());
+        assert_send(&typed.status());
+        assert_send(&typed.cancel());
+    }
 }

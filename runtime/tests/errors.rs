@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use vsphere_vapi_runtime::{
-    Client, Error, ErrorKind, HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
+    Client, Error, HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -59,9 +59,11 @@ async fn html_from_a_proxy_keeps_status_and_excerpt() {
     .await
     .unwrap_err();
     assert_eq!(error.status(), Some(503));
-    assert_eq!(error.kind(), Some(&ErrorKind::ServiceUnavailable));
-    let api = error.api_error().unwrap();
-    let excerpt = api.body_excerpt.as_deref().unwrap();
+    assert_eq!(error.error_type(), Some("SERVICE_UNAVAILABLE"));
+    let server_error = error.server_error().unwrap();
+    assert_eq!(server_error.status(), 503);
+    assert!(server_error.messages().is_empty());
+    let excerpt = server_error.excerpt().unwrap();
     assert!(
         excerpt.starts_with("<html> <head><title>503 Service Temporarily Unavailable"),
         "{excerpt}"
@@ -83,18 +85,33 @@ async fn plain_text_not_found() {
     let error = get_with(ResponseTemplate::new(404).set_body_string("404 page not found\n"))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), Some(&ErrorKind::NotFound));
+    assert_eq!(error.error_type(), Some("NOT_FOUND"));
     assert_eq!(
-        error.api_error().unwrap().body_excerpt.as_deref(),
+        error.server_error().unwrap().excerpt(),
         Some("404 page not found")
+    );
+    assert_eq!(
+        error.to_string(),
+        "com.vmware.vcenter.VM.get: NOT_FOUND (HTTP 404): 404 page not found"
     );
 }
 
 #[tokio::test]
 async fn empty_unauthorized() {
     let error = get_with(ResponseTemplate::new(401)).await.unwrap_err();
-    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+    assert_eq!(error.error_type(), Some("UNAUTHENTICATED"));
     assert_eq!(error.status(), Some(401));
+    let server_error = error.server_error().unwrap();
+    assert_eq!(server_error.excerpt(), None);
+    // Decodes as the standard error the status stands for, like a body would.
+    #[derive(serde::Deserialize)]
+    struct Unauthenticated {
+        error_type: String,
+        messages: Vec<Value>,
+    }
+    let typed: Unauthenticated = server_error.decode().unwrap();
+    assert_eq!(typed.error_type, "UNAUTHENTICATED");
+    assert!(typed.messages.is_empty());
 }
 
 #[tokio::test]
@@ -106,10 +123,15 @@ async fn standard_error_with_string_messages_and_status_disagreeing() {
     })))
     .await
     .unwrap_err();
-    assert_eq!(error.kind(), Some(&ErrorKind::NotFound));
+    assert_eq!(error.error_type(), Some("NOT_FOUND"));
+    assert_eq!(error.status(), Some(500));
     assert_eq!(
-        error.messages()[0].default_message,
-        "VM vm-1 does not exist"
+        error.server_error().unwrap().messages(),
+        ["VM vm-1 does not exist"]
+    );
+    assert_eq!(
+        error.to_string(),
+        "com.vmware.vcenter.VM.get: NOT_FOUND: VM vm-1 does not exist"
     );
 }
 
@@ -121,12 +143,35 @@ async fn unknown_error_type_is_kept() {
     })))
     .await
     .unwrap_err();
+    // Mechanically derived from the identifier: no table to fall behind.
+    assert_eq!(error.error_type(), Some("SOME_NEW_ERROR"));
     assert_eq!(
-        error.kind(),
-        Some(&ErrorKind::Unknown(
-            "com.vmware.vcenter.some_new_error".to_owned()
-        ))
+        error.server_error().unwrap().value(),
+        Some(&json!({"error_type": "SOME_NEW_ERROR", "messages": []}))
     );
+}
+
+#[tokio::test]
+async fn rest_error_body_with_a_std_error() {
+    let error = get_with(ResponseTemplate::new(404).set_body_json(json!({
+        "type": "com.vmware.vapi.std.errors.not_found",
+        "value": {"messages": [{"id": "vm.not.found", "default_message": "Virtual machine vm-9 was not found.", "args": ["vm-9"]}]}
+    })))
+    .await
+    .unwrap_err();
+    assert_eq!(error.error_type(), Some("NOT_FOUND"));
+    assert_eq!(
+        error.to_string(),
+        "com.vmware.vcenter.VM.get: NOT_FOUND: Virtual machine vm-9 was not found."
+    );
+    assert!(!error.is_timeout());
+}
+
+#[tokio::test]
+async fn server_timed_out_is_a_timeout() {
+    let error = get_with(ResponseTemplate::new(504)).await.unwrap_err();
+    assert_eq!(error.error_type(), Some("TIMED_OUT"));
+    assert!(error.is_timeout());
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde_json::{Value, json};
 use vsphere_vapi_runtime::types::Secret;
-use vsphere_vapi_runtime::{Client, ErrorKind, HttpMethod, HttpRoute, OperationSpec, Protocol};
+use vsphere_vapi_runtime::{Client, HttpMethod, HttpRoute, OperationSpec, Protocol};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -173,7 +173,7 @@ async fn wrong_password_is_unauthenticated_without_fallback() {
         .login("administrator@vsphere.local", "wrong-password-123")
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+    assert_eq!(error.error_type(), Some("UNAUTHENTICATED"));
     assert!(!format!("{error} {error:?}").contains("wrong-password-123"));
     let requests = server.received_requests().await.unwrap();
     assert_eq!(
@@ -284,9 +284,9 @@ async fn logout_keeps_a_legacy_server_on_rest() {
         .unwrap();
     client.logout().await.unwrap();
     // Without a session the /rest route refuses the call; the /api route
-    // would have said NotFound.
+    // would have said NOT_FOUND.
     let error = list(&client).await.unwrap_err();
-    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated), "{error}");
+    assert_eq!(error.error_type(), Some("UNAUTHENTICATED"), "{error}");
     // Logging in again goes straight to the session service that worked.
     client
         .login("administrator@vsphere.local", PASSWORD)
@@ -410,7 +410,7 @@ async fn relogin_is_attempted_once_then_error_is_returned() {
         .await
         .unwrap();
     let error = list(&client).await.unwrap_err();
-    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+    assert_eq!(error.error_type(), Some("UNAUTHENTICATED"));
     assert_eq!(error.status(), Some(401));
     assert_eq!(logins.load(Ordering::SeqCst), 2);
     let calls = server
@@ -431,7 +431,7 @@ async fn session_token_without_credentials_is_not_renewed() {
         .with_session_token("stale-token-1");
     let error = list(&client).await.unwrap_err();
     // An empty-bodied or standard 401 both mean "unauthenticated".
-    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+    assert_eq!(error.error_type(), Some("UNAUTHENTICATED"));
     assert_eq!(state.logins.load(Ordering::SeqCst), 0);
     let requests = server.received_requests().await.unwrap();
     assert_eq!(

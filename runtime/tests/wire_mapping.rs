@@ -7,8 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use vsphere_vapi_runtime::types::{Secret, VapiMap};
 use vsphere_vapi_runtime::{
-    Client, ErrorKind, HttpMethod, HttpRoute, LocalizableMessage, OperationSpec, ParamBinding,
-    ParamLocation, Protocol,
+    Client, HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation, Protocol,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -318,9 +317,21 @@ async fn tools_upgrade_not_allowed_in_current_state() {
         .send::<()>()
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), Some(&ErrorKind::NotAllowedInCurrentState));
+    assert_eq!(error.error_type(), Some("NOT_ALLOWED_IN_CURRENT_STATE"));
     assert_eq!(error.status(), Some(400));
-    let message = &error.messages()[0];
+    let server_error = error.server_error().unwrap();
+    assert_eq!(
+        server_error.messages(),
+        ["The virtual machine vm-42 is not powered on."]
+    );
+    // The typed view, as the generated error structures read it.
+    #[derive(Debug, Deserialize)]
+    struct NotAllowedInCurrentState {
+        messages: Vec<LocalizableMessage>,
+        data: Option<serde_json::Value>,
+    }
+    let typed: NotAllowedInCurrentState = server_error.decode().unwrap();
+    let message = &typed.messages[0];
     assert_eq!(
         message.id,
         "com.vmware.api.vcenter.vm.tools.upgrade.not_powered_on"
@@ -328,7 +339,7 @@ async fn tools_upgrade_not_allowed_in_current_state() {
     assert_eq!(message.args, vec!["vm-42".to_owned()]);
     let params = message.params.as_ref().unwrap();
     assert_eq!(params.get("vm").unwrap().s.as_deref(), Some("vm-42"));
-    assert_eq!(error.api_error().unwrap().data, json!({"vm": "vm-42"}));
+    assert_eq!(typed.data, Some(json!({"vm": "vm-42"})));
     let text = error.to_string();
     assert!(
         text.contains("com.vmware.vcenter.vm.tools.upgrade"),
@@ -356,8 +367,15 @@ async fn rest_same_operation_wraps_fields_and_reads_rest_errors() {
         .send::<()>()
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), Some(&ErrorKind::AlreadyInDesiredState));
-    assert_eq!(error.messages()[0].default_message, "upgrade in progress");
+    assert_eq!(error.error_type(), Some("ALREADY_IN_DESIRED_STATE"));
+    assert_eq!(
+        error.server_error().unwrap().messages(),
+        ["upgrade in progress"]
+    );
+    assert_eq!(
+        error.to_string(),
+        "com.vmware.vcenter.vm.tools.upgrade: ALREADY_IN_DESIRED_STATE: upgrade in progress"
+    );
     let request = only_request(&server).await;
     assert_eq!(
         path_and_query(&request),
@@ -657,6 +675,53 @@ async fn guest_filesystem_transfer_create() {
     );
 }
 
+/// `com.vmware.vapi.std.localizable_message`, as the generated crate declares
+/// it (the runtime does not).
+#[derive(Debug, Deserialize)]
+struct LocalizableMessage {
+    id: String,
+    default_message: String,
+    #[serde(
+        default,
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
+    args: Vec<String>,
+    #[serde(default)]
+    params: Option<VapiMap<String, LocalizationParam>>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    localized: Option<String>,
+}
+
+/// `com.vmware.vapi.std.localization_param`
+#[derive(Debug, Deserialize)]
+struct LocalizationParam {
+    #[serde(default)]
+    s: Option<String>,
+    #[serde(default)]
+    dt: Option<vsphere_vapi_runtime::types::DateTime>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    i: Option<i64>,
+    #[serde(default)]
+    d: Option<f64>,
+    #[serde(default)]
+    l: Option<NestedLocalizableMessage>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    format: Option<String>,
+    #[serde(default)]
+    precision: Option<i64>,
+}
+
+/// `com.vmware.vapi.std.nested_localizable_message`
+#[derive(Debug, Deserialize)]
+struct NestedLocalizableMessage {
+    id: String,
+    #[serde(default)]
+    params: Option<VapiMap<String, LocalizationParam>>,
+}
+
 #[derive(Debug, Deserialize)]
 struct Notification {
     id: String,
@@ -770,6 +835,8 @@ async fn rest_appliance_update_pending_validate() {
             .as_deref(),
         Some("deep")
     );
+    let inner = nested.params.as_ref().unwrap().get("inner").unwrap();
+    assert_eq!(inner.precision, Some(2));
 }
 
 #[tokio::test]
@@ -932,4 +999,48 @@ async fn rest_post_without_body_parameters_sends_an_empty_object() {
     let request = only_request(&server).await;
     assert!(request.body.is_empty());
     assert!(header(&request, "content-type").is_none());
+}
+
+/// `com.vmware.esx.settings.clusters.configuration.drafts.apply`: the whole
+/// body is one optional parameter.
+static DRAFTS_APPLY: OperationSpec = OperationSpec {
+    service_id: "com.vmware.esx.settings.clusters.configuration.drafts",
+    operation_id: "apply",
+    task: false,
+    api: Some(HttpRoute {
+        method: HttpMethod::Post,
+        path: "/api/esx/settings/clusters/{cluster}/configuration/drafts/{draft}",
+        query: &[("action", "apply")],
+        params: &[
+            bind("cluster", ParamLocation::Path("cluster")),
+            bind("draft", ParamLocation::Path("draft")),
+            bind("spec", ParamLocation::Body),
+        ],
+    }),
+    rest: None,
+};
+
+#[tokio::test]
+async fn unset_optional_body_parameter_sends_json_null() {
+    let (client, server) = serve(
+        ResponseTemplate::new(200).set_body_json(json!({"commit": "2"})),
+        Protocol::Auto,
+    )
+    .await;
+    let unset: Option<Value> = None;
+    let _: Value = client
+        .operation(&DRAFTS_APPLY)
+        .param("cluster", "domain-c8")
+        .param("draft", "1")
+        .param("spec", &unset)
+        .send()
+        .await
+        .unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(
+        path_and_query(&request),
+        "/api/esx/settings/clusters/domain-c8/configuration/drafts/1?action=apply"
+    );
+    assert_eq!(request.body, b"null");
+    assert_eq!(header(&request, "content-type"), Some("application/json"));
 }
