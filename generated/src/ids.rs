@@ -350,7 +350,7 @@ vsphere_vapi_runtime::vapi_id! {
 
 vsphere_vapi_runtime::vapi_id! {
     /// Identifier of a `com.vmware.vapi.resource` resource.
-    pub struct ResourceId = "com.vmware.vapi.resource";
+    pub struct VapiResourceId = "com.vmware.vapi.resource";
 }
 
 vsphere_vapi_runtime::vapi_id! {

@@ -124,7 +124,8 @@ pub fn plan(
             (key.as_str(), parts)
         })
         .collect();
-    let mut taken: BTreeSet<String> = BTreeSet::new();
+    // `ResourceId` is the runtime's type for positions of several types.
+    let mut taken: BTreeSet<String> = BTreeSet::from(["Resource".to_owned()]);
     let mut chosen: BTreeMap<&str, String> = BTreeMap::new();
     if spellings.contains_key(RUNTIME_TASK_KEY) {
         chosen.insert(RUNTIME_TASK_KEY, RUNTIME_TASK_NAME.to_owned());
@@ -244,7 +245,9 @@ mod tests {
             "com.vmware.cis.TASK",
             "com.vmware.cis.task",
             "Task",
+            "com.vmware.vapi.resource",
         ]);
+        assert_eq!(plan["com.vmware.vapi.resource"], "VapiResourceId");
         assert_eq!(plan["VirtualMachine|VirtualMachine:VCenter"], "VirtualMachineId");
         assert_eq!(plan["com.vmware.content.library.Item"], "ItemId");
         assert_eq!(plan["com.vmware.vapi.service"], "VapiServiceId");

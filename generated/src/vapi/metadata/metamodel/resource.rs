@@ -62,7 +62,7 @@ impl Model {
     /// - [`NotFound`](crate::ErrorKind::NotFound): if the resource type associated with `resource_id` does not exist.
     pub async fn list(
         &self,
-        resource_id: &crate::ids::ResourceId,
+        resource_id: &crate::ids::VapiResourceId,
     ) -> vsphere_vapi_runtime::Result<Vec<String>> {
         self.client
             .operation(&model::ops::LIST)

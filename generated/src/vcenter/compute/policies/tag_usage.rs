@@ -77,7 +77,7 @@ pub struct Summary {
     /// Identifier of the tag type used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0.
     ///
     /// Identifier of a `com.vmware.vapi.resource` resource.
-    pub tag_type: crate::ids::ResourceId,
+    pub tag_type: crate::ids::VapiResourceId,
     /// Identifier of the tag used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0. When clients pass a value of this class as a parameter, the attribute `tagType` must contain the actual resource type. When methods return a value of this class as a return value, the attribute `tagType` will contain the actual resource type.
     pub tag: vsphere_vapi_runtime::ResourceId,
     /// Name of the tag used by the policy indicated by `com.vmware.vcenter.compute.policies.tag_usage.summary.policy`. This attribute was added in vSphere API 7.0.3.0.
