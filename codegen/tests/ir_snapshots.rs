@@ -313,6 +313,7 @@ fn every_task_operation_knows_its_result_type() {
             TypeRef::Builtin(builtin) => format!("{builtin:?}"),
             TypeRef::Structure(_) => "structure".to_owned(),
             TypeRef::Enumeration(_) => "enumeration".to_owned(),
+            TypeRef::Resource(_) | TypeRef::AnyResource => "Id".to_owned(),
             TypeRef::Optional(inner) => format!("Optional<{}>", shape(inner)),
             TypeRef::List(inner) => format!("List<{}>", shape(inner)),
             TypeRef::Set(inner) => format!("Set<{}>", shape(inner)),
@@ -372,6 +373,6 @@ fn every_task_operation_knows_its_result_type() {
     );
     assert_eq!(
         result("com.vmware.vcenter.VM", "clone$task"),
-        Some(TypeRef::Builtin(Builtin::Id))
+        Some(TypeRef::Resource("virtualmachine".to_owned()))
     );
 }

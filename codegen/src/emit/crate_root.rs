@@ -138,7 +138,7 @@ pub fn emit_ids(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         "Typed identifiers: one type per resource type the API names, so an \
          identifier of one kind cannot be passed where another is expected.\n\n\
          Each converts from and into `String` (`VirtualMachineId::from(\"vm-42\")`, \
-         [`as_str`](VirtualMachineId::as_str)), serializes as the bare string, and \
+         `as_str()`), serializes as the bare string, and \
          converts into [`ResourceId`], which positions that accept several \
          resource types take. Identifiers the metamodel does not type stay \
          `String`.",
@@ -348,12 +348,17 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
     doc.paragraph(rows.join("\n"));
     doc.paragraph(quick_start(ctx));
     doc.prose(
-        "Each service is a handle created from a [`Client`]; its methods are the \
-         service's operations with typed parameters and results. Optional \
-         parameters are `Option`s; structures are plain structs (those whose \
-         fields are all optional implement `Default`). Task operations come \
-         as `op_task` (returns the task id) and, where the result type is \
-         known, `op_and_wait` (waits for the result, see [`TaskWaitOptions`]).",
+        "Each service is a handle created from a [`Client`] (cheap to clone); \
+         its methods are the service's operations with typed parameters and \
+         results. Required parameters are positional (an operation with more \
+         than three takes one `…Args` structure); an operation with optional \
+         parameters returns a request builder whose setters add them and whose \
+         `send()` runs the call, so no call site spells out `None`. \
+         Identifiers are typed by resource ([`ids`]): a datastore's cannot be \
+         passed where a virtual machine's is expected. Task operations come as \
+         `op_task`, returning a [`Task`] handle (`wait()`, `status()`, \
+         `cancel()`), and, where the result type is known, `op_and_wait`, which \
+         waits with the default [`TaskWaitOptions`].",
     );
     doc.prose(
         "# Protocols\n\n\
@@ -367,17 +372,31 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
     doc.prose(
         "# Enumerations\n\n\
          vAPI enumerations are open: a newer server may send values this crate \
-         does not know. Generated enums are `#[non_exhaustive]` and have a \
-         catch-all variant (usually `Unknown(String)`) holding such values, so \
+         does not know. Generated enums are `#[non_exhaustive]` and read such a \
+         value as their `Unknown` variant, which keeps the wire text (`as_str()`) \
+         but cannot be built by hand, so it never stands for a known value; \
          `match` them with a wildcard arm.",
     );
-    doc.prose(
+    let errors = if ctx.error_kind_feature().is_empty() {
         "# Errors\n\n\
-         Every method returns [`Result`]; a failed call is an [`Error`] whose \
-         [`ErrorKind`] is the vAPI standard error type (`NotFound`, \
-         `Unauthenticated`, …). Each method documents the error types the API \
-         declares for it.",
-    );
+         Every method returns [`Result`]; a failed call is an [`Error`], which \
+         tells transport, TLS, timeout and decoding failures apart from errors \
+         the server reported. Each method documents the errors the API \
+         declares for it."
+            .to_owned()
+    } else {
+        format!(
+            "# Errors\n\n\
+             Every method returns [`Result`]; a failed call is an [`Error`], which \
+             tells transport, TLS, timeout and decoding failures apart from errors \
+             the server reported. For the latter, `ErrorExt::kind` (enabled by the \
+             `{}` feature) gives the vAPI standard error type (`ErrorKind::NotFound`, \
+             `ErrorKind::Unauthenticated`, …) and `ErrorExt::standard_error` its \
+             messages. Each method documents the errors the API declares for it.",
+            ctx.error_kind_feature()
+        )
+    };
+    doc.prose(errors);
     Ok(doc.build())
 }
 

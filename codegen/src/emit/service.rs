@@ -640,9 +640,7 @@ fn operation_doc(
             let setters: Vec<String> = builder
                 .setters
                 .iter()
-                .map(|(_, setter)| format!("[`{setter}`]({link}::{name}::{setter})",
-                    name = builder.path.name,
-                    link = module_link(&builder.path.module)))
+                .map(|(_, setter)| format!("`{}`", unraw(setter)))
                 .collect();
             doc.paragraph(format!(
                 "# Optional parameters\n\nSet on the returned [`{name}`]({link}::{name}) \
@@ -684,20 +682,27 @@ fn operation_doc(
 
     if twin.is_none() && !operation.errors.is_empty() {
         let feature = ctx.service_feature(service)?;
-        let mut lines = vec![
+        let kinds_reachable = !ctx.error_kind_feature().is_empty()
+            && ctx.feature_reaches(feature, ctx.error_kind_feature());
+        let intro = if kinds_reachable {
             "Fails with an [`Error`](crate::Error); for errors the server reports, \
              [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:"
-                .to_owned(),
-            String::new(),
-        ];
+        } else {
+            "Fails with an [`Error`](crate::Error); the server reports these errors:"
+        };
+        let mut lines = vec![intro.to_owned(), String::new()];
         for error in &operation.errors {
             let structure = ctx.structure(&error.structure_id, context)?;
             let name = &structure.path.name;
             let target = match ctx.error_kind_variant(&error.structure_id) {
-                Some(variant) if ctx.feature_reaches(feature, ctx.error_kind_feature()) => {
+                Some(variant) if kinds_reachable => {
                     format!("[`{variant}`](crate::ErrorKind::{variant})")
                 }
                 Some(variant) => format!("`{variant}`"),
+                None if structure.path.module == service.path.module => format!(
+                    "[`{name}`] (decode it with \
+                     [`ServerError::decode`](crate::runtime::ServerError::decode))"
+                ),
                 None if ctx.feature_reaches(feature, &structure.feature) => format!(
                     "[`{name}`](crate::{}::{name}) (decode it with \
                      [`ServerError::decode`](crate::runtime::ServerError::decode))",

@@ -197,9 +197,13 @@ mod tests {
         );
         assert_eq!(
             package_module("com.vmware.vcenter.type"),
-            ["vcenter", "type_"]
+            ["vcenter", "r#type"]
         );
-        assert_eq!(package_module("com.vmware.runtime"), ["runtime_"]);
+        assert_eq!(package_module("com.vmware.runtime"), ["runtime_api"]);
+        assert_eq!(
+            package_module("com.vmware.vapi.std.errors"),
+            ["vapi", "standard", "errors"]
+        );
         assert_eq!(package_module("org.example.x"), ["org", "example", "x"]);
         assert_eq!(
             child_module(

@@ -40,6 +40,32 @@ pub fn build_model(components: &[ComponentData]) -> Result<Model, Error> {
     }
 }
 
+/// Decides the call shape, static and helper names of every operation of a
+/// model built by hand (lowering does this itself), as
+/// `lower::calls` describes; problems are returned.
+pub fn shape_calls(model: &mut Model) -> Vec<Problem> {
+    let mut taken: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+    for path in model
+        .services
+        .values()
+        .map(|s| &s.path)
+        .chain(model.structures.values().map(|s| &s.path))
+        .chain(model.enumerations.values().map(|e| &e.path))
+    {
+        taken
+            .entry(path.module.clone())
+            .or_default()
+            .insert(path.name.clone());
+    }
+    let mut problems = Vec::new();
+    for service in model.services.values_mut() {
+        let module = service.nested_module.clone();
+        let names = taken.entry(module.clone()).or_default();
+        calls::shape(&service.id, &module, &mut service.operations, names, &mut problems);
+    }
+    problems
+}
+
 /// Where an element was declared, for duplicate reports.
 fn origin(component: &str, owner: &str) -> String {
     format!("component {component}, {owner}")

@@ -127,6 +127,9 @@ pub fn operation(id: &str, rust_name: &str, params: Vec<Field>, output: TypeRef)
         errors: Vec::new(),
         task: TaskKind::None,
         task_result: None,
+        static_name: String::new(),
+        call: Default::default(),
+        wait_name: None,
         api: None,
         rest: None,
         api_missing_reason: None,
@@ -179,7 +182,7 @@ pub fn demo_model() -> Model {
         },
     );
 
-    let errors_module = ["vapi", "std_", "errors"];
+    let errors_module = ["vapi", "standard", "errors"];
     model.packages.insert(
         ERRORS.to_owned(),
         Package {
@@ -596,6 +599,8 @@ pub fn demo_model() -> Model {
 
     model.services.insert(TOOLS.to_owned(), tools_service());
     model.services.insert(FILE.to_owned(), file_service());
+    let problems = vsphere_vapi_codegen::shape_calls(&mut model);
+    assert!(problems.is_empty(), "{problems:?}");
     model
 }
 
@@ -814,7 +819,7 @@ fn tools_service() -> Service {
             ),
         ]
     };
-    let mut clone = operation("clone", "clone", clone_params(), builtin(Builtin::Id));
+    let mut clone = operation("clone", "clone_tools", clone_params(), builtin(Builtin::Id));
     clone.api = Some(route(
         HttpMethod::Post,
         "/api/demo/vm/tools",
@@ -826,7 +831,7 @@ fn tools_service() -> Service {
     ));
     let mut clone_task = operation(
         "clone$task",
-        "clone_task",
+        "clone_tools_task",
         clone_params(),
         builtin(Builtin::Id),
     );
