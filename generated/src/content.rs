@@ -10,6 +10,7 @@
 pub mod configuration;
 #[cfg(feature = "content-core")]
 pub mod configuration_setting;
+#[cfg(feature = "content-library")]
 pub mod library;
 #[cfg(feature = "content-core")]
 pub mod library_model;
@@ -98,13 +99,13 @@ impl Configuration {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@library`]; service id `com.vmware.content.library`.
-#[cfg(feature = "content-core")]
+#[cfg(feature = "content-library")]
 #[derive(Debug, Clone)]
 pub struct Library {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "content-core")]
+#[cfg(feature = "content-library")]
 impl Library {
     /// Resource type for library.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.Library";

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.host.hardware`.
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 pub mod direct_path_devices;
 

@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.network.projects`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-network` feature.
 
 pub mod vpcs;
 

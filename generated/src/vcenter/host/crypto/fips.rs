@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.host.crypto.fips`.
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 pub mod modules;
 
