@@ -602,7 +602,7 @@ mod tests {
             ("com.vmware.small", 20),
             ("com.vmware.small.heavy_but_alone", 60),
         ]);
-        let features = fine_features(&weights, &BTreeMap::new());
+        let features = fine_features(&weights, &BTreeMap::new(), &BTreeSet::new());
         let of = |id: &str| features[id].as_str();
         // Sub-packages follow their second-level package.
         assert_eq!(of("com.vmware.big.vm"), "big-vm");
@@ -628,6 +628,7 @@ mod tests {
             ("com.vmware.big.evc.detail", 2),
             ("com.vmware.big.cluster", 5),
             ("com.vmware.big.shared", 5),
+            ("com.vmware.big.shared_leaning", 5),
             ("com.vmware.big.leaning", 5),
             ("com.vmware.big.unused", 5),
             ("com.vmware.big.outside", 5),
@@ -644,9 +645,14 @@ mod tests {
             ("com.vmware.big.evc", "com.vmware.big.evc.detail"),
             // Packages of other groups may be used freely.
             ("com.vmware.big.evc.detail", "com.vmware.other"),
-            // Used by two features: stays in the core.
+            // Used by two features, using nothing of its group: a feature
+            // of its own, so neither user needs the core for it.
             ("com.vmware.big.vm", "com.vmware.big.shared"),
             ("com.vmware.big.host", "com.vmware.big.shared"),
+            // Used by two features but using a core package: stays.
+            ("com.vmware.big.vm", "com.vmware.big.shared_leaning"),
+            ("com.vmware.big.host", "com.vmware.big.shared_leaning"),
+            ("com.vmware.big.shared_leaning", "com.vmware.big.cluster"),
             // Only `host` uses it, but it uses a core package itself:
             // moving it would keep `host` depending on the core.
             ("com.vmware.big.host", "com.vmware.big.leaning"),
@@ -657,7 +663,7 @@ mod tests {
             // Used only by another group: stays under its own umbrella.
             ("com.vmware.other", "com.vmware.big.foreign"),
         ]);
-        let features = fine_features(&weights, &uses);
+        let features = fine_features(&weights, &uses, &BTreeSet::new());
         let of = |id: &str| features[id].as_str();
         assert_eq!(of("com.vmware.big.evc"), "big-vm");
         assert_eq!(of("com.vmware.big.evc.detail"), "big-vm");
@@ -665,12 +671,68 @@ mod tests {
         assert_eq!(of("com.vmware.big.host"), "big-host");
         assert_eq!(of("com.vmware.big"), "big-core");
         assert_eq!(of("com.vmware.big.cluster"), "big-core");
-        assert_eq!(of("com.vmware.big.shared"), "big-core");
+        assert_eq!(of("com.vmware.big.shared"), "big-shared");
+        assert_eq!(of("com.vmware.big.shared_leaning"), "big-core");
         assert_eq!(of("com.vmware.big.leaning"), "big-core");
         assert_eq!(of("com.vmware.big.unused"), "big-core");
         assert_eq!(of("com.vmware.big.outside"), "big-core");
         assert_eq!(of("com.vmware.big.foreign"), "big-core");
         assert_eq!(of("com.vmware.other"), "other");
+    }
+
+    #[test]
+    fn root_services_join_the_feature_of_their_area() {
+        let weights = weights(&[
+            // The root package alone is as heavy as a split group.
+            ("com.vmware.big", 150),
+            ("com.vmware.big.VM", 30),
+            ("com.vmware.big.vm", 30),
+            ("com.vmware.big.vm.hardware", 40),
+            ("com.vmware.big.datastore", 4),
+            ("com.vmware.big.host", 5),
+            ("com.vmware.big.host.detail", 3),
+            ("com.vmware.big.tiny", 3),
+            ("com.vmware.big.needy", 10),
+            ("com.vmware.big.leaner", 10),
+            ("com.vmware.small", 10),
+            ("com.vmware.small.thing", 10),
+        ]);
+        let root_services: BTreeSet<String> = [
+            "com.vmware.big.VM",
+            "com.vmware.big.datastore",
+            "com.vmware.big.host",
+            "com.vmware.big.tiny",
+            "com.vmware.big.needy",
+            "com.vmware.big.leaner",
+            "com.vmware.small.thing",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        let uses = uses(&[
+            ("com.vmware.big.VM", "com.vmware.big.vm.hardware"),
+            ("com.vmware.big.host", "com.vmware.big.host.detail"),
+            // Uses the core: a feature of its own would enable it anyway.
+            ("com.vmware.big.needy", "com.vmware.big"),
+            // Uses `needy`, which goes back to the core.
+            ("com.vmware.big.leaner", "com.vmware.big.needy"),
+        ]);
+        let features = fine_features(&weights, &uses, &root_services);
+        let of = |id: &str| features[id].as_str();
+        // `VM` forms one unit with the package `vm`, named after it.
+        assert_eq!(of("com.vmware.big.VM"), "big-vm");
+        assert_eq!(of("com.vmware.big.vm.hardware"), "big-vm");
+        // Light services of a heavy core: a feature per area.
+        assert_eq!(of("com.vmware.big.datastore"), "big-datastore");
+        assert_eq!(of("com.vmware.big.host"), "big-host");
+        assert_eq!(of("com.vmware.big.host.detail"), "big-host");
+        // Too light, or needing the core anyway: the core.
+        assert_eq!(of("com.vmware.big.tiny"), "big-core");
+        assert_eq!(of("com.vmware.big.needy"), "big-core");
+        assert_eq!(of("com.vmware.big.leaner"), "big-core");
+        assert_eq!(of("com.vmware.big"), "big-core");
+        // A light group stays whole.
+        assert_eq!(of("com.vmware.small.thing"), "small");
     }
 
     #[test]
