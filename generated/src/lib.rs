@@ -22,19 +22,19 @@
 //! |---------|--------|----------|------------|--------------|
 //! | `appliance` | all of `appliance` | 65 | 150 | `appliance-core`, `appliance-health-check-settings`, `appliance-local-accounts`, `appliance-monitoring`, `appliance-networking`, `appliance-ntp`, `appliance-recovery`, `appliance-services`, `appliance-shutdown`, `appliance-support-bundle` |
 //! | `appliance-core` | `com.vmware.appliance`, `com.vmware.appliance.access`, … (14 packages) | 35 | 68 | `cis`, `vapi-std` |
-//! | `appliance-health-check-settings` |  | 1 | 2 | `vapi-std` |
-//! | `appliance-local-accounts` | `com.vmware.appliance.local_accounts` | 2 | 8 | `vapi-std` |
-//! | `appliance-monitoring` | `com.vmware.appliance.monitoring` | 1 | 3 | `vapi-std` |
-//! | `appliance-networking` | `com.vmware.appliance.networking`, `com.vmware.appliance.networking.dns`, … (4 packages) | 10 | 29 | `vapi-std` |
-//! | `appliance-ntp` | `com.vmware.appliance.ntp` | 1 | 3 | `vapi-std` |
-//! | `appliance-recovery` | `com.vmware.appliance.recovery`, `com.vmware.appliance.recovery.backup`, … (6 packages) | 11 | 24 | `cis`, `vapi-std` |
-//! | `appliance-services` |  | 1 | 5 | `vapi-std` |
-//! | `appliance-shutdown` | `com.vmware.appliance.shutdown` | 1 | 4 | `vapi-std` |
-//! | `appliance-support-bundle` | `com.vmware.appliance.support_bundle` | 2 | 4 | `vapi-std` |
+//! | `appliance-health-check-settings` | service `com.vmware.appliance.health_check_settings` | 1 | 2 | `vapi-std` |
+//! | `appliance-local-accounts` | `com.vmware.appliance.local_accounts`, service `com.vmware.appliance.local_accounts` | 2 | 8 | `vapi-std` |
+//! | `appliance-monitoring` | `com.vmware.appliance.monitoring`, service `com.vmware.appliance.monitoring` | 1 | 3 | `vapi-std` |
+//! | `appliance-networking` | `com.vmware.appliance.networking`, `com.vmware.appliance.networking.dns`, … (4 packages), service `com.vmware.appliance.networking` | 10 | 29 | `vapi-std` |
+//! | `appliance-ntp` | `com.vmware.appliance.ntp`, service `com.vmware.appliance.ntp` | 1 | 3 | `vapi-std` |
+//! | `appliance-recovery` | `com.vmware.appliance.recovery`, `com.vmware.appliance.recovery.backup`, … (6 packages), service `com.vmware.appliance.recovery` | 11 | 24 | `cis`, `vapi-std` |
+//! | `appliance-services` | service `com.vmware.appliance.services` | 1 | 5 | `vapi-std` |
+//! | `appliance-shutdown` | `com.vmware.appliance.shutdown`, service `com.vmware.appliance.shutdown` | 1 | 4 | `vapi-std` |
+//! | `appliance-support-bundle` | `com.vmware.appliance.support_bundle`, service `com.vmware.appliance.support_bundle` | 2 | 4 | `vapi-std` |
 //! | `cis` | `com.vmware.cis`, `com.vmware.cis.tagging`, `com.vmware.cis.task` | 5 | 36 | `vapi-std` |
 //! | `content` | all of `content` | 18 | 83 | `content-core`, `content-library` |
 //! | `content-core` | `com.vmware.content`, `com.vmware.content.type.ovf`, `com.vmware.content.type.ovf.policy` | 6 | 24 | `content-library`, `vapi-std` |
-//! | `content-library` | `com.vmware.content.library`, `com.vmware.content.library.item`, … (4 packages) | 12 | 59 | `content-core`, `vapi-std` |
+//! | `content-library` | `com.vmware.content.library`, `com.vmware.content.library.item`, … (4 packages), service `com.vmware.content.library` | 12 | 59 | `content-core`, `vapi-std` |
 //! | `esx` | all of `esx` | 144 | 352 | `esx-core`, `esx-settings` |
 //! | `esx-core` | `com.vmware.esx.hcl`, `com.vmware.esx.hcl.hosts`, … (4 packages) | 6 | 8 | `vapi-std` |
 //! | `esx-settings` | `com.vmware.esx.settings`, `com.vmware.esx.settings.clusters`, … (57 packages) | 138 | 344 | `cis`, `vapi-std` |
@@ -45,27 +45,27 @@
 //! | `vapi-std` | `com.vmware.vapi.std`, `com.vmware.vapi.std.activation`, … (5 packages) | 4 | 6 |  |
 //! | `vcenter` | all of `vcenter` | 268 | 695 | `vcenter-authorization`, `vcenter-cluster`, `vcenter-compute`, `vcenter-core`, `vcenter-datacenter`, `vcenter-datastore`, `vcenter-deployment`, `vcenter-evc-mode`, `vcenter-folder`, `vcenter-foundation-load-balancers`, `vcenter-guest`, `vcenter-host`, `vcenter-lcm`, `vcenter-namespace-management`, `vcenter-namespaces`, `vcenter-network`, `vcenter-ovf`, `vcenter-ovfs`, `vcenter-resource-pool`, `vcenter-trusted-infrastructure`, `vcenter-vcha`, `vcenter-vm`, `vcenter-vm-template` |
 //! | `vcenter-authorization` | `com.vmware.vcenter.authorization`, `com.vmware.vcenter.authorization.privilege_checks`, `com.vmware.vcenter.authorization.vt_containers` | 6 | 18 | `vapi-std` |
-//! | `vcenter-cluster` | `com.vmware.vcenter.cluster` | 2 | 6 | `vapi-std`, `vcenter-evc-mode`, `vcenter-host` |
+//! | `vcenter-cluster` | `com.vmware.vcenter.cluster`, service `com.vmware.vcenter.cluster` | 2 | 6 | `vapi-std`, `vcenter-evc-mode`, `vcenter-host` |
 //! | `vcenter-compute` | `com.vmware.vcenter.compute`, `com.vmware.vcenter.compute.policies`, … (15 packages) | 3 | 10 | `vapi-std` |
 //! | `vcenter-core` | `com.vmware.vcenter`, `com.vmware.vcenter.authentication`, … (36 packages) | 50 | 103 | `cis`, `oauth2`, `vapi-std`, `vcenter-deployment`, `vcenter-evc-mode` |
-//! | `vcenter-datacenter` |  | 1 | 4 | `vapi-std` |
-//! | `vcenter-datastore` | `com.vmware.vcenter.datastore` | 2 | 3 | `vapi-std` |
-//! | `vcenter-deployment` | `com.vmware.vcenter.deployment`, `com.vmware.vcenter.deployment.install`, … (6 packages) | 13 | 29 | `cis`, `vapi-std` |
+//! | `vcenter-datacenter` | service `com.vmware.vcenter.datacenter` | 1 | 4 | `vapi-std` |
+//! | `vcenter-datastore` | `com.vmware.vcenter.datastore`, service `com.vmware.vcenter.datastore` | 2 | 3 | `vapi-std` |
+//! | `vcenter-deployment` | `com.vmware.vcenter.deployment`, `com.vmware.vcenter.deployment.install`, … (6 packages), service `com.vmware.vcenter.deployment` | 13 | 29 | `cis`, `vapi-std` |
 //! | `vcenter-evc-mode` | `com.vmware.vcenter.evc_mode` | 0 | 0 |  |
-//! | `vcenter-folder` |  | 1 | 1 | `vapi-std` |
-//! | `vcenter-foundation-load-balancers` | `com.vmware.vcenter.foundation_load_balancers` | 2 | 8 | `vapi-std`, `vcenter-trusted-infrastructure` |
+//! | `vcenter-folder` | service `com.vmware.vcenter.folder` | 1 | 1 | `vapi-std` |
+//! | `vcenter-foundation-load-balancers` | `com.vmware.vcenter.foundation_load_balancers`, service `com.vmware.vcenter.foundation_load_balancers` | 2 | 8 | `vapi-std`, `vcenter-trusted-infrastructure` |
 //! | `vcenter-guest` | `com.vmware.vcenter.guest` | 1 | 7 | `vapi-std` |
-//! | `vcenter-host` | `com.vmware.vcenter.host`, `com.vmware.vcenter.host.crypto.fips`, … (4 packages) | 4 | 10 | `vapi-std` |
+//! | `vcenter-host` | `com.vmware.vcenter.host`, `com.vmware.vcenter.host.crypto.fips`, … (4 packages), service `com.vmware.vcenter.host` | 4 | 10 | `vapi-std` |
 //! | `vcenter-lcm` | `com.vmware.vcenter.lcm`, `com.vmware.vcenter.lcm.deployment`, … (8 packages) | 12 | 24 | `cis`, `vapi-std` |
 //! | `vcenter-namespace-management` | `com.vmware.vcenter.namespace_management`, `com.vmware.vcenter.namespace_management.clusters`, … (47 packages) | 74 | 179 | `vapi-std` |
 //! | `vcenter-namespaces` | `com.vmware.vcenter.namespaces`, `com.vmware.vcenter.namespaces.instances`, … (6 packages) | 10 | 39 | `cis`, `vapi-std` |
-//! | `vcenter-network` | `com.vmware.vcenter.network`, `com.vmware.vcenter.network.projects`, `com.vmware.vcenter.network.projects.vpcs` | 4 | 7 | `vapi-std` |
+//! | `vcenter-network` | `com.vmware.vcenter.network`, `com.vmware.vcenter.network.projects`, `com.vmware.vcenter.network.projects.vpcs`, service `com.vmware.vcenter.network` | 4 | 7 | `vapi-std` |
 //! | `vcenter-ovf` | `com.vmware.vcenter.ovf` | 3 | 5 | `vapi-std` |
-//! | `vcenter-ovfs` |  | 1 | 1 | `vapi-std` |
-//! | `vcenter-resource-pool` |  | 1 | 5 | `vapi-std` |
+//! | `vcenter-ovfs` | service `com.vmware.vcenter.ovfs` | 1 | 1 | `vapi-std` |
+//! | `vcenter-resource-pool` | service `com.vmware.vcenter.resource_pool` | 1 | 5 | `vapi-std` |
 //! | `vcenter-trusted-infrastructure` | `com.vmware.vcenter.trusted_infrastructure`, `com.vmware.vcenter.trusted_infrastructure.attestation`, … (17 packages) | 27 | 75 | `vapi-std` |
 //! | `vcenter-vcha` | `com.vmware.vcenter.vcha`, `com.vmware.vcenter.vcha.cluster` | 7 | 13 | `vapi-std` |
-//! | `vcenter-vm` | `com.vmware.vcenter.vm`, `com.vmware.vcenter.vm.compute`, … (13 packages) | 41 | 136 | `vapi-std`, `vcenter-compute`, `vcenter-evc-mode`, `vcenter-guest` |
+//! | `vcenter-vm` | `com.vmware.vcenter.vm`, `com.vmware.vcenter.vm.compute`, … (13 packages), service `com.vmware.vcenter.VM` | 41 | 136 | `vapi-std`, `vcenter-compute`, `vcenter-evc-mode`, `vcenter-guest` |
 //! | `vcenter-vm-template` | `com.vmware.vcenter.vm_template`, `com.vmware.vcenter.vm_template.library_items` | 3 | 12 | `vapi-std`, `vcenter-compute`, `vcenter-evc-mode`, `vcenter-guest`, `vcenter-vm` |
 //!
 //! # Quick start

@@ -55,9 +55,11 @@ serde_json = "1"
 
 # Features: every package belongs to exactly one feature; large package
 # groups are split by second-level package (`<group>-<package>`, the rest in
-# `<group>-core`) and the group name turns on all of them. None is on by default: each one is a
-# lot of code to compile, so users enable the services they call. A feature
-# lists the features its types refer to.
+# `<group>-core`) and the group name turns on all of them. A service of a
+# group's root package goes with its own area (`vcenter::Vm` is in
+# `vcenter-vm`). None is on by default: each one is a lot of code to
+# compile, so users enable the services they call. A feature lists the
+# features its types refer to.
 [features]
 default = []
 "#,
