@@ -62,6 +62,10 @@ pub struct Feature {
     pub name: String,
     /// Package ids whose modules this feature enables.
     pub packages: Vec<String>,
+    /// Services of another feature's package (a group's root package) whose
+    /// handles and nested types this feature enables: `com.vmware.vcenter.VM`
+    /// for `vcenter-vm`.
+    pub services: Vec<String>,
     /// Other features whose types this feature's types refer to.
     pub depends_on: Vec<String>,
     /// For an umbrella feature: the features it turns on as a whole.
@@ -113,6 +117,10 @@ pub struct Service {
     pub structures: Vec<String>,
     pub enumerations: Vec<String>,
     pub constants: Vec<Constant>,
+    /// The Cargo feature that enables the handle and its nested types: its
+    /// package's, except for services of a group's root package, which may
+    /// have their own (`com.vmware.vcenter.VM` → `vcenter-vm`).
+    pub feature: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

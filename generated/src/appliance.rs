@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.appliance`.
 //!
-//! Compiled with any of the features `appliance-core`, `appliance-networking`, `appliance-recovery`.
+//! Compiled with any of the features `appliance-core`, `appliance-health-check-settings`, `appliance-local-accounts`, `appliance-monitoring`, `appliance-networking`, `appliance-ntp`, `appliance-recovery`, `appliance-services`, `appliance-shutdown`, `appliance-support-bundle`.
 
 #[cfg(feature = "appliance-core")]
 pub mod access;
@@ -12,27 +12,27 @@ pub mod access;
 pub mod cores;
 #[cfg(feature = "appliance-core")]
 pub mod health;
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-health-check-settings")]
 pub mod health_check_settings;
 #[cfg(feature = "appliance-core")]
 pub mod infraprofile;
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-local-accounts")]
 pub mod local_accounts;
 #[cfg(feature = "appliance-core")]
 pub mod logging;
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-monitoring")]
 pub mod monitoring;
-#[cfg(any(feature = "appliance-core", feature = "appliance-networking"))]
+#[cfg(feature = "appliance-networking")]
 pub mod networking;
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-ntp")]
 pub mod ntp;
-#[cfg(any(feature = "appliance-core", feature = "appliance-recovery"))]
+#[cfg(feature = "appliance-recovery")]
 pub mod recovery;
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-services")]
 pub mod services;
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-shutdown")]
 pub mod shutdown;
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-support-bundle")]
 pub mod support_bundle;
 #[cfg(feature = "appliance-core")]
 pub mod system;
@@ -148,13 +148,13 @@ impl Health {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@health_check_settings`]; service id
 /// `com.vmware.appliance.health_check_settings`.
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-health-check-settings")]
 #[derive(Debug, Clone)]
 pub struct HealthCheckSettings {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-health-check-settings")]
 impl HealthCheckSettings {
     /// A handle for the `com.vmware.appliance.health_check_settings` service sending
     /// its requests through `client`.
@@ -231,13 +231,13 @@ impl HealthCheckSettings {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@local_accounts`]; service id
 /// `com.vmware.appliance.local_accounts`.
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-local-accounts")]
 #[derive(Debug, Clone)]
 pub struct LocalAccounts {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-local-accounts")]
 impl LocalAccounts {
     /// A handle for the `com.vmware.appliance.local_accounts` service sending its
     /// requests through `client`.
@@ -430,13 +430,13 @@ impl LocalAccounts {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@monitoring`]; service id
 /// `com.vmware.appliance.monitoring`.
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-monitoring")]
 #[derive(Debug, Clone)]
 pub struct Monitoring {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-monitoring")]
 impl Monitoring {
     /// A handle for the `com.vmware.appliance.monitoring` service sending its requests
     /// through `client`.
@@ -535,13 +535,13 @@ impl Monitoring {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@networking`]; service id
 /// `com.vmware.appliance.networking`.
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-networking")]
 #[derive(Debug, Clone)]
 pub struct Networking {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-networking")]
 impl Networking {
     /// A handle for the `com.vmware.appliance.networking` service sending its requests
     /// through `client`.
@@ -667,13 +667,13 @@ impl Networking {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@ntp`]; service id `com.vmware.appliance.ntp`.
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-ntp")]
 #[derive(Debug, Clone)]
 pub struct Ntp {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-ntp")]
 impl Ntp {
     /// A handle for the `com.vmware.appliance.ntp` service sending its requests through
     /// `client`.
@@ -758,13 +758,13 @@ impl Ntp {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@recovery`]; service id `com.vmware.appliance.recovery`.
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-recovery")]
 #[derive(Debug, Clone)]
 pub struct Recovery {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-recovery")]
 impl Recovery {
     /// A handle for the `com.vmware.appliance.recovery` service sending its requests
     /// through `client`.
@@ -802,13 +802,13 @@ impl Recovery {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@services`]; service id `com.vmware.appliance.services`.
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-services")]
 #[derive(Debug, Clone)]
 pub struct Services {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-services")]
 impl Services {
     /// A handle for the `com.vmware.appliance.services` service sending its requests
     /// through `client`.
@@ -971,13 +971,13 @@ impl Services {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@shutdown`]; service id `com.vmware.appliance.shutdown`.
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-shutdown")]
 #[derive(Debug, Clone)]
 pub struct Shutdown {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-shutdown")]
 impl Shutdown {
     /// A handle for the `com.vmware.appliance.shutdown` service sending its requests
     /// through `client`.
@@ -1092,13 +1092,13 @@ impl Shutdown {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@support_bundle`]; service id
 /// `com.vmware.appliance.support_bundle`.
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-support-bundle")]
 #[derive(Debug, Clone)]
 pub struct SupportBundle {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-core")]
+#[cfg(feature = "appliance-support-bundle")]
 impl SupportBundle {
     /// A handle for the `com.vmware.appliance.support_bundle` service sending its
     /// requests through `client`.
@@ -1187,7 +1187,7 @@ impl SupportBundle {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::appliance::support_bundle::ListRequest) before `send()`: [`iteration`](crate::appliance::support_bundle::ListRequest::iteration), [`filter`](crate::appliance::support_bundle::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::appliance::support_bundle::ListRequest) before `send()`: `iteration`, `filter`.
     ///
     /// # Returns
     ///

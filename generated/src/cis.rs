@@ -208,7 +208,7 @@ impl Tasks {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::cis::tasks::GetRequest) before `send()`: [`spec`](crate::cis::tasks::GetRequest::spec).
+    /// Set on the returned [`GetRequest`](crate::cis::tasks::GetRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///
@@ -239,7 +239,7 @@ impl Tasks {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::cis::tasks::ListRequest) before `send()`: [`filter_spec`](crate::cis::tasks::ListRequest::filter_spec), [`result_spec`](crate::cis::tasks::ListRequest::result_spec).
+    /// Set on the returned [`ListRequest`](crate::cis::tasks::ListRequest) before `send()`: `filter_spec`, `result_spec`.
     ///
     /// # Returns
     ///

@@ -10,6 +10,7 @@
 pub mod configuration;
 #[cfg(feature = "content-core")]
 pub mod configuration_setting;
+#[cfg(feature = "content-library")]
 pub mod library;
 #[cfg(feature = "content-core")]
 pub mod library_model;
@@ -98,13 +99,13 @@ impl Configuration {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@library`]; service id `com.vmware.content.library`.
-#[cfg(feature = "content-core")]
+#[cfg(feature = "content-library")]
 #[derive(Debug, Clone)]
 pub struct Library {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "content-core")]
+#[cfg(feature = "content-library")]
 impl Library {
     /// Resource type for library.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.Library";
@@ -517,7 +518,7 @@ impl LocalLibrary {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::content::local_library::CreateRequest) before `send()`: [`client_token`](crate::content::local_library::CreateRequest::client_token).
+    /// Set on the returned [`CreateRequest`](crate::content::local_library::CreateRequest) before `send()`: `client_token`.
     ///
     /// # Returns
     ///
@@ -663,7 +664,7 @@ impl LocalLibrary {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`PublishRequest`](crate::content::local_library::PublishRequest) before `send()`: [`subscriptions`](crate::content::local_library::PublishRequest::subscriptions).
+    /// Set on the returned [`PublishRequest`](crate::content::local_library::PublishRequest) before `send()`: `subscriptions`.
     ///
     /// # HTTP
     ///
@@ -826,7 +827,7 @@ impl SubscribedLibrary {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::content::subscribed_library::CreateRequest) before `send()`: [`client_token`](crate::content::subscribed_library::CreateRequest::client_token).
+    /// Set on the returned [`CreateRequest`](crate::content::subscribed_library::CreateRequest) before `send()`: `client_token`.
     ///
     /// # Returns
     ///

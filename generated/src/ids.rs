@@ -4,9 +4,9 @@
 //! one kind cannot be passed where another is expected.
 //!
 //! Each converts from and into `String` (`VirtualMachineId::from("vm-42")`,
-//! [`as_str`](VirtualMachineId::as_str)), serializes as the bare string, and
-//! converts into [`ResourceId`], which positions that accept several resource types
-//! take. Identifiers the metamodel does not type stay `String`.
+//! `as_str()`), serializes as the bare string, and converts into [`ResourceId`],
+//! which positions that accept several resource types take. Identifiers the
+//! metamodel does not type stay `String`.
 
 pub use vsphere_vapi_runtime::ResourceId;
 

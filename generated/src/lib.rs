@@ -20,14 +20,21 @@
 //!
 //! | feature | covers | services | operations | also enables |
 //! |---------|--------|----------|------------|--------------|
-//! | `appliance` | all of `appliance` | 65 | 150 | `appliance-core`, `appliance-networking`, `appliance-recovery` |
-//! | `appliance-core` | `com.vmware.appliance`, `com.vmware.appliance.access`, … (19 packages) | 46 | 102 | `appliance-networking`, `cis`, `vapi-std` |
-//! | `appliance-networking` | `com.vmware.appliance.networking`, `com.vmware.appliance.networking.dns`, … (4 packages) | 9 | 25 | `vapi-std` |
-//! | `appliance-recovery` | `com.vmware.appliance.recovery`, `com.vmware.appliance.recovery.backup`, … (6 packages) | 10 | 23 | `cis`, `vapi-std` |
+//! | `appliance` | all of `appliance` | 65 | 150 | `appliance-core`, `appliance-health-check-settings`, `appliance-local-accounts`, `appliance-monitoring`, `appliance-networking`, `appliance-ntp`, `appliance-recovery`, `appliance-services`, `appliance-shutdown`, `appliance-support-bundle` |
+//! | `appliance-core` | `com.vmware.appliance`, `com.vmware.appliance.access`, … (14 packages) | 35 | 68 | `cis`, `vapi-std` |
+//! | `appliance-health-check-settings` | service `com.vmware.appliance.health_check_settings` | 1 | 2 | `vapi-std` |
+//! | `appliance-local-accounts` | `com.vmware.appliance.local_accounts`, service `com.vmware.appliance.local_accounts` | 2 | 8 | `vapi-std` |
+//! | `appliance-monitoring` | `com.vmware.appliance.monitoring`, service `com.vmware.appliance.monitoring` | 1 | 3 | `vapi-std` |
+//! | `appliance-networking` | `com.vmware.appliance.networking`, `com.vmware.appliance.networking.dns`, … (4 packages), service `com.vmware.appliance.networking` | 10 | 29 | `vapi-std` |
+//! | `appliance-ntp` | `com.vmware.appliance.ntp`, service `com.vmware.appliance.ntp` | 1 | 3 | `vapi-std` |
+//! | `appliance-recovery` | `com.vmware.appliance.recovery`, `com.vmware.appliance.recovery.backup`, … (6 packages), service `com.vmware.appliance.recovery` | 11 | 24 | `cis`, `vapi-std` |
+//! | `appliance-services` | service `com.vmware.appliance.services` | 1 | 5 | `vapi-std` |
+//! | `appliance-shutdown` | `com.vmware.appliance.shutdown`, service `com.vmware.appliance.shutdown` | 1 | 4 | `vapi-std` |
+//! | `appliance-support-bundle` | `com.vmware.appliance.support_bundle`, service `com.vmware.appliance.support_bundle` | 2 | 4 | `vapi-std` |
 //! | `cis` | `com.vmware.cis`, `com.vmware.cis.tagging`, `com.vmware.cis.task` | 5 | 36 | `vapi-std` |
 //! | `content` | all of `content` | 18 | 83 | `content-core`, `content-library` |
-//! | `content-core` | `com.vmware.content`, `com.vmware.content.type.ovf`, `com.vmware.content.type.ovf.policy` | 7 | 34 | `content-library`, `vapi-std` |
-//! | `content-library` | `com.vmware.content.library`, `com.vmware.content.library.item`, … (4 packages) | 11 | 49 | `vapi-std` |
+//! | `content-core` | `com.vmware.content`, `com.vmware.content.type.ovf`, `com.vmware.content.type.ovf.policy` | 6 | 24 | `content-library`, `vapi-std` |
+//! | `content-library` | `com.vmware.content.library`, `com.vmware.content.library.item`, … (4 packages), service `com.vmware.content.library` | 12 | 59 | `content-core`, `vapi-std` |
 //! | `esx` | all of `esx` | 144 | 352 | `esx-core`, `esx-settings` |
 //! | `esx-core` | `com.vmware.esx.hcl`, `com.vmware.esx.hcl.hosts`, … (4 packages) | 6 | 8 | `vapi-std` |
 //! | `esx-settings` | `com.vmware.esx.settings`, `com.vmware.esx.settings.clusters`, … (57 packages) | 138 | 344 | `cis`, `vapi-std` |
@@ -36,20 +43,30 @@
 //! | `vapi-core` | `com.vmware.vapi` | 0 | 0 | `vapi-metadata`, `vapi-std` |
 //! | `vapi-metadata` | `com.vmware.vapi.metadata`, `com.vmware.vapi.metadata.authentication`, … (11 packages) | 29 | 79 | `vapi-std` |
 //! | `vapi-std` | `com.vmware.vapi.std`, `com.vmware.vapi.std.activation`, … (5 packages) | 4 | 6 |  |
-//! | `vcenter` | all of `vcenter` | 268 | 695 | `vcenter-authorization`, `vcenter-compute`, `vcenter-core`, `vcenter-deployment`, `vcenter-guest`, `vcenter-lcm`, `vcenter-namespace-management`, `vcenter-namespaces`, `vcenter-ovf`, `vcenter-trusted-infrastructure`, `vcenter-vcha`, `vcenter-vm`, `vcenter-vm-template` |
+//! | `vcenter` | all of `vcenter` | 268 | 695 | `vcenter-authorization`, `vcenter-cluster`, `vcenter-compute`, `vcenter-core`, `vcenter-datacenter`, `vcenter-datastore`, `vcenter-deployment`, `vcenter-evc-mode`, `vcenter-folder`, `vcenter-foundation-load-balancers`, `vcenter-guest`, `vcenter-host`, `vcenter-lcm`, `vcenter-namespace-management`, `vcenter-namespaces`, `vcenter-network`, `vcenter-ovf`, `vcenter-ovfs`, `vcenter-resource-pool`, `vcenter-trusted-infrastructure`, `vcenter-vcha`, `vcenter-vm`, `vcenter-vm-template` |
 //! | `vcenter-authorization` | `com.vmware.vcenter.authorization`, `com.vmware.vcenter.authorization.privilege_checks`, `com.vmware.vcenter.authorization.vt_containers` | 6 | 18 | `vapi-std` |
+//! | `vcenter-cluster` | `com.vmware.vcenter.cluster`, service `com.vmware.vcenter.cluster` | 2 | 6 | `vapi-std`, `vcenter-evc-mode`, `vcenter-host` |
 //! | `vcenter-compute` | `com.vmware.vcenter.compute`, `com.vmware.vcenter.compute.policies`, … (15 packages) | 3 | 10 | `vapi-std` |
-//! | `vcenter-core` | `com.vmware.vcenter`, `com.vmware.vcenter.authentication`, … (46 packages) | 70 | 161 | `cis`, `oauth2`, `vapi-std`, `vcenter-compute`, `vcenter-deployment`, `vcenter-guest`, `vcenter-trusted-infrastructure`, `vcenter-vm` |
-//! | `vcenter-deployment` | `com.vmware.vcenter.deployment`, `com.vmware.vcenter.deployment.install`, … (6 packages) | 12 | 27 | `cis`, `vapi-std` |
+//! | `vcenter-core` | `com.vmware.vcenter`, `com.vmware.vcenter.authentication`, … (36 packages) | 50 | 103 | `cis`, `oauth2`, `vapi-std`, `vcenter-deployment`, `vcenter-evc-mode` |
+//! | `vcenter-datacenter` | service `com.vmware.vcenter.datacenter` | 1 | 4 | `vapi-std` |
+//! | `vcenter-datastore` | `com.vmware.vcenter.datastore`, service `com.vmware.vcenter.datastore` | 2 | 3 | `vapi-std` |
+//! | `vcenter-deployment` | `com.vmware.vcenter.deployment`, `com.vmware.vcenter.deployment.install`, … (6 packages), service `com.vmware.vcenter.deployment` | 13 | 29 | `cis`, `vapi-std` |
+//! | `vcenter-evc-mode` | `com.vmware.vcenter.evc_mode` | 0 | 0 |  |
+//! | `vcenter-folder` | service `com.vmware.vcenter.folder` | 1 | 1 | `vapi-std` |
+//! | `vcenter-foundation-load-balancers` | `com.vmware.vcenter.foundation_load_balancers`, service `com.vmware.vcenter.foundation_load_balancers` | 2 | 8 | `vapi-std`, `vcenter-trusted-infrastructure` |
 //! | `vcenter-guest` | `com.vmware.vcenter.guest` | 1 | 7 | `vapi-std` |
+//! | `vcenter-host` | `com.vmware.vcenter.host`, `com.vmware.vcenter.host.crypto.fips`, … (4 packages), service `com.vmware.vcenter.host` | 4 | 10 | `vapi-std` |
 //! | `vcenter-lcm` | `com.vmware.vcenter.lcm`, `com.vmware.vcenter.lcm.deployment`, … (8 packages) | 12 | 24 | `cis`, `vapi-std` |
 //! | `vcenter-namespace-management` | `com.vmware.vcenter.namespace_management`, `com.vmware.vcenter.namespace_management.clusters`, … (47 packages) | 74 | 179 | `vapi-std` |
 //! | `vcenter-namespaces` | `com.vmware.vcenter.namespaces`, `com.vmware.vcenter.namespaces.instances`, … (6 packages) | 10 | 39 | `cis`, `vapi-std` |
+//! | `vcenter-network` | `com.vmware.vcenter.network`, `com.vmware.vcenter.network.projects`, `com.vmware.vcenter.network.projects.vpcs`, service `com.vmware.vcenter.network` | 4 | 7 | `vapi-std` |
 //! | `vcenter-ovf` | `com.vmware.vcenter.ovf` | 3 | 5 | `vapi-std` |
+//! | `vcenter-ovfs` | service `com.vmware.vcenter.ovfs` | 1 | 1 | `vapi-std` |
+//! | `vcenter-resource-pool` | service `com.vmware.vcenter.resource_pool` | 1 | 5 | `vapi-std` |
 //! | `vcenter-trusted-infrastructure` | `com.vmware.vcenter.trusted_infrastructure`, `com.vmware.vcenter.trusted_infrastructure.attestation`, … (17 packages) | 27 | 75 | `vapi-std` |
 //! | `vcenter-vcha` | `com.vmware.vcenter.vcha`, `com.vmware.vcenter.vcha.cluster` | 7 | 13 | `vapi-std` |
-//! | `vcenter-vm` | `com.vmware.vcenter.vm`, `com.vmware.vcenter.vm.compute`, … (14 packages) | 40 | 125 | `vapi-std`, `vcenter-compute`, `vcenter-guest` |
-//! | `vcenter-vm-template` | `com.vmware.vcenter.vm_template`, `com.vmware.vcenter.vm_template.library_items` | 3 | 12 | `vapi-std`, `vcenter-compute`, `vcenter-guest`, `vcenter-vm` |
+//! | `vcenter-vm` | `com.vmware.vcenter.vm`, `com.vmware.vcenter.vm.compute`, … (13 packages), service `com.vmware.vcenter.VM` | 41 | 136 | `vapi-std`, `vcenter-compute`, `vcenter-evc-mode`, `vcenter-guest` |
+//! | `vcenter-vm-template` | `com.vmware.vcenter.vm_template`, `com.vmware.vcenter.vm_template.library_items` | 3 | 12 | `vapi-std`, `vcenter-compute`, `vcenter-evc-mode`, `vcenter-guest`, `vcenter-vm` |
 //!
 //! # Quick start
 //!
@@ -67,12 +84,16 @@
 //! # }
 //! ```
 //!
-//! Each service is a handle created from a [`Client`]; its methods are the
-//! service's operations with typed parameters and results. Optional parameters are
-//! `Option`s; structures are plain structs (those whose fields are all optional
-//! implement `Default`). Task operations come as `op_task` (returns the task id)
-//! and, where the result type is known, `op_and_wait` (waits for the result, see
-//! [`TaskWaitOptions`]).
+//! Each service is a handle created from a [`Client`] (cheap to clone); its methods
+//! are the service's operations with typed parameters and results. Required
+//! parameters are positional (an operation with more than three takes one `…Args`
+//! structure); an operation with optional parameters returns a request builder
+//! whose setters add them and whose `send()` runs the call, so no call site spells
+//! out `None`. Identifiers are typed by resource ([`ids`]): a datastore's cannot be
+//! passed where a virtual machine's is expected. Task operations come as `op_task`,
+//! returning a [`Task`] handle (`wait()`, `status()`, `cancel()`), and, where the
+//! result type is known, `op_and_wait`, which waits with the default
+//! [`TaskWaitOptions`].
 //!
 //! # Protocols
 //!
@@ -86,15 +107,18 @@
 //! # Enumerations
 //!
 //! vAPI enumerations are open: a newer server may send values this crate does not
-//! know. Generated enums are `#[non_exhaustive]` and have a catch-all variant
-//! (usually `Unknown(String)`) holding such values, so `match` them with a wildcard
-//! arm.
+//! know. Generated enums are `#[non_exhaustive]` and read such a value as their
+//! `Unknown` variant, which keeps the wire text (`as_str()`) but cannot be built by
+//! hand, so it never stands for a known value; `match` them with a wildcard arm.
 //!
 //! # Errors
 //!
-//! Every method returns [`Result`]; a failed call is an [`Error`] whose
-//! [`ErrorKind`] is the vAPI standard error type (`NotFound`, `Unauthenticated`,
-//! …). Each method documents the error types the API declares for it.
+//! Every method returns [`Result`]; a failed call is an [`Error`], which tells
+//! transport, TLS, timeout and decoding failures apart from errors the server
+//! reported. For the latter, `ErrorExt::kind` (enabled by the `vapi-std` feature)
+//! gives the vAPI standard error type (`ErrorKind::NotFound`,
+//! `ErrorKind::Unauthenticated`, …) and `ErrorExt::standard_error` its messages.
+//! Each method documents the errors the API declares for it.
 
 pub use vsphere_vapi_runtime::{
     Client, ClientBuilder, Error, Protocol, Result, Task, TaskWaitOptions,
@@ -149,7 +173,7 @@ impl ErrorExt for Error {
     }
 }
 
-#[cfg(any(feature = "appliance-core", feature = "appliance-networking", feature = "appliance-recovery"))]
+#[cfg(any(feature = "appliance-core", feature = "appliance-health-check-settings", feature = "appliance-local-accounts", feature = "appliance-monitoring", feature = "appliance-networking", feature = "appliance-ntp", feature = "appliance-recovery", feature = "appliance-services", feature = "appliance-shutdown", feature = "appliance-support-bundle"))]
 pub mod appliance;
 #[cfg(feature = "cis")]
 pub mod cis;
@@ -161,5 +185,5 @@ pub mod esx;
 pub mod oauth2;
 #[cfg(any(feature = "vapi-core", feature = "vapi-metadata", feature = "vapi-std"))]
 pub mod vapi;
-#[cfg(any(feature = "vcenter-authorization", feature = "vcenter-compute", feature = "vcenter-core", feature = "vcenter-deployment", feature = "vcenter-guest", feature = "vcenter-lcm", feature = "vcenter-namespace-management", feature = "vcenter-namespaces", feature = "vcenter-ovf", feature = "vcenter-trusted-infrastructure", feature = "vcenter-vcha", feature = "vcenter-vm", feature = "vcenter-vm-template"))]
+#[cfg(any(feature = "vcenter-authorization", feature = "vcenter-cluster", feature = "vcenter-compute", feature = "vcenter-core", feature = "vcenter-datacenter", feature = "vcenter-datastore", feature = "vcenter-deployment", feature = "vcenter-evc-mode", feature = "vcenter-folder", feature = "vcenter-foundation-load-balancers", feature = "vcenter-guest", feature = "vcenter-host", feature = "vcenter-lcm", feature = "vcenter-namespace-management", feature = "vcenter-namespaces", feature = "vcenter-network", feature = "vcenter-ovf", feature = "vcenter-ovfs", feature = "vcenter-resource-pool", feature = "vcenter-trusted-infrastructure", feature = "vcenter-vcha", feature = "vcenter-vm", feature = "vcenter-vm-template"))]
 pub mod vcenter;

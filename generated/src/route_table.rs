@@ -54,9 +54,9 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::appliance::health::system::ops::GET,
     #[cfg(feature = "appliance-core")]
     &crate::appliance::health::system::ops::LASTCHECK,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-health-check-settings")]
     &crate::appliance::health_check_settings::ops::GET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-health-check-settings")]
     &crate::appliance::health_check_settings::ops::UPDATE,
     #[cfg(feature = "appliance-core")]
     &crate::appliance::infraprofile::configs::ops::EXPORT,
@@ -66,21 +66,21 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::appliance::infraprofile::configs::ops::LIST,
     #[cfg(feature = "appliance-core")]
     &crate::appliance::infraprofile::configs::ops::VALIDATE_TASK,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-local-accounts")]
     &crate::appliance::local_accounts::ops::CREATE,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-local-accounts")]
     &crate::appliance::local_accounts::ops::DELETE,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-local-accounts")]
     &crate::appliance::local_accounts::ops::GET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-local-accounts")]
     &crate::appliance::local_accounts::ops::LIST,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-local-accounts")]
     &crate::appliance::local_accounts::ops::SET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-local-accounts")]
     &crate::appliance::local_accounts::ops::UPDATE,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-local-accounts")]
     &crate::appliance::local_accounts::policy::ops::GET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-local-accounts")]
     &crate::appliance::local_accounts::policy::ops::SET,
     #[cfg(feature = "appliance-core")]
     &crate::appliance::logging::forwarding::ops::GET,
@@ -92,19 +92,19 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::appliance::logging::liagent::log_collection::ops::GET,
     #[cfg(feature = "appliance-core")]
     &crate::appliance::logging::liagent::log_collection::ops::SET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-monitoring")]
     &crate::appliance::monitoring::ops::GET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-monitoring")]
     &crate::appliance::monitoring::ops::LIST,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-monitoring")]
     &crate::appliance::monitoring::ops::QUERY,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::ops::CHANGE_TASK,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::ops::GET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::ops::RESET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::ops::UPDATE,
     #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::dns::domains::ops::ADD,
@@ -156,13 +156,13 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::appliance::networking::proxy::ops::SET,
     #[cfg(feature = "appliance-networking")]
     &crate::appliance::networking::proxy::ops::TEST,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-ntp")]
     &crate::appliance::ntp::ops::GET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-ntp")]
     &crate::appliance::ntp::ops::SET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-ntp")]
     &crate::appliance::ntp::ops::TEST,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::ops::GET,
     #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::backup::ops::VALIDATE,
@@ -210,31 +210,31 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::appliance::recovery::restore::job::ops::CREATE,
     #[cfg(feature = "appliance-recovery")]
     &crate::appliance::recovery::restore::job::ops::GET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-services")]
     &crate::appliance::services::ops::GET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-services")]
     &crate::appliance::services::ops::LIST,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-services")]
     &crate::appliance::services::ops::RESTART,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-services")]
     &crate::appliance::services::ops::START,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-services")]
     &crate::appliance::services::ops::STOP,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-shutdown")]
     &crate::appliance::shutdown::ops::CANCEL,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-shutdown")]
     &crate::appliance::shutdown::ops::GET,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-shutdown")]
     &crate::appliance::shutdown::ops::POWEROFF,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-shutdown")]
     &crate::appliance::shutdown::ops::REBOOT,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-support-bundle")]
     &crate::appliance::support_bundle::ops::CREATE_TASK,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-support-bundle")]
     &crate::appliance::support_bundle::ops::DELETE,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-support-bundle")]
     &crate::appliance::support_bundle::ops::LIST,
-    #[cfg(feature = "appliance-core")]
+    #[cfg(feature = "appliance-support-bundle")]
     &crate::appliance::support_bundle::components::ops::GET,
     #[cfg(feature = "appliance-core")]
     &crate::appliance::system::crypto_hash::ops::GET,
@@ -390,25 +390,25 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::content::configuration::ops::GET,
     #[cfg(feature = "content-core")]
     &crate::content::configuration::ops::UPDATE,
-    #[cfg(feature = "content-core")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::ops::CONVERT,
-    #[cfg(feature = "content-core")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::ops::DELETE,
-    #[cfg(feature = "content-core")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::ops::ENTER_MAINTENANCE,
-    #[cfg(feature = "content-core")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::ops::EXIT_MAINTENANCE,
-    #[cfg(feature = "content-core")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::ops::FIND,
-    #[cfg(feature = "content-core")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::ops::FORCE_DELETE,
-    #[cfg(feature = "content-core")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::ops::GET,
-    #[cfg(feature = "content-core")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::ops::LIST,
-    #[cfg(feature = "content-core")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::ops::MIGRATE,
-    #[cfg(feature = "content-core")]
+    #[cfg(feature = "content-library")]
     &crate::content::library::ops::UPDATE,
     #[cfg(feature = "content-library")]
     &crate::content::library::item::ops::COPY,
@@ -1426,27 +1426,27 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::vapi::standard::introspection::service::ops::GET,
     #[cfg(feature = "vapi-std")]
     &crate::vapi::standard::introspection::service::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::CLONE_VM,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::CLONE_VM_TASK,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::CREATE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::DELETE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::INSTANT_CLONE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::REGISTER,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::RELOCATE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::RELOCATE_TASK,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-vm")]
     &crate::vcenter::vm::ops::UNREGISTER,
     #[cfg(feature = "vcenter-core")]
     &crate::vcenter::authentication::token::ops::ISSUE,
@@ -1518,17 +1518,17 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::vcenter::certificate_management::vcenter::trusted_root_chains::ops::LIST,
     #[cfg(feature = "vcenter-core")]
     &crate::vcenter::certificate_management::vcenter::vmca_root::ops::CREATE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-cluster")]
     &crate::vcenter::cluster::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-cluster")]
     &crate::vcenter::cluster::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-cluster")]
     &crate::vcenter::cluster::evc_mode::ops::CHECK_ADD_HOST_EVC_TASK,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-cluster")]
     &crate::vcenter::cluster::evc_mode::ops::CHECK_SET_TASK,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-cluster")]
     &crate::vcenter::cluster::evc_mode::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-cluster")]
     &crate::vcenter::cluster::evc_mode::ops::SET_TASK,
     #[cfg(feature = "vcenter-compute")]
     &crate::vcenter::compute::policies::ops::CREATE,
@@ -1616,23 +1616,23 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::vcenter::crypto_manager::kms::providers::ops::LIST,
     #[cfg(feature = "vcenter-core")]
     &crate::vcenter::crypto_manager::kms::providers::ops::UPDATE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-datacenter")]
     &crate::vcenter::datacenter::ops::CREATE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-datacenter")]
     &crate::vcenter::datacenter::ops::DELETE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-datacenter")]
     &crate::vcenter::datacenter::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-datacenter")]
     &crate::vcenter::datacenter::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-datastore")]
     &crate::vcenter::datastore::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-datastore")]
     &crate::vcenter::datastore::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-datastore")]
     &crate::vcenter::datastore::default_policy::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::ops::ROLLBACK,
     #[cfg(feature = "vcenter-deployment")]
     &crate::vcenter::deployment::import_history::ops::CANCEL,
@@ -1698,23 +1698,23 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::vcenter::evc_modes::ops::CREATE_TASK,
     #[cfg(feature = "vcenter-core")]
     &crate::vcenter::evc_modes::ops::PARTITION,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-folder")]
     &crate::vcenter::folder::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-foundation-load-balancers")]
     &crate::vcenter::foundation_load_balancers::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-foundation-load-balancers")]
     &crate::vcenter::foundation_load_balancers::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-foundation-load-balancers")]
     &crate::vcenter::foundation_load_balancers::ops::RESET_PASSWORD,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-foundation-load-balancers")]
     &crate::vcenter::foundation_load_balancers::nodes::ops::ENTER_MAINTENANCE_MODE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-foundation-load-balancers")]
     &crate::vcenter::foundation_load_balancers::nodes::ops::EXIT_MAINTENANCE_MODE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-foundation-load-balancers")]
     &crate::vcenter::foundation_load_balancers::nodes::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-foundation-load-balancers")]
     &crate::vcenter::foundation_load_balancers::nodes::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-foundation-load-balancers")]
     &crate::vcenter::foundation_load_balancers::nodes::ops::REDEPLOY,
     #[cfg(feature = "vcenter-guest")]
     &crate::vcenter::guest::customization_specs::ops::CREATE,
@@ -1730,25 +1730,25 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::vcenter::guest::customization_specs::ops::LIST,
     #[cfg(feature = "vcenter-guest")]
     &crate::vcenter::guest::customization_specs::ops::SET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-host")]
     &crate::vcenter::host::ops::CONNECT,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-host")]
     &crate::vcenter::host::ops::CREATE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-host")]
     &crate::vcenter::host::ops::DELETE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-host")]
     &crate::vcenter::host::ops::DISCONNECT,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-host")]
     &crate::vcenter::host::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-host")]
     &crate::vcenter::host::crypto::fips::modules::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-host")]
     &crate::vcenter::host::entropy::external_pool::ops::ADD,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-host")]
     &crate::vcenter::host::entropy::external_pool::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-host")]
     &crate::vcenter::host::hardware::direct_path_devices::ops::CONFIGURE_TASK,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-host")]
     &crate::vcenter::host::hardware::direct_path_devices::ops::LIST,
     #[cfg(feature = "vcenter-core")]
     &crate::vcenter::identity::broker::tenants::admin_client::ops::GET,
@@ -2256,19 +2256,19 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::vcenter::namespaces::networks::nsx::subnets::ops::LIST,
     #[cfg(feature = "vcenter-namespaces")]
     &crate::vcenter::namespaces::user::instances::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-network")]
     &crate::vcenter::network::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-network")]
     &crate::vcenter::network::projects::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-network")]
     &crate::vcenter::network::projects::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-network")]
     &crate::vcenter::network::projects::vpcs::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-network")]
     &crate::vcenter::network::projects::vpcs::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-network")]
     &crate::vcenter::network::projects::vpcs::subnets::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-network")]
     &crate::vcenter::network::projects::vpcs::subnets::ops::LIST,
     #[cfg(feature = "vcenter-ovf")]
     &crate::vcenter::ovf::export_flag::ops::LIST,
@@ -2280,7 +2280,7 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::vcenter::ovf::library_item::ops::DEPLOY,
     #[cfg(feature = "vcenter-ovf")]
     &crate::vcenter::ovf::library_item::ops::FILTER,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-ovfs")]
     &crate::vcenter::ovfs::ops::DEPLOY_TASK,
     #[cfg(feature = "vcenter-core")]
     &crate::vcenter::phm::about::ops::GET,
@@ -2304,15 +2304,15 @@ static OPERATIONS: &[&OperationSpec] = &[
     &crate::vcenter::phm::hardware_support_managers::resource_bundle::ops::UPDATE,
     #[cfg(feature = "vcenter-core")]
     &crate::vcenter::registered_tokens::ops::CREATE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-resource-pool")]
     &crate::vcenter::resource_pool::ops::CREATE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-resource-pool")]
     &crate::vcenter::resource_pool::ops::DELETE,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-resource-pool")]
     &crate::vcenter::resource_pool::ops::GET,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-resource-pool")]
     &crate::vcenter::resource_pool::ops::LIST,
-    #[cfg(feature = "vcenter-core")]
+    #[cfg(feature = "vcenter-resource-pool")]
     &crate::vcenter::resource_pool::ops::UPDATE,
     #[cfg(feature = "vcenter-core")]
     &crate::vcenter::services::service::ops::GET,

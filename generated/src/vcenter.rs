@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter`.
 //!
-//! Compiled with any of the features `vcenter-authorization`, `vcenter-compute`, `vcenter-core`, `vcenter-deployment`, `vcenter-guest`, `vcenter-lcm`, `vcenter-namespace-management`, `vcenter-namespaces`, `vcenter-ovf`, `vcenter-trusted-infrastructure`, `vcenter-vcha`, `vcenter-vm`, `vcenter-vm-template`.
+//! Compiled with any of the features `vcenter-authorization`, `vcenter-cluster`, `vcenter-compute`, `vcenter-core`, `vcenter-datacenter`, `vcenter-datastore`, `vcenter-deployment`, `vcenter-evc-mode`, `vcenter-folder`, `vcenter-foundation-load-balancers`, `vcenter-guest`, `vcenter-host`, `vcenter-lcm`, `vcenter-namespace-management`, `vcenter-namespaces`, `vcenter-network`, `vcenter-ovf`, `vcenter-ovfs`, `vcenter-resource-pool`, `vcenter-trusted-infrastructure`, `vcenter-vcha`, `vcenter-vm`, `vcenter-vm-template`.
 
 #[cfg(feature = "vcenter-core")]
 pub mod authentication;
@@ -14,7 +14,7 @@ pub mod authorization;
 pub mod capacity;
 #[cfg(feature = "vcenter-core")]
 pub mod certificate_management;
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-cluster")]
 pub mod cluster;
 #[cfg(feature = "vcenter-compute")]
 pub mod compute;
@@ -30,25 +30,25 @@ pub mod credential;
 pub mod crypto;
 #[cfg(feature = "vcenter-core")]
 pub mod crypto_manager;
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-datacenter")]
 pub mod datacenter;
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-datastore")]
 pub mod datastore;
-#[cfg(any(feature = "vcenter-core", feature = "vcenter-deployment"))]
+#[cfg(feature = "vcenter-deployment")]
 pub mod deployment;
 #[cfg(feature = "vcenter-core")]
 pub mod environment_browser;
-#[cfg(feature = "vcenter-vm")]
+#[cfg(feature = "vcenter-evc-mode")]
 pub mod evc_mode;
 #[cfg(feature = "vcenter-core")]
 pub mod evc_modes;
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-folder")]
 pub mod folder;
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-foundation-load-balancers")]
 pub mod foundation_load_balancers;
 #[cfg(feature = "vcenter-guest")]
 pub mod guest;
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-host")]
 pub mod host;
 #[cfg(feature = "vcenter-core")]
 pub mod identity;
@@ -62,17 +62,17 @@ pub mod lcm;
 pub mod namespace_management;
 #[cfg(feature = "vcenter-namespaces")]
 pub mod namespaces;
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-network")]
 pub mod network;
 #[cfg(feature = "vcenter-ovf")]
 pub mod ovf;
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-ovfs")]
 pub mod ovfs;
 #[cfg(feature = "vcenter-core")]
 pub mod phm;
 #[cfg(feature = "vcenter-core")]
 pub mod registered_tokens;
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-resource-pool")]
 pub mod resource_pool;
 #[cfg(feature = "vcenter-core")]
 pub mod services;
@@ -94,7 +94,7 @@ pub mod trusted_infrastructure;
 pub mod utilization;
 #[cfg(feature = "vcenter-vcha")]
 pub mod vcha;
-#[cfg(any(feature = "vcenter-core", feature = "vcenter-vm"))]
+#[cfg(feature = "vcenter-vm")]
 pub mod vm;
 #[cfg(feature = "vcenter-vm-template")]
 pub mod vm_template;
@@ -103,13 +103,13 @@ pub mod vm_template;
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@vm`]; service id `com.vmware.vcenter.VM`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-vm")]
 #[derive(Debug, Clone)]
 pub struct Vm {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-vm")]
 impl Vm {
     /// Resource type for virtual machines.
     pub const RESOURCE_TYPE: &'static str = "VirtualMachine";
@@ -367,7 +367,7 @@ impl Vm {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::vm::ListRequest) before `send()`: [`filter`](crate::vcenter::vm::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::vm::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -548,13 +548,13 @@ impl Vm {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@cluster`]; service id `com.vmware.vcenter.cluster`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-cluster")]
 #[derive(Debug, Clone)]
 pub struct Cluster {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-cluster")]
 impl Cluster {
     /// The resource type for the vCenter Cluster
     pub const RESOURCE_TYPE: &'static str = "ClusterComputeResource";
@@ -608,7 +608,7 @@ impl Cluster {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::cluster::ListRequest) before `send()`: [`filter`](crate::vcenter::cluster::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::cluster::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -636,13 +636,13 @@ impl Cluster {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@datacenter`]; service id `com.vmware.vcenter.datacenter`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-datacenter")]
 #[derive(Debug, Clone)]
 pub struct Datacenter {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-datacenter")]
 impl Datacenter {
     /// The resource type for the vCenter Datacenter
     pub const RESOURCE_TYPE: &'static str = "Datacenter";
@@ -701,7 +701,7 @@ impl Datacenter {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`DeleteRequest`](crate::vcenter::datacenter::DeleteRequest) before `send()`: [`force`](crate::vcenter::datacenter::DeleteRequest::force).
+    /// Set on the returned [`DeleteRequest`](crate::vcenter::datacenter::DeleteRequest) before `send()`: `force`.
     ///
     /// # HTTP
     ///
@@ -769,7 +769,7 @@ impl Datacenter {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::datacenter::ListRequest) before `send()`: [`filter`](crate::vcenter::datacenter::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::datacenter::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -797,13 +797,13 @@ impl Datacenter {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@datastore`]; service id `com.vmware.vcenter.datastore`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-datastore")]
 #[derive(Debug, Clone)]
 pub struct Datastore {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-datastore")]
 impl Datastore {
     /// The resource type for the vCenter datastore
     pub const RESOURCE_TYPE: &'static str = "Datastore";
@@ -857,7 +857,7 @@ impl Datastore {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::datastore::ListRequest) before `send()`: [`filter`](crate::vcenter::datastore::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::datastore::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -888,13 +888,13 @@ impl Datastore {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@deployment`]; service id `com.vmware.vcenter.deployment`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone)]
 pub struct Deployment {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-deployment")]
 impl Deployment {
     /// A handle for the `com.vmware.vcenter.deployment` service sending its requests
     /// through `client`.
@@ -1061,13 +1061,13 @@ impl EvcModes {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@folder`]; service id `com.vmware.vcenter.folder`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-folder")]
 #[derive(Debug, Clone)]
 pub struct Folder {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-folder")]
 impl Folder {
     /// The resource type for the vCenter folder
     pub const RESOURCE_TYPE: &'static str = "Folder";
@@ -1087,7 +1087,7 @@ impl Folder {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::folder::ListRequest) before `send()`: [`filter`](crate::vcenter::folder::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::folder::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -1117,13 +1117,13 @@ impl Folder {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@foundation_load_balancers`]; service id
 /// `com.vmware.vcenter.foundation_load_balancers`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-foundation-load-balancers")]
 #[derive(Debug, Clone)]
 pub struct FoundationLoadBalancers {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-foundation-load-balancers")]
 impl FoundationLoadBalancers {
     /// Resource type for load balancers.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.FoundationLoadBalancer";
@@ -1181,7 +1181,7 @@ impl FoundationLoadBalancers {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::foundation_load_balancers::ListRequest) before `send()`: [`filter`](crate::vcenter::foundation_load_balancers::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::foundation_load_balancers::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -1255,13 +1255,13 @@ impl FoundationLoadBalancers {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@host`]; service id `com.vmware.vcenter.host`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-host")]
 #[derive(Debug, Clone)]
 pub struct Host {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-host")]
 impl Host {
     /// The resource type for the vCenter Host.
     pub const RESOURCE_TYPE: &'static str = "HostSystem";
@@ -1416,7 +1416,7 @@ impl Host {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::host::ListRequest) before `send()`: [`filter`](crate::vcenter::host::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::host::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -1445,13 +1445,13 @@ impl Host {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@network`]; service id `com.vmware.vcenter.network`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-network")]
 #[derive(Debug, Clone)]
 pub struct Network {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-network")]
 impl Network {
     /// The resource type for the vCenter network
     pub const RESOURCE_TYPE: &'static str = "Network";
@@ -1471,7 +1471,7 @@ impl Network {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::network::ListRequest) before `send()`: [`filter`](crate::vcenter::network::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::network::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -1500,13 +1500,13 @@ impl Network {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@ovfs`]; service id `com.vmware.vcenter.ovfs`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-ovfs")]
 #[derive(Debug, Clone)]
 pub struct Ovfs {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-ovfs")]
 impl Ovfs {
     /// A handle for the `com.vmware.vcenter.ovfs` service sending its requests through
     /// `client`.
@@ -1659,13 +1659,13 @@ impl RegisteredTokens {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@resource_pool`]; service id
 /// `com.vmware.vcenter.resource_pool`.
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-resource-pool")]
 #[derive(Debug, Clone)]
 pub struct ResourcePool {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-core")]
+#[cfg(feature = "vcenter-resource-pool")]
 impl ResourcePool {
     /// The resource type for the vCenter resource pool
     pub const RESOURCE_TYPE: &'static str = "ResourcePool";
@@ -1797,7 +1797,7 @@ impl ResourcePool {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::resource_pool::ListRequest) before `send()`: [`filter`](crate::vcenter::resource_pool::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::resource_pool::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -305,7 +305,7 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         let (services, operations) = feature_counts(ctx, &feature.name);
         let covers = if feature.includes.is_empty() {
             let packages: Vec<String> = feature.packages.iter().map(|p| format!("`{p}`")).collect();
-            if packages.len() > 3 {
+            let packages = if packages.len() > 3 {
                 format!(
                     "{}, … ({} packages)",
                     packages[..2].join(", "),
@@ -313,7 +313,15 @@ fn crate_docs(ctx: &Ctx<'_>) -> Result<String, EmitError> {
                 )
             } else {
                 packages.join(", ")
-            }
+            };
+            // Root-package services with a feature of their own.
+            let services = feature.services.iter().map(|s| format!("service `{s}`"));
+            let all: Vec<String> = Some(packages)
+                .filter(|packages| !packages.is_empty())
+                .into_iter()
+                .chain(services)
+                .collect();
+            all.join(", ")
         } else {
             format!("all of `{}`", feature.name)
         };

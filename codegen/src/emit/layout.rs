@@ -122,15 +122,7 @@ impl<'a> Layout<'a> {
         }
         for service in model.services.values() {
             let context = format!("service `{}`", service.id);
-            let feature = &model
-                .packages
-                .get(&service.package)
-                .ok_or_else(|| EmitError::UnknownReference {
-                    context: context.clone(),
-                    kind: "package",
-                    id: service.package.clone(),
-                })?
-                .feature;
+            let feature = &service.feature;
             layout
                 .place(&service.path.module, feature, &context)?
                 .services

@@ -55,9 +55,11 @@ serde_json = "1"
 
 # Features: every package belongs to exactly one feature; large package
 # groups are split by second-level package (`<group>-<package>`, the rest in
-# `<group>-core`) and the group name turns on all of them. None is on by default: each one is a
-# lot of code to compile, so users enable the services they call. A feature
-# lists the features its types refer to.
+# `<group>-core`) and the group name turns on all of them. A service of a
+# group's root package goes with its own area (`vcenter::Vm` is in
+# `vcenter-vm`). None is on by default: each one is a lot of code to
+# compile, so users enable the services they call. A feature lists the
+# features its types refer to.
 [features]
 default = []
 "#,
@@ -71,10 +73,24 @@ default = []
     for feature in model.features.values() {
         let (services, operations) = feature_counts(ctx, &feature.name);
         let covers = if feature.includes.is_empty() {
-            match feature.packages.as_slice() {
-                [] => "no packages".to_owned(),
-                [one] => one.clone(),
-                [first, rest @ ..] => format!("{first} and {} more packages", rest.len()),
+            let packages = match feature.packages.as_slice() {
+                [] => None,
+                [one] => Some(one.clone()),
+                [first, rest @ ..] => Some(format!("{first} and {} more packages", rest.len())),
+            };
+            // Services of a root package that have a feature of their own.
+            let services = match feature.services.as_slice() {
+                [] => None,
+                [one] => Some(format!("service {one}")),
+                [first, rest @ ..] => {
+                    Some(format!("service {first} and {} more services", rest.len()))
+                }
+            };
+            let parts: Vec<String> = packages.into_iter().chain(services).collect();
+            if parts.is_empty() {
+                "no packages".to_owned()
+            } else {
+                parts.join(" with ")
             }
         } else {
             format!("the whole group ({} features)", feature.includes.len())

@@ -260,17 +260,21 @@ impl<'a> Ctx<'a> {
             .map_or("", |enumeration| enumeration.feature.as_str())
     }
 
-    /// The feature enabling a service (its package's).
-    pub fn service_feature(&self, service: &crate::ir::Service) -> Result<&'a str, EmitError> {
-        self.model
-            .packages
-            .get(&service.package)
-            .map(|package| package.feature.as_str())
-            .ok_or_else(|| EmitError::UnknownReference {
+    /// The feature enabling a service's handle and nested types
+    /// ([`Service::feature`](crate::ir::Service::feature)).
+    pub fn service_feature<'s>(
+        &self,
+        service: &'s crate::ir::Service,
+    ) -> Result<&'s str, EmitError> {
+        if self.model.features.contains_key(&service.feature) {
+            Ok(&service.feature)
+        } else {
+            Err(EmitError::UnknownReference {
                 context: format!("service `{}`", service.id),
-                kind: "package",
-                id: service.package.clone(),
+                kind: "feature",
+                id: service.feature.clone(),
             })
+        }
     }
 
     /// Whether code enabled by `from` may name items enabled by `to`.

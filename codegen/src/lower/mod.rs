@@ -698,6 +698,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
             structures: self.index.children(id, ItemKind::Structure),
             enumerations: self.index.children(id, ItemKind::Enumeration),
             constants,
+            feature: String::new(),
         }
     }
 

@@ -168,6 +168,7 @@ pub fn demo_model() -> Model {
         Feature {
             name: "vapi".to_owned(),
             packages: vec![ERRORS.to_owned(), EXTRA.to_owned()],
+            services: Vec::new(),
             depends_on: Vec::new(),
             includes: Vec::new(),
         },
@@ -177,6 +178,7 @@ pub fn demo_model() -> Model {
         Feature {
             name: "demo".to_owned(),
             packages: vec![DEMO.to_owned(), VM.to_owned()],
+            services: Vec::new(),
             depends_on: vec!["vapi".to_owned()],
             includes: Vec::new(),
         },
@@ -638,6 +640,7 @@ fn file_service() -> Service {
         structures: Vec::new(),
         enumerations: Vec::new(),
         constants: Vec::new(),
+        feature: "demo".to_owned(),
     }
 }
 
@@ -898,5 +901,6 @@ fn tools_service() -> Service {
             value: ConstantValue::String("com.vmware.demo.Tools".to_owned()),
             doc: doc("Resource type of tools."),
         }],
+        feature: "demo".to_owned(),
     }
 }

@@ -4,7 +4,7 @@
 //! service (`com.vmware.appliance.health_check_settings`) and the wire descriptions
 //! of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance-core` feature.
+//! Compiled with the `appliance-health-check-settings` feature.
 
 /// `HealthCheckSettings.SettingSpec` class contains specification of vCenter Server health and its corresponding state This class was added in vSphere API 7.0.0.1.
 ///

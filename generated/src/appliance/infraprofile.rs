@@ -42,7 +42,7 @@ impl Configs {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ExportRequest`](crate::appliance::infraprofile::configs::ExportRequest) before `send()`: [`spec`](crate::appliance::infraprofile::configs::ExportRequest::spec).
+    /// Set on the returned [`ExportRequest`](crate::appliance::infraprofile::configs::ExportRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

@@ -8,7 +8,7 @@
 //! (`com.vmware.appliance.local_accounts`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance-core` feature.
+//! Compiled with the `appliance-local-accounts` feature.
 
 pub mod policy;
 

@@ -78,7 +78,7 @@ impl Forwarding {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`TestRequest`](crate::appliance::logging::forwarding::TestRequest) before `send()`: [`send_test_message`](crate::appliance::logging::forwarding::TestRequest::send_test_message).
+    /// Set on the returned [`TestRequest`](crate::appliance::logging::forwarding::TestRequest) before `send()`: `send_test_message`.
     ///
     /// # Returns
     ///

@@ -8,7 +8,7 @@
 //! (`com.vmware.appliance.monitoring`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `appliance-core` feature.
+//! Compiled with the `appliance-monitoring` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// `Monitoring.FunctionType` class Defines aggregation function

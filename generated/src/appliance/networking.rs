@@ -8,19 +8,13 @@
 //! (`com.vmware.appliance.networking`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with any of the features `appliance-core`, `appliance-networking`.
+//! Compiled with the `appliance-networking` feature.
 
-#[cfg(feature = "appliance-networking")]
 pub mod dns;
-#[cfg(feature = "appliance-core")]
 pub mod dns_info;
-#[cfg(feature = "appliance-networking")]
 pub mod firewall;
-#[cfg(feature = "appliance-networking")]
 pub mod interfaces;
-#[cfg(feature = "appliance-networking")]
 pub mod no_proxy;
-#[cfg(feature = "appliance-networking")]
 pub mod proxy;
 
 /// `Interfaces` class provides methods Provides information about network interface.
@@ -28,13 +22,11 @@ pub mod proxy;
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@interfaces`]; service id
 /// `com.vmware.appliance.networking.interfaces`.
-#[cfg(feature = "appliance-networking")]
 #[derive(Debug, Clone)]
 pub struct Interfaces {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-networking")]
 impl Interfaces {
     /// A handle for the `com.vmware.appliance.networking.interfaces` service sending
     /// its requests through `client`.
@@ -107,13 +99,11 @@ impl Interfaces {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@no_proxy`]; service id
 /// `com.vmware.appliance.networking.no_proxy`.
-#[cfg(feature = "appliance-networking")]
 #[derive(Debug, Clone)]
 pub struct NoProxy {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-networking")]
 impl NoProxy {
     /// A handle for the `com.vmware.appliance.networking.no_proxy` service sending its
     /// requests through `client`.
@@ -172,13 +162,11 @@ impl NoProxy {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@proxy`]; service id
 /// `com.vmware.appliance.networking.proxy`.
-#[cfg(feature = "appliance-networking")]
 #[derive(Debug, Clone)]
 pub struct Proxy {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-networking")]
 impl Proxy {
     /// A handle for the `com.vmware.appliance.networking.proxy` service sending its
     /// requests through `client`.
@@ -335,7 +323,6 @@ impl Proxy {
 }
 
 /// This class was added in vSphere API 6.7.3.
-#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeSpec {
     /// New hostname to assign to the management network of vCenter appliance This attribute was added in vSphere API 6.7.3.
@@ -358,7 +345,6 @@ pub struct ChangeSpec {
 }
 
 /// The `Networking.DNSInfo` class contains information about the DNS configuration of a virtual appliance. This class was added in vSphere API 6.7.
-#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsInfo {
     /// DNS mode. This attribute was added in vSphere API 6.7.
@@ -371,7 +357,6 @@ pub struct DnsInfo {
 }
 
 /// The `Networking.Info` class contains information about the network configuration of a virtual appliance. This class was added in vSphere API 6.7.
-#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// DNS configuration. This attribute was added in vSphere API 6.7.
@@ -385,7 +370,6 @@ pub struct Info {
 }
 
 /// The `Networking.UpdateSpec` class describes whether to enable or disable ipv6 on interfaces This class was added in vSphere API 6.7.
-#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// IPv6 Enabled or not This attribute was added in vSphere API 6.7. If unspecified, leaves the current state of Ipv6.
@@ -393,7 +377,6 @@ pub struct UpdateSpec {
     pub ipv6_enabled: Option<bool>,
 }
 
-#[cfg(feature = "appliance-core")]
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Networking`](crate::appliance::Networking)

@@ -7,7 +7,7 @@
 //! Types of the [`Ntp`](crate::appliance::Ntp) service (`com.vmware.appliance.ntp`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance-core` feature.
+//! Compiled with the `appliance-ntp` feature.
 
 /// `Ntp.LocalizableMessage` class Structure representing message This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -8,13 +8,10 @@
 //! (`com.vmware.appliance.recovery`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with any of the features `appliance-core`, `appliance-recovery`.
+//! Compiled with the `appliance-recovery` feature.
 
-#[cfg(feature = "appliance-recovery")]
 pub mod backup;
-#[cfg(feature = "appliance-recovery")]
 pub mod reconciliation;
-#[cfg(feature = "appliance-recovery")]
 pub mod restore;
 
 /// `Backup` class provides methods Performs backup restore operations
@@ -22,13 +19,11 @@ pub mod restore;
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@backup`]; service id
 /// `com.vmware.appliance.recovery.backup`.
-#[cfg(feature = "appliance-recovery")]
 #[derive(Debug, Clone)]
 pub struct Backup {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-recovery")]
 impl Backup {
     /// A handle for the `com.vmware.appliance.recovery.backup` service sending its
     /// requests through `client`.
@@ -75,13 +70,11 @@ impl Backup {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@restore`]; service id
 /// `com.vmware.appliance.recovery.restore`.
-#[cfg(feature = "appliance-recovery")]
 #[derive(Debug, Clone)]
 pub struct Restore {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "appliance-recovery")]
 impl Restore {
     /// A handle for the `com.vmware.appliance.recovery.restore` service sending its
     /// requests through `client`.
@@ -125,14 +118,12 @@ impl Restore {
 }
 
 /// The `Recovery.Info` class contains the information about the appliance recovery environment. This class was added in vSphere API 6.7.
-#[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Is recovery supported in this appliance. This attribute was added in vSphere API 6.7.
     pub supported: bool,
 }
 
-#[cfg(feature = "appliance-core")]
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Recovery`](crate::appliance::Recovery) operations,

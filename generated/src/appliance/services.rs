@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.services`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `appliance-core` feature.
+//! Compiled with the `appliance-services` feature.
 
 /// The `Services.Info` class contains information about a service. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

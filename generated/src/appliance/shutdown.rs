@@ -8,7 +8,7 @@
 //! (`com.vmware.appliance.shutdown`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `appliance-core` feature.
+//! Compiled with the `appliance-shutdown` feature.
 
 /// `Shutdown.ShutdownConfig` class Structure that defines shutdown configuration returned by the Shutdown.get operation This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -8,7 +8,7 @@
 //! (`com.vmware.appliance.support_bundle`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance-core` feature.
+//! Compiled with the `appliance-support-bundle` feature.
 
 pub mod components;
 

@@ -45,7 +45,7 @@ impl Pending {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::appliance::update::pending::GetRequest) before `send()`: [`component`](crate::appliance::update::pending::GetRequest::component).
+    /// Set on the returned [`GetRequest`](crate::appliance::update::pending::GetRequest) before `send()`: `component`.
     ///
     /// # Returns
     ///
@@ -83,7 +83,7 @@ impl Pending {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`InstallRequest`](crate::appliance::update::pending::InstallRequest) before `send()`: [`component`](crate::appliance::update::pending::InstallRequest::component).
+    /// Set on the returned [`InstallRequest`](crate::appliance::update::pending::InstallRequest) before `send()`: `component`.
     ///
     /// # HTTP
     ///
@@ -124,7 +124,7 @@ impl Pending {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::appliance::update::pending::ListRequest) before `send()`: [`url`](crate::appliance::update::pending::ListRequest::url), [`enable_list_major_upgrade_versions`](crate::appliance::update::pending::ListRequest::enable_list_major_upgrade_versions).
+    /// Set on the returned [`ListRequest`](crate::appliance::update::pending::ListRequest) before `send()`: `url`, `enable_list_major_upgrade_versions`.
     ///
     /// # Returns
     ///
@@ -191,7 +191,7 @@ impl Pending {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`PrecheckRequest`](crate::appliance::update::pending::PrecheckRequest) before `send()`: [`component`](crate::appliance::update::pending::PrecheckRequest::component).
+    /// Set on the returned [`PrecheckRequest`](crate::appliance::update::pending::PrecheckRequest) before `send()`: `component`.
     ///
     /// # Returns
     ///
@@ -251,7 +251,7 @@ impl Pending {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`StageRequest`](crate::appliance::update::pending::StageRequest) before `send()`: [`component`](crate::appliance::update::pending::StageRequest::component).
+    /// Set on the returned [`StageRequest`](crate::appliance::update::pending::StageRequest) before `send()`: `component`.
     ///
     /// # HTTP
     ///
@@ -287,7 +287,7 @@ impl Pending {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`StageAndInstallRequest`](crate::appliance::update::pending::StageAndInstallRequest) before `send()`: [`component`](crate::appliance::update::pending::StageAndInstallRequest::component).
+    /// Set on the returned [`StageAndInstallRequest`](crate::appliance::update::pending::StageAndInstallRequest) before `send()`: `component`.
     ///
     /// # HTTP
     ///
@@ -329,7 +329,7 @@ impl Pending {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ValidateRequest`](crate::appliance::update::pending::ValidateRequest) before `send()`: [`component`](crate::appliance::update::pending::ValidateRequest::component).
+    /// Set on the returned [`ValidateRequest`](crate::appliance::update::pending::ValidateRequest) before `send()`: `component`.
     ///
     /// # Returns
     ///

@@ -8,38 +8,27 @@
 //! (`com.vmware.content.library`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with any of the features `content-core`, `content-library`.
+//! Compiled with the `content-library` feature.
 
-#[cfg(feature = "content-core")]
 pub mod conversion_spec;
-#[cfg(feature = "content-library")]
 pub mod item;
-#[cfg(feature = "content-library")]
 pub mod publish_info;
-#[cfg(feature = "content-library")]
 pub mod state_info;
-#[cfg(feature = "content-library")]
 pub mod storage_backing;
-#[cfg(feature = "content-library")]
 pub mod subscribed_item;
-#[cfg(feature = "content-library")]
 pub mod subscription_info;
-#[cfg(feature = "content-library")]
 pub mod subscriptions;
-#[cfg(feature = "content-library")]
 pub mod usages;
 
 /// The `Item` class provides methods for managing library items.
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@item`]; service id `com.vmware.content.library.item`.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone)]
 pub struct Item {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "content-library")]
 impl Item {
     /// Resource type for item.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.library.Item";
@@ -70,7 +59,7 @@ impl Item {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CopyRequest`](crate::content::library::item::CopyRequest) before `send()`: [`client_token`](crate::content::library::item::CopyRequest::client_token).
+    /// Set on the returned [`CopyRequest`](crate::content::library::item::CopyRequest) before `send()`: `client_token`.
     ///
     /// # Returns
     ///
@@ -122,7 +111,7 @@ impl Item {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::content::library::item::CreateRequest) before `send()`: [`client_token`](crate::content::library::item::CreateRequest::client_token).
+    /// Set on the returned [`CreateRequest`](crate::content::library::item::CreateRequest) before `send()`: `client_token`.
     ///
     /// # Returns
     ///
@@ -285,7 +274,7 @@ impl Item {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`PublishRequest`](crate::content::library::item::PublishRequest) before `send()`: [`subscriptions`](crate::content::library::item::PublishRequest::subscriptions).
+    /// Set on the returned [`PublishRequest`](crate::content::library::item::PublishRequest) before `send()`: `subscriptions`.
     ///
     /// # HTTP
     ///
@@ -370,13 +359,11 @@ impl Item {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@subscribed_item`]; service id
 /// `com.vmware.content.library.subscribed_item`.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone)]
 pub struct SubscribedItem {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "content-library")]
 impl SubscribedItem {
     /// A handle for the `com.vmware.content.library.subscribed_item` service sending
     /// its requests through `client`.
@@ -443,7 +430,7 @@ impl SubscribedItem {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`SyncRequest`](crate::content::library::subscribed_item::SyncRequest) before `send()`: [`sync_optional_files`](crate::content::library::subscribed_item::SyncRequest::sync_optional_files).
+    /// Set on the returned [`SyncRequest`](crate::content::library::subscribed_item::SyncRequest) before `send()`: `sync_optional_files`.
     ///
     /// # HTTP
     ///
@@ -479,13 +466,11 @@ impl SubscribedItem {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@subscriptions`]; service id
 /// `com.vmware.content.library.subscriptions`.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone)]
 pub struct Subscriptions {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "content-library")]
 impl Subscriptions {
     /// Resource type for Subscription resource.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.library.Subscriptions";
@@ -510,7 +495,7 @@ impl Subscriptions {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::content::library::subscriptions::CreateRequest) before `send()`: [`client_token`](crate::content::library::subscriptions::CreateRequest::client_token).
+    /// Set on the returned [`CreateRequest`](crate::content::library::subscriptions::CreateRequest) before `send()`: `client_token`.
     ///
     /// # Returns
     ///
@@ -734,13 +719,11 @@ impl Subscriptions {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@usages`]; service id `com.vmware.content.library.usages`.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone)]
 pub struct Usages {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "content-library")]
 impl Usages {
     /// A handle for the `com.vmware.content.library.usages` service sending its
     /// requests through `client`.
@@ -914,7 +897,6 @@ impl Usages {
 }
 
 /// The `ConfigurationInfo` represents the configuration at individual Content Library level and applies to all types of libraries. This class was added in vSphere API 9.1.0.0.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConfigurationInfo {
     /// This configuration indicates whether usage tracking at the library level declared via com.vmware.content.library.Usage#add API should also apply to individual items within the library.
@@ -929,7 +911,6 @@ pub struct ConfigurationInfo {
 }
 
 /// The `Library.ConversionSpec` class defines the specification for converting a library from one type to another. This class was added in vSphere API 9.1.0.0.
-#[cfg(feature = "content-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConversionSpec {
     /// The desired conversion type that will be applied to the library. This attribute was added in vSphere API 9.1.0.0.
@@ -937,7 +918,6 @@ pub struct ConversionSpec {
 }
 
 /// Specifies the properties that can be used as a filter to find libraries. When multiple attributes are specified, all properties of the library must match the specification.
-#[cfg(feature = "content-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FindSpec {
     /// Name of the library to search. The name is case-insensitive. See `com.vmware.content.library_model.name`. If not specified any name will be searched.
@@ -958,7 +938,6 @@ pub struct FindSpec {
 /// A library item can have a specified type, indicated with the `com.vmware.content.library.item_model.type` attribute. This property is associated with a Content Library Service plugin that supports specific types and provides additional services. The types available in a specific Content Library Service can be queried using the `com.vmware.content.type` class. Items of an unknown or unspecified type are treated generically. Because subscribed library catalogs are synchronized as is, subscribing to a remote Content Library Service effectively gives you a library with the functionality of the remote service's type adapter plugins, even if they are not installed locally.
 ///
 /// Items can be managed using the `com.vmware.content.library.item` class and, for items in subscribed libraries, the `com.vmware.content.library.subscribed_item` class.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ItemModel {
     /// A unique identifier for this library item.
@@ -1038,7 +1017,6 @@ pub struct ItemModel {
 /// The `Library.MigrateSpec` class defines target storage backing library to migrate the library content to.
 ///
 /// This is used for local, published and subscribed content libraries. This class was added in vSphere API 9.0.0.0.
-#[cfg(feature = "content-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MigrateSpec {
     /// This value can be used to set the `com.vmware.content.library_model.storage_backings` property as the storage backing target to migrate the library to.
@@ -1051,7 +1029,6 @@ pub struct MigrateSpec {
 }
 
 /// The `OptimizationInfo` class defines different optimizations and optimization parameters applied to particular library.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OptimizationInfo {
     /// If set to `true` then library would be optimized for remote publishing.
@@ -1066,7 +1043,6 @@ pub struct OptimizationInfo {
 }
 
 /// The `PublishInfo` class defines how a local library is published publicly for synchronization to other libraries.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PublishInfo {
     /// Indicates how a subscribed library should authenticate (BASIC, NONE) to the published library endpoint. This attribute is required for the `com.vmware.content.local_library.create` method. It is optional for the `com.vmware.content.local_library.update` operation, and if None the value will not be changed. When the existing authentication method is `com.vmware.content.library.publish_info.authentication_method.BASIC` and authentication is being turned off by updating this attribute to `com.vmware.content.library.publish_info.authentication_method.NONE`, then the `com.vmware.content.library.publish_info.current_password` attribute is required. This attribute will always be present in the results of the `com.vmware.content.local_library.get` method.
@@ -1101,7 +1077,6 @@ pub struct PublishInfo {
 }
 
 /// The `SourceInfo` class contains information about the source published library of a subscribed library. This class was added in vSphere API 6.7.2.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SourceInfo {
     /// Identifier of the published library. This attribute was added in vSphere API 6.7.2.
@@ -1117,7 +1092,6 @@ pub struct SourceInfo {
 }
 
 /// The `com.vmware.content.library.state_info` class provides the information about the state of a content library. This class was added in vSphere API 9.0.0.0.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StateInfo {
     /// The state (ACTIVE, MAINTENANCE) of this library. This attribute is not used for the `create` and `update` methods. It will always be present in the result of a `get` method. This attribute was added in vSphere API 9.0.0.0. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
@@ -1132,7 +1106,6 @@ pub struct StateInfo {
 ///
 /// `type` selects which optional fields are set: `DATASTORE` (`datastore_id`),
 /// `OTHER` (`storage_uri`).
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StorageBacking {
     /// Type (DATASTORE, OTHER) of `com.vmware.content.library.storage_backing`. This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
@@ -1171,7 +1144,6 @@ pub struct StorageBacking {
 }
 
 /// The `SubscriptionInfo` class defines the subscription behavior for a subscribed library.
-#[cfg(feature = "content-library")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionInfo {
     /// Indicate how the subscribed library should authenticate (BASIC, NONE) with the published library endpoint. This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is optional for the `update` method.
@@ -1229,7 +1201,6 @@ pub struct SubscriptionInfo {
     pub ssl_certificate: Option<String>,
 }
 
-#[cfg(feature = "content-core")]
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Library`](crate::content::Library) operations, one

@@ -47,7 +47,7 @@ impl Depots {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`SyncTaskRequest`](crate::esx::settings::depots::SyncTaskRequest) before `send()`: [`spec`](crate::esx::settings::depots::SyncTaskRequest::spec).
+    /// Set on the returned [`SyncTaskRequest`](crate::esx::settings::depots::SyncTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

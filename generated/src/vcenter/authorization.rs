@@ -145,7 +145,7 @@ impl Permissions {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::permissions::ListRequest) before `send()`: [`filter`](crate::vcenter::authorization::permissions::ListRequest::filter), [`iterate`](crate::vcenter::authorization::permissions::ListRequest::iterate).
+    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::permissions::ListRequest) before `send()`: `filter`, `iterate`.
     ///
     /// # Returns
     ///
@@ -231,7 +231,7 @@ impl PrivilegeChecks {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::privilege_checks::ListRequest) before `send()`: [`iteration`](crate::vcenter::authorization::privilege_checks::ListRequest::iteration), [`filter`](crate::vcenter::authorization::privilege_checks::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::privilege_checks::ListRequest) before `send()`: `iteration`, `filter`.
     ///
     /// # Returns
     ///
@@ -321,7 +321,7 @@ impl Privileges {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::privileges::ListRequest) before `send()`: [`filter`](crate::vcenter::authorization::privileges::ListRequest::filter), [`iterate`](crate::vcenter::authorization::privileges::ListRequest::iterate).
+    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::privileges::ListRequest) before `send()`: `filter`, `iterate`.
     ///
     /// # Returns
     ///
@@ -463,7 +463,7 @@ impl Roles {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::roles::ListRequest) before `send()`: [`filter`](crate::vcenter::authorization::roles::ListRequest::filter), [`iterate`](crate::vcenter::authorization::roles::ListRequest::iterate).
+    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::roles::ListRequest) before `send()`: `filter`, `iterate`.
     ///
     /// # Returns
     ///

@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.cluster`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-cluster` feature.
 
 pub mod evc_mode;
 

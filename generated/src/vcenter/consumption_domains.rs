@@ -138,7 +138,7 @@ impl Zones {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::consumption_domains::zones::ListRequest) before `send()`: [`spec`](crate::vcenter::consumption_domains::zones::ListRequest::spec).
+    /// Set on the returned [`ListRequest`](crate::vcenter::consumption_domains::zones::ListRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.datacenter`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-datacenter` feature.
 
 /// The `Datacenter.CreateSpec` class defines the information used to create a datacenter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

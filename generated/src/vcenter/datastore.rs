@@ -6,7 +6,7 @@
 //! (`com.vmware.vcenter.datastore`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-datastore` feature.
 
 pub mod default_policy;
 

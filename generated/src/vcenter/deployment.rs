@@ -6,19 +6,13 @@
 //! (`com.vmware.vcenter.deployment`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with any of the features `vcenter-core`, `vcenter-deployment`.
+//! Compiled with the `vcenter-deployment` feature.
 
-#[cfg(feature = "vcenter-deployment")]
 pub mod import_history;
-#[cfg(feature = "vcenter-deployment")]
 pub mod install;
-#[cfg(feature = "vcenter-deployment")]
 pub mod migrate;
-#[cfg(feature = "vcenter-deployment")]
 pub mod question;
-#[cfg(feature = "vcenter-deployment")]
 pub mod size;
-#[cfg(feature = "vcenter-deployment")]
 pub mod upgrade;
 
 /// The `ImportHistory` class provides methods for managing the import of vCenter historical data, e.g. Tasks, Events and Statistics, when is is imported separately from the upgrade. This class was added in vSphere API 6.7.
@@ -26,13 +20,11 @@ pub mod upgrade;
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@import_history`]; service id
 /// `com.vmware.vcenter.deployment.import_history`.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone)]
 pub struct ImportHistory {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 impl ImportHistory {
     /// A handle for the `com.vmware.vcenter.deployment.import_history` service sending
     /// its requests through `client`.
@@ -134,7 +126,7 @@ impl ImportHistory {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`StartRequest`](crate::vcenter::deployment::import_history::StartRequest) before `send()`: [`spec`](crate::vcenter::deployment::import_history::StartRequest::spec).
+    /// Set on the returned [`StartRequest`](crate::vcenter::deployment::import_history::StartRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///
@@ -166,13 +158,11 @@ impl ImportHistory {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@install`]; service id
 /// `com.vmware.vcenter.deployment.install`.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone)]
 pub struct Install {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 impl Install {
     /// A handle for the `com.vmware.vcenter.deployment.install` service sending its
     /// requests through `client`.
@@ -295,13 +285,11 @@ impl Install {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@migrate`]; service id
 /// `com.vmware.vcenter.deployment.migrate`.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone)]
 pub struct Migrate {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 impl Migrate {
     /// A handle for the `com.vmware.vcenter.deployment.migrate` service sending its
     /// requests through `client`.
@@ -432,13 +420,11 @@ impl Migrate {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@question`]; service id
 /// `com.vmware.vcenter.deployment.question`.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone)]
 pub struct Question {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 impl Question {
     /// A handle for the `com.vmware.vcenter.deployment.question` service sending its
     /// requests through `client`.
@@ -504,13 +490,11 @@ impl Question {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@size`]; service id `com.vmware.vcenter.deployment.size`.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone)]
 pub struct Size {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 impl Size {
     /// A handle for the `com.vmware.vcenter.deployment.size` service sending its
     /// requests through `client`.
@@ -579,13 +563,11 @@ impl Size {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@upgrade`]; service id
 /// `com.vmware.vcenter.deployment.upgrade`.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone)]
 pub struct Upgrade {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 impl Upgrade {
     /// A handle for the `com.vmware.vcenter.deployment.upgrade` service sending its
     /// requests through `client`.
@@ -715,7 +697,6 @@ impl Upgrade {
     }
 }
 
-#[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ApplianceSize` class defines the vCenter Server Appliance sizes. This enumeration was added in vSphere API 7.0.0.0.
     pub enum ApplianceSize {
@@ -733,7 +714,6 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-#[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ApplianceState` class defines the various states the vCenter Appliance can be in. This enumeration was added in vSphere API 6.7.
     pub enum ApplianceState {
@@ -753,7 +733,6 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-#[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ApplianceType` class defines the vCenter appliance types. This enumeration was added in vSphere API 6.7.
     pub enum ApplianceType {
@@ -767,7 +746,6 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-#[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `MemoryDimension` class defines the units for measuring binary data This enumeration was added in vSphere API 9.1.0.0.
     pub enum BinaryDataDimensionUnit {
@@ -784,7 +762,6 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `CheckInfo` class describes the result of the appliance deployment check. This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckInfo {
     /// Status of the check. This attribute was added in vSphere API 6.7.
@@ -797,7 +774,6 @@ pub struct CheckInfo {
     pub source_info: Option<SourceInfo>,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `CheckStatus` class defines the status of the checks. This enumeration was added in vSphere API 6.7.
     pub enum CheckStatus {
@@ -810,7 +786,6 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `DataMigrationEstimate` {class contains estimated time and disk space required for the vCenter Server database migration. This class was added in vSphere API 7.0.0.0.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataMigrationEstimate {
     /// The time estimated to export data from the source vCenter Server. This attribute was added in vSphere API 7.0.0.0.
@@ -822,7 +797,6 @@ pub struct DataMigrationEstimate {
 }
 
 /// The `DataMigrationInfo` {class contains the disk space requirements and time estimates for the different choices available to migrate the vCenter Server data. This class was added in vSphere API 7.0.0.0.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataMigrationInfo {
     /// Migrate only core data and configuration from vCenter Server. Events, tasks, and stats will not be migrated. This attribute was added in vSphere API 7.0.0.0.
@@ -839,7 +813,6 @@ pub struct DataMigrationInfo {
     pub all_with_deferred: Option<DataMigrationEstimate>,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DeploymentSize` class defines the possible values of vcenter deployment SKUs. This enumeration was added in vSphere API 9.1.0.0.
     pub enum DeploymentSize {
@@ -878,7 +851,6 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Disk` class contains the attributes to describe a disk of vCenter This class was added in vSphere API 9.1.0.0.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Disk {
     /// The name of the disk. This attribute was added in vSphere API 9.1.0.0.
@@ -888,7 +860,6 @@ pub struct Disk {
 }
 
 /// The `DiskDimension` class represents quantity of Disk with value and unit This class was added in vSphere API 9.1.0.0.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiskDimension {
     /// The value of the Size. This attribute was added in vSphere API 9.1.0.0.
@@ -898,7 +869,6 @@ pub struct DiskDimension {
 }
 
 /// The `DiskInfo` {class contains information about used space, free space, total size, and mount point of the disk. This class was added in vSphere API 8.0.3.0.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiskInfo {
     /// Used disk space in GB This attribute was added in vSphere API 8.0.3.0.
@@ -911,7 +881,6 @@ pub struct DiskInfo {
     pub mount_point: String,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `HistoryMigrationOption` class defines the vCenter history migration option choices. This enumeration was added in vSphere API 6.7.
     pub enum HistoryMigrationOption {
@@ -930,7 +899,6 @@ vsphere_vapi_runtime::vapi_enum! {
 /// * Tasks
 ///
 /// This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HistoryMigrationSpec {
     /// Defines what part of vCenter historical data will be migrated along with core data. This attribute was added in vSphere API 6.7.
@@ -946,7 +914,6 @@ pub struct HistoryMigrationSpec {
 /// `start_time`), `FAILED` (`progress`, `error`, `start_time` and `end_time`),
 /// `RUNNING` (`progress` and `start_time`), `SUCCEEDED` (`progress`, `start_time`
 /// and `end_time`).
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// State of the vCenter Server Appliance. This attribute was added in vSphere API 6.7.
@@ -1005,7 +972,6 @@ pub struct Info {
 }
 
 /// The `Info` class contains the attributes to describe the deployment of vCenter. It is intended to be used as a response Info for query operations. This class was added in vSphere API 9.1.0.0.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InfoStruct {
     /// The deployment size of the vCenter, for example, small, medium , large and so on. The below values of {#member cpuCount}, {#member memory}, {#member disks} are minimum possible values for a given deployment size. In case the value of {#name modifiedByUser} is true, these values of { #cpuCount}, {#member memory}, {#member disks} represent the user modified values of these hardware resources and {#member size} represents the out of box deployment size. But the {#member hostCount} and {#member vmCount} still represent the maximum hosts and maximum VMs supported as per the out of box deployment size. This attribute was added in vSphere API 9.1.0.0.
@@ -1028,7 +994,6 @@ pub struct InfoStruct {
 }
 
 /// The `LocationSpec` class is used to pass the container ESXi or vCenter server of the VM to patch the size of this appliance. This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocationSpec {
     /// The IP address or DNS resolvable name of the container. This attribute was added in vSphere API 6.7.
@@ -1052,7 +1017,6 @@ pub struct LocationSpec {
 }
 
 /// The `MemoryDimension` class represents quantity of RAM with value and unit This class was added in vSphere API 9.1.0.0.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MemoryDimension {
     /// The value of the Size. This attribute was added in vSphere API 9.1.0.0.
@@ -1062,7 +1026,6 @@ pub struct MemoryDimension {
 }
 
 /// The `Notification` class contains attributes to describe any info/warning/error messages that Tasks can raise. This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
     /// The notification id. This attribute was added in vSphere API 6.7.
@@ -1078,7 +1041,6 @@ pub struct Notification {
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the task. This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Notifications {
     /// Info notification messages reported. This attribute was added in vSphere API 6.7. Only set if an info was reported by the task.
@@ -1092,7 +1054,6 @@ pub struct Notifications {
     pub errors: Option<Vec<Notification>>,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Operation` class defines the supported vCenter appliance deployment operations. This enumeration was added in vSphere API 6.7.
     pub enum Operation {
@@ -1111,7 +1072,6 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `RemotePscSpec` class contains information used to configure an external vCenter Server that registers with a remote PSC. This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemotePscSpec {
     /// The IP address or DNS resolvable name of the remote PSC to which this configuring vCenter Server will be registered to. This attribute was added in vSphere API 6.7.
@@ -1133,7 +1093,6 @@ pub struct RemotePscSpec {
 }
 
 /// The `ReplicatedPscSpec` class contains information used to check if the configuring PSC can be replicated to the remote PSC. This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicatedPscSpec {
     /// The SSO sitename that will be used in PSC replication. This attribute was added in vSphere API 6.7. If None, default-first-site will be used.
@@ -1158,7 +1117,6 @@ pub struct ReplicatedPscSpec {
 }
 
 /// The `ReplicatedSpec` class contains information used to check if the configuring vCenter Server can be replicated to the remote PSC. This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicatedSpec {
     /// The IP address or DNS resolvable name of the partner PSC appliance. This attribute was added in vSphere API 6.7.
@@ -1180,7 +1138,6 @@ pub struct ReplicatedSpec {
 }
 
 /// The `SourceInfo` {class contains information about the source vCenter Server system and the database migration options. This class was added in vSphere API 7.0.0.0.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SourceInfo {
     /// The IP address or DNS resolvable name of the source vCenter Server. This attribute was added in vSphere API 7.0.0.0.
@@ -1210,7 +1167,6 @@ pub struct SourceInfo {
 }
 
 /// The `StandalonePscSpec` class contains information used to configure a standalone PSC appliance. This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StandalonePscSpec {
     /// The SSO site name used for this PSC. This attribute was added in vSphere API 6.7. If None, default-first-site will be used.
@@ -1224,7 +1180,6 @@ pub struct StandalonePscSpec {
 }
 
 /// The `StandaloneSpec` class contains information used to configure a standalone embedded vCenter Server appliance. This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-deployment")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StandaloneSpec {
     /// The SSO administrator account password. This attribute was added in vSphere API 6.7.
@@ -1240,7 +1195,6 @@ pub struct StandaloneSpec {
 /// and `start_time`), `FAILED` (`progress`, `result`, `error`, `start_time` and
 /// `end_time`), `RUNNING` (`progress`, `result` and `start_time`), `SUCCEEDED`
 /// (`progress`, `result`, `start_time` and `end_time`).
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     /// The progress info of this deployment task. This attribute was added in vSphere API 6.7.
@@ -1295,7 +1249,6 @@ pub struct Task {
     pub user: Option<String>,
 }
 
-#[cfg(feature = "vcenter-deployment")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `VerificationMode` class defines the verification modes for SSL certificates or SSH connections. This enumeration was added in vSphere API 6.7.
     pub enum VerificationMode {
@@ -1307,7 +1260,6 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-#[cfg(feature = "vcenter-core")]
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Deployment`](crate::vcenter::Deployment) operations,

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.evc_mode`.
 //!
-//! Compiled with the `vcenter-vm` feature.
+//! Compiled with the `vcenter-evc-mode` feature.
 
 /// The `EvcMode` describes a set of `FeatureMask` used for Enhanced vMotion Compatibility (EVC).
 ///

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.folder`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-folder` feature.
 
 /// The `Folder.FilterSpec` class contains attributes used to filter the results when listing folders (see `com.vmware.vcenter.folder.list`). If multiple attributes are specified, only folders matching all of the attributes match the filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

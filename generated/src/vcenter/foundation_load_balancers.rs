@@ -9,7 +9,7 @@
 //! (`com.vmware.vcenter.foundation_load_balancers`) and the wire descriptions of
 //! its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-foundation-load-balancers` feature.
 
 pub mod ip_address_spec;
 pub mod log_config_spec;

@@ -235,7 +235,7 @@ impl CustomizationSpecs {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::guest::customization_specs::ListRequest) before `send()`: [`filter`](crate::vcenter::guest::customization_specs::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::guest::customization_specs::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

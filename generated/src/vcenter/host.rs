@@ -5,7 +5,7 @@
 //! Types of the [`Host`](crate::vcenter::Host) service (`com.vmware.vcenter.host`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 pub mod create_spec;
 pub mod crypto;

@@ -59,7 +59,7 @@ impl NsxTier0Gateway {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::nsx_tier0_gateway::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::nsx_tier0_gateway::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::nsx_tier0_gateway::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -174,7 +174,7 @@ impl ClusterCompatibility {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::cluster_compatibility::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::cluster_compatibility::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::cluster_compatibility::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -207,7 +207,7 @@ impl ClusterCompatibility {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListV2Request`](crate::vcenter::namespace_management::cluster_compatibility::ListV2Request) before `send()`: [`zone_filter`](crate::vcenter::namespace_management::cluster_compatibility::ListV2Request::zone_filter), [`cluster_filter`](crate::vcenter::namespace_management::cluster_compatibility::ListV2Request::cluster_filter).
+    /// Set on the returned [`ListV2Request`](crate::vcenter::namespace_management::cluster_compatibility::ListV2Request) before `send()`: `zone_filter`, `cluster_filter`.
     ///
     /// # Returns
     ///
@@ -611,7 +611,7 @@ impl DistributedSwitchCompatibility {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::distributed_switch_compatibility::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::distributed_switch_compatibility::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::distributed_switch_compatibility::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -688,7 +688,7 @@ impl EdgeClusterCompatibility {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::edge_cluster_compatibility::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::edge_cluster_compatibility::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::edge_cluster_compatibility::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

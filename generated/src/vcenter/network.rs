@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.network`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-network` feature.
 
 pub mod projects;
 
@@ -68,7 +68,7 @@ impl Projects {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::network::projects::ListRequest) before `send()`: [`filter`](crate::vcenter::network::projects::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::network::projects::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

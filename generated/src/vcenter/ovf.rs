@@ -187,7 +187,7 @@ impl LibraryItem {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::vcenter::ovf::library_item::CreateRequest) before `send()`: [`client_token`](crate::vcenter::ovf::library_item::CreateRequest::client_token).
+    /// Set on the returned [`CreateRequest`](crate::vcenter::ovf::library_item::CreateRequest) before `send()`: `client_token`.
     ///
     /// # Returns
     ///
@@ -239,7 +239,7 @@ impl LibraryItem {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`DeployRequest`](crate::vcenter::ovf::library_item::DeployRequest) before `send()`: [`client_token`](crate::vcenter::ovf::library_item::DeployRequest::client_token).
+    /// Set on the returned [`DeployRequest`](crate::vcenter::ovf::library_item::DeployRequest) before `send()`: `client_token`.
     ///
     /// # Returns
     ///

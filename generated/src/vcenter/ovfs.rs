@@ -3,7 +3,7 @@
 //! Types of the [`Ovfs`](crate::vcenter::Ovfs) service (`com.vmware.vcenter.ovfs`)
 //! and the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-ovfs` feature.
 
 /// The `Ovfs.DatastoreInfo` class defines the datastore information used for mapping of datastores in the inventory. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

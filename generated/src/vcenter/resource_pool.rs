@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.resource_pool`) and the wire descriptions of its operations
 //! ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-resource-pool` feature.
 
 pub mod shares_info;
 

@@ -74,7 +74,7 @@ impl Policies {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::storage::policies::ListRequest) before `send()`: [`filter`](crate::vcenter::storage::policies::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::storage::policies::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -36,7 +36,7 @@ impl Associations {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::tagging::associations::ListRequest) before `send()`: [`iterate`](crate::vcenter::tagging::associations::ListRequest::iterate).
+    /// Set on the returned [`ListRequest`](crate::vcenter::tagging::associations::ListRequest) before `send()`: `iterate`.
     ///
     /// # Returns
     ///
@@ -119,7 +119,7 @@ impl Categories {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::tagging::categories::ListRequest) before `send()`: [`filter`](crate::vcenter::tagging::categories::ListRequest::filter), [`iterate`](crate::vcenter::tagging::categories::ListRequest::iterate).
+    /// Set on the returned [`ListRequest`](crate::vcenter::tagging::categories::ListRequest) before `send()`: `filter`, `iterate`.
     ///
     /// # Returns
     ///
@@ -169,7 +169,7 @@ impl Tags {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::tagging::tags::ListRequest) before `send()`: [`filter`](crate::vcenter::tagging::tags::ListRequest::filter), [`iterate`](crate::vcenter::tagging::tags::ListRequest::iterate).
+    /// Set on the returned [`ListRequest`](crate::vcenter::tagging::tags::ListRequest) before `send()`: `filter`, `iterate`.
     ///
     /// # Returns
     ///

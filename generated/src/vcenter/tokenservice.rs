@@ -111,9 +111,9 @@ impl TokenExchange {
     /// Fails with an [`Error`](crate::Error); for errors the server reports, [`ErrorExt::kind`](crate::ErrorExt::kind) is one of:
     ///
     /// - [`InvalidRequest`](crate::ErrorKind::InvalidRequest)
-    /// - [`InvalidRequest`](crate::vcenter::tokenservice::InvalidRequest) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode))
-    /// - [`InvalidGrant`](crate::vcenter::tokenservice::InvalidGrant) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.
-    /// - [`InvalidScope`](crate::vcenter::tokenservice::InvalidScope) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): If the server is unwilling or unable to issue a token for all the target services indicated by the `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.resource` or `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.audience` parameters.
+    /// - [`InvalidRequest`] (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode))
+    /// - [`InvalidGrant`] (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.
+    /// - [`InvalidScope`] (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): If the server is unwilling or unable to issue a token for all the target services indicated by the `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.resource` or `com.vmware.vcenter.tokenservice.token_exchange.exchange_spec.audience` parameters.
     /// - [`Unauthorized`](crate::ErrorKind::Unauthorized): if authorization is not given to a caller.
     pub async fn exchange(
         &self,

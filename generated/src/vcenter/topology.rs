@@ -67,7 +67,7 @@ impl Nodes {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::topology::nodes::ListRequest) before `send()`: [`filter`](crate::vcenter::topology::nodes::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::topology::nodes::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -120,7 +120,7 @@ impl ReplicationStatus {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::topology::replication_status::ListRequest) before `send()`: [`filter`](crate::vcenter::topology::replication_status::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::topology::replication_status::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -138,7 +138,7 @@ impl TrustAuthorityClusters {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ListRequest::spec).
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::ListRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

@@ -37,7 +37,7 @@ impl Connections {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::utilization::connections::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::utilization::connections::ListRequest::filter_spec).
+    /// Set on the returned [`ListRequest`](crate::vcenter::utilization::connections::ListRequest) before `send()`: `filter_spec`.
     ///
     /// # Returns
     ///
@@ -78,7 +78,7 @@ impl Proxies {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::utilization::proxies::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::utilization::proxies::ListRequest::filter_spec).
+    /// Set on the returned [`ListRequest`](crate::vcenter::utilization::proxies::ListRequest) before `send()`: `filter_spec`.
     ///
     /// # Returns
     ///

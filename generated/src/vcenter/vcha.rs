@@ -141,7 +141,7 @@ impl Cluster {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::vcenter::vcha::cluster::GetRequest) before `send()`: [`vc_spec`](crate::vcenter::vcha::cluster::GetRequest::vc_spec), [`partial`](crate::vcenter::vcha::cluster::GetRequest::partial).
+    /// Set on the returned [`GetRequest`](crate::vcenter::vcha::cluster::GetRequest) before `send()`: `vc_spec`, `partial`.
     ///
     /// # Returns
     ///

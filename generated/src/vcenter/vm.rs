@@ -7,29 +7,18 @@
 //! Types of the [`Vm`](crate::vcenter::Vm) service (`com.vmware.vcenter.VM`) and
 //! the wire descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with any of the features `vcenter-core`, `vcenter-vm`.
+//! Compiled with the `vcenter-vm` feature.
 
-#[cfg(feature = "vcenter-vm")]
 pub mod compute;
-#[cfg(feature = "vcenter-vm")]
 pub mod console;
-#[cfg(feature = "vcenter-vm")]
 pub mod data_sets;
-#[cfg(feature = "vcenter-vm")]
 pub mod evc_mode;
-#[cfg(feature = "vcenter-vm")]
 pub mod guest;
-#[cfg(feature = "vcenter-vm")]
 pub mod hardware;
-#[cfg(feature = "vcenter-vm")]
 pub mod identity;
-#[cfg(feature = "vcenter-vm")]
 pub mod library_item;
-#[cfg(feature = "vcenter-vm")]
 pub mod power;
-#[cfg(feature = "vcenter-vm")]
 pub mod storage;
-#[cfg(feature = "vcenter-vm")]
 pub mod tools;
 
 /// The `DataSets` class provides methods for sharing information between a virtual machine and its guest operating system.
@@ -47,13 +36,11 @@ pub mod tools;
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@data_sets`]; service id
 /// `com.vmware.vcenter.vm.data_sets`.
-#[cfg(feature = "vcenter-vm")]
 #[derive(Debug, Clone)]
 pub struct DataSets {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-vm")]
 impl DataSets {
     /// A handle for the `com.vmware.vcenter.vm.data_sets` service sending its requests
     /// through `client`.
@@ -123,7 +110,7 @@ impl DataSets {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`DeleteRequest`](crate::vcenter::vm::data_sets::DeleteRequest) before `send()`: [`force`](crate::vcenter::vm::data_sets::DeleteRequest::force).
+    /// Set on the returned [`DeleteRequest`](crate::vcenter::vm::data_sets::DeleteRequest) before `send()`: `force`.
     ///
     /// # HTTP
     ///
@@ -299,13 +286,11 @@ impl DataSets {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@evc_mode`]; service id `com.vmware.vcenter.vm.evc_mode`.
-#[cfg(feature = "vcenter-vm")]
 #[derive(Debug, Clone)]
 pub struct EvcMode {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-vm")]
 impl EvcMode {
     /// A handle for the `com.vmware.vcenter.vm.evc_mode` service sending its requests
     /// through `client`.
@@ -415,13 +400,11 @@ impl EvcMode {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@hardware`]; service id `com.vmware.vcenter.vm.hardware`.
-#[cfg(feature = "vcenter-vm")]
 #[derive(Debug, Clone)]
 pub struct Hardware {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-vm")]
 impl Hardware {
     /// A handle for the `com.vmware.vcenter.vm.hardware` service sending its requests
     /// through `client`.
@@ -513,7 +496,7 @@ impl Hardware {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`UpgradeRequest`](crate::vcenter::vm::hardware::UpgradeRequest) before `send()`: [`version`](crate::vcenter::vm::hardware::UpgradeRequest::version).
+    /// Set on the returned [`UpgradeRequest`](crate::vcenter::vm::hardware::UpgradeRequest) before `send()`: `version`.
     ///
     /// # HTTP
     ///
@@ -549,13 +532,11 @@ impl Hardware {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@identity`]; service id `com.vmware.vcenter.vm.identity`.
-#[cfg(feature = "vcenter-vm")]
 #[derive(Debug, Clone)]
 pub struct Identity {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-vm")]
 impl Identity {
     /// A handle for the `com.vmware.vcenter.vm.identity` service sending its requests
     /// through `client`.
@@ -574,13 +555,11 @@ impl Identity {
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@library_item`]; service id
 /// `com.vmware.vcenter.vm.library_item`.
-#[cfg(feature = "vcenter-vm")]
 #[derive(Debug, Clone)]
 pub struct LibraryItem {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-vm")]
 impl LibraryItem {
     /// A handle for the `com.vmware.vcenter.vm.library_item` service sending its
     /// requests through `client`.
@@ -627,13 +606,11 @@ impl LibraryItem {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@power`]; service id `com.vmware.vcenter.vm.power`.
-#[cfg(feature = "vcenter-vm")]
 #[derive(Debug, Clone)]
 pub struct Power {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-vm")]
 impl Power {
     /// A handle for the `com.vmware.vcenter.vm.power` service sending its requests
     /// through `client`.
@@ -824,13 +801,11 @@ impl Power {
 ///
 /// A cheap handle over a [`Client`](crate::Client) (clone it freely). The service's
 /// own types are in [`mod@tools`]; service id `com.vmware.vcenter.vm.tools`.
-#[cfg(feature = "vcenter-vm")]
 #[derive(Debug, Clone)]
 pub struct Tools {
     client: vsphere_vapi_runtime::Client,
 }
 
-#[cfg(feature = "vcenter-vm")]
 impl Tools {
     /// A handle for the `com.vmware.vcenter.vm.tools` service sending its requests
     /// through `client`.
@@ -913,7 +888,7 @@ impl Tools {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`UpgradeRequest`](crate::vcenter::vm::tools::UpgradeRequest) before `send()`: [`command_line_options`](crate::vcenter::vm::tools::UpgradeRequest::command_line_options).
+    /// Set on the returned [`UpgradeRequest`](crate::vcenter::vm::tools::UpgradeRequest) before `send()`: `command_line_options`.
     ///
     /// # HTTP
     ///
@@ -938,7 +913,6 @@ impl Tools {
 }
 
 /// The `VM.ClonePlacementSpec` class contains information used to place a clone of a virtual machine onto resources within the vCenter inventory. This class was added in vSphere API 7.0.0.0.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClonePlacementSpec {
     /// Virtual machine folder into which the cloned virtual machine should be placed. This attribute was added in vSphere API 7.0.0.0.
@@ -973,7 +947,6 @@ pub struct ClonePlacementSpec {
 }
 
 /// Document-based clone spec. This class was added in vSphere API 7.0.0.0.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CloneSpec {
     /// Virtual machine to clone from. This attribute was added in vSphere API 7.0.0.0.
@@ -1006,7 +979,6 @@ pub struct CloneSpec {
 }
 
 /// The `VM.ComputePlacementSpec` class contains information used to place a virtual machine on compute resources.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ComputePlacementSpec {
     /// Resource pool into which the virtual machine should be placed.
@@ -1031,7 +1003,6 @@ pub struct ComputePlacementSpec {
 }
 
 /// Document-based creation spec.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// Guest OS.
@@ -1091,7 +1062,6 @@ pub struct CreateSpec {
 }
 
 /// Document-based disk clone spec. This class was added in vSphere API 7.0.0.0.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DiskCloneSpec {
     /// Destination datastore to clone disk. This attribute was added in vSphere API 7.0.0.0.
@@ -1102,7 +1072,6 @@ pub struct DiskCloneSpec {
 }
 
 /// Document-based disk relocate spec. This class was added in vSphere API 7.0.0.0.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DiskRelocateSpec {
     /// Destination datastore to relocate disk. This attribute was added in vSphere API 7.0.0.0.
@@ -1113,7 +1082,6 @@ pub struct DiskRelocateSpec {
 }
 
 /// The `VM.FilterSpec` class contains attributes used to filter the results when listing virtual machines (see `com.vmware.vcenter.VM.list`). If multiple attributes are specified, only virtual machines matching all of the attributes match the filter.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Identifiers of virtual machines that can match the filter.
@@ -1155,7 +1123,6 @@ pub struct FilterSpec {
 }
 
 /// The `VM.GuestCustomizationSpec` class contains information required to customize a virtual machine when deploying it. This class was added in vSphere API 7.0.0.0.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GuestCustomizationSpec {
     /// Name of the customization specification. This attribute was added in vSphere API 7.0.0.0. If None, no guest customization is performed.
@@ -1163,7 +1130,6 @@ pub struct GuestCustomizationSpec {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "vcenter-vm")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `GuestOS` class defines the valid guest operating system types used for configuring a virtual machine.
     pub enum GuestOs {
@@ -1591,7 +1557,6 @@ vsphere_vapi_runtime::vapi_enum! {
     }
 }
 
-#[cfg(feature = "vcenter-vm")]
 vsphere_vapi_runtime::vapi_enum! {
     /// The `GuestOSFamily` class defines the valid guest operating system family types reported by a virtual machine. This enumeration was added in vSphere API 6.7.
     pub enum GuestOsFamily {
@@ -1612,7 +1577,6 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// Document-based info.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Guest OS.
@@ -1685,7 +1649,6 @@ pub struct Info {
 }
 
 /// The `VM.InstantClonePlacementSpec` class contains information used to place an InstantClone of a virtual machine onto resources within the vCenter inventory. This class was added in vSphere API 6.7.1.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InstantClonePlacementSpec {
     /// Virtual machine folder into which the InstantCloned virtual machine should be placed. This attribute was added in vSphere API 6.7.1.
@@ -1706,7 +1669,6 @@ pub struct InstantClonePlacementSpec {
 }
 
 /// Document-based InstantClone spec. This class was added in vSphere API 6.7.1.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstantCloneSpec {
     /// Virtual machine to InstantClone from. This attribute was added in vSphere API 6.7.1.
@@ -1748,7 +1710,6 @@ pub struct InstantCloneSpec {
 }
 
 /// The `VM.InventoryPlacementSpec` class contains information used to place a virtual machine in the vCenter inventory.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InventoryPlacementSpec {
     /// Virtual machine folder into which the virtual machine should be placed.
@@ -1760,14 +1721,12 @@ pub struct InventoryPlacementSpec {
 
 /// A call of [`Vm::list`](crate::vcenter::Vm::list) being assembled: set optional
 /// parameters, then `send()` it.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListRequest {
     call: vsphere_vapi_runtime::Call,
 }
 
-#[cfg(feature = "vcenter-core")]
 impl ListRequest {
     pub(crate) fn new(call: vsphere_vapi_runtime::Call) -> Self {
         Self { call }
@@ -1787,7 +1746,6 @@ impl ListRequest {
 }
 
 /// The `VM.PlacementSpec` class contains information used to place a virtual machine onto resources within the vCenter inventory.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PlacementSpec {
     /// Virtual machine folder into which the virtual machine should be placed.
@@ -1822,7 +1780,6 @@ pub struct PlacementSpec {
 }
 
 /// The `VM.RegisterPlacementSpec` class contains information used to place a virtual machine, created from existing virtual machine files on storage, onto resources within the vCenter inventory. This class was added in vSphere API 6.8.7.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RegisterPlacementSpec {
     /// Virtual machine folder into which the virtual machine should be placed.
@@ -1854,7 +1811,6 @@ pub struct RegisterPlacementSpec {
 /// The `VM.RegisterSpec` class contains information used to create a virtual machine from existing virtual machine files on storage.
 ///
 /// The location of the virtual machine files on storage must be specified by providing either `com.vmware.vcenter.VM.register_spec.datastore` and `com.vmware.vcenter.VM.register_spec.path` or by providing `com.vmware.vcenter.VM.register_spec.datastore_path`. If `com.vmware.vcenter.VM.register_spec.datastore` and `com.vmware.vcenter.VM.register_spec.path` are set, `com.vmware.vcenter.VM.register_spec.datastore_path` must be None, and if `com.vmware.vcenter.VM.register_spec.datastore_path` is set, `com.vmware.vcenter.VM.register_spec.datastore` and `com.vmware.vcenter.VM.register_spec.path` must be None. This class was added in vSphere API 6.8.7.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RegisterSpec {
     /// Identifier of the datastore on which the virtual machine's configuration state is stored. This attribute was added in vSphere API 6.8.7.
@@ -1877,7 +1833,6 @@ pub struct RegisterSpec {
 }
 
 /// The `VM.RelocatePlacementSpec` class contains information used to change the placement of an existing virtual machine within the vCenter inventory. This class was added in vSphere API 7.0.0.0.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RelocatePlacementSpec {
     /// Virtual machine folder into which the virtual machine should be placed. This attribute was added in vSphere API 7.0.0.0.
@@ -1912,7 +1867,6 @@ pub struct RelocatePlacementSpec {
 }
 
 /// Document-based relocate spec. This class was added in vSphere API 7.0.0.0.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RelocateSpec {
     /// Virtual machine placement information. This attribute was added in vSphere API 7.0.0.0. If this attribute is None, the system will use the values from the source virtual machine. If specified, each field will be used for placement. If the fields result in disjoint placement the operation will fail. If the fields along with the other existing placement of the virtual machine result in disjoint placement the operation will fail.
@@ -1926,7 +1880,6 @@ pub struct RelocateSpec {
 }
 
 /// The `VM.StoragePlacementSpec` class contains information used to store a virtual machine's files.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StoragePlacementSpec {
     /// Datastore on which the virtual machine's configuration state should be stored. This datastore will also be used for any virtual disks that are created as part of the virtual machine creation operation.
@@ -1937,7 +1890,6 @@ pub struct StoragePlacementSpec {
 }
 
 /// The `VM.StoragePolicySpec` class contains information about the storage policy to be associated with a virtual machine object. This class was added in vSphere API 6.7.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoragePolicySpec {
     /// Identifier of the storage policy which should be associated with the virtual machine. This attribute was added in vSphere API 6.7.
@@ -1947,7 +1899,6 @@ pub struct StoragePolicySpec {
 }
 
 /// The `VM.Summary` class contains commonly used information about a virtual machine.
-#[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Identifier of the virtual machine.
@@ -1970,7 +1921,6 @@ pub struct Summary {
     pub memory_size_mib: Option<i64>,
 }
 
-#[cfg(feature = "vcenter-core")]
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Vm`](crate::vcenter::Vm) operations, one static per

@@ -4,7 +4,7 @@
 //! (`com.vmware.appliance.local_accounts.policy`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance-core` feature.
+//! Compiled with the `appliance-local-accounts` feature.
 
 /// The `Policy.Info` class defines the global password policy. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

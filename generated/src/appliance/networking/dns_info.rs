@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `appliance-core` feature.
+//! Compiled with the `appliance-networking` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Networking.DNSInfo.DNSMode` class describes the source of DNS servers. This enumeration was added in vSphere API 6.7.

@@ -356,7 +356,7 @@ impl Schedules {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`RunRequest`](crate::appliance::recovery::backup::schedules::RunRequest) before `send()`: [`comment`](crate::appliance::recovery::backup::schedules::RunRequest::comment).
+    /// Set on the returned [`RunRequest`](crate::appliance::recovery::backup::schedules::RunRequest) before `send()`: `comment`.
     ///
     /// # Returns
     ///

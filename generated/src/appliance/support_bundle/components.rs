@@ -4,7 +4,7 @@
 //! service (`com.vmware.appliance.support_bundle.components`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `appliance-core` feature.
+//! Compiled with the `appliance-support-bundle` feature.
 
 #[doc(hidden)]
 pub mod ops {

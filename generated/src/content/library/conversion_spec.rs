@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `content-core` feature.
+//! Compiled with the `content-library` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Library.ConversionSpec.ConversionType` class defines the conversion type that can be applied to a library during conversion operation. This enumeration was added in vSphere API 9.1.0.0.

@@ -190,7 +190,7 @@ impl DownloadSession {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::content::library::item::download_session::CreateRequest) before `send()`: [`client_token`](crate::content::library::item::download_session::CreateRequest::client_token).
+    /// Set on the returned [`CreateRequest`](crate::content::library::item::download_session::CreateRequest) before `send()`: `client_token`.
     ///
     /// # Returns
     ///
@@ -326,7 +326,7 @@ impl DownloadSession {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`KeepAliveRequest`](crate::content::library::item::download_session::KeepAliveRequest) before `send()`: [`progress`](crate::content::library::item::download_session::KeepAliveRequest::progress).
+    /// Set on the returned [`KeepAliveRequest`](crate::content::library::item::download_session::KeepAliveRequest) before `send()`: `progress`.
     ///
     /// # HTTP
     ///
@@ -355,7 +355,7 @@ impl DownloadSession {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::content::library::item::download_session::ListRequest) before `send()`: [`library_item_id`](crate::content::library::item::download_session::ListRequest::library_item_id).
+    /// Set on the returned [`ListRequest`](crate::content::library::item::download_session::ListRequest) before `send()`: `library_item_id`.
     ///
     /// # Returns
     ///
@@ -667,7 +667,7 @@ impl UpdateSession {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::content::library::item::update_session::CreateRequest) before `send()`: [`client_token`](crate::content::library::item::update_session::CreateRequest::client_token).
+    /// Set on the returned [`CreateRequest`](crate::content::library::item::update_session::CreateRequest) before `send()`: `client_token`.
     ///
     /// # Returns
     ///
@@ -806,7 +806,7 @@ impl UpdateSession {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`KeepAliveRequest`](crate::content::library::item::update_session::KeepAliveRequest) before `send()`: [`client_progress`](crate::content::library::item::update_session::KeepAliveRequest::client_progress).
+    /// Set on the returned [`KeepAliveRequest`](crate::content::library::item::update_session::KeepAliveRequest) before `send()`: `client_progress`.
     ///
     /// # HTTP
     ///
@@ -835,7 +835,7 @@ impl UpdateSession {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::content::library::item::update_session::ListRequest) before `send()`: [`library_item_id`](crate::content::library::item::update_session::ListRequest::library_item_id).
+    /// Set on the returned [`ListRequest`](crate::content::library::item::update_session::ListRequest) before `send()`: `library_item_id`.
     ///
     /// # Returns
     ///

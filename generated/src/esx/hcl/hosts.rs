@@ -104,7 +104,7 @@ impl CompatibilityReport {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateTaskRequest`](crate::esx::hcl::hosts::compatibility_report::CreateTaskRequest) before `send()`: [`spec`](crate::esx::hcl::hosts::compatibility_report::CreateTaskRequest::spec).
+    /// Set on the returned [`CreateTaskRequest`](crate::esx::hcl::hosts::compatibility_report::CreateTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

@@ -194,7 +194,7 @@ impl Configuration {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::esx::settings::clusters::configuration::GetRequest) before `send()`: [`commit`](crate::esx::settings::clusters::configuration::GetRequest::commit), [`doc_structure`](crate::esx::settings::clusters::configuration::GetRequest::doc_structure).
+    /// Set on the returned [`GetRequest`](crate::esx::settings::clusters::configuration::GetRequest) before `send()`: `commit`, `doc_structure`.
     ///
     /// # HTTP
     ///

@@ -39,7 +39,7 @@ impl AddOns {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::depot_content::add_ons::ListRequest) before `send()`: [`filter`](crate::esx::settings::depot_content::add_ons::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::depot_content::add_ons::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -91,7 +91,7 @@ impl BaseImages {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::depot_content::base_images::ListRequest) before `send()`: [`filter`](crate::esx::settings::depot_content::base_images::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::depot_content::base_images::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -143,7 +143,7 @@ impl Components {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::depot_content::components::ListRequest) before `send()`: [`filter`](crate::esx::settings::depot_content::components::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::depot_content::components::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -163,7 +163,7 @@ impl Offline {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`DeleteRequest`](crate::esx::settings::depots::offline::DeleteRequest) before `send()`: [`spec`](crate::esx::settings::depots::offline::DeleteRequest::spec).
+    /// Set on the returned [`DeleteRequest`](crate::esx::settings::depots::offline::DeleteRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///
@@ -336,7 +336,7 @@ impl Online {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`DeleteRequest`](crate::esx::settings::depots::online::DeleteRequest) before `send()`: [`spec`](crate::esx::settings::depots::online::DeleteRequest::spec).
+    /// Set on the returned [`DeleteRequest`](crate::esx::settings::depots::online::DeleteRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///
@@ -397,7 +397,7 @@ impl Online {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`FlushTaskRequest`](crate::esx::settings::depots::online::FlushTaskRequest) before `send()`: [`spec`](crate::esx::settings::depots::online::FlushTaskRequest::spec).
+    /// Set on the returned [`FlushTaskRequest`](crate::esx::settings::depots::online::FlushTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///
@@ -559,7 +559,7 @@ impl SyncSchedule {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`SetRequest`](crate::esx::settings::depots::sync_schedule::SetRequest) before `send()`: [`spec`](crate::esx::settings::depots::sync_schedule::SetRequest::spec).
+    /// Set on the returned [`SetRequest`](crate::esx::settings::depots::sync_schedule::SetRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

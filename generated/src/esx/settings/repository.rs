@@ -278,7 +278,7 @@ impl Software {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::ListRequest) before `send()`: [`filter`](crate::esx::settings::repository::software::ListRequest::filter), [`iterate`](crate::esx::settings::repository::software::ListRequest::iterate), [`sort`](crate::esx::settings::repository::software::ListRequest::sort).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::ListRequest) before `send()`: `filter`, `iterate`, `sort`.
     ///
     /// # Returns
     ///

@@ -368,7 +368,7 @@ impl Source {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::authentication::source::FingerprintRequest) before `send()`: [`source_id`](crate::vapi::metadata::authentication::source::FingerprintRequest::source_id).
+    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::authentication::source::FingerprintRequest) before `send()`: `source_id`.
     ///
     /// # Returns
     ///
@@ -437,7 +437,7 @@ impl Source {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::authentication::source::ReloadRequest) before `send()`: [`source_id`](crate::vapi::metadata::authentication::source::ReloadRequest::source_id).
+    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::authentication::source::ReloadRequest) before `send()`: `source_id`.
     ///
     /// # HTTP
     ///

@@ -83,7 +83,7 @@ impl Command {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vapi::metadata::cli::command::ListRequest) before `send()`: [`path`](crate::vapi::metadata::cli::command::ListRequest::path).
+    /// Set on the returned [`ListRequest`](crate::vapi::metadata::cli::command::ListRequest) before `send()`: `path`.
     ///
     /// # Returns
     ///
@@ -285,7 +285,7 @@ impl Source {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::cli::source::FingerprintRequest) before `send()`: [`source_id`](crate::vapi::metadata::cli::source::FingerprintRequest::source_id).
+    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::cli::source::FingerprintRequest) before `send()`: `source_id`.
     ///
     /// # Returns
     ///
@@ -354,7 +354,7 @@ impl Source {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::cli::source::ReloadRequest) before `send()`: [`source_id`](crate::vapi::metadata::cli::source::ReloadRequest::source_id).
+    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::cli::source::ReloadRequest) before `send()`: `source_id`.
     ///
     /// # HTTP
     ///

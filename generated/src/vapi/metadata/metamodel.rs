@@ -565,7 +565,7 @@ impl Source {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::metamodel::source::FingerprintRequest) before `send()`: [`source_id`](crate::vapi::metadata::metamodel::source::FingerprintRequest::source_id).
+    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::metamodel::source::FingerprintRequest) before `send()`: `source_id`.
     ///
     /// # Returns
     ///
@@ -634,7 +634,7 @@ impl Source {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::metamodel::source::ReloadRequest) before `send()`: [`source_id`](crate::vapi::metadata::metamodel::source::ReloadRequest::source_id).
+    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::metamodel::source::ReloadRequest) before `send()`: `source_id`.
     ///
     /// # HTTP
     ///

@@ -369,7 +369,7 @@ impl Source {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::privilege::source::FingerprintRequest) before `send()`: [`source_id`](crate::vapi::metadata::privilege::source::FingerprintRequest::source_id).
+    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::privilege::source::FingerprintRequest) before `send()`: `source_id`.
     ///
     /// # Returns
     ///
@@ -438,7 +438,7 @@ impl Source {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::privilege::source::ReloadRequest) before `send()`: [`source_id`](crate::vapi::metadata::privilege::source::ReloadRequest::source_id).
+    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::privilege::source::ReloadRequest) before `send()`: `source_id`.
     ///
     /// # HTTP
     ///

@@ -357,7 +357,7 @@ impl Source {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::routing::source::FingerprintRequest) before `send()`: [`source_id`](crate::vapi::metadata::routing::source::FingerprintRequest::source_id).
+    /// Set on the returned [`FingerprintRequest`](crate::vapi::metadata::routing::source::FingerprintRequest) before `send()`: `source_id`.
     ///
     /// # Returns
     ///
@@ -426,7 +426,7 @@ impl Source {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::routing::source::ReloadRequest) before `send()`: [`source_id`](crate::vapi::metadata::routing::source::ReloadRequest::source_id).
+    /// Set on the returned [`ReloadRequest`](crate::vapi::metadata::routing::source::ReloadRequest) before `send()`: `source_id`.
     ///
     /// # HTTP
     ///

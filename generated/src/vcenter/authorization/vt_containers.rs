@@ -151,7 +151,7 @@ impl Mappings {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::vt_containers::mappings::ListRequest) before `send()`: [`filter`](crate::vcenter::authorization::vt_containers::mappings::ListRequest::filter), [`iterate`](crate::vcenter::authorization::vt_containers::mappings::ListRequest::iterate).
+    /// Set on the returned [`ListRequest`](crate::vcenter::authorization::vt_containers::mappings::ListRequest) before `send()`: `filter`, `iterate`.
     ///
     /// # Returns
     ///

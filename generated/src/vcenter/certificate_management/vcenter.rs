@@ -90,7 +90,7 @@ impl SigningCertificate {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`RefreshRequest`](crate::vcenter::certificate_management::vcenter::signing_certificate::RefreshRequest) before `send()`: [`force`](crate::vcenter::certificate_management::vcenter::signing_certificate::RefreshRequest::force).
+    /// Set on the returned [`RefreshRequest`](crate::vcenter::certificate_management::vcenter::signing_certificate::RefreshRequest) before `send()`: `force`.
     ///
     /// # Returns
     ///
@@ -207,7 +207,7 @@ impl Tls {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`RenewRequest`](crate::vcenter::certificate_management::vcenter::tls::RenewRequest) before `send()`: [`duration`](crate::vcenter::certificate_management::vcenter::tls::RenewRequest::duration).
+    /// Set on the returned [`RenewRequest`](crate::vcenter::certificate_management::vcenter::tls::RenewRequest) before `send()`: `duration`.
     ///
     /// # HTTP
     ///
@@ -543,7 +543,7 @@ impl VmcaRoot {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::vcenter::certificate_management::vcenter::vmca_root::CreateRequest) before `send()`: [`spec`](crate::vcenter::certificate_management::vcenter::vmca_root::CreateRequest::spec).
+    /// Set on the returned [`CreateRequest`](crate::vcenter::certificate_management::vcenter::vmca_root::CreateRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.cluster.evc_mode`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-cluster` feature.
 
 /// Information returned from operations that check EvcMode based compatibility. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -128,7 +128,7 @@ impl TagUsage {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::compute::policies::tag_usage::ListRequest) before `send()`: [`filter`](crate::vcenter::compute::policies::tag_usage::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::compute::policies::tag_usage::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -36,7 +36,7 @@ impl AssociationChanges {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::consumption_domains::zone_associations::association_changes::ListRequest) before `send()`: [`query`](crate::vcenter::consumption_domains::zone_associations::association_changes::ListRequest::query).
+    /// Set on the returned [`ListRequest`](crate::vcenter::consumption_domains::zone_associations::association_changes::ListRequest) before `send()`: `query`.
     ///
     /// # Returns
     ///
@@ -89,7 +89,7 @@ impl Cluster {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::consumption_domains::zone_associations::cluster::ListRequest) before `send()`: [`filter`](crate::vcenter::consumption_domains::zone_associations::cluster::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::consumption_domains::zone_associations::cluster::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

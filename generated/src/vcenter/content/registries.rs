@@ -47,7 +47,7 @@ impl Harbor {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::vcenter::content::registries::harbor::CreateRequest) before `send()`: [`client_token`](crate::vcenter::content::registries::harbor::CreateRequest::client_token).
+    /// Set on the returned [`CreateRequest`](crate::vcenter::content::registries::harbor::CreateRequest) before `send()`: `client_token`.
     ///
     /// # Returns
     ///

@@ -219,7 +219,7 @@ impl Providers {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::crypto_manager::kms::providers::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::crypto_manager::kms::providers::ListRequest::filter_spec).
+    /// Set on the returned [`ListRequest`](crate::vcenter::crypto_manager::kms::providers::ListRequest) before `send()`: `filter_spec`.
     ///
     /// # Returns
     ///

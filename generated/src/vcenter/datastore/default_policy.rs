@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.datastore.default_policy`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-datastore` feature.
 
 #[doc(hidden)]
 pub mod ops {

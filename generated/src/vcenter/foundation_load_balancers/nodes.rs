@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.foundation_load_balancers.nodes`) and the wire descriptions
 //! of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-foundation-load-balancers` feature.
 
 /// The `Nodes.Info` class provides load balancer node description information. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

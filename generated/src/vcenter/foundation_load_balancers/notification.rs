@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-foundation-load-balancers` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `FoundationLoadBalancers.Notification.Severity` class defines the severity level of notification message. This enumeration was added in vSphere API 9.0.0.0.

@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Host.CreateSpec.ThumbprintVerification` class defines the thumbprint verification schemes for a host's SSL certificate.

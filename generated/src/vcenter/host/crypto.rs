@@ -2,6 +2,6 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 pub mod fips;

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.host.entropy`.
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 pub mod external_pool;
 

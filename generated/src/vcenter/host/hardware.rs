@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.host.hardware`.
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 pub mod direct_path_devices;
 
@@ -99,7 +99,7 @@ impl DirectPathDevices {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::host::hardware::direct_path_devices::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::host::hardware::direct_path_devices::ListRequest::filter_spec), [`iteration_spec`](crate::vcenter::host::hardware::direct_path_devices::ListRequest::iteration_spec), [`list_details`](crate::vcenter::host::hardware::direct_path_devices::ListRequest::list_details).
+    /// Set on the returned [`ListRequest`](crate::vcenter::host::hardware::direct_path_devices::ListRequest) before `send()`: `filter_spec`, `iteration_spec`, `list_details`.
     ///
     /// # Returns
     ///

@@ -84,7 +84,7 @@ impl MigrationUpgrade {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ApplyRequest`](crate::vcenter::lcm::deployment::migration_upgrade::ApplyRequest) before `send()`: [`spec`](crate::vcenter::lcm::deployment::migration_upgrade::ApplyRequest::spec).
+    /// Set on the returned [`ApplyRequest`](crate::vcenter::lcm::deployment::migration_upgrade::ApplyRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///
@@ -148,7 +148,7 @@ impl MigrationUpgrade {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CheckTaskRequest`](crate::vcenter::lcm::deployment::migration_upgrade::CheckTaskRequest) before `send()`: [`spec`](crate::vcenter::lcm::deployment::migration_upgrade::CheckTaskRequest::spec).
+    /// Set on the returned [`CheckTaskRequest`](crate::vcenter::lcm::deployment::migration_upgrade::CheckTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

@@ -217,7 +217,7 @@ impl InteropReport {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateTaskRequest`](crate::vcenter::lcm::discovery::interop_report::CreateTaskRequest) before `send()`: [`spec`](crate::vcenter::lcm::discovery::interop_report::CreateTaskRequest::spec).
+    /// Set on the returned [`CreateTaskRequest`](crate::vcenter::lcm::discovery::interop_report::CreateTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

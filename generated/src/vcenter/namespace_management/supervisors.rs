@@ -63,7 +63,7 @@ impl Capabilities {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::capabilities::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::capabilities::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::capabilities::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -133,7 +133,7 @@ impl Certificates {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::certificates::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::certificates::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::certificates::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -648,7 +648,7 @@ impl ManagementServices {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::management_services::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::management_services::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::management_services::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -1008,7 +1008,7 @@ impl Summary {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::summary::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::summary::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::summary::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -162,7 +162,7 @@ impl AccessGrants {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespaces::management_services::access_grants::ListRequest) before `send()`: [`filter`](crate::vcenter::namespaces::management_services::access_grants::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespaces::management_services::access_grants::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -34,7 +34,7 @@ impl Instances {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespaces::user::instances::ListRequest) before `send()`: [`filter`](crate::vcenter::namespaces::user::instances::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespaces::user::instances::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.network.projects`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-network` feature.
 
 pub mod vpcs;
 
@@ -79,7 +79,7 @@ impl Vpcs {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::network::projects::vpcs::ListRequest) before `send()`: [`filter`](crate::vcenter::network::projects::vpcs::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::network::projects::vpcs::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

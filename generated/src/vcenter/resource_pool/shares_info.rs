@@ -2,7 +2,7 @@
 
 //! Namespace of the modules below.
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-resource-pool` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `ResourcePool.SharesInfo.Level` class defines the possible values for the allocation level. This enumeration was added in vSphere API 7.0.0.0.

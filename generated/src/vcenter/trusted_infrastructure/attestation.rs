@@ -153,7 +153,7 @@ impl Services {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::attestation::services::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::attestation::services::ListRequest::spec).
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::attestation::services::ListRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

@@ -150,7 +150,7 @@ impl Services {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::kms::services::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::kms::services::ListRequest::spec).
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::kms::services::ListRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

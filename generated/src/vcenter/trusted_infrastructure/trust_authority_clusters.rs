@@ -229,7 +229,7 @@ impl ConsumerPrincipals {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::ListTaskRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::ListTaskRequest::spec).
+    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::consumer_principals::ListTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

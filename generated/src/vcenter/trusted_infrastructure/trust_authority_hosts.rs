@@ -78,7 +78,7 @@ impl Attestation {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::attestation::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::attestation::ListRequest::spec), [`projection`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::attestation::ListRequest::projection).
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::attestation::ListRequest) before `send()`: `spec`, `projection`.
     ///
     /// # Returns
     ///
@@ -170,7 +170,7 @@ impl Kms {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::ListRequest::spec), [`projection`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::ListRequest::projection).
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trust_authority_hosts::kms::ListRequest) before `send()`: `spec`, `projection`.
     ///
     /// # Returns
     ///

@@ -42,7 +42,7 @@ impl Active {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::vcenter::vcha::cluster::active::GetRequest) before `send()`: [`vc_spec`](crate::vcenter::vcha::cluster::active::GetRequest::vc_spec), [`partial`](crate::vcenter::vcha::cluster::active::GetRequest::partial).
+    /// Set on the returned [`GetRequest`](crate::vcenter::vcha::cluster::active::GetRequest) before `send()`: `vc_spec`, `partial`.
     ///
     /// # Returns
     ///

@@ -49,7 +49,7 @@ impl CheckOuts {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CheckInRequest`](crate::vcenter::vm_template::library_items::check_outs::CheckInRequest) before `send()`: [`spec`](crate::vcenter::vm_template::library_items::check_outs::CheckInRequest::spec).
+    /// Set on the returned [`CheckInRequest`](crate::vcenter::vm_template::library_items::check_outs::CheckInRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///
@@ -103,7 +103,7 @@ impl CheckOuts {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CheckOutRequest`](crate::vcenter::vm_template::library_items::check_outs::CheckOutRequest) before `send()`: [`spec`](crate::vcenter::vm_template::library_items::check_outs::CheckOutRequest::spec).
+    /// Set on the returned [`CheckOutRequest`](crate::vcenter::vm_template::library_items::check_outs::CheckOutRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///
@@ -440,7 +440,7 @@ impl Versions {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`RollbackRequest`](crate::vcenter::vm_template::library_items::versions::RollbackRequest) before `send()`: [`spec`](crate::vcenter::vm_template::library_items::versions::RollbackRequest::spec).
+    /// Set on the returned [`RollbackRequest`](crate::vcenter::vm_template::library_items::versions::RollbackRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

@@ -36,7 +36,7 @@ impl Details {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::appliance::recovery::backup::job::details::ListRequest) before `send()`: [`filter`](crate::appliance::recovery::backup::job::details::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::appliance::recovery::backup::job::details::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -109,7 +109,7 @@ impl File {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`PrepareRequest`](crate::content::library::item::downloadsession::file::PrepareRequest) before `send()`: [`endpoint_type`](crate::content::library::item::downloadsession::file::PrepareRequest::endpoint_type).
+    /// Set on the returned [`PrepareRequest`](crate::content::library::item::downloadsession::file::PrepareRequest) before `send()`: `endpoint_type`.
     ///
     /// # Returns
     ///

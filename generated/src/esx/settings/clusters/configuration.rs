@@ -58,7 +58,7 @@ impl AuditRecords {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::clusters::configuration::audit_records::ListRequest) before `send()`: [`filters`](crate::esx::settings::clusters::configuration::audit_records::ListRequest::filters).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::clusters::configuration::audit_records::ListRequest) before `send()`: `filters`.
     ///
     /// # Returns
     ///
@@ -126,7 +126,7 @@ impl Drafts {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ApplyRequest`](crate::esx::settings::clusters::configuration::drafts::ApplyRequest) before `send()`: [`spec`](crate::esx::settings::clusters::configuration::drafts::ApplyRequest::spec).
+    /// Set on the returned [`ApplyRequest`](crate::esx::settings::clusters::configuration::drafts::ApplyRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///
@@ -226,7 +226,7 @@ impl Drafts {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::esx::settings::clusters::configuration::drafts::CreateRequest) before `send()`: [`spec`](crate::esx::settings::clusters::configuration::drafts::CreateRequest::spec).
+    /// Set on the returned [`CreateRequest`](crate::esx::settings::clusters::configuration::drafts::CreateRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

@@ -99,7 +99,7 @@ impl Software {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CheckTaskRequest`](crate::esx::settings::clusters::enablement::software::CheckTaskRequest) before `send()`: [`spec`](crate::esx::settings::clusters::enablement::software::CheckTaskRequest::spec).
+    /// Set on the returned [`CheckTaskRequest`](crate::esx::settings::clusters::enablement::software::CheckTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///
@@ -135,7 +135,7 @@ impl Software {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`EnableTaskRequest`](crate::esx::settings::clusters::enablement::software::EnableTaskRequest) before `send()`: [`spec`](crate::esx::settings::clusters::enablement::software::EnableTaskRequest::spec).
+    /// Set on the returned [`EnableTaskRequest`](crate::esx::settings::clusters::enablement::software::EnableTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

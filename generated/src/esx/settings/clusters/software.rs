@@ -711,7 +711,7 @@ impl Drafts {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::clusters::software::drafts::ListRequest) before `send()`: [`filter`](crate::esx::settings::clusters::software::drafts::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::clusters::software::drafts::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -1051,7 +1051,7 @@ impl Recommendations {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GenerateTaskRequest`](crate::esx::settings::clusters::software::recommendations::GenerateTaskRequest) before `send()`: [`filter`](crate::esx::settings::clusters::software::recommendations::GenerateTaskRequest::filter).
+    /// Set on the returned [`GenerateTaskRequest`](crate::esx::settings::clusters::software::recommendations::GenerateTaskRequest) before `send()`: `filter`.
     ///
     /// # HTTP
     ///

@@ -480,7 +480,7 @@ impl Solutions {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::clusters::vms::solutions::ListRequest) before `send()`: [`filter_spec`](crate::esx::settings::clusters::vms::solutions::ListRequest::filter_spec).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::clusters::vms::solutions::ListRequest) before `send()`: `filter_spec`.
     ///
     /// # Returns
     ///

@@ -40,7 +40,7 @@ impl Packages {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::hardware_support::managers::packages::ListRequest) before `send()`: [`filter`](crate::esx::settings::hardware_support::managers::packages::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::hardware_support::managers::packages::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

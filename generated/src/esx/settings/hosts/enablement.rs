@@ -41,7 +41,7 @@ impl Software {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CheckTaskRequest`](crate::esx::settings::hosts::enablement::software::CheckTaskRequest) before `send()`: [`spec`](crate::esx::settings::hosts::enablement::software::CheckTaskRequest::spec).
+    /// Set on the returned [`CheckTaskRequest`](crate::esx::settings::hosts::enablement::software::CheckTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///
@@ -78,7 +78,7 @@ impl Software {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`EnableTaskRequest`](crate::esx::settings::hosts::enablement::software::EnableTaskRequest) before `send()`: [`spec`](crate::esx::settings::hosts::enablement::software::EnableTaskRequest::spec).
+    /// Set on the returned [`EnableTaskRequest`](crate::esx::settings::hosts::enablement::software::EnableTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

@@ -594,7 +594,7 @@ impl Drafts {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::hosts::software::drafts::ListRequest) before `send()`: [`filter`](crate::esx::settings::hosts::software::drafts::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::hosts::software::drafts::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -242,7 +242,7 @@ impl Drafts {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::drafts::ListRequest) before `send()`: [`filter`](crate::esx::settings::repository::software::drafts::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::drafts::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -358,7 +358,7 @@ impl EffectiveComponents {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::effective_components::ListRequest) before `send()`: [`spec`](crate::esx::settings::repository::software::effective_components::ListRequest::spec).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::effective_components::ListRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

@@ -80,7 +80,7 @@ impl Providers {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::crypto_manager::hosts::kms::providers::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::crypto_manager::hosts::kms::providers::ListRequest::filter_spec).
+    /// Set on the returned [`ListRequest`](crate::vcenter::crypto_manager::hosts::kms::providers::ListRequest) before `send()`: `filter_spec`.
     ///
     /// # Returns
     ///

@@ -4,7 +4,7 @@
 //!
 //! Package `com.vmware.vcenter.host.crypto.fips`.
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 pub mod modules;
 
@@ -34,7 +34,7 @@ impl Modules {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::host::crypto::fips::modules::ListRequest) before `send()`: [`filter`](crate::vcenter::host::crypto::fips::modules::ListRequest::filter), [`iterate`](crate::vcenter::host::crypto::fips::modules::ListRequest::iterate).
+    /// Set on the returned [`ListRequest`](crate::vcenter::host::crypto::fips::modules::ListRequest) before `send()`: `filter`, `iterate`.
     ///
     /// # Returns
     ///

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.host.entropy.external_pool`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 /// The `ExternalPool.AddResult` class provides result of the `com.vmware.vcenter.host.entropy.external_pool.add` method. This class was added in vSphere API 8.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -5,7 +5,7 @@
 //! (`com.vmware.vcenter.host.hardware.direct_path_devices`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DirectPathDevices.ConfigureImpact` class provides the different side effects of a DirectPath device reconfiguration. This enumeration was added in vSphere API 9.1.0.0.

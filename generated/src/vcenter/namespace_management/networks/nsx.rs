@@ -37,7 +37,7 @@ impl DistributedSwitches {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -94,7 +94,7 @@ impl Edges {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::edges::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::edges::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::edges::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -182,7 +182,7 @@ impl Projects {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::projects::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::projects::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::projects::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

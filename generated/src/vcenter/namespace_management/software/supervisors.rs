@@ -41,7 +41,7 @@ impl Prechecks {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::vcenter::namespace_management::software::supervisors::prechecks::GetRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::software::supervisors::prechecks::GetRequest::filter).
+    /// Set on the returned [`GetRequest`](crate::vcenter::namespace_management::software::supervisors::prechecks::GetRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///
@@ -177,7 +177,7 @@ impl Upgrades {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::software::supervisors::upgrades::ListRequest) before `send()`: [`filter_spec`](crate::vcenter::namespace_management::software::supervisors::upgrades::ListRequest::filter_spec).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::software::supervisors::upgrades::ListRequest) before `send()`: `filter_spec`.
     ///
     /// # Returns
     ///
@@ -235,7 +235,7 @@ impl Versions {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CheckCompatibilityRequest`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilityRequest) before `send()`: [`spec`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilityRequest::spec).
+    /// Set on the returned [`CheckCompatibilityRequest`](crate::vcenter::namespace_management::software::supervisors::versions::CheckCompatibilityRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///
@@ -309,7 +309,7 @@ impl Versions {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::software::supervisors::versions::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::software::supervisors::versions::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::software::supervisors::versions::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -91,7 +91,7 @@ impl Edges {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::networks::edges::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::networks::edges::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::networks::edges::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -83,7 +83,7 @@ impl Signatures {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::supervisor_services::signatures::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -8,7 +8,7 @@
 //! (`com.vmware.vcenter.network.projects.vpcs`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-network` feature.
 
 pub mod subnets;
 
@@ -83,7 +83,7 @@ impl Subnets {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::network::projects::vpcs::subnets::ListRequest) before `send()`: [`filter`](crate::vcenter::network::projects::vpcs::subnets::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::network::projects::vpcs::subnets::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -84,7 +84,7 @@ impl Tpm {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::ListRequest) before `send()`: [`filter`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -203,7 +203,7 @@ impl Services {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services::ListRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services::ListRequest::spec).
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services::ListRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///
@@ -388,7 +388,7 @@ impl ServicesAppliedConfig {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::ListTaskRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::ListTaskRequest::spec).
+    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trusted_clusters::kms::services_applied_config::ListTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

@@ -42,7 +42,7 @@ impl Directories {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateRequest`](crate::vcenter::vm::guest::filesystem::directories::CreateRequest) before `send()`: [`create_parents`](crate::vcenter::vm::guest::filesystem::directories::CreateRequest::create_parents).
+    /// Set on the returned [`CreateRequest`](crate::vcenter::vm::guest::filesystem::directories::CreateRequest) before `send()`: `create_parents`.
     ///
     /// # HTTP
     ///
@@ -103,7 +103,7 @@ impl Directories {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateTemporaryRequest`](crate::vcenter::vm::guest::filesystem::directories::CreateTemporaryRequest) before `send()`: [`parent_path`](crate::vcenter::vm::guest::filesystem::directories::CreateTemporaryRequest::parent_path).
+    /// Set on the returned [`CreateTemporaryRequest`](crate::vcenter::vm::guest::filesystem::directories::CreateTemporaryRequest) before `send()`: `parent_path`.
     ///
     /// # Returns
     ///
@@ -163,7 +163,7 @@ impl Directories {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`DeleteRequest`](crate::vcenter::vm::guest::filesystem::directories::DeleteRequest) before `send()`: [`recursive`](crate::vcenter::vm::guest::filesystem::directories::DeleteRequest::recursive).
+    /// Set on the returned [`DeleteRequest`](crate::vcenter::vm::guest::filesystem::directories::DeleteRequest) before `send()`: `recursive`.
     ///
     /// # HTTP
     ///
@@ -312,7 +312,7 @@ impl Files {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CreateTemporaryRequest`](crate::vcenter::vm::guest::filesystem::files::CreateTemporaryRequest) before `send()`: [`parent_path`](crate::vcenter::vm::guest::filesystem::files::CreateTemporaryRequest::parent_path).
+    /// Set on the returned [`CreateTemporaryRequest`](crate::vcenter::vm::guest::filesystem::files::CreateTemporaryRequest) before `send()`: `parent_path`.
     ///
     /// # Returns
     ///
@@ -480,7 +480,7 @@ impl Files {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::vm::guest::filesystem::files::ListRequest) before `send()`: [`iteration`](crate::vcenter::vm::guest::filesystem::files::ListRequest::iteration), [`filter`](crate::vcenter::vm::guest::filesystem::files::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::vm::guest::filesystem::files::ListRequest) before `send()`: `iteration`, `filter`.
     ///
     /// # Returns
     ///
@@ -542,7 +542,7 @@ impl Files {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`MoveRequest`](crate::vcenter::vm::guest::filesystem::files::MoveRequest) before `send()`: [`overwrite`](crate::vcenter::vm::guest::filesystem::files::MoveRequest::overwrite).
+    /// Set on the returned [`MoveRequest`](crate::vcenter::vm::guest::filesystem::files::MoveRequest) before `send()`: `overwrite`.
     ///
     /// # HTTP
     ///

@@ -42,7 +42,7 @@ impl Compliance {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CheckRequest`](crate::vcenter::vm::storage::policy::compliance::CheckRequest) before `send()`: [`check_spec`](crate::vcenter::vm::storage::policy::compliance::CheckRequest::check_spec).
+    /// Set on the returned [`CheckRequest`](crate::vcenter::vm::storage::policy::compliance::CheckRequest) before `send()`: `check_spec`.
     ///
     /// # Returns
     ///

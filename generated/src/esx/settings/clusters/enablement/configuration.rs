@@ -132,7 +132,7 @@ impl Transition {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`EnableTaskRequest`](crate::esx::settings::clusters::enablement::configuration::transition::EnableTaskRequest) before `send()`: [`spec`](crate::esx::settings::clusters::enablement::configuration::transition::EnableTaskRequest::spec).
+    /// Set on the returned [`EnableTaskRequest`](crate::esx::settings::clusters::enablement::configuration::transition::EnableTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

@@ -42,7 +42,7 @@ impl ApplyImpact {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::esx::settings::clusters::software::reports::apply_impact::GetRequest) before `send()`: [`spec`](crate::esx::settings::clusters::software::reports::apply_impact::GetRequest::spec).
+    /// Set on the returned [`GetRequest`](crate::esx::settings::clusters::software::reports::apply_impact::GetRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

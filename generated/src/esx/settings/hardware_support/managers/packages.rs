@@ -44,7 +44,7 @@ impl Versions {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::esx::settings::hardware_support::managers::packages::versions::GetRequest) before `send()`: [`filter`](crate::esx::settings::hardware_support::managers::packages::versions::GetRequest::filter).
+    /// Set on the returned [`GetRequest`](crate::esx::settings::hardware_support::managers::packages::versions::GetRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

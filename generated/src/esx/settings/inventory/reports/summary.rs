@@ -39,7 +39,7 @@ impl Clusters {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::esx::settings::inventory::reports::summary::clusters::GetRequest) before `send()`: [`filter`](crate::esx::settings::inventory::reports::summary::clusters::GetRequest::filter), [`iterate`](crate::esx::settings::inventory::reports::summary::clusters::GetRequest::iterate), [`sort`](crate::esx::settings::inventory::reports::summary::clusters::GetRequest::sort).
+    /// Set on the returned [`GetRequest`](crate::esx::settings::inventory::reports::summary::clusters::GetRequest) before `send()`: `filter`, `iterate`, `sort`.
     ///
     /// # Returns
     ///
@@ -104,7 +104,7 @@ impl Hosts {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::esx::settings::inventory::reports::summary::hosts::GetRequest) before `send()`: [`filter`](crate::esx::settings::inventory::reports::summary::hosts::GetRequest::filter), [`iterate`](crate::esx::settings::inventory::reports::summary::hosts::GetRequest::iterate), [`sort`](crate::esx::settings::inventory::reports::summary::hosts::GetRequest::sort).
+    /// Set on the returned [`GetRequest`](crate::esx::settings::inventory::reports::summary::hosts::GetRequest) before `send()`: `filter`, `iterate`, `sort`.
     ///
     /// # Returns
     ///

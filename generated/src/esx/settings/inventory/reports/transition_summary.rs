@@ -40,7 +40,7 @@ impl Clusters {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::esx::settings::inventory::reports::transition_summary::clusters::GetRequest) before `send()`: [`filter`](crate::esx::settings::inventory::reports::transition_summary::clusters::GetRequest::filter), [`iterate`](crate::esx::settings::inventory::reports::transition_summary::clusters::GetRequest::iterate), [`sort`](crate::esx::settings::inventory::reports::transition_summary::clusters::GetRequest::sort).
+    /// Set on the returned [`GetRequest`](crate::esx::settings::inventory::reports::transition_summary::clusters::GetRequest) before `send()`: `filter`, `iterate`, `sort`.
     ///
     /// # Returns
     ///
@@ -106,7 +106,7 @@ impl Hosts {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`GetRequest`](crate::esx::settings::inventory::reports::transition_summary::hosts::GetRequest) before `send()`: [`filter`](crate::esx::settings::inventory::reports::transition_summary::hosts::GetRequest::filter), [`iterate`](crate::esx::settings::inventory::reports::transition_summary::hosts::GetRequest::iterate), [`sort`](crate::esx::settings::inventory::reports::transition_summary::hosts::GetRequest::sort).
+    /// Set on the returned [`GetRequest`](crate::esx::settings::inventory::reports::transition_summary::hosts::GetRequest) before `send()`: `filter`, `iterate`, `sort`.
     ///
     /// # Returns
     ///

@@ -40,7 +40,7 @@ impl EffectiveComponents {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::alternative_images::effective_components::ListRequest) before `send()`: [`spec`](crate::esx::settings::repository::software::alternative_images::effective_components::ListRequest::spec).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::alternative_images::effective_components::ListRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

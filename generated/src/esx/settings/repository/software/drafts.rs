@@ -587,7 +587,7 @@ impl Components {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`SetRequest`](crate::esx::settings::repository::software::drafts::components::SetRequest) before `send()`: [`version`](crate::esx::settings::repository::software::drafts::components::SetRequest::version).
+    /// Set on the returned [`SetRequest`](crate::esx::settings::repository::software::drafts::components::SetRequest) before `send()`: `version`.
     ///
     /// # HTTP
     ///
@@ -788,7 +788,7 @@ impl EffectiveComponents {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::drafts::effective_components::ListRequest) before `send()`: [`spec`](crate::esx::settings::repository::software::drafts::effective_components::ListRequest::spec).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::drafts::effective_components::ListRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

@@ -4,7 +4,7 @@
 //! (`com.vmware.vcenter.host.crypto.fips.modules`) and the wire descriptions of its
 //! operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-host` feature.
 
 /// The `Modules.FilterSpec` class defines a filter for narrowing the returned crypto modules. The result will contain elements which meet all criteria. If none of the modules on some host meet the criteria this host will not be included in the result. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

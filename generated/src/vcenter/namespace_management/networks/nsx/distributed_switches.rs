@@ -47,7 +47,7 @@ impl Compatibility {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CheckRequest`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::compatibility::CheckRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::compatibility::CheckRequest::filter).
+    /// Set on the returned [`CheckRequest`](crate::vcenter::namespace_management::networks::nsx::distributed_switches::compatibility::CheckRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

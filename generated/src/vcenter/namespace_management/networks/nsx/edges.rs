@@ -46,7 +46,7 @@ impl Compatibility {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CheckRequest`](crate::vcenter::namespace_management::networks::nsx::edges::compatibility::CheckRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::edges::compatibility::CheckRequest::filter).
+    /// Set on the returned [`CheckRequest`](crate::vcenter::namespace_management::networks::nsx::edges::compatibility::CheckRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

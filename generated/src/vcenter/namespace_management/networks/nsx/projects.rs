@@ -150,7 +150,7 @@ impl VpcConnectivityProfiles {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -36,7 +36,7 @@ impl Archives {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::ListRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::namespace_management::supervisors::recovery::backup::archives::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -4,7 +4,7 @@
 //! service (`com.vmware.vcenter.network.projects.vpcs.subnets`) and the wire
 //! descriptions of its operations ([`mod@ops`]).
 //!
-//! Compiled with the `vcenter-core` feature.
+//! Compiled with the `vcenter-network` feature.
 
 /// The `Subnets.FilterSpec` class contains attributes used to filter the results when listing subnets. If multiple attributes are specified, only subnets matching all of the attributes match the filter. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

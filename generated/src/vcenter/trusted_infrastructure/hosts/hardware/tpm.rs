@@ -99,7 +99,7 @@ impl EndorsementKeys {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::ListRequest) before `send()`: [`filter`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::ListRequest::filter).
+    /// Set on the returned [`ListRequest`](crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::endorsement_keys::ListRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

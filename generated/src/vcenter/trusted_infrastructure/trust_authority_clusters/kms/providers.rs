@@ -366,7 +366,7 @@ impl CurrentPeerCertificates {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::ListTaskRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::ListTaskRequest::spec).
+    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::kms::providers::current_peer_certificates::ListTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

@@ -602,7 +602,7 @@ impl Components {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`SetRequest`](crate::esx::settings::clusters::software::drafts::software::components::SetRequest) before `send()`: [`version`](crate::esx::settings::clusters::software::drafts::software::components::SetRequest::version).
+    /// Set on the returned [`SetRequest`](crate::esx::settings::clusters::software::drafts::software::components::SetRequest) before `send()`: `version`.
     ///
     /// # HTTP
     ///

@@ -403,7 +403,7 @@ impl Components {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`SetRequest`](crate::esx::settings::hosts::software::drafts::software::components::SetRequest) before `send()`: [`version`](crate::esx::settings::hosts::software::drafts::software::components::SetRequest::version).
+    /// Set on the returned [`SetRequest`](crate::esx::settings::hosts::software::drafts::software::components::SetRequest) before `send()`: `version`.
     ///
     /// # HTTP
     ///

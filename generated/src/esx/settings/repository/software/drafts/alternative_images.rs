@@ -404,7 +404,7 @@ impl Components {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`SetRequest`](crate::esx::settings::repository::software::drafts::alternative_images::components::SetRequest) before `send()`: [`version`](crate::esx::settings::repository::software::drafts::alternative_images::components::SetRequest::version).
+    /// Set on the returned [`SetRequest`](crate::esx::settings::repository::software::drafts::alternative_images::components::SetRequest) before `send()`: `version`.
     ///
     /// # HTTP
     ///
@@ -624,7 +624,7 @@ impl EffectiveComponents {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::drafts::alternative_images::effective_components::ListRequest) before `send()`: [`spec`](crate::esx::settings::repository::software::drafts::alternative_images::effective_components::ListRequest::spec).
+    /// Set on the returned [`ListRequest`](crate::esx::settings::repository::software::drafts::alternative_images::effective_components::ListRequest) before `send()`: `spec`.
     ///
     /// # Returns
     ///

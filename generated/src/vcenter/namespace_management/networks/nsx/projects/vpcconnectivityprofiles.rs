@@ -40,7 +40,7 @@ impl Compatibility {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`CheckRequest`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::CheckRequest) before `send()`: [`filter`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::CheckRequest::filter).
+    /// Set on the returned [`CheckRequest`](crate::vcenter::namespace_management::networks::nsx::projects::vpcconnectivityprofiles::compatibility::CheckRequest) before `send()`: `filter`.
     ///
     /// # Returns
     ///

@@ -234,7 +234,7 @@ impl BaseImages {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::ListTaskRequest) before `send()`: [`spec`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::ListTaskRequest::spec).
+    /// Set on the returned [`ListTaskRequest`](crate::vcenter::trusted_infrastructure::trust_authority_clusters::attestation::os::esx::base_images::ListTaskRequest) before `send()`: `spec`.
     ///
     /// # HTTP
     ///

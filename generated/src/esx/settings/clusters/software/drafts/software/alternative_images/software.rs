@@ -421,7 +421,7 @@ impl Components {
     ///
     /// # Optional parameters
     ///
-    /// Set on the returned [`SetRequest`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::SetRequest) before `send()`: [`version`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::SetRequest::version).
+    /// Set on the returned [`SetRequest`](crate::esx::settings::clusters::software::drafts::software::alternative_images::software::components::SetRequest) before `send()`: `version`.
     ///
     /// # HTTP
     ///
