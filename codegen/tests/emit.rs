@@ -48,10 +48,11 @@ fn golden_files() {
             "src/demo/vm/tools.rs",
             "src/demo/vm.rs",
             "src/demo.rs",
+            "src/ids.rs",
             "src/lib.rs",
             "src/route_table.rs",
-            "src/vapi/std_/errors.rs",
-            "src/vapi/std_.rs",
+            "src/vapi/standard/errors.rs",
+            "src/vapi/standard.rs",
             "src/vapi.rs",
         ]
     );
@@ -137,12 +138,12 @@ fn enumerations_use_the_runtime_macro() {
     );
     assert!(tools.contains("        NotRunning = \"NOT_RUNNING\",\n"));
     assert!(tools.contains("        _3d = \"3D\",\n        @unknown Unknown\n    }\n}\n"));
-    assert!(
-        tools.contains("        Unknown = \"UNKNOWN\",\n        @unknown UnknownValue\n    }\n}\n")
-    );
     // No values at all.
     assert!(tools.contains("    pub enum Clash {\n        @unknown Unknown\n    }\n"));
-    assert!(tools.contains("match it with a wildcard arm"));
+    // The catch-all is explained once, in the crate docs, not on every enum.
+    assert!(!tools.contains("match it with a wildcard arm"));
+    let lib = file(&generated, "src/lib.rs");
+    assert!(lib.contains("`match` them with a wildcard arm"));
 }
 
 #[test]
@@ -151,39 +152,54 @@ fn services_get_typed_methods_and_specs() {
     let vm = file(&generated, "src/demo/vm.rs");
     assert!(vm.contains("pub struct Tools {\n    client: vsphere_vapi_runtime::Client,\n}"));
     assert!(vm.contains("pub fn new(client: &vsphere_vapi_runtime::Client) -> Self {"));
-    // Types below the handle's module are named relative to it.
+    // Identifiers are typed by resource; types below the handle's module are
+    // named relative to it.
     assert!(vm.contains(
-        "pub async fn get(&self, vm: &str) -> vsphere_vapi_runtime::Result<tools::Info> {"
+        "    pub async fn get(\n        &self,\n        vm: &crate::ids::VirtualMachineId,\n    ) -> vsphere_vapi_runtime::Result<tools::Info> {"
     ));
-    // References are passed as they are, values and options borrowed.
     assert!(vm.contains(".param(\"vm\", vm)"));
-    assert!(vm.contains(".param(\"command_line_options\", &command_line_options)"));
-    assert!(vm.contains("names: Option<&[String]>"));
-    assert!(vm.contains("limit: Option<i64>"));
-    assert!(vm.contains("verbose: bool"));
-    assert!(vm.contains("states: &[tools::RunState]"));
-    assert!(vm.contains("backing: Option<&tools::Backing>"));
-    assert!(vm.contains("r#type: Option<&tools::RunState>"));
-    assert!(vm.contains("labels: &vsphere_vapi_runtime::types::VapiMap<String, String>"));
-    // Task variants return the task id; the wait helper avoids the `options` parameter.
-    assert!(vm.contains("pub async fn clone_task("));
-    assert!(vm.contains(") -> vsphere_vapi_runtime::Result<String> {"));
-    assert!(vm.contains("pub async fn clone_and_wait("));
-    assert!(vm.contains("wait_options: vsphere_vapi_runtime::TaskWaitOptions,"));
-    assert!(vm.contains(".wait_for_task::<String>(&task, wait_options)"));
-    assert!(vm.contains("/// The finished task's result: an identifier (`String`)."));
-    // Task-only operation without a known result type: no wait helper.
-    assert!(vm.contains("pub async fn reset_task("));
+    // Optional parameters never appear in a signature: the method returns a
+    // builder, whose setters borrow like positional parameters do.
+    assert!(!vm.contains("Option<&"));
+    assert!(vm.contains(
+        "pub fn upgrade(&self, vm: &crate::ids::VirtualMachineId) -> tools::UpgradeRequest {"
+    ));
+    let tools = file(&generated, "src/demo/vm/tools.rs");
+    assert!(tools.contains("pub fn names(self, names: &[String]) -> Self {"));
+    assert!(tools.contains("pub fn limit(self, limit: i64) -> Self {"));
+    assert!(tools.contains("call: self.call.param(\"limit\", &limit),"));
+    assert!(tools.contains("pub fn backing(self, backing: &Backing) -> Self {"));
+    assert!(tools.contains("pub fn r#type(self, r#type: &RunState) -> Self {"));
+    assert!(tools.contains("#[must_use = \"a request does nothing until `send` is awaited\"]"));
+    // More than three required parameters: one argument structure.
+    assert!(vm.contains("pub fn list(&self, args: &tools::ListArgs) -> tools::ListRequest {"));
+    assert!(vm.contains(".param(\"client_token\", &args.client_token)"));
+    assert!(tools.contains("pub struct ListArgs {"));
+    assert!(tools.contains("    pub labels: vsphere_vapi_runtime::types::VapiMap<String, String>,"));
+    // No method shadows a trait method: `clone` is `clone_tools`.
+    assert!(!vm.contains("fn clone("));
+    assert!(vm.contains("pub fn clone_tools(&self, spec: &tools::UpdateSpec) -> tools::CloneToolsRequest {"));
+    // A task twin with optional parameters: its builder starts the task or
+    // waits for it; its docs link the twin instead of repeating them.
+    assert!(vm.contains("Starts [`clone_tools`](Self::clone_tools) as a vCenter task, with the same"));
+    assert!(tools.contains(
+        "pub async fn send(\n        self,\n    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {"
+    ) || tools.contains("-> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>"));
+    assert!(tools.contains("pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<String> {"));
+    assert!(tools.contains("self.send().await?.wait().await"));
+    // Task-only operation without a known result type: a task of JSON, no
+    // wait helper.
+    assert!(vm.contains(
+        ") -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<serde_json::Value>> {"
+    ));
     assert!(!vm.contains("reset_and_wait"));
-    // Task-only operation with a recorded result type: a helper named after
-    // the operation, typed by the recorded result.
+    // Task-only operation with a recorded result type: a typed task and a
+    // helper waiting with the default options.
+    assert!(vm.contains("vsphere_vapi_runtime::Task<Option<Vec<tools::Info>>>,"));
     assert!(vm.contains("pub async fn scan_and_wait("));
     assert!(vm.contains(") -> vsphere_vapi_runtime::Result<Option<Vec<tools::Info>>> {"));
-    assert!(vm.contains(".wait_for_task::<Option<Vec<tools::Info>>>(&task, options)"));
-    assert!(vm.contains("[`scan_and_wait`](Self::scan_and_wait) waits for its result"));
-    assert!(vm.contains(
-        "/// The finished task's result: a list of [`Info`](crate::demo::vm::tools::Info), or\n    /// nothing (`None`)."
-    ));
+    assert!(vm.contains("self.scan_task(vm).await?.wait().await"));
+    assert!(vm.contains("[`scan_and_wait`](Self::scan_and_wait) starts it and waits."));
     // Docs: both routes, missing routes with the reason, errors linked.
     assert!(vm.contains("/// - `/api`: `POST /api/demo/vm/{vm}/tools?action=upgrade` (`command_line_options` in the body)"));
     assert!(
@@ -191,19 +207,26 @@ fn services_get_typed_methods_and_specs() {
             "/// - `/rest`: not available (the operation is newer than the /rest protocol)"
         )
     );
-    assert!(vm.contains("/// - [`NotFound`](crate::vapi::std_::errors::NotFound): If the virtual machine is not found."));
+    assert!(vm.contains("/// - [`NotFound`](crate::vapi::standard::errors::NotFound) (decode it with [`ServerError::decode`](crate::runtime::ServerError::decode)): If the virtual machine is not found."));
     assert!(vm.contains("`client_token` as header `vmw-client-token`"));
     // Links that would be redundant or ambiguous for rustdoc.
-    assert!(vm.contains("/// - [`Busy`]: If the file is in use."));
+    assert!(vm.contains("/// - [`Busy`] (decode it with"));
     assert!(vm.contains("own types are in [`mod@file`]"));
 
-    let tools = file(&generated, "src/demo/vm/tools.rs");
-    assert!(tools.contains("pub mod ops {"));
-    assert!(tools.contains("    pub static CLONE_TASK: OperationSpec = OperationSpec {"));
+    // Wire statics: public for the route table, hidden from the docs.
+    assert!(tools.contains("#[doc(hidden)]\npub mod ops {"));
+    assert!(tools.contains("    pub static CLONE_TOOLS_TASK: OperationSpec = OperationSpec {"));
     assert!(
         tools.contains("            query: &[(\"action\", \"clone\"), (\"vmw-task\", \"true\")],")
     );
     assert!(tools.contains("location: ParamLocation::Header(\"vmw-client-token\"),"));
+
+    // Typed identifiers are declared once, for every feature.
+    let ids = file(&generated, "src/ids.rs");
+    assert!(ids.contains(
+        "vsphere_vapi_runtime::vapi_id! {\n    /// Identifier of a `VirtualMachine` resource.\n    pub struct VirtualMachineId = \"VirtualMachine\";\n}"
+    ));
+    assert!(ids.contains("pub use vsphere_vapi_runtime::ResourceId;"));
 }
 
 #[test]
@@ -219,8 +242,8 @@ fn route_table_is_sorted_and_gated() {
         entries,
         [
             "&crate::demo::vm::file::ops::DELETE,",
-            "&crate::demo::vm::tools::ops::CLONE,",
-            "&crate::demo::vm::tools::ops::CLONE_TASK,",
+            "&crate::demo::vm::tools::ops::CLONE_TOOLS,",
+            "&crate::demo::vm::tools::ops::CLONE_TOOLS_TASK,",
             "&crate::demo::vm::tools::ops::GET,",
             "&crate::demo::vm::tools::ops::LIST,",
             "&crate::demo::vm::tools::ops::PING,",

@@ -222,6 +222,8 @@ fn model() -> Model {
         .services
         .push(POWER.to_owned());
     features::assign(&mut model);
+    emit_support::register_ids(&mut model);
+    assert!(vsphere_vapi_codegen::shape_calls(&mut model).is_empty());
     model
 }
 

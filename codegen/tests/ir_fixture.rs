@@ -31,7 +31,7 @@ fn modules_and_type_names() {
     let not_found = &model.structures["com.vmware.vapi.std.errors.not_found"];
     assert_eq!(not_found.kind, StructureKind::Error);
     // `std` would shadow the std crate inside `vapi` (see `names`).
-    assert_eq!(not_found.path.module, ["vapi", "std_", "errors"]);
+    assert_eq!(not_found.path.module, ["vapi", "standard", "errors"]);
     assert_eq!(not_found.path.name, "NotFound");
 }
 
@@ -93,10 +93,11 @@ fn enumeration_variants_and_catch_all() {
             "Digital",
             "Vmx03",
             "Other3xLinux64",
-            "Unknown"
+            "UnknownValue"
         ]
     );
-    assert_eq!(kind.unknown_variant, "UnknownValue");
+    // The catch-all is always `Unknown`; the real `UNKNOWN` value yields it.
+    assert_eq!(kind.unknown_variant, "Unknown");
 }
 
 #[test]
@@ -116,7 +117,9 @@ fn operations_methods_tasks_and_routes() {
         Some(TypeRef::Builtin(Builtin::Id))
     );
     assert_eq!(op("create").task_result, None);
-    assert_eq!(op("new").rust_name, "new_");
+    // Handle methods and trait methods are not shadowed: the service name
+    // is appended.
+    assert_eq!(op("new").rust_name, "new_widget");
 
     let get = op("get");
     let api = get.api.as_ref().unwrap();

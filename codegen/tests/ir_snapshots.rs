@@ -307,7 +307,7 @@ fn documentation_is_rustdoc_safe() {
 #[test]
 fn every_task_operation_knows_its_result_type() {
     use std::collections::BTreeMap;
-    use vsphere_vapi_codegen::ir::{Builtin, TaskKind, TypeRef};
+    use vsphere_vapi_codegen::ir::{TaskKind, TypeRef};
     fn shape(ty: &TypeRef) -> String {
         match ty {
             TypeRef::Builtin(builtin) => format!("{builtin:?}"),

@@ -141,9 +141,9 @@ fn names_colliding_after_casing_are_numbered_in_declaration_order() {
     let variants: Vec<&str> = mode.values.iter().map(|v| v.rust_name.as_str()).collect();
     assert_eq!(
         variants,
-        ["FooBar", "FooBar2", "AB", "Ab", "Unknown", "UnknownValue"]
+        ["FooBar", "FooBar2", "AB", "Ab", "UnknownValue", "UnknownValue2"]
     );
-    assert_eq!(mode.unknown_variant, "Unrecognized");
+    assert_eq!(mode.unknown_variant, "Unknown");
 
     let methods: Vec<(&str, &str)> = model.services["com.vmware.demo.svc"]
         .operations
@@ -157,7 +157,7 @@ fn names_colliding_after_casing_are_numbered_in_declaration_order() {
         [
             ("get$task", "get_task_2"),
             ("get_task", "get_task"),
-            ("client", "client_"),
+            ("client", "client_svc"),
             ("match", "r#match")
         ]
     );

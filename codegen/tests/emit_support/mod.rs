@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use vsphere_vapi_codegen::ir::{
     Builtin, Constant, ConstantValue, Doc, EnumValue, Enumeration, ErrorRef, Feature, Field,
     HttpMethod, Model, Operation, Owner, Package, ParamBinding, ParamLocation, Route, RouteSource,
-    RustPath, Service, Structure, StructureKind, TaskKind, TypeRef, Union,
+    ResourceIdType, RustPath, Service, Structure, StructureKind, TaskKind, TypeRef, Union,
 };
 
 pub fn doc(text: &str) -> Doc {
@@ -64,10 +64,34 @@ pub fn field(name: &str, rust_name: &str, ty: TypeRef, text: &str) -> Field {
     }
 }
 
+/// Registers the identifier types [`id_field`] refers to.
+pub fn register_ids(model: &mut Model) {
+    for (resource, name) in [("VirtualMachine", "VirtualMachineId"), ("HostSystem", "HostSystemId")] {
+        let key = resource.to_ascii_lowercase();
+        model.resource_ids.insert(
+            key.clone(),
+            ResourceIdType {
+                key,
+                resource_types: vec![resource.to_owned()],
+                path: path(&["ids"], name),
+                runtime: false,
+                uses: 1,
+            },
+        );
+    }
+}
+
+/// An identifier field typed by its resource type, as lowering types it
+/// (the demo model registers `VirtualMachine` and `HostSystem`).
 pub fn id_field(name: &str, resource: &str, text: &str) -> Field {
     Field {
         resource_types: vec![resource.to_owned()],
-        ..field(name, name, builtin(Builtin::Id), text)
+        ..field(
+            name,
+            name,
+            TypeRef::Resource(resource.to_ascii_lowercase()),
+            text,
+        )
     }
 }
 
@@ -601,6 +625,7 @@ pub fn demo_model() -> Model {
 
     model.services.insert(TOOLS.to_owned(), tools_service());
     model.services.insert(FILE.to_owned(), file_service());
+    register_ids(&mut model);
     let problems = vsphere_vapi_codegen::shape_calls(&mut model);
     assert!(problems.is_empty(), "{problems:?}");
     model
