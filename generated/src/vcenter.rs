@@ -127,6 +127,10 @@ impl Vm {
 
     /// Creates a virtual machine from an existing virtual machine. This method was added in vSphere API 7.0.0.0.
     ///
+    /// Also runs as a vCenter task: [`clone_vm_task`](Self::clone_vm_task) returns a
+    /// [`Task`](crate::Task) handle, or [`clone_vm_and_wait`](Self::clone_vm_and_wait)
+    /// to start it and wait.
+    ///
     /// # Parameters
     ///
     /// - `spec`: Virtual machine clone specification.
@@ -433,6 +437,10 @@ impl Vm {
     }
 
     /// Relocates a virtual machine based on the specification. The parts of the virtual machine that can move are: FOLDER, RESOURCE_POOL, HOST, CLUSTER and DATASTORE of home of the virtual machine and disks. This method was added in vSphere API 7.0.0.0.
+    ///
+    /// Also runs as a vCenter task: [`relocate_task`](Self::relocate_task) returns a
+    /// [`Task`](crate::Task) handle, or [`relocate_and_wait`](Self::relocate_and_wait)
+    /// to start it and wait.
     ///
     /// # Parameters
     ///

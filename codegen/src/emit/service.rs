@@ -589,6 +589,20 @@ fn operation_doc(
         ));
     } else {
         doc.ir_doc(&operation.doc);
+        let task_twin = service.operations.iter().find(|op| {
+            matches!(&op.task, TaskKind::TaskVariantOf(base) if *base == operation.id)
+        });
+        if let Some(task_twin) = task_twin {
+            let method = unraw(&task_twin.rust_name);
+            let waits = match &task_twin.wait_name {
+                Some(wait) => format!(", or [`{wait}`](Self::{wait}) to start it and wait"),
+                None => String::new(),
+            };
+            doc.prose(format!(
+                "Also runs as a vCenter task: [`{method}`](Self::{method}) returns a \
+                 [`Task`](crate::Task) handle{waits}."
+            ));
+        }
         if operation.task == TaskKind::TaskOnly {
             let waits = match (&operation.wait_name, &operation.call.builder) {
                 (Some(wait), _) => format!("; [`{wait}`](Self::{wait}) starts it and waits"),

@@ -157,6 +157,9 @@ impl Offline {
     ///
     /// Note: The non task-based `delete` method has been deprecated. It deletes only the record of depot from the list of imported offline software depots, instead of removing the depot's content from vLCM. This method was added in vSphere API 7.0.0.0.
     ///
+    /// Also runs as a vCenter task: [`delete_task`](Self::delete_task) returns a
+    /// [`Task`](crate::Task) handle.
+    ///
     /// # Parameters
     ///
     /// - `depot`: Identifier of the depot to be removed. Identifier of a `com.vmware.esx.settings.depots.offline` resource.
@@ -329,6 +332,9 @@ impl Online {
     /// 2. The non task-based `delete` method has been deprecated. It only
     ///
     /// deletes the record of depot from the list of imported online software depots, instead of removing the depot's content from the system. This method was added in vSphere API 7.0.0.0.
+    ///
+    /// Also runs as a vCenter task: [`delete_task`](Self::delete_task) returns a
+    /// [`Task`](crate::Task) handle.
     ///
     /// # Parameters
     ///
@@ -601,6 +607,10 @@ impl Umds {
     }
 
     /// The task-based `delete` method removes content of the UMDS depot from vLCM completely. Note: The non task-based `delete` method has been deprecated. It deletes only the record of UMDS depot from database, instead of removing the content of UMDS depot from vLCM. This method was added in vSphere API 7.0.0.0.
+    ///
+    /// Also runs as a vCenter task: [`delete_task`](Self::delete_task) returns a
+    /// [`Task`](crate::Task) handle, or [`delete_and_wait`](Self::delete_and_wait) to
+    /// start it and wait.
     ///
     /// # HTTP
     ///
