@@ -39,6 +39,7 @@ import importlib
 
 from vapi_snapshot.bindings import (
     _NoConnector, _defined_classes, _is_service, _is_structure, module_names)
+from vapi_snapshot.rest import is_verb_form
 from vmware.vapi.bindings import type as bt
 from vmware.vapi.bindings.converter import RestConverter, TypeConverter
 from vmware.vapi.bindings.stub import StubConfiguration
@@ -174,16 +175,26 @@ def expect(cases):
         except Exception as error:  # pylint: disable=broad-except
             out["operations"][case["key"]] = {"error": "input: %s: %s" % (type(error).__name__, error)}
             continue
-        if case.get("api_route") is not None:
-            metadata = stub._rest_metadata.get(base)
-            result["api_metadata_from"] = "bindings"
-            if metadata is None:
-                metadata = metadata_from_route(case["api_route"])
-                result["api_metadata_from"] = "route table"
-            result["api"] = guarded(serialize, py_input, input_type, SWAGGER, metadata, False)
+        # An operation's binding REST metadata describes one protocol: a verb
+        # annotation (query parameters as QueryRestMetadata) the `/api`
+        # route, a legacy @RequestMapping the `/rest` route (as the importer
+        # reads them, vapi_snapshot/rest.py). The other protocol's route
+        # comes from the route table.
+        binding_metadata = stub._rest_metadata.get(base)
+        binding_protocol = "api" if binding_metadata is not None and is_verb_form(
+            binding_metadata) else "rest"
+        for protocol, mode, is_vapi_rest in (("api", SWAGGER, False), ("rest", VAPI, True)):
+            route = case.get(protocol + "_route")
+            if route is None:
+                continue
+            if binding_protocol == protocol and binding_metadata is not None:
+                metadata = binding_metadata
+                result[protocol + "_metadata_from"] = "bindings"
+            else:
+                metadata = metadata_from_route(route)
+                result[protocol + "_metadata_from"] = "route table"
+            result[protocol] = guarded(serialize, py_input, input_type, mode, metadata, is_vapi_rest)
         if case.get("rest_route") is not None:
-            metadata = metadata_from_route(case["rest_route"])
-            result["rest"] = guarded(serialize, py_input, input_type, VAPI, metadata, True)
             result["rest_params"] = guarded(params_of, py_input, input_type, VAPI)
         if case.get("output") is not None or isinstance(output_type, bt.VoidType):
             output = case.get("output")
