@@ -257,11 +257,16 @@ def url_value_deserializer():
 
 def handler(cases):
     """Handler-side reading of captured query strings."""
+    from vmware.vapi.lib.constants import RestAnnotationType
     URLValueDeserializer = url_value_deserializer()  # pylint: disable=invalid-name
     out = {}
     for case in cases["requests"]:
         query = case["query_string"].encode()
-        out[case["key"]] = guarded(lambda q=query: URLValueDeserializer.deserialize(q))
+        # /api routes are verb routes (dotted keys kept whole, then mapped by
+        # the @Query aliases); /rest routes are not (dotted keys nest).
+        mapping = RestAnnotationType.VERB if case["verb"] else RestAnnotationType.REQUEST
+        out[case["key"]] = guarded(
+            lambda q=query, m=mapping: URLValueDeserializer.deserialize(q, m))
     return out
 
 
