@@ -146,6 +146,20 @@ enum Rule {
     /// the suite runs that reader on the query the client sent and compares
     /// the result with the parameter's `/rest` value.
     QueryStructure,
+    /// Dispatch parameters with the value `null` (`'name': 'null'`) are
+    /// how the binding generator renders a bare key of the URL template
+    /// (`?with-removed-components`), and `get_url_path` would write
+    /// `name=null`. Where the bare key names a parameter of the operation
+    /// (`?name` of content.library.item.file.get and storage.get), it is
+    /// that parameter's @Query: the handler reads `name=<value>`.
+    NullDispatch,
+    /// @RequestMapping-form binding metadata without the dispatch query
+    /// (`POST /vcenter/vm` for VM.clone, `/cis/tasks/{task}` for
+    /// cis.tasks.cancel): a Python client would call a different operation.
+    /// The route table's fixed pairs come from VMware's OpenAPI documents
+    /// (the snapshot's overlay); the handler dispatches on them
+    /// (`_find_matching_operation`). The suite expects them.
+    DispatchLostInBindings,
     /// `$task` operations: the Python REST client has no task form at all
     /// (`TASK_REST_QUERY_PARAM` is only read by the handler,
     /// handler.py `is_task = query_string_flat_dict.get('vmw-task')`); the
@@ -703,6 +717,7 @@ async fn wire_suite() {
                 }
             }
 
+            let is_get = matches!(route.method.as_str(), "GET" | "DELETE");
             // Method.
             if captured.method != route.method.as_str() {
                 problems.push(format!("method {} != {}", captured.method, route.method));
@@ -748,6 +763,25 @@ async fn wire_suite() {
                     .flatten()
                     .filter_map(|pair| Some((pair[0].as_str()?.to_owned(), pair[1].as_str()?.to_owned())))
                     .collect();
+                // A dispatch value `null` stands for a bare key, which the
+                // URL template already carries (`?with-removed-components`).
+                // When the bare key is a parameter of the operation, the
+                // binding generator turned its @Query into a dispatch key
+                // (`?name` of content.library.item.file.get): the
+                // parameter's value is what the handler reads.
+                for (key, value) in &dispatch {
+                    if value == "null" && values.contains_key(key.as_str()) {
+                        expected_query.retain(|(k, v)| !(k == key && v.is_empty()));
+                        report.rule(Rule::NullDispatch);
+                        if let Some(text) = values[key.as_str()].as_str() {
+                            if !is_get || python["body"].is_null() {
+                                expected_query.push((key.clone(), text.to_owned()));
+                            }
+                        }
+                    }
+                }
+                let dispatch: Vec<(String, String)> =
+                    dispatch.into_iter().filter(|(_, value)| value != "null").collect();
                 let mut added = false;
                 for pair in dispatch {
                     if !expected_query.contains(&pair) {
@@ -757,6 +791,24 @@ async fn wire_suite() {
                 }
                 if added {
                     report.rule(Rule::DispatchDropped);
+                }
+                // Binding metadata in @RequestMapping form that lost the
+                // dispatch parameter (`POST /vcenter/vm` for VM.clone):
+                // the route table's fixed pairs come from VMware's OpenAPI
+                // documents (the snapshot's overlay), and the handler
+                // dispatches on them (`_find_matching_operation`).
+                if oracle[format!("{protocol}_metadata_from")] == "bindings" {
+                    let mut lost = false;
+                    for (key, value) in route.query {
+                        if *key == "vmw-task" || expected_query.iter().any(|(k, _)| k == key) {
+                            continue;
+                        }
+                        expected_query.push(((*key).to_owned(), (*value).to_owned()));
+                        lost = true;
+                    }
+                    if lost {
+                        report.rule(Rule::DispatchLostInBindings);
+                    }
                 }
                 if spec.task && !expected_query.iter().any(|(k, _)| k == "vmw-task") {
                     expected_query.push(("vmw-task".to_owned(), "true".to_owned()));
@@ -817,7 +869,6 @@ async fn wire_suite() {
                 }
             }
             // GET and DELETE: the handler never reads a body.
-            let is_get = matches!(route.method.as_str(), "GET" | "DELETE");
             let mut get_params: Option<Map<String, Value>> = None;
             if is_get {
                 if let Some(body) = expected_body.take() {
