@@ -73,8 +73,48 @@ def load_stubs():
     return config, stubs
 
 
+RULE_COUNTS = {"LongMapKeys": 0}
+
+
+def long_map_keys(value, binding_type):
+    """Rule LongMapKeys (see the suite): a map with LONG keys handed over as
+    its list of ``{"key", "value"}`` entries with integer keys.
+
+    JSON object keys are strings; the SWAGGER_REST reader keeps them as
+    strings (``SwaggerRestDataValueToPythonVisitor.visit_map``) and the
+    writer then rejects them for an ``IntegerType`` key ("Invalid Type,
+    expected Integer"), so VMware's converter cannot take a LONG-keyed map
+    in the object form at all. The same reader accepts the entry-list form
+    (it falls back to ``visit_map`` of the JSON-RPC reader), which is used
+    for exactly these maps.
+    """
+    if isinstance(binding_type, bt.ReferenceType):
+        binding_type = binding_type.resolved_type
+    if value is None:
+        return value
+    if isinstance(binding_type, bt.OptionalType):
+        return long_map_keys(value, binding_type.element_type)
+    if isinstance(binding_type, (bt.ListType, bt.SetType)):
+        return [long_map_keys(item, binding_type.element_type) for item in value]
+    if isinstance(binding_type, bt.MapType):
+        key_type = binding_type.key_type
+        if isinstance(key_type, bt.ReferenceType):
+            key_type = key_type.resolved_type
+        entries = {k: long_map_keys(v, binding_type.value_type) for k, v in value.items()}
+        if isinstance(key_type, bt.IntegerType) and isinstance(value, dict):
+            RULE_COUNTS["LongMapKeys"] += 1
+            return [{"key": int(k), "value": v} for k, v in entries.items()]
+        return entries
+    if isinstance(binding_type, bt.StructType) and isinstance(value, dict):
+        names = set(binding_type.get_field_names())
+        return {k: long_map_keys(v, binding_type.get_field(k)) if k in names else v
+                for k, v in value.items()}
+    return value
+
+
 def to_python(value, binding_type, resolver):
     """Binding value of clean (``/api``) JSON, read with the binding type."""
+    value = long_map_keys(value, binding_type)
     data_value = DataValueConverter.convert_to_data_value(json.dumps(value))
     return TypeConverter.convert_to_python(data_value, binding_type, resolver, SWAGGER)
 
@@ -207,6 +247,7 @@ def expect(cases):
         out["operations"][case["key"]] = result
     for entry in cases["structures"]:
         out["structures"][entry["id"]] = guarded(structure_rest, entry, resolver)
+    out["rules"] = RULE_COUNTS
     return out
 
 
@@ -224,8 +265,21 @@ def structure_type(structure_id, resolver):
 
 
 def structure_rest(entry, resolver):
-    binding_type = structure_type(entry["id"], resolver)
-    py_value = to_python(entry["value"], binding_type, resolver)
+    # An id declared twice (`id#2`): the bindings may list the two
+    # declarations in the other order; the one that reads the sample is it.
+    name = entry["id"].partition("#")[0]
+    candidates = _STRUCTURE_TYPES.get(name, [])
+    if not candidates:
+        raise LookupError("structure %s not known to the bindings" % entry["id"])
+    preferred = structure_type(entry["id"], resolver)
+    ordered = [preferred] + [c for c in candidates if c is not preferred]
+    for index, binding_type in enumerate(ordered):
+        try:
+            py_value = to_python(entry["value"], binding_type, resolver)
+            break
+        except Exception:  # pylint: disable=broad-except
+            if index + 1 == len(ordered):
+                raise
     api = json.loads(DataValueConverter.convert_to_json(
         TypeConverter.convert_to_vapi(py_value, binding_type, SWAGGER)))
     rest = json.loads(DataValueConverter.convert_to_json(
