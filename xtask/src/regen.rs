@@ -48,6 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let out_dir = root.join("generated");
     let diff = compare(&out_dir, &generated)?;
+    let table_current = crate::wire_tables::sync(&root, &model, &snapshot_name, args.check)?;
 
     if args.check {
         print_summary(
@@ -59,7 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             loaded,
             emitted,
         );
-        if diff.is_clean() {
+        if diff.is_clean() && table_current {
             println!("generated/ is up to date");
             return Ok(ExitCode::SUCCESS);
         }
@@ -73,10 +74,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("extra:   generated/{}", path.display());
         }
         eprintln!(
-            "error: generated/ is out of date ({} stale, {} missing, {} extra); run `cargo xtask regen`",
+            "error: generated/ is out of date ({} stale, {} missing, {} extra){}; run `cargo xtask regen`",
             diff.stale.len(),
             diff.missing.len(),
-            diff.extra.len()
+            diff.extra.len(),
+            if table_current { "" } else { ", wire suite table stale" }
         );
         return Ok(ExitCode::FAILURE);
     }
