@@ -209,7 +209,7 @@ impl Rule {
 /// being made separately; until it lands these cases are expected-null,
 /// reported as PENDING and do not fail the suite. Set to `false` once the
 /// runtime sends `null`.
-const NULL_BODY_PENDING: bool = true;
+const NULL_BODY_PENDING: bool = false;
 
 // ---------------------------------------------------------------------------
 // Samples
