@@ -297,11 +297,8 @@ async fn concurrent_expired_requests_share_one_login() {
     client.login(USER, PASSWORD).await.expect("login");
     sessions.expire();
     let handle = Power::new(&client);
-    let (a, b, c) = tokio::join!(
-        handle.get(&vm_42()),
-        handle.get(&vm_42()),
-        handle.get(&vm_42())
-    );
+    let vm = vm_42();
+    let (a, b, c) = tokio::join!(handle.get(&vm), handle.get(&vm), handle.get(&vm));
     for result in [a, b, c] {
         assert_eq!(result.expect("renewed").state, power::State::PoweredOff);
     }
