@@ -1365,3 +1365,37 @@ async fn generated_calls_carry_the_session_header() {
         Some("5f2c9e1a-token")
     );
 }
+
+/// `content.json: GET /api/content/type` answers an array of
+/// `ContentTypeInfo`. The service's types live in `content::r#type` (the
+/// package `com.vmware.content.type`; `type` is a keyword).
+#[tokio::test]
+async fn content_type_list_decodes_into_the_raw_identifier_module() {
+    let (server, client) = api_server(
+        200,
+        json!([{
+            "description": "OVF packages",
+            "name": "ovf-plugin",
+            "type": "ovf",
+            "vendor": "VMware",
+            "version": "1.0"
+        }]),
+    )
+    .await;
+    let types: Vec<vsphere_vapi::content::r#type::Info> =
+        vsphere_vapi::content::Type::new(&client)
+            .list()
+            .await
+            .expect("listed");
+    assert_eq!(types.len(), 1);
+    assert_eq!(types[0].r#type, "ovf");
+    assert_eq!(types[0].vendor, "VMware");
+    assert_eq!(types[0].supported_rules, None);
+    assert_request(
+        &single_request(&server).await,
+        "GET",
+        "/api/content/type",
+        &[],
+        None,
+    );
+}
