@@ -1,11 +1,14 @@
-//! Lists the virtual machines of a vCenter Server and optionally powers one on.
+//! Lists the virtual machines of a vCenter Server, shows one, and optionally powers it on
+//! or clones it (waiting for the clone task).
 //!
 //! ```text
 //! export VSPHERE_SERVER=vcenter.example.com
 //! export VSPHERE_USER=administrator@vsphere.local
 //! export VSPHERE_PASSWORD='...'
 //! cargo run -p vsphere-vapi-examples --example list_vms -- --state POWERED_OFF
+//! cargo run -p vsphere-vapi-examples --example list_vms -- --show web-01
 //! cargo run -p vsphere-vapi-examples --example list_vms -- --power-on web-01
+//! cargo run -p vsphere-vapi-examples --example list_vms -- --clone web-01 --as web-02
 //! ```
 //!
 //! Run with `--help` for every option. The password is read from the environment only
@@ -16,20 +19,28 @@ use std::fmt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use vsphere_vapi::ids::VirtualMachineId;
 use vsphere_vapi::vcenter::Vm;
-use vsphere_vapi::vcenter::vm::{FilterSpec, Power, Summary, power};
-use vsphere_vapi::{Client, Error, ErrorKind};
+use vsphere_vapi::vcenter::vm::{CloneSpec, FilterSpec, Power, Summary, power};
+use vsphere_vapi::{Client, Error, ErrorExt, ErrorKind};
 
 const USAGE: &str = "\
-Lists virtual machines (name, power state, id) and optionally powers one on.
+Lists virtual machines (name, power state, id); optionally shows one, powers it on
+or clones it.
 
-Usage: list_vms [--name NAME]... [--state STATE]... [--power-on NAME]
+Usage: list_vms [--name NAME]... [--state STATE]...
+                [--show NAME] [--power-on NAME] [--clone NAME --as NEW_NAME]
 
 Options:
   --name NAME       only list virtual machines with this name (repeatable)
   --state STATE     only list virtual machines in this power state: POWERED_ON,
                     POWERED_OFF or SUSPENDED (repeatable)
+  --show NAME       afterwards, show the details of the one virtual machine with
+                    this name
   --power-on NAME   afterwards, power on the one virtual machine with this name
+  --clone NAME      afterwards, clone the one virtual machine with this name (next
+                    to it, powered off) and wait for the clone task
+  --as NEW_NAME     name of the clone (required with --clone)
   -h, --help        show this text
 
 Environment:
@@ -46,7 +57,10 @@ Environment:
 struct Args {
     names: Vec<String>,
     states: Vec<power::State>,
+    show: Option<String>,
     power_on: Option<String>,
+    clone: Option<String>,
+    clone_name: Option<String>,
 }
 
 /// Where to connect and as whom. Deliberately not `Debug`: it holds the password.
@@ -138,14 +152,25 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Fa
                 }
                 parsed.states.push(state);
             }
-            "--power-on" => {
-                if parsed.power_on.is_some() {
-                    return Err(Failure::Usage("--power-on may be given once".to_owned()));
+            flag @ ("--show" | "--power-on" | "--clone" | "--as") => {
+                let slot = match flag {
+                    "--show" => &mut parsed.show,
+                    "--power-on" => &mut parsed.power_on,
+                    "--clone" => &mut parsed.clone,
+                    _ => &mut parsed.clone_name,
+                };
+                if slot.is_some() {
+                    return Err(Failure::Usage(format!("{flag} may be given once")));
                 }
-                parsed.power_on = Some(value("--power-on")?);
+                *slot = Some(value(flag)?);
             }
             other => return Err(Failure::Usage(format!("unexpected argument `{other}`"))),
         }
+    }
+    if parsed.clone.is_some() != parsed.clone_name.is_some() {
+        return Err(Failure::Usage(
+            "--clone and --as go together".to_owned(),
+        ));
     }
     Ok(Some(parsed))
 }
@@ -234,6 +259,98 @@ fn print_table(vms: &[Summary]) {
     }
 }
 
+/// The one virtual machine named `name` (`GET /api/vcenter/vm?names=...`); refuses when
+/// none or several have that name.
+async fn find_one(vms: &Vm, name: &str) -> Result<Summary, Failure> {
+    let by_name = FilterSpec {
+        names: Some(vec![name.to_owned()]),
+        ..FilterSpec::default()
+    };
+    let mut matches = vms
+        .list()
+        .filter(&by_name)
+        .send()
+        .await
+        .map_err(api(format!("looking up virtual machine `{name}`")))?;
+    match matches.len() {
+        1 => Ok(matches.remove(0)),
+        0 => Err(Failure::Refused(format!(
+            "no virtual machine is named `{name}`"
+        ))),
+        several => {
+            let ids: Vec<&str> = matches.iter().map(|vm| vm.vm.as_str()).collect();
+            Err(Failure::Refused(format!(
+                "{several} virtual machines are named `{name}` ({}); not acting on any",
+                ids.join(", ")
+            )))
+        }
+    }
+}
+
+/// Shows the details of `vm` (`GET /api/vcenter/vm/{vm}`).
+async fn show(vms: &Vm, name: &str, vm: &VirtualMachineId) -> Result<(), Failure> {
+    let info = vms
+        .get(vm)
+        .await
+        .map_err(api(format!("reading `{name}` ({vm})")))?;
+    println!("{name} ({vm}):");
+    println!("  guest OS     {}", info.guest_os);
+    println!("  power state  {}", info.power_state);
+    println!(
+        "  CPUs         {} ({} per socket)",
+        info.cpu.count, info.cpu.cores_per_socket
+    );
+    println!("  memory       {} MiB", info.memory.size_mib);
+    println!("  disks        {}", info.disks.len());
+    println!("  NICs         {}", info.nics.len());
+    Ok(())
+}
+
+/// Powers on `vm` unless it already runs (`POST /api/vcenter/vm/{vm}/power?action=start`).
+async fn power_on(client: &Client, name: &str, vm: &Summary) -> Result<(), Failure> {
+    if vm.power_state == power::State::PoweredOn {
+        println!("{name} ({}) is already powered on", vm.vm);
+        return Ok(());
+    }
+    let power = Power::new(client);
+    match power.start(&vm.vm).await {
+        Ok(()) => {}
+        // Powered on by someone else since the listing: nothing left to do.
+        Err(err) if err.is_kind(ErrorKind::AlreadyInDesiredState) => {}
+        Err(err) => {
+            return Err(api(format!("powering on `{name}` ({})", vm.vm))(err));
+        }
+    }
+    let state = power
+        .get(&vm.vm)
+        .await
+        .map_err(api(format!("reading the power state of `{name}`")))?
+        .state;
+    println!("{name} ({}): {}", vm.vm, state.as_str());
+    Ok(())
+}
+
+/// Clones `source` as `new_name` and waits for the clone task
+/// (`POST /api/vcenter/vm?action=clone&vmw-task=true`, then `GET /api/cis/tasks/{task}`).
+async fn clone(vms: &Vm, name: &str, source: &Summary, new_name: &str) -> Result<(), Failure> {
+    let spec = CloneSpec {
+        source: source.vm.clone(),
+        name: new_name.to_owned(),
+        placement: None,
+        disks_to_remove: None,
+        disks_to_update: None,
+        power_on: Some(false),
+        guest_customization_spec: None,
+    };
+    println!("cloning {name} ({}) as {new_name} ...", source.vm);
+    let new_vm = vms
+        .clone_vm_and_wait(&spec)
+        .await
+        .map_err(api(format!("cloning `{name}` as `{new_name}`")))?;
+    println!("{new_name} ({new_vm}) created");
+    Ok(())
+}
+
 /// Everything done while logged in; the caller logs out whatever happens here.
 async fn run(client: &Client, args: &Args) -> Result<(), Failure> {
     let vms = Vm::new(client);
@@ -243,55 +360,27 @@ async fn run(client: &Client, args: &Args) -> Result<(), Failure> {
         ..FilterSpec::default()
     };
     let mut listed = vms
-        .list(Some(&filter))
+        .list()
+        .filter(&filter)
+        .send()
         .await
         .map_err(api("listing virtual machines"))?;
     listed.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.vm.cmp(&b.vm)));
     print_table(&listed);
     println!("{} virtual machine(s)", listed.len());
 
-    let Some(name) = &args.power_on else {
-        return Ok(());
-    };
-    let by_name = FilterSpec {
-        names: Some(vec![name.clone()]),
-        ..FilterSpec::default()
-    };
-    let matches = vms
-        .list(Some(&by_name))
-        .await
-        .map_err(api(format!("looking up virtual machine `{name}`")))?;
-    let vm = match matches.as_slice() {
-        [vm] => vm,
-        [] => {
-            return Err(Failure::Refused(format!(
-                "no virtual machine is named `{name}`"
-            )));
-        }
-        several => {
-            let ids: Vec<&str> = several.iter().map(|vm| vm.vm.as_str()).collect();
-            return Err(Failure::Refused(format!(
-                "{} virtual machines are named `{name}` ({}); not powering any on",
-                several.len(),
-                ids.join(", ")
-            )));
-        }
-    };
-    if vm.power_state == power::State::PoweredOn {
-        println!("{name} ({}) is already powered on", vm.vm);
-        return Ok(());
+    if let Some(name) = &args.show {
+        let vm = find_one(&vms, name).await?;
+        show(&vms, name, &vm.vm).await?;
     }
-    let power = Power::new(client);
-    power
-        .start(&vm.vm)
-        .await
-        .map_err(api(format!("powering on `{name}` ({})", vm.vm)))?;
-    let state = power
-        .get(&vm.vm)
-        .await
-        .map_err(api(format!("reading the power state of `{name}`")))?
-        .state;
-    println!("{name} ({}): {}", vm.vm, state.as_str());
+    if let Some(name) = &args.power_on {
+        let vm = find_one(&vms, name).await?;
+        power_on(client, name, &vm).await?;
+    }
+    if let (Some(name), Some(new_name)) = (&args.clone, &args.clone_name) {
+        let source = find_one(&vms, name).await?;
+        clone(&vms, name, &source, new_name).await?;
+    }
     Ok(())
 }
 

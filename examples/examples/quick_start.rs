@@ -1,11 +1,12 @@
-//! The README's minimal program: log in, list VMs, optionally power one on.
+//! The README's minimal program: log in, list the powered-off VMs, optionally power one on.
 //!
 //! `VSPHERE_SERVER=https://vc.example.com VSPHERE_PASSWORD=… cargo run -p vsphere-vapi-examples --example quick_start [vm-id]`
 
 use vsphere_vapi::Client;
+use vsphere_vapi::ids::VirtualMachineId;
 use vsphere_vapi::vcenter::{
     Vm,
-    vm::{FilterSpec, Power},
+    vm::{FilterSpec, Power, power},
 };
 
 #[tokio::main]
@@ -19,12 +20,17 @@ async fn main() -> Result<(), vsphere_vapi::Error> {
     client
         .login("administrator@vsphere.local", password)
         .await?;
-    for vm in Vm::new(&client).list(Some(&FilterSpec::default())).await? {
+    // GET /api/vcenter/vm?power_states=POWERED_OFF
+    let filter = FilterSpec {
+        power_states: Some(vec![power::State::PoweredOff]),
+        ..FilterSpec::default()
+    };
+    for vm in Vm::new(&client).list().filter(&filter).send().await? {
         println!("{} {} {}", vm.vm, vm.name, vm.power_state);
     }
     if let Some(id) = std::env::args().nth(1) {
         // POST /api/vcenter/vm/{vm}/power?action=start
-        Power::new(&client).start(&id).await?;
+        Power::new(&client).start(&VirtualMachineId::from(id)).await?;
     }
     client.logout().await
 }

@@ -21,9 +21,7 @@ async fn local_library_and_item_lifecycle() {
     // must be a datastore of the simulator's model: the library's files go there.
     let library_name = unique_name("e2e-library");
     let library_id = local_libraries
-        .create(
-            None,
-            &LibraryModel {
+        .create(&LibraryModel {
                 name: Some(library_name.clone()),
                 description: Some("Library of the end-to-end tests".to_owned()),
                 r#type: Some(LibraryType::Local),
@@ -33,11 +31,11 @@ async fn local_library_and_item_lifecycle() {
                     ..StorageBacking::default()
                 }]),
                 ..LibraryModel::default()
-            },
-        )
+        })
+        .send()
         .await
         .unwrap_or_else(|err| panic!("library create: {err}\n{}", sim.stderr()));
-    assert!(!library_id.is_empty());
+    assert!(!library_id.as_str().is_empty());
 
     // GET local-library/id:{id}; the simulator adds keys of its own, which are ignored.
     let created = local_libraries.get(&library_id).await.expect("library get");
@@ -55,7 +53,7 @@ async fn local_library_and_item_lifecycle() {
     // GET local-library
     let listed = local_libraries.list().await.expect("library list");
     assert!(
-        listed.contains(&library_id),
+        listed.iter().any(|id| id == library_id.as_str()),
         "{library_id} not in {listed:?}"
     );
     // POST library?~action=find {"spec": {...}}
@@ -78,19 +76,17 @@ async fn local_library_and_item_lifecycle() {
     // POST library/item {"create_spec": {...}}
     let item_name = unique_name("e2e-item");
     let item_id = items
-        .create(
-            None,
-            &ItemModel {
-                library_id: Some(library_id.clone()),
+        .create(&ItemModel {
+                library_id: Some(library_id.to_string()),
                 name: Some(item_name.clone()),
                 description: Some("Item of the end-to-end tests".to_owned()),
                 r#type: Some("ovf".to_owned()),
                 ..ItemModel::default()
-            },
-        )
+        })
+        .send()
         .await
         .expect("item create");
-    assert!(!item_id.is_empty());
+    assert!(!item_id.as_str().is_empty());
 
     // GET library/item?library_id={id}
     let listed = items.list(&library_id).await.expect("item list");
@@ -104,7 +100,7 @@ async fn local_library_and_item_lifecycle() {
     // POST library/item?~action=find {"spec": {...}}
     let found = items
         .find(&item::FindSpec {
-            library_id: Some(library_id.clone()),
+            library_id: Some(library_id.to_string()),
             name: Some(item_name.clone()),
             ..item::FindSpec::default()
         })
@@ -125,7 +121,7 @@ async fn local_library_and_item_lifecycle() {
         .expect("library delete");
     let remaining = local_libraries.list().await.expect("library list");
     assert!(
-        !remaining.contains(&library_id),
+        !remaining.iter().any(|id| id == library_id.as_str()),
         "{library_id} still listed"
     );
     expect_kind(local_libraries.get(&library_id).await, ErrorKind::NotFound);

@@ -5,9 +5,11 @@ mod e2e_support;
 
 use e2e_support::{expect_kind, logged_in, start, unique_name};
 use vsphere_vapi::ErrorKind;
+use vsphere_vapi::ids::{CategoryId, TagId};
+use vsphere_vapi::runtime::ResourceId;
 use vsphere_vapi::cis::tagging::category_model::Cardinality;
 use vsphere_vapi::cis::tagging::{Category, Tag, TagAssociation, category, tag};
-use vsphere_vapi::vapi::std_::DynamicId;
+use vsphere_vapi::vapi::standard::DynamicId;
 
 #[tokio::test]
 async fn category_and_tag_lifecycle_with_the_inventory_vm() {
@@ -30,7 +32,9 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
         .await
         .expect("category create");
     assert!(
-        category_id.starts_with("urn:vmomi:InventoryServiceCategory:"),
+        category_id
+            .as_str()
+            .starts_with("urn:vmomi:InventoryServiceCategory:"),
         "category id: {category_id}"
     );
 
@@ -44,7 +48,7 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
     // GET category
     let listed = categories.list().await.expect("category list");
     assert!(
-        listed.contains(&category_id),
+        listed.iter().any(|id| id == category_id.as_str()),
         "{category_id} not in {listed:?}"
     );
 
@@ -75,7 +79,7 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
         .await
         .expect("tag create");
     assert!(
-        tag_id.starts_with("urn:vmomi:InventoryServiceTag:"),
+        tag_id.as_str().starts_with("urn:vmomi:InventoryServiceTag:"),
         "tag id: {tag_id}"
     );
     // GET tag/id:{id}
@@ -85,7 +89,21 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
     assert_eq!(created_tag.category_id, category_id);
     assert_eq!(created_tag.description, "Tag of the end-to-end tests");
     // GET tag; POST tag/id:{category_id}?~action=list-tags-for-category
-    assert!(tags.list().await.expect("tag list").contains(&tag_id));
+    assert!(
+        tags.list()
+            .await
+            .expect("tag list")
+            .iter()
+            .any(|id| id == tag_id.as_str())
+    );
+    // Identifiers listed as strings convert into the typed ones.
+    let listed_tag = TagId::from(
+        tags.list_tags_for_category(&category_id)
+            .await
+            .expect("tags of the category")
+            .remove(0),
+    );
+    assert_eq!(listed_tag, tag_id);
     assert_eq!(
         tags.list_tags_for_category(&category_id)
             .await
@@ -95,7 +113,7 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
 
     let vm = DynamicId {
         r#type: sim.vm().kind.clone(),
-        id: sim.vm().id.clone(),
+        id: ResourceId::from(sim.vm().id.as_str()),
     };
     // POST tag-association/id:{tag_id}?~action=list-attached-objects; the simulator
     // answers a tag without objects with {"value": null}.
@@ -117,7 +135,10 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
         .list_attached_tags(&vm)
         .await
         .expect("tags of the VM");
-    assert!(on_vm.contains(&tag_id), "{tag_id} not in {on_vm:?}");
+    assert!(
+        on_vm.iter().any(|id| id == tag_id.as_str()),
+        "{tag_id} not in {on_vm:?}"
+    );
 
     // POST tag-association/id:{tag_id}?~action=detach {"object_id": {...}}
     associations.detach(&tag_id, &vm).await.expect("detach");
@@ -130,12 +151,18 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
         .list_attached_tags(&vm)
         .await
         .expect("tags of the VM");
-    assert!(!on_vm.contains(&tag_id), "{tag_id} still in {on_vm:?}");
+    assert!(
+        !on_vm.iter().any(|id| id == tag_id.as_str()),
+        "{tag_id} still in {on_vm:?}"
+    );
 
     // DELETE tag/id:{id}
     tags.delete(&tag_id).await.expect("tag delete");
     let remaining = tags.list().await.expect("tag list");
-    assert!(!remaining.contains(&tag_id), "{tag_id} still listed");
+    assert!(
+        !remaining.iter().any(|id| id == tag_id.as_str()),
+        "{tag_id} still listed"
+    );
     expect_kind(tags.get(&tag_id).await, ErrorKind::NotFound);
 
     // DELETE category/id:{id}
@@ -145,7 +172,7 @@ async fn category_and_tag_lifecycle_with_the_inventory_vm() {
         .expect("category delete");
     let remaining = categories.list().await.expect("category list");
     assert!(
-        !remaining.contains(&category_id),
+        !remaining.iter().any(|id| id == category_id.as_str()),
         "{category_id} still listed"
     );
     expect_kind(categories.get(&category_id).await, ErrorKind::NotFound);
@@ -168,5 +195,11 @@ async fn duplicate_category_name_is_already_exists() {
     // 400 with {"type": "com.vmware.vapi.std.errors.already_exists", "value": {}}
     let err = expect_kind(categories.create(&spec).await, ErrorKind::AlreadyExists);
     assert_eq!(err.status(), Some(400));
-    assert_eq!(categories.list().await.expect("list"), [first]);
+    assert_eq!(
+        categories.list().await.expect("list"),
+        [first.as_str()]
+    );
+    // The typed identifier of the first one still names it.
+    let again: CategoryId = CategoryId::from(first.as_str());
+    assert_eq!(categories.get(&again).await.expect("get").id, first);
 }

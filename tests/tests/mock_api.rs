@@ -17,8 +17,13 @@ use support_mock::{
     Sequence, answering, answering_json, assert_request, client_for, header, raw_path_and_query,
     requests, single_request,
 };
+use vsphere_vapi::ids::{
+    ApplianceUpdatePendingId, CategoryId, ClusterComputeResourceId, DiskId, DraftId, ItemId,
+    LibraryId, TagId, TaskId, VirtualMachineId,
+};
 use vsphere_vapi::runtime::types::{Secret, VapiMap};
-use vsphere_vapi::{ErrorKind, Protocol, TaskWaitOptions};
+use vsphere_vapi::runtime::{ResourceId, TaskState};
+use vsphere_vapi::{Error, ErrorExt, ErrorKind, Protocol, TaskWaitOptions};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -37,7 +42,7 @@ use vsphere_vapi::content::library::{Item, StorageBacking, storage_backing};
 use vsphere_vapi::content::library_model::LibraryType;
 use vsphere_vapi::content::{LibraryModel, LocalLibrary};
 use vsphere_vapi::esx::settings::clusters::software::{Drafts, drafts};
-use vsphere_vapi::vapi::std_::DynamicId;
+use vsphere_vapi::vapi::standard::DynamicId;
 use vsphere_vapi::vcenter::vm::guest::filesystem::{Transfers, transfers};
 use vsphere_vapi::vcenter::vm::guest::{self, Credentials, credentials};
 use vsphere_vapi::vcenter::vm::hardware::{Cpu, Disk, cpu, disk};
@@ -48,6 +53,11 @@ const TAG_ID: &str = "urn:vmomi:InventoryServiceTag:8e2b4f36-1b57-4d4a-9c38-1a4c
 /// `TAG_ID` as a percent-encoded path segment.
 const TAG_ID_IN_PATH: &str =
     "urn%3Avmomi%3AInventoryServiceTag%3A8e2b4f36-1b57-4d4a-9c38-1a4c0b9f1d2e%3AGLOBAL";
+
+/// The virtual machine most tests address.
+fn vm_42() -> VirtualMachineId {
+    VirtualMachineId::from("vm-42")
+}
 
 async fn api_server(status: u16, body: serde_json::Value) -> (MockServer, vsphere_vapi::Client) {
     let server = answering_json(status, body).await;
@@ -69,7 +79,9 @@ async fn vm_tools_upgrade_posts_command_line_options_and_accepts_204() {
     let (server, client) = api_server_no_content().await;
     let options = "/S /v\"/qn REBOOT=R\"";
     let () = Tools::new(&client)
-        .upgrade("vm-42", Some(options))
+        .upgrade(&vm_42())
+        .command_line_options(options)
+        .send()
         .await
         .expect("a 204 answer is success");
     assert_request(
@@ -87,7 +99,8 @@ async fn vm_tools_upgrade_posts_command_line_options_and_accepts_204() {
 async fn vm_tools_upgrade_without_options_sends_an_empty_object() {
     let (server, client) = api_server_no_content().await;
     Tools::new(&client)
-        .upgrade("vm-42", None)
+        .upgrade(&vm_42())
+        .send()
         .await
         .expect("a 204 answer is success");
     assert_request(
@@ -126,13 +139,43 @@ async fn vm_tools_upgrade_not_allowed_in_current_state_is_a_typed_error() {
     )
     .await;
     let error = Tools::new(&client)
-        .upgrade("vm-42", Some("-q"))
+        .upgrade(&vm_42())
+        .command_line_options("-q")
+        .send()
         .await
         .expect_err("a 400 answer is an error");
-    assert_eq!(error.kind(), Some(&ErrorKind::NotAllowedInCurrentState));
-    assert!(error.is_kind(&ErrorKind::NotAllowedInCurrentState));
+    assert_eq!(error.kind(), Some(ErrorKind::NotAllowedInCurrentState));
+    assert!(error.is_kind(ErrorKind::NotAllowedInCurrentState));
+    assert!(!error.is_kind(ErrorKind::InvalidRequest));
+    assert_eq!(error.error_type(), Some("NOT_ALLOWED_IN_CURRENT_STATE"));
     assert_eq!(error.status(), Some(400));
-    let messages = error.messages();
+    match &error {
+        Error::Api {
+            service,
+            operation,
+            error: server_error,
+        } => {
+            assert_eq!(service, "com.vmware.vcenter.vm.tools");
+            assert_eq!(operation, "upgrade");
+            assert_eq!(server_error.status(), 400);
+            assert_eq!(
+                server_error.messages(),
+                [
+                    "Virtual machine vm-42 is not powered on.",
+                    "Tools upgrade failed."
+                ]
+            );
+            assert_eq!(server_error.excerpt(), None);
+        }
+        other => panic!("expected Error::Api, got {other:?}"),
+    }
+    let standard = error.standard_error().expect("a standard error structure");
+    assert_eq!(
+        standard.error_type,
+        Some(ErrorKind::NotAllowedInCurrentState)
+    );
+    assert_eq!(standard.data, Some(json!({})));
+    let messages = standard.messages;
     assert_eq!(messages.len(), 2, "the whole message stack is kept");
     assert_eq!(
         messages[0].id,
@@ -145,6 +188,10 @@ async fn vm_tools_upgrade_not_allowed_in_current_state_is_a_typed_error() {
     assert_eq!(messages[0].args, ["vm-42"]);
     let params = messages[0].params.as_ref().expect("params are decoded");
     assert_eq!(params["vm"].s.as_deref(), Some("vm-42"));
+    assert_eq!(
+        messages[0].localized.as_deref(),
+        Some("Virtual machine vm-42 is not powered on.")
+    );
     assert_eq!(messages[1].default_message, "Tools upgrade failed.");
     let text = error.to_string();
     for part in [
@@ -174,7 +221,7 @@ async fn vm_tools_get_keeps_unknown_enum_values_and_round_trips() {
     });
     let (server, client) = api_server(200, answer.clone()).await;
     let info = Tools::new(&client)
-        .get("vm-42")
+        .get(&vm_42())
         .await
         .expect("info decodes");
     assert_request(
@@ -184,18 +231,26 @@ async fn vm_tools_get_keeps_unknown_enum_values_and_round_trips() {
         &[],
         None,
     );
-    assert_eq!(
-        info.run_state,
-        tools::RunState::Unknown("PAUSED_BY_HOST".to_owned())
-    );
+    assert!(info.run_state.is_unknown(), "{:?}", info.run_state);
+    assert!(matches!(&info.run_state, tools::RunState::Unknown(raw) if raw.as_str() == "PAUSED_BY_HOST"));
+    assert_eq!(info.run_state, tools::RunState::from("PAUSED_BY_HOST"));
     assert_eq!(info.run_state.as_str(), "PAUSED_BY_HOST");
+    assert_eq!(info.run_state.to_string(), "PAUSED_BY_HOST");
+    let version_status = info.version_status.as_ref().expect("version status");
+    assert!(version_status.is_unknown());
+    assert_eq!(version_status.as_str(), "SUPPORTED_BUT_DEPRECATED");
+    // `UNKNOWN` is a real value of `ToolsInstallType`: its own variant, not
+    // the catch-all.
     assert_eq!(
-        info.version_status,
-        Some(tools::VersionStatus::Unknown(
-            "SUPPORTED_BUT_DEPRECATED".to_owned()
-        ))
+        info.install_type,
+        Some(tools::ToolsInstallType::UnknownValue)
     );
-    assert_eq!(info.install_type, Some(tools::ToolsInstallType::Unknown));
+    assert!(!tools::ToolsInstallType::UnknownValue.is_unknown());
+    assert_eq!(tools::ToolsInstallType::UnknownValue.as_str(), "UNKNOWN");
+    assert_eq!(
+        "UNKNOWN".parse::<tools::ToolsInstallType>(),
+        Ok(tools::ToolsInstallType::UnknownValue)
+    );
     assert_eq!(
         info.upgrade_policy,
         tools::UpgradePolicy::UpgradeAtPowerCycle
@@ -214,15 +269,18 @@ async fn vm_tools_get_keeps_unknown_enum_values_and_round_trips() {
 async fn vm_tools_update_sends_the_spec_as_the_whole_body() {
     let (server, client) = api_server_no_content().await;
     let policy = tools::UpgradePolicy::from_str("UPGRADE_AT_REBOOT").expect("infallible");
+    assert!(policy.is_unknown(), "{policy:?}");
+    assert_eq!(policy.as_str(), "UPGRADE_AT_REBOOT");
     assert_eq!(
-        policy,
-        tools::UpgradePolicy::Unknown("UPGRADE_AT_REBOOT".to_owned())
+        tools::UpgradePolicy::from_str("UPGRADE_AT_POWER_CYCLE"),
+        Ok(tools::UpgradePolicy::UpgradeAtPowerCycle),
+        "a known wire value never parses into the catch-all"
     );
     let spec = tools::UpdateSpec {
         upgrade_policy: Some(policy),
     };
     Tools::new(&client)
-        .update("vm-42", &spec)
+        .update(&vm_42(), &spec)
         .await
         .expect("a 204 answer is success");
     assert_request(
@@ -239,7 +297,7 @@ async fn vm_tools_update_sends_the_spec_as_the_whole_body() {
 async fn vm_power_start_dispatches_by_action_without_body() {
     let (server, client) = api_server_no_content().await;
     Power::new(&client)
-        .start("vm-42")
+        .start(&vm_42())
         .await
         .expect("a 204 answer is success");
     assert_request(
@@ -271,17 +329,19 @@ async fn unknown_power_state_from_the_server_round_trips_into_a_filter() {
         .await;
     let client = client_for(&server, Protocol::Auto);
 
-    let info = Power::new(&client).get("vm-42").await.expect("power info");
-    assert_eq!(
-        info.state,
-        power::State::Unknown("SUSPENDED_TO_MEMORY".to_owned())
-    );
+    let info = Power::new(&client).get(&vm_42()).await.expect("power info");
+    assert!(info.state.is_unknown(), "{:?}", info.state);
+    assert_eq!(info.state.as_str(), "SUSPENDED_TO_MEMORY");
     assert_eq!(info.clean_power_off, None);
     let filter = vm::FilterSpec {
         power_states: Some(vec![info.state.clone()]),
         ..vm::FilterSpec::default()
     };
-    let listed = Vm::new(&client).list(Some(&filter)).await.expect("list");
+    let listed = Vm::new(&client)
+        .list()
+        .filter(&filter)
+        .send()
+        .await.expect("list");
     assert!(listed.is_empty());
 
     let sent = requests(&server).await;
@@ -314,7 +374,11 @@ async fn vm_list_flattens_the_filter_and_repeats_list_values() {
         power_states: Some(vec![power::State::PoweredOn]),
         ..vm::FilterSpec::default()
     };
-    let listed = Vm::new(&client).list(Some(&filter)).await.expect("list");
+    let listed = Vm::new(&client)
+        .list()
+        .filter(&filter)
+        .send()
+        .await.expect("list");
     let request = single_request(&server).await;
     assert_eq!(
         raw_path_and_query(&request),
@@ -342,7 +406,7 @@ async fn vm_list_flattens_the_filter_and_repeats_list_values() {
 #[tokio::test]
 async fn vm_list_without_filter_has_no_query() {
     let (server, client) = api_server(200, json!([])).await;
-    let listed = Vm::new(&client).list(None).await.expect("list");
+    let listed = Vm::new(&client).list().send().await.expect("list");
     assert!(listed.is_empty());
     let request = single_request(&server).await;
     assert_eq!(raw_path_and_query(&request), "/api/vcenter/vm");
@@ -353,7 +417,7 @@ async fn vm_list_without_filter_has_no_query() {
 async fn vm_delete_uses_delete_and_accepts_204() {
     let (server, client) = api_server_no_content().await;
     Vm::new(&client)
-        .delete("vm-42")
+        .delete(&vm_42())
         .await
         .expect("a 204 answer is success");
     assert_request(
@@ -377,7 +441,7 @@ async fn vm_hardware_cpu_update_sends_the_spec_as_the_whole_body() {
         ..cpu::UpdateSpec::default()
     };
     Cpu::new(&client)
-        .update("vm-42", &spec)
+        .update(&vm_42(), &spec)
         .await
         .expect("a 204 answer is success");
     assert_request(
@@ -404,10 +468,11 @@ async fn vm_hardware_disk_create_returns_the_new_identifier() {
         ..disk::CreateSpec::default()
     };
     let id = Disk::new(&client)
-        .create("vm-42", &spec)
+        .create(&vm_42(), &spec)
         .await
         .expect("created");
-    assert_eq!(id, "2001");
+    assert_eq!(id, DiskId::from("2001"));
+    assert_eq!(id.as_str(), "2001");
     assert_request(
         &single_request(&server).await,
         "POST",
@@ -422,7 +487,7 @@ async fn vm_hardware_disk_create_returns_the_new_identifier() {
 async fn vm_guest_power_shutdown_dispatches_by_action() {
     let (server, client) = api_server_no_content().await;
     guest::Power::new(&client)
-        .shutdown("vm-42")
+        .shutdown(&vm_42())
         .await
         .expect("a 204 answer is success");
     assert_request(
@@ -463,7 +528,7 @@ async fn vm_guest_filesystem_transfers_create_composes_body_fields() {
         }),
     };
     let created = Transfers::new(&client)
-        .create("vm-42", &credentials, &spec)
+        .create(&vm_42(), &credentials, &spec)
         .await
         .expect("created");
     assert_eq!(created, url);
@@ -504,10 +569,10 @@ async fn tag_association_attach_escapes_the_path_and_sends_a_body_field() {
     let (server, client) = api_server_no_content().await;
     let object = DynamicId {
         r#type: "VirtualMachine".to_owned(),
-        id: "vm-42".to_owned(),
+        id: ResourceId::from(vm_42()),
     };
     TagAssociation::new(&client)
-        .attach(TAG_ID, &object)
+        .attach(&TagId::from(TAG_ID), &object)
         .await
         .expect("a 204 answer is success");
     let request = single_request(&server).await;
@@ -527,7 +592,7 @@ async fn tag_association_list_attached_tags_returns_identifiers() {
     let (server, client) = api_server(200, json!([TAG_ID])).await;
     let object = DynamicId {
         r#type: "VirtualMachine".to_owned(),
-        id: "vm-42".to_owned(),
+        id: ResourceId::from(vm_42()),
     };
     let tags = TagAssociation::new(&client)
         .list_attached_tags(&object)
@@ -558,7 +623,7 @@ async fn tagging_category_create_sends_the_spec_as_the_whole_body() {
         category_id: None,
     };
     let id = Category::new(&client).create(&spec).await.expect("created");
-    assert_eq!(id, created);
+    assert_eq!(id, CategoryId::from(created));
     assert_request(
         &single_request(&server).await,
         "POST",
@@ -594,10 +659,12 @@ async fn local_library_create_sends_client_token_header_and_model_body() {
         ..LibraryModel::default()
     };
     let id = LocalLibrary::new(&client)
-        .create(Some(token), &model)
+        .create(&model)
+        .client_token(token)
+        .send()
         .await
         .expect("created");
-    assert_eq!(id, "6b5d2a1c-7e8f-4a9b-b0c1-d2e3f4a5b6c7");
+    assert_eq!(id, LibraryId::from("6b5d2a1c-7e8f-4a9b-b0c1-d2e3f4a5b6c7"));
     let request = single_request(&server).await;
     assert_request(
         &request,
@@ -618,7 +685,8 @@ async fn local_library_create_sends_client_token_header_and_model_body() {
 async fn local_library_create_without_token_sends_no_header() {
     let (server, client) = api_server(201, json!("lib-1")).await;
     LocalLibrary::new(&client)
-        .create(None, &LibraryModel::default())
+        .create(&LibraryModel::default())
+        .send()
         .await
         .expect("created");
     let request = single_request(&server).await;
@@ -638,7 +706,7 @@ async fn local_library_create_without_token_sends_no_header() {
 async fn library_item_list_sends_a_scalar_query_parameter() {
     let (server, client) = api_server(200, json!(["item-1", "item-2"])).await;
     let items = Item::new(&client)
-        .list("6b5d2a1c-7e8f-4a9b-b0c1-d2e3f4a5b6c7")
+        .list(&LibraryId::from("6b5d2a1c-7e8f-4a9b-b0c1-d2e3f4a5b6c7"))
         .await
         .expect("listed");
     assert_eq!(items, ["item-1", "item-2"]);
@@ -662,7 +730,7 @@ async fn library_item_file_get_is_selected_by_its_query_parameter() {
     )
     .await;
     let info = File::new(&client)
-        .get("item-1", "disk 0.vmdk")
+        .get(&ItemId::from("item-1"), "disk 0.vmdk")
         .await
         .expect("file info");
     assert_eq!(info.size, 1_048_576);
@@ -702,11 +770,9 @@ async fn appliance_update_pending_list_sends_scalar_queries() {
     )
     .await;
     let updates = Pending::new(&client)
-        .list(
-            &SourceType::LocalAndOnline,
-            Some("https://depot.example.com/vcsa?channel=stable"),
-            None,
-        )
+        .list(&SourceType::LocalAndOnline)
+        .url("https://depot.example.com/vcsa?channel=stable")
+        .send()
         .await
         .expect("listed");
     let request = single_request(&server).await;
@@ -762,7 +828,8 @@ async fn appliance_update_pending_validate_sends_a_map_as_an_object() {
     ]
     .into();
     let notifications = Pending::new(&client)
-        .validate("9.1.1.1000", &user_data, None)
+        .validate(&ApplianceUpdatePendingId::from("9.1.1.1000"), &user_data)
+        .send()
         .await
         .expect("validated");
     assert_request(
@@ -813,7 +880,7 @@ async fn datacenter_create_answers_201_with_the_identifier() {
         .create(&spec)
         .await
         .expect("created");
-    assert_eq!(id, "datacenter-21");
+    assert_eq!(id.as_str(), "datacenter-21");
     assert_request(
         &single_request(&server).await,
         "POST",
@@ -839,9 +906,12 @@ async fn folder_list_flattens_scalar_and_list_filter_fields() {
         ..folder::FilterSpec::default()
     };
     let folders = Folder::new(&client)
-        .list(Some(&filter))
+        .list()
+        .filter(&filter)
+        .send()
         .await
         .expect("listed");
+    assert_eq!(folders[0].folder, "group-v22");
     assert_eq!(folders[0].r#type, folder::Type::VirtualMachine);
     assert_request(
         &single_request(&server).await,
@@ -859,7 +929,7 @@ async fn folder_list_flattens_scalar_and_list_filter_fields() {
 
 fn clone_spec() -> vm::CloneSpec {
     vm::CloneSpec {
-        source: "vm-42".to_owned(),
+        source: vm_42(),
         name: "web-02".to_owned(),
         placement: Some(vm::ClonePlacementSpec {
             folder: Some("group-v22".to_owned()),
@@ -880,53 +950,61 @@ fn clone_spec() -> vm::CloneSpec {
     }
 }
 
-/// `vcenter.json: POST /api/vcenter/vm?action=clone&vmw-task=true`
-/// (`clone$task`), body `$ref VcenterVMCloneSpec` whose `disks_to_update` is
-/// a map (`additionalProperties`, a JSON object on `/api`), answer 202 with
-/// the task identifier; then `cis.json: GET /api/cis/tasks/{task}` until the
-/// task succeeds, its `result` being the new VM.
-#[tokio::test]
-async fn vm_clone_and_wait_starts_a_task_and_polls_it() {
-    let task_id = "52b5a4f0-8a4f-4e0c-b6a7-5f3d7e9b1c2a:com.vmware.vcenter.VM";
+/// A server whose `POST /api/vcenter/vm` answers 202 with `task_id` and whose
+/// `GET /api/cis/tasks/...` answers `polls` in turn (repeating the last);
+/// returns the poll counter too.
+async fn clone_task_server(
+    task_id: &str,
+    polls: Vec<serde_json::Value>,
+) -> (MockServer, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path_regex("^/api/vcenter/vm$"))
         .respond_with(ResponseTemplate::new(202).set_body_json(json!(task_id)))
         .mount(&server)
         .await;
-    let running = json!({
+    let (responder, poll_count) = Sequence::new(
+        polls
+            .into_iter()
+            .map(|info| ResponseTemplate::new(200).set_body_json(info))
+            .collect(),
+    );
+    Mock::given(method("GET"))
+        .and(path_regex("^/api/cis/tasks/"))
+        .respond_with(responder)
+        .mount(&server)
+        .await;
+    (server, poll_count)
+}
+
+const CLONE_TASK_ID: &str = "52b5a4f0-8a4f-4e0c-b6a7-5f3d7e9b1c2a:com.vmware.vcenter.VM";
+/// `CLONE_TASK_ID` as a percent-encoded path segment.
+const CLONE_TASK_PATH: &str =
+    "/api/cis/tasks/52b5a4f0-8a4f-4e0c-b6a7-5f3d7e9b1c2a%3Acom.vmware.vcenter.VM";
+
+/// The info of the clone task while it runs (40 of 100 done).
+fn running_clone() -> serde_json::Value {
+    json!({
         "service": "com.vmware.vcenter.VM", "operation": "clone", "status": "RUNNING",
         "cancelable": false, "description": {"id": "vm.clone", "default_message": "Clone", "args": []},
         "progress": {"total": 100, "completed": 40, "message": {"id": "p", "default_message": "copying", "args": []}}
-    });
-    let mut succeeded = running.clone();
+    })
+}
+
+/// The info of the clone task once it succeeded, its `result` the new VM.
+fn succeeded_clone() -> serde_json::Value {
+    let mut succeeded = running_clone();
     succeeded["status"] = json!("SUCCEEDED");
     succeeded["result"] = json!("vm-77");
-    let (polls, poll_count) = Sequence::new(vec![
-        ResponseTemplate::new(200).set_body_json(running),
-        ResponseTemplate::new(200).set_body_json(succeeded),
-    ]);
-    Mock::given(method("GET"))
-        .and(path_regex("^/api/cis/tasks/"))
-        .respond_with(polls)
-        .mount(&server)
-        .await;
-    let client = client_for(&server, Protocol::Auto);
+    succeeded
+}
 
-    let options = TaskWaitOptions::default()
-        .intervals(Duration::from_millis(5), Duration::from_millis(20))
-        .timeout(Duration::from_secs(5));
-    let new_vm = Vm::new(&client)
-        .clone_and_wait(&clone_spec(), options)
-        .await
-        .expect("the clone task succeeds");
-    assert_eq!(new_vm, "vm-77");
-    assert_eq!(poll_count.load(Ordering::SeqCst), 2);
-
-    let sent = requests(&server).await;
-    assert_eq!(sent.len(), 3);
+/// The clone request `clone_spec()` makes (`vcenter.json: POST
+/// /api/vcenter/vm?action=clone&vmw-task=true`).
+#[track_caller]
+fn assert_clone_request(request: &wiremock::Request) {
     assert_request(
-        &sent[0],
+        request,
         "POST",
         "/api/vcenter/vm",
         &[("action", "clone"), ("vmw-task", "true")],
@@ -938,47 +1016,233 @@ async fn vm_clone_and_wait_starts_a_task_and_polls_it() {
             "power_on": false
         })),
     );
-    let task_path = "/api/cis/tasks/52b5a4f0-8a4f-4e0c-b6a7-5f3d7e9b1c2a%3Acom.vmware.vcenter.VM";
-    assert_request(&sent[1], "GET", task_path, &[], None);
-    assert_request(&sent[2], "GET", task_path, &[], None);
+}
+
+/// `vcenter.json: POST /api/vcenter/vm?action=clone&vmw-task=true`
+/// (`clone$task`), body `$ref VcenterVMCloneSpec` whose `disks_to_update` is
+/// a map (`additionalProperties`, a JSON object on `/api`), answer 202 with
+/// the task identifier; then `cis.json: GET /api/cis/tasks/{task}` until the
+/// task succeeds, its `result` being the new VM.
+#[tokio::test]
+async fn vm_clone_vm_task_starts_a_task_and_wait_with_polls_it() {
+    let (server, poll_count) =
+        clone_task_server(CLONE_TASK_ID, vec![running_clone(), succeeded_clone()]).await;
+    let client = client_for(&server, Protocol::Auto);
+
+    let task = Vm::new(&client)
+        .clone_vm_task(&clone_spec())
+        .await
+        .expect("the clone task starts");
+    assert_eq!(task.id(), &TaskId::from(CLONE_TASK_ID));
+    assert_eq!(task.id().as_str(), CLONE_TASK_ID);
+    assert_eq!(
+        poll_count.load(Ordering::SeqCst),
+        0,
+        "starting a task does not poll it"
+    );
+    let options = TaskWaitOptions::default()
+        .intervals(Duration::from_millis(5), Duration::from_millis(20))
+        .timeout(Duration::from_secs(5));
+    let new_vm: VirtualMachineId = task.wait_with(options).await.expect("the clone task succeeds");
+    assert_eq!(new_vm, VirtualMachineId::from("vm-77"));
+    assert_eq!(poll_count.load(Ordering::SeqCst), 2);
+
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 3);
+    assert_clone_request(&sent[0]);
+    assert_request(&sent[1], "GET", CLONE_TASK_PATH, &[], None);
+    assert_request(&sent[2], "GET", CLONE_TASK_PATH, &[], None);
+}
+
+/// `clone_vm_and_wait` is `clone_vm_task` followed by `wait()` with the
+/// default options: the same requests, the typed result.
+#[tokio::test]
+async fn vm_clone_vm_and_wait_starts_the_task_and_waits_with_default_options() {
+    let (server, poll_count) =
+        clone_task_server(CLONE_TASK_ID, vec![running_clone(), succeeded_clone()]).await;
+    let client = client_for(&server, Protocol::Auto);
+    let new_vm = Vm::new(&client)
+        .clone_vm_and_wait(&clone_spec())
+        .await
+        .expect("the clone task succeeds");
+    assert_eq!(new_vm, VirtualMachineId::from("vm-77"));
+    assert_eq!(poll_count.load(Ordering::SeqCst), 2);
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 3);
+    assert_clone_request(&sent[0]);
+    assert_request(&sent[1], "GET", CLONE_TASK_PATH, &[], None);
+    assert_request(&sent[2], "GET", CLONE_TASK_PATH, &[], None);
+}
+
+/// `clone` without `$task` (`POST /api/vcenter/vm?action=clone`) answers the
+/// new VM's identifier directly.
+#[tokio::test]
+async fn vm_clone_vm_without_task_answers_the_identifier() {
+    let (server, client) = api_server(200, json!("vm-78")).await;
+    let new_vm = Vm::new(&client)
+        .clone_vm(&clone_spec())
+        .await
+        .expect("cloned");
+    assert_eq!(new_vm, VirtualMachineId::from("vm-78"));
+    let request = single_request(&server).await;
+    assert_request(
+        &request,
+        "POST",
+        "/api/vcenter/vm",
+        &[("action", "clone")],
+        Some(serde_json::to_value(clone_spec()).expect("the spec serializes")),
+    );
+}
+
+/// `Task::status` looks at the task once (`GET /api/cis/tasks/{task}`) and
+/// reads state and progress; `Task::cancel` is `POST
+/// /api/cis/tasks/{task}?action=cancel` (`cis.json`).
+#[tokio::test]
+async fn task_status_reads_progress_and_cancel_posts_the_cancel_action() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path_regex("^/api/vcenter/vm$"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!(CLONE_TASK_ID)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/api/cis/tasks/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(running_clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex("^/api/cis/tasks/"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = client_for(&server, Protocol::Auto);
+    let task = Vm::new(&client)
+        .clone_vm_task(&clone_spec())
+        .await
+        .expect("the clone task starts");
+
+    let status = task.status().await.expect("status");
+    assert_eq!(status.state(), &TaskState::Running);
+    assert!(!status.is_finished());
+    assert!(status.error().is_none());
+    let progress = status.progress().expect("progress is reported");
+    assert_eq!((progress.total, progress.completed), (100, 40));
+    assert_eq!(progress.message.as_deref(), Some("copying"));
+    assert_eq!(progress.fraction(), Some(0.4));
+    assert_eq!(status.info()["operation"], json!("clone"));
+
+    task.cancel().await.expect("cancel is accepted");
+
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 3);
+    assert_clone_request(&sent[0]);
+    assert_request(&sent[1], "GET", CLONE_TASK_PATH, &[], None);
+    assert_request(&sent[2], "POST", CLONE_TASK_PATH, &[("action", "cancel")], None);
+}
+
+/// A task that keeps running past the wait's timeout ends the wait with
+/// `Error::TaskTimeout`, naming the task and the last state seen.
+#[tokio::test]
+async fn task_wait_with_gives_up_after_the_timeout() {
+    let (server, poll_count) = clone_task_server(CLONE_TASK_ID, vec![running_clone()]).await;
+    let client = client_for(&server, Protocol::Auto);
+    let task = Vm::new(&client)
+        .clone_vm_task(&clone_spec())
+        .await
+        .expect("the clone task starts");
+    let error = task
+        .wait_with(
+            TaskWaitOptions::default()
+                .intervals(Duration::from_millis(5), Duration::from_millis(10))
+                .timeout(Duration::from_millis(100)),
+        )
+        .await
+        .expect_err("the task never finishes");
+    assert!(error.is_timeout(), "{error:?}");
+    match &error {
+        Error::TaskTimeout {
+            task_id,
+            last_status,
+            ..
+        } => {
+            assert_eq!(task_id.as_str(), CLONE_TASK_ID);
+            assert_eq!(last_status, "RUNNING");
+        }
+        other => panic!("expected Error::TaskTimeout, got {other:?}"),
+    }
+    assert_eq!(error.kind(), None, "not a server-reported error");
+    assert!(poll_count.load(Ordering::SeqCst) >= 2, "polled until the timeout");
+}
+
+/// A task handle made from a stored identifier (`Task::new`) waits like one
+/// returned by a `_task` method.
+#[tokio::test]
+async fn task_from_a_stored_identifier_waits_for_the_typed_result() {
+    let (server, _) = clone_task_server(CLONE_TASK_ID, vec![succeeded_clone()]).await;
+    let client = client_for(&server, Protocol::Auto);
+    let task: vsphere_vapi::Task<VirtualMachineId> =
+        vsphere_vapi::Task::new(&client, TaskId::from(CLONE_TASK_ID));
+    assert_eq!(task.wait().await.expect("succeeded"), "vm-77");
+    assert_request(&single_request(&server).await, "GET", CLONE_TASK_PATH, &[], None);
 }
 
 /// A failed task surfaces its error as a typed error.
 #[tokio::test]
-async fn vm_clone_and_wait_reports_the_task_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path_regex("^/api/vcenter/vm$"))
-        .respond_with(ResponseTemplate::new(202).set_body_json(json!("task-9")))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path_regex("^/api/cis/tasks/task-9$"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "service": "com.vmware.vcenter.VM", "operation": "clone", "status": "FAILED",
-            "cancelable": false, "description": {"id": "vm.clone", "default_message": "Clone", "args": []},
-            "error": {
-                "error_type": "ALREADY_EXISTS",
-                "messages": [{"id": "vm.exists", "default_message": "A VM named web-02 already exists.", "args": []}]
-            }
-        })))
-        .mount(&server)
-        .await;
+async fn vm_clone_task_reports_the_task_error() {
+    let failed = json!({
+        "service": "com.vmware.vcenter.VM", "operation": "clone", "status": "FAILED",
+        "cancelable": false, "description": {"id": "vm.clone", "default_message": "Clone", "args": []},
+        "error": {
+            "error_type": "ALREADY_EXISTS",
+            "messages": [{"id": "vm.exists", "default_message": "A VM named web-02 already exists.", "args": []}]
+        }
+    });
+    let (server, _) = clone_task_server("task-9", vec![failed]).await;
     let client = client_for(&server, Protocol::Auto);
     let error = Vm::new(&client)
-        .clone_and_wait(
-            &clone_spec(),
+        .clone_vm_task(&clone_spec())
+        .await
+        .expect("the clone task starts")
+        .wait_with(
             TaskWaitOptions::default()
                 .intervals(Duration::from_millis(5), Duration::from_millis(5)),
         )
         .await
         .expect_err("the task failed");
-    assert_eq!(error.kind(), Some(&ErrorKind::AlreadyExists));
+    assert_eq!(error.kind(), Some(ErrorKind::AlreadyExists));
+    assert_eq!(error.error_type(), Some("ALREADY_EXISTS"));
+    match &error {
+        Error::TaskFailed { task_id, error } => {
+            assert_eq!(task_id, &TaskId::from("task-9"));
+            assert_eq!(error.messages(), ["A VM named web-02 already exists."]);
+        }
+        other => panic!("expected Error::TaskFailed, got {other:?}"),
+    }
+    let standard = error.standard_error().expect("a standard error structure");
+    assert_eq!(standard.messages[0].id, "vm.exists");
     assert_eq!(
-        error.messages()[0].default_message,
+        standard.messages[0].default_message,
         "A VM named web-02 already exists."
     );
     assert!(error.to_string().contains("task-9"), "{error}");
+}
+
+/// `clone_vm_and_wait` fails with the task's error the same way.
+#[tokio::test]
+async fn vm_clone_vm_and_wait_reports_the_task_error() {
+    let failed = json!({
+        "service": "com.vmware.vcenter.VM", "operation": "clone", "status": "FAILED",
+        "cancelable": false, "description": {"id": "vm.clone", "default_message": "Clone", "args": []},
+        "error": {"error_type": "RESOURCE_INACCESSIBLE", "messages": []}
+    });
+    let (server, _) = clone_task_server("task-10", vec![failed]).await;
+    let client = client_for(&server, Protocol::Auto);
+    let error = Vm::new(&client)
+        .clone_vm_and_wait(&clone_spec())
+        .await
+        .expect_err("the task failed");
+    assert!(error.is_kind(ErrorKind::ResourceInaccessible), "{error:?}");
+    assert!(matches!(error, Error::TaskFailed { .. }), "{error:?}");
 }
 
 /// `esx.json: POST
@@ -993,10 +1257,14 @@ async fn esx_software_draft_commit_task_returns_the_task_identifier() {
         orchestrator: None,
     };
     let task = Drafts::new(&client)
-        .commit_task("domain-c8", "17", &spec)
+        .commit_task(
+            &ClusterComputeResourceId::from("domain-c8"),
+            &DraftId::from("17"),
+            &spec,
+        )
         .await
         .expect("task started");
-    assert_eq!(task, "52aa0f6e-ffee-4c1b-9d2e-3f4a5b6c7d8e");
+    assert_eq!(task.id(), "52aa0f6e-ffee-4c1b-9d2e-3f4a5b6c7d8e");
     assert_request(
         &single_request(&server).await,
         "POST",
@@ -1025,7 +1293,9 @@ async fn cis_tasks_get_flattens_the_get_spec() {
         exclude_result: Some(false),
     };
     let info = Tasks::new(&client)
-        .get("task-17", Some(&spec))
+        .get(&TaskId::from("task-17"))
+        .spec(&spec)
+        .send()
         .await
         .expect("task info");
     assert_eq!(info.status, task::Status::Blocked);
@@ -1060,7 +1330,10 @@ async fn cis_tasks_list_reads_a_map_answer_from_an_object() {
         exclude_result: None,
     };
     let listed = Tasks::new(&client)
-        .list(Some(&filter), Some(&result_spec))
+        .list()
+        .filter_spec(&filter)
+        .result_spec(&result_spec)
+        .send()
         .await
         .expect("listed");
     assert_eq!(
@@ -1085,10 +1358,44 @@ async fn cis_tasks_list_reads_a_map_answer_from_an_object() {
 async fn generated_calls_carry_the_session_header() {
     let (server, client) = api_server_no_content().await;
     let client = client.with_session_token("5f2c9e1a-token");
-    Power::new(&client).start("vm-42").await.expect("started");
+    Power::new(&client).start(&vm_42()).await.expect("started");
     let request = single_request(&server).await;
     assert_eq!(
         header(&request, "vmware-api-session-id"),
         Some("5f2c9e1a-token")
+    );
+}
+
+/// `content.json: GET /api/content/type` answers an array of
+/// `ContentTypeInfo`. The service's types live in `content::r#type` (the
+/// package `com.vmware.content.type`; `type` is a keyword).
+#[tokio::test]
+async fn content_type_list_decodes_into_the_raw_identifier_module() {
+    let (server, client) = api_server(
+        200,
+        json!([{
+            "description": "OVF packages",
+            "name": "ovf-plugin",
+            "type": "ovf",
+            "vendor": "VMware",
+            "version": "1.0"
+        }]),
+    )
+    .await;
+    let types: Vec<vsphere_vapi::content::r#type::Info> =
+        vsphere_vapi::content::Type::new(&client)
+            .list()
+            .await
+            .expect("listed");
+    assert_eq!(types.len(), 1);
+    assert_eq!(types[0].r#type, "ovf");
+    assert_eq!(types[0].vendor, "VMware");
+    assert_eq!(types[0].supported_rules, None);
+    assert_request(
+        &single_request(&server).await,
+        "GET",
+        "/api/content/type",
+        &[],
+        None,
     );
 }

@@ -17,7 +17,11 @@ use support_mock::{
     single_request, snapshot_json,
 };
 use vsphere_vapi::runtime::types::{Secret, VapiMap, to_rest_value};
-use vsphere_vapi::{Client, ErrorKind, Protocol};
+use vsphere_vapi::ids::{
+    ApplianceUpdatePendingId, CategoryId, ItemId, LibraryId, TaskId, VapiComponentId,
+    VirtualMachineId,
+};
+use vsphere_vapi::{Client, Error, ErrorExt, ErrorKind, Protocol};
 use wiremock::{MockServer, ResponseTemplate};
 
 use vsphere_vapi::appliance::access::Ssh;
@@ -30,7 +34,7 @@ use vsphere_vapi::content::library::item::File;
 use vsphere_vapi::content::library::{SubscriptionInfo, subscription_info};
 use vsphere_vapi::content::{LibraryModel, LocalLibrary, SubscribedLibrary};
 use vsphere_vapi::vapi::metadata::metamodel::Component;
-use vsphere_vapi::vapi::std_::localization_param::DateTimeFormat;
+use vsphere_vapi::vapi::standard::localization_param::DateTimeFormat;
 use vsphere_vapi::vcenter::vm::{Power, Tools, power};
 use vsphere_vapi::vcenter::{Vm, vm};
 
@@ -58,7 +62,7 @@ async fn rest_server_void() -> (MockServer, Client) {
 async fn tagging_category_add_to_used_by_uses_id_segment_and_tilde_action() {
     let (server, client) = rest_server_void().await;
     Category::new(&client)
-        .add_to_used_by(CATEGORY_ID, "ops-team")
+        .add_to_used_by(&CategoryId::from(CATEGORY_ID), "ops-team")
         .await
         .expect("a void 200 is success");
     let request = single_request(&server).await;
@@ -121,7 +125,9 @@ async fn tagging_category_get_uses_id_segment() {
         "used_by": ["ops-team"]
     })))
     .await;
-    let model = Category::new(&client).get("cat-1").await.expect("model");
+    let model = Category::new(&client)
+        .get(&CategoryId::from("cat-1"))
+        .await.expect("model");
     assert_eq!(model.cardinality, Cardinality::Multiple);
     assert_eq!(model.used_by, ["ops-team"]);
     assert!(model.associable_types.is_empty());
@@ -173,7 +179,7 @@ async fn tagging_category_update_wraps_the_spec_by_parameter_name() {
         ..category::UpdateSpec::default()
     };
     Category::new(&client)
-        .update("cat-1", &spec)
+        .update(&CategoryId::from("cat-1"), &spec)
         .await
         .expect("updated");
     assert_request(
@@ -190,7 +196,7 @@ async fn tagging_category_update_wraps_the_spec_by_parameter_name() {
 async fn tagging_category_delete_uses_delete_without_body() {
     let (server, client) = rest_server_void().await;
     Category::new(&client)
-        .delete("cat-1")
+        .delete(&CategoryId::from("cat-1"))
         .await
         .expect("deleted");
     assert_request(
@@ -220,7 +226,7 @@ async fn subscribed_library_update_wraps_the_model() {
         ..LibraryModel::default()
     };
     SubscribedLibrary::new(&client)
-        .update("lib-7", &model)
+        .update(&LibraryId::from("lib-7"), &model)
         .await
         .expect("updated");
     assert_request(
@@ -251,7 +257,7 @@ async fn subscribed_library_update_over_api_sends_the_model_as_the_body() {
         ..LibraryModel::default()
     };
     SubscribedLibrary::new(&client)
-        .update("lib-7", &model)
+        .update(&LibraryId::from("lib-7"), &model)
         .await
         .expect("updated");
     assert_request(
@@ -303,7 +309,8 @@ async fn appliance_update_pending_validate_over_rest() {
     ]
     .into();
     let notifications = Pending::new(&client)
-        .validate("9.1.1.1000", &user_data, None)
+        .validate(&ApplianceUpdatePendingId::from("9.1.1.1000"), &user_data)
+        .send()
         .await
         .expect("validated");
     assert_request(
@@ -355,7 +362,9 @@ async fn appliance_update_pending_validate_over_rest() {
 #[tokio::test]
 async fn vm_power_start_over_rest_puts_the_action_in_the_path() {
     let (server, client) = rest_server_void().await;
-    Power::new(&client).start("vm-42").await.expect("started");
+    Power::new(&client)
+        .start(&VirtualMachineId::from("vm-42"))
+        .await.expect("started");
     assert_request(
         &single_request(&server).await,
         "POST",
@@ -379,7 +388,11 @@ async fn vm_list_over_rest_prefixes_filter_fields() {
         power_states: Some(vec![power::State::PoweredOff]),
         ..vm::FilterSpec::default()
     };
-    let listed = Vm::new(&client).list(Some(&filter)).await.expect("listed");
+    let listed = Vm::new(&client)
+        .list()
+        .filter(&filter)
+        .send()
+        .await.expect("listed");
     assert_eq!(listed[0].power_state, power::State::PoweredOff);
     assert_request(
         &single_request(&server).await,
@@ -411,15 +424,35 @@ async fn vm_tools_upgrade_over_rest_reads_rest_errors() {
     })))
     .await;
     let error = Tools::new(&client)
-        .upgrade("vm-42", Some("-q"))
+        .upgrade(&VirtualMachineId::from("vm-42"))
+        .command_line_options("-q")
+        .send()
         .await
         .expect_err("a 400 answer is an error");
-    assert_eq!(error.kind(), Some(&ErrorKind::NotAllowedInCurrentState));
+    assert_eq!(error.kind(), Some(ErrorKind::NotAllowedInCurrentState));
+    assert_eq!(error.error_type(), Some("NOT_ALLOWED_IN_CURRENT_STATE"));
     assert_eq!(error.status(), Some(400));
+    assert!(matches!(error, Error::Api { .. }), "{error:?}");
+    let server_error = error.server_error().expect("a server-reported error");
     assert_eq!(
-        error.messages()[0].default_message,
+        server_error.messages(),
+        ["Virtual machine vm-42 is not powered on."]
+    );
+    // The /rest body is unwrapped into the /api shape.
+    assert_eq!(
+        server_error.value().and_then(|value| value.get("error_type")),
+        Some(&json!("NOT_ALLOWED_IN_CURRENT_STATE"))
+    );
+    let standard = error.standard_error().expect("a standard error structure");
+    assert_eq!(
+        standard.messages[0].id,
+        "com.vmware.api.vcenter.vm.tools.upgrade.not_powered_on"
+    );
+    assert_eq!(
+        standard.messages[0].default_message,
         "Virtual machine vm-42 is not powered on."
     );
+    assert_eq!(standard.messages[0].args, ["vm-42"]);
     assert_request(
         &single_request(&server).await,
         "POST",
@@ -436,7 +469,7 @@ async fn vm_tools_upgrade_over_rest_reads_rest_errors() {
 async fn vm_clone_over_rest_sends_a_map_as_key_value_list() {
     let (server, client) = rest_server(rest_value(json!("vm-77"))).await;
     let spec = vm::CloneSpec {
-        source: "vm-42".to_owned(),
+        source: VirtualMachineId::from("vm-42"),
         name: "web-02".to_owned(),
         placement: None,
         disks_to_remove: Some(vec!["2002".to_owned()]),
@@ -460,7 +493,7 @@ async fn vm_clone_over_rest_sends_a_map_as_key_value_list() {
         power_on: None,
         guest_customization_spec: None,
     };
-    let new_vm = Vm::new(&client).clone(&spec).await.expect("cloned");
+    let new_vm = Vm::new(&client).clone_vm(&spec).await.expect("cloned");
     assert_eq!(new_vm, "vm-77");
     assert_request(
         &single_request(&server).await,
@@ -504,7 +537,10 @@ async fn cis_tasks_list_over_rest_reads_a_map_answer_from_a_list() {
         exclude_result: None,
     };
     let listed = Tasks::new(&client)
-        .list(Some(&filter), Some(&result_spec))
+        .list()
+        .filter_spec(&filter)
+        .result_spec(&result_spec)
+        .send()
         .await
         .expect("listed");
     assert_eq!(
@@ -539,7 +575,9 @@ async fn cis_tasks_get_over_rest_prefixes_the_spec() {
         exclude_result: None,
     };
     let info = Tasks::new(&client)
-        .get("task-17", Some(&spec))
+        .get(&TaskId::from("task-17"))
+        .spec(&spec)
+        .send()
         .await
         .expect("task info");
     assert_eq!(info.status, task::Status::Pending);
@@ -563,7 +601,7 @@ async fn library_item_file_get_over_rest_posts_the_name() {
     })))
     .await;
     let info = File::new(&client)
-        .get("item-1", "disk-0.vmdk")
+        .get(&ItemId::from("item-1"), "disk-0.vmdk")
         .await
         .expect("file info");
     assert_eq!(info.size, 42);
@@ -589,7 +627,9 @@ async fn local_library_create_over_rest_puts_the_token_in_the_body() {
         ..LibraryModel::default()
     };
     let id = LocalLibrary::new(&client)
-        .create(Some(token), &model)
+        .create(&model)
+        .client_token(token)
+        .send()
         .await
         .expect("created");
     assert_eq!(id, "lib-9");
@@ -629,7 +669,7 @@ async fn metamodel_component_get_decodes_a_real_snapshot_component() {
     let file = snapshot_json("com.vmware.cis.json");
     let (server, client) = rest_server(ResponseTemplate::new(200).set_body_json(&file)).await;
     let data = Component::new(&client)
-        .get("com.vmware.cis")
+        .get(&VapiComponentId::from("com.vmware.cis"))
         .await
         .expect("the snapshot component decodes");
     assert_request(

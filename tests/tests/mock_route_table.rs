@@ -212,13 +212,14 @@ fn every_route_is_well_formed() {
 /// The statics the service methods use are the ones listed in the table.
 #[test]
 fn table_lists_the_specs_the_service_methods_use() {
-    let used: [&'static OperationSpec; 6] = [
+    let used: [&'static OperationSpec; 7] = [
         &vsphere_vapi::vcenter::vm::tools::ops::UPGRADE,
         &vsphere_vapi::vcenter::vm::guest::filesystem::transfers::ops::CREATE,
         &vsphere_vapi::appliance::update::pending::ops::VALIDATE,
         &vsphere_vapi::cis::tagging::category::ops::ADD_TO_USED_BY,
         &vsphere_vapi::content::subscribed_library::ops::UPDATE,
-        &vsphere_vapi::vcenter::vm::ops::CLONE_TASK,
+        &vsphere_vapi::vcenter::vm::ops::CLONE_VM,
+        &vsphere_vapi::vcenter::vm::ops::CLONE_VM_TASK,
     ];
     for spec in used {
         assert!(
@@ -229,4 +230,37 @@ fn table_lists_the_specs_the_service_methods_use() {
             name(spec)
         );
     }
+}
+
+/// Renaming a method that would shadow a trait method (`Vm::clone` →
+/// `clone_vm`) changes only the Rust name: the statics still describe the
+/// vAPI operations `clone` and `clone$task` with their published routes.
+#[test]
+fn renamed_methods_keep_their_vapi_operation_ids_and_routes() {
+    let clone = &vsphere_vapi::vcenter::vm::ops::CLONE_VM;
+    assert_eq!(clone.service_id, "com.vmware.vcenter.VM");
+    assert_eq!(clone.operation_id, "clone");
+    assert!(!clone.task);
+    let api = clone.api.as_ref().expect("an /api route");
+    assert_eq!(api.method, HttpMethod::Post);
+    assert_eq!(api.path, "/api/vcenter/vm");
+    assert_eq!(api.query, &[("action", "clone")]);
+    let rest = clone.rest.as_ref().expect("a /rest route");
+    assert_eq!(rest.path, "/rest/vcenter/vm");
+    assert_eq!(rest.query, &[("action", "clone")]);
+
+    let task = &vsphere_vapi::vcenter::vm::ops::CLONE_VM_TASK;
+    assert_eq!(task.service_id, "com.vmware.vcenter.VM");
+    assert_eq!(task.operation_id, "clone$task");
+    assert!(task.task);
+    let api = task.api.as_ref().expect("an /api route");
+    assert_eq!(api.path, "/api/vcenter/vm");
+    assert_eq!(api.query, &[("action", "clone"), ("vmw-task", "true")]);
+    assert!(
+        operations()
+            .iter()
+            .any(|listed| listed.service_id == "com.vmware.vcenter.VM"
+                && listed.operation_id == "clone$task"),
+        "the route table lists clone$task under its vAPI id"
+    );
 }

@@ -11,13 +11,19 @@ use serde_json::json;
 use support_mock::{answering, assert_request, client_for, header, requests, single_request};
 use vsphere_vapi::cis::tagging::Category;
 use vsphere_vapi::vcenter::Vm;
+use vsphere_vapi::ids::VirtualMachineId;
 use vsphere_vapi::vcenter::vm::{Power, power};
-use vsphere_vapi::{Client, Error, ErrorKind, Protocol};
+use vsphere_vapi::{Client, Error, ErrorExt, ErrorKind, Protocol};
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const USER: &str = "administrator@vsphere.local";
 const PASSWORD: &str = "VMware1!-test";
+
+/// The virtual machine the tests address.
+fn vm_42() -> VirtualMachineId {
+    VirtualMachineId::from("vm-42")
+}
 /// `Basic` credentials of `USER:PASSWORD`.
 const AUTHORIZATION: &str = "Basic YWRtaW5pc3RyYXRvckB2c3BoZXJlLmxvY2FsOlZNd2FyZTEhLXRlc3Q=";
 
@@ -124,12 +130,12 @@ async fn expired_api_session_is_renewed_by_exactly_one_login() {
     client.login(USER, PASSWORD).await.expect("login");
     let handle = Power::new(&client);
     assert_eq!(
-        handle.get("vm-42").await.expect("first call").state,
+        handle.get(&vm_42()).await.expect("first call").state,
         power::State::PoweredOn
     );
 
     sessions.expire();
-    let info = handle.get("vm-42").await.expect("renewed transparently");
+    let info = handle.get(&vm_42()).await.expect("renewed transparently");
     assert_eq!(info.state, power::State::PoweredOn);
 
     assert_eq!(sessions.logins.load(Ordering::SeqCst), 2);
@@ -162,10 +168,10 @@ async fn rejected_renewed_session_fails_without_looping() {
     sessions.reject_all.store(true, Ordering::SeqCst);
 
     let error = Power::new(&client)
-        .get("vm-42")
+        .get(&vm_42())
         .await
         .expect_err("still unauthenticated");
-    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+    assert_eq!(error.kind(), Some(ErrorKind::Unauthenticated));
     assert_eq!(error.status(), Some(401));
     assert_eq!(sessions.logins.load(Ordering::SeqCst), 2);
     let seen = requests(&server).await;
@@ -186,10 +192,10 @@ async fn expired_session_without_credentials_is_an_error() {
     .await;
     let client = client_for(&server, Protocol::Auto).with_session_token("token-from-elsewhere");
     let error = Power::new(&client)
-        .get("vm-42")
+        .get(&vm_42())
         .await
         .expect_err("unknown token");
-    assert_eq!(error.kind(), Some(&ErrorKind::Unauthenticated));
+    assert_eq!(error.kind(), Some(ErrorKind::Unauthenticated));
     assert_eq!(sessions.logins.load(Ordering::SeqCst), 0);
     assert_eq!(requests(&server).await.len(), 1);
 }
@@ -254,7 +260,7 @@ async fn legacy_server_login_switches_auto_protocol_to_rest_routes() {
         .await
         .expect("login falls back");
     Power::new(&client)
-        .start("vm-42")
+        .start(&vm_42())
         .await
         .expect("started over /rest");
 
@@ -291,11 +297,8 @@ async fn concurrent_expired_requests_share_one_login() {
     client.login(USER, PASSWORD).await.expect("login");
     sessions.expire();
     let handle = Power::new(&client);
-    let (a, b, c) = tokio::join!(
-        handle.get("vm-42"),
-        handle.get("vm-42"),
-        handle.get("vm-42")
-    );
+    let vm = vm_42();
+    let (a, b, c) = tokio::join!(handle.get(&vm), handle.get(&vm), handle.get(&vm));
     for result in [a, b, c] {
         assert_eq!(result.expect("renewed").state, power::State::PoweredOff);
     }
@@ -316,7 +319,8 @@ async fn html_503_page_becomes_an_error_with_status_and_short_excerpt() {
     let client = client_for(&server, Protocol::Auto);
 
     let error = Vm::new(&client)
-        .list(None)
+        .list()
+        .send()
         .await
         .expect_err("503 is an error");
     assert_request(
@@ -327,11 +331,18 @@ async fn html_503_page_becomes_an_error_with_status_and_short_excerpt() {
         None,
     );
     assert_eq!(error.status(), Some(503));
-    assert_eq!(error.kind(), Some(&ErrorKind::ServiceUnavailable));
-    assert!(error.messages().is_empty());
+    assert_eq!(error.kind(), Some(ErrorKind::ServiceUnavailable));
+    assert_eq!(error.error_type(), Some("SERVICE_UNAVAILABLE"));
     assert!(matches!(error, Error::Api { .. }), "{error:?}");
-    let api_error = error.api_error().expect("standard error");
-    let excerpt = api_error.body_excerpt.as_deref().expect("a body excerpt");
+    let server_error = error.server_error().expect("a server-reported error");
+    assert_eq!(server_error.status(), 503);
+    assert!(server_error.messages().is_empty());
+    // Like VMware's client: the standard error of the status, no messages.
+    let standard = error.standard_error().expect("a standard error structure");
+    assert_eq!(standard.error_type, Some(ErrorKind::ServiceUnavailable));
+    assert!(standard.messages.is_empty());
+    assert_eq!(standard.data, None, "an HTML body is no data");
+    let excerpt = server_error.excerpt().expect("a body excerpt");
     assert!(
         excerpt.starts_with("<!DOCTYPE html> <html><head><title>503 Service Unavailable</title>"),
         "excerpt: {excerpt}"
@@ -369,9 +380,9 @@ async fn html_503_over_rest_is_read_the_same_way() {
     let client: Client = client_for(&server, Protocol::Rest);
     let error = Category::new(&client).list().await.expect_err("503");
     assert_eq!(error.status(), Some(503));
-    assert_eq!(error.kind(), Some(&ErrorKind::ServiceUnavailable));
+    assert_eq!(error.kind(), Some(ErrorKind::ServiceUnavailable));
     assert_eq!(
-        error.api_error().and_then(|e| e.body_excerpt.as_deref()),
+        error.server_error().and_then(|e| e.excerpt()),
         Some("<html><body>upstream connect error</body></html>")
     );
 }

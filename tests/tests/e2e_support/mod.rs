@@ -6,7 +6,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use vsphere_vapi::{Client, Error, ErrorKind, Protocol};
+use vsphere_vapi::{Client, Error, ErrorExt, ErrorKind, Protocol};
 use vsphere_vapi_tests::vcsim::{Options, Vcsim};
 
 /// Starts a simulator with `options`, failing the test with the harness's explanation
@@ -65,7 +65,7 @@ pub fn expect_kind<T: std::fmt::Debug>(result: Result<T, Error>, kind: ErrorKind
     match result {
         Ok(value) => panic!("expected a {kind} error, got Ok({value:?})"),
         Err(err) => {
-            assert_eq!(err.kind(), Some(&kind), "unexpected error: {err}");
+            assert_eq!(err.kind(), Some(kind), "unexpected error: {err}");
             err
         }
     }
