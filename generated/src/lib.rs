@@ -78,7 +78,8 @@
 //!
 //! let client = Client::builder("https://vcenter.example.com").build()?;
 //! client.login("administrator@vsphere.local", "password").await?;
-//! Power::new(&client).start("vm-42").await?;
+//! use vsphere_vapi::ids::VirtualMachineId;
+//! Power::new(&client).start(&VirtualMachineId::from("vm-42")).await?;
 //! client.logout().await?;
 //! # Ok(())
 //! # }

@@ -251,6 +251,7 @@ impl Sampler<'_> {
                     json!({"a": "b"})
                 }
             },
+            TypeRef::Resource(_) | TypeRef::AnyResource => json!("id-1"),
             TypeRef::Enumeration(id) => {
                 let enumeration = &self.model.enumerations[id];
                 json!(enumeration.values.first().map_or("", |value| value.wire.as_str()))
@@ -371,6 +372,8 @@ fn params_for(model: &Model, operation: &Operation, spec: &OperationSpec, varian
         let text_like = matches!(
             param.ty,
             TypeRef::Builtin(Builtin::String | Builtin::Id | Builtin::Uri | Builtin::Secret)
+                | TypeRef::Resource(_)
+                | TypeRef::AnyResource
         );
         if path_params.contains(param.name.as_str()) && text_like {
             params.insert(param.name.clone(), json!(PATH_TEXT));

@@ -434,8 +434,19 @@ fn quick_start(ctx: &Ctx<'_>) -> String {
             ));
             code.push(String::new());
             code.push(CONNECT.to_owned());
+            // The argument is typed by the resource it names, when it is.
+            let argument = match &start.params[0].ty {
+                crate::ir::TypeRef::Resource(key) => match ctx.model.resource_ids.get(key) {
+                    Some(id) => {
+                        code.push(format!("use vsphere_vapi::ids::{};", id.path.name));
+                        format!("&{}::from(\"vm-42\")", id.path.name)
+                    }
+                    None => "\"vm-42\"".to_owned(),
+                },
+                _ => "\"vm-42\"".to_owned(),
+            };
             code.push(format!(
-                "{}::new(&client).{}(\"vm-42\").await?;",
+                "{}::new(&client).{}({argument}).await?;",
                 service.path.name, start.rust_name
             ));
         }
