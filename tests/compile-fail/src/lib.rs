@@ -1,0 +1,1 @@
+//! Compile-fail tests only; see `tests/compile_fail.rs`.
