@@ -6,6 +6,7 @@
 //! | module          | prints                                                              |
 //! |-----------------|---------------------------------------------------------------------|
 //! | `structure`     | vAPI structures and error structures as `pub struct`s               |
+//! | `union`         | structures with union tags: tag enums, hand-written serde impls     |
 //! | `enumeration`   | vAPI enumerations as `vsphere_vapi_runtime::vapi_enum!` invocations |
 //! | `service`       | client handles, one `async fn` per operation, `ops::*` statics      |
 //! | `route_table`   | `operations()`: every [`OperationSpec`] of the enabled features     |
@@ -95,6 +96,7 @@ mod service;
 mod structure;
 mod tokens;
 mod types;
+mod union;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

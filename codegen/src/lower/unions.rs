@@ -1,0 +1,196 @@
+//! Union tags become enums: decides, for every [`Union`] of every
+//! structure, whether it is printed as an enum ([`UnionEnum`]), the enum's
+//! name (see `names`, "Union enums"), its variants and its catch-all.
+//!
+//! # What is converted
+//! A tag field whose type is an enumeration (or an optional one) and whose
+//! cases name at least one field. A tag whose values carry no fields (eight
+//! in vSphere 9.1) stays a plain enumeration field: its enum would only
+//! repeat the enumeration. Every other union of the metamodel qualifies.
+//!
+//! # Variants
+//! One per value of the tag enumeration, in its declaration order and with
+//! its variant name, carrying exactly the case fields listed for that value
+//! (a field listed for several values appears in each of those variants);
+//! values without case fields are unit variants. Case values the
+//! enumeration does not declare get variants of their own after those.
+//!
+//! # Case field types
+//! Case fields keep their declared type, which is `Option<T>` for every
+//! case field of vSphere 9.1. The metamodel has no data saying a case field
+//! is required for its case (`UnionCase` only lists tag values; only the
+//! documentation prose says "this field is required when..."), so a
+//! variant does not claim more than the wire type promises.
+//!
+//! # Unknown tag values
+//! Servers newer than the crate may send tag values it does not know. The
+//! enum's catch-all variant (`Unknown`, named like an enumeration catch-all)
+//! holds the wire tag as a `String` and the members the crate cannot place
+//! as raw JSON, so the value round-trips. The enum matches the tag as a
+//! string, so this does not depend on how the tag enumeration represents
+//! unknown values.
+//!
+//! # Nested unions
+//! A tag field that is itself a case field of another union of the
+//! structure (`esx.settings.clusters.vms.ovf_resource`: `location_type`
+//! selects `ssl_certificate_validation`, which selects `certificate`) gets
+//! [`UnionEnum::parent`]: its enum is a field of the outer enum's variants.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Model, RustPath, TypeRef, UnionEnum, UnionVariant};
+use crate::names;
+
+/// Prelude type names the generated code uses unqualified.
+const PRELUDE_TYPES: &[&str] = &["Option", "Vec", "String", "Box", "Result"];
+
+/// Fills [`crate::ir::Union::rust`] for every union of `model`.
+pub fn lower(model: &mut Model) {
+    let mut taken: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+    let paths = model
+        .structures
+        .values()
+        .map(|s| &s.path)
+        .chain(model.enumerations.values().map(|e| &e.path))
+        .chain(model.services.values().map(|s| &s.path));
+    for path in paths {
+        taken
+            .entry(path.module.clone())
+            .or_default()
+            .insert(path.name.clone());
+    }
+    let ids: Vec<String> = model.structures.keys().cloned().collect();
+    for id in ids {
+        let decided = decide(model, &id, &mut taken);
+        if let Some(structure) = model.structures.get_mut(&id) {
+            for (union, rust) in structure.unions.iter_mut().zip(decided) {
+                union.rust = rust;
+            }
+        }
+    }
+}
+
+/// The enums of one structure's unions, in declaration order.
+fn decide(
+    model: &Model,
+    id: &str,
+    taken: &mut BTreeMap<Vec<String>, BTreeSet<String>>,
+) -> Vec<Option<UnionEnum>> {
+    let Some(structure) = model.structures.get(id) else {
+        return Vec::new();
+    };
+    let module_taken = taken.entry(structure.path.module.clone()).or_default();
+    let mut decided: Vec<Option<UnionEnum>> = structure
+        .unions
+        .iter()
+        .map(|union| {
+            if union.cases.values().all(Vec::is_empty) {
+                return None;
+            }
+            let tag = structure
+                .fields
+                .iter()
+                .find(|field| field.name == union.tag_field)?;
+            let (enumeration_id, optional) = match &tag.ty {
+                TypeRef::Enumeration(e) => (e, false),
+                TypeRef::Optional(inner) => match inner.as_ref() {
+                    TypeRef::Enumeration(e) => (e, true),
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            let enumeration = model.enumerations.get(enumeration_id)?;
+            let case_fields = |value: &str| -> Vec<String> {
+                let listed = union.cases.get(value);
+                structure
+                    .fields
+                    .iter()
+                    .filter(|field| listed.is_some_and(|names| names.contains(&field.name)))
+                    .map(|field| field.name.clone())
+                    .collect()
+            };
+            let mut variants: Vec<UnionVariant> = enumeration
+                .values
+                .iter()
+                .map(|value| UnionVariant {
+                    wire: value.wire.clone(),
+                    rust_name: value.rust_name.clone(),
+                    doc: value.doc.clone(),
+                    fields: case_fields(&value.wire),
+                })
+                .collect();
+            let declared: BTreeSet<&str> =
+                enumeration.values.iter().map(|v| v.wire.as_str()).collect();
+            let extra: Vec<&String> = union
+                .cases
+                .keys()
+                .filter(|value| !declared.contains(value.as_str()))
+                .collect();
+            let mut variant_names: BTreeSet<String> =
+                variants.iter().map(|v| v.rust_name.clone()).collect();
+            let candidates: Vec<String> = extra.iter().map(|v| names::variant_name(v)).collect();
+            for (value, rust_name) in extra
+                .iter()
+                .zip(names::dedupe(&candidates, &mut variant_names, false))
+            {
+                variants.push(UnionVariant {
+                    wire: (*value).clone(),
+                    rust_name,
+                    doc: Default::default(),
+                    fields: case_fields(value),
+                });
+            }
+            let unknown_variant =
+                names::unknown_variant(variants.iter().map(|v| v.rust_name.as_str()));
+            let preferred = names::union_enum_name(&structure.path.name, &union.tag_field);
+            let name = names::union_enum_candidates(&preferred)
+                .find(|candidate| {
+                    !module_taken.contains(candidate) && !PRELUDE_TYPES.contains(&candidate.as_str())
+                })
+                .unwrap_or_default();
+            module_taken.insert(name.clone());
+            Some(UnionEnum {
+                path: RustPath {
+                    module: structure.path.module.clone(),
+                    name,
+                },
+                tag_enumeration: enumeration_id.clone(),
+                optional,
+                variants,
+                unknown_variant,
+                parent: None,
+            })
+        })
+        .collect();
+    // Nesting: a converted tag that is a case field of another converted
+    // union. Chains that loop back are left flat (none exist).
+    let converted: BTreeSet<&str> = structure
+        .unions
+        .iter()
+        .zip(&decided)
+        .filter(|(_, rust)| rust.is_some())
+        .map(|(union, _)| union.tag_field.as_str())
+        .collect();
+    let parent_of = |tag: &str| -> Option<String> {
+        let field = structure.fields.iter().find(|f| f.name == tag)?;
+        let (parent, _) = field.union_case.as_ref()?;
+        converted.contains(parent.as_str()).then(|| parent.clone())
+    };
+    for (union, rust) in structure.unions.iter().zip(decided.iter_mut()) {
+        let Some(rust) = rust else { continue };
+        let mut seen = BTreeSet::from([union.tag_field.clone()]);
+        let mut current = union.tag_field.clone();
+        let mut looped = false;
+        while let Some(parent) = parent_of(&current) {
+            if !seen.insert(parent.clone()) {
+                looped = true;
+                break;
+            }
+            current = parent;
+        }
+        if !looped {
+            rust.parent = parent_of(&union.tag_field);
+        }
+    }
+    decided
+}
