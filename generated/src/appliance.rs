@@ -1486,7 +1486,7 @@ pub enum SubtaskInfoStatus {
 #[cfg(feature = "appliance-core")]
 impl SubtaskInfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
             Self::Running { .. } => "RUNNING",
@@ -1495,6 +1495,11 @@ impl SubtaskInfoStatus {
             Self::Failed { .. } => "FAILED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::cis::task::Status {
+        crate::cis::task::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1868,7 +1873,7 @@ pub enum TaskInfoStatus {
 #[cfg(feature = "appliance-core")]
 impl TaskInfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
             Self::Running { .. } => "RUNNING",
@@ -1877,6 +1882,11 @@ impl TaskInfoStatus {
             Self::Failed { .. } => "FAILED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::cis::task::Status {
+        crate::cis::task::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -2026,12 +2026,17 @@ pub enum CredentialType {
 #[cfg(feature = "vcenter-core")]
 impl CredentialType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::UsernamePassword { .. } => "USERNAME_PASSWORD",
             Self::SamlToken { .. } => "SAML_TOKEN",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> credential::Type {
+        credential::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -209,6 +209,11 @@ impl Printer<'_, '_, '_> {
         }
         let unknown = ident(&rust.unknown_variant, &context)?;
         let string = self.scope.string();
+        let tag_enum = TypeMapper {
+            ctx: self.ctx,
+            scope: self.scope,
+        }
+        .owned(&TypeRef::Enumeration(rust.tag_enumeration.clone()), &context)?;
         let doc = doc_attrs(&format!(
             "The `{tag_wire}` tag of [`{structure_name}`] together with the fields of its \
              case: each variant carries exactly the fields the metamodel lists for that tag \
@@ -239,11 +244,16 @@ impl Printer<'_, '_, '_> {
             #gate
             impl #name {
                 /// The tag value on the wire.
-                pub fn tag(&self) -> &str {
+                pub fn as_str(&self) -> &str {
                     match self {
                         #( #tag_arms )*
                         Self::#unknown { tag, .. } => tag,
                     }
+                }
+
+                /// The tag as its enumeration value.
+                pub fn tag(&self) -> #tag_enum {
+                    #tag_enum::from(self.as_str())
                 }
 
                 /// Writes the tag member and the case members.

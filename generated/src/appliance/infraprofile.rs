@@ -329,7 +329,7 @@ pub enum TaskInfoStatus {
 
 impl TaskInfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
             Self::Running { .. } => "RUNNING",
@@ -338,6 +338,11 @@ impl TaskInfoStatus {
             Self::Failed { .. } => "FAILED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::cis::task::Status {
+        crate::cis::task::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

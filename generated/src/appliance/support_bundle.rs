@@ -175,13 +175,18 @@ pub enum InfoStatus {
 
 impl InfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded { .. } => "SUCCEEDED",
             Self::Failed { .. } => "FAILED",
             Self::Cancelled => "CANCELLED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> CreationStatus {
+        CreationStatus::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

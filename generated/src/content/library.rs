@@ -1188,12 +1188,17 @@ pub enum StorageBackingType {
 #[cfg(feature = "content-library")]
 impl StorageBackingType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Datastore { .. } => "DATASTORE",
             Self::Other { .. } => "OTHER",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> storage_backing::Type {
+        storage_backing::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

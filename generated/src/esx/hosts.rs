@@ -312,13 +312,18 @@ pub enum ImageSelectionInfoSelectionType {
 
 impl ImageSelectionInfoSelectionType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::HostUuid { .. } => "HOST_UUID",
             Self::HostHardwareSpec { .. } => "HOST_HARDWARE_SPEC",
             Self::Unknown => "UNKNOWN",
             Self::UnknownValue { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> image_selection_info::SelectionType {
+        image_selection_info::SelectionType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -490,13 +495,18 @@ pub enum ImageSelectionSpecSelectionType {
 
 impl ImageSelectionSpecSelectionType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::HostUuid { .. } => "HOST_UUID",
             Self::HostHardwareSpec { .. } => "HOST_HARDWARE_SPEC",
             Self::Unknown => "UNKNOWN",
             Self::UnknownValue { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> image_selection_spec::SelectionType {
+        image_selection_spec::SelectionType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -1492,13 +1492,18 @@ pub enum ImageSelectionInfoSelectionType {
 
 impl ImageSelectionInfoSelectionType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::HostUuid { .. } => "HOST_UUID",
             Self::HostHardwareSpec { .. } => "HOST_HARDWARE_SPEC",
             Self::Unknown => "UNKNOWN",
             Self::UnknownValue { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> image_selection_info::SelectionType {
+        image_selection_info::SelectionType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1670,13 +1675,18 @@ pub enum ImageSelectionSpecSelectionType {
 
 impl ImageSelectionSpecSelectionType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::HostUuid { .. } => "HOST_UUID",
             Self::HostHardwareSpec { .. } => "HOST_HARDWARE_SPEC",
             Self::Unknown => "UNKNOWN",
             Self::UnknownValue { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> image_selection_spec::SelectionType {
+        image_selection_spec::SelectionType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1875,13 +1885,18 @@ pub enum NotificationType {
 
 impl NotificationType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Info => "INFO",
             Self::Warning => "WARNING",
             Self::Error { .. } => "ERROR",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> notification::Type {
+        notification::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -2392,7 +2407,7 @@ pub enum TaskInfoStatus {
 
 impl TaskInfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
             Self::Running { .. } => "RUNNING",
@@ -2401,6 +2416,11 @@ impl TaskInfoStatus {
             Self::Failed { .. } => "FAILED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::cis::task::Status {
+        crate::cis::task::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

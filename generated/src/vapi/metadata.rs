@@ -60,12 +60,17 @@ pub enum SourceCreateSpecType {
 
 impl SourceCreateSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::File { .. } => "FILE",
             Self::Remote { .. } => "REMOTE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -233,12 +238,17 @@ pub enum SourceInfoType {
 
 impl SourceInfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::File { .. } => "FILE",
             Self::Remote { .. } => "REMOTE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -346,11 +346,16 @@ pub enum CloudConfigurationType {
 
 impl CloudConfigurationType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Cloudinit { .. } => "CLOUDINIT",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> cloud_configuration::Type {
+        cloud_configuration::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -533,12 +538,17 @@ pub enum DomainType {
 
 impl DomainType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Workgroup { .. } => "WORKGROUP",
             Self::Domain { .. } => "DOMAIN",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> domain::Type {
+        domain::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -771,7 +781,7 @@ pub enum HostnameGeneratorType {
 
 impl HostnameGeneratorType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Fixed { .. } => "FIXED",
             Self::Prefix { .. } => "PREFIX",
@@ -779,6 +789,11 @@ impl HostnameGeneratorType {
             Self::UserInputRequired => "USER_INPUT_REQUIRED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> hostname_generator::Type {
+        hostname_generator::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -964,7 +979,7 @@ pub enum Ipv4Type {
 
 impl Ipv4Type {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Dhcp => "DHCP",
             Self::Static { .. } => "STATIC",
@@ -972,6 +987,11 @@ impl Ipv4Type {
             Self::Disabled => "DISABLED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ipv4::Type {
+        ipv4::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1135,13 +1155,18 @@ pub enum Ipv6Type {
 
 impl Ipv6Type {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Dhcp => "DHCP",
             Self::Static { .. } => "STATIC",
             Self::UserInputRequired => "USER_INPUT_REQUIRED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ipv6::Type {
+        ipv6::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -78,13 +78,18 @@ pub enum CreateSpecThumbprintVerification {
 
 impl CreateSpecThumbprintVerification {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
             Self::Thumbprint { .. } => "THUMBPRINT",
             Self::Certificate { .. } => "CERTIFICATE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> create_spec::ThumbprintVerification {
+        create_spec::ThumbprintVerification::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -344,13 +349,18 @@ pub enum SummaryConnectionState {
 
 impl SummaryConnectionState {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Connected { .. } => "CONNECTED",
             Self::Disconnected => "DISCONNECTED",
             Self::NotResponding => "NOT_RESPONDING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConnectionState {
+        ConnectionState::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

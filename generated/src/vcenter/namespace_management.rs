@@ -2301,13 +2301,18 @@ pub enum ProxyConfigurationProxySettingsSource {
 
 impl ProxyConfigurationProxySettingsSource {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VcInherited => "VC_INHERITED",
             Self::ClusterConfigured { .. } => "CLUSTER_CONFIGURED",
             Self::None => "NONE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ProxySettingsSource {
+        ProxySettingsSource::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -541,13 +541,18 @@ pub enum OvfErrorCategory {
 
 impl OvfErrorCategory {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Validation { .. } => "VALIDATION",
             Self::Input { .. } => "INPUT",
             Self::Server { .. } => "SERVER",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ovf_message::Category {
+        ovf_message::Category::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -775,13 +780,18 @@ pub enum OvfMessageCategory {
 
 impl OvfMessageCategory {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Validation { .. } => "VALIDATION",
             Self::Input { .. } => "INPUT",
             Self::Server { .. } => "SERVER",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ovf_message::Category {
+        ovf_message::Category::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1018,13 +1028,18 @@ pub enum OvfWarningCategory {
 
 impl OvfWarningCategory {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Validation { .. } => "VALIDATION",
             Self::Input { .. } => "INPUT",
             Self::Server { .. } => "SERVER",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ovf_message::Category {
+        ovf_message::Category::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

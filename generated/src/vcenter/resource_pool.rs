@@ -157,7 +157,7 @@ pub enum SharesInfoLevel {
 
 impl SharesInfoLevel {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "LOW",
             Self::Normal => "NORMAL",
@@ -165,6 +165,11 @@ impl SharesInfoLevel {
             Self::Custom { .. } => "CUSTOM",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> shares_info::Level {
+        shares_info::Level::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -51,13 +51,18 @@ pub enum ConnectionStatusState {
 
 impl ConnectionStatusState {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Up => "UP",
             Self::Down { .. } => "DOWN",
             Self::Unknown => "UNKNOWN",
             Self::UnknownValue { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> connection_status::State {
+        connection_status::State::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -114,13 +114,18 @@ pub enum QuestionType {
 
 impl QuestionType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::PlainText { .. } => "PLAIN_TEXT",
             Self::Boolean => "BOOLEAN",
             Self::Password => "PASSWORD",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> question::InputType {
+        question::InputType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -1092,7 +1092,7 @@ pub enum UpdateSessionModelState {
 
 impl UpdateSessionModelState {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Active { .. } => "ACTIVE",
             Self::Done => "DONE",
@@ -1100,6 +1100,11 @@ impl UpdateSessionModelState {
             Self::Canceled => "CANCELED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> update_session_model::State {
+        update_session_model::State::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

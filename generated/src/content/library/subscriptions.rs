@@ -99,12 +99,17 @@ pub enum CreateSpecSubscribedLibraryTarget {
 
 impl CreateSpecSubscribedLibraryTarget {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::CreateNew { .. } => "CREATE_NEW",
             Self::UseExisting { .. } => "USE_EXISTING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> create_spec_subscribed_library::Target {
+        create_spec_subscribed_library::Target::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -155,12 +160,17 @@ pub enum CreateSpecSubscribedLibraryLocation {
 
 impl CreateSpecSubscribedLibraryLocation {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Local => "LOCAL",
             Self::Remote { .. } => "REMOTE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Location {
+        Location::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -374,12 +384,17 @@ pub enum InfoSubscribedLibraryLocation {
 
 impl InfoSubscribedLibraryLocation {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Local => "LOCAL",
             Self::Remote { .. } => "REMOTE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Location {
+        Location::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -106,12 +106,17 @@ pub enum ConnectionSpecAuthType {
 
 impl ConnectionSpecAuthType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::UsernamePassword { .. } => "USERNAME_PASSWORD",
             Self::Existing { .. } => "EXISTING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> connection_spec::AuthenticationType {
+        connection_spec::AuthenticationType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

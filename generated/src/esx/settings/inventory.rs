@@ -255,7 +255,7 @@ pub enum EntitySpecType {
 
 impl EntitySpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Host { .. } => "HOST",
             Self::Cluster { .. } => "CLUSTER",
@@ -263,6 +263,11 @@ impl EntitySpecType {
             Self::Datacenter { .. } => "DATACENTER",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> entity_spec::InventoryType {
+        entity_spec::InventoryType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

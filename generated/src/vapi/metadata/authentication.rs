@@ -506,12 +506,17 @@ pub enum AuthenticationInfoSchemeType {
 
 impl AuthenticationInfoSchemeType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Sessionless => "SESSIONLESS",
             Self::SessionAware { .. } => "SESSION_AWARE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> authentication_info::SchemeType {
+        authentication_info::SchemeType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

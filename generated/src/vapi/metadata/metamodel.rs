@@ -816,12 +816,17 @@ pub enum ConstantValueCategory {
 
 impl ConstantValueCategory {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Primitive { .. } => "PRIMITIVE",
             Self::List { .. } => "LIST",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> constant_value::Category {
+        constant_value::Category::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1008,7 +1013,7 @@ pub enum ElementValueType {
 
 impl ElementValueType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Long { .. } => "LONG",
             Self::String { .. } => "STRING",
@@ -1017,6 +1022,11 @@ impl ElementValueType {
             Self::StructureReferenceList { .. } => "STRUCTURE_REFERENCE_LIST",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> element_value::Type {
+        element_value::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1322,7 +1332,7 @@ pub enum GenericInstantiationGenericType {
 
 impl GenericInstantiationGenericType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::List { .. } => "LIST",
             Self::Map { .. } => "MAP",
@@ -1330,6 +1340,11 @@ impl GenericInstantiationGenericType {
             Self::Set { .. } => "SET",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> generic_instantiation::GenericType {
+        generic_instantiation::GenericType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1605,7 +1620,7 @@ pub enum PrimitiveValueType {
 
 impl PrimitiveValueType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Boolean { .. } => "BOOLEAN",
             Self::Double { .. } => "DOUBLE",
@@ -1613,6 +1628,11 @@ impl PrimitiveValueType {
             Self::String { .. } => "STRING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> primitive_value::Type {
+        primitive_value::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1887,13 +1907,18 @@ pub enum TypeCategory {
 
 impl TypeCategory {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Builtin { .. } => "BUILTIN",
             Self::UserDefined { .. } => "USER_DEFINED",
             Self::Generic { .. } => "GENERIC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> type_::Category {
+        type_::Category::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

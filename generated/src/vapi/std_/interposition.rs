@@ -60,12 +60,17 @@ pub enum InvocationResultResultType {
 
 impl InvocationResultResultType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NormalResult { .. } => "NORMAL_RESULT",
             Self::ErrorResult { .. } => "ERROR_RESULT",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> invocation_result::ResultType {
+        invocation_result::ResultType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -204,7 +204,7 @@ pub enum TaskStatus {
 
 impl TaskStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
             Self::Running { .. } => "RUNNING",
@@ -213,6 +213,11 @@ impl TaskStatus {
             Self::Failed { .. } => "FAILED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::cis::task::Status {
+        crate::cis::task::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

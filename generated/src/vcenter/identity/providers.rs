@@ -103,12 +103,17 @@ pub enum CreateSpecConfigTag {
 
 impl CreateSpecConfigTag {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth2 { .. } => "Oauth2",
             Self::Oidc { .. } => "Oidc",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConfigType {
+        ConfigType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -172,7 +177,7 @@ pub enum CreateSpecIdmProtocol {
 
 impl CreateSpecIdmProtocol {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Rest { .. } => "REST",
             Self::Scim { .. } => "SCIM",
@@ -180,6 +185,11 @@ impl CreateSpecIdmProtocol {
             Self::Ldap { .. } => "LDAP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> IdmProtocol {
+        IdmProtocol::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -515,12 +525,17 @@ pub enum InfoConfigTag {
 
 impl InfoConfigTag {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth2 { .. } => "Oauth2",
             Self::Oidc { .. } => "Oidc",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConfigType {
+        ConfigType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -584,7 +599,7 @@ pub enum InfoIdmProtocol {
 
 impl InfoIdmProtocol {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Rest { .. } => "REST",
             Self::Scim { .. } => "SCIM",
@@ -592,6 +607,11 @@ impl InfoIdmProtocol {
             Self::Ldap { .. } => "LDAP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> IdmProtocol {
+        IdmProtocol::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1161,12 +1181,17 @@ pub enum SummaryConfigTag {
 
 impl SummaryConfigTag {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth2 { .. } => "Oauth2",
             Self::Oidc { .. } => "Oidc",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConfigType {
+        ConfigType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1388,12 +1413,17 @@ pub enum UpdateSpecConfigTag {
 
 impl UpdateSpecConfigTag {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth2 { .. } => "Oauth2",
             Self::Oidc { .. } => "Oidc",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConfigType {
+        ConfigType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1457,7 +1487,7 @@ pub enum UpdateSpecIdmProtocol {
 
 impl UpdateSpecIdmProtocol {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Rest { .. } => "REST",
             Self::Scim { .. } => "SCIM",
@@ -1465,6 +1495,11 @@ impl UpdateSpecIdmProtocol {
             Self::Ldap { .. } => "LDAP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> IdmProtocol {
+        IdmProtocol::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -259,13 +259,18 @@ pub enum EnableSpecNetworkProvider {
 
 impl EnableSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::NsxVpc => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -791,13 +796,18 @@ pub enum InfoNetworkProvider {
 
 impl InfoNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::NsxVpc { .. } => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1440,12 +1450,17 @@ pub enum NetworkSpecMode {
 
 impl NetworkSpecMode {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Dhcp { .. } => "DHCP",
             Self::Staticrange { .. } => "STATICRANGE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> network_spec::Ipv4Mode {
+        network_spec::Ipv4Mode::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1725,13 +1740,18 @@ pub enum SetSpecNetworkProvider {
 
 impl SetSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork => "VSPHERE_NETWORK",
             Self::NsxVpc { .. } => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -2265,13 +2285,18 @@ pub enum UpdateSpecNetworkProvider {
 
 impl UpdateSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork => "VSPHERE_NETWORK",
             Self::NsxVpc { .. } => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -109,12 +109,17 @@ pub enum ConfigSpecProvider {
 
 impl ConfigSpecProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::HaProxy { .. } => "HA_PROXY",
             Self::Avi { .. } => "AVI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Provider {
+        Provider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -368,12 +373,17 @@ pub enum InfoProvider {
 
 impl InfoProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::HaProxy { .. } => "HA_PROXY",
             Self::Avi { .. } => "AVI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Provider {
+        Provider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -579,12 +589,17 @@ pub enum SetSpecProvider {
 
 impl SetSpecProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::HaProxy { .. } => "HA_PROXY",
             Self::Avi { .. } => "AVI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Provider {
+        Provider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -771,12 +786,17 @@ pub enum UpdateSpecProvider {
 
 impl UpdateSpecProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::HaProxy { .. } => "HA_PROXY",
             Self::Avi { .. } => "AVI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Provider {
+        Provider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -50,13 +50,22 @@ pub enum CreateSpecNetworkProvider {
 
 impl CreateSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::NsxVpc => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::clusters::NetworkProvider {
+        crate::vcenter::namespace_management::clusters::NetworkProvider::from(
+            self.as_str(),
+        )
     }
 
     /// Writes the tag member and the case members.
@@ -235,13 +244,22 @@ pub enum InfoNetworkProvider {
 
 impl InfoNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::NsxVpc => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::clusters::NetworkProvider {
+        crate::vcenter::namespace_management::clusters::NetworkProvider::from(
+            self.as_str(),
+        )
     }
 
     /// Writes the tag member and the case members.
@@ -629,13 +647,22 @@ pub enum SetSpecNetworkProvider {
 
 impl SetSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::NsxVpc => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::clusters::NetworkProvider {
+        crate::vcenter::namespace_management::clusters::NetworkProvider::from(
+            self.as_str(),
+        )
     }
 
     /// Writes the tag member and the case members.
@@ -801,13 +828,22 @@ pub enum UpdateSpecNetworkProvider {
 
 impl UpdateSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::NsxVpc => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::clusters::NetworkProvider {
+        crate::vcenter::namespace_management::clusters::NetworkProvider::from(
+            self.as_str(),
+        )
     }
 
     /// Writes the tag member and the case members.

@@ -604,13 +604,18 @@ pub enum CheckResultStatus {
 
 impl CheckResultStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Valid => "VALID",
             Self::ValidWithWarnings { .. } => "VALID_WITH_WARNINGS",
             Self::Invalid { .. } => "INVALID",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ValidationStatus {
+        ValidationStatus::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -667,13 +672,18 @@ pub enum CheckResultContentType {
 
 impl CheckResultContentType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VsphereAppsYaml { .. } => "VSPHERE_APPS_YAML",
             Self::CarvelAppsYaml { .. } => "CARVEL_APPS_YAML",
             Self::CustomYaml => "CUSTOM_YAML",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> versions::ContentType {
+        versions::ContentType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

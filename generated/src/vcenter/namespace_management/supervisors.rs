@@ -1848,12 +1848,17 @@ pub enum ImageSourceSpecSourceType {
 
 impl ImageSourceSpecSourceType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Embedded => "EMBEDDED",
             Self::ContentLibrary { .. } => "CONTENT_LIBRARY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ImageSourceType {
+        ImageSourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

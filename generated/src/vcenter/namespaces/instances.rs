@@ -340,11 +340,16 @@ pub enum EdgeCreateSpecEdgeProvider {
 
 impl EdgeCreateSpecEdgeProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxRegisteredAvi { .. } => "NSX_REGISTERED_AVI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -486,11 +491,16 @@ pub enum EdgeInfoEdgeProvider {
 
 impl EdgeInfoEdgeProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxRegisteredAvi { .. } => "NSX_REGISTERED_AVI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -647,11 +657,16 @@ pub enum EdgeSetSpecEdgeProvider {
 
 impl EdgeSetSpecEdgeProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxRegisteredAvi { .. } => "NSX_REGISTERED_AVI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -793,11 +808,16 @@ pub enum EdgeUpdateSpecEdgeProvider {
 
 impl EdgeUpdateSpecEdgeProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxRegisteredAvi { .. } => "NSX_REGISTERED_AVI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1108,13 +1128,18 @@ pub enum NetworkConfigCreateSpecNetworkProvider {
 
 impl NetworkConfigCreateSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::NsxVpc { .. } => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1284,13 +1309,18 @@ pub enum NetworkConfigInfoNetworkProvider {
 
 impl NetworkConfigInfoNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::NsxVpc { .. } => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1460,13 +1490,18 @@ pub enum NetworkConfigSetSpecNetworkProvider {
 
 impl NetworkConfigSetSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::NsxVpc { .. } => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1653,13 +1688,18 @@ pub enum NetworkConfigUpdateSpecNetworkProvider {
 
 impl NetworkConfigUpdateSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::NsxVpc { .. } => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1826,13 +1866,18 @@ pub enum NetworkCreateSpecNetworkProvider {
 
 impl NetworkCreateSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
             Self::VsphereNetwork => "VSPHERE_NETWORK",
             Self::NsxVpc => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -244,12 +244,17 @@ pub enum StorageGroupMappingType {
 
 impl StorageGroupMappingType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Datastore { .. } => "DATASTORE",
             Self::StorageProfile { .. } => "STORAGE_PROFILE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> storage_group_mapping::Type {
+        storage_group_mapping::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -409,11 +414,16 @@ pub enum VmConfigSpecProviderUnion {
 
 impl VmConfigSpecProviderUnion {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Xml { .. } => "XML",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> VmConfigSpecProvider {
+        VmConfigSpecProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

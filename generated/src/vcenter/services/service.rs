@@ -65,7 +65,7 @@ pub enum InfoState {
 
 impl InfoState {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Starting => "STARTING",
             Self::Stopping => "STOPPING",
@@ -73,6 +73,11 @@ impl InfoState {
             Self::Stopped => "STOPPED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> State {
+        State::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

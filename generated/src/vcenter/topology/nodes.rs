@@ -71,13 +71,18 @@ pub enum InfoType {
 
 impl InfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VcsaEmbedded { .. } => "VCSA_EMBEDDED",
             Self::VcsaExternal { .. } => "VCSA_EXTERNAL",
             Self::PscExternal { .. } => "PSC_EXTERNAL",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ApplianceType {
+        ApplianceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -258,13 +263,18 @@ pub enum SummaryType {
 
 impl SummaryType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VcsaEmbedded { .. } => "VCSA_EMBEDDED",
             Self::VcsaExternal { .. } => "VCSA_EXTERNAL",
             Self::PscExternal { .. } => "PSC_EXTERNAL",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ApplianceType {
+        ApplianceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -631,12 +631,17 @@ pub enum IpInfoIpFamily {
 
 impl IpInfoIpFamily {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Ipv4 { .. } => "IPV4",
             Self::Ipv6 { .. } => "IPV6",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> IpFamily {
+        IpFamily::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

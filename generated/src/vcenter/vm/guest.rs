@@ -991,12 +991,17 @@ pub enum CredentialsType {
 
 impl CredentialsType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::UsernamePassword { .. } => "USERNAME_PASSWORD",
             Self::SamlBearerToken { .. } => "SAML_BEARER_TOKEN",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> credentials::Type {
+        credentials::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

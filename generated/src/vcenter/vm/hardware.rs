@@ -2118,13 +2118,18 @@ pub enum InfoUpgradePolicy {
 
 impl InfoUpgradePolicy {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Never => "NEVER",
             Self::AfterCleanShutdown { .. } => "AFTER_CLEAN_SHUTDOWN",
             Self::Always { .. } => "ALWAYS",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> UpgradePolicy {
+        UpgradePolicy::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -2180,7 +2185,7 @@ pub enum InfoUpgradeStatus {
 
 impl InfoUpgradeStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
             Self::Pending => "PENDING",
@@ -2188,6 +2193,11 @@ impl InfoUpgradeStatus {
             Self::Failed { .. } => "FAILED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> UpgradeStatus {
+        UpgradeStatus::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -2447,13 +2457,18 @@ pub enum UpdateSpecUpgradePolicy {
 
 impl UpdateSpecUpgradePolicy {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Never => "NEVER",
             Self::AfterCleanShutdown { .. } => "AFTER_CLEAN_SHUTDOWN",
             Self::Always { .. } => "ALWAYS",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> UpgradePolicy {
+        UpgradePolicy::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

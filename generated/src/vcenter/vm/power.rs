@@ -36,13 +36,18 @@ pub enum InfoState {
 
 impl InfoState {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::PoweredOff { .. } => "POWERED_OFF",
             Self::PoweredOn => "POWERED_ON",
             Self::Suspended => "SUSPENDED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> State {
+        State::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -616,11 +616,16 @@ pub enum CreateSpecDiskStoragePolicyType {
 
 impl CreateSpecDiskStoragePolicyType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> create_spec_disk_storage_policy::Type {
+        create_spec_disk_storage_policy::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -768,11 +773,16 @@ pub enum CreateSpecVmHomeStoragePolicyType {
 
 impl CreateSpecVmHomeStoragePolicyType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> create_spec_vm_home_storage_policy::Type {
+        create_spec_vm_home_storage_policy::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1005,12 +1015,17 @@ pub enum DeploySpecDiskStoragePolicyType {
 
 impl DeploySpecDiskStoragePolicyType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
             Self::UseSourcePolicy => "USE_SOURCE_POLICY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> deploy_spec_disk_storage_policy::Type {
+        deploy_spec_disk_storage_policy::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1164,12 +1179,17 @@ pub enum DeploySpecVmHomeStoragePolicyType {
 
 impl DeploySpecVmHomeStoragePolicyType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
             Self::UseSourcePolicy => "USE_SOURCE_POLICY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> deploy_spec_vm_home_storage_policy::Type {
+        deploy_spec_vm_home_storage_policy::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -40,13 +40,18 @@ pub enum ConfigMode {
 
 impl ConfigMode {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Dhcp => "DHCP",
             Self::Static { .. } => "STATIC",
             Self::Unconfigured => "UNCONFIGURED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Mode {
+        Mode::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -217,13 +222,18 @@ pub enum InfoMode {
 
 impl InfoMode {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Dhcp { .. } => "DHCP",
             Self::Static { .. } => "STATIC",
             Self::Unconfigured => "UNCONFIGURED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Mode {
+        Mode::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -84,7 +84,7 @@ pub enum InfoStatus {
 
 impl InfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
             Self::Running { .. } => "RUNNING",
@@ -92,6 +92,11 @@ impl InfoStatus {
             Self::Failed { .. } => "FAILED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Status {
+        Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -269,7 +269,7 @@ pub enum PreviewInfoState {
 
 impl PreviewInfoState {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Unavailable => "UNAVAILABLE",
             Self::NotApplicable => "NOT_APPLICABLE",
@@ -277,6 +277,11 @@ impl PreviewInfoState {
             Self::Available { .. } => "AVAILABLE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> preview_info::State {
+        preview_info::State::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -1171,7 +1171,7 @@ pub enum DetailedValidationErrorType {
 
 impl DetailedValidationErrorType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Generic => "GENERIC",
             Self::AdditionalProperty => "ADDITIONAL_PROPERTY",
@@ -1206,6 +1206,11 @@ impl DetailedValidationErrorType {
             Self::MissingUnionCase => "MISSING_UNION_CASE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> detailed_validation_error::ErrorType {
+        detailed_validation_error::ErrorType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1755,7 +1760,7 @@ pub enum DraftImportResultStatus {
 
 impl DraftImportResultStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Running => "RUNNING",
             Self::Ok { .. } => "OK",
@@ -1763,6 +1768,11 @@ impl DraftImportResultStatus {
             Self::Canceled => "CANCELED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> draft_import_result::Status {
+        draft_import_result::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1956,7 +1966,7 @@ pub enum DriftReviewPolicyType {
 
 impl DriftReviewPolicyType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Enum { .. } => "ENUM",
             Self::String { .. } => "STRING",
@@ -1964,6 +1974,11 @@ impl DriftReviewPolicyType {
             Self::Boolean { .. } => "BOOLEAN",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> drift_review_policy::ValueType {
+        drift_review_policy::ValueType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -2176,12 +2191,17 @@ pub enum HostComplianceStatus {
 
 impl HostComplianceStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Compliant => "COMPLIANT",
             Self::NonCompliant { .. } => "NON_COMPLIANT",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ComplianceStatus {
+        ComplianceStatus::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -2403,7 +2423,7 @@ pub enum ImportResultStatus {
 
 impl ImportResultStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Running => "RUNNING",
             Self::Ok { .. } => "OK",
@@ -2411,6 +2431,11 @@ impl ImportResultStatus {
             Self::Canceled => "CANCELED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> import_result::Status {
+        import_result::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -2619,13 +2644,18 @@ pub enum ReferenceHostInfoStatus {
 
 impl ReferenceHostInfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Ok { .. } => "OK",
             Self::Disconnected { .. } => "DISCONNECTED",
             Self::Unavailable => "UNAVAILABLE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> reference_host_info::Status {
+        reference_host_info::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -2799,12 +2829,17 @@ pub enum SchemaResultSource {
 
 impl SchemaResultSource {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::ImageProfile => "IMAGE_PROFILE",
             Self::Host { .. } => "HOST",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> schema_result::Source {
+        schema_result::Source::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -2965,7 +3000,7 @@ pub enum SettingComplianceType {
 
 impl SettingComplianceType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Primitive => "PRIMITIVE",
             Self::Object => "OBJECT",
@@ -2974,6 +3009,11 @@ impl SettingComplianceType {
             Self::ArrayOfPrimitives => "ARRAY_OF_PRIMITIVES",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> setting_compliance::Type {
+        setting_compliance::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -3179,13 +3219,18 @@ pub enum SolutionComplianceResultStatus {
 
 impl SolutionComplianceResultStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Compliant => "COMPLIANT",
             Self::NonCompliant { .. } => "NON_COMPLIANT",
             Self::Error { .. } => "ERROR",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> solution_compliance_result::ComplianceStatus {
+        solution_compliance_result::ComplianceStatus::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

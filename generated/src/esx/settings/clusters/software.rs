@@ -1702,7 +1702,7 @@ pub enum ApplyStatusStatus {
 
 impl ApplyStatusStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Running { .. } => "RUNNING",
             Self::Ok { .. } => "OK",
@@ -1712,6 +1712,11 @@ impl ApplyStatusStatus {
             Self::RetryPending { .. } => "RETRY_PENDING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> apply_status::Status {
+        apply_status::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1984,12 +1989,17 @@ pub enum EntityCheckResultType {
 
 impl EntityCheckResultType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Cluster { .. } => "CLUSTER",
             Self::Host { .. } => "HOST",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> entity_check_result::EntityType {
+        entity_check_result::EntityType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -2270,7 +2280,7 @@ pub enum StageStatusStatus {
 
 impl StageStatusStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Running { .. } => "RUNNING",
             Self::Ok { .. } => "OK",
@@ -2280,6 +2290,11 @@ impl StageStatusStatus {
             Self::RetryPending { .. } => "RETRY_PENDING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> stage_status::Status {
+        stage_status::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -1086,12 +1086,17 @@ pub enum OvfResourceLocationType {
 
 impl OvfResourceLocationType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::RemoteFile { .. } => "REMOTE_FILE",
             Self::LocalFile { .. } => "LOCAL_FILE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ovf_resource::LocationType {
+        ovf_resource::LocationType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1152,12 +1157,17 @@ pub enum OvfResourceSslCertificateValidation {
 
 impl OvfResourceSslCertificateValidation {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled { .. } => "ENABLED",
             Self::Disabled => "DISABLED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ovf_resource::SslCertificateValidation {
+        ovf_resource::SslCertificateValidation::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1442,12 +1452,17 @@ pub enum SolutionSpecDeploymentType {
 
 impl SolutionSpecDeploymentType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::EveryHostPinned { .. } => "EVERY_HOST_PINNED",
             Self::ClusterVmSet { .. } => "CLUSTER_VM_SET",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> DeploymentType {
+        DeploymentType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1498,12 +1513,17 @@ pub enum SolutionSpecVmStoragePolicy {
 
 impl SolutionSpecVmStoragePolicy {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "DEFAULT",
             Self::Profile { .. } => "PROFILE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> StoragePolicy {
+        StoragePolicy::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1844,11 +1864,16 @@ pub enum VmSelectionSpecSelectionType {
 
 impl VmSelectionSpecSelectionType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VmExtraConfig { .. } => "VM_EXTRA_CONFIG",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> vm_selection_spec::VmSelectionType {
+        vm_selection_spec::VmSelectionType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

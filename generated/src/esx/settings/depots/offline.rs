@@ -92,11 +92,16 @@ pub enum AuthenticationSpecMethod {
 
 impl AuthenticationSpecMethod {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::HeaderAuth { .. } => "HEADER_AUTH",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> authentication_spec::AuthenticationMethod {
+        authentication_spec::AuthenticationMethod::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -248,12 +253,17 @@ pub enum ConnectionSpecAuthType {
 
 impl ConnectionSpecAuthType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::UsernamePassword { .. } => "USERNAME_PASSWORD",
             Self::Existing { .. } => "EXISTING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> connection_spec::AuthenticationType {
+        connection_spec::AuthenticationType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -428,12 +438,17 @@ pub enum CreateSpecSourceType {
 
 impl CreateSpecSourceType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pull { .. } => "PULL",
             Self::Push { .. } => "PUSH",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -680,12 +695,17 @@ pub enum InfoSourceType {
 
 impl InfoSourceType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pull { .. } => "PULL",
             Self::Push { .. } => "PUSH",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -905,12 +925,17 @@ pub enum SummarySourceType {
 
 impl SummarySourceType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pull { .. } => "PULL",
             Self::Push { .. } => "PUSH",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

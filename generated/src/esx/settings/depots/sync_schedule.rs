@@ -113,7 +113,7 @@ pub enum ScheduleType {
 
 impl ScheduleType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Hourly { .. } => "HOURLY",
             Self::Daily { .. } => "DAILY",
@@ -121,6 +121,11 @@ impl ScheduleType {
             Self::MonthlyByDay { .. } => "MONTHLY_BY_DAY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Recurrence {
+        Recurrence::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -1444,7 +1444,7 @@ pub enum ApplyStatusStatus {
 
 impl ApplyStatusStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Running { .. } => "RUNNING",
             Self::Ok { .. } => "OK",
@@ -1454,6 +1454,11 @@ impl ApplyStatusStatus {
             Self::RetryPending { .. } => "RETRY_PENDING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> apply_status::Status {
+        apply_status::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1708,11 +1713,16 @@ pub enum EntityCheckResultType {
 
 impl EntityCheckResultType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Host { .. } => "HOST",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> entity_check_result::EntityType {
+        entity_check_result::EntityType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1948,7 +1958,7 @@ pub enum StageStatusStatus {
 
 impl StageStatusStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Running { .. } => "RUNNING",
             Self::Ok { .. } => "OK",
@@ -1958,6 +1968,11 @@ impl StageStatusStatus {
             Self::RetryPending { .. } => "RETRY_PENDING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> stage_status::Status {
+        stage_status::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -43,12 +43,17 @@ pub enum CreateSpecType {
 
 impl CreateSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::File { .. } => "FILE",
             Self::Remote { .. } => "REMOTE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vapi::metadata::SourceType {
+        crate::vapi::metadata::SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -218,12 +223,17 @@ pub enum InfoType {
 
 impl InfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::File { .. } => "FILE",
             Self::Remote { .. } => "REMOTE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vapi::metadata::SourceType {
+        crate::vapi::metadata::SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

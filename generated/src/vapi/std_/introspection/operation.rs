@@ -80,7 +80,7 @@ pub enum DataDefinitionType {
 
 impl DataDefinitionType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Binary => "BINARY",
             Self::Boolean => "BOOLEAN",
@@ -99,6 +99,11 @@ impl DataDefinitionType {
             Self::Void => "VOID",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> data_definition::DataType {
+        data_definition::DataType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -75,12 +75,17 @@ pub enum ListItemState {
 
 impl ListItemState {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Associated => "ASSOCIATED",
             Self::Removing { .. } => "REMOVING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> AssociationState {
+        AssociationState::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -329,13 +329,18 @@ pub enum GarbageCollectionType {
 
 impl GarbageCollectionType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
             Self::Daily { .. } => "DAILY",
             Self::Weekly { .. } => "WEEKLY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vcenter::content::registries::Recurrence {
+        crate::vcenter::content::registries::Recurrence::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -43,7 +43,7 @@ pub enum InfoStatus {
 
 impl InfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Starting => "STARTING",
             Self::Running => "RUNNING",
@@ -52,6 +52,11 @@ impl InfoStatus {
             Self::Deleting => "DELETING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Status {
+        Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

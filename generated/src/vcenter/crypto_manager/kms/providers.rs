@@ -62,11 +62,16 @@ pub enum ExportResultType {
 
 impl ExportResultType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Location { .. } => "LOCATION",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ExportType {
+        ExportType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -268,11 +273,16 @@ pub enum ImportResultType {
 
 impl ImportResultType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Native { .. } => "NATIVE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -444,11 +454,16 @@ pub enum InfoType {
 
 impl InfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Native { .. } => "NATIVE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

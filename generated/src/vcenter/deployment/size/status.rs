@@ -60,7 +60,7 @@ pub enum InfoCurrentState {
 
 impl InfoCurrentState {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::ResizingNotStarted => "RESIZING_NOT_STARTED",
             Self::ResizingInProgress { .. } => "RESIZING_IN_PROGRESS",
@@ -69,6 +69,11 @@ impl InfoCurrentState {
             Self::ResizingFailed { .. } => "RESIZING_FAILED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vcenter::deployment::size::ResizeState {
+        crate::vcenter::deployment::size::ResizeState::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

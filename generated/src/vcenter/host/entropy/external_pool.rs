@@ -66,12 +66,17 @@ pub enum InfoStatus {
 
 impl InfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled { .. } => "ENABLED",
             Self::Disabled => "DISABLED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Status {
+        Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

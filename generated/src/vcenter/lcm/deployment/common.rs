@@ -167,7 +167,7 @@ pub enum CommonInfoStatus {
 
 impl CommonInfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
             Self::Running { .. } => "RUNNING",
@@ -177,6 +177,11 @@ impl CommonInfoStatus {
             Self::Canceled { .. } => "CANCELED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Status {
+        Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -503,12 +508,17 @@ pub enum NetworkMode {
 
 impl NetworkMode {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Dhcp => "DHCP",
             Self::Static { .. } => "STATIC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> network::NetworkMode {
+        network::NetworkMode::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

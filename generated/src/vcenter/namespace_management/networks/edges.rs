@@ -71,7 +71,7 @@ pub enum EdgeProviderUnion {
 
 impl EdgeProviderUnion {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Haproxy { .. } => "HAPROXY",
             Self::Nsx { .. } => "NSX",
@@ -80,6 +80,11 @@ impl EdgeProviderUnion {
             Self::VsphereFoundation { .. } => "VSPHERE_FOUNDATION",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -387,12 +392,17 @@ pub enum NsxConfigRoutingMode {
 
 impl NsxConfigRoutingMode {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Routed => "ROUTED",
             Self::Nat { .. } => "NAT",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NsxRoutingMode {
+        NsxRoutingMode::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -93,12 +93,17 @@ pub enum ResultRes {
 
 impl ResultRes {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Started => "STARTED",
             Self::Rejected { .. } => "REJECTED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> result::Res {
+        result::Res::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -60,13 +60,18 @@ pub enum SpecObjType {
 
 impl SpecObjType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Cluster { .. } => "CLUSTER",
             Self::Namespace { .. } => "NAMESPACE",
             Self::Pod { .. } => "POD",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> spec::ObjType {
+        spec::ObjType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

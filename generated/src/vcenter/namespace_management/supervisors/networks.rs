@@ -200,11 +200,16 @@ pub enum CreateSpecNetworkProvider {
 
 impl CreateSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -347,11 +352,16 @@ pub enum InfoNetworkProvider {
 
 impl InfoNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -578,11 +588,16 @@ pub enum UpdateSpecNetworkProvider {
 
 impl UpdateSpecNetworkProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -122,13 +122,18 @@ pub enum SummarySummaryType {
 
 impl SummarySummaryType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Full { .. } => "FULL",
             Self::Normal { .. } => "NORMAL",
             Self::Brief { .. } => "BRIEF",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SummaryType {
+        SummaryType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -68,7 +68,7 @@ pub enum InfoStatus {
 
 impl InfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Idle => "IDLE",
             Self::Pending => "PENDING",
@@ -77,6 +77,11 @@ impl InfoStatus {
             Self::Failed { .. } => "FAILED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> info::Status {
+        info::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -61,7 +61,7 @@ pub enum InfoStatus {
 
 impl InfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NotAvailable => "NOT_AVAILABLE",
             Self::Running { .. } => "RUNNING",
@@ -69,6 +69,11 @@ impl InfoStatus {
             Self::Failed { .. } => "FAILED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> info::Status {
+        info::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -149,12 +149,17 @@ pub enum CreateSpecType {
 
 impl CreateSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Bios => "BIOS",
             Self::Efi { .. } => "EFI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -341,12 +346,17 @@ pub enum InfoType {
 
 impl InfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Bios => "BIOS",
             Self::Efi { .. } => "EFI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -558,12 +568,17 @@ pub enum UpdateSpecType {
 
 impl UpdateSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Bios => "BIOS",
             Self::Efi { .. } => "EFI",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -46,13 +46,18 @@ pub enum BackingInfoType {
 
 impl BackingInfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::IsoFile { .. } => "ISO_FILE",
             Self::HostDevice { .. } => "HOST_DEVICE",
             Self::ClientDevice { .. } => "CLIENT_DEVICE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -257,13 +262,18 @@ pub enum BackingSpecType {
 
 impl BackingSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::IsoFile { .. } => "ISO_FILE",
             Self::HostDevice { .. } => "HOST_DEVICE",
             Self::ClientDevice { .. } => "CLIENT_DEVICE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -472,12 +482,17 @@ pub enum CreateSpecType {
 
 impl CreateSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Ide { .. } => "IDE",
             Self::Sata { .. } => "SATA",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> HostBusAdapterType {
+        HostBusAdapterType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -694,12 +709,17 @@ pub enum InfoType {
 
 impl InfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Ide { .. } => "IDE",
             Self::Sata { .. } => "SATA",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> HostBusAdapterType {
+        HostBusAdapterType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -32,11 +32,16 @@ pub enum BackingInfoType {
 
 impl BackingInfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VmdkFile { .. } => "VMDK_FILE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -169,11 +174,16 @@ pub enum BackingSpecType {
 
 impl BackingSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VmdkFile { .. } => "VMDK_FILE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -340,7 +350,7 @@ pub enum CreateSpecType {
 
 impl CreateSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Ide { .. } => "IDE",
             Self::Scsi { .. } => "SCSI",
@@ -348,6 +358,11 @@ impl CreateSpecType {
             Self::Nvme { .. } => "NVME",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> HostBusAdapterType {
+        HostBusAdapterType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -583,7 +598,7 @@ pub enum InfoType {
 
 impl InfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Ide { .. } => "IDE",
             Self::Scsi { .. } => "SCSI",
@@ -591,6 +606,11 @@ impl InfoType {
             Self::Nvme { .. } => "NVME",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> HostBusAdapterType {
+        HostBusAdapterType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -65,7 +65,7 @@ pub enum BackingInfoType {
 
 impl BackingInfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::StandardPortgroup { .. } => "STANDARD_PORTGROUP",
             Self::HostDevice { .. } => "HOST_DEVICE",
@@ -73,6 +73,11 @@ impl BackingInfoType {
             Self::OpaqueNetwork { .. } => "OPAQUE_NETWORK",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -351,7 +356,7 @@ pub enum BackingSpecType {
 
 impl BackingSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::StandardPortgroup { .. } => "STANDARD_PORTGROUP",
             Self::HostDevice => "HOST_DEVICE",
@@ -359,6 +364,11 @@ impl BackingSpecType {
             Self::OpaqueNetwork { .. } => "OPAQUE_NETWORK",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -576,7 +586,7 @@ pub enum CreateSpecType {
 
 impl CreateSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::E1000 => "E1000",
             Self::E1000e => "E1000E",
@@ -586,6 +596,11 @@ impl CreateSpecType {
             Self::Vmxnet3 { .. } => "VMXNET3",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EmulationType {
+        EmulationType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -643,13 +658,18 @@ pub enum CreateSpecMacType {
 
 impl CreateSpecMacType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Manual { .. } => "MANUAL",
             Self::Generated => "GENERATED",
             Self::Assigned => "ASSIGNED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> MacAddressType {
+        MacAddressType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -927,7 +947,7 @@ pub enum InfoType {
 
 impl InfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::E1000 => "E1000",
             Self::E1000e => "E1000E",
@@ -937,6 +957,11 @@ impl InfoType {
             Self::Vmxnet3 { .. } => "VMXNET3",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EmulationType {
+        EmulationType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

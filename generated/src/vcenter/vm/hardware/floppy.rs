@@ -41,13 +41,18 @@ pub enum BackingInfoType {
 
 impl BackingInfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::ImageFile { .. } => "IMAGE_FILE",
             Self::HostDevice { .. } => "HOST_DEVICE",
             Self::ClientDevice => "CLIENT_DEVICE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -224,13 +229,18 @@ pub enum BackingSpecType {
 
 impl BackingSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::ImageFile { .. } => "IMAGE_FILE",
             Self::HostDevice { .. } => "HOST_DEVICE",
             Self::ClientDevice => "CLIENT_DEVICE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -39,12 +39,17 @@ pub enum BackingInfoType {
 
 impl BackingInfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::File { .. } => "FILE",
             Self::HostDevice { .. } => "HOST_DEVICE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -213,12 +218,17 @@ pub enum BackingSpecType {
 
 impl BackingSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::File { .. } => "FILE",
             Self::HostDevice { .. } => "HOST_DEVICE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -73,7 +73,7 @@ pub enum BackingInfoType {
 
 impl BackingInfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::File { .. } => "FILE",
             Self::HostDevice { .. } => "HOST_DEVICE",
@@ -83,6 +83,11 @@ impl BackingInfoType {
             Self::NetworkClient { .. } => "NETWORK_CLIENT",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -385,7 +390,7 @@ pub enum BackingSpecType {
 
 impl BackingSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::File { .. } => "FILE",
             Self::HostDevice { .. } => "HOST_DEVICE",
@@ -395,6 +400,11 @@ impl BackingSpecType {
             Self::NetworkClient { .. } => "NETWORK_CLIENT",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

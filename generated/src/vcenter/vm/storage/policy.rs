@@ -130,12 +130,17 @@ pub enum DiskPolicySpecType {
 
 impl DiskPolicySpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
             Self::UseDefaultPolicy => "USE_DEFAULT_POLICY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> disk_policy_spec::PolicyType {
+        disk_policy_spec::PolicyType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -298,12 +303,17 @@ pub enum VmHomePolicySpecType {
 
 impl VmHomePolicySpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
             Self::UseDefaultPolicy => "USE_DEFAULT_POLICY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> vm_home_policy_spec::PolicyType {
+        vm_home_policy_spec::PolicyType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -42,13 +42,18 @@ pub enum AddSpecSourceType {
 
 impl AddSpecSourceType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
             Self::Push => "PUSH",
             Self::Pull { .. } => "PULL",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -223,13 +228,18 @@ pub enum InfoSourceType {
 
 impl InfoSourceType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
             Self::Push { .. } => "PUSH",
             Self::Pull { .. } => "PULL",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

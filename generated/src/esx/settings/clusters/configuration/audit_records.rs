@@ -66,7 +66,7 @@ pub enum FilterSpecTimeDuration {
 
 impl FilterSpecTimeDuration {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::ThreeMonths => "THREE_MONTHS",
             Self::SixMonths => "SIX_MONTHS",
@@ -74,6 +74,11 @@ impl FilterSpecTimeDuration {
             Self::Custom { .. } => "CUSTOM",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> filter_spec::Timeframe {
+        filter_spec::Timeframe::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -59,12 +59,17 @@ pub enum PathInfoStatus {
 
 impl PathInfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Ok { .. } => "OK",
             Self::Error { .. } => "ERROR",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> path_info::Status {
+        path_info::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -245,12 +250,17 @@ pub enum PathSpecHostIdType {
 
 impl PathSpecHostIdType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::BiosUuid { .. } => "BIOS_UUID",
             Self::HostMoid { .. } => "HOST_MOID",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> path_spec::HostIdType {
+        path_spec::HostIdType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

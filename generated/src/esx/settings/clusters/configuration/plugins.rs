@@ -60,13 +60,22 @@ pub enum ClusterSolutionPrecheckStatus {
 
 impl ClusterSolutionPrecheckStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Compliant => "COMPLIANT",
             Self::NonCompliant { .. } => "NON_COMPLIANT",
             Self::Error { .. } => "ERROR",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::esx::settings::clusters::configuration::solution_compliance_result::ComplianceStatus {
+        crate::esx::settings::clusters::configuration::solution_compliance_result::ComplianceStatus::from(
+            self.as_str(),
+        )
     }
 
     /// Writes the tag member and the case members.

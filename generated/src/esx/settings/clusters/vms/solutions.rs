@@ -66,12 +66,17 @@ pub enum ApplyStatusStatus {
 
 impl ApplyStatusStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Success { .. } => "SUCCESS",
             Self::Error { .. } => "ERROR",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> apply_status::Status {
+        apply_status::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -433,7 +438,7 @@ pub enum DeploymentInfoStatus {
 
 impl DeploymentInfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NotApplied => "NOT_APPLIED",
             Self::InProgress { .. } => "IN_PROGRESS",
@@ -444,6 +449,11 @@ impl DeploymentInfoStatus {
             Self::ObsoleteSpec { .. } => "OBSOLETE_SPEC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> deployment_info::Status {
+        deployment_info::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -803,12 +813,17 @@ pub enum SolutionInfoDeploymentType {
 
 impl SolutionInfoDeploymentType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::EveryHostPinned { .. } => "EVERY_HOST_PINNED",
             Self::ClusterVmSet { .. } => "CLUSTER_VM_SET",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::esx::settings::clusters::vms::DeploymentType {
+        crate::esx::settings::clusters::vms::DeploymentType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -859,12 +874,17 @@ pub enum SolutionInfoVmStoragePolicy {
 
 impl SolutionInfoVmStoragePolicy {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "DEFAULT",
             Self::Profile { .. } => "PROFILE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::esx::settings::clusters::vms::StoragePolicy {
+        crate::esx::settings::clusters::vms::StoragePolicy::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

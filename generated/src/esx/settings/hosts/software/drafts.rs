@@ -196,7 +196,7 @@ pub enum ImportSpecSourceType {
 
 impl ImportSpecSourceType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pull { .. } => "PULL",
             Self::Push { .. } => "PUSH",
@@ -205,6 +205,11 @@ impl ImportSpecSourceType {
             Self::CurrentSeriesRecommendation => "CURRENT_SERIES_RECOMMENDATION",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -123,7 +123,7 @@ pub enum InfoConfigStatus {
 
 impl InfoConfigStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
             Self::Removing => "REMOVING",
@@ -131,6 +131,11 @@ impl InfoConfigStatus {
             Self::Ready { .. } => "READY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConfigStatus {
+        ConfigStatus::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -76,12 +76,17 @@ pub enum InfoType {
 
 impl InfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Native { .. } => "NATIVE",
             Self::TrustAuthority => "TRUST_AUTHORITY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -93,7 +93,7 @@ pub enum InfoStatus {
 
 impl InfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
             Self::Running { .. } => "RUNNING",
@@ -103,6 +103,11 @@ impl InfoStatus {
             Self::Canceled { .. } => "CANCELED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vcenter::lcm::deployment::common::Status {
+        crate::vcenter::lcm::deployment::common::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -480,7 +485,7 @@ pub enum TaskStatus {
 
 impl TaskStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
             Self::Running { .. } => "RUNNING",
@@ -490,6 +495,11 @@ impl TaskStatus {
             Self::Canceled { .. } => "CANCELED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vcenter::lcm::deployment::common::Status {
+        crate::vcenter::lcm::deployment::common::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -87,12 +87,17 @@ pub enum DistributedPortGroupNetworkIpam {
 
 impl DistributedPortGroupNetworkIpam {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Static { .. } => "STATIC",
             Self::Dhcp => "DHCP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> distributed_port_group_network::IpamType {
+        distributed_port_group_network::IpamType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -285,13 +290,18 @@ pub enum NetworkNetworkType {
 
 impl NetworkNetworkType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::SupervisorManagement => "SUPERVISOR_MANAGEMENT",
             Self::PrimaryWorkload => "PRIMARY_WORKLOAD",
             Self::Dvpg { .. } => "DVPG",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> network::NetworkType {
+        network::NetworkType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

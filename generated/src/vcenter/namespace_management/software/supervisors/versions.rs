@@ -108,13 +108,18 @@ pub enum CompatibilityInfoCompatibility {
 
 impl CompatibilityInfoCompatibility {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Compatible { .. } => "COMPATIBLE",
             Self::CompatibleAndDegraded { .. } => "COMPATIBLE_AND_DEGRADED",
             Self::Incompatible { .. } => "INCOMPATIBLE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Compatibility {
+        Compatibility::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -40,11 +40,20 @@ pub enum CreateSpecRemoteEndpointType {
 
 impl CreateSpecRemoteEndpointType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Http { .. } => "HTTP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType {
+        crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType::from(
+            self.as_str(),
+        )
     }
 
     /// Writes the tag member and the case members.
@@ -198,11 +207,20 @@ pub enum InfoRemoteEndpointType {
 
 impl InfoRemoteEndpointType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Http { .. } => "HTTP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType {
+        crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType::from(
+            self.as_str(),
+        )
     }
 
     /// Writes the tag member and the case members.
@@ -363,11 +381,20 @@ pub enum SetSpecRemoteEndpointType {
 
 impl SetSpecRemoteEndpointType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Http { .. } => "HTTP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType {
+        crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType::from(
+            self.as_str(),
+        )
     }
 
     /// Writes the tag member and the case members.
@@ -534,11 +561,20 @@ pub enum UpdateSpecRemoteEndpointType {
 
 impl UpdateSpecRemoteEndpointType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Http { .. } => "HTTP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType {
+        crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType::from(
+            self.as_str(),
+        )
     }
 
     /// Writes the tag member and the case members.

@@ -116,7 +116,7 @@ pub enum CreateSpecProvider {
 
 impl CreateSpecProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Avi { .. } => "AVI",
             Self::Haproxy => "HAPROXY",
@@ -125,6 +125,11 @@ impl CreateSpecProvider {
             Self::VsphereFoundation { .. } => "VSPHERE_FOUNDATION",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -595,7 +600,7 @@ pub enum InfoProvider {
 
 impl InfoProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Avi { .. } => "AVI",
             Self::Haproxy { .. } => "HAPROXY",
@@ -604,6 +609,11 @@ impl InfoProvider {
             Self::VsphereFoundation { .. } => "VSPHERE_FOUNDATION",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -903,7 +913,7 @@ pub enum UpdateSpecProvider {
 
 impl UpdateSpecProvider {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Avi { .. } => "AVI",
             Self::Haproxy { .. } => "HAPROXY",
@@ -912,6 +922,11 @@ impl UpdateSpecProvider {
             Self::VsphereFoundation { .. } => "VSPHERE_FOUNDATION",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -75,12 +75,17 @@ pub enum NetworkBackingBacking {
 
 impl NetworkBackingBacking {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Network { .. } => "NETWORK",
             Self::NetworkSegment { .. } => "NETWORK_SEGMENT",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkBackingEnum {
+        NetworkBackingEnum::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -284,13 +289,18 @@ pub enum ProxyConfigurationProxySettingsSource {
 
 impl ProxyConfigurationProxySettingsSource {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VcInherited => "VC_INHERITED",
             Self::ClusterConfigured { .. } => "CLUSTER_CONFIGURED",
             Self::None => "NONE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ProxySettingsSource {
+        ProxySettingsSource::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -52,13 +52,18 @@ pub enum NetworkNetworkType {
 
 impl NetworkNetworkType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Nsxt { .. } => "NSXT",
             Self::Vsphere { .. } => "VSPHERE",
             Self::NsxVpc { .. } => "NSX_VPC",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkType {
+        NetworkType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -709,11 +709,16 @@ pub enum KeyServerCreateSpecType {
 
 impl KeyServerCreateSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Kmip { .. } => "KMIP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> key_server_create_spec::Type {
+        key_server_create_spec::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -880,11 +885,16 @@ pub enum KeyServerInfoType {
 
 impl KeyServerInfoType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Kmip { .. } => "KMIP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> key_server_info::Type {
+        key_server_info::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -1050,11 +1060,16 @@ pub enum KeyServerUpdateSpecType {
 
 impl KeyServerUpdateSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Kmip { .. } => "KMIP",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> key_server_update_spec::Type {
+        key_server_update_spec::Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -53,12 +53,17 @@ pub enum CreateSpecType {
 
 impl CreateSpecType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Service { .. } => "SERVICE",
             Self::Cluster { .. } => "CLUSTER",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> create_spec::SourceType {
+        create_spec::SourceType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -43,12 +43,17 @@ pub enum FileAttributesInfoFilesystemFamily {
 
 impl FileAttributesInfoFilesystemFamily {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Windows { .. } => "WINDOWS",
             Self::Posix { .. } => "POSIX",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> FilesystemFamily {
+        FilesystemFamily::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -41,7 +41,7 @@ pub enum EntryType {
 
 impl EntryType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Cdrom => "CDROM",
             Self::Disk { .. } => "DISK",
@@ -49,6 +49,11 @@ impl EntryType {
             Self::Floppy => "FLOPPY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -57,7 +57,7 @@ pub enum EnableResultStatus {
 
 impl EnableResultStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Error { .. } => "ERROR",
             Self::Running => "RUNNING",
@@ -65,6 +65,11 @@ impl EnableResultStatus {
             Self::SuccessApplyInitiated { .. } => "SUCCESS_APPLY_INITIATED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> enable_result::Status {
+        enable_result::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -267,7 +272,7 @@ pub enum InfoStatus {
 
 impl InfoStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "ENABLED",
             Self::EnableInProgress => "ENABLE_IN_PROGRESS",
@@ -277,6 +282,11 @@ impl InfoStatus {
             Self::Started { .. } => "STARTED",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> info::Status {
+        info::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -492,12 +502,17 @@ pub enum StateSource {
 
 impl StateSource {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::File { .. } => "FILE",
             Self::Host { .. } => "HOST",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Source {
+        Source::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -669,12 +684,17 @@ pub enum ValidateResultStatus {
 
 impl ValidateResultStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Invalid { .. } => "INVALID",
             Self::Valid { .. } => "VALID",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> validate_result::Status {
+        validate_result::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

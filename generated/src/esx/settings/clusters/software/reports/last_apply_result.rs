@@ -87,7 +87,7 @@ pub enum ApplyStatusStatus {
 
 impl ApplyStatusStatus {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Ok { .. } => "OK",
             Self::Skipped => "SKIPPED",
@@ -96,6 +96,11 @@ impl ApplyStatusStatus {
             Self::RetryPending { .. } => "RETRY_PENDING",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> apply_status::Status {
+        apply_status::Status::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -104,12 +104,17 @@ pub enum EntityCheckResultType {
 
 impl EntityCheckResultType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Cluster { .. } => "CLUSTER",
             Self::Host { .. } => "HOST",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> entity_check_result::EntityType {
+        entity_check_result::EntityType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

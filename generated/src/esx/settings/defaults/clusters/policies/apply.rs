@@ -135,12 +135,17 @@ pub enum FailureActionAction {
 
 impl FailureActionAction {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Fail => "FAIL",
             Self::Retry { .. } => "RETRY",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> failure_action::Action {
+        failure_action::Action::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -94,11 +94,16 @@ pub enum EntityCheckResultType {
 
 impl EntityCheckResultType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Host { .. } => "HOST",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> entity_check_result::EntityType {
+        entity_check_result::EntityType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

@@ -103,13 +103,18 @@ pub enum GetParamsType {
 
 impl GetParamsType {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Host { .. } => "HOST",
             Self::Folder { .. } => "FOLDER",
             Self::Datacenter { .. } => "DATACENTER",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> get_params::InventoryType {
+        get_params::InventoryType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

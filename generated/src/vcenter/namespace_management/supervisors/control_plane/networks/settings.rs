@@ -79,11 +79,16 @@ pub enum InfoBacking {
 
 impl InfoBacking {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NetworkSegments { .. } => "NETWORK_SEGMENTS",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Backing {
+        Backing::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -277,11 +282,16 @@ pub enum UpdateSpecBacking {
 
 impl UpdateSpecBacking {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NetworkSegments { .. } => "NETWORK_SEGMENTS",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Backing {
+        Backing::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.

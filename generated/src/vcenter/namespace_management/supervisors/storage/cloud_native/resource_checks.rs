@@ -38,11 +38,16 @@ pub enum CreateSpecOperation {
 
 impl CreateSpecOperation {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::EnterMaintenanceMode { .. } => "ENTER_MAINTENANCE_MODE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> OperationType {
+        OperationType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
@@ -196,11 +201,16 @@ pub enum GetParamsOperation {
 
 impl GetParamsOperation {
     /// The tag value on the wire.
-    pub fn tag(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::EnterMaintenanceMode { .. } => "ENTER_MAINTENANCE_MODE",
             Self::Unknown { tag, .. } => tag,
         }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> OperationType {
+        OperationType::from(self.as_str())
     }
 
     /// Writes the tag member and the case members.
