@@ -362,7 +362,10 @@ mod tests {
     #[test]
     fn union_enum_names() {
         assert_eq!(union_enum_name("BackingInfo", "type"), "BackingInfoType");
-        assert_eq!(union_enum_name("CreateSpec", "mac_type"), "CreateSpecMacType");
+        assert_eq!(
+            union_enum_name("CreateSpec", "mac_type"),
+            "CreateSpecMacType"
+        );
         assert_eq!(union_enum_name("Spec", "guest_OS"), "SpecGuestOs");
         let candidates: Vec<String> = union_enum_candidates("AType").take(3).collect();
         assert_eq!(candidates, ["AType", "ATypeUnion", "ATypeUnion2"]);

@@ -131,7 +131,9 @@ fn unions_become_enums_with_flat_serde_impls() {
     assert!(tools.contains("    None,\n"));
     // The catch-all avoids the real `UNKNOWN` value.
     assert!(tools.contains("    Unknown,\n"));
-    assert!(tools.contains("UnknownValue { tag: String, fields: serde_json::Map<String, serde_json::Value> },"));
+    assert!(tools.contains(
+        "UnknownValue { tag: String, fields: serde_json::Map<String, serde_json::Value> },"
+    ));
     // Hand-written impls instead of derives for this structure only.
     assert!(tools.contains("impl serde::Serialize for Backing {"));
     assert!(tools.contains("impl<'de> serde::Deserialize<'de> for Backing {"));

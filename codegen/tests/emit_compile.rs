@@ -247,7 +247,13 @@ fn emitted_demo_crate_compiles_without_warnings_slow() {
     cargo(
         &dir,
         &target,
-        &["test", "--quiet", "--all-features", "--test", "union_round_trip"],
+        &[
+            "test",
+            "--quiet",
+            "--all-features",
+            "--test",
+            "union_round_trip",
+        ],
     );
     // Compile-fail: `file` belongs to the `FILE` case, not to `Cluster`.
     let examples = dir.join("examples");

@@ -129,9 +129,10 @@ fn decide(
             let mut variant_names: BTreeSet<String> =
                 variants.iter().map(|v| v.rust_name.clone()).collect();
             let candidates: Vec<String> = extra.iter().map(|v| names::variant_name(v)).collect();
-            for (value, rust_name) in extra
-                .iter()
-                .zip(names::dedupe(&candidates, &mut variant_names, false))
+            for (value, rust_name) in
+                extra
+                    .iter()
+                    .zip(names::dedupe(&candidates, &mut variant_names, false))
             {
                 variants.push(UnionVariant {
                     wire: (*value).clone(),
@@ -145,7 +146,8 @@ fn decide(
             let preferred = names::union_enum_name(&structure.path.name, &union.tag_field);
             let name = names::union_enum_candidates(&preferred)
                 .find(|candidate| {
-                    !module_taken.contains(candidate) && !PRELUDE_TYPES.contains(&candidate.as_str())
+                    !module_taken.contains(candidate)
+                        && !PRELUDE_TYPES.contains(&candidate.as_str())
                 })
                 .unwrap_or_default();
             module_taken.insert(name.clone());

@@ -558,7 +558,10 @@ pub fn demo_model() -> Model {
             tag_field: "type".to_owned(),
             cases: BTreeMap::from([
                 ("FILE".to_owned(), vec!["file".to_owned()]),
-                ("HOST".to_owned(), vec!["host".to_owned(), "state".to_owned()]),
+                (
+                    "HOST".to_owned(),
+                    vec!["host".to_owned(), "state".to_owned()],
+                ),
                 ("CLUSTER".to_owned(), vec!["host".to_owned()]),
                 ("NONE".to_owned(), Vec::new()),
             ]),
