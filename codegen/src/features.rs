@@ -30,9 +30,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Feature, Model, TypeRef};
 use crate::lower::types::referenced_ids;
 use crate::lower::{VMWARE_PREFIX, item_packages};
+use crate::ir::{Feature, Model, TypeRef};
 use crate::names;
 
 /// A group at least this heavy is split into one feature per heavy
