@@ -196,3 +196,158 @@ fn decide(
     }
     decided
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::ir::{Doc, EnumValue, Enumeration, Field, Owner, Structure, StructureKind, Union};
+
+    fn path(name: &str) -> RustPath {
+        RustPath {
+            module: vec!["demo".to_owned()],
+            name: name.to_owned(),
+        }
+    }
+
+    fn field(name: &str, ty: TypeRef, case: Option<(&str, &[&str])>) -> Field {
+        Field {
+            name: name.to_owned(),
+            rust_name: names::field_name(name),
+            ty,
+            doc: Doc::default(),
+            resource_types: Vec::new(),
+            union_case: case.map(|(tag, values)| {
+                (
+                    tag.to_owned(),
+                    values.iter().map(|v| (*v).to_owned()).collect(),
+                )
+            }),
+        }
+    }
+
+    fn optional(ty: TypeRef) -> TypeRef {
+        TypeRef::Optional(Box::new(ty))
+    }
+
+    fn enumeration(id: &str, name: &str, values: &[&str]) -> Enumeration {
+        Enumeration {
+            id: id.to_owned(),
+            owner: Owner::Package("demo".to_owned()),
+            doc: Doc::default(),
+            path: path(name),
+            values: values
+                .iter()
+                .map(|v| EnumValue {
+                    wire: (*v).to_owned(),
+                    rust_name: names::variant_name(v),
+                    doc: Doc::default(),
+                })
+                .collect(),
+            unknown_variant: "Unknown".to_owned(),
+            feature: String::new(),
+        }
+    }
+
+    fn union(tag: &str, cases: &[(&str, &[&str])]) -> Union {
+        Union {
+            tag_field: tag.to_owned(),
+            cases: cases
+                .iter()
+                .map(|(value, fields)| {
+                    (
+                        (*value).to_owned(),
+                        fields.iter().map(|f| (*f).to_owned()).collect(),
+                    )
+                })
+                .collect::<BTreeMap<_, _>>(),
+            rust: None,
+        }
+    }
+
+    /// `backing` has a `type` tag (colliding with the enumeration
+    /// `BackingType`), a nested optional `state` tag selected by `type`,
+    /// and a `mode` tag without case fields.
+    fn model() -> Model {
+        let mut model = Model::default();
+        let kind = TypeRef::Enumeration("demo.kind".to_owned());
+        let state = TypeRef::Enumeration("demo.state".to_owned());
+        let mode = TypeRef::Enumeration("demo.mode".to_owned());
+        for e in [
+            enumeration("demo.kind", "BackingType", &["FILE", "HOST", "UNKNOWN"]),
+            enumeration("demo.state", "State", &["ON", "OFF"]),
+            enumeration("demo.mode", "Mode", &["A", "B"]),
+        ] {
+            model.enumerations.insert(e.id.clone(), e);
+        }
+        let fields = vec![
+            field("type", kind, None),
+            field(
+                "file",
+                optional(TypeRef::Builtin(crate::ir::Builtin::String)),
+                Some(("type", &["FILE"])),
+            ),
+            field("state", optional(state), Some(("type", &["HOST"]))),
+            field(
+                "detail",
+                optional(TypeRef::Builtin(crate::ir::Builtin::Long)),
+                Some(("state", &["ON"])),
+            ),
+            field("mode", mode, None),
+        ];
+        model.structures.insert(
+            "demo.backing".to_owned(),
+            Structure {
+                id: "demo.backing".to_owned(),
+                kind: StructureKind::Structure,
+                owner: Owner::Package("demo".to_owned()),
+                doc: Doc::default(),
+                path: path("Backing"),
+                fields,
+                unions: vec![
+                    union("type", &[("FILE", &["file"]), ("HOST", &["state"])]),
+                    union("state", &[("ON", &["detail"])]),
+                    union("mode", &[]),
+                ],
+                constants: Vec::new(),
+                enumerations: Vec::new(),
+                feature: String::new(),
+            },
+        );
+        model
+    }
+
+    #[test]
+    fn unions_get_names_variants_and_nesting() {
+        let mut model = model();
+        lower(&mut model);
+        let unions = &model.structures["demo.backing"].unions;
+        let kind = unions[0].rust.as_ref().expect("`type` is converted");
+        // `BackingType` is the enumeration: the union enum takes `Union`.
+        assert_eq!(kind.path.name, "BackingTypeUnion");
+        assert!(!kind.optional);
+        let variants: Vec<(&str, &[String])> = kind
+            .variants
+            .iter()
+            .map(|v| (v.rust_name.as_str(), v.fields.as_slice()))
+            .collect();
+        assert_eq!(
+            variants,
+            [
+                ("File", &["file".to_owned()][..]),
+                ("Host", &["state".to_owned()][..]),
+                ("Unknown", &[][..]),
+            ]
+        );
+        assert_eq!(kind.unknown_variant, "UnknownValue");
+        assert_eq!(kind.parent, None);
+
+        let state = unions[1].rust.as_ref().expect("`state` is converted");
+        assert_eq!(state.path.name, "BackingState");
+        assert!(state.optional);
+        assert_eq!(state.parent.as_deref(), Some("type"));
+        // A tag without case fields stays a plain enumeration field.
+        assert_eq!(unions[2].rust, None);
+    }
+}
