@@ -98,7 +98,8 @@ fn known_cases_round_trip() {
 
     let backing = round_trip(json!({"type": "CLUSTER", "host": "host-1", "names": []}));
     assert_eq!(backing.r#type, BackingTypeUnion::Cluster { host: Some("host-1".to_owned()) });
-    assert_eq!(backing.r#type.tag(), "CLUSTER");
+    assert_eq!(backing.r#type.as_str(), "CLUSTER");
+    assert_eq!(backing.r#type.tag(), vsphere_vapi::demo::vm::tools::BackingType::Cluster);
 
     let backing = round_trip(json!({"type": "NONE", "names": []}));
     assert_eq!(backing.r#type, BackingTypeUnion::None);
@@ -128,6 +129,7 @@ fn unknown_tags_keep_their_members() {
     match &backing.r#type {
         BackingTypeUnion::UnknownValue { tag, fields } => {
             assert_eq!(tag, "DISK");
+            assert_eq!(backing.r#type.tag().as_str(), "DISK");
             assert_eq!(fields.get("disk"), Some(&json!({"size": 3})));
             assert_eq!(fields.get("host"), Some(&json!("h")));
         }
