@@ -2042,25 +2042,25 @@ impl CredentialType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::UsernamePassword { username_password } => {
-                map.serialize_entry("type", "USERNAME_PASSWORD")?;
+                __map.serialize_entry("type", "USERNAME_PASSWORD")?;
                 if let Some(value) = username_password {
-                    map.serialize_entry("username_password", value)?;
+                    __map.serialize_entry("username_password", value)?;
                 }
             }
             Self::SamlToken { saml_token } => {
-                map.serialize_entry("type", "SAML_TOKEN")?;
+                __map.serialize_entry("type", "SAML_TOKEN")?;
                 if let Some(value) = saml_token {
-                    map.serialize_entry("saml_token", value)?;
+                    __map.serialize_entry("saml_token", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

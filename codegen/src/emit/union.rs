@@ -154,6 +154,9 @@ impl Printer<'_, '_, '_> {
         doc_attrs(&field_doc(&field))
     }
 
+    /// The enum and its methods. `serialize_fields` binds the case fields
+    /// by name, so its map parameter is `__map`: `names::field_name` never
+    /// produces a leading `__`, so no case field can shadow it.
     fn enum_items(
         &self,
         union: &Union,
@@ -180,7 +183,7 @@ impl Printer<'_, '_, '_> {
                 variants.push(quote! { #doc #variant_name, });
                 tag_arms.push(quote! { Self::#variant_name => #wire, });
                 write_arms.push(quote! {
-                    Self::#variant_name => map.serialize_entry(#tag_wire, #wire)?,
+                    Self::#variant_name => __map.serialize_entry(#tag_wire, #wire)?,
                 });
                 continue;
             }
@@ -200,20 +203,20 @@ impl Printer<'_, '_, '_> {
                 };
                 writes.push(match (self.nested(field).is_some(), optional) {
                     (true, true) => quote! {
-                        if let Some(inner) = #field_name { inner.serialize_fields(map)?; }
+                        if let Some(inner) = #field_name { inner.serialize_fields(__map)?; }
                     },
-                    (true, false) => quote! { #field_name.serialize_fields(map)?; },
+                    (true, false) => quote! { #field_name.serialize_fields(__map)?; },
                     (false, true) => quote! {
-                        if let Some(value) = #field_name { map.serialize_entry(#field_wire, value)?; }
+                        if let Some(value) = #field_name { __map.serialize_entry(#field_wire, value)?; }
                     },
-                    (false, false) => quote! { map.serialize_entry(#field_wire, #field_name)?; },
+                    (false, false) => quote! { __map.serialize_entry(#field_wire, #field_name)?; },
                 });
             }
             variants.push(quote! { #doc #variant_name { #( #members )* }, });
             tag_arms.push(quote! { Self::#variant_name { .. } => #wire, });
             write_arms.push(quote! {
                 Self::#variant_name { #( #bindings ),* } => {
-                    map.serialize_entry(#tag_wire, #wire)?;
+                    __map.serialize_entry(#tag_wire, #wire)?;
                     #( #writes )*
                 }
             });
@@ -273,14 +276,14 @@ impl Printer<'_, '_, '_> {
                 /// Writes the tag member and the case members.
                 pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
                     &self,
-                    map: &mut M,
+                    __map: &mut M,
                 ) -> ::core::result::Result<(), M::Error> {
                     match self {
                         #( #write_arms )*
                         Self::#unknown { tag, fields } => {
-                            map.serialize_entry(#tag_wire, tag)?;
+                            __map.serialize_entry(#tag_wire, tag)?;
                             for (key, value) in fields {
-                                map.serialize_entry(key, value)?;
+                                __map.serialize_entry(key, value)?;
                             }
                         }
                     }

@@ -192,7 +192,7 @@ impl InfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Succeeded {
@@ -204,40 +204,40 @@ impl InfoStatus {
                 checksum_value,
                 content_type,
             } => {
-                map.serialize_entry("status", "SUCCEEDED")?;
+                __map.serialize_entry("status", "SUCCEEDED")?;
                 if let Some(value) = generation_time {
-                    map.serialize_entry("generation_time", value)?;
+                    __map.serialize_entry("generation_time", value)?;
                 }
                 if let Some(value) = url {
-                    map.serialize_entry("url", value)?;
+                    __map.serialize_entry("url", value)?;
                 }
                 if let Some(value) = expiration_time {
-                    map.serialize_entry("expiration_time", value)?;
+                    __map.serialize_entry("expiration_time", value)?;
                 }
                 if let Some(value) = downloadable {
-                    map.serialize_entry("downloadable", value)?;
+                    __map.serialize_entry("downloadable", value)?;
                 }
                 if let Some(value) = size {
-                    map.serialize_entry("size", value)?;
+                    __map.serialize_entry("size", value)?;
                 }
                 if let Some(value) = checksum_value {
-                    map.serialize_entry("checksum_value", value)?;
+                    __map.serialize_entry("checksum_value", value)?;
                 }
                 if let Some(value) = content_type {
-                    map.serialize_entry("content_type", value)?;
+                    __map.serialize_entry("content_type", value)?;
                 }
             }
             Self::Failed { failure_reason } => {
-                map.serialize_entry("status", "FAILED")?;
+                __map.serialize_entry("status", "FAILED")?;
                 if let Some(value) = failure_reason {
-                    map.serialize_entry("failure_reason", value)?;
+                    __map.serialize_entry("failure_reason", value)?;
                 }
             }
-            Self::Cancelled => map.serialize_entry("status", "CANCELLED")?,
+            Self::Cancelled => __map.serialize_entry("status", "CANCELLED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -1204,25 +1204,25 @@ impl StorageBackingType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Datastore { datastore_id } => {
-                map.serialize_entry("type", "DATASTORE")?;
+                __map.serialize_entry("type", "DATASTORE")?;
                 if let Some(value) = datastore_id {
-                    map.serialize_entry("datastore_id", value)?;
+                    __map.serialize_entry("datastore_id", value)?;
                 }
             }
             Self::Other { storage_uri } => {
-                map.serialize_entry("type", "OTHER")?;
+                __map.serialize_entry("type", "OTHER")?;
                 if let Some(value) = storage_uri {
-                    map.serialize_entry("storage_uri", value)?;
+                    __map.serialize_entry("storage_uri", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

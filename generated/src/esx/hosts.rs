@@ -329,26 +329,26 @@ impl ImageSelectionInfoSelectionType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::HostUuid { host_uuids } => {
-                map.serialize_entry("selection_type", "HOST_UUID")?;
+                __map.serialize_entry("selection_type", "HOST_UUID")?;
                 if let Some(value) = host_uuids {
-                    map.serialize_entry("host_uuids", value)?;
+                    __map.serialize_entry("host_uuids", value)?;
                 }
             }
             Self::HostHardwareSpec { host_hardware_spec } => {
-                map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
+                __map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
                 if let Some(value) = host_hardware_spec {
-                    map.serialize_entry("host_hardware_spec", value)?;
+                    __map.serialize_entry("host_hardware_spec", value)?;
                 }
             }
-            Self::Unknown => map.serialize_entry("selection_type", "UNKNOWN")?,
+            Self::Unknown => __map.serialize_entry("selection_type", "UNKNOWN")?,
             Self::UnknownValue { tag, fields } => {
-                map.serialize_entry("selection_type", tag)?;
+                __map.serialize_entry("selection_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -512,26 +512,26 @@ impl ImageSelectionSpecSelectionType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::HostUuid { host_uuids } => {
-                map.serialize_entry("selection_type", "HOST_UUID")?;
+                __map.serialize_entry("selection_type", "HOST_UUID")?;
                 if let Some(value) = host_uuids {
-                    map.serialize_entry("host_uuids", value)?;
+                    __map.serialize_entry("host_uuids", value)?;
                 }
             }
             Self::HostHardwareSpec { host_hardware_spec } => {
-                map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
+                __map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
                 if let Some(value) = host_hardware_spec {
-                    map.serialize_entry("host_hardware_spec", value)?;
+                    __map.serialize_entry("host_hardware_spec", value)?;
                 }
             }
-            Self::Unknown => map.serialize_entry("selection_type", "UNKNOWN")?,
+            Self::Unknown => __map.serialize_entry("selection_type", "UNKNOWN")?,
             Self::UnknownValue { tag, fields } => {
-                map.serialize_entry("selection_type", tag)?;
+                __map.serialize_entry("selection_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

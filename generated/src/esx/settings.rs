@@ -1509,26 +1509,26 @@ impl ImageSelectionInfoSelectionType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::HostUuid { host_uuids } => {
-                map.serialize_entry("selection_type", "HOST_UUID")?;
+                __map.serialize_entry("selection_type", "HOST_UUID")?;
                 if let Some(value) = host_uuids {
-                    map.serialize_entry("host_uuids", value)?;
+                    __map.serialize_entry("host_uuids", value)?;
                 }
             }
             Self::HostHardwareSpec { host_hardware_spec } => {
-                map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
+                __map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
                 if let Some(value) = host_hardware_spec {
-                    map.serialize_entry("host_hardware_spec", value)?;
+                    __map.serialize_entry("host_hardware_spec", value)?;
                 }
             }
-            Self::Unknown => map.serialize_entry("selection_type", "UNKNOWN")?,
+            Self::Unknown => __map.serialize_entry("selection_type", "UNKNOWN")?,
             Self::UnknownValue { tag, fields } => {
-                map.serialize_entry("selection_type", tag)?;
+                __map.serialize_entry("selection_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1692,26 +1692,26 @@ impl ImageSelectionSpecSelectionType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::HostUuid { host_uuids } => {
-                map.serialize_entry("selection_type", "HOST_UUID")?;
+                __map.serialize_entry("selection_type", "HOST_UUID")?;
                 if let Some(value) = host_uuids {
-                    map.serialize_entry("host_uuids", value)?;
+                    __map.serialize_entry("host_uuids", value)?;
                 }
             }
             Self::HostHardwareSpec { host_hardware_spec } => {
-                map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
+                __map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
                 if let Some(value) = host_hardware_spec {
-                    map.serialize_entry("host_hardware_spec", value)?;
+                    __map.serialize_entry("host_hardware_spec", value)?;
                 }
             }
-            Self::Unknown => map.serialize_entry("selection_type", "UNKNOWN")?,
+            Self::Unknown => __map.serialize_entry("selection_type", "UNKNOWN")?,
             Self::UnknownValue { tag, fields } => {
-                map.serialize_entry("selection_type", tag)?;
+                __map.serialize_entry("selection_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1902,21 +1902,21 @@ impl NotificationType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Info => map.serialize_entry("type", "INFO")?,
-            Self::Warning => map.serialize_entry("type", "WARNING")?,
+            Self::Info => __map.serialize_entry("type", "INFO")?,
+            Self::Warning => __map.serialize_entry("type", "WARNING")?,
             Self::Error { retriable } => {
-                map.serialize_entry("type", "ERROR")?;
+                __map.serialize_entry("type", "ERROR")?;
                 if let Some(value) = retriable {
-                    map.serialize_entry("retriable", value)?;
+                    __map.serialize_entry("retriable", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -2426,71 +2426,71 @@ impl TaskInfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Pending => map.serialize_entry("status", "PENDING")?,
+            Self::Pending => __map.serialize_entry("status", "PENDING")?,
             Self::Running { progress, result, start_time } => {
-                map.serialize_entry("status", "RUNNING")?;
+                __map.serialize_entry("status", "RUNNING")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = result {
-                    map.serialize_entry("result", value)?;
+                    __map.serialize_entry("result", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::Blocked { progress, result, start_time } => {
-                map.serialize_entry("status", "BLOCKED")?;
+                __map.serialize_entry("status", "BLOCKED")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = result {
-                    map.serialize_entry("result", value)?;
+                    __map.serialize_entry("result", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::Succeeded { progress, result, start_time, end_time } => {
-                map.serialize_entry("status", "SUCCEEDED")?;
+                __map.serialize_entry("status", "SUCCEEDED")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = result {
-                    map.serialize_entry("result", value)?;
+                    __map.serialize_entry("result", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Failed { progress, result, error, start_time, end_time } => {
-                map.serialize_entry("status", "FAILED")?;
+                __map.serialize_entry("status", "FAILED")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = result {
-                    map.serialize_entry("result", value)?;
+                    __map.serialize_entry("result", value)?;
                 }
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -76,25 +76,25 @@ impl SourceCreateSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::File { filepath } => {
-                map.serialize_entry("type", "FILE")?;
+                __map.serialize_entry("type", "FILE")?;
                 if let Some(value) = filepath {
-                    map.serialize_entry("filepath", value)?;
+                    __map.serialize_entry("filepath", value)?;
                 }
             }
             Self::Remote { address } => {
-                map.serialize_entry("type", "REMOTE")?;
+                __map.serialize_entry("type", "REMOTE")?;
                 if let Some(value) = address {
-                    map.serialize_entry("address", value)?;
+                    __map.serialize_entry("address", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -254,28 +254,28 @@ impl SourceInfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::File { file_name } => {
-                map.serialize_entry("type", "FILE")?;
+                __map.serialize_entry("type", "FILE")?;
                 if let Some(value) = file_name {
-                    map.serialize_entry("file_name", value)?;
+                    __map.serialize_entry("file_name", value)?;
                 }
             }
             Self::Remote { remote_addr, msg_protocol } => {
-                map.serialize_entry("type", "REMOTE")?;
+                __map.serialize_entry("type", "REMOTE")?;
                 if let Some(value) = remote_addr {
-                    map.serialize_entry("remote_addr", value)?;
+                    __map.serialize_entry("remote_addr", value)?;
                 }
                 if let Some(value) = msg_protocol {
-                    map.serialize_entry("msg_protocol", value)?;
+                    __map.serialize_entry("msg_protocol", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -1095,59 +1095,59 @@ impl InfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Pending => map.serialize_entry("status", "PENDING")?,
+            Self::Pending => __map.serialize_entry("status", "PENDING")?,
             Self::Running { progress, start_time } => {
-                map.serialize_entry("status", "RUNNING")?;
+                __map.serialize_entry("status", "RUNNING")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::Blocked { progress, start_time } => {
-                map.serialize_entry("status", "BLOCKED")?;
+                __map.serialize_entry("status", "BLOCKED")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::Succeeded { progress, start_time, end_time } => {
-                map.serialize_entry("status", "SUCCEEDED")?;
+                __map.serialize_entry("status", "SUCCEEDED")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Failed { progress, error, start_time, end_time } => {
-                map.serialize_entry("status", "FAILED")?;
+                __map.serialize_entry("status", "FAILED")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1688,71 +1688,71 @@ impl TaskStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Pending => map.serialize_entry("status", "PENDING")?,
+            Self::Pending => __map.serialize_entry("status", "PENDING")?,
             Self::Running { progress, result, start_time } => {
-                map.serialize_entry("status", "RUNNING")?;
+                __map.serialize_entry("status", "RUNNING")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = result {
-                    map.serialize_entry("result", value)?;
+                    __map.serialize_entry("result", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::Blocked { progress, result, start_time } => {
-                map.serialize_entry("status", "BLOCKED")?;
+                __map.serialize_entry("status", "BLOCKED")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = result {
-                    map.serialize_entry("result", value)?;
+                    __map.serialize_entry("result", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::Succeeded { progress, result, start_time, end_time } => {
-                map.serialize_entry("status", "SUCCEEDED")?;
+                __map.serialize_entry("status", "SUCCEEDED")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = result {
-                    map.serialize_entry("result", value)?;
+                    __map.serialize_entry("result", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Failed { progress, result, error, start_time, end_time } => {
-                map.serialize_entry("status", "FAILED")?;
+                __map.serialize_entry("status", "FAILED")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = result {
-                    map.serialize_entry("result", value)?;
+                    __map.serialize_entry("result", value)?;
                 }
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

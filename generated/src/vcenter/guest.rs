@@ -361,19 +361,19 @@ impl CloudConfigurationType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Cloudinit { cloudinit } => {
-                map.serialize_entry("type", "CLOUDINIT")?;
+                __map.serialize_entry("type", "CLOUDINIT")?;
                 if let Some(value) = cloudinit {
-                    map.serialize_entry("cloudinit", value)?;
+                    __map.serialize_entry("cloudinit", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -554,34 +554,34 @@ impl DomainType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Workgroup { workgroup } => {
-                map.serialize_entry("type", "WORKGROUP")?;
+                __map.serialize_entry("type", "WORKGROUP")?;
                 if let Some(value) = workgroup {
-                    map.serialize_entry("workgroup", value)?;
+                    __map.serialize_entry("workgroup", value)?;
                 }
             }
             Self::Domain { domain, domain_username, domain_password, domain_ou } => {
-                map.serialize_entry("type", "DOMAIN")?;
+                __map.serialize_entry("type", "DOMAIN")?;
                 if let Some(value) = domain {
-                    map.serialize_entry("domain", value)?;
+                    __map.serialize_entry("domain", value)?;
                 }
                 if let Some(value) = domain_username {
-                    map.serialize_entry("domain_username", value)?;
+                    __map.serialize_entry("domain_username", value)?;
                 }
                 if let Some(value) = domain_password {
-                    map.serialize_entry("domain_password", value)?;
+                    __map.serialize_entry("domain_password", value)?;
                 }
                 if let Some(value) = domain_ou {
-                    map.serialize_entry("domain_OU", value)?;
+                    __map.serialize_entry("domain_OU", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -799,29 +799,29 @@ impl HostnameGeneratorType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Fixed { fixed_name } => {
-                map.serialize_entry("type", "FIXED")?;
+                __map.serialize_entry("type", "FIXED")?;
                 if let Some(value) = fixed_name {
-                    map.serialize_entry("fixed_name", value)?;
+                    __map.serialize_entry("fixed_name", value)?;
                 }
             }
             Self::Prefix { prefix } => {
-                map.serialize_entry("type", "PREFIX")?;
+                __map.serialize_entry("type", "PREFIX")?;
                 if let Some(value) = prefix {
-                    map.serialize_entry("prefix", value)?;
+                    __map.serialize_entry("prefix", value)?;
                 }
             }
-            Self::VirtualMachine => map.serialize_entry("type", "VIRTUAL_MACHINE")?,
+            Self::VirtualMachine => __map.serialize_entry("type", "VIRTUAL_MACHINE")?,
             Self::UserInputRequired => {
-                map.serialize_entry("type", "USER_INPUT_REQUIRED")?
+                __map.serialize_entry("type", "USER_INPUT_REQUIRED")?
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -997,27 +997,27 @@ impl Ipv4Type {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Dhcp => map.serialize_entry("type", "DHCP")?,
+            Self::Dhcp => __map.serialize_entry("type", "DHCP")?,
             Self::Static { ip_address, prefix } => {
-                map.serialize_entry("type", "STATIC")?;
+                __map.serialize_entry("type", "STATIC")?;
                 if let Some(value) = ip_address {
-                    map.serialize_entry("ip_address", value)?;
+                    __map.serialize_entry("ip_address", value)?;
                 }
                 if let Some(value) = prefix {
-                    map.serialize_entry("prefix", value)?;
+                    __map.serialize_entry("prefix", value)?;
                 }
             }
             Self::UserInputRequired => {
-                map.serialize_entry("type", "USER_INPUT_REQUIRED")?
+                __map.serialize_entry("type", "USER_INPUT_REQUIRED")?
             }
-            Self::Disabled => map.serialize_entry("type", "DISABLED")?,
+            Self::Disabled => __map.serialize_entry("type", "DISABLED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1172,23 +1172,23 @@ impl Ipv6Type {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Dhcp => map.serialize_entry("type", "DHCP")?,
+            Self::Dhcp => __map.serialize_entry("type", "DHCP")?,
             Self::Static { ipv6 } => {
-                map.serialize_entry("type", "STATIC")?;
+                __map.serialize_entry("type", "STATIC")?;
                 if let Some(value) = ipv6 {
-                    map.serialize_entry("ipv6", value)?;
+                    __map.serialize_entry("ipv6", value)?;
                 }
             }
             Self::UserInputRequired => {
-                map.serialize_entry("type", "USER_INPUT_REQUIRED")?
+                __map.serialize_entry("type", "USER_INPUT_REQUIRED")?
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

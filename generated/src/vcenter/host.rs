@@ -95,26 +95,26 @@ impl CreateSpecThumbprintVerification {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::None => map.serialize_entry("thumbprint_verification", "NONE")?,
+            Self::None => __map.serialize_entry("thumbprint_verification", "NONE")?,
             Self::Thumbprint { thumbprint } => {
-                map.serialize_entry("thumbprint_verification", "THUMBPRINT")?;
+                __map.serialize_entry("thumbprint_verification", "THUMBPRINT")?;
                 if let Some(value) = thumbprint {
-                    map.serialize_entry("thumbprint", value)?;
+                    __map.serialize_entry("thumbprint", value)?;
                 }
             }
             Self::Certificate { ssl_certificate } => {
-                map.serialize_entry("thumbprint_verification", "CERTIFICATE")?;
+                __map.serialize_entry("thumbprint_verification", "CERTIFICATE")?;
                 if let Some(value) = ssl_certificate {
-                    map.serialize_entry("ssl_certificate", value)?;
+                    __map.serialize_entry("ssl_certificate", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("thumbprint_verification", tag)?;
+                __map.serialize_entry("thumbprint_verification", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -366,25 +366,25 @@ impl SummaryConnectionState {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Connected { power_state } => {
-                map.serialize_entry("connection_state", "CONNECTED")?;
+                __map.serialize_entry("connection_state", "CONNECTED")?;
                 if let Some(value) = power_state {
-                    map.serialize_entry("power_state", value)?;
+                    __map.serialize_entry("power_state", value)?;
                 }
             }
             Self::Disconnected => {
-                map.serialize_entry("connection_state", "DISCONNECTED")?
+                __map.serialize_entry("connection_state", "DISCONNECTED")?
             }
             Self::NotResponding => {
-                map.serialize_entry("connection_state", "NOT_RESPONDING")?
+                __map.serialize_entry("connection_state", "NOT_RESPONDING")?
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("connection_state", tag)?;
+                __map.serialize_entry("connection_state", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

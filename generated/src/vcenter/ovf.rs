@@ -558,37 +558,37 @@ impl OvfErrorCategory {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Validation { issues } => {
-                map.serialize_entry("category", "VALIDATION")?;
+                __map.serialize_entry("category", "VALIDATION")?;
                 if let Some(value) = issues {
-                    map.serialize_entry("issues", value)?;
+                    __map.serialize_entry("issues", value)?;
                 }
             }
             Self::Input { name, value, message } => {
-                map.serialize_entry("category", "INPUT")?;
+                __map.serialize_entry("category", "INPUT")?;
                 if let Some(value) = name {
-                    map.serialize_entry("name", value)?;
+                    __map.serialize_entry("name", value)?;
                 }
                 if let Some(value) = value {
-                    map.serialize_entry("value", value)?;
+                    __map.serialize_entry("value", value)?;
                 }
                 if let Some(value) = message {
-                    map.serialize_entry("message", value)?;
+                    __map.serialize_entry("message", value)?;
                 }
             }
             Self::Server { error } => {
-                map.serialize_entry("category", "SERVER")?;
+                __map.serialize_entry("category", "SERVER")?;
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("category", tag)?;
+                __map.serialize_entry("category", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -797,37 +797,37 @@ impl OvfMessageCategory {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Validation { issues } => {
-                map.serialize_entry("category", "VALIDATION")?;
+                __map.serialize_entry("category", "VALIDATION")?;
                 if let Some(value) = issues {
-                    map.serialize_entry("issues", value)?;
+                    __map.serialize_entry("issues", value)?;
                 }
             }
             Self::Input { name, value, message } => {
-                map.serialize_entry("category", "INPUT")?;
+                __map.serialize_entry("category", "INPUT")?;
                 if let Some(value) = name {
-                    map.serialize_entry("name", value)?;
+                    __map.serialize_entry("name", value)?;
                 }
                 if let Some(value) = value {
-                    map.serialize_entry("value", value)?;
+                    __map.serialize_entry("value", value)?;
                 }
                 if let Some(value) = message {
-                    map.serialize_entry("message", value)?;
+                    __map.serialize_entry("message", value)?;
                 }
             }
             Self::Server { error } => {
-                map.serialize_entry("category", "SERVER")?;
+                __map.serialize_entry("category", "SERVER")?;
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("category", tag)?;
+                __map.serialize_entry("category", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1045,37 +1045,37 @@ impl OvfWarningCategory {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Validation { issues } => {
-                map.serialize_entry("category", "VALIDATION")?;
+                __map.serialize_entry("category", "VALIDATION")?;
                 if let Some(value) = issues {
-                    map.serialize_entry("issues", value)?;
+                    __map.serialize_entry("issues", value)?;
                 }
             }
             Self::Input { name, value, message } => {
-                map.serialize_entry("category", "INPUT")?;
+                __map.serialize_entry("category", "INPUT")?;
                 if let Some(value) = name {
-                    map.serialize_entry("name", value)?;
+                    __map.serialize_entry("name", value)?;
                 }
                 if let Some(value) = value {
-                    map.serialize_entry("value", value)?;
+                    __map.serialize_entry("value", value)?;
                 }
                 if let Some(value) = message {
-                    map.serialize_entry("message", value)?;
+                    __map.serialize_entry("message", value)?;
                 }
             }
             Self::Server { error } => {
-                map.serialize_entry("category", "SERVER")?;
+                __map.serialize_entry("category", "SERVER")?;
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("category", tag)?;
+                __map.serialize_entry("category", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -175,22 +175,22 @@ impl SharesInfoLevel {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Low => map.serialize_entry("level", "LOW")?,
-            Self::Normal => map.serialize_entry("level", "NORMAL")?,
-            Self::High => map.serialize_entry("level", "HIGH")?,
+            Self::Low => __map.serialize_entry("level", "LOW")?,
+            Self::Normal => __map.serialize_entry("level", "NORMAL")?,
+            Self::High => __map.serialize_entry("level", "HIGH")?,
             Self::Custom { shares } => {
-                map.serialize_entry("level", "CUSTOM")?;
+                __map.serialize_entry("level", "CUSTOM")?;
                 if let Some(value) = shares {
-                    map.serialize_entry("shares", value)?;
+                    __map.serialize_entry("shares", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("level", tag)?;
+                __map.serialize_entry("level", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

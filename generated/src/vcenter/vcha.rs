@@ -437,25 +437,25 @@ impl IpSpecIpFamily {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Ipv4 { ipv4 } => {
-                map.serialize_entry("ip_family", "IPV4")?;
+                __map.serialize_entry("ip_family", "IPV4")?;
                 if let Some(value) = ipv4 {
-                    map.serialize_entry("ipv4", value)?;
+                    __map.serialize_entry("ipv4", value)?;
                 }
             }
             Self::Ipv6 { ipv6 } => {
-                map.serialize_entry("ip_family", "IPV6")?;
+                __map.serialize_entry("ip_family", "IPV6")?;
                 if let Some(value) = ipv6 {
-                    map.serialize_entry("ipv6", value)?;
+                    __map.serialize_entry("ipv6", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("ip_family", tag)?;
+                __map.serialize_entry("ip_family", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

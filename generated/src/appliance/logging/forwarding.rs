@@ -68,21 +68,21 @@ impl ConnectionStatusState {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Up => map.serialize_entry("state", "UP")?,
+            Self::Up => __map.serialize_entry("state", "UP")?,
             Self::Down { message } => {
-                map.serialize_entry("state", "DOWN")?;
+                __map.serialize_entry("state", "DOWN")?;
                 if let Some(value) = message {
-                    map.serialize_entry("message", value)?;
+                    __map.serialize_entry("message", value)?;
                 }
             }
-            Self::Unknown => map.serialize_entry("state", "UNKNOWN")?,
+            Self::Unknown => __map.serialize_entry("state", "UNKNOWN")?,
             Self::UnknownValue { tag, fields } => {
-                map.serialize_entry("state", tag)?;
+                __map.serialize_entry("state", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

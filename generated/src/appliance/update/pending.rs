@@ -131,27 +131,27 @@ impl QuestionType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::PlainText { allowed_values, regexp, default_answer } => {
-                map.serialize_entry("type", "PLAIN_TEXT")?;
+                __map.serialize_entry("type", "PLAIN_TEXT")?;
                 if let Some(value) = allowed_values {
-                    map.serialize_entry("allowed_values", value)?;
+                    __map.serialize_entry("allowed_values", value)?;
                 }
                 if let Some(value) = regexp {
-                    map.serialize_entry("regexp", value)?;
+                    __map.serialize_entry("regexp", value)?;
                 }
                 if let Some(value) = default_answer {
-                    map.serialize_entry("default_answer", value)?;
+                    __map.serialize_entry("default_answer", value)?;
                 }
             }
-            Self::Boolean => map.serialize_entry("type", "BOOLEAN")?,
-            Self::Password => map.serialize_entry("type", "PASSWORD")?,
+            Self::Boolean => __map.serialize_entry("type", "BOOLEAN")?,
+            Self::Password => __map.serialize_entry("type", "PASSWORD")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

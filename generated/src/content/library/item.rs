@@ -1110,22 +1110,22 @@ impl UpdateSessionModelState {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Active { preview_info } => {
-                map.serialize_entry("state", "ACTIVE")?;
+                __map.serialize_entry("state", "ACTIVE")?;
                 if let Some(value) = preview_info {
-                    map.serialize_entry("preview_info", value)?;
+                    __map.serialize_entry("preview_info", value)?;
                 }
             }
-            Self::Done => map.serialize_entry("state", "DONE")?,
-            Self::Error => map.serialize_entry("state", "ERROR")?,
-            Self::Canceled => map.serialize_entry("state", "CANCELED")?,
+            Self::Done => __map.serialize_entry("state", "DONE")?,
+            Self::Error => __map.serialize_entry("state", "ERROR")?,
+            Self::Canceled => __map.serialize_entry("state", "CANCELED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("state", tag)?;
+                __map.serialize_entry("state", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

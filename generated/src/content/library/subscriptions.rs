@@ -115,25 +115,25 @@ impl CreateSpecSubscribedLibraryTarget {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::CreateNew { new_subscribed_library } => {
-                map.serialize_entry("target", "CREATE_NEW")?;
+                __map.serialize_entry("target", "CREATE_NEW")?;
                 if let Some(value) = new_subscribed_library {
-                    map.serialize_entry("new_subscribed_library", value)?;
+                    __map.serialize_entry("new_subscribed_library", value)?;
                 }
             }
             Self::UseExisting { subscribed_library } => {
-                map.serialize_entry("target", "USE_EXISTING")?;
+                __map.serialize_entry("target", "USE_EXISTING")?;
                 if let Some(value) = subscribed_library {
-                    map.serialize_entry("subscribed_library", value)?;
+                    __map.serialize_entry("subscribed_library", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("target", tag)?;
+                __map.serialize_entry("target", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -176,20 +176,20 @@ impl CreateSpecSubscribedLibraryLocation {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Local => map.serialize_entry("location", "LOCAL")?,
+            Self::Local => __map.serialize_entry("location", "LOCAL")?,
             Self::Remote { vcenter } => {
-                map.serialize_entry("location", "REMOTE")?;
+                __map.serialize_entry("location", "REMOTE")?;
                 if let Some(value) = vcenter {
-                    map.serialize_entry("vcenter", value)?;
+                    __map.serialize_entry("vcenter", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("location", tag)?;
+                __map.serialize_entry("location", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -400,20 +400,20 @@ impl InfoSubscribedLibraryLocation {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Local => map.serialize_entry("subscribed_library_location", "LOCAL")?,
+            Self::Local => __map.serialize_entry("subscribed_library_location", "LOCAL")?,
             Self::Remote { subscribed_library_vcenter } => {
-                map.serialize_entry("subscribed_library_location", "REMOTE")?;
+                __map.serialize_entry("subscribed_library_location", "REMOTE")?;
                 if let Some(value) = subscribed_library_vcenter {
-                    map.serialize_entry("subscribed_library_vcenter", value)?;
+                    __map.serialize_entry("subscribed_library_vcenter", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("subscribed_library_location", tag)?;
+                __map.serialize_entry("subscribed_library_location", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

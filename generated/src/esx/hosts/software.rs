@@ -122,25 +122,25 @@ impl ConnectionSpecAuthType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::UsernamePassword { host_credential } => {
-                map.serialize_entry("auth_type", "USERNAME_PASSWORD")?;
+                __map.serialize_entry("auth_type", "USERNAME_PASSWORD")?;
                 if let Some(value) = host_credential {
-                    map.serialize_entry("host_credential", value)?;
+                    __map.serialize_entry("host_credential", value)?;
                 }
             }
             Self::Existing { host } => {
-                map.serialize_entry("auth_type", "EXISTING")?;
+                __map.serialize_entry("auth_type", "EXISTING")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("auth_type", tag)?;
+                __map.serialize_entry("auth_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -522,20 +522,20 @@ impl AuthenticationInfoSchemeType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Sessionless => map.serialize_entry("scheme_type", "SESSIONLESS")?,
+            Self::Sessionless => __map.serialize_entry("scheme_type", "SESSIONLESS")?,
             Self::SessionAware { session_manager } => {
-                map.serialize_entry("scheme_type", "SESSION_AWARE")?;
+                __map.serialize_entry("scheme_type", "SESSION_AWARE")?;
                 if let Some(value) = session_manager {
-                    map.serialize_entry("session_manager", value)?;
+                    __map.serialize_entry("session_manager", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("scheme_type", tag)?;
+                __map.serialize_entry("scheme_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -832,25 +832,25 @@ impl ConstantValueCategory {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Primitive { primitive_value } => {
-                map.serialize_entry("category", "PRIMITIVE")?;
+                __map.serialize_entry("category", "PRIMITIVE")?;
                 if let Some(value) = primitive_value {
-                    map.serialize_entry("primitive_value", value)?;
+                    __map.serialize_entry("primitive_value", value)?;
                 }
             }
             Self::List { list_value } => {
-                map.serialize_entry("category", "LIST")?;
+                __map.serialize_entry("category", "LIST")?;
                 if let Some(value) = list_value {
-                    map.serialize_entry("list_value", value)?;
+                    __map.serialize_entry("list_value", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("category", tag)?;
+                __map.serialize_entry("category", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1032,43 +1032,43 @@ impl ElementValueType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Long { long_value } => {
-                map.serialize_entry("type", "LONG")?;
+                __map.serialize_entry("type", "LONG")?;
                 if let Some(value) = long_value {
-                    map.serialize_entry("long_value", value)?;
+                    __map.serialize_entry("long_value", value)?;
                 }
             }
             Self::String { string_value } => {
-                map.serialize_entry("type", "STRING")?;
+                __map.serialize_entry("type", "STRING")?;
                 if let Some(value) = string_value {
-                    map.serialize_entry("string_value", value)?;
+                    __map.serialize_entry("string_value", value)?;
                 }
             }
             Self::StringList { list_value } => {
-                map.serialize_entry("type", "STRING_LIST")?;
+                __map.serialize_entry("type", "STRING_LIST")?;
                 if let Some(value) = list_value {
-                    map.serialize_entry("list_value", value)?;
+                    __map.serialize_entry("list_value", value)?;
                 }
             }
             Self::StructureReference { structure_id } => {
-                map.serialize_entry("type", "STRUCTURE_REFERENCE")?;
+                __map.serialize_entry("type", "STRUCTURE_REFERENCE")?;
                 if let Some(value) = structure_id {
-                    map.serialize_entry("structure_id", value)?;
+                    __map.serialize_entry("structure_id", value)?;
                 }
             }
             Self::StructureReferenceList { structure_ids } => {
-                map.serialize_entry("type", "STRUCTURE_REFERENCE_LIST")?;
+                __map.serialize_entry("type", "STRUCTURE_REFERENCE_LIST")?;
                 if let Some(value) = structure_ids {
-                    map.serialize_entry("structure_ids", value)?;
+                    __map.serialize_entry("structure_ids", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1350,40 +1350,40 @@ impl GenericInstantiationGenericType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::List { element_type } => {
-                map.serialize_entry("generic_type", "LIST")?;
+                __map.serialize_entry("generic_type", "LIST")?;
                 if let Some(value) = element_type {
-                    map.serialize_entry("element_type", value)?;
+                    __map.serialize_entry("element_type", value)?;
                 }
             }
             Self::Map { map_key_type, map_value_type } => {
-                map.serialize_entry("generic_type", "MAP")?;
+                __map.serialize_entry("generic_type", "MAP")?;
                 if let Some(value) = map_key_type {
-                    map.serialize_entry("map_key_type", value)?;
+                    __map.serialize_entry("map_key_type", value)?;
                 }
                 if let Some(value) = map_value_type {
-                    map.serialize_entry("map_value_type", value)?;
+                    __map.serialize_entry("map_value_type", value)?;
                 }
             }
             Self::Optional { element_type } => {
-                map.serialize_entry("generic_type", "OPTIONAL")?;
+                __map.serialize_entry("generic_type", "OPTIONAL")?;
                 if let Some(value) = element_type {
-                    map.serialize_entry("element_type", value)?;
+                    __map.serialize_entry("element_type", value)?;
                 }
             }
             Self::Set { element_type } => {
-                map.serialize_entry("generic_type", "SET")?;
+                __map.serialize_entry("generic_type", "SET")?;
                 if let Some(value) = element_type {
-                    map.serialize_entry("element_type", value)?;
+                    __map.serialize_entry("element_type", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("generic_type", tag)?;
+                __map.serialize_entry("generic_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1638,37 +1638,37 @@ impl PrimitiveValueType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Boolean { boolean_value } => {
-                map.serialize_entry("type", "BOOLEAN")?;
+                __map.serialize_entry("type", "BOOLEAN")?;
                 if let Some(value) = boolean_value {
-                    map.serialize_entry("boolean_value", value)?;
+                    __map.serialize_entry("boolean_value", value)?;
                 }
             }
             Self::Double { double_value } => {
-                map.serialize_entry("type", "DOUBLE")?;
+                __map.serialize_entry("type", "DOUBLE")?;
                 if let Some(value) = double_value {
-                    map.serialize_entry("double_value", value)?;
+                    __map.serialize_entry("double_value", value)?;
                 }
             }
             Self::Long { long_value } => {
-                map.serialize_entry("type", "LONG")?;
+                __map.serialize_entry("type", "LONG")?;
                 if let Some(value) = long_value {
-                    map.serialize_entry("long_value", value)?;
+                    __map.serialize_entry("long_value", value)?;
                 }
             }
             Self::String { string_value } => {
-                map.serialize_entry("type", "STRING")?;
+                __map.serialize_entry("type", "STRING")?;
                 if let Some(value) = string_value {
-                    map.serialize_entry("string_value", value)?;
+                    __map.serialize_entry("string_value", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1924,31 +1924,31 @@ impl TypeCategory {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Builtin { builtin_type } => {
-                map.serialize_entry("category", "BUILTIN")?;
+                __map.serialize_entry("category", "BUILTIN")?;
                 if let Some(value) = builtin_type {
-                    map.serialize_entry("builtin_type", value)?;
+                    __map.serialize_entry("builtin_type", value)?;
                 }
             }
             Self::UserDefined { user_defined_type } => {
-                map.serialize_entry("category", "USER_DEFINED")?;
+                __map.serialize_entry("category", "USER_DEFINED")?;
                 if let Some(value) = user_defined_type {
-                    map.serialize_entry("user_defined_type", value)?;
+                    __map.serialize_entry("user_defined_type", value)?;
                 }
             }
             Self::Generic { generic_instantiation } => {
-                map.serialize_entry("category", "GENERIC")?;
+                __map.serialize_entry("category", "GENERIC")?;
                 if let Some(value) = generic_instantiation {
-                    map.serialize_entry("generic_instantiation", value)?;
+                    __map.serialize_entry("generic_instantiation", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("category", tag)?;
+                __map.serialize_entry("category", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

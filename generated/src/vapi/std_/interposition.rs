@@ -76,25 +76,25 @@ impl InvocationResultResultType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NormalResult { output } => {
-                map.serialize_entry("result_type", "NORMAL_RESULT")?;
+                __map.serialize_entry("result_type", "NORMAL_RESULT")?;
                 if let Some(value) = output {
-                    map.serialize_entry("output", value)?;
+                    __map.serialize_entry("output", value)?;
                 }
             }
             Self::ErrorResult { error } => {
-                map.serialize_entry("result_type", "ERROR_RESULT")?;
+                __map.serialize_entry("result_type", "ERROR_RESULT")?;
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("result_type", tag)?;
+                __map.serialize_entry("result_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

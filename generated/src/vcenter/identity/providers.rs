@@ -119,25 +119,25 @@ impl CreateSpecConfigTag {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Oauth2 { oauth2 } => {
-                map.serialize_entry("config_tag", "Oauth2")?;
+                __map.serialize_entry("config_tag", "Oauth2")?;
                 if let Some(value) = oauth2 {
-                    map.serialize_entry("oauth2", value)?;
+                    __map.serialize_entry("oauth2", value)?;
                 }
             }
             Self::Oidc { oidc } => {
-                map.serialize_entry("config_tag", "Oidc")?;
+                __map.serialize_entry("config_tag", "Oidc")?;
                 if let Some(value) = oidc {
-                    map.serialize_entry("oidc", value)?;
+                    __map.serialize_entry("oidc", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("config_tag", tag)?;
+                __map.serialize_entry("config_tag", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -195,37 +195,37 @@ impl CreateSpecIdmProtocol {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Rest { idm_endpoints } => {
-                map.serialize_entry("idm_protocol", "REST")?;
+                __map.serialize_entry("idm_protocol", "REST")?;
                 if let Some(value) = idm_endpoints {
-                    map.serialize_entry("idm_endpoints", value)?;
+                    __map.serialize_entry("idm_endpoints", value)?;
                 }
             }
             Self::Scim { idm_endpoints } => {
-                map.serialize_entry("idm_protocol", "SCIM")?;
+                __map.serialize_entry("idm_protocol", "SCIM")?;
                 if let Some(value) = idm_endpoints {
-                    map.serialize_entry("idm_endpoints", value)?;
+                    __map.serialize_entry("idm_endpoints", value)?;
                 }
             }
             Self::Scim20 { idm_endpoints } => {
-                map.serialize_entry("idm_protocol", "SCIM2_0")?;
+                __map.serialize_entry("idm_protocol", "SCIM2_0")?;
                 if let Some(value) = idm_endpoints {
-                    map.serialize_entry("idm_endpoints", value)?;
+                    __map.serialize_entry("idm_endpoints", value)?;
                 }
             }
             Self::Ldap { active_directory_over_ldap } => {
-                map.serialize_entry("idm_protocol", "LDAP")?;
+                __map.serialize_entry("idm_protocol", "LDAP")?;
                 if let Some(value) = active_directory_over_ldap {
-                    map.serialize_entry("active_directory_over_ldap", value)?;
+                    __map.serialize_entry("active_directory_over_ldap", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("idm_protocol", tag)?;
+                __map.serialize_entry("idm_protocol", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -541,25 +541,25 @@ impl InfoConfigTag {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Oauth2 { oauth2 } => {
-                map.serialize_entry("config_tag", "Oauth2")?;
+                __map.serialize_entry("config_tag", "Oauth2")?;
                 if let Some(value) = oauth2 {
-                    map.serialize_entry("oauth2", value)?;
+                    __map.serialize_entry("oauth2", value)?;
                 }
             }
             Self::Oidc { oidc } => {
-                map.serialize_entry("config_tag", "Oidc")?;
+                __map.serialize_entry("config_tag", "Oidc")?;
                 if let Some(value) = oidc {
-                    map.serialize_entry("oidc", value)?;
+                    __map.serialize_entry("oidc", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("config_tag", tag)?;
+                __map.serialize_entry("config_tag", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -617,37 +617,37 @@ impl InfoIdmProtocol {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Rest { idm_endpoints } => {
-                map.serialize_entry("idm_protocol", "REST")?;
+                __map.serialize_entry("idm_protocol", "REST")?;
                 if let Some(value) = idm_endpoints {
-                    map.serialize_entry("idm_endpoints", value)?;
+                    __map.serialize_entry("idm_endpoints", value)?;
                 }
             }
             Self::Scim { idm_endpoints } => {
-                map.serialize_entry("idm_protocol", "SCIM")?;
+                __map.serialize_entry("idm_protocol", "SCIM")?;
                 if let Some(value) = idm_endpoints {
-                    map.serialize_entry("idm_endpoints", value)?;
+                    __map.serialize_entry("idm_endpoints", value)?;
                 }
             }
             Self::Scim20 { idm_endpoints } => {
-                map.serialize_entry("idm_protocol", "SCIM2_0")?;
+                __map.serialize_entry("idm_protocol", "SCIM2_0")?;
                 if let Some(value) = idm_endpoints {
-                    map.serialize_entry("idm_endpoints", value)?;
+                    __map.serialize_entry("idm_endpoints", value)?;
                 }
             }
             Self::Ldap { active_directory_over_ldap } => {
-                map.serialize_entry("idm_protocol", "LDAP")?;
+                __map.serialize_entry("idm_protocol", "LDAP")?;
                 if let Some(value) = active_directory_over_ldap {
-                    map.serialize_entry("active_directory_over_ldap", value)?;
+                    __map.serialize_entry("active_directory_over_ldap", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("idm_protocol", tag)?;
+                __map.serialize_entry("idm_protocol", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1197,25 +1197,25 @@ impl SummaryConfigTag {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Oauth2 { oauth2 } => {
-                map.serialize_entry("config_tag", "Oauth2")?;
+                __map.serialize_entry("config_tag", "Oauth2")?;
                 if let Some(value) = oauth2 {
-                    map.serialize_entry("oauth2", value)?;
+                    __map.serialize_entry("oauth2", value)?;
                 }
             }
             Self::Oidc { oidc } => {
-                map.serialize_entry("config_tag", "Oidc")?;
+                __map.serialize_entry("config_tag", "Oidc")?;
                 if let Some(value) = oidc {
-                    map.serialize_entry("oidc", value)?;
+                    __map.serialize_entry("oidc", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("config_tag", tag)?;
+                __map.serialize_entry("config_tag", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1429,25 +1429,25 @@ impl UpdateSpecConfigTag {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Oauth2 { oauth2 } => {
-                map.serialize_entry("config_tag", "Oauth2")?;
+                __map.serialize_entry("config_tag", "Oauth2")?;
                 if let Some(value) = oauth2 {
-                    map.serialize_entry("oauth2", value)?;
+                    __map.serialize_entry("oauth2", value)?;
                 }
             }
             Self::Oidc { oidc } => {
-                map.serialize_entry("config_tag", "Oidc")?;
+                __map.serialize_entry("config_tag", "Oidc")?;
                 if let Some(value) = oidc {
-                    map.serialize_entry("oidc", value)?;
+                    __map.serialize_entry("oidc", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("config_tag", tag)?;
+                __map.serialize_entry("config_tag", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1505,37 +1505,37 @@ impl UpdateSpecIdmProtocol {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Rest { idm_endpoints } => {
-                map.serialize_entry("idm_protocol", "REST")?;
+                __map.serialize_entry("idm_protocol", "REST")?;
                 if let Some(value) = idm_endpoints {
-                    map.serialize_entry("idm_endpoints", value)?;
+                    __map.serialize_entry("idm_endpoints", value)?;
                 }
             }
             Self::Scim { idm_endpoints } => {
-                map.serialize_entry("idm_protocol", "SCIM")?;
+                __map.serialize_entry("idm_protocol", "SCIM")?;
                 if let Some(value) = idm_endpoints {
-                    map.serialize_entry("idm_endpoints", value)?;
+                    __map.serialize_entry("idm_endpoints", value)?;
                 }
             }
             Self::Scim20 { idm_endpoints } => {
-                map.serialize_entry("idm_protocol", "SCIM2_0")?;
+                __map.serialize_entry("idm_protocol", "SCIM2_0")?;
                 if let Some(value) = idm_endpoints {
-                    map.serialize_entry("idm_endpoints", value)?;
+                    __map.serialize_entry("idm_endpoints", value)?;
                 }
             }
             Self::Ldap { active_directory_over_ldap } => {
-                map.serialize_entry("idm_protocol", "LDAP")?;
+                __map.serialize_entry("idm_protocol", "LDAP")?;
                 if let Some(value) = active_directory_over_ldap {
-                    map.serialize_entry("active_directory_over_ldap", value)?;
+                    __map.serialize_entry("active_directory_over_ldap", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("idm_protocol", tag)?;
+                __map.serialize_entry("idm_protocol", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -276,32 +276,32 @@ impl EnableSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin { ncp_cluster_network_spec } => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
                 if let Some(value) = ncp_cluster_network_spec {
-                    map.serialize_entry("ncp_cluster_network_spec", value)?;
+                    __map.serialize_entry("ncp_cluster_network_spec", value)?;
                 }
             }
             Self::VsphereNetwork {
                 workload_networks_spec,
                 load_balancer_config_spec,
             } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = workload_networks_spec {
-                    map.serialize_entry("workload_networks_spec", value)?;
+                    __map.serialize_entry("workload_networks_spec", value)?;
                 }
                 if let Some(value) = load_balancer_config_spec {
-                    map.serialize_entry("load_balancer_config_spec", value)?;
+                    __map.serialize_entry("load_balancer_config_spec", value)?;
                 }
             }
-            Self::NsxVpc => map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -813,34 +813,34 @@ impl InfoNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin { ncp_cluster_network_info } => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
                 if let Some(value) = ncp_cluster_network_info {
-                    map.serialize_entry("ncp_cluster_network_info", value)?;
+                    __map.serialize_entry("ncp_cluster_network_info", value)?;
                 }
             }
             Self::VsphereNetwork { workload_networks, load_balancers } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = workload_networks {
-                    map.serialize_entry("workload_networks", value)?;
+                    __map.serialize_entry("workload_networks", value)?;
                 }
                 if let Some(value) = load_balancers {
-                    map.serialize_entry("load_balancers", value)?;
+                    __map.serialize_entry("load_balancers", value)?;
                 }
             }
             Self::NsxVpc { vpc_network } => {
-                map.serialize_entry("network_provider", "NSX_VPC")?;
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
                 if let Some(value) = vpc_network {
-                    map.serialize_entry("vpc_network", value)?;
+                    __map.serialize_entry("vpc_network", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1466,25 +1466,25 @@ impl NetworkSpecMode {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Dhcp { floating_ip } => {
-                map.serialize_entry("mode", "DHCP")?;
+                __map.serialize_entry("mode", "DHCP")?;
                 if let Some(value) = floating_ip {
-                    map.serialize_entry("floating_IP", value)?;
+                    __map.serialize_entry("floating_IP", value)?;
                 }
             }
             Self::Staticrange { address_range } => {
-                map.serialize_entry("mode", "STATICRANGE")?;
+                __map.serialize_entry("mode", "STATICRANGE")?;
                 if let Some(value) = address_range {
-                    map.serialize_entry("address_range", value)?;
+                    __map.serialize_entry("address_range", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("mode", tag)?;
+                __map.serialize_entry("mode", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1757,28 +1757,28 @@ impl SetSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin { ncp_cluster_network_spec } => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
                 if let Some(value) = ncp_cluster_network_spec {
-                    map.serialize_entry("ncp_cluster_network_spec", value)?;
+                    __map.serialize_entry("ncp_cluster_network_spec", value)?;
                 }
             }
             Self::VsphereNetwork => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?
             }
             Self::NsxVpc { vpc_cluster_network_spec } => {
-                map.serialize_entry("network_provider", "NSX_VPC")?;
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
                 if let Some(value) = vpc_cluster_network_spec {
-                    map.serialize_entry("vpc_cluster_network_spec", value)?;
+                    __map.serialize_entry("vpc_cluster_network_spec", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -2302,28 +2302,28 @@ impl UpdateSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin { ncp_cluster_network_spec } => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
                 if let Some(value) = ncp_cluster_network_spec {
-                    map.serialize_entry("ncp_cluster_network_spec", value)?;
+                    __map.serialize_entry("ncp_cluster_network_spec", value)?;
                 }
             }
             Self::VsphereNetwork => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?
             }
             Self::NsxVpc { vpc_cluster_network_spec } => {
-                map.serialize_entry("network_provider", "NSX_VPC")?;
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
                 if let Some(value) = vpc_cluster_network_spec {
-                    map.serialize_entry("vpc_cluster_network_spec", value)?;
+                    __map.serialize_entry("vpc_cluster_network_spec", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -125,25 +125,25 @@ impl ConfigSpecProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::HaProxy { ha_proxy_config_create_spec } => {
-                map.serialize_entry("provider", "HA_PROXY")?;
+                __map.serialize_entry("provider", "HA_PROXY")?;
                 if let Some(value) = ha_proxy_config_create_spec {
-                    map.serialize_entry("ha_proxy_config_create_spec", value)?;
+                    __map.serialize_entry("ha_proxy_config_create_spec", value)?;
                 }
             }
             Self::Avi { avi_config_create_spec } => {
-                map.serialize_entry("provider", "AVI")?;
+                __map.serialize_entry("provider", "AVI")?;
                 if let Some(value) = avi_config_create_spec {
-                    map.serialize_entry("avi_config_create_spec", value)?;
+                    __map.serialize_entry("avi_config_create_spec", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("provider", tag)?;
+                __map.serialize_entry("provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -389,25 +389,25 @@ impl InfoProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::HaProxy { ha_proxy_info } => {
-                map.serialize_entry("provider", "HA_PROXY")?;
+                __map.serialize_entry("provider", "HA_PROXY")?;
                 if let Some(value) = ha_proxy_info {
-                    map.serialize_entry("ha_proxy_info", value)?;
+                    __map.serialize_entry("ha_proxy_info", value)?;
                 }
             }
             Self::Avi { avi_info } => {
-                map.serialize_entry("provider", "AVI")?;
+                __map.serialize_entry("provider", "AVI")?;
                 if let Some(value) = avi_info {
-                    map.serialize_entry("avi_info", value)?;
+                    __map.serialize_entry("avi_info", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("provider", tag)?;
+                __map.serialize_entry("provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -605,25 +605,25 @@ impl SetSpecProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::HaProxy { ha_proxy_config_set_spec } => {
-                map.serialize_entry("provider", "HA_PROXY")?;
+                __map.serialize_entry("provider", "HA_PROXY")?;
                 if let Some(value) = ha_proxy_config_set_spec {
-                    map.serialize_entry("ha_proxy_config_set_spec", value)?;
+                    __map.serialize_entry("ha_proxy_config_set_spec", value)?;
                 }
             }
             Self::Avi { avi_config_set_spec } => {
-                map.serialize_entry("provider", "AVI")?;
+                __map.serialize_entry("provider", "AVI")?;
                 if let Some(value) = avi_config_set_spec {
-                    map.serialize_entry("avi_config_set_spec", value)?;
+                    __map.serialize_entry("avi_config_set_spec", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("provider", tag)?;
+                __map.serialize_entry("provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -802,25 +802,25 @@ impl UpdateSpecProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::HaProxy { ha_proxy_config_update_spec } => {
-                map.serialize_entry("provider", "HA_PROXY")?;
+                __map.serialize_entry("provider", "HA_PROXY")?;
                 if let Some(value) = ha_proxy_config_update_spec {
-                    map.serialize_entry("ha_proxy_config_update_spec", value)?;
+                    __map.serialize_entry("ha_proxy_config_update_spec", value)?;
                 }
             }
             Self::Avi { avi_config_update_spec } => {
-                map.serialize_entry("provider", "AVI")?;
+                __map.serialize_entry("provider", "AVI")?;
                 if let Some(value) = avi_config_update_spec {
-                    map.serialize_entry("avi_config_update_spec", value)?;
+                    __map.serialize_entry("avi_config_update_spec", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("provider", tag)?;
+                __map.serialize_entry("provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

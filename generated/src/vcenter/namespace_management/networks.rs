@@ -71,26 +71,26 @@ impl CreateSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin { nsx_network } => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
                 if let Some(value) = nsx_network {
-                    map.serialize_entry("nsx_network", value)?;
+                    __map.serialize_entry("nsx_network", value)?;
                 }
             }
             Self::VsphereNetwork { vsphere_network } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network {
-                    map.serialize_entry("vsphere_network", value)?;
+                    __map.serialize_entry("vsphere_network", value)?;
                 }
             }
-            Self::NsxVpc => map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -265,26 +265,26 @@ impl InfoNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin { nsx_network } => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
                 if let Some(value) = nsx_network {
-                    map.serialize_entry("nsx_network", value)?;
+                    __map.serialize_entry("nsx_network", value)?;
                 }
             }
             Self::VsphereNetwork { vsphere_network } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network {
-                    map.serialize_entry("vsphere_network", value)?;
+                    __map.serialize_entry("vsphere_network", value)?;
                 }
             }
-            Self::NsxVpc => map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -668,26 +668,26 @@ impl SetSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin { nsx_network } => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
                 if let Some(value) = nsx_network {
-                    map.serialize_entry("nsx_network", value)?;
+                    __map.serialize_entry("nsx_network", value)?;
                 }
             }
             Self::VsphereNetwork { vsphere_network } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network {
-                    map.serialize_entry("vsphere_network", value)?;
+                    __map.serialize_entry("vsphere_network", value)?;
                 }
             }
-            Self::NsxVpc => map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -849,26 +849,26 @@ impl UpdateSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin { nsx_network } => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
                 if let Some(value) = nsx_network {
-                    map.serialize_entry("nsx_network", value)?;
+                    __map.serialize_entry("nsx_network", value)?;
                 }
             }
             Self::VsphereNetwork { vsphere_network } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network {
-                    map.serialize_entry("vsphere_network", value)?;
+                    __map.serialize_entry("vsphere_network", value)?;
                 }
             }
-            Self::NsxVpc => map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -621,26 +621,26 @@ impl CheckResultStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Valid => map.serialize_entry("status", "VALID")?,
+            Self::Valid => __map.serialize_entry("status", "VALID")?,
             Self::ValidWithWarnings { warning_messages } => {
-                map.serialize_entry("status", "VALID_WITH_WARNINGS")?;
+                __map.serialize_entry("status", "VALID_WITH_WARNINGS")?;
                 if let Some(value) = warning_messages {
-                    map.serialize_entry("warning_messages", value)?;
+                    __map.serialize_entry("warning_messages", value)?;
                 }
             }
             Self::Invalid { error_messages } => {
-                map.serialize_entry("status", "INVALID")?;
+                __map.serialize_entry("status", "INVALID")?;
                 if let Some(value) = error_messages {
-                    map.serialize_entry("error_messages", value)?;
+                    __map.serialize_entry("error_messages", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -689,26 +689,26 @@ impl CheckResultContentType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::VsphereAppsYaml { vsphere_apps_check_result } => {
-                map.serialize_entry("content_type", "VSPHERE_APPS_YAML")?;
+                __map.serialize_entry("content_type", "VSPHERE_APPS_YAML")?;
                 if let Some(value) = vsphere_apps_check_result {
-                    map.serialize_entry("vsphere_apps_check_result", value)?;
+                    __map.serialize_entry("vsphere_apps_check_result", value)?;
                 }
             }
             Self::CarvelAppsYaml { carvel_apps_check_result } => {
-                map.serialize_entry("content_type", "CARVEL_APPS_YAML")?;
+                __map.serialize_entry("content_type", "CARVEL_APPS_YAML")?;
                 if let Some(value) = carvel_apps_check_result {
-                    map.serialize_entry("carvel_apps_check_result", value)?;
+                    __map.serialize_entry("carvel_apps_check_result", value)?;
                 }
             }
-            Self::CustomYaml => map.serialize_entry("content_type", "CUSTOM_YAML")?,
+            Self::CustomYaml => __map.serialize_entry("content_type", "CUSTOM_YAML")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("content_type", tag)?;
+                __map.serialize_entry("content_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

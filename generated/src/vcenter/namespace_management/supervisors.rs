@@ -1864,20 +1864,20 @@ impl ImageSourceSpecSourceType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Embedded => map.serialize_entry("source_type", "EMBEDDED")?,
+            Self::Embedded => __map.serialize_entry("source_type", "EMBEDDED")?,
             Self::ContentLibrary { library } => {
-                map.serialize_entry("source_type", "CONTENT_LIBRARY")?;
+                __map.serialize_entry("source_type", "CONTENT_LIBRARY")?;
                 if let Some(value) = library {
-                    map.serialize_entry("library", value)?;
+                    __map.serialize_entry("library", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("source_type", tag)?;
+                __map.serialize_entry("source_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

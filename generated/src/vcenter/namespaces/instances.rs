@@ -355,19 +355,19 @@ impl EdgeCreateSpecEdgeProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxRegisteredAvi { avi } => {
-                map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
+                __map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
                 if let Some(value) = avi {
-                    map.serialize_entry("avi", value)?;
+                    __map.serialize_entry("avi", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("edge_provider", tag)?;
+                __map.serialize_entry("edge_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -506,19 +506,19 @@ impl EdgeInfoEdgeProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxRegisteredAvi { avi } => {
-                map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
+                __map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
                 if let Some(value) = avi {
-                    map.serialize_entry("avi", value)?;
+                    __map.serialize_entry("avi", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("edge_provider", tag)?;
+                __map.serialize_entry("edge_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -672,19 +672,19 @@ impl EdgeSetSpecEdgeProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxRegisteredAvi { avi } => {
-                map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
+                __map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
                 if let Some(value) = avi {
-                    map.serialize_entry("avi", value)?;
+                    __map.serialize_entry("avi", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("edge_provider", tag)?;
+                __map.serialize_entry("edge_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -823,19 +823,19 @@ impl EdgeUpdateSpecEdgeProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxRegisteredAvi { avi } => {
-                map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
+                __map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
                 if let Some(value) = avi {
-                    map.serialize_entry("avi", value)?;
+                    __map.serialize_entry("avi", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("edge_provider", tag)?;
+                __map.serialize_entry("edge_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1145,28 +1145,28 @@ impl NetworkConfigCreateSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
             }
             Self::VsphereNetwork { vsphere_network } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network {
-                    map.serialize_entry("vsphere_network", value)?;
+                    __map.serialize_entry("vsphere_network", value)?;
                 }
             }
             Self::NsxVpc { vpc_network } => {
-                map.serialize_entry("network_provider", "NSX_VPC")?;
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
                 if let Some(value) = vpc_network {
-                    map.serialize_entry("vpc_network", value)?;
+                    __map.serialize_entry("vpc_network", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1326,28 +1326,28 @@ impl NetworkConfigInfoNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
             }
             Self::VsphereNetwork { vsphere_network } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network {
-                    map.serialize_entry("vsphere_network", value)?;
+                    __map.serialize_entry("vsphere_network", value)?;
                 }
             }
             Self::NsxVpc { vpc_network } => {
-                map.serialize_entry("network_provider", "NSX_VPC")?;
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
                 if let Some(value) = vpc_network {
-                    map.serialize_entry("vpc_network", value)?;
+                    __map.serialize_entry("vpc_network", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1507,28 +1507,28 @@ impl NetworkConfigSetSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
             }
             Self::VsphereNetwork { vsphere_network_config } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network_config {
-                    map.serialize_entry("vsphere_network_config", value)?;
+                    __map.serialize_entry("vsphere_network_config", value)?;
                 }
             }
             Self::NsxVpc { vpc_config } => {
-                map.serialize_entry("network_provider", "NSX_VPC")?;
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
                 if let Some(value) = vpc_config {
-                    map.serialize_entry("vpc_config", value)?;
+                    __map.serialize_entry("vpc_config", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1705,28 +1705,28 @@ impl NetworkConfigUpdateSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
             }
             Self::VsphereNetwork { vsphere_network_config } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network_config {
-                    map.serialize_entry("vsphere_network_config", value)?;
+                    __map.serialize_entry("vsphere_network_config", value)?;
                 }
             }
             Self::NsxVpc { vpc_config } => {
-                map.serialize_entry("network_provider", "NSX_VPC")?;
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
                 if let Some(value) = vpc_config {
-                    map.serialize_entry("vpc_config", value)?;
+                    __map.serialize_entry("vpc_config", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1883,23 +1883,23 @@ impl NetworkCreateSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NsxtContainerPlugin { network } => {
-                map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
                 if let Some(value) = network {
-                    map.serialize_entry("network", value)?;
+                    __map.serialize_entry("network", value)?;
                 }
             }
             Self::VsphereNetwork => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?
             }
-            Self::NsxVpc => map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -260,25 +260,25 @@ impl StorageGroupMappingType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Datastore { datastore_id } => {
-                map.serialize_entry("type", "DATASTORE")?;
+                __map.serialize_entry("type", "DATASTORE")?;
                 if let Some(value) = datastore_id {
-                    map.serialize_entry("datastore_id", value)?;
+                    __map.serialize_entry("datastore_id", value)?;
                 }
             }
             Self::StorageProfile { storage_profile_id } => {
-                map.serialize_entry("type", "STORAGE_PROFILE")?;
+                __map.serialize_entry("type", "STORAGE_PROFILE")?;
                 if let Some(value) = storage_profile_id {
-                    map.serialize_entry("storage_profile_id", value)?;
+                    __map.serialize_entry("storage_profile_id", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -429,19 +429,19 @@ impl VmConfigSpecProviderUnion {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Xml { xml } => {
-                map.serialize_entry("provider", "XML")?;
+                __map.serialize_entry("provider", "XML")?;
                 if let Some(value) = xml {
-                    map.serialize_entry("xml", value)?;
+                    __map.serialize_entry("xml", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("provider", tag)?;
+                __map.serialize_entry("provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

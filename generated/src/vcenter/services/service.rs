@@ -83,25 +83,25 @@ impl InfoState {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Starting => map.serialize_entry("state", "STARTING")?,
-            Self::Stopping => map.serialize_entry("state", "STOPPING")?,
+            Self::Starting => __map.serialize_entry("state", "STARTING")?,
+            Self::Stopping => __map.serialize_entry("state", "STOPPING")?,
             Self::Started { health, health_messages } => {
-                map.serialize_entry("state", "STARTED")?;
+                __map.serialize_entry("state", "STARTED")?;
                 if let Some(value) = health {
-                    map.serialize_entry("health", value)?;
+                    __map.serialize_entry("health", value)?;
                 }
                 if let Some(value) = health_messages {
-                    map.serialize_entry("health_messages", value)?;
+                    __map.serialize_entry("health_messages", value)?;
                 }
             }
-            Self::Stopped => map.serialize_entry("state", "STOPPED")?,
+            Self::Stopped => __map.serialize_entry("state", "STOPPED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("state", tag)?;
+                __map.serialize_entry("state", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

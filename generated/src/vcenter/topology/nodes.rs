@@ -88,31 +88,31 @@ impl InfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::VcsaEmbedded { replication_partners } => {
-                map.serialize_entry("type", "VCSA_EMBEDDED")?;
+                __map.serialize_entry("type", "VCSA_EMBEDDED")?;
                 if let Some(value) = replication_partners {
-                    map.serialize_entry("replication_partners", value)?;
+                    __map.serialize_entry("replication_partners", value)?;
                 }
             }
             Self::VcsaExternal { client_affinity } => {
-                map.serialize_entry("type", "VCSA_EXTERNAL")?;
+                __map.serialize_entry("type", "VCSA_EXTERNAL")?;
                 if let Some(value) = client_affinity {
-                    map.serialize_entry("client_affinity", value)?;
+                    __map.serialize_entry("client_affinity", value)?;
                 }
             }
             Self::PscExternal { replication_partners } => {
-                map.serialize_entry("type", "PSC_EXTERNAL")?;
+                __map.serialize_entry("type", "PSC_EXTERNAL")?;
                 if let Some(value) = replication_partners {
-                    map.serialize_entry("replication_partners", value)?;
+                    __map.serialize_entry("replication_partners", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -280,31 +280,31 @@ impl SummaryType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::VcsaEmbedded { replication_partners } => {
-                map.serialize_entry("type", "VCSA_EMBEDDED")?;
+                __map.serialize_entry("type", "VCSA_EMBEDDED")?;
                 if let Some(value) = replication_partners {
-                    map.serialize_entry("replication_partners", value)?;
+                    __map.serialize_entry("replication_partners", value)?;
                 }
             }
             Self::VcsaExternal { client_affinity } => {
-                map.serialize_entry("type", "VCSA_EXTERNAL")?;
+                __map.serialize_entry("type", "VCSA_EXTERNAL")?;
                 if let Some(value) = client_affinity {
-                    map.serialize_entry("client_affinity", value)?;
+                    __map.serialize_entry("client_affinity", value)?;
                 }
             }
             Self::PscExternal { replication_partners } => {
-                map.serialize_entry("type", "PSC_EXTERNAL")?;
+                __map.serialize_entry("type", "PSC_EXTERNAL")?;
                 if let Some(value) = replication_partners {
-                    map.serialize_entry("replication_partners", value)?;
+                    __map.serialize_entry("replication_partners", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

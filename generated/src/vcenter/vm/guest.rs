@@ -1007,31 +1007,31 @@ impl CredentialsType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::UsernamePassword { user_name, password } => {
-                map.serialize_entry("type", "USERNAME_PASSWORD")?;
+                __map.serialize_entry("type", "USERNAME_PASSWORD")?;
                 if let Some(value) = user_name {
-                    map.serialize_entry("user_name", value)?;
+                    __map.serialize_entry("user_name", value)?;
                 }
                 if let Some(value) = password {
-                    map.serialize_entry("password", value)?;
+                    __map.serialize_entry("password", value)?;
                 }
             }
             Self::SamlBearerToken { user_name, saml_token } => {
-                map.serialize_entry("type", "SAML_BEARER_TOKEN")?;
+                __map.serialize_entry("type", "SAML_BEARER_TOKEN")?;
                 if let Some(value) = user_name {
-                    map.serialize_entry("user_name", value)?;
+                    __map.serialize_entry("user_name", value)?;
                 }
                 if let Some(value) = saml_token {
-                    map.serialize_entry("saml_token", value)?;
+                    __map.serialize_entry("saml_token", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

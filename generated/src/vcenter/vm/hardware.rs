@@ -2135,26 +2135,26 @@ impl InfoUpgradePolicy {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Never => map.serialize_entry("upgrade_policy", "NEVER")?,
+            Self::Never => __map.serialize_entry("upgrade_policy", "NEVER")?,
             Self::AfterCleanShutdown { upgrade_version } => {
-                map.serialize_entry("upgrade_policy", "AFTER_CLEAN_SHUTDOWN")?;
+                __map.serialize_entry("upgrade_policy", "AFTER_CLEAN_SHUTDOWN")?;
                 if let Some(value) = upgrade_version {
-                    map.serialize_entry("upgrade_version", value)?;
+                    __map.serialize_entry("upgrade_version", value)?;
                 }
             }
             Self::Always { upgrade_version } => {
-                map.serialize_entry("upgrade_policy", "ALWAYS")?;
+                __map.serialize_entry("upgrade_policy", "ALWAYS")?;
                 if let Some(value) = upgrade_version {
-                    map.serialize_entry("upgrade_version", value)?;
+                    __map.serialize_entry("upgrade_version", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("upgrade_policy", tag)?;
+                __map.serialize_entry("upgrade_policy", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -2203,22 +2203,22 @@ impl InfoUpgradeStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::None => map.serialize_entry("upgrade_status", "NONE")?,
-            Self::Pending => map.serialize_entry("upgrade_status", "PENDING")?,
-            Self::Success => map.serialize_entry("upgrade_status", "SUCCESS")?,
+            Self::None => __map.serialize_entry("upgrade_status", "NONE")?,
+            Self::Pending => __map.serialize_entry("upgrade_status", "PENDING")?,
+            Self::Success => __map.serialize_entry("upgrade_status", "SUCCESS")?,
             Self::Failed { upgrade_error } => {
-                map.serialize_entry("upgrade_status", "FAILED")?;
+                __map.serialize_entry("upgrade_status", "FAILED")?;
                 if let Some(value) = upgrade_error {
-                    map.serialize_entry("upgrade_error", value)?;
+                    __map.serialize_entry("upgrade_error", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("upgrade_status", tag)?;
+                __map.serialize_entry("upgrade_status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -2474,26 +2474,26 @@ impl UpdateSpecUpgradePolicy {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Never => map.serialize_entry("upgrade_policy", "NEVER")?,
+            Self::Never => __map.serialize_entry("upgrade_policy", "NEVER")?,
             Self::AfterCleanShutdown { upgrade_version } => {
-                map.serialize_entry("upgrade_policy", "AFTER_CLEAN_SHUTDOWN")?;
+                __map.serialize_entry("upgrade_policy", "AFTER_CLEAN_SHUTDOWN")?;
                 if let Some(value) = upgrade_version {
-                    map.serialize_entry("upgrade_version", value)?;
+                    __map.serialize_entry("upgrade_version", value)?;
                 }
             }
             Self::Always { upgrade_version } => {
-                map.serialize_entry("upgrade_policy", "ALWAYS")?;
+                __map.serialize_entry("upgrade_policy", "ALWAYS")?;
                 if let Some(value) = upgrade_version {
-                    map.serialize_entry("upgrade_version", value)?;
+                    __map.serialize_entry("upgrade_version", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("upgrade_policy", tag)?;
+                __map.serialize_entry("upgrade_policy", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -53,21 +53,21 @@ impl InfoState {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::PoweredOff { clean_power_off } => {
-                map.serialize_entry("state", "POWERED_OFF")?;
+                __map.serialize_entry("state", "POWERED_OFF")?;
                 if let Some(value) = clean_power_off {
-                    map.serialize_entry("clean_power_off", value)?;
+                    __map.serialize_entry("clean_power_off", value)?;
                 }
             }
-            Self::PoweredOn => map.serialize_entry("state", "POWERED_ON")?,
-            Self::Suspended => map.serialize_entry("state", "SUSPENDED")?,
+            Self::PoweredOn => __map.serialize_entry("state", "POWERED_ON")?,
+            Self::Suspended => __map.serialize_entry("state", "SUSPENDED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("state", tag)?;
+                __map.serialize_entry("state", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -631,19 +631,19 @@ impl CreateSpecDiskStoragePolicyType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::UseSpecifiedPolicy { policy } => {
-                map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
                 if let Some(value) = policy {
-                    map.serialize_entry("policy", value)?;
+                    __map.serialize_entry("policy", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -788,19 +788,19 @@ impl CreateSpecVmHomeStoragePolicyType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::UseSpecifiedPolicy { policy } => {
-                map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
                 if let Some(value) = policy {
-                    map.serialize_entry("policy", value)?;
+                    __map.serialize_entry("policy", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1031,20 +1031,20 @@ impl DeploySpecDiskStoragePolicyType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::UseSpecifiedPolicy { policy } => {
-                map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
                 if let Some(value) = policy {
-                    map.serialize_entry("policy", value)?;
+                    __map.serialize_entry("policy", value)?;
                 }
             }
-            Self::UseSourcePolicy => map.serialize_entry("type", "USE_SOURCE_POLICY")?,
+            Self::UseSourcePolicy => __map.serialize_entry("type", "USE_SOURCE_POLICY")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1195,20 +1195,20 @@ impl DeploySpecVmHomeStoragePolicyType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::UseSpecifiedPolicy { policy } => {
-                map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
                 if let Some(value) = policy {
-                    map.serialize_entry("policy", value)?;
+                    __map.serialize_entry("policy", value)?;
                 }
             }
-            Self::UseSourcePolicy => map.serialize_entry("type", "USE_SOURCE_POLICY")?,
+            Self::UseSourcePolicy => __map.serialize_entry("type", "USE_SOURCE_POLICY")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

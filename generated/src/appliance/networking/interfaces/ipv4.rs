@@ -57,24 +57,24 @@ impl ConfigMode {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Dhcp => map.serialize_entry("mode", "DHCP")?,
+            Self::Dhcp => __map.serialize_entry("mode", "DHCP")?,
             Self::Static { address, prefix } => {
-                map.serialize_entry("mode", "STATIC")?;
+                __map.serialize_entry("mode", "STATIC")?;
                 if let Some(value) = address {
-                    map.serialize_entry("address", value)?;
+                    __map.serialize_entry("address", value)?;
                 }
                 if let Some(value) = prefix {
-                    map.serialize_entry("prefix", value)?;
+                    __map.serialize_entry("prefix", value)?;
                 }
             }
-            Self::Unconfigured => map.serialize_entry("mode", "UNCONFIGURED")?,
+            Self::Unconfigured => __map.serialize_entry("mode", "UNCONFIGURED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("mode", tag)?;
+                __map.serialize_entry("mode", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -239,38 +239,38 @@ impl InfoMode {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Dhcp { address, prefix, default_gateway } => {
-                map.serialize_entry("mode", "DHCP")?;
+                __map.serialize_entry("mode", "DHCP")?;
                 if let Some(value) = address {
-                    map.serialize_entry("address", value)?;
+                    __map.serialize_entry("address", value)?;
                 }
                 if let Some(value) = prefix {
-                    map.serialize_entry("prefix", value)?;
+                    __map.serialize_entry("prefix", value)?;
                 }
                 if let Some(value) = default_gateway {
-                    map.serialize_entry("default_gateway", value)?;
+                    __map.serialize_entry("default_gateway", value)?;
                 }
             }
             Self::Static { address, prefix, default_gateway } => {
-                map.serialize_entry("mode", "STATIC")?;
+                __map.serialize_entry("mode", "STATIC")?;
                 if let Some(value) = address {
-                    map.serialize_entry("address", value)?;
+                    __map.serialize_entry("address", value)?;
                 }
                 if let Some(value) = prefix {
-                    map.serialize_entry("prefix", value)?;
+                    __map.serialize_entry("prefix", value)?;
                 }
                 if let Some(value) = default_gateway {
-                    map.serialize_entry("default_gateway", value)?;
+                    __map.serialize_entry("default_gateway", value)?;
                 }
             }
-            Self::Unconfigured => map.serialize_entry("mode", "UNCONFIGURED")?,
+            Self::Unconfigured => __map.serialize_entry("mode", "UNCONFIGURED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("mode", tag)?;
+                __map.serialize_entry("mode", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

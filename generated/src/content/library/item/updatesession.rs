@@ -287,25 +287,25 @@ impl PreviewInfoState {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Unavailable => map.serialize_entry("state", "UNAVAILABLE")?,
-            Self::NotApplicable => map.serialize_entry("state", "NOT_APPLICABLE")?,
-            Self::Preparing => map.serialize_entry("state", "PREPARING")?,
+            Self::Unavailable => __map.serialize_entry("state", "UNAVAILABLE")?,
+            Self::NotApplicable => __map.serialize_entry("state", "NOT_APPLICABLE")?,
+            Self::Preparing => __map.serialize_entry("state", "PREPARING")?,
             Self::Available { certificate_info, warnings } => {
-                map.serialize_entry("state", "AVAILABLE")?;
+                __map.serialize_entry("state", "AVAILABLE")?;
                 if let Some(value) = certificate_info {
-                    map.serialize_entry("certificate_info", value)?;
+                    __map.serialize_entry("certificate_info", value)?;
                 }
                 if let Some(value) = warnings {
-                    map.serialize_entry("warnings", value)?;
+                    __map.serialize_entry("warnings", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("state", tag)?;
+                __map.serialize_entry("state", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

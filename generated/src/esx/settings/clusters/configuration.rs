@@ -1216,112 +1216,112 @@ impl DetailedValidationErrorType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Generic => map.serialize_entry("type", "GENERIC")?,
+            Self::Generic => __map.serialize_entry("type", "GENERIC")?,
             Self::AdditionalProperty => {
-                map.serialize_entry("type", "ADDITIONAL_PROPERTY")?
+                __map.serialize_entry("type", "ADDITIONAL_PROPERTY")?
             }
             Self::InvalidEnumOption => {
-                map.serialize_entry("type", "INVALID_ENUM_OPTION")?
+                __map.serialize_entry("type", "INVALID_ENUM_OPTION")?
             }
             Self::InvalidType { expected_type } => {
-                map.serialize_entry("type", "INVALID_TYPE")?;
+                __map.serialize_entry("type", "INVALID_TYPE")?;
                 if let Some(value) = expected_type {
-                    map.serialize_entry("expected_type", value)?;
+                    __map.serialize_entry("expected_type", value)?;
                 }
             }
             Self::MaxStringLength { maximum_length } => {
-                map.serialize_entry("type", "MAX_STRING_LENGTH")?;
+                __map.serialize_entry("type", "MAX_STRING_LENGTH")?;
                 if let Some(value) = maximum_length {
-                    map.serialize_entry("maximum_length", value)?;
+                    __map.serialize_entry("maximum_length", value)?;
                 }
             }
             Self::MinStringLength { minimum_length } => {
-                map.serialize_entry("type", "MIN_STRING_LENGTH")?;
+                __map.serialize_entry("type", "MIN_STRING_LENGTH")?;
                 if let Some(value) = minimum_length {
-                    map.serialize_entry("minimum_length", value)?;
+                    __map.serialize_entry("minimum_length", value)?;
                 }
             }
-            Self::MissingRequired => map.serialize_entry("type", "MISSING_REQUIRED")?,
+            Self::MissingRequired => __map.serialize_entry("type", "MISSING_REQUIRED")?,
             Self::InvalidUnionTag { dependency_error } => {
-                map.serialize_entry("type", "INVALID_UNION_TAG")?;
+                __map.serialize_entry("type", "INVALID_UNION_TAG")?;
                 if let Some(value) = dependency_error {
-                    map.serialize_entry("dependency_error", value)?;
+                    __map.serialize_entry("dependency_error", value)?;
                 }
             }
             Self::DuplicateInstanceId { instance_id } => {
-                map.serialize_entry("type", "DUPLICATE_INSTANCE_ID")?;
+                __map.serialize_entry("type", "DUPLICATE_INSTANCE_ID")?;
                 if let Some(value) = instance_id {
-                    map.serialize_entry("instance_id", value)?;
+                    __map.serialize_entry("instance_id", value)?;
                 }
             }
             Self::MaxArrayLength { maximum_length } => {
-                map.serialize_entry("type", "MAX_ARRAY_LENGTH")?;
+                __map.serialize_entry("type", "MAX_ARRAY_LENGTH")?;
                 if let Some(value) = maximum_length {
-                    map.serialize_entry("maximum_length", value)?;
+                    __map.serialize_entry("maximum_length", value)?;
                 }
             }
             Self::MinArrayLength { minimum_length } => {
-                map.serialize_entry("type", "MIN_ARRAY_LENGTH")?;
+                __map.serialize_entry("type", "MIN_ARRAY_LENGTH")?;
                 if let Some(value) = minimum_length {
-                    map.serialize_entry("minimum_length", value)?;
+                    __map.serialize_entry("minimum_length", value)?;
                 }
             }
             Self::MaxValue { maximum_value } => {
-                map.serialize_entry("type", "MAX_VALUE")?;
+                __map.serialize_entry("type", "MAX_VALUE")?;
                 if let Some(value) = maximum_value {
-                    map.serialize_entry("maximum_value", value)?;
+                    __map.serialize_entry("maximum_value", value)?;
                 }
             }
             Self::MinValue { minimum_value } => {
-                map.serialize_entry("type", "MIN_VALUE")?;
+                __map.serialize_entry("type", "MIN_VALUE")?;
                 if let Some(value) = minimum_value {
-                    map.serialize_entry("minimum_value", value)?;
+                    __map.serialize_entry("minimum_value", value)?;
                 }
             }
             Self::PatternMismatch { pattern } => {
-                map.serialize_entry("type", "PATTERN_MISMATCH")?;
+                __map.serialize_entry("type", "PATTERN_MISMATCH")?;
                 if let Some(value) = pattern {
-                    map.serialize_entry("pattern", value)?;
+                    __map.serialize_entry("pattern", value)?;
                 }
             }
             Self::SchemaNotFound { component, group, key } => {
-                map.serialize_entry("type", "SCHEMA_NOT_FOUND")?;
+                __map.serialize_entry("type", "SCHEMA_NOT_FOUND")?;
                 if let Some(value) = component {
-                    map.serialize_entry("component", value)?;
+                    __map.serialize_entry("component", value)?;
                 }
                 if let Some(value) = group {
-                    map.serialize_entry("group", value)?;
+                    __map.serialize_entry("group", value)?;
                 }
                 if let Some(value) = key {
-                    map.serialize_entry("key", value)?;
+                    __map.serialize_entry("key", value)?;
                 }
             }
-            Self::NullValue => map.serialize_entry("type", "NULL_VALUE")?,
+            Self::NullValue => __map.serialize_entry("type", "NULL_VALUE")?,
             Self::InvalidDeleteDefault => {
-                map.serialize_entry("type", "INVALID_DELETE_DEFAULT")?
+                __map.serialize_entry("type", "INVALID_DELETE_DEFAULT")?
             }
             Self::HostSpecificInProfile => {
-                map.serialize_entry("type", "HOST_SPECIFIC_IN_PROFILE")?
+                __map.serialize_entry("type", "HOST_SPECIFIC_IN_PROFILE")?
             }
-            Self::NotHostSpecific => map.serialize_entry("type", "NOT_HOST_SPECIFIC")?,
+            Self::NotHostSpecific => __map.serialize_entry("type", "NOT_HOST_SPECIFIC")?,
             Self::MissingInstanceId { property_name } => {
-                map.serialize_entry("type", "MISSING_INSTANCE_ID")?;
+                __map.serialize_entry("type", "MISSING_INSTANCE_ID")?;
                 if let Some(value) = property_name {
-                    map.serialize_entry("property_name", value)?;
+                    __map.serialize_entry("property_name", value)?;
                 }
             }
-            Self::EmptyProperty => map.serialize_entry("type", "EMPTY_PROPERTY")?,
+            Self::EmptyProperty => __map.serialize_entry("type", "EMPTY_PROPERTY")?,
             Self::KeyInHostOverride => {
-                map.serialize_entry("type", "KEY_IN_HOST_OVERRIDE")?
+                __map.serialize_entry("type", "KEY_IN_HOST_OVERRIDE")?
             }
-            Self::PlaceholderFound => map.serialize_entry("type", "PLACEHOLDER_FOUND")?,
+            Self::PlaceholderFound => __map.serialize_entry("type", "PLACEHOLDER_FOUND")?,
             Self::PropertyNameMismatch { pattern } => {
-                map.serialize_entry("type", "PROPERTY_NAME_MISMATCH")?;
+                __map.serialize_entry("type", "PROPERTY_NAME_MISMATCH")?;
                 if let Some(value) = pattern {
-                    map.serialize_entry("pattern", value)?;
+                    __map.serialize_entry("pattern", value)?;
                 }
             }
             Self::MissingRequiredProfileInstance {
@@ -1329,40 +1329,42 @@ impl DetailedValidationErrorType {
                 path,
                 required_property,
             } => {
-                map.serialize_entry("type", "MISSING_REQUIRED_PROFILE_INSTANCE")?;
+                __map.serialize_entry("type", "MISSING_REQUIRED_PROFILE_INSTANCE")?;
                 if let Some(value) = instance_id {
-                    map.serialize_entry("instance_id", value)?;
+                    __map.serialize_entry("instance_id", value)?;
                 }
                 if let Some(value) = path {
-                    map.serialize_entry("path", value)?;
+                    __map.serialize_entry("path", value)?;
                 }
                 if let Some(value) = required_property {
-                    map.serialize_entry("required_property", value)?;
+                    __map.serialize_entry("required_property", value)?;
                 }
             }
             Self::MissingRequiredProfileKey { path, required_property } => {
-                map.serialize_entry("type", "MISSING_REQUIRED_PROFILE_KEY")?;
+                __map.serialize_entry("type", "MISSING_REQUIRED_PROFILE_KEY")?;
                 if let Some(value) = path {
-                    map.serialize_entry("path", value)?;
+                    __map.serialize_entry("path", value)?;
                 }
                 if let Some(value) = required_property {
-                    map.serialize_entry("required_property", value)?;
+                    __map.serialize_entry("required_property", value)?;
                 }
             }
             Self::HostSpecificKeyInOverride => {
-                map.serialize_entry("type", "HOST_SPECIFIC_KEY_IN_OVERRIDE")?
+                __map.serialize_entry("type", "HOST_SPECIFIC_KEY_IN_OVERRIDE")?
             }
             Self::UnionCaseWithoutUnionTag { dependency_error } => {
-                map.serialize_entry("type", "UNION_CASE_WITHOUT_UNION_TAG")?;
+                __map.serialize_entry("type", "UNION_CASE_WITHOUT_UNION_TAG")?;
                 if let Some(value) = dependency_error {
-                    map.serialize_entry("dependency_error", value)?;
+                    __map.serialize_entry("dependency_error", value)?;
                 }
             }
-            Self::MissingUnionCase => map.serialize_entry("type", "MISSING_UNION_CASE")?,
+            Self::MissingUnionCase => {
+                __map.serialize_entry("type", "MISSING_UNION_CASE")?
+            }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1778,27 +1780,27 @@ impl DraftImportResultStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Running => map.serialize_entry("status", "RUNNING")?,
+            Self::Running => __map.serialize_entry("status", "RUNNING")?,
             Self::Ok { draft } => {
-                map.serialize_entry("status", "OK")?;
+                __map.serialize_entry("status", "OK")?;
                 if let Some(value) = draft {
-                    map.serialize_entry("draft", value)?;
+                    __map.serialize_entry("draft", value)?;
                 }
             }
             Self::Error { error } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
             }
-            Self::Canceled => map.serialize_entry("status", "CANCELED")?,
+            Self::Canceled => __map.serialize_entry("status", "CANCELED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1984,40 +1986,40 @@ impl DriftReviewPolicyType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Enum { possible_values, value_string } => {
-                map.serialize_entry("type", "ENUM")?;
+                __map.serialize_entry("type", "ENUM")?;
                 if let Some(value) = possible_values {
-                    map.serialize_entry("possible_values", value)?;
+                    __map.serialize_entry("possible_values", value)?;
                 }
                 if let Some(value) = value_string {
-                    map.serialize_entry("value_string", value)?;
+                    __map.serialize_entry("value_string", value)?;
                 }
             }
             Self::String { value_string } => {
-                map.serialize_entry("type", "STRING")?;
+                __map.serialize_entry("type", "STRING")?;
                 if let Some(value) = value_string {
-                    map.serialize_entry("value_string", value)?;
+                    __map.serialize_entry("value_string", value)?;
                 }
             }
             Self::Long { value_long } => {
-                map.serialize_entry("type", "LONG")?;
+                __map.serialize_entry("type", "LONG")?;
                 if let Some(value) = value_long {
-                    map.serialize_entry("value_long", value)?;
+                    __map.serialize_entry("value_long", value)?;
                 }
             }
             Self::Boolean { value_boolean } => {
-                map.serialize_entry("type", "BOOLEAN")?;
+                __map.serialize_entry("type", "BOOLEAN")?;
                 if let Some(value) = value_boolean {
-                    map.serialize_entry("value_boolean", value)?;
+                    __map.serialize_entry("value_boolean", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -2207,20 +2209,20 @@ impl HostComplianceStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Compliant => map.serialize_entry("status", "COMPLIANT")?,
+            Self::Compliant => __map.serialize_entry("status", "COMPLIANT")?,
             Self::NonCompliant { compliance_info } => {
-                map.serialize_entry("status", "NON_COMPLIANT")?;
+                __map.serialize_entry("status", "NON_COMPLIANT")?;
                 if let Some(value) = compliance_info {
-                    map.serialize_entry("compliance_info", value)?;
+                    __map.serialize_entry("compliance_info", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -2441,27 +2443,27 @@ impl ImportResultStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Running => map.serialize_entry("status", "RUNNING")?,
+            Self::Running => __map.serialize_entry("status", "RUNNING")?,
             Self::Ok { commit } => {
-                map.serialize_entry("status", "OK")?;
+                __map.serialize_entry("status", "OK")?;
                 if let Some(value) = commit {
-                    map.serialize_entry("commit", value)?;
+                    __map.serialize_entry("commit", value)?;
                 }
             }
             Self::Error { errors } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = errors {
-                    map.serialize_entry("errors", value)?;
+                    __map.serialize_entry("errors", value)?;
                 }
             }
-            Self::Canceled => map.serialize_entry("status", "CANCELED")?,
+            Self::Canceled => __map.serialize_entry("status", "CANCELED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -2661,32 +2663,32 @@ impl ReferenceHostInfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Ok { host, name } => {
-                map.serialize_entry("status", "OK")?;
+                __map.serialize_entry("status", "OK")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
                 if let Some(value) = name {
-                    map.serialize_entry("name", value)?;
+                    __map.serialize_entry("name", value)?;
                 }
             }
             Self::Disconnected { host, name } => {
-                map.serialize_entry("status", "DISCONNECTED")?;
+                __map.serialize_entry("status", "DISCONNECTED")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
                 if let Some(value) = name {
-                    map.serialize_entry("name", value)?;
+                    __map.serialize_entry("name", value)?;
                 }
             }
-            Self::Unavailable => map.serialize_entry("status", "UNAVAILABLE")?,
+            Self::Unavailable => __map.serialize_entry("status", "UNAVAILABLE")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -2845,20 +2847,20 @@ impl SchemaResultSource {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::ImageProfile => map.serialize_entry("source", "IMAGE_PROFILE")?,
+            Self::ImageProfile => __map.serialize_entry("source", "IMAGE_PROFILE")?,
             Self::Host { reference_host } => {
-                map.serialize_entry("source", "HOST")?;
+                __map.serialize_entry("source", "HOST")?;
                 if let Some(value) = reference_host {
-                    map.serialize_entry("reference_host", value)?;
+                    __map.serialize_entry("reference_host", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("source", tag)?;
+                __map.serialize_entry("source", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -3019,28 +3021,28 @@ impl SettingComplianceType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Primitive => map.serialize_entry("type", "PRIMITIVE")?,
-            Self::Object => map.serialize_entry("type", "OBJECT")?,
-            Self::ArrayOfObjects => map.serialize_entry("type", "ARRAY_OF_OBJECTS")?,
+            Self::Primitive => __map.serialize_entry("type", "PRIMITIVE")?,
+            Self::Object => __map.serialize_entry("type", "OBJECT")?,
+            Self::ArrayOfObjects => __map.serialize_entry("type", "ARRAY_OF_OBJECTS")?,
             Self::Reference { reference_current, reference_target } => {
-                map.serialize_entry("type", "REFERENCE")?;
+                __map.serialize_entry("type", "REFERENCE")?;
                 if let Some(value) = reference_current {
-                    map.serialize_entry("reference_current", value)?;
+                    __map.serialize_entry("reference_current", value)?;
                 }
                 if let Some(value) = reference_target {
-                    map.serialize_entry("reference_target", value)?;
+                    __map.serialize_entry("reference_target", value)?;
                 }
             }
             Self::ArrayOfPrimitives => {
-                map.serialize_entry("type", "ARRAY_OF_PRIMITIVES")?
+                __map.serialize_entry("type", "ARRAY_OF_PRIMITIVES")?
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -3236,29 +3238,29 @@ impl SolutionComplianceResultStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Compliant => map.serialize_entry("status", "COMPLIANT")?,
+            Self::Compliant => __map.serialize_entry("status", "COMPLIANT")?,
             Self::NonCompliant { compliance_info, host_compliance_info } => {
-                map.serialize_entry("status", "NON_COMPLIANT")?;
+                __map.serialize_entry("status", "NON_COMPLIANT")?;
                 if let Some(value) = compliance_info {
-                    map.serialize_entry("compliance_info", value)?;
+                    __map.serialize_entry("compliance_info", value)?;
                 }
                 if let Some(value) = host_compliance_info {
-                    map.serialize_entry("host_compliance_info", value)?;
+                    __map.serialize_entry("host_compliance_info", value)?;
                 }
             }
             Self::Error { errors } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = errors {
-                    map.serialize_entry("errors", value)?;
+                    __map.serialize_entry("errors", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -1102,7 +1102,7 @@ impl OvfResourceLocationType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::RemoteFile {
@@ -1110,27 +1110,27 @@ impl OvfResourceLocationType {
                 ssl_certificate_validation,
                 authentication_scheme,
             } => {
-                map.serialize_entry("location_type", "REMOTE_FILE")?;
+                __map.serialize_entry("location_type", "REMOTE_FILE")?;
                 if let Some(value) = url {
-                    map.serialize_entry("url", value)?;
+                    __map.serialize_entry("url", value)?;
                 }
                 if let Some(inner) = ssl_certificate_validation {
-                    inner.serialize_fields(map)?;
+                    inner.serialize_fields(__map)?;
                 }
                 if let Some(value) = authentication_scheme {
-                    map.serialize_entry("authentication_scheme", value)?;
+                    __map.serialize_entry("authentication_scheme", value)?;
                 }
             }
             Self::LocalFile { url } => {
-                map.serialize_entry("location_type", "LOCAL_FILE")?;
+                __map.serialize_entry("location_type", "LOCAL_FILE")?;
                 if let Some(value) = url {
-                    map.serialize_entry("url", value)?;
+                    __map.serialize_entry("url", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("location_type", tag)?;
+                __map.serialize_entry("location_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1173,22 +1173,22 @@ impl OvfResourceSslCertificateValidation {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Enabled { certificate } => {
-                map.serialize_entry("ssl_certificate_validation", "ENABLED")?;
+                __map.serialize_entry("ssl_certificate_validation", "ENABLED")?;
                 if let Some(value) = certificate {
-                    map.serialize_entry("certificate", value)?;
+                    __map.serialize_entry("certificate", value)?;
                 }
             }
             Self::Disabled => {
-                map.serialize_entry("ssl_certificate_validation", "DISABLED")?
+                __map.serialize_entry("ssl_certificate_validation", "DISABLED")?
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("ssl_certificate_validation", tag)?;
+                __map.serialize_entry("ssl_certificate_validation", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1468,25 +1468,25 @@ impl SolutionSpecDeploymentType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::EveryHostPinned { host_solution_spec } => {
-                map.serialize_entry("deployment_type", "EVERY_HOST_PINNED")?;
+                __map.serialize_entry("deployment_type", "EVERY_HOST_PINNED")?;
                 if let Some(value) = host_solution_spec {
-                    map.serialize_entry("host_solution_spec", value)?;
+                    __map.serialize_entry("host_solution_spec", value)?;
                 }
             }
             Self::ClusterVmSet { cluster_solution_spec } => {
-                map.serialize_entry("deployment_type", "CLUSTER_VM_SET")?;
+                __map.serialize_entry("deployment_type", "CLUSTER_VM_SET")?;
                 if let Some(value) = cluster_solution_spec {
-                    map.serialize_entry("cluster_solution_spec", value)?;
+                    __map.serialize_entry("cluster_solution_spec", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("deployment_type", tag)?;
+                __map.serialize_entry("deployment_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1529,20 +1529,20 @@ impl SolutionSpecVmStoragePolicy {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Default => map.serialize_entry("vm_storage_policy", "DEFAULT")?,
+            Self::Default => __map.serialize_entry("vm_storage_policy", "DEFAULT")?,
             Self::Profile { vm_storage_profiles } => {
-                map.serialize_entry("vm_storage_policy", "PROFILE")?;
+                __map.serialize_entry("vm_storage_policy", "PROFILE")?;
                 if let Some(value) = vm_storage_profiles {
-                    map.serialize_entry("vm_storage_profiles", value)?;
+                    __map.serialize_entry("vm_storage_profiles", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("vm_storage_policy", tag)?;
+                __map.serialize_entry("vm_storage_policy", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1879,19 +1879,19 @@ impl VmSelectionSpecSelectionType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::VmExtraConfig { extra_config_value } => {
-                map.serialize_entry("selection_type", "VM_EXTRA_CONFIG")?;
+                __map.serialize_entry("selection_type", "VM_EXTRA_CONFIG")?;
                 if let Some(value) = extra_config_value {
-                    map.serialize_entry("extra_config_value", value)?;
+                    __map.serialize_entry("extra_config_value", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("selection_type", tag)?;
+                __map.serialize_entry("selection_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -107,22 +107,22 @@ impl AuthenticationSpecMethod {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::HeaderAuth { authentication_key, authentication_value } => {
-                map.serialize_entry("method", "HEADER_AUTH")?;
+                __map.serialize_entry("method", "HEADER_AUTH")?;
                 if let Some(value) = authentication_key {
-                    map.serialize_entry("authentication_key", value)?;
+                    __map.serialize_entry("authentication_key", value)?;
                 }
                 if let Some(value) = authentication_value {
-                    map.serialize_entry("authentication_value", value)?;
+                    __map.serialize_entry("authentication_value", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("method", tag)?;
+                __map.serialize_entry("method", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -269,25 +269,25 @@ impl ConnectionSpecAuthType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::UsernamePassword { host_credential } => {
-                map.serialize_entry("auth_type", "USERNAME_PASSWORD")?;
+                __map.serialize_entry("auth_type", "USERNAME_PASSWORD")?;
                 if let Some(value) = host_credential {
-                    map.serialize_entry("host_credential", value)?;
+                    __map.serialize_entry("host_credential", value)?;
                 }
             }
             Self::Existing { host } => {
-                map.serialize_entry("auth_type", "EXISTING")?;
+                __map.serialize_entry("auth_type", "EXISTING")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("auth_type", tag)?;
+                __map.serialize_entry("auth_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -454,28 +454,28 @@ impl CreateSpecSourceType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Pull { authentication_spec, location } => {
-                map.serialize_entry("source_type", "PULL")?;
+                __map.serialize_entry("source_type", "PULL")?;
                 if let Some(value) = authentication_spec {
-                    map.serialize_entry("authentication_spec", value)?;
+                    __map.serialize_entry("authentication_spec", value)?;
                 }
                 if let Some(value) = location {
-                    map.serialize_entry("location", value)?;
+                    __map.serialize_entry("location", value)?;
                 }
             }
             Self::Push { file_id } => {
-                map.serialize_entry("source_type", "PUSH")?;
+                __map.serialize_entry("source_type", "PUSH")?;
                 if let Some(value) = file_id {
-                    map.serialize_entry("file_id", value)?;
+                    __map.serialize_entry("file_id", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("source_type", tag)?;
+                __map.serialize_entry("source_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -711,25 +711,25 @@ impl InfoSourceType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Pull { location } => {
-                map.serialize_entry("source_type", "PULL")?;
+                __map.serialize_entry("source_type", "PULL")?;
                 if let Some(value) = location {
-                    map.serialize_entry("location", value)?;
+                    __map.serialize_entry("location", value)?;
                 }
             }
             Self::Push { file_id } => {
-                map.serialize_entry("source_type", "PUSH")?;
+                __map.serialize_entry("source_type", "PUSH")?;
                 if let Some(value) = file_id {
-                    map.serialize_entry("file_id", value)?;
+                    __map.serialize_entry("file_id", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("source_type", tag)?;
+                __map.serialize_entry("source_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -941,25 +941,25 @@ impl SummarySourceType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Pull { location } => {
-                map.serialize_entry("source_type", "PULL")?;
+                __map.serialize_entry("source_type", "PULL")?;
                 if let Some(value) = location {
-                    map.serialize_entry("location", value)?;
+                    __map.serialize_entry("location", value)?;
                 }
             }
             Self::Push { file_id } => {
-                map.serialize_entry("source_type", "PUSH")?;
+                __map.serialize_entry("source_type", "PUSH")?;
                 if let Some(value) = file_id {
-                    map.serialize_entry("file_id", value)?;
+                    __map.serialize_entry("file_id", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("source_type", tag)?;
+                __map.serialize_entry("source_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -131,64 +131,64 @@ impl ScheduleType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Hourly { skip, minute } => {
-                map.serialize_entry("type", "HOURLY")?;
+                __map.serialize_entry("type", "HOURLY")?;
                 if let Some(value) = skip {
-                    map.serialize_entry("skip", value)?;
+                    __map.serialize_entry("skip", value)?;
                 }
                 if let Some(value) = minute {
-                    map.serialize_entry("minute", value)?;
+                    __map.serialize_entry("minute", value)?;
                 }
             }
             Self::Daily { skip, minute, hour } => {
-                map.serialize_entry("type", "DAILY")?;
+                __map.serialize_entry("type", "DAILY")?;
                 if let Some(value) = skip {
-                    map.serialize_entry("skip", value)?;
+                    __map.serialize_entry("skip", value)?;
                 }
                 if let Some(value) = minute {
-                    map.serialize_entry("minute", value)?;
+                    __map.serialize_entry("minute", value)?;
                 }
                 if let Some(value) = hour {
-                    map.serialize_entry("hour", value)?;
+                    __map.serialize_entry("hour", value)?;
                 }
             }
             Self::Weekly { skip, minute, hour, day_of_week } => {
-                map.serialize_entry("type", "WEEKLY")?;
+                __map.serialize_entry("type", "WEEKLY")?;
                 if let Some(value) = skip {
-                    map.serialize_entry("skip", value)?;
+                    __map.serialize_entry("skip", value)?;
                 }
                 if let Some(value) = minute {
-                    map.serialize_entry("minute", value)?;
+                    __map.serialize_entry("minute", value)?;
                 }
                 if let Some(value) = hour {
-                    map.serialize_entry("hour", value)?;
+                    __map.serialize_entry("hour", value)?;
                 }
                 if let Some(value) = day_of_week {
-                    map.serialize_entry("day_of_week", value)?;
+                    __map.serialize_entry("day_of_week", value)?;
                 }
             }
             Self::MonthlyByDay { skip, minute, hour, day_of_month } => {
-                map.serialize_entry("type", "MONTHLY_BY_DAY")?;
+                __map.serialize_entry("type", "MONTHLY_BY_DAY")?;
                 if let Some(value) = skip {
-                    map.serialize_entry("skip", value)?;
+                    __map.serialize_entry("skip", value)?;
                 }
                 if let Some(value) = minute {
-                    map.serialize_entry("minute", value)?;
+                    __map.serialize_entry("minute", value)?;
                 }
                 if let Some(value) = hour {
-                    map.serialize_entry("hour", value)?;
+                    __map.serialize_entry("hour", value)?;
                 }
                 if let Some(value) = day_of_month {
-                    map.serialize_entry("day_of_month", value)?;
+                    __map.serialize_entry("day_of_month", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

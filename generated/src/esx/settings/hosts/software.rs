@@ -1464,39 +1464,39 @@ impl ApplyStatusStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Running { progress } => {
-                map.serialize_entry("status", "RUNNING")?;
+                __map.serialize_entry("status", "RUNNING")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
             Self::Ok { progress } => {
-                map.serialize_entry("status", "OK")?;
+                __map.serialize_entry("status", "OK")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
-            Self::Skipped => map.serialize_entry("status", "SKIPPED")?,
-            Self::TimedOut => map.serialize_entry("status", "TIMED_OUT")?,
+            Self::Skipped => __map.serialize_entry("status", "SKIPPED")?,
+            Self::TimedOut => __map.serialize_entry("status", "TIMED_OUT")?,
             Self::Error { progress } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
             Self::RetryPending { progress } => {
-                map.serialize_entry("status", "RETRY_PENDING")?;
+                __map.serialize_entry("status", "RETRY_PENDING")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1728,19 +1728,19 @@ impl EntityCheckResultType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Host { host } => {
-                map.serialize_entry("type", "HOST")?;
+                __map.serialize_entry("type", "HOST")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1978,39 +1978,39 @@ impl StageStatusStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Running { progress } => {
-                map.serialize_entry("status", "RUNNING")?;
+                __map.serialize_entry("status", "RUNNING")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
             Self::Ok { progress } => {
-                map.serialize_entry("status", "OK")?;
+                __map.serialize_entry("status", "OK")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
-            Self::Skipped => map.serialize_entry("status", "SKIPPED")?,
-            Self::TimedOut => map.serialize_entry("status", "TIMED_OUT")?,
+            Self::Skipped => __map.serialize_entry("status", "SKIPPED")?,
+            Self::TimedOut => __map.serialize_entry("status", "TIMED_OUT")?,
             Self::Error { progress } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
             Self::RetryPending { progress } => {
-                map.serialize_entry("status", "RETRY_PENDING")?;
+                __map.serialize_entry("status", "RETRY_PENDING")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

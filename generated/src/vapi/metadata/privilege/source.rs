@@ -59,25 +59,25 @@ impl CreateSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::File { filepath } => {
-                map.serialize_entry("type", "FILE")?;
+                __map.serialize_entry("type", "FILE")?;
                 if let Some(value) = filepath {
-                    map.serialize_entry("filepath", value)?;
+                    __map.serialize_entry("filepath", value)?;
                 }
             }
             Self::Remote { address } => {
-                map.serialize_entry("type", "REMOTE")?;
+                __map.serialize_entry("type", "REMOTE")?;
                 if let Some(value) = address {
-                    map.serialize_entry("address", value)?;
+                    __map.serialize_entry("address", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -239,25 +239,25 @@ impl InfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::File { filepath } => {
-                map.serialize_entry("type", "FILE")?;
+                __map.serialize_entry("type", "FILE")?;
                 if let Some(value) = filepath {
-                    map.serialize_entry("filepath", value)?;
+                    __map.serialize_entry("filepath", value)?;
                 }
             }
             Self::Remote { address } => {
-                map.serialize_entry("type", "REMOTE")?;
+                __map.serialize_entry("type", "REMOTE")?;
                 if let Some(value) = address {
-                    map.serialize_entry("address", value)?;
+                    __map.serialize_entry("address", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

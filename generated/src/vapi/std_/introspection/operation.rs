@@ -109,59 +109,59 @@ impl DataDefinitionType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Binary => map.serialize_entry("type", "BINARY")?,
-            Self::Boolean => map.serialize_entry("type", "BOOLEAN")?,
-            Self::Double => map.serialize_entry("type", "DOUBLE")?,
-            Self::DynamicStructure => map.serialize_entry("type", "DYNAMIC_STRUCTURE")?,
+            Self::Binary => __map.serialize_entry("type", "BINARY")?,
+            Self::Boolean => __map.serialize_entry("type", "BOOLEAN")?,
+            Self::Double => __map.serialize_entry("type", "DOUBLE")?,
+            Self::DynamicStructure => __map.serialize_entry("type", "DYNAMIC_STRUCTURE")?,
             Self::Error { name, fields } => {
-                map.serialize_entry("type", "ERROR")?;
+                __map.serialize_entry("type", "ERROR")?;
                 if let Some(value) = name {
-                    map.serialize_entry("name", value)?;
+                    __map.serialize_entry("name", value)?;
                 }
                 if let Some(value) = fields {
-                    map.serialize_entry("fields", value)?;
+                    __map.serialize_entry("fields", value)?;
                 }
             }
-            Self::AnyError => map.serialize_entry("type", "ANY_ERROR")?,
+            Self::AnyError => __map.serialize_entry("type", "ANY_ERROR")?,
             Self::List { element_definition } => {
-                map.serialize_entry("type", "LIST")?;
+                __map.serialize_entry("type", "LIST")?;
                 if let Some(value) = element_definition {
-                    map.serialize_entry("element_definition", value)?;
+                    __map.serialize_entry("element_definition", value)?;
                 }
             }
-            Self::Long => map.serialize_entry("type", "LONG")?,
-            Self::Opaque => map.serialize_entry("type", "OPAQUE")?,
+            Self::Long => __map.serialize_entry("type", "LONG")?,
+            Self::Opaque => __map.serialize_entry("type", "OPAQUE")?,
             Self::Optional { element_definition } => {
-                map.serialize_entry("type", "OPTIONAL")?;
+                __map.serialize_entry("type", "OPTIONAL")?;
                 if let Some(value) = element_definition {
-                    map.serialize_entry("element_definition", value)?;
+                    __map.serialize_entry("element_definition", value)?;
                 }
             }
-            Self::Secret => map.serialize_entry("type", "SECRET")?,
-            Self::String => map.serialize_entry("type", "STRING")?,
+            Self::Secret => __map.serialize_entry("type", "SECRET")?,
+            Self::String => __map.serialize_entry("type", "STRING")?,
             Self::Structure { name, fields } => {
-                map.serialize_entry("type", "STRUCTURE")?;
+                __map.serialize_entry("type", "STRUCTURE")?;
                 if let Some(value) = name {
-                    map.serialize_entry("name", value)?;
+                    __map.serialize_entry("name", value)?;
                 }
                 if let Some(value) = fields {
-                    map.serialize_entry("fields", value)?;
+                    __map.serialize_entry("fields", value)?;
                 }
             }
             Self::StructureRef { name } => {
-                map.serialize_entry("type", "STRUCTURE_REF")?;
+                __map.serialize_entry("type", "STRUCTURE_REF")?;
                 if let Some(value) = name {
-                    map.serialize_entry("name", value)?;
+                    __map.serialize_entry("name", value)?;
                 }
             }
-            Self::Void => map.serialize_entry("type", "VOID")?,
+            Self::Void => __map.serialize_entry("type", "VOID")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

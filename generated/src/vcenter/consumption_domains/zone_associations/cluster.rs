@@ -91,20 +91,20 @@ impl ListItemState {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Associated => map.serialize_entry("state", "ASSOCIATED")?,
+            Self::Associated => __map.serialize_entry("state", "ASSOCIATED")?,
             Self::Removing { remove_task } => {
-                map.serialize_entry("state", "REMOVING")?;
+                __map.serialize_entry("state", "REMOVING")?;
                 if let Some(value) = remove_task {
-                    map.serialize_entry("remove_task", value)?;
+                    __map.serialize_entry("remove_task", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("state", tag)?;
+                __map.serialize_entry("state", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -346,35 +346,35 @@ impl GarbageCollectionType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::None => map.serialize_entry("type", "NONE")?,
+            Self::None => __map.serialize_entry("type", "NONE")?,
             Self::Daily { hour, minute } => {
-                map.serialize_entry("type", "DAILY")?;
+                __map.serialize_entry("type", "DAILY")?;
                 if let Some(value) = hour {
-                    map.serialize_entry("hour", value)?;
+                    __map.serialize_entry("hour", value)?;
                 }
                 if let Some(value) = minute {
-                    map.serialize_entry("minute", value)?;
+                    __map.serialize_entry("minute", value)?;
                 }
             }
             Self::Weekly { day_of_week, hour, minute } => {
-                map.serialize_entry("type", "WEEKLY")?;
+                __map.serialize_entry("type", "WEEKLY")?;
                 if let Some(value) = day_of_week {
-                    map.serialize_entry("day_of_week", value)?;
+                    __map.serialize_entry("day_of_week", value)?;
                 }
                 if let Some(value) = hour {
-                    map.serialize_entry("hour", value)?;
+                    __map.serialize_entry("hour", value)?;
                 }
                 if let Some(value) = minute {
-                    map.serialize_entry("minute", value)?;
+                    __map.serialize_entry("minute", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

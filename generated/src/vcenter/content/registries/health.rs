@@ -62,28 +62,28 @@ impl InfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Starting => map.serialize_entry("status", "STARTING")?,
-            Self::Running => map.serialize_entry("status", "RUNNING")?,
+            Self::Starting => __map.serialize_entry("status", "STARTING")?,
+            Self::Running => __map.serialize_entry("status", "RUNNING")?,
             Self::Warning { details } => {
-                map.serialize_entry("status", "WARNING")?;
+                __map.serialize_entry("status", "WARNING")?;
                 if let Some(value) = details {
-                    map.serialize_entry("details", value)?;
+                    __map.serialize_entry("details", value)?;
                 }
             }
             Self::Error { details } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = details {
-                    map.serialize_entry("details", value)?;
+                    __map.serialize_entry("details", value)?;
                 }
             }
-            Self::Deleting => map.serialize_entry("status", "DELETING")?,
+            Self::Deleting => __map.serialize_entry("status", "DELETING")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

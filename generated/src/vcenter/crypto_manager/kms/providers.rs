@@ -77,19 +77,19 @@ impl ExportResultType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Location { location } => {
-                map.serialize_entry("type", "LOCATION")?;
+                __map.serialize_entry("type", "LOCATION")?;
                 if let Some(value) = location {
-                    map.serialize_entry("location", value)?;
+                    __map.serialize_entry("location", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -288,19 +288,19 @@ impl ImportResultType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Native { native_info } => {
-                map.serialize_entry("type", "NATIVE")?;
+                __map.serialize_entry("type", "NATIVE")?;
                 if let Some(value) = native_info {
-                    map.serialize_entry("native_info", value)?;
+                    __map.serialize_entry("native_info", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -469,19 +469,19 @@ impl InfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Native { native_info } => {
-                map.serialize_entry("type", "NATIVE")?;
+                __map.serialize_entry("type", "NATIVE")?;
                 if let Some(value) = native_info {
-                    map.serialize_entry("native_info", value)?;
+                    __map.serialize_entry("native_info", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -79,46 +79,46 @@ impl InfoCurrentState {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::ResizingNotStarted => {
-                map.serialize_entry("current_state", "RESIZING_NOT_STARTED")?
+                __map.serialize_entry("current_state", "RESIZING_NOT_STARTED")?
             }
             Self::ResizingInProgress { start_time } => {
-                map.serialize_entry("current_state", "RESIZING_IN_PROGRESS")?;
+                __map.serialize_entry("current_state", "RESIZING_IN_PROGRESS")?;
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::PendingServiceRestart { start_time } => {
-                map.serialize_entry("current_state", "PENDING_SERVICE_RESTART")?;
+                __map.serialize_entry("current_state", "PENDING_SERVICE_RESTART")?;
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::ResizingSucceeded { start_time, end_time } => {
-                map.serialize_entry("current_state", "RESIZING_SUCCEEDED")?;
+                __map.serialize_entry("current_state", "RESIZING_SUCCEEDED")?;
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::ResizingFailed { start_time, end_time } => {
-                map.serialize_entry("current_state", "RESIZING_FAILED")?;
+                __map.serialize_entry("current_state", "RESIZING_FAILED")?;
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("current_state", tag)?;
+                __map.serialize_entry("current_state", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

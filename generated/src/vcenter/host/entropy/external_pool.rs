@@ -82,7 +82,7 @@ impl InfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Enabled {
@@ -91,25 +91,25 @@ impl InfoStatus {
                 low_watermark,
                 inactive_source_timeout,
             } => {
-                map.serialize_entry("status", "ENABLED")?;
+                __map.serialize_entry("status", "ENABLED")?;
                 if let Some(value) = capacity {
-                    map.serialize_entry("capacity", value)?;
+                    __map.serialize_entry("capacity", value)?;
                 }
                 if let Some(value) = currently_available {
-                    map.serialize_entry("currently_available", value)?;
+                    __map.serialize_entry("currently_available", value)?;
                 }
                 if let Some(value) = low_watermark {
-                    map.serialize_entry("low_watermark", value)?;
+                    __map.serialize_entry("low_watermark", value)?;
                 }
                 if let Some(value) = inactive_source_timeout {
-                    map.serialize_entry("inactive_source_timeout", value)?;
+                    __map.serialize_entry("inactive_source_timeout", value)?;
                 }
             }
-            Self::Disabled => map.serialize_entry("status", "DISABLED")?,
+            Self::Disabled => __map.serialize_entry("status", "DISABLED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

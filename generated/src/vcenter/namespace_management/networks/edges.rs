@@ -90,38 +90,38 @@ impl EdgeProviderUnion {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Haproxy { haproxy } => {
-                map.serialize_entry("provider", "HAPROXY")?;
+                __map.serialize_entry("provider", "HAPROXY")?;
                 if let Some(value) = haproxy {
-                    map.serialize_entry("haproxy", value)?;
+                    __map.serialize_entry("haproxy", value)?;
                 }
             }
             Self::Nsx { nsx } => {
-                map.serialize_entry("provider", "NSX")?;
+                __map.serialize_entry("provider", "NSX")?;
                 if let Some(value) = nsx {
-                    map.serialize_entry("nsx", value)?;
+                    __map.serialize_entry("nsx", value)?;
                 }
             }
             Self::NsxAdvanced { nsx_advanced } => {
-                map.serialize_entry("provider", "NSX_ADVANCED")?;
+                __map.serialize_entry("provider", "NSX_ADVANCED")?;
                 if let Some(value) = nsx_advanced {
-                    map.serialize_entry("nsx_advanced", value)?;
+                    __map.serialize_entry("nsx_advanced", value)?;
                 }
             }
-            Self::NsxVpc => map.serialize_entry("provider", "NSX_VPC")?,
+            Self::NsxVpc => __map.serialize_entry("provider", "NSX_VPC")?,
             Self::VsphereFoundation { foundation } => {
-                map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
+                __map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
                 if let Some(value) = foundation {
-                    map.serialize_entry("foundation", value)?;
+                    __map.serialize_entry("foundation", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("provider", tag)?;
+                __map.serialize_entry("provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -408,20 +408,20 @@ impl NsxConfigRoutingMode {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Routed => map.serialize_entry("routing_mode", "ROUTED")?,
+            Self::Routed => __map.serialize_entry("routing_mode", "ROUTED")?,
             Self::Nat { egress_ip_ranges } => {
-                map.serialize_entry("routing_mode", "NAT")?;
+                __map.serialize_entry("routing_mode", "NAT")?;
                 if let Some(value) = egress_ip_ranges {
-                    map.serialize_entry("egress_IP_ranges", value)?;
+                    __map.serialize_entry("egress_IP_ranges", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("routing_mode", tag)?;
+                __map.serialize_entry("routing_mode", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

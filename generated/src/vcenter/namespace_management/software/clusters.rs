@@ -109,20 +109,20 @@ impl ResultRes {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Started => map.serialize_entry("res", "STARTED")?,
+            Self::Started => __map.serialize_entry("res", "STARTED")?,
             Self::Rejected { exception } => {
-                map.serialize_entry("res", "REJECTED")?;
+                __map.serialize_entry("res", "REJECTED")?;
                 if let Some(value) = exception {
-                    map.serialize_entry("exception", value)?;
+                    __map.serialize_entry("exception", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("res", tag)?;
+                __map.serialize_entry("res", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -77,31 +77,31 @@ impl SpecObjType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Cluster { cluster } => {
-                map.serialize_entry("obj_type", "CLUSTER")?;
+                __map.serialize_entry("obj_type", "CLUSTER")?;
                 if let Some(value) = cluster {
-                    map.serialize_entry("cluster", value)?;
+                    __map.serialize_entry("cluster", value)?;
                 }
             }
             Self::Namespace { namespace } => {
-                map.serialize_entry("obj_type", "NAMESPACE")?;
+                __map.serialize_entry("obj_type", "NAMESPACE")?;
                 if let Some(value) = namespace {
-                    map.serialize_entry("namespace", value)?;
+                    __map.serialize_entry("namespace", value)?;
                 }
             }
             Self::Pod { pod } => {
-                map.serialize_entry("obj_type", "POD")?;
+                __map.serialize_entry("obj_type", "POD")?;
                 if let Some(value) = pod {
-                    map.serialize_entry("pod", value)?;
+                    __map.serialize_entry("pod", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("obj_type", tag)?;
+                __map.serialize_entry("obj_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -215,19 +215,19 @@ impl CreateSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::VsphereNetwork { vsphere_network } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network {
-                    map.serialize_entry("vsphere_network", value)?;
+                    __map.serialize_entry("vsphere_network", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -367,19 +367,19 @@ impl InfoNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::VsphereNetwork { vsphere_network } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network {
-                    map.serialize_entry("vsphere_network", value)?;
+                    __map.serialize_entry("vsphere_network", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -603,19 +603,19 @@ impl UpdateSpecNetworkProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::VsphereNetwork { vsphere_network } => {
-                map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
                 if let Some(value) = vsphere_network {
-                    map.serialize_entry("vsphere_network", value)?;
+                    __map.serialize_entry("vsphere_network", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_provider", tag)?;
+                __map.serialize_entry("network_provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

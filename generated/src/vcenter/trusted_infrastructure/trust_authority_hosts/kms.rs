@@ -139,55 +139,55 @@ impl SummarySummaryType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Full { host, address, group, cluster, trusted_ca } => {
-                map.serialize_entry("summary_type", "FULL")?;
+                __map.serialize_entry("summary_type", "FULL")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
                 if let Some(value) = address {
-                    map.serialize_entry("address", value)?;
+                    __map.serialize_entry("address", value)?;
                 }
                 if let Some(value) = group {
-                    map.serialize_entry("group", value)?;
+                    __map.serialize_entry("group", value)?;
                 }
                 if let Some(value) = cluster {
-                    map.serialize_entry("cluster", value)?;
+                    __map.serialize_entry("cluster", value)?;
                 }
                 if let Some(value) = trusted_ca {
-                    map.serialize_entry("trusted_CA", value)?;
+                    __map.serialize_entry("trusted_CA", value)?;
                 }
             }
             Self::Normal { host, address, group, cluster } => {
-                map.serialize_entry("summary_type", "NORMAL")?;
+                __map.serialize_entry("summary_type", "NORMAL")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
                 if let Some(value) = address {
-                    map.serialize_entry("address", value)?;
+                    __map.serialize_entry("address", value)?;
                 }
                 if let Some(value) = group {
-                    map.serialize_entry("group", value)?;
+                    __map.serialize_entry("group", value)?;
                 }
                 if let Some(value) = cluster {
-                    map.serialize_entry("cluster", value)?;
+                    __map.serialize_entry("cluster", value)?;
                 }
             }
             Self::Brief { host, address } => {
-                map.serialize_entry("summary_type", "BRIEF")?;
+                __map.serialize_entry("summary_type", "BRIEF")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
                 if let Some(value) = address {
-                    map.serialize_entry("address", value)?;
+                    __map.serialize_entry("address", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("summary_type", tag)?;
+                __map.serialize_entry("summary_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -79,41 +79,41 @@ impl InfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::NotAvailable => map.serialize_entry("status", "NOT_AVAILABLE")?,
+            Self::NotAvailable => __map.serialize_entry("status", "NOT_AVAILABLE")?,
             Self::Running { start_time } => {
-                map.serialize_entry("status", "RUNNING")?;
+                __map.serialize_entry("status", "RUNNING")?;
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::Succeeded { start_time, end_time } => {
-                map.serialize_entry("status", "SUCCEEDED")?;
+                __map.serialize_entry("status", "SUCCEEDED")?;
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Failed { error, start_time, end_time } => {
-                map.serialize_entry("status", "FAILED")?;
+                __map.serialize_entry("status", "FAILED")?;
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

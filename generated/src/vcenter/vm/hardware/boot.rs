@@ -165,23 +165,23 @@ impl CreateSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Bios => map.serialize_entry("type", "BIOS")?,
+            Self::Bios => __map.serialize_entry("type", "BIOS")?,
             Self::Efi { efi_legacy_boot, network_protocol } => {
-                map.serialize_entry("type", "EFI")?;
+                __map.serialize_entry("type", "EFI")?;
                 if let Some(value) = efi_legacy_boot {
-                    map.serialize_entry("efi_legacy_boot", value)?;
+                    __map.serialize_entry("efi_legacy_boot", value)?;
                 }
                 if let Some(value) = network_protocol {
-                    map.serialize_entry("network_protocol", value)?;
+                    __map.serialize_entry("network_protocol", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -362,23 +362,23 @@ impl InfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Bios => map.serialize_entry("type", "BIOS")?,
+            Self::Bios => __map.serialize_entry("type", "BIOS")?,
             Self::Efi { efi_legacy_boot, network_protocol } => {
-                map.serialize_entry("type", "EFI")?;
+                __map.serialize_entry("type", "EFI")?;
                 if let Some(value) = efi_legacy_boot {
-                    map.serialize_entry("efi_legacy_boot", value)?;
+                    __map.serialize_entry("efi_legacy_boot", value)?;
                 }
                 if let Some(value) = network_protocol {
-                    map.serialize_entry("network_protocol", value)?;
+                    __map.serialize_entry("network_protocol", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -584,23 +584,23 @@ impl UpdateSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Bios => map.serialize_entry("type", "BIOS")?,
+            Self::Bios => __map.serialize_entry("type", "BIOS")?,
             Self::Efi { efi_legacy_boot, network_protocol } => {
-                map.serialize_entry("type", "EFI")?;
+                __map.serialize_entry("type", "EFI")?;
                 if let Some(value) = efi_legacy_boot {
-                    map.serialize_entry("efi_legacy_boot", value)?;
+                    __map.serialize_entry("efi_legacy_boot", value)?;
                 }
                 if let Some(value) = network_protocol {
-                    map.serialize_entry("network_protocol", value)?;
+                    __map.serialize_entry("network_protocol", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

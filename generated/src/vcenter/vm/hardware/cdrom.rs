@@ -63,37 +63,37 @@ impl BackingInfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::IsoFile { iso_file } => {
-                map.serialize_entry("type", "ISO_FILE")?;
+                __map.serialize_entry("type", "ISO_FILE")?;
                 if let Some(value) = iso_file {
-                    map.serialize_entry("iso_file", value)?;
+                    __map.serialize_entry("iso_file", value)?;
                 }
             }
             Self::HostDevice { host_device, auto_detect, device_access_type } => {
-                map.serialize_entry("type", "HOST_DEVICE")?;
+                __map.serialize_entry("type", "HOST_DEVICE")?;
                 if let Some(value) = host_device {
-                    map.serialize_entry("host_device", value)?;
+                    __map.serialize_entry("host_device", value)?;
                 }
                 if let Some(value) = auto_detect {
-                    map.serialize_entry("auto_detect", value)?;
+                    __map.serialize_entry("auto_detect", value)?;
                 }
                 if let Some(value) = device_access_type {
-                    map.serialize_entry("device_access_type", value)?;
+                    __map.serialize_entry("device_access_type", value)?;
                 }
             }
             Self::ClientDevice { device_access_type } => {
-                map.serialize_entry("type", "CLIENT_DEVICE")?;
+                __map.serialize_entry("type", "CLIENT_DEVICE")?;
                 if let Some(value) = device_access_type {
-                    map.serialize_entry("device_access_type", value)?;
+                    __map.serialize_entry("device_access_type", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -279,34 +279,34 @@ impl BackingSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::IsoFile { iso_file } => {
-                map.serialize_entry("type", "ISO_FILE")?;
+                __map.serialize_entry("type", "ISO_FILE")?;
                 if let Some(value) = iso_file {
-                    map.serialize_entry("iso_file", value)?;
+                    __map.serialize_entry("iso_file", value)?;
                 }
             }
             Self::HostDevice { host_device, device_access_type } => {
-                map.serialize_entry("type", "HOST_DEVICE")?;
+                __map.serialize_entry("type", "HOST_DEVICE")?;
                 if let Some(value) = host_device {
-                    map.serialize_entry("host_device", value)?;
+                    __map.serialize_entry("host_device", value)?;
                 }
                 if let Some(value) = device_access_type {
-                    map.serialize_entry("device_access_type", value)?;
+                    __map.serialize_entry("device_access_type", value)?;
                 }
             }
             Self::ClientDevice { device_access_type } => {
-                map.serialize_entry("type", "CLIENT_DEVICE")?;
+                __map.serialize_entry("type", "CLIENT_DEVICE")?;
                 if let Some(value) = device_access_type {
-                    map.serialize_entry("device_access_type", value)?;
+                    __map.serialize_entry("device_access_type", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -498,25 +498,25 @@ impl CreateSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Ide { ide } => {
-                map.serialize_entry("type", "IDE")?;
+                __map.serialize_entry("type", "IDE")?;
                 if let Some(value) = ide {
-                    map.serialize_entry("ide", value)?;
+                    __map.serialize_entry("ide", value)?;
                 }
             }
             Self::Sata { sata } => {
-                map.serialize_entry("type", "SATA")?;
+                __map.serialize_entry("type", "SATA")?;
                 if let Some(value) = sata {
-                    map.serialize_entry("sata", value)?;
+                    __map.serialize_entry("sata", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -725,25 +725,25 @@ impl InfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Ide { ide } => {
-                map.serialize_entry("type", "IDE")?;
+                __map.serialize_entry("type", "IDE")?;
                 if let Some(value) = ide {
-                    map.serialize_entry("ide", value)?;
+                    __map.serialize_entry("ide", value)?;
                 }
             }
             Self::Sata { sata } => {
-                map.serialize_entry("type", "SATA")?;
+                __map.serialize_entry("type", "SATA")?;
                 if let Some(value) = sata {
-                    map.serialize_entry("sata", value)?;
+                    __map.serialize_entry("sata", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -47,19 +47,19 @@ impl BackingInfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::VmdkFile { vmdk_file } => {
-                map.serialize_entry("type", "VMDK_FILE")?;
+                __map.serialize_entry("type", "VMDK_FILE")?;
                 if let Some(value) = vmdk_file {
-                    map.serialize_entry("vmdk_file", value)?;
+                    __map.serialize_entry("vmdk_file", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -189,19 +189,19 @@ impl BackingSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::VmdkFile { vmdk_file } => {
-                map.serialize_entry("type", "VMDK_FILE")?;
+                __map.serialize_entry("type", "VMDK_FILE")?;
                 if let Some(value) = vmdk_file {
-                    map.serialize_entry("vmdk_file", value)?;
+                    __map.serialize_entry("vmdk_file", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -368,37 +368,37 @@ impl CreateSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Ide { ide } => {
-                map.serialize_entry("type", "IDE")?;
+                __map.serialize_entry("type", "IDE")?;
                 if let Some(value) = ide {
-                    map.serialize_entry("ide", value)?;
+                    __map.serialize_entry("ide", value)?;
                 }
             }
             Self::Scsi { scsi } => {
-                map.serialize_entry("type", "SCSI")?;
+                __map.serialize_entry("type", "SCSI")?;
                 if let Some(value) = scsi {
-                    map.serialize_entry("scsi", value)?;
+                    __map.serialize_entry("scsi", value)?;
                 }
             }
             Self::Sata { sata } => {
-                map.serialize_entry("type", "SATA")?;
+                __map.serialize_entry("type", "SATA")?;
                 if let Some(value) = sata {
-                    map.serialize_entry("sata", value)?;
+                    __map.serialize_entry("sata", value)?;
                 }
             }
             Self::Nvme { nvme } => {
-                map.serialize_entry("type", "NVME")?;
+                __map.serialize_entry("type", "NVME")?;
                 if let Some(value) = nvme {
-                    map.serialize_entry("nvme", value)?;
+                    __map.serialize_entry("nvme", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -616,37 +616,37 @@ impl InfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Ide { ide } => {
-                map.serialize_entry("type", "IDE")?;
+                __map.serialize_entry("type", "IDE")?;
                 if let Some(value) = ide {
-                    map.serialize_entry("ide", value)?;
+                    __map.serialize_entry("ide", value)?;
                 }
             }
             Self::Scsi { scsi } => {
-                map.serialize_entry("type", "SCSI")?;
+                __map.serialize_entry("type", "SCSI")?;
                 if let Some(value) = scsi {
-                    map.serialize_entry("scsi", value)?;
+                    __map.serialize_entry("scsi", value)?;
                 }
             }
             Self::Sata { sata } => {
-                map.serialize_entry("type", "SATA")?;
+                __map.serialize_entry("type", "SATA")?;
                 if let Some(value) = sata {
-                    map.serialize_entry("sata", value)?;
+                    __map.serialize_entry("sata", value)?;
                 }
             }
             Self::Nvme { nvme } => {
-                map.serialize_entry("type", "NVME")?;
+                __map.serialize_entry("type", "NVME")?;
                 if let Some(value) = nvme {
-                    map.serialize_entry("nvme", value)?;
+                    __map.serialize_entry("nvme", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -83,22 +83,22 @@ impl BackingInfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::StandardPortgroup { network, network_name } => {
-                map.serialize_entry("type", "STANDARD_PORTGROUP")?;
+                __map.serialize_entry("type", "STANDARD_PORTGROUP")?;
                 if let Some(value) = network {
-                    map.serialize_entry("network", value)?;
+                    __map.serialize_entry("network", value)?;
                 }
                 if let Some(value) = network_name {
-                    map.serialize_entry("network_name", value)?;
+                    __map.serialize_entry("network_name", value)?;
                 }
             }
             Self::HostDevice { host_device } => {
-                map.serialize_entry("type", "HOST_DEVICE")?;
+                __map.serialize_entry("type", "HOST_DEVICE")?;
                 if let Some(value) = host_device {
-                    map.serialize_entry("host_device", value)?;
+                    __map.serialize_entry("host_device", value)?;
                 }
             }
             Self::DistributedPortgroup {
@@ -107,36 +107,36 @@ impl BackingInfoType {
                 distributed_port,
                 connection_cookie,
             } => {
-                map.serialize_entry("type", "DISTRIBUTED_PORTGROUP")?;
+                __map.serialize_entry("type", "DISTRIBUTED_PORTGROUP")?;
                 if let Some(value) = network {
-                    map.serialize_entry("network", value)?;
+                    __map.serialize_entry("network", value)?;
                 }
                 if let Some(value) = distributed_switch_uuid {
-                    map.serialize_entry("distributed_switch_uuid", value)?;
+                    __map.serialize_entry("distributed_switch_uuid", value)?;
                 }
                 if let Some(value) = distributed_port {
-                    map.serialize_entry("distributed_port", value)?;
+                    __map.serialize_entry("distributed_port", value)?;
                 }
                 if let Some(value) = connection_cookie {
-                    map.serialize_entry("connection_cookie", value)?;
+                    __map.serialize_entry("connection_cookie", value)?;
                 }
             }
             Self::OpaqueNetwork { network, opaque_network_type, opaque_network_id } => {
-                map.serialize_entry("type", "OPAQUE_NETWORK")?;
+                __map.serialize_entry("type", "OPAQUE_NETWORK")?;
                 if let Some(value) = network {
-                    map.serialize_entry("network", value)?;
+                    __map.serialize_entry("network", value)?;
                 }
                 if let Some(value) = opaque_network_type {
-                    map.serialize_entry("opaque_network_type", value)?;
+                    __map.serialize_entry("opaque_network_type", value)?;
                 }
                 if let Some(value) = opaque_network_id {
-                    map.serialize_entry("opaque_network_id", value)?;
+                    __map.serialize_entry("opaque_network_id", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -374,35 +374,35 @@ impl BackingSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::StandardPortgroup { network } => {
-                map.serialize_entry("type", "STANDARD_PORTGROUP")?;
+                __map.serialize_entry("type", "STANDARD_PORTGROUP")?;
                 if let Some(value) = network {
-                    map.serialize_entry("network", value)?;
+                    __map.serialize_entry("network", value)?;
                 }
             }
-            Self::HostDevice => map.serialize_entry("type", "HOST_DEVICE")?,
+            Self::HostDevice => __map.serialize_entry("type", "HOST_DEVICE")?,
             Self::DistributedPortgroup { network, distributed_port } => {
-                map.serialize_entry("type", "DISTRIBUTED_PORTGROUP")?;
+                __map.serialize_entry("type", "DISTRIBUTED_PORTGROUP")?;
                 if let Some(value) = network {
-                    map.serialize_entry("network", value)?;
+                    __map.serialize_entry("network", value)?;
                 }
                 if let Some(value) = distributed_port {
-                    map.serialize_entry("distributed_port", value)?;
+                    __map.serialize_entry("distributed_port", value)?;
                 }
             }
             Self::OpaqueNetwork { network } => {
-                map.serialize_entry("type", "OPAQUE_NETWORK")?;
+                __map.serialize_entry("type", "OPAQUE_NETWORK")?;
                 if let Some(value) = network {
-                    map.serialize_entry("network", value)?;
+                    __map.serialize_entry("network", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -606,30 +606,30 @@ impl CreateSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::E1000 => map.serialize_entry("type", "E1000")?,
-            Self::E1000e => map.serialize_entry("type", "E1000E")?,
-            Self::Pcnet32 => map.serialize_entry("type", "PCNET32")?,
-            Self::Vmxnet => map.serialize_entry("type", "VMXNET")?,
-            Self::Vmxnet2 => map.serialize_entry("type", "VMXNET2")?,
+            Self::E1000 => __map.serialize_entry("type", "E1000")?,
+            Self::E1000e => __map.serialize_entry("type", "E1000E")?,
+            Self::Pcnet32 => __map.serialize_entry("type", "PCNET32")?,
+            Self::Vmxnet => __map.serialize_entry("type", "VMXNET")?,
+            Self::Vmxnet2 => __map.serialize_entry("type", "VMXNET2")?,
             Self::Vmxnet3 {
                 upt_compatibility_enabled,
                 upt_v2_compatibility_enabled,
             } => {
-                map.serialize_entry("type", "VMXNET3")?;
+                __map.serialize_entry("type", "VMXNET3")?;
                 if let Some(value) = upt_compatibility_enabled {
-                    map.serialize_entry("upt_compatibility_enabled", value)?;
+                    __map.serialize_entry("upt_compatibility_enabled", value)?;
                 }
                 if let Some(value) = upt_v2_compatibility_enabled {
-                    map.serialize_entry("upt_v2_compatibility_enabled", value)?;
+                    __map.serialize_entry("upt_v2_compatibility_enabled", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -675,21 +675,21 @@ impl CreateSpecMacType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Manual { mac_address } => {
-                map.serialize_entry("mac_type", "MANUAL")?;
+                __map.serialize_entry("mac_type", "MANUAL")?;
                 if let Some(value) = mac_address {
-                    map.serialize_entry("mac_address", value)?;
+                    __map.serialize_entry("mac_address", value)?;
                 }
             }
-            Self::Generated => map.serialize_entry("mac_type", "GENERATED")?,
-            Self::Assigned => map.serialize_entry("mac_type", "ASSIGNED")?,
+            Self::Generated => __map.serialize_entry("mac_type", "GENERATED")?,
+            Self::Assigned => __map.serialize_entry("mac_type", "ASSIGNED")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("mac_type", tag)?;
+                __map.serialize_entry("mac_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -967,30 +967,30 @@ impl InfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::E1000 => map.serialize_entry("type", "E1000")?,
-            Self::E1000e => map.serialize_entry("type", "E1000E")?,
-            Self::Pcnet32 => map.serialize_entry("type", "PCNET32")?,
-            Self::Vmxnet => map.serialize_entry("type", "VMXNET")?,
-            Self::Vmxnet2 => map.serialize_entry("type", "VMXNET2")?,
+            Self::E1000 => __map.serialize_entry("type", "E1000")?,
+            Self::E1000e => __map.serialize_entry("type", "E1000E")?,
+            Self::Pcnet32 => __map.serialize_entry("type", "PCNET32")?,
+            Self::Vmxnet => __map.serialize_entry("type", "VMXNET")?,
+            Self::Vmxnet2 => __map.serialize_entry("type", "VMXNET2")?,
             Self::Vmxnet3 {
                 upt_compatibility_enabled,
                 upt_v2_compatibility_enabled,
             } => {
-                map.serialize_entry("type", "VMXNET3")?;
+                __map.serialize_entry("type", "VMXNET3")?;
                 if let Some(value) = upt_compatibility_enabled {
-                    map.serialize_entry("upt_compatibility_enabled", value)?;
+                    __map.serialize_entry("upt_compatibility_enabled", value)?;
                 }
                 if let Some(value) = upt_v2_compatibility_enabled {
-                    map.serialize_entry("upt_v2_compatibility_enabled", value)?;
+                    __map.serialize_entry("upt_v2_compatibility_enabled", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -58,29 +58,29 @@ impl BackingInfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::ImageFile { image_file } => {
-                map.serialize_entry("type", "IMAGE_FILE")?;
+                __map.serialize_entry("type", "IMAGE_FILE")?;
                 if let Some(value) = image_file {
-                    map.serialize_entry("image_file", value)?;
+                    __map.serialize_entry("image_file", value)?;
                 }
             }
             Self::HostDevice { host_device, auto_detect } => {
-                map.serialize_entry("type", "HOST_DEVICE")?;
+                __map.serialize_entry("type", "HOST_DEVICE")?;
                 if let Some(value) = host_device {
-                    map.serialize_entry("host_device", value)?;
+                    __map.serialize_entry("host_device", value)?;
                 }
                 if let Some(value) = auto_detect {
-                    map.serialize_entry("auto_detect", value)?;
+                    __map.serialize_entry("auto_detect", value)?;
                 }
             }
-            Self::ClientDevice => map.serialize_entry("type", "CLIENT_DEVICE")?,
+            Self::ClientDevice => __map.serialize_entry("type", "CLIENT_DEVICE")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -246,26 +246,26 @@ impl BackingSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::ImageFile { image_file } => {
-                map.serialize_entry("type", "IMAGE_FILE")?;
+                __map.serialize_entry("type", "IMAGE_FILE")?;
                 if let Some(value) = image_file {
-                    map.serialize_entry("image_file", value)?;
+                    __map.serialize_entry("image_file", value)?;
                 }
             }
             Self::HostDevice { host_device } => {
-                map.serialize_entry("type", "HOST_DEVICE")?;
+                __map.serialize_entry("type", "HOST_DEVICE")?;
                 if let Some(value) = host_device {
-                    map.serialize_entry("host_device", value)?;
+                    __map.serialize_entry("host_device", value)?;
                 }
             }
-            Self::ClientDevice => map.serialize_entry("type", "CLIENT_DEVICE")?,
+            Self::ClientDevice => __map.serialize_entry("type", "CLIENT_DEVICE")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

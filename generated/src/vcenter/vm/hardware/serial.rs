@@ -93,64 +93,64 @@ impl BackingInfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::File { file } => {
-                map.serialize_entry("type", "FILE")?;
+                __map.serialize_entry("type", "FILE")?;
                 if let Some(value) = file {
-                    map.serialize_entry("file", value)?;
+                    __map.serialize_entry("file", value)?;
                 }
             }
             Self::HostDevice { host_device, auto_detect } => {
-                map.serialize_entry("type", "HOST_DEVICE")?;
+                __map.serialize_entry("type", "HOST_DEVICE")?;
                 if let Some(value) = host_device {
-                    map.serialize_entry("host_device", value)?;
+                    __map.serialize_entry("host_device", value)?;
                 }
                 if let Some(value) = auto_detect {
-                    map.serialize_entry("auto_detect", value)?;
+                    __map.serialize_entry("auto_detect", value)?;
                 }
             }
             Self::PipeServer { pipe, no_rx_loss } => {
-                map.serialize_entry("type", "PIPE_SERVER")?;
+                __map.serialize_entry("type", "PIPE_SERVER")?;
                 if let Some(value) = pipe {
-                    map.serialize_entry("pipe", value)?;
+                    __map.serialize_entry("pipe", value)?;
                 }
                 if let Some(value) = no_rx_loss {
-                    map.serialize_entry("no_rx_loss", value)?;
+                    __map.serialize_entry("no_rx_loss", value)?;
                 }
             }
             Self::PipeClient { pipe, no_rx_loss } => {
-                map.serialize_entry("type", "PIPE_CLIENT")?;
+                __map.serialize_entry("type", "PIPE_CLIENT")?;
                 if let Some(value) = pipe {
-                    map.serialize_entry("pipe", value)?;
+                    __map.serialize_entry("pipe", value)?;
                 }
                 if let Some(value) = no_rx_loss {
-                    map.serialize_entry("no_rx_loss", value)?;
+                    __map.serialize_entry("no_rx_loss", value)?;
                 }
             }
             Self::NetworkServer { network_location, proxy } => {
-                map.serialize_entry("type", "NETWORK_SERVER")?;
+                __map.serialize_entry("type", "NETWORK_SERVER")?;
                 if let Some(value) = network_location {
-                    map.serialize_entry("network_location", value)?;
+                    __map.serialize_entry("network_location", value)?;
                 }
                 if let Some(value) = proxy {
-                    map.serialize_entry("proxy", value)?;
+                    __map.serialize_entry("proxy", value)?;
                 }
             }
             Self::NetworkClient { network_location, proxy } => {
-                map.serialize_entry("type", "NETWORK_CLIENT")?;
+                __map.serialize_entry("type", "NETWORK_CLIENT")?;
                 if let Some(value) = network_location {
-                    map.serialize_entry("network_location", value)?;
+                    __map.serialize_entry("network_location", value)?;
                 }
                 if let Some(value) = proxy {
-                    map.serialize_entry("proxy", value)?;
+                    __map.serialize_entry("proxy", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -410,61 +410,61 @@ impl BackingSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::File { file } => {
-                map.serialize_entry("type", "FILE")?;
+                __map.serialize_entry("type", "FILE")?;
                 if let Some(value) = file {
-                    map.serialize_entry("file", value)?;
+                    __map.serialize_entry("file", value)?;
                 }
             }
             Self::HostDevice { host_device } => {
-                map.serialize_entry("type", "HOST_DEVICE")?;
+                __map.serialize_entry("type", "HOST_DEVICE")?;
                 if let Some(value) = host_device {
-                    map.serialize_entry("host_device", value)?;
+                    __map.serialize_entry("host_device", value)?;
                 }
             }
             Self::PipeServer { pipe, no_rx_loss } => {
-                map.serialize_entry("type", "PIPE_SERVER")?;
+                __map.serialize_entry("type", "PIPE_SERVER")?;
                 if let Some(value) = pipe {
-                    map.serialize_entry("pipe", value)?;
+                    __map.serialize_entry("pipe", value)?;
                 }
                 if let Some(value) = no_rx_loss {
-                    map.serialize_entry("no_rx_loss", value)?;
+                    __map.serialize_entry("no_rx_loss", value)?;
                 }
             }
             Self::PipeClient { pipe, no_rx_loss } => {
-                map.serialize_entry("type", "PIPE_CLIENT")?;
+                __map.serialize_entry("type", "PIPE_CLIENT")?;
                 if let Some(value) = pipe {
-                    map.serialize_entry("pipe", value)?;
+                    __map.serialize_entry("pipe", value)?;
                 }
                 if let Some(value) = no_rx_loss {
-                    map.serialize_entry("no_rx_loss", value)?;
+                    __map.serialize_entry("no_rx_loss", value)?;
                 }
             }
             Self::NetworkServer { network_location, proxy } => {
-                map.serialize_entry("type", "NETWORK_SERVER")?;
+                __map.serialize_entry("type", "NETWORK_SERVER")?;
                 if let Some(value) = network_location {
-                    map.serialize_entry("network_location", value)?;
+                    __map.serialize_entry("network_location", value)?;
                 }
                 if let Some(value) = proxy {
-                    map.serialize_entry("proxy", value)?;
+                    __map.serialize_entry("proxy", value)?;
                 }
             }
             Self::NetworkClient { network_location, proxy } => {
-                map.serialize_entry("type", "NETWORK_CLIENT")?;
+                __map.serialize_entry("type", "NETWORK_CLIENT")?;
                 if let Some(value) = network_location {
-                    map.serialize_entry("network_location", value)?;
+                    __map.serialize_entry("network_location", value)?;
                 }
                 if let Some(value) = proxy {
-                    map.serialize_entry("proxy", value)?;
+                    __map.serialize_entry("proxy", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

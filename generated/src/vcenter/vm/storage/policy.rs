@@ -146,20 +146,22 @@ impl DiskPolicySpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::UseSpecifiedPolicy { policy } => {
-                map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
                 if let Some(value) = policy {
-                    map.serialize_entry("policy", value)?;
+                    __map.serialize_entry("policy", value)?;
                 }
             }
-            Self::UseDefaultPolicy => map.serialize_entry("type", "USE_DEFAULT_POLICY")?,
+            Self::UseDefaultPolicy => {
+                __map.serialize_entry("type", "USE_DEFAULT_POLICY")?
+            }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -319,20 +321,22 @@ impl VmHomePolicySpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::UseSpecifiedPolicy { policy } => {
-                map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
                 if let Some(value) = policy {
-                    map.serialize_entry("policy", value)?;
+                    __map.serialize_entry("policy", value)?;
                 }
             }
-            Self::UseDefaultPolicy => map.serialize_entry("type", "USE_DEFAULT_POLICY")?,
+            Self::UseDefaultPolicy => {
+                __map.serialize_entry("type", "USE_DEFAULT_POLICY")?
+            }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -145,74 +145,74 @@ impl InfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Pending => map.serialize_entry("status", "PENDING")?,
+            Self::Pending => __map.serialize_entry("status", "PENDING")?,
             Self::Running { duration, size, progress, start_time } => {
-                map.serialize_entry("status", "RUNNING")?;
+                __map.serialize_entry("status", "RUNNING")?;
                 if let Some(value) = duration {
-                    map.serialize_entry("duration", value)?;
+                    __map.serialize_entry("duration", value)?;
                 }
                 if let Some(value) = size {
-                    map.serialize_entry("size", value)?;
+                    __map.serialize_entry("size", value)?;
                 }
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::Blocked { start_time } => {
-                map.serialize_entry("status", "BLOCKED")?;
+                __map.serialize_entry("status", "BLOCKED")?;
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
             }
             Self::Succeeded { duration, size, progress, start_time, end_time } => {
-                map.serialize_entry("status", "SUCCEEDED")?;
+                __map.serialize_entry("status", "SUCCEEDED")?;
                 if let Some(value) = duration {
-                    map.serialize_entry("duration", value)?;
+                    __map.serialize_entry("duration", value)?;
                 }
                 if let Some(value) = size {
-                    map.serialize_entry("size", value)?;
+                    __map.serialize_entry("size", value)?;
                 }
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Failed { duration, size, progress, error, start_time, end_time } => {
-                map.serialize_entry("status", "FAILED")?;
+                __map.serialize_entry("status", "FAILED")?;
                 if let Some(value) = duration {
-                    map.serialize_entry("duration", value)?;
+                    __map.serialize_entry("duration", value)?;
                 }
                 if let Some(value) = size {
-                    map.serialize_entry("size", value)?;
+                    __map.serialize_entry("size", value)?;
                 }
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
                 if let Some(value) = start_time {
-                    map.serialize_entry("start_time", value)?;
+                    __map.serialize_entry("start_time", value)?;
                 }
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -59,21 +59,21 @@ impl AddSpecSourceType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::None => map.serialize_entry("source_type", "NONE")?,
-            Self::Push => map.serialize_entry("source_type", "PUSH")?,
+            Self::None => __map.serialize_entry("source_type", "NONE")?,
+            Self::Push => __map.serialize_entry("source_type", "PUSH")?,
             Self::Pull { source_endpoint } => {
-                map.serialize_entry("source_type", "PULL")?;
+                __map.serialize_entry("source_type", "PULL")?;
                 if let Some(value) = source_endpoint {
-                    map.serialize_entry("source_endpoint", value)?;
+                    __map.serialize_entry("source_endpoint", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("source_type", tag)?;
+                __map.serialize_entry("source_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -245,26 +245,26 @@ impl InfoSourceType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::None => map.serialize_entry("source_type", "NONE")?,
+            Self::None => __map.serialize_entry("source_type", "NONE")?,
             Self::Push { upload_endpoint } => {
-                map.serialize_entry("source_type", "PUSH")?;
+                __map.serialize_entry("source_type", "PUSH")?;
                 if let Some(value) = upload_endpoint {
-                    map.serialize_entry("upload_endpoint", value)?;
+                    __map.serialize_entry("upload_endpoint", value)?;
                 }
             }
             Self::Pull { source_endpoint } => {
-                map.serialize_entry("source_type", "PULL")?;
+                __map.serialize_entry("source_type", "PULL")?;
                 if let Some(value) = source_endpoint {
-                    map.serialize_entry("source_endpoint", value)?;
+                    __map.serialize_entry("source_endpoint", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("source_type", tag)?;
+                __map.serialize_entry("source_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -84,22 +84,22 @@ impl FilterSpecTimeDuration {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::ThreeMonths => map.serialize_entry("time_duration", "THREE_MONTHS")?,
-            Self::SixMonths => map.serialize_entry("time_duration", "SIX_MONTHS")?,
-            Self::Year => map.serialize_entry("time_duration", "YEAR")?,
+            Self::ThreeMonths => __map.serialize_entry("time_duration", "THREE_MONTHS")?,
+            Self::SixMonths => __map.serialize_entry("time_duration", "SIX_MONTHS")?,
+            Self::Year => __map.serialize_entry("time_duration", "YEAR")?,
             Self::Custom { time_period } => {
-                map.serialize_entry("time_duration", "CUSTOM")?;
+                __map.serialize_entry("time_duration", "CUSTOM")?;
                 if let Some(value) = time_period {
-                    map.serialize_entry("time_period", value)?;
+                    __map.serialize_entry("time_period", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("time_duration", tag)?;
+                __map.serialize_entry("time_duration", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -75,28 +75,28 @@ impl PathInfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Ok { cluster_values, host_values } => {
-                map.serialize_entry("status", "OK")?;
+                __map.serialize_entry("status", "OK")?;
                 if let Some(value) = cluster_values {
-                    map.serialize_entry("cluster_values", value)?;
+                    __map.serialize_entry("cluster_values", value)?;
                 }
                 if let Some(value) = host_values {
-                    map.serialize_entry("host_values", value)?;
+                    __map.serialize_entry("host_values", value)?;
                 }
             }
             Self::Error { error } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = error {
-                    map.serialize_entry("error", value)?;
+                    __map.serialize_entry("error", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -266,25 +266,25 @@ impl PathSpecHostIdType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::BiosUuid { bios_uuids } => {
-                map.serialize_entry("host_id_type", "BIOS_UUID")?;
+                __map.serialize_entry("host_id_type", "BIOS_UUID")?;
                 if let Some(value) = bios_uuids {
-                    map.serialize_entry("bios_uuids", value)?;
+                    __map.serialize_entry("bios_uuids", value)?;
                 }
             }
             Self::HostMoid { hosts } => {
-                map.serialize_entry("host_id_type", "HOST_MOID")?;
+                __map.serialize_entry("host_id_type", "HOST_MOID")?;
                 if let Some(value) = hosts {
-                    map.serialize_entry("hosts", value)?;
+                    __map.serialize_entry("hosts", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("host_id_type", tag)?;
+                __map.serialize_entry("host_id_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -81,29 +81,29 @@ impl ClusterSolutionPrecheckStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Compliant => map.serialize_entry("status", "COMPLIANT")?,
+            Self::Compliant => __map.serialize_entry("status", "COMPLIANT")?,
             Self::NonCompliant { compliance_info, host_compliance_info } => {
-                map.serialize_entry("status", "NON_COMPLIANT")?;
+                __map.serialize_entry("status", "NON_COMPLIANT")?;
                 if let Some(value) = compliance_info {
-                    map.serialize_entry("compliance_info", value)?;
+                    __map.serialize_entry("compliance_info", value)?;
                 }
                 if let Some(value) = host_compliance_info {
-                    map.serialize_entry("host_compliance_info", value)?;
+                    __map.serialize_entry("host_compliance_info", value)?;
                 }
             }
             Self::Error { errors } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = errors {
-                    map.serialize_entry("errors", value)?;
+                    __map.serialize_entry("errors", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

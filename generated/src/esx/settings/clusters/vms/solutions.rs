@@ -82,25 +82,25 @@ impl ApplyStatusStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Success { end_time } => {
-                map.serialize_entry("status", "SUCCESS")?;
+                __map.serialize_entry("status", "SUCCESS")?;
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Error { end_time } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = end_time {
-                    map.serialize_entry("end_time", value)?;
+                    __map.serialize_entry("end_time", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -459,50 +459,50 @@ impl DeploymentInfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::NotApplied => map.serialize_entry("status", "NOT_APPLIED")?,
+            Self::NotApplied => __map.serialize_entry("status", "NOT_APPLIED")?,
             Self::InProgress { solution_info } => {
-                map.serialize_entry("status", "IN_PROGRESS")?;
+                __map.serialize_entry("status", "IN_PROGRESS")?;
                 if let Some(value) = solution_info {
-                    map.serialize_entry("solution_info", value)?;
+                    __map.serialize_entry("solution_info", value)?;
                 }
             }
             Self::Compliant { solution_info } => {
-                map.serialize_entry("status", "COMPLIANT")?;
+                __map.serialize_entry("status", "COMPLIANT")?;
                 if let Some(value) = solution_info {
-                    map.serialize_entry("solution_info", value)?;
+                    __map.serialize_entry("solution_info", value)?;
                 }
             }
             Self::Issue { solution_info } => {
-                map.serialize_entry("status", "ISSUE")?;
+                __map.serialize_entry("status", "ISSUE")?;
                 if let Some(value) = solution_info {
-                    map.serialize_entry("solution_info", value)?;
+                    __map.serialize_entry("solution_info", value)?;
                 }
             }
             Self::InLifecycleHook { solution_info } => {
-                map.serialize_entry("status", "IN_LIFECYCLE_HOOK")?;
+                __map.serialize_entry("status", "IN_LIFECYCLE_HOOK")?;
                 if let Some(value) = solution_info {
-                    map.serialize_entry("solution_info", value)?;
+                    __map.serialize_entry("solution_info", value)?;
                 }
             }
             Self::Blocked { solution_info } => {
-                map.serialize_entry("status", "BLOCKED")?;
+                __map.serialize_entry("status", "BLOCKED")?;
                 if let Some(value) = solution_info {
-                    map.serialize_entry("solution_info", value)?;
+                    __map.serialize_entry("solution_info", value)?;
                 }
             }
             Self::ObsoleteSpec { solution_info } => {
-                map.serialize_entry("status", "OBSOLETE_SPEC")?;
+                __map.serialize_entry("status", "OBSOLETE_SPEC")?;
                 if let Some(value) = solution_info {
-                    map.serialize_entry("solution_info", value)?;
+                    __map.serialize_entry("solution_info", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -829,25 +829,25 @@ impl SolutionInfoDeploymentType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::EveryHostPinned { host_solution_info } => {
-                map.serialize_entry("deployment_type", "EVERY_HOST_PINNED")?;
+                __map.serialize_entry("deployment_type", "EVERY_HOST_PINNED")?;
                 if let Some(value) = host_solution_info {
-                    map.serialize_entry("host_solution_info", value)?;
+                    __map.serialize_entry("host_solution_info", value)?;
                 }
             }
             Self::ClusterVmSet { cluster_solution_info } => {
-                map.serialize_entry("deployment_type", "CLUSTER_VM_SET")?;
+                __map.serialize_entry("deployment_type", "CLUSTER_VM_SET")?;
                 if let Some(value) = cluster_solution_info {
-                    map.serialize_entry("cluster_solution_info", value)?;
+                    __map.serialize_entry("cluster_solution_info", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("deployment_type", tag)?;
+                __map.serialize_entry("deployment_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -890,20 +890,20 @@ impl SolutionInfoVmStoragePolicy {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Default => map.serialize_entry("vm_storage_policy", "DEFAULT")?,
+            Self::Default => __map.serialize_entry("vm_storage_policy", "DEFAULT")?,
             Self::Profile { vm_storage_profiles } => {
-                map.serialize_entry("vm_storage_policy", "PROFILE")?;
+                __map.serialize_entry("vm_storage_policy", "PROFILE")?;
                 if let Some(value) = vm_storage_profiles {
-                    map.serialize_entry("vm_storage_profiles", value)?;
+                    __map.serialize_entry("vm_storage_profiles", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("vm_storage_policy", tag)?;
+                __map.serialize_entry("vm_storage_policy", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -133,23 +133,23 @@ impl FailureActionAction {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Fail => map.serialize_entry("action", "FAIL")?,
+            Self::Fail => __map.serialize_entry("action", "FAIL")?,
             Self::Retry { retry_delay, retry_count } => {
-                map.serialize_entry("action", "RETRY")?;
+                __map.serialize_entry("action", "RETRY")?;
                 if let Some(value) = retry_delay {
-                    map.serialize_entry("retry_delay", value)?;
+                    __map.serialize_entry("retry_delay", value)?;
                 }
                 if let Some(value) = retry_count {
-                    map.serialize_entry("retry_count", value)?;
+                    __map.serialize_entry("retry_count", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("action", tag)?;
+                __map.serialize_entry("action", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -215,37 +215,37 @@ impl ImportSpecSourceType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Pull { location } => {
-                map.serialize_entry("source_type", "PULL")?;
+                __map.serialize_entry("source_type", "PULL")?;
                 if let Some(value) = location {
-                    map.serialize_entry("location", value)?;
+                    __map.serialize_entry("location", value)?;
                 }
             }
             Self::Push { file_id } => {
-                map.serialize_entry("source_type", "PUSH")?;
+                __map.serialize_entry("source_type", "PUSH")?;
                 if let Some(value) = file_id {
-                    map.serialize_entry("file_id", value)?;
+                    __map.serialize_entry("file_id", value)?;
                 }
             }
             Self::JsonString { software_spec } => {
-                map.serialize_entry("source_type", "JSON_STRING")?;
+                __map.serialize_entry("source_type", "JSON_STRING")?;
                 if let Some(value) = software_spec {
-                    map.serialize_entry("software_spec", value)?;
+                    __map.serialize_entry("software_spec", value)?;
                 }
             }
             Self::LatestRecommendation => {
-                map.serialize_entry("source_type", "LATEST_RECOMMENDATION")?
+                __map.serialize_entry("source_type", "LATEST_RECOMMENDATION")?
             }
             Self::CurrentSeriesRecommendation => {
-                map.serialize_entry("source_type", "CURRENT_SERIES_RECOMMENDATION")?
+                __map.serialize_entry("source_type", "CURRENT_SERIES_RECOMMENDATION")?
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("source_type", tag)?;
+                __map.serialize_entry("source_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

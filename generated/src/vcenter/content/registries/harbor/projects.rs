@@ -141,30 +141,30 @@ impl InfoConfigStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Pending => map.serialize_entry("config_status", "PENDING")?,
-            Self::Removing => map.serialize_entry("config_status", "REMOVING")?,
+            Self::Pending => __map.serialize_entry("config_status", "PENDING")?,
+            Self::Removing => __map.serialize_entry("config_status", "REMOVING")?,
             Self::Error { message } => {
-                map.serialize_entry("config_status", "ERROR")?;
+                __map.serialize_entry("config_status", "ERROR")?;
                 if let Some(value) = message {
-                    map.serialize_entry("message", value)?;
+                    __map.serialize_entry("message", value)?;
                 }
             }
             Self::Ready { update_time, access_url } => {
-                map.serialize_entry("config_status", "READY")?;
+                __map.serialize_entry("config_status", "READY")?;
                 if let Some(value) = update_time {
-                    map.serialize_entry("update_time", value)?;
+                    __map.serialize_entry("update_time", value)?;
                 }
                 if let Some(value) = access_url {
-                    map.serialize_entry("access_url", value)?;
+                    __map.serialize_entry("access_url", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("config_status", tag)?;
+                __map.serialize_entry("config_status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

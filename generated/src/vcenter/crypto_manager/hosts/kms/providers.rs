@@ -92,20 +92,20 @@ impl InfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Native { native_info } => {
-                map.serialize_entry("type", "NATIVE")?;
+                __map.serialize_entry("type", "NATIVE")?;
                 if let Some(value) = native_info {
-                    map.serialize_entry("native_info", value)?;
+                    __map.serialize_entry("native_info", value)?;
                 }
             }
-            Self::TrustAuthority => map.serialize_entry("type", "TRUST_AUTHORITY")?,
+            Self::TrustAuthority => __map.serialize_entry("type", "TRUST_AUTHORITY")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

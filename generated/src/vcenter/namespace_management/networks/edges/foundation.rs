@@ -103,20 +103,20 @@ impl DistributedPortGroupNetworkIpam {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Static { ip_config } => {
-                map.serialize_entry("ipam", "STATIC")?;
+                __map.serialize_entry("ipam", "STATIC")?;
                 if let Some(value) = ip_config {
-                    map.serialize_entry("ip_config", value)?;
+                    __map.serialize_entry("ip_config", value)?;
                 }
             }
-            Self::Dhcp => map.serialize_entry("ipam", "DHCP")?,
+            Self::Dhcp => __map.serialize_entry("ipam", "DHCP")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("ipam", tag)?;
+                __map.serialize_entry("ipam", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -307,25 +307,25 @@ impl NetworkNetworkType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::SupervisorManagement => {
-                map.serialize_entry("network_type", "SUPERVISOR_MANAGEMENT")?
+                __map.serialize_entry("network_type", "SUPERVISOR_MANAGEMENT")?
             }
             Self::PrimaryWorkload => {
-                map.serialize_entry("network_type", "PRIMARY_WORKLOAD")?
+                __map.serialize_entry("network_type", "PRIMARY_WORKLOAD")?
             }
             Self::Dvpg { dvpg_network } => {
-                map.serialize_entry("network_type", "DVPG")?;
+                __map.serialize_entry("network_type", "DVPG")?;
                 if let Some(value) = dvpg_network {
-                    map.serialize_entry("dvpg_network", value)?;
+                    __map.serialize_entry("dvpg_network", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_type", tag)?;
+                __map.serialize_entry("network_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -125,31 +125,31 @@ impl CompatibilityInfoCompatibility {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Compatible { capabilities } => {
-                map.serialize_entry("compatibility", "COMPATIBLE")?;
+                __map.serialize_entry("compatibility", "COMPATIBLE")?;
                 if let Some(value) = capabilities {
-                    map.serialize_entry("capabilities", value)?;
+                    __map.serialize_entry("capabilities", value)?;
                 }
             }
             Self::CompatibleAndDegraded { capabilities } => {
-                map.serialize_entry("compatibility", "COMPATIBLE_AND_DEGRADED")?;
+                __map.serialize_entry("compatibility", "COMPATIBLE_AND_DEGRADED")?;
                 if let Some(value) = capabilities {
-                    map.serialize_entry("capabilities", value)?;
+                    __map.serialize_entry("capabilities", value)?;
                 }
             }
             Self::Incompatible { incompatibility_reasons } => {
-                map.serialize_entry("compatibility", "INCOMPATIBLE")?;
+                __map.serialize_entry("compatibility", "INCOMPATIBLE")?;
                 if let Some(value) = incompatibility_reasons {
-                    map.serialize_entry("incompatibility_reasons", value)?;
+                    __map.serialize_entry("incompatibility_reasons", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("compatibility", tag)?;
+                __map.serialize_entry("compatibility", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -59,19 +59,19 @@ impl CreateSpecRemoteEndpointType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Http { http_remote_endpoint } => {
-                map.serialize_entry("remote_endpoint_type", "HTTP")?;
+                __map.serialize_entry("remote_endpoint_type", "HTTP")?;
                 if let Some(value) = http_remote_endpoint {
-                    map.serialize_entry("http_remote_endpoint", value)?;
+                    __map.serialize_entry("http_remote_endpoint", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("remote_endpoint_type", tag)?;
+                __map.serialize_entry("remote_endpoint_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -226,19 +226,19 @@ impl InfoRemoteEndpointType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Http { http_remote_endpoint } => {
-                map.serialize_entry("remote_endpoint_type", "HTTP")?;
+                __map.serialize_entry("remote_endpoint_type", "HTTP")?;
                 if let Some(value) = http_remote_endpoint {
-                    map.serialize_entry("http_remote_endpoint", value)?;
+                    __map.serialize_entry("http_remote_endpoint", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("remote_endpoint_type", tag)?;
+                __map.serialize_entry("remote_endpoint_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -400,19 +400,19 @@ impl SetSpecRemoteEndpointType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Http { http_remote_endpoint } => {
-                map.serialize_entry("remote_endpoint_type", "HTTP")?;
+                __map.serialize_entry("remote_endpoint_type", "HTTP")?;
                 if let Some(value) = http_remote_endpoint {
-                    map.serialize_entry("http_remote_endpoint", value)?;
+                    __map.serialize_entry("http_remote_endpoint", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("remote_endpoint_type", tag)?;
+                __map.serialize_entry("remote_endpoint_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -580,19 +580,19 @@ impl UpdateSpecRemoteEndpointType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Http { http_remote_endpoint } => {
-                map.serialize_entry("remote_endpoint_type", "HTTP")?;
+                __map.serialize_entry("remote_endpoint_type", "HTTP")?;
                 if let Some(value) = http_remote_endpoint {
-                    map.serialize_entry("http_remote_endpoint", value)?;
+                    __map.serialize_entry("http_remote_endpoint", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("remote_endpoint_type", tag)?;
+                __map.serialize_entry("remote_endpoint_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

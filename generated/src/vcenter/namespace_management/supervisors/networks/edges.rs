@@ -135,30 +135,30 @@ impl CreateSpecProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Avi { avi } => {
-                map.serialize_entry("provider", "AVI")?;
+                __map.serialize_entry("provider", "AVI")?;
                 if let Some(value) = avi {
-                    map.serialize_entry("avi", value)?;
+                    __map.serialize_entry("avi", value)?;
                 }
             }
-            Self::Haproxy => map.serialize_entry("provider", "HAPROXY")?,
-            Self::NsxLb => map.serialize_entry("provider", "NSX_LB")?,
+            Self::Haproxy => __map.serialize_entry("provider", "HAPROXY")?,
+            Self::NsxLb => __map.serialize_entry("provider", "NSX_LB")?,
             Self::NsxRegisteredAvi => {
-                map.serialize_entry("provider", "NSX_REGISTERED_AVI")?
+                __map.serialize_entry("provider", "NSX_REGISTERED_AVI")?
             }
             Self::VsphereFoundation { foundation } => {
-                map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
+                __map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
                 if let Some(value) = foundation {
-                    map.serialize_entry("foundation", value)?;
+                    __map.serialize_entry("foundation", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("provider", tag)?;
+                __map.serialize_entry("provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -619,40 +619,40 @@ impl InfoProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Avi { avi } => {
-                map.serialize_entry("provider", "AVI")?;
+                __map.serialize_entry("provider", "AVI")?;
                 if let Some(value) = avi {
-                    map.serialize_entry("avi", value)?;
+                    __map.serialize_entry("avi", value)?;
                 }
             }
             Self::Haproxy { haproxy } => {
-                map.serialize_entry("provider", "HAPROXY")?;
+                __map.serialize_entry("provider", "HAPROXY")?;
                 if let Some(value) = haproxy {
-                    map.serialize_entry("haproxy", value)?;
+                    __map.serialize_entry("haproxy", value)?;
                 }
             }
             Self::NsxLb { nsx } => {
-                map.serialize_entry("provider", "NSX_LB")?;
+                __map.serialize_entry("provider", "NSX_LB")?;
                 if let Some(value) = nsx {
-                    map.serialize_entry("nsx", value)?;
+                    __map.serialize_entry("nsx", value)?;
                 }
             }
             Self::NsxRegisteredAvi => {
-                map.serialize_entry("provider", "NSX_REGISTERED_AVI")?
+                __map.serialize_entry("provider", "NSX_REGISTERED_AVI")?
             }
             Self::VsphereFoundation { foundation } => {
-                map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
+                __map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
                 if let Some(value) = foundation {
-                    map.serialize_entry("foundation", value)?;
+                    __map.serialize_entry("foundation", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("provider", tag)?;
+                __map.serialize_entry("provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -932,40 +932,40 @@ impl UpdateSpecProvider {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Avi { avi } => {
-                map.serialize_entry("provider", "AVI")?;
+                __map.serialize_entry("provider", "AVI")?;
                 if let Some(value) = avi {
-                    map.serialize_entry("avi", value)?;
+                    __map.serialize_entry("avi", value)?;
                 }
             }
             Self::Haproxy { haproxy } => {
-                map.serialize_entry("provider", "HAPROXY")?;
+                __map.serialize_entry("provider", "HAPROXY")?;
                 if let Some(value) = haproxy {
-                    map.serialize_entry("haproxy", value)?;
+                    __map.serialize_entry("haproxy", value)?;
                 }
             }
             Self::NsxLb { nsx } => {
-                map.serialize_entry("provider", "NSX_LB")?;
+                __map.serialize_entry("provider", "NSX_LB")?;
                 if let Some(value) = nsx {
-                    map.serialize_entry("nsx", value)?;
+                    __map.serialize_entry("nsx", value)?;
                 }
             }
             Self::NsxRegisteredAvi => {
-                map.serialize_entry("provider", "NSX_REGISTERED_AVI")?
+                __map.serialize_entry("provider", "NSX_REGISTERED_AVI")?
             }
             Self::VsphereFoundation { foundation } => {
-                map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
+                __map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
                 if let Some(value) = foundation {
-                    map.serialize_entry("foundation", value)?;
+                    __map.serialize_entry("foundation", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("provider", tag)?;
+                __map.serialize_entry("provider", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -91,25 +91,25 @@ impl NetworkBackingBacking {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Network { network } => {
-                map.serialize_entry("backing", "NETWORK")?;
+                __map.serialize_entry("backing", "NETWORK")?;
                 if let Some(value) = network {
-                    map.serialize_entry("network", value)?;
+                    __map.serialize_entry("network", value)?;
                 }
             }
             Self::NetworkSegment { network_segment } => {
-                map.serialize_entry("backing", "NETWORK_SEGMENT")?;
+                __map.serialize_entry("backing", "NETWORK_SEGMENT")?;
                 if let Some(value) = network_segment {
-                    map.serialize_entry("network_segment", value)?;
+                    __map.serialize_entry("network_segment", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("backing", tag)?;
+                __map.serialize_entry("backing", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -306,11 +306,11 @@ impl ProxyConfigurationProxySettingsSource {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::VcInherited => {
-                map.serialize_entry("proxy_settings_source", "VC_INHERITED")?
+                __map.serialize_entry("proxy_settings_source", "VC_INHERITED")?
             }
             Self::ClusterConfigured {
                 https_proxy_config,
@@ -318,25 +318,25 @@ impl ProxyConfigurationProxySettingsSource {
                 no_proxy_config,
                 tls_root_ca_bundle,
             } => {
-                map.serialize_entry("proxy_settings_source", "CLUSTER_CONFIGURED")?;
+                __map.serialize_entry("proxy_settings_source", "CLUSTER_CONFIGURED")?;
                 if let Some(value) = https_proxy_config {
-                    map.serialize_entry("https_proxy_config", value)?;
+                    __map.serialize_entry("https_proxy_config", value)?;
                 }
                 if let Some(value) = http_proxy_config {
-                    map.serialize_entry("http_proxy_config", value)?;
+                    __map.serialize_entry("http_proxy_config", value)?;
                 }
                 if let Some(value) = no_proxy_config {
-                    map.serialize_entry("no_proxy_config", value)?;
+                    __map.serialize_entry("no_proxy_config", value)?;
                 }
                 if let Some(value) = tls_root_ca_bundle {
-                    map.serialize_entry("tls_root_ca_bundle", value)?;
+                    __map.serialize_entry("tls_root_ca_bundle", value)?;
                 }
             }
-            Self::None => map.serialize_entry("proxy_settings_source", "NONE")?,
+            Self::None => __map.serialize_entry("proxy_settings_source", "NONE")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("proxy_settings_source", tag)?;
+                __map.serialize_entry("proxy_settings_source", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

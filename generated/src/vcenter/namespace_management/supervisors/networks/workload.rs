@@ -69,31 +69,31 @@ impl NetworkNetworkType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Nsxt { nsx } => {
-                map.serialize_entry("network_type", "NSXT")?;
+                __map.serialize_entry("network_type", "NSXT")?;
                 if let Some(value) = nsx {
-                    map.serialize_entry("nsx", value)?;
+                    __map.serialize_entry("nsx", value)?;
                 }
             }
             Self::Vsphere { vsphere } => {
-                map.serialize_entry("network_type", "VSPHERE")?;
+                __map.serialize_entry("network_type", "VSPHERE")?;
                 if let Some(value) = vsphere {
-                    map.serialize_entry("vsphere", value)?;
+                    __map.serialize_entry("vsphere", value)?;
                 }
             }
             Self::NsxVpc { nsx_vpc } => {
-                map.serialize_entry("network_type", "NSX_VPC")?;
+                __map.serialize_entry("network_type", "NSX_VPC")?;
                 if let Some(value) = nsx_vpc {
-                    map.serialize_entry("nsx_vpc", value)?;
+                    __map.serialize_entry("nsx_vpc", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("network_type", tag)?;
+                __map.serialize_entry("network_type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -724,19 +724,19 @@ impl KeyServerCreateSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Kmip { kmip_server } => {
-                map.serialize_entry("type", "KMIP")?;
+                __map.serialize_entry("type", "KMIP")?;
                 if let Some(value) = kmip_server {
-                    map.serialize_entry("kmip_server", value)?;
+                    __map.serialize_entry("kmip_server", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -900,19 +900,19 @@ impl KeyServerInfoType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Kmip { kmip_server } => {
-                map.serialize_entry("type", "KMIP")?;
+                __map.serialize_entry("type", "KMIP")?;
                 if let Some(value) = kmip_server {
-                    map.serialize_entry("kmip_server", value)?;
+                    __map.serialize_entry("kmip_server", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -1075,19 +1075,19 @@ impl KeyServerUpdateSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Kmip { kmip_server } => {
-                map.serialize_entry("type", "KMIP")?;
+                __map.serialize_entry("type", "KMIP")?;
                 if let Some(value) = kmip_server {
-                    map.serialize_entry("kmip_server", value)?;
+                    __map.serialize_entry("kmip_server", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

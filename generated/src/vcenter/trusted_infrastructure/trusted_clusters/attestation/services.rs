@@ -69,25 +69,25 @@ impl CreateSpecType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Service { service } => {
-                map.serialize_entry("type", "SERVICE")?;
+                __map.serialize_entry("type", "SERVICE")?;
                 if let Some(value) = service {
-                    map.serialize_entry("service", value)?;
+                    __map.serialize_entry("service", value)?;
                 }
             }
             Self::Cluster { trust_authority_cluster } => {
-                map.serialize_entry("type", "CLUSTER")?;
+                __map.serialize_entry("type", "CLUSTER")?;
                 if let Some(value) = trust_authority_cluster {
-                    map.serialize_entry("trust_authority_cluster", value)?;
+                    __map.serialize_entry("trust_authority_cluster", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -59,25 +59,25 @@ impl FileAttributesInfoFilesystemFamily {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Windows { win_attributes } => {
-                map.serialize_entry("filesystem_family", "WINDOWS")?;
+                __map.serialize_entry("filesystem_family", "WINDOWS")?;
                 if let Some(value) = win_attributes {
-                    map.serialize_entry("win_attributes", value)?;
+                    __map.serialize_entry("win_attributes", value)?;
                 }
             }
             Self::Posix { posix_attributes } => {
-                map.serialize_entry("filesystem_family", "POSIX")?;
+                __map.serialize_entry("filesystem_family", "POSIX")?;
                 if let Some(value) = posix_attributes {
-                    map.serialize_entry("posix_attributes", value)?;
+                    __map.serialize_entry("posix_attributes", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("filesystem_family", tag)?;
+                __map.serialize_entry("filesystem_family", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

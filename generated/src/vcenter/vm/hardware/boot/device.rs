@@ -59,27 +59,27 @@ impl EntryType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Cdrom => map.serialize_entry("type", "CDROM")?,
+            Self::Cdrom => __map.serialize_entry("type", "CDROM")?,
             Self::Disk { disks } => {
-                map.serialize_entry("type", "DISK")?;
+                __map.serialize_entry("type", "DISK")?;
                 if let Some(value) = disks {
-                    map.serialize_entry("disks", value)?;
+                    __map.serialize_entry("disks", value)?;
                 }
             }
             Self::Ethernet { nic } => {
-                map.serialize_entry("type", "ETHERNET")?;
+                __map.serialize_entry("type", "ETHERNET")?;
                 if let Some(value) = nic {
-                    map.serialize_entry("nic", value)?;
+                    __map.serialize_entry("nic", value)?;
                 }
             }
-            Self::Floppy => map.serialize_entry("type", "FLOPPY")?,
+            Self::Floppy => __map.serialize_entry("type", "FLOPPY")?,
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

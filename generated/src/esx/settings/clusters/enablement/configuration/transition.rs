@@ -75,27 +75,27 @@ impl EnableResultStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Error { errors } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = errors {
-                    map.serialize_entry("errors", value)?;
+                    __map.serialize_entry("errors", value)?;
                 }
             }
-            Self::Running => map.serialize_entry("status", "RUNNING")?,
-            Self::Success => map.serialize_entry("status", "SUCCESS")?,
+            Self::Running => __map.serialize_entry("status", "RUNNING")?,
+            Self::Success => __map.serialize_entry("status", "SUCCESS")?,
             Self::SuccessApplyInitiated { apply_task_id } => {
-                map.serialize_entry("status", "SUCCESS_APPLY_INITIATED")?;
+                __map.serialize_entry("status", "SUCCESS_APPLY_INITIATED")?;
                 if let Some(value) = apply_task_id {
-                    map.serialize_entry("apply_task_ID", value)?;
+                    __map.serialize_entry("apply_task_ID", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -292,38 +292,38 @@ impl InfoStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
-            Self::Enabled => map.serialize_entry("status", "ENABLED")?,
+            Self::Enabled => __map.serialize_entry("status", "ENABLED")?,
             Self::EnableInProgress => {
-                map.serialize_entry("status", "ENABLE_IN_PROGRESS")?
+                __map.serialize_entry("status", "ENABLE_IN_PROGRESS")?
             }
             Self::NotAllowedInCurrentState { state } => {
-                map.serialize_entry("status", "NOT_ALLOWED_IN_CURRENT_STATE")?;
+                __map.serialize_entry("status", "NOT_ALLOWED_IN_CURRENT_STATE")?;
                 if let Some(value) = state {
-                    map.serialize_entry("state", value)?;
+                    __map.serialize_entry("state", value)?;
                 }
             }
             Self::NotStarted { fast_track } => {
-                map.serialize_entry("status", "NOT_STARTED")?;
+                __map.serialize_entry("status", "NOT_STARTED")?;
                 if let Some(value) = fast_track {
-                    map.serialize_entry("fast_track", value)?;
+                    __map.serialize_entry("fast_track", value)?;
                 }
             }
             Self::SoftwareSpecificationNotSet => {
-                map.serialize_entry("status", "SOFTWARE_SPECIFICATION_NOT_SET")?
+                __map.serialize_entry("status", "SOFTWARE_SPECIFICATION_NOT_SET")?
             }
             Self::Started { state } => {
-                map.serialize_entry("status", "STARTED")?;
+                __map.serialize_entry("status", "STARTED")?;
                 if let Some(value) = state {
-                    map.serialize_entry("state", value)?;
+                    __map.serialize_entry("state", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -518,25 +518,25 @@ impl StateSource {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::File { filename } => {
-                map.serialize_entry("source", "FILE")?;
+                __map.serialize_entry("source", "FILE")?;
                 if let Some(value) = filename {
-                    map.serialize_entry("filename", value)?;
+                    __map.serialize_entry("filename", value)?;
                 }
             }
             Self::Host { host } => {
-                map.serialize_entry("source", "HOST")?;
+                __map.serialize_entry("source", "HOST")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("source", tag)?;
+                __map.serialize_entry("source", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -700,25 +700,25 @@ impl ValidateResultStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Invalid { errors } => {
-                map.serialize_entry("status", "INVALID")?;
+                __map.serialize_entry("status", "INVALID")?;
                 if let Some(value) = errors {
-                    map.serialize_entry("errors", value)?;
+                    __map.serialize_entry("errors", value)?;
                 }
             }
             Self::Valid { compliance } => {
-                map.serialize_entry("status", "VALID")?;
+                __map.serialize_entry("status", "VALID")?;
                 if let Some(value) = compliance {
-                    map.serialize_entry("compliance", value)?;
+                    __map.serialize_entry("compliance", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

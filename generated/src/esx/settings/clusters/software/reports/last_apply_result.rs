@@ -106,33 +106,33 @@ impl ApplyStatusStatus {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Ok { progress } => {
-                map.serialize_entry("status", "OK")?;
+                __map.serialize_entry("status", "OK")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
-            Self::Skipped => map.serialize_entry("status", "SKIPPED")?,
-            Self::TimedOut => map.serialize_entry("status", "TIMED_OUT")?,
+            Self::Skipped => __map.serialize_entry("status", "SKIPPED")?,
+            Self::TimedOut => __map.serialize_entry("status", "TIMED_OUT")?,
             Self::Error { progress } => {
-                map.serialize_entry("status", "ERROR")?;
+                __map.serialize_entry("status", "ERROR")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
             Self::RetryPending { progress } => {
-                map.serialize_entry("status", "RETRY_PENDING")?;
+                __map.serialize_entry("status", "RETRY_PENDING")?;
                 if let Some(value) = progress {
-                    map.serialize_entry("progress", value)?;
+                    __map.serialize_entry("progress", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("status", tag)?;
+                __map.serialize_entry("status", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -120,25 +120,25 @@ impl EntityCheckResultType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Cluster { cluster } => {
-                map.serialize_entry("type", "CLUSTER")?;
+                __map.serialize_entry("type", "CLUSTER")?;
                 if let Some(value) = cluster {
-                    map.serialize_entry("cluster", value)?;
+                    __map.serialize_entry("cluster", value)?;
                 }
             }
             Self::Host { host } => {
-                map.serialize_entry("type", "HOST")?;
+                __map.serialize_entry("type", "HOST")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -109,19 +109,19 @@ impl EntityCheckResultType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Host { host } => {
-                map.serialize_entry("type", "HOST")?;
+                __map.serialize_entry("type", "HOST")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -89,31 +89,31 @@ impl GetParamsType {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::Cluster { clusters } => {
-                map.serialize_entry("type", "CLUSTER")?;
+                __map.serialize_entry("type", "CLUSTER")?;
                 if let Some(value) = clusters {
-                    map.serialize_entry("clusters", value)?;
+                    __map.serialize_entry("clusters", value)?;
                 }
             }
             Self::Folder { folders } => {
-                map.serialize_entry("type", "FOLDER")?;
+                __map.serialize_entry("type", "FOLDER")?;
                 if let Some(value) = folders {
-                    map.serialize_entry("folders", value)?;
+                    __map.serialize_entry("folders", value)?;
                 }
             }
             Self::Datacenter { datacenters } => {
-                map.serialize_entry("type", "DATACENTER")?;
+                __map.serialize_entry("type", "DATACENTER")?;
                 if let Some(value) = datacenters {
-                    map.serialize_entry("datacenters", value)?;
+                    __map.serialize_entry("datacenters", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("type", tag)?;
+                __map.serialize_entry("type", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -94,19 +94,19 @@ impl InfoBacking {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NetworkSegments { network_segments_info } => {
-                map.serialize_entry("backing", "NETWORK_SEGMENTS")?;
+                __map.serialize_entry("backing", "NETWORK_SEGMENTS")?;
                 if let Some(value) = network_segments_info {
-                    map.serialize_entry("network_segments_info", value)?;
+                    __map.serialize_entry("network_segments_info", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("backing", tag)?;
+                __map.serialize_entry("backing", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -297,19 +297,19 @@ impl UpdateSpecBacking {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::NetworkSegments { network_segments_update_spec } => {
-                map.serialize_entry("backing", "NETWORK_SEGMENTS")?;
+                __map.serialize_entry("backing", "NETWORK_SEGMENTS")?;
                 if let Some(value) = network_segments_update_spec {
-                    map.serialize_entry("network_segments_update_spec", value)?;
+                    __map.serialize_entry("network_segments_update_spec", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("backing", tag)?;
+                __map.serialize_entry("backing", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }

@@ -53,22 +53,22 @@ impl CreateSpecOperation {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::EnterMaintenanceMode { host, action } => {
-                map.serialize_entry("operation", "ENTER_MAINTENANCE_MODE")?;
+                __map.serialize_entry("operation", "ENTER_MAINTENANCE_MODE")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
                 if let Some(value) = action {
-                    map.serialize_entry("action", value)?;
+                    __map.serialize_entry("action", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("operation", tag)?;
+                __map.serialize_entry("operation", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
@@ -216,22 +216,22 @@ impl GetParamsOperation {
     /// Writes the tag member and the case members.
     pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
+        __map: &mut M,
     ) -> ::core::result::Result<(), M::Error> {
         match self {
             Self::EnterMaintenanceMode { host, action } => {
-                map.serialize_entry("operation", "ENTER_MAINTENANCE_MODE")?;
+                __map.serialize_entry("operation", "ENTER_MAINTENANCE_MODE")?;
                 if let Some(value) = host {
-                    map.serialize_entry("host", value)?;
+                    __map.serialize_entry("host", value)?;
                 }
                 if let Some(value) = action {
-                    map.serialize_entry("action", value)?;
+                    __map.serialize_entry("action", value)?;
                 }
             }
             Self::Unknown { tag, fields } => {
-                map.serialize_entry("operation", tag)?;
+                __map.serialize_entry("operation", tag)?;
                 for (key, value) in fields {
-                    map.serialize_entry(key, value)?;
+                    __map.serialize_entry(key, value)?;
                 }
             }
         }
