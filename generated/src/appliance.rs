@@ -1432,6 +1432,7 @@ pub struct SubtaskInfo {
 #[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SubtaskInfoStatus {
     /// The operation is in pending state.
     Pending,
@@ -1827,6 +1828,7 @@ pub struct TaskInfo {
 #[cfg(feature = "appliance-core")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum TaskInfoStatus {
     /// The operation is in pending state.
     Pending,

@@ -2008,6 +2008,7 @@ pub struct Credential {
 #[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CredentialType {
     /// Username-password based authentication is being used.
     UsernamePassword {

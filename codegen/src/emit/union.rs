@@ -249,6 +249,9 @@ impl Printer<'_, '_, '_> {
             #gate
             #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
+            // Variants are as large as their case fields, like the flat
+            // structure was; boxing them would only add indirection.
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #( #variants )*
                 #unknown_doc

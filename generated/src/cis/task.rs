@@ -40,6 +40,7 @@ pub struct CommonInfo {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CommonInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CommonInfoStatus {
     /// The operation is in pending state.
     Pending,
@@ -335,6 +336,7 @@ pub struct Info {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoStatus {
     /// The operation is in pending state.
     Pending,

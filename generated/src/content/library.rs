@@ -1140,6 +1140,7 @@ pub struct StorageBacking {
 #[cfg(feature = "content-library")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum StorageBackingType {
     /// The content of the library will be stored on a datastore.
     ///

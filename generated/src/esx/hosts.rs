@@ -287,6 +287,7 @@ pub struct ImageSelectionInfo {
 /// On the wire this is flat: the `selection_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImageSelectionInfoSelectionType::UnknownValue`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ImageSelectionInfoSelectionType {
     /// Select image using host's uuid.
     HostUuid {
@@ -470,6 +471,7 @@ pub struct ImageSelectionSpec {
 /// On the wire this is flat: the `selection_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImageSelectionSpecSelectionType::UnknownValue`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ImageSelectionSpecSelectionType {
     /// Select image using host's uuid.
     HostUuid {

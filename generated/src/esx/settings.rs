@@ -1467,6 +1467,7 @@ pub struct ImageSelectionInfo {
 /// On the wire this is flat: the `selection_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImageSelectionInfoSelectionType::UnknownValue`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ImageSelectionInfoSelectionType {
     /// Select image using host's uuid.
     HostUuid {
@@ -1650,6 +1651,7 @@ pub struct ImageSelectionSpec {
 /// On the wire this is flat: the `selection_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImageSelectionSpecSelectionType::UnknownValue`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ImageSelectionSpecSelectionType {
     /// Select image using host's uuid.
     HostUuid {
@@ -1872,6 +1874,7 @@ pub struct Notification {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NotificationType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NotificationType {
     Info,
     Warning,
@@ -2356,6 +2359,7 @@ pub struct TaskInfo {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `TaskInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum TaskInfoStatus {
     /// The operation is in pending state.
     Pending,

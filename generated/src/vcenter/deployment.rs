@@ -1032,6 +1032,7 @@ pub struct Info {
 #[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoStatus {
     /// The operation is in pending state.
     Pending,
@@ -1617,6 +1618,7 @@ pub struct Task {
 #[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum TaskStatus {
     /// The operation is in pending state.
     Pending,

@@ -334,6 +334,7 @@ pub struct CloudConfiguration {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CloudConfigurationType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CloudConfigurationType {
     /// cloud-init configuration
     Cloudinit {
@@ -515,6 +516,7 @@ pub struct Domain {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DomainType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DomainType {
     /// The virtual machine should be be joined to a workgroup.
     Workgroup {
@@ -754,6 +756,7 @@ pub struct HostnameGenerator {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `HostnameGeneratorType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum HostnameGeneratorType {
     /// Specifies that a fixed name should be used for the hostname for the virtual machine during the customization.
     Fixed {
@@ -959,6 +962,7 @@ pub struct Ipv4 {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `Ipv4Type::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Ipv4Type {
     /// DHCP configuration
     Dhcp,
@@ -1139,6 +1143,7 @@ pub struct Ipv6 {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `Ipv6Type::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Ipv6Type {
     /// DHCP IPv6 configuration.
     Dhcp,

@@ -59,6 +59,7 @@ pub struct CreateSpec {
 /// On the wire this is flat: the `thumbprint_verification` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecThumbprintVerification::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecThumbprintVerification {
     /// Accept the host's thumbprint without verifying it.
     None,
@@ -333,6 +334,7 @@ pub struct Summary {
 /// On the wire this is flat: the `connection_state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummaryConnectionState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SummaryConnectionState {
     /// Host is connected to the vCenter Server
     Connected {

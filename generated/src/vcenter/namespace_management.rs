@@ -2269,6 +2269,7 @@ pub struct ProxyConfiguration {
 /// On the wire this is flat: the `proxy_settings_source` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ProxyConfigurationProxySettingsSource::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ProxyConfigurationProxySettingsSource {
     /// Proxy settings will be inherited from the vCenter settings. vCenter and cluster settings will be kept in sync.
     VcInherited,

@@ -515,6 +515,7 @@ pub struct OvfError {
 /// On the wire this is flat: the `category` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `OvfErrorCategory::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum OvfErrorCategory {
     /// The OVF descriptor is invalid, for example, syntax errors or schema errors.
     Validation {
@@ -754,6 +755,7 @@ pub struct OvfMessage {
 /// On the wire this is flat: the `category` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `OvfMessageCategory::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum OvfMessageCategory {
     /// The OVF descriptor is invalid, for example, syntax errors or schema errors.
     Validation {
@@ -1002,6 +1004,7 @@ pub struct OvfWarning {
 /// On the wire this is flat: the `category` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `OvfWarningCategory::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum OvfWarningCategory {
     /// The OVF descriptor is invalid, for example, syntax errors or schema errors.
     Validation {

@@ -137,6 +137,7 @@ pub struct SharesInfo {
 /// On the wire this is flat: the `level` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SharesInfoLevel::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SharesInfoLevel {
     /// For CPU: Shares = 500 \\* number of virtual CPUs. For Memory: Shares = 5 \\* virtual machine memory size in MB.
     Low,

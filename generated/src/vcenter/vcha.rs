@@ -404,6 +404,7 @@ pub struct IpSpec {
 /// On the wire this is flat: the `ip_family` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `IpSpecIpFamily::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum IpSpecIpFamily {
     /// IPV4 address family
     Ipv4 {

@@ -35,6 +35,7 @@ pub struct ConnectionStatus {
 /// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConnectionStatusState::UnknownValue`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ConnectionStatusState {
     /// The remote logging server is reachable.
     Up,

@@ -94,6 +94,7 @@ pub struct Question {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `QuestionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum QuestionType {
     /// plain text answer
     PlainText {

@@ -1074,6 +1074,7 @@ pub struct UpdateSessionModel {
 /// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSessionModelState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateSessionModelState {
     /// The session is currently active. This is the initial state when the session is created. Files may be uploaded by the client or pulled by the Content Library Service at this stage.
     Active {

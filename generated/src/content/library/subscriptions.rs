@@ -82,6 +82,7 @@ pub struct CreateSpecSubscribedLibrary {
 /// On the wire this is flat: the `target` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecSubscribedLibraryTarget::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecSubscribedLibraryTarget {
     /// Create a new subscribed library.
     CreateNew {
@@ -146,6 +147,7 @@ impl CreateSpecSubscribedLibraryTarget {
 /// On the wire this is flat: the `location` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecSubscribedLibraryLocation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecSubscribedLibraryLocation {
     /// The subscribed library belongs to the same vCenter instance as the published library.
     Local,
@@ -370,6 +372,7 @@ pub struct Info {
 /// On the wire this is flat: the `subscribed_library_location` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoSubscribedLibraryLocation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoSubscribedLibraryLocation {
     /// The subscribed library belongs to the same vCenter instance as the published library.
     Local,

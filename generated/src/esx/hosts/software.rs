@@ -89,6 +89,7 @@ pub struct ConnectionSpec {
 /// On the wire this is flat: the `auth_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConnectionSpecAuthType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ConnectionSpecAuthType {
     /// Connect to host using host's credentials `HostCredentials` class.
     UsernamePassword {

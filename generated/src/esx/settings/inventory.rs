@@ -228,6 +228,7 @@ pub struct EntitySpec {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EntitySpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum EntitySpecType {
     /// Type specifying standalone host within the vCenter's inventory.
     Host {

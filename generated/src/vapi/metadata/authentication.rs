@@ -492,6 +492,7 @@ pub struct AuthenticationInfo {
 /// On the wire this is flat: the `scheme_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `AuthenticationInfoSchemeType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum AuthenticationInfoSchemeType {
     /// Indicates that the scheme is a session less authentication scheme, the user is authenticated on every method. There is no explicit session establishment.
     Sessionless,

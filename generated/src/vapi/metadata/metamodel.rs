@@ -799,6 +799,7 @@ pub struct ConstantValue {
 /// On the wire this is flat: the `category` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConstantValueCategory::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ConstantValueCategory {
     /// Indicates the type of constant value is primitive.
     Primitive {
@@ -981,6 +982,7 @@ pub struct ElementValue {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ElementValueType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ElementValueType {
     /// Indicates the type of the value is a long (64 bit signed integer).
     Long {
@@ -1303,6 +1305,7 @@ pub struct GenericInstantiation {
 /// On the wire this is flat: the `generic_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `GenericInstantiationGenericType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GenericInstantiationGenericType {
     /// Indicates the generic type is a list.
     List {
@@ -1593,6 +1596,7 @@ pub struct PrimitiveValue {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `PrimitiveValueType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum PrimitiveValueType {
     /// Indicates the value is a boolean (true or false).
     Boolean {
@@ -1885,6 +1889,7 @@ pub struct Type {
 /// On the wire this is flat: the `category` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `TypeCategory::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum TypeCategory {
     /// The type is one of the built-in types specified in `com.vmware.vapi.metadata.metamodel.type.builtin_type`
     Builtin {

@@ -43,6 +43,7 @@ pub struct InvocationResult {
 /// On the wire this is flat: the `result_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InvocationResultResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InvocationResultResultType {
     /// Normal invocation result.
     NormalResult {

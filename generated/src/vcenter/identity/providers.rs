@@ -86,6 +86,7 @@ pub struct CreateSpec {
 /// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecConfigTag {
     /// Config for OAuth2
     Oauth2 {
@@ -150,6 +151,7 @@ impl CreateSpecConfigTag {
 /// On the wire this is flat: the `idm_protocol` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecIdmProtocol::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecIdmProtocol {
     /// REST protocol based identity management endpoints
     Rest {
@@ -508,6 +510,7 @@ pub struct Info {
 /// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoConfigTag {
     /// Config for OAuth2
     Oauth2 {
@@ -572,6 +575,7 @@ impl InfoConfigTag {
 /// On the wire this is flat: the `idm_protocol` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoIdmProtocol::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoIdmProtocol {
     /// REST protocol based identity management endpoints
     Rest {
@@ -1164,6 +1168,7 @@ pub struct Summary {
 /// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummaryConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SummaryConfigTag {
     /// Config for OAuth2
     Oauth2 {
@@ -1396,6 +1401,7 @@ pub struct UpdateSpec {
 /// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecConfigTag {
     /// Config for OAuth2
     Oauth2 {
@@ -1460,6 +1466,7 @@ impl UpdateSpecConfigTag {
 /// On the wire this is flat: the `idm_protocol` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecIdmProtocol::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecIdmProtocol {
     /// REST protocol based identity management endpoints
     Rest {

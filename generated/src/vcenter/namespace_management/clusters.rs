@@ -234,6 +234,7 @@ pub struct EnableSpec {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EnableSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum EnableSpecNetworkProvider {
     /// NSX Container Plugin.
     NsxtContainerPlugin {
@@ -770,6 +771,7 @@ pub struct Info {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoNetworkProvider {
     /// NSX Container Plugin.
     NsxtContainerPlugin {
@@ -1433,6 +1435,7 @@ pub struct NetworkSpec {
 /// On the wire this is flat: the `mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkSpecMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NetworkSpecMode {
     /// The address is automatically assigned by a DHCP server.
     Dhcp {
@@ -1721,6 +1724,7 @@ pub struct SetSpec {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SetSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SetSpecNetworkProvider {
     /// NSX Container Plugin.
     NsxtContainerPlugin {
@@ -2266,6 +2270,7 @@ pub struct UpdateSpec {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecNetworkProvider {
     /// NSX Container Plugin.
     NsxtContainerPlugin {

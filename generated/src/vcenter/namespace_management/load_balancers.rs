@@ -84,6 +84,7 @@ pub struct ConfigSpec {
 /// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConfigSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ConfigSpecProvider {
     /// HAProxy load balancer
     ///
@@ -348,6 +349,7 @@ pub struct Info {
 /// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoProvider {
     /// HAProxy load balancer
     ///
@@ -564,6 +566,7 @@ pub struct SetSpec {
 /// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SetSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SetSpecProvider {
     /// HAProxy load balancer
     ///
@@ -761,6 +764,7 @@ pub struct UpdateSpec {
 /// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecProvider {
     /// HAProxy load balancer
     ///

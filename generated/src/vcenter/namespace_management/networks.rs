@@ -31,6 +31,7 @@ pub struct CreateSpec {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecNetworkProvider {
     /// NSX Container Plugin.
     NsxtContainerPlugin {
@@ -225,6 +226,7 @@ pub struct Info {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoNetworkProvider {
     /// NSX Container Plugin.
     NsxtContainerPlugin {
@@ -628,6 +630,7 @@ pub struct SetSpec {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SetSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SetSpecNetworkProvider {
     /// NSX Container Plugin.
     NsxtContainerPlugin {
@@ -809,6 +812,7 @@ pub struct UpdateSpec {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecNetworkProvider {
     /// NSX Container Plugin.
     NsxtContainerPlugin {

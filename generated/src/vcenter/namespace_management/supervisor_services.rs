@@ -585,6 +585,7 @@ pub struct CheckResult {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CheckResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CheckResultStatus {
     /// Indicates the content is valid for a Supervisor Service version.
     Valid,
@@ -653,6 +654,7 @@ impl CheckResultStatus {
 /// On the wire this is flat: the `content_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CheckResultContentType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CheckResultContentType {
     /// The Supervisor Service version definition is provided as inline YAML document that follows the vSphere application service format.
     VsphereAppsYaml {

@@ -1834,6 +1834,7 @@ pub struct ImageSourceSpec {
 /// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImageSourceSpecSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ImageSourceSpecSourceType {
     /// The Supervisor image is packaged with vCenter Server.
     Embedded,

@@ -328,6 +328,7 @@ pub struct EdgeCreateSpec {
 /// On the wire this is flat: the `edge_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EdgeCreateSpecEdgeProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum EdgeCreateSpecEdgeProvider {
     /// `com.vmware.vcenter.namespaces.instances.edge_provider.NSX_REGISTERED_AVI` specifies the Avi Load Balancer (NSX Advanced Load Balancer) configured on the NSX manager, specific to Supervisors configured with network provider `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC`, or `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN`.
     NsxRegisteredAvi {
@@ -479,6 +480,7 @@ pub struct EdgeInfo {
 /// On the wire this is flat: the `edge_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EdgeInfoEdgeProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum EdgeInfoEdgeProvider {
     /// `com.vmware.vcenter.namespaces.instances.edge_provider.NSX_REGISTERED_AVI` specifies the Avi Load Balancer (NSX Advanced Load Balancer) configured on the NSX manager, specific to Supervisors configured with network provider `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC`, or `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN`.
     NsxRegisteredAvi {
@@ -645,6 +647,7 @@ pub struct EdgeSetSpec {
 /// On the wire this is flat: the `edge_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EdgeSetSpecEdgeProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum EdgeSetSpecEdgeProvider {
     /// `com.vmware.vcenter.namespaces.instances.edge_provider.NSX_REGISTERED_AVI` specifies the Avi Load Balancer (NSX Advanced Load Balancer) configured on the NSX manager, specific to Supervisors configured with network provider `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC`, or `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN`.
     NsxRegisteredAvi {
@@ -796,6 +799,7 @@ pub struct EdgeUpdateSpec {
 /// On the wire this is flat: the `edge_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EdgeUpdateSpecEdgeProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum EdgeUpdateSpecEdgeProvider {
     /// `com.vmware.vcenter.namespaces.instances.edge_provider.NSX_REGISTERED_AVI` specifies the Avi Load Balancer (NSX Advanced Load Balancer) configured on the NSX manager, specific to Supervisors configured with network provider `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC`, or `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN`.
     NsxRegisteredAvi {
@@ -1109,6 +1113,7 @@ pub struct NetworkConfigCreateSpec {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkConfigCreateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NetworkConfigCreateSpecNetworkProvider {
     /// Network provider is NSX Container Plugin.
     NsxtContainerPlugin,
@@ -1290,6 +1295,7 @@ pub struct NetworkConfigInfo {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkConfigInfoNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NetworkConfigInfoNetworkProvider {
     /// Network provider is NSX Container Plugin.
     NsxtContainerPlugin,
@@ -1471,6 +1477,7 @@ pub struct NetworkConfigSetSpec {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkConfigSetSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NetworkConfigSetSpecNetworkProvider {
     /// Network provider is NSX Container Plugin.
     NsxtContainerPlugin,
@@ -1669,6 +1676,7 @@ pub struct NetworkConfigUpdateSpec {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkConfigUpdateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NetworkConfigUpdateSpecNetworkProvider {
     /// Network provider is NSX Container Plugin.
     NsxtContainerPlugin,
@@ -1850,6 +1858,7 @@ pub struct NetworkCreateSpec {
 /// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkCreateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NetworkCreateSpecNetworkProvider {
     /// Network provider is NSX Container Plugin.
     NsxtContainerPlugin {

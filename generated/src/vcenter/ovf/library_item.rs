@@ -227,6 +227,7 @@ pub struct StorageGroupMapping {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `StorageGroupMappingType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum StorageGroupMappingType {
     /// Storage deployment target is a datastore.
     Datastore {
@@ -402,6 +403,7 @@ pub struct VmConfigSpec {
 /// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `VmConfigSpecProviderUnion::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum VmConfigSpecProviderUnion {
     /// A vim.vm.ConfigSpec that has been serialized to XML and base64 encoded.
     Xml {

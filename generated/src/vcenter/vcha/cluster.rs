@@ -614,6 +614,7 @@ pub struct IpInfo {
 /// On the wire this is flat: the `ip_family` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `IpInfoIpFamily::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum IpInfoIpFamily {
     /// IPV4 address family.
     Ipv4 {

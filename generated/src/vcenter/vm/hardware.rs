@@ -2099,6 +2099,7 @@ pub struct Info {
 /// On the wire this is flat: the `upgrade_policy` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoUpgradePolicy::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoUpgradePolicy {
     /// Do not upgrade the virtual machine when it is powered on.
     Never,
@@ -2167,6 +2168,7 @@ impl InfoUpgradePolicy {
 /// On the wire this is flat: the `upgrade_status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoUpgradeStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoUpgradeStatus {
     /// No scheduled upgrade has been attempted.
     None,
@@ -2434,6 +2436,7 @@ pub struct UpdateSpec {
 /// On the wire this is flat: the `upgrade_policy` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecUpgradePolicy::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecUpgradePolicy {
     /// Do not upgrade the virtual machine when it is powered on.
     Never,

@@ -604,6 +604,7 @@ pub struct CreateSpecDiskStoragePolicy {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecDiskStoragePolicyType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecDiskStoragePolicyType {
     /// Use the specified policy.
     UseSpecifiedPolicy {
@@ -761,6 +762,7 @@ pub struct CreateSpecVmHomeStoragePolicy {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecVmHomeStoragePolicyType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecVmHomeStoragePolicyType {
     /// Use the specified policy.
     UseSpecifiedPolicy {
@@ -1001,6 +1003,7 @@ pub struct DeploySpecDiskStoragePolicy {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DeploySpecDiskStoragePolicyType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DeploySpecDiskStoragePolicyType {
     /// Use the specified policy.
     UseSpecifiedPolicy {
@@ -1165,6 +1168,7 @@ pub struct DeploySpecVmHomeStoragePolicy {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DeploySpecVmHomeStoragePolicyType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DeploySpecVmHomeStoragePolicyType {
     /// Use the specified policy.
     UseSpecifiedPolicy {

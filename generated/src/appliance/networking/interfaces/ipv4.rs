@@ -22,6 +22,7 @@ pub struct Config {
 /// On the wire this is flat: the `mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConfigMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ConfigMode {
     /// The IPv4 address is automatically assigned by a DHCP server.
     Dhcp,
@@ -195,6 +196,7 @@ pub struct Info {
 /// On the wire this is flat: the `mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoMode {
     /// The IPv4 address is automatically assigned by a DHCP server.
     Dhcp {

@@ -249,6 +249,7 @@ pub struct PreviewInfo {
 /// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `PreviewInfoState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum PreviewInfoState {
     /// There are no files in the update session OR a preview is not possible for the files currently in the update session. However, preview may be possible after metadata files such as OVF descriptor are added to the session. In this case the state will transition to `PREPARING`.
     Unavailable,

@@ -1048,6 +1048,7 @@ pub struct DetailedValidationError {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DetailedValidationErrorType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DetailedValidationErrorType {
     /// A generic error. Check the `message` property for more information.
     Generic,
@@ -1742,6 +1743,7 @@ pub struct DraftImportResult {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DraftImportResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DraftImportResultStatus {
     /// The task is in-progress.
     Running,
@@ -1943,6 +1945,7 @@ pub struct DriftReviewPolicy {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DriftReviewPolicyType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DriftReviewPolicyType {
     Enum {
         /// A set of possible values. This attribute was added in vSphere API 9.1.0.0.
@@ -2179,6 +2182,7 @@ pub struct HostCompliance {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `HostComplianceStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum HostComplianceStatus {
     /// ESXi host is in compliance with Desired configuration.
     Compliant,
@@ -2407,6 +2411,7 @@ pub struct ImportResult {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImportResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ImportResultStatus {
     /// The task is in-progress.
     Running,
@@ -2623,6 +2628,7 @@ pub struct ReferenceHostInfo {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ReferenceHostInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ReferenceHostInfoStatus {
     /// The reference host is in the cluster and connected.
     Ok {
@@ -2817,6 +2823,7 @@ pub struct SchemaResult {
 /// On the wire this is flat: the `source` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SchemaResultSource::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SchemaResultSource {
     /// The schema was derived from a VLCM image profile.
     ImageProfile,
@@ -2980,6 +2987,7 @@ pub struct SettingCompliance {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SettingComplianceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SettingComplianceType {
     /// The property in drift is of primitive data type.
     Primitive,
@@ -3196,6 +3204,7 @@ pub struct SolutionComplianceResult {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionComplianceResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SolutionComplianceResultStatus {
     /// Solution is in compliance with Desired configuration.
     Compliant,

@@ -1671,6 +1671,7 @@ pub struct ApplyStatus {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ApplyStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ApplyStatusStatus {
     /// The method is in progress. This class attribute was added in vSphere API 7.0.1.0.
     Running {
@@ -1972,6 +1973,7 @@ pub struct EntityCheckResult {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EntityCheckResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum EntityCheckResultType {
     /// Entity type Cluster
     Cluster {
@@ -2249,6 +2251,7 @@ pub struct StageStatus {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `StageStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum StageStatusStatus {
     /// The method is in progress.
     Running {

@@ -1063,6 +1063,7 @@ pub struct OvfResource {
 /// On the wire this is flat: the `location_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `OvfResourceLocationType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum OvfResourceLocationType {
     /// The OVF package is hosted on a file server.
     RemoteFile {
@@ -1143,6 +1144,7 @@ impl OvfResourceLocationType {
 /// On the wire this is flat: the `ssl_certificate_validation` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `OvfResourceSslCertificateValidation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum OvfResourceSslCertificateValidation {
     /// The certificate must be fully validated by the system.
     Enabled {
@@ -1435,6 +1437,7 @@ pub struct SolutionSpec {
 /// On the wire this is flat: the `deployment_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionSpecDeploymentType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SolutionSpecDeploymentType {
     /// The solution requires exactly one VM deployed to any host in the cluster. Every solution VM is pinned (has affinity) to the host and cannot be migrated or restarted on another host inside the cluster.
     EveryHostPinned {
@@ -1499,6 +1502,7 @@ impl SolutionSpecDeploymentType {
 /// On the wire this is flat: the `vm_storage_policy` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionSpecVmStoragePolicy::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SolutionSpecVmStoragePolicy {
     /// The default storage policy defined by the Storage Policy Based Management.
     Default,
@@ -1850,6 +1854,7 @@ pub struct VmSelectionSpec {
 /// On the wire this is flat: the `selection_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `VmSelectionSpecSelectionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum VmSelectionSpecSelectionType {
     /// Select System VMs that have a specific property configured in the VM extra configuration. The property has a key='com.vmware.vim.eam.selection'. The value represents a unique identifier used for VM selection and is provided by the client.
     VmExtraConfig {

@@ -78,6 +78,7 @@ pub struct AuthenticationSpec {
 /// On the wire this is flat: the `method` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `AuthenticationSpecMethod::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum AuthenticationSpecMethod {
     /// HEADER_AUTH is intended to be used when connecting to a remote depot
     HeaderAuth {
@@ -236,6 +237,7 @@ pub struct ConnectionSpec {
 /// On the wire this is flat: the `auth_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConnectionSpecAuthType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ConnectionSpecAuthType {
     /// Connect to host using host's credentials  class.
     UsernamePassword {
@@ -419,6 +421,7 @@ pub struct CreateSpec {
 /// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecSourceType {
     /// Content is pulled from the URL location. The URL scheme of the value in CreateSpec#location) can be http, https or file.
     Pull {
@@ -678,6 +681,7 @@ pub struct Info {
 /// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoSourceType {
     /// Content is pulled from the URL location. The URL scheme of the value in CreateSpec#location) can be http, https or file.
     Pull {
@@ -908,6 +912,7 @@ pub struct Summary {
 /// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummarySourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SummarySourceType {
     /// Content is pulled from the URL location. The URL scheme of the value in CreateSpec#location) can be http, https or file.
     Pull {

@@ -24,6 +24,7 @@ pub struct DataDefinition {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DataDefinitionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DataDefinitionType {
     /// Indicates the value is a binary type.
     Binary,

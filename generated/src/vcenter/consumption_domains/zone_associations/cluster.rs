@@ -61,6 +61,7 @@ pub struct ListItem {
 /// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ListItemState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ListItemState {
     /// A cluster is associated with the vSphere Zone.
     Associated,

@@ -123,6 +123,7 @@ pub struct CommonInfo {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CommonInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CommonInfoStatus {
     /// The operation is in pending state.
     Pending,
@@ -486,6 +487,7 @@ pub struct Network {
 /// On the wire this is flat: the `mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NetworkMode {
     /// DHCP mode.
     Dhcp,

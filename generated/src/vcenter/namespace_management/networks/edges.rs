@@ -30,6 +30,7 @@ pub struct Edge {
 /// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EdgeProviderUnion::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum EdgeProviderUnion {
     /// `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.HAPROXY` is an HAProxy load balancer fronted by the Data Plane API. This provider is only compatible with Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
     ///
@@ -376,6 +377,7 @@ pub struct NsxConfig {
 /// On the wire this is flat: the `routing_mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NsxConfigRoutingMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NsxConfigRoutingMode {
     /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_routing_mode.ROUTED` configures NSX to route directly to Pods cluster IP addresses.
     Routed,

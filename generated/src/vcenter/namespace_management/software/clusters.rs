@@ -71,6 +71,7 @@ pub struct Result {
 /// On the wire this is flat: the `res` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ResultRes::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ResultRes {
     /// Upgrade is started.
     ///

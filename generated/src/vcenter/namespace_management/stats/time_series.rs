@@ -38,6 +38,7 @@ pub struct Spec {
 /// On the wire this is flat: the `obj_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SpecObjType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SpecObjType {
     /// The CLUSTER object type is used when specifying a vSphere cluster.
     Cluster {

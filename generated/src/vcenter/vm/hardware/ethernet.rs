@@ -20,6 +20,7 @@ pub struct BackingInfo {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum BackingInfoType {
     /// vSphere standard portgroup network backing.
     StandardPortgroup {
@@ -330,6 +331,7 @@ pub struct BackingSpec {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum BackingSpecType {
     /// vSphere standard portgroup network backing.
     StandardPortgroup {
@@ -562,6 +564,7 @@ pub struct CreateSpec {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecType {
     /// E1000 ethernet adapter.
     E1000,
@@ -642,6 +645,7 @@ impl CreateSpecType {
 /// On the wire this is flat: the `mac_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecMacType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecMacType {
     /// MAC address is assigned statically.
     Manual {
@@ -923,6 +927,7 @@ pub struct Info {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoType {
     /// E1000 ethernet adapter.
     E1000,

@@ -116,6 +116,7 @@ pub struct DiskPolicySpec {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DiskPolicySpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DiskPolicySpecType {
     /// Use the specified policy (see `com.vmware.vcenter.vm.storage.policy.disk_policy_spec.policy`).
     UseSpecifiedPolicy {
@@ -291,6 +292,7 @@ pub struct VmHomePolicySpec {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `VmHomePolicySpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum VmHomePolicySpecType {
     /// Use the specified policy (see `com.vmware.vcenter.vm.storage.policy.vm_home_policy_spec.policy`).
     UseSpecifiedPolicy {

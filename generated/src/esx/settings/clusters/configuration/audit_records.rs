@@ -48,6 +48,7 @@ pub struct FilterSpec {
 /// On the wire this is flat: the `time_duration` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `FilterSpecTimeDuration::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum FilterSpecTimeDuration {
     /// To indicate last 3 months audit records
     ThreeMonths,

@@ -40,6 +40,7 @@ pub struct PathInfo {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `PathInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum PathInfoStatus {
     /// The method completed successfully.
     Ok {
@@ -229,6 +230,7 @@ pub struct PathSpec {
 /// On the wire this is flat: the `host_id_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `PathSpecHostIdType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum PathSpecHostIdType {
     /// The identifier represents bios uuid of ESXi host.
     BiosUuid {

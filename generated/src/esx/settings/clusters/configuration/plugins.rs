@@ -28,6 +28,7 @@ pub struct ClusterSolutionPrecheck {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ClusterSolutionPrecheckStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ClusterSolutionPrecheckStatus {
     /// Solution is in compliance with Desired configuration.
     Compliant,

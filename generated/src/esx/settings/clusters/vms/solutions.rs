@@ -49,6 +49,7 @@ pub struct ApplyStatus {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ApplyStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ApplyStatusStatus {
     /// The apply method completed successfully.
     Success {
@@ -394,6 +395,7 @@ pub struct DeploymentInfo {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DeploymentInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DeploymentInfoStatus {
     /// The desired specification of the solution has never been applied.
     NotApplied,
@@ -796,6 +798,7 @@ pub struct SolutionInfo {
 /// On the wire this is flat: the `deployment_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionInfoDeploymentType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SolutionInfoDeploymentType {
     /// The solution requires exactly one VM deployed to any host in the cluster. Every solution VM is pinned (has affinity) to the host and cannot be migrated or restarted on another host inside the cluster.
     EveryHostPinned {
@@ -860,6 +863,7 @@ impl SolutionInfoDeploymentType {
 /// On the wire this is flat: the `vm_storage_policy` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionInfoVmStoragePolicy::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SolutionInfoVmStoragePolicy {
     /// The default storage policy defined by the Storage Policy Based Management.
     Default,

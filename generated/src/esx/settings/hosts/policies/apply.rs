@@ -101,6 +101,7 @@ pub struct FailureAction {
 /// On the wire this is flat: the `action` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `FailureActionAction::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum FailureActionAction {
     /// Fail the apply method
     Fail,

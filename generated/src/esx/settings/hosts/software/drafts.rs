@@ -168,6 +168,7 @@ pub struct ImportSpec {
 /// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImportSpecSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ImportSpecSourceType {
     /// Content is pulled from the URL location. The URL scheme of the value in #pullLocation) can be http, https or file.
     Pull {

@@ -73,6 +73,7 @@ pub struct DistributedPortGroupNetwork {
 /// On the wire this is flat: the `ipam` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DistributedPortGroupNetworkIpam::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DistributedPortGroupNetworkIpam {
     /// IP addresses are statically allocated.
     Static {
@@ -274,6 +275,7 @@ pub struct Network {
 /// On the wire this is flat: the `network_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkNetworkType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NetworkNetworkType {
     /// This network refers to the management network provided as Supervisor enablement `com.vmware.vcenter.namespace_management.supervisors.control_plane.network`.
     SupervisorManagement,

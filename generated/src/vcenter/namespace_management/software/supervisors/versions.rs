@@ -86,6 +86,7 @@ pub struct CompatibilityInfo {
 /// On the wire this is flat: the `compatibility` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CompatibilityInfoCompatibility::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CompatibilityInfoCompatibility {
     /// The Supervisor image is compatible with the current infrastructure (vCenter Server, ESX and NSX versions).
     Compatible {

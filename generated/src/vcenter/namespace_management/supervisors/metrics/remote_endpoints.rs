@@ -26,6 +26,7 @@ pub struct CreateSpec {
 /// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecRemoteEndpointType {
     /// Indicates HTTP/HTTPS based remote endpoint.
     Http {
@@ -193,6 +194,7 @@ pub struct Info {
 /// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoRemoteEndpointType {
     /// Indicates HTTP/HTTPS based remote endpoint.
     Http {
@@ -367,6 +369,7 @@ pub struct SetSpec {
 /// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SetSpecRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SetSpecRemoteEndpointType {
     /// Indicates HTTP/HTTPS based remote endpoint.
     Http {
@@ -547,6 +550,7 @@ pub struct UpdateSpec {
 /// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecRemoteEndpointType {
     /// Indicates HTTP/HTTPS based remote endpoint.
     Http {

@@ -90,6 +90,7 @@ pub struct CreateSpec {
 /// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecProvider {
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` specifies the Avi Load Balancer. This edge provider is supported on Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
     Avi {
@@ -564,6 +565,7 @@ pub struct Info {
 /// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoProvider {
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` specifies the Avi Load Balancer. This edge provider is supported on Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
     Avi {
@@ -877,6 +879,7 @@ pub struct UpdateSpec {
 /// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecProvider {
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` specifies the Avi Load Balancer. This edge provider is supported on Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
     Avi {

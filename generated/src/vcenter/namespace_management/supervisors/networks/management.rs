@@ -52,6 +52,7 @@ pub struct NetworkBacking {
 /// On the wire this is flat: the `backing` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkBackingBacking::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NetworkBackingBacking {
     /// Indicates a virtual infrastructure management Network. It may include items like opaque networks or Distributed Virtual Port Groups.
     ///
@@ -253,6 +254,7 @@ pub struct ProxyConfiguration {
 /// On the wire this is flat: the `proxy_settings_source` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ProxyConfigurationProxySettingsSource::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ProxyConfigurationProxySettingsSource {
     /// Proxy settings will be inherited from the vCenter settings. vCenter and Supervisor settings will be kept in sync.
     VcInherited,

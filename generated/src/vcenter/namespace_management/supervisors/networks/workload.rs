@@ -30,6 +30,7 @@ pub struct Network {
 /// On the wire this is flat: the `network_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkNetworkType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum NetworkNetworkType {
     /// Indicates an NSX backed network.
     Nsxt {

@@ -693,6 +693,7 @@ pub struct KeyServerCreateSpec {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `KeyServerCreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum KeyServerCreateSpecType {
     /// Key Management Interoperability Protocol (KMIP) based key management server.
     ///
@@ -869,6 +870,7 @@ pub struct KeyServerInfo {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `KeyServerInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum KeyServerInfoType {
     /// Key Management Interoperability Protocol (KMIP) based key management server.
     ///
@@ -1044,6 +1046,7 @@ pub struct KeyServerUpdateSpec {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `KeyServerUpdateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum KeyServerUpdateSpecType {
     /// Key Management Interoperability Protocol (KMIP) based key management server.
     ///

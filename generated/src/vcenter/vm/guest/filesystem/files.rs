@@ -26,6 +26,7 @@ pub struct FileAttributesInfo {
 /// On the wire this is flat: the `filesystem_family` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `FileAttributesInfoFilesystemFamily::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum FileAttributesInfoFilesystemFamily {
     /// The guest OS is a Windows variant.
     Windows {

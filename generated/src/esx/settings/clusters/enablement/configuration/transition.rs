@@ -36,6 +36,7 @@ pub struct EnableResult {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EnableResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum EnableResultStatus {
     /// Failed to enable ConfigManager on the cluster.
     Error {
@@ -244,6 +245,7 @@ pub struct Info {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoStatus {
     /// Transition has completed successfully and the cluster is managed through the desired configuration management platform.
     Enabled,
@@ -485,6 +487,7 @@ pub struct State {
 /// On the wire this is flat: the `source` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `StateSource::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum StateSource {
     /// This indicates that desired configuration originated from a file.
     File {
@@ -663,6 +666,7 @@ pub struct ValidateResult {
 /// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ValidateResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ValidateResultStatus {
     /// This indicates that the configuration draft is invalid.
     Invalid {

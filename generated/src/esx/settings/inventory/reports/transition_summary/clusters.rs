@@ -50,6 +50,7 @@ pub struct GetParams {
 /// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `GetParamsType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetParamsType {
     /// Type specifying cluster within the vCenter's inventory.
     Cluster {

@@ -67,6 +67,7 @@ pub struct Info {
 /// On the wire this is flat: the `backing` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoBacking::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum InfoBacking {
     /// Management network is configured using network segments. A set of network segments provides L2 management network connectivity.
     NetworkSegments {
@@ -270,6 +271,7 @@ pub struct UpdateSpec {
 /// On the wire this is flat: the `backing` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecBacking::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateSpecBacking {
     /// Management network is configured using network segments. A set of network segments provides L2 management network connectivity.
     NetworkSegments {

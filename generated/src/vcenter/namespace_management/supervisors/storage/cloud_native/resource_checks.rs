@@ -22,6 +22,7 @@ pub struct CreateSpec {
 /// On the wire this is flat: the `operation` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecOperation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSpecOperation {
     /// The resource check for host enter maintenance mode operation.
     EnterMaintenanceMode {
@@ -185,6 +186,7 @@ pub struct GetParams {
 /// On the wire this is flat: the `operation` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `GetParamsOperation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetParamsOperation {
     /// The resource check for host enter maintenance mode operation.
     EnterMaintenanceMode {
