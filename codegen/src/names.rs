@@ -30,6 +30,10 @@
 //! # Names the generated code uses itself
 //! - Service handles have `new` and `client`: an operation with that name
 //!   gets a trailing `_` (`new_`).
+//! - Union enums have the methods `as_str` (wire tag) and `tag` (tag
+//!   enumeration value), and their catch-all variant the fields `tag` and
+//!   `fields`; none of these can clash with variant or case field names,
+//!   which live in other namespaces.
 //! - Modules named like crates the generated code refers to by bare path
 //!   (`std`, `core`, `serde`, `serde_json`, `vsphere_vapi_runtime`) or like
 //!   the emitter's own modules (`ops` in every service module; `runtime`,

@@ -28,7 +28,9 @@
 //! holds the wire tag as a `String` and the members the crate cannot place
 //! as raw JSON, so the value round-trips. The enum matches the tag as a
 //! string, so this does not depend on how the tag enumeration represents
-//! unknown values.
+//! unknown values (`tag()` converts with the enumeration's `From<&str>`).
+//! Members in the catch-all are plain JSON: a `SECRET` case field of an
+//! unknown tag value shows in `Debug` output, unlike a typed one.
 //!
 //! # Nested unions
 //! A tag field that is itself a case field of another union of the
