@@ -15,11 +15,22 @@
 //! `SerializeMap` writer, and they make the catch-all possible.
 //!
 //! Measured (`cargo check -p vsphere-vapi`, `CARGO_INCREMENTAL=0`, only the
-//! generated crate rebuilt, same shared 2-core machine, before → after):
-//! `--features vcenter-vm` 8.2 s / 492 MB → 8.3 s / 496 MB;
-//! `--all-features` 94.0 s / 3.20 GB → 94.1 s / 3.26 GB. The 233 union
-//! structures with their 242 enums cost what their derives cost; the
-//! flatten design was not built, for the reasons above.
+//! generated crate rebuilt, shared 2-core machine; before → after):
+//!
+//! | build                         | before          | after           |
+//! |-------------------------------|-----------------|-----------------|
+//! | `--features vcenter-vm`       | 5.8–6.4 s, 492 MB | 5.6–6.6 s, 497 MB |
+//! | `--all-features`              | 65.4 s, 3.20 GB | 67.8 s, 3.27 GB |
+//! | `--all-features`, unions only | 65.4 s, 3.20 GB | 64.3 s, 3.16 GB |
+//!
+//! The 233 union structures with their 243 enums cost slightly less than
+//! their derives did ("unions only": without the `null_as_default`
+//! attributes); the 694 `deserialize_with` attributes on the derived
+//! structures' required collections cost about 3.5 s, since serde derives a
+//! wrapper type per such field. Writing out the impls of *every* structure
+//! the same way (the `h-unions-hand-serde` branch) measured 33.5 s /
+//! 2.21 GB for `--all-features`, but makes the generated files about 2.4
+//! times longer. The flatten design was not built, for the reasons above.
 
 //! # Deserialization
 //! Every member is read into a slot (`Option<T>`); unknown members are kept
