@@ -277,12 +277,51 @@ pub struct Structure {
     pub feature: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Union {
     /// The tag field (an enumeration).
     pub tag_field: String,
     /// Case: tag value → field names that are set for it.
     pub cases: BTreeMap<String, Vec<String>>,
+    /// The Rust enum the tag and its case fields become (see
+    /// `lower::unions`), or `None` when the tag stays a plain enumeration
+    /// field (no case has fields of its own).
+    pub rust: Option<UnionEnum>,
+}
+
+/// A union tag printed as a Rust enum: the structure's tag field holds it,
+/// and each variant carries exactly the case fields of one tag value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct UnionEnum {
+    /// The enum, in the structure's module: `BackingInfoType`.
+    pub path: RustPath,
+    /// The tag field's enumeration (its values name the variants).
+    pub tag_enumeration: String,
+    /// Whether the tag field is optional (the structure's field is then
+    /// `Option<Enum>`).
+    pub optional: bool,
+    /// One variant per tag value: the enumeration's values in declaration
+    /// order, then case values the enumeration does not declare.
+    pub variants: Vec<UnionVariant>,
+    /// The catch-all variant for tag values this crate does not know
+    /// (`Unknown`, or another name when a real variant uses it).
+    pub unknown_variant: String,
+    /// Set when the tag field is itself a case field of another union of
+    /// the structure (that union's tag field): this enum then lives inside
+    /// that union's variants instead of on the structure.
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct UnionVariant {
+    /// Tag value on the wire: `STANDARD_PORTGROUP`.
+    pub wire: String,
+    /// Variant: `StandardPortgroup`.
+    pub rust_name: String,
+    pub doc: Doc,
+    /// Wire names of the case fields this variant carries, in the
+    /// structure's declaration order.
+    pub fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

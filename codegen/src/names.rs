@@ -36,6 +36,10 @@
 //!   `handle.clone()` always means `Clone::clone`.
 //! - Request builders have `send` and `send_and_wait`: a parameter setter
 //!   with that name gets `_value` appended.
+//! - Union enums have the methods `as_str` (wire tag) and `tag` (tag
+//!   enumeration value), and their catch-all variant the fields `tag` and
+//!   `fields`; none of these can clash with variant or case field names,
+//!   which live in other namespaces.
 //! - Modules named like crates the generated code refers to by bare path
 //!   (`std`, `core`, `serde`, `serde_json`, `vsphere_vapi_runtime`) or like
 //!   the emitter's own modules (`ops` in every service module; `ids`,
@@ -56,6 +60,18 @@
 //! # Enumeration catch-all
 //! The variant holding unknown values is always `Unknown`; a real value that
 //! would take that name becomes `UnknownValue` (then `UnknownValue2`, …).
+//!
+//! # Union enums
+//! A union tag field whose cases carry fields becomes an enum beside its
+//! structure, named `{Structure}{TagField}`: the structure's Rust name
+//! followed by the tag field's name in type case (`BackingInfo` + `type` →
+//! `BackingInfoType`, `CreateSpec` + `mac_type` → `CreateSpecMacType`). If
+//! an item of the module (structure, enumeration, service handle, another
+//! union enum, or a prelude type name) already has that name, `Union` is
+//! appended (`BackingInfoTypeUnion`), then a number (`BackingInfoTypeUnion2`,
+//! ...). Structures are visited by identifier, their tags in declaration
+//! order. Variants are the tag enumeration's variant names; the catch-all
+//! follows the enumeration catch-all rule below.
 //!
 //! # Collisions after casing
 //! Two wire names can map to one Rust name (`A_B`/`a_b`, `memory_size_MiB`/
@@ -322,6 +338,20 @@ pub fn variant_names<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Strin
     dedupe(&candidates, &mut taken, false)
 }
 
+/// The preferred name of the enum a union tag becomes: `BackingInfo` +
+/// `type` → `BackingInfoType` (the structure name is already a type name).
+pub fn union_enum_name(structure: &str, tag_field: &str) -> String {
+    format!("{structure}{}", pascal_case(tag_field))
+}
+
+/// Candidates for a union enum name, best first: the name itself, then
+/// with `Union` appended, then numbered (`…Union2`, `…Union3`, ...).
+pub fn union_enum_candidates(name: &str) -> impl Iterator<Item = String> + '_ {
+    [name.to_owned(), format!("{name}Union")]
+        .into_iter()
+        .chain((2..).map(move |n| format!("{name}Union{n}")))
+}
+
 /// Makes candidate names unique, in order: the first keeps its name, later
 /// duplicates get a number (`Name2`, or `name_2` when `snake`), skipping
 /// names in `taken` and names other candidates ask for. Raw identifiers are
@@ -479,6 +509,18 @@ mod tests {
             ["UnknownValue", "UnknownValue2"]
         );
         assert!(!variant_names(["unknown", "Unknown"]).contains(&UNKNOWN_VARIANT.to_owned()));
+    }
+
+    #[test]
+    fn union_enum_names() {
+        assert_eq!(union_enum_name("BackingInfo", "type"), "BackingInfoType");
+        assert_eq!(
+            union_enum_name("CreateSpec", "mac_type"),
+            "CreateSpecMacType"
+        );
+        assert_eq!(union_enum_name("Spec", "guest_OS"), "SpecGuestOs");
+        let candidates: Vec<String> = union_enum_candidates("AType").take(3).collect();
+        assert_eq!(candidates, ["AType", "ATypeUnion", "ATypeUnion2"]);
     }
 
     #[test]

@@ -103,17 +103,45 @@ fn structures_follow_the_field_rules() {
     assert!(tools.contains("pub parent: Option<Box<Node>>,"));
     assert!(tools.contains("pub children: Vec<Node>,"));
     // Required lists and maps tolerate omission.
-    assert!(tools.contains("#[serde(default)]\n    pub tags: Vec<String>,"));
+    assert!(tools.contains("#[serde(default, deserialize_with = \"vsphere_vapi_runtime::de::null_as_default\")]\n    pub tags: Vec<String>,"));
     assert!(tools.contains("pub labels: vsphere_vapi_runtime::types::VapiMap<String, String>,"));
     // Deprecation is a doc note, not an attribute.
     assert!(tools.contains("/// **Deprecated** in the vSphere API."));
     assert!(!tools.contains("#[deprecated"));
     // Resource types and union cases are documented on the field.
     assert!(tools.contains("/// Identifier of a `VirtualMachine` resource."));
-    assert!(tools.contains("    /// Backing host.\n    ///\n    /// Identifier of a `HostSystem` resource. Only relevant when `type` is `HOST` or `CLUSTER`.\n"));
+    assert!(tools.contains("        /// Backing host.\n        ///\n        /// Identifier of a `HostSystem` resource.\n        host: Option<String>,\n"));
     // Constants are associated consts.
     assert!(tools.contains("pub const MAX_COUNT: i64 = -5;"));
     assert!(tools.contains("pub const KINDS: &'static [&'static str] = &[\"a\", \"b\"];"));
+}
+
+#[test]
+fn unions_become_enums_with_flat_serde_impls() {
+    let generated = generate(&demo_model());
+    let tools = file(&generated, "src/demo/vm/tools.rs");
+    // The tag field holds the enum; case fields leave the structure.
+    assert!(tools.contains("pub struct Backing {"));
+    assert!(tools.contains("    pub r#type: BackingTypeUnion,\n"));
+    assert!(!tools.contains("pub file: Option<String>"));
+    // Each variant carries exactly its case fields; a field of several
+    // cases appears in each; values without fields are unit variants.
+    assert!(tools.contains("    Host {\n"));
+    assert!(tools.contains("        state: Option<BackingState>,\n"));
+    assert!(tools.contains("    Cluster {\n"));
+    assert!(tools.contains("    None,\n"));
+    // The catch-all avoids the real `UNKNOWN` value.
+    assert!(tools.contains("    Unknown,\n"));
+    assert!(tools.contains(
+        "UnknownValue { tag: String, fields: serde_json::Map<String, serde_json::Value> },"
+    ));
+    // Hand-written impls instead of derives for this structure only.
+    assert!(tools.contains("impl serde::Serialize for Backing {"));
+    assert!(tools.contains("impl<'de> serde::Deserialize<'de> for Backing {"));
+    assert!(tools.contains("#[derive(Debug, Clone, PartialEq)]\npub struct Backing {"));
+    // Required lists decode a missing or null member as empty.
+    assert!(tools.contains("\"names\" => f_5 = map.next_value()?,"));
+    assert!(tools.contains("names: f_5.unwrap_or_default(),"));
 }
 
 #[test]

@@ -63,14 +63,144 @@ fn write_crate(dir: &Path) {
         };
         std::fs::write(&target, text).unwrap_or_else(|err| panic!("{}: {err}", target.display()));
     }
+    let tests = dir.join("tests");
+    std::fs::create_dir_all(&tests).unwrap_or_else(|err| panic!("{}: {err}", tests.display()));
+    let round_trip = tests.join("union_round_trip.rs");
+    std::fs::write(&round_trip, UNION_ROUND_TRIP)
+        .unwrap_or_else(|err| panic!("{}: {err}", round_trip.display()));
     let lock = workspace_root().join("Cargo.lock");
     std::fs::copy(&lock, dir.join("Cargo.lock"))
         .unwrap_or_else(|err| panic!("{}: {err}", lock.display()));
 }
 
+/// Round trips of the demo union through both wire forms, including
+/// unknown tag values (run as a test of the emitted crate).
+const UNION_ROUND_TRIP: &str = r#"
+use serde_json::json;
+use vsphere_vapi::demo::vm::tools::{Backing, BackingState, BackingTypeUnion};
+
+/// Decodes `wire`, checks that `/api` and `/rest` encodings give it back.
+fn round_trip(wire: serde_json::Value) -> Backing {
+    let backing: Backing = serde_json::from_value(wire.clone()).expect("decodes");
+    assert_eq!(vsphere_vapi_runtime::types::to_api_value(&backing).expect("api"), wire);
+    assert_eq!(vsphere_vapi_runtime::types::to_rest_value(&backing).expect("rest"), wire);
+    let text = serde_json::to_string(&backing).expect("text");
+    assert_eq!(serde_json::from_str::<Backing>(&text).expect("text decodes"), backing);
+    backing
+}
+
+#[test]
+fn known_cases_round_trip() {
+    let backing = round_trip(json!({"type": "FILE", "file": "disk.vmdk", "names": ["a"], "note": "n"}));
+    assert_eq!(backing.r#type, BackingTypeUnion::File { file: Some("disk.vmdk".to_owned()) });
+    assert_eq!(backing.names, ["a"]);
+    assert_eq!(backing.note.as_deref(), Some("n"));
+
+    let backing = round_trip(json!({"type": "CLUSTER", "host": "host-1", "names": []}));
+    assert_eq!(backing.r#type, BackingTypeUnion::Cluster { host: Some("host-1".to_owned()) });
+    assert_eq!(backing.r#type.as_str(), "CLUSTER");
+    assert_eq!(backing.r#type.tag(), vsphere_vapi::demo::vm::tools::BackingType::Cluster);
+
+    let backing = round_trip(json!({"type": "NONE", "names": []}));
+    assert_eq!(backing.r#type, BackingTypeUnion::None);
+    let backing = round_trip(json!({"type": "UNKNOWN", "names": []}));
+    assert_eq!(backing.r#type, BackingTypeUnion::Unknown);
+}
+
+#[test]
+fn nested_union_round_trips() {
+    let backing = round_trip(json!({
+        "type": "HOST", "host": "host-1", "state": "RUNNING", "detail": "tools", "names": []
+    }));
+    assert_eq!(
+        backing.r#type,
+        BackingTypeUnion::Host {
+            host: Some("host-1".to_owned()),
+            state: Some(BackingState::Running { detail: Some("tools".to_owned()) }),
+        }
+    );
+    let backing = round_trip(json!({"type": "HOST", "names": []}));
+    assert_eq!(backing.r#type, BackingTypeUnion::Host { host: None, state: None });
+}
+
+#[test]
+fn unknown_tags_keep_their_members() {
+    let backing = round_trip(json!({"type": "DISK", "disk": {"size": 3}, "host": "h", "names": []}));
+    match &backing.r#type {
+        BackingTypeUnion::UnknownValue { tag, fields } => {
+            assert_eq!(tag, "DISK");
+            assert_eq!(backing.r#type.tag().as_str(), "DISK");
+            assert_eq!(fields.get("disk"), Some(&json!({"size": 3})));
+            assert_eq!(fields.get("host"), Some(&json!("h")));
+        }
+        other => panic!("expected the catch-all, got {other:?}"),
+    }
+    let backing = round_trip(json!({"type": "HOST", "state": "SLEEPING", "depth": 2, "names": []}));
+    match &backing.r#type {
+        BackingTypeUnion::Host { state: Some(BackingState::Unknown { tag, fields }), .. } => {
+            assert_eq!(tag, "SLEEPING");
+            assert_eq!(fields.get("depth"), Some(&json!(2)));
+        }
+        other => panic!("expected an unknown state, got {other:?}"),
+    }
+    // Unknown outer and inner tags: every member survives.
+    round_trip(json!({"type": "DISK", "state": "RUNNING", "detail": "d", "extra": 1, "names": []}));
+}
+
+#[test]
+fn built_values_serialize_flat() {
+    let backing = Backing {
+        r#type: BackingTypeUnion::Host { host: Some("host-9".to_owned()), state: Some(BackingState::NotRunning) },
+        names: Vec::new(),
+        note: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&backing).expect("encodes"),
+        json!({"type": "HOST", "host": "host-9", "state": "NOT_RUNNING", "names": []})
+    );
+}
+
+#[test]
+fn lenient_and_strict_members() {
+    let missing: Backing = serde_json::from_value(json!({"type": "NONE"})).expect("names missing");
+    assert!(missing.names.is_empty());
+    let null: Backing = serde_json::from_value(json!({"type": "NONE", "names": null})).expect("names null");
+    assert!(null.names.is_empty());
+    let error = serde_json::from_value::<Backing>(json!({"names": []})).expect_err("no tag");
+    assert!(error.to_string().contains("missing field `type`"), "{error}");
+    assert!(serde_json::from_value::<Backing>(json!({"type": 3, "names": []})).is_err());
+    assert!(serde_json::from_value::<Backing>(json!({"type": "FILE", "file": 3})).is_err());
+}
+"#;
+
+/// Reading a case field from another case's variant must not compile.
+const WRONG_VARIANT: &str = r#"
+use vsphere_vapi::demo::vm::tools::{Backing, BackingTypeUnion};
+
+pub fn file_of(backing: &Backing) -> Option<&str> {
+    match &backing.r#type {
+        BackingTypeUnion::Cluster { file, .. } => file.as_deref(),
+        _ => None,
+    }
+}
+
+fn main() {}
+"#;
+
 fn cargo(dir: &Path, target: &Path, args: &[&str]) {
+    let output = cargo_output(dir, target, args);
+    assert!(
+        output.status.success(),
+        "`cargo {}` failed on the emitted crate in {}:\n{}",
+        args.join(" "),
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn cargo_output(dir: &Path, target: &Path, args: &[&str]) -> std::process::Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
+    Command::new(cargo)
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
@@ -79,14 +209,7 @@ fn cargo(dir: &Path, target: &Path, args: &[&str]) {
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTDOCFLAGS")
         .output()
-        .unwrap_or_else(|err| panic!("running cargo: {err}"));
-    assert!(
-        output.status.success(),
-        "`cargo {}` failed on the emitted crate in {}:\n{}",
-        args.join(" "),
-        dir.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .unwrap_or_else(|err| panic!("running cargo: {err}"))
 }
 
 #[test]
@@ -122,5 +245,34 @@ fn emitted_demo_crate_compiles_without_warnings_slow() {
         &dir,
         &target,
         &["doc", "--quiet", "--no-deps", "--all-features"],
+    );
+    cargo(
+        &dir,
+        &target,
+        &[
+            "test",
+            "--quiet",
+            "--all-features",
+            "--test",
+            "union_round_trip",
+        ],
+    );
+    // Compile-fail: `file` belongs to the `FILE` case, not to `Cluster`.
+    let examples = dir.join("examples");
+    std::fs::create_dir_all(&examples)
+        .unwrap_or_else(|err| panic!("{}: {err}", examples.display()));
+    std::fs::write(examples.join("wrong_variant.rs"), WRONG_VARIANT)
+        .unwrap_or_else(|err| panic!("writing the example: {err}"));
+    let output = cargo_output(
+        &dir,
+        &target,
+        &["check", "--all-features", "--example", "wrong_variant"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success()
+            && stderr.contains("error[E0026]")
+            && stderr.contains("does not have a field named `file`"),
+        "reading `file` from the `Cluster` variant should not compile:\n{stderr}"
     );
 }

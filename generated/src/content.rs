@@ -1388,7 +1388,7 @@ pub struct ConfigurationSetting {
     /// Flag indicates if reboot of the Content Library Service is required to apply the change after the configuration's value is updated. This attribute was added in vSphere API 9.1.0.0.
     pub reboot_required: bool,
     /// The constraints that can apply to the value of the configuration. Each entry has ConstraintType and value. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub constraints: Vec<
         vsphere_vapi_runtime::types::VapiMap<
             configuration_setting::ConstraintType,

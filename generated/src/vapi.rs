@@ -42,6 +42,6 @@ pub struct MetadataInfo {
     /// Version of the current `MetadataInfo` class. Property value changes when the content of the `MetadataInfo` or referenced classes changes. This enables class processing adjustments.
     pub version: String,
     /// Component information of all available components. The key in the map is the identifier of the component and the value is the aggregated `com.vmware.vapi.component_info`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
 }

@@ -1927,24 +1927,178 @@ impl System {
 }
 
 /// The `Credential` provides credential for authentication such as username/password or SAML token. This class was added in vSphere API 9.0.0.0.
-///
-/// `type` selects which optional fields are set: `SAML_TOKEN` (`saml_token`),
-/// `USERNAME_PASSWORD` (`username_password`).
 #[cfg(feature = "vcenter-core")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Credential {
     /// The type of credential to use for connecting to a VC. This attribute was added in vSphere API 9.0.0.0.
-    pub r#type: credential::Type,
-    /// Username-password details. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `type` is `USERNAME_PASSWORD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username_password: Option<UsernamePassword>,
-    /// SAML token details, when using SAML based authentication. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `type` is `SAML_TOKEN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_token: Option<vsphere_vapi_runtime::types::Secret>,
+    /// The variant carries the fields of its case (see [`CredentialType`]).
+    pub r#type: CredentialType,
+}
+
+/// The `type` tag of [`Credential`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CredentialType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[cfg(feature = "vcenter-core")]
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CredentialType {
+    /// Username-password based authentication is being used.
+    UsernamePassword {
+        /// Username-password details. This attribute was added in vSphere API 9.0.0.0.
+        username_password: Option<UsernamePassword>,
+    },
+    /// SAML based authentication is being used.
+    SamlToken {
+        /// SAML token details, when using SAML based authentication. This attribute was added in vSphere API 9.0.0.0.
+        saml_token: Option<vsphere_vapi_runtime::types::Secret>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+#[cfg(feature = "vcenter-core")]
+impl CredentialType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsernamePassword { .. } => "USERNAME_PASSWORD",
+            Self::SamlToken { .. } => "SAML_TOKEN",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> credential::Type {
+        credential::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::UsernamePassword { username_password } => {
+                __map.serialize_entry("type", "USERNAME_PASSWORD")?;
+                if let Some(value) = username_password {
+                    __map.serialize_entry("username_password", value)?;
+                }
+            }
+            Self::SamlToken { saml_token } => {
+                __map.serialize_entry("type", "SAML_TOKEN")?;
+                if let Some(value) = saml_token {
+                    __map.serialize_entry("saml_token", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "vcenter-core")]
+impl serde::Serialize for Credential {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+#[cfg(feature = "vcenter-core")]
+impl<'de> serde::Deserialize<'de> for Credential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Credential;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Credential")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Credential, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<UsernamePassword> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::Secret> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "username_password" => f_1 = map.next_value()?,
+                        "saml_token" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "USERNAME_PASSWORD" => {
+                                    CredentialType::UsernamePassword {
+                                        username_password: f_1,
+                                    }
+                                }
+                                "SAML_TOKEN" => {
+                                    CredentialType::SamlToken {
+                                        saml_token: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "username_password".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "saml_token".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CredentialType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Credential {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// This data object type specifies the information of a service endpoint as well as the parameters needed to locate and login to to the service endpoint. This class was added in vSphere API 9.0.0.0.

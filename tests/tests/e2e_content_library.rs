@@ -5,7 +5,7 @@ mod e2e_support;
 
 use e2e_support::{expect_kind, logged_in, start, unique_name};
 use vsphere_vapi::ErrorKind;
-use vsphere_vapi::content::library::{Item, ItemModel, StorageBacking, item, storage_backing};
+use vsphere_vapi::content::library::{Item, ItemModel, StorageBacking, StorageBackingType, item};
 use vsphere_vapi::content::library_model::LibraryType;
 use vsphere_vapi::content::{Library, LibraryModel, LocalLibrary, library};
 
@@ -26,9 +26,9 @@ async fn local_library_and_item_lifecycle() {
                 description: Some("Library of the end-to-end tests".to_owned()),
                 r#type: Some(LibraryType::Local),
                 storage_backings: Some(vec![StorageBacking {
-                    r#type: Some(storage_backing::Type::Datastore),
-                    datastore_id: Some(sim.inventory().datastore.id.clone()),
-                    ..StorageBacking::default()
+                    r#type: Some(StorageBackingType::Datastore {
+                        datastore_id: Some(sim.inventory().datastore.id.clone()),
+                    }),
                 }]),
                 ..LibraryModel::default()
         })
@@ -44,10 +44,13 @@ async fn local_library_and_item_lifecycle() {
     assert_eq!(created.r#type, Some(LibraryType::Local));
     let backings = created.storage_backings.unwrap_or_default();
     assert_eq!(backings.len(), 1, "backings: {backings:?}");
-    assert_eq!(
-        backings[0].datastore_id.as_deref(),
-        Some(sim.inventory().datastore.id.as_str())
-    );
+    match &backings[0].r#type {
+        Some(StorageBackingType::Datastore { datastore_id }) => assert_eq!(
+            datastore_id.as_deref(),
+            Some(sim.inventory().datastore.id.as_str())
+        ),
+        other => panic!("expected a datastore backing, got {other:?}"),
+    }
     assert!(created.creation_time.is_some(), "no creation time");
 
     // GET local-library

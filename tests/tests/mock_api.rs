@@ -38,13 +38,13 @@ use vsphere_vapi::cis::tagging::category_model::Cardinality;
 use vsphere_vapi::cis::tagging::{Category, TagAssociation, category};
 use vsphere_vapi::cis::{task, tasks};
 use vsphere_vapi::content::library::item::File;
-use vsphere_vapi::content::library::{Item, StorageBacking, storage_backing};
+use vsphere_vapi::content::library::{Item, StorageBacking, StorageBackingType};
 use vsphere_vapi::content::library_model::LibraryType;
 use vsphere_vapi::content::{LibraryModel, LocalLibrary};
 use vsphere_vapi::esx::settings::clusters::software::{Drafts, drafts};
 use vsphere_vapi::vapi::standard::DynamicId;
 use vsphere_vapi::vcenter::vm::guest::filesystem::{Transfers, transfers};
-use vsphere_vapi::vcenter::vm::guest::{self, Credentials, credentials};
+use vsphere_vapi::vcenter::vm::guest::{self, Credentials, CredentialsType};
 use vsphere_vapi::vcenter::vm::hardware::{Cpu, Disk, cpu, disk};
 use vsphere_vapi::vcenter::vm::{Power, Tools, power, tools};
 use vsphere_vapi::vcenter::{Datacenter, Folder, Vm, datacenter, folder, vm};
@@ -330,11 +330,15 @@ async fn unknown_power_state_from_the_server_round_trips_into_a_filter() {
     let client = client_for(&server, Protocol::Auto);
 
     let info = Power::new(&client).get(&vm_42()).await.expect("power info");
-    assert!(info.state.is_unknown(), "{:?}", info.state);
-    assert_eq!(info.state.as_str(), "SUSPENDED_TO_MEMORY");
-    assert_eq!(info.clean_power_off, None);
+    assert_eq!(info.state.tag(), power::State::from("SUSPENDED_TO_MEMORY"));
+    assert!(
+        matches!(&info.state, power::InfoState::Unknown { tag, fields }
+            if tag == "SUSPENDED_TO_MEMORY" && fields.is_empty()),
+        "{:?}",
+        info.state
+    );
     let filter = vm::FilterSpec {
-        power_states: Some(vec![info.state.clone()]),
+        power_states: Some(vec![info.state.tag()]),
         ..vm::FilterSpec::default()
     };
     let listed = Vm::new(&client)
@@ -459,7 +463,7 @@ async fn vm_hardware_cpu_update_sends_the_spec_as_the_whole_body() {
 async fn vm_hardware_disk_create_returns_the_new_identifier() {
     let (server, client) = api_server(201, json!("2001")).await;
     let spec = disk::CreateSpec {
-        r#type: Some(disk::HostBusAdapterType::Scsi),
+        r#type: Some(disk::CreateSpecType::Scsi { scsi: None }),
         new_vmdk: Some(disk::VmdkCreateSpec {
             name: Some("data".to_owned()),
             capacity: Some(10_737_418_240),
@@ -511,10 +515,10 @@ async fn vm_guest_filesystem_transfers_create_composes_body_fields() {
     let password = "Gu3st-Pa55!";
     let credentials = Credentials {
         interactive_session: false,
-        r#type: credentials::Type::UsernamePassword,
-        user_name: Some("root".to_owned()),
-        password: Some(Secret::new(password)),
-        saml_token: None,
+        r#type: CredentialsType::UsernamePassword {
+            user_name: Some("root".to_owned()),
+            password: Some(Secret::new(password)),
+        },
     };
     let spec = transfers::CreateSpec {
         path: "/var/log/report.txt".to_owned(),
@@ -652,9 +656,9 @@ async fn local_library_create_sends_client_token_header_and_model_body() {
         name: Some("isos".to_owned()),
         r#type: Some(LibraryType::Local),
         storage_backings: Some(vec![StorageBacking {
-            r#type: Some(storage_backing::Type::Datastore),
-            datastore_id: Some("datastore-12".to_owned()),
-            storage_uri: None,
+            r#type: Some(StorageBackingType::Datastore {
+                datastore_id: Some("datastore-12".to_owned()),
+            }),
         }]),
         ..LibraryModel::default()
     };
@@ -1298,7 +1302,7 @@ async fn cis_tasks_get_flattens_the_get_spec() {
         .send()
         .await
         .expect("task info");
-    assert_eq!(info.status, task::Status::Blocked);
+    assert_eq!(info.status.tag(), task::Status::Blocked);
     assert!(info.cancelable);
     assert_eq!(info.user.as_deref(), Some("VSPHERE.LOCAL\\Administrator"));
     assert_request(
@@ -1340,7 +1344,7 @@ async fn cis_tasks_list_reads_a_map_answer_from_an_object() {
         listed.keys().map(String::as_str).collect::<Vec<_>>(),
         ["task-1", "task-2"]
     );
-    assert_eq!(listed["task-2"].status, task::Status::Running);
+    assert_eq!(listed["task-2"].status.tag(), task::Status::Running);
     assert_request(
         &single_request(&server).await,
         "POST",

@@ -13,7 +13,7 @@ use serde_json::json;
 use support_mock::{answering_json, client_for, describe, header, query_params, single_request};
 use vsphere_vapi::Protocol;
 use vsphere_vapi::esx::hosts::Software;
-use vsphere_vapi::esx::hosts::software::{ConnectionSpec, connection_spec};
+use vsphere_vapi::esx::hosts::software::{ConnectionSpec, ConnectionSpecAuthType};
 use vsphere_vapi::vcenter::authentication::{Token, token};
 
 /// 9.1.1 bindings (`com/vmware/esx/hosts_client.py`, `_SoftwareStub`):
@@ -29,9 +29,9 @@ async fn esx_hosts_software_get_sends_the_connection_spec_as_body() {
     .await;
     let client = client_for(&server, Protocol::Auto);
     let spec = ConnectionSpec {
-        auth_type: connection_spec::AuthenticationType::Existing,
-        host_credential: None,
-        host: Some("host-10".to_owned()),
+        auth_type: ConnectionSpecAuthType::Existing {
+            host: Some("host-10".to_owned()),
+        },
     };
     // Only the request matters here; the answer may not decode.
     let _ = Software::new(&client).get(&spec).await;

@@ -6,6 +6,7 @@
 //! | module          | prints                                                              |
 //! |-----------------|---------------------------------------------------------------------|
 //! | `structure`     | vAPI structures and error structures as `pub struct`s               |
+//! | `union`         | structures with union tags: tag enums, hand-written serde impls     |
 //! | `enumeration`   | vAPI enumerations as `vsphere_vapi_runtime::vapi_enum!` invocations |
 //! | `service`       | client handles, one `async fn` per operation, `ops::*` statics      |
 //! | `route_table`   | `operations()`: every [`OperationSpec`] of the enabled features     |
@@ -37,8 +38,8 @@
 //! | `ANY_ERROR`, `DYNAMIC_STRUCTURE`, `OPAQUE` | `serde_json::Value`  | their shape is only known at run time |
 //! | `VOID`               | `()`                                       | operations without a result |
 //! | `OPTIONAL<T>`        | `Option<T>`, `#[serde(default, skip_serializing_if = "Option::is_none")]` | only metamodel-optional fields are `Option`; unset is omitted on the wire as the server expects |
-//! | `LIST<T>`, `SET<T>`  | `Vec<T>`                                   | sets are lists on the wire; a `Vec` keeps the server's order and needs no `Hash`/`Ord` on `T`. Required lists get `#[serde(default)]`: a response that leaves out an empty list still decodes, and an empty list is the only sensible reading |
-//! | `MAP<K, V>`          | `vsphere_vapi_runtime::types::VapiMap<K, V>` | accepts both wire forms (`/api` object, `/rest` key/value list); required maps get `#[serde(default)]` like lists |
+//! | `LIST<T>`, `SET<T>`  | `Vec<T>`                                   | sets are lists on the wire; a `Vec` keeps the server's order and needs no `Hash`/`Ord` on `T`. Required lists get `#[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]`: a response that leaves out an empty list or sends `null` still decodes, and an empty list is the only sensible reading |
+//! | `MAP<K, V>`          | `vsphere_vapi_runtime::types::VapiMap<K, V>` | accepts both wire forms (`/api` object, `/rest` key/value list); required maps are lenient like lists |
 //! | structure            | the generated `struct`, boxed (`Box<T>`) where a field would make the structure contain itself without indirection | a recursive `Option<T>` has infinite size; `Vec` and maps already add indirection |
 //! | enumeration          | the generated `vapi_enum!` enum            | non-exhaustive with a catch-all variant holding unknown wire values, so newer servers do not break deserialization |
 //!
@@ -49,7 +50,10 @@
 //! method returns (see `lower::calls`), with the same borrowing rules.
 //!
 //! Structures derive `Debug, Clone, PartialEq, Serialize, Deserialize`, and
-//! `Default` when every field is optional. They are not `#[non_exhaustive]`:
+//! `Default` when every field is optional. A structure with union tags
+//! (`lower::unions`) instead holds one enum per tag, whose variants carry
+//! exactly their case fields, and gets hand-written serde impls that keep
+//! the flat wire form (see `union`). They are not `#[non_exhaustive]`:
 //! users build request specs with struct literals (`..Default::default()`
 //! where available). Deprecation is a doc note, not `#[deprecated]`, which
 //! would warn on every use of fields the API still requires.
@@ -97,6 +101,7 @@ mod service;
 mod structure;
 mod tokens;
 mod types;
+mod union;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

@@ -9,7 +9,7 @@ use super::docs::{DocBuilder, code_list, field_doc};
 use super::layout::Module;
 use super::tokens::{cfg_attr, doc_attrs, float_literal, ident, int_literal, unraw};
 use super::types::{Scope, TypeMapper};
-use super::{Ctx, EmitError, format};
+use super::{Ctx, EmitError, format, union};
 
 pub fn emit(
     ctx: &Ctx<'_>,
@@ -24,7 +24,7 @@ pub fn emit(
 
     let mut doc = DocBuilder::new();
     doc.ir_doc(&structure.doc);
-    for union in &structure.unions {
+    for union in structure.unions.iter().filter(|union| union.rust.is_none()) {
         // Tag values without fields of their own go unmentioned: for them
         // only the always-present fields are set.
         let cases: Vec<String> = union
@@ -48,6 +48,12 @@ pub fn emit(
         );
     }
     let doc = doc_attrs(&doc.build());
+
+    if union::has_enums(structure) {
+        let mut tokens = union::emit(ctx, scope, structure, doc, &gate)?;
+        tokens.extend(constants_impl(structure, &name, &gate, &context)?);
+        return format::items(tokens, &context);
+    }
 
     let all_optional = structure
         .fields
@@ -83,26 +89,38 @@ pub fn emit(
             #( #fields )*
         }
     };
-    if !structure.constants.is_empty() {
-        let constants = structure
-            .constants
-            .iter()
-            .map(|constant| constant_item(constant, &context))
-            .collect::<Result<Vec<_>, _>>()?;
-        tokens.extend(quote! {
-            #gate
-            impl #name {
-                #( #constants )*
-            }
-        });
-    }
+    tokens.extend(constants_impl(structure, &name, &gate, &context)?);
     format::items(tokens, &context)
+}
+
+/// `impl Name { pub const …; }` for the structure's constants, if any.
+fn constants_impl(
+    structure: &Structure,
+    name: &proc_macro2::Ident,
+    gate: &TokenStream,
+    context: &str,
+) -> Result<TokenStream, EmitError> {
+    if structure.constants.is_empty() {
+        return Ok(TokenStream::new());
+    }
+    let constants = structure
+        .constants
+        .iter()
+        .map(|constant| constant_item(constant, context))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(quote! {
+        #gate
+        impl #name {
+            #( #constants )*
+        }
+    })
 }
 
 /// `#[serde(...)]` for a field: a rename only where the wire name differs
 /// from the Rust name (serde strips `r#` itself), `default` +
-/// `skip_serializing_if` for optional fields, and `default` for required
-/// lists and maps, which servers leave out when empty.
+/// `skip_serializing_if` for optional fields, and `default` +
+/// `deserialize_with = null_as_default` for required lists, sets and maps,
+/// which servers leave out or send as `null` when empty.
 fn serde_field_attr(scope: &Scope<'_>, wire: &str, rust_name: &str, ty: &TypeRef) -> TokenStream {
     let mut parts = Vec::new();
     if unraw(rust_name) != wire {
@@ -113,7 +131,9 @@ fn serde_field_attr(scope: &Scope<'_>, wire: &str, rust_name: &str, ty: &TypeRef
             let is_none = scope.option_is_none();
             parts.push(quote! { default, skip_serializing_if = #is_none });
         }
-        TypeRef::List(_) | TypeRef::Set(_) | TypeRef::Map(..) => parts.push(quote! { default }),
+        TypeRef::List(_) | TypeRef::Set(_) | TypeRef::Map(..) => parts.push(quote! {
+            default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+        }),
         _ => {}
     }
     if parts.is_empty() {

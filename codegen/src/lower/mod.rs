@@ -9,6 +9,7 @@ mod calls;
 pub(crate) mod ids;
 mod layout;
 pub(crate) mod types;
+mod unions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +31,7 @@ pub fn build_model(components: &[ComponentData]) -> Result<Model, Error> {
     let mut problems = Vec::new();
     let index = Index::collect(components, &mut problems);
     let mut model = Builder::new(&index, &mut problems).build();
+    unions::lower(&mut model);
     features::assign(&mut model);
     if problems.is_empty() {
         Ok(model)
@@ -845,6 +847,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                 unions.push(Union {
                     tag_field: info.name.clone(),
                     cases: BTreeMap::new(),
+                    rust: None,
                 });
             }
             for field in &fields {
@@ -864,6 +867,7 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
                         unions.push(Union {
                             tag_field: tag.clone(),
                             cases: BTreeMap::new(),
+                            rust: None,
                         });
                         unions.len() - 1
                     }

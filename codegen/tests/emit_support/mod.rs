@@ -9,6 +9,7 @@ use vsphere_vapi_codegen::ir::{
     Builtin, Constant, ConstantValue, Doc, EnumValue, Enumeration, ErrorRef, Feature, Field,
     HttpMethod, Model, Operation, Owner, Package, ParamBinding, ParamLocation, Route, RouteSource,
     ResourceIdType, RustPath, Service, Structure, StructureKind, TaskKind, TypeRef, Union,
+    UnionEnum, UnionVariant,
 };
 
 pub fn doc(text: &str) -> Doc {
@@ -522,7 +523,8 @@ pub fn demo_model() -> Model {
             ],
         ),
     );
-    // A union: `type` selects `file` or `host`.
+    // A union: `type` selects `file` or `host`, and for `HOST` also the
+    // optional tag `state`, a nested union selecting `detail`.
     let mut file_field = field(
         "file",
         "file",
@@ -536,6 +538,20 @@ pub fn demo_model() -> Model {
         "type".to_owned(),
         vec!["HOST".to_owned(), "CLUSTER".to_owned()],
     ));
+    let mut state_field = field(
+        "state",
+        "state",
+        optional(enum_ref(RUN_STATE)),
+        "State of the host.",
+    );
+    state_field.union_case = Some(("type".to_owned(), vec!["HOST".to_owned()]));
+    let mut detail_field = field(
+        "detail",
+        "detail",
+        optional(builtin(Builtin::String)),
+        "What runs.",
+    );
+    detail_field.union_case = Some(("state".to_owned(), vec!["RUNNING".to_owned()]));
     let mut backing = structure(
         BACKING,
         service_owner.clone(),
@@ -545,17 +561,73 @@ pub fn demo_model() -> Model {
             field("type", "r#type", enum_ref(BACKING_TYPE), "Backing type."),
             file_field,
             host_field,
+            state_field,
+            detail_field,
+            field(
+                "names",
+                "names",
+                list(builtin(Builtin::String)),
+                "Names, always present.",
+            ),
+            field(
+                "note",
+                "note",
+                optional(builtin(Builtin::String)),
+                "A note.",
+            ),
         ],
     );
-    backing.unions = vec![Union {
-        tag_field: "type".to_owned(),
-        cases: BTreeMap::from([
-            ("FILE".to_owned(), vec!["file".to_owned()]),
-            ("HOST".to_owned(), vec!["host".to_owned()]),
-            ("CLUSTER".to_owned(), vec!["host".to_owned()]),
-            ("NONE".to_owned(), Vec::new()),
-        ]),
-    }];
+    let variant = |wire: &str, rust_name: &str, fields: &[&str]| UnionVariant {
+        wire: wire.to_owned(),
+        rust_name: rust_name.to_owned(),
+        doc: doc(&format!("The `{wire}` case.")),
+        fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+    };
+    backing.unions = vec![
+        Union {
+            tag_field: "type".to_owned(),
+            cases: BTreeMap::from([
+                ("FILE".to_owned(), vec!["file".to_owned()]),
+                (
+                    "HOST".to_owned(),
+                    vec!["host".to_owned(), "state".to_owned()],
+                ),
+                ("CLUSTER".to_owned(), vec!["host".to_owned()]),
+                ("NONE".to_owned(), Vec::new()),
+            ]),
+            // `BackingType` is the enumeration's name: the enum gets `Union`.
+            rust: Some(UnionEnum {
+                path: path(&nested, "BackingTypeUnion"),
+                tag_enumeration: BACKING_TYPE.to_owned(),
+                optional: false,
+                variants: vec![
+                    variant("FILE", "File", &["file"]),
+                    variant("HOST", "Host", &["host", "state"]),
+                    variant("CLUSTER", "Cluster", &["host"]),
+                    variant("NONE", "None", &[]),
+                    variant("UNKNOWN", "Unknown", &[]),
+                ],
+                unknown_variant: "UnknownValue".to_owned(),
+                parent: None,
+            }),
+        },
+        Union {
+            tag_field: "state".to_owned(),
+            cases: BTreeMap::from([("RUNNING".to_owned(), vec!["detail".to_owned()])]),
+            rust: Some(UnionEnum {
+                path: path(&nested, "BackingState"),
+                tag_enumeration: RUN_STATE.to_owned(),
+                optional: true,
+                variants: vec![
+                    variant("NOT_RUNNING", "NotRunning", &[]),
+                    variant("RUNNING", "Running", &["detail"]),
+                    variant("3D", "_3d", &[]),
+                ],
+                unknown_variant: "Unknown".to_owned(),
+                parent: Some("type".to_owned()),
+            }),
+        },
+    ];
     backing.enumerations = vec![BACKING_TYPE.to_owned()];
     model.structures.insert(BACKING.to_owned(), backing);
 

@@ -91,7 +91,7 @@ pub struct Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User roles This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub roles: Vec<String>,
     /// Flag indicating if the account is enabled This attribute was added in vSphere API 6.7. If None, defaults to True
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,7 +129,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User roles This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub roles: Vec<String>,
     /// Flag indicating if the account is enabled This attribute was added in vSphere API 6.7.
     pub enabled: bool,

@@ -77,7 +77,7 @@ pub struct MonitoredItemData {
     /// End time in UTC
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// list of values
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub data: Vec<String>,
 }
 
@@ -85,7 +85,7 @@ pub struct MonitoredItemData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoredItemDataRequest {
     /// monitored item IDs Ex: CPU, MEMORY
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub names: Vec<String>,
     /// interval between values in hours, minutes
     pub interval: IntervalType,

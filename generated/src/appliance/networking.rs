@@ -352,7 +352,7 @@ pub struct DnsInfo {
     /// Hostname. This attribute was added in vSphere API 6.7.
     pub hostname: String,
     /// Servers. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<String>,
 }
 
@@ -362,7 +362,7 @@ pub struct Info {
     /// DNS configuration. This attribute was added in vSphere API 6.7.
     pub dns: DnsInfo,
     /// Interface configuration as a key-value map where key is a network interface name, for example, "nic0". This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub interfaces: vsphere_vapi_runtime::types::VapiMap<
         String,
         interfaces::InterfaceInfo,

@@ -17,7 +17,7 @@ pub struct LocalizableMessage {
     /// text in english This attribute was added in vSphere API 6.7.
     pub default_message: String,
     /// nested data This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub args: Vec<String>,
 }
 

@@ -113,61 +113,297 @@ pub struct FilterSpec {
 }
 
 /// This class was added in vSphere API 7.0.1.0.
-///
-/// `status` selects which optional fields are set: `FAILED` (`failure_reason`),
-/// `SUCCEEDED` (`generation_time`, `url`, `expiration_time`, `downloadable`,
-/// `size`, `checksum_value` and `content_type`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Support bundle creation description. This attribute was added in vSphere API 7.0.1.0.
     pub description: String,
     /// Status of the task This attribute was added in vSphere API 7.0.1.0.
-    pub status: CreationStatus,
-    /// Support bundle generation time. This attribute was added in vSphere API 7.0.1.0.
     ///
-    /// Only relevant when `status` is `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generation_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Support bundle downlooad URL. This attribute was added in vSphere API 7.0.1.0.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Download expiration time. This attribute was added in vSphere API 7.0.1.0.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Support bundle availability for download. This attribute was added in vSphere API 7.0.1.0.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub downloadable: Option<bool>,
-    /// Support bundle file size in KBs. This attribute was added in vSphere API 7.0.1.0.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-    /// Reason for failure This attribute was added in vSphere API 7.0.1.0.
-    ///
-    /// Only relevant when `status` is `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_reason: Option<crate::vapi::standard::LocalizableMessage>,
-    /// Support bundle SHA256 checksum value. This attribute was added in vSphere API 8.0.2.0.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checksum_value: Option<String>,
+    /// The variant carries the fields of its case (see [`InfoStatus`]).
+    pub status: InfoStatus,
     /// Identifier of the support bundle. This attribute was added in vSphere API 8.0.2.0.
     ///
     /// This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Describes the content type (LOGS, CORES, ALL) collected in support bundle. This attribute was added in vSphere API 8.0.2.0.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<ContentType>,
+}
+
+/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoStatus {
+    /// Support bundle creation task succeeded.
+    Succeeded {
+        /// Support bundle generation time. This attribute was added in vSphere API 7.0.1.0.
+        generation_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Support bundle downlooad URL. This attribute was added in vSphere API 7.0.1.0.
+        url: Option<String>,
+        /// Download expiration time. This attribute was added in vSphere API 7.0.1.0.
+        expiration_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Support bundle availability for download. This attribute was added in vSphere API 7.0.1.0.
+        downloadable: Option<bool>,
+        /// Support bundle file size in KBs. This attribute was added in vSphere API 7.0.1.0.
+        size: Option<i64>,
+        /// Support bundle SHA256 checksum value. This attribute was added in vSphere API 8.0.2.0.
+        checksum_value: Option<String>,
+        /// Describes the content type (LOGS, CORES, ALL) collected in support bundle. This attribute was added in vSphere API 8.0.2.0.
+        content_type: Option<ContentType>,
+    },
+    /// Support bundle creation task Failed.
+    Failed {
+        /// Reason for failure This attribute was added in vSphere API 7.0.1.0.
+        failure_reason: Option<crate::vapi::standard::LocalizableMessage>,
+    },
+    /// Support bundle creation task Cancelled.
+    Cancelled,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded { .. } => "SUCCEEDED",
+            Self::Failed { .. } => "FAILED",
+            Self::Cancelled => "CANCELLED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> CreationStatus {
+        CreationStatus::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Succeeded {
+                generation_time,
+                url,
+                expiration_time,
+                downloadable,
+                size,
+                checksum_value,
+                content_type,
+            } => {
+                __map.serialize_entry("status", "SUCCEEDED")?;
+                if let Some(value) = generation_time {
+                    __map.serialize_entry("generation_time", value)?;
+                }
+                if let Some(value) = url {
+                    __map.serialize_entry("url", value)?;
+                }
+                if let Some(value) = expiration_time {
+                    __map.serialize_entry("expiration_time", value)?;
+                }
+                if let Some(value) = downloadable {
+                    __map.serialize_entry("downloadable", value)?;
+                }
+                if let Some(value) = size {
+                    __map.serialize_entry("size", value)?;
+                }
+                if let Some(value) = checksum_value {
+                    __map.serialize_entry("checksum_value", value)?;
+                }
+                if let Some(value) = content_type {
+                    __map.serialize_entry("content_type", value)?;
+                }
+            }
+            Self::Failed { failure_reason } => {
+                __map.serialize_entry("status", "FAILED")?;
+                if let Some(value) = failure_reason {
+                    __map.serialize_entry("failure_reason", value)?;
+                }
+            }
+            Self::Cancelled => __map.serialize_entry("status", "CANCELLED")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        self.status.serialize_fields(&mut map)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_5: Option<bool> = None;
+                let mut f_6: Option<i64> = None;
+                let mut f_7: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_8: Option<String> = None;
+                let mut f_9: Option<String> = None;
+                let mut f_10: Option<ContentType> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "description" => f_0 = Some(map.next_value()?),
+                        "status" => f_1 = Some(map.next_value()?),
+                        "generation_time" => f_2 = map.next_value()?,
+                        "url" => f_3 = map.next_value()?,
+                        "expiration_time" => f_4 = map.next_value()?,
+                        "downloadable" => f_5 = map.next_value()?,
+                        "size" => f_6 = map.next_value()?,
+                        "failure_reason" => f_7 = map.next_value()?,
+                        "checksum_value" => f_8 = map.next_value()?,
+                        "id" => f_9 = map.next_value()?,
+                        "content_type" => f_10 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "SUCCEEDED" => {
+                                    InfoStatus::Succeeded {
+                                        generation_time: f_2,
+                                        url: f_3,
+                                        expiration_time: f_4,
+                                        downloadable: f_5,
+                                        size: f_6,
+                                        checksum_value: f_8,
+                                        content_type: f_10,
+                                    }
+                                }
+                                "FAILED" => {
+                                    InfoStatus::Failed {
+                                        failure_reason: f_7,
+                                    }
+                                }
+                                "CANCELLED" => InfoStatus::Cancelled,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "generation_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "url".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "expiration_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "downloadable".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "size".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_8 {
+                                        fields
+                                            .insert(
+                                                "checksum_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_10 {
+                                        fields
+                                            .insert(
+                                                "content_type".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_7 {
+                                        fields
+                                            .insert(
+                                                "failure_reason".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoStatus::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    description: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    id: f_9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// This class was added in vSphere API 7.0.1.0.
@@ -213,7 +449,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Information about all support bundle requests. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub supportbundle_operations: Vec<Info>,
 }
 

@@ -995,10 +995,10 @@ pub struct CategoryModel {
     /// The associated cardinality (SINGLE, MULTIPLE) of the category.
     pub cardinality: category_model::Cardinality,
     /// The types of objects that the tags in this category can be attached to. If the set is empty, then tags can be attached to all types of objects. This field works only for objects that reside in Inventory Service (IS). For non IS objects, this check is not performed today and hence a tag can be attached to any non IS object.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub associable_types: Vec<String>,
     /// The set of users that can use this category. To add users to this, you need to have the edit privilege on the category. Similarly, to unsubscribe from this category, you need the edit privilege on the category. You should not modify other users subscription from this set.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub used_by: Vec<String>,
 }
 
@@ -1018,6 +1018,6 @@ pub struct TagModel {
     /// The description of the tag.
     pub description: String,
     /// The set of users that can use this tag. To add users to this, you need to have the edit privilege on the tag. Similarly, to unsubscribe from this tag, you need the edit privilege on the tag. You should not modify other users subscription from this set.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub used_by: Vec<String>,
 }

@@ -1024,7 +1024,7 @@ pub struct MigrateSpec {
     /// Multiple default storage locations are not currently supported but may become supported in future releases.
     ///
     /// VCF 9.1 Migration of library with {StorageBacking.Type#STORAGEPOLICY} as storage backing type to a different storage policy or {StorageBacking.Type#DATASTORE} is not supported. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub storage_backings: Vec<StorageBacking>,
 }
 
@@ -1103,44 +1103,203 @@ pub struct StateInfo {
 }
 
 /// The `StorageBacking` class defines a storage location where content in a library will be stored. The storage location can either be a Datastore or Other type.
-///
-/// `type` selects which optional fields are set: `DATASTORE` (`datastore_id`),
-/// `OTHER` (`storage_uri`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageBacking {
     /// Type (DATASTORE, OTHER) of `com.vmware.content.library.storage_backing`. This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<storage_backing::Type>,
-    /// Identifier of the datastore used to store the content in the library.
     ///
-    /// Only relevant when `type` is `DATASTORE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub datastore_id: Option<String>,
-    /// URI identifying the location used to store the content in the library.
+    /// The variant carries the fields of its case (see [`StorageBackingType`]).
+    pub r#type: Option<StorageBackingType>,
+}
+
+/// The `type` tag of [`StorageBacking`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `StorageBackingType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum StorageBackingType {
+    /// The content of the library will be stored on a datastore.
     ///
-    /// The following URI formats are supported:
+    /// These are vCenter Server managed datastores, and are logical containers that hide specifics of each storage device. Depending on the type of storage you use, datastores can be backed by the following file system formats:
     ///
-    /// vSphere 6.5
+    /// * Virtual Machine File System (VMFS)
+    /// * Network File System (NFS)
+    Datastore {
+        /// Identifier of the datastore used to store the content in the library.
+        datastore_id: Option<String>,
+    },
+    /// The content of the library will be stored on a remote file system.
     ///
-    /// * nfs://server/path?version=4 (for vCenter Server Appliance only) - Specifies an NFS Version 4 server.
-    /// * nfs://server/path (for vCenter Server Appliance only) - Specifies an NFS Version 3 server. The nfs://server:/path format is also supported.
-    /// * smb://server/path - Specifies an SMB server or Windows share.
+    /// Supports the following remote file systems:
     ///
-    /// vSphere 6.0 Update 1
-    ///
-    /// * nfs://server:/path (for vCenter Server Appliance only)
-    /// * file://unc-server/path (for vCenter Server for Windows only)
-    /// * file:///mount/point (for vCenter Server Appliance only) - Local file URIs are supported only when the path is a local mount point for an NFS file system. Use of file URIs is strongly discouraged. Instead, use an NFS URI to specify the remote file system.
-    ///
-    /// vSphere 6.0
-    ///
-    /// * nfs://server:/path (for vCenter Server Appliance only)
-    /// * file://unc-server/path (for vCenter Server for Windows only)
-    /// * file:///path - Local file URIs are supported but strongly discouraged because it may interfere with the performance of vCenter Server.
-    ///
-    /// Only relevant when `type` is `OTHER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_uri: Option<String>,
+    /// * NFS (on vCenter Server Appliance)
+    /// * SMB (on vCenter Server Appliance and vCenter Server for Windows)
+    Other {
+        /// URI identifying the location used to store the content in the library.
+        ///
+        /// The following URI formats are supported:
+        ///
+        /// vSphere 6.5
+        ///
+        /// * nfs://server/path?version=4 (for vCenter Server Appliance only) - Specifies an NFS Version 4 server.
+        /// * nfs://server/path (for vCenter Server Appliance only) - Specifies an NFS Version 3 server. The nfs://server:/path format is also supported.
+        /// * smb://server/path - Specifies an SMB server or Windows share.
+        ///
+        /// vSphere 6.0 Update 1
+        ///
+        /// * nfs://server:/path (for vCenter Server Appliance only)
+        /// * file://unc-server/path (for vCenter Server for Windows only)
+        /// * file:///mount/point (for vCenter Server Appliance only) - Local file URIs are supported only when the path is a local mount point for an NFS file system. Use of file URIs is strongly discouraged. Instead, use an NFS URI to specify the remote file system.
+        ///
+        /// vSphere 6.0
+        ///
+        /// * nfs://server:/path (for vCenter Server Appliance only)
+        /// * file://unc-server/path (for vCenter Server for Windows only)
+        /// * file:///path - Local file URIs are supported but strongly discouraged because it may interfere with the performance of vCenter Server.
+        storage_uri: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl StorageBackingType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Datastore { .. } => "DATASTORE",
+            Self::Other { .. } => "OTHER",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> storage_backing::Type {
+        storage_backing::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Datastore { datastore_id } => {
+                __map.serialize_entry("type", "DATASTORE")?;
+                if let Some(value) = datastore_id {
+                    __map.serialize_entry("datastore_id", value)?;
+                }
+            }
+            Self::Other { storage_uri } => {
+                __map.serialize_entry("type", "OTHER")?;
+                if let Some(value) = storage_uri {
+                    __map.serialize_entry("storage_uri", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for StorageBacking {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            value.serialize_fields(&mut map)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StorageBacking {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StorageBacking;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct StorageBacking")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<StorageBacking, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = map.next_value()?,
+                        "datastore_id" => f_1 = map.next_value()?,
+                        "storage_uri" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "DATASTORE" => {
+                                    StorageBackingType::Datastore {
+                                        datastore_id: f_1,
+                                    }
+                                }
+                                "OTHER" => {
+                                    StorageBackingType::Other {
+                                        storage_uri: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "datastore_id".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "storage_uri".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    StorageBackingType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(StorageBacking { r#type: u_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `SubscriptionInfo` class defines the subscription behavior for a subscribed library.

@@ -16,7 +16,7 @@ pub struct Info {
     /// Name of the security policy This attribute was added in vSphere API 7.0.3.0.
     pub name: String,
     /// Map of content library item type and rule types The rules can be associated with a security policy. When the security policy is applied to a content library, these rules will be used to validate specific item type. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub item_type_rules: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::content::SecurityRuleType,

@@ -99,10 +99,10 @@ pub struct AlternativeImageInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Map of components in an ESX image. The key is the component name and value is the information about specific version of the component. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, Option<ComponentInfo>>,
     /// Map of software solutions in an ESX image. The key is the solution name and value is the specification detailing components registered by that solution. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. This attribute was added in vSphere API 9.0.0.0. If None, no Hardware Support Package (HSP) info exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,7 +201,7 @@ pub struct ComponentInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportInfo {
     /// Map of Hardware Support Packages (HSPs). The key is the Hardware Support Manager (HSM) identifier and the value is the specification detailing the HSP configured for that HSM. This attribute was added in vSphere API 7.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageInfo,
@@ -234,7 +234,7 @@ pub struct HardwareSupportPackageSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportSpec {
     /// Map of Hardware Support Packages (HSPs). The key is the Hardware Support Manager (HSM) name and the value is the specification detailing the HSP configured for that HSM. This attribute was added in vSphere API 7.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageSpec,
@@ -274,55 +274,371 @@ pub struct HostHardwareSpec {
 }
 
 /// The `ImageSelectionInfo` class contains attributes to describe the selection criteria used to select an image for 1 or more hosts This class was added in vSphere API 9.0.0.0.
-///
-/// `selection_type` selects which optional fields are set: `HOST_HARDWARE_SPEC`
-/// (`host_hardware_spec`), `HOST_UUID` (`host_uuids`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageSelectionInfo {
     /// Specifies what type of selection (HOST_UUID, HOST_HARDWARE_SPEC, UNKNOWN) is to be used for selecting an image for a host. HOST_UUID is intended to be used when an image needs to be selected for a host based on the host's uuid. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h HOST_HARDWARE_SPEC is intended to be used when an image needs to be selected for 1 or more hosts based on the host's hardware specifications like vendor, model, family and oem string. This attribute was added in vSphere API 9.0.0.0.
-    pub selection_type: image_selection_info::SelectionType,
-    /// Specifies the host's uuid for which an image needs to be selected. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `selection_type` is `HOST_UUID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_uuids: Option<Vec<String>>,
-    /// Specifies the host's hardware specification like vendor, model, family and oem string for which an image needs to be selected.
-    ///
-    /// Selection logic will be AND operation across the attributes and OR operation within an attribute
-    ///
-    /// Ex: For vendor = "OEM 1" model = \["Model Gen9", "Model Gen10"\] family = \["Family 1", "Family 2"\] oemString = \["OEM String 1", "OEM String 2"\]
-    ///
-    /// Logic will be "OEM 1" AND ("Model Gen9" OR "Model Gen10") AND ("Family 1" OR "Family 2") AND ("OEM String 1" OR "OEM String 2") This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `selection_type` is `HOST_HARDWARE_SPEC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_hardware_spec: Option<HostHardwareInfo>,
+    /// The variant carries the fields of its case (see [`ImageSelectionInfoSelectionType`]).
+    pub selection_type: ImageSelectionInfoSelectionType,
+}
+
+/// The `selection_type` tag of [`ImageSelectionInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `selection_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImageSelectionInfoSelectionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ImageSelectionInfoSelectionType {
+    /// Select image using host's uuid.
+    HostUuid {
+        /// Specifies the host's uuid for which an image needs to be selected. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h This attribute was added in vSphere API 9.0.0.0.
+        host_uuids: Option<Vec<String>>,
+    },
+    /// Select image using host's hardware specification. `HostHardwareInfo` class
+    HostHardwareSpec {
+        /// Specifies the host's hardware specification like vendor, model, family and oem string for which an image needs to be selected.
+        ///
+        /// Selection logic will be AND operation across the attributes and OR operation within an attribute
+        ///
+        /// Ex: For vendor = "OEM 1" model = \["Model Gen9", "Model Gen10"\] family = \["Family 1", "Family 2"\] oemString = \["OEM String 1", "OEM String 2"\]
+        ///
+        /// Logic will be "OEM 1" AND ("Model Gen9" OR "Model Gen10") AND ("Family 1" OR "Family 2") AND ("OEM String 1" OR "OEM String 2") This attribute was added in vSphere API 9.0.0.0.
+        host_hardware_spec: Option<HostHardwareInfo>,
+    },
+    /// SelectionType is unknown. This class attribute was added in vSphere API 9.1.0.0.
+    UnknownValue,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ImageSelectionInfoSelectionType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HostUuid { .. } => "HOST_UUID",
+            Self::HostHardwareSpec { .. } => "HOST_HARDWARE_SPEC",
+            Self::UnknownValue => "UNKNOWN",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> image_selection_info::SelectionType {
+        image_selection_info::SelectionType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::HostUuid { host_uuids } => {
+                __map.serialize_entry("selection_type", "HOST_UUID")?;
+                if let Some(value) = host_uuids {
+                    __map.serialize_entry("host_uuids", value)?;
+                }
+            }
+            Self::HostHardwareSpec { host_hardware_spec } => {
+                __map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
+                if let Some(value) = host_hardware_spec {
+                    __map.serialize_entry("host_hardware_spec", value)?;
+                }
+            }
+            Self::UnknownValue => __map.serialize_entry("selection_type", "UNKNOWN")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("selection_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ImageSelectionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.selection_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageSelectionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageSelectionInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ImageSelectionInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ImageSelectionInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<String>> = None;
+                let mut f_2: Option<HostHardwareInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "selection_type" => f_0 = Some(map.next_value()?),
+                        "host_uuids" => f_1 = map.next_value()?,
+                        "host_hardware_spec" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HOST_UUID" => {
+                                    ImageSelectionInfoSelectionType::HostUuid {
+                                        host_uuids: f_1,
+                                    }
+                                }
+                                "HOST_HARDWARE_SPEC" => {
+                                    ImageSelectionInfoSelectionType::HostHardwareSpec {
+                                        host_hardware_spec: f_2,
+                                    }
+                                }
+                                "UNKNOWN" => ImageSelectionInfoSelectionType::UnknownValue,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host_uuids".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host_hardware_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ImageSelectionInfoSelectionType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ImageSelectionInfo {
+                    selection_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "selection_type",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `ImageSelectionSpec` class contains attributes to describe the selection criteria used to select an image for 1 or more hosts This class was added in vSphere API 9.0.0.0.
-///
-/// `selection_type` selects which optional fields are set: `HOST_HARDWARE_SPEC`
-/// (`host_hardware_spec`), `HOST_UUID` (`host_uuids`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageSelectionSpec {
     /// Specifies what type of selection (HOST_UUID, HOST_HARDWARE_SPEC, UNKNOWN) is to be used for selecting an image for a host. HOST_UUID is intended to be used when an image needs to be selected for a host based on the host's uuid. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h HOST_HARDWARE_SPEC is intended to be used when an image needs to be selected for 1 or more hosts based on the host's hardware specifications like vendor, model, family and oem string. This attribute was added in vSphere API 9.0.0.0.
-    pub selection_type: image_selection_spec::SelectionType,
-    /// Specifies the host's uuid for which an image needs to be selected. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `selection_type` is `HOST_UUID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_uuids: Option<Vec<String>>,
-    /// Specifies the host's hardware specification like vendor, model, family and oem string for which an image needs to be selected.
-    ///
-    /// Selection logic will be AND operation across the attributes and OR operation within an attribute
-    ///
-    /// Ex: For vendor = "OEM 1" model = \["Model Gen9", "Model Gen10"\] family = \["Family 1", "Family 2"\] oemString = \["OEM String 1", "OEM String 2"\]
-    ///
-    /// Logic will be "OEM 1" AND ("Model Gen9" OR "Model Gen10") AND ("Family 1" OR "Family 2") AND ("OEM String 1" OR "OEM String 2") This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `selection_type` is `HOST_HARDWARE_SPEC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_hardware_spec: Option<HostHardwareSpec>,
+    /// The variant carries the fields of its case (see [`ImageSelectionSpecSelectionType`]).
+    pub selection_type: ImageSelectionSpecSelectionType,
+}
+
+/// The `selection_type` tag of [`ImageSelectionSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `selection_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImageSelectionSpecSelectionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ImageSelectionSpecSelectionType {
+    /// Select image using host's uuid.
+    HostUuid {
+        /// Specifies the host's uuid for which an image needs to be selected. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h This attribute was added in vSphere API 9.0.0.0.
+        host_uuids: Option<Vec<String>>,
+    },
+    /// Select image using host's hardware specification. `HostHardwareSpec` class
+    HostHardwareSpec {
+        /// Specifies the host's hardware specification like vendor, model, family and oem string for which an image needs to be selected.
+        ///
+        /// Selection logic will be AND operation across the attributes and OR operation within an attribute
+        ///
+        /// Ex: For vendor = "OEM 1" model = \["Model Gen9", "Model Gen10"\] family = \["Family 1", "Family 2"\] oemString = \["OEM String 1", "OEM String 2"\]
+        ///
+        /// Logic will be "OEM 1" AND ("Model Gen9" OR "Model Gen10") AND ("Family 1" OR "Family 2") AND ("OEM String 1" OR "OEM String 2") This attribute was added in vSphere API 9.0.0.0.
+        host_hardware_spec: Option<HostHardwareSpec>,
+    },
+    /// SelectionType is unknown. This class attribute was added in vSphere API 9.1.0.0.
+    UnknownValue,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ImageSelectionSpecSelectionType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HostUuid { .. } => "HOST_UUID",
+            Self::HostHardwareSpec { .. } => "HOST_HARDWARE_SPEC",
+            Self::UnknownValue => "UNKNOWN",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> image_selection_spec::SelectionType {
+        image_selection_spec::SelectionType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::HostUuid { host_uuids } => {
+                __map.serialize_entry("selection_type", "HOST_UUID")?;
+                if let Some(value) = host_uuids {
+                    __map.serialize_entry("host_uuids", value)?;
+                }
+            }
+            Self::HostHardwareSpec { host_hardware_spec } => {
+                __map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
+                if let Some(value) = host_hardware_spec {
+                    __map.serialize_entry("host_hardware_spec", value)?;
+                }
+            }
+            Self::UnknownValue => __map.serialize_entry("selection_type", "UNKNOWN")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("selection_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ImageSelectionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.selection_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageSelectionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageSelectionSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ImageSelectionSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ImageSelectionSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<String>> = None;
+                let mut f_2: Option<HostHardwareSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "selection_type" => f_0 = Some(map.next_value()?),
+                        "host_uuids" => f_1 = map.next_value()?,
+                        "host_hardware_spec" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HOST_UUID" => {
+                                    ImageSelectionSpecSelectionType::HostUuid {
+                                        host_uuids: f_1,
+                                    }
+                                }
+                                "HOST_HARDWARE_SPEC" => {
+                                    ImageSelectionSpecSelectionType::HostHardwareSpec {
+                                        host_hardware_spec: f_2,
+                                    }
+                                }
+                                "UNKNOWN" => ImageSelectionSpecSelectionType::UnknownValue,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host_uuids".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host_hardware_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ImageSelectionSpecSelectionType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ImageSelectionSpec {
+                    selection_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "selection_type",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Notification` class contains attributes to describe any info/warning/error messages that Tasks can raise. This class was added in vSphere API 7.0.2.0.
@@ -362,10 +678,10 @@ pub struct SoftwareInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Map of components in an ESX image. The key is the component name and value is the information about specific version of the component. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, Option<ComponentInfo>>,
     /// Map of software solutions in an ESX image. The key is the solution name and value is the specification detailing components registered by that solution. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. This attribute was added in vSphere API 7.0.2.0. If None, no Hardware Support Package (HSP) info exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -438,7 +754,7 @@ pub struct SolutionInfo {
     /// Display name of the solution. This attribute was added in vSphere API 7.0.0.0.
     pub display_name: String,
     /// Components registered by the solution. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
 }
 
@@ -448,6 +764,6 @@ pub struct SolutionSpec {
     /// Version of the solution. This attribute was added in vSphere API 7.0.2.0.
     pub version: String,
     /// Components registered by the solution. This attribute was added in vSphere API 7.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: Vec<SolutionComponentSpec>,
 }

@@ -647,10 +647,10 @@ pub struct AlternativeImageInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Information about the components in the software specification. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     /// Information about the solutions in the software specification. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. This attribute was added in vSphere API 9.0.0.0. If None, no Hardware Support Package (HSP) is specified for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -807,22 +807,22 @@ pub struct ClusterCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Identifiers of compliant hosts. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compliant_hosts: Vec<String>,
     /// Identifiers of non-compliant hosts. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub non_compliant_hosts: Vec<String>,
     /// Identifiers of incompatible hosts. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub incompatible_hosts: Vec<String>,
     /// Identifiers of unavailable hosts. There will not be compliance details for these hosts in `com.vmware.esx.settings.cluster_compliance.hosts`. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub unavailable_hosts: Vec<String>,
     /// Mapping from host identifier to the compliance information for the host. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub hosts: vsphere_vapi_runtime::types::VapiMap<String, HostCompliance>,
     /// Auxiliary information about the hosts. This gives some additional information about the hosts referenced in this result. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<String, HostInfo>,
 }
 
@@ -1011,10 +1011,10 @@ pub struct DataProcessingUnitCompliance {
         vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageCompliance>,
     >,
     /// Compliance result for all user components present on the data processing unit and in the software specification. The key is the component name and value is the ComponentCompliance object. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
     /// Compliance result for solutions. The key is the solution name and value is the SolutionCompliance. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionCompliance>,
     /// Compliance result for all removed components present on the data processing unit and in the software specification. The key is the component name and value is the ComponentCompliance object. This attribute was added in vSphere API 8.0.3.0.
     ///
@@ -1036,25 +1036,25 @@ pub struct DataProcessingUnitInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataProcessingUnitsCompliance {
     /// Identifiers of compliant data processing units. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compliant_data_processing_units: Vec<String>,
     /// Identifiers of non-compliant data processing units. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub non_compliant_data_processing_units: Vec<String>,
     /// Identifiers of incompatible data processing units. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub incompatible_data_processing_units: Vec<String>,
     /// Identifiers of unavailable data processing units. There will not be compliance details for these data processing units in #dataProcessingUnits. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub unavailable_data_processing_units: Vec<String>,
     /// Mapping from data processing unit identifier to the compliance information for the data processing units. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compliance: vsphere_vapi_runtime::types::VapiMap<
         String,
         DataProcessingUnitCompliance,
     >,
     /// Auxiliary information about the data processing units. This gives some additional information about the data processing units referenced in this result. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub data_processing_unit_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         DataProcessingUnitInfo,
@@ -1076,7 +1076,7 @@ pub struct EffectiveComponentDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<crate::vapi::standard::LocalizableMessage>,
     /// List of other component versions present in base image, add-ons or solutions that this component is overriding. For example, if a component version-1 was implicitly present in the base image, but user wants it to be changed to version-2. In that case, `com.vmware.esx.settings.effective_component_details.source` would be USER and there will be one entry in this list indicating base image component version-1 is being overridden. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub overridden_components: Vec<ComponentOverrideInfo>,
     /// Flag to indicate if the component can be removed by specifying its name in the removed components section of the software specification. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1156,7 +1156,7 @@ pub struct HardwareModuleFirmwareInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportInfo {
     /// Map of Hardware Support Packages (HSPs) for the cluster. The key is the Hardware Support Manager (HSM) identifier and the value is the specification detailing the HSP configured for that HSM. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageInfo,
@@ -1178,7 +1178,7 @@ pub struct HardwareSupportPackageCompliance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<HardwareSupportPackageInfo>,
     /// Compliance result for individual hardware module on the host. The key is the module identifier and value is the HardwareModuleFirmwareCompliance for the device. NOTE: if no individual hardware module compliance is returned by the, Hardware Support Manager (HSM), this map may have no entries even if ComplianceStatus = NON_COMPLIANT This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub hardware_modules: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareModuleFirmwareCompliance,
@@ -1213,7 +1213,7 @@ pub struct HardwareSupportPackageSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportSpec {
     /// Map of Hardware Support Packages (HSPs) for the cluster. The key is the Hardware Support Manager (HSM) name and the value is the specification detailing the HSP configured for that HSM. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageSpec,
@@ -1251,10 +1251,10 @@ pub struct HostCompliance {
         vsphere_vapi_runtime::types::VapiMap<String, HardwareSupportPackageCompliance>,
     >,
     /// Compliance result for all the effective components and all the components present on the host. The key is the component name and value is the ComponentCompliance. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentCompliance>,
     /// Compliance result for solutions. The key is the solution name and value is the SolutionCompliance. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionCompliance>,
     /// Compliance result for all removed components present on the host and in the software specification. The key is the component name and value is the ComponentCompliance object. This attribute was added in vSphere API 8.0.3.0.
     ///
@@ -1295,7 +1295,7 @@ pub struct HostHardwareDetails {
     /// Host's family name. Maps to "Family" in SMBIOS: System Information (Type 1) and offset 1Ah This attribute was added in vSphere API 9.0.0.0.
     pub family: String,
     /// Host's OEM string. Maps to SMBIOS: OEM Strings (Type 11) This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub oem_strings: Vec<String>,
 }
 
@@ -1390,55 +1390,371 @@ pub struct ImageInfo {
 }
 
 /// The `ImageSelectionInfo` class contains attributes to describe the selection criteria used to select an image for 1 or more hosts This class was added in vSphere API 9.0.0.0.
-///
-/// `selection_type` selects which optional fields are set: `HOST_HARDWARE_SPEC`
-/// (`host_hardware_spec`), `HOST_UUID` (`host_uuids`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageSelectionInfo {
     /// Specifies what type of selection (HOST_UUID, HOST_HARDWARE_SPEC, UNKNOWN) is to be used for selecting an image for a host. HOST_UUID is intended to be used when an image needs to be selected for a host based on the host's uuid. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h HOST_HARDWARE_SPEC is intended to be used when an image needs to be selected for 1 or more hosts based on the host's hardware specifications like vendor, model, family and oem string. This attribute was added in vSphere API 9.0.0.0.
-    pub selection_type: image_selection_info::SelectionType,
-    /// Specifies the host's uuid for which an image needs to be selected. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `selection_type` is `HOST_UUID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_uuids: Option<Vec<String>>,
-    /// Specifies the host's hardware specification like vendor, model, family and oem string for which an image needs to be selected.
-    ///
-    /// Selection logic will be AND operation across the attributes and OR operation within an attribute
-    ///
-    /// Ex: For vendor = "OEM 1" model = \["Model Gen9", "Model Gen10"\] family = \["Family 1", "Family 2"\] oemString = \["OEM String 1", "OEM String 2"\]
-    ///
-    /// Logic will be "OEM 1" AND ("Model Gen9" OR "Model Gen10") AND ("Family 1" OR "Family 2") AND ("OEM String 1" OR "OEM String 2") This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `selection_type` is `HOST_HARDWARE_SPEC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_hardware_spec: Option<HostHardwareInfo>,
+    /// The variant carries the fields of its case (see [`ImageSelectionInfoSelectionType`]).
+    pub selection_type: ImageSelectionInfoSelectionType,
+}
+
+/// The `selection_type` tag of [`ImageSelectionInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `selection_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImageSelectionInfoSelectionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ImageSelectionInfoSelectionType {
+    /// Select image using host's uuid.
+    HostUuid {
+        /// Specifies the host's uuid for which an image needs to be selected. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h This attribute was added in vSphere API 9.0.0.0.
+        host_uuids: Option<Vec<String>>,
+    },
+    /// Select image using host's hardware specification. `HostHardwareInfo` class
+    HostHardwareSpec {
+        /// Specifies the host's hardware specification like vendor, model, family and oem string for which an image needs to be selected.
+        ///
+        /// Selection logic will be AND operation across the attributes and OR operation within an attribute
+        ///
+        /// Ex: For vendor = "OEM 1" model = \["Model Gen9", "Model Gen10"\] family = \["Family 1", "Family 2"\] oemString = \["OEM String 1", "OEM String 2"\]
+        ///
+        /// Logic will be "OEM 1" AND ("Model Gen9" OR "Model Gen10") AND ("Family 1" OR "Family 2") AND ("OEM String 1" OR "OEM String 2") This attribute was added in vSphere API 9.0.0.0.
+        host_hardware_spec: Option<HostHardwareInfo>,
+    },
+    /// SelectionType is unknown. This class attribute was added in vSphere API 9.1.0.0.
+    UnknownValue,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ImageSelectionInfoSelectionType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HostUuid { .. } => "HOST_UUID",
+            Self::HostHardwareSpec { .. } => "HOST_HARDWARE_SPEC",
+            Self::UnknownValue => "UNKNOWN",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> image_selection_info::SelectionType {
+        image_selection_info::SelectionType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::HostUuid { host_uuids } => {
+                __map.serialize_entry("selection_type", "HOST_UUID")?;
+                if let Some(value) = host_uuids {
+                    __map.serialize_entry("host_uuids", value)?;
+                }
+            }
+            Self::HostHardwareSpec { host_hardware_spec } => {
+                __map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
+                if let Some(value) = host_hardware_spec {
+                    __map.serialize_entry("host_hardware_spec", value)?;
+                }
+            }
+            Self::UnknownValue => __map.serialize_entry("selection_type", "UNKNOWN")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("selection_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ImageSelectionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.selection_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageSelectionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageSelectionInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ImageSelectionInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ImageSelectionInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<String>> = None;
+                let mut f_2: Option<HostHardwareInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "selection_type" => f_0 = Some(map.next_value()?),
+                        "host_uuids" => f_1 = map.next_value()?,
+                        "host_hardware_spec" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HOST_UUID" => {
+                                    ImageSelectionInfoSelectionType::HostUuid {
+                                        host_uuids: f_1,
+                                    }
+                                }
+                                "HOST_HARDWARE_SPEC" => {
+                                    ImageSelectionInfoSelectionType::HostHardwareSpec {
+                                        host_hardware_spec: f_2,
+                                    }
+                                }
+                                "UNKNOWN" => ImageSelectionInfoSelectionType::UnknownValue,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host_uuids".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host_hardware_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ImageSelectionInfoSelectionType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ImageSelectionInfo {
+                    selection_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "selection_type",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `ImageSelectionSpec` class contains attributes to describe the selection criteria used to select an image for 1 or more hosts This class was added in vSphere API 9.0.0.0.
-///
-/// `selection_type` selects which optional fields are set: `HOST_HARDWARE_SPEC`
-/// (`host_hardware_spec`), `HOST_UUID` (`host_uuids`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageSelectionSpec {
     /// Specifies what type of selection (HOST_UUID, HOST_HARDWARE_SPEC, UNKNOWN) is to be used for selecting an image for a host. HOST_UUID is intended to be used when an image needs to be selected for a host based on the host's uuid. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h HOST_HARDWARE_SPEC is intended to be used when an image needs to be selected for 1 or more hosts based on the host's hardware specifications like vendor, model, family and oem string. This attribute was added in vSphere API 9.0.0.0.
-    pub selection_type: image_selection_spec::SelectionType,
-    /// Specifies the host's uuid for which an image needs to be selected. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `selection_type` is `HOST_UUID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_uuids: Option<Vec<String>>,
-    /// Specifies the host's hardware specification like vendor, model, family and oem string for which an image needs to be selected.
-    ///
-    /// Selection logic will be AND operation across the attributes and OR operation within an attribute
-    ///
-    /// Ex: For vendor = "OEM 1" model = \["Model Gen9", "Model Gen10"\] family = \["Family 1", "Family 2"\] oemString = \["OEM String 1", "OEM String 2"\]
-    ///
-    /// Logic will be "OEM 1" AND ("Model Gen9" OR "Model Gen10") AND ("Family 1" OR "Family 2") AND ("OEM String 1" OR "OEM String 2") This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `selection_type` is `HOST_HARDWARE_SPEC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_hardware_spec: Option<HostHardwareSpec>,
+    /// The variant carries the fields of its case (see [`ImageSelectionSpecSelectionType`]).
+    pub selection_type: ImageSelectionSpecSelectionType,
+}
+
+/// The `selection_type` tag of [`ImageSelectionSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `selection_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImageSelectionSpecSelectionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ImageSelectionSpecSelectionType {
+    /// Select image using host's uuid.
+    HostUuid {
+        /// Specifies the host's uuid for which an image needs to be selected. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h This attribute was added in vSphere API 9.0.0.0.
+        host_uuids: Option<Vec<String>>,
+    },
+    /// Select image using host's hardware specification. `HostHardwareSpec` class
+    HostHardwareSpec {
+        /// Specifies the host's hardware specification like vendor, model, family and oem string for which an image needs to be selected.
+        ///
+        /// Selection logic will be AND operation across the attributes and OR operation within an attribute
+        ///
+        /// Ex: For vendor = "OEM 1" model = \["Model Gen9", "Model Gen10"\] family = \["Family 1", "Family 2"\] oemString = \["OEM String 1", "OEM String 2"\]
+        ///
+        /// Logic will be "OEM 1" AND ("Model Gen9" OR "Model Gen10") AND ("Family 1" OR "Family 2") AND ("OEM String 1" OR "OEM String 2") This attribute was added in vSphere API 9.0.0.0.
+        host_hardware_spec: Option<HostHardwareSpec>,
+    },
+    /// SelectionType is unknown. This class attribute was added in vSphere API 9.1.0.0.
+    UnknownValue,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ImageSelectionSpecSelectionType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HostUuid { .. } => "HOST_UUID",
+            Self::HostHardwareSpec { .. } => "HOST_HARDWARE_SPEC",
+            Self::UnknownValue => "UNKNOWN",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> image_selection_spec::SelectionType {
+        image_selection_spec::SelectionType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::HostUuid { host_uuids } => {
+                __map.serialize_entry("selection_type", "HOST_UUID")?;
+                if let Some(value) = host_uuids {
+                    __map.serialize_entry("host_uuids", value)?;
+                }
+            }
+            Self::HostHardwareSpec { host_hardware_spec } => {
+                __map.serialize_entry("selection_type", "HOST_HARDWARE_SPEC")?;
+                if let Some(value) = host_hardware_spec {
+                    __map.serialize_entry("host_hardware_spec", value)?;
+                }
+            }
+            Self::UnknownValue => __map.serialize_entry("selection_type", "UNKNOWN")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("selection_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ImageSelectionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.selection_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageSelectionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageSelectionSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ImageSelectionSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ImageSelectionSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<String>> = None;
+                let mut f_2: Option<HostHardwareSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "selection_type" => f_0 = Some(map.next_value()?),
+                        "host_uuids" => f_1 = map.next_value()?,
+                        "host_hardware_spec" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HOST_UUID" => {
+                                    ImageSelectionSpecSelectionType::HostUuid {
+                                        host_uuids: f_1,
+                                    }
+                                }
+                                "HOST_HARDWARE_SPEC" => {
+                                    ImageSelectionSpecSelectionType::HostHardwareSpec {
+                                        host_hardware_spec: f_2,
+                                    }
+                                }
+                                "UNKNOWN" => ImageSelectionSpecSelectionType::UnknownValue,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host_uuids".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host_hardware_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ImageSelectionSpecSelectionType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ImageSelectionSpec {
+                    selection_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "selection_type",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `ImpactDetails` class contains information that provides more details about the compliance impact. This class was added in vSphere API 8.0.3.0.
@@ -1454,7 +1770,7 @@ pub struct ImpactDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_maintenance_mode_upgrade_actions: Option<Vec<String>>,
     /// Partial or full maintenance mode required on host to reach the desired solution state. The key is affected solution name for solution-only remediation, and the value is maintenance mode string of `vim.host.PartialMaintenanceModeId` or "fullMaintenanceMode": for example: {"com.vmware.vsphere-wcp" : "sphereletPartialMM", "com.vmware.vsphere-nsx" : "fullMaintenanceMode"} If this string value is an unknown enum the behaviour defaults to full maintenance mode. The impact will have an value that is the same or more severe than the maintenance mode (e.g. a reboot) contained in this attribute. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub solution_impacts: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Maintenance actions to be performed when entering the partial maintenance mode flavor. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1471,13 +1787,12 @@ pub struct MemoryReservation {
 }
 
 /// The `Notification` class contains attributes to describe any info/warning/error messages that Tasks can raise. This class was added in vSphere API 7.0.0.0.
-///
-/// `type` selects which optional fields are set: `ERROR` (`retriable`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// Type of the notification. This attribute was added in vSphere API 7.0.2.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<notification::Type>,
+    ///
+    /// The variant carries the fields of its case (see [`NotificationType`]).
+    pub r#type: Option<NotificationType>,
     /// The notification id. This attribute was added in vSphere API 7.0.0.0.
     pub id: String,
     /// The time the notification was raised/found. This attribute was added in vSphere API 7.0.0.0.
@@ -1485,16 +1800,177 @@ pub struct Notification {
     /// The notification message. This attribute was added in vSphere API 7.0.0.0.
     pub message: crate::vapi::standard::LocalizableMessage,
     /// The resolution message, if any. This attribute was added in vSphere API 7.0.0.0. Only set if there is a resolution available for this notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
     /// The originator of the notification. This attribute was added in vSphere API 7.0.2.0. Only set if there is an originator available for this notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originator: Option<String>,
-    /// Indicates whether the error is retriable. This attribute was added in vSphere API 7.0.2.0. Only set for the notification when a retriable error was reported by the task.
-    ///
-    /// Only relevant when `type` is `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retriable: Option<bool>,
+}
+
+/// The `type` tag of [`Notification`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NotificationType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NotificationType {
+    Info,
+    Warning,
+    Error {
+        /// Indicates whether the error is retriable. This attribute was added in vSphere API 7.0.2.0. Only set for the notification when a retriable error was reported by the task.
+        retriable: Option<bool>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NotificationType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Info => "INFO",
+            Self::Warning => "WARNING",
+            Self::Error { .. } => "ERROR",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> notification::Type {
+        notification::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Info => __map.serialize_entry("type", "INFO")?,
+            Self::Warning => __map.serialize_entry("type", "WARNING")?,
+            Self::Error { retriable } => {
+                __map.serialize_entry("type", "ERROR")?;
+                if let Some(value) = retriable {
+                    __map.serialize_entry("retriable", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            value.serialize_fields(&mut map)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("time", &self.time)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.resolution {
+            map.serialize_entry("resolution", value)?;
+        }
+        if let Some(value) = &self.originator {
+            map.serialize_entry("originator", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Notification;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Notification")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Notification, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = map.next_value()?,
+                        "id" => f_1 = Some(map.next_value()?),
+                        "time" => f_2 = Some(map.next_value()?),
+                        "message" => f_3 = Some(map.next_value()?),
+                        "resolution" => f_4 = map.next_value()?,
+                        "originator" => f_5 = map.next_value()?,
+                        "retriable" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "INFO" => NotificationType::Info,
+                                "WARNING" => NotificationType::Warning,
+                                "ERROR" => {
+                                    NotificationType::Error {
+                                        retriable: f_6,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "retriable".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NotificationType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Notification {
+                    r#type: u_0,
+                    id: f_1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    time: f_2.ok_or_else(|| serde::de::Error::missing_field("time"))?,
+                    message: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    resolution: f_4,
+                    originator: f_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported by the task. This class was added in vSphere API 7.0.0.0.
@@ -1554,7 +2030,7 @@ pub struct RemediationAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemediationDetails {
     /// Messages that describe the actions to perform during remediation. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub remediation_actions: Vec<RemediationAction>,
 }
 
@@ -1567,10 +2043,10 @@ pub struct SoftwareInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnInfo>,
     /// Information about the components in the software specification. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
     /// Information about the solutions in the software specification. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
     /// Information about the Hardware Support Packages (HSP) configured. This attribute was added in vSphere API 7.0.0.0. If None, no Hardware Support Package (HSP) is specified for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1692,7 +2168,7 @@ pub struct SolutionDetails {
     /// Display version of the solution. This attribute was added in vSphere API 7.0.0.0.
     pub display_version: String,
     /// Components registered by the solution. If the component is not present in the depot, then corresponding details are absent from the list. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: Vec<SolutionComponentDetails>,
 }
 
@@ -1705,7 +2181,7 @@ pub struct SolutionInfo {
     /// Version of the solution. This attribute was added in vSphere API 7.0.0.0.
     pub version: String,
     /// Components registered by the solution. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: Vec<SolutionComponentSpec>,
 }
 
@@ -1715,7 +2191,7 @@ pub struct SolutionSpec {
     /// Version of the solution. This attribute was added in vSphere API 7.0.0.0.
     pub version: String,
     /// Components registered by the solution. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: Vec<SolutionComponentSpec>,
 }
 
@@ -1755,45 +2231,26 @@ pub struct StatusInfo {
     /// Aggregated status from all checks performed on this entity.
     pub status: Status,
     /// List of `CheckStatus` for all checks performed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub check_statuses: Vec<CheckStatus>,
 }
 
 /// The `TaskInfo` class contains information about a task and its subtasks of which it consists. This class was added in vSphere API 7.0.0.0.
-///
-/// `status` selects which optional fields are set: `BLOCKED` (`progress`, `result`
-/// and `start_time`), `FAILED` (`progress`, `result`, `error`, `start_time` and
-/// `end_time`), `RUNNING` (`progress`, `result` and `start_time`), `SUCCEEDED`
-/// (`progress`, `result`, `start_time` and `end_time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaskInfo {
-    /// Progress of the operation. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED` or `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<crate::cis::task::Progress>,
     /// Information about the subtasks that this task contains. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// This attribute will be None if the task has no subtasks. This attribute will be None if the task is a bulk operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtasks: Option<vsphere_vapi_runtime::types::VapiMap<String, TaskInfo>>,
     /// Summary about the subtasks for each entity if the current task is a bulk operation. The map is null or empty if the current task is not a bulk operation. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtask_summaries: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<TaskSummary>>,
     >,
     /// Notifications to the user This attribute was added in vSphere API 7.0.0.0. Only set if the notifications were reported by this particular task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<Notifications>,
-    /// Task result. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the task has no result.
-    ///
-    /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED` or `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<serde_json::Value>,
     /// Time when the task was last updated This attribute was added in vSphere API 7.0.1.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::standard::LocalizableMessage,
@@ -1808,33 +2265,380 @@ pub struct TaskInfo {
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub status: crate::cis::task::Status,
+    ///
+    /// The variant carries the fields of its case (see [`TaskInfoStatus`]).
+    pub status: TaskInfoStatus,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
     pub cancelable: bool,
-    /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see `com.vmware.cis.task.info.result`).
-    ///
-    /// Only relevant when `status` is `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED` or `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED` or `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Name of the user who performed the operation. This attribute was added in vSphere API 6.7. This attribute will be None if the operation is performed by the system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+
+/// The `status` tag of [`TaskInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `TaskInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum TaskInfoStatus {
+    /// The operation is in pending state.
+    Pending,
+    /// The operation is in progress.
+    Running {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Task result. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the task has no result.
+        result: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation is blocked.
+    Blocked {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Task result. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the task has no result.
+        result: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation completed successfully.
+    Succeeded {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Task result. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the task has no result.
+        result: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation failed.
+    Failed {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Task result. This attribute was added in vSphere API 7.0.0.0. This attribute will be None if the task has no result.
+        result: Option<serde_json::Value>,
+        /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see `com.vmware.cis.task.info.result`).
+        error: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl TaskInfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running { .. } => "RUNNING",
+            Self::Blocked { .. } => "BLOCKED",
+            Self::Succeeded { .. } => "SUCCEEDED",
+            Self::Failed { .. } => "FAILED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::cis::task::Status {
+        crate::cis::task::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pending => __map.serialize_entry("status", "PENDING")?,
+            Self::Running { progress, result, start_time } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = result {
+                    __map.serialize_entry("result", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Blocked { progress, result, start_time } => {
+                __map.serialize_entry("status", "BLOCKED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = result {
+                    __map.serialize_entry("result", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Succeeded { progress, result, start_time, end_time } => {
+                __map.serialize_entry("status", "SUCCEEDED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = result {
+                    __map.serialize_entry("result", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Failed { progress, result, error, start_time, end_time } => {
+                __map.serialize_entry("status", "FAILED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = result {
+                    __map.serialize_entry("result", value)?;
+                }
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for TaskInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.subtasks {
+            map.serialize_entry("subtasks", value)?;
+        }
+        if let Some(value) = &self.subtask_summaries {
+            map.serialize_entry("subtask_summaries", value)?;
+        }
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        if let Some(value) = &self.last_update_time {
+            map.serialize_entry("last_update_time", value)?;
+        }
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("service", &self.service)?;
+        map.serialize_entry("operation", &self.operation)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("cancelable", &self.cancelable)?;
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TaskInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct TaskInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<TaskInfo, A::Error> {
+                let mut f_0: Option<crate::cis::task::Progress> = None;
+                let mut f_1: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, TaskInfo>,
+                > = None;
+                let mut f_2: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, Vec<TaskSummary>>,
+                > = None;
+                let mut f_3: Option<Notifications> = None;
+                let mut f_4: Option<serde_json::Value> = None;
+                let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_6: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_7: Option<crate::ids::VapiServiceId> = None;
+                let mut f_8: Option<crate::ids::OperationId> = None;
+                let mut f_9: Option<String> = None;
+                let mut f_10: Option<crate::vapi::standard::DynamicId> = None;
+                let mut f_11: Option<String> = None;
+                let mut f_12: Option<bool> = None;
+                let mut f_13: Option<serde_json::Value> = None;
+                let mut f_14: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_15: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_16: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "progress" => f_0 = map.next_value()?,
+                        "subtasks" => f_1 = map.next_value()?,
+                        "subtask_summaries" => f_2 = map.next_value()?,
+                        "notifications" => f_3 = map.next_value()?,
+                        "result" => f_4 = map.next_value()?,
+                        "last_update_time" => f_5 = map.next_value()?,
+                        "description" => f_6 = Some(map.next_value()?),
+                        "service" => f_7 = Some(map.next_value()?),
+                        "operation" => f_8 = Some(map.next_value()?),
+                        "parent" => f_9 = map.next_value()?,
+                        "target" => f_10 = map.next_value()?,
+                        "status" => f_11 = Some(map.next_value()?),
+                        "cancelable" => f_12 = Some(map.next_value()?),
+                        "error" => f_13 = map.next_value()?,
+                        "start_time" => f_14 = map.next_value()?,
+                        "end_time" => f_15 = map.next_value()?,
+                        "user" => f_16 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_11 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PENDING" => TaskInfoStatus::Pending,
+                                "RUNNING" => {
+                                    TaskInfoStatus::Running {
+                                        progress: f_0,
+                                        result: f_4,
+                                        start_time: f_14,
+                                    }
+                                }
+                                "BLOCKED" => {
+                                    TaskInfoStatus::Blocked {
+                                        progress: f_0,
+                                        result: f_4,
+                                        start_time: f_14,
+                                    }
+                                }
+                                "SUCCEEDED" => {
+                                    TaskInfoStatus::Succeeded {
+                                        progress: f_0,
+                                        result: f_4,
+                                        start_time: f_14,
+                                        end_time: f_15,
+                                    }
+                                }
+                                "FAILED" => {
+                                    TaskInfoStatus::Failed {
+                                        progress: f_0,
+                                        result: f_4,
+                                        error: f_13,
+                                        start_time: f_14,
+                                        end_time: f_15,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_0 {
+                                        fields
+                                            .insert(
+                                                "progress".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "result".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_14 {
+                                        fields
+                                            .insert(
+                                                "start_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_15 {
+                                        fields
+                                            .insert(
+                                                "end_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_13 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    TaskInfoStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(TaskInfo {
+                    subtasks: f_1,
+                    subtask_summaries: f_2,
+                    notifications: f_3,
+                    last_update_time: f_5,
+                    description: f_6
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    service: f_7
+                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
+                    operation: f_8
+                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
+                    parent: f_9,
+                    target: f_10,
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    cancelable: f_12
+                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                    user: f_16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `TaskSummary` class contains a brief summary about a task. This class was added in vSphere API 9.0.0.0.

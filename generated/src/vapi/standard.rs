@@ -89,7 +89,7 @@ pub struct LocalizableMessage {
     /// The value of this localizable string or message template in the `en_US` (English) locale. If `com.vmware.vapi.std.localizable_message.id` refers to a message template, the default message will contain the substituted arguments. This value can be used by clients that do not need to display strings and messages in the native language of the user. It could also be used as a fallback if a client is unable to access the appropriate message catalog.
     pub default_message: String,
     /// Positional arguments to be substituted into the message template. This list will be empty if the message uses named arguments or has no arguments.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub args: Vec<String>,
     /// Named arguments to be substituted into the message template. None means that the message template requires no arguments or positional arguments are used.
     #[serde(default, skip_serializing_if = "Option::is_none")]

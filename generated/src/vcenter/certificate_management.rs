@@ -12,6 +12,6 @@ pub mod vcenter;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct X509CertChain {
     /// Certificate chain in base64 format This attribute was added in vSphere API 6.7.2.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cert_chain: Vec<String>,
 }

@@ -14,7 +14,7 @@ pub struct EvcMode {
     /// The system generated unique identifier for the EvcMode. This attribute was added in vSphere API 9.0.0.0.
     pub key: String,
     /// The masks (modifications to a host's feature capabilities) that limit a host's capabilities to that of the EVC mode baseline. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub masks: Vec<FeatureMask>,
 }
 

@@ -351,7 +351,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_controllers: Option<Vec<LoadBalancerController>>,
     /// The load balancer node(s) information, the key(ID) was dynamically generated when creating the load balancer node and it will stick with the load balancer node during the whole lifecycle, even if you make changes to the load balancer node, such as reconfiguration and redeployment. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub node_info_map: vsphere_vapi_runtime::types::VapiMap<String, NodeInfo>,
     /// The TLS certificate chain of the load balancer used by load balancer node(s) to verify the load balancer controller. This attribute was added in vSphere API 9.0.0.0. If None, load balancer node(s) use system-wide certificates finishing the verification process for load balancer controller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -415,7 +415,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Identifier(s) of load balancer. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub load_balancers: Vec<String>,
     /// Detailed info list of load balancer. This attribute was added in vSphere API 9.0.0.0. If None means client doesn't intend to get a detailed info list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -506,7 +506,7 @@ pub struct NodeInfo {
     /// The version of load balancer image running on current node. This attribute was added in vSphere API 9.0.0.0.
     pub version: Version,
     /// Network interface configuration of load balancer node. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub nics: Vec<NetworkInterfaceSpec>,
     /// The runtime information of the node. This attribute was added in vSphere API 9.0.0.0.
     pub node_runtime_info: NodeRuntimeInfo,

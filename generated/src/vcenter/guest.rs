@@ -319,17 +319,146 @@ pub struct AdapterMapping {
 /// Guest customization settings to customize a guest operating system with cloud configuration.
 ///
 /// The `CloudConfiguration` class contains the type of cloud configuration and the settings of that cloud configuration. This class was added in vSphere API 7.0.3.0.
-///
-/// `type` selects which optional fields are set: `CLOUDINIT` (`cloudinit`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloudConfiguration {
     /// The type of the cloud configuration. This attribute was added in vSphere API 7.0.3.0.
-    pub r#type: cloud_configuration::Type,
-    /// cloud-init configuration This attribute was added in vSphere API 7.0.3.0.
     ///
-    /// Only relevant when `type` is `CLOUDINIT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cloudinit: Option<CloudinitConfiguration>,
+    /// The variant carries the fields of its case (see [`CloudConfigurationType`]).
+    pub r#type: CloudConfigurationType,
+}
+
+/// The `type` tag of [`CloudConfiguration`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CloudConfigurationType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CloudConfigurationType {
+    /// cloud-init configuration
+    Cloudinit {
+        /// cloud-init configuration This attribute was added in vSphere API 7.0.3.0.
+        cloudinit: Option<CloudinitConfiguration>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CloudConfigurationType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cloudinit { .. } => "CLOUDINIT",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> cloud_configuration::Type {
+        cloud_configuration::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Cloudinit { cloudinit } => {
+                __map.serialize_entry("type", "CLOUDINIT")?;
+                if let Some(value) = cloudinit {
+                    __map.serialize_entry("cloudinit", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CloudConfiguration {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CloudConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CloudConfiguration;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CloudConfiguration")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CloudConfiguration, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<CloudinitConfiguration> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "cloudinit" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "CLOUDINIT" => {
+                                    CloudConfigurationType::Cloudinit {
+                                        cloudinit: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "cloudinit".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CloudConfigurationType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CloudConfiguration {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// Guest customization settings to customize a Linux guest operating system with raw cloud-init data.
@@ -367,44 +496,223 @@ pub struct CustomizationSpec {
     #[serde(rename = "global_DNS_settings")]
     pub global_dns_settings: GlobalDnsSettings,
     /// IP settings that are specific to a particular virtual network adapter. The `com.vmware.vcenter.guest.adapter_mapping` class maps a network adapter's MAC address to its `com.vmware.vcenter.guest.IP_settings`. May be empty if there are no network adapters, else should match number of network adapters configured for the VM. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub interfaces: Vec<AdapterMapping>,
 }
 
 /// The `Domain` class specifies the information needed to join a workgroup or domain. This structure maps to the Identification key in the sysprep.xml answer file. These values are transferred into the sysprep.xml file that VirtualCenter stores on the target virtual disk. For more information about performing unattended installation, check <https://technet.microsoft.com/en-us/library/cc771830(v=ws.10).aspx> This class was added in vSphere API 7.0.0.0.
-///
-/// `type` selects which optional fields are set: `DOMAIN` (`domain`,
-/// `domain_username`, `domain_password` and `domain_OU`), `WORKGROUP`
-/// (`workgroup`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Domain {
     /// The type of network to join after the customization. This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: domain::Type,
-    /// The workgroup that the virtual machine should join. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `type` is `WORKGROUP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workgroup: Option<String>,
-    /// The domain to which the virtual machine should be joined. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `DOMAIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The domain user that has permission to join the domain after virtual machine is joined. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `DOMAIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_username: Option<String>,
-    /// The domain user password that has permission to join the `com.vmware.vcenter.guest.domain.domain_username` after customization. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `DOMAIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// The MachineObjectOU which specifies the full LDAP path name of the OU to which the virtual machine belongs. Refer to: <https://docs.microsoft.com/en-us/windows-hardware/customize> desktop/unattend/microsoft-windows-unattendedjoin- identification-machineobjectou This attribute was added in vSphere API 8.0.2.0.
-    ///
-    /// Only relevant when `type` is `DOMAIN`.
-    #[serde(rename = "domain_OU", default, skip_serializing_if = "Option::is_none")]
-    pub domain_ou: Option<String>,
+    /// The variant carries the fields of its case (see [`DomainType`]).
+    pub r#type: DomainType,
+}
+
+/// The `type` tag of [`Domain`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DomainType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DomainType {
+    /// The virtual machine should be be joined to a workgroup.
+    Workgroup {
+        /// The workgroup that the virtual machine should join. This attribute was added in vSphere API 7.0.0.0.
+        workgroup: Option<String>,
+    },
+    /// The virtual machine should be be joined to a domain.
+    Domain {
+        /// The domain to which the virtual machine should be joined. This attribute was added in vSphere API 7.0.0.0.
+        domain: Option<String>,
+        /// The domain user that has permission to join the domain after virtual machine is joined. This attribute was added in vSphere API 7.0.0.0.
+        domain_username: Option<String>,
+        /// The domain user password that has permission to join the `com.vmware.vcenter.guest.domain.domain_username` after customization. This attribute was added in vSphere API 7.0.0.0.
+        domain_password: Option<vsphere_vapi_runtime::types::Secret>,
+        /// The MachineObjectOU which specifies the full LDAP path name of the OU to which the virtual machine belongs. Refer to: <https://docs.microsoft.com/en-us/windows-hardware/customize> desktop/unattend/microsoft-windows-unattendedjoin- identification-machineobjectou This attribute was added in vSphere API 8.0.2.0.
+        domain_ou: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl DomainType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Workgroup { .. } => "WORKGROUP",
+            Self::Domain { .. } => "DOMAIN",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> domain::Type {
+        domain::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Workgroup { workgroup } => {
+                __map.serialize_entry("type", "WORKGROUP")?;
+                if let Some(value) = workgroup {
+                    __map.serialize_entry("workgroup", value)?;
+                }
+            }
+            Self::Domain { domain, domain_username, domain_password, domain_ou } => {
+                __map.serialize_entry("type", "DOMAIN")?;
+                if let Some(value) = domain {
+                    __map.serialize_entry("domain", value)?;
+                }
+                if let Some(value) = domain_username {
+                    __map.serialize_entry("domain_username", value)?;
+                }
+                if let Some(value) = domain_password {
+                    __map.serialize_entry("domain_password", value)?;
+                }
+                if let Some(value) = domain_ou {
+                    __map.serialize_entry("domain_OU", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Domain {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Domain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Domain;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Domain")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Domain, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+                let mut f_5: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "workgroup" => f_1 = map.next_value()?,
+                        "domain" => f_2 = map.next_value()?,
+                        "domain_username" => f_3 = map.next_value()?,
+                        "domain_password" => f_4 = map.next_value()?,
+                        "domain_OU" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "WORKGROUP" => {
+                                    DomainType::Workgroup {
+                                        workgroup: f_1,
+                                    }
+                                }
+                                "DOMAIN" => {
+                                    DomainType::Domain {
+                                        domain: f_2,
+                                        domain_username: f_3,
+                                        domain_password: f_4,
+                                        domain_ou: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "workgroup".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "domain".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "domain_username".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "domain_password".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "domain_OU".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    DomainType::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Domain {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `GlobalDNSSettings` class specifies a collection of global IP settings in the guest operating system. In Linux, DNS server settings are global. The settings can either be statically set or supplied by a DHCP server. This class was added in vSphere API 7.0.0.0.
@@ -433,23 +741,193 @@ pub struct GuiUnattended {
 }
 
 /// The `HostnameGenerator` class specifies various mechanisms of generating the hostname for the guest inside the virtual machine while customization. This class was added in vSphere API 7.0.0.0.
-///
-/// `type` selects which optional fields are set: `FIXED` (`fixed_name`), `PREFIX`
-/// (`prefix`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HostnameGenerator {
     /// The type of the Name Generator This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: hostname_generator::Type,
-    /// The virtual machine name specified by the client. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `type` is `FIXED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fixed_name: Option<String>,
-    /// Base prefix, to which a unique number is appended. This attribute was added in vSphere API 7.0.0.0.
+    /// The variant carries the fields of its case (see [`HostnameGeneratorType`]).
+    pub r#type: HostnameGeneratorType,
+}
+
+/// The `type` tag of [`HostnameGenerator`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `HostnameGeneratorType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum HostnameGeneratorType {
+    /// Specifies that a fixed name should be used for the hostname for the virtual machine during the customization.
+    Fixed {
+        /// The virtual machine name specified by the client. This attribute was added in vSphere API 7.0.0.0.
+        fixed_name: Option<String>,
+    },
+    /// Specifies that a unique name should be generated by concatenating the base string with a number including the network name of the guest.
     ///
-    /// Only relevant when `type` is `PREFIX`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
+    /// Virtual machine names are unique across the set of hosts and virtual machines known to the VirtualCenter instance. VirtualCenter tracks the network names of virtual machines as well as hosts. VMware Tools runs in a guest operating system and reports information to VirtualCenter.
+    Prefix {
+        /// Base prefix, to which a unique number is appended. This attribute was added in vSphere API 7.0.0.0.
+        prefix: Option<String>,
+    },
+    /// Specifies that the VirtualCenter should generate a virtual machine name.
+    ///
+    /// The name is generated from a base prefix comprising the virtual machine entity name. A number is appended, if necessary, to make it unique.
+    ///
+    /// Virtual machine names are unique across the set of hosts and virtual machines known to the VirtualCenter instance. VirtualCenter tracks the network names of the virtual machines as well as hosts. VMware Tools runs in a guest operating system and reports information to VirtualCenter, including the network name of the guest.
+    VirtualMachine,
+    /// Indicates that the host name is not specified in advance. The user must provide a valid value when the actual customization spec is applied to a virtual machine.
+    UserInputRequired,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl HostnameGeneratorType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed { .. } => "FIXED",
+            Self::Prefix { .. } => "PREFIX",
+            Self::VirtualMachine => "VIRTUAL_MACHINE",
+            Self::UserInputRequired => "USER_INPUT_REQUIRED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> hostname_generator::Type {
+        hostname_generator::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Fixed { fixed_name } => {
+                __map.serialize_entry("type", "FIXED")?;
+                if let Some(value) = fixed_name {
+                    __map.serialize_entry("fixed_name", value)?;
+                }
+            }
+            Self::Prefix { prefix } => {
+                __map.serialize_entry("type", "PREFIX")?;
+                if let Some(value) = prefix {
+                    __map.serialize_entry("prefix", value)?;
+                }
+            }
+            Self::VirtualMachine => __map.serialize_entry("type", "VIRTUAL_MACHINE")?,
+            Self::UserInputRequired => {
+                __map.serialize_entry("type", "USER_INPUT_REQUIRED")?
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for HostnameGenerator {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostnameGenerator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HostnameGenerator;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct HostnameGenerator")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<HostnameGenerator, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "fixed_name" => f_1 = map.next_value()?,
+                        "prefix" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "FIXED" => {
+                                    HostnameGeneratorType::Fixed {
+                                        fixed_name: f_1,
+                                    }
+                                }
+                                "PREFIX" => {
+                                    HostnameGeneratorType::Prefix {
+                                        prefix: f_2,
+                                    }
+                                }
+                                "VIRTUAL_MACHINE" => HostnameGeneratorType::VirtualMachine,
+                                "USER_INPUT_REQUIRED" => {
+                                    HostnameGeneratorType::UserInputRequired
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "fixed_name".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "prefix".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    HostnameGeneratorType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(HostnameGenerator {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `IPSettings` class specifies the IP settings for a virtual network adapter. This class was added in vSphere API 7.0.0.0.
@@ -467,43 +945,340 @@ pub struct IpSettings {
 }
 
 /// The `Ipv4` class specifies the IPv4 settings that need to be applied to a virtual network adapter. This class was added in vSphere API 7.0.0.0.
-///
-/// `type` selects which optional fields are set: `STATIC` (`ip_address` and
-/// `prefix`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv4 {
     /// The type of the IPv4 configuration. This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: ipv4::Type,
-    /// The static IPv4 address This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `type` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<i64>,
+    /// The variant carries the fields of its case (see [`Ipv4Type`]).
+    pub r#type: Ipv4Type,
     /// Gateways for the IPv4 address. This attribute was added in vSphere API 7.0.0.0. If None, no gateways are set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateways: Option<Vec<String>>,
 }
 
-/// The `Ipv6` class specifies the IPv6 settings that need to be applied to a virtual network adapter. This class was added in vSphere API 7.0.0.0.
+/// The `type` tag of [`Ipv4`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
 ///
-/// `type` selects which optional fields are set: `STATIC` (`ipv6`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `Ipv4Type::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum Ipv4Type {
+    /// DHCP configuration
+    Dhcp,
+    /// Static configuration
+    Static {
+        /// The static IPv4 address This attribute was added in vSphere API 7.0.0.0.
+        ip_address: Option<String>,
+        /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 7.0.0.0.
+        prefix: Option<i64>,
+    },
+    /// Indicates that the IPv4 settings are not specified in advance. The user must provide a valid value when the actual customization spec is applied to a virtual machine.
+    UserInputRequired,
+    /// Disable configuration. Indicates that the IPv4 settings of the virtual network adapter are disabled. This class attribute was added in vSphere API 9.1.0.0.
+    Disabled,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl Ipv4Type {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dhcp => "DHCP",
+            Self::Static { .. } => "STATIC",
+            Self::UserInputRequired => "USER_INPUT_REQUIRED",
+            Self::Disabled => "DISABLED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ipv4::Type {
+        ipv4::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Dhcp => __map.serialize_entry("type", "DHCP")?,
+            Self::Static { ip_address, prefix } => {
+                __map.serialize_entry("type", "STATIC")?;
+                if let Some(value) = ip_address {
+                    __map.serialize_entry("ip_address", value)?;
+                }
+                if let Some(value) = prefix {
+                    __map.serialize_entry("prefix", value)?;
+                }
+            }
+            Self::UserInputRequired => {
+                __map.serialize_entry("type", "USER_INPUT_REQUIRED")?
+            }
+            Self::Disabled => __map.serialize_entry("type", "DISABLED")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Ipv4 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        if let Some(value) = &self.gateways {
+            map.serialize_entry("gateways", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ipv4 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Ipv4;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Ipv4")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Ipv4, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<i64> = None;
+                let mut f_3: Option<Vec<String>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "ip_address" => f_1 = map.next_value()?,
+                        "prefix" => f_2 = map.next_value()?,
+                        "gateways" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "DHCP" => Ipv4Type::Dhcp,
+                                "STATIC" => {
+                                    Ipv4Type::Static {
+                                        ip_address: f_1,
+                                        prefix: f_2,
+                                    }
+                                }
+                                "USER_INPUT_REQUIRED" => Ipv4Type::UserInputRequired,
+                                "DISABLED" => Ipv4Type::Disabled,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "ip_address".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "prefix".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    Ipv4Type::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Ipv4 {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    gateways: f_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The `Ipv6` class specifies the IPv6 settings that need to be applied to a virtual network adapter. This class was added in vSphere API 7.0.0.0.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ipv6 {
     /// The IPv6 configuration type This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: ipv6::Type,
-    /// IPv6 address This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `type` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ipv6: Option<Vec<Ipv6Address>>,
+    /// The variant carries the fields of its case (see [`Ipv6Type`]).
+    pub r#type: Ipv6Type,
     /// gateways for the IPv6 address. This attribute was added in vSphere API 7.0.0.0. If None, no gateways are set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateways: Option<Vec<String>>,
+}
+
+/// The `type` tag of [`Ipv6`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `Ipv6Type::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum Ipv6Type {
+    /// DHCP IPv6 configuration.
+    Dhcp,
+    /// Static IPv6 configuration.
+    Static {
+        /// IPv6 address This attribute was added in vSphere API 7.0.0.0.
+        ipv6: Option<Vec<Ipv6Address>>,
+    },
+    /// Indicates that the IPv6 settings are not specified in advance. The user must provide a valid value when the actual customization spec is applied to a virtual machine.
+    UserInputRequired,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl Ipv6Type {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dhcp => "DHCP",
+            Self::Static { .. } => "STATIC",
+            Self::UserInputRequired => "USER_INPUT_REQUIRED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ipv6::Type {
+        ipv6::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Dhcp => __map.serialize_entry("type", "DHCP")?,
+            Self::Static { ipv6 } => {
+                __map.serialize_entry("type", "STATIC")?;
+                if let Some(value) = ipv6 {
+                    __map.serialize_entry("ipv6", value)?;
+                }
+            }
+            Self::UserInputRequired => {
+                __map.serialize_entry("type", "USER_INPUT_REQUIRED")?
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Ipv6 {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        if let Some(value) = &self.gateways {
+            map.serialize_entry("gateways", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ipv6 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Ipv6;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Ipv6")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Ipv6, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<Ipv6Address>> = None;
+                let mut f_2: Option<Vec<String>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "ipv6" => f_1 = map.next_value()?,
+                        "gateways" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "DHCP" => Ipv6Type::Dhcp,
+                                "STATIC" => Ipv6Type::Static { ipv6: f_1 },
+                                "USER_INPUT_REQUIRED" => Ipv6Type::UserInputRequired,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "ipv6".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    Ipv6Type::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Ipv6 {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    gateways: f_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Ipv6Address` class specifies the the settings for a Static IPv6 configuration. This class was added in vSphere API 7.0.0.0.

@@ -26,15 +26,11 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Host.CreateSpec` class defines the information used to create a host.
-///
-/// `thumbprint_verification` selects which optional fields are set: `CERTIFICATE`
-/// (`ssl_certificate`), `THUMBPRINT` (`thumbprint`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The IP address or DNS resolvable name of the host.
     pub hostname: String,
     /// The port of the host. If None, port 443 will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The administrator account on the host.
     pub user_name: String,
@@ -43,23 +39,215 @@ pub struct CreateSpec {
     /// Host and cluster folder in which the new standalone host should be created.
     ///
     /// This attribute is currently required. In the future, if this attribute is None, the system will attempt to choose a suitable folder for the host; if a folder cannot be chosen, the host creation operation will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     /// Type of host's SSL certificate verification to be done.
-    pub thumbprint_verification: create_spec::ThumbprintVerification,
-    /// The thumbprint of the SSL certificate, which the host is expected to have. The thumbprint is always computed using the SHA1 hash and is the string representation of that hash in the format: xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx where, 'x' represents a hexadecimal digit.
     ///
-    /// Only relevant when `thumbprint_verification` is `THUMBPRINT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprint: Option<String>,
-    /// The SSL certificate in PEM format, which the host is expected to have. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `thumbprint_verification` is `CERTIFICATE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssl_certificate: Option<String>,
+    /// The variant carries the fields of its case (see [`CreateSpecThumbprintVerification`]).
+    pub thumbprint_verification: CreateSpecThumbprintVerification,
     /// Whether host should be added to the vCenter Server even if it is being managed by another vCenter Server. The original vCenterServer loses connection to the host. If None, forceAdd is default to false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_add: Option<bool>,
+}
+
+/// The `thumbprint_verification` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `thumbprint_verification` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecThumbprintVerification::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecThumbprintVerification {
+    /// Accept the host's thumbprint without verifying it.
+    None,
+    /// Host's SSL certificate verified by checking its thumbprint against the specified thumbprint.
+    Thumbprint {
+        /// The thumbprint of the SSL certificate, which the host is expected to have. The thumbprint is always computed using the SHA1 hash and is the string representation of that hash in the format: xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx:xx where, 'x' represents a hexadecimal digit.
+        thumbprint: Option<String>,
+    },
+    /// Host's SSL certificate verified by checking it against the provided PEM SSL certificate. This class attribute was added in vSphere API 9.0.0.0.
+    Certificate {
+        /// The SSL certificate in PEM format, which the host is expected to have. This attribute was added in vSphere API 9.0.0.0.
+        ssl_certificate: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecThumbprintVerification {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Thumbprint { .. } => "THUMBPRINT",
+            Self::Certificate { .. } => "CERTIFICATE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> create_spec::ThumbprintVerification {
+        create_spec::ThumbprintVerification::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::None => __map.serialize_entry("thumbprint_verification", "NONE")?,
+            Self::Thumbprint { thumbprint } => {
+                __map.serialize_entry("thumbprint_verification", "THUMBPRINT")?;
+                if let Some(value) = thumbprint {
+                    __map.serialize_entry("thumbprint", value)?;
+                }
+            }
+            Self::Certificate { ssl_certificate } => {
+                __map.serialize_entry("thumbprint_verification", "CERTIFICATE")?;
+                if let Some(value) = ssl_certificate {
+                    __map.serialize_entry("ssl_certificate", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("thumbprint_verification", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        if let Some(value) = &self.port {
+            map.serialize_entry("port", value)?;
+        }
+        map.serialize_entry("user_name", &self.user_name)?;
+        map.serialize_entry("password", &self.password)?;
+        if let Some(value) = &self.folder {
+            map.serialize_entry("folder", value)?;
+        }
+        self.thumbprint_verification.serialize_fields(&mut map)?;
+        if let Some(value) = &self.force_add {
+            map.serialize_entry("force_add", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<String> = None;
+                let mut f_7: Option<String> = None;
+                let mut f_8: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "hostname" => f_0 = Some(map.next_value()?),
+                        "port" => f_1 = map.next_value()?,
+                        "user_name" => f_2 = Some(map.next_value()?),
+                        "password" => f_3 = Some(map.next_value()?),
+                        "folder" => f_4 = map.next_value()?,
+                        "thumbprint_verification" => f_5 = Some(map.next_value()?),
+                        "thumbprint" => f_6 = map.next_value()?,
+                        "ssl_certificate" => f_7 = map.next_value()?,
+                        "force_add" => f_8 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_5 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NONE" => CreateSpecThumbprintVerification::None,
+                                "THUMBPRINT" => {
+                                    CreateSpecThumbprintVerification::Thumbprint {
+                                        thumbprint: f_6,
+                                    }
+                                }
+                                "CERTIFICATE" => {
+                                    CreateSpecThumbprintVerification::Certificate {
+                                        ssl_certificate: f_7,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "thumbprint".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_7 {
+                                        fields
+                                            .insert(
+                                                "ssl_certificate".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecThumbprintVerification::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    hostname: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("hostname"))?,
+                    port: f_1,
+                    user_name: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("user_name"))?,
+                    password: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("password"))?,
+                    folder: f_4,
+                    thumbprint_verification: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "thumbprint_verification",
+                        ))?,
+                    force_add: f_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Host.FilterSpec` class contains attributes used to filter the results when listing hosts (see `com.vmware.vcenter.host.list`). If multiple attributes are specified, only hosts matching all of the attributes match the filter.
@@ -139,10 +327,7 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Host.Summary` class contains commonly used information about a host in vCenter Server.
-///
-/// `connection_state` selects which optional fields are set: `CONNECTED`
-/// (`power_state`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier of the host.
     ///
@@ -151,15 +336,176 @@ pub struct Summary {
     /// Name of the host.
     pub name: String,
     /// Connection status of the host
-    pub connection_state: ConnectionState,
-    /// Power state of the host
     ///
-    /// Only relevant when `connection_state` is `CONNECTED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub power_state: Option<PowerState>,
+    /// The variant carries the fields of its case (see [`SummaryConnectionState`]).
+    pub connection_state: SummaryConnectionState,
     /// UUID of the host. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_uuid: Option<String>,
+}
+
+/// The `connection_state` tag of [`Summary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `connection_state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummaryConnectionState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SummaryConnectionState {
+    /// Host is connected to the vCenter Server
+    Connected {
+        /// Power state of the host
+        power_state: Option<PowerState>,
+    },
+    /// Host is disconnected from the vCenter Server
+    Disconnected,
+    /// VirtualCenter is not receiving heartbeats from the server. The state automatically changes to connected once heartbeats are received again.
+    NotResponding,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SummaryConnectionState {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Connected { .. } => "CONNECTED",
+            Self::Disconnected => "DISCONNECTED",
+            Self::NotResponding => "NOT_RESPONDING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConnectionState {
+        ConnectionState::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Connected { power_state } => {
+                __map.serialize_entry("connection_state", "CONNECTED")?;
+                if let Some(value) = power_state {
+                    __map.serialize_entry("power_state", value)?;
+                }
+            }
+            Self::Disconnected => {
+                __map.serialize_entry("connection_state", "DISCONNECTED")?
+            }
+            Self::NotResponding => {
+                __map.serialize_entry("connection_state", "NOT_RESPONDING")?
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("connection_state", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("host", &self.host)?;
+        map.serialize_entry("name", &self.name)?;
+        self.connection_state.serialize_fields(&mut map)?;
+        if let Some(value) = &self.host_uuid {
+            map.serialize_entry("host_uuid", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Summary;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Summary")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Summary, A::Error> {
+                let mut f_0: Option<crate::ids::HostSystemId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<PowerState> = None;
+                let mut f_4: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "host" => f_0 = Some(map.next_value()?),
+                        "name" => f_1 = Some(map.next_value()?),
+                        "connection_state" => f_2 = Some(map.next_value()?),
+                        "power_state" => f_3 = map.next_value()?,
+                        "host_uuid" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "CONNECTED" => {
+                                    SummaryConnectionState::Connected {
+                                        power_state: f_3,
+                                    }
+                                }
+                                "DISCONNECTED" => SummaryConnectionState::Disconnected,
+                                "NOT_RESPONDING" => SummaryConnectionState::NotResponding,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "power_state".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SummaryConnectionState::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Summary {
+                    host: f_0.ok_or_else(|| serde::de::Error::missing_field("host"))?,
+                    name: f_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    connection_state: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "connection_state",
+                        ))?,
+                    host_uuid: f_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

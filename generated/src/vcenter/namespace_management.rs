@@ -2238,7 +2238,7 @@ pub struct CnsFileConfig {
     /// If a cluster in the list is not a vSAN cluster or does not have vSAN File Service enabled, an InvalidArgument error will be thrown from `com.vmware.vcenter.namespace_management.clusters.enable`, `com.vmware.vcenter.namespace_management.clusters.update` and `com.vmware.vcenter.namespace_management.clusters.set` APIs.
     ///
     /// An empty list may be specified to disable file volume support on the Supervisor.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vsan_clusters: Vec<String>,
 }
 
@@ -2261,44 +2261,226 @@ pub struct Ipv4Cidr {
 }
 
 /// The `ProxyConfiguration` class defines proxy configuration to be used by the Supervisor. This class was added in vSphere API 7.0.3.00100.
-///
-/// `proxy_settings_source` selects which optional fields are set:
-/// `CLUSTER_CONFIGURED` (`https_proxy_config`, `http_proxy_config`,
-/// `no_proxy_config` and `tls_root_ca_bundle`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProxyConfiguration {
     /// The source of the proxy settings. If `com.vmware.vcenter.namespace_management.proxy_settings_source.VC_INHERITED` or `com.vmware.vcenter.namespace_management.proxy_settings_source.NONE` is specified, then the other configuration in `ProxyConfiguration` will be ignored. This attribute was added in vSphere API 7.0.3.00100.
-    pub proxy_settings_source: ProxySettingsSource,
-    /// HTTPS proxy configuration. Examples:
     ///
-    /// * <http://username:password@proxy.vmware.com:8080>
-    /// * <https://proxy.vmware.com:4443>
-    ///
-    /// This will be used if `com.vmware.vcenter.namespace_management.proxy_settings_source.CLUSTER_CONFIGURED` is used for the source, otherwise this will be ignored. This attribute was added in vSphere API 7.0.3.00100. If None no HTTPS proxy will be used.
-    ///
-    /// Only relevant when `proxy_settings_source` is `CLUSTER_CONFIGURED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub https_proxy_config: Option<String>,
-    /// HTTP proxy configuration. Examples:
-    ///
-    /// * <http://username:password@proxy.vmware.com:8080>
-    /// * <https://proxy.vmware.com:4443>
-    ///
-    /// This will be used if `com.vmware.vcenter.namespace_management.proxy_settings_source.CLUSTER_CONFIGURED` is used for the source, otherwise this will be ignored. This attribute was added in vSphere API 7.0.3.00100. If None no HTTP proxy will be used.
-    ///
-    /// Only relevant when `proxy_settings_source` is `CLUSTER_CONFIGURED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_proxy_config: Option<String>,
-    /// List of addresses that should be accessed directly. This will be used if `com.vmware.vcenter.namespace_management.proxy_settings_source.CLUSTER_CONFIGURED` is used for the source, otherwise this will be ignored. This attribute was added in vSphere API 7.0.3.00100. If None there won't be any excluded addresses.
-    ///
-    /// Only relevant when `proxy_settings_source` is `CLUSTER_CONFIGURED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_proxy_config: Option<Vec<String>>,
-    /// Proxy TLS root CA bundle which will be used to verify the proxy's certificates. Every certificate in the bundle is expected to be in PEM format. This will be used if `com.vmware.vcenter.namespace_management.proxy_settings_source.CLUSTER_CONFIGURED` is used for the source, otherwise this will be ignored. This attribute was added in vSphere API 7.0.3.00100. If None only the vCenter certificates applied in VECS (VMware Endpoint Certificate Store) will be used.
-    ///
-    /// Only relevant when `proxy_settings_source` is `CLUSTER_CONFIGURED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tls_root_ca_bundle: Option<String>,
+    /// The variant carries the fields of its case (see [`ProxyConfigurationProxySettingsSource`]).
+    pub proxy_settings_source: ProxyConfigurationProxySettingsSource,
+}
+
+/// The `proxy_settings_source` tag of [`ProxyConfiguration`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `proxy_settings_source` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ProxyConfigurationProxySettingsSource::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ProxyConfigurationProxySettingsSource {
+    /// Proxy settings will be inherited from the vCenter settings. vCenter and cluster settings will be kept in sync.
+    VcInherited,
+    /// Proxy settings will be configured at the cluster level.
+    ClusterConfigured {
+        /// HTTPS proxy configuration. Examples:
+        ///
+        /// * <http://username:password@proxy.vmware.com:8080>
+        /// * <https://proxy.vmware.com:4443>
+        ///
+        /// This will be used if `com.vmware.vcenter.namespace_management.proxy_settings_source.CLUSTER_CONFIGURED` is used for the source, otherwise this will be ignored. This attribute was added in vSphere API 7.0.3.00100. If None no HTTPS proxy will be used.
+        https_proxy_config: Option<String>,
+        /// HTTP proxy configuration. Examples:
+        ///
+        /// * <http://username:password@proxy.vmware.com:8080>
+        /// * <https://proxy.vmware.com:4443>
+        ///
+        /// This will be used if `com.vmware.vcenter.namespace_management.proxy_settings_source.CLUSTER_CONFIGURED` is used for the source, otherwise this will be ignored. This attribute was added in vSphere API 7.0.3.00100. If None no HTTP proxy will be used.
+        http_proxy_config: Option<String>,
+        /// List of addresses that should be accessed directly. This will be used if `com.vmware.vcenter.namespace_management.proxy_settings_source.CLUSTER_CONFIGURED` is used for the source, otherwise this will be ignored. This attribute was added in vSphere API 7.0.3.00100. If None there won't be any excluded addresses.
+        no_proxy_config: Option<Vec<String>>,
+        /// Proxy TLS root CA bundle which will be used to verify the proxy's certificates. Every certificate in the bundle is expected to be in PEM format. This will be used if `com.vmware.vcenter.namespace_management.proxy_settings_source.CLUSTER_CONFIGURED` is used for the source, otherwise this will be ignored. This attribute was added in vSphere API 7.0.3.00100. If None only the vCenter certificates applied in VECS (VMware Endpoint Certificate Store) will be used.
+        tls_root_ca_bundle: Option<String>,
+    },
+    /// No proxy settings will be applied to the cluster.
+    None,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ProxyConfigurationProxySettingsSource {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VcInherited => "VC_INHERITED",
+            Self::ClusterConfigured { .. } => "CLUSTER_CONFIGURED",
+            Self::None => "NONE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ProxySettingsSource {
+        ProxySettingsSource::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::VcInherited => {
+                __map.serialize_entry("proxy_settings_source", "VC_INHERITED")?
+            }
+            Self::ClusterConfigured {
+                https_proxy_config,
+                http_proxy_config,
+                no_proxy_config,
+                tls_root_ca_bundle,
+            } => {
+                __map.serialize_entry("proxy_settings_source", "CLUSTER_CONFIGURED")?;
+                if let Some(value) = https_proxy_config {
+                    __map.serialize_entry("https_proxy_config", value)?;
+                }
+                if let Some(value) = http_proxy_config {
+                    __map.serialize_entry("http_proxy_config", value)?;
+                }
+                if let Some(value) = no_proxy_config {
+                    __map.serialize_entry("no_proxy_config", value)?;
+                }
+                if let Some(value) = tls_root_ca_bundle {
+                    __map.serialize_entry("tls_root_ca_bundle", value)?;
+                }
+            }
+            Self::None => __map.serialize_entry("proxy_settings_source", "NONE")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("proxy_settings_source", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ProxyConfiguration {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.proxy_settings_source.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProxyConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProxyConfiguration;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ProxyConfiguration")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ProxyConfiguration, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<Vec<String>> = None;
+                let mut f_4: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "proxy_settings_source" => f_0 = Some(map.next_value()?),
+                        "https_proxy_config" => f_1 = map.next_value()?,
+                        "http_proxy_config" => f_2 = map.next_value()?,
+                        "no_proxy_config" => f_3 = map.next_value()?,
+                        "tls_root_ca_bundle" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VC_INHERITED" => {
+                                    ProxyConfigurationProxySettingsSource::VcInherited
+                                }
+                                "CLUSTER_CONFIGURED" => {
+                                    ProxyConfigurationProxySettingsSource::ClusterConfigured {
+                                        https_proxy_config: f_1,
+                                        http_proxy_config: f_2,
+                                        no_proxy_config: f_3,
+                                        tls_root_ca_bundle: f_4,
+                                    }
+                                }
+                                "NONE" => ProxyConfigurationProxySettingsSource::None,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "https_proxy_config".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "http_proxy_config".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "no_proxy_config".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "tls_root_ca_bundle".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ProxyConfigurationProxySettingsSource::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ProxyConfiguration {
+                    proxy_settings_source: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "proxy_settings_source",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

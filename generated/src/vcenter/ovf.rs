@@ -500,83 +500,473 @@ pub struct IpAllocationParams {
 }
 
 /// The `OvfError` class describes an error related to accessing, validating, deploying, or exporting an OVF package.
-///
-/// `category` selects which optional fields are set: `INPUT` (`name`, `value` and
-/// `message`), `SERVER` (`error`), `VALIDATION` (`issues`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OvfError {
     /// The message category.
-    pub category: ovf_message::Category,
-    /// list of parse issues (see `com.vmware.vcenter.ovf.parse_issue`).
     ///
-    /// Only relevant when `category` is `VALIDATION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issues: Option<Vec<ParseIssue>>,
-    /// The name of input parameter.
-    ///
-    /// Only relevant when `category` is `INPUT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The value of input parameter.
-    ///
-    /// Only relevant when `category` is `INPUT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// A localizable message.
-    ///
-    /// Only relevant when `category` is `INPUT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::standard::LocalizableMessage>,
-    /// Represents a server `com.vmware.vapi.std.errors.error`. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vapi.std.errors.error`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vapi.std.errors.error`.
-    ///
-    /// Only relevant when `category` is `SERVER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
+    /// The variant carries the fields of its case (see [`OvfErrorCategory`]).
+    pub category: OvfErrorCategory,
+}
+
+/// The `category` tag of [`OvfError`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `category` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `OvfErrorCategory::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum OvfErrorCategory {
+    /// The OVF descriptor is invalid, for example, syntax errors or schema errors.
+    Validation {
+        /// list of parse issues (see `com.vmware.vcenter.ovf.parse_issue`).
+        issues: Option<Vec<ParseIssue>>,
+    },
+    /// The user provided input parameters are invalid.
+    Input {
+        /// The name of input parameter.
+        name: Option<String>,
+        /// The value of input parameter.
+        value: Option<String>,
+        /// A localizable message.
+        message: Option<crate::vapi::standard::LocalizableMessage>,
+    },
+    /// Server error.
+    Server {
+        /// Represents a server `com.vmware.vapi.std.errors.error`. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vapi.std.errors.error`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vapi.std.errors.error`.
+        error: Option<serde_json::Value>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl OvfErrorCategory {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Validation { .. } => "VALIDATION",
+            Self::Input { .. } => "INPUT",
+            Self::Server { .. } => "SERVER",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ovf_message::Category {
+        ovf_message::Category::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Validation { issues } => {
+                __map.serialize_entry("category", "VALIDATION")?;
+                if let Some(value) = issues {
+                    __map.serialize_entry("issues", value)?;
+                }
+            }
+            Self::Input { name, value, message } => {
+                __map.serialize_entry("category", "INPUT")?;
+                if let Some(value) = name {
+                    __map.serialize_entry("name", value)?;
+                }
+                if let Some(value) = value {
+                    __map.serialize_entry("value", value)?;
+                }
+                if let Some(value) = message {
+                    __map.serialize_entry("message", value)?;
+                }
+            }
+            Self::Server { error } => {
+                __map.serialize_entry("category", "SERVER")?;
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("category", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for OvfError {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.category.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OvfError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OvfError;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct OvfError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<OvfError, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<ParseIssue>> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_5: Option<serde_json::Value> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "category" => f_0 = Some(map.next_value()?),
+                        "issues" => f_1 = map.next_value()?,
+                        "name" => f_2 = map.next_value()?,
+                        "value" => f_3 = map.next_value()?,
+                        "message" => f_4 = map.next_value()?,
+                        "error" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VALIDATION" => {
+                                    OvfErrorCategory::Validation {
+                                        issues: f_1,
+                                    }
+                                }
+                                "INPUT" => {
+                                    OvfErrorCategory::Input {
+                                        name: f_2,
+                                        value: f_3,
+                                        message: f_4,
+                                    }
+                                }
+                                "SERVER" => {
+                                    OvfErrorCategory::Server {
+                                        error: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "issues".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "name".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "message".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    OvfErrorCategory::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(OvfError {
+                    category: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `OvfInfo` class contains informational messages related to accessing, validating, deploying, or exporting an OVF package.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OvfInfo {
     /// A list of localizable messages (see `com.vmware.vapi.std.localizable_message`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
 /// The `OvfMessage` class describes a base OVF handling error message related to accessing, validating, deploying, or exporting an OVF package.
 ///
 /// These messages fall into different categories defined in `com.vmware.vcenter.ovf.ovf_message.category`:
-///
-/// `category` selects which optional fields are set: `INPUT` (`name`, `value` and
-/// `message`), `SERVER` (`error`), `VALIDATION` (`issues`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OvfMessage {
     /// The message category.
-    pub category: ovf_message::Category,
-    /// list of parse issues (see `com.vmware.vcenter.ovf.parse_issue`).
     ///
-    /// Only relevant when `category` is `VALIDATION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issues: Option<Vec<ParseIssue>>,
-    /// The name of input parameter.
-    ///
-    /// Only relevant when `category` is `INPUT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The value of input parameter.
-    ///
-    /// Only relevant when `category` is `INPUT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// A localizable message.
-    ///
-    /// Only relevant when `category` is `INPUT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::standard::LocalizableMessage>,
-    /// Represents a server `com.vmware.vapi.std.errors.error`. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vapi.std.errors.error`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vapi.std.errors.error`.
-    ///
-    /// Only relevant when `category` is `SERVER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
+    /// The variant carries the fields of its case (see [`OvfMessageCategory`]).
+    pub category: OvfMessageCategory,
+}
+
+/// The `category` tag of [`OvfMessage`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `category` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `OvfMessageCategory::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum OvfMessageCategory {
+    /// The OVF descriptor is invalid, for example, syntax errors or schema errors.
+    Validation {
+        /// list of parse issues (see `com.vmware.vcenter.ovf.parse_issue`).
+        issues: Option<Vec<ParseIssue>>,
+    },
+    /// The user provided input parameters are invalid.
+    Input {
+        /// The name of input parameter.
+        name: Option<String>,
+        /// The value of input parameter.
+        value: Option<String>,
+        /// A localizable message.
+        message: Option<crate::vapi::standard::LocalizableMessage>,
+    },
+    /// Server error.
+    Server {
+        /// Represents a server `com.vmware.vapi.std.errors.error`. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vapi.std.errors.error`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vapi.std.errors.error`.
+        error: Option<serde_json::Value>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl OvfMessageCategory {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Validation { .. } => "VALIDATION",
+            Self::Input { .. } => "INPUT",
+            Self::Server { .. } => "SERVER",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ovf_message::Category {
+        ovf_message::Category::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Validation { issues } => {
+                __map.serialize_entry("category", "VALIDATION")?;
+                if let Some(value) = issues {
+                    __map.serialize_entry("issues", value)?;
+                }
+            }
+            Self::Input { name, value, message } => {
+                __map.serialize_entry("category", "INPUT")?;
+                if let Some(value) = name {
+                    __map.serialize_entry("name", value)?;
+                }
+                if let Some(value) = value {
+                    __map.serialize_entry("value", value)?;
+                }
+                if let Some(value) = message {
+                    __map.serialize_entry("message", value)?;
+                }
+            }
+            Self::Server { error } => {
+                __map.serialize_entry("category", "SERVER")?;
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("category", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for OvfMessage {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.category.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OvfMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OvfMessage;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct OvfMessage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<OvfMessage, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<ParseIssue>> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_5: Option<serde_json::Value> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "category" => f_0 = Some(map.next_value()?),
+                        "issues" => f_1 = map.next_value()?,
+                        "name" => f_2 = map.next_value()?,
+                        "value" => f_3 = map.next_value()?,
+                        "message" => f_4 = map.next_value()?,
+                        "error" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VALIDATION" => {
+                                    OvfMessageCategory::Validation {
+                                        issues: f_1,
+                                    }
+                                }
+                                "INPUT" => {
+                                    OvfMessageCategory::Input {
+                                        name: f_2,
+                                        value: f_3,
+                                        message: f_4,
+                                    }
+                                }
+                                "SERVER" => {
+                                    OvfMessageCategory::Server {
+                                        error: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "issues".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "name".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "message".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    OvfMessageCategory::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(OvfMessage {
+                    category: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `OvfParams` class defines the common attributes for all OVF deployment parameters. OVF parameters serve several purposes:
@@ -599,38 +989,233 @@ pub struct OvfParams {
 }
 
 /// The `OvfWarning` class describes a warning related to accessing, validating, deploying, or exporting an OVF package.
-///
-/// `category` selects which optional fields are set: `INPUT` (`name`, `value` and
-/// `message`), `SERVER` (`error`), `VALIDATION` (`issues`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OvfWarning {
     /// The message category.
-    pub category: ovf_message::Category,
-    /// list of parse issues (see `com.vmware.vcenter.ovf.parse_issue`).
     ///
-    /// Only relevant when `category` is `VALIDATION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issues: Option<Vec<ParseIssue>>,
-    /// The name of input parameter.
-    ///
-    /// Only relevant when `category` is `INPUT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The value of input parameter.
-    ///
-    /// Only relevant when `category` is `INPUT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// A localizable message.
-    ///
-    /// Only relevant when `category` is `INPUT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::standard::LocalizableMessage>,
-    /// Represents a server `com.vmware.vapi.std.errors.error`. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vapi.std.errors.error`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vapi.std.errors.error`.
-    ///
-    /// Only relevant when `category` is `SERVER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
+    /// The variant carries the fields of its case (see [`OvfWarningCategory`]).
+    pub category: OvfWarningCategory,
+}
+
+/// The `category` tag of [`OvfWarning`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `category` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `OvfWarningCategory::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum OvfWarningCategory {
+    /// The OVF descriptor is invalid, for example, syntax errors or schema errors.
+    Validation {
+        /// list of parse issues (see `com.vmware.vcenter.ovf.parse_issue`).
+        issues: Option<Vec<ParseIssue>>,
+    },
+    /// The user provided input parameters are invalid.
+    Input {
+        /// The name of input parameter.
+        name: Option<String>,
+        /// The value of input parameter.
+        value: Option<String>,
+        /// A localizable message.
+        message: Option<crate::vapi::standard::LocalizableMessage>,
+    },
+    /// Server error.
+    Server {
+        /// Represents a server `com.vmware.vapi.std.errors.error`. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vapi.std.errors.error`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vapi.std.errors.error`.
+        error: Option<serde_json::Value>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl OvfWarningCategory {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Validation { .. } => "VALIDATION",
+            Self::Input { .. } => "INPUT",
+            Self::Server { .. } => "SERVER",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ovf_message::Category {
+        ovf_message::Category::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Validation { issues } => {
+                __map.serialize_entry("category", "VALIDATION")?;
+                if let Some(value) = issues {
+                    __map.serialize_entry("issues", value)?;
+                }
+            }
+            Self::Input { name, value, message } => {
+                __map.serialize_entry("category", "INPUT")?;
+                if let Some(value) = name {
+                    __map.serialize_entry("name", value)?;
+                }
+                if let Some(value) = value {
+                    __map.serialize_entry("value", value)?;
+                }
+                if let Some(value) = message {
+                    __map.serialize_entry("message", value)?;
+                }
+            }
+            Self::Server { error } => {
+                __map.serialize_entry("category", "SERVER")?;
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("category", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for OvfWarning {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.category.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OvfWarning {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OvfWarning;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct OvfWarning")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<OvfWarning, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<ParseIssue>> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_5: Option<serde_json::Value> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "category" => f_0 = Some(map.next_value()?),
+                        "issues" => f_1 = map.next_value()?,
+                        "name" => f_2 = map.next_value()?,
+                        "value" => f_3 = map.next_value()?,
+                        "message" => f_4 = map.next_value()?,
+                        "error" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VALIDATION" => {
+                                    OvfWarningCategory::Validation {
+                                        issues: f_1,
+                                    }
+                                }
+                                "INPUT" => {
+                                    OvfWarningCategory::Input {
+                                        name: f_2,
+                                        value: f_3,
+                                        message: f_4,
+                                    }
+                                }
+                                "SERVER" => {
+                                    OvfWarningCategory::Server {
+                                        error: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "issues".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "name".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "message".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    OvfWarningCategory::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(OvfWarning {
+                    category: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `ParseIssue` class contains the information about the issue found when parsing an OVF package during deployment or exporting an OVF package including:

@@ -64,7 +64,7 @@ pub struct Info {
     /// Name of the vCenter Server resource pool.
     pub name: String,
     /// Identifiers of the child resource pools contained in this resource pool.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub resource_pools: Vec<String>,
     /// Resource allocation information for CPU. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,19 +150,163 @@ pub struct ResourceAllocationUpdateSpec {
 /// The `ResourcePool.SharesInfo` class provides specification of shares.
 ///
 /// Shares are used to determine relative allocation between resource consumers. In general, a consumer with more shares gets proportionally more of the resource, subject to certain other constraints. This class was added in vSphere API 7.0.0.0.
-///
-/// `level` selects which optional fields are set: `CUSTOM` (`shares`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SharesInfo {
     /// The allocation level. It maps to a pre-determined set of numeric values for shares. If the shares value does not map to a predefined size, then the level is set as CUSTOM. This attribute was added in vSphere API 7.0.0.0.
-    pub level: shares_info::Level,
-    /// When `com.vmware.vcenter.resource_pool.shares_info.level` is set to CUSTOM, it is the number of shares allocated. Otherwise, this value is ignored.
     ///
-    /// There is no unit for this value. It is a relative measure based on the settings for other resource pools. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `level` is `CUSTOM`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shares: Option<i64>,
+    /// The variant carries the fields of its case (see [`SharesInfoLevel`]).
+    pub level: SharesInfoLevel,
+}
+
+/// The `level` tag of [`SharesInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `level` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SharesInfoLevel::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SharesInfoLevel {
+    /// For CPU: Shares = 500 \\* number of virtual CPUs. For Memory: Shares = 5 \\* virtual machine memory size in MB.
+    Low,
+    /// For CPU: Shares = 1000 \\* number of virtual CPUs. For Memory: Shares = 10 \\* virtual machine memory size in MB.
+    Normal,
+    /// For CPU: Shares = 2000 \\* number of virtual CPUs. For Memory: Shares = 20 \\* virtual machine memory size in MB.
+    High,
+    /// If set, in case there is resource contention the server uses the shares value to determine the resource allocation.
+    Custom {
+        /// When `com.vmware.vcenter.resource_pool.shares_info.level` is set to CUSTOM, it is the number of shares allocated. Otherwise, this value is ignored.
+        ///
+        /// There is no unit for this value. It is a relative measure based on the settings for other resource pools. This attribute was added in vSphere API 7.0.0.0.
+        shares: Option<i64>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SharesInfoLevel {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "LOW",
+            Self::Normal => "NORMAL",
+            Self::High => "HIGH",
+            Self::Custom { .. } => "CUSTOM",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> shares_info::Level {
+        shares_info::Level::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Low => __map.serialize_entry("level", "LOW")?,
+            Self::Normal => __map.serialize_entry("level", "NORMAL")?,
+            Self::High => __map.serialize_entry("level", "HIGH")?,
+            Self::Custom { shares } => {
+                __map.serialize_entry("level", "CUSTOM")?;
+                if let Some(value) = shares {
+                    __map.serialize_entry("shares", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("level", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for SharesInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.level.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SharesInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct SharesInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<SharesInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "level" => f_0 = Some(map.next_value()?),
+                        "shares" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "LOW" => SharesInfoLevel::Low,
+                                "NORMAL" => SharesInfoLevel::Normal,
+                                "HIGH" => SharesInfoLevel::High,
+                                "CUSTOM" => {
+                                    SharesInfoLevel::Custom {
+                                        shares: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "shares".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SharesInfoLevel::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(SharesInfo {
+                    level: u_0.ok_or_else(|| serde::de::Error::missing_field("level"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `ResourcePool.Summary` class contains commonly used information about a resource pool in vCenter Server.

@@ -19,7 +19,7 @@ pub struct HelloResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HelloSpec {
     /// List of API release IDs that the client can work with in order of preference. The server will select the first mutually supported release ID. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub api_releases: Vec<String>,
 }
 

@@ -136,7 +136,7 @@ pub struct InvalidGrant {
     /// Stack of one or more localizable messages for human exception consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -154,7 +154,7 @@ pub struct InvalidRequest {
     /// Stack of one or more localizable messages for human exception consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -172,7 +172,7 @@ pub struct InvalidScope {
     /// Stack of one or more localizable messages for human exception consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -206,7 +206,7 @@ pub struct TokenserviceError {
     /// Stack of one or more localizable messages for human exception consumers.
     ///
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked. Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///

@@ -1597,44 +1597,44 @@ pub struct Info {
     /// Boot configuration.
     pub boot: hardware::boot::Info,
     /// Boot device configuration. If the list has no entries, a server-specific default boot sequence is used.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub boot_devices: Vec<hardware::boot::device::Entry>,
     /// CPU configuration.
     pub cpu: hardware::cpu::Info,
     /// Memory configuration.
     pub memory: hardware::memory::Info,
     /// List of disks.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, hardware::disk::Info>,
     /// List of Ethernet adapters.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub nics: vsphere_vapi_runtime::types::VapiMap<String, hardware::ethernet::Info>,
     /// List of CD-ROMs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cdroms: vsphere_vapi_runtime::types::VapiMap<String, hardware::cdrom::Info>,
     /// List of floppy drives.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub floppies: vsphere_vapi_runtime::types::VapiMap<String, hardware::floppy::Info>,
     /// List of parallel ports.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub parallel_ports: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::parallel::Info,
     >,
     /// List of serial ports.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub serial_ports: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::serial::Info,
     >,
     /// List of SATA adapters.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub sata_adapters: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::adapter::sata::Info,
     >,
     /// List of SCSI adapters.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub scsi_adapters: vsphere_vapi_runtime::types::VapiMap<
         String,
         hardware::adapter::scsi::Info,

@@ -19,7 +19,7 @@ pub struct Info {
     /// Database health status This attribute was added in vSphere API 7.0.0.1.
     pub status: info::Status,
     /// Messages describing any issues with the database, along with their severity. This attribute was added in vSphere API 7.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
 }
 

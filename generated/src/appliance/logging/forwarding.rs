@@ -20,19 +20,163 @@ pub struct Config {
 }
 
 /// This class was added in vSphere API 6.7.
-///
-/// `state` selects which optional fields are set: `DOWN` (`message`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionStatus {
     /// FQDN or IP address of the configured remote logging servers. This attribute was added in vSphere API 6.7.
     pub hostname: String,
     /// State of the configured remote logging server. This attribute was added in vSphere API 6.7.
-    pub state: connection_status::State,
-    /// Message associated with the state of the configured remote logging server. This attribute was added in vSphere API 6.7. If None, there is no message to be shown.
     ///
-    /// Only relevant when `state` is `DOWN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::standard::LocalizableMessage>,
+    /// The variant carries the fields of its case (see [`ConnectionStatusState`]).
+    pub state: ConnectionStatusState,
+}
+
+/// The `state` tag of [`ConnectionStatus`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConnectionStatusState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ConnectionStatusState {
+    /// The remote logging server is reachable.
+    Up,
+    /// The remote logging server is not reachable.
+    Down {
+        /// Message associated with the state of the configured remote logging server. This attribute was added in vSphere API 6.7. If None, there is no message to be shown.
+        message: Option<crate::vapi::standard::LocalizableMessage>,
+    },
+    /// The status of remote logging server is unknown.
+    UnknownValue,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ConnectionStatusState {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Up => "UP",
+            Self::Down { .. } => "DOWN",
+            Self::UnknownValue => "UNKNOWN",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> connection_status::State {
+        connection_status::State::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Up => __map.serialize_entry("state", "UP")?,
+            Self::Down { message } => {
+                __map.serialize_entry("state", "DOWN")?;
+                if let Some(value) = message {
+                    __map.serialize_entry("message", value)?;
+                }
+            }
+            Self::UnknownValue => __map.serialize_entry("state", "UNKNOWN")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("state", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ConnectionStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("hostname", &self.hostname)?;
+        self.state.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConnectionStatus;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ConnectionStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ConnectionStatus, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "hostname" => f_0 = Some(map.next_value()?),
+                        "state" => f_1 = Some(map.next_value()?),
+                        "message" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "UP" => ConnectionStatusState::Up,
+                                "DOWN" => {
+                                    ConnectionStatusState::Down {
+                                        message: f_2,
+                                    }
+                                }
+                                "UNKNOWN" => ConnectionStatusState::UnknownValue,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "message".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ConnectionStatusState::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ConnectionStatus {
+                    hostname: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("hostname"))?,
+                    state: u_0.ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -472,7 +472,7 @@ impl SystemName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackupRequest {
     /// a list of optional parts. Run backup parts APIs to get list of optional parts and description
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub parts: Vec<String>,
     /// a password for a backup piece The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). backupPassword If no password then the piece will not be encrypted
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -503,7 +503,7 @@ pub struct LocalizableMessage {
     /// text in english
     pub default_message: String,
     /// nested data
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub args: Vec<String>,
 }
 
@@ -549,7 +549,7 @@ pub struct ReturnResult {
     /// Check status
     pub status: ReturnStatus,
     /// List of messages
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<LocalizableMessage>,
 }
 

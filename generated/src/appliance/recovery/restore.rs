@@ -112,7 +112,7 @@ pub struct LocalizableMessage {
     /// text in english
     pub default_message: String,
     /// nested data
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub args: Vec<String>,
 }
 
@@ -145,7 +145,7 @@ pub struct Metadata {
     /// Time when this backup was completed.
     pub timestamp: vsphere_vapi_runtime::types::DateTime,
     /// List of parts included in the backup.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub parts: Vec<String>,
     /// VCSA version
     pub version: String,
@@ -159,7 +159,7 @@ pub struct Metadata {
     /// Does the VCSA match the deployment type, network properties and version of backed up VC
     pub applicable: bool,
     /// Any messages if the backup is not aplicable
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<LocalizableMessage>,
 }
 

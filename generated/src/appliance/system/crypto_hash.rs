@@ -83,7 +83,7 @@ pub struct Info {
     /// Status indicating whether all algorithms are strong This attribute was added in vSphere API 9.0.0.0.
     pub algorithm_status: AlgorithmStatus,
     /// List of algorithms supported by hashMode This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub hash_algorithms: Vec<String>,
     /// Status of current hash mode This attribute was added in vSphere API 9.0.0.0.
     pub status: HashModeStatus,

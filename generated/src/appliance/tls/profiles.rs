@@ -109,10 +109,10 @@ impl Global {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub curves: Vec<String>,
     /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile. If FIPS is not enforced, some TLS features that have not been yet FIPS validated can be enabled by some crypto modules. If FIPS is enforced, non FIPS validated TLS features wont be in effect. This attribute was added in vSphere API 8.0.3.0.
     ///
@@ -137,7 +137,7 @@ pub struct ListItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Defines the list of available standard TLS Profiles. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub profiles: Vec<ListItem>,
 }
 
@@ -147,7 +147,7 @@ pub struct ProtocolVersionInfo {
     /// Defines the TLS protocol version. This attribute was added in vSphere API 8.0.3.0.
     pub version: String,
     /// Defines the TLS protocol ciphers in IANA form. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ciphers: Vec<String>,
 }
 

@@ -40,10 +40,10 @@ pub struct Info {
     /// Name of the update. This attribute was added in vSphere API 6.7.
     pub name: String,
     /// List of the 1. issues addressed since previous/current version 2. new features/improvements This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub contents: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of the services that will be stopped and restarted during the update installation. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub services_will_be_stopped: Vec<crate::appliance::update::ServiceInfo>,
     /// Rough estimate of time to install the update (minutes). This attribute was added in vSphere API 9.1.0.0. estimatedTimeToInstall If None N/A
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,7 +52,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_management_impact: Option<bool>,
     /// List of EULAs. This list has multiple entries and can be dynamic based on what we are actually installing. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub eulas: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Is the update staged This attribute was added in vSphere API 6.7.
     pub staged: bool,
@@ -189,15 +189,12 @@ pub struct PrecheckResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<crate::appliance::Notifications>,
     /// List of questions that must be answered to install the update. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub questions: Vec<Question>,
 }
 
 /// The `Pending.Question` class describes a item of information that must be provided by the user in order to install the update. This class was added in vSphere API 6.7.
-///
-/// `type` selects which optional fields are set: `PLAIN_TEXT` (`allowed_values`,
-/// `regexp` and `default_answer`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Question {
     /// ID of the data item This attribute was added in vSphere API 6.7.
     ///
@@ -208,22 +205,199 @@ pub struct Question {
     /// Description of the item This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::standard::LocalizableMessage,
     /// How this field shoudl be represented in GUI or CLI This attribute was added in vSphere API 6.7.
-    pub r#type: question::InputType,
-    /// List of allowed values This attribute was added in vSphere API 6.7. allowedValues If None any value is valid.
     ///
-    /// Only relevant when `type` is `PLAIN_TEXT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_values: Option<Vec<String>>,
-    /// Regexp to validate the input This attribute was added in vSphere API 6.7. regexp If None no validation will be performed.
-    ///
-    /// Only relevant when `type` is `PLAIN_TEXT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regexp: Option<String>,
-    /// Default answer This attribute was added in vSphere API 6.7. defaultAnswer If None then there is no default answer, so an explicit answer must be provided
-    ///
-    /// Only relevant when `type` is `PLAIN_TEXT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_answer: Option<String>,
+    /// The variant carries the fields of its case (see [`QuestionType`]).
+    pub r#type: QuestionType,
+}
+
+/// The `type` tag of [`Question`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `QuestionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum QuestionType {
+    /// plain text answer
+    PlainText {
+        /// List of allowed values This attribute was added in vSphere API 6.7. allowedValues If None any value is valid.
+        allowed_values: Option<Vec<String>>,
+        /// Regexp to validate the input This attribute was added in vSphere API 6.7. regexp If None no validation will be performed.
+        regexp: Option<String>,
+        /// Default answer This attribute was added in vSphere API 6.7. defaultAnswer If None then there is no default answer, so an explicit answer must be provided
+        default_answer: Option<String>,
+    },
+    /// Yes/No,On/Off,Checkbox answer
+    Boolean,
+    /// Password (masked) answer
+    Password,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl QuestionType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PlainText { .. } => "PLAIN_TEXT",
+            Self::Boolean => "BOOLEAN",
+            Self::Password => "PASSWORD",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> question::InputType {
+        question::InputType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::PlainText { allowed_values, regexp, default_answer } => {
+                __map.serialize_entry("type", "PLAIN_TEXT")?;
+                if let Some(value) = allowed_values {
+                    __map.serialize_entry("allowed_values", value)?;
+                }
+                if let Some(value) = regexp {
+                    __map.serialize_entry("regexp", value)?;
+                }
+                if let Some(value) = default_answer {
+                    __map.serialize_entry("default_answer", value)?;
+                }
+            }
+            Self::Boolean => __map.serialize_entry("type", "BOOLEAN")?,
+            Self::Password => __map.serialize_entry("type", "PASSWORD")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Question {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data_item", &self.data_item)?;
+        map.serialize_entry("text", &self.text)?;
+        map.serialize_entry("description", &self.description)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Question {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Question;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Question")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Question, A::Error> {
+                let mut f_0: Option<crate::ids::DataitemId> = None;
+                let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<Vec<String>> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "data_item" => f_0 = Some(map.next_value()?),
+                        "text" => f_1 = Some(map.next_value()?),
+                        "description" => f_2 = Some(map.next_value()?),
+                        "type" => f_3 = Some(map.next_value()?),
+                        "allowed_values" => f_4 = map.next_value()?,
+                        "regexp" => f_5 = map.next_value()?,
+                        "default_answer" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_3 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PLAIN_TEXT" => {
+                                    QuestionType::PlainText {
+                                        allowed_values: f_4,
+                                        regexp: f_5,
+                                        default_answer: f_6,
+                                    }
+                                }
+                                "BOOLEAN" => QuestionType::Boolean,
+                                "PASSWORD" => QuestionType::Password,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "allowed_values".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "regexp".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "default_answer".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    QuestionType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Question {
+                    data_item: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("data_item"))?,
+                    text: f_1.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+                    description: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -298,7 +472,7 @@ pub struct UpgradeableComponent {
     /// Name of the upgradeable component. Component is a service or a group of services providing asynchronous lifecycle This attribute was added in vSphere API 8.0.0.1.
     pub component: String,
     /// List of services affected as part of the update. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub affected_services: Vec<String>,
     /// Version in form of X.Y.Z.P. e.g. 6.5.1.5400 This attribute was added in vSphere API 6.7.
     ///

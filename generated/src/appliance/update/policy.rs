@@ -19,7 +19,7 @@ pub struct Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
     /// Schedule when the automatic check will be run. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub check_schedule: Vec<Time>,
     /// Automatically stage the latest update if available. This attribute was added in vSphere API 6.7.
     pub auto_stage: bool,
@@ -62,7 +62,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Schedule when the automatic check will be run. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub check_schedule: Vec<Time>,
     /// Automatically stage the latest update if available. This attribute was added in vSphere API 6.7.
     pub auto_stage: bool,

@@ -18,7 +18,7 @@ pub struct CreateSpec {
     /// The associated cardinality (SINGLE, MULTIPLE) of the category.
     pub cardinality: crate::cis::tagging::category_model::Cardinality,
     /// Object types to which this category's tags can be attached.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub associable_types: Vec<String>,
     /// This attribute was added in vSphere API 6.7.
     ///

@@ -12,7 +12,7 @@ pub struct BatchResult {
     /// This is true if the batch method completed without any errors. Otherwise it is false and all or some methods have failed. This attribute was added in vSphere API 6.5.
     pub success: bool,
     /// The list of error messages. This attribute was added in vSphere API 6.5.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
@@ -22,7 +22,7 @@ pub struct ObjectToTags {
     /// The identifier of the object. This attribute was added in vSphere API 6.5.
     pub object_id: crate::vapi::standard::DynamicId,
     /// The identifiers of the related tags. This attribute was added in vSphere API 6.5.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub tag_ids: Vec<String>,
 }
 
@@ -34,7 +34,7 @@ pub struct TagToObjects {
     /// Identifier of a `com.vmware.cis.tagging.Tag` resource.
     pub tag_id: crate::ids::TagId,
     /// The identifiers of the related objects. This attribute was added in vSphere API 6.5.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub object_ids: Vec<crate::vapi::standard::DynamicId>,
 }
 

@@ -1103,43 +1103,223 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `UpdateSessionModel` class provides information on an active `com.vmware.content.library.item.update_session` resource.
-///
-/// `state` selects which optional fields are set: `ACTIVE` (`preview_info`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSessionModel {
     /// The identifier of this update session.
     ///
     /// This attribute is not used for the `create` method. It will not be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The identifier of the library item to which content will be uploaded or removed.
     ///
     /// This attribute must be provided for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_id: Option<String>,
     /// The content version of the library item whose content is being modified. This value is the `com.vmware.content.library.item_model.content_version` at the time when the session is created for the library item. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_item_content_version: Option<String>,
     /// If the session is in the `com.vmware.content.library.item.update_session_model.state.ERROR` status this property will have more details about the error. This attribute is not used for the `create` method. It is optional in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<crate::vapi::standard::LocalizableMessage>,
     /// The progress that has been made with the upload. This property is to be updated by the client during the upload process to indicate the progress of its work in completing the upload. The initial progress is 0 until updated by the client. The maximum value is 100, which indicates that the update is complete. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_progress: Option<i64>,
     /// The current state (ACTIVE, DONE, ERROR, CANCELED) of the update session. This attribute was added in vSphere API 6.8. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<update_session_model::State>,
-    /// Indicates the time after which the session will expire. The session is guaranteed not to expire earlier than this time. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// A preview of the files currently being uploaded in the session. This property will be set only when the session is in the `com.vmware.content.library.item.update_session_model.state.ACTIVE`. This attribute was added in vSphere API 6.8.
     ///
-    /// Only relevant when `state` is `ACTIVE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_info: Option<updatesession::PreviewInfo>,
+    /// The variant carries the fields of its case (see [`UpdateSessionModelState`]).
+    pub state: Option<UpdateSessionModelState>,
+    /// Indicates the time after which the session will expire. The session is guaranteed not to expire earlier than this time. This attribute is not used for the `create` method. It will always be present in the return value of the `get` or `list` methods. It is not used for the `update` method.
+    pub expiration_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Indicates the update session behavior if warnings are raised in the session preview. Any warning which is raised by session preview but not ignored by the client will, by default, fail the update session. This attribute was added in vSphere API 6.8. This attribute is optional for the `create` method. It is optional in the return value of the `get` or `list` methods. It is optional for the `update` method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning_behavior: Option<Vec<updatesession::WarningBehavior>>,
+}
+
+/// The `state` tag of [`UpdateSessionModel`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSessionModelState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSessionModelState {
+    /// The session is currently active. This is the initial state when the session is created. Files may be uploaded by the client or pulled by the Content Library Service at this stage.
+    Active {
+        /// A preview of the files currently being uploaded in the session. This property will be set only when the session is in the `com.vmware.content.library.item.update_session_model.state.ACTIVE`. This attribute was added in vSphere API 6.8.
+        preview_info: Option<updatesession::PreviewInfo>,
+    },
+    /// The session is done and all its effects are now visible.
+    Done,
+    /// There was an error during the session.
+    Error,
+    /// The session has been canceled.
+    Canceled,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSessionModelState {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active { .. } => "ACTIVE",
+            Self::Done => "DONE",
+            Self::Error => "ERROR",
+            Self::Canceled => "CANCELED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> update_session_model::State {
+        update_session_model::State::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Active { preview_info } => {
+                __map.serialize_entry("state", "ACTIVE")?;
+                if let Some(value) = preview_info {
+                    __map.serialize_entry("preview_info", value)?;
+                }
+            }
+            Self::Done => __map.serialize_entry("state", "DONE")?,
+            Self::Error => __map.serialize_entry("state", "ERROR")?,
+            Self::Canceled => __map.serialize_entry("state", "CANCELED")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("state", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSessionModel {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.library_item_id {
+            map.serialize_entry("library_item_id", value)?;
+        }
+        if let Some(value) = &self.library_item_content_version {
+            map.serialize_entry("library_item_content_version", value)?;
+        }
+        if let Some(value) = &self.error_message {
+            map.serialize_entry("error_message", value)?;
+        }
+        if let Some(value) = &self.client_progress {
+            map.serialize_entry("client_progress", value)?;
+        }
+        if let Some(value) = &self.state {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.expiration_time {
+            map.serialize_entry("expiration_time", value)?;
+        }
+        if let Some(value) = &self.warning_behavior {
+            map.serialize_entry("warning_behavior", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSessionModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSessionModel;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSessionModel")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSessionModel, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_4: Option<i64> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_7: Option<updatesession::PreviewInfo> = None;
+                let mut f_8: Option<Vec<updatesession::WarningBehavior>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => f_0 = map.next_value()?,
+                        "library_item_id" => f_1 = map.next_value()?,
+                        "library_item_content_version" => f_2 = map.next_value()?,
+                        "error_message" => f_3 = map.next_value()?,
+                        "client_progress" => f_4 = map.next_value()?,
+                        "state" => f_5 = map.next_value()?,
+                        "expiration_time" => f_6 = map.next_value()?,
+                        "preview_info" => f_7 = map.next_value()?,
+                        "warning_behavior" => f_8 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_5 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ACTIVE" => {
+                                    UpdateSessionModelState::Active {
+                                        preview_info: f_7,
+                                    }
+                                }
+                                "DONE" => UpdateSessionModelState::Done,
+                                "ERROR" => UpdateSessionModelState::Error,
+                                "CANCELED" => UpdateSessionModelState::Canceled,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_7 {
+                                        fields
+                                            .insert(
+                                                "preview_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSessionModelState::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSessionModel {
+                    id: f_0,
+                    library_item_id: f_1,
+                    library_item_content_version: f_2,
+                    error_message: f_3,
+                    client_progress: f_4,
+                    state: u_0,
+                    expiration_time: f_6,
+                    warning_behavior: f_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

@@ -53,7 +53,7 @@ pub struct CreateSpecNewSubscribedLibrary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The list of default storage backings for this library. The list must contain exactly one storage backing. Multiple default storage locations are not currently supported but may become supported in future releases. This attribute was added in vSphere API 6.7.2.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub storage_backings: Vec<crate::content::library::StorageBacking>,
     /// Specifies whether the library should participate in automatic library synchronization. This attribute was added in vSphere API 6.7.2.
     pub automatic_sync_enabled: bool,
@@ -92,35 +92,281 @@ pub struct CreateSpecPlacement {
 }
 
 /// The `Subscriptions.CreateSpecSubscribedLibrary` class defines the subscribed library information used to create the subscription. This class was added in vSphere API 6.7.2.
-///
-/// `target` selects which optional fields are set: `CREATE_NEW`
-/// (`new_subscribed_library`), `USE_EXISTING` (`subscribed_library`).
-///
-/// `location` selects which optional fields are set: `REMOTE` (`vcenter`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpecSubscribedLibrary {
     /// Specifies whether the target subscribed library should be newly created or an existing subscribed library should be used. This attribute was added in vSphere API 6.7.2.
-    pub target: create_spec_subscribed_library::Target,
-    /// Specification for creating a new subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
     ///
-    /// Only relevant when `target` is `CREATE_NEW`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_subscribed_library: Option<CreateSpecNewSubscribedLibrary>,
-    /// Identifier of the existing subscribed library to associate with the subscription. Only the subscribed libraries for which `com.vmware.content.library.subscription_info.subscription_url` property is set to the `com.vmware.content.library.publish_info.publish_url` of the published library can be associated with the subscription. This attribute was added in vSphere API 6.7.2.
-    ///
-    /// Only relevant when `target` is `USE_EXISTING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscribed_library: Option<String>,
+    /// The variant carries the fields of its case (see [`CreateSpecSubscribedLibraryTarget`]).
+    pub target: CreateSpecSubscribedLibraryTarget,
     /// Location of the subscribed library relative to the published library. This attribute was added in vSphere API 6.7.2.
-    pub location: Location,
-    /// Specification for the subscribed library's vCenter Server instance. This attribute was added in vSphere API 6.7.2.
     ///
-    /// Only relevant when `location` is `REMOTE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vcenter: Option<CreateSpecVcenter>,
+    /// The variant carries the fields of its case (see [`CreateSpecSubscribedLibraryLocation`]).
+    pub location: CreateSpecSubscribedLibraryLocation,
     /// Placement specification for the virtual machine template library items on the subscribed library. This attribute was added in vSphere API 6.7.2. This attribute is currently required. In future, if this is None, the system will attempt to choose a suitable placement specification for the virtual machine template items; if a placement specification cannot be chosen, publish of virtual machine template items will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<CreateSpecPlacement>,
+}
+
+/// The `target` tag of [`CreateSpecSubscribedLibrary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `target` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecSubscribedLibraryTarget::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecSubscribedLibraryTarget {
+    /// Create a new subscribed library.
+    CreateNew {
+        /// Specification for creating a new subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
+        new_subscribed_library: Option<CreateSpecNewSubscribedLibrary>,
+    },
+    /// Use the specified existing subscribed library.
+    UseExisting {
+        /// Identifier of the existing subscribed library to associate with the subscription. Only the subscribed libraries for which `com.vmware.content.library.subscription_info.subscription_url` property is set to the `com.vmware.content.library.publish_info.publish_url` of the published library can be associated with the subscription. This attribute was added in vSphere API 6.7.2.
+        subscribed_library: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecSubscribedLibraryTarget {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreateNew { .. } => "CREATE_NEW",
+            Self::UseExisting { .. } => "USE_EXISTING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> create_spec_subscribed_library::Target {
+        create_spec_subscribed_library::Target::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::CreateNew { new_subscribed_library } => {
+                __map.serialize_entry("target", "CREATE_NEW")?;
+                if let Some(value) = new_subscribed_library {
+                    __map.serialize_entry("new_subscribed_library", value)?;
+                }
+            }
+            Self::UseExisting { subscribed_library } => {
+                __map.serialize_entry("target", "USE_EXISTING")?;
+                if let Some(value) = subscribed_library {
+                    __map.serialize_entry("subscribed_library", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("target", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// The `location` tag of [`CreateSpecSubscribedLibrary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `location` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecSubscribedLibraryLocation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecSubscribedLibraryLocation {
+    /// The subscribed library belongs to the same vCenter instance as the published library.
+    Local,
+    /// The subscribed library belongs to a different vCenter instance than the published library.
+    Remote {
+        /// Specification for the subscribed library's vCenter Server instance. This attribute was added in vSphere API 6.7.2.
+        vcenter: Option<CreateSpecVcenter>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecSubscribedLibraryLocation {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Local => "LOCAL",
+            Self::Remote { .. } => "REMOTE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Location {
+        Location::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Local => __map.serialize_entry("location", "LOCAL")?,
+            Self::Remote { vcenter } => {
+                __map.serialize_entry("location", "REMOTE")?;
+                if let Some(value) = vcenter {
+                    __map.serialize_entry("vcenter", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("location", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpecSubscribedLibrary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.target.serialize_fields(&mut map)?;
+        self.location.serialize_fields(&mut map)?;
+        if let Some(value) = &self.placement {
+            map.serialize_entry("placement", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpecSubscribedLibrary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpecSubscribedLibrary;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpecSubscribedLibrary")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpecSubscribedLibrary, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<CreateSpecNewSubscribedLibrary> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<CreateSpecVcenter> = None;
+                let mut f_5: Option<CreateSpecPlacement> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "target" => f_0 = Some(map.next_value()?),
+                        "new_subscribed_library" => f_1 = map.next_value()?,
+                        "subscribed_library" => f_2 = map.next_value()?,
+                        "location" => f_3 = Some(map.next_value()?),
+                        "vcenter" => f_4 = map.next_value()?,
+                        "placement" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "CREATE_NEW" => {
+                                    CreateSpecSubscribedLibraryTarget::CreateNew {
+                                        new_subscribed_library: f_1,
+                                    }
+                                }
+                                "USE_EXISTING" => {
+                                    CreateSpecSubscribedLibraryTarget::UseExisting {
+                                        subscribed_library: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "new_subscribed_library".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "subscribed_library".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecSubscribedLibraryTarget::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                let u_1 = match f_3 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "LOCAL" => CreateSpecSubscribedLibraryLocation::Local,
+                                "REMOTE" => {
+                                    CreateSpecSubscribedLibraryLocation::Remote {
+                                        vcenter: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "vcenter".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecSubscribedLibraryLocation::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpecSubscribedLibrary {
+                    target: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("target"))?,
+                    location: u_1
+                        .ok_or_else(|| serde::de::Error::missing_field("location"))?,
+                    placement: f_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Subscriptions.CreateSpecVcenter` class defines information about the vCenter Server instance where the subscribed library associated with the subscription exists or will be created. This class was added in vSphere API 6.7.2.
@@ -134,10 +380,7 @@ pub struct CreateSpecVcenter {
 }
 
 /// The `Subscriptions.Info` class contains information about the subscription. This class was added in vSphere API 6.7.2.
-///
-/// `subscribed_library_location` selects which optional fields are set: `REMOTE`
-/// (`subscribed_library_vcenter`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
     ///
@@ -146,14 +389,177 @@ pub struct Info {
     /// Name of the subscribed library associated with the subscription. This attribute was added in vSphere API 6.7.2.
     pub subscribed_library_name: String,
     /// Location of the subscribed library relative to the published library. This attribute was added in vSphere API 6.7.2.
-    pub subscribed_library_location: Location,
-    /// Information about the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2.
     ///
-    /// Only relevant when `subscribed_library_location` is `REMOTE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscribed_library_vcenter: Option<VcenterInfo>,
+    /// The variant carries the fields of its case (see [`InfoSubscribedLibraryLocation`]).
+    pub subscribed_library_location: InfoSubscribedLibraryLocation,
     /// Placement information about the subscribed library's virtual machine template items. This attribute was added in vSphere API 6.7.2.
     pub subscribed_library_placement: PlacementInfo,
+}
+
+/// The `subscribed_library_location` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `subscribed_library_location` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoSubscribedLibraryLocation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoSubscribedLibraryLocation {
+    /// The subscribed library belongs to the same vCenter instance as the published library.
+    Local,
+    /// The subscribed library belongs to a different vCenter instance than the published library.
+    Remote {
+        /// Information about the vCenter Server instance where the subscribed library exists. This attribute was added in vSphere API 6.7.2.
+        subscribed_library_vcenter: Option<VcenterInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoSubscribedLibraryLocation {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Local => "LOCAL",
+            Self::Remote { .. } => "REMOTE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Location {
+        Location::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Local => __map.serialize_entry("subscribed_library_location", "LOCAL")?,
+            Self::Remote { subscribed_library_vcenter } => {
+                __map.serialize_entry("subscribed_library_location", "REMOTE")?;
+                if let Some(value) = subscribed_library_vcenter {
+                    __map.serialize_entry("subscribed_library_vcenter", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("subscribed_library_location", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subscribed_library", &self.subscribed_library)?;
+        map.serialize_entry("subscribed_library_name", &self.subscribed_library_name)?;
+        self.subscribed_library_location.serialize_fields(&mut map)?;
+        map.serialize_entry(
+            "subscribed_library_placement",
+            &self.subscribed_library_placement,
+        )?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<crate::ids::LibraryId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<VcenterInfo> = None;
+                let mut f_4: Option<PlacementInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "subscribed_library" => f_0 = Some(map.next_value()?),
+                        "subscribed_library_name" => f_1 = Some(map.next_value()?),
+                        "subscribed_library_location" => f_2 = Some(map.next_value()?),
+                        "subscribed_library_vcenter" => f_3 = map.next_value()?,
+                        "subscribed_library_placement" => f_4 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "LOCAL" => InfoSubscribedLibraryLocation::Local,
+                                "REMOTE" => {
+                                    InfoSubscribedLibraryLocation::Remote {
+                                        subscribed_library_vcenter: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "subscribed_library_vcenter".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoSubscribedLibraryLocation::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    subscribed_library: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "subscribed_library",
+                        ))?,
+                    subscribed_library_name: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "subscribed_library_name",
+                        ))?,
+                    subscribed_library_location: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "subscribed_library_location",
+                        ))?,
+                    subscribed_library_placement: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "subscribed_library_placement",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

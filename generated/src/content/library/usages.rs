@@ -47,7 +47,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// A list containing summary of usage on a content library. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub library_usage_list: Vec<Summary>,
 }
 

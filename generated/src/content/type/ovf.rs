@@ -141,7 +141,7 @@ pub struct OvfTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vapp_template: Option<VAppTemplate>,
     /// networks in this OVF template
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub networks: Vec<Network>,
     /// Storage policy groups for disks, virtual machines and/or virtual machine collections. An OVF template does not require policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]

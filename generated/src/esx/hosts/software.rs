@@ -76,23 +76,174 @@ impl InstalledComponents {
 }
 
 /// The `Software.ConnectionSpec` class contains attributes that describe the specification to be used for connecting to the host during the `com.vmware.esx.hosts.software.get` method This class was added in vSphere API 7.0.2.0.
-///
-/// `auth_type` selects which optional fields are set: `EXISTING` (`host`),
-/// `USERNAME_PASSWORD` (`host_credential`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionSpec {
     /// Specifies what type of authentication (USERNAME_PASSWORD, EXISTING) is to be used when connecting with the host. USERNAME_PASSWORD is intended to be used when connecting to a host that is not currently part of the vCenter inventory. EXISTING is intended for hosts that are in vCenter inventory, in which case, HostServiceTicket will be used to connect to the host. This attribute was added in vSphere API 7.0.2.0.
-    pub auth_type: connection_spec::AuthenticationType,
-    /// Specifies the host details to be used during the `com.vmware.esx.hosts.software.get` method This attribute was added in vSphere API 7.0.2.0.
     ///
-    /// Only relevant when `auth_type` is `USERNAME_PASSWORD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_credential: Option<HostCredentials>,
-    /// Specifies the host Managed Object ID to be used during the `com.vmware.esx.hosts.software.get` method This attribute was added in vSphere API 7.0.2.0.
-    ///
-    /// Only relevant when `auth_type` is `EXISTING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    /// The variant carries the fields of its case (see [`ConnectionSpecAuthType`]).
+    pub auth_type: ConnectionSpecAuthType,
+}
+
+/// The `auth_type` tag of [`ConnectionSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `auth_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConnectionSpecAuthType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ConnectionSpecAuthType {
+    /// Connect to host using host's credentials `HostCredentials` class.
+    UsernamePassword {
+        /// Specifies the host details to be used during the `com.vmware.esx.hosts.software.get` method This attribute was added in vSphere API 7.0.2.0.
+        host_credential: Option<HostCredentials>,
+    },
+    /// Connect to the host using service ticket. Note: This is supported only for hosts present in the VC inventory.
+    Existing {
+        /// Specifies the host Managed Object ID to be used during the `com.vmware.esx.hosts.software.get` method This attribute was added in vSphere API 7.0.2.0.
+        host: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ConnectionSpecAuthType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsernamePassword { .. } => "USERNAME_PASSWORD",
+            Self::Existing { .. } => "EXISTING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> connection_spec::AuthenticationType {
+        connection_spec::AuthenticationType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::UsernamePassword { host_credential } => {
+                __map.serialize_entry("auth_type", "USERNAME_PASSWORD")?;
+                if let Some(value) = host_credential {
+                    __map.serialize_entry("host_credential", value)?;
+                }
+            }
+            Self::Existing { host } => {
+                __map.serialize_entry("auth_type", "EXISTING")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("auth_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ConnectionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.auth_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConnectionSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ConnectionSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ConnectionSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<HostCredentials> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "auth_type" => f_0 = Some(map.next_value()?),
+                        "host_credential" => f_1 = map.next_value()?,
+                        "host" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "USERNAME_PASSWORD" => {
+                                    ConnectionSpecAuthType::UsernamePassword {
+                                        host_credential: f_1,
+                                    }
+                                }
+                                "EXISTING" => {
+                                    ConnectionSpecAuthType::Existing {
+                                        host: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host_credential".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ConnectionSpecAuthType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ConnectionSpec {
+                    auth_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("auth_type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Software.HostCredentials` class contains attributes that describe the host's username, password, port number, ssl thumbprint or ssl certificate to be used when connecting to the host using USERNAME_PASSWORD option in the `AuthenticationType` class. This class was added in vSphere API 7.0.2.0.

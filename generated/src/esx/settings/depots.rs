@@ -740,7 +740,7 @@ pub struct AddonSummary {
     /// Identifier of a `com.vmware.esx.settings.depots.vendor` resource.
     pub vendor: crate::ids::VendorId,
     /// Different versions of the addon. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub versions: Vec<AddonVersion>,
 }
 
@@ -761,7 +761,7 @@ pub struct AffectedBaselineInfo {
     /// Identifier of the baseline affected. This attribute was added in vSphere API 7.0.3.0.
     pub id: i64,
     /// Updates (bulletins) affected. They key is identifier of the update (bulletin). The value is summary of the update (bulletin). This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub affected_updates: vsphere_vapi_runtime::types::VapiMap<String, UpdateSummary>,
 }
 
@@ -868,7 +868,7 @@ pub struct ComponentSummary {
     /// Human readable name of the component. This attribute was added in vSphere API 7.0.3.0.
     pub display_name: String,
     /// Different versions of the component. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub versions: Vec<ComponentVersion>,
 }
 
@@ -887,7 +887,7 @@ pub struct HardwareSupportManagerSummary {
     /// UI label for HSM, derived from HSM extension's description's 'label' field. This attribute was added in vSphere API 7.0.3.0.
     pub display_name: String,
     /// Different hardware support packages (HSP) published by the HSM. The key is name of HSP. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub packages: vsphere_vapi_runtime::types::VapiMap<
         String,
         HardwareSupportPackageSummary,
@@ -898,7 +898,7 @@ pub struct HardwareSupportManagerSummary {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareSupportPackageSummary {
     /// Different versions of the HSP. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub versions: Vec<HardwareSupportPackageVersion>,
 }
 
@@ -968,7 +968,7 @@ pub struct SolutionSummary {
     /// Human readable name of the solution. This attribute was added in vSphere API 7.0.3.0.
     pub display_name: String,
     /// Different versions of the solution. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub versions: Vec<SolutionVersion>,
     /// All the components contained in the solution of the metadata bundle. The key is ID of component. This attribute was added in vSphere API 9.0.0.0.
     ///
@@ -1045,7 +1045,7 @@ pub struct UpdateSummary {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VibInfo {
     /// List of software tags that may be used for information or filtering This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub software_tags: Vec<String>,
 }
 

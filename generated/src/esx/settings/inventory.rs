@@ -18,19 +18,19 @@ pub mod reports;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyEntitiesResult {
     /// Statuses on datacenters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ApplyEntityResult,
     >,
     /// Statuses on folders. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
     /// Statuses on clusters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
     /// Statuses on hosts. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, ApplyEntityResult>,
 }
 
@@ -73,22 +73,22 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssignEntitiesResult {
     /// Map containing datacenter entities and their corresponding assignment operation details as specified in `com.vmware.esx.settings.inventory.assign_entity_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         AssignEntityResult,
     >,
     /// Map containing folders and their corresponding assignment operation details as specified in `com.vmware.esx.settings.inventory.assign_entity_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, AssignEntityResult>,
     /// Map containing cluster entities and their corresponding assignment operation details as specified in `com.vmware.esx.settings.inventory.assign_entity_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         AssignEntityResult,
     >,
     /// Map containing standalone hosts and their corresponding assignment operation details as specified in `com.vmware.esx.settings.inventory.assign_entity_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, AssignEntityResult>,
 }
 
@@ -142,19 +142,19 @@ pub struct AssignEntityResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckEntitiesResult {
     /// Statuses on datacenters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         CheckEntityResult,
     >,
     /// Statuses on folders. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
     /// Statuses on clusters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
     /// Statuses on hosts. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, CheckEntityResult>,
 }
 
@@ -197,33 +197,223 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Inventory.EntitySpec` class contains attributes that describe the inventory and its entities on whom operations like extract images, transition will be executed. This class was added in vSphere API 9.0.0.0.
-///
-/// `type` selects which optional fields are set: `CLUSTER` (`clusters`),
-/// `DATACENTER` (`datacenters`), `FOLDER` (`folders`), `HOST` (`hosts`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntitySpec {
     /// The attribute specifies what type of entity within the vCenter's inventory on which the operation will be executed. This attribute was added in vSphere API 9.0.0.0.
-    pub r#type: entity_spec::InventoryType,
-    /// List of hosts on which the specified operation needs to be executed. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `type` is `HOST`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<Vec<String>>,
-    /// List of clusters on which the specified operation needs to be executed. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `type` is `CLUSTER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clusters: Option<Vec<String>>,
-    /// List of folders on which the specified operation will be executed. Internally each folder entity will be expanded to individual hosts and clusters which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all clusters and standalone hosts in the vCenter. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `type` is `FOLDER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub folders: Option<Vec<String>>,
-    /// List of the data-centers on which the specified operation will be executed. Internally each data-center entity will be expanded to individual hosts and clusters which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `type` is `DATACENTER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub datacenters: Option<Vec<String>>,
+    /// The variant carries the fields of its case (see [`EntitySpecType`]).
+    pub r#type: EntitySpecType,
+}
+
+/// The `type` tag of [`EntitySpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EntitySpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EntitySpecType {
+    /// Type specifying standalone host within the vCenter's inventory.
+    Host {
+        /// List of hosts on which the specified operation needs to be executed. This attribute was added in vSphere API 9.0.0.0.
+        hosts: Option<Vec<String>>,
+    },
+    /// Type specifying cluster within the vCenter's inventory.
+    Cluster {
+        /// List of clusters on which the specified operation needs to be executed. This attribute was added in vSphere API 9.0.0.0.
+        clusters: Option<Vec<String>>,
+    },
+    /// Type specifying folder within the vCenter's inventory.
+    Folder {
+        /// List of folders on which the specified operation will be executed. Internally each folder entity will be expanded to individual hosts and clusters which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all clusters and standalone hosts in the vCenter. This attribute was added in vSphere API 9.0.0.0.
+        folders: Option<Vec<String>>,
+    },
+    /// Type specifying data-center within the vCenter's inventory.
+    Datacenter {
+        /// List of the data-centers on which the specified operation will be executed. Internally each data-center entity will be expanded to individual hosts and clusters which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0.
+        datacenters: Option<Vec<String>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EntitySpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host { .. } => "HOST",
+            Self::Cluster { .. } => "CLUSTER",
+            Self::Folder { .. } => "FOLDER",
+            Self::Datacenter { .. } => "DATACENTER",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> entity_spec::InventoryType {
+        entity_spec::InventoryType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Host { hosts } => {
+                __map.serialize_entry("type", "HOST")?;
+                if let Some(value) = hosts {
+                    __map.serialize_entry("hosts", value)?;
+                }
+            }
+            Self::Cluster { clusters } => {
+                __map.serialize_entry("type", "CLUSTER")?;
+                if let Some(value) = clusters {
+                    __map.serialize_entry("clusters", value)?;
+                }
+            }
+            Self::Folder { folders } => {
+                __map.serialize_entry("type", "FOLDER")?;
+                if let Some(value) = folders {
+                    __map.serialize_entry("folders", value)?;
+                }
+            }
+            Self::Datacenter { datacenters } => {
+                __map.serialize_entry("type", "DATACENTER")?;
+                if let Some(value) = datacenters {
+                    __map.serialize_entry("datacenters", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for EntitySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntitySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EntitySpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct EntitySpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<EntitySpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<String>> = None;
+                let mut f_2: Option<Vec<String>> = None;
+                let mut f_3: Option<Vec<String>> = None;
+                let mut f_4: Option<Vec<String>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "hosts" => f_1 = map.next_value()?,
+                        "clusters" => f_2 = map.next_value()?,
+                        "folders" => f_3 = map.next_value()?,
+                        "datacenters" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HOST" => EntitySpecType::Host { hosts: f_1 },
+                                "CLUSTER" => {
+                                    EntitySpecType::Cluster {
+                                        clusters: f_2,
+                                    }
+                                }
+                                "FOLDER" => {
+                                    EntitySpecType::Folder {
+                                        folders: f_3,
+                                    }
+                                }
+                                "DATACENTER" => {
+                                    EntitySpecType::Datacenter {
+                                        datacenters: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "hosts".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "clusters".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "folders".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "datacenters".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EntitySpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(EntitySpec {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Inventory.EntityTransitionResult` class contains information of entities specified in  and the status of their transition operation invoked on them. This class was added in vSphere API 9.0.0.0.
@@ -246,25 +436,25 @@ pub struct ExtractInstalledImageSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExtractResult {
     /// Map containing datacenter entities and their corresponding image details as specified in `com.vmware.esx.settings.inventory.image_extraction_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
     >,
     /// Map containing folders and their corresponding image details as specified in `com.vmware.esx.settings.inventory.image_extraction_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
     >,
     /// Map containing cluster entities and their corresponding image details as specified in #ImageExtractionResult. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
     >,
     /// Map containing standalone host entities and their corresponding image details as specified in #ImageExtractionResult. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ImageExtractionResult,
@@ -299,19 +489,19 @@ pub struct ImageExtractionResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScanEntitiesResult {
     /// Statuses on datacenters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         ScanEntityResult,
     >,
     /// Statuses on folders. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
     /// Statuses on clusters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
     /// Statuses on hosts. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, ScanEntityResult>,
 }
 
@@ -354,19 +544,19 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StageEntitiesResult {
     /// Statuses on datacenters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         StageEntityResult,
     >,
     /// Statuses on folders. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
     /// Statuses on clusters. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
     /// Statuses on hosts. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<String, StageEntityResult>,
 }
 
@@ -404,25 +594,25 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransitionResult {
     /// Map containing datacenter entities and their corresponding transition details as specified in `com.vmware.esx.settings.inventory.entity_transition_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub datacenter_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
     >,
     /// Map containing folders and their corresponding transition details as specified in `com.vmware.esx.settings.inventory.entity_transition_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub folder_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
     >,
     /// Map containing cluster entities and their corresponding transition details as specified in `com.vmware.esx.settings.inventory.entity_transition_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cluster_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,
     >,
     /// Map containing standalone hosts and their corresponding transition details as specified in `com.vmware.esx.settings.inventory.entity_transition_result`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_results: vsphere_vapi_runtime::types::VapiMap<
         String,
         EntityTransitionResult,

@@ -457,18 +457,12 @@ impl Source {
 /// The `AuthenticationInfo` class describes the authentication information. Authentication information could be specified for a package element, service elenent or an operation element.
 ///
 /// Using the authentication scheme information, a client invoking an API call from any class can figure out what kind of credentials are needed for that API call.
-///
-/// `scheme_type` selects which optional fields are set: `SESSION_AWARE`
-/// (`session_manager`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthenticationInfo {
     /// The type of the authentication scheme.
-    pub scheme_type: authentication_info::SchemeType,
-    /// In a session aware authentication scheme, a session manager is required that supports `create`, `delete` and `keepAlive` methods. The fully qualified class name of the session manager is provided in `com.vmware.vapi.metadata.authentication.authentication_info.session_manager` attribute. This class is responsible for handling sessions.
     ///
-    /// Only relevant when `scheme_type` is `SESSION_AWARE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_manager: Option<String>,
+    /// The variant carries the fields of its case (see [`AuthenticationInfoSchemeType`]).
+    pub scheme_type: AuthenticationInfoSchemeType,
     /// String identifier of the authentication scheme. Following are the supported authentication schemes by the infrastructure:
     ///
     /// * The identifier `com.vmware.vapi.std.security.saml_hok_token` for SAML holder of key token based authentication mechanism.
@@ -476,6 +470,150 @@ pub struct AuthenticationInfo {
     /// * The identifier `com.vmware.vapi.std.security.session_id` for session based authentication mechanism.
     /// * The identifier `com.vmware.vapi.std.security.user_pass` for username and password based authentication mechanism.
     pub scheme: String,
+}
+
+/// The `scheme_type` tag of [`AuthenticationInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `scheme_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `AuthenticationInfoSchemeType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum AuthenticationInfoSchemeType {
+    /// Indicates that the scheme is a session less authentication scheme, the user is authenticated on every method. There is no explicit session establishment.
+    Sessionless,
+    /// Indicates that the scheme is a session aware authentication scheme. It requires an explicit login before executing a method and logout when a session terminates. A class might choose to have a session aware scheme if it wants to associate some state corresponding to the user until the user logs out or if it wants to mitigate the cost of authenticating the user on every method.
+    SessionAware {
+        /// In a session aware authentication scheme, a session manager is required that supports `create`, `delete` and `keepAlive` methods. The fully qualified class name of the session manager is provided in `com.vmware.vapi.metadata.authentication.authentication_info.session_manager` attribute. This class is responsible for handling sessions.
+        session_manager: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl AuthenticationInfoSchemeType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sessionless => "SESSIONLESS",
+            Self::SessionAware { .. } => "SESSION_AWARE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> authentication_info::SchemeType {
+        authentication_info::SchemeType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Sessionless => __map.serialize_entry("scheme_type", "SESSIONLESS")?,
+            Self::SessionAware { session_manager } => {
+                __map.serialize_entry("scheme_type", "SESSION_AWARE")?;
+                if let Some(value) = session_manager {
+                    __map.serialize_entry("session_manager", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("scheme_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for AuthenticationInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.scheme_type.serialize_fields(&mut map)?;
+        map.serialize_entry("scheme", &self.scheme)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthenticationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AuthenticationInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct AuthenticationInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<AuthenticationInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "scheme_type" => f_0 = Some(map.next_value()?),
+                        "session_manager" => f_1 = map.next_value()?,
+                        "scheme" => f_2 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "SESSIONLESS" => AuthenticationInfoSchemeType::Sessionless,
+                                "SESSION_AWARE" => {
+                                    AuthenticationInfoSchemeType::SessionAware {
+                                        session_manager: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "session_manager".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    AuthenticationInfoSchemeType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(AuthenticationInfo {
+                    scheme_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("scheme_type"))?,
+                    scheme: f_2.ok_or_else(|| serde::de::Error::missing_field("scheme"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `ComponentData` class contains the authentication information of the component along with its fingerprint.
@@ -497,7 +635,7 @@ pub struct ComponentInfo {
     /// Authentication information of all the package elements. The key in the map is the identifier of the package element and the value in the map is the authentication information for the package element.
     ///
     /// For an explanation of authentication information containment within package elements, see `com.vmware.vapi.metadata.authentication.package`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
 }
 
@@ -505,7 +643,7 @@ pub struct ComponentInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OperationInfo {
     /// List of authentication schemes used by an operation element. The authentication scheme specified on the service element corresponding to this operation element is ignored.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub schemes: Vec<AuthenticationInfo>,
 }
 
@@ -515,12 +653,12 @@ pub struct OperationInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackageInfo {
     /// List of authentication schemes to be used for all the operation elements contained in this package element. If a particular service or operation element has no explicit authentications defined in the authentication defintion file, these authentication schemes are used for authenticating the user.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub schemes: Vec<AuthenticationInfo>,
     /// Information about all service elements contained in this package element that contain authentication information. The key in the map is the identifier of the service element and the value in the map is the authentication information for the service element.
     ///
     /// For an explanation of authentication information containment within service elements, see `com.vmware.vapi.metadata.authentication.service`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
 }
 
@@ -530,11 +668,11 @@ pub struct PackageInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceInfo {
     /// List of authentication schemes to be used for all the operation elements contained in this service element. The authentication scheme specified on the package element corresponding to this service element is ignored.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub schemes: Vec<AuthenticationInfo>,
     /// Information about all operation elements contained in this service element that contain authentication information. The key in the map is the identifier of the operation element and the value in the map is the authentication information for the operation element.
     ///
     /// For an explanation of containment of authentication information within operation elements, see `com.vmware.vapi.metadata.authentication.service.operation`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
 }

@@ -377,9 +377,9 @@ impl Source {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
     /// Information for all CLI namespaces of a component
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub namespaces: Vec<namespace::Info>,
     /// Information for all CLI commands of a component
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub commands: Vec<command::Info>,
 }

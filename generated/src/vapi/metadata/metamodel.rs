@@ -745,12 +745,12 @@ pub struct ComponentInfo {
     /// Dot separated name of the component element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
     pub name: String,
     /// Metamodel metadata information of all the package elements contained in the component element. The key in the map is the identifier of the package element and the value in the map is the metamodel information of the package element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
     /// Generic metadata for the component element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for a component. It can contain HTML markup and documentation tags (similar to Javadoc tags). The first sentence of the package documentation is a complete sentence that identifies the component by name and summarizes the purpose of the component.
     pub documentation: String,
@@ -771,23 +771,174 @@ pub struct ConstantInfo {
 }
 
 /// The `ConstantValue` class contains the metamodel information of the constant element.
-///
-/// `category` selects which optional fields are set: `LIST` (`list_value`),
-/// `PRIMITIVE` (`primitive_value`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConstantValue {
     /// Category of the type of constant value.
-    pub category: constant_value::Category,
-    /// Primitive value of the constant element.
     ///
-    /// Only relevant when `category` is `PRIMITIVE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primitive_value: Option<PrimitiveValue>,
-    /// List value of the constant element.
-    ///
-    /// Only relevant when `category` is `LIST`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub list_value: Option<Vec<PrimitiveValue>>,
+    /// The variant carries the fields of its case (see [`ConstantValueCategory`]).
+    pub category: ConstantValueCategory,
+}
+
+/// The `category` tag of [`ConstantValue`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `category` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConstantValueCategory::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ConstantValueCategory {
+    /// Indicates the type of constant value is primitive.
+    Primitive {
+        /// Primitive value of the constant element.
+        primitive_value: Option<PrimitiveValue>,
+    },
+    /// Indicates the type of constant value is a list.
+    List {
+        /// List value of the constant element.
+        list_value: Option<Vec<PrimitiveValue>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ConstantValueCategory {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Primitive { .. } => "PRIMITIVE",
+            Self::List { .. } => "LIST",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> constant_value::Category {
+        constant_value::Category::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Primitive { primitive_value } => {
+                __map.serialize_entry("category", "PRIMITIVE")?;
+                if let Some(value) = primitive_value {
+                    __map.serialize_entry("primitive_value", value)?;
+                }
+            }
+            Self::List { list_value } => {
+                __map.serialize_entry("category", "LIST")?;
+                if let Some(value) = list_value {
+                    __map.serialize_entry("list_value", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("category", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ConstantValue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.category.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConstantValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConstantValue;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ConstantValue")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ConstantValue, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<PrimitiveValue> = None;
+                let mut f_2: Option<Vec<PrimitiveValue>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "category" => f_0 = Some(map.next_value()?),
+                        "primitive_value" => f_1 = map.next_value()?,
+                        "list_value" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PRIMITIVE" => {
+                                    ConstantValueCategory::Primitive {
+                                        primitive_value: f_1,
+                                    }
+                                }
+                                "LIST" => {
+                                    ConstantValueCategory::List {
+                                        list_value: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "primitive_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "list_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ConstantValueCategory::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ConstantValue {
+                    category: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `ElementMap` class contains the metadata elements.
@@ -798,44 +949,259 @@ pub struct ConstantValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ElementMap {
     /// Metamodel information of the metadata elements. The key parameter of the map is the identifier for the element and the value corresponds to the element value.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub elements: vsphere_vapi_runtime::types::VapiMap<String, ElementValue>,
 }
 
 /// The `ElementValue` class describes the value of the metadata element.
-///
-/// `type` selects which optional fields are set: `LONG` (`long_value`), `STRING`
-/// (`string_value`), `STRING_LIST` (`list_value`), `STRUCTURE_REFERENCE`
-/// (`structure_id`), `STRUCTURE_REFERENCE_LIST` (`structure_ids`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElementValue {
     /// Type of the value.
-    pub r#type: element_value::Type,
-    /// Long value of the metadata element.
     ///
-    /// Only relevant when `type` is `LONG`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub long_value: Option<i64>,
-    /// String value of the metadata element.
-    ///
-    /// Only relevant when `type` is `STRING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub string_value: Option<String>,
-    /// List of strings value of the metadata element.
-    ///
-    /// Only relevant when `type` is `STRING_LIST`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub list_value: Option<Vec<String>>,
-    /// Identifier of the structure element.
-    ///
-    /// Only relevant when `type` is `STRUCTURE_REFERENCE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub structure_id: Option<String>,
-    /// List of identifiers of the structure elements.
-    ///
-    /// Only relevant when `type` is `STRUCTURE_REFERENCE_LIST`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub structure_ids: Option<Vec<String>>,
+    /// The variant carries the fields of its case (see [`ElementValueType`]).
+    pub r#type: ElementValueType,
+}
+
+/// The `type` tag of [`ElementValue`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ElementValueType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ElementValueType {
+    /// Indicates the type of the value is a long (64 bit signed integer).
+    Long {
+        /// Long value of the metadata element.
+        long_value: Option<i64>,
+    },
+    /// Indicates the type of the value is a string (a variable length sequence of characters). The encoding is UTF-8.
+    String {
+        /// String value of the metadata element.
+        string_value: Option<String>,
+    },
+    /// Indicates the type of the value is a list of strings.
+    StringList {
+        /// List of strings value of the metadata element.
+        list_value: Option<Vec<String>>,
+    },
+    /// Indicates the type of the value is an identifier for a structure element.
+    StructureReference {
+        /// Identifier of the structure element.
+        structure_id: Option<String>,
+    },
+    /// Indicates the type of the value is a list of identifiers for a structure element.
+    StructureReferenceList {
+        /// List of identifiers of the structure elements.
+        structure_ids: Option<Vec<String>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ElementValueType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Long { .. } => "LONG",
+            Self::String { .. } => "STRING",
+            Self::StringList { .. } => "STRING_LIST",
+            Self::StructureReference { .. } => "STRUCTURE_REFERENCE",
+            Self::StructureReferenceList { .. } => "STRUCTURE_REFERENCE_LIST",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> element_value::Type {
+        element_value::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Long { long_value } => {
+                __map.serialize_entry("type", "LONG")?;
+                if let Some(value) = long_value {
+                    __map.serialize_entry("long_value", value)?;
+                }
+            }
+            Self::String { string_value } => {
+                __map.serialize_entry("type", "STRING")?;
+                if let Some(value) = string_value {
+                    __map.serialize_entry("string_value", value)?;
+                }
+            }
+            Self::StringList { list_value } => {
+                __map.serialize_entry("type", "STRING_LIST")?;
+                if let Some(value) = list_value {
+                    __map.serialize_entry("list_value", value)?;
+                }
+            }
+            Self::StructureReference { structure_id } => {
+                __map.serialize_entry("type", "STRUCTURE_REFERENCE")?;
+                if let Some(value) = structure_id {
+                    __map.serialize_entry("structure_id", value)?;
+                }
+            }
+            Self::StructureReferenceList { structure_ids } => {
+                __map.serialize_entry("type", "STRUCTURE_REFERENCE_LIST")?;
+                if let Some(value) = structure_ids {
+                    __map.serialize_entry("structure_ids", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ElementValue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ElementValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ElementValue;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ElementValue")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ElementValue, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<Vec<String>> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<Vec<String>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "long_value" => f_1 = map.next_value()?,
+                        "string_value" => f_2 = map.next_value()?,
+                        "list_value" => f_3 = map.next_value()?,
+                        "structure_id" => f_4 = map.next_value()?,
+                        "structure_ids" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "LONG" => {
+                                    ElementValueType::Long {
+                                        long_value: f_1,
+                                    }
+                                }
+                                "STRING" => {
+                                    ElementValueType::String {
+                                        string_value: f_2,
+                                    }
+                                }
+                                "STRING_LIST" => {
+                                    ElementValueType::StringList {
+                                        list_value: f_3,
+                                    }
+                                }
+                                "STRUCTURE_REFERENCE" => {
+                                    ElementValueType::StructureReference {
+                                        structure_id: f_4,
+                                    }
+                                }
+                                "STRUCTURE_REFERENCE_LIST" => {
+                                    ElementValueType::StructureReferenceList {
+                                        structure_ids: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "long_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "string_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "list_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "structure_id".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "structure_ids".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ElementValueType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ElementValue {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `EnumerationInfo` class contains the metamodel information of an enumeration element.
@@ -844,12 +1210,12 @@ pub struct EnumerationInfo {
     /// Dot separated name of the enumeration element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
     pub name: String,
     /// Metamodel information of all the enumeration value elements contained in this enumeration element. The order of the enumeration value elements in the list is same as the order in which they are defined in the interface definition file.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub values: Vec<EnumerationValueInfo>,
     /// Generic metadata elements for an enumeration element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for an enumeration element. It can contain HTML markup and Javadoc tags. The first sentence of the enumeration documentation is a complete sentence that identifies the enumeration by name and summarizes the purpose of the enumeration. The documentation describes the context in which the enumeration is used.
     ///
@@ -868,7 +1234,7 @@ pub struct EnumerationValueInfo {
     /// Additional metadata for enumeration value in the enumerated type. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for an enumeration value. It can contain HTML markup and documentation tags (similar to Javadoc tags). The first statement will be a noun or verb phrase that describes the purpose of the enumeration value.
     pub documentation: String,
@@ -901,7 +1267,7 @@ pub struct FieldInfo {
     /// Generic metadata elements for the field element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the field element. It can contain HTML markup and Javadoc tags.
     pub documentation: String,
@@ -911,29 +1277,224 @@ pub struct FieldInfo {
 }
 
 /// The `GenericInstantiation` class describes the type information of a typed element when the type is an instantiation of one of the generic types provided by the infrastructure.
-///
-/// `generic_type` selects which optional fields are set: `LIST` (`element_type`),
-/// `MAP` (`map_key_type` and `map_value_type`), `OPTIONAL` (`element_type`), `SET`
-/// (`element_type`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GenericInstantiation {
     /// The generic type that is being instantiated.
-    pub generic_type: generic_instantiation::GenericType,
-    /// Type of the element parameter if the generic type instantiation is a `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.LIST`, `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.OPTIONAL` or `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.SET`.
     ///
-    /// Only relevant when `generic_type` is `LIST`, `OPTIONAL` or `SET`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub element_type: Option<Box<Type>>,
-    /// Type of the key parameter of the map generic type instantiation. The map generic type has a key parameter and value parameter. The type of the value parameter is described by `com.vmware.vapi.metadata.metamodel.generic_instantiation.map_value_type`..
-    ///
-    /// Only relevant when `generic_type` is `MAP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub map_key_type: Option<Box<Type>>,
-    /// Type of the value parameter of the map generic type instantiation. The map generic type has a key parameter and value parameter. The type of the key parameter is described by `com.vmware.vapi.metadata.metamodel.generic_instantiation.map_key_type`..
-    ///
-    /// Only relevant when `generic_type` is `MAP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub map_value_type: Option<Box<Type>>,
+    /// The variant carries the fields of its case (see [`GenericInstantiationGenericType`]).
+    pub generic_type: GenericInstantiationGenericType,
+}
+
+/// The `generic_type` tag of [`GenericInstantiation`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `generic_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `GenericInstantiationGenericType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GenericInstantiationGenericType {
+    /// Indicates the generic type is a list.
+    List {
+        /// Type of the element parameter if the generic type instantiation is a `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.LIST`, `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.OPTIONAL` or `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.SET`.
+        element_type: Option<Box<Type>>,
+    },
+    /// Indicates the generic type is a map.
+    Map {
+        /// Type of the key parameter of the map generic type instantiation. The map generic type has a key parameter and value parameter. The type of the value parameter is described by `com.vmware.vapi.metadata.metamodel.generic_instantiation.map_value_type`..
+        map_key_type: Option<Box<Type>>,
+        /// Type of the value parameter of the map generic type instantiation. The map generic type has a key parameter and value parameter. The type of the key parameter is described by `com.vmware.vapi.metadata.metamodel.generic_instantiation.map_key_type`..
+        map_value_type: Option<Box<Type>>,
+    },
+    /// Indicates the generic type is an optional.
+    Optional {
+        /// Type of the element parameter if the generic type instantiation is a `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.LIST`, `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.OPTIONAL` or `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.SET`.
+        element_type: Option<Box<Type>>,
+    },
+    /// Indicates the generic type is a set.
+    Set {
+        /// Type of the element parameter if the generic type instantiation is a `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.LIST`, `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.OPTIONAL` or `com.vmware.vapi.metadata.metamodel.generic_instantiation.generic_type.SET`.
+        element_type: Option<Box<Type>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl GenericInstantiationGenericType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List { .. } => "LIST",
+            Self::Map { .. } => "MAP",
+            Self::Optional { .. } => "OPTIONAL",
+            Self::Set { .. } => "SET",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> generic_instantiation::GenericType {
+        generic_instantiation::GenericType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::List { element_type } => {
+                __map.serialize_entry("generic_type", "LIST")?;
+                if let Some(value) = element_type {
+                    __map.serialize_entry("element_type", value)?;
+                }
+            }
+            Self::Map { map_key_type, map_value_type } => {
+                __map.serialize_entry("generic_type", "MAP")?;
+                if let Some(value) = map_key_type {
+                    __map.serialize_entry("map_key_type", value)?;
+                }
+                if let Some(value) = map_value_type {
+                    __map.serialize_entry("map_value_type", value)?;
+                }
+            }
+            Self::Optional { element_type } => {
+                __map.serialize_entry("generic_type", "OPTIONAL")?;
+                if let Some(value) = element_type {
+                    __map.serialize_entry("element_type", value)?;
+                }
+            }
+            Self::Set { element_type } => {
+                __map.serialize_entry("generic_type", "SET")?;
+                if let Some(value) = element_type {
+                    __map.serialize_entry("element_type", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("generic_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for GenericInstantiation {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.generic_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GenericInstantiation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GenericInstantiation;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct GenericInstantiation")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<GenericInstantiation, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Box<Type>> = None;
+                let mut f_2: Option<Box<Type>> = None;
+                let mut f_3: Option<Box<Type>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "generic_type" => f_0 = Some(map.next_value()?),
+                        "element_type" => f_1 = map.next_value()?,
+                        "map_key_type" => f_2 = map.next_value()?,
+                        "map_value_type" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "LIST" => {
+                                    GenericInstantiationGenericType::List {
+                                        element_type: f_1,
+                                    }
+                                }
+                                "MAP" => {
+                                    GenericInstantiationGenericType::Map {
+                                        map_key_type: f_2,
+                                        map_value_type: f_3,
+                                    }
+                                }
+                                "OPTIONAL" => {
+                                    GenericInstantiationGenericType::Optional {
+                                        element_type: f_1,
+                                    }
+                                }
+                                "SET" => {
+                                    GenericInstantiationGenericType::Set {
+                                        element_type: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "element_type".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "map_key_type".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "map_value_type".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    GenericInstantiationGenericType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(GenericInstantiation {
+                    generic_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("generic_type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `OperationInfo` class contains metamodel information of an operation element.
@@ -942,17 +1503,17 @@ pub struct OperationInfo {
     /// Name of the operation element in a canonical format. The format is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
     pub name: String,
     /// Metamodel information for the parameter elements. The order of the parameters elements in the list is same as the order of the parameters declared in the interface definition file.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub params: Vec<FieldInfo>,
     /// Metamodel type for the output element.
     pub output: OperationResultInfo,
     /// List of error elements that might be reported by the operation element. If the operation reports the same error for more than one reason, the list contains the error element associated with the error more than once with different documentation elements.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub errors: Vec<ErrorInfo>,
     /// Generic metadata elements for the operation element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for key in the map.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the operation element. It can contain HTML markup and Javadoc tags.
     pub documentation: String,
@@ -971,7 +1532,7 @@ pub struct OperationResultInfo {
     /// Generic metadata elements for the service element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the operation result element. It can contain HTML markup and Javadoc tags.
     pub documentation: String,
@@ -985,20 +1546,20 @@ pub struct PackageInfo {
     /// Metamodel information of all the structure elements contained in the package element. The key in the map is the identifier of the structure element and the value in the map is the metamodel information for the structure element.
     ///
     /// This does not include the structure elements contained in the service elements that are contained in this package element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub structures: vsphere_vapi_runtime::types::VapiMap<String, StructureInfo>,
     /// Metamodel information of all the enumeration elements contained in the package element. The key in the map is the identifier of the enumeration element and the value in the map is the metamodel information for the enumeration element.
     ///
     /// This does not include the enumeration elements that are contained in the service elements of this package element or structure elements of this package element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub enumerations: vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
     /// Metamodel information of all the service elements contained in the package element. The key in the map is the identifier of the service element and the value in the map is the metamodel information for the service element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
     /// Generic metadata elements for the package element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for a package. It can contain HTML markup and Javadoc tags. The first sentence of the package documentation is a complete sentence that identifies the package by name and summarizes the purpose of the package.
     ///
@@ -1007,33 +1568,227 @@ pub struct PackageInfo {
 }
 
 /// The `PrimitiveValue` class contains value of the constant element.
-///
-/// `type` selects which optional fields are set: `BOOLEAN` (`boolean_value`),
-/// `DOUBLE` (`double_value`), `LONG` (`long_value`), `STRING` (`string_value`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrimitiveValue {
     /// Type of the constant value.
-    pub r#type: primitive_value::Type,
-    /// Boolean value of the constant.
     ///
-    /// Only relevant when `type` is `BOOLEAN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub boolean_value: Option<bool>,
-    /// Double value of the constant.
-    ///
-    /// Only relevant when `type` is `DOUBLE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub double_value: Option<f64>,
-    /// Long value of the constant.
-    ///
-    /// Only relevant when `type` is `LONG`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub long_value: Option<i64>,
-    /// String value of the constant.
-    ///
-    /// Only relevant when `type` is `STRING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub string_value: Option<String>,
+    /// The variant carries the fields of its case (see [`PrimitiveValueType`]).
+    pub r#type: PrimitiveValueType,
+}
+
+/// The `type` tag of [`PrimitiveValue`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `PrimitiveValueType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum PrimitiveValueType {
+    /// Indicates the value is a boolean (true or false).
+    Boolean {
+        /// Boolean value of the constant.
+        boolean_value: Option<bool>,
+    },
+    /// Indicates the value is a double (64 bit floating number).
+    Double {
+        /// Double value of the constant.
+        double_value: Option<f64>,
+    },
+    /// Indicates the value is a long (64 bit signed integer).
+    Long {
+        /// Long value of the constant.
+        long_value: Option<i64>,
+    },
+    /// Indicates the value is a string (a variable length sequence of characters). The encoding is UTF8.
+    String {
+        /// String value of the constant.
+        string_value: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl PrimitiveValueType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Boolean { .. } => "BOOLEAN",
+            Self::Double { .. } => "DOUBLE",
+            Self::Long { .. } => "LONG",
+            Self::String { .. } => "STRING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> primitive_value::Type {
+        primitive_value::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Boolean { boolean_value } => {
+                __map.serialize_entry("type", "BOOLEAN")?;
+                if let Some(value) = boolean_value {
+                    __map.serialize_entry("boolean_value", value)?;
+                }
+            }
+            Self::Double { double_value } => {
+                __map.serialize_entry("type", "DOUBLE")?;
+                if let Some(value) = double_value {
+                    __map.serialize_entry("double_value", value)?;
+                }
+            }
+            Self::Long { long_value } => {
+                __map.serialize_entry("type", "LONG")?;
+                if let Some(value) = long_value {
+                    __map.serialize_entry("long_value", value)?;
+                }
+            }
+            Self::String { string_value } => {
+                __map.serialize_entry("type", "STRING")?;
+                if let Some(value) = string_value {
+                    __map.serialize_entry("string_value", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for PrimitiveValue {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrimitiveValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PrimitiveValue;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct PrimitiveValue")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<PrimitiveValue, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<bool> = None;
+                let mut f_2: Option<f64> = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "boolean_value" => f_1 = map.next_value()?,
+                        "double_value" => f_2 = map.next_value()?,
+                        "long_value" => f_3 = map.next_value()?,
+                        "string_value" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "BOOLEAN" => {
+                                    PrimitiveValueType::Boolean {
+                                        boolean_value: f_1,
+                                    }
+                                }
+                                "DOUBLE" => {
+                                    PrimitiveValueType::Double {
+                                        double_value: f_2,
+                                    }
+                                }
+                                "LONG" => {
+                                    PrimitiveValueType::Long {
+                                        long_value: f_3,
+                                    }
+                                }
+                                "STRING" => {
+                                    PrimitiveValueType::String {
+                                        string_value: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "boolean_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "double_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "long_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "string_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    PrimitiveValueType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(PrimitiveValue {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `ServiceInfo` class contains the metamodel information of all the operation elements, structure elements and enumeration elements containted in a service element.
@@ -1042,21 +1797,21 @@ pub struct ServiceInfo {
     /// Dot separated name of the service element. The segments in the name reflect the organization of the APIs. The format of each segment is lower case with underscores. Each underscore represents a word boundary. If there are acronyms in the word, the capitalization is preserved. This format makes it easy to translate the segment into a different naming convention.
     pub name: String,
     /// Metamodel information of all the operation elements contained in the service element. The key in the map is the identifier of the operation element and the value in the map is the metamodel information for the operation element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
     /// Metamodel information of all the structure elements contained in the service element. The key in the map is the identifier of the structure element and the value in the map is the metamodel information for the structure element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub structures: vsphere_vapi_runtime::types::VapiMap<String, StructureInfo>,
     /// Metamodel information of all the enumeration elements contained in the service element. The key in the map is the identifier of the enumeration element and the value in the map is the metamodel information for the enumeration element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub enumerations: vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
     /// Metamodel information of all the constant elements contained in the service element. The key in the map is the name of the constant element and the value in the map is the metamodel information for the contant element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub constants: vsphere_vapi_runtime::types::VapiMap<String, ConstantInfo>,
     /// Generic metadata elements for the service element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for the service element. It can contain HTML markup and Javadoc tags. The first sentence of the service documentation is a complete sentence that identifies the service by name and summarizes the purpose of the service. The remaining part of the documentation provides a summary of how to use the operations defined in the service.
     pub documentation: String,
@@ -1075,18 +1830,18 @@ pub struct StructureInfo {
     /// Type of the structure.
     pub r#type: structure_info::Type,
     /// Metamodel information of all the enumeration elements contained in the structure element. The key in the map is the identifier of the enumeration element and the value is the metamodel information of the enumeration element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub enumerations: vsphere_vapi_runtime::types::VapiMap<String, EnumerationInfo>,
     /// Metamodel information of all the constant elements contained in the structure element. The key in the map is the name of the constant element and the value in the map is the metamodel information for the constant element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub constants: vsphere_vapi_runtime::types::VapiMap<String, ConstantInfo>,
     /// Metamodel information of all the field elements. The order of the field elements in the list matches the order in which the fields are defined in the service.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub fields: Vec<FieldInfo>,
     /// Generic metadata elements for the structure element. The key in the map is the name of the metadata element and the value is the data associated with that metadata element.
     ///
     /// The `com.vmware.vapi.metadata.metamodel.metadata_identifier` contains possible string values for keys in the map.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata: vsphere_vapi_runtime::types::VapiMap<String, ElementMap>,
     /// English language documentation for a structure element. It can contain HTML markup and Javadoc tags. The first sentence of the structure documentation is a complete sentence that identifies the structure by name and summarizes the purpose of the structure.
     pub documentation: String,
@@ -1106,28 +1861,201 @@ pub struct StructureInfo {
 /// * Built-in types: These are types present in the interface definition language type system. They are provided by the infrastructure.
 /// * User defined named type: API designers can create custom types and use them for the typed elements. These types have a unique identifier.
 /// * Generic type instantiation: The language infrastructure also provides generic types such as list, map, set and so on. An instantiation of one of these generic types could also be used for the typed elements.
-///
-/// `category` selects which optional fields are set: `BUILTIN` (`builtin_type`),
-/// `GENERIC` (`generic_instantiation`), `USER_DEFINED` (`user_defined_type`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Type {
     /// Category of this type.
-    pub category: r#type::Category,
-    /// Category of the built-in type.
     ///
-    /// Only relevant when `category` is `BUILTIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub builtin_type: Option<r#type::BuiltinType>,
-    /// Identifier and type of the user defined type.
-    ///
-    /// Only relevant when `category` is `USER_DEFINED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_defined_type: Option<UserDefinedType>,
-    /// Instantiation of one of the generic types available in the interface definition language.
-    ///
-    /// Only relevant when `category` is `GENERIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generic_instantiation: Option<Box<GenericInstantiation>>,
+    /// The variant carries the fields of its case (see [`TypeCategory`]).
+    pub category: TypeCategory,
+}
+
+/// The `category` tag of [`Type`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `category` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `TypeCategory::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum TypeCategory {
+    /// The type is one of the built-in types specified in `com.vmware.vapi.metadata.metamodel.type.builtin_type`
+    Builtin {
+        /// Category of the built-in type.
+        builtin_type: Option<r#type::BuiltinType>,
+    },
+    /// The type is one of the user defined named types.
+    UserDefined {
+        /// Identifier and type of the user defined type.
+        user_defined_type: Option<UserDefinedType>,
+    },
+    /// The type is an instantiation of one of the generic types.
+    Generic {
+        /// Instantiation of one of the generic types available in the interface definition language.
+        generic_instantiation: Option<Box<GenericInstantiation>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl TypeCategory {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Builtin { .. } => "BUILTIN",
+            Self::UserDefined { .. } => "USER_DEFINED",
+            Self::Generic { .. } => "GENERIC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> r#type::Category {
+        r#type::Category::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Builtin { builtin_type } => {
+                __map.serialize_entry("category", "BUILTIN")?;
+                if let Some(value) = builtin_type {
+                    __map.serialize_entry("builtin_type", value)?;
+                }
+            }
+            Self::UserDefined { user_defined_type } => {
+                __map.serialize_entry("category", "USER_DEFINED")?;
+                if let Some(value) = user_defined_type {
+                    __map.serialize_entry("user_defined_type", value)?;
+                }
+            }
+            Self::Generic { generic_instantiation } => {
+                __map.serialize_entry("category", "GENERIC")?;
+                if let Some(value) = generic_instantiation {
+                    __map.serialize_entry("generic_instantiation", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("category", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Type {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.category.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Type {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Type;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Type")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Type, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<r#type::BuiltinType> = None;
+                let mut f_2: Option<UserDefinedType> = None;
+                let mut f_3: Option<Box<GenericInstantiation>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "category" => f_0 = Some(map.next_value()?),
+                        "builtin_type" => f_1 = map.next_value()?,
+                        "user_defined_type" => f_2 = map.next_value()?,
+                        "generic_instantiation" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "BUILTIN" => {
+                                    TypeCategory::Builtin {
+                                        builtin_type: f_1,
+                                    }
+                                }
+                                "USER_DEFINED" => {
+                                    TypeCategory::UserDefined {
+                                        user_defined_type: f_2,
+                                    }
+                                }
+                                "GENERIC" => {
+                                    TypeCategory::Generic {
+                                        generic_instantiation: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "builtin_type".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "user_defined_type".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "generic_instantiation".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    TypeCategory::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Type {
+                    category: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("category"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `UserDefinedType` class contains the metamodel type information of a typed element whose type is a user defined named type.

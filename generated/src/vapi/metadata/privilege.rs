@@ -474,7 +474,7 @@ pub struct ComponentInfo {
     /// Privilege information of all the package elements. The key in the map is the identifier of the package element and the value in the map is the privilege information for the package element.
     ///
     /// For an explanation of privilege information containment within package elements, see `com.vmware.vapi.metadata.privilege.package`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
 }
 
@@ -484,12 +484,12 @@ pub struct ComponentInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OperationInfo {
     /// List of all privileges assigned to the operation element.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub privileges: Vec<String>,
     /// Privilege information of all the parameter elements of the operation element.
     ///
     /// For an explanation of containment of privilege information within parameter elements, see `com.vmware.vapi.metadata.privilege.privilege_info`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub privilege_info: Vec<PrivilegeInfo>,
 }
 
@@ -499,12 +499,12 @@ pub struct OperationInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackageInfo {
     /// List of default privileges to be used for all the operations present in this package. If a particular operation element has no explicit privileges defined in the privilege definition file, these privileges are used for enforcing authorization.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub privileges: Vec<String>,
     /// Information about all service elements contained in this package element that contain privilege information. The key in the map is the identifier of the service element and the value in the map is the privilege information for the service element.
     ///
     /// For an explanation of privilege information containment within service elements, see `com.vmware.vapi.metadata.privilege.service`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
 }
 
@@ -516,7 +516,7 @@ pub struct PrivilegeInfo {
     /// If the privilege is assigned to an entity used in the parameter, `propertyPath` will just contain the name of the parameter field. If the privilege is assigned to an entity in one of the field elements of a parameter element that is a structure element, then `propertyPath` will contain a path to the field element starting from the parameter name.
     pub property_path: String,
     /// List of privileges assigned to the entity that is being referred by `com.vmware.vapi.metadata.privilege.privilege_info.property_path`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub privileges: Vec<String>,
 }
 
@@ -528,6 +528,6 @@ pub struct ServiceInfo {
     /// Information about all operation elements contained in this service element that contain privilege information. The key in the map is the identifier of the operation element and the value in the map is the privilege information for the operation element.
     ///
     /// For an explanation of containment of privilege information within operation elements, see `com.vmware.vapi.metadata.privilege.service.operation`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
 }

@@ -460,7 +460,7 @@ pub struct ComponentData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComponentInfo {
     /// Routing information of all the vAPI packages. The key in the map is the ID of the package and the value in the map is the routing information for the package For an explanation of routing information within packages, see `com.vmware.vapi.metadata.routing.package`
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub packages: vsphere_vapi_runtime::types::VapiMap<String, PackageInfo>,
 }
 
@@ -485,7 +485,7 @@ pub struct PackageInfo {
     /// The routing information to be used for all the operations present in this package. If a particular operation has no explicit routing information defined in the routing definition file, this routing info will be used for enforcing routing.
     pub routing_info: RoutingInfo,
     /// Information about all services in this package that contain routing information. The key in the map is the ID of the service and the value in the map is the routing information for the service For an explanation of routing information within service, see `com.vmware.vapi.metadata.routing.service`
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub services: vsphere_vapi_runtime::types::VapiMap<String, ServiceInfo>,
 }
 
@@ -499,7 +499,7 @@ pub struct RoutingInfo {
     /// The routingStrategy is the actual strategy, based on which will be performed the routing. If the routingStrategy is IDROUTE, in `com.vmware.vapi.metadata.routing.routing_info.routing_path` must be assigned the id for the routing. There are also default strategies like IDFIRSTROUTE, LOCAL for which there is no need to specify routingPath. The name of these strategies is clear about where we should look for an ID to route, or if we need ID at all.
     pub routing_strategy: String,
     /// This is comma-separated list of hints from the input ini file. Here the user must mention the type of the invoked method, e.g. HINTS(create) or HINTS(delete). In the future we expect this field to contain other hints also e.g. HINTS(create,lazy).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub operation_hints: Vec<String>,
     /// This is map of specifically predefined resource types in the routing metadata. For example id types that do not require storage in the Inventory Service. Those type of objects are called 'positioned' - it is well known in advance where those objects will be routed, because their ids contain VC server guid.
     ///
@@ -508,7 +508,7 @@ pub struct RoutingInfo {
     /// Routing ini file must contain section: \[types\] com.vmware.content.DownloadSession=positioned
     ///
     /// The map therefore will contain: {{"com.vmware.content.DownloadSession", "positioned"}} Note: This should not be final solution. To avoid duplication, currently this map will be stored only in one RoutingInfo object across the whole ProductModel. In the future, it might be moved to a common place as ComponentInfo, for example.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub id_types: vsphere_vapi_runtime::types::VapiMap<String, String>,
 }
 
@@ -522,6 +522,6 @@ pub struct ServiceInfo {
     /// Information about all operations in this service that contain routing Information. The key in the map is the ID of the operation and the value in the map is the routing information for this operation.
     ///
     /// For an explanation of routing information within operations, see `com.vmware.vapi.metadata.routing.service.operation`
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub operations: vsphere_vapi_runtime::types::VapiMap<String, OperationInfo>,
 }

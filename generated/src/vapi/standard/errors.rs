@@ -28,7 +28,7 @@ pub struct AlreadyExists {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -57,7 +57,7 @@ pub struct AlreadyInDesiredState {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -81,7 +81,7 @@ pub struct ArgumentLocations {
     /// String describing the location of the input that triggered the exception.
     pub primary: String,
     /// list (possibly empty) of strings describing the locations of other inputs that caused the the primary input to trigger the exception.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub secondary: Vec<String>,
 }
 
@@ -106,7 +106,7 @@ pub struct Canceled {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -131,7 +131,7 @@ pub struct ConcurrentChange {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -161,7 +161,7 @@ pub struct FeatureInUse {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -183,7 +183,7 @@ pub struct FileLocations {
     /// String identifying the file that triggered the exception.
     pub primary: String,
     /// list (possibly empty) of strings identifying other files that caused the primary file to trigger the exception.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub secondary: Vec<String>,
 }
 
@@ -205,7 +205,7 @@ pub struct InternalServerError {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -246,7 +246,7 @@ pub struct InvalidArgument {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -278,7 +278,7 @@ pub struct InvalidElementConfiguration {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -314,7 +314,7 @@ pub struct InvalidElementType {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -354,7 +354,7 @@ pub struct InvalidRequest {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -389,7 +389,7 @@ pub struct NotAllowedInCurrentState {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -420,7 +420,7 @@ pub struct NotFound {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -458,7 +458,7 @@ pub struct OperationNotFound {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -491,7 +491,7 @@ pub struct ResourceBusy {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -525,7 +525,7 @@ pub struct ResourceInUse {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -560,7 +560,7 @@ pub struct ResourceInaccessible {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -596,7 +596,7 @@ pub struct ServiceUnavailable {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -637,7 +637,7 @@ pub struct StandardError {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -677,7 +677,7 @@ pub struct TimedOut {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -723,7 +723,7 @@ pub struct UnableToAllocateResource {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -762,7 +762,7 @@ pub struct Unauthenticated {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -807,7 +807,7 @@ pub struct Unauthorized {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -846,7 +846,7 @@ pub struct UnexpectedInput {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -876,7 +876,7 @@ pub struct Unsupported {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///
@@ -908,7 +908,7 @@ pub struct UnverifiedPeer {
     /// The message at the top of the stack (first in the list) describes the exception from the perspective of the method the client invoked.
     ///
     /// Each subsequent message in the stack describes the "cause" of the prior message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Data to facilitate clients responding to the method reporting a standard exception to indicating that it was unable to complete successfully.
     ///

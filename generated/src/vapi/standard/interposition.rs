@@ -23,30 +23,181 @@ pub struct InvocationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<SecurityPrincipal>,
     /// Groups of the user who started the interposed operation. Would be empty if there is no authentication information.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub groups: Vec<SecurityPrincipal>,
 }
 
 /// Information about the result from an interposed operation invocation. All POST interposers will receive an instance of this structure.
 ///
 /// Note: this class is restricted for VMware internal use only.
-///
-/// `result_type` selects which optional fields are set: `ERROR_RESULT` (`error`),
-/// `NORMAL_RESULT` (`output`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvocationResult {
     /// Type of the invocation result.
-    pub result_type: invocation_result::ResultType,
-    /// Normal result value.
     ///
-    /// Only relevant when `result_type` is `NORMAL_RESULT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<serde_json::Value>,
-    /// Error result value.
-    ///
-    /// Only relevant when `result_type` is `ERROR_RESULT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
+    /// The variant carries the fields of its case (see [`InvocationResultResultType`]).
+    pub result_type: InvocationResultResultType,
+}
+
+/// The `result_type` tag of [`InvocationResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `result_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InvocationResultResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InvocationResultResultType {
+    /// Normal invocation result.
+    NormalResult {
+        /// Normal result value.
+        output: Option<serde_json::Value>,
+    },
+    /// Error invocation result.
+    ErrorResult {
+        /// Error result value.
+        error: Option<serde_json::Value>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InvocationResultResultType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NormalResult { .. } => "NORMAL_RESULT",
+            Self::ErrorResult { .. } => "ERROR_RESULT",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> invocation_result::ResultType {
+        invocation_result::ResultType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NormalResult { output } => {
+                __map.serialize_entry("result_type", "NORMAL_RESULT")?;
+                if let Some(value) = output {
+                    __map.serialize_entry("output", value)?;
+                }
+            }
+            Self::ErrorResult { error } => {
+                __map.serialize_entry("result_type", "ERROR_RESULT")?;
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("result_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for InvocationResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.result_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InvocationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InvocationResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct InvocationResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<InvocationResult, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<serde_json::Value> = None;
+                let mut f_2: Option<serde_json::Value> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "result_type" => f_0 = Some(map.next_value()?),
+                        "output" => f_1 = map.next_value()?,
+                        "error" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NORMAL_RESULT" => {
+                                    InvocationResultResultType::NormalResult {
+                                        output: f_1,
+                                    }
+                                }
+                                "ERROR_RESULT" => {
+                                    InvocationResultResultType::ErrorResult {
+                                        error: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "output".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InvocationResultResultType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(InvocationResult {
+                    result_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("result_type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// VMODL equivalent of com.vmware.vapi.security.PrincipalId.

@@ -147,7 +147,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Privilege checks that match the specified`com.vmware.vcenter.authorization.privilege_checks.filter_spec` and `com.vmware.vcenter.authorization.privilege_checks.iteration_spec` in chronological order as they were performed. Each check is recorded only the first time it is made. If more than one privilege check matches a given `com.vmware.vcenter.authorization.privilege_checks.filter_spec` (for example, two different opIDs checked System.Read for the same object and the same principal, a FilterSpec which specifies only the principal will only contain the first check). This attribute was added in vSphere API 8.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub items: Vec<Info>,
     /// An opaque marker indicating the last returned privilege check. If there are more privilege checks collected than were returned, the next ones can be retrieved directly by passing this value to another call to com.vmware.vcenter.authorization.PrivilegeChecks.list. This attribute was added in vSphere API 8.0.0.0.
     pub marker: String,

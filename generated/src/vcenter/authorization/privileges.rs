@@ -96,7 +96,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The privileges that match the specified`com.vmware.vcenter.authorization.privileges.filter_spec` and `com.vmware.vcenter.authorization.privileges.iteration_spec` in lexicographical order. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub items: Vec<ListItem>,
     /// An opaque marker indicating the last returned privilege. If there are more privileges collected than were returned, the next ones can be retrieved directly by passing this value to another call to {#list}. This attribute was added in vSphere API 9.0.0.0. If None then all of the currently available privileges have been returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]

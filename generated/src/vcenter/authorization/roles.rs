@@ -14,7 +14,7 @@ pub struct CreateSpec {
     /// A brief summary what this role is dedicated for. This attribute was added in vSphere API 9.0.0.0.
     pub description: String,
     /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub privileges: Vec<String>,
 }
 
@@ -42,7 +42,7 @@ pub struct Info {
     /// A brief summary what this role is dedicated for. This attribute was added in vSphere API 9.0.0.0.
     pub description: String,
     /// The set of `com.vmware.vcenter.authorization.privileges` which are part of this role. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub privileges: Vec<String>,
     /// Indicator if role is created as system built-in role. This attribute was added in vSphere API 9.0.0.0.
     pub system: bool,
@@ -111,7 +111,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The roles that match the specified`com.vmware.vcenter.authorization.roles.filter_spec` and `com.vmware.vcenter.authorization.roles.iteration_spec` in lexicographical order. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub items: Vec<ListItem>,
     /// An opaque marker indicating the last returned role. If there are more roles collected than were returned, the next ones can be retrieved directly by passing this value to another call to #list. This attribute was added in vSphere API 9.0.0.0. If None then all of the currently available roles have been returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -57,7 +57,7 @@ pub struct Info {
     /// The user who initiated the request. This attribute was added in vSphere API 9.1.0.0.
     pub created_by: String,
     /// List of configuration objects containing the current usage and Broadcom's recommendation. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub configurations: Vec<Config>,
     /// Contains the URI to access the CSV Report and the authentication token required to access it. This attribute was added in vSphere API 9.1.0.0. None in case of any `com.vmware.vcenter.capacity.usage.info.error` reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -207,7 +207,7 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTagsAndPoliciesSpec {
     /// List of specifications for the policies to be created. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub policies: Vec<CreateItem>,
 }
 
@@ -230,7 +230,7 @@ pub struct DeleteResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteTagsAndPoliciesSpec {
     /// Set of identifiers of the policies to be deleted. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub policies: Vec<String>,
 }
 

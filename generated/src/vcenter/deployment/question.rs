@@ -19,7 +19,7 @@ pub struct AnswerSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// One or more questions raised during the deployment. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub questions: Vec<Question>,
 }
 
@@ -35,7 +35,7 @@ pub struct Question {
     /// Default answer value. This attribute was added in vSphere API 6.7.
     pub default_answer: String,
     /// Possible answers values. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub possible_answers: Vec<String>,
 }
 

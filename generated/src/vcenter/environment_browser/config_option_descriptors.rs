@@ -21,7 +21,7 @@ pub struct ListParams {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of configuration options matching the specified hardware. This attribute was added in vSphere API 8.0.2.00300.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub config_options_descriptors: Vec<Summary>,
 }
 

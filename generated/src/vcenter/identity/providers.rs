@@ -18,7 +18,7 @@ pub struct ActiveDirectoryOverLdap {
     /// Base distinguished name for groups This attribute was added in vSphere API 7.0.0.0.
     pub groups_base_dn: String,
     /// Active directory server endpoints. At least one active directory server endpoint must be set. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub server_endpoints: Vec<String>,
     /// SSL certificate chain in base64 encoding. This attribute was added in vSphere API 7.0.0.0. This attribute can be None only, if all the active directory server endpoints use the LDAP (not LDAPS) protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,38 +37,19 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Providers.CreateSpec` class contains the information used to create an identity provider. This class was added in vSphere API 7.0.0.0.
-///
-/// `config_tag` selects which optional fields are set: `Oauth2` (`oauth2`), `Oidc`
-/// (`oidc`).
-///
-/// `idm_protocol` selects which optional fields are set: `LDAP`
-/// (`active_directory_over_ldap`), `REST` (`idm_endpoints`), `SCIM`
-/// (`idm_endpoints`), `SCIM2_0` (`idm_endpoints`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
-    pub config_tag: ConfigType,
-    /// OAuth2 CreateSpec This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `config_tag` is `Oauth2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth2: Option<Oauth2CreateSpec>,
-    /// OIDC CreateSpec This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `config_tag` is `Oidc`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc: Option<OidcCreateSpec>,
+    /// The variant carries the fields of its case (see [`CreateSpecConfigTag`]).
+    pub config_tag: CreateSpecConfigTag,
     /// The set of orgIds as part of SDDC creation which provides the basis for tenancy This attribute was added in vSphere API 7.0.0.0. If None, the set will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_ids: Option<Vec<String>>,
     /// Specifies whether the provider is the default provider. Setting `isDefault` of current provider to True makes all other providers non-default. This attribute was added in vSphere API 7.0.0.0. If None the provider will be the default provider if it is the first provider that is created, and will not be the default provider otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// The user friendly name for the provider. This name can be used for human-readable identification purposes, but it does not have to be unique, as the system will use internal UUIDs to differentiate providers. This attribute was added in vSphere API 7.0.0.0. If None, the name will be the empty string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. This attribute was added in vSphere API 7.0.0.0. If None, domainNames will be the empty set and the domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_names: Option<Vec<String>>,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -79,32 +60,383 @@ pub struct CreateSpec {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0. If None, the map will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
     /// Communication protocol to the identity management endpoints. This attribute was added in vSphere API 7.0.0.0. If None, no communication protocol will be configured for the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idm_protocol: Option<IdmProtocol>,
-    /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `idm_protocol` is `REST`, `SCIM` or `SCIM2_0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idm_endpoints: Option<Vec<String>>,
-    /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `idm_protocol` is `LDAP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_directory_over_ldap: Option<ActiveDirectoryOverLdap>,
+    /// The variant carries the fields of its case (see [`CreateSpecIdmProtocol`]).
+    pub idm_protocol: Option<CreateSpecIdmProtocol>,
     /// Specifies which claim provides the user principal name (UPN) for the user. This attribute was added in vSphere API 7.0.0.0. If None, the claim named 'acct' will be used to provide backwards compatibility with CSP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upn_claim: Option<String>,
     /// Specifies which claim provides the group membership for the token subject. These groups will be used for mapping to local groups per the claim map. This attribute was added in vSphere API 7.0.0.0. If None, the default behavior will be CSP backwards compatibility. The groups for the subject will be comprised of the groups in 'group_names' and 'group_ids' claims.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// The type of the identity provider This attribute was added in vSphere API 8.0.1.0. If None, the federation type value will not be set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub federation_type: Option<crate::vcenter::identity::FederationType>,
+}
+
+/// The `config_tag` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecConfigTag {
+    /// Config for OAuth2
+    Oauth2 {
+        /// OAuth2 CreateSpec This attribute was added in vSphere API 7.0.0.0.
+        oauth2: Option<Oauth2CreateSpec>,
+    },
+    /// Config for OIDC
+    Oidc {
+        /// OIDC CreateSpec This attribute was added in vSphere API 7.0.0.0.
+        oidc: Option<OidcCreateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecConfigTag {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth2 { .. } => "Oauth2",
+            Self::Oidc { .. } => "Oidc",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConfigType {
+        ConfigType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Oauth2 { oauth2 } => {
+                __map.serialize_entry("config_tag", "Oauth2")?;
+                if let Some(value) = oauth2 {
+                    __map.serialize_entry("oauth2", value)?;
+                }
+            }
+            Self::Oidc { oidc } => {
+                __map.serialize_entry("config_tag", "Oidc")?;
+                if let Some(value) = oidc {
+                    __map.serialize_entry("oidc", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("config_tag", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// The `idm_protocol` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `idm_protocol` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecIdmProtocol::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecIdmProtocol {
+    /// REST protocol based identity management endpoints
+    Rest {
+        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        idm_endpoints: Option<Vec<String>>,
+    },
+    /// SCIM V1.1 protocol based identity management endpoints
+    Scim {
+        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        idm_endpoints: Option<Vec<String>>,
+    },
+    /// SCIM V2.0 protocol based identity management endpoints
+    Scim20 {
+        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        idm_endpoints: Option<Vec<String>>,
+    },
+    /// LDAP protocol based identity management endpoints
+    Ldap {
+        /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown. This attribute was added in vSphere API 7.0.0.0.
+        active_directory_over_ldap: Option<ActiveDirectoryOverLdap>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecIdmProtocol {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rest { .. } => "REST",
+            Self::Scim { .. } => "SCIM",
+            Self::Scim20 { .. } => "SCIM2_0",
+            Self::Ldap { .. } => "LDAP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> IdmProtocol {
+        IdmProtocol::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Rest { idm_endpoints } => {
+                __map.serialize_entry("idm_protocol", "REST")?;
+                if let Some(value) = idm_endpoints {
+                    __map.serialize_entry("idm_endpoints", value)?;
+                }
+            }
+            Self::Scim { idm_endpoints } => {
+                __map.serialize_entry("idm_protocol", "SCIM")?;
+                if let Some(value) = idm_endpoints {
+                    __map.serialize_entry("idm_endpoints", value)?;
+                }
+            }
+            Self::Scim20 { idm_endpoints } => {
+                __map.serialize_entry("idm_protocol", "SCIM2_0")?;
+                if let Some(value) = idm_endpoints {
+                    __map.serialize_entry("idm_endpoints", value)?;
+                }
+            }
+            Self::Ldap { active_directory_over_ldap } => {
+                __map.serialize_entry("idm_protocol", "LDAP")?;
+                if let Some(value) = active_directory_over_ldap {
+                    __map.serialize_entry("active_directory_over_ldap", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("idm_protocol", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.config_tag.serialize_fields(&mut map)?;
+        if let Some(value) = &self.org_ids {
+            map.serialize_entry("org_ids", value)?;
+        }
+        if let Some(value) = &self.is_default {
+            map.serialize_entry("is_default", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.domain_names {
+            map.serialize_entry("domain_names", value)?;
+        }
+        if let Some(value) = &self.auth_query_params {
+            map.serialize_entry("auth_query_params", value)?;
+        }
+        if let Some(value) = &self.idm_protocol {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.upn_claim {
+            map.serialize_entry("upn_claim", value)?;
+        }
+        if let Some(value) = &self.groups_claim {
+            map.serialize_entry("groups_claim", value)?;
+        }
+        if let Some(value) = &self.federation_type {
+            map.serialize_entry("federation_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Oauth2CreateSpec> = None;
+                let mut f_2: Option<OidcCreateSpec> = None;
+                let mut f_3: Option<Vec<String>> = None;
+                let mut f_4: Option<bool> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<Vec<String>> = None;
+                let mut f_7: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+                > = None;
+                let mut f_8: Option<String> = None;
+                let mut f_9: Option<Vec<String>> = None;
+                let mut f_10: Option<ActiveDirectoryOverLdap> = None;
+                let mut f_11: Option<String> = None;
+                let mut f_12: Option<String> = None;
+                let mut f_13: Option<crate::vcenter::identity::FederationType> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "config_tag" => f_0 = Some(map.next_value()?),
+                        "oauth2" => f_1 = map.next_value()?,
+                        "oidc" => f_2 = map.next_value()?,
+                        "org_ids" => f_3 = map.next_value()?,
+                        "is_default" => f_4 = map.next_value()?,
+                        "name" => f_5 = map.next_value()?,
+                        "domain_names" => f_6 = map.next_value()?,
+                        "auth_query_params" => f_7 = map.next_value()?,
+                        "idm_protocol" => f_8 = map.next_value()?,
+                        "idm_endpoints" => f_9 = map.next_value()?,
+                        "active_directory_over_ldap" => f_10 = map.next_value()?,
+                        "upn_claim" => f_11 = map.next_value()?,
+                        "groups_claim" => f_12 = map.next_value()?,
+                        "federation_type" => f_13 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "Oauth2" => {
+                                    CreateSpecConfigTag::Oauth2 {
+                                        oauth2: f_1,
+                                    }
+                                }
+                                "Oidc" => {
+                                    CreateSpecConfigTag::Oidc {
+                                        oidc: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "oauth2".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "oidc".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecConfigTag::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                let u_1 = match f_8 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "REST" => {
+                                    CreateSpecIdmProtocol::Rest {
+                                        idm_endpoints: f_9,
+                                    }
+                                }
+                                "SCIM" => {
+                                    CreateSpecIdmProtocol::Scim {
+                                        idm_endpoints: f_9,
+                                    }
+                                }
+                                "SCIM2_0" => {
+                                    CreateSpecIdmProtocol::Scim20 {
+                                        idm_endpoints: f_9,
+                                    }
+                                }
+                                "LDAP" => {
+                                    CreateSpecIdmProtocol::Ldap {
+                                        active_directory_over_ldap: f_10,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_9 {
+                                        fields
+                                            .insert(
+                                                "idm_endpoints".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_10 {
+                                        fields
+                                            .insert(
+                                                "active_directory_over_ldap".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecIdmProtocol::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    config_tag: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("config_tag"))?,
+                    org_ids: f_3,
+                    is_default: f_4,
+                    name: f_5,
+                    domain_names: f_6,
+                    auth_query_params: f_7,
+                    idm_protocol: u_1,
+                    upn_claim: f_11,
+                    groups_claim: f_12,
+                    federation_type: f_13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -123,37 +455,19 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Providers.Info` class contains the information about an identity provider. This class was added in vSphere API 7.0.0.0.
-///
-/// `config_tag` selects which optional fields are set: `Oauth2` (`oauth2`), `Oidc`
-/// (`oidc`).
-///
-/// `idm_protocol` selects which optional fields are set: `LDAP`
-/// (`active_directory_over_ldap`), `REST` (`idm_endpoints`), `SCIM`
-/// (`idm_endpoints`), `SCIM2_0` (`idm_endpoints`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The user friendly name for the provider This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The set of orgIds as part of SDDC creation which provides the basis for tenancy This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
     pub org_ids: Vec<String>,
     /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
-    pub config_tag: ConfigType,
-    /// OAuth2 Info This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `config_tag` is `Oauth2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth2: Option<Oauth2Info>,
-    /// OIDC Info This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `config_tag` is `Oidc`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc: Option<OidcInfo>,
+    /// The variant carries the fields of its case (see [`InfoConfigTag`]).
+    pub config_tag: InfoConfigTag,
     /// Specifies whether the provider is the default provider. This attribute was added in vSphere API 7.0.0.0.
     pub is_default: bool,
     /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. If domainNames is an empty set, domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_names: Option<Vec<String>>,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -164,32 +478,376 @@ pub struct Info {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
     /// Communication protocol to the identity management endpoints. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idm_protocol: Option<IdmProtocol>,
-    /// Identity management endpoints. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `idm_protocol` is `REST`, `SCIM` or `SCIM2_0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idm_endpoints: Option<Vec<String>>,
-    /// Identity management configuration. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `idm_protocol` is `LDAP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_directory_over_ldap: Option<ActiveDirectoryOverLdap>,
+    /// The variant carries the fields of its case (see [`InfoIdmProtocol`]).
+    pub idm_protocol: Option<InfoIdmProtocol>,
     /// Specifies which claim provides the user principal name (UPN) for the user. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upn_claim: Option<String>,
     /// Specifies which claim provides the group membership for the token subject. If empty, the default behavior for CSP is used. In this case, the groups for the subject will be comprised of the groups in 'group_names' and 'group_ids' claims. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// The type of the identity provider This attribute was added in vSphere API 8.0.1.0. If no federation type value set earlier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub federation_type: Option<crate::vcenter::identity::FederationType>,
+}
+
+/// The `config_tag` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoConfigTag {
+    /// Config for OAuth2
+    Oauth2 {
+        /// OAuth2 Info This attribute was added in vSphere API 7.0.0.0.
+        oauth2: Option<Oauth2Info>,
+    },
+    /// Config for OIDC
+    Oidc {
+        /// OIDC Info This attribute was added in vSphere API 7.0.0.0.
+        oidc: Option<OidcInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoConfigTag {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth2 { .. } => "Oauth2",
+            Self::Oidc { .. } => "Oidc",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConfigType {
+        ConfigType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Oauth2 { oauth2 } => {
+                __map.serialize_entry("config_tag", "Oauth2")?;
+                if let Some(value) = oauth2 {
+                    __map.serialize_entry("oauth2", value)?;
+                }
+            }
+            Self::Oidc { oidc } => {
+                __map.serialize_entry("config_tag", "Oidc")?;
+                if let Some(value) = oidc {
+                    __map.serialize_entry("oidc", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("config_tag", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// The `idm_protocol` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `idm_protocol` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoIdmProtocol::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoIdmProtocol {
+    /// REST protocol based identity management endpoints
+    Rest {
+        /// Identity management endpoints. This attribute was added in vSphere API 7.0.0.0.
+        idm_endpoints: Option<Vec<String>>,
+    },
+    /// SCIM V1.1 protocol based identity management endpoints
+    Scim {
+        /// Identity management endpoints. This attribute was added in vSphere API 7.0.0.0.
+        idm_endpoints: Option<Vec<String>>,
+    },
+    /// SCIM V2.0 protocol based identity management endpoints
+    Scim20 {
+        /// Identity management endpoints. This attribute was added in vSphere API 7.0.0.0.
+        idm_endpoints: Option<Vec<String>>,
+    },
+    /// LDAP protocol based identity management endpoints
+    Ldap {
+        /// Identity management configuration. This attribute was added in vSphere API 7.0.0.0.
+        active_directory_over_ldap: Option<ActiveDirectoryOverLdap>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoIdmProtocol {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rest { .. } => "REST",
+            Self::Scim { .. } => "SCIM",
+            Self::Scim20 { .. } => "SCIM2_0",
+            Self::Ldap { .. } => "LDAP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> IdmProtocol {
+        IdmProtocol::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Rest { idm_endpoints } => {
+                __map.serialize_entry("idm_protocol", "REST")?;
+                if let Some(value) = idm_endpoints {
+                    __map.serialize_entry("idm_endpoints", value)?;
+                }
+            }
+            Self::Scim { idm_endpoints } => {
+                __map.serialize_entry("idm_protocol", "SCIM")?;
+                if let Some(value) = idm_endpoints {
+                    __map.serialize_entry("idm_endpoints", value)?;
+                }
+            }
+            Self::Scim20 { idm_endpoints } => {
+                __map.serialize_entry("idm_protocol", "SCIM2_0")?;
+                if let Some(value) = idm_endpoints {
+                    __map.serialize_entry("idm_endpoints", value)?;
+                }
+            }
+            Self::Ldap { active_directory_over_ldap } => {
+                __map.serialize_entry("idm_protocol", "LDAP")?;
+                if let Some(value) = active_directory_over_ldap {
+                    __map.serialize_entry("active_directory_over_ldap", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("idm_protocol", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.serialize_entry("org_ids", &self.org_ids)?;
+        self.config_tag.serialize_fields(&mut map)?;
+        map.serialize_entry("is_default", &self.is_default)?;
+        if let Some(value) = &self.domain_names {
+            map.serialize_entry("domain_names", value)?;
+        }
+        if let Some(value) = &self.auth_query_params {
+            map.serialize_entry("auth_query_params", value)?;
+        }
+        if let Some(value) = &self.idm_protocol {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.upn_claim {
+            map.serialize_entry("upn_claim", value)?;
+        }
+        if let Some(value) = &self.groups_claim {
+            map.serialize_entry("groups_claim", value)?;
+        }
+        if let Some(value) = &self.federation_type {
+            map.serialize_entry("federation_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<String>> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<Oauth2Info> = None;
+                let mut f_4: Option<OidcInfo> = None;
+                let mut f_5: Option<bool> = None;
+                let mut f_6: Option<Vec<String>> = None;
+                let mut f_7: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+                > = None;
+                let mut f_8: Option<String> = None;
+                let mut f_9: Option<Vec<String>> = None;
+                let mut f_10: Option<ActiveDirectoryOverLdap> = None;
+                let mut f_11: Option<String> = None;
+                let mut f_12: Option<String> = None;
+                let mut f_13: Option<crate::vcenter::identity::FederationType> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => f_0 = map.next_value()?,
+                        "org_ids" => f_1 = map.next_value()?,
+                        "config_tag" => f_2 = Some(map.next_value()?),
+                        "oauth2" => f_3 = map.next_value()?,
+                        "oidc" => f_4 = map.next_value()?,
+                        "is_default" => f_5 = Some(map.next_value()?),
+                        "domain_names" => f_6 = map.next_value()?,
+                        "auth_query_params" => f_7 = map.next_value()?,
+                        "idm_protocol" => f_8 = map.next_value()?,
+                        "idm_endpoints" => f_9 = map.next_value()?,
+                        "active_directory_over_ldap" => f_10 = map.next_value()?,
+                        "upn_claim" => f_11 = map.next_value()?,
+                        "groups_claim" => f_12 = map.next_value()?,
+                        "federation_type" => f_13 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "Oauth2" => {
+                                    InfoConfigTag::Oauth2 {
+                                        oauth2: f_3,
+                                    }
+                                }
+                                "Oidc" => InfoConfigTag::Oidc { oidc: f_4 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "oauth2".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "oidc".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoConfigTag::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                let u_1 = match f_8 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "REST" => {
+                                    InfoIdmProtocol::Rest {
+                                        idm_endpoints: f_9,
+                                    }
+                                }
+                                "SCIM" => {
+                                    InfoIdmProtocol::Scim {
+                                        idm_endpoints: f_9,
+                                    }
+                                }
+                                "SCIM2_0" => {
+                                    InfoIdmProtocol::Scim20 {
+                                        idm_endpoints: f_9,
+                                    }
+                                }
+                                "LDAP" => {
+                                    InfoIdmProtocol::Ldap {
+                                        active_directory_over_ldap: f_10,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_9 {
+                                        fields
+                                            .insert(
+                                                "idm_endpoints".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_10 {
+                                        fields
+                                            .insert(
+                                                "active_directory_over_ldap".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoIdmProtocol::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    name: f_0,
+                    org_ids: f_1.unwrap_or_default(),
+                    config_tag: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("config_tag"))?,
+                    is_default: f_5
+                        .ok_or_else(|| serde::de::Error::missing_field("is_default"))?,
+                    domain_names: f_6,
+                    auth_query_params: f_7,
+                    idm_protocol: u_1,
+                    upn_claim: f_11,
+                    groups_claim: f_12,
+                    federation_type: f_13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -221,7 +879,7 @@ pub struct Oauth2CreateSpec {
     /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
@@ -259,7 +917,7 @@ pub struct Oauth2Info {
     /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
@@ -277,7 +935,7 @@ pub struct Oauth2Info {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
 }
 
@@ -301,7 +959,7 @@ pub struct Oauth2Summary {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
 }
 
@@ -354,7 +1012,7 @@ pub struct OidcCreateSpec {
     /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
@@ -380,7 +1038,7 @@ pub struct OidcInfo {
     /// The secret shared between the client and the provider This attribute was added in vSphere API 7.0.0.0.
     pub client_secret: String,
     /// The map used to transform an OAuth2 claim to a corresponding claim that vCenter Server understands. Currently only the key "perms" is supported. The key "perms" is used for mapping the "perms" claim of incoming JWT. The value is another map with an external group as the key and a vCenter Server group as value. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub claim_map: vsphere_vapi_runtime::types::VapiMap<
         String,
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
@@ -398,7 +1056,7 @@ pub struct OidcInfo {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
 }
 
@@ -428,7 +1086,7 @@ pub struct OidcSummary {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub auth_query_params: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
 }
 
@@ -455,34 +1113,21 @@ pub struct OidcUpdateSpec {
 }
 
 /// The `Providers.Summary` class contains commonly used information about an identity provider. This class was added in vSphere API 7.0.0.0.
-///
-/// `config_tag` selects which optional fields are set: `Oauth2` (`oauth2`), `Oidc`
-/// (`oidc`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The identifier of the provider This attribute was added in vSphere API 7.0.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.identity.Providers` resource.
     pub provider: crate::ids::ProvidersId,
     /// The user friendly name for the provider This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
-    pub config_tag: ConfigType,
-    /// OAuth2 Summary This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `config_tag` is `Oauth2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth2: Option<Oauth2Summary>,
-    /// OIDC Summary This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `config_tag` is `Oidc`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc: Option<OidcSummary>,
+    /// The variant carries the fields of its case (see [`SummaryConfigTag`]).
+    pub config_tag: SummaryConfigTag,
     /// Specifies whether the provider is the default provider. This attribute was added in vSphere API 7.0.0.0.
     pub is_default: bool,
     /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. If domainNames is an empty set, domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_names: Option<Vec<String>>,
     /// key/value pairs that are to be appended to the authEndpoint request.
     ///
@@ -493,82 +1138,620 @@ pub struct Summary {
     /// * If the value contains multiple strings, then the key is repeated in the query-string for each string in the value.
     ///
     /// This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
     /// The type of the identity provider This attribute was added in vSphere API 8.0.1.0. If no federation type value set earlier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub federation_type: Option<crate::vcenter::identity::FederationType>,
 }
 
+/// The `config_tag` tag of [`Summary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummaryConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SummaryConfigTag {
+    /// Config for OAuth2
+    Oauth2 {
+        /// OAuth2 Summary This attribute was added in vSphere API 7.0.0.0.
+        oauth2: Option<Oauth2Summary>,
+    },
+    /// Config for OIDC
+    Oidc {
+        /// OIDC Summary This attribute was added in vSphere API 7.0.0.0.
+        oidc: Option<OidcSummary>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SummaryConfigTag {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth2 { .. } => "Oauth2",
+            Self::Oidc { .. } => "Oidc",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConfigType {
+        ConfigType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Oauth2 { oauth2 } => {
+                __map.serialize_entry("config_tag", "Oauth2")?;
+                if let Some(value) = oauth2 {
+                    __map.serialize_entry("oauth2", value)?;
+                }
+            }
+            Self::Oidc { oidc } => {
+                __map.serialize_entry("config_tag", "Oidc")?;
+                if let Some(value) = oidc {
+                    __map.serialize_entry("oidc", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("config_tag", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        self.config_tag.serialize_fields(&mut map)?;
+        map.serialize_entry("is_default", &self.is_default)?;
+        if let Some(value) = &self.domain_names {
+            map.serialize_entry("domain_names", value)?;
+        }
+        if let Some(value) = &self.auth_query_params {
+            map.serialize_entry("auth_query_params", value)?;
+        }
+        if let Some(value) = &self.federation_type {
+            map.serialize_entry("federation_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Summary;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Summary")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Summary, A::Error> {
+                let mut f_0: Option<crate::ids::ProvidersId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<Oauth2Summary> = None;
+                let mut f_4: Option<OidcSummary> = None;
+                let mut f_5: Option<bool> = None;
+                let mut f_6: Option<Vec<String>> = None;
+                let mut f_7: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+                > = None;
+                let mut f_8: Option<crate::vcenter::identity::FederationType> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "provider" => f_0 = Some(map.next_value()?),
+                        "name" => f_1 = map.next_value()?,
+                        "config_tag" => f_2 = Some(map.next_value()?),
+                        "oauth2" => f_3 = map.next_value()?,
+                        "oidc" => f_4 = map.next_value()?,
+                        "is_default" => f_5 = Some(map.next_value()?),
+                        "domain_names" => f_6 = map.next_value()?,
+                        "auth_query_params" => f_7 = map.next_value()?,
+                        "federation_type" => f_8 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "Oauth2" => {
+                                    SummaryConfigTag::Oauth2 {
+                                        oauth2: f_3,
+                                    }
+                                }
+                                "Oidc" => {
+                                    SummaryConfigTag::Oidc {
+                                        oidc: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "oauth2".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "oidc".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SummaryConfigTag::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Summary {
+                    provider: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
+                    name: f_1,
+                    config_tag: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("config_tag"))?,
+                    is_default: f_5
+                        .ok_or_else(|| serde::de::Error::missing_field("is_default"))?,
+                    domain_names: f_6,
+                    auth_query_params: f_7,
+                    federation_type: f_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The `Providers.UpdateSpec` class contains the information used to update the identity provider. This class was added in vSphere API 7.0.0.0.
-///
-/// `config_tag` selects which optional fields are set: `Oauth2` (`oauth2`), `Oidc`
-/// (`oidc`).
-///
-/// `idm_protocol` selects which optional fields are set: `LDAP`
-/// (`active_directory_over_ldap`), `REST` (`idm_endpoints`), `SCIM`
-/// (`idm_endpoints`), `SCIM2_0` (`idm_endpoints`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// The config type of the identity provider This attribute was added in vSphere API 7.0.0.0.
-    pub config_tag: ConfigType,
-    /// OAuth2 UpdateSpec This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `config_tag` is `Oauth2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth2: Option<Oauth2UpdateSpec>,
-    /// OIDC UpdateSpec This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `config_tag` is `Oidc`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc: Option<OidcUpdateSpec>,
+    /// The variant carries the fields of its case (see [`UpdateSpecConfigTag`]).
+    pub config_tag: UpdateSpecConfigTag,
     /// The set orgIds as part of SDDC creation which provides the basis for tenancy This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_ids: Option<Vec<String>>,
     /// Specifies whether to make this the default provider. If `makeDefault` is set to true, this provider will be flagged as the default provider and any other providers that had previously been flagged as the default will be made non-default. If `makeDefault` is set to false, this provider's default flag will not be modified. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub make_default: Option<bool>,
     /// The user friendly name for the provider. This name can be used for human-readable identification purposes, but it does not have to be unique, as the system will use internal UUIDs to differentiate providers. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Set of fully qualified domain names to trust when federating with this identity provider. Tokens from this identity provider will only be validated if the user belongs to one of these domains, and any domain-qualified groups in the tokens will be filtered to include only those groups that belong to one of these domains. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged. If domainNames is an empty set, domain validation behavior at login with this identity provider will be as follows: the user's domain will be parsed from the User Principal Name (UPN) value that is found in the tokens returned by the identity provider. This domain will then be implicitly trusted and used to filter any groups that are also provided in the tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_names: Option<Vec<String>>,
     /// key/value pairs that are to be appended to the authEndpoint request. How to append to authEndpoint request: If the map is not empty, a "?" is added to the endpoint URL, and combination of each k and each string in the v is added with an "&" delimiter. Details: If the value contains only one string, then the key is added with "k=v". If the value is an empty list, then the key is added without a "=v". If the value contains multiple strings, then the key is repeated in the query-string for each string in the value. If the map is empty, deletes all params. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_query_params: Option<
         vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     >,
     /// The protocol to communicate to the identity management endpoints This attribute was added in vSphere API 7.0.0.0. If None, leave value unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idm_protocol: Option<IdmProtocol>,
-    /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `idm_protocol` is `REST`, `SCIM` or `SCIM2_0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idm_endpoints: Option<Vec<String>>,
-    /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `idm_protocol` is `LDAP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_directory_over_ldap: Option<ActiveDirectoryOverLdap>,
+    /// The variant carries the fields of its case (see [`UpdateSpecIdmProtocol`]).
+    pub idm_protocol: Option<UpdateSpecIdmProtocol>,
     /// Specifies which claim provides the user principal name (UPN) for the subject of the token. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upn_claim: Option<String>,
     /// Flag indicating whether the user principal name (UPN) claim should be set back to its default value. If this field is set to `true`, the user principal name (UPN) claim will be set to 'acct', which is used for backwards compatibility with CSP. If this field is set to `false`, the existing user principal name (UPN) claim will be changed to the value specified in `com.vmware.vcenter.identity.providers.update_spec.upn_claim`, if any. This attribute was added in vSphere API 7.0.0.0. If None, the existing user principal name (UPN) claim will be changed to the value specified in `com.vmware.vcenter.identity.providers.update_spec.upn_claim`, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset_upn_claim: Option<bool>,
     /// Specifies which claim provides the group membership for the token subject. This attribute was added in vSphere API 7.0.0.0. If None, leaves value unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_claim: Option<String>,
     /// Flag indicating whether any existing groups claim value should be removed. If this field is set to `true`, the existing groups claim value is removed which defaults to backwards compatibility with CSP. In this case, the groups for the subject will be comprised of the groups in 'group_names' and 'group_ids' claims. If this field is set to `false`, the existing groups claim will be changed to the value specified in `com.vmware.vcenter.identity.providers.update_spec.groups_claim`, if any. This attribute was added in vSphere API 7.0.0.0. If None, the existing groups claim will be changed to the value specified in `com.vmware.vcenter.identity.providers.update_spec.groups_claim`, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset_groups_claim: Option<bool>,
     /// The type of the identity provider This attribute was added in vSphere API 8.0.1.0. If None, leaves value unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub federation_type: Option<crate::vcenter::identity::FederationType>,
+}
+
+/// The `config_tag` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `config_tag` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecConfigTag::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecConfigTag {
+    /// Config for OAuth2
+    Oauth2 {
+        /// OAuth2 UpdateSpec This attribute was added in vSphere API 7.0.0.0.
+        oauth2: Option<Oauth2UpdateSpec>,
+    },
+    /// Config for OIDC
+    Oidc {
+        /// OIDC UpdateSpec This attribute was added in vSphere API 7.0.0.0.
+        oidc: Option<OidcUpdateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecConfigTag {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth2 { .. } => "Oauth2",
+            Self::Oidc { .. } => "Oidc",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConfigType {
+        ConfigType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Oauth2 { oauth2 } => {
+                __map.serialize_entry("config_tag", "Oauth2")?;
+                if let Some(value) = oauth2 {
+                    __map.serialize_entry("oauth2", value)?;
+                }
+            }
+            Self::Oidc { oidc } => {
+                __map.serialize_entry("config_tag", "Oidc")?;
+                if let Some(value) = oidc {
+                    __map.serialize_entry("oidc", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("config_tag", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// The `idm_protocol` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `idm_protocol` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecIdmProtocol::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecIdmProtocol {
+    /// REST protocol based identity management endpoints
+    Rest {
+        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        idm_endpoints: Option<Vec<String>>,
+    },
+    /// SCIM V1.1 protocol based identity management endpoints
+    Scim {
+        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        idm_endpoints: Option<Vec<String>>,
+    },
+    /// SCIM V2.0 protocol based identity management endpoints
+    Scim20 {
+        /// Identity management endpoints. When specified, at least one endpoint must be provided. This attribute was added in vSphere API 7.0.0.0.
+        idm_endpoints: Option<Vec<String>>,
+    },
+    /// LDAP protocol based identity management endpoints
+    Ldap {
+        /// Identity management configuration. If the protocol is LDAP, the configuration must be set, else InvalidArgument is thrown This attribute was added in vSphere API 7.0.0.0.
+        active_directory_over_ldap: Option<ActiveDirectoryOverLdap>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecIdmProtocol {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rest { .. } => "REST",
+            Self::Scim { .. } => "SCIM",
+            Self::Scim20 { .. } => "SCIM2_0",
+            Self::Ldap { .. } => "LDAP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> IdmProtocol {
+        IdmProtocol::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Rest { idm_endpoints } => {
+                __map.serialize_entry("idm_protocol", "REST")?;
+                if let Some(value) = idm_endpoints {
+                    __map.serialize_entry("idm_endpoints", value)?;
+                }
+            }
+            Self::Scim { idm_endpoints } => {
+                __map.serialize_entry("idm_protocol", "SCIM")?;
+                if let Some(value) = idm_endpoints {
+                    __map.serialize_entry("idm_endpoints", value)?;
+                }
+            }
+            Self::Scim20 { idm_endpoints } => {
+                __map.serialize_entry("idm_protocol", "SCIM2_0")?;
+                if let Some(value) = idm_endpoints {
+                    __map.serialize_entry("idm_endpoints", value)?;
+                }
+            }
+            Self::Ldap { active_directory_over_ldap } => {
+                __map.serialize_entry("idm_protocol", "LDAP")?;
+                if let Some(value) = active_directory_over_ldap {
+                    __map.serialize_entry("active_directory_over_ldap", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("idm_protocol", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.config_tag.serialize_fields(&mut map)?;
+        if let Some(value) = &self.org_ids {
+            map.serialize_entry("org_ids", value)?;
+        }
+        if let Some(value) = &self.make_default {
+            map.serialize_entry("make_default", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.domain_names {
+            map.serialize_entry("domain_names", value)?;
+        }
+        if let Some(value) = &self.auth_query_params {
+            map.serialize_entry("auth_query_params", value)?;
+        }
+        if let Some(value) = &self.idm_protocol {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.upn_claim {
+            map.serialize_entry("upn_claim", value)?;
+        }
+        if let Some(value) = &self.reset_upn_claim {
+            map.serialize_entry("reset_upn_claim", value)?;
+        }
+        if let Some(value) = &self.groups_claim {
+            map.serialize_entry("groups_claim", value)?;
+        }
+        if let Some(value) = &self.reset_groups_claim {
+            map.serialize_entry("reset_groups_claim", value)?;
+        }
+        if let Some(value) = &self.federation_type {
+            map.serialize_entry("federation_type", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Oauth2UpdateSpec> = None;
+                let mut f_2: Option<OidcUpdateSpec> = None;
+                let mut f_3: Option<Vec<String>> = None;
+                let mut f_4: Option<bool> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<Vec<String>> = None;
+                let mut f_7: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
+                > = None;
+                let mut f_8: Option<String> = None;
+                let mut f_9: Option<Vec<String>> = None;
+                let mut f_10: Option<ActiveDirectoryOverLdap> = None;
+                let mut f_11: Option<String> = None;
+                let mut f_12: Option<bool> = None;
+                let mut f_13: Option<String> = None;
+                let mut f_14: Option<bool> = None;
+                let mut f_15: Option<crate::vcenter::identity::FederationType> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "config_tag" => f_0 = Some(map.next_value()?),
+                        "oauth2" => f_1 = map.next_value()?,
+                        "oidc" => f_2 = map.next_value()?,
+                        "org_ids" => f_3 = map.next_value()?,
+                        "make_default" => f_4 = map.next_value()?,
+                        "name" => f_5 = map.next_value()?,
+                        "domain_names" => f_6 = map.next_value()?,
+                        "auth_query_params" => f_7 = map.next_value()?,
+                        "idm_protocol" => f_8 = map.next_value()?,
+                        "idm_endpoints" => f_9 = map.next_value()?,
+                        "active_directory_over_ldap" => f_10 = map.next_value()?,
+                        "upn_claim" => f_11 = map.next_value()?,
+                        "reset_upn_claim" => f_12 = map.next_value()?,
+                        "groups_claim" => f_13 = map.next_value()?,
+                        "reset_groups_claim" => f_14 = map.next_value()?,
+                        "federation_type" => f_15 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "Oauth2" => {
+                                    UpdateSpecConfigTag::Oauth2 {
+                                        oauth2: f_1,
+                                    }
+                                }
+                                "Oidc" => {
+                                    UpdateSpecConfigTag::Oidc {
+                                        oidc: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "oauth2".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "oidc".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecConfigTag::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                let u_1 = match f_8 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "REST" => {
+                                    UpdateSpecIdmProtocol::Rest {
+                                        idm_endpoints: f_9,
+                                    }
+                                }
+                                "SCIM" => {
+                                    UpdateSpecIdmProtocol::Scim {
+                                        idm_endpoints: f_9,
+                                    }
+                                }
+                                "SCIM2_0" => {
+                                    UpdateSpecIdmProtocol::Scim20 {
+                                        idm_endpoints: f_9,
+                                    }
+                                }
+                                "LDAP" => {
+                                    UpdateSpecIdmProtocol::Ldap {
+                                        active_directory_over_ldap: f_10,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_9 {
+                                        fields
+                                            .insert(
+                                                "idm_endpoints".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_10 {
+                                        fields
+                                            .insert(
+                                                "active_directory_over_ldap".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecIdmProtocol::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSpec {
+                    config_tag: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("config_tag"))?,
+                    org_ids: f_3,
+                    make_default: f_4,
+                    name: f_5,
+                    domain_names: f_6,
+                    auth_query_params: f_7,
+                    idm_protocol: u_1,
+                    upn_claim: f_11,
+                    reset_upn_claim: f_12,
+                    groups_claim: f_13,
+                    reset_groups_claim: f_14,
+                    federation_type: f_15,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

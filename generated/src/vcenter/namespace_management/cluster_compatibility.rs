@@ -104,7 +104,7 @@ pub struct Summary {
     /// Compatibility of this vSphere cluster. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field. This attribute was added in vSphere API 7.0.0.0.
     pub compatible: bool,
     /// Reasons for incompatibility. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
@@ -114,10 +114,10 @@ pub struct ZoneCompatibilityInfo {
     /// Flag to indicate whether the vSphere Zones are compatible with each other. If false, the list of incompatibility issues will be given in the `incompatibilityReasons` field. This attribute was added in vSphere API 8.0.0.1.
     pub compatible: bool,
     /// Information about the compatibility of a list of vSphere Zones and the vSphere clusters associated with them. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub zone_summaries: Vec<ZoneSummary>,
     /// Reasons for incompatibility between the vSphere Zones. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
@@ -139,7 +139,7 @@ pub struct ZoneSummary {
     /// Flag to indicate whether the current Zone can be used to enable a Supervisor cluster. If false, the list of incompatibility issues will be given in the `clusterSummaries` field. This attribute was added in vSphere API 8.0.0.1.
     pub compatible: bool,
     /// A list of information about the compatibility of vSphere clusters associated with this vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cluster_summaries: Vec<Summary>,
 }
 

@@ -91,7 +91,7 @@ pub struct Condition {
     /// Provides an explicit classification of the reason identifier. Set when the value of status is FALSE. This attribute was added in vSphere API 8.0.0.1.
     pub severity: condition::Severity,
     /// A list of human-readable messages that provide additional details about the last transition. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
 }
 
@@ -162,61 +162,27 @@ pub struct ContentLibrarySpec {
 }
 
 /// The `Clusters.EnableSpec` class contains the specification required to enable vSphere Namespaces on a cluster. This class was added in vSphere API 7.0.0.0.
-///
-/// `network_provider` selects which optional fields are set:
-/// `NSXT_CONTAINER_PLUGIN` (`ncp_cluster_network_spec`), `VSPHERE_NETWORK`
-/// (`workload_networks_spec` and `load_balancer_config_spec`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnableSpec {
     /// This affects the size and resources allocated to the Kubernetes API server. It also affects the suggested default serviceCidr and podCidrs. This attribute was added in vSphere API 7.0.0.0.
     pub size_hint: crate::vcenter::namespace_management::SizingHint,
     /// CIDR block from which Kubernetes allocates service cluster IP addresses. This range should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.pod_cidrs`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.ingress_cidrs`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.egress_cidrs`, or other services running in the datacenter. This attribute was added in vSphere API 7.0.0.0.
     pub service_cidr: crate::vcenter::namespace_management::Ipv4Cidr,
     /// The provider of cluster networking for this vSphere Namespaces cluster. This attribute was added in vSphere API 7.0.0.0.
-    pub network_provider: NetworkProvider,
-    /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ncp_cluster_network_spec: Option<NcpClusterNetworkEnableSpec>,
-    /// Specification for the workload networks to be associated with the cluster. This attribute was added in vSphere API 7.0.1.0.
-    ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workload_networks_spec: Option<WorkloadNetworksEnableSpec>,
+    /// The variant carries the fields of its case (see [`EnableSpecNetworkProvider`]).
+    pub network_provider: EnableSpecNetworkProvider,
     /// List of NTP server DNS names or IP addresses to use for workloads such as Kubernetes Cluster VMs, specified in order of preference. This attribute was added in vSphere API 7.0.1.0. If None, NTP server for Kubernetes API servers will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_ntp_servers: Option<Vec<String>>,
-    /// The load balancer configuration is derived from the user-provisioned load balancer that will be used to operate a load balancer that fronts vSphere Namespaces cluster servers, Kubernetes Cluster API servers, and other servers upon request.
-    ///
-    /// This configuration is required for network providers that do not have a default load balancer included. This attribute was added in vSphere API 7.0.1.0.
-    ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub load_balancer_config_spec: Option<
-        crate::vcenter::namespace_management::load_balancers::ConfigSpec,
-    >,
     /// Specification for the management network on Kubernetes API server. `com.vmware.vcenter.namespace_management.clusters.network_spec.mode` must be STATICRANGE as we require Kubernetes API server to have a stable address. This attribute was added in vSphere API 7.0.0.0.
     pub master_management_network: NetworkSpec,
     /// List of DNS server IP addresses to use on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, no default DNS servers are set.
-    #[serde(rename = "master_DNS", default, skip_serializing_if = "Option::is_none")]
     pub master_dns: Option<Vec<String>>,
     /// List of DNS server IP addresses to use on the worker nodes, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, no default DNS servers are set.
-    #[serde(rename = "worker_DNS", default, skip_serializing_if = "Option::is_none")]
     pub worker_dns: Option<Vec<String>>,
     /// List of domains (for example "vmware.com") to be searched when trying to lookup a host name on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, no default DNS search domains are set.
-    #[serde(
-        rename = "master_DNS_search_domains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_dns_search_domains: Option<Vec<String>>,
     /// List of NTP server DNS names or IP addresses to use on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, VMware Tools based time synchronization is enabled.
-    #[serde(
-        rename = "master_NTP_servers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_ntp_servers: Option<Vec<String>>,
     /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -227,25 +193,16 @@ pub struct EnableSpec {
     /// Identifier of a `SpsStorageProfile` resource.
     pub ephemeral_storage_policy: crate::ids::SpsStorageProfileId,
     /// Specification for configuring Cloud Native Storage file volume support on Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this cluster and/or external clusters. This attribute was added in vSphere API 7.0.3.0. If None, file volume support will not be enabled on this Supervisor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cns_file_config: Option<crate::vcenter::namespace_management::CnsFileConfig>,
     /// Disclaimer to be displayed prior to login via the Kubectl plugin. This attribute was added in vSphere API 7.0.0.0. If None, just skip it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_banner: Option<String>,
     /// List of DNS names to associate with the Kubernetes API server. These DNS names are embedded in the TLS certificate presented by the API server. This attribute was added in vSphere API 7.0.0.0. If None, no DNS names are embedded in the TLS certificate.
-    #[serde(
-        rename = "Master_DNS_names",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_dns_names: Option<Vec<String>>,
     /// Specification for storage to be used for container images. This attribute was added in vSphere API 7.0.0.0.
     pub image_storage: ImageStorageSpec,
     /// Default image registry to use when Kubernetes Pod container specification does not specify it as part of the container image name. This attribute was added in vSphere API 7.0.0.0. If None, defaults to Docker Hub.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_registry: Option<ImageRegistry>,
     /// Default image repository to use when Kubernetes Pod container specification does not specify it as part of the container image name. This attribute was added in vSphere API 7.0.0.0. If None, defaults to Docker Hub official repository in case of Docker Hub image registry, otherwise defaults to empty string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_repository: Option<String>,
     /// Identifier of the Content Library which holds the VM Images for vSphere Kubernetes Service.
     ///
@@ -256,22 +213,348 @@ pub struct EnableSpec {
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.clusters.enable_spec.content_libraries` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_kubernetes_service_content_library: Option<String>,
     /// Proxy configuration that will be applied to the Supervisor. The proxy should be reachable from the management network and will be used for image pulling and container traffic exiting out of the Supervisor. This attribute was added in vSphere API 7.0.3.00100. If None the settings will be inherited from the vCenter settings if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_proxy_config: Option<
         crate::vcenter::namespace_management::ProxyConfiguration,
     >,
     /// List of Content Libraries that will be associated with a Supervisor. This list should refer to existing Content Libraries in the vSphere inventory. These Content Libraries and the Content Library items belonging to them will be read-only across all vSphere Namespaces. If `com.vmware.vcenter.namespace_management.clusters.enable_spec.default_kubernetes_service_content_library` is set, the Content Library identifier will be migrated to this attribute. This attribute was added in vSphere API 8.0.2.0. If None, a subscribed Content Library, subscribed to VMware's hosted vSphere Kubernetes Service Repository, will be automatically created and configured to the Supervisor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
     /// Number of control planes requested during Supervisor enablement. The allowed values are either 1 or 3. This attribute was added in vSphere API 9.0.0.0. If None, defaults to 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Enable Kubernetes API Fairness across Supervisor Namespaces. When set to true, ensures equitable access to Supervisor's API resources by preventing resource monopolization from individual workloads or namespaces. It achieves this by imposing equal concurrency limits on API requests across all namespaces. This attribute was added in vSphere API 9.1.0.0. If None, defaults to True.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_namespace_api_fairness: Option<bool>,
+}
+
+/// The `network_provider` tag of [`EnableSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EnableSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EnableSpecNetworkProvider {
+    /// NSX Container Plugin.
+    NsxtContainerPlugin {
+        /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0.
+        ncp_cluster_network_spec: Option<NcpClusterNetworkEnableSpec>,
+    },
+    /// vSphere Networking. This class attribute was added in vSphere API 7.0.1.0.
+    VsphereNetwork {
+        /// Specification for the workload networks to be associated with the cluster. This attribute was added in vSphere API 7.0.1.0.
+        workload_networks_spec: Option<WorkloadNetworksEnableSpec>,
+        /// The load balancer configuration is derived from the user-provisioned load balancer that will be used to operate a load balancer that fronts vSphere Namespaces cluster servers, Kubernetes Cluster API servers, and other servers upon request.
+        ///
+        /// This configuration is required for network providers that do not have a default load balancer included. This attribute was added in vSphere API 7.0.1.0.
+        load_balancer_config_spec: Option<
+            crate::vcenter::namespace_management::load_balancers::ConfigSpec,
+        >,
+    },
+    /// NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EnableSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::NsxVpc => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin { ncp_cluster_network_spec } => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                if let Some(value) = ncp_cluster_network_spec {
+                    __map.serialize_entry("ncp_cluster_network_spec", value)?;
+                }
+            }
+            Self::VsphereNetwork {
+                workload_networks_spec,
+                load_balancer_config_spec,
+            } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = workload_networks_spec {
+                    __map.serialize_entry("workload_networks_spec", value)?;
+                }
+                if let Some(value) = load_balancer_config_spec {
+                    __map.serialize_entry("load_balancer_config_spec", value)?;
+                }
+            }
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for EnableSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size_hint", &self.size_hint)?;
+        map.serialize_entry("service_cidr", &self.service_cidr)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        if let Some(value) = &self.workload_ntp_servers {
+            map.serialize_entry("workload_ntp_servers", value)?;
+        }
+        map.serialize_entry(
+            "master_management_network",
+            &self.master_management_network,
+        )?;
+        if let Some(value) = &self.master_dns {
+            map.serialize_entry("master_DNS", value)?;
+        }
+        if let Some(value) = &self.worker_dns {
+            map.serialize_entry("worker_DNS", value)?;
+        }
+        if let Some(value) = &self.master_dns_search_domains {
+            map.serialize_entry("master_DNS_search_domains", value)?;
+        }
+        if let Some(value) = &self.master_ntp_servers {
+            map.serialize_entry("master_NTP_servers", value)?;
+        }
+        map.serialize_entry("master_storage_policy", &self.master_storage_policy)?;
+        map.serialize_entry("ephemeral_storage_policy", &self.ephemeral_storage_policy)?;
+        if let Some(value) = &self.cns_file_config {
+            map.serialize_entry("cns_file_config", value)?;
+        }
+        if let Some(value) = &self.login_banner {
+            map.serialize_entry("login_banner", value)?;
+        }
+        if let Some(value) = &self.master_dns_names {
+            map.serialize_entry("Master_DNS_names", value)?;
+        }
+        map.serialize_entry("image_storage", &self.image_storage)?;
+        if let Some(value) = &self.default_image_registry {
+            map.serialize_entry("default_image_registry", value)?;
+        }
+        if let Some(value) = &self.default_image_repository {
+            map.serialize_entry("default_image_repository", value)?;
+        }
+        if let Some(value) = &self.default_kubernetes_service_content_library {
+            map.serialize_entry("default_kubernetes_service_content_library", value)?;
+        }
+        if let Some(value) = &self.cluster_proxy_config {
+            map.serialize_entry("cluster_proxy_config", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        if let Some(value) = &self.enable_namespace_api_fairness {
+            map.serialize_entry("enable_namespace_api_fairness", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnableSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnableSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct EnableSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<EnableSpec, A::Error> {
+                let mut f_0: Option<crate::vcenter::namespace_management::SizingHint> = None;
+                let mut f_1: Option<crate::vcenter::namespace_management::Ipv4Cidr> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<NcpClusterNetworkEnableSpec> = None;
+                let mut f_4: Option<WorkloadNetworksEnableSpec> = None;
+                let mut f_5: Option<Vec<String>> = None;
+                let mut f_6: Option<
+                    crate::vcenter::namespace_management::load_balancers::ConfigSpec,
+                > = None;
+                let mut f_7: Option<NetworkSpec> = None;
+                let mut f_8: Option<Vec<String>> = None;
+                let mut f_9: Option<Vec<String>> = None;
+                let mut f_10: Option<Vec<String>> = None;
+                let mut f_11: Option<Vec<String>> = None;
+                let mut f_12: Option<crate::ids::SpsStorageProfileId> = None;
+                let mut f_13: Option<crate::ids::SpsStorageProfileId> = None;
+                let mut f_14: Option<
+                    crate::vcenter::namespace_management::CnsFileConfig,
+                > = None;
+                let mut f_15: Option<String> = None;
+                let mut f_16: Option<Vec<String>> = None;
+                let mut f_17: Option<ImageStorageSpec> = None;
+                let mut f_18: Option<ImageRegistry> = None;
+                let mut f_19: Option<String> = None;
+                let mut f_20: Option<String> = None;
+                let mut f_21: Option<
+                    crate::vcenter::namespace_management::ProxyConfiguration,
+                > = None;
+                let mut f_22: Option<Vec<ContentLibrarySpec>> = None;
+                let mut f_23: Option<i64> = None;
+                let mut f_24: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "size_hint" => f_0 = Some(map.next_value()?),
+                        "service_cidr" => f_1 = Some(map.next_value()?),
+                        "network_provider" => f_2 = Some(map.next_value()?),
+                        "ncp_cluster_network_spec" => f_3 = map.next_value()?,
+                        "workload_networks_spec" => f_4 = map.next_value()?,
+                        "workload_ntp_servers" => f_5 = map.next_value()?,
+                        "load_balancer_config_spec" => f_6 = map.next_value()?,
+                        "master_management_network" => f_7 = Some(map.next_value()?),
+                        "master_DNS" => f_8 = map.next_value()?,
+                        "worker_DNS" => f_9 = map.next_value()?,
+                        "master_DNS_search_domains" => f_10 = map.next_value()?,
+                        "master_NTP_servers" => f_11 = map.next_value()?,
+                        "master_storage_policy" => f_12 = Some(map.next_value()?),
+                        "ephemeral_storage_policy" => f_13 = Some(map.next_value()?),
+                        "cns_file_config" => f_14 = map.next_value()?,
+                        "login_banner" => f_15 = map.next_value()?,
+                        "Master_DNS_names" => f_16 = map.next_value()?,
+                        "image_storage" => f_17 = Some(map.next_value()?),
+                        "default_image_registry" => f_18 = map.next_value()?,
+                        "default_image_repository" => f_19 = map.next_value()?,
+                        "default_kubernetes_service_content_library" => {
+                            f_20 = map.next_value()?;
+                        }
+                        "cluster_proxy_config" => f_21 = map.next_value()?,
+                        "content_libraries" => f_22 = map.next_value()?,
+                        "count" => f_23 = map.next_value()?,
+                        "enable_namespace_api_fairness" => f_24 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    EnableSpecNetworkProvider::NsxtContainerPlugin {
+                                        ncp_cluster_network_spec: f_3,
+                                    }
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    EnableSpecNetworkProvider::VsphereNetwork {
+                                        workload_networks_spec: f_4,
+                                        load_balancer_config_spec: f_6,
+                                    }
+                                }
+                                "NSX_VPC" => EnableSpecNetworkProvider::NsxVpc,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "ncp_cluster_network_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "workload_networks_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "load_balancer_config_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EnableSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(EnableSpec {
+                    size_hint: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("size_hint"))?,
+                    service_cidr: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("service_cidr"))?,
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                    workload_ntp_servers: f_5,
+                    master_management_network: f_7
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "master_management_network",
+                        ))?,
+                    master_dns: f_8,
+                    worker_dns: f_9,
+                    master_dns_search_domains: f_10,
+                    master_ntp_servers: f_11,
+                    master_storage_policy: f_12
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "master_storage_policy",
+                        ))?,
+                    ephemeral_storage_policy: f_13
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ephemeral_storage_policy",
+                        ))?,
+                    cns_file_config: f_14,
+                    login_banner: f_15,
+                    master_dns_names: f_16,
+                    image_storage: f_17
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "image_storage",
+                        ))?,
+                    default_image_registry: f_18,
+                    default_image_repository: f_19,
+                    default_kubernetes_service_content_library: f_20,
+                    cluster_proxy_config: f_21,
+                    content_libraries: f_22,
+                    count: f_23,
+                    enable_namespace_api_fairness: f_24,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Clusters.ImageRegistry` class contains the specification required to configure container image registry endpoint. This class was added in vSphere API 7.0.0.0.
@@ -294,14 +577,9 @@ pub struct ImageStorageSpec {
 }
 
 /// The `Clusters.Info` class contains detailed information about the cluster statistics and status related to vSphere Namespaces. This class was added in vSphere API 7.0.0.0.
-///
-/// `network_provider` selects which optional fields are set:
-/// `NSXT_CONTAINER_PLUGIN` (`ncp_cluster_network_info`), `NSX_VPC` (`vpc_network`),
-/// `VSPHERE_NETWORK` (`workload_networks` and `load_balancers`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Current setting for `SizingHint`. This affects the size and resources allocated to the Kubernetes API server. This attribute was added in vSphere API 7.0.1.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_hint: Option<crate::vcenter::namespace_management::SizingHint>,
     /// Basic runtime statistics for the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -320,14 +598,12 @@ pub struct Info {
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use  instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<Condition>>,
     /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use  instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default)]
     pub messages: Vec<Message>,
     /// Current setting for `Clusters.KubernetesStatus`. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -336,7 +612,6 @@ pub struct Info {
     /// **Deprecated** in the vSphere API.
     pub kubernetes_status: KubernetesStatus,
     /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
     pub kubernetes_status_messages: Vec<Message>,
     /// Kubernetes API Server IP address on the management network. This is a floating IP and assigned to one of the control plane VMs on the management network.
     ///
@@ -347,64 +622,36 @@ pub struct Info {
     /// This endpoint is the one configured in kubeconfig after login, and used for most human and application interaction with Kubernetes. This attribute was added in vSphere API 7.0.0.0.
     pub api_server_cluster_endpoint: String,
     /// Identifier of the Kubernetes API servers. These are the IP addresses of the VM instances for the Kubernetes control plane on the management network. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
     pub api_servers: Vec<String>,
     /// PEM-encoded X.509 certificate used by TLS endpoint on Kubernetes API servers  when accessed from the management network, e.g. from ESX servers or VCSA. This attribute was added in vSphere API 7.0.0.0. set only when `com.vmware.vcenter.namespace_management.clusters.info.api_server_management_endpoint` is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_management_endpoint_certificate: Option<String>,
     /// PEM-encoded X.509 leaf certificate used for TLS traffic to the Kubernetes API server through the load balancer, e.g. devops user on corporate network. This attribute was added in vSphere API 7.0.0.0. set only when `com.vmware.vcenter.namespace_management.clusters.info.api_server_management_endpoint` is used.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.certificates.info.tls_endpoint_certificate` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_endpoint_certificate: Option<String>,
     /// The provider of cluster networking for this vSphere Namespaces cluster. This attribute was added in vSphere API 7.0.0.0.
-    pub network_provider: NetworkProvider,
-    /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ncp_cluster_network_info: Option<NcpClusterNetworkInfo>,
-    /// Specification for the NSX VPC network. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `network_provider` is `NSX_VPC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_network: Option<VpcNetworkSummary>,
-    /// Information about workload networks associated with the cluster. This attribute was added in vSphere API 7.0.1.0.
-    ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workload_networks: Option<WorkloadNetworksInfo>,
+    /// The variant carries the fields of its case (see [`InfoNetworkProvider`]).
+    pub network_provider: InfoNetworkProvider,
     /// Identifier of the Supervisor Primary workload network configuration. The Supervisor Primary workload network configuration refers to a network configuration used by Supervisor Kubernetes control plane VMs to expose Kubernetes API server to users and other workloads. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// This attribute will always be set. It is marked optional for API backward compatibility.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_primary_workload_network: Option<String>,
     /// Information about NTP server DNS names or IP addresses to use for workloads such as Kubernetes Cluster VMs, specified in order of preference. This attribute was added in vSphere API 7.0.1.0. None when NTP server for Kubernetes API servers is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_ntp_servers: Option<Vec<String>>,
-    /// Information related to the Load balancer used for provisioning virtual servers in the namespace. This attribute was added in vSphere API 7.0.1.0.
-    ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub load_balancers: Option<
-        Vec<crate::vcenter::namespace_management::load_balancers::Info>,
-    >,
     /// CIDR block from which Kubernetes allocates service cluster IP addresses. This attribute was added in vSphere API 7.0.0.0.
     pub service_cidr: crate::vcenter::namespace_management::Ipv4Cidr,
     /// Specification for the management network on Kubernetes API server. This attribute was added in vSphere API 7.0.1.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_management_network: Option<NetworkSpec>,
     /// List of DNS server IP addresses to use on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, no default DNS servers are set.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use com.vmware.vcenter.namespace_management.supervisors.ControlPlane.Networks.Settings.DNSInfo#servers
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(rename = "master_DNS", default, skip_serializing_if = "Option::is_none")]
     pub master_dns: Option<Vec<String>>,
     /// List of DNS server IP addresses to use for pods that execute on the worker nodes (which are native pods on ESXi hosts in the vSphere Namespaces Supervisor). This attribute was added in vSphere API 7.0.0.0. If None, no default DNS servers are set.
-    #[serde(rename = "worker_DNS", default, skip_serializing_if = "Option::is_none")]
     pub worker_dns: Option<Vec<String>>,
     /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.1.0.
     ///
@@ -413,7 +660,6 @@ pub struct Info {
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.Policies.Info#controlPlaneStoragePolicy instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_storage_policy: Option<String>,
     /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.1.0.
     ///
@@ -422,75 +668,54 @@ pub struct Info {
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies.info.ephemeral_storage_policy` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage_policy: Option<String>,
     /// Specification for configuring Cloud Native Storage file volume support on Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this cluster and/or external clusters. This attribute was added in vSphere API 7.0.3.0. If None, it means the file volume support is not enabled on this Supervisor.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.cloud_native.file_volumes.info.file_volumes_enabled` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cns_file_config: Option<crate::vcenter::namespace_management::CnsFileConfig>,
     /// Disclaimer to be displayed prior to login via the Kubectl plugin. This attribute was added in vSphere API 7.0.1.0. If None, just skip it.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.info.login_banner` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_banner: Option<String>,
     /// List of DNS names to associate with the Kubernetes API server. These DNS names are embedded in the TLS certificate presented by the API server. This attribute was added in vSphere API 7.0.1.0. If None, no DNS names are embedded in the TLS certificate.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.info.certificate_dns_names`
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(
-        rename = "Master_DNS_names",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_dns_names: Option<Vec<String>>,
     /// Specification for storage to be used for container images. This attribute was added in vSphere API 7.0.1.0. This attribute is optional because it was added in a newer version than its parent node.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies.info.image_storage_policy`
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_storage: Option<ImageStorageSpec>,
     /// Default image registry to use when Kubernetes Pod container specification does not specify it as part of the container image name. This attribute was added in vSphere API 7.0.1.0. If None, defaults to Docker Hub.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.info.registry`
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_registry: Option<ImageRegistry>,
     /// Default image repository to use when Kubernetes Pod container specification does not specify it as part of the container image name. This attribute was added in vSphere API 7.0.1.0. If None, defaults to Docker Hub official repository in case of Docker Hub image registry, otherwise defaults to empty string.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.info.repository`
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_repository: Option<String>,
     /// List of domains (for example "vmware.com") to be searched when trying to lookup a host name on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, no default DNS search domains are set.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.DNS_info.search_domains` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(
-        rename = "master_DNS_search_domains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_dns_search_domains: Option<Vec<String>>,
     /// List of NTP server DNS names or IP addresses to use on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.1.0. If None, VMware Tools based time synchronization is enabled.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.NTP_info.servers`
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(
-        rename = "master_NTP_servers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_ntp_servers: Option<Vec<String>>,
     /// Identifier of the Content Library which holds the VM Images for vSphere Kubernetes Service.
     ///
@@ -501,10 +726,8 @@ pub struct Info {
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.clusters.info.content_libraries` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_kubernetes_service_content_library: Option<String>,
     /// Proxy configuration that is applied to the Supervisor. The proxy should be reachable from the management network and is used for image pulling and container traffic exiting out of the Supervisor. Note that the proxy password will be removed from the URLs as per Section 3.2.1 of RFC3986 security recommendation. This attribute was added in vSphere API 7.0.3.00100. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_proxy_config: Option<
         crate::vcenter::namespace_management::ProxyConfiguration,
     >,
@@ -513,17 +736,14 @@ pub struct Info {
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.info.content_libraries`
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
     /// Number of control planes associated with the Supervisor. This attribute was added in vSphere API 9.0.0.0. If None, defaults to 3.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.info.count` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Information about the source of this Supervisor image. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_image_source: Option<
         crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
     >,
@@ -532,22 +752,455 @@ pub struct Info {
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.vsphere_pod_settings.info.vsphere_pods_enabled` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_pods_enabled: Option<bool>,
     /// Information about whether Supervisor Service support is enabled. This attribute was added in vSphere API 9.0.0.0. If None, defaults to False.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.supervisor_service_settings.info.supervisor_services_enabled` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services_enabled: Option<bool>,
     /// Limit of concurrent DNS requests the DNS forwarder on each Supervisor control planes will forward to the upstream `com.vmware.vcenter.namespace_management.clusters.info.worker_DNS`. The maximum number of concurrent DNS requests that can be sent to upstream worker DNS servers from the Supervisor is calculated by multiplying this value by the `com.vmware.vcenter.namespace_management.clusters.info.count` value. A value of 0 indicates there is no limit on the maximum number of concurrent requests that can be forwarded. This attribute was added in vSphere API 9.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(
-        rename = "max_concurrent_DNS_forwards",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_concurrent_dns_forwards: Option<i64>,
+}
+
+/// The `network_provider` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoNetworkProvider {
+    /// NSX Container Plugin.
+    NsxtContainerPlugin {
+        /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0.
+        ncp_cluster_network_info: Option<NcpClusterNetworkInfo>,
+    },
+    /// vSphere Networking. This class attribute was added in vSphere API 7.0.1.0.
+    VsphereNetwork {
+        /// Information about workload networks associated with the cluster. This attribute was added in vSphere API 7.0.1.0.
+        workload_networks: Option<WorkloadNetworksInfo>,
+        /// Information related to the Load balancer used for provisioning virtual servers in the namespace. This attribute was added in vSphere API 7.0.1.0.
+        load_balancers: Option<
+            Vec<crate::vcenter::namespace_management::load_balancers::Info>,
+        >,
+    },
+    /// NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc {
+        /// Specification for the NSX VPC network. This attribute was added in vSphere API 9.0.0.0.
+        vpc_network: Option<VpcNetworkSummary>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::NsxVpc { .. } => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin { ncp_cluster_network_info } => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                if let Some(value) = ncp_cluster_network_info {
+                    __map.serialize_entry("ncp_cluster_network_info", value)?;
+                }
+            }
+            Self::VsphereNetwork { workload_networks, load_balancers } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = workload_networks {
+                    __map.serialize_entry("workload_networks", value)?;
+                }
+                if let Some(value) = load_balancers {
+                    __map.serialize_entry("load_balancers", value)?;
+                }
+            }
+            Self::NsxVpc { vpc_network } => {
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
+                if let Some(value) = vpc_network {
+                    __map.serialize_entry("vpc_network", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.size_hint {
+            map.serialize_entry("size_hint", value)?;
+        }
+        map.serialize_entry("stat_summary", &self.stat_summary)?;
+        map.serialize_entry("config_status", &self.config_status)?;
+        if let Some(value) = &self.conditions {
+            map.serialize_entry("conditions", value)?;
+        }
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("kubernetes_status", &self.kubernetes_status)?;
+        map.serialize_entry(
+            "kubernetes_status_messages",
+            &self.kubernetes_status_messages,
+        )?;
+        map.serialize_entry(
+            "api_server_management_endpoint",
+            &self.api_server_management_endpoint,
+        )?;
+        map.serialize_entry(
+            "api_server_cluster_endpoint",
+            &self.api_server_cluster_endpoint,
+        )?;
+        map.serialize_entry("api_servers", &self.api_servers)?;
+        if let Some(value) = &self.tls_management_endpoint_certificate {
+            map.serialize_entry("tls_management_endpoint_certificate", value)?;
+        }
+        if let Some(value) = &self.tls_endpoint_certificate {
+            map.serialize_entry("tls_endpoint_certificate", value)?;
+        }
+        self.network_provider.serialize_fields(&mut map)?;
+        if let Some(value) = &self.supervisor_primary_workload_network {
+            map.serialize_entry("supervisor_primary_workload_network", value)?;
+        }
+        if let Some(value) = &self.workload_ntp_servers {
+            map.serialize_entry("workload_ntp_servers", value)?;
+        }
+        map.serialize_entry("service_cidr", &self.service_cidr)?;
+        if let Some(value) = &self.master_management_network {
+            map.serialize_entry("master_management_network", value)?;
+        }
+        if let Some(value) = &self.master_dns {
+            map.serialize_entry("master_DNS", value)?;
+        }
+        if let Some(value) = &self.worker_dns {
+            map.serialize_entry("worker_DNS", value)?;
+        }
+        if let Some(value) = &self.master_storage_policy {
+            map.serialize_entry("master_storage_policy", value)?;
+        }
+        if let Some(value) = &self.ephemeral_storage_policy {
+            map.serialize_entry("ephemeral_storage_policy", value)?;
+        }
+        if let Some(value) = &self.cns_file_config {
+            map.serialize_entry("cns_file_config", value)?;
+        }
+        if let Some(value) = &self.login_banner {
+            map.serialize_entry("login_banner", value)?;
+        }
+        if let Some(value) = &self.master_dns_names {
+            map.serialize_entry("Master_DNS_names", value)?;
+        }
+        if let Some(value) = &self.image_storage {
+            map.serialize_entry("image_storage", value)?;
+        }
+        if let Some(value) = &self.default_image_registry {
+            map.serialize_entry("default_image_registry", value)?;
+        }
+        if let Some(value) = &self.default_image_repository {
+            map.serialize_entry("default_image_repository", value)?;
+        }
+        if let Some(value) = &self.master_dns_search_domains {
+            map.serialize_entry("master_DNS_search_domains", value)?;
+        }
+        if let Some(value) = &self.master_ntp_servers {
+            map.serialize_entry("master_NTP_servers", value)?;
+        }
+        if let Some(value) = &self.default_kubernetes_service_content_library {
+            map.serialize_entry("default_kubernetes_service_content_library", value)?;
+        }
+        if let Some(value) = &self.cluster_proxy_config {
+            map.serialize_entry("cluster_proxy_config", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        if let Some(value) = &self.supervisor_image_source {
+            map.serialize_entry("supervisor_image_source", value)?;
+        }
+        if let Some(value) = &self.vsphere_pods_enabled {
+            map.serialize_entry("vsphere_pods_enabled", value)?;
+        }
+        if let Some(value) = &self.supervisor_services_enabled {
+            map.serialize_entry("supervisor_services_enabled", value)?;
+        }
+        if let Some(value) = &self.max_concurrent_dns_forwards {
+            map.serialize_entry("max_concurrent_DNS_forwards", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<crate::vcenter::namespace_management::SizingHint> = None;
+                let mut f_1: Option<Stats> = None;
+                let mut f_2: Option<ConfigStatus> = None;
+                let mut f_3: Option<Vec<Condition>> = None;
+                let mut f_4: Option<Vec<Message>> = None;
+                let mut f_5: Option<KubernetesStatus> = None;
+                let mut f_6: Option<Vec<Message>> = None;
+                let mut f_7: Option<String> = None;
+                let mut f_8: Option<String> = None;
+                let mut f_9: Option<Vec<String>> = None;
+                let mut f_10: Option<String> = None;
+                let mut f_11: Option<String> = None;
+                let mut f_12: Option<String> = None;
+                let mut f_13: Option<NcpClusterNetworkInfo> = None;
+                let mut f_14: Option<VpcNetworkSummary> = None;
+                let mut f_15: Option<WorkloadNetworksInfo> = None;
+                let mut f_16: Option<String> = None;
+                let mut f_17: Option<Vec<String>> = None;
+                let mut f_18: Option<
+                    Vec<crate::vcenter::namespace_management::load_balancers::Info>,
+                > = None;
+                let mut f_19: Option<crate::vcenter::namespace_management::Ipv4Cidr> = None;
+                let mut f_20: Option<NetworkSpec> = None;
+                let mut f_21: Option<Vec<String>> = None;
+                let mut f_22: Option<Vec<String>> = None;
+                let mut f_23: Option<String> = None;
+                let mut f_24: Option<String> = None;
+                let mut f_25: Option<
+                    crate::vcenter::namespace_management::CnsFileConfig,
+                > = None;
+                let mut f_26: Option<String> = None;
+                let mut f_27: Option<Vec<String>> = None;
+                let mut f_28: Option<ImageStorageSpec> = None;
+                let mut f_29: Option<ImageRegistry> = None;
+                let mut f_30: Option<String> = None;
+                let mut f_31: Option<Vec<String>> = None;
+                let mut f_32: Option<Vec<String>> = None;
+                let mut f_33: Option<String> = None;
+                let mut f_34: Option<
+                    crate::vcenter::namespace_management::ProxyConfiguration,
+                > = None;
+                let mut f_35: Option<Vec<ContentLibrarySpec>> = None;
+                let mut f_36: Option<i64> = None;
+                let mut f_37: Option<
+                    crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
+                > = None;
+                let mut f_38: Option<bool> = None;
+                let mut f_39: Option<bool> = None;
+                let mut f_40: Option<i64> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "size_hint" => f_0 = map.next_value()?,
+                        "stat_summary" => f_1 = Some(map.next_value()?),
+                        "config_status" => f_2 = Some(map.next_value()?),
+                        "conditions" => f_3 = map.next_value()?,
+                        "messages" => f_4 = map.next_value()?,
+                        "kubernetes_status" => f_5 = Some(map.next_value()?),
+                        "kubernetes_status_messages" => f_6 = map.next_value()?,
+                        "api_server_management_endpoint" => f_7 = Some(map.next_value()?),
+                        "api_server_cluster_endpoint" => f_8 = Some(map.next_value()?),
+                        "api_servers" => f_9 = map.next_value()?,
+                        "tls_management_endpoint_certificate" => f_10 = map.next_value()?,
+                        "tls_endpoint_certificate" => f_11 = map.next_value()?,
+                        "network_provider" => f_12 = Some(map.next_value()?),
+                        "ncp_cluster_network_info" => f_13 = map.next_value()?,
+                        "vpc_network" => f_14 = map.next_value()?,
+                        "workload_networks" => f_15 = map.next_value()?,
+                        "supervisor_primary_workload_network" => f_16 = map.next_value()?,
+                        "workload_ntp_servers" => f_17 = map.next_value()?,
+                        "load_balancers" => f_18 = map.next_value()?,
+                        "service_cidr" => f_19 = Some(map.next_value()?),
+                        "master_management_network" => f_20 = map.next_value()?,
+                        "master_DNS" => f_21 = map.next_value()?,
+                        "worker_DNS" => f_22 = map.next_value()?,
+                        "master_storage_policy" => f_23 = map.next_value()?,
+                        "ephemeral_storage_policy" => f_24 = map.next_value()?,
+                        "cns_file_config" => f_25 = map.next_value()?,
+                        "login_banner" => f_26 = map.next_value()?,
+                        "Master_DNS_names" => f_27 = map.next_value()?,
+                        "image_storage" => f_28 = map.next_value()?,
+                        "default_image_registry" => f_29 = map.next_value()?,
+                        "default_image_repository" => f_30 = map.next_value()?,
+                        "master_DNS_search_domains" => f_31 = map.next_value()?,
+                        "master_NTP_servers" => f_32 = map.next_value()?,
+                        "default_kubernetes_service_content_library" => {
+                            f_33 = map.next_value()?;
+                        }
+                        "cluster_proxy_config" => f_34 = map.next_value()?,
+                        "content_libraries" => f_35 = map.next_value()?,
+                        "count" => f_36 = map.next_value()?,
+                        "supervisor_image_source" => f_37 = map.next_value()?,
+                        "vsphere_pods_enabled" => f_38 = map.next_value()?,
+                        "supervisor_services_enabled" => f_39 = map.next_value()?,
+                        "max_concurrent_DNS_forwards" => f_40 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_12 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    InfoNetworkProvider::NsxtContainerPlugin {
+                                        ncp_cluster_network_info: f_13,
+                                    }
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    InfoNetworkProvider::VsphereNetwork {
+                                        workload_networks: f_15,
+                                        load_balancers: f_18,
+                                    }
+                                }
+                                "NSX_VPC" => {
+                                    InfoNetworkProvider::NsxVpc {
+                                        vpc_network: f_14,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_13 {
+                                        fields
+                                            .insert(
+                                                "ncp_cluster_network_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_15 {
+                                        fields
+                                            .insert(
+                                                "workload_networks".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_18 {
+                                        fields
+                                            .insert(
+                                                "load_balancers".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_14 {
+                                        fields
+                                            .insert(
+                                                "vpc_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    size_hint: f_0,
+                    stat_summary: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("stat_summary"))?,
+                    config_status: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "config_status",
+                        ))?,
+                    conditions: f_3,
+                    messages: f_4.unwrap_or_default(),
+                    kubernetes_status: f_5
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "kubernetes_status",
+                        ))?,
+                    kubernetes_status_messages: f_6.unwrap_or_default(),
+                    api_server_management_endpoint: f_7
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "api_server_management_endpoint",
+                        ))?,
+                    api_server_cluster_endpoint: f_8
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "api_server_cluster_endpoint",
+                        ))?,
+                    api_servers: f_9.unwrap_or_default(),
+                    tls_management_endpoint_certificate: f_10,
+                    tls_endpoint_certificate: f_11,
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                    supervisor_primary_workload_network: f_16,
+                    workload_ntp_servers: f_17,
+                    service_cidr: f_19
+                        .ok_or_else(|| serde::de::Error::missing_field("service_cidr"))?,
+                    master_management_network: f_20,
+                    master_dns: f_21,
+                    worker_dns: f_22,
+                    master_storage_policy: f_23,
+                    ephemeral_storage_policy: f_24,
+                    cns_file_config: f_25,
+                    login_banner: f_26,
+                    master_dns_names: f_27,
+                    image_storage: f_28,
+                    default_image_registry: f_29,
+                    default_image_repository: f_30,
+                    master_dns_search_domains: f_31,
+                    master_ntp_servers: f_32,
+                    default_kubernetes_service_content_library: f_33,
+                    cluster_proxy_config: f_34,
+                    content_libraries: f_35,
+                    count: f_36,
+                    supervisor_image_source: f_37,
+                    vsphere_pods_enabled: f_38,
+                    supervisor_services_enabled: f_39,
+                    max_concurrent_dns_forwards: f_40,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Clusters.Ipv4Range` contains specification to configure multiple interfaces in IPv4. The range of IPv4 addresses is derived by incrementing the startingAddress to the specified addressCount. To use the object for a single IPv4 address specification, set addressCount to 1. This class was added in vSphere API 7.0.0.0.
@@ -612,13 +1265,13 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NcpClusterNetworkEnableSpec {
     /// CIDR blocks from which Kubernetes allocates pod IP addresses. This range should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.ingress_cidrs`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.egress_cidrs`, or other services running in the datacenter. All Pod CIDR blocks must be of at least subnet size /23. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub pod_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. These ranges should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.pod_cidrs`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.egress_cidrs`, or other services running in the datacenter. All Ingress CIDR blocks must be of at least subnet size /30. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ingress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.pod_cidrs`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.ingress_cidrs`, or other services running in the datacenter. All Egress CIDR blocks must be of at least subnet size /30. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// vSphere Distributed Switch used to connect this cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -647,13 +1300,13 @@ pub struct NcpClusterNetworkEnableSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NcpClusterNetworkInfo {
     /// CIDR blocks from which Kubernetes allocates pod IP addresses. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub pod_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ingress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// vSphere Distributed Switch used to connect this cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -682,13 +1335,13 @@ pub struct NcpClusterNetworkInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NcpClusterNetworkSetSpec {
     /// CIDR blocks from which Kubernetes allocates pod IP addresses. This range should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.ingress_cidrs`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.egress_cidrs`, or other services running in the datacenter. A set operation only allows for addition of new CIDR blocks to the existing list. All Pod CIDR blocks must be of at least subnet size /23. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub pod_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses for Kubernetes Ingresses and Kubernetes Services of type LoadBalancer. These ranges should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.pod_cidrs`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.egress_cidrs`, or other services running in the datacenter. A set operation only allows for addition of new CIDR blocks to the existing list. All Ingress CIDR blocks must be of at least subnet size /30. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ingress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// CIDR blocks from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges should not overlap with those in `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.pod_cidrs`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_set_spec.ingress_cidrs`, or other services running in the datacenter. A set operation only allows for addition of new CIDR blocks to the existing list. All Egress CIDR blocks must be of at least subnet size /30. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub egress_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// PEM-encoded X.509 leaf certificate used by NSX as a default fallback certificate  for Kubernetes Ingress services. This attribute was added in vSphere API 7.0.0.0.
     pub default_ingress_tls_certificate: String,
@@ -742,16 +1395,8 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Clusters.NetworkSpec` contains information related to network configuration for one or more interfaces. This class was added in vSphere API 7.0.0.0.
-///
-/// `mode` selects which optional fields are set: `DHCP` (`floating_IP`),
-/// `STATICRANGE` (`address_range`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkSpec {
-    /// Optionally specify the Floating IP used by the cluster control plane in case of DHCP. This attribute was added in vSphere API 7.0.0.0. If None, the existing effective management network floating IP will be used.
-    ///
-    /// Only relevant when `mode` is `DHCP`.
-    #[serde(rename = "floating_IP", default, skip_serializing_if = "Option::is_none")]
-    pub floating_ip: Option<String>,
     /// Identifier for the network. This attribute was added in vSphere API 7.0.0.0.
     ///
     /// .. deprecated:: vSphere API 8.0.3.0 This attribute is deprecated as of vSphere API 8.0.3.0. Use `com.vmware.vcenter.namespace_management.clusters.network_spec.network_segment` instead.
@@ -761,17 +1406,187 @@ pub struct NetworkSpec {
     /// Identifier of a `Network` resource.
     pub network: crate::ids::NetworkId,
     /// Backing Network segment. This attribute was added in vSphere API 8.0.3.0. If None, `com.vmware.vcenter.namespace_management.clusters.network_spec.network` is used as the backing network. Otherwise, this value takes precedence over `com.vmware.vcenter.namespace_management.clusters.network_spec.network`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_segment: Option<
         crate::vcenter::namespace_management::supervisors::networks::NetworkSegment,
     >,
     /// The address assignment mode. This attribute was added in vSphere API 7.0.0.0.
-    pub mode: network_spec::Ipv4Mode,
-    /// Settings for the interfaces on the network. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `mode` is `STATICRANGE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_range: Option<Ipv4Range>,
+    /// The variant carries the fields of its case (see [`NetworkSpecMode`]).
+    pub mode: NetworkSpecMode,
+}
+
+/// The `mode` tag of [`NetworkSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkSpecMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NetworkSpecMode {
+    /// The address is automatically assigned by a DHCP server.
+    Dhcp {
+        /// Optionally specify the Floating IP used by the cluster control plane in case of DHCP. This attribute was added in vSphere API 7.0.0.0. If None, the existing effective management network floating IP will be used.
+        floating_ip: Option<String>,
+    },
+    /// The address is static.
+    Staticrange {
+        /// Settings for the interfaces on the network. This attribute was added in vSphere API 7.0.0.0.
+        address_range: Option<Ipv4Range>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NetworkSpecMode {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dhcp { .. } => "DHCP",
+            Self::Staticrange { .. } => "STATICRANGE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> network_spec::Ipv4Mode {
+        network_spec::Ipv4Mode::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Dhcp { floating_ip } => {
+                __map.serialize_entry("mode", "DHCP")?;
+                if let Some(value) = floating_ip {
+                    __map.serialize_entry("floating_IP", value)?;
+                }
+            }
+            Self::Staticrange { address_range } => {
+                __map.serialize_entry("mode", "STATICRANGE")?;
+                if let Some(value) = address_range {
+                    __map.serialize_entry("address_range", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("mode", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for NetworkSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network", &self.network)?;
+        if let Some(value) = &self.network_segment {
+            map.serialize_entry("network_segment", value)?;
+        }
+        self.mode.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct NetworkSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<NetworkSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::ids::NetworkId> = None;
+                let mut f_2: Option<
+                    crate::vcenter::namespace_management::supervisors::networks::NetworkSegment,
+                > = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<Ipv4Range> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "floating_IP" => f_0 = map.next_value()?,
+                        "network" => f_1 = Some(map.next_value()?),
+                        "network_segment" => f_2 = map.next_value()?,
+                        "mode" => f_3 = Some(map.next_value()?),
+                        "address_range" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_3 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "DHCP" => {
+                                    NetworkSpecMode::Dhcp {
+                                        floating_ip: f_0,
+                                    }
+                                }
+                                "STATICRANGE" => {
+                                    NetworkSpecMode::Staticrange {
+                                        address_range: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_0 {
+                                        fields
+                                            .insert(
+                                                "floating_IP".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "address_range".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NetworkSpecMode::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(NetworkSpec {
+                    network: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("network"))?,
+                    network_segment: f_2,
+                    mode: u_0.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Clusters.ProjectInfo` class contains information about an NSX Project. This class was added in vSphere API 9.0.0.0.
@@ -801,57 +1616,31 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Clusters.SetSpec` class contains the specification required to set a new configuration on the Cluster. This class is applied in entirety, replacing the current specification fully. This class was added in vSphere API 7.0.0.0.
-///
-/// `network_provider` selects which optional fields are set:
-/// `NSXT_CONTAINER_PLUGIN` (`ncp_cluster_network_spec`), `NSX_VPC`
-/// (`vpc_cluster_network_spec`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// This affects the size and resources allocated to the Kubernetes API server. This attribute was added in vSphere API 7.0.0.0.
     pub size_hint: crate::vcenter::namespace_management::SizingHint,
     /// Optionally, you can edit the floating IP address that is assigned to the Supervisor in case the DHCP server fails during the Supervisor enablement process. The field is only relevant when the DHCP mode of the Supervisor management network is set with `com.vmware.vcenter.namespace_management.clusters.enable_spec.master_management_network`.
     ///
     /// Set this floating IP parameter to remediate a supervisor enablement failure in the case where it was detected that the DHCP server does not support DHCP client identifiers. This attribute was added in vSphere API 7.0.3.0. If None, the existing effective management network floating IP will not be modified.
-    #[serde(rename = "floating_IP", default, skip_serializing_if = "Option::is_none")]
     pub floating_ip: Option<String>,
     /// The provider of cluster networking for this vSphere Namespaces cluster. This attribute was added in vSphere API 7.0.0.0.
-    pub network_provider: NetworkProvider,
-    /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ncp_cluster_network_spec: Option<NcpClusterNetworkSetSpec>,
-    /// Specification for the NSX VPC network. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `network_provider` is `NSX_VPC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_cluster_network_spec: Option<VpcClusterNetworkSetSpec>,
+    /// The variant carries the fields of its case (see [`SetSpecNetworkProvider`]).
+    pub network_provider: SetSpecNetworkProvider,
     /// Identifier of the Supervisor Primary workload network configuration. The Supervisor Primary workload network configuration refers to a network configuration used by Supervisor Kubernetes control plane VMs to expose Kubernetes API server to users and other workloads.
     ///
     /// The network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` cannot be `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// If None, the current value remains unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_primary_workload_network: Option<String>,
     /// List of DNS server IP addresses to use on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, DNS servers set on Kubernetes API server will be cleared.
-    #[serde(rename = "master_DNS", default, skip_serializing_if = "Option::is_none")]
     pub master_dns: Option<Vec<String>>,
     /// List of DNS server IP addresses to use on the worker nodes, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, DNS servers set on worker nodes will be cleared.
-    #[serde(rename = "worker_DNS", default, skip_serializing_if = "Option::is_none")]
     pub worker_dns: Option<Vec<String>>,
     /// List of domains (for example "vmware.com") to be searched when trying to lookup a host name on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, DNS search domains set on Kubernetes API server will be cleared.
-    #[serde(
-        rename = "master_DNS_search_domains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_dns_search_domains: Option<Vec<String>>,
     /// List of NTP server DNS names or IP addresses to use on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If None, VMware Tools based time synchronization is enabled and any set NTP servers are cleared.
-    #[serde(
-        rename = "master_NTP_servers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_ntp_servers: Option<Vec<String>>,
     /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -862,25 +1651,16 @@ pub struct SetSpec {
     /// Identifier of a `SpsStorageProfile` resource.
     pub ephemeral_storage_policy: crate::ids::SpsStorageProfileId,
     /// Specification for configuring Cloud Native Storage file volume support on Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this cluster and/or external clusters. This attribute was added in vSphere API 7.0.3.0. If None, file volume support will not be enabled on this Supervisor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cns_file_config: Option<crate::vcenter::namespace_management::CnsFileConfig>,
     /// Disclaimer to be displayed prior to login via the Kubectl plugin. This attribute was added in vSphere API 7.0.0.0. If None, disclaimer to be displayed prior to login via the Kubectl plugin will be cleared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_banner: Option<String>,
     /// List of DNS names to associate with the Kubernetes API server. These DNS names are embedded in the CSR for TLS certificate presented by the API server. The provided value will replace existing DNS names. This attribute was added in vSphere API 8.0.2.00300. If None, existing DNS names will be cleared.
-    #[serde(
-        rename = "Master_DNS_names",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_dns_names: Option<Vec<String>>,
     /// Specification for storage to be used for container images. This attribute was added in vSphere API 7.0.0.0.
     pub image_storage: ImageStorageSpec,
     /// Default image registry to use when Kubernetes Pod container specification does not specify it as part of the container image name. This attribute was added in vSphere API 7.0.0.0. If None, default image registry will be set to Docker Hub.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_registry: Option<ImageRegistry>,
     /// Default image repository to use when Kubernetes Pod container specification does not specify it as part of the container image name. This attribute was added in vSphere API 7.0.0.0. If None, default image repository will be set to Docker Hub official repository in case of Docker Hub image registry, otherwise will be set to empty string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_repository: Option<String>,
     /// Identifier of the Content Library which holds the VM Images for vSphere Kubernetes Service.
     ///
@@ -893,42 +1673,352 @@ pub struct SetSpec {
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.clusters.set_spec.content_libraries` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_kubernetes_service_content_library: Option<String>,
     /// List of NTP server DNS names or IP addresses to use for workloads such as Kubernetes Cluster VMs, specified in order of preference. This attribute was added in vSphere API 7.0.1.0. If None, NTP for Kubernetes API servers will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_ntp_servers: Option<Vec<String>>,
     /// Proxy configuration that will be applied to the Supervisor. The proxy should be reachable from the management network and will be used for image pulling and container traffic exiting out of the Supervisor.
     ///
     /// Modifying these settings will result in a restart of the container runtime. Workloads might fail to pull their images for a short period of time.
     ///
     /// There will be no effect on the currently running containers. This attribute was added in vSphere API 7.0.3.00100. If None the settings will be inherited from the vCenter settings if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_proxy_config: Option<
         crate::vcenter::namespace_management::ProxyConfiguration,
     >,
     /// List of Content Libraries that will be associated a the Supervisor. This list should refer to existing Content Libraries in the vSphere inventory. These Content Libraries and the Content Library items belonging to them will be read-only across all vSphere Namespaces. If `com.vmware.vcenter.namespace_management.clusters.set_spec.default_kubernetes_service_content_library` is set, the Content Library identifier will be migrated to this attribute. This attribute was added in vSphere API 8.0.2.0. If None, no Content Libraries will be set for the Supervisor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
     /// Total number of control planes associated with a Supervisor. Permitted values are 1 or 3. Attempting to scale in by reducing the desired count is not supported. This attribute was added in vSphere API 9.0.0.0. If None, no change will be made to the Supervisor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// A boolean indicating whether vSphere Pods support should be enabled. It is currently only possible to enable vSphere Pod support post Supervisor enablement, not disable it. This attribute was added in vSphere API 9.0.0.0. If None, defaults to False.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_pods_enabled: Option<bool>,
     /// A boolean indicating whether Supervisor Service support should be enabled. It is currently only possible to enable Supervisor Service support post Supervisor enablement, not disable it. Supervisor Services that rely on vSphere Pod support will not be installed unless vSphere Pod support is enabled. This attribute was added in vSphere API 9.0.0.0. If None, defaults to False.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services_enabled: Option<bool>,
     /// Enable Kubernetes API Fairness across Supervisor Namespaces. When set to true, ensures equitable access to Supervisor's API resources by preventing resource monopolization from individual workloads or namespaces. It achieves this by imposing equal concurrency limits on API requests across all namespaces. This attribute was added in vSphere API 9.1.0.0. If None, no change will be made to the Supervisor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_namespace_api_fairness: Option<bool>,
     /// This configuration setting applies to the DNS forwarder running on each Supervisor control plane VM. It determines the maximum number of concurrent DNS requests that can be sent to upstream `com.vmware.vcenter.namespace_management.clusters.set_spec.worker_DNS` servers from the Supervisor, which is calculated by multiplying this value by the `com.vmware.vcenter.namespace_management.clusters.set_spec.count` value. This value must be greater than or equal to 0. If set to 0, no limit will be imposed on the maximum number of concurrent requests that can be forwarded. This attribute was added in vSphere API 9.0.0.0. If None, the existing value will not be modified.
-    #[serde(
-        rename = "max_concurrent_DNS_forwards",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_concurrent_dns_forwards: Option<i64>,
+}
+
+/// The `network_provider` tag of [`SetSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SetSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SetSpecNetworkProvider {
+    /// NSX Container Plugin.
+    NsxtContainerPlugin {
+        /// Specification for the NSX Container Plugin cluster network. This attribute was added in vSphere API 7.0.0.0.
+        ncp_cluster_network_spec: Option<NcpClusterNetworkSetSpec>,
+    },
+    /// vSphere Networking. This class attribute was added in vSphere API 7.0.1.0.
+    VsphereNetwork,
+    /// NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc {
+        /// Specification for the NSX VPC network. This attribute was added in vSphere API 9.0.0.0.
+        vpc_cluster_network_spec: Option<VpcClusterNetworkSetSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SetSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork => "VSPHERE_NETWORK",
+            Self::NsxVpc { .. } => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin { ncp_cluster_network_spec } => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                if let Some(value) = ncp_cluster_network_spec {
+                    __map.serialize_entry("ncp_cluster_network_spec", value)?;
+                }
+            }
+            Self::VsphereNetwork => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?
+            }
+            Self::NsxVpc { vpc_cluster_network_spec } => {
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
+                if let Some(value) = vpc_cluster_network_spec {
+                    __map.serialize_entry("vpc_cluster_network_spec", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size_hint", &self.size_hint)?;
+        if let Some(value) = &self.floating_ip {
+            map.serialize_entry("floating_IP", value)?;
+        }
+        self.network_provider.serialize_fields(&mut map)?;
+        if let Some(value) = &self.supervisor_primary_workload_network {
+            map.serialize_entry("supervisor_primary_workload_network", value)?;
+        }
+        if let Some(value) = &self.master_dns {
+            map.serialize_entry("master_DNS", value)?;
+        }
+        if let Some(value) = &self.worker_dns {
+            map.serialize_entry("worker_DNS", value)?;
+        }
+        if let Some(value) = &self.master_dns_search_domains {
+            map.serialize_entry("master_DNS_search_domains", value)?;
+        }
+        if let Some(value) = &self.master_ntp_servers {
+            map.serialize_entry("master_NTP_servers", value)?;
+        }
+        map.serialize_entry("master_storage_policy", &self.master_storage_policy)?;
+        map.serialize_entry("ephemeral_storage_policy", &self.ephemeral_storage_policy)?;
+        if let Some(value) = &self.cns_file_config {
+            map.serialize_entry("cns_file_config", value)?;
+        }
+        if let Some(value) = &self.login_banner {
+            map.serialize_entry("login_banner", value)?;
+        }
+        if let Some(value) = &self.master_dns_names {
+            map.serialize_entry("Master_DNS_names", value)?;
+        }
+        map.serialize_entry("image_storage", &self.image_storage)?;
+        if let Some(value) = &self.default_image_registry {
+            map.serialize_entry("default_image_registry", value)?;
+        }
+        if let Some(value) = &self.default_image_repository {
+            map.serialize_entry("default_image_repository", value)?;
+        }
+        if let Some(value) = &self.default_kubernetes_service_content_library {
+            map.serialize_entry("default_kubernetes_service_content_library", value)?;
+        }
+        if let Some(value) = &self.workload_ntp_servers {
+            map.serialize_entry("workload_ntp_servers", value)?;
+        }
+        if let Some(value) = &self.cluster_proxy_config {
+            map.serialize_entry("cluster_proxy_config", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        if let Some(value) = &self.vsphere_pods_enabled {
+            map.serialize_entry("vsphere_pods_enabled", value)?;
+        }
+        if let Some(value) = &self.supervisor_services_enabled {
+            map.serialize_entry("supervisor_services_enabled", value)?;
+        }
+        if let Some(value) = &self.enable_namespace_api_fairness {
+            map.serialize_entry("enable_namespace_api_fairness", value)?;
+        }
+        if let Some(value) = &self.max_concurrent_dns_forwards {
+            map.serialize_entry("max_concurrent_DNS_forwards", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct SetSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<SetSpec, A::Error> {
+                let mut f_0: Option<crate::vcenter::namespace_management::SizingHint> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<NcpClusterNetworkSetSpec> = None;
+                let mut f_4: Option<VpcClusterNetworkSetSpec> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<Vec<String>> = None;
+                let mut f_7: Option<Vec<String>> = None;
+                let mut f_8: Option<Vec<String>> = None;
+                let mut f_9: Option<Vec<String>> = None;
+                let mut f_10: Option<crate::ids::SpsStorageProfileId> = None;
+                let mut f_11: Option<crate::ids::SpsStorageProfileId> = None;
+                let mut f_12: Option<
+                    crate::vcenter::namespace_management::CnsFileConfig,
+                > = None;
+                let mut f_13: Option<String> = None;
+                let mut f_14: Option<Vec<String>> = None;
+                let mut f_15: Option<ImageStorageSpec> = None;
+                let mut f_16: Option<ImageRegistry> = None;
+                let mut f_17: Option<String> = None;
+                let mut f_18: Option<String> = None;
+                let mut f_19: Option<Vec<String>> = None;
+                let mut f_20: Option<
+                    crate::vcenter::namespace_management::ProxyConfiguration,
+                > = None;
+                let mut f_21: Option<Vec<ContentLibrarySpec>> = None;
+                let mut f_22: Option<i64> = None;
+                let mut f_23: Option<bool> = None;
+                let mut f_24: Option<bool> = None;
+                let mut f_25: Option<bool> = None;
+                let mut f_26: Option<i64> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "size_hint" => f_0 = Some(map.next_value()?),
+                        "floating_IP" => f_1 = map.next_value()?,
+                        "network_provider" => f_2 = Some(map.next_value()?),
+                        "ncp_cluster_network_spec" => f_3 = map.next_value()?,
+                        "vpc_cluster_network_spec" => f_4 = map.next_value()?,
+                        "supervisor_primary_workload_network" => f_5 = map.next_value()?,
+                        "master_DNS" => f_6 = map.next_value()?,
+                        "worker_DNS" => f_7 = map.next_value()?,
+                        "master_DNS_search_domains" => f_8 = map.next_value()?,
+                        "master_NTP_servers" => f_9 = map.next_value()?,
+                        "master_storage_policy" => f_10 = Some(map.next_value()?),
+                        "ephemeral_storage_policy" => f_11 = Some(map.next_value()?),
+                        "cns_file_config" => f_12 = map.next_value()?,
+                        "login_banner" => f_13 = map.next_value()?,
+                        "Master_DNS_names" => f_14 = map.next_value()?,
+                        "image_storage" => f_15 = Some(map.next_value()?),
+                        "default_image_registry" => f_16 = map.next_value()?,
+                        "default_image_repository" => f_17 = map.next_value()?,
+                        "default_kubernetes_service_content_library" => {
+                            f_18 = map.next_value()?;
+                        }
+                        "workload_ntp_servers" => f_19 = map.next_value()?,
+                        "cluster_proxy_config" => f_20 = map.next_value()?,
+                        "content_libraries" => f_21 = map.next_value()?,
+                        "count" => f_22 = map.next_value()?,
+                        "vsphere_pods_enabled" => f_23 = map.next_value()?,
+                        "supervisor_services_enabled" => f_24 = map.next_value()?,
+                        "enable_namespace_api_fairness" => f_25 = map.next_value()?,
+                        "max_concurrent_DNS_forwards" => f_26 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    SetSpecNetworkProvider::NsxtContainerPlugin {
+                                        ncp_cluster_network_spec: f_3,
+                                    }
+                                }
+                                "VSPHERE_NETWORK" => SetSpecNetworkProvider::VsphereNetwork,
+                                "NSX_VPC" => {
+                                    SetSpecNetworkProvider::NsxVpc {
+                                        vpc_cluster_network_spec: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "ncp_cluster_network_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "vpc_cluster_network_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SetSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(SetSpec {
+                    size_hint: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("size_hint"))?,
+                    floating_ip: f_1,
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                    supervisor_primary_workload_network: f_5,
+                    master_dns: f_6,
+                    worker_dns: f_7,
+                    master_dns_search_domains: f_8,
+                    master_ntp_servers: f_9,
+                    master_storage_policy: f_10
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "master_storage_policy",
+                        ))?,
+                    ephemeral_storage_policy: f_11
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "ephemeral_storage_policy",
+                        ))?,
+                    cns_file_config: f_12,
+                    login_banner: f_13,
+                    master_dns_names: f_14,
+                    image_storage: f_15
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "image_storage",
+                        ))?,
+                    default_image_registry: f_16,
+                    default_image_repository: f_17,
+                    default_kubernetes_service_content_library: f_18,
+                    workload_ntp_servers: f_19,
+                    cluster_proxy_config: f_20,
+                    content_libraries: f_21,
+                    count: f_22,
+                    vsphere_pods_enabled: f_23,
+                    supervisor_services_enabled: f_24,
+                    enable_namespace_api_fairness: f_25,
+                    max_concurrent_dns_forwards: f_26,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Clusters.Stats` class contains the basic Supervisor runtime statistics. This class was added in vSphere API 7.0.0.0.
@@ -984,87 +2074,57 @@ pub struct Summary {
 }
 
 /// The `Clusters.UpdateSpec` class contains the specification required to update the configuration on the Cluster. This class is applied partially, and only the specified fields will replace or modify their existing counterparts. This class was added in vSphere API 7.0.0.0.
-///
-/// `network_provider` selects which optional fields are set:
-/// `NSXT_CONTAINER_PLUGIN` (`ncp_cluster_network_spec`), `NSX_VPC`
-/// (`vpc_cluster_network_spec`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// A boolean indicating whether vSphere Pods support should be enabled. It is currently only possible to enable vSphere Pod support post Supervisor enablement, not disable it. This attribute was added in vSphere API 9.0.0.0. If None, defaults to False.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.vsphere_pod_settings.update_spec.vsphere_pods_enabled` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vsphere_pods_enabled: Option<bool>,
     /// A boolean indicating whether Supervisor Service support should be enabled. It is currently only possible to enable Supervisor Service support post Supervisor enablement, not disable it. Supervisor Services that rely on vSphere Pod support will not be installed unless vSphere Pod support is enabled. This attribute was added in vSphere API 9.0.0.0. If None, defaults to False.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.supervisor_service_settings.update_spec.supervisor_services_enabled` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_services_enabled: Option<bool>,
     /// This affects the size and resources allocated to the Kubernetes API server. This attribute was added in vSphere API 7.0.0.0. If None, size and resources allocated to Kubernetes API server will not be modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_hint: Option<crate::vcenter::namespace_management::SizingHint>,
     /// Optionally, you can edit the floating IP address that is assigned to the Supervisor in case the DHCP server fails during the Supervisor enablement process. The field is only relevant when the DHCP mode of the Supervisor management network is set with `com.vmware.vcenter.namespace_management.clusters.enable_spec.master_management_network`. Set this floating IP parameter to remediate a supervisor enablement failure in the case where it was detected that the DHCP server does not support DHCP client identifiers. This attribute was added in vSphere API 7.0.3.0. If None, the existing effective management network floating IP will not be modified.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use com.vmware.vcenter.namespace_management.supervisors.ControlPlane.Networks.Settings.UpdateSpec#floatingIPAddress instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(rename = "floating_IP", default, skip_serializing_if = "Option::is_none")]
     pub floating_ip: Option<String>,
     /// The provider of cluster networking for this vSphere Namespaces cluster. This attribute was added in vSphere API 7.0.0.0. If None, the existing effective cluster network specification will not be modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_provider: Option<NetworkProvider>,
-    /// Updated specification for the cluster network configuration. This attribute was added in vSphere API 7.0.0.0. If None, the existing effective cluster network specification will not be modified.
     ///
-    /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ncp_cluster_network_spec: Option<NcpClusterNetworkUpdateSpec>,
-    /// Updated specification for the cluster network configuration. This attribute was added in vSphere API 9.0.0.0. If None, the existing effective cluster network specification will not be modified.
-    ///
-    /// Only relevant when `network_provider` is `NSX_VPC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_cluster_network_spec: Option<VpcClusterNetworkUpdateSpec>,
+    /// The variant carries the fields of its case (see [`UpdateSpecNetworkProvider`]).
+    pub network_provider: Option<UpdateSpecNetworkProvider>,
     /// Identifier of the Supervisor Primary workload network configuration. The Supervisor Primary workload network configuration refers to a network configuration used by Supervisor Kubernetes control plane VMs to expose Kubernetes API server to users and other workloads.
     ///
     /// The network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` cannot be `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// If None, the current value remains unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supervisor_primary_workload_network: Option<String>,
     /// List of DNS server IP addresses to use on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If set, DNS servers set on Kubernetes API server will be replaced. Otherwise, they will not be modified.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use com.vmware.vcenter.namespace_management.supervisors.ControlPlane.Networks.Settings.DNSUpdateSpec#serversToAdd instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(rename = "master_DNS", default, skip_serializing_if = "Option::is_none")]
     pub master_dns: Option<Vec<String>>,
     /// List of DNS server IP addresses to use on the worker nodes, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If set, DNS servers set on worker nodes will be replaced. Otherwise, they will not be modified.
-    #[serde(rename = "worker_DNS", default, skip_serializing_if = "Option::is_none")]
     pub worker_dns: Option<Vec<String>>,
     /// List of domains (for example "vmware.com") to be searched when trying to lookup a host name on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If set, DNS search domains on Kubernetes API server will be replaced. Otherwise, they will not be modified.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.Settings.NTPUpdateSpec#searchDomains instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(
-        rename = "master_DNS_search_domains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_dns_search_domains: Option<Vec<String>>,
     /// List of NTP server DNS names or IP addresses to use on Kubernetes API server, specified in order of preference. This attribute was added in vSphere API 7.0.0.0. If set, NTP servers on Kubernetes API server will be replaced. Otherwise, they will not be modified.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.control_plane.networks.settings.NTP_update_spec.servers_to_add` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(
-        rename = "master_NTP_servers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_ntp_servers: Option<Vec<String>>,
     /// Identifier of storage policy associated with Kubernetes API server. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -1073,7 +2133,6 @@ pub struct UpdateSpec {
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use com.vmware.vcenter.namespace_management.supervisors.control_plane.storage.UpdateSpec.defaultPolicy instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_storage_policy: Option<String>,
     /// Identifier of storage policy associated with ephemeral disks of all the Kubernetes Pods in the cluster. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -1082,49 +2141,38 @@ pub struct UpdateSpec {
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use com.vmware.vcenter.namespace_management.supervisors.workloads.storage.UpdateSpec.ephemeralStoragePolicy instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage_policy: Option<String>,
     /// Specification for configuring Cloud Native Storage file volume support on Supervisor. This feature provides support for provisioning ReadWriteMany persistent volumes on this cluster and/or external clusters. This attribute was added in vSphere API 7.0.3.0. If None, configuration for file volumes will remain unchanged.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.cloud_native.file_volumes.update_spec.file_volumes_enabled` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cns_file_config: Option<crate::vcenter::namespace_management::CnsFileConfig>,
     /// Disclaimer to be displayed prior to login via the Kubectl plugin. This attribute was added in vSphere API 7.0.0.0. If None, disclaimer to be displayed prior to login via the Kubectl plugin will not be modified.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.update_spec.login_banner` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_banner: Option<String>,
     /// List of DNS names to associate with the Kubernetes API server. These DNS names are embedded in the CSR for TLS certificate presented by the API server. The provided value will replace existing DNS names. This attribute was added in vSphere API 8.0.2.00300. If None, existing DNS names will not be modified.
-    #[serde(
-        rename = "Master_DNS_names",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub master_dns_names: Option<Vec<String>>,
     /// Specification for storage to be used for container images. This attribute was added in vSphere API 7.0.0.0. If None, configuration of storage used for container images is not modified.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.storage.policies.update_spec.image_storage_policy` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_storage: Option<ImageStorageSpec>,
     /// Default image registry to use when Kubernetes Pod container specification does not specify it as part of the container image name. This attribute was added in vSphere API 7.0.0.0. If None, default image registry will not be modified.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.update_spec.registry` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_registry: Option<ImageRegistry>,
     /// Default image repository to use when Kubernetes Pod container specification does not specify it as part of the container image name. This attribute was added in vSphere API 7.0.0.0. If None, default image repository will not be modified.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.update_spec.repository` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_image_repository: Option<String>,
     /// PEM-encoded X.509 certificate(s) issued for Kubernetes API Server. Certificate(s) used can be created by one of the two supported methods:
     ///
@@ -1145,14 +2193,12 @@ pub struct UpdateSpec {
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.certificates.update_spec.tls_endpoint_certificate` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_endpoint_certificate: Option<String>,
     /// Private Key matching `com.vmware.vcenter.namespace_management.clusters.update_spec.tls_endpoint_certificate`
     ///
     /// When using certificates generated externally by the user and not using Certificate Signing Request obtained from Namespace Certificate Management API, users should be able to specify the private key which was used to generate the certificate `com.vmware.vcenter.namespace_management.clusters.update_spec.tls_endpoint_certificate`.
     ///
     /// Users with externally generated key pairs can import their own public key certificates and key pairs. This attribute was added in vSphere API 9.0.0.0. If None and `com.vmware.vcenter.namespace_management.clusters.update_spec.tls_endpoint_certificate` is specified then the Supervisor will attempt to find a matching key that was generated with Certificate Signing Request. Otherwise, `com.vmware.vcenter.namespace_management.clusters.update_spec.tls_endpoint_private_key` will not be modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_endpoint_private_key: Option<vsphere_vapi_runtime::types::Secret>,
     /// Identifier of the Content Library which holds the VM Images for vSphere Kubernetes Service.
     ///
@@ -1165,17 +2211,14 @@ pub struct UpdateSpec {
     /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.clusters.update_spec.content_libraries` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_kubernetes_service_content_library: Option<String>,
     /// List of NTP server DNS names or IP addresses to use for workloads such as Kubernetes Cluster VMs, specified in order of preference. This attribute was added in vSphere API 7.0.1.0. If None, NTP servers for workloads will be unmodified. instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_ntp_servers: Option<Vec<String>>,
     /// Proxy configuration that will be applied to the Supervisor. The proxy should be reachable from the management network and will be used for image pulling and container traffic exiting out of the Supervisor.
     ///
     /// Modifying these settings will result in a restart of the container runtime. Workloads might fail to pull their images for a short period of time.
     ///
     /// There will be no effect on the currently running containers. This attribute was added in vSphere API 7.0.3.00100. If None no change will be made to the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_proxy_config: Option<
         crate::vcenter::namespace_management::ProxyConfiguration,
     >,
@@ -1184,29 +2227,355 @@ pub struct UpdateSpec {
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.images.settings.update_spec.content_libraries` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_libraries: Option<Vec<ContentLibrarySpec>>,
     /// Total number of control planes associated with a Supervisor. If the existing count is 1, the allowed values are either 1 or 3. This attribute was added in vSphere API 9.0.0.0. If None or the existing count is 3, no change will be made to the Supervisor.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.control_plane.settings.update_spec.count` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Enable Kubernetes API Fairness across Supervisor Namespaces. When set to true, ensures equitable access to Supervisor's API resources by preventing resource monopolization from individual workloads or namespaces. It achieves this by imposing equal concurrency limits on API requests across all namespaces. This attribute was added in vSphere API 9.1.0.0. If None, no change will be made to the Supervisor.
     ///
     /// .. deprecated:: vSphere API 9.1.0.0 This attribute is deprecated as of vSphere API 9.1.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.workloads.kube_api_server_settings.update_spec.namespace_api_fairness_enabled` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_namespace_api_fairness: Option<bool>,
     /// This configuration setting applies to the DNS forwarder running on each Supervisor control plane VM. It determines the maximum number of concurrent DNS requests that can be sent to upstream `com.vmware.vcenter.namespace_management.clusters.update_spec.worker_DNS` servers from the Supervisor, which is calculated by multiplying this value by the `com.vmware.vcenter.namespace_management.clusters.update_spec.count` value. This value must be greater than or equal to 0. If set to 0, no limit will be imposed on the maximum number of concurrent requests that can be forwarded. This attribute was added in vSphere API 9.0.0.0. If None, the existing value will not be modified. instead.
-    #[serde(
-        rename = "max_concurrent_DNS_forwards",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_concurrent_dns_forwards: Option<i64>,
+}
+
+/// The `network_provider` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecNetworkProvider {
+    /// NSX Container Plugin.
+    NsxtContainerPlugin {
+        /// Updated specification for the cluster network configuration. This attribute was added in vSphere API 7.0.0.0. If None, the existing effective cluster network specification will not be modified.
+        ncp_cluster_network_spec: Option<NcpClusterNetworkUpdateSpec>,
+    },
+    /// vSphere Networking. This class attribute was added in vSphere API 7.0.1.0.
+    VsphereNetwork,
+    /// NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc {
+        /// Updated specification for the cluster network configuration. This attribute was added in vSphere API 9.0.0.0. If None, the existing effective cluster network specification will not be modified.
+        vpc_cluster_network_spec: Option<VpcClusterNetworkUpdateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork => "VSPHERE_NETWORK",
+            Self::NsxVpc { .. } => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin { ncp_cluster_network_spec } => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                if let Some(value) = ncp_cluster_network_spec {
+                    __map.serialize_entry("ncp_cluster_network_spec", value)?;
+                }
+            }
+            Self::VsphereNetwork => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?
+            }
+            Self::NsxVpc { vpc_cluster_network_spec } => {
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
+                if let Some(value) = vpc_cluster_network_spec {
+                    __map.serialize_entry("vpc_cluster_network_spec", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.vsphere_pods_enabled {
+            map.serialize_entry("vsphere_pods_enabled", value)?;
+        }
+        if let Some(value) = &self.supervisor_services_enabled {
+            map.serialize_entry("supervisor_services_enabled", value)?;
+        }
+        if let Some(value) = &self.size_hint {
+            map.serialize_entry("size_hint", value)?;
+        }
+        if let Some(value) = &self.floating_ip {
+            map.serialize_entry("floating_IP", value)?;
+        }
+        if let Some(value) = &self.network_provider {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.supervisor_primary_workload_network {
+            map.serialize_entry("supervisor_primary_workload_network", value)?;
+        }
+        if let Some(value) = &self.master_dns {
+            map.serialize_entry("master_DNS", value)?;
+        }
+        if let Some(value) = &self.worker_dns {
+            map.serialize_entry("worker_DNS", value)?;
+        }
+        if let Some(value) = &self.master_dns_search_domains {
+            map.serialize_entry("master_DNS_search_domains", value)?;
+        }
+        if let Some(value) = &self.master_ntp_servers {
+            map.serialize_entry("master_NTP_servers", value)?;
+        }
+        if let Some(value) = &self.master_storage_policy {
+            map.serialize_entry("master_storage_policy", value)?;
+        }
+        if let Some(value) = &self.ephemeral_storage_policy {
+            map.serialize_entry("ephemeral_storage_policy", value)?;
+        }
+        if let Some(value) = &self.cns_file_config {
+            map.serialize_entry("cns_file_config", value)?;
+        }
+        if let Some(value) = &self.login_banner {
+            map.serialize_entry("login_banner", value)?;
+        }
+        if let Some(value) = &self.master_dns_names {
+            map.serialize_entry("Master_DNS_names", value)?;
+        }
+        if let Some(value) = &self.image_storage {
+            map.serialize_entry("image_storage", value)?;
+        }
+        if let Some(value) = &self.default_image_registry {
+            map.serialize_entry("default_image_registry", value)?;
+        }
+        if let Some(value) = &self.default_image_repository {
+            map.serialize_entry("default_image_repository", value)?;
+        }
+        if let Some(value) = &self.tls_endpoint_certificate {
+            map.serialize_entry("tls_endpoint_certificate", value)?;
+        }
+        if let Some(value) = &self.tls_endpoint_private_key {
+            map.serialize_entry("tls_endpoint_private_key", value)?;
+        }
+        if let Some(value) = &self.default_kubernetes_service_content_library {
+            map.serialize_entry("default_kubernetes_service_content_library", value)?;
+        }
+        if let Some(value) = &self.workload_ntp_servers {
+            map.serialize_entry("workload_ntp_servers", value)?;
+        }
+        if let Some(value) = &self.cluster_proxy_config {
+            map.serialize_entry("cluster_proxy_config", value)?;
+        }
+        if let Some(value) = &self.content_libraries {
+            map.serialize_entry("content_libraries", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        if let Some(value) = &self.enable_namespace_api_fairness {
+            map.serialize_entry("enable_namespace_api_fairness", value)?;
+        }
+        if let Some(value) = &self.max_concurrent_dns_forwards {
+            map.serialize_entry("max_concurrent_DNS_forwards", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSpec, A::Error> {
+                let mut f_0: Option<bool> = None;
+                let mut f_1: Option<bool> = None;
+                let mut f_2: Option<crate::vcenter::namespace_management::SizingHint> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<NcpClusterNetworkUpdateSpec> = None;
+                let mut f_6: Option<VpcClusterNetworkUpdateSpec> = None;
+                let mut f_7: Option<String> = None;
+                let mut f_8: Option<Vec<String>> = None;
+                let mut f_9: Option<Vec<String>> = None;
+                let mut f_10: Option<Vec<String>> = None;
+                let mut f_11: Option<Vec<String>> = None;
+                let mut f_12: Option<String> = None;
+                let mut f_13: Option<String> = None;
+                let mut f_14: Option<
+                    crate::vcenter::namespace_management::CnsFileConfig,
+                > = None;
+                let mut f_15: Option<String> = None;
+                let mut f_16: Option<Vec<String>> = None;
+                let mut f_17: Option<ImageStorageSpec> = None;
+                let mut f_18: Option<ImageRegistry> = None;
+                let mut f_19: Option<String> = None;
+                let mut f_20: Option<String> = None;
+                let mut f_21: Option<vsphere_vapi_runtime::types::Secret> = None;
+                let mut f_22: Option<String> = None;
+                let mut f_23: Option<Vec<String>> = None;
+                let mut f_24: Option<
+                    crate::vcenter::namespace_management::ProxyConfiguration,
+                > = None;
+                let mut f_25: Option<Vec<ContentLibrarySpec>> = None;
+                let mut f_26: Option<i64> = None;
+                let mut f_27: Option<bool> = None;
+                let mut f_28: Option<i64> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "vsphere_pods_enabled" => f_0 = map.next_value()?,
+                        "supervisor_services_enabled" => f_1 = map.next_value()?,
+                        "size_hint" => f_2 = map.next_value()?,
+                        "floating_IP" => f_3 = map.next_value()?,
+                        "network_provider" => f_4 = map.next_value()?,
+                        "ncp_cluster_network_spec" => f_5 = map.next_value()?,
+                        "vpc_cluster_network_spec" => f_6 = map.next_value()?,
+                        "supervisor_primary_workload_network" => f_7 = map.next_value()?,
+                        "master_DNS" => f_8 = map.next_value()?,
+                        "worker_DNS" => f_9 = map.next_value()?,
+                        "master_DNS_search_domains" => f_10 = map.next_value()?,
+                        "master_NTP_servers" => f_11 = map.next_value()?,
+                        "master_storage_policy" => f_12 = map.next_value()?,
+                        "ephemeral_storage_policy" => f_13 = map.next_value()?,
+                        "cns_file_config" => f_14 = map.next_value()?,
+                        "login_banner" => f_15 = map.next_value()?,
+                        "Master_DNS_names" => f_16 = map.next_value()?,
+                        "image_storage" => f_17 = map.next_value()?,
+                        "default_image_registry" => f_18 = map.next_value()?,
+                        "default_image_repository" => f_19 = map.next_value()?,
+                        "tls_endpoint_certificate" => f_20 = map.next_value()?,
+                        "tls_endpoint_private_key" => f_21 = map.next_value()?,
+                        "default_kubernetes_service_content_library" => {
+                            f_22 = map.next_value()?;
+                        }
+                        "workload_ntp_servers" => f_23 = map.next_value()?,
+                        "cluster_proxy_config" => f_24 = map.next_value()?,
+                        "content_libraries" => f_25 = map.next_value()?,
+                        "count" => f_26 = map.next_value()?,
+                        "enable_namespace_api_fairness" => f_27 = map.next_value()?,
+                        "max_concurrent_DNS_forwards" => f_28 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_4 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    UpdateSpecNetworkProvider::NsxtContainerPlugin {
+                                        ncp_cluster_network_spec: f_5,
+                                    }
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    UpdateSpecNetworkProvider::VsphereNetwork
+                                }
+                                "NSX_VPC" => {
+                                    UpdateSpecNetworkProvider::NsxVpc {
+                                        vpc_cluster_network_spec: f_6,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "ncp_cluster_network_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "vpc_cluster_network_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSpec {
+                    vsphere_pods_enabled: f_0,
+                    supervisor_services_enabled: f_1,
+                    size_hint: f_2,
+                    floating_ip: f_3,
+                    network_provider: u_0,
+                    supervisor_primary_workload_network: f_7,
+                    master_dns: f_8,
+                    worker_dns: f_9,
+                    master_dns_search_domains: f_10,
+                    master_ntp_servers: f_11,
+                    master_storage_policy: f_12,
+                    ephemeral_storage_policy: f_13,
+                    cns_file_config: f_14,
+                    login_banner: f_15,
+                    master_dns_names: f_16,
+                    image_storage: f_17,
+                    default_image_registry: f_18,
+                    default_image_repository: f_19,
+                    tls_endpoint_certificate: f_20,
+                    tls_endpoint_private_key: f_21,
+                    default_kubernetes_service_content_library: f_22,
+                    workload_ntp_servers: f_23,
+                    cluster_proxy_config: f_24,
+                    content_libraries: f_25,
+                    count: f_26,
+                    enable_namespace_api_fairness: f_27,
+                    max_concurrent_dns_forwards: f_28,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Clusters.VpcClusterNetworkSetSpec` class encapsulates the NSX VPC cluster networking configuration parameters for the vSphere Namespaces Cluster Set operation. This class was added in vSphere API 9.0.0.0.
@@ -1239,7 +2608,7 @@ pub struct VpcConfig {
     /// Default VPC Connectivity Profile used for all VPCs created in the Supervisor. This attribute was added in vSphere API 9.0.0.0.
     pub vpc_connectivity_profile_info: crate::vcenter::namespace_management::networks::nsx::projects::vpc_connectivity_profiles::Info,
     /// Default CIDR blocks from which private subnets and private pod IPs are allocated for all VPCs created in the Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub default_private_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
 }
 
@@ -1258,7 +2627,7 @@ pub struct VpcNetworkSummary {
     /// VpcConnectivityProfile is the path of a VpcConnectivityProfile. This attribute was added in vSphere API 9.0.0.0.
     pub vpc_connectivity_profile: String,
     /// Default CIDR blocks from which private subnets and private pod IPs are allocated. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub default_private_cidrs: Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
     /// Whether the VPC has been automatically created for the namespace. This attribute was added in vSphere API 9.0.0.0.
     pub auto_created: bool,

@@ -65,34 +65,198 @@ pub struct AviInfo {
 }
 
 /// The `LoadBalancers.ConfigSpec` encapsulates load balancer configuration on vSphere Namespaces. This class was added in vSphere API 7.0.1.0.
-///
-/// `provider` selects which optional fields are set: `AVI`
-/// (`avi_config_create_spec`), `HA_PROXY` (`ha_proxy_config_create_spec`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigSpec {
     /// An identifier that identifies a load balancer and can be used to query or configure load balancer properties via these resources. The identifier has DNS_LABEL restrictions as specified in  (<https://tools.ietf.org/html/rfc1123>). This must be an alphanumeric (a-z and 0-9) string, with a maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. This name is unique across all Namespaces in this vCenter server. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
     pub id: crate::ids::LoadBalancerConfigId,
     /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. This field is ignored in case of Avi load balancer provider. In case of HA_PROXY load balancer provider, at least one range must be provided. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default)]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// The `com.vmware.vcenter.namespace_management.load_balancers.config_spec.provider` selects a provider from the list of available providers to be used with vSphere Namespaces. This attribute was added in vSphere API 7.0.1.0.
-    pub provider: Provider,
-    /// The `LoadBalancers.HAProxyConfigCreateSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.1.0.
     ///
-    /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_create_spec` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
+    /// The variant carries the fields of its case (see [`ConfigSpecProvider`]).
+    pub provider: ConfigSpecProvider,
+}
+
+/// The `provider` tag of [`ConfigSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConfigSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ConfigSpecProvider {
+    /// HAProxy load balancer
+    ///
+    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Only relevant when `provider` is `HA_PROXY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ha_proxy_config_create_spec: Option<HaProxyConfigCreateSpec>,
-    /// The `LoadBalancers.AviConfigCreateSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.2.0.
-    ///
-    /// Only relevant when `provider` is `AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi_config_create_spec: Option<AviConfigCreateSpec>,
+    HaProxy {
+        /// The `LoadBalancers.HAProxyConfigCreateSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.1.0.
+        ///
+        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_create_spec` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
+        ///
+        /// **Deprecated** in the vSphere API.
+        ha_proxy_config_create_spec: Option<HaProxyConfigCreateSpec>,
+    },
+    /// NSX Advanced Load Balancer This class attribute was added in vSphere API 7.0.2.0.
+    Avi {
+        /// The `LoadBalancers.AviConfigCreateSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.2.0.
+        avi_config_create_spec: Option<AviConfigCreateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ConfigSpecProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HaProxy { .. } => "HA_PROXY",
+            Self::Avi { .. } => "AVI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Provider {
+        Provider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::HaProxy { ha_proxy_config_create_spec } => {
+                __map.serialize_entry("provider", "HA_PROXY")?;
+                if let Some(value) = ha_proxy_config_create_spec {
+                    __map.serialize_entry("ha_proxy_config_create_spec", value)?;
+                }
+            }
+            Self::Avi { avi_config_create_spec } => {
+                __map.serialize_entry("provider", "AVI")?;
+                if let Some(value) = avi_config_create_spec {
+                    __map.serialize_entry("avi_config_create_spec", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ConfigSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("address_ranges", &self.address_ranges)?;
+        self.provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConfigSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ConfigSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ConfigSpec, A::Error> {
+                let mut f_0: Option<crate::ids::LoadBalancerConfigId> = None;
+                let mut f_1: Option<
+                    Vec<crate::vcenter::namespace_management::IpRange>,
+                > = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<HaProxyConfigCreateSpec> = None;
+                let mut f_4: Option<AviConfigCreateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => f_0 = Some(map.next_value()?),
+                        "address_ranges" => f_1 = map.next_value()?,
+                        "provider" => f_2 = Some(map.next_value()?),
+                        "ha_proxy_config_create_spec" => f_3 = map.next_value()?,
+                        "avi_config_create_spec" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HA_PROXY" => {
+                                    ConfigSpecProvider::HaProxy {
+                                        ha_proxy_config_create_spec: f_3,
+                                    }
+                                }
+                                "AVI" => {
+                                    ConfigSpecProvider::Avi {
+                                        avi_config_create_spec: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "ha_proxy_config_create_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "avi_config_create_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ConfigSpecProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ConfigSpec {
+                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    address_ranges: f_1.unwrap_or_default(),
+                    provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// `LoadBalancers.HAProxyConfigCreateSpec` captures the configuration data required for Supervisor Service Type:LoadBalancer to have an external load balancer be created via HAProxy. This class was added in vSphere API 7.0.1.0.
@@ -103,7 +267,7 @@ pub struct ConfigSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyConfigCreateSpec {
     /// Servers is a list of the addresses for the data plane API servers used to configure Virtual Servers. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 7.0.1.0.
     pub username: String,
@@ -121,7 +285,7 @@ pub struct HaProxyConfigCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyConfigSetSpec {
     /// Servers is a list of the addresses for the data plane API servers used to configure HAProxy. Note: This field cannot be updated and should match existing list of servers. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 7.0.3.0.
     pub username: String,
@@ -157,7 +321,7 @@ pub struct HaProxyConfigUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyInfo {
     /// A list of the addresses for the DataPlane API servers used to configure HAProxy. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 7.0.1.0.
     pub username: String,
@@ -166,34 +330,194 @@ pub struct HaProxyInfo {
 }
 
 /// The `LoadBalancers.Info` contains information related to the load balancer for provisioning virtual servers in the namespace. This class was added in vSphere API 7.0.1.0.
-///
-/// `provider` selects which optional fields are set: `AVI` (`avi_info`), `HA_PROXY`
-/// (`ha_proxy_info`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// An DNS compliant identifier for a load balancer, which can be used to query or configure the load balancer properties. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.LoadBalancerConfig` resource.
     pub id: crate::ids::LoadBalancerConfigId,
     /// IP address range from which virtual servers are assigned their IPs. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default)]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Load balancer provider for the namespace. This attribute was added in vSphere API 7.0.1.0.
-    pub provider: Provider,
-    /// The `LoadBalancers.HAProxyInfo` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.1.0.
     ///
-    /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_info` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
+    /// The variant carries the fields of its case (see [`InfoProvider`]).
+    pub provider: InfoProvider,
+}
+
+/// The `provider` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoProvider {
+    /// HAProxy load balancer
+    ///
+    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Only relevant when `provider` is `HA_PROXY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ha_proxy_info: Option<HaProxyInfo>,
-    /// The `LoadBalancers.AviInfo` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.2.0.
-    ///
-    /// Only relevant when `provider` is `AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi_info: Option<AviInfo>,
+    HaProxy {
+        /// The `LoadBalancers.HAProxyInfo` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.1.0.
+        ///
+        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_info` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
+        ///
+        /// **Deprecated** in the vSphere API.
+        ha_proxy_info: Option<HaProxyInfo>,
+    },
+    /// NSX Advanced Load Balancer This class attribute was added in vSphere API 7.0.2.0.
+    Avi {
+        /// The `LoadBalancers.AviInfo` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.2.0.
+        avi_info: Option<AviInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HaProxy { .. } => "HA_PROXY",
+            Self::Avi { .. } => "AVI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Provider {
+        Provider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::HaProxy { ha_proxy_info } => {
+                __map.serialize_entry("provider", "HA_PROXY")?;
+                if let Some(value) = ha_proxy_info {
+                    __map.serialize_entry("ha_proxy_info", value)?;
+                }
+            }
+            Self::Avi { avi_info } => {
+                __map.serialize_entry("provider", "AVI")?;
+                if let Some(value) = avi_info {
+                    __map.serialize_entry("avi_info", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("address_ranges", &self.address_ranges)?;
+        self.provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<crate::ids::LoadBalancerConfigId> = None;
+                let mut f_1: Option<
+                    Vec<crate::vcenter::namespace_management::IpRange>,
+                > = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<HaProxyInfo> = None;
+                let mut f_4: Option<AviInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => f_0 = Some(map.next_value()?),
+                        "address_ranges" => f_1 = map.next_value()?,
+                        "provider" => f_2 = Some(map.next_value()?),
+                        "ha_proxy_info" => f_3 = map.next_value()?,
+                        "avi_info" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HA_PROXY" => {
+                                    InfoProvider::HaProxy {
+                                        ha_proxy_info: f_3,
+                                    }
+                                }
+                                "AVI" => InfoProvider::Avi { avi_info: f_4 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "ha_proxy_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "avi_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    address_ranges: f_1.unwrap_or_default(),
+                    provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -221,30 +545,190 @@ pub struct Server {
 }
 
 /// The `LoadBalancers.SetSpec` encapsulates configuration allowed for setting a new configuration for a load balancer. This class was added in vSphere API 7.0.3.0.
-///
-/// `provider` selects which optional fields are set: `AVI` (`avi_config_set_spec`),
-/// `HA_PROXY` (`ha_proxy_config_set_spec`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. This field is ignored in case of Avi load balancer provider. In case of HA_PROXY load balancer provider, at least one range must be provided. A set operation only allows for addition of new IP ranges to the existing list of IP ranges. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// The `com.vmware.vcenter.namespace_management.load_balancers.set_spec.provider` selects a provider from the list of available providers to be used with vSphere Namespaces. This attribute was added in vSphere API 7.0.3.0.
-    pub provider: Provider,
-    /// The `LoadBalancers.HAProxyConfigSetSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0.
     ///
-    /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0.
+    /// The variant carries the fields of its case (see [`SetSpecProvider`]).
+    pub provider: SetSpecProvider,
+}
+
+/// The `provider` tag of [`SetSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SetSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SetSpecProvider {
+    /// HAProxy load balancer
+    ///
+    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Only relevant when `provider` is `HA_PROXY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ha_proxy_config_set_spec: Option<HaProxyConfigSetSpec>,
-    /// The `LoadBalancers.AviConfigSetSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0.
-    ///
-    /// Only relevant when `provider` is `AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi_config_set_spec: Option<AviConfigSetSpec>,
+    HaProxy {
+        /// The `LoadBalancers.HAProxyConfigSetSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0.
+        ///
+        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0.
+        ///
+        /// **Deprecated** in the vSphere API.
+        ha_proxy_config_set_spec: Option<HaProxyConfigSetSpec>,
+    },
+    /// NSX Advanced Load Balancer This class attribute was added in vSphere API 7.0.2.0.
+    Avi {
+        /// The `LoadBalancers.AviConfigSetSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0.
+        avi_config_set_spec: Option<AviConfigSetSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SetSpecProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HaProxy { .. } => "HA_PROXY",
+            Self::Avi { .. } => "AVI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Provider {
+        Provider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::HaProxy { ha_proxy_config_set_spec } => {
+                __map.serialize_entry("provider", "HA_PROXY")?;
+                if let Some(value) = ha_proxy_config_set_spec {
+                    __map.serialize_entry("ha_proxy_config_set_spec", value)?;
+                }
+            }
+            Self::Avi { avi_config_set_spec } => {
+                __map.serialize_entry("provider", "AVI")?;
+                if let Some(value) = avi_config_set_spec {
+                    __map.serialize_entry("avi_config_set_spec", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address_ranges", &self.address_ranges)?;
+        self.provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct SetSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<SetSpec, A::Error> {
+                let mut f_0: Option<
+                    Vec<crate::vcenter::namespace_management::IpRange>,
+                > = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<HaProxyConfigSetSpec> = None;
+                let mut f_3: Option<AviConfigSetSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "address_ranges" => f_0 = map.next_value()?,
+                        "provider" => f_1 = Some(map.next_value()?),
+                        "ha_proxy_config_set_spec" => f_2 = map.next_value()?,
+                        "avi_config_set_spec" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HA_PROXY" => {
+                                    SetSpecProvider::HaProxy {
+                                        ha_proxy_config_set_spec: f_2,
+                                    }
+                                }
+                                "AVI" => {
+                                    SetSpecProvider::Avi {
+                                        avi_config_set_spec: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "ha_proxy_config_set_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "avi_config_set_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SetSpecProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(SetSpec {
+                    address_ranges: f_0.unwrap_or_default(),
+                    provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `LoadBalancers.Summary` contains contains basic information related to the load balancer for provisioning virtual servers in the namespace. This class was added in vSphere API 7.0.1.0.
@@ -259,31 +743,193 @@ pub struct Summary {
 }
 
 /// The `LoadBalancers.UpdateSpec` encapsulates configuration allowed for when updating configuration for load balancers. This class was added in vSphere API 7.0.3.0.
-///
-/// `provider` selects which optional fields are set: `AVI`
-/// (`avi_config_update_spec`), `HA_PROXY` (`ha_proxy_config_update_spec`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// List of address ranges that will be used to derive frontend IP addresses for L4 virtual servers. This field is ignored in case of Avi load balancer provider. In case of HA_PROXY load balancer provider, at least one range must be provided. An update operation only allows for addition of new IP ranges to the existing list of IP ranges. This attribute was added in vSphere API 7.0.3.0. If None, the existing list of address ranges will not be modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_ranges: Option<Vec<crate::vcenter::namespace_management::IpRange>>,
     /// The `com.vmware.vcenter.namespace_management.load_balancers.update_spec.provider` selects a provider from the list of available providers to be used with vSphere Namespaces. This attribute was added in vSphere API 7.0.3.0. If set, corresponding load balancer UpdateSpec will be used to update the configuration. Note: This field cannot be updated and can only be used a qualifier for the provider specific update spec.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<Provider>,
-    /// The `LoadBalancers.HAProxyConfigUpdateSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0. If None, the HAProxy load balancer configuration will not be modified.
     ///
-    /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_update_spec` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
+    /// The variant carries the fields of its case (see [`UpdateSpecProvider`]).
+    pub provider: Option<UpdateSpecProvider>,
+}
+
+/// The `provider` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecProvider {
+    /// HAProxy load balancer
+    ///
+    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Only relevant when `provider` is `HA_PROXY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ha_proxy_config_update_spec: Option<HaProxyConfigUpdateSpec>,
-    /// The `LoadBalancers.AviConfigUpdateSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0. If None, the Avi load balancer configuration will not be modified.
-    ///
-    /// Only relevant when `provider` is `AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi_config_update_spec: Option<AviConfigUpdateSpec>,
+    HaProxy {
+        /// The `LoadBalancers.HAProxyConfigUpdateSpec` is a conditional configuration made available upon selecting the HA_PROXY load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0. If None, the HAProxy load balancer configuration will not be modified.
+        ///
+        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_update_spec` with provider `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION`.
+        ///
+        /// **Deprecated** in the vSphere API.
+        ha_proxy_config_update_spec: Option<HaProxyConfigUpdateSpec>,
+    },
+    /// NSX Advanced Load Balancer This class attribute was added in vSphere API 7.0.2.0.
+    Avi {
+        /// The `LoadBalancers.AviConfigUpdateSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 7.0.3.0. If None, the Avi load balancer configuration will not be modified.
+        avi_config_update_spec: Option<AviConfigUpdateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HaProxy { .. } => "HA_PROXY",
+            Self::Avi { .. } => "AVI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Provider {
+        Provider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::HaProxy { ha_proxy_config_update_spec } => {
+                __map.serialize_entry("provider", "HA_PROXY")?;
+                if let Some(value) = ha_proxy_config_update_spec {
+                    __map.serialize_entry("ha_proxy_config_update_spec", value)?;
+                }
+            }
+            Self::Avi { avi_config_update_spec } => {
+                __map.serialize_entry("provider", "AVI")?;
+                if let Some(value) = avi_config_update_spec {
+                    __map.serialize_entry("avi_config_update_spec", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address_ranges {
+            map.serialize_entry("address_ranges", value)?;
+        }
+        if let Some(value) = &self.provider {
+            value.serialize_fields(&mut map)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSpec, A::Error> {
+                let mut f_0: Option<
+                    Vec<crate::vcenter::namespace_management::IpRange>,
+                > = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<HaProxyConfigUpdateSpec> = None;
+                let mut f_3: Option<AviConfigUpdateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "address_ranges" => f_0 = map.next_value()?,
+                        "provider" => f_1 = map.next_value()?,
+                        "ha_proxy_config_update_spec" => f_2 = map.next_value()?,
+                        "avi_config_update_spec" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HA_PROXY" => {
+                                    UpdateSpecProvider::HaProxy {
+                                        ha_proxy_config_update_spec: f_2,
+                                    }
+                                }
+                                "AVI" => {
+                                    UpdateSpecProvider::Avi {
+                                        avi_config_update_spec: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "ha_proxy_config_update_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "avi_config_update_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSpec {
+                    address_ranges: f_0,
+                    provider: u_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

@@ -14,56 +14,395 @@ pub mod nsx;
 pub mod service;
 
 /// The `Networks.CreateSpec` class contains the specification required to create a vSphere Namespaces network object. This class was added in vSphere API 7.0.1.0.
-///
-/// `network_provider` selects which optional fields are set:
-/// `NSXT_CONTAINER_PLUGIN` (`nsx_network`), `VSPHERE_NETWORK` (`vsphere_network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the network. This must be a valid DNS subdomain name as defined in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). It must: - have a maximum length of 253 characters - contain only lowercase alphanumeric characters, '-', or '.' - start and end with an alphanumeric character This name must also be unique within a Supervisor. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
     pub network: crate::ids::NamespaceManagementNetworkId,
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.1.0.
-    pub network_provider: crate::vcenter::namespace_management::clusters::NetworkProvider,
-    /// The create spec for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.1.0.
     ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network: Option<VsphereDvpgNetworkCreateSpec>,
-    /// The create spec for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
-    ///
-    /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsx_network: Option<NsxNetworkCreateSpec>,
+    /// The variant carries the fields of its case (see [`CreateSpecNetworkProvider`]).
+    pub network_provider: CreateSpecNetworkProvider,
+}
+
+/// The `network_provider` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecNetworkProvider {
+    /// NSX Container Plugin.
+    NsxtContainerPlugin {
+        /// The create spec for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
+        nsx_network: Option<NsxNetworkCreateSpec>,
+    },
+    /// vSphere Networking. This class attribute was added in vSphere API 7.0.1.0.
+    VsphereNetwork {
+        /// The create spec for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.1.0.
+        vsphere_network: Option<VsphereDvpgNetworkCreateSpec>,
+    },
+    /// NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::NsxVpc => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::clusters::NetworkProvider {
+        crate::vcenter::namespace_management::clusters::NetworkProvider::from(
+            self.as_str(),
+        )
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin { nsx_network } => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                if let Some(value) = nsx_network {
+                    __map.serialize_entry("nsx_network", value)?;
+                }
+            }
+            Self::VsphereNetwork { vsphere_network } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network {
+                    __map.serialize_entry("vsphere_network", value)?;
+                }
+            }
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network", &self.network)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<VsphereDvpgNetworkCreateSpec> = None;
+                let mut f_3: Option<NsxNetworkCreateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network" => f_0 = Some(map.next_value()?),
+                        "network_provider" => f_1 = Some(map.next_value()?),
+                        "vsphere_network" => f_2 = map.next_value()?,
+                        "nsx_network" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    CreateSpecNetworkProvider::NsxtContainerPlugin {
+                                        nsx_network: f_3,
+                                    }
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    CreateSpecNetworkProvider::VsphereNetwork {
+                                        vsphere_network: f_2,
+                                    }
+                                }
+                                "NSX_VPC" => CreateSpecNetworkProvider::NsxVpc,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "nsx_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    network: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("network"))?,
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Networks.Info` class contains detailed information about a specific vSphere Namespaces network. This class was added in vSphere API 7.0.1.0.
-///
-/// `network_provider` selects which optional fields are set:
-/// `NSXT_CONTAINER_PLUGIN` (`nsx_network`), `VSPHERE_NETWORK` (`vsphere_network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Identifier of the network. This attribute was added in vSphere API 7.0.1.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
     pub network: crate::ids::NamespaceManagementNetworkId,
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.1.0.
-    pub network_provider: crate::vcenter::namespace_management::clusters::NetworkProvider,
-    /// Updated configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.1.0.
     ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network: Option<VsphereDvpgNetworkInfo>,
-    /// Configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
-    ///
-    /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsx_network: Option<NsxNetworkInfo>,
+    /// The variant carries the fields of its case (see [`InfoNetworkProvider`]).
+    pub network_provider: InfoNetworkProvider,
     /// A list of Supervisor Namespaces associated with this network. This attribute was added in vSphere API 7.0.2.0.
     ///
     /// This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<Vec<String>>,
+}
+
+/// The `network_provider` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoNetworkProvider {
+    /// NSX Container Plugin.
+    NsxtContainerPlugin {
+        /// Configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
+        nsx_network: Option<NsxNetworkInfo>,
+    },
+    /// vSphere Networking. This class attribute was added in vSphere API 7.0.1.0.
+    VsphereNetwork {
+        /// Updated configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.1.0.
+        vsphere_network: Option<VsphereDvpgNetworkInfo>,
+    },
+    /// NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::NsxVpc => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::clusters::NetworkProvider {
+        crate::vcenter::namespace_management::clusters::NetworkProvider::from(
+            self.as_str(),
+        )
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin { nsx_network } => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                if let Some(value) = nsx_network {
+                    __map.serialize_entry("nsx_network", value)?;
+                }
+            }
+            Self::VsphereNetwork { vsphere_network } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network {
+                    __map.serialize_entry("vsphere_network", value)?;
+                }
+            }
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network", &self.network)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        if let Some(value) = &self.namespaces {
+            map.serialize_entry("namespaces", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<VsphereDvpgNetworkInfo> = None;
+                let mut f_3: Option<NsxNetworkInfo> = None;
+                let mut f_4: Option<Vec<String>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network" => f_0 = Some(map.next_value()?),
+                        "network_provider" => f_1 = Some(map.next_value()?),
+                        "vsphere_network" => f_2 = map.next_value()?,
+                        "nsx_network" => f_3 = map.next_value()?,
+                        "namespaces" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    InfoNetworkProvider::NsxtContainerPlugin {
+                                        nsx_network: f_3,
+                                    }
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    InfoNetworkProvider::VsphereNetwork {
+                                        vsphere_network: f_2,
+                                    }
+                                }
+                                "NSX_VPC" => InfoNetworkProvider::NsxVpc,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "nsx_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    network: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("network"))?,
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                    namespaces: f_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// `IPAssignment` class is used to assign IP addresses to be used for various functions in a Supervisor Kubernetes Cluster. This class was added in vSphere API 8.0.0.1.
@@ -73,7 +412,7 @@ pub struct IpAssignment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ip_assignment::Assignment>,
     /// `com.vmware.vcenter.namespace_management.networks.IP_assignment.ranges` lists the available IP addresses that can be consumed by Supervisor to run the cluster. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ranges: Vec<IpRange>,
 }
 
@@ -260,43 +599,367 @@ pub struct Services {
 }
 
 /// The `Networks.SetSpec` class contains the specification required to set a new configuration of a vSphere Namespaces network object. This class is applied in entirety, replacing the current specification fully. This class was added in vSphere API 7.0.3.0.
-///
-/// `network_provider` selects which optional fields are set:
-/// `NSXT_CONTAINER_PLUGIN` (`nsx_network`), `VSPHERE_NETWORK` (`vsphere_network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.3.0.
-    pub network_provider: crate::vcenter::namespace_management::clusters::NetworkProvider,
-    /// Modified configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.3.0.
     ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network: Option<VsphereDvpgNetworkSetSpec>,
-    /// Modified configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
-    ///
-    /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsx_network: Option<NsxNetworkSetSpec>,
+    /// The variant carries the fields of its case (see [`SetSpecNetworkProvider`]).
+    pub network_provider: SetSpecNetworkProvider,
+}
+
+/// The `network_provider` tag of [`SetSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SetSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SetSpecNetworkProvider {
+    /// NSX Container Plugin.
+    NsxtContainerPlugin {
+        /// Modified configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
+        nsx_network: Option<NsxNetworkSetSpec>,
+    },
+    /// vSphere Networking. This class attribute was added in vSphere API 7.0.1.0.
+    VsphereNetwork {
+        /// Modified configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.3.0.
+        vsphere_network: Option<VsphereDvpgNetworkSetSpec>,
+    },
+    /// NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SetSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::NsxVpc => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::clusters::NetworkProvider {
+        crate::vcenter::namespace_management::clusters::NetworkProvider::from(
+            self.as_str(),
+        )
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin { nsx_network } => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                if let Some(value) = nsx_network {
+                    __map.serialize_entry("nsx_network", value)?;
+                }
+            }
+            Self::VsphereNetwork { vsphere_network } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network {
+                    __map.serialize_entry("vsphere_network", value)?;
+                }
+            }
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct SetSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<SetSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<VsphereDvpgNetworkSetSpec> = None;
+                let mut f_2: Option<NsxNetworkSetSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network_provider" => f_0 = Some(map.next_value()?),
+                        "vsphere_network" => f_1 = map.next_value()?,
+                        "nsx_network" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    SetSpecNetworkProvider::NsxtContainerPlugin {
+                                        nsx_network: f_2,
+                                    }
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    SetSpecNetworkProvider::VsphereNetwork {
+                                        vsphere_network: f_1,
+                                    }
+                                }
+                                "NSX_VPC" => SetSpecNetworkProvider::NsxVpc,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "nsx_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SetSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(SetSpec {
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Networks.UpdateSpec` class contains the specification required to update the configuration of a vSphere Namespaces network object. This class is applied partially, and only the specified fields will replace or modify their existing counterparts. This class was added in vSphere API 7.0.3.0.
-///
-/// `network_provider` selects which optional fields are set:
-/// `NSXT_CONTAINER_PLUGIN` (`nsx_network`), `VSPHERE_NETWORK` (`vsphere_network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.3.0.
-    pub network_provider: crate::vcenter::namespace_management::clusters::NetworkProvider,
-    /// Updated configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.3.0.
     ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network: Option<VsphereDvpgNetworkUpdateSpec>,
-    /// Updated configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
-    ///
-    /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsx_network: Option<NsxNetworkUpdateSpec>,
+    /// The variant carries the fields of its case (see [`UpdateSpecNetworkProvider`]).
+    pub network_provider: UpdateSpecNetworkProvider,
+}
+
+/// The `network_provider` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecNetworkProvider {
+    /// NSX Container Plugin.
+    NsxtContainerPlugin {
+        /// Updated configuration specification for a NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.0.
+        nsx_network: Option<NsxNetworkUpdateSpec>,
+    },
+    /// vSphere Networking. This class attribute was added in vSphere API 7.0.1.0.
+    VsphereNetwork {
+        /// Updated configuration specification for a DVPG-backed Namespaces network object, supported by `com.vmware.vcenter.namespace_management.clusters.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 7.0.3.0.
+        vsphere_network: Option<VsphereDvpgNetworkUpdateSpec>,
+    },
+    /// NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::NsxVpc => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::clusters::NetworkProvider {
+        crate::vcenter::namespace_management::clusters::NetworkProvider::from(
+            self.as_str(),
+        )
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin { nsx_network } => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                if let Some(value) = nsx_network {
+                    __map.serialize_entry("nsx_network", value)?;
+                }
+            }
+            Self::VsphereNetwork { vsphere_network } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network {
+                    __map.serialize_entry("vsphere_network", value)?;
+                }
+            }
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<VsphereDvpgNetworkUpdateSpec> = None;
+                let mut f_2: Option<NsxNetworkUpdateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network_provider" => f_0 = Some(map.next_value()?),
+                        "vsphere_network" => f_1 = map.next_value()?,
+                        "nsx_network" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    UpdateSpecNetworkProvider::NsxtContainerPlugin {
+                                        nsx_network: f_2,
+                                    }
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    UpdateSpecNetworkProvider::VsphereNetwork {
+                                        vsphere_network: f_1,
+                                    }
+                                }
+                                "NSX_VPC" => UpdateSpecNetworkProvider::NsxVpc,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "nsx_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSpec {
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Networks.VsphereDVPGNetworkCreateSpec` class describes the configuration specification of a vSphere DVPG-backed Namespaces Network object. This class was added in vSphere API 7.0.1.0.
@@ -310,7 +973,7 @@ pub struct VsphereDvpgNetworkCreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Gateway for the network. This attribute was added in vSphere API 7.0.1.0.
     pub gateway: String,
@@ -332,7 +995,7 @@ pub struct VsphereDvpgNetworkInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Gateway for the network. This attribute was added in vSphere API 7.0.1.0.
     pub gateway: String,
@@ -353,7 +1016,7 @@ pub struct VsphereDvpgNetworkSetSpec {
     /// Usable IP pools on this network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then replacement of or modification to any existing range in this list will result in operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception. To add new address ranges to the list, existing address ranges have to be passed in without modifications.
     ///
     /// This field may not be modified when the network's `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode` is `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.DHCP` or `com.vmware.vcenter.namespace_management.networks.IP_assignment_mode.NONE`, as these modes require empty address ranges. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub address_ranges: Vec<crate::vcenter::namespace_management::IpRange>,
     /// Gateway for the network. If the network object is associated with a Namespace or is `com.vmware.vcenter.namespace_management.clusters.workload_networks_enable_spec.supervisor_primary_workload_network`, then modification to existing gateway will result in the operation failing with a `com.vmware.vapi.std.errors.resource_in_use` exception.
     ///

@@ -568,39 +568,306 @@ pub struct CarvelCreateSpec {
 }
 
 /// The `SupervisorServices.CheckResult` class defines the result of the validation checks on the content of a Supervisor Service version. This class was added in vSphere API 7.0.3.0.
-///
-/// `status` selects which optional fields are set: `INVALID` (`error_messages`),
-/// `VALID_WITH_WARNINGS` (`warning_messages`).
-///
-/// `content_type` selects which optional fields are set: `CARVEL_APPS_YAML`
-/// (`carvel_apps_check_result`), `VSPHERE_APPS_YAML` (`vsphere_apps_check_result`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     /// Indicates if the provided content is valid. This attribute was added in vSphere API 7.0.3.0.
-    pub status: ValidationStatus,
+    ///
+    /// The variant carries the fields of its case (see [`CheckResultStatus`]).
+    pub status: CheckResultStatus,
     /// The type of the provided content. When this `contentType` is `com.vmware.vcenter.namespace_management.supervisor_services.versions.content_type.CUSTOM_YAML`, the `status` is always `VALID` because a custom format is not validated. This attribute was added in vSphere API 7.0.3.0. If None, the content type cannot be determined from the provided content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<versions::ContentType>,
-    /// The information about the Supervisor Service version retrieved from the provided content as a result of validation checks if the content is in the vSphere application format. This attribute was added in vSphere API 7.0.3.0. If None, the content is not in the vSphere application service format, or the `status` is `INVALID`.
     ///
-    /// Only relevant when `content_type` is `VSPHERE_APPS_YAML`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_apps_check_result: Option<VsphereAppsCheckResult>,
-    /// The information about the Supervisor Service version retrieved from the provided content as a result of validation checks if the content is in the Carvel application format. This attribute was added in vSphere API 8.0.0.1. If None, the content is not in the Carvel application package format, or the `status` is `INVALID`.
-    ///
-    /// Only relevant when `content_type` is `CARVEL_APPS_YAML`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub carvel_apps_check_result: Option<CarvelAppsCheckResult>,
-    /// A list of messages indicating why the content was considered valid but contains information that should be reviewed closely. This attribute was added in vSphere API 7.0.3.0.
-    ///
-    /// Only relevant when `status` is `VALID_WITH_WARNINGS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warning_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
-    /// A list of messages indicating why the content was considered invalid. This attribute was added in vSphere API 7.0.3.0.
-    ///
-    /// Only relevant when `status` is `INVALID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+    /// The variant carries the fields of its case (see [`CheckResultContentType`]).
+    pub content_type: Option<CheckResultContentType>,
+}
+
+/// The `status` tag of [`CheckResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CheckResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CheckResultStatus {
+    /// Indicates the content is valid for a Supervisor Service version.
+    Valid,
+    /// Indicates the content is valid for a Supervisor Service version, but the content may contain information that should be reviewed closely and could prevent the Supervisor Service version to be created successfully later, which is explained in `warningMessages`. For example, the content may specify a Supervisor Service version that already exists on this vCenter.
+    ValidWithWarnings {
+        /// A list of messages indicating why the content was considered valid but contains information that should be reviewed closely. This attribute was added in vSphere API 7.0.3.0.
+        warning_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+    },
+    /// Indicates the content is invalid for a Supervisor Service version, in which case the reasons can be found in `errorMessages`.
+    Invalid {
+        /// A list of messages indicating why the content was considered invalid. This attribute was added in vSphere API 7.0.3.0.
+        error_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CheckResultStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Valid => "VALID",
+            Self::ValidWithWarnings { .. } => "VALID_WITH_WARNINGS",
+            Self::Invalid { .. } => "INVALID",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ValidationStatus {
+        ValidationStatus::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Valid => __map.serialize_entry("status", "VALID")?,
+            Self::ValidWithWarnings { warning_messages } => {
+                __map.serialize_entry("status", "VALID_WITH_WARNINGS")?;
+                if let Some(value) = warning_messages {
+                    __map.serialize_entry("warning_messages", value)?;
+                }
+            }
+            Self::Invalid { error_messages } => {
+                __map.serialize_entry("status", "INVALID")?;
+                if let Some(value) = error_messages {
+                    __map.serialize_entry("error_messages", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// The `content_type` tag of [`CheckResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `content_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CheckResultContentType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CheckResultContentType {
+    /// The Supervisor Service version definition is provided as inline YAML document that follows the vSphere application service format.
+    VsphereAppsYaml {
+        /// The information about the Supervisor Service version retrieved from the provided content as a result of validation checks if the content is in the vSphere application format. This attribute was added in vSphere API 7.0.3.0. If None, the content is not in the vSphere application service format, or the `status` is `INVALID`.
+        vsphere_apps_check_result: Option<VsphereAppsCheckResult>,
+    },
+    /// The Supervisor Service version definition is provided as inline YAML document that follows the Carvel application package format. This class attribute was added in vSphere API 8.0.0.1.
+    CarvelAppsYaml {
+        /// The information about the Supervisor Service version retrieved from the provided content as a result of validation checks if the content is in the Carvel application format. This attribute was added in vSphere API 8.0.0.1. If None, the content is not in the Carvel application package format, or the `status` is `INVALID`.
+        carvel_apps_check_result: Option<CarvelAppsCheckResult>,
+    },
+    /// The Supervisor Service version definition is provided as inline YAML document that follows a plain Kubernetes YAML format.
+    CustomYaml,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CheckResultContentType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VsphereAppsYaml { .. } => "VSPHERE_APPS_YAML",
+            Self::CarvelAppsYaml { .. } => "CARVEL_APPS_YAML",
+            Self::CustomYaml => "CUSTOM_YAML",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> versions::ContentType {
+        versions::ContentType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::VsphereAppsYaml { vsphere_apps_check_result } => {
+                __map.serialize_entry("content_type", "VSPHERE_APPS_YAML")?;
+                if let Some(value) = vsphere_apps_check_result {
+                    __map.serialize_entry("vsphere_apps_check_result", value)?;
+                }
+            }
+            Self::CarvelAppsYaml { carvel_apps_check_result } => {
+                __map.serialize_entry("content_type", "CARVEL_APPS_YAML")?;
+                if let Some(value) = carvel_apps_check_result {
+                    __map.serialize_entry("carvel_apps_check_result", value)?;
+                }
+            }
+            Self::CustomYaml => __map.serialize_entry("content_type", "CUSTOM_YAML")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("content_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        if let Some(value) = &self.content_type {
+            value.serialize_fields(&mut map)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CheckResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CheckResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CheckResult, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<VsphereAppsCheckResult> = None;
+                let mut f_3: Option<CarvelAppsCheckResult> = None;
+                let mut f_4: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+                let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "content_type" => f_1 = map.next_value()?,
+                        "vsphere_apps_check_result" => f_2 = map.next_value()?,
+                        "carvel_apps_check_result" => f_3 = map.next_value()?,
+                        "warning_messages" => f_4 = map.next_value()?,
+                        "error_messages" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VALID" => CheckResultStatus::Valid,
+                                "VALID_WITH_WARNINGS" => {
+                                    CheckResultStatus::ValidWithWarnings {
+                                        warning_messages: f_4,
+                                    }
+                                }
+                                "INVALID" => {
+                                    CheckResultStatus::Invalid {
+                                        error_messages: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "warning_messages".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "error_messages".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CheckResultStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                let u_1 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VSPHERE_APPS_YAML" => {
+                                    CheckResultContentType::VsphereAppsYaml {
+                                        vsphere_apps_check_result: f_2,
+                                    }
+                                }
+                                "CARVEL_APPS_YAML" => {
+                                    CheckResultContentType::CarvelAppsYaml {
+                                        carvel_apps_check_result: f_3,
+                                    }
+                                }
+                                "CUSTOM_YAML" => CheckResultContentType::CustomYaml,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "vsphere_apps_check_result".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "carvel_apps_check_result".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CheckResultContentType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CheckResult {
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    content_type: u_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `SupervisorServices.ContentCheckSpec` class provides a specification required for validation checks on the content of a Supervisor Service version. This class was added in vSphere API 7.0.3.0.

@@ -1691,7 +1691,7 @@ pub struct CnsFileConfig {
     /// If a cluster in the list is not a vSAN cluster or does not have vSAN File Service enabled, an InvalidArgument error will be thrown from `com.vmware.vcenter.namespace_management.clusters.enable`, `com.vmware.vcenter.namespace_management.clusters.update` and `com.vmware.vcenter.namespace_management.clusters.set` APIs.
     ///
     /// An empty list may be specified to disable file volume support on the Supervisor. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vsan_clusters: Vec<String>,
 }
 
@@ -1781,7 +1781,7 @@ pub struct EnableOnComputeClusterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnableOnZonesSpec {
     /// `com.vmware.vcenter.namespace_management.supervisors.enable_on_zones_spec.zones` describe consumption fault domain zones available to the Supervisor and its workloads. Only one or three zones are supported. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub zones: Vec<String>,
     /// A `com.vmware.vcenter.namespace_management.supervisors.enable_spec.name` is a user-friendly identifier for this Supervisor. This attribute was added in vSphere API 8.0.0.1.
     pub name: String,
@@ -1824,18 +1824,152 @@ pub struct ImageRegistry {
 }
 
 /// The `ImageSourceSpec` class contains the specification about the configuration of a Supervisor image. This class was added in vSphere API 9.0.0.0.
-///
-/// `source_type` selects which optional fields are set: `CONTENT_LIBRARY`
-/// (`library`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageSourceSpec {
     /// Represents the source of the Supervisor images. This attribute was added in vSphere API 9.0.0.0.
-    pub source_type: ImageSourceType,
-    /// If a Supervisor image is hosted in CONTENT_LIBRARY, `com.vmware.vcenter.namespace_management.supervisors.image_source_spec.library` represents the identifier of that Content Library. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `source_type` is `CONTENT_LIBRARY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub library: Option<String>,
+    /// The variant carries the fields of its case (see [`ImageSourceSpecSourceType`]).
+    pub source_type: ImageSourceSpecSourceType,
+}
+
+/// The `source_type` tag of [`ImageSourceSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImageSourceSpecSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ImageSourceSpecSourceType {
+    /// The Supervisor image is packaged with vCenter Server.
+    Embedded,
+    /// The Supervisor image is hosted in a Content Library configured with vSphere Namespaces.
+    ContentLibrary {
+        /// If a Supervisor image is hosted in CONTENT_LIBRARY, `com.vmware.vcenter.namespace_management.supervisors.image_source_spec.library` represents the identifier of that Content Library. This attribute was added in vSphere API 9.0.0.0.
+        library: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ImageSourceSpecSourceType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Embedded => "EMBEDDED",
+            Self::ContentLibrary { .. } => "CONTENT_LIBRARY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ImageSourceType {
+        ImageSourceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Embedded => __map.serialize_entry("source_type", "EMBEDDED")?,
+            Self::ContentLibrary { library } => {
+                __map.serialize_entry("source_type", "CONTENT_LIBRARY")?;
+                if let Some(value) = library {
+                    __map.serialize_entry("library", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("source_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ImageSourceSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.source_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageSourceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImageSourceSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ImageSourceSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ImageSourceSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "source_type" => f_0 = Some(map.next_value()?),
+                        "library" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "EMBEDDED" => ImageSourceSpecSourceType::Embedded,
+                                "CONTENT_LIBRARY" => {
+                                    ImageSourceSpecSourceType::ContentLibrary {
+                                        library: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "library".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ImageSourceSpecSourceType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ImageSourceSpec {
+                    source_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1898,7 +2032,7 @@ pub struct KubeApiServerSecurity {
     /// `com.vmware.vcenter.namespace_management.supervisors.kube_API_server_security.certificate_dns_names` lists additional DNS names to associate with the Kubernetes API server.
     ///
     /// These DNS names are embedded in the TLS certificate presented by the API server as subject alternative names, which can be used in conjunction with your DNS server to securely connect a client to the server. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub certificate_dns_names: Vec<String>,
 }
 

@@ -109,15 +109,15 @@ pub struct Info {
     /// Description of the VM class. This attribute was added in vSphere API 7.0.2.00100.
     pub description: String,
     /// Set of Namespaces associated with this VM class. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub namespaces: Vec<String>,
     /// Set of virtual machines deployed for VM class. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vms: Vec<String>,
     /// Configstatus of VM class This attribute was added in vSphere API 7.0.2.00100.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.2.00100.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
     /// Virtual devices corresponding to the VM class. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
     ///
@@ -142,7 +142,7 @@ pub struct InstanceStorage {
     /// Identifier of a `SpsStorageProfile` resource.
     pub policy: crate::ids::SpsStorageProfileId,
     /// List of instance storage volumes. At least one volume is required when configuring a VM class with instance storage. This attribute was added in vSphere API 8.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub volumes: Vec<InstanceStorageVolume>,
 }
 

@@ -305,41 +305,307 @@ pub struct CreateSpecV2 {
 }
 
 /// The `Instances.EdgeCreateSpec` class contains the specification required to configure Edge provider association with a namespace. This class was added in vSphere API 9.1.0.0.
-///
-/// `edge_provider` selects which optional fields are set: `NSX_REGISTERED_AVI`
-/// (`avi`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdgeCreateSpec {
     /// ID of the Edge configured with the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.network.edge.Edge` resource.
     pub id: crate::ids::EdgeId,
     /// The Edge provider to be associated with a vSphere Namespace. This attribute was added in vSphere API 9.1.0.0.
-    pub edge_provider: EdgeProvider,
-    /// The create spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `edge_provider` is `NSX_REGISTERED_AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi: Option<AviCreateSpec>,
+    /// The variant carries the fields of its case (see [`EdgeCreateSpecEdgeProvider`]).
+    pub edge_provider: EdgeCreateSpecEdgeProvider,
+}
+
+/// The `edge_provider` tag of [`EdgeCreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `edge_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EdgeCreateSpecEdgeProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EdgeCreateSpecEdgeProvider {
+    /// `com.vmware.vcenter.namespaces.instances.edge_provider.NSX_REGISTERED_AVI` specifies the Avi Load Balancer (NSX Advanced Load Balancer) configured on the NSX manager, specific to Supervisors configured with network provider `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC`, or `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN`.
+    NsxRegisteredAvi {
+        /// The create spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
+        avi: Option<AviCreateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EdgeCreateSpecEdgeProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxRegisteredAvi { .. } => "NSX_REGISTERED_AVI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxRegisteredAvi { avi } => {
+                __map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
+                if let Some(value) = avi {
+                    __map.serialize_entry("avi", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("edge_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for EdgeCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        self.edge_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EdgeCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EdgeCreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct EdgeCreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<EdgeCreateSpec, A::Error> {
+                let mut f_0: Option<crate::ids::EdgeId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<AviCreateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => f_0 = Some(map.next_value()?),
+                        "edge_provider" => f_1 = Some(map.next_value()?),
+                        "avi" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSX_REGISTERED_AVI" => {
+                                    EdgeCreateSpecEdgeProvider::NsxRegisteredAvi {
+                                        avi: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "avi".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EdgeCreateSpecEdgeProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(EdgeCreateSpec {
+                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    edge_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("edge_provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Instances.EdgeInfo` class contains the Edge specifications associated with a vSphere Namespace. This class was added in vSphere API 9.1.0.0.
-///
-/// `edge_provider` selects which optional fields are set: `NSX_REGISTERED_AVI`
-/// (`avi`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdgeInfo {
     /// ID of the Edge configured with the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.network.edge.Edge` resource.
     pub id: crate::ids::EdgeId,
     /// The Edge provider associated with a vSphere Namespace. This attribute was added in vSphere API 9.1.0.0.
-    pub edge_provider: EdgeProvider,
-    /// The info spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `edge_provider` is `NSX_REGISTERED_AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi: Option<AviInfo>,
+    /// The variant carries the fields of its case (see [`EdgeInfoEdgeProvider`]).
+    pub edge_provider: EdgeInfoEdgeProvider,
+}
+
+/// The `edge_provider` tag of [`EdgeInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `edge_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EdgeInfoEdgeProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EdgeInfoEdgeProvider {
+    /// `com.vmware.vcenter.namespaces.instances.edge_provider.NSX_REGISTERED_AVI` specifies the Avi Load Balancer (NSX Advanced Load Balancer) configured on the NSX manager, specific to Supervisors configured with network provider `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC`, or `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN`.
+    NsxRegisteredAvi {
+        /// The info spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
+        avi: Option<AviInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EdgeInfoEdgeProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxRegisteredAvi { .. } => "NSX_REGISTERED_AVI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxRegisteredAvi { avi } => {
+                __map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
+                if let Some(value) = avi {
+                    __map.serialize_entry("avi", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("edge_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for EdgeInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        self.edge_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EdgeInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EdgeInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct EdgeInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<EdgeInfo, A::Error> {
+                let mut f_0: Option<crate::ids::EdgeId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<AviInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => f_0 = Some(map.next_value()?),
+                        "edge_provider" => f_1 = Some(map.next_value()?),
+                        "avi" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSX_REGISTERED_AVI" => {
+                                    EdgeInfoEdgeProvider::NsxRegisteredAvi {
+                                        avi: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "avi".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EdgeInfoEdgeProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(EdgeInfo {
+                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    edge_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("edge_provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -352,41 +618,307 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Instances.EdgeSetSpec` class contains the specification required to associate the Edge provider with a vSphere Namespace. This class was added in vSphere API 9.1.0.0.
-///
-/// `edge_provider` selects which optional fields are set: `NSX_REGISTERED_AVI`
-/// (`avi`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdgeSetSpec {
     /// ID of the Edge configured with the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.network.edge.Edge` resource.
     pub id: crate::ids::EdgeId,
     /// The Edge provider to be set with a vSphere Namespace. This attribute was added in vSphere API 9.1.0.0.
-    pub edge_provider: EdgeProvider,
-    /// The set spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `edge_provider` is `NSX_REGISTERED_AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi: Option<AviSetSpec>,
+    /// The variant carries the fields of its case (see [`EdgeSetSpecEdgeProvider`]).
+    pub edge_provider: EdgeSetSpecEdgeProvider,
+}
+
+/// The `edge_provider` tag of [`EdgeSetSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `edge_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EdgeSetSpecEdgeProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EdgeSetSpecEdgeProvider {
+    /// `com.vmware.vcenter.namespaces.instances.edge_provider.NSX_REGISTERED_AVI` specifies the Avi Load Balancer (NSX Advanced Load Balancer) configured on the NSX manager, specific to Supervisors configured with network provider `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC`, or `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN`.
+    NsxRegisteredAvi {
+        /// The set spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
+        avi: Option<AviSetSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EdgeSetSpecEdgeProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxRegisteredAvi { .. } => "NSX_REGISTERED_AVI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxRegisteredAvi { avi } => {
+                __map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
+                if let Some(value) = avi {
+                    __map.serialize_entry("avi", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("edge_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for EdgeSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        self.edge_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EdgeSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EdgeSetSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct EdgeSetSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<EdgeSetSpec, A::Error> {
+                let mut f_0: Option<crate::ids::EdgeId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<AviSetSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => f_0 = Some(map.next_value()?),
+                        "edge_provider" => f_1 = Some(map.next_value()?),
+                        "avi" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSX_REGISTERED_AVI" => {
+                                    EdgeSetSpecEdgeProvider::NsxRegisteredAvi {
+                                        avi: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "avi".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EdgeSetSpecEdgeProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(EdgeSetSpec {
+                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    edge_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("edge_provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Instances.EdgeUpdateSpec` class contains the specification required to update Edge provider association with a vSphere Namespace. This class was added in vSphere API 9.1.0.0.
-///
-/// `edge_provider` selects which optional fields are set: `NSX_REGISTERED_AVI`
-/// (`avi`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdgeUpdateSpec {
     /// ID of the Edge configured with the Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.network.edge.Edge` resource.
     pub id: crate::ids::EdgeId,
     /// The Edge provider to be updated with a vSphere Namespace. This attribute was added in vSphere API 9.1.0.0.
-    pub edge_provider: EdgeProvider,
-    /// The update spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `edge_provider` is `NSX_REGISTERED_AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi: Option<AviUpdateSpec>,
+    /// The variant carries the fields of its case (see [`EdgeUpdateSpecEdgeProvider`]).
+    pub edge_provider: EdgeUpdateSpecEdgeProvider,
+}
+
+/// The `edge_provider` tag of [`EdgeUpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `edge_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EdgeUpdateSpecEdgeProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EdgeUpdateSpecEdgeProvider {
+    /// `com.vmware.vcenter.namespaces.instances.edge_provider.NSX_REGISTERED_AVI` specifies the Avi Load Balancer (NSX Advanced Load Balancer) configured on the NSX manager, specific to Supervisors configured with network provider `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC`, or `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN`.
+    NsxRegisteredAvi {
+        /// The update spec for vSphere Namespaces associated with Avi Edge providers. This attribute was added in vSphere API 9.1.0.0.
+        avi: Option<AviUpdateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EdgeUpdateSpecEdgeProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxRegisteredAvi { .. } => "NSX_REGISTERED_AVI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxRegisteredAvi { avi } => {
+                __map.serialize_entry("edge_provider", "NSX_REGISTERED_AVI")?;
+                if let Some(value) = avi {
+                    __map.serialize_entry("avi", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("edge_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for EdgeUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        self.edge_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EdgeUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EdgeUpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct EdgeUpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<EdgeUpdateSpec, A::Error> {
+                let mut f_0: Option<crate::ids::EdgeId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<AviUpdateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => f_0 = Some(map.next_value()?),
+                        "edge_provider" => f_1 = Some(map.next_value()?),
+                        "avi" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSX_REGISTERED_AVI" => {
+                                    EdgeUpdateSpecEdgeProvider::NsxRegisteredAvi {
+                                        avi: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "avi".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EdgeUpdateSpecEdgeProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(EdgeUpdateSpec {
+                    id: f_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    edge_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("edge_provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Instances.Info` class contains the detailed information about the namespace on a single vSphere cluster. This class was added in vSphere API 7.0.0.0.
@@ -399,7 +931,7 @@ pub struct Info {
     /// Current setting for `Instances.ConfigStatus`. This attribute was added in vSphere API 7.0.0.0.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
     /// Basic runtime statistics for the namespace. This attribute was added in vSphere API 7.0.0.0.
     pub stats: Stats,
@@ -409,10 +941,10 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Access controls associated with the namespace. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub access_list: Vec<Access>,
     /// Storage associated with the namespace. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub storage_specs: Vec<StorageSpec>,
     /// The vSphere Networks associated with the namespace. This attribute was added in vSphere API 7.0.1.0.
     ///
@@ -466,7 +998,7 @@ pub struct InfoV2 {
     /// Current setting for `Instances.ConfigStatus`. This attribute was added in vSphere API 7.0.0.0.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
     /// Basic runtime statistics for the namespace. This attribute was added in vSphere API 7.0.0.0.
     pub stats: Stats,
@@ -476,10 +1008,10 @@ pub struct InfoV2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec: Option<serde_json::Value>,
     /// Access controls associated with the namespace. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub access_list: Vec<Access>,
     /// Storage associated with the namespace. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub storage_specs: Vec<StorageSpec>,
     /// The vSphere Networks associated with the namespace. This attribute was added in vSphere API 7.0.1.0.
     ///
@@ -550,63 +1082,549 @@ pub struct Message {
 }
 
 /// The `Instances.NetworkConfigCreateSpec` class contains network specification when creating a vSphere Namespaces object. This class was added in vSphere API 9.0.0.0.
-///
-/// `network_provider` selects which optional fields are set: `NSX_VPC`
-/// (`vpc_network`), `VSPHERE_NETWORK` (`vsphere_network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkConfigCreateSpec {
     /// The network provider that will manage the vSphere Namespaces network configuration. This attribute was added in vSphere API 9.0.0.0.
-    pub network_provider: NetworkProvider,
-    /// The network configuration for VPC Namespaces, supported by `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC` network provider. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `network_provider` is `NSX_VPC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_network: Option<VpcNetworkCreateSpec>,
-    /// The network configuration specific to `com.vmware.vcenter.namespaces.instances.network_provider.VSPHERE_NETWORK` provider. This configuration provides augments the namespace beyond the `com.vmware.vcenter.namespaces.Instances_client.CreateSpecCore.networks` base configuration. This attribute was added in vSphere API 9.1.0.0.
-    ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network: Option<VsphereNetworkConfigCreateSpec>,
+    /// The variant carries the fields of its case (see [`NetworkConfigCreateSpecNetworkProvider`]).
+    pub network_provider: NetworkConfigCreateSpecNetworkProvider,
+}
+
+/// The `network_provider` tag of [`NetworkConfigCreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkConfigCreateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NetworkConfigCreateSpecNetworkProvider {
+    /// Network provider is NSX Container Plugin.
+    NsxtContainerPlugin,
+    /// Network provider is vSphere Networking.
+    VsphereNetwork {
+        /// The network configuration specific to `com.vmware.vcenter.namespaces.instances.network_provider.VSPHERE_NETWORK` provider. This configuration provides augments the namespace beyond the `com.vmware.vcenter.namespaces.Instances_client.CreateSpecCore.networks` base configuration. This attribute was added in vSphere API 9.1.0.0.
+        vsphere_network: Option<VsphereNetworkConfigCreateSpec>,
+    },
+    /// Network provider is NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc {
+        /// The network configuration for VPC Namespaces, supported by `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC` network provider. This attribute was added in vSphere API 9.0.0.0.
+        vpc_network: Option<VpcNetworkCreateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NetworkConfigCreateSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::NsxVpc { .. } => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
+            }
+            Self::VsphereNetwork { vsphere_network } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network {
+                    __map.serialize_entry("vsphere_network", value)?;
+                }
+            }
+            Self::NsxVpc { vpc_network } => {
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
+                if let Some(value) = vpc_network {
+                    __map.serialize_entry("vpc_network", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for NetworkConfigCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkConfigCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkConfigCreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct NetworkConfigCreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<NetworkConfigCreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<VpcNetworkCreateSpec> = None;
+                let mut f_2: Option<VsphereNetworkConfigCreateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network_provider" => f_0 = Some(map.next_value()?),
+                        "vpc_network" => f_1 = map.next_value()?,
+                        "vsphere_network" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    NetworkConfigCreateSpecNetworkProvider::NsxtContainerPlugin
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    NetworkConfigCreateSpecNetworkProvider::VsphereNetwork {
+                                        vsphere_network: f_2,
+                                    }
+                                }
+                                "NSX_VPC" => {
+                                    NetworkConfigCreateSpecNetworkProvider::NsxVpc {
+                                        vpc_network: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "vpc_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NetworkConfigCreateSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(NetworkConfigCreateSpec {
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Instances.NetworkConfigInfo` class contains info of network specification for a vSphere Namespaces object. This class was added in vSphere API 9.0.0.0.
-///
-/// `network_provider` selects which optional fields are set: `NSX_VPC`
-/// (`vpc_network`), `VSPHERE_NETWORK` (`vsphere_network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkConfigInfo {
     /// The network provider that manages the vSphere Namespaces network configuration. This attribute was added in vSphere API 9.0.0.0.
-    pub network_provider: NetworkProvider,
-    /// The network configuration for NSX VPC Namespaces, supported by `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC` network provider. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `network_provider` is `NSX_VPC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_network: Option<VpcNetworkInfo>,
-    /// The network configuration specific to `com.vmware.vcenter.namespaces.instances.network_provider.VSPHERE_NETWORK` provider. This attribute was added in vSphere API 9.1.0.0.
-    ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network: Option<VsphereNetworkConfigInfo>,
+    /// The variant carries the fields of its case (see [`NetworkConfigInfoNetworkProvider`]).
+    pub network_provider: NetworkConfigInfoNetworkProvider,
+}
+
+/// The `network_provider` tag of [`NetworkConfigInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkConfigInfoNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NetworkConfigInfoNetworkProvider {
+    /// Network provider is NSX Container Plugin.
+    NsxtContainerPlugin,
+    /// Network provider is vSphere Networking.
+    VsphereNetwork {
+        /// The network configuration specific to `com.vmware.vcenter.namespaces.instances.network_provider.VSPHERE_NETWORK` provider. This attribute was added in vSphere API 9.1.0.0.
+        vsphere_network: Option<VsphereNetworkConfigInfo>,
+    },
+    /// Network provider is NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc {
+        /// The network configuration for NSX VPC Namespaces, supported by `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC` network provider. This attribute was added in vSphere API 9.0.0.0.
+        vpc_network: Option<VpcNetworkInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NetworkConfigInfoNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::NsxVpc { .. } => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
+            }
+            Self::VsphereNetwork { vsphere_network } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network {
+                    __map.serialize_entry("vsphere_network", value)?;
+                }
+            }
+            Self::NsxVpc { vpc_network } => {
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
+                if let Some(value) = vpc_network {
+                    __map.serialize_entry("vpc_network", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for NetworkConfigInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkConfigInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkConfigInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct NetworkConfigInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<NetworkConfigInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<VpcNetworkInfo> = None;
+                let mut f_2: Option<VsphereNetworkConfigInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network_provider" => f_0 = Some(map.next_value()?),
+                        "vpc_network" => f_1 = map.next_value()?,
+                        "vsphere_network" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    NetworkConfigInfoNetworkProvider::NsxtContainerPlugin
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    NetworkConfigInfoNetworkProvider::VsphereNetwork {
+                                        vsphere_network: f_2,
+                                    }
+                                }
+                                "NSX_VPC" => {
+                                    NetworkConfigInfoNetworkProvider::NsxVpc {
+                                        vpc_network: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "vpc_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NetworkConfigInfoNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(NetworkConfigInfo {
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Instances.NetworkConfigSetSpec` class contains specifications required when setting the network configuration of a vSphere Namespaces object. This class was added in vSphere API 9.0.0.0.
-///
-/// `network_provider` selects which optional fields are set: `NSX_VPC`
-/// (`vpc_config`), `VSPHERE_NETWORK` (`vsphere_network_config`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkConfigSetSpec {
     /// The network provider that manages the vSphere Namespaces network configuration. This attribute was added in vSphere API 9.0.0.0.
-    pub network_provider: NetworkProvider,
-    /// The network configuration for VPC namespaces, supported by `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC` network provider. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `network_provider` is `NSX_VPC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_config: Option<VpcNetworkSetSpec>,
-    /// The network configuration specific to `com.vmware.vcenter.namespaces.instances.network_provider.VSPHERE_NETWORK` provider. This attribute was added in vSphere API 9.1.0.0.
-    ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network_config: Option<VsphereNetworkConfigSetSpec>,
+    /// The variant carries the fields of its case (see [`NetworkConfigSetSpecNetworkProvider`]).
+    pub network_provider: NetworkConfigSetSpecNetworkProvider,
+}
+
+/// The `network_provider` tag of [`NetworkConfigSetSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkConfigSetSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NetworkConfigSetSpecNetworkProvider {
+    /// Network provider is NSX Container Plugin.
+    NsxtContainerPlugin,
+    /// Network provider is vSphere Networking.
+    VsphereNetwork {
+        /// The network configuration specific to `com.vmware.vcenter.namespaces.instances.network_provider.VSPHERE_NETWORK` provider. This attribute was added in vSphere API 9.1.0.0.
+        vsphere_network_config: Option<VsphereNetworkConfigSetSpec>,
+    },
+    /// Network provider is NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc {
+        /// The network configuration for VPC namespaces, supported by `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC` network provider. This attribute was added in vSphere API 9.0.0.0.
+        vpc_config: Option<VpcNetworkSetSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NetworkConfigSetSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::NsxVpc { .. } => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
+            }
+            Self::VsphereNetwork { vsphere_network_config } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network_config {
+                    __map.serialize_entry("vsphere_network_config", value)?;
+                }
+            }
+            Self::NsxVpc { vpc_config } => {
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
+                if let Some(value) = vpc_config {
+                    __map.serialize_entry("vpc_config", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for NetworkConfigSetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkConfigSetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkConfigSetSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct NetworkConfigSetSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<NetworkConfigSetSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<VpcNetworkSetSpec> = None;
+                let mut f_2: Option<VsphereNetworkConfigSetSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network_provider" => f_0 = Some(map.next_value()?),
+                        "vpc_config" => f_1 = map.next_value()?,
+                        "vsphere_network_config" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    NetworkConfigSetSpecNetworkProvider::NsxtContainerPlugin
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    NetworkConfigSetSpecNetworkProvider::VsphereNetwork {
+                                        vsphere_network_config: f_2,
+                                    }
+                                }
+                                "NSX_VPC" => {
+                                    NetworkConfigSetSpecNetworkProvider::NsxVpc {
+                                        vpc_config: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network_config".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "vpc_config".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NetworkConfigSetSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(NetworkConfigSetSpec {
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -621,38 +1639,345 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Instances.NetworkConfigUpdateSpec` class contains specifications required when updating the network configuration of a vSphere Namespaces object. This class was added in vSphere API 9.0.0.0.
-///
-/// `network_provider` selects which optional fields are set: `NSX_VPC`
-/// (`vpc_config`), `VSPHERE_NETWORK` (`vsphere_network_config`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkConfigUpdateSpec {
     /// The network provider that manages the vSphere Namespaces network configuration. This attribute was added in vSphere API 9.0.0.0.
-    pub network_provider: NetworkProvider,
-    /// The network configuration for NSX VPC Namespaces, supported by `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC` network provider. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `network_provider` is `NSX_VPC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_config: Option<VpcNetworkUpdateSpec>,
-    /// The network configuration specific to `com.vmware.vcenter.namespaces.instances.network_provider.VSPHERE_NETWORK` provider. This attribute was added in vSphere API 9.1.0.0.
-    ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network_config: Option<VsphereNetworkConfigUpdateSpec>,
+    /// The variant carries the fields of its case (see [`NetworkConfigUpdateSpecNetworkProvider`]).
+    pub network_provider: NetworkConfigUpdateSpecNetworkProvider,
+}
+
+/// The `network_provider` tag of [`NetworkConfigUpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkConfigUpdateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NetworkConfigUpdateSpecNetworkProvider {
+    /// Network provider is NSX Container Plugin.
+    NsxtContainerPlugin,
+    /// Network provider is vSphere Networking.
+    VsphereNetwork {
+        /// The network configuration specific to `com.vmware.vcenter.namespaces.instances.network_provider.VSPHERE_NETWORK` provider. This attribute was added in vSphere API 9.1.0.0.
+        vsphere_network_config: Option<VsphereNetworkConfigUpdateSpec>,
+    },
+    /// Network provider is NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc {
+        /// The network configuration for NSX VPC Namespaces, supported by `com.vmware.vcenter.namespaces.instances.network_provider.NSX_VPC` network provider. This attribute was added in vSphere API 9.0.0.0.
+        vpc_config: Option<VpcNetworkUpdateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NetworkConfigUpdateSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::NsxVpc { .. } => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?
+            }
+            Self::VsphereNetwork { vsphere_network_config } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network_config {
+                    __map.serialize_entry("vsphere_network_config", value)?;
+                }
+            }
+            Self::NsxVpc { vpc_config } => {
+                __map.serialize_entry("network_provider", "NSX_VPC")?;
+                if let Some(value) = vpc_config {
+                    __map.serialize_entry("vpc_config", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for NetworkConfigUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkConfigUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkConfigUpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct NetworkConfigUpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<NetworkConfigUpdateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<VpcNetworkUpdateSpec> = None;
+                let mut f_2: Option<VsphereNetworkConfigUpdateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network_provider" => f_0 = Some(map.next_value()?),
+                        "vpc_config" => f_1 = map.next_value()?,
+                        "vsphere_network_config" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    NetworkConfigUpdateSpecNetworkProvider::NsxtContainerPlugin
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    NetworkConfigUpdateSpecNetworkProvider::VsphereNetwork {
+                                        vsphere_network_config: f_2,
+                                    }
+                                }
+                                "NSX_VPC" => {
+                                    NetworkConfigUpdateSpecNetworkProvider::NsxVpc {
+                                        vpc_config: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network_config".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "vpc_config".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NetworkConfigUpdateSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(NetworkConfigUpdateSpec {
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Instances.NetworkCreateSpec` class contains the specification required to create a vSphere Namespaces network object. This class was added in vSphere API 7.0.2.00100.
-///
-/// `network_provider` selects which optional fields are set:
-/// `NSXT_CONTAINER_PLUGIN` (`network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkCreateSpec {
     /// The network provider that will manage the vSphere Namespaces network object. This attribute was added in vSphere API 7.0.2.00100.
-    pub network_provider: NetworkProvider,
-    /// The create spec for an NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.00100.
     ///
-    /// Only relevant when `network_provider` is `NSXT_CONTAINER_PLUGIN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network: Option<NsxNetworkCreateSpec>,
+    /// The variant carries the fields of its case (see [`NetworkCreateSpecNetworkProvider`]).
+    pub network_provider: NetworkCreateSpecNetworkProvider,
+}
+
+/// The `network_provider` tag of [`NetworkCreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkCreateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NetworkCreateSpecNetworkProvider {
+    /// Network provider is NSX Container Plugin.
+    NsxtContainerPlugin {
+        /// The create spec for an NSXT-backed Namespaces network configuration, supported by `com.vmware.vcenter.namespaces.instances.network_provider.NSXT_CONTAINER_PLUGIN` network provider. This attribute was added in vSphere API 7.0.2.00100.
+        network: Option<NsxNetworkCreateSpec>,
+    },
+    /// Network provider is vSphere Networking.
+    VsphereNetwork,
+    /// Network provider is NSX VPC. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NetworkCreateSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NsxtContainerPlugin { .. } => "NSXT_CONTAINER_PLUGIN",
+            Self::VsphereNetwork => "VSPHERE_NETWORK",
+            Self::NsxVpc => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NsxtContainerPlugin { network } => {
+                __map.serialize_entry("network_provider", "NSXT_CONTAINER_PLUGIN")?;
+                if let Some(value) = network {
+                    __map.serialize_entry("network", value)?;
+                }
+            }
+            Self::VsphereNetwork => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?
+            }
+            Self::NsxVpc => __map.serialize_entry("network_provider", "NSX_VPC")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for NetworkCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NetworkCreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct NetworkCreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<NetworkCreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<NsxNetworkCreateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network_provider" => f_0 = Some(map.next_value()?),
+                        "network" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT_CONTAINER_PLUGIN" => {
+                                    NetworkCreateSpecNetworkProvider::NsxtContainerPlugin {
+                                        network: f_1,
+                                    }
+                                }
+                                "VSPHERE_NETWORK" => {
+                                    NetworkCreateSpecNetworkProvider::VsphereNetwork
+                                }
+                                "NSX_VPC" => NetworkCreateSpecNetworkProvider::NsxVpc,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NetworkCreateSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(NetworkCreateSpec {
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Network` class contains information about a network and its status in the vSphere Namespace. This class was added in vSphere API 9.1.0.0.
@@ -1082,7 +2407,7 @@ pub struct VsphereNetworkConfigInfo {
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
     pub default_workload_network: crate::ids::NamespaceManagementNetworkId,
     /// List of networks available in this namespace and their status. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub networks: Vec<NetworkInfo>,
 }
 

@@ -164,7 +164,11 @@ pub struct OvfSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotation: Option<String>,
     /// End User License Agreements specified in the OVF descriptor. All end user license agreements must be accepted in order for the `deploy` method to succeed. See `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.accept_all_EULA`.
-    #[serde(rename = "EULAs", default)]
+    #[serde(
+        rename = "EULAs",
+        default,
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub eulas: Vec<String>,
     /// Section identifiers for sections of type ovf:NetworkSection in the OVF descriptor. These identifiers can be used as keys in `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.network_mappings`. If None, the OVF descriptor did not specify any networks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,51 +253,336 @@ pub struct ResourcePoolDeploymentSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResultInfo {
     /// Errors reported by the `create` or `deploy` method. These errors would have prevented the `create` or `deploy` method from completing successfully.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub errors: Vec<crate::vcenter::ovf::OvfError>,
     /// Warnings reported by the `create` or `deploy` method. These warnings would not have prevented the `create` or `deploy` method from completing successfully, but there might be issues that warrant attention.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub warnings: Vec<crate::vcenter::ovf::OvfWarning>,
     /// Information messages reported by the `create` or `deploy` method. For example, a non-required parameter was ignored.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub information: Vec<crate::vcenter::ovf::OvfInfo>,
 }
 
 /// The `LibraryItem.StorageGroupMapping` class defines the storage deployment target and storage provisioning type for a section of type vmw:StorageGroupSection in the OVF descriptor.
-///
-/// `type` selects which optional fields are set: `DATASTORE` (`datastore_id`),
-/// `STORAGE_PROFILE` (`storage_profile_id`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StorageGroupMapping {
     /// Type of storage deployment target to use for the vmw:StorageGroupSection section. The specified value must be `com.vmware.vcenter.ovf.library_item.storage_group_mapping.type.DATASTORE` or `com.vmware.vcenter.ovf.library_item.storage_group_mapping.type.STORAGE_PROFILE`.
-    pub r#type: storage_group_mapping::Type,
-    /// Target datastore to be used for the storage group.
     ///
-    /// Only relevant when `type` is `DATASTORE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub datastore_id: Option<String>,
-    /// Target storage profile to be used for the storage group.
-    ///
-    /// Only relevant when `type` is `STORAGE_PROFILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_profile_id: Option<String>,
+    /// The variant carries the fields of its case (see [`StorageGroupMappingType`]).
+    pub r#type: StorageGroupMappingType,
     /// Target provisioning type to use for the storage group. If None, `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.storage_provisioning` will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning: Option<crate::vcenter::ovf::DiskProvisioningType>,
 }
 
-/// The `LibraryItem.VmConfigSpec` defines the optional virtual machine configuration settings used when deploying an OVF template. When used, the OVF descriptor acts as a disk descriptor. This class was added in vSphere API 8.0.2.0.
+/// The `type` tag of [`StorageGroupMapping`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
 ///
-/// `provider` selects which optional fields are set: `XML` (`xml`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `StorageGroupMappingType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum StorageGroupMappingType {
+    /// Storage deployment target is a datastore.
+    Datastore {
+        /// Target datastore to be used for the storage group.
+        datastore_id: Option<String>,
+    },
+    /// Storage deployment target is a storage profile.
+    StorageProfile {
+        /// Target storage profile to be used for the storage group.
+        storage_profile_id: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl StorageGroupMappingType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Datastore { .. } => "DATASTORE",
+            Self::StorageProfile { .. } => "STORAGE_PROFILE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> storage_group_mapping::Type {
+        storage_group_mapping::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Datastore { datastore_id } => {
+                __map.serialize_entry("type", "DATASTORE")?;
+                if let Some(value) = datastore_id {
+                    __map.serialize_entry("datastore_id", value)?;
+                }
+            }
+            Self::StorageProfile { storage_profile_id } => {
+                __map.serialize_entry("type", "STORAGE_PROFILE")?;
+                if let Some(value) = storage_profile_id {
+                    __map.serialize_entry("storage_profile_id", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for StorageGroupMapping {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        if let Some(value) = &self.provisioning {
+            map.serialize_entry("provisioning", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StorageGroupMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StorageGroupMapping;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct StorageGroupMapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<StorageGroupMapping, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<crate::vcenter::ovf::DiskProvisioningType> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "datastore_id" => f_1 = map.next_value()?,
+                        "storage_profile_id" => f_2 = map.next_value()?,
+                        "provisioning" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "DATASTORE" => {
+                                    StorageGroupMappingType::Datastore {
+                                        datastore_id: f_1,
+                                    }
+                                }
+                                "STORAGE_PROFILE" => {
+                                    StorageGroupMappingType::StorageProfile {
+                                        storage_profile_id: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "datastore_id".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "storage_profile_id".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    StorageGroupMappingType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(StorageGroupMapping {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    provisioning: f_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The `LibraryItem.VmConfigSpec` defines the optional virtual machine configuration settings used when deploying an OVF template. When used, the OVF descriptor acts as a disk descriptor. This class was added in vSphere API 8.0.2.0.
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmConfigSpec {
     /// The `com.vmware.vcenter.ovf.library_item.vm_config_spec.provider` selects a provider from the list of available providers. This attribute was added in vSphere API 8.0.2.0.
-    pub provider: VmConfigSpecProvider,
-    /// The `com.vmware.vcenter.ovf.library_item.vm_config_spec.xml` is a conditional configuration made available upon selecting the `com.vmware.vcenter.ovf.library_item.vm_config_spec_provider.XML`. It is used to pass in a vim.vm.ConfigSpec for a virtual machine that has been serialized to XML and base64 encoded. This attribute was added in vSphere API 8.0.2.0.
     ///
-    /// Only relevant when `provider` is `XML`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub xml: Option<String>,
+    /// The variant carries the fields of its case (see [`VmConfigSpecProviderUnion`]).
+    pub provider: VmConfigSpecProviderUnion,
+}
+
+/// The `provider` tag of [`VmConfigSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `VmConfigSpecProviderUnion::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum VmConfigSpecProviderUnion {
+    /// A vim.vm.ConfigSpec that has been serialized to XML and base64 encoded.
+    Xml {
+        /// The `com.vmware.vcenter.ovf.library_item.vm_config_spec.xml` is a conditional configuration made available upon selecting the `com.vmware.vcenter.ovf.library_item.vm_config_spec_provider.XML`. It is used to pass in a vim.vm.ConfigSpec for a virtual machine that has been serialized to XML and base64 encoded. This attribute was added in vSphere API 8.0.2.0.
+        xml: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl VmConfigSpecProviderUnion {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Xml { .. } => "XML",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> VmConfigSpecProvider {
+        VmConfigSpecProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Xml { xml } => {
+                __map.serialize_entry("provider", "XML")?;
+                if let Some(value) = xml {
+                    __map.serialize_entry("xml", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for VmConfigSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmConfigSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VmConfigSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct VmConfigSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<VmConfigSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "provider" => f_0 = Some(map.next_value()?),
+                        "xml" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "XML" => {
+                                    VmConfigSpecProviderUnion::Xml {
+                                        xml: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "xml".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    VmConfigSpecProviderUnion::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(VmConfigSpec {
+                    provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -199,7 +199,7 @@ pub struct CreateSpec {
     /// The full unabbreviated certificate used by HSM API host in PEM format. The PEM string must contain only the end-entity (leaf) certificate of the certificate chain of trust. It must NOT contain any private keys or anything else except a single x509 certificate. This attribute was added in vSphere API 8.0.3.0.
     pub server_certificate: String,
     /// The default configuration on a list of supported `HardwareSupportManagers.HealthUpdateInfo` and their enablements. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub health_update_info_default_configs: Vec<HealthUpdateInfoConfig>,
 }
 
@@ -286,7 +286,7 @@ pub struct Info {
     /// The full unabbreviated certificate used by HSM API host in PEM format. The PEM string must contain only the end-entity (leaf) certificate of the certificate chain of trust. It must NOT contain any private keys or anything else except a single x509 certificate. This attribute was added in vSphere API 8.0.3.0.
     pub server_certificate: String,
     /// The default configuration on a list of supported `HardwareSupportManagers.HealthUpdateInfo` and their enablements. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub health_update_info_default_configs: Vec<HealthUpdateInfoConfig>,
 }
 
@@ -294,7 +294,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of registered HSM keys. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub registered_hsm_keys: Vec<String>,
 }
 
@@ -306,7 +306,7 @@ pub struct SetSpec {
     /// The full unabbreviated certificate used by HSM API host in PEM format. The PEM string must contain only the end-entity (leaf) certificate of the certificate chain of trust. It must NOT contain any private keys or anything else except a single x509 certificate. This attribute was added in vSphere API 8.0.3.0.
     pub server_certificate: String,
     /// The default configuration on a list of supported `HardwareSupportManagers.HealthUpdateInfo` and their enablements. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub health_update_info_default_configs: Vec<HealthUpdateInfoConfig>,
 }
 

@@ -20,10 +20,7 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Service.Info` class contains information about a service. This class was added in vSphere API 6.7.
-///
-/// `state` selects which optional fields are set: `STARTED` (`health` and
-/// `health_messages`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Service name key. Can be used to lookup resource bundle This attribute was added in vSphere API 6.7.
     pub name_key: String,
@@ -32,17 +29,188 @@ pub struct Info {
     /// Startup Type. This attribute was added in vSphere API 6.7.
     pub startup_type: StartupType,
     /// Running State. This attribute was added in vSphere API 6.7.
-    pub state: State,
-    /// Health of service. This attribute was added in vSphere API 6.7.
     ///
-    /// Only relevant when `state` is `STARTED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health: Option<Health>,
-    /// Localizable messages associated with the health of the service This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `state` is `STARTED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+    /// The variant carries the fields of its case (see [`InfoState`]).
+    pub state: InfoState,
+}
+
+/// The `state` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoState {
+    /// Service Run State is Starting, it is still not functional
+    Starting,
+    /// Service Run State is Stopping, it is not functional
+    Stopping,
+    /// Service Run State is Started, it is fully functional
+    Started {
+        /// Health of service. This attribute was added in vSphere API 6.7.
+        health: Option<Health>,
+        /// Localizable messages associated with the health of the service This attribute was added in vSphere API 6.7.
+        health_messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+    },
+    /// Service Run State is Stopped
+    Stopped,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoState {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Starting => "STARTING",
+            Self::Stopping => "STOPPING",
+            Self::Started { .. } => "STARTED",
+            Self::Stopped => "STOPPED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> State {
+        State::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Starting => __map.serialize_entry("state", "STARTING")?,
+            Self::Stopping => __map.serialize_entry("state", "STOPPING")?,
+            Self::Started { health, health_messages } => {
+                __map.serialize_entry("state", "STARTED")?;
+                if let Some(value) = health {
+                    __map.serialize_entry("health", value)?;
+                }
+                if let Some(value) = health_messages {
+                    __map.serialize_entry("health_messages", value)?;
+                }
+            }
+            Self::Stopped => __map.serialize_entry("state", "STOPPED")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("state", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name_key", &self.name_key)?;
+        map.serialize_entry("description_key", &self.description_key)?;
+        map.serialize_entry("startup_type", &self.startup_type)?;
+        self.state.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<StartupType> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<Health> = None;
+                let mut f_5: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name_key" => f_0 = Some(map.next_value()?),
+                        "description_key" => f_1 = Some(map.next_value()?),
+                        "startup_type" => f_2 = Some(map.next_value()?),
+                        "state" => f_3 = Some(map.next_value()?),
+                        "health" => f_4 = map.next_value()?,
+                        "health_messages" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_3 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "STARTING" => InfoState::Starting,
+                                "STOPPING" => InfoState::Stopping,
+                                "STARTED" => {
+                                    InfoState::Started {
+                                        health: f_4,
+                                        health_messages: f_5,
+                                    }
+                                }
+                                "STOPPED" => InfoState::Stopped,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "health".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "health_messages".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoState::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    name_key: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name_key"))?,
+                    description_key: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "description_key",
+                        ))?,
+                    startup_type: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("startup_type"))?,
+                    state: u_0.ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -130,7 +130,7 @@ impl Compliance {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CompatibilityInfo {
     /// Info about a list of datastores compatible with a specific storage policy. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compatible_datastores: Vec<CompatibleDatastoreInfo>,
 }
 

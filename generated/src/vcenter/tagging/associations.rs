@@ -63,7 +63,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of tag associations. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub associations: Vec<Summary>,
     /// Marker is an opaque data structure that allows the caller to request the next page of tag associations. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -162,7 +162,7 @@ pub struct UpdateSpec {
     /// Identifier of an object to attach or detach tags to. It must contain valid resource type and id. This attribute was added in vSphere API 9.1.0.0.
     pub object: crate::vapi::standard::DynamicId,
     /// List of tag specifications to be applied with the object. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub tag_spec_list: Vec<TagSpec>,
 }
 

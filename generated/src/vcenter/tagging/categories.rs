@@ -26,10 +26,10 @@ pub struct Info {
     /// The associated cardinality (SINGLE, MULTIPLE) of the category. This attribute was added in vSphere API 9.0.0.0.
     pub cardinality: info::Cardinality,
     /// The types of objects that the tags in this category can be attached to. If the set is empty, then tags can be attached to all types of objects. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub associable_types: Vec<String>,
     /// The set of users that can use this category. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub used_by: Vec<String>,
 }
 
@@ -95,7 +95,7 @@ pub struct ListResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// List of categories. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub items: Vec<ListItem>,
 }
 

@@ -26,7 +26,7 @@ pub struct Info {
     /// The description of the Tag. This attribute was added in vSphere API 9.0.0.0.
     pub description: String,
     /// The set of users that can use this Tag. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub used_by: Vec<String>,
 }
 
@@ -92,7 +92,7 @@ pub struct ListResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<String>,
     /// List of tags. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub items: Vec<ListItem>,
 }
 

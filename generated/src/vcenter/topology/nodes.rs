@@ -28,26 +28,194 @@ pub struct FilterSpec {
 }
 
 /// The `Nodes.Info` class contains vCenter or Platform Services Controller node details. This class was added in vSphere API 6.7.2.
-///
-/// `type` selects which optional fields are set: `PSC_EXTERNAL`
-/// (`replication_partners`), `VCSA_EMBEDDED` (`replication_partners`),
-/// `VCSA_EXTERNAL` (`client_affinity`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Domain name of the node. This attribute was added in vSphere API 6.7.2.
     pub domain: String,
     /// Appliance type of the node. This attribute was added in vSphere API 6.7.2.
-    pub r#type: ApplianceType,
-    /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
     ///
-    /// Only relevant when `type` is `VCSA_EMBEDDED` or `PSC_EXTERNAL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replication_partners: Option<Vec<String>>,
-    /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node. This attribute was added in vSphere API 6.7.2.
-    ///
-    /// Only relevant when `type` is `VCSA_EXTERNAL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_affinity: Option<String>,
+    /// The variant carries the fields of its case (see [`InfoType`]).
+    pub r#type: InfoType,
+}
+
+/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoType {
+    /// vCenter Server Appliance with an embedded Platform Services Controller.
+    VcsaEmbedded {
+        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
+        replication_partners: Option<Vec<String>>,
+    },
+    /// vCenter Server Appliance with an external Platform Services Controller.
+    VcsaExternal {
+        /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node. This attribute was added in vSphere API 6.7.2.
+        client_affinity: Option<String>,
+    },
+    /// An external Platform Services Controller.
+    PscExternal {
+        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
+        replication_partners: Option<Vec<String>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VcsaEmbedded { .. } => "VCSA_EMBEDDED",
+            Self::VcsaExternal { .. } => "VCSA_EXTERNAL",
+            Self::PscExternal { .. } => "PSC_EXTERNAL",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ApplianceType {
+        ApplianceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::VcsaEmbedded { replication_partners } => {
+                __map.serialize_entry("type", "VCSA_EMBEDDED")?;
+                if let Some(value) = replication_partners {
+                    __map.serialize_entry("replication_partners", value)?;
+                }
+            }
+            Self::VcsaExternal { client_affinity } => {
+                __map.serialize_entry("type", "VCSA_EXTERNAL")?;
+                if let Some(value) = client_affinity {
+                    __map.serialize_entry("client_affinity", value)?;
+                }
+            }
+            Self::PscExternal { replication_partners } => {
+                __map.serialize_entry("type", "PSC_EXTERNAL")?;
+                if let Some(value) = replication_partners {
+                    __map.serialize_entry("replication_partners", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("domain", &self.domain)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<Vec<String>> = None;
+                let mut f_3: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "domain" => f_0 = Some(map.next_value()?),
+                        "type" => f_1 = Some(map.next_value()?),
+                        "replication_partners" => f_2 = map.next_value()?,
+                        "client_affinity" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VCSA_EMBEDDED" => {
+                                    InfoType::VcsaEmbedded {
+                                        replication_partners: f_2,
+                                    }
+                                }
+                                "VCSA_EXTERNAL" => {
+                                    InfoType::VcsaExternal {
+                                        client_affinity: f_3,
+                                    }
+                                }
+                                "PSC_EXTERNAL" => {
+                                    InfoType::PscExternal {
+                                        replication_partners: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "replication_partners".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "client_affinity".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoType::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    domain: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("domain"))?,
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A call of [`Nodes::list`](crate::vcenter::topology::Nodes::list) being
@@ -77,28 +245,198 @@ impl ListRequest {
 }
 
 /// The `Nodes.Summary` class contains commonly used information of vCenter or Platform Services Controller node. This class was added in vSphere API 6.7.2.
-///
-/// `type` selects which optional fields are set: `PSC_EXTERNAL`
-/// (`replication_partners`), `VCSA_EMBEDDED` (`replication_partners`),
-/// `VCSA_EXTERNAL` (`client_affinity`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Identifier for the vCenter or Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the node. This attribute was added in vSphere API 6.7.2.
     ///
     /// Identifier of a `com.vmware.vcenter.VCenter.name` resource.
     pub node: crate::ids::VCenterNameId,
     /// Appliance type of the node. This attribute was added in vSphere API 6.7.2.
-    pub r#type: ApplianceType,
-    /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
     ///
-    /// Only relevant when `type` is `VCSA_EMBEDDED` or `PSC_EXTERNAL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replication_partners: Option<Vec<String>>,
-    /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node. This attribute was added in vSphere API 6.7.2.
-    ///
-    /// Only relevant when `type` is `VCSA_EXTERNAL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_affinity: Option<String>,
+    /// The variant carries the fields of its case (see [`SummaryType`]).
+    pub r#type: SummaryType,
+}
+
+/// The `type` tag of [`Summary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummaryType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SummaryType {
+    /// vCenter Server Appliance with an embedded Platform Services Controller.
+    VcsaEmbedded {
+        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
+        replication_partners: Option<Vec<String>>,
+    },
+    /// vCenter Server Appliance with an external Platform Services Controller.
+    VcsaExternal {
+        /// Identifier of the affinitized Platform Services Controller node. Identifier can be either IP address or DNS resolvable name of the affinitized node. This attribute was added in vSphere API 6.7.2.
+        client_affinity: Option<String>,
+    },
+    /// An external Platform Services Controller.
+    PscExternal {
+        /// List of replication partners' node identifiers. Identifiers can be either IP address or DNS resolvable name of the partner node. This attribute was added in vSphere API 6.7.2.
+        replication_partners: Option<Vec<String>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SummaryType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VcsaEmbedded { .. } => "VCSA_EMBEDDED",
+            Self::VcsaExternal { .. } => "VCSA_EXTERNAL",
+            Self::PscExternal { .. } => "PSC_EXTERNAL",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ApplianceType {
+        ApplianceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::VcsaEmbedded { replication_partners } => {
+                __map.serialize_entry("type", "VCSA_EMBEDDED")?;
+                if let Some(value) = replication_partners {
+                    __map.serialize_entry("replication_partners", value)?;
+                }
+            }
+            Self::VcsaExternal { client_affinity } => {
+                __map.serialize_entry("type", "VCSA_EXTERNAL")?;
+                if let Some(value) = client_affinity {
+                    __map.serialize_entry("client_affinity", value)?;
+                }
+            }
+            Self::PscExternal { replication_partners } => {
+                __map.serialize_entry("type", "PSC_EXTERNAL")?;
+                if let Some(value) = replication_partners {
+                    __map.serialize_entry("replication_partners", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("node", &self.node)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Summary;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Summary")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Summary, A::Error> {
+                let mut f_0: Option<crate::ids::VCenterNameId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<Vec<String>> = None;
+                let mut f_3: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "node" => f_0 = Some(map.next_value()?),
+                        "type" => f_1 = Some(map.next_value()?),
+                        "replication_partners" => f_2 = map.next_value()?,
+                        "client_affinity" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VCSA_EMBEDDED" => {
+                                    SummaryType::VcsaEmbedded {
+                                        replication_partners: f_2,
+                                    }
+                                }
+                                "VCSA_EXTERNAL" => {
+                                    SummaryType::VcsaExternal {
+                                        client_affinity: f_3,
+                                    }
+                                }
+                                "PSC_EXTERNAL" => {
+                                    SummaryType::PscExternal {
+                                        replication_partners: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "replication_partners".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "client_affinity".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SummaryType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Summary {
+                    node: f_0.ok_or_else(|| serde::de::Error::missing_field("node"))?,
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

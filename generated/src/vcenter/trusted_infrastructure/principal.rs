@@ -14,7 +14,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// The certificates used by the STS to sign tokens for this vCenter. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     pub issuer: String,

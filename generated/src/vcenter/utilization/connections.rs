@@ -49,7 +49,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Utilization of listening ports for vCenter server processes. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<ServerInfo>,
     /// Filtering criteria that could not match any known properties. This attribute was added in vSphere API 9.1.0.0. if set, the filtering criteria which are unknown are returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +81,7 @@ pub struct PortInfo {
     /// The count of open TCP connections to this server. This attribute was added in vSphere API 9.1.0.0.
     pub open_connections: i64,
     /// The list of peers connected to this server port. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub peers: Vec<PeerInfo>,
 }
 
@@ -93,7 +93,7 @@ pub struct ServerInfo {
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
     pub service: crate::ids::ServicesServiceId,
     /// List of listening ports of this server and their open TCP connections. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ports: Vec<PortInfo>,
     /// The total amount of connections to the ports listed in `com.vmware.vcenter.utilization.connections.server_info.ports`. This attribute was added in vSphere API 9.1.0.0.
     pub total_connections: i64,

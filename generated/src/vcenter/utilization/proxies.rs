@@ -55,7 +55,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Utilization of vCenter proxies. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub proxies: Vec<ProxyInfo>,
     /// Filtering criteria that could not match any known properties. This attribute was added in vSphere API 9.1.0.0. if set, the filtering criteria which are unknown are returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,7 +79,7 @@ pub struct ProxyInfo {
     /// Identifier of a `com.vmware.vcenter.services.Service` resource.
     pub service: crate::ids::ServicesServiceId,
     /// The list of upstreams that are handled by this proxy. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub upstreams: Vec<UpstreamInfo>,
 }
 
@@ -99,7 +99,7 @@ pub struct UpstreamInfo {
     /// The name of the upstream. This name should be treated as an opaque value. It allows observing the usage of this upstream across different proxies. This attribute was added in vSphere API 9.1.0.0.
     pub name: String,
     /// The list of HTTP routes that are subject to backpressure restrictions. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub routes: Vec<RouteInfo>,
     /// The backpressure status of the requests aimed towards those `com.vmware.vcenter.utilization.proxies.upstream_info.routes`. This tells whether the list of `com.vmware.vcenter.utilization.proxies.upstream_info.routes` can handle more HTTP requests or they are being backpressured. This attribute was added in vSphere API 9.1.0.0.
     pub requests_back_pressure: BackpressureInfo,

@@ -586,26 +586,174 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Cluster.IpInfo` class contains attributes related to an ip. This class was added in vSphere API 6.7.1.
-///
-/// `ip_family` selects which optional fields are set: `IPV4` (`ipv4`), `IPV6`
-/// (`ipv6`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IpInfo {
     /// Family of the ip. This attribute was added in vSphere API 6.7.1.
-    pub ip_family: IpFamily,
-    /// If the type of the ip family is IPV4, then this will point to IPv4 address specification. This attribute was added in vSphere API 6.7.1.
     ///
-    /// Only relevant when `ip_family` is `IPV4`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ipv4: Option<Ipv4Info>,
-    /// If the type of the ip family is IPV6, then this will point to IPv6 address specification. This attribute was added in vSphere API 6.7.1.
-    ///
-    /// Only relevant when `ip_family` is `IPV6`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ipv6: Option<Ipv6Info>,
+    /// The variant carries the fields of its case (see [`IpInfoIpFamily`]).
+    pub ip_family: IpInfoIpFamily,
     /// Gateway IP address. This attribute was added in vSphere API 6.7.1. If None, no gateway is specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_ip: Option<String>,
+}
+
+/// The `ip_family` tag of [`IpInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `ip_family` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `IpInfoIpFamily::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum IpInfoIpFamily {
+    /// IPV4 address family.
+    Ipv4 {
+        /// If the type of the ip family is IPV4, then this will point to IPv4 address specification. This attribute was added in vSphere API 6.7.1.
+        ipv4: Option<Ipv4Info>,
+    },
+    /// IPV6 address family.
+    Ipv6 {
+        /// If the type of the ip family is IPV6, then this will point to IPv6 address specification. This attribute was added in vSphere API 6.7.1.
+        ipv6: Option<Ipv6Info>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl IpInfoIpFamily {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 { .. } => "IPV4",
+            Self::Ipv6 { .. } => "IPV6",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> IpFamily {
+        IpFamily::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Ipv4 { ipv4 } => {
+                __map.serialize_entry("ip_family", "IPV4")?;
+                if let Some(value) = ipv4 {
+                    __map.serialize_entry("ipv4", value)?;
+                }
+            }
+            Self::Ipv6 { ipv6 } => {
+                __map.serialize_entry("ip_family", "IPV6")?;
+                if let Some(value) = ipv6 {
+                    __map.serialize_entry("ipv6", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("ip_family", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for IpInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.ip_family.serialize_fields(&mut map)?;
+        if let Some(value) = &self.gateway_ip {
+            map.serialize_entry("gateway_ip", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IpInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IpInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct IpInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<IpInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Ipv4Info> = None;
+                let mut f_2: Option<Ipv6Info> = None;
+                let mut f_3: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "ip_family" => f_0 = Some(map.next_value()?),
+                        "ipv4" => f_1 = map.next_value()?,
+                        "ipv6" => f_2 = map.next_value()?,
+                        "gateway_ip" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "IPV4" => IpInfoIpFamily::Ipv4 { ipv4: f_1 },
+                                "IPV6" => IpInfoIpFamily::Ipv6 { ipv6: f_2 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "ipv4".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "ipv6".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    IpInfoIpFamily::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(IpInfo {
+                    ip_family: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("ip_family"))?,
+                    gateway_ip: f_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Cluster.Ipv4Info` class contains attributes to describe IPV4 information of the configured network interface. This class was added in vSphere API 6.7.1.

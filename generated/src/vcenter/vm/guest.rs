@@ -968,30 +968,208 @@ impl Processes {
 }
 
 /// The `Credentials` class defines the guest credentials used for guest operation authentication. This class was added in vSphere API 7.0.2.0.
-///
-/// `type` selects which optional fields are set: `SAML_BEARER_TOKEN` (`user_name`
-/// and `saml_token`), `USERNAME_PASSWORD` (`user_name` and `password`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Credentials {
     /// If set, the method will interact with the logged-in desktop session in the guest. This requires that the logged-on user matches the user specified by the `com.vmware.vcenter.vm.guest.credentials`. This is currently only supported for `com.vmware.vcenter.vm.guest.credentials.type.USERNAME_PASSWORD`. This attribute was added in vSphere API 7.0.2.0.
     pub interactive_session: bool,
     /// The guest credentials type This attribute was added in vSphere API 7.0.2.0.
-    pub r#type: credentials::Type,
-    /// For `com.vmware.vcenter.vm.guest.credentials.type.SAML_BEARER_TOKEN`, this is the guest user to be associated with the credentials. For `com.vmware.vcenter.vm.guest.credentials.type.USERNAME_PASSWORD` this is the guest username. This attribute was added in vSphere API 7.0.2.0. If no user is specified for `com.vmware.vcenter.vm.guest.credentials.type.SAML_BEARER_TOKEN`, a guest dependent mapping will decide what guest user account is applied.
     ///
-    /// Only relevant when `type` is `USERNAME_PASSWORD` or `SAML_BEARER_TOKEN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_name: Option<String>,
-    /// password This attribute was added in vSphere API 7.0.2.0.
+    /// The variant carries the fields of its case (see [`CredentialsType`]).
+    pub r#type: CredentialsType,
+}
+
+/// The `type` tag of [`Credentials`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CredentialsType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CredentialsType {
+    /// USERNAME_PASSWORD credentials contains the information necessary to authenticate within a guest using a username and password. This method of authentication is stateless.
     ///
-    /// Only relevant when `type` is `USERNAME_PASSWORD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<vsphere_vapi_runtime::types::Secret>,
-    /// SAML Bearer Token This attribute was added in vSphere API 7.0.2.0.
+    /// To use USERNAME_PASSWORD, populate userName and password with the appropriate login information.
     ///
-    /// Only relevant when `type` is `SAML_BEARER_TOKEN`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_token: Option<vsphere_vapi_runtime::types::Secret>,
+    /// Once populated, you can use USERNAME_PASSWORD in any guest operations method.
+    UsernamePassword {
+        /// For `com.vmware.vcenter.vm.guest.credentials.type.SAML_BEARER_TOKEN`, this is the guest user to be associated with the credentials. For `com.vmware.vcenter.vm.guest.credentials.type.USERNAME_PASSWORD` this is the guest username. This attribute was added in vSphere API 7.0.2.0. If no user is specified for `com.vmware.vcenter.vm.guest.credentials.type.SAML_BEARER_TOKEN`, a guest dependent mapping will decide what guest user account is applied.
+        user_name: Option<String>,
+        /// password This attribute was added in vSphere API 7.0.2.0.
+        password: Option<vsphere_vapi_runtime::types::Secret>,
+    },
+    /// SAML_BEARER_TOKEN contains the information necessary to authenticate within a guest using a SAML token. SAML Bearer token credentials relies on a guest alias that associates a guest account with the subject and certificate encoded in a SAML Bearer token obtained from the VMware SSO Server.
+    SamlBearerToken {
+        /// For `com.vmware.vcenter.vm.guest.credentials.type.SAML_BEARER_TOKEN`, this is the guest user to be associated with the credentials. For `com.vmware.vcenter.vm.guest.credentials.type.USERNAME_PASSWORD` this is the guest username. This attribute was added in vSphere API 7.0.2.0. If no user is specified for `com.vmware.vcenter.vm.guest.credentials.type.SAML_BEARER_TOKEN`, a guest dependent mapping will decide what guest user account is applied.
+        user_name: Option<String>,
+        /// SAML Bearer Token This attribute was added in vSphere API 7.0.2.0.
+        saml_token: Option<vsphere_vapi_runtime::types::Secret>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CredentialsType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsernamePassword { .. } => "USERNAME_PASSWORD",
+            Self::SamlBearerToken { .. } => "SAML_BEARER_TOKEN",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> credentials::Type {
+        credentials::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::UsernamePassword { user_name, password } => {
+                __map.serialize_entry("type", "USERNAME_PASSWORD")?;
+                if let Some(value) = user_name {
+                    __map.serialize_entry("user_name", value)?;
+                }
+                if let Some(value) = password {
+                    __map.serialize_entry("password", value)?;
+                }
+            }
+            Self::SamlBearerToken { user_name, saml_token } => {
+                __map.serialize_entry("type", "SAML_BEARER_TOKEN")?;
+                if let Some(value) = user_name {
+                    __map.serialize_entry("user_name", value)?;
+                }
+                if let Some(value) = saml_token {
+                    __map.serialize_entry("saml_token", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Credentials {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("interactive_session", &self.interactive_session)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Credentials {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Credentials;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Credentials")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Credentials, A::Error> {
+                let mut f_0: Option<bool> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::Secret> = None;
+                let mut f_4: Option<vsphere_vapi_runtime::types::Secret> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "interactive_session" => f_0 = Some(map.next_value()?),
+                        "type" => f_1 = Some(map.next_value()?),
+                        "user_name" => f_2 = map.next_value()?,
+                        "password" => f_3 = map.next_value()?,
+                        "saml_token" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "USERNAME_PASSWORD" => {
+                                    CredentialsType::UsernamePassword {
+                                        user_name: f_2,
+                                        password: f_3,
+                                    }
+                                }
+                                "SAML_BEARER_TOKEN" => {
+                                    CredentialsType::SamlBearerToken {
+                                        user_name: f_2,
+                                        saml_token: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "user_name".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "password".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "saml_token".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CredentialsType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Credentials {
+                    interactive_session: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "interactive_session",
+                        ))?,
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `DhcpConfigInfo` class specifies when Dynamic Host Configuration Protocol is enabled. This class was added in vSphere API 7.0.0.0.
@@ -1016,9 +1194,9 @@ pub struct DnsAssignedValues {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsConfigInfo {
     /// The IP addresses of the DNS servers in order of use. IPv4 addresses are specified using dotted decimal notation. For example, "192.0.2.1". IPv6 addresses are 128-bit addresses represented as eight fields of up to four hexadecimal digits. A colon separates each field (:). For example, 2001:DB8:101::230:6eff:fe04:d9ff. The address can also consist of the symbol '::' to represent multiple 16-bit groups of contiguous 0's only once in an address as described in RFC 2373. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ip_addresses: Vec<String>,
     /// The domain in which to search for hosts, placed in order of preference. These are the domain name portion of the DNS names. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub search_domains: Vec<String>,
 }

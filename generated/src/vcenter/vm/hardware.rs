@@ -2087,30 +2087,289 @@ pub struct IdeAddressSpec {
 }
 
 /// The `Hardware.Info` class contains information related to the virtual hardware of a virtual machine.
-///
-/// `upgrade_policy` selects which optional fields are set: `AFTER_CLEAN_SHUTDOWN`
-/// (`upgrade_version`), `ALWAYS` (`upgrade_version`).
-///
-/// `upgrade_status` selects which optional fields are set: `FAILED`
-/// (`upgrade_error`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Virtual hardware version.
     pub version: Version,
     /// Scheduled upgrade policy.
-    pub upgrade_policy: UpgradePolicy,
-    /// Target hardware version to be used on the next scheduled virtual hardware upgrade.
     ///
-    /// Only relevant when `upgrade_policy` is `AFTER_CLEAN_SHUTDOWN` or `ALWAYS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upgrade_version: Option<Version>,
+    /// The variant carries the fields of its case (see [`InfoUpgradePolicy`]).
+    pub upgrade_policy: InfoUpgradePolicy,
     /// Scheduled upgrade status.
-    pub upgrade_status: UpgradeStatus,
-    /// Reason for the scheduled upgrade failure.
     ///
-    /// Only relevant when `upgrade_status` is `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upgrade_error: Option<serde_json::Value>,
+    /// The variant carries the fields of its case (see [`InfoUpgradeStatus`]).
+    pub upgrade_status: InfoUpgradeStatus,
+}
+
+/// The `upgrade_policy` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `upgrade_policy` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoUpgradePolicy::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoUpgradePolicy {
+    /// Do not upgrade the virtual machine when it is powered on.
+    Never,
+    /// Run scheduled upgrade when the virtual machine is powered on after a clean shutdown of the guest operating system.
+    AfterCleanShutdown {
+        /// Target hardware version to be used on the next scheduled virtual hardware upgrade.
+        upgrade_version: Option<Version>,
+    },
+    /// Run scheduled upgrade when the virtual machine is powered on.
+    Always {
+        /// Target hardware version to be used on the next scheduled virtual hardware upgrade.
+        upgrade_version: Option<Version>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoUpgradePolicy {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Never => "NEVER",
+            Self::AfterCleanShutdown { .. } => "AFTER_CLEAN_SHUTDOWN",
+            Self::Always { .. } => "ALWAYS",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> UpgradePolicy {
+        UpgradePolicy::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Never => __map.serialize_entry("upgrade_policy", "NEVER")?,
+            Self::AfterCleanShutdown { upgrade_version } => {
+                __map.serialize_entry("upgrade_policy", "AFTER_CLEAN_SHUTDOWN")?;
+                if let Some(value) = upgrade_version {
+                    __map.serialize_entry("upgrade_version", value)?;
+                }
+            }
+            Self::Always { upgrade_version } => {
+                __map.serialize_entry("upgrade_policy", "ALWAYS")?;
+                if let Some(value) = upgrade_version {
+                    __map.serialize_entry("upgrade_version", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("upgrade_policy", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// The `upgrade_status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `upgrade_status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoUpgradeStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoUpgradeStatus {
+    /// No scheduled upgrade has been attempted.
+    None,
+    /// Upgrade is scheduled but has not yet been run.
+    Pending,
+    /// The most recent scheduled upgrade was successful.
+    Success,
+    /// The most recent scheduled upgrade was not successful.
+    Failed {
+        /// Reason for the scheduled upgrade failure.
+        upgrade_error: Option<serde_json::Value>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoUpgradeStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Pending => "PENDING",
+            Self::Success => "SUCCESS",
+            Self::Failed { .. } => "FAILED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> UpgradeStatus {
+        UpgradeStatus::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::None => __map.serialize_entry("upgrade_status", "NONE")?,
+            Self::Pending => __map.serialize_entry("upgrade_status", "PENDING")?,
+            Self::Success => __map.serialize_entry("upgrade_status", "SUCCESS")?,
+            Self::Failed { upgrade_error } => {
+                __map.serialize_entry("upgrade_status", "FAILED")?;
+                if let Some(value) = upgrade_error {
+                    __map.serialize_entry("upgrade_error", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("upgrade_status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        self.upgrade_policy.serialize_fields(&mut map)?;
+        self.upgrade_status.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<Version> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<Version> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<serde_json::Value> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "version" => f_0 = Some(map.next_value()?),
+                        "upgrade_policy" => f_1 = Some(map.next_value()?),
+                        "upgrade_version" => f_2 = map.next_value()?,
+                        "upgrade_status" => f_3 = Some(map.next_value()?),
+                        "upgrade_error" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NEVER" => InfoUpgradePolicy::Never,
+                                "AFTER_CLEAN_SHUTDOWN" => {
+                                    InfoUpgradePolicy::AfterCleanShutdown {
+                                        upgrade_version: f_2,
+                                    }
+                                }
+                                "ALWAYS" => {
+                                    InfoUpgradePolicy::Always {
+                                        upgrade_version: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "upgrade_version".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoUpgradePolicy::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                let u_1 = match f_3 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NONE" => InfoUpgradeStatus::None,
+                                "PENDING" => InfoUpgradeStatus::Pending,
+                                "SUCCESS" => InfoUpgradeStatus::Success,
+                                "FAILED" => {
+                                    InfoUpgradeStatus::Failed {
+                                        upgrade_error: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "upgrade_error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoUpgradeStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    version: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+                    upgrade_policy: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "upgrade_policy",
+                        ))?,
+                    upgrade_status: u_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "upgrade_status",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `NvmeAddressInfo` class contains information about the address of a virtual device that is attached to a virtual NVMe adapter of a virtual machine. This class was added in vSphere API 7.0.0.1.
@@ -2171,21 +2430,172 @@ pub struct ScsiAddressSpec {
 }
 
 /// The `Hardware.UpdateSpec` class describes the updates to virtual hardware settings of a virtual machine.
-///
-/// `upgrade_policy` selects which optional fields are set: `AFTER_CLEAN_SHUTDOWN`
-/// (`upgrade_version`), `ALWAYS` (`upgrade_version`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Scheduled upgrade policy. If set to `com.vmware.vcenter.vm.hardware.upgrade_policy.NEVER`, the `com.vmware.vcenter.vm.hardware.info.upgrade_version` attribute will be reset to None. If None, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upgrade_policy: Option<UpgradePolicy>,
-    /// Target hardware version to be used on the next scheduled virtual hardware upgrade.
     ///
-    /// If specified, this attribute must represent a newer virtual hardware version than the current virtual hardware version reported in `com.vmware.vcenter.vm.hardware.info.version`. If `com.vmware.vcenter.vm.hardware.update_spec.upgrade_policy` is set to `com.vmware.vcenter.vm.hardware.upgrade_policy.NEVER`, this attribute must be None. Otherwise, if this attribute is None, default to the most recent virtual hardware version supported by the server.
-    ///
-    /// Only relevant when `upgrade_policy` is `AFTER_CLEAN_SHUTDOWN` or `ALWAYS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upgrade_version: Option<Version>,
+    /// The variant carries the fields of its case (see [`UpdateSpecUpgradePolicy`]).
+    pub upgrade_policy: Option<UpdateSpecUpgradePolicy>,
+}
+
+/// The `upgrade_policy` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `upgrade_policy` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecUpgradePolicy::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecUpgradePolicy {
+    /// Do not upgrade the virtual machine when it is powered on.
+    Never,
+    /// Run scheduled upgrade when the virtual machine is powered on after a clean shutdown of the guest operating system.
+    AfterCleanShutdown {
+        /// Target hardware version to be used on the next scheduled virtual hardware upgrade.
+        ///
+        /// If specified, this attribute must represent a newer virtual hardware version than the current virtual hardware version reported in `com.vmware.vcenter.vm.hardware.info.version`. If `com.vmware.vcenter.vm.hardware.update_spec.upgrade_policy` is set to `com.vmware.vcenter.vm.hardware.upgrade_policy.NEVER`, this attribute must be None. Otherwise, if this attribute is None, default to the most recent virtual hardware version supported by the server.
+        upgrade_version: Option<Version>,
+    },
+    /// Run scheduled upgrade when the virtual machine is powered on.
+    Always {
+        /// Target hardware version to be used on the next scheduled virtual hardware upgrade.
+        ///
+        /// If specified, this attribute must represent a newer virtual hardware version than the current virtual hardware version reported in `com.vmware.vcenter.vm.hardware.info.version`. If `com.vmware.vcenter.vm.hardware.update_spec.upgrade_policy` is set to `com.vmware.vcenter.vm.hardware.upgrade_policy.NEVER`, this attribute must be None. Otherwise, if this attribute is None, default to the most recent virtual hardware version supported by the server.
+        upgrade_version: Option<Version>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecUpgradePolicy {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Never => "NEVER",
+            Self::AfterCleanShutdown { .. } => "AFTER_CLEAN_SHUTDOWN",
+            Self::Always { .. } => "ALWAYS",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> UpgradePolicy {
+        UpgradePolicy::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Never => __map.serialize_entry("upgrade_policy", "NEVER")?,
+            Self::AfterCleanShutdown { upgrade_version } => {
+                __map.serialize_entry("upgrade_policy", "AFTER_CLEAN_SHUTDOWN")?;
+                if let Some(value) = upgrade_version {
+                    __map.serialize_entry("upgrade_version", value)?;
+                }
+            }
+            Self::Always { upgrade_version } => {
+                __map.serialize_entry("upgrade_policy", "ALWAYS")?;
+                if let Some(value) = upgrade_version {
+                    __map.serialize_entry("upgrade_version", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("upgrade_policy", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.upgrade_policy {
+            value.serialize_fields(&mut map)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Version> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "upgrade_policy" => f_0 = map.next_value()?,
+                        "upgrade_version" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NEVER" => UpdateSpecUpgradePolicy::Never,
+                                "AFTER_CLEAN_SHUTDOWN" => {
+                                    UpdateSpecUpgradePolicy::AfterCleanShutdown {
+                                        upgrade_version: f_1,
+                                    }
+                                }
+                                "ALWAYS" => {
+                                    UpdateSpecUpgradePolicy::Always {
+                                        upgrade_version: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "upgrade_version".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecUpgradePolicy::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSpec { upgrade_policy: u_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -7,18 +7,153 @@
 //! Compiled with the `vcenter-vm` feature.
 
 /// The `Power.Info` class contains information about the power state of a virtual machine.
-///
-/// `state` selects which optional fields are set: `POWERED_OFF`
-/// (`clean_power_off`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Power state of the virtual machine.
-    pub state: State,
-    /// Flag indicating whether the virtual machine was powered off cleanly. This attribute may be used to detect that the virtual machine crashed unexpectedly and should be restarted.
     ///
-    /// Only relevant when `state` is `POWERED_OFF`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clean_power_off: Option<bool>,
+    /// The variant carries the fields of its case (see [`InfoState`]).
+    pub state: InfoState,
+}
+
+/// The `state` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoState {
+    /// The virtual machine is powered off.
+    PoweredOff {
+        /// Flag indicating whether the virtual machine was powered off cleanly. This attribute may be used to detect that the virtual machine crashed unexpectedly and should be restarted.
+        clean_power_off: Option<bool>,
+    },
+    /// The virtual machine is powered on.
+    PoweredOn,
+    /// The virtual machine is suspended.
+    Suspended,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoState {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PoweredOff { .. } => "POWERED_OFF",
+            Self::PoweredOn => "POWERED_ON",
+            Self::Suspended => "SUSPENDED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> State {
+        State::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::PoweredOff { clean_power_off } => {
+                __map.serialize_entry("state", "POWERED_OFF")?;
+                if let Some(value) = clean_power_off {
+                    __map.serialize_entry("clean_power_off", value)?;
+                }
+            }
+            Self::PoweredOn => __map.serialize_entry("state", "POWERED_ON")?,
+            Self::Suspended => __map.serialize_entry("state", "SUSPENDED")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("state", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.state.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "state" => f_0 = Some(map.next_value()?),
+                        "clean_power_off" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "POWERED_OFF" => {
+                                    InfoState::PoweredOff {
+                                        clean_power_off: f_1,
+                                    }
+                                }
+                                "POWERED_ON" => InfoState::PoweredOn,
+                                "SUSPENDED" => InfoState::Suspended,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "clean_power_off".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoState::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    state: u_0.ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -597,17 +597,146 @@ pub struct CreateSpecDiskStorage {
 }
 
 /// The `LibraryItems.CreateSpecDiskStoragePolicy` class defines the storage policy specification for a virtual machine template's disks. This class was added in vSphere API 6.8.
-///
-/// `type` selects which optional fields are set: `USE_SPECIFIED_POLICY` (`policy`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpecDiskStoragePolicy {
     /// Policy type to be used when creating a virtual machine template's disk. This attribute was added in vSphere API 6.8.
-    pub r#type: create_spec_disk_storage_policy::Type,
-    /// Identifier for the storage policy to use. This attribute was added in vSphere API 6.8.
     ///
-    /// Only relevant when `type` is `USE_SPECIFIED_POLICY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
+    /// The variant carries the fields of its case (see [`CreateSpecDiskStoragePolicyType`]).
+    pub r#type: CreateSpecDiskStoragePolicyType,
+}
+
+/// The `type` tag of [`CreateSpecDiskStoragePolicy`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecDiskStoragePolicyType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecDiskStoragePolicyType {
+    /// Use the specified policy.
+    UseSpecifiedPolicy {
+        /// Identifier for the storage policy to use. This attribute was added in vSphere API 6.8.
+        policy: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecDiskStoragePolicyType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> create_spec_disk_storage_policy::Type {
+        create_spec_disk_storage_policy::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::UseSpecifiedPolicy { policy } => {
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                if let Some(value) = policy {
+                    __map.serialize_entry("policy", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpecDiskStoragePolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpecDiskStoragePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpecDiskStoragePolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpecDiskStoragePolicy")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpecDiskStoragePolicy, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "policy" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "USE_SPECIFIED_POLICY" => {
+                                    CreateSpecDiskStoragePolicyType::UseSpecifiedPolicy {
+                                        policy: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "policy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecDiskStoragePolicyType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpecDiskStoragePolicy {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `LibraryItems.CreateSpecVmHomeStorage` class defines the storage specification for a virtual machine template's configuration and log files. This class was added in vSphere API 6.8.
@@ -626,17 +755,146 @@ pub struct CreateSpecVmHomeStorage {
 }
 
 /// The `LibraryItems.CreateSpecVmHomeStoragePolicy` class defines the storage policy specification for a virtual machine template's configuration and log files. This class was added in vSphere API 6.8.
-///
-/// `type` selects which optional fields are set: `USE_SPECIFIED_POLICY` (`policy`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpecVmHomeStoragePolicy {
     /// Policy type to be used when creating the virtual machine template's configuration and log files. This attribute was added in vSphere API 6.8.
-    pub r#type: create_spec_vm_home_storage_policy::Type,
-    /// Identifier for the storage policy to use. This attribute was added in vSphere API 6.8.
     ///
-    /// Only relevant when `type` is `USE_SPECIFIED_POLICY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
+    /// The variant carries the fields of its case (see [`CreateSpecVmHomeStoragePolicyType`]).
+    pub r#type: CreateSpecVmHomeStoragePolicyType,
+}
+
+/// The `type` tag of [`CreateSpecVmHomeStoragePolicy`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecVmHomeStoragePolicyType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecVmHomeStoragePolicyType {
+    /// Use the specified policy.
+    UseSpecifiedPolicy {
+        /// Identifier for the storage policy to use. This attribute was added in vSphere API 6.8.
+        policy: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecVmHomeStoragePolicyType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> create_spec_vm_home_storage_policy::Type {
+        create_spec_vm_home_storage_policy::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::UseSpecifiedPolicy { policy } => {
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                if let Some(value) = policy {
+                    __map.serialize_entry("policy", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpecVmHomeStoragePolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpecVmHomeStoragePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpecVmHomeStoragePolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpecVmHomeStoragePolicy")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpecVmHomeStoragePolicy, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "policy" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "USE_SPECIFIED_POLICY" => {
+                                    CreateSpecVmHomeStoragePolicyType::UseSpecifiedPolicy {
+                                        policy: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "policy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecVmHomeStoragePolicyType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpecVmHomeStoragePolicy {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `LibraryItems.DeployPlacementSpec` class contains information used to place a virtual machine onto resources within the vCenter inventory. This class was added in vSphere API 6.8.
@@ -738,17 +996,153 @@ pub struct DeploySpecDiskStorage {
 }
 
 /// The `LibraryItems.DeploySpecDiskStoragePolicy` class describes the storage policy specification for the deployed virtual machine's disks. This class was added in vSphere API 6.8.
-///
-/// `type` selects which optional fields are set: `USE_SPECIFIED_POLICY` (`policy`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploySpecDiskStoragePolicy {
     /// Policy type to be used when creating the deployed virtual machine's disk. This attribute was added in vSphere API 6.8.
-    pub r#type: deploy_spec_disk_storage_policy::Type,
-    /// Identifier of the storage policy to use. This attribute was added in vSphere API 6.8.
     ///
-    /// Only relevant when `type` is `USE_SPECIFIED_POLICY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
+    /// The variant carries the fields of its case (see [`DeploySpecDiskStoragePolicyType`]).
+    pub r#type: DeploySpecDiskStoragePolicyType,
+}
+
+/// The `type` tag of [`DeploySpecDiskStoragePolicy`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DeploySpecDiskStoragePolicyType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeploySpecDiskStoragePolicyType {
+    /// Use the specified policy.
+    UseSpecifiedPolicy {
+        /// Identifier of the storage policy to use. This attribute was added in vSphere API 6.8.
+        policy: Option<String>,
+    },
+    /// Use the storage policy that is associated with the corresponding disk in the source virtual machine template.
+    UseSourcePolicy,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl DeploySpecDiskStoragePolicyType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
+            Self::UseSourcePolicy => "USE_SOURCE_POLICY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> deploy_spec_disk_storage_policy::Type {
+        deploy_spec_disk_storage_policy::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::UseSpecifiedPolicy { policy } => {
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                if let Some(value) = policy {
+                    __map.serialize_entry("policy", value)?;
+                }
+            }
+            Self::UseSourcePolicy => __map.serialize_entry("type", "USE_SOURCE_POLICY")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for DeploySpecDiskStoragePolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploySpecDiskStoragePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeploySpecDiskStoragePolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct DeploySpecDiskStoragePolicy")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<DeploySpecDiskStoragePolicy, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "policy" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "USE_SPECIFIED_POLICY" => {
+                                    DeploySpecDiskStoragePolicyType::UseSpecifiedPolicy {
+                                        policy: f_1,
+                                    }
+                                }
+                                "USE_SOURCE_POLICY" => {
+                                    DeploySpecDiskStoragePolicyType::UseSourcePolicy
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "policy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    DeploySpecDiskStoragePolicyType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(DeploySpecDiskStoragePolicy {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `LibraryItems.DeploySpecVmHomeStorage` class defines the storage specification for a deployed virtual machine's configuration and log files. This class was added in vSphere API 6.8.
@@ -767,17 +1161,153 @@ pub struct DeploySpecVmHomeStorage {
 }
 
 /// The `LibraryItems.DeploySpecVmHomeStoragePolicy` class defines the storage policy specification for the deployed virtual machine's configuration and log files. This class was added in vSphere API 6.8.
-///
-/// `type` selects which optional fields are set: `USE_SPECIFIED_POLICY` (`policy`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploySpecVmHomeStoragePolicy {
     /// Policy type to be used when creating the deployed virtual machine's configuration and log files. This attribute was added in vSphere API 6.8.
-    pub r#type: deploy_spec_vm_home_storage_policy::Type,
-    /// Identifier for the storage policy to use. This attribute was added in vSphere API 6.8.
     ///
-    /// Only relevant when `type` is `USE_SPECIFIED_POLICY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
+    /// The variant carries the fields of its case (see [`DeploySpecVmHomeStoragePolicyType`]).
+    pub r#type: DeploySpecVmHomeStoragePolicyType,
+}
+
+/// The `type` tag of [`DeploySpecVmHomeStoragePolicy`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DeploySpecVmHomeStoragePolicyType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeploySpecVmHomeStoragePolicyType {
+    /// Use the specified policy.
+    UseSpecifiedPolicy {
+        /// Identifier for the storage policy to use. This attribute was added in vSphere API 6.8.
+        policy: Option<String>,
+    },
+    /// Use the storage policy that is associated with the source virtual machine template's configuration and log files.
+    UseSourcePolicy,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl DeploySpecVmHomeStoragePolicyType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
+            Self::UseSourcePolicy => "USE_SOURCE_POLICY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> deploy_spec_vm_home_storage_policy::Type {
+        deploy_spec_vm_home_storage_policy::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::UseSpecifiedPolicy { policy } => {
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                if let Some(value) = policy {
+                    __map.serialize_entry("policy", value)?;
+                }
+            }
+            Self::UseSourcePolicy => __map.serialize_entry("type", "USE_SOURCE_POLICY")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for DeploySpecVmHomeStoragePolicy {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploySpecVmHomeStoragePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeploySpecVmHomeStoragePolicy;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct DeploySpecVmHomeStoragePolicy")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<DeploySpecVmHomeStoragePolicy, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "policy" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "USE_SPECIFIED_POLICY" => {
+                                    DeploySpecVmHomeStoragePolicyType::UseSpecifiedPolicy {
+                                        policy: f_1,
+                                    }
+                                }
+                                "USE_SOURCE_POLICY" => {
+                                    DeploySpecVmHomeStoragePolicyType::UseSourcePolicy
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "policy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    DeploySpecVmHomeStoragePolicyType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(DeploySpecVmHomeStoragePolicy {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `LibraryItems.DiskInfo` class contains information about the virtual machine template's virtual disk. This class was added in vSphere API 6.8.
@@ -891,10 +1421,10 @@ pub struct Info {
     /// Storage information about the virtual machine template's configuration and log files. This attribute was added in vSphere API 6.8.
     pub vm_home_storage: VmHomeStorageInfo,
     /// Storage information about the virtual machine template's virtual disks. This attribute was added in vSphere API 6.8.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, DiskInfo>,
     /// Information about the virtual machine template's virtual ethernet adapters. This attribute was added in vSphere API 6.8.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub nics: vsphere_vapi_runtime::types::VapiMap<String, EthernetInfo>,
     /// Identifier of the latest virtual machine template contained in the library item. This attribute is the managed object identifier used to identify the virtual machine template in the vSphere Management (SOAP) API. This attribute was added in vSphere API 6.8.
     pub vm_template: String,

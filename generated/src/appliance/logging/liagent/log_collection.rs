@@ -16,7 +16,7 @@ pub mod response_spec;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClientError {
     /// Contains more information about the error happend during loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub configurations: Vec<ResponseSpec>,
 }
 
@@ -52,7 +52,7 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Defines the list of loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub configurations: Vec<ResponseSpec>,
 }
 
@@ -81,7 +81,7 @@ pub struct ResponseSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerError {
     /// Contains more information about the error happend during loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub configurations: Vec<ResponseSpec>,
 }
 
@@ -89,7 +89,7 @@ pub struct ServerError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetResult {
     /// Defines the list of loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub configurations: Vec<ResponseSpec>,
 }
 
@@ -97,7 +97,7 @@ pub struct SetResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// Defines the list of loginsight agent configurations. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub configurations: Vec<Config>,
 }
 

@@ -45,7 +45,7 @@ pub struct TestStatusInfo {
     /// Overall status of tests run.
     pub status: TestStatus,
     /// messages
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
 }
 

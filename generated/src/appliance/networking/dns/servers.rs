@@ -12,7 +12,7 @@ pub struct DnsServerConfig {
     /// Define how to determine the DNS servers. Leave the servers argument empty if the mode argument is "DHCP". Set the servers argument to a comma-separated list of DNS servers if the mode argument is "static". The DNS server are assigned from the specified list.
     pub mode: DnsServerMode,
     /// List of the currently used DNS servers.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<String>,
 }
 
@@ -66,7 +66,7 @@ pub struct TestStatusInfo {
     /// Overall status of tests run.
     pub status: TestStatus,
     /// messages
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
 }
 

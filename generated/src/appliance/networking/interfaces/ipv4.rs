@@ -7,52 +7,390 @@
 //! Compiled with the `appliance-networking` feature.
 
 /// The `Ipv4.Config` class provides defines the IPv4 configuration of a network interface. This class was added in vSphere API 6.7.
-///
-/// `mode` selects which optional fields are set: `STATIC` (`address` and `prefix`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// The Address assignment mode. This attribute was added in vSphere API 6.7.
-    pub mode: Mode,
-    /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7.
     ///
-    /// Only relevant when `mode` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `mode` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<i64>,
+    /// The variant carries the fields of its case (see [`ConfigMode`]).
+    pub mode: ConfigMode,
     /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7. If None, the defaultGateway was never set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_gateway: Option<String>,
 }
 
-/// The `Ipv4.Info` class defines current IPv4 configuration state of a network interface. This class was added in vSphere API 6.7.
+/// The `mode` tag of [`Config`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
 ///
-/// `mode` selects which optional fields are set: `DHCP` (`address`, `prefix` and
-/// `default_gateway`), `STATIC` (`address`, `prefix` and `default_gateway`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// On the wire this is flat: the `mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConfigMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ConfigMode {
+    /// The IPv4 address is automatically assigned by a DHCP server.
+    Dhcp,
+    /// The IPv4 address is static.
+    Static {
+        /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7.
+        address: Option<String>,
+        /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7.
+        prefix: Option<i64>,
+    },
+    /// The IPv4 protocol is not configured.
+    Unconfigured,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ConfigMode {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dhcp => "DHCP",
+            Self::Static { .. } => "STATIC",
+            Self::Unconfigured => "UNCONFIGURED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Mode {
+        Mode::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Dhcp => __map.serialize_entry("mode", "DHCP")?,
+            Self::Static { address, prefix } => {
+                __map.serialize_entry("mode", "STATIC")?;
+                if let Some(value) = address {
+                    __map.serialize_entry("address", value)?;
+                }
+                if let Some(value) = prefix {
+                    __map.serialize_entry("prefix", value)?;
+                }
+            }
+            Self::Unconfigured => __map.serialize_entry("mode", "UNCONFIGURED")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("mode", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Config {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.mode.serialize_fields(&mut map)?;
+        if let Some(value) = &self.default_gateway {
+            map.serialize_entry("default_gateway", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Config;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Config")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Config, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<i64> = None;
+                let mut f_3: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "mode" => f_0 = Some(map.next_value()?),
+                        "address" => f_1 = map.next_value()?,
+                        "prefix" => f_2 = map.next_value()?,
+                        "default_gateway" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "DHCP" => ConfigMode::Dhcp,
+                                "STATIC" => {
+                                    ConfigMode::Static {
+                                        address: f_1,
+                                        prefix: f_2,
+                                    }
+                                }
+                                "UNCONFIGURED" => ConfigMode::Unconfigured,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "address".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "prefix".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ConfigMode::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Config {
+                    mode: u_0.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
+                    default_gateway: f_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The `Ipv4.Info` class defines current IPv4 configuration state of a network interface. This class was added in vSphere API 6.7.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The specified network interface is configurable or not. This attribute was added in vSphere API 6.7.
     pub configurable: bool,
     /// The Address assignment mode. This attribute was added in vSphere API 6.7.
-    pub mode: Mode,
-    /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7.
     ///
-    /// Only relevant when `mode` is `STATIC` or `DHCP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `mode` is `STATIC` or `DHCP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<i64>,
-    /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `mode` is `STATIC` or `DHCP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_gateway: Option<String>,
+    /// The variant carries the fields of its case (see [`InfoMode`]).
+    pub mode: InfoMode,
+}
+
+/// The `mode` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoMode {
+    /// The IPv4 address is automatically assigned by a DHCP server.
+    Dhcp {
+        /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7.
+        address: Option<String>,
+        /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7.
+        prefix: Option<i64>,
+        /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
+        default_gateway: Option<String>,
+    },
+    /// The IPv4 address is static.
+    Static {
+        /// The IPv4 address, for example, "10.20.80.191". This attribute was added in vSphere API 6.7.
+        address: Option<String>,
+        /// The IPv4 CIDR prefix, for example, 24. See <http://www.oav.net/mirrors/cidr.html> for netmask-to-prefix conversion. This attribute was added in vSphere API 6.7.
+        prefix: Option<i64>,
+        /// The IPv4 address of the default gateway. This configures the global default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
+        default_gateway: Option<String>,
+    },
+    /// The IPv4 protocol is not configured.
+    Unconfigured,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoMode {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dhcp { .. } => "DHCP",
+            Self::Static { .. } => "STATIC",
+            Self::Unconfigured => "UNCONFIGURED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Mode {
+        Mode::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Dhcp { address, prefix, default_gateway } => {
+                __map.serialize_entry("mode", "DHCP")?;
+                if let Some(value) = address {
+                    __map.serialize_entry("address", value)?;
+                }
+                if let Some(value) = prefix {
+                    __map.serialize_entry("prefix", value)?;
+                }
+                if let Some(value) = default_gateway {
+                    __map.serialize_entry("default_gateway", value)?;
+                }
+            }
+            Self::Static { address, prefix, default_gateway } => {
+                __map.serialize_entry("mode", "STATIC")?;
+                if let Some(value) = address {
+                    __map.serialize_entry("address", value)?;
+                }
+                if let Some(value) = prefix {
+                    __map.serialize_entry("prefix", value)?;
+                }
+                if let Some(value) = default_gateway {
+                    __map.serialize_entry("default_gateway", value)?;
+                }
+            }
+            Self::Unconfigured => __map.serialize_entry("mode", "UNCONFIGURED")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("mode", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("configurable", &self.configurable)?;
+        self.mode.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<bool> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "configurable" => f_0 = Some(map.next_value()?),
+                        "mode" => f_1 = Some(map.next_value()?),
+                        "address" => f_2 = map.next_value()?,
+                        "prefix" => f_3 = map.next_value()?,
+                        "default_gateway" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "DHCP" => {
+                                    InfoMode::Dhcp {
+                                        address: f_2,
+                                        prefix: f_3,
+                                        default_gateway: f_4,
+                                    }
+                                }
+                                "STATIC" => {
+                                    InfoMode::Static {
+                                        address: f_2,
+                                        prefix: f_3,
+                                        default_gateway: f_4,
+                                    }
+                                }
+                                "UNCONFIGURED" => InfoMode::Unconfigured,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "address".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "prefix".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "default_gateway".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoMode::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    configurable: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("configurable"))?,
+                    mode: u_0.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -36,7 +36,7 @@ pub struct Config {
     /// An address will be assigned by Stateless Address Autoconfiguration (SLAAC). This attribute was added in vSphere API 6.7.
     pub autoconf: bool,
     /// The list of addresses to be statically assigned. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub addresses: Vec<Address>,
     /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
     pub default_gateway: String,
@@ -50,7 +50,7 @@ pub struct Info {
     /// Stateless Address Autoconfiguration (SLAAC) is on. This attribute was added in vSphere API 6.7.
     pub autoconf: bool,
     /// List of addresses with their origins and statuses. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub addresses: Vec<AddressInfo>,
     /// The default gateway for static IP address assignment. This configures the global IPv6 default gateway on the appliance with the specified gateway address and interface. This gateway replaces the existing default gateway configured on the appliance. However, if the gateway address is link-local, then it is added for that interface. This does not support configuration of multiple global default gateways through different interfaces. This attribute was added in vSphere API 6.7.
     pub default_gateway: String,

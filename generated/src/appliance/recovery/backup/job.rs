@@ -65,7 +65,7 @@ pub struct BackupJobStatus {
     /// The state of the backup job.
     pub state: BackupRestoreProcessState,
     /// List of messages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<LocalizableMessage>,
     /// Progress of the job in percentage.
     pub progress: i64,
@@ -80,7 +80,7 @@ pub struct BackupJobStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackupRequest {
     /// List of optional parts that will be included in the backup. Use the `com.vmware.appliance.recovery.backup.parts.list` method to get information about the supported parts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub parts: Vec<String>,
     /// Password for a backup piece. The backupPassword must adhere to the following password requirements: At least 8 characters, cannot be more than 20 characters in length. At least 1 uppercase letter. At least 1 lowercase letter. At least 1 numeric digit. At least 1 special character (i.e. any character not in \[0-9,a-z,A-Z\]). Only visible ASCII characters (for example, no space). backupPassword If no password then the piece will not be encrypted
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -126,7 +126,7 @@ pub struct LocalizableMessage {
     /// Text in english.
     pub default_message: String,
     /// Nested data.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub args: Vec<String>,
 }
 
@@ -159,7 +159,7 @@ pub struct ReturnResult {
     /// Status of the cancel operation.
     pub status: ReturnStatus,
     /// List of messages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<LocalizableMessage>,
 }
 

@@ -14,7 +14,7 @@ pub struct LocalizableMessage {
     /// text in english
     pub default_message: String,
     /// nested data
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub args: Vec<String>,
 }
 

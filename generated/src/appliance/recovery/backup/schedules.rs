@@ -62,7 +62,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// List of optional parts that will be included in backups based on this schedule details. Use the `com.vmware.appliance.recovery.backup.parts.list` method to get information about the supported parts. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub parts: Vec<String>,
     /// URL of the backup location. This attribute was added in vSphere API 6.7.
     pub location: String,

@@ -21,11 +21,7 @@ pub struct CreateSpec {
 }
 
 /// The `Job.Info` class represents the reconciliation job information. It contains information related to current Status, any associated messages and progress as percentage. This class was added in vSphere API 6.7.
-///
-/// `status` selects which optional fields are set: `FAILED` (`error`, `start_time`
-/// and `end_time`), `RUNNING` (`start_time`), `SUCCEEDED` (`start_time` and
-/// `end_time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::standard::LocalizableMessage,
@@ -38,36 +34,270 @@ pub struct Info {
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target resource the operation modifies. This attribute was added in vSphere API 6.7. This attribute will be None if the task has multiple targets or no target.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub status: Status,
+    ///
+    /// The variant carries the fields of its case (see [`InfoStatus`]).
+    pub status: InfoStatus,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7. If None, the operation cannot be canceled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelable: Option<bool>,
-    /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see Info#result).
-    ///
-    /// Only relevant when `status` is `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `FAILED`, `RUNNING` or `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `FAILED` or `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// A list of localized messages. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// The progress of the job as a percentage. This attribute was added in vSphere API 6.7.
     pub progress: i64,
+}
+
+/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoStatus {
+    /// The operation is not running.
+    None,
+    /// The operation is in progress.
+    Running {
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation completed successfully.
+    Succeeded {
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation failed.
+    Failed {
+        /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see Info#result).
+        error: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Running { .. } => "RUNNING",
+            Self::Succeeded { .. } => "SUCCEEDED",
+            Self::Failed { .. } => "FAILED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Status {
+        Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::None => __map.serialize_entry("status", "NONE")?,
+            Self::Running { start_time } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Succeeded { start_time, end_time } => {
+                __map.serialize_entry("status", "SUCCEEDED")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Failed { error, start_time, end_time } => {
+                __map.serialize_entry("status", "FAILED")?;
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("service", &self.service)?;
+        map.serialize_entry("operation", &self.operation)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        self.status.serialize_fields(&mut map)?;
+        if let Some(value) = &self.cancelable {
+            map.serialize_entry("cancelable", value)?;
+        }
+        map.serialize_entry("messages", &self.messages)?;
+        map.serialize_entry("progress", &self.progress)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_1: Option<crate::ids::ReconciliationJobId> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<crate::vapi::standard::DynamicId> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<bool> = None;
+                let mut f_7: Option<serde_json::Value> = None;
+                let mut f_8: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_9: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_10: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+                let mut f_11: Option<i64> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "description" => f_0 = Some(map.next_value()?),
+                        "service" => f_1 = Some(map.next_value()?),
+                        "operation" => f_2 = Some(map.next_value()?),
+                        "parent" => f_3 = map.next_value()?,
+                        "target" => f_4 = map.next_value()?,
+                        "status" => f_5 = Some(map.next_value()?),
+                        "cancelable" => f_6 = map.next_value()?,
+                        "error" => f_7 = map.next_value()?,
+                        "start_time" => f_8 = map.next_value()?,
+                        "end_time" => f_9 = map.next_value()?,
+                        "messages" => f_10 = map.next_value()?,
+                        "progress" => f_11 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_5 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NONE" => InfoStatus::None,
+                                "RUNNING" => {
+                                    InfoStatus::Running {
+                                        start_time: f_8,
+                                    }
+                                }
+                                "SUCCEEDED" => {
+                                    InfoStatus::Succeeded {
+                                        start_time: f_8,
+                                        end_time: f_9,
+                                    }
+                                }
+                                "FAILED" => {
+                                    InfoStatus::Failed {
+                                        error: f_7,
+                                        start_time: f_8,
+                                        end_time: f_9,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_8 {
+                                        fields
+                                            .insert(
+                                                "start_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_9 {
+                                        fields
+                                            .insert(
+                                                "end_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_7 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoStatus::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    description: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    service: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
+                    operation: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
+                    parent: f_3,
+                    target: f_4,
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    cancelable: f_6,
+                    messages: f_10.unwrap_or_default(),
+                    progress: f_11
+                        .ok_or_else(|| serde::de::Error::missing_field("progress"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

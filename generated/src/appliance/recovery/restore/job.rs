@@ -29,7 +29,7 @@ pub struct LocalizableMessage {
     /// text in english
     pub default_message: String,
     /// nested data
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub args: Vec<String>,
 }
 
@@ -62,7 +62,7 @@ pub struct RestoreJobStatus {
     /// process state
     pub state: BackupRestoreProcessState,
     /// list of messages
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<LocalizableMessage>,
     /// percentage complete
     pub progress: i64,
@@ -107,7 +107,7 @@ pub struct ReturnResult {
     /// Check status
     pub status: ReturnStatus,
     /// List of messages
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<LocalizableMessage>,
 }
 

@@ -14,7 +14,7 @@ pub struct Info {
     /// Identifier of a `com.vmware.appliance.system.crypto_hash` resource.
     pub hash_mode: crate::ids::CryptoHashId,
     /// List of hash algorithms supported for a hash mode This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub hash_algorithms: Vec<String>,
 }
 
@@ -22,7 +22,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of hash mode Info This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub modes: Vec<Info>,
 }
 

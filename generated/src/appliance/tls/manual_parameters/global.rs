@@ -21,7 +21,7 @@ pub struct ProtocolVersionInfo {
     /// Defines the TLS protocol version. This attribute was added in vSphere API 8.0.3.0.
     pub version: String,
     /// Defines the TLS protocol ciphers in IANA form. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ciphers: Vec<String>,
 }
 
@@ -29,10 +29,10 @@ pub struct ProtocolVersionInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub curves: Vec<String>,
     /// Indicates if FIPS 140-3 compliance is enforced for the TLS Profile. This attribute was added in vSphere API 8.0.3.0.
     ///
@@ -46,10 +46,10 @@ pub struct SetSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpecEx {
     /// Defines the list of TLS protocol version and their ciphers This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub protocol_versions: Vec<ProtocolVersionInfo>,
     /// Defines the TLS Profile curves in IANA form. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub curves: Vec<String>,
 }
 

@@ -12,7 +12,7 @@ pub struct Info {
     /// The storage backing on which this object resides. This might not be the same as the default storage backing associated with the library.
     pub storage_backing: crate::content::library::StorageBacking,
     /// URIs that identify the file on the storage backing. These URIs may be specific to the backing and may need interpretation by the client. A client that understands a URI scheme in this list may use that URI to directly access the file on the storage backing. This can provide high-performance support for file manipulation.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub storage_uris: Vec<String>,
     /// A checksum for validating the content of the file. This value can be used to verify that a transfer was completed without errors. A checksum cannot always be calculated, and the value will be None if the file does not have content.
     #[serde(default, skip_serializing_if = "Option::is_none")]

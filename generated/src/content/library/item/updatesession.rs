@@ -234,26 +234,185 @@ pub struct CertificateInfo {
 }
 
 /// The `PreviewInfo` class contains information about the files being uploaded in the update session. This class was added in vSphere API 6.8.
-///
-/// `state` selects which optional fields are set: `AVAILABLE` (`certificate_info`
-/// and `warnings`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PreviewInfo {
     /// Indicates the state of the preview of the update session. This attribute was added in vSphere API 6.8.
-    pub state: preview_info::State,
-    /// The certificate information of the signed update session content. This attribute was added in vSphere API 6.8. This attribute is None if the update session content is not signed.
     ///
-    /// Only relevant when `state` is `AVAILABLE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certificate_info: Option<CertificateInfo>,
-    /// The list of warnings raised for this update session. Any warning which is not ignored by the client will, by default, fail the update session during session complete operation. This attribute was added in vSphere API 6.8.
-    ///
-    /// Only relevant when `state` is `AVAILABLE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warnings: Option<Vec<PreviewWarningInfo>>,
+    /// The variant carries the fields of its case (see [`PreviewInfoState`]).
+    pub state: PreviewInfoState,
     /// Certificate chain in base64 format. This attribute was added in vSphere API 7.0.3.0. This attribute is None if the update session content is not signed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_chain: Option<Vec<String>>,
+}
+
+/// The `state` tag of [`PreviewInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `PreviewInfoState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum PreviewInfoState {
+    /// There are no files in the update session OR a preview is not possible for the files currently in the update session. However, preview may be possible after metadata files such as OVF descriptor are added to the session. In this case the state will transition to `PREPARING`.
+    Unavailable,
+    /// Preview is not possible for this update session. This state is reached when there are no metadata files in the update session and user invokes a session complete operation.
+    NotApplicable,
+    /// A preview is being prepared for the files currently in the update session. This state is reached when the applicable metadata files are added to the update session but their content is not fully uploaded yet. For OVF item type, this state indicates that the OVF descriptor file is currently being uploaded.
+    Preparing,
+    /// Preview is available for this update session. It is possible to review certificate details and warnings, if any. This state is reached when the applicable metadata files in the session have been fully uploaded.
+    Available {
+        /// The certificate information of the signed update session content. This attribute was added in vSphere API 6.8. This attribute is None if the update session content is not signed.
+        certificate_info: Option<CertificateInfo>,
+        /// The list of warnings raised for this update session. Any warning which is not ignored by the client will, by default, fail the update session during session complete operation. This attribute was added in vSphere API 6.8.
+        warnings: Option<Vec<PreviewWarningInfo>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl PreviewInfoState {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unavailable => "UNAVAILABLE",
+            Self::NotApplicable => "NOT_APPLICABLE",
+            Self::Preparing => "PREPARING",
+            Self::Available { .. } => "AVAILABLE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> preview_info::State {
+        preview_info::State::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Unavailable => __map.serialize_entry("state", "UNAVAILABLE")?,
+            Self::NotApplicable => __map.serialize_entry("state", "NOT_APPLICABLE")?,
+            Self::Preparing => __map.serialize_entry("state", "PREPARING")?,
+            Self::Available { certificate_info, warnings } => {
+                __map.serialize_entry("state", "AVAILABLE")?;
+                if let Some(value) = certificate_info {
+                    __map.serialize_entry("certificate_info", value)?;
+                }
+                if let Some(value) = warnings {
+                    __map.serialize_entry("warnings", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("state", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for PreviewInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.state.serialize_fields(&mut map)?;
+        if let Some(value) = &self.cert_chain {
+            map.serialize_entry("cert_chain", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PreviewInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PreviewInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct PreviewInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<PreviewInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<CertificateInfo> = None;
+                let mut f_2: Option<Vec<PreviewWarningInfo>> = None;
+                let mut f_3: Option<Vec<String>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "state" => f_0 = Some(map.next_value()?),
+                        "certificate_info" => f_1 = map.next_value()?,
+                        "warnings" => f_2 = map.next_value()?,
+                        "cert_chain" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "UNAVAILABLE" => PreviewInfoState::Unavailable,
+                                "NOT_APPLICABLE" => PreviewInfoState::NotApplicable,
+                                "PREPARING" => PreviewInfoState::Preparing,
+                                "AVAILABLE" => {
+                                    PreviewInfoState::Available {
+                                        certificate_info: f_1,
+                                        warnings: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "certificate_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "warnings".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    PreviewInfoState::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(PreviewInfo {
+                    state: u_0.ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                    cert_chain: f_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `PreviewWarningInfo` class provides information about the warnings which are raised during the update session preview. This class was added in vSphere API 6.8.

@@ -15,7 +15,7 @@ pub struct EsxiCompatibilityReleases {
     /// The information for the release does not include patch information.
     pub current_compatibility_release: String,
     /// The available ESXi releases, greater than the current one, than can be checked for compatibility.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub newer_compatibility_releases: Vec<String>,
     /// Notifications returned by the operation.
     pub notifications: crate::esx::hcl::Notifications,

@@ -13,7 +13,7 @@ pub struct BiosConstraint {
     /// The BIOS information about the constraint.
     pub bios: crate::esx::hcl::Firmware,
     /// Any information that should be taken into account when reviewing the BIOS constraint.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub notes: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
@@ -77,7 +77,7 @@ pub struct DeviceConstraint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware: Option<crate::esx::hcl::Firmware>,
     /// Any information that should be taken into account when reviewing the device constraint.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub notes: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
@@ -148,7 +148,7 @@ pub struct ServerHclInfo {
     /// Provides information about possible compatibility matches for the given server.
     ///
     /// There could be multiple matches returned as there are several possible matches in the Compatibility data.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub matches: Vec<ServerCompatibility>,
     /// Shows if the server model is compatible with given target ESXi release.
     pub model_compatibility: crate::esx::hcl::CompatibilityStatus,

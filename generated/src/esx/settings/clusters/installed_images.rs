@@ -31,7 +31,7 @@ pub struct InstalledImage {
     /// Software image installed on group of hosts This attribute was added in vSphere API 8.0.3.0.
     pub software_info: crate::esx::settings::SoftwareInfo,
     /// List of hosts having the same software image This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_list: Vec<String>,
 }
 
@@ -45,33 +45,33 @@ pub struct InstalledImageInfo {
     /// Execution status of the task. If it's not SUCCESS then the `com.vmware.esx.settings.clusters.installed_images.installed_image_info.notifications` attribute of this class can be inspected for more information. This attribute was added in vSphere API 8.0.3.0.
     pub status: installed_image_info::Status,
     /// List of Hosts for which software image has extracted This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub successful_hosts: Vec<String>,
     /// List of hosts for which no software image has extracted This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub failed_hosts: Vec<String>,
     /// List of hosts that were skipped for extracting software image. Host will be skipped when software version is less than the supported version. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub unsupported_hosts: Vec<String>,
     /// Various categories of software image running on hosts in the cluster This attribute was added in vSphere API 8.0.3.0.
     pub image_categories: ImageCategories,
     /// Notifications stating any error or orphaned vibs etc on Hosts This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_notifications: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::Notifications,
     >,
     /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Information about the orphaned vibs available on the hosts underlying cluster. Here Key is the orphaned vibs and value is the list of hosts where these orphaned vibs have installed. orphaned vibs formats are orphaned vibs name(version). This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub orphaned_vibs: vsphere_vapi_runtime::types::VapiMap<String, Vec<String>>,
     /// Various notifications received and segregated based on operation type while generating the report. If the task's status is ELIGIBILITY_CHECK_FAILURE then the notifications corresponding to the ELIGIBILITY_CHECK key can be inspected for more information. For any other task status the notifications corresponding to the EXTRACT_INSTALLED_IMAGE key can be inspected. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub notifications: vsphere_vapi_runtime::types::VapiMap<
         installed_image_info::OperationType,
         crate::esx::settings::Notifications,

@@ -1568,22 +1568,22 @@ pub struct ApplyResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.apply_result.commit` should be applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Status of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.apply_result.commit` was applied to. Hosts on which the `com.vmware.esx.settings.clusters.software.apply$task` method was successful are specified by `com.vmware.esx.settings.clusters.software.apply_result.successful_hosts`. Hosts on which the apply method failed are specified by `com.vmware.esx.settings.clusters.software.apply_result.failed_hosts`. Hosts which were skipped by the `com.vmware.esx.settings.clusters.software.apply$task` method are specified by `com.vmware.esx.settings.clusters.software.apply_result.skipped_hosts`. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.apply_result.commit` has been successfully applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.apply_result.commit` failed to be applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the `com.vmware.esx.settings.clusters.software.apply$task` method. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub skipped_hosts: Vec<String>,
     /// Notifications providing additional information for `com.vmware.esx.settings.clusters.software.apply$task` method. These notifications are mutually exclusive with the notifications in `Software.ApplyStatus`. This attribute was added in vSphere API 7.0.2.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1611,24 +1611,229 @@ pub struct ApplySpec {
 }
 
 /// The `Software.ApplyStatus` class contains attributes that describe the status of an `com.vmware.esx.settings.clusters.software.apply$task` method. This class was added in vSphere API 7.0.0.0.
-///
-/// `status` selects which optional fields are set: `ERROR` (`progress`), `OK`
-/// (`progress`), `RETRY_PENDING` (`progress`), `RUNNING` (`progress`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyStatus {
     /// The status of the method. This attribute was added in vSphere API 7.0.0.0.
-    pub status: apply_status::Status,
-    /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for cluster ApplyStatus
     ///
-    /// Only relevant when `status` is `RUNNING`, `RETRY_PENDING`, `OK` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<crate::cis::task::Progress>,
+    /// The variant carries the fields of its case (see [`ApplyStatusStatus`]).
+    pub status: ApplyStatusStatus,
     /// Time when the method started. This attribute was added in vSphere API 7.0.0.0.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the method completed. This attribute was added in vSphere API 7.0.0.0.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// Notifications providing additional information about the status of the method. This attribute was added in vSphere API 7.0.0.0.
     pub notifications: crate::esx::settings::Notifications,
+}
+
+/// The `status` tag of [`ApplyStatus`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ApplyStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ApplyStatusStatus {
+    /// The method is in progress. This class attribute was added in vSphere API 7.0.1.0.
+    Running {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for cluster ApplyStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method completed successfully.
+    Ok {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for cluster ApplyStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method was skipped.
+    Skipped,
+    /// The method timed out.
+    TimedOut,
+    /// The method encountered an unspecified error.
+    Error {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for cluster ApplyStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method is being scheduled for retry. This class attribute was added in vSphere API 7.0.2.1.
+    RetryPending {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for cluster ApplyStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ApplyStatusStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running { .. } => "RUNNING",
+            Self::Ok { .. } => "OK",
+            Self::Skipped => "SKIPPED",
+            Self::TimedOut => "TIMED_OUT",
+            Self::Error { .. } => "ERROR",
+            Self::RetryPending { .. } => "RETRY_PENDING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> apply_status::Status {
+        apply_status::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Running { progress } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Ok { progress } => {
+                __map.serialize_entry("status", "OK")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Skipped => __map.serialize_entry("status", "SKIPPED")?,
+            Self::TimedOut => __map.serialize_entry("status", "TIMED_OUT")?,
+            Self::Error { progress } => {
+                __map.serialize_entry("status", "ERROR")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::RetryPending { progress } => {
+                __map.serialize_entry("status", "RETRY_PENDING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ApplyStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ApplyStatus;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ApplyStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ApplyStatus, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::cis::task::Progress> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_4: Option<crate::esx::settings::Notifications> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "progress" => f_1 = map.next_value()?,
+                        "start_time" => f_2 = Some(map.next_value()?),
+                        "end_time" => f_3 = Some(map.next_value()?),
+                        "notifications" => f_4 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "RUNNING" => {
+                                    ApplyStatusStatus::Running {
+                                        progress: f_1,
+                                    }
+                                }
+                                "OK" => {
+                                    ApplyStatusStatus::Ok {
+                                        progress: f_1,
+                                    }
+                                }
+                                "SKIPPED" => ApplyStatusStatus::Skipped,
+                                "TIMED_OUT" => ApplyStatusStatus::TimedOut,
+                                "ERROR" => {
+                                    ApplyStatusStatus::Error {
+                                        progress: f_1,
+                                    }
+                                }
+                                "RETRY_PENDING" => {
+                                    ApplyStatusStatus::RetryPending {
+                                        progress: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "progress".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ApplyStatusStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ApplyStatus {
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    start_time: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
+                    end_time: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
+                    notifications: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field("notifications"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Software.CheckInfo` class contains attributes that describe a particular check. This class was added in vSphere API 7.0.0.0.
@@ -1669,13 +1874,13 @@ pub struct CheckResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// List of `Software.EntityCheckResult` for all entities for which checks have been run. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub entity_results: Vec<EntityCheckResult>,
 }
 
@@ -1702,7 +1907,7 @@ pub struct CheckStatus {
     /// The status of this check. This attribute was added in vSphere API 7.0.0.0.
     pub status: Status,
     /// The issues encountered while running this check. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub issues: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of `com.vmware.esx.settings.clusters.software.check_issue`s that the check reported. This attribute was added in vSphere API 7.0.2.0. If not set, the service is still using the {#member issues}.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1710,28 +1915,186 @@ pub struct CheckStatus {
 }
 
 /// The `Software.EntityCheckResult` class contains attributes that describe aggregated status of all checks performed on a specific entity. This class was added in vSphere API 7.0.0.0.
-///
-/// `type` selects which optional fields are set: `CLUSTER` (`cluster`), `HOST`
-/// (`host`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntityCheckResult {
     /// The entity type for which these checks are being run. This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: entity_check_result::EntityType,
-    /// If the entity type is CLUSTER then the cluster identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `type` is `CLUSTER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `HOST`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    /// The variant carries the fields of its case (see [`EntityCheckResultType`]).
+    pub r#type: EntityCheckResultType,
     /// Aggregated status from all checks performed on this entity. This attribute was added in vSphere API 7.0.0.0.
     pub status: Status,
     /// List of `Software.CheckStatus` for all checks performed. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
     pub check_statuses: Vec<CheckStatus>,
+}
+
+/// The `type` tag of [`EntityCheckResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EntityCheckResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EntityCheckResultType {
+    /// Entity type Cluster
+    Cluster {
+        /// If the entity type is CLUSTER then the cluster identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
+        cluster: Option<String>,
+    },
+    /// Entity type Host
+    Host {
+        /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
+        host: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EntityCheckResultType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster { .. } => "CLUSTER",
+            Self::Host { .. } => "HOST",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> entity_check_result::EntityType {
+        entity_check_result::EntityType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Cluster { cluster } => {
+                __map.serialize_entry("type", "CLUSTER")?;
+                if let Some(value) = cluster {
+                    __map.serialize_entry("cluster", value)?;
+                }
+            }
+            Self::Host { host } => {
+                __map.serialize_entry("type", "HOST")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for EntityCheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("check_statuses", &self.check_statuses)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntityCheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EntityCheckResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct EntityCheckResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<EntityCheckResult, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<Status> = None;
+                let mut f_4: Option<Vec<CheckStatus>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "cluster" => f_1 = map.next_value()?,
+                        "host" => f_2 = map.next_value()?,
+                        "status" => f_3 = Some(map.next_value()?),
+                        "check_statuses" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "CLUSTER" => {
+                                    EntityCheckResultType::Cluster {
+                                        cluster: f_1,
+                                    }
+                                }
+                                "HOST" => {
+                                    EntityCheckResultType::Host {
+                                        host: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "cluster".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EntityCheckResultType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(EntityCheckResult {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    status: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    check_statuses: f_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Software.ExportSpec` class contains information describing how a software specification or image should be exported. This class was added in vSphere API 7.0.0.0.
@@ -1784,22 +2147,22 @@ pub struct StageResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.stage_result.commit` should be staged to. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Status of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.stage_result.commit` was staged to. Hosts on which the `com.vmware.esx.settings.clusters.software.stage$task` method was successful are specified by `com.vmware.esx.settings.clusters.software.stage_result.successful_hosts`. Hosts on which the stage method failed are specified by `com.vmware.esx.settings.clusters.software.stage_result.failed_hosts`. Hosts which were skipped by the `com.vmware.esx.settings.clusters.software.stage$task` method are specified by `com.vmware.esx.settings.clusters.software.stage_result.skipped_hosts`. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, StageStatus>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.stage_result.commit` has been successfully staged to. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.stage_result.commit` failed to be staged to. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the `com.vmware.esx.settings.clusters.software.stage$task` method. For example hosts which are compliant, or are previously staged shall be skipped. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub skipped_hosts: Vec<String>,
     /// Notifications providing additional information for `com.vmware.esx.settings.clusters.software.stage$task` method. These notifications are mutually exclusive with the notifications in `Software.StageStatus`. This attribute was added in vSphere API 8.0.0.1. This attribute will be None if there are no notifications
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1822,24 +2185,229 @@ pub struct StageSpec {
 }
 
 /// The `Software.StageStatus` class contains attributes that describe the status of a `com.vmware.esx.settings.clusters.software.stage$task` method. This class was added in vSphere API 8.0.0.1.
-///
-/// `status` selects which optional fields are set: `ERROR` (`progress`), `OK`
-/// (`progress`), `RETRY_PENDING` (`progress`), `RUNNING` (`progress`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StageStatus {
     /// The status of the method. This attribute was added in vSphere API 8.0.0.1.
-    pub status: stage_status::Status,
-    /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for cluster StageStatus
     ///
-    /// Only relevant when `status` is `RUNNING`, `RETRY_PENDING`, `OK` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<crate::cis::task::Progress>,
+    /// The variant carries the fields of its case (see [`StageStatusStatus`]).
+    pub status: StageStatusStatus,
     /// Time when the method started. This attribute was added in vSphere API 8.0.0.1.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the method completed. This attribute was added in vSphere API 8.0.0.1.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// Notifications providing additional information about the status of the method. This attribute was added in vSphere API 8.0.0.1.
     pub notifications: crate::esx::settings::Notifications,
+}
+
+/// The `status` tag of [`StageStatus`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `StageStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum StageStatusStatus {
+    /// The method is in progress.
+    Running {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for cluster StageStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method completed successfully.
+    Ok {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for cluster StageStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method was skipped.
+    Skipped,
+    /// The method timed out.
+    TimedOut,
+    /// The method encountered an unspecified error.
+    Error {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for cluster StageStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method is being scheduled for retry.
+    RetryPending {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for cluster StageStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl StageStatusStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running { .. } => "RUNNING",
+            Self::Ok { .. } => "OK",
+            Self::Skipped => "SKIPPED",
+            Self::TimedOut => "TIMED_OUT",
+            Self::Error { .. } => "ERROR",
+            Self::RetryPending { .. } => "RETRY_PENDING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> stage_status::Status {
+        stage_status::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Running { progress } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Ok { progress } => {
+                __map.serialize_entry("status", "OK")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Skipped => __map.serialize_entry("status", "SKIPPED")?,
+            Self::TimedOut => __map.serialize_entry("status", "TIMED_OUT")?,
+            Self::Error { progress } => {
+                __map.serialize_entry("status", "ERROR")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::RetryPending { progress } => {
+                __map.serialize_entry("status", "RETRY_PENDING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for StageStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StageStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StageStatus;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct StageStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<StageStatus, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::cis::task::Progress> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_4: Option<crate::esx::settings::Notifications> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "progress" => f_1 = map.next_value()?,
+                        "start_time" => f_2 = Some(map.next_value()?),
+                        "end_time" => f_3 = Some(map.next_value()?),
+                        "notifications" => f_4 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "RUNNING" => {
+                                    StageStatusStatus::Running {
+                                        progress: f_1,
+                                    }
+                                }
+                                "OK" => {
+                                    StageStatusStatus::Ok {
+                                        progress: f_1,
+                                    }
+                                }
+                                "SKIPPED" => StageStatusStatus::Skipped,
+                                "TIMED_OUT" => StageStatusStatus::TimedOut,
+                                "ERROR" => {
+                                    StageStatusStatus::Error {
+                                        progress: f_1,
+                                    }
+                                }
+                                "RETRY_PENDING" => {
+                                    StageStatusStatus::RetryPending {
+                                        progress: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "progress".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    StageStatusStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(StageStatus {
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    start_time: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
+                    end_time: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
+                    notifications: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field("notifications"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

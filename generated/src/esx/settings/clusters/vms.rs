@@ -1003,38 +1003,303 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `OvfResource` class contains attributes that describe the location of an OVF package and a configuration for its download. This class was added in vSphere API 9.0.0.0.
-///
-/// `location_type` selects which optional fields are set: `LOCAL_FILE` (`url`),
-/// `REMOTE_FILE` (`url`, `ssl_certificate_validation` and `authentication_scheme`).
-///
-/// `ssl_certificate_validation` selects which optional fields are set: `ENABLED`
-/// (`certificate`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OvfResource {
     /// Location type of OVF package. This attribute was added in vSphere API 9.0.0.0.
-    pub location_type: ovf_resource::LocationType,
-    /// URL to the file server or the local VC file system where the OVF package can be downloaded. The supported URI schemes are http, https, and file. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `location_type` is `REMOTE_FILE` or `LOCAL_FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Configuration for SSL Certificate validation of the URL specified by the `url`. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `location_type` is `REMOTE_FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssl_certificate_validation: Option<ovf_resource::SslCertificateValidation>,
-    /// The ssl certificate that is to be trusted by vLCM when downloading the OVF package from a file server. This attribute was added in vSphere API 9.0.0.0. If None the system validates the file server certificate against the system trusted CAs.
-    ///
-    /// Only relevant when `ssl_certificate_validation` is `ENABLED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<String>,
-    /// The authentication scheme needed to access the OVF URL. The supported schemes are listed in `com.vmware.esx.settings.clusters.vms.authentication_scheme`.
-    ///
-    /// If the scheme is not None and is not set to `com.vmware.esx.settings.clusters.vms.authentication_scheme.NONE` then `com.vmware.esx.settings.clusters.vms.ovf_resource.url` must point to the VC. This attribute was added in vSphere API 9.1.0.0. If None default value is `com.vmware.esx.settings.clusters.vms.authentication_scheme.NONE`.
-    ///
-    /// Only relevant when `location_type` is `REMOTE_FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_scheme: Option<AuthenticationScheme>,
+    /// The variant carries the fields of its case (see [`OvfResourceLocationType`]).
+    pub location_type: OvfResourceLocationType,
+}
+
+/// The `location_type` tag of [`OvfResource`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `location_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `OvfResourceLocationType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum OvfResourceLocationType {
+    /// The OVF package is hosted on a file server.
+    RemoteFile {
+        /// URL to the file server or the local VC file system where the OVF package can be downloaded. The supported URI schemes are http, https, and file. This attribute was added in vSphere API 9.0.0.0.
+        url: Option<String>,
+        /// Configuration for SSL Certificate validation of the URL specified by the `url`. This attribute was added in vSphere API 9.0.0.0.
+        ssl_certificate_validation: Option<OvfResourceSslCertificateValidation>,
+        /// The authentication scheme needed to access the OVF URL. The supported schemes are listed in `com.vmware.esx.settings.clusters.vms.authentication_scheme`.
+        ///
+        /// If the scheme is not None and is not set to `com.vmware.esx.settings.clusters.vms.authentication_scheme.NONE` then `com.vmware.esx.settings.clusters.vms.ovf_resource.url` must point to the VC. This attribute was added in vSphere API 9.1.0.0. If None default value is `com.vmware.esx.settings.clusters.vms.authentication_scheme.NONE`.
+        authentication_scheme: Option<AuthenticationScheme>,
+    },
+    /// The OVF package is located on the local VC file system.
+    LocalFile {
+        /// URL to the file server or the local VC file system where the OVF package can be downloaded. The supported URI schemes are http, https, and file. This attribute was added in vSphere API 9.0.0.0.
+        url: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl OvfResourceLocationType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RemoteFile { .. } => "REMOTE_FILE",
+            Self::LocalFile { .. } => "LOCAL_FILE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ovf_resource::LocationType {
+        ovf_resource::LocationType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::RemoteFile {
+                url,
+                ssl_certificate_validation,
+                authentication_scheme,
+            } => {
+                __map.serialize_entry("location_type", "REMOTE_FILE")?;
+                if let Some(value) = url {
+                    __map.serialize_entry("url", value)?;
+                }
+                if let Some(inner) = ssl_certificate_validation {
+                    inner.serialize_fields(__map)?;
+                }
+                if let Some(value) = authentication_scheme {
+                    __map.serialize_entry("authentication_scheme", value)?;
+                }
+            }
+            Self::LocalFile { url } => {
+                __map.serialize_entry("location_type", "LOCAL_FILE")?;
+                if let Some(value) = url {
+                    __map.serialize_entry("url", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("location_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// The `ssl_certificate_validation` tag of [`OvfResource`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `ssl_certificate_validation` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `OvfResourceSslCertificateValidation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum OvfResourceSslCertificateValidation {
+    /// The certificate must be fully validated by the system.
+    Enabled {
+        /// The ssl certificate that is to be trusted by vLCM when downloading the OVF package from a file server. This attribute was added in vSphere API 9.0.0.0. If None the system validates the file server certificate against the system trusted CAs.
+        certificate: Option<String>,
+    },
+    /// The certificate validation is disabled. The system trusts any certificate.
+    Disabled,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl OvfResourceSslCertificateValidation {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled { .. } => "ENABLED",
+            Self::Disabled => "DISABLED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ovf_resource::SslCertificateValidation {
+        ovf_resource::SslCertificateValidation::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Enabled { certificate } => {
+                __map.serialize_entry("ssl_certificate_validation", "ENABLED")?;
+                if let Some(value) = certificate {
+                    __map.serialize_entry("certificate", value)?;
+                }
+            }
+            Self::Disabled => {
+                __map.serialize_entry("ssl_certificate_validation", "DISABLED")?
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("ssl_certificate_validation", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for OvfResource {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.location_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OvfResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OvfResource;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct OvfResource")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<OvfResource, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<AuthenticationScheme> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "location_type" => f_0 = Some(map.next_value()?),
+                        "url" => f_1 = map.next_value()?,
+                        "ssl_certificate_validation" => f_2 = map.next_value()?,
+                        "certificate" => f_3 = map.next_value()?,
+                        "authentication_scheme" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_1 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ENABLED" => {
+                                    OvfResourceSslCertificateValidation::Enabled {
+                                        certificate: f_3,
+                                    }
+                                }
+                                "DISABLED" => OvfResourceSslCertificateValidation::Disabled,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "certificate".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    OvfResourceSslCertificateValidation::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "REMOTE_FILE" => {
+                                    OvfResourceLocationType::RemoteFile {
+                                        url: f_1,
+                                        ssl_certificate_validation: u_1,
+                                        authentication_scheme: f_4,
+                                    }
+                                }
+                                "LOCAL_FILE" => {
+                                    OvfResourceLocationType::LocalFile {
+                                        url: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "url".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(inner) = u_1 {
+                                        let mut object = serde::Serializer::serialize_map(
+                                                serde_json::value::Serializer,
+                                                None,
+                                            )
+                                            .map_err(serde::de::Error::custom)?;
+                                        inner
+                                            .serialize_fields(&mut object)
+                                            .map_err(serde::de::Error::custom)?;
+                                        if let serde_json::Value::Object(members) = serde::ser::SerializeMap::end(
+                                                object,
+                                            )
+                                            .map_err(serde::de::Error::custom)?
+                                        {
+                                            fields.extend(members);
+                                        }
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "authentication_scheme".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    OvfResourceLocationType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(OvfResource {
+                    location_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("location_type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1064,73 +1329,388 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `SolutionSpec` class contains attributes that describe the desired specification of a System VM solution that is to be installed or updated in a given cluster. This class was added in vSphere API 9.0.0.0.
-///
-/// `deployment_type` selects which optional fields are set: `CLUSTER_VM_SET`
-/// (`cluster_solution_spec`), `EVERY_HOST_PINNED` (`host_solution_spec`).
-///
-/// `vm_storage_policy` selects which optional fields are set: `PROFILE`
-/// (`vm_storage_profiles`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionSpec {
     /// Deployment type of the solution. This attribute was added in vSphere API 9.0.0.0.
-    pub deployment_type: DeploymentType,
+    ///
+    /// The variant carries the fields of its case (see [`SolutionSpecDeploymentType`]).
+    pub deployment_type: SolutionSpecDeploymentType,
     /// Display name of the solution. This attribute was added in vSphere API 9.0.0.0.
     pub display_name: String,
     /// Display version of the solution. This attribute was added in vSphere API 9.0.0.0.
     pub display_version: String,
     /// VM name template. This attribute was added in vSphere API 9.0.0.0.
     pub vm_name_template: VmNameTemplate,
-    /// Configuration that is only applicable for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `deployment_type` is `EVERY_HOST_PINNED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_solution_spec: Option<HostSolutionSpec>,
-    /// Configuration that is only applicable for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `deployment_type` is `CLUSTER_VM_SET`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_solution_spec: Option<ClusterSolutionSpec>,
     /// VM lifecycle hooks configurations. See `com.vmware.esx.settings.clusters.vms.lifecycle_hooks`. The map keys represent `com.vmware.esx.settings.clusters.vms.lifecycle_state`s while the map values represent their configurations. This attribute was added in vSphere API 9.0.0.0. if None or empty, no hooks are configured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hook_configurations: Option<
         vsphere_vapi_runtime::types::VapiMap<LifecycleState, LifecycleHookConfig>,
     >,
     /// Information about the OVF resource that to be used for the VM deployments. This attribute was added in vSphere API 9.0.0.0.
     pub ovf_resource: OvfResource,
     /// OVF properties that to be assigned to the VMs' OVF properties when powered on. The keys of the map must not include any white-space characters. The map keys represent the names of properties while the map values represent the values of those properties. This attribute was added in vSphere API 9.0.0.0. if None or empty, no properties are assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ovf_descriptor_properties: Option<
         vsphere_vapi_runtime::types::VapiMap<String, String>,
     >,
     /// VM cloning configuration. This attribute was added in vSphere API 9.0.0.0. if None, defaults to `com.vmware.esx.settings.clusters.vms.vm_clone_config.ALL_CLONES`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_clone_config: Option<VmCloneConfig>,
     /// Storage policies to be configured on the VMs. This attribute was added in vSphere API 9.0.0.0.
-    pub vm_storage_policy: StoragePolicy,
-    /// Storage policy profiles to be configured on the VMs. The profiles are passed to vim.vm.ConfigSpec#vmProfile without any interpretation. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `vm_storage_policy` is `PROFILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vm_storage_profiles: Option<Vec<String>>,
+    /// The variant carries the fields of its case (see [`SolutionSpecVmStoragePolicy`]).
+    pub vm_storage_policy: SolutionSpecVmStoragePolicy,
     /// Disk provisioning type of the VMs. This attribute was added in vSphere API 9.0.0.0. if None, defaults to `com.vmware.esx.settings.clusters.vms.disk_type.DEFAULT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_disk_type: Option<DiskType>,
     /// Identifier of the resource pool where the VMs to be deployed. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// if None the VMs for each compute resource will be deployed under top level nested resource pool created for the solutions. If unable to create a nested resource pool, the root resource pool of the compute resource will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_resource_pool: Option<String>,
     /// Identifier of the folder inventory object where the VMs to be deployed. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// if None the VMs are deployed inside the top level folder created in each datacenter for solutions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_folder: Option<String>,
     /// VMs resource configuration. This attribute was added in vSphere API 9.0.0.0. If None the default resource configuration specified in the OVF descriptor is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_resource_spec: Option<VmResourceSpec>,
     /// Specifies System VMs redeployment policy. `com.vmware.esx.settings.clusters.vms.redeployment_policy.BLUE_GREEN` is supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This attribute was added in vSphere API 9.1.0.0. if None, defaults to `com.vmware.esx.settings.clusters.vms.redeployment_policy.RECREATE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redeployment_policy: Option<RedeploymentPolicy>,
+}
+
+/// The `deployment_type` tag of [`SolutionSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `deployment_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionSpecDeploymentType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SolutionSpecDeploymentType {
+    /// The solution requires exactly one VM deployed to any host in the cluster. Every solution VM is pinned (has affinity) to the host and cannot be migrated or restarted on another host inside the cluster.
+    EveryHostPinned {
+        /// Configuration that is only applicable for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` This attribute was added in vSphere API 9.0.0.0.
+        host_solution_spec: Option<HostSolutionSpec>,
+    },
+    /// The solution requires a set of VMs to be deployed inside the cluster.
+    ClusterVmSet {
+        /// Configuration that is only applicable for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` This attribute was added in vSphere API 9.0.0.0.
+        cluster_solution_spec: Option<ClusterSolutionSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SolutionSpecDeploymentType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EveryHostPinned { .. } => "EVERY_HOST_PINNED",
+            Self::ClusterVmSet { .. } => "CLUSTER_VM_SET",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> DeploymentType {
+        DeploymentType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::EveryHostPinned { host_solution_spec } => {
+                __map.serialize_entry("deployment_type", "EVERY_HOST_PINNED")?;
+                if let Some(value) = host_solution_spec {
+                    __map.serialize_entry("host_solution_spec", value)?;
+                }
+            }
+            Self::ClusterVmSet { cluster_solution_spec } => {
+                __map.serialize_entry("deployment_type", "CLUSTER_VM_SET")?;
+                if let Some(value) = cluster_solution_spec {
+                    __map.serialize_entry("cluster_solution_spec", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("deployment_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// The `vm_storage_policy` tag of [`SolutionSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `vm_storage_policy` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionSpecVmStoragePolicy::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SolutionSpecVmStoragePolicy {
+    /// The default storage policy defined by the Storage Policy Based Management.
+    Default,
+    /// Profile storage policy.
+    Profile {
+        /// Storage policy profiles to be configured on the VMs. The profiles are passed to vim.vm.ConfigSpec#vmProfile without any interpretation. This attribute was added in vSphere API 9.0.0.0.
+        vm_storage_profiles: Option<Vec<String>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SolutionSpecVmStoragePolicy {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "DEFAULT",
+            Self::Profile { .. } => "PROFILE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> StoragePolicy {
+        StoragePolicy::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Default => __map.serialize_entry("vm_storage_policy", "DEFAULT")?,
+            Self::Profile { vm_storage_profiles } => {
+                __map.serialize_entry("vm_storage_policy", "PROFILE")?;
+                if let Some(value) = vm_storage_profiles {
+                    __map.serialize_entry("vm_storage_profiles", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("vm_storage_policy", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for SolutionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.deployment_type.serialize_fields(&mut map)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("vm_name_template", &self.vm_name_template)?;
+        if let Some(value) = &self.hook_configurations {
+            map.serialize_entry("hook_configurations", value)?;
+        }
+        map.serialize_entry("ovf_resource", &self.ovf_resource)?;
+        if let Some(value) = &self.ovf_descriptor_properties {
+            map.serialize_entry("ovf_descriptor_properties", value)?;
+        }
+        if let Some(value) = &self.vm_clone_config {
+            map.serialize_entry("vm_clone_config", value)?;
+        }
+        self.vm_storage_policy.serialize_fields(&mut map)?;
+        if let Some(value) = &self.vm_disk_type {
+            map.serialize_entry("vm_disk_type", value)?;
+        }
+        if let Some(value) = &self.vm_resource_pool {
+            map.serialize_entry("vm_resource_pool", value)?;
+        }
+        if let Some(value) = &self.vm_folder {
+            map.serialize_entry("vm_folder", value)?;
+        }
+        if let Some(value) = &self.vm_resource_spec {
+            map.serialize_entry("vm_resource_spec", value)?;
+        }
+        if let Some(value) = &self.redeployment_policy {
+            map.serialize_entry("redeployment_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SolutionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SolutionSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct SolutionSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<SolutionSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<VmNameTemplate> = None;
+                let mut f_4: Option<HostSolutionSpec> = None;
+                let mut f_5: Option<ClusterSolutionSpec> = None;
+                let mut f_6: Option<
+                    vsphere_vapi_runtime::types::VapiMap<
+                        LifecycleState,
+                        LifecycleHookConfig,
+                    >,
+                > = None;
+                let mut f_7: Option<OvfResource> = None;
+                let mut f_8: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, String>,
+                > = None;
+                let mut f_9: Option<VmCloneConfig> = None;
+                let mut f_10: Option<String> = None;
+                let mut f_11: Option<Vec<String>> = None;
+                let mut f_12: Option<DiskType> = None;
+                let mut f_13: Option<String> = None;
+                let mut f_14: Option<String> = None;
+                let mut f_15: Option<VmResourceSpec> = None;
+                let mut f_16: Option<RedeploymentPolicy> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "deployment_type" => f_0 = Some(map.next_value()?),
+                        "display_name" => f_1 = Some(map.next_value()?),
+                        "display_version" => f_2 = Some(map.next_value()?),
+                        "vm_name_template" => f_3 = Some(map.next_value()?),
+                        "host_solution_spec" => f_4 = map.next_value()?,
+                        "cluster_solution_spec" => f_5 = map.next_value()?,
+                        "hook_configurations" => f_6 = map.next_value()?,
+                        "ovf_resource" => f_7 = Some(map.next_value()?),
+                        "ovf_descriptor_properties" => f_8 = map.next_value()?,
+                        "vm_clone_config" => f_9 = map.next_value()?,
+                        "vm_storage_policy" => f_10 = Some(map.next_value()?),
+                        "vm_storage_profiles" => f_11 = map.next_value()?,
+                        "vm_disk_type" => f_12 = map.next_value()?,
+                        "vm_resource_pool" => f_13 = map.next_value()?,
+                        "vm_folder" => f_14 = map.next_value()?,
+                        "vm_resource_spec" => f_15 = map.next_value()?,
+                        "redeployment_policy" => f_16 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "EVERY_HOST_PINNED" => {
+                                    SolutionSpecDeploymentType::EveryHostPinned {
+                                        host_solution_spec: f_4,
+                                    }
+                                }
+                                "CLUSTER_VM_SET" => {
+                                    SolutionSpecDeploymentType::ClusterVmSet {
+                                        cluster_solution_spec: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "host_solution_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "cluster_solution_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SolutionSpecDeploymentType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                let u_1 = match f_10 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "DEFAULT" => SolutionSpecVmStoragePolicy::Default,
+                                "PROFILE" => {
+                                    SolutionSpecVmStoragePolicy::Profile {
+                                        vm_storage_profiles: f_11,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_11 {
+                                        fields
+                                            .insert(
+                                                "vm_storage_profiles".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SolutionSpecVmStoragePolicy::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(SolutionSpec {
+                    deployment_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "deployment_type",
+                        ))?,
+                    display_name: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("display_name"))?,
+                    display_version: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "display_version",
+                        ))?,
+                    vm_name_template: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "vm_name_template",
+                        ))?,
+                    hook_configurations: f_6,
+                    ovf_resource: f_7
+                        .ok_or_else(|| serde::de::Error::missing_field("ovf_resource"))?,
+                    ovf_descriptor_properties: f_8,
+                    vm_clone_config: f_9,
+                    vm_storage_policy: u_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "vm_storage_policy",
+                        ))?,
+                    vm_disk_type: f_12,
+                    vm_resource_pool: f_13,
+                    vm_folder: f_14,
+                    vm_resource_spec: f_15,
+                    redeployment_policy: f_16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1184,18 +1764,149 @@ pub struct VmResourceSpec {
 }
 
 /// The `VmSelectionSpec` class contains attributes to describe the criteria used to select System VMs to which an `AlternativeVmSpec` configuration is applied. This class was added in vSphere API 9.1.0.0.
-///
-/// `selection_type` selects which optional fields are set: `VM_EXTRA_CONFIG`
-/// (`extra_config_value`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmSelectionSpec {
     /// Selection type for this `VmSelectionSpec`. This attribute was added in vSphere API 9.1.0.0.
-    pub selection_type: vm_selection_spec::VmSelectionType,
-    /// Unique VM extra configuration property value. The recommended usage is with an UUID.
     ///
-    /// See `com.vmware.esx.settings.clusters.vms.vm_selection_spec.vm_selection_type.VM_EXTRA_CONFIG`. This attribute was added in vSphere API 9.1.0.0.
-    ///
-    /// Only relevant when `selection_type` is `VM_EXTRA_CONFIG`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra_config_value: Option<String>,
+    /// The variant carries the fields of its case (see [`VmSelectionSpecSelectionType`]).
+    pub selection_type: VmSelectionSpecSelectionType,
+}
+
+/// The `selection_type` tag of [`VmSelectionSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `selection_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `VmSelectionSpecSelectionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum VmSelectionSpecSelectionType {
+    /// Select System VMs that have a specific property configured in the VM extra configuration. The property has a key='com.vmware.vim.eam.selection'. The value represents a unique identifier used for VM selection and is provided by the client.
+    VmExtraConfig {
+        /// Unique VM extra configuration property value. The recommended usage is with an UUID.
+        ///
+        /// See `com.vmware.esx.settings.clusters.vms.vm_selection_spec.vm_selection_type.VM_EXTRA_CONFIG`. This attribute was added in vSphere API 9.1.0.0.
+        extra_config_value: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl VmSelectionSpecSelectionType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VmExtraConfig { .. } => "VM_EXTRA_CONFIG",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> vm_selection_spec::VmSelectionType {
+        vm_selection_spec::VmSelectionType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::VmExtraConfig { extra_config_value } => {
+                __map.serialize_entry("selection_type", "VM_EXTRA_CONFIG")?;
+                if let Some(value) = extra_config_value {
+                    __map.serialize_entry("extra_config_value", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("selection_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for VmSelectionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.selection_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmSelectionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VmSelectionSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct VmSelectionSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<VmSelectionSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "selection_type" => f_0 = Some(map.next_value()?),
+                        "extra_config_value" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VM_EXTRA_CONFIG" => {
+                                    VmSelectionSpecSelectionType::VmExtraConfig {
+                                        extra_config_value: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "extra_config_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    VmSelectionSpecSelectionType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(VmSelectionSpec {
+                    selection_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "selection_type",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

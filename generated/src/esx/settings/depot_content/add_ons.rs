@@ -159,7 +159,7 @@ pub struct Summary {
     /// Vendor of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
     pub vendor: String,
     /// Summary information about the versions of this addon. These are sorted by the version. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub versions: Vec<AddOnVersionSummary>,
 }
 

@@ -68,43 +68,333 @@ impl Content {
 }
 
 /// The `Offline.AuthenticationSpec` class contains attributes that describe the authentication to be used for connecting to the remote depot.  method. This class was added in vSphere API 9.0.0.0.
-///
-/// `method` selects which optional fields are set: `HEADER_AUTH`
-/// (`authentication_key` and `authentication_value`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthenticationSpec {
     /// Specifies what method of authentication (HEADER_AUTH) is to be used when connecting to remote depot. This attribute was added in vSphere API 9.0.0.0.
-    pub method: authentication_spec::AuthenticationMethod,
-    /// Specifies the authentication key to be used during the `com.vmware.esx.settings.depots.offline.create$task` PULL method. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `method` is `HEADER_AUTH`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_key: Option<String>,
-    /// Specifies the authentication value of the authentication key to be used during the `com.vmware.esx.settings.depots.offline.create$task` PULL method. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `method` is `HEADER_AUTH`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_value: Option<String>,
+    /// The variant carries the fields of its case (see [`AuthenticationSpecMethod`]).
+    pub method: AuthenticationSpecMethod,
+}
+
+/// The `method` tag of [`AuthenticationSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `method` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `AuthenticationSpecMethod::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum AuthenticationSpecMethod {
+    /// HEADER_AUTH is intended to be used when connecting to a remote depot
+    HeaderAuth {
+        /// Specifies the authentication key to be used during the `com.vmware.esx.settings.depots.offline.create$task` PULL method. This attribute was added in vSphere API 9.0.0.0.
+        authentication_key: Option<String>,
+        /// Specifies the authentication value of the authentication key to be used during the `com.vmware.esx.settings.depots.offline.create$task` PULL method. This attribute was added in vSphere API 9.0.0.0.
+        authentication_value: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl AuthenticationSpecMethod {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HeaderAuth { .. } => "HEADER_AUTH",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> authentication_spec::AuthenticationMethod {
+        authentication_spec::AuthenticationMethod::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::HeaderAuth { authentication_key, authentication_value } => {
+                __map.serialize_entry("method", "HEADER_AUTH")?;
+                if let Some(value) = authentication_key {
+                    __map.serialize_entry("authentication_key", value)?;
+                }
+                if let Some(value) = authentication_value {
+                    __map.serialize_entry("authentication_value", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("method", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for AuthenticationSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.method.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthenticationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AuthenticationSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct AuthenticationSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<AuthenticationSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "method" => f_0 = Some(map.next_value()?),
+                        "authentication_key" => f_1 = map.next_value()?,
+                        "authentication_value" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HEADER_AUTH" => {
+                                    AuthenticationSpecMethod::HeaderAuth {
+                                        authentication_key: f_1,
+                                        authentication_value: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "authentication_key".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "authentication_value".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    AuthenticationSpecMethod::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(AuthenticationSpec {
+                    method: u_0.ok_or_else(|| serde::de::Error::missing_field("method"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Offline.ConnectionSpec` class contains attributes that describe the specification to be used for connecting to the host during the `com.vmware.esx.settings.depots.offline.create_from_host$task` method. This class was added in vSphere API 7.0.2.0.
-///
-/// `auth_type` selects which optional fields are set: `EXISTING` (`host`),
-/// `USERNAME_PASSWORD` (`host_credential`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionSpec {
     /// Specifies what type of authentication (USERNAME_PASSWORD, EXISTING) is to be used when connecting with the host. USERNAME_PASSWORD is intended to be used when connecting to a host that is not currently part of the vCenter inventory. EXISTING is intended for hosts that are in vCenter inventory, in which case, HostServiceTicket will be used to connect to the host. This attribute was added in vSphere API 7.0.2.0.
-    pub auth_type: connection_spec::AuthenticationType,
-    /// Specifies the host details to be used during the `com.vmware.esx.settings.depots.offline.create_from_host$task` method. This attribute was added in vSphere API 7.0.2.0.
     ///
-    /// Only relevant when `auth_type` is `USERNAME_PASSWORD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_credential: Option<HostCredentials>,
-    /// Specifies the host Managed Object ID to be used during the `com.vmware.esx.settings.depots.offline.create_from_host$task` method. This attribute was added in vSphere API 7.0.2.0.
-    ///
-    /// Only relevant when `auth_type` is `EXISTING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    /// The variant carries the fields of its case (see [`ConnectionSpecAuthType`]).
+    pub auth_type: ConnectionSpecAuthType,
+}
+
+/// The `auth_type` tag of [`ConnectionSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `auth_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ConnectionSpecAuthType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ConnectionSpecAuthType {
+    /// Connect to host using host's credentials  class.
+    UsernamePassword {
+        /// Specifies the host details to be used during the `com.vmware.esx.settings.depots.offline.create_from_host$task` method. This attribute was added in vSphere API 7.0.2.0.
+        host_credential: Option<HostCredentials>,
+    },
+    /// Connect to the host using service ticket. Note: This is supported only for hosts present in the VC inventory.
+    Existing {
+        /// Specifies the host Managed Object ID to be used during the `com.vmware.esx.settings.depots.offline.create_from_host$task` method. This attribute was added in vSphere API 7.0.2.0.
+        host: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ConnectionSpecAuthType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UsernamePassword { .. } => "USERNAME_PASSWORD",
+            Self::Existing { .. } => "EXISTING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> connection_spec::AuthenticationType {
+        connection_spec::AuthenticationType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::UsernamePassword { host_credential } => {
+                __map.serialize_entry("auth_type", "USERNAME_PASSWORD")?;
+                if let Some(value) = host_credential {
+                    __map.serialize_entry("host_credential", value)?;
+                }
+            }
+            Self::Existing { host } => {
+                __map.serialize_entry("auth_type", "EXISTING")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("auth_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ConnectionSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.auth_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConnectionSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ConnectionSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ConnectionSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<HostCredentials> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "auth_type" => f_0 = Some(map.next_value()?),
+                        "host_credential" => f_1 = map.next_value()?,
+                        "host" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "USERNAME_PASSWORD" => {
+                                    ConnectionSpecAuthType::UsernamePassword {
+                                        host_credential: f_1,
+                                    }
+                                }
+                                "EXISTING" => {
+                                    ConnectionSpecAuthType::Existing {
+                                        host: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host_credential".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ConnectionSpecAuthType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ConnectionSpec {
+                    auth_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("auth_type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Offline.CreateResult` class defines the result information for a new offline depot. This class was added in vSphere API 7.0.0.0.
@@ -117,34 +407,206 @@ pub struct CreateResult {
 }
 
 /// The `Offline.CreateSpec` class defines the information used to create a depot. This class was added in vSphere API 7.0.0.0.
-///
-/// `source_type` selects which optional fields are set: `PULL`
-/// (`authentication_spec` and `location`), `PUSH` (`file_id`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
-    /// Describe the authentication to be used for connecting to the remote depot. This attribute was added in vSphere API 9.0.0.0. If None, no authentication will be done.
-    ///
-    /// Only relevant when `source_type` is `PULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_spec: Option<AuthenticationSpec>,
     /// Description of the depot. This attribute was added in vSphere API 7.0.0.0. If None, the description will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Type of the source from which offline bundle is obtained. This attribute was added in vSphere API 7.0.0.0.
-    pub source_type: SourceType,
-    /// Location of the depot from which content should be retrieved. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `source_type` is `PULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// File identifier returned by the file upload endpoint after file is uploaded. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `source_type` is `PUSH`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<String>,
+    /// The variant carries the fields of its case (see [`CreateSpecSourceType`]).
+    pub source_type: CreateSpecSourceType,
     /// Private data saved by the `com.vmware.esx.settings.depots.offline.info.owner` of the depot. It is opaque to vLCM. This attribute was added in vSphere API 7.0.3.0. If None, no ownerdata will be saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownerdata: Option<String>,
+}
+
+/// The `source_type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecSourceType {
+    /// Content is pulled from the URL location. The URL scheme of the value in CreateSpec#location) can be http, https or file.
+    Pull {
+        /// Describe the authentication to be used for connecting to the remote depot. This attribute was added in vSphere API 9.0.0.0. If None, no authentication will be done.
+        authentication_spec: Option<AuthenticationSpec>,
+        /// Location of the depot from which content should be retrieved. This attribute was added in vSphere API 7.0.0.0.
+        location: Option<String>,
+    },
+    /// Content was previously uploaded using the file upload endpoint present on vCenter appliance. This endpoint is present at <https://VCENTERFQDN:9087/vum-fileupload> URL.
+    Push {
+        /// File identifier returned by the file upload endpoint after file is uploaded. This attribute was added in vSphere API 7.0.0.0.
+        file_id: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecSourceType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pull { .. } => "PULL",
+            Self::Push { .. } => "PUSH",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pull { authentication_spec, location } => {
+                __map.serialize_entry("source_type", "PULL")?;
+                if let Some(value) = authentication_spec {
+                    __map.serialize_entry("authentication_spec", value)?;
+                }
+                if let Some(value) = location {
+                    __map.serialize_entry("location", value)?;
+                }
+            }
+            Self::Push { file_id } => {
+                __map.serialize_entry("source_type", "PUSH")?;
+                if let Some(value) = file_id {
+                    __map.serialize_entry("file_id", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("source_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        self.source_type.serialize_fields(&mut map)?;
+        if let Some(value) = &self.ownerdata {
+            map.serialize_entry("ownerdata", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<AuthenticationSpec> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "authentication_spec" => f_0 = map.next_value()?,
+                        "description" => f_1 = map.next_value()?,
+                        "source_type" => f_2 = Some(map.next_value()?),
+                        "location" => f_3 = map.next_value()?,
+                        "file_id" => f_4 = map.next_value()?,
+                        "ownerdata" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PULL" => {
+                                    CreateSpecSourceType::Pull {
+                                        authentication_spec: f_0,
+                                        location: f_3,
+                                    }
+                                }
+                                "PUSH" => {
+                                    CreateSpecSourceType::Push {
+                                        file_id: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_0 {
+                                        fields
+                                            .insert(
+                                                "authentication_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "location".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "file_id".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecSourceType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    description: f_1,
+                    source_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
+                    ownerdata: f_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A call of [`Offline::delete`](crate::esx::settings::depots::Offline::delete)
@@ -262,33 +724,204 @@ pub struct HostCredentials {
 }
 
 /// The `Offline.Info` class defines the information regarding an offline depot. This class was added in vSphere API 7.0.0.0.
-///
-/// `source_type` selects which optional fields are set: `PULL` (`location`), `PUSH`
-/// (`file_id`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Description of the depot. If not set during import, it will be empty. This attribute was added in vSphere API 7.0.0.0.
     pub description: String,
     /// Type of the source from which offline depot is obtained. This attribute was added in vSphere API 7.0.0.0.
-    pub source_type: SourceType,
-    /// Location of the depot from which content is retrieved. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `source_type` is `PULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// File identifier returned by the file upload endpoint after file is uploaded. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `source_type` is `PUSH`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<String>,
+    /// The variant carries the fields of its case (see [`InfoSourceType`]).
+    pub source_type: InfoSourceType,
     /// Time when the depot was created. This attribute was added in vSphere API 7.0.0.0.
     pub create_time: vsphere_vapi_runtime::types::DateTime,
     /// Name of the user creating the depot. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Private data saved by the `owner` of depot. It is opaque to vLCM. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownerdata: Option<String>,
+}
+
+/// The `source_type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoSourceType {
+    /// Content is pulled from the URL location. The URL scheme of the value in CreateSpec#location) can be http, https or file.
+    Pull {
+        /// Location of the depot from which content is retrieved. This attribute was added in vSphere API 7.0.0.0.
+        location: Option<String>,
+    },
+    /// Content was previously uploaded using the file upload endpoint present on vCenter appliance. This endpoint is present at <https://VCENTERFQDN:9087/vum-fileupload> URL.
+    Push {
+        /// File identifier returned by the file upload endpoint after file is uploaded. This attribute was added in vSphere API 7.0.0.0.
+        file_id: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoSourceType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pull { .. } => "PULL",
+            Self::Push { .. } => "PUSH",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pull { location } => {
+                __map.serialize_entry("source_type", "PULL")?;
+                if let Some(value) = location {
+                    __map.serialize_entry("location", value)?;
+                }
+            }
+            Self::Push { file_id } => {
+                __map.serialize_entry("source_type", "PUSH")?;
+                if let Some(value) = file_id {
+                    __map.serialize_entry("file_id", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("source_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        self.source_type.serialize_fields(&mut map)?;
+        map.serialize_entry("create_time", &self.create_time)?;
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.ownerdata {
+            map.serialize_entry("ownerdata", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "description" => f_0 = Some(map.next_value()?),
+                        "source_type" => f_1 = Some(map.next_value()?),
+                        "location" => f_2 = map.next_value()?,
+                        "file_id" => f_3 = map.next_value()?,
+                        "create_time" => f_4 = Some(map.next_value()?),
+                        "owner" => f_5 = map.next_value()?,
+                        "ownerdata" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PULL" => {
+                                    InfoSourceType::Pull {
+                                        location: f_2,
+                                    }
+                                }
+                                "PUSH" => {
+                                    InfoSourceType::Push {
+                                        file_id: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "location".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "file_id".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoSourceType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    description: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    source_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
+                    create_time: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field("create_time"))?,
+                    owner: f_5,
+                    ownerdata: f_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Offline.PrecheckResult` class contains the fields that show the details of affected baselines and desired states found in `com.vmware.esx.settings.depots.offline.delete` method. This class was added in vSphere API 7.0.3.0.
@@ -318,31 +951,197 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Offline.Summary` class defines the summary information regarding an offline depot. This class was added in vSphere API 7.0.0.0.
-///
-/// `source_type` selects which optional fields are set: `PULL` (`location`), `PUSH`
-/// (`file_id`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Description of the depot. If not set during import, it will be empty. This attribute was added in vSphere API 7.0.0.0.
     pub description: String,
     /// Type of the source from which offline depot is obtained. This attribute was added in vSphere API 7.0.0.0.
-    pub source_type: SourceType,
-    /// Location of the depot from which content is retrieved. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `source_type` is `PULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// File identifier returned by the file upload endpoint after file is uploaded. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `source_type` is `PUSH`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<String>,
+    /// The variant carries the fields of its case (see [`SummarySourceType`]).
+    pub source_type: SummarySourceType,
     /// Name of the user creating the depot. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Private data saved by the `owner` of depot. It is opaque to vLCM. This attribute was added in vSphere API 7.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownerdata: Option<String>,
+}
+
+/// The `source_type` tag of [`Summary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummarySourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SummarySourceType {
+    /// Content is pulled from the URL location. The URL scheme of the value in CreateSpec#location) can be http, https or file.
+    Pull {
+        /// Location of the depot from which content is retrieved. This attribute was added in vSphere API 7.0.0.0.
+        location: Option<String>,
+    },
+    /// Content was previously uploaded using the file upload endpoint present on vCenter appliance. This endpoint is present at <https://VCENTERFQDN:9087/vum-fileupload> URL.
+    Push {
+        /// File identifier returned by the file upload endpoint after file is uploaded. This attribute was added in vSphere API 7.0.0.0.
+        file_id: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SummarySourceType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pull { .. } => "PULL",
+            Self::Push { .. } => "PUSH",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pull { location } => {
+                __map.serialize_entry("source_type", "PULL")?;
+                if let Some(value) = location {
+                    __map.serialize_entry("location", value)?;
+                }
+            }
+            Self::Push { file_id } => {
+                __map.serialize_entry("source_type", "PUSH")?;
+                if let Some(value) = file_id {
+                    __map.serialize_entry("file_id", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("source_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        self.source_type.serialize_fields(&mut map)?;
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.ownerdata {
+            map.serialize_entry("ownerdata", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Summary;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Summary")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Summary, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "description" => f_0 = Some(map.next_value()?),
+                        "source_type" => f_1 = Some(map.next_value()?),
+                        "location" => f_2 = map.next_value()?,
+                        "file_id" => f_3 = map.next_value()?,
+                        "owner" => f_4 = map.next_value()?,
+                        "ownerdata" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PULL" => {
+                                    SummarySourceType::Pull {
+                                        location: f_2,
+                                    }
+                                }
+                                "PUSH" => {
+                                    SummarySourceType::Push {
+                                        file_id: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "location".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "file_id".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SummarySourceType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Summary {
+                    description: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    source_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
+                    owner: f_4,
+                    ownerdata: f_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

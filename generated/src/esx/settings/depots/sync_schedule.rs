@@ -43,40 +43,291 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `SyncSchedule.Schedule` class defines a schedule. This class was added in vSphere API 7.0.0.0.
-///
-/// `type` selects which optional fields are set: `DAILY` (`skip`, `minute` and
-/// `hour`), `HOURLY` (`skip` and `minute`), `MONTHLY_BY_DAY` (`skip`, `minute`,
-/// `hour` and `day_of_month`), `WEEKLY` (`skip`, `minute`, `hour` and
-/// `day_of_week`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
     /// Frequency of the schedule. This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: Recurrence,
-    /// This determines the units of `SyncSchedule.Recurrence` to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. This attribute was added in vSphere API 7.0.0.0. If None, no unit is skipped.
     ///
-    /// Only relevant when `type` is `HOURLY`, `DAILY`, `WEEKLY` or `MONTHLY_BY_DAY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip: Option<i64>,
-    /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `HOURLY`, `DAILY`, `WEEKLY` or `MONTHLY_BY_DAY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minute: Option<i64>,
-    /// Hour at which schedule should be run. The value must be within the range 0 to 23. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `DAILY`, `WEEKLY` or `MONTHLY_BY_DAY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hour: Option<i64>,
-    /// Day at which schedule should be run. The value must be within the range 1 to 31. If the value exceeds the total number of days in the month, the schedule will run on the last day of the month. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `MONTHLY_BY_DAY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_month: Option<i64>,
-    /// Day of the week when schedule should be run This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `WEEKLY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_week: Option<DayOfWeek>,
+    /// The variant carries the fields of its case (see [`ScheduleType`]).
+    pub r#type: ScheduleType,
+}
+
+/// The `type` tag of [`Schedule`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ScheduleType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ScheduleType {
+    /// Hourly.
+    Hourly {
+        /// This determines the units of `SyncSchedule.Recurrence` to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. This attribute was added in vSphere API 7.0.0.0. If None, no unit is skipped.
+        skip: Option<i64>,
+        /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0.
+        minute: Option<i64>,
+    },
+    /// Daily.
+    Daily {
+        /// This determines the units of `SyncSchedule.Recurrence` to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. This attribute was added in vSphere API 7.0.0.0. If None, no unit is skipped.
+        skip: Option<i64>,
+        /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0.
+        minute: Option<i64>,
+        /// Hour at which schedule should be run. The value must be within the range 0 to 23. This attribute was added in vSphere API 7.0.0.0.
+        hour: Option<i64>,
+    },
+    /// Weekly.
+    Weekly {
+        /// This determines the units of `SyncSchedule.Recurrence` to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. This attribute was added in vSphere API 7.0.0.0. If None, no unit is skipped.
+        skip: Option<i64>,
+        /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0.
+        minute: Option<i64>,
+        /// Hour at which schedule should be run. The value must be within the range 0 to 23. This attribute was added in vSphere API 7.0.0.0.
+        hour: Option<i64>,
+        /// Day of the week when schedule should be run This attribute was added in vSphere API 7.0.0.0.
+        day_of_week: Option<DayOfWeek>,
+    },
+    /// Monthly by day.
+    MonthlyByDay {
+        /// This determines the units of `SyncSchedule.Recurrence` to skip before the scheduled task runs again. For example, value of 1 for HOURLY type means the scheduled task runs every 2 hours. The value must be within the range 0 to 998. This attribute was added in vSphere API 7.0.0.0. If None, no unit is skipped.
+        skip: Option<i64>,
+        /// Minute at which schedule should be run. The value must be within the range 0 to 59. This attribute was added in vSphere API 7.0.0.0.
+        minute: Option<i64>,
+        /// Hour at which schedule should be run. The value must be within the range 0 to 23. This attribute was added in vSphere API 7.0.0.0.
+        hour: Option<i64>,
+        /// Day at which schedule should be run. The value must be within the range 1 to 31. If the value exceeds the total number of days in the month, the schedule will run on the last day of the month. This attribute was added in vSphere API 7.0.0.0.
+        day_of_month: Option<i64>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ScheduleType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly { .. } => "HOURLY",
+            Self::Daily { .. } => "DAILY",
+            Self::Weekly { .. } => "WEEKLY",
+            Self::MonthlyByDay { .. } => "MONTHLY_BY_DAY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Recurrence {
+        Recurrence::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Hourly { skip, minute } => {
+                __map.serialize_entry("type", "HOURLY")?;
+                if let Some(value) = skip {
+                    __map.serialize_entry("skip", value)?;
+                }
+                if let Some(value) = minute {
+                    __map.serialize_entry("minute", value)?;
+                }
+            }
+            Self::Daily { skip, minute, hour } => {
+                __map.serialize_entry("type", "DAILY")?;
+                if let Some(value) = skip {
+                    __map.serialize_entry("skip", value)?;
+                }
+                if let Some(value) = minute {
+                    __map.serialize_entry("minute", value)?;
+                }
+                if let Some(value) = hour {
+                    __map.serialize_entry("hour", value)?;
+                }
+            }
+            Self::Weekly { skip, minute, hour, day_of_week } => {
+                __map.serialize_entry("type", "WEEKLY")?;
+                if let Some(value) = skip {
+                    __map.serialize_entry("skip", value)?;
+                }
+                if let Some(value) = minute {
+                    __map.serialize_entry("minute", value)?;
+                }
+                if let Some(value) = hour {
+                    __map.serialize_entry("hour", value)?;
+                }
+                if let Some(value) = day_of_week {
+                    __map.serialize_entry("day_of_week", value)?;
+                }
+            }
+            Self::MonthlyByDay { skip, minute, hour, day_of_month } => {
+                __map.serialize_entry("type", "MONTHLY_BY_DAY")?;
+                if let Some(value) = skip {
+                    __map.serialize_entry("skip", value)?;
+                }
+                if let Some(value) = minute {
+                    __map.serialize_entry("minute", value)?;
+                }
+                if let Some(value) = hour {
+                    __map.serialize_entry("hour", value)?;
+                }
+                if let Some(value) = day_of_month {
+                    __map.serialize_entry("day_of_month", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Schedule {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Schedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Schedule;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Schedule")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Schedule, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut f_2: Option<i64> = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<i64> = None;
+                let mut f_5: Option<DayOfWeek> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "skip" => f_1 = map.next_value()?,
+                        "minute" => f_2 = map.next_value()?,
+                        "hour" => f_3 = map.next_value()?,
+                        "day_of_month" => f_4 = map.next_value()?,
+                        "day_of_week" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HOURLY" => {
+                                    ScheduleType::Hourly {
+                                        skip: f_1,
+                                        minute: f_2,
+                                    }
+                                }
+                                "DAILY" => {
+                                    ScheduleType::Daily {
+                                        skip: f_1,
+                                        minute: f_2,
+                                        hour: f_3,
+                                    }
+                                }
+                                "WEEKLY" => {
+                                    ScheduleType::Weekly {
+                                        skip: f_1,
+                                        minute: f_2,
+                                        hour: f_3,
+                                        day_of_week: f_5,
+                                    }
+                                }
+                                "MONTHLY_BY_DAY" => {
+                                    ScheduleType::MonthlyByDay {
+                                        skip: f_1,
+                                        minute: f_2,
+                                        hour: f_3,
+                                        day_of_month: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "skip".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "minute".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "hour".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "day_of_week".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "day_of_month".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ScheduleType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Schedule {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A call of [`SyncSchedule::set`](crate::esx::settings::depots::SyncSchedule::set)
@@ -114,7 +365,7 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// Email addresses to which the notification will be sent. If empty, no notification is sent. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub email_addresses: Vec<String>,
 }
 

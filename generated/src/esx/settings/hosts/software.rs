@@ -1369,24 +1369,229 @@ pub struct ApplySpec {
 }
 
 /// The `Software.ApplyStatus` class contains attributes that describe the status of an `com.vmware.esx.settings.hosts.software.apply$task` method. This class was added in vSphere API 8.0.0.1.
-///
-/// `status` selects which optional fields are set: `ERROR` (`progress`), `OK`
-/// (`progress`), `RETRY_PENDING` (`progress`), `RUNNING` (`progress`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyStatus {
     /// The status of the method. This attribute was added in vSphere API 8.0.0.1.
-    pub status: apply_status::Status,
-    /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for host ApplyStatus
     ///
-    /// Only relevant when `status` is `RUNNING`, `RETRY_PENDING`, `OK` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<crate::cis::task::Progress>,
+    /// The variant carries the fields of its case (see [`ApplyStatusStatus`]).
+    pub status: ApplyStatusStatus,
     /// Time when the method started. This attribute was added in vSphere API 8.0.0.1.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the method completed. This attribute was added in vSphere API 8.0.0.1.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// Notifications providing additional information about the status of the method. This attribute was added in vSphere API 8.0.0.1.
     pub notifications: crate::esx::settings::Notifications,
+}
+
+/// The `status` tag of [`ApplyStatus`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ApplyStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ApplyStatusStatus {
+    /// The method is in progress.
+    Running {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for host ApplyStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method completed successfully.
+    Ok {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for host ApplyStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method was skipped.
+    Skipped,
+    /// The method timed out.
+    TimedOut,
+    /// The method encountered an unspecified error.
+    Error {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for host ApplyStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method is being scheduled for retry.
+    RetryPending {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for host ApplyStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ApplyStatusStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running { .. } => "RUNNING",
+            Self::Ok { .. } => "OK",
+            Self::Skipped => "SKIPPED",
+            Self::TimedOut => "TIMED_OUT",
+            Self::Error { .. } => "ERROR",
+            Self::RetryPending { .. } => "RETRY_PENDING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> apply_status::Status {
+        apply_status::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Running { progress } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Ok { progress } => {
+                __map.serialize_entry("status", "OK")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Skipped => __map.serialize_entry("status", "SKIPPED")?,
+            Self::TimedOut => __map.serialize_entry("status", "TIMED_OUT")?,
+            Self::Error { progress } => {
+                __map.serialize_entry("status", "ERROR")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::RetryPending { progress } => {
+                __map.serialize_entry("status", "RETRY_PENDING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ApplyStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ApplyStatus;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ApplyStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ApplyStatus, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::cis::task::Progress> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_4: Option<crate::esx::settings::Notifications> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "progress" => f_1 = map.next_value()?,
+                        "start_time" => f_2 = Some(map.next_value()?),
+                        "end_time" => f_3 = Some(map.next_value()?),
+                        "notifications" => f_4 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "RUNNING" => {
+                                    ApplyStatusStatus::Running {
+                                        progress: f_1,
+                                    }
+                                }
+                                "OK" => {
+                                    ApplyStatusStatus::Ok {
+                                        progress: f_1,
+                                    }
+                                }
+                                "SKIPPED" => ApplyStatusStatus::Skipped,
+                                "TIMED_OUT" => ApplyStatusStatus::TimedOut,
+                                "ERROR" => {
+                                    ApplyStatusStatus::Error {
+                                        progress: f_1,
+                                    }
+                                }
+                                "RETRY_PENDING" => {
+                                    ApplyStatusStatus::RetryPending {
+                                        progress: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "progress".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ApplyStatusStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ApplyStatus {
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    start_time: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
+                    end_time: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
+                    notifications: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field("notifications"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Software.CheckInfo` class contains attributes that describe a particular check. This class was added in vSphere API 8.0.0.1.
@@ -1455,22 +1660,159 @@ pub struct CheckStatus {
 }
 
 /// The `Software.EntityCheckResult` class contains attributes that describe aggregated status of all checks performed on a specific entity. This class was added in vSphere API 8.0.0.1.
-///
-/// `type` selects which optional fields are set: `HOST` (`host`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntityCheckResult {
     /// The entity type for which these checks are being run. This attribute was added in vSphere API 8.0.0.1.
-    pub r#type: entity_check_result::EntityType,
-    /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 8.0.0.1.
     ///
-    /// Only relevant when `type` is `HOST`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    /// The variant carries the fields of its case (see [`EntityCheckResultType`]).
+    pub r#type: EntityCheckResultType,
     /// Aggregated status from all checks performed on this entity. This attribute was added in vSphere API 8.0.0.1.
     pub status: Status,
     /// List of `Software.CheckStatus` for all checks performed. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
     pub check_statuses: Vec<CheckStatus>,
+}
+
+/// The `type` tag of [`EntityCheckResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EntityCheckResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EntityCheckResultType {
+    /// Entity type Host
+    Host {
+        /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 8.0.0.1.
+        host: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EntityCheckResultType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host { .. } => "HOST",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> entity_check_result::EntityType {
+        entity_check_result::EntityType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Host { host } => {
+                __map.serialize_entry("type", "HOST")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for EntityCheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("check_statuses", &self.check_statuses)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntityCheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EntityCheckResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct EntityCheckResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<EntityCheckResult, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<Status> = None;
+                let mut f_3: Option<Vec<CheckStatus>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "host" => f_1 = map.next_value()?,
+                        "status" => f_2 = Some(map.next_value()?),
+                        "check_statuses" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HOST" => {
+                                    EntityCheckResultType::Host {
+                                        host: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EntityCheckResultType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(EntityCheckResult {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    status: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    check_statuses: f_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Software.ExportSpec` class contains information describing how a software specification or image should be exported. This class was added in vSphere API 8.0.0.1.
@@ -1537,24 +1879,229 @@ pub struct StageSpec {
 }
 
 /// The `Software.StageStatus` class contains attributes that describe the status of a `com.vmware.esx.settings.hosts.software.stage$task` method. This class was added in vSphere API 8.0.0.1.
-///
-/// `status` selects which optional fields are set: `ERROR` (`progress`), `OK`
-/// (`progress`), `RETRY_PENDING` (`progress`), `RUNNING` (`progress`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StageStatus {
     /// The status of the method. This attribute was added in vSphere API 8.0.0.1.
-    pub status: stage_status::Status,
-    /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for host StageStatus
     ///
-    /// Only relevant when `status` is `RUNNING`, `RETRY_PENDING`, `OK` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<crate::cis::task::Progress>,
+    /// The variant carries the fields of its case (see [`StageStatusStatus`]).
+    pub status: StageStatusStatus,
     /// Time when the method started. This attribute was added in vSphere API 8.0.0.1.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the method completed. This attribute was added in vSphere API 8.0.0.1.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// Notifications providing additional information about the status of the method. This attribute was added in vSphere API 8.0.0.1.
     pub notifications: crate::esx::settings::Notifications,
+}
+
+/// The `status` tag of [`StageStatus`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `StageStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum StageStatusStatus {
+    /// The method is in progress.
+    Running {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for host StageStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method completed successfully.
+    Ok {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for host StageStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method was skipped.
+    Skipped,
+    /// The method timed out.
+    TimedOut,
+    /// The method encountered an unspecified error.
+    Error {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for host StageStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method is being scheduled for retry.
+    RetryPending {
+        /// Progress of the operation. This attribute was added in vSphere API 8.0.0.1. None for host StageStatus
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl StageStatusStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running { .. } => "RUNNING",
+            Self::Ok { .. } => "OK",
+            Self::Skipped => "SKIPPED",
+            Self::TimedOut => "TIMED_OUT",
+            Self::Error { .. } => "ERROR",
+            Self::RetryPending { .. } => "RETRY_PENDING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> stage_status::Status {
+        stage_status::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Running { progress } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Ok { progress } => {
+                __map.serialize_entry("status", "OK")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Skipped => __map.serialize_entry("status", "SKIPPED")?,
+            Self::TimedOut => __map.serialize_entry("status", "TIMED_OUT")?,
+            Self::Error { progress } => {
+                __map.serialize_entry("status", "ERROR")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::RetryPending { progress } => {
+                __map.serialize_entry("status", "RETRY_PENDING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for StageStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StageStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StageStatus;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct StageStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<StageStatus, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::cis::task::Progress> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_4: Option<crate::esx::settings::Notifications> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "progress" => f_1 = map.next_value()?,
+                        "start_time" => f_2 = Some(map.next_value()?),
+                        "end_time" => f_3 = Some(map.next_value()?),
+                        "notifications" => f_4 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "RUNNING" => {
+                                    StageStatusStatus::Running {
+                                        progress: f_1,
+                                    }
+                                }
+                                "OK" => {
+                                    StageStatusStatus::Ok {
+                                        progress: f_1,
+                                    }
+                                }
+                                "SKIPPED" => StageStatusStatus::Skipped,
+                                "TIMED_OUT" => StageStatusStatus::TimedOut,
+                                "ERROR" => {
+                                    StageStatusStatus::Error {
+                                        progress: f_1,
+                                    }
+                                }
+                                "RETRY_PENDING" => {
+                                    StageStatusStatus::RetryPending {
+                                        progress: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "progress".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    StageStatusStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(StageStatus {
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    start_time: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
+                    end_time: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
+                    notifications: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field("notifications"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -399,10 +399,10 @@ impl EffectiveComponents {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssignedEntities {
     /// List of clusters. For a software specification that is not associated with any cluster, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub clusters: Vec<ClusterInfo>,
     /// List of hosts. For a software specification that is not associated with any host, this list will be empty. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub hosts: Vec<HostInfo>,
 }
 
@@ -410,7 +410,7 @@ pub struct AssignedEntities {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
     /// The type of match and the summary of one or more software specification in the repository if the check found a match. If the list is empty, a match was not found for the inputs specified by the user. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub matches: Vec<MatchResult>,
 }
 
@@ -580,7 +580,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of software specifications. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub records: Vec<Record>,
 }
 
@@ -588,7 +588,7 @@ pub struct ListResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MatchResult {
     /// The types of matches. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub match_types: Vec<match_result::MatchType>,
     /// The summary of the software specification that matched the user input. This attribute was added in vSphere API 9.0.0.0.
     pub record: Record,

@@ -67,13 +67,13 @@ pub struct Info {
     /// Identifier of a `com.vmware.vapi.operation` resource.
     pub operation_id: crate::ids::OperationId,
     /// The input for this command.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub options: Vec<OptionInfo>,
     /// The formatter to use when displaying the output of this command. If not present, client can choose a default output formatter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatter: Option<FormatterType>,
     /// List of output structure name and output field info.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub output_field_list: Vec<OutputInfo>,
 }
 
@@ -138,7 +138,7 @@ pub struct OutputInfo {
     /// Identifier of a `com.vmware.vapi.structure` resource.
     pub structure_id: crate::ids::StructureId,
     /// The order in which the attributes of the class will be displayed by the CLI as well as the names used to display the attributes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub output_fields: Vec<OutputFieldInfo>,
 }
 

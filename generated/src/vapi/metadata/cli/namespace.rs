@@ -23,7 +23,7 @@ pub struct Info {
     /// The text description displayed to the user in help output.
     pub description: String,
     /// The children of this namespace in the tree of CLI namespaces.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub children: Vec<Identity>,
 }
 

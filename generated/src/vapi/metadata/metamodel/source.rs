@@ -9,27 +9,182 @@
 /// The `Source.CreateSpec` class contains the registration information of a metamodel source.
 ///
 /// Note: this class is restricted for VMware internal use only.
-///
-/// `type` selects which optional fields are set: `FILE` (`filepath`), `REMOTE`
-/// (`address`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// English language human readable description of the source.
     pub description: String,
     /// Type of the metadata source.
-    pub r#type: crate::vapi::metadata::SourceType,
-    /// Absolute file path of the metamodel metadata file that has the metamodel information about one component element.
     ///
-    /// Only relevant when `type` is `FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filepath: Option<String>,
-    /// Connection information of the remote server. This should be of the format http(s)://IP:port/namespace.
-    ///
-    /// The remote server should contain the classes in `com.vmware.vapi.metadata.metamodel` module. It could expose metamodel information of one or more components.
-    ///
-    /// Only relevant when `type` is `REMOTE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    /// The variant carries the fields of its case (see [`CreateSpecType`]).
+    pub r#type: CreateSpecType,
+}
+
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecType {
+    /// Indicates the metadata source is a JSON file.
+    File {
+        /// Absolute file path of the metamodel metadata file that has the metamodel information about one component element.
+        filepath: Option<String>,
+    },
+    /// Indicates the metadata source is a remote server.
+    Remote {
+        /// Connection information of the remote server. This should be of the format http(s)://IP:port/namespace.
+        ///
+        /// The remote server should contain the classes in `com.vmware.vapi.metadata.metamodel` module. It could expose metamodel information of one or more components.
+        address: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File { .. } => "FILE",
+            Self::Remote { .. } => "REMOTE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vapi::metadata::SourceType {
+        crate::vapi::metadata::SourceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::File { filepath } => {
+                __map.serialize_entry("type", "FILE")?;
+                if let Some(value) = filepath {
+                    __map.serialize_entry("filepath", value)?;
+                }
+            }
+            Self::Remote { address } => {
+                __map.serialize_entry("type", "REMOTE")?;
+                if let Some(value) = address {
+                    __map.serialize_entry("address", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "description" => f_0 = Some(map.next_value()?),
+                        "type" => f_1 = Some(map.next_value()?),
+                        "filepath" => f_2 = map.next_value()?,
+                        "address" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "FILE" => {
+                                    CreateSpecType::File {
+                                        filepath: f_2,
+                                    }
+                                }
+                                "REMOTE" => {
+                                    CreateSpecType::Remote {
+                                        address: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "filepath".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "address".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    description: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A call of
@@ -64,27 +219,171 @@ impl FingerprintRequest {
 /// The `Source.Info` class contains the metadata source information.
 ///
 /// Note: this class is restricted for VMware internal use only.
-///
-/// `type` selects which optional fields are set: `FILE` (`filepath`), `REMOTE`
-/// (`address`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// English language human readable description of the source.
     pub description: String,
     /// Type of the metadata source.
-    pub r#type: crate::vapi::metadata::SourceType,
-    /// Absolute file path of the metamodel metadata file that has the metamodel information about one component element. The `filePath` is the path to the file in the server's filesystem.
     ///
-    /// Only relevant when `type` is `FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filepath: Option<String>,
-    /// Connection information for the remote server. This must be in the format http(s)://IP:port/namespace.
-    ///
-    /// The remote server must support the classes in the `com.vmware.vapi.metadata.metamodel` module. It must expose metamodel information of one or more components.
-    ///
-    /// Only relevant when `type` is `REMOTE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    /// The variant carries the fields of its case (see [`InfoType`]).
+    pub r#type: InfoType,
+}
+
+/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoType {
+    /// Indicates the metadata source is a JSON file.
+    File {
+        /// Absolute file path of the metamodel metadata file that has the metamodel information about one component element. The `filePath` is the path to the file in the server's filesystem.
+        filepath: Option<String>,
+    },
+    /// Indicates the metadata source is a remote server.
+    Remote {
+        /// Connection information for the remote server. This must be in the format http(s)://IP:port/namespace.
+        ///
+        /// The remote server must support the classes in the `com.vmware.vapi.metadata.metamodel` module. It must expose metamodel information of one or more components.
+        address: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File { .. } => "FILE",
+            Self::Remote { .. } => "REMOTE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vapi::metadata::SourceType {
+        crate::vapi::metadata::SourceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::File { filepath } => {
+                __map.serialize_entry("type", "FILE")?;
+                if let Some(value) = filepath {
+                    __map.serialize_entry("filepath", value)?;
+                }
+            }
+            Self::Remote { address } => {
+                __map.serialize_entry("type", "REMOTE")?;
+                if let Some(value) = address {
+                    __map.serialize_entry("address", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "description" => f_0 = Some(map.next_value()?),
+                        "type" => f_1 = Some(map.next_value()?),
+                        "filepath" => f_2 = map.next_value()?,
+                        "address" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "FILE" => InfoType::File { filepath: f_2 },
+                                "REMOTE" => InfoType::Remote { address: f_3 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "filepath".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "address".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoType::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    description: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A call of [`Source::reload`](crate::vapi::metadata::metamodel::Source::reload)

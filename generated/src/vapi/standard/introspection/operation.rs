@@ -11,29 +11,298 @@ pub mod data_definition;
 /// The `com.vmware.vapi.std.introspection.operation.data_definition` structure describes a vAPI data type.
 ///
 /// Note: this class is restricted for VMware internal use only.
-///
-/// `type` selects which optional fields are set: `ERROR` (`name` and `fields`),
-/// `LIST` (`element_definition`), `OPTIONAL` (`element_definition`), `STRUCTURE`
-/// (`name` and `fields`), `STRUCTURE_REF` (`name`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataDefinition {
     /// Data type of the value.
-    pub r#type: data_definition::DataType,
-    /// Contains the element definition for generic data types like List and Optional.
     ///
-    /// Only relevant when `type` is `OPTIONAL` or `LIST`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub element_definition: Option<Box<DataDefinition>>,
-    /// Fully qualified name of the structure.
-    ///
-    /// Only relevant when `type` is `STRUCTURE`, `STRUCTURE_REF` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields of the structure type. The key of the map is the canonical name of the field and the value is the `com.vmware.vapi.std.introspection.operation.data_definition` for the field. The order of the structure fields defined in IDL is not maintained by the `com.vmware.vapi.std.introspection.operation` service.
-    ///
-    /// Only relevant when `type` is `STRUCTURE` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<vsphere_vapi_runtime::types::VapiMap<String, DataDefinition>>,
+    /// The variant carries the fields of its case (see [`DataDefinitionType`]).
+    pub r#type: DataDefinitionType,
+}
+
+/// The `type` tag of [`DataDefinition`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DataDefinitionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DataDefinitionType {
+    /// Indicates the value is a binary type.
+    Binary,
+    /// Indicates the value is a boolean type. The possible values are True and False equivalent of the language used to invoke this operation.
+    Boolean,
+    /// Indicates the value is a double type. It is a 64 bit floating point number.
+    Double,
+    /// Indicates the value is a dynamic structure. This means, any data of type `com.vmware.vapi.std.introspection.operation.data_definition.data_type.STRUCTURE` can be used.
+    DynamicStructure,
+    /// Indicates the value is a specific error type.
+    Error {
+        /// Fully qualified name of the structure.
+        name: Option<String>,
+        /// Fields of the structure type. The key of the map is the canonical name of the field and the value is the `com.vmware.vapi.std.introspection.operation.data_definition` for the field. The order of the structure fields defined in IDL is not maintained by the `com.vmware.vapi.std.introspection.operation` service.
+        fields: Option<vsphere_vapi_runtime::types::VapiMap<String, DataDefinition>>,
+    },
+    /// Indicates the value is arbitrary error type. This means, any data of type `com.vmware.vapi.std.introspection.operation.data_definition.data_type.ERROR` can be used.
+    AnyError,
+    /// Indicates the value is a list data type. Any value of this type can have zero or more elements in the list.
+    List {
+        /// Contains the element definition for generic data types like List and Optional.
+        element_definition: Option<Box<DataDefinition>>,
+    },
+    /// Indicates the value is a long data type. It is a 64 bit signed integer number.
+    Long,
+    /// Indicates the value is an opaque type. This means, data of any `com.vmware.vapi.std.introspection.operation.data_definition.data_type` can be used.
+    Opaque,
+    /// Indicates the value is an optional data type. Any value of this type can be null.
+    Optional {
+        /// Contains the element definition for generic data types like List and Optional.
+        element_definition: Option<Box<DataDefinition>>,
+    },
+    /// Indicates the value is a secret data type. This is used for sensitive information. The server will not log any data of this type and if possible wipe the data from the memory after usage.
+    Secret,
+    /// Indicates the value is a string data type. This is a unicode string.
+    String,
+    /// Indicates the value is a structure data type. A structure has string identifier and a set of fields with corresponding values.
+    Structure {
+        /// Fully qualified name of the structure.
+        name: Option<String>,
+        /// Fields of the structure type. The key of the map is the canonical name of the field and the value is the `com.vmware.vapi.std.introspection.operation.data_definition` for the field. The order of the structure fields defined in IDL is not maintained by the `com.vmware.vapi.std.introspection.operation` service.
+        fields: Option<vsphere_vapi_runtime::types::VapiMap<String, DataDefinition>>,
+    },
+    /// Indicates the value is a structure reference. This is used to break circular dependencies in the type references. This just has a string identifier of the structure. Clients have to maintain a list of structures already visited and use that to resolve this reference.
+    StructureRef {
+        /// Fully qualified name of the structure.
+        name: Option<String>,
+    },
+    /// Indicates the value is a void data type.
+    Void,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl DataDefinitionType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Binary => "BINARY",
+            Self::Boolean => "BOOLEAN",
+            Self::Double => "DOUBLE",
+            Self::DynamicStructure => "DYNAMIC_STRUCTURE",
+            Self::Error { .. } => "ERROR",
+            Self::AnyError => "ANY_ERROR",
+            Self::List { .. } => "LIST",
+            Self::Long => "LONG",
+            Self::Opaque => "OPAQUE",
+            Self::Optional { .. } => "OPTIONAL",
+            Self::Secret => "SECRET",
+            Self::String => "STRING",
+            Self::Structure { .. } => "STRUCTURE",
+            Self::StructureRef { .. } => "STRUCTURE_REF",
+            Self::Void => "VOID",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> data_definition::DataType {
+        data_definition::DataType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Binary => __map.serialize_entry("type", "BINARY")?,
+            Self::Boolean => __map.serialize_entry("type", "BOOLEAN")?,
+            Self::Double => __map.serialize_entry("type", "DOUBLE")?,
+            Self::DynamicStructure => __map.serialize_entry("type", "DYNAMIC_STRUCTURE")?,
+            Self::Error { name, fields } => {
+                __map.serialize_entry("type", "ERROR")?;
+                if let Some(value) = name {
+                    __map.serialize_entry("name", value)?;
+                }
+                if let Some(value) = fields {
+                    __map.serialize_entry("fields", value)?;
+                }
+            }
+            Self::AnyError => __map.serialize_entry("type", "ANY_ERROR")?,
+            Self::List { element_definition } => {
+                __map.serialize_entry("type", "LIST")?;
+                if let Some(value) = element_definition {
+                    __map.serialize_entry("element_definition", value)?;
+                }
+            }
+            Self::Long => __map.serialize_entry("type", "LONG")?,
+            Self::Opaque => __map.serialize_entry("type", "OPAQUE")?,
+            Self::Optional { element_definition } => {
+                __map.serialize_entry("type", "OPTIONAL")?;
+                if let Some(value) = element_definition {
+                    __map.serialize_entry("element_definition", value)?;
+                }
+            }
+            Self::Secret => __map.serialize_entry("type", "SECRET")?,
+            Self::String => __map.serialize_entry("type", "STRING")?,
+            Self::Structure { name, fields } => {
+                __map.serialize_entry("type", "STRUCTURE")?;
+                if let Some(value) = name {
+                    __map.serialize_entry("name", value)?;
+                }
+                if let Some(value) = fields {
+                    __map.serialize_entry("fields", value)?;
+                }
+            }
+            Self::StructureRef { name } => {
+                __map.serialize_entry("type", "STRUCTURE_REF")?;
+                if let Some(value) = name {
+                    __map.serialize_entry("name", value)?;
+                }
+            }
+            Self::Void => __map.serialize_entry("type", "VOID")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for DataDefinition {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DataDefinition;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct DataDefinition")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<DataDefinition, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Box<DataDefinition>> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, DataDefinition>,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "element_definition" => f_1 = map.next_value()?,
+                        "name" => f_2 = map.next_value()?,
+                        "fields" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "BINARY" => DataDefinitionType::Binary,
+                                "BOOLEAN" => DataDefinitionType::Boolean,
+                                "DOUBLE" => DataDefinitionType::Double,
+                                "DYNAMIC_STRUCTURE" => DataDefinitionType::DynamicStructure,
+                                "ERROR" => {
+                                    DataDefinitionType::Error {
+                                        name: f_2,
+                                        fields: f_3,
+                                    }
+                                }
+                                "ANY_ERROR" => DataDefinitionType::AnyError,
+                                "LIST" => {
+                                    DataDefinitionType::List {
+                                        element_definition: f_1,
+                                    }
+                                }
+                                "LONG" => DataDefinitionType::Long,
+                                "OPAQUE" => DataDefinitionType::Opaque,
+                                "OPTIONAL" => {
+                                    DataDefinitionType::Optional {
+                                        element_definition: f_1,
+                                    }
+                                }
+                                "SECRET" => DataDefinitionType::Secret,
+                                "STRING" => DataDefinitionType::String,
+                                "STRUCTURE" => {
+                                    DataDefinitionType::Structure {
+                                        name: f_2,
+                                        fields: f_3,
+                                    }
+                                }
+                                "STRUCTURE_REF" => {
+                                    DataDefinitionType::StructureRef {
+                                        name: f_2,
+                                    }
+                                }
+                                "VOID" => DataDefinitionType::Void,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "name".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "fields".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "element_definition".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    DataDefinitionType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(DataDefinition {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// Information about a vAPI operation.
@@ -48,7 +317,7 @@ pub struct Info {
     /// List of `com.vmware.vapi.std.introspection.operation.data_definition` describing the errors that the operation might report.
     ///
     /// The `com.vmware.vapi.std.introspection.operation.data_definition.type` of every element in this list will be `com.vmware.vapi.std.introspection.operation.data_definition.data_type.ERROR`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub error_definitions: Vec<DataDefinition>,
 }
 

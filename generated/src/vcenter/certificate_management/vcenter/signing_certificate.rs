@@ -57,7 +57,7 @@ pub struct Info {
     /// The certificate chain that is actively being use by vCenter token service to sign tokens. This attribute was added in vSphere API 7.0.3.0.
     pub active_cert_chain: crate::vcenter::certificate_management::X509CertChain,
     /// List of signing certificate chains for validating vCenter-issued tokens. The list contains X509 certificate chains, each of which is ordered and contains the leaf, intermediate and root certs needed for the complete chain of trust. The leaf certificate is first in the chain and should be used for verifying vCenter-issued tokens. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub signing_cert_chains: Vec<crate::vcenter::certificate_management::X509CertChain>,
 }
 

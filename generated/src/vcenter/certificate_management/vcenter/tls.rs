@@ -31,16 +31,16 @@ pub struct Info {
     /// Certificate constraints path length from the critical BasicConstraints extension, (OID = 2.5.29.19). This attribute was added in vSphere API 6.7.2.
     pub path_length_constraint: i64,
     /// Collection of keyusage contained in the certificate. This attribute was added in vSphere API 6.7.2.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub key_usage: Vec<String>,
     /// Collection of extended keyusage that contains details for which the certificate can be used for. This attribute was added in vSphere API 6.7.2.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub extended_key_usage: Vec<String>,
     /// Collection of subject alternative names. This attribute was added in vSphere API 6.7.2.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub subject_alternative_name: Vec<String>,
     /// Collection of authority information access URI. This attribute was added in vSphere API 6.7.2.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub authority_information_access_uri: Vec<String>,
     /// TLS certificate in PEM format. This attribute was added in vSphere API 6.7.2.
     pub cert: String,

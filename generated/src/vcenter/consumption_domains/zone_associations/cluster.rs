@@ -34,9 +34,7 @@ pub struct FilterSpec {
 }
 
 /// The `Cluster.ListItem` class describes a zone-cluster association. This class was added in vSphere API 8.0.0.1.
-///
-/// `state` selects which optional fields are set: `REMOVING` (`remove_task`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
     /// Identifier of the zone. This attribute was added in vSphere API 8.0.0.1.
     ///
@@ -47,13 +45,159 @@ pub struct ListItem {
     /// Identifier of a `ClusterComputeResource` resource.
     pub cluster: crate::ids::ClusterComputeResourceId,
     /// Association state of the cluster to the vSphere Zone. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<AssociationState>,
-    /// The identifier of the cluster removal task. At the completion of this task, the cluster will be removed from the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `state` is `REMOVING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remove_task: Option<String>,
+    /// The variant carries the fields of its case (see [`ListItemState`]).
+    pub state: Option<ListItemState>,
+}
+
+/// The `state` tag of [`ListItem`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ListItemState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListItemState {
+    /// A cluster is associated with the vSphere Zone.
+    Associated,
+    /// A cluster is being removed from a vSphere Zone.
+    Removing {
+        /// The identifier of the cluster removal task. At the completion of this task, the cluster will be removed from the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
+        remove_task: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ListItemState {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Associated => "ASSOCIATED",
+            Self::Removing { .. } => "REMOVING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> AssociationState {
+        AssociationState::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Associated => __map.serialize_entry("state", "ASSOCIATED")?,
+            Self::Removing { remove_task } => {
+                __map.serialize_entry("state", "REMOVING")?;
+                if let Some(value) = remove_task {
+                    __map.serialize_entry("remove_task", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("state", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ListItem {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("zone", &self.zone)?;
+        map.serialize_entry("cluster", &self.cluster)?;
+        if let Some(value) = &self.state {
+            value.serialize_fields(&mut map)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ListItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ListItem, A::Error> {
+                let mut f_0: Option<crate::ids::ZoneId> = None;
+                let mut f_1: Option<crate::ids::ClusterComputeResourceId> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "zone" => f_0 = Some(map.next_value()?),
+                        "cluster" => f_1 = Some(map.next_value()?),
+                        "state" => f_2 = map.next_value()?,
+                        "remove_task" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ASSOCIATED" => ListItemState::Associated,
+                                "REMOVING" => {
+                                    ListItemState::Removing {
+                                        remove_task: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "remove_task".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ListItemState::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ListItem {
+                    zone: f_0.ok_or_else(|| serde::de::Error::missing_field("zone"))?,
+                    cluster: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("cluster"))?,
+                    state: u_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A call of
@@ -87,7 +231,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The list of zone-cluster associations. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub associations: Vec<ListItem>,
 }
 

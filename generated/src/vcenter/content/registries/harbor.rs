@@ -309,7 +309,7 @@ pub struct CreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub garbage_collection: Option<GarbageCollection>,
     /// Storage associated with the Harbor registry. The list contains only one storage backing in this version. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub storage: Vec<StorageSpec>,
 }
 
@@ -318,28 +318,206 @@ pub struct CreateSpec {
 /// This class is deprecated as of vSphere API 8.0.1.00200.
 ///
 /// **Deprecated** in the vSphere API.
-///
-/// `type` selects which optional fields are set: `DAILY` (`hour` and `minute`),
-/// `WEEKLY` (`day_of_week`, `hour` and `minute`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GarbageCollection {
     /// Frequency of garbage collection. This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: crate::vcenter::content::registries::Recurrence,
-    /// Day of the week when garbage collection should run. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `type` is `WEEKLY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_week: Option<crate::vcenter::content::registries::DayOfWeek>,
-    /// Hour at which garbage collection should run. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `WEEKLY` or `DAILY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hour: Option<i64>,
-    /// Minute at which garbage collection should run. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `WEEKLY` or `DAILY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minute: Option<i64>,
+    /// The variant carries the fields of its case (see [`GarbageCollectionType`]).
+    pub r#type: GarbageCollectionType,
+}
+
+/// The `type` tag of [`GarbageCollection`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `GarbageCollectionType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GarbageCollectionType {
+    /// No operation is scheduled.
+    None,
+    /// An operation occurs on a daily basis.
+    Daily {
+        /// Hour at which garbage collection should run. This attribute was added in vSphere API 7.0.0.0.
+        hour: Option<i64>,
+        /// Minute at which garbage collection should run. This attribute was added in vSphere API 7.0.0.0.
+        minute: Option<i64>,
+    },
+    /// An operation occurs on a weekly basis.
+    Weekly {
+        /// Day of the week when garbage collection should run. This attribute was added in vSphere API 7.0.0.0.
+        day_of_week: Option<crate::vcenter::content::registries::DayOfWeek>,
+        /// Hour at which garbage collection should run. This attribute was added in vSphere API 7.0.0.0.
+        hour: Option<i64>,
+        /// Minute at which garbage collection should run. This attribute was added in vSphere API 7.0.0.0.
+        minute: Option<i64>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl GarbageCollectionType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Daily { .. } => "DAILY",
+            Self::Weekly { .. } => "WEEKLY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vcenter::content::registries::Recurrence {
+        crate::vcenter::content::registries::Recurrence::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::None => __map.serialize_entry("type", "NONE")?,
+            Self::Daily { hour, minute } => {
+                __map.serialize_entry("type", "DAILY")?;
+                if let Some(value) = hour {
+                    __map.serialize_entry("hour", value)?;
+                }
+                if let Some(value) = minute {
+                    __map.serialize_entry("minute", value)?;
+                }
+            }
+            Self::Weekly { day_of_week, hour, minute } => {
+                __map.serialize_entry("type", "WEEKLY")?;
+                if let Some(value) = day_of_week {
+                    __map.serialize_entry("day_of_week", value)?;
+                }
+                if let Some(value) = hour {
+                    __map.serialize_entry("hour", value)?;
+                }
+                if let Some(value) = minute {
+                    __map.serialize_entry("minute", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for GarbageCollection {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GarbageCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GarbageCollection;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct GarbageCollection")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<GarbageCollection, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::vcenter::content::registries::DayOfWeek> = None;
+                let mut f_2: Option<i64> = None;
+                let mut f_3: Option<i64> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "day_of_week" => f_1 = map.next_value()?,
+                        "hour" => f_2 = map.next_value()?,
+                        "minute" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NONE" => GarbageCollectionType::None,
+                                "DAILY" => {
+                                    GarbageCollectionType::Daily {
+                                        hour: f_2,
+                                        minute: f_3,
+                                    }
+                                }
+                                "WEEKLY" => {
+                                    GarbageCollectionType::Weekly {
+                                        day_of_week: f_1,
+                                        hour: f_2,
+                                        minute: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "hour".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "minute".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "day_of_week".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    GarbageCollectionType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(GarbageCollection {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Harbor.Info` class contains detailed information about a running Harbor registry. This class was added in vSphere API 7.0.0.0.
@@ -366,12 +544,12 @@ pub struct Info {
     /// URL to access the UI of the registry. This attribute was added in vSphere API 7.0.0.0.
     pub ui_access_url: String,
     /// Harbor certificate chain in base64 format. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cert_chain: Vec<String>,
     /// Garbage collection information for the registry. This attribute was added in vSphere API 7.0.0.0.
     pub garbage_collection: GarbageCollection,
     /// Storage information associated with the registry. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub storage: Vec<StorageInfo>,
     /// Health status of the container registry. This attribute was added in vSphere API 7.0.0.0.
     pub health: crate::vcenter::content::registries::health::Info,

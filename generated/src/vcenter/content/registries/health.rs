@@ -7,18 +7,171 @@
 //! Compiled with the `vcenter-core` feature.
 
 /// The `Health.Info` class contains health information about a container registry. This class was added in vSphere API 7.0.0.0.
-///
-/// `status` selects which optional fields are set: `ERROR` (`details`), `WARNING`
-/// (`details`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Container registry status. This attribute was added in vSphere API 7.0.0.0.
-    pub status: Status,
-    /// Details about the status. This attribute was added in vSphere API 7.0.0.0. If None, message details are not required for taking actions.
     ///
-    /// Only relevant when `status` is `WARNING` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<crate::vapi::standard::LocalizableMessage>,
+    /// The variant carries the fields of its case (see [`InfoStatus`]).
+    pub status: InfoStatus,
+}
+
+/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoStatus {
+    /// Container registry is starting.
+    Starting,
+    /// Container registry is running.
+    Running,
+    /// Container registry is running with some warning, for example, storage reaches the threshold configuration.
+    Warning {
+        /// Details about the status. This attribute was added in vSphere API 7.0.0.0. If None, message details are not required for taking actions.
+        details: Option<crate::vapi::standard::LocalizableMessage>,
+    },
+    /// Container registry failed to start or stopped with fatal error.
+    Error {
+        /// Details about the status. This attribute was added in vSphere API 7.0.0.0. If None, message details are not required for taking actions.
+        details: Option<crate::vapi::standard::LocalizableMessage>,
+    },
+    /// Container registry is being deleted.
+    Deleting,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Starting => "STARTING",
+            Self::Running => "RUNNING",
+            Self::Warning { .. } => "WARNING",
+            Self::Error { .. } => "ERROR",
+            Self::Deleting => "DELETING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Status {
+        Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Starting => __map.serialize_entry("status", "STARTING")?,
+            Self::Running => __map.serialize_entry("status", "RUNNING")?,
+            Self::Warning { details } => {
+                __map.serialize_entry("status", "WARNING")?;
+                if let Some(value) = details {
+                    __map.serialize_entry("details", value)?;
+                }
+            }
+            Self::Error { details } => {
+                __map.serialize_entry("status", "ERROR")?;
+                if let Some(value) = details {
+                    __map.serialize_entry("details", value)?;
+                }
+            }
+            Self::Deleting => __map.serialize_entry("status", "DELETING")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "details" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "STARTING" => InfoStatus::Starting,
+                                "RUNNING" => InfoStatus::Running,
+                                "WARNING" => {
+                                    InfoStatus::Warning {
+                                        details: f_1,
+                                    }
+                                }
+                                "ERROR" => InfoStatus::Error { details: f_1 },
+                                "DELETING" => InfoStatus::Deleting,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "details".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoStatus::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -37,17 +37,146 @@ pub struct CreateSpec {
 }
 
 /// The `Providers.ExportResult` class contains result of `com.vmware.vcenter.crypto_manager.kms.providers.export` operation. This class was added in vSphere API 7.0.2.0.
-///
-/// `type` selects which optional fields are set: `LOCATION` (`location`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportResult {
     /// Type of provider export result This attribute was added in vSphere API 7.0.2.0.
-    pub r#type: ExportType,
-    /// Location of the exported configuration This attribute was added in vSphere API 7.0.2.0.
     ///
-    /// Only relevant when `type` is `LOCATION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<Location>,
+    /// The variant carries the fields of its case (see [`ExportResultType`]).
+    pub r#type: ExportResultType,
+}
+
+/// The `type` tag of [`ExportResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ExportResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ExportResultType {
+    /// Result returned as a URL from which the provider configuration can be downloaded.
+    Location {
+        /// Location of the exported configuration This attribute was added in vSphere API 7.0.2.0.
+        location: Option<Location>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ExportResultType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Location { .. } => "LOCATION",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ExportType {
+        ExportType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Location { location } => {
+                __map.serialize_entry("type", "LOCATION")?;
+                if let Some(value) = location {
+                    __map.serialize_entry("location", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ExportResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExportResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExportResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ExportResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ExportResult, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Location> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "location" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "LOCATION" => {
+                                    ExportResultType::Location {
+                                        location: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "location".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ExportResultType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ExportResult {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Providers.ExportSpec` class contains attributes that are needed to export a provider. This class was added in vSphere API 7.0.2.0.
@@ -100,26 +229,170 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Providers.ImportResult` class contains result of the `com.vmware.vcenter.crypto_manager.kms.providers.import_provider` operation. This class was added in vSphere API 7.0.2.0.
-///
-/// `type` selects which optional fields are set: `NATIVE` (`native_info`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportResult {
     /// Provider identifier This attribute was added in vSphere API 7.0.2.0.
     ///
     /// Identifier of a `com.vmware.vcenter.crypto_manager.kms.provider` resource.
     pub provider: crate::ids::CryptoManagerKmsProviderId,
     /// Provider type This attribute was added in vSphere API 7.0.2.0.
-    pub r#type: Type,
-    /// Native provider information This attribute was added in vSphere API 7.0.2.0.
     ///
-    /// Only relevant when `type` is `NATIVE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub native_info: Option<NativeProviderInfo>,
+    /// The variant carries the fields of its case (see [`ImportResultType`]).
+    pub r#type: ImportResultType,
     /// Time when the provider was exported This attribute was added in vSphere API 7.0.2.0.
     pub export_time: vsphere_vapi_runtime::types::DateTime,
     /// The constraints on the provider. This attribute was added in vSphere API 7.0.2.0. If None, there are no constraints on the provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Constraints>,
+}
+
+/// The `type` tag of [`ImportResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImportResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ImportResultType {
+    /// Native provider
+    Native {
+        /// Native provider information This attribute was added in vSphere API 7.0.2.0.
+        native_info: Option<NativeProviderInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ImportResultType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Native { .. } => "NATIVE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Native { native_info } => {
+                __map.serialize_entry("type", "NATIVE")?;
+                if let Some(value) = native_info {
+                    __map.serialize_entry("native_info", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ImportResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("provider", &self.provider)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.serialize_entry("export_time", &self.export_time)?;
+        if let Some(value) = &self.constraints {
+            map.serialize_entry("constraints", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImportResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ImportResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ImportResult, A::Error> {
+                let mut f_0: Option<crate::ids::CryptoManagerKmsProviderId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<NativeProviderInfo> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_4: Option<Constraints> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "provider" => f_0 = Some(map.next_value()?),
+                        "type" => f_1 = Some(map.next_value()?),
+                        "native_info" => f_2 = map.next_value()?,
+                        "export_time" => f_3 = Some(map.next_value()?),
+                        "constraints" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NATIVE" => {
+                                    ImportResultType::Native {
+                                        native_info: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "native_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ImportResultType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ImportResult {
+                    provider: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    export_time: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("export_time"))?,
+                    constraints: f_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Providers.ImportSpec` class contains attributes that are needed to import a provider. This class was added in vSphere API 7.0.2.0.
@@ -140,25 +413,164 @@ pub struct ImportSpec {
 }
 
 /// The `Providers.Info` class contains attributes that describe the details of a provider. This class was added in vSphere API 7.0.2.0.
-///
-/// `type` selects which optional fields are set: `NATIVE` (`native_info`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Health status of the provider This attribute was added in vSphere API 7.0.2.0.
     pub health: Health,
     /// Details regarding the health status of the provider. When the provider `Providers.Health` is not `com.vmware.vcenter.crypto_manager.kms.providers.health.NONE` or `com.vmware.vcenter.crypto_manager.kms.providers.health.OK`, this attribute will provide actionable descriptions of the issues. This attribute was added in vSphere API 7.0.2.0.
-    #[serde(default)]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// The constraints on the provider. This attribute was added in vSphere API 7.0.2.0. If None, there are no constraints on the provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Constraints>,
     /// Provider type This attribute was added in vSphere API 7.0.2.0.
-    pub r#type: Type,
-    /// Native provider information This attribute was added in vSphere API 7.0.2.0.
     ///
-    /// Only relevant when `type` is `NATIVE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub native_info: Option<NativeProviderInfo>,
+    /// The variant carries the fields of its case (see [`InfoType`]).
+    pub r#type: InfoType,
+}
+
+/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoType {
+    /// Native provider
+    Native {
+        /// Native provider information This attribute was added in vSphere API 7.0.2.0.
+        native_info: Option<NativeProviderInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Native { .. } => "NATIVE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Native { native_info } => {
+                __map.serialize_entry("type", "NATIVE")?;
+                if let Some(value) = native_info {
+                    __map.serialize_entry("native_info", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("health", &self.health)?;
+        map.serialize_entry("details", &self.details)?;
+        if let Some(value) = &self.constraints {
+            map.serialize_entry("constraints", value)?;
+        }
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<Health> = None;
+                let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+                let mut f_2: Option<Constraints> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<NativeProviderInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "health" => f_0 = Some(map.next_value()?),
+                        "details" => f_1 = map.next_value()?,
+                        "constraints" => f_2 = map.next_value()?,
+                        "type" => f_3 = Some(map.next_value()?),
+                        "native_info" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_3 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NATIVE" => {
+                                    InfoType::Native {
+                                        native_info: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "native_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoType::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    health: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("health"))?,
+                    details: f_1.unwrap_or_default(),
+                    constraints: f_2,
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A call of

@@ -15,7 +15,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckSpec {
     /// IP addresses of the DNS servers of the Active Directory server. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub dns_servers: Vec<String>,
     /// The domain name of the Active Directory server to which the migrated vCenter Server appliance should be joined. This attribute was added in vSphere API 7.0.0.0.
     pub domain: String,

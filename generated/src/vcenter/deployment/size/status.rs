@@ -7,33 +7,252 @@
 //! Compiled with the `vcenter-deployment` feature.
 
 /// The `Status.Info` class represents information about deployment resize operation This class was added in vSphere API 9.1.0.0.
-///
-/// `current_state` selects which optional fields are set: `PENDING_SERVICE_RESTART`
-/// (`start_time`), `RESIZING_FAILED` (`start_time` and `end_time`),
-/// `RESIZING_IN_PROGRESS` (`start_time`), `RESIZING_SUCCEEDED` (`start_time` and
-/// `end_time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The current state of resize operation. This attribute was added in vSphere API 9.1.0.0.
-    pub current_state: crate::vcenter::deployment::size::ResizeState,
+    ///
+    /// The variant carries the fields of its case (see [`InfoCurrentState`]).
+    pub current_state: InfoCurrentState,
     /// Metadata about resize operation such as source and target deployment size. This attribute was added in vSphere API 9.1.0.0.
     pub resize_info: crate::vcenter::deployment::size::ResizeInfo,
     /// The map of the resize subtasks and their status information. Possible keys are precheck,reconfigure,disk_auto_grow,service_restart This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
     pub subtasks: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::vcenter::deployment::size::Task,
     >,
-    /// Time when the operation started This attribute was added in vSphere API 9.1.0.0. This attribute will be None if there is no resize operation
-    ///
-    /// Only relevant when `current_state` is `RESIZING_IN_PROGRESS`, `RESIZING_SUCCEEDED`, `RESIZING_FAILED` or `PENDING_SERVICE_RESTART`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 9.1.0.0. This attribute will be None if the status is not RESIZING_SUCCEEDED or RESIZING_FAILED.
-    ///
-    /// Only relevant when `current_state` is `RESIZING_SUCCEEDED` or `RESIZING_FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+/// The `current_state` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `current_state` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoCurrentState::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoCurrentState {
+    /// The resizing operation has not yet started
+    ResizingNotStarted,
+    /// The resizing operation is currently in progress
+    ResizingInProgress {
+        /// Time when the operation started This attribute was added in vSphere API 9.1.0.0. This attribute will be None if there is no resize operation
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The resizing operation is waiting for restart of all the vc services
+    PendingServiceRestart {
+        /// Time when the operation started This attribute was added in vSphere API 9.1.0.0. This attribute will be None if there is no resize operation
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The resizing operation has completed successfully
+    ResizingSucceeded {
+        /// Time when the operation started This attribute was added in vSphere API 9.1.0.0. This attribute will be None if there is no resize operation
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.1.0.0. This attribute will be None if the status is not RESIZING_SUCCEEDED or RESIZING_FAILED.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The resizing operation has failed. It is a permanent failure, when the resizing has failed user needs to start from beginning
+    ResizingFailed {
+        /// Time when the operation started This attribute was added in vSphere API 9.1.0.0. This attribute will be None if there is no resize operation
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.1.0.0. This attribute will be None if the status is not RESIZING_SUCCEEDED or RESIZING_FAILED.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoCurrentState {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ResizingNotStarted => "RESIZING_NOT_STARTED",
+            Self::ResizingInProgress { .. } => "RESIZING_IN_PROGRESS",
+            Self::PendingServiceRestart { .. } => "PENDING_SERVICE_RESTART",
+            Self::ResizingSucceeded { .. } => "RESIZING_SUCCEEDED",
+            Self::ResizingFailed { .. } => "RESIZING_FAILED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vcenter::deployment::size::ResizeState {
+        crate::vcenter::deployment::size::ResizeState::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::ResizingNotStarted => {
+                __map.serialize_entry("current_state", "RESIZING_NOT_STARTED")?
+            }
+            Self::ResizingInProgress { start_time } => {
+                __map.serialize_entry("current_state", "RESIZING_IN_PROGRESS")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::PendingServiceRestart { start_time } => {
+                __map.serialize_entry("current_state", "PENDING_SERVICE_RESTART")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::ResizingSucceeded { start_time, end_time } => {
+                __map.serialize_entry("current_state", "RESIZING_SUCCEEDED")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::ResizingFailed { start_time, end_time } => {
+                __map.serialize_entry("current_state", "RESIZING_FAILED")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("current_state", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.current_state.serialize_fields(&mut map)?;
+        map.serialize_entry("resize_info", &self.resize_info)?;
+        map.serialize_entry("subtasks", &self.subtasks)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::vcenter::deployment::size::ResizeInfo> = None;
+                let mut f_2: Option<
+                    vsphere_vapi_runtime::types::VapiMap<
+                        String,
+                        crate::vcenter::deployment::size::Task,
+                    >,
+                > = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "current_state" => f_0 = Some(map.next_value()?),
+                        "resize_info" => f_1 = Some(map.next_value()?),
+                        "subtasks" => f_2 = map.next_value()?,
+                        "start_time" => f_3 = map.next_value()?,
+                        "end_time" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "RESIZING_NOT_STARTED" => {
+                                    InfoCurrentState::ResizingNotStarted
+                                }
+                                "RESIZING_IN_PROGRESS" => {
+                                    InfoCurrentState::ResizingInProgress {
+                                        start_time: f_3,
+                                    }
+                                }
+                                "PENDING_SERVICE_RESTART" => {
+                                    InfoCurrentState::PendingServiceRestart {
+                                        start_time: f_3,
+                                    }
+                                }
+                                "RESIZING_SUCCEEDED" => {
+                                    InfoCurrentState::ResizingSucceeded {
+                                        start_time: f_3,
+                                        end_time: f_4,
+                                    }
+                                }
+                                "RESIZING_FAILED" => {
+                                    InfoCurrentState::ResizingFailed {
+                                        start_time: f_3,
+                                        end_time: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "start_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "end_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoCurrentState::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    current_state: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "current_state",
+                        ))?,
+                    resize_info: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("resize_info"))?,
+                    subtasks: f_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

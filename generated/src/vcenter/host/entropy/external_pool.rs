@@ -31,35 +31,203 @@ pub struct AddSpec {
 /// The `ExternalPool.Info` class contains entropy pool information on the ESX host. It provides external entropy pool details as well as timeout in seconds within which client has to keep calling `com.vmware.vcenter.host.entropy.external_pool.get` method.
 ///
 /// Client has to monitor Info.currentlyAvailable parameter. Before the entropy level goes down below a threshold value the client has to send entropy data by calling `com.vmware.vcenter.host.entropy.external_pool.add` method. This class was added in vSphere API 8.0.1.0.
-///
-/// `status` selects which optional fields are set: `ENABLED` (`capacity`,
-/// `currently_available`, `low_watermark` and `inactive_source_timeout`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// This flag indicates entropy service is enabled or not in a ESX host. This attribute was added in vSphere API 8.0.1.0.
-    pub status: Status,
-    /// Capacity of external entropy pool in bytes. This attribute was added in vSphere API 8.0.1.0.
     ///
-    /// Only relevant when `status` is `ENABLED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<i64>,
-    /// Currently available amount of entropy in bytes in the external entropy pool. This attribute was added in vSphere API 8.0.1.0.
-    ///
-    /// Only relevant when `status` is `ENABLED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currently_available: Option<i64>,
-    /// A threshold value in bytes. An audit record will be logged when `com.vmware.vcenter.host.entropy.external_pool.info.currently_available` drops below this value. This attribute was added in vSphere API 8.0.1.0.
-    ///
-    /// Only relevant when `status` is `ENABLED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub low_watermark: Option<i64>,
-    /// A timeout period in seconds within which the client must call `com.vmware.vcenter.host.entropy.external_pool.get` method or `com.vmware.vcenter.host.entropy.external_pool.add` method. If no call is received before the timeout lapses an audit record will be created.
-    ///
-    /// This timeout is used to detect that connection with the client is lost. This attribute was added in vSphere API 8.0.1.0.
-    ///
-    /// Only relevant when `status` is `ENABLED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inactive_source_timeout: Option<i64>,
+    /// The variant carries the fields of its case (see [`InfoStatus`]).
+    pub status: InfoStatus,
+}
+
+/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoStatus {
+    /// External entropy is enabled for the ESX host.
+    Enabled {
+        /// Capacity of external entropy pool in bytes. This attribute was added in vSphere API 8.0.1.0.
+        capacity: Option<i64>,
+        /// Currently available amount of entropy in bytes in the external entropy pool. This attribute was added in vSphere API 8.0.1.0.
+        currently_available: Option<i64>,
+        /// A threshold value in bytes. An audit record will be logged when `com.vmware.vcenter.host.entropy.external_pool.info.currently_available` drops below this value. This attribute was added in vSphere API 8.0.1.0.
+        low_watermark: Option<i64>,
+        /// A timeout period in seconds within which the client must call `com.vmware.vcenter.host.entropy.external_pool.get` method or `com.vmware.vcenter.host.entropy.external_pool.add` method. If no call is received before the timeout lapses an audit record will be created.
+        ///
+        /// This timeout is used to detect that connection with the client is lost. This attribute was added in vSphere API 8.0.1.0.
+        inactive_source_timeout: Option<i64>,
+    },
+    /// External entropy is disabled for the ESX host.
+    Disabled,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled { .. } => "ENABLED",
+            Self::Disabled => "DISABLED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Status {
+        Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Enabled {
+                capacity,
+                currently_available,
+                low_watermark,
+                inactive_source_timeout,
+            } => {
+                __map.serialize_entry("status", "ENABLED")?;
+                if let Some(value) = capacity {
+                    __map.serialize_entry("capacity", value)?;
+                }
+                if let Some(value) = currently_available {
+                    __map.serialize_entry("currently_available", value)?;
+                }
+                if let Some(value) = low_watermark {
+                    __map.serialize_entry("low_watermark", value)?;
+                }
+                if let Some(value) = inactive_source_timeout {
+                    __map.serialize_entry("inactive_source_timeout", value)?;
+                }
+            }
+            Self::Disabled => __map.serialize_entry("status", "DISABLED")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut f_2: Option<i64> = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<i64> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "capacity" => f_1 = map.next_value()?,
+                        "currently_available" => f_2 = map.next_value()?,
+                        "low_watermark" => f_3 = map.next_value()?,
+                        "inactive_source_timeout" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ENABLED" => {
+                                    InfoStatus::Enabled {
+                                        capacity: f_1,
+                                        currently_available: f_2,
+                                        low_watermark: f_3,
+                                        inactive_source_timeout: f_4,
+                                    }
+                                }
+                                "DISABLED" => InfoStatus::Disabled,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "capacity".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "currently_available".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "low_watermark".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "inactive_source_timeout".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoStatus::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -63,7 +63,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Set of device IDs to query. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub devices: Vec<String>,
 }
 
@@ -75,7 +75,7 @@ pub struct Info {
     /// The current mode of the device. This attribute was added in vSphere API 9.1.0.0.
     pub current_mode: DirectPathDeviceMode,
     /// The valid modes this device can be configured to. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub configurable_modes: Vec<DirectPathDeviceMode>,
     /// The interconnect type of the device. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,7 +175,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of #ListItem entries. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub items: Vec<ListItem>,
 }
 

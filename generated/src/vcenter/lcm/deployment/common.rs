@@ -94,34 +94,284 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `CommonInfo` class contains information common to all tasks. This class was added in vSphere API 9.0.0.0.
-///
-/// `status` selects which optional fields are set: `BLOCKED` (`start_time`),
-/// `CANCELED` (`error`, `start_time` and `end_time`), `FAILED` (`error`,
-/// `start_time` and `end_time`), `RUNNING` (`start_time`), `SUCCEEDED`
-/// (`start_time` and `end_time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommonInfo {
     /// Description of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
-    pub status: Status,
+    ///
+    /// The variant carries the fields of its case (see [`CommonInfoStatus`]).
+    pub status: CommonInfoStatus,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 9.0.0.0.
     pub cancelable: bool,
-    /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
-    ///
-    /// Only relevant when `status` is `FAILED` or `CANCELED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `status` is `FAILED`, `CANCELED`, `RUNNING`, `BLOCKED` or `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `status` is `FAILED`, `CANCELED` or `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+/// The `status` tag of [`CommonInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CommonInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CommonInfoStatus {
+    /// The operation is in pending state.
+    Pending,
+    /// The operation is in progress.
+    Running {
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation is blocked.
+    Blocked {
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation completed successfully.
+    Succeeded {
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation failed.
+    Failed {
+        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
+        error: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation was canceled.
+    Canceled {
+        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
+        error: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CommonInfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running { .. } => "RUNNING",
+            Self::Blocked { .. } => "BLOCKED",
+            Self::Succeeded { .. } => "SUCCEEDED",
+            Self::Failed { .. } => "FAILED",
+            Self::Canceled { .. } => "CANCELED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Status {
+        Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pending => __map.serialize_entry("status", "PENDING")?,
+            Self::Running { start_time } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Blocked { start_time } => {
+                __map.serialize_entry("status", "BLOCKED")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Succeeded { start_time, end_time } => {
+                __map.serialize_entry("status", "SUCCEEDED")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Failed { error, start_time, end_time } => {
+                __map.serialize_entry("status", "FAILED")?;
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Canceled { error, start_time, end_time } => {
+                __map.serialize_entry("status", "CANCELED")?;
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CommonInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("description", &self.description)?;
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("cancelable", &self.cancelable)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommonInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommonInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CommonInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CommonInfo, A::Error> {
+                let mut f_0: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<bool> = None;
+                let mut f_3: Option<serde_json::Value> = None;
+                let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_5: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "description" => f_0 = Some(map.next_value()?),
+                        "status" => f_1 = Some(map.next_value()?),
+                        "cancelable" => f_2 = Some(map.next_value()?),
+                        "error" => f_3 = map.next_value()?,
+                        "start_time" => f_4 = map.next_value()?,
+                        "end_time" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PENDING" => CommonInfoStatus::Pending,
+                                "RUNNING" => {
+                                    CommonInfoStatus::Running {
+                                        start_time: f_4,
+                                    }
+                                }
+                                "BLOCKED" => {
+                                    CommonInfoStatus::Blocked {
+                                        start_time: f_4,
+                                    }
+                                }
+                                "SUCCEEDED" => {
+                                    CommonInfoStatus::Succeeded {
+                                        start_time: f_4,
+                                        end_time: f_5,
+                                    }
+                                }
+                                "FAILED" => {
+                                    CommonInfoStatus::Failed {
+                                        error: f_3,
+                                        start_time: f_4,
+                                        end_time: f_5,
+                                    }
+                                }
+                                "CANCELED" => {
+                                    CommonInfoStatus::Canceled {
+                                        error: f_3,
+                                        start_time: f_4,
+                                        end_time: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "start_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "end_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CommonInfoStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CommonInfo {
+                    description: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    cancelable: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `CommonPrecheckResult` class describes the common between different frameworks result of a single precheck execution. This class was added in vSphere API 9.1.0.0.
@@ -204,41 +454,223 @@ pub struct Location {
 }
 
 /// The `Network` class defines the network configuration. This class was added in vSphere API 9.0.0.0.
-///
-/// `mode` selects which optional fields are set: `STATIC` (`ip`, `dns_servers`,
-/// `prefix`, `gateway` and `hostname`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     /// Network IP address family. This attribute was added in vSphere API 9.0.0.0. If None defaults to IPv4
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_family: Option<network::IpType>,
     /// Network mode. This attribute was added in vSphere API 9.0.0.0.
-    pub mode: network::NetworkMode,
-    /// Network IP address. Required for static mode only. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `mode` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    /// A comma-separated list of IP addresses of DNS servers.Required for static mode only. A JSON array such as \["1.2.3.4", "127.0.0.1"\]. The DNS servers must be reachable from the source appliance and only the first two will be used. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `mode` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dns_servers: Option<Vec<String>>,
-    /// Network prefix length. Required for static mode only. This is the number of bits set in the subnet mask; for instance, if the subnet mask is 255.255.255.0, there are 24 bits in the binary version of the subnet mask, so the prefix length is 24. If used, the values must be in the inclusive range of 0 to 32 for IPv4 and 0 to 128 for IPv6. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `mode` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<i64>,
-    /// Gateway of the network. Required for static mode only. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `mode` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway: Option<String>,
-    /// Primary network identity. Can be either an IP address or a fully qualified domain name(FQDN). This attribute was added in vSphere API 9.0.0.0. hostname may not be applicable
-    ///
-    /// Only relevant when `mode` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    /// The variant carries the fields of its case (see [`NetworkMode`]).
+    pub mode: NetworkMode,
+}
+
+/// The `mode` tag of [`Network`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NetworkMode {
+    /// DHCP mode.
+    Dhcp,
+    /// Static IP mode.
+    Static {
+        /// Network IP address. Required for static mode only. This attribute was added in vSphere API 9.0.0.0.
+        ip: Option<String>,
+        /// A comma-separated list of IP addresses of DNS servers.Required for static mode only. A JSON array such as \["1.2.3.4", "127.0.0.1"\]. The DNS servers must be reachable from the source appliance and only the first two will be used. This attribute was added in vSphere API 9.0.0.0.
+        dns_servers: Option<Vec<String>>,
+        /// Network prefix length. Required for static mode only. This is the number of bits set in the subnet mask; for instance, if the subnet mask is 255.255.255.0, there are 24 bits in the binary version of the subnet mask, so the prefix length is 24. If used, the values must be in the inclusive range of 0 to 32 for IPv4 and 0 to 128 for IPv6. This attribute was added in vSphere API 9.0.0.0.
+        prefix: Option<i64>,
+        /// Gateway of the network. Required for static mode only. This attribute was added in vSphere API 9.0.0.0.
+        gateway: Option<String>,
+        /// Primary network identity. Can be either an IP address or a fully qualified domain name(FQDN). This attribute was added in vSphere API 9.0.0.0. hostname may not be applicable
+        hostname: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NetworkMode {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dhcp => "DHCP",
+            Self::Static { .. } => "STATIC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> network::NetworkMode {
+        network::NetworkMode::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Dhcp => __map.serialize_entry("mode", "DHCP")?,
+            Self::Static { ip, dns_servers, prefix, gateway, hostname } => {
+                __map.serialize_entry("mode", "STATIC")?;
+                if let Some(value) = ip {
+                    __map.serialize_entry("ip", value)?;
+                }
+                if let Some(value) = dns_servers {
+                    __map.serialize_entry("dns_servers", value)?;
+                }
+                if let Some(value) = prefix {
+                    __map.serialize_entry("prefix", value)?;
+                }
+                if let Some(value) = gateway {
+                    __map.serialize_entry("gateway", value)?;
+                }
+                if let Some(value) = hostname {
+                    __map.serialize_entry("hostname", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("mode", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Network {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ip_family {
+            map.serialize_entry("ip_family", value)?;
+        }
+        self.mode.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Network;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Network")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Network, A::Error> {
+                let mut f_0: Option<network::IpType> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<Vec<String>> = None;
+                let mut f_4: Option<i64> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "ip_family" => f_0 = map.next_value()?,
+                        "mode" => f_1 = Some(map.next_value()?),
+                        "ip" => f_2 = map.next_value()?,
+                        "dns_servers" => f_3 = map.next_value()?,
+                        "prefix" => f_4 = map.next_value()?,
+                        "gateway" => f_5 = map.next_value()?,
+                        "hostname" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "DHCP" => NetworkMode::Dhcp,
+                                "STATIC" => {
+                                    NetworkMode::Static {
+                                        ip: f_2,
+                                        dns_servers: f_3,
+                                        prefix: f_4,
+                                        gateway: f_5,
+                                        hostname: f_6,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "ip".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "dns_servers".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "prefix".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "gateway".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "hostname".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NetworkMode::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Network {
+                    ip_family: f_0,
+                    mode: u_0.ok_or_else(|| serde::de::Error::missing_field("mode"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `OvaInfo` class defines the OVA file location info to be used by the lifecycle service. This class was added in vSphere API 9.0.0.0.

@@ -32,7 +32,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Lists the configurations containing the connection details of the external services which are registered with vCenter appliance. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub services: Vec<Service>,
 }
 
@@ -42,7 +42,7 @@ pub struct Node {
     /// Common name of the service node This attribute was added in vSphere API 9.1.0.0.
     pub name: String,
     /// List of addresses to connect to the service node. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub addresses: Vec<Address>,
     /// Service node port on which the service is hosted This attribute was added in vSphere API 9.1.0.0. If None, the connection will be done with the default port
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +51,7 @@ pub struct Node {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// Certificates to be used to securely connect with the service node. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub certificates: Vec<String>,
 }
 
@@ -70,7 +70,7 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// List of nodes/instances belonging to the same external service This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub nodes: Vec<Node>,
 }
 
@@ -78,7 +78,7 @@ pub struct Service {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// A list of configurations which contains the connection details of the external services to be registered with vCenter appliance. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub services: Vec<Service>,
 }
 

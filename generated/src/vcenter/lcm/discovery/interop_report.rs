@@ -73,7 +73,7 @@ pub struct Report {
     /// A product against the other products are compared to. Only vCenter Server is supported.
     pub target_product: crate::vcenter::lcm::discovery::Product,
     /// Interoperability matrix for the supplied target product and the other registered products.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub products: Vec<ReportRow>,
     /// Lists of issues encountered during report creation. set if any issues encountered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,7 +90,7 @@ pub struct ReportRow {
     /// Defines whether the product is compatible against the target product.
     pub compatible: bool,
     /// A list of compatible releases of the product with the target product.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compatible_releases: Vec<ReleaseInfo>,
 }
 

@@ -12,7 +12,7 @@ pub struct Summary {
     /// A product name that the customer is aware of.
     pub name: String,
     /// List of versions the customer can select from.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub versions: Vec<String>,
 }
 

@@ -54,7 +54,7 @@ pub struct Info {
     #[serde(rename = "execute_URL")]
     pub execute_url: String,
     /// List of URI pointing to patch or update release notes
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub release_notes: Vec<String>,
 }
 
@@ -70,7 +70,7 @@ pub struct ListResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_count: Option<i64>,
     /// List of pending update details
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub updates: Vec<Summary>,
     /// Lists of issues encountered during pending updates retrieval. set if any issues encountered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,7 +123,7 @@ pub struct Summary {
     #[serde(rename = "execute_URL")]
     pub execute_url: String,
     /// List of URI pointing to patch or update release notes
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub release_notes: Vec<String>,
 }
 

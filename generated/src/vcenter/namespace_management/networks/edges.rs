@@ -9,48 +9,264 @@
 pub mod foundation;
 
 /// `Edge` class contains configuration for network traffic entering and exiting a Supervisor. This class was added in vSphere API 8.0.0.1.
-///
-/// `provider` selects which optional fields are set: `HAPROXY` (`haproxy`), `NSX`
-/// (`nsx`), `NSX_ADVANCED` (`nsx_advanced`), `VSPHERE_FOUNDATION` (`foundation`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Edge {
     /// `com.vmware.vcenter.namespace_management.networks.edges.edge.id` is a unique identifier that can be referenced for updates. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// If unset, an ID will be automatically generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `com.vmware.vcenter.namespace_management.networks.edges.edge.load_balancer_address_ranges` defines the list of addresses that a load balancer can consume to publish Kubernetes services. This range must contain at least one IP address unless the NSX Advanced provider is selected. It is recommended to supply a large enough range to support load balancers requested for pods in the control plane and Kubernetes Clusters. This attribute was added in vSphere API 8.0.0.1. This field must be set if `com.vmware.vcenter.namespace_management.networks.edges.edge.provider` is not an NSX Advanced Load Balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_address_ranges: Option<
         Vec<crate::vcenter::namespace_management::networks::IpRange>,
     >,
-    /// `com.vmware.vcenter.namespace_management.networks.edges.edge.haproxy` defines configuration for the HAProxy Load Balancer. This attribute was added in vSphere API 8.0.0.1.
+    /// `com.vmware.vcenter.namespace_management.networks.edges.edge.provider` specifies the vendor providing edge services. This attribute was added in vSphere API 8.0.0.1. If None, there will be no edge services provider in this Supervisor.
     ///
-    /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.networks.edges.edge.foundation` with provider type `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` or `com.vmware.vcenter.namespace_management.networks.edges.edge.nsx_advanced` with provider type `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.NSX_ADVANCED`.
+    /// The variant carries the fields of its case (see [`EdgeProviderUnion`]).
+    pub provider: Option<EdgeProviderUnion>,
+}
+
+/// The `provider` tag of [`Edge`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EdgeProviderUnion::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EdgeProviderUnion {
+    /// `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.HAPROXY` is an HAProxy load balancer fronted by the Data Plane API. This provider is only compatible with Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
+    ///
+    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` or `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.NSX_ADVANCED` instead.
     ///
     /// **Deprecated** in the vSphere API.
+    Haproxy {
+        /// `com.vmware.vcenter.namespace_management.networks.edges.edge.haproxy` defines configuration for the HAProxy Load Balancer. This attribute was added in vSphere API 8.0.0.1.
+        ///
+        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.networks.edges.edge.foundation` with provider type `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` or `com.vmware.vcenter.namespace_management.networks.edges.edge.nsx_advanced` with provider type `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.NSX_ADVANCED`.
+        ///
+        /// **Deprecated** in the vSphere API.
+        haproxy: Option<HaProxyConfig>,
+    },
+    /// `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.NSX` specifies NSX-managed edge services. This provider is only compatible with Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSXT`.
     ///
-    /// Only relevant when `provider` is `HAPROXY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub haproxy: Option<HaProxyConfig>,
-    /// `com.vmware.vcenter.namespace_management.networks.edges.edge.nsx` defines configuration for the NSX Load Balancer. This attribute was added in vSphere API 8.0.0.1.
+    /// With this provider, an edge configuration managed by NSX will be automatically detected by the Supervisor. Upon edge detection, either edge provider `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.NSX_LB`, or if entitled to NSX Advanced Load Balancer (Avi Load Balancer), then `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.NSX_REGISTERED_AVI`, will be configured.
+    Nsx {
+        /// `com.vmware.vcenter.namespace_management.networks.edges.edge.nsx` defines configuration for the NSX Load Balancer. This attribute was added in vSphere API 8.0.0.1.
+        nsx: Option<NsxConfig>,
+    },
+    /// `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.NSX_ADVANCED` specifies the NSX Advanced Load Balancer and Ingress. This provider is only compatible with Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`. `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.NSX_ADVANCED` maps to edge provider `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` after Supervisor enablement.
+    NsxAdvanced {
+        /// `com.vmware.vcenter.namespace_management.networks.edges.edge.nsx_advanced` defines configuration for the NSX Advanced Load Balancer and Ingress Software. This attribute was added in vSphere API 8.0.0.1.
+        nsx_advanced: Option<NsxAdvancedLbConfig>,
+    },
+    /// `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.NSX_VPC` specifies NSX-managed edge services with support for Virtual Private Clouds (VPCs). This provider is only compatible with Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSX_VPC`.
     ///
-    /// Only relevant when `provider` is `NSX`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsx: Option<NsxConfig>,
-    /// `com.vmware.vcenter.namespace_management.networks.edges.edge.nsx_advanced` defines configuration for the NSX Advanced Load Balancer and Ingress Software. This attribute was added in vSphere API 8.0.0.1.
-    ///
-    /// Only relevant when `provider` is `NSX_ADVANCED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsx_advanced: Option<NsxAdvancedLbConfig>,
-    /// `com.vmware.vcenter.namespace_management.networks.edges.edge.foundation` defines configuration for the vSphere Foundation Load Balancer This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `provider` is `VSPHERE_FOUNDATION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub foundation: Option<VsphereFoundationConfig>,
-    /// `com.vmware.vcenter.namespace_management.networks.edges.edge.provider` specifies the vendor providing edge services. This attribute was added in vSphere API 8.0.0.1. If None, there will be no edge services provider in this Supervisor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<EdgeProvider>,
+    /// With this provider, an edge configuration managed by NSX will be automatically detected by the Supervisor. Upon edge detection, either edge provider `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.NSX_LB`, or if entitled to NSX Advanced Load Balancer (Avi Load Balancer), then `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.NSX_REGISTERED_AVI`, will be configured. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc,
+    /// `com.vmware.vcenter.namespace_management.networks.edges.edge_provider.VSPHERE_FOUNDATION` specifies the vSphere Foundation Load Balancer. This provider is only compatible with Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`. This class attribute was added in vSphere API 9.0.0.0.
+    VsphereFoundation {
+        /// `com.vmware.vcenter.namespace_management.networks.edges.edge.foundation` defines configuration for the vSphere Foundation Load Balancer This attribute was added in vSphere API 9.0.0.0.
+        foundation: Option<VsphereFoundationConfig>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EdgeProviderUnion {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Haproxy { .. } => "HAPROXY",
+            Self::Nsx { .. } => "NSX",
+            Self::NsxAdvanced { .. } => "NSX_ADVANCED",
+            Self::NsxVpc => "NSX_VPC",
+            Self::VsphereFoundation { .. } => "VSPHERE_FOUNDATION",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Haproxy { haproxy } => {
+                __map.serialize_entry("provider", "HAPROXY")?;
+                if let Some(value) = haproxy {
+                    __map.serialize_entry("haproxy", value)?;
+                }
+            }
+            Self::Nsx { nsx } => {
+                __map.serialize_entry("provider", "NSX")?;
+                if let Some(value) = nsx {
+                    __map.serialize_entry("nsx", value)?;
+                }
+            }
+            Self::NsxAdvanced { nsx_advanced } => {
+                __map.serialize_entry("provider", "NSX_ADVANCED")?;
+                if let Some(value) = nsx_advanced {
+                    __map.serialize_entry("nsx_advanced", value)?;
+                }
+            }
+            Self::NsxVpc => __map.serialize_entry("provider", "NSX_VPC")?,
+            Self::VsphereFoundation { foundation } => {
+                __map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
+                if let Some(value) = foundation {
+                    __map.serialize_entry("foundation", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Edge {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.load_balancer_address_ranges {
+            map.serialize_entry("load_balancer_address_ranges", value)?;
+        }
+        if let Some(value) = &self.provider {
+            value.serialize_fields(&mut map)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Edge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Edge;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Edge")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Edge, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<
+                    Vec<crate::vcenter::namespace_management::networks::IpRange>,
+                > = None;
+                let mut f_2: Option<HaProxyConfig> = None;
+                let mut f_3: Option<NsxConfig> = None;
+                let mut f_4: Option<NsxAdvancedLbConfig> = None;
+                let mut f_5: Option<VsphereFoundationConfig> = None;
+                let mut f_6: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "id" => f_0 = map.next_value()?,
+                        "load_balancer_address_ranges" => f_1 = map.next_value()?,
+                        "haproxy" => f_2 = map.next_value()?,
+                        "nsx" => f_3 = map.next_value()?,
+                        "nsx_advanced" => f_4 = map.next_value()?,
+                        "foundation" => f_5 = map.next_value()?,
+                        "provider" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_6 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HAPROXY" => {
+                                    EdgeProviderUnion::Haproxy {
+                                        haproxy: f_2,
+                                    }
+                                }
+                                "NSX" => EdgeProviderUnion::Nsx { nsx: f_3 },
+                                "NSX_ADVANCED" => {
+                                    EdgeProviderUnion::NsxAdvanced {
+                                        nsx_advanced: f_4,
+                                    }
+                                }
+                                "NSX_VPC" => EdgeProviderUnion::NsxVpc,
+                                "VSPHERE_FOUNDATION" => {
+                                    EdgeProviderUnion::VsphereFoundation {
+                                        foundation: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "haproxy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "nsx".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "nsx_advanced".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "foundation".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EdgeProviderUnion::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Edge {
+                    id: f_0,
+                    load_balancer_address_ranges: f_1,
+                    provider: u_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -86,7 +302,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyConfig {
     /// `com.vmware.vcenter.namespace_management.networks.edges.HA_proxy_config.servers` is a list of the addresses for the data plane API servers used to configure Virtual Servers. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<Server>,
     /// `com.vmware.vcenter.namespace_management.networks.edges.HA_proxy_config.username` is used by the HAProxy Kubernetes Operator to program the HAProxy Controller. This attribute was added in vSphere API 8.0.0.1.
     pub username: String,
@@ -126,47 +342,191 @@ pub struct NsxAdvancedLbConfig {
 }
 
 /// `NSXConfig` class describes the configuration for NSX Edge services. This class was added in vSphere API 8.0.0.1.
-///
-/// `routing_mode` selects which optional fields are set: `NAT`
-/// (`egress_IP_ranges`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NsxConfig {
     /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_config.edge_cluster_ID` defines the NSX Edge Cluster to be used for Kubernetes Services of type LoadBalancer, Kubernetes Ingresses, and NSX SNAT. This attribute was added in vSphere API 8.0.0.1. Defaults to a the edge cluster created earliest.
-    #[serde(
-        rename = "edge_cluster_ID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub edge_cluster_id: Option<String>,
     /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_config.default_ingress_TLS_certificate` defines a default certificate that is served on Ingress services, when another certificate is not presented. This configuration applies to all namespaces by default. This attribute was added in vSphere API 8.0.0.1. If unset, there will be no certificate served on Ingress.
-    #[serde(
-        rename = "default_ingress_TLS_certificate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_ingress_tls_certificate: Option<String>,
     /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_config.routing_mode` enables the network topology in either NAT mode or Routed Mode. Enabling routed mode will result in all the workloads i.e vSphere PODs, VMs and Kubernetes Clusters Node IPs to be directly accessible from networks beyond the Tier-0 router. Once a namespace mode is applied, it cannot be changed. This attribute was added in vSphere API 8.0.0.1. The default setting is NAT mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub routing_mode: Option<NsxRoutingMode>,
-    /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_config.egress_IP_ranges` lists the IP Ranges from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges must not overlap with other IP ranges on this network. This attribute was added in vSphere API 8.0.0.1. If this range is empty, network traffic will not be able to exit the cluster.
     ///
-    /// Only relevant when `routing_mode` is `NAT`.
-    #[serde(
-        rename = "egress_IP_ranges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub egress_ip_ranges: Option<
-        Vec<crate::vcenter::namespace_management::networks::IpRange>,
-    >,
+    /// The variant carries the fields of its case (see [`NsxConfigRoutingMode`]).
+    pub routing_mode: Option<NsxConfigRoutingMode>,
     /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_config.t0_gateway` specifies the default Tier-0 gateway ID for the namespaces configuration. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// If unset, the default Tier-0 gateway from the edge cluster is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t0_gateway: Option<String>,
     /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_config.load_balancer_size` describes the load balancer sizing options available. Larger sizes support more active virtual servers, but consume more resources. This attribute was added in vSphere API 8.0.0.1. If unset, the size defaults to small.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_size: Option<LoadBalancerSize>,
+}
+
+/// The `routing_mode` tag of [`NsxConfig`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `routing_mode` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NsxConfigRoutingMode::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NsxConfigRoutingMode {
+    /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_routing_mode.ROUTED` configures NSX to route directly to Pods cluster IP addresses.
+    Routed,
+    /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_routing_mode.NAT` uses network address translation and the `com.vmware.vcenter.namespace_management.networks.edges.NSX_config.egress_IP_ranges` to route traffic out of the cluster.
+    Nat {
+        /// `com.vmware.vcenter.namespace_management.networks.edges.NSX_config.egress_IP_ranges` lists the IP Ranges from which NSX assigns IP addresses used for performing SNAT from container IPs to external IPs. These ranges must not overlap with other IP ranges on this network. This attribute was added in vSphere API 8.0.0.1. If this range is empty, network traffic will not be able to exit the cluster.
+        egress_ip_ranges: Option<
+            Vec<crate::vcenter::namespace_management::networks::IpRange>,
+        >,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NsxConfigRoutingMode {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Routed => "ROUTED",
+            Self::Nat { .. } => "NAT",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NsxRoutingMode {
+        NsxRoutingMode::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Routed => __map.serialize_entry("routing_mode", "ROUTED")?,
+            Self::Nat { egress_ip_ranges } => {
+                __map.serialize_entry("routing_mode", "NAT")?;
+                if let Some(value) = egress_ip_ranges {
+                    __map.serialize_entry("egress_IP_ranges", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("routing_mode", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for NsxConfig {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.edge_cluster_id {
+            map.serialize_entry("edge_cluster_ID", value)?;
+        }
+        if let Some(value) = &self.default_ingress_tls_certificate {
+            map.serialize_entry("default_ingress_TLS_certificate", value)?;
+        }
+        if let Some(value) = &self.routing_mode {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.t0_gateway {
+            map.serialize_entry("t0_gateway", value)?;
+        }
+        if let Some(value) = &self.load_balancer_size {
+            map.serialize_entry("load_balancer_size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NsxConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NsxConfig;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct NsxConfig")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<NsxConfig, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<
+                    Vec<crate::vcenter::namespace_management::networks::IpRange>,
+                > = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<LoadBalancerSize> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "edge_cluster_ID" => f_0 = map.next_value()?,
+                        "default_ingress_TLS_certificate" => f_1 = map.next_value()?,
+                        "routing_mode" => f_2 = map.next_value()?,
+                        "egress_IP_ranges" => f_3 = map.next_value()?,
+                        "t0_gateway" => f_4 = map.next_value()?,
+                        "load_balancer_size" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ROUTED" => NsxConfigRoutingMode::Routed,
+                                "NAT" => {
+                                    NsxConfigRoutingMode::Nat {
+                                        egress_ip_ranges: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "egress_IP_ranges".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NsxConfigRoutingMode::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(NsxConfig {
+                    edge_cluster_id: f_0,
+                    default_ingress_tls_certificate: f_1,
+                    routing_mode: u_0,
+                    t0_gateway: f_4,
+                    load_balancer_size: f_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

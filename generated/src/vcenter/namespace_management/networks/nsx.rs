@@ -215,7 +215,11 @@ pub struct CidrUsageDetails {
     /// One CIDR in the IP block. This attribute was added in vSphere API 9.1.0.0.
     pub cidr: String,
     /// Free IP ranges in the `com.vmware.vcenter.namespace_management.networks.nsx.CIDR_usage_details.cidr`. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(rename = "available_IP_ranges", default)]
+    #[serde(
+        rename = "available_IP_ranges",
+        default,
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub available_ip_ranges: Vec<
         crate::vcenter::namespace_management::networks::IpRange,
     >,
@@ -237,7 +241,11 @@ pub struct IpBlockInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ranges: Option<Vec<crate::vcenter::namespace_management::networks::IpRange>>,
     /// Free IP ranges from CIDRs and ranges of the IP block. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(rename = "available_IP_ranges", default)]
+    #[serde(
+        rename = "available_IP_ranges",
+        default,
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub available_ip_ranges: Vec<
         crate::vcenter::namespace_management::networks::IpRange,
     >,
@@ -261,7 +269,11 @@ pub struct RangeUsageDetails {
     /// One range in the IP block. This attribute was added in vSphere API 9.1.0.0.
     pub ip_range: String,
     /// Free IP ranges in the `com.vmware.vcenter.namespace_management.networks.nsx.range_usage_details.ip_range`. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(rename = "available_IP_ranges", default)]
+    #[serde(
+        rename = "available_IP_ranges",
+        default,
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub available_ip_ranges: Vec<
         crate::vcenter::namespace_management::networks::IpRange,
     >,

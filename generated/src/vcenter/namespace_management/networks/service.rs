@@ -10,14 +10,14 @@ pub struct Dns {
     /// `com.vmware.vcenter.namespace_management.networks.service.DNS.servers` is a list of IP addresses that clients may use for DNS resolution on a given network in priority order.
     ///
     /// If empty, no DNS servers will be configured. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<String>,
     /// `com.vmware.vcenter.namespace_management.networks.service.DNS.search_domains` is a list of DNS search domains to be used on this network.
     ///
     /// This field is useful for corporate networks or local domains that are not publicly resolvable.
     ///
     /// If empty, no search domains will be configured. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub search_domains: Vec<String>,
 }
 
@@ -25,6 +25,6 @@ pub struct Dns {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ntp {
     /// `com.vmware.vcenter.namespace_management.networks.service.NTP.servers` contains a list of servers in priority order that clients can use for network time protocol. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<String>,
 }

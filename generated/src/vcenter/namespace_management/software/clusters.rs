@@ -15,17 +15,159 @@ pub mod result;
 /// This class is deprecated as of vSphere API 9.1.0.0.
 ///
 /// **Deprecated** in the vSphere API.
-///
-/// `res` selects which optional fields are set: `REJECTED` (`exception`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClustersResult {
     /// The result of batch upgrade method. This attribute was added in vSphere API 7.0.0.0.
-    pub res: result::Res,
-    /// Exception when cluster pre-check failed during upgrade invocation. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `res` is `REJECTED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exception: Option<serde_json::Value>,
+    /// The variant carries the fields of its case (see [`ClustersResultRes`]).
+    pub res: ClustersResultRes,
+}
+
+/// The `res` tag of [`ClustersResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `res` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ClustersResultRes::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ClustersResultRes {
+    /// Upgrade is started.
+    ///
+    /// Deprecated as of vSphere API 9.1.0.0.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Started,
+    /// Upgrade is rejected. This implies pre-check failed when invoking upgrade of the cluster.
+    ///
+    /// Deprecated as of vSphere API 9.1.0.0.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Rejected {
+        /// Exception when cluster pre-check failed during upgrade invocation. This attribute was added in vSphere API 7.0.0.0.
+        exception: Option<serde_json::Value>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ClustersResultRes {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Started => "STARTED",
+            Self::Rejected { .. } => "REJECTED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> result::Res {
+        result::Res::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Started => __map.serialize_entry("res", "STARTED")?,
+            Self::Rejected { exception } => {
+                __map.serialize_entry("res", "REJECTED")?;
+                if let Some(value) = exception {
+                    __map.serialize_entry("exception", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("res", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ClustersResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.res.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClustersResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClustersResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ClustersResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ClustersResult, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<serde_json::Value> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "res" => f_0 = Some(map.next_value()?),
+                        "exception" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "STARTED" => ClustersResultRes::Started,
+                                "REJECTED" => {
+                                    ClustersResultRes::Rejected {
+                                        exception: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "exception".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ClustersResultRes::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ClustersResult {
+                    res: u_0.ok_or_else(|| serde::de::Error::missing_field("res"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Clusters.Info` class contains detailed information about the cluster upgrade status and related information. This class was added in vSphere API 7.0.0.0.
@@ -38,13 +180,13 @@ pub struct Info {
     /// Current version of the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub current_version: String,
     /// Set of available versions can be upgraded to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub available_versions: Vec<String>,
     /// Date of last successful upgrade. This attribute was added in vSphere API 7.0.0.0. If None, the cluster has not yet been upgraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgraded_date: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Current set of messages associated with the cluster version. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
     /// Current state of the upgrade. This attribute was added in vSphere API 7.0.0.0.
     pub state: State,
@@ -118,7 +260,7 @@ pub struct Summary {
     /// Current version of the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub current_version: String,
     /// Set of versions available for upgrade. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub available_versions: Vec<String>,
     /// Date of last successful upgrade. This attribute was added in vSphere API 7.0.0.0. If None, the cluster has not yet been upgraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,7 +312,7 @@ pub struct UpgradeStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_version: Option<String>,
     /// Current set of messages associated with the upgrade state. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
     /// Information about upgrade progress. This attribute was added in vSphere API 7.0.0.0. If None, the cluster upgrade is not in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]

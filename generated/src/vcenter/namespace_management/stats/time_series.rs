@@ -21,32 +21,209 @@ pub struct PodIdentifier {
 }
 
 /// This structure is sent in a request for TimeSeries data and is used to specify what object stats should be returned for. This class was added in vSphere API 7.0.0.0.
-///
-/// `obj_type` selects which optional fields are set: `CLUSTER` (`cluster`),
-/// `NAMESPACE` (`namespace`), `POD` (`pod`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     /// Type of statistics object that the request is operating on. This attribute was added in vSphere API 7.0.0.0.
-    pub obj_type: spec::ObjType,
-    /// Pod Identifier for queries on an individual pod. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `obj_type` is `POD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pod: Option<PodIdentifier>,
-    /// Namespace name for queries for a namespace. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `obj_type` is `NAMESPACE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    /// Cluster identifier for queries for a cluster. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `obj_type` is `CLUSTER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
+    /// The variant carries the fields of its case (see [`SpecObjType`]).
+    pub obj_type: SpecObjType,
     /// UNIX timestamp value indicating when the requested series of statistical samples should begin. <https://en.wikipedia.org/wiki/Unix_time> This attribute was added in vSphere API 7.0.0.0.
     pub start: i64,
     /// UNIX timestamp value indicating when the requested series of statistical samples should end. <https://en.wikipedia.org/wiki/Unix_time> This attribute was added in vSphere API 7.0.0.0.
     pub end: i64,
+}
+
+/// The `obj_type` tag of [`Spec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `obj_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SpecObjType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SpecObjType {
+    /// The CLUSTER object type is used when specifying a vSphere cluster.
+    Cluster {
+        /// Cluster identifier for queries for a cluster. This attribute was added in vSphere API 7.0.0.0.
+        cluster: Option<String>,
+    },
+    /// The NAMESPACE object type is used to specify a namespace.
+    Namespace {
+        /// Namespace name for queries for a namespace. This attribute was added in vSphere API 7.0.0.0.
+        namespace: Option<String>,
+    },
+    /// The POD object type is used to specify an individual pod within a namespace.
+    Pod {
+        /// Pod Identifier for queries on an individual pod. This attribute was added in vSphere API 7.0.0.0.
+        pod: Option<PodIdentifier>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SpecObjType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster { .. } => "CLUSTER",
+            Self::Namespace { .. } => "NAMESPACE",
+            Self::Pod { .. } => "POD",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> spec::ObjType {
+        spec::ObjType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Cluster { cluster } => {
+                __map.serialize_entry("obj_type", "CLUSTER")?;
+                if let Some(value) = cluster {
+                    __map.serialize_entry("cluster", value)?;
+                }
+            }
+            Self::Namespace { namespace } => {
+                __map.serialize_entry("obj_type", "NAMESPACE")?;
+                if let Some(value) = namespace {
+                    __map.serialize_entry("namespace", value)?;
+                }
+            }
+            Self::Pod { pod } => {
+                __map.serialize_entry("obj_type", "POD")?;
+                if let Some(value) = pod {
+                    __map.serialize_entry("pod", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("obj_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Spec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.obj_type.serialize_fields(&mut map)?;
+        map.serialize_entry("start", &self.start)?;
+        map.serialize_entry("end", &self.end)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Spec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Spec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Spec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<PodIdentifier> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<i64> = None;
+                let mut f_5: Option<i64> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "obj_type" => f_0 = Some(map.next_value()?),
+                        "pod" => f_1 = map.next_value()?,
+                        "namespace" => f_2 = map.next_value()?,
+                        "cluster" => f_3 = map.next_value()?,
+                        "start" => f_4 = Some(map.next_value()?),
+                        "end" => f_5 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "CLUSTER" => {
+                                    SpecObjType::Cluster {
+                                        cluster: f_3,
+                                    }
+                                }
+                                "NAMESPACE" => {
+                                    SpecObjType::Namespace {
+                                        namespace: f_2,
+                                    }
+                                }
+                                "POD" => SpecObjType::Pod { pod: f_1 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "cluster".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "namespace".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "pod".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SpecObjType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Spec {
+                    obj_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("obj_type"))?,
+                    start: f_4.ok_or_else(|| serde::de::Error::missing_field("start"))?,
+                    end: f_5.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A set of timestamps and statistical values representing a time series. The lengths of `com.vmware.vcenter.namespace_management.stats.time_series.time_series.time_stamps` and `com.vmware.vcenter.namespace_management.stats.time_series.time_series.values` will always match each other. This class was added in vSphere API 7.0.0.0.
@@ -55,10 +232,10 @@ pub struct TimeSeries {
     /// Counter identifier. This attribute was added in vSphere API 7.0.0.0.
     pub counter: String,
     /// Sequence of UNIX timestamp values at which statistical values were sampled. <https://en.wikipedia.org/wiki/Unix_time> This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub time_stamps: Vec<i64>,
     /// Sequence of sampled values corresponding to the timestamps in tss. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub values: Vec<i64>,
 }
 

@@ -11,7 +11,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Zone compatibility criteria. The common storage profiles across the given zones will be returned. A storage profile is considered compatible if it results in at least one datastore in each of the given zones. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub zones: Vec<String>,
 }
 
@@ -23,7 +23,7 @@ pub struct Item {
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: crate::ids::ZoneId,
     /// The datastores in the zone. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub datastores: Vec<String>,
 }
 
@@ -39,10 +39,10 @@ pub struct Summary {
     /// Compatibility of this storage profile with the specified vSphere Zones. This attribute was added in vSphere API 8.0.0.1.
     pub compatible: bool,
     /// The list of `Profiles.Item` which correspond to the storage profile. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub items: Vec<Item>,
     /// The reason for incompatibility. If empty, this profile is compatible with the given vSphere Zones specified in the `com.vmware.vcenter.namespace_management.storage.profiles.filter_spec`. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 

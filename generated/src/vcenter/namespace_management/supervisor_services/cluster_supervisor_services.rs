@@ -87,7 +87,7 @@ pub struct Info {
     /// Current setting for `ClusterSupervisorServices.ConfigStatus`. This attribute was added in vSphere API 7.0.3.0.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the Supervisor Service on the vSphere Supervisor. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
     /// The current version for the Supervisor Service. This attribute was added in vSphere API 7.0.3.0. If None, there is no version installed for the Supervisor Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]

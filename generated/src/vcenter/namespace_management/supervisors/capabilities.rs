@@ -75,7 +75,7 @@ pub struct ListResult {
     /// Identifier of a `SupervisorVersion` resource.
     pub version: crate::ids::SupervisorVersionId,
     /// List of Supervisor capabilities. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub capabilities: Vec<Capability>,
 }
 

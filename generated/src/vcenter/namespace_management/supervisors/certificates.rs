@@ -246,7 +246,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The certificate details for the Supervisor endpoints. This list is filtered based on the provided query parameters, or returns all certificates if no filters are applied. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub certificates: Vec<Info>,
 }
 

@@ -27,7 +27,7 @@ pub struct Condition {
     /// Provides an explicit classification of the reason identifier. Can be set when the value of status is not TRUE. This attribute was added in vSphere API 8.0.0.1.
     pub severity: Severity,
     /// A list of human-readable messages that provide additional details about the last transition. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
 }
 
@@ -42,7 +42,7 @@ pub struct ConditionGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<condition_group::Status>,
     /// Information about all the conditions constituting condition group, each condition represents the configuration stage. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub conditions: Vec<Condition>,
 }
 

@@ -160,7 +160,7 @@ pub struct ConfigurationSummary {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A list of log streaming configurations set in the Supervisor. Each configuration represents whether the log streaming is enabled, the logging agent configuration and its status for each `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type`. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub configurations: Vec<ConfigurationSummary>,
 }
 
@@ -168,7 +168,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetResult {
     /// A list of log streaming configurations set in the Supervisor. Each configuration represents whether the log streaming is enabled, the logging agent configuration and its status for each `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type`. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub configurations: Vec<ConfigurationSummary>,
 }
 
@@ -176,6 +176,6 @@ pub struct SetResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetSpec {
     /// A list of configurations to set in the Supervisor. There can be at most one configuration per `com.vmware.vcenter.namespace_management.supervisors.logs.configuration_core.unit_type` in the given list. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub configurations: Vec<Configuration>,
 }

@@ -32,10 +32,10 @@ pub struct CreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// A full list of IP addresses and/or fully-qualified domain names on which the Management Service is running. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub management_addresses: Vec<String>,
     /// Ports information for the Service. Each port in the list is expected to be present on each address listed in managementAddresses. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ports: Vec<ServicePortCreateSpec>,
 }
 
@@ -43,7 +43,7 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Identifiers of Management Services. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub management_services: Vec<String>,
 }
 
@@ -51,7 +51,7 @@ pub struct FilterSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A list of IP addresses and/or fully-qualified domain names on which the Management Service is running. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub management_addresses: Vec<String>,
     /// A human-readable description of the Management Service. This attribute was added in vSphere API 9.1.0.0. If None, the Management Service does not have a description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,7 +62,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// Ports information for the Service. Each port in the list is expected to be present on each address listed in managementAddresses. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ports: Vec<ServicePortInfo>,
     /// Count of Management Service Access Grants referencing this Management Service. This attribute was added in vSphere API 9.1.0.0.
     pub access_grant_count: i64,
@@ -99,7 +99,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// A list of Management Service summaries from this Supervisor. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub summaries: Vec<Summary>,
 }
 

@@ -167,40 +167,310 @@ impl Edges {
 }
 
 /// The `Networks.CreateSpec` class contains the specification required to create a Supervisor network object. This class was added in vSphere API 9.1.0.0.
-///
-/// `network_provider` selects which optional fields are set: `VSPHERE_NETWORK`
-/// (`vsphere_network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Identifier of the network. This must be a valid DNS subdomain name as defined in RFC 1123 (<https://tools.ietf.org/html/rfc1123>). It must: - have a maximum length of 253 characters - contain only lowercase alphanumeric characters, '-', or '.' - start and end with an alphanumeric character This name must also be unique within a Supervisor. This attribute was added in vSphere API 9.1.0.0.
     ///
     /// Identifier of a `com.vmware.vcenter.namespace_management.Network` resource.
     pub network: crate::ids::NamespaceManagementNetworkId,
     /// The network provider that will manage the Supervisor. This attribute was added in vSphere API 9.1.0.0.
-    pub network_provider: NetworkProvider,
-    /// The create spec for a DVPG-backed Supervisor network object, supported by `com.vmware.vcenter.namespace_management.supervisors.networks.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network: Option<VsphereDvpgNetworkCreateSpec>,
+    /// The variant carries the fields of its case (see [`CreateSpecNetworkProvider`]).
+    pub network_provider: CreateSpecNetworkProvider,
+}
+
+/// The `network_provider` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecNetworkProvider {
+    /// Provider for vSphere Networking.
+    VsphereNetwork {
+        /// The create spec for a DVPG-backed Supervisor network object, supported by `com.vmware.vcenter.namespace_management.supervisors.networks.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 9.1.0.0.
+        vsphere_network: Option<VsphereDvpgNetworkCreateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::VsphereNetwork { vsphere_network } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network {
+                    __map.serialize_entry("vsphere_network", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("network", &self.network)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<crate::ids::NamespaceManagementNetworkId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<VsphereDvpgNetworkCreateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network" => f_0 = Some(map.next_value()?),
+                        "network_provider" => f_1 = Some(map.next_value()?),
+                        "vsphere_network" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VSPHERE_NETWORK" => {
+                                    CreateSpecNetworkProvider::VsphereNetwork {
+                                        vsphere_network: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    network: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("network"))?,
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Networks.Info` class contains detailed information about a specific Supervisor network. This class was added in vSphere API 9.1.0.0.
-///
-/// `network_provider` selects which optional fields are set: `VSPHERE_NETWORK`
-/// (`vsphere_network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The network provider that will manage the Supervisor network object. This attribute was added in vSphere API 9.1.0.0.
-    pub network_provider: NetworkProvider,
-    /// Updated configuration specification for a DVPG-backed Supervisor network object, supported by `com.vmware.vcenter.namespace_management.supervisors.networks.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network: Option<VsphereDvpgNetworkInfo>,
+    /// The variant carries the fields of its case (see [`InfoNetworkProvider`]).
+    pub network_provider: InfoNetworkProvider,
     /// A list of Supervisor Namespaces associated with this network. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
     pub namespaces: Vec<String>,
+}
+
+/// The `network_provider` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoNetworkProvider {
+    /// Provider for vSphere Networking.
+    VsphereNetwork {
+        /// Updated configuration specification for a DVPG-backed Supervisor network object, supported by `com.vmware.vcenter.namespace_management.supervisors.networks.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 9.1.0.0.
+        vsphere_network: Option<VsphereDvpgNetworkInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::VsphereNetwork { vsphere_network } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network {
+                    __map.serialize_entry("vsphere_network", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.serialize_entry("namespaces", &self.namespaces)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<VsphereDvpgNetworkInfo> = None;
+                let mut f_2: Option<Vec<String>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network_provider" => f_0 = Some(map.next_value()?),
+                        "vsphere_network" => f_1 = map.next_value()?,
+                        "namespaces" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VSPHERE_NETWORK" => {
+                                    InfoNetworkProvider::VsphereNetwork {
+                                        vsphere_network: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                    namespaces: f_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -229,7 +499,7 @@ pub struct IpRange {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of Supervisor Network Summaries. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub networks: Vec<Summary>,
 }
 
@@ -259,7 +529,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkSegment {
     /// List of Standard Port Groups or Distributed Virtual Port Groups or Opaque Network identifiers that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub networks: Vec<String>,
 }
 
@@ -273,18 +543,149 @@ pub struct Summary {
 }
 
 /// The `Networks.UpdateSpec` class contains the specification required to update the configuration of a Supervisor network object. This class is applied partially, and only the specified fields will replace or modify their existing counterparts. This class was added in vSphere API 9.1.0.0.
-///
-/// `network_provider` selects which optional fields are set: `VSPHERE_NETWORK`
-/// (`vsphere_network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// The network provider that will manage the Supervisor network object. This attribute was added in vSphere API 9.1.0.0.
-    pub network_provider: NetworkProvider,
-    /// Updated configuration specification for a DVPG-backed Supervisor network object, supported by `com.vmware.vcenter.namespace_management.supervisors.networks.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `network_provider` is `VSPHERE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere_network: Option<VsphereDvpgNetworkUpdateSpec>,
+    /// The variant carries the fields of its case (see [`UpdateSpecNetworkProvider`]).
+    pub network_provider: UpdateSpecNetworkProvider,
+}
+
+/// The `network_provider` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecNetworkProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecNetworkProvider {
+    /// Provider for vSphere Networking.
+    VsphereNetwork {
+        /// Updated configuration specification for a DVPG-backed Supervisor network object, supported by `com.vmware.vcenter.namespace_management.supervisors.networks.network_provider.VSPHERE_NETWORK` network provider. This attribute was added in vSphere API 9.1.0.0.
+        vsphere_network: Option<VsphereDvpgNetworkUpdateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecNetworkProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VsphereNetwork { .. } => "VSPHERE_NETWORK",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkProvider {
+        NetworkProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::VsphereNetwork { vsphere_network } => {
+                __map.serialize_entry("network_provider", "VSPHERE_NETWORK")?;
+                if let Some(value) = vsphere_network {
+                    __map.serialize_entry("vsphere_network", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.network_provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<VsphereDvpgNetworkUpdateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network_provider" => f_0 = Some(map.next_value()?),
+                        "vsphere_network" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VSPHERE_NETWORK" => {
+                                    UpdateSpecNetworkProvider::VsphereNetwork {
+                                        vsphere_network: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "vsphere_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecNetworkProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSpec {
+                    network_provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "network_provider",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Networks.VsphereDVPGNetworkCreateSpec` class describes the configuration specification of a DVPG-backed Supervisor Network object. This class was added in vSphere API 9.1.0.0.
@@ -298,7 +699,7 @@ pub struct VsphereDvpgNetworkCreateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub address_ranges: Vec<IpRange>,
     /// Gateway for the network. This attribute was added in vSphere API 9.1.0.0.
     pub gateway: String,
@@ -320,7 +721,7 @@ pub struct VsphereDvpgNetworkInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_assignment_mode: Option<IpAssignmentMode>,
     /// Usable IP pools on this network. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub address_ranges: Vec<IpRange>,
     /// Gateway for the network. This attribute was added in vSphere API 9.1.0.0.
     pub gateway: String,

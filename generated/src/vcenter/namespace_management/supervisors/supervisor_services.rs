@@ -150,7 +150,7 @@ pub struct Info {
     /// Current setting for `SupervisorServices.ConfigStatus`. This attribute was added in vSphere API 9.0.0.0.
     pub config_status: ConfigStatus,
     /// Current set of messages associated with the Supervisor Service on the vSphere Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
     /// The current version for the Supervisor Service. This attribute was added in vSphere API 9.0.0.0. If None, there is no version installed for the Supervisor Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,7 +172,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of Summary. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub supervisor_services: Vec<Summary>,
 }
 

@@ -15,7 +15,7 @@ pub struct Info {
     /// Identifier of a `com.vmware.vcenter.consumption_domains.Zone` resource.
     pub zone: crate::ids::ZoneId,
     /// A list of vSphere Cluster identifiers that are associated with the vSphere Zone. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub clusters: Vec<String>,
 }
 

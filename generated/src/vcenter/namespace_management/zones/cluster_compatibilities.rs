@@ -20,7 +20,7 @@ pub struct ClusterCompatibilityResult {
     /// Indicates if the vSphere Cluster Compute Resource is compatible with the vSphere Zone. This attribute was added in vSphere API 9.1.0.0.
     pub compatible: bool,
     /// The details about the compatibility of the Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compatibility_messages: Vec<CompatibilityMessage>,
 }
 
@@ -37,7 +37,7 @@ pub struct CompatibilityMessage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResult {
     /// The result of the compatibility check for each vSphere Cluster Compute Resource. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub results: Vec<ClusterCompatibilityResult>,
 }
 
@@ -45,7 +45,7 @@ pub struct CreateResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The identifiers for the vSphere Cluster Resources to check the compatibility for. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub clusters: Vec<String>,
 }
 

@@ -11,7 +11,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Entire vendor's resource bundle - a list of `ResourceBundle.ResourceInfo` stored at PHM side. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vendor_resource_infos: Vec<ResourceInfo>,
 }
 
@@ -21,7 +21,7 @@ pub struct ResourceInfo {
     /// Locale for the message definitions. The locale specification needs to be one of the following four values: "en", "es", "fr", "ja". These correspond to "English", "Spanish", "French", and "Japanese". This attribute was added in vSphere API 8.0.3.0.
     pub locale: String,
     /// Message definitions This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: vsphere_vapi_runtime::types::VapiMap<String, String>,
 }
 

@@ -72,7 +72,7 @@ impl Vm {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
     /// Compliance Status that a virtual machine must have to match the filter. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub status: Vec<Status>,
 }
 

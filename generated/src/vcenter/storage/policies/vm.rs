@@ -12,7 +12,7 @@ pub struct Info {
     /// Flag to indicate whether or not the virtual machine home is associated with the given storage policy. This attribute was added in vSphere API 6.7.
     pub vm_home: bool,
     /// List of the virtual disks that are associated with the given storage policy. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub disks: Vec<String>,
 }
 

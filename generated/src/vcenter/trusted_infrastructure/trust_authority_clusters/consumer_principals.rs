@@ -16,7 +16,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// The certificates used by the vCenter STS to sign tokens. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// A user-friendly alias of the service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     ///
@@ -105,7 +105,7 @@ pub struct Info {
     /// The service which created and signed the security token. This attribute was added in vSphere API 7.0.0.0.
     pub issuer: String,
     /// The certificates used by the vCenter STS to sign tokens. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub certificates: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// The consistency of the profile across the hosts in the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,

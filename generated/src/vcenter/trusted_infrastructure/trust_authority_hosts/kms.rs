@@ -93,39 +93,285 @@ impl ListRequest {
 /// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
 ///
 /// **Deprecated** in the vSphere API.
-///
-/// `summary_type` selects which optional fields are set: `BRIEF` (`host` and
-/// `address`), `FULL` (`host`, `address`, `group`, `cluster` and `trusted_CA`),
-/// `NORMAL` (`host`, `address`, `group` and `cluster`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Defines the verbosity of the summary. This attribute was added in vSphere API 7.0.0.0.
-    pub summary_type: SummaryType,
-    /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `summary_type` is `BRIEF`, `NORMAL` or `FULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+    /// The variant carries the fields of its case (see [`SummarySummaryType`]).
+    pub summary_type: SummarySummaryType,
+}
+
+/// The `summary_type` tag of [`Summary`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `summary_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SummarySummaryType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SummarySummaryType {
+    /// The full connection information, including certificates.
     ///
-    /// Only relevant when `summary_type` is `BRIEF`, `NORMAL` or `FULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
-    /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with. This attribute was added in vSphere API 7.0.0.0.
+    /// Deprecated as of vSphere API 8.0.3.0.
     ///
-    /// Only relevant when `summary_type` is `NORMAL` or `FULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    /// The opaque string identifier of the cluster in which the Key Provider Service is part of. This attribute was added in vSphere API 7.0.0.0.
+    /// **Deprecated** in the vSphere API.
+    Full {
+        /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
+        host: Option<String>,
+        /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+        address: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
+        /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with. This attribute was added in vSphere API 7.0.0.0.
+        group: Option<String>,
+        /// The opaque string identifier of the cluster in which the Key Provider Service is part of. This attribute was added in vSphere API 7.0.0.0.
+        cluster: Option<String>,
+        /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
+        trusted_ca: Option<crate::vcenter::trusted_infrastructure::X509CertChain>,
+    },
+    /// A summary containing only the hostname, port, and the group which determines the Attestation Services this Key Provider Service can communicate with.
     ///
-    /// Only relevant when `summary_type` is `NORMAL` or `FULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    /// The service's TLS certificate chain. This attribute was added in vSphere API 7.0.0.0.
+    /// Deprecated as of vSphere API 8.0.3.0.
     ///
-    /// Only relevant when `summary_type` is `FULL`.
-    #[serde(rename = "trusted_CA", default, skip_serializing_if = "Option::is_none")]
-    pub trusted_ca: Option<crate::vcenter::trusted_infrastructure::X509CertChain>,
+    /// **Deprecated** in the vSphere API.
+    Normal {
+        /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
+        host: Option<String>,
+        /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+        address: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
+        /// The group ID determines which Attestation Service instances this Key Provider Service can communicate with. This attribute was added in vSphere API 7.0.0.0.
+        group: Option<String>,
+        /// The opaque string identifier of the cluster in which the Key Provider Service is part of. This attribute was added in vSphere API 7.0.0.0.
+        cluster: Option<String>,
+    },
+    /// A brief summary, containing only the hostname for the Key Provider Service.
+    ///
+    /// Deprecated as of vSphere API 8.0.3.0.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Brief {
+        /// The trusted ESX on which the service runs. This attribute was added in vSphere API 7.0.0.0.
+        host: Option<String>,
+        /// The service's address. This attribute was added in vSphere API 7.0.0.0.
+        address: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SummarySummaryType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Full { .. } => "FULL",
+            Self::Normal { .. } => "NORMAL",
+            Self::Brief { .. } => "BRIEF",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SummaryType {
+        SummaryType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Full { host, address, group, cluster, trusted_ca } => {
+                __map.serialize_entry("summary_type", "FULL")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+                if let Some(value) = address {
+                    __map.serialize_entry("address", value)?;
+                }
+                if let Some(value) = group {
+                    __map.serialize_entry("group", value)?;
+                }
+                if let Some(value) = cluster {
+                    __map.serialize_entry("cluster", value)?;
+                }
+                if let Some(value) = trusted_ca {
+                    __map.serialize_entry("trusted_CA", value)?;
+                }
+            }
+            Self::Normal { host, address, group, cluster } => {
+                __map.serialize_entry("summary_type", "NORMAL")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+                if let Some(value) = address {
+                    __map.serialize_entry("address", value)?;
+                }
+                if let Some(value) = group {
+                    __map.serialize_entry("group", value)?;
+                }
+                if let Some(value) = cluster {
+                    __map.serialize_entry("cluster", value)?;
+                }
+            }
+            Self::Brief { host, address } => {
+                __map.serialize_entry("summary_type", "BRIEF")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+                if let Some(value) = address {
+                    __map.serialize_entry("address", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("summary_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.summary_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Summary;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Summary")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Summary, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<
+                    crate::vcenter::trusted_infrastructure::NetworkAddress,
+                > = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<
+                    crate::vcenter::trusted_infrastructure::X509CertChain,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "summary_type" => f_0 = Some(map.next_value()?),
+                        "host" => f_1 = map.next_value()?,
+                        "address" => f_2 = map.next_value()?,
+                        "group" => f_3 = map.next_value()?,
+                        "cluster" => f_4 = map.next_value()?,
+                        "trusted_CA" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "FULL" => {
+                                    SummarySummaryType::Full {
+                                        host: f_1,
+                                        address: f_2,
+                                        group: f_3,
+                                        cluster: f_4,
+                                        trusted_ca: f_5,
+                                    }
+                                }
+                                "NORMAL" => {
+                                    SummarySummaryType::Normal {
+                                        host: f_1,
+                                        address: f_2,
+                                        group: f_3,
+                                        cluster: f_4,
+                                    }
+                                }
+                                "BRIEF" => {
+                                    SummarySummaryType::Brief {
+                                        host: f_1,
+                                        address: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "address".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "group".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "cluster".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "trusted_CA".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SummarySummaryType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Summary {
+                    summary_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("summary_type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

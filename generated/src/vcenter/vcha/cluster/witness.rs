@@ -10,10 +10,10 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
     /// A list of problems which may require attention, but which are not fatal. This attribute was added in vSphere API 6.7.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub warnings: Vec<crate::vapi::standard::LocalizableMessage>,
     /// A list of problems which are fatal to the operation and the operation will fail. This attribute was added in vSphere API 6.7.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub errors: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 

@@ -18,29 +18,220 @@ pub struct GuestAuthentication {
 }
 
 /// The `CustomizationLive.Info` class contains the status of a customization operation applied to a virtual machine. This class was added in vSphere API 9.0.0.0.
-///
-/// `status` selects which optional fields are set: `FAILED` (`error`, `start_time`
-/// and `end_time`), `RUNNING` (`start_time`), `SUCCEEDED` (`start_time` and
-/// `end_time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The status of the customization operation. This attribute was added in vSphere API 9.0.0.0.
-    pub status: info::Status,
-    /// Description of the error if the `com.vmware.vcenter.vm.guest.customization_live.info.status` of customization operation is `com.vmware.vcenter.vm.guest.customization_live.info.status.FAILED`. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is not FAILED or there is no information available for the error.
     ///
-    /// Only relevant when `status` is `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::vapi::standard::LocalizableMessage>,
-    /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is NOT_AVAILABLE .
-    ///
-    /// Only relevant when `status` is `FAILED`, `RUNNING` or `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the customization process has completed inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is not SUCCEEDED or FAILED.
-    ///
-    /// Only relevant when `status` is `FAILED` or `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    /// The variant carries the fields of its case (see [`InfoStatus`]).
+    pub status: InfoStatus,
+}
+
+/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoStatus {
+    /// No customization spec has ever been applied to the guest operating system.
+    NotAvailable,
+    /// The customization process is currently running inside the guest operating system.
+    Running {
+        /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is NOT_AVAILABLE .
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The customization process has completed successfully inside the guest operating system.
+    Succeeded {
+        /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is NOT_AVAILABLE .
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the customization process has completed inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is not SUCCEEDED or FAILED.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The customization process has failed inside the guest operating system.
+    Failed {
+        /// Description of the error if the `com.vmware.vcenter.vm.guest.customization_live.info.status` of customization operation is `com.vmware.vcenter.vm.guest.customization_live.info.status.FAILED`. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is not FAILED or there is no information available for the error.
+        error: Option<crate::vapi::standard::LocalizableMessage>,
+        /// Time when the customization process has started inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is NOT_AVAILABLE .
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the customization process has completed inside the guest operating system. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if the status is not SUCCEEDED or FAILED.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotAvailable => "NOT_AVAILABLE",
+            Self::Running { .. } => "RUNNING",
+            Self::Succeeded { .. } => "SUCCEEDED",
+            Self::Failed { .. } => "FAILED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> info::Status {
+        info::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NotAvailable => __map.serialize_entry("status", "NOT_AVAILABLE")?,
+            Self::Running { start_time } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Succeeded { start_time, end_time } => {
+                __map.serialize_entry("status", "SUCCEEDED")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Failed { error, start_time, end_time } => {
+                __map.serialize_entry("status", "FAILED")?;
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "error" => f_1 = map.next_value()?,
+                        "start_time" => f_2 = map.next_value()?,
+                        "end_time" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NOT_AVAILABLE" => InfoStatus::NotAvailable,
+                                "RUNNING" => {
+                                    InfoStatus::Running {
+                                        start_time: f_2,
+                                    }
+                                }
+                                "SUCCEEDED" => {
+                                    InfoStatus::Succeeded {
+                                        start_time: f_2,
+                                        end_time: f_3,
+                                    }
+                                }
+                                "FAILED" => {
+                                    InfoStatus::Failed {
+                                        error: f_1,
+                                        start_time: f_2,
+                                        end_time: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "start_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "end_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoStatus::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `CustomizationLive.RunSpec` class contains specification information and authentication that have to be applied to a running virtual machine in the `com.vmware.vcenter.vm.guest.customization_live.run$task` method

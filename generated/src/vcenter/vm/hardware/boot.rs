@@ -112,56 +112,210 @@ impl Device {
 }
 
 /// The `Boot.CreateSpec` class describes settings used when booting a virtual machine.
-///
-/// `type` selects which optional fields are set: `EFI` (`efi_legacy_boot` and
-/// `network_protocol`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Firmware type to be used by the virtual machine. If None, defaults to value that is recommended for the guest OS and is supported for the virtual hardware version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<Type>,
-    /// Flag indicating whether to use EFI legacy boot mode. If None, defaults to value that is recommended for the guest OS and is supported for the virtual hardware version.
     ///
-    /// Only relevant when `type` is `EFI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub efi_legacy_boot: Option<bool>,
-    /// Protocol to use when attempting to boot the virtual machine over the network. If None, defaults to a system defined default value.
-    ///
-    /// Only relevant when `type` is `EFI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_protocol: Option<NetworkProtocol>,
+    /// The variant carries the fields of its case (see [`CreateSpecType`]).
+    pub r#type: Option<CreateSpecType>,
     /// Delay in milliseconds before beginning the firmware boot process when the virtual machine is powered on. This delay may be used to provide a time window for users to connect to the virtual machine console and enter BIOS setup mode. If None, default value is 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Flag indicating whether the virtual machine should automatically retry the boot process after a failure. If None, default value is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<bool>,
     /// Delay in milliseconds before retrying the boot process after a failure; applicable only when `com.vmware.vcenter.vm.hardware.boot.info.retry` is true. If None, default value is 10000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_delay: Option<i64>,
     /// Flag indicating whether the firmware boot process should automatically enter setup mode the next time the virtual machine boots. Note that this flag will automatically be reset to false once the virtual machine enters setup mode. If None, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enter_setup_mode: Option<bool>,
 }
 
-/// The `Boot.Info` class contains information about the virtual machine boot process.
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
 ///
-/// `type` selects which optional fields are set: `EFI` (`efi_legacy_boot` and
-/// `network_protocol`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecType {
+    /// Basic Input/Output System (BIOS) firmware.
+    Bios,
+    /// Extensible Firmware Interface (EFI) firmware.
+    Efi {
+        /// Flag indicating whether to use EFI legacy boot mode. If None, defaults to value that is recommended for the guest OS and is supported for the virtual hardware version.
+        efi_legacy_boot: Option<bool>,
+        /// Protocol to use when attempting to boot the virtual machine over the network. If None, defaults to a system defined default value.
+        network_protocol: Option<NetworkProtocol>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bios => "BIOS",
+            Self::Efi { .. } => "EFI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Bios => __map.serialize_entry("type", "BIOS")?,
+            Self::Efi { efi_legacy_boot, network_protocol } => {
+                __map.serialize_entry("type", "EFI")?;
+                if let Some(value) = efi_legacy_boot {
+                    __map.serialize_entry("efi_legacy_boot", value)?;
+                }
+                if let Some(value) = network_protocol {
+                    __map.serialize_entry("network_protocol", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.delay {
+            map.serialize_entry("delay", value)?;
+        }
+        if let Some(value) = &self.retry {
+            map.serialize_entry("retry", value)?;
+        }
+        if let Some(value) = &self.retry_delay {
+            map.serialize_entry("retry_delay", value)?;
+        }
+        if let Some(value) = &self.enter_setup_mode {
+            map.serialize_entry("enter_setup_mode", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<bool> = None;
+                let mut f_2: Option<NetworkProtocol> = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<bool> = None;
+                let mut f_5: Option<i64> = None;
+                let mut f_6: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = map.next_value()?,
+                        "efi_legacy_boot" => f_1 = map.next_value()?,
+                        "network_protocol" => f_2 = map.next_value()?,
+                        "delay" => f_3 = map.next_value()?,
+                        "retry" => f_4 = map.next_value()?,
+                        "retry_delay" => f_5 = map.next_value()?,
+                        "enter_setup_mode" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "BIOS" => CreateSpecType::Bios,
+                                "EFI" => {
+                                    CreateSpecType::Efi {
+                                        efi_legacy_boot: f_1,
+                                        network_protocol: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "efi_legacy_boot".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "network_protocol".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    r#type: u_0,
+                    delay: f_3,
+                    retry: f_4,
+                    retry_delay: f_5,
+                    enter_setup_mode: f_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The `Boot.Info` class contains information about the virtual machine boot process.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Firmware type used by the virtual machine.
-    pub r#type: Type,
-    /// Flag indicating whether to use EFI legacy boot mode.
     ///
-    /// Only relevant when `type` is `EFI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub efi_legacy_boot: Option<bool>,
-    /// Protocol to use when attempting to boot the virtual machine over the network.
-    ///
-    /// Only relevant when `type` is `EFI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_protocol: Option<NetworkProtocol>,
+    /// The variant carries the fields of its case (see [`InfoType`]).
+    pub r#type: InfoType,
     /// Delay in milliseconds before beginning the firmware boot process when the virtual machine is powered on. This delay may be used to provide a time window for users to connect to the virtual machine console and enter BIOS setup mode.
     pub delay: i64,
     /// Flag indicating whether the virtual machine will automatically retry the boot process after a failure.
@@ -170,6 +324,178 @@ pub struct Info {
     pub retry_delay: i64,
     /// Flag indicating whether the firmware boot process will automatically enter setup mode the next time the virtual machine boots. Note that this flag will automatically be reset to false once the virtual machine enters setup mode.
     pub enter_setup_mode: bool,
+}
+
+/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoType {
+    /// Basic Input/Output System (BIOS) firmware.
+    Bios,
+    /// Extensible Firmware Interface (EFI) firmware.
+    Efi {
+        /// Flag indicating whether to use EFI legacy boot mode.
+        efi_legacy_boot: Option<bool>,
+        /// Protocol to use when attempting to boot the virtual machine over the network.
+        network_protocol: Option<NetworkProtocol>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bios => "BIOS",
+            Self::Efi { .. } => "EFI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Bios => __map.serialize_entry("type", "BIOS")?,
+            Self::Efi { efi_legacy_boot, network_protocol } => {
+                __map.serialize_entry("type", "EFI")?;
+                if let Some(value) = efi_legacy_boot {
+                    __map.serialize_entry("efi_legacy_boot", value)?;
+                }
+                if let Some(value) = network_protocol {
+                    __map.serialize_entry("network_protocol", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.serialize_entry("delay", &self.delay)?;
+        map.serialize_entry("retry", &self.retry)?;
+        map.serialize_entry("retry_delay", &self.retry_delay)?;
+        map.serialize_entry("enter_setup_mode", &self.enter_setup_mode)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<bool> = None;
+                let mut f_2: Option<NetworkProtocol> = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<bool> = None;
+                let mut f_5: Option<i64> = None;
+                let mut f_6: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "efi_legacy_boot" => f_1 = map.next_value()?,
+                        "network_protocol" => f_2 = map.next_value()?,
+                        "delay" => f_3 = Some(map.next_value()?),
+                        "retry" => f_4 = Some(map.next_value()?),
+                        "retry_delay" => f_5 = Some(map.next_value()?),
+                        "enter_setup_mode" => f_6 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "BIOS" => InfoType::Bios,
+                                "EFI" => {
+                                    InfoType::Efi {
+                                        efi_legacy_boot: f_1,
+                                        network_protocol: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "efi_legacy_boot".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "network_protocol".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoType::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    delay: f_3.ok_or_else(|| serde::de::Error::missing_field("delay"))?,
+                    retry: f_4.ok_or_else(|| serde::de::Error::missing_field("retry"))?,
+                    retry_delay: f_5
+                        .ok_or_else(|| serde::de::Error::missing_field("retry_delay"))?,
+                    enter_setup_mode: f_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "enter_setup_mode",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -195,36 +521,201 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Boot.UpdateSpec` class describes the updates to the settings used when booting a virtual machine.
-///
-/// `type` selects which optional fields are set: `EFI` (`efi_legacy_boot` and
-/// `network_protocol`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Firmware type to be used by the virtual machine. If None, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<Type>,
-    /// Flag indicating whether to use EFI legacy boot mode. If None, the value is unchanged.
     ///
-    /// Only relevant when `type` is `EFI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub efi_legacy_boot: Option<bool>,
-    /// Protocol to use when attempting to boot the virtual machine over the network. If None, the value is unchanged.
-    ///
-    /// Only relevant when `type` is `EFI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_protocol: Option<NetworkProtocol>,
+    /// The variant carries the fields of its case (see [`UpdateSpecType`]).
+    pub r#type: Option<UpdateSpecType>,
     /// Delay in milliseconds before beginning the firmware boot process when the virtual machine is powered on. This delay may be used to provide a time window for users to connect to the virtual machine console and enter BIOS setup mode. If None, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// Flag indicating whether the virtual machine should automatically retry the boot process after a failure. If None, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<bool>,
     /// Delay in milliseconds before retrying the boot process after a failure; applicable only when `com.vmware.vcenter.vm.hardware.boot.info.retry` is true. If None, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_delay: Option<i64>,
     /// Flag indicating whether the firmware boot process should automatically enter setup mode the next time the virtual machine boots. Note that this flag will automatically be reset to false once the virtual machine enters setup mode. If None, the value is unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enter_setup_mode: Option<bool>,
+}
+
+/// The `type` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecType {
+    /// Basic Input/Output System (BIOS) firmware.
+    Bios,
+    /// Extensible Firmware Interface (EFI) firmware.
+    Efi {
+        /// Flag indicating whether to use EFI legacy boot mode. If None, the value is unchanged.
+        efi_legacy_boot: Option<bool>,
+        /// Protocol to use when attempting to boot the virtual machine over the network. If None, the value is unchanged.
+        network_protocol: Option<NetworkProtocol>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bios => "BIOS",
+            Self::Efi { .. } => "EFI",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Bios => __map.serialize_entry("type", "BIOS")?,
+            Self::Efi { efi_legacy_boot, network_protocol } => {
+                __map.serialize_entry("type", "EFI")?;
+                if let Some(value) = efi_legacy_boot {
+                    __map.serialize_entry("efi_legacy_boot", value)?;
+                }
+                if let Some(value) = network_protocol {
+                    __map.serialize_entry("network_protocol", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.delay {
+            map.serialize_entry("delay", value)?;
+        }
+        if let Some(value) = &self.retry {
+            map.serialize_entry("retry", value)?;
+        }
+        if let Some(value) = &self.retry_delay {
+            map.serialize_entry("retry_delay", value)?;
+        }
+        if let Some(value) = &self.enter_setup_mode {
+            map.serialize_entry("enter_setup_mode", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<bool> = None;
+                let mut f_2: Option<NetworkProtocol> = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<bool> = None;
+                let mut f_5: Option<i64> = None;
+                let mut f_6: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = map.next_value()?,
+                        "efi_legacy_boot" => f_1 = map.next_value()?,
+                        "network_protocol" => f_2 = map.next_value()?,
+                        "delay" => f_3 = map.next_value()?,
+                        "retry" => f_4 = map.next_value()?,
+                        "retry_delay" => f_5 = map.next_value()?,
+                        "enter_setup_mode" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "BIOS" => UpdateSpecType::Bios,
+                                "EFI" => {
+                                    UpdateSpecType::Efi {
+                                        efi_legacy_boot: f_1,
+                                        network_protocol: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "efi_legacy_boot".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "network_protocol".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSpec {
+                    r#type: u_0,
+                    delay: f_3,
+                    retry: f_4,
+                    retry_delay: f_5,
+                    enter_setup_mode: f_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

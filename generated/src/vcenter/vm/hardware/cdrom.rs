@@ -7,60 +7,425 @@
 //! Compiled with the `vcenter-vm` feature.
 
 /// The `Cdrom.BackingInfo` class contains information about the physical resource backing a virtual CD-ROM device.
-///
-/// `type` selects which optional fields are set: `CLIENT_DEVICE`
-/// (`device_access_type`), `HOST_DEVICE` (`host_device`, `auto_detect` and
-/// `device_access_type`), `ISO_FILE` (`iso_file`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual CD-ROM device.
-    pub r#type: BackingType,
-    /// Path of the image file backing the virtual CD-ROM device.
     ///
-    /// Only relevant when `type` is `ISO_FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iso_file: Option<String>,
-    /// Name of the host device backing the virtual CD-ROM device. This attribute will be None if `autoDetect` is true and the virtual CD-ROM device is not connected or no suitable device is available on the host.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_device: Option<String>,
-    /// Flag indicating whether the virtual CD-ROM device is configured to automatically detect a suitable host device.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_detect: Option<bool>,
-    /// Access type for the device backing.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE` or `CLIENT_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_access_type: Option<DeviceAccessType>,
+    /// The variant carries the fields of its case (see [`BackingInfoType`]).
+    pub r#type: BackingInfoType,
+}
+
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BackingInfoType {
+    /// Virtual CD-ROM device is backed by an ISO file.
+    IsoFile {
+        /// Path of the image file backing the virtual CD-ROM device.
+        iso_file: Option<String>,
+    },
+    /// Virtual CD-ROM device is backed by a device on the host where the virtual machine is running.
+    HostDevice {
+        /// Name of the host device backing the virtual CD-ROM device. This attribute will be None if `autoDetect` is true and the virtual CD-ROM device is not connected or no suitable device is available on the host.
+        host_device: Option<String>,
+        /// Flag indicating whether the virtual CD-ROM device is configured to automatically detect a suitable host device.
+        auto_detect: Option<bool>,
+        /// Access type for the device backing.
+        device_access_type: Option<DeviceAccessType>,
+    },
+    /// Virtual CD-ROM device is backed by a device on the client that is connected to the virtual machine console.
+    ClientDevice {
+        /// Access type for the device backing.
+        device_access_type: Option<DeviceAccessType>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl BackingInfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IsoFile { .. } => "ISO_FILE",
+            Self::HostDevice { .. } => "HOST_DEVICE",
+            Self::ClientDevice { .. } => "CLIENT_DEVICE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::IsoFile { iso_file } => {
+                __map.serialize_entry("type", "ISO_FILE")?;
+                if let Some(value) = iso_file {
+                    __map.serialize_entry("iso_file", value)?;
+                }
+            }
+            Self::HostDevice { host_device, auto_detect, device_access_type } => {
+                __map.serialize_entry("type", "HOST_DEVICE")?;
+                if let Some(value) = host_device {
+                    __map.serialize_entry("host_device", value)?;
+                }
+                if let Some(value) = auto_detect {
+                    __map.serialize_entry("auto_detect", value)?;
+                }
+                if let Some(value) = device_access_type {
+                    __map.serialize_entry("device_access_type", value)?;
+                }
+            }
+            Self::ClientDevice { device_access_type } => {
+                __map.serialize_entry("type", "CLIENT_DEVICE")?;
+                if let Some(value) = device_access_type {
+                    __map.serialize_entry("device_access_type", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for BackingInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackingInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct BackingInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<BackingInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<bool> = None;
+                let mut f_4: Option<DeviceAccessType> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "iso_file" => f_1 = map.next_value()?,
+                        "host_device" => f_2 = map.next_value()?,
+                        "auto_detect" => f_3 = map.next_value()?,
+                        "device_access_type" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ISO_FILE" => {
+                                    BackingInfoType::IsoFile {
+                                        iso_file: f_1,
+                                    }
+                                }
+                                "HOST_DEVICE" => {
+                                    BackingInfoType::HostDevice {
+                                        host_device: f_2,
+                                        auto_detect: f_3,
+                                        device_access_type: f_4,
+                                    }
+                                }
+                                "CLIENT_DEVICE" => {
+                                    BackingInfoType::ClientDevice {
+                                        device_access_type: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "iso_file".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host_device".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "auto_detect".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "device_access_type".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    BackingInfoType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(BackingInfo {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Cdrom.BackingSpec` class provides a specification of the physical resource backing a virtual CD-ROM device.
-///
-/// `type` selects which optional fields are set: `CLIENT_DEVICE`
-/// (`device_access_type`), `HOST_DEVICE` (`host_device` and `device_access_type`),
-/// `ISO_FILE` (`iso_file`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual CD-ROM device.
-    pub r#type: BackingType,
-    /// Path of the image file that should be used as the virtual CD-ROM device backing.
     ///
-    /// Only relevant when `type` is `ISO_FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iso_file: Option<String>,
-    /// Name of the device that should be used as the virtual CD-ROM device backing. If None, the virtual CD-ROM device will be configured to automatically detect a suitable host device.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_device: Option<String>,
-    /// Access type for the device backing. If None, defaults to `com.vmware.vcenter.vm.hardware.cdrom.device_access_type.EMULATION`.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE` or `CLIENT_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_access_type: Option<DeviceAccessType>,
+    /// The variant carries the fields of its case (see [`BackingSpecType`]).
+    pub r#type: BackingSpecType,
+}
+
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BackingSpecType {
+    /// Virtual CD-ROM device is backed by an ISO file.
+    IsoFile {
+        /// Path of the image file that should be used as the virtual CD-ROM device backing.
+        iso_file: Option<String>,
+    },
+    /// Virtual CD-ROM device is backed by a device on the host where the virtual machine is running.
+    HostDevice {
+        /// Name of the device that should be used as the virtual CD-ROM device backing. If None, the virtual CD-ROM device will be configured to automatically detect a suitable host device.
+        host_device: Option<String>,
+        /// Access type for the device backing. If None, defaults to `com.vmware.vcenter.vm.hardware.cdrom.device_access_type.EMULATION`.
+        device_access_type: Option<DeviceAccessType>,
+    },
+    /// Virtual CD-ROM device is backed by a device on the client that is connected to the virtual machine console.
+    ClientDevice {
+        /// Access type for the device backing. If None, defaults to `com.vmware.vcenter.vm.hardware.cdrom.device_access_type.EMULATION`.
+        device_access_type: Option<DeviceAccessType>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl BackingSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IsoFile { .. } => "ISO_FILE",
+            Self::HostDevice { .. } => "HOST_DEVICE",
+            Self::ClientDevice { .. } => "CLIENT_DEVICE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::IsoFile { iso_file } => {
+                __map.serialize_entry("type", "ISO_FILE")?;
+                if let Some(value) = iso_file {
+                    __map.serialize_entry("iso_file", value)?;
+                }
+            }
+            Self::HostDevice { host_device, device_access_type } => {
+                __map.serialize_entry("type", "HOST_DEVICE")?;
+                if let Some(value) = host_device {
+                    __map.serialize_entry("host_device", value)?;
+                }
+                if let Some(value) = device_access_type {
+                    __map.serialize_entry("device_access_type", value)?;
+                }
+            }
+            Self::ClientDevice { device_access_type } => {
+                __map.serialize_entry("type", "CLIENT_DEVICE")?;
+                if let Some(value) = device_access_type {
+                    __map.serialize_entry("device_access_type", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for BackingSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackingSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackingSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct BackingSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<BackingSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<DeviceAccessType> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "iso_file" => f_1 = map.next_value()?,
+                        "host_device" => f_2 = map.next_value()?,
+                        "device_access_type" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ISO_FILE" => {
+                                    BackingSpecType::IsoFile {
+                                        iso_file: f_1,
+                                    }
+                                }
+                                "HOST_DEVICE" => {
+                                    BackingSpecType::HostDevice {
+                                        host_device: f_2,
+                                        device_access_type: f_3,
+                                    }
+                                }
+                                "CLIENT_DEVICE" => {
+                                    BackingSpecType::ClientDevice {
+                                        device_access_type: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "iso_file".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host_device".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "device_access_type".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    BackingSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(BackingSpec {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -77,32 +442,191 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Cdrom.CreateSpec` class provides a specification for the configuration of a newly-created virtual CD-ROM device.
-///
-/// `type` selects which optional fields are set: `IDE` (`ide`), `SATA` (`sata`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Type of host bus adapter to which the device should be attached. If None, guest-specific default values will be used
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<HostBusAdapterType>,
-    /// Address for attaching the device to a virtual IDE adapter. If None, the server will choose an available address; if none is available, the request will fail.
     ///
-    /// Only relevant when `type` is `IDE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ide: Option<crate::vcenter::vm::hardware::IdeAddressSpec>,
-    /// Address for attaching the device to a virtual SATA adapter. If None, the server will choose an available address; if none is available, the request will fail.
-    ///
-    /// Only relevant when `type` is `SATA`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sata: Option<crate::vcenter::vm::hardware::SataAddressSpec>,
+    /// The variant carries the fields of its case (see [`CreateSpecType`]).
+    pub r#type: Option<CreateSpecType>,
     /// Physical resource backing for the virtual CD-ROM device. If None, defaults to automatic detection of a suitable host device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if None.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
     /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if None.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
+}
+
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecType {
+    /// Cdrom is attached to an IDE adapter.
+    Ide {
+        /// Address for attaching the device to a virtual IDE adapter. If None, the server will choose an available address; if none is available, the request will fail.
+        ide: Option<crate::vcenter::vm::hardware::IdeAddressSpec>,
+    },
+    /// Cdrom is attached to a SATA adapter.
+    Sata {
+        /// Address for attaching the device to a virtual SATA adapter. If None, the server will choose an available address; if none is available, the request will fail.
+        sata: Option<crate::vcenter::vm::hardware::SataAddressSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ide { .. } => "IDE",
+            Self::Sata { .. } => "SATA",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> HostBusAdapterType {
+        HostBusAdapterType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Ide { ide } => {
+                __map.serialize_entry("type", "IDE")?;
+                if let Some(value) = ide {
+                    __map.serialize_entry("ide", value)?;
+                }
+            }
+            Self::Sata { sata } => {
+                __map.serialize_entry("type", "SATA")?;
+                if let Some(value) = sata {
+                    __map.serialize_entry("sata", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.backing {
+            map.serialize_entry("backing", value)?;
+        }
+        if let Some(value) = &self.start_connected {
+            map.serialize_entry("start_connected", value)?;
+        }
+        if let Some(value) = &self.allow_guest_control {
+            map.serialize_entry("allow_guest_control", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::vcenter::vm::hardware::IdeAddressSpec> = None;
+                let mut f_2: Option<crate::vcenter::vm::hardware::SataAddressSpec> = None;
+                let mut f_3: Option<BackingSpec> = None;
+                let mut f_4: Option<bool> = None;
+                let mut f_5: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = map.next_value()?,
+                        "ide" => f_1 = map.next_value()?,
+                        "sata" => f_2 = map.next_value()?,
+                        "backing" => f_3 = map.next_value()?,
+                        "start_connected" => f_4 = map.next_value()?,
+                        "allow_guest_control" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "IDE" => CreateSpecType::Ide { ide: f_1 },
+                                "SATA" => CreateSpecType::Sata { sata: f_2 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "ide".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "sata".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    r#type: u_0,
+                    backing: f_3,
+                    start_connected: f_4,
+                    allow_guest_control: f_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -130,24 +654,14 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Cdrom.Info` class contains information about a virtual CD-ROM device.
-///
-/// `type` selects which optional fields are set: `IDE` (`ide`), `SATA` (`sata`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Type of host bus adapter to which the device is attached.
-    pub r#type: HostBusAdapterType,
+    ///
+    /// The variant carries the fields of its case (see [`InfoType`]).
+    pub r#type: InfoType,
     /// Device label.
     pub label: String,
-    /// Address of device attached to a virtual IDE adapter.
-    ///
-    /// Only relevant when `type` is `IDE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ide: Option<crate::vcenter::vm::hardware::IdeAddressInfo>,
-    /// Address of device attached to a virtual SATA adapter.
-    ///
-    /// Only relevant when `type` is `SATA`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sata: Option<crate::vcenter::vm::hardware::SataAddressInfo>,
     /// Physical resource backing for the virtual CD-ROM device.
     pub backing: BackingInfo,
     /// Connection status of the virtual device.
@@ -156,6 +670,183 @@ pub struct Info {
     pub start_connected: bool,
     /// Flag indicating whether the guest can connect and disconnect the device.
     pub allow_guest_control: bool,
+}
+
+/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoType {
+    /// Cdrom is attached to an IDE adapter.
+    Ide {
+        /// Address of device attached to a virtual IDE adapter.
+        ide: Option<crate::vcenter::vm::hardware::IdeAddressInfo>,
+    },
+    /// Cdrom is attached to a SATA adapter.
+    Sata {
+        /// Address of device attached to a virtual SATA adapter.
+        sata: Option<crate::vcenter::vm::hardware::SataAddressInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ide { .. } => "IDE",
+            Self::Sata { .. } => "SATA",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> HostBusAdapterType {
+        HostBusAdapterType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Ide { ide } => {
+                __map.serialize_entry("type", "IDE")?;
+                if let Some(value) = ide {
+                    __map.serialize_entry("ide", value)?;
+                }
+            }
+            Self::Sata { sata } => {
+                __map.serialize_entry("type", "SATA")?;
+                if let Some(value) = sata {
+                    __map.serialize_entry("sata", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.serialize_entry("label", &self.label)?;
+        map.serialize_entry("backing", &self.backing)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("start_connected", &self.start_connected)?;
+        map.serialize_entry("allow_guest_control", &self.allow_guest_control)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<crate::vcenter::vm::hardware::IdeAddressInfo> = None;
+                let mut f_3: Option<crate::vcenter::vm::hardware::SataAddressInfo> = None;
+                let mut f_4: Option<BackingInfo> = None;
+                let mut f_5: Option<crate::vcenter::vm::hardware::ConnectionState> = None;
+                let mut f_6: Option<bool> = None;
+                let mut f_7: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "label" => f_1 = Some(map.next_value()?),
+                        "ide" => f_2 = map.next_value()?,
+                        "sata" => f_3 = map.next_value()?,
+                        "backing" => f_4 = Some(map.next_value()?),
+                        "state" => f_5 = Some(map.next_value()?),
+                        "start_connected" => f_6 = Some(map.next_value()?),
+                        "allow_guest_control" => f_7 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "IDE" => InfoType::Ide { ide: f_2 },
+                                "SATA" => InfoType::Sata { sata: f_3 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "ide".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "sata".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoType::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    label: f_1.ok_or_else(|| serde::de::Error::missing_field("label"))?,
+                    backing: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
+                    state: f_5.ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                    start_connected: f_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "start_connected",
+                        ))?,
+                    allow_guest_control: f_7
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "allow_guest_control",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Cdrom.Summary` class contains commonly used information about a virtual CD-ROM device.

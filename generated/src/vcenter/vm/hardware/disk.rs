@@ -7,31 +7,289 @@
 //! Compiled with the `vcenter-vm` feature.
 
 /// The `Disk.BackingInfo` class contains information about the physical resource backing a virtual disk.
-///
-/// `type` selects which optional fields are set: `VMDK_FILE` (`vmdk_file`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual disk.
-    pub r#type: BackingType,
-    /// Path of the VMDK file backing the virtual disk.
     ///
-    /// Only relevant when `type` is `VMDK_FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vmdk_file: Option<String>,
+    /// The variant carries the fields of its case (see [`BackingInfoType`]).
+    pub r#type: BackingInfoType,
+}
+
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BackingInfoType {
+    /// Virtual disk is backed by a VMDK file.
+    VmdkFile {
+        /// Path of the VMDK file backing the virtual disk.
+        vmdk_file: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl BackingInfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VmdkFile { .. } => "VMDK_FILE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::VmdkFile { vmdk_file } => {
+                __map.serialize_entry("type", "VMDK_FILE")?;
+                if let Some(value) = vmdk_file {
+                    __map.serialize_entry("vmdk_file", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for BackingInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackingInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct BackingInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<BackingInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "vmdk_file" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VMDK_FILE" => {
+                                    BackingInfoType::VmdkFile {
+                                        vmdk_file: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "vmdk_file".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    BackingInfoType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(BackingInfo {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Disk.BackingSpec` class provides a specification of the physical resource backing a virtual disk.
-///
-/// `type` selects which optional fields are set: `VMDK_FILE` (`vmdk_file`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual disk.
-    pub r#type: BackingType,
-    /// Path of the VMDK file backing the virtual disk.
     ///
-    /// Only relevant when `type` is `VMDK_FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vmdk_file: Option<String>,
+    /// The variant carries the fields of its case (see [`BackingSpecType`]).
+    pub r#type: BackingSpecType,
+}
+
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BackingSpecType {
+    /// Virtual disk is backed by a VMDK file.
+    VmdkFile {
+        /// Path of the VMDK file backing the virtual disk.
+        vmdk_file: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl BackingSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VmdkFile { .. } => "VMDK_FILE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::VmdkFile { vmdk_file } => {
+                __map.serialize_entry("type", "VMDK_FILE")?;
+                if let Some(value) = vmdk_file {
+                    __map.serialize_entry("vmdk_file", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for BackingSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackingSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackingSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct BackingSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<BackingSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "vmdk_file" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "VMDK_FILE" => {
+                                    BackingSpecType::VmdkFile {
+                                        vmdk_file: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "vmdk_file".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    BackingSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(BackingSpec {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -44,40 +302,229 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Disk.CreateSpec` class provides a specification for the configuration of a newly-created virtual disk.
-///
-/// `type` selects which optional fields are set: `IDE` (`ide`), `NVME` (`nvme`),
-/// `SATA` (`sata`), `SCSI` (`scsi`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Type of host bus adapter to which the device should be attached. If None, guest-specific default values will be used
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<HostBusAdapterType>,
-    /// Address for attaching the device to a virtual IDE adapter. If None, the server will choose an available address; if none is available, the request will fail.
     ///
-    /// Only relevant when `type` is `IDE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ide: Option<crate::vcenter::vm::hardware::IdeAddressSpec>,
-    /// Address for attaching the device to a virtual SCSI adapter. If None, the server will choose an available address; if none is available, the request will fail.
-    ///
-    /// Only relevant when `type` is `SCSI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scsi: Option<crate::vcenter::vm::hardware::ScsiAddressSpec>,
-    /// Address for attaching the device to a virtual SATA adapter. If None, the server will choose an available address; if none is available, the request will fail.
-    ///
-    /// Only relevant when `type` is `SATA`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sata: Option<crate::vcenter::vm::hardware::SataAddressSpec>,
-    /// Address for attaching the device to a virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1. If None, the server will choose an available address; if none is available, the request will fail.
-    ///
-    /// Only relevant when `type` is `NVME`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nvme: Option<crate::vcenter::vm::hardware::NvmeAddressSpec>,
+    /// The variant carries the fields of its case (see [`CreateSpecType`]).
+    pub r#type: Option<CreateSpecType>,
     /// Existing physical resource backing for the virtual disk. Exactly one of `backing` or `newVmdk` must be specified. If None, the virtual disk will not be connected to an existing backing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
     /// Specification for creating a new VMDK backing for the virtual disk. Exactly one of `backing` or `newVmdk` must be specified. If None, a new VMDK backing will not be created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_vmdk: Option<VmdkCreateSpec>,
+}
+
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecType {
+    /// Disk is attached to an IDE adapter.
+    Ide {
+        /// Address for attaching the device to a virtual IDE adapter. If None, the server will choose an available address; if none is available, the request will fail.
+        ide: Option<crate::vcenter::vm::hardware::IdeAddressSpec>,
+    },
+    /// Disk is attached to a SCSI adapter.
+    Scsi {
+        /// Address for attaching the device to a virtual SCSI adapter. If None, the server will choose an available address; if none is available, the request will fail.
+        scsi: Option<crate::vcenter::vm::hardware::ScsiAddressSpec>,
+    },
+    /// Disk is attached to a SATA adapter.
+    Sata {
+        /// Address for attaching the device to a virtual SATA adapter. If None, the server will choose an available address; if none is available, the request will fail.
+        sata: Option<crate::vcenter::vm::hardware::SataAddressSpec>,
+    },
+    /// Disk is attached to a NVMe adapter. This class attribute was added in vSphere API 7.0.0.1.
+    Nvme {
+        /// Address for attaching the device to a virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1. If None, the server will choose an available address; if none is available, the request will fail.
+        nvme: Option<crate::vcenter::vm::hardware::NvmeAddressSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ide { .. } => "IDE",
+            Self::Scsi { .. } => "SCSI",
+            Self::Sata { .. } => "SATA",
+            Self::Nvme { .. } => "NVME",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> HostBusAdapterType {
+        HostBusAdapterType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Ide { ide } => {
+                __map.serialize_entry("type", "IDE")?;
+                if let Some(value) = ide {
+                    __map.serialize_entry("ide", value)?;
+                }
+            }
+            Self::Scsi { scsi } => {
+                __map.serialize_entry("type", "SCSI")?;
+                if let Some(value) = scsi {
+                    __map.serialize_entry("scsi", value)?;
+                }
+            }
+            Self::Sata { sata } => {
+                __map.serialize_entry("type", "SATA")?;
+                if let Some(value) = sata {
+                    __map.serialize_entry("sata", value)?;
+                }
+            }
+            Self::Nvme { nvme } => {
+                __map.serialize_entry("type", "NVME")?;
+                if let Some(value) = nvme {
+                    __map.serialize_entry("nvme", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.backing {
+            map.serialize_entry("backing", value)?;
+        }
+        if let Some(value) = &self.new_vmdk {
+            map.serialize_entry("new_vmdk", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::vcenter::vm::hardware::IdeAddressSpec> = None;
+                let mut f_2: Option<crate::vcenter::vm::hardware::ScsiAddressSpec> = None;
+                let mut f_3: Option<crate::vcenter::vm::hardware::SataAddressSpec> = None;
+                let mut f_4: Option<crate::vcenter::vm::hardware::NvmeAddressSpec> = None;
+                let mut f_5: Option<BackingSpec> = None;
+                let mut f_6: Option<VmdkCreateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = map.next_value()?,
+                        "ide" => f_1 = map.next_value()?,
+                        "scsi" => f_2 = map.next_value()?,
+                        "sata" => f_3 = map.next_value()?,
+                        "nvme" => f_4 = map.next_value()?,
+                        "backing" => f_5 = map.next_value()?,
+                        "new_vmdk" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "IDE" => CreateSpecType::Ide { ide: f_1 },
+                                "SCSI" => CreateSpecType::Scsi { scsi: f_2 },
+                                "SATA" => CreateSpecType::Sata { sata: f_3 },
+                                "NVME" => CreateSpecType::Nvme { nvme: f_4 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "ide".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "scsi".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "sata".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "nvme".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    r#type: u_0,
+                    backing: f_5,
+                    new_vmdk: f_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -96,40 +543,229 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Disk.Info` class contains information about a virtual disk.
-///
-/// `type` selects which optional fields are set: `IDE` (`ide`), `NVME` (`nvme`),
-/// `SATA` (`sata`), `SCSI` (`scsi`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Device label.
     pub label: String,
     /// Type of host bus adapter to which the device is attached.
-    pub r#type: HostBusAdapterType,
-    /// Address of device attached to a virtual IDE adapter. Workaround for PR1459646
     ///
-    /// Only relevant when `type` is `IDE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ide: Option<crate::vcenter::vm::hardware::IdeAddressInfo>,
-    /// Address of device attached to a virtual SCSI adapter. Workaround for PR1459646
-    ///
-    /// Only relevant when `type` is `SCSI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scsi: Option<crate::vcenter::vm::hardware::ScsiAddressInfo>,
-    /// Address of device attached to a virtual SATA adapter. Workaround for PR1459646
-    ///
-    /// Only relevant when `type` is `SATA`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sata: Option<crate::vcenter::vm::hardware::SataAddressInfo>,
-    /// Address of device attached to a virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1.
-    ///
-    /// Only relevant when `type` is `NVME`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nvme: Option<crate::vcenter::vm::hardware::NvmeAddressInfo>,
+    /// The variant carries the fields of its case (see [`InfoType`]).
+    pub r#type: InfoType,
     /// Physical resource backing for the virtual disk.
     pub backing: BackingInfo,
     /// Capacity of the virtual disk in bytes. If None, virtual disk is inaccessible or disk capacity is 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<i64>,
+}
+
+/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoType {
+    /// Disk is attached to an IDE adapter.
+    Ide {
+        /// Address of device attached to a virtual IDE adapter. Workaround for PR1459646
+        ide: Option<crate::vcenter::vm::hardware::IdeAddressInfo>,
+    },
+    /// Disk is attached to a SCSI adapter.
+    Scsi {
+        /// Address of device attached to a virtual SCSI adapter. Workaround for PR1459646
+        scsi: Option<crate::vcenter::vm::hardware::ScsiAddressInfo>,
+    },
+    /// Disk is attached to a SATA adapter.
+    Sata {
+        /// Address of device attached to a virtual SATA adapter. Workaround for PR1459646
+        sata: Option<crate::vcenter::vm::hardware::SataAddressInfo>,
+    },
+    /// Disk is attached to a NVMe adapter. This class attribute was added in vSphere API 7.0.0.1.
+    Nvme {
+        /// Address of device attached to a virtual NVMe adapter. This attribute was added in vSphere API 7.0.0.1.
+        nvme: Option<crate::vcenter::vm::hardware::NvmeAddressInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ide { .. } => "IDE",
+            Self::Scsi { .. } => "SCSI",
+            Self::Sata { .. } => "SATA",
+            Self::Nvme { .. } => "NVME",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> HostBusAdapterType {
+        HostBusAdapterType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Ide { ide } => {
+                __map.serialize_entry("type", "IDE")?;
+                if let Some(value) = ide {
+                    __map.serialize_entry("ide", value)?;
+                }
+            }
+            Self::Scsi { scsi } => {
+                __map.serialize_entry("type", "SCSI")?;
+                if let Some(value) = scsi {
+                    __map.serialize_entry("scsi", value)?;
+                }
+            }
+            Self::Sata { sata } => {
+                __map.serialize_entry("type", "SATA")?;
+                if let Some(value) = sata {
+                    __map.serialize_entry("sata", value)?;
+                }
+            }
+            Self::Nvme { nvme } => {
+                __map.serialize_entry("type", "NVME")?;
+                if let Some(value) = nvme {
+                    __map.serialize_entry("nvme", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("label", &self.label)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.serialize_entry("backing", &self.backing)?;
+        if let Some(value) = &self.capacity {
+            map.serialize_entry("capacity", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<crate::vcenter::vm::hardware::IdeAddressInfo> = None;
+                let mut f_3: Option<crate::vcenter::vm::hardware::ScsiAddressInfo> = None;
+                let mut f_4: Option<crate::vcenter::vm::hardware::SataAddressInfo> = None;
+                let mut f_5: Option<crate::vcenter::vm::hardware::NvmeAddressInfo> = None;
+                let mut f_6: Option<BackingInfo> = None;
+                let mut f_7: Option<i64> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "label" => f_0 = Some(map.next_value()?),
+                        "type" => f_1 = Some(map.next_value()?),
+                        "ide" => f_2 = map.next_value()?,
+                        "scsi" => f_3 = map.next_value()?,
+                        "sata" => f_4 = map.next_value()?,
+                        "nvme" => f_5 = map.next_value()?,
+                        "backing" => f_6 = Some(map.next_value()?),
+                        "capacity" => f_7 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "IDE" => InfoType::Ide { ide: f_2 },
+                                "SCSI" => InfoType::Scsi { scsi: f_3 },
+                                "SATA" => InfoType::Sata { sata: f_4 },
+                                "NVME" => InfoType::Nvme { nvme: f_5 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "ide".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "scsi".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "sata".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "nvme".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoType::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    label: f_0.ok_or_else(|| serde::de::Error::missing_field("label"))?,
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    backing: f_6
+                        .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
+                    capacity: f_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Disk.StoragePolicySpec` class contains information about the storage policy be associated with a VMDK file. This class was added in vSphere API 6.7.

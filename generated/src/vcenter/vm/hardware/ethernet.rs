@@ -7,79 +7,512 @@
 //! Compiled with the `vcenter-vm` feature.
 
 /// The `Ethernet.BackingInfo` class contains information about the physical resource backing a virtual Ethernet adapter.
-///
-/// `type` selects which optional fields are set: `DISTRIBUTED_PORTGROUP`
-/// (`network`, `distributed_switch_uuid`, `distributed_port` and
-/// `connection_cookie`), `HOST_DEVICE` (`host_device`), `OPAQUE_NETWORK`
-/// (`network`, `opaque_network_type` and `opaque_network_id`), `STANDARD_PORTGROUP`
-/// (`network` and `network_name`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual Ethernet adapter.
-    pub r#type: BackingType,
-    /// Identifier of the network backing the virtual Ethernet adapter.
     ///
-    /// If None, the identifier of the network backing could not be determined.
-    ///
-    /// Only relevant when `type` is `STANDARD_PORTGROUP`, `DISTRIBUTED_PORTGROUP` or `OPAQUE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network: Option<String>,
-    /// Name of the standard portgroup backing the virtual Ethernet adapter.
-    ///
-    /// Only relevant when `type` is `STANDARD_PORTGROUP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_name: Option<String>,
-    /// Name of the device backing the virtual Ethernet adapter.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_device: Option<String>,
-    /// UUID of the distributed virtual switch that backs the virtual Ethernet adapter.
-    ///
-    /// Only relevant when `type` is `DISTRIBUTED_PORTGROUP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub distributed_switch_uuid: Option<String>,
-    /// Key of the distributed virtual port that backs the virtual Ethernet adapter. This attribute will be None if the virtual Ethernet device is not bound to a distributed virtual port; this can happen if the virtual machine is powered off or the virtual Ethernet device is not connected.
-    ///
-    /// Only relevant when `type` is `DISTRIBUTED_PORTGROUP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub distributed_port: Option<String>,
-    /// Server-generated cookie that identifies the connection to the port. This cookie may be used to verify that the virtual machine is the rightful owner of the port. This attribute will be None if the virtual Ethernet device is not bound to a distributed virtual port; this can happen if the virtual machine is powered off or the virtual Ethernet device is not connected.
-    ///
-    /// Only relevant when `type` is `DISTRIBUTED_PORTGROUP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_cookie: Option<i64>,
-    /// Type of the opaque network that backs the virtual Ethernet adapter.
-    ///
-    /// Only relevant when `type` is `OPAQUE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opaque_network_type: Option<String>,
-    /// Identifier of the opaque network that backs the virtual Ethernet adapter.
-    ///
-    /// Only relevant when `type` is `OPAQUE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opaque_network_id: Option<String>,
+    /// The variant carries the fields of its case (see [`BackingInfoType`]).
+    pub r#type: BackingInfoType,
+}
+
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BackingInfoType {
+    /// vSphere standard portgroup network backing.
+    StandardPortgroup {
+        /// Identifier of the network backing the virtual Ethernet adapter.
+        ///
+        /// If None, the identifier of the network backing could not be determined.
+        network: Option<String>,
+        /// Name of the standard portgroup backing the virtual Ethernet adapter.
+        network_name: Option<String>,
+    },
+    /// Legacy host device network backing. Imported VMs may have virtual Ethernet adapters with this type of backing, but this type of backing cannot be used to create or to update a virtual Ethernet adapter.
+    HostDevice {
+        /// Name of the device backing the virtual Ethernet adapter.
+        host_device: Option<String>,
+    },
+    /// Distributed virtual switch backing.
+    DistributedPortgroup {
+        /// Identifier of the network backing the virtual Ethernet adapter.
+        ///
+        /// If None, the identifier of the network backing could not be determined.
+        network: Option<String>,
+        /// UUID of the distributed virtual switch that backs the virtual Ethernet adapter.
+        distributed_switch_uuid: Option<String>,
+        /// Key of the distributed virtual port that backs the virtual Ethernet adapter. This attribute will be None if the virtual Ethernet device is not bound to a distributed virtual port; this can happen if the virtual machine is powered off or the virtual Ethernet device is not connected.
+        distributed_port: Option<String>,
+        /// Server-generated cookie that identifies the connection to the port. This cookie may be used to verify that the virtual machine is the rightful owner of the port. This attribute will be None if the virtual Ethernet device is not bound to a distributed virtual port; this can happen if the virtual machine is powered off or the virtual Ethernet device is not connected.
+        connection_cookie: Option<i64>,
+    },
+    /// Opaque network backing.
+    OpaqueNetwork {
+        /// Identifier of the network backing the virtual Ethernet adapter.
+        ///
+        /// If None, the identifier of the network backing could not be determined.
+        network: Option<String>,
+        /// Type of the opaque network that backs the virtual Ethernet adapter.
+        opaque_network_type: Option<String>,
+        /// Identifier of the opaque network that backs the virtual Ethernet adapter.
+        opaque_network_id: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl BackingInfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StandardPortgroup { .. } => "STANDARD_PORTGROUP",
+            Self::HostDevice { .. } => "HOST_DEVICE",
+            Self::DistributedPortgroup { .. } => "DISTRIBUTED_PORTGROUP",
+            Self::OpaqueNetwork { .. } => "OPAQUE_NETWORK",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::StandardPortgroup { network, network_name } => {
+                __map.serialize_entry("type", "STANDARD_PORTGROUP")?;
+                if let Some(value) = network {
+                    __map.serialize_entry("network", value)?;
+                }
+                if let Some(value) = network_name {
+                    __map.serialize_entry("network_name", value)?;
+                }
+            }
+            Self::HostDevice { host_device } => {
+                __map.serialize_entry("type", "HOST_DEVICE")?;
+                if let Some(value) = host_device {
+                    __map.serialize_entry("host_device", value)?;
+                }
+            }
+            Self::DistributedPortgroup {
+                network,
+                distributed_switch_uuid,
+                distributed_port,
+                connection_cookie,
+            } => {
+                __map.serialize_entry("type", "DISTRIBUTED_PORTGROUP")?;
+                if let Some(value) = network {
+                    __map.serialize_entry("network", value)?;
+                }
+                if let Some(value) = distributed_switch_uuid {
+                    __map.serialize_entry("distributed_switch_uuid", value)?;
+                }
+                if let Some(value) = distributed_port {
+                    __map.serialize_entry("distributed_port", value)?;
+                }
+                if let Some(value) = connection_cookie {
+                    __map.serialize_entry("connection_cookie", value)?;
+                }
+            }
+            Self::OpaqueNetwork { network, opaque_network_type, opaque_network_id } => {
+                __map.serialize_entry("type", "OPAQUE_NETWORK")?;
+                if let Some(value) = network {
+                    __map.serialize_entry("network", value)?;
+                }
+                if let Some(value) = opaque_network_type {
+                    __map.serialize_entry("opaque_network_type", value)?;
+                }
+                if let Some(value) = opaque_network_id {
+                    __map.serialize_entry("opaque_network_id", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for BackingInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackingInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct BackingInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<BackingInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<i64> = None;
+                let mut f_7: Option<String> = None;
+                let mut f_8: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "network" => f_1 = map.next_value()?,
+                        "network_name" => f_2 = map.next_value()?,
+                        "host_device" => f_3 = map.next_value()?,
+                        "distributed_switch_uuid" => f_4 = map.next_value()?,
+                        "distributed_port" => f_5 = map.next_value()?,
+                        "connection_cookie" => f_6 = map.next_value()?,
+                        "opaque_network_type" => f_7 = map.next_value()?,
+                        "opaque_network_id" => f_8 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "STANDARD_PORTGROUP" => {
+                                    BackingInfoType::StandardPortgroup {
+                                        network: f_1,
+                                        network_name: f_2,
+                                    }
+                                }
+                                "HOST_DEVICE" => {
+                                    BackingInfoType::HostDevice {
+                                        host_device: f_3,
+                                    }
+                                }
+                                "DISTRIBUTED_PORTGROUP" => {
+                                    BackingInfoType::DistributedPortgroup {
+                                        network: f_1,
+                                        distributed_switch_uuid: f_4,
+                                        distributed_port: f_5,
+                                        connection_cookie: f_6,
+                                    }
+                                }
+                                "OPAQUE_NETWORK" => {
+                                    BackingInfoType::OpaqueNetwork {
+                                        network: f_1,
+                                        opaque_network_type: f_7,
+                                        opaque_network_id: f_8,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "network_name".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "host_device".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "distributed_switch_uuid".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "distributed_port".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "connection_cookie".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_7 {
+                                        fields
+                                            .insert(
+                                                "opaque_network_type".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_8 {
+                                        fields
+                                            .insert(
+                                                "opaque_network_id".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    BackingInfoType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(BackingInfo {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Ethernet.BackingSpec` class provides a specification of the physical resource that backs a virtual Ethernet adapter.
-///
-/// `type` selects which optional fields are set: `DISTRIBUTED_PORTGROUP` (`network`
-/// and `distributed_port`), `OPAQUE_NETWORK` (`network`), `STANDARD_PORTGROUP`
-/// (`network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual Ethernet adapter.
-    pub r#type: BackingType,
-    /// Identifier of the network that backs the virtual Ethernet adapter.
     ///
-    /// Only relevant when `type` is `STANDARD_PORTGROUP`, `DISTRIBUTED_PORTGROUP` or `OPAQUE_NETWORK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network: Option<String>,
-    /// Key of the distributed virtual port that backs the virtual Ethernet adapter. Depending on the type of the Portgroup, the port may be specified using this field. If the portgroup type is early-binding (also known as static), a port is assigned when the Ethernet adapter is configured to use the port. The port may be either automatically or specifically assigned based on the value of this attribute. If the portgroup type is ephemeral, the port is created and assigned to a virtual machine when it is powered on and the Ethernet adapter is connected. This attribute cannot be specified as no free ports exist before use. May be used to specify a port when the network specified on the `network` attribute is a static or early binding distributed portgroup. If None, the port will be automatically assigned to the Ethernet adapter based on the policy embodied by the portgroup type.
-    ///
-    /// Only relevant when `type` is `DISTRIBUTED_PORTGROUP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub distributed_port: Option<String>,
+    /// The variant carries the fields of its case (see [`BackingSpecType`]).
+    pub r#type: BackingSpecType,
+}
+
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BackingSpecType {
+    /// vSphere standard portgroup network backing.
+    StandardPortgroup {
+        /// Identifier of the network that backs the virtual Ethernet adapter.
+        network: Option<String>,
+    },
+    /// Legacy host device network backing. Imported VMs may have virtual Ethernet adapters with this type of backing, but this type of backing cannot be used to create or to update a virtual Ethernet adapter.
+    HostDevice,
+    /// Distributed virtual switch backing.
+    DistributedPortgroup {
+        /// Identifier of the network that backs the virtual Ethernet adapter.
+        network: Option<String>,
+        /// Key of the distributed virtual port that backs the virtual Ethernet adapter. Depending on the type of the Portgroup, the port may be specified using this field. If the portgroup type is early-binding (also known as static), a port is assigned when the Ethernet adapter is configured to use the port. The port may be either automatically or specifically assigned based on the value of this attribute. If the portgroup type is ephemeral, the port is created and assigned to a virtual machine when it is powered on and the Ethernet adapter is connected. This attribute cannot be specified as no free ports exist before use. May be used to specify a port when the network specified on the `network` attribute is a static or early binding distributed portgroup. If None, the port will be automatically assigned to the Ethernet adapter based on the policy embodied by the portgroup type.
+        distributed_port: Option<String>,
+    },
+    /// Opaque network backing.
+    OpaqueNetwork {
+        /// Identifier of the network that backs the virtual Ethernet adapter.
+        network: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl BackingSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StandardPortgroup { .. } => "STANDARD_PORTGROUP",
+            Self::HostDevice => "HOST_DEVICE",
+            Self::DistributedPortgroup { .. } => "DISTRIBUTED_PORTGROUP",
+            Self::OpaqueNetwork { .. } => "OPAQUE_NETWORK",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::StandardPortgroup { network } => {
+                __map.serialize_entry("type", "STANDARD_PORTGROUP")?;
+                if let Some(value) = network {
+                    __map.serialize_entry("network", value)?;
+                }
+            }
+            Self::HostDevice => __map.serialize_entry("type", "HOST_DEVICE")?,
+            Self::DistributedPortgroup { network, distributed_port } => {
+                __map.serialize_entry("type", "DISTRIBUTED_PORTGROUP")?;
+                if let Some(value) = network {
+                    __map.serialize_entry("network", value)?;
+                }
+                if let Some(value) = distributed_port {
+                    __map.serialize_entry("distributed_port", value)?;
+                }
+            }
+            Self::OpaqueNetwork { network } => {
+                __map.serialize_entry("type", "OPAQUE_NETWORK")?;
+                if let Some(value) = network {
+                    __map.serialize_entry("network", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for BackingSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackingSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackingSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct BackingSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<BackingSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "network" => f_1 = map.next_value()?,
+                        "distributed_port" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "STANDARD_PORTGROUP" => {
+                                    BackingSpecType::StandardPortgroup {
+                                        network: f_1,
+                                    }
+                                }
+                                "HOST_DEVICE" => BackingSpecType::HostDevice,
+                                "DISTRIBUTED_PORTGROUP" => {
+                                    BackingSpecType::DistributedPortgroup {
+                                        network: f_1,
+                                        distributed_port: f_2,
+                                    }
+                                }
+                                "OPAQUE_NETWORK" => {
+                                    BackingSpecType::OpaqueNetwork {
+                                        network: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "distributed_port".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    BackingSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(BackingSpec {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -98,49 +531,337 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Ethernet.CreateSpec` class provides a specification for the configuration of a newly-created virtual Ethernet adapter.
-///
-/// `type` selects which optional fields are set: `VMXNET3`
-/// (`upt_compatibility_enabled` and `upt_v2_compatibility_enabled`).
-///
-/// `mac_type` selects which optional fields are set: `MANUAL` (`mac_address`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSpec {
     /// Ethernet adapter emulation type. If None, defaults to a guest-specific type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EmulationType>,
-    /// Flag indicating whether Universal Pass-Through (UPT) compatibility is enabled on this virtual Ethernet adapter. If None, UPT will not be enabled on the newly-created virtual Ethernet adapter.
     ///
-    /// Only relevant when `type` is `VMXNET3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upt_compatibility_enabled: Option<bool>,
-    /// Flag indicating whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. To enable this feature, the network adapter must connect to a network backed by DPU (Data Processing Unit) and network offloading must be enabled on the network. This attribute was added in vSphere API 8.0.0.1. If None, UPTv2 will not be enabled on the newly-created virtual Ethernet adapter.
-    ///
-    /// Only relevant when `type` is `VMXNET3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upt_v2_compatibility_enabled: Option<bool>,
+    /// The variant carries the fields of its case (see [`CreateSpecType`]).
+    pub r#type: Option<CreateSpecType>,
     /// MAC address type. If None, defaults to `com.vmware.vcenter.vm.hardware.ethernet.mac_address_type.GENERATED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mac_type: Option<MacAddressType>,
-    /// MAC address. Workaround for PR1459647
     ///
-    /// Only relevant when `mac_type` is `MANUAL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mac_address: Option<String>,
+    /// The variant carries the fields of its case (see [`CreateSpecMacType`]).
+    pub mac_type: Option<CreateSpecMacType>,
     /// Address of the virtual Ethernet adapter on the PCI bus. If the PCI address is invalid, the server will change when it the VM is started or as the device is hot added. If None, the server will choose an available address when the virtual machine is powered on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
     /// Flag indicating whether wake-on-LAN is enabled on this virtual Ethernet adapter. Defaults to false if None.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wake_on_lan_enabled: Option<bool>,
     /// Physical resource backing for the virtual Ethernet adapter. If None, the system may try to find an appropriate backing. If one is not found, the request will fail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backing: Option<BackingSpec>,
     /// Flag indicating whether the virtual device should be connected whenever the virtual machine is powered on. Defaults to false if None.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
     /// Flag indicating whether the guest can connect and disconnect the device. Defaults to false if None.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_guest_control: Option<bool>,
+}
+
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecType {
+    /// E1000 ethernet adapter.
+    E1000,
+    /// E1000e ethernet adapter.
+    E1000e,
+    /// AMD Lance PCNet32 Ethernet adapter.
+    Pcnet32,
+    /// VMware Vmxnet virtual Ethernet adapter.
+    Vmxnet,
+    /// VMware Vmxnet2 virtual Ethernet adapter.
+    Vmxnet2,
+    /// VMware Vmxnet3 virtual Ethernet adapter.
+    Vmxnet3 {
+        /// Flag indicating whether Universal Pass-Through (UPT) compatibility is enabled on this virtual Ethernet adapter. If None, UPT will not be enabled on the newly-created virtual Ethernet adapter.
+        upt_compatibility_enabled: Option<bool>,
+        /// Flag indicating whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. To enable this feature, the network adapter must connect to a network backed by DPU (Data Processing Unit) and network offloading must be enabled on the network. This attribute was added in vSphere API 8.0.0.1. If None, UPTv2 will not be enabled on the newly-created virtual Ethernet adapter.
+        upt_v2_compatibility_enabled: Option<bool>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::E1000 => "E1000",
+            Self::E1000e => "E1000E",
+            Self::Pcnet32 => "PCNET32",
+            Self::Vmxnet => "VMXNET",
+            Self::Vmxnet2 => "VMXNET2",
+            Self::Vmxnet3 { .. } => "VMXNET3",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EmulationType {
+        EmulationType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::E1000 => __map.serialize_entry("type", "E1000")?,
+            Self::E1000e => __map.serialize_entry("type", "E1000E")?,
+            Self::Pcnet32 => __map.serialize_entry("type", "PCNET32")?,
+            Self::Vmxnet => __map.serialize_entry("type", "VMXNET")?,
+            Self::Vmxnet2 => __map.serialize_entry("type", "VMXNET2")?,
+            Self::Vmxnet3 {
+                upt_compatibility_enabled,
+                upt_v2_compatibility_enabled,
+            } => {
+                __map.serialize_entry("type", "VMXNET3")?;
+                if let Some(value) = upt_compatibility_enabled {
+                    __map.serialize_entry("upt_compatibility_enabled", value)?;
+                }
+                if let Some(value) = upt_v2_compatibility_enabled {
+                    __map.serialize_entry("upt_v2_compatibility_enabled", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// The `mac_type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `mac_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecMacType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecMacType {
+    /// MAC address is assigned statically.
+    Manual {
+        /// MAC address. Workaround for PR1459647
+        mac_address: Option<String>,
+    },
+    /// MAC address is generated automatically.
+    Generated,
+    /// MAC address is assigned by vCenter Server.
+    Assigned,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecMacType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual { .. } => "MANUAL",
+            Self::Generated => "GENERATED",
+            Self::Assigned => "ASSIGNED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> MacAddressType {
+        MacAddressType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Manual { mac_address } => {
+                __map.serialize_entry("mac_type", "MANUAL")?;
+                if let Some(value) = mac_address {
+                    __map.serialize_entry("mac_address", value)?;
+                }
+            }
+            Self::Generated => __map.serialize_entry("mac_type", "GENERATED")?,
+            Self::Assigned => __map.serialize_entry("mac_type", "ASSIGNED")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("mac_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.mac_type {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.pci_slot_number {
+            map.serialize_entry("pci_slot_number", value)?;
+        }
+        if let Some(value) = &self.wake_on_lan_enabled {
+            map.serialize_entry("wake_on_lan_enabled", value)?;
+        }
+        if let Some(value) = &self.backing {
+            map.serialize_entry("backing", value)?;
+        }
+        if let Some(value) = &self.start_connected {
+            map.serialize_entry("start_connected", value)?;
+        }
+        if let Some(value) = &self.allow_guest_control {
+            map.serialize_entry("allow_guest_control", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<bool> = None;
+                let mut f_2: Option<bool> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<i64> = None;
+                let mut f_6: Option<bool> = None;
+                let mut f_7: Option<BackingSpec> = None;
+                let mut f_8: Option<bool> = None;
+                let mut f_9: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = map.next_value()?,
+                        "upt_compatibility_enabled" => f_1 = map.next_value()?,
+                        "upt_v2_compatibility_enabled" => f_2 = map.next_value()?,
+                        "mac_type" => f_3 = map.next_value()?,
+                        "mac_address" => f_4 = map.next_value()?,
+                        "pci_slot_number" => f_5 = map.next_value()?,
+                        "wake_on_lan_enabled" => f_6 = map.next_value()?,
+                        "backing" => f_7 = map.next_value()?,
+                        "start_connected" => f_8 = map.next_value()?,
+                        "allow_guest_control" => f_9 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "E1000" => CreateSpecType::E1000,
+                                "E1000E" => CreateSpecType::E1000e,
+                                "PCNET32" => CreateSpecType::Pcnet32,
+                                "VMXNET" => CreateSpecType::Vmxnet,
+                                "VMXNET2" => CreateSpecType::Vmxnet2,
+                                "VMXNET3" => {
+                                    CreateSpecType::Vmxnet3 {
+                                        upt_compatibility_enabled: f_1,
+                                        upt_v2_compatibility_enabled: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "upt_compatibility_enabled".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "upt_v2_compatibility_enabled".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                let u_1 = match f_3 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "MANUAL" => {
+                                    CreateSpecMacType::Manual {
+                                        mac_address: f_4,
+                                    }
+                                }
+                                "GENERATED" => CreateSpecMacType::Generated,
+                                "ASSIGNED" => CreateSpecMacType::Assigned,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "mac_address".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecMacType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    r#type: u_0,
+                    mac_type: u_1,
+                    pci_slot_number: f_5,
+                    wake_on_lan_enabled: f_6,
+                    backing: f_7,
+                    start_connected: f_8,
+                    allow_guest_control: f_9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -163,32 +884,19 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Ethernet.Info` class contains information about a virtual Ethernet adapter.
-///
-/// `type` selects which optional fields are set: `VMXNET3`
-/// (`upt_compatibility_enabled` and `upt_v2_compatibility_enabled`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Device label.
     pub label: String,
     /// Ethernet adapter emulation type.
-    pub r#type: EmulationType,
-    /// Flag indicating whether Universal Pass-Through (UPT) compatibility is enabled on this virtual Ethernet adapter.
     ///
-    /// Only relevant when `type` is `VMXNET3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upt_compatibility_enabled: Option<bool>,
-    /// Flag indicates whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. This attribute was added in vSphere API 8.0.0.1.
-    ///
-    /// Only relevant when `type` is `VMXNET3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upt_v2_compatibility_enabled: Option<bool>,
+    /// The variant carries the fields of its case (see [`InfoType`]).
+    pub r#type: InfoType,
     /// MAC address type.
     pub mac_type: MacAddressType,
     /// MAC address. May be None if `com.vmware.vcenter.vm.hardware.ethernet.info.mac_type` is `com.vmware.vcenter.vm.hardware.ethernet.mac_address_type.MANUAL` and has not been specified, or if `com.vmware.vcenter.vm.hardware.ethernet.info.mac_type` is `com.vmware.vcenter.vm.hardware.ethernet.mac_address_type.GENERATED` and the virtual machine has never been powered on since the Ethernet adapter was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Address of the virtual Ethernet adapter on the PCI bus. If the PCI address is invalid, the server will change it when the VM is started or as the device is hot added. May be None if the virtual machine has never been powered on since the adapter was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pci_slot_number: Option<i64>,
     /// Flag indicating whether wake-on-LAN is enabled on this virtual Ethernet adapter.
     pub wake_on_lan_enabled: bool,
@@ -200,6 +908,232 @@ pub struct Info {
     pub start_connected: bool,
     /// Flag indicating whether the guest can connect and disconnect the device.
     pub allow_guest_control: bool,
+}
+
+/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoType {
+    /// E1000 ethernet adapter.
+    E1000,
+    /// E1000e ethernet adapter.
+    E1000e,
+    /// AMD Lance PCNet32 Ethernet adapter.
+    Pcnet32,
+    /// VMware Vmxnet virtual Ethernet adapter.
+    Vmxnet,
+    /// VMware Vmxnet2 virtual Ethernet adapter.
+    Vmxnet2,
+    /// VMware Vmxnet3 virtual Ethernet adapter.
+    Vmxnet3 {
+        /// Flag indicating whether Universal Pass-Through (UPT) compatibility is enabled on this virtual Ethernet adapter.
+        upt_compatibility_enabled: Option<bool>,
+        /// Flag indicates whether Uniform Pass-through version 2(UPTv2) compatibility is enabled on this network adapter. This attribute was added in vSphere API 8.0.0.1.
+        upt_v2_compatibility_enabled: Option<bool>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::E1000 => "E1000",
+            Self::E1000e => "E1000E",
+            Self::Pcnet32 => "PCNET32",
+            Self::Vmxnet => "VMXNET",
+            Self::Vmxnet2 => "VMXNET2",
+            Self::Vmxnet3 { .. } => "VMXNET3",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EmulationType {
+        EmulationType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::E1000 => __map.serialize_entry("type", "E1000")?,
+            Self::E1000e => __map.serialize_entry("type", "E1000E")?,
+            Self::Pcnet32 => __map.serialize_entry("type", "PCNET32")?,
+            Self::Vmxnet => __map.serialize_entry("type", "VMXNET")?,
+            Self::Vmxnet2 => __map.serialize_entry("type", "VMXNET2")?,
+            Self::Vmxnet3 {
+                upt_compatibility_enabled,
+                upt_v2_compatibility_enabled,
+            } => {
+                __map.serialize_entry("type", "VMXNET3")?;
+                if let Some(value) = upt_compatibility_enabled {
+                    __map.serialize_entry("upt_compatibility_enabled", value)?;
+                }
+                if let Some(value) = upt_v2_compatibility_enabled {
+                    __map.serialize_entry("upt_v2_compatibility_enabled", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("label", &self.label)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.serialize_entry("mac_type", &self.mac_type)?;
+        if let Some(value) = &self.mac_address {
+            map.serialize_entry("mac_address", value)?;
+        }
+        if let Some(value) = &self.pci_slot_number {
+            map.serialize_entry("pci_slot_number", value)?;
+        }
+        map.serialize_entry("wake_on_lan_enabled", &self.wake_on_lan_enabled)?;
+        map.serialize_entry("backing", &self.backing)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("start_connected", &self.start_connected)?;
+        map.serialize_entry("allow_guest_control", &self.allow_guest_control)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<bool> = None;
+                let mut f_3: Option<bool> = None;
+                let mut f_4: Option<MacAddressType> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<i64> = None;
+                let mut f_7: Option<bool> = None;
+                let mut f_8: Option<BackingInfo> = None;
+                let mut f_9: Option<crate::vcenter::vm::hardware::ConnectionState> = None;
+                let mut f_10: Option<bool> = None;
+                let mut f_11: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "label" => f_0 = Some(map.next_value()?),
+                        "type" => f_1 = Some(map.next_value()?),
+                        "upt_compatibility_enabled" => f_2 = map.next_value()?,
+                        "upt_v2_compatibility_enabled" => f_3 = map.next_value()?,
+                        "mac_type" => f_4 = Some(map.next_value()?),
+                        "mac_address" => f_5 = map.next_value()?,
+                        "pci_slot_number" => f_6 = map.next_value()?,
+                        "wake_on_lan_enabled" => f_7 = Some(map.next_value()?),
+                        "backing" => f_8 = Some(map.next_value()?),
+                        "state" => f_9 = Some(map.next_value()?),
+                        "start_connected" => f_10 = Some(map.next_value()?),
+                        "allow_guest_control" => f_11 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "E1000" => InfoType::E1000,
+                                "E1000E" => InfoType::E1000e,
+                                "PCNET32" => InfoType::Pcnet32,
+                                "VMXNET" => InfoType::Vmxnet,
+                                "VMXNET2" => InfoType::Vmxnet2,
+                                "VMXNET3" => {
+                                    InfoType::Vmxnet3 {
+                                        upt_compatibility_enabled: f_2,
+                                        upt_v2_compatibility_enabled: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "upt_compatibility_enabled".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "upt_v2_compatibility_enabled".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoType::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    label: f_0.ok_or_else(|| serde::de::Error::missing_field("label"))?,
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    mac_type: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field("mac_type"))?,
+                    mac_address: f_5,
+                    pci_slot_number: f_6,
+                    wake_on_lan_enabled: f_7
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "wake_on_lan_enabled",
+                        ))?,
+                    backing: f_8
+                        .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
+                    state: f_9.ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                    start_connected: f_10
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "start_connected",
+                        ))?,
+                    allow_guest_control: f_11
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "allow_guest_control",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -7,48 +7,369 @@
 //! Compiled with the `vcenter-vm` feature.
 
 /// The `Floppy.BackingInfo` class contains information about the physical resource backing a virtual floppy drive.
-///
-/// `type` selects which optional fields are set: `HOST_DEVICE` (`host_device` and
-/// `auto_detect`), `IMAGE_FILE` (`image_file`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual floppy drive.
-    pub r#type: BackingType,
-    /// Path of the image file backing the virtual floppy drive.
     ///
-    /// Only relevant when `type` is `IMAGE_FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_file: Option<String>,
-    /// Name of the host device backing the virtual floppy drive. This attribute will be None if `autoDetect` is true and the virtual floppy drive is not connected or no suitable device is available on the host.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_device: Option<String>,
-    /// Flag indicating whether the virtual floppy drive is configured to automatically detect a suitable host device.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_detect: Option<bool>,
+    /// The variant carries the fields of its case (see [`BackingInfoType`]).
+    pub r#type: BackingInfoType,
+}
+
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BackingInfoType {
+    /// Virtual floppy drive is backed by an image file.
+    ImageFile {
+        /// Path of the image file backing the virtual floppy drive.
+        image_file: Option<String>,
+    },
+    /// Virtual floppy drive is backed by a device on the host where the virtual machine is running.
+    HostDevice {
+        /// Name of the host device backing the virtual floppy drive. This attribute will be None if `autoDetect` is true and the virtual floppy drive is not connected or no suitable device is available on the host.
+        host_device: Option<String>,
+        /// Flag indicating whether the virtual floppy drive is configured to automatically detect a suitable host device.
+        auto_detect: Option<bool>,
+    },
+    /// Virtual floppy drive is backed by a device on the client that is connected to the virtual machine console.
+    ClientDevice,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl BackingInfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ImageFile { .. } => "IMAGE_FILE",
+            Self::HostDevice { .. } => "HOST_DEVICE",
+            Self::ClientDevice => "CLIENT_DEVICE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::ImageFile { image_file } => {
+                __map.serialize_entry("type", "IMAGE_FILE")?;
+                if let Some(value) = image_file {
+                    __map.serialize_entry("image_file", value)?;
+                }
+            }
+            Self::HostDevice { host_device, auto_detect } => {
+                __map.serialize_entry("type", "HOST_DEVICE")?;
+                if let Some(value) = host_device {
+                    __map.serialize_entry("host_device", value)?;
+                }
+                if let Some(value) = auto_detect {
+                    __map.serialize_entry("auto_detect", value)?;
+                }
+            }
+            Self::ClientDevice => __map.serialize_entry("type", "CLIENT_DEVICE")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for BackingInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackingInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct BackingInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<BackingInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "image_file" => f_1 = map.next_value()?,
+                        "host_device" => f_2 = map.next_value()?,
+                        "auto_detect" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "IMAGE_FILE" => {
+                                    BackingInfoType::ImageFile {
+                                        image_file: f_1,
+                                    }
+                                }
+                                "HOST_DEVICE" => {
+                                    BackingInfoType::HostDevice {
+                                        host_device: f_2,
+                                        auto_detect: f_3,
+                                    }
+                                }
+                                "CLIENT_DEVICE" => BackingInfoType::ClientDevice,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "image_file".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host_device".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "auto_detect".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    BackingInfoType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(BackingInfo {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Floppy.BackingSpec` class provides a specification of the physical resource backing a virtual floppy drive.
-///
-/// `type` selects which optional fields are set: `HOST_DEVICE` (`host_device`),
-/// `IMAGE_FILE` (`image_file`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual floppy drive.
-    pub r#type: BackingType,
-    /// Path of the image file that should be used as the virtual floppy drive backing.
     ///
-    /// Only relevant when `type` is `IMAGE_FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_file: Option<String>,
-    /// Name of the device that should be used as the virtual floppy drive backing. If None, the virtual floppy drive will be configured to automatically detect a suitable host device.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_device: Option<String>,
+    /// The variant carries the fields of its case (see [`BackingSpecType`]).
+    pub r#type: BackingSpecType,
+}
+
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BackingSpecType {
+    /// Virtual floppy drive is backed by an image file.
+    ImageFile {
+        /// Path of the image file that should be used as the virtual floppy drive backing.
+        image_file: Option<String>,
+    },
+    /// Virtual floppy drive is backed by a device on the host where the virtual machine is running.
+    HostDevice {
+        /// Name of the device that should be used as the virtual floppy drive backing. If None, the virtual floppy drive will be configured to automatically detect a suitable host device.
+        host_device: Option<String>,
+    },
+    /// Virtual floppy drive is backed by a device on the client that is connected to the virtual machine console.
+    ClientDevice,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl BackingSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ImageFile { .. } => "IMAGE_FILE",
+            Self::HostDevice { .. } => "HOST_DEVICE",
+            Self::ClientDevice => "CLIENT_DEVICE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::ImageFile { image_file } => {
+                __map.serialize_entry("type", "IMAGE_FILE")?;
+                if let Some(value) = image_file {
+                    __map.serialize_entry("image_file", value)?;
+                }
+            }
+            Self::HostDevice { host_device } => {
+                __map.serialize_entry("type", "HOST_DEVICE")?;
+                if let Some(value) = host_device {
+                    __map.serialize_entry("host_device", value)?;
+                }
+            }
+            Self::ClientDevice => __map.serialize_entry("type", "CLIENT_DEVICE")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for BackingSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackingSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackingSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct BackingSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<BackingSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "image_file" => f_1 = map.next_value()?,
+                        "host_device" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "IMAGE_FILE" => {
+                                    BackingSpecType::ImageFile {
+                                        image_file: f_1,
+                                    }
+                                }
+                                "HOST_DEVICE" => {
+                                    BackingSpecType::HostDevice {
+                                        host_device: f_2,
+                                    }
+                                }
+                                "CLIENT_DEVICE" => BackingSpecType::ClientDevice,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "image_file".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host_device".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    BackingSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(BackingSpec {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

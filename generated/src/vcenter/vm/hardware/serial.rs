@@ -7,98 +7,627 @@
 //! Compiled with the `vcenter-vm` feature.
 
 /// The `Serial.BackingInfo` class contains information about the physical resource backing a virtual serial port.
-///
-/// `type` selects which optional fields are set: `FILE` (`file`), `HOST_DEVICE`
-/// (`host_device` and `auto_detect`), `NETWORK_CLIENT` (`network_location` and
-/// `proxy`), `NETWORK_SERVER` (`network_location` and `proxy`), `PIPE_CLIENT`
-/// (`pipe` and `no_rx_loss`), `PIPE_SERVER` (`pipe` and `no_rx_loss`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackingInfo {
     /// Backing type for the virtual serial port.
-    pub r#type: BackingType,
-    /// Path of the file backing the virtual serial port.
     ///
-    /// Only relevant when `type` is `FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// Name of the device backing the virtual serial port. This attribute will be None if `autoDetect` is true and the virtual serial port is not connected or no suitable device is available on the host.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_device: Option<String>,
-    /// Flag indicating whether the virtual serial port is configured to automatically detect a suitable host device.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_detect: Option<bool>,
-    /// Name of the pipe backing the virtual serial port.
-    ///
-    /// Only relevant when `type` is `PIPE_SERVER` or `PIPE_CLIENT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipe: Option<String>,
-    /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss.
-    ///
-    /// Only relevant when `type` is `PIPE_SERVER` or `PIPE_CLIENT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_rx_loss: Option<bool>,
-    /// URI specifying the location of the network service backing the virtual serial port.
-    ///
-    /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
-    /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
-    ///
-    /// Only relevant when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_location: Option<String>,
-    /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If None, no proxy service is configured.
-    ///
-    /// Only relevant when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<String>,
+    /// The variant carries the fields of its case (see [`BackingInfoType`]).
+    pub r#type: BackingInfoType,
+}
+
+/// The `type` tag of [`BackingInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BackingInfoType {
+    /// Virtual serial port is backed by a file.
+    File {
+        /// Path of the file backing the virtual serial port.
+        file: Option<String>,
+    },
+    /// Virtual serial port is backed by a device on the host where the virtual machine is running.
+    HostDevice {
+        /// Name of the device backing the virtual serial port. This attribute will be None if `autoDetect` is true and the virtual serial port is not connected or no suitable device is available on the host.
+        host_device: Option<String>,
+        /// Flag indicating whether the virtual serial port is configured to automatically detect a suitable host device.
+        auto_detect: Option<bool>,
+    },
+    /// Virtual serial port is backed by a named pipe server. The virtual machine will accept a connection from a host application or another virtual machine on the same host. This is useful for capturing debugging information sent through the virtual serial port.
+    PipeServer {
+        /// Name of the pipe backing the virtual serial port.
+        pipe: Option<String>,
+        /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss.
+        no_rx_loss: Option<bool>,
+    },
+    /// Virtual serial port is backed by a named pipe client. The virtual machine will connect to the named pipe provided by a host application or another virtual machine on the same host. This is useful for capturing debugging information sent through the virtual serial port.
+    PipeClient {
+        /// Name of the pipe backing the virtual serial port.
+        pipe: Option<String>,
+        /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss.
+        no_rx_loss: Option<bool>,
+    },
+    /// Virtual serial port is backed by a network server. This backing may be used to create a network-accessible serial port on the virtual machine, accepting a connection from a remote system.
+    NetworkServer {
+        /// URI specifying the location of the network service backing the virtual serial port.
+        ///
+        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
+        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
+        network_location: Option<String>,
+        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If None, no proxy service is configured.
+        proxy: Option<String>,
+    },
+    /// Virtual serial port is backed by a network client. This backing may be used to create a network-accessible serial port on the virtual machine, initiating a connection to a remote system.
+    NetworkClient {
+        /// URI specifying the location of the network service backing the virtual serial port.
+        ///
+        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
+        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_info.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
+        network_location: Option<String>,
+        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If None, no proxy service is configured.
+        proxy: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl BackingInfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File { .. } => "FILE",
+            Self::HostDevice { .. } => "HOST_DEVICE",
+            Self::PipeServer { .. } => "PIPE_SERVER",
+            Self::PipeClient { .. } => "PIPE_CLIENT",
+            Self::NetworkServer { .. } => "NETWORK_SERVER",
+            Self::NetworkClient { .. } => "NETWORK_CLIENT",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::File { file } => {
+                __map.serialize_entry("type", "FILE")?;
+                if let Some(value) = file {
+                    __map.serialize_entry("file", value)?;
+                }
+            }
+            Self::HostDevice { host_device, auto_detect } => {
+                __map.serialize_entry("type", "HOST_DEVICE")?;
+                if let Some(value) = host_device {
+                    __map.serialize_entry("host_device", value)?;
+                }
+                if let Some(value) = auto_detect {
+                    __map.serialize_entry("auto_detect", value)?;
+                }
+            }
+            Self::PipeServer { pipe, no_rx_loss } => {
+                __map.serialize_entry("type", "PIPE_SERVER")?;
+                if let Some(value) = pipe {
+                    __map.serialize_entry("pipe", value)?;
+                }
+                if let Some(value) = no_rx_loss {
+                    __map.serialize_entry("no_rx_loss", value)?;
+                }
+            }
+            Self::PipeClient { pipe, no_rx_loss } => {
+                __map.serialize_entry("type", "PIPE_CLIENT")?;
+                if let Some(value) = pipe {
+                    __map.serialize_entry("pipe", value)?;
+                }
+                if let Some(value) = no_rx_loss {
+                    __map.serialize_entry("no_rx_loss", value)?;
+                }
+            }
+            Self::NetworkServer { network_location, proxy } => {
+                __map.serialize_entry("type", "NETWORK_SERVER")?;
+                if let Some(value) = network_location {
+                    __map.serialize_entry("network_location", value)?;
+                }
+                if let Some(value) = proxy {
+                    __map.serialize_entry("proxy", value)?;
+                }
+            }
+            Self::NetworkClient { network_location, proxy } => {
+                __map.serialize_entry("type", "NETWORK_CLIENT")?;
+                if let Some(value) = network_location {
+                    __map.serialize_entry("network_location", value)?;
+                }
+                if let Some(value) = proxy {
+                    __map.serialize_entry("proxy", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for BackingInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackingInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct BackingInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<BackingInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<bool> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<bool> = None;
+                let mut f_6: Option<String> = None;
+                let mut f_7: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "file" => f_1 = map.next_value()?,
+                        "host_device" => f_2 = map.next_value()?,
+                        "auto_detect" => f_3 = map.next_value()?,
+                        "pipe" => f_4 = map.next_value()?,
+                        "no_rx_loss" => f_5 = map.next_value()?,
+                        "network_location" => f_6 = map.next_value()?,
+                        "proxy" => f_7 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "FILE" => BackingInfoType::File { file: f_1 },
+                                "HOST_DEVICE" => {
+                                    BackingInfoType::HostDevice {
+                                        host_device: f_2,
+                                        auto_detect: f_3,
+                                    }
+                                }
+                                "PIPE_SERVER" => {
+                                    BackingInfoType::PipeServer {
+                                        pipe: f_4,
+                                        no_rx_loss: f_5,
+                                    }
+                                }
+                                "PIPE_CLIENT" => {
+                                    BackingInfoType::PipeClient {
+                                        pipe: f_4,
+                                        no_rx_loss: f_5,
+                                    }
+                                }
+                                "NETWORK_SERVER" => {
+                                    BackingInfoType::NetworkServer {
+                                        network_location: f_6,
+                                        proxy: f_7,
+                                    }
+                                }
+                                "NETWORK_CLIENT" => {
+                                    BackingInfoType::NetworkClient {
+                                        network_location: f_6,
+                                        proxy: f_7,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "file".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host_device".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "auto_detect".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "pipe".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "no_rx_loss".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "network_location".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_7 {
+                                        fields
+                                            .insert(
+                                                "proxy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    BackingInfoType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(BackingInfo {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Serial.BackingSpec` class provides a specification of the physical resource backing a virtual serial port.
-///
-/// `type` selects which optional fields are set: `FILE` (`file`), `HOST_DEVICE`
-/// (`host_device`), `NETWORK_CLIENT` (`network_location` and `proxy`),
-/// `NETWORK_SERVER` (`network_location` and `proxy`), `PIPE_CLIENT` (`pipe` and
-/// `no_rx_loss`), `PIPE_SERVER` (`pipe` and `no_rx_loss`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackingSpec {
     /// Backing type for the virtual serial port.
-    pub r#type: BackingType,
-    /// Path of the file backing the virtual serial port.
     ///
-    /// Only relevant when `type` is `FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// Name of the device backing the virtual serial port. If None, the virtual serial port will be configured to automatically detect a suitable host device.
-    ///
-    /// Only relevant when `type` is `HOST_DEVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_device: Option<String>,
-    /// Name of the pipe backing the virtual serial port.
-    ///
-    /// Only relevant when `type` is `PIPE_SERVER` or `PIPE_CLIENT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipe: Option<String>,
-    /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss. If None, defaults to false.
-    ///
-    /// Only relevant when `type` is `PIPE_SERVER` or `PIPE_CLIENT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_rx_loss: Option<bool>,
-    /// URI specifying the location of the network service backing the virtual serial port.
-    ///
-    /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
-    /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
-    ///
-    /// Only relevant when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_location: Option<String>,
-    /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If None, no proxy service should be used.
-    ///
-    /// Only relevant when `type` is `NETWORK_SERVER` or `NETWORK_CLIENT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<String>,
+    /// The variant carries the fields of its case (see [`BackingSpecType`]).
+    pub r#type: BackingSpecType,
+}
+
+/// The `type` tag of [`BackingSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `BackingSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BackingSpecType {
+    /// Virtual serial port is backed by a file.
+    File {
+        /// Path of the file backing the virtual serial port.
+        file: Option<String>,
+    },
+    /// Virtual serial port is backed by a device on the host where the virtual machine is running.
+    HostDevice {
+        /// Name of the device backing the virtual serial port. If None, the virtual serial port will be configured to automatically detect a suitable host device.
+        host_device: Option<String>,
+    },
+    /// Virtual serial port is backed by a named pipe server. The virtual machine will accept a connection from a host application or another virtual machine on the same host. This is useful for capturing debugging information sent through the virtual serial port.
+    PipeServer {
+        /// Name of the pipe backing the virtual serial port.
+        pipe: Option<String>,
+        /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss. If None, defaults to false.
+        no_rx_loss: Option<bool>,
+    },
+    /// Virtual serial port is backed by a named pipe client. The virtual machine will connect to the named pipe provided by a host application or another virtual machine on the same host. This is useful for capturing debugging information sent through the virtual serial port.
+    PipeClient {
+        /// Name of the pipe backing the virtual serial port.
+        pipe: Option<String>,
+        /// Flag that enables optimized data transfer over the pipe. When the value is true, the host buffers data to prevent data overrun. This allows the virtual machine to read all of the data transferred over the pipe with no data loss. If None, defaults to false.
+        no_rx_loss: Option<bool>,
+    },
+    /// Virtual serial port is backed by a network server. This backing may be used to create a network-accessible serial port on the virtual machine, accepting a connection from a remote system.
+    NetworkServer {
+        /// URI specifying the location of the network service backing the virtual serial port.
+        ///
+        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
+        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
+        network_location: Option<String>,
+        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If None, no proxy service should be used.
+        proxy: Option<String>,
+    },
+    /// Virtual serial port is backed by a network client. This backing may be used to create a network-accessible serial port on the virtual machine, initiating a connection to a remote system.
+    NetworkClient {
+        /// URI specifying the location of the network service backing the virtual serial port.
+        ///
+        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_SERVER`, this attribute is the location used by clients to connect to this server. The hostname part of the URI should either be empty or should specify the address of the host on which the virtual machine is running.
+        /// * If `com.vmware.vcenter.vm.hardware.serial.backing_spec.type` is `com.vmware.vcenter.vm.hardware.serial.backing_type.NETWORK_CLIENT`, this attribute is the location used by the virtual machine to connect to the remote server.
+        network_location: Option<String>,
+        /// Proxy service that provides network access to the network backing. If set, the virtual machine initiates a connection with the proxy service and forwards the traffic to the proxy. If None, no proxy service should be used.
+        proxy: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl BackingSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File { .. } => "FILE",
+            Self::HostDevice { .. } => "HOST_DEVICE",
+            Self::PipeServer { .. } => "PIPE_SERVER",
+            Self::PipeClient { .. } => "PIPE_CLIENT",
+            Self::NetworkServer { .. } => "NETWORK_SERVER",
+            Self::NetworkClient { .. } => "NETWORK_CLIENT",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> BackingType {
+        BackingType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::File { file } => {
+                __map.serialize_entry("type", "FILE")?;
+                if let Some(value) = file {
+                    __map.serialize_entry("file", value)?;
+                }
+            }
+            Self::HostDevice { host_device } => {
+                __map.serialize_entry("type", "HOST_DEVICE")?;
+                if let Some(value) = host_device {
+                    __map.serialize_entry("host_device", value)?;
+                }
+            }
+            Self::PipeServer { pipe, no_rx_loss } => {
+                __map.serialize_entry("type", "PIPE_SERVER")?;
+                if let Some(value) = pipe {
+                    __map.serialize_entry("pipe", value)?;
+                }
+                if let Some(value) = no_rx_loss {
+                    __map.serialize_entry("no_rx_loss", value)?;
+                }
+            }
+            Self::PipeClient { pipe, no_rx_loss } => {
+                __map.serialize_entry("type", "PIPE_CLIENT")?;
+                if let Some(value) = pipe {
+                    __map.serialize_entry("pipe", value)?;
+                }
+                if let Some(value) = no_rx_loss {
+                    __map.serialize_entry("no_rx_loss", value)?;
+                }
+            }
+            Self::NetworkServer { network_location, proxy } => {
+                __map.serialize_entry("type", "NETWORK_SERVER")?;
+                if let Some(value) = network_location {
+                    __map.serialize_entry("network_location", value)?;
+                }
+                if let Some(value) = proxy {
+                    __map.serialize_entry("proxy", value)?;
+                }
+            }
+            Self::NetworkClient { network_location, proxy } => {
+                __map.serialize_entry("type", "NETWORK_CLIENT")?;
+                if let Some(value) = network_location {
+                    __map.serialize_entry("network_location", value)?;
+                }
+                if let Some(value) = proxy {
+                    __map.serialize_entry("proxy", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for BackingSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackingSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BackingSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct BackingSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<BackingSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<bool> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "file" => f_1 = map.next_value()?,
+                        "host_device" => f_2 = map.next_value()?,
+                        "pipe" => f_3 = map.next_value()?,
+                        "no_rx_loss" => f_4 = map.next_value()?,
+                        "network_location" => f_5 = map.next_value()?,
+                        "proxy" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "FILE" => BackingSpecType::File { file: f_1 },
+                                "HOST_DEVICE" => {
+                                    BackingSpecType::HostDevice {
+                                        host_device: f_2,
+                                    }
+                                }
+                                "PIPE_SERVER" => {
+                                    BackingSpecType::PipeServer {
+                                        pipe: f_3,
+                                        no_rx_loss: f_4,
+                                    }
+                                }
+                                "PIPE_CLIENT" => {
+                                    BackingSpecType::PipeClient {
+                                        pipe: f_3,
+                                        no_rx_loss: f_4,
+                                    }
+                                }
+                                "NETWORK_SERVER" => {
+                                    BackingSpecType::NetworkServer {
+                                        network_location: f_5,
+                                        proxy: f_6,
+                                    }
+                                }
+                                "NETWORK_CLIENT" => {
+                                    BackingSpecType::NetworkClient {
+                                        network_location: f_5,
+                                        proxy: f_6,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "file".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host_device".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "pipe".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "no_rx_loss".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "network_location".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "proxy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    BackingSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(BackingSpec {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -99,17 +99,153 @@ impl Compliance {
 }
 
 /// The `Policy.DiskPolicySpec` class provides a specification for the storage policy to be associated with the virtual disks. This class was added in vSphere API 6.7.
-///
-/// `type` selects which optional fields are set: `USE_SPECIFIED_POLICY` (`policy`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiskPolicySpec {
     /// Policy type to be used while performing update operation on the virtual disks. This attribute was added in vSphere API 6.7.
-    pub r#type: disk_policy_spec::PolicyType,
-    /// Storage Policy identification. This attribute was added in vSphere API 6.7.
     ///
-    /// Only relevant when `type` is `USE_SPECIFIED_POLICY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
+    /// The variant carries the fields of its case (see [`DiskPolicySpecType`]).
+    pub r#type: DiskPolicySpecType,
+}
+
+/// The `type` tag of [`DiskPolicySpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DiskPolicySpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DiskPolicySpecType {
+    /// Use the specified policy (see `com.vmware.vcenter.vm.storage.policy.disk_policy_spec.policy`).
+    UseSpecifiedPolicy {
+        /// Storage Policy identification. This attribute was added in vSphere API 6.7.
+        policy: Option<String>,
+    },
+    /// Use the default storage policy of the datastore.
+    UseDefaultPolicy,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl DiskPolicySpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
+            Self::UseDefaultPolicy => "USE_DEFAULT_POLICY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> disk_policy_spec::PolicyType {
+        disk_policy_spec::PolicyType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::UseSpecifiedPolicy { policy } => {
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                if let Some(value) = policy {
+                    __map.serialize_entry("policy", value)?;
+                }
+            }
+            Self::UseDefaultPolicy => {
+                __map.serialize_entry("type", "USE_DEFAULT_POLICY")?
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for DiskPolicySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskPolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DiskPolicySpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct DiskPolicySpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<DiskPolicySpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "policy" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "USE_SPECIFIED_POLICY" => {
+                                    DiskPolicySpecType::UseSpecifiedPolicy {
+                                        policy: f_1,
+                                    }
+                                }
+                                "USE_DEFAULT_POLICY" => DiskPolicySpecType::UseDefaultPolicy,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "policy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    DiskPolicySpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(DiskPolicySpec {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Policy.Info` class contains information about the storage policies associated with virtual machine's home directory and virtual hard disks. This class was added in vSphere API 6.7.
@@ -121,7 +257,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<String>,
     /// Storage policies associated with virtual disks. The values in this map are storage policy identifiers. They will be identifiers for the resource type:com.vmware.vcenter.StoragePolicy If the map is empty, the virtual machine does not have any disks or its disks are not associated with a storage policy. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, String>,
 }
 
@@ -139,17 +275,155 @@ pub struct UpdateSpec {
 }
 
 /// The `Policy.VmHomePolicySpec` class provides a specification for the storage policy to be associated with the virtual machine home's directory. This class was added in vSphere API 6.7.
-///
-/// `type` selects which optional fields are set: `USE_SPECIFIED_POLICY` (`policy`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VmHomePolicySpec {
     /// Policy type to be used while performing update operation on the virtual machine home's directory. This attribute was added in vSphere API 6.7.
-    pub r#type: vm_home_policy_spec::PolicyType,
-    /// Storage Policy identification. This attribute was added in vSphere API 6.7.
     ///
-    /// Only relevant when `type` is `USE_SPECIFIED_POLICY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
+    /// The variant carries the fields of its case (see [`VmHomePolicySpecType`]).
+    pub r#type: VmHomePolicySpecType,
+}
+
+/// The `type` tag of [`VmHomePolicySpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `VmHomePolicySpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum VmHomePolicySpecType {
+    /// Use the specified policy (see `com.vmware.vcenter.vm.storage.policy.vm_home_policy_spec.policy`).
+    UseSpecifiedPolicy {
+        /// Storage Policy identification. This attribute was added in vSphere API 6.7.
+        policy: Option<String>,
+    },
+    /// Use the default storage policy of the datastore.
+    UseDefaultPolicy,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl VmHomePolicySpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UseSpecifiedPolicy { .. } => "USE_SPECIFIED_POLICY",
+            Self::UseDefaultPolicy => "USE_DEFAULT_POLICY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> vm_home_policy_spec::PolicyType {
+        vm_home_policy_spec::PolicyType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::UseSpecifiedPolicy { policy } => {
+                __map.serialize_entry("type", "USE_SPECIFIED_POLICY")?;
+                if let Some(value) = policy {
+                    __map.serialize_entry("policy", value)?;
+                }
+            }
+            Self::UseDefaultPolicy => {
+                __map.serialize_entry("type", "USE_DEFAULT_POLICY")?
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for VmHomePolicySpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmHomePolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VmHomePolicySpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct VmHomePolicySpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<VmHomePolicySpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "policy" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "USE_SPECIFIED_POLICY" => {
+                                    VmHomePolicySpecType::UseSpecifiedPolicy {
+                                        policy: f_1,
+                                    }
+                                }
+                                "USE_DEFAULT_POLICY" => {
+                                    VmHomePolicySpecType::UseDefaultPolicy
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "policy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    VmHomePolicySpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(VmHomePolicySpec {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

@@ -28,42 +28,19 @@ pub struct FilterSpec {
 }
 
 /// The `Details.Info` class contains information about a backup job. This class was added in vSphere API 6.7.
-///
-/// `status` selects which optional fields are set: `BLOCKED` (`start_time`),
-/// `FAILED` (`duration`, `size`, `progress`, `error`, `start_time` and `end_time`),
-/// `RUNNING` (`duration`, `size`, `progress` and `start_time`), `SUCCEEDED`
-/// (`duration`, `size`, `progress`, `start_time` and `end_time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// URL of the backup location. This attribute was added in vSphere API 6.7.
     pub location: String,
-    /// Time in seconds since the backup job was started or the time it took to complete the backup job. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`, `FAILED` or `RUNNING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// Size of the backup data transferred to remote location. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`, `FAILED` or `RUNNING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-    /// Progress of the job. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`, `FAILED` or `RUNNING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<crate::cis::task::Progress>,
     /// The username for the remote backup location. This attribute was added in vSphere API 6.7.
     pub location_user: String,
     /// Type of the backup job. Indicates whether the backup was started manually or as a scheduled backup. This attribute was added in vSphere API 6.7.
     pub r#type: Type,
     /// List of any info/warning/error messages returned by the backup job. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Information about the build of the appliance. This attribute was added in vSphere API 6.7.2. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<BuildInfo>,
     /// Option to enable Postgres DB/ VCDB fast backup This attribute was added in vSphere API 6.7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 6.7.
     pub description: crate::vapi::standard::LocalizableMessage,
@@ -78,33 +55,397 @@ pub struct Info {
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub status: crate::cis::task::Status,
+    ///
+    /// The variant carries the fields of its case (see [`InfoStatus`]).
+    pub status: InfoStatus,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
     pub cancelable: bool,
-    /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see `com.vmware.cis.task.info.result`).
-    ///
-    /// Only relevant when `status` is `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`, `FAILED`, `RUNNING` or `BLOCKED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED` or `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Name of the user who performed the operation. This attribute was added in vSphere API 6.7. This attribute will be None if the operation is performed by the system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+
+/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoStatus {
+    /// The operation is in pending state.
+    Pending,
+    /// The operation is in progress.
+    Running {
+        /// Time in seconds since the backup job was started or the time it took to complete the backup job. This attribute was added in vSphere API 6.7.
+        duration: Option<i64>,
+        /// Size of the backup data transferred to remote location. This attribute was added in vSphere API 6.7.
+        size: Option<i64>,
+        /// Progress of the job. This attribute was added in vSphere API 6.7.
+        progress: Option<crate::cis::task::Progress>,
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation is blocked.
+    Blocked {
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation completed successfully.
+    Succeeded {
+        /// Time in seconds since the backup job was started or the time it took to complete the backup job. This attribute was added in vSphere API 6.7.
+        duration: Option<i64>,
+        /// Size of the backup data transferred to remote location. This attribute was added in vSphere API 6.7.
+        size: Option<i64>,
+        /// Progress of the job. This attribute was added in vSphere API 6.7.
+        progress: Option<crate::cis::task::Progress>,
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation failed.
+    Failed {
+        /// Time in seconds since the backup job was started or the time it took to complete the backup job. This attribute was added in vSphere API 6.7.
+        duration: Option<i64>,
+        /// Size of the backup data transferred to remote location. This attribute was added in vSphere API 6.7.
+        size: Option<i64>,
+        /// Progress of the job. This attribute was added in vSphere API 6.7.
+        progress: Option<crate::cis::task::Progress>,
+        /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see `com.vmware.cis.task.info.result`).
+        error: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running { .. } => "RUNNING",
+            Self::Blocked { .. } => "BLOCKED",
+            Self::Succeeded { .. } => "SUCCEEDED",
+            Self::Failed { .. } => "FAILED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::cis::task::Status {
+        crate::cis::task::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pending => __map.serialize_entry("status", "PENDING")?,
+            Self::Running { duration, size, progress, start_time } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = duration {
+                    __map.serialize_entry("duration", value)?;
+                }
+                if let Some(value) = size {
+                    __map.serialize_entry("size", value)?;
+                }
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Blocked { start_time } => {
+                __map.serialize_entry("status", "BLOCKED")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Succeeded { duration, size, progress, start_time, end_time } => {
+                __map.serialize_entry("status", "SUCCEEDED")?;
+                if let Some(value) = duration {
+                    __map.serialize_entry("duration", value)?;
+                }
+                if let Some(value) = size {
+                    __map.serialize_entry("size", value)?;
+                }
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Failed { duration, size, progress, error, start_time, end_time } => {
+                __map.serialize_entry("status", "FAILED")?;
+                if let Some(value) = duration {
+                    __map.serialize_entry("duration", value)?;
+                }
+                if let Some(value) = size {
+                    __map.serialize_entry("size", value)?;
+                }
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("location_user", &self.location_user)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("messages", &self.messages)?;
+        if let Some(value) = &self.build {
+            map.serialize_entry("build", value)?;
+        }
+        if let Some(value) = &self.fast_backup {
+            map.serialize_entry("fast_backup", value)?;
+        }
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("service", &self.service)?;
+        map.serialize_entry("operation", &self.operation)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("cancelable", &self.cancelable)?;
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut f_2: Option<i64> = None;
+                let mut f_3: Option<crate::cis::task::Progress> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<Type> = None;
+                let mut f_6: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+                let mut f_7: Option<BuildInfo> = None;
+                let mut f_8: Option<bool> = None;
+                let mut f_9: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_10: Option<crate::ids::VapiServiceId> = None;
+                let mut f_11: Option<crate::ids::OperationId> = None;
+                let mut f_12: Option<String> = None;
+                let mut f_13: Option<crate::vapi::standard::DynamicId> = None;
+                let mut f_14: Option<String> = None;
+                let mut f_15: Option<bool> = None;
+                let mut f_16: Option<serde_json::Value> = None;
+                let mut f_17: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_18: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_19: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "location" => f_0 = Some(map.next_value()?),
+                        "duration" => f_1 = map.next_value()?,
+                        "size" => f_2 = map.next_value()?,
+                        "progress" => f_3 = map.next_value()?,
+                        "location_user" => f_4 = Some(map.next_value()?),
+                        "type" => f_5 = Some(map.next_value()?),
+                        "messages" => f_6 = map.next_value()?,
+                        "build" => f_7 = map.next_value()?,
+                        "fast_backup" => f_8 = map.next_value()?,
+                        "description" => f_9 = Some(map.next_value()?),
+                        "service" => f_10 = Some(map.next_value()?),
+                        "operation" => f_11 = Some(map.next_value()?),
+                        "parent" => f_12 = map.next_value()?,
+                        "target" => f_13 = map.next_value()?,
+                        "status" => f_14 = Some(map.next_value()?),
+                        "cancelable" => f_15 = Some(map.next_value()?),
+                        "error" => f_16 = map.next_value()?,
+                        "start_time" => f_17 = map.next_value()?,
+                        "end_time" => f_18 = map.next_value()?,
+                        "user" => f_19 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_14 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PENDING" => InfoStatus::Pending,
+                                "RUNNING" => {
+                                    InfoStatus::Running {
+                                        duration: f_1,
+                                        size: f_2,
+                                        progress: f_3,
+                                        start_time: f_17,
+                                    }
+                                }
+                                "BLOCKED" => {
+                                    InfoStatus::Blocked {
+                                        start_time: f_17,
+                                    }
+                                }
+                                "SUCCEEDED" => {
+                                    InfoStatus::Succeeded {
+                                        duration: f_1,
+                                        size: f_2,
+                                        progress: f_3,
+                                        start_time: f_17,
+                                        end_time: f_18,
+                                    }
+                                }
+                                "FAILED" => {
+                                    InfoStatus::Failed {
+                                        duration: f_1,
+                                        size: f_2,
+                                        progress: f_3,
+                                        error: f_16,
+                                        start_time: f_17,
+                                        end_time: f_18,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "duration".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "size".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "progress".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_17 {
+                                        fields
+                                            .insert(
+                                                "start_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_18 {
+                                        fields
+                                            .insert(
+                                                "end_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_16 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoStatus::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    location: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("location"))?,
+                    location_user: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "location_user",
+                        ))?,
+                    r#type: f_5.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    messages: f_6.unwrap_or_default(),
+                    build: f_7,
+                    fast_backup: f_8,
+                    description: f_9
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    service: f_10
+                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
+                    operation: f_11
+                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
+                    parent: f_12,
+                    target: f_13,
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    cancelable: f_15
+                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                    user: f_19,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A call of

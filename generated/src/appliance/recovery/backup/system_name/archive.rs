@@ -32,7 +32,7 @@ pub struct Info {
     /// Backup location URL. This attribute was added in vSphere API 6.7.
     pub location: String,
     /// List of parts included in the backup. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub parts: Vec<String>,
     /// The version of the appliance represented by the backup. This attribute was added in vSphere API 6.7.
     pub version: String,

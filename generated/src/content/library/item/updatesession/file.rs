@@ -7,63 +7,409 @@
 //! Compiled with the `content-library` feature.
 
 /// The `File.AddSpec` class describes the properties of the file to be uploaded.
-///
-/// `source_type` selects which optional fields are set: `PULL` (`source_endpoint`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddSpec {
     /// The name of the file being uploaded.
     pub name: String,
     /// The source type (NONE, PUSH, PULL) from which the file content will be retrieved.
-    pub source_type: SourceType,
-    /// Location from which the Content Library Service will fetch the file, rather than requiring a client to upload the file.
     ///
-    /// Only relevant when `source_type` is `PULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_endpoint: Option<crate::content::library::item::TransferEndpoint>,
+    /// The variant carries the fields of its case (see [`AddSpecSourceType`]).
+    pub source_type: AddSpecSourceType,
     /// The file size, in bytes. If None, the server will not verify it received the correct size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The checksum of the file. If specified, the server will verify the checksum once the file is received. If there is a mismatch, the upload will fail. For ova files, this value should not be set. If None, the server will not verify the checksum.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
 }
 
-/// The `File.Info` class defines the uploaded file.
+/// The `source_type` tag of [`AddSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
 ///
-/// `source_type` selects which optional fields are set: `PULL` (`source_endpoint`),
-/// `PUSH` (`upload_endpoint`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `AddSpecSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum AddSpecSourceType {
+    /// No source type has been requested.
+    None,
+    /// The client is uploading content using HTTP(S) PUT requests.
+    Push,
+    /// The server is pulling content from a URL. The URL scheme can be `http`, `https`, `file`, or `ds`.
+    Pull {
+        /// Location from which the Content Library Service will fetch the file, rather than requiring a client to upload the file.
+        source_endpoint: Option<crate::content::library::item::TransferEndpoint>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl AddSpecSourceType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Push => "PUSH",
+            Self::Pull { .. } => "PULL",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::None => __map.serialize_entry("source_type", "NONE")?,
+            Self::Push => __map.serialize_entry("source_type", "PUSH")?,
+            Self::Pull { source_endpoint } => {
+                __map.serialize_entry("source_type", "PULL")?;
+                if let Some(value) = source_endpoint {
+                    __map.serialize_entry("source_endpoint", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("source_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for AddSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        self.source_type.serialize_fields(&mut map)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.checksum_info {
+            map.serialize_entry("checksum_info", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AddSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct AddSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<AddSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<crate::content::library::item::TransferEndpoint> = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<crate::content::library::item::file::ChecksumInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => f_0 = Some(map.next_value()?),
+                        "source_type" => f_1 = Some(map.next_value()?),
+                        "source_endpoint" => f_2 = map.next_value()?,
+                        "size" => f_3 = map.next_value()?,
+                        "checksum_info" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NONE" => AddSpecSourceType::None,
+                                "PUSH" => AddSpecSourceType::Push,
+                                "PULL" => {
+                                    AddSpecSourceType::Pull {
+                                        source_endpoint: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "source_endpoint".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    AddSpecSourceType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(AddSpec {
+                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    source_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
+                    size: f_3,
+                    checksum_info: f_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The `File.Info` class defines the uploaded file.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The name of the file.
     pub name: String,
     /// The source type (NONE, PUSH, PULL) from which the file is being retrieved. This may be `com.vmware.content.library.item.updatesession.file.source_type.NONE` if the file is not being changed.
-    pub source_type: SourceType,
+    ///
+    /// The variant carries the fields of its case (see [`InfoSourceType`]).
+    pub source_type: InfoSourceType,
     /// The file size, in bytes as received by the server. This attribute is guaranteed to be set when the server has completely received the file. This attribute won't be set until the file status is `com.vmware.content.library.item.transfer_status.READY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The checksum information of the file received by the server. If None, the server does not verify the checksum.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_info: Option<crate::content::library::item::file::ChecksumInfo>,
-    /// A source endpoint from which to retrieve the file.
-    ///
-    /// Only relevant when `source_type` is `PULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_endpoint: Option<crate::content::library::item::TransferEndpoint>,
-    /// An upload endpoint to which the client can push the content.
-    ///
-    /// Only relevant when `source_type` is `PUSH`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upload_endpoint: Option<crate::content::library::item::TransferEndpoint>,
     /// The number of bytes of this file that have been received by the server.
     pub bytes_transferred: i64,
     /// The transfer status (WAITING_FOR_TRANSFER, TRANSFERRING, READY, VALIDATING, ERROR) of this file.
     pub status: crate::content::library::item::TransferStatus,
     /// Details about the transfer error. An error message is set if the status is `com.vmware.content.library.item.transfer_status.ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<crate::vapi::standard::LocalizableMessage>,
     /// Whether or not the file will be kept in storage upon update session completion. The flag is true for most files, and false for metadata files such as manifest and certificate file of update session with library item type OVF. Any file with `com.vmware.content.library.item.updatesession.file.info.keep_in_storage` set to false will not show up in the list of files returned from `com.vmware.content.library.item.file.list` upon update session completion. This attribute was added in vSphere API 6.8. If None, the file will be kept in storage upon update session completion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_in_storage: Option<bool>,
+}
+
+/// The `source_type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoSourceType {
+    /// No source type has been requested.
+    None,
+    /// The client is uploading content using HTTP(S) PUT requests.
+    Push {
+        /// An upload endpoint to which the client can push the content.
+        upload_endpoint: Option<crate::content::library::item::TransferEndpoint>,
+    },
+    /// The server is pulling content from a URL. The URL scheme can be `http`, `https`, `file`, or `ds`.
+    Pull {
+        /// A source endpoint from which to retrieve the file.
+        source_endpoint: Option<crate::content::library::item::TransferEndpoint>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoSourceType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Push { .. } => "PUSH",
+            Self::Pull { .. } => "PULL",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::None => __map.serialize_entry("source_type", "NONE")?,
+            Self::Push { upload_endpoint } => {
+                __map.serialize_entry("source_type", "PUSH")?;
+                if let Some(value) = upload_endpoint {
+                    __map.serialize_entry("upload_endpoint", value)?;
+                }
+            }
+            Self::Pull { source_endpoint } => {
+                __map.serialize_entry("source_type", "PULL")?;
+                if let Some(value) = source_endpoint {
+                    __map.serialize_entry("source_endpoint", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("source_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        self.source_type.serialize_fields(&mut map)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.checksum_info {
+            map.serialize_entry("checksum_info", value)?;
+        }
+        map.serialize_entry("bytes_transferred", &self.bytes_transferred)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.error_message {
+            map.serialize_entry("error_message", value)?;
+        }
+        if let Some(value) = &self.keep_in_storage {
+            map.serialize_entry("keep_in_storage", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<i64> = None;
+                let mut f_3: Option<crate::content::library::item::file::ChecksumInfo> = None;
+                let mut f_4: Option<crate::content::library::item::TransferEndpoint> = None;
+                let mut f_5: Option<crate::content::library::item::TransferEndpoint> = None;
+                let mut f_6: Option<i64> = None;
+                let mut f_7: Option<crate::content::library::item::TransferStatus> = None;
+                let mut f_8: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_9: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => f_0 = Some(map.next_value()?),
+                        "source_type" => f_1 = Some(map.next_value()?),
+                        "size" => f_2 = map.next_value()?,
+                        "checksum_info" => f_3 = map.next_value()?,
+                        "source_endpoint" => f_4 = map.next_value()?,
+                        "upload_endpoint" => f_5 = map.next_value()?,
+                        "bytes_transferred" => f_6 = Some(map.next_value()?),
+                        "status" => f_7 = Some(map.next_value()?),
+                        "error_message" => f_8 = map.next_value()?,
+                        "keep_in_storage" => f_9 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NONE" => InfoSourceType::None,
+                                "PUSH" => {
+                                    InfoSourceType::Push {
+                                        upload_endpoint: f_5,
+                                    }
+                                }
+                                "PULL" => {
+                                    InfoSourceType::Pull {
+                                        source_endpoint: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "upload_endpoint".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "source_endpoint".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoSourceType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    source_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
+                    size: f_2,
+                    checksum_info: f_3,
+                    bytes_transferred: f_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "bytes_transferred",
+                        ))?,
+                    status: f_7
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    error_message: f_8,
+                    keep_in_storage: f_9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -94,10 +440,10 @@ pub struct ValidationResult {
     /// Whether the validation was succesful or not. In case of errors, the `com.vmware.content.library.item.updatesession.file.validation_result.missing_files` and `com.vmware.content.library.item.updatesession.file.validation_result.invalid_files` will contain at least one entry.
     pub has_errors: bool,
     /// A set containing the names of the files that are required but the client hasn't added.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub missing_files: Vec<String>,
     /// A list containing the files that have been identified as invalid and details about the error.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub invalid_files: Vec<ValidationError>,
 }
 

@@ -10,9 +10,7 @@
 pub mod filter_spec;
 
 /// The `AuditRecords.FilterSpec` class contains attributes used to filter the audit records. If multiple attributes are specified, only records matching all of the attributes match the filter. This class was added in vSphere API 8.0.2.0.
-///
-/// `time_duration` selects which optional fields are set: `CUSTOM` (`time_period`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterSpec {
     /// List of audit records that match the given operations An operation in operations can be any of
     ///
@@ -36,19 +34,176 @@ pub struct FilterSpec {
     /// * Draft-GetSchema
     ///
     /// This attribute was added in vSphere API 8.0.2.0. If None or empty, records with any operation match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
     /// List of audit records that match the given users This attribute was added in vSphere API 8.0.2.0. If None or empty, records with any users match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usernames: Option<Vec<String>>,
     /// List of audit records that match `AuditRecords.FilterSpec.Timeframe`, valid values are THREE_MONTHS, SIX_MONTHS, YEAR, CUSTOM. i.e. For ex: records within last 3 months. This attribute was added in vSphere API 8.0.2.0. If None or empty, last one year audit records match the filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_duration: Option<filter_spec::Timeframe>,
-    /// List of audit records that match the given start time i.e. occurred after the `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.start` and the given end time i.e. before the `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.end` This attribute was added in vSphere API 8.0.2.0.
     ///
-    /// Only relevant when `time_duration` is `CUSTOM`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_period: Option<TimePeriod>,
+    /// The variant carries the fields of its case (see [`FilterSpecTimeDuration`]).
+    pub time_duration: Option<FilterSpecTimeDuration>,
+}
+
+/// The `time_duration` tag of [`FilterSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `time_duration` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `FilterSpecTimeDuration::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum FilterSpecTimeDuration {
+    /// To indicate last 3 months audit records
+    ThreeMonths,
+    /// To indicate last 6 months audit records
+    SixMonths,
+    /// To indicate last 1 year audit records
+    Year,
+    /// To indicate custom time frame for getting audit records. Users can specify start time and end time
+    Custom {
+        /// List of audit records that match the given start time i.e. occurred after the `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.start` and the given end time i.e. before the `com.vmware.esx.settings.clusters.configuration.audit_records.time_period.end` This attribute was added in vSphere API 8.0.2.0.
+        time_period: Option<TimePeriod>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl FilterSpecTimeDuration {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ThreeMonths => "THREE_MONTHS",
+            Self::SixMonths => "SIX_MONTHS",
+            Self::Year => "YEAR",
+            Self::Custom { .. } => "CUSTOM",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> filter_spec::Timeframe {
+        filter_spec::Timeframe::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::ThreeMonths => __map.serialize_entry("time_duration", "THREE_MONTHS")?,
+            Self::SixMonths => __map.serialize_entry("time_duration", "SIX_MONTHS")?,
+            Self::Year => __map.serialize_entry("time_duration", "YEAR")?,
+            Self::Custom { time_period } => {
+                __map.serialize_entry("time_duration", "CUSTOM")?;
+                if let Some(value) = time_period {
+                    __map.serialize_entry("time_period", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("time_duration", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for FilterSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.operations {
+            map.serialize_entry("operations", value)?;
+        }
+        if let Some(value) = &self.usernames {
+            map.serialize_entry("usernames", value)?;
+        }
+        if let Some(value) = &self.time_duration {
+            value.serialize_fields(&mut map)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FilterSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct FilterSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<FilterSpec, A::Error> {
+                let mut f_0: Option<Vec<String>> = None;
+                let mut f_1: Option<Vec<String>> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<TimePeriod> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "operations" => f_0 = map.next_value()?,
+                        "usernames" => f_1 = map.next_value()?,
+                        "time_duration" => f_2 = map.next_value()?,
+                        "time_period" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "THREE_MONTHS" => FilterSpecTimeDuration::ThreeMonths,
+                                "SIX_MONTHS" => FilterSpecTimeDuration::SixMonths,
+                                "YEAR" => FilterSpecTimeDuration::Year,
+                                "CUSTOM" => {
+                                    FilterSpecTimeDuration::Custom {
+                                        time_period: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "time_period".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    FilterSpecTimeDuration::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(FilterSpec {
+                    operations: f_0,
+                    usernames: f_1,
+                    time_duration: u_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `AuditRecords.Info` class contains Audit Info of an operation for a cluster in vCenter Server. This class was added in vSphere API 8.0.2.0.

@@ -13,76 +13,395 @@ pub mod path_spec;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// Contains available values for each input path This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub results: vsphere_vapi_runtime::types::VapiMap<String, PathInfo>,
     /// A mapping of BIOS UUID to the details of the host This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub hosts: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// A mapping of BIOS UUID to host moId This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub bios_uuid_to_host_id_map: vsphere_vapi_runtime::types::VapiMap<String, String>,
 }
 
 /// The `PathInfo` class contains available values for a path. This class was added in vSphere API 9.1.0.0.
-///
-/// `status` selects which optional fields are set: `ERROR` (`error`), `OK`
-/// (`cluster_values` and `host_values`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PathInfo {
-    /// Available values for cluster configurations. This attribute was added in vSphere API 9.1.0.0.
-    ///
-    /// Only relevant when `status` is `OK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_values: Option<String>,
-    /// Available values per host for host specific configurations. This attribute was added in vSphere API 9.1.0.0.
-    ///
-    /// Only relevant when `status` is `OK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_values: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
     /// Status for an input path. This attribute was added in vSphere API 9.1.0.0.
-    pub status: path_info::Status,
-    /// Notifications for an input path. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `status` is `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::esx::settings::Notification>,
+    /// The variant carries the fields of its case (see [`PathInfoStatus`]).
+    pub status: PathInfoStatus,
+}
+
+/// The `status` tag of [`PathInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `PathInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum PathInfoStatus {
+    /// The method completed successfully.
+    Ok {
+        /// Available values for cluster configurations. This attribute was added in vSphere API 9.1.0.0.
+        cluster_values: Option<String>,
+        /// Available values per host for host specific configurations. This attribute was added in vSphere API 9.1.0.0.
+        host_values: Option<vsphere_vapi_runtime::types::VapiMap<String, String>>,
+    },
+    /// The method encountered failed due to an error.
+    Error {
+        /// Notifications for an input path. This attribute was added in vSphere API 9.1.0.0.
+        error: Option<crate::esx::settings::Notification>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl PathInfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ok { .. } => "OK",
+            Self::Error { .. } => "ERROR",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> path_info::Status {
+        path_info::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Ok { cluster_values, host_values } => {
+                __map.serialize_entry("status", "OK")?;
+                if let Some(value) = cluster_values {
+                    __map.serialize_entry("cluster_values", value)?;
+                }
+                if let Some(value) = host_values {
+                    __map.serialize_entry("host_values", value)?;
+                }
+            }
+            Self::Error { error } => {
+                __map.serialize_entry("status", "ERROR")?;
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for PathInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PathInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PathInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct PathInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<PathInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, String>,
+                > = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<crate::esx::settings::Notification> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "cluster_values" => f_0 = map.next_value()?,
+                        "host_values" => f_1 = map.next_value()?,
+                        "status" => f_2 = Some(map.next_value()?),
+                        "error" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "OK" => {
+                                    PathInfoStatus::Ok {
+                                        cluster_values: f_0,
+                                        host_values: f_1,
+                                    }
+                                }
+                                "ERROR" => {
+                                    PathInfoStatus::Error {
+                                        error: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_0 {
+                                        fields
+                                            .insert(
+                                                "cluster_values".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host_values".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    PathInfoStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(PathInfo {
+                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `PathSpec` class contains attributes that describe the input for path for which available values need to be computed. This class was added in vSphere API 9.1.0.0.
-///
-/// `host_id_type` selects which optional fields are set: `BIOS_UUID`
-/// (`bios_uuids`), `HOST_MOID` (`hosts`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PathSpec {
     /// Type of host ID. This attribute was added in vSphere API 9.1.0.0. This field is set only for host specific paths to specify the type of host ID, either host moId or BIOS UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_id_type: Option<path_spec::HostIdType>,
-    /// List of host moids This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// This field is set to specify host moids in the cluster for which available values need to be computed for a path that represents host specific config.
-    ///
-    /// Only relevant when `host_id_type` is `HOST_MOID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<Vec<String>>,
-    /// List of host BIOS UUIDs This attribute was added in vSphere API 9.1.0.0.
-    ///
-    /// This field is set to specify BIOS UUIDs in the cluster for which available values need to be computed for a path that represents host specific config.
-    ///
-    /// Only relevant when `host_id_type` is `BIOS_UUID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bios_uuids: Option<Vec<String>>,
+    /// The variant carries the fields of its case (see [`PathSpecHostIdType`]).
+    pub host_id_type: Option<PathSpecHostIdType>,
     /// Input spec, encoded as JSON. This attribute was added in vSphere API 9.1.0.0. This field is set to provide a input spec that shall be used to compute available values for given path.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_spec: Option<String>,
+}
+
+/// The `host_id_type` tag of [`PathSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `host_id_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `PathSpecHostIdType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum PathSpecHostIdType {
+    /// The identifier represents bios uuid of ESXi host.
+    BiosUuid {
+        /// List of host BIOS UUIDs This attribute was added in vSphere API 9.1.0.0.
+        ///
+        /// This field is set to specify BIOS UUIDs in the cluster for which available values need to be computed for a path that represents host specific config.
+        bios_uuids: Option<Vec<String>>,
+    },
+    /// The identifier represents host moid of ESXi host.
+    HostMoid {
+        /// List of host moids This attribute was added in vSphere API 9.1.0.0.
+        ///
+        /// This field is set to specify host moids in the cluster for which available values need to be computed for a path that represents host specific config.
+        hosts: Option<Vec<String>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl PathSpecHostIdType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BiosUuid { .. } => "BIOS_UUID",
+            Self::HostMoid { .. } => "HOST_MOID",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> path_spec::HostIdType {
+        path_spec::HostIdType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::BiosUuid { bios_uuids } => {
+                __map.serialize_entry("host_id_type", "BIOS_UUID")?;
+                if let Some(value) = bios_uuids {
+                    __map.serialize_entry("bios_uuids", value)?;
+                }
+            }
+            Self::HostMoid { hosts } => {
+                __map.serialize_entry("host_id_type", "HOST_MOID")?;
+                if let Some(value) = hosts {
+                    __map.serialize_entry("hosts", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("host_id_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for PathSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.host_id_type {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.input_spec {
+            map.serialize_entry("input_spec", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PathSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PathSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct PathSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<PathSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<String>> = None;
+                let mut f_2: Option<Vec<String>> = None;
+                let mut f_3: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "host_id_type" => f_0 = map.next_value()?,
+                        "hosts" => f_1 = map.next_value()?,
+                        "bios_uuids" => f_2 = map.next_value()?,
+                        "input_spec" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "BIOS_UUID" => {
+                                    PathSpecHostIdType::BiosUuid {
+                                        bios_uuids: f_2,
+                                    }
+                                }
+                                "HOST_MOID" => {
+                                    PathSpecHostIdType::HostMoid {
+                                        hosts: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "bios_uuids".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "hosts".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    PathSpecHostIdType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(PathSpec {
+                    host_id_type: u_0,
+                    input_spec: f_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `RequestSpec` class contains paths for which available values need to be computed. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestSpec {
     /// Map of paths to `com.vmware.esx.settings.clusters.configuration.available_values.path_spec` for getting available values. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub path_specs: vsphere_vapi_runtime::types::VapiMap<String, Option<PathSpec>>,
 }

@@ -69,13 +69,13 @@ pub struct ApplySpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeDetails {
     /// Captures the properties that were added/modified in this draft. The map keys are JSON-Pointers that refer to the properties in the draft that are modifications. The values contain information about the property and, in the case of a modification, the location of the corresponding property in the desired document. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub modified_properties: vsphere_vapi_runtime::types::VapiMap<
         String,
         ModificationInfo,
     >,
     /// Captures the properties that were deleted from this draft. The map keys are JSON-Pointers that refer to the properties in the desired document that were deleted. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub deleted_properties: vsphere_vapi_runtime::types::VapiMap<String, DeletionInfo>,
 }
 
@@ -116,7 +116,7 @@ pub struct ChangesResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConflictDetails {
     /// Map of properties in the current draft that were changed and conflict with changes that were applied to the cluster configuration document since this draft was created. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub properties: vsphere_vapi_runtime::types::VapiMap<String, ConflictPropertyInfo>,
 }
 
@@ -171,7 +171,7 @@ pub struct CreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletionInfo {
     /// A list of the display names for components of the property path. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub display_path: Vec<String>,
 }
 
@@ -199,13 +199,17 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflicts: Option<ConflictDetails>,
     /// A mapping of BIOS UUIDs for every host in the cluster to information about that host. The host-specific/host-override sections of the configuration use BIOS UUIDs to identify hosts, so this information can be useful to get details about hosts mentioned there. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Map of host IDs to BIOS UUIDs. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(rename = "host_id_to_UUID", default)]
+    #[serde(
+        rename = "host_id_to_UUID",
+        default,
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub host_id_to_uuid: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Configuration specification associated with the draft, encoded as JSON. This attribute was added in vSphere API 8.0.2.0.
     pub config: String,
@@ -248,7 +252,7 @@ pub struct Metadata {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModificationInfo {
     /// A list of the display names for components of the property path. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub display_path: Vec<String>,
     /// This attribute was added in vSphere API 8.0.2.0. If set, it contains a JSON-Pointer to the corresponding property in the original document. Otherwise, this modification is an addition to the draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -280,7 +284,7 @@ pub struct UpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationDetails {
     /// Map of JSON-Pointers to properties in the draft configuration that have validation errors based on the schema and host-level validations. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub errors: vsphere_vapi_runtime::types::VapiMap<String, ValidationErrors>,
 }
 
@@ -288,10 +292,10 @@ pub struct ValidationDetails {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidationErrors {
     /// A list of the display names for components of the property path. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub display_path: Vec<String>,
     /// Localized error message describing the validation error. This attribute was added in vSphere API 8.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub errors: Vec<
         crate::esx::settings::clusters::configuration::DetailedValidationError,
     >,

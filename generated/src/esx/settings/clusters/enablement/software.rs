@@ -10,7 +10,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckResult {
     /// Notifications containing check results grouped by `com.vmware.esx.settings.clusters.enablement.software.check_type` type. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub notifications: vsphere_vapi_runtime::types::VapiMap<
         CheckType,
         crate::esx::settings::Notifications,
@@ -21,7 +21,7 @@ pub struct CheckResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckSpec {
     /// Specifies the checks that should be skipped. If the set is empty, all checks will be performed. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub checks_to_skip: Vec<CheckType>,
 }
 

@@ -411,7 +411,7 @@ pub struct ImageHostDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<crate::esx::settings::ImageInfo>,
     /// This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub hosts: Vec<String>,
 }
 
@@ -440,13 +440,13 @@ pub struct PciDeviceCompliance {
     /// Over all Compliance status of PCI Devices in Cluster with respective to all hosts in the cluster. This attribute was added in vSphere API 7.0.0.0.
     pub status: ComplianceStatus,
     /// Compatible Device Compliance result for all devices present on all hosts in the cluster compared with the corresponding component in the software specification. The key is the DeviceName and value is the PciDeviceComplianceInfo object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compatible_devices: Vec<PciDeviceComplianceInfo>,
     /// Incompatible Device Compliance result for all devices present on all hosts in the cluster compared with the corresponding component in the software specification. The key is the DeviceName and value is the PciDeviceComplianceInfo object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub incompatible_devices: Vec<PciDeviceComplianceInfo>,
     /// Incompatible Driver Firmware combination Compliance result for all devices present on hosts in the cluster compared with the corresponding component in the software specification. The key is the DeviceName and value is the PciDeviceComplianceInfo object. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub incompatible_driver_firmware: Vec<PciDeviceComplianceInfo>,
 }
 
@@ -458,10 +458,10 @@ pub struct PciDeviceComplianceInfo {
     /// Pci Device Details This attribute was added in vSphere API 7.0.0.0.
     pub device: PciDevice,
     /// List of vSphere Versions compatible for this device. This field is populated only for device found INCOMPATIBLE This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compatible_versions: Vec<String>,
     /// Affected List of Host IDs where this device is found. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -488,7 +488,7 @@ pub struct PciDeviceComplianceInfo {
     /// .. deprecated:: vSphere API 8.0.0.1 This attribute is deprecated as of vSphere API 8.0.0.1.
     ///
     /// **Deprecated** in the vSphere API.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub supported: Vec<DriverFirmwareVersion>,
     /// List of Supported Driver and Firmware Version combination and corresponding supportedFeatures from Broadcom Compatibility Guide (BCG) listing for the given vSphere version This attribute was added in vSphere API 8.0.0.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -517,7 +517,7 @@ pub struct PciDeviceConstraint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_version: Option<String>,
     /// Map of solutions and the corresponding features that the device is certified for in the Broadcom Compatibility Guide If map is empty, device is not certified for any specific solutions like vSAN. If Service is set but features are empty, means device is certified for solution. If Service is set and features is also set, means device is certified for specific features This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub supported_features: vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
 }
 
@@ -575,17 +575,17 @@ pub struct StorageDeviceCompliance {
     /// Lists compliance information for storage devices found to be compliant with Broadcom Compatibility Guide (BCG) during the last check method.
     ///
     /// Note that complianceStatus of every device is not necessarily COMPATIBLE due to changes made after this check was run; entries are only rearranged when a new check method is invoked. lastOverrideTime being greater than the scanTime is an indication that there were changes made after the last check method This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compatible_devices: Vec<StorageDeviceComplianceInfo>,
     /// Lists compliance information for storage devices found to be non-compliant with Broadcom Compatibility Guide (BCG) during the last check method.
     ///
     /// Note that complianceStatus of every device is not necessarily INCOMPATIBLE due to changes made after this check was run; entries are only rearranged when a new check method is invoked. lastOverrideTime being greater than the scanTime is an indication that there were changes made after the last check method This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub incompatible_devices: Vec<StorageDeviceComplianceInfo>,
     /// Lists storage devices whose compliance information could not be computed successfully during the last check method.
     ///
     /// Note that complianceStatus of every device is not necessarily UNAVAILABLE due to changes made after this check was run; entries are only rearranged when a new check method is invoked. lastOverrideTime being greater than the scanTime is an indication that there were changes made after the last check method This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub unknown_devices: Vec<StorageDeviceComplianceInfo>,
     /// Storage device compliance specific notifications describing the compliance result. This attribute was added in vSphere API 7.0.2.1. This attribute will be None if there are no notifications
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -605,7 +605,7 @@ pub struct StorageDeviceComplianceInfo {
     /// Detailed compliance status of the storage device. This attribute was added in vSphere API 7.0.2.1.
     pub detail: ComplianceStatusDetail,
     /// Affected List of Host IDs where this device is found. This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
@@ -637,7 +637,7 @@ pub struct StorageDeviceComplianceInfo {
     /// Provides information about possible compatibility matches for the given storage device.
     ///
     /// There could be multiple possible matches available in the compatibility data. This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub matches: Vec<StorageDeviceCompatibility>,
     /// Indicates if the storage device is in use by vSAN. When this flag is set to true, the hardware compatibility is computed against vSAN HCL constraints. This attribute was added in vSphere API 7.0.2.1.
     ///

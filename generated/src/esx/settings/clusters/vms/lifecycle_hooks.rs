@@ -37,7 +37,7 @@ pub struct DynamicUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Activated Hooks that the system is waiting for solutions to process. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub hooks: Vec<crate::esx::settings::clusters::vms::LifecycleHookInfo>,
 }
 

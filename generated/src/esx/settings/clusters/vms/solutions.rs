@@ -34,21 +34,172 @@ pub struct ApplySpec {
 }
 
 /// The `Solutions.ApplyStatus` class contains attributes that describe the status of an `com.vmware.esx.settings.clusters.vms.solutions.apply$task` method. This class was added in vSphere API 9.0.0.0.
-///
-/// `status` selects which optional fields are set: `ERROR` (`end_time`), `SUCCESS`
-/// (`end_time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyStatus {
     /// The status of the method. This attribute was added in vSphere API 9.0.0.0. None if the operation is not completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<apply_status::Status>,
+    ///
+    /// The variant carries the fields of its case (see [`ApplyStatusStatus`]).
+    pub status: Option<ApplyStatusStatus>,
     /// The vLCM system time when the method started. This attribute was added in vSphere API 9.0.0.0.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
-    /// The vLCM system time when the method completed. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `status` is `SUCCESS` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+/// The `status` tag of [`ApplyStatus`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ApplyStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ApplyStatusStatus {
+    /// The apply method completed successfully.
+    Success {
+        /// The vLCM system time when the method completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The apply method encountered an error.
+    Error {
+        /// The vLCM system time when the method completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ApplyStatusStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success { .. } => "SUCCESS",
+            Self::Error { .. } => "ERROR",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> apply_status::Status {
+        apply_status::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Success { end_time } => {
+                __map.serialize_entry("status", "SUCCESS")?;
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Error { end_time } => {
+                __map.serialize_entry("status", "ERROR")?;
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ApplyStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            value.serialize_fields(&mut map)?;
+        }
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ApplyStatus;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ApplyStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ApplyStatus, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = map.next_value()?,
+                        "start_time" => f_1 = Some(map.next_value()?),
+                        "end_time" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "SUCCESS" => {
+                                    ApplyStatusStatus::Success {
+                                        end_time: f_2,
+                                    }
+                                }
+                                "ERROR" => {
+                                    ApplyStatusStatus::Error {
+                                        end_time: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "end_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ApplyStatusStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ApplyStatus {
+                    status: u_0,
+                    start_time: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Solutions.CheckComplianceFilterSpec` class contains attributes that describe a filter for compliance check in a given cluster. This class was added in vSphere API 9.0.0.0.
@@ -91,7 +242,7 @@ pub struct ClusterSolutionApplyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status for the different deployment units of the solution. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub deployment_unit_statuses: vsphere_vapi_runtime::types::VapiMap<
         String,
         ApplyStatus,
@@ -104,7 +255,7 @@ pub struct ClusterSolutionCompliance {
     /// Aggregated compliance status for all deployment units for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
     /// Compliance status for the deployment units for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, DeploymentCompliance>,
 }
 
@@ -114,15 +265,15 @@ pub struct ClusterSolutionInfo {
     /// The number of instances of the specified VM to be deployed across the cluster. This attribute was added in vSphere API 9.0.0.0.
     pub vm_count: i64,
     /// VM placement policies to be configured on the VMs. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vm_placement_policies: Vec<
         crate::esx::settings::clusters::vms::VmPlacementPolicy,
     >,
     /// Networks to be configured on the VMs. The map keys represent the logical network names defined in the OVF descriptor while the map values represent the VM network identifiers. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vm_networks: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Datastores to be configured as a storage of the VMs. The first datastore from the list available in the cluster is used. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vm_datastores: Vec<String>,
     /// Devices of the VMs not defined in the OVF descriptor. This attribute was added in vSphere API 9.0.0.0. If None no additional devices will be added to the VMs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -165,7 +316,7 @@ pub struct ClusterSolutionsApplyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of the solutions that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub solution_statuses: vsphere_vapi_runtime::types::VapiMap<
         String,
         ClusterSolutionApplyStatus,
@@ -178,7 +329,7 @@ pub struct ClusterSolutionsCompliance {
     /// Aggregated compliance status for all solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
     /// Compliance for the solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<
         String,
         ClusterSolutionCompliance,
@@ -210,39 +361,281 @@ pub struct DeploymentCompliance {
 }
 
 /// The `Solutions.DeploymentInfo` class contains attributes that describe the state of a single VM deployment of a solution. This class was added in vSphere API 9.0.0.0.
-///
-/// `status` selects which optional fields are set: `BLOCKED` (`solution_info`),
-/// `COMPLIANT` (`solution_info`), `IN_LIFECYCLE_HOOK` (`solution_info`),
-/// `IN_PROGRESS` (`solution_info`), `ISSUE` (`solution_info`), `OBSOLETE_SPEC`
-/// (`solution_info`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentInfo {
     /// Compliance status of the deployment. This attribute was added in vSphere API 9.0.0.0.
-    pub status: deployment_info::Status,
+    ///
+    /// The variant carries the fields of its case (see [`DeploymentInfoStatus`]).
+    pub status: DeploymentInfoStatus,
     /// Identifier of the currently deployed VM. More information about the runtime state of the VM can be observed through the VIM API. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// This field is None if:
     ///
     /// * The VM deployment is not started yet.
     /// * There are issues specified by the `issues` that prevents the VM to be deployed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm: Option<String>,
     /// Identifier of the VM that is going to replace the current deployed VM. More information about the runtime state of the VM can be observed through the VIM API. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// This field is None if there is no ongoing VM upgrade for the current VM deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replacement_vm: Option<String>,
     /// List of `com.vmware.esx.settings.clusters.vms.solutions.issue_info` which do not allow the deployment to reach the desired specification specified by the `solutionInfo`. In order to remediate these issues an apply operation `com.vmware.esx.settings.clusters.vms.solutions.apply$task` need to be initiated. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
     pub issues: Vec<IssueInfo>,
     /// The activated VM lifecycle hook for the VM specified by the `vm` that the system is waiting to be processed by the solution in order to continue attempting to reach the desired specification. This attribute was added in vSphere API 9.0.0.0. This field is None if there is no activated hook for the VM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle_hook: Option<crate::esx::settings::clusters::vms::LifecycleHookInfo>,
-    /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+}
+
+/// The `status` tag of [`DeploymentInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DeploymentInfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeploymentInfoStatus {
+    /// The desired specification of the solution has never been applied.
+    NotApplied,
+    /// The system is actively working to reach the desired specification.
+    InProgress {
+        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        solution_info: Option<SolutionInfo>,
+    },
+    /// The deployment is in full compliance with the desired specification.
+    Compliant {
+        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        solution_info: Option<SolutionInfo>,
+    },
+    /// The system has hit issues that do not allow the deployment to reach the desired specification. See `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.issues`.
+    Issue {
+        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        solution_info: Option<SolutionInfo>,
+    },
+    /// The system is waiting on an activated VM lifecycle hook to be processed by the solution in order to continue attempting to reach the desired specification. See `com.vmware.esx.settings.clusters.vms.solutions.deployment_info.lifecycle_hook`.
+    InLifecycleHook {
+        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        solution_info: Option<SolutionInfo>,
+    },
+    /// The system is blocked from reaching the desired specification. For example, this can occur if `com.vmware.esx.settings.clusters.vms.remediation_policy.SEQUENTIAL` is set and another deployment is in `ISSUE` status. This class attribute was added in vSphere API 9.1.0.0.
+    Blocked {
+        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        solution_info: Option<SolutionInfo>,
+    },
+    /// The current desired specification of the solution is newer than the applied.
     ///
-    /// Only relevant when `status` is `BLOCKED`, `IN_PROGRESS`, `COMPLIANT`, `ISSUE`, `IN_LIFECYCLE_HOOK` or `OBSOLETE_SPEC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub solution_info: Option<SolutionInfo>,
+    /// * `BLOCKED`
+    /// * `IN_PROGRESS`
+    /// * `ISSUE`
+    /// * `IN_LIFECYCLE_HOOK`
+    ObsoleteSpec {
+        /// Describes the current desired solution specification of the deployment. This attribute was added in vSphere API 9.0.0.0.
+        solution_info: Option<SolutionInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl DeploymentInfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotApplied => "NOT_APPLIED",
+            Self::InProgress { .. } => "IN_PROGRESS",
+            Self::Compliant { .. } => "COMPLIANT",
+            Self::Issue { .. } => "ISSUE",
+            Self::InLifecycleHook { .. } => "IN_LIFECYCLE_HOOK",
+            Self::Blocked { .. } => "BLOCKED",
+            Self::ObsoleteSpec { .. } => "OBSOLETE_SPEC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> deployment_info::Status {
+        deployment_info::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NotApplied => __map.serialize_entry("status", "NOT_APPLIED")?,
+            Self::InProgress { solution_info } => {
+                __map.serialize_entry("status", "IN_PROGRESS")?;
+                if let Some(value) = solution_info {
+                    __map.serialize_entry("solution_info", value)?;
+                }
+            }
+            Self::Compliant { solution_info } => {
+                __map.serialize_entry("status", "COMPLIANT")?;
+                if let Some(value) = solution_info {
+                    __map.serialize_entry("solution_info", value)?;
+                }
+            }
+            Self::Issue { solution_info } => {
+                __map.serialize_entry("status", "ISSUE")?;
+                if let Some(value) = solution_info {
+                    __map.serialize_entry("solution_info", value)?;
+                }
+            }
+            Self::InLifecycleHook { solution_info } => {
+                __map.serialize_entry("status", "IN_LIFECYCLE_HOOK")?;
+                if let Some(value) = solution_info {
+                    __map.serialize_entry("solution_info", value)?;
+                }
+            }
+            Self::Blocked { solution_info } => {
+                __map.serialize_entry("status", "BLOCKED")?;
+                if let Some(value) = solution_info {
+                    __map.serialize_entry("solution_info", value)?;
+                }
+            }
+            Self::ObsoleteSpec { solution_info } => {
+                __map.serialize_entry("status", "OBSOLETE_SPEC")?;
+                if let Some(value) = solution_info {
+                    __map.serialize_entry("solution_info", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for DeploymentInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        if let Some(value) = &self.vm {
+            map.serialize_entry("vm", value)?;
+        }
+        if let Some(value) = &self.replacement_vm {
+            map.serialize_entry("replacement_vm", value)?;
+        }
+        map.serialize_entry("issues", &self.issues)?;
+        if let Some(value) = &self.lifecycle_hook {
+            map.serialize_entry("lifecycle_hook", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeploymentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeploymentInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct DeploymentInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<DeploymentInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<Vec<IssueInfo>> = None;
+                let mut f_4: Option<
+                    crate::esx::settings::clusters::vms::LifecycleHookInfo,
+                > = None;
+                let mut f_5: Option<SolutionInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "vm" => f_1 = map.next_value()?,
+                        "replacement_vm" => f_2 = map.next_value()?,
+                        "issues" => f_3 = map.next_value()?,
+                        "lifecycle_hook" => f_4 = map.next_value()?,
+                        "solution_info" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NOT_APPLIED" => DeploymentInfoStatus::NotApplied,
+                                "IN_PROGRESS" => {
+                                    DeploymentInfoStatus::InProgress {
+                                        solution_info: f_5,
+                                    }
+                                }
+                                "COMPLIANT" => {
+                                    DeploymentInfoStatus::Compliant {
+                                        solution_info: f_5,
+                                    }
+                                }
+                                "ISSUE" => {
+                                    DeploymentInfoStatus::Issue {
+                                        solution_info: f_5,
+                                    }
+                                }
+                                "IN_LIFECYCLE_HOOK" => {
+                                    DeploymentInfoStatus::InLifecycleHook {
+                                        solution_info: f_5,
+                                    }
+                                }
+                                "BLOCKED" => {
+                                    DeploymentInfoStatus::Blocked {
+                                        solution_info: f_5,
+                                    }
+                                }
+                                "OBSOLETE_SPEC" => {
+                                    DeploymentInfoStatus::ObsoleteSpec {
+                                        solution_info: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "solution_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    DeploymentInfoStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(DeploymentInfo {
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    vm: f_1,
+                    replacement_vm: f_2,
+                    issues: f_3.unwrap_or_default(),
+                    lifecycle_hook: f_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Solutions.FilterSpec` class contains attributes that are used to filter the desired specification that to be returned. See `com.vmware.esx.settings.clusters.vms.solutions.list`. This class was added in vSphere API 9.0.0.0.
@@ -262,7 +655,7 @@ pub struct HostApplyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of the different solutions on the host. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub solution_statuses: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
 }
 
@@ -272,7 +665,7 @@ pub struct HostCompliance {
     /// Aggregated compliance status for all solutions for which compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
     /// Compliance for the solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, DeploymentCompliance>,
 }
 
@@ -286,12 +679,12 @@ pub struct HostSolutionInfo {
     /// Networks to be configured on the VMs. The first available network on the host is used.
     ///
     /// If the `preferHostConfiguration` is set to `true`, the default network configured through vim.host.EsxAgentHostManager will take precedence over the specified by the `vmNetworks`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vm_networks: Vec<String>,
     /// Datastores to be configured as a storage of the VMs. The first available datastore on the host is used.
     ///
     /// If the `preferHostConfiguration` is set to `true`, the default datastore configured through vim.host.EsxAgentHostManager will take precedence over the specified by `vmDatastores`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vm_datastores: Vec<String>,
 }
 
@@ -317,7 +710,7 @@ pub struct HostSolutionsApplyStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplyStatus>,
     /// The apply status of the hosts that were part of the apply method. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_statuses: vsphere_vapi_runtime::types::VapiMap<String, HostApplyStatus>,
 }
 
@@ -327,7 +720,7 @@ pub struct HostSolutionsCompliance {
     /// Aggregated compliance status for all solutions for which a compliance check was requested. This attribute was added in vSphere API 9.0.0.0.
     pub status: ComplianceStatus,
     /// Compliance status of the hosts that were part of the check compliance method. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub compliances: vsphere_vapi_runtime::types::VapiMap<String, HostCompliance>,
 }
 
@@ -371,39 +764,24 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Map of solution identifiers to their desired specification. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub solutions: vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
 }
 
 /// The `Solutions.SolutionInfo` class contains attributes that describe the desired specification of a System VM solution. This class was added in vSphere API 9.0.0.0.
-///
-/// `deployment_type` selects which optional fields are set: `CLUSTER_VM_SET`
-/// (`cluster_solution_info`), `EVERY_HOST_PINNED` (`host_solution_info`).
-///
-/// `vm_storage_policy` selects which optional fields are set: `PROFILE`
-/// (`vm_storage_profiles`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionInfo {
     /// Deployment type of the solution. This attribute was added in vSphere API 9.0.0.0.
-    pub deployment_type: crate::esx::settings::clusters::vms::DeploymentType,
+    ///
+    /// The variant carries the fields of its case (see [`SolutionInfoDeploymentType`]).
+    pub deployment_type: SolutionInfoDeploymentType,
     /// Display name of the solution. This attribute was added in vSphere API 9.0.0.0.
     pub display_name: String,
     /// Display version of the solution. This attribute was added in vSphere API 9.0.0.0.
     pub display_version: String,
     /// VM name template. This attribute was added in vSphere API 9.0.0.0.
     pub vm_name_template: crate::esx::settings::clusters::vms::VmNameTemplate,
-    /// Information about a configuration that is only applicable to solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `deployment_type` is `EVERY_HOST_PINNED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_solution_info: Option<HostSolutionInfo>,
-    /// Information about a configuration that is only applicable to solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `deployment_type` is `CLUSTER_VM_SET`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_solution_info: Option<ClusterSolutionInfo>,
     /// VM lifecycle hooks configurations. See `com.vmware.esx.settings.clusters.vms.lifecycle_hooks`. The map keys represent `com.vmware.esx.settings.clusters.vms.lifecycle_state`s while the map values represent their configurations. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
     pub hook_configurations: vsphere_vapi_runtime::types::VapiMap<
         crate::esx::settings::clusters::vms::LifecycleState,
         crate::esx::settings::clusters::vms::LifecycleHookConfig,
@@ -411,37 +789,376 @@ pub struct SolutionInfo {
     /// Information about the OVF resource that is used for the VM deployments. This attribute was added in vSphere API 9.0.0.0.
     pub ovf_resource: crate::esx::settings::clusters::vms::OvfResource,
     /// OVF properties that are assigned to the VMs' OVF properties when powered on. The keys of the map must not include any white-space characters. The map keys represent the names of properties while the map values represent the values of those properties. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
     pub ovf_descriptor_properties: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// VM cloning configuration. This attribute was added in vSphere API 9.0.0.0.
     pub vm_clone_config: crate::esx::settings::clusters::vms::VmCloneConfig,
     /// Storage policies that are configured on the VMs. This attribute was added in vSphere API 9.0.0.0.
-    pub vm_storage_policy: crate::esx::settings::clusters::vms::StoragePolicy,
-    /// Storage policy profiles that are configured on the VMs. The profiles are passed to vim.vm.ConfigSpec#vmProfile without any interpretation. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `vm_storage_policy` is `PROFILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vm_storage_profiles: Option<Vec<String>>,
+    /// The variant carries the fields of its case (see [`SolutionInfoVmStoragePolicy`]).
+    pub vm_storage_policy: SolutionInfoVmStoragePolicy,
     /// Disk provisioning type of the VMs. This attribute was added in vSphere API 9.0.0.0.
     pub vm_disk_type: crate::esx::settings::clusters::vms::DiskType,
     /// Identifier of the resource pool where the VMs are deployed. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// if None the VMs for each compute resource will be deployed under top level nested resource pool created for the solutions. If unable to create a nested resource pool, the root resource pool of the compute resource will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_resource_pool: Option<String>,
     /// Identifier of the folder inventory object where VMs are deployed. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// if None the VMs are deployed inside the top level folder created in each datacenter for solutions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_folder: Option<String>,
     /// VMs resource configuration. This attribute was added in vSphere API 9.0.0.0. If None the default resource configuration specified in the OVF descriptor is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_resource_spec: Option<crate::esx::settings::clusters::vms::VmResourceSpec>,
     /// Specifies System VMs redeployment policy. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redeployment_policy: Option<
         crate::esx::settings::clusters::vms::RedeploymentPolicy,
     >,
+}
+
+/// The `deployment_type` tag of [`SolutionInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `deployment_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionInfoDeploymentType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SolutionInfoDeploymentType {
+    /// The solution requires exactly one VM deployed to any host in the cluster. Every solution VM is pinned (has affinity) to the host and cannot be migrated or restarted on another host inside the cluster.
+    EveryHostPinned {
+        /// Information about a configuration that is only applicable to solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.EVERY_HOST_PINNED` This attribute was added in vSphere API 9.0.0.0.
+        host_solution_info: Option<HostSolutionInfo>,
+    },
+    /// The solution requires a set of VMs to be deployed inside the cluster.
+    ClusterVmSet {
+        /// Information about a configuration that is only applicable to solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET` This attribute was added in vSphere API 9.0.0.0.
+        cluster_solution_info: Option<ClusterSolutionInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SolutionInfoDeploymentType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EveryHostPinned { .. } => "EVERY_HOST_PINNED",
+            Self::ClusterVmSet { .. } => "CLUSTER_VM_SET",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::esx::settings::clusters::vms::DeploymentType {
+        crate::esx::settings::clusters::vms::DeploymentType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::EveryHostPinned { host_solution_info } => {
+                __map.serialize_entry("deployment_type", "EVERY_HOST_PINNED")?;
+                if let Some(value) = host_solution_info {
+                    __map.serialize_entry("host_solution_info", value)?;
+                }
+            }
+            Self::ClusterVmSet { cluster_solution_info } => {
+                __map.serialize_entry("deployment_type", "CLUSTER_VM_SET")?;
+                if let Some(value) = cluster_solution_info {
+                    __map.serialize_entry("cluster_solution_info", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("deployment_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+/// The `vm_storage_policy` tag of [`SolutionInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `vm_storage_policy` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SolutionInfoVmStoragePolicy::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SolutionInfoVmStoragePolicy {
+    /// The default storage policy defined by the Storage Policy Based Management.
+    Default,
+    /// Profile storage policy.
+    Profile {
+        /// Storage policy profiles that are configured on the VMs. The profiles are passed to vim.vm.ConfigSpec#vmProfile without any interpretation. This attribute was added in vSphere API 9.0.0.0.
+        vm_storage_profiles: Option<Vec<String>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SolutionInfoVmStoragePolicy {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "DEFAULT",
+            Self::Profile { .. } => "PROFILE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::esx::settings::clusters::vms::StoragePolicy {
+        crate::esx::settings::clusters::vms::StoragePolicy::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Default => __map.serialize_entry("vm_storage_policy", "DEFAULT")?,
+            Self::Profile { vm_storage_profiles } => {
+                __map.serialize_entry("vm_storage_policy", "PROFILE")?;
+                if let Some(value) = vm_storage_profiles {
+                    __map.serialize_entry("vm_storage_profiles", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("vm_storage_policy", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for SolutionInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.deployment_type.serialize_fields(&mut map)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        map.serialize_entry("display_version", &self.display_version)?;
+        map.serialize_entry("vm_name_template", &self.vm_name_template)?;
+        map.serialize_entry("hook_configurations", &self.hook_configurations)?;
+        map.serialize_entry("ovf_resource", &self.ovf_resource)?;
+        map.serialize_entry(
+            "ovf_descriptor_properties",
+            &self.ovf_descriptor_properties,
+        )?;
+        map.serialize_entry("vm_clone_config", &self.vm_clone_config)?;
+        self.vm_storage_policy.serialize_fields(&mut map)?;
+        map.serialize_entry("vm_disk_type", &self.vm_disk_type)?;
+        if let Some(value) = &self.vm_resource_pool {
+            map.serialize_entry("vm_resource_pool", value)?;
+        }
+        if let Some(value) = &self.vm_folder {
+            map.serialize_entry("vm_folder", value)?;
+        }
+        if let Some(value) = &self.vm_resource_spec {
+            map.serialize_entry("vm_resource_spec", value)?;
+        }
+        if let Some(value) = &self.redeployment_policy {
+            map.serialize_entry("redeployment_policy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SolutionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SolutionInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct SolutionInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<SolutionInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<
+                    crate::esx::settings::clusters::vms::VmNameTemplate,
+                > = None;
+                let mut f_4: Option<HostSolutionInfo> = None;
+                let mut f_5: Option<ClusterSolutionInfo> = None;
+                let mut f_6: Option<
+                    vsphere_vapi_runtime::types::VapiMap<
+                        crate::esx::settings::clusters::vms::LifecycleState,
+                        crate::esx::settings::clusters::vms::LifecycleHookConfig,
+                    >,
+                > = None;
+                let mut f_7: Option<crate::esx::settings::clusters::vms::OvfResource> = None;
+                let mut f_8: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, String>,
+                > = None;
+                let mut f_9: Option<
+                    crate::esx::settings::clusters::vms::VmCloneConfig,
+                > = None;
+                let mut f_10: Option<String> = None;
+                let mut f_11: Option<Vec<String>> = None;
+                let mut f_12: Option<crate::esx::settings::clusters::vms::DiskType> = None;
+                let mut f_13: Option<String> = None;
+                let mut f_14: Option<String> = None;
+                let mut f_15: Option<
+                    crate::esx::settings::clusters::vms::VmResourceSpec,
+                > = None;
+                let mut f_16: Option<
+                    crate::esx::settings::clusters::vms::RedeploymentPolicy,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "deployment_type" => f_0 = Some(map.next_value()?),
+                        "display_name" => f_1 = Some(map.next_value()?),
+                        "display_version" => f_2 = Some(map.next_value()?),
+                        "vm_name_template" => f_3 = Some(map.next_value()?),
+                        "host_solution_info" => f_4 = map.next_value()?,
+                        "cluster_solution_info" => f_5 = map.next_value()?,
+                        "hook_configurations" => f_6 = map.next_value()?,
+                        "ovf_resource" => f_7 = Some(map.next_value()?),
+                        "ovf_descriptor_properties" => f_8 = map.next_value()?,
+                        "vm_clone_config" => f_9 = Some(map.next_value()?),
+                        "vm_storage_policy" => f_10 = Some(map.next_value()?),
+                        "vm_storage_profiles" => f_11 = map.next_value()?,
+                        "vm_disk_type" => f_12 = Some(map.next_value()?),
+                        "vm_resource_pool" => f_13 = map.next_value()?,
+                        "vm_folder" => f_14 = map.next_value()?,
+                        "vm_resource_spec" => f_15 = map.next_value()?,
+                        "redeployment_policy" => f_16 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "EVERY_HOST_PINNED" => {
+                                    SolutionInfoDeploymentType::EveryHostPinned {
+                                        host_solution_info: f_4,
+                                    }
+                                }
+                                "CLUSTER_VM_SET" => {
+                                    SolutionInfoDeploymentType::ClusterVmSet {
+                                        cluster_solution_info: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "host_solution_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "cluster_solution_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SolutionInfoDeploymentType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                let u_1 = match f_10 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "DEFAULT" => SolutionInfoVmStoragePolicy::Default,
+                                "PROFILE" => {
+                                    SolutionInfoVmStoragePolicy::Profile {
+                                        vm_storage_profiles: f_11,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_11 {
+                                        fields
+                                            .insert(
+                                                "vm_storage_profiles".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SolutionInfoVmStoragePolicy::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(SolutionInfo {
+                    deployment_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "deployment_type",
+                        ))?,
+                    display_name: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("display_name"))?,
+                    display_version: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "display_version",
+                        ))?,
+                    vm_name_template: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "vm_name_template",
+                        ))?,
+                    hook_configurations: f_6.unwrap_or_default(),
+                    ovf_resource: f_7
+                        .ok_or_else(|| serde::de::Error::missing_field("ovf_resource"))?,
+                    ovf_descriptor_properties: f_8.unwrap_or_default(),
+                    vm_clone_config: f_9
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "vm_clone_config",
+                        ))?,
+                    vm_storage_policy: u_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "vm_storage_policy",
+                        ))?,
+                    vm_disk_type: f_12
+                        .ok_or_else(|| serde::de::Error::missing_field("vm_disk_type"))?,
+                    vm_resource_pool: f_13,
+                    vm_folder: f_14,
+                    vm_resource_spec: f_15,
+                    redeployment_policy: f_16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Solutions.ValidateResult` class contains attributes that describe the validation result during the execution of a `com.vmware.esx.settings.clusters.vms.solutions.set$task` or `com.vmware.esx.settings.clusters.vms.solutions.delete$task` method. This class was added in vSphere API 9.0.0.0.

@@ -23,7 +23,7 @@ pub struct EnableSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MultiSourceEnableSpec {
     /// Identifiers of the cluster bound solutions in EAM (EAM agencies). This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub eam_agency_ids: Vec<String>,
     /// Target desired solution specification in vLCM. This attribute was added in vSphere API 9.1.0.0.
     pub solution: crate::esx::settings::clusters::vms::SolutionSpec,

@@ -55,10 +55,10 @@ pub struct Info {
     /// Release date of the OEM add-on. This attribute was added in vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// List of components in this OEM add-on. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: Vec<ComponentInfo>,
     /// List of components removed by this OEM add-on. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub removed_components: Vec<RemovedComponentInfo>,
 }
 

@@ -57,7 +57,7 @@ pub struct Info {
     /// Release date of the base image. This attribute was added in vSphere API 7.0.0.0.
     pub release_date: vsphere_vapi_runtime::types::DateTime,
     /// List of components in this base image. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: Vec<ComponentVersionInfo>,
     /// For base images this base image can quick patch from, map their full versions to display versions. This attribute was added in vSphere API 8.0.3.0.
     ///

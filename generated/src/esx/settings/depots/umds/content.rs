@@ -10,7 +10,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// A list of metadata bundles contained in the depot. The key is vendor of metadata bundle. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub metadata_bundles: vsphere_vapi_runtime::types::VapiMap<
         String,
         Vec<crate::esx::settings::depots::MetadataInfo>,

@@ -106,7 +106,7 @@ pub struct HardwareSupportPackageInfo {
     /// Description of the Hardware Support Package (HSP) (e.g. for use in help bubble) This attribute was added in vSphere API 7.0.0.0.
     pub description: String,
     /// Supported vSphere releases This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub supported_releases: Vec<String>,
 }
 

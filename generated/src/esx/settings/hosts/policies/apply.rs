@@ -88,23 +88,167 @@ pub struct ConfiguredPolicySpec {
 }
 
 /// The `Apply.FailureAction` class contains attributes that describe the actions to be taken when entering maintenance mode fails on an ESXi host. This class was added in vSphere API 8.0.0.1.
-///
-/// `action` selects which optional fields are set: `RETRY` (`retry_delay` and
-/// `retry_count`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FailureAction {
     /// What action (FAIL, RETRY) is to be taken if entering maintenance mode fails on an ESXi host. This attribute was added in vSphere API 8.0.0.1.
-    pub action: failure_action::Action,
-    /// Time to wait to retry the failed operation in seconds. This attribute was added in vSphere API 8.0.0.1.
     ///
-    /// Only relevant when `action` is `RETRY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_delay: Option<i64>,
-    /// Number of times to retry the failed operation. This attribute was added in vSphere API 8.0.0.1.
-    ///
-    /// Only relevant when `action` is `RETRY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_count: Option<i64>,
+    /// The variant carries the fields of its case (see [`FailureActionAction`]).
+    pub action: FailureActionAction,
+}
+
+/// The `action` tag of [`FailureAction`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `action` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `FailureActionAction::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum FailureActionAction {
+    /// Fail the apply method
+    Fail,
+    /// Retry the task `com.vmware.esx.settings.hosts.policies.apply.failure_action.retry_count` number of times on the failed host after `com.vmware.esx.settings.hosts.policies.apply.failure_action.retry_delay`.
+    Retry {
+        /// Time to wait to retry the failed operation in seconds. This attribute was added in vSphere API 8.0.0.1.
+        retry_delay: Option<i64>,
+        /// Number of times to retry the failed operation. This attribute was added in vSphere API 8.0.0.1.
+        retry_count: Option<i64>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl FailureActionAction {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fail => "FAIL",
+            Self::Retry { .. } => "RETRY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> failure_action::Action {
+        failure_action::Action::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Fail => __map.serialize_entry("action", "FAIL")?,
+            Self::Retry { retry_delay, retry_count } => {
+                __map.serialize_entry("action", "RETRY")?;
+                if let Some(value) = retry_delay {
+                    __map.serialize_entry("retry_delay", value)?;
+                }
+                if let Some(value) = retry_count {
+                    __map.serialize_entry("retry_count", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("action", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for FailureAction {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.action.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FailureAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FailureAction;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct FailureAction")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<FailureAction, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut f_2: Option<i64> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "action" => f_0 = Some(map.next_value()?),
+                        "retry_delay" => f_1 = map.next_value()?,
+                        "retry_count" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "FAIL" => FailureActionAction::Fail,
+                                "RETRY" => {
+                                    FailureActionAction::Retry {
+                                        retry_delay: f_1,
+                                        retry_count: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "retry_delay".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "retry_count".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    FailureActionAction::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(FailureAction {
+                    action: u_0.ok_or_else(|| serde::de::Error::missing_field("action"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

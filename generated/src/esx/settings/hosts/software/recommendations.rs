@@ -15,7 +15,7 @@ pub struct ExplanationDetails {
     /// Display version of an excluded image entity (base image, add-on etc.). This attribute was added in vSphere API 8.0.0.1.
     pub display_version: String,
     /// List of explanations on why the image entity is excluded. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub explanation: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
@@ -29,7 +29,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_series_recommendation: Option<crate::esx::settings::SoftwareInfo>,
     /// Details about why some base images are excluded in latest and current series recommendations. This is not applicable for specified base image recommendations. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub base_image_explanation_details: Vec<ExplanationDetails>,
     /// The most recent timestamp when check for recommended image is launched. This attribute was added in vSphere API 8.0.0.1. None if no recommendation check has ever been launched.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1188,33 +1188,216 @@ pub struct FilterSpec {
 }
 
 /// The `Drafts.ImportSpec` class defines the information used to import the desired software specification into the repository. This class was added in vSphere API 9.0.0.0.
-///
-/// `source_type` selects which optional fields are set: `JSON_STRING`
-/// (`software_spec`), `PULL` (`location`), `PUSH` (`file_id`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportSpec {
     /// Display name for the draft created. This attribute was added in vSphere API 9.0.0.0.
     pub display_name: String,
     /// Type of the source to import the desired software specification This attribute was added in vSphere API 9.0.0.0.
-    pub source_type: SourceType,
-    /// Location of the software specification file to be imported. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `source_type` is `PULL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// File identifier returned by the file upload endpoint after file is uploaded. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `source_type` is `PUSH`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<String>,
-    /// The JSON string representing the desired software specification. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `source_type` is `JSON_STRING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub software_spec: Option<String>,
+    /// The variant carries the fields of its case (see [`ImportSpecSourceType`]).
+    pub source_type: ImportSpecSourceType,
     /// Deletes any existing draft by the user before creating a new draft, if deleteExistingDraft is set to TRUE. This attribute was added in vSphere API 9.0.0.0. If deleteExistingDraft is either unset of set to FALSE and there is already draft created by the user, an \\\\`AlreadyExists\\\\` exception is thrown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_existing_draft: Option<bool>,
+}
+
+/// The `source_type` tag of [`ImportSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `source_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ImportSpecSourceType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ImportSpecSourceType {
+    /// Content is pulled from the URL location. The URL scheme of the value in #pullLocation can be http, https or file.
+    Pull {
+        /// Location of the software specification file to be imported. This attribute was added in vSphere API 9.0.0.0.
+        location: Option<String>,
+    },
+    /// Content was previously uploaded using the file upload endpoint present on vCenter appliance. This endpoint is present at <https://VCENTERFQDN:9087/vum-fileupload> URL.
+    Push {
+        /// File identifier returned by the file upload endpoint after file is uploaded. This attribute was added in vSphere API 9.0.0.0.
+        file_id: Option<String>,
+    },
+    /// The string representing the content of the software specification.
+    JsonString {
+        /// The JSON string representing the desired software specification. This attribute was added in vSphere API 9.0.0.0.
+        software_spec: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ImportSpecSourceType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pull { .. } => "PULL",
+            Self::Push { .. } => "PUSH",
+            Self::JsonString { .. } => "JSON_STRING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> SourceType {
+        SourceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pull { location } => {
+                __map.serialize_entry("source_type", "PULL")?;
+                if let Some(value) = location {
+                    __map.serialize_entry("location", value)?;
+                }
+            }
+            Self::Push { file_id } => {
+                __map.serialize_entry("source_type", "PUSH")?;
+                if let Some(value) = file_id {
+                    __map.serialize_entry("file_id", value)?;
+                }
+            }
+            Self::JsonString { software_spec } => {
+                __map.serialize_entry("source_type", "JSON_STRING")?;
+                if let Some(value) = software_spec {
+                    __map.serialize_entry("software_spec", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("source_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ImportSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("display_name", &self.display_name)?;
+        self.source_type.serialize_fields(&mut map)?;
+        if let Some(value) = &self.delete_existing_draft {
+            map.serialize_entry("delete_existing_draft", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ImportSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ImportSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ImportSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<bool> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "display_name" => f_0 = Some(map.next_value()?),
+                        "source_type" => f_1 = Some(map.next_value()?),
+                        "location" => f_2 = map.next_value()?,
+                        "file_id" => f_3 = map.next_value()?,
+                        "software_spec" => f_4 = map.next_value()?,
+                        "delete_existing_draft" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PULL" => {
+                                    ImportSpecSourceType::Pull {
+                                        location: f_2,
+                                    }
+                                }
+                                "PUSH" => {
+                                    ImportSpecSourceType::Push {
+                                        file_id: f_3,
+                                    }
+                                }
+                                "JSON_STRING" => {
+                                    ImportSpecSourceType::JsonString {
+                                        software_spec: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "location".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "file_id".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "software_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ImportSpecSourceType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ImportSpec {
+                    display_name: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("display_name"))?,
+                    source_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("source_type"))?,
+                    delete_existing_draft: f_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Drafts.Info` class defines the information about software draft. This class was added in vSphere API 9.0.0.0.

@@ -14,7 +14,7 @@ pub struct CreateSpec {
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
     pub vm_tag: crate::ids::TagId,
     /// When considering scaling-in a cluster, policies that have been created with one of these capabilities are ignored for virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.create_spec.vm_tag`. This set must contain at least one item. Currently, the only allowed capability identifier is `com.vmware.vcenter.compute.policies.capabilities.disable_drs_vmotion`. In the future, other capabilities may be specified. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vm_capabilities: Vec<String>,
     /// Identifier of the capability this policy is based on. This attribute was added in vSphere API 7.0.3.0.
     ///
@@ -37,7 +37,7 @@ pub struct Info {
     /// Identifier of a `com.vmware.cis.tagging.Tag:VirtualMachine` resource.
     pub vm_tag: crate::ids::TagId,
     /// When considering scaling-in a cluster, policies that have been created with one of these capabilities are ignored for virtual machines that have the tag indicated by `com.vmware.vcenter.compute.policies.capabilities.cluster_scale_in_ignore_vm_capabilities.info.vm_tag`. Warning: this attribute is available as Technology Preview. These are early access APIs provided to test, automate and provide feedback on the feature. Since this can change based on feedback, VMware does not guarantee backwards compatibility and recommends against using them in production environments. Some Technology Preview APIs might only be applicable to specific environments.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vm_capabilities: Vec<String>,
     /// Name of the policy. This attribute was added in vSphere API 7.0.3.0.
     pub name: String,

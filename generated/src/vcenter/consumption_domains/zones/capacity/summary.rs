@@ -22,7 +22,7 @@ pub struct CapacityInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterInfo {
     /// Capacity info for each cluster This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cluster_infos: vsphere_vapi_runtime::types::VapiMap<String, Info>,
 }
 
@@ -34,7 +34,7 @@ pub struct Info {
     /// Memory capacity information of the vSphere Zone, units are MiB. This attribute was added in vSphere API 9.1.0.0.
     pub memory: CapacityInfo,
     /// VmResourceProfile capacity information of the vSphere Zone, units are in number of instances. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vm_resource_profiles: vsphere_vapi_runtime::types::VapiMap<String, CapacityInfo>,
 }
 

@@ -13,7 +13,7 @@ pub struct Status {
     /// This is true if the complete method succeeded without any errors. Otherwise, it is false if all or some methods have failed. This attribute was added in vSphere API 8.0.0.1.
     pub success: bool,
     /// Associations between the identifiers of the clusters for which the operation failed and the reason of the failure. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub failed_clusters: vsphere_vapi_runtime::types::VapiMap<String, serde_json::Value>,
 }
 

@@ -59,34 +59,237 @@ pub struct CreateSpec {
 /// This class is deprecated as of vSphere API 8.0.1.00200.
 ///
 /// **Deprecated** in the vSphere API.
-///
-/// `config_status` selects which optional fields are set: `ERROR` (`message`),
-/// `READY` (`update_time` and `access_url`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Name of the Harbor project. Should be between 1-63 characters long alphanumeric string and may contain the following characters: a-z,0-9, and '-'. Must be starting with characters or numbers, with the '-' character allowed anywhere except the first or last character. This attribute was added in vSphere API 7.0.0.0.
     pub name: String,
     /// The status of the Harbor project. This attribute was added in vSphere API 7.0.0.0.
-    pub config_status: ConfigStatus,
+    ///
+    /// The variant carries the fields of its case (see [`InfoConfigStatus`]).
+    pub config_status: InfoConfigStatus,
     /// The access type of a Harbor project. This attribute was added in vSphere API 7.0.0.0.
     pub scope: Scope,
     /// The date and time when the harbor project creation API was triggered and project identifier generated. This attribute was added in vSphere API 7.0.0.0.
     pub creation_time: vsphere_vapi_runtime::types::DateTime,
-    /// The date and time when the harbor project purge API was triggered. In case no purge was triggered, `updateTime` is same as `creationTime`. This attribute was added in vSphere API 7.0.0.0.
+}
+
+/// The `config_status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `config_status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoConfigStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoConfigStatus {
+    /// Harbor project is being created or the configuration is being applied to the project.
     ///
-    /// Only relevant when `config_status` is `READY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// URL to access the harbor project through docker client. This attribute was added in vSphere API 7.0.0.0.
+    /// Deprecated as of vSphere API 8.0.1.00200.
     ///
-    /// Only relevant when `config_status` is `READY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_url: Option<String>,
-    /// Details about the ERROR project status. This attribute was added in vSphere API 7.0.0.0.
+    /// **Deprecated** in the vSphere API.
+    Pending,
+    /// The configuration is being removed and Harbor project is being deleted.
     ///
-    /// Only relevant when `config_status` is `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::vapi::standard::LocalizableMessage>,
+    /// Deprecated as of vSphere API 8.0.1.00200.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Removing,
+    /// Failed to create Harbor project or apply the configuration to the project, user intervention needed.
+    ///
+    /// Deprecated as of vSphere API 8.0.1.00200.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Error {
+        /// Details about the ERROR project status. This attribute was added in vSphere API 7.0.0.0.
+        message: Option<crate::vapi::standard::LocalizableMessage>,
+    },
+    /// Harbor project is created or configured correctly.
+    ///
+    /// Deprecated as of vSphere API 8.0.1.00200.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Ready {
+        /// The date and time when the harbor project purge API was triggered. In case no purge was triggered, `updateTime` is same as `creationTime`. This attribute was added in vSphere API 7.0.0.0.
+        update_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// URL to access the harbor project through docker client. This attribute was added in vSphere API 7.0.0.0.
+        access_url: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoConfigStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Removing => "REMOVING",
+            Self::Error { .. } => "ERROR",
+            Self::Ready { .. } => "READY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> ConfigStatus {
+        ConfigStatus::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pending => __map.serialize_entry("config_status", "PENDING")?,
+            Self::Removing => __map.serialize_entry("config_status", "REMOVING")?,
+            Self::Error { message } => {
+                __map.serialize_entry("config_status", "ERROR")?;
+                if let Some(value) = message {
+                    __map.serialize_entry("message", value)?;
+                }
+            }
+            Self::Ready { update_time, access_url } => {
+                __map.serialize_entry("config_status", "READY")?;
+                if let Some(value) = update_time {
+                    __map.serialize_entry("update_time", value)?;
+                }
+                if let Some(value) = access_url {
+                    __map.serialize_entry("access_url", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("config_status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        self.config_status.serialize_fields(&mut map)?;
+        map.serialize_entry("scope", &self.scope)?;
+        map.serialize_entry("creation_time", &self.creation_time)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<Scope> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_4: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => f_0 = Some(map.next_value()?),
+                        "config_status" => f_1 = Some(map.next_value()?),
+                        "scope" => f_2 = Some(map.next_value()?),
+                        "creation_time" => f_3 = Some(map.next_value()?),
+                        "update_time" => f_4 = map.next_value()?,
+                        "access_url" => f_5 = map.next_value()?,
+                        "message" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PENDING" => InfoConfigStatus::Pending,
+                                "REMOVING" => InfoConfigStatus::Removing,
+                                "ERROR" => {
+                                    InfoConfigStatus::Error {
+                                        message: f_6,
+                                    }
+                                }
+                                "READY" => {
+                                    InfoConfigStatus::Ready {
+                                        update_time: f_4,
+                                        access_url: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "message".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "update_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "access_url".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoConfigStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    config_status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "config_status",
+                        ))?,
+                    scope: f_2.ok_or_else(|| serde::de::Error::missing_field("scope"))?,
+                    creation_time: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("creation_time"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

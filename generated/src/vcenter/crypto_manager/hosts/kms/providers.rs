@@ -39,22 +39,161 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Providers.Info` class contains attributes that describe the details of a provider. This class was added in vSphere API 7.0.2.0.
-///
-/// `type` selects which optional fields are set: `NATIVE` (`native_info`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Health status of the provider This attribute was added in vSphere API 7.0.2.0.
     pub health: Health,
     /// Details regarding the health status of the provider. This attribute was added in vSphere API 7.0.2.0.
-    #[serde(default)]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Provider type This attribute was added in vSphere API 7.0.2.0.
-    pub r#type: Type,
-    /// Native provider information This attribute was added in vSphere API 7.0.2.0.
     ///
-    /// Only relevant when `type` is `NATIVE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub native_info: Option<NativeProviderInfo>,
+    /// The variant carries the fields of its case (see [`InfoType`]).
+    pub r#type: InfoType,
+}
+
+/// The `type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoType {
+    /// Native provider
+    Native {
+        /// Native provider information This attribute was added in vSphere API 7.0.2.0.
+        native_info: Option<NativeProviderInfo>,
+    },
+    /// Trust Authority provider
+    TrustAuthority,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Native { .. } => "NATIVE",
+            Self::TrustAuthority => "TRUST_AUTHORITY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Native { native_info } => {
+                __map.serialize_entry("type", "NATIVE")?;
+                if let Some(value) = native_info {
+                    __map.serialize_entry("native_info", value)?;
+                }
+            }
+            Self::TrustAuthority => __map.serialize_entry("type", "TRUST_AUTHORITY")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("health", &self.health)?;
+        map.serialize_entry("details", &self.details)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<Health> = None;
+                let mut f_1: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<NativeProviderInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "health" => f_0 = Some(map.next_value()?),
+                        "details" => f_1 = map.next_value()?,
+                        "type" => f_2 = Some(map.next_value()?),
+                        "native_info" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NATIVE" => {
+                                    InfoType::Native {
+                                        native_info: f_3,
+                                    }
+                                }
+                                "TRUST_AUTHORITY" => InfoType::TrustAuthority,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "native_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoType::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    health: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("health"))?,
+                    details: f_1.unwrap_or_default(),
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A call of

@@ -98,7 +98,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// The list of modules. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub items: Vec<ListItem>,
     /// Host moId indicating the host from which the next page of results shall continue. Clients should use this value in the subsequent calls to the #list(IterationSpec) API. This attribute was added in vSphere API 9.1.0.0. If None the full list of modules is returned or no modules matched the provided filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -8,33 +8,17 @@
 //! Compiled with the `vcenter-lcm` feature.
 
 /// The `Status.Info` class contains attributes to describe the state of the appliance. This class was added in vSphere API 9.0.0.0.
-///
-/// `status` selects which optional fields are set: `BLOCKED` (`progress` and
-/// `start_time`), `CANCELED` (`progress`, `error`, `start_time` and `end_time`),
-/// `FAILED` (`progress`, `error`, `start_time` and `end_time`), `RUNNING`
-/// (`progress` and `start_time`), `SUCCEEDED` (`progress`, `start_time` and
-/// `end_time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The map of the upgrade subtasks and their status information. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
     pub subtasks: vsphere_vapi_runtime::types::VapiMap<String, Task>,
     /// The ordered list of subtasks for this upgrade operation. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
     pub subtask_order: Vec<String>,
     /// The current state of migration upgrade process. This attribute was added in vSphere API 9.0.0.0. If None there is no upgrade running in the environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_state: Option<State>,
     /// Desired state of the migration upgrade process. This attribute was added in vSphere API 9.0.0.0. If None there is no configured upgrade in the environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_state: Option<State>,
-    /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED`, `FAILED` or `CANCELED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<crate::cis::task::Progress>,
     /// Notifications containing upgrade infos, errors and warnings. This attribute was added in vSphere API 9.0.0.0. Only set if an infos, errors or warnings have been reported by the upgrade process.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::vcenter::lcm::Notifications>,
     /// The metadata of the upgrade process This attribute was added in vSphere API 9.0.0.0.
     pub upgrade_info: UpgradeInfo,
@@ -43,24 +27,356 @@ pub struct Info {
     /// Description of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
-    pub status: crate::vcenter::lcm::deployment::common::Status,
+    ///
+    /// The variant carries the fields of its case (see [`InfoStatus`]).
+    pub status: InfoStatus,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 9.0.0.0.
     pub cancelable: bool,
-    /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
-    ///
-    /// Only relevant when `status` is `FAILED` or `CANCELED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED`, `FAILED` or `CANCELED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`, `FAILED` or `CANCELED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoStatus {
+    /// The operation is in pending state.
+    Pending,
+    /// The operation is in progress.
+    Running {
+        /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation is blocked.
+    Blocked {
+        /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation completed successfully.
+    Succeeded {
+        /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation failed.
+    Failed {
+        /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
+        error: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation was canceled.
+    Canceled {
+        /// The progress information of the current upgrade process. This attribute was added in vSphere API 9.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
+        error: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running { .. } => "RUNNING",
+            Self::Blocked { .. } => "BLOCKED",
+            Self::Succeeded { .. } => "SUCCEEDED",
+            Self::Failed { .. } => "FAILED",
+            Self::Canceled { .. } => "CANCELED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vcenter::lcm::deployment::common::Status {
+        crate::vcenter::lcm::deployment::common::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pending => __map.serialize_entry("status", "PENDING")?,
+            Self::Running { progress, start_time } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Blocked { progress, start_time } => {
+                __map.serialize_entry("status", "BLOCKED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Succeeded { progress, start_time, end_time } => {
+                __map.serialize_entry("status", "SUCCEEDED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Failed { progress, error, start_time, end_time } => {
+                __map.serialize_entry("status", "FAILED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Canceled { progress, error, start_time, end_time } => {
+                __map.serialize_entry("status", "CANCELED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("subtasks", &self.subtasks)?;
+        map.serialize_entry("subtask_order", &self.subtask_order)?;
+        if let Some(value) = &self.current_state {
+            map.serialize_entry("current_state", value)?;
+        }
+        if let Some(value) = &self.desired_state {
+            map.serialize_entry("desired_state", value)?;
+        }
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.serialize_entry("upgrade_info", &self.upgrade_info)?;
+        map.serialize_entry("last_update_time", &self.last_update_time)?;
+        map.serialize_entry("description", &self.description)?;
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("cancelable", &self.cancelable)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<
+                    vsphere_vapi_runtime::types::VapiMap<String, Task>,
+                > = None;
+                let mut f_1: Option<Vec<String>> = None;
+                let mut f_2: Option<State> = None;
+                let mut f_3: Option<State> = None;
+                let mut f_4: Option<crate::cis::task::Progress> = None;
+                let mut f_5: Option<crate::vcenter::lcm::Notifications> = None;
+                let mut f_6: Option<UpgradeInfo> = None;
+                let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_8: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_9: Option<String> = None;
+                let mut f_10: Option<bool> = None;
+                let mut f_11: Option<serde_json::Value> = None;
+                let mut f_12: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_13: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "subtasks" => f_0 = map.next_value()?,
+                        "subtask_order" => f_1 = map.next_value()?,
+                        "current_state" => f_2 = map.next_value()?,
+                        "desired_state" => f_3 = map.next_value()?,
+                        "progress" => f_4 = map.next_value()?,
+                        "notifications" => f_5 = map.next_value()?,
+                        "upgrade_info" => f_6 = Some(map.next_value()?),
+                        "last_update_time" => f_7 = Some(map.next_value()?),
+                        "description" => f_8 = Some(map.next_value()?),
+                        "status" => f_9 = Some(map.next_value()?),
+                        "cancelable" => f_10 = Some(map.next_value()?),
+                        "error" => f_11 = map.next_value()?,
+                        "start_time" => f_12 = map.next_value()?,
+                        "end_time" => f_13 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_9 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PENDING" => InfoStatus::Pending,
+                                "RUNNING" => {
+                                    InfoStatus::Running {
+                                        progress: f_4,
+                                        start_time: f_12,
+                                    }
+                                }
+                                "BLOCKED" => {
+                                    InfoStatus::Blocked {
+                                        progress: f_4,
+                                        start_time: f_12,
+                                    }
+                                }
+                                "SUCCEEDED" => {
+                                    InfoStatus::Succeeded {
+                                        progress: f_4,
+                                        start_time: f_12,
+                                        end_time: f_13,
+                                    }
+                                }
+                                "FAILED" => {
+                                    InfoStatus::Failed {
+                                        progress: f_4,
+                                        error: f_11,
+                                        start_time: f_12,
+                                        end_time: f_13,
+                                    }
+                                }
+                                "CANCELED" => {
+                                    InfoStatus::Canceled {
+                                        progress: f_4,
+                                        error: f_11,
+                                        start_time: f_12,
+                                        end_time: f_13,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "progress".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_12 {
+                                        fields
+                                            .insert(
+                                                "start_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_13 {
+                                        fields
+                                            .insert(
+                                                "end_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_11 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoStatus::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    subtasks: f_0.unwrap_or_default(),
+                    subtask_order: f_1.unwrap_or_default(),
+                    current_state: f_2,
+                    desired_state: f_3,
+                    notifications: f_5,
+                    upgrade_info: f_6
+                        .ok_or_else(|| serde::de::Error::missing_field("upgrade_info"))?,
+                    last_update_time: f_7
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "last_update_time",
+                        ))?,
+                    description: f_8
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    cancelable: f_10
+                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -91,43 +407,329 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Status.Task` class contains attributes to describe a particular deployment task. This class was added in vSphere API 9.0.0.0.
-///
-/// `status` selects which optional fields are set: `BLOCKED` (`progress` and
-/// `start_time`), `CANCELED` (`progress`, `error`, `start_time` and `end_time`),
-/// `FAILED` (`progress`, `error`, `start_time` and `end_time`), `RUNNING`
-/// (`progress` and `start_time`), `SUCCEEDED` (`progress`, `start_time` and
-/// `end_time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Task {
-    /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED`, `FAILED` or `CANCELED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<crate::cis::task::Progress>,
     /// Result of the task. This attribute was added in vSphere API 9.0.0.0. This attribute will be None if result is not available at the current step of the task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::vcenter::lcm::Notifications>,
     /// Description of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
     pub description: crate::vapi::standard::LocalizableMessage,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 9.0.0.0.
-    pub status: crate::vcenter::lcm::deployment::common::Status,
+    ///
+    /// The variant carries the fields of its case (see [`TaskStatus`]).
+    pub status: TaskStatus,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 9.0.0.0.
     pub cancelable: bool,
-    /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
-    ///
-    /// Only relevant when `status` is `FAILED` or `CANCELED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `status` is `RUNNING`, `BLOCKED`, `SUCCEEDED`, `FAILED` or `CANCELED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `status` is `SUCCEEDED`, `FAILED` or `CANCELED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+}
+
+/// The `status` tag of [`Task`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `TaskStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum TaskStatus {
+    /// The operation is in pending state.
+    Pending,
+    /// The operation is in progress.
+    Running {
+        /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation is blocked.
+    Blocked {
+        /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation completed successfully.
+    Succeeded {
+        /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation failed.
+    Failed {
+        /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
+        error: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation was canceled.
+    Canceled {
+        /// The progress info of this deployment task. This attribute was added in vSphere API 9.0.0.0.
+        progress: Option<crate::cis::task::Progress>,
+        /// Description of the error if the operation status is "FAILED" or the upgrade has been canceled. This attribute was added in vSphere API 9.0.0.0. If None there is no error raised by the upgrade
+        error: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 9.0.0.0.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 9.0.0.0.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl TaskStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running { .. } => "RUNNING",
+            Self::Blocked { .. } => "BLOCKED",
+            Self::Succeeded { .. } => "SUCCEEDED",
+            Self::Failed { .. } => "FAILED",
+            Self::Canceled { .. } => "CANCELED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::vcenter::lcm::deployment::common::Status {
+        crate::vcenter::lcm::deployment::common::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pending => __map.serialize_entry("status", "PENDING")?,
+            Self::Running { progress, start_time } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Blocked { progress, start_time } => {
+                __map.serialize_entry("status", "BLOCKED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Succeeded { progress, start_time, end_time } => {
+                __map.serialize_entry("status", "SUCCEEDED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Failed { progress, error, start_time, end_time } => {
+                __map.serialize_entry("status", "FAILED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Canceled { progress, error, start_time, end_time } => {
+                __map.serialize_entry("status", "CANCELED")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Task {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.notifications {
+            map.serialize_entry("notifications", value)?;
+        }
+        map.serialize_entry("description", &self.description)?;
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("cancelable", &self.cancelable)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Task;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Task")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Task, A::Error> {
+                let mut f_0: Option<crate::cis::task::Progress> = None;
+                let mut f_1: Option<crate::vcenter::lcm::Notifications> = None;
+                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<bool> = None;
+                let mut f_5: Option<serde_json::Value> = None;
+                let mut f_6: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_7: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "progress" => f_0 = map.next_value()?,
+                        "notifications" => f_1 = map.next_value()?,
+                        "description" => f_2 = Some(map.next_value()?),
+                        "status" => f_3 = Some(map.next_value()?),
+                        "cancelable" => f_4 = Some(map.next_value()?),
+                        "error" => f_5 = map.next_value()?,
+                        "start_time" => f_6 = map.next_value()?,
+                        "end_time" => f_7 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_3 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PENDING" => TaskStatus::Pending,
+                                "RUNNING" => {
+                                    TaskStatus::Running {
+                                        progress: f_0,
+                                        start_time: f_6,
+                                    }
+                                }
+                                "BLOCKED" => {
+                                    TaskStatus::Blocked {
+                                        progress: f_0,
+                                        start_time: f_6,
+                                    }
+                                }
+                                "SUCCEEDED" => {
+                                    TaskStatus::Succeeded {
+                                        progress: f_0,
+                                        start_time: f_6,
+                                        end_time: f_7,
+                                    }
+                                }
+                                "FAILED" => {
+                                    TaskStatus::Failed {
+                                        progress: f_0,
+                                        error: f_5,
+                                        start_time: f_6,
+                                        end_time: f_7,
+                                    }
+                                }
+                                "CANCELED" => {
+                                    TaskStatus::Canceled {
+                                        progress: f_0,
+                                        error: f_5,
+                                        start_time: f_6,
+                                        end_time: f_7,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_0 {
+                                        fields
+                                            .insert(
+                                                "progress".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "start_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_7 {
+                                        fields
+                                            .insert(
+                                                "end_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    TaskStatus::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Task {
+                    notifications: f_1,
+                    description: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    cancelable: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Status.UpgradeInfo` class contains attributes to describe important parameters and state of the upgrade process. This class was added in vSphere API 9.0.0.0.

@@ -26,7 +26,7 @@ pub struct Info {
     /// Configuration status of vSphere Namespaces with this Content Library. This attribute was added in vSphere API 9.0.0.0.
     pub status: Status,
     /// Messages related to configuration between vSphere Namespaces and Content Library. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
 }
 
@@ -34,7 +34,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of content libraries. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub libraries: Vec<Summary>,
 }
 

@@ -48,9 +48,7 @@ pub struct DeploymentTarget {
 }
 
 /// `DistributedPortGroupNetwork` is a network backed by a single vSphere distributed port group. This class was added in vSphere API 9.0.0.0.
-///
-/// `ipam` selects which optional fields are set: `STATIC` (`ip_config`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DistributedPortGroupNetwork {
     /// The user-facing name of the network. A Supervisor workload network will be created with this name. This name must be compliant with DNS naming specifications as stated in RFC 1123. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
@@ -59,12 +57,157 @@ pub struct DistributedPortGroupNetwork {
     /// Identifier of a `vSphereDistributedPortGroup` resource.
     pub network: crate::ids::VSphereDistributedPortGroupId,
     /// IP Address management scheme for this network. This attribute was added in vSphere API 9.0.0.0.
-    pub ipam: distributed_port_group_network::IpamType,
-    /// Configuration used to configure static IP addresses. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `ipam` is `STATIC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_config: Option<IpConfig>,
+    /// The variant carries the fields of its case (see [`DistributedPortGroupNetworkIpam`]).
+    pub ipam: DistributedPortGroupNetworkIpam,
+}
+
+/// The `ipam` tag of [`DistributedPortGroupNetwork`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `ipam` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `DistributedPortGroupNetworkIpam::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DistributedPortGroupNetworkIpam {
+    /// IP addresses are statically allocated.
+    Static {
+        /// Configuration used to configure static IP addresses. This attribute was added in vSphere API 9.0.0.0.
+        ip_config: Option<IpConfig>,
+    },
+    /// IP addresses are acquired through a DHCP server via the DHCP protocol.
+    Dhcp,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl DistributedPortGroupNetworkIpam {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Static { .. } => "STATIC",
+            Self::Dhcp => "DHCP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> distributed_port_group_network::IpamType {
+        distributed_port_group_network::IpamType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Static { ip_config } => {
+                __map.serialize_entry("ipam", "STATIC")?;
+                if let Some(value) = ip_config {
+                    __map.serialize_entry("ip_config", value)?;
+                }
+            }
+            Self::Dhcp => __map.serialize_entry("ipam", "DHCP")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("ipam", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for DistributedPortGroupNetwork {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("network", &self.network)?;
+        self.ipam.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DistributedPortGroupNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DistributedPortGroupNetwork;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct DistributedPortGroupNetwork")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<DistributedPortGroupNetwork, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::ids::VSphereDistributedPortGroupId> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<IpConfig> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => f_0 = Some(map.next_value()?),
+                        "network" => f_1 = Some(map.next_value()?),
+                        "ipam" => f_2 = Some(map.next_value()?),
+                        "ip_config" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "STATIC" => {
+                                    DistributedPortGroupNetworkIpam::Static {
+                                        ip_config: f_3,
+                                    }
+                                }
+                                "DHCP" => DistributedPortGroupNetworkIpam::Dhcp,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "ip_config".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    DistributedPortGroupNetworkIpam::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(DistributedPortGroupNetwork {
+                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    network: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("network"))?,
+                    ipam: u_0.ok_or_else(|| serde::de::Error::missing_field("ipam"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// `DNS` describes DNS servers and search domains for a given network. This class was added in vSphere API 9.0.0.0.
@@ -73,14 +216,14 @@ pub struct Dns {
     /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.DNS.servers` is a list of IP addresses that clients may use for DNS resolution on a given network in priority order.
     ///
     /// If None, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.services`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<String>,
     /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.DNS.search_domains` is a list of DNS search domains to be used on this network.
     ///
     /// This field is useful for corporate networks or local domains that are not publicly resolvable.
     ///
     /// If None, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.services`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub search_domains: Vec<String>,
 }
 
@@ -106,24 +249,170 @@ pub struct IpConfig {
     /// IP ranges will be used to provision IP addresses for nodes on a network. You must supply at least one IP address per network override per node. The IP addresses must exist within the same subnet as the provided gateway.
     ///
     /// If you want to scale up the number of load balancer nodes, you must have enough free IP addresses present in the pool on each respective network. To deploy a load balancer, one IP address is required for each node on each network. For example, if deploying in HA configuration, you must supply two IP addresses for each network for a total of four IP addresses. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ip_ranges: Vec<FoundationIpRange>,
     /// A gateway is the default gateway on a network specified in CIDR notation. E.g. 192.168.0.1/24. IP addresses specified in `com.vmware.vcenter.namespace_management.networks.edges.foundation.IP_config.ip_ranges` must be contained within the same subnet as this gateway. This attribute was added in vSphere API 9.0.0.0.
     pub gateway: String,
 }
 
 /// A `Network` describes how packets from the load balancer reach their destinations. This class was added in vSphere API 9.0.0.0.
-///
-/// `network_type` selects which optional fields are set: `DVPG` (`dvpg_network`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     /// The type of network this interface is attached to. This attribute was added in vSphere API 9.0.0.0.
-    pub network_type: network::NetworkType,
-    /// A network defines how packets reach their destination. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `network_type` is `DVPG`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dvpg_network: Option<DistributedPortGroupNetwork>,
+    /// The variant carries the fields of its case (see [`NetworkNetworkType`]).
+    pub network_type: NetworkNetworkType,
+}
+
+/// The `network_type` tag of [`Network`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkNetworkType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NetworkNetworkType {
+    /// This network refers to the management network provided as Supervisor enablement `com.vmware.vcenter.namespace_management.supervisors.control_plane.network`.
+    SupervisorManagement,
+    /// This network refers to the Supervisor default workload network provided at enablement `com.vmware.vcenter.namespace_management.supervisors.workloads.network`.
+    PrimaryWorkload,
+    /// Refers to a custom `DistributedPortGroupNetwork`.
+    Dvpg {
+        /// A network defines how packets reach their destination. This attribute was added in vSphere API 9.0.0.0.
+        dvpg_network: Option<DistributedPortGroupNetwork>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NetworkNetworkType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SupervisorManagement => "SUPERVISOR_MANAGEMENT",
+            Self::PrimaryWorkload => "PRIMARY_WORKLOAD",
+            Self::Dvpg { .. } => "DVPG",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> network::NetworkType {
+        network::NetworkType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::SupervisorManagement => {
+                __map.serialize_entry("network_type", "SUPERVISOR_MANAGEMENT")?
+            }
+            Self::PrimaryWorkload => {
+                __map.serialize_entry("network_type", "PRIMARY_WORKLOAD")?
+            }
+            Self::Dvpg { dvpg_network } => {
+                __map.serialize_entry("network_type", "DVPG")?;
+                if let Some(value) = dvpg_network {
+                    __map.serialize_entry("dvpg_network", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Network {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.network_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Network;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Network")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Network, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<DistributedPortGroupNetwork> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network_type" => f_0 = Some(map.next_value()?),
+                        "dvpg_network" => f_1 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "SUPERVISOR_MANAGEMENT" => {
+                                    NetworkNetworkType::SupervisorManagement
+                                }
+                                "PRIMARY_WORKLOAD" => NetworkNetworkType::PrimaryWorkload,
+                                "DVPG" => {
+                                    NetworkNetworkType::Dvpg {
+                                        dvpg_network: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "dvpg_network".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NetworkNetworkType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Network {
+                    network_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("network_type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A `NetworkInterface` defines how a load balancer will be connected to a network. This class was added in vSphere API 9.0.0.0.
@@ -132,7 +421,7 @@ pub struct NetworkInterface {
     /// The list of interface personas. An interface must have at least one persona and may have additional *distinct* personas.
     ///
     /// For example, an interface with Management Persona, Workload Persona, and Frontend Personas will configure the load balancer to put load balancer IPs on the same interface that will be used to reach workloads and other load balancer nodes. An interface configured with only a Frontend Persona will allow ingress and return traffic to exit that interface while relying on different interfaces for management traffic and workload traffic. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub personas: Vec<Persona>,
     /// A network defines how packets reach their destination from this interface. This attribute was added in vSphere API 9.0.0.0.
     pub network: Network,
@@ -158,7 +447,7 @@ pub struct Ntp {
     /// `com.vmware.vcenter.namespace_management.networks.edges.foundation.NTP.servers` contains a list of servers in priority order that clients can use for network time protocol.
     ///
     /// If None, and the interface configured with a Management Persona is connected to a DHCP network, it will attempt to obtain its settings from a DHCP server. If the interface configured with a Management Persona is connected to a static IP network, the values will be synced with the Supervisor's management services `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.services`. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<String>,
 }
 

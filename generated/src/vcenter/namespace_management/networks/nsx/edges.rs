@@ -83,7 +83,7 @@ pub struct FilterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// Distributed switch UUID criteria. If distributed switches identifiers are specified, they will be used to filter the Edges. To obtain the available distributed switch UUIDs, use: `com.vmware.vcenter.namespace_management.networks.nsx.distributed_switches.list`. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub distributed_switch: Vec<String>,
 }
 

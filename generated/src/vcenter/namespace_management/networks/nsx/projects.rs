@@ -324,20 +324,24 @@ pub struct Info {
     /// NSX path of the Project. This attribute was added in vSphere API 9.0.0.0.
     pub nsx_path: String,
     /// List of NSX Tier0 or Tier0-VRF gateways currently configured with the project. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub gateways: Vec<NsxGatewayInfo>,
     /// List of NSX Edge Clusters currently configured with the project. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub edge_clusters: Vec<EdgeClusterInfo>,
     /// List of NSX External IPv4 Blocks currently configured with the project. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(rename = "external_IPv4_blocks", default)]
+    #[serde(
+        rename = "external_IPv4_blocks",
+        default,
+        deserialize_with = "vsphere_vapi_runtime::de::null_as_default"
+    )]
     pub external_ipv4_blocks: Vec<
         crate::vcenter::namespace_management::networks::nsx::IpBlockInfo,
     >,
     /// `true` if this Project is the default Project in NSX, `false` otherwise. This attribute was added in vSphere API 9.0.0.0.
     pub default_project: bool,
     /// VPC Connectivity Profile under this project. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vpc_connectivity_profiles: Vec<VpcConnectivityProfileInfo>,
 }
 
@@ -372,7 +376,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of all NSX projects. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub projects: Vec<Info>,
 }
 

@@ -62,7 +62,7 @@ pub struct PrecheckResult {
         crate::vcenter::namespace_management::supervisors::conditions::condition_group::Status,
     >,
     /// Supervisor upgrade pre-check results for `com.vmware.vcenter.namespace_management.software.supervisors.prechecks.precheck_result.target_version` This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub conditions: Vec<crate::vcenter::namespace_management::clusters::Condition>,
 }
 

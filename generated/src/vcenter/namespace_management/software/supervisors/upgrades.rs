@@ -106,13 +106,13 @@ pub struct Info {
     /// Identifier of a `SupervisorVersion` resource.
     pub current_version: crate::ids::SupervisorVersionId,
     /// Set of versions that the Supervisor can be upgraded to. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub available_versions: Vec<String>,
     /// Date of the last successful upgrade. This attribute was added in vSphere API 9.1.0.0. If None, the Supervisor has not yet been upgraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgraded_date: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Messages related to the upgrade process for the Supervisor. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
     /// Current state of the upgrade. This attribute was added in vSphere API 9.1.0.0.
     pub state: State,
@@ -157,7 +157,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of upgrade summaries for each Supervisor. Each summary includes information such as current version, desired version, available upgrade versions and upgrade state. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub supervisors: Vec<Summary>,
 }
 
@@ -207,7 +207,7 @@ pub struct Status {
     /// Identifier of a `SupervisorVersion` resource.
     pub desired_version: crate::ids::SupervisorVersionId,
     /// Current set of messages associated with the upgrade state. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
     /// Information about upgrade progress. This attribute was added in vSphere API 9.1.0.0.
     pub progress: Progress,
@@ -230,7 +230,7 @@ pub struct Summary {
     /// Identifier of a `SupervisorVersion` resource.
     pub current_version: crate::ids::SupervisorVersionId,
     /// Set of versions available for upgrade. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub available_versions: Vec<String>,
     /// Date of the last successful upgrade. This attribute was added in vSphere API 9.1.0.0. If None, the Supervisor has not yet been upgraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -78,11 +78,7 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Versions.CompatibilityInfo` class the outcome of the `com.vmware.vcenter.namespace_management.software.supervisors.versions.check_compatibility` method and provides detailed information about the compatibility and capabilities of the Supervisor version. This class was added in vSphere API 9.0.0.0.
-///
-/// `compatibility` selects which optional fields are set: `COMPATIBLE`
-/// (`capabilities`), `COMPATIBLE_AND_DEGRADED` (`capabilities`), `INCOMPATIBLE`
-/// (`incompatibility_reasons`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompatibilityInfo {
     /// Identifier for the Supervisor version. This attribute was added in vSphere API 9.0.0.0.
     ///
@@ -97,22 +93,226 @@ pub struct CompatibilityInfo {
     /// Details of Supervisor release. This attribute was added in vSphere API 9.0.0.0.
     pub release_notes: String,
     /// Details about the source of Supervisor image. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
     pub image_source_specs: Vec<
         crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
     >,
     /// Indicates the compatibility of Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version` with the current infrastructure(vCenter, ESX and NSX). This attribute was added in vSphere API 9.0.0.0.
-    pub compatibility: Compatibility,
-    /// If the compatibility status of Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version` is `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility.INCOMPATIBLE`, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.incompatibility_reasons` represents the list of reasons for incompatibility. This attribute was added in vSphere API 9.0.0.0. If None, the Supervisor image is compatible with current infrastructure.
     ///
-    /// Only relevant when `compatibility` is `INCOMPATIBLE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
-    /// Represents the list of capabilities offered with the Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version`. This attribute was added in vSphere API 9.0.0.0. If None, the Supervisor image is incompatible with current infrastructure. Hence, we don't compute capabilities.
-    ///
-    /// Only relevant when `compatibility` is `COMPATIBLE` or `COMPATIBLE_AND_DEGRADED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<Vec<Capability>>,
+    /// The variant carries the fields of its case (see [`CompatibilityInfoCompatibility`]).
+    pub compatibility: CompatibilityInfoCompatibility,
+}
+
+/// The `compatibility` tag of [`CompatibilityInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `compatibility` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CompatibilityInfoCompatibility::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CompatibilityInfoCompatibility {
+    /// The Supervisor image is compatible with the current infrastructure (vCenter Server, ESX and NSX versions).
+    Compatible {
+        /// Represents the list of capabilities offered with the Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version`. This attribute was added in vSphere API 9.0.0.0. If None, the Supervisor image is incompatible with current infrastructure. Hence, we don't compute capabilities.
+        capabilities: Option<Vec<Capability>>,
+    },
+    /// The Supervisor image is compatible with the current infrastructure and will continue to work after the Supervisor upgrade. However, few new features released as part of Supervisor release may not be available until the vCenter is upgraded.
+    CompatibleAndDegraded {
+        /// Represents the list of capabilities offered with the Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version`. This attribute was added in vSphere API 9.0.0.0. If None, the Supervisor image is incompatible with current infrastructure. Hence, we don't compute capabilities.
+        capabilities: Option<Vec<Capability>>,
+    },
+    /// The Supervisor image is incompatible with the current infrastructure.
+    Incompatible {
+        /// If the compatibility status of Supervisor `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.version` is `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility.INCOMPATIBLE`, the field `com.vmware.vcenter.namespace_management.software.supervisors.versions.compatibility_info.incompatibility_reasons` represents the list of reasons for incompatibility. This attribute was added in vSphere API 9.0.0.0. If None, the Supervisor image is compatible with current infrastructure.
+        incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CompatibilityInfoCompatibility {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Compatible { .. } => "COMPATIBLE",
+            Self::CompatibleAndDegraded { .. } => "COMPATIBLE_AND_DEGRADED",
+            Self::Incompatible { .. } => "INCOMPATIBLE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Compatibility {
+        Compatibility::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Compatible { capabilities } => {
+                __map.serialize_entry("compatibility", "COMPATIBLE")?;
+                if let Some(value) = capabilities {
+                    __map.serialize_entry("capabilities", value)?;
+                }
+            }
+            Self::CompatibleAndDegraded { capabilities } => {
+                __map.serialize_entry("compatibility", "COMPATIBLE_AND_DEGRADED")?;
+                if let Some(value) = capabilities {
+                    __map.serialize_entry("capabilities", value)?;
+                }
+            }
+            Self::Incompatible { incompatibility_reasons } => {
+                __map.serialize_entry("compatibility", "INCOMPATIBLE")?;
+                if let Some(value) = incompatibility_reasons {
+                    __map.serialize_entry("incompatibility_reasons", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("compatibility", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CompatibilityInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("release_date", &self.release_date)?;
+        map.serialize_entry("release_notes", &self.release_notes)?;
+        map.serialize_entry("image_source_specs", &self.image_source_specs)?;
+        self.compatibility.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompatibilityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CompatibilityInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CompatibilityInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CompatibilityInfo, A::Error> {
+                let mut f_0: Option<crate::ids::SupervisorVersionId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_4: Option<String> = None;
+                let mut f_5: Option<
+                    Vec<
+                        crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
+                    >,
+                > = None;
+                let mut f_6: Option<String> = None;
+                let mut f_7: Option<Vec<crate::vapi::standard::LocalizableMessage>> = None;
+                let mut f_8: Option<Vec<Capability>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "version" => f_0 = Some(map.next_value()?),
+                        "name" => f_1 = Some(map.next_value()?),
+                        "description" => f_2 = Some(map.next_value()?),
+                        "release_date" => f_3 = Some(map.next_value()?),
+                        "release_notes" => f_4 = Some(map.next_value()?),
+                        "image_source_specs" => f_5 = map.next_value()?,
+                        "compatibility" => f_6 = Some(map.next_value()?),
+                        "incompatibility_reasons" => f_7 = map.next_value()?,
+                        "capabilities" => f_8 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_6 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "COMPATIBLE" => {
+                                    CompatibilityInfoCompatibility::Compatible {
+                                        capabilities: f_8,
+                                    }
+                                }
+                                "COMPATIBLE_AND_DEGRADED" => {
+                                    CompatibilityInfoCompatibility::CompatibleAndDegraded {
+                                        capabilities: f_8,
+                                    }
+                                }
+                                "INCOMPATIBLE" => {
+                                    CompatibilityInfoCompatibility::Incompatible {
+                                        incompatibility_reasons: f_7,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_8 {
+                                        fields
+                                            .insert(
+                                                "capabilities".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_7 {
+                                        fields
+                                            .insert(
+                                                "incompatibility_reasons".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CompatibilityInfoCompatibility::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CompatibilityInfo {
+                    version: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+                    name: f_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    description: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    release_date: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("release_date"))?,
+                    release_notes: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "release_notes",
+                        ))?,
+                    image_source_specs: f_5.unwrap_or_default(),
+                    compatibility: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("compatibility"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A FilterSpec allows listing the compatible versions of a Supervisor for enablement given the set of constraints. This class was added in vSphere API 9.1.0.0.
@@ -149,7 +349,7 @@ pub struct Info {
     /// Details of Supervisor release. This attribute was added in vSphere API 9.0.0.0.
     pub release_notes: String,
     /// Details about the source of Supervisor image. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub image_source_specs: Vec<
         crate::vcenter::namespace_management::supervisors::ImageSourceSpec,
     >,
@@ -186,7 +386,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of all Supervisor versions. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub supervisor_versions: Vec<Summary>,
 }
 

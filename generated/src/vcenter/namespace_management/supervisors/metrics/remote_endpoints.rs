@@ -9,76 +9,514 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `RemoteEndpoints.CreateSpec` class is used to configure a new remote endpoint with the Supervisor. This class was added in vSphere API 9.0.0.0.
-///
-/// `remote_endpoint_type` selects which optional fields are set: `HTTP`
-/// (`http_remote_endpoint`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, the frequency, will default to 60 seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
-    pub remote_endpoint_type: crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType,
-    /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `remote_endpoint_type` is `HTTP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_remote_endpoint: Option<
-        crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointCreateSpec,
-    >,
+    /// The variant carries the fields of its case (see [`CreateSpecRemoteEndpointType`]).
+    pub remote_endpoint_type: CreateSpecRemoteEndpointType,
+}
+
+/// The `remote_endpoint_type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecRemoteEndpointType {
+    /// Indicates HTTP/HTTPS based remote endpoint.
+    Http {
+        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
+        http_remote_endpoint: Option<
+            crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointCreateSpec,
+        >,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecRemoteEndpointType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http { .. } => "HTTP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType {
+        crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType::from(
+            self.as_str(),
+        )
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Http { http_remote_endpoint } => {
+                __map.serialize_entry("remote_endpoint_type", "HTTP")?;
+                if let Some(value) = http_remote_endpoint {
+                    __map.serialize_entry("http_remote_endpoint", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("remote_endpoint_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.interval {
+            map.serialize_entry("interval", value)?;
+        }
+        self.remote_endpoint_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<
+                    crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointCreateSpec,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => f_0 = Some(map.next_value()?),
+                        "interval" => f_1 = map.next_value()?,
+                        "remote_endpoint_type" => f_2 = Some(map.next_value()?),
+                        "http_remote_endpoint" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HTTP" => {
+                                    CreateSpecRemoteEndpointType::Http {
+                                        http_remote_endpoint: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "http_remote_endpoint".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecRemoteEndpointType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    interval: f_1,
+                    remote_endpoint_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "remote_endpoint_type",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `RemoteEndpoints.Info` class details about the parameters used for configuring the Supervisor to send metrics to a remote endpoint. This class was added in vSphere API 9.0.0.0.
-///
-/// `remote_endpoint_type` selects which optional fields are set: `HTTP`
-/// (`http_remote_endpoint`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0.
     pub interval: i64,
     /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
-    pub remote_endpoint_type: crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType,
-    /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `remote_endpoint_type` is `HTTP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_remote_endpoint: Option<
-        crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointInfo,
-    >,
+    /// The variant carries the fields of its case (see [`InfoRemoteEndpointType`]).
+    pub remote_endpoint_type: InfoRemoteEndpointType,
+}
+
+/// The `remote_endpoint_type` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoRemoteEndpointType {
+    /// Indicates HTTP/HTTPS based remote endpoint.
+    Http {
+        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
+        http_remote_endpoint: Option<
+            crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointInfo,
+        >,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoRemoteEndpointType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http { .. } => "HTTP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType {
+        crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType::from(
+            self.as_str(),
+        )
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Http { http_remote_endpoint } => {
+                __map.serialize_entry("remote_endpoint_type", "HTTP")?;
+                if let Some(value) = http_remote_endpoint {
+                    __map.serialize_entry("http_remote_endpoint", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("remote_endpoint_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("interval", &self.interval)?;
+        self.remote_endpoint_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<
+                    crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointInfo,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => f_0 = Some(map.next_value()?),
+                        "interval" => f_1 = Some(map.next_value()?),
+                        "remote_endpoint_type" => f_2 = Some(map.next_value()?),
+                        "http_remote_endpoint" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HTTP" => {
+                                    InfoRemoteEndpointType::Http {
+                                        http_remote_endpoint: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "http_remote_endpoint".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoRemoteEndpointType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    interval: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("interval"))?,
+                    remote_endpoint_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "remote_endpoint_type",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `RemoteEndpoints.ListResult` class represents the result of a `com.vmware.vcenter.namespace_management.supervisors.metrics.remote_endpoints.list` method. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of {#link Summary}. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub remote_endpoints: Vec<Summary>,
 }
 
 /// The `RemoteEndpoints.SetSpec` class contains the specification required to fully replace the configuration of a remote endpoint configured with the Supervisor. This class was added in vSphere API 9.0.0.0.
-///
-/// `remote_endpoint_type` selects which optional fields are set: `HTTP`
-/// (`http_remote_endpoint`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetSpec {
     /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, the frequency, will default to 60 seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0.
-    pub remote_endpoint_type: crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType,
-    /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `remote_endpoint_type` is `HTTP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_remote_endpoint: Option<
-        crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointSetSpec,
-    >,
+    /// The variant carries the fields of its case (see [`SetSpecRemoteEndpointType`]).
+    pub remote_endpoint_type: SetSpecRemoteEndpointType,
+}
+
+/// The `remote_endpoint_type` tag of [`SetSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `SetSpecRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SetSpecRemoteEndpointType {
+    /// Indicates HTTP/HTTPS based remote endpoint.
+    Http {
+        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0.
+        http_remote_endpoint: Option<
+            crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointSetSpec,
+        >,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl SetSpecRemoteEndpointType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http { .. } => "HTTP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType {
+        crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType::from(
+            self.as_str(),
+        )
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Http { http_remote_endpoint } => {
+                __map.serialize_entry("remote_endpoint_type", "HTTP")?;
+                if let Some(value) = http_remote_endpoint {
+                    __map.serialize_entry("http_remote_endpoint", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("remote_endpoint_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for SetSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.interval {
+            map.serialize_entry("interval", value)?;
+        }
+        self.remote_endpoint_type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct SetSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<SetSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<
+                    crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointSetSpec,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => f_0 = Some(map.next_value()?),
+                        "interval" => f_1 = map.next_value()?,
+                        "remote_endpoint_type" => f_2 = Some(map.next_value()?),
+                        "http_remote_endpoint" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HTTP" => {
+                                    SetSpecRemoteEndpointType::Http {
+                                        http_remote_endpoint: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "http_remote_endpoint".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    SetSpecRemoteEndpointType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(SetSpec {
+                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    interval: f_1,
+                    remote_endpoint_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "remote_endpoint_type",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `RemoteEndpoints.Summary` class provides an overview of the remote endpoint configured for a Supervisor. This class was added in vSphere API 9.0.0.0.
@@ -95,29 +533,172 @@ pub struct Summary {
 }
 
 /// The `RemoteEndpoints.UpdateSpec` class contains the specification required to update the configuration of a remote endpoint configured with the Supervisor. This class was added in vSphere API 9.0.0.0.
-///
-/// `remote_endpoint_type` selects which optional fields are set: `HTTP`
-/// (`http_remote_endpoint`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// A display name to be used for the given remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, remote endpoint name will not be modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The frequency, in seconds, at which the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, interval will not be modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// Describes the type of remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, remote endpoint configuration will not be modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_endpoint_type: Option<
-        crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType,
-    >,
-    /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0. If None, remote endpoint configuration will not be modified.
     ///
-    /// Only relevant when `remote_endpoint_type` is `HTTP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_remote_endpoint: Option<
-        crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointUpdateSpec,
-    >,
+    /// The variant carries the fields of its case (see [`UpdateSpecRemoteEndpointType`]).
+    pub remote_endpoint_type: Option<UpdateSpecRemoteEndpointType>,
+}
+
+/// The `remote_endpoint_type` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `remote_endpoint_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecRemoteEndpointType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecRemoteEndpointType {
+    /// Indicates HTTP/HTTPS based remote endpoint.
+    Http {
+        /// Defines the HTTP or HTTPS remote endpoint configuration for Supervisor to send metrics. This attribute was added in vSphere API 9.0.0.0. If None, remote endpoint configuration will not be modified.
+        http_remote_endpoint: Option<
+            crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointUpdateSpec,
+        >,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecRemoteEndpointType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http { .. } => "HTTP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(
+        &self,
+    ) -> crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType {
+        crate::vcenter::namespace_management::supervisors::metrics::RemoteEndpointType::from(
+            self.as_str(),
+        )
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Http { http_remote_endpoint } => {
+                __map.serialize_entry("remote_endpoint_type", "HTTP")?;
+                if let Some(value) = http_remote_endpoint {
+                    __map.serialize_entry("http_remote_endpoint", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("remote_endpoint_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.interval {
+            map.serialize_entry("interval", value)?;
+        }
+        if let Some(value) = &self.remote_endpoint_type {
+            value.serialize_fields(&mut map)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<i64> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<
+                    crate::vcenter::namespace_management::supervisors::metrics::HttpRemoteEndpointUpdateSpec,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => f_0 = map.next_value()?,
+                        "interval" => f_1 = map.next_value()?,
+                        "remote_endpoint_type" => f_2 = map.next_value()?,
+                        "http_remote_endpoint" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "HTTP" => {
+                                    UpdateSpecRemoteEndpointType::Http {
+                                        http_remote_endpoint: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "http_remote_endpoint".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecRemoteEndpointType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSpec {
+                    name: f_0,
+                    interval: f_1,
+                    remote_endpoint_type: u_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

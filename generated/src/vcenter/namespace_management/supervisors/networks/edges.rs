@@ -75,25 +75,200 @@ pub struct Condition {
 }
 
 /// `Edges.CreateSpec` defines parameters for creating an edge. This class was added in vSphere API 9.0.0.0.
-///
-/// `provider` selects which optional fields are set: `AVI` (`avi`),
-/// `VSPHERE_FOUNDATION` (`foundation`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The name of this edge. The name must be an RFC 1123 compatible DNS name. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// The edge provider. This attribute was added in vSphere API 9.0.0.0.
-    pub provider: EdgeProvider,
-    /// The `Edges.AviCreateSpec` is a conditional configuration that must be provided when FLB provider is selected. It is used to create a new load balancer configuration. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `provider` is `AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi: Option<AviCreateSpec>,
-    /// The `Edges.FoundationLoadBalancerCreateSpec` is a conditional configuration that must be provided when FLB provider is selected. It is used to create a new load balancer configuration. This attribute was added in vSphere API 9.0.0.0.
+    /// The variant carries the fields of its case (see [`CreateSpecProvider`]).
+    pub provider: CreateSpecProvider,
+}
+
+/// The `provider` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecProvider {
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` specifies the Avi Load Balancer. This edge provider is supported on Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
+    Avi {
+        /// The `Edges.AviCreateSpec` is a conditional configuration that must be provided when FLB provider is selected. It is used to create a new load balancer configuration. This attribute was added in vSphere API 9.0.0.0.
+        avi: Option<AviCreateSpec>,
+    },
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.HAPROXY` is an HAProxy load balancer fronted by the Data Plane API. This edge provider is supported on Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
     ///
-    /// Only relevant when `provider` is `VSPHERE_FOUNDATION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub foundation: Option<FoundationLoadBalancerCreateSpec>,
+    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.VSPHERE_FOUNDATION` or `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` instead.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Haproxy,
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.NSX_LB` specifies the NSX Load Balancer configured on the NSX manager, specific to Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSX_VPC` or `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSXT`. This class attribute was added in vSphere API 9.0.0.0.
+    NsxLb,
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.NSX_REGISTERED_AVI` specifies the NSX Advanced Load Balancer (Avi Load Balancer) configured on the NSX manager, specific to Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSX_VPC` or `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSXT`. This class attribute was added in vSphere API 9.0.0.0.
+    NsxRegisteredAvi,
+    VsphereFoundation {
+        /// The `Edges.FoundationLoadBalancerCreateSpec` is a conditional configuration that must be provided when FLB provider is selected. It is used to create a new load balancer configuration. This attribute was added in vSphere API 9.0.0.0.
+        foundation: Option<FoundationLoadBalancerCreateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Avi { .. } => "AVI",
+            Self::Haproxy => "HAPROXY",
+            Self::NsxLb => "NSX_LB",
+            Self::NsxRegisteredAvi => "NSX_REGISTERED_AVI",
+            Self::VsphereFoundation { .. } => "VSPHERE_FOUNDATION",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Avi { avi } => {
+                __map.serialize_entry("provider", "AVI")?;
+                if let Some(value) = avi {
+                    __map.serialize_entry("avi", value)?;
+                }
+            }
+            Self::Haproxy => __map.serialize_entry("provider", "HAPROXY")?,
+            Self::NsxLb => __map.serialize_entry("provider", "NSX_LB")?,
+            Self::NsxRegisteredAvi => {
+                __map.serialize_entry("provider", "NSX_REGISTERED_AVI")?
+            }
+            Self::VsphereFoundation { foundation } => {
+                __map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
+                if let Some(value) = foundation {
+                    __map.serialize_entry("foundation", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        self.provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<AviCreateSpec> = None;
+                let mut f_3: Option<FoundationLoadBalancerCreateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => f_0 = Some(map.next_value()?),
+                        "provider" => f_1 = Some(map.next_value()?),
+                        "avi" => f_2 = map.next_value()?,
+                        "foundation" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "AVI" => {
+                                    CreateSpecProvider::Avi {
+                                        avi: f_2,
+                                    }
+                                }
+                                "HAPROXY" => CreateSpecProvider::Haproxy,
+                                "NSX_LB" => CreateSpecProvider::NsxLb,
+                                "NSX_REGISTERED_AVI" => CreateSpecProvider::NsxRegisteredAvi,
+                                "VSPHERE_FOUNDATION" => {
+                                    CreateSpecProvider::VsphereFoundation {
+                                        foundation: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "avi".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "foundation".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    name: f_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -154,7 +329,7 @@ pub struct FoundationDeploymentTargetUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FoundationLoadBalancerCreateSpec {
     /// Virtual IP addresses assigned to Kubernetes load balancer services, which allow ingress into the Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vip_ranges: Vec<IpRange>,
     /// Subnets to service Virtual IP addresses. If any of the IP Addresses provided as part of `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_create_spec.vip_ranges` falls outside the frontend network subnet, then you must supply corresponding subnet(s) for those IP addresses.
     ///
@@ -200,33 +375,33 @@ pub struct FoundationLoadBalancerInfo {
     /// The `Edges.FoundationLoadBalancerRuntime` class contains the observed state of the load balancer. This attribute was added in vSphere API 9.0.0.0.
     pub runtime: FoundationLoadBalancerRuntime,
     /// Defines the current networks this load balancer is attached to. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub interfaces: Vec<FoundationLoadBalancerNetworkInterface>,
     /// Virtual IP addresses assigned to Kubernetes load balancer services, which allow ingress into the Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vip_ranges: Vec<IpRange>,
     /// Subnets to service Virtual IP addresses. These subnets in addition to the subnet of the network attached to the interface with the Frontend Persona, allow traffic from `com.vmware.vcenter.namespace_management.supervisors.networks.edges.foundation_load_balancer_info.vip_ranges` to route back to their destination. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vip_subnets: Vec<String>,
     /// The current resource size of the load balancer deployment. This attribute was added in vSphere API 9.0.0.0.
     pub size: crate::vcenter::namespace_management::networks::edges::foundation::SizeHint,
     /// The current availability mode configured for the Foundation Load Balancer. This attribute was added in vSphere API 9.0.0.0.
     pub availability: crate::vcenter::namespace_management::networks::edges::foundation::AvailabilityMode,
     /// The zones this Foundation Load Balancer is deployed onto. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub zones: Vec<String>,
     /// Storage Policy containing datastores hosting the Foundation Load Balancer nodes. This attribute was added in vSphere API 9.0.0.0.
     ///
     /// Identifier of a `SpsStorageProfile` resource.
     pub storage_policy: crate::ids::SpsStorageProfileId,
     /// The current DNS servers configured for the Foundation Load Balancer control plane. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub dns_servers: Vec<String>,
     /// The current DNS search domains configured for the Foundation Load Balancer control plane. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub dns_search_domains: Vec<String>,
     /// The current NTP servers configured for the Foundation Load Balancer control plane. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ntp_servers: Vec<String>,
     /// The remote endpoint configured to receive logs from the Foundation Load Balancer. This attribute was added in vSphere API 9.0.0.0. If None and the Management Persona interface is connected to the Supervisor's management network, then the syslog setting is inherited from vCenter Server. Otherwise, no syslog endpoint is configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,7 +417,7 @@ pub struct FoundationLoadBalancerNetworkInterface {
     /// The list of interface personas. An interface must have at least one persona and may have additional *distinct* personas.
     ///
     /// For example, an interface with Management Persona, Workload Persona, and Frontend Personas will configure the load balancer to put load balancer IPs on the same interface that will be used to reach workloads and other load balancer nodes. An interface configured with only a Frontend Persona will allow ingress and return traffic to exit that interface while relying on different interfaces for management traffic and workload traffic. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub personas: Vec<
         crate::vcenter::namespace_management::networks::edges::foundation::Persona,
     >,
@@ -256,7 +431,7 @@ pub struct FoundationLoadBalancerNetworkInterface {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FoundationLoadBalancerRuntime {
     /// Contains a record of recent state transitions. If the condition with the HEALTHY type has a status set to TRUE, then the system is operating normally. If the condition with the HEALTHY type has a status set to FALSE, then remediation may be required. If the condition with the HEALTHY type has a status set to UNKNOWN, then the system health could not be determined and remediation may be required. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub conditions: Vec<Condition>,
     /// The current version of the load balancer. The version selected is determined by your vCenter version and Supervisor version.
     ///
@@ -326,10 +501,10 @@ pub struct FoundationLoadBalancerUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HaProxyInfo {
     /// IP address range from which virtual servers are assigned their IPs. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub address_ranges: Vec<IpRange>,
     /// A list of the addresses for the DataPlane API servers used to configure HAProxy. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<Server>,
     /// An administrator user name for accessing the HAProxy Data Plane API server. This attribute was added in vSphere API 9.0.0.0.
     pub username: String,
@@ -359,10 +534,7 @@ pub struct HaProxyUpdateSpec {
 }
 
 /// `Edges.Info` describes the current state of an edge. This class was added in vSphere API 9.0.0.0.
-///
-/// `provider` selects which optional fields are set: `AVI` (`avi`), `HAPROXY`
-/// (`haproxy`), `NSX_LB` (`nsx`), `VSPHERE_FOUNDATION` (`foundation`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// The identifier of this edge. This attribute was added in vSphere API 9.0.0.0.
     ///
@@ -371,31 +543,239 @@ pub struct Info {
     /// The human-readable descriptor of this edge. This attribute was added in vSphere API 9.0.0.0.
     pub name: String,
     /// The edge provider. This attribute was added in vSphere API 9.0.0.0.
-    pub provider: EdgeProvider,
-    /// The `Edges.AviInfo` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to retrieve the load balancer runtime configuration. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `provider` is `AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi: Option<AviInfo>,
-    /// The `Edges.HAProxyInfo` is a conditional configuration made available upon selecting the HAProxy load balancer provider. It is used to retrieve the load balancer runtime configuration. This attribute was added in vSphere API 9.0.0.0.
+    /// The variant carries the fields of its case (see [`InfoProvider`]).
+    pub provider: InfoProvider,
+}
+
+/// The `provider` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoProvider {
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` specifies the Avi Load Balancer. This edge provider is supported on Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
+    Avi {
+        /// The `Edges.AviInfo` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to retrieve the load balancer runtime configuration. This attribute was added in vSphere API 9.0.0.0.
+        avi: Option<AviInfo>,
+    },
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.HAPROXY` is an HAProxy load balancer fronted by the Data Plane API. This edge provider is supported on Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
     ///
-    /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.info.foundation` with provider type `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.VSPHERE_FOUNDATION` or `com.vmware.vcenter.namespace_management.supervisors.networks.edges.info.avi` with provider type `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI`.
+    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.VSPHERE_FOUNDATION` or `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Only relevant when `provider` is `HAPROXY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub haproxy: Option<HaProxyInfo>,
-    /// The `Edges.FoundationLoadBalancerInfo` is a conditional configuration made available upon selecting the Foundation Load Balancer provider. It is used to retrieve the load balancer runtime configuration. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `provider` is `VSPHERE_FOUNDATION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub foundation: Option<FoundationLoadBalancerInfo>,
-    /// The `Edges.NSXLoadBalancerInfo` represents information about the NSX Load Balancer. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `provider` is `NSX_LB`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsx: Option<NsxLoadBalancerInfo>,
+    Haproxy {
+        /// The `Edges.HAProxyInfo` is a conditional configuration made available upon selecting the HAProxy load balancer provider. It is used to retrieve the load balancer runtime configuration. This attribute was added in vSphere API 9.0.0.0.
+        ///
+        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.info.foundation` with provider type `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.VSPHERE_FOUNDATION` or `com.vmware.vcenter.namespace_management.supervisors.networks.edges.info.avi` with provider type `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI`.
+        ///
+        /// **Deprecated** in the vSphere API.
+        haproxy: Option<HaProxyInfo>,
+    },
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.NSX_LB` specifies the NSX Load Balancer configured on the NSX manager, specific to Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSX_VPC` or `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSXT`. This class attribute was added in vSphere API 9.0.0.0.
+    NsxLb {
+        /// The `Edges.NSXLoadBalancerInfo` represents information about the NSX Load Balancer. This attribute was added in vSphere API 9.0.0.0.
+        nsx: Option<NsxLoadBalancerInfo>,
+    },
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.NSX_REGISTERED_AVI` specifies the NSX Advanced Load Balancer (Avi Load Balancer) configured on the NSX manager, specific to Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSX_VPC` or `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSXT`. This class attribute was added in vSphere API 9.0.0.0.
+    NsxRegisteredAvi,
+    VsphereFoundation {
+        /// The `Edges.FoundationLoadBalancerInfo` is a conditional configuration made available upon selecting the Foundation Load Balancer provider. It is used to retrieve the load balancer runtime configuration. This attribute was added in vSphere API 9.0.0.0.
+        foundation: Option<FoundationLoadBalancerInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Avi { .. } => "AVI",
+            Self::Haproxy { .. } => "HAPROXY",
+            Self::NsxLb { .. } => "NSX_LB",
+            Self::NsxRegisteredAvi => "NSX_REGISTERED_AVI",
+            Self::VsphereFoundation { .. } => "VSPHERE_FOUNDATION",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Avi { avi } => {
+                __map.serialize_entry("provider", "AVI")?;
+                if let Some(value) = avi {
+                    __map.serialize_entry("avi", value)?;
+                }
+            }
+            Self::Haproxy { haproxy } => {
+                __map.serialize_entry("provider", "HAPROXY")?;
+                if let Some(value) = haproxy {
+                    __map.serialize_entry("haproxy", value)?;
+                }
+            }
+            Self::NsxLb { nsx } => {
+                __map.serialize_entry("provider", "NSX_LB")?;
+                if let Some(value) = nsx {
+                    __map.serialize_entry("nsx", value)?;
+                }
+            }
+            Self::NsxRegisteredAvi => {
+                __map.serialize_entry("provider", "NSX_REGISTERED_AVI")?
+            }
+            Self::VsphereFoundation { foundation } => {
+                __map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
+                if let Some(value) = foundation {
+                    __map.serialize_entry("foundation", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("edge", &self.edge)?;
+        map.serialize_entry("name", &self.name)?;
+        self.provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<crate::ids::EdgeId> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<AviInfo> = None;
+                let mut f_4: Option<HaProxyInfo> = None;
+                let mut f_5: Option<FoundationLoadBalancerInfo> = None;
+                let mut f_6: Option<NsxLoadBalancerInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "edge" => f_0 = Some(map.next_value()?),
+                        "name" => f_1 = Some(map.next_value()?),
+                        "provider" => f_2 = Some(map.next_value()?),
+                        "avi" => f_3 = map.next_value()?,
+                        "haproxy" => f_4 = map.next_value()?,
+                        "foundation" => f_5 = map.next_value()?,
+                        "nsx" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_2 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "AVI" => InfoProvider::Avi { avi: f_3 },
+                                "HAPROXY" => {
+                                    InfoProvider::Haproxy {
+                                        haproxy: f_4,
+                                    }
+                                }
+                                "NSX_LB" => InfoProvider::NsxLb { nsx: f_6 },
+                                "NSX_REGISTERED_AVI" => InfoProvider::NsxRegisteredAvi,
+                                "VSPHERE_FOUNDATION" => {
+                                    InfoProvider::VsphereFoundation {
+                                        foundation: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "avi".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "haproxy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_6 {
+                                        fields
+                                            .insert(
+                                                "nsx".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "foundation".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    edge: f_0.ok_or_else(|| serde::de::Error::missing_field("edge"))?,
+                    name: f_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// `Edges.IPRange` is an IP range that can be used for node or Virtual Server IP addresses depending on the context. This class was added in vSphere API 9.0.0.0.
@@ -438,7 +818,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// All edges matching the provided filters or all edges in the system if no filters were set. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub edges: Vec<Info>,
 }
 
@@ -501,37 +881,242 @@ pub struct Server {
 }
 
 /// `Edges.UpdateSpec` defines parameters for updating an edge. This class was added in vSphere API 9.0.0.0.
-///
-/// `provider` selects which optional fields are set: `AVI` (`avi`), `HAPROXY`
-/// (`haproxy`), `NSX_LB` (`nsx`), `VSPHERE_FOUNDATION` (`foundation`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSpec {
     /// The edge provider. This attribute was added in vSphere API 9.0.0.0.
-    pub provider: EdgeProvider,
-    /// The `Edges.AviUpdateSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `provider` is `AVI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avi: Option<AviUpdateSpec>,
-    /// The `Edges.HAProxyUpdateSpec` is a conditional configuration made available upon selecting the HAProxy load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 9.0.0.0.
+    /// The variant carries the fields of its case (see [`UpdateSpecProvider`]).
+    pub provider: UpdateSpecProvider,
+}
+
+/// The `provider` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `provider` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecProvider::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecProvider {
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` specifies the Avi Load Balancer. This edge provider is supported on Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
+    Avi {
+        /// The `Edges.AviUpdateSpec` is a conditional configuration made available upon selecting the Avi load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 9.0.0.0.
+        avi: Option<AviUpdateSpec>,
+    },
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.HAPROXY` is an HAProxy load balancer fronted by the Data Plane API. This edge provider is supported on Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.VSPHERE`.
     ///
-    /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.update_spec.foundation` with provider type `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.VSPHERE_FOUNDATION` or `com.vmware.vcenter.namespace_management.supervisors.networks.edges.update_spec.avi` with provider type `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI`.
+    /// This class attribute is deprecated as of vSphere API 9.0.0.0. Use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.VSPHERE_FOUNDATION` or `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI` instead.
     ///
     /// **Deprecated** in the vSphere API.
-    ///
-    /// Only relevant when `provider` is `HAPROXY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub haproxy: Option<HaProxyUpdateSpec>,
-    /// The `Edges.FoundationLoadBalancerUpdateSpec` is a conditional configuration made available upon selecting the Foundation Load Balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `provider` is `VSPHERE_FOUNDATION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub foundation: Option<FoundationLoadBalancerUpdateSpec>,
-    /// The `Edges.NSXLoadBalancerUpdateSpec` is a conditional configuration made available upon selecting the NSX Load Balancer. It is used to configure properties of the load balancer at run time. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `provider` is `NSX_LB`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsx: Option<NsxLoadBalancerUpdateSpec>,
+    Haproxy {
+        /// The `Edges.HAProxyUpdateSpec` is a conditional configuration made available upon selecting the HAProxy load balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 9.0.0.0.
+        ///
+        /// .. deprecated:: vSphere API 9.0.0.0 This attribute is deprecated as of vSphere API 9.0.0.0. Instead, use `com.vmware.vcenter.namespace_management.supervisors.networks.edges.update_spec.foundation` with provider type `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.VSPHERE_FOUNDATION` or `com.vmware.vcenter.namespace_management.supervisors.networks.edges.update_spec.avi` with provider type `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.AVI`.
+        ///
+        /// **Deprecated** in the vSphere API.
+        haproxy: Option<HaProxyUpdateSpec>,
+    },
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.NSX_LB` specifies the NSX Load Balancer configured on the NSX manager, specific to Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSX_VPC` or `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSXT`. This class attribute was added in vSphere API 9.0.0.0.
+    NsxLb {
+        /// The `Edges.NSXLoadBalancerUpdateSpec` is a conditional configuration made available upon selecting the NSX Load Balancer. It is used to configure properties of the load balancer at run time. This attribute was added in vSphere API 9.0.0.0.
+        nsx: Option<NsxLoadBalancerUpdateSpec>,
+    },
+    /// `com.vmware.vcenter.namespace_management.supervisors.networks.edges.edge_provider.NSX_REGISTERED_AVI` specifies the NSX Advanced Load Balancer (Avi Load Balancer) configured on the NSX manager, specific to Supervisors configured with network type `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSX_VPC` or `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network_type.NSXT`. This class attribute was added in vSphere API 9.0.0.0.
+    NsxRegisteredAvi,
+    VsphereFoundation {
+        /// The `Edges.FoundationLoadBalancerUpdateSpec` is a conditional configuration made available upon selecting the Foundation Load Balancer provider. It is used to configure the load balancer at run time. This attribute was added in vSphere API 9.0.0.0.
+        foundation: Option<FoundationLoadBalancerUpdateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecProvider {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Avi { .. } => "AVI",
+            Self::Haproxy { .. } => "HAPROXY",
+            Self::NsxLb { .. } => "NSX_LB",
+            Self::NsxRegisteredAvi => "NSX_REGISTERED_AVI",
+            Self::VsphereFoundation { .. } => "VSPHERE_FOUNDATION",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> EdgeProvider {
+        EdgeProvider::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Avi { avi } => {
+                __map.serialize_entry("provider", "AVI")?;
+                if let Some(value) = avi {
+                    __map.serialize_entry("avi", value)?;
+                }
+            }
+            Self::Haproxy { haproxy } => {
+                __map.serialize_entry("provider", "HAPROXY")?;
+                if let Some(value) = haproxy {
+                    __map.serialize_entry("haproxy", value)?;
+                }
+            }
+            Self::NsxLb { nsx } => {
+                __map.serialize_entry("provider", "NSX_LB")?;
+                if let Some(value) = nsx {
+                    __map.serialize_entry("nsx", value)?;
+                }
+            }
+            Self::NsxRegisteredAvi => {
+                __map.serialize_entry("provider", "NSX_REGISTERED_AVI")?
+            }
+            Self::VsphereFoundation { foundation } => {
+                __map.serialize_entry("provider", "VSPHERE_FOUNDATION")?;
+                if let Some(value) = foundation {
+                    __map.serialize_entry("foundation", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("provider", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.provider.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<AviUpdateSpec> = None;
+                let mut f_2: Option<HaProxyUpdateSpec> = None;
+                let mut f_3: Option<FoundationLoadBalancerUpdateSpec> = None;
+                let mut f_4: Option<NsxLoadBalancerUpdateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "provider" => f_0 = Some(map.next_value()?),
+                        "avi" => f_1 = map.next_value()?,
+                        "haproxy" => f_2 = map.next_value()?,
+                        "foundation" => f_3 = map.next_value()?,
+                        "nsx" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "AVI" => {
+                                    UpdateSpecProvider::Avi {
+                                        avi: f_1,
+                                    }
+                                }
+                                "HAPROXY" => {
+                                    UpdateSpecProvider::Haproxy {
+                                        haproxy: f_2,
+                                    }
+                                }
+                                "NSX_LB" => {
+                                    UpdateSpecProvider::NsxLb {
+                                        nsx: f_4,
+                                    }
+                                }
+                                "NSX_REGISTERED_AVI" => UpdateSpecProvider::NsxRegisteredAvi,
+                                "VSPHERE_FOUNDATION" => {
+                                    UpdateSpecProvider::VsphereFoundation {
+                                        foundation: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "avi".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "haproxy".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "nsx".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "foundation".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecProvider::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSpec {
+                    provider: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

@@ -7,41 +7,233 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 /// `Network` class represents configuration for a network running workloads on a Supervisor. This class was added in vSphere API 8.0.0.1.
-///
-/// `network_type` selects which optional fields are set: `NSXT` (`nsx`), `NSX_VPC`
-/// (`nsx_vpc`), `VSPHERE` (`vsphere`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.network` is a unique identifier for this network which can be referenced later for updates or queries. This attribute was added in vSphere API 8.0.0.1.
     ///
     /// If unset, an ID will be generated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.network_type` describes the type of network. This attribute was added in vSphere API 8.0.0.1.
-    pub network_type: NetworkType,
-    /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.nsx` specifies network configuration that is specific to NSX-T networks. This attribute was added in vSphere API 8.0.0.1.
     ///
-    /// Only relevant when `network_type` is `NSXT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsx: Option<NsxNetwork>,
-    /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.vsphere` specifies network configuration that is specific to vSphere networks. This attribute was added in vSphere API 8.0.0.1.
-    ///
-    /// Only relevant when `network_type` is `VSPHERE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vsphere: Option<VSphereNetwork>,
-    /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.nsx_vpc` specifies network configuration that is specific to NSX VPC networks. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `network_type` is `NSX_VPC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsx_vpc: Option<VpcNetwork>,
+    /// The variant carries the fields of its case (see [`NetworkNetworkType`]).
+    pub network_type: NetworkNetworkType,
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.services` specifies which network services are configured on this network. These network services are expected to be accessible via the associated distributed virtual port group or distributed virtual switch. This attribute was added in vSphere API 8.0.0.1. If unset, network services may be automatically configured. If you want to disable any configuration of network services, explicitly set this class to empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<crate::vcenter::namespace_management::networks::Services>,
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.ip_management` describes how IP addressing is configured on this network. This attribute was added in vSphere API 8.0.0.1. If unset, this network becomes a DHCP network. Your DHCP server must support client identifiers to successfully enable a Supervisor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_management: Option<
         crate::vcenter::namespace_management::networks::IpManagement,
     >,
+}
+
+/// The `network_type` tag of [`Network`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `network_type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `NetworkNetworkType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum NetworkNetworkType {
+    /// Indicates an NSX backed network.
+    Nsxt {
+        /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.nsx` specifies network configuration that is specific to NSX-T networks. This attribute was added in vSphere API 8.0.0.1.
+        nsx: Option<NsxNetwork>,
+    },
+    /// Indicates vSphere Networking.
+    Vsphere {
+        /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.vsphere` specifies network configuration that is specific to vSphere networks. This attribute was added in vSphere API 8.0.0.1.
+        vsphere: Option<VSphereNetwork>,
+    },
+    /// Indicates an NSX VPC backed network. This class attribute was added in vSphere API 9.0.0.0.
+    NsxVpc {
+        /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.network.nsx_vpc` specifies network configuration that is specific to NSX VPC networks. This attribute was added in vSphere API 9.0.0.0.
+        nsx_vpc: Option<VpcNetwork>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl NetworkNetworkType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nsxt { .. } => "NSXT",
+            Self::Vsphere { .. } => "VSPHERE",
+            Self::NsxVpc { .. } => "NSX_VPC",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> NetworkType {
+        NetworkType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Nsxt { nsx } => {
+                __map.serialize_entry("network_type", "NSXT")?;
+                if let Some(value) = nsx {
+                    __map.serialize_entry("nsx", value)?;
+                }
+            }
+            Self::Vsphere { vsphere } => {
+                __map.serialize_entry("network_type", "VSPHERE")?;
+                if let Some(value) = vsphere {
+                    __map.serialize_entry("vsphere", value)?;
+                }
+            }
+            Self::NsxVpc { nsx_vpc } => {
+                __map.serialize_entry("network_type", "NSX_VPC")?;
+                if let Some(value) = nsx_vpc {
+                    __map.serialize_entry("nsx_vpc", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("network_type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Network {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        self.network_type.serialize_fields(&mut map)?;
+        if let Some(value) = &self.services {
+            map.serialize_entry("services", value)?;
+        }
+        if let Some(value) = &self.ip_management {
+            map.serialize_entry("ip_management", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Network;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Network")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Network, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<NsxNetwork> = None;
+                let mut f_3: Option<VSphereNetwork> = None;
+                let mut f_4: Option<VpcNetwork> = None;
+                let mut f_5: Option<
+                    crate::vcenter::namespace_management::networks::Services,
+                > = None;
+                let mut f_6: Option<
+                    crate::vcenter::namespace_management::networks::IpManagement,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "network" => f_0 = map.next_value()?,
+                        "network_type" => f_1 = Some(map.next_value()?),
+                        "nsx" => f_2 = map.next_value()?,
+                        "vsphere" => f_3 = map.next_value()?,
+                        "nsx_vpc" => f_4 = map.next_value()?,
+                        "services" => f_5 = map.next_value()?,
+                        "ip_management" => f_6 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_1 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NSXT" => {
+                                    NetworkNetworkType::Nsxt {
+                                        nsx: f_2,
+                                    }
+                                }
+                                "VSPHERE" => {
+                                    NetworkNetworkType::Vsphere {
+                                        vsphere: f_3,
+                                    }
+                                }
+                                "NSX_VPC" => {
+                                    NetworkNetworkType::NsxVpc {
+                                        nsx_vpc: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "nsx".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "vsphere".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "nsx_vpc".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    NetworkNetworkType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Network {
+                    network: f_0,
+                    network_type: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("network_type"))?,
+                    services: f_5,
+                    ip_management: f_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -92,7 +284,7 @@ pub struct VpcNetwork {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_connectivity_profile: Option<String>,
     /// `com.vmware.vcenter.namespace_management.supervisors.networks.workload.vpc_network.default_private_cidrs` specifies CIDR blocks from which private subnets are allocated. This range must not overlap with those in `com.vmware.vcenter.namespace_management.supervisors.networks.workload.vpc_network.vpc_connectivity_profile`, `com.vmware.vcenter.namespace_management.clusters.enable_spec.service_cidr`, or other services running in the datacenter. You must set at least one CIDR of size 16 or larger to enable a Supervisor with VPC networking. If Avi is used, another CIDR of size 64 is needed. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub default_private_cidrs: Vec<
         crate::vcenter::namespace_management::networks::Ipv4Cidr,
     >,

@@ -55,12 +55,12 @@ pub struct Info {
     /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version. This attribute was added in vSphere API 9.1.0.0.
     pub status: Status,
     /// A list of container image artifacts and their corresponding signature verification results associated with the service version. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub images: Vec<Image>,
     /// Timestamp of the most recent verification attempt. This attribute was added in vSphere API 9.1.0.0.
     pub last_verified_at: vsphere_vapi_runtime::types::DateTime,
     /// A set of messages that provide additional details regarding the signature verification result. Returns an empty list if no messages are available or the Supervisor Service version is signed and trusted. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<Message>,
 }
 
@@ -95,7 +95,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// A list of signature details for the service version, one entry per Supervisor. Each entry aggregates the status of all image package bundles referenced by the service version on that Supervisor. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub signatures: Vec<Summary>,
 }
 
@@ -150,7 +150,7 @@ pub struct Summary {
     /// The overall trust status of the service version. This aggregates the status of all image package bundles referenced by the service version. This attribute was added in vSphere API 9.1.0.0.
     pub status: Status,
     /// A list of container image artifacts and their corresponding signature verification results associated with the service version. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub images: Vec<Image>,
 }
 

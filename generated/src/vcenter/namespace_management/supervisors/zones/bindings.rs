@@ -26,7 +26,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
     /// List of vSphere Zones to bind to the Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub specs: Vec<ZoneSpec>,
 }
 
@@ -40,7 +40,7 @@ pub struct Info {
     /// Type of the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
     pub r#type: Type,
     /// List of vSphere Namespaces names associated with the vSphere Zone. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub namespaces: Vec<String>,
     /// Indicates if vSphere Zone has been marked for removal. This attribute was added in vSphere API 9.0.0.0.
     pub marked_for_removal: bool,
@@ -61,7 +61,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of vSphere Zones associated with the Supervisor. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub zones: Vec<Info>,
 }
 

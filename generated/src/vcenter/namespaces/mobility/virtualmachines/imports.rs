@@ -92,11 +92,7 @@ pub struct CustomizationSysprepUserData {
 }
 
 /// The `Imports.Info` class represents an Import, containing both the spec and status. This class was added in vSphere API 9.0.0.0.
-///
-/// `status` selects which optional fields are set: `BLOCKED` (`start_time`),
-/// `FAILED` (`error`, `start_time` and `end_time`), `RUNNING` (`start_time`),
-/// `SUCCEEDED` (`start_time` and `end_time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Specification of the desired behavior of the operation. This attribute was added in vSphere API 9.0.0.0.
     pub spec: CreateSpec,
@@ -115,33 +111,289 @@ pub struct Info {
     /// Parent of the current task. This attribute was added in vSphere API 6.7.
     ///
     /// This attribute will be None if the task has no parent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Identifier of the target created by the operation or an existing one the operation performed on. This attribute was added in vSphere API 6.7. This attribute will be None if the operation has no target or multiple targets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::vapi::standard::DynamicId>,
     /// Status of the operation associated with the task. This attribute was added in vSphere API 6.7.
-    pub status: crate::cis::task::Status,
+    ///
+    /// The variant carries the fields of its case (see [`InfoStatus`]).
+    pub status: InfoStatus,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses. This attribute was added in vSphere API 6.7.
     pub cancelable: bool,
-    /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see `com.vmware.cis.task.info.result`).
-    ///
-    /// Only relevant when `status` is `FAILED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
-    /// Time when the operation is started. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `FAILED`, `RUNNING`, `BLOCKED` or `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<vsphere_vapi_runtime::types::DateTime>,
-    /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
-    ///
-    /// Only relevant when `status` is `FAILED` or `SUCCEEDED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<vsphere_vapi_runtime::types::DateTime>,
     /// Name of the user who performed the operation. This attribute was added in vSphere API 6.7. This attribute will be None if the operation is performed by the system.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+
+/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoStatus {
+    /// The operation is in pending state.
+    Pending,
+    /// The operation is in progress.
+    Running {
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation is blocked.
+    Blocked {
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation completed successfully.
+    Succeeded {
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// The operation failed.
+    Failed {
+        /// Description of the error if the operation status is "FAILED". This attribute was added in vSphere API 6.7. If None the description of why the operation failed will be included in the result of the operation (see `com.vmware.cis.task.info.result`).
+        error: Option<serde_json::Value>,
+        /// Time when the operation is started. This attribute was added in vSphere API 6.7.
+        start_time: Option<vsphere_vapi_runtime::types::DateTime>,
+        /// Time when the operation is completed. This attribute was added in vSphere API 6.7.
+        end_time: Option<vsphere_vapi_runtime::types::DateTime>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running { .. } => "RUNNING",
+            Self::Blocked { .. } => "BLOCKED",
+            Self::Succeeded { .. } => "SUCCEEDED",
+            Self::Failed { .. } => "FAILED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> crate::cis::task::Status {
+        crate::cis::task::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Pending => __map.serialize_entry("status", "PENDING")?,
+            Self::Running { start_time } => {
+                __map.serialize_entry("status", "RUNNING")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Blocked { start_time } => {
+                __map.serialize_entry("status", "BLOCKED")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+            }
+            Self::Succeeded { start_time, end_time } => {
+                __map.serialize_entry("status", "SUCCEEDED")?;
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Failed { error, start_time, end_time } => {
+                __map.serialize_entry("status", "FAILED")?;
+                if let Some(value) = error {
+                    __map.serialize_entry("error", value)?;
+                }
+                if let Some(value) = start_time {
+                    __map.serialize_entry("start_time", value)?;
+                }
+                if let Some(value) = end_time {
+                    __map.serialize_entry("end_time", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("spec", &self.spec)?;
+        map.serialize_entry("state", &self.state)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("service", &self.service)?;
+        map.serialize_entry("operation", &self.operation)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("cancelable", &self.cancelable)?;
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<CreateSpec> = None;
+                let mut f_1: Option<State> = None;
+                let mut f_2: Option<crate::vapi::standard::LocalizableMessage> = None;
+                let mut f_3: Option<crate::ids::VapiServiceId> = None;
+                let mut f_4: Option<crate::ids::OperationId> = None;
+                let mut f_5: Option<String> = None;
+                let mut f_6: Option<crate::vapi::standard::DynamicId> = None;
+                let mut f_7: Option<String> = None;
+                let mut f_8: Option<bool> = None;
+                let mut f_9: Option<serde_json::Value> = None;
+                let mut f_10: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_11: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_12: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "spec" => f_0 = Some(map.next_value()?),
+                        "state" => f_1 = Some(map.next_value()?),
+                        "description" => f_2 = Some(map.next_value()?),
+                        "service" => f_3 = Some(map.next_value()?),
+                        "operation" => f_4 = Some(map.next_value()?),
+                        "parent" => f_5 = map.next_value()?,
+                        "target" => f_6 = map.next_value()?,
+                        "status" => f_7 = Some(map.next_value()?),
+                        "cancelable" => f_8 = Some(map.next_value()?),
+                        "error" => f_9 = map.next_value()?,
+                        "start_time" => f_10 = map.next_value()?,
+                        "end_time" => f_11 = map.next_value()?,
+                        "user" => f_12 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_7 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "PENDING" => InfoStatus::Pending,
+                                "RUNNING" => {
+                                    InfoStatus::Running {
+                                        start_time: f_10,
+                                    }
+                                }
+                                "BLOCKED" => {
+                                    InfoStatus::Blocked {
+                                        start_time: f_10,
+                                    }
+                                }
+                                "SUCCEEDED" => {
+                                    InfoStatus::Succeeded {
+                                        start_time: f_10,
+                                        end_time: f_11,
+                                    }
+                                }
+                                "FAILED" => {
+                                    InfoStatus::Failed {
+                                        error: f_9,
+                                        start_time: f_10,
+                                        end_time: f_11,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_10 {
+                                        fields
+                                            .insert(
+                                                "start_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_11 {
+                                        fields
+                                            .insert(
+                                                "end_time".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_9 {
+                                        fields
+                                            .insert(
+                                                "error".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoStatus::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    spec: f_0.ok_or_else(|| serde::de::Error::missing_field("spec"))?,
+                    state: f_1.ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                    description: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    service: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("service"))?,
+                    operation: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
+                    parent: f_5,
+                    target: f_6,
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    cancelable: f_8
+                        .ok_or_else(|| serde::de::Error::missing_field("cancelable"))?,
+                    user: f_12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Imports.NetworkCustomization` class contains network customization settings. This class was added in vSphere API 9.0.0.0.

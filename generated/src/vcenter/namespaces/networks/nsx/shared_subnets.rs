@@ -79,7 +79,7 @@ pub struct FilterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compatible: Option<bool>,
     /// Purpose of the shared Subnet. Filtered Subnets must be used for all specified purposes. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub purposes: Vec<SubnetPurpose>,
 }
 
@@ -101,7 +101,7 @@ pub struct Info {
     /// Size of the Subnet. This attribute was added in vSphere API 9.1.1.0.
     pub ipv4_subnet_size: i64,
     /// Subnet IP addresses. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ip_addresses: Vec<Ipv4Cidr>,
     /// Connectivity status of the Subnet from other Subnets to the VPC. This attribute was added in vSphere API 9.1.1.0.
     pub connectivity_state: ConnectivityState,
@@ -133,7 +133,7 @@ pub struct Ipv4Cidr {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of the current page of Subnets. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub subnets: Vec<Summary>,
 }
 
@@ -193,7 +193,7 @@ pub struct Summary {
     /// Compatibility of this Subnet with vSphere Namespaces. This attribute was added in vSphere API 9.1.1.0.
     pub compatible: bool,
     /// List of reasons for incompatibility. If empty, this Subnet is compatible. This attribute was added in vSphere API 9.1.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 

@@ -55,7 +55,7 @@ pub struct Info {
     /// The unique identifier of the entity. This attribute was added in vSphere API 9.0.0.0.
     pub uid: String,
     /// The labels associated with this entity. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub labels: vsphere_vapi_runtime::types::VapiMap<String, String>,
     /// Access mode of entity, accessible only from within VPC or from outside the VPC. Possible values can be:
     ///
@@ -66,7 +66,7 @@ pub struct Info {
     /// This attribute was added in vSphere API 9.0.0.0.
     pub access_mode: String,
     /// A list of conditions indicating the condition of the Subnet or SubnetSet This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub conditions: Vec<Condition>,
 }
 
@@ -74,7 +74,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of all NSX Subnets and SubnetSets. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub subnets: Vec<Info>,
 }
 

@@ -309,7 +309,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_version: Option<String>,
     /// The list of the PCR banks of the TPM device. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub banks: Vec<PcrBank>,
 }
 
@@ -346,7 +346,7 @@ pub struct PcrBank {
     /// The hash algorithm that is used by TPM to calculate the PCR values. This attribute was added in vSphere API 8.0.0.1.
     pub algorithm: HashAlgorithm,
     /// The index of PCR and corresponding TPM digest value. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub pcrs: vsphere_vapi_runtime::types::VapiMap<
         i64,
         vsphere_vapi_runtime::types::Binary,

@@ -623,26 +623,176 @@ pub struct Info {
 /// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
 ///
 /// **Deprecated** in the vSphere API.
-///
-/// `type` selects which optional fields are set: `KMIP` (`kmip_server`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeyServerCreateSpec {
     /// Type of the key server. This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: key_server_create_spec::Type,
+    ///
+    /// The variant carries the fields of its case (see [`KeyServerCreateSpecType`]).
+    pub r#type: KeyServerCreateSpecType,
     /// Description of the key server. This attribute was added in vSphere API 7.0.0.0. If None, description will not be added.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Proxy server configuration. This attribute was added in vSphere API 7.0.0.0. If None, the key server will not use a proxy server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_server: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
     /// Connection timeout in seconds. This attribute was added in vSphere API 7.0.0.0. If None, connection timeout will not be set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_timeout: Option<i64>,
-    /// Configuration information for Key Management Interoperability Protocol (KMIP) based key server. This attribute was added in vSphere API 7.0.0.0.
+}
+
+/// The `type` tag of [`KeyServerCreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `KeyServerCreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum KeyServerCreateSpecType {
+    /// Key Management Interoperability Protocol (KMIP) based key management server.
     ///
-    /// Only relevant when `type` is `KMIP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kmip_server: Option<KmipServerCreateSpec>,
+    /// Deprecated as of vSphere API 8.0.3.0.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Kmip {
+        /// Configuration information for Key Management Interoperability Protocol (KMIP) based key server. This attribute was added in vSphere API 7.0.0.0.
+        kmip_server: Option<KmipServerCreateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl KeyServerCreateSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Kmip { .. } => "KMIP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> key_server_create_spec::Type {
+        key_server_create_spec::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Kmip { kmip_server } => {
+                __map.serialize_entry("type", "KMIP")?;
+                if let Some(value) = kmip_server {
+                    __map.serialize_entry("kmip_server", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for KeyServerCreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.proxy_server {
+            map.serialize_entry("proxy_server", value)?;
+        }
+        if let Some(value) = &self.connection_timeout {
+            map.serialize_entry("connection_timeout", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyServerCreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyServerCreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct KeyServerCreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<KeyServerCreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<
+                    crate::vcenter::trusted_infrastructure::NetworkAddress,
+                > = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<KmipServerCreateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "description" => f_1 = map.next_value()?,
+                        "proxy_server" => f_2 = map.next_value()?,
+                        "connection_timeout" => f_3 = map.next_value()?,
+                        "kmip_server" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "KMIP" => {
+                                    KeyServerCreateSpecType::Kmip {
+                                        kmip_server: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "kmip_server".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    KeyServerCreateSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(KeyServerCreateSpec {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    description: f_1,
+                    proxy_server: f_2,
+                    connection_timeout: f_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Providers.KeyServerInfo` class contains attributes that describe the current configuration of a key server. This class was added in vSphere API 7.0.0.0.
@@ -650,25 +800,175 @@ pub struct KeyServerCreateSpec {
 /// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
 ///
 /// **Deprecated** in the vSphere API.
-///
-/// `type` selects which optional fields are set: `KMIP` (`kmip_server`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeyServerInfo {
     /// Type of the key server. This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: key_server_info::Type,
+    ///
+    /// The variant carries the fields of its case (see [`KeyServerInfoType`]).
+    pub r#type: KeyServerInfoType,
     /// Description of the key server. This attribute was added in vSphere API 7.0.0.0.
     pub description: String,
     /// Proxy server configuration. This attribute was added in vSphere API 7.0.0.0. If None, proxy server configuration will not be set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_server: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
     /// Connection timeout in seconds. This attribute was added in vSphere API 7.0.0.0. If None, connection timeout will be unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_timeout: Option<i64>,
-    /// Configuration information for KMIP based key server. This attribute was added in vSphere API 7.0.0.0.
+}
+
+/// The `type` tag of [`KeyServerInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `KeyServerInfoType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum KeyServerInfoType {
+    /// Key Management Interoperability Protocol (KMIP) based key management server.
     ///
-    /// Only relevant when `type` is `KMIP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kmip_server: Option<KmipServerInfo>,
+    /// Deprecated as of vSphere API 8.0.3.0.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Kmip {
+        /// Configuration information for KMIP based key server. This attribute was added in vSphere API 7.0.0.0.
+        kmip_server: Option<KmipServerInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl KeyServerInfoType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Kmip { .. } => "KMIP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> key_server_info::Type {
+        key_server_info::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Kmip { kmip_server } => {
+                __map.serialize_entry("type", "KMIP")?;
+                if let Some(value) = kmip_server {
+                    __map.serialize_entry("kmip_server", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for KeyServerInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.proxy_server {
+            map.serialize_entry("proxy_server", value)?;
+        }
+        if let Some(value) = &self.connection_timeout {
+            map.serialize_entry("connection_timeout", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyServerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyServerInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct KeyServerInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<KeyServerInfo, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<
+                    crate::vcenter::trusted_infrastructure::NetworkAddress,
+                > = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<KmipServerInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "description" => f_1 = Some(map.next_value()?),
+                        "proxy_server" => f_2 = map.next_value()?,
+                        "connection_timeout" => f_3 = map.next_value()?,
+                        "kmip_server" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "KMIP" => {
+                                    KeyServerInfoType::Kmip {
+                                        kmip_server: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "kmip_server".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    KeyServerInfoType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(KeyServerInfo {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    description: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    proxy_server: f_2,
+                    connection_timeout: f_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Providers.KeyServerUpdateSpec` class contains attributes that describe new configuration for an existing key server. This class was added in vSphere API 7.0.0.0.
@@ -676,27 +976,178 @@ pub struct KeyServerInfo {
 /// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
 ///
 /// **Deprecated** in the vSphere API.
-///
-/// `type` selects which optional fields are set: `KMIP` (`kmip_server`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyServerUpdateSpec {
     /// Type of the key server. This attribute was added in vSphere API 7.0.0.0. If None, key server type and configuration information will remain unchanged. In this case all key server configuration information fields (e.g KMIP) should be unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<key_server_update_spec::Type>,
+    ///
+    /// The variant carries the fields of its case (see [`KeyServerUpdateSpecType`]).
+    pub r#type: Option<KeyServerUpdateSpecType>,
     /// Description of the key server. This attribute was added in vSphere API 7.0.0.0. If None, description will remain unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Proxy server configuration. This attribute was added in vSphere API 7.0.0.0. If None, proxy server configuration will remain unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_server: Option<crate::vcenter::trusted_infrastructure::NetworkAddress>,
     /// Connection timeout in seconds. This attribute was added in vSphere API 7.0.0.0. If None, connection timeout will remain unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_timeout: Option<i64>,
-    /// Configuration information for KMIP based key server. This attribute was added in vSphere API 7.0.0.0. If None, kmip server configuration will remain unchanged.
+}
+
+/// The `type` tag of [`KeyServerUpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `KeyServerUpdateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum KeyServerUpdateSpecType {
+    /// Key Management Interoperability Protocol (KMIP) based key management server.
     ///
-    /// Only relevant when `type` is `KMIP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kmip_server: Option<KmipServerUpdateSpec>,
+    /// Deprecated as of vSphere API 8.0.3.0.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Kmip {
+        /// Configuration information for KMIP based key server. This attribute was added in vSphere API 7.0.0.0. If None, kmip server configuration will remain unchanged.
+        kmip_server: Option<KmipServerUpdateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl KeyServerUpdateSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Kmip { .. } => "KMIP",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> key_server_update_spec::Type {
+        key_server_update_spec::Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Kmip { kmip_server } => {
+                __map.serialize_entry("type", "KMIP")?;
+                if let Some(value) = kmip_server {
+                    __map.serialize_entry("kmip_server", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for KeyServerUpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.proxy_server {
+            map.serialize_entry("proxy_server", value)?;
+        }
+        if let Some(value) = &self.connection_timeout {
+            map.serialize_entry("connection_timeout", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyServerUpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyServerUpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct KeyServerUpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<KeyServerUpdateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<
+                    crate::vcenter::trusted_infrastructure::NetworkAddress,
+                > = None;
+                let mut f_3: Option<i64> = None;
+                let mut f_4: Option<KmipServerUpdateSpec> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = map.next_value()?,
+                        "description" => f_1 = map.next_value()?,
+                        "proxy_server" => f_2 = map.next_value()?,
+                        "connection_timeout" => f_3 = map.next_value()?,
+                        "kmip_server" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "KMIP" => {
+                                    KeyServerUpdateSpecType::Kmip {
+                                        kmip_server: f_4,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "kmip_server".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    KeyServerUpdateSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(KeyServerUpdateSpec {
+                    r#type: u_0,
+                    description: f_1,
+                    proxy_server: f_2,
+                    connection_timeout: f_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Providers.KmipServerCreateSpec` class contains attributes that describe Key Management Interoperability Protocol (KMIP) desired key server configuration. This class was added in vSphere API 7.0.0.0.
@@ -709,7 +1160,7 @@ pub struct KmipServerCreateSpec {
     /// List of Key Management Interoperability Protocol (KMIP) compliant key servers.
     ///
     /// Key servers must be configured for active-active replication. If the server port is None, a default value for KMIP's port will be used. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<Server>,
     /// Username for authentication. This attribute was added in vSphere API 7.0.0.0. If None, no username will be added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -724,7 +1175,7 @@ pub struct KmipServerCreateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KmipServerInfo {
     /// List of KMIP compliant key servers. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<Server>,
     /// Username for authentication. This attribute was added in vSphere API 7.0.0.0. If None, username will not be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -769,7 +1220,7 @@ pub struct ServerInfo {
     /// The connection status health of the server. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// Details regarding the health of the server connection. When the service `Providers.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.health.OK`, this attribute will provide an actionable description of the issue. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Whether this client trusts the server. This attribute was added in vSphere API 7.0.0.0.
     pub client_trust_server: bool,
@@ -789,10 +1240,10 @@ pub struct Status {
     /// The health of the provider. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// Details regarding the health of the provider. When the service `Providers.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.health.OK`, this attribute will provide an actionable description of the issue. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
     /// Health of the key servers. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<ServerInfo>,
 }
 

@@ -69,13 +69,13 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// The set of distinct groups found on the hosts in the cluster which differ from the desired state. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub groups: Vec<String>,
     /// A list of distinct trusted CA chains found on the hosts in the cluster which differ from the desired state. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub trustedc_as: Vec<crate::vcenter::trusted_infrastructure::X509CertChain>,
     /// Details regarding the health. When the `ServicesAppliedConfig.Health` is not `com.vmware.vcenter.trusted_infrastructure.trusted_clusters.attestation.services_applied_config.health.OK`, this member will provide a detailed description of the issues present. This attribute was added in vSphere API 7.0.1.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 

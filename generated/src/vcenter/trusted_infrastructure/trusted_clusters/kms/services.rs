@@ -15,23 +15,181 @@ pub mod create_spec;
 /// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
 ///
 /// **Deprecated** in the vSphere API.
-///
-/// `type` selects which optional fields are set: `CLUSTER`
-/// (`trust_authority_cluster`), `SERVICE` (`service`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// Source of truth for the configuration of the Key Provider Service. This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: create_spec::SourceType,
-    /// The service's unique ID. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `type` is `SERVICE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    /// The attestation cluster's unique ID. This attribute was added in vSphere API 7.0.0.0.
+    /// The variant carries the fields of its case (see [`CreateSpecType`]).
+    pub r#type: CreateSpecType,
+}
+
+/// The `type` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecType {
+    /// The Key Provider Service will be configured based on an ID of an specific Key Provider Service.
     ///
-    /// Only relevant when `type` is `CLUSTER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trust_authority_cluster: Option<String>,
+    /// Deprecated as of vSphere API 8.0.3.0.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Service {
+        /// The service's unique ID. This attribute was added in vSphere API 7.0.0.0.
+        service: Option<String>,
+    },
+    /// The Key Provider Service will be configured based on an ID of a whole attestation cluster.
+    ///
+    /// Deprecated as of vSphere API 8.0.3.0.
+    ///
+    /// **Deprecated** in the vSphere API.
+    Cluster {
+        /// The attestation cluster's unique ID. This attribute was added in vSphere API 7.0.0.0.
+        trust_authority_cluster: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Service { .. } => "SERVICE",
+            Self::Cluster { .. } => "CLUSTER",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> create_spec::SourceType {
+        create_spec::SourceType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Service { service } => {
+                __map.serialize_entry("type", "SERVICE")?;
+                if let Some(value) = service {
+                    __map.serialize_entry("service", value)?;
+                }
+            }
+            Self::Cluster { trust_authority_cluster } => {
+                __map.serialize_entry("type", "CLUSTER")?;
+                if let Some(value) = trust_authority_cluster {
+                    __map.serialize_entry("trust_authority_cluster", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "service" => f_1 = map.next_value()?,
+                        "trust_authority_cluster" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "SERVICE" => {
+                                    CreateSpecType::Service {
+                                        service: f_1,
+                                    }
+                                }
+                                "CLUSTER" => {
+                                    CreateSpecType::Cluster {
+                                        trust_authority_cluster: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "service".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "trust_authority_cluster".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Services.FilterSpec` class contains the data necessary for identifying a Key Provider service instance. This class was added in vSphere API 7.0.0.0.

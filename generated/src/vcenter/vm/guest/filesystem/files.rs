@@ -51,30 +51,202 @@ impl CreateTemporaryRequest {
 }
 
 /// The `Files.FileAttributesInfo` class describes the attributes of a file in a guest operating system. This class was added in vSphere API 7.0.2.0.
-///
-/// `filesystem_family` selects which optional fields are set: `POSIX`
-/// (`posix_attributes`), `WINDOWS` (`win_attributes`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileAttributesInfo {
     /// The date and time the file was last modified. This attribute was added in vSphere API 7.0.2.0.
     pub last_modified: vsphere_vapi_runtime::types::DateTime,
     /// The date and time the file was last accessed. This attribute was added in vSphere API 7.0.2.0.
     pub last_accessed: vsphere_vapi_runtime::types::DateTime,
     /// The target for the file if it's a symbolic link. This is currently only set for Posix guest operating systems, but may be supported in the future on Windows guest operating systems that support symbolic links. This attribute was added in vSphere API 7.0.2.0. Set if the file is a symbolic link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub symlink_target: Option<String>,
     /// The type of guest filesystem. This attribute was added in vSphere API 7.0.2.0.
-    pub filesystem_family: FilesystemFamily,
-    /// Windows-specific file information. This attribute was added in vSphere API 7.0.2.0.
     ///
-    /// Only relevant when `filesystem_family` is `WINDOWS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub win_attributes: Option<WindowsFileAttributesInfo>,
-    /// Posix-specific file information. This attribute was added in vSphere API 7.0.2.0.
-    ///
-    /// Only relevant when `filesystem_family` is `POSIX`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub posix_attributes: Option<PosixFileAttributesInfo>,
+    /// The variant carries the fields of its case (see [`FileAttributesInfoFilesystemFamily`]).
+    pub filesystem_family: FileAttributesInfoFilesystemFamily,
+}
+
+/// The `filesystem_family` tag of [`FileAttributesInfo`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `filesystem_family` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `FileAttributesInfoFilesystemFamily::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum FileAttributesInfoFilesystemFamily {
+    /// The guest OS is a Windows variant.
+    Windows {
+        /// Windows-specific file information. This attribute was added in vSphere API 7.0.2.0.
+        win_attributes: Option<WindowsFileAttributesInfo>,
+    },
+    /// Linux, Solaris, etc.
+    Posix {
+        /// Posix-specific file information. This attribute was added in vSphere API 7.0.2.0.
+        posix_attributes: Option<PosixFileAttributesInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl FileAttributesInfoFilesystemFamily {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Windows { .. } => "WINDOWS",
+            Self::Posix { .. } => "POSIX",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> FilesystemFamily {
+        FilesystemFamily::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Windows { win_attributes } => {
+                __map.serialize_entry("filesystem_family", "WINDOWS")?;
+                if let Some(value) = win_attributes {
+                    __map.serialize_entry("win_attributes", value)?;
+                }
+            }
+            Self::Posix { posix_attributes } => {
+                __map.serialize_entry("filesystem_family", "POSIX")?;
+                if let Some(value) = posix_attributes {
+                    __map.serialize_entry("posix_attributes", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("filesystem_family", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for FileAttributesInfo {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("last_modified", &self.last_modified)?;
+        map.serialize_entry("last_accessed", &self.last_accessed)?;
+        if let Some(value) = &self.symlink_target {
+            map.serialize_entry("symlink_target", value)?;
+        }
+        self.filesystem_family.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileAttributesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FileAttributesInfo;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct FileAttributesInfo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<FileAttributesInfo, A::Error> {
+                let mut f_0: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<WindowsFileAttributesInfo> = None;
+                let mut f_5: Option<PosixFileAttributesInfo> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "last_modified" => f_0 = Some(map.next_value()?),
+                        "last_accessed" => f_1 = Some(map.next_value()?),
+                        "symlink_target" => f_2 = map.next_value()?,
+                        "filesystem_family" => f_3 = Some(map.next_value()?),
+                        "win_attributes" => f_4 = map.next_value()?,
+                        "posix_attributes" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_3 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "WINDOWS" => {
+                                    FileAttributesInfoFilesystemFamily::Windows {
+                                        win_attributes: f_4,
+                                    }
+                                }
+                                "POSIX" => {
+                                    FileAttributesInfoFilesystemFamily::Posix {
+                                        posix_attributes: f_5,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "win_attributes".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "posix_attributes".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    FileAttributesInfoFilesystemFamily::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(FileAttributesInfo {
+                    last_modified: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "last_modified",
+                        ))?,
+                    last_accessed: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "last_accessed",
+                        ))?,
+                    symlink_target: f_2,
+                    filesystem_family: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "filesystem_family",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// File attributes used for updating an existing file with `com.vmware.vcenter.vm.guest.filesystem.files.update` This class was added in vSphere API 7.0.2.0.
@@ -183,7 +355,7 @@ impl ListRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// A list of `com.vmware.vcenter.vm.guest.filesystem.files.summary` classes containing information for all the matching files. This attribute was added in vSphere API 7.0.2.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub files: Vec<Summary>,
     /// The total number of results from the `com.vmware.vcenter.vm.guest.filesystem.files.list`. This is a hint to the user of the iterator regarding how many items are available to be retrieved. The total could change if the inventory of items are being changed. This attribute was added in vSphere API 7.0.2.0.
     pub total: i64,

@@ -87,7 +87,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IpConfigInfo {
     /// IP addresses configured on the interface. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub ip_addresses: Vec<IpAddressInfo>,
     /// Client side DHCP for an interface. This attribute was added in vSphere API 7.0.0.0. If None the IP was not configured by DHCP.
     #[serde(default, skip_serializing_if = "Option::is_none")]

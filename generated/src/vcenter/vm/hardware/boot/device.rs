@@ -7,23 +7,172 @@
 //! Compiled with the `vcenter-vm` feature.
 
 /// The `Device.Entry` class specifies a bootable virtual device class or specific bootable virtual device(s).
-///
-/// `type` selects which optional fields are set: `DISK` (`disks`), `ETHERNET`
-/// (`nic`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// Virtual device type.
-    pub r#type: Type,
-    /// Virtual Ethernet device. Ethernet device to use as boot device for this entry.
     ///
-    /// Only relevant when `type` is `ETHERNET`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nic: Option<String>,
-    /// Virtual disk device. List of virtual disks in boot order.
-    ///
-    /// Only relevant when `type` is `DISK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disks: Option<Vec<String>>,
+    /// The variant carries the fields of its case (see [`EntryType`]).
+    pub r#type: EntryType,
+}
+
+/// The `type` tag of [`Entry`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EntryType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EntryType {
+    /// Virtual CD-ROM device.
+    Cdrom,
+    /// Virtual disk device.
+    Disk {
+        /// Virtual disk device. List of virtual disks in boot order.
+        disks: Option<Vec<String>>,
+    },
+    /// Virtual Ethernet adapter.
+    Ethernet {
+        /// Virtual Ethernet device. Ethernet device to use as boot device for this entry.
+        nic: Option<String>,
+    },
+    /// Virtual floppy drive.
+    Floppy,
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EntryType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cdrom => "CDROM",
+            Self::Disk { .. } => "DISK",
+            Self::Ethernet { .. } => "ETHERNET",
+            Self::Floppy => "FLOPPY",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Type {
+        Type::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Cdrom => __map.serialize_entry("type", "CDROM")?,
+            Self::Disk { disks } => {
+                __map.serialize_entry("type", "DISK")?;
+                if let Some(value) = disks {
+                    __map.serialize_entry("disks", value)?;
+                }
+            }
+            Self::Ethernet { nic } => {
+                __map.serialize_entry("type", "ETHERNET")?;
+                if let Some(value) = nic {
+                    __map.serialize_entry("nic", value)?;
+                }
+            }
+            Self::Floppy => __map.serialize_entry("type", "FLOPPY")?,
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Entry {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entry;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Entry")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Entry, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<Vec<String>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "nic" => f_1 = map.next_value()?,
+                        "disks" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "CDROM" => EntryType::Cdrom,
+                                "DISK" => EntryType::Disk { disks: f_2 },
+                                "ETHERNET" => EntryType::Ethernet { nic: f_1 },
+                                "FLOPPY" => EntryType::Floppy,
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "disks".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "nic".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EntryType::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Entry {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The class `Device.EntryCreateSpec` specifies a list of bootable virtual device classes. When a VM is being created and a list of `Device.EntryCreateSpec` is specified, the boot order of the specific device instances are not specified in this class. The boot order of the specific device instance will be the order in which the Ethernet and Disk devices appear in the `nics` and `disks` respectively.

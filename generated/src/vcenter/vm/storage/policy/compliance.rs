@@ -54,7 +54,7 @@ pub struct Info {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_home: Option<VmComplianceInfo>,
     /// The compliance information `com.vmware.vcenter.vm.storage.policy.compliance.vm_compliance_info` for the virtual machine's virtual disks that are currently associated with a storage policy. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub disks: vsphere_vapi_runtime::types::VapiMap<String, VmComplianceInfo>,
 }
 
@@ -88,7 +88,7 @@ pub struct VmComplianceInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// The exception that caused the compliance check to fail. There can be more than one cause, since a policy can contain capabilities from multiple providers. If empty, it implies no failures while retrieving compliance. This attribute was added in vSphere API 6.7.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub failure_cause: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 

@@ -23,23 +23,183 @@ pub struct EligibilityResult {
 }
 
 /// The `Transition.EnableResult` class contains attributes that describes the result of enabling configmanager on a cluster as part of the transition process. This class was added in vSphere API 8.0.1.0.
-///
-/// `status` selects which optional fields are set: `ERROR` (`errors`),
-/// `SUCCESS_APPLY_INITIATED` (`apply_task_ID`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnableResult {
     /// Status of enabling configmanager on a cluster. This attribute was added in vSphere API 8.0.1.0.
-    pub status: enable_result::Status,
-    /// List of errors if any. This attribute was added in vSphere API 8.0.1.0.
     ///
-    /// Only relevant when `status` is `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<crate::esx::settings::Notification>>,
-    /// ID of the Apply task invoked once ConfigManager is enabled on the cluster. This attribute was added in vSphere API 8.0.1.0.
-    ///
-    /// Only relevant when `status` is `SUCCESS_APPLY_INITIATED`.
-    #[serde(rename = "apply_task_ID", default, skip_serializing_if = "Option::is_none")]
-    pub apply_task_id: Option<String>,
+    /// The variant carries the fields of its case (see [`EnableResultStatus`]).
+    pub status: EnableResultStatus,
+}
+
+/// The `status` tag of [`EnableResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EnableResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EnableResultStatus {
+    /// Failed to enable ConfigManager on the cluster.
+    Error {
+        /// List of errors if any. This attribute was added in vSphere API 8.0.1.0.
+        errors: Option<Vec<crate::esx::settings::Notification>>,
+    },
+    /// The task is in-progress.
+    Running,
+    /// ConfigMnager enabled on the cluster.
+    Success,
+    /// ConfigMnager enabled on the cluster and remediation was initiated.
+    SuccessApplyInitiated {
+        /// ID of the Apply task invoked once ConfigManager is enabled on the cluster. This attribute was added in vSphere API 8.0.1.0.
+        apply_task_id: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EnableResultStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Error { .. } => "ERROR",
+            Self::Running => "RUNNING",
+            Self::Success => "SUCCESS",
+            Self::SuccessApplyInitiated { .. } => "SUCCESS_APPLY_INITIATED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> enable_result::Status {
+        enable_result::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Error { errors } => {
+                __map.serialize_entry("status", "ERROR")?;
+                if let Some(value) = errors {
+                    __map.serialize_entry("errors", value)?;
+                }
+            }
+            Self::Running => __map.serialize_entry("status", "RUNNING")?,
+            Self::Success => __map.serialize_entry("status", "SUCCESS")?,
+            Self::SuccessApplyInitiated { apply_task_id } => {
+                __map.serialize_entry("status", "SUCCESS_APPLY_INITIATED")?;
+                if let Some(value) = apply_task_id {
+                    __map.serialize_entry("apply_task_ID", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for EnableResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnableResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnableResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct EnableResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<EnableResult, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<crate::esx::settings::Notification>> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "errors" => f_1 = map.next_value()?,
+                        "apply_task_ID" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ERROR" => {
+                                    EnableResultStatus::Error {
+                                        errors: f_1,
+                                    }
+                                }
+                                "RUNNING" => EnableResultStatus::Running,
+                                "SUCCESS" => EnableResultStatus::Success,
+                                "SUCCESS_APPLY_INITIATED" => {
+                                    EnableResultStatus::SuccessApplyInitiated {
+                                        apply_task_id: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "errors".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "apply_task_ID".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EnableResultStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(EnableResult {
+                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Transition.EnableSpec` class contain attributes that describe the specification to be used to enable ConfigManager on the cluster. This class was added in vSphere API 9.1.0.0.
@@ -105,26 +265,213 @@ pub struct Hints {
 }
 
 /// The `Transition.Info` class contains attributes that describe the current status of transition process in the cluster. This class was added in vSphere API 8.0.1.0.
-///
-/// `status` selects which optional fields are set: `NOT_ALLOWED_IN_CURRENT_STATE`
-/// (`state`), `NOT_STARTED` (`fast_track`), `STARTED` (`state`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Status of transition on a cluster. This attribute was added in vSphere API 8.0.1.0.
-    pub status: info::Status,
-    /// State of the transition. This field is set if the cluster is currently being transitioned to desired configuration management platform. This attribute was added in vSphere API 8.0.1.0.
     ///
-    /// Only relevant when `status` is `STARTED` or `NOT_ALLOWED_IN_CURRENT_STATE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<State>,
-    /// Flag describing if fast transition workflow is eligible on the cluster. Fast transition allows user to enable desired configuration platform on the cluster with default configuration. The cluster is eligible if transition workflow is not started and the cluster is empty. This attribute was added in vSphere API 8.0.1.0.
-    ///
-    /// Only relevant when `status` is `NOT_STARTED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fast_track: Option<bool>,
+    /// The variant carries the fields of its case (see [`InfoStatus`]).
+    pub status: InfoStatus,
     /// This field provides additional information about the transition workflow. This attribute was added in vSphere API 8.0.3.0. This attribute is optional because it was added in a newer version than its parent node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hints: Option<Hints>,
+}
+
+/// The `status` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoStatus {
+    /// Transition has completed successfully and the cluster is managed through the desired configuration management platform.
+    Enabled,
+    /// Transition has started and `com.vmware.esx.settings.clusters.enablement.configuration.transition.enable$task` task is running on the cluster.
+    EnableInProgress,
+    /// Cluster is not in a state to transition to desired configuration management platform. The cluster ends up in this state if another user identified by `com.vmware.esx.settings.clusters.enablement.configuration.transition.state.author` has already started transition.
+    NotAllowedInCurrentState {
+        /// State of the transition. This field is set if the cluster is currently being transitioned to desired configuration management platform. This attribute was added in vSphere API 8.0.1.0.
+        state: Option<State>,
+    },
+    /// Transition has not started on the cluster.
+    NotStarted {
+        /// Flag describing if fast transition workflow is eligible on the cluster. Fast transition allows user to enable desired configuration platform on the cluster with default configuration. The cluster is eligible if transition workflow is not started and the cluster is empty. This attribute was added in vSphere API 8.0.1.0.
+        fast_track: Option<bool>,
+    },
+    /// Desired software specification is not set on the cluster. This is a pre-requisite to transition a cluster to desired configuration management platform.
+    SoftwareSpecificationNotSet,
+    /// Transition has started on the cluster.
+    Started {
+        /// State of the transition. This field is set if the cluster is currently being transitioned to desired configuration management platform. This attribute was added in vSphere API 8.0.1.0.
+        state: Option<State>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::EnableInProgress => "ENABLE_IN_PROGRESS",
+            Self::NotAllowedInCurrentState { .. } => "NOT_ALLOWED_IN_CURRENT_STATE",
+            Self::NotStarted { .. } => "NOT_STARTED",
+            Self::SoftwareSpecificationNotSet => "SOFTWARE_SPECIFICATION_NOT_SET",
+            Self::Started { .. } => "STARTED",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> info::Status {
+        info::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Enabled => __map.serialize_entry("status", "ENABLED")?,
+            Self::EnableInProgress => {
+                __map.serialize_entry("status", "ENABLE_IN_PROGRESS")?
+            }
+            Self::NotAllowedInCurrentState { state } => {
+                __map.serialize_entry("status", "NOT_ALLOWED_IN_CURRENT_STATE")?;
+                if let Some(value) = state {
+                    __map.serialize_entry("state", value)?;
+                }
+            }
+            Self::NotStarted { fast_track } => {
+                __map.serialize_entry("status", "NOT_STARTED")?;
+                if let Some(value) = fast_track {
+                    __map.serialize_entry("fast_track", value)?;
+                }
+            }
+            Self::SoftwareSpecificationNotSet => {
+                __map.serialize_entry("status", "SOFTWARE_SPECIFICATION_NOT_SET")?
+            }
+            Self::Started { state } => {
+                __map.serialize_entry("status", "STARTED")?;
+                if let Some(value) = state {
+                    __map.serialize_entry("state", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        if let Some(value) = &self.hints {
+            map.serialize_entry("hints", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<State> = None;
+                let mut f_2: Option<bool> = None;
+                let mut f_3: Option<Hints> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "state" => f_1 = map.next_value()?,
+                        "fast_track" => f_2 = map.next_value()?,
+                        "hints" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ENABLED" => InfoStatus::Enabled,
+                                "ENABLE_IN_PROGRESS" => InfoStatus::EnableInProgress,
+                                "NOT_ALLOWED_IN_CURRENT_STATE" => {
+                                    InfoStatus::NotAllowedInCurrentState {
+                                        state: f_1,
+                                    }
+                                }
+                                "NOT_STARTED" => {
+                                    InfoStatus::NotStarted {
+                                        fast_track: f_2,
+                                    }
+                                }
+                                "SOFTWARE_SPECIFICATION_NOT_SET" => {
+                                    InfoStatus::SoftwareSpecificationNotSet
+                                }
+                                "STARTED" => InfoStatus::Started { state: f_1 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "state".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "fast_track".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoStatus::Unknown { tag, fields }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    hints: f_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Transition.ReferenceHost` contains attributes that specify the reference host information used by the transition process. This class was added in vSphere API 8.0.1.0.
@@ -150,10 +497,7 @@ vsphere_vapi_runtime::vapi_enum! {
 }
 
 /// The `Transition.State` class contains attributes that describe the latest state of transitioning a cluster to desired configuration management platform. This class was added in vSphere API 8.0.1.0.
-///
-/// `source` selects which optional fields are set: `FILE` (`filename`), `HOST`
-/// (`host`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct State {
     /// Author of transition. This attribute was added in vSphere API 8.0.1.0.
     pub author: String,
@@ -162,41 +506,357 @@ pub struct State {
     /// Last modified time of the transition process. This attribute was added in vSphere API 8.0.1.0.
     pub modified_time: vsphere_vapi_runtime::types::DateTime,
     /// Source of reference configuration. This attribute was added in vSphere API 8.0.1.0.
-    pub source: Source,
-    /// Reference host. This attribute was added in vSphere API 8.0.1.0.
     ///
-    /// Only relevant when `source` is `HOST`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<ReferenceHost>,
-    /// Filename of the imported configuration. This attribute was added in vSphere API 8.0.1.0.
-    ///
-    /// Only relevant when `source` is `FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filename: Option<String>,
+    /// The variant carries the fields of its case (see [`StateSource`]).
+    pub source: StateSource,
+}
+
+/// The `source` tag of [`State`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `source` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `StateSource::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum StateSource {
+    /// This indicates that desired configuration originated from a file.
+    File {
+        /// Filename of the imported configuration. This attribute was added in vSphere API 8.0.1.0.
+        filename: Option<String>,
+    },
+    /// This indicates that desired configuration originated from a reference host.
+    Host {
+        /// Reference host. This attribute was added in vSphere API 8.0.1.0.
+        host: Option<ReferenceHost>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl StateSource {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File { .. } => "FILE",
+            Self::Host { .. } => "HOST",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Source {
+        Source::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::File { filename } => {
+                __map.serialize_entry("source", "FILE")?;
+                if let Some(value) = filename {
+                    __map.serialize_entry("filename", value)?;
+                }
+            }
+            Self::Host { host } => {
+                __map.serialize_entry("source", "HOST")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("source", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for State {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("author", &self.author)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("modified_time", &self.modified_time)?;
+        self.source.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for State {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = State;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct State")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<State, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_3: Option<String> = None;
+                let mut f_4: Option<ReferenceHost> = None;
+                let mut f_5: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "author" => f_0 = Some(map.next_value()?),
+                        "start_time" => f_1 = Some(map.next_value()?),
+                        "modified_time" => f_2 = Some(map.next_value()?),
+                        "source" => f_3 = Some(map.next_value()?),
+                        "host" => f_4 = map.next_value()?,
+                        "filename" => f_5 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_3 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "FILE" => StateSource::File { filename: f_5 },
+                                "HOST" => StateSource::Host { host: f_4 },
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_5 {
+                                        fields
+                                            .insert(
+                                                "filename".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_4 {
+                                        fields
+                                            .insert(
+                                                "host".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    StateSource::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(State {
+                    author: f_0
+                        .ok_or_else(|| serde::de::Error::missing_field("author"))?,
+                    start_time: f_1
+                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
+                    modified_time: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "modified_time",
+                        ))?,
+                    source: u_0.ok_or_else(|| serde::de::Error::missing_field("source"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Transition.ValidateResult` class contains attributes that describe the validity of the imported desired configuration, and compliance information. This class was added in vSphere API 8.0.1.0.
-///
-/// `status` selects which optional fields are set: `INVALID` (`errors`), `VALID`
-/// (`compliance`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidateResult {
     /// Status indicating whether the configuration draft validated successfully. This attribute was added in vSphere API 8.0.1.0.
-    pub status: validate_result::Status,
-    /// Lists all validation errors identified in the configuration draft. This attribute was added in vSphere API 8.0.1.0.
     ///
-    /// Only relevant when `status` is `INVALID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<
-        Vec<crate::esx::settings::clusters::configuration::ValidationError>,
-    >,
-    /// Cluster Compliance result. This attribute was added in vSphere API 8.0.1.0.
-    ///
-    /// Only relevant when `status` is `VALID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compliance: Option<
-        crate::esx::settings::clusters::configuration::ClusterCompliance,
-    >,
+    /// The variant carries the fields of its case (see [`ValidateResultStatus`]).
+    pub status: ValidateResultStatus,
+}
+
+/// The `status` tag of [`ValidateResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ValidateResultStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ValidateResultStatus {
+    /// This indicates that the configuration draft is invalid.
+    Invalid {
+        /// Lists all validation errors identified in the configuration draft. This attribute was added in vSphere API 8.0.1.0.
+        errors: Option<
+            Vec<crate::esx::settings::clusters::configuration::ValidationError>,
+        >,
+    },
+    /// This indicates that the configuration draft is valid.
+    Valid {
+        /// Cluster Compliance result. This attribute was added in vSphere API 8.0.1.0.
+        compliance: Option<
+            crate::esx::settings::clusters::configuration::ClusterCompliance,
+        >,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ValidateResultStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Invalid { .. } => "INVALID",
+            Self::Valid { .. } => "VALID",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> validate_result::Status {
+        validate_result::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Invalid { errors } => {
+                __map.serialize_entry("status", "INVALID")?;
+                if let Some(value) = errors {
+                    __map.serialize_entry("errors", value)?;
+                }
+            }
+            Self::Valid { compliance } => {
+                __map.serialize_entry("status", "VALID")?;
+                if let Some(value) = compliance {
+                    __map.serialize_entry("compliance", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ValidateResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ValidateResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ValidateResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ValidateResult, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<
+                    Vec<crate::esx::settings::clusters::configuration::ValidationError>,
+                > = None;
+                let mut f_2: Option<
+                    crate::esx::settings::clusters::configuration::ClusterCompliance,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "errors" => f_1 = map.next_value()?,
+                        "compliance" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "INVALID" => {
+                                    ValidateResultStatus::Invalid {
+                                        errors: f_1,
+                                    }
+                                }
+                                "VALID" => {
+                                    ValidateResultStatus::Valid {
+                                        compliance: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "errors".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "compliance".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ValidateResultStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ValidateResult {
+                    status: u_0.ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

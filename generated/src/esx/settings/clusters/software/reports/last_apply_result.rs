@@ -19,22 +19,22 @@ pub struct ApplyResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` should be applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// Status of the hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` was applied to. Hosts on which the apply method was successful are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.successful_hosts`. Hosts on which the apply method failed are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.failed_hosts`. Hosts which were skipped by the apply method are specified by `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.skipped_hosts`. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_status: vsphere_vapi_runtime::types::VapiMap<String, ApplyStatus>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` has been successfully applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub successful_hosts: Vec<String>,
     /// Hosts in this cluster to which the desired software document specified by the `com.vmware.esx.settings.clusters.software.reports.last_apply_result.apply_result.commit` failed to be applied to. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub failed_hosts: Vec<String>,
     /// Hosts in this cluster that were skipped by the apply method. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub skipped_hosts: Vec<String>,
     /// Notifications providing additional information for `com.vmware.esx.settings.clusters.software.apply$task` method. These notifications are mutually exclusive with the notifications in `LastApplyResult.ApplyStatus`. This attribute was added in vSphere API 7.0.2.1. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,24 +42,212 @@ pub struct ApplyResult {
 }
 
 /// The `LastApplyResult.ApplyStatus` class contains attributes that describe the status of an apply method. This class was added in vSphere API 7.0.0.0.
-///
-/// `status` selects which optional fields are set: `ERROR` (`progress`), `OK`
-/// (`progress`), `RETRY_PENDING` (`progress`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplyStatus {
     /// The status of the method. This attribute was added in vSphere API 7.0.0.0.
-    pub status: apply_status::Status,
-    /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for #ApplyStatus of the cluster
     ///
-    /// Only relevant when `status` is `OK`, `RETRY_PENDING` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<crate::cis::task::Progress>,
+    /// The variant carries the fields of its case (see [`ApplyStatusStatus`]).
+    pub status: ApplyStatusStatus,
     /// Time when the method started. This attribute was added in vSphere API 7.0.0.0.
     pub start_time: vsphere_vapi_runtime::types::DateTime,
     /// Time when the method completed. This attribute was added in vSphere API 7.0.0.0.
     pub end_time: vsphere_vapi_runtime::types::DateTime,
     /// Notifications providing additional information about the status of the method. This attribute was added in vSphere API 7.0.0.0.
     pub notifications: crate::esx::settings::Notifications,
+}
+
+/// The `status` tag of [`ApplyStatus`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `status` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `ApplyStatusStatus::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ApplyStatusStatus {
+    /// The method completed successfully.
+    Ok {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for #ApplyStatus of the cluster
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method was skipped.
+    Skipped,
+    /// The method timed out.
+    TimedOut,
+    /// The method encountered an unspecified error.
+    Error {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for #ApplyStatus of the cluster
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// The method is being scheduled for retry. This class attribute was added in vSphere API 7.0.2.1.
+    RetryPending {
+        /// Progress of the operation. This attribute was added in vSphere API 7.0.2.1. None for #ApplyStatus of the cluster
+        progress: Option<crate::cis::task::Progress>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl ApplyStatusStatus {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ok { .. } => "OK",
+            Self::Skipped => "SKIPPED",
+            Self::TimedOut => "TIMED_OUT",
+            Self::Error { .. } => "ERROR",
+            Self::RetryPending { .. } => "RETRY_PENDING",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> apply_status::Status {
+        apply_status::Status::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Ok { progress } => {
+                __map.serialize_entry("status", "OK")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Skipped => __map.serialize_entry("status", "SKIPPED")?,
+            Self::TimedOut => __map.serialize_entry("status", "TIMED_OUT")?,
+            Self::Error { progress } => {
+                __map.serialize_entry("status", "ERROR")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::RetryPending { progress } => {
+                __map.serialize_entry("status", "RETRY_PENDING")?;
+                if let Some(value) = progress {
+                    __map.serialize_entry("progress", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("status", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for ApplyStatus {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.status.serialize_fields(&mut map)?;
+        map.serialize_entry("start_time", &self.start_time)?;
+        map.serialize_entry("end_time", &self.end_time)?;
+        map.serialize_entry("notifications", &self.notifications)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ApplyStatus;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct ApplyStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<ApplyStatus, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<crate::cis::task::Progress> = None;
+                let mut f_2: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_3: Option<vsphere_vapi_runtime::types::DateTime> = None;
+                let mut f_4: Option<crate::esx::settings::Notifications> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "status" => f_0 = Some(map.next_value()?),
+                        "progress" => f_1 = map.next_value()?,
+                        "start_time" => f_2 = Some(map.next_value()?),
+                        "end_time" => f_3 = Some(map.next_value()?),
+                        "notifications" => f_4 = Some(map.next_value()?),
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "OK" => {
+                                    ApplyStatusStatus::Ok {
+                                        progress: f_1,
+                                    }
+                                }
+                                "SKIPPED" => ApplyStatusStatus::Skipped,
+                                "TIMED_OUT" => ApplyStatusStatus::TimedOut,
+                                "ERROR" => {
+                                    ApplyStatusStatus::Error {
+                                        progress: f_1,
+                                    }
+                                }
+                                "RETRY_PENDING" => {
+                                    ApplyStatusStatus::RetryPending {
+                                        progress: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "progress".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    ApplyStatusStatus::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(ApplyStatus {
+                    status: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    start_time: f_2
+                        .ok_or_else(|| serde::de::Error::missing_field("start_time"))?,
+                    end_time: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("end_time"))?,
+                    notifications: f_4
+                        .ok_or_else(|| serde::de::Error::missing_field("notifications"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

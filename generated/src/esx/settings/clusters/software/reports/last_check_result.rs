@@ -44,13 +44,13 @@ pub struct CheckResult {
     /// Identifier of a `com.vmware.esx.settings.commit` resource.
     pub commit: crate::ids::CommitId,
     /// Information about the hosts in this cluster for which checks have been requested to be run. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub host_info: vsphere_vapi_runtime::types::VapiMap<
         String,
         crate::esx::settings::HostInfo,
     >,
     /// List of `LastCheckResult.EntityCheckResult` for all entities for which checks have been run. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub entity_results: Vec<EntityCheckResult>,
 }
 
@@ -62,7 +62,7 @@ pub struct CheckStatus {
     /// The status of this check. This attribute was added in vSphere API 7.0.0.0.
     pub status: Status,
     /// The issues encountered while running this check. Note: This attribute will be deprecated in the future release. Clients are recommended to use {#member checkIssues} field. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub issues: Vec<crate::vapi::standard::LocalizableMessage>,
     /// List of `com.vmware.esx.settings.clusters.software.reports.last_check_result.check_issue`s that the check reported. This attribute was added in vSphere API 9.1.0.0. If not set, the service is still using the {#member issues}.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,28 +70,186 @@ pub struct CheckStatus {
 }
 
 /// The `LastCheckResult.EntityCheckResult` class contains attributes that describe aggregated status of all checks performed on a specific entity. This class was added in vSphere API 7.0.0.0.
-///
-/// `type` selects which optional fields are set: `CLUSTER` (`cluster`), `HOST`
-/// (`host`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntityCheckResult {
     /// The entity type for which these checks are being run. This attribute was added in vSphere API 7.0.0.0.
-    pub r#type: entity_check_result::EntityType,
-    /// If the entity type is CLUSTER then the cluster identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
     ///
-    /// Only relevant when `type` is `CLUSTER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
-    ///
-    /// Only relevant when `type` is `HOST`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    /// The variant carries the fields of its case (see [`EntityCheckResultType`]).
+    pub r#type: EntityCheckResultType,
     /// Aggregated status from all checks performed on this entity. This attribute was added in vSphere API 7.0.0.0.
     pub status: Status,
     /// List of `LastCheckResult.CheckStatus` for all checks performed. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
     pub check_statuses: Vec<CheckStatus>,
+}
+
+/// The `type` tag of [`EntityCheckResult`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `EntityCheckResultType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum EntityCheckResultType {
+    /// Entity type Cluster
+    Cluster {
+        /// If the entity type is CLUSTER then the cluster identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
+        cluster: Option<String>,
+    },
+    /// Entity type Host
+    Host {
+        /// If the entity type is HOST then the host identifier for which the checks have been run. This attribute was added in vSphere API 7.0.0.0.
+        host: Option<String>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl EntityCheckResultType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster { .. } => "CLUSTER",
+            Self::Host { .. } => "HOST",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> entity_check_result::EntityType {
+        entity_check_result::EntityType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Cluster { cluster } => {
+                __map.serialize_entry("type", "CLUSTER")?;
+                if let Some(value) = cluster {
+                    __map.serialize_entry("cluster", value)?;
+                }
+            }
+            Self::Host { host } => {
+                __map.serialize_entry("type", "HOST")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for EntityCheckResult {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("check_statuses", &self.check_statuses)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntityCheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EntityCheckResult;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct EntityCheckResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<EntityCheckResult, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<String> = None;
+                let mut f_3: Option<Status> = None;
+                let mut f_4: Option<Vec<CheckStatus>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "cluster" => f_1 = map.next_value()?,
+                        "host" => f_2 = map.next_value()?,
+                        "status" => f_3 = Some(map.next_value()?),
+                        "check_statuses" => f_4 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "CLUSTER" => {
+                                    EntityCheckResultType::Cluster {
+                                        cluster: f_1,
+                                    }
+                                }
+                                "HOST" => {
+                                    EntityCheckResultType::Host {
+                                        host: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "cluster".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "host".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    EntityCheckResultType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(EntityCheckResult {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    status: f_3
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    check_statuses: f_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

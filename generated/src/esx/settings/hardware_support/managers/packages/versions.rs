@@ -69,13 +69,13 @@ pub struct PackageInfo {
     /// Description of the Hardware Support Package (HSP) (e.g. for use in help bubble) This attribute was added in vSphere API 7.0.0.0.
     pub description: String,
     /// Supported vSphere releases This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub supported_releases: Vec<String>,
     /// List of components in this HSP manifest. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub components: Vec<ComponentInfo>,
     /// List of components removed by this HSP manifest. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub removed_components: Vec<RemovedComponentInfo>,
 }
 

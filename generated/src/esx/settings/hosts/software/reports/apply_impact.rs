@@ -11,7 +11,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostImpact {
     /// Impact of steps performed during the apply method. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub impact: Vec<Impact>,
     /// Identifier of the commit on which the impact is generated. This attribute was added in vSphere API 8.0.0.1.
     ///

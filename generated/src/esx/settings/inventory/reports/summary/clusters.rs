@@ -86,28 +86,200 @@ pub struct ComplianceResult {
 pub struct FilterSpec {}
 
 /// The `Clusters.GetParams` class contains attributes that are necessary to generate the operations summary report of clusters under given inventory. This class was added in vSphere API 9.0.0.0.
-///
-/// `type` selects which optional fields are set: `CLUSTER` (`clusters`),
-/// `DATACENTER` (`datacenters`), `FOLDER` (`folders`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetParams {
     /// The attribute specifies what type of entity within the vCenter's inventory on which the operations summary report will be generated. This attribute was added in vSphere API 9.0.0.0.
-    pub r#type: get_params::InventoryType,
-    /// List of clusters on which the operations summary needs to be generated. This attribute was added in vSphere API 9.0.0.0.
     ///
-    /// Only relevant when `type` is `CLUSTER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clusters: Option<Vec<String>>,
-    /// List of folders on which the operations summary needs to be generated. Internally the folder entities will be expanded to individual clusters which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all clusters in the vCenter. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `type` is `FOLDER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub folders: Option<Vec<String>>,
-    /// List of data-centers on which the operations summary needs to be generated. Internally the data-center entities will be expanded to individual clusters which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0.
-    ///
-    /// Only relevant when `type` is `DATACENTER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub datacenters: Option<Vec<String>>,
+    /// The variant carries the fields of its case (see [`GetParamsType`]).
+    pub r#type: GetParamsType,
+}
+
+/// The `type` tag of [`GetParams`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `type` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `GetParamsType::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetParamsType {
+    /// Type specifying cluster within the vCenter's inventory.
+    Cluster {
+        /// List of clusters on which the operations summary needs to be generated. This attribute was added in vSphere API 9.0.0.0.
+        clusters: Option<Vec<String>>,
+    },
+    /// Type specifying folder within the vCenter's inventory.
+    Folder {
+        /// List of folders on which the operations summary needs to be generated. Internally the folder entities will be expanded to individual clusters which are underneath the designated folder. If the list contains the managed object ID of the root folder, the specified operation will be executed on all clusters in the vCenter. This attribute was added in vSphere API 9.0.0.0.
+        folders: Option<Vec<String>>,
+    },
+    /// Type specifying data-center within the vCenter's inventory.
+    Datacenter {
+        /// List of data-centers on which the operations summary needs to be generated. Internally the data-center entities will be expanded to individual clusters which are underneath the designated data-center. This attribute was added in vSphere API 9.0.0.0.
+        datacenters: Option<Vec<String>>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl GetParamsType {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster { .. } => "CLUSTER",
+            Self::Folder { .. } => "FOLDER",
+            Self::Datacenter { .. } => "DATACENTER",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> get_params::InventoryType {
+        get_params::InventoryType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::Cluster { clusters } => {
+                __map.serialize_entry("type", "CLUSTER")?;
+                if let Some(value) = clusters {
+                    __map.serialize_entry("clusters", value)?;
+                }
+            }
+            Self::Folder { folders } => {
+                __map.serialize_entry("type", "FOLDER")?;
+                if let Some(value) = folders {
+                    __map.serialize_entry("folders", value)?;
+                }
+            }
+            Self::Datacenter { datacenters } => {
+                __map.serialize_entry("type", "DATACENTER")?;
+                if let Some(value) = datacenters {
+                    __map.serialize_entry("datacenters", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("type", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for GetParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.r#type.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct GetParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<GetParams, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<Vec<String>> = None;
+                let mut f_2: Option<Vec<String>> = None;
+                let mut f_3: Option<Vec<String>> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "type" => f_0 = Some(map.next_value()?),
+                        "clusters" => f_1 = map.next_value()?,
+                        "folders" => f_2 = map.next_value()?,
+                        "datacenters" => f_3 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "CLUSTER" => {
+                                    GetParamsType::Cluster {
+                                        clusters: f_1,
+                                    }
+                                }
+                                "FOLDER" => {
+                                    GetParamsType::Folder {
+                                        folders: f_2,
+                                    }
+                                }
+                                "DATACENTER" => {
+                                    GetParamsType::Datacenter {
+                                        datacenters: f_3,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "clusters".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "folders".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_3 {
+                                        fields
+                                            .insert(
+                                                "datacenters".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    GetParamsType::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(GetParams {
+                    r#type: u_0.ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A call of
@@ -155,7 +327,7 @@ impl GetRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
     /// List of cluster summaries. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub cluster_summaries: Vec<ClusterSummary>,
 }
 

@@ -54,7 +54,7 @@ pub struct Summary {
     /// Compatibility of this Distributed Switch with the vSphere Namespaces. This attribute was added in vSphere API 8.0.0.1.
     pub compatible: bool,
     /// List of reasons for incompatibility. If empty, this Distributed Switch is compatible. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub incompatibility_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 

@@ -116,7 +116,7 @@ pub struct Info {
     /// Identifier of a `VpcConnectivityProfile` resource.
     pub vpc_connectivity_profile: crate::ids::VpcConnectivityProfileId,
     /// Private IPs of the VPC. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub private_ips: Vec<String>,
 }
 
@@ -124,7 +124,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// List of all VPCs. This attribute was added in vSphere API 9.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub vpcs: Vec<Info>,
 }
 

@@ -21,10 +21,10 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsInfo {
     /// List of DNS server IP addresses, specified in order of preference. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<String>,
     /// List of DNS search domains, specified in order of preference. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub search_domains: Vec<String>,
 }
 
@@ -46,32 +46,162 @@ pub struct DnsUpdateSpec {
 }
 
 /// The `Settings.Info` class contains information about management network settings. This class was added in vSphere API 9.1.0.0.
-///
-/// `backing` selects which optional fields are set: `NETWORK_SEGMENTS`
-/// (`network_segments_info`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Info {
     /// Backing determines the type of network deployed. This attribute was added in vSphere API 9.1.0.0.
-    pub backing: Backing,
-    /// Network segments configuration information. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `backing` is `NETWORK_SEGMENTS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_segments_info: Option<NetworkSegmentsInfo>,
+    /// The variant carries the fields of its case (see [`InfoBacking`]).
+    pub backing: InfoBacking,
     /// Floating IP address for the control plane management endpoint. This attribute was added in vSphere API 9.1.0.0. If None, the floating IP address may not be ready to receive requests.
-    #[serde(
-        rename = "floating_IP_address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub floating_ip_address: Option<String>,
+}
+
+/// The `backing` tag of [`Info`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `backing` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `InfoBacking::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum InfoBacking {
+    /// Management network is configured using network segments. A set of network segments provides L2 management network connectivity.
+    NetworkSegments {
+        /// Network segments configuration information. This attribute was added in vSphere API 9.1.0.0.
+        network_segments_info: Option<NetworkSegmentsInfo>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl InfoBacking {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NetworkSegments { .. } => "NETWORK_SEGMENTS",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Backing {
+        Backing::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NetworkSegments { network_segments_info } => {
+                __map.serialize_entry("backing", "NETWORK_SEGMENTS")?;
+                if let Some(value) = network_segments_info {
+                    __map.serialize_entry("network_segments_info", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("backing", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.backing.serialize_fields(&mut map)?;
+        if let Some(value) = &self.floating_ip_address {
+            map.serialize_entry("floating_IP_address", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Info;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct Info")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<Info, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<NetworkSegmentsInfo> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "backing" => f_0 = Some(map.next_value()?),
+                        "network_segments_info" => f_1 = map.next_value()?,
+                        "floating_IP_address" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NETWORK_SEGMENTS" => {
+                                    InfoBacking::NetworkSegments {
+                                        network_segments_info: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "network_segments_info".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    InfoBacking::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(Info {
+                    backing: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("backing"))?,
+                    floating_ip_address: f_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `Settings.NetworkSegmentsInfo` class contains network segments configuration information. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkSegmentsInfo {
     /// List of existing Standard Port Groups or Distributed Virtual Port Groups that are part of the same layer 2 broadcast domain. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub port_groups: Vec<String>,
     /// DNS configuration information. This attribute was added in vSphere API 9.1.0.0.
     pub dns: DnsInfo,
@@ -104,7 +234,7 @@ pub struct NetworkSegmentsUpdateSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NtpInfo {
     /// List of NTP server DNS names or IP addresses, specified in order of preference. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub servers: Vec<String>,
 }
 
@@ -120,26 +250,156 @@ pub struct NtpUpdateSpec {
 }
 
 /// The `Settings.UpdateSpec` class contains updates to management network settings. This class was added in vSphere API 9.1.0.0.
-///
-/// `backing` selects which optional fields are set: `NETWORK_SEGMENTS`
-/// (`network_segments_update_spec`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpec {
     /// Backing determines the type of network deployed. This attribute was added in vSphere API 9.1.0.0. If None, no change will able to be made to network settings requiring a specific backing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backing: Option<Backing>,
-    /// Network segments configuration updates. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `backing` is `NETWORK_SEGMENTS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_segments_update_spec: Option<NetworkSegmentsUpdateSpec>,
+    /// The variant carries the fields of its case (see [`UpdateSpecBacking`]).
+    pub backing: Option<UpdateSpecBacking>,
     /// Floating IP address for the control plane management endpoint. This attribute was added in vSphere API 9.1.0.0. If None, no change will be made to the floating IP address.
-    #[serde(
-        rename = "floating_IP_address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub floating_ip_address: Option<String>,
+}
+
+/// The `backing` tag of [`UpdateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `backing` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `UpdateSpecBacking::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSpecBacking {
+    /// Management network is configured using network segments. A set of network segments provides L2 management network connectivity.
+    NetworkSegments {
+        /// Network segments configuration updates. This attribute was added in vSphere API 9.1.0.0.
+        network_segments_update_spec: Option<NetworkSegmentsUpdateSpec>,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl UpdateSpecBacking {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NetworkSegments { .. } => "NETWORK_SEGMENTS",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> Backing {
+        Backing::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::NetworkSegments { network_segments_update_spec } => {
+                __map.serialize_entry("backing", "NETWORK_SEGMENTS")?;
+                if let Some(value) = network_segments_update_spec {
+                    __map.serialize_entry("network_segments_update_spec", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("backing", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for UpdateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.backing {
+            value.serialize_fields(&mut map)?;
+        }
+        if let Some(value) = &self.floating_ip_address {
+            map.serialize_entry("floating_IP_address", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct UpdateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<UpdateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<NetworkSegmentsUpdateSpec> = None;
+                let mut f_2: Option<String> = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "backing" => f_0 = map.next_value()?,
+                        "network_segments_update_spec" => f_1 = map.next_value()?,
+                        "floating_IP_address" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "NETWORK_SEGMENTS" => {
+                                    UpdateSpecBacking::NetworkSegments {
+                                        network_segments_update_spec: f_1,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "network_segments_update_spec".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    UpdateSpecBacking::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(UpdateSpec {
+                    backing: u_0,
+                    floating_ip_address: f_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[doc(hidden)]

@@ -31,7 +31,7 @@ pub struct Info {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// All Broadcom authored crypto modules installed on the Supervisor. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub modules: Vec<Info>,
 }
 

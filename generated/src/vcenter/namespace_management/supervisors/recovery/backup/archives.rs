@@ -39,7 +39,7 @@ pub struct Info {
     /// Version of the Supervisor captured in the backup. This is a semantic version string in the form v1.26.1+vmware.2-vsc0.1.1-20805373, where the prefix is the Kubernetes version (v1.26.1) and the suffix is the Supervisor build version (vsc0.1.1-20805373). This attribute was added in vSphere API 8.0.3.0.
     pub supervisor_version: String,
     /// A list of Supervisor Namespaces captured in the backup. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub namespaces: Vec<String>,
     /// Comment provided when invoking `com.vmware.vcenter.namespace_management.supervisors.recovery.backup.jobs.create` method. This attribute was added in vSphere API 8.0.3.0.
     pub comment: String,
@@ -53,7 +53,7 @@ pub struct Info {
     /// If `false`, the list of reasons that make it unusable will be given in the `unusableReasons` field. This attribute was added in vSphere API 8.0.3.0.
     pub usable: bool,
     /// Reasons that make Backup archive unusable. Will be empty if `usable` value is `true`. This attribute was added in vSphere API 8.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub unusable_reasons: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 

@@ -9,47 +9,331 @@
 //! Compiled with the `vcenter-namespace-management` feature.
 
 /// The `ResourceChecks.CreateSpec` class contains the specification required to perform the resource check. This class was added in vSphere API 9.1.0.0.
-///
-/// `operation` selects which optional fields are set: `ENTER_MAINTENANCE_MODE`
-/// (`host` and `action`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
     /// The operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0.
-    pub operation: OperationType,
-    /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `operation` is `ENTER_MAINTENANCE_MODE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// The action type of maintenance mode operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0. This should be set only for enter maintenance mode host operation.
-    ///
-    /// Only relevant when `operation` is `ENTER_MAINTENANCE_MODE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<
-        crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
-    >,
+    /// The variant carries the fields of its case (see [`CreateSpecOperation`]).
+    pub operation: CreateSpecOperation,
+}
+
+/// The `operation` tag of [`CreateSpec`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `operation` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `CreateSpecOperation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSpecOperation {
+    /// The resource check for host enter maintenance mode operation.
+    EnterMaintenanceMode {
+        /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required. This attribute was added in vSphere API 9.1.0.0.
+        host: Option<String>,
+        /// The action type of maintenance mode operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0. This should be set only for enter maintenance mode host operation.
+        action: Option<
+            crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
+        >,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl CreateSpecOperation {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EnterMaintenanceMode { .. } => "ENTER_MAINTENANCE_MODE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> OperationType {
+        OperationType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::EnterMaintenanceMode { host, action } => {
+                __map.serialize_entry("operation", "ENTER_MAINTENANCE_MODE")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+                if let Some(value) = action {
+                    __map.serialize_entry("action", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("operation", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for CreateSpec {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.operation.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct CreateSpec")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<CreateSpec, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<
+                    crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "operation" => f_0 = Some(map.next_value()?),
+                        "host" => f_1 = map.next_value()?,
+                        "action" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ENTER_MAINTENANCE_MODE" => {
+                                    CreateSpecOperation::EnterMaintenanceMode {
+                                        host: f_1,
+                                        action: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "action".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    CreateSpecOperation::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(CreateSpec {
+                    operation: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `ResourceChecks.GetParams` class contains the parameters required to get the resource check result. This class was added in vSphere API 9.1.0.0.
-///
-/// `operation` selects which optional fields are set: `ENTER_MAINTENANCE_MODE`
-/// (`host` and `action`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetParams {
     /// The operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0.
-    pub operation: OperationType,
-    /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required. This attribute was added in vSphere API 9.1.0.0.
     ///
-    /// Only relevant when `operation` is `ENTER_MAINTENANCE_MODE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// The action type of maintenance mode operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0. This should be set only for enter maintenance mode host operation.
-    ///
-    /// Only relevant when `operation` is `ENTER_MAINTENANCE_MODE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<
-        crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
-    >,
+    /// The variant carries the fields of its case (see [`GetParamsOperation`]).
+    pub operation: GetParamsOperation,
+}
+
+/// The `operation` tag of [`GetParams`] together with the fields of its case: each variant carries exactly the fields the metamodel lists for that tag value.
+///
+/// On the wire this is flat: the `operation` member plus the case members, beside the structure's other members. Tag values this crate does not know decode into `GetParamsOperation::Unknown`, which keeps the wire tag and the members it could not place, and serializes them back unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetParamsOperation {
+    /// The resource check for host enter maintenance mode operation.
+    EnterMaintenanceMode {
+        /// Host for which the resource check operation is performed. For host enter maintenance mode operation, the host managed object ID is required. This attribute was added in vSphere API 9.1.0.0.
+        host: Option<String>,
+        /// The action type of maintenance mode operation for which resource check is performed. This attribute was added in vSphere API 9.1.0.0. This should be set only for enter maintenance mode host operation.
+        action: Option<
+            crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
+        >,
+    },
+    /// A tag value this crate does not know: `tag` is the wire value, `fields` the members of the structure that belong to it (raw JSON).
+    Unknown { tag: String, fields: serde_json::Map<String, serde_json::Value> },
+}
+
+impl GetParamsOperation {
+    /// The tag value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EnterMaintenanceMode { .. } => "ENTER_MAINTENANCE_MODE",
+            Self::Unknown { tag, .. } => tag,
+        }
+    }
+
+    /// The tag as its enumeration value.
+    pub fn tag(&self) -> OperationType {
+        OperationType::from(self.as_str())
+    }
+
+    /// Writes the tag member and the case members.
+    pub(crate) fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        __map: &mut M,
+    ) -> ::core::result::Result<(), M::Error> {
+        match self {
+            Self::EnterMaintenanceMode { host, action } => {
+                __map.serialize_entry("operation", "ENTER_MAINTENANCE_MODE")?;
+                if let Some(value) = host {
+                    __map.serialize_entry("host", value)?;
+                }
+                if let Some(value) = action {
+                    __map.serialize_entry("action", value)?;
+                }
+            }
+            Self::Unknown { tag, fields } => {
+                __map.serialize_entry("operation", tag)?;
+                for (key, value) in fields {
+                    __map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl serde::Serialize for GetParams {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.operation.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                formatter.write_str("struct GetParams")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::core::result::Result<GetParams, A::Error> {
+                let mut f_0: Option<String> = None;
+                let mut f_1: Option<String> = None;
+                let mut f_2: Option<
+                    crate::vcenter::namespace_management::supervisors::storage::cloud_native::MaintenanceActionType,
+                > = None;
+                let mut unknown = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "operation" => f_0 = Some(map.next_value()?),
+                        "host" => f_1 = map.next_value()?,
+                        "action" => f_2 = map.next_value()?,
+                        _ => {
+                            let value: serde_json::Value = map.next_value()?;
+                            unknown.insert(key, value);
+                        }
+                    }
+                }
+                let u_0 = match f_0 {
+                    None => None,
+                    Some(tag) => {
+                        Some(
+                            match tag.as_str() {
+                                "ENTER_MAINTENANCE_MODE" => {
+                                    GetParamsOperation::EnterMaintenanceMode {
+                                        host: f_1,
+                                        action: f_2,
+                                    }
+                                }
+                                _ => {
+                                    #[allow(unused_mut)]
+                                    let mut fields = ::core::mem::take(&mut unknown);
+                                    if let Some(value) = f_1 {
+                                        fields
+                                            .insert(
+                                                "host".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    if let Some(value) = f_2 {
+                                        fields
+                                            .insert(
+                                                "action".into(),
+                                                serde_json::to_value(value)
+                                                    .map_err(serde::de::Error::custom)?,
+                                            );
+                                    }
+                                    GetParamsOperation::Unknown {
+                                        tag,
+                                        fields,
+                                    }
+                                }
+                            },
+                        )
+                    }
+                };
+                ::core::result::Result::Ok(GetParams {
+                    operation: u_0
+                        .ok_or_else(|| serde::de::Error::missing_field("operation"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The `ResourceChecks.Info` contains predicted state of the Supervisor after executing the queried operation. This class was added in vSphere API 9.1.0.0.
@@ -88,24 +372,24 @@ pub struct ResourceChecksResult {
     /// Instance names are constructed as follows service:namespace:instance where:
     ///
     /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If None, all persistent service instances are expected to be accessible. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub inaccessible_instances: Vec<String>,
     /// Persistent service instances that are predicted to have reduced availability after queried operation is performed.
     ///
     /// Instance names are constructed as follows service:namespace:instance where:
     ///
     /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If None, no persistent service instances are expected to have reduced availability. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub reduced_availability_instances: Vec<String>,
     /// Persistent service instances that will lead to rebuild on a different entity, these instances will have reduced availability as long as the data is rebuilt. The data may be rebuilt synchronously or asynchronously depending on the service.
     ///
     /// Instance names are constructed as follows service:namespace:instance where:
     ///
     /// +------------+--------------------------------------------------------------------------+ | service    | Name of the persistent service | +------------+--------------------------------------------------------------------------+ |  namespace | Name of the instance namespace | +------------+--------------------------------------------------------------------------+ |  instance  | Instance name given to the respective service instance while creating it | +------------+--------------------------------------------------------------------------+ If None, no persistent service instances are expected to be rebuilt on a different entity. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub rebuild_instances: Vec<String>,
     /// Populated with warning message that provides information on why the resource check operation results in a failed status If None, the operation is expected to succeed. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 

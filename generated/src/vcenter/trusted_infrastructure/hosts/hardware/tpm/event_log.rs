@@ -19,7 +19,7 @@ pub struct Info {
     /// Indicates if the event log is truncated. An event log is truncated when there was insufficient memory to store one or more event entries. This attribute was added in vSphere API 8.0.0.1.
     pub truncated: bool,
     /// The resulting PCR banks from event log replay. This attribute was added in vSphere API 8.0.0.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub banks: Vec<
         crate::vcenter::trusted_infrastructure::hosts::hardware::tpm::PcrBank,
     >,

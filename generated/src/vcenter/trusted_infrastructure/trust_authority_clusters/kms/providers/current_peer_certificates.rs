@@ -71,7 +71,7 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
     /// Server certificate retrieval errors. Specifies error details when retrieving the remote server certificate fails. This list will be empty when `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.kms.providers.current_peer_certificates.summary.certificate` is set. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
     /// whether server certificate is already trusted . This attribute was added in vSphere API 7.0.0.0.
     pub trusted: bool,

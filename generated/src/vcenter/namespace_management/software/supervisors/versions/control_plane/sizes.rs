@@ -21,7 +21,7 @@ pub struct Ipv4Cidr {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResult {
     /// Information for each size. This attribute was added in vSphere API 9.1.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub sizes: Vec<Summary>,
     /// The default size that will be used for enablement if none is provided. This attribute was added in vSphere API 9.1.0.0.
     ///

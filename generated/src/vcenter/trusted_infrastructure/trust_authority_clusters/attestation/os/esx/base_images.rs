@@ -78,7 +78,7 @@ pub struct Info {
     /// A health indicator which indicates whether each host in the cluster has this version of the ESX base image. This attribute was added in vSphere API 7.0.0.0.
     pub health: Health,
     /// Details regarding the health. When the `BaseImages.Health` is not `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.health.OK` or `com.vmware.vcenter.trusted_infrastructure.trust_authority_clusters.attestation.os.esx.base_images.health.NONE`, this member will provide an actionable description of the issues present. This attribute was added in vSphere API 7.0.0.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub details: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 

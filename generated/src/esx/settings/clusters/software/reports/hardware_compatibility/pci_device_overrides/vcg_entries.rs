@@ -66,7 +66,7 @@ pub struct ProductSelectionSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// The overrides to be applied for the specified targets. This attribute was added in vSphere API 7.0.3.0.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub product_selections: Vec<ProductSelectionSpec>,
 }
 

@@ -74,7 +74,7 @@ vsphere_vapi_runtime::vapi_enum! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// List of compatibility overrides to be applied for the storage devices in a cluster. This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub device_reclassifications: Vec<ReclassificationSpec>,
 }
 

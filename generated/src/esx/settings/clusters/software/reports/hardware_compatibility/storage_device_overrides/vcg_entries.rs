@@ -41,7 +41,7 @@ pub struct ProductSelectionSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {
     /// List of Broadcom Compatibility Guide (BCG) overrides to be applied for the storage devices in a cluster. This attribute was added in vSphere API 7.0.2.1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "vsphere_vapi_runtime::de::null_as_default")]
     pub product_selections: Vec<ProductSelectionSpec>,
 }
 
