@@ -250,9 +250,10 @@ mod tests {
             path: path(name),
             values: values
                 .iter()
-                .map(|v| EnumValue {
+                .zip(names::variant_names(values.iter().copied()))
+                .map(|(v, rust_name)| EnumValue {
                     wire: (*v).to_owned(),
-                    rust_name: names::variant_name(v),
+                    rust_name,
                     doc: Doc::default(),
                 })
                 .collect(),
@@ -348,10 +349,11 @@ mod tests {
             [
                 ("File", &["file".to_owned()][..]),
                 ("Host", &["state".to_owned()][..]),
-                ("Unknown", &[][..]),
+                ("UnknownValue", &[][..]),
             ]
         );
-        assert_eq!(kind.unknown_variant, "UnknownValue");
+        // The catch-all is always `Unknown`; the real `UNKNOWN` is `UnknownValue`.
+        assert_eq!(kind.unknown_variant, "Unknown");
         assert_eq!(kind.parent, None);
 
         let state = unions[1].rust.as_ref().expect("`state` is converted");

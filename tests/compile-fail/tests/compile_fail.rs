@@ -6,5 +6,6 @@
 #[test]
 fn typed_api_misuse_does_not_compile() {
     let cases = trybuild::TestCases::new();
+    cases.pass("pass/*.rs");
     cases.compile_fail("ui/*.rs");
 }
