@@ -49,6 +49,23 @@ pub struct TokenInfo {
 }
 
 impl TokenInfo {
+    /// A value with the required `access_token` and `token_type` set and every optional field `None`.
+    pub fn new(
+        access_token: impl ::std::convert::Into<String>,
+        token_type: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            token_type: token_type.into(),
+            expires_in: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            refresh_token: ::std::option::Option::None,
+            issued_token_type: ::std::option::Option::None,
+        }
+    }
+}
+
+impl TokenInfo {
     /// Class attribute indicating that the security token is a bearer token.
     pub const BEARER_TOKEN_METHOD_TYPE: &'static str = "Bearer";
 }
@@ -72,6 +89,23 @@ pub struct TokenResult {
     /// An identifier which indicates the type of the access token in the `com.vmware.oauth2.token_result.access_token` attribute. This attribute was added in vSphere API 8.0.3.0. None if not the result of a token-exchange invocation; otherwise, required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_token_type: Option<String>,
+}
+
+impl TokenResult {
+    /// A value with the required `access_token` and `token_type` set and every optional field `None`.
+    pub fn new(
+        access_token: impl ::std::convert::Into<vsphere_vapi_runtime::types::Secret>,
+        token_type: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            token_type: token_type.into(),
+            expires_in: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            refresh_token: ::std::option::Option::None,
+            issued_token_type: ::std::option::Option::None,
+        }
+    }
 }
 
 impl TokenResult {

@@ -33,6 +33,22 @@ pub struct ComponentInfo {
     pub privilege: Option<metadata::privilege::ComponentInfo>,
 }
 
+#[cfg(feature = "vapi-core")]
+impl ComponentInfo {
+    /// A value with the required `metamodel` set and every optional field `None`.
+    pub fn new(
+        metamodel: impl ::std::convert::Into<metadata::metamodel::ComponentInfo>,
+    ) -> Self {
+        Self {
+            metamodel: metamodel.into(),
+            cli: ::std::option::Option::None,
+            authentication: ::std::option::Option::None,
+            routing: ::std::option::Option::None,
+            privilege: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `MetadataInfo` is a class which holds a map of the available metadata aggregated in a `com.vmware.vapi.component_info` class.
 ///
 /// Note: this class is restricted for VMware internal use only.

@@ -2119,6 +2119,24 @@ pub struct ServiceLocator {
     pub ssl_certificate: Option<String>,
 }
 
+#[cfg(feature = "vcenter-core")]
+impl ServiceLocator {
+    /// A value with the required `instance_uuid`, `url` and `credential` set and every optional field `None`.
+    pub fn new(
+        instance_uuid: impl ::std::convert::Into<String>,
+        url: impl ::std::convert::Into<String>,
+        credential: impl ::std::convert::Into<Credential>,
+    ) -> Self {
+        Self {
+            instance_uuid: instance_uuid.into(),
+            url: url.into(),
+            credential: credential.into(),
+            ssl_thumbprint: ::std::option::Option::None,
+            ssl_certificate: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `UsernamePassword` specifies the credentials when username-password based authentication is to be used for a service end-point. This class was added in vSphere API 9.0.0.0.
 #[cfg(feature = "vcenter-core")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

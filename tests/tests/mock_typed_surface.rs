@@ -58,6 +58,24 @@ fn typed_identifiers_are_strings_on_the_wire() {
     assert_eq!(folder, "group-v3");
 }
 
+/// A structure with a few required fields and many optional ones is one
+/// expression: `new` takes the required ones, struct update syntax sets the
+/// optional ones that matter.
+#[test]
+fn input_structures_build_from_their_required_fields() {
+    let spec = vm::CreateSpec {
+        name: Some("web-1".to_owned()),
+        ..vm::CreateSpec::new("OTHER_LINUX_64")
+    };
+    assert_eq!(spec.guest_os.as_str(), "OTHER_LINUX_64");
+    assert!(!spec.guest_os.is_unknown());
+    assert_eq!(spec.placement, None);
+    assert_eq!(
+        serde_json::to_value(&spec).expect("serializes"),
+        json!({"guest_OS": "OTHER_LINUX_64", "name": "web-1"})
+    );
+}
+
 /// Results carry typed identifiers: a `vm::Summary` decodes its `vm` field
 /// into a `VirtualMachineId`, usable directly as the next call's parameter.
 #[tokio::test]

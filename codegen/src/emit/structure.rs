@@ -89,8 +89,83 @@ pub fn emit(
             #( #fields )*
         }
     };
+    tokens.extend(constructor(ctx, &types, structure, &name, &gate, &context)?);
     tokens.extend(constants_impl(structure, &name, &gate, &context)?);
     format::items(tokens, &context)
+}
+
+/// Most required fields a constructor takes.
+const CONSTRUCTOR_MAX_REQUIRED: usize = 3;
+/// Fewest optional fields that make a constructor worth having.
+const CONSTRUCTOR_MIN_OPTIONAL: usize = 2;
+
+/// `Name::new(required…)` for a structure with a few required fields and
+/// several optional ones, so a request is one readable expression
+/// (`CreateSpec { memory: Some(m), ..CreateSpec::new(guest_os) }`) without
+/// spelling out every `None`. Structures whose fields are all optional have
+/// `Default` instead; those with more required fields are built with a
+/// struct literal, where the names keep the arguments apart.
+fn constructor(
+    ctx: &Ctx<'_>,
+    types: &TypeMapper<'_, '_, '_>,
+    structure: &Structure,
+    name: &proc_macro2::Ident,
+    gate: &TokenStream,
+    context: &str,
+) -> Result<TokenStream, EmitError> {
+    let (required, optional): (Vec<_>, Vec<_>) = structure
+        .fields
+        .iter()
+        .partition(|field| !matches!(field.ty, TypeRef::Optional(_)));
+    if structure.kind == StructureKind::Error
+        || required.is_empty()
+        || required.len() > CONSTRUCTOR_MAX_REQUIRED
+        || optional.len() < CONSTRUCTOR_MIN_OPTIONAL
+    {
+        return Ok(TokenStream::new());
+    }
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for field in &structure.fields {
+        let field_context = format!("{context}, field `{}`", field.name);
+        let field_name = ident(&field.rust_name, &field_context)?;
+        if matches!(field.ty, TypeRef::Optional(_)) {
+            inits.push(quote! { #field_name: ::std::option::Option::None });
+        } else {
+            let boxed = ctx
+                .boxed_fields
+                .contains(&(structure.id.clone(), field.name.clone()));
+            let ty = types.owned_boxed(&field.ty, boxed, &field_context)?;
+            params.push(quote! { #field_name: impl ::std::convert::Into<#ty> });
+            inits.push(quote! { #field_name: #field_name.into() });
+        }
+    }
+    let required_names: Vec<String> = required
+        .iter()
+        .map(|field| format!("`{}`", unraw(&field.rust_name)))
+        .collect();
+    let doc = doc_attrs(&format!(
+        "A value with the required {} set and every optional field `None`.",
+        code_join(&required_names)
+    ));
+    Ok(quote! {
+        #gate
+        impl #name {
+            #doc
+            pub fn new(#( #params ),*) -> Self {
+                Self { #( #inits ),* }
+            }
+        }
+    })
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn code_join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// `impl Name { pub const …; }` for the structure's constants, if any.

@@ -220,6 +220,21 @@ pub struct Notification {
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
+impl Notification {
+    /// A value with the required `notification` and `message` set and every optional field `None`.
+    pub fn new(
+        notification: impl ::std::convert::Into<crate::ids::NotificationId>,
+        message: impl ::std::convert::Into<crate::vapi::standard::LocalizableMessage>,
+    ) -> Self {
+        Self {
+            notification: notification.into(),
+            time: ::std::option::Option::None,
+            message: message.into(),
+            resolution: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Notifications` class contains info/warning/error messages that can be reported be the task. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Notifications {

@@ -119,6 +119,30 @@ pub struct Config {
     pub warn_days_before_password_expiration: Option<i64>,
 }
 
+impl Config {
+    /// A value with the required `password` and `roles` set and every optional field `None`.
+    pub fn new(
+        password: impl ::std::convert::Into<vsphere_vapi_runtime::types::Secret>,
+        roles: impl ::std::convert::Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            password: password.into(),
+            old_password: ::std::option::Option::None,
+            full_name: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            roles: roles.into(),
+            enabled: ::std::option::Option::None,
+            password_expires: ::std::option::Option::None,
+            password_expires_at: ::std::option::Option::None,
+            inactive_after_password_expiration: ::std::option::Option::None,
+            days_after_password_expiration: ::std::option::Option::None,
+            min_days_between_password_change: ::std::option::Option::None,
+            max_days_between_password_change: ::std::option::Option::None,
+            warn_days_before_password_expiration: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `LocalAccounts.Info` class defines the local account properties. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
@@ -153,6 +177,29 @@ pub struct Info {
     /// Number of days of warning before password expires This attribute was added in vSphere API 6.7. If None, a user is never warned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn_days_before_password_expiration: Option<i64>,
+}
+
+impl Info {
+    /// A value with the required `roles`, `enabled` and `has_password` set and every optional field `None`.
+    pub fn new(
+        roles: impl ::std::convert::Into<Vec<String>>,
+        enabled: impl ::std::convert::Into<bool>,
+        has_password: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            fullname: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            roles: roles.into(),
+            enabled: enabled.into(),
+            has_password: has_password.into(),
+            last_password_change: ::std::option::Option::None,
+            password_expires_at: ::std::option::Option::None,
+            inactive_at: ::std::option::Option::None,
+            min_days_between_password_change: ::std::option::Option::None,
+            max_days_between_password_change: ::std::option::Option::None,
+            warn_days_before_password_expiration: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `LocalAccounts.UpdateConfig` class defines the fields that might be updated. This class was added in vSphere API 6.7.

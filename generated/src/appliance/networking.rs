@@ -344,6 +344,24 @@ pub struct ChangeSpec {
     pub ipv6: Option<interfaces::ipv6::Config>,
 }
 
+impl ChangeSpec {
+    /// A value with the required `hostname`, `sso_user` and `sso_password` set and every optional field `None`.
+    pub fn new(
+        hostname: impl ::std::convert::Into<String>,
+        sso_user: impl ::std::convert::Into<String>,
+        sso_password: impl ::std::convert::Into<vsphere_vapi_runtime::types::Secret>,
+    ) -> Self {
+        Self {
+            hostname: hostname.into(),
+            sso_user: sso_user.into(),
+            sso_password: sso_password.into(),
+            dns: ::std::option::Option::None,
+            ipv4: ::std::option::Option::None,
+            ipv6: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Networking.DNSInfo` class contains information about the DNS configuration of a virtual appliance. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DnsInfo {

@@ -88,6 +88,18 @@ pub struct CreateSpec {
     pub partition: Option<String>,
 }
 
+impl CreateSpec {
+    /// A value with the required `description` set and every optional field `None`.
+    pub fn new(description: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            components: ::std::option::Option::None,
+            content_type: ::std::option::Option::None,
+            partition: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// This enumeration was added in vSphere API 7.0.1.0.
     pub enum CreationStatus {

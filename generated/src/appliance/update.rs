@@ -536,6 +536,21 @@ pub struct Info {
     pub latest_query_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
+impl Info {
+    /// A value with the required `state` and `version` set and every optional field `None`.
+    pub fn new(
+        state: impl ::std::convert::Into<State>,
+        version: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            state: state.into(),
+            task: ::std::option::Option::None,
+            version: version.into(),
+            latest_query_time: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `ServiceInfo` class describes a service to be stopped and started during the update installation. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceInfo {

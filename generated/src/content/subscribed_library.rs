@@ -51,6 +51,23 @@ pub struct ProbeResult {
     pub error_messages: Vec<crate::vapi::standard::LocalizableMessage>,
 }
 
+impl ProbeResult {
+    /// A value with the required `status` and `error_messages` set and every optional field `None`.
+    pub fn new(
+        status: impl ::std::convert::Into<probe_result::Status>,
+        error_messages: impl ::std::convert::Into<
+            Vec<crate::vapi::standard::LocalizableMessage>,
+        >,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            ssl_thumbprint: ::std::option::Option::None,
+            ssl_certificate: ::std::option::Option::None,
+            error_messages: error_messages.into(),
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

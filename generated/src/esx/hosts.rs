@@ -152,6 +152,26 @@ pub struct AlternativeImageSpec {
     pub selection_criteria: ImageSelectionSpec,
 }
 
+impl AlternativeImageSpec {
+    /// A value with the required `base_image`, `display_name` and `selection_criteria` set and every optional field `None`.
+    pub fn new(
+        base_image: impl ::std::convert::Into<BaseImageSpec>,
+        display_name: impl ::std::convert::Into<String>,
+        selection_criteria: impl ::std::convert::Into<ImageSelectionSpec>,
+    ) -> Self {
+        Self {
+            base_image: base_image.into(),
+            add_on: ::std::option::Option::None,
+            components: ::std::option::Option::None,
+            solutions: ::std::option::Option::None,
+            hardware_support: ::std::option::Option::None,
+            removed_components: ::std::option::Option::None,
+            display_name: display_name.into(),
+            selection_criteria: selection_criteria.into(),
+        }
+    }
+}
+
 /// The `BaseImageInfo` class contains attributes that describe a specific ESX base-image in the software solution. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseImageInfo {
@@ -257,6 +277,18 @@ pub struct HostHardwareInfo {
     pub oem_strings: Option<Vec<String>>,
 }
 
+impl HostHardwareInfo {
+    /// A value with the required `vendor` set and every optional field `None`.
+    pub fn new(vendor: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            vendor: vendor.into(),
+            models: ::std::option::Option::None,
+            families: ::std::option::Option::None,
+            oem_strings: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `HostHardwareSpec` class contains attributes to describe the host's hardware specifications like vendor, model, family and oem string. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostHardwareSpec {
@@ -271,6 +303,18 @@ pub struct HostHardwareSpec {
     /// Host's OEM string. This attribute was added in vSphere API 9.0.0.0. If None, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<Vec<String>>,
+}
+
+impl HostHardwareSpec {
+    /// A value with the required `vendor` set and every optional field `None`.
+    pub fn new(vendor: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            vendor: vendor.into(),
+            models: ::std::option::Option::None,
+            families: ::std::option::Option::None,
+            oem_strings: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `ImageSelectionInfo` class contains attributes to describe the selection criteria used to select an image for 1 or more hosts This class was added in vSphere API 9.0.0.0.
@@ -702,6 +746,29 @@ pub struct SoftwareInfo {
     >,
 }
 
+impl SoftwareInfo {
+    /// A value with the required `base_image`, `components` and `solutions` set and every optional field `None`.
+    pub fn new(
+        base_image: impl ::std::convert::Into<BaseImageInfo>,
+        components: impl ::std::convert::Into<
+            vsphere_vapi_runtime::types::VapiMap<String, Option<ComponentInfo>>,
+        >,
+        solutions: impl ::std::convert::Into<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
+        >,
+    ) -> Self {
+        Self {
+            base_image: base_image.into(),
+            add_on: ::std::option::Option::None,
+            components: components.into(),
+            solutions: solutions.into(),
+            hardware_support: ::std::option::Option::None,
+            removed_components: ::std::option::Option::None,
+            alternative_images: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `SoftwareSpec` class contains attributes that describe software specification for an ESX host. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareSpec {
@@ -735,6 +802,21 @@ pub struct SoftwareSpec {
     pub alternative_images: Option<
         vsphere_vapi_runtime::types::VapiMap<String, AlternativeImageSpec>,
     >,
+}
+
+impl SoftwareSpec {
+    /// A value with the required `base_image` set and every optional field `None`.
+    pub fn new(base_image: impl ::std::convert::Into<BaseImageSpec>) -> Self {
+        Self {
+            base_image: base_image.into(),
+            add_on: ::std::option::Option::None,
+            components: ::std::option::Option::None,
+            solutions: ::std::option::Option::None,
+            hardware_support: ::std::option::Option::None,
+            removed_components: ::std::option::Option::None,
+            alternative_images: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `SolutionComponentSpec` class contains attributes that describe a component registered by a software solution. This class was added in vSphere API 7.0.2.0.

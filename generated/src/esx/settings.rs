@@ -606,6 +606,22 @@ pub struct AddOnCompliance {
     pub notifications: Notifications,
 }
 
+impl AddOnCompliance {
+    /// A value with the required `status` and `notifications` set and every optional field `None`.
+    pub fn new(
+        status: impl ::std::convert::Into<ComplianceStatus>,
+        notifications: impl ::std::convert::Into<Notifications>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            stage_status: ::std::option::Option::None,
+            current: ::std::option::Option::None,
+            target: ::std::option::Option::None,
+            notifications: notifications.into(),
+        }
+    }
+}
+
 /// The `AddOnDetails` class contains information that provide more details about the add-on from the depot. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddOnDetails {
@@ -700,6 +716,26 @@ pub struct AlternativeImageSpec {
     pub selection_criteria: ImageSelectionSpec,
 }
 
+impl AlternativeImageSpec {
+    /// A value with the required `base_image`, `display_name` and `selection_criteria` set and every optional field `None`.
+    pub fn new(
+        base_image: impl ::std::convert::Into<BaseImageSpec>,
+        display_name: impl ::std::convert::Into<String>,
+        selection_criteria: impl ::std::convert::Into<ImageSelectionSpec>,
+    ) -> Self {
+        Self {
+            base_image: base_image.into(),
+            add_on: ::std::option::Option::None,
+            components: ::std::option::Option::None,
+            solutions: ::std::option::Option::None,
+            hardware_support: ::std::option::Option::None,
+            removed_components: ::std::option::Option::None,
+            display_name: display_name.into(),
+            selection_criteria: selection_criteria.into(),
+        }
+    }
+}
+
 /// The `BaseImageCompliance` class contains information that describe the compliance of ESX base image with respect to the base image present in the target software specification. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseImageCompliance {
@@ -785,6 +821,21 @@ pub struct CheckStatus {
     /// List of `com.vmware.esx.settings.check_error` that the check reported. If not set, the service is still using the {#member issues}. TODO
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<CheckError>>,
+}
+
+impl CheckStatus {
+    /// A value with the required `check` and `status` set and every optional field `None`.
+    pub fn new(
+        check: impl ::std::convert::Into<CheckDescription>,
+        status: impl ::std::convert::Into<Status>,
+    ) -> Self {
+        Self {
+            check: check.into(),
+            status: status.into(),
+            originator: ::std::option::Option::None,
+            errors: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `ClusterCompliance` class contains attributes to describe the compliance result of a cluster. This class was added in vSphere API 7.0.0.0.
@@ -925,6 +976,24 @@ pub struct ComponentCompliance {
     pub target_source: Option<ComponentSource>,
     /// Notifications describing the compliance result. This attribute was added in vSphere API 7.0.0.0.
     pub notifications: Notifications,
+}
+
+impl ComponentCompliance {
+    /// A value with the required `status` and `notifications` set and every optional field `None`.
+    pub fn new(
+        status: impl ::std::convert::Into<ComplianceStatus>,
+        notifications: impl ::std::convert::Into<Notifications>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            stage_status: ::std::option::Option::None,
+            current: ::std::option::Option::None,
+            target: ::std::option::Option::None,
+            current_source: ::std::option::Option::None,
+            target_source: ::std::option::Option::None,
+            notifications: notifications.into(),
+        }
+    }
 }
 
 /// The `ComponentDetails` class contains information that provide more details about the component from the depot. This class was added in vSphere API 7.0.0.0.
@@ -1145,6 +1214,23 @@ pub struct HardwareModuleFirmwareCompliance {
     pub notifications: Notifications,
 }
 
+impl HardwareModuleFirmwareCompliance {
+    /// A value with the required `status` and `notifications` set and every optional field `None`.
+    pub fn new(
+        status: impl ::std::convert::Into<ComplianceStatus>,
+        notifications: impl ::std::convert::Into<Notifications>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            stage_status: ::std::option::Option::None,
+            details: ::std::option::Option::None,
+            current: ::std::option::Option::None,
+            target: ::std::option::Option::None,
+            notifications: notifications.into(),
+        }
+    }
+}
+
 /// The `HardwareModuleFirmwareInfo` class contains information to describe the firmware on a hardware component or module (e.g. BIOS, PCI device). This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HardwareModuleFirmwareInfo {
@@ -1185,6 +1271,29 @@ pub struct HardwareSupportPackageCompliance {
     >,
     /// Notifications describing the compliance result. This attribute was added in vSphere API 7.0.0.0.
     pub notifications: Notifications,
+}
+
+impl HardwareSupportPackageCompliance {
+    /// A value with the required `status`, `hardware_modules` and `notifications` set and every optional field `None`.
+    pub fn new(
+        status: impl ::std::convert::Into<ComplianceStatus>,
+        hardware_modules: impl ::std::convert::Into<
+            vsphere_vapi_runtime::types::VapiMap<
+                String,
+                HardwareModuleFirmwareCompliance,
+            >,
+        >,
+        notifications: impl ::std::convert::Into<Notifications>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            stage_status: ::std::option::Option::None,
+            current: ::std::option::Option::None,
+            target: ::std::option::Option::None,
+            hardware_modules: hardware_modules.into(),
+            notifications: notifications.into(),
+        }
+    }
 }
 
 /// The `HardwareSupportPackageInfo` class contains information to describe the desired Hardware Support Package (HSP) configured for a single device or distinct group of devices (typically the OEM's, including BIOS and device firmware). This class was added in vSphere API 7.0.0.0.
@@ -1315,6 +1424,18 @@ pub struct HostHardwareInfo {
     pub oem_strings: Option<Vec<String>>,
 }
 
+impl HostHardwareInfo {
+    /// A value with the required `vendor` set and every optional field `None`.
+    pub fn new(vendor: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            vendor: vendor.into(),
+            models: ::std::option::Option::None,
+            families: ::std::option::Option::None,
+            oem_strings: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `HostHardwareSpec` class contains attributes to describe the host's hardware specifications like vendor, model, family and oem string. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostHardwareSpec {
@@ -1329,6 +1450,18 @@ pub struct HostHardwareSpec {
     /// Host's OEM string. This attribute was added in vSphere API 9.0.0.0. If None, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<Vec<String>>,
+}
+
+impl HostHardwareSpec {
+    /// A value with the required `vendor` set and every optional field `None`.
+    pub fn new(vendor: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            vendor: vendor.into(),
+            models: ::std::option::Option::None,
+            families: ::std::option::Option::None,
+            oem_strings: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `HostInfo` class contains attributes to describe some details regarding a host in the inventory. This class was added in vSphere API 7.0.0.0.
@@ -1777,6 +1910,23 @@ pub struct ImpactDetails {
     pub maintenance_actions: Option<Vec<OptionValue>>,
 }
 
+impl ImpactDetails {
+    /// A value with the required `solution_impacts` set and every optional field `None`.
+    pub fn new(
+        solution_impacts: impl ::std::convert::Into<
+            vsphere_vapi_runtime::types::VapiMap<String, String>,
+        >,
+    ) -> Self {
+        Self {
+            memory_reservation: ::std::option::Option::None,
+            partial_maintenance_mode_name: ::std::option::Option::None,
+            partial_maintenance_mode_upgrade_actions: ::std::option::Option::None,
+            solution_impacts: solution_impacts.into(),
+            maintenance_actions: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `MemoryReservation` class contains information about memory reservation required under partial maintenance mode. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MemoryReservation {
@@ -2067,6 +2217,29 @@ pub struct SoftwareInfo {
     >,
 }
 
+impl SoftwareInfo {
+    /// A value with the required `base_image`, `components` and `solutions` set and every optional field `None`.
+    pub fn new(
+        base_image: impl ::std::convert::Into<BaseImageInfo>,
+        components: impl ::std::convert::Into<
+            vsphere_vapi_runtime::types::VapiMap<String, ComponentInfo>,
+        >,
+        solutions: impl ::std::convert::Into<
+            vsphere_vapi_runtime::types::VapiMap<String, SolutionInfo>,
+        >,
+    ) -> Self {
+        Self {
+            base_image: base_image.into(),
+            add_on: ::std::option::Option::None,
+            components: components.into(),
+            solutions: solutions.into(),
+            hardware_support: ::std::option::Option::None,
+            removed_components: ::std::option::Option::None,
+            alternative_images: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `SoftwareSpec` class contains attributes that describe desired software specification for an ESX host. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareSpec {
@@ -2102,6 +2275,21 @@ pub struct SoftwareSpec {
     >,
 }
 
+impl SoftwareSpec {
+    /// A value with the required `base_image` set and every optional field `None`.
+    pub fn new(base_image: impl ::std::convert::Into<BaseImageSpec>) -> Self {
+        Self {
+            base_image: base_image.into(),
+            add_on: ::std::option::Option::None,
+            components: ::std::option::Option::None,
+            solutions: ::std::option::Option::None,
+            hardware_support: ::std::option::Option::None,
+            removed_components: ::std::option::Option::None,
+            alternative_images: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `SoftwareSpecMetadata` class contains information about the software specification in the repository that is associated to the cluster or host. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoftwareSpecMetadata {
@@ -2133,6 +2321,22 @@ pub struct SolutionCompliance {
     pub target: Option<SolutionInfo>,
     /// Notifications describing the compliance result. This attribute was added in vSphere API 7.0.0.0.
     pub notifications: Notifications,
+}
+
+impl SolutionCompliance {
+    /// A value with the required `status` and `notifications` set and every optional field `None`.
+    pub fn new(
+        status: impl ::std::convert::Into<ComplianceStatus>,
+        notifications: impl ::std::convert::Into<Notifications>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            stage_status: ::std::option::Option::None,
+            current: ::std::option::Option::None,
+            target: ::std::option::Option::None,
+            notifications: notifications.into(),
+        }
+    }
 }
 
 /// The `SolutionComponentDetails` class contains information that provide more details about component registered by the solution from depot. This class was added in vSphere API 7.0.0.0.

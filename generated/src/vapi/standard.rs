@@ -99,6 +99,23 @@ pub struct LocalizableMessage {
     pub localized: Option<String>,
 }
 
+impl LocalizableMessage {
+    /// A value with the required `id`, `default_message` and `args` set and every optional field `None`.
+    pub fn new(
+        id: impl ::std::convert::Into<String>,
+        default_message: impl ::std::convert::Into<String>,
+        args: impl ::std::convert::Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            default_message: default_message.into(),
+            args: args.into(),
+            params: ::std::option::Option::None,
+            localized: ::std::option::Option::None,
+        }
+    }
+}
+
 /// This class holds a single message parameter and formatting settings for it. The class has fields for `str`, `int`, `decimal.Decimal`, date time and nested messages. Only one will be used depending on the type of data sent. For date, `decimal.Decimal` and `int` it is possible to set additional formatting details.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LocalizationParam {

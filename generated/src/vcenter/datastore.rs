@@ -159,6 +159,23 @@ pub struct Summary {
     pub capacity: Option<i64>,
 }
 
+impl Summary {
+    /// A value with the required `datastore`, `name` and `type` set and every optional field `None`.
+    pub fn new(
+        datastore: impl ::std::convert::Into<crate::ids::DatastoreId>,
+        name: impl ::std::convert::Into<String>,
+        r#type: impl ::std::convert::Into<Type>,
+    ) -> Self {
+        Self {
+            datastore: datastore.into(),
+            name: name.into(),
+            r#type: r#type.into(),
+            free_space: ::std::option::Option::None,
+            capacity: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Datastore.Type` class defines the supported types of vCenter datastores.
     pub enum Type {

@@ -774,6 +774,17 @@ pub struct CheckInfo {
     pub source_info: Option<SourceInfo>,
 }
 
+impl CheckInfo {
+    /// A value with the required `status` set and every optional field `None`.
+    pub fn new(status: impl ::std::convert::Into<CheckStatus>) -> Self {
+        Self {
+            status: status.into(),
+            result: ::std::option::Option::None,
+            source_info: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `CheckStatus` class defines the status of the checks. This enumeration was added in vSphere API 6.7.
     pub enum CheckStatus {
@@ -811,6 +822,23 @@ pub struct DataMigrationInfo {
     /// Migrate all data from vCenter Server. Events, tasks, and stats will be migrated after the upgrade. This attribute was added in vSphere API 7.0.0.0. This attribute will be available only if the source database is using an external database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_with_deferred: Option<DataMigrationEstimate>,
+}
+
+impl DataMigrationInfo {
+    /// A value with the required `core`, `core_events_tasks` and `all` set and every optional field `None`.
+    pub fn new(
+        core: impl ::std::convert::Into<DataMigrationEstimate>,
+        core_events_tasks: impl ::std::convert::Into<DataMigrationEstimate>,
+        all: impl ::std::convert::Into<DataMigrationEstimate>,
+    ) -> Self {
+        Self {
+            core: core.into(),
+            core_events_tasks: core_events_tasks.into(),
+            all: all.into(),
+            core_events_tasks_with_deferred: ::std::option::Option::None,
+            all_with_deferred: ::std::option::Option::None,
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -1304,6 +1332,25 @@ pub struct LocationSpec {
     pub password: vsphere_vapi_runtime::types::Secret,
 }
 
+impl LocationSpec {
+    /// A value with the required `hostname`, `username` and `password` set and every optional field `None`.
+    pub fn new(
+        hostname: impl ::std::convert::Into<String>,
+        username: impl ::std::convert::Into<String>,
+        password: impl ::std::convert::Into<vsphere_vapi_runtime::types::Secret>,
+    ) -> Self {
+        Self {
+            hostname: hostname.into(),
+            https_port: ::std::option::Option::None,
+            ssl_thumbprint: ::std::option::Option::None,
+            ssl_certificate: ::std::option::Option::None,
+            ssl_verify: ::std::option::Option::None,
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+}
+
 /// The `MemoryDimension` class represents quantity of RAM with value and unit This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MemoryDimension {
@@ -1326,6 +1373,21 @@ pub struct Notification {
     /// The resolution message, if any. This attribute was added in vSphere API 6.7. Only set for warnings and errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
+}
+
+impl Notification {
+    /// A value with the required `id` and `message` set and every optional field `None`.
+    pub fn new(
+        id: impl ::std::convert::Into<String>,
+        message: impl ::std::convert::Into<crate::vapi::standard::LocalizableMessage>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            time: ::std::option::Option::None,
+            message: message.into(),
+            resolution: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `Notifications` class contains info/warning/error messages that can be reported be the task. This class was added in vSphere API 6.7.
@@ -1380,6 +1442,23 @@ pub struct RemotePscSpec {
     pub ssl_verify: Option<bool>,
 }
 
+impl RemotePscSpec {
+    /// A value with the required `psc_hostname` and `sso_admin_password` set and every optional field `None`.
+    pub fn new(
+        psc_hostname: impl ::std::convert::Into<String>,
+        sso_admin_password: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            psc_hostname: psc_hostname.into(),
+            https_port: ::std::option::Option::None,
+            sso_admin_password: sso_admin_password.into(),
+            ssl_thumbprint: ::std::option::Option::None,
+            ssl_certificate: ::std::option::Option::None,
+            ssl_verify: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `ReplicatedPscSpec` class contains information used to check if the configuring PSC can be replicated to the remote PSC. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicatedPscSpec {
@@ -1404,6 +1483,24 @@ pub struct ReplicatedPscSpec {
     pub ssl_verify: Option<bool>,
 }
 
+impl ReplicatedPscSpec {
+    /// A value with the required `partner_hostname` and `sso_admin_password` set and every optional field `None`.
+    pub fn new(
+        partner_hostname: impl ::std::convert::Into<String>,
+        sso_admin_password: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            sso_site_name: ::std::option::Option::None,
+            partner_hostname: partner_hostname.into(),
+            https_port: ::std::option::Option::None,
+            sso_admin_password: sso_admin_password.into(),
+            ssl_thumbprint: ::std::option::Option::None,
+            ssl_certificate: ::std::option::Option::None,
+            ssl_verify: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `ReplicatedSpec` class contains information used to check if the configuring vCenter Server can be replicated to the remote PSC. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicatedSpec {
@@ -1423,6 +1520,23 @@ pub struct ReplicatedSpec {
     /// SSL verification should be enabled or disabled. This attribute was added in vSphere API 6.7. If None, ssl_verify true will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_verify: Option<bool>,
+}
+
+impl ReplicatedSpec {
+    /// A value with the required `partner_hostname` and `sso_admin_password` set and every optional field `None`.
+    pub fn new(
+        partner_hostname: impl ::std::convert::Into<String>,
+        sso_admin_password: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            partner_hostname: partner_hostname.into(),
+            https_port: ::std::option::Option::None,
+            sso_admin_password: sso_admin_password.into(),
+            ssl_thumbprint: ::std::option::Option::None,
+            ssl_certificate: ::std::option::Option::None,
+            ssl_verify: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `SourceInfo` {class contains information about the source vCenter Server system and the database migration options. This class was added in vSphere API 7.0.0.0.
@@ -1465,6 +1579,17 @@ pub struct StandalonePscSpec {
     /// The SSO domain name to be used to configure this appliance. This attribute was added in vSphere API 6.7. If None, vsphere.local will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_domain_name: Option<String>,
+}
+
+impl StandalonePscSpec {
+    /// A value with the required `sso_admin_password` set and every optional field `None`.
+    pub fn new(sso_admin_password: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            sso_site_name: ::std::option::Option::None,
+            sso_admin_password: sso_admin_password.into(),
+            sso_domain_name: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `StandaloneSpec` class contains information used to configure a standalone embedded vCenter Server appliance. This class was added in vSphere API 6.7.

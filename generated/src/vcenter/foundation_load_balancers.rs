@@ -384,6 +384,19 @@ pub struct IpAddressSpec {
     pub gateway: Option<String>,
 }
 
+impl IpAddressSpec {
+    /// A value with the required `type` set and every optional field `None`.
+    pub fn new(r#type: impl ::std::convert::Into<ip_address_spec::Type>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            ip_address: ::std::option::Option::None,
+            prefix: ::std::option::Option::None,
+            personas: ::std::option::Option::None,
+            gateway: ::std::option::Option::None,
+        }
+    }
+}
+
 /// A call of
 /// [`FoundationLoadBalancers::list`](crate::vcenter::FoundationLoadBalancers::list)
 /// being assembled: set optional parameters, then `send()` it.

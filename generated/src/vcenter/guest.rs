@@ -1320,6 +1320,22 @@ pub struct LinuxConfiguration {
     pub compatible_customization_method: Option<String>,
 }
 
+impl LinuxConfiguration {
+    /// A value with the required `hostname` and `domain` set and every optional field `None`.
+    pub fn new(
+        hostname: impl ::std::convert::Into<HostnameGenerator>,
+        domain: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            hostname: hostname.into(),
+            domain: domain.into(),
+            time_zone: ::std::option::Option::None,
+            script_text: ::std::option::Option::None,
+            compatible_customization_method: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `UserData` class specifies the personal data pertaining to the user of the Windows guest operating system. This class maps to the UserData key in the sysprep.xml answer file. These values are transferred directly into the sysprep.xml file that VirtualCenter stores on the target virtual disk. For more detailed information about performing unattended installation, check <https://technet.microsoft.com/en-us/library/cc771830(v=ws.10).aspx> This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserData {
@@ -1379,4 +1395,19 @@ pub struct WindowsSysprep {
     pub domain: Option<Domain>,
     /// Information related to unattended installation. This attribute was added in vSphere API 7.0.0.0.
     pub gui_unattended: GuiUnattended,
+}
+
+impl WindowsSysprep {
+    /// A value with the required `user_data` and `gui_unattended` set and every optional field `None`.
+    pub fn new(
+        user_data: impl ::std::convert::Into<UserData>,
+        gui_unattended: impl ::std::convert::Into<GuiUnattended>,
+    ) -> Self {
+        Self {
+            gui_run_once_commands: ::std::option::Option::None,
+            user_data: user_data.into(),
+            domain: ::std::option::Option::None,
+            gui_unattended: gui_unattended.into(),
+        }
+    }
 }

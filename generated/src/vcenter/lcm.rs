@@ -89,6 +89,21 @@ pub struct Notification {
     pub resolution: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
+impl Notification {
+    /// A value with the required `id` and `message` set and every optional field `None`.
+    pub fn new(
+        id: impl ::std::convert::Into<String>,
+        message: impl ::std::convert::Into<crate::vapi::standard::LocalizableMessage>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            time: ::std::option::Option::None,
+            message: message.into(),
+            resolution: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Notifications` class contains info/warning/error messages that can be reported be the appliance task.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Notifications {

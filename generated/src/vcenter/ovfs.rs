@@ -90,6 +90,34 @@ pub struct DeploySpec {
     pub deployment_option: Option<String>,
 }
 
+impl DeploySpec {
+    /// A value with the required `url`, `name` and `vm_home_datastore` set and every optional field `None`.
+    pub fn new(
+        url: impl ::std::convert::Into<String>,
+        name: impl ::std::convert::Into<String>,
+        vm_home_datastore: impl ::std::convert::Into<DatastoreInfo>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            resource_pool: ::std::option::Option::None,
+            folder: ::std::option::Option::None,
+            name: name.into(),
+            host_system: ::std::option::Option::None,
+            network_mapping: ::std::option::Option::None,
+            vm_home_datastore: vm_home_datastore.into(),
+            disk_provisioning: ::std::option::Option::None,
+            pull_from_esx: ::std::option::Option::None,
+            signature_required: ::std::option::Option::None,
+            skip_manifest_check: ::std::option::Option::None,
+            power_on: ::std::option::Option::None,
+            custom_http_headers: ::std::option::Option::None,
+            custom_properties: ::std::option::Option::None,
+            source_certificate: ::std::option::Option::None,
+            deployment_option: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Ovfs.DiskProvisioningType` class specifies types of disk provisioning that can be set for the disk in the deployed OVF package. This enumeration was added in vSphere API 9.0.0.0.
     pub enum DiskProvisioningType {

@@ -25,6 +25,21 @@ pub struct CreateSpec {
     pub memory_allocation: Option<ResourceAllocationCreateSpec>,
 }
 
+impl CreateSpec {
+    /// A value with the required `name` and `parent` set and every optional field `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        parent: impl ::std::convert::Into<crate::ids::ResourcePoolId>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            parent: parent.into(),
+            cpu_allocation: ::std::option::Option::None,
+            memory_allocation: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `ResourcePool.FilterSpec` class contains attributes used to filter the results when listing resource pools (see `com.vmware.vcenter.resource_pool.list`). If multiple attributes are specified, only resource pools matching all of the attributes match the filter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
@@ -72,6 +87,21 @@ pub struct Info {
     /// Resource allocation information for memory. This attribute was added in vSphere API 7.0.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_allocation: Option<ResourceAllocationInfo>,
+}
+
+impl Info {
+    /// A value with the required `name` and `resource_pools` set and every optional field `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        resource_pools: impl ::std::convert::Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            resource_pools: resource_pools.into(),
+            cpu_allocation: ::std::option::Option::None,
+            memory_allocation: ::std::option::Option::None,
+        }
+    }
 }
 
 /// A call of [`ResourcePool::list`](crate::vcenter::ResourcePool::list) being

@@ -319,6 +319,20 @@ pub struct ConnectionSpec {
     pub password: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
+impl ConnectionSpec {
+    /// A value with the required `hostname` set and every optional field `None`.
+    pub fn new(hostname: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            hostname: hostname.into(),
+            port: ::std::option::Option::None,
+            ssl_thumbprint: ::std::option::Option::None,
+            ssl_certificate: ::std::option::Option::None,
+            username: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `CredentialsSpec` class contains information to connect to the vCenter server managing the VCHA nodes. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CredentialsSpec {
@@ -550,6 +564,17 @@ pub struct Ipv4Spec {
     pub prefix: Option<i64>,
 }
 
+impl Ipv4Spec {
+    /// A value with the required `address` set and every optional field `None`.
+    pub fn new(address: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            address: address.into(),
+            subnet_mask: ::std::option::Option::None,
+            prefix: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Ipv6Spec` class contains IPV6 information used to configure a network interface. This class was added in vSphere API 6.7.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ipv6Spec {
@@ -664,4 +689,24 @@ pub struct PlacementSpec {
     /// The storage specification to deploy the VCHA node to. This attribute was added in vSphere API 6.7.1. If None, see vim.vm.RelocateSpec.datastore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<DiskSpec>,
+}
+
+impl PlacementSpec {
+    /// A value with the required `name` and `folder` set and every optional field `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        folder: impl ::std::convert::Into<crate::ids::FolderId>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            folder: folder.into(),
+            host: ::std::option::Option::None,
+            resource_pool: ::std::option::Option::None,
+            ha_network_type: ::std::option::Option::None,
+            ha_network: ::std::option::Option::None,
+            management_network_type: ::std::option::Option::None,
+            management_network: ::std::option::Option::None,
+            storage: ::std::option::Option::None,
+        }
+    }
 }

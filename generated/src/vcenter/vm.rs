@@ -978,6 +978,24 @@ pub struct CloneSpec {
     pub guest_customization_spec: Option<GuestCustomizationSpec>,
 }
 
+impl CloneSpec {
+    /// A value with the required `source` and `name` set and every optional field `None`.
+    pub fn new(
+        source: impl ::std::convert::Into<crate::ids::VirtualMachineId>,
+        name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            source: source.into(),
+            name: name.into(),
+            placement: ::std::option::Option::None,
+            disks_to_remove: ::std::option::Option::None,
+            disks_to_update: ::std::option::Option::None,
+            power_on: ::std::option::Option::None,
+            guest_customization_spec: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `VM.ComputePlacementSpec` class contains information used to place a virtual machine on compute resources.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ComputePlacementSpec {
@@ -1059,6 +1077,32 @@ pub struct CreateSpec {
     /// The `VM.StoragePolicySpec` class contains information about the storage policy that is to be associated with the virtual machine home (which contains the configuration and log files). This attribute was added in vSphere API 6.7. If None the datastore default storage policy (if applicable) is applied. Currently a default storage policy is only supported by object datastores : VVol and vSAN. For non-object datastores, if None then no storage policy would be associated with the virtual machine home.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policy: Option<StoragePolicySpec>,
+}
+
+impl CreateSpec {
+    /// A value with the required `guest_os` set and every optional field `None`.
+    pub fn new(guest_os: impl ::std::convert::Into<GuestOs>) -> Self {
+        Self {
+            guest_os: guest_os.into(),
+            name: ::std::option::Option::None,
+            placement: ::std::option::Option::None,
+            hardware_version: ::std::option::Option::None,
+            boot: ::std::option::Option::None,
+            boot_devices: ::std::option::Option::None,
+            cpu: ::std::option::Option::None,
+            memory: ::std::option::Option::None,
+            disks: ::std::option::Option::None,
+            nics: ::std::option::Option::None,
+            cdroms: ::std::option::Option::None,
+            floppies: ::std::option::Option::None,
+            parallel_ports: ::std::option::Option::None,
+            serial_ports: ::std::option::Option::None,
+            sata_adapters: ::std::option::Option::None,
+            scsi_adapters: ::std::option::Option::None,
+            nvme_adapters: ::std::option::Option::None,
+            storage_policy: ::std::option::Option::None,
+        }
+    }
 }
 
 /// Document-based disk clone spec. This class was added in vSphere API 7.0.0.0.
@@ -1709,6 +1753,25 @@ pub struct InstantCloneSpec {
     pub bios_uuid: Option<String>,
 }
 
+impl InstantCloneSpec {
+    /// A value with the required `source` and `name` set and every optional field `None`.
+    pub fn new(
+        source: impl ::std::convert::Into<crate::ids::VirtualMachineId>,
+        name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            source: source.into(),
+            name: name.into(),
+            placement: ::std::option::Option::None,
+            nics_to_update: ::std::option::Option::None,
+            disconnect_all_nics: ::std::option::Option::None,
+            parallel_ports_to_update: ::std::option::Option::None,
+            serial_ports_to_update: ::std::option::Option::None,
+            bios_uuid: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `VM.InventoryPlacementSpec` class contains information used to place a virtual machine in the vCenter inventory.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InventoryPlacementSpec {
@@ -1919,6 +1982,23 @@ pub struct Summary {
         skip_serializing_if = "Option::is_none"
     )]
     pub memory_size_mib: Option<i64>,
+}
+
+impl Summary {
+    /// A value with the required `vm`, `name` and `power_state` set and every optional field `None`.
+    pub fn new(
+        vm: impl ::std::convert::Into<crate::ids::VirtualMachineId>,
+        name: impl ::std::convert::Into<String>,
+        power_state: impl ::std::convert::Into<power::State>,
+    ) -> Self {
+        Self {
+            vm: vm.into(),
+            name: name.into(),
+            power_state: power_state.into(),
+            cpu_count: ::std::option::Option::None,
+            memory_size_mib: ::std::option::Option::None,
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -203,6 +203,23 @@ pub struct InterfaceInfo {
     pub ipv6: Option<ipv6::Info>,
 }
 
+impl InterfaceInfo {
+    /// A value with the required `name`, `status` and `mac` set and every optional field `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        status: impl ::std::convert::Into<InterfaceStatus>,
+        mac: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            status: status.into(),
+            mac: mac.into(),
+            ipv4: ::std::option::Option::None,
+            ipv6: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// `Interfaces.InterfaceStatus` class Defines interface status
     pub enum InterfaceStatus {

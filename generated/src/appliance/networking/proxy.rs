@@ -23,6 +23,23 @@ pub struct Config {
     pub enabled: bool,
 }
 
+impl Config {
+    /// A value with the required `server`, `port` and `enabled` set and every optional field `None`.
+    pub fn new(
+        server: impl ::std::convert::Into<String>,
+        port: impl ::std::convert::Into<i64>,
+        enabled: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            server: server.into(),
+            port: port.into(),
+            username: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            enabled: enabled.into(),
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// `Proxy.Protocol` class defines the protocols for which proxying is supported. This enumeration was added in vSphere API 6.7.
     pub enum Protocol {

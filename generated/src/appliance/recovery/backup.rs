@@ -495,6 +495,26 @@ pub struct BackupRequest {
     pub fast_backup: Option<bool>,
 }
 
+impl BackupRequest {
+    /// A value with the required `parts`, `location_type` and `location` set and every optional field `None`.
+    pub fn new(
+        parts: impl ::std::convert::Into<Vec<String>>,
+        location_type: impl ::std::convert::Into<LocationType>,
+        location: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            parts: parts.into(),
+            backup_password: ::std::option::Option::None,
+            location_type: location_type.into(),
+            location: location.into(),
+            location_user: ::std::option::Option::None,
+            location_password: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            fast_backup: ::std::option::Option::None,
+        }
+    }
+}
+
 /// `Backup.LocalizableMessage` class Structure representing message
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LocalizableMessage {
@@ -518,6 +538,17 @@ pub struct LocationSpec {
     /// Password for the given location. This attribute was added in vSphere API 6.7. If None authentication will not be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_password: Option<vsphere_vapi_runtime::types::Secret>,
+}
+
+impl LocationSpec {
+    /// A value with the required `location` set and every optional field `None`.
+    pub fn new(location: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            location: location.into(),
+            location_user: ::std::option::Option::None,
+            location_password: ::std::option::Option::None,
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -190,6 +190,25 @@ pub struct RestoreRequest {
     pub sso_admin_user_password: Option<vsphere_vapi_runtime::types::Secret>,
 }
 
+impl RestoreRequest {
+    /// A value with the required `location_type` and `location` set and every optional field `None`.
+    pub fn new(
+        location_type: impl ::std::convert::Into<LocationType>,
+        location: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            parts: ::std::option::Option::None,
+            backup_password: ::std::option::Option::None,
+            location_type: location_type.into(),
+            location: location.into(),
+            location_user: ::std::option::Option::None,
+            location_password: ::std::option::Option::None,
+            sso_admin_user_name: ::std::option::Option::None,
+            sso_admin_user_password: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Restore`](crate::appliance::recovery::Restore)

@@ -193,6 +193,24 @@ pub struct PrecheckResult {
     pub questions: Vec<Question>,
 }
 
+impl PrecheckResult {
+    /// A value with the required `check_time`, `reboot_required` and `questions` set and every optional field `None`.
+    pub fn new(
+        check_time: impl ::std::convert::Into<vsphere_vapi_runtime::types::DateTime>,
+        reboot_required: impl ::std::convert::Into<bool>,
+        questions: impl ::std::convert::Into<Vec<Question>>,
+    ) -> Self {
+        Self {
+            check_time: check_time.into(),
+            estimated_time_to_install: ::std::option::Option::None,
+            estimated_time_to_rollback: ::std::option::Option::None,
+            reboot_required: reboot_required.into(),
+            issues: ::std::option::Option::None,
+            questions: questions.into(),
+        }
+    }
+}
+
 /// The `Pending.Question` class describes a item of information that must be provided by the user in order to install the update. This class was added in vSphere API 6.7.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Question {

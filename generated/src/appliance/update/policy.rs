@@ -28,6 +28,23 @@ pub struct Config {
     pub certificate_check: Option<bool>,
 }
 
+impl Config {
+    /// A value with the required `check_schedule` and `auto_stage` set and every optional field `None`.
+    pub fn new(
+        check_schedule: impl ::std::convert::Into<Vec<Time>>,
+        auto_stage: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            custom_url: ::std::option::Option::None,
+            username: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            check_schedule: check_schedule.into(),
+            auto_stage: auto_stage.into(),
+            certificate_check: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Policy.DayOfWeek` class defines the set of days This enumeration was added in vSphere API 6.7.
     pub enum DayOfWeek {

@@ -1085,6 +1085,17 @@ pub struct TransferEndpoint {
     pub ssl_certificate: Option<String>,
 }
 
+impl TransferEndpoint {
+    /// A value with the required `uri` set and every optional field `None`.
+    pub fn new(uri: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            uri: uri.into(),
+            ssl_certificate_thumbprint: ::std::option::Option::None,
+            ssl_certificate: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `TransferStatus` class defines the transfer state of a file.
     pub enum TransferStatus {

@@ -22,6 +22,18 @@ pub struct Cpu {
     pub shares: Option<i64>,
 }
 
+impl Cpu {
+    /// A value with the required `num_cpus` set and every optional field `None`.
+    pub fn new(num_cpus: impl ::std::convert::Into<i64>) -> Self {
+        Self {
+            num_cpus: num_cpus.into(),
+            reservation: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            shares: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Provide the disk information in a template VM.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Disk {
@@ -47,6 +59,17 @@ pub struct DiskController {
     pub sub_type: Option<String>,
 }
 
+impl DiskController {
+    /// A value with the required `name` set and every optional field `None`.
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            r#type: ::std::option::Option::None,
+            sub_type: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Provide the drive information in a template VM.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Drive {
@@ -60,6 +83,17 @@ pub struct Drive {
     pub sub_type: Option<String>,
 }
 
+impl Drive {
+    /// A value with the required `name` set and every optional field `None`.
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            r#type: ::std::option::Option::None,
+            sub_type: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Provide the floppy information in a template VM.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Floppy {
@@ -71,6 +105,17 @@ pub struct Floppy {
     /// Floppy type It is optional to specify the type of floppy drive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+impl Floppy {
+    /// A value with the required `name` set and every optional field `None`.
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            connected: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+        }
+    }
 }
 
 /// Provide the memory information in a template VM.
@@ -87,6 +132,18 @@ pub struct Memory {
     /// memory shares It is not required that memory shares be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares: Option<i64>,
+}
+
+impl Memory {
+    /// A value with the required `size` set and every optional field `None`.
+    pub fn new(size: impl ::std::convert::Into<i64>) -> Self {
+        Self {
+            size: size.into(),
+            reservation: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            shares: ::std::option::Option::None,
+        }
+    }
 }
 
 /// Provide network information in a template VM.
@@ -113,6 +170,18 @@ pub struct Nic {
     /// True if this nic will be connected on start. It is not required that whether the NIC is connected be specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_connected: Option<bool>,
+}
+
+impl Nic {
+    /// A value with the required `name` set and every optional field `None`.
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            network_name: ::std::option::Option::None,
+            mac_address: ::std::option::Option::None,
+            start_connected: ::std::option::Option::None,
+        }
+    }
 }
 
 /// Provides extra information about a library item of type "ovf".
@@ -243,4 +312,25 @@ pub struct VmTemplate {
     /// Storage policies of the VM. A VM template is not required to specify a list of storage policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_policies: Option<Vec<policy::StoragePolicy>>,
+}
+
+impl VmTemplate {
+    /// A value with the required `vm_name` set and every optional field `None`.
+    pub fn new(vm_name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            vm_name: vm_name.into(),
+            os_type: ::std::option::Option::None,
+            os_description: ::std::option::Option::None,
+            cpu: ::std::option::Option::None,
+            memory: ::std::option::Option::None,
+            disks: ::std::option::Option::None,
+            nics: ::std::option::Option::None,
+            video_cards: ::std::option::Option::None,
+            drives: ::std::option::Option::None,
+            floppies: ::std::option::Option::None,
+            disk_controllers: ::std::option::Option::None,
+            usb_controllers: ::std::option::Option::None,
+            storage_policies: ::std::option::Option::None,
+        }
+    }
 }

@@ -270,6 +270,24 @@ pub struct HostCredentials {
     pub ssl_certificate: Option<String>,
 }
 
+impl HostCredentials {
+    /// A value with the required `host_name`, `user_name` and `password` set and every optional field `None`.
+    pub fn new(
+        host_name: impl ::std::convert::Into<String>,
+        user_name: impl ::std::convert::Into<String>,
+        password: impl ::std::convert::Into<vsphere_vapi_runtime::types::Secret>,
+    ) -> Self {
+        Self {
+            host_name: host_name.into(),
+            user_name: user_name.into(),
+            password: password.into(),
+            port: ::std::option::Option::None,
+            ssl_thumb_print: ::std::option::Option::None,
+            ssl_certificate: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Software.Info` class contains attributes that describe the current software information on a host. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {

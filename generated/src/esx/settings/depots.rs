@@ -851,6 +851,30 @@ pub struct AffectedDesiredStateInfo {
     >,
 }
 
+impl AffectedDesiredStateInfo {
+    /// A value with the required `cluster_name` and `cluster_id` set and every optional field `None`.
+    pub fn new(
+        cluster_name: impl ::std::convert::Into<String>,
+        cluster_id: impl ::std::convert::Into<crate::ids::ClusterComputeResourceId>,
+    ) -> Self {
+        Self {
+            cluster_name: cluster_name.into(),
+            cluster_id: cluster_id.into(),
+            entity_name: ::std::option::Option::None,
+            entity_id: ::std::option::Option::None,
+            software_spec_name: ::std::option::Option::None,
+            software_spec: ::std::option::Option::None,
+            entity_names: ::std::option::Option::None,
+            entities: ::std::option::Option::None,
+            affected_base_image: ::std::option::Option::None,
+            affected_addon: ::std::option::Option::None,
+            affected_solutions: ::std::option::Option::None,
+            affected_hardware_support: ::std::option::Option::None,
+            affected_independent_components: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `BaseImageVersion` class contains fields that describe a specific ESXi base image. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BaseImageVersion {
@@ -946,6 +970,21 @@ pub struct MetadataInfo {
     /// If None, the metadata bundle contains no update (bulletin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updates: Option<vsphere_vapi_runtime::types::VapiMap<String, UpdateSummary>>,
+}
+
+impl MetadataInfo {
+    /// A value with the required `file_name` set and every optional field `None`.
+    pub fn new(file_name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            base_images: ::std::option::Option::None,
+            addons: ::std::option::Option::None,
+            solutions: ::std::option::Option::None,
+            hardware_support: ::std::option::Option::None,
+            independent_components: ::std::option::Option::None,
+            updates: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `SolutionComponentSummary` class contains fields that describe the components of solution. This class was added in vSphere API 9.0.0.0.

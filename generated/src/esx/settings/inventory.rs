@@ -183,6 +183,17 @@ pub struct CheckSpec {
     pub perspective: Option<check_spec::Perspective>,
 }
 
+impl CheckSpec {
+    /// A value with the required `entities` set and every optional field `None`.
+    pub fn new(entities: impl ::std::convert::Into<EntitySpec>) -> Self {
+        Self {
+            software_spec: ::std::option::Option::None,
+            entities: entities.into(),
+            perspective: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Inventory.CheckStatus` class contains the possible different status codes that can be returned while checking a provided or the assign software specification on a cluster or a standalone host. This enumeration was added in vSphere API 9.0.0.0.
     pub enum CheckStatus {

@@ -41,6 +41,23 @@ pub struct IssueSpec {
     pub actor_token_type: Option<String>,
 }
 
+impl IssueSpec {
+    /// A value with the required `grant_type` set and every optional field `None`.
+    pub fn new(grant_type: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            resource: ::std::option::Option::None,
+            audience: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            requested_token_type: ::std::option::Option::None,
+            subject_token: ::std::option::Option::None,
+            subject_token_type: ::std::option::Option::None,
+            actor_token: ::std::option::Option::None,
+            actor_token_type: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Token`](crate::vcenter::authentication::Token)

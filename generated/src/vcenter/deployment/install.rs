@@ -89,6 +89,17 @@ pub struct VcsaEmbeddedSpec {
     pub ceip_enabled: bool,
 }
 
+impl VcsaEmbeddedSpec {
+    /// A value with the required `ceip_enabled` set and every optional field `None`.
+    pub fn new(ceip_enabled: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            standalone: ::std::option::Option::None,
+            replicated: ::std::option::Option::None,
+            ceip_enabled: ceip_enabled.into(),
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Install`](crate::vcenter::deployment::Install)

@@ -129,6 +129,26 @@ pub struct MigrateSpec {
     pub export_directory: Option<String>,
 }
 
+impl MigrateSpec {
+    /// A value with the required `source_vc_windows` and `existing_migration_assistant` set and every optional field `None`.
+    pub fn new(
+        source_vc_windows: impl ::std::convert::Into<SourceVcWindows>,
+        existing_migration_assistant: impl ::std::convert::Into<MigrationAssistantSpec>,
+    ) -> Self {
+        Self {
+            source_vc_windows: source_vc_windows.into(),
+            existing_migration_assistant: existing_migration_assistant.into(),
+            history: ::std::option::Option::None,
+            vcsa_embedded: ::std::option::Option::None,
+            psc: ::std::option::Option::None,
+            active_directory: ::std::option::Option::None,
+            auto_answer: ::std::option::Option::None,
+            replicated_partner_hostname: ::std::option::Option::None,
+            export_directory: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Migrate.MigrationAssistantSpec` class contains the information needed to connect to the Migration Assistant that is running on the source windows vCenter Server machine. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 8.0.3.0 and removed in vSphere API 9.0.0.0.
@@ -144,6 +164,17 @@ pub struct MigrationAssistantSpec {
     /// The SSL Certificate of the server that will be used for verification. The value should be a single x509 certificate encoded in PEM format. This attribute was added in vSphere API 9.0.0.0. This attribute is only relevant if sslVerify is None or has the value true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
+}
+
+impl MigrationAssistantSpec {
+    /// A value with the required `ssl_thumbprint` set and every optional field `None`.
+    pub fn new(ssl_thumbprint: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            https_port: ::std::option::Option::None,
+            ssl_thumbprint: ssl_thumbprint.into(),
+            ssl_certificate: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `Migrate.PscSpec` class contains information used to migrate a windows Platform Service Controller to Platform Service Controller appliance. This class was added in vSphere API 7.0.0.0.

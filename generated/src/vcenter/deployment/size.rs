@@ -72,6 +72,23 @@ pub struct Connection {
     pub ssl_verify: Option<bool>,
 }
 
+impl Connection {
+    /// A value with the required `hostname`, `username` and `password` set and every optional field `None`.
+    pub fn new(
+        hostname: impl ::std::convert::Into<String>,
+        username: impl ::std::convert::Into<String>,
+        password: impl ::std::convert::Into<vsphere_vapi_runtime::types::Secret>,
+    ) -> Self {
+        Self {
+            hostname: hostname.into(),
+            username: username.into(),
+            password: password.into(),
+            https_port: ::std::option::Option::None,
+            ssl_verify: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The {name RequirementsInfo} class contains the details about the requirements that are needed to scale up the vCenter to a given deployment size This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequirementsInfo {

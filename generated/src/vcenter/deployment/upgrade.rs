@@ -94,6 +94,28 @@ pub struct UpgradeSpec {
     pub skip_products_prechecks: Option<bool>,
 }
 
+impl UpgradeSpec {
+    /// A value with the required `source_appliance` and `source_location` set and every optional field `None`.
+    pub fn new(
+        source_appliance: impl ::std::convert::Into<SourceApplianceSpec>,
+        source_location: impl ::std::convert::Into<
+            crate::vcenter::deployment::LocationSpec,
+        >,
+    ) -> Self {
+        Self {
+            source_appliance: source_appliance.into(),
+            source_location: source_location.into(),
+            history: ::std::option::Option::None,
+            vcsa_embedded: ::std::option::Option::None,
+            psc: ::std::option::Option::None,
+            replicated_partner_hostname: ::std::option::Option::None,
+            export_directory: ::std::option::Option::None,
+            auto_answer: ::std::option::Option::None,
+            skip_products_prechecks: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Upgrade.VcsaEmbeddedSpec` class contains information used to upgrade a Embedded vCenter Server appliance. This class was added in vSphere API 6.7.
 ///
 /// This class is deprecated as of vSphere API 9.0.0.0.

@@ -161,6 +161,19 @@ pub struct ContentLibrarySpec {
     pub resource_naming_strategy: Option<ResourceNamingStrategy>,
 }
 
+impl ContentLibrarySpec {
+    /// A value with the required `content_library` set and every optional field `None`.
+    pub fn new(
+        content_library: impl ::std::convert::Into<crate::ids::LibraryId>,
+    ) -> Self {
+        Self {
+            content_library: content_library.into(),
+            supervisor_services: ::std::option::Option::None,
+            resource_naming_strategy: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Clusters.EnableSpec` class contains the specification required to enable vSphere Namespaces on a cluster. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnableSpec {
@@ -1261,6 +1274,18 @@ pub struct Message {
     pub id: Option<String>,
 }
 
+impl Message {
+    /// A value with the required `severity` set and every optional field `None`.
+    pub fn new(severity: impl ::std::convert::Into<message::Severity>) -> Self {
+        Self {
+            severity: severity.into(),
+            details: ::std::option::Option::None,
+            kb_article_link: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Clusters.NCPClusterNetworkEnableSpec` class encapsulates the NSX Container Plugin-specific cluster networking configuration parameters for the vSphere Namespaces Cluster Enable operation. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NcpClusterNetworkEnableSpec {
@@ -1294,6 +1319,32 @@ pub struct NcpClusterNetworkEnableSpec {
     /// Routed mode for this Supervisor. When set to True, the traffic in the cluster is not NATed. When this field is set to True, `com.vmware.vcenter.namespace_management.clusters.NCP_cluster_network_enable_spec.egress_cidrs` is not allowed. This attribute was added in vSphere API 7.0.2.0. If None, defaults to False.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routed_mode: Option<bool>,
+}
+
+impl NcpClusterNetworkEnableSpec {
+    /// A value with the required `pod_cidrs`, `ingress_cidrs` and `egress_cidrs` set and every optional field `None`.
+    pub fn new(
+        pod_cidrs: impl ::std::convert::Into<
+            Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
+        >,
+        ingress_cidrs: impl ::std::convert::Into<
+            Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
+        >,
+        egress_cidrs: impl ::std::convert::Into<
+            Vec<crate::vcenter::namespace_management::Ipv4Cidr>,
+        >,
+    ) -> Self {
+        Self {
+            pod_cidrs: pod_cidrs.into(),
+            ingress_cidrs: ingress_cidrs.into(),
+            egress_cidrs: egress_cidrs.into(),
+            cluster_distributed_switch: ::std::option::Option::None,
+            nsx_edge_cluster: ::std::option::Option::None,
+            nsx_tier0_gateway: ::std::option::Option::None,
+            namespace_subnet_prefix: ::std::option::Option::None,
+            routed_mode: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `Clusters.NCPClusterNetworkInfo` class contains the NSX Container Plugin-specific cluster networking configuration. This class was added in vSphere API 7.0.0.0.

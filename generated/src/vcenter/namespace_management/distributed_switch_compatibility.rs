@@ -80,6 +80,24 @@ pub struct Summary {
     pub compatible_networks: Option<Vec<String>>,
 }
 
+impl Summary {
+    /// A value with the required `distributed_switch` and `compatible` set and every optional field `None`.
+    pub fn new(
+        distributed_switch: impl ::std::convert::Into<
+            crate::ids::VSphereDistributedSwitchId,
+        >,
+        compatible: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            distributed_switch: distributed_switch.into(),
+            compatible: compatible.into(),
+            incompatibility_reasons: ::std::option::Option::None,
+            network_provider: ::std::option::Option::None,
+            compatible_networks: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

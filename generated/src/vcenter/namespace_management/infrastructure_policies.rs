@@ -54,6 +54,21 @@ pub struct CreateSpec {
     pub r#match: Option<MatchSpec>,
 }
 
+impl CreateSpec {
+    /// A value with the required `policy` set and every optional field `None`.
+    pub fn new(
+        policy: impl ::std::convert::Into<crate::ids::InfrastructurePolicyId>,
+    ) -> Self {
+        Self {
+            policy: policy.into(),
+            description: ::std::option::Option::None,
+            compute_policy_id: ::std::option::Option::None,
+            enforcement_mode: ::std::option::Option::None,
+            r#match: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `InfrastructurePolicies.EnforcementMode` class defines whether a policy will be automatically applied to workloads by default. This enumeration was added in vSphere API 9.1.0.0.
     pub enum EnforcementMode {
@@ -127,6 +142,23 @@ pub struct Info {
     /// Description of the state of the policy. When `InfrastructurePolicy` is in `com.vmware.vcenter.namespace_management.infrastructure_policies.config_status.DELETING` state, this message will list namespaces that use this `InfrastructurePolicy` preventing it from being deleted. This attribute was added in vSphere API 9.1.0.0. If None, the are no messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl Info {
+    /// A value with the required `config_status` and `enforcement_mode` set and every optional field `None`.
+    pub fn new(
+        config_status: impl ::std::convert::Into<ConfigStatus>,
+        enforcement_mode: impl ::std::convert::Into<EnforcementMode>,
+    ) -> Self {
+        Self {
+            config_status: config_status.into(),
+            description: ::std::option::Option::None,
+            compute_policy_id: ::std::option::Option::None,
+            enforcement_mode: enforcement_mode.into(),
+            r#match: ::std::option::Option::None,
+            messages: ::std::option::Option::None,
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -227,6 +259,23 @@ pub struct Summary {
     pub compute_policy_id: Option<String>,
     /// Specifies how the policy is enforced. This attribute was added in vSphere API 9.1.0.0.
     pub enforcement_mode: EnforcementMode,
+}
+
+impl Summary {
+    /// A value with the required `policy`, `config_status` and `enforcement_mode` set and every optional field `None`.
+    pub fn new(
+        policy: impl ::std::convert::Into<crate::ids::InfrastructurePolicyId>,
+        config_status: impl ::std::convert::Into<ConfigStatus>,
+        enforcement_mode: impl ::std::convert::Into<EnforcementMode>,
+    ) -> Self {
+        Self {
+            policy: policy.into(),
+            config_status: config_status.into(),
+            description: ::std::option::Option::None,
+            compute_policy_id: ::std::option::Option::None,
+            enforcement_mode: enforcement_mode.into(),
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -63,6 +63,23 @@ pub struct Summary {
     pub parent_tier0_gateway: Option<String>,
 }
 
+impl Summary {
+    /// A value with the required `tier0_gateway`, `display_name` and `path` set and every optional field `None`.
+    pub fn new(
+        tier0_gateway: impl ::std::convert::Into<crate::ids::NSXTier0GatewayId>,
+        display_name: impl ::std::convert::Into<String>,
+        path: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            tier0_gateway: tier0_gateway.into(),
+            display_name: display_name.into(),
+            description: ::std::option::Option::None,
+            path: path.into(),
+            parent_tier0_gateway: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

@@ -926,6 +926,22 @@ pub struct Info {
     pub must_be_installed: Option<bool>,
 }
 
+impl Info {
+    /// A value with the required `display_name` and `state` set and every optional field `None`.
+    pub fn new(
+        display_name: impl ::std::convert::Into<String>,
+        state: impl ::std::convert::Into<State>,
+    ) -> Self {
+        Self {
+            display_name: display_name.into(),
+            state: state.into(),
+            description: ::std::option::Option::None,
+            has_default_versions_registered: ::std::option::Option::None,
+            must_be_installed: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `SupervisorServices.State` class defines the state of a Supervisor Service. This enumeration was added in vSphere API 7.0.3.0.
     pub enum State {
@@ -993,6 +1009,23 @@ pub struct VsphereAppsCheckResult {
     /// The End User License Agreement (EULA) of the Supervisor Service version. This attribute was added in vSphere API 7.0.3.0. If None, no EULA is available for the Supervisor Service version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eula: Option<String>,
+}
+
+impl VsphereAppsCheckResult {
+    /// A value with the required `supervisor_service`, `version` and `display_name` set and every optional field `None`.
+    pub fn new(
+        supervisor_service: impl ::std::convert::Into<crate::ids::SupervisorServiceId>,
+        version: impl ::std::convert::Into<crate::ids::SupervisorServicesVersionId>,
+        display_name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            supervisor_service: supervisor_service.into(),
+            version: version.into(),
+            display_name: display_name.into(),
+            description: ::std::option::Option::None,
+            eula: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `SupervisorServices.VsphereCreateSpec` class provides a specification required to create a Supervisor Service with a version from vSphere application service format, which shall contain the service identifier, display name and description information. This class was added in vSphere API 7.0.3.0.

@@ -1726,6 +1726,19 @@ pub struct ContentLibrarySpec {
     pub resource_naming_strategy: Option<ResourceNamingStrategy>,
 }
 
+impl ContentLibrarySpec {
+    /// A value with the required `content_library` set and every optional field `None`.
+    pub fn new(
+        content_library: impl ::std::convert::Into<crate::ids::LibraryId>,
+    ) -> Self {
+        Self {
+            content_library: content_library.into(),
+            supervisor_services: ::std::option::Option::None,
+            resource_naming_strategy: ::std::option::Option::None,
+        }
+    }
+}
+
 /// `ControlPlane` class describes the control plane configuration. It allows you to adjust configuration such as size, network, and storage required to support the control plane runtime. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ControlPlane {
@@ -1755,6 +1768,23 @@ pub struct ControlPlane {
     /// Enable Kubernetes API Fairness across Supervisor Namespaces. When set to true, ensures equitable access to Supervisor's API resources by preventing resource monopolization from individual workloads or namespaces. It achieves this by imposing equal concurrency limits on API requests across all namespaces. This attribute was added in vSphere API 9.1.0.0. If None, defaults to True
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_namespace_api_fairness: Option<bool>,
+}
+
+impl ControlPlane {
+    /// A value with the required `network` set and every optional field `None`.
+    pub fn new(
+        network: impl ::std::convert::Into<networks::management::Network>,
+    ) -> Self {
+        Self {
+            network: network.into(),
+            login_banner: ::std::option::Option::None,
+            size: ::std::option::Option::None,
+            size_v2: ::std::option::Option::None,
+            storage_policy: ::std::option::Option::None,
+            count: ::std::option::Option::None,
+            enable_namespace_api_fairness: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `Supervisors.EnableOnComputeClusterSpec` class contains the specification required to enable a Supervisor on a vSphere cluster.
@@ -1821,6 +1851,19 @@ pub struct ImageRegistry {
     /// PEM-encoded CA chain which is used to verify x509 certificates received from the server. This attribute was added in vSphere API 8.0.3.0. If None then the verification will be skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_chain: Option<String>,
+}
+
+impl ImageRegistry {
+    /// A value with the required `hostname` set and every optional field `None`.
+    pub fn new(hostname: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            hostname: hostname.into(),
+            port: ::std::option::Option::None,
+            username: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            certificate_chain: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `ImageSourceSpec` class contains the specification about the configuration of a Supervisor image. This class was added in vSphere API 9.0.0.0.
@@ -2090,6 +2133,24 @@ pub struct Workloads {
     /// `com.vmware.vcenter.namespace_management.supervisors.workloads.storage` specifies which persistent storage is configured and accessible for workloads to consume. You can configure policies for both images and volumes. This attribute was added in vSphere API 8.0.0.1. If None, configuration will be copied from the control plane when possible. If not, some storage features may be unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<WorkloadsStorageConfig>,
+}
+
+impl Workloads {
+    /// A value with the required `network` and `edge` set and every optional field `None`.
+    pub fn new(
+        network: impl ::std::convert::Into<networks::workload::Network>,
+        edge: impl ::std::convert::Into<
+            crate::vcenter::namespace_management::networks::edges::Edge,
+        >,
+    ) -> Self {
+        Self {
+            network: network.into(),
+            edge: edge.into(),
+            kube_api_server_options: ::std::option::Option::None,
+            images: ::std::option::Option::None,
+            storage: ::std::option::Option::None,
+        }
+    }
 }
 
 /// `WorkloadsStorageConfig` class describes how vSphere and Kubernetes will persist images and volumes to disk. This class was added in vSphere API 8.0.0.1.

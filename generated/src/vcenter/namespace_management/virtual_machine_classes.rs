@@ -64,6 +64,27 @@ pub struct CreateSpec {
     pub config_spec: Option<serde_json::Value>,
 }
 
+impl CreateSpec {
+    /// A value with the required `id`, `cpu_count` and `memory_mb` set and every optional field `None`.
+    pub fn new(
+        id: impl ::std::convert::Into<crate::ids::VirtualMachineClassId>,
+        cpu_count: impl ::std::convert::Into<i64>,
+        memory_mb: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            cpu_count: cpu_count.into(),
+            cpu_reservation: ::std::option::Option::None,
+            memory_mb: memory_mb.into(),
+            memory_reservation: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            devices: ::std::option::Option::None,
+            instance_storage: ::std::option::Option::None,
+            config_spec: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `VirtualMachineClasses.DynamicDirectPathIODevice` class contains the configuration corresponding to a Dynamic DirectPath I/O device. This class was added in vSphere API 7.0.3.0.
 ///
 /// This class is deprecated as of vSphere API 8.0.2.0.  Use device changes in VirtualMachineConfigSpec associated with the VM class to add Dynamic DirectPath I/O devices.

@@ -86,6 +86,17 @@ pub struct Info {
     pub inherited: Option<bool>,
 }
 
+impl Info {
+    /// A value with the required `role` set and every optional field `None`.
+    pub fn new(role: impl ::std::convert::Into<Role>) -> Self {
+        Self {
+            role: role.into(),
+            identity_provider: ::std::option::Option::None,
+            inherited: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Access.Role` class lists the default roles which can be associated with a subject on a domain on the namespace. This enumeration was added in vSphere API 7.0.0.0.
     pub enum Role {

@@ -164,6 +164,20 @@ pub struct ContentLibrarySpec {
     pub resource_naming_strategy: Option<ResourceNamingStrategy>,
 }
 
+impl ContentLibrarySpec {
+    /// A value with the required `content_library` set and every optional field `None`.
+    pub fn new(
+        content_library: impl ::std::convert::Into<crate::ids::LibraryId>,
+    ) -> Self {
+        Self {
+            content_library: content_library.into(),
+            writable: ::std::option::Option::None,
+            allow_import: ::std::option::Option::None,
+            resource_naming_strategy: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Instances.CreateSpec` class contains the specification required to set up a namespace on a single vSphere cluster. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
@@ -229,6 +243,30 @@ pub struct CreateSpec {
     /// If None, no infrastructure policies will be associated with this vSphere Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_policies: Option<Vec<String>>,
+}
+
+impl CreateSpec {
+    /// A value with the required `cluster` and `namespace` set and every optional field `None`.
+    pub fn new(
+        cluster: impl ::std::convert::Into<crate::ids::ClusterComputeResourceId>,
+        namespace: impl ::std::convert::Into<crate::ids::InstanceId>,
+    ) -> Self {
+        Self {
+            cluster: cluster.into(),
+            namespace: namespace.into(),
+            description: ::std::option::Option::None,
+            resource_spec: ::std::option::Option::None,
+            access_list: ::std::option::Option::None,
+            storage_specs: ::std::option::Option::None,
+            networks: ::std::option::Option::None,
+            vm_service_spec: ::std::option::Option::None,
+            content_libraries: ::std::option::Option::None,
+            creator: ::std::option::Option::None,
+            namespace_network: ::std::option::Option::None,
+            edges: ::std::option::Option::None,
+            infrastructure_policies: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `Instances.CreateSpecV2` class contains the specification required to set up a namespace on a Supervisor cluster. This class was added in vSphere API 8.0.0.1.
@@ -302,6 +340,32 @@ pub struct CreateSpecV2 {
     /// If None, no infrastructure policies will be associated with this vSphere Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_policies: Option<Vec<String>>,
+}
+
+impl CreateSpecV2 {
+    /// A value with the required `supervisor` and `namespace` set and every optional field `None`.
+    pub fn new(
+        supervisor: impl ::std::convert::Into<crate::ids::SupervisorId>,
+        namespace: impl ::std::convert::Into<crate::ids::InstanceId>,
+    ) -> Self {
+        Self {
+            supervisor: supervisor.into(),
+            zones: ::std::option::Option::None,
+            network_spec: ::std::option::Option::None,
+            namespace: namespace.into(),
+            description: ::std::option::Option::None,
+            resource_spec: ::std::option::Option::None,
+            access_list: ::std::option::Option::None,
+            storage_specs: ::std::option::Option::None,
+            networks: ::std::option::Option::None,
+            vm_service_spec: ::std::option::Option::None,
+            content_libraries: ::std::option::Option::None,
+            creator: ::std::option::Option::None,
+            namespace_network: ::std::option::Option::None,
+            edges: ::std::option::Option::None,
+            infrastructure_policies: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `Instances.EdgeCreateSpec` class contains the specification required to configure Edge provider association with a namespace. This class was added in vSphere API 9.1.0.0.
@@ -2136,6 +2200,18 @@ pub struct SharedSubnet {
     pub name: Option<String>,
 }
 
+impl SharedSubnet {
+    /// A value with the required `path` set and every optional field `None`.
+    pub fn new(path: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            pod_default: ::std::option::Option::None,
+            vm_default: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Instances.Stats` class contains the basic runtime statistics about the namespace. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
@@ -2504,6 +2580,21 @@ pub struct ZoneSpec {
     /// Determines whether workloads that don't use a reserved Virtual Machine class instance can use a DirectPath device. This attribute was added in vSphere API 9.0.0.0. If unset, then any workload in the namespace in this zone can use a DirectPath device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disallow_unreserved_direct_path_usage: Option<bool>,
+}
+
+impl ZoneSpec {
+    /// A value with the required `name` set and every optional field `None`.
+    pub fn new(name: impl ::std::convert::Into<crate::ids::ZoneId>) -> Self {
+        Self {
+            name: name.into(),
+            vm_reservations: ::std::option::Option::None,
+            cpu_limit_mhz: ::std::option::Option::None,
+            cpu_reservation_mhz: ::std::option::Option::None,
+            memory_limit_mib: ::std::option::Option::None,
+            memory_reservation_mib: ::std::option::Option::None,
+            disallow_unreserved_direct_path_usage: ::std::option::Option::None,
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -41,6 +41,27 @@ pub struct CreateSpec {
     >,
 }
 
+impl CreateSpec {
+    /// A value with the required `template`, `resource_spec` and `storage_specs` set and every optional field `None`.
+    pub fn new(
+        template: impl ::std::convert::Into<crate::ids::ClusterComputeResourceId>,
+        resource_spec: impl ::std::convert::Into<serde_json::Value>,
+        storage_specs: impl ::std::convert::Into<
+            Vec<crate::vcenter::namespaces::instances::StorageSpec>,
+        >,
+    ) -> Self {
+        Self {
+            template: template.into(),
+            resource_spec: resource_spec.into(),
+            storage_specs: storage_specs.into(),
+            networks: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            vm_service_spec: ::std::option::Option::None,
+            content_libraries: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `NamespaceTemplates.Info` class contains the detailed information about the namespace template. This class was added in vSphere API 7.0.2.00100.
 ///
 /// This class is deprecated as of vSphere API 9.1.0.0.
@@ -80,6 +101,28 @@ pub struct Info {
     >,
 }
 
+impl Info {
+    /// A value with the required `cluster`, `template` and `storage_specs` set and every optional field `None`.
+    pub fn new(
+        cluster: impl ::std::convert::Into<crate::ids::ClusterComputeResourceId>,
+        template: impl ::std::convert::Into<crate::ids::NamespaceTemplateId>,
+        storage_specs: impl ::std::convert::Into<
+            Vec<crate::vcenter::namespaces::instances::StorageSpec>,
+        >,
+    ) -> Self {
+        Self {
+            cluster: cluster.into(),
+            template: template.into(),
+            resource_spec: ::std::option::Option::None,
+            storage_specs: storage_specs.into(),
+            networks: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            vm_service_spec: ::std::option::Option::None,
+            content_libraries: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `NamespaceTemplates.InfoV2` class contains the detailed information about the namespace template on a Supervisor. This class was added in vSphere API 8.0.0.1.
 ///
 /// This class is deprecated as of vSphere API 9.1.0.0.
@@ -117,6 +160,28 @@ pub struct InfoV2 {
     pub content_libraries: Option<
         Vec<crate::vcenter::namespaces::instances::ContentLibrarySpec>,
     >,
+}
+
+impl InfoV2 {
+    /// A value with the required `supervisor`, `template` and `storage_specs` set and every optional field `None`.
+    pub fn new(
+        supervisor: impl ::std::convert::Into<crate::ids::SupervisorId>,
+        template: impl ::std::convert::Into<crate::ids::NamespaceTemplateId>,
+        storage_specs: impl ::std::convert::Into<
+            Vec<crate::vcenter::namespaces::instances::StorageSpec>,
+        >,
+    ) -> Self {
+        Self {
+            supervisor: supervisor.into(),
+            template: template.into(),
+            resource_spec: ::std::option::Option::None,
+            storage_specs: storage_specs.into(),
+            networks: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            vm_service_spec: ::std::option::Option::None,
+            content_libraries: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `NamespaceTemplates.Subject` class contains the user or group information granted for namespace self service. This class was added in vSphere API 7.0.2.00100.

@@ -49,6 +49,17 @@ pub struct CreateResult {
     pub error: Option<ResultInfo>,
 }
 
+impl CreateResult {
+    /// A value with the required `succeeded` set and every optional field `None`.
+    pub fn new(succeeded: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            succeeded: succeeded.into(),
+            ovf_library_item_id: ::std::option::Option::None,
+            error: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `LibraryItem.CreateSpec` class defines the information used to create or update a library item containing an OVF package.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpec {
@@ -135,6 +146,17 @@ pub struct DeploymentResult {
     pub error: Option<ResultInfo>,
 }
 
+impl DeploymentResult {
+    /// A value with the required `succeeded` set and every optional field `None`.
+    pub fn new(succeeded: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            succeeded: succeeded.into(),
+            resource_id: ::std::option::Option::None,
+            error: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `LibraryItem.DeploymentTarget` class describes the location (target) where a virtual machine or virtual appliance should be deployed. It is used in the `deploy` and `filter` methods. See `com.vmware.vcenter.ovf.library_item.deploy` and `com.vmware.vcenter.ovf.library_item.filter`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentTarget {
@@ -152,6 +174,19 @@ pub struct DeploymentTarget {
     /// If None, the server will choose the deployment folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
+}
+
+impl DeploymentTarget {
+    /// A value with the required `resource_pool_id` set and every optional field `None`.
+    pub fn new(
+        resource_pool_id: impl ::std::convert::Into<crate::ids::ResourcePoolId>,
+    ) -> Self {
+        Self {
+            resource_pool_id: resource_pool_id.into(),
+            host_id: ::std::option::Option::None,
+            folder_id: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `LibraryItem.OvfSummary` class defines the result of the `filter` method. See `com.vmware.vcenter.ovf.library_item.filter`. The attributes in the class describe parameterizable information in the OVF descriptor, with respect to a deployment target, for the `deploy` method. See `com.vmware.vcenter.ovf.library_item.deploy`.
@@ -179,6 +214,20 @@ pub struct OvfSummary {
     /// Additional OVF parameters which can be specified for the deployment target. These OVF parameters can be inspected, optionally modified, and used as values in `com.vmware.vcenter.ovf.library_item.resource_pool_deployment_spec.additional_parameters` for the `deploy` method. When clients pass a value of this class as a parameter, the attribute must contain all the attributes defined in `com.vmware.vcenter.ovf.ovf_params`. When methods return a value of this class as a return value, the attribute will contain all the attributes defined in `com.vmware.vcenter.ovf.ovf_params`. If None, the OVF descriptor does not require addtional parameters or does not have additional parameters suitable for the deployment target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_params: Option<Vec<serde_json::Value>>,
+}
+
+impl OvfSummary {
+    /// A value with the required `eulas` set and every optional field `None`.
+    pub fn new(eulas: impl ::std::convert::Into<Vec<String>>) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            annotation: ::std::option::Option::None,
+            eulas: eulas.into(),
+            networks: ::std::option::Option::None,
+            storage_groups: ::std::option::Option::None,
+            additional_params: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `LibraryItem.ResourcePoolDeploymentSpec` class defines the deployment parameters that can be specified for the `deploy` method where the deployment target is a resource pool. See `com.vmware.vcenter.ovf.library_item.deploy`.
@@ -247,6 +296,28 @@ pub struct ResourcePoolDeploymentSpec {
     /// Tag parameters that contain the information required to attach tags to a VM during VM deployment. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_params: Option<crate::vcenter::ovf::TagParams>,
+}
+
+impl ResourcePoolDeploymentSpec {
+    /// A value with the required `accept_all_eula` set and every optional field `None`.
+    pub fn new(accept_all_eula: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            annotation: ::std::option::Option::None,
+            accept_all_eula: accept_all_eula.into(),
+            network_mappings: ::std::option::Option::None,
+            subnet_mappings: ::std::option::Option::None,
+            storage_mappings: ::std::option::Option::None,
+            storage_provisioning: ::std::option::Option::None,
+            storage_profile_id: ::std::option::Option::None,
+            locale: ::std::option::Option::None,
+            flags: ::std::option::Option::None,
+            additional_parameters: ::std::option::Option::None,
+            default_datastore_id: ::std::option::Option::None,
+            vm_config_spec: ::std::option::Option::None,
+            tag_params: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `LibraryItem.ResultInfo` class defines the information returned along with the result of a `create` or `deploy` method to describe errors, warnings, and informational messages produced by the server.

@@ -135,6 +135,17 @@ pub struct TagSpec {
     pub tag_category_name_info: Option<TagCategoryNameInfo>,
 }
 
+impl TagSpec {
+    /// A value with the required `operation` set and every optional field `None`.
+    pub fn new(operation: impl ::std::convert::Into<Operation>) -> Self {
+        Self {
+            operation: operation.into(),
+            tag_id: ::std::option::Option::None,
+            tag_category_name_info: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Represents the result of an update operation. It contains the success status, list of individual tag result for each operation performed and any error messages related to the processing of the `com.vmware.vcenter.tagging.associations.update_spec`. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateResult {
@@ -154,6 +165,17 @@ pub struct UpdateResult {
     /// List of error messages specifying the tags for which the operation failed, if any errors occurred during update processing. This attribute is populated only when `com.vmware.vcenter.tagging.associations.update_result.success` is set to `false`. This attribute was added in vSphere API 9.1.0.0. If None, the `com.vmware.vcenter.tagging.associations.update` operation completes successfully and no errors occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl UpdateResult {
+    /// A value with the required `success` set and every optional field `None`.
+    pub fn new(success: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            success: success.into(),
+            results: ::std::option::Option::None,
+            errors: ::std::option::Option::None,
+        }
+    }
 }
 
 /// Represents a specification for an object including its identifier and list of tag specifications. This class was added in vSphere API 9.1.0.0.

@@ -39,6 +39,27 @@ pub struct ExchangeSpec {
     pub actor_token_type: Option<String>,
 }
 
+impl ExchangeSpec {
+    /// A value with the required `grant_type`, `subject_token` and `subject_token_type` set and every optional field `None`.
+    pub fn new(
+        grant_type: impl ::std::convert::Into<String>,
+        subject_token: impl ::std::convert::Into<String>,
+        subject_token_type: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            resource: ::std::option::Option::None,
+            audience: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            requested_token_type: ::std::option::Option::None,
+            subject_token: subject_token.into(),
+            subject_token_type: subject_token_type.into(),
+            actor_token: ::std::option::Option::None,
+            actor_token_type: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `TokenExchange.Info` class contains data that represents successful token exchange response. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 7.0.2.0.
@@ -61,6 +82,24 @@ pub struct Info {
     /// A refresh token can be issued in cases where the client of the token exchange needs the ability to access a resource even when the original credential is no longer valid. This attribute was added in vSphere API 7.0.0.0. if not needed for specific case of exchange.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+}
+
+impl Info {
+    /// A value with the required `access_token`, `issued_token_type` and `token_type` set and every optional field `None`.
+    pub fn new(
+        access_token: impl ::std::convert::Into<String>,
+        issued_token_type: impl ::std::convert::Into<String>,
+        token_type: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            issued_token_type: issued_token_type.into(),
+            token_type: token_type.into(),
+            expires_in: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            refresh_token: ::std::option::Option::None,
+        }
+    }
 }
 
 #[doc(hidden)]

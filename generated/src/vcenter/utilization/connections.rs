@@ -85,6 +85,23 @@ pub struct PortInfo {
     pub peers: Vec<PeerInfo>,
 }
 
+impl PortInfo {
+    /// A value with the required `port`, `open_connections` and `peers` set and every optional field `None`.
+    pub fn new(
+        port: impl ::std::convert::Into<i64>,
+        open_connections: impl ::std::convert::Into<i64>,
+        peers: impl ::std::convert::Into<Vec<PeerInfo>>,
+    ) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            port: port.into(),
+            open_connections: open_connections.into(),
+            peers: peers.into(),
+        }
+    }
+}
+
 /// The `Connections.ServerInfo` class defines the utilization of listening ports for a server process. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerInfo {

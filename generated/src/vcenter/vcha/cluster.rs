@@ -436,6 +436,17 @@ pub struct ActiveSpec {
     pub ha_ip: crate::vcenter::vcha::IpSpec,
 }
 
+impl ActiveSpec {
+    /// A value with the required `ha_ip` set and every optional field `None`.
+    pub fn new(ha_ip: impl ::std::convert::Into<crate::vcenter::vcha::IpSpec>) -> Self {
+        Self {
+            ha_network_type: ::std::option::Option::None,
+            ha_network: ::std::option::Option::None,
+            ha_ip: ha_ip.into(),
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.ClusterMode` class defines the possible modes for a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
     pub enum ClusterMode {
@@ -790,6 +801,17 @@ pub struct NodeInfo {
     pub runtime: Option<NodeRuntimeInfo>,
 }
 
+impl NodeInfo {
+    /// A value with the required `ha_ip` set and every optional field `None`.
+    pub fn new(ha_ip: impl ::std::convert::Into<IpInfo>) -> Self {
+        Self {
+            failover_ip: ::std::option::Option::None,
+            ha_ip: ha_ip.into(),
+            runtime: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Cluster.NodeRole` class defines the role node can be in a VCHA Cluster. This enumeration was added in vSphere API 6.7.1.
     pub enum NodeRole {
@@ -850,6 +872,17 @@ pub struct PassiveSpec {
     /// IP specification for the management network. This attribute was added in vSphere API 6.7.1. If None, then it will assume the public IP address of the Active vCenter Server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failover_ip: Option<crate::vcenter::vcha::IpSpec>,
+}
+
+impl PassiveSpec {
+    /// A value with the required `ha_ip` set and every optional field `None`.
+    pub fn new(ha_ip: impl ::std::convert::Into<crate::vcenter::vcha::IpSpec>) -> Self {
+        Self {
+            placement: ::std::option::Option::None,
+            ha_ip: ha_ip.into(),
+            failover_ip: ::std::option::Option::None,
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -130,6 +130,17 @@ pub struct GuestRebootStatus {
     pub request_timestamp: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
+impl GuestRebootStatus {
+    /// A value with the required `reboot_requested` set and every optional field `None`.
+    pub fn new(reboot_requested: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            reboot_requested: reboot_requested.into(),
+            requesting_components: ::std::option::Option::None,
+            request_timestamp: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Tools.Info` class describes the VMware Tools properties of a virtual machine. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
@@ -164,6 +175,28 @@ pub struct Info {
     /// Reboot status of the guest operating system. This attribute was added in vSphere API 9.1.0.0. This attribute is None if the reboot status information is not known. For older versions of VMware Tools or ESXi, the information is not available. For uninstall operations, the information is not available. For virtual machines that are not powered on, the information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_reboot_status: Option<GuestRebootStatus>,
+}
+
+impl Info {
+    /// A value with the required `auto_update_supported`, `upgrade_policy` and `run_state` set and every optional field `None`.
+    pub fn new(
+        auto_update_supported: impl ::std::convert::Into<bool>,
+        upgrade_policy: impl ::std::convert::Into<UpgradePolicy>,
+        run_state: impl ::std::convert::Into<RunState>,
+    ) -> Self {
+        Self {
+            auto_update_supported: auto_update_supported.into(),
+            install_attempt_count: ::std::option::Option::None,
+            error: ::std::option::Option::None,
+            version_number: ::std::option::Option::None,
+            version: ::std::option::Option::None,
+            upgrade_policy: upgrade_policy.into(),
+            version_status: ::std::option::Option::None,
+            install_type: ::std::option::Option::None,
+            run_state: run_state.into(),
+            guest_reboot_status: ::std::option::Option::None,
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -581,6 +581,26 @@ pub struct CreateSpec {
     pub placement: Option<CreatePlacementSpec>,
 }
 
+impl CreateSpec {
+    /// A value with the required `source_vm`, `name` and `library` set and every optional field `None`.
+    pub fn new(
+        source_vm: impl ::std::convert::Into<crate::ids::VirtualMachineId>,
+        name: impl ::std::convert::Into<String>,
+        library: impl ::std::convert::Into<crate::ids::LibraryId>,
+    ) -> Self {
+        Self {
+            source_vm: source_vm.into(),
+            name: name.into(),
+            description: ::std::option::Option::None,
+            library: library.into(),
+            vm_home_storage: ::std::option::Option::None,
+            disk_storage: ::std::option::Option::None,
+            disk_storage_overrides: ::std::option::Option::None,
+            placement: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `LibraryItems.CreateSpecDiskStorage` class defines the storage specification for a virtual machine template's disks. This class was added in vSphere API 6.8.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSpecDiskStorage {
@@ -978,6 +998,24 @@ pub struct DeploySpec {
     /// List of tag parameters that contains information to attach tags while deploying a VM This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagSpec>>,
+}
+
+impl DeploySpec {
+    /// A value with the required `name` set and every optional field `None`.
+    pub fn new(name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: ::std::option::Option::None,
+            vm_home_storage: ::std::option::Option::None,
+            disk_storage: ::std::option::Option::None,
+            disk_storage_overrides: ::std::option::Option::None,
+            placement: ::std::option::Option::None,
+            powered_on: ::std::option::Option::None,
+            guest_customization: ::std::option::Option::None,
+            hardware_customization: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `LibraryItems.DeploySpecDiskStorage` class contains the storage specification for disks in the virtual machine. This class was added in vSphere API 6.8.

@@ -103,6 +103,26 @@ pub struct BackupRequest {
     pub fast_backup: Option<bool>,
 }
 
+impl BackupRequest {
+    /// A value with the required `parts`, `location_type` and `location` set and every optional field `None`.
+    pub fn new(
+        parts: impl ::std::convert::Into<Vec<String>>,
+        location_type: impl ::std::convert::Into<LocationType>,
+        location: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            parts: parts.into(),
+            backup_password: ::std::option::Option::None,
+            location_type: location_type.into(),
+            location: location.into(),
+            location_user: ::std::option::Option::None,
+            location_password: ::std::option::Option::None,
+            comment: ::std::option::Option::None,
+            fast_backup: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Job.BackupRestoreProcessState` class defines the possible states of a backup/restore process.
     pub enum BackupRestoreProcessState {

@@ -37,6 +37,23 @@ pub struct CreateSpec {
     pub fast_backup: Option<bool>,
 }
 
+impl CreateSpec {
+    /// A value with the required `location` set and every optional field `None`.
+    pub fn new(location: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            parts: ::std::option::Option::None,
+            backup_password: ::std::option::Option::None,
+            location: location.into(),
+            location_user: ::std::option::Option::None,
+            location_password: ::std::option::Option::None,
+            enable: ::std::option::Option::None,
+            recurrence_info: ::std::option::Option::None,
+            retention_info: ::std::option::Option::None,
+            fast_backup: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Schedules.DayOfWeek` class defines the set of days when backup can be scheduled. The days can be specified as a list of individual days. You specify the days when you set the recurrence for a schedule. See `com.vmware.appliance.recovery.backup.schedules.recurrence_info.days`. This enumeration was added in vSphere API 6.7.
     pub enum DayOfWeek {
@@ -80,6 +97,25 @@ pub struct Info {
     /// Option to enable Postgres DB/ VCDB fast backup This attribute was added in vSphere API 6.7. If None backup will proceed at slow rate
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_backup: Option<bool>,
+}
+
+impl Info {
+    /// A value with the required `parts`, `location` and `enable` set and every optional field `None`.
+    pub fn new(
+        parts: impl ::std::convert::Into<Vec<String>>,
+        location: impl ::std::convert::Into<String>,
+        enable: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            parts: parts.into(),
+            location: location.into(),
+            location_user: ::std::option::Option::None,
+            enable: enable.into(),
+            recurrence_info: ::std::option::Option::None,
+            retention_info: ::std::option::Option::None,
+            fast_backup: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `Schedules.RecurrenceInfo` class contains the recurrence information associated with a schedule. This class was added in vSphere API 6.7.

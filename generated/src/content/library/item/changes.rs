@@ -19,6 +19,19 @@ pub struct Info {
     pub message: Option<String>,
 }
 
+impl Info {
+    /// A value with the required `time` set and every optional field `None`.
+    pub fn new(
+        time: impl ::std::convert::Into<vsphere_vapi_runtime::types::DateTime>,
+    ) -> Self {
+        Self {
+            time: time.into(),
+            user: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Changes.Summary` class contains commonly used information about a library item change. This class was added in vSphere API 6.9.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
@@ -34,6 +47,21 @@ pub struct Summary {
     /// The short message describing the content change. The message is truncated to the first 80 characters or first non-leading newline character, whichever length is shorter. This attribute was added in vSphere API 6.9.1. This attribute will be None if a message was not provided when the item content was changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_message: Option<String>,
+}
+
+impl Summary {
+    /// A value with the required `version` and `time` set and every optional field `None`.
+    pub fn new(
+        version: impl ::std::convert::Into<crate::ids::ItemVersionId>,
+        time: impl ::std::convert::Into<vsphere_vapi_runtime::types::DateTime>,
+    ) -> Self {
+        Self {
+            version: version.into(),
+            time: time.into(),
+            user: ::std::option::Option::None,
+            short_message: ::std::option::Option::None,
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -104,6 +104,23 @@ pub struct DeviceHclInfo {
     pub notes: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
+impl DeviceHclInfo {
+    /// A value with the required `compatibility` and `device` set and every optional field `None`.
+    pub fn new(
+        compatibility: impl ::std::convert::Into<crate::esx::hcl::CompatibilityStatus>,
+        device: impl ::std::convert::Into<crate::esx::hcl::PciDevice>,
+    ) -> Self {
+        Self {
+            compatibility: compatibility.into(),
+            device: device.into(),
+            device_constraints: ::std::option::Option::None,
+            supported_releases: ::std::option::Option::None,
+            vcg_link: ::std::option::Option::None,
+            notes: ::std::option::Option::None,
+        }
+    }
+}
+
 /// This `CompatibilityReport.HclReport` represents the hardware compatibility report generated for a specific host and target ESXi release.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HclReport {
@@ -138,6 +155,22 @@ pub struct ServerCompatibility {
     /// Information that needs to be taken into account when considering this server hardware compatibility. Only set if there is any information reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl ServerCompatibility {
+    /// A value with the required `cpu_series` and `vcg_link` set and every optional field `None`.
+    pub fn new(
+        cpu_series: impl ::std::convert::Into<String>,
+        vcg_link: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            bios_constraints: ::std::option::Option::None,
+            cpu_series: cpu_series.into(),
+            supported_releases: ::std::option::Option::None,
+            vcg_link: vcg_link.into(),
+            notes: ::std::option::Option::None,
+        }
+    }
 }
 
 /// This `CompatibilityReport.ServerHclInfo` class contains attributes that describe the server of a ESXi host and its compatibility information.

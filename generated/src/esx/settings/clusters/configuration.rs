@@ -1907,6 +1907,17 @@ pub struct DriftReview {
     pub notification: Option<crate::esx::settings::Notification>,
 }
 
+impl DriftReview {
+    /// A value with the required `property_paths` set and every optional field `None`.
+    pub fn new(property_paths: impl ::std::convert::Into<Vec<String>>) -> Self {
+        Self {
+            property_paths: property_paths.into(),
+            drift_review_policy: ::std::option::Option::None,
+            notification: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The policy that is used to review the drift. The policy can have a number of options in possibleValues if the value type is set as enum and one of the options will be set in value and used in the solution apply operation. If the valueType is set as other value. The corresponding value field will be set. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriftReviewPolicy {
@@ -2345,6 +2356,22 @@ pub struct HostPrecheckResult {
     pub precheck_result: Option<crate::esx::settings::StatusInfo>,
 }
 
+impl HostPrecheckResult {
+    /// A value with the required `status` and `summary` set and every optional field `None`.
+    pub fn new(
+        status: impl ::std::convert::Into<HostStatus>,
+        summary: impl ::std::convert::Into<crate::vapi::standard::LocalizableMessage>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            summary: summary.into(),
+            validation_errors: ::std::option::Option::None,
+            impact: ::std::option::Option::None,
+            precheck_result: ::std::option::Option::None,
+        }
+    }
+}
+
 /// This `HostResult` class contains attributes that describe the result of the check compliance operation for an ESXi host and its cluster solutions. This class was added in vSphere API 8.0.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostResult {
@@ -2358,6 +2385,21 @@ pub struct HostResult {
     /// This field provides compliance results for the host if the operation successfully completed on the host. That is, this field is populated only if HostStatus is OK. This attribute was added in vSphere API 8.0.1.0. This field is None if check compliance could not be completed on the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_compliance: Option<HostCompliance>,
+}
+
+impl HostResult {
+    /// A value with the required `host_status` and `summary` set and every optional field `None`.
+    pub fn new(
+        host_status: impl ::std::convert::Into<HostStatus>,
+        summary: impl ::std::convert::Into<crate::vapi::standard::LocalizableMessage>,
+    ) -> Self {
+        Self {
+            host_status: host_status.into(),
+            summary: summary.into(),
+            errors: ::std::option::Option::None,
+            host_compliance: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `HostStatus` class contains attributes that describe the status of an method. This class was added in vSphere API 8.0.1.0.
@@ -3418,6 +3460,25 @@ pub struct SolutionPrecheckResult {
     /// This field contains the drifts that need review from the user before apply. This attribute was added in vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift_reviews: Option<Vec<DriftReview>>,
+}
+
+impl SolutionPrecheckResult {
+    /// A value with the required `status`, `display_name` and `summary` set and every optional field `None`.
+    pub fn new(
+        status: impl ::std::convert::Into<cluster_precheck_result::Status>,
+        display_name: impl ::std::convert::Into<
+            crate::vapi::standard::LocalizableMessage,
+        >,
+        summary: impl ::std::convert::Into<crate::vapi::standard::LocalizableMessage>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            display_name: display_name.into(),
+            summary: summary.into(),
+            notifications: ::std::option::Option::None,
+            drift_reviews: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `ValidationError` class contains attributes that describes a validation error in the configuration. This class was added in vSphere API 8.0.1.0.

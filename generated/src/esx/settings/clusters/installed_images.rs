@@ -25,6 +25,21 @@ pub struct ImageCategories {
     pub host_image_list: Option<Vec<InstalledImage>>,
 }
 
+impl ImageCategories {
+    /// A value with the required `is_highest_and_widely_used_image_equal` set and every optional field `None`.
+    pub fn new(
+        is_highest_and_widely_used_image_equal: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            is_highest_and_widely_used_image_equal: is_highest_and_widely_used_image_equal
+                .into(),
+            most_widely_used_image: ::std::option::Option::None,
+            highest_versioned_image: ::std::option::Option::None,
+            host_image_list: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `InstalledImages.InstalledImage` class contains attributes information about installed software image that is running on the group of hosts This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstalledImage {

@@ -2116,6 +2116,23 @@ pub struct ExportSpec {
     pub skip_reserved_vibs_export: Option<bool>,
 }
 
+impl ExportSpec {
+    /// A value with the required `export_software_spec`, `export_iso_image` and `export_offline_bundle` set and every optional field `None`.
+    pub fn new(
+        export_software_spec: impl ::std::convert::Into<bool>,
+        export_iso_image: impl ::std::convert::Into<bool>,
+        export_offline_bundle: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            export_software_spec: export_software_spec.into(),
+            export_iso_image: export_iso_image.into(),
+            export_offline_bundle: export_offline_bundle.into(),
+            export_only_default_image: ::std::option::Option::None,
+            skip_reserved_vibs_export: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Software.ExportType` class defines the formats in which software specification document or image can be exported. This enumeration was added in vSphere API 7.0.0.0.
     pub enum ExportType {

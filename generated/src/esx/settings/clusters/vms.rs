@@ -913,6 +913,21 @@ pub struct ClusterSolutionSpec {
     pub alternative_vm_specs: Option<Vec<AlternativeVmSpec>>,
 }
 
+impl ClusterSolutionSpec {
+    /// A value with the required `vm_count` set and every optional field `None`.
+    pub fn new(vm_count: impl ::std::convert::Into<i64>) -> Self {
+        Self {
+            vm_count: vm_count.into(),
+            vm_placement_policies: ::std::option::Option::None,
+            vm_networks: ::std::option::Option::None,
+            vm_datastores: ::std::option::Option::None,
+            devices: ::std::option::Option::None,
+            remediation_policy: ::std::option::Option::None,
+            alternative_vm_specs: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `DeploymentType` class defines the different solution deployment types. This enumeration was added in vSphere API 9.0.0.0.
     pub enum DeploymentType {

@@ -81,6 +81,18 @@ pub struct CreateSpec {
     pub ownerdata: Option<String>,
 }
 
+impl CreateSpec {
+    /// A value with the required `location` set and every optional field `None`.
+    pub fn new(location: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            location: location.into(),
+            enabled: ::std::option::Option::None,
+            ownerdata: ::std::option::Option::None,
+        }
+    }
+}
+
 /// A call of [`Online::delete`](crate::esx::settings::depots::Online::delete) being
 /// assembled: set optional parameters, then `send()` it.
 #[derive(Debug)]

@@ -108,6 +108,17 @@ pub struct SetSpec {
     pub location: String,
 }
 
+impl SetSpec {
+    /// A value with the required `location` set and every optional field `None`.
+    pub fn new(location: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            enabled: ::std::option::Option::None,
+            location: location.into(),
+        }
+    }
+}
+
 /// The `Umds.UpdateSpec` class defines the information used to update the UMDS depot. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {

@@ -1353,6 +1353,21 @@ pub struct ApplyResult {
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
+impl ApplyResult {
+    /// A value with the required `commit` and `host_info` set and every optional field `None`.
+    pub fn new(
+        commit: impl ::std::convert::Into<crate::ids::CommitId>,
+        host_info: impl ::std::convert::Into<crate::esx::settings::HostInfo>,
+    ) -> Self {
+        Self {
+            status: ::std::option::Option::None,
+            commit: commit.into(),
+            host_info: host_info.into(),
+            notifications: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Software.ApplySpec` class contains attributes that describe the specification to be used for applying the desired software document to a host. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApplySpec {
@@ -1866,6 +1881,21 @@ pub struct StageResult {
     /// Notifications providing additional information for `com.vmware.esx.settings.hosts.software.stage$task` method. These notifications are mutually exclusive with the notifications in `Software.StageStatus`. This attribute was added in vSphere API 8.0.0.1. This attribute will be None if there are no notifications
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<crate::esx::settings::Notifications>,
+}
+
+impl StageResult {
+    /// A value with the required `commit` and `host_info` set and every optional field `None`.
+    pub fn new(
+        commit: impl ::std::convert::Into<crate::ids::CommitId>,
+        host_info: impl ::std::convert::Into<crate::esx::settings::HostInfo>,
+    ) -> Self {
+        Self {
+            status: ::std::option::Option::None,
+            commit: commit.into(),
+            host_info: host_info.into(),
+            notifications: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `Software.StageSpec` class contains attributes that describe the specification to be used for staging the desired software document to a host. This class was added in vSphere API 8.0.0.1.

@@ -112,6 +112,17 @@ pub struct Spec {
     pub root_cert: Option<String>,
 }
 
+impl Spec {
+    /// A value with the required `cert` set and every optional field `None`.
+    pub fn new(cert: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            cert: cert.into(),
+            key: ::std::option::Option::None,
+            root_cert: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

@@ -313,6 +313,17 @@ pub struct CreateSpec {
     pub storage: Vec<StorageSpec>,
 }
 
+impl CreateSpec {
+    /// A value with the required `storage` set and every optional field `None`.
+    pub fn new(storage: impl ::std::convert::Into<Vec<StorageSpec>>) -> Self {
+        Self {
+            cluster: ::std::option::Option::None,
+            garbage_collection: ::std::option::Option::None,
+            storage: storage.into(),
+        }
+    }
+}
+
 /// The `Harbor.GarbageCollection` class contains garbage collection configuration for the Harbor registry. This class was added in vSphere API 7.0.0.0.
 ///
 /// This class is deprecated as of vSphere API 8.0.1.00200.

@@ -26,6 +26,24 @@ pub struct Info {
     pub component_version: String,
 }
 
+impl Info {
+    /// A value with the required `name`, `version` and `component_version` set and every optional field `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        version: impl ::std::convert::Into<String>,
+        component_version: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            version: version.into(),
+            cmvp_cert: ::std::option::Option::None,
+            cavp_cert: ::std::option::Option::None,
+            component_name: ::std::option::Option::None,
+            component_version: component_version.into(),
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Modules`](crate::vcenter::crypto::fips::Modules)

@@ -36,6 +36,19 @@ pub struct CreateSpec {
     pub native_spec: Option<NativeProviderCreateSpec>,
 }
 
+impl CreateSpec {
+    /// A value with the required `provider` set and every optional field `None`.
+    pub fn new(
+        provider: impl ::std::convert::Into<crate::ids::CryptoManagerKmsProviderId>,
+    ) -> Self {
+        Self {
+            provider: provider.into(),
+            constraints: ::std::option::Option::None,
+            native_spec: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Providers.ExportResult` class contains result of `com.vmware.vcenter.crypto_manager.kms.providers.export` operation. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportResult {

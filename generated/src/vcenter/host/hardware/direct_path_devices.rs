@@ -102,6 +102,28 @@ pub struct Info {
     pub direct_path_profiles: Option<Vec<String>>,
 }
 
+impl Info {
+    /// A value with the required `name`, `current_mode` and `configurable_modes` set and every optional field `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        current_mode: impl ::std::convert::Into<DirectPathDeviceMode>,
+        configurable_modes: impl ::std::convert::Into<Vec<DirectPathDeviceMode>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            current_mode: current_mode.into(),
+            configurable_modes: configurable_modes.into(),
+            interconnect_type: ::std::option::Option::None,
+            driver_name: ::std::option::Option::None,
+            driver_version: ::std::option::Option::None,
+            memory_info: ::std::option::Option::None,
+            vms: ::std::option::Option::None,
+            vm_classes_info: ::std::option::Option::None,
+            direct_path_profiles: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `DirectPathDevices.IterationSpec` class contains attributes used to break the result into pages when listing DirectPath devices in `com.vmware.vcenter.host.hardware.direct_path_devices.list` method. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {
@@ -220,6 +242,22 @@ pub struct VmClassInfo {
     /// Total number of reservations done for the VMClass in the cluster the host belongs to. This attribute was added in vSphere API 9.1.0.0. if None, then this information is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_class_reserved_total: Option<i64>,
+}
+
+impl VmClassInfo {
+    /// A value with the required `vm_class` set and every optional field `None`.
+    pub fn new(
+        vm_class: impl ::std::convert::Into<crate::ids::VirtualMachineClassId>,
+    ) -> Self {
+        Self {
+            zone: ::std::option::Option::None,
+            zone_name: ::std::option::Option::None,
+            vm_class: vm_class.into(),
+            dpp_id: ::std::option::Option::None,
+            vm_class_reserved_in_use: ::std::option::Option::None,
+            vm_class_reserved_total: ::std::option::Option::None,
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -63,6 +63,26 @@ pub struct ApplianceDeployment {
     pub memory_allocation: Option<ResourceAllocationInfo>,
 }
 
+impl ApplianceDeployment {
+    /// A value with the required `root_password` set and every optional field `None`.
+    pub fn new(
+        root_password: impl ::std::convert::Into<vsphere_vapi_runtime::types::Secret>,
+    ) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            size: ::std::option::Option::None,
+            thin_disk_mode: ::std::option::Option::None,
+            disk_size: ::std::option::Option::None,
+            root_password: root_password.into(),
+            network_settings: ::std::option::Option::None,
+            ova_info: ::std::option::Option::None,
+            ceip_enabled: ::std::option::Option::None,
+            cpu_allocation: ::std::option::Option::None,
+            memory_allocation: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `ApplianceDeploymentConfig` class contains the new appliance deployment configuration. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplianceDeploymentConfig {
@@ -74,6 +94,17 @@ pub struct ApplianceDeploymentConfig {
     /// ESX or VC on which to deploy the appliance. This attribute was added in vSphere API 9.0.0.0. If None the target appliance will be deployed on the same location as current vCenter. If current vCenter is not self managed and source container is not specified, upgrade initialization will fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+}
+
+impl ApplianceDeploymentConfig {
+    /// A value with the required `appliance` set and every optional field `None`.
+    pub fn new(appliance: impl ::std::convert::Into<ApplianceDeployment>) -> Self {
+        Self {
+            source_container: ::std::option::Option::None,
+            appliance: appliance.into(),
+            location: ::std::option::Option::None,
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -389,6 +420,21 @@ pub struct CommonPrecheckResult {
     pub error: Option<serde_json::Value>,
 }
 
+impl CommonPrecheckResult {
+    /// A value with the required `id` and `state` set and every optional field `None`.
+    pub fn new(
+        id: impl ::std::convert::Into<String>,
+        state: impl ::std::convert::Into<PrecheckState>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            state: state.into(),
+            notifications: ::std::option::Option::None,
+            error: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Connection` class contains information used to connect to a vCenter or ESXi. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Connection {
@@ -407,6 +453,24 @@ pub struct Connection {
     /// Certificate to verify the target host location. The value should be the x509 leaf certificate encoded in PEM format. Only if `sslVerify` is true and this field is provided will be used for SSL validation. This attribute was added in vSphere API 9.0.0.0. If set will be used for SSL validation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+}
+
+impl Connection {
+    /// A value with the required `hostname`, `username` and `password` set and every optional field `None`.
+    pub fn new(
+        hostname: impl ::std::convert::Into<String>,
+        username: impl ::std::convert::Into<String>,
+        password: impl ::std::convert::Into<vsphere_vapi_runtime::types::Secret>,
+    ) -> Self {
+        Self {
+            hostname: hostname.into(),
+            username: username.into(),
+            password: password.into(),
+            https_port: ::std::option::Option::None,
+            ssl_verify: ::std::option::Option::None,
+            certificate: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `Esx` class contains ESX configuration that should be used for deployment. This class was added in vSphere API 9.0.0.0.
@@ -429,6 +493,17 @@ pub struct EsxPlacementConfig {
     /// The path to the resource pool on the ESX host in which the appliance will be deployed. This attribute was added in vSphere API 9.0.0.0. Not applicable when not in resource pool
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_pool_path: Option<String>,
+}
+
+impl EsxPlacementConfig {
+    /// A value with the required `datastore_name` set and every optional field `None`.
+    pub fn new(datastore_name: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            datastore_name: datastore_name.into(),
+            network_name: ::std::option::Option::None,
+            resource_pool_path: ::std::option::Option::None,
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {
@@ -695,6 +770,19 @@ pub struct OvaInfo {
     /// This attribute was added in vSphere API 9.0.0.0. If set will be used for SSL validation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+}
+
+impl OvaInfo {
+    /// A value with the required `location` set and every optional field `None`.
+    pub fn new(location: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            location: location.into(),
+            ssl_verify: ::std::option::Option::None,
+            ova_checksum: ::std::option::Option::None,
+            ova_checksum_algorithm: ::std::option::Option::None,
+            certificate: ::std::option::Option::None,
+        }
+    }
 }
 
 vsphere_vapi_runtime::vapi_enum! {

@@ -260,6 +260,26 @@ pub struct InitSpec {
     pub vcha_spec: Option<VchaSpec>,
 }
 
+impl InitSpec {
+    /// A value with the required `deployment` and `version` set and every optional field `None`.
+    pub fn new(
+        deployment: impl ::std::convert::Into<
+            crate::vcenter::lcm::deployment::common::ApplianceDeploymentConfig,
+        >,
+        version: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            deployment: deployment.into(),
+            version: version.into(),
+            cancellation_policy: ::std::option::Option::None,
+            source_shutdown_policy: ::std::option::Option::None,
+            repository: ::std::option::Option::None,
+            post_upgrade_configuration_policy: ::std::option::Option::None,
+            vcha_spec: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `MigrationUpgrade.PausePolicy` enum defines pause point in the upgrade workflow.The `com.vmware.vcenter.lcm.deployment.migration_upgrade.apply` does not accept already passed pause points. This enumeration was added in vSphere API 9.0.0.0.
     pub enum PausePolicy {
@@ -297,6 +317,23 @@ pub struct PrecheckResult {
     /// Description of the fatal error which occurred during precheck (with id) execution which prevented the precheck process to continue. For example: "Failed to load a library" "Service crash" etc. This attribute was added in vSphere API 9.1.0.0. If None there was no error that prevented the execution of the checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Value>,
+}
+
+impl PrecheckResult {
+    /// A value with the required `id` and `state` set and every optional field `None`.
+    pub fn new(
+        id: impl ::std::convert::Into<String>,
+        state: impl ::std::convert::Into<
+            crate::vcenter::lcm::deployment::common::PrecheckState,
+        >,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            state: state.into(),
+            notifications: ::std::option::Option::None,
+            error: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `MigrationUpgrade.RenameVmPolicy` class instructs the upgrade to preserve the original vCenter VM name on successful upgrade and allows changing the old vCenter VM name. The upgrade needs access to the container managing the old vCenter VM - either provide `com.vmware.vcenter.lcm.deployment.common.appliance_deployment_config.source_container` or ensure that the environment is self managed. Otherwise, the upgrade process validation will fail if this option is used. This class was added in vSphere API 9.0.0.0.

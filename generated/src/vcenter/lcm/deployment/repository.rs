@@ -27,6 +27,18 @@ pub struct Info {
     pub certificate: Option<String>,
 }
 
+impl Info {
+    /// A value with the required `address` set and every optional field `None`.
+    pub fn new(address: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            address: address.into(),
+            username: ::std::option::Option::None,
+            ssl_verify: ::std::option::Option::None,
+            certificate: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Repository.Spec` class contains the repository configuration parameters. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
@@ -49,6 +61,19 @@ pub struct Spec {
     /// This attribute was added in vSphere API 9.1.0.0. If set will be used for SSL validation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+}
+
+impl Spec {
+    /// A value with the required `address` set and every optional field `None`.
+    pub fn new(address: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            address: address.into(),
+            username: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            ssl_verify: ::std::option::Option::None,
+            certificate: ::std::option::Option::None,
+        }
+    }
 }
 
 #[doc(hidden)]

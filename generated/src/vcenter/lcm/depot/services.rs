@@ -55,6 +55,23 @@ pub struct Node {
     pub certificates: Vec<String>,
 }
 
+impl Node {
+    /// A value with the required `name`, `addresses` and `certificates` set and every optional field `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        addresses: impl ::std::convert::Into<Vec<Address>>,
+        certificates: impl ::std::convert::Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            addresses: addresses.into(),
+            port: ::std::option::Option::None,
+            base_url: ::std::option::Option::None,
+            certificates: certificates.into(),
+        }
+    }
+}
+
 /// The `Services.Service` class defines the connection configuration for specific service This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Service {

@@ -77,6 +77,24 @@ pub struct ListResult {
     pub issues: Option<crate::vcenter::lcm::Notifications>,
 }
 
+impl ListResult {
+    /// A value with the required `last_check_time` and `updates` set and every optional field `None`.
+    pub fn new(
+        last_check_time: impl ::std::convert::Into<
+            vsphere_vapi_runtime::types::DateTime,
+        >,
+        updates: impl ::std::convert::Into<Vec<Summary>>,
+    ) -> Self {
+        Self {
+            last_check_time: last_check_time.into(),
+            update_count: ::std::option::Option::None,
+            upgrade_count: ::std::option::Option::None,
+            updates: updates.into(),
+            issues: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// Level of severity for applying a given patch or update.
     pub enum SeverityType {

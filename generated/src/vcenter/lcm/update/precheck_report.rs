@@ -33,6 +33,21 @@ pub struct Report {
     pub summary: ReportSummary,
 }
 
+impl Report {
+    /// A value with the required `date_created` and `summary` set and every optional field `None`.
+    pub fn new(
+        date_created: impl ::std::convert::Into<vsphere_vapi_runtime::types::DateTime>,
+        summary: impl ::std::convert::Into<ReportSummary>,
+    ) -> Self {
+        Self {
+            date_created: date_created.into(),
+            estimated_time_to_update: ::std::option::Option::None,
+            issues: ::std::option::Option::None,
+            summary: summary.into(),
+        }
+    }
+}
+
 /// The `Summary` Class contains the summary of precheck report.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportSummary {

@@ -324,6 +324,18 @@ pub struct UpgradeStatus {
     >,
 }
 
+impl UpgradeStatus {
+    /// A value with the required `messages` set and every optional field `None`.
+    pub fn new(messages: impl ::std::convert::Into<Vec<Message>>) -> Self {
+        Self {
+            desired_version: ::std::option::Option::None,
+            messages: messages.into(),
+            progress: ::std::option::Option::None,
+            components: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

@@ -70,6 +70,21 @@ pub struct CreateSpec {
     pub yaml_service_config: Option<String>,
 }
 
+impl CreateSpec {
+    /// A value with the required `supervisor_service` and `version` set and every optional field `None`.
+    pub fn new(
+        supervisor_service: impl ::std::convert::Into<crate::ids::SupervisorServiceId>,
+        version: impl ::std::convert::Into<crate::ids::SupervisorServicesVersionId>,
+    ) -> Self {
+        Self {
+            supervisor_service: supervisor_service.into(),
+            version: version.into(),
+            service_config: ::std::option::Option::None,
+            yaml_service_config: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `ClusterSupervisorServices.Info` class contains the detailed information about a Supervisor Service on the vSphere Supervisor. This class was added in vSphere API 7.0.3.0.
 ///
 /// This class is deprecated as of vSphere API 9.0.0.0.
@@ -138,6 +153,19 @@ pub struct SetSpec {
     /// Parameters should be set in at most one of `serviceConfig` or `yamlServiceConfig`, and not both. The `yamlServiceConfig` supports complex data types and nested properties. This attribute was added in vSphere API 8.0.0.1. If None, no additional configuration parameters will be applied when upgrading a Supervisor Service in the vSphere Supervisor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yaml_service_config: Option<String>,
+}
+
+impl SetSpec {
+    /// A value with the required `version` set and every optional field `None`.
+    pub fn new(
+        version: impl ::std::convert::Into<crate::ids::SupervisorServicesVersionId>,
+    ) -> Self {
+        Self {
+            version: version.into(),
+            service_config: ::std::option::Option::None,
+            yaml_service_config: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `ClusterSupervisorServices.Summary` class contains the basic information about a Supervisor Service on the vSphere Supervisor. This class was added in vSphere API 7.0.3.0.

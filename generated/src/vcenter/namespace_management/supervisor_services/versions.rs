@@ -62,6 +62,23 @@ pub struct CustomCreateSpec {
     pub trusted_provider: Option<bool>,
 }
 
+impl CustomCreateSpec {
+    /// A value with the required `version`, `display_name` and `content` set and every optional field `None`.
+    pub fn new(
+        version: impl ::std::convert::Into<crate::ids::SupervisorServicesVersionId>,
+        display_name: impl ::std::convert::Into<String>,
+        content: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            version: version.into(),
+            display_name: display_name.into(),
+            description: ::std::option::Option::None,
+            content: content.into(),
+            trusted_provider: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Versions.Info` class contains detailed information about a Supervisor Service version. This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {
@@ -125,6 +142,17 @@ pub struct VsphereCreateSpec {
     /// Whether or not the End User License Agreement (EULA) that is specified in the `content` is accepted. If a EULA is specified, this attribute must be set to be true so that the Supervisor Service version can be created. This attribute was added in vSphere API 7.0.3.0. If None, the default value is false.
     #[serde(rename = "accept_EULA", default, skip_serializing_if = "Option::is_none")]
     pub accept_eula: Option<bool>,
+}
+
+impl VsphereCreateSpec {
+    /// A value with the required `content` set and every optional field `None`.
+    pub fn new(content: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            content: content.into(),
+            trusted_provider: ::std::option::Option::None,
+            accept_eula: ::std::option::Option::None,
+        }
+    }
 }
 
 #[doc(hidden)]

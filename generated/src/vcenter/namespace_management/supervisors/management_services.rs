@@ -39,6 +39,23 @@ pub struct CreateSpec {
     pub ports: Vec<ServicePortCreateSpec>,
 }
 
+impl CreateSpec {
+    /// A value with the required `management_service`, `management_addresses` and `ports` set and every optional field `None`.
+    pub fn new(
+        management_service: impl ::std::convert::Into<crate::ids::ManagementServiceId>,
+        management_addresses: impl ::std::convert::Into<Vec<String>>,
+        ports: impl ::std::convert::Into<Vec<ServicePortCreateSpec>>,
+    ) -> Self {
+        Self {
+            management_service: management_service.into(),
+            description: ::std::option::Option::None,
+            managed_by: ::std::option::Option::None,
+            management_addresses: management_addresses.into(),
+            ports: ports.into(),
+        }
+    }
+}
+
 /// The `ManagementServices.FilterSpec` class contains attributes used to filter the result when listing the summaries of ManagementServices (see `com.vmware.vcenter.namespace_management.supervisors.management_services.list`). This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
@@ -66,6 +83,23 @@ pub struct Info {
     pub ports: Vec<ServicePortInfo>,
     /// Count of Management Service Access Grants referencing this Management Service. This attribute was added in vSphere API 9.1.0.0.
     pub access_grant_count: i64,
+}
+
+impl Info {
+    /// A value with the required `management_addresses`, `ports` and `access_grant_count` set and every optional field `None`.
+    pub fn new(
+        management_addresses: impl ::std::convert::Into<Vec<String>>,
+        ports: impl ::std::convert::Into<Vec<ServicePortInfo>>,
+        access_grant_count: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            management_addresses: management_addresses.into(),
+            description: ::std::option::Option::None,
+            managed_by: ::std::option::Option::None,
+            ports: ports.into(),
+            access_grant_count: access_grant_count.into(),
+        }
+    }
 }
 
 /// A call of

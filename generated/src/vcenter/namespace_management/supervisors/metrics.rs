@@ -294,6 +294,17 @@ pub struct HttpRemoteEndpointCreateSpec {
     pub http_headers: Option<Vec<HttpHeader>>,
 }
 
+impl HttpRemoteEndpointCreateSpec {
+    /// A value with the required `url` set and every optional field `None`.
+    pub fn new(url: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            tls_client_config: ::std::option::Option::None,
+            http_headers: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `HttpRemoteEndpointInfo` class contains information about the parameters used to configure Supervisor for sending metrics to a remote endpoint via HTTP messages. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HttpRemoteEndpointInfo {
@@ -307,6 +318,17 @@ pub struct HttpRemoteEndpointInfo {
     pub http_headers: Option<Vec<HttpHeader>>,
 }
 
+impl HttpRemoteEndpointInfo {
+    /// A value with the required `url` set and every optional field `None`.
+    pub fn new(url: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            tls_client_config: ::std::option::Option::None,
+            http_headers: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `HttpRemoteEndpointUpdateSpec` class is used to fully replace the Supervisor configuration for sending metrics to a remote endpoint in a HTTP message. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HttpRemoteEndpointSetSpec {
@@ -318,6 +340,17 @@ pub struct HttpRemoteEndpointSetSpec {
     /// HTTP headers to be added when the Supervisor sends metrics to the remote endpoint. This attribute was added in vSphere API 9.0.0.0. If None, no HTTP headers will be added when sending metrics to the remote endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_headers: Option<Vec<HttpHeader>>,
+}
+
+impl HttpRemoteEndpointSetSpec {
+    /// A value with the required `url` set and every optional field `None`.
+    pub fn new(url: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            tls_client_config: ::std::option::Option::None,
+            http_headers: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `HttpRemoteEndpointUpdateSpec` class is used to modify the Supervisor configuration for sending metrics to a remote endpoint in a HTTP message. This class was added in vSphere API 9.0.0.0.

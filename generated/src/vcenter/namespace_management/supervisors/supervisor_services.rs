@@ -189,6 +189,17 @@ pub struct Message {
     pub details: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
+impl Message {
+    /// A value with the required `severity` set and every optional field `None`.
+    pub fn new(severity: impl ::std::convert::Into<message::MessageSeverity>) -> Self {
+        Self {
+            severity: severity.into(),
+            r#type: ::std::option::Option::None,
+            details: ::std::option::Option::None,
+        }
+    }
+}
+
 /// This class contains the result of the last valid `com.vmware.vcenter.namespace_management.supervisors.supervisor_services.precheck` method for installing or upgrading to a Supervisor Service version on a specific Supervisor. This class was added in vSphere API 8.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PrecheckResult {
@@ -204,6 +215,25 @@ pub struct PrecheckResult {
     pub status_messages: Option<Vec<Message>>,
     /// The timestamp at which the compatibility pre-check finished This attribute was added in vSphere API 8.0.3.0.
     pub precheck_finish_time: vsphere_vapi_runtime::types::DateTime,
+}
+
+impl PrecheckResult {
+    /// A value with the required `target_version`, `status` and `precheck_finish_time` set and every optional field `None`.
+    pub fn new(
+        target_version: impl ::std::convert::Into<String>,
+        status: impl ::std::convert::Into<precheck_result::Status>,
+        precheck_finish_time: impl ::std::convert::Into<
+            vsphere_vapi_runtime::types::DateTime,
+        >,
+    ) -> Self {
+        Self {
+            target_version: target_version.into(),
+            original_version: ::std::option::Option::None,
+            status: status.into(),
+            status_messages: ::std::option::Option::None,
+            precheck_finish_time: precheck_finish_time.into(),
+        }
+    }
 }
 
 /// The `SupervisorServices.PrecheckSpec` class contains the specification required to check whether a Supervisor Service version is compatible with the vSphere Supervisor. This class was added in vSphere API 8.0.3.0.

@@ -33,6 +33,24 @@ pub struct CreateSpec {
     pub enabled: Option<bool>,
 }
 
+impl CreateSpec {
+    /// A value with the required `access_grant`, `management_service` and `workload_selector` set and every optional field `None`.
+    pub fn new(
+        access_grant: impl ::std::convert::Into<crate::ids::AccessGrantId>,
+        management_service: impl ::std::convert::Into<crate::ids::ManagementServiceId>,
+        workload_selector: impl ::std::convert::Into<WorkloadSelectorCreateSpec>,
+    ) -> Self {
+        Self {
+            access_grant: access_grant.into(),
+            description: ::std::option::Option::None,
+            managed_by: ::std::option::Option::None,
+            management_service: management_service.into(),
+            workload_selector: workload_selector.into(),
+            enabled: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `AccessGrants.FilterSpec` class contains attributes used to filter the result when listing the summaries of Access Grants. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSpec {
@@ -60,6 +78,23 @@ pub struct Info {
     pub workload_selector: WorkloadSelectorInfo,
     /// Indicates whether this Access Grant is enabled. The Access Grant is enabled if true, disabled if false. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. This attribute was added in vSphere API 9.1.0.0.
     pub enabled: bool,
+}
+
+impl Info {
+    /// A value with the required `management_service`, `workload_selector` and `enabled` set and every optional field `None`.
+    pub fn new(
+        management_service: impl ::std::convert::Into<crate::ids::ManagementServiceId>,
+        workload_selector: impl ::std::convert::Into<WorkloadSelectorInfo>,
+        enabled: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            managed_by: ::std::option::Option::None,
+            management_service: management_service.into(),
+            workload_selector: workload_selector.into(),
+            enabled: enabled.into(),
+        }
+    }
 }
 
 /// A call of

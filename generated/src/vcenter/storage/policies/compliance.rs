@@ -110,6 +110,17 @@ pub struct Summary {
     pub disks: Option<vsphere_vapi_runtime::types::VapiMap<String, Status>>,
 }
 
+impl Summary {
+    /// A value with the required `vm` set and every optional field `None`.
+    pub fn new(vm: impl ::std::convert::Into<crate::ids::VirtualMachineId>) -> Self {
+        Self {
+            vm: vm.into(),
+            vm_home: ::std::option::Option::None,
+            disks: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

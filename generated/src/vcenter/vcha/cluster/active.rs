@@ -52,6 +52,19 @@ pub struct Info {
     pub placement: Option<crate::vcenter::vcha::PlacementInfo>,
 }
 
+impl Info {
+    /// A value with the required `management` set and every optional field `None`.
+    pub fn new(
+        management: impl ::std::convert::Into<crate::vcenter::vcha::IpSpec>,
+    ) -> Self {
+        Self {
+            management: management.into(),
+            ha: ::std::option::Option::None,
+            placement: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Active`](crate::vcenter::vcha::cluster::Active)

@@ -40,6 +40,19 @@ pub struct RedeploySpec {
     pub ha_ip: Option<crate::vcenter::vcha::IpSpec>,
 }
 
+impl RedeploySpec {
+    /// A value with the required `placement` set and every optional field `None`.
+    pub fn new(
+        placement: impl ::std::convert::Into<crate::vcenter::vcha::PlacementSpec>,
+    ) -> Self {
+        Self {
+            vc_spec: ::std::option::Option::None,
+            placement: placement.into(),
+            ha_ip: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the [`Witness`](crate::vcenter::vcha::cluster::Witness)

@@ -22,6 +22,19 @@ pub struct CheckInfo {
     pub supported_power_state: Option<bool>,
 }
 
+impl CheckInfo {
+    /// A value with the required `check_status` set and every optional field `None`.
+    pub fn new(
+        check_status: impl ::std::convert::Into<check_info::CheckStatus>,
+    ) -> Self {
+        Self {
+            check_status: check_status.into(),
+            supported_guest_os: ::std::option::Option::None,
+            supported_power_state: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Customization.Info` class contains the status of a customization operation applied to a virtual machine. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Info {

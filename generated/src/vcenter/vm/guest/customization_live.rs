@@ -251,6 +251,17 @@ pub struct RunSpec {
     pub auth: GuestAuthentication,
 }
 
+impl RunSpec {
+    /// A value with the required `auth` set and every optional field `None`.
+    pub fn new(auth: impl ::std::convert::Into<GuestAuthentication>) -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            spec: ::std::option::Option::None,
+            auth: auth.into(),
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

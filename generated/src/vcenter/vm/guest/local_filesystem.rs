@@ -21,6 +21,21 @@ pub struct Info {
     pub mappings: Option<Vec<VirtualDiskMapping>>,
 }
 
+impl Info {
+    /// A value with the required `capacity` and `free_space` set and every optional field `None`.
+    pub fn new(
+        capacity: impl ::std::convert::Into<i64>,
+        free_space: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            capacity: capacity.into(),
+            free_space: free_space.into(),
+            filesystem: ::std::option::Option::None,
+            mappings: ::std::option::Option::None,
+        }
+    }
+}
+
 /// Describes the virtual disk backing a local guest disk. This class was added in vSphere API 7.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VirtualDiskMapping {

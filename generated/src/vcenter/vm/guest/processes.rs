@@ -35,6 +35,19 @@ pub struct CreateSpec {
     pub start_minimized: Option<bool>,
 }
 
+impl CreateSpec {
+    /// A value with the required `path` set and every optional field `None`.
+    pub fn new(path: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            arguments: ::std::option::Option::None,
+            working_directory: ::std::option::Option::None,
+            environment_variables: ::std::option::Option::None,
+            start_minimized: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Processes.Info` class describes the state of a guest process. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {

@@ -32,6 +32,21 @@ pub struct Info {
     pub hot_add_limit_mib: Option<i64>,
 }
 
+impl Info {
+    /// A value with the required `size_mib` and `hot_add_enabled` set and every optional field `None`.
+    pub fn new(
+        size_mib: impl ::std::convert::Into<i64>,
+        hot_add_enabled: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            size_mib: size_mib.into(),
+            hot_add_enabled: hot_add_enabled.into(),
+            hot_add_increment_size_mib: ::std::option::Option::None,
+            hot_add_limit_mib: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Memory.UpdateSpec` class describes the updates to be made to the memory-related settings of a virtual machine.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSpec {

@@ -40,6 +40,25 @@ pub struct Info {
     pub error_message: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
+impl Info {
+    /// A value with the required `name`, `bytes_transferred` and `status` set and every optional field `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        bytes_transferred: impl ::std::convert::Into<i64>,
+        status: impl ::std::convert::Into<PrepareStatus>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            size: ::std::option::Option::None,
+            bytes_transferred: bytes_transferred.into(),
+            status: status.into(),
+            download_endpoint: ::std::option::Option::None,
+            checksum_info: ::std::option::Option::None,
+            error_message: ::std::option::Option::None,
+        }
+    }
+}
+
 /// A call of
 /// [`File::prepare`](crate::content::library::item::downloadsession::File::prepare)
 /// being assembled: set optional parameters, then `send()` it.

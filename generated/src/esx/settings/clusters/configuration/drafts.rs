@@ -98,6 +98,19 @@ pub struct ChangedProperty {
     pub draft: Option<String>,
 }
 
+impl ChangedProperty {
+    /// A value with the required `path` set and every optional field `None`.
+    pub fn new(path: impl ::std::convert::Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            display_path: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            current: ::std::option::Option::None,
+            draft: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Drafts.ChangesResult` class contains a detailed description of the differences between this draft and the current desired configuration. This class was added in vSphere API 8.0.2.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChangesResult {

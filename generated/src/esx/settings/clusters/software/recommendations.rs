@@ -84,6 +84,23 @@ pub struct Info {
     pub check_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
+impl Info {
+    /// A value with the required `base_image_explanation_details` set and every optional field `None`.
+    pub fn new(
+        base_image_explanation_details: impl ::std::convert::Into<
+            Vec<ExplanationDetails>,
+        >,
+    ) -> Self {
+        Self {
+            latest_recommendation: ::std::option::Option::None,
+            current_series_recommendation: ::std::option::Option::None,
+            specified_base_image_version_recommendation: ::std::option::Option::None,
+            base_image_explanation_details: base_image_explanation_details.into(),
+            check_time: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

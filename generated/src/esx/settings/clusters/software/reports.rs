@@ -521,6 +521,23 @@ pub struct PciDeviceConstraint {
     pub supported_features: vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
 }
 
+impl PciDeviceConstraint {
+    /// A value with the required `supported_features` set and every optional field `None`.
+    pub fn new(
+        supported_features: impl ::std::convert::Into<
+            vsphere_vapi_runtime::types::VapiMap<Service, Vec<String>>,
+        >,
+    ) -> Self {
+        Self {
+            firmware_version: ::std::option::Option::None,
+            firmware_version_match: ::std::option::Option::None,
+            driver_name: ::std::option::Option::None,
+            driver_version: ::std::option::Option::None,
+            supported_features: supported_features.into(),
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Service` class specifies information about vSphere solutions that have solution specific Broadcom Compatibility Guide certification This enumeration was added in vSphere API 8.0.0.1.
     pub enum Service {

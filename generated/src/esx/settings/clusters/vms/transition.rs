@@ -50,6 +50,23 @@ pub struct MultiSourceEnableSpec {
     pub cluster_module: Option<String>,
 }
 
+impl MultiSourceEnableSpec {
+    /// A value with the required `eam_agency_ids` and `solution` set and every optional field `None`.
+    pub fn new(
+        eam_agency_ids: impl ::std::convert::Into<Vec<String>>,
+        solution: impl ::std::convert::Into<
+            crate::esx::settings::clusters::vms::SolutionSpec,
+        >,
+    ) -> Self {
+        Self {
+            eam_agency_ids: eam_agency_ids.into(),
+            solution: solution.into(),
+            source_vm_selection_specs: ::std::option::Option::None,
+            cluster_module: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Transition.TransitionSpec` class contains attributes that describe the specification for transitioning a System VM Solution.
 ///
 /// Supported only for solutions with deployment type `com.vmware.esx.settings.clusters.vms.deployment_type.CLUSTER_VM_SET`. This class was added in vSphere API 9.1.0.0.

@@ -39,6 +39,23 @@ pub struct Info {
     pub component_version: String,
 }
 
+impl Info {
+    /// A value with the required `name`, `version` and `component_version` set and every optional field `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<String>,
+        version: impl ::std::convert::Into<String>,
+        component_version: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            version: version.into(),
+            cmvp_cert: ::std::option::Option::None,
+            cavp_cert: ::std::option::Option::None,
+            component_version: component_version.into(),
+        }
+    }
+}
+
 /// The `Modules.IterationSpec` class contains attributes used to break results into pages when listing files. Results are sorted by the MoNums of the hosts. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IterationSpec {

@@ -754,6 +754,20 @@ pub struct UpgradeInfo {
     pub identifier: Option<String>,
 }
 
+impl UpgradeInfo {
+    /// A value with the required `remaining_replication_data` set and every optional field `None`.
+    pub fn new(remaining_replication_data: impl ::std::convert::Into<i64>) -> Self {
+        Self {
+            upgrade_to: ::std::option::Option::None,
+            start_switchover: ::std::option::Option::None,
+            pause: ::std::option::Option::None,
+            error: ::std::option::Option::None,
+            remaining_replication_data: remaining_replication_data.into(),
+            identifier: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

@@ -94,6 +94,17 @@ pub struct FilterSpec {
     pub zones: Vec<String>,
 }
 
+impl FilterSpec {
+    /// A value with the required `zones` set and every optional field `None`.
+    pub fn new(zones: impl ::std::convert::Into<Vec<String>>) -> Self {
+        Self {
+            compatible: ::std::option::Option::None,
+            cluster: ::std::option::Option::None,
+            zones: zones.into(),
+        }
+    }
+}
+
 /// A call of
 /// [`DistributedSwitches::list`](crate::vcenter::namespace_management::networks::nsx::DistributedSwitches::list)
 /// being assembled: set optional parameters, then `send()` it.
@@ -136,6 +147,23 @@ pub struct Summary {
     /// List of reasons for incompatibility. If empty, this Distributed Switch is compatible. This attribute was added in vSphere API 9.1.0.0. This attribute is optional because it was added in a newer version than its parent node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
+}
+
+impl Summary {
+    /// A value with the required `distributed_switch` and `name` set and every optional field `None`.
+    pub fn new(
+        distributed_switch: impl ::std::convert::Into<
+            crate::ids::VSphereDistributedSwitchId,
+        >,
+        name: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            distributed_switch: distributed_switch.into(),
+            name: name.into(),
+            compatible: ::std::option::Option::None,
+            incompatibility_reasons: ::std::option::Option::None,
+        }
+    }
 }
 
 #[doc(hidden)]

@@ -133,6 +133,23 @@ pub struct Summary {
     pub incompatibility_reasons: Option<Vec<crate::vapi::standard::LocalizableMessage>>,
 }
 
+impl Summary {
+    /// A value with the required `edge_cluster`, `name` and `path` set and every optional field `None`.
+    pub fn new(
+        edge_cluster: impl ::std::convert::Into<crate::ids::NSXEdgeClusterId>,
+        name: impl ::std::convert::Into<String>,
+        path: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            edge_cluster: edge_cluster.into(),
+            name: name.into(),
+            path: path.into(),
+            compatible: ::std::option::Option::None,
+            incompatibility_reasons: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

@@ -21,6 +21,17 @@ pub struct Info {
     pub count: Option<i64>,
 }
 
+impl Info {
+    /// A value with the required `size` set and every optional field `None`.
+    pub fn new(size: impl ::std::convert::Into<SizeInfo>) -> Self {
+        Self {
+            size: size.into(),
+            login_banner: ::std::option::Option::None,
+            count: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Settings.SizeInfo` class contains information about the current control plane VM size configuration. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SizeInfo {

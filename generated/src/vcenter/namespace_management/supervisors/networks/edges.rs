@@ -74,6 +74,23 @@ pub struct Condition {
     pub message: Option<crate::vapi::standard::LocalizableMessage>,
 }
 
+impl Condition {
+    /// A value with the required `type`, `status` and `reason` set and every optional field `None`.
+    pub fn new(
+        r#type: impl ::std::convert::Into<condition::Type>,
+        status: impl ::std::convert::Into<condition::Status>,
+        reason: impl ::std::convert::Into<String>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            status: status.into(),
+            last_transition_time: ::std::option::Option::None,
+            reason: reason.into(),
+            message: ::std::option::Option::None,
+        }
+    }
+}
+
 /// `Edges.CreateSpec` defines parameters for creating an edge. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpec {
@@ -367,6 +384,19 @@ pub struct FoundationLoadBalancerCreateSpec {
     pub network_services: Option<
         crate::vcenter::namespace_management::networks::edges::foundation::NetworkServices,
     >,
+}
+
+impl FoundationLoadBalancerCreateSpec {
+    /// A value with the required `vip_ranges` set and every optional field `None`.
+    pub fn new(vip_ranges: impl ::std::convert::Into<Vec<IpRange>>) -> Self {
+        Self {
+            vip_ranges: vip_ranges.into(),
+            vip_subnets: ::std::option::Option::None,
+            interfaces: ::std::option::Option::None,
+            deployment_target: ::std::option::Option::None,
+            network_services: ::std::option::Option::None,
+        }
+    }
 }
 
 /// `Edges.FoundationLoadBalancerInfo` describes the current desired state configured along with the runtime state reflected from the Supervisor's Kubernetes API server. This class was added in vSphere API 9.0.0.0.

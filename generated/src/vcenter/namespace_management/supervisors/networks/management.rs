@@ -38,6 +38,20 @@ pub struct Network {
     pub proxy: Option<ProxyConfiguration>,
 }
 
+impl Network {
+    /// A value with the required `backing` set and every optional field `None`.
+    pub fn new(backing: impl ::std::convert::Into<NetworkBacking>) -> Self {
+        Self {
+            network: ::std::option::Option::None,
+            backing: backing.into(),
+            services: ::std::option::Option::None,
+            ip_management: ::std::option::Option::None,
+            floating_ip_address: ::std::option::Option::None,
+            proxy: ::std::option::Option::None,
+        }
+    }
+}
+
 /// A `NetworkBacking` enumerates the possible options for uplinking to a Supervisor management network. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkBacking {

@@ -289,3 +289,18 @@ pub struct VpcNetwork {
         crate::vcenter::namespace_management::networks::Ipv4Cidr,
     >,
 }
+
+impl VpcNetwork {
+    /// A value with the required `default_private_cidrs` set and every optional field `None`.
+    pub fn new(
+        default_private_cidrs: impl ::std::convert::Into<
+            Vec<crate::vcenter::namespace_management::networks::Ipv4Cidr>,
+        >,
+    ) -> Self {
+        Self {
+            nsx_project: ::std::option::Option::None,
+            vpc_connectivity_profile: ::std::option::Option::None,
+            default_private_cidrs: default_private_cidrs.into(),
+        }
+    }
+}

@@ -157,6 +157,17 @@ pub struct ZoneSpec {
     pub resource_allocation: Option<ResourceAllocationSpec>,
 }
 
+impl ZoneSpec {
+    /// A value with the required `zone` set and every optional field `None`.
+    pub fn new(zone: impl ::std::convert::Into<crate::ids::ZoneId>) -> Self {
+        Self {
+            zone: zone.into(),
+            r#type: ::std::option::Option::None,
+            resource_allocation: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

@@ -39,6 +39,23 @@ pub struct Condition {
     pub last_transition_time: Option<vsphere_vapi_runtime::types::DateTime>,
 }
 
+impl Condition {
+    /// A value with the required `type`, `reason` and `status` set and every optional field `None`.
+    pub fn new(
+        r#type: impl ::std::convert::Into<String>,
+        reason: impl ::std::convert::Into<String>,
+        status: impl ::std::convert::Into<ConditionStatus>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            reason: reason.into(),
+            status: status.into(),
+            message: ::std::option::Option::None,
+            last_transition_time: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `Imports.ConditionStatus` class describes the status of a condition. This enumeration was added in vSphere API 9.0.0.0.
     pub enum ConditionStatus {
@@ -76,6 +93,18 @@ pub struct CreateSpec {
     /// Network customization settings for Windows VM. This attribute was added in vSphere API 9.0.0.0. If None, Windows VM will not be able to receive new network identity assigned from the Supervisor workload network. This may result in a loss of network connectivity for VM that requires automated network identity configuration post import, such as systems not using DHCP. This field is not used for non-Windows VM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_customization: Option<NetworkCustomization>,
+}
+
+impl CreateSpec {
+    /// A value with the required `vm` set and every optional field `None`.
+    pub fn new(vm: impl ::std::convert::Into<crate::ids::VirtualMachineId>) -> Self {
+        Self {
+            vm: vm.into(),
+            storage_policy: ::std::option::Option::None,
+            subnet_mappings: ::std::option::Option::None,
+            network_customization: ::std::option::Option::None,
+        }
+    }
 }
 
 /// The `Imports.CustomizationSysprepUserData` class contains the personal data pertaining to the owner of the virtual machine. The CustomizationSysprepUserData data object type maps to the UserData key in the sysprep.inf answer file. These values are transferred directly into the sysprep.inf file that VirtualCenter stores on the target virtual disk. This class was added in vSphere API 9.0.0.0.

@@ -83,6 +83,26 @@ pub struct FilterSpec {
     pub purposes: Vec<SubnetPurpose>,
 }
 
+impl FilterSpec {
+    /// A value with the required `project`, `vpc` and `purposes` set and every optional field `None`.
+    pub fn new(
+        project: impl ::std::convert::Into<crate::ids::NSXProjectId>,
+        vpc: impl ::std::convert::Into<crate::ids::NsxVpcId>,
+        purposes: impl ::std::convert::Into<Vec<SubnetPurpose>>,
+    ) -> Self {
+        Self {
+            project: project.into(),
+            vpc: vpc.into(),
+            namespace_project: ::std::option::Option::None,
+            namespace_vpc: ::std::option::Option::None,
+            zones: ::std::option::Option::None,
+            supervisor: ::std::option::Option::None,
+            compatible: ::std::option::Option::None,
+            purposes: purposes.into(),
+        }
+    }
+}
+
 /// The `SharedSubnets.Info` contains selected fields from the corresponding Subnet. This class was added in vSphere API 9.1.1.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {

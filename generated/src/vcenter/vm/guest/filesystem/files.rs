@@ -369,6 +369,23 @@ pub struct ListResult {
     pub status: LastIterationStatus,
 }
 
+impl ListResult {
+    /// A value with the required `files`, `total` and `status` set and every optional field `None`.
+    pub fn new(
+        files: impl ::std::convert::Into<Vec<Summary>>,
+        total: impl ::std::convert::Into<i64>,
+        status: impl ::std::convert::Into<LastIterationStatus>,
+    ) -> Self {
+        Self {
+            files: files.into(),
+            total: total.into(),
+            start_index: ::std::option::Option::None,
+            end_index: ::std::option::Option::None,
+            status: status.into(),
+        }
+    }
+}
+
 /// The required parameters of
 /// [`Files::move`](crate::vcenter::vm::guest::filesystem::Files::move), which takes
 /// more than three.

@@ -38,6 +38,20 @@ pub struct FileCreationAttributes {
     pub posix: Option<PosixFileAttributesCreateSpec>,
 }
 
+impl FileCreationAttributes {
+    /// A value with the required `size` set and every optional field `None`.
+    pub fn new(size: impl ::std::convert::Into<i64>) -> Self {
+        Self {
+            size: size.into(),
+            overwrite: ::std::option::Option::None,
+            last_modified: ::std::option::Option::None,
+            last_accessed: ::std::option::Option::None,
+            windows: ::std::option::Option::None,
+            posix: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Transfers.PosixFileAttributesCreateSpec` class describes creation information about file attributes specific to Posix guest operating systems. This class was added in vSphere API 7.0.2.0.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PosixFileAttributesCreateSpec {

@@ -21,6 +21,21 @@ pub struct Info {
     pub interface_index: Option<i64>,
 }
 
+impl Info {
+    /// A value with the required `network` and `prefix_length` set and every optional field `None`.
+    pub fn new(
+        network: impl ::std::convert::Into<String>,
+        prefix_length: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            network: network.into(),
+            prefix_length: prefix_length.into(),
+            gateway_address: ::std::option::Option::None,
+            interface_index: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

@@ -32,6 +32,22 @@ pub struct Info {
     pub apply: Option<String>,
 }
 
+impl Info {
+    /// A value with the required `draft_tasks` set and every optional field `None`.
+    pub fn new(
+        draft_tasks: impl ::std::convert::Into<
+            vsphere_vapi_runtime::types::VapiMap<String, DraftTasks>,
+        >,
+    ) -> Self {
+        Self {
+            check_compliance: ::std::option::Option::None,
+            precheck: ::std::option::Option::None,
+            draft_tasks: draft_tasks.into(),
+            apply: ::std::option::Option::None,
+        }
+    }
+}
+
 #[doc(hidden)]
 pub mod ops {
     //! Wire descriptions of the

@@ -26,6 +26,21 @@ pub struct ApplyResult {
     pub notifications: Option<crate::esx::settings::Notifications>,
 }
 
+impl ApplyResult {
+    /// A value with the required `commit` and `host_info` set and every optional field `None`.
+    pub fn new(
+        commit: impl ::std::convert::Into<crate::ids::CommitId>,
+        host_info: impl ::std::convert::Into<crate::esx::settings::HostInfo>,
+    ) -> Self {
+        Self {
+            status: ::std::option::Option::None,
+            commit: commit.into(),
+            host_info: host_info.into(),
+            notifications: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `LastApplyResult.ApplyStatus` class contains attributes that describe the status of an apply method. This class was added in vSphere API 8.0.0.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyStatus {

@@ -67,6 +67,23 @@ pub struct ClusterSummary {
     pub apply_summary: Option<ApplyResult>,
 }
 
+impl ClusterSummary {
+    /// A value with the required `cluster` and `software_spec_info` set and every optional field `None`.
+    pub fn new(
+        cluster: impl ::std::convert::Into<crate::ids::ClusterComputeResourceId>,
+        software_spec_info: impl ::std::convert::Into<SoftwareSpecInfo>,
+    ) -> Self {
+        Self {
+            cluster: cluster.into(),
+            software_spec_info: software_spec_info.into(),
+            compliance_summary: ::std::option::Option::None,
+            precheck_summary: ::std::option::Option::None,
+            stage_summary: ::std::option::Option::None,
+            apply_summary: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Clusters.ComplianceResult` class contains attributes to describe the compliance result of a cluster. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComplianceResult {

@@ -318,6 +318,23 @@ pub struct HostSummary {
     pub apply_summary: Option<ApplyResult>,
 }
 
+impl HostSummary {
+    /// A value with the required `host` and `software_spec_info` set and every optional field `None`.
+    pub fn new(
+        host: impl ::std::convert::Into<crate::ids::HostSystemId>,
+        software_spec_info: impl ::std::convert::Into<SoftwareSpecInfo>,
+    ) -> Self {
+        Self {
+            host: host.into(),
+            software_spec_info: software_spec_info.into(),
+            compliance_summary: ::std::option::Option::None,
+            precheck_summary: ::std::option::Option::None,
+            stage_summary: ::std::option::Option::None,
+            apply_summary: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Hosts.Info` class contains the summary about the operations performed on standalone hosts. This class was added in vSphere API 9.0.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Info {

@@ -25,6 +25,19 @@ pub struct ContentLibrarySpec {
     pub resource_naming_strategy: Option<ResourceNamingStrategyEnum>,
 }
 
+impl ContentLibrarySpec {
+    /// A value with the required `content_library` set and every optional field `None`.
+    pub fn new(
+        content_library: impl ::std::convert::Into<crate::ids::LibraryId>,
+    ) -> Self {
+        Self {
+            content_library: content_library.into(),
+            supervisor_services: ::std::option::Option::None,
+            resource_naming_strategy: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `Settings.ImageRegistry` class contains the specification required to configure container image registry endpoint. This class was added in vSphere API 9.1.0.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImageRegistry {

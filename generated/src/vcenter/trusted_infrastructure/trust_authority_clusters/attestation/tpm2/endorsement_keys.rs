@@ -31,6 +31,19 @@ pub struct CreateSpec {
     pub certificate: Option<String>,
 }
 
+impl CreateSpec {
+    /// A value with the required `name` set and every optional field `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<crate::ids::Tpm2EndorsementKeyId>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            public_key: ::std::option::Option::None,
+            certificate: ::std::option::Option::None,
+        }
+    }
+}
+
 vsphere_vapi_runtime::vapi_enum! {
     /// The `EndorsementKeys.Health` class is indicator for the consistency of the hosts status in the cluster. This enumeration was added in vSphere API 7.0.0.0.
     ///

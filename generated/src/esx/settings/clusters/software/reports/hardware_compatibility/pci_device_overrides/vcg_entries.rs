@@ -33,6 +33,21 @@ pub struct Key {
     pub capacity: Option<i64>,
 }
 
+impl Key {
+    /// A value with the required `device` set and every optional field `None`.
+    pub fn new(device: impl ::std::convert::Into<PciDeviceIdentifier>) -> Self {
+        Self {
+            device: device.into(),
+            firmware_version: ::std::option::Option::None,
+            part_number: ::std::option::Option::None,
+            driver_name: ::std::option::Option::None,
+            driver_version: ::std::option::Option::None,
+            product_id: ::std::option::Option::None,
+            capacity: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `VcgEntries.PciDeviceIdentifier` class specifies a particular PCI device product its characteristic ID (VID/DID/SVID/SSID) This class was added in vSphere API 7.0.3.0.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PciDeviceIdentifier {

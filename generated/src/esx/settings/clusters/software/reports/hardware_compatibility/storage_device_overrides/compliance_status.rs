@@ -52,6 +52,27 @@ pub struct Key {
     >,
 }
 
+impl Key {
+    /// A value with the required `model`, `vendor` and `capacity` set and every optional field `None`.
+    pub fn new(
+        model: impl ::std::convert::Into<String>,
+        vendor: impl ::std::convert::Into<String>,
+        capacity: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            model: model.into(),
+            vendor: vendor.into(),
+            capacity: capacity.into(),
+            part_number: ::std::option::Option::None,
+            firmware_version: ::std::option::Option::None,
+            driver_name: ::std::option::Option::None,
+            driver_version: ::std::option::Option::None,
+            release: ::std::option::Option::None,
+            validated_features_in_use: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `ComplianceStatus.ReclassificationSpec` class contains information about the storage device and the corresponding override that must be applied to the specified device. Note: This data structure is specifically limited to a 'Key'/'Value' pair to model smaller changes to the larger overall set of overrides applicable to a given storage device This class was added in vSphere API 7.0.2.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReclassificationSpec {

@@ -25,6 +25,23 @@ pub struct Key {
     pub firmware_version: Option<String>,
 }
 
+impl Key {
+    /// A value with the required `model`, `vendor` and `capacity` set and every optional field `None`.
+    pub fn new(
+        model: impl ::std::convert::Into<String>,
+        vendor: impl ::std::convert::Into<String>,
+        capacity: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            model: model.into(),
+            vendor: vendor.into(),
+            capacity: capacity.into(),
+            part_number: ::std::option::Option::None,
+            firmware_version: ::std::option::Option::None,
+        }
+    }
+}
+
 /// The `VcgEntries.ProductSelectionSpec` class contains information about the storage device and the corresponding Broadcom Compatibility Guide (BCG) product override that must be applied to the specified device. This class was added in vSphere API 7.0.2.1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductSelectionSpec {
