@@ -260,6 +260,17 @@ fn print_summary(
         model.enumerations.len(),
         model.features.len(),
     );
+    let typed: usize = model.resource_ids.values().map(|id| id.uses).sum();
+    let unions: usize = model
+        .structures
+        .values()
+        .flat_map(|s| &s.unions)
+        .filter(|union| union.rust.is_some())
+        .count();
+    println!(
+        "  typed:  {} identifier types over {typed} positions; {unions} union tags as enums",
+        model.resource_ids.len(),
+    );
     let largest: BTreeMap<usize, &Path> = generated
         .files
         .iter()
