@@ -6,21 +6,22 @@
 //! downloads components whose fingerprint differs from the stored one.
 
 pub(crate) mod canonical;
-mod client;
 mod manifest;
+mod metamodel;
 mod store;
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use client::{Client, Secret, Trust};
 use indicatif::{ProgressBar, ProgressStyle};
 use manifest::{Counts, MANIFEST_FILE};
-use reqwest::Url;
+use metamodel::{Metamodel, Session, Trust};
 use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 use store::{Staging, Stored};
+use url::Url;
+use vsphere_vapi_runtime::types::Secret;
 
 #[derive(clap::Args)]
 #[command(after_long_help = AFTER_HELP)]
@@ -116,8 +117,8 @@ async fn fetch(args: Args) -> Result<()> {
     };
 
     let stored = Stored::read(&out)?;
-    let client = Client::new(server, &trust, Duration::from_secs(args.timeout))?;
-    let session = client
+    let metamodel = Metamodel::new(&server_name, &trust, Duration::from_secs(args.timeout))?;
+    let session = metamodel
         .login(&args.user, &password, &args.password_env)
         .await
         .with_context(|| format!("fetching from {server_name}"))?;
@@ -151,11 +152,7 @@ struct Downloaded {
     removed: Vec<String>,
 }
 
-async fn download(
-    session: &client::Session<'_>,
-    stored: &Stored,
-    out: &Path,
-) -> Result<Downloaded> {
+async fn download(session: &Session<'_>, stored: &Stored, out: &Path) -> Result<Downloaded> {
     let ids = session.list_components().await?;
     if ids.is_empty() {
         bail!("the server lists no metamodel components; refusing to empty the snapshot");

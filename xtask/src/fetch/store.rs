@@ -86,7 +86,7 @@ impl Stored {
                 stored.manifest = document;
             } else {
                 let component = document.and_then(|document| {
-                    let fingerprint = super::client::check_component_shape(&document).ok()?;
+                    let fingerprint = super::metamodel::check_component_shape(&document).ok()?;
                     let counts = Counts::of_component(&document);
                     Some(StoredComponent {
                         fingerprint,
