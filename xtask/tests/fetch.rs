@@ -267,6 +267,40 @@ fn components_appear_and_disappear_with_the_server() {
 }
 
 #[test]
+fn an_expired_session_is_renewed_and_the_request_repeated() {
+    let fixture = support::fixture_dir();
+    let stub = Stub::serve(support::load_components(&fixture));
+    stub.set_faults(Faults {
+        expire_sessions_after_components: Some(1),
+        ..Faults::default()
+    });
+    let temp = tempfile::tempdir().expect("temp dir");
+    let out = temp.path().join("snapshot");
+
+    fetch(&stub.url, &out, &[]).ok();
+
+    assert_eq!(component_files(&out), component_files(&fixture));
+    assert_eq!(
+        stub.take_log(),
+        [
+            LOGIN.to_owned(),
+            LIST.to_owned(),
+            get("com.vmware.cis"),
+            get("com.vmware.vapi.std"),
+            LOGIN.to_owned(),
+            get("com.vmware.vapi.std"),
+            get("com.vmware.vcenter.demo"),
+            LOGOUT.to_owned(),
+        ]
+    );
+    assert_eq!(
+        stub.open_sessions(),
+        0,
+        "the renewed session was logged out"
+    );
+}
+
+#[test]
 fn rejected_login_is_reported_and_changes_nothing() {
     let (stub, _temp, out) = fetched_fixture();
     stub.set_faults(Faults {

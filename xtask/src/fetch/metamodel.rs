@@ -255,20 +255,47 @@ fn request_error(what: &str, request: &str, err: Error, unauthorized: &str) -> a
         ),
         Error::Timeout { .. } => anyhow!("{prefix}: the request timed out"),
         Error::Tls { message, .. } => {
-            let hint = if message.contains("certificate") || message.contains("UnknownIssuer") {
-                " (the server's TLS certificate was not accepted: vCenter usually presents a \
-                 certificate signed by its own CA; pass that CA as --ca-cert FILE, for example \
-                 the root certificate from https://<vcenter>/certs/download.zip)"
-            } else {
-                ""
-            };
-            anyhow!("{prefix}: the TLS handshake failed{hint}: {message}")
+            anyhow!(
+                "{prefix}: the TLS handshake failed{}: {message}",
+                certificate_hint(message)
+            )
         }
-        Error::Transport { .. } => anyhow::Error::new(err).context(format!(
-            "{prefix}: the request failed (the connection could not be made or broke off)"
-        )),
+        // The runtime's message repeats its source, so the chain is written out here instead.
+        Error::Transport { source, .. } => {
+            let chain = error_chain(source.as_ref());
+            anyhow!(
+                "{prefix}: the request failed{}: {chain}",
+                certificate_hint(&chain)
+            )
+        }
         _ => anyhow::Error::new(err).context(prefix),
     }
+}
+
+/// What to do about a rejected server certificate, if `message` is about one.
+fn certificate_hint(message: &str) -> &'static str {
+    if message.contains("certificate") || message.contains("UnknownIssuer") {
+        " (the server's TLS certificate was not accepted: vCenter usually presents a \
+         certificate signed by its own CA; pass that CA as --ca-cert FILE, for example the \
+         root certificate from https://<vcenter>/certs/download.zip)"
+    } else {
+        ""
+    }
+}
+
+/// An error and its sources on one line, without repeating a message its source already gave.
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// Checks the parts of `{"value": ComponentData}` that `fetch` relies on and returns the

@@ -53,6 +53,9 @@ pub struct Faults {
     pub truncate_component: Option<String>,
     /// Wait this long before answering for this component.
     pub stall_component: Option<(String, Duration)>,
+    /// After this many component downloads, end every session and answer the next download
+    /// with 401, as a server does when a session expires.
+    pub expire_sessions_after_components: Option<usize>,
 }
 
 struct Shared {
@@ -366,6 +369,14 @@ async fn component(shared: &Shared, id: &str, document: &Value, faults: Faults) 
         let _ = shared.kill.send(());
         // Never answer: the runtime is about to be dropped with this request in flight.
         std::future::pending::<()>().await;
+    }
+    if faults.expire_sessions_after_components == Some(served_before) {
+        lock(&shared.sessions).clear();
+        return vapi_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Authentication required.",
+        );
     }
     if let Some((stalled, delay)) = &faults.stall_component
         && stalled == id
