@@ -301,6 +301,36 @@ fn an_expired_session_is_renewed_and_the_request_repeated() {
 }
 
 #[test]
+fn a_refused_renewal_of_an_expired_session_is_reported() {
+    let (stub, _temp, out) = fetched_fixture();
+    stub.set_component("com.vmware.cis", changed("com.vmware.cis", "expired"));
+    stub.set_faults(Faults {
+        expire_sessions_after_components: Some(0),
+        refuse_logins_after_expiry: true,
+        ..Faults::default()
+    });
+
+    let stderr = failing_fetch(&stub, &out, &[]);
+
+    assert!(
+        stderr.contains(&format!(
+            "downloading component com.vmware.cis: {}: the session expired; logging in again: \
+             {LOGIN}: HTTP 401 Unauthorized: the server rejected the user name or the password \
+             (taken from the environment variable {})",
+            get("com.vmware.cis"),
+            support::PASSWORD_ENV
+        )),
+        "{stderr}"
+    );
+    let log = stub.take_log();
+    assert_eq!(
+        log.iter().filter(|line| *line == LOGIN).count(),
+        2,
+        "one renewal attempt: {log:?}"
+    );
+}
+
+#[test]
 fn rejected_login_is_reported_and_changes_nothing() {
     let (stub, _temp, out) = fetched_fixture();
     stub.set_faults(Faults {

@@ -20,6 +20,9 @@ use vsphere_vapi_runtime::{Client, Error, OperationSpec, ParamLocation, Protocol
 /// in error messages.
 const SESSION_PATH: &str = "/rest/com/vmware/cis/session";
 
+/// The session service's identifier, as the runtime names it in errors.
+const SESSION_SERVICE: &str = "com.vmware.cis.session";
+
 /// How long logging out may take: it is a courtesy to the server and must not hold up the result.
 const LOGOUT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -46,6 +49,8 @@ pub(crate) struct Metamodel {
 /// A logged-in session; [`Session::logout`] ends it on the server.
 pub(crate) struct Session<'a> {
     client: &'a Client,
+    /// What a refused login says about the password (also when the runtime logs in again).
+    login_refused: String,
 }
 
 impl fmt::Debug for Session<'_> {
@@ -93,19 +98,17 @@ impl Metamodel {
         password_env: &str,
     ) -> Result<Session<'_>> {
         let what = format!("logging in as {user}");
-        let request = format!("POST {SESSION_PATH}");
+        let login_refused = format!(
+            "the server rejected the user name or the password (taken from the environment \
+             variable {password_env})"
+        );
         self.client
             .login(user, password.clone())
             .await
-            .map_err(|err| {
-                let rejected = format!(
-                    "the server rejected the user name or the password (taken from the \
-                     environment variable {password_env})"
-                );
-                request_error(&what, &request, err, &rejected)
-            })?;
+            .map_err(|err| request_error(&what, &login_request(), err, &login_refused))?;
         Ok(Session {
             client: &self.client,
+            login_refused,
         })
     }
 }
@@ -195,14 +198,35 @@ impl Session<'_> {
             call = call.param(COMPONENT_ID, id);
         }
         call.send::<Value>().await.map_err(|err| {
-            request_error(
-                what,
-                request,
-                err,
-                "the session was rejected or has expired",
-            )
+            if is_login_error(&err) {
+                // The session expired and the runtime's login with the same credentials failed.
+                let what = format!("{what}: {request}: the session expired; logging in again");
+                request_error(&what, &login_request(), err, &self.login_refused)
+            } else {
+                request_error(
+                    what,
+                    request,
+                    err,
+                    "the session was rejected or has expired",
+                )
+            }
         })
     }
+}
+
+/// The login request as it appears in error messages.
+fn login_request() -> String {
+    format!("POST {SESSION_PATH}")
+}
+
+/// Whether `err` is the failure of a login (the runtime logs in again by itself when a session
+/// expires).
+fn is_login_error(err: &Error) -> bool {
+    matches!(
+        err,
+        Error::Api { service, operation, .. }
+            if service == SESSION_SERVICE && operation == "create"
+    )
 }
 
 /// The `/rest` request of `spec` as it appears in error messages, e.g.

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 use std::future::IntoFuture as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -56,6 +56,8 @@ pub struct Faults {
     /// After this many component downloads, end every session and answer the next download
     /// with 401, as a server does when a session expires.
     pub expire_sessions_after_components: Option<usize>,
+    /// Once the sessions have expired, refuse every login, as after a password change.
+    pub refuse_logins_after_expiry: bool,
 }
 
 struct Shared {
@@ -66,6 +68,7 @@ struct Shared {
     issued: AtomicUsize,
     rejected: AtomicUsize,
     component_downloads: AtomicUsize,
+    logins_refused: AtomicBool,
     kill: mpsc::UnboundedSender<()>,
 }
 
@@ -107,6 +110,7 @@ impl Stub {
             issued: AtomicUsize::new(0),
             rejected: AtomicUsize::new(0),
             component_downloads: AtomicUsize::new(0),
+            logins_refused: AtomicBool::new(false),
             kill: kill_tx,
         });
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -166,6 +170,7 @@ impl Stub {
     /// Replaces the faults; `die_after_components` counts downloads from now on.
     pub fn set_faults(&self, faults: Faults) {
         self.shared.component_downloads.store(0, Ordering::SeqCst);
+        self.shared.logins_refused.store(false, Ordering::SeqCst);
         *lock(&self.shared.faults) = faults;
     }
 
@@ -345,7 +350,9 @@ fn login(shared: &Shared, headers: &HeaderMap, faults: &Faults) -> Response {
                 .decode(encoded)
                 .ok()
         });
-    if credentials.as_deref() != Some(expected.as_bytes()) {
+    if credentials.as_deref() != Some(expected.as_bytes())
+        || shared.logins_refused.load(Ordering::SeqCst)
+    {
         return vapi_error(
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
@@ -372,6 +379,9 @@ async fn component(shared: &Shared, id: &str, document: &Value, faults: Faults) 
     }
     if faults.expire_sessions_after_components == Some(served_before) {
         lock(&shared.sessions).clear();
+        if faults.refuse_logins_after_expiry {
+            shared.logins_refused.store(true, Ordering::SeqCst);
+        }
         return vapi_error(
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
