@@ -120,9 +120,30 @@ pub struct Reserved {
 /// The reserved names of the generated crate.
 pub const RESERVED: Reserved = Reserved {
     handle_methods: &[
-        "as_ref", "borrow", "borrow_mut", "client", "clone", "clone_from", "clone_into", "cmp",
-        "default", "deref", "drop", "eq", "fmt", "from", "hash", "into", "ne", "new",
-        "partial_cmp", "to_owned", "to_string", "try_from", "try_into", "type_id",
+        "as_ref",
+        "borrow",
+        "borrow_mut",
+        "client",
+        "clone",
+        "clone_from",
+        "clone_into",
+        "cmp",
+        "default",
+        "deref",
+        "drop",
+        "eq",
+        "fmt",
+        "from",
+        "hash",
+        "into",
+        "ne",
+        "new",
+        "partial_cmp",
+        "to_owned",
+        "to_string",
+        "try_from",
+        "try_into",
+        "type_id",
     ],
     builder_methods: &["send", "send_and_wait"],
     modules: &[
@@ -263,7 +284,11 @@ pub fn module_name(segment: &str, top_level: bool) -> String {
     let replacement = RESERVED
         .modules
         .iter()
-        .chain(if top_level { RESERVED.root_modules } else { &[] })
+        .chain(if top_level {
+            RESERVED.root_modules
+        } else {
+            &[]
+        })
         .find(|(reserved, _)| *reserved == ident);
     if let Some((_, word)) = replacement {
         return (*word).to_owned();
@@ -448,7 +473,10 @@ mod tests {
         assert_eq!(method_name("upgrade", "tools"), "upgrade");
         assert_eq!(method_name("clone$task", "VM"), "clone_vm_task");
         assert_eq!(method_name("clone", "VM"), "clone_vm");
-        assert_eq!(method_name("list_used_categories", "tag"), "list_used_categories");
+        assert_eq!(
+            method_name("list_used_categories", "tag"),
+            "list_used_categories"
+        );
         assert_eq!(method_name("new", "tag"), "new_tag");
         assert_eq!(method_name("client", "oidc"), "client_oidc");
         assert_eq!(method_name("default", "Policy"), "default_policy");
@@ -502,7 +530,10 @@ mod tests {
 
     #[test]
     fn catch_all_is_always_unknown() {
-        assert_eq!(variant_names(["POWERED_ON", "POWERED_OFF"]), ["PoweredOn", "PoweredOff"]);
+        assert_eq!(
+            variant_names(["POWERED_ON", "POWERED_OFF"]),
+            ["PoweredOn", "PoweredOff"]
+        );
         assert_eq!(variant_names(["UNKNOWN", "OK"]), ["UnknownValue", "Ok"]);
         assert_eq!(
             variant_names(["UNKNOWN", "UNKNOWN_VALUE"]),

@@ -203,17 +203,26 @@ fn services_get_typed_methods_and_specs() {
     assert!(vm.contains("pub fn list(&self, args: &tools::ListArgs) -> tools::ListRequest {"));
     assert!(vm.contains(".param(\"client_token\", &args.client_token)"));
     assert!(tools.contains("pub struct ListArgs {"));
-    assert!(tools.contains("    pub labels: vsphere_vapi_runtime::types::VapiMap<String, String>,"));
+    assert!(
+        tools.contains("    pub labels: vsphere_vapi_runtime::types::VapiMap<String, String>,")
+    );
     // No method shadows a trait method: `clone` is `clone_tools`.
     assert!(!vm.contains("fn clone("));
-    assert!(vm.contains("pub fn clone_tools(&self, spec: &tools::UpdateSpec) -> tools::CloneToolsRequest {"));
+    assert!(vm.contains(
+        "pub fn clone_tools(&self, spec: &tools::UpdateSpec) -> tools::CloneToolsRequest {"
+    ));
     // A task twin with optional parameters: its builder starts the task or
     // waits for it; its docs link the twin instead of repeating them.
-    assert!(vm.contains("Starts [`clone_tools`](Self::clone_tools) as a vCenter task, with the same"));
+    assert!(
+        vm.contains("Starts [`clone_tools`](Self::clone_tools) as a vCenter task, with the same")
+    );
     assert!(tools.contains(
         "pub async fn send(\n        self,\n    ) -> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>> {"
     ) || tools.contains("-> vsphere_vapi_runtime::Result<vsphere_vapi_runtime::Task<String>>"));
-    assert!(tools.contains("pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<String> {"));
+    assert!(
+        tools
+            .contains("pub async fn send_and_wait(self) -> vsphere_vapi_runtime::Result<String> {")
+    );
     assert!(tools.contains("self.send().await?.wait().await"));
     // Task-only operation without a known result type: a task of JSON, no
     // wait helper.

@@ -14,8 +14,24 @@ use std::path::{Path, PathBuf};
 use syn::visit::Visit;
 
 const TRAIT_METHODS: &[&str] = &[
-    "clone", "eq", "ne", "hash", "fmt", "into", "from", "to_owned", "to_string", "default",
-    "cmp", "partial_cmp", "borrow", "as_ref", "deref", "drop", "try_into", "try_from",
+    "clone",
+    "eq",
+    "ne",
+    "hash",
+    "fmt",
+    "into",
+    "from",
+    "to_owned",
+    "to_string",
+    "default",
+    "cmp",
+    "partial_cmp",
+    "borrow",
+    "as_ref",
+    "deref",
+    "drop",
+    "try_into",
+    "try_from",
 ];
 
 fn generated_src() -> PathBuf {
@@ -104,7 +120,8 @@ impl<'ast> Visit<'ast> for Surface {
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
         let name = item.ident.to_string();
         if is_public(&item.vis) && name.ends_with('_') {
-            self.underscore_modules.push(format!("{}: {name}", self.file));
+            self.underscore_modules
+                .push(format!("{}: {name}", self.file));
         }
         syn::visit::visit_item_mod(self, item);
     }
@@ -120,8 +137,8 @@ fn the_generated_surface_has_none_of_the_old_shapes() {
     let mut catch_alls = std::collections::BTreeMap::<String, usize>::new();
     let mut module_files_with_underscore = Vec::new();
     for path in &files {
-        let text = std::fs::read_to_string(path)
-            .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
         surface.file = path.display().to_string();
         let parsed = syn::parse_file(&text)
             .unwrap_or_else(|err| panic!("{}: does not parse: {err}", path.display()));
@@ -134,19 +151,54 @@ fn the_generated_surface_has_none_of_the_old_shapes() {
                 *catch_alls.entry(name.trim().to_owned()).or_default() += 1;
             }
         }
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         if stem.ends_with('_') {
             module_files_with_underscore.push(surface.file.clone());
         }
     }
-    assert!(surface.methods > 1_400, "only {} public methods", surface.methods);
-    assert_eq!(surface.optional_ref_params, Vec::<String>::new(), "Option<&…> parameters");
-    assert_eq!(surface.too_many_positional, Vec::<String>::new(), "more than 3 arguments");
-    assert_eq!(surface.trait_shadowing, Vec::<String>::new(), "methods shadowing trait methods");
-    assert_eq!(surface.underscore_modules, Vec::<String>::new(), "modules ending in `_`");
-    assert_eq!(module_files_with_underscore, Vec::<String>::new(), "module files ending in `_`");
-    assert_eq!(std_mentions, Vec::<String>::new(), "`std_` in generated code");
-    assert_eq!(catch_alls.keys().collect::<Vec<_>>(), ["Unknown"], "{catch_alls:?}");
+    assert!(
+        surface.methods > 1_400,
+        "only {} public methods",
+        surface.methods
+    );
+    assert_eq!(
+        surface.optional_ref_params,
+        Vec::<String>::new(),
+        "Option<&…> parameters"
+    );
+    assert_eq!(
+        surface.too_many_positional,
+        Vec::<String>::new(),
+        "more than 3 arguments"
+    );
+    assert_eq!(
+        surface.trait_shadowing,
+        Vec::<String>::new(),
+        "methods shadowing trait methods"
+    );
+    assert_eq!(
+        surface.underscore_modules,
+        Vec::<String>::new(),
+        "modules ending in `_`"
+    );
+    assert_eq!(
+        module_files_with_underscore,
+        Vec::<String>::new(),
+        "module files ending in `_`"
+    );
+    assert_eq!(
+        std_mentions,
+        Vec::<String>::new(),
+        "`std_` in generated code"
+    );
+    assert_eq!(
+        catch_alls.keys().collect::<Vec<_>>(),
+        ["Unknown"],
+        "{catch_alls:?}"
+    );
     assert!(catch_alls["Unknown"] > 500);
 }
 
@@ -170,5 +222,8 @@ fn identifiers_are_typed_where_the_metamodel_says_what_they_name() {
     assert!(typed > 1_900, "{typed} typed positions");
     let vm = &model.resource_ids["virtualmachine"];
     assert_eq!(vm.path.name, "VirtualMachineId");
-    assert_eq!(model.resource_ids["com.vmware.cis.task"].path.name, "TaskId");
+    assert_eq!(
+        model.resource_ids["com.vmware.cis.task"].path.name,
+        "TaskId"
+    );
 }

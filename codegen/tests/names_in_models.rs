@@ -141,7 +141,14 @@ fn names_colliding_after_casing_are_numbered_in_declaration_order() {
     let variants: Vec<&str> = mode.values.iter().map(|v| v.rust_name.as_str()).collect();
     assert_eq!(
         variants,
-        ["FooBar", "FooBar2", "AB", "Ab", "UnknownValue", "UnknownValue2"]
+        [
+            "FooBar",
+            "FooBar2",
+            "AB",
+            "Ab",
+            "UnknownValue",
+            "UnknownValue2"
+        ]
     );
     assert_eq!(mode.unknown_variant, "Unknown");
 

@@ -151,10 +151,7 @@ pub fn emit_ids(ctx: &Ctx<'_>) -> Result<String, EmitError> {
         let spellings: Vec<String> = id.resource_types.iter().map(|t| format!("`{t}`")).collect();
         let name = &id.path.name;
         let resource_type = id.resource_types.first().cloned().unwrap_or_default();
-        let doc = format!(
-            "Identifier of a {} resource.",
-            spellings.join(" / ")
-        );
+        let doc = format!("Identifier of a {} resource.", spellings.join(" / "));
         if id.runtime {
             file.push(format!(
                 "{}pub use vsphere_vapi_runtime::{name};\n",
@@ -231,7 +228,11 @@ fn module_items(
             call_items.extend(service::emit_call_items(ctx, module, &scope, service)?);
         }
     }
-    types.extend(call_items.iter().map(|(name, chunk)| (name.as_str(), chunk.clone())));
+    types.extend(
+        call_items
+            .iter()
+            .map(|(name, chunk)| (name.as_str(), chunk.clone())),
+    );
     types.sort_by(|a, b| a.0.cmp(b.0));
     chunks.extend(types.into_iter().map(|(_, chunk)| chunk));
     for service in &module.nested_of {

@@ -102,7 +102,14 @@ pub fn emit_handle(
         )?);
         if let Some(wait_name) = &operation.wait_name {
             claim(wait_name, format!("the wait helper of `{}`", operation.id))?;
-            methods.push(wait_method(ctx, &types, service, operation, wait_name, &op_context)?);
+            methods.push(wait_method(
+                ctx,
+                &types,
+                service,
+                operation,
+                wait_name,
+                &op_context,
+            )?);
         }
     }
 
@@ -355,7 +362,10 @@ pub fn emit_call_items(
         if let Some(args) = &operation.call.args {
             items.push((
                 args.name.clone(),
-                format::items(args_struct(&types, service, operation, &gate, &context)?, &context)?,
+                format::items(
+                    args_struct(&types, service, operation, &gate, &context)?,
+                    &context,
+                )?,
             ));
         }
         if let Some(builder) = &operation.call.builder {
@@ -541,7 +551,10 @@ fn result_phrase(
         .to_owned(),
         TypeRef::Structure(id) => item(&ctx.structure(id, context)?.path),
         TypeRef::Enumeration(id) => item(&ctx.enumeration(id, context)?.path),
-        TypeRef::Resource(key) => format!("an identifier ({})", item(&ctx.resource_id(key, context)?.path)),
+        TypeRef::Resource(key) => format!(
+            "an identifier ({})",
+            item(&ctx.resource_id(key, context)?.path)
+        ),
         TypeRef::AnyResource => {
             "an identifier ([`ResourceId`](crate::runtime::ResourceId))".to_owned()
         }
@@ -589,9 +602,10 @@ fn operation_doc(
         ));
     } else {
         doc.ir_doc(&operation.doc);
-        let task_twin = service.operations.iter().find(|op| {
-            matches!(&op.task, TaskKind::TaskVariantOf(base) if *base == operation.id)
-        });
+        let task_twin = service
+            .operations
+            .iter()
+            .find(|op| matches!(&op.task, TaskKind::TaskVariantOf(base) if *base == operation.id));
         if let Some(task_twin) = task_twin {
             let method = unraw(&task_twin.rust_name);
             let waits = match &task_twin.wait_name {
@@ -606,9 +620,7 @@ fn operation_doc(
         if operation.task == TaskKind::TaskOnly {
             let waits = match (&operation.wait_name, &operation.call.builder) {
                 (Some(wait), _) => format!("; [`{wait}`](Self::{wait}) starts it and waits"),
-                (None, Some(_)) => {
-                    "; the builder's `send_and_wait` starts it and waits".to_owned()
-                }
+                (None, Some(_)) => "; the builder's `send_and_wait` starts it and waits".to_owned(),
                 (None, None) => String::new(),
             };
             doc.prose(format!(

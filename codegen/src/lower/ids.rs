@@ -80,9 +80,7 @@ pub fn apply(ty: &TypeRef, resources: &Resources) -> Option<TypeRef> {
             TypeRef::Optional(inner) => TypeRef::Optional(Box::new(walk(inner, target)?)),
             TypeRef::List(inner) => TypeRef::List(Box::new(walk(inner, target)?)),
             TypeRef::Set(inner) => TypeRef::Set(Box::new(walk(inner, target)?)),
-            TypeRef::Map(key, value) => {
-                TypeRef::Map(Box::new(walk(key, target)?), value.clone())
-            }
+            TypeRef::Map(key, value) => TypeRef::Map(Box::new(walk(key, target)?), value.clone()),
             _ => return None,
         })
     }
@@ -248,7 +246,10 @@ mod tests {
             "com.vmware.vapi.resource",
         ]);
         assert_eq!(plan["com.vmware.vapi.resource"], "VapiResourceId");
-        assert_eq!(plan["VirtualMachine|VirtualMachine:VCenter"], "VirtualMachineId");
+        assert_eq!(
+            plan["VirtualMachine|VirtualMachine:VCenter"],
+            "VirtualMachineId"
+        );
         assert_eq!(plan["com.vmware.content.library.Item"], "ItemId");
         assert_eq!(plan["com.vmware.vapi.service"], "VapiServiceId");
         assert_eq!(plan["com.vmware.appliance.service"], "ApplianceServiceId");
@@ -257,7 +258,10 @@ mod tests {
             plan["com.vmware.vcenter.compute.Resources.COMPUTE_POLICY"],
             "ComputePolicyId"
         );
-        assert_eq!(plan["vSphereDistributedSwitch"], "VSphereDistributedSwitchId");
+        assert_eq!(
+            plan["vSphereDistributedSwitch"],
+            "VSphereDistributedSwitchId"
+        );
         assert_eq!(plan["com.vmware.cis.TASK|com.vmware.cis.task"], "TaskId");
         // The bare `Task` (a managed object) cannot grow a longer suffix.
         assert_eq!(plan["Task"], "ManagedTaskId");
@@ -270,11 +274,16 @@ mod tests {
         let list = TypeRef::List(Box::new(id.clone()));
         assert_eq!(
             apply(&list, &one),
-            Some(TypeRef::List(Box::new(TypeRef::Resource("virtualmachine".into()))))
+            Some(TypeRef::List(Box::new(TypeRef::Resource(
+                "virtualmachine".into()
+            ))))
         );
         let several = Resources::of(&["VirtualMachine".into(), "HostSystem".into()], false);
         assert_eq!(apply(&id, &several), Some(TypeRef::AnyResource));
-        assert_eq!(apply(&id, &Resources::of(&[], true)), Some(TypeRef::AnyResource));
+        assert_eq!(
+            apply(&id, &Resources::of(&[], true)),
+            Some(TypeRef::AnyResource)
+        );
         let string = TypeRef::Builtin(crate::ir::Builtin::String);
         assert_eq!(apply(&string, &one), None);
         assert_eq!(apply(&id, &Resources::None), None);

@@ -63,7 +63,13 @@ pub fn shape_calls(model: &mut Model) -> Vec<Problem> {
     for service in model.services.values_mut() {
         let module = service.nested_module.clone();
         let names = taken.entry(module.clone()).or_default();
-        calls::shape(&service.id, &module, &mut service.operations, names, &mut problems);
+        calls::shape(
+            &service.id,
+            &module,
+            &mut service.operations,
+            names,
+            &mut problems,
+        );
     }
     problems
 }
@@ -422,7 +428,11 @@ impl<'i, 'a, 'p> Builder<'i, 'a, 'p> {
 
     /// Types the identifier positions of `ty` after the position's
     /// `Resource` metadata (see [`ids`]), counting each typed position.
-    fn typed_ids(&mut self, ty: crate::ir::TypeRef, metadata: &wire::Metadata) -> crate::ir::TypeRef {
+    fn typed_ids(
+        &mut self,
+        ty: crate::ir::TypeRef,
+        metadata: &wire::Metadata,
+    ) -> crate::ir::TypeRef {
         let spelled = resource_types(metadata);
         let resources = ids::Resources::of(&spelled, has_type_holder(metadata));
         let Some(typed) = ids::apply(&ty, &resources) else {

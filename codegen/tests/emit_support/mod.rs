@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use vsphere_vapi_codegen::ir::{
     Builtin, Constant, ConstantValue, Doc, EnumValue, Enumeration, ErrorRef, Feature, Field,
-    HttpMethod, Model, Operation, Owner, Package, ParamBinding, ParamLocation, Route, RouteSource,
-    ResourceIdType, RustPath, Service, Structure, StructureKind, TaskKind, TypeRef, Union,
+    HttpMethod, Model, Operation, Owner, Package, ParamBinding, ParamLocation, ResourceIdType,
+    Route, RouteSource, RustPath, Service, Structure, StructureKind, TaskKind, TypeRef, Union,
     UnionEnum, UnionVariant,
 };
 
@@ -67,7 +67,10 @@ pub fn field(name: &str, rust_name: &str, ty: TypeRef, text: &str) -> Field {
 
 /// Registers the identifier types [`id_field`] refers to.
 pub fn register_ids(model: &mut Model) {
-    for (resource, name) in [("VirtualMachine", "VirtualMachineId"), ("HostSystem", "HostSystemId")] {
+    for (resource, name) in [
+        ("VirtualMachine", "VirtualMachineId"),
+        ("HostSystem", "HostSystemId"),
+    ] {
         let key = resource.to_ascii_lowercase();
         model.resource_ids.insert(
             key.clone(),

@@ -1,7 +1,7 @@
 //! The vCenter side of `fetch`: the metamodel component service, called through the runtime's
 //! [`Client`] over the `/rest` protocol. TLS, the session (login, session header, re-login,
 //! logout) and the classification of failures are the runtime's; this module only chooses the
-//! operations (the generated [`ops`] statics) and words the errors for a command-line user.
+//! operations ([`ops`]) and words the errors for a command-line user.
 //!
 //! Every error names the request (method and URL path, never the host: the caller's context
 //! already says which server) and, where there is one, the component. Neither the password nor
@@ -12,9 +12,67 @@ use serde_json::{Value, json};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use vsphere_vapi::vapi::metadata::metamodel::component::ops;
 use vsphere_vapi_runtime::types::Secret;
 use vsphere_vapi_runtime::{Client, Error, OperationSpec, ParamLocation, Protocol};
+
+/// The `/rest` routes of the three metamodel component operations fetch calls.
+///
+/// Declared here rather than taken from the generated crate: `cargo xtask regen` writes that
+/// crate, so depending on it would leave the generator unbuildable whenever its output is
+/// broken. A test checks them against the generated statics.
+pub(crate) mod ops {
+    use vsphere_vapi_runtime::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
+
+    const SERVICE: &str = "com.vmware.vapi.metadata.metamodel.component";
+    const PATH: &str = "/rest/com/vmware/vapi/metadata/metamodel/component";
+    const BY_ID: &str = "/rest/com/vmware/vapi/metadata/metamodel/component/id:{component_id}";
+    const ID: &[ParamBinding] = &[ParamBinding {
+        param: "component_id",
+        location: ParamLocation::Path("component_id"),
+    }];
+
+    /// `component.list`.
+    pub static LIST: OperationSpec = OperationSpec {
+        service_id: SERVICE,
+        operation_id: "list",
+        task: false,
+        api: None,
+        rest: Some(HttpRoute {
+            method: HttpMethod::Get,
+            path: PATH,
+            query: &[],
+            params: &[],
+        }),
+    };
+
+    /// `component.get`.
+    pub static GET: OperationSpec = OperationSpec {
+        service_id: SERVICE,
+        operation_id: "get",
+        task: false,
+        api: None,
+        rest: Some(HttpRoute {
+            method: HttpMethod::Get,
+            path: BY_ID,
+            query: &[],
+            params: ID,
+        }),
+    };
+
+    /// `component.fingerprint`.
+    pub static FINGERPRINT: OperationSpec = OperationSpec {
+        service_id: SERVICE,
+        operation_id: "fingerprint",
+        task: false,
+        api: None,
+        rest: Some(HttpRoute {
+            method: HttpMethod::Post,
+            path: BY_ID,
+            query: &[("~action", "fingerprint")],
+            params: ID,
+        }),
+    };
+}
 
 /// The `/rest` session service the runtime logs in and out with; only used to name the request
 /// in error messages.
@@ -440,6 +498,20 @@ mod tests {
             request_line(&ops::FINGERPRINT, Some("com.vmware.cis")),
             "POST /rest/com/vmware/vapi/metadata/metamodel/component/id:com.vmware.cis?~action=fingerprint"
         );
+    }
+
+    #[test]
+    fn the_component_routes_are_the_generated_ones() {
+        use vsphere_vapi::vapi::metadata::metamodel::component::ops as generated;
+        for (ours, theirs) in [
+            (&ops::LIST, &generated::LIST),
+            (&ops::GET, &generated::GET),
+            (&ops::FINGERPRINT, &generated::FINGERPRINT),
+        ] {
+            assert_eq!(ours.service_id, theirs.service_id);
+            assert_eq!(ours.operation_id, theirs.operation_id);
+            assert_eq!(ours.rest, theirs.rest, "{}", ours.operation_id);
+        }
     }
 
     #[test]
