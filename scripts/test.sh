@@ -49,14 +49,18 @@ require() {
     fi
 }
 
-# The features of the generated crate, one per line, without the umbrella ones.
+# The features of the generated crate, one per line, without `default`,
+# `full` and the group umbrellas (`vcenter` enables `vcenter-*`): each part is
+# checked alone and all of them together, which covers an umbrella.
 generated_features() {
     python3 - generated/Cargo.toml <<'PY'
 import sys, tomllib
 with open(sys.argv[1], "rb") as f:
     manifest = tomllib.load(f)
-for name in manifest.get("features", {}):
-    if name not in ("default", "full"):
+features = manifest.get("features", {})
+for name in features:
+    umbrella = any(other.startswith(name + "-") for other in features)
+    if name not in ("default", "full") and not umbrella:
         print(name)
 PY
 }
