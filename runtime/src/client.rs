@@ -131,7 +131,7 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_userinfo(&self.base_url))
             .field("protocol", &self.protocol)
             .field("extra_ca_certificates", &self.extra_ca_pem.len())
             .field("thumbprints", &self.thumbprints)
@@ -271,7 +271,12 @@ impl ClientBuilder {
 
 /// Accepts `https://host`, `https://host:port/prefix/` and a bare host name
 /// (which means HTTPS); returns it without trailing slash.
+///
+/// A URL with a user name or password (`https://user:pw@vc`) is rejected:
+/// credentials are given to [`Client::login`], where they are kept as
+/// [`Secret`]s, never as part of a URL that is displayed and logged.
 fn normalize_base_url(url: &str) -> Result<String> {
+    let shown = redact_userinfo(url);
     let trimmed = url.trim();
     let with_scheme = if trimmed.contains("://") {
         trimmed.to_owned()
@@ -279,21 +284,74 @@ fn normalize_base_url(url: &str) -> Result<String> {
         format!("https://{trimmed}")
     };
     let parsed = reqwest::Url::parse(&with_scheme)
-        .map_err(|err| Error::Config(format!("base URL `{url}`: {err}")))?;
+        .map_err(|err| Error::Config(format!("base URL `{shown}`: {err}")))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::Config(format!(
+            "base URL `{shown}` contains a user name or password; pass credentials to Client::login instead"
+        )));
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(Error::Config(format!(
-            "base URL `{url}`: scheme must be http or https"
+            "base URL `{shown}`: scheme must be http or https"
         )));
     }
     if parsed.host_str().is_none() {
-        return Err(Error::Config(format!("base URL `{url}` has no host")));
+        return Err(Error::Config(format!("base URL `{shown}` has no host")));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::Config(format!(
-            "base URL `{url}` must not have a query or fragment"
+            "base URL `{shown}` must not have a query or fragment"
         )));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+/// `url` with anything that may be a user name or password replaced by `***`:
+/// everything between the scheme and the last `@`. Used wherever a base URL
+/// as given by the caller is shown, since it was not validated yet.
+fn redact_userinfo(url: &str) -> String {
+    let Some(at) = url.rfind('@') else {
+        return url.to_owned();
+    };
+    let start = url.find("://").map_or(0, |scheme_end| scheme_end + 3);
+    if start > at {
+        return url.to_owned();
+    }
+    format!("{}***{}", &url[..start], &url[at..])
+}
+
+/// The URL of a request: `base` followed by an already encoded path and
+/// query. The URL parser normalizes paths (it removes `.` and `..` segments
+/// and reads `%2e` as a dot); the path it produced is compared with the one
+/// that was built, so a parameter value can never make the request address
+/// another resource unnoticed.
+fn request_url(base: &str, path_and_query: &str) -> std::result::Result<reqwest::Url, String> {
+    let text = format!("{base}{path_and_query}");
+    let url = reqwest::Url::parse(&text).map_err(|err| {
+        format!("the request target `{path_and_query}` is not a valid URL: {err}")
+    })?;
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path_and_query, None),
+    };
+    let prefix = match url.as_str().find("://") {
+        // The base's own path, from the normalized base (`https://vc/prefix`).
+        Some(scheme_end) => base[scheme_end + 3..]
+            .find('/')
+            .map_or("", |slash| &base[scheme_end + 3 + slash..]),
+        None => "",
+    };
+    let expected = format!("{prefix}{path}");
+    if url.path() != expected || url.query() != query || url.fragment().is_some() {
+        return Err(format!(
+            "the request target `{path_and_query}` would be sent as `{}{}`; a parameter value changes the structure of the path",
+            url.path(),
+            url.query()
+                .map(|query| format!("?{query}"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(url)
 }
 
 /// A raw HTTP exchange, before interpretation.
@@ -463,7 +521,11 @@ impl Client {
         }
     }
 
-    fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+        url: impl reqwest::IntoUrl,
+    ) -> reqwest::RequestBuilder {
         let mut builder = self
             .inner
             .http
@@ -761,7 +823,8 @@ impl Call {
             return Err(invalid("no route".to_owned()));
         };
         let prepared = encode::prepare(&route, wire, &self.params).map_err(invalid)?;
-        let url = format!("{}{}", self.client.inner.base, prepared.path_and_query);
+        let url =
+            request_url(&self.client.inner.base, &prepared.path_and_query).map_err(invalid)?;
         let span = tracing::debug_span!(
             "vapi_request",
             service = spec.service_id,
@@ -799,7 +862,7 @@ impl Call {
     async fn execute(
         &self,
         prepared: &encode::Prepared,
-        url: &str,
+        url: &reqwest::Url,
         token: Option<&Secret>,
     ) -> Result<RawResponse> {
         let method = match prepared.method {
@@ -809,7 +872,7 @@ impl Call {
             HttpMethod::Patch => reqwest::Method::PATCH,
             HttpMethod::Delete => reqwest::Method::DELETE,
         };
-        let mut request = self.client.request(method, url);
+        let mut request = self.client.request(method, url.clone());
         if let Some(token) = token {
             request = request.header(SESSION_HEADER, session_header(token)?);
         }
@@ -917,6 +980,49 @@ mod tests {
         );
         assert!(normalize_base_url("ftp://vc").is_err());
         assert!(normalize_base_url("https://vc/?x=1").is_err());
+    }
+
+    #[test]
+    fn base_url_credentials_are_rejected_and_never_shown() {
+        for url in [
+            "https://administrator:Pa55-w0rd@vc.example.com",
+            "https://administrator@vc.example.com/",
+            "https://:Pa55-w0rd@vc.example.com",
+            "administrator:Pa55-w0rd@vc.example.com",
+            "https://administrator:Pa55-w0rd@vc example.com",
+            "https://administrator:Pa/55-w0rd@vc.example.com",
+        ] {
+            let error = normalize_base_url(url).unwrap_err();
+            let text = format!("{error} {error:?}");
+            assert!(matches!(error, Error::Config(_)), "{url}: {text}");
+            for secret in ["Pa55-w0rd", "Pa/55", "administrator"] {
+                assert!(!text.contains(secret), "{url}: {text}");
+            }
+        }
+        let error =
+            normalize_base_url("https://administrator:Pa55-w0rd@vc.example.com").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid client configuration: base URL `https://***@vc.example.com` contains a user name or password; pass credentials to Client::login instead"
+        );
+        let builder = Client::builder("https://administrator:Pa55-w0rd@vc.example.com");
+        assert!(!format!("{builder:?}").contains("Pa55-w0rd"), "{builder:?}");
+    }
+
+    #[test]
+    fn request_urls_keep_the_built_path() {
+        let url = request_url("https://vc/prefix", "/api/x/a%2Fb?k=v%26w").unwrap();
+        assert_eq!(url.path(), "/prefix/api/x/a%2Fb");
+        assert_eq!(url.query(), Some("k=v%26w"));
+        assert_eq!(
+            request_url("https://vc", "/api/x").unwrap().path(),
+            "/api/x"
+        );
+        // Dot segments are removed by the URL parser: refused, not sent.
+        for target in ["/api/x/..", "/api/x/%2e%2E/y", "/api/./x"] {
+            let error = request_url("https://vc", target).unwrap_err();
+            assert!(error.contains(target), "{error}");
+        }
     }
 
     #[test]
