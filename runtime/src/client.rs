@@ -11,7 +11,7 @@ use serde_json::Value;
 use tracing::Instrument as _;
 
 use crate::encode::{self, Wire};
-use crate::error::{self, Error, Result};
+use crate::error::{self, Error, Result, TransportKind};
 use crate::ids::TaskId;
 use crate::spec::{HttpMethod, HttpRoute, OperationSpec};
 use crate::task::Task;
@@ -546,12 +546,13 @@ impl Client {
         let response = request
             .send()
             .await
-            .map_err(|err| transport_error(context, err))?;
+            .map_err(|err| transport_error(context, err, None))?;
         let status = response.status().as_u16();
+        let url = response.url().clone();
         let body = response
             .bytes()
             .await
-            .map_err(|err| transport_error(context, err))?;
+            .map_err(|err| transport_error(context, err, Some(&url)))?;
         Ok(RawResponse {
             status,
             body: body.to_vec(),
@@ -590,6 +591,7 @@ impl Client {
                     service: SESSION_SERVICE.to_owned(),
                     operation: "create".to_owned(),
                     status: response.status,
+                    expected: "a session token".to_owned(),
                     // The body is the token itself: never quote it.
                     excerpt: "(session token response withheld)".to_owned(),
                     source: serde::de::Error::custom("expected a session token string"),
@@ -694,7 +696,9 @@ fn api_error(service: &str, operation: &str, status: u16, body: &[u8]) -> Error 
 }
 
 /// Classifies a `reqwest` failure without exposing `reqwest` types.
-fn transport_error(context: &str, err: reqwest::Error) -> Error {
+/// `url` names the server when the error itself does not (errors while
+/// reading a body).
+fn transport_error(context: &str, err: reqwest::Error, url: Option<&reqwest::Url>) -> Error {
     if err.is_timeout() {
         return Error::Timeout {
             context: context.to_owned(),
@@ -706,12 +710,96 @@ fn transport_error(context: &str, err: reqwest::Error) -> Error {
             message: tls.to_string(),
         };
     }
-    // reqwest's messages include the URL, which never contains secrets here
-    // (tokens travel in headers, credentials in the Authorization header).
+    let peer = err
+        .url()
+        .or(url)
+        .and_then(|url| {
+            let host = url.host_str()?;
+            Some(match url.port_or_known_default() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            })
+        })
+        .unwrap_or_else(|| "the server".to_owned());
+    let kind = classify_transport(&err);
+    if kind == TransportKind::Timeout {
+        return Error::Timeout {
+            context: context.to_owned(),
+        };
+    }
+    // The innermost message; reqwest's own text only repeats the URL (which
+    // never holds secrets here: tokens and credentials travel in headers).
+    let detail = error_chain(&err)
+        .last()
+        .map_or_else(|| err.to_string(), ToString::to_string);
     Error::Transport {
         context: context.to_owned(),
+        kind,
+        peer,
+        detail,
         source: Box::new(err),
     }
+}
+
+/// The root cause of a failed exchange, from the kinds of the I/O errors in
+/// the chain and, where the HTTP stack reports no I/O error, from its
+/// messages (hyper and hyper-util have no public error kinds for these).
+fn classify_transport(err: &reqwest::Error) -> TransportKind {
+    let chain = error_chain(err);
+    for cause in &chain {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as Io;
+            match io.kind() {
+                Io::ConnectionRefused => return TransportKind::ConnectionRefused,
+                Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe => {
+                    return TransportKind::ConnectionReset;
+                }
+                Io::TimedOut => return TransportKind::Timeout,
+                Io::UnexpectedEof if err.is_body() || err.is_decode() => {
+                    return TransportKind::IncompleteBody;
+                }
+                Io::UnexpectedEof => return TransportKind::ConnectionClosed,
+                _ => {}
+            }
+        }
+        let text = cause.to_string();
+        if text == "dns error" || text.starts_with("failed to lookup address") {
+            return TransportKind::NameResolution;
+        }
+        if text.contains("before message length reached") || text.contains("incomplete") {
+            return TransportKind::IncompleteBody;
+        }
+        if text.starts_with("connection closed before message completed") {
+            return TransportKind::ConnectionClosed;
+        }
+    }
+    if err.is_body() || err.is_decode() {
+        return TransportKind::IncompleteBody;
+    }
+    TransportKind::Other
+}
+
+/// `err` and its causes, looking into the errors wrapped by `io::Error`s
+/// (whose `source` skips the wrapped error itself).
+fn error_chain<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut chain = Vec::new();
+    let mut next = Some(err);
+    while let Some(cause) = next {
+        chain.push(cause);
+        next = match cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
+        if chain.len() > 32 {
+            break;
+        }
+    }
+    chain
 }
 
 /// Finds a rustls error anywhere in an error chain. rustls errors surface
@@ -931,6 +1019,7 @@ fn decode_response<T: DeserializeOwned>(
         service: spec.service_id.to_owned(),
         operation: spec.operation_id.to_owned(),
         status,
+        expected: short_type_name::<T>(),
         excerpt: error::excerpt(&body),
         source,
     };
@@ -946,6 +1035,27 @@ fn decode_response<T: DeserializeOwned>(
         (_, value) => value,
     };
     decode_value(value).map_err(decode_error)
+}
+
+/// The name of `T` without module paths (`Vec<Summary>`), for messages.
+pub(crate) fn short_type_name<T: ?Sized>() -> String {
+    let full = std::any::type_name::<T>();
+    let mut out = String::with_capacity(full.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        out.push_str(token.rsplit("::").next().unwrap_or(token));
+        token.clear();
+    };
+    for ch in full.chars() {
+        if ch.is_alphanumeric() || ch == '_' || ch == ':' {
+            token.push(ch);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
 }
 
 /// Decodes a result value. Some servers (govmomi's simulator among them)

@@ -169,16 +169,25 @@ pub enum Error {
     },
     /// A successful response whose body could not be decoded into the
     /// expected type.
+    ///
+    /// The server answered with a success status, so it **applied the
+    /// request**: a create, update or delete took effect even though its
+    /// result is unknown to the caller. Blindly repeating a non-idempotent
+    /// call after this error can do the work twice; check the server's state
+    /// first. [`Error::was_applied`] tells this case apart.
     #[error(
-        "{service}.{operation}: cannot decode response (HTTP {status}): {source}; body starts with: {excerpt}"
+        "{service}.{operation}: the server applied the request (HTTP {status}) but its response could not be read as {expected}: {source}; body starts with: {excerpt}"
     )]
     Decode {
         /// Service identifier.
         service: String,
         /// Operation identifier.
         operation: String,
-        /// HTTP status.
+        /// HTTP status (a success status).
         status: u16,
+        /// What the response was expected to be (a Rust type name or a short
+        /// description such as `a session token`).
+        expected: String,
         /// Start of the body (bounded, valid UTF-8).
         excerpt: String,
         /// What serde reported.
@@ -216,7 +225,8 @@ pub enum Error {
         /// What was being done (`com.vmware.vcenter.vm.list`, `login`).
         context: String,
     },
-    /// The TLS handshake failed (untrusted certificate, thumbprint mismatch).
+    /// The TLS handshake failed (untrusted certificate, thumbprint mismatch,
+    /// an alert from the server).
     #[error("{context}: TLS failure: {message}")]
     Tls {
         /// What was being done.
@@ -224,11 +234,19 @@ pub enum Error {
         /// The TLS library's description.
         message: String,
     },
-    /// Any other failure to exchange HTTP messages with the server.
-    #[error("{context}: transport error: {source}")]
+    /// Any other failure to exchange HTTP messages with the server; `kind`
+    /// says what happened (see [`Error::transport_kind`]).
+    #[error("{context}: {}", describe_transport(*kind, peer, detail))]
     Transport {
         /// What was being done.
         context: String,
+        /// What went wrong.
+        kind: TransportKind,
+        /// The server as `host:port`.
+        peer: String,
+        /// The innermost cause as reported by the operating system or the
+        /// HTTP library, for [`TransportKind::Other`] and diagnostics.
+        detail: String,
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync + 'static>,
@@ -257,7 +275,99 @@ pub enum Error {
     },
 }
 
+/// Why exchanging HTTP messages with the server failed, below the level of
+/// HTTP statuses; see [`Error::transport_kind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// Nothing accepts connections at the server's address and port (or a
+    /// firewall answers in its place).
+    ConnectionRefused,
+    /// The connection was reset or aborted by the server or a device in
+    /// between.
+    ConnectionReset,
+    /// The server closed the connection without sending a (complete)
+    /// response head.
+    ConnectionClosed,
+    /// The server's host name could not be resolved.
+    NameResolution,
+    /// The TLS handshake failed: untrusted or mismatched certificate, a TLS
+    /// alert from the server. Reported as [`Error::Tls`].
+    Tls,
+    /// The response body ended before it was complete (shorter than its
+    /// `Content-Length`, or a chunked body without its end).
+    IncompleteBody,
+    /// The connection or the request timed out. Reported as
+    /// [`Error::Timeout`].
+    Timeout,
+    /// Any other failure; the error's text has the underlying cause.
+    Other,
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::ConnectionRefused => "connection refused",
+            TransportKind::ConnectionReset => "connection reset",
+            TransportKind::ConnectionClosed => "connection closed",
+            TransportKind::NameResolution => "host name not resolved",
+            TransportKind::Tls => "TLS failure",
+            TransportKind::IncompleteBody => "incomplete response body",
+            TransportKind::Timeout => "timed out",
+            TransportKind::Other => "transport error",
+        })
+    }
+}
+
+/// The text of an [`Error::Transport`] after its context.
+fn describe_transport(kind: TransportKind, peer: &str, detail: &str) -> String {
+    let host = peer
+        .rsplit_once(':')
+        .map_or(peer, |(host, _)| host)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    match kind {
+        TransportKind::ConnectionRefused => format!("connection refused by {peer}"),
+        TransportKind::ConnectionReset => format!("connection reset by {peer}"),
+        TransportKind::ConnectionClosed => {
+            format!("{peer} closed the connection before sending a complete response")
+        }
+        TransportKind::NameResolution => {
+            format!("cannot resolve host name `{host}`: {detail}")
+        }
+        TransportKind::Tls => format!("TLS failure with {peer}: {detail}"),
+        TransportKind::IncompleteBody => {
+            format!("the response from {peer} ended before its body was complete")
+        }
+        TransportKind::Timeout => format!("timed out talking to {peer}"),
+        TransportKind::Other => format!("transport error talking to {peer}: {detail}"),
+    }
+}
+
 impl Error {
+    /// Why talking to the server failed, for [`Error::Transport`],
+    /// [`Error::Tls`] and [`Error::Timeout`]; `None` for every error that
+    /// came with an HTTP response or happened before a request was sent.
+    pub fn transport_kind(&self) -> Option<TransportKind> {
+        match self {
+            Error::Transport { kind, .. } => Some(*kind),
+            Error::Tls { .. } => Some(TransportKind::Tls),
+            Error::Timeout { .. } => Some(TransportKind::Timeout),
+            _ => None,
+        }
+    }
+
+    /// True when the server answered the request with a success status, so
+    /// the operation took effect, but the client could not read the answer
+    /// ([`Error::Decode`]). Do not repeat a non-idempotent call (create,
+    /// delete, an action) after such an error without checking the server's
+    /// state first. False for every other error — which does not prove that
+    /// nothing happened: after a transport error or timeout the server may
+    /// still have applied the request.
+    pub fn was_applied(&self) -> bool {
+        matches!(self, Error::Decode { status, .. } if (200..300).contains(status))
+    }
+
     /// The server-reported error carried by this error ([`Error::Api`] or
     /// [`Error::TaskFailed`]).
     pub fn server_error(&self) -> Option<&ServerError> {
