@@ -29,10 +29,25 @@ const SESSION_SERVICE: &str = "com.vmware.cis.session";
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Protocol {
     /// `/api` for operations that have an `/api` route (vSphere 7.0U2 and
-    /// later), `/rest` for the others. Logging in tries `/api/session` first
-    /// and falls back to the `/rest` session service when it does not exist;
-    /// after such a fallback the server is taken to predate `/api`, and
-    /// operations prefer their `/rest` route.
+    /// later), `/rest` for the others, until the client learns that the
+    /// server predates `/api`; from then on operations prefer their `/rest`
+    /// route. All clones of a client share what was learned.
+    ///
+    /// The client learns it from the session service, without extra
+    /// requests on servers that have `/api`:
+    ///
+    /// * [`Client::login`] tries `POST /api/session` first and falls back to
+    ///   `POST /rest/com/vmware/cis/session` when that service does not exist
+    ///   (whether the login then succeeds or is refused);
+    /// * [`Client::logout`] falls back from `DELETE /api/session` the same way;
+    /// * a call sent over `/api` before either (a client given a token with
+    ///   [`Client::with_session_token`], or none) that is answered 404, 405
+    ///   or 501 without a vAPI error body makes the client probe
+    ///   `GET /api/session` once (with the token, if any). When that service
+    ///   is missing too, the server has no `/api`: the call had no effect
+    ///   there, and is sent again over its `/rest` route. Any other answer
+    ///   (a session, 401) means the server has `/api`, and the original
+    ///   answer is returned.
     #[default]
     Auto,
     /// Only `/api`; operations without an `/api` route fail.
@@ -68,6 +83,10 @@ struct Credentials {
 #[derive(Default)]
 struct SessionState {
     token: Option<Secret>,
+    /// The session service the server has, once known: from a login attempt
+    /// (successful or not), a logout, or protocol discovery. Kept across
+    /// logout and token changes, since it describes the server. Under
+    /// [`Protocol::Auto`] it decides the routes of calls.
     endpoint: Option<SessionEndpoint>,
     credentials: Option<Credentials>,
     /// Incremented whenever the token changes, so that requests that failed
@@ -86,6 +105,8 @@ struct Inner {
     /// Serializes re-login after an expired session so concurrent requests
     /// share one login.
     relogin: tokio::sync::Mutex<()>,
+    /// Serializes protocol discovery so concurrent calls share one probe.
+    discovery: tokio::sync::Mutex<()>,
 }
 
 /// Client for a vCenter (or ESXi / appliance) automation endpoint.
@@ -264,6 +285,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 session: RwLock::new(SessionState::default()),
                 relogin: tokio::sync::Mutex::new(()),
+                discovery: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -450,6 +472,11 @@ impl Client {
     /// Ends the session on the server and forgets token and credentials.
     /// A session the server already considers gone is not an error.
     ///
+    /// The session service that issued the token is used; for a token handed
+    /// in with [`Client::with_session_token`] under [`Protocol::Auto`], that is
+    /// `DELETE /api/session`, or `DELETE /rest/com/vmware/cis/session` when the
+    /// server turns out not to have the former.
+    ///
     /// Which session service the server has is kept: after a fallback to
     /// `/rest`, later calls and logins keep using `/rest` (a call without a
     /// session then fails with `UNAUTHENTICATED`, not with the `NOT_FOUND` of
@@ -470,21 +497,99 @@ impl Client {
         let Some(token) = token else {
             return Ok(());
         };
-        let endpoint = endpoint.unwrap_or(match self.inner.protocol {
-            Protocol::Rest => SessionEndpoint::Rest,
-            Protocol::Auto | Protocol::Api => SessionEndpoint::Api,
-        });
-        let url = format!("{}{}", self.inner.base, endpoint.path());
-        let request = self
-            .request(reqwest::Method::DELETE, &url)
-            .header(SESSION_HEADER, session_header(&token)?);
-        let response = self
-            .exchange(request, "com.vmware.cis.session.delete")
-            .await?;
-        match response.status {
-            200..=299 | 401 => Ok(()),
-            status => Err(api_error(SESSION_SERVICE, "delete", status, &response.body)),
+        let order: &[SessionEndpoint] = match (endpoint, self.inner.protocol) {
+            (Some(SessionEndpoint::Api), _) | (None, Protocol::Api) => &[SessionEndpoint::Api],
+            (Some(SessionEndpoint::Rest), _) | (None, Protocol::Rest) => &[SessionEndpoint::Rest],
+            // A token handed in from elsewhere, server not known yet.
+            (None, Protocol::Auto) => &[SessionEndpoint::Api, SessionEndpoint::Rest],
+        };
+        let mut last_error = None;
+        for endpoint in order {
+            let url = format!("{}{}", self.inner.base, endpoint.path());
+            let request = self
+                .request(reqwest::Method::DELETE, &url)
+                .header(SESSION_HEADER, session_header(&token)?);
+            let response = self
+                .exchange(request, "com.vmware.cis.session.delete")
+                .await?;
+            let error = match response.status {
+                200..=299 | 401 => None,
+                status => Some(api_error(SESSION_SERVICE, "delete", status, &response.body)),
+            };
+            match error {
+                Some(error) if order.len() > 1 && session_service_missing(&error) => {
+                    last_error = Some(error);
+                }
+                Some(error) => {
+                    self.learn_endpoint(*endpoint);
+                    return Err(error);
+                }
+                None => {
+                    self.learn_endpoint(*endpoint);
+                    return Ok(());
+                }
+            }
         }
+        Err(last_error
+            .unwrap_or_else(|| Error::Config("no session service to log out with".to_owned())))
+    }
+
+    /// Records which session service the server has, unless known already.
+    fn learn_endpoint(&self, endpoint: SessionEndpoint) {
+        let mut session = self
+            .inner
+            .session
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if session.endpoint.is_none() {
+            tracing::debug!(endpoint = endpoint.path(), "session service found");
+            session.endpoint = Some(endpoint);
+        }
+    }
+
+    fn known_endpoint(&self) -> Option<SessionEndpoint> {
+        self.inner
+            .session
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .endpoint
+    }
+
+    /// Finds out whether the server has the `/api` session service by asking
+    /// it for the current session (`GET /api/session`), once per client: a
+    /// 404, 405 or 501 without a vAPI error means no, any other answer yes.
+    /// See [`Protocol::Auto`].
+    async fn discover_endpoint(&self) -> Result<SessionEndpoint> {
+        let _serialized = self.inner.discovery.lock().await;
+        if let Some(known) = self.known_endpoint() {
+            return Ok(known);
+        }
+        let url = format!("{}{}", self.inner.base, API_SESSION_PATH);
+        let mut request = self.request(reqwest::Method::GET, &url);
+        if let Some(token) = self.session_token() {
+            request = request.header(SESSION_HEADER, session_header(&token)?);
+        }
+        let response = self
+            .exchange(request, "com.vmware.cis.session.get")
+            .instrument(tracing::debug_span!(
+                "vapi_discover",
+                endpoint = API_SESSION_PATH
+            ))
+            .await?;
+        let missing = !(200..300).contains(&response.status)
+            && session_service_missing(&api_error(
+                SESSION_SERVICE,
+                "get",
+                response.status,
+                &response.body,
+            ));
+        let endpoint = if missing {
+            SessionEndpoint::Rest
+        } else {
+            SessionEndpoint::Api
+        };
+        self.learn_endpoint(endpoint);
+        Ok(self.known_endpoint().unwrap_or(endpoint))
     }
 
     /// Starts a call of `spec`; add parameters with [`Call::param`] and run it
@@ -512,11 +617,23 @@ impl Client {
             Ok(route) => (Some(route), None),
             Err(error) => (None, Some(error)),
         };
+        // Under Auto, before the server is known, an /api route may turn out
+        // not to exist; the /rest route is kept ready (with the parameters
+        // serialized for it) to send the call again.
+        let fallback = match (route, spec.rest) {
+            (Some((Wire::Api, _)), Some(rest))
+                if self.inner.protocol == Protocol::Auto && self.known_endpoint().is_none() =>
+            {
+                Some((rest, Vec::new()))
+            }
+            _ => None,
+        };
         Call {
             client: self.clone(),
             spec,
             route,
             params: Vec::new(),
+            fallback,
             error,
         }
     }
@@ -600,6 +717,10 @@ impl Client {
             }
             let error = api_error(SESSION_SERVICE, "create", response.status, &response.body);
             if !session_service_missing(&error) {
+                // The service exists and refused (bad credentials, say):
+                // later calls must go where it lives, and be told
+                // UNAUTHENTICATED there rather than NOT_FOUND elsewhere.
+                self.learn_endpoint(*endpoint);
                 return Err(error);
             }
             tracing::debug!(
@@ -675,6 +796,14 @@ fn parse_token(body: &[u8]) -> Option<Secret> {
         },
         _ => None,
     }
+}
+
+/// True when an answer says the route does not exist on the server (a 404,
+/// 405 or 501 without a vAPI error body), as opposed to a vAPI error such as
+/// `NOT_FOUND` for a missing object.
+fn route_missing(response: &RawResponse) -> bool {
+    matches!(response.status, 404 | 405 | 501)
+        && error::error_from_response(response.status, &response.body).is_from_status()
 }
 
 /// True when a login attempt failed because the session service is absent on
@@ -827,6 +956,9 @@ pub struct Call {
     spec: &'static OperationSpec,
     route: Option<(Wire, HttpRoute)>,
     params: Vec<(&'static str, Value)>,
+    /// The `/rest` route and parameters serialized for it, when the `/api`
+    /// route is tentative (see [`Protocol::Auto`]).
+    fallback: Option<(HttpRoute, Vec<(&'static str, Value)>)>,
     error: Option<Error>,
 }
 
@@ -860,6 +992,17 @@ impl Call {
             Some((Wire::Rest, _)) => types::to_rest_value(value),
             _ => types::to_api_value(value),
         };
+        if let Some((_, fallback_params)) = &mut self.fallback {
+            match types::to_rest_value(value) {
+                Ok(Value::Null) => {}
+                Ok(value) => {
+                    fallback_params.retain(|(name, _)| *name != wire_name);
+                    fallback_params.push((wire_name, value));
+                }
+                // Without the parameter the fallback cannot be sent.
+                Err(_) => self.fallback = None,
+            }
+        }
         match serialized {
             Ok(Value::Null) => {}
             Ok(value) => {
@@ -907,11 +1050,11 @@ impl Call {
             operation: spec.operation_id.to_owned(),
             message,
         };
-        let Some((wire, route)) = self.route else {
+        let Some((mut wire, route)) = self.route else {
             return Err(invalid("no route".to_owned()));
         };
-        let prepared = encode::prepare(&route, wire, &self.params).map_err(invalid)?;
-        let url =
+        let mut prepared = encode::prepare(&route, wire, &self.params).map_err(invalid)?;
+        let mut url =
             request_url(&self.client.inner.base, &prepared.path_and_query).map_err(invalid)?;
         let span = tracing::debug_span!(
             "vapi_request",
@@ -921,11 +1064,26 @@ impl Call {
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
             relogin = false,
+            rerouted = false,
         );
         async {
             let started = Instant::now();
             let (token, generation, has_credentials) = self.client.session_snapshot();
             let mut response = self.execute(&prepared, &url, token.as_ref()).await?;
+            if let Some((rest_route, rest_params)) = &self.fallback {
+                if route_missing(&response)
+                    && self.client.known_endpoint().is_none()
+                    && self.client.discover_endpoint().await? == SessionEndpoint::Rest
+                {
+                    tracing::debug!("the server has no /api; sending the call over /rest");
+                    tracing::Span::current().record("rerouted", true);
+                    wire = Wire::Rest;
+                    prepared = encode::prepare(rest_route, wire, rest_params).map_err(invalid)?;
+                    url = request_url(&self.client.inner.base, &prepared.path_and_query)
+                        .map_err(invalid)?;
+                    response = self.execute(&prepared, &url, token.as_ref()).await?;
+                }
+            }
             if response.status == 401
                 && has_credentials
                 && self.client.renew_session(generation).await?

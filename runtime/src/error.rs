@@ -112,6 +112,12 @@ impl ServerError {
         T::deserialize(self.value.as_ref()?).ok()
     }
 
+    /// True when the discriminator was derived from the HTTP status because
+    /// the body carried no error structure.
+    pub(crate) fn is_from_status(&self) -> bool {
+        self.from_status
+    }
+
     /// The start of a body that was not JSON (an HTML page from a proxy,
     /// plain text), bounded in size and on one line.
     pub fn excerpt(&self) -> Option<&str> {
