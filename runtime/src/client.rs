@@ -1050,10 +1050,18 @@ impl Call {
             operation: spec.operation_id.to_owned(),
             message,
         };
-        let Some((mut wire, route)) = self.route else {
+        let Some((mut wire, mut route)) = self.route else {
             return Err(invalid("no route".to_owned()));
         };
-        let mut prepared = encode::prepare(&route, wire, &self.params).map_err(invalid)?;
+        let mut params = &self.params;
+        // The server may have been found to lack /api since the call was
+        // created.
+        if let Some((rest_route, rest_params)) = &self.fallback {
+            if self.client.known_endpoint() == Some(SessionEndpoint::Rest) {
+                (wire, route, params) = (Wire::Rest, *rest_route, rest_params);
+            }
+        }
+        let mut prepared = encode::prepare(&route, wire, params).map_err(invalid)?;
         let mut url =
             request_url(&self.client.inner.base, &prepared.path_and_query).map_err(invalid)?;
         let span = tracing::debug_span!(
@@ -1071,8 +1079,8 @@ impl Call {
             let (token, generation, has_credentials) = self.client.session_snapshot();
             let mut response = self.execute(&prepared, &url, token.as_ref()).await?;
             if let Some((rest_route, rest_params)) = &self.fallback {
-                if route_missing(&response)
-                    && self.client.known_endpoint().is_none()
+                if wire == Wire::Api
+                    && route_missing(&response)
                     && self.client.discover_endpoint().await? == SessionEndpoint::Rest
                 {
                     tracing::debug!("the server has no /api; sending the call over /rest");
