@@ -232,6 +232,11 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
+    ///
+    /// Fails with [`Error::Config`] for an unusable base URL, including one
+    /// with a user name or password in it (`https://user:pw@vc`): credentials
+    /// belong in [`Client::login`], which keeps them as [`Secret`]s. The
+    /// error message shows the URL with that part replaced by `***`.
     pub fn build(self) -> Result<Client> {
         let base = normalize_base_url(&self.base_url)?;
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
@@ -404,7 +409,8 @@ impl Client {
         Client::builder(url).build()
     }
 
-    /// The base URL requests go to.
+    /// The base URL requests go to (scheme, host, port and path prefix; it
+    /// never holds credentials, see [`ClientBuilder::build`]).
     pub fn base_url(&self) -> &str {
         &self.inner.base
     }
@@ -417,6 +423,12 @@ impl Client {
     /// Uses an existing session token (from an earlier login or another
     /// tool). Without credentials the client cannot log in again when the
     /// session expires.
+    ///
+    /// Under [`Protocol::Auto`] the client does not know yet whether the
+    /// server has `/api`; the first call that finds an `/api` route missing
+    /// settles it (see [`Protocol::Auto`]), so such a client works on
+    /// `/rest`-only servers too, and [`Client::logout`] ends the session at
+    /// the session service the server has.
     pub fn with_session_token(self, token: impl Into<Secret>) -> Client {
         self.set_session_token(Some(token.into()));
         self
@@ -833,12 +845,6 @@ fn transport_error(context: &str, err: reqwest::Error, url: Option<&reqwest::Url
             context: context.to_owned(),
         };
     }
-    if let Some(tls) = find_tls_error(&err) {
-        return Error::Tls {
-            context: context.to_owned(),
-            message: tls.to_string(),
-        };
-    }
     let peer = err
         .url()
         .or(url)
@@ -850,6 +856,13 @@ fn transport_error(context: &str, err: reqwest::Error, url: Option<&reqwest::Url
             })
         })
         .unwrap_or_else(|| "the server".to_owned());
+    if let Some(tls) = find_tls_error(&err) {
+        return Error::Tls {
+            context: context.to_owned(),
+            peer,
+            message: tls.to_string(),
+        };
+    }
     let kind = classify_transport(&err);
     if kind == TransportKind::Timeout {
         return Error::Timeout {

@@ -147,6 +147,22 @@ impl fmt::Display for ServerError {
 /// Server-reported standard errors are [`Error::Api`]; the other variants
 /// describe failures to build a request, reach the server or understand its
 /// answer. No variant ever holds a password or session token.
+///
+/// # Retrying
+///
+/// Whether repeating a failed call is safe depends on what the server did:
+///
+/// * [`Error::was_applied`] is true when the server answered with a success
+///   status but the answer could not be read ([`Error::Decode`]): the
+///   operation **took effect**, so repeating a create, delete or action would
+///   do it twice.
+/// * [`Error::InvalidRequest`], [`Error::Serialize`] and [`Error::Config`]
+///   are raised before anything is sent.
+/// * [`Error::transport_kind`] classifies failures to talk to the server;
+///   [`TransportKind::ConnectionRefused`], [`TransportKind::NameResolution`]
+///   and most [`TransportKind::Tls`] failures happen before the request
+///   reaches it, while after a reset, a closed connection, an incomplete body
+///   or a timeout the server may or may not have applied the request.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -233,10 +249,12 @@ pub enum Error {
     },
     /// The TLS handshake failed (untrusted certificate, thumbprint mismatch,
     /// an alert from the server).
-    #[error("{context}: TLS failure: {message}")]
+    #[error("{context}: TLS failure with {peer}: {message}")]
     Tls {
         /// What was being done.
         context: String,
+        /// The server as `host:port`.
+        peer: String,
         /// The TLS library's description.
         message: String,
     },

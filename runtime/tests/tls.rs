@@ -124,8 +124,11 @@ async fn default_verification_rejects_self_signed_certificate() {
     assert!(matches!(error, Error::Tls { .. }), "{error:?}");
     assert_eq!(error.transport_kind(), Some(TransportKind::Tls));
     let text = error.to_string();
+    let peer = url.trim_start_matches("https://");
     assert!(
-        text.starts_with("com.vmware.vcenter.VM.list: TLS failure: invalid peer certificate"),
+        text.starts_with(&format!(
+            "com.vmware.vcenter.VM.list: TLS failure with {peer}: invalid peer certificate"
+        )),
         "{text}"
     );
 }

@@ -175,6 +175,34 @@ async fn unknown_host_is_a_name_resolution_failure() {
     );
 }
 
+/// An HTTPS client talking to a plain-HTTP server: the handshake fails on
+/// the server's non-TLS answer.
+#[tokio::test]
+async fn plain_http_answer_to_a_tls_handshake_is_a_tls_failure() {
+    let address = serve(|mut stream| async move {
+        let mut buffer = [0_u8; 1024];
+        let _ = stream.read(&mut buffer).await;
+        let answer = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        let _ = stream.write_all(answer.as_bytes()).await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+    let error = list(&format!("https://{address}")).await;
+    assert_eq!(
+        error.transport_kind(),
+        Some(TransportKind::Tls),
+        "{error:?}"
+    );
+    assert!(matches!(error, Error::Tls { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "com.vmware.vcenter.VM.list: TLS failure with {address}: "
+        )),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn slow_server_is_a_timeout() {
     let address = serve(|mut stream| async move {
