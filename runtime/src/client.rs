@@ -11,7 +11,7 @@ use serde_json::Value;
 use tracing::Instrument as _;
 
 use crate::encode::{self, Wire};
-use crate::error::{self, Error, Result};
+use crate::error::{self, Error, Result, TransportKind};
 use crate::ids::TaskId;
 use crate::spec::{HttpMethod, HttpRoute, OperationSpec};
 use crate::task::Task;
@@ -29,10 +29,25 @@ const SESSION_SERVICE: &str = "com.vmware.cis.session";
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Protocol {
     /// `/api` for operations that have an `/api` route (vSphere 7.0U2 and
-    /// later), `/rest` for the others. Logging in tries `/api/session` first
-    /// and falls back to the `/rest` session service when it does not exist;
-    /// after such a fallback the server is taken to predate `/api`, and
-    /// operations prefer their `/rest` route.
+    /// later), `/rest` for the others, until the client learns that the
+    /// server predates `/api`; from then on operations prefer their `/rest`
+    /// route. All clones of a client share what was learned.
+    ///
+    /// The client learns it from the session service, without extra
+    /// requests on servers that have `/api`:
+    ///
+    /// * [`Client::login`] tries `POST /api/session` first and falls back to
+    ///   `POST /rest/com/vmware/cis/session` when that service does not exist
+    ///   (whether the login then succeeds or is refused);
+    /// * [`Client::logout`] falls back from `DELETE /api/session` the same way;
+    /// * a call sent over `/api` before either (a client given a token with
+    ///   [`Client::with_session_token`], or none) that is answered 404, 405
+    ///   or 501 without a vAPI error body makes the client probe
+    ///   `GET /api/session` once (with the token, if any). When that service
+    ///   is missing too, the server has no `/api`: the call had no effect
+    ///   there, and is sent again over its `/rest` route. Any other answer
+    ///   (a session, 401) means the server has `/api`, and the original
+    ///   answer is returned.
     #[default]
     Auto,
     /// Only `/api`; operations without an `/api` route fail.
@@ -68,6 +83,10 @@ struct Credentials {
 #[derive(Default)]
 struct SessionState {
     token: Option<Secret>,
+    /// The session service the server has, once known: from a login attempt
+    /// (successful or not), a logout, or protocol discovery. Kept across
+    /// logout and token changes, since it describes the server. Under
+    /// [`Protocol::Auto`] it decides the routes of calls.
     endpoint: Option<SessionEndpoint>,
     credentials: Option<Credentials>,
     /// Incremented whenever the token changes, so that requests that failed
@@ -86,6 +105,8 @@ struct Inner {
     /// Serializes re-login after an expired session so concurrent requests
     /// share one login.
     relogin: tokio::sync::Mutex<()>,
+    /// Serializes protocol discovery so concurrent calls share one probe.
+    discovery: tokio::sync::Mutex<()>,
 }
 
 /// Client for a vCenter (or ESXi / appliance) automation endpoint.
@@ -131,7 +152,7 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_userinfo(&self.base_url))
             .field("protocol", &self.protocol)
             .field("extra_ca_certificates", &self.extra_ca_pem.len())
             .field("thumbprints", &self.thumbprints)
@@ -211,6 +232,11 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
+    ///
+    /// Fails with [`Error::Config`] for an unusable base URL, including one
+    /// with a user name or password in it (`https://user:pw@vc`): credentials
+    /// belong in [`Client::login`], which keeps them as [`Secret`]s. The
+    /// error message shows the URL with that part replaced by `***`.
     pub fn build(self) -> Result<Client> {
         let base = normalize_base_url(&self.base_url)?;
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
@@ -264,6 +290,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 session: RwLock::new(SessionState::default()),
                 relogin: tokio::sync::Mutex::new(()),
+                discovery: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -271,7 +298,12 @@ impl ClientBuilder {
 
 /// Accepts `https://host`, `https://host:port/prefix/` and a bare host name
 /// (which means HTTPS); returns it without trailing slash.
+///
+/// A URL with a user name or password (`https://user:pw@vc`) is rejected:
+/// credentials are given to [`Client::login`], where they are kept as
+/// [`Secret`]s, never as part of a URL that is displayed and logged.
 fn normalize_base_url(url: &str) -> Result<String> {
+    let shown = redact_userinfo(url);
     let trimmed = url.trim();
     let with_scheme = if trimmed.contains("://") {
         trimmed.to_owned()
@@ -279,21 +311,74 @@ fn normalize_base_url(url: &str) -> Result<String> {
         format!("https://{trimmed}")
     };
     let parsed = reqwest::Url::parse(&with_scheme)
-        .map_err(|err| Error::Config(format!("base URL `{url}`: {err}")))?;
+        .map_err(|err| Error::Config(format!("base URL `{shown}`: {err}")))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::Config(format!(
+            "base URL `{shown}` contains a user name or password; pass credentials to Client::login instead"
+        )));
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(Error::Config(format!(
-            "base URL `{url}`: scheme must be http or https"
+            "base URL `{shown}`: scheme must be http or https"
         )));
     }
     if parsed.host_str().is_none() {
-        return Err(Error::Config(format!("base URL `{url}` has no host")));
+        return Err(Error::Config(format!("base URL `{shown}` has no host")));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::Config(format!(
-            "base URL `{url}` must not have a query or fragment"
+            "base URL `{shown}` must not have a query or fragment"
         )));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+/// `url` with anything that may be a user name or password replaced by `***`:
+/// everything between the scheme and the last `@`. Used wherever a base URL
+/// as given by the caller is shown, since it was not validated yet.
+fn redact_userinfo(url: &str) -> String {
+    let Some(at) = url.rfind('@') else {
+        return url.to_owned();
+    };
+    let start = url.find("://").map_or(0, |scheme_end| scheme_end + 3);
+    if start > at {
+        return url.to_owned();
+    }
+    format!("{}***{}", &url[..start], &url[at..])
+}
+
+/// The URL of a request: `base` followed by an already encoded path and
+/// query. The URL parser normalizes paths (it removes `.` and `..` segments
+/// and reads `%2e` as a dot); the path it produced is compared with the one
+/// that was built, so a parameter value can never make the request address
+/// another resource unnoticed.
+fn request_url(base: &str, path_and_query: &str) -> std::result::Result<reqwest::Url, String> {
+    let text = format!("{base}{path_and_query}");
+    let url = reqwest::Url::parse(&text).map_err(|err| {
+        format!("the request target `{path_and_query}` is not a valid URL: {err}")
+    })?;
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path_and_query, None),
+    };
+    let prefix = match url.as_str().find("://") {
+        // The base's own path, from the normalized base (`https://vc/prefix`).
+        Some(scheme_end) => base[scheme_end + 3..]
+            .find('/')
+            .map_or("", |slash| &base[scheme_end + 3 + slash..]),
+        None => "",
+    };
+    let expected = format!("{prefix}{path}");
+    if url.path() != expected || url.query() != query || url.fragment().is_some() {
+        return Err(format!(
+            "the request target `{path_and_query}` would be sent as `{}{}`; a parameter value changes the structure of the path",
+            url.path(),
+            url.query()
+                .map(|query| format!("?{query}"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(url)
 }
 
 /// A raw HTTP exchange, before interpretation.
@@ -324,7 +409,8 @@ impl Client {
         Client::builder(url).build()
     }
 
-    /// The base URL requests go to.
+    /// The base URL requests go to (scheme, host, port and path prefix; it
+    /// never holds credentials, see [`ClientBuilder::build`]).
     pub fn base_url(&self) -> &str {
         &self.inner.base
     }
@@ -337,6 +423,12 @@ impl Client {
     /// Uses an existing session token (from an earlier login or another
     /// tool). Without credentials the client cannot log in again when the
     /// session expires.
+    ///
+    /// Under [`Protocol::Auto`] the client does not know yet whether the
+    /// server has `/api`; the first call that finds an `/api` route missing
+    /// settles it (see [`Protocol::Auto`]), so such a client works on
+    /// `/rest`-only servers too, and [`Client::logout`] ends the session at
+    /// the session service the server has.
     pub fn with_session_token(self, token: impl Into<Secret>) -> Client {
         self.set_session_token(Some(token.into()));
         self
@@ -392,6 +484,11 @@ impl Client {
     /// Ends the session on the server and forgets token and credentials.
     /// A session the server already considers gone is not an error.
     ///
+    /// The session service that issued the token is used; for a token handed
+    /// in with [`Client::with_session_token`] under [`Protocol::Auto`], that is
+    /// `DELETE /api/session`, or `DELETE /rest/com/vmware/cis/session` when the
+    /// server turns out not to have the former.
+    ///
     /// Which session service the server has is kept: after a fallback to
     /// `/rest`, later calls and logins keep using `/rest` (a call without a
     /// session then fails with `UNAUTHENTICATED`, not with the `NOT_FOUND` of
@@ -412,21 +509,99 @@ impl Client {
         let Some(token) = token else {
             return Ok(());
         };
-        let endpoint = endpoint.unwrap_or(match self.inner.protocol {
-            Protocol::Rest => SessionEndpoint::Rest,
-            Protocol::Auto | Protocol::Api => SessionEndpoint::Api,
-        });
-        let url = format!("{}{}", self.inner.base, endpoint.path());
-        let request = self
-            .request(reqwest::Method::DELETE, &url)
-            .header(SESSION_HEADER, session_header(&token)?);
-        let response = self
-            .exchange(request, "com.vmware.cis.session.delete")
-            .await?;
-        match response.status {
-            200..=299 | 401 => Ok(()),
-            status => Err(api_error(SESSION_SERVICE, "delete", status, &response.body)),
+        let order: &[SessionEndpoint] = match (endpoint, self.inner.protocol) {
+            (Some(SessionEndpoint::Api), _) | (None, Protocol::Api) => &[SessionEndpoint::Api],
+            (Some(SessionEndpoint::Rest), _) | (None, Protocol::Rest) => &[SessionEndpoint::Rest],
+            // A token handed in from elsewhere, server not known yet.
+            (None, Protocol::Auto) => &[SessionEndpoint::Api, SessionEndpoint::Rest],
+        };
+        let mut last_error = None;
+        for endpoint in order {
+            let url = format!("{}{}", self.inner.base, endpoint.path());
+            let request = self
+                .request(reqwest::Method::DELETE, &url)
+                .header(SESSION_HEADER, session_header(&token)?);
+            let response = self
+                .exchange(request, "com.vmware.cis.session.delete")
+                .await?;
+            let error = match response.status {
+                200..=299 | 401 => None,
+                status => Some(api_error(SESSION_SERVICE, "delete", status, &response.body)),
+            };
+            match error {
+                Some(error) if order.len() > 1 && session_service_missing(&error) => {
+                    last_error = Some(error);
+                }
+                Some(error) => {
+                    self.learn_endpoint(*endpoint);
+                    return Err(error);
+                }
+                None => {
+                    self.learn_endpoint(*endpoint);
+                    return Ok(());
+                }
+            }
         }
+        Err(last_error
+            .unwrap_or_else(|| Error::Config("no session service to log out with".to_owned())))
+    }
+
+    /// Records which session service the server has, unless known already.
+    fn learn_endpoint(&self, endpoint: SessionEndpoint) {
+        let mut session = self
+            .inner
+            .session
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if session.endpoint.is_none() {
+            tracing::debug!(endpoint = endpoint.path(), "session service found");
+            session.endpoint = Some(endpoint);
+        }
+    }
+
+    fn known_endpoint(&self) -> Option<SessionEndpoint> {
+        self.inner
+            .session
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .endpoint
+    }
+
+    /// Finds out whether the server has the `/api` session service by asking
+    /// it for the current session (`GET /api/session`), once per client: a
+    /// 404, 405 or 501 without a vAPI error means no, any other answer yes.
+    /// See [`Protocol::Auto`].
+    async fn discover_endpoint(&self) -> Result<SessionEndpoint> {
+        let _serialized = self.inner.discovery.lock().await;
+        if let Some(known) = self.known_endpoint() {
+            return Ok(known);
+        }
+        let url = format!("{}{}", self.inner.base, API_SESSION_PATH);
+        let mut request = self.request(reqwest::Method::GET, &url);
+        if let Some(token) = self.session_token() {
+            request = request.header(SESSION_HEADER, session_header(&token)?);
+        }
+        let response = self
+            .exchange(request, "com.vmware.cis.session.get")
+            .instrument(tracing::debug_span!(
+                "vapi_discover",
+                endpoint = API_SESSION_PATH
+            ))
+            .await?;
+        let missing = !(200..300).contains(&response.status)
+            && session_service_missing(&api_error(
+                SESSION_SERVICE,
+                "get",
+                response.status,
+                &response.body,
+            ));
+        let endpoint = if missing {
+            SessionEndpoint::Rest
+        } else {
+            SessionEndpoint::Api
+        };
+        self.learn_endpoint(endpoint);
+        Ok(self.known_endpoint().unwrap_or(endpoint))
     }
 
     /// Starts a call of `spec`; add parameters with [`Call::param`] and run it
@@ -454,16 +629,32 @@ impl Client {
             Ok(route) => (Some(route), None),
             Err(error) => (None, Some(error)),
         };
+        // Under Auto, before the server is known, an /api route may turn out
+        // not to exist; the /rest route is kept ready (with the parameters
+        // serialized for it) to send the call again.
+        let fallback = match (route, spec.rest) {
+            (Some((Wire::Api, _)), Some(rest))
+                if self.inner.protocol == Protocol::Auto && self.known_endpoint().is_none() =>
+            {
+                Some((rest, Vec::new()))
+            }
+            _ => None,
+        };
         Call {
             client: self.clone(),
             spec,
             route,
             params: Vec::new(),
+            fallback,
             error,
         }
     }
 
-    fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+        url: impl reqwest::IntoUrl,
+    ) -> reqwest::RequestBuilder {
         let mut builder = self
             .inner
             .http
@@ -484,12 +675,13 @@ impl Client {
         let response = request
             .send()
             .await
-            .map_err(|err| transport_error(context, err))?;
+            .map_err(|err| transport_error(context, err, None))?;
         let status = response.status().as_u16();
+        let url = response.url().clone();
         let body = response
             .bytes()
             .await
-            .map_err(|err| transport_error(context, err))?;
+            .map_err(|err| transport_error(context, err, Some(&url)))?;
         Ok(RawResponse {
             status,
             body: body.to_vec(),
@@ -528,6 +720,7 @@ impl Client {
                     service: SESSION_SERVICE.to_owned(),
                     operation: "create".to_owned(),
                     status: response.status,
+                    expected: "a session token".to_owned(),
                     // The body is the token itself: never quote it.
                     excerpt: "(session token response withheld)".to_owned(),
                     source: serde::de::Error::custom("expected a session token string"),
@@ -536,6 +729,10 @@ impl Client {
             }
             let error = api_error(SESSION_SERVICE, "create", response.status, &response.body);
             if !session_service_missing(&error) {
+                // The service exists and refused (bad credentials, say):
+                // later calls must go where it lives, and be told
+                // UNAUTHENTICATED there rather than NOT_FOUND elsewhere.
+                self.learn_endpoint(*endpoint);
                 return Err(error);
             }
             tracing::debug!(
@@ -613,6 +810,14 @@ fn parse_token(body: &[u8]) -> Option<Secret> {
     }
 }
 
+/// True when an answer says the route does not exist on the server (a 404,
+/// 405 or 501 without a vAPI error body), as opposed to a vAPI error such as
+/// `NOT_FOUND` for a missing object.
+fn route_missing(response: &RawResponse) -> bool {
+    matches!(response.status, 404 | 405 | 501)
+        && error::error_from_response(response.status, &response.body).is_from_status()
+}
+
 /// True when a login attempt failed because the session service is absent on
 /// this server, rather than because of the credentials.
 fn session_service_missing(error: &Error) -> bool {
@@ -632,24 +837,111 @@ fn api_error(service: &str, operation: &str, status: u16, body: &[u8]) -> Error 
 }
 
 /// Classifies a `reqwest` failure without exposing `reqwest` types.
-fn transport_error(context: &str, err: reqwest::Error) -> Error {
+/// `url` names the server when the error itself does not (errors while
+/// reading a body).
+fn transport_error(context: &str, err: reqwest::Error, url: Option<&reqwest::Url>) -> Error {
     if err.is_timeout() {
         return Error::Timeout {
             context: context.to_owned(),
         };
     }
+    let peer = err
+        .url()
+        .or(url)
+        .and_then(|url| {
+            let host = url.host_str()?;
+            Some(match url.port_or_known_default() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            })
+        })
+        .unwrap_or_else(|| "the server".to_owned());
     if let Some(tls) = find_tls_error(&err) {
         return Error::Tls {
             context: context.to_owned(),
+            peer,
             message: tls.to_string(),
         };
     }
-    // reqwest's messages include the URL, which never contains secrets here
-    // (tokens travel in headers, credentials in the Authorization header).
+    let kind = classify_transport(&err);
+    if kind == TransportKind::Timeout {
+        return Error::Timeout {
+            context: context.to_owned(),
+        };
+    }
+    // The innermost message; reqwest's own text only repeats the URL (which
+    // never holds secrets here: tokens and credentials travel in headers).
+    let detail = error_chain(&err)
+        .last()
+        .map_or_else(|| err.to_string(), ToString::to_string);
     Error::Transport {
         context: context.to_owned(),
+        kind,
+        peer,
+        detail,
         source: Box::new(err),
     }
+}
+
+/// The root cause of a failed exchange, from the kinds of the I/O errors in
+/// the chain and, where the HTTP stack reports no I/O error, from its
+/// messages (hyper and hyper-util have no public error kinds for these).
+fn classify_transport(err: &reqwest::Error) -> TransportKind {
+    let chain = error_chain(err);
+    for cause in &chain {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as Io;
+            match io.kind() {
+                Io::ConnectionRefused => return TransportKind::ConnectionRefused,
+                Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe => {
+                    return TransportKind::ConnectionReset;
+                }
+                Io::TimedOut => return TransportKind::Timeout,
+                Io::UnexpectedEof if err.is_body() || err.is_decode() => {
+                    return TransportKind::IncompleteBody;
+                }
+                Io::UnexpectedEof => return TransportKind::ConnectionClosed,
+                _ => {}
+            }
+        }
+        let text = cause.to_string();
+        if text == "dns error" || text.starts_with("failed to lookup address") {
+            return TransportKind::NameResolution;
+        }
+        if text.contains("before message length reached") || text.contains("incomplete") {
+            return TransportKind::IncompleteBody;
+        }
+        if text.starts_with("connection closed before message completed") {
+            return TransportKind::ConnectionClosed;
+        }
+    }
+    if err.is_body() || err.is_decode() {
+        return TransportKind::IncompleteBody;
+    }
+    TransportKind::Other
+}
+
+/// `err` and its causes, looking into the errors wrapped by `io::Error`s
+/// (whose `source` skips the wrapped error itself).
+fn error_chain<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut chain = Vec::new();
+    let mut next = Some(err);
+    while let Some(cause) = next {
+        chain.push(cause);
+        next = match cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
+        if chain.len() > 32 {
+            break;
+        }
+    }
+    chain
 }
 
 /// Finds a rustls error anywhere in an error chain. rustls errors surface
@@ -677,6 +969,9 @@ pub struct Call {
     spec: &'static OperationSpec,
     route: Option<(Wire, HttpRoute)>,
     params: Vec<(&'static str, Value)>,
+    /// The `/rest` route and parameters serialized for it, when the `/api`
+    /// route is tentative (see [`Protocol::Auto`]).
+    fallback: Option<(HttpRoute, Vec<(&'static str, Value)>)>,
     error: Option<Error>,
 }
 
@@ -710,6 +1005,17 @@ impl Call {
             Some((Wire::Rest, _)) => types::to_rest_value(value),
             _ => types::to_api_value(value),
         };
+        if let Some((_, fallback_params)) = &mut self.fallback {
+            match types::to_rest_value(value) {
+                Ok(Value::Null) => {}
+                Ok(value) => {
+                    fallback_params.retain(|(name, _)| *name != wire_name);
+                    fallback_params.push((wire_name, value));
+                }
+                // Without the parameter the fallback cannot be sent.
+                Err(_) => self.fallback = None,
+            }
+        }
         match serialized {
             Ok(Value::Null) => {}
             Ok(value) => {
@@ -757,11 +1063,20 @@ impl Call {
             operation: spec.operation_id.to_owned(),
             message,
         };
-        let Some((wire, route)) = self.route else {
+        let Some((mut wire, mut route)) = self.route else {
             return Err(invalid("no route".to_owned()));
         };
-        let prepared = encode::prepare(&route, wire, &self.params).map_err(invalid)?;
-        let url = format!("{}{}", self.client.inner.base, prepared.path_and_query);
+        let mut params = &self.params;
+        // The server may have been found to lack /api since the call was
+        // created.
+        if let Some((rest_route, rest_params)) = &self.fallback {
+            if self.client.known_endpoint() == Some(SessionEndpoint::Rest) {
+                (wire, route, params) = (Wire::Rest, *rest_route, rest_params);
+            }
+        }
+        let mut prepared = encode::prepare(&route, wire, params).map_err(invalid)?;
+        let mut url =
+            request_url(&self.client.inner.base, &prepared.path_and_query).map_err(invalid)?;
         let span = tracing::debug_span!(
             "vapi_request",
             service = spec.service_id,
@@ -770,11 +1085,26 @@ impl Call {
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
             relogin = false,
+            rerouted = false,
         );
         async {
             let started = Instant::now();
             let (token, generation, has_credentials) = self.client.session_snapshot();
             let mut response = self.execute(&prepared, &url, token.as_ref()).await?;
+            if let Some((rest_route, rest_params)) = &self.fallback {
+                if wire == Wire::Api
+                    && route_missing(&response)
+                    && self.client.discover_endpoint().await? == SessionEndpoint::Rest
+                {
+                    tracing::debug!("the server has no /api; sending the call over /rest");
+                    tracing::Span::current().record("rerouted", true);
+                    wire = Wire::Rest;
+                    prepared = encode::prepare(rest_route, wire, rest_params).map_err(invalid)?;
+                    url = request_url(&self.client.inner.base, &prepared.path_and_query)
+                        .map_err(invalid)?;
+                    response = self.execute(&prepared, &url, token.as_ref()).await?;
+                }
+            }
             if response.status == 401
                 && has_credentials
                 && self.client.renew_session(generation).await?
@@ -799,7 +1129,7 @@ impl Call {
     async fn execute(
         &self,
         prepared: &encode::Prepared,
-        url: &str,
+        url: &reqwest::Url,
         token: Option<&Secret>,
     ) -> Result<RawResponse> {
         let method = match prepared.method {
@@ -809,7 +1139,7 @@ impl Call {
             HttpMethod::Patch => reqwest::Method::PATCH,
             HttpMethod::Delete => reqwest::Method::DELETE,
         };
-        let mut request = self.client.request(method, url);
+        let mut request = self.client.request(method, url.clone());
         if let Some(token) = token {
             request = request.header(SESSION_HEADER, session_header(token)?);
         }
@@ -868,6 +1198,7 @@ fn decode_response<T: DeserializeOwned>(
         service: spec.service_id.to_owned(),
         operation: spec.operation_id.to_owned(),
         status,
+        expected: short_type_name::<T>(),
         excerpt: error::excerpt(&body),
         source,
     };
@@ -883,6 +1214,27 @@ fn decode_response<T: DeserializeOwned>(
         (_, value) => value,
     };
     decode_value(value).map_err(decode_error)
+}
+
+/// The name of `T` without module paths (`Vec<Summary>`), for messages.
+pub(crate) fn short_type_name<T: ?Sized>() -> String {
+    let full = std::any::type_name::<T>();
+    let mut out = String::with_capacity(full.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        out.push_str(token.rsplit("::").next().unwrap_or(token));
+        token.clear();
+    };
+    for ch in full.chars() {
+        if ch.is_alphanumeric() || ch == '_' || ch == ':' {
+            token.push(ch);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
 }
 
 /// Decodes a result value. Some servers (govmomi's simulator among them)
@@ -917,6 +1269,49 @@ mod tests {
         );
         assert!(normalize_base_url("ftp://vc").is_err());
         assert!(normalize_base_url("https://vc/?x=1").is_err());
+    }
+
+    #[test]
+    fn base_url_credentials_are_rejected_and_never_shown() {
+        for url in [
+            "https://administrator:Pa55-w0rd@vc.example.com",
+            "https://administrator@vc.example.com/",
+            "https://:Pa55-w0rd@vc.example.com",
+            "administrator:Pa55-w0rd@vc.example.com",
+            "https://administrator:Pa55-w0rd@vc example.com",
+            "https://administrator:Pa/55-w0rd@vc.example.com",
+        ] {
+            let error = normalize_base_url(url).unwrap_err();
+            let text = format!("{error} {error:?}");
+            assert!(matches!(error, Error::Config(_)), "{url}: {text}");
+            for secret in ["Pa55-w0rd", "Pa/55", "administrator"] {
+                assert!(!text.contains(secret), "{url}: {text}");
+            }
+        }
+        let error =
+            normalize_base_url("https://administrator:Pa55-w0rd@vc.example.com").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid client configuration: base URL `https://***@vc.example.com` contains a user name or password; pass credentials to Client::login instead"
+        );
+        let builder = Client::builder("https://administrator:Pa55-w0rd@vc.example.com");
+        assert!(!format!("{builder:?}").contains("Pa55-w0rd"), "{builder:?}");
+    }
+
+    #[test]
+    fn request_urls_keep_the_built_path() {
+        let url = request_url("https://vc/prefix", "/api/x/a%2Fb?k=v%26w").unwrap();
+        assert_eq!(url.path(), "/prefix/api/x/a%2Fb");
+        assert_eq!(url.query(), Some("k=v%26w"));
+        assert_eq!(
+            request_url("https://vc", "/api/x").unwrap().path(),
+            "/api/x"
+        );
+        // Dot segments are removed by the URL parser: refused, not sent.
+        for target in ["/api/x/..", "/api/x/%2e%2E/y", "/api/./x"] {
+            let error = request_url("https://vc", target).unwrap_err();
+            assert!(error.contains(target), "{error}");
+        }
     }
 
     #[test]

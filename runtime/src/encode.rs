@@ -2,7 +2,7 @@
 //! description. Pure functions, so every mapping rule is unit-testable without
 //! a server.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Map, Value};
 
 use crate::spec::{HttpMethod, HttpRoute, ParamLocation};
@@ -82,6 +82,7 @@ pub(crate) fn prepare(
                         binding.param
                     )
                 })?;
+                check_segment_value(binding.param, &text)?;
                 path = path.replace(
                     &placeholder,
                     &utf8_percent_encode(&text, COMPONENT).to_string(),
@@ -191,6 +192,36 @@ pub(crate) fn prepare(
     })
 }
 
+/// Rejects path parameter values that would change the structure of the
+/// path even when percent-encoded: the empty value (`/api/x//y`, or a
+/// trailing slash that addresses the collection) and the dot segments `.` and
+/// `..`, which URL parsers remove together with the segment before them
+/// (`DELETE /api/cis/tagging/tag/..` would become `DELETE /api/cis/tagging/`).
+/// URL parsers also read `%2e` as a dot, and servers or proxies may decode a
+/// value once more, so the value is checked after percent-decoding too.
+///
+/// Every other character is safe: [`COMPONENT`] escapes `/`, `?`, `#`, `%`,
+/// `\`, control characters and everything outside ASCII.
+fn check_segment_value(param: &str, text: &str) -> Result<(), String> {
+    let decoded = percent_decode_str(text).decode_utf8_lossy();
+    for candidate in [text, decoded.as_ref()] {
+        let reason = match candidate {
+            "" => "is empty",
+            "." | ".." => "is a dot segment (`.` or `..`)",
+            _ => continue,
+        };
+        let shown = if candidate == text {
+            String::new()
+        } else {
+            format!(" after percent-decoding `{text}`")
+        };
+        return Err(format!(
+            "path parameter `{param}` {reason}{shown}; it would change which resource the request addresses"
+        ));
+    }
+    Ok(())
+}
+
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(text) => Some(text.clone()),
@@ -264,6 +295,34 @@ mod tests {
             "/rest/com/vmware/cis/tagging/tag/id:urn%3Avmomi%3ATag%3Aa%2Fb%20c"
         );
         assert_eq!(prepared.body, None);
+    }
+
+    #[test]
+    fn empty_and_dot_segment_values_are_rejected() {
+        let route = HttpRoute {
+            method: HttpMethod::Delete,
+            path: "/api/cis/tagging/tag/{tag_id}",
+            query: &[],
+            params: &[binding!("tag_id", ParamLocation::Path("tag_id"))],
+        };
+        for value in ["", ".", "..", "%2e", "%2E%2e", ".%2e", "%2e."] {
+            let error = prepare(&route, Wire::Api, &[("tag_id", json!(value))]).unwrap_err();
+            assert!(error.contains("`tag_id`"), "{value:?}: {error}");
+        }
+        // Values that merely contain dots or encode to something else are fine.
+        for (value, encoded) in [
+            ("...", "..."),
+            (".a", ".a"),
+            ("a..b", "a..b"),
+            ("%2e%2", "%252e%252"),
+            ("a/../b", "a%2F..%2Fb"),
+        ] {
+            let prepared = prepare(&route, Wire::Api, &[("tag_id", json!(value))]).unwrap();
+            assert_eq!(
+                prepared.path_and_query,
+                format!("/api/cis/tagging/tag/{encoded}")
+            );
+        }
     }
 
     #[test]

@@ -112,6 +112,12 @@ impl ServerError {
         T::deserialize(self.value.as_ref()?).ok()
     }
 
+    /// True when the discriminator was derived from the HTTP status because
+    /// the body carried no error structure.
+    pub(crate) fn is_from_status(&self) -> bool {
+        self.from_status
+    }
+
     /// The start of a body that was not JSON (an HTML page from a proxy,
     /// plain text), bounded in size and on one line.
     pub fn excerpt(&self) -> Option<&str> {
@@ -141,6 +147,22 @@ impl fmt::Display for ServerError {
 /// Server-reported standard errors are [`Error::Api`]; the other variants
 /// describe failures to build a request, reach the server or understand its
 /// answer. No variant ever holds a password or session token.
+///
+/// # Retrying
+///
+/// Whether repeating a failed call is safe depends on what the server did:
+///
+/// * [`Error::was_applied`] is true when the server answered with a success
+///   status but the answer could not be read ([`Error::Decode`]): the
+///   operation **took effect**, so repeating a create, delete or action would
+///   do it twice.
+/// * [`Error::InvalidRequest`], [`Error::Serialize`] and [`Error::Config`]
+///   are raised before anything is sent.
+/// * [`Error::transport_kind`] classifies failures to talk to the server;
+///   [`TransportKind::ConnectionRefused`], [`TransportKind::NameResolution`]
+///   and most [`TransportKind::Tls`] failures happen before the request
+///   reaches it, while after a reset, a closed connection, an incomplete body
+///   or a timeout the server may or may not have applied the request.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -169,16 +191,25 @@ pub enum Error {
     },
     /// A successful response whose body could not be decoded into the
     /// expected type.
+    ///
+    /// The server answered with a success status, so it **applied the
+    /// request**: a create, update or delete took effect even though its
+    /// result is unknown to the caller. Blindly repeating a non-idempotent
+    /// call after this error can do the work twice; check the server's state
+    /// first. [`Error::was_applied`] tells this case apart.
     #[error(
-        "{service}.{operation}: cannot decode response (HTTP {status}): {source}; body starts with: {excerpt}"
+        "{service}.{operation}: the server applied the request (HTTP {status}) but its response could not be read as {expected}: {source}; body starts with: {excerpt}"
     )]
     Decode {
         /// Service identifier.
         service: String,
         /// Operation identifier.
         operation: String,
-        /// HTTP status.
+        /// HTTP status (a success status).
         status: u16,
+        /// What the response was expected to be (a Rust type name or a short
+        /// description such as `a session token`).
+        expected: String,
         /// Start of the body (bounded, valid UTF-8).
         excerpt: String,
         /// What serde reported.
@@ -216,19 +247,30 @@ pub enum Error {
         /// What was being done (`com.vmware.vcenter.vm.list`, `login`).
         context: String,
     },
-    /// The TLS handshake failed (untrusted certificate, thumbprint mismatch).
-    #[error("{context}: TLS failure: {message}")]
+    /// The TLS handshake failed (untrusted certificate, thumbprint mismatch,
+    /// an alert from the server).
+    #[error("{context}: TLS failure with {peer}: {message}")]
     Tls {
         /// What was being done.
         context: String,
+        /// The server as `host:port`.
+        peer: String,
         /// The TLS library's description.
         message: String,
     },
-    /// Any other failure to exchange HTTP messages with the server.
-    #[error("{context}: transport error: {source}")]
+    /// Any other failure to exchange HTTP messages with the server; `kind`
+    /// says what happened (see [`Error::transport_kind`]).
+    #[error("{context}: {}", describe_transport(*kind, peer, detail))]
     Transport {
         /// What was being done.
         context: String,
+        /// What went wrong.
+        kind: TransportKind,
+        /// The server as `host:port`.
+        peer: String,
+        /// The innermost cause as reported by the operating system or the
+        /// HTTP library, for [`TransportKind::Other`] and diagnostics.
+        detail: String,
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync + 'static>,
@@ -257,7 +299,99 @@ pub enum Error {
     },
 }
 
+/// Why exchanging HTTP messages with the server failed, below the level of
+/// HTTP statuses; see [`Error::transport_kind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// Nothing accepts connections at the server's address and port (or a
+    /// firewall answers in its place).
+    ConnectionRefused,
+    /// The connection was reset or aborted by the server or a device in
+    /// between.
+    ConnectionReset,
+    /// The server closed the connection without sending a (complete)
+    /// response head.
+    ConnectionClosed,
+    /// The server's host name could not be resolved.
+    NameResolution,
+    /// The TLS handshake failed: untrusted or mismatched certificate, a TLS
+    /// alert from the server. Reported as [`Error::Tls`].
+    Tls,
+    /// The response body ended before it was complete (shorter than its
+    /// `Content-Length`, or a chunked body without its end).
+    IncompleteBody,
+    /// The connection or the request timed out. Reported as
+    /// [`Error::Timeout`].
+    Timeout,
+    /// Any other failure; the error's text has the underlying cause.
+    Other,
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::ConnectionRefused => "connection refused",
+            TransportKind::ConnectionReset => "connection reset",
+            TransportKind::ConnectionClosed => "connection closed",
+            TransportKind::NameResolution => "host name not resolved",
+            TransportKind::Tls => "TLS failure",
+            TransportKind::IncompleteBody => "incomplete response body",
+            TransportKind::Timeout => "timed out",
+            TransportKind::Other => "transport error",
+        })
+    }
+}
+
+/// The text of an [`Error::Transport`] after its context.
+fn describe_transport(kind: TransportKind, peer: &str, detail: &str) -> String {
+    let host = peer
+        .rsplit_once(':')
+        .map_or(peer, |(host, _)| host)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    match kind {
+        TransportKind::ConnectionRefused => format!("connection refused by {peer}"),
+        TransportKind::ConnectionReset => format!("connection reset by {peer}"),
+        TransportKind::ConnectionClosed => {
+            format!("{peer} closed the connection before sending a complete response")
+        }
+        TransportKind::NameResolution => {
+            format!("cannot resolve host name `{host}`: {detail}")
+        }
+        TransportKind::Tls => format!("TLS failure with {peer}: {detail}"),
+        TransportKind::IncompleteBody => {
+            format!("the response from {peer} ended before its body was complete")
+        }
+        TransportKind::Timeout => format!("timed out talking to {peer}"),
+        TransportKind::Other => format!("transport error talking to {peer}: {detail}"),
+    }
+}
+
 impl Error {
+    /// Why talking to the server failed, for [`Error::Transport`],
+    /// [`Error::Tls`] and [`Error::Timeout`]; `None` for every error that
+    /// came with an HTTP response or happened before a request was sent.
+    pub fn transport_kind(&self) -> Option<TransportKind> {
+        match self {
+            Error::Transport { kind, .. } => Some(*kind),
+            Error::Tls { .. } => Some(TransportKind::Tls),
+            Error::Timeout { .. } => Some(TransportKind::Timeout),
+            _ => None,
+        }
+    }
+
+    /// True when the server answered the request with a success status, so
+    /// the operation took effect, but the client could not read the answer
+    /// ([`Error::Decode`]). Do not repeat a non-idempotent call (create,
+    /// delete, an action) after such an error without checking the server's
+    /// state first. False for every other error — which does not prove that
+    /// nothing happened: after a transport error or timeout the server may
+    /// still have applied the request.
+    pub fn was_applied(&self) -> bool {
+        matches!(self, Error::Decode { status, .. } if (200..300).contains(status))
+    }
+
     /// The server-reported error carried by this error ([`Error::Api`] or
     /// [`Error::TaskFailed`]).
     pub fn server_error(&self) -> Option<&ServerError> {

@@ -34,7 +34,7 @@ pub mod types;
 
 pub use client::{Call, Client, ClientBuilder, Protocol, SESSION_HEADER};
 pub use enum_macro::UnknownVariant;
-pub use error::{Error, Result, ServerError};
+pub use error::{Error, Result, ServerError, TransportKind};
 pub use ids::{ResourceId, TaskId};
 pub use spec::{HttpMethod, HttpRoute, OperationSpec, ParamBinding, ParamLocation};
 pub use task::{TASK_CANCEL, TASK_GET, Task, TaskProgress, TaskState, TaskStatus, TaskWaitOptions};

@@ -275,8 +275,63 @@ async fn connection_refused_is_a_transport_error() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
-    assert!(
-        error.to_string().contains("com.vmware.vcenter.VM.get"),
-        "{error}"
+    assert_eq!(
+        error.transport_kind(),
+        Some(vsphere_vapi_runtime::TransportKind::ConnectionRefused)
     );
+    assert_eq!(
+        error.to_string(),
+        format!("com.vmware.vcenter.VM.get: connection refused by 127.0.0.1:{port}")
+    );
+}
+
+static TAG_CREATE: OperationSpec = OperationSpec {
+    service_id: "com.vmware.cis.tagging.tag",
+    operation_id: "create",
+    task: false,
+    api: Some(HttpRoute {
+        method: HttpMethod::Post,
+        path: "/api/cis/tagging/tag",
+        query: &[],
+        params: &[],
+    }),
+    rest: None,
+};
+
+/// A create that the server carried out (201) but whose answer is not the
+/// expected identifier: the error says the request was applied, so a caller
+/// does not create the object a second time by retrying.
+#[tokio::test]
+async fn undecodable_success_says_the_request_was_applied() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 17})))
+        .mount(&server)
+        .await;
+    let client = Client::new(server.uri()).unwrap();
+    let error = client
+        .operation(&TAG_CREATE)
+        .send::<String>()
+        .await
+        .unwrap_err();
+    assert!(error.was_applied(), "{error:?}");
+    assert_eq!(error.status(), Some(201));
+    assert_eq!(error.transport_kind(), None);
+    let text = error.to_string();
+    assert!(
+        text.starts_with(
+            "com.vmware.cis.tagging.tag.create: the server applied the request (HTTP 201) but its response could not be read as String: invalid type: map"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with(r#"body starts with: {"id":17}"#), "{text}");
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "not retried"
+    );
+
+    // Errors with an error answer were not applied.
+    let refused = get_with(ResponseTemplate::new(400)).await.unwrap_err();
+    assert!(!refused.was_applied());
 }

@@ -518,3 +518,211 @@ async fn secrets_stay_out_of_debug_errors_and_logs() {
     }
     assert!(format!("{client:?}").contains("administrator@vsphere.local"));
 }
+
+/// A server without `/api` (vCenter before 7.0U2, govmomi's simulator): every
+/// `/api` path answers a plain-text 404, the session service is
+/// `/rest/com/vmware/cis/session`.
+async fn legacy_server() -> (MockServer, Arc<SessionServer>) {
+    let server = MockServer::start().await;
+    let state = Arc::new(SessionServer::default());
+    let login_state = state.clone();
+    Mock::given(method("POST"))
+        .and(path("/rest/com/vmware/cis/session"))
+        .respond_with(move |request: &Request| login_state.login(request, true))
+        .mount(&server)
+        .await;
+    let delete_state = state.clone();
+    Mock::given(method("DELETE"))
+        .and(path("/rest/com/vmware/cis/session"))
+        .respond_with(move |request: &Request| {
+            let mut valid = delete_state.valid.lock().unwrap();
+            if valid.is_some() && session_header(request) == *valid {
+                *valid = None;
+                ResponseTemplate::new(200)
+            } else {
+                ResponseTemplate::new(401)
+            }
+        })
+        .mount(&server)
+        .await;
+    let call_state = state.clone();
+    Mock::given(method("GET"))
+        .and(path("/rest/vcenter/vm"))
+        .respond_with(move |request: &Request| call_state.call(request))
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::path_regex("^/api/"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("404 page not found\n"))
+        .mount(&server)
+        .await;
+    (server, state)
+}
+
+async fn trail(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+/// A token from elsewhere on a server without `/api`: the first call finds
+/// out (one `GET /api/session` probe) and is sent again over `/rest`; later
+/// calls, also from clones, go to `/rest` directly, and logout ends the
+/// session at the `/rest` session service.
+#[tokio::test]
+async fn token_only_client_discovers_a_rest_only_server() {
+    let (server, state) = legacy_server().await;
+    let token = Secret::new("token-from-elsewhere");
+    *state.valid.lock().unwrap() = Some(token.expose().to_owned());
+
+    let client = Client::new(server.uri())
+        .unwrap()
+        .with_session_token(token.expose());
+    let clone = client.clone();
+    assert_eq!(list(&client).await.unwrap().len(), 1);
+    assert_eq!(list(&clone).await.unwrap().len(), 1);
+    client.logout().await.unwrap();
+    assert!(state.valid.lock().unwrap().is_none(), "the session ended");
+    // The old token is refused now, and a call without session is
+    // UNAUTHENTICATED on /rest (not NOT_FOUND on /api).
+    let error = list(&clone).await.unwrap_err();
+    assert_eq!(error.error_type(), Some("UNAUTHENTICATED"), "{error}");
+    assert_eq!(
+        trail(&server).await,
+        [
+            "GET /api/vcenter/vm",
+            "GET /api/session",
+            "GET /rest/vcenter/vm",
+            "GET /rest/vcenter/vm",
+            "DELETE /rest/com/vmware/cis/session",
+            "GET /rest/vcenter/vm",
+        ]
+    );
+    let probe = &server.received_requests().await.unwrap()[1];
+    assert_eq!(
+        session_header(probe).as_deref(),
+        Some(token.expose()),
+        "the probe carries the token"
+    );
+}
+
+/// Logging out with a token from elsewhere before any call: `DELETE
+/// /api/session` does not exist, so the `/rest` session service ends it.
+#[tokio::test]
+async fn token_only_logout_falls_back_to_the_rest_session_service() {
+    let (server, state) = legacy_server().await;
+    *state.valid.lock().unwrap() = Some("token-from-elsewhere".to_owned());
+    let client = Client::new(server.uri())
+        .unwrap()
+        .with_session_token("token-from-elsewhere");
+    client.logout().await.unwrap();
+    assert!(state.valid.lock().unwrap().is_none(), "the session ended");
+    assert!(client.session_token().is_none());
+    assert_eq!(
+        trail(&server).await,
+        ["DELETE /api/session", "DELETE /rest/com/vmware/cis/session"]
+    );
+}
+
+/// A refused login at the `/rest` session service still tells the client
+/// where the server's services are: the next call goes to `/rest` and is
+/// UNAUTHENTICATED, not NOT_FOUND.
+#[tokio::test]
+async fn failed_login_on_a_rest_only_server_keeps_calls_on_rest() {
+    let (server, _state) = legacy_server().await;
+    let client = Client::new(server.uri()).unwrap();
+    let error = client
+        .login("administrator@vsphere.local", "wrong-Pa55")
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_type(), Some("UNAUTHENTICATED"));
+    let error = list(&client).await.unwrap_err();
+    assert_eq!(error.error_type(), Some("UNAUTHENTICATED"), "{error}");
+    assert_eq!(error.status(), Some(401));
+    assert_eq!(
+        trail(&server).await,
+        [
+            "POST /api/session",
+            "POST /rest/com/vmware/cis/session",
+            "GET /rest/vcenter/vm",
+        ]
+    );
+}
+
+/// On a server with `/api`, a token-only client's calls cost nothing extra;
+/// a vAPI `NOT_FOUND` is an answer, not a sign of a missing route; and a
+/// plain 404 is probed once, found to come from an `/api` server, and
+/// returned as it is.
+#[tokio::test]
+async fn token_only_client_on_an_api_server_stays_on_api() {
+    let (server, state) = api_session_server().await;
+    *state.valid.lock().unwrap() = Some("token-9".to_owned());
+    Mock::given(method("GET"))
+        .and(path("/api/session"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"user": "x"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/vcenter/vm/vm-404"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "error_type": "NOT_FOUND",
+            "messages": [{"id": "x", "default_message": "no VM vm-404", "args": []}]
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/vcenter/vm/vm-gone"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let client = Client::new(server.uri())
+        .unwrap()
+        .with_session_token("token-9");
+    assert_eq!(list(&client).await.unwrap().len(), 1);
+    let get = |vm: &'static str| client.operation(&VM_GET).param("vm", vm).send::<Value>();
+    assert_eq!(
+        get("vm-404").await.unwrap_err().error_type(),
+        Some("NOT_FOUND")
+    );
+    for _ in 0..2 {
+        let error = get("vm-gone").await.unwrap_err();
+        assert_eq!(error.status(), Some(404));
+    }
+    assert_eq!(
+        trail(&server).await,
+        [
+            "GET /api/vcenter/vm",
+            "GET /api/vcenter/vm/vm-404",
+            "GET /api/vcenter/vm/vm-gone",
+            "GET /api/session",
+            "GET /api/vcenter/vm/vm-gone",
+        ]
+    );
+}
+
+static VM_GET: OperationSpec = OperationSpec {
+    service_id: "com.vmware.vcenter.VM",
+    operation_id: "get",
+    task: false,
+    api: Some(HttpRoute {
+        method: HttpMethod::Get,
+        path: "/api/vcenter/vm/{vm}",
+        query: &[],
+        params: &[vsphere_vapi_runtime::ParamBinding {
+            param: "vm",
+            location: vsphere_vapi_runtime::ParamLocation::Path("vm"),
+        }],
+    }),
+    rest: Some(HttpRoute {
+        method: HttpMethod::Get,
+        path: "/rest/vcenter/vm/{vm}",
+        query: &[],
+        params: &[vsphere_vapi_runtime::ParamBinding {
+            param: "vm",
+            location: vsphere_vapi_runtime::ParamLocation::Path("vm"),
+        }],
+    }),
+};

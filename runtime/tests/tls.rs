@@ -8,7 +8,7 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use vsphere_vapi_runtime::{Client, Error, HttpMethod, HttpRoute, OperationSpec};
+use vsphere_vapi_runtime::{Client, Error, HttpMethod, HttpRoute, OperationSpec, TransportKind};
 
 static VM_LIST: OperationSpec = OperationSpec {
     service_id: "com.vmware.vcenter.VM",
@@ -122,6 +122,15 @@ async fn default_verification_rejects_self_signed_certificate() {
     let client = Client::new(&url).unwrap();
     let error = list(&client).await.unwrap_err();
     assert!(matches!(error, Error::Tls { .. }), "{error:?}");
+    assert_eq!(error.transport_kind(), Some(TransportKind::Tls));
+    let text = error.to_string();
+    let peer = url.trim_start_matches("https://");
+    assert!(
+        text.starts_with(&format!(
+            "com.vmware.vcenter.VM.list: TLS failure with {peer}: invalid peer certificate"
+        )),
+        "{text}"
+    );
 }
 
 #[tokio::test]

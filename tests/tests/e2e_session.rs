@@ -79,10 +79,60 @@ async fn wrong_credentials_are_unauthenticated() {
     );
     assert!(client.session_token().is_none());
 
+    // After the refused logins the client knows the server's session service
+    // is /rest: a call there is UNAUTHENTICATED, not the NOT_FOUND of an /api
+    // route the simulator does not have.
+    expect_kind(
+        Category::new(&client).list().await,
+        ErrorKind::Unauthenticated,
+    );
+
     // Calls without a session are refused by the server, not by the client.
     let rest = client_with(&sim, Protocol::Rest);
     expect_kind(
         Category::new(&rest).list().await,
+        ErrorKind::Unauthenticated,
+    );
+}
+
+/// A token obtained elsewhere, given to a client with the default protocol
+/// choice: the client finds out that the simulator has no `/api`, lists over
+/// `/rest`, and its logout ends the session there.
+#[tokio::test]
+async fn token_only_client_discovers_rest_and_logs_out() {
+    let sim = start();
+    let issuer = client_with(&sim, Protocol::Rest);
+    issuer
+        .login(sim.username(), sim.password())
+        .await
+        .unwrap_or_else(|err| panic!("login: {err}\n{}", sim.stderr()));
+    let token = issuer.session_token().expect("a token after login");
+    let expected = Category::new(&issuer).list().await.expect("list as issuer");
+
+    let token_client = client(&sim).with_session_token(&token);
+    let listed = Category::new(&token_client)
+        .list()
+        .await
+        .unwrap_or_else(|err| panic!("list with the token only: {err}\n{}", sim.stderr()));
+    assert_eq!(listed, expected);
+    // A clone shares what was learned.
+    let clone = token_client.clone();
+    assert_eq!(Category::new(&clone).list().await.expect("list"), expected);
+
+    token_client.logout().await.expect("logout");
+    assert!(token_client.session_token().is_none());
+    assert!(clone.session_token().is_none());
+
+    // The session is gone on the server: the token is refused, also by a
+    // fresh client that has to find out about /rest first.
+    let reused = client(&sim).with_session_token(&token);
+    expect_kind(
+        Category::new(&reused).list().await,
+        ErrorKind::Unauthenticated,
+    );
+    let reused_rest = client_with(&sim, Protocol::Rest).with_session_token(&token);
+    expect_kind(
+        Session::new(&reused_rest).get().await,
         ErrorKind::Unauthenticated,
     );
 }

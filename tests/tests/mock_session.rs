@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use serde_json::json;
 use support_mock::{answering, assert_request, client_for, header, requests, single_request};
 use vsphere_vapi::cis::tagging::Category;
-use vsphere_vapi::vcenter::Vm;
 use vsphere_vapi::ids::VirtualMachineId;
+use vsphere_vapi::vcenter::Vm;
 use vsphere_vapi::vcenter::vm::{Power, power};
 use vsphere_vapi::{Client, Error, ErrorExt, ErrorKind, Protocol};
 use wiremock::matchers::{method, path, path_regex};
@@ -389,4 +389,150 @@ async fn html_503_over_rest_is_read_the_same_way() {
         error.server_error().and_then(|e| e.excerpt()),
         Some("<html><body>upstream connect error</body></html>")
     );
+}
+
+/// A client given a token from elsewhere, on a server with `/api`: calls go
+/// to `/api` without any extra request, and logout ends the session with
+/// `DELETE /api/session`.
+#[tokio::test]
+async fn token_only_client_on_an_api_server_sends_no_probe() {
+    let (server, sessions) = session_server(
+        "/api/session",
+        "/api/cis/tagging/category",
+        json!(["cat-1"]),
+    )
+    .await;
+    *sessions.valid.lock().expect("lock") = Some("token-from-elsewhere".to_owned());
+    Mock::given(method("DELETE"))
+        .and(path("/api/session"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = client_for(&server, Protocol::Auto).with_session_token("token-from-elsewhere");
+    assert_eq!(
+        Category::new(&client).list().await.expect("listed"),
+        ["cat-1"]
+    );
+    client.logout().await.expect("logged out");
+    let seen = requests(&server).await;
+    let trail: Vec<String> = seen
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(
+        trail,
+        ["GET /api/cis/tagging/category", "DELETE /api/session"]
+    );
+    assert_eq!(
+        header(&seen[1], "vmware-api-session-id"),
+        Some("token-from-elsewhere")
+    );
+}
+
+/// The same on a server without `/api`: the first call's plain 404 makes the
+/// client probe `GET /api/session` once, then the generated call is sent over
+/// its `/rest` route; later calls and logout use `/rest` directly.
+#[tokio::test]
+async fn token_only_client_on_a_rest_only_server_discovers_rest() {
+    let (server, sessions) = session_server(
+        "/rest/com/vmware/cis/session",
+        "/rest/com/vmware/cis/tagging/category",
+        json!({"value": ["cat-1"]}),
+    )
+    .await;
+    *sessions.valid.lock().expect("lock") = Some("token-from-elsewhere".to_owned());
+    Mock::given(method("DELETE"))
+        .and(path("/rest/com/vmware/cis/session"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    Mock::given(path_regex("^/api/"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("404 page not found\n"))
+        .mount(&server)
+        .await;
+    let client = client_for(&server, Protocol::Auto).with_session_token("token-from-elsewhere");
+    let clone = client.clone();
+    assert_eq!(
+        Category::new(&client).list().await.expect("listed"),
+        ["cat-1"]
+    );
+    assert_eq!(
+        Category::new(&clone).list().await.expect("listed"),
+        ["cat-1"]
+    );
+    client.logout().await.expect("logged out");
+    let trail: Vec<String> = requests(&server)
+        .await
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            "GET /api/cis/tagging/category",
+            "GET /api/session",
+            "GET /rest/com/vmware/cis/tagging/category",
+            "GET /rest/com/vmware/cis/tagging/category",
+            "DELETE /rest/com/vmware/cis/session",
+        ]
+    );
+}
+
+/// The examples: `Tag::delete("..")` over `/api` would have become
+/// `DELETE /api/cis/tagging/`, `Power::get("")` over `/rest` would have
+/// become `GET /rest/vcenter/vm//power`. Both are refused before sending.
+#[tokio::test]
+async fn dot_and_empty_identifiers_are_refused_before_sending() {
+    use vsphere_vapi::cis::tagging::Tag;
+    use vsphere_vapi::ids::TagId;
+
+    let server = answering(ResponseTemplate::new(204)).await;
+    let api = client_for(&server, Protocol::Api);
+    for id in ["..", ".", "", "%2e%2e"] {
+        let error = Tag::new(&api)
+            .delete(&TagId::from(id))
+            .await
+            .expect_err("refused");
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        let text = error.to_string();
+        assert!(
+            text.starts_with(
+                "com.vmware.cis.tagging.tag.delete: invalid request: path parameter `tag_id`"
+            ),
+            "{text}"
+        );
+    }
+    let rest = client_for(&server, Protocol::Rest);
+    let error = Power::new(&rest)
+        .get(&VirtualMachineId::from(""))
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    assert!(error.to_string().contains("`vm`"), "{error}");
+    assert!(requests(&server).await.is_empty(), "nothing was sent");
+
+    // A value with `/` and `..` stays one segment.
+    Tag::new(&api)
+        .delete(&TagId::from("../category"))
+        .await
+        .expect("sent");
+    assert_request(
+        &single_request(&server).await,
+        "DELETE",
+        "/api/cis/tagging/tag/..%2Fcategory",
+        &[],
+        None,
+    );
+}
+
+/// Credentials in the base URL are refused, and never shown.
+#[tokio::test]
+async fn credentials_in_the_base_url_are_refused() {
+    let error = Client::builder(format!("https://{USER}:{PASSWORD}@vc.example.com"))
+        .build()
+        .expect_err("refused");
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    let text = format!("{error} {error:?}");
+    assert!(!text.contains(PASSWORD), "{text}");
+    assert!(text.contains("Client::login"), "{text}");
 }
