@@ -144,7 +144,10 @@ mod tests {
     struct Progress {
         #[serde(default = "Progress::missing_bytes")]
         bytes: i64,
-        #[serde(default = "Progress::missing_names", deserialize_with = "super::null_as_default")]
+        #[serde(
+            default = "Progress::missing_names",
+            deserialize_with = "super::null_as_default"
+        )]
         names: Vec<String>,
         id: String,
     }
@@ -164,16 +167,30 @@ mod tests {
             serde_json::from_str(r#"{"bytes": 3, "names": ["a"], "id": "x"}"#).unwrap();
         assert_eq!(full.bytes, 3);
         assert!(!super::omitted_fields().contains(&("test::Progress", "bytes")));
-        let null: Progress = serde_json::from_str(r#"{"bytes": 3, "names": null, "id": "x"}"#).unwrap();
+        let null: Progress =
+            serde_json::from_str(r#"{"bytes": 3, "names": null, "id": "x"}"#).unwrap();
         assert!(null.names.is_empty());
         assert!(!super::omitted_fields().contains(&("test::Progress", "names")));
         for _ in 0..3 {
             let sparse: Progress = serde_json::from_str(r#"{"id": "x"}"#).unwrap();
-            assert_eq!(sparse, Progress { bytes: 0, names: Vec::new(), id: "x".to_owned() });
+            assert_eq!(
+                sparse,
+                Progress {
+                    bytes: 0,
+                    names: Vec::new(),
+                    id: "x".to_owned()
+                }
+            );
         }
         let omitted = super::omitted_fields();
-        assert!(omitted.contains(&("test::Progress", "bytes")), "{omitted:?}");
-        assert!(omitted.contains(&("test::Progress", "names")), "{omitted:?}");
+        assert!(
+            omitted.contains(&("test::Progress", "bytes")),
+            "{omitted:?}"
+        );
+        assert!(
+            omitted.contains(&("test::Progress", "names")),
+            "{omitted:?}"
+        );
         let error = serde_json::from_str::<Progress>(r#"{"bytes": 1}"#).unwrap_err();
         assert!(error.to_string().contains("missing field `id`"), "{error}");
     }

@@ -59,7 +59,13 @@ pub fn emit(
 
     if union::has_enums(structure) {
         let mut tokens = union::emit(ctx, scope, structure, doc, &gate)?;
-        tokens.extend(zero_impl(&union::members(structure), &name, &gate, structure.zero, &context)?);
+        tokens.extend(zero_impl(
+            &union::members(structure),
+            &name,
+            &gate,
+            structure.zero,
+            &context,
+        )?);
         tokens.extend(constants_impl(structure, &name, &gate, &context)?);
         return format::items(tokens, &context);
     }

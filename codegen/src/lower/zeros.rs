@@ -32,7 +32,7 @@
 //! slice, and which is an explicit value rather than an omission) still
 //! decodes as empty silently. Every other missing required field stays a
 //! `missing field` decode error. Structures used as the type of such a field
-//! get [`Structure::zero`]: they implement `vsphere_vapi_runtime::de::Zero`.
+//! get [`Structure::zero`](crate::ir::Structure::zero): they implement `vsphere_vapi_runtime::de::Zero`.
 //!
 //! Only decoding is affected: requests always carry every required field.
 
@@ -75,7 +75,11 @@ pub fn decide(model: &mut Model) {
     }
 }
 
-fn required_with_zero(model: &Model, field: &Field, memo: &mut BTreeMap<String, Option<bool>>) -> bool {
+fn required_with_zero(
+    model: &Model,
+    field: &Field,
+    memo: &mut BTreeMap<String, Option<bool>>,
+) -> bool {
     !matches!(field.ty, TypeRef::Optional(_)) && has_zero(model, &field.ty, memo)
 }
 
@@ -157,37 +161,55 @@ mod tests {
     fn per_type_and_through_structures() {
         let mut model = Model::default();
         let add = |model: &mut Model, id: &str, fields: Vec<Field>| {
-            model.structures.insert(id.to_owned(), structure(id, fields));
+            model
+                .structures
+                .insert(id.to_owned(), structure(id, fields));
         };
-        add(&mut model, "leaf", vec![
-            field("n", b(Builtin::Long)),
-            field("id", opt(b(Builtin::Id))),
-        ]);
-        add(&mut model, "strict_leaf", vec![field("state", TypeRef::Enumeration("e".into()))]);
+        add(
+            &mut model,
+            "leaf",
+            vec![
+                field("n", b(Builtin::Long)),
+                field("id", opt(b(Builtin::Id))),
+            ],
+        );
+        add(
+            &mut model,
+            "strict_leaf",
+            vec![field("state", TypeRef::Enumeration("e".into()))],
+        );
         add(&mut model, "cycle", vec![field("next", s("cycle"))]);
-        add(&mut model, "optional_cycle", vec![
-            field("next", opt(s("optional_cycle"))),
-            field("all", TypeRef::List(Box::new(s("optional_cycle")))),
-        ]);
-        add(&mut model, "top", vec![
-            field("flag", b(Builtin::Boolean)),
-            field("ratio", b(Builtin::Double)),
-            field("text", b(Builtin::String)),
-            field("id", b(Builtin::Id)),
-            field("uri", b(Builtin::Uri)),
-            field("blob", b(Builtin::Binary)),
-            field("secret", b(Builtin::Secret)),
-            field("time", b(Builtin::DateTime)),
-            field("dynamic", b(Builtin::DynamicStructure)),
-            field("vm", TypeRef::Resource("vm".into())),
-            field("any", TypeRef::AnyResource),
-            field("strict_list", TypeRef::List(Box::new(b(Builtin::Id)))),
-            field("leaf", s("leaf")),
-            field("strict", s("strict_leaf")),
-            field("cycle", s("cycle")),
-            field("optional_cycle", s("optional_cycle")),
-            field("maybe", opt(b(Builtin::Long))),
-        ]);
+        add(
+            &mut model,
+            "optional_cycle",
+            vec![
+                field("next", opt(s("optional_cycle"))),
+                field("all", TypeRef::List(Box::new(s("optional_cycle")))),
+            ],
+        );
+        add(
+            &mut model,
+            "top",
+            vec![
+                field("flag", b(Builtin::Boolean)),
+                field("ratio", b(Builtin::Double)),
+                field("text", b(Builtin::String)),
+                field("id", b(Builtin::Id)),
+                field("uri", b(Builtin::Uri)),
+                field("blob", b(Builtin::Binary)),
+                field("secret", b(Builtin::Secret)),
+                field("time", b(Builtin::DateTime)),
+                field("dynamic", b(Builtin::DynamicStructure)),
+                field("vm", TypeRef::Resource("vm".into())),
+                field("any", TypeRef::AnyResource),
+                field("strict_list", TypeRef::List(Box::new(b(Builtin::Id)))),
+                field("leaf", s("leaf")),
+                field("strict", s("strict_leaf")),
+                field("cycle", s("cycle")),
+                field("optional_cycle", s("optional_cycle")),
+                field("maybe", opt(b(Builtin::Long))),
+            ],
+        );
         decide(&mut model);
         let lenient: Vec<&str> = model.structures["top"]
             .fields
@@ -197,7 +219,14 @@ mod tests {
             .collect();
         assert_eq!(
             lenient,
-            ["flag", "ratio", "text", "strict_list", "leaf", "optional_cycle"]
+            [
+                "flag",
+                "ratio",
+                "text",
+                "strict_list",
+                "leaf",
+                "optional_cycle"
+            ]
         );
         let zero: Vec<&str> = model
             .structures
