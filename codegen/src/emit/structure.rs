@@ -7,6 +7,18 @@
 //! calls it only when the member is absent, and it logs the omission and
 //! returns the zero. A structure marked `zero` implements
 //! `vsphere_vapi_runtime::de::Zero` field by field.
+//!
+//! The functions keep the cost low: serde's derive calls a named function
+//! where it would otherwise emit a `missing_field` error, and `missing` is
+//! generic only over the few field types. For vSphere 9.1 (2600 lenient
+//! fields, 116 `Zero` impls, about 26 000 more lines) `cargo check -p
+//! vsphere-vapi` with `CARGO_INCREMENTAL=0`, only the generated crate
+//! rebuilt, on a shared 2-core machine, measured before → after:
+//! `--features vcenter-vm` 6.5–8.0 s → 6.7–7.3 s, `--features content`
+//! 3.4–4.3 s → 3.4–4.0 s (both within noise, peak memory unchanged at 620
+//! and 406 MB), `--features full` 57.6 / 58.4 s → 58.3 / 57.0 s wall over
+//! two alternating rounds (CPU 52.0 / 54.6 s → 54.4 / 53.3 s; 3.38 GB
+//! both): no measurable difference.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -35,6 +35,12 @@
 //! get [`Structure::zero`](crate::ir::Structure::zero): they implement `vsphere_vapi_runtime::de::Zero`.
 //!
 //! Only decoding is affected: requests always carry every required field.
+//!
+//! In the vSphere 9.1 snapshot (counted by `tests/missing_fields.rs`), 2600
+//! required structure fields get zeros (1555 scalars, 719 collections, 326
+//! structures; 116 structures implement `Zero`) and 1510 stay strict (625
+//! enumerations, 481 identifiers, 187 structures, 119 date-times, 54 URIs,
+//! 38 binary or secret, 6 dynamic).
 
 use std::collections::BTreeMap;
 
